@@ -1,0 +1,53 @@
+# Two commands on a fresh machine with only Python 3.12: `make demo` and `make test`.
+SHELL := /bin/bash
+PYTHON ?= $(shell command -v python3.12 2>/dev/null || command -v python3)
+UV_VERSION := 0.13.9
+UV := .tools/bin/uv
+PY := .venv/bin/python
+HOST ?= 127.0.0.1
+PORT ?= 8000
+export UV_PYTHON_DOWNLOADS := never
+
+.PHONY: demo test setup serve seed bench lint format services services-stop messages check
+
+$(UV):
+	$(PYTHON) -m venv .tools
+	.tools/bin/pip install --quiet --disable-pip-version-check "uv==$(UV_VERSION)"
+
+.venv/.synced: $(UV) uv.lock pyproject.toml
+	$(UV) sync --frozen --python "$(PYTHON)"
+	@touch $@
+
+setup: .venv/.synced
+
+demo: setup  ## set up, migrate, seed if empty, serve on http://127.0.0.1:8000
+	$(PY) manage.py migrate --noinput
+	$(PY) manage.py seed_demo --if-empty
+	@echo "Serving on http://$(HOST):$(PORT)  (demo guide: http://$(HOST):$(PORT)/demo/)"
+	$(PY) manage.py runserver $(HOST):$(PORT) --noreload
+
+test: setup  ## set up and run the whole test suite
+	$(PY) -m pytest $(PYTEST_ARGS)
+
+lint: setup
+	.venv/bin/ruff check .
+	.venv/bin/ruff format --check .
+	$(PY) manage.py makemigrations --check --dry-run
+
+format: setup
+	.venv/bin/ruff format .
+	.venv/bin/ruff check --fix .
+
+messages: setup  ## refresh the French catalogue from the source (needs GNU gettext)
+	$(PY) manage.py makemessages -l fr --no-obsolete --no-location --ignore=.venv --ignore=.tools
+	$(PY) manage.py compilemessages --ignore=.venv --ignore=.tools
+
+bench: setup  ## homepage and /healthz latency through the real middleware stack
+	$(PY) manage.py bench
+
+services: setup  ## local PostgreSQL + Redis + Celery worker and beat (production-like run)
+	bash .ci/services.sh start
+	@echo 'export DATABASE_URL=postgresql://streamfront:streamfront@127.0.0.1:5433/streamfront REDIS_URL=redis://127.0.0.1:6380/0'
+
+services-stop:
+	bash .ci/services.sh stop

@@ -1,0 +1,79 @@
+from django import forms
+from django.contrib.auth import authenticate, password_validation
+from django.contrib.auth.forms import AuthenticationForm
+from django.utils.translation import gettext_lazy as _
+
+from apps.accounts import throttle
+from apps.accounts.models import User
+
+
+class SignupForm(forms.Form):
+    email = forms.EmailField(label=_("E-mail address"), max_length=254)
+    password = forms.CharField(
+        label=_("Password"),
+        strip=False,
+        widget=forms.PasswordInput(attrs={"autocomplete": "new-password"}),
+        help_text=_("At least 8 characters, not too common, not only digits."),
+    )
+    profile_name = forms.CharField(
+        label=_("Your profile name"), max_length=40, help_text=_("You can add others later.")
+    )
+
+    def clean_email(self):
+        email = self.cleaned_data["email"].strip().lower()
+        if User.objects.filter(email__iexact=email).exists():
+            raise forms.ValidationError(_("An account with this e-mail address already exists."))
+        return email
+
+    def clean(self):
+        cleaned = super().clean()
+        password = cleaned.get("password")
+        if password:
+            try:
+                password_validation.validate_password(
+                    password, User(email=cleaned.get("email") or "")
+                )
+            except forms.ValidationError as exc:
+                self.add_error("password", exc)
+        return cleaned
+
+
+class ThrottledAuthenticationForm(AuthenticationForm):
+    """Django's login form, refusing attempts while the account or address is locked out."""
+
+    error_messages = {
+        **AuthenticationForm.error_messages,
+        "locked": _(
+            "Too many failed sign-in attempts. Try again in %(minutes)d minute(s), "
+            "or reset your password."
+        ),
+    }
+
+    def clean(self):
+        email = (self.cleaned_data.get("username") or "").strip().lower()
+        password = self.cleaned_data.get("password")
+        address = throttle.client_address(self.request) if self.request else ""
+        wait = throttle.locked_for(email=email, address=address)
+        if wait:
+            raise forms.ValidationError(
+                self.error_messages["locked"],
+                code="locked",
+                params={"minutes": max(1, (wait + 59) // 60)},
+            )
+        if email and password:
+            self.user_cache = authenticate(self.request, username=email, password=password)
+            if self.user_cache is None:
+                throttle.record_failure(email=email, address=address)
+                raise self.get_invalid_login_error()
+            self.confirm_login_allowed(self.user_cache)
+            throttle.record_success(email=email)
+        return self.cleaned_data
+
+
+class ProfileForm(forms.Form):
+    name = forms.CharField(label=_("Name"), max_length=40)
+    is_kids = forms.BooleanField(
+        label=_("Kids profile"),
+        required=False,
+        help_text=_("Only titles rated for children (all ages and 7+)."),
+    )

@@ -1,0 +1,107 @@
+from django.conf import settings
+from django.contrib.auth.models import AbstractUser, BaseUserManager
+from django.db import models
+from django.db.models.functions import Lower
+from django.utils.translation import gettext_lazy as _
+
+
+class UserManager(BaseUserManager):
+    use_in_migrations = True
+
+    def _create_user(self, email, password, **extra):
+        if not email:
+            raise ValueError("An e-mail address is required.")
+        user = self.model(email=self.normalize_email(email).lower(), **extra)
+        user.set_password(password)
+        user.save(using=self._db)
+        return user
+
+    def create_user(self, email, password=None, **extra):
+        extra.setdefault("is_staff", False)
+        extra.setdefault("is_superuser", False)
+        return self._create_user(email, password, **extra)
+
+    def create_superuser(self, email, password=None, **extra):
+        extra.update(is_staff=True, is_superuser=True)
+        return self._create_user(email, password, **extra)
+
+
+class User(AbstractUser):
+    """An account: signs in with its e-mail address and holds up to five profiles."""
+
+    username = None
+    first_name = None
+    last_name = None
+    email = models.EmailField(_("e-mail address"), unique=True)
+    time_zone = models.CharField(_("time zone"), max_length=64, default="Europe/Paris")
+
+    USERNAME_FIELD = "email"
+    REQUIRED_FIELDS: list[str] = []
+    objects = UserManager()
+
+    class Meta:
+        verbose_name = _("account")
+        verbose_name_plural = _("accounts")
+        constraints = [models.UniqueConstraint(Lower("email"), name="user_email_ci_unique")]
+
+    def __str__(self) -> str:
+        return self.email
+
+
+class Profile(models.Model):
+    """Who is watching. Everything personal (history, ratings, recommendations) hangs off this."""
+
+    COLOR_COUNT = 7  # avatar colours are CSS classes .avatar--c0 .. c6 (no inline styles: CSP)
+
+    account = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="profiles"
+    )
+    name = models.CharField(_("name"), max_length=40)
+    is_kids = models.BooleanField(_("kids profile"), default=False)
+    color = models.PositiveSmallIntegerField(default=0)
+    onboarded_at = models.DateTimeField(null=True, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["created_at", "pk"]
+        constraints = [
+            models.UniqueConstraint(
+                "account", Lower("name"), name="profile_name_unique_per_account"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return self.name
+
+    @property
+    def initial(self) -> str:
+        return (self.name[:1] or "?").upper()
+
+
+class Device(models.Model):
+    """A browser or device a profile has watched on, recognised by a first-party cookie."""
+
+    class Kind(models.TextChoices):
+        TV = "tv", _("TV")
+        PHONE = "phone", _("Phone")
+        TABLET = "tablet", _("Tablet")
+        COMPUTER = "computer", _("Computer")
+        CONSOLE = "console", _("Game console")
+
+    profile = models.ForeignKey(Profile, on_delete=models.CASCADE, related_name="devices")
+    key = models.CharField(max_length=64)
+    kind = models.CharField(max_length=16, choices=Kind.choices)
+    label = models.CharField(max_length=120, blank=True)
+    first_seen = models.DateTimeField()
+    last_seen = models.DateTimeField()
+
+    class Meta:
+        ordering = ["-last_seen"]
+        constraints = [
+            models.UniqueConstraint(fields=["profile", "key"], name="device_unique_per_profile")
+        ]
+
+    def __str__(self) -> str:
+        return (
+            f"{self.get_kind_display()} ({self.label})" if self.label else self.get_kind_display()
+        )

@@ -1,0 +1,82 @@
+"""Writes for accounts, profiles and devices."""
+
+from datetime import datetime
+
+from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.db import IntegrityError, transaction
+from django.utils.translation import gettext as _
+
+from apps.accounts.devices import device_kind, device_label
+from apps.accounts.models import Device, Profile, User
+from apps.core import clock
+from apps.tracking.services import track
+
+
+@transaction.atomic
+def account_create(*, email: str, password: str, profile_name: str) -> User:
+    """Create an account with its first profile."""
+    email = User.objects.normalize_email(email).lower()
+    if User.objects.filter(email__iexact=email).exists():
+        raise ValidationError({"email": _("An account with this e-mail address already exists.")})
+    user = User.objects.create_user(email=email, password=password)
+    profile = profile_create(account=user, name=profile_name)
+    track(name="account_created", profile=profile, properties={})
+    return user
+
+
+@transaction.atomic
+def profile_create(*, account: User, name: str, is_kids: bool = False) -> Profile:
+    name = (name or "").strip()
+    if not name:
+        raise ValidationError({"name": _("Give the profile a name.")})
+    # Lock the account row so two tabs cannot both create the fifth profile.
+    User.objects.select_for_update().filter(pk=account.pk).first()
+    if account.profiles.count() >= settings.MAX_PROFILES_PER_ACCOUNT:
+        raise ValidationError(
+            _("An account can have at most %(n)d profiles.")
+            % {"n": settings.MAX_PROFILES_PER_ACCOUNT}
+        )
+    if account.profiles.filter(name__iexact=name).exists():
+        raise ValidationError({"name": _("You already have a profile with this name.")})
+    color = account.profiles.count() % Profile.COLOR_COUNT
+    try:
+        with transaction.atomic():
+            return Profile.objects.create(account=account, name=name, is_kids=is_kids, color=color)
+    except IntegrityError as exc:
+        raise ValidationError({"name": _("You already have a profile with this name.")}) from exc
+
+
+@transaction.atomic
+def profile_update(*, profile: Profile, name: str, is_kids: bool) -> Profile:
+    name = (name or "").strip()
+    if not name:
+        raise ValidationError({"name": _("Give the profile a name.")})
+    if profile.account.profiles.exclude(pk=profile.pk).filter(name__iexact=name).exists():
+        raise ValidationError({"name": _("You already have a profile with this name.")})
+    profile.name, profile.is_kids = name, is_kids
+    profile.save(update_fields=["name", "is_kids"])
+    return profile
+
+
+@transaction.atomic
+def profile_delete(*, profile: Profile) -> None:
+    if profile.account.profiles.count() <= 1:
+        raise ValidationError(_("An account keeps at least one profile."))
+    profile.delete()
+
+
+def device_record(*, profile: Profile, key: str, user_agent: str, at: datetime | None = None):
+    """Remember that `profile` uses the browser/device `key`; idempotent per (profile, key)."""
+    at = at or clock.now()
+    kind, label = device_kind(user_agent), device_label(user_agent)
+    device, created = Device.objects.get_or_create(
+        profile=profile,
+        key=key,
+        defaults={"kind": kind, "label": label, "first_seen": at, "last_seen": at},
+    )
+    if not created:
+        Device.objects.filter(pk=device.pk).update(last_seen=at, kind=kind, label=label)
+    else:
+        track(name="device_seen", profile=profile, device=device, properties={"kind": kind})
+    return device

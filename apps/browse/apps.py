@@ -1,0 +1,6 @@
+from django.apps import AppConfig
+
+
+class BrowseConfig(AppConfig):
+    name = "apps.browse"
+    label = "browse"

@@ -1,0 +1,184 @@
+from django.db import models
+from django.db.models import Q
+from django.urls import reverse
+from django.utils.translation import gettext_lazy as _
+
+from apps.core import clock
+
+
+class Genre(models.Model):
+    name = models.CharField(_("name"), max_length=60, unique=True)
+    slug = models.SlugField(max_length=60, unique=True)
+
+    class Meta:
+        ordering = ["name"]
+
+    def __str__(self) -> str:
+        return self.name
+
+    def get_absolute_url(self) -> str:
+        return reverse("catalogue:genre", args=[self.slug])
+
+
+class Maturity(models.TextChoices):
+    ALL = "all", _("All ages")
+    AGE_7 = "7", _("7+")
+    AGE_12 = "12", _("12+")
+    AGE_16 = "16", _("16+")
+    AGE_18 = "18", _("18+")
+
+
+# What a kids profile may see: titles rated for children only.
+KIDS_MATURITIES = (Maturity.ALL, Maturity.AGE_7)
+
+
+class TitleQuerySet(models.QuerySet):
+    def available(self, at=None):
+        """Published and past its availability date: the only titles a viewer ever sees."""
+        at = at or clock.now()
+        return self.filter(is_published=True).filter(
+            Q(available_from__isnull=True) | Q(available_from__lte=at)
+        )
+
+    def for_profile(self, profile, at=None):
+        qs = self.available(at)
+        if profile is not None and profile.is_kids:
+            qs = qs.filter(maturity__in=KIDS_MATURITIES)
+        return qs
+
+
+class Title(models.Model):
+    class Kind(models.TextChoices):
+        FILM = "film", _("Film")
+        SERIES = "series", _("Series")
+
+    kind = models.CharField(_("type"), max_length=8, choices=Kind.choices, default=Kind.FILM)
+    name = models.CharField(_("title"), max_length=200)
+    slug = models.SlugField(max_length=220, unique=True)
+    year = models.PositiveSmallIntegerField(_("year"))
+    maturity = models.CharField(
+        _("maturity rating"), max_length=4, choices=Maturity.choices, default=Maturity.AGE_12
+    )
+    synopsis = models.TextField(_("synopsis"), blank=True)
+    runtime_minutes = models.PositiveSmallIntegerField(
+        _("runtime (minutes)"), help_text=_("For a series: a typical episode.")
+    )
+    tags = models.JSONField(_("tags and moods"), default=list, blank=True)
+    genres = models.ManyToManyField(Genre, related_name="titles", verbose_name=_("genres"))
+    is_published = models.BooleanField(_("published"), default=False)
+    available_from = models.DateTimeField(
+        _("available from"), null=True, blank=True, help_text=_("Empty: as soon as published.")
+    )
+    external_id = models.CharField(max_length=40, null=True, blank=True, unique=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    objects = TitleQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["name", "pk"]
+        indexes = [
+            models.Index(fields=["is_published", "available_from"], name="title_availability"),
+            models.Index(fields=["year"], name="title_year"),
+        ]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(year__gte=1888) & Q(year__lte=2100), name="title_year_sane"
+            ),
+            models.CheckConstraint(condition=Q(runtime_minutes__gte=1), name="title_runtime_pos"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.name} ({self.year})"
+
+    def get_absolute_url(self) -> str:
+        return reverse("catalogue:title", args=[self.slug])
+
+    @property
+    def is_series(self) -> bool:
+        return self.kind == self.Kind.SERIES
+
+    @property
+    def is_for_kids(self) -> bool:
+        return self.maturity in KIDS_MATURITIES
+
+
+class Season(models.Model):
+    title = models.ForeignKey(Title, on_delete=models.CASCADE, related_name="seasons")
+    number = models.PositiveSmallIntegerField()
+
+    class Meta:
+        ordering = ["number"]
+        constraints = [
+            models.UniqueConstraint(fields=["title", "number"], name="season_number_unique")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.title.name} S{self.number}"
+
+
+class Episode(models.Model):
+    season = models.ForeignKey(Season, on_delete=models.CASCADE, related_name="episodes")
+    title = models.ForeignKey(Title, on_delete=models.CASCADE, related_name="episodes")
+    number = models.PositiveSmallIntegerField()
+    name = models.CharField(max_length=200)
+    synopsis = models.TextField(blank=True)
+    runtime_minutes = models.PositiveSmallIntegerField()
+
+    class Meta:
+        ordering = ["season__number", "number"]
+        constraints = [
+            models.UniqueConstraint(fields=["season", "number"], name="episode_number_unique")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.title.name} {self.code}"
+
+    @property
+    def code(self) -> str:
+        return f"S{self.season.number}:E{self.number}"
+
+
+class ArtworkVariant(models.Model):
+    """One piece of artwork for a title; renditions are made by Pillow when it is saved."""
+
+    class Tone(models.TextChoices):
+        DARK = "dark", _("Dark")
+        LIGHT = "light", _("Light")
+        NEUTRAL = "neutral", _("Neutral")
+
+    class Focus(models.TextChoices):
+        CHARACTER = "character", _("Character")
+        ENSEMBLE = "ensemble", _("Ensemble")
+        SCENE = "scene", _("Scene")
+
+    title = models.ForeignKey(Title, on_delete=models.CASCADE, related_name="artwork")
+    label = models.CharField(_("label"), max_length=80, blank=True)
+    tone = models.CharField(_("tone"), max_length=8, choices=Tone.choices)
+    focus = models.CharField(_("focus"), max_length=10, choices=Focus.choices)
+    genre = models.ForeignKey(
+        Genre,
+        on_delete=models.PROTECT,
+        related_name="+",
+        verbose_name=_("emphasized genre"),
+    )
+    original = models.ImageField(_("image"), upload_to="artwork/originals/")
+    # {"card": {"webp": url-path, "jpeg": url-path, "width": w, "height": h}, "hero": ..., ...}
+    # kept on the row so a page of cards needs no extra query for image URLs.
+    renditions = models.JSONField(default=dict, blank=True, editable=False)
+    is_active = models.BooleanField(_("active"), default=True)
+    kids_suitable = models.BooleanField(_("suitable for kids profiles"), default=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["title", "pk"]
+        verbose_name = _("artwork variant")
+
+    def __str__(self) -> str:
+        return self.label or f"{self.get_tone_display()} / {self.get_focus_display()}"
+
+    def rendition_url(self, size: str, fmt: str = "jpeg") -> str:
+        from django.conf import settings
+
+        path = (self.renditions.get(size) or {}).get(fmt)
+        return f"{settings.MEDIA_URL}{path}" if path else ""

@@ -1,0 +1,57 @@
+"""Reads of the catalogue for viewers: every list is a fixed number of queries."""
+
+from django.db.models import Prefetch, Q, QuerySet
+
+from apps.catalogue.models import ArtworkVariant, Episode, Genre, Season, Title
+
+SEARCH_MAX_LENGTH = 100
+
+
+def active_artwork_prefetch(profile=None) -> Prefetch:
+    qs = ArtworkVariant.objects.filter(is_active=True).order_by("pk")
+    if profile is not None and profile.is_kids:
+        qs = qs.filter(kids_suitable=True)
+    return Prefetch("artwork", queryset=qs, to_attr="active_artwork")
+
+
+def cards(qs: QuerySet[Title], *, profile=None) -> QuerySet[Title]:
+    """Titles ready to render as cards: genres and active artwork in two extra queries."""
+    return qs.prefetch_related(
+        Prefetch("genres", queryset=Genre.objects.order_by("name")),
+        active_artwork_prefetch(profile),
+    )
+
+
+def title_detail(*, slug: str, profile=None) -> Title | None:
+    """A title the profile may see, with genres, artwork, seasons and episodes prefetched."""
+    qs = Title.objects.for_profile(profile).filter(slug=slug)
+    qs = cards(qs, profile=profile).prefetch_related(
+        Prefetch(
+            "seasons",
+            queryset=Season.objects.order_by("number").prefetch_related(
+                Prefetch("episodes", queryset=Episode.objects.order_by("number"))
+            ),
+        )
+    )
+    return qs.first()
+
+
+def genre_titles(*, genre: Genre, profile=None) -> QuerySet[Title]:
+    qs = Title.objects.for_profile(profile).filter(genres=genre).order_by("-year", "name", "pk")
+    return cards(qs, profile=profile)
+
+
+def search_titles(*, query: str, profile=None) -> QuerySet[Title]:
+    """Titles whose name, synopsis, tags or genres match every word of the query."""
+    qs = Title.objects.for_profile(profile)
+    for word in query.split()[:8]:
+        qs = qs.filter(
+            Q(name__icontains=word) | Q(genres__name__icontains=word) | Q(tags__icontains=word)
+        )
+    # Name matches first, then newest.
+    qs = qs.distinct().order_by("-year", "name", "pk")
+    return cards(qs, profile=profile)
+
+
+def genres_with_titles() -> QuerySet[Genre]:
+    return Genre.objects.filter(titles__is_published=True).distinct().order_by("name")

@@ -1,0 +1,102 @@
+"""The only way to write the event log."""
+
+import re
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from datetime import datetime
+from typing import Any
+
+from django.core.exceptions import ValidationError
+from django.db import IntegrityError, transaction
+
+from apps.core import clock
+from apps.tracking.models import Event
+
+_NAME = re.compile(r"^[a-z][a-z0-9_]{1,63}$")
+_CLIENT_ID = re.compile(r"^[A-Za-z0-9_.:-]{8,64}$")
+
+
+@dataclass(frozen=True)
+class EventData:
+    """An event to write in bulk (the seeders and importers use this)."""
+
+    name: str
+    occurred_at: datetime
+    profile_id: int | None = None
+    visitor_id: str = ""
+    device_id: int | None = None
+    properties: dict[str, Any] = field(default_factory=dict)
+    client_id: str | None = None
+
+
+def _validate(name: str, client_id: str | None, has_subject: bool) -> None:
+    if not _NAME.match(name or ""):
+        raise ValidationError("Event names are lower_snake_case, 2 to 64 characters.")
+    if client_id is not None and not _CLIENT_ID.match(client_id):
+        raise ValidationError("A client event id is 8 to 64 letters, digits or ._:-")
+    if not has_subject:
+        raise ValidationError("An event needs a profile or an anonymous visitor id.")
+
+
+def track(
+    *,
+    name: str,
+    profile=None,
+    visitor_id: str = "",
+    device=None,
+    properties: dict[str, Any] | None = None,
+    client_id: str | None = None,
+    at: datetime | None = None,
+) -> Event:
+    """Append one event; with a client_id, a retry returns the event already written."""
+    _validate(name, client_id, profile is not None or bool(visitor_id))
+    if client_id is not None:
+        existing = Event.objects.filter(client_id=client_id).first()
+        if existing is not None:
+            return existing
+    try:
+        # A savepoint, so a concurrent duplicate does not break the caller's transaction.
+        with transaction.atomic():
+            return Event.objects.create(
+                name=name,
+                profile=profile,
+                visitor_id=visitor_id or "",
+                device=device,
+                properties=properties or {},
+                client_id=client_id,
+                occurred_at=at or clock.now(),
+            )
+    except IntegrityError:
+        if client_id is None:
+            raise
+        return Event.objects.get(client_id=client_id)
+
+
+def track_many(events: Iterable[EventData], *, batch_size: int = 5000) -> int:
+    """Append many events in batches (seeders, importers); duplicates by client_id are skipped.
+
+    Returns how many events were offered.
+    """
+    count = 0
+    batch: list[Event] = []
+    for data in events:
+        _validate(data.name, data.client_id, data.profile_id is not None or bool(data.visitor_id))
+        batch.append(
+            Event(
+                name=data.name,
+                profile_id=data.profile_id,
+                visitor_id=data.visitor_id,
+                device_id=data.device_id,
+                properties=data.properties,
+                client_id=data.client_id,
+                occurred_at=data.occurred_at,
+            )
+        )
+        if len(batch) >= batch_size:
+            Event.objects.bulk_create(batch, ignore_conflicts=True)
+            count += len(batch)
+            batch = []
+    if batch:
+        Event.objects.bulk_create(batch, ignore_conflicts=True)
+        count += len(batch)
+    return count

@@ -1,0 +1,28 @@
+import pytest
+from django.core.cache import cache
+
+
+@pytest.fixture(autouse=True)
+def _clean_cache():
+    """Each test starts with an empty cache (throttle counters, the demo clock offset)."""
+    cache.clear()
+    yield
+    cache.clear()
+
+
+@pytest.fixture
+def profile(db):
+    from tests.factories import ProfileFactory
+
+    return ProfileFactory()
+
+
+@pytest.fixture
+def viewer_client(client, profile):
+    """A client signed in with `profile` chosen as the current profile."""
+    client.force_login(profile.account)
+    session = client.session
+    session["profile_id"] = profile.pk
+    session.save()
+    client.profile = profile
+    return client

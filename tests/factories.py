@@ -1,0 +1,107 @@
+"""Shared factories (factory_boy). Catalogue factories build published titles by default."""
+
+import factory
+from django.utils import timezone
+from django.utils.text import slugify
+
+from apps.accounts.models import Profile, User
+from apps.catalogue.models import ArtworkVariant, Episode, Genre, Season, Title
+
+
+class UserFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = User
+        skip_postgeneration_save = True
+
+    email = factory.Sequence(lambda n: f"viewer{n}@example.com")
+    password = factory.PostGenerationMethodCall("set_password", "correct horse battery")
+
+    @factory.post_generation
+    def _save(obj, create, extracted, **kwargs):
+        if create:
+            obj.save()
+
+
+class ProfileFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Profile
+
+    account = factory.SubFactory(UserFactory)
+    name = factory.Sequence(lambda n: f"Viewer {n}")
+    onboarded_at = factory.LazyFunction(timezone.now)
+
+
+class GenreFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Genre
+        django_get_or_create = ("slug",)
+
+    name = factory.Sequence(lambda n: f"Genre {n}")
+    slug = factory.LazyAttribute(lambda o: slugify(o.name))
+
+
+class TitleFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Title
+        skip_postgeneration_save = True
+
+    kind = Title.Kind.FILM
+    name = factory.Sequence(lambda n: f"Title {n}")
+    slug = factory.LazyAttribute(lambda o: slugify(o.name))
+    year = 2020
+    maturity = "12"
+    synopsis = "A story."
+    runtime_minutes = 100
+    is_published = True
+
+    @factory.post_generation
+    def genres(obj, create, extracted, **kwargs):
+        if create and extracted:
+            obj.genres.set(extracted)
+
+
+class SeasonFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Season
+
+    title = factory.SubFactory(TitleFactory, kind=Title.Kind.SERIES)
+    number = factory.Sequence(lambda n: n + 1)
+
+
+class EpisodeFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Episode
+
+    season = factory.SubFactory(SeasonFactory)
+    title = factory.LazyAttribute(lambda o: o.season.title)
+    number = factory.Sequence(lambda n: n + 1)
+    name = factory.Sequence(lambda n: f"Episode {n}")
+    runtime_minutes = 45
+
+
+class ArtworkVariantFactory(factory.django.DjangoModelFactory):
+    """A variant with a fake renditions map (no file work); tests of the pipeline make real ones."""
+
+    class Meta:
+        model = ArtworkVariant
+
+    title = factory.SubFactory(TitleFactory)
+    tone = ArtworkVariant.Tone.DARK
+    focus = ArtworkVariant.Focus.CHARACTER
+    genre = factory.SubFactory(GenreFactory)
+    original = "artwork/originals/placeholder.png"
+    renditions = factory.LazyAttribute(
+        lambda o: {
+            size: {
+                "webp": f"artwork/x/{size}.webp",
+                "jpeg": f"artwork/x/{size}.jpg",
+                "width": w,
+                "height": h,
+            }
+            for size, (w, h) in {
+                "card": (300, 450),
+                "hero": (1280, 720),
+                "thumb": (120, 180),
+            }.items()
+        }
+    )
