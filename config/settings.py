@@ -31,7 +31,6 @@ def env_list(name: str, default: list[str]) -> list[str]:
 
 ENV = os.environ.get("DJANGO_ENV", "development").lower()
 PRODUCTION = ENV == "production"
-TESTING = env_bool("DJANGO_TESTING", False)
 
 if PRODUCTION:
     SECRET_KEY = os.environ.get("SECRET_KEY", "")
@@ -73,7 +72,6 @@ INSTALLED_APPS = [
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
-    "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.middleware.csp.ContentSecurityPolicyMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
@@ -85,6 +83,11 @@ MIDDLEWARE = [
     "django_htmx.middleware.HtmxMiddleware",
     "apps.tracking.middleware.VisitorMiddleware",
 ]
+
+if PRODUCTION:
+    # Static files straight from the app server after collectstatic (behind a CDN or proxy);
+    # in development runserver serves them.
+    MIDDLEWARE.insert(1, "whitenoise.middleware.WhiteNoiseMiddleware")
 
 ROOT_URLCONF = "config.urls"
 
@@ -188,12 +191,27 @@ LOGIN_MAX_FAILURES_PER_ADDRESS = int(os.environ.get("LOGIN_MAX_FAILURES_PER_ADDR
 LOGIN_COOLOFF_SECONDS = int(os.environ.get("LOGIN_COOLOFF_SECONDS", 15 * 60))
 MAX_PROFILES_PER_ACCOUNT = 5
 
-EMAIL_BACKEND = os.environ.get(
-    "EMAIL_BACKEND",
-    "django.core.mail.backends.locmem.EmailBackend"
-    if TESTING
-    else "django.core.mail.backends.console.EmailBackend",
-)
+# Django 6.1 mailers. Development prints e-mails on the console (or writes files when
+# EMAIL_FILE_PATH is set); production sends through SMTP (EMAIL_SMTP_HOST, default a local relay).
+if PRODUCTION or os.environ.get("EMAIL_SMTP_HOST"):
+    _mailer = {
+        "BACKEND": "django.core.mail.backends.smtp.EmailBackend",
+        "OPTIONS": {
+            "host": os.environ.get("EMAIL_SMTP_HOST", "localhost"),
+            "port": int(os.environ.get("EMAIL_SMTP_PORT", 25)),
+            "username": os.environ.get("EMAIL_SMTP_USER", ""),
+            "password": os.environ.get("EMAIL_SMTP_PASSWORD", ""),
+            "use_tls": env_bool("EMAIL_SMTP_TLS", False),
+        },
+    }
+elif os.environ.get("EMAIL_FILE_PATH"):
+    _mailer = {
+        "BACKEND": "django.core.mail.backends.filebased.EmailBackend",
+        "OPTIONS": {"file_path": os.environ["EMAIL_FILE_PATH"]},
+    }
+else:
+    _mailer = {"BACKEND": "django.core.mail.backends.console.EmailBackend"}
+MAILERS = {"default": _mailer}
 DEFAULT_FROM_EMAIL = os.environ.get("DEFAULT_FROM_EMAIL", "Streamfront <hello@streamfront.test>")
 
 # --- Security -------------------------------------------------------------------------------
@@ -252,7 +270,6 @@ STORAGES = {
         else "django.contrib.staticfiles.storage.StaticFilesStorage"
     },
 }
-WHITENOISE_USE_FINDERS = not PRODUCTION
 # Artwork uploads: checked by content, size and pixel count before Pillow decodes them fully.
 ARTWORK_MAX_UPLOAD_BYTES = int(os.environ.get("ARTWORK_MAX_UPLOAD_BYTES", 8 * 1024 * 1024))
 ARTWORK_MAX_PIXELS = int(os.environ.get("ARTWORK_MAX_PIXELS", 40_000_000))

@@ -54,17 +54,11 @@ def signup(request):
 @require_GET
 def profiles(request):
     """Who's watching?"""
-    return render(
-        request,
-        "accounts/profiles.html",
-        {"profiles": list(request.user.profiles.all()), "can_add": _can_add(request.user)},
-    )
-
-
-def _can_add(user) -> bool:
     from django.conf import settings
 
-    return user.profiles.count() < settings.MAX_PROFILES_PER_ACCOUNT
+    profiles = list(request.user.profiles.all())
+    can_add = len(profiles) < settings.MAX_PROFILES_PER_ACCOUNT
+    return render(request, "accounts/profiles.html", {"profiles": profiles, "can_add": can_add})
 
 
 @login_required

@@ -31,6 +31,14 @@ from typing import NamedTuple
 import numpy as np
 import scipy.sparse as sp
 
+__all__ = [
+    "Interaction",
+    "Model",
+    "Params",
+    "popularity",
+    "train",
+]
+
 type Key = Hashable
 type Timestamp = float | int | datetime
 type Progress = Callable[[str, float], None]
@@ -105,7 +113,7 @@ class _History:
 
 @dataclass(frozen=True)
 class _Parts:
-    """The two signals for one history, each already scaled so its best unseen item is 1."""
+    """One history's recency votes and both signals, each scaled so its best unseen item is 1."""
 
     recent: np.ndarray  # recency-weighted profile over item indices (the votes)
     sequential: np.ndarray
@@ -593,12 +601,3 @@ def _key_array(keys: np.ndarray, what: str) -> np.ndarray:
 def _py(value: object) -> Key:
     """numpy scalar -> plain Python value so dict lookups and callers see ints / strs."""
     return value.item() if isinstance(value, np.generic) else value  # type: ignore[return-value]
-
-
-__all__ = [
-    "Interaction",
-    "Model",
-    "Params",
-    "popularity",
-    "train",
-]

@@ -1,0 +1,145 @@
+import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+
+from apps.catalogue.models import Title
+from tests.factories import (
+    ArtworkVariantFactory,
+    EpisodeFactory,
+    GenreFactory,
+    ProfileFactory,
+    SeasonFactory,
+    TitleFactory,
+)
+
+
+def _bulk_titles(n: int, genre, prefix="Bulk"):
+    titles = Title.objects.bulk_create(
+        Title(name=f"{prefix} {i}", slug=f"{prefix.lower()}-{i}", year=2000 + i % 25,
+              runtime_minutes=90, is_published=True, maturity="12")
+        for i in range(n)
+    )
+    Title.genres.through.objects.bulk_create(
+        Title.genres.through(title_id=t.pk, genre_id=genre.pk) for t in titles
+    )
+    return titles
+
+
+def _count(client, url) -> int:
+    with CaptureQueriesContext(connection) as ctx:
+        response = client.get(url)
+    assert response.status_code == 200, url
+    return len(ctx.captured_queries)
+
+
+@pytest.mark.django_db
+def test_title_page_shows_episodes_and_artwork(viewer_client):
+    season = SeasonFactory(title__name="Night Harbor", title__synopsis="Fog and secrets.")
+    EpisodeFactory(season=season, number=1, name="Arrival")
+    EpisodeFactory(season=season, number=2, name="Undertow")
+    ArtworkVariantFactory(title=season.title)
+    html = viewer_client.get(season.title.get_absolute_url()).content.decode()
+    assert "Night Harbor" in html and "Arrival" in html and "Undertow" in html
+    assert 'alt="Poster for Night Harbor"' in html
+    assert "card.webp" in html
+
+
+@pytest.mark.django_db
+def test_unpublished_and_future_titles_never_reach_viewers(viewer_client):
+    from datetime import timedelta
+
+    from django.utils import timezone
+
+    hidden = TitleFactory(name="Hidden Gem", is_published=False)
+    future = TitleFactory(name="Coming Soon", available_from=timezone.now() + timedelta(days=2))
+    assert viewer_client.get(hidden.get_absolute_url()).status_code == 404
+    assert viewer_client.get(future.get_absolute_url()).status_code == 404
+    html = viewer_client.get("/search/?q=Hidden").content.decode()
+    assert "Hidden Gem" not in html
+    assert "Coming Soon" not in viewer_client.get("/search/?q=Coming").content.decode()
+
+
+@pytest.mark.django_db
+def test_kids_profile_only_sees_titles_for_children(client):
+    kid = ProfileFactory(is_kids=True)
+    client.force_login(kid.account)
+    session = client.session
+    session["profile_id"] = kid.pk
+    session.save()
+    adult = TitleFactory(name="Grim Night", maturity="18")
+    family = TitleFactory(name="Grim Little Dragon", maturity="all")
+    assert client.get(adult.get_absolute_url()).status_code == 404
+    assert client.get(family.get_absolute_url()).status_code == 200
+    html = client.get("/search/?q=Grim").content.decode()
+    assert "Grim Little Dragon" in html and "Grim Night" not in html
+
+
+@pytest.mark.django_db
+def test_search_plain_get_and_htmx_fragment(viewer_client):
+    TitleFactory(name="The Last Orchard")
+    TitleFactory(name="Orchard Road")
+    TitleFactory(name="Unrelated")
+    full = viewer_client.get("/search/?q=orchard")
+    assert "<html" in full.content.decode()
+    assert "2 results" in full.content.decode()
+    fragment = viewer_client.get(
+        "/search/?q=orchard", HTTP_HX_REQUEST="true", HTTP_HX_TARGET="search-results"
+    )
+    body = fragment.content.decode()
+    assert "<html" not in body and 'id="search-results"' in body
+    assert "The Last Orchard" in body and "Unrelated" not in body
+    assert "HX-Request" in fragment["Vary"]
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize(
+    ("query", "status", "message"),
+    [
+        ("?q=" + "x" * 101, 400, "at most 100 characters"),
+        ("?q=title&page=abc", 404, ""),
+        ("?q=title&page=999", 404, ""),
+    ],
+)
+def test_search_bad_input_is_refused_clearly(viewer_client, query, status, message):
+    TitleFactory(name="Title One")
+    response = viewer_client.get("/search/" + query)
+    assert response.status_code == status
+    assert message in response.content.decode()
+
+
+@pytest.mark.django_db
+def test_genre_page_lists_its_titles(viewer_client):
+    horror = GenreFactory(name="Horror")
+    TitleFactory(name="Dread", genres=[horror])
+    TitleFactory(name="Sunny", genres=[GenreFactory(name="Comedy")])
+    html = viewer_client.get("/genre/horror/").content.decode()
+    assert "Dread" in html and "Sunny" not in html
+    assert viewer_client.get("/genre/nope/").status_code == 404
+    assert viewer_client.get("/genre/horror/?page=x").status_code == 404
+
+
+@pytest.mark.django_db
+def test_title_search_and_genre_pages_stay_flat_from_50_to_2000_titles(viewer_client):
+    """Guards against a query per card (artwork, genres) or per episode as the catalogue grows."""
+    genre = GenreFactory(name="Drama")
+    season = SeasonFactory(title__name="Long Show")
+    season.title.genres.add(genre)
+    for n in range(1, 9):
+        EpisodeFactory(season=season, number=n)
+    ArtworkVariantFactory(title=season.title, genre=genre)
+    _bulk_titles(50, genre)
+    urls = [season.title.get_absolute_url(), "/search/?q=bulk", "/genre/drama/", "/"]
+    viewer_client.get("/")  # the session's first page records the device once; not per page
+    small = {url: _count(viewer_client, url) for url in urls}
+    titles = _bulk_titles(1950, genre, prefix="More")
+    from apps.catalogue.models import ArtworkVariant
+
+    ArtworkVariant.objects.bulk_create(
+        ArtworkVariant(title=t, tone="dark", focus="scene", genre=genre, original="x.png",
+                       renditions={}) for t in titles[:500]
+    )
+    SeasonFactory(title=season.title, number=99)
+    large = {url: _count(viewer_client, url) for url in urls}
+    assert large == small
+    assert small[season.title.get_absolute_url()] <= 10
+    assert small["/search/?q=bulk"] <= 10
