@@ -167,6 +167,14 @@ CELERY_TASK_SOFT_TIME_LIMIT = 9 * 60
 CELERY_TASK_ACKS_LATE = True
 CELERY_WORKER_PREFETCH_MULTIPLIER = 1
 CELERY_BEAT_SCHEDULE = {
+    "recommendations-train": {
+        "task": "apps.recommendations.tasks.train_recommender",
+        "schedule": timedelta(hours=6),
+    },
+    "recommendations-global-lists": {
+        "task": "apps.recommendations.tasks.refresh_global_lists",
+        "schedule": timedelta(hours=1),
+    },
     "core-clear-expired-sessions": {
         "task": "apps.core.tasks.clear_expired_sessions",
         "schedule": timedelta(hours=6),

@@ -60,6 +60,8 @@ class Profile(models.Model):
     is_kids = models.BooleanField(_("kids profile"), default=False)
     color = models.PositiveSmallIntegerField(default=0)
     onboarded_at = models.DateTimeField(null=True, blank=True)
+    # Device kinds chosen at onboarding ("tv", "phone", ...): what the viewer plans to use.
+    planned_devices = models.JSONField(default=list, blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:

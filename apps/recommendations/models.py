@@ -1,0 +1,59 @@
+from django.db import models
+
+
+class RecommenderModel(models.Model):
+    """One trained model. The newest row is the one the site serves."""
+
+    created_at = models.DateTimeField()
+    blob = models.BinaryField()
+    n_items = models.PositiveIntegerField()
+    n_profiles = models.PositiveIntegerField()
+    n_interactions = models.PositiveIntegerField()
+    training_seconds = models.FloatField()
+    # Held-out check of the match score: per band, how often the next title fell in it.
+    calibration = models.JSONField(default=list, blank=True)
+
+    class Meta:
+        ordering = ["-created_at", "-pk"]
+        get_latest_by = "created_at"
+
+    def __str__(self) -> str:
+        return f"model #{self.pk} ({self.n_items} titles, {self.created_at:%Y-%m-%d %H:%M})"
+
+
+class ProfileCandidates(models.Model):
+    """A profile's ranked candidates, precomputed so the homepage reads one row.
+
+    items: [[title_id, score, match, because_title_id or 0], ...] best first.
+    """
+
+    class Source(models.TextChoices):
+        PERSONAL = "personal", "personal history"
+        ONBOARDING = "onboarding", "onboarding picks"
+        POPULARITY = "popularity", "popularity (no history yet)"
+
+    profile = models.OneToOneField(
+        "accounts.Profile", on_delete=models.CASCADE, primary_key=True, related_name="candidates"
+    )
+    model = models.ForeignKey(RecommenderModel, null=True, on_delete=models.SET_NULL)
+    computed_at = models.DateTimeField()
+    source = models.CharField(max_length=12, choices=Source.choices)
+    items = models.JSONField(default=list)
+    disliked = models.JSONField(default=list)
+    finished = models.JSONField(default=list)
+    # Title ids the profile interacted with most recently, newest first (for "Because you...").
+    recent = models.JSONField(default=list)
+
+    def __str__(self) -> str:
+        return f"candidates for profile {self.profile_id}"
+
+
+class GlobalList(models.Model):
+    """Lists shared by everyone (trending this week, popular overall), refreshed on a schedule."""
+
+    key = models.CharField(max_length=32, primary_key=True)
+    computed_at = models.DateTimeField()
+    items = models.JSONField(default=list)
+
+    def __str__(self) -> str:
+        return self.key

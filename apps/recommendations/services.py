@@ -1,0 +1,276 @@
+"""Training the recommender from the event log and keeping each profile's candidates fresh."""
+
+import time
+from collections import defaultdict
+from collections.abc import Callable, Iterable, Mapping
+from datetime import timedelta
+from typing import Any
+
+from django.core.cache import cache
+from django.db import transaction
+from django.db.models import Count
+
+from apps.accounts.models import Profile
+from apps.catalogue.models import KIDS_MATURITIES, Title
+from apps.core import clock
+from apps.recommendations import calibration
+from apps.recommendations.model import Interaction, Model, train
+from apps.recommendations.models import GlobalList, ProfileCandidates, RecommenderModel
+from apps.recommendations.signals import EVENT_NAMES, fold_history
+from apps.tracking.models import Event
+
+Progress = Callable[[str, float], None]
+
+CANDIDATES_KEPT = 300  # enough for every row of a TV homepage plus what filters remove
+EXPLAINED = 120  # "Because you watched X" is worked out for the best ones only
+HISTORY_EVENTS = 500  # a profile's most recent events considered at a refresh
+DISLIKE_PUSH = 0.6  # how hard "not for me" pushes down a disliked title's neighbours
+TRENDING_DAYS = 7
+ACTIVE_MODEL_KEY = "rec:active-model-id"
+
+_loaded: tuple[int, Model] | None = None  # process-local copy of the served model
+
+
+def _ts(value) -> float:
+    return value.timestamp()
+
+
+def active_model() -> tuple[RecommenderModel | None, Model | None]:
+    """The newest trained model, loaded once per process and reloaded when a newer one lands."""
+    global _loaded
+    model_id = cache.get(ACTIVE_MODEL_KEY)
+    if model_id is None:
+        model_id = RecommenderModel.objects.values_list("pk", flat=True).first() or 0
+        cache.set(ACTIVE_MODEL_KEY, model_id, timeout=300)
+    if not model_id:
+        return None, None
+    if _loaded is None or _loaded[0] != model_id:
+        row = RecommenderModel.objects.filter(pk=model_id).first()
+        if row is None:
+            cache.delete(ACTIVE_MODEL_KEY)
+            return None, None
+        _loaded = (row.pk, Model.from_bytes(bytes(row.blob)))
+    meta = RecommenderModel(pk=_loaded[0])
+    return meta, _loaded[1]
+
+
+def _profile_events(profile_id: int) -> list[tuple[str, Mapping[str, Any], float]]:
+    rows = list(
+        Event.objects.filter(profile_id=profile_id, name__in=EVENT_NAMES)
+        .order_by("-occurred_at", "-pk")
+        .values_list("name", "properties", "occurred_at")[:HISTORY_EVENTS]
+    )
+    rows.reverse()
+    return [(name, props, _ts(at)) for name, props, at in rows]
+
+
+def _visible_title_ids(*, kids: bool) -> list[int]:
+    qs = Title.objects.available()
+    if kids:
+        qs = qs.filter(maturity__in=KIDS_MATURITIES)
+    return list(qs.values_list("pk", flat=True))
+
+
+def _popular_ids() -> list[int]:
+    row = GlobalList.objects.filter(key="popular").first()
+    return list(row.items) if row else []
+
+
+def compute_candidates(
+    *,
+    model: Model | None,
+    events: list[tuple[str, Mapping[str, Any], float]],
+    visible: Iterable[int],
+    popular: list[int],
+) -> dict[str, Any]:
+    """Rank the visible titles for one profile's events (pure apart from the model).
+
+    Disliked and finished films are removed; a dislike also pushes its neighbours down.
+    """
+    history, disliked, finished = fold_history(events)
+    visible_set = set(visible) - disliked - finished
+    source = ProfileCandidates.Source.POPULARITY
+    if history:
+        only_picks = all(name == "onboarding_pick" for name, _, _ in events if name != "rating")
+        source = (
+            ProfileCandidates.Source.ONBOARDING if only_picks else ProfileCandidates.Source.PERSONAL
+        )
+    seen = {title for title, _, _ in history}
+    if model is not None and (history or not popular):
+        scores = model.score_items(history)
+        if disliked:
+            push = model.score_items([(t, 0, 1.0) for t in disliked])
+            top = max(push.values(), default=0.0) or 1.0
+            for title, value in push.items():
+                if title in scores:
+                    scores[title] -= DISLIKE_PUSH * value / top
+    else:
+        # No model yet: popularity order, best first.
+        n = len(popular)
+        scores = {title: (n - i) / n for i, title in enumerate(popular)} if n else {}
+    ranked = [(t, scores.get(t, -1.0)) for t in visible_set if t not in seen]
+    ranked.sort(key=lambda pair: (-pair[1], pair[0]))
+    match_values = calibration.matches([s for _, s in ranked])
+    items = []
+    for n, ((title, score), match) in enumerate(zip(ranked, match_values, strict=True)):
+        if n >= CANDIDATES_KEPT:
+            break
+        because = 0
+        if model is not None and history and n < EXPLAINED:
+            because = model.explain(history, title) or 0
+        items.append([title, round(score, 5), match, because])
+    recent = [title for title, _, _ in reversed(history)][:12]
+    return {
+        "source": source,
+        "items": items,
+        "disliked": sorted(disliked),
+        "finished": sorted(finished),
+        "recent": recent,
+    }
+
+
+def candidates_refresh(*, profile: Profile) -> ProfileCandidates:
+    """Recompute one profile's candidates now from its latest events (no retraining)."""
+    meta, model = active_model()
+    data = compute_candidates(
+        model=model,
+        events=_profile_events(profile.pk),
+        visible=_visible_title_ids(kids=profile.is_kids),
+        popular=_popular_ids(),
+    )
+    row, _ = ProfileCandidates.objects.update_or_create(
+        profile=profile,
+        defaults={"model_id": meta.pk if meta else None, "computed_at": clock.now(), **data},
+    )
+    return row
+
+
+def global_lists_refresh() -> dict[str, int]:
+    """Trending (plays in the last week) and popular (distinct profiles ever), by title."""
+    now = clock.now()
+    trending = (
+        Event.objects.filter(
+            name="play_started", occurred_at__gte=now - timedelta(days=TRENDING_DAYS),
+            occurred_at__lte=now,
+        )
+        .values("properties__title_id")
+        .annotate(n=Count("id"))
+        .order_by("-n")[:100]
+    )
+    trending_ids = [int(r["properties__title_id"]) for r in trending if r["properties__title_id"]]
+    popular = (
+        Event.objects.filter(name__in=("play_started", "play_completed"))
+        .values("properties__title_id")
+        .annotate(n=Count("profile_id", distinct=True))
+        .order_by("-n")[:300]
+    )
+    popular_ids = [int(r["properties__title_id"]) for r in popular if r["properties__title_id"]]
+    for key, items in (("trending", trending_ids), ("popular", popular_ids)):
+        GlobalList.objects.update_or_create(key=key, defaults={"items": items, "computed_at": now})
+    return {"trending": len(trending_ids), "popular": len(popular_ids)}
+
+
+def _all_histories(progress: Progress | None) -> dict[int, list[tuple[str, Mapping, float]]]:
+    events: dict[int, list[tuple[str, Mapping, float]]] = defaultdict(list)
+    qs = (
+        Event.objects.filter(name__in=EVENT_NAMES, profile__isnull=False)
+        .order_by("occurred_at", "pk")
+        .values_list("profile_id", "name", "properties", "occurred_at")
+    )
+    total = max(qs.count(), 1)
+    for n, (profile_id, name, props, at) in enumerate(qs.iterator(chunk_size=20000)):
+        events[profile_id].append((name, props, _ts(at)))
+        if progress and n % 20000 == 0:
+            progress("reading events", n / total)
+    return events
+
+
+def _calibrate(histories: dict[int, list[tuple[int, float, float]]]) -> list[dict]:
+    """Hold out each profile's latest title, retrain on the rest, see which match band it hits."""
+    held: dict[int, int] = {}
+    train_rows: list[Interaction] = []
+    for profile_id, history in histories.items():
+        if len(history) >= 3:
+            held[profile_id] = history[-1][0]
+            history = history[:-1]
+        train_rows.extend(Interaction(profile_id, t, ts, w) for t, ts, w in history)
+    if not held or not train_rows:
+        return []
+    model = train(train_rows)
+    held_matches = []
+    for profile_id, title in list(held.items())[:1500]:
+        history = [h for h in histories[profile_id][:-1]]
+        scores = model.score_items(history)
+        if title not in scores:
+            continue
+        items = list(scores)
+        values = calibration.matches([scores[i] for i in items])
+        held_matches.append(values[items.index(title)])
+    return calibration.band_lift(held_matches)
+
+
+def recommender_train(*, progress: Progress | None = None) -> RecommenderModel:
+    """Train on the whole event log, check the match calibration, refresh every profile."""
+    started = time.perf_counter()
+    events = _all_histories(progress)
+    histories = {pid: fold_history(evs)[0] for pid, evs in events.items()}
+    interactions = [
+        Interaction(pid, title, ts, weight)
+        for pid, history in histories.items()
+        for title, ts, weight in history
+    ]
+    if progress:
+        progress("training", 0.0)
+    model = train(interactions)
+    training_seconds = time.perf_counter() - started
+    if progress:
+        progress("checking match calibration", 0.0)
+    bands = _calibrate(histories)
+    row = RecommenderModel.objects.create(
+        created_at=clock.now(),
+        blob=model.to_bytes(),
+        n_items=model.n_items,
+        n_profiles=len(histories),
+        n_interactions=len(interactions),
+        training_seconds=round(training_seconds, 2),
+        calibration=bands,
+    )
+    # Keep the last three models for comparison; older blobs only take space.
+    stale = RecommenderModel.objects.order_by("-created_at", "-pk").values_list("pk", flat=True)[3:]
+    RecommenderModel.objects.filter(pk__in=list(stale)).delete()
+    cache.set(ACTIVE_MODEL_KEY, row.pk, timeout=300)
+    global _loaded
+    _loaded = (row.pk, model)
+    global_lists_refresh()
+    candidates_refresh_all(model_row=row, model=model, events=events, progress=progress)
+    return row
+
+
+def candidates_refresh_all(
+    *,
+    model_row: RecommenderModel,
+    model: Model,
+    events: dict[int, list[tuple[str, Mapping, float]]],
+    progress: Progress | None = None,
+) -> int:
+    """Recompute every profile's candidates with a freshly trained model, in bulk."""
+    visible = {False: _visible_title_ids(kids=False), True: _visible_title_ids(kids=True)}
+    popular = _popular_ids()
+    now = clock.now()
+    profiles = list(Profile.objects.values_list("pk", "is_kids"))
+    rows = []
+    for n, (profile_id, is_kids) in enumerate(profiles):
+        data = compute_candidates(
+            model=model, events=events.get(profile_id, []), visible=visible[is_kids],
+            popular=popular,
+        )
+        rows.append(ProfileCandidates(profile_id=profile_id, model=model_row, computed_at=now,
+                                      **data))
+        if progress and n % 100 == 0:
+            progress("refreshing profiles", n / max(len(profiles), 1))
+    with transaction.atomic():
+        ProfileCandidates.objects.all().delete()
+        ProfileCandidates.objects.bulk_create(rows, batch_size=500)
+    if progress:
+        progress("refreshing profiles", 1.0)
+    return len(rows)

@@ -1,0 +1,77 @@
+"""Which events teach the recommender what, and how strongly (pure; no database).
+
+Every behavioural event that names a title becomes one weighted interaction. "Not for me"
+is kept apart as a negative signal: it removes the title and pushes its neighbours down.
+"""
+
+from collections.abc import Mapping
+from typing import Any
+
+# Event name -> weight of the interaction it implies. Ratings are mapped by value below.
+EVENT_WEIGHTS: dict[str, float] = {
+    "play_started": 1.0,
+    "play_progress": 0.0,  # progress heartbeats add nothing beyond the start
+    "play_completed": 2.0,
+    "onboarding_pick": 3.0,
+    "my_list_add": 1.0,
+}
+RATING_WEIGHTS: dict[int, float] = {-1: -3.0, 1: 2.0, 2: 3.0}
+EVENT_NAMES = (*EVENT_WEIGHTS, "rating")
+# Signals strong enough to refresh one profile's candidates at once.
+STRONG_SIGNALS = frozenset({"play_completed", "rating", "onboarding_pick", "my_list_add"})
+
+
+def interaction_weight(name: str, properties: Mapping[str, Any]) -> float:
+    """The weight an event contributes to its title; 0 means it teaches nothing."""
+    if name == "rating":
+        try:
+            return RATING_WEIGHTS.get(int(properties.get("value", 0)), 0.0)
+        except (TypeError, ValueError):
+            return 0.0
+    return EVENT_WEIGHTS.get(name, 0.0)
+
+
+def title_of(properties: Mapping[str, Any]) -> int | None:
+    try:
+        value = int(properties.get("title_id"))
+    except (TypeError, ValueError):
+        return None
+    return value if value > 0 else None
+
+
+def fold_history(
+    events: list[tuple[str, Mapping[str, Any], float]],
+) -> tuple[list[tuple[int, float, float]], set[int], set[int]]:
+    """Fold (name, properties, timestamp) events, oldest first, into the model's history.
+
+    Returns (history of (title, timestamp, weight) with the latest timestamp per title and the
+    summed positive weight, disliked titles, finished titles). A later rating replaces an
+    earlier one; a cleared rating (value 0) removes the dislike.
+    """
+    weights: dict[int, float] = {}
+    last_seen: dict[int, float] = {}
+    disliked: set[int] = set()
+    finished: set[int] = set()
+    for name, props, ts in events:
+        title = title_of(props)
+        if title is None:
+            continue
+        if name == "rating":
+            value = props.get("value")
+            if value == -1:
+                disliked.add(title)
+            else:
+                disliked.discard(title)
+        if name == "play_completed" and not props.get("episode_id"):
+            finished.add(title)
+        if name == "play_completed" and props.get("series_finished"):
+            finished.add(title)
+        weight = interaction_weight(name, props)
+        if weight > 0:
+            weights[title] = weights.get(title, 0.0) + weight
+            last_seen[title] = ts
+    history = sorted(
+        ((t, last_seen[t], w) for t, w in weights.items() if t not in disliked),
+        key=lambda entry: entry[1],
+    )
+    return history, disliked, finished
