@@ -67,6 +67,7 @@ INSTALLED_APPS = [
     "apps.catalogue",
     "apps.recommendations",
     "apps.browse",
+    "apps.onboarding",
     "apps.demo",
 ]
 

@@ -15,7 +15,9 @@ urlpatterns = [
     path("i18n/", include("django.conf.urls.i18n")),
     path("admin/", admin.site.urls),
     path("", include("apps.accounts.urls")),
+    path("", include("apps.browse.urls")),
     path("", include("apps.catalogue.urls")),
+    path("", include("apps.onboarding.urls")),
     path("", include("apps.demo.urls")),
 ]
 

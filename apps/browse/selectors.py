@@ -1,60 +1,266 @@
-"""The homepage's rows. For now (walking skeleton) the same for everyone: newest and by genre;
-the recommendations issue replaces this with per-profile rows."""
+"""The homepage for one profile, read in a fixed number of queries.
+
+Reads: the profile's precomputed candidates (1), shared lists (1), its list (1), then the
+titles on the rows being shown with their genres and artwork (3). Everything else (which rows,
+their order, the shuffle, the appearance cap) happens in memory in `rows.plan_home`.
+"""
 
 from dataclasses import dataclass, field
+from datetime import datetime
+from zoneinfo import ZoneInfo
 
-from django.db.models import Count
+from django.utils.translation import gettext as _
 
+from apps.browse import rows as planner
+from apps.browse.models import MyListEntry
 from apps.catalogue import selectors as catalogue
-from apps.catalogue.models import Genre, Title
+from apps.catalogue.models import Title
+from apps.core import clock
+from apps.recommendations.calibration import SHOW_FROM
+from apps.recommendations.models import GlobalList, ProfileCandidates
 
-ROW_LENGTH = 18
-GENRE_ROWS = 6
+BATCH = 4  # rows per lazily loaded batch after the first
 
 
 @dataclass
 class Row:
     key: str
+    kind: str
     heading: str
+    why: str
     titles: list[Title] = field(default_factory=list)
-    why: str = ""
     link: str = ""
 
 
-def home_rows(*, profile) -> tuple[Title | None, list[Row]]:
-    """The hero and the rows in a fixed number of queries (titles, genres, artwork)."""
-    from django.utils.translation import gettext as _
+@dataclass
+class HomePage:
+    hero: Title | None
+    rows: list[Row]
+    next_batch: int | None  # batch number to load next, None when this is the last
+    source: str
+    total_rows: int
 
-    available = Title.objects.for_profile(profile)
-    genres = list(
-        Genre.objects.filter(titles__in=available)
-        .annotate(n=Count("titles"))
-        .order_by("-n", "name")[:GENRE_ROWS]
+
+def local_now(user) -> datetime:
+    try:
+        zone = ZoneInfo(getattr(user, "time_zone", "") or "UTC")
+    except (KeyError, ValueError):
+        zone = ZoneInfo("UTC")
+    return clock.now().astimezone(zone)
+
+
+def _candidates(profile) -> ProfileCandidates:
+    row = ProfileCandidates.objects.filter(profile=profile).first()
+    if row is None:
+        from apps.recommendations.services import candidates_refresh
+
+        row = candidates_refresh(profile=profile)
+    return row
+
+
+def plan_for(*, profile, device: str, now: datetime) -> tuple[list[planner.RowPlan], dict]:
+    """The profile's row plans and the facts needed to word them (three queries)."""
+    cands = _candidates(profile)
+    shared = {g.key: g.items for g in GlobalList.objects.filter(key__in=["trending", "genres"])}
+    my_list = list(
+        MyListEntry.objects.filter(profile=profile).values_list("title_id", flat=True)[:60]
     )
-    pool = list(
-        catalogue.cards(
-            available.order_by("-year", "-pk")[: ROW_LENGTH * (GENRE_ROWS + 2)], profile=profile
-        )
-    )
-    rows = [
-        Row(
-            "new",
-            _("New releases"),
-            pool[:ROW_LENGTH],
-            _("The most recent titles in the catalogue."),
-        )
+    candidates = [
+        planner.Candidate(item[0], item[1], item[2], item[3], item[4], tuple(item[5]))
+        for item in cands.items
     ]
-    for genre in genres:
-        in_genre = [t for t in pool if any(g.pk == genre.pk for g in t.genres.all())]
-        if in_genre:
-            rows.append(
-                Row(
-                    f"genre-{genre.slug}",
-                    genre.name,
-                    in_genre[:ROW_LENGTH],
-                    _("Recent titles in %(genre)s.") % {"genre": genre.name},
-                    genre.get_absolute_url(),
-                )
+    data = planner.HomeInput(
+        profile_id=profile.pk,
+        device=device,
+        today=now.date(),
+        daypart=planner.daypart(now),
+        source=cands.source,
+        candidates=candidates,
+        recent=list(cands.recent),
+        trending=list(shared.get("trending", [])),
+        my_list=my_list,
+        onboarding_picks=list(cands.recent) if cands.source == "onboarding" else [],
+    )
+    facts = {
+        "source": cands.source,
+        "by_id": {c.title_id: c for c in candidates},
+        "genres": {g[0]: (g[1], g[2]) for g in shared.get("genres", [])},
+        "picks": data.onboarding_picks,
+        "my_list": set(my_list),
+    }
+    return planner.plan_home(data), facts
+
+
+def _names(ids, titles: dict[int, Title]) -> list[str]:
+    return [titles[i].name for i in ids if i in titles]
+
+
+def _word_row(plan: planner.RowPlan, facts: dict, titles: dict[int, Title], profile) -> Row:
+    """Heading and "Why this row?" for a planned row."""
+    subject = titles.get(plan.subject)
+    subject_name = subject.name if subject else ""
+    genre_name, genre_slug = facts["genres"].get(plan.subject, ("", ""))
+    if plan.kind == "finished":
+        return Row(
+            plan.key,
+            plan.kind,
+            _("Because you finished %(t)s") % {"t": subject_name},
+            _("You finished %(t)s recently; people who finished it went on to watch these.")
+            % {"t": subject_name},
+        )
+    if plan.kind == "continue":
+        return Row(
+            plan.key,
+            plan.kind,
+            _("Continue watching for %(n)s") % {"n": profile.name},
+            _("Titles you started and have not finished, the most recent first."),
+        )
+    if plan.kind == "onboarding":
+        picks = ", ".join(_names(facts["picks"], titles))
+        return Row(
+            plan.key,
+            plan.kind,
+            _("Picked for you from your favourites"),
+            _("People who picked %(p)s went on to watch these.") % {"p": picks},
+        )
+    if plan.kind == "picks":
+        if facts["source"] == "popularity":
+            return Row(
+                plan.key,
+                plan.kind,
+                _("Popular on Streamfront"),
+                _(
+                    "You have not watched or rated anything yet, so we start from what is "
+                    "popular. Watch, rate or pick favourites and this page becomes yours."
+                ),
             )
-    hero = next((t for t in pool if t.active_artwork), None)
-    return hero, rows
+        return Row(
+            plan.key,
+            plan.kind,
+            _("Top picks for %(n)s") % {"n": profile.name},
+            _(
+                "Ordered by how well each title matches what you watched, rated and "
+                "picked, with a few different titles mixed in."
+            ),
+        )
+    if plan.kind == "because":
+        return Row(
+            plan.key,
+            plan.kind,
+            _("Because you watched %(t)s") % {"t": subject_name},
+            _("People who watched %(t)s often watched these next.") % {"t": subject_name},
+            link=subject.get_absolute_url() if subject else "",
+        )
+    if plan.kind == "genre":
+        from django.urls import reverse
+
+        return Row(
+            plan.key,
+            plan.kind,
+            genre_name,
+            _("You often watch %(g)s, so it gets a row; titles are ranked by your match.")
+            % {"g": genre_name},
+            link=reverse("catalogue:genre", args=[genre_slug]) if genre_slug else "",
+        )
+    if plan.kind == "trending":
+        return Row(
+            plan.key,
+            plan.kind,
+            _("Trending now"),
+            _("The most played titles this week, ordered for you."),
+        )
+    if plan.kind == "new":
+        return Row(
+            plan.key,
+            plan.kind,
+            _("New releases"),
+            _("Recent titles you have not seen, ordered by your match."),
+        )
+    return Row(plan.key, plan.kind, _("My list"), _("Titles you saved, the latest first."))
+
+
+def _why_line(candidate, facts: dict, titles: dict[int, Title], discovery: bool) -> str:
+    if candidate is None:
+        return ""
+    if discovery:
+        return _("Something different for you")
+    if candidate.because and candidate.because in titles:
+        return _("Because you watched %(t)s") % {"t": titles[candidate.because].name}
+    if facts["source"] == "popularity":
+        return _("Popular right now")
+    if candidate.genres:
+        name = facts["genres"].get(candidate.genres[0], ("", ""))[0]
+        if name:
+            return _("Popular with people who like %(g)s") % {"g": name}
+    return _("New for you")
+
+
+def home_page(*, profile, device: str, now: datetime, batch: int = 0) -> HomePage:
+    """One batch of the homepage: batch 0 is the hero and the first rows."""
+    plans, facts = plan_for(profile=profile, device=device, now=now)
+    layout = planner.LAYOUTS.get(device, planner.LAYOUTS["computer"])
+    start = 0 if batch == 0 else layout.first_batch + (batch - 1) * BATCH
+    end = layout.first_batch if batch == 0 else start + BATCH
+    shown = plans[start:end]
+    needed: set[int] = set()
+    for plan in shown:
+        needed.update(plan.title_ids)
+        needed.add(plan.subject)
+        needed.update(facts["by_id"][t].because for t in plan.title_ids if t in facts["by_id"])
+    needed.update(facts["picks"])
+    needed.discard(0)
+    titles = {
+        t.pk: t
+        for t in catalogue.cards(
+            Title.objects.for_profile(profile).filter(pk__in=needed), profile=profile
+        )
+    }
+    rows = []
+    for plan in shown:
+        row = _word_row(plan, facts, titles, profile)
+        for title_id in plan.title_ids:
+            title = titles.get(title_id)
+            if title is None:
+                continue
+            candidate = facts["by_id"].get(title_id)
+            # The same Title object may sit in two rows; copy per row for row-specific lines.
+            card = _card(title, candidate, facts, titles, title_id in plan.discovery)
+            row.titles.append(card)
+        if row.titles:
+            rows.append(row)
+    hero = None
+    if batch == 0:
+        hero = next(
+            (
+                t
+                for r in rows
+                if r.kind in {"picks", "onboarding"}
+                for t in r.titles
+                if t.active_artwork
+            ),
+            None,
+        )
+    has_more = end < len(plans)
+    return HomePage(hero, rows, batch + 1 if has_more else None, facts["source"], len(plans))
+
+
+def _card(title: Title, candidate, facts, titles, discovery: bool) -> Title:
+    import copy
+
+    card = copy.copy(title)
+    card.match = candidate.match if candidate and candidate.match >= SHOW_FROM else None
+    card.why = _why_line(candidate, facts, titles, discovery)
+    card.discovery = discovery
+    card.in_list = title.pk in facts["my_list"]
+    return card
+
+
+def personalize_title(*, profile, title: Title) -> Title:
+    """Match, why-line and My list state for one title page (two queries)."""
+    cands = ProfileCandidates.objects.filter(profile=profile).only("items").first()
+    item = next((i for i in (cands.items if cands else []) if i[0] == title.pk), None)
+    title.match = item[2] if item and item[2] >= SHOW_FROM else None
+    because = Title.objects.filter(pk=item[3]).only("name").first() if item and item[3] else None
+    title.why = _("Because you watched %(t)s") % {"t": because.name} if because else ""
+    title.in_list = MyListEntry.objects.filter(profile=profile, title=title).exists()
+    return title

@@ -1,13 +1,94 @@
-from django.shortcuts import render
-from django.views.decorators.http import require_GET
+from django.contrib import messages
+from django.http import Http404, HttpResponseBadRequest
+from django.shortcuts import redirect, render
+from django.utils.http import url_has_allowed_host_and_scheme
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_GET, require_POST
+from django.views.decorators.vary import vary_on_headers
 
 from apps.accounts.current import current_profile
 from apps.accounts.decorators import profile_required
-from apps.browse import selectors
+from apps.accounts.devices import device_kind
+from apps.browse import selectors, services
+from apps.catalogue.models import Title
+
+
+def _batch(request) -> int | None:
+    raw = request.GET.get("batch", "0")
+    if not raw.isdigit() or len(raw) > 3:
+        return None
+    return int(raw)
 
 
 @require_GET
 @profile_required
+@vary_on_headers("HX-Request", "User-Agent")
 def home(request):
-    hero, rows = selectors.home_rows(profile=current_profile(request))
-    return render(request, "browse/home.html", {"hero": hero, "rows": rows})
+    profile = current_profile(request)
+    if profile.onboarded_at is None:
+        return redirect("onboarding:start")
+    batch = _batch(request)
+    if batch is None:
+        return HttpResponseBadRequest(_("The row batch must be a whole number."))
+    page = selectors.home_page(
+        profile=profile,
+        device=device_kind(request.headers.get("User-Agent", "")),
+        now=selectors.local_now(request.user),
+        batch=batch,
+    )
+    if batch and not page.rows and page.next_batch is None and batch > 0:
+        raise Http404(_("There are no more rows."))
+    context = {"page": page, "batch": batch}
+    if request.htmx and batch:
+        return render(request, "browse/home.html#batch", context)
+    return render(request, "browse/home.html", context)
+
+
+def _title_for(request, title_id: int) -> Title:
+    title = Title.objects.for_profile(current_profile(request)).filter(pk=title_id).first()
+    if title is None:
+        raise Http404(_("No such title."))
+    return title
+
+
+@require_POST
+@profile_required
+def my_list_toggle(request, title_id: int):
+    """Add to or remove from My list (htmx swaps the button; without JS, back to the page)."""
+    profile = current_profile(request)
+    title = _title_for(request, title_id)
+    action = request.POST.get("action")
+    if action == "add":
+        services.my_list_add(profile=profile, title=title)
+        in_list = True
+    elif action == "remove":
+        services.my_list_remove(profile=profile, title=title)
+        in_list = False
+    else:
+        return HttpResponseBadRequest(_("Say whether to add or remove the title."))
+    if request.htmx:
+        title.in_list = in_list
+        return render(request, "includes/my_list_button.html", {"title": title})
+    messages.success(
+        request,
+        (_("Added “%(t)s” to My list.") if in_list else _("Removed “%(t)s” from My list."))
+        % {"t": title.name},
+    )
+    back = request.POST.get("next", "")
+    if not url_has_allowed_host_and_scheme(back, {request.get_host()}, request.is_secure()):
+        back = title.get_absolute_url()
+    return redirect(back)
+
+
+@require_GET
+def title_detail(request, slug: str):
+    """The title page: catalogue facts plus, for a signed-in profile, match, why and My list."""
+    from apps.catalogue import selectors as catalogue
+
+    profile = current_profile(request)
+    title = catalogue.title_detail(slug=slug, profile=profile)
+    if title is None:
+        raise Http404(_("No such title."))
+    if profile is not None:
+        selectors.personalize_title(profile=profile, title=title)
+    return render(request, "catalogue/title.html", {"title": title})

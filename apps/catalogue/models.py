@@ -92,7 +92,7 @@ class Title(models.Model):
         return f"{self.name} ({self.year})"
 
     def get_absolute_url(self) -> str:
-        return reverse("catalogue:title", args=[self.slug])
+        return reverse("browse:title", args=[self.slug])
 
     @property
     def is_series(self) -> bool:

@@ -4,7 +4,6 @@ from apps.catalogue import views
 
 app_name = "catalogue"
 urlpatterns = [
-    path("title/<slug:slug>/", views.title_detail, name="title"),
     path("genre/<slug:slug>/", views.genre_detail, name="genre"),
     path("search/", views.search, name="search"),
 ]

@@ -24,15 +24,6 @@ def _page(request, qs, per_page=PAGE_SIZE):
 
 
 @require_GET
-def title_detail(request, slug: str):
-    profile = current_profile(request)
-    title = selectors.title_detail(slug=slug, profile=profile)
-    if title is None:
-        raise Http404(_("No such title."))
-    return render(request, "catalogue/title.html", {"title": title})
-
-
-@require_GET
 def genre_detail(request, slug: str):
     profile = current_profile(request)
     genre = get_object_or_404(Genre, slug=slug)

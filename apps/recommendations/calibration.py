@@ -51,8 +51,12 @@ def band_lift(held_out_matches: Sequence[int]) -> list[dict]:
         share = hits / total if total else 0.0
         width = (high - low) / 100
         rows.append(
-            {"band": f"{low}-{high}", "held_out": hits, "share": round(share, 4),
-             "lift": round(share / width, 2) if width else 0.0}
+            {
+                "band": f"{low}-{high}",
+                "held_out": hits,
+                "share": round(share, 4),
+                "lift": round(share / width, 2) if width else 0.0,
+            }
         )
     return rows
 

@@ -2,7 +2,7 @@
 
 import time
 from collections import defaultdict
-from collections.abc import Callable, Iterable, Mapping
+from collections.abc import Callable, Mapping
 from datetime import timedelta
 from typing import Any
 
@@ -11,7 +11,7 @@ from django.db import transaction
 from django.db.models import Count
 
 from apps.accounts.models import Profile
-from apps.catalogue.models import KIDS_MATURITIES, Title
+from apps.catalogue.models import KIDS_MATURITIES, Genre, Title
 from apps.core import clock
 from apps.recommendations import calibration
 from apps.recommendations.model import Interaction, Model, train
@@ -64,11 +64,20 @@ def _profile_events(profile_id: int) -> list[tuple[str, Mapping[str, Any], float
     return [(name, props, _ts(at)) for name, props, at in rows]
 
 
-def _visible_title_ids(*, kids: bool) -> list[int]:
+def _visible_title_facts(*, kids: bool) -> dict[int, tuple[int, list[int]]]:
+    """title id -> (year, genre ids) for every title the profile may see (two queries)."""
     qs = Title.objects.available()
     if kids:
         qs = qs.filter(maturity__in=KIDS_MATURITIES)
-    return list(qs.values_list("pk", flat=True))
+    facts: dict[int, tuple[int, list[int]]] = {
+        pk: (year, []) for pk, year in qs.values_list("pk", "year")
+    }
+    links = Title.genres.through.objects.filter(title_id__in=facts).values_list(
+        "title_id", "genre_id"
+    )
+    for title_id, genre_id in links.order_by("title_id", "genre_id"):
+        facts[title_id][1].append(genre_id)
+    return facts
 
 
 def _popular_ids() -> list[int]:
@@ -80,12 +89,14 @@ def compute_candidates(
     *,
     model: Model | None,
     events: list[tuple[str, Mapping[str, Any], float]],
-    visible: Iterable[int],
+    visible: Mapping[int, tuple[int, list[int]]],
     popular: list[int],
 ) -> dict[str, Any]:
     """Rank the visible titles for one profile's events (pure apart from the model).
 
     Disliked and finished films are removed; a dislike also pushes its neighbours down.
+    Each item carries the title's year and genres so the homepage needs no extra query:
+    [title_id, score, match, because_title_id or 0, year, [genre ids]].
     """
     history, disliked, finished = fold_history(events)
     visible_set = set(visible) - disliked - finished
@@ -118,7 +129,8 @@ def compute_candidates(
         because = 0
         if model is not None and history and n < EXPLAINED:
             because = model.explain(history, title) or 0
-        items.append([title, round(score, 5), match, because])
+        year, genres = visible[title]
+        items.append([title, round(score, 5), match, because, year, genres])
     recent = [title for title, _, _ in reversed(history)][:12]
     return {
         "source": source,
@@ -135,7 +147,7 @@ def candidates_refresh(*, profile: Profile) -> ProfileCandidates:
     data = compute_candidates(
         model=model,
         events=_profile_events(profile.pk),
-        visible=_visible_title_ids(kids=profile.is_kids),
+        visible=_visible_title_facts(kids=profile.is_kids),
         popular=_popular_ids(),
     )
     row, _ = ProfileCandidates.objects.update_or_create(
@@ -150,7 +162,8 @@ def global_lists_refresh() -> dict[str, int]:
     now = clock.now()
     trending = (
         Event.objects.filter(
-            name="play_started", occurred_at__gte=now - timedelta(days=TRENDING_DAYS),
+            name="play_started",
+            occurred_at__gte=now - timedelta(days=TRENDING_DAYS),
             occurred_at__lte=now,
         )
         .values("properties__title_id")
@@ -165,7 +178,8 @@ def global_lists_refresh() -> dict[str, int]:
         .order_by("-n")[:300]
     )
     popular_ids = [int(r["properties__title_id"]) for r in popular if r["properties__title_id"]]
-    for key, items in (("trending", trending_ids), ("popular", popular_ids)):
+    genres = [[g.pk, g.name, g.slug] for g in Genre.objects.order_by("name")]
+    for key, items in (("trending", trending_ids), ("popular", popular_ids), ("genres", genres)):
         GlobalList.objects.update_or_create(key=key, defaults={"items": items, "computed_at": now})
     return {"trending": len(trending_ids), "popular": len(popular_ids)}
 
@@ -199,7 +213,7 @@ def _calibrate(histories: dict[int, list[tuple[int, float, float]]]) -> list[dic
     model = train(train_rows)
     held_matches = []
     for profile_id, title in list(held.items())[:1500]:
-        history = [h for h in histories[profile_id][:-1]]
+        history = list(histories[profile_id][:-1])
         scores = model.score_items(history)
         if title not in scores:
             continue
@@ -254,18 +268,21 @@ def candidates_refresh_all(
     progress: Progress | None = None,
 ) -> int:
     """Recompute every profile's candidates with a freshly trained model, in bulk."""
-    visible = {False: _visible_title_ids(kids=False), True: _visible_title_ids(kids=True)}
+    visible = {False: _visible_title_facts(kids=False), True: _visible_title_facts(kids=True)}
     popular = _popular_ids()
     now = clock.now()
     profiles = list(Profile.objects.values_list("pk", "is_kids"))
     rows = []
     for n, (profile_id, is_kids) in enumerate(profiles):
         data = compute_candidates(
-            model=model, events=events.get(profile_id, []), visible=visible[is_kids],
+            model=model,
+            events=events.get(profile_id, []),
+            visible=visible[is_kids],
             popular=popular,
         )
-        rows.append(ProfileCandidates(profile_id=profile_id, model=model_row, computed_at=now,
-                                      **data))
+        rows.append(
+            ProfileCandidates(profile_id=profile_id, model=model_row, computed_at=now, **data)
+        )
         if progress and n % 100 == 0:
             progress("refreshing profiles", n / max(len(profiles), 1))
     with transaction.atomic():

@@ -28,7 +28,9 @@ class Command(BaseCommand):
                     f"{band['band']:>9}  {band['held_out']:>8}  {band['share']:.3f}  "
                     f"{band['lift']:>5.2f}"
                 )
-            verdict = "rises with the band" if calibration.is_monotone(row.calibration) else (
-                "does NOT rise monotonically"
+            verdict = (
+                "rises with the band"
+                if calibration.is_monotone(row.calibration)
+                else ("does NOT rise monotonically")
             )
             self.stdout.write(f"lift {verdict}")

@@ -1,0 +1,210 @@
+"""Which rows a profile's homepage shows, in which order, with which titles (pure; no database).
+
+Input is plain data read in a fixed number of queries (the profile's precomputed candidates,
+shared lists, the profile's list and progress); output is rows of title ids with a reason each.
+The page is deterministic for (profile, device, local date, daypart): a reload shows the same
+page, the next daypart shuffles it. Rules that hold on every page:
+
+* a title appears in at most two rows;
+* within a row titles follow predicted interest, with a small share of discovery slots
+  (clearly lower-match titles the profile has not seen) so the page is not an echo chamber;
+* a phone gets fewer and shorter rows than a computer or TV.
+"""
+
+import hashlib
+import random
+from collections import defaultdict
+from dataclasses import dataclass, field
+from datetime import date, datetime
+
+MAX_APPEARANCES = 2
+DISCOVERY_EVERY = 7  # one slot in seven (from the fourth position on) is a discovery pick
+DISCOVERY_MATCH = (25, 65)  # "clearly lower match": below what personal rows usually show
+NEW_RELEASE_YEARS = 2
+MIN_ROW = 5  # a row with fewer titles is not worth a heading
+
+
+@dataclass(frozen=True)
+class Layout:
+    max_rows: int
+    row_length: int
+    first_batch: int  # rows in the first response; the rest load lazily
+
+
+LAYOUTS: dict[str, Layout] = {
+    "phone": Layout(max_rows=7, row_length=10, first_batch=3),
+    "tablet": Layout(max_rows=10, row_length=14, first_batch=4),
+    "computer": Layout(max_rows=14, row_length=20, first_batch=4),
+    "tv": Layout(max_rows=14, row_length=20, first_batch=4),
+    "console": Layout(max_rows=14, row_length=20, first_batch=4),
+}
+
+
+@dataclass(frozen=True)
+class Candidate:
+    title_id: int
+    score: float
+    match: int
+    because: int  # title id that explains it, 0 if none
+    year: int
+    genres: tuple[int, ...]
+
+
+@dataclass
+class HomeInput:
+    profile_id: int
+    device: str
+    today: date
+    daypart: str
+    source: str  # personal | onboarding | popularity
+    candidates: list[Candidate]
+    recent: list[int]  # titles the profile interacted with, newest first
+    trending: list[int]
+    my_list: list[int]
+    continue_watching: list[int] = field(default_factory=list)
+    finished_recently: list[int] = field(default_factory=list)  # newest first, within a day
+    onboarding_picks: list[int] = field(default_factory=list)
+    genre_names: dict[int, str] = field(default_factory=dict)
+
+
+@dataclass
+class RowPlan:
+    """One row: kind says how to word it, subject is the title or genre it is about."""
+
+    key: str
+    kind: str  # finished | continue | picks | onboarding | because | genre | trending | new | list
+    title_ids: list[int]
+    subject: int = 0
+    discovery: set[int] = field(default_factory=set)
+    pinned: bool = False  # keeps its place when the rest is shuffled
+
+
+def daypart(local: datetime) -> str:
+    hour = local.hour
+    if 5 <= hour < 12:
+        return "morning"
+    if 12 <= hour < 17:
+        return "afternoon"
+    if 17 <= hour < 22:
+        return "evening"
+    return "night"
+
+
+def page_seed(profile_id: int, device: str, today: date, part: str) -> int:
+    raw = f"{profile_id}|{device}|{today.isoformat()}|{part}".encode()
+    return int.from_bytes(hashlib.sha256(raw).digest()[:8], "big")
+
+
+def _jittered(cands: list[Candidate], rng: random.Random, spread: float = 3.0) -> list[Candidate]:
+    """Order by predicted interest, letting near-equal matches trade places between dayparts."""
+    return sorted(cands, key=lambda c: (-(c.match + rng.uniform(-spread, spread)), -c.score))
+
+
+class _Page:
+    """Builds rows while enforcing the appearance cap."""
+
+    def __init__(self, layout: Layout, rng: random.Random, discovery_pool: list[Candidate]):
+        self.layout = layout
+        self.rng = rng
+        self.count: dict[int, int] = defaultdict(int)
+        self.rows: list[RowPlan] = []
+        self.discovery_pool = discovery_pool
+
+    def take(self, ids: list[int], *, limit: int | None = None) -> list[int]:
+        limit = limit or self.layout.row_length
+        chosen: list[int] = []
+        for title_id in ids:
+            if self.count[title_id] >= MAX_APPEARANCES or title_id in chosen:
+                continue
+            chosen.append(title_id)
+            if len(chosen) >= limit:
+                break
+        return chosen
+
+    def add(self, row: RowPlan, *, discovery: bool = False, minimum: int = MIN_ROW) -> bool:
+        ids = self.take(row.title_ids)
+        if discovery:
+            ids, row.discovery = self._with_discovery(ids)
+        if len(ids) < minimum:
+            return False
+        row.title_ids = ids
+        for title_id in ids:
+            self.count[title_id] += 1
+        self.rows.append(row)
+        return True
+
+    def _with_discovery(self, ids: list[int]) -> tuple[list[int], set[int]]:
+        out = list(ids)
+        picked: set[int] = set()
+        for position in range(3, len(out), DISCOVERY_EVERY):
+            pool = [
+                c.title_id
+                for c in self.discovery_pool
+                if self.count[c.title_id] == 0 and c.title_id not in out
+            ]
+            if not pool:
+                break
+            choice = self.rng.choice(pool)
+            out.insert(position, choice)
+            picked.add(choice)
+        return out[: self.layout.row_length], picked & set(out[: self.layout.row_length])
+
+
+def plan_home(data: HomeInput) -> list[RowPlan]:
+    """All rows of the page, in display order (the caller slices them into lazy batches)."""
+    layout = LAYOUTS.get(data.device, LAYOUTS["computer"])
+    rng = random.Random(page_seed(data.profile_id, data.device, data.today, data.daypart))
+    by_id = {c.title_id: c for c in data.candidates}
+    ranked = _jittered(data.candidates, rng)
+    low, high = DISCOVERY_MATCH
+    discovery_pool = [c for c in data.candidates if low <= c.match < high]
+    page = _Page(layout, rng, discovery_pool)
+
+    # Pinned rows first: what the viewer just finished, then what they are in the middle of.
+    for title_id in data.finished_recently[:1]:
+        followers = [c.title_id for c in ranked if c.because == title_id]
+        if len(followers) < MIN_ROW:
+            followers += [c.title_id for c in ranked if c.title_id not in followers]
+        page.add(RowPlan(f"finished-{title_id}", "finished", followers, title_id, pinned=True))
+    if data.continue_watching:
+        page.add(
+            RowPlan("continue", "continue", list(data.continue_watching), pinned=True), minimum=1
+        )
+    if data.source == "onboarding" and data.onboarding_picks:
+        page.add(
+            RowPlan("onboarding", "onboarding", [c.title_id for c in ranked], pinned=True),
+            discovery=False,
+        )
+    page.add(RowPlan("picks", "picks", [c.title_id for c in ranked], pinned=True), discovery=True)
+
+    flexible: list[RowPlan] = []
+    # "Because you watched X" for the most recent titles that explain enough candidates.
+    for title_id in data.recent[:6]:
+        followers = [c.title_id for c in ranked if c.because == title_id]
+        flexible.append(RowPlan(f"because-{title_id}", "because", followers, title_id))
+    # Genre rows, the profile's strongest affinities first.
+    affinity: dict[int, float] = defaultdict(float)
+    for c in data.candidates[:150]:
+        for genre in c.genres:
+            affinity[genre] += c.match / 100
+    for genre, _ in sorted(affinity.items(), key=lambda kv: (-kv[1], kv[0]))[:8]:
+        in_genre = [c.title_id for c in ranked if genre in c.genres]
+        flexible.append(RowPlan(f"genre-{genre}", "genre", in_genre, genre))
+    trending = [by_id[t] for t in data.trending if t in by_id]
+    flexible.append(RowPlan("trending", "trending", [c.title_id for c in _jittered(trending, rng)]))
+    newest_year = max((c.year for c in data.candidates), default=data.today.year)
+    new = [c for c in ranked if c.year >= newest_year - NEW_RELEASE_YEARS + 1]
+    flexible.append(RowPlan("new", "new", [c.title_id for c in new]))
+    if data.my_list:
+        flexible.append(RowPlan("list", "list", list(data.my_list)))
+
+    # Shuffle the order of the flexible rows a little (stable within a daypart): each row keeps
+    # roughly its priority, but rows of similar priority trade places between visits.
+    keyed = [(n + rng.uniform(0, 3.5), row) for n, row in enumerate(flexible)]
+    keyed.sort(key=lambda pair: pair[0])
+    for _, row in keyed:
+        if len(page.rows) >= layout.max_rows:
+            break
+        minimum = 1 if row.kind == "list" else MIN_ROW
+        page.add(row, discovery=row.kind in {"because", "genre"}, minimum=minimum)
+    return page.rows[: layout.max_rows]

@@ -1,0 +1,35 @@
+"""My list: add and remove, idempotent per (profile, title)."""
+
+from django.db import IntegrityError, transaction
+
+from apps.browse.models import MyListEntry
+from apps.catalogue.models import Title
+from apps.core import clock
+from apps.tracking.services import track
+
+
+@transaction.atomic
+def my_list_add(*, profile, title: Title) -> bool:
+    """Add `title`; returns False when it was already there (nothing written)."""
+    try:
+        with transaction.atomic():
+            MyListEntry.objects.create(profile=profile, title=title, added_at=clock.now())
+    except IntegrityError:
+        return False
+    track(name="my_list_add", profile=profile, properties={"title_id": title.pk})
+    _refresh_later(profile)
+    return True
+
+
+@transaction.atomic
+def my_list_remove(*, profile, title: Title) -> bool:
+    deleted, _ = MyListEntry.objects.filter(profile=profile, title=title).delete()
+    if deleted:
+        track(name="my_list_remove", profile=profile, properties={"title_id": title.pk})
+    return bool(deleted)
+
+
+def _refresh_later(profile) -> None:
+    from apps.recommendations.tasks import refresh_profile_candidates
+
+    transaction.on_commit(lambda: refresh_profile_candidates.delay(profile.pk))

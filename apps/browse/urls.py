@@ -1,0 +1,9 @@
+from django.urls import path
+
+from apps.browse import views
+
+app_name = "browse"
+urlpatterns = [
+    path("title/<slug:slug>/", views.title_detail, name="title"),
+    path("my-list/<int:title_id>/", views.my_list_toggle, name="my_list_toggle"),
+]

@@ -1,0 +1,250 @@
+import re
+from datetime import timedelta
+
+import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+from django.utils import timezone
+
+from apps.browse.models import MyListEntry
+from apps.catalogue.models import Genre, Title
+from apps.recommendations.models import ProfileCandidates
+from apps.recommendations.services import candidates_refresh, recommender_train
+from apps.tracking.models import Event
+from apps.tracking.services import EventData, track_many
+from tests.factories import ProfileFactory
+
+TV_UA = "Mozilla/5.0 (SMART-TV; Linux; Tizen 6.0) AppleWebKit/537.36 SamsungBrowser/4.0 TV"
+PHONE_UA = "Mozilla/5.0 (iPhone; CPU iPhone OS 17_0 like Mac OS X) Safari/604.1"
+
+
+def _catalogue(n_per_genre=30, genres=("Horror", "Comedy", "Drama", "Sci-Fi")):
+    out = {}
+    for g in genres:
+        genre = Genre.objects.create(name=g, slug=g.lower().replace(" ", "-"))
+        titles = Title.objects.bulk_create(
+            Title(name=f"{g} {i}", slug=f"{genre.slug}-{i}", year=2000 + i % 26,
+                  runtime_minutes=95, is_published=True, maturity="16" if g == "Horror" else "12")
+            for i in range(n_per_genre)
+        )
+        Title.genres.through.objects.bulk_create(
+            Title.genres.through(title_id=t.pk, genre_id=genre.pk) for t in titles
+        )
+        out[g] = titles
+    return out
+
+
+def _history(catalogue, viewers_per_genre=25):
+    """Each synthetic viewer watches titles of one genre, in a genre-consistent order."""
+    start = timezone.now() - timedelta(days=60)
+    events = []
+    for g, titles in catalogue.items():
+        for v in range(viewers_per_genre):
+            profile = ProfileFactory()
+            for step in range(8):
+                title = titles[(v + step * 3) % len(titles)]
+                events.append(EventData(name="play_completed", profile_id=profile.pk,
+                                        occurred_at=start + timedelta(hours=v * 10 + step),
+                                        properties={"title_id": title.pk}))
+    track_many(events)
+
+
+@pytest.fixture
+def world(db):
+    catalogue = _catalogue()
+    _history(catalogue)
+    return catalogue
+
+
+def _watch(profile, titles, name="play_completed"):
+    start = timezone.now() - timedelta(days=2)
+    track_many(
+        EventData(name=name, profile_id=profile.pk, occurred_at=start + timedelta(hours=i),
+                  properties={"title_id": t.pk})
+        for i, t in enumerate(titles)
+    )
+
+
+def _home_title_ids(client, **headers):
+    html = client.get("/", **headers).content.decode()
+    return html, [int(x) for x in re.findall(r'action="/my-list/(\d+)/"', html)]
+
+
+@pytest.mark.django_db
+def test_horror_viewer_gets_a_horror_dominated_homepage_with_matches_and_reasons(
+    world, viewer_client
+):
+    _watch(viewer_client.profile, world["Horror"][:4])
+    recommender_train()
+    html, ids = _home_title_ids(viewer_client)
+    horror = {t.pk for t in world["Horror"]}
+    first_row = ids[:18]
+    assert sum(t in horror for t in first_row) / len(first_row) >= 0.7
+    assert "% match" in html
+    assert "Because you watched Horror" in html
+    assert "Why this row?" in html
+    watched = {t.pk for t in world["Horror"][:4]}
+    assert not watched & set(ids), "finished films are never recommended again"
+
+
+@pytest.mark.django_db
+def test_not_for_me_removes_the_title_and_pushes_its_neighbours_down(world, viewer_client):
+    from apps.tracking.services import track
+
+    _watch(viewer_client.profile, world["Horror"][:4])
+    recommender_train()
+    before = ProfileCandidates.objects.get(profile=viewer_client.profile).items
+    disliked = before[0][0]
+    neighbours = [i[0] for i in before[1:6]]
+    track(name="rating", profile=viewer_client.profile,
+          properties={"title_id": disliked, "value": -1})
+    after = candidates_refresh(profile=viewer_client.profile).items
+    order = [i[0] for i in after]
+    assert disliked not in order
+    moved = [order.index(t) if t in order else 999 for t in neighbours]
+    assert sum(moved) > sum(range(0, 5)), "close neighbours lose rank"
+    _, ids = _home_title_ids(viewer_client)
+    assert disliked not in ids
+
+
+@pytest.mark.django_db
+def test_same_page_on_reload_within_a_daypart(world, viewer_client):
+    _watch(viewer_client.profile, world["Comedy"][:3])
+    recommender_train()
+    assert _home_title_ids(viewer_client)[1] == _home_title_ids(viewer_client)[1]
+
+
+@pytest.mark.django_db
+def test_phone_gets_fewer_rows_than_tv(world, viewer_client):
+    from apps.browse.rows import LAYOUTS
+
+    _watch(viewer_client.profile, world["Drama"][:3])
+    recommender_train()
+    tv = viewer_client.get("/", HTTP_USER_AGENT=TV_UA).content.decode().count('class="row"')
+    phone = viewer_client.get("/", HTTP_USER_AGENT=PHONE_UA).content.decode().count('class="row"')
+    assert phone == LAYOUTS["phone"].first_batch < tv
+
+
+@pytest.mark.django_db
+def test_lazy_rows_load_as_htmx_fragments_with_a_link_fallback(world, viewer_client):
+    _watch(viewer_client.profile, world["Sci-Fi"][:3])
+    recommender_train()
+    html = viewer_client.get("/").content.decode()
+    assert 'hx-trigger="revealed"' in html and 'href="/?batch=1"' in html
+    fragment = viewer_client.get("/?batch=1", HTTP_HX_REQUEST="true").content.decode()
+    assert "<html" not in fragment and 'class="row"' in fragment
+    full = viewer_client.get("/?batch=1").content.decode()
+    assert "<html" in full and 'class="row"' in full
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("batch", ["abc", "-1", "1.5", "99999"])
+def test_bad_batch_numbers_are_refused(viewer_client, batch):
+    assert viewer_client.get(f"/?batch={batch}").status_code in (400, 404)
+
+
+@pytest.mark.django_db
+def test_new_profile_without_history_starts_from_popularity_and_says_so(world, viewer_client):
+    recommender_train()
+    html = viewer_client.get("/").content.decode()
+    assert "Popular on Streamfront" in html
+    assert "starts from what is popular" in html
+
+
+@pytest.mark.django_db
+def test_kids_profile_homepage_never_shows_adult_titles(world, client):
+    kid = ProfileFactory(is_kids=True)
+    Title.objects.filter(name__startswith="Comedy").update(maturity="7")
+    client.force_login(kid.account)
+    session = client.session
+    session["profile_id"] = kid.pk
+    session.save()
+    recommender_train()
+    _, ids = _home_title_ids(client)
+    allowed = set(Title.objects.filter(maturity__in=["all", "7"]).values_list("pk", flat=True))
+    assert ids and set(ids) <= allowed
+
+
+@pytest.mark.django_db
+def test_not_onboarded_profile_is_sent_to_onboarding(client):
+    profile = ProfileFactory(onboarded_at=None)
+    client.force_login(profile.account)
+    session = client.session
+    session["profile_id"] = profile.pk
+    session.save()
+    response = client.get("/")
+    assert response.status_code == 302 and response.url.startswith("/onboarding/")
+
+
+@pytest.mark.django_db
+def test_my_list_add_remove_and_row(world, viewer_client):
+    title = world["Drama"][5]
+    response = viewer_client.post(f"/my-list/{title.pk}/", {"action": "add"},
+                                  HTTP_HX_REQUEST="true")
+    assert 'aria-pressed="true"' in response.content.decode()
+    viewer_client.post(f"/my-list/{title.pk}/", {"action": "add"})  # double click: still one
+    assert MyListEntry.objects.filter(profile=viewer_client.profile).count() == 1
+    assert Event.objects.filter(name="my_list_add", profile=viewer_client.profile).count() == 1
+    recommender_train()
+    html = viewer_client.get("/").content.decode() + viewer_client.get("/?batch=1").content.decode()
+    html += viewer_client.get("/?batch=2").content.decode()
+    assert "My list" in html
+    viewer_client.post(f"/my-list/{title.pk}/", {"action": "remove"})
+    assert not MyListEntry.objects.filter(profile=viewer_client.profile).exists()
+
+
+@pytest.mark.django_db
+def test_my_list_bad_input_is_refused_and_writes_nothing(world, viewer_client):
+    title = world["Drama"][1]
+    assert viewer_client.post(f"/my-list/{title.pk}/", {"action": "steal"}).status_code == 400
+    assert viewer_client.post("/my-list/999999/", {"action": "add"}).status_code == 404
+    hidden = Title.objects.create(name="Draft", slug="draft", year=2020, runtime_minutes=90)
+    assert viewer_client.post(f"/my-list/{hidden.pk}/", {"action": "add"}).status_code == 404
+    assert viewer_client.get(f"/my-list/{title.pk}/").status_code == 405
+    assert not MyListEntry.objects.exists()
+
+
+@pytest.mark.django_db
+def test_one_profiles_list_is_never_anothers(world, viewer_client):
+    other = ProfileFactory()
+    MyListEntry.objects.create(profile=other, title=world["Horror"][2], added_at=timezone.now())
+    viewer_client.post(f"/my-list/{world['Horror'][2].pk}/", {"action": "remove"})
+    assert MyListEntry.objects.filter(profile=other).count() == 1
+
+
+def _grow(n_titles, n_events, profile):
+    genre = Genre.objects.get(slug="drama")
+    titles = Title.objects.bulk_create(
+        Title(name=f"Extra {i}", slug=f"extra-{n_titles}-{i}", year=2015, runtime_minutes=90,
+              is_published=True) for i in range(n_titles)
+    )
+    Title.genres.through.objects.bulk_create(
+        Title.genres.through(title_id=t.pk, genre_id=genre.pk) for t in titles
+    )
+    start = timezone.now() - timedelta(days=300)
+    track_many(
+        EventData(name="play_started", profile_id=profile.pk,
+                  occurred_at=start + timedelta(minutes=i),
+                  properties={"title_id": titles[i % len(titles)].pk})
+        for i in range(n_events)
+    )
+
+
+@pytest.mark.django_db
+def test_homepage_query_count_is_constant_and_small(world, viewer_client):
+    """Guards against a query per row, per card (artwork, genres, match) or per history event."""
+
+    def count():
+        viewer_client.get("/")  # warm: device recorded, candidates computed
+        with CaptureQueriesContext(connection) as ctx:
+            assert viewer_client.get("/").status_code == 200
+        return len(ctx.captured_queries)
+
+    _watch(viewer_client.profile, world["Drama"][:10], name="play_started")  # 10 events
+    recommender_train()
+    small = count()
+    _grow(4880, 5000, viewer_client.profile)  # 100 -> ~5,000 titles; 10 -> 5,000 events
+    recommender_train()
+    large = count()
+    assert small == large
+    assert large <= 10

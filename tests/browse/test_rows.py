@@ -1,0 +1,116 @@
+"""The homepage planner, without the database."""
+
+from collections import Counter
+from datetime import date, datetime
+
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from apps.browse import rows
+from apps.browse.rows import Candidate, HomeInput, plan_home
+
+
+def _candidates(n=200, genres=6):
+    # Scores fall with the id; genre = id % genres; every third explained by title 9001/9002.
+    out = []
+    for i in range(1, n + 1):
+        out.append(Candidate(i, 1 - i / n, max(0, 99 - i * 100 // n), (9001, 9002, 0)[i % 3],
+                             2000 + i % 27, (i % genres,)))
+    return out
+
+
+def _input(**kw):
+    base = dict(profile_id=7, device="computer", today=date(2026, 11, 23), daypart="evening",
+                source="personal", candidates=_candidates(), recent=[9001, 9002],
+                trending=list(range(50, 90)), my_list=[5, 6, 7],
+                genre_names={g: f"G{g}" for g in range(6)})
+    base.update(kw)
+    return HomeInput(**base)
+
+
+def test_no_title_appears_in_more_than_two_rows():
+    plans = plan_home(_input())
+    counts = Counter(t for p in plans for t in p.title_ids)
+    assert max(counts.values()) <= 2
+    assert len(plans) >= 8
+
+
+def test_same_daypart_same_page_other_daypart_reshuffles():
+    a = plan_home(_input())
+    b = plan_home(_input())
+    assert [(p.key, p.title_ids) for p in a] == [(p.key, p.title_ids) for p in b]
+    night = plan_home(_input(daypart="night"))
+    assert [(p.key, p.title_ids) for p in night] != [(p.key, p.title_ids) for p in a]
+    next_day = plan_home(_input(today=date(2026, 11, 24)))
+    assert [(p.key, p.title_ids) for p in next_day] != [(p.key, p.title_ids) for p in a]
+
+
+def test_top_picks_follow_predicted_interest_with_discovery_slots():
+    plans = plan_home(_input())
+    picks = next(p for p in plans if p.kind == "picks")
+    assert picks.discovery, "a personal row mixes in discovery titles"
+    by_id = {c.title_id: c for c in _candidates()}
+    personal = [by_id[t].match for t in picks.title_ids if t not in picks.discovery]
+    assert personal[0] >= 93
+    # Jitter only lets near-equal matches trade places (at most 6 points apart).
+    assert all(a >= b - 6 for a, b in zip(personal, personal[1:], strict=False))
+    assert all(rows.DISCOVERY_MATCH[0] <= by_id[t].match < rows.DISCOVERY_MATCH[1]
+               for t in picks.discovery)
+    assert len(picks.discovery) <= len(picks.title_ids) // 5
+
+
+def test_because_rows_hold_titles_explained_by_that_title():
+    plans = plan_home(_input())
+    because = [p for p in plans if p.kind == "because"]
+    assert {p.subject for p in because} == {9001, 9002}
+    by_id = {c.title_id: c for c in _candidates()}
+    for plan in because:
+        assert all(by_id[t].because == plan.subject for t in plan.title_ids
+                   if t not in plan.discovery)
+
+
+def test_genre_rows_follow_the_profiles_affinity():
+    # Genre 0 gets the best-scored titles.
+    cands = [Candidate(i, 1 - i / 200, max(0, 99 - i // 2), 0, 2010,
+                       (0,) if i <= 60 else (1 + i % 4,)) for i in range(1, 201)]
+    plans = plan_home(_input(candidates=cands, recent=[]))
+    genre_rows = [p.subject for p in plans if p.kind == "genre"]
+    assert genre_rows and genre_rows[0] == 0 or genre_rows.index(0) <= 1
+
+
+def test_phone_gets_fewer_and_shorter_rows_than_tv():
+    phone = plan_home(_input(device="phone"))
+    tv = plan_home(_input(device="tv"))
+    assert len(phone) < len(tv)
+    assert max(len(p.title_ids) for p in phone) < max(len(p.title_ids) for p in tv)
+
+
+def test_pinned_rows_lead_the_page():
+    plans = plan_home(_input(continue_watching=[3, 4], finished_recently=[9001]))
+    assert [p.kind for p in plans[:3]] == ["finished", "continue", "picks"]
+
+
+def test_daypart_boundaries():
+    assert rows.daypart(datetime(2026, 1, 1, 5)) == "morning"
+    assert rows.daypart(datetime(2026, 1, 1, 12)) == "afternoon"
+    assert rows.daypart(datetime(2026, 1, 1, 17)) == "evening"
+    assert rows.daypart(datetime(2026, 1, 1, 22)) == "night"
+    assert rows.daypart(datetime(2026, 1, 1, 4, 59)) == "night"
+
+
+@settings(max_examples=60, deadline=None)
+@given(
+    n=st.integers(min_value=0, max_value=250),
+    device=st.sampled_from(list(rows.LAYOUTS)),
+    part=st.sampled_from(["morning", "afternoon", "evening", "night"]),
+    profile_id=st.integers(min_value=1, max_value=10**6),
+)
+def test_any_page_respects_the_cap_and_the_layout(n, device, part, profile_id):
+    plans = plan_home(_input(candidates=_candidates(n), device=device, daypart=part,
+                             profile_id=profile_id))
+    layout = rows.LAYOUTS[device]
+    counts = Counter(t for p in plans for t in p.title_ids)
+    assert not counts or max(counts.values()) <= 2
+    assert len(plans) <= layout.max_rows
+    assert all(len(p.title_ids) <= layout.row_length for p in plans)
+    assert len({p.key for p in plans}) == len(plans)
