@@ -5,21 +5,64 @@ titles on the rows being shown with their genres and artwork (3). Everything els
 their order, the shuffle, the appearance cap) happens in memory in `rows.plan_home`.
 """
 
+import time
 from dataclasses import dataclass, field
 from datetime import datetime
 from zoneinfo import ZoneInfo
 
+from django.core.cache import cache
 from django.utils.translation import gettext as _
 
 from apps.browse import rows as planner
 from apps.browse.models import MyListEntry
 from apps.catalogue import selectors as catalogue
 from apps.catalogue.models import Title
+from apps.catalogue.versioning import VERSION_KEY
 from apps.core import clock
 from apps.recommendations.calibration import SHOW_FROM
 from apps.recommendations.models import GlobalList, ProfileCandidates
 
 BATCH = 4  # rows per lazily loaded batch after the first
+HOME_CACHE_SECONDS = 60 * 60
+
+
+def _list_version_key(profile_id: int) -> str:
+    return f"browse:my-list-version:{profile_id}"
+
+
+def bump_list_version(profile_id: int) -> None:
+    """My list changed: the next homepage is rendered afresh."""
+    cache.set(_list_version_key(profile_id), time.time_ns(), timeout=None)
+
+
+def home_cache_key(*, profile, device: str, now: datetime, batch: int, language: str) -> str:
+    """Everything a homepage batch depends on (one query: the candidates' timestamp)."""
+    computed = (
+        ProfileCandidates.objects.filter(profile=profile)
+        .values_list("computed_at", flat=True)
+        .first()
+    )
+    if computed is None:
+        from apps.recommendations.services import candidates_refresh
+
+        computed = candidates_refresh(profile=profile).computed_at
+    versions = cache.get_many([_list_version_key(profile.pk), VERSION_KEY])
+    return ":".join(
+        str(part)
+        for part in (
+            "home",
+            1,
+            profile.pk,
+            device,
+            now.date().isoformat(),
+            planner.daypart(now),
+            language,
+            computed.timestamp(),
+            versions.get(_list_version_key(profile.pk), 0),
+            versions.get(VERSION_KEY, 0),
+            batch,
+        )
+    )
 
 
 @dataclass

@@ -3,6 +3,7 @@
 from django.db import IntegrityError, transaction
 
 from apps.browse.models import MyListEntry
+from apps.browse.selectors import bump_list_version
 from apps.catalogue.models import Title
 from apps.core import clock
 from apps.tracking.services import track
@@ -17,6 +18,7 @@ def my_list_add(*, profile, title: Title) -> bool:
     except IntegrityError:
         return False
     track(name="my_list_add", profile=profile, properties={"title_id": title.pk})
+    transaction.on_commit(lambda: bump_list_version(profile.pk))
     _refresh_later(profile)
     return True
 
@@ -26,6 +28,7 @@ def my_list_remove(*, profile, title: Title) -> bool:
     deleted, _ = MyListEntry.objects.filter(profile=profile, title=title).delete()
     if deleted:
         track(name="my_list_remove", profile=profile, properties={"title_id": title.pk})
+        transaction.on_commit(lambda: bump_list_version(profile.pk))
     return bool(deleted)
 
 

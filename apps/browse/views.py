@@ -1,7 +1,12 @@
 from django.contrib import messages
-from django.http import Http404, HttpResponseBadRequest
+from django.core.cache import cache
+from django.http import Http404, HttpResponse, HttpResponseBadRequest
+from django.middleware.csrf import get_token
 from django.shortcuts import redirect, render
+from django.template.loader import render_to_string
 from django.utils.http import url_has_allowed_host_and_scheme
+from django.utils.safestring import mark_safe
+from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 from django.views.decorators.vary import vary_on_headers
@@ -20,28 +25,50 @@ def _batch(request) -> int | None:
     return int(raw)
 
 
+CSRF_MARK = "__csrf_token_placeholder__"
+
+
 @require_GET
 @profile_required
 @vary_on_headers("HX-Request", "User-Agent")
 def home(request):
+    """The homepage, one batch of rows at a time (batch 0 with the hero).
+
+    A batch is a pure function of (profile, device, local day and daypart, language, candidates,
+    My list, catalogue), so its rendered HTML is cached under exactly that key; only the CSRF
+    token is filled in per response.
+    """
     profile = current_profile(request)
     if profile.onboarded_at is None:
-        return redirect("onboarding:start")
+        return redirect("onboarding:picks")
     batch = _batch(request)
     if batch is None:
         return HttpResponseBadRequest(_("The row batch must be a whole number."))
-    page = selectors.home_page(
-        profile=profile,
-        device=device_kind(request.headers.get("User-Agent", "")),
-        now=selectors.local_now(request.user),
-        batch=batch,
+    device = device_kind(request.headers.get("User-Agent", ""))
+    now = selectors.local_now(request.user)
+    key = selectors.home_cache_key(
+        profile=profile, device=device, now=now, batch=batch, language=get_language()
     )
-    if batch and not page.rows and page.next_batch is None and batch > 0:
-        raise Http404(_("There are no more rows."))
-    context = {"page": page, "batch": batch}
+    fragment = cache.get(key)
+    if fragment is None:
+        page = selectors.home_page(profile=profile, device=device, now=now, batch=batch)
+        if batch and not page.rows:
+            raise Http404(_("There are no more rows."))
+        fragment = render_to_string(
+            "browse/home_rows.html",
+            {
+                "page": page,
+                "batch": batch,
+                "current_profile": profile,
+                "csrf_token": CSRF_MARK,
+                "next_path": request.get_full_path(),
+            },
+        )
+        cache.set(key, fragment, timeout=selectors.HOME_CACHE_SECONDS)
+    fragment = mark_safe(fragment.replace(CSRF_MARK, get_token(request)))  # noqa: S308
     if request.htmx and batch:
-        return render(request, "browse/home.html#batch", context)
-    return render(request, "browse/home.html", context)
+        return HttpResponse(fragment)
+    return render(request, "browse/home.html", {"fragment": fragment})
 
 
 def _title_for(request, title_id: int) -> Title:

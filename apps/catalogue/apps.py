@@ -4,3 +4,8 @@ from django.apps import AppConfig
 class CatalogueConfig(AppConfig):
     name = "apps.catalogue"
     label = "catalogue"
+
+    def ready(self) -> None:
+        from apps.catalogue import versioning
+
+        versioning.connect()

@@ -1,0 +1,27 @@
+"""A catalogue version stamp: changes whenever a title, its artwork or its genres change, so
+pages cached from catalogue data (the homepage) know they are stale."""
+
+import time
+
+from django.core.cache import cache
+
+VERSION_KEY = "catalogue:version"
+
+
+def catalogue_version() -> int:
+    return cache.get(VERSION_KEY, 0)
+
+
+def bump_catalogue_version(**_signal_kwargs) -> None:
+    cache.set(VERSION_KEY, time.time_ns(), timeout=None)
+
+
+def connect() -> None:
+    from django.db.models.signals import m2m_changed, post_delete, post_save
+
+    from apps.catalogue.models import ArtworkVariant, Episode, Title
+
+    for model in (Title, ArtworkVariant, Episode):
+        post_save.connect(bump_catalogue_version, sender=model, dispatch_uid=f"cv-save-{model}")
+        post_delete.connect(bump_catalogue_version, sender=model, dispatch_uid=f"cv-del-{model}")
+    m2m_changed.connect(bump_catalogue_version, sender=Title.genres.through, dispatch_uid="cv-g")
