@@ -68,6 +68,8 @@ INSTALLED_APPS = [
     "apps.recommendations",
     "apps.browse",
     "apps.onboarding",
+    "apps.playback",
+    "apps.ratings",
     "apps.demo",
 ]
 

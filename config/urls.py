@@ -18,6 +18,8 @@ urlpatterns = [
     path("", include("apps.browse.urls")),
     path("", include("apps.catalogue.urls")),
     path("", include("apps.onboarding.urls")),
+    path("", include("apps.playback.urls")),
+    path("", include("apps.ratings.urls")),
     path("", include("apps.demo.urls")),
 ]
 

@@ -35,17 +35,11 @@ def bump_list_version(profile_id: int) -> None:
     cache.set(_list_version_key(profile_id), time.time_ns(), timeout=None)
 
 
-def home_cache_key(*, profile, device: str, now: datetime, batch: int, language: str) -> str:
-    """Everything a homepage batch depends on (one query: the candidates' timestamp)."""
-    computed = (
-        ProfileCandidates.objects.filter(profile=profile)
-        .values_list("computed_at", flat=True)
-        .first()
-    )
-    if computed is None:
-        from apps.recommendations.services import candidates_refresh
-
-        computed = candidates_refresh(profile=profile).computed_at
+def home_cache_key(
+    *, profile, cands: ProfileCandidates, device: str, now: datetime, batch: int, language: str
+) -> str:
+    """Everything a homepage batch depends on (no query: the candidates row is read already)."""
+    computed = cands.computed_at
     versions = cache.get_many([_list_version_key(profile.pk), VERSION_KEY])
     return ":".join(
         str(part)
@@ -92,7 +86,8 @@ def local_now(user) -> datetime:
     return clock.now().astimezone(zone)
 
 
-def _candidates(profile) -> ProfileCandidates:
+def candidates(profile) -> ProfileCandidates:
+    """The profile's candidates row (one query), computed on first need."""
     row = ProfileCandidates.objects.filter(profile=profile).first()
     if row is None:
         from apps.recommendations.services import candidates_refresh
@@ -101,9 +96,10 @@ def _candidates(profile) -> ProfileCandidates:
     return row
 
 
-def plan_for(*, profile, device: str, now: datetime) -> tuple[list[planner.RowPlan], dict]:
-    """The profile's row plans and the facts needed to word them (three queries)."""
-    cands = _candidates(profile)
+def plan_for(
+    *, profile, cands: ProfileCandidates, device: str, now: datetime
+) -> tuple[list[planner.RowPlan], dict]:
+    """The profile's row plans and the facts needed to word them (two queries)."""
     shared = {g.key: g.items for g in GlobalList.objects.filter(key__in=["trending", "genres"])}
     my_list = list(
         MyListEntry.objects.filter(profile=profile).values_list("title_id", flat=True)[:60]
@@ -130,6 +126,7 @@ def plan_for(*, profile, device: str, now: datetime) -> tuple[list[planner.RowPl
         "genres": {g[0]: (g[1], g[2]) for g in shared.get("genres", [])},
         "picks": data.onboarding_picks,
         "my_list": set(my_list),
+        "ratings": {int(k): v for k, v in (cands.ratings or {}).items()},
     }
     return planner.plan_home(data), facts
 
@@ -238,9 +235,11 @@ def _why_line(candidate, facts: dict, titles: dict[int, Title], discovery: bool)
     return _("New for you")
 
 
-def home_page(*, profile, device: str, now: datetime, batch: int = 0) -> HomePage:
+def home_page(
+    *, profile, cands: ProfileCandidates, device: str, now: datetime, batch: int = 0
+) -> HomePage:
     """One batch of the homepage: batch 0 is the hero and the first rows."""
-    plans, facts = plan_for(profile=profile, device=device, now=now)
+    plans, facts = plan_for(profile=profile, cands=cands, device=device, now=now)
     layout = planner.LAYOUTS.get(device, planner.LAYOUTS["computer"])
     start = 0 if batch == 0 else layout.first_batch + (batch - 1) * BATCH
     end = layout.first_batch if batch == 0 else start + BATCH
@@ -255,7 +254,7 @@ def home_page(*, profile, device: str, now: datetime, batch: int = 0) -> HomePag
     titles = {
         t.pk: t
         for t in catalogue.cards(
-            Title.objects.for_profile(profile).filter(pk__in=needed), profile=profile
+            Title.objects.for_profile(profile).filter(pk__in=needed), profile=profile, genres=False
         )
     }
     rows = []
@@ -295,6 +294,7 @@ def _card(title: Title, candidate, facts, titles, discovery: bool) -> Title:
     card.why = _why_line(candidate, facts, titles, discovery)
     card.discovery = discovery
     card.in_list = title.pk in facts["my_list"]
+    card.rating = facts["ratings"].get(title.pk)
     return card
 
 

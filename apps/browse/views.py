@@ -46,12 +46,15 @@ def home(request):
         return HttpResponseBadRequest(_("The row batch must be a whole number."))
     device = device_kind(request.headers.get("User-Agent", ""))
     now = selectors.local_now(request.user)
+    cands = selectors.candidates(profile)
     key = selectors.home_cache_key(
-        profile=profile, device=device, now=now, batch=batch, language=get_language()
+        profile=profile, cands=cands, device=device, now=now, batch=batch, language=get_language()
     )
     fragment = cache.get(key)
     if fragment is None:
-        page = selectors.home_page(profile=profile, device=device, now=now, batch=batch)
+        page = selectors.home_page(
+            profile=profile, cands=cands, device=device, now=now, batch=batch
+        )
         if batch and not page.rows:
             raise Http404(_("There are no more rows."))
         fragment = render_to_string(

@@ -14,8 +14,10 @@ def active_artwork_prefetch(profile=None) -> Prefetch:
     return Prefetch("artwork", queryset=qs, to_attr="active_artwork")
 
 
-def cards(qs: QuerySet[Title], *, profile=None) -> QuerySet[Title]:
-    """Titles ready to render as cards: genres and active artwork in two extra queries."""
+def cards(qs: QuerySet[Title], *, profile=None, genres: bool = True) -> QuerySet[Title]:
+    """Titles ready to render as cards: active artwork (and genres) in one query each."""
+    if not genres:
+        return qs.prefetch_related(active_artwork_prefetch(profile))
     return qs.prefetch_related(
         Prefetch("genres", queryset=Genre.objects.order_by("name")),
         active_artwork_prefetch(profile),

@@ -40,6 +40,8 @@ class ProfileCandidates(models.Model):
     source = models.CharField(max_length=12, choices=Source.choices)
     items = models.JSONField(default=list)
     disliked = models.JSONField(default=list)
+    # The profile's current thumbs, {"title_id": -1|1|2}, so cards need no ratings query.
+    ratings = models.JSONField(default=dict)
     finished = models.JSONField(default=list)
     # Title ids the profile interacted with most recently, newest first (for "Because you...").
     recent = models.JSONField(default=list)

@@ -16,7 +16,7 @@ from apps.core import clock
 from apps.recommendations import calibration
 from apps.recommendations.model import Interaction, Model, train
 from apps.recommendations.models import GlobalList, ProfileCandidates, RecommenderModel
-from apps.recommendations.signals import EVENT_NAMES, fold_history
+from apps.recommendations.signals import EVENT_NAMES, fold_events, fold_history
 from apps.tracking.models import Event
 
 Progress = Callable[[str, float], None]
@@ -98,7 +98,8 @@ def compute_candidates(
     Each item carries the title's year and genres so the homepage needs no extra query:
     [title_id, score, match, because_title_id or 0, year, [genre ids]].
     """
-    history, disliked, finished = fold_history(events)
+    history, ratings, finished = fold_events(events)
+    disliked = {t for t, v in ratings.items() if v == -1}
     visible_set = set(visible) - disliked - finished
     source = ProfileCandidates.Source.POPULARITY
     if history:
@@ -136,6 +137,7 @@ def compute_candidates(
         "source": source,
         "items": items,
         "disliked": sorted(disliked),
+        "ratings": {str(t): v for t, v in sorted(ratings.items())},
         "finished": sorted(finished),
         "recent": recent,
     }

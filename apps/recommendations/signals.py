@@ -48,20 +48,36 @@ def fold_history(
     summed positive weight, disliked titles, finished titles). A later rating replaces an
     earlier one; a cleared rating (value 0) removes the dislike.
     """
+    history, ratings, finished = fold_events(events)
+    return history, {t for t, v in ratings.items() if v == -1}, finished
+
+
+def current_ratings(events: list[tuple[str, Mapping[str, Any], float]]) -> dict[int, int]:
+    """title -> the profile's current rating (-1, 1, 2); cleared ratings are absent."""
+    return fold_events(events)[1]
+
+
+def fold_events(
+    events: list[tuple[str, Mapping[str, Any], float]],
+) -> tuple[list[tuple[int, float, float]], dict[int, int], set[int]]:
+    """fold_history's worker: also returns the current rating per title."""
     weights: dict[int, float] = {}
     last_seen: dict[int, float] = {}
-    disliked: set[int] = set()
+    ratings: dict[int, int] = {}
     finished: set[int] = set()
     for name, props, ts in events:
         title = title_of(props)
         if title is None:
             continue
         if name == "rating":
-            value = props.get("value")
-            if value == -1:
-                disliked.add(title)
+            try:
+                value = int(props.get("value") or 0)
+            except (TypeError, ValueError):
+                value = 0
+            if value in RATING_WEIGHTS:
+                ratings[title] = value
             else:
-                disliked.discard(title)
+                ratings.pop(title, None)
         if name == "play_completed" and not props.get("episode_id"):
             finished.add(title)
         if name == "play_completed" and props.get("series_finished"):
@@ -71,7 +87,7 @@ def fold_history(
             weights[title] = weights.get(title, 0.0) + weight
             last_seen[title] = ts
     history = sorted(
-        ((t, last_seen[t], w) for t, w in weights.items() if t not in disliked),
+        ((t, last_seen[t], w) for t, w in weights.items() if ratings.get(t) != -1),
         key=lambda entry: entry[1],
     )
-    return history, disliked, finished
+    return history, ratings, finished
