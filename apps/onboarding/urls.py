@@ -1,4 +1,11 @@
 from django.urls import path
 
+from apps.onboarding import views
+
 app_name = "onboarding"
-urlpatterns: list = []
+urlpatterns = [
+    path("onboarding/", views.picks, name="picks"),
+    path("onboarding/pick/", views.pick, name="pick"),
+    path("onboarding/devices/", views.devices, name="devices"),
+    path("onboarding/skip/", views.skip, name="skip"),
+]

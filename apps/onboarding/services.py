@@ -1,0 +1,90 @@
+"""Finishing or skipping onboarding: the only writes this app makes."""
+
+from collections.abc import Sequence
+
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.utils.translation import gettext as _
+
+from apps.accounts.models import Device, Profile
+from apps.catalogue.models import Title
+from apps.core import clock
+from apps.onboarding.picks import PICKS_NEEDED
+from apps.recommendations.tasks import refresh_profile_candidates
+from apps.tracking.services import track
+
+
+def _validated(
+    *, profile: Profile, title_ids: Sequence[int], devices: Sequence[str]
+) -> tuple[list[int], list[str]]:
+    errors: dict[str, str] = {}
+    ids = list(title_ids)
+    distinct = all(type(i) is int for i in ids) and len(set(ids)) == len(ids)
+    if not distinct or len(ids) != PICKS_NEEDED:
+        errors["title_ids"] = _("Pick exactly three different titles.")
+    elif Title.objects.for_profile(profile).filter(pk__in=ids).count() != PICKS_NEEDED:
+        errors["title_ids"] = _("One of your picks is not available any more. Please pick again.")
+    chosen = set(devices)
+    if not chosen:
+        errors["devices"] = _("Choose at least one device you plan to watch on.")
+    elif not chosen <= set(Device.Kind.values):
+        errors["devices"] = _("Choose devices from the list.")
+    if errors:
+        raise ValidationError(errors)
+    # Canonical order, so the same choice always records the same event.
+    return ids, [kind for kind in Device.Kind.values if kind in chosen]
+
+
+def _refresh_candidates_on_commit(profile_id: int) -> None:
+    transaction.on_commit(lambda: refresh_profile_candidates.delay(profile_id))
+
+
+def onboarding_complete(
+    *, profile: Profile, title_ids: Sequence[int], devices: Sequence[str]
+) -> Profile:
+    """Record three favourites and the planned devices, mark the profile onboarded.
+
+    Safe to repeat (a double-click): each event has a client id derived from what it records,
+    and the first onboarding time is kept.
+    """
+    ids, kinds = _validated(profile=profile, title_ids=title_ids, devices=devices)
+    with transaction.atomic():
+        locked = Profile.objects.select_for_update().get(pk=profile.pk)
+        for title_id in ids:
+            track(
+                name="onboarding_pick",
+                profile=locked,
+                properties={"title_id": title_id},
+                client_id=f"onb-pick-{locked.pk}-{title_id}",
+            )
+        track(
+            name="onboarding_devices",
+            profile=locked,
+            properties={"devices": kinds},
+            client_id=f"onb-devices-{locked.pk}-{'-'.join(kinds)}",
+        )
+        fields = []
+        if locked.planned_devices != kinds:
+            locked.planned_devices = kinds
+            fields.append("planned_devices")
+        if locked.onboarded_at is None:
+            locked.onboarded_at = clock.now()
+            fields.append("onboarded_at")
+        if fields:
+            locked.save(update_fields=fields)
+        _refresh_candidates_on_commit(locked.pk)
+    profile.planned_devices, profile.onboarded_at = locked.planned_devices, locked.onboarded_at
+    return profile
+
+
+def onboarding_skip(*, profile: Profile) -> Profile:
+    """Mark the profile onboarded without picks; its homepage starts from popularity."""
+    with transaction.atomic():
+        locked = Profile.objects.select_for_update().get(pk=profile.pk)
+        track(name="onboarding_skipped", profile=locked, client_id=f"onb-skipped-{locked.pk}")
+        if locked.onboarded_at is None:
+            locked.onboarded_at = clock.now()
+            locked.save(update_fields=["onboarded_at"])
+        _refresh_candidates_on_commit(locked.pk)
+    profile.onboarded_at = locked.onboarded_at
+    return profile

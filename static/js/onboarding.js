@@ -1,0 +1,26 @@
+// Onboarding step 1: with htmx available, cards become toggle buttons (see picks.html).
+// Without this file the page still works: every card is a checkbox of the Continue form.
+(function () {
+  "use strict";
+
+  function enhance() {
+    if (!window.htmx) return;
+    document.querySelectorAll(".onb").forEach(function (el) {
+      el.classList.add("onb--js");
+    });
+  }
+
+  if (document.readyState !== "loading") enhance();
+  else document.addEventListener("DOMContentLoaded", enhance);
+
+  // A refused pick (a fourth title, a bad id) answers 400/409 with an out-of-band notice and
+  // "HX-Reswap: none"; htmx does not swap error responses by default, so let these through.
+  document.addEventListener("htmx:beforeSwap", function (event) {
+    var status = event.detail.xhr.status;
+    var elt = event.detail.elt || event.target;
+    if ((status === 400 || status === 409) && elt && elt.closest && elt.closest(".onb")) {
+      event.detail.shouldSwap = true;
+      event.detail.isError = false;
+    }
+  });
+})();
