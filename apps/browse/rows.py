@@ -22,6 +22,7 @@ DISCOVERY_EVERY = 7  # one slot in seven (from the fourth position on) is a disc
 DISCOVERY_MATCH = (25, 65)  # "clearly lower match": below what personal rows usually show
 NEW_RELEASE_YEARS = 2
 MIN_ROW = 5  # a row with fewer titles is not worth a heading
+ROW_SHUFFLE = 2.2  # a row may trade places with rows up to about two places away
 
 
 @dataclass(frozen=True)
@@ -170,12 +171,11 @@ def plan_home(data: HomeInput) -> list[RowPlan]:
         page.add(
             RowPlan("continue", "continue", list(data.continue_watching), pinned=True), minimum=1
         )
-    if data.source == "onboarding" and data.onboarding_picks:
-        page.add(
-            RowPlan("onboarding", "onboarding", [c.title_id for c in ranked], pinned=True),
-            discovery=False,
-        )
-    page.add(RowPlan("picks", "picks", [c.title_id for c in ranked], pinned=True), discovery=True)
+    # Straight after onboarding the top picks *are* "from your favourites": one row, not two.
+    picks_kind = "onboarding" if data.source == "onboarding" and data.onboarding_picks else "picks"
+    page.add(
+        RowPlan(picks_kind, picks_kind, [c.title_id for c in ranked], pinned=True), discovery=True
+    )
 
     flexible: list[RowPlan] = []
     # "Because you watched X" for the most recent titles that explain enough candidates.
@@ -200,7 +200,7 @@ def plan_home(data: HomeInput) -> list[RowPlan]:
 
     # Shuffle the order of the flexible rows a little (stable within a daypart): each row keeps
     # roughly its priority, but rows of similar priority trade places between visits.
-    keyed = [(n + rng.uniform(0, 3.5), row) for n, row in enumerate(flexible)]
+    keyed = [(n + rng.uniform(0, ROW_SHUFFLE), row) for n, row in enumerate(flexible)]
     keyed.sort(key=lambda pair: pair[0])
     for _, row in keyed:
         if len(page.rows) >= layout.max_rows:

@@ -1,0 +1,90 @@
+"""Issue 3 end to end: a new viewer's first minute, then the homepage's stability and shuffle."""
+
+import re
+from datetime import datetime
+from zoneinfo import ZoneInfo
+
+import pytest
+
+from apps.core import services as clock_services
+from apps.recommendations.services import recommender_train
+from tests.browse.test_home import _catalogue, _history
+
+expect = pytest.importorskip("playwright.sync_api").expect
+PARIS = ZoneInfo("Europe/Paris")  # new accounts' default time zone
+
+
+def _page_order(page) -> list[tuple[str, tuple[str, ...]]]:
+    rows = []
+    for row in page.locator("section.row").all():
+        heading = row.locator("h2").inner_text()
+        names = tuple(row.locator(".card__name").all_inner_texts())
+        rows.append((heading, names))
+    return rows
+
+
+@pytest.mark.django_db(transaction=True)
+def test_onboarding_with_three_horror_titles_personalizes_the_homepage(page, shot):
+    today = datetime.now(PARIS).date()
+    clock_services.clock_set(at=datetime(today.year, today.month, today.day, 9, 30, tzinfo=PARIS))
+    world = _catalogue()
+    _history(world)
+    recommender_train()
+
+    page.goto("/accounts/signup/")
+    page.get_by_label("E-mail address").fill("fright.fan@example.com")
+    page.get_by_label("Password").fill("velvet-orbit-7391")
+    page.get_by_label("Your profile name").fill("Mara")
+    page.get_by_role("button", name="Create account").click()
+    expect(page).to_have_url(re.compile(r"/onboarding/"))
+    shot(page, "onboarding")
+
+    page.get_by_label("Search titles").fill("Horror 1")
+    picks = [t for t in world["Horror"] if t.name.startswith("Horror 1")][:3]
+    for title in picks:
+        page.locator(f"#onb-toggle-{title.pk}").click()
+        expect(page.locator(f"#onb-toggle-{title.pk}")).to_have_attribute("aria-pressed", "true")
+    expect(page.locator("#onb-counter")).to_contain_text("3 of 3")
+    shot(page, "three-picked")
+    page.locator("#onb-continue").click()
+
+    expect(page).to_have_url(re.compile(r"/onboarding/devices/"))
+    page.locator("label.onb-device__label", has_text="TV").click()
+    shot(page, "devices")
+    page.get_by_role("button", name="Finish").click()
+
+    expect(page).to_have_url(re.compile(r"/$"))
+    first_row = page.locator("section.row").first
+    expect(first_row).to_be_visible()
+    names = first_row.locator(".card__name").all_inner_texts()
+    horror = [n for n in names if n.startswith("Horror")]
+    assert len(horror) / len(names) >= 0.7, names
+    expect(page.locator(".card .match").first).to_contain_text("% match")
+    assert not {t.name for t in picks} & set(names), "picked titles are not recommended back"
+    shot(page, "homepage-morning")
+
+    rows_before = page.locator("section.row").count()
+    for _ in range(6):
+        page.mouse.wheel(0, 4000)
+        page.wait_for_timeout(300)
+    expect(page.locator("section.row")).not_to_have_count(rows_before)
+    assert page.locator("section.row").count() > rows_before
+    shot(page, "homepage-scrolled")
+
+    morning = _page_order(page)
+    page.reload()
+    for _ in range(6):
+        page.mouse.wheel(0, 4000)
+        page.wait_for_timeout(300)
+    expect(page.locator("section.row")).to_have_count(len(morning))
+    assert _page_order(page) == morning, "a reload in the same daypart shows the same page"
+
+    clock_services.clock_set(at=datetime(today.year, today.month, today.day, 20, 0, tzinfo=PARIS))
+    page.reload()
+    for _ in range(6):
+        page.mouse.wheel(0, 4000)
+        page.wait_for_timeout(300)
+    evening = _page_order(page)
+    assert evening != morning, "the evening reshuffles rows and titles"
+    shot(page, "homepage-evening")
+    assert page.problems == []
