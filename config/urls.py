@@ -16,10 +16,10 @@ urlpatterns = [
     path("admin/", admin.site.urls),
     path("", include("apps.accounts.urls")),
     path("", include("apps.browse.urls")),
-    path("", include("apps.catalogue.urls")),
     path("", include("apps.onboarding.urls")),
     path("", include("apps.playback.urls")),
     path("", include("apps.ratings.urls")),
+    path("", include("apps.subscriptions.urls")),
     path("", include("apps.demo.urls")),
 ]
 

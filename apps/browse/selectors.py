@@ -200,7 +200,7 @@ def _word_row(plan: planner.RowPlan, facts: dict, titles: dict[int, Title], prof
             genre_name,
             _("You often watch %(g)s, so it gets a row; titles are ranked by your match.")
             % {"g": genre_name},
-            link=reverse("catalogue:genre", args=[genre_slug]) if genre_slug else "",
+            link=reverse("browse:genre", args=[genre_slug]) if genre_slug else "",
         )
     if plan.kind == "trending":
         return Row(

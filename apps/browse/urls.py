@@ -5,5 +5,7 @@ from apps.browse import views
 app_name = "browse"
 urlpatterns = [
     path("title/<slug:slug>/", views.title_detail, name="title"),
+    path("genre/<slug:slug>/", views.genre_detail, name="genre"),
+    path("search/", views.search, name="search"),
     path("my-list/<int:title_id>/", views.my_list_toggle, name="my_list_toggle"),
 ]

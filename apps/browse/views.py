@@ -1,8 +1,9 @@
 from django.contrib import messages
 from django.core.cache import cache
+from django.core.paginator import EmptyPage, PageNotAnInteger, Paginator
 from django.http import Http404, HttpResponse, HttpResponseBadRequest
 from django.middleware.csrf import get_token
-from django.shortcuts import redirect, render
+from django.shortcuts import get_object_or_404, redirect, render
 from django.template.loader import render_to_string
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.safestring import mark_safe
@@ -15,7 +16,9 @@ from apps.accounts.current import current_profile
 from apps.accounts.decorators import profile_required
 from apps.accounts.devices import device_kind
 from apps.browse import selectors, services
-from apps.catalogue.models import Title
+from apps.catalogue import selectors as catalogue
+from apps.catalogue.models import Genre, Title
+from apps.ratings.selectors import ratings_for, with_ratings
 
 
 def _batch(request) -> int | None:
@@ -113,12 +116,53 @@ def my_list_toggle(request, title_id: int):
 @require_GET
 def title_detail(request, slug: str):
     """The title page: catalogue facts plus, for a signed-in profile, match, why and My list."""
-    from apps.catalogue import selectors as catalogue
-
     profile = current_profile(request)
     title = catalogue.title_detail(slug=slug, profile=profile)
     if title is None:
         raise Http404(_("No such title."))
     if profile is not None:
         selectors.personalize_title(profile=profile, title=title)
-    return render(request, "catalogue/title.html", {"title": title})
+        title.rating = ratings_for(profile=profile, title_ids=[title.pk]).get(title.pk)
+    return render(request, "browse/title.html", {"title": title})
+
+
+PAGE_SIZE = 48
+
+
+def _page(request, qs, per_page=PAGE_SIZE):
+    """The requested page, or Http404 with a clear reason for a bad page number."""
+    paginator = Paginator(qs, per_page, allow_empty_first_page=True)
+    try:
+        return paginator.page(request.GET.get("page") or 1)
+    except PageNotAnInteger as exc:
+        raise Http404(_("The page number must be a whole number.")) from exc
+    except EmptyPage as exc:
+        raise Http404(_("That page does not exist.")) from exc
+
+
+@require_GET
+def genre_detail(request, slug: str):
+    profile = current_profile(request)
+    genre = get_object_or_404(Genre, slug=slug)
+    page = _page(request, catalogue.genre_titles(genre=genre, profile=profile))
+    page.object_list = with_ratings(profile=profile, titles=page.object_list)
+    return render(request, "browse/genre.html", {"genre": genre, "page": page})
+
+
+@require_GET
+@vary_on_headers("HX-Request")
+def search(request):
+    profile = current_profile(request)
+    query = (request.GET.get("q") or "").strip()
+    error = ""
+    page = None
+    if len(query) > catalogue.SEARCH_MAX_LENGTH:
+        error = _("Search terms are at most %(n)d characters.") % {"n": catalogue.SEARCH_MAX_LENGTH}
+    elif query:
+        page = _page(request, catalogue.search_titles(query=query, profile=profile), 24)
+        page.object_list = with_ratings(profile=profile, titles=page.object_list)
+    context = {"query": query, "page": page, "error": error}
+    status = 400 if error else 200
+    if request.htmx and request.htmx.target == "search-results":
+        return render(request, "browse/search.html#results", context, status=status)
+    return render(request, "browse/search.html", context, status=status)

@@ -17,7 +17,7 @@ class Genre(models.Model):
         return self.name
 
     def get_absolute_url(self) -> str:
-        return reverse("catalogue:genre", args=[self.slug])
+        return reverse("browse:genre", args=[self.slug])
 
 
 class Maturity(models.TextChoices):

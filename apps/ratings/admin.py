@@ -1,0 +1,26 @@
+from django.contrib import admin
+
+from apps.ratings.models import Rating
+
+
+@admin.register(Rating)
+class RatingAdmin(admin.ModelAdmin):
+    """View only: a rating changes through `services.rating_set`, which records the event the
+    recommender learns from; an edit here would leave the event log saying otherwise."""
+
+    list_display = ["updated_at", "profile", "title", "value"]
+    list_filter = ["value"]
+    search_fields = ["title__name", "profile__name"]
+    date_hierarchy = "updated_at"
+    list_select_related = ["profile", "title"]
+    raw_id_fields = ["profile", "title"]
+    show_full_result_count = False
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False

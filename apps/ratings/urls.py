@@ -1,0 +1,9 @@
+from django.urls import path
+
+from apps.ratings import views
+
+app_name = "ratings"
+urlpatterns = [
+    path("ratings/", views.rating_list, name="list"),
+    path("ratings/<int:title_id>/", views.rating_set, name="set"),
+]

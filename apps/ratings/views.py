@@ -1,0 +1,122 @@
+from zoneinfo import ZoneInfo
+
+from django.contrib import messages
+from django.core.paginator import EmptyPage, PageNotAnInteger, Paginator
+from django.http import Http404, HttpRequest, HttpResponse, HttpResponseBadRequest
+from django.shortcuts import redirect, render
+from django.utils import timezone
+from django.utils.http import url_has_allowed_host_and_scheme
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+from django.views.decorators.http import require_GET, require_POST
+from django_htmx.http import trigger_client_event
+from django_htmx.middleware import HtmxDetails
+
+from apps.accounts.current import current_profile
+from apps.accounts.decorators import profile_required
+from apps.catalogue.models import Title
+from apps.ratings import selectors, services
+from apps.ratings.models import CLEAR, SLUGS
+
+PAGE_SIZE = 24
+
+
+class HtmxHttpRequest(HttpRequest):
+    htmx: HtmxDetails
+
+
+def _safe_next(request: HttpRequest, fallback: str) -> str:
+    back = request.POST.get("next", "")
+    if url_has_allowed_host_and_scheme(back, {request.get_host()}, request.is_secure()):
+        return back
+    return fallback
+
+
+@require_POST
+@profile_required
+def rating_set(request: HtmxHttpRequest, title_id: int) -> HttpResponse:
+    """Set or clear the thumbs; `value` is the state wanted (not_for_me, like, love or none).
+
+    htmx swaps the thumbs group; without JavaScript the form posts and comes back to `next`.
+    """
+    profile = current_profile(request)
+    title = Title.objects.for_profile(profile).filter(pk=title_id).first()
+    if title is None:
+        raise Http404(_("No such title."))
+    raw = request.POST.get("value", "")
+    if raw != CLEAR and raw not in SLUGS:
+        return HttpResponseBadRequest(
+            _("Choose “Not for me”, “I like this” or “Love this”, or clear the rating.")
+        )
+    rating = services.rating_set(profile=profile, title=title, value=SLUGS.get(raw))
+    title.rating = rating.value if rating else None
+    back = _safe_next(request, title.get_absolute_url())
+    if request.htmx:
+        response = render(request, "includes/thumbs.html", {"title": title, "next_path": back})
+        # Other parts of the page (a card to dim, a counter) may listen for this.
+        return trigger_client_event(
+            response, "ratingChanged", {"title_id": title.pk, "value": title.rating or 0}
+        )
+    if rating is None:
+        message = _("Cleared your rating of “%(t)s”.") % {"t": title.name}
+    else:
+        message = _("Rated “%(t)s”: %(v)s.") % {"t": title.name, "v": rating.get_value_display()}
+    messages.success(request, message)
+    return redirect(back)
+
+
+FILTERS = [
+    ("", gettext_lazy("All")),
+    ("love", gettext_lazy("Loved")),
+    ("like", gettext_lazy("Liked")),
+    ("not_for_me", gettext_lazy("Not for me")),
+]
+
+
+def _viewer_zone(user) -> ZoneInfo:
+    try:
+        return ZoneInfo(getattr(user, "time_zone", "") or "UTC")
+    except (KeyError, ValueError):
+        return ZoneInfo("UTC")
+
+
+@require_GET
+@profile_required
+def rating_list(request: HttpRequest) -> HttpResponse:
+    """Your ratings: newest first, filterable by value, each changeable or clearable in place."""
+    profile = current_profile(request)
+    shown = request.GET.get("value", "")
+    counts = selectors.rating_counts(profile=profile)
+    filters = [
+        {
+            "slug": slug,
+            "label": label,
+            "count": counts.get(SLUGS[slug], 0) if slug else sum(counts.values()),
+            "current": slug == shown,
+        }
+        for slug, label in FILTERS
+    ]
+    context = {"filters": filters, "shown": shown, "page": None, "error": ""}
+    status = 200
+    if shown and shown not in SLUGS:
+        context["error"] = _("There is no such rating filter.")
+        status = 404
+    else:
+        paginator = Paginator(
+            selectors.profile_ratings(profile=profile, value=SLUGS.get(shown)), PAGE_SIZE
+        )
+        try:
+            page = paginator.page(request.GET.get("page") or 1)
+        except PageNotAnInteger:
+            context["error"] = _("The page number must be a whole number.")
+            status = 404
+        except EmptyPage:
+            context["error"] = _("That page does not exist.")
+            status = 404
+        else:
+            for rating in page.object_list:
+                rating.title.rating = rating.value
+            context["page"] = page
+    # Dates on the page are the viewer's local dates.
+    with timezone.override(_viewer_zone(request.user)):
+        return render(request, "ratings/list.html", context, status=status)

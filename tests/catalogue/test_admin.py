@@ -1,0 +1,230 @@
+"""The curators' admin: title list, publishing, artwork uploads with previews."""
+
+from pathlib import Path
+
+import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+from django.urls import reverse
+
+from apps.catalogue.models import ArtworkVariant, Episode, Title
+from tests.catalogue.test_images import image_bytes, upload
+from tests.factories import ArtworkVariantFactory, GenreFactory, SeasonFactory, TitleFactory
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture(autouse=True)
+def media_root(settings, tmp_path) -> Path:
+    settings.MEDIA_ROOT = tmp_path / "media"
+    return settings.MEDIA_ROOT
+
+
+def _files(root: Path) -> list[Path]:
+    return [p for p in root.rglob("*") if p.is_file()]
+
+
+def _catalogue(n: int) -> None:
+    genres = [GenreFactory(name="Drama"), GenreFactory(name="Horror")]
+    for i in range(n):
+        title = TitleFactory(genres=genres, is_published=i % 2 == 0, year=2000 + i % 7)
+        if i % 3:
+            ArtworkVariantFactory.create_batch(2, title=title, genre=genres[0])
+
+
+@pytest.mark.parametrize("query", ["", "?has_artwork=yes", "?has_artwork=no&genres__id__exact=1"])
+def test_title_changelist_queries_do_not_grow_with_titles(admin_client, query):
+    """Guards the per-row N+1s of the list: artwork count, poster thumbnail, genre filter."""
+    url = reverse("admin:catalogue_title_changelist") + query
+    _catalogue(5)
+    admin_client.get(url)  # warm the session and content types
+    with CaptureQueriesContext(connection) as few:
+        assert admin_client.get(url).status_code == 200
+    _catalogue(30)
+    with CaptureQueriesContext(connection) as many:
+        response = admin_client.get(url)
+    assert response.status_code == 200
+    assert len(many) == len(few), [q["sql"] for q in many]
+
+
+def test_changelist_shows_counts_thumbnails_and_has_artwork_filter(admin_client):
+    with_art = TitleFactory(name="Painted Sky")
+    ArtworkVariantFactory.create_batch(3, title=with_art)
+    TitleFactory(name="Bare Wall")
+    url = reverse("admin:catalogue_title_changelist")
+    page = admin_client.get(url).content.decode()
+    assert "Painted Sky" in page and "Bare Wall" in page
+    assert 'class="artwork-preview artwork-preview--thumb"' in page
+    assert 'alt="Poster for Painted Sky"' in page
+    assert "has artwork" in page
+    only_bare = admin_client.get(url + "?has_artwork=no").content.decode()
+    assert "Bare Wall" in only_bare and "Painted Sky" not in only_bare
+
+
+def test_bulk_publish_and_unpublish(admin_client):
+    drafts = TitleFactory.create_batch(3, is_published=False)
+    url = reverse("admin:catalogue_title_changelist")
+    response = admin_client.post(
+        url,
+        {"action": "publish", "_selected_action": [t.pk for t in drafts[:2]]},
+        follow=True,
+    )
+    assert "2 titles published." in response.content.decode()
+    assert list(Title.objects.order_by("pk").values_list("is_published", flat=True)) == [
+        True,
+        True,
+        False,
+    ]
+    admin_client.post(url, {"action": "unpublish", "_selected_action": [drafts[0].pk]})
+    drafts[0].refresh_from_db()
+    assert not drafts[0].is_published
+
+
+def _variant_form(title, genre, file) -> dict:
+    return {
+        "title": title.pk,
+        "label": "Moody close-up",
+        "tone": "dark",
+        "focus": "character",
+        "genre": genre.pk,
+        "original": file,
+        "is_active": "on",
+        "kids_suitable": "on",
+    }
+
+
+def test_bad_upload_in_the_add_form_shows_the_error_and_writes_nothing(admin_client, media_root):
+    title, genre = TitleFactory(), GenreFactory()
+    fake = upload(b"GIF89a? no, just text pretending\n" * 10, "poster.png")
+    response = admin_client.post(
+        reverse("admin:catalogue_artworkvariant_add"), _variant_form(title, genre, fake)
+    )
+    assert response.status_code == 200  # the form again, with its error
+    assert "not a JPEG, PNG or WebP image" in response.content.decode()
+    assert not ArtworkVariant.objects.exists()
+    assert _files(media_root) == []
+
+
+def test_good_upload_in_the_add_form_builds_renditions(admin_client, media_root):
+    title, genre = TitleFactory(), GenreFactory()
+    response = admin_client.post(
+        reverse("admin:catalogue_artworkvariant_add"),
+        _variant_form(title, genre, upload(image_bytes("PNG", size=(800, 1200)))),
+    )
+    assert response.status_code == 302
+    variant = ArtworkVariant.objects.get()
+    assert set(variant.renditions) == {"card", "hero", "thumb"}
+    assert (media_root / variant.renditions["card"]["webp"]).is_file()
+    page = admin_client.get(
+        reverse("admin:catalogue_artworkvariant_change", args=[variant.pk])
+    ).content.decode()
+    assert variant.rendition_url("card") in page and variant.rendition_url("hero") in page
+
+
+def _title_form(title, **extra) -> dict:
+    data = {
+        "name": title.name,
+        "slug": title.slug,
+        "kind": title.kind,
+        "year": title.year,
+        "maturity": title.maturity,
+        "genres": [g.pk for g in title.genres.all()],
+        "synopsis": title.synopsis,
+        "runtime_minutes": title.runtime_minutes,
+        "tags": "[]",
+        "is_published": "on",
+        "available_from_0": "",
+        "available_from_1": "",
+        "artwork-TOTAL_FORMS": "0",
+        "artwork-INITIAL_FORMS": "0",
+        "artwork-MIN_NUM_FORMS": "0",
+        "artwork-MAX_NUM_FORMS": "1000",
+    }
+    data.update(extra)
+    return data
+
+
+def test_uploading_through_the_title_inline_builds_renditions(admin_client, media_root):
+    genre = GenreFactory()
+    title = TitleFactory(genres=[genre])
+    data = _title_form(
+        title,
+        **{
+            "artwork-TOTAL_FORMS": "1",
+            "artwork-0-label": "Wide scene",
+            "artwork-0-tone": "light",
+            "artwork-0-focus": "scene",
+            "artwork-0-genre": genre.pk,
+            "artwork-0-original": upload(image_bytes("JPEG", size=(1600, 900)), "wide.jpg"),
+            "artwork-0-is_active": "on",
+        },
+    )
+    url = reverse("admin:catalogue_title_change", args=[title.pk])
+    response = admin_client.post(url, data)
+    assert response.status_code == 302, response.context["errors"]
+    variant = title.artwork.get()
+    assert variant.renditions["hero"]["width"] == 1280
+    page = admin_client.get(url).content.decode()
+    assert variant.rendition_url("thumb") in page
+
+
+def test_bad_upload_through_the_title_inline_writes_nothing(admin_client, media_root):
+    genre = GenreFactory()
+    title = TitleFactory(genres=[genre], name="Kept Name")
+    data = _title_form(
+        title,
+        name="Changed Name",
+        **{
+            "artwork-TOTAL_FORMS": "1",
+            "artwork-0-tone": "dark",
+            "artwork-0-focus": "scene",
+            "artwork-0-genre": genre.pk,
+            "artwork-0-original": upload(image_bytes("PNG", size=(120, 120))),
+        },
+    )
+    response = admin_client.post(reverse("admin:catalogue_title_change", args=[title.pk]), data)
+    assert response.status_code == 200
+    assert "at least 300×300" in response.content.decode()
+    title.refresh_from_db()
+    assert title.name == "Kept Name" and not title.artwork.exists()
+    assert _files(media_root) == []
+
+
+def test_series_pages_and_episode_inline(admin_client):
+    season = SeasonFactory()
+    title = season.title
+    assert (
+        admin_client.get(reverse("admin:catalogue_title_change", args=[title.pk])).status_code
+        == 200
+    )
+    response = admin_client.post(
+        reverse("admin:catalogue_season_change", args=[season.pk]),
+        {
+            "title": title.pk,
+            "number": season.number,
+            "episodes-TOTAL_FORMS": "1",
+            "episodes-INITIAL_FORMS": "0",
+            "episodes-MIN_NUM_FORMS": "0",
+            "episodes-MAX_NUM_FORMS": "1000",
+            "episodes-0-number": "1",
+            "episodes-0-name": "Pilot",
+            "episodes-0-runtime_minutes": "48",
+            "episodes-0-synopsis": "",
+        },
+    )
+    assert response.status_code == 302
+    assert Episode.objects.get().title == title  # set from the season, not chosen
+
+
+@pytest.mark.parametrize(
+    "name",
+    [
+        "catalogue_genre_changelist",
+        "catalogue_artworkvariant_changelist",
+        "catalogue_season_changelist",
+        "catalogue_episode_changelist",
+    ],
+)
+def test_other_changelists_load(admin_client, name):
+    ArtworkVariantFactory()
+    assert admin_client.get(reverse(f"admin:{name}")).status_code == 200
