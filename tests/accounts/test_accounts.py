@@ -29,12 +29,21 @@ def test_signup_creates_account_profile_and_signs_in(client):
 @pytest.mark.parametrize(
     ("data", "field", "message"),
     [
-        ({"email": "not-an-email", "password": "a-long-pass-phrase", "profile_name": "A"},
-         "email", "Enter a valid email address."),
-        ({"email": "a@example.com", "password": "123", "profile_name": "A"},
-         "password", "This password is too short."),
-        ({"email": "a@example.com", "password": "a-long-pass-phrase", "profile_name": ""},
-         "profile_name", "This field is required."),
+        (
+            {"email": "not-an-email", "password": "a-long-pass-phrase", "profile_name": "A"},
+            "email",
+            "Enter a valid email address.",
+        ),
+        (
+            {"email": "a@example.com", "password": "123", "profile_name": "A"},
+            "password",
+            "This password is too short.",
+        ),
+        (
+            {"email": "a@example.com", "password": "a-long-pass-phrase", "profile_name": ""},
+            "profile_name",
+            "This field is required.",
+        ),
     ],
 )
 def test_signup_bad_input_shows_error_and_writes_nothing(client, data, field, message):

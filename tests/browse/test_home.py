@@ -23,8 +23,14 @@ def _catalogue(n_per_genre=30, genres=("Horror", "Comedy", "Drama", "Sci-Fi")):
     for g in genres:
         genre = Genre.objects.create(name=g, slug=g.lower().replace(" ", "-"))
         titles = Title.objects.bulk_create(
-            Title(name=f"{g} {i}", slug=f"{genre.slug}-{i}", year=2000 + i % 26,
-                  runtime_minutes=95, is_published=True, maturity="16" if g == "Horror" else "12")
+            Title(
+                name=f"{g} {i}",
+                slug=f"{genre.slug}-{i}",
+                year=2000 + i % 26,
+                runtime_minutes=95,
+                is_published=True,
+                maturity="16" if g == "Horror" else "12",
+            )
             for i in range(n_per_genre)
         )
         Title.genres.through.objects.bulk_create(
@@ -38,14 +44,19 @@ def _history(catalogue, viewers_per_genre=25):
     """Each synthetic viewer watches titles of one genre, in a genre-consistent order."""
     start = timezone.now() - timedelta(days=60)
     events = []
-    for g, titles in catalogue.items():
+    for _g, titles in catalogue.items():
         for v in range(viewers_per_genre):
             profile = ProfileFactory()
             for step in range(8):
                 title = titles[(v + step * 3) % len(titles)]
-                events.append(EventData(name="play_completed", profile_id=profile.pk,
-                                        occurred_at=start + timedelta(hours=v * 10 + step),
-                                        properties={"title_id": title.pk}))
+                events.append(
+                    EventData(
+                        name="play_completed",
+                        profile_id=profile.pk,
+                        occurred_at=start + timedelta(hours=v * 10 + step),
+                        properties={"title_id": title.pk},
+                    )
+                )
     track_many(events)
 
 
@@ -59,8 +70,12 @@ def world(db):
 def _watch(profile, titles, name="play_completed"):
     start = timezone.now() - timedelta(days=2)
     track_many(
-        EventData(name=name, profile_id=profile.pk, occurred_at=start + timedelta(hours=i),
-                  properties={"title_id": t.pk})
+        EventData(
+            name=name,
+            profile_id=profile.pk,
+            occurred_at=start + timedelta(hours=i),
+            properties={"title_id": t.pk},
+        )
         for i, t in enumerate(titles)
     )
 
@@ -96,8 +111,9 @@ def test_not_for_me_removes_the_title_and_pushes_its_neighbours_down(world, view
     before = ProfileCandidates.objects.get(profile=viewer_client.profile).items
     disliked = before[0][0]
     neighbours = [i[0] for i in before[1:6]]
-    track(name="rating", profile=viewer_client.profile,
-          properties={"title_id": disliked, "value": -1})
+    track(
+        name="rating", profile=viewer_client.profile, properties={"title_id": disliked, "value": -1}
+    )
     after = candidates_refresh(profile=viewer_client.profile).items
     order = [i[0] for i in after]
     assert disliked not in order
@@ -179,8 +195,9 @@ def test_not_onboarded_profile_is_sent_to_onboarding(client):
 @pytest.mark.django_db
 def test_my_list_add_remove_and_row(world, viewer_client):
     title = world["Drama"][5]
-    response = viewer_client.post(f"/my-list/{title.pk}/", {"action": "add"},
-                                  HTTP_HX_REQUEST="true")
+    response = viewer_client.post(
+        f"/my-list/{title.pk}/", {"action": "add"}, HTTP_HX_REQUEST="true"
+    )
     assert 'aria-pressed="true"' in response.content.decode()
     viewer_client.post(f"/my-list/{title.pk}/", {"action": "add"})  # double click: still one
     assert MyListEntry.objects.filter(profile=viewer_client.profile).count() == 1
@@ -215,17 +232,26 @@ def test_one_profiles_list_is_never_anothers(world, viewer_client):
 def _grow(n_titles, n_events, profile):
     genre = Genre.objects.get(slug="drama")
     titles = Title.objects.bulk_create(
-        Title(name=f"Extra {i}", slug=f"extra-{n_titles}-{i}", year=2015, runtime_minutes=90,
-              is_published=True) for i in range(n_titles)
+        Title(
+            name=f"Extra {i}",
+            slug=f"extra-{n_titles}-{i}",
+            year=2015,
+            runtime_minutes=90,
+            is_published=True,
+        )
+        for i in range(n_titles)
     )
     Title.genres.through.objects.bulk_create(
         Title.genres.through(title_id=t.pk, genre_id=genre.pk) for t in titles
     )
     start = timezone.now() - timedelta(days=300)
     track_many(
-        EventData(name="play_started", profile_id=profile.pk,
-                  occurred_at=start + timedelta(minutes=i),
-                  properties={"title_id": titles[i % len(titles)].pk})
+        EventData(
+            name="play_started",
+            profile_id=profile.pk,
+            occurred_at=start + timedelta(minutes=i),
+            properties={"title_id": titles[i % len(titles)].pk},
+        )
         for i in range(n_events)
     )
 

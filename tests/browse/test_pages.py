@@ -15,8 +15,14 @@ from tests.factories import (
 
 def _bulk_titles(n: int, genre, prefix="Bulk"):
     titles = Title.objects.bulk_create(
-        Title(name=f"{prefix} {i}", slug=f"{prefix.lower()}-{i}", year=2000 + i % 25,
-              runtime_minutes=90, is_published=True, maturity="12")
+        Title(
+            name=f"{prefix} {i}",
+            slug=f"{prefix.lower()}-{i}",
+            year=2000 + i % 25,
+            runtime_minutes=90,
+            is_published=True,
+            maturity="12",
+        )
         for i in range(n)
     )
     Title.genres.through.objects.bulk_create(
@@ -135,8 +141,10 @@ def test_title_search_and_genre_pages_stay_flat_from_50_to_2000_titles(viewer_cl
     from apps.catalogue.models import ArtworkVariant
 
     ArtworkVariant.objects.bulk_create(
-        ArtworkVariant(title=t, tone="dark", focus="scene", genre=genre, original="x.png",
-                       renditions={}) for t in titles[:500]
+        ArtworkVariant(
+            title=t, tone="dark", focus="scene", genre=genre, original="x.png", renditions={}
+        )
+        for t in titles[:500]
     )
     SeasonFactory(title=season.title, number=99)
     large = {url: _count(viewer_client, url) for url in urls}

@@ -14,16 +14,32 @@ def _candidates(n=200, genres=6):
     # Scores fall with the id; genre = id % genres; every third explained by title 9001/9002.
     out = []
     for i in range(1, n + 1):
-        out.append(Candidate(i, 1 - i / n, max(0, 99 - i * 100 // n), (9001, 9002, 0)[i % 3],
-                             2000 + i % 27, (i % genres,)))
+        out.append(
+            Candidate(
+                i,
+                1 - i / n,
+                max(0, 99 - i * 100 // n),
+                (9001, 9002, 0)[i % 3],
+                2000 + i % 27,
+                (i % genres,),
+            )
+        )
     return out
 
 
 def _input(**kw):
-    base = dict(profile_id=7, device="computer", today=date(2026, 11, 23), daypart="evening",
-                source="personal", candidates=_candidates(), recent=[9001, 9002],
-                trending=list(range(50, 90)), my_list=[5, 6, 7],
-                genre_names={g: f"G{g}" for g in range(6)})
+    base = {
+        "profile_id": 7,
+        "device": "computer",
+        "today": date(2026, 11, 23),
+        "daypart": "evening",
+        "source": "personal",
+        "candidates": _candidates(),
+        "recent": [9001, 9002],
+        "trending": list(range(50, 90)),
+        "my_list": [5, 6, 7],
+        "genre_names": {g: f"G{g}" for g in range(6)},
+    }
     base.update(kw)
     return HomeInput(**base)
 
@@ -54,8 +70,9 @@ def test_top_picks_follow_predicted_interest_with_discovery_slots():
     assert personal[0] >= 93
     # Jitter only lets near-equal matches trade places (at most 6 points apart).
     assert all(a >= b - 6 for a, b in zip(personal, personal[1:], strict=False))
-    assert all(rows.DISCOVERY_MATCH[0] <= by_id[t].match < rows.DISCOVERY_MATCH[1]
-               for t in picks.discovery)
+    assert all(
+        rows.DISCOVERY_MATCH[0] <= by_id[t].match < rows.DISCOVERY_MATCH[1] for t in picks.discovery
+    )
     assert len(picks.discovery) <= len(picks.title_ids) // 5
 
 
@@ -65,14 +82,17 @@ def test_because_rows_hold_titles_explained_by_that_title():
     assert {p.subject for p in because} == {9001, 9002}
     by_id = {c.title_id: c for c in _candidates()}
     for plan in because:
-        assert all(by_id[t].because == plan.subject for t in plan.title_ids
-                   if t not in plan.discovery)
+        assert all(
+            by_id[t].because == plan.subject for t in plan.title_ids if t not in plan.discovery
+        )
 
 
 def test_genre_rows_follow_the_profiles_affinity():
     # Genre 0 gets the best-scored titles.
-    cands = [Candidate(i, 1 - i / 200, max(0, 99 - i // 2), 0, 2010,
-                       (0,) if i <= 60 else (1 + i % 4,)) for i in range(1, 201)]
+    cands = [
+        Candidate(i, 1 - i / 200, max(0, 99 - i // 2), 0, 2010, (0,) if i <= 60 else (1 + i % 4,))
+        for i in range(1, 201)
+    ]
     plans = plan_home(_input(candidates=cands, recent=[]))
     genre_rows = [p.subject for p in plans if p.kind == "genre"]
     assert genre_rows and genre_rows[0] == 0 or genre_rows.index(0) <= 1
@@ -106,8 +126,9 @@ def test_daypart_boundaries():
     profile_id=st.integers(min_value=1, max_value=10**6),
 )
 def test_any_page_respects_the_cap_and_the_layout(n, device, part, profile_id):
-    plans = plan_home(_input(candidates=_candidates(n), device=device, daypart=part,
-                             profile_id=profile_id))
+    plans = plan_home(
+        _input(candidates=_candidates(n), device=device, daypart=part, profile_id=profile_id)
+    )
     layout = rows.LAYOUTS[device]
     counts = Counter(t for p in plans for t in p.title_ids)
     assert not counts or max(counts.values()) <= 2

@@ -47,6 +47,33 @@ def test_title_changelist_queries_do_not_grow_with_titles(admin_client, query):
     assert len(many) == len(few), [q["sql"] for q in many]
 
 
+def _count_queries(client, url: str) -> int:
+    with CaptureQueriesContext(connection) as ctx:
+        assert client.get(url).status_code == 200
+    return len(ctx)
+
+
+def test_title_change_page_queries_do_not_grow_with_its_variants(admin_client):
+    """Guards the inline's N+1s: each row's preview alt text (the title) and genre <select>."""
+    genre = GenreFactory()
+    few, many = TitleFactory(genres=[genre]), TitleFactory(genres=[genre])
+    ArtworkVariantFactory(title=few, genre=genre)
+    ArtworkVariantFactory.create_batch(6, title=many, genre=genre)
+    few_url, many_url = (reverse("admin:catalogue_title_change", args=[t.pk]) for t in (few, many))
+    admin_client.get(few_url)
+    assert _count_queries(admin_client, many_url) == _count_queries(admin_client, few_url)
+
+
+def test_artwork_changelist_queries_do_not_grow_with_variants(admin_client):
+    """Guards the per-row title and genre lookups of the variant list."""
+    url = reverse("admin:catalogue_artworkvariant_changelist")
+    ArtworkVariantFactory()
+    admin_client.get(url)
+    few = _count_queries(admin_client, url)
+    ArtworkVariantFactory.create_batch(12)
+    assert _count_queries(admin_client, url) == few
+
+
 def test_changelist_shows_counts_thumbnails_and_has_artwork_filter(admin_client):
     with_art = TitleFactory(name="Painted Sky")
     ArtworkVariantFactory.create_batch(3, title=with_art)

@@ -36,8 +36,13 @@ def test_production_ignores_and_refuses_the_clock(settings):
 
 @pytest.mark.parametrize(
     ("text", "expected"),
-    [("3d", timedelta(days=3)), ("12h", timedelta(hours=12)), ("1d6h", timedelta(days=1, hours=6)),
-     ("90m", timedelta(minutes=90)), ("2w", timedelta(weeks=2))],
+    [
+        ("3d", timedelta(days=3)),
+        ("12h", timedelta(hours=12)),
+        ("1d6h", timedelta(days=1, hours=6)),
+        ("90m", timedelta(minutes=90)),
+        ("2w", timedelta(weeks=2)),
+    ],
 )
 def test_parse_duration(text, expected):
     assert services.parse_duration(text) == expected

@@ -26,8 +26,9 @@ def test_session_and_csrf_cookies_are_httponly_and_samesite(client, profile):
     client.get("/accounts/login/")
     csrf = client.cookies["csrftoken"]
     assert csrf["httponly"] and csrf["samesite"] == "Lax"
-    client.post("/accounts/login/", {"username": profile.account.email,
-                                     "password": "correct horse battery"})
+    client.post(
+        "/accounts/login/", {"username": profile.account.email, "password": "correct horse battery"}
+    )
     session = client.cookies["sessionid"]
     assert session["httponly"] and session["samesite"] == "Lax"
 
@@ -40,8 +41,16 @@ INLINE_STYLE = re.compile(r"<[^>]+\sstyle\s*=", re.I)
 @pytest.mark.django_db
 @pytest.mark.parametrize(
     "url",
-    ["/", "/accounts/login/", "/accounts/signup/", "/profiles/", "/search/?q=title",
-     "/title/title-x/", "/account/", "/accounts/password-reset/"],
+    [
+        "/",
+        "/accounts/login/",
+        "/accounts/signup/",
+        "/profiles/",
+        "/search/?q=title",
+        "/title/title-x/",
+        "/account/",
+        "/accounts/password-reset/",
+    ],
 )
 def test_templates_have_no_inline_script_handler_or_style(viewer_client, url):
     """A strict CSP would silently break these, so none may exist."""
@@ -56,7 +65,11 @@ def _run_check(env_extra: dict) -> subprocess.CompletedProcess:
     env = {"PATH": "/usr/bin:/bin", "HOME": "/tmp", **env_extra}
     return subprocess.run(
         [sys.executable, "manage.py", "check", "--deploy", "--fail-level", "WARNING"],
-        cwd=ROOT, env=env, capture_output=True, text=True, timeout=120,
+        cwd=ROOT,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=120,
     )
 
 
@@ -67,19 +80,33 @@ def test_production_refuses_to_start_without_a_secret_key():
 
 
 def test_production_passes_the_deploy_checklist():
-    result = _run_check({
-        "DJANGO_ENV": "production",
-        "ALLOWED_HOSTS": "stream.example",
-        "SECRET_KEY": "p" * 20 + "r0duct10n-k3y-w1th-3n0ugh-3ntr0py-&*^%$#@!" + "q" * 10,
-    })
+    result = _run_check(
+        {
+            "DJANGO_ENV": "production",
+            "ALLOWED_HOSTS": "stream.example",
+            "SECRET_KEY": "p" * 20 + "r0duct10n-k3y-w1th-3n0ugh-3ntr0py-&*^%$#@!" + "q" * 10,
+        }
+    )
     assert result.returncode == 0, result.stderr + result.stdout
 
 
 def test_production_turns_demo_mode_off():
     code = "from django.conf import settings; print(settings.DEMO_MODE, settings.DEBUG)"
-    env = {"PATH": "/usr/bin:/bin", "HOME": "/tmp", "DJANGO_ENV": "production",
-           "DEMO_MODE": "1", "DEBUG": "1", "SECRET_KEY": "k" * 30 + "-x9!@#$%^&*()_+" * 3,
-           "DJANGO_SETTINGS_MODULE": "config.settings"}
-    result = subprocess.run([sys.executable, "-c", "import django; django.setup(); " + code],
-                            cwd=ROOT, env=env, capture_output=True, text=True, timeout=60)
+    env = {
+        "PATH": "/usr/bin:/bin",
+        "HOME": "/tmp",
+        "DJANGO_ENV": "production",
+        "DEMO_MODE": "1",
+        "DEBUG": "1",
+        "SECRET_KEY": "k" * 30 + "-x9!@#$%^&*()_+" * 3,
+        "DJANGO_SETTINGS_MODULE": "config.settings",
+    }
+    result = subprocess.run(
+        [sys.executable, "-c", "import django; django.setup(); " + code],
+        cwd=ROOT,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
     assert result.stdout.strip() == "False False", result.stderr
