@@ -66,10 +66,12 @@ INSTALLED_APPS = [
     "apps.tracking",
     "apps.catalogue",
     "apps.recommendations",
+    "apps.artwork",
     "apps.browse",
     "apps.onboarding",
     "apps.playback",
     "apps.ratings",
+    "apps.subscriptions",
     "apps.demo",
 ]
 
@@ -249,6 +251,8 @@ SESSION_COOKIE_SAMESITE = "Lax"
 CSRF_COOKIE_HTTPONLY = True
 CSRF_COOKIE_SAMESITE = "Lax"
 SESSION_COOKIE_AGE = 60 * 60 * 24 * 30
+# Sessions are read from the cache (Redis when configured) and written through to the database.
+SESSION_ENGINE = "django.contrib.sessions.backends.cached_db"
 
 if PRODUCTION:
     SESSION_COOKIE_SECURE = True

@@ -7,7 +7,7 @@ their order, the shuffle, the appearance cap) happens in memory in `rows.plan_ho
 
 import time
 from dataclasses import dataclass, field
-from datetime import datetime
+from datetime import datetime, timedelta
 from zoneinfo import ZoneInfo
 
 from django.core.cache import cache
@@ -19,8 +19,10 @@ from apps.catalogue import selectors as catalogue
 from apps.catalogue.models import Title
 from apps.catalogue.versioning import VERSION_KEY
 from apps.core import clock
+from apps.playback import selectors as playback
 from apps.recommendations.calibration import SHOW_FROM
-from apps.recommendations.models import GlobalList, ProfileCandidates
+from apps.recommendations.models import ProfileCandidates
+from apps.recommendations.selectors import global_lists
 
 BATCH = 4  # rows per lazily loaded batch after the first
 HOME_CACHE_SECONDS = 60 * 60
@@ -41,6 +43,7 @@ def home_cache_key(
     """Everything a homepage batch depends on (no query: the candidates row is read already)."""
     computed = cands.computed_at
     versions = cache.get_many([_list_version_key(profile.pk), VERSION_KEY])
+    progress = playback.progress_stamp(profile.pk)
     return ":".join(
         str(part)
         for part in (
@@ -54,6 +57,7 @@ def home_cache_key(
             computed.timestamp(),
             versions.get(_list_version_key(profile.pk), 0),
             versions.get(VERSION_KEY, 0),
+            progress,
             batch,
         )
     )
@@ -100,9 +104,12 @@ def plan_for(
     *, profile, cands: ProfileCandidates, device: str, now: datetime
 ) -> tuple[list[planner.RowPlan], dict]:
     """The profile's row plans and the facts needed to word them (two queries)."""
-    shared = {g.key: g.items for g in GlobalList.objects.filter(key__in=["trending", "genres"])}
+    shared = global_lists(["trending", "genres"])
     my_list = list(
         MyListEntry.objects.filter(profile=profile).values_list("title_id", flat=True)[:60]
+    )
+    shelf, finished = playback.home_shelves(
+        profile=profile, since=now - timedelta(days=1), limit=planner.LAYOUTS["tv"].row_length
     )
     candidates = [
         planner.Candidate(item[0], item[1], item[2], item[3], item[4], tuple(item[5]))
@@ -118,6 +125,8 @@ def plan_for(
         recent=list(cands.recent),
         trending=list(shared.get("trending", [])),
         my_list=my_list,
+        continue_watching=[item.title_id for item in shelf],
+        finished_recently=finished,
         onboarding_picks=list(cands.recent) if cands.source == "onboarding" else [],
     )
     facts = {
@@ -126,6 +135,7 @@ def plan_for(
         "genres": {g[0]: (g[1], g[2]) for g in shared.get("genres", [])},
         "picks": data.onboarding_picks,
         "my_list": set(my_list),
+        "continue": {item.title_id: item for item in shelf},
         "ratings": {int(k): v for k, v in (cands.ratings or {}).items()},
     }
     return planner.plan_home(data), facts
@@ -266,7 +276,7 @@ def home_page(
                 continue
             candidate = facts["by_id"].get(title_id)
             # The same Title object may sit in two rows; copy per row for row-specific lines.
-            card = _card(title, candidate, facts, titles, title_id in plan.discovery)
+            card = _card(title, candidate, facts, titles, title_id in plan.discovery, plan.kind)
             row.titles.append(card)
         if row.titles:
             rows.append(row)
@@ -286,7 +296,7 @@ def home_page(
     return HomePage(hero, rows, batch + 1 if has_more else None, facts["source"], len(plans))
 
 
-def _card(title: Title, candidate, facts, titles, discovery: bool) -> Title:
+def _card(title: Title, candidate, facts, titles, discovery: bool, row_kind: str) -> Title:
     import copy
 
     card = copy.copy(title)
@@ -294,6 +304,7 @@ def _card(title: Title, candidate, facts, titles, discovery: bool) -> Title:
     card.why = _why_line(candidate, facts, titles, discovery)
     card.discovery = discovery
     card.in_list = title.pk in facts["my_list"]
+    card.continue_item = facts["continue"].get(title.pk) if row_kind == "continue" else None
     card.rating = facts["ratings"].get(title.pk)
     return card
 

@@ -16,6 +16,7 @@ from apps.core import clock
 from apps.recommendations import calibration
 from apps.recommendations.model import Interaction, Model, train
 from apps.recommendations.models import GlobalList, ProfileCandidates, RecommenderModel
+from apps.recommendations.selectors import forget_global_lists
 from apps.recommendations.signals import EVENT_NAMES, fold_events, fold_history
 from apps.tracking.models import Event
 
@@ -183,6 +184,7 @@ def global_lists_refresh() -> dict[str, int]:
     genres = [[g.pk, g.name, g.slug] for g in Genre.objects.order_by("name")]
     for key, items in (("trending", trending_ids), ("popular", popular_ids), ("genres", genres)):
         GlobalList.objects.update_or_create(key=key, defaults={"items": items, "computed_at": now})
+    transaction.on_commit(forget_global_lists)
     return {"trending": len(trending_ids), "popular": len(popular_ids)}
 
 

@@ -153,7 +153,9 @@ def test_billing_pages_in_other_states(page, shot, sign_in, admin_user, live_ser
     services.plans_seed()
     _set_clock()
     overdue = ProfileFactory(name="Olu")
-    services.demo_subscription(user=overdue.account, plan_code="standard", months=3, then="past_due")
+    services.demo_subscription(
+        user=overdue.account, plan_code="standard", months=3, then="past_due"
+    )
     sign_in(overdue)
     page.goto("/account/subscription/")
     expect(page.get_by_role("heading", name="Your last payment did not go through")).to_be_visible()

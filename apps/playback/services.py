@@ -1,0 +1,315 @@
+"""Playback writes: progress reports, player preferences, "Remove from row"."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from datetime import datetime
+
+from django.core.exceptions import ValidationError
+from django.db import IntegrityError, transaction
+from django.utils.translation import gettext as _
+
+from apps.catalogue.models import Episode, Title
+from apps.core import clock
+from apps.playback import resume, selectors
+from apps.playback.models import PlaybackPreference, Progress, TitleProgress
+from apps.tracking.services import track
+
+CLIENT_KEY = re.compile(r"^[A-Za-z0-9_.:-]{8,60}$")  # fits tracking's client ids with a prefix
+MAX_SEQ = 2**62
+REMEMBERED_REPORTS = 20  # replays older than this are still no-ops by their sequence number
+REASONS = frozenset({"", "start", "tick", "pause", "seek", "leave", "end"})
+
+
+class NotWatchable(Exception):
+    """The profile may not watch this item: refused, nothing written."""
+
+
+@dataclass(frozen=True)
+class ReportResult:
+    position_seconds: int
+    duration_seconds: int
+    percent: int
+    completed: bool  # watched to the end in this viewing
+    completed_now: bool  # this report crossed the mark
+    accepted: bool  # False: stale or repeated, nothing changed
+
+    def as_json(self) -> dict:
+        return {
+            "position": self.position_seconds,
+            "duration": self.duration_seconds,
+            "percent": self.percent,
+            "completed": self.completed,
+            "accepted": self.accepted,
+        }
+
+
+def check_watchable(*, profile, title: Title, episode: Episode | None) -> None:
+    """Raise NotWatchable unless the profile may watch this film or episode (one query)."""
+    if profile is None:
+        raise NotWatchable(_("Choose a profile first."))
+    if not Title.objects.for_profile(profile).filter(pk=title.pk).exists():
+        raise NotWatchable(_("This title is not available to this profile."))
+    if title.is_series != (episode is not None):
+        raise NotWatchable(_("Play a series one episode at a time, and a film as a whole."))
+    if episode is not None and episode.title_id != title.pk:
+        raise NotWatchable(_("That episode belongs to another title."))
+
+
+def _validate_report(report_id: str, seq: int, session_id: str, reason: str) -> None:
+    if not CLIENT_KEY.match(report_id or ""):
+        raise ValidationError(_("A report needs an id of 8 to 60 letters, digits or ._:-"))
+    if session_id and not CLIENT_KEY.match(session_id):
+        raise ValidationError(_("A viewing session id is 8 to 60 letters, digits or ._:-"))
+    if not isinstance(seq, int) or isinstance(seq, bool) or not 0 <= seq < MAX_SEQ:
+        raise ValidationError(_("The report sequence number must be a whole number."))
+    if reason not in REASONS:
+        raise ValidationError(_("Unknown report reason."))
+
+
+def _locked(model, *, defaults: dict, **lookup):
+    """The row for `lookup`, locked for this transaction; created (race-safely) if missing.
+
+    The unique constraints make a concurrent creator fail; it then locks the winner's row.
+    On SQLite the IMMEDIATE transaction already serializes writers.
+    """
+    row = model.objects.select_for_update().filter(**lookup).first()
+    if row is not None:
+        return row
+    try:
+        with transaction.atomic():
+            return model.objects.create(**lookup, **defaults)
+    except IntegrityError:
+        return model.objects.select_for_update().get(**lookup)
+
+
+def progress_report(
+    *,
+    profile,
+    title: Title,
+    episode: Episode | None,
+    position: float,
+    report_id: str,
+    seq: int,
+    explicit_seek: bool,
+    session_id: str = "",
+    reason: str = "",
+    at: datetime | None = None,
+) -> ReportResult:
+    """Record where the profile is in a film or episode (idempotent, order-tolerant).
+
+    The profile always comes from the session. A report never moves progress backwards
+    unless it is an explicit seek newer than the last one (resume.apply_report); positions
+    are clamped to the item's runtime. Emits play_started once per viewing session,
+    play_progress sparingly, and play_completed once when the item is watched to the end,
+    which also refreshes the profile's recommendations after commit.
+    """
+    check_watchable(profile=profile, title=title, episode=episode)
+    _validate_report(report_id, seq, session_id, reason)
+    duration = (episode.runtime_minutes if episode else title.runtime_minutes) * 60
+    now = at or clock.now()
+    with transaction.atomic():
+        row = _locked(
+            Progress,
+            profile=profile,
+            title=title,
+            episode=episode,
+            defaults={"duration_seconds": duration, "watched_at": now},
+        )
+        saved = resume.Saved(
+            position=row.position_seconds,
+            seek_seq=row.seek_seq,
+            last_seq=row.last_seq,
+            newest_position=row.newest_position,
+            watched=row.completed_at is not None,
+        )
+        if report_id in row.recent_report_ids:
+            return _result(row, duration, accepted=False)
+        applied = resume.apply_report(
+            saved, resume.Report(position, seq, bool(explicit_seek)), duration
+        )
+        if applied.stale:
+            return _result(row, duration, accepted=False)
+
+        new = applied.saved
+        props = {"title_id": title.pk}
+        if episode is not None:
+            props["episode_id"] = episode.pk
+        props.update(position_seconds=new.position, duration_seconds=duration)
+
+        if (session_id and session_id != row.session_id) or (not session_id and row.last_seq < 0):
+            track(
+                name="play_started",
+                profile=profile,
+                properties=props,
+                client_id=f"ps-{session_id}" if session_id else None,
+                at=now,
+            )
+            row.session_id = session_id
+        if resume.wants_progress_event(row.event_position, new.position, reason):
+            track(
+                name="play_progress",
+                profile=profile,
+                properties=props,
+                client_id=f"pp-{report_id}",
+                at=now,
+            )
+            row.event_position = new.position
+
+        row.position_seconds = new.position
+        row.duration_seconds = duration
+        row.seek_seq = new.seek_seq
+        row.last_seq = new.last_seq
+        row.newest_position = new.newest_position
+        row.recent_report_ids = [*row.recent_report_ids, report_id][-REMEMBERED_REPORTS:]
+        row.watched_at = now
+        if not new.watched:
+            row.completed_at = None
+        elif row.completed_at is None:
+            row.completed_at = now
+        row.save()
+
+        series_finished = False
+        if applied.completed_now and episode is not None:
+            series_finished = selectors.is_last_episode(episode)
+        _title_progress_update(
+            profile=profile,
+            title=title,
+            episode=episode,
+            position=new.position,
+            duration=duration,
+            completed_now=applied.completed_now,
+            series_finished=series_finished,
+            now=now,
+        )
+        if applied.completed_now:
+            completed = dict(props)
+            if series_finished:
+                completed["series_finished"] = True
+            track(
+                name="play_completed",
+                profile=profile,
+                properties=completed,
+                client_id=f"pc-{session_id}" if session_id else None,
+                at=now,
+            )
+            _refresh_recommendations_later(profile.pk)
+        transaction.on_commit(lambda: selectors.bump_progress_stamp(profile.pk))
+        return ReportResult(
+            position_seconds=new.position,
+            duration_seconds=duration,
+            percent=resume.percent(new.position, duration),
+            completed=new.watched,
+            completed_now=applied.completed_now,
+            accepted=True,
+        )
+
+
+def _result(row: Progress, duration: int, *, accepted: bool) -> ReportResult:
+    return ReportResult(
+        position_seconds=row.position_seconds,
+        duration_seconds=duration,
+        percent=resume.percent(row.position_seconds, duration),
+        completed=row.completed_at is not None,
+        completed_now=False,
+        accepted=accepted,
+    )
+
+
+def _refresh_recommendations_later(profile_id: int) -> None:
+    from apps.recommendations.tasks import refresh_profile_candidates
+
+    transaction.on_commit(lambda: refresh_profile_candidates.delay(profile_id))
+
+
+def _title_progress_update(
+    *,
+    profile,
+    title: Title,
+    episode: Episode | None,
+    position: int,
+    duration: int,
+    completed_now: bool,
+    series_finished: bool,
+    now: datetime,
+) -> TitleProgress:
+    """Keep the title's Continue watching entry in step with the item just reported."""
+    row = _locked(TitleProgress, profile=profile, title=title, defaults={"watched_at": now})
+    following = None
+    if episode is not None and resume.is_watched(position, duration):
+        episodes = selectors.series_episodes(title)
+        found = resume.next_up(
+            [resume.EpisodeFacts(e.pk, e.runtime_minutes * 60) for e in episodes],
+            selectors.episode_rows(profile, title),
+        )
+        if found is not None:
+            runtime = next(e.runtime_minutes for e in episodes if e.pk == found[0]) * 60
+            following = (found[0], found[1], runtime)
+    entry = resume.shelve(
+        resume.Entry(
+            resume.Shelf(row.shelf), row.episode_id, row.position_seconds, row.duration_seconds
+        ),
+        episode_id=episode.pk if episode else None,
+        position=position,
+        duration=duration,
+        series_started=row.episodes_completed > 0,
+        following=following,
+    )
+    row.shelf = entry.shelf
+    row.episode_id = entry.episode_id
+    row.position_seconds = entry.position
+    row.duration_seconds = entry.duration
+    row.watched_at = now
+    row.hidden_at = None  # watching again brings it back to Continue watching
+    if completed_now:
+        if episode is None or series_finished:
+            row.finished_at = now
+        if episode is not None:
+            row.episodes_completed += 1
+            kept, binge = resume.sitting(
+                [(int(e), float(t)) for e, t in row.recent_completions],
+                episode.pk,
+                now.timestamp(),
+            )
+            row.recent_completions = [[e, t] for e, t in kept]
+            if binge:
+                row.finished_at = now
+    row.save()
+    return row
+
+
+@transaction.atomic
+def preference_update(
+    *,
+    profile,
+    subtitles: str | None = None,
+    audio: str | None = None,
+    autoplay_next: bool | None = None,
+) -> PlaybackPreference:
+    """Remember the profile's subtitle, audio and autoplay choices (only those given)."""
+    if subtitles is not None and subtitles not in PlaybackPreference.Subtitles.values:
+        raise ValidationError(_("Choose subtitles from the list."))
+    if audio is not None and audio not in PlaybackPreference.Audio.values:
+        raise ValidationError(_("Choose an audio track from the list."))
+    pref = _locked(PlaybackPreference, profile=profile, defaults={})
+    if subtitles is not None:
+        pref.subtitles = subtitles
+    if audio is not None:
+        pref.audio = audio
+    if autoplay_next is not None:
+        pref.autoplay_next = autoplay_next
+    pref.save()
+    return pref
+
+
+@transaction.atomic
+def continue_watching_remove(*, profile, title: Title) -> bool:
+    """Hide a title from Continue watching until it is watched again; False if not there."""
+    hidden = TitleProgress.objects.filter(
+        profile=profile, title=title, hidden_at__isnull=True
+    ).update(hidden_at=clock.now())
+    if hidden:
+        track(name="continue_watching_remove", profile=profile, properties={"title_id": title.pk})
+        transaction.on_commit(lambda: selectors.bump_progress_stamp(profile.pk))
+    return bool(hidden)

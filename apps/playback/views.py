@@ -1,0 +1,220 @@
+"""The simulated player, its progress endpoint, player preferences and "Remove from row".
+
+URLs (namespace "playback"):
+  GET  /watch/title/<id>/             watch_title: a film plays; a series redirects to its
+                                      next-up episode. ?start=0 starts over, ?speed=N (demo)
+  GET  /watch/episode/<id>/           watch_episode
+  POST /watch/title/<id>/progress/    progress_title   (fetch/sendBeacon; JSON answer)
+  POST /watch/episode/<id>/progress/  progress_episode
+  POST /watch/preferences/            preferences      (subtitles, audio, autoplay_next)
+  POST /watch/continue/<id>/remove/   continue_remove  (htmx, or a plain form)
+"""
+
+from __future__ import annotations
+
+import uuid
+from urllib.parse import urlencode
+
+from django.conf import settings
+from django.contrib import messages
+from django.core.exceptions import ValidationError
+from django.http import Http404, HttpResponse, JsonResponse
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils.http import url_has_allowed_host_and_scheme
+from django.utils.translation import gettext as _
+from django.views.decorators.cache import never_cache
+from django.views.decorators.http import require_GET, require_POST
+from django_htmx.http import trigger_client_event
+
+from apps.accounts.current import current_profile
+from apps.accounts.decorators import profile_required
+from apps.catalogue.models import Episode, Title
+from apps.playback import selectors, services
+from apps.playback.models import PlaybackPreference
+
+MAX_SPEED = 120
+TRUE = {"1", "true", "on", "yes"}
+
+
+def _speed(request) -> int:
+    """The demo clock multiplier: ?speed=N (1-120) in demo mode only, else 1."""
+    if not settings.DEMO_MODE:
+        return 1
+    raw = request.GET.get("speed", "")
+    if not raw.isdigit() or len(raw) > 3:
+        return 1
+    return max(1, min(MAX_SPEED, int(raw)))
+
+
+def _query(request, **extra) -> str:
+    params = {}
+    speed = _speed(request)
+    if speed != 1:
+        params["speed"] = speed
+    params.update({k: v for k, v in extra.items() if v is not None})
+    return f"?{urlencode(params)}" if params else ""
+
+
+def _start_over(request) -> bool:
+    return request.GET.get("start") == "0"
+
+
+@require_GET
+@profile_required
+@never_cache
+def watch_title(request, title_id: int):
+    profile = current_profile(request)
+    title = selectors.watchable_title(profile=profile, title_id=title_id)
+    if title is None:
+        raise Http404(_("No such title."))
+    if title.is_series:
+        found = selectors.next_up(profile=profile, title=title)
+        if found is None:  # finished: watch it again from the first episode
+            episodes = selectors.series_episodes(title)
+            if not episodes:
+                raise Http404(_("This series has no episodes yet."))
+            found = (episodes[0], 0)
+        start = "0" if _start_over(request) else None
+        url = selectors.watch_url(title_id=title.pk, episode_id=found[0].pk)
+        return redirect(url + _query(request, start=start))
+    return _player(request, profile, title=title, episode=None)
+
+
+@require_GET
+@profile_required
+@never_cache
+def watch_episode(request, episode_id: int):
+    profile = current_profile(request)
+    episode = selectors.watchable_episode(profile=profile, episode_id=episode_id)
+    if episode is None:
+        raise Http404(_("No such episode."))
+    return _player(request, profile, title=episode.title, episode=episode)
+
+
+def _player(request, profile, *, title: Title, episode: Episode | None):
+    item = selectors.player_item(
+        profile=profile, title=title, episode=episode, start_over=_start_over(request)
+    )
+    pref = selectors.preference_for(profile)
+    next_url = ""
+    if item.next_episode is not None:
+        next_path = selectors.watch_url(title_id=title.pk, episode_id=item.next_episode.pk)
+        next_url = next_path + _query(request)
+    if episode is not None:
+        progress_url = reverse("playback:progress_episode", args=[episode.pk])
+    else:
+        progress_url = reverse("playback:progress_title", args=[title.pk])
+    context = {
+        "item": item,
+        "title": title,
+        "preference": pref,
+        "subtitle_choices": PlaybackPreference.Subtitles.choices,
+        "audio_choices": PlaybackPreference.Audio.choices,
+        "speed": _speed(request),
+        "session_id": uuid.uuid4().hex,
+        "progress_url": progress_url,
+        "next_url": next_url,
+        "start_over_url": request.path + _query(request, start="0"),
+    }
+    return render(request, "playback/player.html", context)
+
+
+def _report(request, *, title: Title | None, episode: Episode | None):
+    profile = current_profile(request)
+    if profile is None:
+        return JsonResponse({"error": _("Sign in and choose a profile first.")}, status=403)
+    if title is None:
+        return JsonResponse({"error": _("No such title.")}, status=404)
+    data = request.POST
+    try:
+        position = float(data.get("position", ""))
+        seq = int(data.get("seq", ""))
+    except ValueError:
+        return JsonResponse({"error": _("Send the position and sequence as numbers.")}, status=400)
+    try:
+        result = services.progress_report(
+            profile=profile,
+            title=title,
+            episode=episode,
+            position=position,
+            report_id=data.get("report_id", ""),
+            seq=seq,
+            explicit_seek=data.get("seek", "").lower() in TRUE,
+            session_id=data.get("session", ""),
+            reason=data.get("reason", ""),
+        )
+    except services.NotWatchable as exc:
+        return JsonResponse({"error": str(exc)}, status=404)
+    except ValidationError as exc:
+        return JsonResponse({"error": " ".join(exc.messages)}, status=400)
+    return JsonResponse(result.as_json())
+
+
+@require_POST
+@never_cache
+def progress_title(request, title_id: int):
+    """A film's progress report. The profile is the session's, never one named in the body."""
+    profile = current_profile(request)
+    title = selectors.watchable_title(profile=profile, title_id=title_id) if profile else None
+    return _report(request, title=title, episode=None)
+
+
+@require_POST
+@never_cache
+def progress_episode(request, episode_id: int):
+    profile = current_profile(request)
+    episode = (
+        selectors.watchable_episode(profile=profile, episode_id=episode_id) if profile else None
+    )
+    return _report(request, title=episode.title if episode else None, episode=episode)
+
+
+def _back(request, fallback: str) -> str:
+    back = request.POST.get("next", "")
+    if url_has_allowed_host_and_scheme(back, {request.get_host()}, request.is_secure()):
+        return back
+    return fallback
+
+
+@require_POST
+@profile_required
+def preferences(request):
+    """Save subtitle, audio and autoplay choices: 204 for the player, a redirect for a form."""
+    profile = current_profile(request)
+    data = request.POST
+    autoplay = None
+    if "autoplay_next" in data:
+        autoplay = data.get("autoplay_next", "").lower() in TRUE
+    try:
+        services.preference_update(
+            profile=profile,
+            subtitles=data.get("subtitles") or None,
+            audio=data.get("audio") or None,
+            autoplay_next=autoplay,
+        )
+    except ValidationError as exc:
+        if request.htmx or request.headers.get("X-Requested-With") == "fetch":
+            return HttpResponse(" ".join(exc.messages), status=400)
+        messages.error(request, " ".join(exc.messages))
+        return redirect(_back(request, reverse("home")))
+    if request.htmx or request.headers.get("X-Requested-With") == "fetch":
+        return HttpResponse(status=204)
+    messages.success(request, _("Your player settings are saved."))
+    return redirect(_back(request, reverse("home")))
+
+
+@require_POST
+@profile_required
+def continue_remove(request, title_id: int):
+    """Remove a title from Continue watching (htmx deletes the card; a form goes back)."""
+    profile = current_profile(request)
+    title = selectors.watchable_title(profile=profile, title_id=title_id)
+    if title is None:
+        raise Http404(_("No such title."))
+    services.continue_watching_remove(profile=profile, title=title)
+    if request.htmx:
+        response = HttpResponse("")
+        return trigger_client_event(response, "continue-watching-removed", {"title_id": title.pk})
+    messages.success(request, _("Removed “%(t)s” from Continue watching.") % {"t": title.name})
+    return redirect(_back(request, reverse("home")))

@@ -1,0 +1,22 @@
+"""Reads of shared recommendation data."""
+
+from django.core.cache import cache
+
+from apps.recommendations.models import GlobalList
+
+GLOBAL_LISTS_KEY = "rec:global-lists"
+GLOBAL_LISTS_SECONDS = 10 * 60
+
+
+def global_lists(keys: list[str]) -> dict[str, list]:
+    """Shared lists (trending, popular, genres) through the cache: they change hourly at most,
+    and every homepage reads them."""
+    cached = cache.get(GLOBAL_LISTS_KEY)
+    if cached is None:
+        cached = {row.key: row.items for row in GlobalList.objects.all()}
+        cache.set(GLOBAL_LISTS_KEY, cached, timeout=GLOBAL_LISTS_SECONDS)
+    return {key: cached.get(key, []) for key in keys}
+
+
+def forget_global_lists() -> None:
+    cache.delete(GLOBAL_LISTS_KEY)

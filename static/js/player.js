@@ -1,0 +1,429 @@
+// The simulated player: a clock instead of a video, and everything a real player reports.
+//
+// Progress goes to the page's progress URL every ~10 s of playing, on pause, after a seek,
+// at the end and when the page is left (navigator.sendBeacon). Each report carries the
+// position, a fresh report id, a sequence number that only grows (time-based, so reports from
+// two tabs still order sensibly) and `seek` on explicit seeks; the server ignores late and
+// repeated reports. The first report of a page is a seek to where playback started, so
+// "Start over" and re-watching a finished title move the saved place back on purpose.
+(function () {
+  "use strict";
+
+  var root = document.getElementById("player");
+  if (!root) return;
+  var d = root.dataset;
+
+  var REPORT_EVERY = 10; // wall-clock seconds between heartbeats while playing
+  var COUNTDOWN = 10; // seconds before the next episode starts by itself
+  var duration = Math.max(0, parseInt(d.duration, 10) || 0);
+  var speed = Math.min(120, Math.max(1, parseInt(d.speed, 10) || 1));
+  var position = Math.min(duration, Math.max(0, parseFloat(d.start) || 0));
+  var introStart = d.introStart ? parseInt(d.introStart, 10) : null;
+  var introEnd = d.introEnd ? parseInt(d.introEnd, 10) : null;
+
+  var playing = false;
+  var ended = false;
+  var reported = false; // the first report (the starting seek) has been sent
+  var seq = 0;
+  var lastFrame = 0;
+  var sinceReport = 0;
+  var seekTimer = null;
+  var seekPending = false;
+  var idleTimer = null;
+  var countdownTimer = null;
+
+  function $(selector) { return root.querySelector(selector); }
+  function $all(selector) { return Array.prototype.slice.call(root.querySelectorAll(selector)); }
+
+  var seek = $("[data-seek]");
+  var current = $("[data-current]");
+  var remaining = $("[data-remaining]");
+  var status = $("[data-status]");
+  var skipIntro = $("[data-skip-intro]");
+  var captionLine = $("[data-captions-line]");
+  var captions = $all("[data-captions] li").map(function (li) { return li.textContent; });
+  var nextPanel = $("[data-next]");
+  var countdownText = $("[data-countdown-text]");
+  var countdownNumber = $("[data-countdown]");
+  var volume = $("[data-volume]");
+  var muteButton = $("[data-mute]");
+  var fullscreenButton = $("[data-fullscreen]");
+  var note = $("[data-note]");
+  var prefsForm = $("[data-preferences]");
+  var autoplayBox = $("[data-autoplay]");
+
+  function csrfToken() {
+    if (d.csrf) return d.csrf;
+    try {
+      return JSON.parse(document.body.getAttribute("hx-headers") || "{}")["X-CSRFToken"] || "";
+    } catch (e) {
+      return "";
+    }
+  }
+
+  function randomId() {
+    var bytes = new Uint8Array(16);
+    window.crypto.getRandomValues(bytes);
+    return Array.prototype.map.call(bytes, function (b) {
+      return ("0" + b.toString(16)).slice(-2);
+    }).join("");
+  }
+
+  function nextSeq() {
+    seq = Math.max(Date.now(), seq + 1);
+    return seq;
+  }
+
+  function clock(seconds) {
+    var total = Math.max(0, Math.floor(seconds));
+    var h = Math.floor(total / 3600);
+    var m = Math.floor((total % 3600) / 60);
+    var s = total % 60;
+    var mm = h ? ("0" + m).slice(-2) : String(m);
+    return (h ? h + ":" : "") + mm + ":" + ("0" + s).slice(-2);
+  }
+
+  // --- Reports -----------------------------------------------------------------------------
+
+  function reportForm(reason, isSeek) {
+    var form = new FormData();
+    form.append("position", String(Math.floor(position)));
+    form.append("seq", String(nextSeq()));
+    form.append("report_id", randomId());
+    form.append("session", d.session || "");
+    form.append("reason", reason);
+    if (isSeek) form.append("seek", "true");
+    form.append("csrfmiddlewaretoken", csrfToken());
+    return form;
+  }
+
+  function report(reason, isSeek) {
+    if (!d.progressUrl || !duration) return;
+    if (!reported) {
+      isSeek = true; // the first report says where this viewing starts
+      reported = true;
+    }
+    sinceReport = 0;
+    fetch(d.progressUrl, {
+      method: "POST",
+      body: reportForm(reason, isSeek),
+      credentials: "same-origin",
+      headers: { "X-CSRFToken": csrfToken() },
+      keepalive: true,
+    }).catch(function () { /* the next heartbeat or the leave beacon carries the place */ });
+  }
+
+  function beacon() {
+    if (!reported || !d.progressUrl || !navigator.sendBeacon) return;
+    var isSeek = seekPending; // a seek not reported yet must still be able to move back
+    seekPending = false;
+    window.clearTimeout(seekTimer);
+    navigator.sendBeacon(d.progressUrl, reportForm("leave", isSeek));
+  }
+
+  function scheduleSeekReport() {
+    window.clearTimeout(seekTimer);
+    seekPending = true;
+    seekTimer = window.setTimeout(function () {
+      seekPending = false;
+      report("seek", true);
+    }, 350);
+  }
+
+  // --- Rendering ---------------------------------------------------------------------------
+
+  function setLabel(button, label) {
+    if (!button) return;
+    button.setAttribute("aria-label", label);
+    button.setAttribute("title", label);
+  }
+
+  function render() {
+    var pct = duration ? (position / duration) * 100 : 0;
+    if (seek && document.activeElement !== seek) seek.value = String(Math.floor(position));
+    if (seek) {
+      seek.style.setProperty("--pct", pct.toFixed(3) + "%");
+      seek.setAttribute("aria-valuetext", clock(position) + " " + d.labelOf + " " + clock(duration));
+    }
+    if (current) current.textContent = clock(position);
+    if (remaining) remaining.textContent = clock(duration - position);
+    if (skipIntro) {
+      skipIntro.hidden = !(introStart !== null && position >= introStart && position < introEnd);
+    }
+    if (captionLine) {
+      var on = d.subtitles && d.subtitles !== "off" && captions.length && !ended;
+      captionLine.hidden = !on;
+      if (on) captionLine.textContent = captions[Math.floor(position / 7) % captions.length];
+    }
+  }
+
+  function renderState() {
+    root.classList.toggle("is-playing", playing);
+    root.classList.toggle("is-paused", !playing);
+    $all(".js-toggle").forEach(function (b) { setLabel(b, playing ? d.labelPause : d.labelPlay); });
+    if (status) status.textContent = ended ? d.labelFinished : (playing ? d.labelPlaying : d.labelPaused);
+    wakeControls();
+  }
+
+  // --- The clock ---------------------------------------------------------------------------
+
+  function frame(now) {
+    if (!playing) return;
+    var dt = Math.min(1, (now - lastFrame) / 1000);
+    lastFrame = now;
+    position = Math.min(duration, position + dt * speed);
+    sinceReport += dt;
+    render();
+    if (position >= duration) {
+      finish();
+      return;
+    }
+    if (sinceReport >= REPORT_EVERY) report("tick", false);
+    window.requestAnimationFrame(frame);
+  }
+
+  function play() {
+    if (playing || !duration) return;
+    if (position >= duration) position = 0; // play again from the start
+    ended = false;
+    hideNext();
+    playing = true;
+    lastFrame = performance.now();
+    if (!reported) report("start", true);
+    renderState();
+    window.requestAnimationFrame(frame);
+  }
+
+  function pause(reason) {
+    if (!playing) return;
+    playing = false;
+    renderState();
+    report(reason || "pause", false);
+  }
+
+  function toggle() {
+    if (playing) pause();
+    else play();
+  }
+
+  function seekTo(seconds) {
+    position = Math.min(duration, Math.max(0, seconds));
+    if (position < duration) {
+      ended = false;
+      hideNext();
+    }
+    render();
+    if (position >= duration) {
+      finish(true);
+      return;
+    }
+    scheduleSeekReport();
+  }
+
+  function finish(bySeek) {
+    var wasPlaying = playing;
+    playing = false;
+    ended = true;
+    position = duration;
+    render();
+    renderState();
+    window.clearTimeout(seekTimer);
+    seekPending = false;
+    report("end", Boolean(bySeek) || !wasPlaying);
+    showNext();
+  }
+
+  // --- Next episode ------------------------------------------------------------------------
+
+  function showNext() {
+    if (!nextPanel) return;
+    nextPanel.hidden = false;
+    window.clearInterval(countdownTimer);
+    var autoplay = d.autoplayNext === "1";
+    if (countdownText) countdownText.hidden = !autoplay;
+    if (!autoplay) return;
+    var left = COUNTDOWN;
+    if (countdownNumber) countdownNumber.textContent = String(left);
+    countdownTimer = window.setInterval(function () {
+      left -= 1;
+      if (countdownNumber) countdownNumber.textContent = String(Math.max(0, left));
+      if (left <= 0) {
+        window.clearInterval(countdownTimer);
+        window.location.assign(d.nextUrl);
+      }
+    }, 1000);
+  }
+
+  function hideNext() {
+    window.clearInterval(countdownTimer);
+    if (nextPanel) nextPanel.hidden = true;
+  }
+
+  // --- Volume, full screen, preferences ----------------------------------------------------
+
+  var store = {
+    get: function (k) { try { return window.localStorage.getItem(k); } catch (e) { return null; } },
+    set: function (k, v) { try { window.localStorage.setItem(k, v); } catch (e) { /* private mode */ } },
+  };
+
+  function renderVolume() {
+    var muted = root.classList.contains("is-muted");
+    setLabel(muteButton, muted ? d.labelUnmute : d.labelMute);
+    if (volume) volume.style.setProperty("--pct", (muted ? 0 : volume.value) + "%");
+  }
+
+  function toggleMute() {
+    var muted = !root.classList.contains("is-muted");
+    root.classList.toggle("is-muted", muted);
+    store.set("sf.player.muted", muted ? "1" : "0");
+    renderVolume();
+  }
+
+  function toggleFullscreen() {
+    if (document.fullscreenElement) {
+      if (document.exitFullscreen) document.exitFullscreen();
+    } else if (root.requestFullscreen) {
+      root.requestFullscreen().catch(function () { /* refused: stay in the page */ });
+    }
+  }
+
+  function showNote(text) {
+    if (!note) return;
+    note.textContent = text;
+    note.hidden = false;
+    window.clearTimeout(note._timer);
+    note._timer = window.setTimeout(function () { note.hidden = true; }, 2500);
+  }
+
+  function savePreference(name, value) {
+    var form = new FormData();
+    form.append(name, value);
+    form.append("csrfmiddlewaretoken", csrfToken());
+    fetch(d.preferencesUrl, {
+      method: "POST",
+      body: form,
+      credentials: "same-origin",
+      headers: { "X-CSRFToken": csrfToken(), "X-Requested-With": "fetch" },
+    }).then(function (response) {
+      if (response.ok) showNote(d.labelSaved);
+    }).catch(function () { /* kept for this page only */ });
+  }
+
+  // --- Controls that hide while playing -----------------------------------------------------
+
+  function wakeControls() {
+    root.classList.remove("is-idle");
+    window.clearTimeout(idleTimer);
+    if (playing) {
+      idleTimer = window.setTimeout(function () {
+        if (playing && !root.querySelector(".player__menu[open]")) root.classList.add("is-idle");
+      }, 3000);
+    }
+  }
+
+  // --- Wiring ------------------------------------------------------------------------------
+
+  $all(".js-toggle").forEach(function (b) { b.addEventListener("click", toggle); });
+  $all("[data-jump]").forEach(function (b) {
+    b.addEventListener("click", function () { seekTo(position + parseInt(b.dataset.jump, 10)); });
+  });
+  if (seek) {
+    seek.addEventListener("input", function () {
+      position = parseFloat(seek.value) || 0;
+      render();
+    });
+    seek.addEventListener("change", function () { seekTo(parseFloat(seek.value) || 0); });
+  }
+  if (skipIntro) {
+    skipIntro.addEventListener("click", function () {
+      seekTo(introEnd);
+      root.focus();
+    });
+  }
+  if (muteButton) muteButton.addEventListener("click", toggleMute);
+  if (volume) {
+    volume.value = store.get("sf.player.volume") || volume.value;
+    root.classList.toggle("is-muted", store.get("sf.player.muted") === "1");
+    volume.addEventListener("input", function () {
+      store.set("sf.player.volume", volume.value);
+      root.classList.toggle("is-muted", volume.value === "0");
+      renderVolume();
+    });
+  }
+  if (fullscreenButton) fullscreenButton.addEventListener("click", toggleFullscreen);
+  document.addEventListener("fullscreenchange", function () {
+    var full = document.fullscreenElement === root;
+    root.classList.toggle("is-fullscreen", full);
+    setLabel(fullscreenButton, full ? d.labelExitFullscreen : d.labelFullscreen);
+  });
+  if (prefsForm) {
+    prefsForm.addEventListener("change", function (event) {
+      var field = event.target;
+      if (field.name === "subtitles") {
+        d.subtitles = field.value;
+        render();
+        savePreference("subtitles", field.value);
+      } else if (field.name === "audio") {
+        savePreference("audio", field.value);
+      } else if (field === autoplayBox) {
+        d.autoplayNext = autoplayBox.checked ? "1" : "0";
+        if (!autoplayBox.checked && countdownText) {
+          window.clearInterval(countdownTimer);
+          countdownText.hidden = true;
+        }
+        savePreference("autoplay_next", autoplayBox.checked ? "on" : "off");
+      }
+    });
+    prefsForm.addEventListener("submit", function (event) { event.preventDefault(); });
+  }
+  var cancelNext = $("[data-cancel-next]");
+  if (cancelNext) {
+    cancelNext.addEventListener("click", function () {
+      window.clearInterval(countdownTimer);
+      if (countdownText) countdownText.hidden = true;
+    });
+  }
+  var toast = $("[data-resume-toast]");
+  if (toast) window.setTimeout(function () { toast.hidden = true; }, 8000);
+
+  root.addEventListener("mousemove", wakeControls);
+  root.addEventListener("focusin", wakeControls);
+
+  document.addEventListener("keydown", function (event) {
+    if (event.altKey || event.ctrlKey || event.metaKey) return;
+    var target = event.target;
+    var tag = target && target.tagName;
+    if (tag === "SELECT" || tag === "TEXTAREA" || (tag === "INPUT" && target.type !== "range")) return;
+    var key = event.key;
+    wakeControls();
+    if (key === " " || key === "Spacebar" || key === "k") {
+      if (tag === "BUTTON" || tag === "A" || tag === "SUMMARY") return; // they activate themselves
+      event.preventDefault();
+      toggle();
+    } else if (key === "ArrowLeft" || key === "ArrowRight") {
+      event.preventDefault();
+      seekTo(position + (key === "ArrowLeft" ? -10 : 10));
+    } else if (key === "f" || key === "F") {
+      event.preventDefault();
+      toggleFullscreen();
+    } else if (key === "m" || key === "M") {
+      event.preventDefault();
+      toggleMute();
+    } else if (key === "Escape" && nextPanel && !nextPanel.hidden) {
+      window.clearInterval(countdownTimer);
+      if (countdownText) countdownText.hidden = true;
+    }
+  });
+
+  // Leaving (navigation, closing the tab, switching away on a phone) saves the place.
+  window.addEventListener("pagehide", beacon);
+  document.addEventListener("visibilitychange", function () {
+    if (document.visibilityState === "hidden") beacon();
+  });
+
+  render();
+  renderVolume();
+  renderState();
+  root.focus({ preventScroll: true });
+  play(); // players start on their own; the first report is the starting seek
+})();

@@ -1,0 +1,182 @@
+"""The simulated player in headless Chromium: play, leave, resume, reach the end.
+
+Reuses the browser harness of tests/browser (its `page` fixture fails the test on any JS
+error, CSP violation or 5xx); screenshots go to test-output/browser/playback/.
+"""
+
+import mimetypes
+import re
+import time
+from pathlib import Path
+
+import pytest
+
+from apps.catalogue.models import Title
+from apps.playback.models import PlaybackPreference, Progress
+from apps.tracking.models import Event
+from tests.factories import EpisodeFactory, GenreFactory, ProfileFactory, SeasonFactory
+
+expect = pytest.importorskip("playwright.sync_api").expect
+
+SHOTS = Path(__file__).resolve().parents[2] / "test-output" / "browser" / "playback"
+
+
+def shot(page, name: str) -> None:
+    SHOTS.mkdir(parents=True, exist_ok=True)
+    page.screenshot(path=str(SHOTS / f"{name}.png"))
+
+
+def serve_media(page, root: Path) -> None:
+    """The live server does not serve MEDIA_ROOT (DEBUG is off in tests); the browser does."""
+
+    def handle(route):
+        path = root / re.sub(r"^.*?/media/", "", route.request.url)
+        if path.is_file():
+            kind = mimetypes.guess_type(path.name)[0] or "application/octet-stream"
+            route.fulfill(status=200, body=path.read_bytes(), content_type=kind)
+        else:
+            route.fulfill(status=404, body="")
+
+    page.route("**/media/**", handle)
+
+
+def wait_for(predicate, timeout: float = 10.0):
+    """Poll the database until `predicate()` is truthy, while the live server writes to it."""
+    from django.db import OperationalError, connection
+
+    if connection.vendor == "sqlite":
+        # The in-memory test database is one shared cache: without this, a poll and a server
+        # write lock each other out ("database table is locked") instead of waiting.
+        with connection.cursor() as cursor:
+            cursor.execute("PRAGMA read_uncommitted = 1")
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        try:
+            value = predicate()
+        except OperationalError as exc:
+            if "locked" not in str(exc):
+                raise
+            value = None
+        if value:
+            return value
+        time.sleep(0.1)
+    raise AssertionError("timed out waiting for the server to record it")
+
+
+LEAVE_AT_30_SECONDS = """() => new Promise((resolve) => {
+  const seek = document.querySelector("[data-seek]");
+  (function check() {
+    const at = Number(seek.value);
+    if (at < 30) return requestAnimationFrame(check);
+    window.location.assign(document.querySelector(".player__back").href);
+    resolve(at);
+  })();
+})"""
+
+
+def seek_value(page) -> int:
+    return int(float(page.locator("[data-seek]").input_value()))
+
+
+@pytest.fixture
+def show(settings, tmp_path):
+    """A short series (6-minute episodes, so half a minute is resumable) with real artwork."""
+    from apps.catalogue.services import artwork_generate
+
+    settings.MEDIA_ROOT = tmp_path
+    title = Title.objects.create(
+        kind=Title.Kind.SERIES,
+        name="The Lighthouse Keepers",
+        slug="the-lighthouse-keepers",
+        year=2024,
+        maturity="12",
+        runtime_minutes=6,
+        synopsis="A storm, a lamp that will not stay lit, and three keepers with secrets.",
+        is_published=True,
+    )
+    title.genres.add(GenreFactory(name="Drama"))
+    season = SeasonFactory(title=title, number=1)
+    episodes = [
+        EpisodeFactory(season=season, title=title, number=n, name=name, runtime_minutes=6)
+        for n, name in enumerate(["The Lamp", "Undertow", "Low Tide"], start=1)
+    ]
+    artwork_generate(title_ids=[title.pk], variants_per_title=1, seed=7, processes=1)
+    return title, episodes
+
+
+def test_play_leave_resume_and_reach_the_next_episode(page, sign_in, show, tmp_path):
+    title, episodes = show
+    first = episodes[0]
+    profile = ProfileFactory(name="Robin")
+    sign_in(profile)
+    serve_media(page, tmp_path)
+
+    # Open an episode at 30x: it starts on its own. At half a minute, leave for the title page
+    # (in the page itself, so the click does not lag behind a 30x clock).
+    page.goto(f"/watch/episode/{first.pk}/?speed=30")
+    expect(page.locator("#player")).to_have_class(re.compile(r"\bis-playing\b"))
+    left_at = page.evaluate(LEAVE_AT_30_SECONDS)
+    assert 30 <= left_at <= 40
+    expect(page).to_have_url(re.compile(rf"/title/{title.slug}/$"))
+
+    # The beacon sent on leaving saved the place.
+    saved = wait_for(
+        lambda: (
+            Progress.objects.filter(profile=profile, episode=first)
+            .values_list("position_seconds", flat=True)
+            .first()
+        )
+    )
+    # The clock runs on (at 30x) until the page is hidden: half a second is 15 s of content.
+    assert left_at <= saved <= left_at + 25
+    assert Event.objects.filter(profile=profile, name="play_started").count() == 1
+    page.reload()  # the beacon may land after the page rendered
+    expect(page.get_by_role("link", name=re.compile(r"Resume S1:E1"))).to_be_visible()
+    shot(page, "02-title-page-resume")
+
+    # Reopen: it resumes at the saved second, with a way to start over.
+    page.goto(f"/watch/episode/{first.pk}/")
+    expect(page.locator("[data-resume-toast]")).to_contain_text(f"Resuming from 0:{saved:02d}")
+    assert abs(seek_value(page) - saved) <= 2
+    page.keyboard.press("Space")  # pause, so the picture is stable
+    expect(page.locator("#player")).to_have_class(re.compile(r"\bis-paused\b"))
+    page.mouse.move(600, 400)
+    shot(page, "03-player-resumed-paused")
+
+    # Subtitles are chosen in the player and remembered for the profile.
+    page.locator(".player__menu summary").click()
+    page.get_by_label("Subtitles", exact=True).select_option("fr")
+    wait_for(lambda: PlaybackPreference.objects.filter(profile=profile, subtitles="fr").exists())
+    expect(page.locator("[data-captions-line]")).to_be_visible()
+    shot(page, "04-audio-and-subtitles")
+    page.locator(".player__menu summary").click()
+
+    # Keyboard: right arrow skips ten seconds.
+    before = seek_value(page)
+    page.keyboard.press("ArrowRight")
+    assert seek_value(page) == min(before + 10, 360)
+
+    # Seek to the end: the next episode is offered with a countdown.
+    page.locator("[data-seek]").focus()
+    page.keyboard.press("End")
+    next_panel = page.locator("[data-next]")
+    expect(next_panel).to_be_visible()
+    expect(next_panel).to_contain_text("S1:E2")
+    expect(next_panel).to_contain_text(re.compile(r"Playing in \d+ s"))
+    page.mouse.move(600, 400)
+    shot(page, "05-next-episode-countdown")
+    wait_for(
+        lambda: Event.objects.filter(
+            profile=profile, name="play_completed", properties__episode_id=first.pk
+        ).exists()
+    )
+    page.get_by_role("button", name="Cancel").click()
+    expect(page.locator("[data-countdown-text]")).to_be_hidden()
+
+    # Leave while the test database is still there (the beacon on leaving writes).
+    reports = Progress.objects.get(profile=profile, episode=first).recent_report_ids
+    page.goto(f"/title/{title.slug}/")
+    wait_for(
+        lambda: Progress.objects.get(profile=profile, episode=first).recent_report_ids != reports
+    )
+    assert page.problems == []

@@ -1,0 +1,279 @@
+"""progress_report and friends: idempotent, order-tolerant, refused when not watchable."""
+
+import threading
+from datetime import timedelta
+
+import pytest
+from django.core.exceptions import ValidationError
+from django.db import OperationalError, close_old_connections, connection
+
+from apps.core import clock
+from apps.playback import selectors, services
+from apps.playback.models import PlaybackPreference, Progress, TitleProgress
+from apps.tracking.models import Event
+from tests.factories import ProfileFactory, TitleFactory
+
+pytestmark = pytest.mark.django_db
+
+
+def events(name, profile=None):
+    qs = Event.objects.filter(name=name)
+    return list(qs.filter(profile=profile) if profile else qs)
+
+
+def test_out_of_order_and_duplicate_reports_keep_the_furthest_position(report, film, profile):
+    report(film, 600, seq=1)
+    report(film, 1800, seq=3, report_id="report-three")
+    late = report(film, 1200, seq=2)
+    assert late.position_seconds == 1800
+    again = report(film, 1800, seq=3, report_id="report-three")  # a retried request
+    assert again.position_seconds == 1800 and not again.accepted
+    row = Progress.objects.get(profile=profile, title=film)
+    assert row.position_seconds == 1800
+
+
+def test_the_same_report_id_counts_once(report, film, profile):
+    first = report(film, 1500, seq=1, report_id="same-report-id", reason="pause")
+    replay = report(film, 2500, seq=2, report_id="same-report-id", reason="pause")
+    assert first.accepted and not replay.accepted
+    assert Progress.objects.get(profile=profile).position_seconds == 1500
+    assert len(events("play_progress", profile)) == 1
+
+
+def test_an_explicit_seek_backwards_moves_progress_back_and_late_reports_do_not(
+    report, film, profile
+):
+    report(film, 3000, seq=10)
+    report(film, 300, seq=11, seek=True)
+    assert Progress.objects.get(profile=profile).position_seconds == 300
+    report(film, 3010, seq=9)  # sent before the seek, arrived after it
+    assert Progress.objects.get(profile=profile).position_seconds == 300
+    report(film, 310, seq=12)
+    assert Progress.objects.get(profile=profile).position_seconds == 310
+
+
+@pytest.mark.parametrize(("sent", "saved"), [(10**7, 100 * 60), (-50, 0), (float("inf"), 6000)])
+def test_positions_are_clamped_to_the_runtime(report, film, profile, sent, saved):
+    report(film, sent, seek=True)
+    assert Progress.objects.get(profile=profile).position_seconds == saved
+
+
+def test_a_kids_profile_is_refused_an_adult_title_and_nothing_is_written(report, film):
+    kid = ProfileFactory(is_kids=True)
+    film.maturity = "16"
+    film.save()
+    with pytest.raises(services.NotWatchable):
+        report(film, 600, who=kid)
+    assert not Progress.objects.exists() and not TitleProgress.objects.exists()
+    assert not Event.objects.filter(profile=kid).exists()
+
+
+def test_unpublished_titles_and_mismatched_items_are_refused(report, film, series, episodes):
+    film.is_published = False
+    film.save()
+    with pytest.raises(services.NotWatchable):
+        report(film, 600)
+    other_series_episode = episodes[0]
+    with pytest.raises(services.NotWatchable):  # a series is reported per episode
+        report(series, 600)
+    with pytest.raises(services.NotWatchable):
+        services.progress_report(
+            profile=ProfileFactory(),
+            title=TitleFactory(),
+            episode=other_series_episode,
+            position=10,
+            report_id="mismatched-1",
+            seq=1,
+            explicit_seek=False,
+        )
+    assert not Progress.objects.exists()
+
+
+@pytest.mark.parametrize(
+    ("report_id", "seq", "session"),
+    [("", 1, ""), ("short", 1, ""), ("ok-report-id", -1, ""), ("ok-report-id", 1, "bad id!")],
+)
+def test_malformed_reports_are_refused(profile, film, report_id, seq, session):
+    with pytest.raises(ValidationError):
+        services.progress_report(
+            profile=profile,
+            title=film,
+            episode=None,
+            position=10,
+            report_id=report_id,
+            seq=seq,
+            explicit_seek=False,
+            session_id=session,
+        )
+    assert not Progress.objects.exists()
+
+
+def test_completion_emits_one_play_completed_and_refreshes_candidates(
+    report, film, profile, monkeypatch, django_capture_on_commit_callbacks
+):
+    from apps.recommendations import tasks
+
+    refreshed = []
+    monkeypatch.setattr(tasks.refresh_profile_candidates, "delay", refreshed.append)
+    with django_capture_on_commit_callbacks(execute=True):
+        report(film, 5000, seq=1)
+        done = report(film, 5500, seq=2)  # 91.6 %: watched
+        report(film, 5800, seq=3)
+        report(film, 6000, seq=4, reason="end")
+    assert done.completed_now
+    completed = events("play_completed", profile)
+    assert len(completed) == 1
+    assert completed[0].properties == {
+        "title_id": film.pk,
+        "position_seconds": 5500,
+        "duration_seconds": 6000,
+    }
+    assert refreshed == [profile.pk]
+    assert TitleProgress.objects.get(profile=profile).finished_at is not None
+
+
+def test_a_new_viewing_after_finishing_completes_again(report, film, profile):
+    report(film, 6000, seq=1, session="session-one")
+    report(film, 0, seq=2, seek=True, session="session-two")  # watch it again
+    assert Progress.objects.get(profile=profile).completed_at is None
+    report(film, 6000, seq=3, session="session-two")
+    assert len(events("play_completed", profile)) == 2
+    assert len(events("play_started", profile)) == 2
+
+
+def test_last_episode_completion_says_the_series_is_finished(report, episodes, profile):
+    for n, episode in enumerate(episodes):
+        report(episode, 45 * 60, session=f"session-{n:04d}")
+    completed = sorted(events("play_completed", profile), key=lambda e: e.pk)
+    assert [e.properties.get("episode_id") for e in completed] == [e.pk for e in episodes]
+    assert [bool(e.properties.get("series_finished")) for e in completed] == [
+        False,
+        False,
+        False,
+        False,
+        True,
+    ]
+
+
+def test_play_started_once_per_viewing_session(report, film, profile):
+    report(film, 10, seek=True, session="session-aaa", reason="start")
+    report(film, 20, session="session-aaa")
+    report(film, 30, session="session-aaa")
+    assert len(events("play_started", profile)) == 1
+    report(film, 30, seek=True, session="session-bbb", reason="start")
+    started = events("play_started", profile)
+    assert len(started) == 2
+    assert {e.client_id for e in started} == {"ps-session-aaa", "ps-session-bbb"}
+
+
+def test_play_progress_is_sparing(report, film, profile):
+    for n in range(1, 31):  # five minutes of 10-second heartbeats
+        report(film, n * 10, reason="tick")
+    assert len(events("play_progress", profile)) == 5
+    report(film, 305, reason="pause")
+    assert len(events("play_progress", profile)) == 6
+
+
+def test_every_write_bumps_the_progress_stamp(
+    report, film, profile, django_capture_on_commit_callbacks
+):
+    before = selectors.progress_stamp(profile.pk)
+    with django_capture_on_commit_callbacks(execute=True):
+        report(film, 600)
+    assert selectors.progress_stamp(profile.pk) != before
+
+
+def test_finishing_an_episode_puts_the_next_one_up(report, episodes, profile):
+    report(episodes[0], 20 * 60)
+    row = TitleProgress.objects.get(profile=profile)
+    assert (row.shelf, row.episode_id, row.position_seconds) == ("resume", episodes[0].pk, 1200)
+    report(episodes[0], 45 * 60)
+    row.refresh_from_db()
+    assert (row.shelf, row.episode_id, row.position_seconds) == ("next", episodes[1].pk, 0)
+    report(episodes[1], 60)  # a glance at the next one keeps it up next
+    row.refresh_from_db()
+    assert (row.shelf, row.episode_id) == ("next", episodes[1].pk)
+
+
+def test_watching_again_brings_a_removed_title_back(report, film, profile):
+    report(film, 1200)
+    assert services.continue_watching_remove(profile=profile, title=film)
+    assert not services.continue_watching_remove(profile=profile, title=film)
+    assert selectors.continue_watching(profile=profile) == []
+    report(film, 1300)
+    assert [i.title_id for i in selectors.continue_watching(profile=profile)] == [film.pk]
+
+
+def test_preferences_are_remembered_and_validated(profile):
+    services.preference_update(profile=profile, subtitles="fr")
+    services.preference_update(profile=profile, audio="en-ad", autoplay_next=False)
+    pref = PlaybackPreference.objects.get(profile=profile)
+    assert (pref.subtitles, pref.audio, pref.autoplay_next) == ("fr", "en-ad", False)
+    with pytest.raises(ValidationError):
+        services.preference_update(profile=profile, subtitles="klingon")
+    assert PlaybackPreference.objects.get(profile=profile).subtitles == "fr"
+
+
+@pytest.mark.django_db(transaction=True)
+def test_twenty_concurrent_reports_leave_one_row_at_the_furthest_position():
+    """Heartbeats, a beacon and a retry can race: the unique constraint plus the locked
+    read-modify-write leave exactly one row, at the furthest position (no lost update)."""
+    from tests.factories import EpisodeFactory
+
+    profile = ProfileFactory()
+    episode = EpisodeFactory(runtime_minutes=45)
+    clock.now()  # warm the demo-clock cache before the threads start
+    positions = [60 * (n + 1) for n in range(20)]
+    barrier = threading.Barrier(len(positions))
+    errors: list[BaseException] = []
+
+    def send(n: int, position: int) -> None:
+        try:
+            barrier.wait()
+            for _attempt in range(200):
+                try:
+                    services.progress_report(
+                        profile=profile,
+                        title=episode.title,
+                        episode=episode,
+                        position=position,
+                        report_id=f"concurrent-{n:04d}",
+                        seq=1000 - n,  # arrival order has nothing to do with position
+                        explicit_seek=False,
+                        session_id="session-threads",
+                    )
+                    return
+                except OperationalError as exc:
+                    # The in-memory test database (SQLite shared cache) reports a table lock
+                    # at once instead of waiting out the busy timeout; retry like a client.
+                    if "locked" not in str(exc):
+                        raise
+                    threading.Event().wait(0.005)
+            raise AssertionError("never got the database")
+        except BaseException as exc:  # noqa: BLE001 - reported below
+            errors.append(exc)
+        finally:
+            close_old_connections()
+            connection.close()
+
+    threads = [threading.Thread(target=send, args=(n, p)) for n, p in enumerate(positions)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+
+    assert errors == []
+    rows = Progress.objects.filter(profile=profile, episode=episode)
+    assert rows.count() == 1
+    assert rows.get().position_seconds == max(positions)
+    assert TitleProgress.objects.filter(profile=profile).count() == 1
+    assert Event.objects.filter(name="play_started", profile=profile).count() == 1
+
+
+def test_the_sitting_rule_finishes_a_series_after_three_episodes(report, episodes, profile):
+    start = clock.now()
+    for n, episode in enumerate(episodes[:2]):
+        report(episode, 45 * 60, at=start + timedelta(hours=n))
+    assert TitleProgress.objects.get(profile=profile).finished_at is None
+    report(episodes[2], 45 * 60, at=start + timedelta(hours=2))
+    assert TitleProgress.objects.get(profile=profile).finished_at is not None
