@@ -22,7 +22,8 @@ DISCOVERY_EVERY = 7  # one slot in seven (from the fourth position on) is a disc
 DISCOVERY_MATCH = (25, 65)  # "clearly lower match": below what personal rows usually show
 NEW_RELEASE_YEARS = 2
 MIN_ROW = 5  # a row with fewer titles is not worth a heading
-ROW_SHUFFLE = 2.2  # a row may trade places with rows up to about two places away
+ROW_SHUFFLE = 2.2
+FRESH_FIRST = frozenset({"because", "genre", "trending", "new", "finished"})  # a row may trade places with rows up to about two places away
 
 
 @dataclass(frozen=True)
@@ -111,19 +112,23 @@ class _Page:
         self.rows: list[RowPlan] = []
         self.discovery_pool = discovery_pool
 
-    def take(self, ids: list[int], *, limit: int | None = None) -> list[int]:
+    def take(self, ids: list[int], *, limit: int | None = None, prefer_fresh=False) -> list[int]:
+        """Up to `limit` of `ids` in their order, never past the appearance cap.
+
+        With prefer_fresh, titles not yet on the page are taken first and repeats only fill
+        what is left, so consecutive rows do not read as copies of each other.
+        """
         limit = limit or self.layout.row_length
-        chosen: list[int] = []
-        for title_id in ids:
-            if self.count[title_id] >= MAX_APPEARANCES or title_id in chosen:
-                continue
-            chosen.append(title_id)
-            if len(chosen) >= limit:
-                break
-        return chosen
+        allowed = list(dict.fromkeys(t for t in ids if self.count[t] < MAX_APPEARANCES))
+        if not prefer_fresh:
+            return allowed[:limit]
+        fresh = [t for t in allowed if self.count[t] == 0][:limit]
+        repeats = [t for t in allowed if self.count[t] > 0][: limit - len(fresh)]
+        keep = set(fresh) | set(repeats)
+        return [t for t in allowed if t in keep]
 
     def add(self, row: RowPlan, *, discovery: bool = False, minimum: int = MIN_ROW) -> bool:
-        ids = self.take(row.title_ids)
+        ids = self.take(row.title_ids, prefer_fresh=row.kind in FRESH_FIRST)
         if discovery:
             ids, row.discovery = self._with_discovery(ids)
         if len(ids) < minimum:

@@ -135,3 +135,12 @@ def test_any_page_respects_the_cap_and_the_layout(n, device, part, profile_id):
     assert len(plans) <= layout.max_rows
     assert all(len(p.title_ids) <= layout.row_length for p in plans)
     assert len({p.key for p in plans}) == len(plans)
+
+
+def test_later_rows_prefer_titles_not_yet_on_the_page():
+    plans = plan_home(_input())
+    picks = next(p for p in plans if p.kind == "picks")
+    for plan in plans:
+        if plan.kind in {"because", "genre"}:
+            overlap = len(set(plan.title_ids) & set(picks.title_ids))
+            assert overlap <= len(plan.title_ids) // 2, (plan.key, overlap)
