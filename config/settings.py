@@ -180,6 +180,16 @@ CELERY_BEAT_SCHEDULE = {
         "task": "apps.recommendations.tasks.refresh_global_lists",
         "schedule": timedelta(hours=1),
     },
+    "subscriptions-renew": {
+        # Renewals and retries due as of clock.now(); idempotent per (subscription, period).
+        "task": "apps.subscriptions.tasks.renew_due_subscriptions",
+        "schedule": timedelta(minutes=15),
+    },
+    "subscriptions-reminders": {
+        # The e-mail three days before each charge, once per charge date.
+        "task": "apps.subscriptions.tasks.send_charge_reminders",
+        "schedule": timedelta(hours=1),
+    },
     "core-clear-expired-sessions": {
         "task": "apps.core.tasks.clear_expired_sessions",
         "schedule": timedelta(hours=6),

@@ -1,0 +1,200 @@
+"""Admin: plans are curated here; subscriptions, payments, refunds and invoices are read-only
+records (they change through services, which keep the ledger, invoices and events in step).
+The subscription list links to a chart of active subscriptions and monthly recurring revenue."""
+
+from datetime import timedelta
+
+from django.contrib import admin
+from django.template.response import TemplateResponse
+from django.urls import path, reverse
+from django.utils.translation import gettext_lazy as _
+
+from apps.core import clock
+from apps.subscriptions import metrics, selectors
+from apps.subscriptions.models import (
+    Checkout,
+    Invoice,
+    Payment,
+    PaymentMethod,
+    Plan,
+    Refund,
+    Subscription,
+    SubscriptionChange,
+)
+from apps.subscriptions.money import format_money
+
+
+class ReadOnlyAdmin(admin.ModelAdmin):
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+
+@admin.register(Plan)
+class PlanAdmin(admin.ModelAdmin):
+    list_display = [
+        "name",
+        "code",
+        "monthly_price",
+        "yearly_price",
+        "max_streams",
+        "max_quality",
+        "max_accounts",
+        "is_active",
+        "sort_order",
+    ]
+    list_editable = ["is_active", "sort_order"]
+    list_filter = ["is_active", "max_quality", "max_accounts"]
+    search_fields = ["name", "code"]
+    prepopulated_fields = {"code": ["name"]}
+
+    @admin.display(description=_("monthly"), ordering="monthly_amount")
+    def monthly_price(self, obj: Plan) -> str:
+        return format_money(obj.monthly_amount, obj.currency)
+
+    @admin.display(description=_("yearly"), ordering="yearly_amount")
+    def yearly_price(self, obj: Plan) -> str:
+        return format_money(obj.yearly_amount, obj.currency)
+
+
+class ChangeInline(admin.TabularInline):
+    model = SubscriptionChange
+    fields = ["at", "event", "status", "plan", "interval", "mrr"]
+    readonly_fields = fields
+    extra = 0
+    can_delete = False
+    ordering = ["-at"]
+
+    def has_add_permission(self, request, obj=None):
+        return False
+
+
+@admin.register(Subscription)
+class SubscriptionAdmin(ReadOnlyAdmin):
+    change_list_template = "subscriptions/admin/subscription_changelist.html"
+    list_display = [
+        "user",
+        "plan",
+        "interval",
+        "status",
+        "current_period_end",
+        "credit",
+        "payment_method",
+    ]
+    list_filter = ["status", "plan", "interval", "start_now"]
+    search_fields = ["user__email"]
+    list_select_related = ["user", "plan", "payment_method"]
+    inlines = [ChangeInline]
+    date_hierarchy = "created_at"
+
+    @admin.display(description=_("credit"), ordering="credit_balance")
+    def credit(self, obj: Subscription) -> str:
+        return format_money(obj.credit_balance, obj.currency)
+
+    def get_urls(self):
+        urls = [
+            path(
+                "chart/",
+                self.admin_site.admin_view(self.chart_view),
+                name="subscriptions_subscription_chart",
+            )
+        ]
+        return urls + super().get_urls()
+
+    def chart_view(self, request):
+        """Active paid subscriptions and MRR per day, as two server-rendered SVG charts."""
+        try:
+            days = int(request.GET.get("days", 90))
+        except ValueError:
+            days = 90
+        days = days if days in (30, 90, 365) else 90
+        end = clock.now().date()
+        start = end - timedelta(days=days - 1)
+        series = selectors.mrr_series(start=start, end=end)
+        active = metrics.line_chart([p.active for p in series])
+        mrr = metrics.line_chart([p.mrr for p in series])
+        last = series[-1] if series else None
+        context = {
+            **self.admin_site.each_context(request),
+            "title": _("Active subscriptions and monthly recurring revenue"),
+            "opts": self.model._meta,
+            "series": series,
+            "active": active,
+            "mrr": mrr,
+            "mrr_grid": [(y, format_money(v)) for y, v in mrr.gridlines],
+            "last": last,
+            "last_mrr": format_money(last.mrr) if last else "",
+            "days": days,
+            "ranges": (30, 90, 365),
+            "start": start,
+            "end": end,
+            "changelist": reverse("admin:subscriptions_subscription_changelist"),
+        }
+        return TemplateResponse(request, "subscriptions/admin/chart.html", context)
+
+
+@admin.register(Payment)
+class PaymentAdmin(ReadOnlyAdmin):
+    list_display = [
+        "created_at",
+        "user",
+        "kind",
+        "status",
+        "amount_display",
+        "credit_applied",
+        "refunded_amount",
+        "failure_code",
+    ]
+    list_filter = ["status", "kind", "currency", "created_at"]
+    search_fields = ["user__email", "idempotency_key", "gateway_reference"]
+    list_select_related = ["user"]
+    date_hierarchy = "created_at"
+
+    @admin.display(description=_("amount"), ordering="amount")
+    def amount_display(self, obj: Payment) -> str:
+        return format_money(obj.amount, obj.currency)
+
+
+@admin.register(Refund)
+class RefundAdmin(ReadOnlyAdmin):
+    list_display = ["created_at", "payment", "amount_display", "reason"]
+    list_filter = ["reason", "created_at"]
+    search_fields = ["payment__user__email", "idempotency_key"]
+    list_select_related = ["payment"]
+
+    @admin.display(description=_("amount"), ordering="amount")
+    def amount_display(self, obj: Refund) -> str:
+        return format_money(obj.amount, obj.currency)
+
+
+@admin.register(Invoice)
+class InvoiceAdmin(ReadOnlyAdmin):
+    list_display = ["number", "issued_at", "user", "kind", "total_display"]
+    list_filter = ["kind", "year", "currency"]
+    search_fields = ["number", "user__email"]
+    list_select_related = ["user"]
+    date_hierarchy = "issued_at"
+
+    @admin.display(description=_("total"), ordering="total")
+    def total_display(self, obj: Invoice) -> str:
+        return format_money(obj.total, obj.currency)
+
+
+@admin.register(PaymentMethod)
+class PaymentMethodAdmin(ReadOnlyAdmin):
+    list_display = ["user", "kind", "brand", "last4", "exp_month", "exp_year", "removed_at"]
+    list_filter = ["kind", "brand"]
+    search_fields = ["user__email", "last4"]
+    exclude = ["token"]
+
+
+@admin.register(Checkout)
+class CheckoutAdmin(ReadOnlyAdmin):
+    list_display = ["created_at", "user", "plan", "interval", "amount", "status", "failure_code"]
+    list_filter = ["status", "plan"]
+    search_fields = ["user__email", "key"]

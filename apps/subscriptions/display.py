@@ -1,0 +1,68 @@
+"""Words for the schedule's reasons (shared by the HTML page, the JSON and e-mails)."""
+
+from __future__ import annotations
+
+from django.utils import formats
+from django.utils.translation import gettext as _
+
+from apps.subscriptions.money import format_money
+from apps.subscriptions.schedule import Charge, Reason, Schedule
+
+
+def reason_text(reason: Reason, currency: str) -> str:
+    money = format_money(reason.amount, currency)
+    other = formats.date_format(reason.other_date, "j M Y") if reason.other_date else ""
+    if reason.code == "renewal":
+        return reason.plan
+    if reason.code == "plan_change":
+        return _("Changes to %(plan)s") % {"plan": reason.plan}
+    if reason.code == "postponed":
+        return _("Postponed to %(date)s, at your request") % {"date": other}
+    if reason.code == "postponed_in":
+        return _("Includes the %(amount)s postponed from %(date)s") % {
+            "amount": money,
+            "date": other,
+        }
+    if reason.code == "credit":
+        return _("Account credit used: %(amount)s") % {"amount": money}
+    if reason.code == "retry":
+        return _("Retry of the failed payment of %(amount)s") % {"amount": money}
+    if reason.code == "final":
+        return _("Collected when your subscription ends")
+    return reason.code
+
+
+def charge_rows(schedule: Schedule) -> list[dict]:
+    """The schedule as template rows: date, amount, reasons in words, and what changed it."""
+    rows = []
+    for charge in schedule.charges:
+        rows.append(
+            {
+                "charge": charge,
+                "reasons": [reason_text(r, charge.currency) for r in charge.reasons],
+                "changed": any(r.code != "renewal" for r in charge.reasons),
+                "is_skipped": charge.gross == 0,
+            }
+        )
+    return rows
+
+
+def charge_json(charge: Charge) -> dict:
+    return {
+        "date": charge.local_date.isoformat(),
+        "at": charge.at.isoformat().replace("+00:00", "Z"),
+        "amount": charge.amount,
+        "gross": charge.gross,
+        "credit_applied": charge.credit_applied,
+        "currency": charge.currency,
+        "reason": " · ".join(reason_text(r, charge.currency) for r in charge.reasons),
+        "reasons": [
+            {
+                "code": r.code,
+                **({"amount": r.amount} if r.amount else {}),
+                **({"plan": r.plan} if r.plan else {}),
+                **({"other_date": r.other_date.isoformat()} if r.other_date else {}),
+            }
+            for r in charge.reasons
+        ],
+    }

@@ -1,0 +1,520 @@
+"""Plans, subscriptions, payment methods, payments, refunds, invoices and family sharing.
+
+Money is always an integer amount in minor units plus an ISO currency code. Timestamps are UTC;
+the billing anchor is a LOCAL date and time of day, read in the account's time zone (see
+schedule.py). Everything a retry could repeat is pinned by a unique key.
+"""
+
+from __future__ import annotations
+
+from django.conf import settings
+from django.db import models
+from django.db.models import Q
+from django.db.models.functions import Lower
+from django.utils.translation import gettext_lazy as _
+
+from apps.subscriptions.lifecycle import State
+
+
+class Interval(models.TextChoices):
+    MONTH = "month", _("Monthly")
+    YEAR = "year", _("Yearly")
+
+
+INTERVAL_MONTHS = {Interval.MONTH: 1, Interval.YEAR: 12}
+
+
+class Quality(models.TextChoices):
+    SD = "sd", _("SD")
+    HD = "hd", _("Full HD")
+    UHD = "uhd", _("4K Ultra HD")
+
+
+class PlanQuerySet(models.QuerySet):
+    def offered(self):
+        return self.filter(is_active=True).order_by("sort_order", "monthly_amount", "pk")
+
+
+class Plan(models.Model):
+    """A plan and what it entitles to; curated in the admin (seeded by services.plans_seed)."""
+
+    FREE = "free"
+
+    code = models.SlugField(_("code"), max_length=32, unique=True)
+    name = models.CharField(_("name"), max_length=80)
+    tagline = models.CharField(_("tagline"), max_length=200, blank=True)
+    monthly_amount = models.PositiveIntegerField(_("monthly price (minor units)"), default=0)
+    yearly_amount = models.PositiveIntegerField(_("yearly price (minor units)"), default=0)
+    currency = models.CharField(_("currency"), max_length=3, default="EUR")
+    max_streams = models.PositiveSmallIntegerField(_("simultaneous streams"), default=1)
+    max_quality = models.CharField(
+        _("best quality"), max_length=8, choices=Quality.choices, default=Quality.SD
+    )
+    max_profiles = models.PositiveSmallIntegerField(_("profiles"), default=1)
+    downloads = models.BooleanField(_("downloads"), default=False)
+    watch_party_extras = models.BooleanField(_("watch-party extras"), default=False)
+    max_accounts = models.PositiveSmallIntegerField(
+        _("accounts sharing the plan"), default=1, help_text=_("2 for Duo, up to 6 for Family.")
+    )
+    requires_verification = models.BooleanField(
+        _("needs yearly re-verification"), default=False, help_text=_("Student plans.")
+    )
+    is_active = models.BooleanField(_("offered"), default=True)
+    sort_order = models.PositiveSmallIntegerField(_("order"), default=0)
+
+    objects = PlanQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["sort_order", "monthly_amount", "pk"]
+        verbose_name = _("plan")
+        verbose_name_plural = _("plans")
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(max_accounts__gte=1) & Q(max_accounts__lte=6),
+                name="plan_accounts_1_to_6",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return self.name
+
+    @property
+    def is_free(self) -> bool:
+        return self.code == self.FREE
+
+    @property
+    def is_shared(self) -> bool:
+        return self.max_accounts > 1
+
+    def amount_for(self, interval: str) -> int:
+        return self.yearly_amount if interval == Interval.YEAR else self.monthly_amount
+
+
+class SubscriptionQuerySet(models.QuerySet):
+    def due_for_renewal(self, now):
+        paid = [State.ACTIVE, State.CANCEL_SCHEDULED]
+        return self.filter(status__in=paid, current_period_end__lte=now)
+
+    def due_for_retry(self, now):
+        return self.filter(status=State.PAST_DUE, next_retry_at__lte=now)
+
+
+class Subscription(models.Model):
+    """One per account (the owner): its plan, state and billing position.
+
+    The current period is [current_period_start, current_period_end); `period_offset` is how
+    many months after the anchor it starts. `period_value` is what the period is worth (its
+    price plus any upgrade) and `period_paid` what has been collected for it (credit counts).
+    """
+
+    STATUS_CHOICES = [
+        (State.FREE.value, _("Free")),
+        (State.ACTIVE.value, _("Active")),
+        (State.CANCEL_SCHEDULED.value, _("Cancels at period end")),
+        (State.PAST_DUE.value, _("Payment overdue")),
+        (State.CANCELLED.value, _("Cancelled")),
+    ]
+
+    user = models.OneToOneField(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="subscription"
+    )
+    plan = models.ForeignKey(Plan, on_delete=models.PROTECT, related_name="+")
+    interval = models.CharField(max_length=8, choices=Interval.choices, default=Interval.MONTH)
+    status = models.CharField(max_length=20, choices=STATUS_CHOICES, default=State.FREE.value)
+    anchor_date = models.DateField(null=True, blank=True)
+    anchor_time = models.TimeField(null=True, blank=True)
+    period_offset = models.IntegerField(default=0)
+    current_period_start = models.DateTimeField(null=True, blank=True)
+    current_period_end = models.DateTimeField(null=True, blank=True)
+    starts_at = models.DateTimeField(
+        null=True, blank=True, help_text=_("Paid access starts (after the withdrawal period).")
+    )
+    period_value = models.PositiveIntegerField(default=0)
+    period_paid = models.PositiveIntegerField(default=0)
+    credit_balance = models.PositiveIntegerField(default=0)
+    currency = models.CharField(max_length=3, default="EUR")
+    pending_plan = models.ForeignKey(
+        Plan, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    pending_interval = models.CharField(max_length=8, choices=Interval.choices, blank=True)
+    postpone_offset = models.IntegerField(null=True, blank=True)
+    postponed_carried = models.PositiveIntegerField(null=True, blank=True)
+    overdue_amount = models.PositiveIntegerField(default=0)
+    past_due_since = models.DateTimeField(null=True, blank=True)
+    retry_count = models.PositiveSmallIntegerField(default=0)
+    next_retry_at = models.DateTimeField(null=True, blank=True)
+    payment_method = models.ForeignKey(
+        "PaymentMethod", null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    first_paid_at = models.DateTimeField(null=True, blank=True)
+    paid_subscriptions = models.PositiveIntegerField(default=0)
+    start_now = models.BooleanField(default=False)
+    verified_until = models.DateField(null=True, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    objects = SubscriptionQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("subscription")
+        verbose_name_plural = _("subscriptions")
+        indexes = [
+            models.Index(fields=["status", "current_period_end"], name="sub_due"),
+            models.Index(fields=["status", "next_retry_at"], name="sub_retry"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.user} · {self.plan} ({self.get_status_display()})"
+
+    @property
+    def state(self) -> State:
+        return State(self.status)
+
+    @property
+    def interval_months(self) -> int:
+        return INTERVAL_MONTHS[Interval(self.interval)]
+
+    @property
+    def is_paid(self) -> bool:
+        return self.status in {State.ACTIVE, State.CANCEL_SCHEDULED, State.PAST_DUE}
+
+
+class PaymentMethod(models.Model):
+    """A card or a SEPA mandate: the gateway's token and what a viewer recognises it by."""
+
+    class Kind(models.TextChoices):
+        CARD = "card", _("Card")
+        SEPA = "sepa", _("SEPA direct debit")
+
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="payment_methods"
+    )
+    kind = models.CharField(max_length=8, choices=Kind.choices)
+    token = models.CharField(max_length=80, unique=True)
+    brand = models.CharField(max_length=20, blank=True)
+    last4 = models.CharField(max_length=4)
+    exp_month = models.PositiveSmallIntegerField(null=True, blank=True)
+    exp_year = models.PositiveSmallIntegerField(null=True, blank=True)
+    holder = models.CharField(max_length=120, blank=True)
+    created_at = models.DateTimeField()
+    removed_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["-created_at", "-pk"]
+        verbose_name = _("payment method")
+        verbose_name_plural = _("payment methods")
+
+    def __str__(self) -> str:
+        if self.kind == self.Kind.SEPA:
+            return _("SEPA debit ending %(last4)s") % {"last4": self.last4}
+        return _("%(brand)s ending %(last4)s") % {
+            "brand": self.brand_label,
+            "last4": self.last4,
+        }
+
+    @property
+    def brand_label(self) -> str:
+        return {"visa": "Visa", "mastercard": "Mastercard", "amex": "American Express"}.get(
+            self.brand, _("Card")
+        )
+
+
+class Checkout(models.Model):
+    """One press of "Pay": its idempotency key makes a double-click or a retry one checkout."""
+
+    class Status(models.TextChoices):
+        PENDING = "pending", _("Processing")
+        REQUIRES_ACTION = "requires_action", _("Waiting for your bank")
+        SUCCEEDED = "succeeded", _("Paid")
+        FAILED = "failed", _("Failed")
+
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="checkouts"
+    )
+    key = models.CharField(max_length=64, unique=True)
+    plan = models.ForeignKey(Plan, on_delete=models.PROTECT, related_name="+")
+    interval = models.CharField(max_length=8, choices=Interval.choices)
+    amount = models.PositiveIntegerField()
+    currency = models.CharField(max_length=3)
+    start_now = models.BooleanField(default=False)
+    payment_method = models.ForeignKey(
+        PaymentMethod, null=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    payment = models.ForeignKey(
+        "Payment", null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    status = models.CharField(max_length=20, choices=Status.choices, default=Status.PENDING)
+    failure_code = models.CharField(max_length=40, blank=True)
+    created_at = models.DateTimeField()
+
+    class Meta:
+        verbose_name = _("checkout")
+        verbose_name_plural = _("checkouts")
+
+    def __str__(self) -> str:
+        return f"checkout {self.key} ({self.status})"
+
+
+class Payment(models.Model):
+    """One charge attempt through the gateway; `idempotency_key` is unique, so never twice."""
+
+    class Kind(models.TextChoices):
+        INITIAL = "initial", _("First payment")
+        RENEWAL = "renewal", _("Renewal")
+        RETRY = "retry", _("Renewal retry")
+        UPGRADE = "upgrade", _("Upgrade")
+        SETTLEMENT = "settlement", _("Settlement")
+
+    class Status(models.TextChoices):
+        PENDING = "pending", _("Processing")
+        REQUIRES_ACTION = "requires_action", _("Waiting for your bank")
+        SUCCEEDED = "succeeded", _("Paid")
+        FAILED = "failed", _("Failed")
+
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="payments"
+    )
+    subscription = models.ForeignKey(
+        Subscription, null=True, blank=True, on_delete=models.SET_NULL, related_name="payments"
+    )
+    kind = models.CharField(max_length=12, choices=Kind.choices)
+    status = models.CharField(max_length=20, choices=Status.choices, default=Status.PENDING)
+    plan = models.ForeignKey(Plan, null=True, on_delete=models.PROTECT, related_name="+")
+    interval = models.CharField(max_length=8, choices=Interval.choices, blank=True)
+    amount = models.PositiveIntegerField(help_text=_("Charged through the gateway."))
+    credit_applied = models.PositiveIntegerField(default=0)
+    currency = models.CharField(max_length=3)
+    refunded_amount = models.PositiveIntegerField(default=0)
+    idempotency_key = models.CharField(max_length=120, unique=True)
+    gateway_reference = models.CharField(max_length=80, blank=True)
+    failure_code = models.CharField(max_length=40, blank=True)
+    payment_method = models.ForeignKey(
+        PaymentMethod, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    period_start = models.DateTimeField(null=True, blank=True)
+    period_end = models.DateTimeField(null=True, blank=True)
+    period_offset = models.IntegerField(null=True, blank=True)
+    description = models.CharField(max_length=200, blank=True)
+    created_at = models.DateTimeField()
+
+    class Meta:
+        ordering = ["-created_at", "-pk"]
+        verbose_name = _("payment")
+        verbose_name_plural = _("payments")
+        indexes = [models.Index(fields=["user", "-created_at"], name="payment_user_recent")]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(refunded_amount__lte=models.F("amount")),
+                name="payment_refund_within_amount",
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.get_kind_display()} {self.amount} {self.currency} ({self.status})"
+
+    @property
+    def gross(self) -> int:
+        return self.amount + self.credit_applied
+
+
+class Refund(models.Model):
+    payment = models.ForeignKey(Payment, on_delete=models.PROTECT, related_name="refunds")
+    amount = models.PositiveIntegerField()
+    currency = models.CharField(max_length=3)
+    reason = models.CharField(max_length=40)
+    idempotency_key = models.CharField(max_length=120, unique=True)
+    gateway_reference = models.CharField(max_length=80, blank=True)
+    created_at = models.DateTimeField()
+
+    class Meta:
+        ordering = ["-created_at", "-pk"]
+        verbose_name = _("refund")
+        verbose_name_plural = _("refunds")
+
+    def __str__(self) -> str:
+        return f"refund {self.amount} {self.currency} of payment {self.payment_id}"
+
+
+class InvoiceCounter(models.Model):
+    """The last invoice number used in a year; locked while the next one is allocated."""
+
+    year = models.PositiveIntegerField(primary_key=True)
+    last = models.PositiveIntegerField(default=0)
+
+    def __str__(self) -> str:
+        return f"{self.year}: {self.last}"
+
+
+class Invoice(models.Model):
+    """An invoice (for a payment) or a credit note (for a refund); numbers are gapless per year."""
+
+    class Kind(models.TextChoices):
+        INVOICE = "invoice", _("Invoice")
+        CREDIT_NOTE = "credit_note", _("Credit note")
+
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="invoices"
+    )
+    kind = models.CharField(max_length=12, choices=Kind.choices, default=Kind.INVOICE)
+    number = models.CharField(max_length=20, unique=True)
+    year = models.PositiveIntegerField()
+    sequence = models.PositiveIntegerField()
+    payment = models.OneToOneField(
+        Payment, null=True, blank=True, on_delete=models.PROTECT, related_name="invoice"
+    )
+    refund = models.OneToOneField(
+        Refund, null=True, blank=True, on_delete=models.PROTECT, related_name="credit_note"
+    )
+    lines = models.JSONField(default=list)  # [{"description": str, "amount": int}]
+    total = models.IntegerField()
+    currency = models.CharField(max_length=3)
+    billed_to = models.CharField(max_length=254)
+    issued_at = models.DateTimeField()
+
+    class Meta:
+        ordering = ["-issued_at", "-pk"]
+        verbose_name = _("invoice")
+        verbose_name_plural = _("invoices")
+        constraints = [
+            models.UniqueConstraint(fields=["year", "sequence"], name="invoice_gapless_year_seq"),
+            models.CheckConstraint(
+                condition=Q(payment__isnull=False) | Q(refund__isnull=False),
+                name="invoice_has_source",
+            ),
+        ]
+        indexes = [models.Index(fields=["user", "-issued_at"], name="invoice_user_recent")]
+
+    def __str__(self) -> str:
+        return self.number
+
+
+class CreditEntry(models.Model):
+    """The account-credit ledger (Subscription.credit_balance is its running total)."""
+
+    subscription = models.ForeignKey(
+        Subscription, on_delete=models.CASCADE, related_name="credit_entries"
+    )
+    amount = models.IntegerField()  # + added, - used
+    reason = models.CharField(max_length=40)
+    payment = models.ForeignKey(
+        Payment, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    created_at = models.DateTimeField()
+
+    class Meta:
+        ordering = ["-created_at", "-pk"]
+
+    def __str__(self) -> str:
+        return f"{self.amount:+d} ({self.reason})"
+
+
+class Postponement(models.Model):
+    """A postponed payment (at most one in any 12 months)."""
+
+    subscription = models.ForeignKey(
+        Subscription, on_delete=models.CASCADE, related_name="postponements"
+    )
+    period_offset = models.IntegerField()
+    skipped_on = models.DateField()  # local date of the charge that moved
+    collected_on = models.DateField()  # local date it is collected with that date's charge
+    amount = models.PositiveIntegerField()
+    created_at = models.DateTimeField()
+
+    class Meta:
+        ordering = ["-created_at"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["subscription", "period_offset", "skipped_on"], name="postpone_once"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.skipped_on} -> {self.collected_on}"
+
+
+class Notice(models.Model):
+    """An e-mail about billing (reminder, failed payment, invitation): the key makes it once only.
+
+    Recorded in the transaction that decides it; a task sends it after commit and stamps sent_at.
+    """
+
+    subscription = models.ForeignKey(Subscription, on_delete=models.CASCADE, related_name="+")
+    key = models.CharField(max_length=120, unique=True)
+    kind = models.CharField(max_length=30)
+    to = models.EmailField()
+    context = models.JSONField(default=dict)
+    created_at = models.DateTimeField()
+    sent_at = models.DateTimeField(null=True, blank=True)
+
+    def __str__(self) -> str:
+        return self.key
+
+
+class SubscriptionChange(models.Model):
+    """History: the subscription's state after each change (feeds the admin's MRR chart)."""
+
+    subscription = models.ForeignKey(Subscription, on_delete=models.CASCADE, related_name="changes")
+    at = models.DateTimeField()
+    event = models.CharField(max_length=30)
+    status = models.CharField(max_length=20)
+    plan = models.ForeignKey(Plan, on_delete=models.PROTECT, related_name="+")
+    interval = models.CharField(max_length=8)
+    mrr = models.PositiveIntegerField(default=0)  # monthly recurring revenue, minor units
+    currency = models.CharField(max_length=3)
+
+    class Meta:
+        ordering = ["at", "pk"]
+        indexes = [models.Index(fields=["at"], name="subchange_at")]
+
+    def __str__(self) -> str:
+        return f"{self.at:%Y-%m-%d %H:%M} {self.event}"
+
+
+class Membership(models.Model):
+    """A Duo or Family member: another account using the owner's plan."""
+
+    subscription = models.ForeignKey(
+        Subscription, on_delete=models.CASCADE, related_name="memberships"
+    )
+    user = models.OneToOneField(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="family_membership"
+    )
+    joined_at = models.DateTimeField()
+
+    class Meta:
+        ordering = ["joined_at", "pk"]
+
+    def __str__(self) -> str:
+        return str(self.user)
+
+
+class Invitation(models.Model):
+    subscription = models.ForeignKey(
+        Subscription, on_delete=models.CASCADE, related_name="invitations"
+    )
+    email = models.EmailField()
+    token = models.CharField(max_length=64, unique=True)
+    created_at = models.DateTimeField()
+    accepted_at = models.DateTimeField(null=True, blank=True)
+    accepted_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    revoked_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["-created_at"]
+        constraints = [
+            models.UniqueConstraint(
+                "subscription",
+                Lower("email"),
+                condition=Q(accepted_at__isnull=True, revoked_at__isnull=True),
+                name="invitation_open_once_per_email",
+            )
+        ]
+
+    def __str__(self) -> str:
+        return self.email
+
+    @property
+    def is_open(self) -> bool:
+        return self.accepted_at is None and self.revoked_at is None

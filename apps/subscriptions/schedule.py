@@ -1,0 +1,252 @@
+"""The payment schedule: when each charge falls and how much it is (pure; no database, no clock).
+
+Dates follow the ANCHOR the way card processors do it:
+
+* Period boundaries are whole months after the anchor (the local date and time the paid
+  subscription started). Boundary n is computed from the anchor every time, never from the
+  previous boundary, and its day is min(anchor day, days in that month). So an anchor on the
+  31st bills Jan 31, Feb 28 (29 in leap years), Mar 31, Apr 30 and never drifts to the 28th
+  for good; a yearly plan started on Feb 29 bills Feb 28 in other years and Feb 29 again in
+  leap years.
+* Those are LOCAL dates in the viewer's time zone: midnight there decides the day. A charge
+  falls at the anchor's local time of day on its local date, turned into UTC with zoneinfo
+  (`local_instant`). If that wall time is skipped by a daylight-saving jump we take the
+  reading that keeps the same local date; if it happens twice we take the first. Every date
+  maps to exactly one instant and consecutive charges are strictly increasing in UTC, so a
+  DST change never skips or doubles a charge.
+
+`upcoming` turns a subscription's billing state (anchor, price, and the events that change
+charges: a scheduled plan change, a postponed payment, a scheduled cancellation, account
+credit, an overdue amount) into the next charges.
+"""
+
+from __future__ import annotations
+
+import calendar
+from dataclasses import dataclass, field
+from datetime import UTC, date, datetime, time
+from zoneinfo import ZoneInfo
+
+
+def add_months(anchor: date, months: int) -> date:
+    """The anchor moved `months` calendar months, clamped to the month's last day."""
+    years, month0 = divmod(anchor.month - 1 + months, 12)
+    year, month = anchor.year + years, month0 + 1
+    return date(year, month, min(anchor.day, calendar.monthrange(year, month)[1]))
+
+
+def local_instant(day: date, at: time, tz: ZoneInfo) -> datetime:
+    """The UTC instant of wall time `at` on local date `day` in `tz` (one per date, always)."""
+    naive = datetime.combine(day, at.replace(tzinfo=None))
+    for fold in (0, 1):
+        instant = naive.replace(tzinfo=tz, fold=fold).astimezone(UTC)
+        if instant.astimezone(tz).date() == day:
+            return instant
+    # The whole local day does not exist (a zone that skipped a date): the next instant.
+    return naive.replace(tzinfo=tz, fold=0).astimezone(UTC)
+
+
+def local_date_of(instant: datetime, tz: ZoneInfo) -> date:
+    return instant.astimezone(tz).date()
+
+
+@dataclass(frozen=True)
+class Anchor:
+    """Where billing counts from: a local date and time of day in a time zone."""
+
+    day: date
+    at: time
+    time_zone: str
+
+    @property
+    def tz(self) -> ZoneInfo:
+        return ZoneInfo(self.time_zone)
+
+    @classmethod
+    def from_instant(cls, instant: datetime, time_zone: str) -> Anchor:
+        local = instant.astimezone(ZoneInfo(time_zone))
+        return cls(day=local.date(), at=local.time().replace(tzinfo=None), time_zone=time_zone)
+
+    def date_at(self, offset_months: int) -> date:
+        return add_months(self.day, offset_months)
+
+    def instant_at(self, offset_months: int) -> datetime:
+        return local_instant(self.date_at(offset_months), self.at, self.tz)
+
+    def period(self, offset_months: int, interval_months: int) -> tuple[datetime, datetime]:
+        """[start, end) in UTC of the period starting `offset_months` after the anchor."""
+        return self.instant_at(offset_months), self.instant_at(offset_months + interval_months)
+
+
+@dataclass(frozen=True)
+class PlanChange:
+    """A change that takes effect at a period boundary (a downgrade or an interval switch)."""
+
+    at_offset: int
+    amount: int
+    interval_months: int
+    plan_label: str
+
+
+@dataclass(frozen=True)
+class Postponement:
+    """The charge at `skip_offset` moves to the following charge date.
+
+    Before the skip date passes, `carried` is None (the skipped amount is that date's price);
+    afterwards it is the amount carried, which the next charge collects on top of its own.
+    """
+
+    skip_offset: int
+    carried: int | None = None
+
+
+@dataclass(frozen=True)
+class Overdue:
+    """A failed renewal being retried: `amount` is tried again at `retry_at` (UTC)."""
+
+    amount: int
+    retry_at: datetime
+
+
+@dataclass(frozen=True)
+class BillingState:
+    anchor: Anchor
+    interval_months: int
+    amount: int
+    currency: str
+    plan_label: str
+    next_offset: int  # months after the anchor at which the next period (and charge) starts
+    pending_change: PlanChange | None = None
+    postponement: Postponement | None = None
+    cancel_at_offset: int | None = None  # no period starts at or after this boundary
+    credit: int = 0
+    overdue: Overdue | None = None
+
+
+@dataclass(frozen=True)
+class Reason:
+    """Why a charge is what it is; `code` is stable (JSON), the view words it."""
+
+    code: str  # renewal | plan_change | postponed | postponed_in | credit | retry | final
+    amount: int = 0
+    plan: str = ""
+    other_date: date | None = None
+
+
+@dataclass(frozen=True)
+class Charge:
+    local_date: date
+    at: datetime  # UTC
+    amount: int  # what will actually be collected (after credit)
+    gross: int
+    currency: str
+    reasons: tuple[Reason, ...] = ()
+
+    @property
+    def credit_applied(self) -> int:
+        return self.gross - self.amount
+
+
+@dataclass(frozen=True)
+class Schedule:
+    charges: tuple[Charge, ...]
+    ends_on: date | None = None  # local date a scheduled cancellation takes effect
+    credit_left: int = 0
+    currency: str = "EUR"
+    notes: tuple[Reason, ...] = field(default=())
+
+    @property
+    def next_charge(self) -> Charge | None:
+        return next((c for c in self.charges if c.amount > 0), None)
+
+
+def upcoming(state: BillingState, *, count: int = 12) -> Schedule:
+    """The next `count` charge dates (some may be 0: postponed or covered by credit).
+
+    A cancellation ends the list: no charge at or after it, except that a postponed amount
+    still owed is collected on the end date (leaving never forgives what was used).
+    """
+    tz = state.anchor.tz
+    charges: list[Charge] = []
+    credit = max(0, state.credit)
+    currency = state.currency
+
+    def apply_credit(gross: int) -> tuple[int, int]:
+        nonlocal credit
+        used = min(credit, gross)
+        credit -= used
+        return gross - used, used
+
+    if state.overdue is not None and state.overdue.amount > 0:
+        amount, used = apply_credit(state.overdue.amount)
+        reasons = [Reason("retry", amount=state.overdue.amount)]
+        if used:
+            reasons.append(Reason("credit", amount=used))
+        charges.append(
+            Charge(
+                local_date=local_date_of(state.overdue.retry_at, tz),
+                at=state.overdue.retry_at,
+                amount=amount,
+                gross=state.overdue.amount,
+                currency=currency,
+                reasons=tuple(reasons),
+            )
+        )
+
+    offset = state.next_offset
+    price, interval, plan = state.amount, state.interval_months, state.plan_label
+    change_applied = False
+    post = state.postponement
+    carried = post.carried if post is not None and post.skip_offset < offset else 0
+    carried = carried or 0
+    carried_from: date | None = (
+        state.anchor.date_at(post.skip_offset) if post is not None and carried else None
+    )
+    ends_on: date | None = None
+    guard = 0
+    while len(charges) < count and guard < count * 24:
+        guard += 1
+        reasons: list[Reason] = []
+        if (
+            state.pending_change is not None
+            and not change_applied
+            and offset >= state.pending_change.at_offset
+        ):
+            change = state.pending_change
+            price, interval, plan = change.amount, change.interval_months, change.plan_label
+            change_applied = True
+            reasons.append(Reason("plan_change", amount=price, plan=plan))
+        day = state.anchor.date_at(offset)
+        at = local_instant(day, state.anchor.at, tz)
+        if state.cancel_at_offset is not None and offset >= state.cancel_at_offset:
+            ends_on = day
+            if carried:
+                amount, used = apply_credit(carried)
+                reasons = [
+                    Reason("final"),
+                    Reason("postponed_in", carried, other_date=carried_from),
+                ]
+                if used:
+                    reasons.append(Reason("credit", amount=used))
+                charges.append(Charge(day, at, amount, carried, currency, tuple(reasons)))
+            break
+        if post is not None and post.skip_offset == offset:
+            next_day = state.anchor.date_at(offset + interval)
+            reasons.append(Reason("postponed", amount=price, plan=plan, other_date=next_day))
+            charges.append(Charge(day, at, 0, 0, currency, tuple(reasons)))
+            carried, carried_from = price, day
+            offset += interval
+            continue
+        if not reasons:
+            reasons.append(Reason("renewal", amount=price, plan=plan))
+        gross = price
+        if carried:
+            reasons.append(Reason("postponed_in", amount=carried, other_date=carried_from))
+            gross += carried
+            carried, carried_from = 0, None
+        amount, used = apply_credit(gross)
+        if used:
+            reasons.append(Reason("credit", amount=used))
+        charges.append(Charge(day, at, amount, gross, currency, tuple(reasons)))
+        offset += interval
+    return Schedule(charges=tuple(charges), ends_on=ends_on, credit_left=credit, currency=currency)

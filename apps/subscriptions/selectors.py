@@ -1,0 +1,342 @@
+"""Reads for subscriptions. `entitlements_for(user)` is what the rest of the site checks."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from dataclasses import dataclass
+from datetime import UTC, date, datetime, time, timedelta
+
+from django.db.models import QuerySet
+
+from apps.core import clock
+from apps.subscriptions import lifecycle, metrics
+from apps.subscriptions.lifecycle import State
+from apps.subscriptions.models import (
+    INTERVAL_MONTHS,
+    Interval,
+    Invitation,
+    Invoice,
+    Membership,
+    Payment,
+    PaymentMethod,
+    Plan,
+    Subscription,
+    SubscriptionChange,
+)
+from apps.subscriptions.plan_catalogue import PLANS
+from apps.subscriptions.schedule import (
+    Anchor,
+    BillingState,
+    Overdue,
+    PlanChange,
+    Postponement,
+    Schedule,
+    upcoming,
+)
+from apps.subscriptions.services import time_zone_name
+
+# --- Entitlements --------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Entitlements:
+    """What an account may do right now, from its own plan, a shared plan, or Free."""
+
+    plan_code: str
+    plan_name: str
+    max_streams: int
+    max_quality: str  # sd | hd | uhd
+    max_profiles: int
+    downloads: bool
+    watch_party_extras: bool
+    source: str  # own | shared | free
+
+    @property
+    def is_paid(self) -> bool:
+        return self.source != "free"
+
+    @classmethod
+    def of(cls, plan: Plan, source: str) -> Entitlements:
+        return cls(
+            plan_code=plan.code,
+            plan_name=plan.name,
+            max_streams=plan.max_streams,
+            max_quality=plan.max_quality,
+            max_profiles=plan.max_profiles,
+            downloads=plan.downloads,
+            watch_party_extras=plan.watch_party_extras,
+            source=source,
+        )
+
+
+def _free_entitlements() -> Entitlements:
+    plan = Plan.objects.filter(code=Plan.FREE).first()
+    if plan is None:  # before plans are seeded: the catalogue's Free
+        plan = Plan(**next(p for p in PLANS if p["code"] == Plan.FREE))
+    return Entitlements.of(plan, "free")
+
+
+def _grants(sub: Subscription | None, now: datetime) -> bool:
+    return (
+        sub is not None
+        and lifecycle.has_paid_access(sub.status)
+        and sub.starts_at is not None
+        and sub.starts_at <= now
+    )
+
+
+def entitlements_for(user) -> Entitlements:
+    """The ONE check for plan limits (streams, quality, profiles, downloads, party extras).
+
+    An account's own running plan wins; otherwise a Duo/Family plan it is a member of;
+    otherwise Free. Paid access lasts through a scheduled cancellation and payment retries,
+    and starts when the plan starts (after the withdrawal period unless started at once).
+    At most three queries.
+    """
+    if user is None or not getattr(user, "is_authenticated", False):
+        return _free_entitlements()
+    now = clock.now()
+    own = Subscription.objects.select_related("plan").filter(user=user).first()
+    if _grants(own, now):
+        return Entitlements.of(own.plan, "own")
+    membership = Membership.objects.select_related("subscription__plan").filter(user=user).first()
+    if membership is not None:
+        shared = membership.subscription
+        if _grants(shared, now) and shared.plan.is_shared:
+            return Entitlements.of(shared.plan, "shared")
+    return _free_entitlements()
+
+
+# --- The subscription and its schedule -----------------------------------------------------------
+
+
+def subscription_for(user) -> Subscription | None:
+    return (
+        Subscription.objects.select_related("user", "plan", "pending_plan", "payment_method")
+        .filter(user=user)
+        .first()
+    )
+
+
+def anchor_for(sub: Subscription) -> Anchor:
+    return Anchor(day=sub.anchor_date, at=sub.anchor_time, time_zone=time_zone_name(sub.user))
+
+
+def billing_state(
+    sub: Subscription, *, postpone_next: bool = False, pending: tuple[Plan, str] | None = None
+) -> BillingState | None:
+    """The subscription as schedule.py sees it; `postpone_next`/`pending` preview a change."""
+    if not sub.is_paid or sub.anchor_date is None:
+        return None
+    anchor = anchor_for(sub)
+    months = sub.interval_months
+    next_offset = sub.period_offset + months
+    overdue = None
+    if sub.status == State.PAST_DUE and sub.next_retry_at is not None:
+        overdue = Overdue(amount=sub.overdue_amount, retry_at=sub.next_retry_at)
+        next_offset += months
+    pending_plan = pending or (
+        (sub.pending_plan, sub.pending_interval or sub.interval) if sub.pending_plan else None
+    )
+    change = None
+    if pending_plan is not None:
+        plan, interval = pending_plan
+        change = PlanChange(
+            at_offset=sub.period_offset + months,
+            amount=plan.amount_for(interval),
+            interval_months=INTERVAL_MONTHS[Interval(interval)],
+            plan_label=f"{plan.name} ({Interval(interval).label})",
+        )
+    postponement = None
+    if sub.postpone_offset is not None:
+        postponement = Postponement(skip_offset=sub.postpone_offset, carried=sub.postponed_carried)
+    elif postpone_next:
+        postponement = Postponement(skip_offset=sub.period_offset + months)
+    return BillingState(
+        anchor=anchor,
+        interval_months=months,
+        amount=sub.plan.amount_for(sub.interval),
+        currency=sub.currency,
+        plan_label=f"{sub.plan.name} ({Interval(sub.interval).label})",
+        next_offset=next_offset,
+        pending_change=change,
+        postponement=postponement,
+        cancel_at_offset=(
+            sub.period_offset + months if sub.status == State.CANCEL_SCHEDULED else None
+        ),
+        credit=sub.credit_balance,
+        overdue=overdue,
+    )
+
+
+def schedule_for(sub: Subscription | None, *, count: int = 12, **preview) -> Schedule:
+    state = billing_state(sub, **preview) if sub is not None else None
+    if state is None:
+        currency = sub.currency if sub is not None else "EUR"
+        credit = sub.credit_balance if sub is not None else 0
+        return Schedule(charges=(), credit_left=credit, currency=currency)
+    return upcoming(state, count=count)
+
+
+# --- Pages ---------------------------------------------------------------------------------------
+
+
+@dataclass
+class Overview:
+    subscription: Subscription | None
+    entitlements: Entitlements
+    schedule: Schedule
+    methods: list[PaymentMethod]
+    invoices: list[Invoice]
+    invoice_count: int
+    members: list[Membership]
+    invitations: list[Invitation]
+    shared_from: Membership | None
+    recent_postponements: list[datetime]
+    pending_checkout_payment: Payment | None
+
+
+RECENT_INVOICES = 5
+
+
+def overview(*, user, at: datetime) -> Overview:
+    """Everything the subscription page shows, in a fixed number of queries."""
+    sub = subscription_for(user)
+    members: list[Membership] = []
+    invitations: list[Invitation] = []
+    postponed: list[datetime] = []
+    if sub is not None:
+        members = list(sub.memberships.select_related("user"))
+        invitations = list(
+            sub.invitations.filter(accepted_at__isnull=True, revoked_at__isnull=True)
+        )
+        postponed = list(
+            sub.postponements.filter(created_at__gt=at - lifecycle.POSTPONE_WINDOW).values_list(
+                "created_at", flat=True
+            )
+        )
+    shared_from = (
+        Membership.objects.select_related("subscription__plan", "subscription__user")
+        .filter(user=user)
+        .first()
+    )
+    invoices = list(invoices_for(user)[: RECENT_INVOICES + 1])
+    waiting = (
+        Payment.objects.filter(user=user, status=Payment.Status.REQUIRES_ACTION)
+        .order_by("-created_at")
+        .first()
+    )
+    if sub is not None and _grants(sub, at):
+        ent = Entitlements.of(sub.plan, "own")
+    elif shared_from is not None and _grants(shared_from.subscription, at):
+        ent = Entitlements.of(shared_from.subscription.plan, "shared")
+    else:
+        ent = _free_entitlements()
+    return Overview(
+        subscription=sub,
+        entitlements=ent,
+        schedule=schedule_for(sub),
+        methods=list(payment_methods_for(user)),
+        invoices=invoices[:RECENT_INVOICES],
+        invoice_count=len(invoices),
+        members=members,
+        invitations=invitations,
+        shared_from=shared_from,
+        recent_postponements=postponed,
+        pending_checkout_payment=waiting,
+    )
+
+
+def payment_methods_for(user) -> QuerySet[PaymentMethod]:
+    return PaymentMethod.objects.filter(user=user, removed_at__isnull=True).order_by(
+        "-created_at", "-pk"
+    )
+
+
+def payment_method_for(user, method_id) -> PaymentMethod | None:
+    return payment_methods_for(user).filter(pk=method_id).first()
+
+
+def invoices_for(user) -> QuerySet[Invoice]:
+    return Invoice.objects.filter(user=user).order_by("-issued_at", "-pk")
+
+
+def invoice_for(user, number: str) -> Invoice | None:
+    return (
+        Invoice.objects.select_related("payment__payment_method", "refund")
+        .filter(user=user, number=number)
+        .first()
+    )
+
+
+def payment_for(user, payment_id) -> Payment | None:
+    return (
+        Payment.objects.select_related("plan", "payment_method")
+        .filter(user=user, pk=payment_id)
+        .first()
+    )
+
+
+def offered_plans() -> list[Plan]:
+    return list(Plan.objects.offered())
+
+
+def plan_by_code(code: str) -> Plan | None:
+    return Plan.objects.filter(code=code, is_active=True).first()
+
+
+def invitation_by_token(token: str) -> Invitation | None:
+    return (
+        Invitation.objects.select_related("subscription__user", "subscription__plan")
+        .filter(token=token)
+        .first()
+    )
+
+
+# --- Retention: what they are in the middle of ---------------------------------------------------
+
+RETENTION_LOOKBACK = timedelta(days=90)
+
+
+def titles_in_progress(*, user, at: datetime, limit: int = 3) -> list[str]:
+    """Names of titles the account's profiles started and have not finished (newest first).
+
+    Read from the event log (play_started / play_completed with properties.title_id). Only a
+    kind reminder on the cancel page: any problem here yields an empty list, never an error.
+    """
+    try:
+        from apps.catalogue.models import Title
+        from apps.tracking.models import Event
+
+        events = (
+            Event.objects.filter(
+                profile__account=user,
+                name__in=("play_started", "play_completed"),
+                occurred_at__gte=at - RETENTION_LOOKBACK,
+                occurred_at__lte=at,
+            )
+            .order_by("-occurred_at", "-pk")
+            .values_list("name", "properties")[:300]
+        )
+        ids = metrics.in_progress_title_ids(events, limit=limit)
+        names = dict(Title.objects.filter(pk__in=ids).values_list("pk", "name"))
+        return [names[i] for i in ids if i in names]
+    except Exception:  # noqa: BLE001 - optional and never blocking
+        return []
+
+
+# --- Admin: active subscriptions and MRR over time ------------------------------------------------
+
+
+def mrr_series(*, start: date, end: date, currency: str = "EUR") -> list[metrics.Point]:
+    """Daily active paid subscriptions and monthly recurring revenue, from the change history.
+
+    One query over the history up to `end` (the admin chart covers a few months).
+    """
+    until = datetime.combine(end + timedelta(days=1), time.min, tzinfo=UTC)
+    changes: Iterable[tuple[int, datetime, str, int]] = (
+        SubscriptionChange.objects.filter(at__lt=until, currency=currency)
+        .order_by("at", "pk")
+        .values_list("subscription_id", "at", "status", "mrr")
+    )
+    return metrics.daily_series(changes, start=start, end=end)

@@ -1,0 +1,63 @@
+"""Scheduled and queued work for subscriptions. Tasks take ids, re-read, and are safe to rerun.
+
+Beat runs `renew_due_subscriptions` and `send_charge_reminders` (see the report / settings);
+both find their work as of clock.now(), so a late run catches up and a second run finds
+nothing left to do.
+"""
+
+import logging
+
+from celery import shared_task
+from django.core.mail import EmailMessage
+from django.db import transaction
+from django.template.loader import render_to_string
+
+from apps.core import clock
+from apps.subscriptions import services
+from apps.subscriptions.models import Notice, Subscription
+
+log = logging.getLogger(__name__)
+
+
+@shared_task
+def renew_due_subscriptions() -> dict:
+    """Renew every subscription whose period ended, and retry overdue ones that are due."""
+    now = clock.now()
+    renew_ids = list(Subscription.objects.due_for_renewal(now).values_list("pk", flat=True))
+    retry_ids = list(Subscription.objects.due_for_retry(now).values_list("pk", flat=True))
+    for pk in renew_ids:
+        renew_subscription.delay(pk)
+    for pk in retry_ids:
+        retry_subscription.delay(pk)
+    return {"renewals": len(renew_ids), "retries": len(retry_ids)}
+
+
+@shared_task(autoretry_for=(Exception,), retry_backoff=True, max_retries=5)
+def renew_subscription(subscription_id: int) -> int:
+    return services.subscription_renew(subscription_id=subscription_id, at=clock.now())
+
+
+@shared_task(autoretry_for=(Exception,), retry_backoff=True, max_retries=5)
+def retry_subscription(subscription_id: int) -> str:
+    return services.subscription_retry(subscription_id=subscription_id, at=clock.now())
+
+
+@shared_task
+def send_charge_reminders() -> int:
+    """Three days before each charge, tell the viewer the date and the amount (once per date)."""
+    return services.reminders_send(at=clock.now())
+
+
+@shared_task(autoretry_for=(Exception,), retry_backoff=True, max_retries=5)
+def send_notice(notice_id: int) -> bool:
+    """Send one recorded billing e-mail, once (the row lock stops two workers sending it)."""
+    with transaction.atomic():
+        notice = Notice.objects.select_for_update().filter(pk=notice_id).first()
+        if notice is None or notice.sent_at is not None:
+            return False
+        body = render_to_string(f"subscriptions/email/{notice.kind}.txt", notice.context)
+        subject, _, text = body.strip().partition("\n")
+        EmailMessage(subject=subject.strip(), body=text.strip() + "\n", to=[notice.to]).send()
+        notice.sent_at = clock.now()
+        notice.save(update_fields=["sent_at"])
+    return True

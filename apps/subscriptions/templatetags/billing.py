@@ -1,0 +1,18 @@
+from django import template
+
+from apps.subscriptions.money import format_money
+
+register = template.Library()
+
+
+@register.filter
+def money(amount, currency="EUR"):
+    """{{ 1349|money:"EUR" }} -> €13.49"""
+    if amount is None or amount == "":
+        return ""
+    return format_money(int(amount), currency or "EUR")
+
+
+@register.filter
+def negate(amount):
+    return -int(amount or 0)

@@ -1,0 +1,48 @@
+"""The EU right of withdrawal, in integer minor units (pure).
+
+Within 14 days of the first paid subscription the viewer may withdraw:
+
+* if they did not ask to start at once, the plan has not started yet (we wait out the 14 days
+  before giving paid access), nothing was used, and everything is refunded;
+* if they ticked "start now" at checkout, we keep the share for the time used and refund the
+  rest: kept = floor(amount * used_seconds / period_seconds), refunded = amount - kept.
+
+kept + refunded == amount, to the cent, for every input.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+
+@dataclass(frozen=True)
+class Split:
+    kept: int
+    refunded: int
+
+
+def split(*, amount: int, used_seconds: int, period_seconds: int) -> Split:
+    if amount < 0:
+        raise ValueError("amount is never negative")
+    period = max(1, period_seconds)
+    used = min(period, max(0, used_seconds))
+    kept = amount * used // period
+    return Split(kept=kept, refunded=amount - kept)
+
+
+def allocate_refund(payments: Sequence[tuple[int, int]], refund: int) -> list[tuple[int, int]]:
+    """Spread `refund` over payments [(id, refundable amount)], newest first.
+
+    Returns [(id, amount)] with positive amounts summing to `refund` (capped at the total).
+    """
+    out: list[tuple[int, int]] = []
+    left = refund
+    for pid, refundable in payments:
+        if left <= 0:
+            break
+        take = min(left, max(0, refundable))
+        if take:
+            out.append((pid, take))
+            left -= take
+    return out

@@ -1,0 +1,128 @@
+"""Double-clicks, second tabs and retried tasks never charge twice (real threads, real commits).
+
+The in-memory test database (SQLite shared cache) reports a lock at once instead of waiting
+out the busy timeout, so each thread retries like a client would; on PostgreSQL the unique
+index makes the second insert wait for the first transaction instead. "One charge" is counted
+the way the processor counts: per idempotency key.
+"""
+
+import threading
+import time
+
+import pytest
+from celery.exceptions import Retry
+from django.db import OperationalError, close_old_connections, connection
+
+from apps.core import clock
+from apps.subscriptions import services, tasks
+from apps.subscriptions.models import Checkout, Invoice, Payment, Plan, Subscription
+from tests.factories import ProfileFactory
+from tests.subscriptions.conftest import card, subscribe
+
+N = 20
+KEY = "same-form-submitted-twenty-times"
+
+
+def in_threads(n, work):
+    """Run work(i) in n threads released together; return the results and errors."""
+    barrier = threading.Barrier(n)
+    results, errors = [None] * n, []
+
+    def run(i):
+        try:
+            barrier.wait()
+            deadline = time.monotonic() + 60  # a loaded machine can hold the lock a while
+            while time.monotonic() < deadline:
+                try:
+                    results[i] = work(i)
+                    return
+                except (OperationalError, Retry) as exc:
+                    # A task's autoretry wraps the lock error in Retry: a worker would retry.
+                    if "locked" not in str(exc):
+                        raise
+                    threading.Event().wait(0.005)
+            raise AssertionError("never got the database")
+        except BaseException as exc:  # noqa: BLE001 - reported below
+            errors.append(exc)
+        finally:
+            close_old_connections()
+            connection.close()
+
+    threads = [threading.Thread(target=run, args=(i,)) for i in range(n)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    return results, errors
+
+
+@pytest.mark.django_db(transaction=True)
+def test_twenty_identical_pay_submissions_make_one_charge(spy, now, plans):
+    user = ProfileFactory().account
+    plan = Plan.objects.get(code="premium")
+    clock.now()
+
+    def pay(_i):
+        return services.checkout_pay(
+            user=user,
+            plan=plan,
+            interval="month",
+            source=card(),
+            start_now=True,
+            key=KEY,
+            expected_amount=1999,
+        ).pk
+
+    results, errors = in_threads(N, pay)
+    assert errors == []
+    assert len(set(results)) == 1
+    assert len(spy.charges) == 1
+    assert {a["idempotency_key"] for a in spy.attempts} == {"checkout:" + KEY}
+    assert Checkout.objects.count() == 1
+    assert Payment.objects.count() == 1
+    assert Invoice.objects.count() == 1
+    assert Subscription.objects.get(user=user).status == "active"
+
+
+@pytest.mark.django_db(transaction=True)
+def test_twenty_tabs_with_different_keys_still_make_one_charge(spy, now, plans):
+    user = ProfileFactory().account
+    plan = Plan.objects.get(code="standard")
+
+    def pay(i):
+        return services.checkout_pay(
+            user=user,
+            plan=plan,
+            interval="month",
+            source=card(),
+            start_now=True,
+            key=f"tab-{i}",
+        ).status
+
+    results, errors = in_threads(N, pay)
+    assert errors == []
+    assert sorted(results).count("succeeded") == 1
+    assert len(spy.charges) == 1
+
+
+@pytest.mark.django_db(transaction=True)
+def test_the_renewal_task_run_twice_at_once_charges_once(spy, now, plans):
+    user = ProfileFactory().account
+    subscribe(user)
+    sub = Subscription.objects.get(user=user)
+    now.advance(days=31)
+
+    def run(i):
+        if i % 2:
+            return tasks.renew_subscription(sub.pk)
+        return tasks.renew_due_subscriptions()
+
+    _results, errors = in_threads(8, run)
+    assert errors == []
+    assert Payment.objects.filter(kind="renewal").count() == 1
+    assert len(spy.charges) == 2  # the first payment and one renewal
+    # A retry after a lock error may repeat a call, but only ever with the same key.
+    assert {a["idempotency_key"] for a in spy.attempts} == {
+        c["idempotency_key"] for c in spy.charges
+    }
+    assert Invoice.objects.count() == 2

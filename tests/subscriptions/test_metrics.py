@@ -1,0 +1,49 @@
+"""Admin series and the retention helper (pure)."""
+
+from datetime import UTC, date, datetime
+
+from apps.subscriptions import metrics
+
+
+def at(day, hour=12):
+    return datetime(2026, 3, day, hour, tzinfo=UTC)
+
+
+def test_daily_series_counts_paid_subscriptions_and_mrr_at_the_end_of_each_day():
+    changes = [
+        (1, at(1), "active", 1349),
+        (2, at(2), "active", 1665),  # a yearly plan counts 1/12
+        (1, at(3), "cancel_scheduled", 1349),
+        (1, at(4), "cancelled", 0),
+        (2, at(4, 23), "past_due", 1665),
+        (3, at(5), "free", 0),
+    ]
+    points = metrics.daily_series(changes, start=date(2026, 2, 28), end=date(2026, 3, 5))
+    assert [(p.active, p.mrr) for p in points] == [
+        (0, 0),
+        (1, 1349),
+        (2, 3014),
+        (2, 3014),
+        (1, 1665),
+        (1, 1665),
+    ]
+
+
+def test_titles_in_progress_from_newest_events():
+    events = [  # newest first
+        ("play_started", {"title_id": 1}),
+        ("play_completed", {"title_id": 2}),  # a film finished
+        ("play_completed", {"title_id": 3, "episode_id": 30}),  # an episode, series goes on
+        ("play_completed", {"title_id": 4, "episode_id": 40, "series_finished": True}),
+        ("play_started", {"title_id": 2}),  # older than its completion
+        ("play_started", {"title_id": 5}),
+        ("play_started", {"title_id": "bad"}),
+    ]
+    assert metrics.in_progress_title_ids(events, limit=3) == [1, 3, 5]
+
+
+def test_line_chart_scales_into_its_box():
+    chart = metrics.line_chart([0, 5, 10], width=100, height=50, pad=0)
+    assert chart.top == 10
+    assert chart.points == "0.0,50.0 50.0,25.0 100.0,0.0"
+    assert chart.gridlines[0] == (50.0, 0) and chart.gridlines[-1] == (0.0, 10)
