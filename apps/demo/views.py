@@ -1,11 +1,229 @@
+"""The demo guide: personas with one-click sign-in, the demo clock, scheduled jobs, flows.
+
+Every view here 404s unless settings.DEMO_MODE is on.
+"""
+
+from dataclasses import asdict
+from datetime import timedelta
+from functools import wraps
+
 from django.conf import settings
-from django.http import Http404
-from django.shortcuts import render
-from django.views.decorators.http import require_GET
+from django.contrib import messages
+from django.contrib.auth import login
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils.formats import date_format
+from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
+from django.views.decorators.http import require_GET, require_POST
+
+from apps.accounts.current import SESSION_DEVICE, SESSION_PROFILE
+from apps.core import clock
+from apps.core import services as clock_services
+from apps.demo import guide as flows
+from apps.demo import selectors, services
+from apps.demo.forms import QUICK_STEPS, ClockAdvanceForm, ClockSetForm
+from apps.demo.personas import ADMIN_EMAIL, PASSWORD, PERSONAS, PERSONAS_BY_KEY
+
+SESSION_JOB_RUNS = "demo_job_runs"
+
+
+def demo_only(view):
+    @wraps(view)
+    def wrapper(request, *args, **kwargs):
+        if not settings.DEMO_MODE:
+            raise Http404("Demo mode is off.")
+        return view(request, *args, **kwargs)
+
+    return wrapper
+
+
+def _every(schedule) -> str:
+    if not isinstance(schedule, timedelta):
+        return str(schedule)  # a crontab says itself
+    minutes = int(schedule.total_seconds() // 60)
+    if minutes % (60 * 24) == 0:
+        n = minutes // (60 * 24)
+        return ngettext("every day", "every %(n)d days", n) % {"n": n}
+    if minutes % 60 == 0:
+        n = minutes // 60
+        return ngettext("every hour", "every %(n)d hours", n) % {"n": n}
+    return ngettext("every minute", "every %(n)d minutes", minutes) % {"n": minutes}
+
+
+def _duration_text(delta: timedelta) -> str:
+    """'+2 days 3 hours', to the minute: how far the demo clock is from real time."""
+    minutes = round(delta.total_seconds() / 60)
+    sign = "-" if minutes < 0 else "+"
+    days, rest = divmod(abs(minutes), 60 * 24)
+    hours, minutes = divmod(rest, 60)
+    parts = [
+        ngettext("%(n)d day", "%(n)d days", days) % {"n": days} if days else "",
+        ngettext("%(n)d hour", "%(n)d hours", hours) % {"n": hours} if hours else "",
+        ngettext("%(n)d minute", "%(n)d minutes", minutes) % {"n": minutes} if minutes else "",
+    ]
+    return sign + " ".join(p for p in parts if p) if any(parts) else _("none")
+
+
+def _render_guide(
+    request: HttpRequest,
+    *,
+    set_form: ClockSetForm | None = None,
+    advance_form: ClockAdvanceForm | None = None,
+    status: int = 200,
+) -> HttpResponse:
+    seeded = selectors.seeded_persona_emails()
+    now = clock.now()
+    personas = []
+    for persona in PERSONAS:
+        personas.append(
+            {
+                "persona": persona,
+                "seeded": persona.email in seeded,
+                "profiles": [
+                    {"index": i, "name": p.name, "is_kids": p.is_kids}
+                    for i, p in enumerate(persona.profiles)
+                ],
+                "initial": persona.main_profile.name[:1],
+                "color": PERSONAS.index(persona) % 7,
+            }
+        )
+    context = {
+        "personas": personas,
+        "password": PASSWORD,
+        "admin_email": ADMIN_EMAIL,
+        "clock_now": now,
+        "clock_real": clock.real_now(),
+        "clock_overridden": clock.is_overridden(),
+        "clock_offset": _duration_text(clock.offset()),
+        "set_form": set_form or ClockSetForm(initial={"at": now.strftime("%Y-%m-%dT%H:%M")}),
+        "advance_form": advance_form or ClockAdvanceForm(initial={"run_jobs": True}),
+        "quick_steps": QUICK_STEPS,
+        "jobs": [
+            {"name": name, "task": entry["task"], "every": _every(entry.get("schedule"))}
+            for name, entry in settings.CELERY_BEAT_SCHEDULE.items()
+        ],
+        "job_runs": request.session.pop(SESSION_JOB_RUNS, None),
+        "flows": flows.resolve_flows(
+            examples={"title": selectors.example_title(), "genre": selectors.example_genre()}
+        ),
+    }
+    return render(request, "demo/guide.html", context, status=status)
 
 
 @require_GET
-def guide(request):
-    if not settings.DEMO_MODE:
-        raise Http404("Demo mode is off.")
-    return render(request, "demo/guide.html", {})
+@demo_only
+def guide(request: HttpRequest) -> HttpResponse:
+    return _render_guide(request)
+
+
+@require_POST
+@demo_only
+def persona_login(request: HttpRequest, key: str) -> HttpResponse:
+    """Sign in as a persona with one click and pick its profile (the first unless asked)."""
+    persona = PERSONAS_BY_KEY.get(key)
+    if persona is None:
+        raise Http404("No such persona.")
+    try:
+        index = int(request.POST.get("profile", 0))
+    except ValueError:
+        index = -1
+    if not 0 <= index < len(persona.profiles):
+        raise Http404("No such profile.")
+    profile = selectors.persona_profile(persona=persona, profile_index=index)
+    if profile is None:
+        messages.error(
+            request, _("This persona is not seeded yet: run “manage.py seed_demo” first.")
+        )
+        return redirect("demo:guide")
+    login(request, profile.account, backend="django.contrib.auth.backends.ModelBackend")
+    request.session[SESSION_PROFILE] = profile.pk
+    request.session.pop(SESSION_DEVICE, None)
+    messages.success(
+        request,
+        _("Signed in as %(email)s, watching as %(name)s.")
+        % {"email": persona.email, "name": profile.name},
+    )
+    return redirect("home")
+
+
+def _moved(request: HttpRequest, text: str) -> None:
+    messages.success(
+        request,
+        text % {"now": date_format(clock.now(), "D j M Y, H:i") + " UTC"},
+    )
+
+
+@require_POST
+@demo_only
+def clock_set(request: HttpRequest) -> HttpResponse:
+    form = ClockSetForm(request.POST)
+    if form.is_valid():
+        try:
+            clock_services.clock_set(at=form.cleaned_data["at"])
+        except (ValidationError, PermissionDenied) as exc:
+            form.add_error("at", exc.messages if hasattr(exc, "messages") else str(exc))
+        else:
+            _moved(request, _("Demo clock set: it is now %(now)s."))
+            return redirect(reverse("demo:guide") + "#clock")
+    return _render_guide(request, set_form=form, status=400)
+
+
+@require_POST
+@demo_only
+def clock_advance(request: HttpRequest) -> HttpResponse:
+    form = ClockAdvanceForm(request.POST)
+    if form.is_valid():
+        try:
+            clock_services.clock_advance(by=form.cleaned_data["by"])
+        except (ValidationError, PermissionDenied) as exc:
+            form.add_error(None, exc.messages if hasattr(exc, "messages") else str(exc))
+        else:
+            _moved(request, _("Demo clock advanced: it is now %(now)s."))
+            if form.cleaned_data["run_jobs"]:
+                _run_jobs(request)
+            return redirect(reverse("demo:guide") + "#clock")
+    return _render_guide(request, advance_form=form, status=400)
+
+
+@require_POST
+@demo_only
+def clock_reset(request: HttpRequest) -> HttpResponse:
+    clock_services.clock_reset()
+    _moved(request, _("Demo clock reset to real time: %(now)s."))
+    return redirect(reverse("demo:guide") + "#clock")
+
+
+def _run_jobs(request: HttpRequest, *, only: str | None = None) -> None:
+    runs = services.scheduled_jobs_run(only=only)
+    request.session[SESSION_JOB_RUNS] = [asdict(run) for run in runs]
+    failed = sum(not run.ok for run in runs)
+    if failed:
+        messages.warning(
+            request,
+            ngettext(
+                "Ran %(n)d scheduled job; %(failed)d failed (see below).",
+                "Ran %(n)d scheduled jobs; %(failed)d failed (see below).",
+                len(runs),
+            )
+            % {"n": len(runs), "failed": failed},
+        )
+    else:
+        messages.success(
+            request,
+            ngettext("Ran %(n)d scheduled job.", "Ran %(n)d scheduled jobs.", len(runs))
+            % {"n": len(runs)},
+        )
+
+
+@require_POST
+@demo_only
+def jobs_run(request: HttpRequest) -> HttpResponse:
+    """Run all the beat jobs, or the one named in `job` (training can take minutes)."""
+    only = request.POST.get("job") or None
+    if only is not None and only not in settings.CELERY_BEAT_SCHEDULE:
+        raise Http404("No such scheduled job.")
+    _run_jobs(request, only=only)
+    return redirect(reverse("demo:guide") + "#jobs")

@@ -1,0 +1,350 @@
+"""Curators' admin: titles with their artwork, seasons and episodes, genres, artwork variants.
+
+Artwork is always saved through `services.artwork_variant_save`, never by the form alone, so an
+upload is validated, stored under its variant's name and cut into renditions in one call.
+"""
+
+from __future__ import annotations
+
+from django.contrib import admin, messages
+from django.db.models import Count, Exists, IntegerField, OuterRef, Prefetch, QuerySet, Subquery
+from django.db.models.functions import Coalesce
+from django.http import HttpRequest
+from django.utils.html import format_html
+from django.utils.translation import gettext_lazy as _
+from django.utils.translation import ngettext
+
+from apps.catalogue import services
+from apps.catalogue.forms import ArtworkVariantForm
+from apps.catalogue.models import ArtworkVariant, Episode, Genre, Season, Title
+
+ADMIN_CSS = {"all": ["css/admin.css"]}
+
+
+def _artwork_count() -> Coalesce:
+    """Variants per title as a correlated subquery: one query for the whole changelist, and
+    unaffected by the joins that list filters add (a plain Count would multiply with them)."""
+    per_title = (
+        ArtworkVariant.objects.filter(title=OuterRef("pk"))
+        .order_by()
+        .values("title")
+        .annotate(n=Count("pk"))
+        .values("n")[:1]
+    )
+    return Coalesce(Subquery(per_title, output_field=IntegerField()), 0)
+
+
+def _has_artwork() -> Exists:
+    return Exists(ArtworkVariant.objects.filter(title=OuterRef("pk")))
+
+
+def artwork_img(variant: ArtworkVariant | None, size: str, *, alt: str = "") -> str:
+    """An <img> of one rendition (WebP where the browser has it is the card's job, not ours)."""
+    if variant is None:
+        return "—"
+    url = variant.rendition_url(size, "jpeg")
+    if not url:
+        return _("no renditions yet")
+    data = variant.renditions.get(size) or {}
+    # The real size keeps the aspect (and the layout stable); admin.css sets the display size.
+    width, height = data.get("width", ""), data.get("height", "")
+    return format_html(
+        '<img src="{}" width="{}" height="{}" alt="{}" class="artwork-preview '
+        'artwork-preview--{}" loading="lazy" decoding="async">',
+        url,
+        width,
+        height,
+        alt,
+        size,
+    )
+
+
+def _variant_alt(variant: ArtworkVariant) -> str:
+    return _("%(kind)s artwork for %(title)s") % {
+        "kind": str(variant),
+        "title": variant.title.name,
+    }
+
+
+class ArtworkPreviewMixin:
+    """Rendition previews for any admin showing ArtworkVariant rows (inline or list)."""
+
+    @admin.display(description=_("thumbnail"))
+    def thumb_preview(self, obj: ArtworkVariant) -> str:
+        return artwork_img(obj, "thumb", alt=_variant_alt(obj)) if obj.pk else "—"
+
+    @admin.display(description=_("card"))
+    def card_preview(self, obj: ArtworkVariant) -> str:
+        return artwork_img(obj, "card", alt=_variant_alt(obj)) if obj.pk else "—"
+
+    @admin.display(description=_("hero (16:9)"))
+    def hero_preview(self, obj: ArtworkVariant) -> str:
+        return artwork_img(obj, "hero", alt=_variant_alt(obj)) if obj.pk else "—"
+
+
+# --- Filters ----------------------------------------------------------------------------------
+
+
+class HasArtworkFilter(admin.SimpleListFilter):
+    title = _("has artwork")
+    parameter_name = "has_artwork"
+
+    def lookups(self, request, model_admin):
+        return [("yes", _("Yes")), ("no", _("No"))]
+
+    def queryset(self, request, queryset):
+        if self.value() == "yes":
+            return queryset.filter(_has_artwork())
+        if self.value() == "no":
+            return queryset.filter(~_has_artwork())
+        return queryset
+
+
+# --- Inlines ----------------------------------------------------------------------------------
+
+
+class ArtworkVariantInline(ArtworkPreviewMixin, admin.TabularInline):
+    model = ArtworkVariant
+    form = ArtworkVariantForm
+    extra = 0
+    fields = [
+        "thumb_preview",
+        "label",
+        "tone",
+        "focus",
+        "genre",
+        "original",
+        "is_active",
+        "kids_suitable",
+    ]
+    readonly_fields = ["thumb_preview"]
+    show_change_link = True
+
+    def get_queryset(self, request):
+        # The preview's alt text names the title: load it with the rows, not once per row.
+        return super().get_queryset(request).select_related("title")
+
+    def formfield_for_foreignkey(self, db_field, request, **kwargs):
+        field = super().formfield_for_foreignkey(db_field, request, **kwargs)
+        if db_field.name == "genre" and field is not None:
+            # Every inline row renders the genre <select>: load its choices once per request,
+            # not once per row.
+            cached = getattr(request, "_catalogue_genre_choices", None)
+            if cached is None:
+                cached = list(field.choices)
+                request._catalogue_genre_choices = cached
+            field.choices = cached
+        return field
+
+
+class SeasonInline(admin.TabularInline):
+    model = Season
+    extra = 0
+    fields = ["number", "episode_count"]
+    readonly_fields = ["episode_count"]
+    show_change_link = True
+    ordering = ["number"]
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).annotate(n_episodes=Count("episodes"))
+
+    @admin.display(description=_("episodes"))
+    def episode_count(self, obj: Season) -> int:
+        return getattr(obj, "n_episodes", 0)
+
+
+class EpisodeInline(admin.TabularInline):
+    model = Episode
+    extra = 0
+    # The episode's title is always its season's title: set on save, not chosen.
+    fields = ["number", "name", "runtime_minutes", "synopsis"]
+    ordering = ["number"]
+
+
+# --- Model admins -----------------------------------------------------------------------------
+
+
+@admin.register(Title)
+class TitleAdmin(admin.ModelAdmin):
+    list_display = [
+        "poster",
+        "name",
+        "kind",
+        "year",
+        "maturity",
+        "is_published",
+        "artwork_count",
+    ]
+    list_display_links = ["poster", "name"]
+    list_filter = ["genres", "kind", "year", HasArtworkFilter, "is_published"]
+    search_fields = ["name", "slug"]
+    prepopulated_fields = {"slug": ["name"]}
+    filter_horizontal = ["genres"]
+    actions = ["publish", "unpublish"]
+    list_per_page = 50
+    readonly_fields = ["external_id", "created_at", "updated_at"]
+    fieldsets = [
+        (None, {"fields": ["name", "slug", "kind", "year", "maturity", "genres"]}),
+        (_("About"), {"fields": ["synopsis", "runtime_minutes", "tags"]}),
+        (_("Availability"), {"fields": ["is_published", "available_from"]}),
+        (
+            _("Record"),
+            {"classes": ["collapse"], "fields": ["external_id", "created_at", "updated_at"]},
+        ),
+    ]
+
+    class Media:
+        css = ADMIN_CSS
+
+    def get_queryset(self, request: HttpRequest) -> QuerySet[Title]:
+        # The count and the poster are read for every row: annotate and prefetch, so the
+        # changelist is the same handful of queries for 5 titles or 500.
+        return (
+            super()
+            .get_queryset(request)
+            .annotate(n_artwork=_artwork_count())
+            .prefetch_related(
+                Prefetch(
+                    "artwork",
+                    queryset=ArtworkVariant.objects.filter(is_active=True).order_by("pk"),
+                    to_attr="admin_artwork",
+                )
+            )
+        )
+
+    def get_inlines(self, request, obj):
+        if obj is not None and obj.is_series:
+            return [ArtworkVariantInline, SeasonInline]
+        return [ArtworkVariantInline]
+
+    @admin.display(description=_("poster"))
+    def poster(self, obj: Title) -> str:
+        art = next(iter(getattr(obj, "admin_artwork", [])), None)
+        return artwork_img(art, "thumb", alt=_("Poster for %(title)s") % {"title": obj.name})
+
+    @admin.display(description=_("artwork"), ordering="n_artwork")
+    def artwork_count(self, obj: Title) -> int:
+        return getattr(obj, "n_artwork", 0)
+
+    @admin.action(description=_("Publish selected titles"), permissions=["change"])
+    def publish(self, request: HttpRequest, queryset: QuerySet[Title]) -> None:
+        changed = services.titles_publish(titles=queryset)
+        self.message_user(
+            request,
+            ngettext("%(n)d title published.", "%(n)d titles published.", changed) % {"n": changed},
+            messages.SUCCESS,
+        )
+
+    @admin.action(description=_("Unpublish selected titles"), permissions=["change"])
+    def unpublish(self, request: HttpRequest, queryset: QuerySet[Title]) -> None:
+        changed = services.titles_unpublish(titles=queryset)
+        self.message_user(
+            request,
+            ngettext("%(n)d title unpublished.", "%(n)d titles unpublished.", changed)
+            % {"n": changed},
+            messages.SUCCESS,
+        )
+
+    def save_formset(self, request, form, formset, change):
+        if formset.model is not ArtworkVariant:
+            return super().save_formset(request, form, formset, change)
+        formset.save(commit=False)  # sets each new row's title; saves nothing
+        for variant in formset.deleted_objects:
+            services.artwork_variant_delete(variant=variant)
+        for inline_form in formset.forms:
+            if inline_form in formset.deleted_forms or not inline_form.has_changed():
+                continue
+            services.artwork_variant_save(
+                variant=inline_form.instance, upload=inline_form.new_upload
+            )
+
+
+@admin.register(ArtworkVariant)
+class ArtworkVariantAdmin(ArtworkPreviewMixin, admin.ModelAdmin):
+    """Every variant across titles. Columns are a list so per-variant performance (take rate,
+    impressions, plays) can be appended from an annotated `get_queryset` later."""
+
+    form = ArtworkVariantForm
+    list_display = [
+        "thumb_preview",
+        "__str__",
+        "title",
+        "tone",
+        "focus",
+        "genre",
+        "is_active",
+        "kids_suitable",
+        "created_at",
+    ]
+    list_display_links = ["thumb_preview", "__str__"]
+    list_filter = ["tone", "focus", "is_active", "kids_suitable", "genre"]
+    list_select_related = ["title", "genre"]
+    search_fields = ["label", "title__name"]
+    autocomplete_fields = ["title"]
+    readonly_fields = ["card_preview", "hero_preview", "created_at"]
+    fieldsets = [
+        (None, {"fields": ["title", "label", "tone", "focus", "genre"]}),
+        (_("Image"), {"fields": ["original", "card_preview", "hero_preview"]}),
+        (_("Use"), {"fields": ["is_active", "kids_suitable", "created_at"]}),
+    ]
+
+    class Media:
+        css = ADMIN_CSS
+
+    def save_model(self, request, obj, form, change):
+        services.artwork_variant_save(variant=obj, upload=form.new_upload)
+
+    def delete_model(self, request, obj):
+        services.artwork_variant_delete(variant=obj)
+
+    def delete_queryset(self, request, queryset):
+        for variant in queryset:
+            services.artwork_variant_delete(variant=variant)
+
+
+@admin.register(Season)
+class SeasonAdmin(admin.ModelAdmin):
+    list_display = ["__str__", "title", "number", "episode_count"]
+    list_select_related = ["title"]
+    search_fields = ["title__name"]
+    autocomplete_fields = ["title"]
+    inlines = [EpisodeInline]
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).annotate(n_episodes=Count("episodes"))
+
+    @admin.display(description=_("episodes"), ordering="n_episodes")
+    def episode_count(self, obj: Season) -> int:
+        return getattr(obj, "n_episodes", 0)
+
+    def save_formset(self, request, form, formset, change):
+        if formset.model is Episode:
+            for episode in formset.save(commit=False):
+                episode.title_id = form.instance.title_id
+                episode.save()
+            for episode in formset.deleted_objects:
+                episode.delete()
+            return
+        super().save_formset(request, form, formset, change)
+
+
+@admin.register(Episode)
+class EpisodeAdmin(admin.ModelAdmin):
+    list_display = ["__str__", "name", "runtime_minutes"]
+    list_select_related = ["title", "season"]
+    search_fields = ["name", "title__name"]
+    raw_id_fields = ["season", "title"]
+
+
+@admin.register(Genre)
+class GenreAdmin(admin.ModelAdmin):
+    list_display = ["name", "slug", "title_count"]
+    search_fields = ["name", "slug"]
+    prepopulated_fields = {"slug": ["name"]}
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).annotate(n_titles=Count("titles"))
+
+    @admin.display(description=_("titles"), ordering="n_titles")
+    def title_count(self, obj: Genre) -> int:
+        return getattr(obj, "n_titles", 0)

@@ -1,0 +1,112 @@
+"""The "Flows to try" section of /demo/: one entry per flow QA can click through.
+
+Later features append their flow to FLOWS (a dict like the ones below). `url` is a URL name;
+a name that does not resolve yet (its app is not wired up) shows the flow without a link.
+`example` asks the page for a concrete object to link to ("title" or "genre").
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.urls import NoReverseMatch, reverse
+from django.utils.translation import gettext_lazy as _
+
+from apps.demo.personas import PERSONAS_BY_KEY
+
+FLOWS: list[dict[str, Any]] = [
+    {
+        "key": "signup",
+        "title": _("Sign up"),
+        "description": _(
+            "Create an account with any e-mail address and a password of eight characters or "
+            "more; you land on the homepage with your first profile."
+        ),
+        "url": "accounts:signup",
+    },
+    {
+        "key": "profiles",
+        "title": _("Profiles"),
+        "description": _(
+            "Who's watching? Add, rename and switch profiles (up to five per account); each "
+            "has its own history."
+        ),
+        "url": "accounts:profiles",
+        "persona": "family",
+    },
+    {
+        "key": "kids",
+        "title": _("Kids profile"),
+        "description": _(
+            "Sign in as the family's Kids profile: search, genre pages and title pages only "
+            "show titles rated All or 7+."
+        ),
+        "url": "accounts:profiles",
+        "persona": "family",
+    },
+    {
+        "key": "search",
+        "title": _("Search"),
+        "description": _(
+            "Search by title, genre, tag or mood, for example 'night' or 'feel-good'; "
+            "results update as you type."
+        ),
+        "url": "browse:search",
+        "query": "q=night",
+    },
+    {
+        "key": "title",
+        "title": _("Title page"),
+        "description": _(
+            "Poster, facts, genres, synopsis; series show their seasons and episodes."
+        ),
+        "example": "title",
+    },
+    {
+        "key": "genre",
+        "title": _("Genre page"),
+        "description": _("Every title of one genre, newest first, paged."),
+        "example": "genre",
+    },
+    {
+        "key": "admin",
+        "title": _("Admin"),
+        "description": _(
+            "Curate the catalogue, artwork variants and accounts; sign in as admin@demo.test "
+            "with the demo password."
+        ),
+        "url": "admin:index",
+    },
+    {
+        "key": "clock",
+        "title": _("Demo clock"),
+        "description": _(
+            "Move time forward (or set it), run the scheduled jobs, and watch time-based "
+            "features react; reset when done."
+        ),
+        "url": "demo:guide",
+        "fragment": "clock",
+    },
+]
+
+
+def resolve_flows(*, examples: dict[str, Any]) -> list[dict[str, Any]]:
+    """FLOWS with an `href` each (None when there is nothing to link to yet)."""
+    resolved = []
+    for flow in FLOWS:
+        href = None
+        if flow.get("example"):
+            obj = examples.get(flow["example"])
+            href = obj.get_absolute_url() if obj is not None else None
+        elif flow.get("url"):
+            try:
+                href = reverse(flow["url"], args=flow.get("args", ()))
+            except NoReverseMatch:
+                href = None
+            if href and flow.get("query"):
+                href = f"{href}?{flow['query']}"
+            if href and flow.get("fragment"):
+                href = f"{href}#{flow['fragment']}"
+        persona = PERSONAS_BY_KEY.get(flow.get("persona") or "")
+        resolved.append({**flow, "href": href, "persona_label": persona.label if persona else None})
+    return resolved

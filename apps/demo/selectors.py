@@ -1,0 +1,57 @@
+"""Reads for the demo guide: a fixed number of queries whatever is seeded."""
+
+from __future__ import annotations
+
+from django.db.models import Case, IntegerField, Value, When
+
+from apps.accounts.models import Profile, User
+from apps.catalogue.models import Genre, Title
+from apps.demo.personas import PERSONAS, Persona
+
+
+def seeded_persona_emails() -> set[str]:
+    """The persona accounts that exist (one query)."""
+    return set(
+        User.objects.filter(email__in=[p.email for p in PERSONAS]).values_list("email", flat=True)
+    )
+
+
+def persona_profile(*, persona: Persona, profile_index: int = 0) -> Profile | None:
+    """The persona's profile number `profile_index` (by its scripted name), if seeded."""
+    if not 0 <= profile_index < len(persona.profiles):
+        return None
+    name = persona.profiles[profile_index].name
+    return (
+        Profile.objects.select_related("account")
+        .filter(account__email=persona.email, name__iexact=name)
+        .first()
+    )
+
+
+def example_title() -> Title | None:
+    """A title to link from the guide: a series if there is one (it shows more)."""
+    return (
+        Title.objects.available()
+        .annotate(
+            series_first=Case(
+                When(kind=Title.Kind.SERIES, then=Value(0)),
+                default=Value(1),
+                output_field=IntegerField(),
+            )
+        )
+        .order_by("series_first", "-year", "pk")
+        .first()
+    )
+
+
+def example_genre() -> Genre | None:
+    return (
+        Genre.objects.filter(titles__is_published=True)
+        .annotate(
+            preferred=Case(
+                When(slug="horror", then=Value(0)), default=Value(1), output_field=IntegerField()
+            )
+        )
+        .order_by("preferred", "name")
+        .first()
+    )

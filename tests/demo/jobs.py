@@ -1,0 +1,22 @@
+"""Stand-in beat tasks for the "Run scheduled jobs" tests."""
+
+from celery import shared_task
+
+CALLS: list[str] = []
+
+
+@shared_task
+def celery_job(n: int = 1) -> int:
+    CALLS.append("celery_job")
+    return n * 2
+
+
+def plain_job() -> str:
+    CALLS.append("plain_job")
+    return "plain ok"
+
+
+@shared_task
+def broken_job() -> None:
+    CALLS.append("broken_job")
+    raise RuntimeError("boom")
