@@ -1,0 +1,103 @@
+"""What the demo needs once the catalogue, viewers and history exist: the personas' places in
+what they are watching, their subscriptions, and a trained recommender.
+
+Each step goes through the owning app's services, so the demo shows real state, and each is
+idempotent: running `seed_demo` again changes nothing.
+"""
+
+from collections.abc import Callable
+
+from django.contrib.auth import get_user_model
+
+from apps.tracking.models import Event
+
+Log = Callable[[str], None]
+
+# Persona e-mail -> (plan code, interval, billing periods ago, then) for
+# subscriptions.services.demo_subscription; the new account stays on Free.
+PERSONA_PLANS: dict[str, tuple[str, str, int, str]] = {
+    "comedy@demo.test": ("standard", "month", 5, ""),
+    "horror@demo.test": ("premium", "month", 3, "cancel"),
+    "lapsed@demo.test": ("basic", "month", 4, "past_due"),
+    "commuter@demo.test": ("standard", "month", 2, "postponed"),
+    "family@demo.test": ("family", "month", 8, ""),
+    "student@demo.test": ("student", "year", 1, ""),
+}
+
+
+def personas_resume_points(*, log: Log) -> int:
+    """Turn each persona's unfinished viewings (seeded as events) into saved progress, so
+    Continue watching shows them."""
+    from apps.catalogue.models import Episode, Title
+    from apps.playback.services import progress_report
+
+    User = get_user_model()
+    profiles = [
+        p for u in User.objects.filter(email__endswith="@demo.test") for p in u.profiles.all()
+    ]
+    written = 0
+    for profile in profiles:
+        latest: dict[tuple[int, int | None], tuple[str, dict, object]] = {}
+        events = Event.objects.filter(
+            profile=profile, name__in=("play_progress", "play_completed")
+        ).order_by("occurred_at", "pk")
+        for event in events:
+            props = event.properties
+            key = (props.get("title_id"), props.get("episode_id"))
+            latest[key] = (event.name, props, event.occurred_at)
+        for (title_id, episode_id), (name, props, at) in latest.items():
+            if name != "play_progress" or not title_id:
+                continue
+            title = Title.objects.filter(pk=title_id).first()
+            episode = Episode.objects.filter(pk=episode_id).first() if episode_id else None
+            if title is None or (episode_id and episode is None):
+                continue
+            result = progress_report(
+                profile=profile,
+                title=title,
+                episode=episode,
+                position=float(props.get("position_seconds") or 0),
+                report_id=f"seed-{profile.pk}-{title_id}-{episode_id or 0}",
+                seq=1,
+                explicit_seek=True,
+                session_id=f"seed-{profile.pk}-{title_id}",
+                reason="leave",
+                at=at,
+            )
+            written += int(bool(getattr(result, "accepted", True)))
+    log(f"Persona resume points: {written}.")
+    return written
+
+
+def personas_subscriptions(*, log: Log) -> int:
+    from apps.subscriptions import services as subscriptions
+
+    subscriptions.plans_seed()
+    User = get_user_model()
+    made = 0
+    for email, (plan, interval, months, then) in PERSONA_PLANS.items():
+        user = User.objects.filter(email=email).first()
+        if user is None:
+            continue
+        subscriptions.demo_subscription(
+            user=user, plan_code=plan, interval=interval, months=months, then=then
+        )
+        made += 1
+    log(f"Persona subscriptions: {made}.")
+    return made
+
+
+def recommender(*, log: Log) -> None:
+    from apps.recommendations.services import recommender_train
+
+    row = recommender_train()
+    log(
+        f"Recommender: model #{row.pk}, {row.n_items} titles, {row.n_profiles} profiles, "
+        f"trained in {row.training_seconds:.1f} s."
+    )
+
+
+def run(*, log: Log) -> None:
+    personas_resume_points(log=log)
+    personas_subscriptions(log=log)
+    recommender(log=log)
