@@ -225,6 +225,42 @@ class Model:
         watched X" line; None when no history item supports it (e.g. a popularity pick)."""
         return self._explain(self._resolve(history), item)
 
+    def explain_many(
+        self, history: Iterable[HistoryEntry], items: Iterable[Key]
+    ) -> dict[Key, Key | None]:
+        """`explain` for many items at once: the model's parts are computed once, and the
+        contributions of every history item to every target come from two matrix slices."""
+        resolved = self._resolve(history)
+        keys = list(items)
+        out: dict[Key, Key | None] = dict.fromkeys(keys)
+        known = [(key, self._item_index[key]) for key in keys if key in self._item_index]
+        if not known or not len(resolved.items):
+            return out
+        targets = np.array([n for _, n in known], dtype=np.int64)
+        parts = self._parts(resolved)
+        h = resolved.items
+        contributions = np.zeros((len(h), len(targets)))
+        if parts.sequential_scale:
+            block = self.similarity[h][:, targets].toarray()
+            contributions += (parts.recent[h] / parts.sequential_scale)[:, None] * block
+        if parts.ease_scale:
+            rows = self._ease_position[h]
+            cols = self._ease_position[targets]
+            inside_rows, inside_cols = rows >= 0, cols >= 0
+            if inside_rows.any() and inside_cols.any():
+                block = np.zeros((len(h), len(targets)))
+                block[np.ix_(inside_rows, inside_cols)] = self.ease_matrix[
+                    np.ix_(rows[inside_rows], cols[inside_cols])
+                ]
+                weight = self.params.ease_weight / parts.ease_scale
+                contributions += weight * resolved.weights[:, None] * block
+        best = contributions.argmax(axis=0)
+        for column, (key, _) in enumerate(known):
+            row = best[column]
+            if contributions[row, column] > 0:
+                out[key] = _py(self.items[h[row]])
+        return out
+
     def explain_user(self, user: Key, item: Key) -> Key | None:
         """`explain` for a trained user's stored history."""
         return self._explain(self._user_history(user), item)

@@ -124,13 +124,14 @@ def compute_candidates(
     ranked = [(t, scores.get(t, -1.0)) for t in visible_set if t not in seen]
     ranked.sort(key=lambda pair: (-pair[1], pair[0]))
     match_values = calibration.matches([s for _, s in ranked])
+    explained: dict = {}
+    if model is not None and history:
+        explained = model.explain_many(history, [title for title, _ in ranked[:EXPLAINED]])
     items = []
     for n, ((title, score), match) in enumerate(zip(ranked, match_values, strict=True)):
         if n >= CANDIDATES_KEPT:
             break
-        because = 0
-        if model is not None and history and n < EXPLAINED:
-            because = model.explain(history, title) or 0
+        because = explained.get(title) or 0
         year, genres = visible[title]
         items.append([title, round(score, 5), match, because, year, genres])
     recent = [title for title, _, _ in reversed(history)][:12]

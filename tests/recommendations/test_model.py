@@ -210,3 +210,19 @@ def test_evaluate_scores_only_users_with_two_or_more(interactions: list[Interact
     # The held-out item continues the user's last session: the model must see that.
     assert result.model.hit_rate > result.popularity.hit_rate + 0.2
     assert result.training_seconds >= 0
+
+
+def test_explain_many_agrees_with_explain_one_by_one():
+    """The vectorized explanation must name the same history title as the one-by-one one."""
+    import random
+
+    from apps.recommendations.model import Interaction, train
+
+    rng = random.Random(5)
+    rows = [Interaction(u, rng.randrange(40), t, 1.0) for u in range(60) for t in range(12)]
+    model = train(rows)
+    history = [(3, 1), (17, 2), (8, 3), (25, 4)]
+    items = [i for i in range(40) if i not in {3, 17, 8, 25}]
+    many = model.explain_many(history, items)
+    assert many == {item: model.explain(history, item) for item in items}
+    assert any(value is not None for value in many.values())
