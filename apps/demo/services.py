@@ -8,7 +8,6 @@ in one transaction, so an interrupted run leaves whole phases behind and a rerun
 
 from __future__ import annotations
 
-import threading
 import time
 from collections import defaultdict
 from collections.abc import Callable, Iterable, Iterator, Sequence
@@ -19,7 +18,7 @@ from typing import Any
 
 from django.conf import settings
 from django.contrib.auth.hashers import make_password
-from django.db import connection, transaction
+from django.db import transaction
 from django.utils.crypto import get_random_string
 from django.utils.module_loading import import_string
 
@@ -480,45 +479,20 @@ def demo_seed(
                 progress("history", done / total)
         progress("history", 1.0)
 
-    def write_history() -> None:
-        started = time.perf_counter()
-        report.events_offered = _history_write(histories())
-        report.seconds["history"] = round(time.perf_counter() - started, 2)
+    report.events_offered = _history_write(histories())
+    lap("history")
 
+    # Measured: overlapping the history (a thread) with the poster pool gained nothing on two
+    # cores (the GIL starves the pool's result handler), so the phases run one after another.
     artwork_generate = _artwork_generator(log) if artwork else None
-    # The history (one core) and the posters (a process pool) can overlap, but only when the
-    # history can commit on its own connection: not inside a caller's transaction (tests).
-    if artwork_generate is None or transaction.get_connection().in_atomic_block:
-        write_history()
-        started = time.perf_counter()
-        if artwork_generate is not None:
-            report.artwork = _artwork(
-                artwork_generate,
-                specs=specs,
-                seed=seed,
-                progress=lambda fraction: progress("artwork", fraction),
-            )
-            lap("artwork")
-        return report
-
-    background = _Background(write_history)
-
-    def artwork_progress(fraction: float) -> None:
-        progress("artwork", fraction)
-        # Start the history once the pool's workers exist: forking a process that already
-        # runs a second thread can deadlock the children.
-        background.start()
-
-    started = time.perf_counter()
-    try:
+    if artwork_generate is not None:
         report.artwork = _artwork(
-            artwork_generate, specs=specs, seed=seed, progress=artwork_progress
+            artwork_generate,
+            specs=specs,
+            seed=seed,
+            progress=lambda fraction: progress("artwork", fraction),
         )
-        report.seconds["artwork"] = round(time.perf_counter() - started, 2)
-    finally:
-        background.start()  # no poster to draw (or drawing failed): the history still runs
-        background.join()
-    lap("history and artwork together")
+        lap("artwork")
     return report
 
 
@@ -540,36 +514,6 @@ def _history_write(histories: Iterable[list[EventData]], *, group: int = 5000) -
         with transaction.atomic():
             written += track_many(batch, batch_size=group)
     return written
-
-
-class _Background:
-    """Run a function once in a thread with its own database connection; re-raise its error."""
-
-    def __init__(self, target: Callable[[], None]) -> None:
-        self.target = target
-        self.error: BaseException | None = None
-        self.thread: threading.Thread | None = None
-        self.lock = threading.Lock()
-
-    def _run(self) -> None:
-        try:
-            self.target()
-        except BaseException as exc:  # handed to the main thread in join()
-            self.error = exc
-        finally:
-            connection.close()  # this thread's own connection
-
-    def start(self) -> None:
-        with self.lock:
-            if self.thread is None:
-                self.thread = threading.Thread(target=self._run, name="seed-history")
-                self.thread.start()
-
-    def join(self) -> None:
-        if self.thread is not None:
-            self.thread.join()
-        if self.error is not None:
-            raise self.error
 
 
 def _artwork_generator(log: Callable[[str], None]) -> Callable[..., int] | None:
