@@ -87,6 +87,71 @@ FLOWS: list[dict[str, Any]] = [
         "url": "demo:guide",
         "fragment": "clock",
     },
+    {
+        "key": "onboarding",
+        "title": _("Onboarding"),
+        "description": _(
+            "Sign in as Riley: pick exactly three favourites (live search, genre chips, "
+            "“n of 3”), choose devices, and land on a homepage built from the picks. "
+            "“Skip for now” starts from popularity instead."
+        ),
+        "url": "onboarding:picks",
+        "persona": "new",
+    },
+    {
+        "key": "homepage",
+        "title": _("Personalized homepage"),
+        "description": _(
+            "Morgan's rows lead with horror; open “Why this row?”, scroll to load more rows, "
+            "reload (same page), then move the demo clock to the evening (a new shuffle). Open "
+            "the page on a phone width: fewer, shorter rows."
+        ),
+        "url": "home",
+        "persona": "horror",
+    },
+    {
+        "key": "thumbs",
+        "title": _("Thumbs and Your ratings"),
+        "description": _(
+            "Hover a card: “Not for me” removes it from the next homepage and pushes similar "
+            "titles down; “I like this”/“Love this” push similar titles up. All ratings are "
+            "on Your ratings."
+        ),
+        "url": "ratings:list",
+        "persona": "horror",
+    },
+    {
+        "key": "player",
+        "title": _("Player and Continue watching"),
+        "description": _(
+            "Sam's Continue watching row resumes the half-watched series (progress bar, "
+            "S:E code, time left). In the player: space, arrows, f, m; seek to the end to get "
+            "the next episode with a countdown. Remove a title from the row with ✕."
+        ),
+        "url": "home",
+        "persona": "comedy",
+    },
+    {
+        "key": "subscription",
+        "title": _("Subscription and payments"),
+        "description": _(
+            "Plan and billing: the payment schedule (also as JSON), postpone a payment, upgrade "
+            "with a prorated charge, switch to Free and see the credit, cancel at period end, "
+            "withdraw within 14 days. Test cards are listed on the checkout page."
+        ),
+        "url": "subscriptions:overview",
+        "persona": "comedy",
+    },
+    {
+        "key": "lapsed",
+        "title": _("Failed renewal and retries"),
+        "description": _(
+            "Jordan's renewal failed: pay now with 4242 4242 4242 4242, or advance the clock by "
+            "8 days, run the scheduled jobs and watch the retries and the drop to Free."
+        ),
+        "url": "subscriptions:overview",
+        "persona": "lapsed",
+    },
 ]
 
 
