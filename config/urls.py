@@ -16,6 +16,7 @@ urlpatterns = [
     path("admin/", admin.site.urls),
     path("", include("apps.accounts.urls")),
     path("", include("apps.browse.urls")),
+    path("", include("apps.artwork.urls")),
     path("", include("apps.onboarding.urls")),
     path("", include("apps.playback.urls")),
     path("", include("apps.ratings.urls")),

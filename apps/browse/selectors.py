@@ -13,6 +13,7 @@ from zoneinfo import ZoneInfo
 from django.core.cache import cache
 from django.utils.translation import gettext as _
 
+from apps.artwork import selectors as artwork
 from apps.browse import rows as planner
 from apps.browse.models import MyListEntry
 from apps.catalogue import selectors as catalogue
@@ -48,7 +49,7 @@ def home_cache_key(
         str(part)
         for part in (
             "home",
-            1,
+            2,  # 2: the cached value carries the artwork shown with the fragment
             profile.pk,
             device,
             now.date().isoformat(),
@@ -80,6 +81,7 @@ class HomePage:
     next_batch: int | None  # batch number to load next, None when this is the last
     source: str
     total_rows: int
+    shown_artwork: list[artwork.Shown] = field(default_factory=list)  # for the impression log
 
 
 def local_now(user) -> datetime:
@@ -293,7 +295,10 @@ def home_page(
             None,
         )
     has_more = end < len(plans)
-    return HomePage(hero, rows, batch + 1 if has_more else None, facts["source"], len(plans))
+    placed = [("hero", 0, hero)] if hero is not None else []
+    placed += [(row.key, i, card) for row in rows for i, card in enumerate(row.titles)]
+    shown = artwork.choose_for_page(profile=profile, day=now.date(), placed=placed)
+    return HomePage(hero, rows, batch + 1 if has_more else None, facts["source"], len(plans), shown)
 
 
 def _card(title: Title, candidate, facts, titles, discovery: bool, row_kind: str) -> Title:

@@ -15,6 +15,8 @@ from django.views.decorators.vary import vary_on_headers
 from apps.accounts.current import current_profile
 from apps.accounts.decorators import profile_required
 from apps.accounts.devices import device_kind
+from apps.artwork import selectors as artwork_selectors
+from apps.artwork import services as artwork_services
 from apps.browse import selectors, services
 from apps.catalogue import selectors as catalogue
 from apps.catalogue.models import Genre, Title
@@ -53,8 +55,8 @@ def home(request):
     key = selectors.home_cache_key(
         profile=profile, cands=cands, device=device, now=now, batch=batch, language=get_language()
     )
-    fragment = cache.get(key)
-    if fragment is None:
+    cached = cache.get(key)
+    if cached is None:
         page = selectors.home_page(
             profile=profile, cands=cands, device=device, now=now, batch=batch
         )
@@ -70,7 +72,11 @@ def home(request):
                 "next_path": request.get_full_path(),
             },
         )
-        cache.set(key, fragment, timeout=selectors.HOME_CACHE_SECONDS)
+        # The artwork each card shows is cached with the HTML, so a cached page is logged too.
+        cached = (fragment, page.shown_artwork)
+        cache.set(key, cached, timeout=selectors.HOME_CACHE_SECONDS)
+    fragment, shown_artwork = cached
+    artwork_services.impressions_log(profile=profile, page="home", shown=shown_artwork)
     fragment = mark_safe(fragment.replace(CSRF_MARK, get_token(request)))  # noqa: S308
     if request.htmx and batch:
         return HttpResponse(fragment)
@@ -123,7 +129,18 @@ def title_detail(request, slug: str):
     if profile is not None:
         selectors.personalize_title(profile=profile, title=title)
         title.rating = ratings_for(profile=profile, title_ids=[title.pk]).get(title.pk)
+        _show_artwork(request, profile, "title", [title])
     return render(request, "browse/title.html", {"title": title})
+
+
+def _show_artwork(request, profile, page_name: str, titles, start: int = 0) -> None:
+    """Pick each card's artwork variant for the profile and log what was shown (one insert)."""
+    if profile is None:
+        return
+    day = selectors.local_now(request.user).date()
+    placed = [("", start + i, title) for i, title in enumerate(titles)]
+    shown = artwork_selectors.choose_for_page(profile=profile, day=day, placed=placed)
+    artwork_services.impressions_log(profile=profile, page=page_name, shown=shown)
 
 
 PAGE_SIZE = 48
@@ -146,6 +163,7 @@ def genre_detail(request, slug: str):
     genre = get_object_or_404(Genre, slug=slug)
     page = _page(request, catalogue.genre_titles(genre=genre, profile=profile))
     page.object_list = with_ratings(profile=profile, titles=page.object_list)
+    _show_artwork(request, profile, "genre", page.object_list, page.start_index() - 1)
     return render(request, "browse/genre.html", {"genre": genre, "page": page})
 
 
@@ -161,6 +179,7 @@ def search(request):
     elif query:
         page = _page(request, catalogue.search_titles(query=query, profile=profile), 24)
         page.object_list = with_ratings(profile=profile, titles=page.object_list)
+        _show_artwork(request, profile, "search", page.object_list, page.start_index() - 1)
     context = {"query": query, "page": page, "error": error}
     status = 400 if error else 200
     if request.htmx and request.htmx.target == "search-results":

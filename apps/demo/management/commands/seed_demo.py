@@ -59,3 +59,14 @@ class Command(BaseCommand):
         started = time.perf_counter()
         after_seed.run(log=self.stdout.write)
         self.stdout.write(f"After-seed steps: {time.perf_counter() - started:.1f}s.")
+        if not no_artwork:  # a past of artwork impressions and takes, so the policy has learned
+            from apps.artwork.services import artwork_seed_history
+
+            started = time.perf_counter()
+            made = artwork_seed_history(seed=seed)
+            self.stdout.write(
+                f"Artwork history: {made.impressions} impressions, {made.takes} takes for "
+                f"{made.profiles} profiles"
+                + (" (already there)" if made.skipped else "")
+                + f", {time.perf_counter() - started:.1f}s."
+            )

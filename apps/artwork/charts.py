@@ -1,0 +1,105 @@
+"""Geometry of the small server-rendered SVG bar charts in the admin (pure; no database).
+
+A chart is plain numbers for the template: one bar per variant (its take rate), a whisker for
+its 95% interval, and a dashed line at the group's average. No styles: classes only (CSP).
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+
+@dataclass(frozen=True)
+class Bar:
+    label: str
+    x: float
+    y: float
+    width: float
+    height: float
+    whisker_top: float
+    whisker_bottom: float
+    centre: float
+    cap_left: float
+    cap_right: float
+    rate: float
+    low: float
+    high: float
+    impressions: int
+    takes: int
+    css: str
+
+
+@dataclass(frozen=True)
+class Chart:
+    width: int
+    height: int
+    plot_top: int
+    plot_bottom: int
+    label_y: int
+    bars: list[Bar]
+    ticks: list[tuple[float, str]]  # (y, label)
+    average_y: float | None
+    title: str
+
+
+def nice_ceiling(value: float) -> float:
+    """The next 1, 2 or 5 times a power of ten at or above `value` (the axis maximum)."""
+    if value <= 0:
+        return 0.05
+    power = 10 ** math.floor(math.log10(value))
+    for step in (1, 2, 5, 10):
+        if value <= step * power + 1e-12:
+            return step * power
+    return 10 * power
+
+
+def rate_bars(group, variants: Sequence, *, compact: bool = False, title: str = "") -> Chart:
+    """Bars for `group.by_variant` (Rate per variant id) in the order of `variants`."""
+    width = 320 if compact else 520
+    height = 150 if compact else 220
+    top, bottom, left = 12, height - 34, 44
+    rates = [group.by_variant.get(v.pk) for v in variants]
+    tallest = max([r.high for r in rates if r and r.impressions] + [0.0])
+    axis_max = nice_ceiling(max(tallest, 0.01))
+    span = bottom - top
+
+    def y_of(rate: float) -> float:
+        return round(bottom - span * min(rate, axis_max) / axis_max, 1)
+
+    slot = (width - left - 8) / max(1, len(variants))
+    bar_width = round(min(56.0, slot * 0.6), 1)
+    bars = []
+    for index, (variant, rate) in enumerate(zip(variants, rates, strict=True)):
+        x = round(left + slot * index + (slot - bar_width) / 2, 1)
+        shown = rate if rate is not None else None
+        value = shown.rate if shown else 0.0
+        low, high = (shown.low, shown.high) if shown and shown.impressions else (0.0, 0.0)
+        tone = getattr(variant, "tone", "")
+        bars.append(
+            Bar(
+                label=str(getattr(variant, "label", "") or variant),
+                x=x,
+                y=y_of(value),
+                width=bar_width,
+                height=round(bottom - y_of(value), 1),
+                whisker_top=y_of(high),
+                whisker_bottom=y_of(low),
+                centre=round(x + bar_width / 2, 1),
+                cap_left=round(x + bar_width / 2 - 5, 1),
+                cap_right=round(x + bar_width / 2 + 5, 1),
+                rate=value,
+                low=low,
+                high=high,
+                impressions=shown.impressions if shown else 0,
+                takes=shown.takes if shown else 0,
+                css=f"chart-bar chart-bar--{tone}" + ("" if variant.is_active else " is-inactive"),
+            )
+        )
+    step = axis_max / 5  # a 1-2-5 maximum over five steps keeps every tick a round number
+    digits = 0 if round(step * 100, 6).is_integer() else 1
+    ticks = [(y_of(step * i), f"{step * i:.{digits}%}") for i in range(6)]
+    total = getattr(group, "total", None)
+    average = y_of(total.rate) if total is not None and total.impressions else None
+    return Chart(width, height, top, bottom, bottom + 16, bars, ticks, average, title)

@@ -1,0 +1,162 @@
+"""Artwork personalization: curator settings, the impression log, learned state.
+
+The impression log is the record: every card or hero a viewer was shown, with the variant,
+how it was picked and, once a play follows within the window, when it was taken. The policy
+snapshot and the profile tastes are derived from it and can always be rebuilt.
+"""
+
+from django.core.exceptions import ValidationError
+from django.db import models
+from django.db.models import Q
+from django.utils.translation import gettext_lazy as _
+
+from apps.artwork import bandit
+from apps.catalogue.models import ArtworkVariant, Title
+
+
+class TitleArtwork(models.Model):
+    """A curator's artwork settings for one title: a pinned variant turns personalization off."""
+
+    title = models.OneToOneField(
+        Title, on_delete=models.CASCADE, primary_key=True, related_name="artwork_setting"
+    )
+    pinned_variant = models.ForeignKey(
+        ArtworkVariant,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("pinned variant"),
+        help_text=_(
+            "Everyone sees this variant and personalization is off for the title. Empty: each "
+            "viewer gets the variant that suits them."
+        ),
+    )
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        verbose_name = _("artwork personalization")
+        verbose_name_plural = _("artwork personalization")
+
+    def __str__(self) -> str:
+        return str(self.title)
+
+    def clean(self) -> None:
+        variant = self.pinned_variant
+        if variant is None:
+            return
+        if variant.title_id != self.title_id:
+            raise ValidationError({"pinned_variant": _("Pin one of this title's own variants.")})
+        if not variant.is_active:
+            raise ValidationError(
+                {
+                    "pinned_variant": _(
+                        "This variant is inactive, and an inactive variant is never shown: "
+                        "activate it first."
+                    )
+                }
+            )
+
+
+class Impression(models.Model):
+    """One variant shown to one profile on one card or hero. Written in bulk, once per page."""
+
+    class Page(models.TextChoices):
+        HOME = "home", _("Homepage")
+        TITLE = "title", _("Title page")
+        SEARCH = "search", _("Search")
+        GENRE = "genre", _("Genre page")
+
+    class How(models.TextChoices):
+        CHOSEN = bandit.CHOSEN, _("chosen for the viewer")
+        RANDOM = bandit.RANDOM, _("random (exploration)")
+        PINNED = bandit.PINNED, _("pinned by a curator")
+        ONLY = bandit.ONLY, _("only variant")
+
+    # One id per page response (or beacon); with the slot it makes a retried write count once.
+    batch_id = models.CharField(max_length=64)
+    slot = models.PositiveSmallIntegerField()
+    profile = models.ForeignKey("accounts.Profile", on_delete=models.CASCADE, related_name="+")
+    title = models.ForeignKey(Title, on_delete=models.CASCADE, related_name="+")
+    variant = models.ForeignKey(ArtworkVariant, on_delete=models.CASCADE, related_name="+")
+    page = models.CharField(max_length=8, choices=Page.choices)
+    row = models.CharField(max_length=40, blank=True)  # the row's key, "hero" for the hero
+    position = models.PositiveSmallIntegerField()
+    how = models.CharField(max_length=8, choices=How.choices)
+    options = models.PositiveSmallIntegerField()  # variants the viewer could have been shown
+    # The viewer's favourite genre when shown (a genre id; no foreign key, so deleting a
+    # genre never rewrites history). Null: no history yet.
+    segment = models.PositiveIntegerField(null=True, blank=True)
+    expected = models.FloatField()  # predicted take rate for the segment when shown
+    shown_at = models.DateTimeField()
+    taken_at = models.DateTimeField(null=True, blank=True)
+    play_event = models.OneToOneField(
+        "tracking.Event", on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+
+    class Meta:
+        verbose_name = _("artwork impression")
+        indexes = [
+            models.Index(
+                fields=["profile", "title", "-shown_at"], name="impression_last_for_title"
+            ),
+            models.Index(fields=["title", "shown_at"], name="impression_title_time"),
+            models.Index(fields=["shown_at"], name="impression_time"),
+        ]
+        constraints = [
+            models.UniqueConstraint(fields=["batch_id", "slot"], name="impression_batch_slot_once"),
+            models.CheckConstraint(
+                condition=Q(taken_at__isnull=True) | Q(taken_at__gte=models.F("shown_at")),
+                name="impression_taken_after_shown",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.variant_id} to {self.profile_id} @ {self.shown_at:%Y-%m-%d %H:%M}"
+
+
+class ArtworkReport(Impression):
+    """The cross-title report in the admin (a proxy, so it has a place on the admin index)."""
+
+    class Meta:
+        proxy = True
+        verbose_name = _("artwork report")
+        verbose_name_plural = _("artwork report")
+
+
+class PolicySnapshot(models.Model):
+    """What the policy knows: impression and take counts per (variant, segment), rebuilt from
+    the log on a schedule. The newest row is the one served."""
+
+    computed_at = models.DateTimeField()
+    window_days = models.PositiveSmallIntegerField()
+    impressions = models.PositiveIntegerField()
+    # [[variant, title, segment or null, tone, focus, genre, impressions, takes], ...]
+    rows = models.JSONField(default=list)
+
+    class Meta:
+        ordering = ["-computed_at", "-pk"]
+        get_latest_by = "computed_at"
+
+    def __str__(self) -> str:
+        return f"artwork policy #{self.pk} ({self.impressions} impressions)"
+
+    def evidence(self) -> bandit.Evidence:
+        return bandit.Evidence.from_rows(self.rows)
+
+
+class ProfileTaste(models.Model):
+    """A profile's context for the policy: favourite genre and responses to tones and focuses."""
+
+    profile = models.OneToOneField(
+        "accounts.Profile", on_delete=models.CASCADE, primary_key=True, related_name="+"
+    )
+    segment = models.PositiveIntegerField(null=True, blank=True)  # favourite genre id
+    features = models.JSONField(default=dict, blank=True)  # {"observed": {}, "expected": {}}
+    refreshed_at = models.DateTimeField()
+
+    def __str__(self) -> str:
+        return f"artwork taste of profile {self.profile_id}"
+
+    def taste(self) -> bandit.Taste:
+        return bandit.Taste.from_json(self.segment, self.features)

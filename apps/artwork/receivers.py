@@ -1,0 +1,14 @@
+"""Signal receivers: connected in ArtworkConfig.ready()."""
+
+from django.db import transaction
+
+
+def event_saved(sender, instance, created: bool, raw: bool = False, **kwargs) -> None:
+    """A play started: once committed, credit it to the artwork last shown and refresh the
+    viewer's taste. (Picks and ratings reach the taste through `refresh_recent_tastes`.)"""
+    if raw or not created or instance.profile_id is None or instance.name != "play_started":
+        return
+    from apps.artwork.tasks import artwork_play_started
+
+    event_id = instance.pk
+    transaction.on_commit(lambda: artwork_play_started.delay(event_id))

@@ -1,0 +1,443 @@
+"""Reads for artwork: the variant each card shows, and the numbers curators look at.
+
+Choosing artwork for a page costs no query once the caches are warm: the policy snapshot is
+held per process (reloaded when a newer one is announced in the cache, like the recommender's
+model), the pinned variants and each profile's taste sit in the cache and are rebuilt from the
+database on a miss (one query each). The titles' active variants come with the cards.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from datetime import date, datetime, timedelta
+from typing import NamedTuple
+
+from django.conf import settings
+from django.core.cache import cache
+from django.db.models import Count, Q, Sum
+
+from apps.artwork import bandit, evaluation
+from apps.artwork.models import Impression, PolicySnapshot, ProfileTaste, TitleArtwork
+from apps.catalogue.models import ArtworkVariant, Genre, Title
+from apps.core import clock
+
+POLICY_KEY = "artwork:policy-id"
+PINS_KEY = "artwork:pins"
+NO_TASTE = "none"
+TASTE_SECONDS = 60 * 60 * 24
+MIN_IMPRESSIONS = 100  # a variant needs this many before the report calls it a winner or loser
+
+_loaded: tuple[int, bandit.Evidence] | None = None  # this process's copy of the served policy
+
+
+def exploration() -> float:
+    return float(getattr(settings, "ARTWORK_EXPLORATION", 0.05))
+
+
+def taste_key(profile_id: int) -> str:
+    return f"artwork:taste:{profile_id}"
+
+
+class Shown(NamedTuple):
+    """One card or hero as shown: what the impression log gets (stored with cached pages)."""
+
+    title_id: int
+    variant_id: int
+    row: str
+    position: int
+    how: str
+    options: int
+    segment: int | None
+    expected: float
+
+
+# --- The policy's inputs ----------------------------------------------------------------------
+
+
+def active_evidence(policy_id: int | None = None) -> bandit.Evidence:
+    """The newest policy snapshot's evidence (no query while this process holds it)."""
+    global _loaded
+    if policy_id is None:
+        policy_id = cache.get(POLICY_KEY)
+    row = None
+    if policy_id is None:
+        row = PolicySnapshot.objects.order_by("-computed_at", "-pk").first()
+        policy_id = row.pk if row else 0
+        cache.set(POLICY_KEY, policy_id, timeout=None if row else 300)
+    if not policy_id:
+        return bandit.Evidence()
+    # A row read just now is always (re)loaded: ids can repeat after a database is reset.
+    if row is not None or _loaded is None or _loaded[0] != policy_id:
+        row = row or PolicySnapshot.objects.filter(pk=policy_id).first()
+        if row is None:
+            cache.delete(POLICY_KEY)
+            return bandit.Evidence()
+        _loaded = (row.pk, row.evidence())
+    return _loaded[1]
+
+
+def pins(cached=None) -> dict[int, int]:
+    """title id -> pinned variant id, for every title a curator pinned."""
+    if cached is not None:
+        return cached
+    found = dict(
+        TitleArtwork.objects.filter(pinned_variant__isnull=False).values_list(
+            "title_id", "pinned_variant_id"
+        )
+    )
+    cache.set(PINS_KEY, found, timeout=None)
+    return found
+
+
+def taste(profile_id: int, cached=None) -> bandit.Taste:
+    """The profile's taste as last refreshed; an empty one for a profile with no history."""
+    if cached is None:
+        row = ProfileTaste.objects.filter(profile_id=profile_id).first()
+        cached = (row.segment, row.features) if row else NO_TASTE
+        cache.set(taste_key(profile_id), cached, timeout=TASTE_SECONDS)
+    if cached == NO_TASTE:
+        return bandit.Taste()
+    return bandit.Taste.from_json(*cached)
+
+
+@dataclass
+class Context:
+    evidence: bandit.Evidence
+    taste: bandit.Taste
+    pins: dict[int, int]
+
+
+def context_for(profile) -> Context:
+    """Everything the policy needs for one profile: one cache round trip when warm."""
+    got = cache.get_many([POLICY_KEY, PINS_KEY, taste_key(profile.pk)])
+    return Context(
+        evidence=active_evidence(got.get(POLICY_KEY)),
+        taste=taste(profile.pk, got.get(taste_key(profile.pk))),
+        pins=pins(got.get(PINS_KEY)),
+    )
+
+
+# --- Choosing ---------------------------------------------------------------------------------
+
+
+def arm_of(variant: ArtworkVariant) -> bandit.Arm:
+    return bandit.Arm(variant.pk, variant.tone, variant.focus, variant.genre_id)
+
+
+def eligible(title: Title, profile) -> list[ArtworkVariant]:
+    """The variants this profile may be shown: active, and kids-suitable for a kids profile."""
+    variants = getattr(title, "active_artwork", None) or []
+    kids = bool(profile is not None and profile.is_kids)
+    return [v for v in variants if v.is_active and (v.kids_suitable or not kids)]
+
+
+def choose_for_page(*, profile, day: date, placed: Iterable[tuple[str, int, Title]]) -> list[Shown]:
+    """Pick each card's variant (sets `chosen_artwork` on it) and return what was shown.
+
+    `placed` is (row key, position, title) for every card and hero on the page, in page
+    order; a title placed twice shows the same variant (one choice per title a day). Titles
+    must come with `active_artwork` prefetched (catalogue.selectors.cards does that).
+    """
+    placed = list(placed)
+    context = context_for(profile)
+    rate = exploration()
+    choices: dict[int, tuple[bandit.Choice, ArtworkVariant] | None] = {}
+    shown: list[Shown] = []
+    for row, position, title in placed:
+        if title.pk not in choices:
+            variants = {v.pk: v for v in eligible(title, profile)}
+            choice = bandit.choose(
+                arms=[arm_of(v) for v in variants.values()],
+                title_id=title.pk,
+                evidence=context.evidence,
+                taste=context.taste,
+                draws=bandit.Draws(profile.pk, title.pk, day),
+                exploration=rate,
+                pinned=context.pins.get(title.pk),
+            )
+            choices[title.pk] = (choice, variants[choice.variant_id]) if choice else None
+        picked = choices[title.pk]
+        if picked is None:
+            title.chosen_artwork = None
+            continue
+        choice, variant = picked
+        title.chosen_artwork = variant
+        shown.append(
+            Shown(
+                title.pk,
+                variant.pk,
+                row,
+                position,
+                choice.how,
+                choice.options,
+                context.taste.segment,
+                choice.expected,
+            )
+        )
+    return shown
+
+
+# --- Numbers for curators ---------------------------------------------------------------------
+
+
+@dataclass
+class Rate:
+    impressions: int = 0
+    takes: int = 0
+
+    @property
+    def rate(self) -> float:
+        return self.takes / self.impressions if self.impressions else 0.0
+
+    @property
+    def interval(self) -> tuple[float, float]:
+        return bandit.wilson(self.takes, self.impressions)
+
+    @property
+    def low(self) -> float:
+        return self.interval[0]
+
+    @property
+    def high(self) -> float:
+        return self.interval[1]
+
+    def add(self, impressions: int, takes: int) -> None:
+        self.impressions += impressions
+        self.takes += takes
+
+    @property
+    def percent(self) -> str:
+        return f"{self.rate:.1%}" if self.impressions else "—"
+
+    @property
+    def interval_text(self) -> str:
+        return f"{self.low:.1%} – {self.high:.1%}" if self.impressions else "—"
+
+
+@dataclass
+class SegmentStats:
+    segment: int | None
+    name: str
+    total: Rate
+    by_variant: dict[int, Rate]
+
+
+@dataclass
+class TitleStats:
+    variants: list[ArtworkVariant]
+    pinned_id: int | None
+    overall: SegmentStats
+    segments: list[SegmentStats]
+    since: datetime | None
+
+
+def _counts(qs) -> Iterable[tuple]:
+    return qs.annotate(
+        n=Count("pk"), taken=Count("pk", filter=Q(taken_at__isnull=False))
+    ).values_list(*qs.query.values_select, "n", "taken")
+
+
+def title_stats(*, title: Title, days: int | None = None, top_segments: int = 6) -> TitleStats:
+    """A title's variants with impressions, takes and rates, overall and per favourite genre
+    (three queries: variants, counts per variant and segment, genre names)."""
+    variants = list(ArtworkVariant.objects.filter(title=title).select_related("genre"))
+    since = clock.now() - timedelta(days=days) if days else None
+    qs = Impression.objects.filter(title=title)
+    if since is not None:
+        qs = qs.filter(shown_at__gte=since)
+    overall = SegmentStats(None, "", Rate(), defaultdict(Rate))
+    per_segment: dict[int | None, SegmentStats] = {}
+    for variant_id, segment, n, taken in _counts(qs.order_by().values("variant_id", "segment")):
+        overall.total.add(n, taken)
+        overall.by_variant[variant_id].add(n, taken)
+        stats = per_segment.setdefault(
+            segment, SegmentStats(segment, "", Rate(), defaultdict(Rate))
+        )
+        stats.total.add(n, taken)
+        stats.by_variant[variant_id].add(n, taken)
+    top = sorted(per_segment.values(), key=lambda s: (-s.total.impressions, s.segment or 0))
+    top = top[:top_segments]
+    names = dict(
+        Genre.objects.filter(pk__in=[s.segment for s in top if s.segment]).values_list("pk", "name")
+    )
+    for stats in top:
+        stats.name = names.get(stats.segment, "") if stats.segment else ""
+    setting = TitleArtwork.objects.filter(title=title).values_list("pinned_variant_id", flat=True)
+    return TitleStats(variants, next(iter(setting), None), overall, top, since)
+
+
+@dataclass
+class VariantResult:
+    variant_id: int
+    title_id: int
+    title_name: str
+    label: str
+    tone: str
+    focus: str
+    own: Rate
+    title_average: float
+
+    @property
+    def lift(self) -> float:
+        return self.own.rate / self.title_average if self.title_average else 0.0
+
+    @property
+    def average_text(self) -> str:
+        return f"{self.title_average:.1%}"
+
+
+@dataclass
+class Report:
+    days: int
+    total: Rate
+    by_how: dict[str, Rate]
+    winners: list[VariantResult]
+    losers: list[VariantResult]
+    eligible_variants: int
+    min_impressions: int
+    exploration_setting: float
+    policy: PolicySnapshot | None = None
+    segments: list[tuple[str, Rate]] = field(default_factory=list)
+
+    @property
+    def exploration_share(self) -> float:
+        """Random impressions over the impressions where a choice was made."""
+        decided = self.by_how[bandit.CHOSEN].impressions + self.by_how[bandit.RANDOM].impressions
+        return self.by_how[bandit.RANDOM].impressions / decided if decided else 0.0
+
+    @property
+    def random_share_of_all(self) -> float:
+        total = self.total.impressions
+        return self.by_how[bandit.RANDOM].impressions / total if total else 0.0
+
+
+def report(*, days: int = 30, top: int = 10, min_impressions: int = MIN_IMPRESSIONS) -> Report:
+    """Winners and losers across titles (a variant's take rate against its title's average,
+    among variants with enough impressions) and how traffic was split (four queries)."""
+    since = clock.now() - timedelta(days=days)
+    window = Impression.objects.filter(shown_at__gte=since).order_by()
+    by_how = {how: Rate() for how in (bandit.CHOSEN, bandit.RANDOM, bandit.PINNED, bandit.ONLY)}
+    total = Rate()
+    for how, n, taken in _counts(window.values("how")):
+        by_how.setdefault(how, Rate()).add(n, taken)
+        total.add(n, taken)
+    rows = list(
+        _counts(
+            window.values(
+                "variant_id",
+                "title_id",
+                "title__name",
+                "variant__label",
+                "variant__tone",
+                "variant__focus",
+            )
+        )
+    )
+    per_title: dict[int, Rate] = defaultdict(Rate)
+    for _v, title_id, *_rest, n, taken in rows:
+        per_title[title_id].add(n, taken)
+    results = [
+        VariantResult(
+            variant_id, title_id, name, label, tone, focus, Rate(n, taken), per_title[title_id].rate
+        )
+        for variant_id, title_id, name, label, tone, focus, n, taken in rows
+        if n >= min_impressions and per_title[title_id].rate > 0
+    ]
+    # Order by the interval's edge, not the raw lift: a lift measured on few takes is noise.
+    winners = sorted(results, key=lambda r: (-(r.own.low / r.title_average), r.variant_id))
+    losers = sorted(results, key=lambda r: (r.own.high / r.title_average, r.variant_id))
+    segments = defaultdict(Rate)
+    for segment, n, taken in _counts(window.values("segment")):
+        segments[segment].add(n, taken)
+    names = dict(Genre.objects.filter(pk__in=[s for s in segments if s]).values_list("pk", "name"))
+    return Report(
+        days=days,
+        total=total,
+        by_how=by_how,
+        winners=[r for r in winners if r.own.low > r.title_average][:top],
+        losers=[r for r in losers if r.own.high < r.title_average][:top],
+        eligible_variants=len(results),
+        min_impressions=min_impressions,
+        exploration_setting=exploration(),
+        policy=PolicySnapshot.objects.order_by("-computed_at", "-pk").first(),
+        segments=sorted(
+            ((names.get(s, "") if s else "", r) for s, r in segments.items()),
+            key=lambda item: -item[1].impressions,
+        ),
+    )
+
+
+# --- Offline evaluation -----------------------------------------------------------------------
+
+
+@dataclass
+class EvaluationData:
+    cut: datetime | None
+    trained_on: int
+    evidence: bandit.Evidence
+    tastes: dict[int, bandit.Taste]
+    test: list[evaluation.Logged]
+
+
+def evaluation_data(*, test_share: float = 0.3) -> EvaluationData:
+    """The logged random impressions to replay on (the newest `test_share` of them) and what
+    the policy could have known before them (five queries)."""
+    random = Impression.objects.filter(how=bandit.RANDOM, options__gte=2).order_by("shown_at")
+    n_random = random.count()
+    if not n_random:
+        return EvaluationData(None, 0, bandit.Evidence(), {}, [])
+    offset = min(n_random - 1, int(n_random * (1 - test_share)))
+    cut = random.values_list("shown_at", flat=True)[offset]
+    before = Impression.objects.filter(shown_at__lt=cut).order_by()
+    rows = _counts(
+        before.values(
+            "variant_id",
+            "title_id",
+            "segment",
+            "variant__tone",
+            "variant__focus",
+            "variant__genre_id",
+        )
+    )
+    evidence = bandit.Evidence.from_rows(rows)
+    tastes: dict[int, bandit.Taste] = defaultdict(bandit.Taste)
+    for profile_id, tone, focus, expected, taken in (
+        before.values("profile_id", "variant__tone", "variant__focus")
+        .annotate(e=Sum("expected"), taken=Count("pk", filter=Q(taken_at__isnull=False)))
+        .values_list("profile_id", "variant__tone", "variant__focus", "e", "taken")
+    ):
+        taste = tastes[profile_id]
+        for key in (f"tone:{tone}", f"focus:{focus}"):
+            taste.observed[key] = taste.observed.get(key, 0.0) + taken
+            taste.expected[key] = taste.expected.get(key, 0.0) + (expected or 0.0)
+    test_rows = list(
+        random.filter(shown_at__gte=cut).values_list(
+            "profile_id",
+            "profile__is_kids",
+            "title_id",
+            "variant_id",
+            "segment",
+            "shown_at",
+            "taken_at",
+        )
+    )
+    arms: dict[int, list[ArtworkVariant]] = defaultdict(list)
+    for variant in ArtworkVariant.objects.filter(
+        title_id__in={r[2] for r in test_rows}, is_active=True
+    ).order_by("pk"):
+        arms[variant.title_id].append(variant)
+    test = [
+        evaluation.Logged(
+            profile_id=profile_id,
+            title_id=title_id,
+            day=shown_at.date(),
+            variant_id=variant_id,
+            segment=segment,
+            taken=taken_at is not None,
+            arms=tuple(arm_of(v) for v in arms[title_id] if v.kids_suitable or not kids),
+        )
+        for profile_id, kids, title_id, variant_id, segment, shown_at, taken_at in test_rows
+    ]
+    return EvaluationData(cut, int(evidence.overall.impressions), evidence, dict(tastes), test)

@@ -1,0 +1,488 @@
+"""Writes for artwork: impressions, takes, the policy snapshot, tastes, pins, demo history."""
+
+from __future__ import annotations
+
+import logging
+import random
+import uuid
+from collections import defaultdict
+from collections.abc import Callable, Iterable, Sequence
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+
+from django.conf import settings
+from django.core.cache import cache
+from django.db import transaction
+from django.db.models import Count, Max, Q, Sum
+
+from apps.accounts.models import Profile
+from apps.artwork import bandit, selectors, simulation
+from apps.artwork.models import Impression, PolicySnapshot, ProfileTaste, TitleArtwork
+from apps.artwork.selectors import Shown
+from apps.catalogue.models import KIDS_MATURITIES, ArtworkVariant, Genre, Title
+from apps.catalogue.versioning import bump_catalogue_version
+from apps.core import clock
+from apps.tracking.models import Event
+
+logger = logging.getLogger(__name__)
+
+TAKE_WINDOW = timedelta(minutes=30)
+# What a viewer's events say about the genres they like (the favourite one is their segment).
+TASTE_WEIGHTS = {"play_started": 1.0, "play_completed": 2.0, "onboarding_pick": 3.0}
+RATING_WEIGHTS = {-1: -2.0, 1: 2.0, 2: 3.0}
+TASTE_EVENTS = (*TASTE_WEIGHTS, "rating")
+TASTE_HISTORY = 300  # a profile's most recent such events considered
+
+
+def _window_days() -> int:
+    return int(getattr(settings, "ARTWORK_POLICY_WINDOW_DAYS", 90))
+
+
+# --- Impressions and takes --------------------------------------------------------------------
+
+
+def impressions_log(
+    *,
+    profile,
+    page: str,
+    shown: Sequence[Shown],
+    batch_id: str | None = None,
+    at: datetime | None = None,
+) -> int:
+    """Log what one page (or one lazily loaded batch) showed: one INSERT, whatever its size.
+
+    A batch id names the write; sending the same batch again (a retried request or beacon)
+    adds nothing. Returns the number of impressions offered.
+    """
+    if not shown:
+        return 0
+    batch_id = batch_id or uuid.uuid4().hex
+    now = at or clock.now()
+    Impression.objects.bulk_create(
+        [
+            Impression(
+                batch_id=batch_id,
+                slot=slot,
+                profile_id=profile.pk,
+                title_id=item.title_id,
+                variant_id=item.variant_id,
+                page=page,
+                row=item.row[:40],
+                position=item.position,
+                how=item.how,
+                options=item.options,
+                segment=item.segment,
+                expected=item.expected,
+                shown_at=now,
+            )
+            for slot, item in enumerate(shown)
+        ],
+        ignore_conflicts=True,
+    )
+    return len(shown)
+
+
+def _title_of(properties) -> int | None:
+    try:
+        value = int((properties or {}).get("title_id"))
+    except (TypeError, ValueError):
+        return None
+    return value if value > 0 else None
+
+
+def play_attribute(*, event: Event) -> Impression | None:
+    """Credit a play to the last impression of its title shown to the profile within the
+    window before it. Idempotent: an event is credited once, an impression taken once."""
+    if event.name != "play_started" or event.profile_id is None:
+        return None
+    title_id = _title_of(event.properties)
+    if title_id is None:
+        return None
+    already = Impression.objects.filter(play_event_id=event.pk).first()
+    if already is not None:
+        return already
+    last = (
+        Impression.objects.filter(
+            profile_id=event.profile_id,
+            title_id=title_id,
+            shown_at__lte=event.occurred_at,
+            shown_at__gte=event.occurred_at - TAKE_WINDOW,
+        )
+        .order_by("-shown_at", "-pk")
+        .first()
+    )
+    if last is None:
+        return None
+    # Conditional update: a second play after the same impression does not count again.
+    Impression.objects.filter(pk=last.pk, taken_at__isnull=True).update(
+        taken_at=event.occurred_at, play_event_id=event.pk
+    )
+    return last
+
+
+# --- What the policy knows --------------------------------------------------------------------
+
+
+def _genre_weights(
+    events: Iterable[tuple[str, dict]], genres_of: dict[int, list[int]]
+) -> dict[int, float]:
+    weights: dict[int, float] = defaultdict(float)
+    for name, properties in events:
+        title_id = _title_of(properties)
+        if title_id is None:
+            continue
+        if name == "rating":
+            try:
+                weight = RATING_WEIGHTS.get(int(properties.get("value", 0)), 0.0)
+            except (TypeError, ValueError):
+                weight = 0.0
+        else:
+            weight = TASTE_WEIGHTS.get(name, 0.0)
+        for genre_id in genres_of.get(title_id, ()):
+            weights[genre_id] += weight
+    return weights
+
+
+def _genres_of(title_ids: Iterable[int]) -> dict[int, list[int]]:
+    found: dict[int, list[int]] = defaultdict(list)
+    ids = list(set(title_ids))
+    for start in range(0, len(ids), 2000):
+        links = Title.genres.through.objects.filter(title_id__in=ids[start : start + 2000])
+        for title_id, genre_id in links.values_list("title_id", "genre_id"):
+            found[title_id].append(genre_id)
+    return found
+
+
+def _features(profile_ids: Sequence[int], since: datetime) -> dict[int, dict]:
+    """Per profile, takes observed and expected per tone and per focus since `since`."""
+    out: dict[int, dict] = defaultdict(lambda: {"observed": {}, "expected": {}})
+    rows = (
+        Impression.objects.filter(profile_id__in=profile_ids, shown_at__gte=since)
+        .order_by()
+        .values("profile_id", "variant__tone", "variant__focus")
+        .annotate(e=Sum("expected"), taken=Count("pk", filter=Q(taken_at__isnull=False)))
+        .values_list("profile_id", "variant__tone", "variant__focus", "e", "taken")
+    )
+    for profile_id, tone, focus, expected, taken in rows:
+        data = out[profile_id]
+        for key in (f"tone:{tone}", f"focus:{focus}"):
+            data["observed"][key] = data["observed"].get(key, 0) + taken
+            data["expected"][key] = round(data["expected"].get(key, 0) + (expected or 0.0), 4)
+    return out
+
+
+def profile_taste_refresh(*, profile_id: int) -> ProfileTaste:
+    """Recompute a profile's favourite genre and its responses to artwork (four queries)."""
+    now = clock.now()
+    events = list(
+        Event.objects.filter(profile_id=profile_id, name__in=TASTE_EVENTS)
+        .order_by("-occurred_at", "-pk")
+        .values_list("name", "properties")[:TASTE_HISTORY]
+    )
+    genres_of = _genres_of(t for _, p in events if (t := _title_of(p)))
+    segment = bandit.favourite_genre(_genre_weights(events, genres_of))
+    features = _features([profile_id], now - timedelta(days=_window_days())).get(profile_id, {})
+    row, _ = ProfileTaste.objects.update_or_create(
+        profile_id=profile_id,
+        defaults={"segment": segment, "features": dict(features), "refreshed_at": now},
+    )
+    cache.set(
+        selectors.taste_key(profile_id), (segment, row.features), timeout=selectors.TASTE_SECONDS
+    )
+    return row
+
+
+def policy_refresh(*, now: datetime | None = None) -> PolicySnapshot:
+    """Rebuild the policy snapshot from the log's recent window (one aggregate query) and
+    announce it; every process picks it up on its next page."""
+    now = now or clock.now()
+    days = _window_days()
+    rows = (
+        Impression.objects.filter(shown_at__gte=now - timedelta(days=days))
+        .order_by()
+        .values(
+            "variant_id",
+            "title_id",
+            "segment",
+            "variant__tone",
+            "variant__focus",
+            "variant__genre_id",
+        )
+        .annotate(n=Count("pk"), taken=Count("pk", filter=Q(taken_at__isnull=False)))
+        .values_list(
+            "variant_id",
+            "title_id",
+            "segment",
+            "variant__tone",
+            "variant__focus",
+            "variant__genre_id",
+            "n",
+            "taken",
+        )
+    )
+    rows = [list(r) for r in rows]
+    snapshot = PolicySnapshot.objects.create(
+        computed_at=now, window_days=days, impressions=sum(r[6] for r in rows), rows=rows
+    )
+    # Keep a few for comparison; older ones are never read.
+    stale = PolicySnapshot.objects.order_by("-computed_at", "-pk").values_list("pk", flat=True)[5:]
+    PolicySnapshot.objects.filter(pk__in=list(stale)).delete()
+    transaction.on_commit(lambda: cache.set(selectors.POLICY_KEY, snapshot.pk, timeout=None))
+    return snapshot
+
+
+def title_pin_set(*, title: Title, variant: ArtworkVariant | None) -> TitleArtwork:
+    """Pin a variant for everyone (personalization off for the title), or unpin with None."""
+    setting = TitleArtwork(title=title, pinned_variant=variant)
+    setting.full_clean(validate_unique=False)
+    with transaction.atomic():
+        setting, _ = TitleArtwork.objects.update_or_create(
+            title=title, defaults={"pinned_variant": variant}
+        )
+
+        def announce() -> None:
+            cache.delete(selectors.PINS_KEY)
+            bump_catalogue_version()  # cached homepages show the old choice: render afresh
+
+        transaction.on_commit(announce)
+    return setting
+
+
+# --- Demo history -----------------------------------------------------------------------------
+
+
+@dataclass
+class SeedResult:
+    profiles: int = 0
+    impressions: int = 0
+    takes: int = 0
+    skipped: bool = False
+
+
+def _profiles_with_history() -> dict[int, bool]:
+    ids = Event.objects.filter(profile__isnull=False, name__in=TASTE_EVENTS).values("profile_id")
+    return dict(Profile.objects.filter(pk__in=ids).values_list("pk", "is_kids"))
+
+
+def _segments(profile_ids: Sequence[int]) -> dict[int, int | None]:
+    """Favourite genre per profile from their events (one pass over the history)."""
+    per_profile: dict[int, list[tuple[str, dict]]] = defaultdict(list)
+    wanted = set(profile_ids)
+    qs = (
+        Event.objects.filter(profile__isnull=False, name__in=TASTE_EVENTS)
+        .order_by("profile_id", "-occurred_at")
+        .values_list("profile_id", "name", "properties")
+    )
+    for profile_id, name, properties in qs.iterator(chunk_size=20000):
+        events = per_profile[profile_id]
+        if profile_id in wanted and len(events) < TASTE_HISTORY:
+            events.append((name, properties))
+    genres_of = _genres_of(
+        t for events in per_profile.values() for _, p in events if (t := _title_of(p))
+    )
+    return {
+        pid: bandit.favourite_genre(_genre_weights(per_profile.get(pid, []), genres_of))
+        for pid in profile_ids
+    }
+
+
+def artwork_seed_history(
+    *,
+    seed: int = 42,
+    days: int = 14,
+    per_day: int = 3,
+    now: datetime | None = None,
+    progress: Callable[[float], None] | None = None,
+) -> SeedResult:
+    """Give the demo a past: synthetic impressions and takes for every profile with a history.
+
+    Each profile responds to artwork as `simulation.take_probability` says a viewer of its
+    favourite genre would (horror fans take dark posters more, comedy fans light ones), while
+    the real policy chooses, day by day, from what it learned up to the day before. Then the
+    policy snapshot and every profile's taste are rebuilt from the log. Deterministic per
+    seed; a second run for the same seed only rebuilds the snapshot and tastes.
+    """
+    now = now or clock.now()
+    result = SeedResult()
+    prefix = f"seed{seed}-"
+    kids_of = _profiles_with_history()
+    profile_ids = sorted(kids_of)
+    segments = _segments(profile_ids)
+    if Impression.objects.filter(batch_id__startswith=prefix).exists():
+        result.skipped = True
+    else:
+        result = _simulate_history(
+            seed=seed,
+            days=days,
+            per_day=per_day,
+            now=now,
+            segments=segments,
+            kids_of=kids_of,
+            prefix=prefix,
+            progress=progress,
+        )
+    policy_refresh(now=now)
+    tastes_refresh(segments=segments, now=now)
+    transaction.on_commit(bump_catalogue_version)
+    return result
+
+
+def tastes_refresh_recent(*, since: datetime) -> int:
+    """Refresh every profile with taste-relevant events since `since` that its taste has not
+    seen yet; returns how many were refreshed."""
+    latest = dict(
+        Event.objects.filter(profile__isnull=False, name__in=TASTE_EVENTS, occurred_at__gte=since)
+        .order_by()
+        .values("profile_id")
+        .annotate(at=Max("occurred_at"))
+        .values_list("profile_id", "at")
+    )
+    seen = dict(
+        ProfileTaste.objects.filter(profile_id__in=list(latest)).values_list(
+            "profile_id", "refreshed_at"
+        )
+    )
+    stale = [pid for pid, at in latest.items() if pid not in seen or seen[pid] < at]
+    for profile_id in stale:
+        profile_taste_refresh(profile_id=profile_id)
+    return len(stale)
+
+
+def tastes_refresh(*, segments: dict[int, int | None], now: datetime) -> int:
+    """Write many profiles' tastes at once (the seeder's version of profile_taste_refresh)."""
+    ids = list(segments)
+    since = now - timedelta(days=_window_days())
+    rows = []
+    for start in range(0, len(ids), 2000):
+        chunk = ids[start : start + 2000]
+        features = _features(chunk, since)
+        rows += [
+            ProfileTaste(
+                profile_id=pid,
+                segment=segments[pid],
+                features=dict(features.get(pid, {})),
+                refreshed_at=now,
+            )
+            for pid in chunk
+        ]
+    ProfileTaste.objects.bulk_create(
+        rows,
+        batch_size=1000,
+        update_conflicts=True,
+        unique_fields=["profile"],
+        update_fields=["segment", "features", "refreshed_at"],
+    )
+    cache.delete_many([selectors.taste_key(pid) for pid in ids])
+    return len(rows)
+
+
+def _simulate_history(
+    *,
+    seed: int,
+    days: int,
+    per_day: int,
+    now: datetime,
+    segments: dict[int, int | None],
+    kids_of: dict[int, bool],
+    prefix: str,
+    progress: Callable[[float], None] | None,
+) -> SeedResult:
+    rng = random.Random(seed * 104729 + 3)
+    slug_of = dict(Genre.objects.values_list("pk", "slug"))
+    titles: list[simulation.Title] = []
+    kids_titles: list[simulation.Title] = []
+    variants: dict[int, list[ArtworkVariant]] = defaultdict(list)
+    for variant in ArtworkVariant.objects.filter(
+        is_active=True, title__in=Title.objects.available(now)
+    ).order_by("pk"):
+        variants[variant.title_id].append(variant)
+    genres_of = _genres_of(variants)
+    maturity = dict(Title.objects.filter(pk__in=list(variants)).values_list("pk", "maturity"))
+    for title_id, vs in variants.items():
+        appeal = rng.uniform(0.03, 0.09)
+        quality = tuple(rng.lognormvariate(0.0, simulation.QUALITY_SPREAD) for _ in vs)
+        arms = tuple(selectors.arm_of(v) for v in vs)
+        titles.append(simulation.Title(title_id, tuple(genres_of[title_id]), appeal, arms, quality))
+        kid_arms = tuple(selectors.arm_of(v) for v in vs if v.kids_suitable)
+        if maturity.get(title_id) in KIDS_MATURITIES and kid_arms:
+            kid_quality = tuple(q for q, v in zip(quality, vs, strict=True) if v.kids_suitable)
+            kids_titles.append(
+                simulation.Title(
+                    title_id, tuple(genres_of[title_id]), appeal, kid_arms, kid_quality
+                )
+            )
+    result = SeedResult()
+    if not titles:
+        return result
+    by_genre: dict[tuple[bool, int], list[simulation.Title]] = defaultdict(list)
+    for kids, pool in ((False, titles), (True, kids_titles)):
+        for title in pool:
+            for genre_id in title.genres:
+                by_genre[(kids, genre_id)].append(title)
+    viewers = []
+    for pid, segment in segments.items():
+        if segment is None:
+            continue
+        person = random.Random(f"{seed}:{pid}")
+        tone, focus = simulation.preference(slug_of.get(segment, ""), person)
+        viewers.append(simulation.Viewer(pid, segment, tone, focus))
+    evidence = bandit.Evidence()
+    tastes = {v.id: bandit.Taste(segment=v.favourite) for v in viewers}
+    arms = {a.variant_id: a for t in titles for a in t.arms}
+    exploration = selectors.exploration()
+    start = now - timedelta(days=days)
+    for day_index in range(days):
+        midnight = start + timedelta(days=day_index)
+        batch: list[Impression] = []
+        for viewer in viewers:
+            kids = kids_of.get(viewer.id, False)
+            pool = kids_titles if kids else titles
+            favourites = by_genre.get((kids, viewer.favourite)) or pool
+            if not pool:
+                continue
+            shown_at = midnight + timedelta(minutes=rng.randrange(17 * 60, 23 * 60))
+            for slot in range(per_day):
+                title = rng.choice(favourites if rng.random() < 0.6 else pool)
+                choice = bandit.choose(
+                    arms=title.arms,
+                    title_id=title.id,
+                    evidence=evidence,
+                    taste=tastes[viewer.id],
+                    draws=bandit.Draws(viewer.id, title.id, shown_at.date()),
+                    exploration=exploration,
+                )
+                arm = next(a for a in title.arms if a.variant_id == choice.variant_id)
+                taken = rng.random() < simulation.take_probability(viewer, title, arm)
+                batch.append(
+                    Impression(
+                        batch_id=f"{prefix}p{viewer.id}-d{day_index}",
+                        slot=slot,
+                        profile_id=viewer.id,
+                        title_id=title.id,
+                        variant_id=arm.variant_id,
+                        page=Impression.Page.HOME,
+                        row="seeded",
+                        position=slot,
+                        how=choice.how,
+                        options=choice.options,
+                        segment=viewer.favourite,
+                        expected=choice.expected,
+                        shown_at=shown_at,
+                        taken_at=shown_at + timedelta(minutes=rng.randrange(1, 29))
+                        if taken
+                        else None,
+                    )
+                )
+                result.takes += taken
+        Impression.objects.bulk_create(batch, batch_size=2000, ignore_conflicts=True)
+        result.impressions += len(batch)
+        # The nightly refresh: today's impressions are tomorrow's evidence.
+        for item in batch:
+            arm = arms[item.variant_id]
+            taken = item.taken_at is not None
+            evidence.record(title_id=item.title_id, arm=arm, segment=item.segment, takes=taken)
+            tastes[item.profile_id].record(arm=arm, expected=item.expected, taken=taken)
+        if progress:
+            progress((day_index + 1) / days)
+    result.profiles = len(viewers)
+    return result

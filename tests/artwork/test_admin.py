@@ -1,0 +1,115 @@
+"""Curators: per-variant performance on the title page, pinning, the report across titles."""
+
+from datetime import timedelta
+
+import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+from django.urls import reverse
+
+from apps.artwork import selectors, services
+from apps.artwork.models import Impression, TitleArtwork
+from apps.core import clock
+from tests.artwork.conftest import title_with_variants
+from tests.factories import ProfileFactory
+
+pytestmark = pytest.mark.django_db
+
+
+def log(title, variant, *, n, takes, segment=None, how="chosen"):
+    """n impressions of a variant (by n different viewers), the first `takes` of them taken."""
+    at = clock.now() - timedelta(days=1)
+    Impression.objects.bulk_create(
+        Impression(
+            batch_id=f"t{title.pk}-v{variant.pk}-s{segment}-{how}-{i}",
+            slot=0,
+            profile=profile,
+            title=title,
+            variant=variant,
+            page="home",
+            row="r",
+            position=0,
+            how=how,
+            options=3,
+            segment=segment,
+            expected=0.1,
+            shown_at=at,
+            taken_at=at + timedelta(minutes=5) if i < takes else None,
+        )
+        for i, profile in enumerate(ProfileFactory.create_batch(n))
+    )
+
+
+def test_the_title_page_shows_each_variants_take_rate_with_its_interval(admin_client, genres):
+    title, (dark, light, neutral) = title_with_variants(genres["Horror"], name="Night Harbor")
+    log(title, dark, n=40, takes=10, segment=genres["Horror"].pk)
+    log(title, light, n=40, takes=2, segment=genres["Comedy"].pk)
+    html = admin_client.get(
+        reverse("admin:catalogue_title_change", args=[title.pk])
+    ).content.decode()
+    assert "Artwork personalization" in html
+    assert "25.0%" in html and "14.2% – 40.2%" in html  # 10/40 and its Wilson interval
+    assert "5.0%" in html
+    assert html.count('<svg class="artwork-chart"') == 3  # all viewers + two segments
+    assert "Horror: 40 impressions, 25.0%" in html and "Comedy: 40 impressions, 5.0%" in html
+    assert 'class="chart-bar chart-bar--dark"' in html
+    assert "style=" not in html.split('class="artwork-performance"')[1].split("</fieldset>")[0]
+
+
+def test_a_curator_pins_and_unpins_a_variant(admin_client, genres, settings):
+    title, (dark, light, neutral) = title_with_variants(genres["Comedy"])
+    url = reverse("admin:catalogue_title_change", args=[title.pk])
+    form = admin_client.get(url).context["adminform"].form
+    data = {k: v for k, v in form.initial.items() if v is not None and k != "genres"}
+    data |= {"genres": [genres["Comedy"].pk], "tags": "[]", "pinned_variant": light.pk}
+    for prefix in ("artwork",):
+        data |= {f"{prefix}-TOTAL_FORMS": "0", f"{prefix}-INITIAL_FORMS": "0"}
+    response = admin_client.post(url, data)
+    assert response.status_code == 302, response.context["errors"]
+    assert TitleArtwork.objects.get(title=title).pinned_variant == light
+    assert selectors.pins() == {title.pk: light.pk}
+    assert "pinned" in admin_client.get(url).content.decode()
+    data["pinned_variant"] = ""
+    assert admin_client.post(url, data).status_code == 302
+    assert TitleArtwork.objects.get(title=title).pinned_variant is None
+
+
+def test_an_inactive_variant_cannot_be_pinned(genres):
+    title, (dark, *_rest) = title_with_variants(genres["Comedy"])
+    dark.is_active = False
+    dark.save()
+    from django.core.exceptions import ValidationError
+
+    with pytest.raises(ValidationError):
+        services.title_pin_set(title=title, variant=dark)
+    other, (other_dark, *_) = title_with_variants(genres["Horror"])
+    with pytest.raises(ValidationError):
+        services.title_pin_set(title=title, variant=other_dark)
+
+
+def test_the_report_lists_winners_losers_and_the_exploration_share(admin_client, genres):
+    title, (dark, light, neutral) = title_with_variants(genres["Horror"], name="Grim Tide")
+    log(title, dark, n=150, takes=45)  # 30%
+    log(title, light, n=150, takes=6)  # 4%
+    log(title, neutral, n=150, takes=20)
+    log(title, neutral, n=24, takes=2, how="random")
+    index = admin_client.get(reverse("admin:index")).content.decode()
+    url = reverse("admin:artwork_artworkreport_changelist")
+    assert url in index
+    with CaptureQueriesContext(connection) as ctx:
+        html = admin_client.get(url).content.decode()
+    assert len(ctx) < 15
+    winners = html.split("<h2>Biggest winners</h2>")[1].split("<h2>Biggest losers</h2>")[0]
+    losers = html.split("<h2>Biggest losers</h2>")[1].split("By audience segment")[0]
+    assert "Grim Tide" in winners and "dark" in winners and "light" not in winners
+    assert "Grim Tide" in losers and "light" in losers and "dark" not in losers
+    assert "Exploration: 5.1% of the impressions where the policy had a choice" in html
+    assert admin_client.get(url + "?days=7").status_code == 200
+
+
+def test_the_raw_log_is_read_only(admin_client, genres):
+    title, (dark, *_rest) = title_with_variants(genres["Horror"])
+    log(title, dark, n=3, takes=1)
+    url = reverse("admin:artwork_impression_changelist")
+    assert admin_client.get(url).status_code == 200
+    assert admin_client.get(reverse("admin:artwork_impression_add")).status_code == 403

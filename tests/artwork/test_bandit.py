@@ -1,0 +1,197 @@
+"""The policy's arithmetic, without a database."""
+
+from datetime import date, timedelta
+
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from apps.artwork import bandit
+from apps.artwork.bandit import Arm, Draws, Evidence, Taste
+
+HORROR, COMEDY = 1, 2
+ARMS = (
+    Arm(11, "dark", "character", HORROR),
+    Arm(12, "light", "ensemble", COMEDY),
+    Arm(13, "neutral", "scene", HORROR),
+)
+DAY = date(2026, 11, 23)
+
+
+def learned(n: int = 400) -> Evidence:
+    """Horror fans take dark posters, comedy fans light ones, across twenty titles."""
+    evidence = Evidence()
+    rates = {(HORROR, "dark"): 0.25, (HORROR, "light"): 0.05, (HORROR, "neutral"): 0.1}
+    rates |= {(COMEDY, "dark"): 0.04, (COMEDY, "light"): 0.25, (COMEDY, "neutral"): 0.1}
+    for title_id in range(100, 120):
+        for segment in (HORROR, COMEDY):
+            for k, arm in enumerate(ARMS):
+                arm = Arm(title_id * 10 + k, arm.tone, arm.focus, arm.genre_id)
+                takes = round(n * rates[(segment, arm.tone)])
+                evidence.record(
+                    title_id=title_id, arm=arm, segment=segment, impressions=n, takes=takes
+                )
+    return evidence
+
+
+def choose(taste=None, evidence=None, *, profile=1, title=7, day=DAY, exploration=0.0, **kw):
+    return bandit.choose(
+        arms=kw.pop("arms", ARMS),
+        title_id=title,
+        evidence=evidence or Evidence(),
+        taste=taste or Taste(),
+        draws=Draws(profile, title, day),
+        exploration=exploration,
+        **kw,
+    )
+
+
+def test_the_same_viewer_title_and_day_always_get_the_same_variant():
+    taste, evidence = Taste(segment=HORROR), learned()
+    first = choose(taste, evidence, exploration=0.3)
+    assert all(choose(taste, evidence, exploration=0.3) == first for _ in range(20))
+    # Other days draw again: over a month a viewer is not stuck with one exploration coin.
+    month = {
+        choose(taste, evidence, day=DAY + timedelta(days=d), exploration=0.3).how for d in range(30)
+    }
+    assert month == {bandit.CHOSEN, bandit.RANDOM}
+
+
+@pytest.mark.parametrize("share", [0.05, 0.2])
+def test_the_exploration_share_is_what_is_configured(share):
+    """Over 20,000 (viewer, title) pairs the random share is within 0.6 points of the setting,
+    and the random picks are spread evenly over the variants."""
+    picks = {arm.variant_id: 0 for arm in ARMS}
+    random = 0
+    n = 20_000
+    for i in range(n):
+        choice = choose(Taste(segment=HORROR), profile=i, title=i % 97, exploration=share)
+        if choice.how == bandit.RANDOM:
+            random += 1
+            picks[choice.variant_id] += 1
+    assert abs(random / n - share) < 0.006
+    assert all(abs(count / random - 1 / 3) < 0.05 for count in picks.values())
+
+
+def test_a_pinned_variant_is_always_shown_even_when_exploring():
+    for profile in range(200):
+        choice = choose(
+            Taste(segment=COMEDY), learned(), profile=profile, exploration=1.0, pinned=11
+        )
+        assert (choice.variant_id, choice.how) == (11, bandit.PINNED)
+
+
+def test_a_pin_on_a_variant_that_is_not_eligible_is_ignored():
+    arms = ARMS[1:]  # 11 was deactivated (or is not for kids)
+    choice = choose(Taste(segment=COMEDY), learned(), arms=arms, pinned=11)
+    assert choice.variant_id in {12, 13} and choice.how == bandit.CHOSEN
+
+
+def test_one_variant_is_shown_as_the_only_one_and_none_gives_no_choice():
+    assert choose(arms=ARMS[:1], exploration=1.0).how == bandit.ONLY
+    assert choose(arms=()) is None
+
+
+def test_segments_learn_their_tone_from_other_titles():
+    """A title nobody has seen yet: horror fans get its dark poster, comedy fans its light one,
+    because each segment's liking for a tone was learned on other titles."""
+    evidence = learned()
+    horror = [choose(Taste(segment=HORROR), evidence, profile=p).variant_id for p in range(300)]
+    comedy = [choose(Taste(segment=COMEDY), evidence, profile=p).variant_id for p in range(300)]
+    assert horror.count(11) / 300 > 0.8
+    assert comedy.count(12) / 300 > 0.8
+
+
+def test_a_new_viewer_gets_the_best_variant_overall():
+    evidence = Evidence()
+    for segment in (HORROR, COMEDY, None):
+        evidence.record(title_id=7, arm=ARMS[0], segment=segment, impressions=300, takes=20)
+        evidence.record(title_id=7, arm=ARMS[1], segment=segment, impressions=300, takes=45)
+        evidence.record(title_id=7, arm=ARMS[2], segment=segment, impressions=300, takes=30)
+    assert {choose(Taste(), evidence, profile=p).variant_id for p in range(100)} == {12}
+
+
+def test_a_viewers_own_responses_move_the_choice():
+    """Neutral evidence for the segment; this viewer took character posters far more often
+    than expected and scene posters never."""
+    taste = Taste(segment=HORROR)
+    for _ in range(60):
+        taste.record(arm=ARMS[0], expected=0.1, taken=True)
+        taste.record(arm=ARMS[2], expected=0.1, taken=False)
+    shown = [choose(taste, profile=1, title=t).variant_id for t in range(200)]
+    assert shown.count(11) / len(shown) > 0.9
+
+
+def test_draws_move_smoothly_so_only_strong_evidence_flips_a_days_choice():
+    base = learned(100)
+    viewers = range(400)
+    before = [choose(Taste(segment=HORROR), base, profile=p).variant_id for p in viewers]
+    nudged = learned(100)
+    nudged.record(title_id=7, arm=ARMS[1], segment=HORROR, impressions=5, takes=1)
+    after = [choose(Taste(segment=HORROR), nudged, profile=p).variant_id for p in viewers]
+    assert sum(a != b for a, b in zip(before, after, strict=True)) <= 8
+    strong = learned(100)
+    strong.record(title_id=7, arm=ARMS[1], segment=HORROR, impressions=3000, takes=1500)
+    flipped = [choose(Taste(segment=HORROR), strong, profile=p).variant_id for p in viewers]
+    assert flipped.count(12) / len(flipped) > 0.9
+
+
+def test_evidence_from_aggregated_rows_equals_recording_each_impression():
+    one_by_one = Evidence()
+    for _ in range(3):
+        one_by_one.record(title_id=7, arm=ARMS[0], segment=HORROR, takes=1)
+    one_by_one.record(title_id=7, arm=ARMS[1], segment=None)
+    rows = [
+        (11, 7, HORROR, "dark", "character", HORROR, 3, 3),
+        (12, 7, None, "light", "ensemble", COMEDY, 1, 0),
+    ]
+    assert Evidence.from_rows(rows) == one_by_one
+
+
+def test_wilson_interval():
+    assert bandit.wilson(0, 0) == (0.0, 1.0)
+    low, high = bandit.wilson(5, 10)
+    assert low == pytest.approx(0.2366, abs=1e-4) and high == pytest.approx(0.7634, abs=1e-4)
+    low, high = bandit.wilson(0, 50)
+    assert low == 0.0 and 0 < high < 0.08
+
+
+def test_favourite_genre_needs_enough_weight_and_breaks_ties_stably():
+    assert bandit.favourite_genre({}) is None
+    assert bandit.favourite_genre({3: 1.0}) is None
+    assert bandit.favourite_genre({3: 4.0, 2: 4.0, 9: 1.0}) == 2
+
+
+arms_strategy = st.lists(
+    st.builds(
+        Arm,
+        variant_id=st.integers(1, 10_000),
+        tone=st.sampled_from(["dark", "light", "neutral"]),
+        focus=st.sampled_from(["character", "ensemble", "scene"]),
+        genre_id=st.integers(1, 5),
+    ),
+    min_size=1,
+    max_size=6,
+    unique_by=lambda a: a.variant_id,
+)
+
+
+@settings(max_examples=150, deadline=None)
+@given(
+    arms=arms_strategy,
+    segment=st.one_of(st.none(), st.integers(1, 5)),
+    profile=st.integers(1, 10**6),
+    exploration=st.floats(0, 1),
+    takes=st.integers(0, 50),
+)
+def test_the_choice_is_always_an_eligible_variant(arms, segment, profile, exploration, takes):
+    evidence = Evidence()
+    evidence.record(title_id=7, arm=arms[0], segment=segment, impressions=50, takes=takes)
+    choice = choose(
+        Taste(segment=segment), evidence, arms=arms, profile=profile, exploration=exploration
+    )
+    assert choice.variant_id in {a.variant_id for a in arms}
+    assert choice.options == len(arms)
+    assert 0 < choice.expected < 1
+    if exploration == 0:
+        assert choice.how != bandit.RANDOM

@@ -1,0 +1,50 @@
+"""The two offline commands: replay on logged random impressions, and the simulation."""
+
+import re
+from io import StringIO
+
+import pytest
+from django.core.management import CommandError, call_command
+
+from apps.artwork import services
+from tests.artwork.test_seeding import seeded  # noqa: F401 - fixture
+
+
+def run(*args) -> str:
+    out = StringIO()
+    call_command(*args, stdout=out, stderr=StringIO())
+    return out.getvalue()
+
+
+@pytest.mark.django_db
+def test_evaluate_artwork_replays_three_policies_on_logged_random_impressions(seeded):  # noqa: F811
+    output = run("evaluate_artwork")
+    lines = output.strip().splitlines()
+    assert lines[0].startswith("Replay on ")
+    found = {}
+    for line in lines[1:]:
+        m = re.match(r"(.+?)\s+take rate (\d\.\d+) .*, (\d+) matched impressions", line)
+        found[m[1]] = (float(m[2]), int(m[3]))
+    assert list(found) == ["uniform random", "best single variant", "personalized policy"]
+    uniform, best, personal = found.values()
+    assert uniform[1] > best[1] > 0 and uniform[1] > personal[1] > 0
+    assert personal[0] > uniform[0], output
+
+
+@pytest.mark.django_db
+def test_evaluate_artwork_without_random_impressions_says_so():
+    with pytest.raises(CommandError, match="No logged random impressions"):
+        run("evaluate_artwork")
+    services.policy_refresh()  # an empty snapshot is fine too
+
+
+def test_simulate_artwork_prints_the_four_rates_and_the_ratios_last():
+    output = run("simulate_artwork", "--viewers", "60", "--impressions", "3000", "--seed", "3")
+    for name in ("uniform random", "best single variant", "bandit", "oracle"):
+        assert re.search(rf"^{name}\s+take rate 0\.\d{{4}}$", output, re.M), output
+    assert re.fullmatch(r"bandit/oracle=\d\.\d\d bandit/random=\d\.\d\d", output.splitlines()[-1])
+
+
+def test_simulate_artwork_refuses_nonsense():
+    with pytest.raises(CommandError):
+        run("simulate_artwork", "--viewers", "0")
