@@ -22,8 +22,9 @@ DISCOVERY_EVERY = 7  # one slot in seven (from the fourth position on) is a disc
 DISCOVERY_MATCH = (25, 65)  # "clearly lower match": below what personal rows usually show
 NEW_RELEASE_YEARS = 2
 MIN_ROW = 5  # a row with fewer titles is not worth a heading
-ROW_SHUFFLE = 2.2
-FRESH_FIRST = frozenset({"because", "genre", "trending", "new", "finished"})  # a row may trade places with rows up to about two places away
+ROW_SHUFFLE = 2.2  # a row may trade places with rows up to about two places away
+# Rows that take titles not yet on the page first, so they do not read as copies.
+FRESH_FIRST = frozenset({"because", "genre", "trending", "new", "finished"})
 
 
 @dataclass(frozen=True)
