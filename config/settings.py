@@ -190,6 +190,10 @@ CELERY_BEAT_SCHEDULE = {
         "task": "apps.subscriptions.tasks.send_charge_reminders",
         "schedule": timedelta(hours=1),
     },
+    "artwork-flush-impressions": {
+        "task": "apps.artwork.tasks.flush_impressions",
+        "schedule": timedelta(minutes=1),
+    },
     "core-clear-expired-sessions": {
         "task": "apps.core.tasks.clear_expired_sessions",
         "schedule": timedelta(hours=6),
@@ -298,6 +302,9 @@ STORAGES = {
 # Artwork uploads: checked by content, size and pixel count before Pillow decodes them fully.
 ARTWORK_MAX_UPLOAD_BYTES = int(os.environ.get("ARTWORK_MAX_UPLOAD_BYTES", 8 * 1024 * 1024))
 ARTWORK_MAX_PIXELS = int(os.environ.get("ARTWORK_MAX_PIXELS", 40_000_000))
+# Artwork impressions are buffered in the cache and written in bulk every N page views (and
+# before a play is attributed, and every minute by beat).
+ARTWORK_IMPRESSIONS_FLUSH_EVERY = int(os.environ.get("ARTWORK_IMPRESSIONS_FLUSH_EVERY", 50))
 DATA_UPLOAD_MAX_MEMORY_SIZE = 10 * 1024 * 1024
 
 LOGGING = {

@@ -17,6 +17,12 @@ def _media_in_tmp(settings, tmp_path_factory):
 
 
 @pytest.fixture(autouse=True)
+def _impressions_written_at_once(settings):
+    """Tests read impressions right after a page view; production buffers ~50 pages."""
+    settings.ARTWORK_IMPRESSIONS_FLUSH_EVERY = 1
+
+
+@pytest.fixture(autouse=True)
 def _fast_password_hasher(settings):
     """PBKDF2 is deliberately slow; tests do not need that protection."""
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]

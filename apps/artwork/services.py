@@ -12,7 +12,7 @@ from datetime import datetime, timedelta
 
 from django.conf import settings
 from django.core.cache import cache
-from django.db import transaction
+from django.db import connection, transaction
 from django.db.models import Count, Max, Q, Sum
 
 from apps.accounts.models import Profile
@@ -41,6 +41,12 @@ def _window_days() -> int:
 # --- Impressions and takes --------------------------------------------------------------------
 
 
+BUFFER_SEQ = "artwork:impressions:seq"
+BUFFER_DONE = "artwork:impressions:flushed"
+BUFFER_ITEM = "artwork:impressions:{}"
+BUFFER_SECONDS = 24 * 60 * 60
+
+
 def impressions_log(
     *,
     profile,
@@ -49,37 +55,89 @@ def impressions_log(
     batch_id: str | None = None,
     at: datetime | None = None,
 ) -> int:
-    """Log what one page (or one lazily loaded batch) showed: one INSERT, whatever its size.
+    """Log what one page (or one lazily loaded batch) showed, without a query per page view.
 
-    A batch id names the write; sending the same batch again (a retried request or beacon)
-    adds nothing. Returns the number of impressions offered.
+    The page's rows go into a buffer in the cache (one entry per page, numbered); every
+    settings.ARTWORK_IMPRESSIONS_FLUSH_EVERY pages, before a play is attributed, and from a
+    scheduled task, the buffer is written with one INSERT for all its pages. A batch id names
+    each page's write; sending the same batch again (a retried request or beacon) adds nothing
+    (unique (batch_id, slot)). Returns the number of impressions offered.
     """
     if not shown:
         return 0
     batch_id = batch_id or uuid.uuid4().hex
     now = at or clock.now()
-    Impression.objects.bulk_create(
-        [
-            Impression(
-                batch_id=batch_id,
-                slot=slot,
-                profile_id=profile.pk,
-                title_id=item.title_id,
-                variant_id=item.variant_id,
-                page=page,
-                row=item.row[:40],
-                position=item.position,
-                how=item.how,
-                options=item.options,
-                segment=item.segment,
-                expected=item.expected,
-                shown_at=now,
-            )
-            for slot, item in enumerate(shown)
-        ],
-        ignore_conflicts=True,
-    )
+    rows = [
+        (
+            batch_id,
+            slot,
+            profile.pk,
+            item.title_id,
+            item.variant_id,
+            page,
+            item.row[:40],
+            item.position,
+            item.how,
+            item.options,
+            item.segment,
+            item.expected,
+            now.isoformat(),
+        )
+        for slot, item in enumerate(shown)
+    ]
+    cache.add(BUFFER_SEQ, 0, timeout=None)
+    number = cache.incr(BUFFER_SEQ)
+    cache.set(BUFFER_ITEM.format(number), rows, timeout=BUFFER_SECONDS)
+    if number % max(1, settings.ARTWORK_IMPRESSIONS_FLUSH_EVERY) == 0:
+        impressions_flush()
     return len(shown)
+
+
+def impressions_flush() -> int:
+    """Write every buffered page's impressions in one INSERT; safe to run concurrently or twice
+    (unique (batch_id, slot) drops what another flush already wrote)."""
+    last = cache.get(BUFFER_SEQ, 0)
+    done = cache.get(BUFFER_DONE, 0)
+    if last <= done:
+        return 0
+    keys = [BUFFER_ITEM.format(n) for n in range(done + 1, last + 1)]
+    pages = cache.get_many(keys)
+    adapt = connection.ops.adapt_datetimefield_value
+    rows = [
+        (*row[:12], adapt(datetime.fromisoformat(row[12])))
+        for key in keys
+        for row in pages.get(key, [])
+    ]
+    if rows:
+        # One multi-row write with plain parameters: the ORM's bulk_create spends milliseconds
+        # per hundred rows compiling SQL, which would land on the page view that flushes.
+        table = connection.ops.quote_name(Impression._meta.db_table)
+        columns = (
+            "batch_id",
+            "slot",
+            "profile_id",
+            "title_id",
+            "variant_id",
+            "page",
+            "row",
+            "position",
+            "how",
+            "options",
+            "segment",
+            "expected",
+            "shown_at",
+        )
+        placeholders = ", ".join(["%s"] * len(columns))
+        sql = (
+            f"INSERT INTO {table} ({', '.join(connection.ops.quote_name(c) for c in columns)}) "
+            f"VALUES ({placeholders}) ON CONFLICT DO NOTHING"
+        )
+        with transaction.atomic(savepoint=False), connection.cursor() as cursor:
+            cursor.executemany(sql, rows)
+    objects = rows
+    cache.set(BUFFER_DONE, last, timeout=None)
+    cache.delete_many(keys)
+    return len(objects)
 
 
 def _title_of(properties) -> int | None:
@@ -98,6 +156,7 @@ def play_attribute(*, event: Event) -> Impression | None:
     title_id = _title_of(event.properties)
     if title_id is None:
         return None
+    impressions_flush()  # the impression that led to this play may still be buffered
     already = Impression.objects.filter(play_event_id=event.pk).first()
     if already is not None:
         return already

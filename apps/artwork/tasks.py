@@ -50,3 +50,11 @@ def attribute_recent_plays(minutes: int = 120) -> int:
         if event.pk not in credited and services.play_attribute(event=event) is not None:
             done += 1
     return done
+
+
+@shared_task
+def flush_impressions() -> int:
+    """Write buffered impressions in bulk (idempotent)."""
+    from apps.artwork.services import impressions_flush
+
+    return impressions_flush()

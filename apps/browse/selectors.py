@@ -21,6 +21,7 @@ from apps.catalogue.models import Title
 from apps.catalogue.versioning import VERSION_KEY
 from apps.core import clock
 from apps.playback import selectors as playback
+from apps.recommendations import selectors as recommendation_selectors
 from apps.recommendations.calibration import SHOW_FROM
 from apps.recommendations.models import ProfileCandidates
 from apps.recommendations.selectors import global_lists
@@ -38,11 +39,26 @@ def bump_list_version(profile_id: int) -> None:
     cache.set(_list_version_key(profile_id), time.time_ns(), timeout=None)
 
 
+def candidates_stamp(profile) -> float:
+    """When the profile's candidates were last computed (from the cache; one small query when
+    the cache does not know, and the candidates are computed the first time)."""
+    stamp = recommendation_selectors.candidates_stamp(profile.pk)
+    if stamp is not None:
+        return stamp
+    computed = (
+        ProfileCandidates.objects.filter(profile=profile)
+        .values_list("computed_at", flat=True)
+        .first()
+    )
+    computed = computed if computed is not None else candidates(profile).computed_at
+    recommendation_selectors.remember_candidates_stamps({profile.pk: computed.timestamp()})
+    return computed.timestamp()
+
+
 def home_cache_key(
-    *, profile, cands: ProfileCandidates, device: str, now: datetime, batch: int, language: str
+    *, profile, computed: float, device: str, now: datetime, batch: int, language: str
 ) -> str:
-    """Everything a homepage batch depends on (no query: the candidates row is read already)."""
-    computed = cands.computed_at
+    """Everything a homepage batch depends on."""
     versions = cache.get_many([_list_version_key(profile.pk), VERSION_KEY])
     progress = playback.progress_stamp(profile.pk)
     return ":".join(
@@ -55,7 +71,7 @@ def home_cache_key(
             now.date().isoformat(),
             planner.daypart(now),
             language,
-            computed.timestamp(),
+            computed,
             versions.get(_list_version_key(profile.pk), 0),
             versions.get(VERSION_KEY, 0),
             progress,

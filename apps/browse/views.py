@@ -1,3 +1,5 @@
+import hashlib
+
 from django.contrib import messages
 from django.core.cache import cache
 from django.core.paginator import EmptyPage, PageNotAnInteger, Paginator
@@ -20,6 +22,8 @@ from apps.artwork import services as artwork_services
 from apps.browse import selectors, services
 from apps.catalogue import selectors as catalogue
 from apps.catalogue.models import Genre, Title
+from apps.core import clock as core_clock
+from apps.core.context_processors import site as site_context
 from apps.ratings.selectors import ratings_for, with_ratings
 
 
@@ -51,14 +55,22 @@ def home(request):
         return HttpResponseBadRequest(_("The row batch must be a whole number."))
     device = device_kind(request.headers.get("User-Agent", ""))
     now = selectors.local_now(request.user)
-    cands = selectors.candidates(profile)
     key = selectors.home_cache_key(
-        profile=profile, cands=cands, device=device, now=now, batch=batch, language=get_language()
+        profile=profile,
+        computed=selectors.candidates_stamp(profile),
+        device=device,
+        now=now,
+        batch=batch,
+        language=get_language(),
     )
     cached = cache.get(key)
     if cached is None:
         page = selectors.home_page(
-            profile=profile, cands=cands, device=device, now=now, batch=batch
+            profile=profile,
+            cands=selectors.candidates(profile),
+            device=device,
+            now=now,
+            batch=batch,
         )
         if batch and not page.rows:
             raise Http404(_("There are no more rows."))
@@ -77,10 +89,38 @@ def home(request):
         cache.set(key, cached, timeout=selectors.HOME_CACHE_SECONDS)
     fragment, shown_artwork = cached
     artwork_services.impressions_log(profile=profile, page="home", shown=shown_artwork)
-    fragment = mark_safe(fragment.replace(CSRF_MARK, get_token(request)))  # noqa: S308
+    token = get_token(request)
     if request.htmx and batch:
-        return HttpResponse(fragment)
-    return render(request, "browse/home.html", {"fragment": fragment})
+        return HttpResponse(fragment.replace(CSRF_MARK, token))
+    if messages.get_messages(request):
+        # A flash message is shown once: render this page afresh around the cached rows.
+        fragment = mark_safe(fragment.replace(CSRF_MARK, token))  # noqa: S308
+        return render(request, "browse/home.html", {"fragment": fragment})
+    # The whole page (chrome and rows) is cached too; the chrome depends on the profile's
+    # name and colour, the path, and (in demo mode) the demo clock's minute.
+    chrome = "|".join(
+        (
+            profile.name,
+            str(profile.color),
+            str(profile.is_kids),
+            request.get_full_path(),
+            core_clock.now().strftime("%Y%m%d%H%M") if core_clock.is_overridden() else "",
+        )
+    )
+    page_key = f"{key}:page:{hashlib.sha256(chrome.encode()).hexdigest()[:32]}"
+    html = cache.get(page_key)
+    if html is None:
+        context = {
+            **site_context(request),
+            "request": request,
+            "user": request.user,
+            "csrf_token": CSRF_MARK,
+            "messages": [],
+            "fragment": mark_safe(fragment),  # noqa: S308
+        }
+        html = render_to_string("browse/home.html", context)
+        cache.set(page_key, html, timeout=selectors.HOME_CACHE_SECONDS)
+    return HttpResponse(html.replace(CSRF_MARK, token))
 
 
 def _title_for(request, title_id: int) -> Title:

@@ -20,3 +20,16 @@ def global_lists(keys: list[str]) -> dict[str, list]:
 
 def forget_global_lists() -> None:
     cache.delete(GLOBAL_LISTS_KEY)
+
+
+def _stamp_key(profile_id: int) -> str:
+    return f"rec:candidates-stamp:{profile_id}"
+
+
+def candidates_stamp(profile_id: int) -> float | None:
+    """When the profile's candidates were last computed (unix time), from the cache."""
+    return cache.get(_stamp_key(profile_id))
+
+
+def remember_candidates_stamps(stamps: dict[int, float]) -> None:
+    cache.set_many({_stamp_key(pid): ts for pid, ts in stamps.items()}, timeout=7 * 24 * 3600)

@@ -16,7 +16,7 @@ from apps.core import clock
 from apps.recommendations import calibration
 from apps.recommendations.model import Interaction, Model, train
 from apps.recommendations.models import GlobalList, ProfileCandidates, RecommenderModel
-from apps.recommendations.selectors import forget_global_lists
+from apps.recommendations.selectors import forget_global_lists, remember_candidates_stamps
 from apps.recommendations.signals import EVENT_NAMES, fold_events, fold_history
 from apps.tracking.models import Event
 
@@ -158,6 +158,8 @@ def candidates_refresh(*, profile: Profile) -> ProfileCandidates:
         profile=profile,
         defaults={"model_id": meta.pk if meta else None, "computed_at": clock.now(), **data},
     )
+    stamp = {profile.pk: row.computed_at.timestamp()}
+    transaction.on_commit(lambda: remember_candidates_stamps(stamp))
     return row
 
 
@@ -293,6 +295,7 @@ def candidates_refresh_all(
     with transaction.atomic():
         ProfileCandidates.objects.all().delete()
         ProfileCandidates.objects.bulk_create(rows, batch_size=500)
+    remember_candidates_stamps({row.profile_id: now.timestamp() for row in rows})
     if progress:
         progress("refreshing profiles", 1.0)
     return len(rows)

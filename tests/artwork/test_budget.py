@@ -62,7 +62,7 @@ def test_homepage_with_artwork_choice_and_logging_stays_within_budget(client):
         inserts = [
             q
             for q in ctx.captured_queries
-            if q["sql"].startswith("INSERT") and '"artwork_impression"' in q["sql"]
+            if "INSERT INTO" in q["sql"] and '"artwork_impression"' in q["sql"]
         ]
         # Choosing reads the policy, pins and taste from caches: no artwork query but the log.
         artwork_reads = [q for q in ctx.captured_queries if '"artwork_' in q["sql"]]
@@ -80,3 +80,27 @@ def test_homepage_with_artwork_choice_and_logging_stays_within_budget(client):
     assert fresh_inserts == cached_inserts == 1, "one insert per page, cached or not"
     assert fresh <= 10, "the issue's hard limit for a fresh homepage"
     assert cached <= 5, "the cached page: its four reads and the impression insert"
+
+
+@pytest.mark.django_db
+def test_cold_caches_cost_at_most_three_artwork_reads_once(client):
+    """Guards against choosing artwork reading the database per card when caches are empty:
+    the policy snapshot, the pins and the viewer's taste are one read each, then cached."""
+    from django.core.cache import cache
+
+    homepage_world()
+    services.artwork_seed_history(seed=1, days=2, per_day=3)
+    profile = ProfileFactory()
+    signed_in(client, profile)
+
+    def artwork_reads() -> int:
+        with CaptureQueriesContext(connection) as ctx:
+            assert client.get("/").status_code == 200
+        return sum(
+            '"artwork_' in q["sql"] and "INSERT INTO" not in q["sql"]
+            for q in ctx.captured_queries
+        )
+
+    cache.clear()
+    assert artwork_reads() == 3
+    assert artwork_reads() == 0
