@@ -134,6 +134,19 @@ def test_play_leave_resume_and_reach_the_next_episode(page, sign_in, show, tmp_p
     expect(page.get_by_role("link", name=re.compile(r"Resume S1:E1"))).to_be_visible()
     shot(page, "02-title-page-resume")
 
+    # The homepage shows it first, in Continue watching, with a bar of the right width.
+    page.goto("/")
+    first_row = page.locator("section.row").first
+    expect(first_row.locator("h2")).to_contain_text("Continue watching")
+    bar = first_row.locator("[role=progressbar]").first
+    shown = int(bar.get_attribute("aria-valuenow"))
+    assert abs(shown - saved * 100 / (6 * 60)) <= 1
+    box = bar.bounding_box()
+    fill = bar.locator(".progress__fill").bounding_box()
+    assert abs(fill["width"] / box["width"] * 100 - shown) <= 2
+    expect(first_row.locator(".continue__meta")).to_contain_text("S1:E1")
+    shot(page, "02b-home-continue-watching")
+
     # Reopen: it resumes at the saved second, with a way to start over.
     page.goto(f"/watch/episode/{first.pk}/")
     expect(page.locator("[data-resume-toast]")).to_contain_text(f"Resuming from 0:{saved:02d}")
@@ -179,4 +192,24 @@ def test_play_leave_resume_and_reach_the_next_episode(page, sign_in, show, tmp_p
     wait_for(
         lambda: Progress.objects.get(profile=profile, episode=first).recent_report_ids != reports
     )
+    assert page.problems == []
+
+
+def test_not_for_me_on_a_homepage_title_removes_it_after_reload(page, sign_in, show, tmp_path):
+    from tests.factories import TitleFactory
+
+    others = [TitleFactory(name=f"Other Story {n}") for n in range(8)]
+    profile = ProfileFactory(name="Robin")
+    sign_in(profile)
+    serve_media(page, tmp_path)
+    page.goto("/")
+    card = page.locator("section.row .card").filter(has_text=others[0].name).first
+    expect(card).to_be_visible()
+    card.hover()
+    card.get_by_role("button", name="Not for me").click()
+    expect(card.get_by_role("button", name="Not for me")).to_have_attribute("aria-pressed", "true")
+    shot(page, "05-not-for-me")
+    page.reload()
+    expect(page.locator("section.row .card__name", has_text=others[0].name)).to_have_count(0)
+    expect(page.locator("section.row .card__name", has_text=others[1].name).first).to_be_visible()
     assert page.problems == []
