@@ -158,8 +158,9 @@ def candidates_refresh(*, profile: Profile) -> ProfileCandidates:
         profile=profile,
         defaults={"model_id": meta.pk if meta else None, "computed_at": clock.now(), **data},
     )
-    stamp = {profile.pk: row.computed_at.timestamp()}
-    transaction.on_commit(lambda: remember_candidates_stamps(stamp))
+    # Only a cache-key component for the homepage: if this transaction rolls back, the next
+    # page simply renders afresh from what the database holds.
+    remember_candidates_stamps({profile.pk: row.computed_at.timestamp()})
     return row
 
 
