@@ -190,6 +190,18 @@ CELERY_BEAT_SCHEDULE = {
         "task": "apps.subscriptions.tasks.send_charge_reminders",
         "schedule": timedelta(hours=1),
     },
+    "artwork-refresh-policy": {
+        "task": "apps.artwork.tasks.refresh_artwork_policy",
+        "schedule": timedelta(minutes=15),
+    },
+    "artwork-refresh-tastes": {
+        "task": "apps.artwork.tasks.refresh_recent_tastes",
+        "schedule": timedelta(minutes=10),
+    },
+    "artwork-attribute-plays": {
+        "task": "apps.artwork.tasks.attribute_recent_plays",
+        "schedule": timedelta(minutes=10),
+    },
     "artwork-flush-impressions": {
         "task": "apps.artwork.tasks.flush_impressions",
         "schedule": timedelta(minutes=1),
@@ -305,6 +317,8 @@ ARTWORK_MAX_PIXELS = int(os.environ.get("ARTWORK_MAX_PIXELS", 40_000_000))
 # Artwork impressions are buffered in the cache and written in bulk every N page views (and
 # before a play is attributed, and every minute by beat).
 ARTWORK_IMPRESSIONS_FLUSH_EVERY = int(os.environ.get("ARTWORK_IMPRESSIONS_FLUSH_EVERY", 50))
+# Share of artwork impressions chosen uniformly at random (logged as such) for offline replay.
+ARTWORK_EXPLORATION = float(os.environ.get("ARTWORK_EXPLORATION", 0.05))
 DATA_UPLOAD_MAX_MEMORY_SIZE = 10 * 1024 * 1024
 
 LOGGING = {

@@ -29,7 +29,7 @@ NO_TASTE = "none"
 TASTE_SECONDS = 60 * 60 * 24
 MIN_IMPRESSIONS = 100  # a variant needs this many before the report calls it a winner or loser
 
-_loaded: tuple[int, bandit.Evidence] | None = None  # this process's copy of the served policy
+_loaded: tuple[str, bandit.Evidence] | None = None  # this process's copy of the served policy
 
 
 def exploration() -> float:
@@ -56,25 +56,31 @@ class Shown(NamedTuple):
 # --- The policy's inputs ----------------------------------------------------------------------
 
 
-def active_evidence(policy_id: int | None = None) -> bandit.Evidence:
+def policy_stamp(snapshot: PolicySnapshot) -> str:
+    """What the cache announces: the snapshot's id and time (ids repeat after a reset)."""
+    return f"{snapshot.pk}@{snapshot.computed_at.timestamp()}"
+
+
+def active_evidence(stamp: str | None = None) -> bandit.Evidence:
     """The newest policy snapshot's evidence (no query while this process holds it)."""
     global _loaded
-    if policy_id is None:
-        policy_id = cache.get(POLICY_KEY)
+    if stamp is None:
+        stamp = cache.get(POLICY_KEY)
+    if not isinstance(stamp, str | None):
+        stamp = None  # announced by an older version (a bare id)
     row = None
-    if policy_id is None:
+    if stamp is None:
         row = PolicySnapshot.objects.order_by("-computed_at", "-pk").first()
-        policy_id = row.pk if row else 0
-        cache.set(POLICY_KEY, policy_id, timeout=None if row else 300)
-    if not policy_id:
+        stamp = policy_stamp(row) if row else ""
+        cache.set(POLICY_KEY, stamp, timeout=None if row else 300)
+    if not stamp:
         return bandit.Evidence()
-    # A row read just now is always (re)loaded: ids can repeat after a database is reset.
-    if row is not None or _loaded is None or _loaded[0] != policy_id:
-        row = row or PolicySnapshot.objects.filter(pk=policy_id).first()
-        if row is None:
+    if _loaded is None or _loaded[0] != stamp:
+        row = row or PolicySnapshot.objects.filter(pk=int(stamp.split("@")[0])).first()
+        if row is None or policy_stamp(row) != stamp:
             cache.delete(POLICY_KEY)
             return bandit.Evidence()
-        _loaded = (row.pk, row.evidence())
+        _loaded = (stamp, row.evidence())
     return _loaded[1]
 
 

@@ -45,6 +45,7 @@ BUFFER_SEQ = "artwork:impressions:seq"
 BUFFER_DONE = "artwork:impressions:flushed"
 BUFFER_ITEM = "artwork:impressions:{}"
 BUFFER_SECONDS = 24 * 60 * 60
+BUFFER_GRACE_PAGES = 500  # a numbered page still missing after this many newer ones is lost
 
 
 def impressions_log(
@@ -102,6 +103,14 @@ def impressions_flush() -> int:
         return 0
     keys = [BUFFER_ITEM.format(n) for n in range(done + 1, last + 1)]
     pages = cache.get_many(keys)
+    # A page is numbered a moment before its rows are stored: stop at the first page not
+    # there yet (unless it is long overdue, e.g. expired), so it is written by a later flush.
+    flushed_to = done
+    for n, key in enumerate(keys, start=done + 1):
+        if key not in pages and last - n < BUFFER_GRACE_PAGES:
+            break
+        flushed_to = n
+    keys = keys[: flushed_to - done]
     adapt = connection.ops.adapt_datetimefield_value
     rows = [
         (*row[:12], adapt(datetime.fromisoformat(row[12])))
@@ -135,7 +144,7 @@ def impressions_flush() -> int:
         with transaction.atomic(savepoint=False), connection.cursor() as cursor:
             cursor.executemany(sql, rows)
     objects = rows
-    cache.set(BUFFER_DONE, last, timeout=None)
+    cache.set(BUFFER_DONE, flushed_to, timeout=None)
     cache.delete_many(keys)
     return len(objects)
 
@@ -286,7 +295,8 @@ def policy_refresh(*, now: datetime | None = None) -> PolicySnapshot:
     # Keep a few for comparison; older ones are never read.
     stale = PolicySnapshot.objects.order_by("-computed_at", "-pk").values_list("pk", flat=True)[5:]
     PolicySnapshot.objects.filter(pk__in=list(stale)).delete()
-    transaction.on_commit(lambda: cache.set(selectors.POLICY_KEY, snapshot.pk, timeout=None))
+    stamp = selectors.policy_stamp(snapshot)
+    transaction.on_commit(lambda: cache.set(selectors.POLICY_KEY, stamp, timeout=None))
     return snapshot
 
 

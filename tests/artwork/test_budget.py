@@ -97,8 +97,7 @@ def test_cold_caches_cost_at_most_three_artwork_reads_once(client):
         with CaptureQueriesContext(connection) as ctx:
             assert client.get("/").status_code == 200
         return sum(
-            '"artwork_' in q["sql"] and "INSERT INTO" not in q["sql"]
-            for q in ctx.captured_queries
+            '"artwork_' in q["sql"] and "INSERT INTO" not in q["sql"] for q in ctx.captured_queries
         )
 
     cache.clear()
