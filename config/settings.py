@@ -328,3 +328,9 @@ LOGGING = {
     "root": {"handlers": ["console"], "level": os.environ.get("LOG_LEVEL", "INFO")},
     "loggers": {"django.db.backends": {"level": "INFO"}},
 }
+
+# Payments: the gateway class (a dotted path). The built-in test gateway behaves like a card
+# processor's test mode; set a real adapter before taking real money.
+SUBSCRIPTIONS_GATEWAY = os.environ.get(
+    "SUBSCRIPTIONS_GATEWAY", "apps.subscriptions.gateway.TestGateway"
+)
