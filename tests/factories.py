@@ -1,11 +1,14 @@
 """Shared factories (factory_boy). Catalogue factories build published titles by default."""
 
+from datetime import timedelta
+
 import factory
 from django.utils import timezone
 from django.utils.text import slugify
 
 from apps.accounts.models import Profile, User
 from apps.catalogue.models import ArtworkVariant, Episode, Genre, Season, Title
+from apps.tracking.services import EventData, track_many
 
 
 class UserFactory(factory.django.DjangoModelFactory):
@@ -105,3 +108,48 @@ class ArtworkVariantFactory(factory.django.DjangoModelFactory):
             }.items()
         }
     )
+
+
+# --- A small world of genre-consistent viewers, for recommendation and homepage tests ---
+
+
+def genre_catalogue(n_per_genre=30, genres=("Horror", "Comedy", "Drama", "Sci-Fi")):
+    out = {}
+    for g in genres:
+        genre = Genre.objects.create(name=g, slug=g.lower().replace(" ", "-"))
+        titles = Title.objects.bulk_create(
+            Title(
+                name=f"{g} {i}",
+                slug=f"{genre.slug}-{i}",
+                year=2000 + i % 26,
+                runtime_minutes=95,
+                is_published=True,
+                maturity="16" if g == "Horror" else "12",
+            )
+            for i in range(n_per_genre)
+        )
+        Title.genres.through.objects.bulk_create(
+            Title.genres.through(title_id=t.pk, genre_id=genre.pk) for t in titles
+        )
+        out[g] = titles
+    return out
+
+
+def genre_history(catalogue, viewers_per_genre=25):
+    """Each synthetic viewer watches titles of one genre, in a genre-consistent order."""
+    start = timezone.now() - timedelta(days=60)
+    events = []
+    for titles in catalogue.values():
+        for v in range(viewers_per_genre):
+            profile = ProfileFactory()
+            for step in range(8):
+                title = titles[(v + step * 3) % len(titles)]
+                events.append(
+                    EventData(
+                        name="play_completed",
+                        profile_id=profile.pk,
+                        occurred_at=start + timedelta(hours=v * 10 + step),
+                        properties={"title_id": title.pk},
+                    )
+                )
+    track_many(events)

@@ -74,10 +74,10 @@ def homepage_world(n_per_genre=15):
     """Horror and comedy titles with three variants each, viewers' histories, a model."""
     from apps.catalogue.models import Genre
     from apps.recommendations.services import recommender_train
-    from tests.browse.test_home import _catalogue, _history
+    from tests.factories import genre_catalogue, genre_history
 
-    world = _catalogue(n_per_genre=n_per_genre, genres=("Horror", "Comedy"))
-    _history(world, viewers_per_genre=6)
+    world = genre_catalogue(n_per_genre=n_per_genre, genres=("Horror", "Comedy"))
+    genre_history(world, viewers_per_genre=6)
     for name, titles in world.items():
         with_variants(titles, Genre.objects.get(name=name))
     recommender_train()

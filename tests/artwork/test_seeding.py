@@ -13,8 +13,8 @@ from apps.catalogue.models import Genre, Title
 from apps.core import clock
 from apps.tracking.services import EventData, track_many
 from tests.artwork.conftest import with_variants
-from tests.browse.test_home import _catalogue
 from tests.factories import ProfileFactory
+from tests.factories import genre_catalogue as _catalogue
 
 pytestmark = pytest.mark.django_db
 

@@ -12,58 +12,16 @@ from apps.recommendations.models import ProfileCandidates
 from apps.recommendations.services import candidates_refresh, recommender_train
 from apps.tracking.models import Event
 from apps.tracking.services import EventData, track_many
-from tests.factories import ProfileFactory
+from tests.factories import ProfileFactory, genre_catalogue, genre_history
 
 TV_UA = "Mozilla/5.0 (SMART-TV; Linux; Tizen 6.0) AppleWebKit/537.36 SamsungBrowser/4.0 TV"
 PHONE_UA = "Mozilla/5.0 (iPhone; CPU iPhone OS 17_0 like Mac OS X) Safari/604.1"
 
 
-def _catalogue(n_per_genre=30, genres=("Horror", "Comedy", "Drama", "Sci-Fi")):
-    out = {}
-    for g in genres:
-        genre = Genre.objects.create(name=g, slug=g.lower().replace(" ", "-"))
-        titles = Title.objects.bulk_create(
-            Title(
-                name=f"{g} {i}",
-                slug=f"{genre.slug}-{i}",
-                year=2000 + i % 26,
-                runtime_minutes=95,
-                is_published=True,
-                maturity="16" if g == "Horror" else "12",
-            )
-            for i in range(n_per_genre)
-        )
-        Title.genres.through.objects.bulk_create(
-            Title.genres.through(title_id=t.pk, genre_id=genre.pk) for t in titles
-        )
-        out[g] = titles
-    return out
-
-
-def _history(catalogue, viewers_per_genre=25):
-    """Each synthetic viewer watches titles of one genre, in a genre-consistent order."""
-    start = timezone.now() - timedelta(days=60)
-    events = []
-    for _g, titles in catalogue.items():
-        for v in range(viewers_per_genre):
-            profile = ProfileFactory()
-            for step in range(8):
-                title = titles[(v + step * 3) % len(titles)]
-                events.append(
-                    EventData(
-                        name="play_completed",
-                        profile_id=profile.pk,
-                        occurred_at=start + timedelta(hours=v * 10 + step),
-                        properties={"title_id": title.pk},
-                    )
-                )
-    track_many(events)
-
-
 @pytest.fixture
 def world(db):
-    catalogue = _catalogue()
-    _history(catalogue)
+    catalogue = genre_catalogue()
+    genre_history(catalogue)
     return catalogue
 
 

@@ -8,7 +8,7 @@ import pytest
 
 from apps.core import services as clock_services
 from apps.recommendations.services import recommender_train
-from tests.browse.test_home import _catalogue, _history
+from tests.factories import genre_catalogue, genre_history
 
 expect = pytest.importorskip("playwright.sync_api").expect
 PARIS = ZoneInfo("Europe/Paris")  # new accounts' default time zone
@@ -27,8 +27,8 @@ def _page_order(page) -> list[tuple[str, tuple[str, ...]]]:
 def test_onboarding_with_three_horror_titles_personalizes_the_homepage(page, shot):
     today = datetime.now(PARIS).date()
     clock_services.clock_set(at=datetime(today.year, today.month, today.day, 9, 30, tzinfo=PARIS))
-    world = _catalogue()
-    _history(world)
+    world = genre_catalogue()
+    genre_history(world)
     recommender_train()
 
     page.goto("/accounts/signup/")
