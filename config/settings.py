@@ -7,6 +7,7 @@ the production checks (secret key required, DEBUG off, HTTPS-only cookies, HSTS)
 """
 
 import os
+import tempfile
 from datetime import timedelta
 from pathlib import Path
 
@@ -132,6 +133,10 @@ else:
                 "transaction_mode": "IMMEDIATE",
                 "init_command": "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL;",
             },
+            # A test database file per test process (not in-memory): the browser tests' live
+            # server and the test thread then use separate connections, as in production,
+            # instead of sharing one in-memory connection across threads.
+            "TEST": {"NAME": str(Path(tempfile.gettempdir()) / f"sf-test-{os.getpid()}.sqlite3")},
         }
     }
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
