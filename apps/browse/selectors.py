@@ -1,8 +1,10 @@
 """The homepage for one profile, read in a fixed number of queries.
 
-Reads: the profile's precomputed candidates (1), shared lists (1), its list (1), then the
-titles on the rows being shown with their genres and artwork (3). Everything else (which rows,
-their order, the shuffle, the appearance cap) happens in memory in `rows.plan_home`.
+Reads on a fresh render: the profile's precomputed candidates (1), its list (1), Continue
+watching and recently finished titles (1), then the titles on the rows being shown and their
+artwork (2); shared lists, version stamps and the artwork policy come from the cache. Everything
+else (which rows, their order, the shuffle, the appearance cap) happens in memory in
+`rows.plan_home`. A cached page costs only the user and profile reads.
 """
 
 import time
