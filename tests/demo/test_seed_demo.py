@@ -6,6 +6,7 @@ from io import StringIO
 import pytest
 from django.contrib.auth import authenticate
 from django.core.management import call_command
+from django.db import connection
 from django.db.models import Count, Q
 
 from apps.accounts.models import Device, Profile, User
@@ -42,6 +43,11 @@ def _snapshot() -> dict:
 
 
 def _wipe() -> None:
+    # Inside the test's transaction PostgreSQL refuses to TRUNCATE tables with deferred
+    # foreign-key checks still pending; run them now so flush can empty the tables.
+    if connection.vendor == "postgresql":
+        with connection.cursor() as cursor:
+            cursor.execute("SET CONSTRAINTS ALL IMMEDIATE")
     call_command("flush", interactive=False, verbosity=0)
 
 
