@@ -92,7 +92,7 @@ PLANS: tuple[dict, ...] = (
     {
         "code": "student",
         "name": "Student",
-        "tagline": "Standard at a student price; confirm you are a student once a year.",
+        "tagline": "Full HD with downloads at a student price; confirm you are a student yearly.",
         "monthly_amount": 599,
         "yearly_amount": 5990,
         "max_streams": 1,

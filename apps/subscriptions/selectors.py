@@ -123,11 +123,18 @@ def anchor_for(sub: Subscription) -> Anchor:
 
 
 def billing_state(
-    sub: Subscription, *, postpone_next: bool = False, pending: tuple[Plan, str] | None = None
+    sub: Subscription,
+    *,
+    postpone_next: bool = False,
+    pending: tuple[Plan, str] | None = None,
+    upgraded_to: Plan | None = None,
 ) -> BillingState | None:
-    """The subscription as schedule.py sees it; `postpone_next`/`pending` preview a change."""
+    """The subscription as schedule.py sees it; `postpone_next`, `pending` (a change at the
+    period end) and `upgraded_to` (an upgrade now, which drops any pending change) preview a
+    change."""
     if not sub.is_paid or sub.anchor_date is None:
         return None
+    current = upgraded_to or sub.plan
     anchor = anchor_for(sub)
     months = sub.interval_months
     next_offset = sub.period_offset + months
@@ -136,7 +143,9 @@ def billing_state(
         overdue = Overdue(amount=sub.overdue_amount, retry_at=sub.next_retry_at)
         next_offset += months
     pending_plan = pending or (
-        (sub.pending_plan, sub.pending_interval or sub.interval) if sub.pending_plan else None
+        (sub.pending_plan, sub.pending_interval or sub.interval)
+        if sub.pending_plan and upgraded_to is None
+        else None
     )
     change = None
     if pending_plan is not None:
@@ -155,9 +164,9 @@ def billing_state(
     return BillingState(
         anchor=anchor,
         interval_months=months,
-        amount=sub.plan.amount_for(sub.interval),
+        amount=current.amount_for(sub.interval),
         currency=sub.currency,
-        plan_label=f"{sub.plan.name} ({Interval(sub.interval).label})",
+        plan_label=f"{current.name} ({Interval(sub.interval).label})",
         next_offset=next_offset,
         pending_change=change,
         postponement=postponement,

@@ -934,8 +934,11 @@ def reminders_send(*, at: datetime | None = None) -> int:
 
     at = at or clock.now()
     sent = 0
+    # A cancelled plan can still have a charge: a postponed payment collected when it ends.
     candidates = Subscription.objects.filter(
-        status=State.ACTIVE, current_period_end__gt=at, current_period_end__lte=at + REMINDER_LEAD
+        status__in=(State.ACTIVE, State.CANCEL_SCHEDULED),
+        current_period_end__gt=at,
+        current_period_end__lte=at + REMINDER_LEAD,
     ).select_related("user", "plan", "pending_plan")
     for sub in candidates:
         schedule = selectors.schedule_for(sub, count=2)
@@ -951,6 +954,7 @@ def reminders_send(*, at: datetime | None = None) -> int:
                     "amount": format_money(charge.amount, charge.currency),
                     "date": formats.date_format(charge.local_date, "l j F Y"),
                     "plan": sub.plan.name,
+                    "final": any(r.code == "final" for r in charge.reasons),
                 },
                 at=at,
             )
@@ -1258,15 +1262,23 @@ def withdrawal_preview(*, sub: Subscription, at: datetime) -> WithdrawalPreview:
     deadline = lifecycle.withdrawal_deadline(sub.first_paid_at) if sub.first_paid_at else None
     if not decision.ok:
         return WithdrawalPreview(decision, deadline, 0, 0, 0, sub.currency, False)
-    paid = sum(p.amount - p.refunded_amount for p in _withdrawable_payments(sub))
-    used, _remaining, total = proration.period_split(
-        period_start=sub.current_period_start, period_end=sub.current_period_end, at=at
-    )
-    split = withdrawal.split(amount=paid, used_seconds=used, period_seconds=total)
+    payments = _withdrawable_payments(sub)
+    paid = sum(p.amount - p.refunded_amount for p in payments)
+    split = withdrawal.split_payments([_withdrawal_part(sub, p, at) for p in payments])
     started = sub.starts_at is not None and sub.starts_at <= at
     return WithdrawalPreview(
         decision, deadline, paid, split.kept, split.refunded, sub.currency, started
     )
+
+
+def _withdrawal_part(sub: Subscription, payment: Payment, at: datetime) -> tuple[int, int, int]:
+    """(amount, seconds used, seconds paid for) of one payment: an upgrade paid for the time
+    from the upgrade to the period end, the first payment for the whole period. Nothing is
+    used before the plan starts."""
+    start = max(payment.period_start or sub.current_period_start, sub.current_period_start)
+    end = payment.period_end or sub.current_period_end
+    used, _remaining, total = proration.period_split(period_start=start, period_end=end, at=at)
+    return payment.amount - payment.refunded_amount, used, total
 
 
 def _withdrawable_payments(sub: Subscription) -> list[Payment]:
@@ -1500,17 +1512,34 @@ def demo_subscription(
     )
     sub = Subscription.objects.get(user=user)
     if then == "past_due":
-        subscription_renew(subscription_id=sub.pk, at=at - timedelta(hours=3))
+        _demo_renew_until(sub.pk, at - timedelta(hours=3))
         bad = payment_method_add(
             user=user, source=CardDetails(**{**card.__dict__, "number": DEMO_NO_FUNDS_CARD}), at=at
         )
         payment_method_make_default(user=user, method=bad)
-    subscription_renew(subscription_id=sub.pk, at=at)
+    _demo_renew_until(sub.pk, at)
     if then == "cancel":
         subscription_cancel(user=user, at=at)
     elif then == "postponed":
         subscription_postpone(user=user, at=at)
     return Subscription.objects.get(user=user)
+
+
+def _demo_renew_until(subscription_id: int, until: datetime) -> None:
+    """Renew each past boundary at its own date, as beat would have, so every payment and
+    invoice carries the date it was due (not the day the demo was seeded)."""
+    for _period in range(MAX_CATCH_UP):
+        due = (
+            Subscription.objects.filter(
+                pk=subscription_id, status__in=(State.ACTIVE, State.CANCEL_SCHEDULED)
+            )
+            .values_list("current_period_end", flat=True)
+            .first()
+        )
+        if due is None or due > until:
+            return
+        if not subscription_renew(subscription_id=subscription_id, at=due):
+            return
 
 
 def demo_share(*, owner, member, at: datetime | None = None) -> None:

@@ -315,12 +315,13 @@ def _change_context(request, sub, plan, interval, *, at, error=""):
         {"p": plan.pk, "i": interval, "f": sub.plan_id, "n": secrets.token_hex(8)},
         salt=CHANGE_SALT,
     )
-    after = selectors.schedule_for(
-        sub, count=4, pending=(plan, interval) if preview.kind == "scheduled" else None
-    )
     if preview.kind == "upgrade":
-        # After the upgrade, the schedule bills the new price from the next date.
-        after = selectors.schedule_for(sub, count=4, pending=(plan, interval))
+        # After the upgrade the plan IS the new one: the next dates are plain renewals of it.
+        after = selectors.schedule_for(sub, count=4, upgraded_to=plan)
+    else:
+        after = selectors.schedule_for(
+            sub, count=4, pending=(plan, interval) if preview.kind == "scheduled" else None
+        )
     return {
         "sub": sub,
         "preview": preview,
@@ -548,9 +549,12 @@ def switch_to_free(request: HttpRequest) -> HttpResponse:
                 messages.success(request, _("You are on Free now."))
             return redirect("subscriptions:overview")
     settlement = services.free_preview(sub=sub, at=clock.now())
+    withdrawal = services.withdrawal_preview(sub=sub, at=clock.now())
     context = {
         "sub": sub,
         "settlement": settlement,
+        # Credit is not the only way out while the 14-day right holds: say so, never hide it.
+        "withdrawal": withdrawal if withdrawal.decision.ok else None,
         "form": ConfirmForm(initial={"token": "free", "amount": settlement.credit}),
         "error": error,
     }

@@ -7,6 +7,8 @@ Within 14 days of the first paid subscription the viewer may withdraw:
 * if they ticked "start now" at checkout, we keep the share for the time used and refund the
   rest: kept = floor(amount * used_seconds / period_seconds), refunded = amount - kept.
 
+Each payment is split over the time IT paid for (an upgrade pays for the rest of the period
+from the moment of the upgrade, not for the days before it), and the splits are added up.
 kept + refunded == amount, to the cent, for every input.
 """
 
@@ -29,6 +31,16 @@ def split(*, amount: int, used_seconds: int, period_seconds: int) -> Split:
     used = min(period, max(0, used_seconds))
     kept = amount * used // period
     return Split(kept=kept, refunded=amount - kept)
+
+
+def split_payments(parts: Sequence[tuple[int, int, int]]) -> Split:
+    """Add up split() over [(amount, used_seconds, period_seconds)], one per payment."""
+    kept = refunded = 0
+    for amount, used_seconds, period_seconds in parts:
+        one = split(amount=amount, used_seconds=used_seconds, period_seconds=period_seconds)
+        kept += one.kept
+        refunded += one.refunded
+    return Split(kept=kept, refunded=refunded)
 
 
 def allocate_refund(payments: Sequence[tuple[int, int]], refund: int) -> list[tuple[int, int]]:

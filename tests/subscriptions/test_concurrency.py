@@ -6,6 +6,7 @@ index makes the second insert wait for the first transaction instead. "One charg
 the way the processor counts: per idempotency key.
 """
 
+import re
 import threading
 import time
 
@@ -82,6 +83,43 @@ def test_twenty_identical_pay_submissions_make_one_charge(spy, now, plans):
     assert Payment.objects.count() == 1
     assert Invoice.objects.count() == 1
     assert Subscription.objects.get(user=user).status == "active"
+
+
+@pytest.mark.django_db(transaction=True)
+def test_twenty_identical_pay_form_posts_make_one_charge(spy, now, plans):
+    """The same checkout form sent 20 times at once (a frantic double-click, the browser
+    resending): every response lands on the subscription page, one charge, one invoice."""
+    from django.test import Client
+
+    profile = ProfileFactory()
+    browser = Client()
+    browser.force_login(profile.account)
+    html = browser.get("/account/subscription/checkout/premium/?interval=month").content.decode()
+    form = {
+        "key": re.search(r'name="key" value="([^"]+)"', html).group(1),
+        "amount": re.search(r'name="amount" value="(\d+)"', html).group(1),
+        "interval": "month",
+        "method": "card",
+        "card-holder": "Ada Lovelace",
+        "card-number": "4242 4242 4242 4242",
+        "card-expiry": "12/30",
+        "card-cvc": "123",
+        "start_now": "on",
+    }
+    cookies = browser.cookies
+
+    def post(_i):
+        tab = Client()
+        tab.cookies = cookies.__class__(cookies)
+        response = tab.post("/account/subscription/checkout/premium/", form)
+        return response.status_code, response.get("Location")
+
+    results, errors = in_threads(N, post)
+    assert errors == []
+    assert set(results) == {(302, "/account/subscription/")}
+    assert len(spy.charges) == 1 and spy.charges[0]["amount"] == 1999
+    assert Payment.objects.count() == 1 and Invoice.objects.count() == 1
+    assert Subscription.objects.get(user=profile.account).plan.code == "premium"
 
 
 @pytest.mark.django_db(transaction=True)

@@ -117,6 +117,27 @@ def test_withdrawal_after_three_days_of_a_30_day_month():
 
 
 @given(
+    parts=st.lists(
+        st.tuples(st.integers(0, 100_000), st.integers(-86400, 10**7), st.integers(1, 10**7)),
+        max_size=4,
+    )
+)
+def test_withdrawal_over_several_payments_adds_up_to_what_was_paid(parts):
+    split = withdrawal.split_payments(parts)
+    assert split.kept + split.refunded == sum(amount for amount, _used, _period in parts)
+    assert split.kept >= 0 and split.refunded >= 0
+
+
+def test_withdrawal_after_an_upgrade_keeps_each_payment_for_its_own_days():
+    """Basic (7.99) for 30 days, upgraded on day 1 (12.00 * 29/30 = 11.60 for 29 days), withdrawn
+    on day 2: two days of Basic and one day of the upgrade are kept, not two days of both."""
+    day = 86400
+    split = withdrawal.split_payments([(799, 2 * day, 30 * day), (1160, 1 * day, 29 * day)])
+    assert split.kept == 799 * 2 // 30 + 1160 // 29 == 53 + 40
+    assert split.refunded == 799 + 1160 - 93
+
+
+@given(
     payments=st.lists(st.integers(0, 5000), min_size=1, max_size=5),
     wanted=st.integers(0, 30000),
 )

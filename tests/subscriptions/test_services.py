@@ -276,6 +276,24 @@ def test_reminder_three_days_before_each_charge_once(
     assert "€13.49" in mail.outbox[0].subject and "10 April 2026" in mail.outbox[0].subject
 
 
+def test_a_postponed_payment_collected_when_a_cancelled_plan_ends_gets_a_reminder(
+    user, now, spy, beat, django_capture_on_commit_callbacks
+):
+    subscribe(user)
+    services.subscription_postpone(user=user)
+    beat(days=31)  # 10 April passes without a charge; the amount is carried to 10 May
+    services.subscription_cancel(user=user)
+    assert [c.amount for c in selectors.schedule_for(sub_of(user)).charges] == [1349]
+    now.set(datetime(2026, 5, 7, 12, 0, tzinfo=now.value.tzinfo))
+    with django_capture_on_commit_callbacks(execute=True):
+        assert tasks.send_charge_reminders() == 1
+    reminder = mail.outbox[-1]
+    assert "€13.49" in reminder.subject and "10 May 2026" in reminder.subject
+    assert "ends on Sunday 10 May 2026" in reminder.body and "you postponed" in reminder.body
+    beat(days=4)
+    assert spy.charges[-1]["amount"] == 1349 and sub_of(user).status == "cancelled"
+
+
 # --- Changing plan ---------------------------------------------------------------------------
 
 
@@ -450,6 +468,29 @@ def test_withdrawal_after_starting_now_keeps_the_days_used(user, now, spy):
     assert sub_of(user).status == "cancelled"
 
 
+def test_withdrawal_after_an_upgrade_only_keeps_the_days_each_payment_paid_for(user, now, spy):
+    subscribe(user, "basic")  # 7.99 on 10 March, a 31-day period
+    now.advance(days=1)
+    sub = sub_of(user)
+    premium = Plan.objects.get(code="premium")
+    upgrade = services.change_preview(sub=sub, plan=premium, interval="month", at=now.value)
+    services.subscription_change(
+        user=user,
+        plan=premium,
+        interval="month",
+        expected_amount=upgrade.pay_now,
+        from_plan_id=sub.plan_id,
+        nonce="u",
+    )
+    now.advance(days=1)
+    preview = services.withdrawal_preview(sub=sub_of(user), at=now.value)
+    # Two days of Basic and one day of the upgrade: 51 + 38 cents, not 2/31 of everything paid.
+    assert preview.paid == 799 + upgrade.pay_now == 1960
+    assert preview.kept == 799 * 2 // 31 + upgrade.pay_now * 1 // 30 == 51 + 38
+    done = services.subscription_withdraw(user=user, expected_refund=preview.refunded)
+    assert sum(r["amount"] for r in spy.refunds) == done.refunded == 1960 - 89
+
+
 def test_withdrawal_without_start_now_refunds_everything(user, now, spy):
     subscribe(user, "premium", start_now=False)
     now.advance(days=13)
@@ -559,6 +600,11 @@ def test_demo_subscriptions_have_a_real_history(user, now, spy, then, status, po
     paid = Payment.objects.filter(user=user, status="succeeded").count()
     assert paid == (4 if then == "past_due" else 5)  # the first payment and the renewals
     assert Invoice.objects.filter(user=user).count() == paid
+    # Each invoice is dated the day its payment was due, one a month, not all on seeding day.
+    issued = [
+        i.astimezone(PARIS).date() for i in Invoice.objects.values_list("issued_at", flat=True)
+    ]
+    assert len({(d.year, d.month) for d in issued}) == paid
     again = services.demo_subscription(user=user, plan_code="basic", months=1)
     assert again.plan.code == "premium" and Payment.objects.filter(user=user).count() >= paid
 

@@ -182,6 +182,33 @@ def test_upgrade_preview_equals_the_charge_and_a_changed_amount_is_shown_again(v
     assert Payment.objects.filter(kind="upgrade").count() == 1
 
 
+def test_the_upgrade_preview_lists_the_next_payments_as_plain_renewals_of_the_new_plan(viewer):
+    subscribe(viewer.user, "basic")
+    page = text(viewer.get("/account/subscription/change/premium/"))
+    after = page.split("Your next payments after the change", 1)[1]
+    assert after.count("Premium (Monthly)") == 4 and after.count("€19.99") == 4
+    assert "Changes to" not in after  # the change happens now, not on the next date
+
+
+def test_a_downgrade_then_a_cancellation_shows_only_the_end(viewer):
+    from apps.subscriptions.models import Plan
+
+    subscribe(viewer.user, "premium")
+    services.subscription_change(
+        user=viewer.user,
+        plan=Plan.objects.get(code="basic"),
+        interval="month",
+        expected_amount=0,
+        from_plan_id=Subscription.objects.get(user=viewer.user).plan_id,
+        nonce="d",
+    )
+    assert "Changes to Basic on 10 April 2026" in text(viewer.get("/account/subscription/"))
+    viewer.post("/account/subscription/cancel/")
+    page = text(viewer.get("/account/subscription/"))
+    assert "Your plan ends on 10 April 2026" in page
+    assert "Changes to Basic" not in page
+
+
 def test_cancel_page_is_one_calm_confirmation_with_what_they_are_watching(viewer):
     from apps.tracking.services import track
     from tests.factories import TitleFactory
@@ -207,6 +234,16 @@ def test_switch_to_free_shows_the_credit(viewer, now):
     viewer.post("/account/subscription/free/", {"token": "free", "amount": amount})
     page = text(viewer.get("/account/subscription/"))
     assert "Account credit" in page and "You are on Free now." in page
+
+
+def test_switching_to_free_within_14_days_offers_the_refund_too(viewer, now):
+    subscribe(viewer.user, "premium")
+    now.advance(days=2)
+    page = text(viewer.get("/account/subscription/free/"))
+    assert "you can withdraw instead and get" in page
+    assert 'href="/account/subscription/withdraw/"' in page
+    now.advance(days=13)
+    assert "you can withdraw instead" not in text(viewer.get("/account/subscription/free/"))
 
 
 def test_invoice_page_and_download(viewer):
@@ -246,6 +283,28 @@ def test_another_accounts_invoices_methods_and_payments_are_404(viewer, spy):
     assert PaymentMethod.objects.get(pk=method.pk).removed_at is None
 
 
+def test_another_owners_members_and_invitations_are_404(viewer):
+    from apps.subscriptions.models import Invitation, Membership
+
+    owner = ProfileFactory().account
+    subscribe(owner, "family")
+    guest = ProfileFactory().account
+    joined = services.member_invite(owner=owner, email=guest.email)
+    services.invitation_accept(user=guest, token=joined.token)
+    pending = services.member_invite(owner=owner, email="someone@example.com")
+    membership = Membership.objects.get(user=guest)
+    assert viewer.post(f"/account/subscription/members/{membership.pk}/remove/").status_code == 404
+    assert viewer.post(f"/account/subscription/invitations/{pending.pk}/revoke/").status_code == 404
+    assert Membership.objects.filter(pk=membership.pk).exists()
+    assert Invitation.objects.get(pk=pending.pk).is_open
+    # Someone else's invitation link does not let this account in.
+    page = text(viewer.post(f"/account/subscription/join/{pending.token}/"))
+    assert "This invitation is for someone@example.com" in page
+    assert not Membership.objects.filter(user=viewer.user).exists()
+    members = text(viewer.get("/account/subscription/members/"))
+    assert guest.email not in members and "someone@example.com" not in members
+
+
 def test_pages_need_sign_in(client, plans):
     for url in (
         "/account/subscription/",
@@ -279,6 +338,18 @@ def _count(client, url):
         ("/account/subscription/", 11),
         ("/account/subscription/schedule/", 4),  # session, user, subscription, profile
         ("/account/subscription/invoices/", 5),  # session, user, count, profile, one page
+        # The other pages: session, user and profile (cached or not), the subscription, then
+        # what each one shows.
+        ("/account/subscription/invoices/2026-000001/", 4),  # the invoice with its payment
+        ("/account/subscription/plans/", 5),  # the plans
+        ("/account/subscription/postpone/", 5),  # recent postponements
+        ("/account/subscription/change/premium/", 5),  # the upgrade preview
+        ("/account/subscription/change/basic/", 6),  # members (a downgrade must fit them)
+        ("/account/subscription/cancel/", 5),  # titles in progress from the event log
+        ("/account/subscription/free/", 4),
+        ("/account/subscription/withdraw/", 4),
+        ("/account/subscription/payment-methods/", 5),  # the methods
+        ("/account/subscription/members/", 12),  # the overview's reads, and the form
     ],
 )
 def test_query_count_stays_constant_as_history_grows(viewer, now, url, budget):
