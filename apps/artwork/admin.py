@@ -1,11 +1,12 @@
 """Curators' view of artwork personalization.
 
 The title admin is catalogue's, extended here (artwork depends on catalogue, never the other
-way): an "Artwork personalization" section with a field to pin one variant (kept in artwork's
-own TitleArtwork) and a read-only performance panel with each variant's impressions, takes and
-take rate (95% Wilson interval) as a table and a server-rendered SVG chart, overall and per
-audience segment. Upload, tags and activation stay catalogue's (its variant inline).
-The report across titles is an admin page of its own, listed on the admin index.
+way): an "Artwork personalization" section with a field to pin one variant (the variant's
+`pinned` flag, set through services.title_pin_set) and a read-only performance panel with
+each variant's impressions, takes and take rate (95% Wilson interval) as a table and a
+server-rendered SVG chart, overall and per audience segment. Upload, tags and activation
+stay catalogue's (its variant inline). The report across titles is an admin page of its own,
+listed on the admin index.
 """
 
 from __future__ import annotations
@@ -17,7 +18,7 @@ from django.template.loader import render_to_string
 from django.utils.translation import gettext_lazy as _
 
 from apps.artwork import charts, selectors, services, views
-from apps.artwork.models import ArtworkReport, Impression, TitleArtwork
+from apps.artwork.models import ArtworkReport, Impression
 from apps.catalogue import admin as catalogue_admin
 from apps.catalogue.models import ArtworkVariant, Title
 
@@ -25,7 +26,7 @@ ARTWORK_MEDIA = {"all": ["artwork/admin.css"]}  # added to catalogue's own admin
 
 
 class TitleWithPinForm(forms.ModelForm):
-    """Catalogue's title form plus the pin, which is kept in artwork's own model."""
+    """Catalogue's title form plus the pin (a flag on the variant that only artwork sets)."""
 
     pinned_variant = forms.ModelChoiceField(
         queryset=ArtworkVariant.objects.none(),
@@ -47,15 +48,18 @@ class TitleWithPinForm(forms.ModelForm):
         if self.instance.pk is not None:
             field = self.fields["pinned_variant"]
             field.queryset = ArtworkVariant.objects.filter(title=self.instance).order_by("pk")
-            field.initial = (
-                TitleArtwork.objects.filter(title=self.instance)
-                .values_list("pinned_variant", flat=True)
-                .first()
-            )
+            pin = field.queryset.filter(pinned=True).values_list("pk", flat=True).first()
+            self.initial.setdefault("pinned_variant", pin)
 
     def clean_pinned_variant(self):
         variant = self.cleaned_data.get("pinned_variant")
-        if variant is not None and not variant.is_active:
+        # Pinning anew needs an active variant; a pin kept as it was is left alone (the title
+        # is personalized while its pinned variant is inactive).
+        if (
+            variant is not None
+            and variant.pk != self.initial.get("pinned_variant")
+            and not variant.is_active
+        ):
             raise forms.ValidationError(
                 _("This variant is inactive and would never be shown: activate it first.")
             )
@@ -84,8 +88,10 @@ class TitleAdmin(catalogue_admin.TitleAdmin):
             )
         return fieldsets
 
-    def save_model(self, request, obj, form, change):
-        super().save_model(request, obj, form, change)
+    def save_related(self, request, form, formsets, change):
+        # After the variant inline: it saves whole rows as loaded, which would undo the pin.
+        super().save_related(request, form, formsets, change)
+        obj = form.instance
         if change and "pinned_variant" in form.changed_data:
             variant = form.cleaned_data.get("pinned_variant")
             services.title_pin_set(title=obj, variant=variant)

@@ -1,61 +1,17 @@
-"""Artwork personalization: curator settings, the impression log, learned state.
+"""Artwork personalization: the impression log and what the policy learned from it.
 
 The impression log is the record: every card or hero a viewer was shown, with the variant,
 how it was picked and, once a play follows within the window, when it was taken. The policy
-snapshot and the profile tastes are derived from it and can always be rebuilt.
+snapshot and the profile tastes are derived from it and can always be rebuilt. A curator's pin
+is catalogue's `ArtworkVariant.pinned`, set through `services.title_pin_set`.
 """
 
-from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
 from apps.artwork import bandit
 from apps.catalogue.models import ArtworkVariant, Title
-
-
-class TitleArtwork(models.Model):
-    """A curator's artwork settings for one title: a pinned variant turns personalization off."""
-
-    title = models.OneToOneField(
-        Title, on_delete=models.CASCADE, primary_key=True, related_name="artwork_setting"
-    )
-    pinned_variant = models.ForeignKey(
-        ArtworkVariant,
-        on_delete=models.SET_NULL,
-        null=True,
-        blank=True,
-        related_name="+",
-        verbose_name=_("pinned variant"),
-        help_text=_(
-            "Everyone sees this variant and personalization is off for the title. Empty: each "
-            "viewer gets the variant that suits them."
-        ),
-    )
-    updated_at = models.DateTimeField(auto_now=True)
-
-    class Meta:
-        verbose_name = _("artwork personalization")
-        verbose_name_plural = _("artwork personalization")
-
-    def __str__(self) -> str:
-        return str(self.title)
-
-    def clean(self) -> None:
-        variant = self.pinned_variant
-        if variant is None:
-            return
-        if variant.title_id != self.title_id:
-            raise ValidationError({"pinned_variant": _("Pin one of this title's own variants.")})
-        if not variant.is_active:
-            raise ValidationError(
-                {
-                    "pinned_variant": _(
-                        "This variant is inactive, and an inactive variant is never shown: "
-                        "activate it first."
-                    )
-                }
-            )
 
 
 class Impression(models.Model):

@@ -2,8 +2,9 @@
 
 Choosing artwork for a page costs no query once the caches are warm: the policy snapshot is
 held per process (reloaded when a newer one is announced in the cache, like the recommender's
-model), the pinned variants and each profile's taste sit in the cache and are rebuilt from the
-database on a miss (one query each). The titles' active variants come with the cards.
+model) and each profile's taste sits in the cache, each rebuilt from the database on a miss
+(one query each). The titles' active variants come with the cards, and with them the pins (a
+flag on the variant), so pins never cost a query.
 """
 
 from __future__ import annotations
@@ -19,12 +20,11 @@ from django.core.cache import cache
 from django.db.models import Count, Q, Sum
 
 from apps.artwork import bandit, evaluation
-from apps.artwork.models import Impression, PolicySnapshot, ProfileTaste, TitleArtwork
+from apps.artwork.models import Impression, PolicySnapshot, ProfileTaste
 from apps.catalogue.models import ArtworkVariant, Genre, Title
 from apps.core import clock
 
 POLICY_KEY = "artwork:policy-id"
-PINS_KEY = "artwork:pins"
 NO_TASTE = "none"
 TASTE_SECONDS = 60 * 60 * 24
 MIN_IMPRESSIONS = 100  # a variant needs this many before the report calls it a winner or loser
@@ -84,19 +84,6 @@ def active_evidence(stamp: str | None = None) -> bandit.Evidence:
     return _loaded[1]
 
 
-def pins(cached=None) -> dict[int, int]:
-    """title id -> pinned variant id, for every title a curator pinned."""
-    if cached is not None:
-        return cached
-    found = dict(
-        TitleArtwork.objects.filter(pinned_variant__isnull=False).values_list(
-            "title_id", "pinned_variant_id"
-        )
-    )
-    cache.set(PINS_KEY, found, timeout=None)
-    return found
-
-
 def taste(profile_id: int, cached=None) -> bandit.Taste:
     """The profile's taste as last refreshed; an empty one for a profile with no history."""
     if cached is None:
@@ -112,16 +99,14 @@ def taste(profile_id: int, cached=None) -> bandit.Taste:
 class Context:
     evidence: bandit.Evidence
     taste: bandit.Taste
-    pins: dict[int, int]
 
 
 def context_for(profile) -> Context:
     """Everything the policy needs for one profile: one cache round trip when warm."""
-    got = cache.get_many([POLICY_KEY, PINS_KEY, taste_key(profile.pk)])
+    got = cache.get_many([POLICY_KEY, taste_key(profile.pk)])
     return Context(
         evidence=active_evidence(got.get(POLICY_KEY)),
         taste=taste(profile.pk, got.get(taste_key(profile.pk))),
-        pins=pins(got.get(PINS_KEY)),
     )
 
 
@@ -139,12 +124,19 @@ def eligible(title: Title, profile) -> list[ArtworkVariant]:
     return [v for v in variants if v.is_active and (v.kids_suitable or not kids)]
 
 
+def pinned_id(variants: Iterable[ArtworkVariant]) -> int | None:
+    """The variant a curator pinned among these, if any (the flag comes with the variants)."""
+    return next((v.pk for v in variants if v.pinned), None)
+
+
 def choose_for_page(*, profile, day: date, placed: Iterable[tuple[str, int, Title]]) -> list[Shown]:
     """Pick each card's variant (sets `chosen_artwork` on it) and return what was shown.
 
     `placed` is (row key, position, title) for every card and hero on the page, in page
     order; a title placed twice shows the same variant (one choice per title a day). Titles
-    must come with `active_artwork` prefetched (catalogue.selectors.cards does that).
+    must come with `active_artwork` prefetched (catalogue.selectors.cards does that); a pin
+    is honoured only if its variant is among the eligible ones (active, kids-suitable for a
+    kids profile), otherwise the title is personalized as if unpinned.
     """
     placed = list(placed)
     context = context_for(profile)
@@ -161,7 +153,8 @@ def choose_for_page(*, profile, day: date, placed: Iterable[tuple[str, int, Titl
                 taste=context.taste,
                 draws=bandit.Draws(profile.pk, title.pk, day),
                 exploration=rate,
-                pinned=context.pins.get(title.pk),
+                # bandit.choose ignores a pin on a variant that is not eligible here.
+                pinned=pinned_id(getattr(title, "active_artwork", None) or []),
             )
             choices[title.pk] = (choice, variants[choice.variant_id]) if choice else None
         picked = choices[title.pk]
@@ -270,8 +263,7 @@ def title_stats(*, title: Title, days: int | None = None, top_segments: int = 6)
     )
     for stats in top:
         stats.name = names.get(stats.segment, "") if stats.segment else ""
-    setting = TitleArtwork.objects.filter(title=title).values_list("pinned_variant_id", flat=True)
-    return TitleStats(variants, next(iter(setting), None), overall, top, since)
+    return TitleStats(variants, pinned_id(variants), overall, top, since)
 
 
 @dataclass

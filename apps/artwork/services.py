@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import hashlib
 import logging
 import random
 import uuid
@@ -12,12 +13,14 @@ from datetime import datetime, timedelta
 
 from django.conf import settings
 from django.core.cache import cache
+from django.core.exceptions import ValidationError
 from django.db import connection, transaction
 from django.db.models import Count, Max, Q, Sum
+from django.utils.translation import gettext as _
 
 from apps.accounts.models import Profile
 from apps.artwork import bandit, selectors, simulation
-from apps.artwork.models import Impression, PolicySnapshot, ProfileTaste, TitleArtwork
+from apps.artwork.models import Impression, PolicySnapshot, ProfileTaste
 from apps.artwork.selectors import Shown
 from apps.catalogue.models import KIDS_MATURITIES, ArtworkVariant, Genre, Title
 from apps.catalogue.versioning import bump_catalogue_version
@@ -44,54 +47,90 @@ def _window_days() -> int:
 BUFFER_SEQ = "artwork:impressions:seq"
 BUFFER_DONE = "artwork:impressions:flushed"
 BUFFER_ITEM = "artwork:impressions:{}"
+BUFFER_MANIFEST = "artwork:manifest:{}"
 BUFFER_SECONDS = 24 * 60 * 60
 BUFFER_GRACE_PAGES = 500  # a numbered page still missing after this many newer ones is lost
+
+
+def shown_manifest(shown: Sequence[Shown]) -> str:
+    """Store once what a cached page shows; its page views then log it by this key.
+
+    The key is a digest of the content, so storing the same page again only renews it; it
+    lives as long as a buffered page view may wait for its flush.
+    """
+    items = [tuple(item) for item in shown]
+    digest = hashlib.sha256(repr(items).encode()).hexdigest()[:32]
+    key = BUFFER_MANIFEST.format(digest)
+    cache.set(key, items, timeout=BUFFER_SECONDS)
+    return key
 
 
 def impressions_log(
     *,
     profile,
     page: str,
-    shown: Sequence[Shown],
+    shown: Sequence[Shown] = (),
+    manifest: str | None = None,
     batch_id: str | None = None,
     at: datetime | None = None,
 ) -> int:
     """Log what one page (or one lazily loaded batch) showed, without a query per page view.
 
-    The page's rows go into a buffer in the cache (one entry per page, numbered); every
-    settings.ARTWORK_IMPRESSIONS_FLUSH_EVERY pages, before a play is attributed, and from a
-    scheduled task, the buffer is written with one INSERT for all its pages. A batch id names
-    each page's write; sending the same batch again (a retried request or beacon) adds nothing
-    (unique (batch_id, slot)). Returns the number of impressions offered.
+    Each page view becomes one small entry in a buffer in the cache: what it showed, or the
+    key of a manifest stored with a cached page (see shown_manifest), so a cached homepage
+    costs two cache round trips to log. Every settings.ARTWORK_IMPRESSIONS_FLUSH_EVERY page
+    views (in a Celery task), before a play is attributed, and from a scheduled task, the
+    buffer is written with one INSERT for all its pages. A batch id names each page's write;
+    sending the same batch again (a retried request or beacon) adds nothing (unique
+    (batch_id, slot)). Returns the number of page views buffered (0 when nothing was shown).
     """
-    if not shown:
+    if not shown and manifest is None:
         return 0
-    batch_id = batch_id or uuid.uuid4().hex
-    now = at or clock.now()
-    rows = [
-        (
-            batch_id,
-            slot,
-            profile.pk,
-            item.title_id,
-            item.variant_id,
-            page,
-            item.row[:40],
-            item.position,
-            item.how,
-            item.options,
-            item.segment,
-            item.expected,
-            now.isoformat(),
-        )
-        for slot, item in enumerate(shown)
-    ]
-    cache.add(BUFFER_SEQ, 0, timeout=None)
-    number = cache.incr(BUFFER_SEQ)
-    cache.set(BUFFER_ITEM.format(number), rows, timeout=BUFFER_SECONDS)
+    entry = (
+        batch_id or uuid.uuid4().hex,
+        profile.pk,
+        page,
+        (at or clock.now()).isoformat(),
+        manifest,
+        [tuple(item) for item in shown] if manifest is None else None,
+    )
+    try:
+        number = cache.incr(BUFFER_SEQ)
+    except ValueError:  # the first page view since the cache started
+        cache.add(BUFFER_SEQ, 0, timeout=None)
+        number = cache.incr(BUFFER_SEQ)
+    cache.set(BUFFER_ITEM.format(number), entry, timeout=BUFFER_SECONDS)
     if number % max(1, settings.ARTWORK_IMPRESSIONS_FLUSH_EVERY) == 0:
-        impressions_flush()
-    return len(shown)
+        # Off the request path where a worker runs (inline when Celery is eager); the
+        # scheduled flush picks up anything a lost task left behind.
+        from apps.artwork.tasks import flush_impressions
+
+        try:
+            flush_impressions.delay()
+        except Exception:  # the broker is down: the page still renders
+            logger.exception("artwork: could not queue the impression flush")
+    return 1
+
+
+def _expand(entries: list, manifests: dict) -> list[tuple]:
+    """The impression rows of buffered page views (a view whose manifest is gone is skipped)."""
+    adapt = connection.ops.adapt_datetimefield_value
+    rows = []
+    lost = 0
+    for batch_id, profile_id, page, at, manifest, items in entries:
+        if manifest is not None:
+            items = manifests.get(manifest)
+            if items is None:
+                lost += 1
+                continue
+        shown_at = adapt(datetime.fromisoformat(at))
+        rows.extend(
+            (batch_id, slot, profile_id, item[0], item[1], page, item[2][:40], *item[3:], shown_at)
+            for slot, item in enumerate(items)
+        )
+    if lost:
+        logger.warning("artwork: %d page views lost their impressions (manifest evicted)", lost)
+    return rows
 
 
 def impressions_flush() -> int:
@@ -111,12 +150,9 @@ def impressions_flush() -> int:
             break
         flushed_to = n
     keys = keys[: flushed_to - done]
-    adapt = connection.ops.adapt_datetimefield_value
-    rows = [
-        (*row[:12], adapt(datetime.fromisoformat(row[12])))
-        for key in keys
-        for row in pages.get(key, [])
-    ]
+    entries = [pages[key] for key in keys if pages.get(key)]
+    manifests = cache.get_many({entry[4] for entry in entries if entry[4] is not None})
+    rows = _expand(entries, manifests)
     if rows:
         # One multi-row write with plain parameters: the ORM's bulk_create spends milliseconds
         # per hundred rows compiling SQL, which would land on the page view that flushes.
@@ -250,7 +286,7 @@ def profile_taste_refresh(*, profile_id: int) -> ProfileTaste:
     genres_of = _genres_of(t for _, p in events if (t := _title_of(p)))
     segment = bandit.favourite_genre(_genre_weights(events, genres_of))
     features = _features([profile_id], now - timedelta(days=_window_days())).get(profile_id, {})
-    row, _ = ProfileTaste.objects.update_or_create(
+    row, _created = ProfileTaste.objects.update_or_create(
         profile_id=profile_id,
         defaults={"segment": segment, "features": dict(features), "refreshed_at": now},
     )
@@ -300,21 +336,45 @@ def policy_refresh(*, now: datetime | None = None) -> PolicySnapshot:
     return snapshot
 
 
-def title_pin_set(*, title: Title, variant: ArtworkVariant | None) -> TitleArtwork:
-    """Pin a variant for everyone (personalization off for the title), or unpin with None."""
-    setting = TitleArtwork(title=title, pinned_variant=variant)
-    setting.full_clean(validate_unique=False)
+def title_pin_set(*, title: Title, variant: ArtworkVariant | None) -> ArtworkVariant | None:
+    """Pin a variant for everyone (personalization off for the title), or unpin with None.
+
+    The pin is the variant's own flag, one per title: pinning a variant unpins any other of
+    the title's variants in the same transaction. Returns the pinned variant.
+    """
+    if variant is not None:
+        if variant.title_id != title.pk:
+            raise ValidationError(
+                {
+                    "pinned_variant": _(
+                        "“%(variant)s” belongs to another title: pin one of this title's own "
+                        "variants."
+                    )
+                    % {"variant": variant}
+                }
+            )
+        if not variant.is_active:
+            raise ValidationError(
+                {
+                    "pinned_variant": _(
+                        "This variant is inactive, and an inactive variant is never shown: "
+                        "activate it first."
+                    )
+                }
+            )
     with transaction.atomic():
-        setting, _ = TitleArtwork.objects.update_or_create(
-            title=title, defaults={"pinned_variant": variant}
-        )
-
-        def announce() -> None:
-            cache.delete(selectors.PINS_KEY)
-            bump_catalogue_version()  # cached homepages show the old choice: render afresh
-
-        transaction.on_commit(announce)
-    return setting
+        # Lock the title so two curators pinning at once cannot both clear, then both set.
+        Title.objects.select_for_update().filter(pk=title.pk).values_list("pk").first()
+        others = ArtworkVariant.objects.filter(title=title, pinned=True)
+        if variant is not None:
+            others = others.exclude(pk=variant.pk)
+        others.update(pinned=False)  # first: the constraint allows one pinned at any moment
+        if variant is not None:
+            ArtworkVariant.objects.filter(pk=variant.pk).update(pinned=True)
+            variant.pinned = True
+        # Cached homepages show the old choice: render them afresh.
+        transaction.on_commit(bump_catalogue_version)
+    return variant
 
 
 # --- Demo history -----------------------------------------------------------------------------

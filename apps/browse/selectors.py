@@ -41,12 +41,9 @@ def bump_list_version(profile_id: int) -> None:
     cache.set(_list_version_key(profile_id), time.time_ns(), timeout=None)
 
 
-def candidates_stamp(profile) -> float:
-    """When the profile's candidates were last computed (from the cache; one small query when
-    the cache does not know, and the candidates are computed the first time)."""
-    stamp = recommendation_selectors.candidates_stamp(profile.pk)
-    if stamp is not None:
-        return stamp
+def _candidates_computed(profile) -> float:
+    """When the profile's candidates were last computed, when the cache does not know (one
+    small query; the candidates are computed the first time)."""
     computed = (
         ProfileCandidates.objects.filter(profile=profile)
         .values_list("computed_at", flat=True)
@@ -57,26 +54,33 @@ def candidates_stamp(profile) -> float:
     return computed.timestamp()
 
 
-def home_cache_key(
-    *, profile, computed: float, device: str, now: datetime, batch: int, language: str
-) -> str:
-    """Everything a homepage batch depends on."""
-    versions = cache.get_many([_list_version_key(profile.pk), VERSION_KEY])
-    progress = playback.progress_stamp(profile.pk)
+def home_cache_key(*, profile, device: str, now: datetime, batch: int, language: str) -> str:
+    """Everything a homepage batch depends on, read with one cache round trip: when the
+    profile's candidates were computed, its list, its progress and the catalogue versions."""
+    keys = {
+        "computed": recommendation_selectors.candidates_stamp_key(profile.pk),
+        "list": _list_version_key(profile.pk),
+        "catalogue": VERSION_KEY,
+        "progress": playback.progress_stamp_key(profile.pk),
+    }
+    stamps = cache.get_many(keys.values())
+    computed = stamps.get(keys["computed"])
+    if computed is None:
+        computed = _candidates_computed(profile)
     return ":".join(
         str(part)
         for part in (
             "home",
-            2,  # 2: the cached value carries the artwork shown with the fragment
+            3,  # 3: cached values carry the key of the artwork shown, not the artwork itself
             profile.pk,
             device,
             now.date().isoformat(),
             planner.daypart(now),
             language,
             computed,
-            versions.get(_list_version_key(profile.pk), 0),
-            versions.get(VERSION_KEY, 0),
-            progress,
+            stamps.get(keys["list"], 0),
+            stamps.get(keys["catalogue"], 0),
+            stamps.get(keys["progress"], 0),
             batch,
         )
     )

@@ -37,32 +37,9 @@ def _batch(request) -> int | None:
 CSRF_MARK = "__csrf_token_placeholder__"
 
 
-@require_GET
-@profile_required
-@vary_on_headers("HX-Request", "User-Agent")
-def home(request):
-    """The homepage, one batch of rows at a time (batch 0 with the hero).
-
-    A batch is a pure function of (profile, device, local day and daypart, language, candidates,
-    My list, catalogue), so its rendered HTML is cached under exactly that key; only the CSRF
-    token is filled in per response.
-    """
-    profile = current_profile(request)
-    if profile.onboarded_at is None:
-        return redirect("onboarding:picks")
-    batch = _batch(request)
-    if batch is None:
-        return HttpResponseBadRequest(_("The row batch must be a whole number."))
-    device = device_kind(request.headers.get("User-Agent", ""))
-    now = selectors.local_now(request.user)
-    key = selectors.home_cache_key(
-        profile=profile,
-        computed=selectors.candidates_stamp(profile),
-        device=device,
-        now=now,
-        batch=batch,
-        language=get_language(),
-    )
+def _home_fragment(request, *, profile, key: str, device: str, now, batch: int):
+    """A batch's rows as HTML (CSRF token left as a mark) and the key of the artwork they
+    show, cached under the batch's key; Http404 past the last batch."""
     cached = cache.get(key)
     if cached is None:
         page = selectors.home_page(
@@ -84,18 +61,44 @@ def home(request):
                 "next_path": request.get_full_path(),
             },
         )
-        # The artwork each card shows is cached with the HTML, so a cached page is logged too.
-        cached = (fragment, page.shown_artwork)
+        # The artwork the cards show is stored once; every view of the page logs it by key.
+        cached = (fragment, artwork_services.shown_manifest(page.shown_artwork))
         cache.set(key, cached, timeout=selectors.HOME_CACHE_SECONDS)
-    fragment, shown_artwork = cached
-    artwork_services.impressions_log(profile=profile, page="home", shown=shown_artwork)
+    return cached
+
+
+@require_GET
+@profile_required
+@vary_on_headers("HX-Request", "User-Agent")
+def home(request):
+    """The homepage, one batch of rows at a time (batch 0 with the hero).
+
+    A batch is a pure function of (profile, device, local day and daypart, language, candidates,
+    My list, progress, catalogue), so its rendered HTML is cached under exactly that key, and
+    the whole page around the first batch too; only the CSRF token is filled in per response.
+    """
+    profile = current_profile(request)
+    if profile.onboarded_at is None:
+        return redirect("onboarding:picks")
+    batch = _batch(request)
+    if batch is None:
+        return HttpResponseBadRequest(_("The row batch must be a whole number."))
+    device = device_kind(request.headers.get("User-Agent", ""))
+    now = selectors.local_now(request.user)
+    key = selectors.home_cache_key(
+        profile=profile, device=device, now=now, batch=batch, language=get_language()
+    )
     token = get_token(request)
-    if request.htmx and batch:
-        return HttpResponse(fragment.replace(CSRF_MARK, token))
-    if messages.get_messages(request):
+    if (request.htmx and batch) or messages.get_messages(request):
+        fragment, manifest = _home_fragment(
+            request, profile=profile, key=key, device=device, now=now, batch=batch
+        )
+        artwork_services.impressions_log(profile=profile, page="home", manifest=manifest)
+        fragment = fragment.replace(CSRF_MARK, token)
+        if request.htmx and batch:
+            return HttpResponse(fragment)
         # A flash message is shown once: render this page afresh around the cached rows.
-        fragment = mark_safe(fragment.replace(CSRF_MARK, token))  # noqa: S308
-        return render(request, "browse/home.html", {"fragment": fragment})
+        return render(request, "browse/home.html", {"fragment": mark_safe(fragment)})  # noqa: S308
     # The whole page (chrome and rows) is cached too; the chrome depends on the profile's
     # name and colour, the path, and (in demo mode) the demo clock's minute.
     chrome = "|".join(
@@ -108,8 +111,11 @@ def home(request):
         )
     )
     page_key = f"{key}:page:{hashlib.sha256(chrome.encode()).hexdigest()[:32]}"
-    html = cache.get(page_key)
-    if html is None:
+    cached = cache.get(page_key)
+    if cached is None:
+        fragment, manifest = _home_fragment(
+            request, profile=profile, key=key, device=device, now=now, batch=batch
+        )
         context = {
             **site_context(request),
             "request": request,
@@ -118,8 +124,10 @@ def home(request):
             "messages": [],
             "fragment": mark_safe(fragment),  # noqa: S308
         }
-        html = render_to_string("browse/home.html", context)
-        cache.set(page_key, html, timeout=selectors.HOME_CACHE_SECONDS)
+        cached = (render_to_string("browse/home.html", context), manifest)
+        cache.set(page_key, cached, timeout=selectors.HOME_CACHE_SECONDS)
+    html, manifest = cached
+    artwork_services.impressions_log(profile=profile, page="home", manifest=manifest)
     return HttpResponse(html.replace(CSRF_MARK, token))
 
 

@@ -168,11 +168,24 @@ class ArtworkVariant(models.Model):
     renditions = models.JSONField(default=dict, blank=True, editable=False)
     is_active = models.BooleanField(_("active"), default=True)
     kids_suitable = models.BooleanField(_("suitable for kids profiles"), default=True)
+    # Set through artwork's title_pin_set only (it keeps one per title): on the row, so the
+    # pin arrives with the variants a page of cards already loads.
+    pinned = models.BooleanField(
+        _("pinned"),
+        default=False,
+        editable=False,
+        help_text=_("Everyone sees this variant and personalization is off for its title."),
+    )
     created_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:
         ordering = ["title", "pk"]
         verbose_name = _("artwork variant")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["title"], condition=Q(pinned=True), name="artwork_one_pinned_per_title"
+            )
+        ]
 
     def __str__(self) -> str:
         return self.label or f"{self.get_tone_display()} / {self.get_focus_display()}"

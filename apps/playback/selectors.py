@@ -18,17 +18,17 @@ from apps.playback.models import PlaybackPreference, Progress, TitleProgress
 # --- The homepage cache stamp ---------------------------------------------------------------
 
 
-def _stamp_key(profile_id: int) -> str:
+def progress_stamp_key(profile_id: int) -> str:
     return f"playback:progress-stamp:{profile_id}"
 
 
 def progress_stamp(profile_id: int) -> int:
     """Changes whenever the profile's progress changes (part of the homepage cache key)."""
-    return cache.get(_stamp_key(profile_id), 0)
+    return cache.get(progress_stamp_key(profile_id), 0)
 
 
 def bump_progress_stamp(profile_id: int) -> None:
-    cache.set(_stamp_key(profile_id), time.time_ns(), timeout=None)
+    cache.set(progress_stamp_key(profile_id), time.time_ns(), timeout=None)
 
 
 # --- URLs -----------------------------------------------------------------------------------

@@ -22,14 +22,12 @@ def forget_global_lists() -> None:
     cache.delete(GLOBAL_LISTS_KEY)
 
 
-def _stamp_key(profile_id: int) -> str:
+def candidates_stamp_key(profile_id: int) -> str:
+    """The cache key of when the profile's candidates were last computed (unix time)."""
     return f"rec:candidates-stamp:{profile_id}"
 
 
-def candidates_stamp(profile_id: int) -> float | None:
-    """When the profile's candidates were last computed (unix time), from the cache."""
-    return cache.get(_stamp_key(profile_id))
-
-
 def remember_candidates_stamps(stamps: dict[int, float]) -> None:
-    cache.set_many({_stamp_key(pid): ts for pid, ts in stamps.items()}, timeout=7 * 24 * 3600)
+    cache.set_many(
+        {candidates_stamp_key(pid): ts for pid, ts in stamps.items()}, timeout=7 * 24 * 3600
+    )

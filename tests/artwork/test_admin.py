@@ -7,8 +7,9 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
-from apps.artwork import selectors, services
-from apps.artwork.models import Impression, TitleArtwork
+from apps.artwork import services
+from apps.artwork.models import Impression
+from apps.catalogue.models import ArtworkVariant
 from apps.core import clock
 from tests.artwork.conftest import title_with_variants
 from tests.factories import ProfileFactory
@@ -66,25 +67,88 @@ def test_a_curator_pins_and_unpins_a_variant(admin_client, genres, settings):
         data |= {f"{prefix}-TOTAL_FORMS": "0", f"{prefix}-INITIAL_FORMS": "0"}
     response = admin_client.post(url, data)
     assert response.status_code == 302, response.context["errors"]
-    assert TitleArtwork.objects.get(title=title).pinned_variant == light
-    assert selectors.pins() == {title.pk: light.pk}
-    assert "pinned" in admin_client.get(url).content.decode()
+    assert pinned(title) == [light.pk]
+    page = admin_client.get(url)
+    assert page.context["adminform"].form.initial["pinned_variant"] == light.pk
+    assert "Pinned: everyone sees" in page.content.decode()
     data["pinned_variant"] = ""
     assert admin_client.post(url, data).status_code == 302
-    assert TitleArtwork.objects.get(title=title).pinned_variant is None
+    assert pinned(title) == []
+
+
+def pinned(title) -> list[int]:
+    return list(
+        ArtworkVariant.objects.filter(title=title, pinned=True).values_list("pk", flat=True)
+    )
+
+
+def test_pinning_another_variant_unpins_the_first(genres):
+    """One pinned variant per title: the new pin replaces the old one, in one step."""
+    title, (dark, light, neutral) = title_with_variants(genres["Comedy"])
+    other, (other_dark, *_rest) = title_with_variants(genres["Horror"])
+    services.title_pin_set(title=other, variant=other_dark)
+    services.title_pin_set(title=title, variant=dark)
+    services.title_pin_set(title=title, variant=light)
+    assert pinned(title) == [light.pk]
+    services.title_pin_set(title=title, variant=light)  # again: nothing changes
+    assert pinned(title) == [light.pk]
+    assert pinned(other) == [other_dark.pk], "another title's pin is its own"
+    services.title_pin_set(title=title, variant=None)
+    assert pinned(title) == [] and pinned(other) == [other_dark.pk]
+
+
+def test_two_pinned_variants_for_one_title_are_refused_by_the_database(genres):
+    from django.db import IntegrityError, transaction
+
+    title, (dark, light, neutral) = title_with_variants(genres["Comedy"])
+    services.title_pin_set(title=title, variant=dark)
+    with pytest.raises(IntegrityError), transaction.atomic():
+        ArtworkVariant.objects.filter(pk=light.pk).update(pinned=True)
 
 
 def test_an_inactive_variant_cannot_be_pinned(genres):
-    title, (dark, *_rest) = title_with_variants(genres["Comedy"])
+    title, (dark, light, _neutral) = title_with_variants(genres["Comedy"])
+    services.title_pin_set(title=title, variant=light)
     dark.is_active = False
     dark.save()
     from django.core.exceptions import ValidationError
 
-    with pytest.raises(ValidationError):
+    with pytest.raises(ValidationError, match="inactive"):
         services.title_pin_set(title=title, variant=dark)
-    other, (other_dark, *_) = title_with_variants(genres["Horror"])
-    with pytest.raises(ValidationError):
+    assert pinned(title) == [light.pk]
+
+
+def test_pinning_another_titles_variant_is_refused_and_changes_nothing(genres):
+    from django.core.exceptions import ValidationError
+
+    title, (dark, *_rest) = title_with_variants(genres["Comedy"], name="Sunny Days")
+    other, (other_dark, *_) = title_with_variants(genres["Horror"], name="Night Harbor")
+    services.title_pin_set(title=title, variant=dark)
+    with pytest.raises(ValidationError) as refused:
         services.title_pin_set(title=title, variant=other_dark)
+    assert refused.value.message_dict == {
+        "pinned_variant": [
+            f"“{other_dark}” belongs to another title: pin one of this title's own variants."
+        ]
+    }
+    assert pinned(title) == [dark.pk] and pinned(other) == []
+
+
+def test_a_pin_kept_on_a_deactivated_variant_does_not_block_saving_the_title(admin_client, genres):
+    """Deactivating the pinned variant keeps the pin (the title is personalized meanwhile):
+    saving the title again must not ask the curator to activate it first."""
+    title, (dark, light, neutral) = title_with_variants(genres["Comedy"])
+    services.title_pin_set(title=title, variant=light)
+    light.is_active = False
+    light.save()
+    url = reverse("admin:catalogue_title_change", args=[title.pk])
+    form = admin_client.get(url).context["adminform"].form
+    data = {k: v for k, v in form.initial.items() if v is not None and k != "genres"}
+    data |= {"genres": [genres["Comedy"].pk], "tags": "[]", "synopsis": "Changed."}
+    data |= {"artwork-TOTAL_FORMS": "0", "artwork-INITIAL_FORMS": "0"}
+    response = admin_client.post(url, data)
+    assert response.status_code == 302, response.context["adminform"].form.errors
+    assert pinned(title) == [light.pk]
 
 
 def test_the_report_lists_winners_losers_and_the_exploration_share(admin_client, genres):

@@ -64,7 +64,8 @@ def test_homepage_with_artwork_choice_and_logging_stays_within_budget(client):
             for q in ctx.captured_queries
             if "INSERT INTO" in q["sql"] and '"artwork_impression"' in q["sql"]
         ]
-        # Choosing reads the policy, pins and taste from caches: no artwork query but the log.
+        # Choosing reads the policy and taste from caches, pins come with the variants: no
+        # artwork query but the log.
         artwork_reads = [q for q in ctx.captured_queries if '"artwork_' in q["sql"]]
         assert artwork_reads == inserts
         return len(ctx.captured_queries), len(inserts)
@@ -83,12 +84,20 @@ def test_homepage_with_artwork_choice_and_logging_stays_within_budget(client):
 
 
 @pytest.mark.django_db
-def test_cold_caches_cost_at_most_three_artwork_reads_once(client):
+def test_cold_caches_cost_at_most_two_artwork_reads_once(client):
     """Guards against choosing artwork reading the database per card when caches are empty:
-    the policy snapshot, the pins and the viewer's taste are one read each, then cached."""
+    the policy snapshot and the viewer's taste are one read each, then cached; pins are a
+    flag on the variants the cards load anyway, so they cost no read at all."""
     from django.core.cache import cache
 
-    homepage_world()
+    from apps.catalogue.models import ArtworkVariant
+
+    world = homepage_world()
+    for title in world["Horror"] + world["Comedy"]:  # pinned or not, whatever it shows
+        if title.pk % 2:
+            services.title_pin_set(
+                title=title, variant=ArtworkVariant.objects.filter(title=title)[1]
+            )
     services.artwork_seed_history(seed=1, days=2, per_day=3)
     profile = ProfileFactory()
     signed_in(client, profile)
@@ -101,5 +110,5 @@ def test_cold_caches_cost_at_most_three_artwork_reads_once(client):
         )
 
     cache.clear()
-    assert artwork_reads() == 3
+    assert artwork_reads() <= 2
     assert artwork_reads() == 0

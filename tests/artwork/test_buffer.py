@@ -51,3 +51,31 @@ def test_a_page_numbered_but_not_yet_stored_is_not_lost(settings):
     cache.set(services.BUFFER_ITEM.format(2), [], timeout=60)  # the late page arrives (empty)
     services.impressions_flush()
     assert Impression.objects.count() == 4
+
+
+@pytest.mark.django_db
+def test_a_cached_page_logged_by_manifest_writes_every_card_per_view(settings):
+    settings.ARTWORK_IMPRESSIONS_FLUSH_EVERY = 1000
+    profile, other = ProfileFactory(), ProfileFactory()
+    variant = ArtworkVariantFactory()
+    manifest = services.shown_manifest(_shown(variant, 4))
+    assert services.shown_manifest(_shown(variant, 4)) == manifest  # same page, same key
+    services.impressions_log(profile=profile, page="home", manifest=manifest)
+    services.impressions_log(profile=other, page="home", manifest=manifest)
+    services.impressions_flush()
+    rows = Impression.objects.order_by("profile_id", "slot")
+    assert [(r.profile_id, r.position, r.variant_id) for r in rows] == [
+        (p.pk, i, variant.pk) for p in (profile, other) for i in range(4)
+    ]
+
+
+@pytest.mark.django_db
+def test_a_view_whose_manifest_was_evicted_is_skipped_not_fatal(settings):
+    settings.ARTWORK_IMPRESSIONS_FLUSH_EVERY = 1000
+    profile, variant = ProfileFactory(), ArtworkVariantFactory()
+    manifest = services.shown_manifest(_shown(variant, 2))
+    services.impressions_log(profile=profile, page="home", manifest=manifest)
+    cache.delete(manifest)
+    services.impressions_log(profile=profile, page="title", shown=_shown(variant, 3))
+    services.impressions_flush()
+    assert sorted(Impression.objects.values_list("page", flat=True)) == ["title"] * 3

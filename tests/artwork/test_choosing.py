@@ -107,6 +107,26 @@ def test_a_kids_profile_only_sees_variants_suitable_for_kids(genres, settings):
     assert variants[0].pk in adults
 
 
+def test_a_pinned_variant_unsuitable_for_kids_is_shown_to_adults_only(genres, settings):
+    settings.ARTWORK_EXPLORATION = 0.5
+    title, variants = title_with_variants(genres["Comedy"], maturity="7")
+    variants[0].kids_suitable = False
+    variants[0].save()
+    services.title_pin_set(title=title, variant=variants[0])
+    kids, adults = set(), set()
+    for _ in range(40):
+        for is_kids, seen in ((True, kids), (False, adults)):
+            profile = ProfileFactory(is_kids=is_kids)
+            (card,) = cards_for(profile, [title])
+            (item,) = selectors.choose_for_page(
+                profile=profile, day=profile.created_at.date(), placed=[("", 0, card)]
+            )
+            seen.add((item.variant_id, item.how))
+    assert adults == {(variants[0].pk, bandit.PINNED)}
+    assert {v for v, _how in kids} == {variants[1].pk, variants[2].pk}
+    assert bandit.PINNED not in {how for _v, how in kids}
+
+
 def test_logging_a_page_is_one_insert_whatever_its_size(genres, viewer):
     titles = [title_with_variants(genres["Drama"])[0] for _ in range(40)]
     shown = selectors.choose_for_page(
@@ -116,7 +136,7 @@ def test_logging_a_page_is_one_insert_whatever_its_size(genres, viewer):
     )
     clock.now()  # the demo clock's offset is cached after its first read
     with CaptureQueriesContext(connection) as ctx:
-        assert services.impressions_log(profile=viewer, page="home", shown=shown) == 40
+        services.impressions_log(profile=viewer, page="home", shown=shown)
     assert len(ctx.captured_queries) == 1
     assert 'INSERT INTO "artwork_impression"' in ctx.captured_queries[0]["sql"]
     assert Impression.objects.filter(profile=viewer).count() == 40
