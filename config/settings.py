@@ -219,6 +219,8 @@ CELERY_BEAT_SCHEDULE = {
 
 # --- Auth -----------------------------------------------------------------------------------
 AUTH_USER_MODEL = "accounts.User"
+# Django's model backend with the per-request user read from the cache (apps/accounts/cached.py).
+AUTHENTICATION_BACKENDS = ["apps.accounts.cached.CachedModelBackend"]
 LOGIN_URL = "accounts:login"
 LOGIN_REDIRECT_URL = "accounts:profiles"
 LOGOUT_REDIRECT_URL = "accounts:login"

@@ -138,7 +138,7 @@ def persona_login(request: HttpRequest, key: str) -> HttpResponse:
             request, _("This persona is not seeded yet: run “manage.py seed_demo” first.")
         )
         return redirect("demo:guide")
-    login(request, profile.account, backend="django.contrib.auth.backends.ModelBackend")
+    login(request, profile.account, backend="apps.accounts.cached.CachedModelBackend")
     request.session[SESSION_PROFILE] = profile.pk
     request.session.pop(SESSION_DEVICE, None)
     messages.success(

@@ -1,0 +1,74 @@
+"""The signed-in user and the current profile, read from the cache on every request.
+
+Every page needs both; reading them from the database costs two queries per request, more
+than the whole cached homepage. Each is cached by primary key for a minute and forgotten
+whenever it is saved or deleted (before and after the transaction commits, so a reader that
+raced the write cannot keep the old row for long). Writes through `QuerySet.update()` skip the
+signals: the minute bounds how long such a change goes unseen, which is why nothing that
+must take effect at once (deactivating an account, a password change) is written that way.
+"""
+
+from django.contrib.auth.backends import ModelBackend
+from django.core.cache import cache
+from django.db import transaction
+from django.db.models.signals import post_delete, post_save
+
+from apps.accounts.models import Profile, User
+
+SECONDS = 60
+
+
+def _user_key(pk) -> str:
+    return f"accounts:user:{pk}"
+
+
+def _profile_key(pk) -> str:
+    return f"accounts:profile:{pk}"
+
+
+def user(pk) -> User | None:
+    key = _user_key(pk)
+    found = cache.get(key)
+    if found is None:
+        found = User._default_manager.filter(pk=pk).first()
+        if found is not None:
+            cache.set(key, found, timeout=SECONDS)
+    return found
+
+
+def profile(*, account_id: int, profile_id: int) -> Profile | None:
+    """The profile if it belongs to the account (None otherwise)."""
+    key = _profile_key(profile_id)
+    found = cache.get(key)
+    if found is None:
+        found = Profile.objects.filter(pk=profile_id).first()
+        if found is not None:
+            cache.set(key, found, timeout=SECONDS)
+    return found if found is not None and found.account_id == account_id else None
+
+
+class CachedModelBackend(ModelBackend):
+    """Django's model backend; the per-request user lookup goes through the cache."""
+
+    def get_user(self, user_id):
+        found = user(user_id)
+        return found if found is not None and self.user_can_authenticate(found) else None
+
+
+def _forget(key: str) -> None:
+    cache.delete(key)
+    transaction.on_commit(lambda: cache.delete(key))
+
+
+def _forget_user(sender, instance, **kwargs):
+    _forget(_user_key(instance.pk))
+
+
+def _forget_profile(sender, instance, **kwargs):
+    _forget(_profile_key(instance.pk))
+
+
+def connect() -> None:
+    for signal in (post_save, post_delete):
+        signal.connect(_forget_user, sender=User, dispatch_uid="accounts-cached-user")
+        signal.connect(_forget_profile, sender=Profile, dispatch_uid="accounts-cached-profile")
