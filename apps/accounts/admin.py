@@ -32,3 +32,7 @@ class DeviceAdmin(admin.ModelAdmin):
     list_filter = ["kind"]
     list_select_related = ["profile"]
     raw_id_fields = ["profile"]
+
+    def has_delete_permission(self, request, obj=None):
+        # Events and sessions point at devices; a device goes only with its profile.
+        return False

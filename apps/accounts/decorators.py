@@ -1,9 +1,13 @@
 from functools import wraps
+from urllib.parse import urlencode
 
+from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.shortcuts import redirect
+from django.urls import reverse
+from django.utils.translation import gettext as _
 
-from apps.accounts.current import SESSION_DEVICE, current_profile
+from apps.accounts.current import SESSION_DEVICE, SESSION_DEVICE_ID, current_profile
 
 
 def profile_required(view):
@@ -17,15 +21,40 @@ def profile_required(view):
     def wrapper(request, *args, **kwargs):
         profile = current_profile(request)
         if profile is None:
-            return redirect("accounts:profiles")
-        if request.session.get(SESSION_DEVICE) != profile.pk:
+            # Come back here once a profile is chosen (pages only; a POST cannot be replayed).
+            url = reverse("accounts:profiles")
+            path = request.get_full_path()
+            if request.method == "GET" and not getattr(request, "htmx", False) and path != "/":
+                url += "?" + urlencode({"next": path})
+            return redirect(url)
+        if (
+            request.session.get(SESSION_DEVICE) != profile.pk
+            or SESSION_DEVICE_ID not in request.session
+        ):
             from apps.accounts.services import device_record
 
             key = getattr(request, "visitor_id", None) or request.session.session_key or "unknown"
-            device_record(
+            device = device_record(
                 profile=profile, key=key, user_agent=request.headers.get("User-Agent", "")
             )
             request.session[SESSION_DEVICE] = profile.pk
+            request.session[SESSION_DEVICE_ID] = device.pk
+        return view(request, *args, **kwargs)
+
+    return wrapper
+
+
+def not_for_kids(view):
+    """Managing the account and its profiles is for grown-ups: a kids profile is refused."""
+
+    @wraps(view)
+    def wrapper(request, *args, **kwargs):
+        profile = current_profile(request)
+        if profile is not None and profile.is_kids:
+            messages.error(
+                request, _("Switch to a profile that is not a kids profile to manage the account.")
+            )
+            return redirect("accounts:profiles")
         return view(request, *args, **kwargs)
 
     return wrapper

@@ -1,3 +1,6 @@
+import zoneinfo
+from functools import cache
+
 from django import forms
 from django.contrib.auth import authenticate, password_validation
 from django.contrib.auth.forms import AuthenticationForm
@@ -77,3 +80,29 @@ class ProfileForm(forms.Form):
         required=False,
         help_text=_("Only titles rated for children (all ages and 7+)."),
     )
+
+
+@cache
+def time_zone_choices() -> list[tuple[str, str]]:
+    """Region/City zones (and UTC), as people pick them; aliases and legacy names left out."""
+    names = {
+        name
+        for name in zoneinfo.available_timezones()
+        if "/" in name and not name.startswith(("Etc/", "SystemV/", "US/", "posix/", "right/"))
+    }
+    return [(name, name.replace("_", " ")) for name in sorted(names | {"UTC"})]
+
+
+class TimeZoneForm(forms.Form):
+    time_zone = forms.ChoiceField(
+        label=_("Time zone"),
+        choices=time_zone_choices,
+        help_text=_("Dates, payment days and the time of day on your home page follow it."),
+    )
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        current = self.initial.get("time_zone")
+        known = {value for value, _label in time_zone_choices()}
+        if current and current not in known:  # an alias saved earlier stays selectable
+            self.fields["time_zone"].choices = [(current, current), *time_zone_choices()]

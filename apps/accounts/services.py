@@ -1,5 +1,6 @@
 """Writes for accounts, profiles and devices."""
 
+import zoneinfo
 from datetime import datetime
 
 from django.conf import settings
@@ -14,14 +15,18 @@ from apps.tracking.services import track
 
 
 @transaction.atomic
-def account_create(*, email: str, password: str, profile_name: str) -> User:
-    """Create an account with its first profile."""
+def account_create(*, email: str, password: str, profile_name: str, visitor_id: str = "") -> User:
+    """Create an account with its first profile.
+
+    `visitor_id` (the anonymous first-party cookie) goes on the account_created event, which
+    ties what the browser did before signing up to the new profile.
+    """
     email = User.objects.normalize_email(email).lower()
     if User.objects.filter(email__iexact=email).exists():
         raise ValidationError({"email": _("An account with this e-mail address already exists.")})
     user = User.objects.create_user(email=email, password=password)
     profile = profile_create(account=user, name=profile_name)
-    track(name="account_created", profile=profile, properties={})
+    track(name="account_created", profile=profile, visitor_id=visitor_id, properties={})
     return user
 
 
@@ -59,10 +64,15 @@ def profile_update(*, profile: Profile, name: str, is_kids: bool) -> Profile:
     return profile
 
 
-@transaction.atomic
-def profile_delete(*, profile: Profile) -> None:
+def profile_check_deletable(*, profile: Profile) -> None:
+    """Raise ValidationError if deleting this profile is not allowed (the last one stays)."""
     if profile.account.profiles.count() <= 1:
         raise ValidationError(_("An account keeps at least one profile."))
+
+
+@transaction.atomic
+def profile_delete(*, profile: Profile) -> None:
+    profile_check_deletable(profile=profile)
     profile.delete()
 
 
@@ -80,3 +90,15 @@ def device_record(*, profile: Profile, key: str, user_agent: str, at: datetime |
     else:
         track(name="device_seen", profile=profile, device=device, properties={"kind": kind})
     return device
+
+
+def account_time_zone_set(*, account: User, time_zone: str) -> User:
+    """The zone the account's dates and dayparts are shown in."""
+    try:
+        zoneinfo.ZoneInfo(time_zone)
+    except (ValueError, zoneinfo.ZoneInfoNotFoundError) as exc:
+        raise ValidationError({"time_zone": _("Choose a time zone from the list.")}) from exc
+    if account.time_zone != time_zone:
+        account.time_zone = time_zone
+        account.save(update_fields=["time_zone"])
+    return account

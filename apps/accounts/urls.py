@@ -47,6 +47,7 @@ urlpatterns = [
         ),
         name="password_reset_complete",
     ),
+    path("accounts/password-change/", views.password_change, name="password_change"),
     path("account/", views.account, name="account"),
     path("profiles/", views.profiles, name="profiles"),
     path("profiles/new/", views.profile_create, name="profile_create"),

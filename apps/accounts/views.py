@@ -1,16 +1,29 @@
+import zoneinfo
+
+from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth import login
+from django.contrib.auth import views as auth_views
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.http import Http404
 from django.shortcuts import redirect, render
+from django.urls import reverse, reverse_lazy
+from django.utils import timezone
+from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from apps.accounts import selectors, services
-from apps.accounts.current import SESSION_DEVICE, SESSION_PROFILE, current_profile
-from apps.accounts.forms import ProfileForm, SignupForm
+from apps.accounts.current import (
+    SESSION_DEVICE,
+    SESSION_DEVICE_ID,
+    SESSION_PROFILE,
+    current_profile,
+)
+from apps.accounts.decorators import not_for_kids
+from apps.accounts.forms import ProfileForm, SignupForm, TimeZoneForm
 
 
 def _apply_errors(form, exc: ValidationError) -> None:
@@ -24,7 +37,24 @@ def _apply_errors(form, exc: ValidationError) -> None:
 def _select_profile(request, profile) -> None:
     request.session[SESSION_PROFILE] = profile.pk
     request.session.pop(SESSION_DEVICE, None)
+    request.session.pop(SESSION_DEVICE_ID, None)
     request._current_profile = profile
+
+
+def _safe_next(request, value: str) -> str:
+    """`value` if it is a path on this site (never the picker itself), else ""."""
+    if not value or value.startswith(reverse("accounts:profiles")):
+        return ""
+    if url_has_allowed_host_and_scheme(value, {request.get_host()}, request.is_secure()):
+        return value
+    return ""
+
+
+def _viewer_zone(user) -> zoneinfo.ZoneInfo:
+    try:
+        return zoneinfo.ZoneInfo(getattr(user, "time_zone", "") or "UTC")
+    except (ValueError, zoneinfo.ZoneInfoNotFoundError):
+        return zoneinfo.ZoneInfo("UTC")
 
 
 @require_http_methods(["GET", "POST"])
@@ -39,11 +69,12 @@ def signup(request):
                     email=form.cleaned_data["email"],
                     password=form.cleaned_data["password"],
                     profile_name=form.cleaned_data["profile_name"],
+                    visitor_id=getattr(request, "visitor_id", ""),
                 )
         except ValidationError as exc:
             _apply_errors(form, exc)
         else:
-            login(request, user, backend="django.contrib.auth.backends.ModelBackend")
+            login(request, user, backend="apps.accounts.cached.CachedModelBackend")
             _select_profile(request, user.profiles.first())
             messages.success(request, _("Welcome! Your account is ready."))
             return redirect("home")
@@ -53,12 +84,16 @@ def signup(request):
 @login_required
 @require_GET
 def profiles(request):
-    """Who's watching?"""
-    from django.conf import settings
-
+    """Who's watching? Picking a profile goes on to `?next=` (where the viewer was headed)."""
     profiles = list(request.user.profiles.all())
-    can_add = len(profiles) < settings.MAX_PROFILES_PER_ACCOUNT
-    return render(request, "accounts/profiles.html", {"profiles": profiles, "can_add": can_add})
+    current = current_profile(request)
+    context = {
+        "profiles": profiles,
+        "can_add": len(profiles) < settings.MAX_PROFILES_PER_ACCOUNT,
+        "can_manage": current is None or not current.is_kids,
+        "next": _safe_next(request, request.GET.get("next", "")),
+    }
+    return render(request, "accounts/profiles.html", context)
 
 
 @login_required
@@ -68,10 +103,11 @@ def profile_select(request, profile_id: int):
     if profile is None:
         raise Http404(_("No such profile."))
     _select_profile(request, profile)
-    return redirect("home")
+    return redirect(_safe_next(request, request.POST.get("next", "")) or "home")
 
 
 @login_required
+@not_for_kids
 @require_http_methods(["GET", "POST"])
 def profile_create(request):
     form = ProfileForm(request.POST or None)
@@ -91,6 +127,7 @@ def profile_create(request):
 
 
 @login_required
+@not_for_kids
 @require_http_methods(["GET", "POST"])
 def profile_edit(request, profile_id: int):
     profile = selectors.profile_for_account(account=request.user, profile_id=profile_id)
@@ -99,8 +136,13 @@ def profile_edit(request, profile_id: int):
     initial = {"name": profile.name, "is_kids": profile.is_kids}
     form = ProfileForm(request.POST or None, initial=initial)
     if request.method == "POST":
-        if request.POST.get("action") == "delete":
+        action = request.POST.get("action")
+        if action in ("delete", "delete_confirmed"):
             try:
+                if action == "delete":
+                    # It takes the profile's history, ratings and list with it: ask first.
+                    services.profile_check_deletable(profile=profile)
+                    return render(request, "accounts/profile_delete.html", {"profile": profile})
                 services.profile_delete(profile=profile)
             except ValidationError as exc:
                 messages.error(request, " ".join(exc.messages))
@@ -125,14 +167,48 @@ def profile_edit(request, profile_id: int):
 
 
 @login_required
-@require_GET
+@not_for_kids
+@require_http_methods(["GET", "POST"])
 def account(request):
-    return render(
-        request,
-        "accounts/account.html",
-        {
-            "profiles": list(request.user.profiles.all()),
-            "devices": list(selectors.account_devices(account=request.user)),
-            "current": current_profile(request),
-        },
-    )
+    """Membership, profiles, devices and the account's time zone."""
+    form = TimeZoneForm(request.POST or None, initial={"time_zone": request.user.time_zone})
+    status = 200
+    if request.method == "POST":
+        if form.is_valid():
+            try:
+                services.account_time_zone_set(
+                    account=request.user, time_zone=form.cleaned_data["time_zone"]
+                )
+            except ValidationError as exc:
+                _apply_errors(form, exc)
+            else:
+                messages.success(request, _("Time zone saved."))
+                return redirect("accounts:account")
+        status = 400
+    with timezone.override(_viewer_zone(request.user)):
+        return render(
+            request,
+            "accounts/account.html",
+            {
+                "profiles": list(request.user.profiles.all()),
+                "devices": list(selectors.account_devices(account=request.user)),
+                "current": current_profile(request),
+                "zone_form": form,
+            },
+            status=status,
+        )
+
+
+class PasswordChangeView(auth_views.PasswordChangeView):
+    """Change the password while signed in (the current one is asked); stays signed in."""
+
+    template_name = "accounts/password_change.html"
+    success_url = reverse_lazy("accounts:account")
+
+    def form_valid(self, form):
+        response = super().form_valid(form)
+        messages.success(self.request, _("Your password is changed."))
+        return response
+
+
+password_change = not_for_kids(PasswordChangeView.as_view())

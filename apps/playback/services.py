@@ -95,6 +95,7 @@ def progress_report(
     explicit_seek: bool,
     session_id: str = "",
     reason: str = "",
+    device_id: int | None = None,
     at: datetime | None = None,
 ) -> ReportResult:
     """Record where the profile is in a film or episode (idempotent, order-tolerant).
@@ -103,7 +104,8 @@ def progress_report(
     unless it is an explicit seek newer than the last one (resume.apply_report); positions
     are clamped to the item's runtime. Emits play_started once per viewing session,
     play_progress sparingly, and play_completed once when the item is watched to the end,
-    which also refreshes the profile's recommendations after commit.
+    which also refreshes the profile's recommendations after commit. `device_id` (the
+    session's device) is recorded on those events.
     """
     check_watchable(profile=profile, title=title, episode=episode)
     _validate_report(report_id, seq, session_id, reason)
@@ -142,6 +144,7 @@ def progress_report(
             track(
                 name="play_started",
                 profile=profile,
+                device_id=device_id,
                 properties=props,
                 client_id=f"ps-{session_id}" if session_id else None,
                 at=now,
@@ -151,6 +154,7 @@ def progress_report(
             track(
                 name="play_progress",
                 profile=profile,
+                device_id=device_id,
                 properties=props,
                 client_id=f"pp-{report_id}",
                 at=now,
@@ -190,6 +194,7 @@ def progress_report(
             track(
                 name="play_completed",
                 profile=profile,
+                device_id=device_id,
                 properties=completed,
                 client_id=f"pc-{session_id}" if session_id else None,
                 at=now,
@@ -304,12 +309,17 @@ def preference_update(
 
 
 @transaction.atomic
-def continue_watching_remove(*, profile, title: Title) -> bool:
+def continue_watching_remove(*, profile, title: Title, device_id: int | None = None) -> bool:
     """Hide a title from Continue watching until it is watched again; False if not there."""
     hidden = TitleProgress.objects.filter(
         profile=profile, title=title, hidden_at__isnull=True
     ).update(hidden_at=clock.now())
     if hidden:
-        track(name="continue_watching_remove", profile=profile, properties={"title_id": title.pk})
+        track(
+            name="continue_watching_remove",
+            profile=profile,
+            device_id=device_id,
+            properties={"title_id": title.pk},
+        )
         transaction.on_commit(lambda: selectors.bump_progress_stamp(profile.pk))
     return bool(hidden)

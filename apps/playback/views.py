@@ -27,13 +27,14 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_POST
 from django_htmx.http import trigger_client_event
 
-from apps.accounts.current import current_profile
+from apps.accounts.current import current_device_id, current_profile
 from apps.accounts.decorators import profile_required
 from apps.catalogue.models import Episode, Title
 from apps.playback import selectors, services
 from apps.playback.models import PlaybackPreference
 
 MAX_SPEED = 120
+CONTINUE_ROW_KEY = "continue"  # the homepage row's key: its section is #row-continue
 TRUE = {"1", "true", "on", "yes"}
 
 
@@ -143,6 +144,7 @@ def _report(request, *, title: Title | None, episode: Episode | None):
             explicit_seek=data.get("seek", "").lower() in TRUE,
             session_id=data.get("session", ""),
             reason=data.get("reason", ""),
+            device_id=current_device_id(request),
         )
     except services.NotWatchable as exc:
         return JsonResponse({"error": str(exc)}, status=404)
@@ -212,9 +214,15 @@ def continue_remove(request, title_id: int):
     title = selectors.watchable_title(profile=profile, title_id=title_id)
     if title is None:
         raise Http404(_("No such title."))
-    services.continue_watching_remove(profile=profile, title=title)
+    services.continue_watching_remove(
+        profile=profile, title=title, device_id=current_device_id(request)
+    )
     if request.htmx:
         response = HttpResponse("")
+        if not selectors.continue_watching(profile=profile, limit=1):
+            # That was the last card: take the whole row away, not just the card.
+            response["HX-Retarget"] = f"#row-{CONTINUE_ROW_KEY}"
+            response["HX-Reswap"] = "delete"
         return trigger_client_event(response, "continue-watching-removed", {"title_id": title.pk})
     messages.success(request, _("Removed “%(t)s” from Continue watching.") % {"t": title.name})
     return redirect(_back(request, reverse("home")))

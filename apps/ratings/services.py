@@ -12,7 +12,9 @@ from apps.tracking.services import track
 
 
 @transaction.atomic
-def rating_set(*, profile: Profile, title: Title, value: int | None) -> Rating | None:
+def rating_set(
+    *, profile: Profile, title: Title, value: int | None, device_id: int | None = None
+) -> Rating | None:
     """Make the profile's rating of `title` exactly `value`; None or 0 clears it.
 
     The caller states the wanted end state, never "toggle", so a repeated request (a double
@@ -45,6 +47,7 @@ def rating_set(*, profile: Profile, title: Title, value: int | None) -> Rating |
     track(
         name="rating",
         profile=profile,
+        device_id=device_id,
         properties={"title_id": title.pk, "value": rating.value if rating else 0},
     )
     _refresh_candidates_later(profile)

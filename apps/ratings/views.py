@@ -12,7 +12,7 @@ from django.views.decorators.http import require_GET, require_POST
 from django_htmx.http import trigger_client_event
 from django_htmx.middleware import HtmxDetails
 
-from apps.accounts.current import current_profile
+from apps.accounts.current import current_device_id, current_profile
 from apps.accounts.decorators import profile_required
 from apps.catalogue.models import Title
 from apps.ratings import selectors, services
@@ -48,7 +48,9 @@ def rating_set(request: HtmxHttpRequest, title_id: int) -> HttpResponse:
         return HttpResponseBadRequest(
             _("Choose “Not for me”, “I like this” or “Love this”, or clear the rating.")
         )
-    rating = services.rating_set(profile=profile, title=title, value=SLUGS.get(raw))
+    rating = services.rating_set(
+        profile=profile, title=title, value=SLUGS.get(raw), device_id=current_device_id(request)
+    )
     title.rating = rating.value if rating else None
     back = _safe_next(request, title.get_absolute_url())
     if request.htmx:

@@ -40,3 +40,9 @@ class Event(models.Model):
 
     def __str__(self) -> str:
         return f"{self.name} @ {self.occurred_at:%Y-%m-%d %H:%M}"
+
+    def save(self, *args, **kwargs):
+        # Append-only: an event once written is history; correct it with a new event.
+        if not self._state.adding:
+            raise ValueError("Events are append-only; write a new event instead.")
+        super().save(*args, **kwargs)

@@ -44,11 +44,15 @@ def track(
     profile=None,
     visitor_id: str = "",
     device=None,
+    device_id: int | None = None,
     properties: dict[str, Any] | None = None,
     client_id: str | None = None,
     at: datetime | None = None,
 ) -> Event:
-    """Append one event; with a client_id, a retry returns the event already written."""
+    """Append one event; with a client_id, a retry returns the event already written.
+
+    `device` or `device_id` (what a view has in the session) says which device it came from.
+    """
     _validate(name, client_id, profile is not None or bool(visitor_id))
     if client_id is not None:
         existing = Event.objects.filter(client_id=client_id).first()
@@ -61,7 +65,7 @@ def track(
                 name=name,
                 profile=profile,
                 visitor_id=visitor_id or "",
-                device=device,
+                device_id=device.pk if device is not None else device_id,
                 properties=properties or {},
                 client_id=client_id,
                 occurred_at=at or clock.now(),

@@ -279,6 +279,17 @@
     renderVolume();
   }
 
+  function changeVolume(step) {
+    if (!volume) return;
+    var value = Math.min(100, Math.max(0, (parseInt(volume.value, 10) || 0) + step));
+    volume.value = String(value);
+    store.set("sf.player.volume", volume.value);
+    root.classList.toggle("is-muted", value === 0);
+    store.set("sf.player.muted", value === 0 ? "1" : "0");
+    renderVolume();
+    showNote(d.labelVolume + " " + value + " %");
+  }
+
   function toggleFullscreen() {
     if (document.fullscreenElement) {
       if (document.exitFullscreen) document.exitFullscreen();
@@ -395,6 +406,8 @@
     var tag = target && target.tagName;
     if (tag === "SELECT" || tag === "TEXTAREA" || (tag === "INPUT" && target.type !== "range")) return;
     var key = event.key;
+    // The volume slider keeps its own arrow keys; everywhere else they drive the player.
+    if (target === volume && /^Arrow/.test(key)) return;
     wakeControls();
     if (key === " " || key === "Spacebar" || key === "k") {
       if (tag === "BUTTON" || tag === "A" || tag === "SUMMARY") return; // they activate themselves
@@ -403,6 +416,9 @@
     } else if (key === "ArrowLeft" || key === "ArrowRight") {
       event.preventDefault();
       seekTo(position + (key === "ArrowLeft" ? -10 : 10));
+    } else if (key === "ArrowUp" || key === "ArrowDown") {
+      event.preventDefault();
+      changeVolume(key === "ArrowUp" ? 10 : -10);
     } else if (key === "f" || key === "F") {
       event.preventDefault();
       toggleFullscreen();

@@ -96,13 +96,13 @@ def test_the_demo_speed_up(viewer_client, film, settings, query, demo, speed):
 def test_the_player_page_query_count_is_fixed(
     viewer_client, series, episodes, report, django_assert_num_queries
 ):
-    """Guards against per-episode or per-artwork queries: user, profile (the session is cached), the
-    episode with its title and season, artwork, progress, next episode, preferences."""
+    """Guards against per-episode or per-artwork queries: the episode with its title and season,
+    artwork, progress, next episode, preferences (session, user and profile are cached)."""
     for _ in range(3):
         ArtworkVariantFactory(title=series)
     report(episodes[1], 600)
     viewer_client.get(f"/watch/episode/{episodes[0].pk}/")  # records the device once
-    with django_assert_num_queries(7):
+    with django_assert_num_queries(5):
         response = viewer_client.get(f"/watch/episode/{episodes[1].pk}/")
     assert response.status_code == 200
 
@@ -211,6 +211,28 @@ def test_remove_from_row_with_htmx_and_without(viewer_client, film, report):
     assert TitleProgress.objects.get().hidden_at is not None
     response = viewer_client.post(url, {"next": "https://evil.example/"})
     assert response.status_code == 302 and response["Location"] == "/"
+
+
+def test_removing_the_last_card_takes_the_whole_row_away(
+    viewer_client, film, report, django_capture_on_commit_callbacks
+):
+    """Removing one of two cards deletes that card; removing the last deletes the row, so no
+    empty "Continue watching" heading is left on the page."""
+    other = TitleFactory(name="Second Story")
+    for title in (film, other):
+        report(title, 1200, who=viewer_client.profile)
+    home = viewer_client.get("/").content.decode()
+    assert 'id="row-continue"' in home
+    with django_capture_on_commit_callbacks(execute=True):
+        first = viewer_client.post(
+            f"/watch/continue/{film.pk}/remove/", headers={"HX-Request": "true"}
+        )
+        assert "HX-Retarget" not in first
+        last = viewer_client.post(
+            f"/watch/continue/{other.pk}/remove/", headers={"HX-Request": "true"}
+        )
+    assert (last["HX-Retarget"], last["HX-Reswap"]) == ("#row-continue", "delete")
+    assert 'id="row-continue"' not in viewer_client.get("/").content.decode()
 
 
 def test_continue_card_extras_render_without_style_attributes(viewer_client, episodes, report):

@@ -120,3 +120,32 @@ def test_like_and_love_push_similar_titles_up(world, profile, django_capture_on_
     top_before = sum(t in drama for t in before[:15])
     top_after = sum(t in drama for t in after[:15])
     assert top_after > top_before
+
+
+@pytest.mark.django_db
+def test_not_for_me_pushes_close_neighbours_down(
+    world, profile, django_capture_on_commit_callbacks
+):
+    """The titles most like the one the viewer turned down (the model's own neighbours of it)
+    fall in the profile's ranking at once, before any retraining."""
+    from apps.recommendations.services import active_model
+
+    watch(profile, world["Horror"][:2] + world["Comedy"][:2])
+    recommender_train()
+
+    def ranks() -> dict[int, int]:
+        items = ProfileCandidates.objects.get(profile=profile).items
+        return {item[0]: n for n, item in enumerate(items)}
+
+    before = ranks()
+    disliked = world["Comedy"][5]
+    _meta, model = active_model()
+    neighbours = [t for t, _ in model.similar_items(disliked.pk, k=20) if t in before][:5]
+    assert len(neighbours) == 5
+    with django_capture_on_commit_callbacks(execute=True):
+        services.rating_set(profile=profile, title=disliked, value=-1)
+    after = ranks()
+    assert disliked.pk not in after
+    assert all(after[t] > before[t] for t in neighbours), [
+        (before[t], after[t]) for t in neighbours
+    ]

@@ -1,0 +1,75 @@
+"""What watching changes on the next homepage: "Because you finished X" for a day."""
+
+import re
+from datetime import timedelta
+
+import pytest
+
+from apps.core import clock
+from apps.playback import services
+from apps.recommendations.services import recommender_train
+from tests.factories import genre_catalogue, genre_history
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def world(db):
+    catalogue = genre_catalogue()
+    genre_history(catalogue)
+    recommender_train()
+    return catalogue
+
+
+def row_headings(client) -> list[str]:
+    html = client.get("/").content.decode()
+    return re.findall(r'<h2 id="row-[^"]+-heading">([^<]+)</h2>', html)
+
+
+def test_finishing_a_film_puts_because_you_finished_it_first_on_the_next_homepage(
+    world, viewer_client, django_capture_on_commit_callbacks
+):
+    film = world["Horror"][3]
+    assert not any("Because you finished" in h for h in row_headings(viewer_client))
+    with django_capture_on_commit_callbacks(execute=True):
+        for seq, position in enumerate((60, 95 * 60), start=1):
+            response = viewer_client.post(
+                f"/watch/title/{film.pk}/progress/",
+                {"position": position, "seq": seq, "report_id": f"report-{seq:04d}"},
+            )
+            assert response.status_code == 200
+    assert response.json()["completed"] is True
+    headings = row_headings(viewer_client)
+    assert headings[0] == f"Because you finished {film.name}"
+
+
+@pytest.mark.parametrize("hours_ago, shown", [(23, True), (25, False)])
+def test_because_you_finished_lasts_a_day(world, viewer_client, hours_ago, shown):
+    film = world["Horror"][3]
+    finished_at = clock.now() - timedelta(hours=hours_ago)
+    services.progress_report(
+        profile=viewer_client.profile,
+        title=film,
+        episode=None,
+        position=95 * 60,
+        report_id="report-0001",
+        seq=1,
+        explicit_seek=False,
+        at=finished_at,
+    )
+    headings = row_headings(viewer_client)
+    assert (headings[0] == f"Because you finished {film.name}") is shown
+
+
+def test_playback_events_say_which_device_they_came_from(viewer_client, world):
+    from apps.tracking.models import Event
+
+    film = world["Comedy"][0]
+    phone = "Mozilla/5.0 (iPhone; CPU iPhone OS 17_0 like Mac OS X) Safari/604.1"
+    viewer_client.get(f"/watch/title/{film.pk}/", HTTP_USER_AGENT=phone)
+    viewer_client.post(
+        f"/watch/title/{film.pk}/progress/",
+        {"position": 0, "seq": 1, "report_id": "report-0001", "session": "session-0001"},
+    )
+    started = Event.objects.get(name="play_started", profile=viewer_client.profile)
+    assert started.device is not None and started.device.kind == "phone"

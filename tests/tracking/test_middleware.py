@@ -1,0 +1,43 @@
+"""The anonymous visitor id: a first-party HttpOnly cookie, set once, tying sign-up to it."""
+
+import uuid
+
+import pytest
+from django.test import Client
+
+from apps.tracking.middleware import COOKIE
+from apps.tracking.models import Event
+
+pytestmark = pytest.mark.django_db
+
+
+def test_a_first_visit_gets_a_first_party_httponly_visitor_cookie_kept_afterwards(client):
+    first = client.get("/accounts/login/")
+    cookie = first.cookies[COOKIE]
+    assert uuid.UUID(cookie.value)
+    assert cookie["httponly"] and cookie["samesite"] == "Lax"
+    assert cookie["max-age"] >= 60 * 60 * 24 * 365
+    again = client.get("/accounts/login/")
+    assert COOKIE not in again.cookies  # the browser already holds it: not reissued
+    assert client.cookies[COOKIE].value == cookie.value
+
+
+def test_a_forged_visitor_cookie_is_replaced():
+    client = Client()
+    client.cookies[COOKIE] = "<script>"
+    response = client.get("/accounts/login/")
+    assert uuid.UUID(response.cookies[COOKIE].value)
+
+
+def test_health_checks_get_no_visitor_cookie(client):
+    assert COOKIE not in client.get("/healthz").cookies
+
+
+def test_signing_up_ties_the_visitor_to_the_new_profile(client):
+    visitor = client.get("/accounts/signup/").cookies[COOKIE].value
+    client.post(
+        "/accounts/signup/",
+        {"email": "fresh@example.com", "password": "velvet-orbit-7391", "profile_name": "Robin"},
+    )
+    event = Event.objects.get(name="account_created")
+    assert event.profile.name == "Robin" and event.visitor_id == visitor
