@@ -135,6 +135,9 @@ def plan_for(
     shelf, finished = playback.home_shelves(
         profile=profile, since=now - timedelta(days=1), limit=planner.LAYOUTS["tv"].row_length
     )
+    ratings = {int(k): v for k, v in (cands.ratings or {}).items()}
+    # "Not for me" takes a title off the homepage, half-watched or not.
+    shelf = [item for item in shelf if ratings.get(item.title_id, 0) >= 0]
     candidates = [
         planner.Candidate(item[0], item[1], item[2], item[3], item[4], tuple(item[5]))
         for item in cands.items
@@ -160,7 +163,7 @@ def plan_for(
         "picks": data.onboarding_picks,
         "my_list": set(my_list),
         "continue": {item.title_id: item for item in shelf},
-        "ratings": {int(k): v for k, v in (cands.ratings or {}).items()},
+        "ratings": ratings,
     }
     return planner.plan_home(data), facts
 

@@ -73,3 +73,25 @@ def test_playback_events_say_which_device_they_came_from(viewer_client, world):
     )
     started = Event.objects.get(name="play_started", profile=viewer_client.profile)
     assert started.device is not None and started.device.kind == "phone"
+
+
+def test_not_for_me_takes_a_half_watched_title_out_of_continue_watching(
+    world, viewer_client, django_capture_on_commit_callbacks
+):
+    film = world["Horror"][3]
+    services.progress_report(
+        profile=viewer_client.profile,
+        title=film,
+        episode=None,
+        position=30 * 60,
+        report_id="report-0001",
+        seq=1,
+        explicit_seek=False,
+    )
+    assert row_headings(viewer_client)[0].startswith("Continue watching")
+    with django_capture_on_commit_callbacks(execute=True):
+        response = viewer_client.post(f"/ratings/{film.pk}/", {"value": "not_for_me"})
+    assert response.status_code == 302
+    html = viewer_client.get("/").content.decode()
+    assert not any(h.startswith("Continue watching") for h in row_headings(viewer_client))
+    assert f'href="/title/{film.slug}/"' not in html
