@@ -23,6 +23,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 from django.views.decorators.vary import vary_on_headers
 from django_htmx.middleware import HtmxDetails
 
+from apps.accounts.decorators import not_for_kids
 from apps.core import clock
 from apps.subscriptions import display, lifecycle, selectors, services
 from apps.subscriptions.forms import CardForm, CheckoutForm, ConfirmForm, InviteForm, SepaForm
@@ -68,6 +69,7 @@ def _plan_or_404(code: str):
 
 
 @login_required
+@not_for_kids
 @require_GET
 def overview(request: HtmxHttpRequest) -> HttpResponse:
     at = clock.now()
@@ -107,6 +109,7 @@ def overview(request: HtmxHttpRequest) -> HttpResponse:
 
 
 @login_required
+@not_for_kids
 @require_GET
 @vary_on_headers("HX-Request")
 def plans(request: HtmxHttpRequest) -> HttpResponse:
@@ -179,6 +182,7 @@ def _checkout_context(request, plan, interval, *, checkout_form=None, card=None,
 @sensitive_post_parameters(*SENSITIVE)
 @never_cache
 @login_required
+@not_for_kids
 @require_http_methods(["GET", "POST"])
 def checkout(request: HttpRequest, plan_code: str) -> HttpResponse:
     plan = _plan_or_404(plan_code)
@@ -277,6 +281,7 @@ def _after_checkout(request, result: Checkout) -> HttpResponse:
 
 @never_cache
 @login_required
+@not_for_kids
 @require_http_methods(["GET", "POST"])
 def challenge(request: HttpRequest, payment_id: int) -> HttpResponse:
     """The simulated bank page of a card that needs the holder's confirmation (test card 3220)."""
@@ -332,6 +337,7 @@ def _change_context(request, sub, plan, interval, *, at, error=""):
 
 
 @login_required
+@not_for_kids
 @require_http_methods(["GET", "POST"])
 def change(request: HttpRequest, plan_code: str) -> HttpResponse:
     plan = _plan_or_404(plan_code)
@@ -402,6 +408,7 @@ def _change_message(preview: services.ChangePreview) -> str:
 
 
 @login_required
+@not_for_kids
 @require_POST
 def pending_change_cancel(request: HttpRequest) -> HttpResponse:
     services.pending_change_cancel(user=request.user)
@@ -413,6 +420,7 @@ def pending_change_cancel(request: HttpRequest) -> HttpResponse:
 
 
 @login_required
+@not_for_kids
 @require_GET
 @vary_on_headers("Accept")
 def schedule(request: HttpRequest) -> HttpResponse:
@@ -438,6 +446,7 @@ def schedule(request: HttpRequest) -> HttpResponse:
 
 
 @login_required
+@not_for_kids
 @require_http_methods(["GET", "POST"])
 def postpone(request: HttpRequest) -> HttpResponse:
     sub = selectors.subscription_for(request.user)
@@ -476,6 +485,7 @@ def postpone(request: HttpRequest) -> HttpResponse:
 
 
 @login_required
+@not_for_kids
 @require_http_methods(["GET", "POST"])
 def cancel(request: HttpRequest) -> HttpResponse:
     sub = selectors.subscription_for(request.user)
@@ -504,6 +514,7 @@ def cancel(request: HttpRequest) -> HttpResponse:
 
 
 @login_required
+@not_for_kids
 @require_POST
 def resume(request: HttpRequest) -> HttpResponse:
     try:
@@ -516,6 +527,7 @@ def resume(request: HttpRequest) -> HttpResponse:
 
 
 @login_required
+@not_for_kids
 @require_http_methods(["GET", "POST"])
 def switch_to_free(request: HttpRequest) -> HttpResponse:
     sub = selectors.subscription_for(request.user)
@@ -562,6 +574,7 @@ def switch_to_free(request: HttpRequest) -> HttpResponse:
 
 
 @login_required
+@not_for_kids
 @require_http_methods(["GET", "POST"])
 def withdraw(request: HttpRequest) -> HttpResponse:
     sub = selectors.subscription_for(request.user)
@@ -599,6 +612,7 @@ def withdraw(request: HttpRequest) -> HttpResponse:
 
 
 @login_required
+@not_for_kids
 @require_POST
 def pay_now(request: HttpRequest) -> HttpResponse:
     """Pay an overdue renewal now, with the chosen saved method."""
@@ -625,6 +639,7 @@ def pay_now(request: HttpRequest) -> HttpResponse:
 @sensitive_post_parameters(*SENSITIVE)
 @never_cache
 @login_required
+@not_for_kids
 @require_http_methods(["GET", "POST"])
 def payment_methods(request: HttpRequest) -> HttpResponse:
     today = clock.today_in(_zone(request.user))
@@ -663,6 +678,7 @@ def payment_methods(request: HttpRequest) -> HttpResponse:
 
 
 @login_required
+@not_for_kids
 @require_POST
 def payment_method_default(request: HttpRequest, method_id: int) -> HttpResponse:
     method = selectors.payment_method_for(request.user, method_id)
@@ -674,6 +690,7 @@ def payment_method_default(request: HttpRequest, method_id: int) -> HttpResponse
 
 
 @login_required
+@not_for_kids
 @require_POST
 def payment_method_remove(request: HttpRequest, method_id: int) -> HttpResponse:
     method = selectors.payment_method_for(request.user, method_id)
@@ -692,6 +709,7 @@ def payment_method_remove(request: HttpRequest, method_id: int) -> HttpResponse:
 
 
 @login_required
+@not_for_kids
 @require_GET
 def invoices(request: HttpRequest) -> HttpResponse:
     paginator = Paginator(selectors.invoices_for(request.user), INVOICES_PER_PAGE)
@@ -710,6 +728,7 @@ def _invoice_or_404(request, number: str):
 
 
 @login_required
+@not_for_kids
 @require_GET
 def invoice(request: HttpRequest, number: str) -> HttpResponse:
     """The invoice as a page (its print stylesheet makes it a clean A4 document)."""
@@ -718,6 +737,7 @@ def invoice(request: HttpRequest, number: str) -> HttpResponse:
 
 
 @login_required
+@not_for_kids
 @require_GET
 def invoice_download(request: HttpRequest, number: str) -> HttpResponse:
     inv = _invoice_or_404(request, number)
@@ -732,6 +752,7 @@ def invoice_download(request: HttpRequest, number: str) -> HttpResponse:
 
 
 @login_required
+@not_for_kids
 @require_http_methods(["GET", "POST"])
 def members(request: HttpRequest) -> HttpResponse:
     sub = selectors.subscription_for(request.user)
@@ -765,6 +786,7 @@ def members(request: HttpRequest) -> HttpResponse:
 
 
 @login_required
+@not_for_kids
 @require_POST
 def member_remove(request: HttpRequest, membership_id: int) -> HttpResponse:
     try:
@@ -776,6 +798,7 @@ def member_remove(request: HttpRequest, membership_id: int) -> HttpResponse:
 
 
 @login_required
+@not_for_kids
 @require_POST
 def invitation_revoke(request: HttpRequest, invitation_id: int) -> HttpResponse:
     try:
@@ -787,6 +810,7 @@ def invitation_revoke(request: HttpRequest, invitation_id: int) -> HttpResponse:
 
 
 @login_required
+@not_for_kids
 @require_POST
 def membership_leave(request: HttpRequest) -> HttpResponse:
     services.membership_leave(user=request.user)
@@ -795,6 +819,7 @@ def membership_leave(request: HttpRequest) -> HttpResponse:
 
 
 @login_required
+@not_for_kids
 @require_http_methods(["GET", "POST"])
 def join(request: HttpRequest, token: str) -> HttpResponse:
     invitation = selectors.invitation_by_token(token)

@@ -474,3 +474,35 @@ def test_no_page_has_inline_script_handler_or_style(viewer, now, spy):
     services.subscription_switch_to_free(user=viewer.user)
     html = viewer.get("/account/subscription/checkout/premium/").content.decode()
     assert not INLINE_STYLE.search(html) and not INLINE_SCRIPT.search(html)
+
+
+def test_a_kids_profile_cannot_see_or_change_the_subscription(db):
+    from django.test import Client
+
+    from apps.subscriptions.models import Subscription
+    from tests.factories import ProfileFactory
+
+    grown_up = ProfileFactory()
+    kid = ProfileFactory(account=grown_up.account, name="Kiddo", is_kids=True)
+    client = Client()
+    client.force_login(grown_up.account)
+    session = client.session
+    session["profile_id"] = kid.pk
+    session.save()
+    before = Subscription.objects.filter(user=grown_up.account).count()
+    for url in (
+        "/account/subscription/",
+        "/account/subscription/plans/",
+        "/account/subscription/schedule/",
+        "/account/subscription/invoices/",
+        "/account/subscription/payment-methods/",
+    ):
+        response = client.get(url)
+        assert response.status_code == 302 and response.url == "/profiles/", url
+    for url in ("/account/subscription/cancel/", "/account/subscription/free/"):
+        assert client.post(url).status_code == 302
+    assert Subscription.objects.filter(user=grown_up.account).count() == before
+    session = client.session
+    session["profile_id"] = grown_up.pk
+    session.save()
+    assert client.get("/account/subscription/").status_code == 200
