@@ -14,7 +14,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 from django.views.decorators.vary import vary_on_headers
 
-from apps.accounts.current import current_profile
+from apps.accounts.current import current_device_id, current_profile
 from apps.accounts.decorators import profile_required
 from apps.accounts.devices import device_kind
 from apps.artwork import selectors as artwork_selectors
@@ -146,10 +146,10 @@ def my_list_toggle(request, title_id: int):
     title = _title_for(request, title_id)
     action = request.POST.get("action")
     if action == "add":
-        services.my_list_add(profile=profile, title=title)
+        services.my_list_add(profile=profile, title=title, device_id=current_device_id(request))
         in_list = True
     elif action == "remove":
-        services.my_list_remove(profile=profile, title=title)
+        services.my_list_remove(profile=profile, title=title, device_id=current_device_id(request))
         in_list = False
     else:
         return HttpResponseBadRequest(_("Say whether to add or remove the title."))

@@ -169,6 +169,18 @@ def test_my_list_add_remove_and_row(world, viewer_client):
 
 
 @pytest.mark.django_db
+def test_my_list_events_say_which_device_they_came_from(world, viewer_client):
+    from apps.tracking.models import Event
+
+    tablet = "Mozilla/5.0 (iPad; CPU OS 17_0 like Mac OS X) AppleWebKit/605.1.15 Safari/604.1"
+    title = world["Horror"][2]
+    viewer_client.get("/", HTTP_USER_AGENT=tablet)  # the device is recorded on first use
+    viewer_client.post(f"/my-list/{title.pk}/", {"action": "add"}, HTTP_USER_AGENT=tablet)
+    added = Event.objects.get(name="my_list_add", profile=viewer_client.profile)
+    assert added.device is not None and added.device.kind == "tablet"
+
+
+@pytest.mark.django_db
 def test_my_list_bad_input_is_refused_and_writes_nothing(world, viewer_client):
     title = world["Drama"][1]
     assert viewer_client.post(f"/my-list/{title.pk}/", {"action": "steal"}).status_code == 400
