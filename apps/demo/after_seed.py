@@ -1,5 +1,6 @@
 """What the demo needs once the catalogue, viewers and history exist: the personas' places in
-what they are watching, their subscriptions, and a trained recommender.
+what they are watching, their subscriptions, the thumbs their rating events stand for, and a
+trained recommender.
 
 Each step goes through the owning app's services, so the demo shows real state, and each is
 idempotent: running `seed_demo` again changes nothing.
@@ -87,6 +88,16 @@ def personas_subscriptions(*, log: Log) -> int:
     return made
 
 
+def ratings(*, log: Log) -> int:
+    """The thumbs each seeded `rating` event stands for, so "Your ratings" and the thumbs on
+    cards show them."""
+    from apps.ratings.services import ratings_from_events
+
+    held = ratings_from_events()
+    log(f"Ratings held: {held}.")
+    return held
+
+
 def recommender(*, log: Log) -> None:
     from apps.recommendations.services import recommender_train
 
@@ -100,4 +111,5 @@ def recommender(*, log: Log) -> None:
 def run(*, log: Log) -> None:
     personas_resume_points(log=log)
     personas_subscriptions(log=log)
+    ratings(log=log)
     recommender(log=log)

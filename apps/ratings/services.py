@@ -69,3 +69,45 @@ def _refresh_candidates_later(profile: Profile) -> None:
 
     profile_id = profile.pk
     transaction.on_commit(lambda: refresh_profile_candidates.delay(profile_id))
+
+
+def ratings_from_events(*, profile_ids=None, batch_size: int = 2000) -> int:
+    """Hold, for each (profile, title), the value its newest `rating` event says (0 = none).
+
+    For history written as events without the thumbs themselves (the demo seed, an import);
+    idempotent: running it again changes nothing. Returns the number of ratings now held.
+    """
+    from apps.tracking.models import Event
+
+    events = Event.objects.filter(name="rating", profile__isnull=False)
+    if profile_ids is not None:
+        events = events.filter(profile_id__in=list(profile_ids))
+    newest: dict[tuple[int, int], tuple[int, object]] = {}
+    for profile_id, properties, at in (
+        events.order_by("occurred_at", "pk")
+        .values_list("profile_id", "properties", "occurred_at")
+        .iterator(chunk_size=batch_size)
+    ):
+        try:
+            title_id, value = int(properties["title_id"]), int(properties.get("value") or 0)
+        except (KeyError, TypeError, ValueError):
+            continue
+        newest[(profile_id, title_id)] = (value, at)
+    known = set(Title.objects.filter(pk__in={t for _, t in newest}).values_list("pk", flat=True))
+    held = [
+        Rating(profile_id=p, title_id=t, value=value, updated_at=at)
+        for (p, t), (value, at) in newest.items()
+        if value in Rating.Value.values and t in known
+    ]
+    cleared = [(p, t) for (p, t), (value, _at) in newest.items() if value == 0]
+    with transaction.atomic():
+        Rating.objects.bulk_create(
+            held,
+            batch_size=batch_size,
+            update_conflicts=True,
+            unique_fields=["profile", "title"],
+            update_fields=["value", "updated_at"],
+        )
+        for p, t in cleared:
+            Rating.objects.filter(profile_id=p, title_id=t).delete()
+    return len(held)

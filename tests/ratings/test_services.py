@@ -149,3 +149,33 @@ def test_not_for_me_pushes_close_neighbours_down(
     assert all(after[t] > before[t] for t in neighbours), [
         (before[t], after[t]) for t in neighbours
     ]
+
+
+@pytest.mark.django_db
+def test_seeded_rating_events_become_the_thumbs_shown_newest_first_and_idempotent(profile):
+    from datetime import timedelta
+
+    from apps.core import clock
+    from apps.tracking.services import track
+
+    liked, changed, cleared = TitleFactory(), TitleFactory(), TitleFactory()
+    start = clock.now() - timedelta(days=3)
+    for minutes, title, value in (
+        (1, liked, 1),
+        (2, changed, 1),
+        (3, changed, -1),  # the newest event wins
+        (4, cleared, 2),
+        (5, cleared, 0),  # cleared: no thumbs
+    ):
+        track(
+            name="rating",
+            profile=profile,
+            properties={"title_id": title.pk, "value": value},
+            at=start + timedelta(minutes=minutes),
+        )
+    track(name="rating", profile=profile, properties={"title_id": "junk"}, at=start)
+    assert services.ratings_from_events() == 2
+    held = dict(Rating.objects.filter(profile=profile).values_list("title_id", "value"))
+    assert held == {liked.pk: 1, changed.pk: -1}
+    services.ratings_from_events()
+    assert Rating.objects.count() == 2
