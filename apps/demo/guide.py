@@ -152,6 +152,39 @@ FLOWS: list[dict[str, Any]] = [
         "url": "subscriptions:overview",
         "persona": "lapsed",
     },
+    {
+        "key": "artwork",
+        "title": _("Per-viewer artwork"),
+        "description": _(
+            "Sign in as Morgan, then as Sam, and compare the posters of the same titles (Trending "
+            "now): Morgan mostly gets dark variants, Sam light ones. The choice holds for the "
+            "day and on every page."
+        ),
+        "url": "home",
+        "persona": "horror",
+    },
+    {
+        "key": "artwork-admin",
+        "title": _("Artwork performance and pins"),
+        "description": _(
+            "As admin: a title's page shows each variant with its impressions, takes and take "
+            "rate (with a confidence interval) overall and per favourite genre; pin one variant "
+            "to turn personalization off. The artwork report ranks winners and losers and shows "
+            "the share of traffic spent exploring."
+        ),
+        "url": "admin:artwork_artworkreport_changelist",
+    },
+    {
+        "key": "account",
+        "title": _("Account and safety"),
+        "description": _(
+            "On the account page: change the password, set the time zone (dates, payment days "
+            "and the homepage's time of day follow it), delete a profile (it asks first). From "
+            "the Kids profile, the account, profile editing and the subscription are refused."
+        ),
+        "url": "accounts:account",
+        "persona": "family",
+    },
 ]
 
 
