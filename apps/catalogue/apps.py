@@ -6,6 +6,7 @@ class CatalogueConfig(AppConfig):
     label = "catalogue"
 
     def ready(self) -> None:
-        from apps.catalogue import versioning
+        from apps.catalogue import files, versioning
 
         versioning.connect()
+        files.connect()

@@ -23,6 +23,7 @@ from django.utils.translation import gettext as _
 from PIL import Image
 
 from apps.catalogue import images
+from apps.catalogue.files import delete_files
 from apps.catalogue.models import ArtworkVariant, Genre, Title
 from apps.catalogue.versioning import bump_catalogue_version
 
@@ -33,14 +34,6 @@ FOCUSES = [c.value for c in ArtworkVariant.Focus]
 
 
 # --- Artwork variants -------------------------------------------------------------------------
-
-
-def _delete_files(paths: Iterable[str]) -> None:
-    for path in paths:
-        try:
-            default_storage.delete(path)
-        except OSError:  # already gone, or storage hiccup: an orphan file is harmless
-            logger.warning("could not delete artwork file %s", path)
 
 
 def artwork_variant_save(
@@ -99,20 +92,16 @@ def artwork_variant_save(
             variant.save(update_fields=["original", "renditions"])
             stale = previous["original"]
             if stale and stale != variant.original.name:
-                transaction.on_commit(lambda: _delete_files([stale]))
+                transaction.on_commit(lambda: delete_files([stale]))
     except Exception:
-        _delete_files(p for p in planned if p not in existing)
+        delete_files(p for p in planned if p not in existing)
         raise
     return variant
 
 
 def artwork_variant_delete(*, variant: ArtworkVariant) -> None:
-    """Delete a variant and, once that is committed, its files."""
-    files = [variant.original.name] if variant.original else []
-    files += images.rendition_files(variant.renditions or {})
-    with transaction.atomic():
-        variant.delete()
-        transaction.on_commit(lambda: _delete_files(files))
+    """Delete a variant and, once that is committed, its files (apps/catalogue/files.py)."""
+    variant.delete()
 
 
 # --- Publishing -------------------------------------------------------------------------------
@@ -227,7 +216,7 @@ def _store_batch(batch: list[dict[str, Any]]) -> int:
                 written += images.rendition_files(row.renditions)
             ArtworkVariant.objects.bulk_update(rows, ["original", "renditions"])
     except Exception:
-        _delete_files(written)
+        delete_files(written)
         raise
     return len(rows)
 

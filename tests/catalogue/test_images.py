@@ -231,6 +231,26 @@ def test_deleting_a_variant_removes_its_files(
     assert _files(media_root) == []
 
 
+def test_deleting_a_title_removes_its_artwork_files(
+    new_variant, media_root, django_capture_on_commit_callbacks
+):
+    variant = services.artwork_variant_save(variant=new_variant, upload=upload(image_bytes()))
+    keep = services.artwork_variant_save(
+        variant=ArtworkVariantFactory.build(
+            title=TitleFactory(), genre=variant.genre, original=None, renditions={}
+        ),
+        upload=upload(image_bytes()),
+    )
+    kept = _files(media_root)
+    assert len(kept) > 2
+    with django_capture_on_commit_callbacks(execute=True):
+        variant.title.delete()  # the cascade calls no service
+    assert _files(media_root) == [
+        f for f in kept if f"/{keep.pk}/" in f or f.endswith(f"-{keep.pk}.png")
+    ]
+    assert _files(media_root)
+
+
 # --- Demo artwork -----------------------------------------------------------------------------
 
 
