@@ -506,3 +506,22 @@ def test_a_kids_profile_cannot_see_or_change_the_subscription(db):
     session["profile_id"] = grown_up.pk
     session.save()
     assert client.get("/account/subscription/").status_code == 200
+
+
+def test_an_overdue_plan_does_not_promise_credit_for_switching_to_free(viewer, now):
+    from datetime import timedelta
+
+    from apps.subscriptions.selectors import entitlements_for
+    from tests.subscriptions.conftest import NO_FUNDS, card
+
+    subscribe(viewer.user)
+    sub = Subscription.objects.get(user=viewer.user)
+    bad = services.payment_method_add(user=viewer.user, source=card(NO_FUNDS))
+    services.payment_method_make_default(user=viewer.user, method=bad)
+    now.set(sub.current_period_end + timedelta(minutes=5))
+    tasks.renew_due_subscriptions()
+    assert Subscription.objects.get(user=viewer.user).status == "past_due"
+    assert entitlements_for(viewer.user).plan_code == "standard"
+    html = viewer.get("/account/subscription/").content.decode()
+    assert "the overdue payment is dropped" in html
+    assert "becomes account credit" not in html
