@@ -2,6 +2,8 @@
 
 Requests go through Django's full handler (every middleware, session, auth, CSP, templates)
 via the test client, signed in as a demo persona, so the numbers compare like with like.
+Everything the run writes (the session, hundreds of artwork impressions nobody saw) is rolled
+back at the end, so benchmarking never teaches the artwork bandit anything.
 """
 
 import statistics
@@ -10,6 +12,7 @@ import time
 
 from django.contrib.auth import get_user_model
 from django.core.management.base import BaseCommand, CommandError
+from django.db import transaction
 from django.test import Client
 
 DESKTOP_UA = (
@@ -32,7 +35,15 @@ class Command(BaseCommand):
         parser.add_argument("--requests", type=int, default=300)
         parser.add_argument("--warmup", type=int, default=30)
 
-    def handle(self, *args, email, requests, warmup, **options):
+    def handle(self, *args, **options):
+        with transaction.atomic():
+            self._run(**options)
+            from apps.artwork.services import impressions_flush
+
+            impressions_flush()  # what is still buffered goes into the rollback too
+            transaction.set_rollback(True)
+
+    def _run(self, *, email, requests, warmup, **options):
         user = get_user_model().objects.filter(email=email).first()
         if user is None:
             raise CommandError(f"No account {email}: run `manage.py seed_demo` first.")
