@@ -162,7 +162,7 @@ def test_a_horror_fan_and_a_comedy_fan_see_different_posters_for_the_same_title(
     scary, funny, both, _ = world
     morgan = _persona("Morgan", scary[:6] + both[:2])
     sam = _persona("Sam", funny[:6] + both[:2])
-    seeded = artwork_seed_history(seed=5, days=14, per_day=6)
+    seeded = artwork_seed_history(seed=5, days=28, per_day=8)
     assert seeded.impressions > 0
     serve_media(page, tmp_path)
 
