@@ -7,8 +7,10 @@ from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 
 from apps.accounts.devices import device_kind, device_label
+from apps.accounts.entitlements import Limits, limits_for
 from apps.accounts.models import Device, Profile, User
 from apps.core import clock
 from apps.tracking.services import track
@@ -30,6 +32,20 @@ def account_create(*, email: str, password: str, profile_name: str, visitor_id: 
     return user
 
 
+def profile_limit_message(limits: Limits) -> str:
+    if limits.plan_name:
+        return ngettext(
+            "Your %(plan)s plan allows %(n)d profile.",
+            "Your %(plan)s plan allows %(n)d profiles.",
+            limits.max_profiles,
+        ) % {"plan": limits.plan_name, "n": limits.max_profiles}
+    return ngettext(
+        "An account can have at most %(n)d profile.",
+        "An account can have at most %(n)d profiles.",
+        limits.max_profiles,
+    ) % {"n": limits.max_profiles}
+
+
 @transaction.atomic
 def profile_create(*, account: User, name: str, is_kids: bool = False) -> Profile:
     name = (name or "").strip()
@@ -37,14 +53,19 @@ def profile_create(*, account: User, name: str, is_kids: bool = False) -> Profil
         raise ValidationError({"name": _("Give the profile a name.")})
     # Lock the account row so two tabs cannot both create the fifth profile.
     User.objects.select_for_update().filter(pk=account.pk).first()
-    if account.profiles.count() >= settings.MAX_PROFILES_PER_ACCOUNT:
+    count = account.profiles.count()
+    if count >= settings.MAX_PROFILES_PER_ACCOUNT:
         raise ValidationError(
             _("An account can have at most %(n)d profiles.")
             % {"n": settings.MAX_PROFILES_PER_ACCOUNT}
         )
+    limits = limits_for(account) if count else None  # every plan allows a first profile
+    if limits is not None and count >= limits.max_profiles:
+        # Profiles above the limit (after a downgrade) stay; only new ones are refused.
+        raise ValidationError(profile_limit_message(limits), code="plan_limit")
     if account.profiles.filter(name__iexact=name).exists():
         raise ValidationError({"name": _("You already have a profile with this name.")})
-    color = account.profiles.count() % Profile.COLOR_COUNT
+    color = count % Profile.COLOR_COUNT
     try:
         with transaction.atomic():
             return Profile.objects.create(account=account, name=name, is_kids=is_kids, color=color)

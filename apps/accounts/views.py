@@ -23,6 +23,7 @@ from apps.accounts.current import (
     current_profile,
 )
 from apps.accounts.decorators import not_for_kids
+from apps.accounts.entitlements import Limits, limits_for
 from apps.accounts.forms import ProfileForm, SignupForm, TimeZoneForm
 
 
@@ -87,9 +88,11 @@ def profiles(request):
     """Who's watching? Picking a profile goes on to `?next=` (where the viewer was headed)."""
     profiles = list(request.user.profiles.all())
     current = current_profile(request)
+    limits = limits_for(request.user)
     context = {
         "profiles": profiles,
         "can_add": len(profiles) < settings.MAX_PROFILES_PER_ACCOUNT,
+        "plan_limit": _plan_limit(limits, len(profiles)),
         "can_manage": current is None or not current.is_kids,
         "next": _safe_next(request, request.GET.get("next", "")),
     }
@@ -106,11 +109,23 @@ def profile_select(request, profile_id: int):
     return redirect(_safe_next(request, request.POST.get("next", "")) or "home")
 
 
+def _plan_limit(limits: Limits, count: int) -> dict | None:
+    """What the page says when the plan allows no more profiles (None while it does)."""
+    if count < limits.max_profiles:
+        return None
+    return {"message": services.profile_limit_message(limits), "plans_url": limits.plans_url}
+
+
 @login_required
 @not_for_kids
 @require_http_methods(["GET", "POST"])
 def profile_create(request):
+    """Add a profile; beyond the plan's limit the page says so and links to the plans.
+
+    ("Who's watching?" already shows the limit instead of the link to this page.)
+    """
     form = ProfileForm(request.POST or None)
+    plan_limit = None
     if request.method == "POST" and form.is_valid():
         try:
             profile = services.profile_create(
@@ -119,11 +134,15 @@ def profile_create(request):
                 is_kids=form.cleaned_data["is_kids"],
             )
         except ValidationError as exc:
-            _apply_errors(form, exc)
+            if getattr(exc, "code", None) == "plan_limit":
+                plan_limit = _plan_limit(limits_for(request.user), request.user.profiles.count())
+            if plan_limit is None:
+                _apply_errors(form, exc)
         else:
             messages.success(request, _("Profile “%(name)s” created.") % {"name": profile.name})
             return redirect("accounts:profiles")
-    return render(request, "accounts/profile_form.html", {"form": form, "profile": None})
+    context = {"form": form, "profile": None, "plan_limit": plan_limit}
+    return render(request, "accounts/profile_form.html", context)
 
 
 @login_required

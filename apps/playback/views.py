@@ -4,8 +4,11 @@ URLs (namespace "playback"):
   GET  /watch/title/<id>/             watch_title: a film plays; a series redirects to its
                                       next-up episode. ?start=0 starts over, ?speed=N (demo)
   GET  /watch/episode/<id>/           watch_episode
+                                      (both show "Too many people are watching" instead of
+                                      the player while every screen of the plan is in use)
   POST /watch/title/<id>/progress/    progress_title   (fetch/sendBeacon; JSON answer)
   POST /watch/episode/<id>/progress/  progress_episode
+                                      (409 from a player whose screen another one took)
   POST /watch/preferences/            preferences      (subtitles, audio, autoplay_next)
   POST /watch/continue/<id>/remove/   continue_remove  (htmx, or a plain form)
 """
@@ -23,14 +26,20 @@ from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy as _lazy
+from django.utils.translation import ngettext
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_POST
 from django_htmx.http import trigger_client_event
 
 from apps.accounts.current import current_device_id, current_profile
 from apps.accounts.decorators import profile_required
+from apps.accounts.devices import device_kind, device_label
+from apps.accounts.entitlements import limits_for
+from apps.accounts.models import Device
 from apps.catalogue.models import Episode, Title
-from apps.playback import selectors, services
+from apps.core import clock
+from apps.playback import selectors, services, streams
 from apps.playback.models import PlaybackPreference
 
 MAX_SPEED = 120
@@ -59,6 +68,55 @@ def _query(request, **extra) -> str:
 
 def _start_over(request) -> bool:
     return request.GET.get("start") == "0"
+
+
+QUALITY_LABELS = {"sd": _lazy("SD"), "hd": _lazy("HD"), "uhd": _lazy("4K Ultra HD")}
+
+
+def _stream_touch(request, profile, limits) -> streams.Decision:
+    """Count this browser's player as watching, if the plan has a screen free for it."""
+    agent = request.headers.get("User-Agent", "")
+    return streams.touch(
+        account_id=profile.account_id,
+        key=streams.stream_key(request.session),
+        profile_name=profile.name,
+        device_kind=device_kind(agent),
+        device_label=device_label(agent),
+        max_streams=limits.max_streams,
+        at=clock.now(),
+    )
+
+
+def _watching_elsewhere(stream: streams.Stream) -> dict:
+    known = stream.device_kind in Device.Kind.values
+    kind = Device.Kind(stream.device_kind).label if known else _("Unknown device")
+    device = f"{kind} ({stream.device_label})" if stream.device_label else str(kind)
+    return {"profile_name": stream.profile_name, "device": device}
+
+
+def _too_many(request, limits, decision: streams.Decision):
+    """The page shown instead of the player while every screen of the plan is in use."""
+    context = {
+        "limits": limits,
+        "message": too_many_message(limits),
+        "watching": [_watching_elsewhere(s) for s in decision.others],
+        "retry_url": request.get_full_path(),
+    }
+    return render(request, "playback/too_many.html", context)
+
+
+def too_many_message(limits) -> str:
+    if limits.plan_name:
+        return ngettext(
+            "Your %(plan)s plan allows %(n)d screen at a time.",
+            "Your %(plan)s plan allows %(n)d screens at a time.",
+            limits.max_streams,
+        ) % {"plan": limits.plan_name, "n": limits.max_streams}
+    return ngettext(
+        "Your account allows %(n)d screen at a time.",
+        "Your account allows %(n)d screens at a time.",
+        limits.max_streams,
+    ) % {"n": limits.max_streams}
 
 
 @require_GET
@@ -94,6 +152,10 @@ def watch_episode(request, episode_id: int):
 
 
 def _player(request, profile, *, title: Title, episode: Episode | None):
+    limits = limits_for(request.user)
+    decision = _stream_touch(request, profile, limits)
+    if not decision.allowed:
+        return _too_many(request, limits, decision)
     item = selectors.player_item(
         profile=profile, title=title, episode=episode, start_over=_start_over(request)
     )
@@ -117,6 +179,8 @@ def _player(request, profile, *, title: Title, episode: Episode | None):
         "progress_url": progress_url,
         "next_url": next_url,
         "start_over_url": request.path + _query(request, start="0"),
+        "limits": limits,
+        "quality_label": QUALITY_LABELS.get(limits.max_quality, limits.max_quality.upper()),
     }
     return render(request, "playback/player.html", context)
 
@@ -133,6 +197,16 @@ def _report(request, *, title: Title | None, episode: Episode | None):
         seq = int(data.get("seq", ""))
     except ValueError:
         return JsonResponse({"error": _("Send the position and sequence as numbers.")}, status=400)
+    limits = limits_for(request.user)
+    if not _stream_touch(request, profile, limits).allowed:
+        # Another screen took this one's place (it paused or lost touch for too long).
+        detail = too_many_message(limits)
+        answer = {
+            "error": _("Too many people are watching.") + " " + detail,
+            "detail": detail,
+            "plans_url": limits.plans_url,
+        }
+        return JsonResponse(answer, status=409)
     try:
         result = services.progress_report(
             profile=profile,

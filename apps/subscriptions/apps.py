@@ -6,3 +6,8 @@ class SubscriptionsConfig(AppConfig):
     name = "apps.subscriptions"
     label = "subscriptions"
     verbose_name = _("Subscriptions")
+
+    def ready(self):
+        from apps.subscriptions import hooks
+
+        hooks.connect()

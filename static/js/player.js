@@ -4,7 +4,8 @@
 // at the end and when the page is left (navigator.sendBeacon). Each report carries the
 // position, a fresh report id, a sequence number that only grows (time-based, so reports from
 // two tabs still order sensibly) and `seek` on explicit seeks; the server ignores late and
-// repeated reports. The first report of a page is a seek to where playback started, so
+// repeated reports; a 409 means the plan's screens are all in use elsewhere, and playing
+// stops. The first report of a page is a seek to where playback started, so
 // "Start over" and re-watching a finished title move the saved place back on purpose.
 (function () {
   "use strict";
@@ -24,6 +25,7 @@
   var playing = false;
   var ended = false;
   var reported = false; // the first report (the starting seek) has been sent
+  var refused = false; // the server gave this player's screen to another one (409)
   var seq = 0;
   var lastFrame = 0;
   var sinceReport = 0;
@@ -98,7 +100,7 @@
   }
 
   function report(reason, isSeek) {
-    if (!d.progressUrl || !duration) return;
+    if (refused || !d.progressUrl || !duration) return;
     if (!reported) {
       isSeek = true; // the first report says where this viewing starts
       reported = true;
@@ -110,11 +112,29 @@
       credentials: "same-origin",
       headers: { "X-CSRFToken": csrfToken() },
       keepalive: true,
+    }).then(function (response) {
+      if (response.status === 409) return response.json().then(refuse, function () { refuse({}); });
     }).catch(function () { /* the next heartbeat or the leave beacon carries the place */ });
   }
 
+  // Another screen took this player's place (the plan's screens are all in use): stop
+  // playing and reporting, and say so; "Try again" reloads the page.
+  function refuse(answer) {
+    refused = true;
+    playing = false;
+    root.classList.add("is-refused");
+    renderState();
+    var panel = $("[data-refused]");
+    if (!panel) return;
+    var text = $("[data-refused-text]");
+    if (text && answer) text.textContent = answer.detail || answer.error || "";
+    panel.hidden = false;
+    var link = panel.querySelector("a");
+    if (link) link.focus();
+  }
+
   function beacon() {
-    if (!reported || !d.progressUrl || !navigator.sendBeacon) return;
+    if (refused || !reported || !d.progressUrl || !navigator.sendBeacon) return;
     var isSeek = seekPending; // a seek not reported yet must still be able to move back
     seekPending = false;
     window.clearTimeout(seekTimer);
@@ -183,7 +203,7 @@
   }
 
   function play() {
-    if (playing || !duration) return;
+    if (playing || refused || !duration) return;
     if (position >= duration) position = 0; // play again from the start
     ended = false;
     hideNext();
