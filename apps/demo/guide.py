@@ -175,6 +175,18 @@ FLOWS: list[dict[str, Any]] = [
         "url": "admin:artwork_artworkreport_changelist",
     },
     {
+        "key": "plan-limits",
+        "title": _("Plan limits"),
+        "description": _(
+            "Riley is on Free: add profiles until the third is refused with a link to the "
+            "plans; the player shows SD. Start a title, then open the same persona in a "
+            "private window and play: “Too many people are watching” names who is watching. "
+            "Upgrade and try again."
+        ),
+        "url": "accounts:profiles",
+        "persona": "new",
+    },
+    {
         "key": "account",
         "title": _("Account and safety"),
         "description": _(
