@@ -38,9 +38,6 @@ def profile(db):
 @pytest.fixture
 def viewer_client(client, profile):
     """A client signed in with `profile` chosen as the current profile."""
-    client.force_login(profile.account)
-    session = client.session
-    session["profile_id"] = profile.pk
-    session.save()
-    client.profile = profile
-    return client
+    from tests.factories import signed_in
+
+    return signed_in(profile, client)

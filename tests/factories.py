@@ -153,3 +153,17 @@ def genre_history(catalogue, viewers_per_genre=25):
                     )
                 )
     track_many(events)
+
+
+def signed_in(profile, client=None, **headers):
+    """A test client signed in as the profile's account with that profile chosen (a new
+    client unless one is given); `client.profile` is the profile."""
+    from django.test import Client
+
+    client = client if client is not None else Client(**headers)
+    client.force_login(profile.account)
+    session = client.session
+    session["profile_id"] = profile.pk
+    session.save()
+    client.profile = profile
+    return client

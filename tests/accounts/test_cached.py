@@ -5,21 +5,13 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
 from apps.accounts.models import Profile
-from tests.factories import ProfileFactory
+from tests.factories import ProfileFactory, signed_in
 
 pytestmark = pytest.mark.django_db
 
 
-def _signed_in(client, profile):
-    client.force_login(profile.account)
-    session = client.session
-    session["profile_id"] = profile.pk
-    session.save()
-    return client
-
-
 def test_a_renamed_profile_shows_its_new_name_on_the_next_page(client, profile):
-    _signed_in(client, profile)
+    signed_in(profile, client)
     client.get("/search/")  # now cached; the header names the current profile
     profile.name = "Renamed Róisín"
     profile.save(update_fields=["name"])
@@ -27,7 +19,7 @@ def test_a_renamed_profile_shows_its_new_name_on_the_next_page(client, profile):
 
 
 def test_a_deactivated_account_is_signed_out_on_its_next_request(client, profile):
-    _signed_in(client, profile)
+    signed_in(profile, client)
     assert client.get("/account/").status_code == 200
     account = profile.account
     account.is_active = False
@@ -37,7 +29,7 @@ def test_a_deactivated_account_is_signed_out_on_its_next_request(client, profile
 
 
 def test_a_password_change_elsewhere_signs_this_session_out(client, profile):
-    _signed_in(client, profile)
+    signed_in(profile, client)
     assert client.get("/account/").status_code == 200
     account = profile.account
     account.set_password("a-new-long-passphrase-42")
@@ -47,7 +39,7 @@ def test_a_password_change_elsewhere_signs_this_session_out(client, profile):
 
 def test_another_accounts_profile_id_in_the_session_is_not_used(client, profile):
     stranger = ProfileFactory()
-    _signed_in(client, profile)
+    signed_in(profile, client)
     client.get("/account/")
     session = client.session
     session["profile_id"] = stranger.pk  # cached or not, it is not this account's
@@ -58,7 +50,7 @@ def test_another_accounts_profile_id_in_the_session_is_not_used(client, profile)
 
 def test_a_deleted_profile_is_not_served_from_the_cache(client, profile):
     spare = ProfileFactory(account=profile.account, name="Spare")
-    _signed_in(client, spare)
+    signed_in(spare, client)
     client.get("/account/")
     Profile.objects.filter(pk=spare.pk).delete()  # queryset delete still sends post_delete
     response = client.get("/")
@@ -66,7 +58,7 @@ def test_a_deleted_profile_is_not_served_from_the_cache(client, profile):
 
 
 def test_repeat_requests_read_neither_user_nor_profile_from_the_database(client, profile):
-    _signed_in(client, profile)
+    signed_in(profile, client)
     client.get("/account/")
     with CaptureQueriesContext(connection) as ctx:
         client.get("/account/")

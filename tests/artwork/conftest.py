@@ -1,15 +1,12 @@
 import pytest
 
 from apps.catalogue.models import ArtworkVariant
+from tests import factories
 from tests.factories import ArtworkVariantFactory, GenreFactory, ProfileFactory, TitleFactory
 
 
 def signed_in(client, profile):
-    client.force_login(profile.account)
-    session = client.session
-    session["profile_id"] = profile.pk
-    session.save()
-    return client
+    return factories.signed_in(profile, client)
 
 
 @pytest.fixture

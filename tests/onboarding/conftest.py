@@ -1,16 +1,11 @@
 import pytest
 
-from tests.factories import ProfileFactory
+from tests.factories import ProfileFactory, signed_in
 
 
 def sign_in(client, profile):
     """`client` signed in as the profile's account with that profile chosen."""
-    client.force_login(profile.account)
-    session = client.session
-    session["profile_id"] = profile.pk
-    session.save()
-    client.profile = profile
-    return client
+    return signed_in(profile, client)
 
 
 @pytest.fixture

@@ -5,13 +5,12 @@ from datetime import UTC, datetime, timedelta
 from itertools import count
 
 import pytest
-from django.test import Client
 
 from apps.core import services as clock_services
 from apps.playback import streams
 from apps.playback.models import Progress, TitleProgress
 from apps.tracking.models import Event
-from tests.factories import ProfileFactory, TitleFactory
+from tests.factories import ProfileFactory, TitleFactory, signed_in
 from tests.subscriptions.helpers import put_on_plan
 
 PHONE = (
@@ -19,15 +18,6 @@ PHONE = (
     "Chrome/126.0 Mobile Safari/537.36"
 )
 _report_ids = count(1)
-
-
-def signed_in(profile, **headers) -> Client:
-    client = Client(**headers)
-    client.force_login(profile.account)
-    session = client.session
-    session["profile_id"] = profile.pk
-    session.save()
-    return client
 
 
 def progress(client, film, position=600):

@@ -3,22 +3,12 @@
 import re
 
 import pytest
-from django.test import Client
 
 from apps.playback.models import PlaybackPreference, Progress, TitleProgress
 from apps.tracking.models import Event
-from tests.factories import ArtworkVariantFactory, ProfileFactory, TitleFactory
+from tests.factories import ArtworkVariantFactory, ProfileFactory, TitleFactory, signed_in
 
 pytestmark = pytest.mark.django_db
-
-
-def signed_in(profile) -> Client:
-    client = Client()
-    client.force_login(profile.account)
-    session = client.session
-    session["profile_id"] = profile.pk
-    session.save()
-    return client
 
 
 def body(**fields):
