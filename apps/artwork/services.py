@@ -153,36 +153,44 @@ def impressions_flush() -> int:
     entries = [pages[key] for key in keys if pages.get(key)]
     manifests = cache.get_many({entry[4] for entry in entries if entry[4] is not None})
     rows = _expand(entries, manifests)
-    if rows:
-        # One multi-row write with plain parameters: the ORM's bulk_create spends milliseconds
-        # per hundred rows compiling SQL, which would land on the page view that flushes.
-        table = connection.ops.quote_name(Impression._meta.db_table)
-        columns = (
-            "batch_id",
-            "slot",
-            "profile_id",
-            "title_id",
-            "variant_id",
-            "page",
-            "row",
-            "position",
-            "how",
-            "options",
-            "segment",
-            "expected",
-            "shown_at",
-        )
-        placeholders = ", ".join(["%s"] * len(columns))
-        sql = (
-            f"INSERT INTO {table} ({', '.join(connection.ops.quote_name(c) for c in columns)}) "
-            f"VALUES ({placeholders}) ON CONFLICT DO NOTHING"
-        )
-        with transaction.atomic(savepoint=False), connection.cursor() as cursor:
-            cursor.executemany(sql, rows)
-    objects = rows
+    _insert_rows(rows)
     cache.set(BUFFER_DONE, flushed_to, timeout=None)
     cache.delete_many(keys)
-    return len(objects)
+    return len(rows)
+
+
+COLUMNS = (
+    "batch_id",
+    "slot",
+    "profile_id",
+    "title_id",
+    "variant_id",
+    "page",
+    "row",
+    "position",
+    "how",
+    "options",
+    "segment",
+    "expected",
+    "shown_at",
+)
+
+
+def _insert_rows(rows: list[tuple], columns: tuple[str, ...] = COLUMNS) -> None:
+    """One multi-row write with plain parameters (values already adapted for the database);
+    rows already written (same batch and slot) are skipped. The ORM's bulk_create spends
+    milliseconds per hundred rows compiling SQL, which would land on the page view that
+    flushes and dominated seeding the demo's artwork history."""
+    if not rows:
+        return
+    table = connection.ops.quote_name(Impression._meta.db_table)
+    placeholders = ", ".join(["%s"] * len(columns))
+    sql = (
+        f"INSERT INTO {table} ({', '.join(connection.ops.quote_name(c) for c in columns)}) "
+        f"VALUES ({placeholders}) ON CONFLICT DO NOTHING"
+    )
+    with transaction.atomic(savepoint=False), connection.cursor() as cursor:
+        cursor.executemany(sql, rows)
 
 
 def _title_of(properties) -> int | None:
@@ -559,10 +567,12 @@ def _simulate_history(
     tastes = {v.id: bandit.Taste(segment=v.favourite) for v in viewers}
     arms = {a.variant_id: a for t in titles for a in t.arms}
     exploration = selectors.exploration()
+    adapt = connection.ops.adapt_datetimefield_value
     start = now - timedelta(days=days)
     for day_index in range(days):
         midnight = start + timedelta(days=day_index)
-        batch: list[Impression] = []
+        batch: list[tuple] = []
+        learned: list[tuple] = []
         for viewer in viewers:
             kids = kids_of.get(viewer.id, False)
             pool = kids_titles if kids else titles
@@ -582,35 +592,33 @@ def _simulate_history(
                 )
                 arm = next(a for a in title.arms if a.variant_id == choice.variant_id)
                 taken = rng.random() < simulation.take_probability(viewer, title, arm)
+                taken_at = shown_at + timedelta(minutes=rng.randrange(1, 29)) if taken else None
                 batch.append(
-                    Impression(
-                        batch_id=f"{prefix}p{viewer.id}-d{day_index}",
-                        slot=slot,
-                        profile_id=viewer.id,
-                        title_id=title.id,
-                        variant_id=arm.variant_id,
-                        page=Impression.Page.HOME,
-                        row="seeded",
-                        position=slot,
-                        how=choice.how,
-                        options=choice.options,
-                        segment=viewer.favourite,
-                        expected=choice.expected,
-                        shown_at=shown_at,
-                        taken_at=shown_at + timedelta(minutes=rng.randrange(1, 29))
-                        if taken
-                        else None,
+                    (
+                        f"{prefix}p{viewer.id}-d{day_index}",
+                        slot,
+                        viewer.id,
+                        title.id,
+                        arm.variant_id,
+                        Impression.Page.HOME.value,
+                        "seeded",
+                        slot,
+                        choice.how,
+                        choice.options,
+                        viewer.favourite,
+                        choice.expected,
+                        adapt(shown_at),
+                        adapt(taken_at) if taken_at else None,
                     )
                 )
+                learned.append((title.id, arm, viewer.favourite, viewer.id, choice.expected, taken))
                 result.takes += taken
-        Impression.objects.bulk_create(batch, batch_size=2000, ignore_conflicts=True)
+        _insert_rows(batch, (*COLUMNS, "taken_at"))
         result.impressions += len(batch)
         # The nightly refresh: today's impressions are tomorrow's evidence.
-        for item in batch:
-            arm = arms[item.variant_id]
-            taken = item.taken_at is not None
-            evidence.record(title_id=item.title_id, arm=arm, segment=item.segment, takes=taken)
-            tastes[item.profile_id].record(arm=arm, expected=item.expected, taken=taken)
+        for title_id, arm, segment, profile_id, expected, taken in learned:
+            evidence.record(title_id=title_id, arm=arm, segment=segment, takes=taken)
+            tastes[profile_id].record(arm=arm, expected=expected, taken=taken)
         if progress:
             progress((day_index + 1) / days)
     result.profiles = len(viewers)
