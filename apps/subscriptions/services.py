@@ -250,6 +250,30 @@ def _add_credit(sub: Subscription, amount: int, *, reason: str, at: datetime) ->
     CreditEntry.objects.create(subscription=sub, amount=amount, reason=reason, created_at=at)
 
 
+def _collect(sub: Subscription, key: str, *, gross: int, at: datetime, **fields) -> Payment:
+    """Charge `gross` to the subscription's payment method without the viewer present, account
+    credit first, once per idempotency key: the first call charges and, when it succeeds, uses
+    the credit and issues the invoice; a repeat returns the payment as it stands."""
+    amount, credit_used = proration.apply_credit(amount=gross, credit=sub.credit_balance)
+    fields.setdefault("currency", sub.currency)
+    payment, created = _payment_get_or_create(
+        key,
+        user=sub.user,
+        subscription=sub,
+        amount=amount,
+        credit_applied=credit_used,
+        payment_method=sub.payment_method,
+        created_at=at,
+        **fields,
+    )
+    if created:
+        _charge(payment, off_session=True)
+        if payment.status == Payment.Status.SUCCEEDED:
+            _use_credit(sub, payment.credit_applied, payment=payment, at=at)
+            _issue_invoice(payment, at=at)
+    return payment
+
+
 # --- Invoices ------------------------------------------------------------------------------------
 
 
@@ -727,36 +751,26 @@ def _renew_once(sub: Subscription, *, at: datetime) -> str:
 
     carried = sub.postponed_carried or 0
     gross = price + carried
-    amount, credit_used = proration.apply_credit(amount=gross, credit=sub.credit_balance)
     months = INTERVAL_MONTHS[Interval(interval)]
     start, end = anchor.period(next_offset, months)
-    payment, created = _payment_get_or_create(
+    payment = _collect(
+        sub,
         f"renewal:{sub.pk}:{day.isoformat()}",
-        user=sub.user,
-        subscription=sub,
+        gross=gross,
+        at=at,
         kind=Payment.Kind.RENEWAL,
         plan=plan,
         interval=interval,
-        amount=amount,
-        credit_applied=credit_used,
         currency=plan.currency,
-        payment_method=sub.payment_method,
         period_start=start,
         period_end=end,
         period_offset=next_offset,
         description=_("Includes a postponed payment") if carried else "",
-        created_at=at,
     )
-    if created:
-        _charge(payment, off_session=True)
     if payment.status == Payment.Status.SUCCEEDED:
-        if created:
-            _use_credit(sub, payment.credit_applied, payment=payment, at=at)
         _advance(sub, plan=plan, interval=interval, value=price, paid=price)
         sub.postpone_offset = sub.postponed_carried = None
         sub.save()
-        if created:
-            _issue_invoice(payment, at=at)
         _record_change(sub, "renewed", due)
         return "renewed"
     # Failed: retry 1, 3 and 7 days after the due date; access continues meanwhile.
@@ -789,26 +803,16 @@ def _failure_context(sub: Subscription, amount: int, code: str) -> dict:
 
 
 def _settle_postponed_on_exit(sub, *, carried: int, day, due: datetime, at: datetime) -> None:
-    amount, credit_used = proration.apply_credit(amount=carried, credit=sub.credit_balance)
-    payment, created = _payment_get_or_create(
+    _collect(
+        sub,
         f"final:{sub.pk}:{day.isoformat()}",
-        user=sub.user,
-        subscription=sub,
+        gross=carried,
+        at=at,
         kind=Payment.Kind.SETTLEMENT,
         plan=sub.plan,
         interval=sub.interval,
-        amount=amount,
-        credit_applied=credit_used,
-        currency=sub.currency,
-        payment_method=sub.payment_method,
         description=_("Postponed payment collected at the end of the subscription"),
-        created_at=at,
     )
-    if created:
-        _charge(payment, off_session=True)
-        if payment.status == Payment.Status.SUCCEEDED:
-            _use_credit(sub, credit_used, payment=payment, at=at)
-            _issue_invoice(payment, at=at)
 
 
 def subscription_retry(
@@ -849,36 +853,25 @@ def _retry_once(sub: Subscription, *, at: datetime, manual_key: str, method) -> 
             raise ValidationError(_("Choose one of your payment methods."))
         sub.payment_method = method
     plan, interval, price = _renewal_target(sub)
-    amount, credit_used = proration.apply_credit(
-        amount=sub.overdue_amount, credit=sub.credit_balance
-    )
     months = INTERVAL_MONTHS[Interval(interval)]
     start, end = anchor.period(next_offset, months)
     key = f"retry:{sub.pk}:{day.isoformat()}:" + (
         f"now-{manual_key}" if manual_key else str(attempt)
     )
-    payment, created = _payment_get_or_create(
+    payment = _collect(
+        sub,
         key,
-        user=sub.user,
-        subscription=sub,
+        gross=sub.overdue_amount,
+        at=at,
         kind=Payment.Kind.RETRY,
         plan=plan,
         interval=interval,
-        amount=amount,
-        credit_applied=credit_used,
         currency=plan.currency,
-        payment_method=sub.payment_method,
         period_start=start,
         period_end=end,
         period_offset=next_offset,
-        created_at=at,
     )
-    if created:
-        _charge(payment, off_session=True)
     if payment.status == Payment.Status.SUCCEEDED:
-        if created:
-            _use_credit(sub, payment.credit_applied, payment=payment, at=at)
-            _issue_invoice(payment, at=at)
         sub.status = lifecycle.transition(sub.status, Event.PAID)
         _advance(sub, plan=plan, interval=interval, value=price, paid=price)
         sub.overdue_amount, sub.past_due_since, sub.retry_count, sub.next_retry_at = (
@@ -1056,31 +1049,25 @@ def subscription_change(
             return preview
         if preview.pay_now != expected_amount:
             raise AmountChanged(preview.pay_now)
-        payment, created = _payment_get_or_create(
+        # The same credit rule as the preview, under the same lock: what is charged is what
+        # the viewer was shown (checked just above).
+        payment = _collect(
+            sub,
             f"upgrade:{sub.pk}:{sub.period_offset}:{sub.plan.code}:{plan.code}:{nonce[:32]}",
-            user=user,
-            subscription=sub,
+            gross=preview.charge_now,
+            at=at,
             kind=Payment.Kind.UPGRADE,
             plan=plan,
             interval=interval,
-            amount=preview.pay_now,
-            credit_applied=preview.credit_used,
             currency=plan.currency,
-            payment_method=sub.payment_method,
             period_start=at,
             period_end=sub.current_period_end,
             period_offset=sub.period_offset,
-            created_at=at,
         )
-        if created:
-            _charge(payment, off_session=True)
         if payment.status != Payment.Status.SUCCEEDED:
             failure = PaymentFailed(payment.failure_code or "card_declined")
         else:
             failure = None
-            if created:
-                _use_credit(sub, payment.credit_applied, payment=payment, at=at)
-                _issue_invoice(payment, at=at)
             sub.plan = plan
             sub.period_value += preview.charge_now
             sub.period_paid += preview.charge_now
