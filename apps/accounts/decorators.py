@@ -45,8 +45,12 @@ def profile_required(view):
 
 
 def not_for_kids(view):
-    """Managing the account and its profiles is for grown-ups: a kids profile is refused."""
+    """Managing the account and its profiles is for grown-ups: a kids profile is refused.
 
+    Signs in first (a visitor goes to the login page), so it is the only decorator the
+    account's own pages need."""
+
+    @login_required
     @wraps(view)
     def wrapper(request, *args, **kwargs):
         profile = current_profile(request)

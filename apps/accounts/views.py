@@ -116,7 +116,6 @@ def _plan_limit(limits: Limits, count: int) -> dict | None:
     return {"message": services.profile_limit_message(limits), "plans_url": limits.plans_url}
 
 
-@login_required
 @not_for_kids
 @require_http_methods(["GET", "POST"])
 def profile_create(request):
@@ -145,7 +144,6 @@ def profile_create(request):
     return render(request, "accounts/profile_form.html", context)
 
 
-@login_required
 @not_for_kids
 @require_http_methods(["GET", "POST"])
 def profile_edit(request, profile_id: int):
@@ -185,7 +183,6 @@ def profile_edit(request, profile_id: int):
     return render(request, "accounts/profile_form.html", {"form": form, "profile": profile})
 
 
-@login_required
 @not_for_kids
 @require_http_methods(["GET", "POST"])
 def account(request):

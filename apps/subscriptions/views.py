@@ -7,7 +7,6 @@ import secrets
 from zoneinfo import ZoneInfo
 
 from django.contrib import messages
-from django.contrib.auth.decorators import login_required
 from django.core import signing
 from django.core.exceptions import ValidationError
 from django.core.paginator import EmptyPage, PageNotAnInteger, Paginator
@@ -68,7 +67,6 @@ def _plan_or_404(code: str):
 # --- The subscription page ----------------------------------------------------------------------
 
 
-@login_required
 @not_for_kids
 @require_GET
 def overview(request: HtmxHttpRequest) -> HttpResponse:
@@ -108,7 +106,6 @@ def overview(request: HtmxHttpRequest) -> HttpResponse:
     return _render(request, "subscriptions/overview.html", context)
 
 
-@login_required
 @not_for_kids
 @require_GET
 @vary_on_headers("HX-Request")
@@ -181,7 +178,6 @@ def _checkout_context(request, plan, interval, *, checkout_form=None, card=None,
 
 @sensitive_post_parameters(*SENSITIVE)
 @never_cache
-@login_required
 @not_for_kids
 @require_http_methods(["GET", "POST"])
 def checkout(request: HttpRequest, plan_code: str) -> HttpResponse:
@@ -280,7 +276,6 @@ def _after_checkout(request, result: Checkout) -> HttpResponse:
 
 
 @never_cache
-@login_required
 @not_for_kids
 @require_http_methods(["GET", "POST"])
 def challenge(request: HttpRequest, payment_id: int) -> HttpResponse:
@@ -336,7 +331,6 @@ def _change_context(request, sub, plan, interval, *, at, error=""):
     }
 
 
-@login_required
 @not_for_kids
 @require_http_methods(["GET", "POST"])
 def change(request: HttpRequest, plan_code: str) -> HttpResponse:
@@ -407,7 +401,6 @@ def _change_message(preview: services.ChangePreview) -> str:
     return _("You are staying on your current plan.")
 
 
-@login_required
 @not_for_kids
 @require_POST
 def pending_change_cancel(request: HttpRequest) -> HttpResponse:
@@ -419,7 +412,6 @@ def pending_change_cancel(request: HttpRequest) -> HttpResponse:
 # --- Schedule -----------------------------------------------------------------------------------
 
 
-@login_required
 @not_for_kids
 @require_GET
 @vary_on_headers("Accept")
@@ -445,7 +437,6 @@ def schedule(request: HttpRequest) -> HttpResponse:
 # --- Postponing ---------------------------------------------------------------------------------
 
 
-@login_required
 @not_for_kids
 @require_http_methods(["GET", "POST"])
 def postpone(request: HttpRequest) -> HttpResponse:
@@ -484,7 +475,6 @@ def postpone(request: HttpRequest) -> HttpResponse:
 # --- Leaving ------------------------------------------------------------------------------------
 
 
-@login_required
 @not_for_kids
 @require_http_methods(["GET", "POST"])
 def cancel(request: HttpRequest) -> HttpResponse:
@@ -513,7 +503,6 @@ def cancel(request: HttpRequest) -> HttpResponse:
     return _render(request, "subscriptions/cancel.html", context)
 
 
-@login_required
 @not_for_kids
 @require_POST
 def resume(request: HttpRequest) -> HttpResponse:
@@ -526,7 +515,6 @@ def resume(request: HttpRequest) -> HttpResponse:
     return redirect("subscriptions:overview")
 
 
-@login_required
 @not_for_kids
 @require_http_methods(["GET", "POST"])
 def switch_to_free(request: HttpRequest) -> HttpResponse:
@@ -573,7 +561,6 @@ def switch_to_free(request: HttpRequest) -> HttpResponse:
     return _render(request, "subscriptions/free.html", context)
 
 
-@login_required
 @not_for_kids
 @require_http_methods(["GET", "POST"])
 def withdraw(request: HttpRequest) -> HttpResponse:
@@ -611,7 +598,6 @@ def withdraw(request: HttpRequest) -> HttpResponse:
     return _render(request, "subscriptions/withdraw.html", context)
 
 
-@login_required
 @not_for_kids
 @require_POST
 def pay_now(request: HttpRequest) -> HttpResponse:
@@ -638,7 +624,6 @@ def pay_now(request: HttpRequest) -> HttpResponse:
 
 @sensitive_post_parameters(*SENSITIVE)
 @never_cache
-@login_required
 @not_for_kids
 @require_http_methods(["GET", "POST"])
 def payment_methods(request: HttpRequest) -> HttpResponse:
@@ -677,7 +662,6 @@ def payment_methods(request: HttpRequest) -> HttpResponse:
     return _render(request, "subscriptions/payment_methods.html", context)
 
 
-@login_required
 @not_for_kids
 @require_POST
 def payment_method_default(request: HttpRequest, method_id: int) -> HttpResponse:
@@ -689,7 +673,6 @@ def payment_method_default(request: HttpRequest, method_id: int) -> HttpResponse
     return redirect("subscriptions:payment_methods")
 
 
-@login_required
 @not_for_kids
 @require_POST
 def payment_method_remove(request: HttpRequest, method_id: int) -> HttpResponse:
@@ -708,7 +691,6 @@ def payment_method_remove(request: HttpRequest, method_id: int) -> HttpResponse:
 # --- Invoices -----------------------------------------------------------------------------------
 
 
-@login_required
 @not_for_kids
 @require_GET
 def invoices(request: HttpRequest) -> HttpResponse:
@@ -727,7 +709,6 @@ def _invoice_or_404(request, number: str):
     return invoice
 
 
-@login_required
 @not_for_kids
 @require_GET
 def invoice(request: HttpRequest, number: str) -> HttpResponse:
@@ -736,7 +717,6 @@ def invoice(request: HttpRequest, number: str) -> HttpResponse:
     return _render(request, "subscriptions/invoice.html", {"invoice": inv})
 
 
-@login_required
 @not_for_kids
 @require_GET
 def invoice_download(request: HttpRequest, number: str) -> HttpResponse:
@@ -751,7 +731,6 @@ def invoice_download(request: HttpRequest, number: str) -> HttpResponse:
 # --- Duo and Family -----------------------------------------------------------------------------
 
 
-@login_required
 @not_for_kids
 @require_http_methods(["GET", "POST"])
 def members(request: HttpRequest) -> HttpResponse:
@@ -785,7 +764,6 @@ def members(request: HttpRequest) -> HttpResponse:
     return _render(request, "subscriptions/members.html", context)
 
 
-@login_required
 @not_for_kids
 @require_POST
 def member_remove(request: HttpRequest, membership_id: int) -> HttpResponse:
@@ -797,7 +775,6 @@ def member_remove(request: HttpRequest, membership_id: int) -> HttpResponse:
     return redirect("subscriptions:members")
 
 
-@login_required
 @not_for_kids
 @require_POST
 def invitation_revoke(request: HttpRequest, invitation_id: int) -> HttpResponse:
@@ -809,7 +786,6 @@ def invitation_revoke(request: HttpRequest, invitation_id: int) -> HttpResponse:
     return redirect("subscriptions:members")
 
 
-@login_required
 @not_for_kids
 @require_POST
 def membership_leave(request: HttpRequest) -> HttpResponse:
@@ -818,7 +794,6 @@ def membership_leave(request: HttpRequest) -> HttpResponse:
     return redirect("subscriptions:overview")
 
 
-@login_required
 @not_for_kids
 @require_http_methods(["GET", "POST"])
 def join(request: HttpRequest, token: str) -> HttpResponse:
