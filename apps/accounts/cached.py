@@ -26,24 +26,23 @@ def _profile_key(pk) -> str:
     return f"accounts:profile:{pk}"
 
 
-def user(pk) -> User | None:
-    key = _user_key(pk)
+def _read(key: str, load):
+    """The cached row under `key`, else `load()` (cached when found)."""
     found = cache.get(key)
     if found is None:
-        found = User._default_manager.filter(pk=pk).first()
+        found = load()
         if found is not None:
             cache.set(key, found, timeout=SECONDS)
     return found
 
 
+def user(pk) -> User | None:
+    return _read(_user_key(pk), lambda: User._default_manager.filter(pk=pk).first())
+
+
 def profile(*, account_id: int, profile_id: int) -> Profile | None:
     """The profile if it belongs to the account (None otherwise)."""
-    key = _profile_key(profile_id)
-    found = cache.get(key)
-    if found is None:
-        found = Profile.objects.filter(pk=profile_id).first()
-        if found is not None:
-            cache.set(key, found, timeout=SECONDS)
+    found = _read(_profile_key(profile_id), lambda: Profile.objects.filter(pk=profile_id).first())
     return found if found is not None and found.account_id == account_id else None
 
 

@@ -25,6 +25,7 @@ from apps.artwork.selectors import Shown
 from apps.catalogue.models import KIDS_MATURITIES, ArtworkVariant, Genre, Title
 from apps.catalogue.versioning import bump_catalogue_version
 from apps.core import clock
+from apps.core.bulk import insert_many
 from apps.tracking.models import Event
 
 logger = logging.getLogger(__name__)
@@ -177,20 +178,8 @@ COLUMNS = (
 
 
 def _insert_rows(rows: list[tuple], columns: tuple[str, ...] = COLUMNS) -> None:
-    """One multi-row write with plain parameters (values already adapted for the database);
-    rows already written (same batch and slot) are skipped. The ORM's bulk_create spends
-    milliseconds per hundred rows compiling SQL, which would land on the page view that
-    flushes and dominated seeding the demo's artwork history."""
-    if not rows:
-        return
-    table = connection.ops.quote_name(Impression._meta.db_table)
-    placeholders = ", ".join(["%s"] * len(columns))
-    sql = (
-        f"INSERT INTO {table} ({', '.join(connection.ops.quote_name(c) for c in columns)}) "
-        f"VALUES ({placeholders}) ON CONFLICT DO NOTHING"
-    )
-    with transaction.atomic(savepoint=False), connection.cursor() as cursor:
-        cursor.executemany(sql, rows)
+    """Impressions in one write; a page (batch, slot) already written is skipped."""
+    insert_many(Impression, columns, rows)
 
 
 def _title_of(properties) -> int | None:

@@ -10,6 +10,7 @@ from django.core.exceptions import ValidationError
 from django.db import IntegrityError, connection, transaction
 
 from apps.core import clock
+from apps.core.bulk import insert_many
 from apps.tracking.models import Event
 
 _NAME = re.compile(r"^[a-z][a-z0-9_]{1,63}$")
@@ -79,25 +80,22 @@ def track(
 def track_many(events: Iterable[EventData], *, batch_size: int = 5000) -> int:
     """Append many events in batches (seeders, importers); duplicates by client_id are skipped.
 
-    Each batch is one `executemany` with plain, already adapted parameters: the ORM's
-    bulk_create spent most of the demo seed's history phase compiling SQL for 225,000 rows.
+    Each batch is one `core.bulk.insert_many` (plain executemany, not bulk_create).
     Returns how many events were offered.
     """
-    columns = ("name", "profile_id", "visitor_id", "device_id", "properties", "client_id")
-    table = connection.ops.quote_name(Event._meta.db_table)
-    names = ", ".join(connection.ops.quote_name(c) for c in (*columns, "occurred_at"))
-    sql = (
-        f"INSERT INTO {table} ({names}) VALUES ({', '.join(['%s'] * (len(columns) + 1))}) "
-        "ON CONFLICT DO NOTHING"
+    columns = (
+        "name",
+        "profile_id",
+        "visitor_id",
+        "device_id",
+        "properties",
+        "client_id",
+        "occurred_at",
     )
     prepare_json = Event._meta.get_field("properties").get_db_prep_save
     prepare_time = Event._meta.get_field("occurred_at").get_db_prep_save
     count = 0
     batch: list[tuple] = []
-
-    def write() -> None:
-        with transaction.atomic(savepoint=False), connection.cursor() as cursor:
-            cursor.executemany(sql, batch)
 
     for data in events:
         _validate(data.name, data.client_id, data.profile_id is not None or bool(data.visitor_id))
@@ -113,10 +111,10 @@ def track_many(events: Iterable[EventData], *, batch_size: int = 5000) -> int:
             )
         )
         if len(batch) >= batch_size:
-            write()
+            insert_many(Event, columns, batch)
             count += len(batch)
             batch = []
     if batch:
-        write()
+        insert_many(Event, columns, batch)
         count += len(batch)
     return count
