@@ -70,7 +70,8 @@ def _start_over(request) -> bool:
     return request.GET.get("start") == "0"
 
 
-QUALITY_LABELS = {"sd": _lazy("SD"), "hd": _lazy("HD"), "uhd": _lazy("4K Ultra HD")}
+# The same names the plans page uses (subscriptions.models.Quality), so a viewer sees one word.
+QUALITY_LABELS = {"sd": _lazy("SD"), "hd": _lazy("Full HD"), "uhd": _lazy("4K Ultra HD")}
 
 
 def _stream_touch(request, profile, limits) -> streams.Decision:

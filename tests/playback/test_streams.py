@@ -63,7 +63,7 @@ def test_the_player_shows_sd_on_free_and_4k_on_premium(viewer_client, film):
 @pytest.mark.django_db
 def test_basic_shows_hd(viewer_client, film):
     put_on_plan(viewer_client.profile.account, "basic")
-    assert quality(viewer_client.get(f"/watch/title/{film.pk}/")) == "HD"
+    assert quality(viewer_client.get(f"/watch/title/{film.pk}/")) == "Full HD"
 
 
 # --- Simultaneous streams ----------------------------------------------------------------------
