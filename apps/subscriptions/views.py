@@ -76,13 +76,7 @@ def overview(request: HtmxHttpRequest) -> HttpResponse:
     withdrawal = services.withdrawal_preview(sub=sub, at=at) if sub is not None else None
     postpone = None
     if sub is not None and sub.is_paid:
-        postpone = lifecycle.can_postpone(
-            sub.status,
-            postponed_at=ov.recent_postponements,
-            now=at,
-            pending=sub.postpone_offset is not None,
-            interval_months=sub.interval_months,
-        )
+        postpone = services.postpone_decision(sub=sub, at=at, recent=ov.recent_postponements)
     perks = ov.entitlements
     if sub is not None and sub.is_paid:
         # What the plan gives, even before it starts (after the withdrawal period).
@@ -154,7 +148,8 @@ def _checkout_context(request, plan, interval, *, checkout_form=None, card=None,
     amount, credit = services.checkout_quote(user=request.user, plan=plan, interval=interval)
     methods = list(selectors.payment_methods_for(request.user))
     sub = selectors.subscription_for(request.user)
-    first = sub is None or sub.paid_subscriptions == 0
+    # Every new subscription is a new contract with its own withdrawal right (issue 9).
+    first = sub is None or not sub.is_paid
     form = checkout_form or CheckoutForm(
         initial={"key": services.new_checkout_key(), "amount": amount, "interval": interval}
     )
