@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, time, timedelta
+from zoneinfo import ZoneInfo
 
 from django.db.models import QuerySet
 
@@ -20,6 +21,7 @@ from apps.subscriptions.models import (
     Payment,
     PaymentMethod,
     Plan,
+    StudentCheck,
     Subscription,
     SubscriptionChange,
 )
@@ -197,6 +199,31 @@ def schedule_for(sub: Subscription | None, *, count: int = 12, **preview) -> Sch
         credit = sub.credit_balance if sub is not None else 0
         return Schedule(charges=(), credit_left=credit, currency=currency)
     return upcoming(state, count=count)
+
+
+# --- Student status ------------------------------------------------------------------------------
+
+STUDENT_BANNER_DAYS = max(student.NOTICE_DAYS)
+
+
+def student_check_open(sub: Subscription, *, at: datetime) -> StudentCheck | None:
+    """The code sent last, while it can still be entered."""
+    return (
+        sub.student_checks.filter(confirmed_at__isnull=True, expires_at__gt=at)
+        .order_by("-created_at", "-pk")
+        .first()
+    )
+
+
+def student_confirmation_due(sub: Subscription | None, *, at: datetime) -> bool:
+    """Show the "confirm your student status" banner: a running Student plan whose status
+    lapses within 30 days (no query)."""
+    if sub is None or sub.status != State.ACTIVE or not sub.plan.requires_verification:
+        return False
+    if sub.pending_plan_id is not None or sub.verified_until is None:
+        return sub.pending_plan_id is None
+    today = at.astimezone(ZoneInfo(time_zone_name(sub.user))).date()
+    return (sub.verified_until - today).days <= STUDENT_BANNER_DAYS
 
 
 # --- Pages ---------------------------------------------------------------------------------------

@@ -1110,7 +1110,9 @@ def _student_sub(user) -> Subscription:
 
 
 def _code_hash(check_id: int, code: str) -> str:
-    return salted_hmac("subscriptions.student-code", f"{check_id}:{code}").hexdigest()
+    return salted_hmac(
+        "subscriptions.student-code", f"{check_id}:{code}", algorithm="sha256"
+    ).hexdigest()
 
 
 def student_check_start(*, user, email: str, at: datetime | None = None) -> StudentCheck:
@@ -1737,6 +1739,7 @@ def membership_leave(*, user) -> None:
 
 DEMO_GOOD_CARD = "4242424242424242"
 DEMO_NO_FUNDS_CARD = "4000000000009995"
+STUDENT_DEMO_DAYS = 12
 
 
 def demo_subscription(
@@ -1752,7 +1755,10 @@ def demo_subscription(
 
     The plan started `months` months ago (at this time of day, minus two hours) and renewed
     since. `then` leaves it "cancel" (cancels at period end), "postponed" (next payment
-    postponed) or "past_due" (the renewal due two hours ago was declined; retries pending).
+    postponed), "past_due" (the renewal due two hours ago was declined; retries pending) or
+    "student_due" (a Student plan whose status is confirmed for STUDENT_DEMO_DAYS more days:
+    the banner shows at once, the 7-day e-mail comes after a few days, and the next renewal
+    after that date ends the plan unless the viewer confirms).
     Idempotent: an account that ever paid is left as it is.
     """
     from apps.subscriptions.schedule import add_months, local_instant
@@ -1793,6 +1799,11 @@ def demo_subscription(
         subscription_cancel(user=user, at=at)
     elif then == "postponed":
         subscription_postpone(user=user, at=at)
+    elif then == "student_due":
+        today = at.astimezone(tz).date()
+        Subscription.objects.filter(pk=sub.pk, plan__requires_verification=True).update(
+            verified_until=today + timedelta(days=STUDENT_DEMO_DAYS)
+        )
     return Subscription.objects.get(user=user)
 
 
