@@ -1,6 +1,7 @@
 """The state machine (pure): allowed and refused moves, retries, postponing, withdrawal."""
 
 from datetime import UTC, date, datetime, timedelta
+from zoneinfo import ZoneInfo
 
 import pytest
 
@@ -140,3 +141,28 @@ def test_the_withdrawal_day_is_the_viewers_day():
     concluded = datetime(2026, 6, 2, 2, 0, tzinfo=UTC)  # 2 June in Paris, 1 June in New York
     assert lifecycle.withdrawal_last_day(concluded, "Europe/Paris") == date(2026, 6, 16)
     assert lifecycle.withdrawal_last_day(concluded, "America/New_York") == date(2026, 6, 15)
+
+
+def test_retries_keep_the_wall_time_across_the_end_of_summer_time():
+    due = datetime(2026, 10, 23, 22, 30, tzinfo=UTC)  # 24 October, 00:30 in Paris
+    local = [
+        lifecycle.retry_at(due, n, "Europe/Paris").astimezone(ZoneInfo("Europe/Paris"))
+        for n in (1, 2, 3)
+    ]
+    assert [(d.day, d.hour, d.minute) for d in local] == [(25, 0, 30), (27, 0, 30), (31, 0, 30)]
+
+
+def test_postponing_again_waits_twelve_calendar_months_across_february_29():
+    earlier = datetime(2027, 3, 1, 9, 0, tzinfo=UTC)
+    leap_day = earlier + timedelta(days=365)  # 29 February 2028
+    d = lifecycle.can_postpone(
+        State.ACTIVE, postponed_at=[earlier], now=leap_day, pending=False, time_zone="Europe/Paris"
+    )
+    assert (d.ok, d.reason) == (False, "once_a_year")
+    assert lifecycle.can_postpone(
+        State.ACTIVE,
+        postponed_at=[earlier],
+        now=leap_day + timedelta(days=1),
+        pending=False,
+        time_zone="Europe/Paris",
+    ).ok
