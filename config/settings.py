@@ -195,6 +195,11 @@ CELERY_BEAT_SCHEDULE = {
         "task": "apps.subscriptions.tasks.send_charge_reminders",
         "schedule": timedelta(hours=1),
     },
+    "subscriptions-student-reminders": {
+        # 30 and 7 days before a student status lapses, once each.
+        "task": "apps.subscriptions.tasks.send_student_reminders",
+        "schedule": timedelta(hours=6),
+    },
     "artwork-refresh-policy": {
         "task": "apps.artwork.tasks.refresh_artwork_policy",
         "schedule": timedelta(minutes=15),
@@ -340,4 +345,14 @@ LOGGING = {
 # processor's test mode; set a real adapter before taking real money.
 SUBSCRIPTIONS_GATEWAY = os.environ.get(
     "SUBSCRIPTIONS_GATEWAY", "apps.subscriptions.gateway.TestGateway"
+)
+# Student plans: university domains accepted besides .edu, .ac.xx and .edu.xx addresses
+# (comma-separated, e.g. "univ-paris.fr,tum.de"; subdomains count).
+SUBSCRIPTIONS_STUDENT_DOMAINS = tuple(
+    d.strip()
+    for d in os.environ.get(
+        "SUBSCRIPTIONS_STUDENT_DOMAINS",
+        "univ-paris.fr,sorbonne-universite.fr,tum.de,uni-heidelberg.de",
+    ).split(",")
+    if d.strip()
 )

@@ -175,3 +175,22 @@ class InviteForm(forms.Form):
     email = forms.EmailField(
         label=_("Their e-mail address"), widget=forms.EmailInput(attrs={"autocomplete": "off"})
     )
+
+
+class StudentEmailForm(forms.Form):
+    """Where to send the student code (checked for an academic domain by the service)."""
+
+    email = forms.EmailField(
+        label=_("Your student e-mail address"),
+        help_text=_("The address your university or school gave you."),
+        max_length=254,
+    )
+
+
+class StudentCodeForm(forms.Form):
+    code = forms.CharField(
+        label=_("The 6-digit code we sent you"),
+        min_length=6,
+        max_length=12,
+        widget=forms.TextInput(attrs={"inputmode": "numeric", "autocomplete": "one-time-code"}),
+    )

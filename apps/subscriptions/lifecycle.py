@@ -6,16 +6,26 @@
                          └──────── paid ◀──────────┘                                   │
     cancelled ──subscribe──▶ active;  active / cancel_scheduled / past_due ──switch_to_free──▶ free
 
-A failed renewal is retried 1, 3 and 7 days after the charge date, with an e-mail each time;
-when the last retry fails the account drops to Free. Access continues while retries run.
+A failed renewal is retried 1, 3 and 7 LOCAL days after the charge date (at the same wall
+time, so a daylight-saving change never moves a retry to another day), with an e-mail each
+time; when the last retry fails the account drops to Free. Access continues while retries run.
+
+Periods in days or months are calendar periods in the viewer's time zone, never multiples of
+24 hours: "once in 12 months" means 12 calendar months, and the 14-day withdrawal period is
+counted the way Regulation 1182/71 counts a period in days for Directive 2011/83/EU (Art. 9):
+it starts the day after the contract is concluded and ends at the end of its 14th day, or of
+the next working day when that day is a Saturday or a Sunday.
 """
 
 from __future__ import annotations
 
 from collections.abc import Iterable
 from dataclasses import dataclass
-from datetime import datetime, timedelta
+from datetime import date, datetime, time, timedelta
 from enum import StrEnum
+from zoneinfo import ZoneInfo
+
+from apps.subscriptions.schedule import add_months, local_instant
 
 
 class State(StrEnum):
@@ -58,14 +68,22 @@ TRANSITIONS: dict[tuple[State, Event], State] = {
     (State.ACTIVE, Event.SWITCH_TO_FREE): State.FREE,
     (State.CANCEL_SCHEDULED, Event.SWITCH_TO_FREE): State.FREE,
     (State.PAST_DUE, Event.SWITCH_TO_FREE): State.FREE,
+    # A cancelled plan whose last collection (a postponed amount) was declined: dunning, then
+    # the plan ends once it is paid.
+    (State.CANCEL_SCHEDULED, Event.RENEWAL_FAILED): State.PAST_DUE,
+    (State.PAST_DUE, Event.PERIOD_END): State.CANCELLED,
     (State.ACTIVE, Event.WITHDRAW): State.CANCELLED,
     (State.CANCEL_SCHEDULED, Event.WITHDRAW): State.CANCELLED,
 }
 
 PAID_STATES = frozenset({State.ACTIVE, State.CANCEL_SCHEDULED, State.PAST_DUE})
-RETRY_DELAYS = (timedelta(days=1), timedelta(days=3), timedelta(days=7))
-POSTPONE_WINDOW = timedelta(days=365)
-WITHDRAWAL_PERIOD = timedelta(days=14)
+RETRY_DAYS = (1, 3, 7)  # local days after the due date
+RETRY_DELAYS = tuple(timedelta(days=n) for n in RETRY_DAYS)  # nominal, for copy only
+POSTPONE_MONTHS = 12
+# A query bound that holds any 12 calendar months (the exact check is can_postpone's).
+POSTPONE_WINDOW = timedelta(days=366)
+WITHDRAWAL_DAYS = 14
+WITHDRAWAL_PERIOD = timedelta(days=WITHDRAWAL_DAYS)  # nominal, for copy only
 
 
 class TransitionRefused(Exception):
@@ -93,10 +111,24 @@ def has_paid_access(state: State | str) -> bool:
     return State(state) in PAID_STATES
 
 
-def retry_at(due: datetime, attempt: int) -> datetime | None:
-    """When retry number `attempt` (1-based) of a renewal due at `due` runs; None after the last."""
-    if 1 <= attempt <= len(RETRY_DELAYS):
-        return due + RETRY_DELAYS[attempt - 1]
+def _days_later(instant: datetime, days: int, tz: ZoneInfo) -> datetime:
+    """The same wall time `days` local dates later (one instant per date, see schedule.py)."""
+    local = instant.astimezone(tz)
+    return local_instant(local.date() + timedelta(days=days), local.time(), tz)
+
+
+def months_later(instant: datetime, months: int, time_zone: str = "UTC") -> datetime:
+    """The same wall time `months` calendar months later in `time_zone` (clamped like billing)."""
+    tz = ZoneInfo(time_zone)
+    local = instant.astimezone(tz)
+    return local_instant(add_months(local.date(), months), local.time(), tz)
+
+
+def retry_at(due: datetime, attempt: int, time_zone: str = "UTC") -> datetime | None:
+    """When retry number `attempt` (1-based) of a renewal due at `due` runs: 1, 3 and 7 local
+    days after the due date at its wall time; None after the last."""
+    if 1 <= attempt <= len(RETRY_DAYS):
+        return _days_later(due, RETRY_DAYS[attempt - 1], ZoneInfo(time_zone))
     return None
 
 
@@ -113,9 +145,11 @@ def can_postpone(
     now: datetime,
     pending: bool,
     interval_months: int = 1,
+    time_zone: str = "UTC",
 ) -> Decision:
-    """Postponing the next payment by a month: monthly plans only, once in any 12 months,
-    never while a payment is overdue."""
+    """Postponing the next payment by a month: monthly charges only (`interval_months` is the
+    interval of the NEXT charge, which a scheduled switch to yearly changes), once in 12
+    calendar months, never while a payment is overdue."""
     state = State(state)
     if state == State.PAST_DUE:
         return Decision(False, "past_due")
@@ -125,24 +159,36 @@ def can_postpone(
         return Decision(False, "yearly")
     if pending:
         return Decision(False, "already_postponed")
-    if any(now - at < POSTPONE_WINDOW for at in postponed_at):
+    if any(now < months_later(at, POSTPONE_MONTHS, time_zone) for at in postponed_at):
         return Decision(False, "once_a_year")
     return Decision(True)
 
 
 def can_withdraw(
-    state: State | str, *, first_paid_at: datetime | None, now: datetime, is_first: bool
+    state: State | str, *, concluded_at: datetime | None, now: datetime, time_zone: str = "UTC"
 ) -> Decision:
-    """The EU right of withdrawal: 14 days from the first paid subscription."""
+    """The EU right of withdrawal: until the end of the 14th local day after the day the
+    contract was concluded. Every new subscription is a new distance contract with its own."""
     state = State(state)
-    if not is_first or first_paid_at is None:
+    if concluded_at is None:
         return Decision(False, "not_first")
     if state not in (State.ACTIVE, State.CANCEL_SCHEDULED):
         return Decision(False, "not_active")
-    if now >= first_paid_at + WITHDRAWAL_PERIOD:
+    if now >= withdrawal_deadline(concluded_at, time_zone):
         return Decision(False, "expired")
     return Decision(True)
 
 
-def withdrawal_deadline(first_paid_at: datetime) -> datetime:
-    return first_paid_at + WITHDRAWAL_PERIOD
+def withdrawal_last_day(concluded_at: datetime, time_zone: str = "UTC") -> date:
+    """The last local day to withdraw: the 14th day after the day of conclusion, moved to the
+    following Monday when it is a Saturday or a Sunday (Regulation 1182/71, Art. 3(4))."""
+    day = concluded_at.astimezone(ZoneInfo(time_zone)).date() + timedelta(days=WITHDRAWAL_DAYS)
+    while day.weekday() >= 5:
+        day += timedelta(days=1)
+    return day
+
+
+def withdrawal_deadline(concluded_at: datetime, time_zone: str = "UTC") -> datetime:
+    """The first instant after the withdrawal period: local midnight after its last day."""
+    next_day = withdrawal_last_day(concluded_at, time_zone) + timedelta(days=1)
+    return local_instant(next_day, time(0), ZoneInfo(time_zone))

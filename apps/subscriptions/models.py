@@ -146,10 +146,23 @@ class Subscription(models.Model):
     payment_method = models.ForeignKey(
         "PaymentMethod", null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
     )
-    first_paid_at = models.DateTimeField(null=True, blank=True)
+    billing_time_zone = models.CharField(
+        max_length=64,
+        blank=True,
+        help_text=_("The zone the anchor is read in (the account's zone when the plan started)."),
+    )
+    concluded_at = models.DateTimeField(
+        null=True, blank=True, help_text=_("When the current contract was concluded (paid).")
+    )
     paid_subscriptions = models.PositiveIntegerField(default=0)
     start_now = models.BooleanField(default=False)
-    verified_until = models.DateField(null=True, blank=True)
+    ends_when_paid = models.BooleanField(
+        default=False,
+        help_text=_("Past due after the plan ended: the overdue amount is for days used."),
+    )
+    verified_until = models.DateField(
+        null=True, blank=True, help_text=_("Student status confirmed until (inclusive).")
+    )
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
 
@@ -518,3 +531,27 @@ class Invitation(models.Model):
     @property
     def is_open(self) -> bool:
         return self.accepted_at is None and self.revoked_at is None
+
+
+class StudentCheck(models.Model):
+    """One code sent to a student e-mail address to confirm student status for another year.
+
+    Only a hash of the code is kept; `attempts` counts wrong entries (a few, then a new code).
+    """
+
+    subscription = models.ForeignKey(
+        Subscription, on_delete=models.CASCADE, related_name="student_checks"
+    )
+    email = models.EmailField()
+    code_hash = models.CharField(max_length=64)
+    attempts = models.PositiveSmallIntegerField(default=0)
+    created_at = models.DateTimeField()
+    expires_at = models.DateTimeField()
+    confirmed_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["-created_at", "-pk"]
+        indexes = [models.Index(fields=["subscription", "-created_at"], name="studentcheck_recent")]
+
+    def __str__(self) -> str:
+        return f"{self.email} ({'confirmed' if self.confirmed_at else 'open'})"

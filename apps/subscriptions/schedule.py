@@ -15,6 +15,11 @@ Dates follow the ANCHOR the way card processors do it:
   maps to exactly one instant and consecutive charges are strictly increasing in UTC, so a
   DST change never skips or doubles a charge.
 
+The anchor's zone is the one the plan started in and stays put when the account moves to
+another zone, so renewals and the schedule always agree and periods tile exactly; the dates
+a viewer sees (`Charge.local_date`, `ends_on`, postponement dates) are read in the zone they
+view from (`BillingState.view_time_zone`).
+
 `upcoming` turns a subscription's billing state (anchor, price, and the events that change
 charges: a scheduled plan change, a postponed payment, a scheduled cancellation, account
 credit, an overdue amount) into the next charges.
@@ -121,6 +126,7 @@ class BillingState:
     cancel_at_offset: int | None = None  # no period starts at or after this boundary
     credit: int = 0
     overdue: Overdue | None = None
+    view_time_zone: str = ""  # the viewer's zone for the dates shown (default: the anchor's)
 
 
 @dataclass(frozen=True)
@@ -167,6 +173,14 @@ def upcoming(state: BillingState, *, count: int = 12) -> Schedule:
     still owed is collected on the end date (leaving never forgives what was used).
     """
     tz = state.anchor.tz
+    view_tz = ZoneInfo(state.view_time_zone) if state.view_time_zone else tz
+
+    def shown(day: date) -> date:
+        """The viewer's date of the anchor-zone boundary falling on `day`."""
+        if view_tz == tz:
+            return day
+        return local_date_of(local_instant(day, state.anchor.at, tz), view_tz)
+
     charges: list[Charge] = []
     credit = max(0, state.credit)
     currency = state.currency
@@ -184,7 +198,7 @@ def upcoming(state: BillingState, *, count: int = 12) -> Schedule:
             reasons.append(Reason("credit", amount=used))
         charges.append(
             Charge(
-                local_date=local_date_of(state.overdue.retry_at, tz),
+                local_date=local_date_of(state.overdue.retry_at, view_tz),
                 at=state.overdue.retry_at,
                 amount=amount,
                 gross=state.overdue.amount,
@@ -200,7 +214,7 @@ def upcoming(state: BillingState, *, count: int = 12) -> Schedule:
     carried = post.carried if post is not None and post.skip_offset < offset else 0
     carried = carried or 0
     carried_from: date | None = (
-        state.anchor.date_at(post.skip_offset) if post is not None and carried else None
+        shown(state.anchor.date_at(post.skip_offset)) if post is not None and carried else None
     )
     ends_on: date | None = None
     guard = 0
@@ -219,7 +233,8 @@ def upcoming(state: BillingState, *, count: int = 12) -> Schedule:
         day = state.anchor.date_at(offset)
         at = local_instant(day, state.anchor.at, tz)
         if state.cancel_at_offset is not None and offset >= state.cancel_at_offset:
-            ends_on = day
+            ends_on = shown(day)
+            day = ends_on
             if carried:
                 amount, used = apply_credit(carried)
                 reasons = [
@@ -230,8 +245,9 @@ def upcoming(state: BillingState, *, count: int = 12) -> Schedule:
                     reasons.append(Reason("credit", amount=used))
                 charges.append(Charge(day, at, amount, carried, currency, tuple(reasons)))
             break
+        day = shown(day)
         if post is not None and post.skip_offset == offset:
-            next_day = state.anchor.date_at(offset + interval)
+            next_day = shown(state.anchor.date_at(offset + interval))
             reasons.append(Reason("postponed", amount=price, plan=plan, other_date=next_day))
             charges.append(Charge(day, at, 0, 0, currency, tuple(reasons)))
             carried, carried_from = price, day

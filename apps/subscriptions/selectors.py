@@ -5,11 +5,12 @@ from __future__ import annotations
 from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, time, timedelta
+from zoneinfo import ZoneInfo
 
 from django.db.models import QuerySet
 
 from apps.core import clock
-from apps.subscriptions import lifecycle, metrics
+from apps.subscriptions import lifecycle, metrics, student
 from apps.subscriptions.lifecycle import State
 from apps.subscriptions.models import (
     INTERVAL_MONTHS,
@@ -20,6 +21,7 @@ from apps.subscriptions.models import (
     Payment,
     PaymentMethod,
     Plan,
+    StudentCheck,
     Subscription,
     SubscriptionChange,
 )
@@ -33,7 +35,7 @@ from apps.subscriptions.schedule import (
     Schedule,
     upcoming,
 )
-from apps.subscriptions.services import time_zone_name
+from apps.subscriptions.services import billing_zone, time_zone_name
 
 # --- Entitlements --------------------------------------------------------------------------------
 
@@ -80,6 +82,7 @@ def _grants(sub: Subscription | None, now: datetime) -> bool:
     return (
         sub is not None
         and lifecycle.has_paid_access(sub.status)
+        and not sub.ends_when_paid  # the plan ended; only a debt for days used is left
         and sub.starts_at is not None
         and sub.starts_at <= now
     )
@@ -119,7 +122,7 @@ def subscription_for(user) -> Subscription | None:
 
 
 def anchor_for(sub: Subscription) -> Anchor:
-    return Anchor(day=sub.anchor_date, at=sub.anchor_time, time_zone=time_zone_name(sub.user))
+    return Anchor(day=sub.anchor_date, at=sub.anchor_time, time_zone=billing_zone(sub))
 
 
 def billing_state(
@@ -139,9 +142,13 @@ def billing_state(
     months = sub.interval_months
     next_offset = sub.period_offset + months
     overdue = None
+    cancel_at = sub.period_offset + months if sub.status == State.CANCEL_SCHEDULED else None
     if sub.status == State.PAST_DUE and sub.next_retry_at is not None:
         overdue = Overdue(amount=sub.overdue_amount, retry_at=sub.next_retry_at)
-        next_offset += months
+        if sub.ends_when_paid:
+            cancel_at = next_offset  # the plan already ended: only the debt is left
+        else:
+            next_offset += months
     pending_plan = pending or (
         (sub.pending_plan, sub.pending_interval or sub.interval)
         if sub.pending_plan and upgraded_to is None
@@ -156,6 +163,14 @@ def billing_state(
             interval_months=INTERVAL_MONTHS[Interval(interval)],
             plan_label=f"{plan.name} ({Interval(interval).label})",
         )
+    if sub.status == State.ACTIVE and current.requires_verification and pending_plan is None:
+        # Without a confirmed student status the plan ends at the first boundary after it.
+        offset = next_offset
+        for _n in range(36):
+            if student.lapsed(sub.verified_until, charge_day=anchor.date_at(offset)):
+                cancel_at = offset
+                break
+            offset += months
     postponement = None
     if sub.postpone_offset is not None:
         postponement = Postponement(skip_offset=sub.postpone_offset, carried=sub.postponed_carried)
@@ -170,11 +185,10 @@ def billing_state(
         next_offset=next_offset,
         pending_change=change,
         postponement=postponement,
-        cancel_at_offset=(
-            sub.period_offset + months if sub.status == State.CANCEL_SCHEDULED else None
-        ),
+        cancel_at_offset=cancel_at,
         credit=sub.credit_balance,
         overdue=overdue,
+        view_time_zone=time_zone_name(sub.user),
     )
 
 
@@ -185,6 +199,31 @@ def schedule_for(sub: Subscription | None, *, count: int = 12, **preview) -> Sch
         credit = sub.credit_balance if sub is not None else 0
         return Schedule(charges=(), credit_left=credit, currency=currency)
     return upcoming(state, count=count)
+
+
+# --- Student status ------------------------------------------------------------------------------
+
+STUDENT_BANNER_DAYS = max(student.NOTICE_DAYS)
+
+
+def student_check_open(sub: Subscription, *, at: datetime) -> StudentCheck | None:
+    """The code sent last, while it can still be entered."""
+    return (
+        sub.student_checks.filter(confirmed_at__isnull=True, expires_at__gt=at)
+        .order_by("-created_at", "-pk")
+        .first()
+    )
+
+
+def student_confirmation_due(sub: Subscription | None, *, at: datetime) -> bool:
+    """Show the "confirm your student status" banner: a running Student plan whose status
+    lapses within 30 days (no query)."""
+    if sub is None or sub.status != State.ACTIVE or not sub.plan.requires_verification:
+        return False
+    if sub.pending_plan_id is not None or sub.verified_until is None:
+        return sub.pending_plan_id is None
+    today = at.astimezone(ZoneInfo(time_zone_name(sub.user))).date()
+    return (sub.verified_until - today).days <= STUDENT_BANNER_DAYS
 
 
 # --- Pages ---------------------------------------------------------------------------------------

@@ -15,16 +15,18 @@ from __future__ import annotations
 import logging
 import secrets
 from dataclasses import dataclass
-from datetime import datetime, timedelta
+from datetime import date, datetime, timedelta
 from zoneinfo import ZoneInfo
 
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
+from django.db.models import Subquery
 from django.utils import formats
+from django.utils.crypto import constant_time_compare, salted_hmac
 from django.utils.translation import gettext as _
 
 from apps.core import clock
-from apps.subscriptions import gateway, lifecycle, proration, withdrawal
+from apps.subscriptions import gateway, lifecycle, proration, student, withdrawal
 from apps.subscriptions.lifecycle import Event, State
 from apps.subscriptions.models import (
     INTERVAL_MONTHS,
@@ -41,17 +43,19 @@ from apps.subscriptions.models import (
     Plan,
     Postponement,
     Refund,
+    StudentCheck,
     Subscription,
     SubscriptionChange,
 )
 from apps.subscriptions.money import format_money
 from apps.subscriptions.plan_catalogue import PLANS
-from apps.subscriptions.schedule import Anchor
+from apps.subscriptions.schedule import Anchor, add_months
 from apps.tracking.services import track
 
 log = logging.getLogger(__name__)
 DEFAULT_TIME_ZONE = "Europe/Paris"
 MAX_CATCH_UP = 36  # periods one renewal run may catch up (three years of monthly billing)
+STUDENT_CONFIRMATION_MONTHS = student.CONFIRMATION_MONTHS
 
 
 # --- Errors the views show ----------------------------------------------------------------------
@@ -121,8 +125,23 @@ def time_zone_name(user) -> str:
     return name
 
 
+def billing_zone(sub: Subscription) -> str:
+    """The zone the billing anchor is read in: the account's zone when the plan started.
+
+    It does not follow later changes of the account's zone, so the schedule shown and the
+    renewals that run always agree and each period starts exactly where the last one ended.
+    """
+    name = sub.billing_time_zone
+    if name:
+        try:
+            ZoneInfo(name)
+        except (KeyError, ValueError):
+            name = ""
+    return name or time_zone_name(sub.user)
+
+
 def anchor_of(sub: Subscription) -> Anchor:
-    return Anchor(day=sub.anchor_date, at=sub.anchor_time, time_zone=time_zone_name(sub.user))
+    return Anchor(day=sub.anchor_date, at=sub.anchor_time, time_zone=billing_zone(sub))
 
 
 def _local_day(at: datetime, user) -> str:
@@ -567,16 +586,22 @@ def _same_user(checkout: Checkout, user) -> Checkout:
 def _start_paid(sub: Subscription, *, checkout: Checkout, payment: Payment, at: datetime) -> None:
     """Turn a successful first payment into a running subscription."""
     plan, interval = checkout.plan, checkout.interval
-    first = sub.paid_subscriptions == 0
-    # Without an express request to start at once, paid access waits out the withdrawal period
-    # (EU consumer law); only a first subscription carries that right.
-    starts = at if (checkout.start_now or not first) else at + lifecycle.WITHDRAWAL_PERIOD
-    anchor = Anchor.from_instant(starts, time_zone_name(sub.user))
+    zone = time_zone_name(sub.user)
+    # The contract is concluded now (for a card the bank had to confirm: at the confirmation).
+    # Without an express request to start at once, paid access waits out the withdrawal
+    # period (EU consumer law); every new subscription is a new contract with that right.
+    starts = at if checkout.start_now else lifecycle.withdrawal_deadline(at, zone)
+    anchor = Anchor.from_instant(starts, zone)
     months = INTERVAL_MONTHS[Interval(interval)]
-    start, end = anchor.period(0, months)
+    _start, end = anchor.period(0, months)
+    # The period starts at the payment itself: inside a repeated (fall-back) hour the anchor's
+    # wall time reads as its first occurrence, which may be an hour before the payment.
+    start = starts
     sub.status = lifecycle.transition(sub.status, Event.SUBSCRIBE)
     sub.plan, sub.interval, sub.currency = plan, interval, plan.currency
     sub.anchor_date, sub.anchor_time, sub.period_offset = anchor.day, anchor.at, 0
+    sub.billing_time_zone = zone
+    sub.ends_when_paid = False
     sub.current_period_start, sub.current_period_end, sub.starts_at = start, end, starts
     sub.period_value = sub.period_paid = payment.gross
     sub.pending_plan, sub.pending_interval = None, ""
@@ -584,12 +609,13 @@ def _start_paid(sub: Subscription, *, checkout: Checkout, payment: Payment, at: 
     sub.overdue_amount, sub.past_due_since, sub.retry_count, sub.next_retry_at = 0, None, 0, None
     sub.payment_method = checkout.payment_method
     sub.start_now = checkout.start_now
-    if first:
-        sub.first_paid_at = at
+    sub.concluded_at = at
     sub.paid_subscriptions += 1
     Membership.objects.filter(user=sub.user).delete()  # own plan now: leave any shared one
-    if plan.requires_verification:
-        sub.verified_until = (starts + timedelta(days=365)).date()
+    if plan.requires_verification and not (
+        sub.verified_until and sub.verified_until >= anchor.date_at(months)
+    ):
+        sub.verified_until = anchor.date_at(STUDENT_CONFIRMATION_MONTHS)
     _use_credit(sub, payment.credit_applied, payment=payment, at=at)
     sub.save()
     payment.period_start, payment.period_end, payment.period_offset = start, end, 0
@@ -669,6 +695,8 @@ def _end_paid(sub: Subscription, *, status: State, event: str, at: datetime) -> 
     sub.interval = Interval.MONTH
     sub.current_period_start = sub.current_period_end = sub.starts_at = None
     sub.anchor_date = sub.anchor_time = None
+    sub.billing_time_zone = ""
+    sub.ends_when_paid = False
     sub.period_offset = sub.period_value = sub.period_paid = 0
     sub.pending_plan, sub.pending_interval = None, ""
     sub.postpone_offset = sub.postponed_carried = None
@@ -715,6 +743,10 @@ def subscription_renew(*, subscription_id: int, at: datetime | None = None) -> i
             outcome = _renew_once(sub, at=at)
         done += 1
         if outcome != "renewed":
+            if outcome == "failed":
+                # A late run (a clock jump) also catches up the retries already due, so the
+                # viewer hears once, with what is still true.
+                subscription_retry(subscription_id=subscription_id, at=at)
             break
     return done
 
@@ -724,23 +756,28 @@ def _renew_once(sub: Subscription, *, at: datetime) -> str:
     anchor = anchor_of(sub)
     next_offset = sub.period_offset + sub.interval_months
     day = anchor.date_at(next_offset)
-    if sub.status == State.CANCEL_SCHEDULED:
-        carried = sub.postponed_carried or 0
-        if carried:
-            _settle_postponed_on_exit(sub, carried=carried, day=day, due=due, at=at)
-        _end_paid(
-            sub,
-            status=lifecycle.transition(sub.status, Event.PERIOD_END),
-            event="cancelled",
-            at=due,
-        )
-        return "ended"
-
     plan, interval, price = _renewal_target(sub)
+    if sub.status == State.ACTIVE and student_lapsed(sub, plan=plan, day=day):
+        # Never the student price without a confirmed status, and never a higher price
+        # without the viewer choosing it: the plan ends here (they were told 30 and 7 days
+        # before, and are told now); they can pick any plan again at once.
+        sub.status = lifecycle.transition(sub.status, Event.SCHEDULE_CANCEL)
+        _notice(
+            sub,
+            key=f"student-lapsed:{sub.pk}:{day.isoformat()}",
+            kind="student_lapsed",
+            context={"plan": sub.plan.name, "date": _local_day(due, sub.user)},
+            at=at,
+        )
+        return _finish_cancelled(sub, due=due, day=day, at=at, event="student_lapsed")
+    if sub.status == State.CANCEL_SCHEDULED:
+        return _finish_cancelled(sub, due=due, day=day, at=at, event="cancelled")
+
     if (
         sub.postpone_offset is not None
         and sub.postpone_offset == next_offset
         and not sub.postponed_carried
+        and interval == Interval.MONTH
     ):
         # The postponed charge: access continues, the price is collected on the next date.
         sub.postponed_carried = price
@@ -773,23 +810,56 @@ def _renew_once(sub: Subscription, *, at: datetime) -> str:
         sub.save()
         _record_change(sub, "renewed", due)
         return "renewed"
-    # Failed: retry 1, 3 and 7 days after the due date; access continues meanwhile.
-    sub.status = lifecycle.transition(sub.status, Event.RENEWAL_FAILED)
-    sub.overdue_amount = gross
-    sub.postpone_offset = sub.postponed_carried = None
-    sub.past_due_since, sub.retry_count = due, 0
-    sub.next_retry_at = lifecycle.retry_at(due, 1)
-    sub.save()
-    _record_change(sub, "renewal_failed", due)
-    _notice(
-        sub,
-        key=f"failed:{sub.pk}:{day.isoformat()}:0",
-        kind="payment_failed",
-        context=_failure_context(sub, gross, payment.failure_code),
-        at=at,
-    )
+    _start_dunning(sub, amount=gross, due=due, day=day, code=payment.failure_code, at=at)
     _track(sub.user, "payment_failed", {"kind": "renewal", "code": payment.failure_code})
     return "failed"
+
+
+def _start_dunning(
+    sub: Subscription, *, amount: int, due: datetime, day, code: str, at: datetime
+) -> None:
+    """A charge failed: retry 1, 3 and 7 local days after the due date, e-mailing each time."""
+    sub.status = lifecycle.transition(sub.status, Event.RENEWAL_FAILED)
+    sub.overdue_amount = amount
+    sub.postpone_offset = sub.postponed_carried = None
+    sub.past_due_since, sub.retry_count = due, 0
+    sub.next_retry_at = lifecycle.retry_at(due, 1, billing_zone(sub))
+    sub.save()
+    _record_change(sub, "renewal_failed", due)
+    if sub.next_retry_at > at:
+        # A late run (a clock jump) leaves the telling to the retry run, which knows what is
+        # still true; a "we will try again on ..." for a date already past is never sent.
+        _notice(
+            sub,
+            key=f"failed:{sub.pk}:{day.isoformat()}:0",
+            kind="payment_failed",
+            context=_failure_context(sub, amount, code),
+            at=at,
+        )
+
+
+def _finish_cancelled(sub: Subscription, *, due: datetime, day, at: datetime, event: str) -> str:
+    """The period of a cancelled plan ends: collect a postponed amount still owed, then Free.
+
+    If that collection is declined the amount stays owed: the subscription goes through
+    dunning like any failed charge, without paid access (the plan has ended), and ends when
+    the amount is paid (or drops to Free when the retries run out).
+    """
+    carried = sub.postponed_carried or 0
+    if carried:
+        payment = _settle_postponed_on_exit(sub, carried=carried, day=day, due=due, at=at)
+        if payment.status != Payment.Status.SUCCEEDED:
+            sub.ends_when_paid = True
+            _start_dunning(sub, amount=carried, due=due, day=day, code=payment.failure_code, at=at)
+            _track(sub.user, "payment_failed", {"kind": "final", "code": payment.failure_code})
+            return "failed"
+    _end_paid(
+        sub,
+        status=lifecycle.transition(sub.status, Event.PERIOD_END),
+        event=event,
+        at=due,
+    )
+    return "ended"
 
 
 def _failure_context(sub: Subscription, amount: int, code: str) -> dict:
@@ -799,11 +869,12 @@ def _failure_context(sub: Subscription, amount: int, code: str) -> dict:
         "plan": sub.plan.name,
         "reason": decline_message(code),
         "retry_on": _local_day(retry, sub.user) if retry else "",
+        "ended": sub.ends_when_paid,
     }
 
 
-def _settle_postponed_on_exit(sub, *, carried: int, day, due: datetime, at: datetime) -> None:
-    _collect(
+def _settle_postponed_on_exit(sub, *, carried: int, day, due: datetime, at: datetime) -> Payment:
+    return _collect(
         sub,
         f"final:{sub.pk}:{day.isoformat()}",
         gross=carried,
@@ -858,20 +929,34 @@ def _retry_once(sub: Subscription, *, at: datetime, manual_key: str, method) -> 
     key = f"retry:{sub.pk}:{day.isoformat()}:" + (
         f"now-{manual_key}" if manual_key else str(attempt)
     )
-    payment = _collect(
-        sub,
-        key,
-        gross=sub.overdue_amount,
-        at=at,
-        kind=Payment.Kind.RETRY,
-        plan=plan,
-        interval=interval,
-        currency=plan.currency,
-        period_start=start,
-        period_end=end,
-        period_offset=next_offset,
-    )
+    if sub.ends_when_paid:
+        # A postponed amount owed for days already used; the plan itself has ended.
+        fields = {
+            "kind": Payment.Kind.SETTLEMENT,
+            "plan": sub.plan,
+            "interval": sub.interval,
+            "description": _("Postponed payment collected at the end of the subscription"),
+        }
+    else:
+        fields = {
+            "kind": Payment.Kind.RETRY,
+            "plan": plan,
+            "interval": interval,
+            "currency": plan.currency,
+            "period_start": start,
+            "period_end": end,
+            "period_offset": next_offset,
+        }
+    payment = _collect(sub, key, gross=sub.overdue_amount, at=at, **fields)
     if payment.status == Payment.Status.SUCCEEDED:
+        if sub.ends_when_paid:
+            _end_paid(
+                sub,
+                status=lifecycle.transition(sub.status, Event.PERIOD_END),
+                event="cancelled",
+                at=at,
+            )
+            return "paid", ""
         sub.status = lifecycle.transition(sub.status, Event.PAID)
         _advance(sub, plan=plan, interval=interval, value=price, paid=price)
         sub.overdue_amount, sub.past_due_since, sub.retry_count, sub.next_retry_at = (
@@ -887,7 +972,7 @@ def _retry_once(sub: Subscription, *, at: datetime, manual_key: str, method) -> 
         sub.save()  # keep the method the viewer chose; the scheduled retries go on
         return "failed", payment.failure_code
     sub.retry_count = attempt
-    sub.next_retry_at = lifecycle.retry_at(sub.past_due_since, attempt + 1)
+    sub.next_retry_at = lifecycle.retry_at(sub.past_due_since, attempt + 1, billing_zone(sub))
     if sub.next_retry_at is None:
         overdue = sub.overdue_amount
         _end_paid(
@@ -906,13 +991,16 @@ def _retry_once(sub: Subscription, *, at: datetime, manual_key: str, method) -> 
         return "dropped", payment.failure_code
     sub.status = lifecycle.transition(sub.status, Event.RETRY_FAILED)
     sub.save()
-    _notice(
-        sub,
-        key=f"failed:{sub.pk}:{day.isoformat()}:{attempt}",
-        kind="payment_failed",
-        context=_failure_context(sub, sub.overdue_amount, payment.failure_code),
-        at=at,
-    )
+    if sub.next_retry_at > at:
+        # When a late run (a clock jump) goes through several retries at once, only the last
+        # one's e-mail is still true: the earlier "we will try again on ..." dates are past.
+        _notice(
+            sub,
+            key=f"failed:{sub.pk}:{day.isoformat()}:{attempt}",
+            kind="payment_failed",
+            context=_failure_context(sub, sub.overdue_amount, payment.failure_code),
+            at=at,
+        )
     return "failed", payment.failure_code
 
 
@@ -955,6 +1043,160 @@ def reminders_send(*, at: datetime | None = None) -> int:
     return sent
 
 
+# --- Student status ------------------------------------------------------------------------------
+
+
+def student_lapsed(sub: Subscription, *, plan: Plan, day) -> bool:
+    """Would a charge for `plan` on local date `day` be at a student price without a
+    confirmed student status?"""
+    return plan.requires_verification and student.lapsed(sub.verified_until, charge_day=day)
+
+
+def student_plan_ends_on(sub: Subscription):
+    """The local date the Student plan ends if nobody confirms: the first period boundary
+    after the confirmed date (None if it is not a running Student plan)."""
+    if not (sub.is_paid and sub.plan.requires_verification and sub.anchor_date):
+        return None
+    anchor = anchor_of(sub)
+    offset = sub.period_offset + sub.interval_months
+    for _n in range(MAX_CATCH_UP):
+        day = anchor.date_at(offset)
+        if student.lapsed(sub.verified_until, charge_day=day):
+            return day
+        offset += sub.interval_months
+    return None
+
+
+def student_reminders_send(*, at: datetime | None = None) -> int:
+    """E-mail Student subscribers 30 and 7 days before their status lapses (the nearest
+    notice only, once each); returns how many were recorded."""
+    at = at or clock.now()
+    horizon = (at + timedelta(days=max(student.NOTICE_DAYS) + 1)).date()
+    candidates = Subscription.objects.filter(
+        status=State.ACTIVE,
+        plan__requires_verification=True,
+        verified_until__isnull=False,
+        verified_until__lte=horizon,
+        pending_plan__isnull=True,
+    ).select_related("user", "plan")
+    sent = 0
+    for sub in candidates:
+        today = at.astimezone(ZoneInfo(time_zone_name(sub.user))).date()
+        lead = student.notice_due(sub.verified_until, today=today)
+        ends_on = student_plan_ends_on(sub)
+        if lead is None or ends_on is None:
+            continue
+        with transaction.atomic():
+            created = _notice(
+                sub,
+                key=f"student-due:{sub.pk}:{sub.verified_until.isoformat()}:{lead}",
+                kind="student_due",
+                context={
+                    "plan": sub.plan.name,
+                    "date": formats.date_format(sub.verified_until, "j F Y"),
+                    "ends_on": formats.date_format(ends_on, "j F Y"),
+                },
+                at=at,
+            )
+        sent += int(created)
+    return sent
+
+
+def _student_sub(user) -> Subscription:
+    sub = _subscription_locked(user)
+    if not (sub.is_paid and sub.plan.requires_verification) or sub.ends_when_paid:
+        raise ValidationError(_("Only a running Student plan needs your student status."))
+    return sub
+
+
+def _code_hash(check_id: int, code: str) -> str:
+    return salted_hmac(
+        "subscriptions.student-code", f"{check_id}:{code}", algorithm="sha256"
+    ).hexdigest()
+
+
+def student_check_start(*, user, email: str, at: datetime | None = None) -> StudentCheck:
+    """Send a 6-digit code to a student address (at most 3 codes a day, each valid 30 min)."""
+    from django.conf import settings
+
+    at = at or clock.now()
+    email = (email or "").strip().lower()
+    extra = getattr(settings, "SUBSCRIPTIONS_STUDENT_DOMAINS", ())
+    if student.academic_domain(email, extra) is None:
+        raise ValidationError(
+            {
+                "email": _(
+                    "Use the address your university or school gave you (for example one "
+                    "ending in .edu or .ac.uk)."
+                )
+            }
+        )
+    with transaction.atomic():
+        sub = _student_sub(user)
+        today = sub.student_checks.filter(created_at__gt=at - timedelta(days=1)).count()
+        if today >= student.MAX_CODES_PER_DAY:
+            raise ValidationError(
+                _("You asked for %(n)d codes today. Please try again tomorrow.")
+                % {"n": student.MAX_CODES_PER_DAY},
+                code="throttled",
+            )
+        check = StudentCheck.objects.create(
+            subscription=sub,
+            email=email,
+            code_hash="",
+            created_at=at,
+            expires_at=at + timedelta(minutes=student.CODE_MINUTES),
+        )
+        code = f"{secrets.randbelow(10**student.CODE_DIGITS):0{student.CODE_DIGITS}d}"
+        check.code_hash = _code_hash(check.pk, code)
+        check.save(update_fields=["code_hash"])
+        _notice(
+            sub,
+            key=f"student-code:{check.pk}",
+            kind="student_code",
+            context={"code": code, "minutes": student.CODE_MINUTES},
+            at=at,
+            to=email,
+        )
+        _track(user, "student_code_sent", {})
+    return check
+
+
+def student_check_confirm(*, user, code: str, at: datetime | None = None) -> Subscription:
+    """Enter the code: student status is confirmed for 12 more months (wrong codes count)."""
+    at = at or clock.now()
+    code = "".join(ch for ch in (code or "") if ch.isdigit())
+    error = ""
+    with transaction.atomic():
+        sub = _student_sub(user)
+        check = (
+            sub.student_checks.select_for_update()
+            .filter(confirmed_at__isnull=True)
+            .order_by("-created_at", "-pk")
+            .first()
+        )
+        if check is None or check.expires_at <= at:
+            error = _("This code has expired. Ask for a new one.")
+        elif check.attempts >= student.MAX_WRONG_CODES:
+            error = _("Too many wrong codes. Ask for a new one.")
+        elif not constant_time_compare(_code_hash(check.pk, code), check.code_hash):
+            check.attempts += 1
+            check.save(update_fields=["attempts"])  # kept: the error is raised after commit
+            error = _("That is not the code we sent. Check the e-mail and try again.")
+        else:
+            check.confirmed_at = at
+            check.save(update_fields=["confirmed_at"])
+            today = at.astimezone(ZoneInfo(time_zone_name(user))).date()
+            base = max(sub.verified_until or today, today)
+            sub.verified_until = add_months(base, student.CONFIRMATION_MONTHS)
+            sub.save(update_fields=["verified_until", "updated_at"])
+            _record_change(sub, "student_confirmed", at)
+            _track(user, "student_confirmed", {})
+    if error:
+        raise ValidationError({"code": error})
+    return sub
+
+
 # --- Changing plan -------------------------------------------------------------------------------
 
 
@@ -979,6 +1221,21 @@ def change_preview(*, sub: Subscription, plan: Plan, interval: str, at: datetime
         raise ValidationError(_("Choose one of the paid plans."))
     if interval not in Interval.values:
         raise ValidationError(_("Choose monthly or yearly billing."))
+    if (
+        interval != Interval.MONTH
+        and interval != sub.interval
+        and sub.postpone_offset is not None
+        and not sub.postponed_carried
+    ):
+        # The postponed charge is a monthly one; a yearly charge in its place would move a
+        # whole year's price (and leave nothing to collect on the postponed date).
+        raise ValidationError(
+            _(
+                "Your next monthly payment is postponed. You can switch to yearly billing "
+                "once that payment date has passed."
+            ),
+            code="postponed",
+        )
     new_price = plan.amount_for(interval)
     old_price = sub.plan.amount_for(sub.interval)
     if plan.pk == sub.plan_id and interval == sub.interval:
@@ -1100,15 +1357,23 @@ POSTPONE_MESSAGES = {
 }
 
 
-def postpone_decision(*, sub: Subscription, at: datetime) -> lifecycle.Decision:
-    since = at - lifecycle.POSTPONE_WINDOW
-    recent = [p.created_at for p in sub.postponements.filter(created_at__gt=since)]
+def postpone_decision(
+    *, sub: Subscription, at: datetime, recent: list[datetime] | None = None
+) -> lifecycle.Decision:
+    """May the next payment be postponed? `recent` (postponements within POSTPONE_WINDOW) saves
+    a query when the caller has them. The NEXT charge decides: after a scheduled switch to
+    yearly it is the first yearly one, which is never postponed."""
+    if recent is None:
+        since = at - lifecycle.POSTPONE_WINDOW
+        recent = [p.created_at for p in sub.postponements.filter(created_at__gt=since)]
+    _plan, interval, _price = _renewal_target(sub) if sub.is_paid else (None, sub.interval, 0)
     return lifecycle.can_postpone(
         sub.status,
         postponed_at=recent,
         now=at,
         pending=sub.postpone_offset is not None,
-        interval_months=sub.interval_months,
+        interval_months=INTERVAL_MONTHS[Interval(interval)],
+        time_zone=billing_zone(sub) if sub.anchor_date else time_zone_name(sub.user),
     )
 
 
@@ -1195,6 +1460,10 @@ def subscription_switch_to_free(
         sub = _subscription_locked(user)
         if not lifecycle.allowed(sub.status, Event.SWITCH_TO_FREE):
             raise ValidationError(_("You are already on Free."))
+        if sub.ends_when_paid:
+            raise ValidationError(
+                _("Your plan has ended; only the postponed payment is left. Pay it to close it.")
+            )
         settlement = free_preview(sub=sub, at=at)
         if expected_credit is not None and settlement.credit != expected_credit:
             raise AmountChanged(settlement.credit)
@@ -1234,27 +1503,34 @@ def subscription_switch_to_free(
 @dataclass(frozen=True)
 class WithdrawalPreview:
     decision: lifecycle.Decision
-    deadline: datetime | None
+    deadline: datetime | None  # the first instant after the period
     paid: int
     kept: int
     refunded: int
     currency: str
     started: bool
+    last_day: date | None = None  # the viewer's last local day to withdraw
 
 
 def withdrawal_preview(*, sub: Subscription, at: datetime) -> WithdrawalPreview:
+    """The right of withdrawal of the running contract; `deadline` is the first instant after
+    it (local midnight after the last day), so "until" shows the last day."""
+    zone = time_zone_name(sub.user)
     decision = lifecycle.can_withdraw(
-        sub.status, first_paid_at=sub.first_paid_at, now=at, is_first=sub.paid_subscriptions == 1
+        sub.status, concluded_at=sub.concluded_at, now=at, time_zone=zone
     )
-    deadline = lifecycle.withdrawal_deadline(sub.first_paid_at) if sub.first_paid_at else None
+    deadline = last_day = None
+    if sub.concluded_at:
+        deadline = lifecycle.withdrawal_deadline(sub.concluded_at, zone)
+        last_day = lifecycle.withdrawal_last_day(sub.concluded_at, zone)
     if not decision.ok:
-        return WithdrawalPreview(decision, deadline, 0, 0, 0, sub.currency, False)
+        return WithdrawalPreview(decision, deadline, 0, 0, 0, sub.currency, False, last_day)
     payments = _withdrawable_payments(sub)
     paid = sum(p.amount - p.refunded_amount for p in payments)
     split = withdrawal.split_payments([_withdrawal_part(sub, p, at) for p in payments])
     started = sub.starts_at is not None and sub.starts_at <= at
     return WithdrawalPreview(
-        decision, deadline, paid, split.kept, split.refunded, sub.currency, started
+        decision, deadline, paid, split.kept, split.refunded, sub.currency, started, last_day
     )
 
 
@@ -1269,11 +1545,21 @@ def _withdrawal_part(sub: Subscription, payment: Payment, at: datetime) -> tuple
 
 
 def _withdrawable_payments(sub: Subscription) -> list[Payment]:
+    """The payments of the running contract: its first payment (made when the viewer pressed
+    Pay, which may be before the bank confirmed it and the contract was concluded) and every
+    payment since."""
+    first = (
+        Payment.objects.filter(
+            subscription=sub, kind=Payment.Kind.INITIAL, status=Payment.Status.SUCCEEDED
+        )
+        .order_by("-created_at", "-pk")
+        .values("created_at")[:1]
+    )
     return list(
         Payment.objects.filter(
             subscription=sub,
             status=Payment.Status.SUCCEEDED,
-            created_at__gte=sub.first_paid_at,
+            created_at__gte=Subquery(first),
             amount__gt=0,
         )
         .select_related("invoice", "payment_method")
@@ -1453,6 +1739,7 @@ def membership_leave(*, user) -> None:
 
 DEMO_GOOD_CARD = "4242424242424242"
 DEMO_NO_FUNDS_CARD = "4000000000009995"
+STUDENT_DEMO_DAYS = 12
 
 
 def demo_subscription(
@@ -1468,7 +1755,10 @@ def demo_subscription(
 
     The plan started `months` months ago (at this time of day, minus two hours) and renewed
     since. `then` leaves it "cancel" (cancels at period end), "postponed" (next payment
-    postponed) or "past_due" (the renewal due two hours ago was declined; retries pending).
+    postponed), "past_due" (the renewal due two hours ago was declined; retries pending) or
+    "student_due" (a Student plan whose status is confirmed for STUDENT_DEMO_DAYS more days:
+    the banner shows at once, the 7-day e-mail comes after a few days, and the next renewal
+    after that date ends the plan unless the viewer confirms).
     Idempotent: an account that ever paid is left as it is.
     """
     from apps.subscriptions.schedule import add_months, local_instant
@@ -1509,6 +1799,11 @@ def demo_subscription(
         subscription_cancel(user=user, at=at)
     elif then == "postponed":
         subscription_postpone(user=user, at=at)
+    elif then == "student_due":
+        today = at.astimezone(tz).date()
+        Subscription.objects.filter(pk=sub.pk, plan__requires_verification=True).update(
+            verified_until=today + timedelta(days=STUDENT_DEMO_DAYS)
+        )
     return Subscription.objects.get(user=user)
 
 

@@ -1,6 +1,7 @@
 """Scheduled and queued work for subscriptions. Tasks take ids, re-read, and are safe to rerun.
 
-Beat runs `renew_due_subscriptions` and `send_charge_reminders` (see the report / settings);
+Beat runs `renew_due_subscriptions`, `send_charge_reminders` and `send_student_reminders`
+(see settings);
 both find their work as of clock.now(), so a late run catches up and a second run finds
 nothing left to do.
 """
@@ -46,6 +47,12 @@ def retry_subscription(subscription_id: int) -> str:
 def send_charge_reminders() -> int:
     """Three days before each charge, tell the viewer the date and the amount (once per date)."""
     return services.reminders_send(at=clock.now())
+
+
+@shared_task
+def send_student_reminders() -> int:
+    """30 and 7 days before a student status lapses, ask the viewer to confirm it again."""
+    return services.student_reminders_send(at=clock.now())
 
 
 @shared_task(autoretry_for=(Exception,), retry_backoff=True, max_retries=5)

@@ -24,6 +24,7 @@ urlpatterns = [
     path("account/subscription/resume/", views.resume, name="resume"),
     path("account/subscription/free/", views.switch_to_free, name="free"),
     path("account/subscription/withdraw/", views.withdraw, name="withdraw"),
+    path("account/subscription/student/", views.student, name="student"),
     path("account/subscription/pay-now/", views.pay_now, name="pay_now"),
     path("account/subscription/payment-methods/", views.payment_methods, name="payment_methods"),
     path(

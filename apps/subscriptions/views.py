@@ -25,7 +25,15 @@ from django_htmx.middleware import HtmxDetails
 from apps.accounts.decorators import not_for_kids
 from apps.core import clock
 from apps.subscriptions import display, lifecycle, selectors, services
-from apps.subscriptions.forms import CardForm, CheckoutForm, ConfirmForm, InviteForm, SepaForm
+from apps.subscriptions.forms import (
+    CardForm,
+    CheckoutForm,
+    ConfirmForm,
+    InviteForm,
+    SepaForm,
+    StudentCodeForm,
+    StudentEmailForm,
+)
 from apps.subscriptions.lifecycle import State
 from apps.subscriptions.models import Checkout, Interval, Invitation, Membership, Payment
 from apps.subscriptions.money import format_money
@@ -76,13 +84,7 @@ def overview(request: HtmxHttpRequest) -> HttpResponse:
     withdrawal = services.withdrawal_preview(sub=sub, at=at) if sub is not None else None
     postpone = None
     if sub is not None and sub.is_paid:
-        postpone = lifecycle.can_postpone(
-            sub.status,
-            postponed_at=ov.recent_postponements,
-            now=at,
-            pending=sub.postpone_offset is not None,
-            interval_months=sub.interval_months,
-        )
+        postpone = services.postpone_decision(sub=sub, at=at, recent=ov.recent_postponements)
     perks = ov.entitlements
     if sub is not None and sub.is_paid:
         # What the plan gives, even before it starts (after the withdrawal period).
@@ -102,6 +104,7 @@ def overview(request: HtmxHttpRequest) -> HttpResponse:
         "State": State,
         "more_invoices": ov.invoice_count > len(ov.invoices),
         "pay_key": secrets.token_hex(12),
+        "student_due": selectors.student_confirmation_due(sub, at=at),
     }
     return _render(request, "subscriptions/overview.html", context)
 
@@ -154,7 +157,8 @@ def _checkout_context(request, plan, interval, *, checkout_form=None, card=None,
     amount, credit = services.checkout_quote(user=request.user, plan=plan, interval=interval)
     methods = list(selectors.payment_methods_for(request.user))
     sub = selectors.subscription_for(request.user)
-    first = sub is None or sub.paid_subscriptions == 0
+    # Every new subscription is a new contract with its own withdrawal right (issue 9).
+    first = sub is None or not sub.is_paid
     form = checkout_form or CheckoutForm(
         initial={"key": services.new_checkout_key(), "amount": amount, "interval": interval}
     )
@@ -470,6 +474,62 @@ def postpone(request: HttpRequest) -> HttpResponse:
         "error": error,
     }
     return _render(request, "subscriptions/postpone.html", context, status=400 if error else 200)
+
+
+# --- Student status -----------------------------------------------------------------------------
+
+
+@never_cache
+@not_for_kids
+@require_http_methods(["GET", "POST"])
+def student(request: HttpRequest) -> HttpResponse:
+    """Confirm student status for another year: a code to a student address, then the code."""
+    sub = selectors.subscription_for(request.user)
+    if sub is None or not sub.is_paid or not sub.plan.requires_verification:
+        return redirect("subscriptions:overview")
+    email_form, code_form = StudentEmailForm(), StudentCodeForm()
+    status = 200
+    if request.method == "POST":
+        action = request.POST.get("action")
+        try:
+            if action == "send":
+                email_form = StudentEmailForm(request.POST)
+                if email_form.is_valid():
+                    check = services.student_check_start(
+                        user=request.user, email=email_form.cleaned_data["email"]
+                    )
+                    messages.success(
+                        request,
+                        _("We sent a code to %(email)s. Enter it below.") % {"email": check.email},
+                    )
+                    return redirect("subscriptions:student")
+            elif action == "confirm":
+                code_form = StudentCodeForm(request.POST)
+                if code_form.is_valid():
+                    sub = services.student_check_confirm(
+                        user=request.user, code=code_form.cleaned_data["code"]
+                    )
+                    messages.success(
+                        request,
+                        _("Thank you: your student status is confirmed until %(date)s.")
+                        % {"date": formats.date_format(sub.verified_until, "j F Y")},
+                    )
+                    return redirect("subscriptions:overview")
+        except ValidationError as exc:
+            form = email_form if action == "send" else code_form
+            for field, errors in getattr(exc, "message_dict", {"__all__": exc.messages}).items():
+                for error in errors:
+                    form.add_error(field if field in form.fields else None, error)
+        status = 400
+    pending = selectors.student_check_open(sub, at=clock.now())
+    context = {
+        "sub": sub,
+        "email_form": email_form,
+        "code_form": code_form,
+        "pending": pending,
+        "ends_on": services.student_plan_ends_on(sub),
+    }
+    return _render(request, "subscriptions/student.html", context, status=status)
 
 
 # --- Leaving ------------------------------------------------------------------------------------

@@ -1,6 +1,7 @@
 """The state machine (pure): allowed and refused moves, retries, postponing, withdrawal."""
 
-from datetime import UTC, datetime, timedelta
+from datetime import UTC, date, datetime, timedelta
+from zoneinfo import ZoneInfo
 
 import pytest
 
@@ -111,12 +112,57 @@ def test_postponing_is_refused_while_past_due_or_not_running(state, pending, rea
     assert (d.ok, d.reason) == (False, reason)
 
 
-def test_withdrawal_within_fourteen_days_of_the_first_paid_subscription():
-    paid = NOW - timedelta(days=13, hours=23)
-    assert lifecycle.can_withdraw(State.ACTIVE, first_paid_at=paid, now=NOW, is_first=True).ok
-    late = NOW - timedelta(days=14)
-    assert lifecycle.can_withdraw(
-        State.ACTIVE, first_paid_at=late, now=NOW, is_first=True
-    ).reason == ("expired")
-    assert not lifecycle.can_withdraw(State.ACTIVE, first_paid_at=paid, now=NOW, is_first=False).ok
-    assert lifecycle.withdrawal_deadline(paid) == paid + timedelta(days=14)
+def test_withdrawal_until_the_end_of_the_fourteenth_local_day():
+    """Issue 9 replaced "14 x 24 h after the first payment" (and "first subscription only")
+    with Directive 2011/83/EU Art. 9 counted per Regulation 1182/71, for every contract."""
+    paris = "Europe/Paris"
+    concluded = datetime(2026, 6, 1, 21, 30, tzinfo=UTC)  # Monday 1 June, 23:30 in Paris
+    assert lifecycle.withdrawal_last_day(concluded, paris) == date(2026, 6, 15)
+    deadline = lifecycle.withdrawal_deadline(concluded, paris)
+    assert deadline == datetime(2026, 6, 15, 22, 0, tzinfo=UTC)  # midnight after 15 June
+    # 14 x 24 h later (15 June, 23:30) is still inside; the next local day is not.
+    late_evening = concluded + timedelta(days=14)
+    ok = lifecycle.can_withdraw(
+        State.ACTIVE, concluded_at=concluded, now=late_evening, time_zone=paris
+    )
+    assert ok.ok
+    over = lifecycle.can_withdraw(
+        State.ACTIVE, concluded_at=concluded, now=deadline, time_zone=paris
+    )
+    assert (over.ok, over.reason) == (False, "expired")
+
+
+def test_a_withdrawal_period_ending_on_a_weekend_ends_on_the_monday():
+    concluded = datetime(2026, 6, 6, 10, 0, tzinfo=UTC)  # Saturday; +14 days is a Saturday
+    assert lifecycle.withdrawal_last_day(concluded, "Europe/Paris") == date(2026, 6, 22)
+
+
+def test_the_withdrawal_day_is_the_viewers_day():
+    concluded = datetime(2026, 6, 2, 2, 0, tzinfo=UTC)  # 2 June in Paris, 1 June in New York
+    assert lifecycle.withdrawal_last_day(concluded, "Europe/Paris") == date(2026, 6, 16)
+    assert lifecycle.withdrawal_last_day(concluded, "America/New_York") == date(2026, 6, 15)
+
+
+def test_retries_keep_the_wall_time_across_the_end_of_summer_time():
+    due = datetime(2026, 10, 23, 22, 30, tzinfo=UTC)  # 24 October, 00:30 in Paris
+    local = [
+        lifecycle.retry_at(due, n, "Europe/Paris").astimezone(ZoneInfo("Europe/Paris"))
+        for n in (1, 2, 3)
+    ]
+    assert [(d.day, d.hour, d.minute) for d in local] == [(25, 0, 30), (27, 0, 30), (31, 0, 30)]
+
+
+def test_postponing_again_waits_twelve_calendar_months_across_february_29():
+    earlier = datetime(2027, 3, 1, 9, 0, tzinfo=UTC)
+    leap_day = earlier + timedelta(days=365)  # 29 February 2028
+    d = lifecycle.can_postpone(
+        State.ACTIVE, postponed_at=[earlier], now=leap_day, pending=False, time_zone="Europe/Paris"
+    )
+    assert (d.ok, d.reason) == (False, "once_a_year")
+    assert lifecycle.can_postpone(
+        State.ACTIVE,
+        postponed_at=[earlier],
+        now=leap_day + timedelta(days=1),
+        pending=False,
+        time_zone="Europe/Paris",
+    ).ok

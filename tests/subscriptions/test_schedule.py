@@ -237,3 +237,12 @@ def test_an_overdue_payment_comes_first_with_its_retry_date():
     assert s.charges[0].local_date == date(2026, 2, 16)
     assert s.charges[0].reasons[0].code == "retry"
     assert dates(s)[1:] == [date(2026, 3, 15), date(2026, 4, 15)]
+
+
+def test_a_viewer_in_another_zone_sees_the_same_instants_on_their_own_dates():
+    anchor = Anchor(day=date(2026, 1, 31), at=time(0, 30), time_zone="Europe/Paris")
+    billed = upcoming(state(anchor), count=3)
+    seen = upcoming(state(anchor, view_time_zone="America/New_York"), count=3)
+    assert [c.at for c in seen.charges] == [c.at for c in billed.charges]
+    assert dates(billed) == [date(2026, 2, 28), date(2026, 3, 31), date(2026, 4, 30)]
+    assert dates(seen) == [date(2026, 2, 27), date(2026, 3, 30), date(2026, 4, 29)]

@@ -156,14 +156,17 @@ def test_rejecting_the_bank_challenge_leaves_no_subscription(user, now, spy):
 
 
 def test_without_start_now_the_plan_starts_after_the_withdrawal_period(user, now, spy):
-    subscribe(user, "premium", start_now=False)
+    subscribe(user, "premium", start_now=False)  # Tuesday 10 March, 10:00 in Paris
     sub = sub_of(user)
-    assert sub.starts_at == now.value + timedelta(days=14)
+    # The withdrawal period ends at the end of 24 March in Paris (issue 9: not 14 x 24 h).
+    assert sub.starts_at == datetime(2026, 3, 24, 23, 0, tzinfo=now.value.tzinfo)
     assert selectors.entitlements_for(user).plan_code == "free"
     now.advance(days=14)
+    assert selectors.entitlements_for(user).plan_code == "free"
+    now.set(sub.starts_at)
     assert selectors.entitlements_for(user).plan_code == "premium"
     # The first payment covers the month from the start: the next one is a month after it.
-    assert sub.current_period_end == datetime(2026, 4, 24, 8, 0, tzinfo=now.value.tzinfo)
+    assert sub.current_period_end == datetime(2026, 4, 24, 22, 0, tzinfo=now.value.tzinfo)
 
 
 def test_sepa_direct_debit_is_another_way_to_pay(user, now, spy):
@@ -498,14 +501,19 @@ def test_withdrawal_without_start_now_refunds_everything(user, now, spy):
     assert (done.kept, done.refunded) == (0, 1999)
 
 
-def test_no_withdrawal_after_fourteen_days_or_for_a_second_subscription(user, now, spy):
-    subscribe(user)
-    now.advance(days=14, seconds=1)
+def test_no_withdrawal_after_the_period_but_a_new_subscription_has_its_own(user, now, spy):
+    """Issue 9: each new distance contract carries its own right (this test used to pin
+    "never for a second subscription", and 14 x 24 h)."""
+    subscribe(user)  # Tuesday 10 March, 10:00 in Paris: the right lasts until the end of 24 March
+    now.set(datetime(2026, 3, 24, 22, 59, tzinfo=now.value.tzinfo))
+    assert services.withdrawal_preview(sub=sub_of(user), at=now.value).decision.ok
+    now.set(datetime(2026, 3, 24, 23, 0, tzinfo=now.value.tzinfo))
     with pytest.raises(ValidationError):
         services.subscription_withdraw(user=user)
     services.subscription_switch_to_free(user=user)
     subscribe(user)
-    assert not services.withdrawal_preview(sub=sub_of(user), at=now.value).decision.ok
+    preview = services.withdrawal_preview(sub=sub_of(user), at=now.value)
+    assert preview.decision.ok and preview.last_day == date(2026, 4, 8)
 
 
 # --- Invoices --------------------------------------------------------------------------------
