@@ -8,6 +8,7 @@ from django.utils.translation import gettext_lazy as _
 
 from apps.accounts import throttle
 from apps.accounts.models import User
+from apps.accounts.validators import validate_display_name
 
 
 class SignupForm(forms.Form):
@@ -19,7 +20,10 @@ class SignupForm(forms.Form):
         help_text=_("At least 8 characters, not too common, not only digits."),
     )
     profile_name = forms.CharField(
-        label=_("Your profile name"), max_length=40, help_text=_("You can add others later.")
+        label=_("Your profile name"),
+        max_length=40,
+        help_text=_("You can add others later."),
+        validators=[validate_display_name],
     )
 
     def clean_email(self):
@@ -74,7 +78,7 @@ class ThrottledAuthenticationForm(AuthenticationForm):
 
 
 class ProfileForm(forms.Form):
-    name = forms.CharField(label=_("Name"), max_length=40)
+    name = forms.CharField(label=_("Name"), max_length=40, validators=[validate_display_name])
     is_kids = forms.BooleanField(
         label=_("Kids profile"),
         required=False,
