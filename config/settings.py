@@ -159,8 +159,13 @@ REDIS_URL = os.environ.get("REDIS_URL", "")
 if REDIS_URL:
     CACHES = {
         "default": {
-            "BACKEND": "django.core.cache.backends.redis.RedisCache",
+            "BACKEND": "apps.core.cache.FailSafeRedisCache",
             "LOCATION": REDIS_URL,
+            # A dead or hung Redis costs a request at most this long per call, then it is a miss.
+            "OPTIONS": {
+                "socket_connect_timeout": float(os.environ.get("REDIS_TIMEOUT", 0.5)),
+                "socket_timeout": float(os.environ.get("REDIS_TIMEOUT", 0.5)),
+            },
             "KEY_PREFIX": os.environ.get("CACHE_KEY_PREFIX", "sf"),
         }
     }

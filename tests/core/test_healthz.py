@@ -14,9 +14,19 @@ def test_healthz_reports_database_and_cache(client, django_assert_num_queries):
 
 @pytest.mark.django_db
 def test_healthz_names_the_failed_part(client):
+    """A dead cache degrades the site but does not take it out of the load balancer."""
     with mock.patch("apps.core.views.cache.set", side_effect=ConnectionError("down")):
         response = client.get("/healthz")
-    assert response.status_code == 503
+    assert response.status_code == 200
     body = response.json()
+    assert body["status"] == "degraded"
     assert body["failed"] == ["cache"]
     assert body["database"] == "ok"
+
+
+@pytest.mark.django_db
+def test_healthz_is_503_when_the_database_fails(client):
+    with mock.patch("apps.core.views.connection.cursor", side_effect=OSError("refused")):
+        response = client.get("/healthz")
+    assert response.status_code == 503
+    assert response.json()["failed"] == ["database"]
