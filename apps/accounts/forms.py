@@ -60,7 +60,7 @@ class ThrottledAuthenticationForm(AuthenticationForm):
         email = (self.cleaned_data.get("username") or "").strip().lower()
         password = self.cleaned_data.get("password")
         address = throttle.client_address(self.request) if self.request else ""
-        wait = throttle.locked_for(email=email, address=address)
+        wait = throttle.attempt_begin(email=email, address=address) if password else 0
         if wait:
             raise forms.ValidationError(
                 self.error_messages["locked"],
@@ -73,7 +73,7 @@ class ThrottledAuthenticationForm(AuthenticationForm):
                 throttle.record_failure(email=email, address=address)
                 raise self.get_invalid_login_error()
             self.confirm_login_allowed(self.user_cache)
-            throttle.record_success(email=email)
+            throttle.record_success(email=email, address=address)
         return self.cleaned_data
 
 
