@@ -194,6 +194,24 @@ CELERY_TASK_TIME_LIMIT = 10 * 60
 CELERY_TASK_SOFT_TIME_LIMIT = 9 * 60
 CELERY_TASK_ACKS_LATE = True
 CELERY_WORKER_PREFETCH_MULTIPLIER = 1
+# A worker killed mid-task (kill -9, OOM) puts its message back at once instead of acking it.
+CELERY_TASK_REJECT_ON_WORKER_LOST = True
+# Redis redelivers an unacknowledged message after this long (Redis' default is an hour); it
+# must exceed the longest task (CELERY_TASK_TIME_LIMIT) or a running task would run twice.
+CELERY_BROKER_TRANSPORT_OPTIONS = {
+    "visibility_timeout": CELERY_TASK_TIME_LIMIT + 5 * 60,
+    "socket_keepalive": True,
+    "socket_connect_timeout": 5,
+    "health_check_interval": 10,
+    "retry_on_timeout": True,
+}
+CELERY_RESULT_BACKEND_TRANSPORT_OPTIONS = {"retry_policy": {"timeout": 5.0}}
+# A lost broker connection is retried for ever (with backoff), at start-up too, never fatal.
+CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
+CELERY_BROKER_CONNECTION_MAX_RETRIES = None
+CELERY_RESULT_BACKEND_ALWAYS_RETRY = True
+CELERY_RESULT_BACKEND_MAX_RETRIES = 10
+WORKER_HEARTBEAT_STALE_SECONDS = int(os.environ.get("WORKER_HEARTBEAT_STALE_SECONDS", 300))
 CELERY_BEAT_SCHEDULE = {
     "recommendations-train": {
         "task": "apps.recommendations.tasks.train_recommender",
@@ -227,6 +245,11 @@ CELERY_BEAT_SCHEDULE = {
     },
     "artwork-flush-impressions": {
         "task": "apps.artwork.tasks.flush_impressions",
+        "schedule": timedelta(minutes=1),
+    },
+    "core-worker-heartbeat": {
+        # /healthz says "degraded" when no worker has run this for WORKER_HEARTBEAT_STALE_SECONDS.
+        "task": "apps.core.tasks.worker_heartbeat",
         "schedule": timedelta(minutes=1),
     },
     "core-clear-expired-sessions": {

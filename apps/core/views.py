@@ -1,8 +1,29 @@
+import time
+
+from django.conf import settings
 from django.core.cache import cache
 from django.db import connection
 from django.http import JsonResponse
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET
+
+from apps.core.tasks import HEARTBEAT_KEY
+
+
+def _worker_state() -> str:
+    """Inline when tasks run in the web process; else how fresh the workers' heartbeat is."""
+    if settings.CELERY_TASK_ALWAYS_EAGER:
+        return "inline"
+    try:
+        stamp = cache.get(HEARTBEAT_KEY)
+    except Exception:
+        stamp = None
+    if stamp is None:
+        return "degraded: no heartbeat yet"
+    age = time.time() - stamp
+    if age > settings.WORKER_HEARTBEAT_STALE_SECONDS:
+        return f"degraded: last heartbeat {int(age)} s ago"
+    return "ok"
 
 
 @require_GET
@@ -26,7 +47,8 @@ def healthz(request):
         checks["cache"] = "ok" if cache.get("healthz") == "1" else "degraded: unreachable"
     except Exception as exc:
         checks["cache"] = f"degraded: {exc.__class__.__name__}"
-    failed = [k for k, v in checks.items() if v != "ok"]
+    checks["worker"] = _worker_state()
+    failed = [k for k, v in checks.items() if v not in ("ok", "inline")]
     down = checks["database"] != "ok"
     status = "unavailable" if down else ("degraded" if failed else "ok")
     body = {"status": status, **checks}

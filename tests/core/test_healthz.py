@@ -9,7 +9,12 @@ def test_healthz_reports_database_and_cache(client, django_assert_num_queries):
     with django_assert_num_queries(1):
         response = client.get("/healthz")
     assert response.status_code == 200
-    assert response.json() == {"status": "ok", "database": "ok", "cache": "ok"}
+    assert response.json() == {
+        "status": "ok",
+        "database": "ok",
+        "cache": "ok",
+        "worker": "inline",
+    }
 
 
 @pytest.mark.django_db
@@ -30,3 +35,21 @@ def test_healthz_is_503_when_the_database_fails(client):
         response = client.get("/healthz")
     assert response.status_code == 503
     assert response.json()["failed"] == ["database"]
+
+
+@pytest.mark.django_db
+def test_healthz_is_degraded_when_no_worker_ran_the_heartbeat(client, settings):
+    import time
+
+    from apps.core.tasks import worker_heartbeat
+
+    settings.CELERY_TASK_ALWAYS_EAGER = False
+    body = client.get("/healthz").json()
+    assert body["status"] == "degraded" and body["worker"].startswith("degraded")
+    worker_heartbeat()  # what a worker does every minute
+    body = client.get("/healthz").json()
+    assert body["status"] == "ok" and body["worker"] == "ok"
+    real = time.time
+    with mock.patch("time.time", lambda: real() + settings.WORKER_HEARTBEAT_STALE_SECONDS + 5):
+        body = client.get("/healthz").json()
+    assert body["worker"].startswith("degraded: last heartbeat")
