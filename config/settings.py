@@ -298,6 +298,8 @@ elif os.environ.get("EMAIL_FILE_PATH"):
     }
 else:
     _mailer = {"BACKEND": "django.core.mail.backends.console.EmailBackend"}
+if os.environ.get("EMAIL_BACKEND"):  # any other backend by dotted path (the fault suite's)
+    _mailer = {"BACKEND": os.environ["EMAIL_BACKEND"]}
 MAILERS = {"default": _mailer}
 DEFAULT_FROM_EMAIL = os.environ.get("DEFAULT_FROM_EMAIL", "Streamfront <hello@streamfront.test>")
 
