@@ -8,7 +8,7 @@ HOST ?= 127.0.0.1
 PORT ?= 8000
 export UV_PYTHON_DOWNLOADS := never
 
-.PHONY: demo test setup serve seed bench lint format services services-stop messages check
+.PHONY: demo test setup serve seed bench lint format services services-stop messages check faults
 
 $(UV):
 	$(PYTHON) -m venv .tools
@@ -41,6 +41,9 @@ format: setup
 messages: setup  ## refresh the French catalogue from the source (needs GNU gettext)
 	$(PY) manage.py makemessages -l fr --no-obsolete --no-location --ignore=.venv --ignore=.tools
 	$(PY) manage.py compilemessages --ignore=.venv --ignore=.tools
+
+faults: setup  ## kill Redis, restart PostgreSQL, kill a worker under load; check nothing was lost
+	FAULTS=1 $(PY) -m pytest -m faults tests/faults -s -p no:cacheprovider $(PYTEST_ARGS)
 
 bench: setup  ## homepage and /healthz latency through the real middleware stack
 	$(PY) manage.py bench

@@ -214,7 +214,7 @@ celery_worker_start() { # run_dir
         from=$(($(wc -l <"$dir/celery-worker.log") + 1))
     fi
     spawn "Celery worker" "$dir/celery-worker.pid" "$dir/celery-worker.log" \
-        "$SF_ROOT/.venv/bin/celery" -A config worker -l info --concurrency 2
+        "$SF_ROOT/.ci/supervise" "$SF_ROOT/.venv/bin/celery" -A config worker -l info --concurrency 2
     wait_for 90 "the Celery worker" celery_worker_ready "$dir/celery-worker.log" "$from" || {
         tail -n 30 "$dir/celery-worker.log" >&2
         die "the Celery worker did not become ready"
@@ -224,7 +224,7 @@ celery_worker_start() { # run_dir
 celery_beat_start() { # run_dir
     local dir=$1
     spawn "Celery beat" "$dir/celery-beat.pid" "$dir/celery-beat.log" \
-        "$SF_ROOT/.venv/bin/celery" -A config beat -l info -s "$dir/celerybeat-schedule"
+        "$SF_ROOT/.ci/supervise" "$SF_ROOT/.venv/bin/celery" -A config beat -l info -s "$dir/celerybeat-schedule"
     sleep 2
     pid_alive "$dir/celery-beat.pid" || {
         tail -n 30 "$dir/celery-beat.log" >&2

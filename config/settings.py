@@ -78,7 +78,9 @@ INSTALLED_APPS = [
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    "apps.core.middleware.RequestSanityMiddleware",
     "django.middleware.csp.ContentSecurityPolicyMiddleware",
+    "apps.core.middleware.PrivatePagesMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
     "django.middleware.common.CommonMiddleware",
@@ -121,7 +123,18 @@ ASGI_APPLICATION = "config.asgi.application"
 # --- Database -------------------------------------------------------------------------------
 DATABASE_URL = os.environ.get("DATABASE_URL", "")
 if DATABASE_URL:
-    DATABASES = {"default": dj_database_url.parse(DATABASE_URL, conn_max_age=60)}
+    # No persistent connections: under ASGI every request runs in its own thread, and a
+    # connection kept per thread is never reused, so they pile up until PostgreSQL refuses
+    # more (Django's docs: disable them under ASGI). DB_POOL_MAX_SIZE > 0 instead keeps a
+    # bounded psycopg pool per process: processes x pool size <= max_connections - reserve.
+    DATABASES = {"default": dj_database_url.parse(DATABASE_URL, conn_max_age=0)}
+    DB_POOL_MAX_SIZE = int(os.environ.get("DB_POOL_MAX_SIZE", 0))
+    if DB_POOL_MAX_SIZE > 0:
+        DATABASES["default"].setdefault("OPTIONS", {})["pool"] = {
+            "min_size": 1,
+            "max_size": DB_POOL_MAX_SIZE,
+            "timeout": float(os.environ.get("DB_POOL_TIMEOUT", 10)),
+        }
 else:
     DATABASES = {
         "default": {
@@ -146,8 +159,13 @@ REDIS_URL = os.environ.get("REDIS_URL", "")
 if REDIS_URL:
     CACHES = {
         "default": {
-            "BACKEND": "django.core.cache.backends.redis.RedisCache",
+            "BACKEND": "apps.core.cache.FailSafeRedisCache",
             "LOCATION": REDIS_URL,
+            # A dead or hung Redis costs a request at most this long per call, then it is a miss.
+            "OPTIONS": {
+                "socket_connect_timeout": float(os.environ.get("REDIS_TIMEOUT", 0.5)),
+                "socket_timeout": float(os.environ.get("REDIS_TIMEOUT", 0.5)),
+            },
             "KEY_PREFIX": os.environ.get("CACHE_KEY_PREFIX", "sf"),
         }
     }
@@ -176,6 +194,24 @@ CELERY_TASK_TIME_LIMIT = 10 * 60
 CELERY_TASK_SOFT_TIME_LIMIT = 9 * 60
 CELERY_TASK_ACKS_LATE = True
 CELERY_WORKER_PREFETCH_MULTIPLIER = 1
+# A worker killed mid-task (kill -9, OOM) puts its message back at once instead of acking it.
+CELERY_TASK_REJECT_ON_WORKER_LOST = True
+# Redis redelivers an unacknowledged message after this long (Redis' default is an hour); it
+# must exceed the longest task (CELERY_TASK_TIME_LIMIT) or a running task would run twice.
+CELERY_BROKER_TRANSPORT_OPTIONS = {
+    "visibility_timeout": CELERY_TASK_TIME_LIMIT + 5 * 60,
+    "socket_keepalive": True,
+    "socket_connect_timeout": 5,
+    "health_check_interval": 10,
+    "retry_on_timeout": True,
+}
+CELERY_RESULT_BACKEND_TRANSPORT_OPTIONS = {"retry_policy": {"timeout": 5.0}}
+# A lost broker connection is retried for ever (with backoff), at start-up too, never fatal.
+CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
+CELERY_BROKER_CONNECTION_MAX_RETRIES = None
+CELERY_RESULT_BACKEND_ALWAYS_RETRY = True
+CELERY_RESULT_BACKEND_MAX_RETRIES = 10
+WORKER_HEARTBEAT_STALE_SECONDS = int(os.environ.get("WORKER_HEARTBEAT_STALE_SECONDS", 300))
 CELERY_BEAT_SCHEDULE = {
     "recommendations-train": {
         "task": "apps.recommendations.tasks.train_recommender",
@@ -214,6 +250,11 @@ CELERY_BEAT_SCHEDULE = {
     },
     "artwork-flush-impressions": {
         "task": "apps.artwork.tasks.flush_impressions",
+        "schedule": timedelta(minutes=1),
+    },
+    "core-worker-heartbeat": {
+        # /healthz says "degraded" when no worker has run this for WORKER_HEARTBEAT_STALE_SECONDS.
+        "task": "apps.core.tasks.worker_heartbeat",
         "schedule": timedelta(minutes=1),
     },
     "core-clear-expired-sessions": {
@@ -262,6 +303,8 @@ elif os.environ.get("EMAIL_FILE_PATH"):
     }
 else:
     _mailer = {"BACKEND": "django.core.mail.backends.console.EmailBackend"}
+if os.environ.get("EMAIL_BACKEND"):  # any other backend by dotted path (the fault suite's)
+    _mailer = {"BACKEND": os.environ["EMAIL_BACKEND"]}
 MAILERS = {"default": _mailer}
 DEFAULT_FROM_EMAIL = os.environ.get("DEFAULT_FROM_EMAIL", "Streamfront <hello@streamfront.test>")
 
@@ -312,7 +355,9 @@ USE_TZ = True
 # --- Static and media -----------------------------------------------------------------------
 STATIC_URL = "/static/"
 STATICFILES_DIRS = [BASE_DIR / "static"]
-STATIC_ROOT = BASE_DIR / "var" / "staticfiles"
+# Where `collectstatic` writes (production serves from here through WhiteNoise); outside the
+# checkout in production, e.g. STATIC_ROOT=/srv/streamfront/static.
+STATIC_ROOT = Path(os.environ.get("STATIC_ROOT", BASE_DIR / "var" / "staticfiles"))
 MEDIA_URL = "/media/"
 MEDIA_ROOT = Path(os.environ.get("MEDIA_ROOT", BASE_DIR / "var" / "media"))
 STORAGES = {

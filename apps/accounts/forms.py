@@ -8,6 +8,7 @@ from django.utils.translation import gettext_lazy as _
 
 from apps.accounts import throttle
 from apps.accounts.models import User
+from apps.accounts.validators import validate_display_name
 
 
 class SignupForm(forms.Form):
@@ -19,7 +20,10 @@ class SignupForm(forms.Form):
         help_text=_("At least 8 characters, not too common, not only digits."),
     )
     profile_name = forms.CharField(
-        label=_("Your profile name"), max_length=40, help_text=_("You can add others later.")
+        label=_("Your profile name"),
+        max_length=40,
+        help_text=_("You can add others later."),
+        validators=[validate_display_name],
     )
 
     def clean_email(self):
@@ -56,7 +60,7 @@ class ThrottledAuthenticationForm(AuthenticationForm):
         email = (self.cleaned_data.get("username") or "").strip().lower()
         password = self.cleaned_data.get("password")
         address = throttle.client_address(self.request) if self.request else ""
-        wait = throttle.locked_for(email=email, address=address)
+        wait = throttle.attempt_begin(email=email, address=address) if password else 0
         if wait:
             raise forms.ValidationError(
                 self.error_messages["locked"],
@@ -69,12 +73,12 @@ class ThrottledAuthenticationForm(AuthenticationForm):
                 throttle.record_failure(email=email, address=address)
                 raise self.get_invalid_login_error()
             self.confirm_login_allowed(self.user_cache)
-            throttle.record_success(email=email)
+            throttle.record_success(email=email, address=address)
         return self.cleaned_data
 
 
 class ProfileForm(forms.Form):
-    name = forms.CharField(label=_("Name"), max_length=40)
+    name = forms.CharField(label=_("Name"), max_length=40, validators=[validate_display_name])
     is_kids = forms.BooleanField(
         label=_("Kids profile"),
         required=False,

@@ -100,6 +100,9 @@ def impressions_log(
     except ValueError:  # the first page view since the cache started
         cache.add(BUFFER_SEQ, 0, timeout=None)
         number = cache.incr(BUFFER_SEQ)
+    if number is None:  # the cache is unreachable: write this page's impressions directly
+        _insert_rows(_expand([entry], {manifest: cache.get(manifest)} if manifest else {}))
+        return 1
     cache.set(BUFFER_ITEM.format(number), entry, timeout=BUFFER_SECONDS)
     if number % max(1, settings.ARTWORK_IMPRESSIONS_FLUSH_EVERY) == 0:
         # Off the request path where a worker runs (inline when Celery is eager); the

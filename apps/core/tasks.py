@@ -1,5 +1,8 @@
+import time
+
 from celery import shared_task
 from django.contrib.sessions.models import Session
+from django.core.cache import cache
 
 from apps.core import clock
 
@@ -9,3 +12,16 @@ def clear_expired_sessions() -> int:
     """Delete sessions that expired (as the clock sees it); safe to run any number of times."""
     deleted, _ = Session.objects.filter(expire_date__lt=clock.now()).delete()
     return deleted
+
+
+HEARTBEAT_KEY = "core:worker-heartbeat"
+
+
+@shared_task
+def worker_heartbeat() -> float:
+    """Beat queues this every minute and a worker runs it: the stamp says both are alive.
+
+    /healthz reads its age (real time, not the demo clock: liveness is about processes)."""
+    stamp = time.time()
+    cache.set(HEARTBEAT_KEY, stamp, timeout=None)
+    return stamp

@@ -126,15 +126,33 @@ def test_login_lockout_cools_off(client, settings, monkeypatch):
 
 
 @pytest.mark.django_db
-def test_login_locks_out_per_address_across_accounts(client, settings):
+def test_a_suspicious_address_gets_one_guess_per_account_but_a_right_password_works(
+    client, settings
+):
+    """Failures from one address never lock out someone else's correct password from it."""
     settings.LOGIN_MAX_FAILURES_PER_ADDRESS = 4
-    victims = [ProfileFactory() for _ in range(5)]
+    victims = [ProfileFactory() for _ in range(6)]
     for p in victims[:4]:
         client.post("/accounts/login/", {"username": p.account.email, "password": "wrong"})
+    # The right password for another account still signs in from the same address.
     response = client.post(
         "/accounts/login/", {"username": victims[4].account.email, "password": PASSWORD}
     )
+    assert response.status_code == 302
+    client.logout()
+    # A further account gets one wrong guess from this address, then the pair is locked.
+    email = victims[5].account.email
+    response = client.post("/accounts/login/", {"username": email, "password": "wrong"})
+    assert "Please enter a correct" in response.content.decode()
+    response = client.post("/accounts/login/", {"username": email, "password": PASSWORD})
     assert "Too many failed sign-in attempts" in response.content.decode()
+    # From another address the same account signs in.
+    response = client.post(
+        "/accounts/login/",
+        {"username": email, "password": PASSWORD},
+        REMOTE_ADDR="203.0.113.9",
+    )
+    assert response.status_code == 302
 
 
 @pytest.mark.django_db

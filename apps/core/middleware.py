@@ -1,0 +1,57 @@
+"""Request plumbing that every page shares: refuse malformed input early, keep personal pages
+out of shared caches."""
+
+from django.http import HttpResponseBadRequest
+from django.utils.cache import patch_cache_control
+from django.utils.translation import gettext as _
+
+
+def _has_nul(request) -> bool:
+    if "\x00" in request.path:
+        return True
+    for key, items in request.GET.lists():
+        if "\x00" in key or any("\x00" in item for item in items):
+            return True
+    if request.method == "POST" and request.content_type in (
+        "application/x-www-form-urlencoded",
+        "multipart/form-data",
+    ):
+        for key, items in request.POST.lists():
+            if "\x00" in key or any("\x00" in item for item in items):
+                return True
+    return False
+
+
+class RequestSanityMiddleware:
+    """A NUL byte in the path, query or form is never meaningful: answer 400 before any view
+    hands it to the database (PostgreSQL refuses NUL in text and would turn it into a 500)."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        if _has_nul(request):
+            return HttpResponseBadRequest(
+                _("The request contains a NUL character, which no page here accepts."),
+                content_type="text/plain; charset=utf-8",
+            )
+        return self.get_response(request)
+
+
+class PrivatePagesMiddleware:
+    """A page rendered for a signed-in viewer (or one that read the session) is private: a
+    proxy or CDN must never store it and hand it to someone else."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        response = self.get_response(request)
+        if response.has_header("Cache-Control") and "public" in response["Cache-Control"]:
+            return response
+        # Reading the user reads the session, so "the session was read" covers both; it is
+        # the same test SessionMiddleware uses to add Vary: Cookie.
+        session = getattr(request, "session", None)
+        if session is not None and session.accessed:
+            patch_cache_control(response, private=True)
+        return response

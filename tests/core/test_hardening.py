@@ -1,0 +1,114 @@
+"""Malformed input is refused before it reaches the database; personal pages stay private;
+production fails fast instead of answering 500 on every page."""
+
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from apps.accounts.models import Profile
+
+ROOT = Path(__file__).resolve().parents[2]
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize(
+    "url",
+    [
+        "/search/?q=%00",
+        "/search/?q=night%00",
+        "/account/subscription/invoices/x%00/",
+        "/account/subscription/join/x%00/",
+        "/title/x%00y/",
+    ],
+)
+def test_a_nul_byte_in_the_path_or_query_is_a_400(viewer_client, url):
+    response = viewer_client.get(url)
+    assert response.status_code == 400
+    assert "NUL" in response.content.decode()
+
+
+@pytest.mark.django_db
+def test_a_nul_byte_in_a_form_is_a_400_and_changes_nothing(viewer_client, profile):
+    response = viewer_client.post(f"/profiles/{profile.pk}/edit/", {"name": "Mo\x00m"})
+    assert response.status_code == 400
+    profile.refresh_from_db()
+    assert "\x00" not in profile.name
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("name", ["Mom\u202e", "\u202eevil", "A\u200bB", "tab\there"])
+def test_profile_names_refuse_bidi_and_invisible_characters(viewer_client, name):
+    before = Profile.objects.count()
+    response = viewer_client.post("/profiles/new/", {"name": name})
+    assert response.status_code == 200
+    assert "invisible or control characters" in response.content.decode()
+    assert Profile.objects.count() == before
+
+
+@pytest.mark.django_db
+def test_signup_refuses_a_bidi_profile_name(client):
+    response = client.post(
+        "/accounts/signup/",
+        {"email": "bidi@example.com", "password": "a-long-pass-phrase", "profile_name": "x\u202e"},
+    )
+    assert response.status_code == 200
+    assert "invisible or control characters" in response.content.decode()
+    assert not Profile.objects.filter(account__email="bidi@example.com").exists()
+
+
+@pytest.mark.django_db
+def test_signed_in_pages_are_private_to_shared_caches(viewer_client):
+    response = viewer_client.get("/")
+    assert response.status_code == 200
+    assert "private" in response["Cache-Control"]
+    assert "Cookie" in response["Vary"]
+
+
+def _python(code: str, env_extra: dict) -> subprocess.CompletedProcess:
+    env = {
+        "PATH": "/usr/bin:/bin",
+        "HOME": "/tmp",
+        "DJANGO_SETTINGS_MODULE": "config.settings",
+        **env_extra,
+    }
+    return subprocess.run(
+        [sys.executable, "-c", code], cwd=ROOT, env=env, capture_output=True, text=True, timeout=60
+    )
+
+
+PRODUCTION = {
+    "DJANGO_ENV": "production",
+    "ALLOWED_HOSTS": "stream.example",
+    "SECRET_KEY": "k" * 30 + "-x9!@#$%^&*()_+" * 3,
+}
+
+
+def test_production_refuses_to_serve_before_collectstatic(tmp_path):
+    result = _python("import config.asgi", {**PRODUCTION, "STATIC_ROOT": str(tmp_path)})
+    assert result.returncode != 0
+    assert "collectstatic" in result.stderr
+
+
+def test_production_serves_once_static_files_are_collected(tmp_path):
+    (tmp_path / "staticfiles.json").write_text('{"paths": {}, "version": "1.1"}')
+    result = _python(
+        "import config.asgi; print('ready')", {**PRODUCTION, "STATIC_ROOT": str(tmp_path)}
+    )
+    assert result.returncode == 0, result.stderr
+    assert "ready" in result.stdout
+
+
+def test_postgresql_connections_are_not_kept_per_thread_and_the_pool_is_bounded():
+    code = (
+        "import django; django.setup(); from django.conf import settings as s; "
+        "d = s.DATABASES['default']; print(d['CONN_MAX_AGE'], d.get('OPTIONS', {}).get('pool'))"
+    )
+    url = {"DATABASE_URL": "postgresql://u:p@127.0.0.1:1/db"}
+    plain = _python(code, url)
+    assert plain.returncode == 0, plain.stderr
+    assert plain.stdout.split() == ["0", "None"]
+    pooled = _python(code, {**url, "DB_POOL_MAX_SIZE": "6"})
+    assert pooled.returncode == 0, pooled.stderr
+    assert "0 {'min_size': 1, 'max_size': 6, 'timeout': 10.0}" in pooled.stdout
