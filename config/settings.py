@@ -211,6 +211,9 @@ CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
 CELERY_BROKER_CONNECTION_MAX_RETRIES = None
 CELERY_RESULT_BACKEND_ALWAYS_RETRY = True
 CELERY_RESULT_BACKEND_MAX_RETRIES = 10
+# A notice not sent this long after it was recorded or claimed is sent again by the sweeper
+# (with the same Message-ID); longer than any SMTP send may take.
+NOTICE_SWEEP_AFTER_SECONDS = int(os.environ.get("NOTICE_SWEEP_AFTER_SECONDS", 300))
 WORKER_HEARTBEAT_STALE_SECONDS = int(os.environ.get("WORKER_HEARTBEAT_STALE_SECONDS", 300))
 CELERY_BEAT_SCHEDULE = {
     "recommendations-train": {
@@ -251,6 +254,11 @@ CELERY_BEAT_SCHEDULE = {
     "artwork-flush-impressions": {
         "task": "apps.artwork.tasks.flush_impressions",
         "schedule": timedelta(minutes=1),
+    },
+    "subscriptions-sweep-notices": {
+        # E-mails whose task was lost (a Redis restart) or whose sender died mid-send.
+        "task": "apps.subscriptions.tasks.sweep_unsent_notices",
+        "schedule": timedelta(minutes=2),
     },
     "core-worker-heartbeat": {
         # /healthz says "degraded" when no worker has run this for WORKER_HEARTBEAT_STALE_SECONDS.

@@ -448,7 +448,11 @@ class Postponement(models.Model):
 class Notice(models.Model):
     """An e-mail about billing (reminder, failed payment, invitation): the key makes it once only.
 
-    Recorded in the transaction that decides it; a task sends it after commit and stamps sent_at.
+    Recorded in the transaction that decides it; a task sends it after commit. The sender
+    claims it in the database first (claimed_at, committed before anything leaves), sends it
+    with a Message-ID derived from the notice, then stamps sent_at. A redelivered task finds
+    the claim and does nothing; a claim that never got its sent_at (the worker died) or a notice
+    whose task was lost is picked up again by the sweeper after NOTICE_SWEEP_AFTER_SECONDS.
     """
 
     subscription = models.ForeignKey(Subscription, on_delete=models.CASCADE, related_name="+")
@@ -457,10 +461,26 @@ class Notice(models.Model):
     to = models.EmailField()
     context = models.JSONField(default=dict)
     created_at = models.DateTimeField()
+    claimed_at = models.DateTimeField(null=True, blank=True)
+    attempts = models.PositiveSmallIntegerField(default=0)
     sent_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        indexes = [
+            models.Index(
+                fields=["created_at"],
+                name="notice_unsent",
+                condition=models.Q(sent_at__isnull=True),
+            )
+        ]
 
     def __str__(self) -> str:
         return self.key
+
+    @property
+    def message_id(self) -> str:
+        """The same for every attempt, so a receiver shows a repeated delivery once."""
+        return f"<notice-{self.pk}.{self.created_at:%Y%m%d%H%M%S}@streamfront>"
 
 
 class SubscriptionChange(models.Model):

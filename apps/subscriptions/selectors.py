@@ -7,7 +7,8 @@ from dataclasses import dataclass
 from datetime import UTC, date, datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
-from django.db.models import QuerySet
+from django.conf import settings
+from django.db.models import Q, QuerySet
 
 from apps.core import clock
 from apps.subscriptions import lifecycle, metrics, student
@@ -18,6 +19,7 @@ from apps.subscriptions.models import (
     Invitation,
     Invoice,
     Membership,
+    Notice,
     Payment,
     PaymentMethod,
     Plan,
@@ -388,3 +390,15 @@ def mrr_series(*, start: date, end: date, currency: str = "EUR") -> list[metrics
         .values_list("subscription_id", "at", "status", "mrr")
     )
     return metrics.daily_series(changes, start=start, end=end)
+
+
+def notices_unsent(*, at: datetime | None = None, limit: int = 500) -> list[int]:
+    """Notices whose task was lost (Redis restarted) or whose sender died mid-send."""
+    at = at or clock.now()
+    stale = at - timedelta(seconds=settings.NOTICE_SWEEP_AFTER_SECONDS)
+    return list(
+        Notice.objects.filter(sent_at__isnull=True, created_at__lt=stale)
+        .filter(Q(claimed_at__isnull=True) | Q(claimed_at__lt=stale))
+        .order_by("created_at")
+        .values_list("pk", flat=True)[:limit]
+    )

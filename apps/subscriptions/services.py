@@ -18,14 +18,18 @@ from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 from zoneinfo import ZoneInfo
 
+from django.conf import settings
 from django.core.exceptions import ValidationError
+from django.core.mail import EmailMessage
 from django.db import IntegrityError, transaction
-from django.db.models import Subquery
+from django.db.models import F, Q, Subquery
+from django.template.loader import render_to_string
 from django.utils import formats
 from django.utils.crypto import constant_time_compare, salted_hmac
 from django.utils.translation import gettext as _
 
 from apps.core import clock
+from apps.core.queue import delay_on_commit
 from apps.subscriptions import gateway, lifecycle, proration, student, withdrawal
 from apps.subscriptions.lifecycle import Event, State
 from apps.subscriptions.models import (
@@ -211,7 +215,37 @@ def _notice(
         return False
     from apps.subscriptions import tasks
 
-    transaction.on_commit(lambda: tasks.send_notice.delay(notice.pk))
+    delay_on_commit(tasks.send_notice, notice.pk)
+    return True
+
+
+def notice_send(*, notice_id: int, at: datetime | None = None) -> bool:
+    """Send one recorded e-mail at most once from the viewer's point of view.
+
+    The claim is committed before the message leaves: a second worker (a redelivered or
+    duplicated task) finds it claimed and does nothing. If the sender dies after claiming,
+    the sweeper sends it again once the claim is NOTICE_SWEEP_AFTER_SECONDS old, with the same
+    Message-ID. Returns True if this call sent it.
+    """
+    at = at or clock.now()
+    stale = at - timedelta(seconds=settings.NOTICE_SWEEP_AFTER_SECONDS)
+    claimed = (
+        Notice.objects.filter(pk=notice_id, sent_at__isnull=True)
+        .filter(Q(claimed_at__isnull=True) | Q(claimed_at__lt=stale))
+        .update(claimed_at=at, attempts=F("attempts") + 1)
+    )
+    if not claimed:
+        return False
+    notice = Notice.objects.get(pk=notice_id)
+    body = render_to_string(f"subscriptions/email/{notice.kind}.txt", notice.context)
+    subject, _, text = body.strip().partition("\n")
+    EmailMessage(
+        subject=subject.strip(),
+        body=text.strip() + "\n",
+        to=[notice.to],
+        headers={"Message-ID": notice.message_id},
+    ).send()
+    Notice.objects.filter(pk=notice_id).update(sent_at=clock.now())
     return True
 
 

@@ -9,13 +9,10 @@ nothing left to do.
 import logging
 
 from celery import shared_task
-from django.core.mail import EmailMessage
-from django.db import transaction
-from django.template.loader import render_to_string
 
 from apps.core import clock
-from apps.subscriptions import services
-from apps.subscriptions.models import Notice, Subscription
+from apps.subscriptions import selectors, services
+from apps.subscriptions.models import Subscription
 
 log = logging.getLogger(__name__)
 
@@ -57,14 +54,14 @@ def send_student_reminders() -> int:
 
 @shared_task(autoretry_for=(Exception,), retry_backoff=True, max_retries=5)
 def send_notice(notice_id: int) -> bool:
-    """Send one recorded billing e-mail, once (the row lock stops two workers sending it)."""
-    with transaction.atomic():
-        notice = Notice.objects.select_for_update().filter(pk=notice_id).first()
-        if notice is None or notice.sent_at is not None:
-            return False
-        body = render_to_string(f"subscriptions/email/{notice.kind}.txt", notice.context)
-        subject, _, text = body.strip().partition("\n")
-        EmailMessage(subject=subject.strip(), body=text.strip() + "\n", to=[notice.to]).send()
-        notice.sent_at = clock.now()
-        notice.save(update_fields=["sent_at"])
-    return True
+    """Send one recorded billing e-mail (claimed in the database first: never twice)."""
+    return services.notice_send(notice_id=notice_id)
+
+
+@shared_task
+def sweep_unsent_notices() -> int:
+    """Queue again every notice whose task was lost or whose sender died mid-send."""
+    pending = selectors.notices_unsent()
+    for pk in pending:
+        send_notice.delay(pk)
+    return len(pending)

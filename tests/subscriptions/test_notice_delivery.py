@@ -1,0 +1,102 @@
+"""Billing e-mails: claimed in the database before they leave, never sent twice, never lost."""
+
+import threading
+from datetime import timedelta
+
+import pytest
+from django.core import mail
+from django.db import connection
+
+from apps.subscriptions import services, tasks
+from apps.subscriptions.models import Notice, Subscription
+from tests.subscriptions.conftest import subscribe
+
+
+def _notice(user, now, key="reminder:test") -> Notice:
+    subscribe(user)
+    sub = Subscription.objects.get(user=user)
+    Notice.objects.filter(subscription=sub).delete()
+    mail.outbox.clear()
+    return Notice.objects.create(
+        subscription=sub,
+        key=key,
+        kind="reminder",
+        to=user.email,
+        context={"amount": "€9.99", "date": "Friday", "plan": "Standard", "final": False},
+        created_at=now(),
+    )
+
+
+@pytest.mark.django_db
+def test_a_redelivered_task_does_not_send_again(user, now):
+    notice = _notice(user, now)
+    assert tasks.send_notice(notice.pk) is True
+    assert tasks.send_notice(notice.pk) is False  # the broker delivered the task twice
+    assert len(mail.outbox) == 1
+    assert mail.outbox[0].message()["Message-ID"] == Notice.objects.get(pk=notice.pk).message_id
+
+
+@pytest.mark.django_db(transaction=True)
+def test_concurrent_senders_send_a_notice_once(user, now, plans):
+    notice = _notice(user, now)
+    barrier = threading.Barrier(8)
+    results = []
+
+    def send():
+        barrier.wait()
+        try:
+            results.append(services.notice_send(notice_id=notice.pk))
+        finally:
+            connection.close()
+
+    threads = [threading.Thread(target=send) for _ in range(8)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    assert results.count(True) == 1
+    assert len(mail.outbox) == 1
+
+
+@pytest.mark.django_db
+def test_a_sender_that_died_after_claiming_is_swept_up_with_the_same_message_id(
+    user, now, settings
+):
+    notice = _notice(user, now)
+    # A worker claimed it and was killed before the message left.
+    Notice.objects.filter(pk=notice.pk).update(claimed_at=now(), attempts=1)
+    assert tasks.send_notice(notice.pk) is False  # the redelivered task leaves it alone
+    assert tasks.sweep_unsent_notices() == 0  # too early: the sender may still be sending
+    now.value += timedelta(seconds=settings.NOTICE_SWEEP_AFTER_SECONDS + 1)
+    assert tasks.sweep_unsent_notices() == 1  # queued again (inline in tests) and sent
+    notice.refresh_from_db()
+    assert notice.sent_at is not None and notice.attempts == 2
+    assert [m.message()["Message-ID"] for m in mail.outbox] == [notice.message_id]
+    assert tasks.sweep_unsent_notices() == 0
+
+
+@pytest.mark.django_db
+def test_a_notice_whose_task_was_lost_is_swept_up(user, now, settings):
+    notice = _notice(user, now)  # recorded, but its task vanished with a Redis restart
+    now.value += timedelta(seconds=settings.NOTICE_SWEEP_AFTER_SECONDS + 1)
+    assert tasks.sweep_unsent_notices() == 1
+    assert Notice.objects.get(pk=notice.pk).sent_at is not None
+    assert len(mail.outbox) == 1
+
+
+@pytest.mark.django_db
+def test_a_broker_outage_does_not_fail_the_request_that_recorded_a_notice(
+    user, now, monkeypatch, django_capture_on_commit_callbacks
+):
+    def broker_down(*args, **kwargs):
+        raise ConnectionError("Redis is down")
+
+    monkeypatch.setattr(tasks.send_notice, "delay", broker_down)
+    subscribe(user)
+    sub = Subscription.objects.get(user=user)
+    with django_capture_on_commit_callbacks(execute=True):
+        created = services._notice(
+            sub, key="reminder:outage", kind="reminder", context={}, at=now()
+        )
+    assert created
+    assert Notice.objects.get(key="reminder:outage").sent_at is None  # the sweeper's job now
