@@ -304,6 +304,9 @@ def payment_methods_for(user) -> QuerySet[PaymentMethod]:
 
 
 def payment_method_for(user, method_id) -> PaymentMethod | None:
+    """The user's payment method with this id; None for another user's or a malformed id."""
+    if not str(method_id).isdigit():
+        return None
     return payment_methods_for(user).filter(pk=method_id).first()
 
 

@@ -525,3 +525,12 @@ def test_an_overdue_plan_does_not_promise_credit_for_switching_to_free(viewer, n
     html = viewer.get("/account/subscription/").content.decode()
     assert "the overdue payment is dropped" in html
     assert "becomes account credit" not in html
+
+
+@pytest.mark.parametrize("method", ["saved-abc", "saved-", "saved-1e3", "saved-99999"])
+def test_a_malformed_or_foreign_saved_method_is_refused_with_a_message(viewer, spy, method):
+    data = {**checkout_form(viewer), "method": method}
+    response = viewer.post("/account/subscription/checkout/standard/", data)
+    assert response.status_code == 200
+    assert "Choose one of your payment methods." in text(response)
+    assert spy.charges == [] and not Subscription.objects.filter(user=viewer.user).exists()
