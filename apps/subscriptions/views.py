@@ -186,9 +186,14 @@ def checkout(request: HttpRequest, plan_code: str) -> HttpResponse:
         return redirect("subscriptions:free")
     sub = selectors.subscription_for(request.user)
     if sub is not None and sub.is_paid:
+        wanted = _interval(request.GET.get("interval"), sub.interval)
+        if plan.pk == sub.plan_id and wanted == sub.interval:
+            # The browser's Back after paying comes here: the plan is theirs, say so plainly.
+            messages.info(request, _("%(plan)s is your plan.") % {"plan": plan.name})
+            return redirect("subscriptions:overview")
         messages.info(request, _("You already have a plan; here is what changing it does."))
         url = reverse("subscriptions:change", args=[plan.code])
-        return redirect(f"{url}?interval={_interval(request.GET.get('interval'), sub.interval)}")
+        return redirect(f"{url}?interval={wanted}")
     interval = _interval(request.POST.get("interval") or request.GET.get("interval"))
     if request.method == "GET":
         return _render(
@@ -328,6 +333,8 @@ def _change_context(request, sub, plan, interval, *, at, error=""):
         "form": ConfirmForm(initial={"token": token, "amount": preview.pay_now}),
         "rows": display.charge_rows(after),
         "error": error,
+        # Your own plan and billing, nothing scheduled: no Confirm that would confirm nothing.
+        "nothing_to_change": preview.kind == "same" and sub.pending_plan_id is None,
     }
 
 
