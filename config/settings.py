@@ -88,6 +88,7 @@ MIDDLEWARE = [
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
     "apps.tracking.middleware.VisitorMiddleware",
+    "apps.accounts.middleware.NotOnThisProfileMiddleware",
 ]
 
 if PRODUCTION:

@@ -17,6 +17,7 @@ from django.views.decorators.vary import vary_on_headers
 from apps.accounts.current import current_device_id, current_profile
 from apps.accounts.decorators import profile_required
 from apps.accounts.devices import device_kind
+from apps.accounts.errors import NotOnThisProfile
 from apps.artwork import selectors as artwork_selectors
 from apps.artwork import services as artwork_services
 from apps.browse import selectors, services
@@ -173,6 +174,8 @@ def title_detail(request, slug: str):
     profile = current_profile(request)
     title = catalogue.title_detail(slug=slug, profile=profile)
     if title is None:
+        if catalogue.kept_from_profile(profile=profile, slug=slug):
+            raise NotOnThisProfile
         raise Http404(_("No such title."))
     if profile is not None:
         selectors.personalize_title(profile=profile, title=title)
@@ -210,6 +213,8 @@ def genre_detail(request, slug: str):
     profile = current_profile(request)
     genre = get_object_or_404(Genre, slug=slug)
     page = _page(request, catalogue.genre_titles(genre=genre, profile=profile))
+    if not page.paginator.count and catalogue.kept_from_profile(profile=profile, genres=genre):
+        raise NotOnThisProfile("genre")
     page.object_list = with_ratings(profile=profile, titles=page.object_list)
     _show_artwork(request, profile, "genre", page.object_list, page.start_index() - 1)
     return render(request, "browse/genre.html", {"genre": genre, "page": page})
