@@ -24,6 +24,7 @@ from apps.browse import selectors, services
 from apps.catalogue import selectors as catalogue
 from apps.catalogue.models import Genre, Title
 from apps.core import clock as core_clock
+from apps.core.context_processors import payment_overdue
 from apps.core.context_processors import site as site_context
 from apps.ratings.selectors import ratings_for, with_ratings
 
@@ -101,13 +102,14 @@ def home(request):
         # A flash message is shown once: render this page afresh around the cached rows.
         return render(request, "browse/home.html", {"fragment": mark_safe(fragment)})  # noqa: S308
     # The whole page (chrome and rows) is cached too; the chrome depends on the profile's
-    # name and colour, the path, and (in demo mode) the demo clock's minute.
+    # name and colour, the path, the past-due banner and (in demo mode) the demo clock's minute.
     chrome = "|".join(
         (
             profile.name,
             str(profile.color),
             str(profile.is_kids),
             request.get_full_path(),
+            str(payment_overdue(request)),
             core_clock.now().strftime("%Y%m%d%H%M") if core_clock.is_overridden() else "",
         )
     )
