@@ -90,6 +90,7 @@ MIDDLEWARE = [
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
     "apps.tracking.middleware.VisitorMiddleware",
+    "apps.accounts.middleware.NotOnThisProfileMiddleware",
 ]
 
 if PRODUCTION:
@@ -356,6 +357,8 @@ if PRODUCTION:
 LANGUAGE_CODE = "en"
 LANGUAGES = [("en", _("English")), ("fr", _("French"))]
 LOCALE_PATHS = [BASE_DIR / "locale"]
+# Named date formats per language (ABBR_DATE_FORMAT...), over Django's own.
+FORMAT_MODULE_PATH = ["config.formats"]
 USE_I18N = True
 TIME_ZONE = "UTC"
 USE_TZ = True

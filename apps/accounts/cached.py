@@ -59,6 +59,11 @@ def _forget(key: str) -> None:
     transaction.on_commit(lambda: cache.delete(key))
 
 
+def forget_user(pk) -> None:
+    """Drop the cached user row (for writes that skip the signals, e.g. QuerySet.update())."""
+    _forget(_user_key(pk))
+
+
 def _forget_user(sender, instance, **kwargs):
     _forget(_user_key(instance.pk))
 

@@ -55,8 +55,9 @@ def not_for_kids(view):
     def wrapper(request, *args, **kwargs):
         profile = current_profile(request)
         if profile is not None and profile.is_kids:
+            # Said on the page it lands on, never a silent bounce to the profile picker.
             messages.error(
-                request, _("Switch to a profile that is not a kids profile to manage the account.")
+                request, _("Ask an adult: account settings aren't available on a kids profile.")
             )
             return redirect("accounts:profiles")
         return view(request, *args, **kwargs)

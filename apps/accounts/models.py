@@ -34,6 +34,9 @@ class User(AbstractUser):
     last_name = None
     email = models.EmailField(_("e-mail address"), unique=True)
     time_zone = models.CharField(_("time zone"), max_length=64, default="Europe/Paris")
+    # Set by subscriptions while the account's own last payment failed and is being retried:
+    # every page's banner reads it from the cached user row, at no query.
+    payment_overdue = models.BooleanField(_("last payment failed"), default=False, editable=False)
 
     USERNAME_FIELD = "email"
     REQUIRED_FIELDS: list[str] = []

@@ -17,12 +17,14 @@ from django.views.decorators.vary import vary_on_headers
 from apps.accounts.current import current_device_id, current_profile
 from apps.accounts.decorators import profile_required
 from apps.accounts.devices import device_kind
+from apps.accounts.errors import NotOnThisProfile
 from apps.artwork import selectors as artwork_selectors
 from apps.artwork import services as artwork_services
 from apps.browse import selectors, services
 from apps.catalogue import selectors as catalogue
 from apps.catalogue.models import Genre, Title
 from apps.core import clock as core_clock
+from apps.core.context_processors import payment_overdue
 from apps.core.context_processors import site as site_context
 from apps.ratings.selectors import ratings_for, with_ratings
 
@@ -100,13 +102,14 @@ def home(request):
         # A flash message is shown once: render this page afresh around the cached rows.
         return render(request, "browse/home.html", {"fragment": mark_safe(fragment)})  # noqa: S308
     # The whole page (chrome and rows) is cached too; the chrome depends on the profile's
-    # name and colour, the path, and (in demo mode) the demo clock's minute.
+    # name and colour, the path, the past-due banner and (in demo mode) the demo clock's minute.
     chrome = "|".join(
         (
             profile.name,
             str(profile.color),
             str(profile.is_kids),
             request.get_full_path(),
+            str(payment_overdue(request)),
             core_clock.now().strftime("%Y%m%d%H%M") if core_clock.is_overridden() else "",
         )
     )
@@ -173,6 +176,8 @@ def title_detail(request, slug: str):
     profile = current_profile(request)
     title = catalogue.title_detail(slug=slug, profile=profile)
     if title is None:
+        if catalogue.kept_from_profile(profile=profile, slug=slug):
+            raise NotOnThisProfile
         raise Http404(_("No such title."))
     if profile is not None:
         selectors.personalize_title(profile=profile, title=title)
@@ -210,6 +215,8 @@ def genre_detail(request, slug: str):
     profile = current_profile(request)
     genre = get_object_or_404(Genre, slug=slug)
     page = _page(request, catalogue.genre_titles(genre=genre, profile=profile))
+    if not page.paginator.count and catalogue.kept_from_profile(profile=profile, genres=genre):
+        raise NotOnThisProfile("genre")
     page.object_list = with_ratings(profile=profile, titles=page.object_list)
     _show_artwork(request, profile, "genre", page.object_list, page.start_index() - 1)
     return render(request, "browse/genre.html", {"genre": genre, "page": page})

@@ -38,6 +38,14 @@ def title_detail(*, slug: str, profile=None) -> Title | None:
     return qs.first()
 
 
+def kept_from_profile(*, profile, **lookups) -> bool:
+    """Whether a kids profile is asking for an available title that is not rated for it (the
+    page then says "not on this profile" instead of "no such title"). One query, only when asked."""
+    if profile is None or not profile.is_kids:
+        return False
+    return Title.objects.available().filter(**lookups).exists()
+
+
 def genre_titles(*, genre: Genre, profile=None) -> QuerySet[Title]:
     qs = Title.objects.for_profile(profile).filter(genres=genre).order_by("-year", "name", "pk")
     return cards(qs, profile=profile)

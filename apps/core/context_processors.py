@@ -4,11 +4,19 @@ from apps.accounts.current import current_profile
 from apps.core import clock
 
 
+def payment_overdue(request) -> bool:
+    """Whether the signed-in account's last payment failed: a flag on the (cached) user row that
+    subscriptions keeps in step, so the banner costs no query."""
+    user = getattr(request, "user", None)
+    return bool(getattr(user, "payment_overdue", False))
+
+
 def site(request):
-    """What every page's chrome needs: demo banner and the current profile."""
+    """What every page's chrome needs: demo banner, the current profile, the past-due banner."""
     return {
         "DEMO_MODE": settings.DEMO_MODE,
         "demo_clock_overridden": settings.DEMO_MODE and clock.is_overridden(),
         "demo_now": clock.now() if settings.DEMO_MODE else None,
         "current_profile": current_profile(request),
+        "payment_overdue": payment_overdue(request),
     }

@@ -36,8 +36,10 @@ from apps.accounts.current import current_device_id, current_profile
 from apps.accounts.decorators import profile_required
 from apps.accounts.devices import device_kind, device_label
 from apps.accounts.entitlements import limits_for
+from apps.accounts.errors import NotOnThisProfile
 from apps.accounts.models import Device
 from apps.catalogue.models import Episode, Title
+from apps.catalogue.selectors import kept_from_profile
 from apps.core import clock
 from apps.playback import selectors, services, streams
 from apps.playback.models import PlaybackPreference
@@ -127,6 +129,8 @@ def watch_title(request, title_id: int):
     profile = current_profile(request)
     title = selectors.watchable_title(profile=profile, title_id=title_id)
     if title is None:
+        if kept_from_profile(profile=profile, pk=title_id):
+            raise NotOnThisProfile
         raise Http404(_("No such title."))
     if title.is_series:
         found = selectors.next_up(profile=profile, title=title)
@@ -148,6 +152,8 @@ def watch_episode(request, episode_id: int):
     profile = current_profile(request)
     episode = selectors.watchable_episode(profile=profile, episode_id=episode_id)
     if episode is None:
+        if kept_from_profile(profile=profile, episodes__pk=episode_id):
+            raise NotOnThisProfile
         raise Http404(_("No such episode."))
     return _player(request, profile, title=episode.title, episode=episode)
 

@@ -11,7 +11,7 @@ from apps.subscriptions.schedule import Charge, Reason, Schedule
 
 def reason_text(reason: Reason, currency: str) -> str:
     money = format_money(reason.amount, currency)
-    other = formats.date_format(reason.other_date, "j M Y") if reason.other_date else ""
+    other = formats.date_format(reason.other_date, "ABBR_DATE_FORMAT") if reason.other_date else ""
     if reason.code == "renewal":
         return reason.plan
     if reason.code == "plan_change":

@@ -164,6 +164,18 @@ class CheckoutForm(forms.Form):
     interval = forms.CharField(widget=forms.HiddenInput, max_length=8)
 
 
+class PayNowForm(forms.Form):
+    """Paying an overdue renewal now: the idempotency key and whether the card used becomes the
+    default (asked, never assumed)."""
+
+    key = forms.CharField(widget=forms.HiddenInput, max_length=40)
+    make_default = forms.BooleanField(
+        required=False,
+        label=_("Make this my default card"),
+        help_text=_("Your next payments are then charged to it."),
+    )
+
+
 class ConfirmForm(forms.Form):
     """A previewed amount and the signed token that says what was previewed."""
 

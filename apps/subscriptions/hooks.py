@@ -8,7 +8,9 @@ subscription or its membership of a shared plan changes, so an upgrade applies a
 from django.db.models.signals import post_delete, post_save
 from django.urls import reverse
 
-from apps.accounts import entitlements
+from apps.accounts import cached, entitlements
+from apps.accounts.models import User
+from apps.subscriptions.lifecycle import State
 from apps.subscriptions.models import Membership, Subscription
 
 
@@ -25,7 +27,21 @@ def limits(user) -> entitlements.Limits:
     )
 
 
+def _mark_overdue(user_id, overdue: bool) -> None:
+    """Keep the account's past-due flag (the site-wide banner) in step: one UPDATE, which
+    writes (and forgets the cached user) only when the flag changes."""
+    changed = (
+        User.objects.filter(pk=user_id)
+        .exclude(payment_overdue=overdue)
+        .update(payment_overdue=overdue)
+    )
+    if changed:
+        cached.forget_user(user_id)
+
+
 def _forget_subscription(sender, instance: Subscription, **kwargs) -> None:
+    saved = kwargs.get("signal") is post_save
+    _mark_overdue(instance.user_id, saved and instance.status == State.PAST_DUE)
     entitlements.forget(instance.user_id)
     if instance.pk is not None:  # a Duo/Family plan's members use it too
         members = Membership.objects.filter(subscription_id=instance.pk)

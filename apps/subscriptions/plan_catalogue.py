@@ -2,13 +2,48 @@
 
 Used by the data migration and by services.plans_seed(), which only adds missing plans and
 never overwrites what an admin changed. Amounts are EUR cents.
+
+Downloads and watch-party extras are entitlement flags only: nothing delivers them yet, so no
+description sells them and the pages do not list them (see tagline()).
 """
+
+from django.utils.translation import gettext, gettext_noop
+
+# The descriptions the catalogue seeds, marked for translation: shown in the viewer's language
+# as long as the plan's tagline is still the seeded one.
+TAGLINES = {
+    "free": gettext_noop("Watch on one screen at a time, in SD."),
+    "basic": gettext_noop("Full HD on one screen."),
+    "standard": gettext_noop("Full HD on two screens."),
+    "premium": gettext_noop("4K on four screens."),
+    "duo": gettext_noop("Two accounts, each with its own profiles and history."),
+    "family": gettext_noop("Up to six accounts in one household, in 4K."),
+    "student": gettext_noop("Full HD at a student price; confirm you are a student yearly."),
+}
+# What earlier installs seeded, before features that do not exist yet were taken off sale:
+# still in their databases unless an admin edited them, and shown as today's text.
+SEEDED_BEFORE = {
+    "standard": "Full HD on two screens, with downloads.",
+    "premium": "4K on four screens, downloads and watch-party extras.",
+    "family": "Up to six accounts in one household, 4K and watch-party extras.",
+    "student": "Full HD with downloads at a student price; confirm you are a student yearly.",
+}
+
+
+def tagline(plan) -> str:
+    """The plan's description for the viewer: the seeded text in their language, or the text an
+    admin wrote, as written."""
+    seeded = TAGLINES.get(plan.code)
+    if seeded is not None and plan.tagline in (seeded, SEEDED_BEFORE.get(plan.code)):
+        return gettext(seeded)
+    return plan.tagline
+
 
 PLANS: tuple[dict, ...] = (
     {
         "code": "free",
         "name": "Free",
-        "tagline": "Watch on one screen at a time, in SD.",
+        "tagline": TAGLINES["free"],
         "monthly_amount": 0,
         "yearly_amount": 0,
         "max_streams": 1,
@@ -22,7 +57,7 @@ PLANS: tuple[dict, ...] = (
     {
         "code": "basic",
         "name": "Basic",
-        "tagline": "Full HD on one screen.",
+        "tagline": TAGLINES["basic"],
         "monthly_amount": 799,
         "yearly_amount": 7990,
         "max_streams": 1,
@@ -36,7 +71,7 @@ PLANS: tuple[dict, ...] = (
     {
         "code": "standard",
         "name": "Standard",
-        "tagline": "Full HD on two screens, with downloads.",
+        "tagline": TAGLINES["standard"],
         "monthly_amount": 1349,
         "yearly_amount": 13490,
         "max_streams": 2,
@@ -50,7 +85,7 @@ PLANS: tuple[dict, ...] = (
     {
         "code": "premium",
         "name": "Premium",
-        "tagline": "4K on four screens, downloads and watch-party extras.",
+        "tagline": TAGLINES["premium"],
         "monthly_amount": 1999,
         "yearly_amount": 19990,
         "max_streams": 4,
@@ -64,7 +99,7 @@ PLANS: tuple[dict, ...] = (
     {
         "code": "duo",
         "name": "Duo",
-        "tagline": "Two accounts, each with its own profiles and history.",
+        "tagline": TAGLINES["duo"],
         "monthly_amount": 1699,
         "yearly_amount": 16990,
         "max_streams": 2,
@@ -78,7 +113,7 @@ PLANS: tuple[dict, ...] = (
     {
         "code": "family",
         "name": "Family",
-        "tagline": "Up to six accounts in one household, 4K and watch-party extras.",
+        "tagline": TAGLINES["family"],
         "monthly_amount": 2499,
         "yearly_amount": 24990,
         "max_streams": 4,
@@ -92,7 +127,7 @@ PLANS: tuple[dict, ...] = (
     {
         "code": "student",
         "name": "Student",
-        "tagline": "Full HD with downloads at a student price; confirm you are a student yearly.",
+        "tagline": TAGLINES["student"],
         "monthly_amount": 599,
         "yearly_amount": 5990,
         "max_streams": 1,

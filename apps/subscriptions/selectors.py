@@ -310,6 +310,16 @@ def payment_method_for(user, method_id) -> PaymentMethod | None:
     return payment_methods_for(user).filter(pk=method_id).first()
 
 
+def last_declined_payment(sub: Subscription) -> Payment | None:
+    """The subscription's latest declined payment, with its method (which card, and when)."""
+    return (
+        Payment.objects.filter(subscription=sub, status=Payment.Status.FAILED)
+        .select_related("payment_method")
+        .order_by("-created_at", "-pk")
+        .first()
+    )
+
+
 def invoices_for(user) -> QuerySet[Invoice]:
     return Invoice.objects.filter(user=user).order_by("-issued_at", "-pk")
 

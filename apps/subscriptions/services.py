@@ -926,9 +926,12 @@ def subscription_retry(
     at: datetime | None = None,
     manual_key: str = "",
     method: PaymentMethod | None = None,
+    make_default: bool = False,
 ) -> str:
     """Try an overdue renewal again: on schedule (1, 3, 7 days) or now, when the viewer asks.
 
+    A viewer paying now may use another `method` for this payment; it becomes the default for
+    the next charges only with `make_default` (never silently).
     Returns "paid", "failed", "dropped" (retries exhausted: back to Free) or "not_due".
     """
     at = at or clock.now()
@@ -940,7 +943,9 @@ def subscription_retry(
                 break
             if not manual_key and (sub.next_retry_at is None or sub.next_retry_at > at):
                 break
-            outcome, code = _retry_once(sub, at=at, manual_key=manual_key, method=method)
+            outcome, code = _retry_once(
+                sub, at=at, manual_key=manual_key, method=method, make_default=make_default
+            )
         if manual_key or outcome != "failed":
             break
     if manual_key and outcome == "failed":
@@ -948,15 +953,55 @@ def subscription_retry(
     return outcome
 
 
-def _retry_once(sub: Subscription, *, at: datetime, manual_key: str, method) -> tuple[str, str]:
+def overdue_pay_now(
+    *, user, key: str, source: PaymentSource, make_default: bool = False, at: datetime | None = None
+) -> str:
+    """The viewer pays the overdue renewal now, with a saved method or a new card.
+
+    A new card is kept for next time if it pays (forgotten if declined), and becomes the default
+    only with `make_default`. Repeating the key repeats nothing: one charge and one saved card
+    for a double click.
+    Returns subscription_retry's outcome ("paid", or "not_due" when nothing is overdue any
+    more); raises PaymentFailed when the payment is declined.
+    """
+    at = at or clock.now()
+    sub = Subscription.objects.filter(user=user).first()
+    if sub is None or sub.status != State.PAST_DUE:
+        return "not_due"
+    if not isinstance(source, PaymentMethod):
+        earlier = (
+            Payment.objects.filter(
+                subscription=sub, kind=Payment.Kind.RETRY, idempotency_key__endswith=f":now-{key}"
+            )
+            .select_related("payment_method")
+            .first()
+        )
+        if earlier is not None and earlier.payment_method is not None:
+            source = earlier.payment_method
+    added = not isinstance(source, PaymentMethod)
+    method = _resolve_source(user, source, at)
+    try:
+        return subscription_retry(
+            subscription_id=sub.pk, at=at, manual_key=key, method=method, make_default=make_default
+        )
+    except PaymentFailed:
+        if added:
+            _forget_method(method, at=at)
+        raise
+
+
+def _retry_once(
+    sub: Subscription, *, at: datetime, manual_key: str, method, make_default: bool = False
+) -> tuple[str, str]:
     anchor = anchor_of(sub)
     next_offset = sub.period_offset + sub.interval_months
     day = anchor.date_at(next_offset)
     attempt = sub.retry_count + 1
+    default = sub.payment_method
     if method is not None:
         if method.user_id != sub.user_id or method.removed_at is not None:
             raise ValidationError(_("Choose one of your payment methods."))
-        sub.payment_method = method
+        sub.payment_method = method  # _collect charges the subscription's method
     plan, interval, price = _renewal_target(sub)
     months = INTERVAL_MONTHS[Interval(interval)]
     start, end = anchor.period(next_offset, months)
@@ -982,6 +1027,8 @@ def _retry_once(sub: Subscription, *, at: datetime, manual_key: str, method) -> 
             "period_offset": next_offset,
         }
     payment = _collect(sub, key, gross=sub.overdue_amount, at=at, **fields)
+    if not (make_default and payment.status == Payment.Status.SUCCEEDED):
+        sub.payment_method = default  # a declined card never becomes the default
     if payment.status == Payment.Status.SUCCEEDED:
         if sub.ends_when_paid:
             _end_paid(
@@ -1003,7 +1050,7 @@ def _retry_once(sub: Subscription, *, at: datetime, manual_key: str, method) -> 
         _record_change(sub, "retry_paid", at)
         return "paid", ""
     if manual_key:
-        sub.save()  # keep the method the viewer chose; the scheduled retries go on
+        sub.save()  # the default changes only if the viewer asked; the scheduled retries go on
         return "failed", payment.failure_code
     sub.retry_count = attempt
     sub.next_retry_at = lifecycle.retry_at(sub.past_due_since, attempt + 1, billing_zone(sub))

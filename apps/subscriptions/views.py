@@ -30,6 +30,7 @@ from apps.subscriptions.forms import (
     CheckoutForm,
     ConfirmForm,
     InviteForm,
+    PayNowForm,
     SepaForm,
     StudentCodeForm,
     StudentEmailForm,
@@ -103,7 +104,6 @@ def overview(request: HtmxHttpRequest) -> HttpResponse:
         "now": at,
         "State": State,
         "more_invoices": ov.invoice_count > len(ov.invoices),
-        "pay_key": secrets.token_hex(12),
         "student_due": selectors.student_confirmation_due(sub, at=at),
     }
     return _render(request, "subscriptions/overview.html", context)
@@ -190,9 +190,14 @@ def checkout(request: HttpRequest, plan_code: str) -> HttpResponse:
         return redirect("subscriptions:free")
     sub = selectors.subscription_for(request.user)
     if sub is not None and sub.is_paid:
+        wanted = _interval(request.GET.get("interval"), sub.interval)
+        if plan.pk == sub.plan_id and wanted == sub.interval:
+            # The browser's Back after paying comes here: the plan is theirs, say so plainly.
+            messages.info(request, _("%(plan)s is your plan.") % {"plan": plan.name})
+            return redirect("subscriptions:overview")
         messages.info(request, _("You already have a plan; here is what changing it does."))
         url = reverse("subscriptions:change", args=[plan.code])
-        return redirect(f"{url}?interval={_interval(request.GET.get('interval'), sub.interval)}")
+        return redirect(f"{url}?interval={wanted}")
     interval = _interval(request.POST.get("interval") or request.GET.get("interval"))
     if request.method == "GET":
         return _render(
@@ -332,6 +337,8 @@ def _change_context(request, sub, plan, interval, *, at, error=""):
         "form": ConfirmForm(initial={"token": token, "amount": preview.pay_now}),
         "rows": display.charge_rows(after),
         "error": error,
+        # Your own plan and billing, nothing scheduled: no Confirm that would confirm nothing.
+        "nothing_to_change": preview.kind == "same" and sub.pending_plan_id is None,
     }
 
 
@@ -658,25 +665,106 @@ def withdraw(request: HttpRequest) -> HttpResponse:
     return _render(request, "subscriptions/withdraw.html", context)
 
 
+def _usable(method, today) -> bool:
+    """Saved, and (a card) not expired: something a payment could go to."""
+    if method is None or method.removed_at is not None:
+        return False
+    if method.exp_year and method.exp_month:
+        return (method.exp_year, method.exp_month) >= (today.year, today.month)
+    return True
+
+
+def _pay_now_context(request, sub, *, chosen=None, form=None, card=None, error=""):
+    today = clock.today_in(_zone(request.user))
+    declined = selectors.last_declined_payment(sub)
+    declined_id = declined.payment_method_id if declined is not None else None
+    default = sub.payment_method
+    if chosen is None:
+        # The card that just failed is never picked for the viewer: they choose.
+        usable = _usable(default, today) and default.pk != declined_id
+        chosen = f"saved-{default.pk}" if usable else ""
+    methods = list(selectors.payment_methods_for(request.user))
+    return {
+        "sub": sub,
+        "methods": [
+            {
+                "value": f"saved-{m.pk}",
+                "method": m,
+                "is_default": m.pk == sub.payment_method_id,
+                "declined_on": declined.created_at if m.pk == declined_id else None,
+            }
+            for m in methods
+        ],
+        "chosen": chosen,
+        "form": form
+        or PayNowForm(
+            initial={
+                "key": secrets.token_hex(12),
+                # Ticked only when there is no default a next payment could go to.
+                "make_default": not _usable(default, today),
+            }
+        ),
+        "card_form": card or CardForm(prefix="card", today=today),
+        "error": error,
+    }
+
+
+@sensitive_post_parameters(*SENSITIVE)
+@never_cache
 @not_for_kids
-@require_POST
+@require_http_methods(["GET", "POST"])
 def pay_now(request: HttpRequest) -> HttpResponse:
-    """Pay an overdue renewal now, with the chosen saved method."""
+    """Pay an overdue renewal now: the viewer chooses which saved card or account, or a new card,
+    and whether it becomes the default."""
     sub = selectors.subscription_for(request.user)
     if sub is None or sub.status != State.PAST_DUE:
         return redirect("subscriptions:overview")
-    method = selectors.payment_method_for(request.user, request.POST.get("method"))
-    key = (request.POST.get("key") or "")[:40]
-    if method is None or not key:
-        messages.error(request, _("Choose one of your payment methods."))
-        return redirect("subscriptions:overview")
-    try:
-        services.subscription_retry(subscription_id=sub.pk, manual_key=key, method=method)
-    except ValidationError as exc:
-        messages.error(request, " ".join(_errors(exc)))
+    if request.method == "GET":
+        return _render(request, "subscriptions/pay_now.html", _pay_now_context(request, sub))
+    today = clock.today_in(_zone(request.user))
+    form = PayNowForm(request.POST)
+    choice = request.POST.get("method", "")
+    card = CardForm(request.POST if choice == "card" else None, prefix="card", today=today)
+    source, error = None, ""
+    if choice == "card":
+        source = card.details() if card.is_valid() else None
+        if source is None:
+            error = _("Check the card details below.")
+    elif choice.startswith("saved-"):
+        source = selectors.payment_method_for(request.user, choice.removeprefix("saved-"))
+        if source is None:
+            error = _("Choose one of your payment methods.")
     else:
-        messages.success(request, _("Thank you: the overdue payment went through."))
-    return redirect("subscriptions:overview")
+        error = _("Choose which card or account pays.")
+    if not form.is_valid():
+        error = error or _("This form has expired. Reload the page and try again.")
+    if not error:
+        try:
+            outcome = services.overdue_pay_now(
+                user=request.user,
+                key=form.cleaned_data["key"],
+                source=source,
+                make_default=form.cleaned_data["make_default"],
+            )
+        except ValidationError as exc:
+            error = " ".join(_errors(exc))
+        else:
+            if outcome == "paid":
+                messages.success(request, _("Thank you: the overdue payment went through."))
+            return redirect("subscriptions:overview")
+    # Shown again with the viewer's choices (never the CVC) and a fresh key: this try is over.
+    fresh = PayNowForm(
+        initial={
+            "key": secrets.token_hex(12),
+            "make_default": bool(request.POST.get("make_default")),
+        }
+    )
+    sub = selectors.subscription_for(request.user)
+    if sub is None or sub.status != State.PAST_DUE:  # settled meanwhile (another tab, a retry)
+        messages.error(request, error)
+        return redirect("subscriptions:overview")
+    context = _pay_now_context(request, sub, chosen=choice, form=fresh, card=card, error=error)
+    return _render(request, "subscriptions/pay_now.html", context)
 
 
 # --- Payment methods ----------------------------------------------------------------------------

@@ -359,6 +359,14 @@ def test_devices_step_offers_every_kind_with_an_icon(newcomer_client):
 
 
 @pytest.mark.django_db
+def test_devices_step_promises_nothing_it_does_not_do(newcomer_client):
+    """Nothing suggests a picture quality from the chosen devices (issue 9): no such promise."""
+    _three_picked(newcomer_client)
+    html = newcomer_client.get(DEVICES).content.decode()
+    assert "picture quality" not in html and "remember your place" in html
+
+
+@pytest.mark.django_db
 @pytest.mark.parametrize("devices", [[], ["toaster"]])
 def test_devices_are_required(newcomer_client, devices):
     _three_picked(newcomer_client)

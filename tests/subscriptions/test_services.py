@@ -257,7 +257,9 @@ def test_paying_an_overdue_renewal_by_hand_with_another_card(user, now, spy, bea
     with pytest.raises(services.PaymentFailed):
         services.subscription_retry(subscription_id=sub_of(user).pk, manual_key="k1", method=bad)
     assert (
-        services.subscription_retry(subscription_id=sub_of(user).pk, manual_key="k2", method=good)
+        services.subscription_retry(
+            subscription_id=sub_of(user).pk, manual_key="k2", method=good, make_default=True
+        )
         == "paid"
     )
     sub = sub_of(user)

@@ -1,5 +1,6 @@
 from django import template
 
+from apps.subscriptions import plan_catalogue
 from apps.subscriptions.money import format_money
 
 register = template.Library()
@@ -16,3 +17,9 @@ def money(amount, currency="EUR"):
 @register.filter
 def negate(amount):
     return -int(amount or 0)
+
+
+@register.filter
+def tagline(plan):
+    """{{ plan|tagline }}: the plan's description in the viewer's language (see plan_catalogue)."""
+    return plan_catalogue.tagline(plan)

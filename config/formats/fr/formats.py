@@ -1,0 +1,6 @@
+# French abbreviates months in lower case with a full stop: "2 déc. 2026" (not "2 Déc 2026");
+# "N" is Django's abbreviated month with that punctuation ("mai", "juin" stay whole).
+ABBR_DATE_FORMAT = "j N Y"
+ABBR_DAY_MONTH_FORMAT = "j N"
+ABBR_WEEKDAY_DATE_FORMAT = "D j N Y"
+ABBR_DATETIME_FORMAT = "j N Y, H:i"
