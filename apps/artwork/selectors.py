@@ -12,12 +12,13 @@ from __future__ import annotations
 from collections import defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass, field
-from datetime import date, datetime, timedelta
+from datetime import UTC, date, datetime, timedelta
 from typing import NamedTuple
 
 from django.conf import settings
 from django.core.cache import cache
-from django.db.models import Count, Q, Sum
+from django.db.models import Count, Max, Q
+from django.db.models.functions import TruncDate
 
 from apps.artwork import bandit, evaluation
 from apps.artwork.models import Impression, PolicySnapshot, ProfileTaste
@@ -450,15 +451,29 @@ def evaluation_data(*, test_share: float = 0.3) -> EvaluationData:
     )
     evidence = bandit.Evidence.from_rows(rows)
     tastes: dict[int, bandit.Taste] = defaultdict(bandit.Taste)
-    for profile_id, tone, focus, expected, taken in (
-        before.values("profile_id", "variant__tone", "variant__focus")
-        .annotate(e=Sum("expected"), taken=Count("pk", filter=Q(taken_at__isnull=False)))
-        .values_list("profile_id", "variant__tone", "variant__focus", "e", "taken")
-    ):
-        taste = tastes[profile_id]
-        for key in (f"tone:{tone}", f"focus:{focus}"):
-            taste.observed[key] = taste.observed.get(key, 0.0) + taken
-            taste.expected[key] = taste.expected.get(key, 0.0) + (expected or 0.0)
+    # As services.profile_taste_refresh counts them: each poster once per day.
+    for profile_id, title_id, variant_id, tone, focus, day, expected, taken in (
+        before.values(
+            "profile_id",
+            "title_id",
+            "variant_id",
+            "variant__tone",
+            "variant__focus",
+            day=TruncDate("shown_at", tzinfo=UTC),
+        )
+        .annotate(e=Max("expected"), taken=Count("pk", filter=Q(taken_at__isnull=False)))
+        .values_list(
+            "profile_id", "title_id", "variant_id", "variant__tone", "variant__focus", "day", "e",
+            "taken",
+        )
+    ):  # fmt: skip
+        tastes[profile_id].record(
+            arm=bandit.Arm(variant_id, tone, focus, 0),
+            expected=expected or 0.0,
+            taken=bool(taken),
+            title_id=title_id,
+            day=day,
+        )
     test_rows = list(
         random.filter(shown_at__gte=cut).values_list(
             "profile_id",
