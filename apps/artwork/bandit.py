@@ -12,18 +12,21 @@ own responses so far are `p`, the chance of a take (a play within 30 minutes) is
   what `s` likes, so the policy is useful from the first impression. The upper levels enter as
   posterior means (empirical Bayes); the leaf is what Thompson sampling draws.
 * lambda_p is the viewer's own liking for a tone or a focus: takes observed over takes
-  expected (by theta) on their impressions with it, the mean of a Gamma-Poisson posterior
-  that is 1 before any evidence. It is used as a mean, not drawn: drawing it made the choice
-  noisier for weeks per viewer in `simulate_artwork` and won nothing, and a viewer meets every
-  focus anyway, since each title's best tone comes with some focus or other.
+  expected (by theta) on their impressions with it, measured against the viewer's own overall
+  level (a quiet viewer is not a viewer who dislikes the tone they see most), the mean of a
+  Gamma-Poisson posterior that is 1 before any evidence. Each poster counts once a day
+  (`Taste.record`), so a burst of page views cannot overturn a taste without takes. It is
+  used as a mean, not drawn: drawing it made the choice noisier for weeks per viewer in
+  `simulate_artwork` and won nothing, and a viewer meets every focus anyway, since each
+  title's best tone comes with some focus or other.
 
 The uniforms behind the draws (and the exploration coin) are hashed from (profile, title,
 local day), so a viewer sees one variant of a title everywhere all day and a cached page stays
-right; draws are inverse CDFs, which move smoothly with the evidence, so within a day only a
-strong change of evidence flips a choice. A share of impressions (`exploration`) is uniformly
-random and logged as such, so policies can be replayed on those offline without bias. A
-viewer with no history (no segment, no responses) gets the best variant overall (the posterior
-mean, no draw).
+right; draws are inverse CDFs, which move smoothly with the evidence (and the day's first
+choice is kept for the rest of the day: selectors.choose_for_page). A share of impressions
+(`exploration`) is uniformly random and logged as such, so policies can be replayed on those
+offline without bias. A viewer with no history (no segment, no responses) gets the best
+variant overall (the posterior mean, no draw).
 """
 
 from __future__ import annotations
@@ -70,6 +73,7 @@ class Priors:
     variant: float = 300.0
     leaf: float = 1000.0
     personal: float = 12.0
+    activity: float = 2.0  # pseudo-takes behind a viewer's overall level (personal_gamma)
     min_lift: float = 0.2
     max_lift: float = 5.0
 
@@ -157,19 +161,39 @@ class Evidence:
 
 @dataclass
 class Taste:
-    """One viewer: their segment (favourite genre) and takes observed / expected per feature."""
+    """One viewer: their segment (favourite genre) and takes observed / expected per feature.
+
+    The evidence is counted once per title, variant and day: seeing the same poster again on
+    the same day (another page view, another row) says nothing new about the viewer, so a
+    burst of page views adds at most one impression per poster, and cannot outweigh takes.
+    `record` dedupes within one Taste (the simulation and the seeder stream impressions into
+    it); the impression log is deduped the same way when tastes are rebuilt from it.
+    """
 
     segment: int | None = None
     observed: dict[str, float] = field(default_factory=dict)  # "tone:dark" -> takes
     expected: dict[str, float] = field(default_factory=dict)  # "tone:dark" -> expected takes
+    # (title, variant, day) already counted -> whether its take was counted (not serialized)
+    counted: dict[tuple[int, int, date], bool] = field(default_factory=dict, repr=False)
 
     @property
     def is_new(self) -> bool:
         return self.segment is None and not self.expected
 
-    def record(self, *, arm: Arm, expected: float, taken: bool) -> None:
+    def record(self, *, arm: Arm, expected: float, taken: bool, title_id: int, day: date) -> None:
+        """One impression of `arm` of `title_id` on `day` (once per title, variant and day)."""
+        key = (title_id, arm.variant_id, day)
+        was_taken = self.counted.get(key)
+        if was_taken is None:
+            self.counted[key] = taken
+            self._add(arm, expected=expected, takes=1.0 if taken else 0.0)
+        elif taken and not was_taken:
+            self.counted[key] = True
+            self._add(arm, expected=0.0, takes=1.0)
+
+    def _add(self, arm: Arm, *, expected: float, takes: float) -> None:
         for key in feature_keys(arm):
-            self.observed[key] = self.observed.get(key, 0.0) + (1.0 if taken else 0.0)
+            self.observed[key] = self.observed.get(key, 0.0) + takes
             self.expected[key] = self.expected.get(key, 0.0) + expected
 
     def as_json(self) -> dict:
@@ -277,18 +301,38 @@ class Posterior:
         return alpha / (alpha + beta)
 
 
-def personal_gamma(taste: Taste, key: str, priors: Priors = PRIORS) -> tuple[float, float]:
-    """(shape, rate) of the viewer's multiplier for one feature: observed over expected."""
+def activity(taste: Taste, priors: Priors = PRIORS) -> float:
+    """How many takes this viewer gives per take expected, whatever the artwork (about 1
+    until there is evidence; every impression has exactly one tone, so the tone keys hold
+    all of it)."""
+    observed = sum(v for k, v in taste.observed.items() if k.startswith("tone:"))
+    expected = sum(v for k, v in taste.expected.items() if k.startswith("tone:"))
+    return (priors.activity + observed) / (priors.activity + expected)
+
+
+def personal_gamma(
+    taste: Taste, key: str, priors: Priors = PRIORS, level: float | None = None
+) -> tuple[float, float]:
+    """(shape, rate) of the viewer's multiplier for one feature: observed over expected,
+    relative to the viewer's own activity.
+
+    Someone who plays fewer of the posters they see than their segment does is a quiet
+    viewer, not a viewer who dislikes the tone they are shown most: measured against their
+    own level, seeing many posters of one tone without playing any (a burst of page views)
+    lowers that level, not the tone, and only takes that favour another tone move the taste.
+    """
+    level = activity(taste, priors) if level is None else level
     return (
         priors.personal + taste.observed.get(key, 0.0),
-        priors.personal + taste.expected.get(key, 0.0),
+        priors.personal + taste.expected.get(key, 0.0) * level,
     )
 
 
 def personal_mean(taste: Taste, arm: Arm, priors: Priors = PRIORS) -> float:
+    level = activity(taste, priors)
     result = 1.0
     for key in feature_keys(arm):
-        shape, rate = personal_gamma(taste, key, priors)
+        shape, rate = personal_gamma(taste, key, priors, level)
         result *= shape / rate
     return result
 

@@ -1,9 +1,10 @@
 """Artwork personalization: the impression log and what the policy learned from it.
 
-The impression log is the record: every card or hero a viewer was shown, with the variant,
-how it was picked and, once a play follows within the window, when it was taken. The policy
-snapshot and the profile tastes are derived from it and can always be rebuilt. A curator's pin
-is catalogue's `ArtworkVariant.pinned`, set through `services.title_pin_set`.
+The impression log is the record: every card or hero a viewer saw (reported by the browser:
+at least half in view for a second; a rendered card that was never in view is not one), with
+the variant, how it was picked and, once a play follows within the window, when it was taken.
+The policy snapshot and the profile tastes are derived from it and can always be rebuilt. A
+curator's pin is catalogue's `ArtworkVariant.pinned`, set through `services.title_pin_set`.
 """
 
 from django.db import models
@@ -15,7 +16,7 @@ from apps.catalogue.models import ArtworkVariant, Title
 
 
 class Impression(models.Model):
-    """One variant shown to one profile on one card or hero. Written in bulk, once per page."""
+    """One variant seen by one profile on one card or hero. Written in bulk from a buffer."""
 
     class Page(models.TextChoices):
         HOME = "home", _("Homepage")
@@ -29,7 +30,8 @@ class Impression(models.Model):
         PINNED = bandit.PINNED, _("pinned by a curator")
         ONLY = bandit.ONLY, _("only variant")
 
-    # One id per page response (or beacon); with the slot it makes a retried write count once.
+    # One id per page view (its signed token names it); with the slot (the card's place in the
+    # page's manifest) it makes a retried report count once.
     batch_id = models.CharField(max_length=64)
     slot = models.PositiveSmallIntegerField()
     profile = models.ForeignKey("accounts.Profile", on_delete=models.CASCADE, related_name="+")

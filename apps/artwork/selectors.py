@@ -12,12 +12,13 @@ from __future__ import annotations
 from collections import defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass, field
-from datetime import date, datetime, timedelta
+from datetime import UTC, date, datetime, timedelta
 from typing import NamedTuple
 
 from django.conf import settings
 from django.core.cache import cache
-from django.db.models import Count, Q, Sum
+from django.db.models import Count, Max, Q
+from django.db.models.functions import TruncDate
 
 from apps.artwork import bandit, evaluation
 from apps.artwork.models import Impression, PolicySnapshot, ProfileTaste
@@ -38,6 +39,15 @@ def exploration() -> float:
 
 def taste_key(profile_id: int) -> str:
     return f"artwork:taste:{profile_id}"
+
+
+DAY_SECONDS = 26 * 60 * 60  # a local day, and a DST shift
+
+
+def day_key(profile_id: int, day: date) -> str:
+    """The choices already made for this profile on this local day: {title: (variant, how,
+    options, expected)}."""
+    return f"artwork:day:{profile_id}:{day.isoformat()}"
 
 
 class Shown(NamedTuple):
@@ -99,15 +109,38 @@ def taste(profile_id: int, cached=None) -> bandit.Taste:
 class Context:
     evidence: bandit.Evidence
     taste: bandit.Taste
+    today: dict[int, tuple] = field(default_factory=dict)  # choices made today (day_key)
 
 
-def context_for(profile) -> Context:
+def context_for(profile, day: date | None = None) -> Context:
     """Everything the policy needs for one profile: one cache round trip when warm."""
-    got = cache.get_many([POLICY_KEY, taste_key(profile.pk)])
+    keys = [POLICY_KEY, taste_key(profile.pk)] + ([day_key(profile.pk, day)] if day else [])
+    got = cache.get_many(keys)
+    today = got.get(day_key(profile.pk, day)) if day else None
     return Context(
         evidence=active_evidence(got.get(POLICY_KEY)),
         taste=taste(profile.pk, got.get(taste_key(profile.pk))),
+        today=dict(today) if isinstance(today, dict) else {},
     )
+
+
+def _todays(
+    context: Context, title_id: int, arms: list[bandit.Arm], pinned: int | None
+) -> bandit.Choice | None:
+    """The choice already made for this title today, if it still stands (its variant is still
+    eligible and no curator pinned another since)."""
+    made = context.today.get(title_id)
+    if made is None:
+        return None
+    variant_id, how, options, expected = made
+    eligible_ids = {arm.variant_id for arm in arms}
+    if variant_id not in eligible_ids or len(arms) != options:
+        return None
+    if (pinned in eligible_ids and pinned != variant_id) or (
+        how == bandit.PINNED and pinned is None
+    ):
+        return None
+    return bandit.Choice(variant_id, how, options, expected)
 
 
 # --- Choosing ---------------------------------------------------------------------------------
@@ -139,23 +172,38 @@ def choose_for_page(*, profile, day: date, placed: Iterable[tuple[str, int, Titl
     kids profile), otherwise the title is personalized as if unpinned.
     """
     placed = list(placed)
-    context = context_for(profile)
+    context = context_for(profile, day)
     rate = exploration()
     choices: dict[int, tuple[bandit.Choice, ArtworkVariant] | None] = {}
+    made_today = False
     shown: list[Shown] = []
     for row, position, title in placed:
         if title.pk not in choices:
             variants = {v.pk: v for v in eligible(title, profile)}
-            choice = bandit.choose(
-                arms=[arm_of(v) for v in variants.values()],
-                title_id=title.pk,
-                evidence=context.evidence,
-                taste=context.taste,
-                draws=bandit.Draws(profile.pk, title.pk, day),
-                exploration=rate,
-                # bandit.choose ignores a pin on a variant that is not eligible here.
-                pinned=pinned_id(getattr(title, "active_artwork", None) or []),
-            )
+            arms = [arm_of(v) for v in variants.values()]
+            pinned = pinned_id(getattr(title, "active_artwork", None) or [])
+            # One choice per title and local day: what the taste or the policy learned since
+            # the first choice today waits for tomorrow (the day's draws are fixed anyway).
+            choice = _todays(context, title.pk, arms, pinned)
+            if choice is None:
+                choice = bandit.choose(
+                    arms=arms,
+                    title_id=title.pk,
+                    evidence=context.evidence,
+                    taste=context.taste,
+                    draws=bandit.Draws(profile.pk, title.pk, day),
+                    exploration=rate,
+                    # bandit.choose ignores a pin on a variant that is not eligible here.
+                    pinned=pinned,
+                )
+                if choice is not None:
+                    context.today[title.pk] = (
+                        choice.variant_id,
+                        choice.how,
+                        choice.options,
+                        choice.expected,
+                    )
+                    made_today = True
             choices[title.pk] = (choice, variants[choice.variant_id]) if choice else None
         picked = choices[title.pk]
         if picked is None:
@@ -175,6 +223,8 @@ def choose_for_page(*, profile, day: date, placed: Iterable[tuple[str, int, Titl
                 choice.expected,
             )
         )
+    if made_today:
+        cache.set(day_key(profile.pk, day), context.today, timeout=DAY_SECONDS)
     return shown
 
 
@@ -401,15 +451,29 @@ def evaluation_data(*, test_share: float = 0.3) -> EvaluationData:
     )
     evidence = bandit.Evidence.from_rows(rows)
     tastes: dict[int, bandit.Taste] = defaultdict(bandit.Taste)
-    for profile_id, tone, focus, expected, taken in (
-        before.values("profile_id", "variant__tone", "variant__focus")
-        .annotate(e=Sum("expected"), taken=Count("pk", filter=Q(taken_at__isnull=False)))
-        .values_list("profile_id", "variant__tone", "variant__focus", "e", "taken")
-    ):
-        taste = tastes[profile_id]
-        for key in (f"tone:{tone}", f"focus:{focus}"):
-            taste.observed[key] = taste.observed.get(key, 0.0) + taken
-            taste.expected[key] = taste.expected.get(key, 0.0) + (expected or 0.0)
+    # As services.profile_taste_refresh counts them: each poster once per day.
+    for profile_id, title_id, variant_id, tone, focus, day, expected, taken in (
+        before.values(
+            "profile_id",
+            "title_id",
+            "variant_id",
+            "variant__tone",
+            "variant__focus",
+            day=TruncDate("shown_at", tzinfo=UTC),
+        )
+        .annotate(e=Max("expected"), taken=Count("pk", filter=Q(taken_at__isnull=False)))
+        .values_list(
+            "profile_id", "title_id", "variant_id", "variant__tone", "variant__focus", "day", "e",
+            "taken",
+        )
+    ):  # fmt: skip
+        tastes[profile_id].record(
+            arm=bandit.Arm(variant_id, tone, focus, 0),
+            expected=expected or 0.0,
+            taken=bool(taken),
+            title_id=title_id,
+            day=day,
+        )
     test_rows = list(
         random.filter(shown_at__gte=cut).values_list(
             "profile_id",

@@ -9,13 +9,16 @@ import uuid
 from collections import defaultdict
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
-from datetime import datetime, timedelta
+from datetime import UTC, datetime, timedelta
+from typing import NamedTuple
 
 from django.conf import settings
+from django.core import signing
 from django.core.cache import cache
 from django.core.exceptions import ValidationError
 from django.db import connection, transaction
-from django.db.models import Count, Max, Q, Sum
+from django.db.models import Count, Max, Q
+from django.db.models.functions import TruncDate
 from django.utils.translation import gettext as _
 
 from apps.accounts.models import Profile
@@ -72,20 +75,21 @@ def impressions_log(
     page: str,
     shown: Sequence[Shown] = (),
     manifest: str | None = None,
+    slots: Sequence[int] | None = None,
     batch_id: str | None = None,
     at: datetime | None = None,
 ) -> int:
-    """Log what one page (or one lazily loaded batch) showed, without a query per page view.
+    """Log impressions of one page (or one lazily loaded batch), without a query per call.
 
-    Each page view becomes one small entry in a buffer in the cache: what it showed, or the
-    key of a manifest stored with a cached page (see shown_manifest), so a cached homepage
-    costs two cache round trips to log. Every settings.ARTWORK_IMPRESSIONS_FLUSH_EVERY page
-    views (in a Celery task), before a play is attributed, and from a scheduled task, the
-    buffer is written with one INSERT for all its pages. A batch id names each page's write;
-    sending the same batch again (a retried request or beacon) adds nothing (unique
-    (batch_id, slot)). Returns the number of page views buffered (0 when nothing was shown).
+    Each call becomes one small entry in a buffer in the cache: what the page showed, or the
+    key of a manifest stored with it (see shown_manifest) and, for what the browser reported
+    as seen, which of its slots. Every settings.ARTWORK_IMPRESSIONS_FLUSH_EVERY entries (in a
+    Celery task), before a play is attributed, and from a scheduled task, the buffer is
+    written with one INSERT for all its entries. A batch id names each page view's write;
+    sending the same slots again (a retried request or beacon) adds nothing (unique
+    (batch_id, slot)). Returns the number of entries buffered (0 when nothing was shown).
     """
-    if not shown and manifest is None:
+    if (not shown and manifest is None) or (slots is not None and not slots):
         return 0
     entry = (
         batch_id or uuid.uuid4().hex,
@@ -94,6 +98,7 @@ def impressions_log(
         (at or clock.now()).isoformat(),
         manifest,
         [tuple(item) for item in shown] if manifest is None else None,
+        sorted(set(slots)) if slots is not None else None,
     )
     try:
         number = cache.incr(BUFFER_SEQ)
@@ -116,22 +121,102 @@ def impressions_log(
     return 1
 
 
+# --- Seen, not rendered -----------------------------------------------------------------------
+
+SEEN_SALT = "artwork.page-view"
+SEEN_MAX_TITLES = 200  # more than any page shows
+
+
+class PageView(NamedTuple):
+    profile_id: int
+    page: str
+    manifest: str  # the cache key of what the page showed
+    batch_id: str
+
+
+def page_view_token(*, profile, page: str, manifest: str) -> str:
+    """A signed, unguessable id for one view of a page that showed `manifest` to `profile`.
+
+    The page carries it (data-art-view) and the browser sends it back with the cards the
+    viewer actually saw; rendering the page logs nothing. Costs no query and no cache call.
+    """
+    return signing.dumps(
+        [profile.pk, page, manifest.removeprefix(BUFFER_MANIFEST.format("")), uuid.uuid4().hex],
+        salt=SEEN_SALT,
+        compress=False,
+    )
+
+
+def page_view_read(token: str) -> PageView | None:
+    """The page view a token names, or None if it is forged, malformed or too old."""
+    try:
+        pid, page, digest, batch_id = signing.loads(token, salt=SEEN_SALT, max_age=BUFFER_SECONDS)
+    except (signing.BadSignature, TypeError, ValueError):
+        return None
+    if not (isinstance(pid, int) and page in Impression.Page.values):
+        return None
+    return PageView(pid, page, BUFFER_MANIFEST.format(digest), str(batch_id))
+
+
+def impressions_seen(*, profile, view: str, title_ids: Sequence[str]) -> int:
+    """Log the cards (and hero) of one page view that the viewer's browser saw.
+
+    `view` is the page view's token, `title_ids` the titles whose artwork was at least half
+    in view for a second. Only titles that page showed to this profile are accepted; anything
+    else refuses the whole report (ValidationError), writing nothing. A title shown in two
+    rows is one impression; a report sent twice counts once (the page view is the batch, the
+    title's first slot on the page the slot). Returns the number of titles reported.
+    """
+    page_view = page_view_read(view or "")
+    if page_view is None or page_view.profile_id != profile.pk:
+        raise ValidationError(_("This page view is unknown or belongs to another profile."))
+    if not title_ids or len(title_ids) > SEEN_MAX_TITLES:
+        raise ValidationError(
+            _("Report between 1 and %(n)d titles seen at once.") % {"n": SEEN_MAX_TITLES}
+        )
+    items = cache.get(page_view.manifest)
+    if items is None:
+        raise ValidationError(_("This page view has expired: reload the page."))
+    slot_of: dict[str, int] = {}
+    for slot, item in enumerate(items):
+        slot_of.setdefault(str(item[0]), slot)
+    unknown = [t for t in title_ids if str(t) not in slot_of]
+    if unknown:
+        raise ValidationError(_("Some of these titles were not shown on this page."))
+    slots = {slot_of[str(t)] for t in title_ids}
+    impressions_log(
+        profile=profile,
+        page=page_view.page,
+        manifest=page_view.manifest,
+        slots=sorted(slots),
+        batch_id=page_view.batch_id,
+    )
+    return len(slots)
+
+
 def _expand(entries: list, manifests: dict) -> list[tuple]:
     """The impression rows of buffered page views (a view whose manifest is gone is skipped)."""
     adapt = connection.ops.adapt_datetimefield_value
     rows = []
     lost = 0
-    for batch_id, profile_id, page, at, manifest, items in entries:
+    done: set[tuple[str, int]] = set()
+    for batch_id, profile_id, page, at, manifest, items, *rest in entries:
         if manifest is not None:
             items = manifests.get(manifest)
             if items is None:
                 lost += 1
                 continue
+        slots = rest[0] if rest else None
+        picked = enumerate(items) if slots is None else ((n, items[n]) for n in slots)
         shown_at = adapt(datetime.fromisoformat(at))
-        rows.extend(
-            (batch_id, slot, profile_id, item[0], item[1], page, item[2][:40], *item[3:], shown_at)
-            for slot, item in enumerate(items)
-        )
+        for slot, item in picked:
+            if (batch_id, slot) in done:  # a retried beacon still in the buffer
+                continue
+            done.add((batch_id, slot))
+            rows.append(
+                (batch_id, slot, profile_id, item[0], item[1], page, item[2][:40], *item[3:],
+                 shown_at)
+            )  # fmt: skip
     if lost:
         logger.warning("artwork: %d page views lost their impressions (manifest evicted)", lost)
     return rows
@@ -258,21 +343,41 @@ def _genres_of(title_ids: Iterable[int]) -> dict[int, list[int]]:
 
 
 def _features(profile_ids: Sequence[int], since: datetime) -> dict[int, dict]:
-    """Per profile, takes observed and expected per tone and per focus since `since`."""
-    out: dict[int, dict] = defaultdict(lambda: {"observed": {}, "expected": {}})
+    """Per profile, takes observed and expected per tone and per focus since `since`, each
+    poster counted once per day (bandit.Taste.record: repeated page views add nothing)."""
+    tastes: dict[int, bandit.Taste] = defaultdict(bandit.Taste)
     rows = (
         Impression.objects.filter(profile_id__in=profile_ids, shown_at__gte=since)
         .order_by()
-        .values("profile_id", "variant__tone", "variant__focus")
-        .annotate(e=Sum("expected"), taken=Count("pk", filter=Q(taken_at__isnull=False)))
-        .values_list("profile_id", "variant__tone", "variant__focus", "e", "taken")
-    )
-    for profile_id, tone, focus, expected, taken in rows:
-        data = out[profile_id]
-        for key in (f"tone:{tone}", f"focus:{focus}"):
-            data["observed"][key] = data["observed"].get(key, 0) + taken
-            data["expected"][key] = round(data["expected"].get(key, 0) + (expected or 0.0), 4)
-    return out
+        .values(
+            "profile_id",
+            "title_id",
+            "variant_id",
+            "variant__tone",
+            "variant__focus",
+            day=TruncDate("shown_at", tzinfo=UTC),
+        )
+        .annotate(e=Max("expected"), taken=Count("pk", filter=Q(taken_at__isnull=False)))
+        .values_list(
+            "profile_id", "title_id", "variant_id", "variant__tone", "variant__focus", "day", "e",
+            "taken",
+        )
+    )  # fmt: skip
+    for profile_id, title_id, variant_id, tone, focus, day, expected, taken in rows:
+        tastes[profile_id].record(
+            arm=bandit.Arm(variant_id, tone, focus, 0),
+            expected=expected or 0.0,
+            taken=bool(taken),
+            title_id=title_id,
+            day=day,
+        )
+    return {
+        pid: {
+            "observed": taste.observed,
+            "expected": {k: round(v, 4) for k, v in taste.expected.items()},
+        }
+        for pid, taste in tastes.items()
+    }
 
 
 def profile_taste_refresh(*, profile_id: int) -> ProfileTaste:
@@ -603,14 +708,22 @@ def _simulate_history(
                         adapt(taken_at) if taken_at else None,
                     )
                 )
-                learned.append((title.id, arm, viewer.favourite, viewer.id, choice.expected, taken))
+                learned.append(
+                    (title.id, arm, viewer.favourite, viewer.id, choice.expected, taken, shown_at)
+                )
                 result.takes += taken
         _insert_rows(batch, (*COLUMNS, "taken_at"))
         result.impressions += len(batch)
         # The nightly refresh: today's impressions are tomorrow's evidence.
-        for title_id, arm, segment, profile_id, expected, taken in learned:
+        for title_id, arm, segment, profile_id, expected, taken, shown_at in learned:
             evidence.record(title_id=title_id, arm=arm, segment=segment, takes=taken)
-            tastes[profile_id].record(arm=arm, expected=expected, taken=taken)
+            tastes[profile_id].record(
+                arm=arm,
+                expected=expected,
+                taken=taken,
+                title_id=title_id,
+                day=shown_at.astimezone(UTC).date(),
+            )
         if progress:
             progress((day_index + 1) / days)
     result.profiles = len(viewers)

@@ -4,11 +4,13 @@ Each viewer has a favourite genre and hidden tastes that follow from it: fans of
 thrillers take dark artwork more often, comedy and family fans light artwork, drama and
 documentary fans neutral artwork; some viewers, whatever their genre, prefer artwork focused
 on a character (or on a scene, or an ensemble); everyone responds a little more to artwork
-that emphasizes their favourite genre. `run` plays days of impressions: the real policy
+that emphasizes their favourite genre. `run` plays days of homepage views: the real policy
 (`bandit.choose`) picks the variant from the evidence logged up to the day before (as the
-periodic policy refresh does), the viewer takes it or not, and every other policy (uniform
+periodic policy refresh does), only the cards the viewer could see are impressions (rows
+further down and cards off the first screen are seen less often, and a viewer opens the
+homepage several times a day), the viewer takes one or not, and every other policy (uniform
 random, the single best variant per title, the oracle that knows the hidden tastes) is scored
-on the same impressions by its exact take probability.
+on the same seen impressions by its exact take probability.
 
 `preference` and `take_probability` are also what the demo seeder uses to give its synthetic
 viewers plausible responses to artwork.
@@ -102,8 +104,9 @@ class Result:
     bandit: float
     oracle: float
     bandit_realized: float
-    explored: float  # share of the bandit's impressions that were random
+    explored: float  # share of the bandit's choices (viewer, title, day) that were random
     last_half: dict[str, float] = field(default_factory=dict)
+    rendered: int = 0  # cards rendered on the simulated homepages (`impressions` were seen)
 
     @property
     def bandit_over_oracle(self) -> float:
@@ -160,6 +163,22 @@ def best_single_variants(viewers: Sequence[Viewer], titles: Sequence[Title]) -> 
     return best
 
 
+# What a viewer sees of a homepage: rows further down are scrolled to less often, and in a row
+# only the first screen of cards is in view unless the viewer scrolls it sideways.
+ROWS = 5
+CARDS = 8
+FIRST_SCREEN = 5
+ROW_SEEN = (1.0, 0.7, 0.45, 0.25, 0.12)
+SCROLLED_SIDEWAYS = 0.25
+ACTIVE_SHARE = 0.15  # viewers who open the homepage on a given day (a few times each)
+
+
+def seen_chance(row: int, position: int) -> float:
+    """The chance a card rendered at (row, position) is at least half in view for a second."""
+    row_share = ROW_SEEN[row] if row < len(ROW_SEEN) else 0.0
+    return row_share * (1.0 if position < FIRST_SCREEN else SCROLLED_SIDEWAYS)
+
+
 def run(
     *,
     viewers: int = 300,
@@ -171,7 +190,13 @@ def run(
     priors: bandit.Priors = bandit.PRIORS,
     progress: Callable[[float], None] | None = None,
 ) -> Result:
-    """Play `impressions` over `days` and score each policy on the same impressions."""
+    """Play homepage views until `impressions` cards were seen over `days`, and score each
+    policy on the same seen impressions.
+
+    Each day some viewers open their homepage a few times; their page (rows of titles) is the
+    same all day, and only the cards they could see (`seen_chance`) are impressions, as the
+    browser reports them; a viewer takes a title at most once a day.
+    """
     people, catalogue, _ = world(viewers=viewers, titles=titles, seed=seed)
     rng = random.Random(seed * 7919 + 1)
     by_genre: dict[int, list[Title]] = defaultdict(list)
@@ -185,48 +210,79 @@ def run(
     late = defaultdict(float)
     late_n = 0
     explored = 0
+    decisions = 0  # one per viewer, title and day
+    rendered = 0
     start = date(2026, 1, 1)
     per_day = max(1, impressions // days)
     shown = 0
+    active_n = max(1, round(len(people) * ACTIVE_SHARE))
+
+    def homepage(viewer: Viewer) -> list[list[Title]]:
+        rows = []
+        for _ in range(ROWS):
+            pool = by_genre[viewer.favourite] if rng.random() < 0.6 else catalogue
+            rows.append(rng.sample(pool, min(CARDS, len(pool))))
+        return rows
+
     for day_index in range(days):
         day = start + timedelta(days=day_index)
         n_today = per_day if day_index < days - 1 else impressions - shown
+        active = rng.sample(people, min(active_n, len(people)))
+        pages: dict[int, list[list[Title]]] = {}
+        chosen: dict[tuple[int, int], bandit.Choice] = {}  # one choice per title a day
+        taken_today: set[tuple[int, int]] = set()
         log = []
-        for _ in range(n_today):
-            viewer = rng.choice(people)
-            pool = by_genre[viewer.favourite] if rng.random() < 0.6 else catalogue
-            title = rng.choice(pool)
-            choice = bandit.choose(
-                arms=title.arms,
-                title_id=title.id,
-                evidence=evidence,
-                taste=tastes[viewer.id],
-                draws=bandit.Draws(viewer.id, title.id, day),
-                exploration=exploration,
-                priors=priors,
-            )
-            arm = next(a for a in title.arms if a.variant_id == choice.variant_id)
-            p = {a.variant_id: take_probability(viewer, title, a) for a in title.arms}
-            taken = rng.random() < p[arm.variant_id]
-            scores = {
-                "random": sum(p.values()) / len(p),
-                "best_single": p[best[title.id]],
-                "bandit": p[arm.variant_id],
-                "oracle": max(p.values()),
-                "realized": 1.0 if taken else 0.0,
-            }
-            for key, value in scores.items():
-                totals[key] += value
-                if day_index >= days // 2:
-                    late[key] += value
-            late_n += day_index >= days // 2
-            explored += choice.how == bandit.RANDOM
-            log.append((viewer, title, arm, choice.expected, taken))
-        shown += n_today
-        # The nightly refresh: the day's impressions become evidence for tomorrow.
+        seen_today = 0
+        while seen_today < n_today:
+            viewer = rng.choice(active)
+            page = pages.get(viewer.id) or pages.setdefault(viewer.id, homepage(viewer))
+            for row_index, row in enumerate(page):
+                for position, title in enumerate(row):
+                    rendered += 1
+                    if seen_today >= n_today or rng.random() >= seen_chance(row_index, position):
+                        continue
+                    seen_today += 1
+                    choice = chosen.get((viewer.id, title.id))
+                    if choice is None:
+                        choice = chosen[(viewer.id, title.id)] = bandit.choose(
+                            arms=title.arms,
+                            title_id=title.id,
+                            evidence=evidence,
+                            taste=tastes[viewer.id],
+                            draws=bandit.Draws(viewer.id, title.id, day),
+                            exploration=exploration,
+                            priors=priors,
+                        )
+                        explored += choice.how == bandit.RANDOM
+                        decisions += 1
+                    arm = next(a for a in title.arms if a.variant_id == choice.variant_id)
+                    p = {a.variant_id: take_probability(viewer, title, a) for a in title.arms}
+                    taken = (viewer.id, title.id) not in taken_today and (
+                        rng.random() < p[arm.variant_id]
+                    )
+                    if taken:
+                        taken_today.add((viewer.id, title.id))
+                    scores = {
+                        "random": sum(p.values()) / len(p),
+                        "best_single": p[best[title.id]],
+                        "bandit": p[arm.variant_id],
+                        "oracle": max(p.values()),
+                        "realized": 1.0 if taken else 0.0,
+                    }
+                    for key, value in scores.items():
+                        totals[key] += value
+                        if day_index >= days // 2:
+                            late[key] += value
+                    late_n += day_index >= days // 2
+                    log.append((viewer, title, arm, choice.expected, taken))
+        shown += seen_today
+        # The nightly refresh: the day's seen impressions become evidence for tomorrow (the
+        # viewer's taste counts each poster once a day, however often it was seen).
         for viewer, title, arm, expected, taken in log:
             evidence.record(title_id=title.id, arm=arm, segment=viewer.favourite, takes=taken)
-            tastes[viewer.id].record(arm=arm, expected=expected, taken=taken)
+            tastes[viewer.id].record(
+                arm=arm, expected=expected, taken=taken, title_id=title.id, day=day
+            )
         if progress:
             progress((day_index + 1) / days)
     n = max(1, shown)
@@ -237,6 +293,7 @@ def run(
         bandit=totals["bandit"] / n,
         oracle=totals["oracle"] / n,
         bandit_realized=totals["realized"] / n,
-        explored=explored / n,
+        explored=explored / max(1, decisions),
         last_half={k: v / max(1, late_n) for k, v in late.items()},
+        rendered=rendered,
     )

@@ -1,4 +1,10 @@
-# Everything artwork shows viewers goes through the pages that show the cards (browse); the
-# curators' pages live in the admin (apps/artwork/admin.py). Nothing to route here yet.
+# The curators' pages live in the admin (apps/artwork/admin.py); viewers' browsers report here
+# which cards were actually seen (only those are impressions).
+from django.urls import path
+
+from apps.artwork import views
+
 app_name = "artwork"
-urlpatterns: list = []
+urlpatterns = [
+    path("artwork/seen/", views.seen, name="seen"),
+]

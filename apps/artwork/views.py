@@ -1,11 +1,15 @@
-"""The artwork report across titles, an admin page (reached from the admin index)."""
+"""The artwork report across titles (an admin page) and the browser's report of cards seen."""
 
 from django.contrib.admin import AdminSite
-from django.http import HttpRequest, HttpResponse
+from django.core.exceptions import ValidationError
+from django.http import HttpRequest, HttpResponse, HttpResponseBadRequest
 from django.template.response import TemplateResponse
 from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
 
-from apps.artwork import selectors
+from apps.accounts.current import current_profile
+from apps.accounts.decorators import profile_required
+from apps.artwork import selectors, services
 from apps.artwork.models import Impression
 
 WINDOWS = (7, 30, 90)
@@ -47,3 +51,24 @@ def artwork_report(request: HttpRequest, site: AdminSite, opts) -> HttpResponse:
         ],
     }
     return TemplateResponse(request, "admin/artwork/report.html", context)
+
+
+@require_POST
+@profile_required
+def seen(request: HttpRequest) -> HttpResponse:
+    """The browser's report of the cards a viewer saw (at least half in view for a second).
+
+    Form fields: `view` (the page view's token from data-art-view) and `title` (repeated, or
+    comma-separated). 204 when logged; 400 with the reason, and nothing logged, otherwise.
+    """
+    raw = request.POST.getlist("title")
+    title_ids = [t.strip() for value in raw for t in value.split(",") if t.strip()]
+    try:
+        services.impressions_seen(
+            profile=current_profile(request),
+            view=request.POST.get("view", ""),
+            title_ids=title_ids[: services.SEEN_MAX_TITLES + 1],
+        )
+    except ValidationError as exc:
+        return HttpResponseBadRequest(" ".join(exc.messages), content_type="text/plain")
+    return HttpResponse(status=204)

@@ -37,6 +37,14 @@ def _batch(request) -> int | None:
 
 
 CSRF_MARK = "__csrf_token_placeholder__"
+# Each response names its own page view (the browser reports the cards seen under it).
+VIEW_MARK = "__artwork_page_view_placeholder__"
+
+
+def _with_page_view(html: str, *, profile, manifest: str) -> str:
+    """Fill in a cached page's page-view mark with a fresh token (no query, no cache call)."""
+    token = artwork_services.page_view_token(profile=profile, page="home", manifest=manifest)
+    return html.replace(VIEW_MARK, token)
 
 
 def _home_fragment(request, *, profile, key: str, device: str, now, batch: int):
@@ -60,10 +68,11 @@ def _home_fragment(request, *, profile, key: str, device: str, now, batch: int):
                 "batch": batch,
                 "current_profile": profile,
                 "csrf_token": CSRF_MARK,
+                "art_view": VIEW_MARK,
                 "next_path": request.get_full_path(),
             },
         )
-        # The artwork the cards show is stored once; every view of the page logs it by key.
+        # The artwork the cards show is stored once; each view's seen cards are logged by key.
         cached = (fragment, artwork_services.shown_manifest(page.shown_artwork))
         cache.set(key, cached, timeout=selectors.HOME_CACHE_SECONDS)
     return cached
@@ -95,8 +104,10 @@ def home(request):
         fragment, manifest = _home_fragment(
             request, profile=profile, key=key, device=device, now=now, batch=batch
         )
-        artwork_services.impressions_log(profile=profile, page="home", manifest=manifest)
-        fragment = fragment.replace(CSRF_MARK, token)
+        # Rendering logs no impression: the browser reports the cards the viewer saw.
+        fragment = _with_page_view(
+            fragment.replace(CSRF_MARK, token), profile=profile, manifest=manifest
+        )
         if request.htmx and batch:
             return HttpResponse(fragment)
         # A flash message is shown once: render this page afresh around the cached rows.
@@ -130,8 +141,8 @@ def home(request):
         cached = (render_to_string("browse/home.html", context), manifest)
         cache.set(page_key, cached, timeout=selectors.HOME_CACHE_SECONDS)
     html, manifest = cached
-    artwork_services.impressions_log(profile=profile, page="home", manifest=manifest)
-    return HttpResponse(html.replace(CSRF_MARK, token))
+    html = _with_page_view(html.replace(CSRF_MARK, token), profile=profile, manifest=manifest)
+    return HttpResponse(html)
 
 
 def _title_for(request, title_id: int) -> Title:
@@ -186,14 +197,23 @@ def title_detail(request, slug: str):
     return render(request, "browse/title.html", {"title": title})
 
 
-def _show_artwork(request, profile, page_name: str, titles, start: int = 0) -> None:
-    """Pick each card's artwork variant for the profile and log what was shown (one insert)."""
+def _show_artwork(request, profile, page_name: str, titles, start: int = 0) -> str:
+    """Pick each card's artwork variant for the profile; return the page view's token.
+
+    A grid of cards (genre, search) logs nothing when rendered: its cards become impressions
+    when the browser reports them seen. The title page's own artwork is its hero, always in
+    view, so it is logged at once (one buffered write).
+    """
     if profile is None:
-        return
+        return ""
     day = selectors.local_now(request.user).date()
     placed = [("", start + i, title) for i, title in enumerate(titles)]
     shown = artwork_selectors.choose_for_page(profile=profile, day=day, placed=placed)
-    artwork_services.impressions_log(profile=profile, page=page_name, shown=shown)
+    if page_name == "title":
+        artwork_services.impressions_log(profile=profile, page=page_name, shown=shown)
+        return ""
+    manifest = artwork_services.shown_manifest(shown)
+    return artwork_services.page_view_token(profile=profile, page=page_name, manifest=manifest)
 
 
 PAGE_SIZE = 48
@@ -218,8 +238,9 @@ def genre_detail(request, slug: str):
     if not page.paginator.count and catalogue.kept_from_profile(profile=profile, genres=genre):
         raise NotOnThisProfile("genre")
     page.object_list = with_ratings(profile=profile, titles=page.object_list)
-    _show_artwork(request, profile, "genre", page.object_list, page.start_index() - 1)
-    return render(request, "browse/genre.html", {"genre": genre, "page": page})
+    art_view = _show_artwork(request, profile, "genre", page.object_list, page.start_index() - 1)
+    context = {"genre": genre, "page": page, "art_view": art_view}
+    return render(request, "browse/genre.html", context)
 
 
 @require_GET
@@ -229,13 +250,16 @@ def search(request):
     query = (request.GET.get("q") or "").strip()
     error = ""
     page = None
+    art_view = ""
     if len(query) > catalogue.SEARCH_MAX_LENGTH:
         error = _("Search terms are at most %(n)d characters.") % {"n": catalogue.SEARCH_MAX_LENGTH}
     elif query:
         page = _page(request, catalogue.search_titles(query=query, profile=profile), 24)
         page.object_list = with_ratings(profile=profile, titles=page.object_list)
-        _show_artwork(request, profile, "search", page.object_list, page.start_index() - 1)
-    context = {"query": query, "page": page, "error": error}
+        art_view = _show_artwork(
+            request, profile, "search", page.object_list, page.start_index() - 1
+        )
+    context = {"query": query, "page": page, "error": error, "art_view": art_view}
     status = 400 if error else 200
     if request.htmx and request.htmx.target == "search-results":
         return render(request, "browse/search.html#results", context, status=status)

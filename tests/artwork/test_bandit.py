@@ -115,11 +115,55 @@ def test_a_viewers_own_responses_move_the_choice():
     """Neutral evidence for the segment; this viewer took character posters far more often
     than expected and scene posters never."""
     taste = Taste(segment=HORROR)
-    for _ in range(60):
-        taste.record(arm=ARMS[0], expected=0.1, taken=True)
-        taste.record(arm=ARMS[2], expected=0.1, taken=False)
+    for title_id in range(60):  # sixty titles, each seen once
+        taste.record(arm=ARMS[0], expected=0.1, taken=True, title_id=title_id, day=DAY)
+        taste.record(arm=ARMS[2], expected=0.1, taken=False, title_id=title_id, day=DAY)
     shown = [choose(taste, profile=1, title=t).variant_id for t in range(200)]
     assert shown.count(11) / len(shown) > 0.9
+
+
+def dark_taste() -> Taste:
+    """Two weeks of a horror fan, as the issue's viewers had: 8 takes of dark posters where 6
+    were expected, 1 take of a light one where 4 were expected (every poster seen once)."""
+    taste = Taste(segment=HORROR)
+    for i in range(125):
+        day, tone = DAY - timedelta(days=1 + i % 14), "dark" if i < 75 else "light"
+        arm = Arm(10 * i, tone, "character", HORROR)
+        taken = i < 8 or i == 75
+        taste.record(arm=arm, expected=0.08, taken=taken, title_id=1000 + i, day=day)
+    return taste
+
+
+def test_a_burst_of_page_views_without_takes_cannot_flip_a_taste_built_on_evidence():
+    """The issue's collapse: each homepage view logged every card again, so the viewer's
+    favourite tone piled up expected takes with no new takes and lost to the others."""
+    taste = dark_taste()
+    dark, light = Arm(1, "dark", "character", HORROR), Arm(2, "light", "character", HORROR)
+    assert bandit.personal_mean(taste, dark) > 1.1 * bandit.personal_mean(taste, light)
+    seen = [Arm(5000 + k, "dark", "character", HORROR) for k in range(20)]  # the first screen
+    for _view in range(10):  # 200 impressions of the same twenty dark posters, no take
+        for k, arm in enumerate(seen):
+            taste.record(arm=arm, expected=0.08, taken=False, title_id=5000 + k, day=DAY)
+    assert bandit.personal_mean(taste, dark) > bandit.personal_mean(taste, light)
+    shown = [choose(taste, learned(), profile=1, title=t).variant_id for t in range(200)]
+    assert shown.count(11) / len(shown) > 0.8
+
+
+@settings(max_examples=40, deadline=None)
+@given(
+    views=st.integers(1, 300),
+    cards=st.integers(1, 40),
+    expected=st.floats(0.01, 0.5),
+)
+def test_repeated_impressions_of_the_same_cards_on_one_day_count_once(views, cards, expected):
+    once, many = dark_taste(), dark_taste()
+    for view in range(views):
+        for k in range(cards):
+            arm = Arm(9000 + k, "dark", "character", HORROR)
+            for taste in (once, many) if view == 0 else (many,):
+                taste.record(arm=arm, expected=expected, taken=False, title_id=k, day=DAY)
+    assert many.observed == once.observed
+    assert many.expected == once.expected
 
 
 def test_draws_move_smoothly_so_only_strong_evidence_flips_a_days_choice():

@@ -43,6 +43,7 @@ def test_simulate_artwork_prints_the_four_rates_and_the_ratios_last():
     for name in ("uniform random", "best single variant", "bandit", "oracle"):
         assert re.search(rf"^{name}\s+take rate 0\.\d{{4}}$", output, re.M), output
     assert re.fullmatch(r"bandit/oracle=\d\.\d\d bandit/random=\d\.\d\d", output.splitlines()[-1])
+    assert re.search(r"^impressions are cards seen: 3000 of \d+ rendered", output, re.M)
 
 
 def test_simulate_artwork_refuses_nonsense():

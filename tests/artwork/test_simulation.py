@@ -21,3 +21,14 @@ def test_hidden_tastes_follow_the_favourite_genre():
     assert simulation.preference("western", rng)[0] is None
     focuses = [simulation.preference("drama", rng)[1] for _ in range(2000)]
     assert 0.3 < focuses.count("character") / 2000 < 0.4
+
+
+def test_only_the_cards_a_viewer_could_see_are_impressions():
+    """Issue 9: the simulation learns from seen cards, as the site now does: the first screen
+    of the first row always, rows further down and cards scrolled to sideways less often."""
+    result = simulation.run(viewers=60, impressions=3000, seed=3)
+    assert result.impressions == 3000
+    assert result.rendered > 2 * result.impressions
+    chance = simulation.seen_chance
+    assert chance(0, 0) == 1.0 > chance(1, 0) > chance(2, 0) > chance(4, 0) > chance(9, 0) == 0
+    assert chance(0, simulation.FIRST_SCREEN) < chance(0, 0)

@@ -16,6 +16,7 @@ from django.utils import timezone
 
 from apps.artwork.models import Impression
 from apps.artwork.services import artwork_seed_history
+from apps.artwork.services import impressions_flush as flush_impressions
 from apps.catalogue.models import ArtworkVariant, Genre, Title
 from apps.catalogue.services import artwork_generate
 from apps.recommendations.services import recommender_train
@@ -191,9 +192,77 @@ def test_a_horror_fan_and_a_comedy_fan_see_different_posters_for_the_same_title(
         expect(poster).to_be_visible()
         assert f"/{title.pk}/{shown[title.pk].pk}/card." in poster.get_attribute("src")
         shot(page, f"{label}-title-page")
-    # What today's visits logged (the seeded history has home impressions of its own).
-    logged = Impression.objects.filter(page="home", title=title).exclude(
+    # What today's visits logged (the seeded history has impressions of its own): whatever
+    # Morgan saw of the title, it was the dark poster.
+    flush_impressions()
+    logged = Impression.objects.filter(title=title, profile=morgan).exclude(
         batch_id__startswith="seed"
     )
-    assert {i.variant_id for i in logged if i.profile_id == morgan.pk} == {dark_fan[title.pk].pk}
+    assert {i.variant_id for i in logged} == {dark_fan[title.pk].pk}
+    assert page.problems == []
+
+
+# Cards at least half inside the viewport and inside their row's scrolling track.
+IN_VIEW = """els => els.filter(el => {
+  const r = el.getBoundingClientRect();
+  let left = 0, right = innerWidth, top = 0, bottom = innerHeight;
+  const track = el.closest(".track");
+  if (track) {
+    const t = track.getBoundingClientRect();
+    left = Math.max(left, t.left); right = Math.min(right, t.right);
+    top = Math.max(top, t.top); bottom = Math.min(bottom, t.bottom);
+  }
+  const w = Math.max(0, Math.min(r.right, right) - Math.max(r.left, left));
+  const h = Math.max(0, Math.min(r.bottom, bottom) - Math.max(r.top, top));
+  return w * h >= 0.5 * r.width * r.height;
+}).map(el => Number(el.dataset.art))"""
+
+
+def _logged_home(profile) -> set[int]:
+    flush_impressions()
+    return set(
+        Impression.objects.filter(profile=profile, page="home")
+        .exclude(batch_id__startswith="seed")
+        .values_list("title_id", flat=True)
+    )
+
+
+@pytest.mark.django_db(transaction=True)
+def test_only_cards_that_were_in_view_become_impressions(page, sign_in, shot, world, tmp_path):
+    """Issue 9: rendering a card is not showing it. The browser reports cards at least half
+    in view for a second; rows below the fold and cards off the first screen of a row are
+    not impressions until the viewer scrolls to them."""
+    scary, _funny, both, _ = world
+    morgan = _persona("Morgan", scary[:6] + both[:2])
+    artwork_seed_history(seed=5, days=28, per_day=8)
+    serve_media(page, tmp_path)
+    sign_in(morgan)
+    with page.expect_response(lambda r: "/artwork/seen/" in r.url, timeout=10_000) as report:
+        page.goto("/")
+        expect(page.locator("section.row").first).to_be_visible()
+        in_view = set(page.locator("[data-art]").evaluate_all(IN_VIEW))
+    assert report.value.status == 204
+    all_cards = "els => els.map(el => Number(el.dataset.art))"
+    rendered = set(page.locator("[data-art]").evaluate_all(all_cards))
+    shot(page, "first-screen")
+    logged = _logged_home(morgan)
+    assert logged, "the first screen was seen"
+    assert logged <= in_view, logged - in_view
+    unseen = rendered - in_view
+    assert unseen, "the homepage renders more cards than fit on one screen"
+    assert not logged & unseen
+
+    # Scrolling the last row into view, staying a moment and leaving reports it too.
+    # (by id: a lazily loaded batch may append rows once the bottom is revealed)
+    last_row = page.locator("#" + page.locator("section.row").last.get_attribute("id"))
+    last_row.evaluate("row => row.scrollIntoView({block: 'center'})")
+    page.wait_for_timeout(1600)
+    below = set(last_row.locator("[data-art]").evaluate_all(IN_VIEW))
+    assert below - logged, "the last row shows titles not seen before"
+    page.goto("/search/")  # pagehide sends what is pending (keepalive)
+    for _ in range(30):
+        if below <= _logged_home(morgan):
+            break
+        page.wait_for_timeout(100)
+    assert below <= _logged_home(morgan)
     assert page.problems == []

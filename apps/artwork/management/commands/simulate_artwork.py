@@ -1,6 +1,7 @@
 """`manage.py simulate_artwork [--viewers N] [--impressions M] [--seed S]`.
 
-Synthetic viewers with hidden artwork tastes against the real policy (bandit.py); prints the
+Synthetic viewers with hidden artwork tastes against the real policy (bandit.py), learning only
+from the cards they could see on homepages they open a few times a day; prints the
 take rate of uniform random, the single best variant per title, the bandit and the oracle that
 knows the hidden tastes, all scored on the same impressions. Needs no database.
 """
@@ -19,7 +20,7 @@ class Command(BaseCommand):
     def add_arguments(self, parser: CommandParser) -> None:
         parser.add_argument("--viewers", type=int, default=300, help="synthetic viewers (300)")
         parser.add_argument(
-            "--impressions", type=int, default=60_000, help="impressions in all (60000)"
+            "--impressions", type=int, default=60_000, help="seen impressions in all (60000)"
         )
         parser.add_argument("--seed", type=int, default=7, help="random seed (7)")
         parser.add_argument("--titles", type=int, default=240, help="titles (240)")
@@ -45,7 +46,12 @@ class Command(BaseCommand):
         self.stdout.write(
             f"{result.impressions} impressions, {viewers} viewers, {titles} titles, {days} days, "
             f"seed {seed}, exploration {exploration:.0%} ({result.explored:.1%} of the bandit's "
-            "impressions were random)"
+            "choices were random)"
+        )
+        self.stdout.write(
+            f"impressions are cards seen: {result.impressions} of {result.rendered} rendered "
+            f"({result.impressions / max(1, result.rendered):.0%}), homepages opened a few "
+            "times a day"
         )
         for name, rate in (
             ("uniform random", result.random),
