@@ -8,7 +8,7 @@ HOST ?= 127.0.0.1
 PORT ?= 8000
 export UV_PYTHON_DOWNLOADS := never
 
-.PHONY: demo test setup serve seed bench lint format services services-stop messages check faults
+.PHONY: demo test setup serve seed bench lint format services services-stop messages check faults static
 
 $(UV):
 	$(PYTHON) -m venv .tools
@@ -41,6 +41,9 @@ format: setup
 messages: setup  ## refresh the French catalogue from the source (needs GNU gettext)
 	$(PY) manage.py makemessages -l fr --no-obsolete --no-location --ignore=.venv --ignore=.tools
 	$(PY) manage.py compilemessages --ignore=.venv --ignore=.tools
+
+static: setup  ## production: collect static files into STATIC_ROOT (the web refuses to start without)
+	DJANGO_ENV=production $(PY) manage.py collectstatic --noinput
 
 faults: setup  ## kill Redis, restart PostgreSQL, kill a worker under load; check nothing was lost
 	FAULTS=1 $(PY) -m pytest -m faults tests/faults -s -p no:cacheprovider $(PYTEST_ARGS)

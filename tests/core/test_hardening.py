@@ -30,6 +30,22 @@ def test_a_nul_byte_in_the_path_or_query_is_a_400(viewer_client, url):
 
 
 @pytest.mark.django_db
+@pytest.mark.parametrize(
+    "url",
+    [
+        "/account/subscription/invoices/x/",
+        "/account/subscription/invoices/9999-999999/",
+        "/account/subscription/join/not-a-token/",
+        "/title/no-such-title/",
+        "/watch/title/999999/",
+        "/profiles/999999/edit/",
+    ],
+)
+def test_junk_ids_are_a_404(viewer_client, url):
+    assert viewer_client.get(url).status_code == 404
+
+
+@pytest.mark.django_db
 def test_a_nul_byte_in_a_form_is_a_400_and_changes_nothing(viewer_client, profile):
     response = viewer_client.post(f"/profiles/{profile.pk}/edit/", {"name": "Mo\x00m"})
     assert response.status_code == 400
@@ -112,3 +128,28 @@ def test_postgresql_connections_are_not_kept_per_thread_and_the_pool_is_bounded(
     pooled = _python(code, {**url, "DB_POOL_MAX_SIZE": "6"})
     assert pooled.returncode == 0, pooled.stderr
     assert "0 {'min_size': 1, 'max_size': 6, 'timeout': 10.0}" in pooled.stdout
+
+
+def test_production_serves_hashed_static_files_as_immutable(tmp_path):
+    env = {**PRODUCTION, "STATIC_ROOT": str(tmp_path)}
+    collected = subprocess.run(
+        [sys.executable, "manage.py", "collectstatic", "--noinput", "-v", "0"],
+        cwd=ROOT,
+        env={"PATH": "/usr/bin:/bin", "HOME": "/tmp", **env},
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+    assert collected.returncode == 0, collected.stderr
+    code = (
+        "import django; django.setup(); from django.test import Client; "
+        "from django.templatetags.static import static; url = static('css/app.css'); "
+        "r = Client().get(url, secure=True, HTTP_HOST='stream.example'); "
+        "print(url, r.status_code, r['Cache-Control'])"
+    )
+    result = _python(code, env)
+    assert result.returncode == 0, result.stderr
+    url, status, cache_control = result.stdout.split(" ", 2)
+    assert url != "/static/css/app.css"  # the hashed name
+    assert status == "200"
+    assert "immutable" in cache_control and "max-age=315360000" in cache_control
