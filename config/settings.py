@@ -257,6 +257,10 @@ elif os.environ.get("EMAIL_FILE_PATH"):
     }
 else:
     _mailer = {"BACKEND": "django.core.mail.backends.console.EmailBackend"}
+if DEMO_MODE:
+    # Demo mode dates every e-mail on the demo clock and keeps it for the outbox on
+    # /demo/outbox/, then delivers it with the mailer chosen above.
+    _mailer = {"BACKEND": "apps.demo.mail.OutboxBackend", "OPTIONS": {"deliver_with": _mailer}}
 MAILERS = {"default": _mailer}
 DEFAULT_FROM_EMAIL = os.environ.get("DEFAULT_FROM_EMAIL", "Streamfront <hello@streamfront.test>")
 

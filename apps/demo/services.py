@@ -678,6 +678,56 @@ def movielens_import(*, directory: Path, progress: Progress = _noop) -> ImportRe
     return report
 
 
+# --- Outbox ----------------------------------------------------------------------------------
+
+
+def _bodies(message) -> tuple[str, str]:
+    """(plain text, HTML) of an EmailMessage; either may be empty."""
+    text = html = ""
+    if getattr(message, "content_subtype", "plain") == "html":
+        html = str(message.body)
+    else:
+        text = str(message.body)
+    for alternative in getattr(message, "alternatives", None) or ():
+        content, mimetype = alternative[0], alternative[1]
+        if mimetype == "text/html" and not html:
+            html = str(content)
+        elif mimetype == "text/plain" and not text:
+            text = str(content)
+    return text, html
+
+
+def outbox_keep(*, messages: Sequence, at: datetime) -> int:
+    """Keep sent e-mails for /demo/outbox/ (demo mode only); returns how many were kept."""
+    from apps.demo.models import OutboxMessage
+
+    rows = []
+    for message in messages:
+        to = [str(a) for a in message.recipients()]
+        text, html = _bodies(message)
+        rows.append(
+            OutboxMessage(
+                sent_at=at,
+                from_email=str(message.from_email or settings.DEFAULT_FROM_EMAIL),
+                to=to,
+                recipients="|" + "|".join(_address(a) for a in to) + "|",
+                subject=str(message.subject)[:998],
+                text=text,
+                html=html,
+                headers={k: str(v) for k, v in message.extra_headers.items()},
+            )
+        )
+    OutboxMessage.objects.bulk_create(rows)
+    return len(rows)
+
+
+def _address(value: str) -> str:
+    """The bare, lower-cased address of 'Name <a@b.test>' or 'a@b.test'."""
+    from email.utils import parseaddr
+
+    return parseaddr(value)[1].lower() or value.lower()
+
+
 # --- Scheduled jobs ---------------------------------------------------------------------------
 
 

@@ -11,20 +11,26 @@ from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth import login
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.paginator import Paginator
 from django.http import Http404, HttpRequest, HttpResponse
-from django.shortcuts import redirect, render
+from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils.formats import date_format
+from django.utils.safestring import mark_safe
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
+from django.views.decorators.clickjacking import xframe_options_sameorigin
+from django.views.decorators.csp import csp_override
 from django.views.decorators.http import require_GET, require_POST
 
 from apps.accounts.current import SESSION_DEVICE, SESSION_PROFILE
 from apps.core import clock
 from apps.core import services as clock_services
 from apps.demo import guide as flows
+from apps.demo import outbox as outbox_render
 from apps.demo import selectors, services
 from apps.demo.forms import QUICK_STEPS, ClockAdvanceForm, ClockSetForm
+from apps.demo.models import OutboxMessage
 from apps.demo.personas import ADMIN_EMAIL, PASSWORD, PERSONAS, PERSONAS_BY_KEY
 
 SESSION_JOB_RUNS = "demo_job_runs"
@@ -227,3 +233,67 @@ def jobs_run(request: HttpRequest) -> HttpResponse:
         raise Http404("No such scheduled job.")
     _run_jobs(request, only=only)
     return redirect(reverse("demo:guide") + "#jobs")
+
+
+# --- Outbox -------------------------------------------------------------------------------------
+
+
+@require_GET
+@demo_only
+def outbox(request: HttpRequest) -> HttpResponse:
+    """Every e-mail sent in demo mode, newest first, optionally only one persona's."""
+    persona = PERSONAS_BY_KEY.get(request.GET.get("persona") or "")
+    page = Paginator(
+        selectors.outbox_messages(email=persona.email if persona else None), 50
+    ).get_page(request.GET.get("page"))
+    emails = {p.email.lower(): p for p in PERSONAS}
+    rows = [
+        {
+            "message": m,
+            "personas": [emails[a] for a in m.recipients.strip("|").split("|") if a in emails],
+        }
+        for m in page
+    ]
+    context = {"page": page, "rows": rows, "persona": persona, "personas": PERSONAS}
+    return render(request, "demo/outbox.html", context)
+
+
+@require_GET
+@demo_only
+def outbox_message(request: HttpRequest, pk: int) -> HttpResponse:
+    """One e-mail as its recipient sees it: the HTML part in a sandboxed frame, and the text."""
+    message = get_object_or_404(OutboxMessage, pk=pk)
+    context = {
+        "message": message,
+        "text_html": mark_safe(outbox_render.text_as_html(message.text)),  # escaped in there
+        "back_persona": request.GET.get("persona", ""),
+    }
+    return render(request, "demo/outbox_message.html", context)
+
+
+# The e-mail's own HTML: shown only inside the outbox's frame, with no script, no way to reach
+# this site's cookies or pages (sandboxed, no same-origin), images from anywhere, its own
+# inline styles, and links that open in a new tab.
+EMAIL_CSP = {
+    "default-src": ["'none'"],
+    "img-src": ["'self'", "data:", "https:"],
+    "style-src": ["'unsafe-inline'"],
+    "font-src": ["'self'", "data:", "https:"],
+    "frame-ancestors": ["'self'"],
+    "base-uri": ["'none'"],
+    "form-action": ["'none'"],
+    "sandbox": ["allow-popups", "allow-popups-to-escape-sandbox"],
+}
+
+
+@require_GET
+@demo_only
+@xframe_options_sameorigin
+@csp_override(EMAIL_CSP)
+def outbox_message_html(request: HttpRequest, pk: int) -> HttpResponse:
+    message = get_object_or_404(OutboxMessage, pk=pk)
+    if not message.html:
+        raise Http404("This e-mail has no HTML part.")
+    return HttpResponse(
+        outbox_render.html_for_frame(message.html), content_type="text/html; charset=utf-8"
+    )
