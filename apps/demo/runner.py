@@ -20,7 +20,7 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 
 from django.conf import settings
-from django.db.models import Max, Min
+from django.db.models import Count, Max, Min
 
 from apps.core import clock
 from apps.core import services as clock_services
@@ -80,17 +80,19 @@ DUE_MOMENTS: dict[str, Callable[[datetime, datetime], datetime | None]] = {
 
 
 def _training_mark() -> dict:
-    """What the recommender was trained on: the newest model and the event log it saw."""
+    """What the recommender was trained on: the newest model and the events it learns from."""
     from apps.accounts.models import Profile
     from apps.recommendations.models import RecommenderModel
+    from apps.recommendations.signals import EVENT_NAMES
     from apps.tracking.models import Event
 
     model = RecommenderModel.objects.order_by("-created_at", "-pk").values_list("pk").first()
-    events = Event.objects.aggregate(last=Max("pk"))["last"]
+    # Only the events training reads: billing events written during a jump change nothing.
+    seen = Event.objects.filter(name__in=EVENT_NAMES).aggregate(last=Max("pk"), n=Count("pk"))
     return {
         "model": model[0] if model else None,
-        "events": events,
-        "event_count": Event.objects.count(),
+        "events": seen["last"],
+        "event_count": seen["n"],
         "profiles": Profile.objects.count(),
     }
 

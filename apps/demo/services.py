@@ -837,7 +837,7 @@ def demo_restore(*, progress: Callable[[str, int, int], None], keep_session: str
             values["taken_at"] += shift
         rows.append(Impression(profile_id=pid, **values))
     Impression.objects.bulk_create(rows, batch_size=1000)
-    for pid in profile_ids:
+    for pid in sorted(_profiles_with_events(profile_ids)):  # as the seed: those with a history
         profile_taste_refresh(profile_id=pid)
 
     progress("recommendations", 8, total)
