@@ -763,7 +763,7 @@ def demo_restore(*, progress: Callable[[str, int, int], None], keep_session: str
     they come back as seeded (relative to now). Synthetic viewers and the catalogue stay.
     """
     from apps.artwork.models import Impression
-    from apps.artwork.services import profile_taste_refresh
+    from apps.artwork.services import impressions_flush, profile_taste_refresh
     from apps.core import services as clock_services
     from apps.demo import after_seed
     from apps.demo.models import OutboxMessage
@@ -787,6 +787,9 @@ def demo_restore(*, progress: Callable[[str, int, int], None], keep_session: str
     impressions = _seeded_impressions(users)
 
     progress("signing the personas out and removing their accounts", 1, total)
+    # Impressions still buffered in the cache point at the old profiles: write them now, so
+    # they go with the accounts instead of failing a later flush.
+    impressions_flush()
     _sessions_end({u.pk for u in users}, keep=keep_session or None)
     _purge(User.objects.filter(pk__in=[u.pk for u in users]))
     OutboxMessage.objects.filter(

@@ -135,3 +135,26 @@ def test_restore_from_htmx_runs_in_the_background_too(client, seeded, inline_run
     done = client.get(f"/demo/runs/{run.pk}/", headers={"HX-Request": "true"})
     assert done["HX-Redirect"] == "/demo/#restore"
     assert client.get("/").wsgi_request.user.email == "horror@demo.test"
+
+
+@pytest.mark.django_db(transaction=True)
+def test_the_background_thread_advances_while_the_page_polls(client, settings):
+    """The real thing: a thread of the web process runs the jump, polls see it end."""
+    import time
+
+    settings.CELERY_BEAT_SCHEDULE = TEST_SCHEDULE
+    jobs.CALLS.clear()
+    response = client.post(
+        "/demo/clock/advance/", {"step": "1d", "run_jobs": "on"}, headers={"HX-Request": "true"}
+    )
+    pk = DemoRun.objects.get().pk
+    assert f"/demo/runs/{pk}/" in response.content.decode()
+    deadline = time.monotonic() + 30
+    while time.monotonic() < deadline:
+        poll = client.get(f"/demo/runs/{pk}/", headers={"HX-Request": "true"})
+        if poll.status_code == 204:
+            break
+        time.sleep(0.1)
+    assert poll.status_code == 204 and poll["HX-Redirect"] == "/demo/#clock"
+    assert jobs.CALLS == ["celery_job", "plain_job", "broken_job"]
+    assert "plain ok" in client.get("/demo/").content.decode()
