@@ -40,7 +40,7 @@ def run_start(*, kind: str, params: dict) -> tuple[DemoRun, bool]:
     if current is not None:
         return current, False
     run = DemoRun.objects.create(
-        kind=kind, params=params, started_at=clock.real_now(), step=_("starting…")
+        kind=kind, params=params, started_at=clock.real_now(), step=_("starting")
     )
     return run, True
 

@@ -311,7 +311,8 @@ def run_progress(request: HttpRequest, pk: int) -> HttpResponse:
         if request.htmx:
             return _progress(request, run)
         return render(request, "demo/run.html", {"run": run})
-    where = reverse("demo:guide") + _run_finished(request, run)
+    # A query string of its own: "/demo/#clock" seen from /demo/ would only scroll, not reload.
+    where = f"{reverse('demo:guide')}?run={run.pk}{_run_finished(request, run)}"
     if request.htmx:
         response = HttpResponse(status=204)
         response["HX-Redirect"] = where

@@ -87,7 +87,7 @@ def test_advance_from_htmx_shows_progress_then_returns_to_the_guide(client, sett
     html = response.content.decode()
     run = DemoRun.objects.get()
     assert f'hx-get="{reverse("demo:run_progress", args=[run.pk])}"' in html
-    assert 'hx-trigger="every 500ms"' in html and "Running" in html
+    assert 'hx-trigger="every 500ms"' in html and "Starting…" in html
 
     poll = client.get(f"/demo/runs/{run.pk}/", headers={"HX-Request": "true"})
     assert poll.status_code == 200 and 'hx-trigger="every 500ms"' in poll.content.decode()
@@ -96,7 +96,7 @@ def test_advance_from_htmx_shows_progress_then_returns_to_the_guide(client, sett
     assert abs(clock.now() - (start + timedelta(days=7))) < timedelta(seconds=5)
     assert jobs.CALLS == ["celery_job", "plain_job", "broken_job"]
     done = client.get(f"/demo/runs/{run.pk}/", headers={"HX-Request": "true"})
-    assert done["HX-Redirect"] == "/demo/#clock"
+    assert done["HX-Redirect"] == f"/demo/?run={run.pk}#clock"
     guide = client.get("/demo/").content.decode()
     assert "Demo clock advanced" in guide and "plain ok" in guide and "RuntimeError: boom" in guide
 
@@ -133,7 +133,7 @@ def test_restore_from_htmx_runs_in_the_background_too(client, seeded, inline_run
     run = runs.run_execute(inline_runs[0])
     assert run.status == DemoRun.Status.DONE, run.error
     done = client.get(f"/demo/runs/{run.pk}/", headers={"HX-Request": "true"})
-    assert done["HX-Redirect"] == "/demo/#restore"
+    assert done["HX-Redirect"] == f"/demo/?run={run.pk}#restore"
     assert client.get("/").wsgi_request.user.email == "horror@demo.test"
 
 
@@ -155,6 +155,6 @@ def test_the_background_thread_advances_while_the_page_polls(client, settings):
         if poll.status_code == 204:
             break
         time.sleep(0.1)
-    assert poll.status_code == 204 and poll["HX-Redirect"] == "/demo/#clock"
+    assert poll.status_code == 204 and poll["HX-Redirect"] == f"/demo/?run={pk}#clock"
     assert jobs.CALLS == ["celery_job", "plain_job", "broken_job"]
     assert "plain ok" in client.get("/demo/").content.decode()
