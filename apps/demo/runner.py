@@ -5,11 +5,14 @@ hour for a +30-day jump is thousands of runs. Instead:
 
 - jobs whose outcome depends on *when* they run (renewals, retries, the reminder three days
   before a charge) run at every moment in the jump where something of theirs falls due,
-  read from the data, with the demo clock set to that moment, plus once a day as a safety net
-  for rules this table does not know about;
-- every job then runs once at the end of the jump, in schedule order, as beat's next tick
-  would, except those with nothing to do (training when the event log has not changed since
-  the last model: the model does not depend on the time, only on the events).
+  read from the data (DUE_MOMENTS), with the demo clock set to that moment, plus once a day
+  as a safety net for rules the table does not know. A job this module does not know is
+  treated the same way: running it daily is slower but never wrong;
+- jobs that only rebuild state from data (ONCE_PER_JUMP: training, global lists, artwork
+  policy, sweeps) and all the others then run once at the end of the jump, in schedule
+  order, as beat's next tick would, except those with nothing to do (training when the
+  events it learns from have not changed since the last model: the model does not depend on
+  the time, only on the events).
 """
 
 from __future__ import annotations
@@ -68,12 +71,25 @@ def _subscription_due_moments(after: datetime, until: datetime) -> datetime | No
     return min(found) if found else None
 
 
-# Task -> "first moment in (after, until] it has something due". A task listed here runs at
-# each such moment of a jump; every other task runs once, at the end.
+# Task -> "first moment in (after, until] it has something due": the jump stops there.
 DUE_MOMENTS: dict[str, Callable[[datetime, datetime], datetime | None]] = {
     RENEW: _subscription_due_moments,
     REMIND: _subscription_due_moments,
 }
+
+# Tasks whose result depends on the data, not on when they run: once, at the end of a jump.
+# Every other task also runs at each stop of the jump (its due moments and each day).
+ONCE_PER_JUMP = frozenset(
+    {
+        TRAIN,
+        "apps.recommendations.tasks.refresh_global_lists",
+        "apps.artwork.tasks.refresh_artwork_policy",
+        "apps.artwork.tasks.refresh_recent_tastes",
+        "apps.artwork.tasks.attribute_recent_plays",
+        "apps.artwork.tasks.flush_impressions",
+        "apps.core.tasks.clear_expired_sessions",
+    }
+)
 
 
 # --- "Nothing to do" checks -------------------------------------------------------------------
@@ -163,8 +179,10 @@ def clock_jump(
         return clock.now(), []
     schedule = dict(settings.CELERY_BEAT_SCHEDULE)
     outcomes = {name: Outcome(name, entry["task"]) for name, entry in schedule.items()}
-    timed = [(n, e) for n, e in schedule.items() if e["task"] in DUE_MOMENTS]
-    finders = list(dict.fromkeys(DUE_MOMENTS[e["task"]] for _, e in timed))
+    timed = [(n, e) for n, e in schedule.items() if e["task"] not in ONCE_PER_JUMP]
+    finders = list(
+        dict.fromkeys(DUE_MOMENTS[e["task"]] for _, e in timed if e["task"] in DUE_MOMENTS)
+    )
 
     ticks = int(by / SAFETY_TICK)
     total = ticks + len(schedule)

@@ -14,8 +14,14 @@ expect = pytest.importorskip("playwright.sync_api").expect
 
 
 @pytest.fixture
-def demo(settings):
+def demo(settings, monkeypatch):
+    from apps.demo import runner
     from config import settings as project_settings
+
+    # Slow once at the end of the jump, not on each of its thirty days.
+    monkeypatch.setattr(
+        runner, "ONCE_PER_JUMP", runner.ONCE_PER_JUMP | {"tests.demo.jobs.slow_job"}
+    )
 
     settings.MAILERS = {
         "default": {**project_settings.MAILERS["default"], "OPTIONS": {"deliver_with": LOCMEM}}

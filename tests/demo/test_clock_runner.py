@@ -64,8 +64,16 @@ def test_a_month_runs_the_time_sensitive_jobs_per_day_or_due_moment_not_per_beat
     _, outcomes = runner.clock_jump(by=timedelta(days=30))
     renew = next(o for o in outcomes if o.task == runner.RENEW)
     assert 30 <= renew.runs <= 45
-    others = [o for o in outcomes if o.task not in runner.DUE_MOMENTS and not o.skipped]
-    assert others and all(o.runs == 1 for o in others)
+    once = [o for o in outcomes if o.task in runner.ONCE_PER_JUMP and not o.skipped]
+    assert once and all(o.runs == 1 for o in once)
+
+
+def test_a_job_the_runner_does_not_know_runs_every_day_of_the_jump(settings):
+    """Safer than once at the end: a new time-based rule still fires within a day."""
+    settings.CELERY_BEAT_SCHEDULE = {"plain": TEST_SCHEDULE["plain"]}
+    jobs.CALLS.clear()
+    runner.clock_jump(by=timedelta(days=5))
+    assert jobs.CALLS == ["plain_job"] * 5  # four daily stops, then the end of the jump
 
 
 @pytest.fixture
@@ -81,7 +89,7 @@ def test_advance_from_htmx_shows_progress_then_returns_to_the_guide(client, sett
     jobs.CALLS.clear()
     start = clock.now()
     response = client.post(
-        "/demo/clock/advance/", {"step": "7d", "run_jobs": "on"}, headers={"HX-Request": "true"}
+        "/demo/clock/advance/", {"step": "6h", "run_jobs": "on"}, headers={"HX-Request": "true"}
     )
     assert response.status_code == 200
     html = response.content.decode()
@@ -93,7 +101,7 @@ def test_advance_from_htmx_shows_progress_then_returns_to_the_guide(client, sett
     assert poll.status_code == 200 and 'hx-trigger="every 500ms"' in poll.content.decode()
 
     runs.run_execute(inline_runs[0])
-    assert abs(clock.now() - (start + timedelta(days=7))) < timedelta(seconds=5)
+    assert abs(clock.now() - (start + timedelta(hours=6))) < timedelta(seconds=5)
     assert jobs.CALLS == ["celery_job", "plain_job", "broken_job"]
     done = client.get(f"/demo/runs/{run.pk}/", headers={"HX-Request": "true"})
     assert done["HX-Redirect"] == f"/demo/?run={run.pk}#clock"
