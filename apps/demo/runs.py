@@ -34,6 +34,19 @@ def running() -> DemoRun | None:
     )
 
 
+def run_check(run: DemoRun) -> DemoRun:
+    """The run, marked failed if it has been "running" for longer than any run takes (its
+    process died: a restart of the dev server, say), so the page stops waiting for it."""
+    if run.status == DemoRun.Status.RUNNING and run.started_at < clock.real_now() - STALE:
+        DemoRun.objects.filter(pk=run.pk, status=DemoRun.Status.RUNNING).update(
+            status=DemoRun.Status.FAILED,
+            error=_("Interrupted: the server stopped while it ran. Try again."),
+            finished_at=clock.real_now(),
+        )
+        run.refresh_from_db()
+    return run
+
+
 def run_start(*, kind: str, params: dict) -> tuple[DemoRun, bool]:
     """A new run of `kind` (created, True), or the one already running (False)."""
     current = running()

@@ -306,7 +306,7 @@ def _run_finished(request: HttpRequest, run: DemoRun) -> str:
 @demo_only
 def run_progress(request: HttpRequest, pk: int) -> HttpResponse:
     """The progress of a background run (polled by htmx); when it has ended, back to the guide."""
-    run = get_object_or_404(DemoRun, pk=pk)
+    run = runs.run_check(get_object_or_404(DemoRun, pk=pk))
     if run.status == DemoRun.Status.RUNNING:
         if request.htmx:
             return _progress(request, run)

@@ -166,3 +166,12 @@ def test_the_background_thread_advances_while_the_page_polls(client, settings):
     assert poll.status_code == 204 and poll["HX-Redirect"] == f"/demo/?run={pk}#clock"
     assert jobs.CALLS == ["celery_job", "plain_job", "broken_job"]
     assert "plain ok" in client.get("/demo/").content.decode()
+
+
+def test_a_run_whose_process_died_ends_as_failed_instead_of_polling_forever(client, inline_runs):
+    client.post("/demo/clock/advance/", {"step": "1d"}, headers={"HX-Request": "true"})
+    run = DemoRun.objects.get()
+    DemoRun.objects.filter(pk=run.pk).update(started_at=clock.real_now() - timedelta(hours=1))
+    poll = client.get(f"/demo/runs/{run.pk}/", headers={"HX-Request": "true"})
+    assert poll.status_code == 204
+    assert "Interrupted" in client.get("/demo/").content.decode()
