@@ -15,6 +15,7 @@ from datetime import timedelta
 from django.db import close_old_connections, connections
 from django.db.models import F
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_noop
 
 from apps.core import clock
 from apps.demo.models import DemoRun
@@ -53,7 +54,7 @@ def run_start(*, kind: str, params: dict) -> tuple[DemoRun, bool]:
     if current is not None:
         return current, False
     run = DemoRun.objects.create(
-        kind=kind, params=params, started_at=clock.real_now(), step=_("starting")
+        kind=kind, params=params, started_at=clock.real_now(), step=gettext_noop("starting")
     )
     return run, True
 

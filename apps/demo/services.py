@@ -21,6 +21,7 @@ from django.contrib.auth.hashers import make_password
 from django.db import transaction
 from django.utils.crypto import get_random_string
 from django.utils.module_loading import import_string
+from django.utils.translation import gettext_noop
 
 from apps.accounts.models import Device, Profile, User
 from apps.catalogue.models import KIDS_MATURITIES, Episode, Genre, Season, Title
@@ -772,7 +773,7 @@ def demo_restore(*, progress: Callable[[str, int, int], None], keep_session: str
 
     started = time.perf_counter()
     total = RESTORE_STEPS
-    progress("resetting the demo clock", 0, total)
+    progress(gettext_noop("resetting the demo clock"), 0, total)
     clock_services.clock_reset()
     now = clock.now()
     seed, n_titles = _seeded_catalogue()
@@ -786,7 +787,7 @@ def demo_restore(*, progress: Callable[[str, int, int], None], keep_session: str
     }
     impressions = _seeded_impressions(users)
 
-    progress("signing the personas out and removing their accounts", 1, total)
+    progress(gettext_noop("signing the personas out and removing their accounts"), 1, total)
     # Impressions still buffered in the cache point at the old profiles: write them now, so
     # they go with the accounts instead of failing a later flush.
     impressions_flush()
@@ -796,14 +797,14 @@ def demo_restore(*, progress: Callable[[str, int, int], None], keep_session: str
         pk__in=[m.pk for m in OutboxMessage.objects.only("pk", "recipients") if _to_persona(m)]
     ).delete()
 
-    progress("re-creating the persona accounts", 2, total)
+    progress(gettext_noop("re-creating the persona accounts"), 2, total)
     plans = [p for p in _persona_plans(now, make_password(PASSWORD)) if p.email in by_email]
     with transaction.atomic():
         profiles, devices, created, _ = _accounts_ensure(
             plans, now=now, progress=_noop, phase="personas"
         )
 
-    progress("writing their histories", 3, total)
+    progress(gettext_noop("writing their histories"), 3, total)
     index = catalogue_index(
         specs=seeding.catalogue(n_titles=n_titles, seed=seed), seed=seed, now=now
     )
@@ -817,14 +818,14 @@ def demo_restore(*, progress: Callable[[str, int, int], None], keep_session: str
     _history_write(histories())
     profile_ids = [pid for pids in profiles.values() for pid in pids]
 
-    progress("resume points", 4, total)
+    progress(gettext_noop("resume points"), 4, total)
     after_seed.personas_resume_points(log=lambda m: None)
-    progress("subscriptions and payments", 5, total)
+    progress(gettext_noop("subscriptions and payments"), 5, total)
     after_seed.personas_subscriptions(log=lambda m: None)
-    progress("ratings", 6, total)
+    progress(gettext_noop("ratings"), 6, total)
     ratings_from_events(profile_ids=profile_ids)
 
-    progress("artwork tastes", 7, total)
+    progress(gettext_noop("artwork tastes"), 7, total)
     new_profile = {
         (p.account.email, p.name.lower()): p.pk
         for p in Profile.objects.filter(pk__in=profile_ids).select_related("account")
@@ -843,10 +844,10 @@ def demo_restore(*, progress: Callable[[str, int, int], None], keep_session: str
     for pid in sorted(_profiles_with_events(profile_ids)):  # as the seed: those with a history
         profile_taste_refresh(profile_id=pid)
 
-    progress("recommendations", 8, total)
+    progress(gettext_noop("recommendations"), 8, total)
     for profile in Profile.objects.filter(pk__in=profile_ids):
         candidates_refresh(profile=profile)
-    progress("done", total, total)
+    progress(gettext_noop("done"), total, total)
     return {
         "seconds": round(time.perf_counter() - started, 2),
         "personas": created,
