@@ -314,6 +314,10 @@ else:
     _mailer = {"BACKEND": "django.core.mail.backends.console.EmailBackend"}
 if os.environ.get("EMAIL_BACKEND"):  # any other backend by dotted path (the fault suite's)
     _mailer = {"BACKEND": os.environ["EMAIL_BACKEND"]}
+if DEMO_MODE:
+    # Demo mode dates every e-mail on the demo clock and keeps it for the outbox on
+    # /demo/outbox/, then delivers it with the mailer chosen above.
+    _mailer = {"BACKEND": "apps.demo.mail.OutboxBackend", "OPTIONS": {"deliver_with": _mailer}}
 MAILERS = {"default": _mailer}
 DEFAULT_FROM_EMAIL = os.environ.get("DEFAULT_FROM_EMAIL", "Streamfront <hello@streamfront.test>")
 

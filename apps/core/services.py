@@ -36,11 +36,20 @@ def clock_set(*, at: datetime) -> datetime:
     return at
 
 
-def clock_advance(*, by: timedelta) -> datetime:
-    """Move demo time forward by `by` (positive)."""
+def clock_advance_target(*, by: timedelta) -> datetime:
+    """Where advancing by `by` would land; ValidationError if the clock may not go there."""
+    _require_demo()
     if by <= timedelta(0):
         raise ValidationError(_("The clock only moves forward; use reset to return to real time."))
-    return clock_set(at=clock.now() + by)
+    at = clock.now() + by
+    if abs(at - clock.real_now()) > MAX_JUMP:
+        raise ValidationError(_("The demo clock stays within three years of real time."))
+    return at
+
+
+def clock_advance(*, by: timedelta) -> datetime:
+    """Move demo time forward by `by` (positive)."""
+    return clock_set(at=clock_advance_target(by=by))
 
 
 @transaction.atomic

@@ -9,8 +9,12 @@ from apps.core import clock
 
 @shared_task
 def clear_expired_sessions() -> int:
-    """Delete sessions that expired (as the clock sees it); safe to run any number of times."""
-    deleted, _ = Session.objects.filter(expire_date__lt=clock.now()).delete()
+    """Delete sessions that expired; safe to run any number of times.
+
+    Django stamps a session's expiry in real time, so it is compared with real time: moving
+    the demo clock must never sign anyone out.
+    """
+    deleted, _ = Session.objects.filter(expire_date__lt=clock.real_now()).delete()
     return deleted
 
 

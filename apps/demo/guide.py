@@ -81,11 +81,36 @@ FLOWS: list[dict[str, Any]] = [
         "key": "clock",
         "title": _("Demo clock"),
         "description": _(
-            "Move time forward (or set it), run the scheduled jobs, and watch time-based "
-            "features react; reset when done."
+            "Move time forward (or set it) and watch time-based features react: the jobs due "
+            "on the way run at their moments (renewals, retries, reminders) with a progress "
+            "bar, and you stay signed in. +30 days takes a few seconds; reset when done."
         ),
         "url": "demo:guide",
         "fragment": "clock",
+    },
+    {
+        "key": "outbox",
+        "title": _("Outbox"),
+        "description": _(
+            "Every e-mail sent in demo mode, dated on the demo clock: pick a persona to see "
+            "only theirs, open one to read it as they do (HTML and plain text, links work). "
+            "Jordan's failed payment is there; advance 30 days for Sam's renewal reminder, or "
+            "ask for a password reset."
+        ),
+        "url": "demo:outbox",
+        "query": "persona=lapsed",
+        "persona": "lapsed",
+    },
+    {
+        "key": "restore",
+        "title": _("Restore the demo"),
+        "description": _(
+            "Start over without a shell: tick the box and restore. Every persona's account, "
+            "history, ratings, plan and payments return to their seeded state and the clock "
+            "to real time, in a few seconds; you stay signed in."
+        ),
+        "url": "demo:guide",
+        "fragment": "restore",
     },
     {
         "key": "onboarding",

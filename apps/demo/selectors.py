@@ -6,6 +6,7 @@ from django.db.models import Case, IntegerField, Value, When
 
 from apps.accounts.models import Profile, User
 from apps.catalogue.models import Genre, Title
+from apps.demo.models import OutboxMessage
 from apps.demo.personas import PERSONAS, Persona
 
 
@@ -55,3 +56,11 @@ def example_genre() -> Genre | None:
         .order_by("preferred", "name")
         .first()
     )
+
+
+def outbox_messages(*, email: str | None = None):
+    """Kept e-mails, newest first; only those addressed to `email` when given."""
+    messages = OutboxMessage.objects.order_by("-sent_at", "-pk").defer("text", "html")
+    if email:
+        messages = messages.filter(recipients__contains=f"|{email.lower()}|")
+    return messages

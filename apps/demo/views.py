@@ -11,23 +11,30 @@ from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth import login
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.paginator import Paginator
 from django.http import Http404, HttpRequest, HttpResponse
-from django.shortcuts import redirect, render
+from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils.formats import date_format
+from django.utils.safestring import mark_safe
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
+from django.views.decorators.clickjacking import xframe_options_sameorigin
+from django.views.decorators.csp import csp_override
 from django.views.decorators.http import require_GET, require_POST
 
-from apps.accounts.current import SESSION_DEVICE, SESSION_PROFILE
+from apps.accounts.current import SESSION_DEVICE, SESSION_PROFILE, current_profile
 from apps.core import clock
 from apps.core import services as clock_services
 from apps.demo import guide as flows
-from apps.demo import selectors, services
+from apps.demo import outbox as outbox_render
+from apps.demo import runner, runs, selectors, services
 from apps.demo.forms import QUICK_STEPS, ClockAdvanceForm, ClockSetForm
+from apps.demo.models import DemoRun, OutboxMessage
 from apps.demo.personas import ADMIN_EMAIL, PASSWORD, PERSONAS, PERSONAS_BY_KEY
 
 SESSION_JOB_RUNS = "demo_job_runs"
+SESSION_RUN = "demo_run"  # the background run this browser started and is watching
 
 
 def demo_only(view):
@@ -106,6 +113,7 @@ def _render_guide(
             for name, entry in settings.CELERY_BEAT_SCHEDULE.items()
         ],
         "job_runs": request.session.pop(SESSION_JOB_RUNS, None),
+        "run": _watched_run(request),
         "flows": flows.resolve_flows(
             examples={"title": selectors.example_title(), "genre": selectors.example_genre()}
         ),
@@ -174,18 +182,35 @@ def clock_set(request: HttpRequest) -> HttpResponse:
 @require_POST
 @demo_only
 def clock_advance(request: HttpRequest) -> HttpResponse:
+    """Advance the clock (and run the jobs due on the way).
+
+    From htmx the work starts in the background and the page polls its progress; without
+    JavaScript it runs within the request, then redirects.
+    """
     form = ClockAdvanceForm(request.POST)
     if form.is_valid():
+        by, run_jobs = form.cleaned_data["by"], form.cleaned_data["run_jobs"]
         try:
-            clock_services.clock_advance(by=form.cleaned_data["by"])
+            clock_services.clock_advance_target(by=by)
         except (ValidationError, PermissionDenied) as exc:
             form.add_error(None, exc.messages if hasattr(exc, "messages") else str(exc))
         else:
+            if request.htmx:
+                params = {"seconds": by.total_seconds(), "run_jobs": run_jobs}
+                return _start_run(request, kind=DemoRun.Kind.ADVANCE, params=params)
+            outcomes = runner.clock_jump(by=by, run_jobs=run_jobs)[1]
             _moved(request, _("Demo clock advanced: it is now %(now)s."))
-            if form.cleaned_data["run_jobs"]:
-                _run_jobs(request)
+            if run_jobs:
+                _job_runs_done(request, runner.outcomes_as_runs(outcomes))
             return redirect(reverse("demo:guide") + "#clock")
-    return _render_guide(request, advance_form=form, status=400)
+    response = _render_guide(request, advance_form=form, status=400)
+    if request.htmx:
+        # Show the form's errors in place of the clock panel (htmx swaps no 4xx by default).
+        response.status_code = 200
+        response["HX-Retarget"] = "#clock"
+        response["HX-Reswap"] = "outerHTML"
+        response["HX-Reselect"] = "#clock"
+    return response
 
 
 @require_POST
@@ -198,8 +223,13 @@ def clock_reset(request: HttpRequest) -> HttpResponse:
 
 def _run_jobs(request: HttpRequest, *, only: str | None = None) -> None:
     runs = services.scheduled_jobs_run(only=only)
-    request.session[SESSION_JOB_RUNS] = [asdict(run) for run in runs]
-    failed = sum(not run.ok for run in runs)
+    _job_runs_done(request, [asdict(run) for run in runs])
+
+
+def _job_runs_done(request: HttpRequest, runs: list[dict]) -> None:
+    """Keep the runs for the guide's "Last run" list and say how it went."""
+    request.session[SESSION_JOB_RUNS] = runs
+    failed = sum(not run["ok"] for run in runs)
     if failed:
         messages.warning(
             request,
@@ -227,3 +257,192 @@ def jobs_run(request: HttpRequest) -> HttpResponse:
         raise Http404("No such scheduled job.")
     _run_jobs(request, only=only)
     return redirect(reverse("demo:guide") + "#jobs")
+
+
+# --- Background runs (clock jumps, restore) -----------------------------------------------------
+
+
+def _watched_run(request: HttpRequest) -> DemoRun | None:
+    """The run this browser started, while it is running (no query when there is none)."""
+    pk = request.session.get(SESSION_RUN)
+    if pk is None:
+        return None
+    return DemoRun.objects.filter(pk=pk, status=DemoRun.Status.RUNNING).first()
+
+
+def _start_run(request: HttpRequest, *, kind: str, params: dict) -> HttpResponse:
+    run, created = runs.run_start(kind=kind, params=params)
+    if created:
+        runs.launch(run.pk)
+        run.refresh_from_db()
+    request.session[SESSION_RUN] = run.pk
+    return _progress(request, run)
+
+
+def _progress(request: HttpRequest, run: DemoRun) -> HttpResponse:
+    response = render(request, "demo/guide.html#run-progress", {"run": run})
+    response["Vary"] = "HX-Request"
+    return response
+
+
+def _run_finished(request: HttpRequest, run: DemoRun) -> str:
+    """Tell this browser how its run ended (once); returns where the guide should open."""
+    if request.session.get(SESSION_RUN) == run.pk:
+        request.session.pop(SESSION_RUN)
+        seconds = run.result.get("seconds", 0) if isinstance(run.result, dict) else 0
+        if run.status == DemoRun.Status.FAILED:
+            messages.error(request, _("It failed: %(error)s") % {"error": run.error})
+        elif run.kind == DemoRun.Kind.ADVANCE:
+            _moved(request, _("Demo clock advanced: it is now %(now)s."))
+            if run.params.get("run_jobs", True):
+                _job_runs_done(request, run.result.get("job_runs", []))
+                messages.info(request, _("Done in %(s)s s.") % {"s": seconds})
+        else:
+            _restored(request, params=run.params, result=run.result)
+    return "#clock" if run.kind == DemoRun.Kind.ADVANCE else "#restore"
+
+
+@require_GET
+@demo_only
+def run_progress(request: HttpRequest, pk: int) -> HttpResponse:
+    """The progress of a background run (polled by htmx); when it has ended, back to the guide."""
+    run = runs.run_check(get_object_or_404(DemoRun, pk=pk))
+    if run.status == DemoRun.Status.RUNNING:
+        if request.htmx:
+            return _progress(request, run)
+        return render(request, "demo/run.html", {"run": run})
+    # A query string of its own: "/demo/#clock" seen from /demo/ would only scroll, not reload.
+    where = f"{reverse('demo:guide')}?run={run.pk}{_run_finished(request, run)}"
+    if request.htmx:
+        response = HttpResponse(status=204)
+        response["HX-Redirect"] = where
+        return response
+    return redirect(where)
+
+
+# --- Restore the demo ---------------------------------------------------------------------------
+
+
+def _restore_params(request: HttpRequest) -> dict:
+    """Whose browser this is: its session survives, and a persona signed in here stays so."""
+    if not request.session.session_key:
+        request.session.save()
+    params = {"keep_session": request.session.session_key}
+    user = request.user
+    profile = current_profile(request)
+    persona = next((p for p in PERSONAS if user.is_authenticated and p.email == user.email), None)
+    if persona is not None:
+        params["persona"] = persona.key
+        names = [p.name.lower() for p in persona.profiles]
+        if profile is not None and profile.name.lower() in names:
+            params["profile_index"] = names.index(profile.name.lower())
+    return params
+
+
+def _restored(request: HttpRequest, *, params: dict, result: dict) -> None:
+    messages.success(
+        request,
+        _("The demo is restored: every persona is back to its seeded state (%(s)s s).")
+        % {"s": result.get("seconds", 0)},
+    )
+    persona = PERSONAS_BY_KEY.get(params.get("persona") or "")
+    if persona is None:
+        return
+    profile = selectors.persona_profile(
+        persona=persona, profile_index=params.get("profile_index", 0)
+    )
+    if profile is not None:  # the same persona, seeded afresh: stay signed in as it
+        login(request, profile.account, backend="apps.accounts.cached.CachedModelBackend")
+        request.session[SESSION_PROFILE] = profile.pk
+        request.session.pop(SESSION_DEVICE, None)
+
+
+@require_POST
+@demo_only
+def restore(request: HttpRequest) -> HttpResponse:
+    """Put every persona back to its seeded state and reset the clock (after a confirmation)."""
+    if request.POST.get("confirm") != "yes":
+        messages.error(
+            request, _("Tick the box to confirm: every change made as a persona is lost.")
+        )
+        if request.htmx:
+            response = HttpResponse(status=204)
+            response["HX-Redirect"] = reverse("demo:guide") + "#restore"
+            return response
+        return redirect(reverse("demo:guide") + "#restore")
+    params = _restore_params(request)
+    if request.htmx:
+        return _start_run(request, kind=DemoRun.Kind.RESTORE, params=params)
+    try:
+        result = services.demo_restore(
+            progress=lambda *a: None, keep_session=params["keep_session"]
+        )
+    except ValueError as exc:
+        messages.error(request, str(exc))
+    else:
+        _restored(request, params=params, result=result)
+    return redirect(reverse("demo:guide") + "#restore")
+
+
+# --- Outbox -------------------------------------------------------------------------------------
+
+
+@require_GET
+@demo_only
+def outbox(request: HttpRequest) -> HttpResponse:
+    """Every e-mail sent in demo mode, newest first, optionally only one persona's."""
+    persona = PERSONAS_BY_KEY.get(request.GET.get("persona") or "")
+    page = Paginator(
+        selectors.outbox_messages(email=persona.email if persona else None), 50
+    ).get_page(request.GET.get("page"))
+    emails = {p.email.lower(): p for p in PERSONAS}
+    rows = [
+        {
+            "message": m,
+            "personas": [emails[a] for a in m.recipients.strip("|").split("|") if a in emails],
+        }
+        for m in page
+    ]
+    context = {"page": page, "rows": rows, "persona": persona, "personas": PERSONAS}
+    return render(request, "demo/outbox.html", context)
+
+
+@require_GET
+@demo_only
+def outbox_message(request: HttpRequest, pk: int) -> HttpResponse:
+    """One e-mail as its recipient sees it: the HTML part in a sandboxed frame, and the text."""
+    message = get_object_or_404(OutboxMessage, pk=pk)
+    context = {
+        "message": message,
+        "text_html": mark_safe(outbox_render.text_as_html(message.text)),  # escaped in there
+        "back_persona": request.GET.get("persona", ""),
+    }
+    return render(request, "demo/outbox_message.html", context)
+
+
+# The e-mail's own HTML: shown only inside the outbox's frame, with no script, no way to reach
+# this site's cookies or pages (sandboxed, no same-origin), images from anywhere, its own
+# inline styles, and links that open in a new tab.
+EMAIL_CSP = {
+    "default-src": ["'none'"],
+    "img-src": ["'self'", "data:", "https:"],
+    "style-src": ["'unsafe-inline'"],
+    "font-src": ["'self'", "data:", "https:"],
+    "frame-ancestors": ["'self'"],
+    "base-uri": ["'none'"],
+    "form-action": ["'none'"],
+    "sandbox": ["allow-popups", "allow-popups-to-escape-sandbox"],
+}
+
+
+@require_GET
+@demo_only
+@xframe_options_sameorigin
+@csp_override(EMAIL_CSP)
+def outbox_message_html(request: HttpRequest, pk: int) -> HttpResponse:
+    message = get_object_or_404(OutboxMessage, pk=pk)
+    if not message.html:
+        raise Http404("This e-mail has no HTML part.")
+    return HttpResponse(
+        outbox_render.html_for_frame(message.html), content_type="text/html; charset=utf-8"
+    )

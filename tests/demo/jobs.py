@@ -20,3 +20,12 @@ def plain_job() -> str:
 def broken_job() -> None:
     CALLS.append("broken_job")
     raise RuntimeError("boom")
+
+
+def slow_job() -> str:
+    """Long enough for a browser to see the progress bar."""
+    import time
+
+    CALLS.append("slow_job")
+    time.sleep(1.5)
+    return "slow ok"

@@ -1,0 +1,252 @@
+"""Advancing the demo clock the way beat would have lived through the jump, only faster.
+
+Beat runs renewals every 15 minutes and the recommender every 6 hours; replaying that hour by
+hour for a +30-day jump is thousands of runs. Instead:
+
+- jobs whose outcome depends on *when* they run (renewals, retries, the reminder three days
+  before a charge) run at every moment in the jump where something of theirs falls due,
+  read from the data (DUE_MOMENTS), with the demo clock set to that moment, plus once a day
+  as a safety net for rules the table does not know. A job this module does not know is
+  treated the same way: running it daily is slower but never wrong;
+- jobs that only rebuild state from data (ONCE_PER_JUMP: training, global lists, artwork
+  policy, sweeps) and all the others then run once at the end of the jump, in schedule
+  order, as beat's next tick would, except those with nothing to do (training when the
+  events it learns from have not changed since the last model: the model does not depend on
+  the time, only on the events).
+"""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Callable
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+
+from django.conf import settings
+from django.db.models import Count, Max, Min
+
+from apps.core import clock
+from apps.core import services as clock_services
+
+type Progress = Callable[[str, int, int], None]  # (what is running, steps done, steps in all)
+
+RENEW = "apps.subscriptions.tasks.renew_due_subscriptions"
+REMIND = "apps.subscriptions.tasks.send_charge_reminders"
+TRAIN = "apps.recommendations.tasks.train_recommender"
+TRAIN_MARK = "recommendations-train"
+SAFETY_TICK = timedelta(days=1)
+MAX_STOPS = 2000  # a 3-year jump with daily ticks and a few dozen due moments fits
+
+
+def _noop(label: str, done: int, total: int) -> None:
+    return None
+
+
+# --- When time-sensitive jobs have something due ------------------------------------------------
+
+
+def _subscription_due_moments(after: datetime, until: datetime) -> datetime | None:
+    """The first moment in (after, until] a renewal, a retry or a reminder falls due."""
+    from apps.subscriptions.lifecycle import State
+    from apps.subscriptions.models import Subscription
+    from apps.subscriptions.services import REMINDER_LEAD
+
+    paid = Subscription.objects.filter(status__in=(State.ACTIVE, State.CANCEL_SCHEDULED))
+    moments = [
+        paid.filter(current_period_end__gt=after, current_period_end__lte=until).aggregate(
+            m=Min("current_period_end")
+        )["m"],
+        # The reminder window opens REMINDER_LEAD before the charge.
+        paid.filter(
+            current_period_end__gt=after + REMINDER_LEAD,
+            current_period_end__lte=until + REMINDER_LEAD,
+        ).aggregate(m=Min("current_period_end"))["m"],
+        Subscription.objects.filter(
+            status=State.PAST_DUE, next_retry_at__gt=after, next_retry_at__lte=until
+        ).aggregate(m=Min("next_retry_at"))["m"],
+    ]
+    if moments[1] is not None:
+        moments[1] -= REMINDER_LEAD
+    found = [m for m in moments if m is not None]
+    return min(found) if found else None
+
+
+# Task -> "first moment in (after, until] it has something due": the jump stops there.
+DUE_MOMENTS: dict[str, Callable[[datetime, datetime], datetime | None]] = {
+    RENEW: _subscription_due_moments,
+    REMIND: _subscription_due_moments,
+}
+
+# Tasks whose result depends on the data, not on when they run: once, at the end of a jump.
+# Every other task also runs at each stop of the jump (its due moments and each day).
+ONCE_PER_JUMP = frozenset(
+    {
+        TRAIN,
+        "apps.recommendations.tasks.refresh_global_lists",
+        "apps.artwork.tasks.refresh_artwork_policy",
+        "apps.artwork.tasks.refresh_recent_tastes",
+        "apps.artwork.tasks.attribute_recent_plays",
+        "apps.artwork.tasks.flush_impressions",
+        "apps.core.tasks.clear_expired_sessions",
+    }
+)
+
+
+# --- "Nothing to do" checks -------------------------------------------------------------------
+
+
+def _training_mark() -> dict:
+    """What the recommender was trained on: the newest model and the events it learns from."""
+    from apps.accounts.models import Profile
+    from apps.recommendations.models import RecommenderModel
+    from apps.recommendations.signals import EVENT_NAMES
+    from apps.tracking.models import Event
+
+    model = RecommenderModel.objects.order_by("-created_at", "-pk").values_list("pk").first()
+    # Only the events training reads: billing events written during a jump change nothing.
+    seen = Event.objects.filter(name__in=EVENT_NAMES).aggregate(last=Max("pk"), n=Count("pk"))
+    return {
+        "model": model[0] if model else None,
+        "events": seen["last"],
+        "event_count": seen["n"],
+        "profiles": Profile.objects.count(),
+    }
+
+
+def training_marked() -> None:
+    """Remember the event log the newest model was trained on (after any training run)."""
+    from apps.demo.models import JobMark
+
+    JobMark.objects.update_or_create(name=TRAIN_MARK, defaults={"mark": _training_mark()})
+
+
+def _training_skip() -> str | None:
+    """Why training has nothing to do, or None when it has."""
+    from apps.demo.models import JobMark
+
+    saved = JobMark.objects.filter(name=TRAIN_MARK).values_list("mark", flat=True).first()
+    if not saved or saved.get("model") is None or saved != _training_mark():
+        return None
+    return f"skipped: nothing new since model #{saved['model']}"
+
+
+SKIP_CHECKS: dict[str, Callable[[], str | None]] = {TRAIN: _training_skip}
+AFTER_RUN: dict[str, Callable[[], None]] = {TRAIN: training_marked}
+
+
+# --- The jump -----------------------------------------------------------------------------------
+
+
+@dataclass
+class Outcome:
+    """One job over a whole jump: how often it ran, the results worth showing, its time."""
+
+    name: str
+    task: str
+    runs: int = 0
+    ok: bool = True
+    results: list[str] | None = None
+    seconds: float = 0.0
+    skipped: str = ""
+
+
+# Results that only say "nothing happened": not worth a line in the guide.
+TRIVIAL = {"0", "None", "False", "{}", "[]", "{'renewals': 0, 'retries': 0}"}
+
+
+def _run(name: str, entry: dict, outcome: Outcome, *, at: datetime | None) -> None:
+    from apps.demo.services import scheduled_job_run
+
+    run = scheduled_job_run(name, entry)
+    outcome.runs += 1
+    outcome.seconds += run.seconds
+    outcome.ok = outcome.ok and run.ok
+    if not run.ok or run.result not in TRIVIAL:
+        prefix = f"{at:%d %b %H:%M}: " if at is not None else ""
+        outcome.results = (outcome.results or []) + [prefix + run.result]
+    if run.ok and entry["task"] in AFTER_RUN:
+        AFTER_RUN[entry["task"]]()
+
+
+def clock_jump(
+    *, by: timedelta, run_jobs: bool = True, progress: Progress = _noop
+) -> tuple[datetime, list[Outcome]]:
+    """Advance the demo clock by `by`, running the scheduled jobs as described above."""
+    start = clock.now()
+    end = start + by
+    clock_services.clock_advance(by=by)  # validates `by` before anything runs
+    if not run_jobs:
+        return clock.now(), []
+    schedule = dict(settings.CELERY_BEAT_SCHEDULE)
+    outcomes = {name: Outcome(name, entry["task"]) for name, entry in schedule.items()}
+    timed = [(n, e) for n, e in schedule.items() if e["task"] not in ONCE_PER_JUMP]
+    finders = list(
+        dict.fromkeys(DUE_MOMENTS[e["task"]] for _, e in timed if e["task"] in DUE_MOMENTS)
+    )
+
+    ticks = int(by / SAFETY_TICK)
+    total = ticks + len(schedule)
+    done = 0
+    at = start
+    stops = 0
+    while timed and stops < MAX_STOPS:
+        tick = start + SAFETY_TICK * (int((at - start) / SAFETY_TICK) + 1)
+        due = [m for m in (find(at, end) for find in finders) if m is not None]
+        stop = min([*due, tick])
+        if stop >= end:
+            break
+        if due and min(due) < tick:
+            total += 1  # a due moment between two daily ticks: one more step than announced
+        clock_services.clock_set(at=stop)
+        for name, entry in timed:
+            progress(f"{name} ({stop:%d %b %H:%M})", done, total)
+            _run(name, entry, outcomes[name], at=stop)
+        done += 1
+        stops += 1
+        at = stop
+
+    clock_services.clock_set(at=end)
+    done = max(done, total - len(schedule))
+    for name, entry in schedule.items():
+        progress(name, done, total)
+        skip = SKIP_CHECKS.get(entry["task"])
+        reason = skip() if skip else None
+        if reason:
+            outcomes[name].skipped = reason
+        else:
+            _run(name, entry, outcomes[name], at=None)
+        done += 1
+    progress("", total, total)
+    return end, list(outcomes.values())
+
+
+def outcomes_as_runs(outcomes: list[Outcome]) -> list[dict]:
+    """The outcomes as the guide's "Last run" list shows them (name, task, ok, result, s)."""
+    rows = []
+    for o in outcomes:
+        if o.skipped:
+            result = o.skipped
+        else:
+            shown = o.results or ["nothing due"]
+            result = "; ".join(shown[-6:])
+            if len(shown) > 6:
+                result = f"… {result}"
+            if o.runs > 1:
+                result = f"ran {o.runs}×: {result}"
+        rows.append(
+            {
+                "name": o.name,
+                "task": o.task,
+                "ok": o.ok,
+                "result": result[:400],
+                "seconds": round(o.seconds, 2),
+            }
+        )
+    return rows
+
+
+def timed_jump(*, by: timedelta, progress: Progress = _noop) -> tuple[float, list[dict]]:
+    """clock_jump with its wall time in seconds (for `demo_clock advance --run-jobs`)."""
+    started = time.perf_counter()
+    _, outcomes = clock_jump(by=by, progress=progress)
+    return round(time.perf_counter() - started, 2), outcomes_as_runs(outcomes)

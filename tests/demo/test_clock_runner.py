@@ -1,0 +1,177 @@
+"""Advancing the clock runs the jobs due on the way, at their moments, once each at the end,
+and shows its progress while it runs."""
+
+import re
+from datetime import timedelta
+
+import pytest
+from django.urls import reverse
+
+from apps.core import clock
+from apps.demo import runner, runs
+from apps.demo.models import DemoRun
+from apps.recommendations.models import RecommenderModel
+from apps.subscriptions.models import Notice, Payment, Subscription
+from apps.tracking.models import Event
+from tests.demo import jobs
+from tests.demo.test_guide import TEST_SCHEDULE
+
+pytestmark = pytest.mark.django_db
+
+
+def test_a_reminder_in_the_jump_is_sent_three_days_before_its_charge_not_at_the_end(seeded):
+    sub = Subscription.objects.get(user__email="comedy@demo.test")
+    charge = sub.current_period_end
+    runner.clock_jump(by=charge - clock.now() + timedelta(days=2))
+    notice = Notice.objects.get(kind="reminder", to="comedy@demo.test")
+    assert abs(notice.created_at - (charge - timedelta(days=3))) < timedelta(minutes=1)
+    # And the renewal itself was charged on its day, not at the end of the jump.
+    renewal = Payment.objects.filter(user__email="comedy@demo.test", kind="renewal").latest(
+        "created_at"
+    )
+    assert abs(renewal.created_at - charge) < timedelta(minutes=1)
+
+
+def test_failed_renewal_retries_happen_on_their_own_days(seeded):
+    start = clock.now()
+    runner.clock_jump(by=timedelta(days=30))
+    retries = Payment.objects.filter(user__email="lapsed@demo.test", kind="retry").order_by(
+        "created_at"
+    )
+    days = sorted({(p.created_at - start).days for p in retries})
+    assert len(days) >= 2, days  # not all bunched at the end of the jump
+    assert min(days) < 29
+
+
+def test_training_is_skipped_when_the_event_log_has_not_changed(seeded):
+    models_before = RecommenderModel.objects.count()
+    _, outcomes = runner.clock_jump(by=timedelta(days=30))
+    train = next(o for o in outcomes if o.task == runner.TRAIN)
+    assert train.skipped.startswith("skipped: nothing new")
+    assert RecommenderModel.objects.count() == models_before
+
+    Event.objects.create(
+        name="play_started", occurred_at=clock.now(), properties={}, visitor_id="v-1"
+    )
+    _, outcomes = runner.clock_jump(by=timedelta(days=1))
+    train = next(o for o in outcomes if o.task == runner.TRAIN)
+    assert not train.skipped and train.runs == 1
+    assert RecommenderModel.objects.count() == models_before + 1
+
+
+def test_a_month_runs_the_time_sensitive_jobs_per_day_or_due_moment_not_per_beat_tick(seeded):
+    """Beat would run renewals 2,880 times in 30 days; the jump needs a few dozen."""
+    _, outcomes = runner.clock_jump(by=timedelta(days=30))
+    renew = next(o for o in outcomes if o.task == runner.RENEW)
+    assert 30 <= renew.runs <= 45
+    once = [o for o in outcomes if o.task in runner.ONCE_PER_JUMP and not o.skipped]
+    assert once and all(o.runs == 1 for o in once)
+
+
+def test_a_job_the_runner_does_not_know_runs_every_day_of_the_jump(settings):
+    """Safer than once at the end: a new time-based rule still fires within a day."""
+    settings.CELERY_BEAT_SCHEDULE = {"plain": TEST_SCHEDULE["plain"]}
+    jobs.CALLS.clear()
+    runner.clock_jump(by=timedelta(days=5))
+    assert jobs.CALLS == ["plain_job"] * 5  # four daily stops, then the end of the jump
+
+
+@pytest.fixture
+def inline_runs(monkeypatch):
+    """Background runs wait until the test runs them (the thread needs committed data)."""
+    launched: list[int] = []
+    monkeypatch.setattr(runs, "launch", launched.append)
+    return launched
+
+
+def test_advance_from_htmx_shows_progress_then_returns_to_the_guide(client, settings, inline_runs):
+    settings.CELERY_BEAT_SCHEDULE = TEST_SCHEDULE
+    jobs.CALLS.clear()
+    start = clock.now()
+    response = client.post(
+        "/demo/clock/advance/", {"step": "6h", "run_jobs": "on"}, headers={"HX-Request": "true"}
+    )
+    assert response.status_code == 200
+    html = response.content.decode()
+    run = DemoRun.objects.get()
+    assert f'hx-get="{reverse("demo:run_progress", args=[run.pk])}"' in html
+    assert 'hx-trigger="every 500ms"' in html and "Starting…" in html
+
+    poll = client.get(f"/demo/runs/{run.pk}/", headers={"HX-Request": "true"})
+    assert poll.status_code == 200 and 'hx-trigger="every 500ms"' in poll.content.decode()
+
+    runs.run_execute(inline_runs[0])
+    assert abs(clock.now() - (start + timedelta(hours=6))) < timedelta(seconds=5)
+    assert jobs.CALLS == ["celery_job", "plain_job", "broken_job"]
+    done = client.get(f"/demo/runs/{run.pk}/", headers={"HX-Request": "true"})
+    assert done["HX-Redirect"] == f"/demo/?run={run.pk}#clock"
+    guide = client.get("/demo/").content.decode()
+    assert "Demo clock advanced" in guide and "plain ok" in guide and "RuntimeError: boom" in guide
+
+
+def test_the_progress_fragment_says_which_job_runs_and_how_far(client, inline_runs):
+    client.post("/demo/clock/advance/", {"step": "1d"}, headers={"HX-Request": "true"})
+    run = DemoRun.objects.get()
+    DemoRun.objects.filter(pk=run.pk).update(step="subscriptions-renew", done=3, total=7)
+    html = client.get(f"/demo/runs/{run.pk}/", headers={"HX-Request": "true"}).content.decode()
+    assert "Running subscriptions-renew… 3/7" in html
+    assert re.search(r'<progress[^>]*max="7" value="3"', html)
+    # The guide, reloaded meanwhile, still shows it.
+    assert "Running subscriptions-renew… 3/7" in client.get("/demo/").content.decode()
+
+
+def test_a_second_advance_while_one_runs_shows_the_running_one(client, inline_runs):
+    client.post("/demo/clock/advance/", {"step": "1d"}, headers={"HX-Request": "true"})
+    client.post("/demo/clock/advance/", {"step": "7d"}, headers={"HX-Request": "true"})
+    assert DemoRun.objects.count() == 1 and len(inline_runs) == 1
+
+
+def test_bad_input_from_htmx_shows_the_error_in_the_clock_panel(client, inline_runs):
+    response = client.post(
+        "/demo/clock/advance/", {"duration": "soon"}, headers={"HX-Request": "true"}
+    )
+    assert response["HX-Retarget"] == "#clock" and 'class="errorlist"' in response.content.decode()
+    assert not DemoRun.objects.exists() and not clock.is_overridden()
+
+
+def test_restore_from_htmx_runs_in_the_background_too(client, seeded, inline_runs):
+    client.post("/demo/login/horror/")
+    response = client.post("/demo/restore/", {"confirm": "yes"}, headers={"HX-Request": "true"})
+    assert 'hx-trigger="every 500ms"' in response.content.decode()
+    run = runs.run_execute(inline_runs[0])
+    assert run.status == DemoRun.Status.DONE, run.error
+    done = client.get(f"/demo/runs/{run.pk}/", headers={"HX-Request": "true"})
+    assert done["HX-Redirect"] == f"/demo/?run={run.pk}#restore"
+    assert client.get("/").wsgi_request.user.email == "horror@demo.test"
+
+
+@pytest.mark.django_db(transaction=True)
+def test_the_background_thread_advances_while_the_page_polls(client, settings):
+    """The real thing: a thread of the web process runs the jump, polls see it end."""
+    import time
+
+    settings.CELERY_BEAT_SCHEDULE = TEST_SCHEDULE
+    jobs.CALLS.clear()
+    response = client.post(
+        "/demo/clock/advance/", {"step": "1d", "run_jobs": "on"}, headers={"HX-Request": "true"}
+    )
+    pk = DemoRun.objects.get().pk
+    assert f"/demo/runs/{pk}/" in response.content.decode()
+    deadline = time.monotonic() + 30
+    while time.monotonic() < deadline:
+        poll = client.get(f"/demo/runs/{pk}/", headers={"HX-Request": "true"})
+        if poll.status_code == 204:
+            break
+        time.sleep(0.1)
+    assert poll.status_code == 204 and poll["HX-Redirect"] == f"/demo/?run={pk}#clock"
+    assert jobs.CALLS == ["celery_job", "plain_job", "broken_job"]
+    assert "plain ok" in client.get("/demo/").content.decode()
+
+
+def test_a_run_whose_process_died_ends_as_failed_instead_of_polling_forever(client, inline_runs):
+    client.post("/demo/clock/advance/", {"step": "1d"}, headers={"HX-Request": "true"})
+    run = DemoRun.objects.get()
+    DemoRun.objects.filter(pk=run.pk).update(started_at=clock.real_now() - timedelta(hours=1))
+    poll = client.get(f"/demo/runs/{run.pk}/", headers={"HX-Request": "true"})
+    assert poll.status_code == 204
+    assert "Interrupted" in client.get("/demo/").content.decode()

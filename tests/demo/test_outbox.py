@@ -1,0 +1,101 @@
+"""Demo mode keeps every sent e-mail for /demo/outbox/, dated on the demo clock."""
+
+import re
+from datetime import timedelta
+from email.utils import parsedate_to_datetime
+
+import pytest
+from django.core import mail
+from django.core.mail import EmailMultiAlternatives
+from django.urls import reverse
+
+from apps.core import clock
+from apps.core import services as clock_services
+from config import settings as project_settings
+
+pytestmark = pytest.mark.django_db
+
+LOCMEM = {"BACKEND": "django.core.mail.backends.locmem.EmailBackend"}
+
+
+@pytest.fixture
+def demo_mailer(settings):
+    """The project's demo-mode mailer, delivering to the test outbox instead of the console."""
+    demo = project_settings.MAILERS["default"]
+    assert demo["BACKEND"] == "apps.demo.mail.OutboxBackend"  # what demo mode really installs
+    settings.MAILERS = {"default": {**demo, "OPTIONS": {"deliver_with": LOCMEM}}}
+    mail.outbox = []
+    return mail.outbox
+
+
+def _reset_password(client, email: str) -> None:
+    response = client.post(reverse("accounts:password_reset"), {"email": email})
+    assert response.status_code == 302
+
+
+def test_a_persona_e_mail_shows_under_that_persona_only_and_its_link_works(
+    client, seeded, demo_mailer
+):
+    _reset_password(client, "horror@demo.test")
+    assert len(demo_mailer) == 1  # still delivered by the mailer underneath
+
+    mine = client.get("/demo/outbox/?persona=horror").content.decode()
+    assert "Reset your Streamfront password" in mine
+    assert "horror@demo.test" in mine
+    other = client.get("/demo/outbox/?persona=comedy").content.decode()
+    assert "Reset your Streamfront password" not in other
+    assert "No e-mail to" in other
+
+    href = re.search(r'href="(/demo/outbox/\d+/[^"]*)"', mine).group(1)
+    page = client.get(href).content.decode()
+    link = re.search(r'<a href="(http://testserver/accounts/reset/[^"]+)" target="_blank"', page)
+    assert link, page
+    # The link in the e-mail works: it opens the form to choose a new password.
+    opened = client.get(link.group(1).removeprefix("http://testserver"), follow=True)
+    assert opened.status_code == 200
+    assert 'name="new_password1"' in opened.content.decode()
+
+
+def test_the_outbox_lists_newest_first_and_dates_in_demo_time(client, seeded, demo_mailer):
+    _reset_password(client, "comedy@demo.test")
+    clock_services.clock_set(at=clock.real_now() + timedelta(days=40))
+    _reset_password(client, "horror@demo.test")
+    html = client.get("/demo/outbox/").content.decode()
+    assert html.index("horror@demo.test") < html.index("comedy@demo.test")
+    later = clock.now()
+    assert later.strftime("%a %-d %b %Y") in html
+
+
+def test_e_mails_carry_the_demo_time_in_their_date_header(client, seeded, demo_mailer):
+    clock_services.clock_set(at=clock.real_now() + timedelta(days=30))
+    _reset_password(client, "horror@demo.test")
+    sent = parsedate_to_datetime(demo_mailer[0].message()["Date"])
+    assert abs(sent - clock.now()) < timedelta(minutes=1)
+
+
+def test_the_html_part_opens_sandboxed_with_links_in_a_new_tab(client, demo_mailer):
+    message = EmailMultiAlternatives("Hello", "Plain https://example.test/x.", to=["a@b.test"])
+    message.attach_alternative(
+        '<html><head></head><body><a href="https://example.test/x">x</a>'
+        "<script>alert(1)</script></body></html>",
+        "text/html",
+    )
+    message.send()
+    listing = client.get("/demo/outbox/").content.decode()
+    pk = re.search(r'href="/demo/outbox/(\d+)/"', listing).group(1)
+    page = client.get(f"/demo/outbox/{pk}/").content.decode()
+    assert 'sandbox="allow-popups allow-popups-to-escape-sandbox"' in page
+    assert f'src="/demo/outbox/{pk}/html/"' in page
+    assert '<a href="https://example.test/x" target="_blank"' in page  # the plain text part
+    frame = client.get(f"/demo/outbox/{pk}/html/")
+    assert frame.status_code == 200
+    assert '<head><base target="_blank">' in frame.content.decode()
+    policy = frame["Content-Security-Policy"]
+    assert "sandbox allow-popups" in policy and "script-src" not in policy
+    assert "default-src 'none'" in policy and "frame-ancestors 'self'" in policy
+    assert frame["X-Frame-Options"] == "SAMEORIGIN"
+
+
+def test_the_outbox_does_not_exist_outside_demo_mode(client, settings):
+    settings.DEMO_MODE = False
+    assert client.get("/demo/outbox/").status_code == 404

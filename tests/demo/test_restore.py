@@ -1,0 +1,127 @@
+"""Restore the demo: every persona back to its seeded state, the clock reset, QA signed in."""
+
+from collections import Counter
+
+import pytest
+from django.db import models
+from django.urls import reverse
+
+from apps.accounts.models import Device, Profile, User
+from apps.catalogue.models import Title
+from apps.core import clock
+from apps.demo.personas import PERSONAS
+from apps.ratings.models import Rating
+from apps.ratings.services import rating_set
+from apps.subscriptions import services as billing
+from apps.subscriptions.models import Payment, Subscription
+
+pytestmark = pytest.mark.django_db
+
+EMAILS = [p.email for p in PERSONAS]
+
+
+def _dependants(model) -> list[tuple[type[models.Model], str]]:
+    """Every model with a foreign key to `model` (whatever app adds one later)."""
+    return [
+        (rel.related_model, rel.field.name)
+        for rel in model._meta.related_objects
+        if rel.many_to_one or rel.one_to_one
+    ]
+
+
+def persona_state() -> dict:
+    """What QA sees of the personas, without ids or absolute times."""
+    state: dict = {}
+    users = User.objects.filter(email__in=EMAILS)
+    keys = [(m, f"{f}__email") for m, f in _dependants(User)]
+    keys += [(m, f"{f}__account__email") for m, f in _dependants(Profile)]
+    for model, key in keys:
+        rows = model._default_manager.filter(**{f"{key}__in": EMAILS})
+        state[model._meta.label] = Counter(rows.values_list(key, flat=True))
+    state["accounts"] = sorted(users.values_list("email", "time_zone", "is_active"))
+    state["profiles"] = sorted(
+        Profile.objects.filter(account__in=users).values_list(
+            "account__email", "name", "is_kids", "color"
+        )
+    )
+    state["onboarded"] = sorted(
+        Profile.objects.filter(account__in=users, onboarded_at__isnull=False).values_list(
+            "account__email", "name"
+        )
+    )
+    state["devices"] = sorted(
+        Device.objects.filter(profile__account__in=users).values_list("profile__name", "kind")
+    )
+    state["ratings"] = sorted(
+        Rating.objects.filter(profile__account__in=users).values_list(
+            "profile__account__email", "title__external_id", "value"
+        )
+    )
+    state["subscriptions"] = sorted(
+        Subscription.objects.filter(user__in=users).values_list(
+            "user__email", "status", "plan__code"
+        )
+    )
+    state["payments"] = sorted(
+        Payment.objects.filter(user__in=users).values_list(
+            "user__email", "kind", "status", "amount"
+        )
+    )
+    return state
+
+
+def test_restore_puts_mutated_personas_back_and_keeps_qa_signed_in(client, seeded):
+    seeded_state = persona_state()
+    assert seeded_state["payments"] and seeded_state["ratings"]  # the check has teeth
+
+    client.post("/demo/login/horror/")
+    morgan = Profile.objects.get(account__email="horror@demo.test", name="Morgan")
+    title = Title.objects.exclude(pk__in=Rating.objects.values("title")).first()
+    rating_set(profile=morgan, title=title, value=2)  # thumbs
+    comedy = User.objects.get(email="comedy@demo.test")
+    billing.subscription_cancel(user=comedy)  # cancel
+    lapsed = User.objects.get(email="lapsed@demo.test")
+    billing.subscription_retry(
+        subscription_id=Subscription.objects.get(user=lapsed).pk, at=clock.now()
+    )  # a payment attempt
+    Profile.objects.create(account=comedy, name="Guest")
+    client.post("/demo/clock/advance/", {"step": "30d", "run_jobs": "on"})  # a month of jobs
+    assert persona_state() != seeded_state
+
+    response = client.post("/demo/restore/", {"confirm": "yes"})
+
+    assert response.status_code == 302 and response.url == reverse("demo:guide") + "#restore"
+    assert persona_state() == seeded_state
+    assert not clock.is_overridden()
+    assert "back to its seeded state" in client.get("/demo/").content.decode()
+    # QA is still signed in, as the same persona and profile (seeded afresh).
+    home = client.get("/")
+    assert home.status_code == 200 and home.wsgi_request.user.email == "horror@demo.test"
+    assert (
+        client.session["profile_id"]
+        == Profile.objects.get(account__email="horror@demo.test", name="Morgan").pk
+    )
+
+
+def test_restore_asks_first_and_changes_nothing_without_the_tick(client, seeded):
+    before = set(User.objects.filter(email__in=EMAILS).values_list("pk", flat=True))
+    response = client.post("/demo/restore/", follow=True)
+    assert "Tick the box" in response.content.decode()
+    assert set(User.objects.filter(email__in=EMAILS).values_list("pk", flat=True)) == before
+
+
+def test_restore_signs_personas_out_elsewhere_but_not_here(client, seeded):
+    from django.test import Client
+
+    elsewhere = Client()
+    elsewhere.post("/demo/login/comedy/")
+    client.post("/demo/login/family/")
+    client.post("/demo/restore/", {"confirm": "yes"})
+    assert client.get("/").wsgi_request.user.email == "family@demo.test"
+    assert not elsewhere.get("/").wsgi_request.user.is_authenticated
+
+
+def test_the_guide_offers_restore_with_a_confirmation(client, seeded):
+    html = client.get("/demo/").content.decode()
+    assert 'action="/demo/restore/"' in html
+    assert 'name="confirm" value="yes" required' in html
