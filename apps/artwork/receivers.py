@@ -1,6 +1,6 @@
 """Signal receivers: connected in ArtworkConfig.ready()."""
 
-from django.db import transaction
+from apps.core.queue import delay_on_commit
 
 
 def event_saved(sender, instance, created: bool, raw: bool = False, **kwargs) -> None:
@@ -11,4 +11,4 @@ def event_saved(sender, instance, created: bool, raw: bool = False, **kwargs) ->
     from apps.artwork.tasks import artwork_play_started
 
     event_id = instance.pk
-    transaction.on_commit(lambda: artwork_play_started.delay(event_id))
+    delay_on_commit(artwork_play_started, event_id)

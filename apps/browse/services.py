@@ -6,6 +6,7 @@ from apps.browse.models import MyListEntry
 from apps.browse.selectors import bump_list_version
 from apps.catalogue.models import Title
 from apps.core import clock
+from apps.core.queue import delay_on_commit
 from apps.tracking.services import track
 
 
@@ -45,4 +46,4 @@ def my_list_remove(*, profile, title: Title, device_id: int | None = None) -> bo
 def _refresh_later(profile) -> None:
     from apps.recommendations.tasks import refresh_profile_candidates
 
-    transaction.on_commit(lambda: refresh_profile_candidates.delay(profile.pk))
+    delay_on_commit(refresh_profile_candidates, profile.pk)

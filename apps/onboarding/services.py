@@ -9,6 +9,7 @@ from django.utils.translation import gettext as _
 from apps.accounts.models import Device, Profile
 from apps.catalogue.models import Title
 from apps.core import clock
+from apps.core.queue import delay_on_commit
 from apps.onboarding.picks import PICKS_NEEDED
 from apps.recommendations.tasks import refresh_profile_candidates
 from apps.tracking.services import track
@@ -36,7 +37,7 @@ def _validated(
 
 
 def _refresh_candidates_on_commit(profile_id: int) -> None:
-    transaction.on_commit(lambda: refresh_profile_candidates.delay(profile_id))
+    delay_on_commit(refresh_profile_candidates, profile_id)
 
 
 def onboarding_complete(

@@ -12,6 +12,7 @@ from django.utils.translation import gettext as _
 
 from apps.catalogue.models import Episode, Title
 from apps.core import clock
+from apps.core.queue import delay_on_commit
 from apps.playback import resume, selectors
 from apps.playback.models import PlaybackPreference, Progress, TitleProgress
 from apps.tracking.services import track
@@ -225,7 +226,7 @@ def _result(row: Progress, duration: int, *, accepted: bool) -> ReportResult:
 def _refresh_recommendations_later(profile_id: int) -> None:
     from apps.recommendations.tasks import refresh_profile_candidates
 
-    transaction.on_commit(lambda: refresh_profile_candidates.delay(profile_id))
+    delay_on_commit(refresh_profile_candidates, profile_id)
 
 
 def _title_progress_update(

@@ -7,6 +7,7 @@ from django.utils.translation import gettext as _
 from apps.accounts.models import Profile
 from apps.catalogue.models import Title
 from apps.core import clock
+from apps.core.queue import delay_on_commit
 from apps.ratings.models import Rating
 from apps.tracking.services import track
 
@@ -68,7 +69,7 @@ def _refresh_candidates_later(profile: Profile) -> None:
     from apps.recommendations.tasks import refresh_profile_candidates
 
     profile_id = profile.pk
-    transaction.on_commit(lambda: refresh_profile_candidates.delay(profile_id))
+    delay_on_commit(refresh_profile_candidates, profile_id)
 
 
 def ratings_from_events(*, profile_ids=None, batch_size: int = 2000) -> int:

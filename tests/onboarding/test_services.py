@@ -91,7 +91,7 @@ def test_complete_refreshes_candidates_from_the_picks(newcomer, django_capture_o
 
     with django_capture_on_commit_callbacks(execute=True) as callbacks:
         onboarding_complete(profile=newcomer, title_ids=[t.pk for t in picks], devices=["tv"])
-    refreshes = [c for c in callbacks if "_refresh_candidates_on_commit" in c.__qualname__]
+    refreshes = [c for c in callbacks if "delay_on_commit" in c.__qualname__]
     assert len(refreshes) == 1  # one refresh, once the picks are committed
     candidates = ProfileCandidates.objects.get(profile=newcomer)
     assert candidates.source == ProfileCandidates.Source.ONBOARDING
