@@ -6,9 +6,10 @@ UV := .tools/bin/uv
 PY := .venv/bin/python
 HOST ?= 127.0.0.1
 PORT ?= 8000
+TEST_WORKERS ?= 2
 export UV_PYTHON_DOWNLOADS := never
 
-.PHONY: demo test setup serve seed bench lint format services services-stop messages check faults static
+.PHONY: demo test test-fast setup serve seed bench lint format services services-stop messages check faults static
 
 $(UV):
 	$(PYTHON) -m venv .tools
@@ -26,8 +27,11 @@ demo: setup  ## set up, migrate, seed if empty, serve on http://127.0.0.1:8000
 	@echo "Serving on http://$(HOST):$(PORT)  (demo guide: http://$(HOST):$(PORT)/demo/)"
 	$(PY) manage.py runserver $(HOST):$(PORT) --noreload
 
-test: setup  ## set up and run the whole test suite
-	$(PY) -m pytest $(PYTEST_ARGS)
+test: setup  ## set up and run the whole test suite (both cores)
+	$(PY) -m pytest -n $(TEST_WORKERS) --dist loadscope $(PYTEST_ARGS)
+
+test-fast: setup  ## the edit-run loop: skips the browser tests and the ones that seed the demo
+	$(PY) -m pytest -n $(TEST_WORKERS) --dist loadscope -m "not browser and not seeded" $(PYTEST_ARGS)
 
 lint: setup
 	.venv/bin/ruff check .
