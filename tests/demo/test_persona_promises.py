@@ -4,7 +4,7 @@ after a scripted session of use (DESIGN: "the personas' promises are tested afte
 The default seed runs once for the module (about two minutes, posters included because the
 posters' tone is promised); every test then works inside its own transaction, so a session one
 test plays is rolled back before the next test starts. The module flushes the database at the
-end, so other modules still start from an empty one.
+end and restores what the migrations had written, so other modules start as they would have.
 """
 
 import re
@@ -43,17 +43,22 @@ NEEDS_ARTWORK = pytest.mark.xfail(strict=False, reason="needs the artwork branch
 
 @pytest.fixture(scope="module")
 def demo(django_db_setup, django_db_blocker, tmp_path_factory):
-    """The default demo, seeded once for the module and flushed afterwards."""
+    """The default demo, seeded once for the module; afterwards the database is flushed and
+    what the migrations put there (the plans) is put back, so later tests find what they
+    would have found without this module."""
     from django.test import override_settings
 
     with django_db_blocker.unblock():
+        migrated = connection.creation.serialize_db_to_string()
         with override_settings(MEDIA_ROOT=tmp_path_factory.mktemp("demo-media")):
             call_command("seed_demo", verbosity=0, stdout=StringIO(), stderr=StringIO())
         yield
         if connection.vendor == "postgresql":
             with connection.cursor() as cursor:
                 cursor.execute("SET CONSTRAINTS ALL IMMEDIATE")
-        call_command("flush", interactive=False, verbosity=0)
+        # The snapshot brings back content types and permissions too, so flush leaves them out.
+        call_command("flush", interactive=False, verbosity=0, inhibit_post_migrate=True)
+        connection.creation.deserialize_db_from_string(migrated)
 
 
 # --- Reading the homepage as a viewer sees it ---------------------------------------------------
