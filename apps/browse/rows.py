@@ -6,8 +6,12 @@ The page is deterministic for (profile, device, local date, daypart): a reload s
 page, the next daypart shuffles it. Rules that hold on every page:
 
 * a title appears in at most two rows;
-* within a row titles follow predicted interest, with a small share of discovery slots
-  (clearly lower-match titles the profile has not seen) so the page is not an echo chamber;
+* within a row titles follow predicted interest; discovery titles (clearly lower-match titles
+  the profile has not seen, so the page is not an echo chamber) sit only in rows that say so:
+  a few slots of "Top picks" (its "Why this row?" says so) and their own "Something different"
+  row, never in a row named after a genre or a title they have nothing to do with;
+* genre rows follow the profile's own genre affinity (from what it watched, rated and picked)
+  and keep that order among themselves when the rows are shuffled;
 * a phone gets fewer and shorter rows than a computer or TV.
 """
 
@@ -24,7 +28,9 @@ NEW_RELEASE_YEARS = 2
 MIN_ROW = 5  # a row with fewer titles is not worth a heading
 ROW_SHUFFLE = 2.2  # a row may trade places with rows up to about two places away
 # Rows that take titles not yet on the page first, so they do not read as copies.
-FRESH_FIRST = frozenset({"because", "genre", "trending", "new", "finished"})
+FRESH_FIRST = frozenset({"because", "genre", "trending", "new", "finished", "discovery"})
+GENRE_ROWS = 8
+DISCOVERY_AFTER_GENRES = 2  # the "Something different" row's place: after this many genre rows
 
 
 @dataclass(frozen=True)
@@ -68,6 +74,10 @@ class HomeInput:
     finished_recently: list[int] = field(default_factory=list)  # newest first, within a day
     onboarding_picks: list[int] = field(default_factory=list)
     genre_names: dict[int, str] = field(default_factory=dict)
+    # The profile's own genre affinity, strongest first (empty: no history to go by).
+    genre_affinity: list[tuple[int, float]] = field(default_factory=list)
+    # Genres of the `recent` titles (what "Because you watched X" rows must share with X).
+    subject_genres: dict[int, tuple[int, ...]] = field(default_factory=dict)
 
 
 @dataclass
@@ -75,7 +85,8 @@ class RowPlan:
     """One row: kind says how to word it, subject is the title or genre it is about."""
 
     key: str
-    kind: str  # finished | continue | picks | onboarding | because | genre | trending | new | list
+    # finished | continue | picks | onboarding | because | genre | discovery | trending | new | list
+    kind: str
     title_ids: list[int]
     subject: int = 0
     discovery: set[int] = field(default_factory=set)
@@ -130,7 +141,9 @@ class _Page:
 
     def add(self, row: RowPlan, *, discovery: bool = False, minimum: int = MIN_ROW) -> bool:
         ids = self.take(row.title_ids, prefer_fresh=row.kind in FRESH_FIRST)
-        if discovery:
+        if row.kind == "discovery":
+            row.discovery = set(ids)
+        elif discovery:
             ids, row.discovery = self._with_discovery(ids)
         if len(ids) < minimum:
             return False
@@ -177,25 +190,35 @@ def plan_home(data: HomeInput) -> list[RowPlan]:
         page.add(
             RowPlan("continue", "continue", list(data.continue_watching), pinned=True), minimum=1
         )
-    # Straight after onboarding the top picks *are* "from your favourites": one row, not two.
-    picks_kind = "onboarding" if data.source == "onboarding" and data.onboarding_picks else "picks"
+    # Straight after onboarding the top picks *are* "from your favourites": one row, not two,
+    # and only the picks' neighbours (the row's heading promises nothing different).
+    onboarding = data.source == "onboarding" and bool(data.onboarding_picks)
+    picks_kind = "onboarding" if onboarding else "picks"
     page.add(
-        RowPlan(picks_kind, picks_kind, [c.title_id for c in ranked], pinned=True), discovery=True
+        RowPlan(picks_kind, picks_kind, [c.title_id for c in ranked], pinned=True),
+        discovery=not onboarding,
     )
 
     flexible: list[RowPlan] = []
-    # "Because you watched X" for the most recent titles that explain enough candidates.
+    # "Because you watched (or liked) X" for the most recent titles that explain enough titles;
+    # a title in none of X's genres is not "like X" even when X explains it best.
     for title_id in data.recent[:6]:
-        followers = [c.title_id for c in ranked if c.because == title_id]
+        like = set(data.subject_genres.get(title_id, ()))
+        followers = [
+            c.title_id
+            for c in ranked
+            if c.because == title_id and (not like or like.intersection(c.genres))
+        ]
         flexible.append(RowPlan(f"because-{title_id}", "because", followers, title_id))
-    # Genre rows, the profile's strongest affinities first.
-    affinity: dict[int, float] = defaultdict(float)
-    for c in data.candidates[:150]:
-        for genre in c.genres:
-            affinity[genre] += c.match / 100
-    for genre, _ in sorted(affinity.items(), key=lambda kv: (-kv[1], kv[0]))[:8]:
-        in_genre = [c.title_id for c in ranked if genre in c.genres]
-        flexible.append(RowPlan(f"genre-{genre}", "genre", in_genre, genre))
+    genre_rows = [
+        RowPlan(f"genre-{genre}", "genre", [c.title_id for c in ranked if genre in c.genres], genre)
+        for genre in _genre_order(data)
+    ]
+    flexible += genre_rows[:DISCOVERY_AFTER_GENRES]
+    if data.source != "popularity":  # "different" needs a taste to differ from
+        different = _different(data, discovery_pool)
+        flexible.append(RowPlan("discovery", "discovery", [c.title_id for c in different]))
+    flexible += genre_rows[DISCOVERY_AFTER_GENRES:]
     trending = [by_id[t] for t in data.trending if t in by_id]
     flexible.append(RowPlan("trending", "trending", [c.title_id for c in _jittered(trending, rng)]))
     newest_year = max((c.year for c in data.candidates), default=data.today.year)
@@ -205,12 +228,38 @@ def plan_home(data: HomeInput) -> list[RowPlan]:
         flexible.append(RowPlan("list", "list", list(data.my_list)))
 
     # Shuffle the order of the flexible rows a little (stable within a daypart): each row keeps
-    # roughly its priority, but rows of similar priority trade places between visits.
+    # roughly its priority, but rows of similar priority trade places between visits. Genre
+    # rows then go back into their own order within the places they landed on, so the
+    # profile's favourite genre always comes first among them.
     keyed = [(n + rng.uniform(0, ROW_SHUFFLE), row) for n, row in enumerate(flexible)]
     keyed.sort(key=lambda pair: pair[0])
-    for _, row in keyed:
+    shuffled = [row for _, row in keyed]
+    genre_queue = iter(row for row in flexible if row.kind == "genre")
+    shuffled = [next(genre_queue) if row.kind == "genre" else row for row in shuffled]
+    for row in shuffled:
         if len(page.rows) >= layout.max_rows:
             break
         minimum = 1 if row.kind == "list" else MIN_ROW
-        page.add(row, discovery=row.kind in {"because", "genre"}, minimum=minimum)
+        page.add(row, minimum=minimum)
     return page.rows[: layout.max_rows]
+
+
+def _genre_order(data: HomeInput) -> list[int]:
+    """Genres that get a row, strongest first: the profile's own affinity (what it watched,
+    rated and picked), then, to fill the rows, the genres its best candidates are in."""
+    order = [genre for genre, weight in data.genre_affinity if weight > 0]
+    affinity: dict[int, float] = defaultdict(float)
+    for c in data.candidates[:150]:
+        for genre in c.genres:
+            affinity[genre] += c.match / 100
+    for genre, _ in sorted(affinity.items(), key=lambda kv: (-kv[1], kv[0])):
+        if genre not in order:
+            order.append(genre)
+    return order[:GENRE_ROWS]
+
+
+def _different(data: HomeInput, pool: list[Candidate]) -> list[Candidate]:
+    """The "Something different" row: discovery titles, those outside the profile's usual
+    genres first, then by match."""
+    usual = {genre for genre, _ in data.genre_affinity[:3]}
+    return sorted(pool, key=lambda c: (bool(usual.intersection(c.genres)), -c.match, c.title_id))

@@ -71,7 +71,9 @@ def home_cache_key(*, profile, device: str, now: datetime, batch: int, language:
         str(part)
         for part in (
             "home",
-            3,  # 3: cached values carry the key of the artwork shown, not the artwork itself
+            # 3: cached values carry the key of the artwork shown, not the artwork itself;
+            # 4: genre rows without discovery titles, a "Something different" row
+            4,
             profile.pk,
             device,
             now.date().isoformat(),
@@ -155,6 +157,8 @@ def plan_for(
         continue_watching=[item.title_id for item in shelf],
         finished_recently=finished,
         onboarding_picks=list(cands.recent) if cands.source == "onboarding" else [],
+        genre_affinity=[(int(g), float(v)) for g, v in (cands.affinity or {}).items()],
+        subject_genres={int(t): tuple(g) for t, g in (cands.recent_genres or {}).items()},
     )
     facts = {
         "source": cands.source,
@@ -164,6 +168,9 @@ def plan_for(
         "my_list": set(my_list),
         "continue": {item.title_id: item for item in shelf},
         "ratings": ratings,
+        "liked_only": set(cands.liked_only or ()),
+        "usual": [g for g, _ in data.genre_affinity[:3]],
+        "affinity": {g for g, weight in data.genre_affinity if weight > 0},
     }
     return planner.plan_home(data), facts
 
@@ -220,6 +227,18 @@ def _word_row(plan: planner.RowPlan, facts: dict, titles: dict[int, Title], prof
                 "picked, with a few different titles mixed in."
             ),
         )
+    if plan.kind == "because" and plan.subject in facts["liked_only"]:
+        return Row(
+            plan.key,
+            plan.kind,
+            _("Because you liked %(t)s") % {"t": subject_name},
+            _(
+                "You picked or saved %(t)s but have not watched it yet; people who liked it "
+                "often watched these."
+            )
+            % {"t": subject_name},
+            link=subject.get_absolute_url() if subject else "",
+        )
     if plan.kind == "because":
         return Row(
             plan.key,
@@ -228,15 +247,45 @@ def _word_row(plan: planner.RowPlan, facts: dict, titles: dict[int, Title], prof
             _("People who watched %(t)s often watched these next.") % {"t": subject_name},
             link=subject.get_absolute_url() if subject else "",
         )
+    if plan.kind == "discovery":
+        usual = [facts["genres"][g][0] for g in facts["usual"] if g in facts["genres"]]
+        return Row(
+            plan.key,
+            plan.kind,
+            _("Something different for you"),
+            (
+                _(
+                    "You mostly watch %(g)s. These are outside that: lower matches on purpose, "
+                    "liked by people whose taste overlaps yours."
+                )
+                % {"g": ", ".join(usual)}
+                if usual
+                else _(
+                    "Lower matches on purpose, liked by people whose taste overlaps yours, so "
+                    "this page is not only more of the same."
+                )
+            ),
+        )
     if plan.kind == "genre":
         from django.urls import reverse
 
+        if plan.subject not in facts["affinity"]:
+            why = _(
+                "Many of your best matches are %(g)s, so it gets a row; titles are ranked by "
+                "your match."
+            )
+        elif facts["source"] == "onboarding":
+            why = _(
+                "You picked %(g)s among your favourites, so it gets a row; titles are ranked by "
+                "your match."
+            )
+        else:
+            why = _("You often watch %(g)s, so it gets a row; titles are ranked by your match.")
         return Row(
             plan.key,
             plan.kind,
             genre_name,
-            _("You often watch %(g)s, so it gets a row; titles are ranked by your match.")
-            % {"g": genre_name},
+            why % {"g": genre_name},
             link=reverse("browse:genre", args=[genre_slug]) if genre_slug else "",
         )
     if plan.kind == "trending":
@@ -262,7 +311,10 @@ def _why_line(candidate, facts: dict, titles: dict[int, Title], discovery: bool)
     if discovery:
         return _("Something different for you")
     if candidate.because and candidate.because in titles:
-        return _("Because you watched %(t)s") % {"t": titles[candidate.because].name}
+        name = titles[candidate.because].name
+        if candidate.because in facts["liked_only"]:
+            return _("Because you liked %(t)s") % {"t": name}
+        return _("Because you watched %(t)s") % {"t": name}
     if facts["source"] == "popularity":
         return _("Popular right now")
     if candidate.genres:
@@ -315,7 +367,8 @@ def home_page(
                 for r in rows
                 if r.kind in {"picks", "onboarding"}
                 for t in r.titles
-                if t.active_artwork
+                # The hero is the best fit, never one of the row's "something different" slots.
+                if t.active_artwork and not t.discovery
             ),
             None,
         )
@@ -341,10 +394,14 @@ def _card(title: Title, candidate, facts, titles, discovery: bool, row_kind: str
 
 def personalize_title(*, profile, title: Title) -> Title:
     """Match, why-line and My list state for one title page (two queries)."""
-    cands = ProfileCandidates.objects.filter(profile=profile).only("items").first()
+    cands = ProfileCandidates.objects.filter(profile=profile).only("items", "liked_only").first()
     item = next((i for i in (cands.items if cands else []) if i[0] == title.pk), None)
     title.match = item[2] if item and item[2] >= SHOW_FROM else None
     because = Title.objects.filter(pk=item[3]).only("name").first() if item and item[3] else None
-    title.why = _("Because you watched %(t)s") % {"t": because.name} if because else ""
+    title.why = ""
+    if because is not None and because.pk in set(cands.liked_only or ()):
+        title.why = _("Because you liked %(t)s") % {"t": because.name}
+    elif because is not None:
+        title.why = _("Because you watched %(t)s") % {"t": because.name}
     title.in_list = MyListEntry.objects.filter(profile=profile, title=title).exists()
     return title

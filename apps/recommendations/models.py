@@ -45,6 +45,14 @@ class ProfileCandidates(models.Model):
     finished = models.JSONField(default=list)
     # Title ids the profile interacted with most recently, newest first (for "Because you...").
     recent = models.JSONField(default=list)
+    # The profile's genre affinity from its own history, {"genre_id": 0..1}, strongest first:
+    # it orders the homepage's genre rows.
+    affinity = models.JSONField(default=dict)
+    # History titles picked, saved or rated but never played ("Because you liked X").
+    liked_only = models.JSONField(default=list)
+    # The genres of the `recent` titles, {"title_id": [genre ids]}: "Because you watched X"
+    # rows hold titles that share a genre with X.
+    recent_genres = models.JSONField(default=dict)
 
     def __str__(self) -> str:
         return f"candidates for profile {self.profile_id}"

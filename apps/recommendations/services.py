@@ -13,11 +13,17 @@ from django.db.models import Count
 from apps.accounts.models import Profile
 from apps.catalogue.models import KIDS_MATURITIES, Genre, Title
 from apps.core import clock
-from apps.recommendations import calibration
+from apps.recommendations import calibration, taste
 from apps.recommendations.model import Interaction, Model, train
 from apps.recommendations.models import GlobalList, ProfileCandidates, RecommenderModel
 from apps.recommendations.selectors import forget_global_lists, remember_candidates_stamps
-from apps.recommendations.signals import EVENT_NAMES, fold_events, fold_history
+from apps.recommendations.signals import (
+    EVENT_NAMES,
+    PLAYED_EVENTS,
+    fold_events,
+    fold_history,
+    title_of,
+)
 from apps.tracking.models import Event
 
 Progress = Callable[[str, float], None]
@@ -65,13 +71,15 @@ def _profile_events(profile_id: int) -> list[tuple[str, Mapping[str, Any], float
     return [(name, props, _ts(at)) for name, props, at in rows]
 
 
-def _visible_title_facts(*, kids: bool) -> dict[int, tuple[int, list[int]]]:
-    """title id -> (year, genre ids) for every title the profile may see (two queries)."""
+def _visible_title_facts(*, kids: bool) -> dict[int, tuple[int, list[int], bool]]:
+    """title id -> (year, genre ids, rated for children) for every title the profile may see
+    (two queries)."""
     qs = Title.objects.available()
     if kids:
         qs = qs.filter(maturity__in=KIDS_MATURITIES)
-    facts: dict[int, tuple[int, list[int]]] = {
-        pk: (year, []) for pk, year in qs.values_list("pk", "year")
+    facts: dict[int, tuple[int, list[int], bool]] = {
+        pk: (year, [], maturity in KIDS_MATURITIES)
+        for pk, year, maturity in qs.values_list("pk", "year", "maturity")
     }
     links = Title.genres.through.objects.filter(title_id__in=facts).values_list(
         "title_id", "genre_id"
@@ -90,12 +98,16 @@ def compute_candidates(
     *,
     model: Model | None,
     events: list[tuple[str, Mapping[str, Any], float]],
-    visible: Mapping[int, tuple[int, list[int]]],
+    visible: Mapping[int, tuple],
     popular: list[int],
+    kids_profile: bool = False,
 ) -> dict[str, Any]:
     """Rank the visible titles for one profile's events (pure apart from the model).
 
-    Disliked and finished films are removed; a dislike also pushes its neighbours down.
+    `visible` maps title id -> (year, genre ids[, rated for children]). Disliked and finished
+    films are removed; a dislike also pushes its neighbours down. The model's scores are then
+    held to the profile's own evidence (`taste.fit_scores`): genres it never watched, picked or
+    liked sink, and an adult profile gets children's titles only if its history has them.
     Each item carries the title's year and genres so the homepage needs no extra query:
     [title_id, score, match, because_title_id or 0, year, [genre ids]].
     """
@@ -121,6 +133,18 @@ def compute_candidates(
         # No model yet: popularity order, best first.
         n = len(popular)
         scores = {title: (n - i) / n for i, title in enumerate(popular)} if n else {}
+    affinity: dict[int, float] = {}
+    if history:
+        genres_of = {title: facts[1] for title, facts in visible.items()}
+        affinity = taste.genre_affinity(history, disliked, genres_of)
+        children = taste.children_genres(visible) if not kids_profile else set()
+        scores = taste.fit_scores(
+            scores,
+            genres_of=genres_of,
+            affinity=affinity,
+            children=children,
+            kids_share=taste.children_share(history, genres_of, children),
+        )
     ranked = [(t, scores.get(t, -1.0)) for t in visible_set if t not in seen]
     ranked.sort(key=lambda pair: (-pair[1], pair[0]))
     match_values = calibration.matches([s for _, s in ranked])
@@ -132,10 +156,20 @@ def compute_candidates(
         if n >= CANDIDATES_KEPT:
             break
         because = explained.get(title) or 0
-        year, genres = visible[title]
+        year, genres = visible[title][:2]
         items.append([title, round(score, 5), match, because, year, genres])
     recent = [title for title, _, _ in reversed(history)][:12]
+    played = {
+        title
+        for name, props, _ in events
+        if name in PLAYED_EVENTS and (title := title_of(props)) is not None
+    }
     return {
+        "affinity": {str(g): round(v, 3) for g, v in taste.top_genres(affinity)},
+        # Titles in the history that were picked, saved or rated but never played: their
+        # followers say "Because you liked X", never "Because you watched X".
+        "liked_only": sorted(seen - played),
+        "recent_genres": {str(t): list(visible[t][1]) for t in recent if t in visible},
         "source": source,
         "items": items,
         "disliked": sorted(disliked),
@@ -153,6 +187,7 @@ def candidates_refresh(*, profile: Profile) -> ProfileCandidates:
         events=_profile_events(profile.pk),
         visible=_visible_title_facts(kids=profile.is_kids),
         popular=_popular_ids(),
+        kids_profile=profile.is_kids,
     )
     row, _ = ProfileCandidates.objects.update_or_create(
         profile=profile,
@@ -287,6 +322,7 @@ def candidates_refresh_all(
             events=events.get(profile_id, []),
             visible=visible[is_kids],
             popular=popular,
+            kids_profile=is_kids,
         )
         rows.append(
             ProfileCandidates(profile_id=profile_id, model=model_row, computed_at=now, **data)

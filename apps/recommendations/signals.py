@@ -17,6 +17,8 @@ EVENT_WEIGHTS: dict[str, float] = {
 }
 RATING_WEIGHTS: dict[int, float] = {-1: -3.0, 1: 2.0, 2: 3.0}
 EVENT_NAMES = (*EVENT_WEIGHTS, "rating")
+# Events that mean the profile actually watched (some of) the title, not only picked or saved it.
+PLAYED_EVENTS = frozenset({"play_started", "play_progress", "play_completed"})
 # Signals strong enough to refresh one profile's candidates at once.
 STRONG_SIGNALS = frozenset({"play_completed", "rating", "onboarding_pick", "my_list_add"})
 

@@ -249,3 +249,50 @@ def test_homepage_query_count_is_constant_and_small(world, viewer_client):
     assert small == large
     assert large[0] <= 8, "leaves room for Continue watching and artwork choice within 10"
     assert large[1] == 0, "a cached homepage reads the user and profile from the cache"
+
+
+def _all_rows_html(client) -> str:
+    html = client.get("/").content.decode()
+    batch = 1
+    while f"?batch={batch}" in html:
+        response = client.get(f"/?batch={batch}", HTTP_HX_REQUEST="true")
+        if response.status_code != 200:
+            break
+        html += response.content.decode()
+        batch += 1
+    return html
+
+
+@pytest.mark.django_db
+def test_something_different_has_its_own_row_and_never_sits_in_a_genre_row(world, viewer_client):
+    _watch(viewer_client.profile, world["Horror"][:4])
+    recommender_train()
+    html = _all_rows_html(viewer_client)
+    sections = re.split(r'(?=<section class="row")', html)
+    genre_rows = [s for s in sections if 'id="row-genre-' in s]
+    assert genre_rows
+    assert not [s for s in genre_rows if "card--discovery" in s or "Something different" in s]
+    different = [s for s in sections if 'id="row-discovery"' in s]
+    assert different and "<h2" in different[0] and "Something different for you" in different[0]
+    assert "You mostly watch Horror" in different[0], "the row says why"
+    first_genre = genre_rows[0]
+    assert 'href="/genre/horror/"' in first_genre or "/horror/" in first_genre
+
+
+@pytest.mark.django_db
+def test_after_onboarding_rows_say_because_you_liked_the_picks(world, client):
+    from apps.onboarding.services import onboarding_complete
+    from tests.factories import signed_in
+
+    recommender_train()
+    profile = ProfileFactory(onboarded_at=None)
+    picks = world["Horror"][:3]
+    onboarding_complete(profile=profile, title_ids=[t.pk for t in picks], devices=["tv"])
+    candidates_refresh(profile=profile)
+    signed_in(profile, client)
+    html = _all_rows_html(client)
+    assert "Because you watched" not in html, "nothing was watched"
+    assert re.search(r"<h2[^>]*>Because you liked Horror [012]</h2>", html)
+    _, ids = _home_title_ids(client)
+    horror = {t.pk for t in world["Horror"]}
+    assert sum(t in horror for t in ids[:10]) >= 9

@@ -144,3 +144,64 @@ def test_later_rows_prefer_titles_not_yet_on_the_page():
         if plan.kind in {"because", "genre"}:
             overlap = len(set(plan.title_ids) & set(picks.title_ids))
             assert overlap <= len(plan.title_ids) // 2, (plan.key, overlap)
+
+
+def test_genre_rows_follow_the_profiles_own_affinity_on_every_page():
+    # Genre 0 holds the best-scored candidates, but the profile's history says 3, then 1.
+    cands = [
+        Candidate(i, 1 - i / 200, max(0, 99 - i // 2), 0, 2010, (0,) if i <= 60 else (1 + i % 4,))
+        for i in range(1, 201)
+    ]
+    for part in ("morning", "afternoon", "evening", "night"):
+        for profile_id in range(1, 30):
+            plans = plan_home(
+                _input(
+                    candidates=cands,
+                    recent=[],
+                    daypart=part,
+                    profile_id=profile_id,
+                    genre_affinity=[(3, 1.0), (1, 0.4)],
+                )
+            )
+            genre_rows = [p.subject for p in plans if p.kind == "genre"]
+            assert genre_rows[:2] == [3, 1], (part, profile_id, genre_rows)
+
+
+def test_discovery_titles_have_their_own_row_never_a_genre_row():
+    plans = plan_home(_input(genre_affinity=[(0, 1.0), (1, 0.5)]))
+    by_id = {c.title_id: c for c in _candidates()}
+    for plan in plans:
+        if plan.kind == "genre":
+            assert not plan.discovery
+            assert all(plan.subject in by_id[t].genres for t in plan.title_ids)
+        if plan.kind == "because":
+            assert not plan.discovery
+    different = next(p for p in plans if p.kind == "discovery")
+    assert different.discovery == set(different.title_ids)
+    assert all(
+        rows.DISCOVERY_MATCH[0] <= by_id[t].match < rows.DISCOVERY_MATCH[1]
+        for t in different.title_ids
+    )
+    # Outside the profile's usual genres first.
+    assert not {0, 1} & set(by_id[different.title_ids[0]].genres)
+
+
+def test_onboarding_rows_hold_only_the_picks_neighbours():
+    plans = plan_home(_input(source="onboarding", onboarding_picks=[9001, 9002]))
+    first = next(p for p in plans if p.kind == "onboarding")
+    assert not first.discovery
+
+
+def test_because_rows_hold_titles_sharing_a_genre_with_their_subject():
+    plans = plan_home(_input(subject_genres={9001: (2,), 9002: (3, 4)}))
+    by_id = {c.title_id: c for c in _candidates()}
+    because = {p.subject: p for p in plans if p.kind == "because"}
+    assert because
+    for subject, plan in because.items():
+        like = {9001: {2}, 9002: {3, 4}}[subject]
+        assert all(like & set(by_id[t].genres) for t in plan.title_ids), plan.key
+
+
+def test_popularity_pages_have_no_something_different_row():
+    plans = plan_home(_input(source="popularity", recent=[]))
+    assert not [p for p in plans if p.kind == "discovery"]

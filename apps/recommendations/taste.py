@@ -1,0 +1,116 @@
+"""What a profile's own history says about its taste, and how ranking respects it (pure).
+
+The item-to-item model ranks what people who watched the same titles went on to watch. On a
+catalogue where almost everybody also watches the big family and comedy hits, that drags
+popular titles of genres the profile never touched into its top picks (a horror fan's hero
+becomes a family film). Here the model's scores are held to the profile's own evidence:
+
+* **genre affinity**: each title in the history lends its genres its (damped) weight, a
+  dislike takes some away; the result is scaled so the favourite genre is 1. It orders the
+  homepage's genre rows and says how well a candidate "fits";
+* **fit**: a candidate loses up to `GENRE_PULL` of the best score when none of its genres has
+  any evidence, nothing when its genres are the favourites;
+* **children's titles**: a genre whose every title is rated for children (All, 7+) is a
+  children's genre. An adult profile whose history has less than `CHILDREN_SHARE_MIN` of its
+  weight on such titles gets them pushed to the bottom: a kids' film is never an adult's top
+  pick because other people's children watched it.
+"""
+
+import math
+from collections import defaultdict
+from collections.abc import Iterable, Mapping, Sequence
+
+GENRE_PULL = 0.5  # a candidate with no genre evidence loses half of the best score
+CHILDREN_PUSH = 1.0  # a children's title for a profile that never watches them: to the bottom
+CHILDREN_SHARE_MIN = 0.1  # a tenth of the history's weight on children's titles "supports" them
+DISLIKE_WEIGHT = 3.0  # what a "not for me" takes away from its genres (a love gives as much)
+TOP_GENRES = 12  # genres kept with the candidates (more than a TV homepage has genre rows)
+
+type History = Sequence[tuple[int, float, float]]  # (title, timestamp, weight)
+
+
+def _damped(weight: float) -> float:
+    # A binged series logs dozens of plays; damping keeps one binge from drowning a taste.
+    return math.log1p(max(weight, 0.0))
+
+
+def genre_affinity(
+    history: History, disliked: Iterable[int], genres_of: Mapping[int, Sequence[int]]
+) -> dict[int, float]:
+    """genre id -> how much of the history is in that genre, the favourite scaled to 1."""
+    raw: dict[int, float] = defaultdict(float)
+    for title, _, weight in history:
+        genres = genres_of.get(title) or ()
+        for genre in genres:
+            raw[genre] += _damped(weight) / len(genres)
+    for title in disliked:
+        genres = genres_of.get(title) or ()
+        for genre in genres:
+            raw[genre] -= _damped(DISLIKE_WEIGHT) / len(genres)
+    top = max(raw.values(), default=0.0)
+    if top <= 0:
+        return {}
+    return {genre: value / top for genre, value in raw.items() if value > 0}
+
+
+def top_genres(affinity: Mapping[int, float], n: int = TOP_GENRES) -> list[tuple[int, float]]:
+    """The profile's strongest genres, best first (ties by id, so the order is stable)."""
+    return sorted(affinity.items(), key=lambda kv: (-kv[1], kv[0]))[:n]
+
+
+def children_genres(visible: Mapping[int, tuple]) -> set[int]:
+    """Genres every visible title of which is rated for children (facts[2] is that flag)."""
+    adult: set[int] = set()
+    seen: set[int] = set()
+    for facts in visible.values():
+        if len(facts) < 3:
+            return set()
+        seen.update(facts[1])
+        if not facts[2]:
+            adult.update(facts[1])
+    return seen - adult
+
+
+def children_share(
+    history: History, genres_of: Mapping[int, Sequence[int]], children: set[int]
+) -> float:
+    """The share of the history's (damped) weight on titles of a children's genre."""
+    total = kids = 0.0
+    for title, _, weight in history:
+        w = _damped(weight)
+        total += w
+        if children.intersection(genres_of.get(title) or ()):
+            kids += w
+    return kids / total if total else 0.0
+
+
+def fit(genres: Sequence[int], affinity: Mapping[int, float]) -> float:
+    """How well a title's genres fit the profile, 0..1: half its best genre, half the mean,
+    so a favourite genre paired with a never-watched one fits less than the favourite alone."""
+    if not genres:
+        return 0.5
+    values = [affinity.get(g, 0.0) for g in genres]
+    return 0.5 * max(values) + 0.5 * sum(values) / len(values)
+
+
+def fit_scores(
+    scores: Mapping[int, float],
+    *,
+    genres_of: Mapping[int, Sequence[int]],
+    affinity: Mapping[int, float],
+    children: set[int],
+    kids_share: float,
+) -> dict[int, float]:
+    """The model's scores held to the profile's evidence (see the module docstring)."""
+    if not affinity:
+        return dict(scores)
+    top = max((s for s in scores.values() if s > 0), default=1.0)
+    push_children = bool(children) and kids_share < CHILDREN_SHARE_MIN
+    out: dict[int, float] = {}
+    for title, score in scores.items():
+        genres = genres_of.get(title) or ()
+        adjusted = score - GENRE_PULL * top * (1.0 - fit(genres, affinity))
+        if push_children and children.intersection(genres):
+            adjusted -= CHILDREN_PUSH * top
+        out[title] = adjusted
+    return out

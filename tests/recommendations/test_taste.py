@@ -1,0 +1,107 @@
+"""Ranking held to the profile's own evidence: genre affinity and children's titles."""
+
+import pytest
+
+from apps.recommendations import taste
+from apps.recommendations.model import Interaction, train
+from apps.recommendations.services import compute_candidates
+
+HORROR, COMEDY, KIDS, DRAMA = 1, 2, 3, 4
+
+
+def test_affinity_follows_the_history_and_dislikes_take_away():
+    genres = {10: [HORROR], 11: [HORROR], 12: [COMEDY], 13: [HORROR, DRAMA]}
+    history = [(10, 0, 3.0), (11, 1, 2.0), (12, 2, 1.0), (13, 3, 2.0)]
+    affinity = taste.genre_affinity(history, disliked=[], genres_of=genres)
+    assert affinity[HORROR] == 1.0
+    assert 0 < affinity[COMEDY] < affinity[HORROR]
+    assert [g for g, _ in taste.top_genres(affinity)][0] == HORROR
+    soured = taste.genre_affinity(history, disliked=[12, 14], genres_of={**genres, 14: [COMEDY]})
+    assert COMEDY not in soured, "two 'not for me' outweigh one play"
+
+
+def test_a_binge_does_not_drown_the_rest_of_a_taste():
+    genres = {1: [COMEDY], 2: [HORROR], 3: [HORROR]}
+    history = [(1, 0, 60.0), (2, 1, 3.0), (3, 2, 3.0)]  # one series, sixty episode plays
+    affinity = taste.genre_affinity(history, disliked=[], genres_of=genres)
+    assert affinity[HORROR] > 0.5 * affinity[COMEDY]
+
+
+def test_childrens_genres_are_those_rated_for_children_only():
+    visible = {1: (2020, [KIDS], True), 2: (2020, [KIDS, COMEDY], True), 3: (2020, [COMEDY], False)}
+    assert taste.children_genres(visible) == {KIDS}
+    assert taste.children_genres({1: (2020, [KIDS])}) == set(), "old facts: no flag, no rule"
+
+
+def test_fit_sinks_unrelated_genres_and_childrens_titles_for_an_adult():
+    scores = {1: 1.0, 2: 0.9, 3: 0.5, 4: 0.95}
+    genres = {1: [KIDS, COMEDY], 2: [COMEDY], 3: [HORROR], 4: [DRAMA]}
+    fitted = taste.fit_scores(
+        scores, genres_of=genres, affinity={HORROR: 1.0}, children={KIDS}, kids_share=0.0
+    )
+    assert sorted(fitted, key=fitted.get, reverse=True) == [3, 2, 4, 1] or (
+        max(fitted, key=fitted.get) == 3 and min(fitted, key=fitted.get) == 1
+    )
+    # A profile whose history is a fifth children's titles keeps them.
+    kept = taste.fit_scores(
+        scores, genres_of=genres, affinity={KIDS: 1.0}, children={KIDS}, kids_share=0.2
+    )
+    assert max(kept, key=kept.get) == 1
+
+
+def _world():
+    """Titles 1-10 horror (adult), 11-20 kids, 21-30 comedy (adult); most viewers watch a
+    horror title, a kids title and a comedy together, so item-to-item alone mixes them."""
+    genres = {t: [HORROR] for t in range(1, 11)}
+    genres |= {t: [KIDS] for t in range(11, 21)}
+    genres |= {t: [COMEDY] for t in range(21, 31)}
+    visible = {t: (2020, g, g == [KIDS]) for t, g in genres.items()}
+    rows = []
+    for user in range(60):
+        for step, title in enumerate((1 + user % 10, 11 + user % 10, 21 + (user * 3) % 10)):
+            rows.append(Interaction(user, title, user * 10 + step))
+    for user in range(60, 80):  # a few horror-only viewers, and a few children
+        for step in range(4):
+            rows.append(Interaction(user, 1 + (user + step) % 10, user * 10 + step))
+            rows.append(Interaction(user + 100, 11 + (user + step) % 10, user * 10 + step))
+    return train(rows), visible
+
+
+def _events(*titles, name="play_completed"):
+    return [(name, {"title_id": t}, float(n)) for n, t in enumerate(titles)]
+
+
+def test_an_adult_horror_fan_gets_no_childrens_titles_near_the_top():
+    model, visible = _world()
+    data = compute_candidates(
+        model=model, events=_events(1, 2, 3), visible=visible, popular=[], kids_profile=False
+    )
+    top = [item[0] for item in data["items"][:10]]
+    assert not [t for t in top if 11 <= t <= 20], top
+    assert all(t <= 10 for t in top[:4]), top
+    assert list(data["affinity"]) == [str(HORROR)]
+    assert data["liked_only"] == []
+
+
+def test_a_kids_profile_and_a_parent_who_watches_with_them_keep_kids_titles():
+    model, visible = _world()
+    kids_only = {t: facts for t, facts in visible.items() if facts[2]}
+    for kids_profile, events in ((True, _events(11, 12, 13)), (False, _events(1, 11, 12, 13))):
+        data = compute_candidates(
+            model=model,
+            events=events,
+            visible=kids_only if kids_profile else visible,
+            popular=[],
+            kids_profile=kids_profile,
+        )
+        top = [item[0] for item in data["items"][:5]]
+        assert any(11 <= t <= 20 for t in top), (kids_profile, top)
+
+
+@pytest.mark.parametrize("name", ["onboarding_pick", "my_list_add"])
+def test_titles_picked_or_saved_but_not_played_are_liked_only(name):
+    model, visible = _world()
+    events = _events(1, name="play_started") + _events(2, 3, name=name)
+    data = compute_candidates(model=model, events=events, visible=visible, popular=[])
+    assert data["liked_only"] == [2, 3]
+    assert data["recent_genres"]["1"] == [HORROR]
