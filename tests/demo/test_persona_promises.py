@@ -19,7 +19,7 @@ import pytest
 from django.core.management import call_command
 from django.db import connection
 from django.test import Client
-from django.urls import NoReverseMatch, reverse
+from django.urls import reverse
 
 from apps.accounts.models import Profile, User
 from apps.catalogue.models import KIDS_MATURITIES, ArtworkVariant, Episode, Genre, Title
@@ -30,7 +30,7 @@ from apps.demo.seeding import GENRES
 from apps.tracking.models import Event
 from tests.factories import signed_in
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.seeded]
 
 TV_UA = "Mozilla/5.0 (SMART-TV; Linux; Tizen 6.0) AppleWebKit/537.36 SamsungBrowser/4.0 TV"
 # Genres every title of which is rated for children (Kids, Family, Animation, Nature).
@@ -38,7 +38,7 @@ CHILDREN_GENRES = {g.slug for g in GENRES if g.kids}
 SESSION_VIEWS = 10
 SESSION_PLAYS = 3
 PLAY_SECONDS = 5
-NEEDS_ARTWORK = pytest.mark.xfail(strict=False, reason="needs the artwork branch")
+FIRST_SCREEN_CARDS = 6  # cards of a row in view on a TV before scrolling sideways
 
 
 @pytest.fixture(scope="module")
@@ -87,6 +87,7 @@ class Home:
     rows: list[Row]
     first_screen: list[Row]  # the rows of the first response (batch 0)
     hero: str
+    marks: list[tuple[str, str, int]]  # (page view, row or "hero", title) of the first response
 
     def row(self, kind: str) -> Row | None:
         return next((r for r in self.rows if r.key == kind or r.key.startswith(kind + "-")), None)
@@ -100,6 +101,20 @@ HEADING = re.compile(r"<h2 [^>]*>([^<]*)</h2>")
 CARD_ID = re.compile(r'action="/my-list/(\d+)/"')
 CARD_ART = re.compile(r'class="card__art" src="([^"]*)"')
 HERO = re.compile(r'<h1 id="hero-title">([^<]*)</h1>')
+MARKS = re.compile(r'id="row-([^"]+)"|data-art-view="([^"]*)"|data-art="(\d+)"')
+
+
+def _marks(html: str) -> list[tuple[str, str, int]]:
+    """What the seen-reporting script reads: each card's page view, row and title."""
+    out, view, row = [], "", "hero"
+    for row_key, token, title in MARKS.findall(html):
+        if row_key:
+            row = row_key
+        elif token:
+            view = token
+        else:
+            out.append((view, row, int(title)))
+    return out
 
 
 def _rows(html: str) -> list[Row]:
@@ -132,6 +147,7 @@ def read_home(client: Client) -> Home:
     html = response.content.decode()
     hero = HERO.search(html)
     first = _rows(html)
+    marks = _marks(html)
     rows = list(first)
     batch = 1
     while f"?batch={batch}" in html:
@@ -141,24 +157,29 @@ def read_home(client: Client) -> Home:
         html = response.content.decode()
         rows += _rows(html)
         batch += 1
-    return Home(rows, first, unescape(hero.group(1)) if hero else "")
+    return Home(rows, first, unescape(hero.group(1)) if hero else "", marks)
 
 
 # --- The scripted session -----------------------------------------------------------------------
 
 
 def _report_seen(client: Client, home: Home) -> None:
-    """Tell the site which cards of the first screen the viewer could see, if it asks to be told.
-
-    The artwork branch adds `POST /artwork/seen/`; adapt the payload here when it lands.
-    """
-    try:
-        url = reverse("artwork:seen")
-    except NoReverseMatch:
-        return
-    ids = [c.title_id for row in home.first_screen for c in row.cards[:6]]
-    response = client.post(url, {"title_ids": ids}, HTTP_USER_AGENT=TV_UA, HTTP_HX_REQUEST="true")
-    assert response.status_code < 400, response.content
+    """Report what the viewer could see, as static/js/seen.js does: the hero and the first
+    cards of each row of the first screen (not the rows below it, not the cards off to the
+    right), one report per page view."""
+    by_view: dict[str, list[int]] = {}
+    per_row: dict[str, int] = {}
+    for view, row, title in home.marks:
+        per_row[row] = per_row.get(row, 0) + 1
+        if per_row[row] <= FIRST_SCREEN_CARDS and len(per_row) <= 3:
+            by_view.setdefault(view, []).append(title)
+    for view, titles in by_view.items():
+        response = client.post(
+            reverse("artwork:seen"),
+            {"view": view, "title": ",".join(map(str, titles))},
+            HTTP_USER_AGENT=TV_UA,
+        )
+        assert response.status_code == 204, response.content
 
 
 def _play(client: Client, title: Title) -> None:
@@ -272,7 +293,6 @@ def test_morgan_gets_horror_and_thriller_rows_first(demo, django_capture_on_comm
     before_and_after("horror", check, django_capture_on_commit_callbacks)
 
 
-@NEEDS_ARTWORK
 def test_morgan_sees_dark_posters_in_the_first_genre_row(demo, django_capture_on_commit_callbacks):
     def check(home, client):
         row = home.genre_rows()[0]
@@ -310,7 +330,6 @@ def test_alex_gets_drama_and_documentaries(demo, django_capture_on_commit_callba
     before_and_after("family", check, django_capture_on_commit_callbacks)
 
 
-@NEEDS_ARTWORK
 def test_priya_sees_mostly_light_posters(demo, django_capture_on_commit_callbacks):
     def check(home, client):
         shown = tones([c for row in home.first_screen for c in row.cards])
@@ -371,7 +390,6 @@ def test_jordan_sees_the_past_due_box(demo):
     assert 'id="overdue-heading"' in html
 
 
-@NEEDS_ARTWORK
 def test_posters_hold_for_the_day_after_use(demo, django_capture_on_commit_callbacks):
     """Three hours and a session apart on the same local day, a title keeps its poster."""
     kept = total = 0
