@@ -22,7 +22,7 @@ PERSONA_PLANS: dict[str, tuple[str, str, int, str]] = {
     "lapsed@demo.test": ("basic", "month", 4, "past_due"),
     "commuter@demo.test": ("standard", "month", 2, "postponed"),
     "family@demo.test": ("family", "month", 8, ""),
-    "student@demo.test": ("student", "year", 1, ""),
+    "student@demo.test": ("student", "year", 1, "student_due"),
 }
 
 

@@ -39,7 +39,8 @@ FLOWS: list[dict[str, Any]] = [
         "title": _("Kids profile"),
         "description": _(
             "Sign in as the family's Kids profile: search, genre pages and title pages only "
-            "show titles rated All or 7+."
+            "show titles rated All or 7+. Open an adult title's address by hand: a page says "
+            "it isn't available on this profile; the account pages say to ask an adult."
         ),
         "url": "accounts:profiles",
         "persona": "family",
@@ -117,8 +118,9 @@ FLOWS: list[dict[str, Any]] = [
         "title": _("Onboarding"),
         "description": _(
             "Sign in as Riley: pick exactly three favourites (live search, genre chips, "
-            "“n of 3”), choose devices, and land on a homepage built from the picks. "
-            "“Skip for now” starts from popularity instead."
+            "“n of 3”), choose devices, and land on a homepage built from the picks: pick "
+            "three horror titles and the rows read “Because you liked …” with horror-like "
+            "titles (nothing was watched yet). “Skip for now” starts from popularity instead."
         ),
         "url": "onboarding:picks",
         "persona": "new",
@@ -127,9 +129,11 @@ FLOWS: list[dict[str, Any]] = [
         "key": "homepage",
         "title": _("Personalized homepage"),
         "description": _(
-            "Morgan's rows lead with horror; open “Why this row?”, scroll to load more rows, "
-            "reload (same page), then move the demo clock to the evening (a new shuffle). Open "
-            "the page on a phone width: fewer, shorter rows."
+            "Morgan's genre rows lead with Horror and Thriller and hold only their genre; titles "
+            "outside Morgan's usual genres sit in “Something different for you” (open “Why "
+            "this row?”). Scroll to load more rows, reload (same page), then move the demo "
+            "clock to the evening (a new shuffle). On a phone width: fewer, shorter rows. "
+            "Play a few titles and come back: the rows stay Morgan's."
         ),
         "url": "home",
         "persona": "horror",
@@ -171,8 +175,11 @@ FLOWS: list[dict[str, Any]] = [
         "key": "lapsed",
         "title": _("Failed renewal and retries"),
         "description": _(
-            "Jordan's renewal failed: pay now with 4242 4242 4242 4242, or advance the clock by "
-            "8 days, run the scheduled jobs and watch the retries and the drop to Free."
+            "Jordan's renewal failed: a banner on every page says so. “Update payment” asks "
+            "which card pays (the declined one is marked, none is preselected): pay with a new "
+            "4242 4242 4242 4242 and the default card only changes if you tick the box. Or "
+            "advance the clock by 8 days and watch the retries (1, 3 and 7 days after the due "
+            "date) and the drop to Free; the outbox holds each e-mail."
         ),
         "url": "subscriptions:overview",
         "persona": "lapsed",
@@ -183,10 +190,24 @@ FLOWS: list[dict[str, Any]] = [
         "description": _(
             "Sign in as Morgan, then as Sam, and compare the posters of the same titles (Trending "
             "now): Morgan mostly gets dark variants, Sam light ones. The choice holds for the "
-            "day and on every page."
+            "day and on every page. Only cards you actually see count as shown: open the "
+            "homepage a few times, play a Top pick for a few seconds, come back, advance the "
+            "clock a day: Morgan's posters stay dark (Priya's stay light)."
         ),
         "url": "home",
         "persona": "horror",
+    },
+    {
+        "key": "student",
+        "title": _("Student re-confirmation"),
+        "description": _(
+            "Kai's student status runs out in 12 days: the plan page asks to confirm it. Enter "
+            "a university address (for example kai@uni.example.ac.uk), read the code in the "
+            "outbox, type it: confirmed for a year. Without it, the plan ends at the next "
+            "payment date and the account moves to Free; nothing is charged."
+        ),
+        "url": "subscriptions:overview",
+        "persona": "student",
     },
     {
         "key": "artwork-admin",
