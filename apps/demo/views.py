@@ -276,6 +276,8 @@ def _start_run(request: HttpRequest, *, kind: str, params: dict) -> HttpResponse
         runs.launch(run.pk)
         run.refresh_from_db()
     request.session[SESSION_RUN] = run.pk
+    if run.status != DemoRun.Status.RUNNING:  # a short run can end before this answer
+        return _finished(request, run)
     return _progress(request, run)
 
 
@@ -311,6 +313,11 @@ def run_progress(request: HttpRequest, pk: int) -> HttpResponse:
         if request.htmx:
             return _progress(request, run)
         return render(request, "demo/run.html", {"run": run})
+    return _finished(request, run)
+
+
+def _finished(request: HttpRequest, run: DemoRun) -> HttpResponse:
+    """Back to the guide, which shows how the run ended."""
     # A query string of its own: "/demo/#clock" seen from /demo/ would only scroll, not reload.
     where = f"{reverse('demo:guide')}?run={run.pk}{_run_finished(request, run)}"
     if request.htmx:
