@@ -11,6 +11,7 @@ from apps.core import clock
 from apps.demo import runner, runs
 from apps.demo.models import DemoRun
 from apps.recommendations.models import RecommenderModel
+from apps.recommendations.signals import EVENT_NAMES
 from apps.subscriptions.models import Notice, Payment, Subscription
 from apps.tracking.models import Event
 from tests.demo import jobs
@@ -50,9 +51,21 @@ def test_training_is_skipped_when_the_event_log_has_not_changed(seeded):
     assert train.skipped.startswith("skipped: nothing new")
     assert RecommenderModel.objects.count() == models_before
 
-    Event.objects.create(
-        name="play_started", occurred_at=clock.now(), properties={}, visitor_id="v-1"
-    )
+    # A QA session's worth of plays: their profiles were refreshed as they came; no retraining.
+    def plays(n):
+        Event.objects.bulk_create(
+            Event(name="play_started", occurred_at=clock.now(), properties={}, visitor_id="v-1")
+            for _ in range(n)
+        )
+
+    trained_on = Event.objects.filter(name__in=EVENT_NAMES).count()
+    plays(1)
+    _, outcomes = runner.clock_jump(by=timedelta(days=1))
+    train = next(o for o in outcomes if o.task == runner.TRAIN)
+    assert train.skipped.startswith("skipped: 1 new event since")
+    assert RecommenderModel.objects.count() == models_before
+
+    plays(int(trained_on * runner.RETRAIN_GROWTH) + 1)  # the log has grown by 1 %: retrain
     _, outcomes = runner.clock_jump(by=timedelta(days=1))
     train = next(o for o in outcomes if o.task == runner.TRAIN)
     assert not train.skipped and train.runs == 1
