@@ -157,6 +157,12 @@ DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 # --- Cache, Celery, channels ----------------------------------------------------------------
 REDIS_URL = os.environ.get("REDIS_URL", "")
+if REDIS_URL and os.environ.get("PYTEST_XDIST_WORKER"):
+    # Parallel test processes each get their own Redis database: a test's cache.clear()
+    # (FLUSHDB) must not empty the cache under another process's test.
+    _worker = int(os.environ["PYTEST_XDIST_WORKER"].removeprefix("gw") or 0)
+    _base, _slash, _db = REDIS_URL.rstrip("/").rpartition("/")
+    REDIS_URL = f"{_base}/{(int(_db) if _db.isdigit() else 0) + 1 + _worker}"
 if REDIS_URL:
     CACHES = {
         "default": {

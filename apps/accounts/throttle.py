@@ -48,6 +48,11 @@ def _lock_key(counter: str) -> str:
 def _bump(key: str) -> int | None:
     """Atomically count one more in the window that started with the first count."""
     window = settings.LOGIN_COOLOFF_SECONDS
+    now = time.time()
+    since = cache.get(f"{key}:since")
+    if since is not None and now - since >= window:  # over, though the cache kept it longer
+        cache.delete_many([key, f"{key}:since"])
+    cache.add(f"{key}:since", now, timeout=window)
     for _ in range(2):
         cache.add(key, 0, timeout=window)
         try:
@@ -105,7 +110,7 @@ def record_failure(*, email: str, address: str) -> None:
 
 
 def record_success(*, email: str, address: str = "") -> None:
-    cache.delete_many(_keys(email, address))
+    cache.delete_many([k for key in _keys(email, address) for k in (key, f"{key}:since")])
 
 
 def client_address(request) -> str:
