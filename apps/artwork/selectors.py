@@ -429,6 +429,37 @@ class EvaluationData:
     test: list[evaluation.Logged]
 
 
+def tastes_from(impressions) -> dict[int, bandit.Taste]:
+    """Each profile's taste from these impressions, each poster counted once per (UTC) day, as
+    bandit.Taste.record expects: repeated page views of a title add nothing."""
+    tastes: dict[int, bandit.Taste] = defaultdict(bandit.Taste)
+    rows = (
+        impressions.order_by()
+        .values(
+            "profile_id",
+            "title_id",
+            "variant_id",
+            "variant__tone",
+            "variant__focus",
+            day=TruncDate("shown_at", tzinfo=UTC),
+        )
+        .annotate(e=Max("expected"), taken=Count("pk", filter=Q(taken_at__isnull=False)))
+        .values_list(
+            "profile_id", "title_id", "variant_id", "variant__tone", "variant__focus", "day", "e",
+            "taken",
+        )
+    )  # fmt: skip
+    for profile_id, title_id, variant_id, tone, focus, day, expected, taken in rows:
+        tastes[profile_id].record(
+            arm=bandit.Arm(variant_id, tone, focus, 0),
+            expected=expected or 0.0,
+            taken=bool(taken),
+            title_id=title_id,
+            day=day,
+        )
+    return tastes
+
+
 def evaluation_data(*, test_share: float = 0.3) -> EvaluationData:
     """The logged random impressions to replay on (the newest `test_share` of them) and what
     the policy could have known before them (five queries)."""
@@ -450,30 +481,7 @@ def evaluation_data(*, test_share: float = 0.3) -> EvaluationData:
         )
     )
     evidence = bandit.Evidence.from_rows(rows)
-    tastes: dict[int, bandit.Taste] = defaultdict(bandit.Taste)
-    # As services.profile_taste_refresh counts them: each poster once per day.
-    for profile_id, title_id, variant_id, tone, focus, day, expected, taken in (
-        before.values(
-            "profile_id",
-            "title_id",
-            "variant_id",
-            "variant__tone",
-            "variant__focus",
-            day=TruncDate("shown_at", tzinfo=UTC),
-        )
-        .annotate(e=Max("expected"), taken=Count("pk", filter=Q(taken_at__isnull=False)))
-        .values_list(
-            "profile_id", "title_id", "variant_id", "variant__tone", "variant__focus", "day", "e",
-            "taken",
-        )
-    ):  # fmt: skip
-        tastes[profile_id].record(
-            arm=bandit.Arm(variant_id, tone, focus, 0),
-            expected=expected or 0.0,
-            taken=bool(taken),
-            title_id=title_id,
-            day=day,
-        )
+    tastes = tastes_from(before)
     test_rows = list(
         random.filter(shown_at__gte=cut).values_list(
             "profile_id",

@@ -18,7 +18,6 @@ from django.core.cache import cache
 from django.core.exceptions import ValidationError
 from django.db import connection, transaction
 from django.db.models import Count, Max, Q
-from django.db.models.functions import TruncDate
 from django.utils.translation import gettext as _
 
 from apps.accounts.models import Profile
@@ -345,32 +344,9 @@ def _genres_of(title_ids: Iterable[int]) -> dict[int, list[int]]:
 def _features(profile_ids: Sequence[int], since: datetime) -> dict[int, dict]:
     """Per profile, takes observed and expected per tone and per focus since `since`, each
     poster counted once per day (bandit.Taste.record: repeated page views add nothing)."""
-    tastes: dict[int, bandit.Taste] = defaultdict(bandit.Taste)
-    rows = (
+    tastes = selectors.tastes_from(
         Impression.objects.filter(profile_id__in=profile_ids, shown_at__gte=since)
-        .order_by()
-        .values(
-            "profile_id",
-            "title_id",
-            "variant_id",
-            "variant__tone",
-            "variant__focus",
-            day=TruncDate("shown_at", tzinfo=UTC),
-        )
-        .annotate(e=Max("expected"), taken=Count("pk", filter=Q(taken_at__isnull=False)))
-        .values_list(
-            "profile_id", "title_id", "variant_id", "variant__tone", "variant__focus", "day", "e",
-            "taken",
-        )
-    )  # fmt: skip
-    for profile_id, title_id, variant_id, tone, focus, day, expected, taken in rows:
-        tastes[profile_id].record(
-            arm=bandit.Arm(variant_id, tone, focus, 0),
-            expected=expected or 0.0,
-            taken=bool(taken),
-            title_id=title_id,
-            day=day,
-        )
+    )
     return {
         pid: {
             "observed": taste.observed,
