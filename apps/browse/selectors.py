@@ -157,7 +157,11 @@ def plan_for(
         continue_watching=[item.title_id for item in shelf],
         finished_recently=finished,
         onboarding_picks=list(cands.recent) if cands.source == "onboarding" else [],
-        genre_affinity=[(int(g), float(v)) for g, v in (cands.affinity or {}).items()],
+        # Strongest first, sorted here: PostgreSQL's jsonb does not keep a dict's key order.
+        genre_affinity=sorted(
+            ((int(g), float(v)) for g, v in (cands.affinity or {}).items()),
+            key=lambda gv: (-gv[1], gv[0]),
+        ),
         subject_genres={int(t): tuple(g) for t, g in (cands.recent_genres or {}).items()},
     )
     facts = {

@@ -296,3 +296,20 @@ def test_after_onboarding_rows_say_because_you_liked_the_picks(world, client):
     _, ids = _home_title_ids(client)
     horror = {t.pk for t in world["Horror"]}
     assert sum(t in horror for t in ids[:10]) >= 9
+
+
+def test_genre_rows_follow_the_stored_affinity_whatever_order_the_database_keeps(world, profile):
+    """PostgreSQL's jsonb stores a dict's keys in its own order: the strongest genre must still
+    lead, so the order is the values', not the keys'."""
+    from apps.browse.selectors import plan_for
+
+    _watch(profile, world["Horror"][:6])
+    candidates_refresh(profile=profile)
+    cands = ProfileCandidates.objects.get(profile=profile)
+    horror = Genre.objects.get(slug="horror").pk
+    comedy = Genre.objects.get(slug="comedy").pk
+    # Weakest first, as jsonb may hand the keys back.
+    cands.affinity = {str(comedy): 0.2, str(horror): 1.0}
+    plans, _facts = plan_for(profile=profile, cands=cands, device="tv", now=timezone.now())
+    genre_rows = [p.subject for p in plans if p.kind == "genre"]
+    assert genre_rows[0] == horror
