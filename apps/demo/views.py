@@ -8,7 +8,7 @@ from datetime import timedelta
 from functools import wraps
 
 from django.conf import settings
-from django.contrib import messages
+from django.contrib import auth, messages
 from django.contrib.auth import login
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
@@ -359,9 +359,24 @@ def _restored(request: HttpRequest, *, params: dict, result: dict) -> None:
         persona=persona, profile_index=params.get("profile_index", 0)
     )
     if profile is not None:  # the same persona, seeded afresh: stay signed in as it
-        login(request, profile.account, backend="apps.accounts.cached.CachedModelBackend")
+        _rebind(request, profile.account)
         request.session[SESSION_PROFILE] = profile.pk
         request.session.pop(SESSION_DEVICE, None)
+
+
+def _rebind(request: HttpRequest, account) -> None:
+    """Point this browser's session at the persona's new account, keeping the session key.
+
+    login() would flush the session (its user id is the deleted account's) and start a new
+    one; a poll still in flight with the old cookie would then find an empty session, and
+    Django answers an empty session by deleting the cookie: the browser would be signed out.
+    """
+    backend = "apps.accounts.cached.CachedModelBackend"
+    request.session[auth.SESSION_KEY] = account._meta.pk.value_to_string(account)
+    request.session[auth.BACKEND_SESSION_KEY] = backend
+    request.session[auth.HASH_SESSION_KEY] = account.get_session_auth_hash()
+    account.backend = backend
+    request.user = account
 
 
 @require_POST

@@ -192,3 +192,31 @@ def test_a_run_whose_process_died_ends_as_failed_instead_of_polling_forever(clie
     poll = client.get(f"/demo/runs/{run.pk}/", headers={"HX-Request": "true"})
     assert poll.status_code == 204
     assert "Interrupted" in client.get("/demo/").content.decode()
+
+
+def test_a_restore_that_ends_before_the_answer_keeps_the_persona_signed_in(
+    client, seeded, monkeypatch
+):
+    """A fast machine: the background restore is over before its POST answers."""
+    monkeypatch.setattr(runs, "launch", runs.run_execute)
+    client.post("/demo/login/horror/")
+    response = client.post("/demo/restore/", {"confirm": "yes"}, headers={"HX-Request": "true"})
+    assert response.status_code == 204 and response["HX-Redirect"].startswith("/demo/?run=")
+    assert client.get("/").wsgi_request.user.email == "horror@demo.test"
+    assert client.get("/account/").status_code == 200
+
+
+def test_a_restore_keeps_the_browsers_session_so_a_poll_in_flight_cannot_sign_it_out(
+    client, seeded, inline_runs
+):
+    client.post("/demo/login/horror/")
+    key = client.cookies["sessionid"].value
+    client.post("/demo/restore/", {"confirm": "yes"}, headers={"HX-Request": "true"})
+    run = runs.run_execute(inline_runs[0])
+    done = client.get(f"/demo/runs/{run.pk}/", headers={"HX-Request": "true"})
+    assert done.status_code == 204
+    # A second poll sent before the first answered carries the same cookie: same session.
+    assert client.cookies["sessionid"].value == key
+    late = client.get(f"/demo/runs/{run.pk}/", headers={"HX-Request": "true"})
+    assert not (late.cookies.get("sessionid") and late.cookies["sessionid"]["max-age"] == 0)
+    assert client.get("/").wsgi_request.user.email == "horror@demo.test"
