@@ -35,3 +35,19 @@ def test_clearing_sessions_still_removes_sessions_expired_in_real_time(client, s
     )
     assert clear_expired_sessions() == 1
     assert Session.objects.filter(session_key=client.session.session_key).exists()
+
+
+def test_the_demo_bar_says_utc_and_shows_utc_for_a_viewer_in_another_zone(client, seeded):
+    from datetime import UTC, datetime
+
+    from apps.core.services import clock_set
+
+    client.post("/demo/login/commuter/")  # Priya's account is in Europe/London
+    from apps.accounts.models import User
+
+    user = User.objects.get(email="commuter@demo.test")
+    user.time_zone = "Asia/Tokyo"
+    user.save(update_fields=["time_zone"])
+    clock_set(at=datetime(2027, 1, 15, 8, 30, tzinfo=UTC))
+    html = client.get("/account/").content.decode()
+    assert "Demo clock: Fri 15 Jan 2027, 08:" in html and "UTC" in html
