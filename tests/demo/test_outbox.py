@@ -99,3 +99,23 @@ def test_the_html_part_opens_sandboxed_with_links_in_a_new_tab(client, demo_mail
 def test_the_outbox_does_not_exist_outside_demo_mode(client, settings):
     settings.DEMO_MODE = False
     assert client.get("/demo/outbox/").status_code == 404
+
+
+def test_a_code_sent_to_kais_student_address_is_filed_under_kai(
+    client, seeded, demo_mailer, django_capture_on_commit_callbacks
+):
+    from apps.accounts.models import User
+    from apps.subscriptions import services
+    from apps.subscriptions.models import Plan
+
+    kai = User.objects.get(email="student@demo.test")
+    services.demo_subscription(user=kai, plan_code="student", interval="year", months=1)
+    assert Plan.objects.get(code="student").requires_verification
+    with django_capture_on_commit_callbacks(execute=True):
+        services.student_check_start(user=kai, email="kai@uni.example.ac.uk")
+    mine = client.get("/demo/outbox/?persona=student").content.decode()
+    assert "kai@uni.example.ac.uk" in mine
+    assert "No e-mail to" not in mine
+    assert (
+        "kai@uni.example.ac.uk" not in client.get("/demo/outbox/?persona=horror").content.decode()
+    )
