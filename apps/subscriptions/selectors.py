@@ -310,14 +310,24 @@ def payment_method_for(user, method_id) -> PaymentMethod | None:
     return payment_methods_for(user).filter(pk=method_id).first()
 
 
-def last_declined_payment(sub: Subscription) -> Payment | None:
-    """The subscription's latest declined payment, with its method (which card, and when)."""
-    return (
-        Payment.objects.filter(subscription=sub, status=Payment.Status.FAILED)
-        .select_related("payment_method")
-        .order_by("-created_at", "-pk")
-        .first()
-    )
+def declined_methods(sub: Subscription) -> dict[int, datetime]:
+    """Saved methods declined for the payment now overdue -> when each last was."""
+    if sub.past_due_since is None:
+        return {}
+    declined: dict[int, datetime] = {}
+    for method_id, at in (
+        Payment.objects.filter(
+            subscription=sub,
+            status=Payment.Status.FAILED,
+            payment_method__isnull=False,
+            # The first failure is recorded at the due moment, a moment around past_due_since.
+            created_at__gte=sub.past_due_since - timedelta(days=1),
+        )
+        .order_by("created_at")
+        .values_list("payment_method_id", "created_at")
+    ):
+        declined[method_id] = at
+    return declined
 
 
 def invoices_for(user) -> QuerySet[Invoice]:

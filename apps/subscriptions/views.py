@@ -676,13 +676,13 @@ def _usable(method, today) -> bool:
 
 def _pay_now_context(request, sub, *, chosen=None, form=None, card=None, error=""):
     today = clock.today_in(_zone(request.user))
-    declined = selectors.last_declined_payment(sub)
-    declined_id = declined.payment_method_id if declined is not None else None
+    declined = selectors.declined_methods(sub)  # method id -> when it was last declined
     default = sub.payment_method
     if chosen is None:
-        # The card that just failed is never picked for the viewer: they choose.
-        usable = _usable(default, today) and default.pk != declined_id
+        usable = _usable(default, today) and default.pk not in declined
         chosen = f"saved-{default.pk}" if usable else ""
+    elif chosen.startswith("saved-") and chosen[6:].isdigit() and int(chosen[6:]) in declined:
+        chosen = ""  # a card that failed for this payment is never picked for the viewer
     methods = list(selectors.payment_methods_for(request.user))
     return {
         "sub": sub,
@@ -691,7 +691,7 @@ def _pay_now_context(request, sub, *, chosen=None, form=None, card=None, error="
                 "value": f"saved-{m.pk}",
                 "method": m,
                 "is_default": m.pk == sub.payment_method_id,
-                "declined_on": declined.created_at if m.pk == declined_id else None,
+                "declined_on": declined.get(m.pk),
             }
             for m in methods
         ],
@@ -751,6 +751,8 @@ def pay_now(request: HttpRequest) -> HttpResponse:
         else:
             if outcome == "paid":
                 messages.success(request, _("Thank you: the overdue payment went through."))
+            else:  # another tab or a scheduled retry settled it first
+                messages.info(request, _("There was nothing left to pay: it is settled."))
             return redirect("subscriptions:overview")
     # Shown again with the viewer's choices (never the CVC) and a fresh key: this try is over.
     fresh = PayNowForm(
@@ -761,7 +763,7 @@ def pay_now(request: HttpRequest) -> HttpResponse:
     )
     sub = selectors.subscription_for(request.user)
     if sub is None or sub.status != State.PAST_DUE:  # settled meanwhile (another tab, a retry)
-        messages.error(request, error)
+        messages.info(request, _("There was nothing left to pay: it is settled."))
         return redirect("subscriptions:overview")
     context = _pay_now_context(request, sub, chosen=choice, form=fresh, card=card, error=error)
     return _render(request, "subscriptions/pay_now.html", context)

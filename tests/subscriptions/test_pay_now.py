@@ -59,15 +59,26 @@ def test_the_card_that_just_failed_is_marked_and_not_preselected(jordan):
     assert f'href="{URL}"' in overview and 'id="pay-now-method"' not in overview
 
 
-def test_a_decline_keeps_the_viewers_choice_and_says_why(jordan, spy):
+def test_a_declined_card_is_marked_and_not_picked_again_after_a_decline(jordan, spy):
+    """The issue: pay now kept the card that had just failed selected; it must ask again."""
     html = jordan.get(URL).content.decode()
     choice = f"saved-{jordan.bad.pk}"
     response = jordan.post(URL, {**form_of(html), "method": choice})
     page = response.content.decode()
     assert response.status_code == 200
     assert "insufficient funds" in page.lower()
-    assert checked(page) == [choice]
+    assert checked(page) == []  # the viewer chooses again
+    assert page.count("declined on") == 1
     assert sub_of(jordan).status == "past_due"
+
+
+def test_a_declined_new_card_keeps_the_saved_cards_decline_marked(jordan, spy):
+    html = jordan.get(URL).content.decode()
+    response = jordan.post(URL, {**form_of(html), **new_card("4000 0000 0000 0002")})
+    page = response.content.decode()
+    assert "declined" in page.lower()
+    assert page.count("declined on") == 1  # the saved card that failed still says so
+    assert checked(page) == ["card"]  # the new-card fields come back to correct
 
 
 def test_paying_with_another_saved_card_leaves_the_default_alone_unless_asked(jordan):
