@@ -143,7 +143,7 @@ def plans(request: HtmxHttpRequest) -> HttpResponse:
         )
     context = {"cards": cards, "interval": interval, "sub": sub, "intervals": Interval.choices}
     template = "subscriptions/plans.html"
-    if request.htmx and request.htmx.target == "plan-grid":
+    if request.htmx and request.htmx.target == "plan-choice":
         template += "#grid"
     return _render(request, template, context)
 

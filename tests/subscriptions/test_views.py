@@ -57,14 +57,16 @@ def test_free_viewer_sees_free_and_the_plans(viewer):
     assert "€199.90" in yearly
 
 
-def test_the_interval_toggle_swaps_only_the_grid_for_htmx(viewer):
+def test_the_interval_toggle_swaps_the_grid_and_itself_for_htmx(viewer):
     response = viewer.get(
         "/account/subscription/plans/?interval=year",
-        headers={"HX-Request": "true", "HX-Target": "plan-grid"},
+        headers={"HX-Request": "true", "HX-Target": "plan-choice"},
     )
     html = response.content.decode()
-    assert html.lstrip().startswith('<ul class="plan-grid" id="plan-grid">')
+    assert html.lstrip().startswith('<div id="plan-choice">')
     assert "€199.90" in html and "<html" not in html
+    # The toggle comes with the grid, so "Yearly" is the one shown as chosen.
+    assert re.search(r'class="sub-toggle__opt is-on"[^>]*interval=year', html)
     assert "HX-Request" in response["Vary"]
 
 
