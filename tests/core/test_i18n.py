@@ -31,3 +31,15 @@ def test_french_catalogue_is_complete():
     assert not missing, f"untranslated: {missing[:10]}"
     assert not fuzzy, f"fuzzy: {fuzzy[:10]}"
     assert len(po.translated_entries()) > 50
+
+
+def test_french_dates_abbreviate_months_as_french_does():
+    import datetime
+
+    from django.utils import formats, translation
+
+    with translation.override("fr"):
+        shown = [
+            formats.date_format(datetime.date(2027, m, 2), "ABBR_DATE_FORMAT") for m in (1, 2, 12)
+        ]
+    assert shown == ["2 janv. 2027", "2 févr. 2027", "2 déc. 2027"]
