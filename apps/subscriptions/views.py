@@ -105,6 +105,11 @@ def overview(request: HtmxHttpRequest) -> HttpResponse:
         "State": State,
         "more_invoices": ov.invoice_count > len(ov.invoices),
         "student_due": selectors.student_confirmation_due(sub, at=at),
+        "student_lapsed": bool(
+            sub is not None
+            and sub.verified_until is not None
+            and sub.verified_until < clock.today_in(_zone(request.user))
+        ),
     }
     return _render(request, "subscriptions/overview.html", context)
 

@@ -166,3 +166,13 @@ def test_the_demo_student_is_close_to_lapsing(user, now, spy):
     assert sub.status == "active" and sub.verified_until == date(2026, 3, 22)
     assert selectors.student_confirmation_due(sub, at=now.value)
     assert selectors.schedule_for(sub).ends_on == date(2026, 4, 10)
+
+
+def test_once_the_status_ran_out_the_page_says_so_and_when_the_plan_ends(kai, now, client):
+    client.force_login(kai)
+    now.set(datetime(2026, 4, 25, 12, 0, tzinfo=UTC))  # after 20 April, before the 10 May charge
+    tasks.renew_due_subscriptions()  # 10 April renewed while the status still held
+    page = client.get("/account/subscription/").content.decode()
+    assert "Your student status ran out on 20 April 2026" in page
+    assert "your plan ends on 10 May 2026" in page
+    assert "is confirmed until" not in page
