@@ -94,7 +94,8 @@ FLOWS: list[dict[str, Any]] = [
         "title": _("Outbox"),
         "description": _(
             "Every e-mail sent in demo mode, dated on the demo clock: pick a persona to see "
-            "only theirs, open one to read it as they do (HTML and plain text, links work). "
+            "only theirs, open one to read it as they do (its HTML part if it has one, and its "
+            "plain text; links work). Billing e-mails are plain text, in English for now. "
             "Jordan's failed payment is there; advance 30 days for Sam's renewal reminder, or "
             "ask for a password reset."
         ),
