@@ -180,12 +180,20 @@ PERSONAS: tuple[Persona, ...] = (
             "three months ago half-way through a series."
         ),
         shows=_(
-            "A history that ends three months ago: the candidate for win-back campaigns and "
-            "'new since your last visit'."
+            "A renewal that failed: a past-due banner on every page, pay now with a choice of "
+            "card, retries 1, 3 and 7 days after the due date, then Free; a series left "
+            "half-way three months ago."
         ),
         try_this=(
+            _(
+                "Update payment from the banner: the declined card is marked; pay with "
+                "4242 4242 4242 4242."
+            ),
+            _(
+                "Advance the demo clock 8 days: the retries, the drop to Free, each e-mail in the "
+                "outbox."
+            ),
             _("Look at Continue watching: the last series is still waiting."),
-            _("Advance the demo clock and run the scheduled jobs to see what reaches Jordan."),
         ),
         profiles=(
             PersonaProfile(
@@ -227,11 +235,12 @@ PERSONAS: tuple[Persona, ...] = (
             "3:00, binges anime."
         ),
         shows=_(
-            "Sci-fi and anime rows; send-time and device habits that point to late nights on "
-            "a laptop."
+            "Sci-fi and anime rows; a yearly Student plan whose student status is due to be "
+            "confirmed again."
         ),
         try_this=(
             _("Set the demo clock to 23:30 and look at the homepage."),
+            _("On Your plan, confirm the student status with the code from the outbox."),
             _("Open an anime series and continue it."),
         ),
         time_zone="Europe/Berlin",
@@ -274,10 +283,13 @@ PERSONAS: tuple[Persona, ...] = (
             "Romance and feel-good series on the phone on the morning train, a film on the TV "
             "at the weekend."
         ),
-        shows=_("Short episodes and romance rows; morning phone sessions for send-time choice."),
+        shows=_(
+            "Romance and comedy rows with light artwork; the phone layout; a postponed payment in "
+            "London time."
+        ),
         try_this=(
             _("Set the demo clock to a weekday at 7:30."),
-            _("Rate a title 'love it' and look for it in 'because you loved'."),
+            _("Rate a title 'Love this' and look for a 'Because you …' row built on it."),
         ),
         time_zone="Europe/London",
         profiles=(
