@@ -198,6 +198,10 @@ def plan_home(data: HomeInput) -> list[RowPlan]:
         RowPlan(picks_kind, picks_kind, [c.title_id for c in ranked], pinned=True),
         discovery=not onboarding,
     )
+    # What the viewer saved to watch later is near the top, as on every streaming service: a
+    # title added a minute ago must be found on the next visit, not past the row cap.
+    if data.my_list:
+        page.add(RowPlan("list", "list", list(data.my_list), pinned=True), minimum=1)
 
     flexible: list[RowPlan] = []
     # "Because you watched (or liked) X" for the most recent titles that explain enough titles;
@@ -218,14 +222,14 @@ def plan_home(data: HomeInput) -> list[RowPlan]:
     if data.source != "popularity":  # "different" needs a taste to differ from
         different = _different(data, discovery_pool)
         flexible.append(RowPlan("discovery", "discovery", [c.title_id for c in different]))
-    flexible += genre_rows[DISCOVERY_AFTER_GENRES:]
+    # Trending and new releases before the tail of the genre rows: with a dozen genres they
+    # would otherwise never make the row cap.
     trending = [by_id[t] for t in data.trending if t in by_id]
     flexible.append(RowPlan("trending", "trending", [c.title_id for c in _jittered(trending, rng)]))
     newest_year = max((c.year for c in data.candidates), default=data.today.year)
     new = [c for c in ranked if c.year >= newest_year - NEW_RELEASE_YEARS + 1]
     flexible.append(RowPlan("new", "new", [c.title_id for c in new]))
-    if data.my_list:
-        flexible.append(RowPlan("list", "list", list(data.my_list)))
+    flexible += genre_rows[DISCOVERY_AFTER_GENRES:]
 
     # Shuffle the order of the flexible rows a little (stable within a daypart): each row keeps
     # roughly its priority, but rows of similar priority trade places between visits. Genre
@@ -239,8 +243,7 @@ def plan_home(data: HomeInput) -> list[RowPlan]:
     for row in shuffled:
         if len(page.rows) >= layout.max_rows:
             break
-        minimum = 1 if row.kind == "list" else MIN_ROW
-        page.add(row, minimum=minimum)
+        page.add(row, minimum=MIN_ROW)
     return page.rows[: layout.max_rows]
 
 

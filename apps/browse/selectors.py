@@ -72,8 +72,9 @@ def home_cache_key(*, profile, device: str, now: datetime, batch: int, language:
         for part in (
             "home",
             # 3: cached values carry the key of the artwork shown, not the artwork itself;
-            # 4: genre rows without discovery titles, a "Something different" row
-            4,
+            # 4: genre rows without discovery titles, a "Something different" row;
+            # 5: My list pinned near the top, the hero's Play opens the player
+            5,
             profile.pk,
             device,
             now.date().isoformat(),

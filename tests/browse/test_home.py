@@ -313,3 +313,17 @@ def test_genre_rows_follow_the_stored_affinity_whatever_order_the_database_keeps
     plans, _facts = plan_for(profile=profile, cands=cands, device="tv", now=timezone.now())
     genre_rows = [p.subject for p in plans if p.kind == "genre"]
     assert genre_rows[0] == horror
+
+
+def test_the_heros_play_button_opens_the_player(world, viewer_client):
+    from tests.factories import ArtworkVariantFactory
+
+    for title in world["Horror"]:
+        ArtworkVariantFactory(title=title)
+    _watch(viewer_client.profile, world["Horror"][:4])
+    candidates_refresh(profile=viewer_client.profile)
+    html = viewer_client.get("/").content.decode()
+    hero = re.search(r'<section class="hero".*?</section>', html, re.S).group(0)
+    play = re.search(r'<a class="btn btn--light" href="([^"]+)">▶', hero).group(1)
+    assert play.startswith("/watch/title/")
+    assert viewer_client.get(play).status_code == 200

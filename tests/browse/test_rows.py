@@ -205,3 +205,20 @@ def test_because_rows_hold_titles_sharing_a_genre_with_their_subject():
 def test_popularity_pages_have_no_something_different_row():
     plans = plan_home(_input(source="popularity", recent=[]))
     assert not [p for p in plans if p.kind == "discovery"]
+
+
+def test_my_list_trending_and_new_make_the_page_even_with_many_genres():
+    """With 16 genres a page is full of genre rows; the list a viewer saved to a minute ago,
+    trending and new releases must still be on it (they fell past the row cap before)."""
+    for device in ("computer", "phone"):
+        data = _input(
+            device=device,
+            candidates=_candidates(n=400, genres=16),
+            genre_affinity=[(g, 1 - g / 20) for g in range(16)],
+            my_list=[123],
+            genre_names={g: f"G{g}" for g in range(16)},
+        )
+        kinds = [p.kind for p in plan_home(data)]
+        assert "list" in kinds[:4], kinds
+        if device == "computer":
+            assert {"trending", "new"} <= set(kinds), kinds
