@@ -238,8 +238,8 @@ def _word_row(plan: planner.RowPlan, facts: dict, titles: dict[int, Title], prof
             plan.kind,
             _("Because you liked %(t)s") % {"t": subject_name},
             _(
-                "You picked or saved %(t)s but have not watched it yet; people who liked it "
-                "often watched these."
+                "You liked %(t)s (you picked it, rated it or saved it to My list) but have not "
+                "watched it yet; people who liked it often watched these."
             )
             % {"t": subject_name},
             link=subject.get_absolute_url() if subject else "",
@@ -260,7 +260,7 @@ def _word_row(plan: planner.RowPlan, facts: dict, titles: dict[int, Title], prof
             _("Something different for you"),
             (
                 _(
-                    "You mostly watch %(g)s. These are outside that: lower matches on purpose, "
+                    "Your taste leans to %(g)s. These are outside that: lower matches on purpose, "
                     "liked by people whose taste overlaps yours."
                 )
                 % {"g": ", ".join(usual)}
