@@ -11,6 +11,17 @@ def _clean_cache():
 
 
 @pytest.fixture(autouse=True)
+def _no_policy_from_another_test():
+    """The artwork policy a process holds is keyed by snapshot id and time; a rolled-back test
+    and the next one (same fixed clock, same id) would otherwise share it."""
+    from apps.artwork import selectors
+
+    selectors._loaded = None
+    yield
+    selectors._loaded = None
+
+
+@pytest.fixture(autouse=True)
 def _media_in_tmp(settings, tmp_path_factory):
     """Artwork written by tests goes to a temporary folder, never into the checkout."""
     settings.MEDIA_ROOT = tmp_path_factory.mktemp("media")
