@@ -106,7 +106,7 @@ PERSONAS: tuple[Persona, ...] = (
         ),
         try_this=(
             _("Play the next episode from Continue watching."),
-            _("Open a finished series' title page and look at the episode list."),
+            _("Finish an episode in the player: the next one starts after a countdown."),
         ),
         profiles=(
             PersonaProfile(
