@@ -5,7 +5,7 @@ import pytest
 
 from apps.core import clock
 from apps.subscriptions import gateway, services
-from apps.subscriptions.models import Plan
+from apps.subscriptions.models import Plan, Subscription
 
 OK_CARD = "4242424242424242"
 DECLINED = "4000000000000002"
@@ -99,3 +99,21 @@ def user(db, plans):
     from tests.factories import ProfileFactory
 
     return ProfileFactory().account
+
+
+def sub_of(user) -> Subscription:
+    return Subscription.objects.select_related("plan", "user").get(user=user)
+
+
+@pytest.fixture
+def beat(now, django_capture_on_commit_callbacks):
+    """Run the renewal beat job (after moving the clock); e-mails go out as after a commit."""
+    from apps.subscriptions import tasks
+
+    def run(**advance):
+        if advance:
+            now.advance(**advance)
+        with django_capture_on_commit_callbacks(execute=True):
+            tasks.renew_due_subscriptions()
+
+    return run

@@ -9,29 +9,12 @@ from django.core import mail
 from django.core.exceptions import ValidationError
 
 from apps.accounts.services import account_time_zone_set
-from apps.subscriptions import selectors, services, tasks
-from apps.subscriptions.models import Invoice, Payment, PaymentMethod, Plan, Subscription
-from tests.subscriptions.conftest import CHALLENGE, NO_FUNDS, card, subscribe
+from apps.subscriptions import selectors, services
+from apps.subscriptions.models import Invoice, Payment, PaymentMethod, Plan
+from tests.subscriptions.conftest import CHALLENGE, NO_FUNDS, card, sub_of, subscribe
 
 pytestmark = pytest.mark.django_db
 PARIS = ZoneInfo("Europe/Paris")
-
-
-def sub_of(user) -> Subscription:
-    return Subscription.objects.select_related("plan", "user").get(user=user)
-
-
-@pytest.fixture
-def beat(now, django_capture_on_commit_callbacks):
-    """The renewal beat job at the (moved) clock; e-mails go out as after a commit."""
-
-    def run(**advance):
-        if advance:
-            now.advance(**advance)
-        with django_capture_on_commit_callbacks(execute=True):
-            tasks.renew_due_subscriptions()
-
-    return run
 
 
 def use_card(user, number):

@@ -17,7 +17,6 @@ from apps.subscriptions.models import (
     PaymentMethod,
     Plan,
     Refund,
-    Subscription,
 )
 from apps.tracking.models import Event
 from tests.subscriptions.conftest import (
@@ -26,28 +25,12 @@ from tests.subscriptions.conftest import (
     NO_FUNDS,
     OK_CARD,
     card,
+    sub_of,
     subscribe,
 )
 
 pytestmark = pytest.mark.django_db
 PARIS = ZoneInfo("Europe/Paris")
-
-
-def sub_of(user) -> Subscription:
-    return Subscription.objects.select_related("plan", "user").get(user=user)
-
-
-@pytest.fixture
-def beat(now, django_capture_on_commit_callbacks):
-    """Run the renewal beat job (after moving the clock); e-mails go out as after a commit."""
-
-    def run(**advance):
-        if advance:
-            now.advance(**advance)
-        with django_capture_on_commit_callbacks(execute=True):
-            tasks.renew_due_subscriptions()
-
-    return run
 
 
 # --- Plans and entitlements ------------------------------------------------------------------

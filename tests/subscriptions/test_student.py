@@ -9,14 +9,10 @@ from django.core.exceptions import ValidationError
 
 from apps.subscriptions import selectors, services, student, tasks
 from apps.subscriptions.models import Notice, Subscription
-from tests.subscriptions.conftest import subscribe
+from tests.subscriptions.conftest import sub_of, subscribe
 
 pytestmark = pytest.mark.django_db
 ACADEMIC = "kai@student.uni-example.ac.uk"
-
-
-def sub_of(user) -> Subscription:
-    return Subscription.objects.select_related("plan", "user").get(user=user)
 
 
 @pytest.fixture
