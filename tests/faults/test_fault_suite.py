@@ -265,6 +265,8 @@ def test_the_site_survives_redis_postgresql_and_worker_failures():
         "NOTICE_SWEEP_AFTER_SECONDS": "15",
         "ARTWORK_IMPRESSIONS_FLUSH_EVERY": "20",
         "LOGIN_MAX_FAILURES_PER_ADDRESS": "1000",
+        # As in production: no demo outbox between the mailer and the database.
+        "DEMO_MODE": "0",
         "PYTHONUNBUFFERED": "1",
     }
     env.pop("CELERY_TASK_ALWAYS_EAGER", None)
