@@ -88,6 +88,8 @@ ONCE_PER_JUMP = frozenset(
         "apps.artwork.tasks.attribute_recent_plays",
         "apps.artwork.tasks.flush_impressions",
         "apps.core.tasks.clear_expired_sessions",
+        "apps.core.tasks.worker_heartbeat",
+        "apps.subscriptions.tasks.sweep_unsent_notices",
     }
 )
 
