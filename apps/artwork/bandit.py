@@ -7,9 +7,11 @@ own responses so far are `p`, the chance of a take (a play within 30 minutes) is
 
 * theta(a, s) has a Beta posterior: the takes and impressions of `a` in segment `s`, on top of
   a prior whose mean comes from the levels above it (everything -> the title -> the variant in
-  the other segments -> how segment `s` responds to the variant's tone, focus and emphasized
-  genre, learned across all titles). A variant nobody in `s` has seen yet is predicted from
-  what `s` likes, so the policy is useful from the first impression. The upper levels enter as
+  the other segments -> how segment `s` responds to the variant's look (tone and focus
+  together) and to a poster that emphasizes its genre (learned on the titles of that genre,
+  so that fans playing their genre's titles more is not read as a liking for the emphasis).
+  A variant nobody in `s` has seen yet is predicted from what `s` likes, so the policy is
+  useful from the first impression. The upper levels enter as
   posterior means (empirical Bayes); the leaf is what Thompson sampling draws.
 * lambda_p is the viewer's own liking for a tone or a focus: takes observed over takes
   expected (by theta) on their impressions with it, measured against the viewer's own overall
@@ -98,6 +100,13 @@ class Tally:
 _EMPTY = Tally()
 
 
+def _look(arm: Arm) -> str:
+    """Tone and focus together: learned as one feature, because apart each would also carry
+    the other's effect (scene posters are more often neutral, so "scene" alone would look
+    worse to horror fans than it is, and a viewer indifferent to focus would seem to love it)."""
+    return f"{arm.tone}/{arm.focus}"
+
+
 def _match(arm: Arm, segment: int) -> str:
     return "yes" if arm.genre_id == segment else "no"
 
@@ -131,30 +140,40 @@ class Evidence:
         segment: int | None,
         impressions: float = 1,
         takes: float = 0,
+        in_segment_genre: bool = True,
     ) -> None:
+        """`in_segment_genre`: the title is of the segment's genre. Only those titles teach
+        the "match" feature (does a poster that emphasizes the segment's genre win?): across
+        all titles it would mostly learn that fans play titles of their genre, and then pick
+        a horror-emphasizing poster of any tone over a dark one for a horror fan."""
         self.overall.add(impressions, takes)
         self._bump(self.titles, title_id, impressions, takes)
         self._bump(self.variants, (arm.variant_id, ALL), impressions, takes)
-        self._bump(self.features, (ALL, "tone", arm.tone), impressions, takes)
-        self._bump(self.features, (ALL, "focus", arm.focus), impressions, takes)
+        self._bump(self.features, (ALL, "look", _look(arm)), impressions, takes)
         if segment:
             self._bump(self.segments, segment, impressions, takes)
             self._bump(self.variants, (arm.variant_id, segment), impressions, takes)
-            self._bump(self.features, (segment, "tone", arm.tone), impressions, takes)
-            self._bump(self.features, (segment, "focus", arm.focus), impressions, takes)
-            self._bump(self.features, (segment, "match", _match(arm, segment)), impressions, takes)
+            self._bump(self.features, (segment, "look", _look(arm)), impressions, takes)
+            if in_segment_genre:
+                self._bump(
+                    self.features, (segment, "match", _match(arm, segment)), impressions, takes
+                )
 
     @classmethod
     def from_rows(cls, rows: Iterable[Sequence]) -> Evidence:
-        """Rows of (variant, title, segment or None, tone, focus, genre, impressions, takes)."""
+        """Rows of (variant, title, segment or None, tone, focus, genre, impressions, takes,
+        [title is of the segment's genre]); rows without the last field (snapshots written
+        before it existed) count as of the segment's genre."""
         evidence = cls()
-        for variant_id, title_id, segment, tone, focus, genre_id, impressions, takes in rows:
+        for row in rows:
+            variant_id, title_id, segment, tone, focus, genre_id, impressions, takes = row[:8]
             evidence.record(
                 title_id=title_id,
                 arm=Arm(variant_id, tone, focus, genre_id),
                 segment=segment,
                 impressions=impressions,
                 takes=takes,
+                in_segment_genre=bool(row[8]) if len(row) > 8 else True,
             )
         return evidence
 
@@ -272,9 +291,7 @@ class Posterior:
     def beta(self, arm: Arm) -> tuple[float, float]:
         """(alpha, beta) of theta for this arm in this posterior's segment."""
         p = self.priors
-        overall_lift = self._lift(ALL, "tone", arm.tone, self.base) * self._lift(
-            ALL, "focus", arm.focus, self.base
-        )
+        overall_lift = self._lift(ALL, "look", _look(arm), self.base)
         variant_prior = _clamp(self.title_rate * overall_lift, 1e-4, 0.95)
         everyone = self.evidence.variants.get((arm.variant_id, ALL), _EMPTY)
         if self.segment is None:
@@ -284,11 +301,9 @@ class Posterior:
             # The variant's own appeal, from the other segments (its leaf is not counted twice).
             others = Tally(everyone.impressions - leaf.impressions, everyone.takes - leaf.takes)
             variant_rate = others.rate(variant_prior, p.variant)
-            segment_lift = (
-                self._lift(self.segment, "tone", arm.tone, self.segment_rate)
-                * self._lift(self.segment, "focus", arm.focus, self.segment_rate)
-                * self._lift(self.segment, "match", _match(arm, self.segment), self.segment_rate)
-            )
+            look = self._lift(self.segment, "look", _look(arm), self.segment_rate)
+            match = self._lift(self.segment, "match", _match(arm, self.segment), self.segment_rate)
+            segment_lift = look * match
             scale = self.segment_rate / self.base
             mean = _clamp(variant_rate * scale * segment_lift / overall_lift, 1e-4, 0.95)
             strength = p.leaf

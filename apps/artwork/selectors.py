@@ -17,7 +17,7 @@ from typing import NamedTuple
 
 from django.conf import settings
 from django.core.cache import cache
-from django.db.models import Count, Max, Q
+from django.db.models import Count, Exists, Max, OuterRef, Q
 from django.db.models.functions import TruncDate
 
 from apps.artwork import bandit, evaluation
@@ -282,6 +282,29 @@ class TitleStats:
     since: datetime | None
 
 
+def policy_rows(impressions) -> list[list]:
+    """The policy's evidence from an impression query, as `bandit.Evidence.from_rows` reads it:
+    one aggregate query, grouped by variant and segment, with whether the title is of the
+    segment's genre (the "match" feature is learned within genre)."""
+    in_genre = Exists(
+        Title.genres.through.objects.filter(
+            title_id=OuterRef("title_id"), genre_id=OuterRef("segment")
+        )
+    )
+    fields = ("variant_id", "title_id", "segment", "variant__tone", "variant__focus")
+    rows = (
+        impressions.order_by()
+        .values(*fields, "variant__genre_id")
+        .annotate(
+            n=Count("pk"),
+            taken=Count("pk", filter=Q(taken_at__isnull=False)),
+            in_genre=in_genre,
+        )
+        .values_list(*fields, "variant__genre_id", "n", "taken", "in_genre")
+    )
+    return [list(row) for row in rows]
+
+
 def _counts(qs) -> Iterable[tuple]:
     return qs.annotate(
         n=Count("pk"), taken=Count("pk", filter=Q(taken_at__isnull=False))
@@ -470,17 +493,7 @@ def evaluation_data(*, test_share: float = 0.3) -> EvaluationData:
     offset = min(n_random - 1, int(n_random * (1 - test_share)))
     cut = random.values_list("shown_at", flat=True)[offset]
     before = Impression.objects.filter(shown_at__lt=cut).order_by()
-    rows = _counts(
-        before.values(
-            "variant_id",
-            "title_id",
-            "segment",
-            "variant__tone",
-            "variant__focus",
-            "variant__genre_id",
-        )
-    )
-    evidence = bandit.Evidence.from_rows(rows)
+    evidence = bandit.Evidence.from_rows(policy_rows(before))
     tastes = tastes_from(before)
     test_rows = list(
         random.filter(shown_at__gte=cut).values_list(

@@ -7,7 +7,7 @@ import logging
 import random
 import uuid
 from collections import defaultdict
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Callable, Collection, Iterable, Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from typing import NamedTuple
@@ -17,7 +17,7 @@ from django.core import signing
 from django.core.cache import cache
 from django.core.exceptions import ValidationError
 from django.db import connection, transaction
-from django.db.models import Count, Max, Q
+from django.db.models import Max
 from django.utils.translation import gettext as _
 
 from apps.accounts.models import Profile
@@ -382,30 +382,9 @@ def policy_refresh(*, now: datetime | None = None) -> PolicySnapshot:
     announce it; every process picks it up on its next page."""
     now = now or clock.now()
     days = _window_days()
-    rows = (
+    rows = selectors.policy_rows(
         Impression.objects.filter(shown_at__gte=now - timedelta(days=days))
-        .order_by()
-        .values(
-            "variant_id",
-            "title_id",
-            "segment",
-            "variant__tone",
-            "variant__focus",
-            "variant__genre_id",
-        )
-        .annotate(n=Count("pk"), taken=Count("pk", filter=Q(taken_at__isnull=False)))
-        .values_list(
-            "variant_id",
-            "title_id",
-            "segment",
-            "variant__tone",
-            "variant__focus",
-            "variant__genre_id",
-            "n",
-            "taken",
-        )
     )
-    rows = [list(r) for r in rows]
     snapshot = PolicySnapshot.objects.create(
         computed_at=now, window_days=days, impressions=sum(r[6] for r in rows), rows=rows
     )
@@ -496,6 +475,9 @@ def _segments(profile_ids: Sequence[int]) -> dict[int, int | None]:
     }
 
 
+REGULAR_FACTOR = 4  # posters a regular sees a day, per poster an ordinary viewer sees
+
+
 def artwork_seed_history(
     *,
     seed: int = 42,
@@ -503,8 +485,13 @@ def artwork_seed_history(
     per_day: int = 3,
     now: datetime | None = None,
     progress: Callable[[float], None] | None = None,
+    regulars: Collection[int] = (),
 ) -> SeedResult:
     """Give the demo a past: synthetic impressions and takes for every profile with a history.
+
+    `regulars` (the personas' profiles) open the homepage every evening and see
+    `REGULAR_FACTOR` times as many posters as the others, so their own taste is measured, not
+    guessed from their genre's.
 
     Each profile responds to artwork as `simulation.take_probability` says a viewer of its
     favourite genre would (horror fans take dark posters more, comedy fans light ones), while
@@ -530,6 +517,7 @@ def artwork_seed_history(
             kids_of=kids_of,
             prefix=prefix,
             progress=progress,
+            regulars=frozenset(regulars),
         )
     policy_refresh(now=now)
     tastes_refresh(segments=segments, now=now)
@@ -596,6 +584,7 @@ def _simulate_history(
     kids_of: dict[int, bool],
     prefix: str,
     progress: Callable[[float], None] | None,
+    regulars: frozenset[int] = frozenset(),
 ) -> SeedResult:
     rng = random.Random(seed * 104729 + 3)
     slug_of = dict(Genre.objects.values_list("pk", "slug"))
@@ -653,7 +642,7 @@ def _simulate_history(
             if not pool:
                 continue
             shown_at = midnight + timedelta(minutes=rng.randrange(17 * 60, 23 * 60))
-            for slot in range(per_day):
+            for slot in range(per_day * (REGULAR_FACTOR if viewer.id in regulars else 1)):
                 title = rng.choice(favourites if rng.random() < 0.6 else pool)
                 choice = bandit.choose(
                     arms=title.arms,
@@ -685,19 +674,33 @@ def _simulate_history(
                     )
                 )
                 learned.append(
-                    (title.id, arm, viewer.favourite, viewer.id, choice.expected, taken, shown_at)
+                    (
+                        title,
+                        arm,
+                        viewer.favourite,
+                        viewer.id,
+                        choice.expected,
+                        taken,
+                        shown_at,
+                    )
                 )
                 result.takes += taken
         _insert_rows(batch, (*COLUMNS, "taken_at"))
         result.impressions += len(batch)
         # The nightly refresh: today's impressions are tomorrow's evidence.
-        for title_id, arm, segment, profile_id, expected, taken, shown_at in learned:
-            evidence.record(title_id=title_id, arm=arm, segment=segment, takes=taken)
+        for title, arm, segment, profile_id, expected, taken, shown_at in learned:
+            evidence.record(
+                title_id=title.id,
+                arm=arm,
+                segment=segment,
+                takes=taken,
+                in_segment_genre=segment in title.genres,
+            )
             tastes[profile_id].record(
                 arm=arm,
                 expected=expected,
                 taken=taken,
-                title_id=title_id,
+                title_id=title.id,
                 day=shown_at.astimezone(UTC).date(),
             )
         if progress:

@@ -279,7 +279,13 @@ def run(
         # The nightly refresh: the day's seen impressions become evidence for tomorrow (the
         # viewer's taste counts each poster once a day, however often it was seen).
         for viewer, title, arm, expected, taken in log:
-            evidence.record(title_id=title.id, arm=arm, segment=viewer.favourite, takes=taken)
+            evidence.record(
+                title_id=title.id,
+                arm=arm,
+                segment=viewer.favourite,
+                takes=taken,
+                in_segment_genre=viewer.favourite in title.genres,
+            )
             tastes[viewer.id].record(
                 arm=arm, expected=expected, taken=taken, title_id=title.id, day=day
             )

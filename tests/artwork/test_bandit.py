@@ -102,6 +102,57 @@ def test_segments_learn_their_tone_from_other_titles():
     assert comedy.count(12) / 300 > 0.8
 
 
+def test_fans_playing_their_genres_titles_more_is_not_read_as_a_liking_for_the_emphasis():
+    """Horror fans play horror titles twice as often as other titles, and take dark posters
+    twice as often as neutral ones, whatever genre a poster emphasizes. On a horror title whose
+    neutral poster emphasizes horror and whose dark one emphasizes thriller, they get the dark
+    one: before, the "emphasizes my genre" feature was learned across all titles and also
+    carried the titles' genre, and it outweighed the tone (Morgan's Horror row went neutral)."""
+    thriller = 3
+    evidence = Evidence()
+    for title_id in range(100, 140):
+        horror_title = title_id < 120
+        base = 0.10 if horror_title else 0.05
+        emphasis = HORROR if horror_title else thriller
+        looks = [("dark", "character", emphasis, 2.0), ("neutral", "scene", emphasis, 1.0)]
+        if horror_title:  # posters of the same title emphasizing its other genre
+            looks += [("dark", "ensemble", thriller, 2.0), ("neutral", "ensemble", HORROR, 1.0)]
+        for k, (tone, focus, genre, lift) in enumerate(looks):
+            evidence.record(
+                title_id=title_id,
+                arm=Arm(title_id * 10 + k, tone, focus, genre),
+                segment=HORROR,
+                impressions=400,
+                takes=round(400 * base * lift),
+                in_segment_genre=horror_title,
+            )
+    arms = (Arm(71, "dark", "ensemble", thriller), Arm(72, "neutral", "ensemble", HORROR))
+    picks = [choose(Taste(segment=HORROR), evidence, profile=p, arms=arms) for p in range(300)]
+    assert sum(c.variant_id == 71 for c in picks) / 300 > 0.9
+
+
+def test_tone_and_focus_are_learned_together_so_one_does_not_carry_the_other():
+    """Horror fans take dark posters twice as often as neutral ones and do not care about the
+    focus, but most scene posters they saw were neutral. A dark scene poster is then as good
+    as a dark character poster to them; learned apart, "scene" would carry the neutral tone's
+    lower rate and lose to "character"."""
+    evidence = Evidence()
+    seen = [("dark", "character", 900), ("neutral", "scene", 900), ("dark", "scene", 100)]
+    for title_id in range(100, 120):
+        for k, (tone, focus, impressions) in enumerate(seen):
+            rate = 0.2 if tone == "dark" else 0.1
+            evidence.record(
+                title_id=title_id,
+                arm=Arm(title_id * 10 + k, tone, focus, HORROR),
+                segment=HORROR,
+                impressions=impressions,
+                takes=round(impressions * rate),
+            )
+    posterior = bandit.Posterior(evidence, 7, HORROR)
+    character, scene = Arm(71, "dark", "character", HORROR), Arm(72, "dark", "scene", HORROR)
+    assert posterior.mean(scene) == pytest.approx(posterior.mean(character), rel=0.1)
+
+
 def test_a_new_viewer_gets_the_best_variant_overall():
     evidence = Evidence()
     for segment in (HORROR, COMEDY, None):
@@ -185,11 +236,14 @@ def test_evidence_from_aggregated_rows_equals_recording_each_impression():
     for _ in range(3):
         one_by_one.record(title_id=7, arm=ARMS[0], segment=HORROR, takes=1)
     one_by_one.record(title_id=7, arm=ARMS[1], segment=None)
+    one_by_one.record(title_id=8, arm=ARMS[2], segment=HORROR, in_segment_genre=False)
     rows = [
-        (11, 7, HORROR, "dark", "character", HORROR, 3, 3),
-        (12, 7, None, "light", "ensemble", COMEDY, 1, 0),
+        (11, 7, HORROR, "dark", "character", HORROR, 3, 3),  # written before the genre flag
+        (12, 7, None, "light", "ensemble", COMEDY, 1, 0, False),
+        (13, 8, HORROR, "neutral", "scene", HORROR, 1, 0, False),
     ]
     assert Evidence.from_rows(rows) == one_by_one
+    assert one_by_one.features[(HORROR, "match", "yes")].impressions == 3
 
 
 def test_wilson_interval():

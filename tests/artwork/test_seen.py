@@ -11,8 +11,9 @@ from zoneinfo import ZoneInfo
 import pytest
 
 from apps.artwork import services
-from apps.artwork.models import Impression, ProfileTaste
+from apps.artwork.models import Impression, PolicySnapshot, ProfileTaste
 from apps.browse.selectors import bump_list_version
+from apps.catalogue.models import Title
 from apps.core import services as core_services
 from tests import factories
 from tests.artwork.conftest import homepage_world, signed_in
@@ -276,3 +277,18 @@ def test_a_play_soon_after_a_seen_report_is_its_take(home):
     services.play_attribute(event=event)
     shown.refresh_from_db()
     assert shown.taken_at is not None
+
+
+def test_the_policy_learns_the_genre_emphasis_only_on_titles_of_the_viewers_genre(home):
+    """Each row of the policy snapshot says whether its title is of its segment's genre, so
+    the "poster emphasizes my genre" feature is not learned from fans preferring their
+    genre's titles (the rows' flag is what `bandit.Evidence.from_rows` reads)."""
+    _at(home.profile, "2026-11-20T09:00")
+    services.artwork_seed_history(seed=3, days=7, per_day=4)
+    snapshot = PolicySnapshot.objects.latest()
+    genres = {
+        t.pk: {g.pk for g in t.genres.all()} for t in Title.objects.prefetch_related("genres")
+    }
+    flagged = [(row[1], row[2], row[8]) for row in snapshot.rows if row[2]]
+    assert {flag for *_, flag in flagged} == {True, False}
+    assert all(flag == (segment in genres[title]) for title, segment, flag in flagged)

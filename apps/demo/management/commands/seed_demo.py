@@ -2,8 +2,10 @@ import time
 
 from django.core.management.base import BaseCommand, CommandError
 
+from apps.accounts.models import Profile
 from apps.catalogue.models import Title
 from apps.demo import after_seed
+from apps.demo.personas import PERSONAS
 from apps.demo.progress import ProgressBar
 from apps.demo.services import demo_seed
 from apps.tracking.models import Event
@@ -63,10 +65,16 @@ class Command(BaseCommand):
             from apps.artwork.services import artwork_seed_history
 
             started = time.perf_counter()
-            made = artwork_seed_history(seed=seed)
+            made = artwork_seed_history(seed=seed, regulars=persona_profile_ids())
             self.stdout.write(
                 f"Artwork history: {made.impressions} impressions, {made.takes} takes for "
                 f"{made.profiles} profiles"
                 + (" (already there)" if made.skipped else "")
                 + f", {time.perf_counter() - started:.1f}s."
             )
+
+
+def persona_profile_ids() -> list[int]:
+    """The personas' profiles: the regulars of the seeded artwork history."""
+    emails = [persona.email for persona in PERSONAS]
+    return list(Profile.objects.filter(account__email__in=emails).values_list("pk", flat=True))
