@@ -11,7 +11,6 @@ from django.http import Http404
 from django.shortcuts import redirect, render
 from django.urls import reverse, reverse_lazy
 from django.utils import timezone
-from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
@@ -25,6 +24,7 @@ from apps.accounts.current import (
 from apps.accounts.decorators import not_for_kids
 from apps.accounts.entitlements import Limits, limits_for
 from apps.accounts.forms import ProfileForm, SignupForm, TimeZoneForm
+from apps.core.http import safe_next
 
 
 def _apply_errors(form, exc: ValidationError) -> None:
@@ -42,13 +42,11 @@ def _select_profile(request, profile) -> None:
     request._current_profile = profile
 
 
-def _safe_next(request, value: str) -> str:
-    """`value` if it is a path on this site (never the picker itself), else ""."""
-    if not value or value.startswith(reverse("accounts:profiles")):
-        return ""
-    if url_has_allowed_host_and_scheme(value, {request.get_host()}, request.is_secure()):
-        return value
-    return ""
+def _next_past_picker(request) -> str:
+    """Where the viewer was headed: `next` if it stays on this site and is not the picker
+    itself (that would loop), else ""."""
+    value = safe_next(request, "")
+    return "" if value.startswith(reverse("accounts:profiles")) else value
 
 
 def _viewer_zone(user) -> zoneinfo.ZoneInfo:
@@ -94,7 +92,7 @@ def profiles(request):
         "can_add": len(profiles) < settings.MAX_PROFILES_PER_ACCOUNT,
         "plan_limit": _plan_limit(limits, len(profiles)),
         "can_manage": current is None or not current.is_kids,
-        "next": _safe_next(request, request.GET.get("next", "")),
+        "next": _next_past_picker(request),
     }
     return render(request, "accounts/profiles.html", context)
 
@@ -106,7 +104,7 @@ def profile_select(request, profile_id: int):
     if profile is None:
         raise Http404(_("No such profile."))
     _select_profile(request, profile)
-    return redirect(_safe_next(request, request.POST.get("next", "")) or "home")
+    return redirect(_next_past_picker(request) or "home")
 
 
 def _plan_limit(limits: Limits, count: int) -> dict | None:

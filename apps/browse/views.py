@@ -7,7 +7,6 @@ from django.http import Http404, HttpResponse, HttpResponseBadRequest
 from django.middleware.csrf import get_token
 from django.shortcuts import get_object_or_404, redirect, render
 from django.template.loader import render_to_string
-from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.safestring import mark_safe
 from django.utils.translation import get_language
 from django.utils.translation import gettext as _
@@ -26,6 +25,7 @@ from apps.catalogue.models import Genre, Title
 from apps.core import clock as core_clock
 from apps.core.context_processors import payment_overdue
 from apps.core.context_processors import site as site_context
+from apps.core.http import safe_next
 from apps.ratings.selectors import ratings_for, with_ratings
 
 
@@ -175,10 +175,7 @@ def my_list_toggle(request, title_id: int):
         (_("Added “%(t)s” to My list.") if in_list else _("Removed “%(t)s” from My list."))
         % {"t": title.name},
     )
-    back = request.POST.get("next", "")
-    if not url_has_allowed_host_and_scheme(back, {request.get_host()}, request.is_secure()):
-        back = title.get_absolute_url()
-    return redirect(back)
+    return redirect(safe_next(request, title.get_absolute_url()))
 
 
 @require_GET

@@ -14,7 +14,6 @@ from django.core.paginator import EmptyPage, PageNotAnInteger, Paginator
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
-from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 from django.views.decorators.vary import vary_on_headers
@@ -23,6 +22,7 @@ from django_htmx.middleware import HtmxDetails
 
 from apps.accounts.current import current_profile
 from apps.accounts.decorators import profile_required
+from apps.core.http import safe_next
 from apps.onboarding import picks as rules
 from apps.onboarding import selectors, services
 from apps.onboarding.forms import DevicesForm
@@ -223,10 +223,7 @@ def pick(request: HtmxHttpRequest, profile):
         return _pick_refused(request, profile, current, message, 409)
     _save_state(request, profile, picks=picked)
     if not request.htmx:
-        next_url = request.POST.get("next", "")
-        if not url_has_allowed_host_and_scheme(next_url, allowed_hosts={request.get_host()}):
-            next_url = reverse("onboarding:picks")
-        return redirect(next_url)
+        return redirect(safe_next(request, reverse("onboarding:picks")))
     try:
         shown = rules.parse_ids(request.POST.getlist("shown"))
     except ValueError:

@@ -24,7 +24,6 @@ from django.core.exceptions import ValidationError
 from django.http import Http404, HttpResponse, JsonResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
-from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy as _lazy
 from django.utils.translation import ngettext
@@ -41,6 +40,7 @@ from apps.accounts.models import Device
 from apps.catalogue.models import Episode, Title
 from apps.catalogue.selectors import kept_from_profile
 from apps.core import clock
+from apps.core.http import safe_next
 from apps.playback import selectors, services, streams
 from apps.playback.models import PlaybackPreference
 
@@ -253,13 +253,6 @@ def progress_episode(request, episode_id: int):
     return _report(request, title=episode.title if episode else None, episode=episode)
 
 
-def _back(request, fallback: str) -> str:
-    back = request.POST.get("next", "")
-    if url_has_allowed_host_and_scheme(back, {request.get_host()}, request.is_secure()):
-        return back
-    return fallback
-
-
 @require_POST
 @profile_required
 def preferences(request):
@@ -280,11 +273,11 @@ def preferences(request):
         if request.htmx or request.headers.get("X-Requested-With") == "fetch":
             return HttpResponse(" ".join(exc.messages), status=400)
         messages.error(request, " ".join(exc.messages))
-        return redirect(_back(request, reverse("home")))
+        return redirect(safe_next(request, reverse("home")))
     if request.htmx or request.headers.get("X-Requested-With") == "fetch":
         return HttpResponse(status=204)
     messages.success(request, _("Your player settings are saved."))
-    return redirect(_back(request, reverse("home")))
+    return redirect(safe_next(request, reverse("home")))
 
 
 @require_POST
@@ -306,4 +299,4 @@ def continue_remove(request, title_id: int):
             response["HX-Reswap"] = "delete"
         return trigger_client_event(response, "continue-watching-removed", {"title_id": title.pk})
     messages.success(request, _("Removed “%(t)s” from Continue watching.") % {"t": title.name})
-    return redirect(_back(request, reverse("home")))
+    return redirect(safe_next(request, reverse("home")))

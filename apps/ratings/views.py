@@ -5,7 +5,6 @@ from django.core.paginator import EmptyPage, PageNotAnInteger, Paginator
 from django.http import Http404, HttpRequest, HttpResponse, HttpResponseBadRequest
 from django.shortcuts import redirect, render
 from django.utils import timezone
-from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_GET, require_POST
@@ -15,6 +14,7 @@ from django_htmx.middleware import HtmxDetails
 from apps.accounts.current import current_device_id, current_profile
 from apps.accounts.decorators import profile_required
 from apps.catalogue.models import Title
+from apps.core.http import safe_next
 from apps.ratings import selectors, services
 from apps.ratings.models import CLEAR, SLUGS
 
@@ -23,13 +23,6 @@ PAGE_SIZE = 24
 
 class HtmxHttpRequest(HttpRequest):
     htmx: HtmxDetails
-
-
-def _safe_next(request: HttpRequest, fallback: str) -> str:
-    back = request.POST.get("next", "")
-    if url_has_allowed_host_and_scheme(back, {request.get_host()}, request.is_secure()):
-        return back
-    return fallback
 
 
 @require_POST
@@ -52,7 +45,7 @@ def rating_set(request: HtmxHttpRequest, title_id: int) -> HttpResponse:
         profile=profile, title=title, value=SLUGS.get(raw), device_id=current_device_id(request)
     )
     title.rating = rating.value if rating else None
-    back = _safe_next(request, title.get_absolute_url())
+    back = safe_next(request, title.get_absolute_url())
     if request.htmx:
         response = render(request, "includes/thumbs.html", {"title": title, "next_path": back})
         # Other parts of the page (a card to dim, a counter) may listen for this.
