@@ -1,5 +1,3 @@
-import zoneinfo
-
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth import login
@@ -24,6 +22,7 @@ from apps.accounts.current import (
 from apps.accounts.decorators import not_for_kids
 from apps.accounts.entitlements import Limits, limits_for
 from apps.accounts.forms import ProfileForm, SignupForm, TimeZoneForm
+from apps.accounts.timezones import viewer_zone
 from apps.core.http import safe_next
 
 
@@ -47,13 +46,6 @@ def _next_past_picker(request) -> str:
     itself (that would loop), else ""."""
     value = safe_next(request, "")
     return "" if value.startswith(reverse("accounts:profiles")) else value
-
-
-def _viewer_zone(user) -> zoneinfo.ZoneInfo:
-    try:
-        return zoneinfo.ZoneInfo(getattr(user, "time_zone", "") or "UTC")
-    except (ValueError, zoneinfo.ZoneInfoNotFoundError):
-        return zoneinfo.ZoneInfo("UTC")
 
 
 @require_http_methods(["GET", "POST"])
@@ -199,7 +191,7 @@ def account(request):
                 messages.success(request, _("Time zone saved."))
                 return redirect("accounts:account")
         status = 400
-    with timezone.override(_viewer_zone(request.user)):
+    with timezone.override(viewer_zone(request.user)):
         return render(
             request,
             "accounts/account.html",

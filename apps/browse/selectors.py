@@ -10,11 +10,11 @@ else (which rows, their order, the shuffle, the appearance cap) happens in memor
 import time
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
-from zoneinfo import ZoneInfo
 
 from django.core.cache import cache
 from django.utils.translation import gettext as _
 
+from apps.accounts.timezones import viewer_zone
 from apps.artwork import selectors as artwork
 from apps.browse import rows as planner
 from apps.browse.models import MyListEntry
@@ -110,11 +110,7 @@ class HomePage:
 
 
 def local_now(user) -> datetime:
-    try:
-        zone = ZoneInfo(getattr(user, "time_zone", "") or "UTC")
-    except (KeyError, ValueError):
-        zone = ZoneInfo("UTC")
-    return clock.now().astimezone(zone)
+    return clock.now().astimezone(viewer_zone(user))
 
 
 def candidates(profile) -> ProfileCandidates:

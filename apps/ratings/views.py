@@ -1,5 +1,3 @@
-from zoneinfo import ZoneInfo
-
 from django.contrib import messages
 from django.core.paginator import EmptyPage, PageNotAnInteger, Paginator
 from django.http import Http404, HttpRequest, HttpResponse, HttpResponseBadRequest
@@ -13,6 +11,7 @@ from django_htmx.middleware import HtmxDetails
 
 from apps.accounts.current import current_device_id, current_profile
 from apps.accounts.decorators import profile_required
+from apps.accounts.timezones import viewer_zone
 from apps.catalogue.models import Title
 from apps.core.http import safe_next
 from apps.ratings import selectors, services
@@ -68,13 +67,6 @@ FILTERS = [
 ]
 
 
-def _viewer_zone(user) -> ZoneInfo:
-    try:
-        return ZoneInfo(getattr(user, "time_zone", "") or "UTC")
-    except (KeyError, ValueError):
-        return ZoneInfo("UTC")
-
-
 @require_GET
 @profile_required
 def rating_list(request: HttpRequest) -> HttpResponse:
@@ -113,5 +105,5 @@ def rating_list(request: HttpRequest) -> HttpResponse:
                 rating.title.rating = rating.value
             context["page"] = page
     # Dates on the page are the viewer's local dates.
-    with timezone.override(_viewer_zone(request.user)):
+    with timezone.override(viewer_zone(request.user)):
         return render(request, "ratings/list.html", context, status=status)
