@@ -20,7 +20,7 @@ from apps.accounts.current import (
     current_profile,
 )
 from apps.accounts.decorators import not_for_kids
-from apps.accounts.entitlements import Limits, limits_for
+from apps.accounts.entitlements import Limits, limits_for, profile_limit_message
 from apps.accounts.forms import ProfileForm, SignupForm, TimeZoneForm
 from apps.accounts.timezones import viewer_zone
 from apps.core.http import safe_next
@@ -103,7 +103,7 @@ def _plan_limit(limits: Limits, count: int) -> dict | None:
     """What the page says when the plan allows no more profiles (None while it does)."""
     if count < limits.max_profiles:
         return None
-    return {"message": services.profile_limit_message(limits), "plans_url": limits.plans_url}
+    return {"message": profile_limit_message(limits), "plans_url": limits.plans_url}
 
 
 @not_for_kids

@@ -25,8 +25,6 @@ from django.http import Http404, HttpResponse, JsonResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy as _lazy
-from django.utils.translation import ngettext
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_POST
 from django_htmx.http import trigger_client_event
@@ -34,7 +32,7 @@ from django_htmx.http import trigger_client_event
 from apps.accounts.current import current_device_id, current_profile
 from apps.accounts.decorators import profile_required
 from apps.accounts.devices import device_kind, device_label
-from apps.accounts.entitlements import limits_for
+from apps.accounts.entitlements import limits_for, quality_label, streams_limit_message
 from apps.accounts.errors import NotOnThisProfile
 from apps.accounts.models import Device
 from apps.catalogue.models import Episode, Title
@@ -72,10 +70,6 @@ def _start_over(request) -> bool:
     return request.GET.get("start") == "0"
 
 
-# The same names the plans page uses (subscriptions.models.Quality), so a viewer sees one word.
-QUALITY_LABELS = {"sd": _lazy("SD"), "hd": _lazy("Full HD"), "uhd": _lazy("4K Ultra HD")}
-
-
 def _stream_touch(request, profile, limits) -> streams.Decision:
     """Count this browser's player as watching, if the plan has a screen free for it."""
     agent = request.headers.get("User-Agent", "")
@@ -101,25 +95,11 @@ def _too_many(request, limits, decision: streams.Decision):
     """The page shown instead of the player while every screen of the plan is in use."""
     context = {
         "limits": limits,
-        "message": too_many_message(limits),
+        "message": streams_limit_message(limits),
         "watching": [_watching_elsewhere(s) for s in decision.others],
         "retry_url": request.get_full_path(),
     }
     return render(request, "playback/too_many.html", context)
-
-
-def too_many_message(limits) -> str:
-    if limits.plan_name:
-        return ngettext(
-            "Your %(plan)s plan allows %(n)d screen at a time.",
-            "Your %(plan)s plan allows %(n)d screens at a time.",
-            limits.max_streams,
-        ) % {"plan": limits.plan_name, "n": limits.max_streams}
-    return ngettext(
-        "Your account allows %(n)d screen at a time.",
-        "Your account allows %(n)d screens at a time.",
-        limits.max_streams,
-    ) % {"n": limits.max_streams}
 
 
 @require_GET
@@ -187,7 +167,7 @@ def _player(request, profile, *, title: Title, episode: Episode | None):
         "next_url": next_url,
         "start_over_url": request.path + _query(request, start="0"),
         "limits": limits,
-        "quality_label": QUALITY_LABELS.get(limits.max_quality, limits.max_quality.upper()),
+        "quality_label": quality_label(limits.max_quality),
     }
     return render(request, "playback/player.html", context)
 
@@ -207,7 +187,7 @@ def _report(request, *, title: Title | None, episode: Episode | None):
     limits = limits_for(request.user)
     if not _stream_touch(request, profile, limits).allowed:
         # Another screen took this one's place (it paused or lost touch for too long).
-        detail = too_many_message(limits)
+        detail = streams_limit_message(limits)
         answer = {
             "error": _("Too many people are watching.") + " " + detail,
             "detail": detail,
