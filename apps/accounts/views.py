@@ -17,7 +17,6 @@ from apps.accounts.current import (
     SESSION_DEVICE,
     SESSION_DEVICE_ID,
     SESSION_PROFILE,
-    current_profile,
 )
 from apps.accounts.decorators import not_for_kids
 from apps.accounts.entitlements import Limits, limits_for, profile_limit_message
@@ -38,7 +37,7 @@ def _select_profile(request, profile) -> None:
     request.session[SESSION_PROFILE] = profile.pk
     request.session.pop(SESSION_DEVICE, None)
     request.session.pop(SESSION_DEVICE_ID, None)
-    request._current_profile = profile
+    request._current_profile = request.profile = profile
 
 
 def _next_past_picker(request) -> str:
@@ -77,13 +76,12 @@ def signup(request):
 def profiles(request):
     """Who's watching? Picking a profile goes on to `?next=` (where the viewer was headed)."""
     profiles = list(request.user.profiles.all())
-    current = current_profile(request)
     limits = limits_for(request.user)
     context = {
         "profiles": profiles,
         "can_add": len(profiles) < settings.MAX_PROFILES_PER_ACCOUNT,
         "plan_limit": _plan_limit(limits, len(profiles)),
-        "can_manage": current is None or not current.is_kids,
+        "can_manage": not (request.profile and request.profile.is_kids),
         "next": _next_past_picker(request),
     }
     return render(request, "accounts/profiles.html", context)
@@ -198,7 +196,7 @@ def account(request):
             {
                 "profiles": list(request.user.profiles.all()),
                 "devices": list(selectors.account_devices(account=request.user)),
-                "current": current_profile(request),
+                "current": request.profile,
                 "zone_form": form,
             },
             status=status,

@@ -17,6 +17,7 @@ from apps.accounts.current import current_device_id, current_profile
 from apps.accounts.decorators import profile_required
 from apps.accounts.devices import device_kind
 from apps.accounts.errors import NotOnThisProfile
+from apps.accounts.http import AppRequest
 from apps.artwork import selectors as artwork_selectors
 from apps.artwork import services as artwork_services
 from apps.browse import selectors, services
@@ -145,8 +146,8 @@ def home(request):
     return HttpResponse(html)
 
 
-def _title_for(request, title_id: int) -> Title:
-    title = Title.objects.for_profile(current_profile(request)).filter(pk=title_id).first()
+def _title_for(request: AppRequest, title_id: int) -> Title:
+    title = Title.objects.for_profile(request.profile).filter(pk=title_id).first()
     if title is None:
         raise Http404(_("No such title."))
     return title
@@ -154,9 +155,9 @@ def _title_for(request, title_id: int) -> Title:
 
 @require_POST
 @profile_required
-def my_list_toggle(request, title_id: int):
+def my_list_toggle(request: AppRequest, title_id: int):
     """Add to or remove from My list (htmx swaps the button; without JS, back to the page)."""
-    profile = current_profile(request)
+    profile = request.profile
     title = _title_for(request, title_id)
     action = request.POST.get("action")
     if action == "add":

@@ -34,6 +34,7 @@ from apps.accounts.decorators import profile_required
 from apps.accounts.devices import device_kind, device_label
 from apps.accounts.entitlements import limits_for, quality_label, streams_limit_message
 from apps.accounts.errors import NotOnThisProfile
+from apps.accounts.http import AppRequest
 from apps.accounts.models import Device
 from apps.catalogue.models import Episode, Title
 from apps.catalogue.selectors import kept_from_profile
@@ -105,8 +106,8 @@ def _too_many(request, limits, decision: streams.Decision):
 @require_GET
 @profile_required
 @never_cache
-def watch_title(request, title_id: int):
-    profile = current_profile(request)
+def watch_title(request: AppRequest, title_id: int):
+    profile = request.profile
     title = selectors.watchable_title(profile=profile, title_id=title_id)
     if title is None:
         if kept_from_profile(profile=profile, pk=title_id):
@@ -128,8 +129,8 @@ def watch_title(request, title_id: int):
 @require_GET
 @profile_required
 @never_cache
-def watch_episode(request, episode_id: int):
-    profile = current_profile(request)
+def watch_episode(request: AppRequest, episode_id: int):
+    profile = request.profile
     episode = selectors.watchable_episode(profile=profile, episode_id=episode_id)
     if episode is None:
         if kept_from_profile(profile=profile, episodes__pk=episode_id):
@@ -235,9 +236,9 @@ def progress_episode(request, episode_id: int):
 
 @require_POST
 @profile_required
-def preferences(request):
+def preferences(request: AppRequest):
     """Save subtitle, audio and autoplay choices: 204 for the player, a redirect for a form."""
-    profile = current_profile(request)
+    profile = request.profile
     data = request.POST
     autoplay = None
     if "autoplay_next" in data:
@@ -262,9 +263,9 @@ def preferences(request):
 
 @require_POST
 @profile_required
-def continue_remove(request, title_id: int):
+def continue_remove(request: AppRequest, title_id: int):
     """Remove a title from Continue watching (htmx deletes the card; a form goes back)."""
-    profile = current_profile(request)
+    profile = request.profile
     title = selectors.watchable_title(profile=profile, title_id=title_id)
     if title is None:
         raise Http404(_("No such title."))

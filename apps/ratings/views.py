@@ -1,16 +1,16 @@
 from django.contrib import messages
 from django.core.paginator import EmptyPage, PageNotAnInteger, Paginator
-from django.http import Http404, HttpRequest, HttpResponse, HttpResponseBadRequest
+from django.http import Http404, HttpResponse, HttpResponseBadRequest
 from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_GET, require_POST
 from django_htmx.http import trigger_client_event
-from django_htmx.middleware import HtmxDetails
 
-from apps.accounts.current import current_device_id, current_profile
+from apps.accounts.current import current_device_id
 from apps.accounts.decorators import profile_required
+from apps.accounts.http import AppRequest
 from apps.accounts.timezones import viewer_zone
 from apps.catalogue.models import Title
 from apps.core.http import safe_next
@@ -20,18 +20,14 @@ from apps.ratings.models import CLEAR, SLUGS
 PAGE_SIZE = 24
 
 
-class HtmxHttpRequest(HttpRequest):
-    htmx: HtmxDetails
-
-
 @require_POST
 @profile_required
-def rating_set(request: HtmxHttpRequest, title_id: int) -> HttpResponse:
+def rating_set(request: AppRequest, title_id: int) -> HttpResponse:
     """Set or clear the thumbs; `value` is the state wanted (not_for_me, like, love or none).
 
     htmx swaps the thumbs group; without JavaScript the form posts and comes back to `next`.
     """
-    profile = current_profile(request)
+    profile = request.profile
     title = Title.objects.for_profile(profile).filter(pk=title_id).first()
     if title is None:
         raise Http404(_("No such title."))
@@ -69,9 +65,9 @@ FILTERS = [
 
 @require_GET
 @profile_required
-def rating_list(request: HttpRequest) -> HttpResponse:
+def rating_list(request: AppRequest) -> HttpResponse:
     """Your ratings: newest first, filterable by value, each changeable or clearable in place."""
-    profile = current_profile(request)
+    profile = request.profile
     shown = request.GET.get("value", "")
     counts = selectors.rating_counts(profile=profile)
     filters = [
