@@ -180,7 +180,7 @@ def my_list_toggle(request: AppRequest, title_id: int):
 
 
 @require_GET
-def title_detail(request, slug: str):
+def title_detail(request: AppRequest, slug: str):
     """The title page: catalogue facts plus, for a signed-in profile, match, why and My list."""
     profile = current_profile(request)
     title = catalogue.title_detail(slug=slug, profile=profile)
@@ -229,7 +229,7 @@ def _page(request, qs, per_page=PAGE_SIZE):
 
 
 @require_GET
-def genre_detail(request, slug: str):
+def genre_detail(request: AppRequest, slug: str):
     profile = current_profile(request)
     genre = get_object_or_404(Genre, slug=slug)
     page = _page(request, catalogue.genre_titles(genre=genre, profile=profile))
@@ -243,7 +243,7 @@ def genre_detail(request, slug: str):
 
 @require_GET
 @vary_on_headers("HX-Request")
-def search(request):
+def search(request: AppRequest):
     profile = current_profile(request)
     query = (request.GET.get("q") or "").strip()
     error = ""

@@ -173,7 +173,7 @@ def _player(request, profile, *, title: Title, episode: Episode | None):
     return render(request, "playback/player.html", context)
 
 
-def _report(request, *, title: Title | None, episode: Episode | None):
+def _report(request: AppRequest, *, title: Title | None, episode: Episode | None):
     profile = current_profile(request)
     if profile is None:
         return JsonResponse({"error": _("Sign in and choose a profile first.")}, status=403)
@@ -217,7 +217,7 @@ def _report(request, *, title: Title | None, episode: Episode | None):
 
 @require_POST
 @never_cache
-def progress_title(request, title_id: int):
+def progress_title(request: AppRequest, title_id: int):
     """A film's progress report. The profile is the session's, never one named in the body."""
     profile = current_profile(request)
     title = selectors.watchable_title(profile=profile, title_id=title_id) if profile else None
@@ -226,7 +226,7 @@ def progress_title(request, title_id: int):
 
 @require_POST
 @never_cache
-def progress_episode(request, episode_id: int):
+def progress_episode(request: AppRequest, episode_id: int):
     profile = current_profile(request)
     episode = (
         selectors.watchable_episode(profile=profile, episode_id=episode_id) if profile else None
