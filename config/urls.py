@@ -1,7 +1,7 @@
 from django.conf import settings
+from django.conf.urls.static import static
 from django.contrib import admin
 from django.urls import include, path
-from django.views.i18n import JavaScriptCatalog  # noqa: F401 - kept for later client strings
 
 from apps.browse import views as browse_views
 from apps.core import views as core_views
@@ -9,6 +9,9 @@ from apps.core import views as core_views
 admin.site.site_header = "Streamfront curation"
 admin.site.site_title = "Streamfront admin"
 
+# Each app's prefix is mounted here, once; apps/*/urls.py list the paths under it. Accounts
+# (sign-in under accounts/, the profile picker under profiles/) and browse (title/, genre/,
+# search/, my-list/) own several top-level prefixes, so they list their own.
 urlpatterns = [
     path("", browse_views.home, name="home"),
     path("healthz", core_views.healthz, name="healthz"),
@@ -16,15 +19,13 @@ urlpatterns = [
     path("admin/", admin.site.urls),
     path("", include("apps.accounts.urls")),
     path("", include("apps.browse.urls")),
-    path("", include("apps.artwork.urls")),
-    path("", include("apps.onboarding.urls")),
-    path("", include("apps.playback.urls")),
-    path("", include("apps.ratings.urls")),
-    path("", include("apps.subscriptions.urls")),
-    path("", include("apps.demo.urls")),
+    path("artwork/", include("apps.artwork.urls")),
+    path("onboarding/", include("apps.onboarding.urls")),
+    path("watch/", include("apps.playback.urls")),
+    path("ratings/", include("apps.ratings.urls")),
+    path("account/subscription/", include("apps.subscriptions.urls")),
+    path("demo/", include("apps.demo.urls")),
 ]
 
 if settings.DEBUG:
-    from django.conf.urls.static import static
-
     urlpatterns += static(settings.MEDIA_URL, document_root=settings.MEDIA_ROOT)

@@ -8,6 +8,7 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 
 from apps.accounts.current import SESSION_DEVICE, SESSION_DEVICE_ID, current_profile
+from apps.accounts.services import device_record
 
 
 def profile_required(view):
@@ -19,7 +20,7 @@ def profile_required(view):
     @login_required
     @wraps(view)
     def wrapper(request, *args, **kwargs):
-        profile = current_profile(request)
+        profile = request.profile = current_profile(request)  # the Profile itself, not lazy
         if profile is None:
             # Come back here once a profile is chosen (pages only; a POST cannot be replayed).
             url = reverse("accounts:profiles")
@@ -31,8 +32,6 @@ def profile_required(view):
             request.session.get(SESSION_DEVICE) != profile.pk
             or SESSION_DEVICE_ID not in request.session
         ):
-            from apps.accounts.services import device_record
-
             key = getattr(request, "visitor_id", None) or request.session.session_key or "unknown"
             device = device_record(
                 profile=profile, key=key, user_agent=request.headers.get("User-Agent", "")
@@ -53,7 +52,7 @@ def not_for_kids(view):
     @login_required
     @wraps(view)
     def wrapper(request, *args, **kwargs):
-        profile = current_profile(request)
+        profile = request.profile = current_profile(request)  # the Profile itself, not lazy
         if profile is not None and profile.is_kids:
             # Said on the page it lands on, never a silent bounce to the profile picker.
             messages.error(

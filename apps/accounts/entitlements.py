@@ -5,6 +5,10 @@ import it back. So subscriptions registers a provider here at start-up, and ever
 `limits_for(user)`. Without a provider (an install without subscriptions) nothing is limited
 beyond the site-wide defaults.
 
+The words a viewer reads about those limits (quality names, "your plan allows N screens",
+"N profiles") live here too, next to the limits they describe, so the player, the profile
+pages and the plan pages say the same thing.
+
 Limits are cached per account for a minute, so a page reads them without a query once warm;
 subscriptions calls `forget(user_id)` whenever an account's subscription or membership changes,
 so an upgrade applies on the next request.
@@ -17,6 +21,7 @@ from dataclasses import dataclass
 
 from django.core.cache import cache
 from django.db import transaction
+from django.utils.translation import gettext_lazy, ngettext
 
 SECONDS = 60
 
@@ -31,6 +36,49 @@ class Limits:
 
 
 DEFAULT = Limits(max_profiles=5, max_streams=4, max_quality="uhd", plan_name="")
+
+# What each max_quality code is called wherever a viewer reads it (player, plans, overview).
+QUALITY_LABELS = {
+    "sd": gettext_lazy("SD"),
+    "hd": gettext_lazy("Full HD"),
+    "uhd": gettext_lazy("4K Ultra HD"),
+}
+
+
+def quality_label(code: str) -> str:
+    """The viewer's word for a quality code ("Full HD"); an unknown code is shown as itself."""
+    return str(QUALITY_LABELS.get(code, code.upper()))
+
+
+def streams_limit_message(limits: Limits) -> str:
+    """Why another screen cannot start: the plan's (or the account's) number of screens."""
+    if limits.plan_name:
+        return ngettext(
+            "Your %(plan)s plan allows %(n)d screen at a time.",
+            "Your %(plan)s plan allows %(n)d screens at a time.",
+            limits.max_streams,
+        ) % {"plan": limits.plan_name, "n": limits.max_streams}
+    return ngettext(
+        "Your account allows %(n)d screen at a time.",
+        "Your account allows %(n)d screens at a time.",
+        limits.max_streams,
+    ) % {"n": limits.max_streams}
+
+
+def profile_limit_message(limits: Limits) -> str:
+    """Why no profile can be added: the plan's (or the account's) number of profiles."""
+    if limits.plan_name:
+        return ngettext(
+            "Your %(plan)s plan allows %(n)d profile.",
+            "Your %(plan)s plan allows %(n)d profiles.",
+            limits.max_profiles,
+        ) % {"plan": limits.plan_name, "n": limits.max_profiles}
+    return ngettext(
+        "An account can have at most %(n)d profile.",
+        "An account can have at most %(n)d profiles.",
+        limits.max_profiles,
+    ) % {"n": limits.max_profiles}
+
 
 Provider = Callable[[object], Limits]
 _provider: Provider | None = None

@@ -1,6 +1,20 @@
 from django.shortcuts import render
+from django.utils.functional import SimpleLazyObject
 
+from apps.accounts.current import current_profile
 from apps.accounts.errors import NotOnThisProfile
+
+
+class CurrentProfileMiddleware:
+    """Sets `request.profile`, the session's current profile, read only when a view or template
+    asks (a page that never looks leaves the session untouched, so it stays cacheable)."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        request.profile = SimpleLazyObject(lambda: current_profile(request))
+        return self.get_response(request)
 
 
 class NotOnThisProfileMiddleware:

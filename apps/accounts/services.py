@@ -7,10 +7,9 @@ from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 from django.utils.translation import gettext as _
-from django.utils.translation import ngettext
 
 from apps.accounts.devices import device_kind, device_label
-from apps.accounts.entitlements import Limits, limits_for
+from apps.accounts.entitlements import limits_for, profile_limit_message
 from apps.accounts.models import Device, Profile, User
 from apps.core import clock
 from apps.tracking.services import track
@@ -30,20 +29,6 @@ def account_create(*, email: str, password: str, profile_name: str, visitor_id: 
     profile = profile_create(account=user, name=profile_name)
     track(name="account_created", profile=profile, visitor_id=visitor_id, properties={})
     return user
-
-
-def profile_limit_message(limits: Limits) -> str:
-    if limits.plan_name:
-        return ngettext(
-            "Your %(plan)s plan allows %(n)d profile.",
-            "Your %(plan)s plan allows %(n)d profiles.",
-            limits.max_profiles,
-        ) % {"plan": limits.plan_name, "n": limits.max_profiles}
-    return ngettext(
-        "An account can have at most %(n)d profile.",
-        "An account can have at most %(n)d profiles.",
-        limits.max_profiles,
-    ) % {"n": limits.max_profiles}
 
 
 @transaction.atomic

@@ -1,14 +1,16 @@
 from django.contrib.auth import views as auth_views
-from django.urls import path, reverse_lazy
+from django.urls import include, path, reverse_lazy
 
 from apps.accounts import views
 from apps.accounts.forms import ThrottledAuthenticationForm
 
 app_name = "accounts"
-urlpatterns = [
-    path("accounts/signup/", views.signup, name="signup"),
+# Signing in and passwords live under accounts/, the account page at account/ and the profile
+# picker under profiles/: three prefixes, so they are grouped here rather than in config/urls.py.
+auth_patterns = [
+    path("signup/", views.signup, name="signup"),
     path(
-        "accounts/login/",
+        "login/",
         auth_views.LoginView.as_view(
             template_name="accounts/login.html",
             authentication_form=ThrottledAuthenticationForm,
@@ -16,9 +18,9 @@ urlpatterns = [
         ),
         name="login",
     ),
-    path("accounts/logout/", auth_views.LogoutView.as_view(), name="logout"),
+    path("logout/", auth_views.LogoutView.as_view(), name="logout"),
     path(
-        "accounts/password-reset/",
+        "password-reset/",
         auth_views.PasswordResetView.as_view(
             template_name="accounts/password_reset.html",
             email_template_name="accounts/password_reset_email.txt",
@@ -28,12 +30,12 @@ urlpatterns = [
         name="password_reset",
     ),
     path(
-        "accounts/password-reset/sent/",
+        "password-reset/sent/",
         auth_views.PasswordResetDoneView.as_view(template_name="accounts/password_reset_done.html"),
         name="password_reset_done",
     ),
     path(
-        "accounts/reset/<uidb64>/<token>/",
+        "reset/<uidb64>/<token>/",
         auth_views.PasswordResetConfirmView.as_view(
             template_name="accounts/password_reset_confirm.html",
             success_url=reverse_lazy("accounts:password_reset_complete"),
@@ -41,16 +43,22 @@ urlpatterns = [
         name="password_reset_confirm",
     ),
     path(
-        "accounts/reset/done/",
+        "reset/done/",
         auth_views.PasswordResetCompleteView.as_view(
             template_name="accounts/password_reset_complete.html"
         ),
         name="password_reset_complete",
     ),
-    path("accounts/password-change/", views.password_change, name="password_change"),
+    path("password-change/", views.password_change, name="password_change"),
+]
+profile_patterns = [
+    path("", views.profiles, name="profiles"),
+    path("new/", views.profile_create, name="profile_create"),
+    path("<int:profile_id>/select/", views.profile_select, name="profile_select"),
+    path("<int:profile_id>/edit/", views.profile_edit, name="profile_edit"),
+]
+urlpatterns = [
+    path("accounts/", include(auth_patterns)),
     path("account/", views.account, name="account"),
-    path("profiles/", views.profiles, name="profiles"),
-    path("profiles/new/", views.profile_create, name="profile_create"),
-    path("profiles/<int:profile_id>/select/", views.profile_select, name="profile_select"),
-    path("profiles/<int:profile_id>/edit/", views.profile_edit, name="profile_edit"),
+    path("profiles/", include(profile_patterns)),
 ]

@@ -1,5 +1,3 @@
-import zoneinfo
-
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth import login
@@ -11,7 +9,6 @@ from django.http import Http404
 from django.shortcuts import redirect, render
 from django.urls import reverse, reverse_lazy
 from django.utils import timezone
-from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
@@ -20,11 +17,12 @@ from apps.accounts.current import (
     SESSION_DEVICE,
     SESSION_DEVICE_ID,
     SESSION_PROFILE,
-    current_profile,
 )
 from apps.accounts.decorators import not_for_kids
-from apps.accounts.entitlements import Limits, limits_for
+from apps.accounts.entitlements import Limits, limits_for, profile_limit_message
 from apps.accounts.forms import ProfileForm, SignupForm, TimeZoneForm
+from apps.accounts.timezones import viewer_zone
+from apps.core.http import safe_next
 
 
 def _apply_errors(form, exc: ValidationError) -> None:
@@ -39,23 +37,14 @@ def _select_profile(request, profile) -> None:
     request.session[SESSION_PROFILE] = profile.pk
     request.session.pop(SESSION_DEVICE, None)
     request.session.pop(SESSION_DEVICE_ID, None)
-    request._current_profile = profile
+    request._current_profile = request.profile = profile
 
 
-def _safe_next(request, value: str) -> str:
-    """`value` if it is a path on this site (never the picker itself), else ""."""
-    if not value or value.startswith(reverse("accounts:profiles")):
-        return ""
-    if url_has_allowed_host_and_scheme(value, {request.get_host()}, request.is_secure()):
-        return value
-    return ""
-
-
-def _viewer_zone(user) -> zoneinfo.ZoneInfo:
-    try:
-        return zoneinfo.ZoneInfo(getattr(user, "time_zone", "") or "UTC")
-    except (ValueError, zoneinfo.ZoneInfoNotFoundError):
-        return zoneinfo.ZoneInfo("UTC")
+def _next_past_picker(request) -> str:
+    """Where the viewer was headed: `next` if it stays on this site and is not the picker
+    itself (that would loop), else ""."""
+    value = safe_next(request, "")
+    return "" if value.startswith(reverse("accounts:profiles")) else value
 
 
 @require_http_methods(["GET", "POST"])
@@ -87,14 +76,13 @@ def signup(request):
 def profiles(request):
     """Who's watching? Picking a profile goes on to `?next=` (where the viewer was headed)."""
     profiles = list(request.user.profiles.all())
-    current = current_profile(request)
     limits = limits_for(request.user)
     context = {
         "profiles": profiles,
         "can_add": len(profiles) < settings.MAX_PROFILES_PER_ACCOUNT,
         "plan_limit": _plan_limit(limits, len(profiles)),
-        "can_manage": current is None or not current.is_kids,
-        "next": _safe_next(request, request.GET.get("next", "")),
+        "can_manage": not (request.profile and request.profile.is_kids),
+        "next": _next_past_picker(request),
     }
     return render(request, "accounts/profiles.html", context)
 
@@ -106,14 +94,14 @@ def profile_select(request, profile_id: int):
     if profile is None:
         raise Http404(_("No such profile."))
     _select_profile(request, profile)
-    return redirect(_safe_next(request, request.POST.get("next", "")) or "home")
+    return redirect(_next_past_picker(request) or "home")
 
 
 def _plan_limit(limits: Limits, count: int) -> dict | None:
     """What the page says when the plan allows no more profiles (None while it does)."""
     if count < limits.max_profiles:
         return None
-    return {"message": services.profile_limit_message(limits), "plans_url": limits.plans_url}
+    return {"message": profile_limit_message(limits), "plans_url": limits.plans_url}
 
 
 @not_for_kids
@@ -201,14 +189,14 @@ def account(request):
                 messages.success(request, _("Time zone saved."))
                 return redirect("accounts:account")
         status = 400
-    with timezone.override(_viewer_zone(request.user)):
+    with timezone.override(viewer_zone(request.user)):
         return render(
             request,
             "accounts/account.html",
             {
                 "profiles": list(request.user.profiles.all()),
                 "devices": list(selectors.account_devices(account=request.user)),
-                "current": current_profile(request),
+                "current": request.profile,
                 "zone_form": form,
             },
             status=status,

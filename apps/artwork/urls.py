@@ -6,5 +6,5 @@ from apps.artwork import views
 
 app_name = "artwork"
 urlpatterns = [
-    path("artwork/seen/", views.seen, name="seen"),
+    path("seen/", views.seen, name="seen"),
 ]

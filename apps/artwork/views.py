@@ -7,8 +7,8 @@ from django.template.response import TemplateResponse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from apps.accounts.current import current_profile
 from apps.accounts.decorators import profile_required
+from apps.accounts.http import AppRequest
 from apps.artwork import selectors, services
 from apps.artwork.models import Impression
 
@@ -55,7 +55,7 @@ def artwork_report(request: HttpRequest, site: AdminSite, opts) -> HttpResponse:
 
 @require_POST
 @profile_required
-def seen(request: HttpRequest) -> HttpResponse:
+def seen(request: AppRequest) -> HttpResponse:
     """The browser's report of the cards a viewer saw (at least half in view for a second).
 
     Form fields: `view` (the page view's token from data-art-view) and `title` (repeated, or
@@ -65,7 +65,7 @@ def seen(request: HttpRequest) -> HttpResponse:
     title_ids = [t.strip() for value in raw for t in value.split(",") if t.strip()]
     try:
         services.impressions_seen(
-            profile=current_profile(request),
+            profile=request.profile,
             view=request.POST.get("view", ""),
             title_ids=title_ids[: services.SEEN_MAX_TITLES + 1],
         )

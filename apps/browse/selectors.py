@@ -7,14 +7,16 @@ else (which rows, their order, the shuffle, the appearance cap) happens in memor
 `rows.plan_home`. A cached page costs only the user and profile reads.
 """
 
+import copy
 import time
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
-from zoneinfo import ZoneInfo
 
 from django.core.cache import cache
+from django.urls import reverse
 from django.utils.translation import gettext as _
 
+from apps.accounts.timezones import viewer_zone
 from apps.artwork import selectors as artwork
 from apps.browse import rows as planner
 from apps.browse.models import MyListEntry
@@ -110,11 +112,7 @@ class HomePage:
 
 
 def local_now(user) -> datetime:
-    try:
-        zone = ZoneInfo(getattr(user, "time_zone", "") or "UTC")
-    except (KeyError, ValueError):
-        zone = ZoneInfo("UTC")
-    return clock.now().astimezone(zone)
+    return clock.now().astimezone(viewer_zone(user))
 
 
 def candidates(profile) -> ProfileCandidates:
@@ -272,8 +270,6 @@ def _word_row(plan: planner.RowPlan, facts: dict, titles: dict[int, Title], prof
             ),
         )
     if plan.kind == "genre":
-        from django.urls import reverse
-
         if plan.subject not in facts["affinity"]:
             why = _(
                 "Many of your best matches are %(g)s, so it gets a row; titles are ranked by "
@@ -385,8 +381,6 @@ def home_page(
 
 
 def _card(title: Title, candidate, facts, titles, discovery: bool, row_kind: str) -> Title:
-    import copy
-
     card = copy.copy(title)
     card.match = candidate.match if candidate and candidate.match >= SHOW_FROM else None
     card.why = _why_line(candidate, facts, titles, discovery)

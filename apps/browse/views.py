@@ -7,7 +7,6 @@ from django.http import Http404, HttpResponse, HttpResponseBadRequest
 from django.middleware.csrf import get_token
 from django.shortcuts import get_object_or_404, redirect, render
 from django.template.loader import render_to_string
-from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.safestring import mark_safe
 from django.utils.translation import get_language
 from django.utils.translation import gettext as _
@@ -18,6 +17,7 @@ from apps.accounts.current import current_device_id, current_profile
 from apps.accounts.decorators import profile_required
 from apps.accounts.devices import device_kind
 from apps.accounts.errors import NotOnThisProfile
+from apps.accounts.http import AppRequest
 from apps.artwork import selectors as artwork_selectors
 from apps.artwork import services as artwork_services
 from apps.browse import selectors, services
@@ -26,6 +26,7 @@ from apps.catalogue.models import Genre, Title
 from apps.core import clock as core_clock
 from apps.core.context_processors import payment_overdue
 from apps.core.context_processors import site as site_context
+from apps.core.http import safe_next
 from apps.ratings.selectors import ratings_for, with_ratings
 
 
@@ -145,8 +146,8 @@ def home(request):
     return HttpResponse(html)
 
 
-def _title_for(request, title_id: int) -> Title:
-    title = Title.objects.for_profile(current_profile(request)).filter(pk=title_id).first()
+def _title_for(request: AppRequest, title_id: int) -> Title:
+    title = Title.objects.for_profile(request.profile).filter(pk=title_id).first()
     if title is None:
         raise Http404(_("No such title."))
     return title
@@ -154,9 +155,9 @@ def _title_for(request, title_id: int) -> Title:
 
 @require_POST
 @profile_required
-def my_list_toggle(request, title_id: int):
+def my_list_toggle(request: AppRequest, title_id: int):
     """Add to or remove from My list (htmx swaps the button; without JS, back to the page)."""
-    profile = current_profile(request)
+    profile = request.profile
     title = _title_for(request, title_id)
     action = request.POST.get("action")
     if action == "add":
@@ -175,14 +176,11 @@ def my_list_toggle(request, title_id: int):
         (_("Added “%(t)s” to My list.") if in_list else _("Removed “%(t)s” from My list."))
         % {"t": title.name},
     )
-    back = request.POST.get("next", "")
-    if not url_has_allowed_host_and_scheme(back, {request.get_host()}, request.is_secure()):
-        back = title.get_absolute_url()
-    return redirect(back)
+    return redirect(safe_next(request, title.get_absolute_url()))
 
 
 @require_GET
-def title_detail(request, slug: str):
+def title_detail(request: AppRequest, slug: str):
     """The title page: catalogue facts plus, for a signed-in profile, match, why and My list."""
     profile = current_profile(request)
     title = catalogue.title_detail(slug=slug, profile=profile)
@@ -231,7 +229,7 @@ def _page(request, qs, per_page=PAGE_SIZE):
 
 
 @require_GET
-def genre_detail(request, slug: str):
+def genre_detail(request: AppRequest, slug: str):
     profile = current_profile(request)
     genre = get_object_or_404(Genre, slug=slug)
     page = _page(request, catalogue.genre_titles(genre=genre, profile=profile))
@@ -245,7 +243,7 @@ def genre_detail(request, slug: str):
 
 @require_GET
 @vary_on_headers("HX-Request")
-def search(request):
+def search(request: AppRequest):
     profile = current_profile(request)
     query = (request.GET.get("q") or "").strip()
     error = ""

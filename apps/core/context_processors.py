@@ -1,6 +1,5 @@
 from django.conf import settings
 
-from apps.accounts.current import current_profile
 from apps.core import clock
 
 
@@ -12,11 +11,15 @@ def payment_overdue(request) -> bool:
 
 
 def site(request):
-    """What every page's chrome needs: demo banner, the current profile, the past-due banner."""
+    """What every page's chrome needs: demo banner, the current profile, the past-due banner.
+
+    The profile is `request.profile`, which accounts' CurrentProfileMiddleware sets (core reads
+    the attribute and imports nothing from accounts). `or None` turns its lazy "no profile"
+    into a real None for template tags that test `is None`."""
     return {
         "DEMO_MODE": settings.DEMO_MODE,
         "demo_clock_overridden": settings.DEMO_MODE and clock.is_overridden(),
         "demo_now": clock.now() if settings.DEMO_MODE else None,
-        "current_profile": current_profile(request),
+        "current_profile": getattr(request, "profile", None) or None,
         "payment_overdue": payment_overdue(request),
     }

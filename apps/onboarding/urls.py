@@ -4,8 +4,8 @@ from apps.onboarding import views
 
 app_name = "onboarding"
 urlpatterns = [
-    path("onboarding/", views.picks, name="picks"),
-    path("onboarding/pick/", views.pick, name="pick"),
-    path("onboarding/devices/", views.devices, name="devices"),
-    path("onboarding/skip/", views.skip, name="skip"),
+    path("", views.picks, name="picks"),
+    path("pick/", views.pick, name="pick"),
+    path("devices/", views.devices, name="devices"),
+    path("skip/", views.skip, name="skip"),
 ]

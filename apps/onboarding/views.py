@@ -11,28 +11,23 @@ from urllib.parse import urlencode
 from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.core.paginator import EmptyPage, PageNotAnInteger, Paginator
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
-from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 from django.views.decorators.vary import vary_on_headers
 from django_htmx.http import HttpResponseLocation, reswap
-from django_htmx.middleware import HtmxDetails
 
-from apps.accounts.current import current_profile
 from apps.accounts.decorators import profile_required
+from apps.accounts.http import AppRequest
+from apps.core.http import safe_next
 from apps.onboarding import picks as rules
 from apps.onboarding import selectors, services
 from apps.onboarding.forms import DevicesForm
 
 SESSION_KEY = "onboarding"
 PICKS_PAGE = "onboarding/picks.html"
-
-
-class HtmxHttpRequest(HttpRequest):
-    htmx: HtmxDetails
 
 
 # --- Session state: {"<profile id>": {"picks": [title ids], "again": bool}} -----------------
@@ -67,7 +62,7 @@ def onboarding_step(view):
     @profile_required
     @wraps(view)
     def wrapper(request, *args, **kwargs):
-        profile = current_profile(request)
+        profile = request.profile
         if profile.onboarded_at is not None:
             if request.method == "GET" and request.GET.get("again") == "1":
                 _save_state(request, profile, again=True, picks=[])
@@ -143,7 +138,7 @@ def _render_picks_page(request, profile, *, picked, error="", status=200) -> Htt
 @require_http_methods(["GET", "POST"])
 @vary_on_headers("HX-Request")
 @onboarding_step
-def picks(request: HtmxHttpRequest, profile):
+def picks(request: AppRequest, profile):
     """Step 1: a searchable, filterable grid of titles; pick exactly three."""
     if request.method == "POST":
         return _continue(request, profile)
@@ -156,7 +151,7 @@ def picks(request: HtmxHttpRequest, profile):
     return _render_picks_page(request, profile, picked=picked)
 
 
-def _continue(request: HtmxHttpRequest, profile):
+def _continue(request: AppRequest, profile):
     """The checkbox form: the ticked set on this page plus picks made on other pages."""
     session_picks = _session_picks(request, profile)
     try:
@@ -191,7 +186,7 @@ def _continue(request: HtmxHttpRequest, profile):
     return redirect("onboarding:devices")
 
 
-def _pick_refused(request: HtmxHttpRequest, profile, picked, message: str, status: int):
+def _pick_refused(request: AppRequest, profile, picked, message: str, status: int):
     if request.htmx:
         context = {"notice": message, "oob": True}
         response = render(request, f"{PICKS_PAGE}#notice", context, status=status)
@@ -201,7 +196,7 @@ def _pick_refused(request: HtmxHttpRequest, profile, picked, message: str, statu
 
 @require_POST
 @onboarding_step
-def pick(request: HtmxHttpRequest, profile):
+def pick(request: AppRequest, profile):
     """Toggle one title: htmx gets the card back plus the counter out of band."""
     session_picks = _session_picks(request, profile)
     try:
@@ -223,10 +218,7 @@ def pick(request: HtmxHttpRequest, profile):
         return _pick_refused(request, profile, current, message, 409)
     _save_state(request, profile, picks=picked)
     if not request.htmx:
-        next_url = request.POST.get("next", "")
-        if not url_has_allowed_host_and_scheme(next_url, allowed_hosts={request.get_host()}):
-            next_url = reverse("onboarding:picks")
-        return redirect(next_url)
+        return redirect(safe_next(request, reverse("onboarding:picks")))
     try:
         shown = rules.parse_ids(request.POST.getlist("shown"))
     except ValueError:
@@ -251,7 +243,7 @@ def pick(request: HtmxHttpRequest, profile):
 
 @require_http_methods(["GET", "POST"])
 @onboarding_step
-def devices(request: HtmxHttpRequest, profile):
+def devices(request: AppRequest, profile):
     """Step 2: the devices the viewer plans to watch on; finishing records everything."""
     picked = _session_picks(request, profile)
     titles = selectors.titles_by_id(profile=profile, ids=picked)
@@ -279,7 +271,7 @@ def devices(request: HtmxHttpRequest, profile):
 
 @require_POST
 @onboarding_step
-def skip(request: HtmxHttpRequest, profile):
+def skip(request: AppRequest, profile):
     services.onboarding_skip(profile=profile)
     _clear_state(request, profile)
     return redirect("home")

@@ -4,14 +4,14 @@ from apps.playback import views
 
 app_name = "playback"
 urlpatterns = [
-    path("watch/title/<int:title_id>/", views.watch_title, name="watch_title"),
-    path("watch/episode/<int:episode_id>/", views.watch_episode, name="watch_episode"),
-    path("watch/title/<int:title_id>/progress/", views.progress_title, name="progress_title"),
+    path("title/<int:title_id>/", views.watch_title, name="watch_title"),
+    path("episode/<int:episode_id>/", views.watch_episode, name="watch_episode"),
+    path("title/<int:title_id>/progress/", views.progress_title, name="progress_title"),
     path(
-        "watch/episode/<int:episode_id>/progress/",
+        "episode/<int:episode_id>/progress/",
         views.progress_episode,
         name="progress_episode",
     ),
-    path("watch/preferences/", views.preferences, name="preferences"),
-    path("watch/continue/<int:title_id>/remove/", views.continue_remove, name="continue_remove"),
+    path("preferences/", views.preferences, name="preferences"),
+    path("continue/<int:title_id>/remove/", views.continue_remove, name="continue_remove"),
 ]

@@ -24,10 +24,7 @@ from django.core.exceptions import ValidationError
 from django.http import Http404, HttpResponse, JsonResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
-from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy as _lazy
-from django.utils.translation import ngettext
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_POST
 from django_htmx.http import trigger_client_event
@@ -35,12 +32,14 @@ from django_htmx.http import trigger_client_event
 from apps.accounts.current import current_device_id, current_profile
 from apps.accounts.decorators import profile_required
 from apps.accounts.devices import device_kind, device_label
-from apps.accounts.entitlements import limits_for
+from apps.accounts.entitlements import limits_for, quality_label, streams_limit_message
 from apps.accounts.errors import NotOnThisProfile
+from apps.accounts.http import AppRequest
 from apps.accounts.models import Device
 from apps.catalogue.models import Episode, Title
 from apps.catalogue.selectors import kept_from_profile
 from apps.core import clock
+from apps.core.http import safe_next
 from apps.playback import selectors, services, streams
 from apps.playback.models import PlaybackPreference
 
@@ -72,10 +71,6 @@ def _start_over(request) -> bool:
     return request.GET.get("start") == "0"
 
 
-# The same names the plans page uses (subscriptions.models.Quality), so a viewer sees one word.
-QUALITY_LABELS = {"sd": _lazy("SD"), "hd": _lazy("Full HD"), "uhd": _lazy("4K Ultra HD")}
-
-
 def _stream_touch(request, profile, limits) -> streams.Decision:
     """Count this browser's player as watching, if the plan has a screen free for it."""
     agent = request.headers.get("User-Agent", "")
@@ -101,32 +96,18 @@ def _too_many(request, limits, decision: streams.Decision):
     """The page shown instead of the player while every screen of the plan is in use."""
     context = {
         "limits": limits,
-        "message": too_many_message(limits),
+        "message": streams_limit_message(limits),
         "watching": [_watching_elsewhere(s) for s in decision.others],
         "retry_url": request.get_full_path(),
     }
     return render(request, "playback/too_many.html", context)
 
 
-def too_many_message(limits) -> str:
-    if limits.plan_name:
-        return ngettext(
-            "Your %(plan)s plan allows %(n)d screen at a time.",
-            "Your %(plan)s plan allows %(n)d screens at a time.",
-            limits.max_streams,
-        ) % {"plan": limits.plan_name, "n": limits.max_streams}
-    return ngettext(
-        "Your account allows %(n)d screen at a time.",
-        "Your account allows %(n)d screens at a time.",
-        limits.max_streams,
-    ) % {"n": limits.max_streams}
-
-
 @require_GET
 @profile_required
 @never_cache
-def watch_title(request, title_id: int):
-    profile = current_profile(request)
+def watch_title(request: AppRequest, title_id: int):
+    profile = request.profile
     title = selectors.watchable_title(profile=profile, title_id=title_id)
     if title is None:
         if kept_from_profile(profile=profile, pk=title_id):
@@ -148,8 +129,8 @@ def watch_title(request, title_id: int):
 @require_GET
 @profile_required
 @never_cache
-def watch_episode(request, episode_id: int):
-    profile = current_profile(request)
+def watch_episode(request: AppRequest, episode_id: int):
+    profile = request.profile
     episode = selectors.watchable_episode(profile=profile, episode_id=episode_id)
     if episode is None:
         if kept_from_profile(profile=profile, episodes__pk=episode_id):
@@ -187,12 +168,12 @@ def _player(request, profile, *, title: Title, episode: Episode | None):
         "next_url": next_url,
         "start_over_url": request.path + _query(request, start="0"),
         "limits": limits,
-        "quality_label": QUALITY_LABELS.get(limits.max_quality, limits.max_quality.upper()),
+        "quality_label": quality_label(limits.max_quality),
     }
     return render(request, "playback/player.html", context)
 
 
-def _report(request, *, title: Title | None, episode: Episode | None):
+def _report(request: AppRequest, *, title: Title | None, episode: Episode | None):
     profile = current_profile(request)
     if profile is None:
         return JsonResponse({"error": _("Sign in and choose a profile first.")}, status=403)
@@ -207,7 +188,7 @@ def _report(request, *, title: Title | None, episode: Episode | None):
     limits = limits_for(request.user)
     if not _stream_touch(request, profile, limits).allowed:
         # Another screen took this one's place (it paused or lost touch for too long).
-        detail = too_many_message(limits)
+        detail = streams_limit_message(limits)
         answer = {
             "error": _("Too many people are watching.") + " " + detail,
             "detail": detail,
@@ -236,7 +217,7 @@ def _report(request, *, title: Title | None, episode: Episode | None):
 
 @require_POST
 @never_cache
-def progress_title(request, title_id: int):
+def progress_title(request: AppRequest, title_id: int):
     """A film's progress report. The profile is the session's, never one named in the body."""
     profile = current_profile(request)
     title = selectors.watchable_title(profile=profile, title_id=title_id) if profile else None
@@ -245,7 +226,7 @@ def progress_title(request, title_id: int):
 
 @require_POST
 @never_cache
-def progress_episode(request, episode_id: int):
+def progress_episode(request: AppRequest, episode_id: int):
     profile = current_profile(request)
     episode = (
         selectors.watchable_episode(profile=profile, episode_id=episode_id) if profile else None
@@ -253,18 +234,11 @@ def progress_episode(request, episode_id: int):
     return _report(request, title=episode.title if episode else None, episode=episode)
 
 
-def _back(request, fallback: str) -> str:
-    back = request.POST.get("next", "")
-    if url_has_allowed_host_and_scheme(back, {request.get_host()}, request.is_secure()):
-        return back
-    return fallback
-
-
 @require_POST
 @profile_required
-def preferences(request):
+def preferences(request: AppRequest):
     """Save subtitle, audio and autoplay choices: 204 for the player, a redirect for a form."""
-    profile = current_profile(request)
+    profile = request.profile
     data = request.POST
     autoplay = None
     if "autoplay_next" in data:
@@ -280,18 +254,18 @@ def preferences(request):
         if request.htmx or request.headers.get("X-Requested-With") == "fetch":
             return HttpResponse(" ".join(exc.messages), status=400)
         messages.error(request, " ".join(exc.messages))
-        return redirect(_back(request, reverse("home")))
+        return redirect(safe_next(request, reverse("home")))
     if request.htmx or request.headers.get("X-Requested-With") == "fetch":
         return HttpResponse(status=204)
     messages.success(request, _("Your player settings are saved."))
-    return redirect(_back(request, reverse("home")))
+    return redirect(safe_next(request, reverse("home")))
 
 
 @require_POST
 @profile_required
-def continue_remove(request, title_id: int):
+def continue_remove(request: AppRequest, title_id: int):
     """Remove a title from Continue watching (htmx deletes the card; a form goes back)."""
-    profile = current_profile(request)
+    profile = request.profile
     title = selectors.watchable_title(profile=profile, title_id=title_id)
     if title is None:
         raise Http404(_("No such title."))
@@ -306,4 +280,4 @@ def continue_remove(request, title_id: int):
             response["HX-Reswap"] = "delete"
         return trigger_client_event(response, "continue-watching-removed", {"title_id": title.pk})
     messages.success(request, _("Removed “%(t)s” from Continue watching.") % {"t": title.name})
-    return redirect(_back(request, reverse("home")))
+    return redirect(safe_next(request, reverse("home")))

@@ -4,6 +4,6 @@ from apps.ratings import views
 
 app_name = "ratings"
 urlpatterns = [
-    path("ratings/", views.rating_list, name="list"),
-    path("ratings/<int:title_id>/", views.rating_set, name="set"),
+    path("", views.rating_list, name="list"),
+    path("<int:title_id>/", views.rating_set, name="set"),
 ]

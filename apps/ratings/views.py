@@ -1,45 +1,33 @@
-from zoneinfo import ZoneInfo
-
 from django.contrib import messages
 from django.core.paginator import EmptyPage, PageNotAnInteger, Paginator
-from django.http import Http404, HttpRequest, HttpResponse, HttpResponseBadRequest
+from django.http import Http404, HttpResponse, HttpResponseBadRequest
 from django.shortcuts import redirect, render
 from django.utils import timezone
-from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_GET, require_POST
 from django_htmx.http import trigger_client_event
-from django_htmx.middleware import HtmxDetails
 
-from apps.accounts.current import current_device_id, current_profile
+from apps.accounts.current import current_device_id
 from apps.accounts.decorators import profile_required
+from apps.accounts.http import AppRequest
+from apps.accounts.timezones import viewer_zone
 from apps.catalogue.models import Title
+from apps.core.http import safe_next
 from apps.ratings import selectors, services
 from apps.ratings.models import CLEAR, SLUGS
 
 PAGE_SIZE = 24
 
 
-class HtmxHttpRequest(HttpRequest):
-    htmx: HtmxDetails
-
-
-def _safe_next(request: HttpRequest, fallback: str) -> str:
-    back = request.POST.get("next", "")
-    if url_has_allowed_host_and_scheme(back, {request.get_host()}, request.is_secure()):
-        return back
-    return fallback
-
-
 @require_POST
 @profile_required
-def rating_set(request: HtmxHttpRequest, title_id: int) -> HttpResponse:
+def rating_set(request: AppRequest, title_id: int) -> HttpResponse:
     """Set or clear the thumbs; `value` is the state wanted (not_for_me, like, love or none).
 
     htmx swaps the thumbs group; without JavaScript the form posts and comes back to `next`.
     """
-    profile = current_profile(request)
+    profile = request.profile
     title = Title.objects.for_profile(profile).filter(pk=title_id).first()
     if title is None:
         raise Http404(_("No such title."))
@@ -52,7 +40,7 @@ def rating_set(request: HtmxHttpRequest, title_id: int) -> HttpResponse:
         profile=profile, title=title, value=SLUGS.get(raw), device_id=current_device_id(request)
     )
     title.rating = rating.value if rating else None
-    back = _safe_next(request, title.get_absolute_url())
+    back = safe_next(request, title.get_absolute_url())
     if request.htmx:
         response = render(request, "includes/thumbs.html", {"title": title, "next_path": back})
         # Other parts of the page (a card to dim, a counter) may listen for this.
@@ -75,18 +63,11 @@ FILTERS = [
 ]
 
 
-def _viewer_zone(user) -> ZoneInfo:
-    try:
-        return ZoneInfo(getattr(user, "time_zone", "") or "UTC")
-    except (KeyError, ValueError):
-        return ZoneInfo("UTC")
-
-
 @require_GET
 @profile_required
-def rating_list(request: HttpRequest) -> HttpResponse:
+def rating_list(request: AppRequest) -> HttpResponse:
     """Your ratings: newest first, filterable by value, each changeable or clearable in place."""
-    profile = current_profile(request)
+    profile = request.profile
     shown = request.GET.get("value", "")
     counts = selectors.rating_counts(profile=profile)
     filters = [
@@ -120,5 +101,5 @@ def rating_list(request: HttpRequest) -> HttpResponse:
                 rating.title.rating = rating.value
             context["page"] = page
     # Dates on the page are the viewer's local dates.
-    with timezone.override(_viewer_zone(request.user)):
+    with timezone.override(viewer_zone(request.user)):
         return render(request, "ratings/list.html", context, status=status)

@@ -1,0 +1,31 @@
+"""Request plumbing every view shares: the typed request and the one safe-redirect check."""
+
+from django.conf import settings
+from django.http import HttpRequest
+from django.utils.http import url_has_allowed_host_and_scheme
+from django_htmx.middleware import HtmxDetails
+
+
+class HtmxRequest(HttpRequest):
+    """A request as django-htmx's middleware leaves it (typing only; see accounts.http for the
+    request with the viewer's profile)."""
+
+    htmx: HtmxDetails
+
+
+def is_safe_next(request: HttpRequest, url: str) -> bool:
+    """Whether `url` stays on this site: same host, http(s) only (so no `//evil.example`, no
+    `javascript:`), and https only when the request came over https or in production."""
+    return url_has_allowed_host_and_scheme(
+        url,
+        allowed_hosts={request.get_host()},
+        require_https=request.is_secure() or settings.PRODUCTION,
+    )
+
+
+def safe_next(request: HttpRequest, fallback: str) -> str:
+    """Where to go after the action: the form's (or, for a GET, the query's) `next` when it stays
+    on this site, else `fallback`."""
+    data = request.POST if request.method == "POST" else request.GET
+    url = data.get("next", "")
+    return url if url and is_safe_next(request, url) else fallback
