@@ -286,6 +286,14 @@ AUTHENTICATION_BACKENDS = ["apps.accounts.cached.CachedModelBackend"]
 LOGIN_URL = "accounts:login"
 LOGIN_REDIRECT_URL = "accounts:profiles"
 LOGOUT_REDIRECT_URL = "accounts:login"
+# Argon2id first; older hashes (PBKDF2 from before, or other Argon2 parameters) still check and
+# are rewritten with the first hasher at the next sign-in (Django does that on a match).
+PASSWORD_HASHERS = [
+    "apps.accounts.hashers.Argon2idHasher",
+    "django.contrib.auth.hashers.PBKDF2PasswordHasher",
+    "django.contrib.auth.hashers.PBKDF2SHA1PasswordHasher",
+    "django.contrib.auth.hashers.ScryptPasswordHasher",
+]
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
     {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator"},
