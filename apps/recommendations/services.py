@@ -14,16 +14,16 @@ from apps.accounts.models import Profile
 from apps.catalogue.models import KIDS_MATURITIES, Genre, Title
 from apps.core import clock
 from apps.recommendations import calibration, taste
-from apps.recommendations.model import Interaction, Model, train
-from apps.recommendations.models import GlobalList, ProfileCandidates, RecommenderModel
-from apps.recommendations.selectors import forget_global_lists, remember_candidates_stamps
-from apps.recommendations.signals import (
+from apps.recommendations.interactions import (
     EVENT_NAMES,
     PLAYED_EVENTS,
     fold_events,
     fold_history,
     title_of,
 )
+from apps.recommendations.learner import Interaction, Model, train
+from apps.recommendations.models import GlobalList, ProfileCandidates, RecommenderModel
+from apps.recommendations.selectors import forget_global_lists, remember_candidates_stamps
 from apps.tracking.models import Event
 
 Progress = Callable[[str, float], None]
