@@ -12,7 +12,6 @@ from django.utils.translation import gettext as _
 
 from apps.catalogue.models import Episode, Title
 from apps.core import clock
-from apps.core.queue import delay_on_commit
 from apps.playback import resume, selectors
 from apps.playback.models import PlaybackPreference, Progress, TitleProgress
 from apps.tracking.services import track
@@ -200,7 +199,6 @@ def progress_report(
                 client_id=f"pc-{session_id}" if session_id else None,
                 at=now,
             )
-            _refresh_recommendations_later(profile.pk)
         transaction.on_commit(lambda: selectors.bump_progress_stamp(profile.pk))
         return ReportResult(
             position_seconds=new.position,
@@ -221,12 +219,6 @@ def _result(row: Progress, duration: int, *, accepted: bool) -> ReportResult:
         completed_now=False,
         accepted=accepted,
     )
-
-
-def _refresh_recommendations_later(profile_id: int) -> None:
-    from apps.recommendations.tasks import refresh_profile_candidates
-
-    delay_on_commit(refresh_profile_candidates, profile_id)
 
 
 def _title_progress_update(

@@ -7,7 +7,6 @@ from django.utils.translation import gettext as _
 from apps.accounts.models import Profile
 from apps.catalogue.models import Title
 from apps.core import clock
-from apps.core.queue import delay_on_commit
 from apps.ratings.models import Rating
 from apps.tracking.services import track
 
@@ -20,8 +19,8 @@ def rating_set(
 
     The caller states the wanted end state, never "toggle", so a repeated request (a double
     click, a retried POST) finds the state already there and writes nothing. Each real change
-    records one `rating` event (value 0 when cleared) and queues a refresh of the profile's
-    candidates, so the next homepage reflects it without waiting for a retrain.
+    records one `rating` event (value 0 when cleared); recommendations hears of it and refreshes
+    the profile's candidates, so the next homepage reflects it without waiting for a retrain.
     Returns the rating now held, or None when the title is unrated.
     """
     value = value or None
@@ -51,7 +50,6 @@ def rating_set(
         device_id=device_id,
         properties={"title_id": title.pk, "value": rating.value if rating else 0},
     )
-    _refresh_candidates_later(profile)
     return rating
 
 
@@ -63,13 +61,6 @@ def _change(rating: Rating, value: int) -> bool:
     rating.updated_at = clock.now()
     rating.save(update_fields=["value", "updated_at"])
     return True
-
-
-def _refresh_candidates_later(profile: Profile) -> None:
-    from apps.recommendations.tasks import refresh_profile_candidates
-
-    profile_id = profile.pk
-    delay_on_commit(refresh_profile_candidates, profile_id)
 
 
 def ratings_from_events(*, profile_ids=None, batch_size: int = 2000) -> int:
