@@ -3,7 +3,7 @@
 from django.db import IntegrityError, transaction
 
 from apps.browse.models import MyListEntry
-from apps.browse.selectors import bump_list_version
+from apps.browse.page_cache import bump_list_version
 from apps.catalogue.models import Title
 from apps.core import clock
 from apps.tracking.services import track

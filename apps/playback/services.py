@@ -11,7 +11,7 @@ from django.db import IntegrityError, transaction
 from django.utils.translation import gettext as _
 
 from apps.catalogue.models import Episode, Title
-from apps.core import clock
+from apps.core import clock, stamps
 from apps.playback import resume, selectors
 from apps.playback.models import PlaybackPreference, Progress, TitleProgress
 from apps.tracking.services import track
@@ -199,7 +199,7 @@ def progress_report(
                 client_id=f"pc-{session_id}" if session_id else None,
                 at=now,
             )
-        transaction.on_commit(lambda: selectors.bump_progress_stamp(profile.pk))
+        transaction.on_commit(lambda: progress_stamp_bump(profile.pk))
         return ReportResult(
             position_seconds=new.position,
             duration_seconds=duration,
@@ -208,6 +208,11 @@ def progress_report(
             completed_now=applied.completed_now,
             accepted=True,
         )
+
+
+def progress_stamp_bump(profile_id: int) -> None:
+    """The profile's progress changed: pages cached from it (the homepage) are stale."""
+    stamps.bump(selectors.progress_stamp_key(profile_id))
 
 
 def _result(row: Progress, duration: int, *, accepted: bool) -> ReportResult:
@@ -314,5 +319,5 @@ def continue_watching_remove(*, profile, title: Title, device_id: int | None = N
             device_id=device_id,
             properties={"title_id": title.pk},
         )
-        transaction.on_commit(lambda: selectors.bump_progress_stamp(profile.pk))
+        transaction.on_commit(lambda: progress_stamp_bump(profile.pk))
     return bool(hidden)

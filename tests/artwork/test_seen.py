@@ -12,7 +12,7 @@ import pytest
 
 from apps.artwork import services
 from apps.artwork.models import Impression, ProfileTaste
-from apps.browse.selectors import bump_list_version
+from apps.browse.page_cache import bump_list_version
 from apps.core import services as core_services
 from tests import factories
 from tests.artwork.conftest import homepage_world, signed_in
