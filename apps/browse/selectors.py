@@ -7,10 +7,12 @@ else (which rows, their order, the shuffle, the appearance cap) happens in memor
 `rows.plan_home`. A cached page costs only the user and profile reads.
 """
 
+import copy
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from zoneinfo import ZoneInfo
 
+from django.urls import reverse
 from django.utils.translation import gettext as _
 
 from apps.artwork import selectors as artwork
@@ -200,8 +202,6 @@ def _word_row(plan: planner.RowPlan, facts: dict, titles: dict[int, Title], prof
             ),
         )
     if plan.kind == "genre":
-        from django.urls import reverse
-
         if plan.subject not in facts["affinity"]:
             why = _(
                 "Many of your best matches are %(g)s, so it gets a row; titles are ranked by "
@@ -313,8 +313,6 @@ def home_page(
 
 
 def _card(title: Title, candidate, facts, titles, discovery: bool, row_kind: str) -> Title:
-    import copy
-
     card = copy.copy(title)
     card.match = candidate.match if candidate and candidate.match >= SHOW_FROM else None
     card.why = _why_line(candidate, facts, titles, discovery)

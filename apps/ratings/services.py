@@ -8,6 +8,7 @@ from apps.accounts.models import Profile
 from apps.catalogue.models import Title
 from apps.core import clock
 from apps.ratings.models import Rating
+from apps.tracking.models import Event
 from apps.tracking.services import track
 
 
@@ -69,8 +70,6 @@ def ratings_from_events(*, profile_ids=None, batch_size: int = 2000) -> int:
     For history written as events without the thumbs themselves (the demo seed, an import);
     idempotent: running it again changes nothing. Returns the number of ratings now held.
     """
-    from apps.tracking.models import Event
-
     events = Event.objects.filter(name="rating", profile__isnull=False)
     if profile_ids is not None:
         events = events.filter(profile_id__in=list(profile_ids))
