@@ -85,7 +85,7 @@ def home_cache_key(*, profile, device: str, now: datetime, batch: int, language:
     )
 
 
-def home_rows(request, *, profile, batch: int) -> str:
+def rows_html(request, *, profile, batch: int) -> str:
     """One batch of rows as HTML for an htmx request; Http404 past the last batch."""
     key, device, now = _batch_key(request, profile=profile, batch=batch)
     fragment, manifest = _fragment(
@@ -95,7 +95,7 @@ def home_rows(request, *, profile, batch: int) -> str:
     return _filled(request, fragment, profile=profile, manifest=manifest)
 
 
-def home_page(request, *, profile, batch: int) -> str:
+def page_html(request, *, profile, batch: int) -> str:
     """The whole homepage around one batch of rows, from the cache when it holds it."""
     key, device, now = _batch_key(request, profile=profile, batch=batch)
     if messages.get_messages(request):

@@ -4,7 +4,8 @@ Reads on a fresh render: the profile's precomputed candidates (1), its list (1),
 watching and recently finished titles (1), then the titles on the rows being shown and their
 artwork (2); shared lists, version stamps and the artwork policy come from the cache. Everything
 else (which rows, their order, the shuffle, the appearance cap) happens in memory in
-`rows.plan_home`. A cached page costs only the user and profile reads.
+`rows.plan_home`. A cached page costs only the user and profile reads; the page cache and its
+key are in `page_cache.py`.
 """
 
 import copy

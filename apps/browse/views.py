@@ -38,8 +38,8 @@ def home(request):
     if batch is None:
         return HttpResponseBadRequest(_("The row batch must be a whole number."))
     if request.htmx and batch:
-        return HttpResponse(page_cache.home_rows(request, profile=profile, batch=batch))
-    return HttpResponse(page_cache.home_page(request, profile=profile, batch=batch))
+        return HttpResponse(page_cache.rows_html(request, profile=profile, batch=batch))
+    return HttpResponse(page_cache.page_html(request, profile=profile, batch=batch))
 
 
 def _title_for(request, title_id: int) -> Title:
