@@ -4,15 +4,14 @@ Reads on a fresh render: the profile's precomputed candidates (1), its list (1),
 watching and recently finished titles (1), then the titles on the rows being shown and their
 artwork (2); shared lists, version stamps and the artwork policy come from the cache. Everything
 else (which rows, their order, the shuffle, the appearance cap) happens in memory in
-`rows.plan_home`. A cached page costs only the user and profile reads.
+`rows.plan_home`. A cached page costs only the user and profile reads; the page cache and its
+key are in `page_cache.py`.
 """
 
 import copy
-import time
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 
-from django.core.cache import cache
 from django.urls import reverse
 from django.utils.translation import gettext as _
 
@@ -22,73 +21,13 @@ from apps.browse import rows as planner
 from apps.browse.models import MyListEntry
 from apps.catalogue import selectors as catalogue
 from apps.catalogue.models import Title
-from apps.catalogue.versioning import VERSION_KEY
 from apps.core import clock
 from apps.playback import selectors as playback
-from apps.recommendations import selectors as recommendation_selectors
 from apps.recommendations.calibration import SHOW_FROM
 from apps.recommendations.models import ProfileCandidates
 from apps.recommendations.selectors import global_lists
 
 BATCH = 4  # rows per lazily loaded batch after the first
-HOME_CACHE_SECONDS = 60 * 60
-
-
-def _list_version_key(profile_id: int) -> str:
-    return f"browse:my-list-version:{profile_id}"
-
-
-def bump_list_version(profile_id: int) -> None:
-    """My list changed: the next homepage is rendered afresh."""
-    cache.set(_list_version_key(profile_id), time.time_ns(), timeout=None)
-
-
-def _candidates_computed(profile) -> float:
-    """When the profile's candidates were last computed, when the cache does not know (one
-    small query; the candidates are computed the first time)."""
-    computed = (
-        ProfileCandidates.objects.filter(profile=profile)
-        .values_list("computed_at", flat=True)
-        .first()
-    )
-    computed = computed if computed is not None else candidates(profile).computed_at
-    recommendation_selectors.remember_candidates_stamps({profile.pk: computed.timestamp()})
-    return computed.timestamp()
-
-
-def home_cache_key(*, profile, device: str, now: datetime, batch: int, language: str) -> str:
-    """Everything a homepage batch depends on, read with one cache round trip: when the
-    profile's candidates were computed, its list, its progress and the catalogue versions."""
-    keys = {
-        "computed": recommendation_selectors.candidates_stamp_key(profile.pk),
-        "list": _list_version_key(profile.pk),
-        "catalogue": VERSION_KEY,
-        "progress": playback.progress_stamp_key(profile.pk),
-    }
-    stamps = cache.get_many(keys.values())
-    computed = stamps.get(keys["computed"])
-    if computed is None:
-        computed = _candidates_computed(profile)
-    return ":".join(
-        str(part)
-        for part in (
-            "home",
-            # 3: cached values carry the key of the artwork shown, not the artwork itself;
-            # 4: genre rows without discovery titles, a "Something different" row;
-            # 5: My list pinned near the top, the hero's Play opens the player
-            5,
-            profile.pk,
-            device,
-            now.date().isoformat(),
-            planner.daypart(now),
-            language,
-            computed,
-            stamps.get(keys["list"], 0),
-            stamps.get(keys["catalogue"], 0),
-            stamps.get(keys["progress"], 0),
-            batch,
-        )
-    )
 
 
 @dataclass
@@ -113,16 +52,6 @@ class HomePage:
 
 def local_now(user) -> datetime:
     return clock.now().astimezone(viewer_zone(user))
-
-
-def candidates(profile) -> ProfileCandidates:
-    """The profile's candidates row (one query), computed on first need."""
-    row = ProfileCandidates.objects.filter(profile=profile).first()
-    if row is None:
-        from apps.recommendations.services import candidates_refresh
-
-        row = candidates_refresh(profile=profile)
-    return row
 
 
 def plan_for(

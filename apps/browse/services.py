@@ -3,10 +3,9 @@
 from django.db import IntegrityError, transaction
 
 from apps.browse.models import MyListEntry
-from apps.browse.selectors import bump_list_version
+from apps.browse.page_cache import bump_list_version
 from apps.catalogue.models import Title
 from apps.core import clock
-from apps.core.queue import delay_on_commit
 from apps.tracking.services import track
 
 
@@ -25,7 +24,6 @@ def my_list_add(*, profile, title: Title, device_id: int | None = None) -> bool:
         properties={"title_id": title.pk},
     )
     transaction.on_commit(lambda: bump_list_version(profile.pk))
-    _refresh_later(profile)
     return True
 
 
@@ -41,9 +39,3 @@ def my_list_remove(*, profile, title: Title, device_id: int | None = None) -> bo
         )
         transaction.on_commit(lambda: bump_list_version(profile.pk))
     return bool(deleted)
-
-
-def _refresh_later(profile) -> None:
-    from apps.recommendations.tasks import refresh_profile_candidates
-
-    delay_on_commit(refresh_profile_candidates, profile.pk)

@@ -1,31 +1,20 @@
-import hashlib
-
 from django.contrib import messages
-from django.core.cache import cache
 from django.core.paginator import EmptyPage, PageNotAnInteger, Paginator
 from django.http import Http404, HttpResponse, HttpResponseBadRequest
-from django.middleware.csrf import get_token
 from django.shortcuts import get_object_or_404, redirect, render
-from django.template.loader import render_to_string
-from django.utils.safestring import mark_safe
-from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 from django.views.decorators.vary import vary_on_headers
 
 from apps.accounts.current import current_device_id, current_profile
 from apps.accounts.decorators import profile_required
-from apps.accounts.devices import device_kind
 from apps.accounts.errors import NotOnThisProfile
 from apps.accounts.http import AppRequest
 from apps.artwork import selectors as artwork_selectors
 from apps.artwork import services as artwork_services
-from apps.browse import selectors, services
+from apps.browse import page_cache, selectors, services
 from apps.catalogue import selectors as catalogue
 from apps.catalogue.models import Genre, Title
-from apps.core import clock as core_clock
-from apps.core.context_processors import payment_overdue
-from apps.core.context_processors import site as site_context
 from apps.core.http import safe_next
 from apps.ratings.selectors import ratings_for, with_ratings
 
@@ -37,113 +26,21 @@ def _batch(request) -> int | None:
     return int(raw)
 
 
-CSRF_MARK = "__csrf_token_placeholder__"
-# Each response names its own page view (the browser reports the cards seen under it).
-VIEW_MARK = "__artwork_page_view_placeholder__"
-
-
-def _with_page_view(html: str, *, profile, manifest: str) -> str:
-    """Fill in a cached page's page-view mark with a fresh token (no query, no cache call)."""
-    token = artwork_services.page_view_token(profile=profile, page="home", manifest=manifest)
-    return html.replace(VIEW_MARK, token)
-
-
-def _home_fragment(request, *, profile, key: str, device: str, now, batch: int):
-    """A batch's rows as HTML (CSRF token left as a mark) and the key of the artwork they
-    show, cached under the batch's key; Http404 past the last batch."""
-    cached = cache.get(key)
-    if cached is None:
-        page = selectors.home_page(
-            profile=profile,
-            cands=selectors.candidates(profile),
-            device=device,
-            now=now,
-            batch=batch,
-        )
-        if batch and not page.rows:
-            raise Http404(_("There are no more rows."))
-        fragment = render_to_string(
-            "browse/home_rows.html",
-            {
-                "page": page,
-                "batch": batch,
-                "current_profile": profile,
-                "csrf_token": CSRF_MARK,
-                "art_view": VIEW_MARK,
-                "next_path": request.get_full_path(),
-            },
-        )
-        # The artwork the cards show is stored once; each view's seen cards are logged by key.
-        cached = (fragment, artwork_services.shown_manifest(page.shown_artwork))
-        cache.set(key, cached, timeout=selectors.HOME_CACHE_SECONDS)
-    return cached
-
-
 @require_GET
 @profile_required
 @vary_on_headers("HX-Request", "User-Agent")
 def home(request):
-    """The homepage, one batch of rows at a time (batch 0 with the hero).
-
-    A batch is a pure function of (profile, device, local day and daypart, language, candidates,
-    My list, progress, catalogue), so its rendered HTML is cached under exactly that key, and
-    the whole page around the first batch too; only the CSRF token is filled in per response.
-    """
+    """The homepage, one batch of rows at a time (batch 0 with the hero), cached whole
+    (apps/browse/page_cache.py says under what key)."""
     profile = current_profile(request)
     if profile.onboarded_at is None:
         return redirect("onboarding:picks")
     batch = _batch(request)
     if batch is None:
         return HttpResponseBadRequest(_("The row batch must be a whole number."))
-    device = device_kind(request.headers.get("User-Agent", ""))
-    now = selectors.local_now(request.user)
-    key = selectors.home_cache_key(
-        profile=profile, device=device, now=now, batch=batch, language=get_language()
-    )
-    token = get_token(request)
-    if (request.htmx and batch) or messages.get_messages(request):
-        fragment, manifest = _home_fragment(
-            request, profile=profile, key=key, device=device, now=now, batch=batch
-        )
-        # Rendering logs no impression: the browser reports the cards the viewer saw.
-        fragment = _with_page_view(
-            fragment.replace(CSRF_MARK, token), profile=profile, manifest=manifest
-        )
-        if request.htmx and batch:
-            return HttpResponse(fragment)
-        # A flash message is shown once: render this page afresh around the cached rows.
-        return render(request, "browse/home.html", {"fragment": mark_safe(fragment)})  # noqa: S308
-    # The whole page (chrome and rows) is cached too; the chrome depends on the profile's
-    # name and colour, the path, the past-due banner and (in demo mode) the demo clock's minute.
-    chrome = "|".join(
-        (
-            profile.name,
-            str(profile.color),
-            str(profile.is_kids),
-            request.get_full_path(),
-            str(payment_overdue(request)),
-            core_clock.now().strftime("%Y%m%d%H%M") if core_clock.is_overridden() else "",
-        )
-    )
-    page_key = f"{key}:page:{hashlib.sha256(chrome.encode()).hexdigest()[:32]}"
-    cached = cache.get(page_key)
-    if cached is None:
-        fragment, manifest = _home_fragment(
-            request, profile=profile, key=key, device=device, now=now, batch=batch
-        )
-        context = {
-            **site_context(request),
-            "request": request,
-            "user": request.user,
-            "csrf_token": CSRF_MARK,
-            "messages": [],
-            "fragment": mark_safe(fragment),  # noqa: S308
-        }
-        cached = (render_to_string("browse/home.html", context), manifest)
-        cache.set(page_key, cached, timeout=selectors.HOME_CACHE_SECONDS)
-    html, manifest = cached
-    html = _with_page_view(html.replace(CSRF_MARK, token), profile=profile, manifest=manifest)
-    return HttpResponse(html)
+    if request.htmx and batch:
+        return HttpResponse(page_cache.rows_html(request, profile=profile, batch=batch))
+    return HttpResponse(page_cache.page_html(request, profile=profile, batch=batch))
 
 
 def _title_for(request: AppRequest, title_id: int) -> Title:

@@ -1,19 +1,17 @@
 """A catalogue version stamp: changes whenever a title, its artwork or its genres change, so
 pages cached from catalogue data (the homepage) know they are stale."""
 
-import time
-
-from django.core.cache import cache
+from apps.core import stamps
 
 VERSION_KEY = "catalogue:version"
 
 
 def catalogue_version() -> int:
-    return cache.get(VERSION_KEY, 0)
+    return stamps.read(VERSION_KEY)
 
 
 def bump_catalogue_version(**_signal_kwargs) -> None:
-    cache.set(VERSION_KEY, time.time_ns(), timeout=None)
+    stamps.bump(VERSION_KEY)
 
 
 def connect() -> None:

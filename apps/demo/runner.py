@@ -100,8 +100,8 @@ ONCE_PER_JUMP = frozenset(
 def _training_mark() -> dict:
     """What the recommender was trained on: the newest model and the events it learns from."""
     from apps.accounts.models import Profile
+    from apps.recommendations.interactions import EVENT_NAMES
     from apps.recommendations.models import RecommenderModel
-    from apps.recommendations.signals import EVENT_NAMES
     from apps.tracking.models import Event
 
     model = RecommenderModel.objects.order_by("-created_at", "-pk").values_list("pk").first()

@@ -9,9 +9,7 @@ from django.utils.translation import gettext as _
 from apps.accounts.models import Device, Profile
 from apps.catalogue.models import Title
 from apps.core import clock
-from apps.core.queue import delay_on_commit
 from apps.onboarding.picks import PICKS_NEEDED
-from apps.recommendations.tasks import refresh_profile_candidates
 from apps.tracking.services import track
 
 
@@ -34,10 +32,6 @@ def _validated(
         raise ValidationError(errors)
     # Canonical order, so the same choice always records the same event.
     return ids, [kind for kind in Device.Kind.values if kind in chosen]
-
-
-def _refresh_candidates_on_commit(profile_id: int) -> None:
-    delay_on_commit(refresh_profile_candidates, profile_id)
 
 
 def onboarding_complete(
@@ -73,7 +67,6 @@ def onboarding_complete(
             fields.append("onboarded_at")
         if fields:
             locked.save(update_fields=fields)
-        _refresh_candidates_on_commit(locked.pk)
     profile.planned_devices, profile.onboarded_at = locked.planned_devices, locked.onboarded_at
     return profile
 
@@ -86,6 +79,5 @@ def onboarding_skip(*, profile: Profile) -> Profile:
         if locked.onboarded_at is None:
             locked.onboarded_at = clock.now()
             locked.save(update_fields=["onboarded_at"])
-        _refresh_candidates_on_commit(locked.pk)
     profile.onboarded_at = locked.onboarded_at
     return profile

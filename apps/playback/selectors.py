@@ -2,16 +2,15 @@
 
 from __future__ import annotations
 
-import time
 from dataclasses import dataclass, field
 from datetime import datetime
 
-from django.core.cache import cache
 from django.db.models import Prefetch, Q, prefetch_related_objects
 from django.urls import reverse
 
 from apps.catalogue.models import Episode, Season, Title
 from apps.catalogue.selectors import active_artwork_prefetch
+from apps.core import stamps
 from apps.playback import resume
 from apps.playback.models import PlaybackPreference, Progress, TitleProgress
 
@@ -23,12 +22,9 @@ def progress_stamp_key(profile_id: int) -> str:
 
 
 def progress_stamp(profile_id: int) -> int:
-    """Changes whenever the profile's progress changes (part of the homepage cache key)."""
-    return cache.get(progress_stamp_key(profile_id), 0)
-
-
-def bump_progress_stamp(profile_id: int) -> None:
-    cache.set(progress_stamp_key(profile_id), time.time_ns(), timeout=None)
+    """Changes whenever the profile's progress changes (part of the homepage cache key);
+    `services.progress_stamp_bump` changes it."""
+    return stamps.read(progress_stamp_key(profile_id))
 
 
 # --- URLs -----------------------------------------------------------------------------------

@@ -11,8 +11,7 @@ from django.db import IntegrityError, transaction
 from django.utils.translation import gettext as _
 
 from apps.catalogue.models import Episode, Title
-from apps.core import clock
-from apps.core.queue import delay_on_commit
+from apps.core import clock, stamps
 from apps.playback import resume, selectors
 from apps.playback.models import PlaybackPreference, Progress, TitleProgress
 from apps.tracking.services import track
@@ -200,8 +199,7 @@ def progress_report(
                 client_id=f"pc-{session_id}" if session_id else None,
                 at=now,
             )
-            _refresh_recommendations_later(profile.pk)
-        transaction.on_commit(lambda: selectors.bump_progress_stamp(profile.pk))
+        transaction.on_commit(lambda: progress_stamp_bump(profile.pk))
         return ReportResult(
             position_seconds=new.position,
             duration_seconds=duration,
@@ -210,6 +208,11 @@ def progress_report(
             completed_now=applied.completed_now,
             accepted=True,
         )
+
+
+def progress_stamp_bump(profile_id: int) -> None:
+    """The profile's progress changed: pages cached from it (the homepage) are stale."""
+    stamps.bump(selectors.progress_stamp_key(profile_id))
 
 
 def _result(row: Progress, duration: int, *, accepted: bool) -> ReportResult:
@@ -221,12 +224,6 @@ def _result(row: Progress, duration: int, *, accepted: bool) -> ReportResult:
         completed_now=False,
         accepted=accepted,
     )
-
-
-def _refresh_recommendations_later(profile_id: int) -> None:
-    from apps.recommendations.tasks import refresh_profile_candidates
-
-    delay_on_commit(refresh_profile_candidates, profile_id)
 
 
 def _title_progress_update(
@@ -322,5 +319,5 @@ def continue_watching_remove(*, profile, title: Title, device_id: int | None = N
             device_id=device_id,
             properties={"title_id": title.pk},
         )
-        transaction.on_commit(lambda: selectors.bump_progress_stamp(profile.pk))
+        transaction.on_commit(lambda: progress_stamp_bump(profile.pk))
     return bool(hidden)

@@ -27,7 +27,6 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_POST
-from django_htmx.http import trigger_client_event
 
 from apps.accounts.current import current_device_id, current_profile
 from apps.accounts.decorators import profile_required
@@ -278,6 +277,6 @@ def continue_remove(request: AppRequest, title_id: int):
             # That was the last card: take the whole row away, not just the card.
             response["HX-Retarget"] = f"#row-{CONTINUE_ROW_KEY}"
             response["HX-Reswap"] = "delete"
-        return trigger_client_event(response, "continue-watching-removed", {"title_id": title.pk})
+        return response
     messages.success(request, _("Removed “%(t)s” from Continue watching.") % {"t": title.name})
     return redirect(safe_next(request, reverse("home")))

@@ -7,8 +7,8 @@ from django.utils.translation import gettext as _
 from apps.accounts.models import Profile
 from apps.catalogue.models import Title
 from apps.core import clock
-from apps.core.queue import delay_on_commit
 from apps.ratings.models import Rating
+from apps.tracking.models import Event
 from apps.tracking.services import track
 
 
@@ -20,8 +20,8 @@ def rating_set(
 
     The caller states the wanted end state, never "toggle", so a repeated request (a double
     click, a retried POST) finds the state already there and writes nothing. Each real change
-    records one `rating` event (value 0 when cleared) and queues a refresh of the profile's
-    candidates, so the next homepage reflects it without waiting for a retrain.
+    records one `rating` event (value 0 when cleared); recommendations hears of it and refreshes
+    the profile's candidates, so the next homepage reflects it without waiting for a retrain.
     Returns the rating now held, or None when the title is unrated.
     """
     value = value or None
@@ -51,7 +51,6 @@ def rating_set(
         device_id=device_id,
         properties={"title_id": title.pk, "value": rating.value if rating else 0},
     )
-    _refresh_candidates_later(profile)
     return rating
 
 
@@ -65,21 +64,12 @@ def _change(rating: Rating, value: int) -> bool:
     return True
 
 
-def _refresh_candidates_later(profile: Profile) -> None:
-    from apps.recommendations.tasks import refresh_profile_candidates
-
-    profile_id = profile.pk
-    delay_on_commit(refresh_profile_candidates, profile_id)
-
-
 def ratings_from_events(*, profile_ids=None, batch_size: int = 2000) -> int:
     """Hold, for each (profile, title), the value its newest `rating` event says (0 = none).
 
     For history written as events without the thumbs themselves (the demo seed, an import);
     idempotent: running it again changes nothing. Returns the number of ratings now held.
     """
-    from apps.tracking.models import Event
-
     events = Event.objects.filter(name="rating", profile__isnull=False)
     if profile_ids is not None:
         events = events.filter(profile_id__in=list(profile_ids))

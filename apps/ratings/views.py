@@ -6,7 +6,6 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_GET, require_POST
-from django_htmx.http import trigger_client_event
 
 from apps.accounts.current import current_device_id
 from apps.accounts.decorators import profile_required
@@ -42,11 +41,7 @@ def rating_set(request: AppRequest, title_id: int) -> HttpResponse:
     title.rating = rating.value if rating else None
     back = safe_next(request, title.get_absolute_url())
     if request.htmx:
-        response = render(request, "includes/thumbs.html", {"title": title, "next_path": back})
-        # Other parts of the page (a card to dim, a counter) may listen for this.
-        return trigger_client_event(
-            response, "ratingChanged", {"title_id": title.pk, "value": title.rating or 0}
-        )
+        return render(request, "includes/thumbs.html", {"title": title, "next_path": back})
     if rating is None:
         message = _("Cleared your rating of “%(t)s”.") % {"t": title.name}
     else:

@@ -4,3 +4,10 @@ from django.apps import AppConfig
 class RecommendationsConfig(AppConfig):
     name = "apps.recommendations"
     label = "recommendations"
+
+    def ready(self) -> None:
+        # Here, not at module level: receivers import tasks and models, loaded only once apps are.
+        from apps.recommendations.receivers import refresh_on_strong_signal
+        from apps.tracking.publishing import event_recorded
+
+        event_recorded.connect(refresh_on_strong_signal, dispatch_uid="recommendations-refresh")

@@ -20,7 +20,8 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Literal
 
-from .model import Interaction, Key, Model, popularity, train
+from apps.recommendations.learner import Interaction, Model, popularity, train
+from apps.recommendations.learner.scoring import Key
 
 type Layout = Literal["u.data", "ratings.csv"]
 type Progress = Callable[[str, float], None]

@@ -10,7 +10,8 @@ GLOBAL_LISTS_SECONDS = 10 * 60
 
 def global_lists(keys: list[str]) -> dict[str, list]:
     """Shared lists (trending, popular, genres) through the cache: they change hourly at most,
-    and every homepage reads them."""
+    and every homepage reads them. Filling the cache on a miss is the only cache write here:
+    it stores what was just read, never new state."""
     cached = cache.get(GLOBAL_LISTS_KEY)
     if cached is None:
         cached = {row.key: row.items for row in GlobalList.objects.all()}
@@ -18,16 +19,6 @@ def global_lists(keys: list[str]) -> dict[str, list]:
     return {key: cached.get(key, []) for key in keys}
 
 
-def forget_global_lists() -> None:
-    cache.delete(GLOBAL_LISTS_KEY)
-
-
 def candidates_stamp_key(profile_id: int) -> str:
     """The cache key of when the profile's candidates were last computed (unix time)."""
     return f"rec:candidates-stamp:{profile_id}"
-
-
-def remember_candidates_stamps(stamps: dict[int, float]) -> None:
-    cache.set_many(
-        {candidates_stamp_key(pid): ts for pid, ts in stamps.items()}, timeout=7 * 24 * 3600
-    )

@@ -12,18 +12,18 @@ from django.db.models import Count
 
 from apps.accounts.models import Profile
 from apps.catalogue.models import KIDS_MATURITIES, Genre, Title
-from apps.core import clock
+from apps.core import clock, stamps
 from apps.recommendations import calibration, taste
-from apps.recommendations.model import Interaction, Model, train
-from apps.recommendations.models import GlobalList, ProfileCandidates, RecommenderModel
-from apps.recommendations.selectors import forget_global_lists, remember_candidates_stamps
-from apps.recommendations.signals import (
+from apps.recommendations.interactions import (
     EVENT_NAMES,
     PLAYED_EVENTS,
     fold_events,
     fold_history,
     title_of,
 )
+from apps.recommendations.learner import Interaction, Model, train
+from apps.recommendations.models import GlobalList, ProfileCandidates, RecommenderModel
+from apps.recommendations.selectors import GLOBAL_LISTS_KEY, candidates_stamp_key
 from apps.tracking.models import Event
 
 Progress = Callable[[str, float], None]
@@ -179,6 +179,41 @@ def compute_candidates(
     }
 
 
+CANDIDATES_STAMP_SECONDS = 7 * 24 * 3600
+
+
+def _forget_global_lists() -> None:
+    cache.delete(GLOBAL_LISTS_KEY)
+
+
+def _remember_candidates_stamps(computed: dict[int, float]) -> None:
+    """When each profile's candidates were computed: part of its homepage cache key."""
+    stamps.put_many(
+        {candidates_stamp_key(pid): ts for pid, ts in computed.items()},
+        timeout=CANDIDATES_STAMP_SECONDS,
+    )
+
+
+def candidates_for(profile: Profile) -> ProfileCandidates:
+    """The profile's candidates row (one query), computed the first time it is needed."""
+    row = ProfileCandidates.objects.filter(profile=profile).first()
+    return row if row is not None else candidates_refresh(profile=profile)
+
+
+def candidates_stamp(profile: Profile) -> float:
+    """When the profile's candidates were computed, for a cache that does not know (one small
+    query; the candidates are computed the first time), remembered in the cache."""
+    computed = (
+        ProfileCandidates.objects.filter(profile=profile)
+        .values_list("computed_at", flat=True)
+        .first()
+    )
+    if computed is None:
+        return candidates_for(profile).computed_at.timestamp()
+    _remember_candidates_stamps({profile.pk: computed.timestamp()})
+    return computed.timestamp()
+
+
 def candidates_refresh(*, profile: Profile) -> ProfileCandidates:
     """Recompute one profile's candidates now from its latest events (no retraining)."""
     meta, model = active_model()
@@ -195,7 +230,7 @@ def candidates_refresh(*, profile: Profile) -> ProfileCandidates:
     )
     # Only a cache-key component for the homepage: if this transaction rolls back, the next
     # page simply renders afresh from what the database holds.
-    remember_candidates_stamps({profile.pk: row.computed_at.timestamp()})
+    _remember_candidates_stamps({profile.pk: row.computed_at.timestamp()})
     return row
 
 
@@ -223,7 +258,7 @@ def global_lists_refresh() -> dict[str, int]:
     genres = [[g.pk, g.name, g.slug] for g in Genre.objects.order_by("name")]
     for key, items in (("trending", trending_ids), ("popular", popular_ids), ("genres", genres)):
         GlobalList.objects.update_or_create(key=key, defaults={"items": items, "computed_at": now})
-    transaction.on_commit(forget_global_lists)
+    transaction.on_commit(_forget_global_lists)
     return {"trending": len(trending_ids), "popular": len(popular_ids)}
 
 
@@ -332,7 +367,7 @@ def candidates_refresh_all(
     with transaction.atomic():
         ProfileCandidates.objects.all().delete()
         ProfileCandidates.objects.bulk_create(rows, batch_size=500)
-    remember_candidates_stamps({row.profile_id: now.timestamp() for row in rows})
+    _remember_candidates_stamps({row.profile_id: now.timestamp() for row in rows})
     if progress:
         progress("refreshing profiles", 1.0)
     return len(rows)

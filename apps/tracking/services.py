@@ -12,6 +12,7 @@ from django.db import IntegrityError, connection, transaction
 from apps.core import clock
 from apps.core.bulk import insert_many
 from apps.tracking.models import Event
+from apps.tracking.publishing import publish
 
 _NAME = re.compile(r"^[a-z][a-z0-9_]{1,63}$")
 _CLIENT_ID = re.compile(r"^[A-Za-z0-9_.:-]{8,64}$")
@@ -53,28 +54,54 @@ def track(
     """Append one event; with a client_id, a retry returns the event already written.
 
     `device` or `device_id` (what a view has in the session) says which device it came from.
+    Every call is published to the apps that subscribe (`publishing.event_recorded`).
     """
     _validate(name, client_id, profile is not None or bool(visitor_id))
+    event, created = _record(
+        name=name,
+        profile=profile,
+        visitor_id=visitor_id,
+        device_id=device.pk if device is not None else device_id,
+        properties=properties,
+        client_id=client_id,
+        at=at,
+    )
+    publish(event, created=created)
+    return event
+
+
+def _record(
+    *,
+    name: str,
+    profile,
+    visitor_id: str,
+    device_id: int | None,
+    properties: dict[str, Any] | None,
+    client_id: str | None,
+    at: datetime | None,
+) -> tuple[Event, bool]:
+    """Write the event; (event, False) when a client_id retry finds it already written."""
     if client_id is not None:
         existing = Event.objects.filter(client_id=client_id).first()
         if existing is not None:
-            return existing
+            return existing, False
     try:
         # A savepoint, so a concurrent duplicate does not break the caller's transaction.
         with transaction.atomic():
-            return Event.objects.create(
+            event = Event.objects.create(
                 name=name,
                 profile=profile,
                 visitor_id=visitor_id or "",
-                device_id=device.pk if device is not None else device_id,
+                device_id=device_id,
                 properties=properties or {},
                 client_id=client_id,
                 occurred_at=at or clock.now(),
             )
+            return event, True
     except IntegrityError:
         if client_id is None:
             raise
-        return Event.objects.get(client_id=client_id)
+        return Event.objects.get(client_id=client_id), False
 
 
 def track_many(events: Iterable[EventData], *, batch_size: int = 5000) -> int:

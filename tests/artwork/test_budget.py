@@ -48,7 +48,7 @@ def test_homepage_with_artwork_choice_and_logging_stays_within_budget(client):
     per impression logged, on the rendered and the cached path, as titles grow to 5,000.
     Rendering logs nothing (issue 9: only the cards the browser reports seen are
     impressions), so no insert is on the page's path at all."""
-    from apps.browse.selectors import bump_list_version
+    from apps.browse.page_cache import bump_list_version
 
     world = homepage_world()
     profile = ProfileFactory()

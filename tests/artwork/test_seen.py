@@ -12,7 +12,7 @@ import pytest
 
 from apps.artwork import services
 from apps.artwork.models import Impression, PolicySnapshot, ProfileTaste
-from apps.browse.selectors import bump_list_version
+from apps.browse.page_cache import bump_list_version
 from apps.catalogue.models import Title
 from apps.core import services as core_services
 from tests import factories

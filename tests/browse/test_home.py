@@ -230,7 +230,7 @@ def _grow(n_titles, n_events, profile):
 def test_homepage_query_count_is_constant_and_small(world, viewer_client):
     """Guards against a query per row, per card (artwork, genres, match) or per history event,
     on both the rendered path and the cached-fragment path."""
-    from apps.browse.selectors import bump_list_version
+    from apps.browse.page_cache import bump_list_version
 
     def count(fresh: bool):
         viewer_client.get("/")  # warm: device recorded, candidates computed

@@ -10,8 +10,8 @@ from django.urls import reverse
 from apps.core import clock
 from apps.demo import runner, runs
 from apps.demo.models import DemoRun
+from apps.recommendations.interactions import EVENT_NAMES
 from apps.recommendations.models import RecommenderModel
-from apps.recommendations.signals import EVENT_NAMES
 from apps.subscriptions.models import Notice, Payment, Subscription
 from apps.tracking.models import Event
 from tests.demo import jobs

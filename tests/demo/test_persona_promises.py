@@ -304,15 +304,6 @@ def test_morgan_sees_mostly_dark_posters_on_his_homepage(demo, django_capture_on
     before_and_after("horror", check, django_capture_on_commit_callbacks)
 
 
-@pytest.mark.xfail(
-    strict=False,
-    reason=(
-        "issue 9, still open: Morgan's Horror row alone is 5 to 8 dark posters of 8 depending on "
-        "the day and on the ids the world got (the draws are per profile, title and day); his "
-        "whole homepage holds 80 %+ (the test above). Counting each poster once a day left his "
-        "own evidence too weak to beat the segment's for every title"
-    ),
-)
 def test_morgan_sees_dark_posters_in_the_first_genre_row(demo, django_capture_on_commit_callbacks):
     def check(home, client):
         row = home.genre_rows()[0]

@@ -6,7 +6,7 @@ import pytest
 
 from apps.catalogue.models import Title
 from apps.core import clock
-from apps.playback import selectors
+from apps.playback import selectors, services
 from tests.factories import EpisodeFactory, ProfileFactory, TitleFactory
 
 pytestmark = pytest.mark.django_db
@@ -168,6 +168,6 @@ def test_title_playback_offers_resume_and_start_over(report, episodes, series, f
 
 def test_progress_stamp_changes_only_when_bumped(profile):
     assert selectors.progress_stamp(profile.pk) == 0
-    selectors.bump_progress_stamp(profile.pk)
+    services.progress_stamp_bump(profile.pk)
     stamp = selectors.progress_stamp(profile.pk)
     assert stamp and selectors.progress_stamp(ProfileFactory().pk) == 0

@@ -3,7 +3,7 @@
 import pytest
 
 from apps.recommendations import taste
-from apps.recommendations.model import Interaction, train
+from apps.recommendations.learner import Interaction, train
 from apps.recommendations.services import compute_candidates
 
 HORROR, COMEDY, KIDS, DRAMA = 1, 2, 3, 4

@@ -1,4 +1,5 @@
-"""Which events teach the recommender what, and how strongly (pure; no database).
+"""Which events teach the recommender what, how strongly, and which refresh a profile at once
+(pure; no database).
 
 Every behavioural event that names a title becomes one weighted interaction. "Not for me"
 is kept apart as a negative signal: it removes the title and pushes its neighbours down.
@@ -21,6 +22,9 @@ EVENT_NAMES = (*EVENT_WEIGHTS, "rating")
 PLAYED_EVENTS = frozenset({"play_started", "play_progress", "play_completed"})
 # Signals strong enough to refresh one profile's candidates at once.
 STRONG_SIGNALS = frozenset({"play_completed", "rating", "onboarding_pick", "my_list_add"})
+# Events after which the profile's candidates are recomputed at once (`receivers.py`): the
+# strong signals, and skipping onboarding (the first candidates, from popularity).
+REFRESH_SIGNALS = STRONG_SIGNALS | {"onboarding_skipped"}
 
 
 def interaction_weight(name: str, properties: Mapping[str, Any]) -> float:

@@ -14,7 +14,7 @@ from apps.recommendations.evaluation import (
     leave_last_out,
     read_ratings,
 )
-from apps.recommendations.model import Interaction, Model, popularity, train
+from apps.recommendations.learner import Interaction, Model, popularity, train
 
 CLUSTERS = {name: [f"{name}{n}" for n in range(10)] for name in "abc"}
 CLUSTER_A, CLUSTER_B = CLUSTERS["a"], CLUSTERS["b"]
@@ -216,7 +216,7 @@ def test_explain_many_agrees_with_explain_one_by_one():
     """The vectorized explanation must name the same history title as the one-by-one one."""
     import random
 
-    from apps.recommendations.model import Interaction, train
+    from apps.recommendations.learner import Interaction, train
 
     rng = random.Random(5)
     rows = [Interaction(u, rng.randrange(40), t, 1.0) for u in range(60) for t in range(12)]

@@ -1,0 +1,194 @@
+"""The homepage's cache: what a cached homepage depends on, and the rendered HTML under it.
+
+A batch of rows is a pure function of (profile, device, local day and daypart, language,
+candidates, My list, progress, catalogue), so its HTML is cached under exactly that key
+(`home_cache_key`), and the whole page around it too (with the chrome's own facts); only the
+CSRF token and the page-view token are filled in per response. The version stamps in the key
+are `apps.core.stamps`: each owner bumps its own (playback its progress, catalogue its
+version, recommendations the candidates' time, this module My list).
+
+Fail-safe: with the cache unreachable every read is a miss (apps/core/cache.py), every stamp
+reads as absent, and the page is rendered from the database, as on a first visit.
+"""
+
+import hashlib
+from datetime import datetime
+
+from django.contrib import messages
+from django.core.cache import cache
+from django.http import Http404
+from django.middleware.csrf import get_token
+from django.template.loader import render_to_string
+from django.utils.safestring import mark_safe
+from django.utils.translation import get_language
+from django.utils.translation import gettext as _
+
+from apps.accounts.devices import device_kind
+from apps.artwork import services as artwork_services
+from apps.browse import rows as planner
+from apps.browse import selectors
+from apps.catalogue.versioning import VERSION_KEY
+from apps.core import clock, stamps
+from apps.core.context_processors import payment_overdue
+from apps.core.context_processors import site as site_context
+from apps.playback.selectors import progress_stamp_key
+from apps.recommendations import services as recommendations
+from apps.recommendations.selectors import candidates_stamp_key
+
+HOME_CACHE_SECONDS = 60 * 60
+CSRF_MARK = "__csrf_token_placeholder__"
+# Each response names its own page view (the browser reports the cards seen under it).
+VIEW_MARK = "__artwork_page_view_placeholder__"
+
+
+def list_stamp_key(profile_id: int) -> str:
+    return f"browse:my-list-version:{profile_id}"
+
+
+def bump_list_version(profile_id: int) -> None:
+    """My list changed: the next homepage is rendered afresh."""
+    stamps.bump(list_stamp_key(profile_id))
+
+
+def home_cache_key(*, profile, device: str, now: datetime, batch: int, language: str) -> str:
+    """Everything a homepage batch depends on, read with one cache round trip: when the
+    profile's candidates were computed, its list, its progress and the catalogue versions."""
+    keys = {
+        "computed": candidates_stamp_key(profile.pk),
+        "list": list_stamp_key(profile.pk),
+        "catalogue": VERSION_KEY,
+        "progress": progress_stamp_key(profile.pk),
+    }
+    found = stamps.read_many(keys.values())
+    computed = found.get(keys["computed"])
+    if computed is None:
+        computed = recommendations.candidates_stamp(profile)
+    return ":".join(
+        str(part)
+        for part in (
+            "home",
+            # 3: cached values carry the key of the artwork shown, not the artwork itself;
+            # 4: genre rows without discovery titles, a "Something different" row;
+            # 5: My list pinned near the top, the hero's Play opens the player
+            5,
+            profile.pk,
+            device,
+            now.date().isoformat(),
+            planner.daypart(now),
+            language,
+            computed,
+            found.get(keys["list"], 0),
+            found.get(keys["catalogue"], 0),
+            found.get(keys["progress"], 0),
+            batch,
+        )
+    )
+
+
+def rows_html(request, *, profile, batch: int) -> str:
+    """One batch of rows as HTML for an htmx request; Http404 past the last batch."""
+    key, device, now = _batch_key(request, profile=profile, batch=batch)
+    fragment, manifest = _fragment(
+        request, profile=profile, key=key, device=device, now=now, batch=batch
+    )
+    # Rendering logs no impression: the browser reports the cards the viewer saw.
+    return _filled(request, fragment, profile=profile, manifest=manifest)
+
+
+def page_html(request, *, profile, batch: int) -> str:
+    """The whole homepage around one batch of rows, from the cache when it holds it."""
+    key, device, now = _batch_key(request, profile=profile, batch=batch)
+    if messages.get_messages(request):
+        # A flash message is shown once: render this page afresh around the cached rows.
+        fragment, manifest = _fragment(
+            request, profile=profile, key=key, device=device, now=now, batch=batch
+        )
+        fragment = _filled(request, fragment, profile=profile, manifest=manifest)
+        return render_to_string(
+            "browse/home.html",
+            {"fragment": mark_safe(fragment)},  # noqa: S308
+            request=request,
+        )
+    page_key = f"{key}:page:{_chrome_digest(request, profile)}"
+    cached = cache.get(page_key)
+    if cached is None:
+        fragment, manifest = _fragment(
+            request, profile=profile, key=key, device=device, now=now, batch=batch
+        )
+        context = {
+            **site_context(request),
+            "request": request,
+            "user": request.user,
+            "csrf_token": CSRF_MARK,
+            "messages": [],
+            "fragment": mark_safe(fragment),  # noqa: S308
+        }
+        cached = (render_to_string("browse/home.html", context), manifest)
+        cache.set(page_key, cached, timeout=HOME_CACHE_SECONDS)
+    html, manifest = cached
+    return _filled(request, html, profile=profile, manifest=manifest)
+
+
+def _batch_key(request, *, profile, batch: int) -> tuple[str, str, datetime]:
+    device = device_kind(request.headers.get("User-Agent", ""))
+    now = selectors.local_now(request.user)
+    key = home_cache_key(
+        profile=profile, device=device, now=now, batch=batch, language=get_language()
+    )
+    return key, device, now
+
+
+def _chrome_digest(request, profile) -> str:
+    """The page around the rows depends on the profile's name and colour, the path, the
+    past-due banner and (in demo mode) the demo clock's minute."""
+    chrome = "|".join(
+        (
+            profile.name,
+            str(profile.color),
+            str(profile.is_kids),
+            request.get_full_path(),
+            str(payment_overdue(request)),
+            clock.now().strftime("%Y%m%d%H%M") if clock.is_overridden() else "",
+        )
+    )
+    return hashlib.sha256(chrome.encode()).hexdigest()[:32]
+
+
+def _fragment(
+    request, *, profile, key: str, device: str, now: datetime, batch: int
+) -> tuple[str, str]:
+    """A batch's rows as HTML (CSRF token left as a mark) and the key of the artwork they
+    show, cached under the batch's key; Http404 past the last batch."""
+    cached = cache.get(key)
+    if cached is None:
+        page = selectors.home_page(
+            profile=profile,
+            cands=recommendations.candidates_for(profile),
+            device=device,
+            now=now,
+            batch=batch,
+        )
+        if batch and not page.rows:
+            raise Http404(_("There are no more rows."))
+        fragment = render_to_string(
+            "browse/home_rows.html",
+            {
+                "page": page,
+                "batch": batch,
+                "current_profile": profile,
+                "csrf_token": CSRF_MARK,
+                "art_view": VIEW_MARK,
+                "next_path": request.get_full_path(),
+            },
+        )
+        # The artwork the cards show is stored once; each view's seen cards are logged by key.
+        cached = (fragment, artwork_services.shown_manifest(page.shown_artwork))
+        cache.set(key, cached, timeout=HOME_CACHE_SECONDS)
+    return cached
+
+
+def _filled(request, html: str, *, profile, manifest: str) -> str:
+    """Fill in a cached page's marks: this response's CSRF token and a fresh page-view token
+    (no query, no cache call)."""
+    token = artwork_services.page_view_token(profile=profile, page="home", manifest=manifest)
+    return html.replace(CSRF_MARK, get_token(request)).replace(VIEW_MARK, token)
