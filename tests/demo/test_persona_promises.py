@@ -22,7 +22,9 @@ from django.test import Client
 from django.urls import reverse
 
 from apps.accounts.models import Profile, User
+from apps.artwork.models import Impression
 from apps.catalogue.models import KIDS_MATURITIES, ArtworkVariant, Episode, Genre, Title
+from apps.core.models import ClockSetting
 from apps.core.services import clock_set
 from apps.demo.personas import PERSONAS_BY_KEY
 from apps.demo.seeding import GENRES
@@ -450,3 +452,17 @@ def test_three_horror_picks_give_horror_rows_that_say_because_you_liked(
         pick_genres = genres_of([pick.pk])[pick.pk]
         similar = sum(bool(pick_genres & g) for g in genres_of(row.ids).values())
         assert similar >= len(row.ids) * 0.6, f"{row.heading}: {similar} of {len(row.ids)}"
+
+
+def test_the_persona_artwork_command_reports_each_promise_and_changes_nothing(demo):
+    """`manage.py persona_artwork` (the README's numbers) reads the personas' homepages day by
+    day inside a rolled-back transaction: the demo clock and the impressions stay as they were."""
+    clock_before = list(ClockSetting.objects.values())
+    impressions_before = Impression.objects.count()
+    out = StringIO()
+    call_command("persona_artwork", "--days", "2", stdout=out, stderr=StringIO())
+    lines = out.getvalue().splitlines()
+    assert [line.split(" ")[0] for line in lines] == ["Morgan", "Sam", "Priya"]
+    assert all("days >= 80 %: 2/2" in line for line in lines), lines
+    assert list(ClockSetting.objects.values()) == clock_before
+    assert Impression.objects.count() == impressions_before
