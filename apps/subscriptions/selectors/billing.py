@@ -37,7 +37,7 @@ from apps.subscriptions.schedule import (
     Schedule,
     upcoming,
 )
-from apps.subscriptions.services import billing_zone, time_zone_name
+from apps.subscriptions.zones import billing_zone, time_zone_name
 
 # --- Entitlements --------------------------------------------------------------------------------
 
