@@ -38,6 +38,7 @@ from apps.subscriptions.forms import (
 from apps.subscriptions.lifecycle import State
 from apps.subscriptions.models import Checkout, Interval, Invitation, Membership, Payment
 from apps.subscriptions.money import format_money
+from apps.subscriptions.outcomes import ChangeKind, EntitlementSource, PlanAction, RetryOutcome
 
 CHANGE_SALT = "subscriptions.change"
 CHANGE_MAX_AGE = 60 * 60
@@ -89,7 +90,7 @@ def overview(request: HtmxHttpRequest) -> HttpResponse:
     perks = ov.entitlements
     if sub is not None and sub.is_paid:
         # What the plan gives, even before it starts (after the withdrawal period).
-        perks = selectors.Entitlements.of(sub.plan, "own")
+        perks = selectors.Entitlements.of(sub.plan, EntitlementSource.OWN)
     context = {
         "perks": perks,
         "started": sub is None or sub.starts_at is None or sub.starts_at <= at,
@@ -127,21 +128,21 @@ def plans(request: HtmxHttpRequest) -> HttpResponse:
         if sub is not None and sub.is_paid:
             current = plan.pk == sub.plan_id and interval == sub.interval
             if plan.is_free:
-                action, url = "free", reverse("subscriptions:free")
+                action, url = PlanAction.FREE, reverse("subscriptions:free")
             elif current:
-                action, url = "current", ""
+                action, url = PlanAction.CURRENT, ""
             else:
                 upgrade = interval == sub.interval and price > sub.plan.amount_for(sub.interval)
-                action = "upgrade" if upgrade else "switch"
+                action = PlanAction.UPGRADE if upgrade else PlanAction.SWITCH
                 url = reverse("subscriptions:change", args=[plan.code]) + f"?interval={interval}"
-            if sub.status != State.ACTIVE and action in {"upgrade", "switch"}:
-                action, url = "locked", ""
+            if sub.status != State.ACTIVE and action in {PlanAction.UPGRADE, PlanAction.SWITCH}:
+                action, url = PlanAction.LOCKED, ""
         else:
             current = plan.is_free
             if plan.is_free:
-                action, url = "current", ""
+                action, url = PlanAction.CURRENT, ""
             else:
-                action = "subscribe"
+                action = PlanAction.SUBSCRIBE
                 url = reverse("subscriptions:checkout", args=[plan.code]) + f"?interval={interval}"
         cards.append(
             {"plan": plan, "price": price, "action": action, "url": url, "current": current}
@@ -329,12 +330,12 @@ def _change_context(request, sub, plan, interval, *, at, error=""):
         {"p": plan.pk, "i": interval, "f": sub.plan_id, "n": secrets.token_hex(8)},
         salt=CHANGE_SALT,
     )
-    if preview.kind == "upgrade":
+    if preview.kind == ChangeKind.UPGRADE:
         # After the upgrade the plan IS the new one: the next dates are plain renewals of it.
         after = selectors.schedule_for(sub, count=4, upgraded_to=plan)
     else:
         after = selectors.schedule_for(
-            sub, count=4, pending=(plan, interval) if preview.kind == "scheduled" else None
+            sub, count=4, pending=(plan, interval) if preview.kind == ChangeKind.SCHEDULED else None
         )
     return {
         "sub": sub,
@@ -343,7 +344,7 @@ def _change_context(request, sub, plan, interval, *, at, error=""):
         "rows": display.charge_rows(after),
         "error": error,
         # Your own plan and billing, nothing scheduled: no Confirm that would confirm nothing.
-        "nothing_to_change": preview.kind == "same" and sub.pending_plan_id is None,
+        "nothing_to_change": preview.kind == ChangeKind.SAME and sub.pending_plan_id is None,
     }
 
 
@@ -405,12 +406,12 @@ def change(request: HttpRequest, plan_code: str) -> HttpResponse:
 
 
 def _change_message(preview: services.ChangePreview) -> str:
-    if preview.kind == "upgrade":
+    if preview.kind == ChangeKind.UPGRADE:
         return _("You are on %(plan)s now. We charged %(amount)s for the rest of this period.") % {
             "plan": preview.plan.name,
             "amount": format_money(preview.pay_now, preview.currency),
         }
-    if preview.kind == "scheduled":
+    if preview.kind == ChangeKind.SCHEDULED:
         return _("%(plan)s starts at the end of this period; you can undo that until then.") % {
             "plan": preview.plan.name
         }
@@ -754,7 +755,7 @@ def pay_now(request: HttpRequest) -> HttpResponse:
         except ValidationError as exc:
             error = " ".join(_errors(exc))
         else:
-            if outcome == "paid":
+            if outcome == RetryOutcome.PAID:
                 messages.success(request, _("Thank you: the overdue payment went through."))
             else:  # another tab or a scheduled retry settled it first
                 messages.info(request, _("There was nothing left to pay: it is settled."))

@@ -27,6 +27,7 @@ from apps.subscriptions.models import (
     Subscription,
     SubscriptionChange,
 )
+from apps.subscriptions.outcomes import EntitlementSource
 from apps.subscriptions.plan_catalogue import PLANS
 from apps.subscriptions.schedule import (
     Anchor,
@@ -53,14 +54,14 @@ class Entitlements:
     max_profiles: int
     downloads: bool
     watch_party_extras: bool
-    source: str  # own | shared | free
+    source: EntitlementSource
 
     @property
     def is_paid(self) -> bool:
-        return self.source != "free"
+        return self.source != EntitlementSource.FREE
 
     @classmethod
-    def of(cls, plan: Plan, source: str) -> Entitlements:
+    def of(cls, plan: Plan, source: EntitlementSource) -> Entitlements:
         return cls(
             plan_code=plan.code,
             plan_name=plan.name,
@@ -77,7 +78,7 @@ def _free_entitlements() -> Entitlements:
     plan = Plan.objects.filter(code=Plan.FREE).first()
     if plan is None:  # before plans are seeded: the catalogue's Free
         plan = Plan(**next(p for p in PLANS if p["code"] == Plan.FREE))
-    return Entitlements.of(plan, "free")
+    return Entitlements.of(plan, EntitlementSource.FREE)
 
 
 def _grants(sub: Subscription | None, now: datetime) -> bool:
@@ -103,12 +104,12 @@ def entitlements_for(user) -> Entitlements:
     now = clock.now()
     own = Subscription.objects.select_related("plan").filter(user=user).first()
     if _grants(own, now):
-        return Entitlements.of(own.plan, "own")
+        return Entitlements.of(own.plan, EntitlementSource.OWN)
     membership = Membership.objects.select_related("subscription__plan").filter(user=user).first()
     if membership is not None:
         shared = membership.subscription
         if _grants(shared, now) and shared.plan.is_shared:
-            return Entitlements.of(shared.plan, "shared")
+            return Entitlements.of(shared.plan, EntitlementSource.SHARED)
     return _free_entitlements()
 
 
@@ -277,9 +278,9 @@ def overview(*, user, at: datetime) -> Overview:
         .first()
     )
     if sub is not None and _grants(sub, at):
-        ent = Entitlements.of(sub.plan, "own")
+        ent = Entitlements.of(sub.plan, EntitlementSource.OWN)
     elif shared_from is not None and _grants(shared_from.subscription, at):
-        ent = Entitlements.of(shared_from.subscription.plan, "shared")
+        ent = Entitlements.of(shared_from.subscription.plan, EntitlementSource.SHARED)
     else:
         ent = _free_entitlements()
     return Overview(

@@ -21,6 +21,7 @@ from apps.subscriptions.models import (
     Plan,
     Subscription,
 )
+from apps.subscriptions.outcomes import ChangeKind
 from apps.subscriptions.zones import anchor_of, billing_zone, time_zone_name
 
 MAX_CATCH_UP = 36  # periods one renewal run may catch up (three years of monthly billing)
@@ -71,7 +72,7 @@ def student_plan_ends_on(sub: Subscription):
 
 @dataclass(frozen=True)
 class ChangePreview:
-    kind: str  # upgrade (now, prorated) | scheduled (at period end) | same
+    kind: ChangeKind
     plan: Plan
     interval: str
     charge_now: int  # before credit
@@ -108,11 +109,11 @@ def change_preview(*, sub: Subscription, plan: Plan, interval: str, at: datetime
     new_price = plan.amount_for(interval)
     old_price = sub.plan.amount_for(sub.interval)
     if plan.pk == sub.plan_id and interval == sub.interval:
-        kind = "same"
+        kind = ChangeKind.SAME
     elif interval == sub.interval and new_price > old_price:
-        kind = "upgrade"
+        kind = ChangeKind.UPGRADE
     else:
-        kind = "scheduled"
+        kind = ChangeKind.SCHEDULED
         members = sub.memberships.count()
         if members + 1 > plan.max_accounts:
             raise ValidationError(
@@ -121,7 +122,7 @@ def change_preview(*, sub: Subscription, plan: Plan, interval: str, at: datetime
             )
     charge = 0
     effective = sub.current_period_end
-    if kind == "upgrade":
+    if kind == ChangeKind.UPGRADE:
         charge = proration.upgrade_charge(
             old_amount=old_price,
             new_amount=new_price,

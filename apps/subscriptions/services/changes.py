@@ -19,6 +19,7 @@ from apps.subscriptions.models import (
     Postponement,
     Subscription,
 )
+from apps.subscriptions.outcomes import ChangeKind
 from apps.subscriptions.selectors.quotes import (
     ChangePreview,
     change_preview,
@@ -54,12 +55,12 @@ def subscription_change(
         if sub.plan_id != from_plan_id:
             raise ValidationError(_("Your plan changed in the meantime. Here is where it stands."))
         preview = change_preview(sub=sub, plan=plan, interval=interval, at=at)
-        if preview.kind == "same":
+        if preview.kind == ChangeKind.SAME:
             if sub.pending_plan_id:
                 sub.pending_plan, sub.pending_interval = None, ""
                 sub.save(update_fields=["pending_plan", "pending_interval", "updated_at"])
             return preview
-        if preview.kind == "scheduled":
+        if preview.kind == ChangeKind.SCHEDULED:
             sub.pending_plan, sub.pending_interval = plan, interval
             sub.save(update_fields=["pending_plan", "pending_interval", "updated_at"])
             _record_change(sub, "change_scheduled", at)

@@ -22,6 +22,7 @@ from apps.subscriptions.models import (
     Subscription,
 )
 from apps.subscriptions.money import format_money
+from apps.subscriptions.outcomes import RenewalOutcome, RetryOutcome
 from apps.subscriptions.selectors.quotes import MAX_CATCH_UP, renewal_target, student_lapsed
 from apps.subscriptions.services.core import (
     PaymentFailed,
@@ -71,8 +72,8 @@ def subscription_renew(*, subscription_id: int, at: datetime | None = None) -> i
                 break
             outcome = _renew_once(sub, at=at)
         done += 1
-        if outcome != "renewed":
-            if outcome == "failed":
+        if outcome != RenewalOutcome.RENEWED:
+            if outcome == RenewalOutcome.FAILED:
                 # A late run (a clock jump) also catches up the retries already due, so the
                 # viewer hears once, with what is still true.
                 subscription_retry(subscription_id=subscription_id, at=at)
@@ -80,7 +81,7 @@ def subscription_renew(*, subscription_id: int, at: datetime | None = None) -> i
     return done
 
 
-def _renew_once(sub: Subscription, *, at: datetime) -> str:
+def _renew_once(sub: Subscription, *, at: datetime) -> RenewalOutcome:
     due = sub.current_period_end
     anchor = anchor_of(sub)
     next_offset = sub.period_offset + sub.interval_months
@@ -113,7 +114,7 @@ def _renew_once(sub: Subscription, *, at: datetime) -> str:
         _advance(sub, plan=plan, interval=interval, value=price, paid=0)
         sub.save()
         _record_change(sub, "postponed_period", due)
-        return "renewed"
+        return RenewalOutcome.RENEWED
 
     carried = sub.postponed_carried or 0
     gross = price + carried
@@ -138,10 +139,10 @@ def _renew_once(sub: Subscription, *, at: datetime) -> str:
         sub.postpone_offset = sub.postponed_carried = None
         sub.save()
         _record_change(sub, "renewed", due)
-        return "renewed"
+        return RenewalOutcome.RENEWED
     _start_dunning(sub, amount=gross, due=due, day=day, code=payment.failure_code, at=at)
     _track(sub.user, "payment_failed", {"kind": "renewal", "code": payment.failure_code})
-    return "failed"
+    return RenewalOutcome.FAILED
 
 
 def _start_dunning(
@@ -181,14 +182,14 @@ def _finish_cancelled(sub: Subscription, *, due: datetime, day, at: datetime, ev
             sub.ends_when_paid = True
             _start_dunning(sub, amount=carried, due=due, day=day, code=payment.failure_code, at=at)
             _track(sub.user, "payment_failed", {"kind": "final", "code": payment.failure_code})
-            return "failed"
+            return RenewalOutcome.FAILED
     _end_paid(
         sub,
         status=lifecycle.transition(sub.status, Event.PERIOD_END),
         event=event,
         at=due,
     )
-    return "ended"
+    return RenewalOutcome.ENDED
 
 
 def _failure_context(sub: Subscription, amount: int, code: str) -> dict:
@@ -222,15 +223,15 @@ def subscription_retry(
     manual_key: str = "",
     method: PaymentMethod | None = None,
     make_default: bool = False,
-) -> str:
+) -> RetryOutcome:
     """Try an overdue renewal again: on schedule (1, 3, 7 days) or now, when the viewer asks.
 
     A viewer paying now may use another `method` for this payment; it becomes the default for
     the next charges only with `make_default` (never silently).
-    Returns "paid", "failed", "dropped" (retries exhausted: back to Free) or "not_due".
+    Returns a RetryOutcome: paid, failed, dropped (retries exhausted: back to Free) or not_due.
     """
     at = at or clock.now()
-    outcome, code = "not_due", ""
+    outcome, code = RetryOutcome.NOT_DUE, ""
     for _attempt in range(len(lifecycle.RETRY_DELAYS) + 1):
         with transaction.atomic():
             sub = _lock_for_task(subscription_id)
@@ -241,16 +242,16 @@ def subscription_retry(
             outcome, code = _retry_once(
                 sub, at=at, manual_key=manual_key, method=method, make_default=make_default
             )
-        if manual_key or outcome != "failed":
+        if manual_key or outcome != RetryOutcome.FAILED:
             break
-    if manual_key and outcome == "failed":
+    if manual_key and outcome == RetryOutcome.FAILED:
         raise PaymentFailed(code)
     return outcome
 
 
 def overdue_pay_now(
     *, user, key: str, source: PaymentSource, make_default: bool = False, at: datetime | None = None
-) -> str:
+) -> RetryOutcome:
     """The viewer pays the overdue renewal now, with a saved method or a new card.
 
     A new card is kept for next time if it pays (forgotten if declined), and becomes the default
@@ -262,7 +263,7 @@ def overdue_pay_now(
     at = at or clock.now()
     sub = Subscription.objects.filter(user=user).first()
     if sub is None or sub.status != State.PAST_DUE:
-        return "not_due"
+        return RetryOutcome.NOT_DUE
     if not isinstance(source, PaymentMethod):
         earlier = (
             Payment.objects.filter(
@@ -287,7 +288,7 @@ def overdue_pay_now(
 
 def _retry_once(
     sub: Subscription, *, at: datetime, manual_key: str, method, make_default: bool = False
-) -> tuple[str, str]:
+) -> tuple[RetryOutcome, str]:
     anchor = anchor_of(sub)
     next_offset = sub.period_offset + sub.interval_months
     day = anchor.date_at(next_offset)
@@ -332,7 +333,7 @@ def _retry_once(
                 event="cancelled",
                 at=at,
             )
-            return "paid", ""
+            return RetryOutcome.PAID, ""
         sub.status = lifecycle.transition(sub.status, Event.PAID)
         _advance(sub, plan=plan, interval=interval, value=price, paid=price)
         sub.overdue_amount, sub.past_due_since, sub.retry_count, sub.next_retry_at = (
@@ -343,10 +344,10 @@ def _retry_once(
         )
         sub.save()
         _record_change(sub, "retry_paid", at)
-        return "paid", ""
+        return RetryOutcome.PAID, ""
     if manual_key:
         sub.save()  # the default changes only if the viewer asked; the scheduled retries go on
-        return "failed", payment.failure_code
+        return RetryOutcome.FAILED, payment.failure_code
     sub.retry_count = attempt
     sub.next_retry_at = lifecycle.retry_at(sub.past_due_since, attempt + 1, billing_zone(sub))
     if sub.next_retry_at is None:
@@ -364,7 +365,7 @@ def _retry_once(
             context={"amount": format_money(overdue, sub.currency)},
             at=at,
         )
-        return "dropped", payment.failure_code
+        return RetryOutcome.DROPPED, payment.failure_code
     sub.status = lifecycle.transition(sub.status, Event.RETRY_FAILED)
     sub.save()
     if sub.next_retry_at > at:
@@ -377,4 +378,4 @@ def _retry_once(
             context=_failure_context(sub, sub.overdue_amount, payment.failure_code),
             at=at,
         )
-    return "failed", payment.failure_code
+    return RetryOutcome.FAILED, payment.failure_code
