@@ -10,6 +10,8 @@ from zoneinfo import ZoneInfo
 from django.conf import settings
 from django.db.models import Q, QuerySet
 
+from apps.accounts import activity
+from apps.catalogue.models import Title
 from apps.core import clock
 from apps.subscriptions import lifecycle, metrics, student
 from apps.subscriptions.lifecycle import State
@@ -375,22 +377,13 @@ RETENTION_LOOKBACK = timedelta(days=90)
 def titles_in_progress(*, user, at: datetime, limit: int = 3) -> list[str]:
     """Names of titles the account's profiles started and have not finished (newest first).
 
-    Read from the event log (play_started / play_completed with properties.title_id). Only a
+    Read from the event log (play_started / play_completed with properties.title_id) through
+    apps.accounts.activity: subscriptions does not read tracking (DESIGN.md). Only a
     kind reminder on the cancel page: any problem here yields an empty list, never an error.
     """
     try:
-        from apps.catalogue.models import Title
-        from apps.tracking.models import Event
-
-        events = (
-            Event.objects.filter(
-                profile__account=user,
-                name__in=("play_started", "play_completed"),
-                occurred_at__gte=at - RETENTION_LOOKBACK,
-                occurred_at__lte=at,
-            )
-            .order_by("-occurred_at", "-pk")
-            .values_list("name", "properties")[:300]
+        events = activity.play_history(
+            account=user, since=at - RETENTION_LOOKBACK, until=at, limit=300
         )
         ids = metrics.in_progress_title_ids(events, limit=limit)
         names = dict(Title.objects.filter(pk__in=ids).values_list("pk", "name"))
