@@ -96,3 +96,17 @@ def test_the_cancel_page_names_what_they_watch_through_the_registered_history(vi
     finally:
         activity.register_play_history(registered)
     assert "Cancel at period end" in page and "The Long Night" not in page
+
+
+def test_every_subscription_page_extends_the_shared_frame():
+    templates = APP.parents[1] / "templates" / "subscriptions"
+    pages = [p for p in templates.glob("*.html") if not p.name.startswith("_")]
+    own_frame = [
+        p.name
+        for p in pages
+        if p.name != "base.html"
+        and not p.read_text().startswith('{% extends "subscriptions/base.html" %}')
+    ]
+    assert pages and own_frame == []
+    repeated = [p.name for p in pages if p.name != "base.html" and "<h1>" in p.read_text()]
+    assert repeated == []  # the page heading comes from the frame's `heading` block
