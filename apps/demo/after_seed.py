@@ -15,7 +15,7 @@ from apps.tracking.models import Event
 Log = Callable[[str], None]
 
 # Persona e-mail -> (plan code, interval, billing periods ago, then) for
-# subscriptions.services.demo_subscription; the new account stays on Free.
+# apps.demo.billing.demo_subscription; the new account stays on Free.
 PERSONA_PLANS: dict[str, tuple[str, str, int, str]] = {
     "comedy@demo.test": ("standard", "month", 5, ""),
     "horror@demo.test": ("premium", "month", 3, "cancel"),
@@ -71,6 +71,7 @@ def personas_resume_points(*, log: Log) -> int:
 
 
 def personas_subscriptions(*, log: Log) -> int:
+    from apps.demo.billing import demo_subscription
     from apps.subscriptions import services as subscriptions
 
     subscriptions.plans_seed()
@@ -80,9 +81,7 @@ def personas_subscriptions(*, log: Log) -> int:
         user = User.objects.filter(email=email).first()
         if user is None:
             continue
-        subscriptions.demo_subscription(
-            user=user, plan_code=plan, interval=interval, months=months, then=then
-        )
+        demo_subscription(user=user, plan_code=plan, interval=interval, months=months, then=then)
         made += 1
     log(f"Persona subscriptions: {made}.")
     return made

@@ -8,6 +8,6 @@ class SubscriptionsConfig(AppConfig):
     verbose_name = _("Subscriptions")
 
     def ready(self):
-        from apps.subscriptions import hooks
+        from apps.subscriptions import hooks  # in ready(): hooks import the models
 
         hooks.connect()

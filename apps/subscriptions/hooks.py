@@ -12,11 +12,10 @@ from apps.accounts import cached, entitlements
 from apps.accounts.models import User
 from apps.subscriptions.lifecycle import State
 from apps.subscriptions.models import Membership, Subscription
+from apps.subscriptions.selectors import entitlements_for
 
 
 def limits(user) -> entitlements.Limits:
-    from apps.subscriptions.selectors import entitlements_for
-
     ent = entitlements_for(user)
     return entitlements.Limits(
         max_profiles=ent.max_profiles,

@@ -132,10 +132,23 @@ def retry_at(due: datetime, attempt: int, time_zone: str = "UTC") -> datetime | 
     return None
 
 
+class Refusal(StrEnum):
+    """Why postponing or withdrawing is refused: a stable code the view words."""
+
+    NONE = ""
+    PAST_DUE = "past_due"
+    NOT_ACTIVE = "not_active"
+    YEARLY = "yearly"
+    ALREADY_POSTPONED = "already_postponed"
+    ONCE_A_YEAR = "once_a_year"
+    NOT_FIRST = "not_first"
+    EXPIRED = "expired"
+
+
 @dataclass(frozen=True)
 class Decision:
     ok: bool
-    reason: str = ""  # a stable code the view words: past_due, already_postponed, not_active
+    reason: Refusal = Refusal.NONE
 
 
 def can_postpone(
@@ -152,15 +165,15 @@ def can_postpone(
     calendar months, never while a payment is overdue."""
     state = State(state)
     if state == State.PAST_DUE:
-        return Decision(False, "past_due")
+        return Decision(False, Refusal.PAST_DUE)
     if state != State.ACTIVE:
-        return Decision(False, "not_active")
+        return Decision(False, Refusal.NOT_ACTIVE)
     if interval_months != 1:
-        return Decision(False, "yearly")
+        return Decision(False, Refusal.YEARLY)
     if pending:
-        return Decision(False, "already_postponed")
+        return Decision(False, Refusal.ALREADY_POSTPONED)
     if any(now < months_later(at, POSTPONE_MONTHS, time_zone) for at in postponed_at):
-        return Decision(False, "once_a_year")
+        return Decision(False, Refusal.ONCE_A_YEAR)
     return Decision(True)
 
 
@@ -171,11 +184,11 @@ def can_withdraw(
     contract was concluded. Every new subscription is a new distance contract with its own."""
     state = State(state)
     if concluded_at is None:
-        return Decision(False, "not_first")
+        return Decision(False, Refusal.NOT_FIRST)
     if state not in (State.ACTIVE, State.CANCEL_SCHEDULED):
-        return Decision(False, "not_active")
+        return Decision(False, Refusal.NOT_ACTIVE)
     if now >= withdrawal_deadline(concluded_at, time_zone):
-        return Decision(False, "expired")
+        return Decision(False, Refusal.EXPIRED)
     return Decision(True)
 
 

@@ -4,3 +4,10 @@ from django.apps import AppConfig
 class TrackingConfig(AppConfig):
     name = "apps.tracking"
     label = "tracking"
+
+    def ready(self):
+        # In ready(): selectors import the models, which are not loaded when apps.py is.
+        from apps.accounts import activity
+        from apps.tracking.selectors import account_play_history
+
+        activity.register_play_history(account_play_history)

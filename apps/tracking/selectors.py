@@ -12,3 +12,21 @@ def profile_recent_events(*, profile, limit: int = 50, names: list[str] | None =
 
 def events_named(*, name: str, start: datetime, end: datetime):
     return Event.objects.filter(name=name, occurred_at__gte=start, occurred_at__lt=end)
+
+
+def account_play_history(*, account, since: datetime, until: datetime, limit: int):
+    """(name, properties) of the account's play events in [since, until], newest first.
+
+    Registered with apps.accounts.activity, so subscriptions can read it without importing
+    tracking.
+    """
+    return list(
+        Event.objects.filter(
+            profile__account=account,
+            name__in=("play_started", "play_completed"),
+            occurred_at__gte=since,
+            occurred_at__lte=until,
+        )
+        .order_by("-occurred_at", "-pk")
+        .values_list("name", "properties")[:limit]
+    )

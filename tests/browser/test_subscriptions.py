@@ -8,6 +8,7 @@ from zoneinfo import ZoneInfo
 import pytest
 
 from apps.core import services as clock_services
+from apps.demo import billing as demo_billing
 from apps.subscriptions import services
 from apps.subscriptions.models import Subscription
 from tests.factories import ProfileFactory
@@ -153,7 +154,7 @@ def test_billing_pages_in_other_states(page, shot, sign_in, admin_user, live_ser
     services.plans_seed()
     _set_clock()
     overdue = ProfileFactory(name="Olu")
-    services.demo_subscription(
+    demo_billing.demo_subscription(
         user=overdue.account, plan_code="standard", months=3, then="past_due"
     )
     sign_in(overdue)
@@ -174,8 +175,8 @@ def test_billing_pages_in_other_states(page, shot, sign_in, admin_user, live_ser
     shot(page, "invoices")
 
     owner = ProfileFactory(name="Rivera")
-    services.demo_subscription(user=owner.account, plan_code="family", months=2, then="cancel")
-    services.demo_share(owner=owner.account, member=ProfileFactory().account)
+    demo_billing.demo_subscription(user=owner.account, plan_code="family", months=2, then="cancel")
+    demo_billing.demo_share(owner=owner.account, member=ProfileFactory().account)
     page.context.clear_cookies()
     sign_in(owner)
     page.goto("/account/subscription/")
@@ -186,7 +187,7 @@ def test_billing_pages_in_other_states(page, shot, sign_in, admin_user, live_ser
     shot(page, "members")
 
     basic = ProfileFactory(name="Bea")
-    services.demo_subscription(user=basic.account, plan_code="basic", months=1)
+    demo_billing.demo_subscription(user=basic.account, plan_code="basic", months=1)
     page.context.clear_cookies()
     sign_in(basic)
     page.goto("/account/subscription/change/premium/")

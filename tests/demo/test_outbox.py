@@ -105,11 +105,12 @@ def test_a_code_sent_to_kais_student_address_is_filed_under_kai(
     client, seeded, demo_mailer, django_capture_on_commit_callbacks
 ):
     from apps.accounts.models import User
+    from apps.demo import billing as demo_billing
     from apps.subscriptions import services
     from apps.subscriptions.models import Plan
 
     kai = User.objects.get(email="student@demo.test")
-    services.demo_subscription(user=kai, plan_code="student", interval="year", months=1)
+    demo_billing.demo_subscription(user=kai, plan_code="student", interval="year", months=1)
     assert Plan.objects.get(code="student").requires_verification
     with django_capture_on_commit_callbacks(execute=True):
         services.student_check_start(user=kai, email="kai@uni.example.ac.uk")

@@ -6,7 +6,7 @@ import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
-from apps.subscriptions import services
+from apps.demo import billing as demo_billing
 from apps.subscriptions.models import PaymentMethod
 from tests.factories import ProfileFactory, signed_in
 
@@ -19,7 +19,7 @@ PAY_NOW = 'href="/account/subscription/pay-now/"'
 @pytest.fixture
 def jordan(viewer_client, plans, now, spy):
     user = viewer_client.profile.account
-    services.demo_subscription(user=user, plan_code="standard", months=3, then="past_due")
+    demo_billing.demo_subscription(user=user, plan_code="standard", months=3, then="past_due")
     viewer_client.user = user
     return viewer_client
 

@@ -5,7 +5,7 @@ import re
 
 import pytest
 
-from apps.subscriptions import services
+from apps.demo import billing as demo_billing
 from apps.subscriptions.models import Payment, PaymentMethod, Subscription
 
 pytestmark = pytest.mark.django_db
@@ -17,7 +17,7 @@ URL = "/account/subscription/pay-now/"
 def jordan(viewer_client, plans, now, spy):
     """Standard for three months, then a renewal declined on the default card (…9995)."""
     user = viewer_client.profile.account
-    services.demo_subscription(user=user, plan_code="standard", months=3, then="past_due")
+    demo_billing.demo_subscription(user=user, plan_code="standard", months=3, then="past_due")
     viewer_client.user = user
     viewer_client.good = PaymentMethod.objects.get(user=user, last4="4242")
     viewer_client.bad = PaymentMethod.objects.get(user=user, last4="9995")

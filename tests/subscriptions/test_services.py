@@ -7,6 +7,7 @@ import pytest
 from django.core import mail
 from django.core.exceptions import ValidationError
 
+from apps.demo import billing as demo_billing
 from apps.subscriptions import selectors, services, tasks
 from apps.subscriptions.models import (
     Checkout,
@@ -587,7 +588,7 @@ def test_invitation_email_is_sent_once(user, now, spy, django_capture_on_commit_
     ],
 )
 def test_demo_subscriptions_have_a_real_history(user, now, spy, then, status, postponed):
-    sub = services.demo_subscription(user=user, plan_code="premium", months=4, then=then)
+    sub = demo_billing.demo_subscription(user=user, plan_code="premium", months=4, then=then)
     assert sub.status == status
     assert (sub.postpone_offset is not None) == postponed
     paid = Payment.objects.filter(user=user, status="succeeded").count()
@@ -598,15 +599,15 @@ def test_demo_subscriptions_have_a_real_history(user, now, spy, then, status, po
         i.astimezone(PARIS).date() for i in Invoice.objects.values_list("issued_at", flat=True)
     ]
     assert len({(d.year, d.month) for d in issued}) == paid
-    again = services.demo_subscription(user=user, plan_code="basic", months=1)
+    again = demo_billing.demo_subscription(user=user, plan_code="basic", months=1)
     assert again.plan.code == "premium" and Payment.objects.filter(user=user).count() >= paid
 
 
 def test_demo_family_sharing(user, now, spy):
     from tests.factories import ProfileFactory
 
-    services.demo_subscription(user=user, plan_code="family", months=2)
+    demo_billing.demo_subscription(user=user, plan_code="family", months=2)
     member = ProfileFactory().account
-    services.demo_share(owner=user, member=member)
-    services.demo_share(owner=user, member=member)
+    demo_billing.demo_share(owner=user, member=member)
+    demo_billing.demo_share(owner=user, member=member)
     assert selectors.entitlements_for(member).source == "shared"

@@ -7,6 +7,7 @@ import pytest
 from django.core import mail
 from django.core.exceptions import ValidationError
 
+from apps.demo import billing as demo_billing
 from apps.subscriptions import selectors, services, student, tasks
 from apps.subscriptions.models import Notice, Subscription
 from tests.subscriptions.conftest import sub_of, subscribe
@@ -157,7 +158,7 @@ def test_the_subscription_page_asks_to_confirm_and_the_code_page_confirms(
 
 
 def test_the_demo_student_is_close_to_lapsing(user, now, spy):
-    services.demo_subscription(user=user, plan_code="student", months=11, then="student_due")
+    demo_billing.demo_subscription(user=user, plan_code="student", months=11, then="student_due")
     sub = sub_of(user)
     assert sub.status == "active" and sub.verified_until == date(2026, 3, 22)
     assert selectors.student_confirmation_due(sub, at=now.value)

@@ -10,6 +10,8 @@ from zoneinfo import ZoneInfo
 from django.conf import settings
 from django.db.models import Q, QuerySet
 
+from apps.accounts import activity
+from apps.catalogue.models import Title
 from apps.core import clock
 from apps.subscriptions import lifecycle, metrics, student
 from apps.subscriptions.lifecycle import State
@@ -27,6 +29,7 @@ from apps.subscriptions.models import (
     Subscription,
     SubscriptionChange,
 )
+from apps.subscriptions.outcomes import EntitlementSource
 from apps.subscriptions.plan_catalogue import PLANS
 from apps.subscriptions.schedule import (
     Anchor,
@@ -37,7 +40,7 @@ from apps.subscriptions.schedule import (
     Schedule,
     upcoming,
 )
-from apps.subscriptions.services import billing_zone, time_zone_name
+from apps.subscriptions.zones import billing_zone, time_zone_name
 
 # --- Entitlements --------------------------------------------------------------------------------
 
@@ -53,14 +56,14 @@ class Entitlements:
     max_profiles: int
     downloads: bool
     watch_party_extras: bool
-    source: str  # own | shared | free
+    source: EntitlementSource
 
     @property
     def is_paid(self) -> bool:
-        return self.source != "free"
+        return self.source != EntitlementSource.FREE
 
     @classmethod
-    def of(cls, plan: Plan, source: str) -> Entitlements:
+    def of(cls, plan: Plan, source: EntitlementSource) -> Entitlements:
         return cls(
             plan_code=plan.code,
             plan_name=plan.name,
@@ -77,7 +80,7 @@ def _free_entitlements() -> Entitlements:
     plan = Plan.objects.filter(code=Plan.FREE).first()
     if plan is None:  # before plans are seeded: the catalogue's Free
         plan = Plan(**next(p for p in PLANS if p["code"] == Plan.FREE))
-    return Entitlements.of(plan, "free")
+    return Entitlements.of(plan, EntitlementSource.FREE)
 
 
 def _grants(sub: Subscription | None, now: datetime) -> bool:
@@ -103,12 +106,12 @@ def entitlements_for(user) -> Entitlements:
     now = clock.now()
     own = Subscription.objects.select_related("plan").filter(user=user).first()
     if _grants(own, now):
-        return Entitlements.of(own.plan, "own")
+        return Entitlements.of(own.plan, EntitlementSource.OWN)
     membership = Membership.objects.select_related("subscription__plan").filter(user=user).first()
     if membership is not None:
         shared = membership.subscription
         if _grants(shared, now) and shared.plan.is_shared:
-            return Entitlements.of(shared.plan, "shared")
+            return Entitlements.of(shared.plan, EntitlementSource.SHARED)
     return _free_entitlements()
 
 
@@ -277,9 +280,9 @@ def overview(*, user, at: datetime) -> Overview:
         .first()
     )
     if sub is not None and _grants(sub, at):
-        ent = Entitlements.of(sub.plan, "own")
+        ent = Entitlements.of(sub.plan, EntitlementSource.OWN)
     elif shared_from is not None and _grants(shared_from.subscription, at):
-        ent = Entitlements.of(shared_from.subscription.plan, "shared")
+        ent = Entitlements.of(shared_from.subscription.plan, EntitlementSource.SHARED)
     else:
         ent = _free_entitlements()
     return Overview(
@@ -374,22 +377,13 @@ RETENTION_LOOKBACK = timedelta(days=90)
 def titles_in_progress(*, user, at: datetime, limit: int = 3) -> list[str]:
     """Names of titles the account's profiles started and have not finished (newest first).
 
-    Read from the event log (play_started / play_completed with properties.title_id). Only a
+    Read from the event log (play_started / play_completed with properties.title_id) through
+    apps.accounts.activity: subscriptions does not read tracking (DESIGN.md). Only a
     kind reminder on the cancel page: any problem here yields an empty list, never an error.
     """
     try:
-        from apps.catalogue.models import Title
-        from apps.tracking.models import Event
-
-        events = (
-            Event.objects.filter(
-                profile__account=user,
-                name__in=("play_started", "play_completed"),
-                occurred_at__gte=at - RETENTION_LOOKBACK,
-                occurred_at__lte=at,
-            )
-            .order_by("-occurred_at", "-pk")
-            .values_list("name", "properties")[:300]
+        events = activity.play_history(
+            account=user, since=at - RETENTION_LOOKBACK, until=at, limit=300
         )
         ids = metrics.in_progress_title_ids(events, limit=limit)
         names = dict(Title.objects.filter(pk__in=ids).values_list("pk", "name"))

@@ -1,0 +1,219 @@
+"""Checkout: pay for a plan and start it, including the bank's challenge page."""
+
+from __future__ import annotations
+
+import secrets
+from datetime import datetime
+
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.utils.translation import gettext as _
+
+from apps.core import clock
+from apps.subscriptions import gateway, lifecycle, proration
+from apps.subscriptions.lifecycle import Event
+from apps.subscriptions.models import (
+    INTERVAL_MONTHS,
+    Checkout,
+    Interval,
+    Membership,
+    Payment,
+    PaymentMethod,
+    Plan,
+    Subscription,
+)
+from apps.subscriptions.schedule import Anchor
+from apps.subscriptions.services.core import (
+    STUDENT_CONFIRMATION_MONTHS,
+    AmountChanged,
+    _charge,
+    _forget_method,
+    _payment_get_or_create,
+    _record_change,
+    _subscription_locked,
+    _track,
+    _use_credit,
+)
+from apps.subscriptions.services.invoices import _issue_invoice
+from apps.subscriptions.services.payment_methods import PaymentSource, _resolve_source
+from apps.subscriptions.zones import time_zone_name
+
+
+def new_checkout_key() -> str:
+    return secrets.token_urlsafe(24)
+
+
+def checkout_pay(
+    *,
+    user,
+    plan: Plan,
+    interval: str,
+    source: PaymentSource,
+    start_now: bool,
+    key: str,
+    expected_amount: int | None = None,
+    at: datetime | None = None,
+) -> Checkout:
+    """Pay for a plan and start it; the same `key` always yields the same single checkout.
+
+    Returns the checkout: succeeded (subscription active), requires_action (the bank wants
+    the viewer to confirm on the challenge page) or failed (nothing charged, no subscription).
+    """
+    at = at or clock.now()
+    if plan.is_free or not plan.is_active:
+        raise ValidationError(_("Choose one of the paid plans."))
+    if interval not in Interval.values:
+        raise ValidationError(_("Choose monthly or yearly billing."))
+    if not key or len(key) > 64:
+        raise ValidationError(_("This form has expired. Reload the page and try again."))
+    with transaction.atomic():
+        existing = Checkout.objects.filter(key=key).select_related("payment").first()
+        if existing is not None:
+            return _same_user(existing, user)
+        sub = _subscription_locked(user)
+        # Another submission with this key may have won while we waited for the lock.
+        existing = Checkout.objects.filter(key=key).select_related("payment").first()
+        if existing is not None:
+            return _same_user(existing, user)
+        gross = plan.amount_for(interval)
+        amount, credit_used = proration.apply_credit(amount=gross, credit=sub.credit_balance)
+        if expected_amount is not None and expected_amount != amount:
+            raise AmountChanged(amount)
+        checkout = Checkout.objects.create(
+            user=user,
+            key=key,
+            plan=plan,
+            interval=interval,
+            amount=amount,
+            currency=plan.currency,
+            start_now=bool(start_now),
+            created_at=at,
+        )
+        if sub.is_paid:
+            checkout.status, checkout.failure_code = Checkout.Status.FAILED, "already_subscribed"
+            checkout.save(update_fields=["status", "failure_code"])
+            return checkout
+        method = _resolve_source(user, source, at)
+        payment, _created = _payment_get_or_create(
+            f"checkout:{key}",
+            user=user,
+            subscription=sub,
+            kind=Payment.Kind.INITIAL,
+            plan=plan,
+            interval=interval,
+            amount=amount,
+            credit_applied=credit_used,
+            currency=plan.currency,
+            payment_method=method,
+            created_at=at,
+        )
+        _charge(payment, off_session=False)
+        checkout.payment, checkout.payment_method = payment, method
+        if payment.status == Payment.Status.SUCCEEDED:
+            checkout.status = Checkout.Status.SUCCEEDED
+            _start_paid(sub, checkout=checkout, payment=payment, at=at)
+        elif payment.status == Payment.Status.REQUIRES_ACTION:
+            checkout.status = Checkout.Status.REQUIRES_ACTION
+        else:
+            checkout.status, checkout.failure_code = Checkout.Status.FAILED, payment.failure_code
+            if not isinstance(source, PaymentMethod):
+                _forget_method(method, at=at)  # a card that just failed is not kept on file
+            _track(user, "payment_failed", {"kind": "initial", "code": payment.failure_code})
+        checkout.save(update_fields=["payment", "payment_method", "status", "failure_code"])
+    return checkout
+
+
+def _same_user(checkout: Checkout, user) -> Checkout:
+    if checkout.user_id != user.pk:
+        raise ValidationError(_("This form has expired. Reload the page and try again."))
+    return checkout
+
+
+def _start_paid(sub: Subscription, *, checkout: Checkout, payment: Payment, at: datetime) -> None:
+    """Turn a successful first payment into a running subscription."""
+    plan, interval = checkout.plan, checkout.interval
+    zone = time_zone_name(sub.user)
+    # The contract is concluded now (for a card the bank had to confirm: at the confirmation).
+    # Without an express request to start at once, paid access waits out the withdrawal
+    # period (EU consumer law); every new subscription is a new contract with that right.
+    starts = at if checkout.start_now else lifecycle.withdrawal_deadline(at, zone)
+    anchor = Anchor.from_instant(starts, zone)
+    months = INTERVAL_MONTHS[Interval(interval)]
+    _start, end = anchor.period(0, months)
+    # The period starts at the payment itself: inside a repeated (fall-back) hour the anchor's
+    # wall time reads as its first occurrence, which may be an hour before the payment.
+    start = starts
+    sub.status = lifecycle.transition(sub.status, Event.SUBSCRIBE)
+    sub.plan, sub.interval, sub.currency = plan, interval, plan.currency
+    sub.anchor_date, sub.anchor_time, sub.period_offset = anchor.day, anchor.at, 0
+    sub.billing_time_zone = zone
+    sub.ends_when_paid = False
+    sub.current_period_start, sub.current_period_end, sub.starts_at = start, end, starts
+    sub.period_value = sub.period_paid = payment.gross
+    sub.pending_plan, sub.pending_interval = None, ""
+    sub.postpone_offset = sub.postponed_carried = None
+    sub.overdue_amount, sub.past_due_since, sub.retry_count, sub.next_retry_at = 0, None, 0, None
+    sub.payment_method = checkout.payment_method
+    sub.start_now = checkout.start_now
+    sub.concluded_at = at
+    sub.paid_subscriptions += 1
+    Membership.objects.filter(user=sub.user).delete()  # own plan now: leave any shared one
+    if plan.requires_verification and not (
+        sub.verified_until and sub.verified_until >= anchor.date_at(months)
+    ):
+        sub.verified_until = anchor.date_at(STUDENT_CONFIRMATION_MONTHS)
+    _use_credit(sub, payment.credit_applied, payment=payment, at=at)
+    sub.save()
+    payment.period_start, payment.period_end, payment.period_offset = start, end, 0
+    payment.save(update_fields=["period_start", "period_end", "period_offset"])
+    _issue_invoice(payment, at=at)
+    _record_change(sub, "subscribed", at)
+    _track(
+        sub.user,
+        "subscription_started",
+        {"plan": plan.code, "interval": interval, "start_now": checkout.start_now},
+    )
+
+
+def payment_confirm(*, user, payment_id: int, approve: bool, at: datetime | None = None) -> Payment:
+    """The viewer's answer on the bank's challenge page; answering twice changes nothing."""
+    at = at or clock.now()
+    with transaction.atomic():
+        sub = _subscription_locked(user)
+        payment = (
+            Payment.objects.select_for_update(of=("self",))
+            .select_related("payment_method", "plan")
+            .filter(pk=payment_id, user=user)
+            .first()
+        )
+        if payment is None:
+            raise Payment.DoesNotExist
+        if payment.status != Payment.Status.REQUIRES_ACTION:
+            return payment
+        checkout = Checkout.objects.select_related("plan", "payment_method").get(payment=payment)
+        if approve and sub.is_paid:
+            # Another tab paid meanwhile: never confirm a second charge for the same plan.
+            payment.status, payment.failure_code = Payment.Status.FAILED, "superseded"
+            payment.save(update_fields=["status", "failure_code"])
+            checkout.status, checkout.failure_code = Checkout.Status.FAILED, "superseded"
+            checkout.save(update_fields=["status", "failure_code"])
+            return payment
+        result = gateway.get_gateway().confirm(
+            reference=payment.gateway_reference, token=payment.payment_method.token, approve=approve
+        )
+        if result.succeeded:
+            payment.status = Payment.Status.SUCCEEDED
+            payment.save(update_fields=["status"])
+            checkout.status = Checkout.Status.SUCCEEDED
+            checkout.save(update_fields=["status"])
+            _start_paid(sub, checkout=checkout, payment=payment, at=at)
+        else:
+            payment.status, payment.failure_code = Payment.Status.FAILED, result.decline_code
+            payment.save(update_fields=["status", "failure_code"])
+            checkout.status, checkout.failure_code = Checkout.Status.FAILED, result.decline_code
+            checkout.save(update_fields=["status", "failure_code"])
+            method = payment.payment_method
+            if method is not None and method.created_at == checkout.created_at:
+                _forget_method(method, at=at)
+            _track(user, "payment_failed", {"kind": "initial", "code": result.decline_code})
+    return payment

@@ -1,0 +1,305 @@
+"""The billing core shared by the services modules: locking the account's subscription, charging
+through the gateway once per idempotency key, account credit, the change history, e-mail notices
+and the errors the views show.
+
+The underscored helpers are internal to apps.subscriptions.services; other apps call the public
+functions the package exports.
+"""
+
+from __future__ import annotations
+
+import logging
+from datetime import datetime, timedelta
+
+from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.core.mail import EmailMessage
+from django.db import IntegrityError, transaction
+from django.db.models import F, Q
+from django.template.loader import render_to_string
+from django.utils.translation import gettext as _
+
+from apps.core import clock
+from apps.core.queue import delay_on_commit
+from apps.subscriptions import gateway, proration, student
+from apps.subscriptions.lifecycle import State
+from apps.subscriptions.models import (
+    CreditEntry,
+    Interval,
+    Notice,
+    Payment,
+    PaymentMethod,
+    Plan,
+    Subscription,
+    SubscriptionChange,
+)
+from apps.subscriptions.plan_catalogue import PLANS
+from apps.subscriptions.services.invoices import _issue_invoice
+from apps.tracking.services import track
+
+log = logging.getLogger(__name__)
+STUDENT_CONFIRMATION_MONTHS = student.CONFIRMATION_MONTHS
+
+
+# --- Errors the views show ----------------------------------------------------------------------
+
+
+class PaymentFailed(ValidationError):
+    """The gateway declined; `code` is the decline code (card_declined, insufficient_funds...)."""
+
+    def __init__(self, code: str):
+        self.code_name = code
+        super().__init__(decline_message(code), code=code)
+
+
+class AmountChanged(ValidationError):
+    """The price shown is no longer the price: re-show the preview with the new amount."""
+
+    def __init__(self, amount: int):
+        self.amount = amount
+        super().__init__(
+            _("The amount changed since you opened this page. Check the new amount and confirm."),
+            code="amount_changed",
+        )
+
+
+def decline_message(code: str) -> str:
+    return {
+        "card_declined": _("Your card was declined. Nothing was charged; try another card."),
+        "insufficient_funds": _(
+            "Your bank declined the payment for insufficient funds. Nothing was charged."
+        ),
+        "authentication_rejected": _("Your bank did not approve the payment. Nothing was charged."),
+        "superseded": _("This payment is no longer needed: your plan is already paid for."),
+    }.get(code, _("The payment did not go through. Nothing was charged."))
+
+
+# --- Plans ---------------------------------------------------------------------------------------
+
+
+def plans_seed() -> int:
+    """Create the starting plans that are missing (never overwrites the admin's edits)."""
+    created = 0
+    for spec in PLANS:
+        _plan, made = Plan.objects.get_or_create(
+            code=spec["code"], defaults={k: v for k, v in spec.items() if k != "code"}
+        )
+        created += int(made)
+    return created
+
+
+def free_plan() -> Plan:
+    plan = Plan.objects.filter(code=Plan.FREE).first()
+    if plan is None:
+        plans_seed()
+        plan = Plan.objects.get(code=Plan.FREE)
+    return plan
+
+
+def _subscription_locked(user) -> Subscription:
+    """The account's subscription row, locked for this transaction (created on Free if none)."""
+    qs = Subscription.objects.select_for_update(of=("self",)).select_related(
+        "user", "plan", "pending_plan", "payment_method"
+    )
+    sub = qs.filter(user=user).first()
+    if sub is None:
+        plan = free_plan()
+        try:
+            with transaction.atomic():
+                Subscription.objects.create(user=user, plan=plan, currency=plan.currency)
+        except IntegrityError:
+            pass  # a concurrent request created it; lock that one
+        sub = qs.get(user=user)
+    return sub
+
+
+def _track(user, name: str, properties: dict) -> None:
+    profile = user.profiles.order_by("created_at", "pk").first()
+    if profile is not None:
+        track(name=name, profile=profile, properties=properties)
+
+
+def _mrr(sub: Subscription) -> int:
+    if not sub.is_paid:
+        return 0
+    price = sub.plan.amount_for(sub.interval)
+    return price if sub.interval == Interval.MONTH else price // 12
+
+
+def _record_change(sub: Subscription, event: str, at: datetime) -> None:
+    SubscriptionChange.objects.create(
+        subscription=sub,
+        at=at,
+        event=event,
+        status=sub.status,
+        plan=sub.plan,
+        interval=sub.interval,
+        mrr=_mrr(sub),
+        currency=sub.plan.currency,
+    )
+
+
+def _notice(
+    sub: Subscription, *, key: str, kind: str, context: dict, at: datetime, to: str = ""
+) -> bool:
+    """Record an e-mail once per key (False if it already was); it goes out after commit."""
+    if Notice.objects.filter(key=key).exists():
+        return False
+    try:
+        with transaction.atomic():
+            notice = Notice.objects.create(
+                subscription=sub,
+                key=key,
+                kind=kind,
+                to=to or sub.user.email,
+                context=context,
+                created_at=at,
+            )
+    except IntegrityError:
+        return False
+    from apps.subscriptions import tasks  # in the function: tasks imports these services
+
+    delay_on_commit(tasks.send_notice, notice.pk)
+    return True
+
+
+def notice_send(*, notice_id: int, at: datetime | None = None) -> bool:
+    """Send one recorded e-mail at most once from the viewer's point of view.
+
+    The claim is committed before the message leaves: a second worker (a redelivered or
+    duplicated task) finds it claimed and does nothing. If the sender dies after claiming,
+    the sweeper sends it again once the claim is NOTICE_SWEEP_AFTER_SECONDS old, with the same
+    Message-ID. Returns True if this call sent it.
+    """
+    at = at or clock.now()
+    stale = at - timedelta(seconds=settings.NOTICE_SWEEP_AFTER_SECONDS)
+    claimed = (
+        Notice.objects.filter(pk=notice_id, sent_at__isnull=True)
+        .filter(Q(claimed_at__isnull=True) | Q(claimed_at__lt=stale))
+        .update(claimed_at=at, attempts=F("attempts") + 1)
+    )
+    if not claimed:
+        return False
+    notice = Notice.objects.get(pk=notice_id)
+    body = render_to_string(f"subscriptions/email/{notice.kind}.txt", notice.context)
+    subject, _, text = body.strip().partition("\n")
+    EmailMessage(
+        subject=subject.strip(),
+        body=text.strip() + "\n",
+        to=[notice.to],
+        headers={"Message-ID": notice.message_id},
+    ).send()
+    Notice.objects.filter(pk=notice_id).update(sent_at=clock.now())
+    return True
+
+
+def _payment_get_or_create(key: str, **fields) -> tuple[Payment, bool]:
+    existing = Payment.objects.filter(idempotency_key=key).first()
+    if existing is not None:
+        return existing, False
+    try:
+        with transaction.atomic():
+            return Payment.objects.create(idempotency_key=key, **fields), True
+    except IntegrityError:
+        return Payment.objects.get(idempotency_key=key), False
+
+
+def _charge(payment: Payment, *, off_session: bool) -> None:
+    """Send a pending payment to the gateway (nothing to send for 0) and record the outcome."""
+    if payment.amount == 0:
+        payment.status = Payment.Status.SUCCEEDED
+        payment.save(update_fields=["status"])
+        return
+    method = payment.payment_method
+    if method is None:
+        payment.status, payment.failure_code = Payment.Status.FAILED, "no_payment_method"
+        payment.save(update_fields=["status", "failure_code"])
+        return
+    result = gateway.get_gateway().charge(
+        token=method.token,
+        amount=payment.amount,
+        currency=payment.currency,
+        idempotency_key=payment.idempotency_key,
+        off_session=off_session,
+    )
+    payment.gateway_reference = result.reference
+    payment.failure_code = result.decline_code
+    payment.status = {
+        gateway.ChargeStatus.SUCCEEDED: Payment.Status.SUCCEEDED,
+        gateway.ChargeStatus.REQUIRES_ACTION: Payment.Status.REQUIRES_ACTION,
+    }.get(result.status, Payment.Status.FAILED)
+    payment.save(update_fields=["gateway_reference", "failure_code", "status"])
+
+
+def _use_credit(sub: Subscription, amount: int, *, payment: Payment, at: datetime) -> None:
+    if amount <= 0:
+        return
+    sub.credit_balance -= amount
+    CreditEntry.objects.create(
+        subscription=sub, amount=-amount, reason="applied", payment=payment, created_at=at
+    )
+
+
+def _add_credit(sub: Subscription, amount: int, *, reason: str, at: datetime) -> None:
+    if amount <= 0:
+        return
+    sub.credit_balance += amount
+    CreditEntry.objects.create(subscription=sub, amount=amount, reason=reason, created_at=at)
+
+
+def _collect(sub: Subscription, key: str, *, gross: int, at: datetime, **fields) -> Payment:
+    """Charge `gross` to the subscription's payment method without the viewer present, account
+    credit first, once per idempotency key: the first call charges and, when it succeeds, uses
+    the credit and issues the invoice; a repeat returns the payment as it stands."""
+    amount, credit_used = proration.apply_credit(amount=gross, credit=sub.credit_balance)
+    fields.setdefault("currency", sub.currency)
+    payment, created = _payment_get_or_create(
+        key,
+        user=sub.user,
+        subscription=sub,
+        amount=amount,
+        credit_applied=credit_used,
+        payment_method=sub.payment_method,
+        created_at=at,
+        **fields,
+    )
+    if created:
+        _charge(payment, off_session=True)
+        if payment.status == Payment.Status.SUCCEEDED:
+            _use_credit(sub, payment.credit_applied, payment=payment, at=at)
+            _issue_invoice(payment, at=at)
+    return payment
+
+
+def _forget_method(method: PaymentMethod, *, at: datetime) -> None:
+    method.removed_at = at
+    method.save(update_fields=["removed_at"])
+
+
+def _end_paid(sub: Subscription, *, status: State, event: str, at: datetime) -> None:
+    """Back to Free entitlements: no period, no pending changes, members lose the plan."""
+    sub.status = status.value
+    sub.plan = free_plan()
+    sub.interval = Interval.MONTH
+    sub.current_period_start = sub.current_period_end = sub.starts_at = None
+    sub.anchor_date = sub.anchor_time = None
+    sub.billing_time_zone = ""
+    sub.ends_when_paid = False
+    sub.period_offset = sub.period_value = sub.period_paid = 0
+    sub.pending_plan, sub.pending_interval = None, ""
+    sub.postpone_offset = sub.postponed_carried = None
+    sub.overdue_amount, sub.past_due_since, sub.retry_count, sub.next_retry_at = 0, None, 0, None
+    sub.save()
+    sub.memberships.all().delete()
+    sub.invitations.filter(accepted_at__isnull=True, revoked_at__isnull=True).update(revoked_at=at)
+    _record_change(sub, event, at)
+    _track(sub.user, "subscription_ended", {"reason": event})
+
+
+def _lock_for_task(subscription_id: int) -> Subscription | None:
+    return (
+        Subscription.objects.select_for_update(of=("self",))
+        .select_related("user", "plan", "pending_plan", "payment_method")
+        .filter(pk=subscription_id)
+        .first()
+    )

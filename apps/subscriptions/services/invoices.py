@@ -1,0 +1,95 @@
+"""Invoices and credit notes: gapless numbers per year, written with the payment they record."""
+
+from __future__ import annotations
+
+from datetime import datetime, timedelta
+
+from django.utils.translation import gettext as _
+
+from apps.subscriptions.models import (
+    Interval,
+    Invoice,
+    InvoiceCounter,
+    Payment,
+    Refund,
+)
+from apps.subscriptions.zones import local_day
+
+# --- Invoices ------------------------------------------------------------------------------------
+
+
+def _next_invoice_number(at: datetime) -> tuple[int, int, str]:
+    """Allocate the next number of the year under a row lock: gapless, because the counter and
+    the invoice commit (or roll back) together."""
+    year = at.year
+    InvoiceCounter.objects.get_or_create(year=year)
+    counter = InvoiceCounter.objects.select_for_update().get(year=year)
+    counter.last += 1
+    counter.save(update_fields=["last"])
+    return year, counter.last, f"{year}-{counter.last:06d}"
+
+
+def _period_text(payment: Payment, user) -> str:
+    if payment.period_start is None or payment.period_end is None:
+        return ""
+    last_day = payment.period_end - timedelta(seconds=1)
+    return f"{local_day(payment.period_start, user)} – {local_day(last_day, user)}"
+
+
+def _issue_invoice(payment: Payment, *, at: datetime) -> Invoice | None:
+    if payment.gross <= 0 or payment.status != Payment.Status.SUCCEEDED:
+        return None
+    if Invoice.objects.filter(payment=payment).exists():
+        return payment.invoice
+    user = payment.user
+    plan_text = ""
+    if payment.plan is not None:
+        plan_text = f"{payment.plan.name}, {Interval(payment.interval).label.lower()}"
+    what = {
+        Payment.Kind.INITIAL: _("Subscription"),
+        Payment.Kind.RENEWAL: _("Subscription renewal"),
+        Payment.Kind.RETRY: _("Subscription renewal"),
+        Payment.Kind.UPGRADE: _("Upgrade for the rest of the period"),
+        Payment.Kind.SETTLEMENT: _("Days used of a postponed period"),
+    }[Payment.Kind(payment.kind)]
+    description = " · ".join(p for p in (what, plan_text, _period_text(payment, user)) if p)
+    lines = [{"description": description, "amount": payment.gross}]
+    if payment.credit_applied:
+        lines.append(
+            {"description": _("Account credit applied"), "amount": -payment.credit_applied}
+        )
+    year, seq, number = _next_invoice_number(at)
+    return Invoice.objects.create(
+        user=user,
+        kind=Invoice.Kind.INVOICE,
+        number=number,
+        year=year,
+        sequence=seq,
+        payment=payment,
+        lines=lines,
+        total=payment.amount,
+        currency=payment.currency,
+        billed_to=user.email,
+        issued_at=at,
+    )
+
+
+def _issue_credit_note(refund: Refund, *, description: str, at: datetime) -> Invoice:
+    year, seq, number = _next_invoice_number(at)
+    user = refund.payment.user
+    original = getattr(refund.payment, "invoice", None)
+    if original is not None:
+        description = f"{description} · {_('refers to invoice %(n)s') % {'n': original.number}}"
+    return Invoice.objects.create(
+        user=user,
+        kind=Invoice.Kind.CREDIT_NOTE,
+        number=number,
+        year=year,
+        sequence=seq,
+        refund=refund,
+        lines=[{"description": description, "amount": -refund.amount}],
+        total=-refund.amount,
+        currency=refund.currency,
+        billed_to=user.email,
+        issued_at=at,
+    )

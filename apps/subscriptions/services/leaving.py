@@ -1,0 +1,175 @@
+"""Leaving: cancel at the period end (and undo it), drop to Free now, or withdraw within 14 days."""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.utils.translation import gettext as _
+
+from apps.core import clock
+from apps.subscriptions import gateway, lifecycle, proration, withdrawal
+from apps.subscriptions.lifecycle import Event, State
+from apps.subscriptions.models import (
+    Payment,
+    Refund,
+    Subscription,
+)
+from apps.subscriptions.selectors.quotes import (
+    WithdrawalPreview,
+    free_preview,
+    withdrawable_payments,
+    withdrawal_preview,
+)
+from apps.subscriptions.services.core import (
+    AmountChanged,
+    PaymentFailed,
+    _add_credit,
+    _charge,
+    _end_paid,
+    _payment_get_or_create,
+    _record_change,
+    _subscription_locked,
+    _track,
+)
+from apps.subscriptions.services.invoices import _issue_credit_note, _issue_invoice
+
+# --- Leaving -------------------------------------------------------------------------------------
+
+
+@transaction.atomic
+def subscription_cancel(*, user, at: datetime | None = None) -> Subscription:
+    """Cancel at the end of the period: access until then; can be undone until then."""
+    at = at or clock.now()
+    sub = _subscription_locked(user)
+    try:
+        sub.status = lifecycle.transition(sub.status, Event.SCHEDULE_CANCEL)
+    except lifecycle.TransitionRefused:
+        raise ValidationError(_("There is no running subscription to cancel.")) from None
+    sub.save(update_fields=["status", "updated_at"])
+    _record_change(sub, "cancel_scheduled", at)
+    _track(user, "subscription_cancel_scheduled", {"plan": sub.plan.code})
+    return sub
+
+
+@transaction.atomic
+def subscription_resume(*, user, at: datetime | None = None) -> Subscription:
+    """Undo a scheduled cancellation (only before it takes effect)."""
+    at = at or clock.now()
+    sub = _subscription_locked(user)
+    if sub.status != State.CANCEL_SCHEDULED or sub.current_period_end <= at:
+        raise ValidationError(_("There is no scheduled cancellation to undo."))
+    sub.status = lifecycle.transition(sub.status, Event.UNDO_CANCEL)
+    sub.save(update_fields=["status", "updated_at"])
+    _record_change(sub, "resumed", at)
+    _track(user, "subscription_resumed", {"plan": sub.plan.code})
+    return sub
+
+
+def subscription_switch_to_free(
+    *, user, expected_credit: int | None = None, at: datetime | None = None
+) -> proration.Settlement:
+    """Free now: paid access ends at once; the unused, paid part of the period becomes credit.
+
+    If the period's payment was postponed, the days used are collected now instead.
+    An overdue renewal (past due) is simply dropped with the plan.
+    """
+    at = at or clock.now()
+    with transaction.atomic():
+        sub = _subscription_locked(user)
+        if not lifecycle.allowed(sub.status, Event.SWITCH_TO_FREE):
+            raise ValidationError(_("You are already on Free."))
+        if sub.ends_when_paid:
+            raise ValidationError(
+                _("Your plan has ended; only the postponed payment is left. Pay it to close it.")
+            )
+        settlement = free_preview(sub=sub, at=at)
+        if expected_credit is not None and settlement.credit != expected_credit:
+            raise AmountChanged(settlement.credit)
+        if settlement.due:
+            payment, created = _payment_get_or_create(
+                # The method is part of the key: after a decline, another card is a new attempt.
+                f"settle:{sub.pk}:{sub.period_offset}:{sub.current_period_start:%Y%m%d}:"
+                f"{sub.payment_method_id}",
+                user=user,
+                subscription=sub,
+                kind=Payment.Kind.SETTLEMENT,
+                plan=sub.plan,
+                interval=sub.interval,
+                amount=settlement.due,
+                currency=sub.currency,
+                payment_method=sub.payment_method,
+                period_start=sub.current_period_start,
+                period_end=at,
+                created_at=at,
+            )
+            if created:
+                _charge(payment, off_session=True)
+            if payment.status != Payment.Status.SUCCEEDED:
+                raise PaymentFailed(payment.failure_code or "card_declined")
+            if created:
+                _issue_invoice(payment, at=at)
+        _add_credit(sub, settlement.credit, reason="switch_to_free", at=at)
+        _end_paid(
+            sub,
+            status=lifecycle.transition(sub.status, Event.SWITCH_TO_FREE),
+            event="switched_to_free",
+            at=at,
+        )
+    return settlement
+
+
+def subscription_withdraw(
+    *, user, expected_refund: int | None = None, at: datetime | None = None
+) -> WithdrawalPreview:
+    """Exercise the 14-day right of withdrawal: refund (all, or all but the days used) and end."""
+    at = at or clock.now()
+    with transaction.atomic():
+        sub = _subscription_locked(user)
+        preview = withdrawal_preview(sub=sub, at=at)
+        if not preview.decision.ok:
+            raise ValidationError(
+                _("The 14-day withdrawal period for this subscription is over."),
+                code=preview.decision.reason,
+            )
+        if expected_refund is not None and expected_refund != preview.refunded:
+            raise AmountChanged(preview.refunded)
+        payments = {p.pk: p for p in withdrawable_payments(sub)}
+        plan = withdrawal.allocate_refund(
+            [(p.pk, p.amount - p.refunded_amount) for p in payments.values()], preview.refunded
+        )
+        gw = gateway.get_gateway()
+        for payment_id, amount in plan:
+            payment = payments[payment_id]
+            key = f"withdraw:{payment.pk}"
+            if Refund.objects.filter(idempotency_key=key).exists():
+                continue
+            result = gw.refund(
+                reference=payment.gateway_reference,
+                amount=amount,
+                currency=payment.currency,
+                idempotency_key=key,
+            )
+            if not result.ok:
+                raise ValidationError(_("The refund did not go through. Please try again."))
+            refund = Refund.objects.create(
+                payment=payment,
+                amount=amount,
+                currency=payment.currency,
+                reason="withdrawal",
+                idempotency_key=key,
+                gateway_reference=result.reference,
+                created_at=at,
+            )
+            payment.refunded_amount += amount
+            payment.save(update_fields=["refunded_amount"])
+            _issue_credit_note(refund, description=_("Refund: right of withdrawal"), at=at)
+        _end_paid(
+            sub,
+            status=lifecycle.transition(sub.status, Event.WITHDRAW),
+            event="withdrawn",
+            at=at,
+        )
+        _track(user, "subscription_withdrawn", {"refunded": preview.refunded})
+    return preview

@@ -1,0 +1,91 @@
+"""Reminder e-mails: three days before a charge, and before a Student status lapses."""
+
+from __future__ import annotations
+
+from datetime import datetime, timedelta
+from zoneinfo import ZoneInfo
+
+from django.db import transaction
+from django.utils import formats
+
+from apps.core import clock
+from apps.subscriptions import selectors, student
+from apps.subscriptions.lifecycle import State
+from apps.subscriptions.models import (
+    Subscription,
+)
+from apps.subscriptions.money import format_money
+from apps.subscriptions.selectors.quotes import student_plan_ends_on
+from apps.subscriptions.services.core import _notice
+from apps.subscriptions.zones import time_zone_name
+
+# --- Reminders -----------------------------------------------------------------------------------
+
+REMINDER_LEAD = timedelta(days=3)
+
+
+def reminders_send(*, at: datetime | None = None) -> int:
+    """E-mail each viewer three days before a charge (once per charge date); returns how many."""
+    at = at or clock.now()
+    sent = 0
+    # A cancelled plan can still have a charge: a postponed payment collected when it ends.
+    candidates = Subscription.objects.filter(
+        status__in=(State.ACTIVE, State.CANCEL_SCHEDULED),
+        current_period_end__gt=at,
+        current_period_end__lte=at + REMINDER_LEAD,
+    ).select_related("user", "plan", "pending_plan")
+    for sub in candidates:
+        schedule = selectors.schedule_for(sub, count=2)
+        charge = schedule.next_charge
+        if charge is None or not (at < charge.at <= at + REMINDER_LEAD):
+            continue
+        with transaction.atomic():
+            created = _notice(
+                sub,
+                key=f"reminder:{sub.pk}:{charge.local_date.isoformat()}",
+                kind="reminder",
+                context={
+                    "amount": format_money(charge.amount, charge.currency),
+                    "date": formats.date_format(charge.local_date, "l j F Y"),
+                    "plan": sub.plan.name,
+                    "final": any(r.code == "final" for r in charge.reasons),
+                },
+                at=at,
+            )
+        sent += int(created)
+    return sent
+
+
+def student_reminders_send(*, at: datetime | None = None) -> int:
+    """E-mail Student subscribers 30 and 7 days before their status lapses (the nearest
+    notice only, once each); returns how many were recorded."""
+    at = at or clock.now()
+    horizon = (at + timedelta(days=max(student.NOTICE_DAYS) + 1)).date()
+    candidates = Subscription.objects.filter(
+        status=State.ACTIVE,
+        plan__requires_verification=True,
+        verified_until__isnull=False,
+        verified_until__lte=horizon,
+        pending_plan__isnull=True,
+    ).select_related("user", "plan")
+    sent = 0
+    for sub in candidates:
+        today = at.astimezone(ZoneInfo(time_zone_name(sub.user))).date()
+        lead = student.notice_due(sub.verified_until, today=today)
+        ends_on = student_plan_ends_on(sub)
+        if lead is None or ends_on is None:
+            continue
+        with transaction.atomic():
+            created = _notice(
+                sub,
+                key=f"student-due:{sub.pk}:{sub.verified_until.isoformat()}:{lead}",
+                kind="student_due",
+                context={
+                    "plan": sub.plan.name,
+                    "date": formats.date_format(sub.verified_until, "j F Y"),
+                    "ends_on": formats.date_format(ends_on, "j F Y"),
+                },
+                at=at,
+            )
+        sent += int(created)
+    return sent

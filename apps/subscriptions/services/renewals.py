@@ -1,0 +1,381 @@
+"""Renewals and retries: each period boundary charged once, dunning after a decline (retries
+1, 3 and 7 local days later), and the viewer paying an overdue renewal now.
+"""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.utils.translation import gettext as _
+
+from apps.core import clock
+from apps.subscriptions import lifecycle
+from apps.subscriptions.lifecycle import Event, State
+from apps.subscriptions.models import (
+    INTERVAL_MONTHS,
+    Interval,
+    Payment,
+    PaymentMethod,
+    Plan,
+    Subscription,
+)
+from apps.subscriptions.money import format_money
+from apps.subscriptions.outcomes import RenewalOutcome, RetryOutcome
+from apps.subscriptions.selectors.quotes import MAX_CATCH_UP, renewal_target, student_lapsed
+from apps.subscriptions.services.core import (
+    PaymentFailed,
+    _collect,
+    _end_paid,
+    _forget_method,
+    _lock_for_task,
+    _notice,
+    _record_change,
+    _track,
+    decline_message,
+)
+from apps.subscriptions.services.payment_methods import PaymentSource, _resolve_source
+from apps.subscriptions.zones import anchor_of, billing_zone, local_day
+
+# --- Renewals and retries ------------------------------------------------------------------------
+
+
+def _advance(sub: Subscription, *, plan: Plan, interval: str, value: int, paid: int) -> None:
+    """Move to the next period (the plan and interval may change at this boundary)."""
+    anchor = anchor_of(sub)
+    next_offset = sub.period_offset + sub.interval_months
+    months = INTERVAL_MONTHS[Interval(interval)]
+    sub.plan, sub.interval = plan, interval
+    sub.period_offset = next_offset
+    sub.current_period_start, sub.current_period_end = anchor.period(next_offset, months)
+    sub.period_value, sub.period_paid = value, paid
+    sub.pending_plan, sub.pending_interval = None, ""
+
+
+def subscription_renew(*, subscription_id: int, at: datetime | None = None) -> int:
+    """Renew every period boundary that has passed (catches up when late; safe to run twice).
+
+    Returns how many boundaries were processed.
+    """
+    at = at or clock.now()
+    done = 0
+    for _period in range(MAX_CATCH_UP):
+        with transaction.atomic():
+            sub = _lock_for_task(subscription_id)
+            if (
+                sub is None
+                or sub.status not in (State.ACTIVE, State.CANCEL_SCHEDULED)
+                or sub.current_period_end is None
+                or sub.current_period_end > at
+            ):
+                break
+            outcome = _renew_once(sub, at=at)
+        done += 1
+        if outcome != RenewalOutcome.RENEWED:
+            if outcome == RenewalOutcome.FAILED:
+                # A late run (a clock jump) also catches up the retries already due, so the
+                # viewer hears once, with what is still true.
+                subscription_retry(subscription_id=subscription_id, at=at)
+            break
+    return done
+
+
+def _renew_once(sub: Subscription, *, at: datetime) -> RenewalOutcome:
+    due = sub.current_period_end
+    anchor = anchor_of(sub)
+    next_offset = sub.period_offset + sub.interval_months
+    day = anchor.date_at(next_offset)
+    plan, interval, price = renewal_target(sub)
+    if sub.status == State.ACTIVE and student_lapsed(sub, plan=plan, day=day):
+        # Never the student price without a confirmed status, and never a higher price
+        # without the viewer choosing it: the plan ends here (they were told 30 and 7 days
+        # before, and are told now); they can pick any plan again at once.
+        sub.status = lifecycle.transition(sub.status, Event.SCHEDULE_CANCEL)
+        _notice(
+            sub,
+            key=f"student-lapsed:{sub.pk}:{day.isoformat()}",
+            kind="student_lapsed",
+            context={"plan": sub.plan.name, "date": local_day(due, sub.user)},
+            at=at,
+        )
+        return _finish_cancelled(sub, due=due, day=day, at=at, event="student_lapsed")
+    if sub.status == State.CANCEL_SCHEDULED:
+        return _finish_cancelled(sub, due=due, day=day, at=at, event="cancelled")
+
+    if (
+        sub.postpone_offset is not None
+        and sub.postpone_offset == next_offset
+        and not sub.postponed_carried
+        and interval == Interval.MONTH
+    ):
+        # The postponed charge: access continues, the price is collected on the next date.
+        sub.postponed_carried = price
+        _advance(sub, plan=plan, interval=interval, value=price, paid=0)
+        sub.save()
+        _record_change(sub, "postponed_period", due)
+        return RenewalOutcome.RENEWED
+
+    carried = sub.postponed_carried or 0
+    gross = price + carried
+    months = INTERVAL_MONTHS[Interval(interval)]
+    start, end = anchor.period(next_offset, months)
+    payment = _collect(
+        sub,
+        f"renewal:{sub.pk}:{day.isoformat()}",
+        gross=gross,
+        at=at,
+        kind=Payment.Kind.RENEWAL,
+        plan=plan,
+        interval=interval,
+        currency=plan.currency,
+        period_start=start,
+        period_end=end,
+        period_offset=next_offset,
+        description=_("Includes a postponed payment") if carried else "",
+    )
+    if payment.status == Payment.Status.SUCCEEDED:
+        _advance(sub, plan=plan, interval=interval, value=price, paid=price)
+        sub.postpone_offset = sub.postponed_carried = None
+        sub.save()
+        _record_change(sub, "renewed", due)
+        return RenewalOutcome.RENEWED
+    _start_dunning(sub, amount=gross, due=due, day=day, code=payment.failure_code, at=at)
+    _track(sub.user, "payment_failed", {"kind": "renewal", "code": payment.failure_code})
+    return RenewalOutcome.FAILED
+
+
+def _start_dunning(
+    sub: Subscription, *, amount: int, due: datetime, day, code: str, at: datetime
+) -> None:
+    """A charge failed: retry 1, 3 and 7 local days after the due date, e-mailing each time."""
+    sub.status = lifecycle.transition(sub.status, Event.RENEWAL_FAILED)
+    sub.overdue_amount = amount
+    sub.postpone_offset = sub.postponed_carried = None
+    sub.past_due_since, sub.retry_count = due, 0
+    sub.next_retry_at = lifecycle.retry_at(due, 1, billing_zone(sub))
+    sub.save()
+    _record_change(sub, "renewal_failed", due)
+    if sub.next_retry_at > at:
+        # A late run (a clock jump) leaves the telling to the retry run, which knows what is
+        # still true; a "we will try again on ..." for a date already past is never sent.
+        _notice(
+            sub,
+            key=f"failed:{sub.pk}:{day.isoformat()}:0",
+            kind="payment_failed",
+            context=_failure_context(sub, amount, code),
+            at=at,
+        )
+
+
+def _finish_cancelled(sub: Subscription, *, due: datetime, day, at: datetime, event: str) -> str:
+    """The period of a cancelled plan ends: collect a postponed amount still owed, then Free.
+
+    If that collection is declined the amount stays owed: the subscription goes through
+    dunning like any failed charge, without paid access (the plan has ended), and ends when
+    the amount is paid (or drops to Free when the retries run out).
+    """
+    carried = sub.postponed_carried or 0
+    if carried:
+        payment = _settle_postponed_on_exit(sub, carried=carried, day=day, due=due, at=at)
+        if payment.status != Payment.Status.SUCCEEDED:
+            sub.ends_when_paid = True
+            _start_dunning(sub, amount=carried, due=due, day=day, code=payment.failure_code, at=at)
+            _track(sub.user, "payment_failed", {"kind": "final", "code": payment.failure_code})
+            return RenewalOutcome.FAILED
+    _end_paid(
+        sub,
+        status=lifecycle.transition(sub.status, Event.PERIOD_END),
+        event=event,
+        at=due,
+    )
+    return RenewalOutcome.ENDED
+
+
+def _failure_context(sub: Subscription, amount: int, code: str) -> dict:
+    retry = sub.next_retry_at
+    return {
+        "amount": format_money(amount, sub.currency),
+        "plan": sub.plan.name,
+        "reason": decline_message(code),
+        "retry_on": local_day(retry, sub.user) if retry else "",
+        "ended": sub.ends_when_paid,
+    }
+
+
+def _settle_postponed_on_exit(sub, *, carried: int, day, due: datetime, at: datetime) -> Payment:
+    return _collect(
+        sub,
+        f"final:{sub.pk}:{day.isoformat()}",
+        gross=carried,
+        at=at,
+        kind=Payment.Kind.SETTLEMENT,
+        plan=sub.plan,
+        interval=sub.interval,
+        description=_("Postponed payment collected at the end of the subscription"),
+    )
+
+
+def subscription_retry(
+    *,
+    subscription_id: int,
+    at: datetime | None = None,
+    manual_key: str = "",
+    method: PaymentMethod | None = None,
+    make_default: bool = False,
+) -> RetryOutcome:
+    """Try an overdue renewal again: on schedule (1, 3, 7 days) or now, when the viewer asks.
+
+    A viewer paying now may use another `method` for this payment; it becomes the default for
+    the next charges only with `make_default` (never silently).
+    Returns a RetryOutcome: paid, failed, dropped (retries exhausted: back to Free) or not_due.
+    """
+    at = at or clock.now()
+    outcome, code = RetryOutcome.NOT_DUE, ""
+    for _attempt in range(len(lifecycle.RETRY_DELAYS) + 1):
+        with transaction.atomic():
+            sub = _lock_for_task(subscription_id)
+            if sub is None or sub.status != State.PAST_DUE:
+                break
+            if not manual_key and (sub.next_retry_at is None or sub.next_retry_at > at):
+                break
+            outcome, code = _retry_once(
+                sub, at=at, manual_key=manual_key, method=method, make_default=make_default
+            )
+        if manual_key or outcome != RetryOutcome.FAILED:
+            break
+    if manual_key and outcome == RetryOutcome.FAILED:
+        raise PaymentFailed(code)
+    return outcome
+
+
+def overdue_pay_now(
+    *, user, key: str, source: PaymentSource, make_default: bool = False, at: datetime | None = None
+) -> RetryOutcome:
+    """The viewer pays the overdue renewal now, with a saved method or a new card.
+
+    A new card is kept for next time if it pays (forgotten if declined), and becomes the default
+    only with `make_default`. Repeating the key repeats nothing: one charge and one saved card
+    for a double click.
+    Returns subscription_retry's outcome ("paid", or "not_due" when nothing is overdue any
+    more); raises PaymentFailed when the payment is declined.
+    """
+    at = at or clock.now()
+    sub = Subscription.objects.filter(user=user).first()
+    if sub is None or sub.status != State.PAST_DUE:
+        return RetryOutcome.NOT_DUE
+    if not isinstance(source, PaymentMethod):
+        earlier = (
+            Payment.objects.filter(
+                subscription=sub, kind=Payment.Kind.RETRY, idempotency_key__endswith=f":now-{key}"
+            )
+            .select_related("payment_method")
+            .first()
+        )
+        if earlier is not None and earlier.payment_method is not None:
+            source = earlier.payment_method
+    added = not isinstance(source, PaymentMethod)
+    method = _resolve_source(user, source, at)
+    try:
+        return subscription_retry(
+            subscription_id=sub.pk, at=at, manual_key=key, method=method, make_default=make_default
+        )
+    except PaymentFailed:
+        if added:
+            _forget_method(method, at=at)
+        raise
+
+
+def _retry_once(
+    sub: Subscription, *, at: datetime, manual_key: str, method, make_default: bool = False
+) -> tuple[RetryOutcome, str]:
+    anchor = anchor_of(sub)
+    next_offset = sub.period_offset + sub.interval_months
+    day = anchor.date_at(next_offset)
+    attempt = sub.retry_count + 1
+    default = sub.payment_method
+    if method is not None:
+        if method.user_id != sub.user_id or method.removed_at is not None:
+            raise ValidationError(_("Choose one of your payment methods."))
+        sub.payment_method = method  # _collect charges the subscription's method
+    plan, interval, price = renewal_target(sub)
+    months = INTERVAL_MONTHS[Interval(interval)]
+    start, end = anchor.period(next_offset, months)
+    key = f"retry:{sub.pk}:{day.isoformat()}:" + (
+        f"now-{manual_key}" if manual_key else str(attempt)
+    )
+    if sub.ends_when_paid:
+        # A postponed amount owed for days already used; the plan itself has ended.
+        fields = {
+            "kind": Payment.Kind.SETTLEMENT,
+            "plan": sub.plan,
+            "interval": sub.interval,
+            "description": _("Postponed payment collected at the end of the subscription"),
+        }
+    else:
+        fields = {
+            "kind": Payment.Kind.RETRY,
+            "plan": plan,
+            "interval": interval,
+            "currency": plan.currency,
+            "period_start": start,
+            "period_end": end,
+            "period_offset": next_offset,
+        }
+    payment = _collect(sub, key, gross=sub.overdue_amount, at=at, **fields)
+    if not (make_default and payment.status == Payment.Status.SUCCEEDED):
+        sub.payment_method = default  # a declined card never becomes the default
+    if payment.status == Payment.Status.SUCCEEDED:
+        if sub.ends_when_paid:
+            _end_paid(
+                sub,
+                status=lifecycle.transition(sub.status, Event.PERIOD_END),
+                event="cancelled",
+                at=at,
+            )
+            return RetryOutcome.PAID, ""
+        sub.status = lifecycle.transition(sub.status, Event.PAID)
+        _advance(sub, plan=plan, interval=interval, value=price, paid=price)
+        sub.overdue_amount, sub.past_due_since, sub.retry_count, sub.next_retry_at = (
+            0,
+            None,
+            0,
+            None,
+        )
+        sub.save()
+        _record_change(sub, "retry_paid", at)
+        return RetryOutcome.PAID, ""
+    if manual_key:
+        sub.save()  # the default changes only if the viewer asked; the scheduled retries go on
+        return RetryOutcome.FAILED, payment.failure_code
+    sub.retry_count = attempt
+    sub.next_retry_at = lifecycle.retry_at(sub.past_due_since, attempt + 1, billing_zone(sub))
+    if sub.next_retry_at is None:
+        overdue = sub.overdue_amount
+        _end_paid(
+            sub,
+            status=lifecycle.transition(sub.status, Event.RETRIES_EXHAUSTED),
+            event="dropped_to_free",
+            at=at,
+        )
+        _notice(
+            sub,
+            key=f"dropped:{sub.pk}:{day.isoformat()}",
+            kind="dropped_to_free",
+            context={"amount": format_money(overdue, sub.currency)},
+            at=at,
+        )
+        return RetryOutcome.DROPPED, payment.failure_code
+    sub.status = lifecycle.transition(sub.status, Event.RETRY_FAILED)
+    sub.save()
+    if sub.next_retry_at > at:
+        # When a late run (a clock jump) goes through several retries at once, only the last
+        # one's e-mail is still true: the earlier "we will try again on ..." dates are past.
+        _notice(
+            sub,
+            key=f"failed:{sub.pk}:{day.isoformat()}:{attempt}",
+            kind="payment_failed",
+            context=_failure_context(sub, sub.overdue_amount, payment.failure_code),
+            at=at,
+        )
+    return RetryOutcome.FAILED, payment.failure_code

@@ -1,0 +1,50 @@
+"""What the subscription views share: the typed request, the viewer's zone, rendering in it,
+and reading the plan and interval from the URL.
+"""
+
+from __future__ import annotations
+
+from zoneinfo import ZoneInfo
+
+from django.core.exceptions import ValidationError
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import render
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django_htmx.middleware import HtmxDetails
+
+from apps.subscriptions import selectors
+from apps.subscriptions.models import Interval
+
+
+class HtmxHttpRequest(HttpRequest):
+    htmx: HtmxDetails
+
+
+def viewer_zone(user) -> ZoneInfo:
+    return ZoneInfo(selectors.time_zone_name(user))
+
+
+def render_page(request, template: str, context: dict, *, status: int = 200) -> HttpResponse:
+    """Render with dates in the viewer's time zone."""
+    with timezone.override(viewer_zone(request.user)):
+        return render(request, template, context, status=status)
+
+
+def error_messages(exc: ValidationError) -> list[str]:
+    return list(exc.messages)
+
+
+def interval_of(value: str | None, default: str = Interval.MONTH) -> str:
+    return value if value in Interval.values else default
+
+
+def plan_or_404(code: str):
+    plan = selectors.plan_by_code(code)
+    if plan is None:
+        raise Http404(_("No such plan."))
+    return plan
+
+
+# Card and IBAN fields Django's error reports must never show.
+SENSITIVE = ("card-number", "card-cvc", "card-expiry", "sepa-iban")

@@ -1,0 +1,171 @@
+"""The subscription page, the plans, the payment schedule and the invoices."""
+
+from __future__ import annotations
+
+from django.core.paginator import EmptyPage, PageNotAnInteger, Paginator
+from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
+from django.template.loader import render_to_string
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_GET
+from django.views.decorators.vary import vary_on_headers
+
+from apps.accounts.decorators import not_for_kids
+from apps.core import clock
+from apps.subscriptions import display, selectors, services
+from apps.subscriptions.lifecycle import State
+from apps.subscriptions.models import Interval
+from apps.subscriptions.outcomes import EntitlementSource, PlanAction
+from apps.subscriptions.views._shared import (
+    HtmxHttpRequest,
+    interval_of,
+    render_page,
+    viewer_zone,
+)
+
+# --- The subscription page ----------------------------------------------------------------------
+
+INVOICES_PER_PAGE = 20
+
+
+@not_for_kids
+@require_GET
+def overview(request: HtmxHttpRequest) -> HttpResponse:
+    at = clock.now()
+    ov = selectors.overview(user=request.user, at=at)
+    sub = ov.subscription
+    withdrawal = selectors.withdrawal_preview(sub=sub, at=at) if sub is not None else None
+    postpone = None
+    if sub is not None and sub.is_paid:
+        postpone = selectors.postpone_decision(sub=sub, at=at, recent=ov.recent_postponements)
+    perks = ov.entitlements
+    if sub is not None and sub.is_paid:
+        # What the plan gives, even before it starts (after the withdrawal period).
+        perks = selectors.Entitlements.of(sub.plan, EntitlementSource.OWN)
+    context = {
+        "perks": perks,
+        "started": sub is None or sub.starts_at is None or sub.starts_at <= at,
+        "ov": ov,
+        "sub": sub,
+        "rows": display.charge_rows(ov.schedule)[:3],
+        "withdrawal": withdrawal,
+        "postpone": postpone,
+        "postpone_reason": services.POSTPONE_MESSAGES[postpone.reason]()
+        if postpone is not None and not postpone.ok
+        else "",
+        "now": at,
+        "State": State,
+        "more_invoices": ov.invoice_count > len(ov.invoices),
+        "student_due": selectors.student_confirmation_due(sub, at=at),
+        "student_lapsed": bool(
+            sub is not None
+            and sub.verified_until is not None
+            and sub.verified_until < clock.today_in(viewer_zone(request.user))
+        ),
+    }
+    return render_page(request, "subscriptions/overview.html", context)
+
+
+@not_for_kids
+@require_GET
+@vary_on_headers("HX-Request")
+def plans(request: HtmxHttpRequest) -> HttpResponse:
+    """All plans, monthly or yearly; each says what choosing it does from where you are."""
+    interval = interval_of(request.GET.get("interval"))
+    sub = selectors.subscription_for(request.user)
+    cards = []
+    for plan in selectors.offered_plans():
+        price = plan.amount_for(interval)
+        if sub is not None and sub.is_paid:
+            current = plan.pk == sub.plan_id and interval == sub.interval
+            if plan.is_free:
+                action, url = PlanAction.FREE, reverse("subscriptions:free")
+            elif current:
+                action, url = PlanAction.CURRENT, ""
+            else:
+                upgrade = interval == sub.interval and price > sub.plan.amount_for(sub.interval)
+                action = PlanAction.UPGRADE if upgrade else PlanAction.SWITCH
+                url = reverse("subscriptions:change", args=[plan.code]) + f"?interval={interval}"
+            if sub.status != State.ACTIVE and action in {PlanAction.UPGRADE, PlanAction.SWITCH}:
+                action, url = PlanAction.LOCKED, ""
+        else:
+            current = plan.is_free
+            if plan.is_free:
+                action, url = PlanAction.CURRENT, ""
+            else:
+                action = PlanAction.SUBSCRIBE
+                url = reverse("subscriptions:checkout", args=[plan.code]) + f"?interval={interval}"
+        cards.append(
+            {"plan": plan, "price": price, "action": action, "url": url, "current": current}
+        )
+    context = {"cards": cards, "interval": interval, "sub": sub, "intervals": Interval.choices}
+    template = "subscriptions/plans.html"
+    if request.htmx and request.htmx.target == "plan-choice":
+        template += "#grid"
+    return render_page(request, template, context)
+
+
+# --- Schedule -----------------------------------------------------------------------------------
+
+
+@not_for_kids
+@require_GET
+@vary_on_headers("Accept")
+def schedule(request: HttpRequest) -> HttpResponse:
+    """The next 12 charges in the viewer's time zone (HTML, or JSON with ?format=json)."""
+    sub = selectors.subscription_for(request.user)
+    plan = selectors.schedule_for(sub)
+    if request.GET.get("format") == "json":
+        return JsonResponse(
+            {
+                "time_zone": selectors.time_zone_name(request.user),
+                "currency": plan.currency,
+                "status": sub.status if sub is not None else State.FREE.value,
+                "charges": [display.charge_json(c) for c in plan.charges],
+                "ends_on": plan.ends_on.isoformat() if plan.ends_on else None,
+                "credit_left": plan.credit_left,
+            }
+        )
+    context = {"sub": sub, "schedule": plan, "rows": display.charge_rows(plan)}
+    return render_page(request, "subscriptions/schedule.html", context)
+
+
+# --- Invoices -----------------------------------------------------------------------------------
+
+
+@not_for_kids
+@require_GET
+def invoices(request: HttpRequest) -> HttpResponse:
+    paginator = Paginator(selectors.invoices_for(request.user), INVOICES_PER_PAGE)
+    try:
+        page = paginator.page(request.GET.get("page") or 1)
+    except (EmptyPage, PageNotAnInteger):
+        raise Http404(_("That page does not exist.")) from None
+    return render_page(request, "subscriptions/invoices.html", {"page": page})
+
+
+def _invoice_or_404(request, number: str):
+    invoice = selectors.invoice_for(request.user, number)
+    if invoice is None:
+        raise Http404(_("No such invoice."))
+    return invoice
+
+
+@not_for_kids
+@require_GET
+def invoice(request: HttpRequest, number: str) -> HttpResponse:
+    """The invoice as a page (its print stylesheet makes it a clean A4 document)."""
+    inv = _invoice_or_404(request, number)
+    return render_page(request, "subscriptions/invoice.html", {"invoice": inv})
+
+
+@not_for_kids
+@require_GET
+def invoice_download(request: HttpRequest, number: str) -> HttpResponse:
+    inv = _invoice_or_404(request, number)
+    with timezone.override(viewer_zone(request.user)):
+        text = render_to_string("subscriptions/invoice.txt", {"invoice": inv}, request=request)
+    response = HttpResponse(text, content_type="text/plain; charset=utf-8")
+    response["Content-Disposition"] = f'attachment; filename="streamfront-{inv.number}.txt"'
+    return response

@@ -1,0 +1,302 @@
+"""Paying: checkout, the bank's challenge page, and paying an overdue renewal now."""
+
+from __future__ import annotations
+
+import secrets
+
+from django.contrib import messages
+from django.core.exceptions import ValidationError
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import redirect
+from django.urls import reverse
+from django.utils.translation import gettext as _
+from django.views.decorators.cache import never_cache
+from django.views.decorators.debug import sensitive_post_parameters
+from django.views.decorators.http import require_http_methods
+
+from apps.accounts.decorators import not_for_kids
+from apps.core import clock
+from apps.subscriptions import lifecycle, selectors, services
+from apps.subscriptions.forms import (
+    CardForm,
+    CheckoutForm,
+    PayNowForm,
+    SepaForm,
+)
+from apps.subscriptions.lifecycle import State
+from apps.subscriptions.models import Checkout, Payment
+from apps.subscriptions.outcomes import RetryOutcome
+from apps.subscriptions.views._shared import (
+    SENSITIVE,
+    error_messages,
+    interval_of,
+    plan_or_404,
+    render_page,
+    viewer_zone,
+)
+
+
+def _checkout_context(request, plan, interval, *, checkout_form=None, card=None, sepa=None):
+    amount, credit = selectors.checkout_quote(user=request.user, plan=plan, interval=interval)
+    methods = list(selectors.payment_methods_for(request.user))
+    sub = selectors.subscription_for(request.user)
+    # Every new subscription is a new contract with its own withdrawal right (issue 9).
+    first = sub is None or not sub.is_paid
+    form = checkout_form or CheckoutForm(
+        initial={"key": services.new_checkout_key(), "amount": amount, "interval": interval}
+    )
+    chosen = request.POST.get("method") or (f"saved-{methods[0].pk}" if methods else "card")
+    today = clock.today_in(viewer_zone(request.user))
+    return {
+        "plan": plan,
+        "interval": interval,
+        "price": plan.amount_for(interval),
+        "amount": amount,
+        "credit": credit,
+        "method_choices": [(f"saved-{m.pk}", m) for m in methods],
+        "chosen": chosen,
+        "form": form,
+        "card_form": card or CardForm(prefix="card", today=today),
+        "sepa_form": sepa or SepaForm(prefix="sepa"),
+        "first": first,
+        "withdrawal_days": lifecycle.WITHDRAWAL_PERIOD.days,
+    }
+
+
+@sensitive_post_parameters(*SENSITIVE)
+@never_cache
+@not_for_kids
+@require_http_methods(["GET", "POST"])
+def checkout(request: HttpRequest, plan_code: str) -> HttpResponse:
+    plan = plan_or_404(plan_code)
+    if plan.is_free:
+        return redirect("subscriptions:free")
+    sub = selectors.subscription_for(request.user)
+    if sub is not None and sub.is_paid:
+        wanted = interval_of(request.GET.get("interval"), sub.interval)
+        if plan.pk == sub.plan_id and wanted == sub.interval:
+            # The browser's Back after paying comes here: the plan is theirs, say so plainly.
+            messages.info(request, _("%(plan)s is your plan.") % {"plan": plan.name})
+            return redirect("subscriptions:overview")
+        messages.info(request, _("You already have a plan; here is what changing it does."))
+        url = reverse("subscriptions:change", args=[plan.code])
+        return redirect(f"{url}?interval={wanted}")
+    interval = interval_of(request.POST.get("interval") or request.GET.get("interval"))
+    if request.method == "GET":
+        return render_page(
+            request, "subscriptions/checkout.html", _checkout_context(request, plan, interval)
+        )
+
+    today = clock.today_in(viewer_zone(request.user))
+    form = CheckoutForm(request.POST)
+    card = CardForm(request.POST, prefix="card", today=today)
+    sepa = SepaForm(request.POST, prefix="sepa")
+    choice = request.POST.get("method", "")
+    source, error = None, ""
+    if choice == "card":
+        source = card.details() if card.is_valid() else None
+    elif choice == "sepa":
+        source = sepa.details() if sepa.is_valid() else None
+    elif choice.startswith("saved-"):
+        source = selectors.payment_method_for(request.user, choice.removeprefix("saved-"))
+        if source is None:
+            error = _("Choose one of your payment methods.")
+    else:
+        error = _("Choose how you want to pay.")
+    if not form.is_valid():
+        error = error or _("This form has expired. Reload the page and try again.")
+    if source is not None and not error:
+        try:
+            result = services.checkout_pay(
+                user=request.user,
+                plan=plan,
+                interval=form.cleaned_data["interval"],
+                source=source,
+                start_now=form.cleaned_data["start_now"],
+                key=form.cleaned_data["key"],
+                expected_amount=form.cleaned_data["amount"],
+            )
+        except services.AmountChanged as exc:
+            error = error_messages(exc)[0]
+        except ValidationError as exc:
+            error = " ".join(error_messages(exc))
+        else:
+            if (
+                result.status != Checkout.Status.FAILED
+                or result.failure_code == "already_subscribed"
+            ):
+                return _after_checkout(request, result)
+            # Declined: say so right here, above the form; nothing was charged or kept.
+            error = services.decline_message(result.failure_code)
+    # Shown again: a fresh key (this attempt is over) and never the CVC.
+    fresh = CheckoutForm(
+        initial={
+            "key": services.new_checkout_key(),
+            "amount": selectors.checkout_quote(user=request.user, plan=plan, interval=interval)[0],
+            "interval": interval,
+            "start_now": form.cleaned_data.get("start_now") if form.is_valid() else False,
+        }
+    )
+    context = _checkout_context(request, plan, interval, checkout_form=fresh, card=card, sepa=sepa)
+    context["error"] = error or (
+        _("Check the payment details below.")
+        if source is None and choice in ("card", "sepa")
+        else ""
+    )
+    return render_page(request, "subscriptions/checkout.html", context, status=200)
+
+
+def _after_checkout(request, result: Checkout) -> HttpResponse:
+    if result.status == Checkout.Status.SUCCEEDED:
+        messages.success(
+            request,
+            _("Welcome to %(plan)s! Your receipt is in your invoices.")
+            % {"plan": result.plan.name},
+        )
+        return redirect("subscriptions:overview")
+    if result.status == Checkout.Status.REQUIRES_ACTION:
+        return redirect("subscriptions:challenge", payment_id=result.payment_id)
+    if result.failure_code == "already_subscribed":
+        messages.info(request, _("You already have a plan; nothing was charged."))
+        return redirect("subscriptions:overview")
+    if result.status == Checkout.Status.PENDING:
+        messages.info(request, _("Your payment is being processed."))
+        return redirect("subscriptions:overview")
+    messages.error(request, services.decline_message(result.failure_code))
+    url = reverse("subscriptions:checkout", args=[result.plan.code])
+    return redirect(f"{url}?interval={result.interval}")
+
+
+@never_cache
+@not_for_kids
+@require_http_methods(["GET", "POST"])
+def challenge(request: HttpRequest, payment_id: int) -> HttpResponse:
+    """The simulated bank page of a card that needs the holder's confirmation (test card 3220)."""
+    payment = selectors.payment_for(request.user, payment_id)
+    if payment is None:
+        raise Http404(_("No such payment."))
+    if request.method == "POST":
+        approve = request.POST.get("decision") == "approve"
+        try:
+            payment = services.payment_confirm(
+                user=request.user, payment_id=payment.pk, approve=approve
+            )
+        except Payment.DoesNotExist:
+            raise Http404(_("No such payment.")) from None
+        if payment.status == Payment.Status.SUCCEEDED:
+            messages.success(
+                request,
+                _("Your bank approved the payment. Welcome to %(plan)s!")
+                % {"plan": payment.plan.name},
+            )
+            return redirect("subscriptions:overview")
+        messages.error(request, services.decline_message(payment.failure_code))
+        url = reverse("subscriptions:checkout", args=[payment.plan.code])
+        return redirect(f"{url}?interval={payment.interval}")
+    if payment.status != Payment.Status.REQUIRES_ACTION:
+        return redirect("subscriptions:overview")
+    return render_page(request, "subscriptions/challenge.html", {"payment": payment})
+
+
+def _usable(method, today) -> bool:
+    """Saved, and (a card) not expired: something a payment could go to."""
+    if method is None or method.removed_at is not None:
+        return False
+    if method.exp_year and method.exp_month:
+        return (method.exp_year, method.exp_month) >= (today.year, today.month)
+    return True
+
+
+def _pay_now_context(request, sub, *, chosen=None, form=None, card=None, error=""):
+    today = clock.today_in(viewer_zone(request.user))
+    declined = selectors.declined_methods(sub)  # method id -> when it was last declined
+    default = sub.payment_method
+    if chosen is None:
+        usable = _usable(default, today) and default.pk not in declined
+        chosen = f"saved-{default.pk}" if usable else ""
+    elif chosen.startswith("saved-") and chosen[6:].isdigit() and int(chosen[6:]) in declined:
+        chosen = ""  # a card that failed for this payment is never picked for the viewer
+    methods = list(selectors.payment_methods_for(request.user))
+    return {
+        "sub": sub,
+        "methods": [
+            {
+                "value": f"saved-{m.pk}",
+                "method": m,
+                "is_default": m.pk == sub.payment_method_id,
+                "declined_on": declined.get(m.pk),
+            }
+            for m in methods
+        ],
+        "chosen": chosen,
+        "form": form
+        or PayNowForm(
+            initial={
+                "key": secrets.token_hex(12),
+                # Ticked only when there is no default a next payment could go to.
+                "make_default": not _usable(default, today),
+            }
+        ),
+        "card_form": card or CardForm(prefix="card", today=today),
+        "error": error,
+    }
+
+
+@sensitive_post_parameters(*SENSITIVE)
+@never_cache
+@not_for_kids
+@require_http_methods(["GET", "POST"])
+def pay_now(request: HttpRequest) -> HttpResponse:
+    """Pay an overdue renewal now: the viewer chooses which saved card or account, or a new card,
+    and whether it becomes the default."""
+    sub = selectors.subscription_for(request.user)
+    if sub is None or sub.status != State.PAST_DUE:
+        return redirect("subscriptions:overview")
+    if request.method == "GET":
+        return render_page(request, "subscriptions/pay_now.html", _pay_now_context(request, sub))
+    today = clock.today_in(viewer_zone(request.user))
+    form = PayNowForm(request.POST)
+    choice = request.POST.get("method", "")
+    card = CardForm(request.POST if choice == "card" else None, prefix="card", today=today)
+    source, error = None, ""
+    if choice == "card":
+        source = card.details() if card.is_valid() else None
+        if source is None:
+            error = _("Check the card details below.")
+    elif choice.startswith("saved-"):
+        source = selectors.payment_method_for(request.user, choice.removeprefix("saved-"))
+        if source is None:
+            error = _("Choose one of your payment methods.")
+    else:
+        error = _("Choose which card or account pays.")
+    if not form.is_valid():
+        error = error or _("This form has expired. Reload the page and try again.")
+    if not error:
+        try:
+            outcome = services.overdue_pay_now(
+                user=request.user,
+                key=form.cleaned_data["key"],
+                source=source,
+                make_default=form.cleaned_data["make_default"],
+            )
+        except ValidationError as exc:
+            error = " ".join(error_messages(exc))
+        else:
+            if outcome == RetryOutcome.PAID:
+                messages.success(request, _("Thank you: the overdue payment went through."))
+            else:  # another tab or a scheduled retry settled it first
+                messages.info(request, _("There was nothing left to pay: it is settled."))
+            return redirect("subscriptions:overview")
+    # Shown again with the viewer's choices (never the CVC) and a fresh key: this try is over.
+    fresh = PayNowForm(
+        initial={
+            "key": secrets.token_hex(12),
+            "make_default": bool(request.POST.get("make_default")),
+        }
+    )
+    sub = selectors.subscription_for(request.user)
+    if sub is None or sub.status != State.PAST_DUE:  # settled meanwhile (another tab, a retry)
+        messages.info(request, _("There was nothing left to pay: it is settled."))
+        return redirect("subscriptions:overview")
+    context = _pay_now_context(request, sub, chosen=choice, form=fresh, card=card, error=error)
+    return render_page(request, "subscriptions/pay_now.html", context)

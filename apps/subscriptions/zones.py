@@ -1,0 +1,53 @@
+"""Which time zone a subscription's dates are read in (no database writes).
+
+Shared by the services and the selectors, so neither has to import the other for it.
+"""
+
+from __future__ import annotations
+
+from datetime import datetime
+from zoneinfo import ZoneInfo
+
+from django.utils import formats
+
+from apps.subscriptions.models import (
+    Subscription,
+)
+from apps.subscriptions.schedule import Anchor
+
+DEFAULT_TIME_ZONE = "Europe/Paris"
+
+
+# --- Small helpers -------------------------------------------------------------------------------
+
+
+def time_zone_name(user) -> str:
+    name = getattr(user, "time_zone", "") or DEFAULT_TIME_ZONE
+    try:
+        ZoneInfo(name)
+    except (KeyError, ValueError):
+        return DEFAULT_TIME_ZONE
+    return name
+
+
+def billing_zone(sub: Subscription) -> str:
+    """The zone the billing anchor is read in: the account's zone when the plan started.
+
+    It does not follow later changes of the account's zone, so the schedule shown and the
+    renewals that run always agree and each period starts exactly where the last one ended.
+    """
+    name = sub.billing_time_zone
+    if name:
+        try:
+            ZoneInfo(name)
+        except (KeyError, ValueError):
+            name = ""
+    return name or time_zone_name(sub.user)
+
+
+def anchor_of(sub: Subscription) -> Anchor:
+    return Anchor(day=sub.anchor_date, at=sub.anchor_time, time_zone=billing_zone(sub))
+
+
+def local_day(at: datetime, user) -> str:
+    return formats.date_format(at.astimezone(ZoneInfo(time_zone_name(user))), "j F Y")
