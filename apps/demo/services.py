@@ -28,6 +28,7 @@ from apps.catalogue.models import KIDS_MATURITIES, Episode, Genre, Season, Title
 from apps.core import clock
 from apps.demo import movielens, seeding
 from apps.demo.personas import ADMIN_EMAIL, PASSWORD, PERSONAS, Persona
+from apps.demo.posters.pipeline import artwork_generate
 from apps.tracking.models import Event
 from apps.tracking.services import EventData, track_many
 
@@ -485,10 +486,8 @@ def demo_seed(
 
     # Measured: overlapping the history (a thread) with the poster pool gained nothing on two
     # cores (the GIL starves the pool's result handler), so the phases run one after another.
-    artwork_generate = _artwork_generator(log) if artwork else None
-    if artwork_generate is not None:
+    if artwork:
         report.artwork = _artwork(
-            artwork_generate,
             specs=specs,
             seed=seed,
             progress=lambda fraction: progress("artwork", fraction),
@@ -517,17 +516,7 @@ def _history_write(histories: Iterable[list[EventData]], *, group: int = 5000) -
     return written
 
 
-def _artwork_generator(log: Callable[[str], None]) -> Callable[..., int] | None:
-    try:
-        from apps.catalogue.services import artwork_generate
-    except ImportError:
-        log("Artwork skipped: apps.catalogue.services.artwork_generate is not available yet.")
-        return None
-    return artwork_generate
-
-
 def _artwork(
-    artwork_generate: Callable[..., int],
     *,
     specs: Sequence[seeding.TitleSpec],
     seed: int,
