@@ -4,6 +4,9 @@ pages cached from catalogue data (the homepage) know they are stale."""
 import time
 
 from django.core.cache import cache
+from django.db.models.signals import m2m_changed, post_delete, post_save
+
+from apps.catalogue.models import ArtworkVariant, Episode, Title
 
 VERSION_KEY = "catalogue:version"
 
@@ -17,10 +20,6 @@ def bump_catalogue_version(**_signal_kwargs) -> None:
 
 
 def connect() -> None:
-    from django.db.models.signals import m2m_changed, post_delete, post_save
-
-    from apps.catalogue.models import ArtworkVariant, Episode, Title
-
     for model in (Title, ArtworkVariant, Episode):
         post_save.connect(bump_catalogue_version, sender=model, dispatch_uid=f"cv-save-{model}")
         post_delete.connect(bump_catalogue_version, sender=model, dispatch_uid=f"cv-del-{model}")
