@@ -26,9 +26,14 @@ from django.utils.translation import gettext_noop
 from apps.accounts.models import Device, Profile, User
 from apps.catalogue.models import KIDS_MATURITIES, Episode, Genre, Season, Title
 from apps.core import clock
-from apps.demo import movielens, seeding
+from apps.demo import movielens
 from apps.demo.personas import ADMIN_EMAIL, PASSWORD, PERSONAS, Persona
 from apps.demo.posters.pipeline import artwork_generate
+from apps.demo.world import genres as world_genres
+from apps.demo.world import history as world_history
+from apps.demo.world import people as world_people
+from apps.demo.world import scripts as world_scripts
+from apps.demo.world import titles as world_titles
 from apps.tracking.models import Event
 from apps.tracking.services import EventData, track_many
 
@@ -94,11 +99,11 @@ def _free_slug(slug: str, year: int, seed: int, taken: set[str]) -> str:
 
 @transaction.atomic
 def catalogue_seed(
-    *, specs: Sequence[seeding.TitleSpec], seed: int, now: datetime, progress: Progress = _noop
+    *, specs: Sequence[world_titles.TitleSpec], seed: int, now: datetime, progress: Progress = _noop
 ) -> tuple[int, int]:
     """Create the titles (with genres, seasons, episodes) that are not there yet."""
-    genres = genres_ensure((g.slug, g.name) for g in seeding.GENRES)
-    ext = {seeding.external_id(s.key, seed=seed): s for s in specs}
+    genres = genres_ensure((g.slug, g.name) for g in world_genres.GENRES)
+    ext = {world_titles.external_id(s.key, seed=seed): s for s in specs}
     existing = set(
         Title.objects.filter(external_id__in=list(ext)).values_list("external_id", flat=True)
     )
@@ -130,7 +135,7 @@ def catalogue_seed(
                 available_from=(
                     midnight + timedelta(days=s.available_in_days) if s.available_in_days else None
                 ),
-                external_id=seeding.external_id(s.key, seed=seed),
+                external_id=world_titles.external_id(s.key, seed=seed),
             )
         )
     Title.objects.bulk_create(rows, batch_size=500)
@@ -166,11 +171,11 @@ def catalogue_seed(
 
 
 def catalogue_index(
-    *, specs: Sequence[seeding.TitleSpec], seed: int, now: datetime
-) -> seeding.CatalogueIndex:
+    *, specs: Sequence[world_titles.TitleSpec], seed: int, now: datetime
+) -> world_history.CatalogueIndex:
     """The seeded titles that are watchable now, as the history generator needs them."""
-    ext = {seeding.external_id(s.key, seed=seed): s for s in specs}
-    ids: dict[int, seeding.TitleSpec] = {}
+    ext = {world_titles.external_id(s.key, seed=seed): s for s in specs}
+    ids: dict[int, world_titles.TitleSpec] = {}
     for chunk in _chunks(list(ext)):
         for pk, e in (
             Title.objects.available(now)
@@ -186,9 +191,9 @@ def catalogue_index(
             .values_list("title_id", "pk", "runtime_minutes")
         ):
             episodes[title_id].append((pk, minutes * 60))
-    return seeding.CatalogueIndex(
+    return world_history.CatalogueIndex(
         [
-            seeding.IndexedTitle(
+            world_history.IndexedTitle(
                 title_id=pk,
                 kind=s.kind,
                 genres=s.genres,
@@ -304,13 +309,13 @@ def _accounts_ensure(
         for i, pid in enumerate(profile_ids[plan.email]):
             for kind in plan.profiles[i][4]:
                 if (pid, kind) not in devices:
-                    key = seeding.device_key(f"{plan.device_prefix}-p{i}", kind)
+                    key = world_people.device_key(f"{plan.device_prefix}-p{i}", kind)
                     new_devices.append(
                         Device(
                             profile_id=pid,
                             key=key,
                             kind=kind,
-                            label=seeding.device_label(key, kind),
+                            label=world_people.device_label(key, kind),
                             first_seen=plan.joined,
                             last_seen=now,
                         )
@@ -333,7 +338,7 @@ def _profiles_with_events(profile_ids: Sequence[int]) -> set[int]:
 
 
 def _event_data(
-    events: Iterable[seeding.SeedEvent], profile_id: int, devices: dict[tuple[int, str], int]
+    events: Iterable[world_history.SeedEvent], profile_id: int, devices: dict[tuple[int, str], int]
 ) -> Iterator[EventData]:
     for e in events:
         yield EventData(
@@ -384,10 +389,10 @@ def _persona_password() -> str:
 
 
 def persona_history(
-    persona: Persona, profile_index: int, *, index: seeding.CatalogueIndex, now: datetime
-) -> list[seeding.SeedEvent]:
+    persona: Persona, profile_index: int, *, index: world_history.CatalogueIndex, now: datetime
+) -> list[world_history.SeedEvent]:
     profile = persona.profiles[profile_index]
-    return seeding.scripted_history(
+    return world_scripts.scripted_history(
         acts=profile.acts,
         time_zone=persona.time_zone,
         index=index,
@@ -420,13 +425,13 @@ def demo_seed(
         report.seconds[phase] = round(time.perf_counter() - started, 2)
         started = time.perf_counter()
 
-    specs = seeding.catalogue(n_titles=titles, seed=seed)
+    specs = world_titles.catalogue(n_titles=titles, seed=seed)
     report.titles_created, report.episodes_created = catalogue_seed(
         specs=specs, seed=seed, now=now, progress=progress
     )
     lap("titles")
 
-    viewer_specs = seeding.viewers(n_viewers=viewers, seed=seed)
+    viewer_specs = world_people.viewers(n_viewers=viewers, seed=seed)
     unusable = _unusable_password()
     plans = [
         _AccountPlan(
@@ -473,7 +478,7 @@ def demo_seed(
             for v in viewer_specs
         ]
         total = max(1, sum(1 for _, ids in todo for pid in ids if pid is not None))
-        generated = seeding.iter_histories(viewers=todo, index=index, now=now, seed=seed)
+        generated = world_history.iter_histories(viewers=todo, index=index, now=now, seed=seed)
         for done, (vi, p, events) in enumerate(generated, start=1):
             pid = viewer_profiles[viewer_specs[vi].email][p]
             yield list(_event_data(events, pid, devices))
@@ -518,12 +523,12 @@ def _history_write(histories: Iterable[list[EventData]], *, group: int = 5000) -
 
 def _artwork(
     *,
-    specs: Sequence[seeding.TitleSpec],
+    specs: Sequence[world_titles.TitleSpec],
     seed: int,
     progress: Callable[[float], None],
 ) -> str:
     """Posters for the seeded titles (3 to 5 each); the generator skips titles that have some."""
-    ext = {seeding.external_id(s.key, seed=seed): s for s in specs}
+    ext = {world_titles.external_id(s.key, seed=seed): s for s in specs}
     variants: dict[int, int] = {}
     for chunk in _chunks(list(ext)):
         for pk, e in Title.objects.filter(external_id__in=chunk).values_list("pk", "external_id"):
@@ -795,7 +800,7 @@ def demo_restore(*, progress: Callable[[str, int, int], None], keep_session: str
 
     progress(gettext_noop("writing their histories"), 3, total)
     index = catalogue_index(
-        specs=seeding.catalogue(n_titles=n_titles, seed=seed), seed=seed, now=now
+        specs=world_titles.catalogue(n_titles=n_titles, seed=seed), seed=seed, now=now
     )
 
     def histories() -> Iterator[list[EventData]]:

@@ -25,7 +25,7 @@ from apps.accounts.models import Profile, User
 from apps.catalogue.models import KIDS_MATURITIES, ArtworkVariant, Episode, Genre, Title
 from apps.core.services import clock_set
 from apps.demo.personas import PERSONAS_BY_KEY
-from apps.demo.seeding import GENRES
+from apps.demo.world.genres import GENRES
 from apps.tracking.models import Event
 from tests.factories import signed_in
 
