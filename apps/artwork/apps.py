@@ -1,4 +1,5 @@
 from django.apps import AppConfig
+from django.db.models.signals import post_save
 from django.utils.translation import gettext_lazy as _
 
 
@@ -8,8 +9,7 @@ class ArtworkConfig(AppConfig):
     verbose_name = _("Artwork personalization")
 
     def ready(self) -> None:
-        from django.db.models.signals import post_save
-
+        # why: models (and receivers, which import them) load only once the registry is ready
         from apps.artwork import receivers
         from apps.tracking.models import Event
 

@@ -1,5 +1,6 @@
 """Signal receivers: connected in ArtworkConfig.ready()."""
 
+from apps.artwork.tasks import artwork_play_started
 from apps.core.queue import delay_on_commit
 
 
@@ -8,7 +9,5 @@ def event_saved(sender, instance, created: bool, raw: bool = False, **kwargs) ->
     viewer's taste. (Picks and ratings reach the taste through `refresh_recent_tastes`.)"""
     if raw or not created or instance.profile_id is None or instance.name != "play_started":
         return
-    from apps.artwork.tasks import artwork_play_started
-
     event_id = instance.pk
     delay_on_commit(artwork_play_started, event_id)

@@ -55,6 +55,4 @@ def attribute_recent_plays(minutes: int = 120) -> int:
 @shared_task
 def flush_impressions() -> int:
     """Write buffered impressions in bulk (idempotent)."""
-    from apps.artwork.services import impressions_flush
-
-    return impressions_flush()
+    return services.impressions_flush()

@@ -6,6 +6,7 @@ class CatalogueConfig(AppConfig):
     label = "catalogue"
 
     def ready(self) -> None:
+        # why: these connect receivers to models, which load only once the registry is ready
         from apps.catalogue import files, versioning
 
         versioning.connect()

@@ -5,8 +5,10 @@ import logging
 
 from django.core.files.storage import default_storage
 from django.db import transaction
+from django.db.models.signals import post_delete
 
 from apps.catalogue import images
+from apps.catalogue.models import ArtworkVariant
 
 logger = logging.getLogger(__name__)
 
@@ -27,8 +29,4 @@ def _variant_deleted(sender, instance, **kwargs) -> None:
 
 
 def connect() -> None:
-    from django.db.models.signals import post_delete
-
-    from apps.catalogue.models import ArtworkVariant
-
     post_delete.connect(_variant_deleted, sender=ArtworkVariant, dispatch_uid="catalogue-files")

@@ -1,4 +1,4 @@
-"""Artwork files: checking uploads, making renditions, storing them, drawing demo posters.
+"""Artwork files: checking uploads, making renditions, storing them.
 
 Renditions are crops-to-fill of one source image at fixed sizes, each as WebP and JPEG,
 stored under deterministic names so saving a variant again overwrites its files:
@@ -13,7 +13,6 @@ from __future__ import annotations
 
 import io
 import struct
-import time
 import warnings
 from collections.abc import Callable, Mapping
 from typing import IO, Any
@@ -22,10 +21,11 @@ from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.files.base import ContentFile
 from django.core.files.storage import Storage, default_storage
+from django.template.defaultfilters import filesizeformat
 from django.utils.translation import gettext as _
-from PIL import Image, ImageOps, UnidentifiedImageError
 
-from apps.catalogue import posters
+# ImageCms needs Pillow built with littlecms2, which the locked Pillow wheels are.
+from PIL import Image, ImageCms, ImageOps, UnidentifiedImageError
 
 # size name -> (width, height). Card and thumb are 2:3 posters, hero is 16:9.
 RENDITION_SIZES: dict[str, tuple[int, int]] = {
@@ -77,9 +77,6 @@ def validate_artwork_upload(file: IO[bytes]) -> None:
     without decoding), then `verify()` for structural damage, then a full decode to catch
     truncation. Pillow's decompression-bomb warning is raised as an error.
     """
-    # Imported here: this module is also loaded by poster worker processes without Django set up.
-    from django.template.defaultfilters import filesizeformat
-
     size = _file_size(file)
     if size == 0:
         raise ValidationError(_("The file is empty."), code="empty")
@@ -193,10 +190,6 @@ def _to_rgb(image: Image.Image) -> Image.Image:
 def _to_srgb(img: Image.Image, icc: bytes) -> Image.Image:
     """Convert from the embedded colour profile (a phone's Display P3, a print CMYK...) to
     sRGB: renditions drop the profile, and without converting, their colours would shift."""
-    try:
-        from PIL import ImageCms  # needs Pillow built with littlecms
-    except ImportError:
-        return img
     try:
         source = ImageCms.ImageCmsProfile(io.BytesIO(icc))
         srgb = ImageCms.createProfile("sRGB")
@@ -337,70 +330,3 @@ def rendition_files(renditions: Mapping[str, Any]) -> list[str]:
         for fmt in RENDITION_FORMATS
         if entry.get(fmt)
     ]
-
-
-# --- Generated posters (run in worker processes: no database, no storage, no settings) -------
-
-# Generated posters are drawn once at this 16:9 size: it is the hero as is, and the card is its
-# safe 2:3 column. 1024 wide rather than 1280 keeps drawing and encoding near 45 ms a poster
-# (the demo seed draws thousands); browsers upscale a full-bleed hero either way.
-POSTER_MASTER_SIZE = (1024, 576)
-POSTER_RENDITION_SIZES = {**RENDITION_SIZES, "hero": POSTER_MASTER_SIZE}
-
-
-def poster_card_centering(size: tuple[int, int] = POSTER_MASTER_SIZE) -> tuple[float, float]:
-    """Crop centring that makes the 2:3 card exactly the master's safe column."""
-    w, h = size
-    x0 = posters.safe_box(size)[0]
-    cw = min(w, round(h * 2 / 3))
-    return ((x0 / (w - cw)) if w > cw else 0.5, 0.5)
-
-
-def poster_files(*, title: str, tone: str, focus: str, genre: str, seed: int) -> dict[str, Any]:
-    """Draw one poster; return its original (JPEG bytes) and renditions (`build_renditions`).
-
-    The master is key art without lettering: the storefront sets the hero's title as text
-    (a painted one would be doubled, and clipped by the hero's crop and fade), while cards
-    and thumbs get the title set at their own size, where it is sharpest.
-    """
-    master = posters.draw_poster(
-        title=title,
-        tone=tone,
-        focus=focus,
-        genre=genre,
-        seed=seed,
-        size=POSTER_MASTER_SIZE,
-        with_title=False,
-    )
-
-    def lettering(size_name: str, img: Image.Image) -> Image.Image:
-        if size_name == "hero":
-            return img
-        return posters.set_title(img, title=title, tone=tone, genre=genre)
-
-    renditions = build_renditions(
-        master,
-        centering=poster_card_centering(),
-        sizes=POSTER_RENDITION_SIZES,
-        resample=Image.Resampling.HAMMING,
-        decorate=lettering,
-    )
-    # The hero is the master, unlettered: its JPEG doubles as the original (stored as its own
-    # file), saving an encode per poster. It is only ever the source of renditions.
-    return {"original": renditions["hero"]["jpeg"], "renditions": renditions}
-
-
-def render_poster_job(job: Mapping[str, Any]) -> dict[str, Any]:
-    """Pool worker: `poster_files` for one job dict, plus the CPU time it took.
-
-    Lives here, not in services, so a spawned worker can import it without Django set up.
-    """
-    started = time.process_time()
-    files = poster_files(
-        title=job["title"],
-        tone=job["tone"],
-        focus=job["focus"],
-        genre=job["genre"],
-        seed=job["seed"],
-    )
-    return {**files, "job": job, "cpu_seconds": time.process_time() - started}

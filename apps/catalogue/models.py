@@ -1,3 +1,4 @@
+from django.conf import settings
 from django.db import models
 from django.db.models import Q
 from django.urls import reverse
@@ -191,7 +192,5 @@ class ArtworkVariant(models.Model):
         return self.label or f"{self.get_tone_display()} / {self.get_focus_display()}"
 
     def rendition_url(self, size: str, fmt: str = "jpeg") -> str:
-        from django.conf import settings
-
         path = (self.renditions.get(size) or {}).get(fmt)
         return f"{settings.MEDIA_URL}{path}" if path else ""

@@ -1,6 +1,9 @@
 """A catalogue version stamp: changes whenever a title, its artwork or its genres change, so
 pages cached from catalogue data (the homepage) know they are stale."""
 
+from django.db.models.signals import m2m_changed, post_delete, post_save
+
+from apps.catalogue.models import ArtworkVariant, Episode, Title
 from apps.core import stamps
 
 VERSION_KEY = "catalogue:version"
@@ -15,10 +18,6 @@ def bump_catalogue_version(**_signal_kwargs) -> None:
 
 
 def connect() -> None:
-    from django.db.models.signals import m2m_changed, post_delete, post_save
-
-    from apps.catalogue.models import ArtworkVariant, Episode, Title
-
     for model in (Title, ArtworkVariant, Episode):
         post_save.connect(bump_catalogue_version, sender=model, dispatch_uid=f"cv-save-{model}")
         post_delete.connect(bump_catalogue_version, sender=model, dispatch_uid=f"cv-del-{model}")

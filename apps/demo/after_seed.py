@@ -10,6 +10,11 @@ from collections.abc import Callable
 
 from django.contrib.auth import get_user_model
 
+from apps.catalogue.models import Episode, Title
+from apps.demo.runner import training_marked
+from apps.playback.services import progress_report
+from apps.ratings.services import ratings_from_events
+from apps.recommendations.services import recommender_train
 from apps.tracking.models import Event
 
 Log = Callable[[str], None]
@@ -29,9 +34,6 @@ PERSONA_PLANS: dict[str, tuple[str, str, int, str]] = {
 def personas_resume_points(*, log: Log) -> int:
     """Turn each persona's unfinished viewings (seeded as events) into saved progress, so
     Continue watching shows them."""
-    from apps.catalogue.models import Episode, Title
-    from apps.playback.services import progress_report
-
     User = get_user_model()
     profiles = [
         p for u in User.objects.filter(email__endswith="@demo.test") for p in u.profiles.all()
@@ -90,17 +92,12 @@ def personas_subscriptions(*, log: Log) -> int:
 def ratings(*, log: Log) -> int:
     """The thumbs each seeded `rating` event stands for, so "Your ratings" and the thumbs on
     cards show them."""
-    from apps.ratings.services import ratings_from_events
-
     held = ratings_from_events()
     log(f"Ratings held: {held}.")
     return held
 
 
 def recommender(*, log: Log) -> None:
-    from apps.demo.runner import training_marked
-    from apps.recommendations.services import recommender_train
-
     row = recommender_train()
     training_marked()  # the first clock jump need not retrain on the same events
     log(

@@ -12,7 +12,7 @@ from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
 
-from apps.demo.seeding import slugify
+from apps.demo.world.titles import slugify
 
 SOURCE = "ml100k"
 GENRE_FLAGS = 19  # u.item ends with one 0/1 flag per genre id 0..18

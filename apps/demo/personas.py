@@ -1,6 +1,6 @@
 """Demo personas: accounts with hand-shaped histories that QA signs in as from /demo/.
 
-Each persona's history is a short script of acts (seeding.Films / seeding.Binge) played on the
+Each persona's history is a short script of acts (world/scripts.py: Films / Binge) played on the
 most popular titles of its genres, so the same catalogue always gives the same history and
 its homepage clearly reflects the taste once personalization runs.
 """
@@ -12,7 +12,7 @@ from dataclasses import dataclass
 from django.utils.functional import Promise
 from django.utils.translation import gettext_lazy as _
 
-from apps.demo.seeding import Act, Binge, Films
+from apps.demo.world.scripts import Act, Binge, Films
 
 PASSWORD = "demo-password"  # every persona and the admin; documented on /demo/
 ADMIN_EMAIL = "admin@demo.test"

@@ -21,12 +21,22 @@ import time
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime, timedelta
+from typing import Any
 
 from django.conf import settings
 from django.db.models import Count, Max, Min
+from django.utils.module_loading import import_string
 
+from apps.accounts.models import Profile
 from apps.core import clock
 from apps.core import services as clock_services
+from apps.demo.models import JobMark
+from apps.recommendations.interactions import EVENT_NAMES
+from apps.recommendations.models import RecommenderModel
+from apps.subscriptions.lifecycle import State
+from apps.subscriptions.models import Subscription
+from apps.subscriptions.services import REMINDER_LEAD
+from apps.tracking.models import Event
 
 type Progress = Callable[[str, int, int], None]  # (what is running, steps done, steps in all)
 
@@ -47,10 +57,6 @@ def _noop(label: str, done: int, total: int) -> None:
 
 def _subscription_due_moments(after: datetime, until: datetime) -> datetime | None:
     """The first moment in (after, until] a renewal, a retry or a reminder falls due."""
-    from apps.subscriptions.lifecycle import State
-    from apps.subscriptions.models import Subscription
-    from apps.subscriptions.services import REMINDER_LEAD
-
     paid = Subscription.objects.filter(status__in=(State.ACTIVE, State.CANCEL_SCHEDULED))
     moments = [
         paid.filter(current_period_end__gt=after, current_period_end__lte=until).aggregate(
@@ -99,11 +105,6 @@ ONCE_PER_JUMP = frozenset(
 
 def _training_mark() -> dict:
     """What the recommender was trained on: the newest model and the events it learns from."""
-    from apps.accounts.models import Profile
-    from apps.recommendations.interactions import EVENT_NAMES
-    from apps.recommendations.models import RecommenderModel
-    from apps.tracking.models import Event
-
     model = RecommenderModel.objects.order_by("-created_at", "-pk").values_list("pk").first()
     # Only the events training reads: billing events written during a jump change nothing.
     seen = Event.objects.filter(name__in=EVENT_NAMES).aggregate(last=Max("pk"), n=Count("pk"))
@@ -117,8 +118,6 @@ def _training_mark() -> dict:
 
 def training_marked() -> None:
     """Remember the event log the newest model was trained on (after any training run)."""
-    from apps.demo.models import JobMark
-
     JobMark.objects.update_or_create(name=TRAIN_MARK, defaults={"mark": _training_mark()})
 
 
@@ -131,8 +130,6 @@ RETRAIN_GROWTH = 0.01
 
 def _training_skip() -> str | None:
     """Why training has nothing to do, or None when it has."""
-    from apps.demo.models import JobMark
-
     saved = JobMark.objects.filter(name=TRAIN_MARK).values_list("mark", flat=True).first()
     if not saved or saved.get("model") is None:
         return None
@@ -177,8 +174,6 @@ TRIVIAL = {"0", "None", "False", "{}", "[]", "{'renewals': 0, 'retries': 0}"}
 
 
 def _run(name: str, entry: dict, outcome: Outcome, *, at: datetime | None) -> None:
-    from apps.demo.services import scheduled_job_run
-
     run = scheduled_job_run(name, entry)
     outcome.runs += 1
     outcome.seconds += run.seconds
@@ -272,3 +267,53 @@ def timed_jump(*, by: timedelta, progress: Progress = _noop) -> tuple[float, lis
     started = time.perf_counter()
     _, outcomes = clock_jump(by=by, progress=progress)
     return round(time.perf_counter() - started, 2), outcomes_as_runs(outcomes)
+
+
+# --- Scheduled jobs ---------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class JobRun:
+    name: str
+    task: str
+    ok: bool
+    result: str
+    seconds: float
+
+
+def scheduled_job_run(name: str, entry: dict) -> JobRun:
+    """Run one CELERY_BEAT_SCHEDULE entry here and now; a failure becomes its result."""
+    dotted = entry["task"]
+    started = time.perf_counter()
+    try:
+        task = import_string(dotted)
+        if hasattr(task, "apply"):
+            outcome = task.apply(args=entry.get("args", ()), kwargs=entry.get("kwargs", {}))
+            value = outcome.get(propagate=True)
+        else:
+            value = task(*entry.get("args", ()), **entry.get("kwargs", {}))
+        ok, text = True, _short(value)
+    except Exception as exc:  # a demo button: report any failure, never crash the page
+        ok, text = False, f"{exc.__class__.__name__}: {exc}"[:300]
+    return JobRun(name, dotted, ok, text, round(time.perf_counter() - started, 2))
+
+
+def scheduled_jobs_run(*, only: str | None = None) -> list[JobRun]:
+    """Run every task of CELERY_BEAT_SCHEDULE (or just `only`) once, here and now.
+
+    One failing job does not stop the others; its error is the result.
+    """
+    runs = []
+    for name, entry in settings.CELERY_BEAT_SCHEDULE.items():
+        if only is not None and name != only:
+            continue
+        run = scheduled_job_run(name, entry)
+        if run.ok and entry["task"] in AFTER_RUN:
+            AFTER_RUN[entry["task"]]()
+        runs.append(run)
+    return runs
+
+
+def _short(value: Any) -> str:
+    text = repr(value)
+    return text if len(text) <= 200 else text[:197] + "..."

@@ -18,6 +18,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_noop
 
 from apps.core import clock
+from apps.demo import restore, runner
 from apps.demo.models import DemoRun
 
 STALE = timedelta(minutes=15)  # a run "running" for longer died with its process
@@ -91,8 +92,6 @@ class _Reporter:
 
 def run_execute(run_id: int) -> DemoRun:
     """Do the run's work, recording progress, then its result or its error."""
-    from apps.demo import runner, services
-
     run = DemoRun.objects.get(pk=run_id)
     report = _Reporter(run.pk)
     try:
@@ -108,7 +107,7 @@ def run_execute(run_id: int) -> DemoRun:
                 "seconds": round(time.perf_counter() - started, 2),
             }
         else:
-            result = services.demo_restore(
+            result = restore.demo_restore(
                 progress=report, keep_session=run.params.get("keep_session", "")
             )
     except Exception as exc:  # shown on the guide; the page must never hang on "running"

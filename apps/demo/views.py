@@ -28,10 +28,11 @@ from apps.core import clock
 from apps.core import services as clock_services
 from apps.demo import guide as flows
 from apps.demo import outbox as outbox_render
-from apps.demo import runner, runs, selectors, services
+from apps.demo import runner, runs, selectors
 from apps.demo.forms import QUICK_STEPS, ClockAdvanceForm, ClockSetForm
 from apps.demo.models import DemoRun, OutboxMessage
 from apps.demo.personas import ADMIN_EMAIL, PASSWORD, PERSONAS, PERSONAS_BY_KEY
+from apps.demo.restore import demo_restore
 
 SESSION_JOB_RUNS = "demo_job_runs"
 SESSION_RUN = "demo_run"  # the background run this browser started and is watching
@@ -222,7 +223,7 @@ def clock_reset(request: HttpRequest) -> HttpResponse:
 
 
 def _run_jobs(request: HttpRequest, *, only: str | None = None) -> None:
-    runs = services.scheduled_jobs_run(only=only)
+    runs = runner.scheduled_jobs_run(only=only)
     _job_runs_done(request, [asdict(run) for run in runs])
 
 
@@ -396,9 +397,7 @@ def restore(request: HttpRequest) -> HttpResponse:
     if request.htmx:
         return _start_run(request, kind=DemoRun.Kind.RESTORE, params=params)
     try:
-        result = services.demo_restore(
-            progress=lambda *a: None, keep_session=params["keep_session"]
-        )
+        result = demo_restore(progress=lambda *a: None, keep_session=params["keep_session"])
     except ValueError as exc:
         messages.error(request, str(exc))
     else:

@@ -4,6 +4,7 @@ from django.test.utils import CaptureQueriesContext
 
 from apps.artwork import services
 from apps.catalogue.models import Genre
+from apps.demo.world.artwork_history import artwork_seed_history
 from apps.recommendations.services import recommender_train
 from tests.artwork.conftest import homepage_world, signed_in, with_variants
 from tests.browse.test_home import _watch
@@ -53,7 +54,7 @@ def test_homepage_with_artwork_choice_and_logging_stays_within_budget(client):
     world = homepage_world()
     profile = ProfileFactory()
     signed_in(client, profile)
-    services.artwork_seed_history(seed=1, days=3, per_day=4)  # the policy has learned something
+    artwork_seed_history(seed=1, days=3, per_day=4)  # the policy has learned something
 
     def count(fresh: bool) -> tuple[int, int]:
         client.get("/")  # warm: device recorded, candidates computed, caches filled
@@ -127,7 +128,7 @@ def test_cold_caches_cost_at_most_two_artwork_reads_once(client):
             services.title_pin_set(
                 title=title, variant=ArtworkVariant.objects.filter(title=title)[1]
             )
-    services.artwork_seed_history(seed=1, days=2, per_day=3)
+    artwork_seed_history(seed=1, days=2, per_day=3)
     profile = ProfileFactory()
     signed_in(client, profile)
 

@@ -7,7 +7,7 @@ import pytest
 from django.core.management import CommandError, call_command
 
 from apps.artwork import services
-from tests.artwork.test_seeding import seeded  # noqa: F401 - fixture
+from tests.demo.test_artwork_history import seeded  # noqa: F401 - fixture
 
 
 def run(*args) -> str:

@@ -15,6 +15,7 @@ from apps.artwork.models import Impression, PolicySnapshot, ProfileTaste
 from apps.browse.page_cache import bump_list_version
 from apps.catalogue.models import Title
 from apps.core import services as core_services
+from apps.demo.world.artwork_history import artwork_seed_history
 from tests import factories
 from tests.artwork.conftest import homepage_world, signed_in
 from tests.browse.test_home import _watch
@@ -164,7 +165,7 @@ def test_a_dark_taste_survives_ten_homepage_views_without_takes(home):
     screen seen and nothing played must not turn a horror fan's posters away from dark."""
     profile = home.profile
     _at(profile, "2026-11-20T10:00")
-    services.artwork_seed_history(seed=3, days=14, per_day=4)
+    artwork_seed_history(seed=3, days=14, per_day=4)
     taste = ProfileTaste.objects.get(profile=profile)
     assert taste.features["observed"].get("tone:dark", 0) > 0, "the seeded taste has evidence"
     before = home.get("/").content.decode()
@@ -191,7 +192,7 @@ def test_a_titles_poster_is_the_same_three_hours_later_on_the_same_local_day(hom
     profile.account.time_zone = "America/New_York"
     profile.account.save(update_fields=["time_zone"])
     _at(profile, "2026-11-20T09:00")
-    services.artwork_seed_history(seed=3, days=14, per_day=4)
+    artwork_seed_history(seed=3, days=14, per_day=4)
     morning = tones(home.get("/").content.decode())
     # The viewer's taste turns sharply towards light posters (as a day of plays could).
     ProfileTaste.objects.filter(profile=profile).update(
@@ -224,7 +225,7 @@ def test_the_day_follows_the_viewers_time_zone_not_utc(home):
     profile.account.time_zone = "America/New_York"
     profile.account.save(update_fields=["time_zone"])
     core_services.clock_set(at=datetime(2026, 11, 20, 23, 30, tzinfo=ZoneInfo("UTC")))
-    services.artwork_seed_history(seed=3, days=14, per_day=4)
+    artwork_seed_history(seed=3, days=14, per_day=4)
     evening = tones(home.get("/").content.decode())
     ProfileTaste.objects.filter(profile=profile).update(
         features={"observed": {"tone:light": 60.0}, "expected": {"tone:dark": 30.0}}
@@ -284,7 +285,7 @@ def test_the_policy_learns_the_genre_emphasis_only_on_titles_of_the_viewers_genr
     the "poster emphasizes my genre" feature is not learned from fans preferring their
     genre's titles (the rows' flag is what `bandit.Evidence.from_rows` reads)."""
     _at(home.profile, "2026-11-20T09:00")
-    services.artwork_seed_history(seed=3, days=7, per_day=4)
+    artwork_seed_history(seed=3, days=7, per_day=4)
     snapshot = PolicySnapshot.objects.latest()
     genres = {
         t.pk: {g.pk for g in t.genres.all()} for t in Title.objects.prefetch_related("genres")

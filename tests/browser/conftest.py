@@ -31,6 +31,8 @@ HERE = Path(__file__).resolve().parent
 def _skip_reason() -> str | None:
     if not CHROMIUM.exists():
         return f"browser tests need Chromium at {CHROMIUM} (apt-get install chromium)"
+    # A genuine optional dependency, not a "not built yet" fallback: without playwright (a dev
+    # dependency) the browser tests are skipped with this reason rather than failing to import.
     try:
         import playwright.sync_api  # noqa: F401
     except ImportError:

@@ -15,10 +15,10 @@ import pytest
 from django.utils import timezone
 
 from apps.artwork.models import Impression
-from apps.artwork.services import artwork_seed_history
 from apps.artwork.services import impressions_flush as flush_impressions
 from apps.catalogue.models import ArtworkVariant, Genre, Title
-from apps.catalogue.services import artwork_generate
+from apps.demo.posters.pipeline import artwork_generate
+from apps.demo.world.artwork_history import artwork_seed_history
 from apps.recommendations.services import recommender_train
 from apps.tracking.services import EventData, track_many
 from tests.factories import ProfileFactory

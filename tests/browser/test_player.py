@@ -12,6 +12,7 @@ from pathlib import Path
 import pytest
 
 from apps.catalogue.models import Title
+from apps.demo.posters.pipeline import artwork_generate
 from apps.playback.models import PlaybackPreference, Progress
 from apps.tracking.models import Event
 from tests.factories import EpisodeFactory, GenreFactory, ProfileFactory, SeasonFactory
@@ -81,8 +82,6 @@ def seek_value(page) -> int:
 @pytest.fixture
 def show(settings, tmp_path):
     """A short series (6-minute episodes, so half a minute is resumable) with real artwork."""
-    from apps.catalogue.services import artwork_generate
-
     settings.MEDIA_ROOT = tmp_path
     title = Title.objects.create(
         kind=Title.Kind.SERIES,

@@ -11,7 +11,7 @@ from apps.accounts.models import Profile
 from apps.core import clock
 from apps.core import services as clock_services
 from apps.demo.personas import PERSONAS
-from apps.demo.services import scheduled_jobs_run
+from apps.demo.runner import scheduled_jobs_run
 from tests.demo import jobs
 from tests.demo.conftest import seed_small
 

@@ -27,7 +27,7 @@ from apps.catalogue.models import KIDS_MATURITIES, ArtworkVariant, Episode, Genr
 from apps.core.models import ClockSetting
 from apps.core.services import clock_set
 from apps.demo.personas import PERSONAS_BY_KEY
-from apps.demo.seeding import GENRES
+from apps.demo.world.genres import GENRES
 from apps.tracking.models import Event
 from tests.factories import signed_in
 

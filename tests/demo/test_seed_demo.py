@@ -152,11 +152,6 @@ def test_each_profile_has_devices_and_events_use_them(seeded):
 
 
 def test_seed_draws_three_to_five_posters_per_title(settings, tmp_path):
-    pytest.importorskip("apps.catalogue.services", reason="artwork_generate not there yet")
-    from apps.catalogue import services as catalogue_services
-
-    if not hasattr(catalogue_services, "artwork_generate"):
-        pytest.skip("artwork_generate not there yet")
     settings.MEDIA_ROOT = tmp_path
     call_command("seed_demo", titles=6, viewers=2, verbosity=0, stdout=StringIO())
     counts = Title.objects.annotate(n=Count("artwork")).values_list("n", flat=True)

@@ -2,22 +2,27 @@
 
 from collections import Counter
 from datetime import UTC, datetime, timedelta
+from zoneinfo import ZoneInfo
 
 import pytest
 
-from apps.demo import seeding
 from apps.demo.personas import PERSONAS, PERSONAS_BY_KEY
+from apps.demo.world import genres as world_genres
+from apps.demo.world import history as world_history
+from apps.demo.world import people as world_people
+from apps.demo.world import scripts as world_scripts
+from apps.demo.world import titles as world_titles
 
 NOW = datetime(2026, 11, 23, 12, 0, tzinfo=UTC)
 
 
 @pytest.fixture(scope="module")
-def catalogue() -> list[seeding.TitleSpec]:
-    return seeding.catalogue(n_titles=600, seed=42)
+def catalogue() -> list[world_titles.TitleSpec]:
+    return world_titles.catalogue(n_titles=600, seed=42)
 
 
 @pytest.fixture(scope="module")
-def index(catalogue) -> seeding.CatalogueIndex:
+def index(catalogue) -> world_history.CatalogueIndex:
     """The catalogue as the history generator sees it, with made-up database ids."""
     titles, episode_id = [], 1
     for n, spec in enumerate(catalogue, start=1):
@@ -29,7 +34,7 @@ def index(catalogue) -> seeding.CatalogueIndex:
                 episodes.append((episode_id, e.runtime_minutes * 60))
                 episode_id += 1
         titles.append(
-            seeding.IndexedTitle(
+            world_history.IndexedTitle(
                 title_id=n,
                 kind=spec.kind,
                 genres=spec.genres,
@@ -37,16 +42,18 @@ def index(catalogue) -> seeding.CatalogueIndex:
                 episodes=tuple(episodes),
                 popularity=spec.popularity,
                 quality=spec.quality,
-                kids=spec.maturity in seeding.KIDS_RATINGS,
+                kids=spec.maturity in world_genres.KIDS_RATINGS,
                 year=spec.year,
             )
         )
-    return seeding.CatalogueIndex(titles)
+    return world_history.CatalogueIndex(titles)
 
 
 def test_catalogue_is_deterministic_per_seed(catalogue):
-    assert seeding.catalogue(n_titles=600, seed=42) == catalogue
-    assert [t.name for t in seeding.catalogue(n_titles=600, seed=7)] != [t.name for t in catalogue]
+    assert world_titles.catalogue(n_titles=600, seed=42) == catalogue
+    assert [t.name for t in world_titles.catalogue(n_titles=600, seed=7)] != [
+        t.name for t in catalogue
+    ]
 
 
 def test_catalogue_has_the_promised_shape(catalogue):
@@ -58,7 +65,7 @@ def test_catalogue_has_the_promised_shape(catalogue):
     for t in series:
         assert 1 <= len(t.seasons) <= 4
         assert all(6 <= len(season) <= 10 for season in t.seasons)
-    assert all(seeding.FIRST_YEAR <= t.year <= seeding.LAST_YEAR for t in catalogue)
+    assert all(world_genres.FIRST_YEAR <= t.year <= world_genres.LAST_YEAR for t in catalogue)
     recent = sum(t.year >= 2010 for t in catalogue)
     assert recent > len(catalogue) / 2  # skewed recent
     assert all(
@@ -70,14 +77,14 @@ def test_kids_family_and_animation_titles_are_rated_for_children(catalogue):
     kids_genres = {"kids", "family", "animation"}
     for t in catalogue:
         if kids_genres & set(t.genres):
-            assert t.maturity in seeding.KIDS_RATINGS, t
+            assert t.maturity in world_genres.KIDS_RATINGS, t
     horror = [t for t in catalogue if t.genres[0] == "horror"]
     assert horror and all(t.maturity in ("16", "18") for t in horror)
 
 
 def test_viewers_have_one_or_two_profiles_and_a_few_dominant_genres():
-    viewers = seeding.viewers(n_viewers=300, seed=42)
-    assert viewers == seeding.viewers(n_viewers=300, seed=42)
+    viewers = world_people.viewers(n_viewers=300, seed=42)
+    assert viewers == world_people.viewers(n_viewers=300, seed=42)
     assert len({v.email for v in viewers}) == 300
     assert {len(v.profiles) for v in viewers} == {1, 2}
     for v in viewers:
@@ -91,11 +98,13 @@ def test_viewers_have_one_or_two_profiles_and_a_few_dominant_genres():
 
 
 def _histories(index, n=150, seed=42):
-    viewers = seeding.viewers(n_viewers=n, seed=seed)
+    viewers = world_people.viewers(n_viewers=n, seed=seed)
     ids = [(v, [1] * len(v.profiles)) for v in viewers]
     by_profile = {
         (vi, p): events
-        for vi, p, events in seeding.iter_histories(viewers=ids, index=index, now=NOW, seed=seed)
+        for vi, p, events in world_history.iter_histories(
+            viewers=ids, index=index, now=NOW, seed=seed
+        )
     }
     return viewers, by_profile
 
@@ -109,7 +118,7 @@ def test_histories_are_deterministic_and_of_one_plausible_shape(index):
     assert counts["play_progress"] < counts["play_started"] / 5  # sparingly
     assert len({e.client_id for e in events}) == len(events)
     for e in events:
-        assert NOW - timedelta(days=seeding.HISTORY_DAYS + 2) < e.occurred_at < NOW
+        assert NOW - timedelta(days=world_genres.HISTORY_DAYS + 2) < e.occurred_at < NOW
         assert isinstance(e.properties["title_id"], int)
         if e.name == "rating":
             assert e.properties["value"] in (-1, 1, 2)
@@ -175,7 +184,7 @@ def test_personas_are_distinct_and_hand_shaped(index):
 
     def history(key, i=0):
         persona = PERSONAS_BY_KEY[key]
-        return seeding.scripted_history(
+        return world_scripts.scripted_history(
             acts=persona.profiles[i].acts,
             time_zone=persona.time_zone,
             index=index,
@@ -198,7 +207,7 @@ def test_personas_are_distinct_and_hand_shaped(index):
     student = history("student")
     late = [e for e in student if e.name == "play_started"]
     assert all(
-        e.occurred_at.astimezone(seeding.ZoneInfo("Europe/Berlin")).hour in (22, 23, 0, 1, 2, 3, 4)
+        e.occurred_at.astimezone(ZoneInfo("Europe/Berlin")).hour in (22, 23, 0, 1, 2, 3, 4)
         for e in late
     )
     kids = history("family", 1)

@@ -7,7 +7,7 @@ from django.core.management.base import BaseCommand, CommandError
 
 from apps.core import clock, services
 from apps.demo import runner
-from apps.demo import services as demo_services
+from apps.demo.restore import demo_restore
 
 
 def _message(exc: ValidationError) -> str:
@@ -56,7 +56,7 @@ class Command(BaseCommand):
                 services.clock_advance(by=services.parse_duration(options["by"]))
             elif action == "restore":
                 started = time.perf_counter()
-                demo_services.demo_restore(progress=self._progress)
+                demo_restore(progress=self._progress)
                 self.stderr.write("")
                 self.stdout.write(
                     f"Restored the personas in {time.perf_counter() - started:.1f} s."

@@ -3,8 +3,8 @@ from pathlib import Path
 from django.core.management.base import BaseCommand, CommandError
 
 from apps.demo.movielens import MovieLensError
+from apps.demo.movielens_import import movielens_import
 from apps.demo.progress import ProgressBar
-from apps.demo.services import movielens_import
 
 
 class Command(BaseCommand):

@@ -8,6 +8,7 @@ from apps.demo import after_seed
 from apps.demo.personas import PERSONAS
 from apps.demo.progress import ProgressBar
 from apps.demo.services import demo_seed
+from apps.demo.world.artwork_history import artwork_seed_history
 from apps.tracking.models import Event
 
 
@@ -62,8 +63,6 @@ class Command(BaseCommand):
         after_seed.run(log=self.stdout.write)
         self.stdout.write(f"After-seed steps: {time.perf_counter() - started:.1f}s.")
         if not no_artwork:  # a past of artwork impressions and takes, so the policy has learned
-            from apps.artwork.services import artwork_seed_history
-
             started = time.perf_counter()
             made = artwork_seed_history(seed=seed, regulars=persona_profile_ids())
             self.stdout.write(

@@ -11,6 +11,7 @@ from apps.artwork.models import Impression, PolicySnapshot, ProfileTaste
 from apps.catalogue import selectors as catalogue
 from apps.catalogue.models import Genre, Title
 from apps.core import clock
+from apps.demo.world.artwork_history import artwork_seed_history
 from apps.tracking.services import EventData, track_many
 from tests.artwork.conftest import with_variants
 from tests.factories import ProfileFactory
@@ -44,7 +45,7 @@ def seeded():
     horror = fans(world["Horror"], 25)
     comedy = fans(world["Comedy"], 25)
     fans(world["Drama"], 10)
-    result = services.artwork_seed_history(seed=3, days=14, per_day=6)
+    result = artwork_seed_history(seed=3, days=14, per_day=6)
     return world, horror, comedy, result
 
 
@@ -90,5 +91,5 @@ def test_the_seeded_history_looks_like_real_traffic_and_is_not_written_twice(see
     )
     taken = Impression.objects.filter(taken_at__isnull=False).first()
     assert timedelta(0) < taken.taken_at - taken.shown_at < timedelta(minutes=30)
-    again = services.artwork_seed_history(seed=3, days=14, per_day=6)
+    again = artwork_seed_history(seed=3, days=14, per_day=6)
     assert again.skipped and Impression.objects.count() == result.impressions

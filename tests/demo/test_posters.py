@@ -4,7 +4,7 @@ import numpy as np
 import pytest
 from PIL import Image, ImageChops
 
-from apps.catalogue.posters import (
+from apps.demo.posters.render import (
     FOCUSES,
     TONES,
     draw_poster,
