@@ -9,6 +9,7 @@ from __future__ import annotations
 from datetime import datetime, timedelta
 from zoneinfo import ZoneInfo
 
+from apps.accounts.timezones import viewer_zone_name
 from apps.core import clock
 from apps.subscriptions.lifecycle import State
 from apps.subscriptions.models import (
@@ -19,7 +20,7 @@ from apps.subscriptions.models import (
     Subscription,
 )
 from apps.subscriptions.schedule import add_months, local_instant
-from apps.subscriptions.selectors import MAX_CATCH_UP, time_zone_name
+from apps.subscriptions.selectors import MAX_CATCH_UP
 from apps.subscriptions.services import (
     CardDetails,
     checkout_pay,
@@ -62,7 +63,7 @@ def demo_subscription(
     existing = Subscription.objects.filter(user=user).first()
     if existing is not None and existing.paid_subscriptions:
         return existing
-    tz = ZoneInfo(time_zone_name(user))
+    tz = ZoneInfo(viewer_zone_name(user))
     local = (at - timedelta(hours=2)).astimezone(tz)
     step = INTERVAL_MONTHS[Interval(interval)]
     started = local_instant(add_months(local.date(), -months * step), local.time(), tz)

@@ -13,6 +13,7 @@ from django.db.models import Q
 from django.db.models.functions import Lower
 from django.utils.translation import gettext_lazy as _
 
+from apps.accounts.entitlements import QUALITY_LABELS
 from apps.subscriptions.lifecycle import State
 
 
@@ -25,9 +26,10 @@ INTERVAL_MONTHS = {Interval.MONTH: 1, Interval.YEAR: 12}
 
 
 class Quality(models.TextChoices):
-    SD = "sd", _("SD")
-    HD = "hd", _("Full HD")
-    UHD = "uhd", _("4K Ultra HD")
+    # The labels are the ones every page uses (accounts.entitlements).
+    SD = "sd", QUALITY_LABELS["sd"]
+    HD = "hd", QUALITY_LABELS["hd"]
+    UHD = "uhd", QUALITY_LABELS["uhd"]
 
 
 class PlanQuerySet(models.QuerySet):

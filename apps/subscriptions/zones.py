@@ -10,24 +10,13 @@ from zoneinfo import ZoneInfo
 
 from django.utils import formats
 
+from apps.accounts.timezones import viewer_zone_name
 from apps.subscriptions.models import (
     Subscription,
 )
 from apps.subscriptions.schedule import Anchor
 
-DEFAULT_TIME_ZONE = "Europe/Paris"
-
-
 # --- Small helpers -------------------------------------------------------------------------------
-
-
-def time_zone_name(user) -> str:
-    name = getattr(user, "time_zone", "") or DEFAULT_TIME_ZONE
-    try:
-        ZoneInfo(name)
-    except (KeyError, ValueError):
-        return DEFAULT_TIME_ZONE
-    return name
 
 
 def billing_zone(sub: Subscription) -> str:
@@ -42,7 +31,7 @@ def billing_zone(sub: Subscription) -> str:
             ZoneInfo(name)
         except (KeyError, ValueError):
             name = ""
-    return name or time_zone_name(sub.user)
+    return name or viewer_zone_name(sub.user)
 
 
 def anchor_of(sub: Subscription) -> Anchor:
@@ -50,4 +39,4 @@ def anchor_of(sub: Subscription) -> Anchor:
 
 
 def local_day(at: datetime, user) -> str:
-    return formats.date_format(at.astimezone(ZoneInfo(time_zone_name(user))), "j F Y")
+    return formats.date_format(at.astimezone(ZoneInfo(viewer_zone_name(user))), "j F Y")

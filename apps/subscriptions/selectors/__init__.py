@@ -46,16 +46,13 @@ from apps.subscriptions.selectors.quotes import (
     withdrawal_preview,
 )
 from apps.subscriptions.zones import (
-    DEFAULT_TIME_ZONE,
     anchor_of,
     billing_zone,
     local_day,
-    time_zone_name,
 )
 
 __all__ = [
     "ChangePreview",
-    "DEFAULT_TIME_ZONE",
     "Entitlements",
     "MAX_CATCH_UP",
     "Overview",
@@ -92,7 +89,6 @@ __all__ = [
     "student_lapsed",
     "student_plan_ends_on",
     "subscription_for",
-    "time_zone_name",
     "titles_in_progress",
     "withdrawable_payments",
     "withdrawal_preview",

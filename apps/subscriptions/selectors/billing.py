@@ -11,6 +11,8 @@ from django.conf import settings
 from django.db.models import Q, QuerySet
 
 from apps.accounts import activity
+from apps.accounts.entitlements import quality_label
+from apps.accounts.timezones import viewer_zone_name
 from apps.catalogue.models import Title
 from apps.core import clock
 from apps.subscriptions import lifecycle, metrics, student
@@ -40,7 +42,7 @@ from apps.subscriptions.schedule import (
     Schedule,
     upcoming,
 )
-from apps.subscriptions.zones import billing_zone, time_zone_name
+from apps.subscriptions.zones import billing_zone
 
 # --- Entitlements --------------------------------------------------------------------------------
 
@@ -61,6 +63,10 @@ class Entitlements:
     @property
     def is_paid(self) -> bool:
         return self.source != EntitlementSource.FREE
+
+    @property
+    def quality_label(self) -> str:
+        return quality_label(self.max_quality)
 
     @classmethod
     def of(cls, plan: Plan, source: EntitlementSource) -> Entitlements:
@@ -193,7 +199,7 @@ def billing_state(
         cancel_at_offset=cancel_at,
         credit=sub.credit_balance,
         overdue=overdue,
-        view_time_zone=time_zone_name(sub.user),
+        view_time_zone=viewer_zone_name(sub.user),
     )
 
 
@@ -227,7 +233,7 @@ def student_confirmation_due(sub: Subscription | None, *, at: datetime) -> bool:
         return False
     if sub.pending_plan_id is not None or sub.verified_until is None:
         return sub.pending_plan_id is None
-    today = at.astimezone(ZoneInfo(time_zone_name(sub.user))).date()
+    today = at.astimezone(ZoneInfo(viewer_zone_name(sub.user))).date()
     return (sub.verified_until - today).days <= STUDENT_BANNER_DAYS
 
 

@@ -12,6 +12,7 @@ from django.core.exceptions import ValidationError
 from django.db.models import Subquery
 from django.utils.translation import gettext as _
 
+from apps.accounts.timezones import viewer_zone_name
 from apps.subscriptions import lifecycle, proration, student, withdrawal
 from apps.subscriptions.lifecycle import State
 from apps.subscriptions.models import (
@@ -22,7 +23,7 @@ from apps.subscriptions.models import (
     Subscription,
 )
 from apps.subscriptions.outcomes import ChangeKind
-from apps.subscriptions.zones import anchor_of, billing_zone, time_zone_name
+from apps.subscriptions.zones import anchor_of, billing_zone
 
 MAX_CATCH_UP = 36  # periods one renewal run may catch up (three years of monthly billing)
 
@@ -161,7 +162,7 @@ def postpone_decision(
         now=at,
         pending=sub.postpone_offset is not None,
         interval_months=INTERVAL_MONTHS[Interval(interval)],
-        time_zone=billing_zone(sub) if sub.anchor_date else time_zone_name(sub.user),
+        time_zone=billing_zone(sub) if sub.anchor_date else viewer_zone_name(sub.user),
     )
 
 
@@ -192,7 +193,7 @@ class WithdrawalPreview:
 def withdrawal_preview(*, sub: Subscription, at: datetime) -> WithdrawalPreview:
     """The right of withdrawal of the running contract; `deadline` is the first instant after
     it (local midnight after the last day), so "until" shows the last day."""
-    zone = time_zone_name(sub.user)
+    zone = viewer_zone_name(sub.user)
     decision = lifecycle.can_withdraw(
         sub.status, concluded_at=sub.concluded_at, now=at, time_zone=zone
     )

@@ -87,18 +87,15 @@ from apps.subscriptions.services.student_status import (
     student_check_start,
 )
 from apps.subscriptions.zones import (
-    DEFAULT_TIME_ZONE,
     anchor_of,
     billing_zone,
     local_day,
-    time_zone_name,
 )
 
 __all__ = [
     "AmountChanged",
     "CardDetails",
     "ChangePreview",
-    "DEFAULT_TIME_ZONE",
     "MAX_CATCH_UP",
     "POSTPONE_MESSAGES",
     "PaymentFailed",
@@ -148,7 +145,6 @@ __all__ = [
     "subscription_retry",
     "subscription_switch_to_free",
     "subscription_withdraw",
-    "time_zone_name",
     "withdrawable_payments",
     "withdrawal_preview",
 ]

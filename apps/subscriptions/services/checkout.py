@@ -9,6 +9,7 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils.translation import gettext as _
 
+from apps.accounts.timezones import viewer_zone_name
 from apps.core import clock
 from apps.subscriptions import gateway, lifecycle, proration
 from apps.subscriptions.lifecycle import Event
@@ -36,7 +37,6 @@ from apps.subscriptions.services.core import (
 )
 from apps.subscriptions.services.invoices import _issue_invoice
 from apps.subscriptions.services.payment_methods import PaymentSource, _resolve_source
-from apps.subscriptions.zones import time_zone_name
 
 
 def new_checkout_key() -> str:
@@ -132,7 +132,7 @@ def _same_user(checkout: Checkout, user) -> Checkout:
 def _start_paid(sub: Subscription, *, checkout: Checkout, payment: Payment, at: datetime) -> None:
     """Turn a successful first payment into a running subscription."""
     plan, interval = checkout.plan, checkout.interval
-    zone = time_zone_name(sub.user)
+    zone = viewer_zone_name(sub.user)
     # The contract is concluded now (for a card the bank had to confirm: at the confirmation).
     # Without an express request to start at once, paid access waits out the withdrawal
     # period (EU consumer law); every new subscription is a new contract with that right.

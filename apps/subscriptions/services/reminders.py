@@ -8,6 +8,7 @@ from zoneinfo import ZoneInfo
 from django.db import transaction
 from django.utils import formats
 
+from apps.accounts.timezones import viewer_zone_name
 from apps.core import clock
 from apps.subscriptions import selectors, student
 from apps.subscriptions.lifecycle import State
@@ -17,7 +18,6 @@ from apps.subscriptions.models import (
 from apps.subscriptions.money import format_money
 from apps.subscriptions.selectors.quotes import student_plan_ends_on
 from apps.subscriptions.services.core import _notice
-from apps.subscriptions.zones import time_zone_name
 
 # --- Reminders -----------------------------------------------------------------------------------
 
@@ -70,7 +70,7 @@ def student_reminders_send(*, at: datetime | None = None) -> int:
     ).select_related("user", "plan")
     sent = 0
     for sub in candidates:
-        today = at.astimezone(ZoneInfo(time_zone_name(sub.user))).date()
+        today = at.astimezone(ZoneInfo(viewer_zone_name(sub.user))).date()
         lead = student.notice_due(sub.verified_until, today=today)
         ends_on = student_plan_ends_on(sub)
         if lead is None or ends_on is None:

@@ -12,6 +12,7 @@ from django.db import transaction
 from django.utils.crypto import constant_time_compare, salted_hmac
 from django.utils.translation import gettext as _
 
+from apps.accounts.timezones import viewer_zone_name
 from apps.core import clock
 from apps.subscriptions import student
 from apps.subscriptions.models import (
@@ -20,7 +21,6 @@ from apps.subscriptions.models import (
 )
 from apps.subscriptions.schedule import add_months
 from apps.subscriptions.services.core import _notice, _record_change, _subscription_locked, _track
-from apps.subscriptions.zones import time_zone_name
 
 
 def _student_sub(user) -> Subscription:
@@ -105,7 +105,7 @@ def student_check_confirm(*, user, code: str, at: datetime | None = None) -> Sub
         else:
             check.confirmed_at = at
             check.save(update_fields=["confirmed_at"])
-            today = at.astimezone(ZoneInfo(time_zone_name(user))).date()
+            today = at.astimezone(ZoneInfo(viewer_zone_name(user))).date()
             base = max(sub.verified_until or today, today)
             sub.verified_until = add_months(base, student.CONFIRMATION_MONTHS)
             sub.save(update_fields=["verified_until", "updated_at"])

@@ -1,28 +1,18 @@
-"""What the subscription views share: the typed request, the viewer's zone, rendering in it,
-and reading the plan and interval from the URL.
+"""What the subscription views share: the typed request, rendering in the viewer's zone, and
+reading the plan and interval from the URL.
 """
 
 from __future__ import annotations
 
-from zoneinfo import ZoneInfo
-
 from django.core.exceptions import ValidationError
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import Http404, HttpResponse
 from django.shortcuts import render
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from django_htmx.middleware import HtmxDetails
 
+from apps.accounts.timezones import viewer_zone
 from apps.subscriptions import selectors
 from apps.subscriptions.models import Interval
-
-
-class HtmxHttpRequest(HttpRequest):
-    htmx: HtmxDetails
-
-
-def viewer_zone(user) -> ZoneInfo:
-    return ZoneInfo(selectors.time_zone_name(user))
 
 
 def render_page(request, template: str, context: dict, *, status: int = 200) -> HttpResponse:

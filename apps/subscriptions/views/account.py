@@ -12,16 +12,16 @@ from django.views.decorators.http import require_GET
 from django.views.decorators.vary import vary_on_headers
 
 from apps.accounts.decorators import not_for_kids
+from apps.accounts.http import AppRequest
+from apps.accounts.timezones import viewer_zone, viewer_zone_name
 from apps.core import clock
 from apps.subscriptions import display, selectors, services
 from apps.subscriptions.lifecycle import State
 from apps.subscriptions.models import Interval
 from apps.subscriptions.outcomes import EntitlementSource, PlanAction
 from apps.subscriptions.views._shared import (
-    HtmxHttpRequest,
     interval_of,
     render_page,
-    viewer_zone,
 )
 
 # --- The subscription page ----------------------------------------------------------------------
@@ -31,7 +31,7 @@ INVOICES_PER_PAGE = 20
 
 @not_for_kids
 @require_GET
-def overview(request: HtmxHttpRequest) -> HttpResponse:
+def overview(request: AppRequest) -> HttpResponse:
     at = clock.now()
     ov = selectors.overview(user=request.user, at=at)
     sub = ov.subscription
@@ -70,7 +70,7 @@ def overview(request: HtmxHttpRequest) -> HttpResponse:
 @not_for_kids
 @require_GET
 @vary_on_headers("HX-Request")
-def plans(request: HtmxHttpRequest) -> HttpResponse:
+def plans(request: AppRequest) -> HttpResponse:
     """All plans, monthly or yearly; each says what choosing it does from where you are."""
     interval = interval_of(request.GET.get("interval"))
     sub = selectors.subscription_for(request.user)
@@ -119,7 +119,7 @@ def schedule(request: HttpRequest) -> HttpResponse:
     if request.GET.get("format") == "json":
         return JsonResponse(
             {
-                "time_zone": selectors.time_zone_name(request.user),
+                "time_zone": viewer_zone_name(request.user),
                 "currency": plan.currency,
                 "status": sub.status if sub is not None else State.FREE.value,
                 "charges": [display.charge_json(c) for c in plan.charges],

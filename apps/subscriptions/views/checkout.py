@@ -15,6 +15,7 @@ from django.views.decorators.debug import sensitive_post_parameters
 from django.views.decorators.http import require_http_methods
 
 from apps.accounts.decorators import not_for_kids
+from apps.accounts.timezones import viewer_zone
 from apps.core import clock
 from apps.subscriptions import lifecycle, selectors, services
 from apps.subscriptions.forms import (
@@ -32,7 +33,6 @@ from apps.subscriptions.views._shared import (
     interval_of,
     plan_or_404,
     render_page,
-    viewer_zone,
 )
 
 
