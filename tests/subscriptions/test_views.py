@@ -57,6 +57,13 @@ def test_free_viewer_sees_free_and_the_plans(viewer):
     assert "€199.90" in yearly
 
 
+@pytest.mark.parametrize(("plan", "quality"), [("standard", "Full HD"), ("premium", "4K Ultra HD")])
+def test_the_subscription_page_names_the_plans_quality_as_the_player_does(viewer, plan, quality):
+    subscribe(viewer.user, plan=plan)
+    page = text(viewer.get("/account/subscription/"))
+    assert f"<li>{quality}</li>" in page
+
+
 def test_the_interval_toggle_swaps_the_grid_and_itself_for_htmx(viewer):
     response = viewer.get(
         "/account/subscription/plans/?interval=year",
