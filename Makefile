@@ -33,10 +33,11 @@ test: setup  ## set up and run the whole test suite (both cores)
 test-fast: setup  ## the edit-run loop: skips the browser tests and the ones that seed the demo
 	$(PY) -m pytest -n $(TEST_WORKERS) --dist loadscope -m "not browser and not seeded" $(PYTEST_ARGS)
 
-lint: setup
+lint: setup  ## ruff, migrations in step with models, and DESIGN.md's import contracts (.importlinter)
 	.venv/bin/ruff check .
 	.venv/bin/ruff format --check .
 	$(PY) manage.py makemigrations --check --dry-run
+	.venv/bin/lint-imports
 
 format: setup
 	.venv/bin/ruff format .
