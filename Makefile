@@ -30,13 +30,17 @@ demo: setup  ## set up, migrate, seed if empty, serve on http://127.0.0.1:8000
 test: setup  ## set up and run the whole test suite (both cores)
 	$(PY) -m pytest -n $(TEST_WORKERS) --dist loadscope $(PYTEST_ARGS)
 
+# --reuse-db: each test process starts from a copy of a migrated template database instead of
+# migrating (tests/conftest.py; a new or edited migration makes a new template by itself).
+# `make test-fast PYTEST_ARGS=--create-db` rebuilds it; `make test` and .ci/run always migrate.
 test-fast: setup  ## the edit-run loop: skips the browser tests and the ones that seed the demo
-	$(PY) -m pytest -n $(TEST_WORKERS) --dist loadscope -m "not browser and not seeded" $(PYTEST_ARGS)
+	$(PY) -m pytest -n $(TEST_WORKERS) --dist loadscope --reuse-db -m "not browser and not seeded" $(PYTEST_ARGS)
 
-lint: setup
+lint: setup  ## ruff, migrations in step with models, and DESIGN.md's import contracts (.importlinter)
 	.venv/bin/ruff check .
 	.venv/bin/ruff format --check .
 	$(PY) manage.py makemigrations --check --dry-run
+	.venv/bin/lint-imports
 
 format: setup
 	.venv/bin/ruff format .

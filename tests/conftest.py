@@ -1,5 +1,80 @@
+import hashlib
+import os
+import sqlite3
+import tempfile
+from contextlib import closing
+from pathlib import Path
+
 import pytest
 from django.core.cache import cache
+
+ROOT = Path(__file__).resolve().parents[1]
+
+
+# --- `make test-fast`: start from a migrated copy instead of migrating ------------------------
+# pytest-django's --reuse-db keeps one database between runs, which goes wrong here: it does not
+# notice a changed migration, and a transactional test's flush leaves it without the plans the
+# data migrations seed. Instead, with --reuse-db on SQLite each test process copies a freshly
+# migrated template (made once per set of migrations, named by their hash) to its own file
+# (per process id and xdist worker, as without the flag) and deletes it afterwards. A new or
+# edited migration makes a new template; --create-db rebuilds it. `make test` and `.ci/run`
+# never pass --reuse-db and migrate from scratch.
+
+
+def _migrations_fingerprint() -> str:
+    import django
+
+    digest = hashlib.sha256(django.get_version().encode())
+    for path in sorted(ROOT.glob("apps/*/migrations/*.py")):
+        digest.update(str(path.relative_to(ROOT)).encode() + b"\0" + path.read_bytes())
+    return digest.hexdigest()[:16]
+
+
+def _copy_sqlite(source: Path, target: Path) -> None:
+    """A consistent copy (WAL included) written beside `target` and renamed into place."""
+    partial = target.with_name(f"{target.name}.{os.getpid()}.partial")
+    with closing(sqlite3.connect(source)) as src, closing(sqlite3.connect(partial)) as dst:
+        src.backup(dst)
+    os.replace(partial, target)
+
+
+def _template_for(config: pytest.Config) -> Path | None:
+    from django.conf import settings
+
+    if not config.getvalue("reuse_db"):
+        return None
+    if not settings.DATABASES["default"]["ENGINE"].endswith("sqlite3"):
+        return None  # PostgreSQL: pytest-django's own --reuse-db (use --create-db after a change)
+    name = f"sf-test-template-{_migrations_fingerprint()}.sqlite3"
+    return Path(tempfile.gettempdir()) / name
+
+
+@pytest.fixture(scope="session")
+def django_db_modify_db_settings(django_db_modify_db_settings_parallel_suffix, request):
+    template = _template_for(request.config)
+    if template and template.exists() and not request.config.getvalue("create_db"):
+        from django.conf import settings
+
+        _copy_sqlite(template, Path(settings.DATABASES["default"]["TEST"]["NAME"]))
+
+
+@pytest.fixture(scope="session")
+def django_db_setup(django_db_setup, request):
+    template = _template_for(request.config)
+    if template is None:
+        yield
+        return
+    from django.conf import settings
+
+    own = Path(settings.DATABASES["default"]["TEST"]["NAME"])
+    if request.config.getvalue("create_db") or not template.exists():
+        _copy_sqlite(own, template)  # migrated, nothing else written yet
+    yield
+    from django.db import connections
+
+    connections.close_all()
+    for leftover in (own, own.with_name(own.name + "-wal"), own.with_name(own.name + "-shm")):
+        leftover.unlink(missing_ok=True)
 
 
 @pytest.fixture(autouse=True)

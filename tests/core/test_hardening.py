@@ -142,14 +142,18 @@ def test_production_serves_hashed_static_files_as_immutable(tmp_path):
     )
     assert collected.returncode == 0, collected.stderr
     code = (
-        "import django; django.setup(); from django.test import Client; "
-        "from django.templatetags.static import static; url = static('css/app.css'); "
-        "r = Client().get(url, secure=True, HTTP_HOST='stream.example'); "
-        "print(url, r.status_code, r['Cache-Control'])"
+        "import re, django; django.setup(); from django.test import Client; "
+        "from django.template.loader import render_to_string; "
+        "html = render_to_string('includes/stylesheets.html'); "
+        'urls = re.findall(r\'href="([^"]+)"\', html); '
+        "[print(u, r.status_code, r['Cache-Control']) for u in urls "
+        "for r in [Client().get(u, secure=True, HTTP_HOST='stream.example')]]"
     )
     result = _python(code, env)
     assert result.returncode == 0, result.stderr
-    url, status, cache_control = result.stdout.split(" ", 2)
-    assert url != "/static/css/app.css"  # the hashed name
-    assert status == "200"
-    assert "immutable" in cache_control and "max-age=315360000" in cache_control
+    served = [line.split(" ", 2) for line in result.stdout.splitlines()]
+    assert len(served) >= 10  # every component stylesheet the pages load
+    for url, status, cache_control in served:
+        assert url.startswith("/static/css/") and url.count(".") == 2, url  # the hashed name
+        assert status == "200", url
+        assert "immutable" in cache_control and "max-age=315360000" in cache_control

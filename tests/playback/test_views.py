@@ -235,7 +235,7 @@ def test_continue_card_extras_render_without_style_attributes(viewer_client, epi
     html = render_to_string(
         "playback/continue_card_extras.html", {"item": item, "next_path": "/", "csrf_token": "t"}
     )
-    assert 'aria-valuenow="48"' in html and "progress__fill--48" in html
+    assert '<progress class="progress" max="100" value="48" aria-label="48% watched">' in html
     assert "S1:E1" in html and "23 min left" in html
     assert f'action="/watch/continue/{item.title_id}/remove/"' in html
     assert 'style="' not in html
@@ -251,7 +251,8 @@ def test_title_page_offers_resume_start_over_and_episode_progress(
     assert f'href="/watch/episode/{episodes[1].pk}/"' in html
     assert f'href="/watch/episode/{episodes[1].pk}/?start=0"' in html
     assert "Resume from 9:00 · 36 min left" in html
-    assert "progress__fill--100" in html and "progress__fill--20" in html
+    assert 'max="100" value="100" aria-label="100% watched"' in html
+    assert 'max="100" value="20" aria-label="20% watched"' in html
     assert f'href="/watch/episode/{episodes[4].pk}/"' in html  # every episode has a play link
     assert 'style="' not in html
 
