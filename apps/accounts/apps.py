@@ -6,6 +6,7 @@ class AccountsConfig(AppConfig):
     label = "accounts"
 
     def ready(self):
+        # why: cached imports the models, which load only once the registry is ready
         from apps.accounts import cached
 
         cached.connect()

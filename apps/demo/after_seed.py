@@ -11,10 +11,12 @@ from collections.abc import Callable
 from django.contrib.auth import get_user_model
 
 from apps.catalogue.models import Episode, Title
+from apps.demo.billing import demo_subscription
 from apps.demo.runner import training_marked
 from apps.playback.services import progress_report
 from apps.ratings.services import ratings_from_events
 from apps.recommendations.services import recommender_train
+from apps.subscriptions import services as subscriptions
 from apps.tracking.models import Event
 
 Log = Callable[[str], None]
@@ -73,9 +75,6 @@ def personas_resume_points(*, log: Log) -> int:
 
 
 def personas_subscriptions(*, log: Log) -> int:
-    from apps.demo.billing import demo_subscription
-    from apps.subscriptions import services as subscriptions
-
     subscriptions.plans_seed()
     User = get_user_model()
     made = 0

@@ -15,6 +15,8 @@ from django.core.management.base import BaseCommand, CommandError
 from django.db import transaction
 from django.test import Client
 
+from apps.artwork.services import impressions_flush
+
 DESKTOP_UA = (
     "Mozilla/5.0 (Windows NT 10.0; Win64; x64) AppleWebKit/537.36 (KHTML, like Gecko) "
     "Chrome/126.0 Safari/537.36"
@@ -38,8 +40,6 @@ class Command(BaseCommand):
     def handle(self, *args, **options):
         with transaction.atomic():
             self._run(**options)
-            from apps.artwork.services import impressions_flush
-
             impressions_flush()  # what is still buffered goes into the rollback too
             transaction.set_rollback(True)
 
