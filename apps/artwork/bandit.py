@@ -25,7 +25,7 @@ own responses so far are `p`, the chance of a take (a play within 30 minutes) is
 The uniforms behind the draws (and the exploration coin) are hashed from (profile, title,
 local day), so a viewer sees one variant of a title everywhere all day and a cached page stays
 right; draws are inverse CDFs, which move smoothly with the evidence (and the day's first
-choice is kept for the rest of the day: selectors.choose_for_page). A share of impressions
+choice is kept for the rest of the day: services.page_artwork_choose). A share of impressions
 (`exploration`) is uniformly random and logged as such, so policies can be replayed on those
 offline without bias. A viewer with no history (no segment, no responses) gets the best
 variant overall (the posterior mean, no draw).

@@ -88,8 +88,13 @@ def active_evidence(stamp: str | None = None) -> bandit.Evidence:
     if _loaded is None or _loaded[0] != stamp:
         row = row or PolicySnapshot.objects.filter(pk=int(stamp.split("@")[0])).first()
         if row is None or policy_stamp(row) != stamp:
-            cache.delete(POLICY_KEY)
-            return bandit.Evidence()
+            # A stale announcement (the snapshot was pruned, or a reset reused its id): read
+            # the newest snapshot instead and announce that one (a read-through refill).
+            row = PolicySnapshot.objects.order_by("-computed_at", "-pk").first()
+            stamp = policy_stamp(row) if row else ""
+            cache.set(POLICY_KEY, stamp, timeout=None if row else 300)
+            if row is None:
+                return bandit.Evidence()
         _loaded = (stamp, row.evidence())
     return _loaded[1]
 
@@ -124,7 +129,7 @@ def context_for(profile, day: date | None = None) -> Context:
     )
 
 
-def _todays(
+def todays_choice(
     context: Context, title_id: int, arms: list[bandit.Arm], pinned: int | None
 ) -> bandit.Choice | None:
     """The choice already made for this title today, if it still stands (its variant is still
@@ -160,72 +165,6 @@ def eligible(title: Title, profile) -> list[ArtworkVariant]:
 def pinned_id(variants: Iterable[ArtworkVariant]) -> int | None:
     """The variant a curator pinned among these, if any (the flag comes with the variants)."""
     return next((v.pk for v in variants if v.pinned), None)
-
-
-def choose_for_page(*, profile, day: date, placed: Iterable[tuple[str, int, Title]]) -> list[Shown]:
-    """Pick each card's variant (sets `chosen_artwork` on it) and return what was shown.
-
-    `placed` is (row key, position, title) for every card and hero on the page, in page
-    order; a title placed twice shows the same variant (one choice per title a day). Titles
-    must come with `active_artwork` prefetched (catalogue.selectors.cards does that); a pin
-    is honoured only if its variant is among the eligible ones (active, kids-suitable for a
-    kids profile), otherwise the title is personalized as if unpinned.
-    """
-    placed = list(placed)
-    context = context_for(profile, day)
-    rate = exploration()
-    choices: dict[int, tuple[bandit.Choice, ArtworkVariant] | None] = {}
-    made_today = False
-    shown: list[Shown] = []
-    for row, position, title in placed:
-        if title.pk not in choices:
-            variants = {v.pk: v for v in eligible(title, profile)}
-            arms = [arm_of(v) for v in variants.values()]
-            pinned = pinned_id(getattr(title, "active_artwork", None) or [])
-            # One choice per title and local day: what the taste or the policy learned since
-            # the first choice today waits for tomorrow (the day's draws are fixed anyway).
-            choice = _todays(context, title.pk, arms, pinned)
-            if choice is None:
-                choice = bandit.choose(
-                    arms=arms,
-                    title_id=title.pk,
-                    evidence=context.evidence,
-                    taste=context.taste,
-                    draws=bandit.Draws(profile.pk, title.pk, day),
-                    exploration=rate,
-                    # bandit.choose ignores a pin on a variant that is not eligible here.
-                    pinned=pinned,
-                )
-                if choice is not None:
-                    context.today[title.pk] = (
-                        choice.variant_id,
-                        choice.how,
-                        choice.options,
-                        choice.expected,
-                    )
-                    made_today = True
-            choices[title.pk] = (choice, variants[choice.variant_id]) if choice else None
-        picked = choices[title.pk]
-        if picked is None:
-            title.chosen_artwork = None
-            continue
-        choice, variant = picked
-        title.chosen_artwork = variant
-        shown.append(
-            Shown(
-                title.pk,
-                variant.pk,
-                row,
-                position,
-                choice.how,
-                choice.options,
-                context.taste.segment,
-                choice.expected,
-            )
-        )
-    if made_today:
-        cache.set(day_key(profile.pk, day), context.today, timeout=DAY_SECONDS)
-    return shown
 
 
 # --- Numbers for curators ---------------------------------------------------------------------

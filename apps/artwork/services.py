@@ -7,7 +7,7 @@ import logging
 import uuid
 from collections import defaultdict
 from collections.abc import Iterable, Sequence
-from datetime import datetime, timedelta
+from datetime import date, datetime, timedelta
 from typing import NamedTuple
 
 from django.conf import settings
@@ -35,6 +35,75 @@ TASTE_WEIGHTS = {"play_started": 1.0, "play_completed": 2.0, "onboarding_pick": 
 RATING_WEIGHTS = {-1: -2.0, 1: 2.0, 2: 3.0}
 TASTE_EVENTS = (*TASTE_WEIGHTS, "rating")
 TASTE_HISTORY = 300  # a profile's most recent such events considered
+
+
+def page_artwork_choose(
+    *, profile, day: date, placed: Iterable[tuple[str, int, Title]]
+) -> list[Shown]:
+    """Pick each card's variant (sets `chosen_artwork` on it), remember the day's choices, and
+    return what was shown.
+
+    `placed` is (row key, position, title) for every card and hero on the page, in page
+    order; a title placed twice shows the same variant (one choice per title a day). Titles
+    must come with `active_artwork` prefetched (catalogue.selectors.cards does that); a pin
+    is honoured only if its variant is among the eligible ones (active, kids-suitable for a
+    kids profile), otherwise the title is personalized as if unpinned.
+    """
+    placed = list(placed)
+    context = selectors.context_for(profile, day)
+    rate = selectors.exploration()
+    choices: dict[int, tuple[bandit.Choice, ArtworkVariant] | None] = {}
+    made_today = False
+    shown: list[Shown] = []
+    for row, position, title in placed:
+        if title.pk not in choices:
+            variants = {v.pk: v for v in selectors.eligible(title, profile)}
+            arms = [selectors.arm_of(v) for v in variants.values()]
+            pinned = selectors.pinned_id(getattr(title, "active_artwork", None) or [])
+            # One choice per title and local day: what the taste or the policy learned since
+            # the first choice today waits for tomorrow (the day's draws are fixed anyway).
+            choice = selectors.todays_choice(context, title.pk, arms, pinned)
+            if choice is None:
+                choice = bandit.choose(
+                    arms=arms,
+                    title_id=title.pk,
+                    evidence=context.evidence,
+                    taste=context.taste,
+                    draws=bandit.Draws(profile.pk, title.pk, day),
+                    exploration=rate,
+                    # bandit.choose ignores a pin on a variant that is not eligible here.
+                    pinned=pinned,
+                )
+                if choice is not None:
+                    context.today[title.pk] = (
+                        choice.variant_id,
+                        choice.how,
+                        choice.options,
+                        choice.expected,
+                    )
+                    made_today = True
+            choices[title.pk] = (choice, variants[choice.variant_id]) if choice else None
+        picked = choices[title.pk]
+        if picked is None:
+            title.chosen_artwork = None
+            continue
+        choice, variant = picked
+        title.chosen_artwork = variant
+        shown.append(
+            Shown(
+                title.pk,
+                variant.pk,
+                row,
+                position,
+                choice.how,
+                choice.options,
+                context.taste.segment,
+                choice.expected,
+            )
+        )
+    if made_today:
+        cache.set(selectors.day_key(profile.pk, day), context.today, timeout=selectors.DAY_SECONDS)
+    return shown
 
 
 def _window_days() -> int:

@@ -170,6 +170,9 @@ def _fragment(
         )
         if batch and not page.rows:
             raise Http404(_("There are no more rows."))
+        shown = artwork_services.page_artwork_choose(
+            profile=profile, day=now.date(), placed=page.placed()
+        )
         fragment = render_to_string(
             "browse/home_rows.html",
             {
@@ -182,7 +185,7 @@ def _fragment(
             },
         )
         # The artwork the cards show is stored once; each view's seen cards are logged by key.
-        cached = (fragment, artwork_services.shown_manifest(page.shown_artwork))
+        cached = (fragment, artwork_services.shown_manifest(shown))
         cache.set(key, cached, timeout=HOME_CACHE_SECONDS)
     return cached
 

@@ -16,7 +16,6 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 
 from apps.accounts.timezones import viewer_zone
-from apps.artwork import selectors as artwork
 from apps.browse import rows as planner
 from apps.browse.models import MyListEntry
 from apps.catalogue import selectors as catalogue
@@ -47,7 +46,14 @@ class HomePage:
     next_batch: int | None  # batch number to load next, None when this is the last
     source: str
     total_rows: int
-    shown_artwork: list[artwork.Shown] = field(default_factory=list)  # for the impression log
+
+    def placed(self) -> list[tuple[str, int, Title]]:
+        """(row key, position, card) of the hero and every card, in page order: what the
+        artwork policy picks a poster for."""
+        placed = [("hero", 0, self.hero)] if self.hero is not None else []
+        return placed + [
+            (row.key, i, card) for row in self.rows for i, card in enumerate(row.titles)
+        ]
 
 
 def local_now(user) -> datetime:
@@ -303,10 +309,7 @@ def home_page(
             None,
         )
     has_more = end < len(plans)
-    placed = [("hero", 0, hero)] if hero is not None else []
-    placed += [(row.key, i, card) for row in rows for i, card in enumerate(row.titles)]
-    shown = artwork.choose_for_page(profile=profile, day=now.date(), placed=placed)
-    return HomePage(hero, rows, batch + 1 if has_more else None, facts["source"], len(plans), shown)
+    return HomePage(hero, rows, batch + 1 if has_more else None, facts["source"], len(plans))
 
 
 def _card(title: Title, candidate, facts, titles, discovery: bool, row_kind: str) -> Title:

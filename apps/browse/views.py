@@ -10,7 +10,6 @@ from apps.accounts.current import current_device_id, current_profile
 from apps.accounts.decorators import profile_required
 from apps.accounts.errors import NotOnThisProfile
 from apps.accounts.http import AppRequest
-from apps.artwork import selectors as artwork_selectors
 from apps.artwork import services as artwork_services
 from apps.browse import page_cache, selectors, services
 from apps.catalogue import selectors as catalogue
@@ -103,7 +102,7 @@ def _show_artwork(request, profile, page_name: str, titles, start: int = 0) -> s
         return ""
     day = selectors.local_now(request.user).date()
     placed = [("", start + i, title) for i, title in enumerate(titles)]
-    shown = artwork_selectors.choose_for_page(profile=profile, day=day, placed=placed)
+    shown = artwork_services.page_artwork_choose(profile=profile, day=day, placed=placed)
     if page_name == "title":
         artwork_services.impressions_log(profile=profile, page=page_name, shown=shown)
         return ""

@@ -7,7 +7,7 @@ import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
-from apps.artwork import bandit, selectors, services
+from apps.artwork import bandit, services
 from apps.artwork.models import Impression
 from apps.catalogue import selectors as catalogue
 from apps.catalogue.models import Title
@@ -33,12 +33,12 @@ def test_a_title_shows_one_variant_everywhere_on_the_page_and_all_day(genres, se
         again = cards_for(profile, titles)  # the title in another row (its own object)
         placed = [("hero", 0, first[0])] + [("a", i, t) for i, t in enumerate(first)]
         placed += [("b", i, t) for i, t in enumerate(again)]
-        shown = selectors.choose_for_page(profile=profile, day=day, placed=placed)
+        shown = services.page_artwork_choose(profile=profile, day=day, placed=placed)
         by_title = {}
         for item in shown:
             assert by_title.setdefault(item.title_id, item.variant_id) == item.variant_id
         assert first[0].chosen_artwork.pk == by_title[first[0].pk]
-        later = selectors.choose_for_page(
+        later = services.page_artwork_choose(
             profile=profile,
             day=day,
             placed=[("c", i, t) for i, t in enumerate(cards_for(profile, titles))],
@@ -52,7 +52,7 @@ def test_a_pinned_variant_is_always_shown(genres, settings):
     services.title_pin_set(title=title, variant=variants[2])
     for profile in ProfileFactory.create_batch(25):
         (card,) = cards_for(profile, [title])
-        (shown,) = selectors.choose_for_page(
+        (shown,) = services.page_artwork_choose(
             profile=profile, day=profile.created_at.date(), placed=[("", 0, card)]
         )
         assert (shown.variant_id, shown.how) == (variants[2].pk, bandit.PINNED)
@@ -66,7 +66,7 @@ def test_unpinning_brings_personalization_back(genres, settings):
     services.title_pin_set(title=title, variant=None)
     profile = ProfileFactory()
     (card,) = cards_for(profile, [title])
-    (shown,) = selectors.choose_for_page(
+    (shown,) = services.page_artwork_choose(
         profile=profile, day=profile.created_at.date(), placed=[("", 0, card)]
     )
     assert shown.how == bandit.RANDOM
@@ -81,7 +81,7 @@ def test_a_deactivated_variant_is_never_shown(genres, settings):
     shown = set()
     for profile in ProfileFactory.create_batch(60):
         (card,) = cards_for(profile, [title])
-        (item,) = selectors.choose_for_page(
+        (item,) = services.page_artwork_choose(
             profile=profile, day=profile.created_at.date(), placed=[("", 0, card)]
         )
         shown.add(item.variant_id)
@@ -99,7 +99,7 @@ def test_a_kids_profile_only_sees_variants_suitable_for_kids(genres, settings):
         for is_kids, seen in ((True, kids), (False, adults)):
             profile = ProfileFactory(is_kids=is_kids)
             (card,) = cards_for(profile, [title])
-            (item,) = selectors.choose_for_page(
+            (item,) = services.page_artwork_choose(
                 profile=profile, day=profile.created_at.date(), placed=[("", 0, card)]
             )
             seen.add(item.variant_id)
@@ -118,7 +118,7 @@ def test_a_pinned_variant_unsuitable_for_kids_is_shown_to_adults_only(genres, se
         for is_kids, seen in ((True, kids), (False, adults)):
             profile = ProfileFactory(is_kids=is_kids)
             (card,) = cards_for(profile, [title])
-            (item,) = selectors.choose_for_page(
+            (item,) = services.page_artwork_choose(
                 profile=profile, day=profile.created_at.date(), placed=[("", 0, card)]
             )
             seen.add((item.variant_id, item.how))
@@ -129,7 +129,7 @@ def test_a_pinned_variant_unsuitable_for_kids_is_shown_to_adults_only(genres, se
 
 def test_logging_a_page_is_one_insert_whatever_its_size(genres, viewer):
     titles = [title_with_variants(genres["Drama"])[0] for _ in range(40)]
-    shown = selectors.choose_for_page(
+    shown = services.page_artwork_choose(
         profile=viewer,
         day=viewer.created_at.date(),
         placed=[("row", i, t) for i, t in enumerate(cards_for(viewer, titles))],
@@ -144,7 +144,7 @@ def test_logging_a_page_is_one_insert_whatever_its_size(genres, viewer):
 
 def test_a_repeated_batch_counts_once(genres, viewer):
     titles = [title_with_variants(genres["Drama"])[0] for _ in range(5)]
-    shown = selectors.choose_for_page(
+    shown = services.page_artwork_choose(
         profile=viewer,
         day=viewer.created_at.date(),
         placed=[("row", i, t) for i, t in enumerate(cards_for(viewer, titles))],
@@ -186,7 +186,7 @@ def test_impressions_keep_the_viewers_segment_and_prediction(genres, viewer):
     )
     services.profile_taste_refresh(profile_id=viewer.pk)
     (card,) = cards_for(viewer, [title])
-    (shown,) = selectors.choose_for_page(
+    (shown,) = services.page_artwork_choose(
         profile=viewer, day=viewer.created_at.date(), placed=[("", 0, card)]
     )
     assert shown.segment == genres["Horror"].pk
@@ -198,7 +198,7 @@ def test_a_title_without_artwork_is_not_logged(genres, viewer):
 
     title = title_with_variants(genres["Drama"])[0]
     plain = TitleFactory(genres=[genres["Drama"]])
-    shown = selectors.choose_for_page(
+    shown = services.page_artwork_choose(
         profile=viewer,
         day=viewer.created_at.date(),
         placed=[("r", 0, c) for c in cards_for(viewer, [title, plain])],

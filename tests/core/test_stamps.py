@@ -64,7 +64,9 @@ WRITES = {
 }
 
 
-@pytest.mark.parametrize("app", ["browse", "playback", "recommendations", "tracking"])
+@pytest.mark.parametrize(
+    "app", ["artwork", "browse", "playback", "ratings", "recommendations", "tracking"]
+)
 def test_selectors_write_nothing(app):
     """Reads only; filling a read-through cache with what was just read is the one exception
     (`cache.set` of global lists), so plain `set` is not in the list."""
