@@ -9,6 +9,10 @@ Protocol (kept fixed so numbers stay comparable across model changes):
 * the model is trained on everything else and, per evaluated user, ranks every item the user
   has no training interaction with; HR@k and NDCG@k are averaged over evaluated users;
 * popularity (distinct users per item in the training data) is ranked the same way.
+
+Tuning never looks at the held-out item: `validation=1` (or 2) first drops each user's latest
+interaction (and the one before), then runs the same protocol on what is left, so the item held
+out is the user's second-to-last (third-to-last) one and the test item is never seen.
 """
 
 from __future__ import annotations
@@ -87,6 +91,20 @@ def leave_last_out(
     return training, targets
 
 
+def validation_split(interactions: Sequence[Interaction], depth: int) -> list[Interaction]:
+    """Training data with each user's latest `depth` held-out items removed (input order kept).
+
+    `leave_last_out` on the result holds out the (depth + 1)-th-to-last item, a validation
+    target cut from training data only; depth 0 returns the interactions unchanged.
+    """
+    if depth < 0:
+        raise ValueError("validation depth must be >= 0")
+    rows = list(interactions)
+    for _ in range(depth):
+        rows, _targets = leave_last_out(rows)
+    return rows
+
+
 def hit_and_ndcg(ranked: Sequence[Key], target: Key, k: int) -> tuple[float, float]:
     """(1, 1/log2(rank + 2)) if target is in the top k of `ranked`, else (0, 0)."""
     for rank, item in enumerate(ranked[:k]):
@@ -100,11 +118,13 @@ def evaluate(
     *,
     k: int = 10,
     progress: Progress | None = None,
+    validation: int = 0,
     **hyperparams: float,
 ) -> EvaluationResult:
-    """Run the leave-last-out protocol on interactions given in file order."""
+    """Run the leave-last-out protocol on interactions given in file order; `validation` > 0
+    runs it on `validation_split(interactions, validation)` instead (for tuning)."""
     report = progress or (lambda stage, fraction: None)
-    training, targets = leave_last_out(interactions)
+    training, targets = leave_last_out(validation_split(interactions, validation))
     started = time.perf_counter()
     model = train(training, progress=_prefixed(report, "training: "), **hyperparams)
     seconds = time.perf_counter() - started
@@ -127,10 +147,16 @@ def evaluate(
 
 
 def evaluate_file(
-    path: str | Path, *, k: int = 10, progress: Progress | None = None, **hyperparams: float
+    path: str | Path,
+    *,
+    k: int = 10,
+    progress: Progress | None = None,
+    validation: int = 0,
+    **hyperparams: float,
 ) -> EvaluationResult:
     """`evaluate` on a MovieLens ratings file (either layout)."""
-    return evaluate(read_ratings(path), k=k, progress=progress, **hyperparams)
+    rows = read_ratings(path)
+    return evaluate(rows, k=k, progress=progress, validation=validation, **hyperparams)
 
 
 def _prefixed(report: Progress, prefix: str) -> Progress:

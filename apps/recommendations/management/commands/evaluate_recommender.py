@@ -1,6 +1,9 @@
-"""`manage.py evaluate_recommender --ratings PATH [--k 10]`: offline leave-last-out evaluation.
+"""`manage.py evaluate_recommender --ratings PATH [--k 10] [--validation 1]`: offline
+leave-last-out evaluation.
 
-Reads a MovieLens ratings file directly and never touches the database.
+Reads a MovieLens ratings file directly and never touches the database. `--validation 1` (or 2)
+scores each user's second-to-last (third-to-last) item with a model that never saw the later
+ones: the split to tune hyperparameters on, so the test item stays untouched.
 """
 
 from __future__ import annotations
@@ -22,15 +25,24 @@ class Command(BaseCommand):
     def add_arguments(self, parser: CommandParser) -> None:
         parser.add_argument("--ratings", required=True, type=Path, help="u.data or ratings.csv")
         parser.add_argument("--k", type=int, default=10, help="cut-off for HR and NDCG")
+        parser.add_argument(
+            "--validation",
+            type=int,
+            default=0,
+            choices=(0, 1, 2),
+            help="0: the test split; 1/2: hold out each user's 2nd/3rd-to-last item (tuning)",
+        )
 
-    def handle(self, *args: object, ratings: Path, k: int, **options: object) -> None:
+    def handle(
+        self, *args: object, ratings: Path, k: int, validation: int = 0, **options: object
+    ) -> None:
         if not ratings.is_file():
             raise CommandError(f"no such ratings file: {ratings}")
         if k < 1:
             raise CommandError("--k must be at least 1")
         self.stderr.style_func = None  # progress is not an error: no red on a terminal
         try:
-            result = evaluate_file(ratings, k=k, progress=self._progress)
+            result = evaluate_file(ratings, k=k, progress=self._progress, validation=validation)
         except ValueError as error:
             raise CommandError(str(error)) from error
         self.stderr.write("")  # end the progress line
