@@ -21,6 +21,7 @@ Test IBANs: any valid IBAN succeeds, except DE62 3704 0044 0532 0130 01, which b
 from __future__ import annotations
 
 import hashlib
+import hmac
 import secrets
 from dataclasses import dataclass
 from enum import StrEnum
@@ -45,6 +46,9 @@ class TokenResult:
     brand: str = ""
     last4: str = ""
     error_code: str = ""
+    # The same card or account always gets the same fingerprint (never the number itself), so
+    # a card entered again is recognised, as processors' card fingerprints allow.
+    fingerprint: str = ""
 
 
 @dataclass(frozen=True)
@@ -103,6 +107,11 @@ def _ref(prefix: str, key: str) -> str:
     return f"{prefix}_{hashlib.sha256(key.encode()).hexdigest()[:24]}"
 
 
+def _fingerprint(value: str) -> str:
+    key = settings.SECRET_KEY.encode()
+    return hmac.new(key, b"payment-fingerprint:" + value.encode(), hashlib.sha256).hexdigest()[:32]
+
+
 class TestGateway:
     """A processor's test mode: deterministic, so a repeated key gets the same answer."""
 
@@ -120,6 +129,7 @@ class TestGateway:
             token=f"tok_{behaviour}_{secrets.token_hex(8)}",
             brand=validation.card_brand(digits),
             last4=digits[-4:],
+            fingerprint=_fingerprint(digits),
         )
 
     def tokenize_sepa(self, *, iban: str, holder: str) -> TokenResult:
@@ -132,6 +142,7 @@ class TestGateway:
             token=f"sepa_{behaviour}_{secrets.token_hex(8)}",
             brand="sepa",
             last4=value[-4:],
+            fingerprint=_fingerprint(value),
         )
 
     def charge(

@@ -211,11 +211,20 @@ class PaymentMethod(models.Model):
     exp_month = models.PositiveSmallIntegerField(null=True, blank=True)
     exp_year = models.PositiveSmallIntegerField(null=True, blank=True)
     holder = models.CharField(max_length=120, blank=True)
+    # The gateway's fingerprint of the card number or IBAN: one saved method per card.
+    fingerprint = models.CharField(max_length=64, blank=True, default="")
     created_at = models.DateTimeField()
     removed_at = models.DateTimeField(null=True, blank=True)
 
     class Meta:
         ordering = ["-created_at", "-pk"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["user", "fingerprint"],
+                condition=Q(removed_at__isnull=True) & ~Q(fingerprint=""),
+                name="one_saved_method_per_card",
+            )
+        ]
         verbose_name = _("payment method")
         verbose_name_plural = _("payment methods")
 

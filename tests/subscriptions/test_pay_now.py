@@ -91,10 +91,20 @@ def test_paying_with_another_saved_card_leaves_the_default_alone_unless_asked(jo
 
 def test_a_new_card_pays_and_becomes_the_default_only_when_ticked(jordan):
     html = jordan.get(URL).content.decode()
-    jordan.post(URL, {**form_of(html), **new_card("4242 4242 4242 4242")})
+    jordan.post(URL, {**form_of(html), **new_card("5555 5555 5555 4444")})
     sub = sub_of(jordan)
     assert sub.status == "active" and sub.payment_method_id == jordan.bad.pk
     assert PaymentMethod.objects.filter(user=jordan.user, removed_at__isnull=True).count() == 3
+
+
+def test_typing_a_saved_card_again_pays_with_it_and_saves_no_copy(jordan):
+    """Jordan's Visa ending 4242 is saved already: typed in again, it pays, and the saved
+    methods stay two (before, each payment with it saved another copy)."""
+    html = jordan.get(URL).content.decode()
+    jordan.post(URL, {**form_of(html), **new_card("4242 4242 4242 4242")})
+    assert sub_of(jordan).status == "active"
+    saved = PaymentMethod.objects.filter(user=jordan.user, removed_at__isnull=True)
+    assert sorted(m.last4 for m in saved) == ["4242", "9995"]
 
 
 def test_ticking_make_default_makes_the_new_card_the_default(jordan):
@@ -123,7 +133,7 @@ def test_a_declined_new_card_is_not_kept_and_the_form_comes_back_filled(jordan):
 
 
 def test_a_double_click_with_a_new_card_charges_once_and_saves_one_card(jordan, spy):
-    data = {**form_of(jordan.get(URL).content.decode()), **new_card("4242 4242 4242 4242")}
+    data = {**form_of(jordan.get(URL).content.decode()), **new_card("5555 5555 5555 4444")}
     before = len(spy.charges)
     jordan.post(URL, data)
     jordan.post(URL, data)

@@ -6,7 +6,7 @@ from dataclasses import dataclass
 from datetime import datetime
 
 from django.core.exceptions import ValidationError
-from django.db import transaction
+from django.db import IntegrityError, transaction
 from django.utils.translation import gettext as _
 
 from apps.core import clock
@@ -60,8 +60,16 @@ def payment_method_add(*, user, source: CardDetails | SepaDetails, at: datetime 
         )
         if not result.ok:
             raise ValidationError({"number": _("This card number is not valid.")})
-        method = PaymentMethod.objects.create(
-            user=user,
+        saved = _saved(user, result.fingerprint)
+        if saved is not None:
+            # The same card again (a second payment, another tab): keep one, with the newest
+            # expiry date and name on it.
+            saved.exp_month, saved.exp_year = source.exp_month, source.exp_year
+            saved.holder = source.holder or saved.holder
+            saved.save(update_fields=["exp_month", "exp_year", "holder"])
+            return saved
+        method = _create_once(
+            user,
             kind=PaymentMethod.Kind.CARD,
             token=result.token,
             brand=result.brand,
@@ -69,23 +77,50 @@ def payment_method_add(*, user, source: CardDetails | SepaDetails, at: datetime 
             exp_month=source.exp_month,
             exp_year=source.exp_year,
             holder=source.holder,
+            fingerprint=result.fingerprint,
             created_at=at,
         )
     else:
         result = gw.tokenize_sepa(iban=source.iban, holder=source.holder)
         if not result.ok:
             raise ValidationError({"iban": _("This IBAN is not valid.")})
-        method = PaymentMethod.objects.create(
-            user=user,
+        saved = _saved(user, result.fingerprint)
+        if saved is not None:
+            return saved
+        method = _create_once(
+            user,
             kind=PaymentMethod.Kind.SEPA,
             token=result.token,
             brand="sepa",
             last4=result.last4,
             holder=source.holder,
+            fingerprint=result.fingerprint,
             created_at=at,
         )
     _track(user, "payment_method_added", {"kind": method.kind})
     return method
+
+
+def _saved(user, fingerprint: str) -> PaymentMethod | None:
+    """The user's saved method for this card or account, if it is still saved."""
+    if not fingerprint:
+        return None
+    return PaymentMethod.objects.filter(
+        user=user, fingerprint=fingerprint, removed_at__isnull=True
+    ).first()
+
+
+def _create_once(user, **fields) -> PaymentMethod:
+    """Save a new method; when another request saved the same card a moment ago (two tabs),
+    return that one instead (the unique constraint decides)."""
+    try:
+        with transaction.atomic():
+            return PaymentMethod.objects.create(user=user, **fields)
+    except IntegrityError:
+        saved = _saved(user, fields.get("fingerprint", ""))
+        if saved is None:
+            raise
+        return saved
 
 
 def _resolve_source(user, source: PaymentSource, at: datetime) -> PaymentMethod:
