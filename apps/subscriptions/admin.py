@@ -7,6 +7,7 @@ from datetime import timedelta
 from django.contrib import admin
 from django.template.response import TemplateResponse
 from django.urls import path, reverse
+from django.utils.formats import number_format
 from django.utils.translation import gettext_lazy as _
 
 from apps.core import clock
@@ -126,7 +127,8 @@ class SubscriptionAdmin(ReadOnlyAdmin):
             "series": series,
             "active": active,
             "mrr": mrr,
-            "mrr_grid": [(y, format_money(v)) for y, v in mrr.gridlines],
+            "active_grid": [(y, _count_label(v)) for y, v in active.gridlines],
+            "mrr_grid": [(y, format_money(round(v))) for y, v in mrr.gridlines],
             "last": last,
             "last_mrr": format_money(last.mrr) if last else "",
             "days": days,
@@ -198,3 +200,10 @@ class CheckoutAdmin(ReadOnlyAdmin):
     list_display = ["created_at", "user", "plan", "interval", "amount", "status", "failure_code"]
     list_filter = ["status", "plan"]
     search_fields = ["user__email", "key"]
+
+
+def _count_label(value: float) -> str:
+    """A gridline's count, exact, in the viewer's number format: 5, 2.5 or 1.25 (1,25 in
+    French)."""
+    places = next(p for p in (0, 1, 2) if value * 10**p == int(value * 10**p))
+    return number_format(value, decimal_pos=places)

@@ -74,7 +74,7 @@ class LineChart:
     points: str  # "x,y x,y ..." for <polyline>
     area: str  # a closed path under the line
     top: int  # the value at the top gridline
-    gridlines: tuple[tuple[float, int], ...]  # (y, value)
+    gridlines: tuple[tuple[float, float], ...]  # (y, value): a quarter of `top` apart
 
 
 def line_chart(
@@ -97,12 +97,13 @@ def line_chart(
             + " ".join(f"L{x:.1f},{y:.1f}" for x, y in coords)
             + f" L{coords[-1][0]:.1f},{base:.1f} Z"
         )
-    grid = tuple((pad + inner_h * (1 - k / 4), top * k // 4) for k in range(5))
+    grid = tuple((pad + inner_h * (1 - k / 4), top * k / 4) for k in range(5))
     return LineChart(width, height, points, area, top, grid)
 
 
 def _nice_ceiling(value: int) -> int:
-    """The smallest of 1, 2, 2.5, 5 x 10^k that is >= value (at least 4, so gridlines are whole)."""
+    """The smallest of 1, 2, 2.5, 5 x 10^k that is >= value, at least 4 (gridlines a quarter
+    apart may fall between whole numbers: 10 gives 0, 2.5, 5, 7.5, 10)."""
     if value <= 4:
         return 4
     magnitude = 10 ** (len(str(value)) - 1)

@@ -431,6 +431,28 @@ def test_sharing_a_family_plan_through_the_pages(viewer, django_capture_on_commi
     assert guest.email in members and "joined" in members
 
 
+@pytest.mark.parametrize("language", ["en", "fr"])
+def test_the_admin_chart_keeps_svg_coordinates_numeric_and_labels_exact(
+    admin_client, plans, now, spy, language
+):
+    """French once turned every coordinate into "192,0" (no gridlines drawn), and the quarter
+    gridlines were labelled with whole numbers (a top of 10 read 0, 2, 5, 7, 10)."""
+    for _ in range(5):
+        subscribe(ProfileFactory().account, "standard")
+    response = admin_client.get(
+        "/admin/subscriptions/subscription/chart/?days=30", HTTP_ACCEPT_LANGUAGE=language
+    )
+    html = response.content.decode()
+    svgs = re.findall(r"<svg class=\"sub-chart\".*?</svg>", html, flags=re.S)
+    assert len(svgs) == 2
+    for svg in svgs:
+        coordinates = re.findall(r' (?:x1|x2|y1|y2|x|y)="([^"]*)"', svg)
+        assert coordinates and all(re.fullmatch(r"-?\d+(\.\d+)?", c) for c in coordinates)
+    labels = re.findall(r'fill="#666">([^<]*)</text>', svgs[0])
+    comma = "," if language == "fr" else "."
+    assert labels[:5] == ["0", f"1{comma}25", f"2{comma}5", f"3{comma}75", "5"], labels
+
+
 def test_the_admin_chart_of_subscriptions_and_mrr(admin_client, plans, now, spy):
     for code in ("standard", "premium"):
         subscribe(ProfileFactory().account, code)
