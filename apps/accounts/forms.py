@@ -50,6 +50,10 @@ class ThrottledAuthenticationForm(AuthenticationForm):
 
     error_messages = {
         **AuthenticationForm.error_messages,
+        # Our own words: Django's French reads "Saisissez un adresse e-mail…" with our field name.
+        "invalid_login": _(
+            "Enter the e-mail address and password of your account. The password is case-sensitive."
+        ),
         "locked": _(
             "Too many failed sign-in attempts. Try again in %(minutes)d minute(s), "
             "or reset your password."

@@ -36,7 +36,10 @@ def home(request):
         return redirect("onboarding:picks")
     batch = _batch(request)
     if batch is None:
-        return HttpResponseBadRequest(_("The row batch must be a whole number."))
+        message = _("The row batch must be a whole number.")
+        if request.htmx:
+            return HttpResponseBadRequest(message)
+        return render(request, "400.html", {"message": message}, status=400)
     if request.htmx and batch:
         return HttpResponse(page_cache.rows_html(request, profile=profile, batch=batch))
     return HttpResponse(page_cache.page_html(request, profile=profile, batch=batch))

@@ -68,7 +68,7 @@ def parse_duration(text: str) -> timedelta:
     text = (text or "").strip().lower()
     parts = re.findall(r"(\d+)\s*([wdhm])", text)
     if not parts or re.sub(r"(\d+)\s*([wdhm])", "", text).strip():
-        raise ValidationError(_("Durations look like 3d, 12h, 90m or 1d12h."))
+        raise ValidationError(_("Durations look like 3d, 12h, 90m, 1d6h or 2w."))
     unit = {"w": "weeks", "d": "days", "h": "hours", "m": "minutes"}
     total = timedelta(0)
     for amount, u in parts:

@@ -15,7 +15,7 @@ from django.core.paginator import Paginator
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
-from django.utils.formats import date_format
+from django.utils.formats import date_format, number_format
 from django.utils.safestring import mark_safe
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
@@ -351,7 +351,7 @@ def _restored(request: HttpRequest, *, params: dict, result: dict) -> None:
     messages.success(
         request,
         _("The demo is restored: every persona is back to its seeded state (%(s)s s).")
-        % {"s": result.get("seconds", 0)},
+        % {"s": number_format(result.get("seconds", 0), decimal_pos=1)},
     )
     persona = PERSONAS_BY_KEY.get(params.get("persona") or "")
     if persona is None:

@@ -99,7 +99,7 @@ def test_login_locks_out_after_repeated_failures_per_account(client, settings):
         response = client.post(
             "/accounts/login/", {"username": profile.account.email, "password": "wrong"}
         )
-        assert "Please enter a correct" in response.content.decode()
+        assert "Enter the e-mail address and password of your account" in response.content.decode()
     # Even the right password is refused during the cool-off.
     response = client.post(
         "/accounts/login/", {"username": profile.account.email, "password": PASSWORD}
@@ -143,7 +143,7 @@ def test_a_suspicious_address_gets_one_guess_per_account_but_a_right_password_wo
     # A further account gets one wrong guess from this address, then the pair is locked.
     email = victims[5].account.email
     response = client.post("/accounts/login/", {"username": email, "password": "wrong"})
-    assert "Please enter a correct" in response.content.decode()
+    assert "Enter the e-mail address and password of your account" in response.content.decode()
     response = client.post("/accounts/login/", {"username": email, "password": PASSWORD})
     assert "Too many failed sign-in attempts" in response.content.decode()
     # From another address the same account signs in.

@@ -118,6 +118,19 @@ def test_bad_batch_numbers_are_refused(viewer_client, batch):
 
 
 @pytest.mark.django_db
+def test_a_bad_batch_in_the_address_bar_gets_the_sites_page_and_htmx_a_short_answer(
+    viewer_client,
+):
+    page = viewer_client.get("/?batch=abc")
+    assert page.status_code == 400
+    html = page.content.decode()
+    assert "<html" in html and "The row batch must be a whole number." in html
+    assert 'href="/"' in html  # the way back, in the site's own frame
+    fragment = viewer_client.get("/?batch=abc", HTTP_HX_REQUEST="true")
+    assert fragment.status_code == 400 and "<html" not in fragment.content.decode()
+
+
+@pytest.mark.django_db
 def test_new_profile_without_history_starts_from_popularity_and_says_so(world, viewer_client):
     recommender_train()
     html = viewer_client.get("/").content.decode()
