@@ -6,7 +6,7 @@ from datetime import timedelta
 
 import pytest
 
-from apps.artwork import selectors, services
+from apps.artwork import services
 from apps.artwork.models import Impression, PolicySnapshot, ProfileTaste
 from apps.catalogue import selectors as catalogue
 from apps.catalogue.models import Genre, Title
@@ -55,7 +55,7 @@ def tones_seen(profile, titles) -> Counter:
             Title.objects.filter(pk__in=[t.pk for t in titles]), profile=profile, genres=False
         )
     )
-    shown = selectors.choose_for_page(
+    shown = services.page_artwork_choose(
         profile=profile, day=clock.now().date(), placed=[("r", i, c) for i, c in enumerate(cards)]
     )
     assert len(shown) == len(cards)
