@@ -50,6 +50,8 @@ from apps.subscriptions.services.core import (
     notice_send,
     plans_seed,
 )
+from apps.subscriptions.services.coupons import coupon_check
+from apps.subscriptions.services.coupons import normalize_code as coupon_normalize
 from apps.subscriptions.services.leaving import (
     subscription_cancel,
     subscription_resume,
@@ -110,6 +112,8 @@ __all__ = [
     "change_preview",
     "checkout_pay",
     "checkout_quote",
+    "coupon_check",
+    "coupon_normalize",
     "decline_message",
     "free_plan",
     "free_preview",
