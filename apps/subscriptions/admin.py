@@ -213,6 +213,7 @@ class CouponForm(forms.ModelForm):
             "amount_off",
             "currency",
             "periods",
+            "interval",
             "expires_at",
             "max_redemptions",
             "is_active",

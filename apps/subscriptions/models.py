@@ -596,5 +596,5 @@ class StudentCheck(models.Model):
         return f"{self.email} ({'confirmed' if self.confirmed_at else 'open'})"
 
 
-# Coupons have their own module (this one stays short); imported here to register them.
-from apps.subscriptions.coupon_models import Coupon, CouponRedemption  # noqa: E402, F401
+# Coupons and the newsletter have their own module (this one stays short); imported here.
+from apps.subscriptions.offer_models import Coupon, CouponRedemption, NewsletterSignup  # noqa: E402, F401, I001

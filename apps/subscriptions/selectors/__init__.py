@@ -31,6 +31,7 @@ from apps.subscriptions.selectors.billing import (
     subscription_for,
     titles_in_progress,
 )
+from apps.subscriptions.selectors.offers import Offer, signup_offer
 from apps.subscriptions.selectors.quotes import (
     MAX_CATCH_UP,
     ChangePreview,
@@ -53,6 +54,8 @@ from apps.subscriptions.zones import (
 )
 
 __all__ = [
+    "Offer",
+    "signup_offer",
     "ChangePreview",
     "Entitlements",
     "MAX_CATCH_UP",

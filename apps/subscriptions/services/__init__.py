@@ -58,6 +58,12 @@ from apps.subscriptions.services.leaving import (
     subscription_switch_to_free,
     subscription_withdraw,
 )
+from apps.subscriptions.services.newsletter import (
+    newsletter_confirm,
+    newsletter_confirmation_send,
+    newsletter_request,
+    newsletter_unsubscribe,
+)
 from apps.subscriptions.services.payment_methods import (
     CardDetails,
     PaymentSource,
@@ -125,6 +131,10 @@ __all__ = [
     "member_remove",
     "membership_leave",
     "new_checkout_key",
+    "newsletter_confirm",
+    "newsletter_confirmation_send",
+    "newsletter_request",
+    "newsletter_unsubscribe",
     "notice_send",
     "overdue_pay_now",
     "payment_confirm",

@@ -80,7 +80,7 @@ def checkout_pay(
         existing = Checkout.objects.filter(key=key).select_related("payment").first()
         if existing is not None:
             return _same_user(existing, user)
-        coupon = coupon_check(code=coupon_code, user=user, plan=plan, at=at)
+        coupon = coupon_check(code=coupon_code, user=user, plan=plan, at=at, interval=interval)
         discount = coupon_off(plan, interval, coupon)
         gross = plan.amount_for(interval) - discount
         amount, credit_used = proration.apply_credit(amount=gross, credit=sub.credit_balance)

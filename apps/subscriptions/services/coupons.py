@@ -17,7 +17,7 @@ def normalize_code(code: str | None) -> str:
     return (code or "").strip().upper()[:40]
 
 
-def coupon_check(*, code: str, user, plan: Plan, at: datetime) -> Coupon | None:
+def coupon_check(*, code: str, user, plan: Plan, at: datetime, interval: str = "") -> Coupon | None:
     """The coupon `code` names if this account may use it now (None for an empty code).
 
     Raises a ValidationError whose message says what is wrong: unknown, expired, used up,
@@ -41,6 +41,13 @@ def coupon_check(*, code: str, user, plan: Plan, at: datetime) -> Coupon | None:
         raise ValidationError(
             _("The code %(code)s is not valid for this plan.") % {"code": code}, "currency"
         )
+    if coupon.interval and interval and coupon.interval != interval:
+        message = (
+            _("The code %(code)s is for monthly billing.")
+            if coupon.interval == "month"
+            else _("The code %(code)s is for yearly billing.")
+        )
+        raise ValidationError(message % {"code": code}, "interval")
     return coupon
 
 

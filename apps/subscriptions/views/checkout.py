@@ -39,7 +39,7 @@ from apps.subscriptions.views._shared import (
 OFFER_SESSION_KEY = "coupon_code"
 
 
-def _coupon_of(request, plan) -> tuple[str, Coupon | None, str]:
+def _coupon_of(request, plan, interval) -> tuple[str, Coupon | None, str]:
     """(code, coupon, error) for the code the viewer typed (or the sign-up offer's)."""
     code = services.coupon_normalize(
         request.POST.get("coupon")
@@ -47,7 +47,9 @@ def _coupon_of(request, plan) -> tuple[str, Coupon | None, str]:
         else request.GET.get("coupon", request.session.get(OFFER_SESSION_KEY, ""))
     )
     try:
-        coupon = services.coupon_check(code=code, user=request.user, plan=plan, at=clock.now())
+        coupon = services.coupon_check(
+            code=code, user=request.user, plan=plan, at=clock.now(), interval=interval
+        )
     except ValidationError as exc:
         return code, None, " ".join(error_messages(exc))
     return code, coupon, ""
@@ -56,7 +58,9 @@ def _coupon_of(request, plan) -> tuple[str, Coupon | None, str]:
 def _checkout_context(
     request, plan, interval, *, checkout_form=None, card=None, sepa=None, coupon=None
 ):
-    code, coupon, coupon_error = coupon if coupon is not None else _coupon_of(request, plan)
+    code, coupon, coupon_error = (
+        coupon if coupon is not None else _coupon_of(request, plan, interval)
+    )
     amount, credit = selectors.checkout_quote(
         user=request.user, plan=plan, interval=interval, coupon=coupon
     )
@@ -162,7 +166,7 @@ def checkout(request: HttpRequest, plan_code: str) -> HttpResponse:
             error = services.decline_message(result.failure_code)
     # Shown again: a fresh key (this attempt is over) and never the CVC; a code that cannot
     # be used is named above the summary and dropped from the amount.
-    coupon = _coupon_of(request, plan)
+    coupon = _coupon_of(request, plan, interval)
     amount = selectors.checkout_quote(
         user=request.user, plan=plan, interval=interval, coupon=coupon[1]
     )[0]

@@ -1,11 +1,13 @@
-"""Coupons: codes admins create that take a percentage or an amount off the first billing
-periods (the arithmetic is coupons.py), and each account's use of one."""
+"""The reasons to sign up: coupons (codes admins create that take a percentage or an amount off
+the first billing periods; the arithmetic is coupons.py), each account's use of one, and the
+newsletter with its double opt-in."""
 
 from __future__ import annotations
 
 from django.conf import settings
 from django.db import models
 from django.db.models import Q
+from django.db.models.functions import Lower
 from django.utils.translation import gettext_lazy as _
 
 from apps.subscriptions.coupons import Discount
@@ -28,6 +30,13 @@ class Coupon(models.Model):
     currency = models.CharField(_("currency"), max_length=3, default="EUR")
     periods = models.PositiveSmallIntegerField(
         _("billing periods"), default=1, help_text=_("How many billing periods it applies to.")
+    )
+    interval = models.CharField(
+        _("billing"),
+        max_length=8,
+        blank=True,
+        choices=[("month", _("Monthly only")), ("year", _("Yearly only"))],
+        help_text=_("Empty: monthly or yearly."),
     )
     expires_at = models.DateTimeField(_("expires at"), null=True, blank=True)
     max_redemptions = models.PositiveIntegerField(
@@ -96,3 +105,37 @@ class CouponRedemption(models.Model):
 
     def __str__(self) -> str:
         return f"{self.coupon} · {self.user}"
+
+
+class NewsletterSignup(models.Model):
+    """An e-mail address asking for the newsletter (double opt-in).
+
+    Nothing counts as subscribed until `confirmed_at`: the address gets a link with `token`
+    and only opening it (and pressing Confirm) subscribes. The same token unsubscribes. The
+    confirmation e-mail is claimed (`mail_claimed_at`, committed) before it is sent and stamped
+    after (`mail_sent_at`), so a task run twice never sends it twice.
+    """
+
+    email = models.EmailField(_("e-mail address"), max_length=254)
+    token = models.CharField(max_length=64, unique=True)
+    language = models.CharField(max_length=10, blank=True)
+    requested_at = models.DateTimeField()
+    mail_claimed_at = models.DateTimeField(null=True, blank=True)
+    mail_sent_at = models.DateTimeField(null=True, blank=True)
+    confirmed_at = models.DateTimeField(null=True, blank=True)
+    unsubscribed_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["-requested_at", "-pk"]
+        verbose_name = _("newsletter sign-up")
+        verbose_name_plural = _("newsletter sign-ups")
+        constraints = [
+            models.UniqueConstraint(Lower("email"), name="newsletter_once_per_email"),
+        ]
+
+    def __str__(self) -> str:
+        return self.email
+
+    @property
+    def is_subscribed(self) -> bool:
+        return self.confirmed_at is not None and self.unsubscribed_at is None
