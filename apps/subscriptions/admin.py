@@ -17,6 +17,7 @@ from apps.subscriptions.models import (
     Coupon,
     CouponRedemption,
     Invoice,
+    NewsletterSignup,
     Payment,
     PaymentMethod,
     Plan,
@@ -269,3 +270,13 @@ class CouponRedemptionAdmin(ReadOnlyAdmin):
     list_display = ["created_at", "coupon", "user", "checkout"]
     search_fields = ["coupon__code", "user__email"]
     list_select_related = ["coupon", "user", "checkout"]
+
+
+@admin.register(NewsletterSignup)
+class NewsletterSignupAdmin(ReadOnlyAdmin):
+    """Who asked and who confirmed (only confirmed, not unsubscribed addresses get mail)."""
+
+    list_display = ["email", "requested_at", "confirmed_at", "unsubscribed_at", "language"]
+    list_filter = ["confirmed_at", "unsubscribed_at"]
+    search_fields = ["email"]
+    exclude = ["token"]

@@ -162,3 +162,36 @@ def test_a_bad_address_is_refused_and_nothing_is_recorded(client):
 
 def test_an_unknown_link_says_so(client):
     assert client.post("/newsletter/confirm/nope/").status_code == 404
+
+
+def test_the_call_to_action_costs_no_query_once_the_offer_is_cached(client, pages):
+    """Guards the offer lookup on every signed-out title, genre and search page: one query
+    per minute at most, not one per page view."""
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    from apps.subscriptions import selectors
+
+    selectors.signup_offer()
+    with CaptureQueriesContext(connection) as ctx:
+        assert selectors.signup_offer().code == "WELCOME50"
+    assert ctx.captured_queries == []
+
+
+def test_subscribing_with_a_coupon_is_recorded_in_the_event_log(user, now, spy):
+    from apps.subscriptions.models import Plan
+    from apps.tracking.models import Event
+
+    services.checkout_pay(
+        user=user,
+        plan=Plan.objects.get(code="standard"),
+        interval="month",
+        source=services.CardDetails(
+            number="4242424242424242", exp_month=12, exp_year=2030, cvc="123", holder="A"
+        ),
+        start_now=True,
+        key="k-month",
+        coupon_code="WELCOME50",
+    )
+    event = Event.objects.get(name="subscription_started")
+    assert event.properties["coupon"] == "WELCOME50"

@@ -190,7 +190,12 @@ def _start_paid(sub: Subscription, *, checkout: Checkout, payment: Payment, at: 
     _track(
         sub.user,
         "subscription_started",
-        {"plan": plan.code, "interval": interval, "start_now": checkout.start_now},
+        {
+            "plan": plan.code,
+            "interval": interval,
+            "start_now": checkout.start_now,
+            **({"coupon": coupon.code} if coupon is not None else {}),
+        },
     )
 
 
