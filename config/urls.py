@@ -24,6 +24,7 @@ urlpatterns = [
     path("watch/", include("apps.playback.urls")),
     path("ratings/", include("apps.ratings.urls")),
     path("account/subscription/", include("apps.subscriptions.urls")),
+    path("", include("apps.subscriptions.public_urls")),
     path("demo/", include("apps.demo.urls")),
 ]
 

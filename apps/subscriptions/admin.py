@@ -4,6 +4,7 @@ The subscription list links to a chart of active subscriptions and monthly recur
 
 from datetime import timedelta
 
+from django import forms
 from django.contrib import admin
 from django.template.response import TemplateResponse
 from django.urls import path, reverse
@@ -14,7 +15,10 @@ from apps.core import clock
 from apps.subscriptions import metrics, selectors
 from apps.subscriptions.models import (
     Checkout,
+    Coupon,
+    CouponRedemption,
     Invoice,
+    NewsletterSignup,
     Payment,
     PaymentMethod,
     Plan,
@@ -207,3 +211,81 @@ def _count_label(value: float) -> str:
     French)."""
     places = next(p for p in (0, 1, 2) if value * 10**p == int(value * 10**p))
     return number_format(value, decimal_pos=places)
+
+
+class CouponForm(forms.ModelForm):
+    class Meta:
+        model = Coupon
+        fields = [
+            "code",
+            "description",
+            "percent_off",
+            "amount_off",
+            "currency",
+            "periods",
+            "interval",
+            "expires_at",
+            "max_redemptions",
+            "is_active",
+        ]
+
+    def clean_code(self) -> str:
+        code = self.cleaned_data["code"].strip().upper()
+        taken = Coupon.objects.filter(code=code).exclude(pk=self.instance.pk)
+        if taken.exists():
+            raise forms.ValidationError(_("Another coupon has this code."))
+        return code
+
+    def clean(self):
+        data = super().clean()
+        percent, amount = data.get("percent_off") or 0, data.get("amount_off") or 0
+        if bool(percent) == bool(amount):
+            raise forms.ValidationError(_("Give either a percentage or an amount off, not both."))
+        if percent > 100:
+            self.add_error("percent_off", _("At most 100 percent."))
+        return data
+
+
+@admin.register(Coupon)
+class CouponAdmin(admin.ModelAdmin):
+    """Admins create coupons; how often one was used is counted by checkout, never typed."""
+
+    form = CouponForm
+    list_display = [
+        "code",
+        "discount_display",
+        "periods",
+        "expires_at",
+        "times_redeemed",
+        "max_redemptions",
+        "is_active",
+    ]
+    list_filter = ["is_active"]
+    search_fields = ["code", "description"]
+    readonly_fields = ["times_redeemed", "created_at"]
+
+    @admin.display(description=_("discount"))
+    def discount_display(self, obj: Coupon) -> str:
+        if obj.percent_off:
+            return f"{obj.percent_off} %"
+        return format_money(obj.amount_off, obj.currency)
+
+    def has_delete_permission(self, request, obj=None):
+        return obj is None or not obj.redemptions.exists()  # used codes stay on record
+
+
+@admin.register(CouponRedemption)
+class CouponRedemptionAdmin(ReadOnlyAdmin):
+    list_display = ["created_at", "coupon", "user", "checkout"]
+    search_fields = ["coupon__code", "user__email"]
+    list_select_related = ["coupon", "user", "checkout"]
+
+
+@admin.register(NewsletterSignup)
+class NewsletterSignupAdmin(ReadOnlyAdmin):
+    """Who asked and who confirmed (only confirmed, not unsubscribed addresses get mail)."""
+
+    list_display = ["email", "requested_at", "confirmed_at", "unsubscribed_at", "language"]
+    list_filter = ["confirmed_at", "unsubscribed_at"]
+    search_fields = ["email"]
+    exclude = ["token"]

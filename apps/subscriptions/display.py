@@ -25,6 +25,8 @@ def reason_text(reason: Reason, currency: str) -> str:
         }
     if reason.code == "credit":
         return _("Account credit used: %(amount)s") % {"amount": money}
+    if reason.code == "discount":
+        return _("Coupon: %(amount)s off") % {"amount": money}
     if reason.code == "retry":
         return _("Retry of the failed payment of %(amount)s") % {"amount": money}
     if reason.code == "final":
@@ -41,7 +43,8 @@ def charge_rows(schedule: Schedule) -> list[dict]:
                 "charge": charge,
                 "reasons": [reason_text(r, charge.currency) for r in charge.reasons],
                 "changed": any(r.code != "renewal" for r in charge.reasons),
-                "is_skipped": charge.gross == 0,
+                "is_skipped": charge.gross == 0
+                and not any(r.code == "discount" for r in charge.reasons),
             }
         )
     return rows

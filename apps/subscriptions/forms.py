@@ -162,6 +162,7 @@ class CheckoutForm(forms.Form):
     key = forms.CharField(widget=forms.HiddenInput, max_length=64)
     amount = forms.IntegerField(widget=forms.HiddenInput, min_value=0)
     interval = forms.CharField(widget=forms.HiddenInput, max_length=8)
+    coupon = forms.CharField(widget=forms.HiddenInput, max_length=40, required=False)
 
 
 class PayNowForm(forms.Form):

@@ -14,6 +14,7 @@ from django.db.models.functions import Lower
 from django.utils.translation import gettext_lazy as _
 
 from apps.accounts.entitlements import QUALITY_LABELS
+from apps.subscriptions.coupons import Discount
 from apps.subscriptions.lifecycle import State
 
 
@@ -165,6 +166,13 @@ class Subscription(models.Model):
     verified_until = models.DateField(
         null=True, blank=True, help_text=_("Student status confirmed until (inclusive).")
     )
+    # The coupon's terms when the plan started (an admin's later edit changes nothing here).
+    coupon = models.ForeignKey(
+        "Coupon", null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    discount_percent = models.PositiveSmallIntegerField(default=0)
+    discount_amount = models.PositiveIntegerField(default=0)
+    discount_until_offset = models.IntegerField(default=0)  # months after the anchor
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
 
@@ -192,6 +200,10 @@ class Subscription(models.Model):
     @property
     def is_paid(self) -> bool:
         return self.status in {State.ACTIVE, State.CANCEL_SCHEDULED, State.PAST_DUE}
+
+    @property
+    def discount(self) -> Discount:
+        return Discount(self.discount_percent, self.discount_amount, self.discount_until_offset)
 
 
 class PaymentMethod(models.Model):
@@ -267,6 +279,10 @@ class Checkout(models.Model):
     payment = models.ForeignKey(
         "Payment", null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
     )
+    coupon = models.ForeignKey(
+        "Coupon", null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    discount = models.PositiveIntegerField(default=0)
     status = models.CharField(max_length=20, choices=Status.choices, default=Status.PENDING)
     failure_code = models.CharField(max_length=40, blank=True)
     created_at = models.DateTimeField()
@@ -307,6 +323,7 @@ class Payment(models.Model):
     interval = models.CharField(max_length=8, choices=Interval.choices, blank=True)
     amount = models.PositiveIntegerField(help_text=_("Charged through the gateway."))
     credit_applied = models.PositiveIntegerField(default=0)
+    discount = models.PositiveIntegerField(default=0)  # a coupon's, off the price (not amount)
     currency = models.CharField(max_length=3)
     refunded_amount = models.PositiveIntegerField(default=0)
     idempotency_key = models.CharField(max_length=120, unique=True)
@@ -564,25 +581,7 @@ class Invitation(models.Model):
         return self.accepted_at is None and self.revoked_at is None
 
 
-class StudentCheck(models.Model):
-    """One code sent to a student e-mail address to confirm student status for another year.
-
-    Only a hash of the code is kept; `attempts` counts wrong entries (a few, then a new code).
-    """
-
-    subscription = models.ForeignKey(
-        Subscription, on_delete=models.CASCADE, related_name="student_checks"
-    )
-    email = models.EmailField()
-    code_hash = models.CharField(max_length=64)
-    attempts = models.PositiveSmallIntegerField(default=0)
-    created_at = models.DateTimeField()
-    expires_at = models.DateTimeField()
-    confirmed_at = models.DateTimeField(null=True, blank=True)
-
-    class Meta:
-        ordering = ["-created_at", "-pk"]
-        indexes = [models.Index(fields=["subscription", "-created_at"], name="studentcheck_recent")]
-
-    def __str__(self) -> str:
-        return f"{self.email} ({'confirmed' if self.confirmed_at else 'open'})"
+# Coupons, the newsletter and student checks have their own modules (this one stays short);
+# imported here so `apps.subscriptions.models` still names every model.
+from apps.subscriptions.offer_models import Coupon, CouponRedemption, NewsletterSignup  # noqa: E402, F401, I001
+from apps.subscriptions.student_models import StudentCheck  # noqa: E402, F401, I001

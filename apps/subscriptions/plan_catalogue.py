@@ -140,3 +140,14 @@ PLANS: tuple[dict, ...] = (
         "sort_order": 60,
     },
 )
+
+
+# The first-month discount the sign-up call to action offers (seeded by a migration; admins
+# may edit or switch it off, and the call to action then says what is true, or nothing).
+WELCOME_COUPON: dict = {
+    "code": "WELCOME50",
+    "description": "Sign-up offer: half price for the first month",
+    "percent_off": 50,
+    "periods": 1,
+    "interval": "month",
+}

@@ -32,6 +32,8 @@ from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, time
 from zoneinfo import ZoneInfo
 
+from apps.subscriptions.coupons import NO_DISCOUNT, Discount
+
 
 def add_months(anchor: date, months: int) -> date:
     """The anchor moved `months` calendar months, clamped to the month's last day."""
@@ -127,13 +129,15 @@ class BillingState:
     credit: int = 0
     overdue: Overdue | None = None
     view_time_zone: str = ""  # the viewer's zone for the dates shown (default: the anchor's)
+    discount: Discount = NO_DISCOUNT  # a coupon's first periods (coupons.py)
 
 
 @dataclass(frozen=True)
 class Reason:
     """Why a charge is what it is; `code` is stable (JSON), the view words it."""
 
-    code: str  # renewal | plan_change | postponed | postponed_in | credit | retry | final
+    # renewal | plan_change | postponed | postponed_in | credit | retry | final | discount
+    code: str
     amount: int = 0
     plan: str = ""
     other_date: date | None = None
@@ -246,16 +250,20 @@ def upcoming(state: BillingState, *, count: int = 12) -> Schedule:
                 charges.append(Charge(day, at, amount, carried, currency, tuple(reasons)))
             break
         day = shown(day)
+        off = state.discount.off_at(price, offset)
+        period_price = price - off
         if post is not None and post.skip_offset == offset:
             next_day = shown(state.anchor.date_at(offset + interval))
-            reasons.append(Reason("postponed", amount=price, plan=plan, other_date=next_day))
+            reasons.append(Reason("postponed", amount=period_price, plan=plan, other_date=next_day))
             charges.append(Charge(day, at, 0, 0, currency, tuple(reasons)))
-            carried, carried_from = price, day
+            carried, carried_from = period_price, day
             offset += interval
             continue
         if not reasons:
             reasons.append(Reason("renewal", amount=price, plan=plan))
-        gross = price
+        if off:
+            reasons.append(Reason("discount", amount=off))
+        gross = period_price
         if carried:
             reasons.append(Reason("postponed_in", amount=carried, other_date=carried_from))
             gross += carried

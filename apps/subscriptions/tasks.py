@@ -65,3 +65,9 @@ def sweep_unsent_notices() -> int:
     for pk in pending:
         send_notice.delay(pk)
     return len(pending)
+
+
+@shared_task(autoretry_for=(Exception,), retry_backoff=True, max_retries=5)
+def send_newsletter_confirmation(signup_id: int, site: str) -> bool:
+    """E-mail the newsletter's confirmation link (claimed in the database first: never twice)."""
+    return services.newsletter_confirmation_send(signup_id=signup_id, site=site)

@@ -164,3 +164,37 @@ def test_the_renewal_task_run_twice_at_once_charges_once(spy, now, plans):
         c["idempotency_key"] for c in spy.charges
     }
     assert Invoice.objects.count() == 2
+
+
+@pytest.mark.django_db(transaction=True)
+def test_racing_checkouts_never_redeem_a_coupon_past_its_limit(spy, now, plans):
+    """Eight accounts press Pay with the same code at once; the code has three redemptions."""
+    from django.core.exceptions import ValidationError
+
+    from apps.subscriptions.models import Coupon, CouponRedemption
+
+    coupon = Coupon.objects.create(code="THREE", percent_off=50, max_redemptions=3)
+    users = [ProfileFactory().account for _i in range(8)]
+    plan = Plan.objects.get(code="standard")
+
+    def pay(i):
+        try:
+            return services.checkout_pay(
+                user=users[i],
+                plan=plan,
+                interval="month",
+                source=card(),
+                start_now=True,
+                key=f"coupon-race-{i}",
+                coupon_code="THREE",
+            ).amount
+        except ValidationError as exc:
+            return exc.messages[0]
+
+    results, errors = in_threads(8, pay)
+    assert errors == []
+    assert sorted(results, key=str)[:3] == [674, 674, 674]
+    assert results.count("The code THREE has been used up.") == 5
+    coupon.refresh_from_db()
+    assert coupon.times_redeemed == 3 == CouponRedemption.objects.count()
+    assert len(spy.charges) == 3

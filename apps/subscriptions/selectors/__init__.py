@@ -31,12 +31,14 @@ from apps.subscriptions.selectors.billing import (
     subscription_for,
     titles_in_progress,
 )
+from apps.subscriptions.selectors.offers import Offer, signup_offer
 from apps.subscriptions.selectors.quotes import (
     MAX_CATCH_UP,
     ChangePreview,
     WithdrawalPreview,
     change_preview,
     checkout_quote,
+    coupon_off,
     free_preview,
     postpone_decision,
     renewal_target,
@@ -52,6 +54,8 @@ from apps.subscriptions.zones import (
 )
 
 __all__ = [
+    "Offer",
+    "signup_offer",
     "ChangePreview",
     "Entitlements",
     "MAX_CATCH_UP",
@@ -66,6 +70,7 @@ __all__ = [
     "billing_zone",
     "change_preview",
     "checkout_quote",
+    "coupon_off",
     "declined_methods",
     "entitlements_for",
     "free_preview",

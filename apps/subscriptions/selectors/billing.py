@@ -200,6 +200,7 @@ def billing_state(
         credit=sub.credit_balance,
         overdue=overdue,
         view_time_zone=viewer_zone_name(sub.user),
+        discount=sub.discount,
     )
 
 

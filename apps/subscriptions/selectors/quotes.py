@@ -17,6 +17,7 @@ from apps.subscriptions import lifecycle, proration, student, withdrawal
 from apps.subscriptions.lifecycle import State
 from apps.subscriptions.models import (
     INTERVAL_MONTHS,
+    Coupon,
     Interval,
     Payment,
     Plan,
@@ -31,11 +32,22 @@ MAX_CATCH_UP = 36  # periods one renewal run may catch up (three years of monthl
 # --- Checkout ------------------------------------------------------------------------------------
 
 
-def checkout_quote(*, user, plan: Plan, interval: str) -> tuple[int, int]:
-    """(amount to charge, credit used) for subscribing to `plan` now."""
+def checkout_quote(
+    *, user, plan: Plan, interval: str, coupon: Coupon | None = None
+) -> tuple[int, int]:
+    """(amount to charge, credit used) for subscribing to `plan` now (with `coupon`, checked)."""
     sub = Subscription.objects.filter(user=user).only("credit_balance").first()
     credit = sub.credit_balance if sub is not None else 0
-    return proration.apply_credit(amount=plan.amount_for(interval), credit=credit)
+    price = plan.amount_for(interval)
+    return proration.apply_credit(amount=price - coupon_off(plan, interval, coupon), credit=credit)
+
+
+def coupon_off(plan: Plan, interval: str, coupon: Coupon | None) -> int:
+    """What `coupon` takes off the first period of `plan` at this interval."""
+    if coupon is None:
+        return 0
+    months = INTERVAL_MONTHS[Interval(interval)]
+    return coupon.discount_for(months).off_at(plan.amount_for(interval), 0)
 
 
 def renewal_target(sub: Subscription) -> tuple[Plan, str, int]:
@@ -124,13 +136,19 @@ def change_preview(*, sub: Subscription, plan: Plan, interval: str, at: datetime
     charge = 0
     effective = sub.current_period_end
     if kind == ChangeKind.UPGRADE:
-        charge = proration.upgrade_charge(
-            old_amount=old_price,
-            new_amount=new_price,
-            period_start=sub.current_period_start,
-            period_end=sub.current_period_end,
-            at=at,
-        )
+        # A coupon running in this period discounts both prices (an amount off can make them
+        # equal: then the rest of the period costs nothing more).
+        discount = sub.discount
+        old_here = discount.price_at(old_price, sub.period_offset)
+        new_here = discount.price_at(new_price, sub.period_offset)
+        if new_here > old_here:
+            charge = proration.upgrade_charge(
+                old_amount=old_here,
+                new_amount=new_here,
+                period_start=sub.current_period_start,
+                period_end=sub.current_period_end,
+                at=at,
+            )
         effective = at
     pay_now, credit_used = proration.apply_credit(amount=charge, credit=sub.credit_balance)
     return ChangePreview(

@@ -50,11 +50,19 @@ from apps.subscriptions.services.core import (
     notice_send,
     plans_seed,
 )
+from apps.subscriptions.services.coupons import coupon_check
+from apps.subscriptions.services.coupons import normalize_code as coupon_normalize
 from apps.subscriptions.services.leaving import (
     subscription_cancel,
     subscription_resume,
     subscription_switch_to_free,
     subscription_withdraw,
+)
+from apps.subscriptions.services.newsletter import (
+    newsletter_confirm,
+    newsletter_confirmation_send,
+    newsletter_request,
+    newsletter_unsubscribe,
 )
 from apps.subscriptions.services.payment_methods import (
     CardDetails,
@@ -110,6 +118,8 @@ __all__ = [
     "change_preview",
     "checkout_pay",
     "checkout_quote",
+    "coupon_check",
+    "coupon_normalize",
     "decline_message",
     "free_plan",
     "free_preview",
@@ -121,6 +131,10 @@ __all__ = [
     "member_remove",
     "membership_leave",
     "new_checkout_key",
+    "newsletter_confirm",
+    "newsletter_confirmation_send",
+    "newsletter_request",
+    "newsletter_unsubscribe",
     "notice_send",
     "overdue_pay_now",
     "payment_confirm",

@@ -24,6 +24,7 @@ from apps.subscriptions.models import (
     Subscription,
 )
 from apps.subscriptions.schedule import Anchor
+from apps.subscriptions.selectors.quotes import coupon_off
 from apps.subscriptions.services.core import (
     STUDENT_CONFIRMATION_MONTHS,
     AmountChanged,
@@ -35,6 +36,7 @@ from apps.subscriptions.services.core import (
     _track,
     _use_credit,
 )
+from apps.subscriptions.services.coupons import _coupon_redeem, _coupon_release, coupon_check
 from apps.subscriptions.services.invoices import _issue_invoice
 from apps.subscriptions.services.payment_methods import PaymentSource, _resolve_source
 
@@ -52,12 +54,15 @@ def checkout_pay(
     start_now: bool,
     key: str,
     expected_amount: int | None = None,
+    coupon_code: str = "",
     at: datetime | None = None,
 ) -> Checkout:
     """Pay for a plan and start it; the same `key` always yields the same single checkout.
 
-    Returns the checkout: succeeded (subscription active), requires_action (the bank wants
-    the viewer to confirm on the challenge page) or failed (nothing charged, no subscription).
+    A `coupon_code` that cannot be used raises a ValidationError saying why, before anything
+    is charged. Returns the checkout: succeeded (subscription active), requires_action (the
+    bank wants the viewer to confirm on the challenge page) or failed (nothing charged, no
+    subscription).
     """
     at = at or clock.now()
     if plan.is_free or not plan.is_active:
@@ -75,7 +80,9 @@ def checkout_pay(
         existing = Checkout.objects.filter(key=key).select_related("payment").first()
         if existing is not None:
             return _same_user(existing, user)
-        gross = plan.amount_for(interval)
+        coupon = coupon_check(code=coupon_code, user=user, plan=plan, at=at, interval=interval)
+        discount = coupon_off(plan, interval, coupon)
+        gross = plan.amount_for(interval) - discount
         amount, credit_used = proration.apply_credit(amount=gross, credit=sub.credit_balance)
         if expected_amount is not None and expected_amount != amount:
             raise AmountChanged(amount)
@@ -87,12 +94,16 @@ def checkout_pay(
             amount=amount,
             currency=plan.currency,
             start_now=bool(start_now),
+            coupon=coupon,
+            discount=discount,
             created_at=at,
         )
         if sub.is_paid:
             checkout.status, checkout.failure_code = Checkout.Status.FAILED, "already_subscribed"
             checkout.save(update_fields=["status", "failure_code"])
             return checkout
+        if coupon is not None:
+            _coupon_redeem(coupon=coupon, user=user, checkout=checkout, at=at)
         method = _resolve_source(user, source, at)
         payment, _created = _payment_get_or_create(
             f"checkout:{key}",
@@ -103,6 +114,7 @@ def checkout_pay(
             interval=interval,
             amount=amount,
             credit_applied=credit_used,
+            discount=discount,
             currency=plan.currency,
             payment_method=method,
             created_at=at,
@@ -116,6 +128,7 @@ def checkout_pay(
             checkout.status = Checkout.Status.REQUIRES_ACTION
         else:
             checkout.status, checkout.failure_code = Checkout.Status.FAILED, payment.failure_code
+            _coupon_release(checkout)
             if not isinstance(source, PaymentMethod):
                 _forget_method(method, at=at)  # a card that just failed is not kept on file
             _track(user, "payment_failed", {"kind": "initial", "code": payment.failure_code})
@@ -157,6 +170,12 @@ def _start_paid(sub: Subscription, *, checkout: Checkout, payment: Payment, at: 
     sub.start_now = checkout.start_now
     sub.concluded_at = at
     sub.paid_subscriptions += 1
+    coupon = checkout.coupon
+    sub.coupon = coupon
+    terms = coupon.discount_for(months) if coupon is not None else None
+    sub.discount_percent = terms.percent_off if terms else 0
+    sub.discount_amount = terms.amount_off if terms else 0
+    sub.discount_until_offset = terms.until_offset if terms else 0
     Membership.objects.filter(user=sub.user).delete()  # own plan now: leave any shared one
     if plan.requires_verification and not (
         sub.verified_until and sub.verified_until >= anchor.date_at(months)
@@ -171,7 +190,12 @@ def _start_paid(sub: Subscription, *, checkout: Checkout, payment: Payment, at: 
     _track(
         sub.user,
         "subscription_started",
-        {"plan": plan.code, "interval": interval, "start_now": checkout.start_now},
+        {
+            "plan": plan.code,
+            "interval": interval,
+            "start_now": checkout.start_now,
+            **({"coupon": coupon.code} if coupon is not None else {}),
+        },
     )
 
 
@@ -197,6 +221,7 @@ def payment_confirm(*, user, payment_id: int, approve: bool, at: datetime | None
             payment.save(update_fields=["status", "failure_code"])
             checkout.status, checkout.failure_code = Checkout.Status.FAILED, "superseded"
             checkout.save(update_fields=["status", "failure_code"])
+            _coupon_release(checkout)
             return payment
         result = gateway.get_gateway().confirm(
             reference=payment.gateway_reference, token=payment.payment_method.token, approve=approve
@@ -212,6 +237,7 @@ def payment_confirm(*, user, payment_id: int, approve: bool, at: datetime | None
             payment.save(update_fields=["status", "failure_code"])
             checkout.status, checkout.failure_code = Checkout.Status.FAILED, result.decline_code
             checkout.save(update_fields=["status", "failure_code"])
+            _coupon_release(checkout)
             method = payment.payment_method
             if method is not None and method.created_at == checkout.created_at:
                 _forget_method(method, at=at)

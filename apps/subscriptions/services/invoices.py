@@ -7,6 +7,7 @@ from datetime import datetime, timedelta
 from django.utils.translation import gettext as _
 
 from apps.subscriptions.models import (
+    Checkout,
     Interval,
     Invoice,
     InvoiceCounter,
@@ -37,7 +38,9 @@ def _period_text(payment: Payment, user) -> str:
 
 
 def _issue_invoice(payment: Payment, *, at: datetime) -> Invoice | None:
-    if payment.gross <= 0 or payment.status != Payment.Status.SUCCEEDED:
+    """The invoice of a successful payment: the price, then a coupon's discount and the account
+    credit as negative lines, so the lines add up to the total charged."""
+    if payment.gross + payment.discount <= 0 or payment.status != Payment.Status.SUCCEEDED:
         return None
     if Invoice.objects.filter(payment=payment).exists():
         return payment.invoice
@@ -53,7 +56,10 @@ def _issue_invoice(payment: Payment, *, at: datetime) -> Invoice | None:
         Payment.Kind.SETTLEMENT: _("Days used of a postponed period"),
     }[Payment.Kind(payment.kind)]
     description = " · ".join(p for p in (what, plan_text, _period_text(payment, user)) if p)
-    lines = [{"description": description, "amount": payment.gross}]
+    lines = [{"description": description, "amount": payment.gross + payment.discount}]
+    if payment.discount:
+        coupon = _coupon_text(payment)
+        lines.append({"description": coupon, "amount": -payment.discount})
     if payment.credit_applied:
         lines.append(
             {"description": _("Account credit applied"), "amount": -payment.credit_applied}
@@ -72,6 +78,18 @@ def _issue_invoice(payment: Payment, *, at: datetime) -> Invoice | None:
         billed_to=user.email,
         issued_at=at,
     )
+
+
+def _coupon_text(payment: Payment) -> str:
+    sub = payment.subscription
+    code = sub.coupon.code if sub is not None and sub.coupon_id else ""
+    if payment.kind == Payment.Kind.INITIAL:
+        checkout = Checkout.objects.filter(payment=payment).select_related("coupon").first()
+        if checkout is not None and checkout.coupon is not None:
+            code = checkout.coupon.code
+    if code:
+        return _("Coupon %(code)s") % {"code": code}
+    return _("Coupon")
 
 
 def _issue_credit_note(refund: Refund, *, description: str, at: datetime) -> Invoice:

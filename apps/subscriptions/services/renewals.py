@@ -87,6 +87,9 @@ def _renew_once(sub: Subscription, *, at: datetime) -> RenewalOutcome:
     next_offset = sub.period_offset + sub.interval_months
     day = anchor.date_at(next_offset)
     plan, interval, price = renewal_target(sub)
+    # A coupon covers the periods starting before its last month (coupons.py).
+    discount = sub.discount.off_at(price, next_offset)
+    price -= discount
     if sub.status == State.ACTIVE and student_lapsed(sub, plan=plan, day=day):
         # Never the student price without a confirmed status, and never a higher price
         # without the viewer choosing it: the plan ends here (they were told 30 and 7 days
@@ -132,6 +135,7 @@ def _renew_once(sub: Subscription, *, at: datetime) -> RenewalOutcome:
         period_start=start,
         period_end=end,
         period_offset=next_offset,
+        discount=discount,
         description=_("Includes a postponed payment") if carried else "",
     )
     if payment.status == Payment.Status.SUCCEEDED:
@@ -299,6 +303,8 @@ def _retry_once(
             raise ValidationError(_("Choose one of your payment methods."))
         sub.payment_method = method  # _collect charges the subscription's method
     plan, interval, price = renewal_target(sub)
+    discount = sub.discount.off_at(price, next_offset)
+    price -= discount  # what the period is worth; the overdue amount was charged with it
     months = INTERVAL_MONTHS[Interval(interval)]
     start, end = anchor.period(next_offset, months)
     key = f"retry:{sub.pk}:{day.isoformat()}:" + (
@@ -321,6 +327,7 @@ def _retry_once(
             "period_start": start,
             "period_end": end,
             "period_offset": next_offset,
+            "discount": discount,
         }
     payment = _collect(sub, key, gross=sub.overdue_amount, at=at, **fields)
     if not (make_default and payment.status == Payment.Status.SUCCEEDED):

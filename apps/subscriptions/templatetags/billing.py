@@ -1,6 +1,6 @@
 from django import template
 
-from apps.subscriptions import plan_catalogue
+from apps.subscriptions import plan_catalogue, selectors
 from apps.subscriptions.money import format_money
 
 register = template.Library()
@@ -23,3 +23,9 @@ def negate(amount):
 def tagline(plan):
     """{{ plan|tagline }}: the plan's description in the viewer's language (see plan_catalogue)."""
     return plan_catalogue.tagline(plan)
+
+
+@register.simple_tag
+def signup_offer():
+    """{% signup_offer as offer %}: the welcome coupon the call to action may name (or None)."""
+    return selectors.signup_offer()

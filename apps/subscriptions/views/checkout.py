@@ -25,7 +25,7 @@ from apps.subscriptions.forms import (
     SepaForm,
 )
 from apps.subscriptions.lifecycle import State
-from apps.subscriptions.models import Checkout, Payment
+from apps.subscriptions.models import Checkout, Coupon, Payment
 from apps.subscriptions.outcomes import RetryOutcome
 from apps.subscriptions.views._shared import (
     SENSITIVE,
@@ -35,15 +35,46 @@ from apps.subscriptions.views._shared import (
     render_page,
 )
 
+# A code from the sign-up offer waits here until the viewer checks out (accounts' sign-up).
+OFFER_SESSION_KEY = "coupon_code"
 
-def _checkout_context(request, plan, interval, *, checkout_form=None, card=None, sepa=None):
-    amount, credit = selectors.checkout_quote(user=request.user, plan=plan, interval=interval)
+
+def _coupon_of(request, plan, interval) -> tuple[str, Coupon | None, str]:
+    """(code, coupon, error) for the code the viewer typed (or the sign-up offer's)."""
+    code = services.coupon_normalize(
+        request.POST.get("coupon")
+        if request.method == "POST"
+        else request.GET.get("coupon", request.session.get(OFFER_SESSION_KEY, ""))
+    )
+    try:
+        coupon = services.coupon_check(
+            code=code, user=request.user, plan=plan, at=clock.now(), interval=interval
+        )
+    except ValidationError as exc:
+        return code, None, " ".join(error_messages(exc))
+    return code, coupon, ""
+
+
+def _checkout_context(
+    request, plan, interval, *, checkout_form=None, card=None, sepa=None, coupon=None
+):
+    code, coupon, coupon_error = (
+        coupon if coupon is not None else _coupon_of(request, plan, interval)
+    )
+    amount, credit = selectors.checkout_quote(
+        user=request.user, plan=plan, interval=interval, coupon=coupon
+    )
     methods = list(selectors.payment_methods_for(request.user))
     sub = selectors.subscription_for(request.user)
     # Every new subscription is a new contract with its own withdrawal right (issue 9).
     first = sub is None or not sub.is_paid
     form = checkout_form or CheckoutForm(
-        initial={"key": services.new_checkout_key(), "amount": amount, "interval": interval}
+        initial={
+            "key": services.new_checkout_key(),
+            "amount": amount,
+            "interval": interval,
+            "coupon": coupon.code if coupon else "",
+        }
     )
     chosen = request.POST.get("method") or (f"saved-{methods[0].pk}" if methods else "card")
     today = clock.today_in(viewer_zone(request.user))
@@ -60,6 +91,10 @@ def _checkout_context(request, plan, interval, *, checkout_form=None, card=None,
         "sepa_form": sepa or SepaForm(prefix="sepa"),
         "first": first,
         "withdrawal_days": lifecycle.WITHDRAWAL_PERIOD.days,
+        "coupon": coupon,
+        "coupon_code": code,
+        "coupon_error": coupon_error,
+        "discount": selectors.coupon_off(plan, interval, coupon),
     }
 
 
@@ -115,6 +150,7 @@ def checkout(request: HttpRequest, plan_code: str) -> HttpResponse:
                 start_now=form.cleaned_data["start_now"],
                 key=form.cleaned_data["key"],
                 expected_amount=form.cleaned_data["amount"],
+                coupon_code=form.cleaned_data["coupon"],
             )
         except services.AmountChanged as exc:
             error = error_messages(exc)[0]
@@ -128,16 +164,24 @@ def checkout(request: HttpRequest, plan_code: str) -> HttpResponse:
                 return _after_checkout(request, result)
             # Declined: say so right here, above the form; nothing was charged or kept.
             error = services.decline_message(result.failure_code)
-    # Shown again: a fresh key (this attempt is over) and never the CVC.
+    # Shown again: a fresh key (this attempt is over) and never the CVC; a code that cannot
+    # be used is named above the summary and dropped from the amount.
+    coupon = _coupon_of(request, plan, interval)
+    amount = selectors.checkout_quote(
+        user=request.user, plan=plan, interval=interval, coupon=coupon[1]
+    )[0]
     fresh = CheckoutForm(
         initial={
             "key": services.new_checkout_key(),
-            "amount": selectors.checkout_quote(user=request.user, plan=plan, interval=interval)[0],
+            "amount": amount,
             "interval": interval,
             "start_now": form.cleaned_data.get("start_now") if form.is_valid() else False,
+            "coupon": coupon[1].code if coupon[1] else "",
         }
     )
-    context = _checkout_context(request, plan, interval, checkout_form=fresh, card=card, sepa=sepa)
+    context = _checkout_context(
+        request, plan, interval, checkout_form=fresh, card=card, sepa=sepa, coupon=coupon
+    )
     context["error"] = error or (
         _("Check the payment details below.")
         if source is None and choice in ("card", "sepa")
@@ -147,6 +191,8 @@ def checkout(request: HttpRequest, plan_code: str) -> HttpResponse:
 
 
 def _after_checkout(request, result: Checkout) -> HttpResponse:
+    if result.coupon_id is not None:
+        request.session.pop(OFFER_SESSION_KEY, None)  # the offer is used (or being confirmed)
     if result.status == Checkout.Status.SUCCEEDED:
         messages.success(
             request,

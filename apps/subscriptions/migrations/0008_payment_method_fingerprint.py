@@ -7,7 +7,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('subscriptions', '0004_notice_claim'),
+        ('subscriptions', '0007_seed_welcome_coupon'),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 

@@ -1,0 +1,125 @@
+"""The newsletter, double opt-in: asking records nothing as subscribed; the link in the e-mail
+confirms; the same link's unsubscribe page ends it."""
+
+from __future__ import annotations
+
+import secrets
+from datetime import datetime, timedelta
+
+from django.core.exceptions import ValidationError
+from django.core.mail import EmailMessage
+from django.core.validators import validate_email
+from django.db import IntegrityError, transaction
+from django.db.models import Q
+from django.template.loader import render_to_string
+from django.urls import reverse
+from django.utils import translation
+from django.utils.translation import gettext as _
+
+from apps.core import clock
+from apps.core.queue import delay_on_commit
+from apps.subscriptions.models import NewsletterSignup
+
+# A second request for the same address sends the link again at most this often (a form
+# pressed repeatedly, or someone typing another person's address, does not flood an inbox).
+RESEND_AFTER = timedelta(minutes=10)
+CLAIM_STALE_AFTER = timedelta(minutes=15)
+
+
+def newsletter_request(*, email: str, language: str, site: str, at: datetime | None = None):
+    """Ask for the newsletter: send a confirmation link (never says whether the address is
+    already on the list). Returns the sign-up row (not subscribed until confirmed)."""
+    at = at or clock.now()
+    email = (email or "").strip()
+    try:
+        validate_email(email)
+    except ValidationError:
+        raise ValidationError(_("Enter a valid e-mail address."), "invalid") from None
+    with transaction.atomic():
+        signup = NewsletterSignup.objects.select_for_update().filter(email__iexact=email).first()
+        if signup is None:
+            try:
+                with transaction.atomic():
+                    signup = NewsletterSignup.objects.create(
+                        email=email,
+                        token=secrets.token_urlsafe(32),
+                        language=language[:10],
+                        requested_at=at,
+                    )
+            except IntegrityError:  # the same address, a moment ago, in another request
+                return NewsletterSignup.objects.get(email__iexact=email)
+        elif signup.is_subscribed:
+            return signup  # already confirmed: nothing to send
+        elif signup.mail_sent_at is not None and signup.requested_at > at - RESEND_AFTER:
+            return signup
+        else:
+            # A fresh request (or one after unsubscribing): a new link, sent again.
+            signup.token = secrets.token_urlsafe(32)
+            signup.requested_at, signup.language = at, language[:10]
+            signup.mail_claimed_at = signup.mail_sent_at = None
+            signup.unsubscribed_at = None
+            signup.confirmed_at = None
+            signup.save()
+        from apps.subscriptions import tasks  # in the function: tasks imports these services
+
+        delay_on_commit(tasks.send_newsletter_confirmation, signup.pk, site)
+    return signup
+
+
+def newsletter_confirmation_send(*, signup_id: int, site: str, at: datetime | None = None) -> bool:
+    """Send the confirmation link once: claimed (committed) before it leaves, stamped after."""
+    at = at or clock.now()
+    claimed = (
+        NewsletterSignup.objects.filter(
+            pk=signup_id, mail_sent_at__isnull=True, confirmed_at__isnull=True
+        )
+        .filter(Q(mail_claimed_at__isnull=True) | Q(mail_claimed_at__lt=at - CLAIM_STALE_AFTER))
+        .update(mail_claimed_at=at)
+    )
+    if not claimed:
+        return False
+    signup = NewsletterSignup.objects.get(pk=signup_id)
+    root = site.rstrip("/")
+    context = {
+        "confirm_url": root + reverse("offers:newsletter_confirm", args=[signup.token]),
+        "unsubscribe_url": root + reverse("offers:newsletter_unsubscribe", args=[signup.token]),
+    }
+    with translation.override(signup.language or None):
+        body = render_to_string("subscriptions/email/newsletter_confirm.txt", context)
+    subject, _sep, text = body.strip().partition("\n")
+    EmailMessage(
+        subject=subject.strip(),
+        body=text.strip() + "\n",
+        to=[signup.email],
+        headers={
+            "Message-ID": f"<newsletter-{signup.pk}.{signup.requested_at:%Y%m%d%H%M%S}@streamfront>"
+        },
+    ).send()
+    NewsletterSignup.objects.filter(pk=signup_id).update(mail_sent_at=clock.now())
+    return True
+
+
+def newsletter_confirm(*, token: str, at: datetime | None = None) -> NewsletterSignup | None:
+    """Confirm from the e-mailed link (pressing it twice changes nothing); None if unknown."""
+    at = at or clock.now()
+    with transaction.atomic():
+        signup = NewsletterSignup.objects.select_for_update().filter(token=token).first()
+        if signup is None:
+            return None
+        if signup.confirmed_at is None or signup.unsubscribed_at is not None:
+            signup.confirmed_at, signup.unsubscribed_at = at, None
+            signup.save(update_fields=["confirmed_at", "unsubscribed_at"])
+    return signup
+
+
+def newsletter_unsubscribe(*, token: str, at: datetime | None = None) -> NewsletterSignup | None:
+    """Leave the newsletter from the link (twice changes nothing); None if unknown."""
+    at = at or clock.now()
+    with transaction.atomic():
+        signup = NewsletterSignup.objects.select_for_update().filter(token=token).first()
+        if signup is None:
+            return None
+        if signup.unsubscribed_at is None:
+            signup.unsubscribed_at = at
+            signup.save(update_fields=["unsubscribed_at"])
+    return signup

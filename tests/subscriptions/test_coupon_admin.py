@@ -1,0 +1,61 @@
+"""Admins create coupons in the Django admin; the redemption count is never typed."""
+
+import pytest
+
+from apps.subscriptions.models import Coupon
+
+pytestmark = pytest.mark.django_db
+ADD = "/admin/subscriptions/coupon/add/"
+
+
+def _form(**fields):
+    base = {
+        "code": " spring25 ",
+        "description": "Spring",
+        "percent_off": "25",
+        "amount_off": "0",
+        "currency": "EUR",
+        "periods": "3",
+        "interval": "",
+        "expires_at_0": "2026-05-31",
+        "expires_at_1": "23:59:00",
+        "max_redemptions": "100",
+        "is_active": "on",
+    }
+    return base | fields
+
+
+def test_an_admin_creates_a_coupon_with_a_normalised_code(admin_client):
+    response = admin_client.post(ADD, _form())
+    assert response.status_code == 302, response.content.decode()[:2000]
+    coupon = Coupon.objects.get(description="Spring")
+    assert (coupon.code, coupon.percent_off, coupon.periods, coupon.max_redemptions) == (
+        "SPRING25",
+        25,
+        3,
+        100,
+    )
+    assert coupon.times_redeemed == 0
+    assert "SPRING25" in admin_client.get("/admin/subscriptions/coupon/").content.decode()
+
+
+@pytest.mark.parametrize(
+    ("fields", "message"),
+    [
+        ({"percent_off": "25", "amount_off": "500"}, "either a percentage or an amount"),
+        ({"percent_off": "0", "amount_off": "0"}, "either a percentage or an amount"),
+        ({"percent_off": "120"}, "At most 100 percent."),
+    ],
+)
+def test_a_coupon_takes_a_percentage_or_an_amount(admin_client, fields, message):
+    response = admin_client.post(ADD, _form(**fields))
+    assert response.status_code == 200 and message in response.content.decode()
+    assert not Coupon.objects.filter(description="Spring").exists()
+
+
+def test_two_coupons_never_share_a_code_whatever_the_case(admin_client):
+    Coupon.objects.create(code="SPRING25", percent_off=10)
+    response = admin_client.post(ADD, _form(code="Spring25"))
+    assert (
+        response.status_code == 200 and "Another coupon has this code." in response.content.decode()
+    )
