@@ -34,6 +34,7 @@ from apps.core.context_processors import site as site_context
 from apps.playback.selectors import progress_stamp_key
 from apps.recommendations import services as recommendations
 from apps.recommendations.selectors import candidates_stamp_key
+from apps.tracking.consent import consent_for
 
 HOME_CACHE_SECONDS = 60 * 60
 CSRF_MARK = "__csrf_token_placeholder__"
@@ -117,6 +118,7 @@ def page_html(request, *, profile, batch: int) -> str:
         )
         context = {
             **site_context(request),
+            "consent": consent_for(request),
             "request": request,
             "user": request.user,
             "csrf_token": CSRF_MARK,
@@ -140,7 +142,8 @@ def _batch_key(request, *, profile, batch: int) -> tuple[str, str, datetime]:
 
 def _chrome_digest(request, profile) -> str:
     """The page around the rows depends on the profile's name and colour, the path, the
-    past-due banner and (in demo mode) the demo clock's minute."""
+    past-due banner, the consent banner and script switch, and (in demo mode) the demo clock's
+    minute."""
     chrome = "|".join(
         (
             profile.name,
@@ -148,6 +151,7 @@ def _chrome_digest(request, profile) -> str:
             str(profile.is_kids),
             request.get_full_path(),
             str(payment_overdue(request)),
+            repr(consent_for(request)),
             clock.now().strftime("%Y%m%d%H%M") if clock.is_overridden() else "",
         )
     )

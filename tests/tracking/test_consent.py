@@ -122,3 +122,19 @@ def test_an_unknown_choice_changes_nothing():
 def test_next_must_stay_on_the_site():
     response = Client().post("/privacy/", {"choice": "necessary", "next": "https://evil.example/"})
     assert response["Location"] == "/privacy/"
+
+
+def test_the_cached_homepage_follows_the_consent_choice(viewer_client):
+    """The homepage is cached whole (browse/page_cache.py); the banner and the script's
+    switch must not be served from another choice's copy."""
+    from tests.factories import genre_catalogue
+
+    genre_catalogue()
+    first = viewer_client.get("/").content.decode()
+    assert BANNER in first and 'data-consent="on"' in first
+    viewer_client.post("/privacy/", {"choice": "necessary"})
+    after = viewer_client.get("/").content.decode()
+    assert BANNER not in after and 'data-consent="off"' in after
+    viewer_client.post("/privacy/", {"choice": "personalization"})
+    again = viewer_client.get("/").content.decode()
+    assert BANNER not in again and 'data-consent="on"' in again
