@@ -137,6 +137,8 @@ def _batch_key(request, *, profile, batch: int) -> tuple[str, str, datetime]:
     key = home_cache_key(
         profile=profile, device=device, now=now, batch=batch, language=get_language()
     )
+    if not consent_for(request).personalization:  # the non-personal homepage (issue 13)
+        key += ":np"
     return key, device, now
 
 
@@ -165,9 +167,14 @@ def _fragment(
     show, cached under the batch's key; Http404 past the last batch."""
     cached = cache.get(key)
     if cached is None:
+        personal = consent_for(request).personalization
         page = selectors.home_page(
             profile=profile,
-            cands=recommendations.candidates_for(profile),
+            cands=(
+                recommendations.candidates_for(profile)
+                if personal
+                else recommendations.nonpersonal_candidates(kids=profile.is_kids)
+            ),
             device=device,
             now=now,
             batch=batch,
@@ -175,7 +182,7 @@ def _fragment(
         if batch and not page.rows:
             raise Http404(_("There are no more rows."))
         shown = artwork_services.page_artwork_choose(
-            profile=profile, day=now.date(), placed=page.placed()
+            profile=profile, day=now.date(), placed=page.placed(), personal=personal
         )
         fragment = render_to_string(
             "browse/home_rows.html",
