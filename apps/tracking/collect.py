@@ -65,8 +65,9 @@ def parse_batch(body: bytes) -> list[ClientEvent]:
     return parsed
 
 
-def rate_allows(*, subject: str, count: int) -> bool:
-    """Whether `subject` may send `count` more events this minute (TRACKING_EVENTS_PER_MINUTE).
+def rate_allows(*, subject: str, count: int, share: int = 1) -> bool:
+    """Whether `subject` may send `count` more events this minute (`share` times
+    TRACKING_EVENTS_PER_MINUTE).
 
     A fixed one-minute window counted atomically in the cache. With the cache unreachable the
     batch is allowed: a dead Redis must not silence every visitor (DESIGN.md), and the batch
@@ -80,4 +81,4 @@ def rate_allows(*, subject: str, count: int) -> bool:
         return True
     if total is None:
         return True
-    return total <= settings.TRACKING_EVENTS_PER_MINUTE
+    return total <= settings.TRACKING_EVENTS_PER_MINUTE * share

@@ -17,6 +17,8 @@ from apps.tracking import services
 from apps.tracking.collect import BatchRefused, parse_batch, rate_allows
 from apps.tracking.consent import Consent, consent_for
 
+ADDRESS_SHARE = 20
+
 
 def _plain(message: str, status: int) -> HttpResponse:
     return HttpResponse(message, status=status, content_type="text/plain; charset=utf-8")
@@ -49,7 +51,13 @@ def events(request: HttpRequest) -> HttpResponse:
     if profile is None and not visitor_id:
         return HttpResponse(status=204)
     subject = f"p{profile.pk}" if profile is not None else f"v{visitor_id}"
-    if not rate_allows(subject=subject, count=len(batch)):
+    # A visitor id is only a cookie, which a script can mint per request: the address gets a
+    # looser bucket of its own (ADDRESS_SHARE visitors' worth, for offices behind one NAT).
+    address = "a" + request.META.get("REMOTE_ADDR", "")
+    if not (
+        rate_allows(subject=subject, count=len(batch))
+        and rate_allows(subject=address, count=len(batch), share=ADDRESS_SHARE)
+    ):
         return _plain(_("Too many events this minute; try again shortly."), 429)
     services.client_events_record(
         events=batch,

@@ -189,3 +189,16 @@ def test_a_signed_in_profile_refusing_personalization_sends_nothing_stored(viewe
 
 def test_get_is_not_allowed(visitor):
     assert visitor.get(URL).status_code == 405
+
+
+def test_minting_a_fresh_visitor_id_per_batch_does_not_escape_the_limit(settings):
+    """One address gets twenty visitors' worth, however many visitor cookies it invents."""
+    settings.TRACKING_EVENTS_PER_MINUTE = 1
+    statuses = []
+    for n in range(21):
+        client = Client()
+        client.cookies[CONSENT_COOKIE] = cookie_value(personalization=True, marketing=False)
+        client.cookies[VISITOR_COOKIE] = str(uuid.uuid4())
+        statuses.append(post(client, batch(page_view(n))).status_code)
+    assert statuses == [204] * 20 + [429]
+    assert Event.objects.count() == 20
