@@ -96,3 +96,32 @@ def test_the_artwork_uses_the_non_personal_policy_without_consent(viewer_client,
     viewer_client.cookies[COOKIE] = cookie_value(personalization=True, marketing=False)
     assert viewer_client.get("/").status_code == 200
     assert tastes and not any(t.is_new for t in tastes)
+
+
+def test_without_personalization_no_seen_cards_are_reported(viewer_client):
+    """seen.js reports the posters a viewer saw (the artwork's impressions, which feed the
+    profile's taste): a profile that refused personalization does not load it."""
+    world = genre_catalogue()
+    genre_history(world)
+    assert "js/seen.js" in viewer_client.get("/").content.decode()
+    refuse(viewer_client)
+    assert "js/seen.js" not in viewer_client.get("/").content.decode()
+
+
+def test_a_seen_report_from_a_profile_without_personalization_is_not_kept(client, settings):
+    """Even a report sent by hand: the server drops it (204, nothing logged)."""
+    from apps.artwork.models import Impression
+    from tests.artwork.test_seen import logged, report, seen_marks
+    from tests.factories import ProfileFactory, signed_in
+
+    settings.DEMO_MODE = True
+    homepage_world(n_per_genre=30)
+    signed_in(ProfileFactory(), client)
+    marks = seen_marks(client.get("/").content.decode())
+    view, titles = marks[0][0], [t for v, t in marks[:4] if v == marks[0][0]]
+    refuse(client)
+    assert report(client, view, titles).status_code == 204
+    assert logged() == [] and not Impression.objects.exists()
+    client.cookies[COOKIE] = cookie_value(personalization=True, marketing=False)
+    assert report(client, view, titles).status_code == 204
+    assert logged()
