@@ -114,6 +114,7 @@ TEMPLATES = [
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
                 "apps.core.context_processors.site",
+                "apps.tracking.context_processors.consent",
             ],
         },
     },
@@ -306,6 +307,13 @@ LOGIN_MAX_FAILURES_PER_ACCOUNT = int(os.environ.get("LOGIN_MAX_FAILURES_PER_ACCO
 LOGIN_MAX_FAILURES_PER_ADDRESS = int(os.environ.get("LOGIN_MAX_FAILURES_PER_ADDRESS", 20))
 LOGIN_COOLOFF_SECONDS = int(os.environ.get("LOGIN_COOLOFF_SECONDS", 15 * 60))
 MAX_PROFILES_PER_ACCOUNT = 5
+
+# First-party collection (POST /t/events, apps/tracking/collect.py) and consent. Raising
+# CONSENT_VERSION asks everyone again (older choices count as none).
+TRACKING_MAX_EVENTS_PER_BATCH = int(os.environ.get("TRACKING_MAX_EVENTS_PER_BATCH", 50))
+TRACKING_MAX_BATCH_BYTES = int(os.environ.get("TRACKING_MAX_BATCH_BYTES", 64 * 1024))
+TRACKING_EVENTS_PER_MINUTE = int(os.environ.get("TRACKING_EVENTS_PER_MINUTE", 600))
+CONSENT_VERSION = os.environ.get("CONSENT_VERSION", "1")
 
 # Django 6.1 mailers. Development prints e-mails on the console (or writes files when
 # EMAIL_FILE_PATH is set); production sends through SMTP (EMAIL_SMTP_HOST, default a local relay).

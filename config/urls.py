@@ -10,8 +10,9 @@ admin.site.site_header = "Streamfront curation"
 admin.site.site_title = "Streamfront admin"
 
 # Each app's prefix is mounted here, once; apps/*/urls.py list the paths under it. Accounts
-# (sign-in under accounts/, the profile picker under profiles/) and browse (title/, genre/,
-# search/, my-list/) own several top-level prefixes, so they list their own.
+# (sign-in under accounts/, the profile picker under profiles/), browse (title/, genre/,
+# search/, my-list/) and tracking (t/, privacy/) own several top-level prefixes, so they list
+# their own.
 urlpatterns = [
     path("", browse_views.home, name="home"),
     path("healthz", core_views.healthz, name="healthz"),
@@ -19,6 +20,7 @@ urlpatterns = [
     path("admin/", admin.site.urls),
     path("", include("apps.accounts.urls")),
     path("", include("apps.browse.urls")),
+    path("", include("apps.tracking.urls")),
     path("artwork/", include("apps.artwork.urls")),
     path("onboarding/", include("apps.onboarding.urls")),
     path("watch/", include("apps.playback.urls")),

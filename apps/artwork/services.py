@@ -38,7 +38,7 @@ TASTE_HISTORY = 300  # a profile's most recent such events considered
 
 
 def page_artwork_choose(
-    *, profile, day: date, placed: Iterable[tuple[str, int, Title]]
+    *, profile, day: date, placed: Iterable[tuple[str, int, Title]], personal: bool = True
 ) -> list[Shown]:
     """Pick each card's variant (sets `chosen_artwork` on it), remember the day's choices, and
     return what was shown.
@@ -47,10 +47,16 @@ def page_artwork_choose(
     order; a title placed twice shows the same variant (one choice per title a day). Titles
     must come with `active_artwork` prefetched (catalogue.selectors.cards does that); a pin
     is honoured only if its variant is among the eligible ones (active, kids-suitable for a
-    kids profile), otherwise the title is personalized as if unpinned.
+    kids profile), otherwise the title is personalized as if unpinned. `personal=False` (no
+    personalization consent) chooses with the non-personal policy.
     """
     placed = list(placed)
     context = selectors.context_for(profile, day)
+    if not personal:
+        # No personalization consent: the non-personal policy, the population's evidence
+        # without this profile's taste (as for a profile with no history).
+        # The day's remembered choices were made with the taste: neither used nor overwritten.
+        context.taste, context.today = bandit.Taste(), {}
     rate = selectors.exploration()
     choices: dict[int, tuple[bandit.Choice, ArtworkVariant] | None] = {}
     made_today = False
@@ -101,7 +107,7 @@ def page_artwork_choose(
                 choice.expected,
             )
         )
-    if made_today:
+    if made_today and personal:
         cache.set(selectors.day_key(profile.pk, day), context.today, timeout=selectors.DAY_SECONDS)
     return shown
 

@@ -11,6 +11,7 @@ from apps.accounts.decorators import profile_required
 from apps.accounts.http import AppRequest
 from apps.artwork import selectors, services
 from apps.artwork.models import Impression
+from apps.tracking.consent import consent_for
 
 WINDOWS = (7, 30, 90)
 
@@ -61,6 +62,8 @@ def seen(request: AppRequest) -> HttpResponse:
     Form fields: `view` (the page view's token from data-art-view) and `title` (repeated, or
     comma-separated). 204 when logged; 400 with the reason, and nothing logged, otherwise.
     """
+    if not consent_for(request).personalization:
+        return HttpResponse(status=204)  # refused personalization: cards seen are not kept
     raw = request.POST.getlist("title")
     title_ids = [t.strip() for value in raw for t in value.split(",") if t.strip()]
     try:

@@ -34,6 +34,7 @@ from apps.core.context_processors import site as site_context
 from apps.playback.selectors import progress_stamp_key
 from apps.recommendations import services as recommendations
 from apps.recommendations.selectors import candidates_stamp_key
+from apps.tracking.consent import consent_for
 
 HOME_CACHE_SECONDS = 60 * 60
 CSRF_MARK = "__csrf_token_placeholder__"
@@ -117,6 +118,7 @@ def page_html(request, *, profile, batch: int) -> str:
         )
         context = {
             **site_context(request),
+            "consent": consent_for(request),
             "request": request,
             "user": request.user,
             "csrf_token": CSRF_MARK,
@@ -135,12 +137,15 @@ def _batch_key(request, *, profile, batch: int) -> tuple[str, str, datetime]:
     key = home_cache_key(
         profile=profile, device=device, now=now, batch=batch, language=get_language()
     )
+    if not consent_for(request).personalization:  # the non-personal homepage (issue 13)
+        key += ":np"
     return key, device, now
 
 
 def _chrome_digest(request, profile) -> str:
     """The page around the rows depends on the profile's name and colour, the path, the
-    past-due banner and (in demo mode) the demo clock's minute."""
+    past-due banner, the consent banner and script switch, and (in demo mode) the demo clock's
+    minute."""
     chrome = "|".join(
         (
             profile.name,
@@ -148,6 +153,7 @@ def _chrome_digest(request, profile) -> str:
             str(profile.is_kids),
             request.get_full_path(),
             str(payment_overdue(request)),
+            repr(consent_for(request)),
             clock.now().strftime("%Y%m%d%H%M") if clock.is_overridden() else "",
         )
     )
@@ -161,9 +167,14 @@ def _fragment(
     show, cached under the batch's key; Http404 past the last batch."""
     cached = cache.get(key)
     if cached is None:
+        personal = consent_for(request).personalization
         page = selectors.home_page(
             profile=profile,
-            cands=recommendations.candidates_for(profile),
+            cands=(
+                recommendations.candidates_for(profile)
+                if personal
+                else recommendations.nonpersonal_candidates(kids=profile.is_kids)
+            ),
             device=device,
             now=now,
             batch=batch,
@@ -171,7 +182,7 @@ def _fragment(
         if batch and not page.rows:
             raise Http404(_("There are no more rows."))
         shown = artwork_services.page_artwork_choose(
-            profile=profile, day=now.date(), placed=page.placed()
+            profile=profile, day=now.date(), placed=page.placed(), personal=personal
         )
         fragment = render_to_string(
             "browse/home_rows.html",

@@ -200,6 +200,28 @@ def candidates_for(profile: Profile) -> ProfileCandidates:
     return row if row is not None else candidates_refresh(profile=profile)
 
 
+NONPERSONAL_SECONDS = 10 * 60
+
+
+def nonpersonal_candidates(*, kids: bool) -> ProfileCandidates:
+    """Candidates that use nothing about the person (what is popular, among the titles an
+    adult or a kids profile may see): the homepage of a profile that refused personalization
+    (apps.tracking.consent). Unsaved; shared by every such profile and cached a few minutes
+    (three queries when the cache is cold or down)."""
+    key = f"rec:nonpersonal:{int(kids)}"
+    data = cache.get(key)
+    if data is None:
+        data = compute_candidates(
+            model=None,
+            events=[],
+            visible=_visible_title_facts(kids=kids),
+            popular=_popular_ids(),
+            kids_profile=kids,
+        )
+        cache.set(key, data, timeout=NONPERSONAL_SECONDS)
+    return ProfileCandidates(model_id=None, computed_at=clock.now(), **data)
+
+
 def candidates_stamp(profile: Profile) -> float:
     """When the profile's candidates were computed, for a cache that does not know (one small
     query; the candidates are computed the first time), remembered in the cache."""

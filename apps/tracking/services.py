@@ -1,5 +1,6 @@
 """The only way to write the event log."""
 
+import hashlib
 import re
 from collections.abc import Iterable
 from dataclasses import dataclass, field
@@ -145,3 +146,58 @@ def track_many(events: Iterable[EventData], *, batch_size: int = 5000) -> int:
         insert_many(Event, columns, batch)
         count += len(batch)
     return count
+
+
+def client_events_record(
+    *,
+    events,
+    profile_id: int | None,
+    visitor_id: str,
+    device_id: int | None,
+    at: datetime | None = None,
+) -> int:
+    """Append a browser's validated batch (`collect.ClientEvent`s) in one insert.
+
+    Client ids are namespaced by who sent them, so one visitor cannot suppress another's
+    events by reusing their ids; a retried batch (same ids) is skipped by the unique
+    constraint. Times are the server's: a browser's clock is not evidence. Publishes nothing
+    (like `track_many`): page views and cards seen are read from the log, not reacted to.
+    """
+    subject = f"p{profile_id}" if profile_id is not None else f"v{visitor_id}"
+    when = at or clock.now()
+    return track_many(
+        EventData(
+            name=event.name,
+            occurred_at=when,
+            profile_id=profile_id,
+            visitor_id="" if profile_id is not None else visitor_id,
+            device_id=device_id,
+            properties=event.properties,
+            client_id=namespaced_client_id(subject, event.client_id),
+        )
+        for event in events
+    )
+
+
+def namespaced_client_id(subject: str, client_id: str) -> str:
+    digest = hashlib.sha256(f"{subject}|{client_id}".encode()).hexdigest()[:40]
+    return f"c:{digest}"
+
+
+def consent_record(*, consent, profile=None, visitor_id: str = "", device_id=None) -> Event | None:
+    """Record a consent choice as an event (None when there is nobody to record it under:
+    an anonymous visitor refusing personalization gets no id to record it with)."""
+    if profile is None and not visitor_id:
+        return None
+    return track(
+        name="consent_given",
+        profile=profile,
+        visitor_id="" if profile is not None else visitor_id,
+        device_id=device_id,
+        properties={
+            "version": consent.version,
+            "personalization": consent.personalization,
+            "marketing": consent.marketing,
+            "gpc": consent.gpc,
+        },
+    )

@@ -202,12 +202,24 @@
     window.requestAnimationFrame(frame);
   }
 
+  // The event log's player events (track.js sends them, with consent; see its header).
+  function logEvent(name, extra) {
+    var props = { title_id: parseInt(d.titleId, 10) || 0 };
+    if (d.episodeId) props.episode_id = parseInt(d.episodeId, 10);
+    Object.keys(extra || {}).forEach(function (k) { props[k] = extra[k]; });
+    if (!props.title_id) return;
+    document.dispatchEvent(new CustomEvent("streamfront:track", {
+      detail: { name: name, properties: props },
+    }));
+  }
+
   function play() {
     if (playing || refused || !duration) return;
     if (position >= duration) position = 0; // play again from the start
     ended = false;
     hideNext();
     playing = true;
+    logEvent("player_play", { position: position });
     lastFrame = performance.now();
     if (!reported) report("start", true);
     renderState();
@@ -218,6 +230,7 @@
     if (!playing) return;
     playing = false;
     renderState();
+    logEvent("player_pause", { position: position });
     report(reason || "pause", false);
   }
 
@@ -227,7 +240,9 @@
   }
 
   function seekTo(seconds) {
+    var from = position;
     position = Math.min(duration, Math.max(0, seconds));
+    logEvent("player_seek", { from_position: from, to_position: position });
     if (position < duration) {
       ended = false;
       hideNext();
@@ -250,6 +265,7 @@
     window.clearTimeout(seekTimer);
     seekPending = false;
     report("end", Boolean(bySeek) || !wasPlaying);
+    logEvent("player_ended");
     showNext();
   }
 
@@ -311,6 +327,7 @@
   }
 
   function toggleFullscreen() {
+    logEvent("player_fullscreen", { on: !document.fullscreenElement });
     if (document.fullscreenElement) {
       if (document.exitFullscreen) document.exitFullscreen();
     } else if (root.requestFullscreen) {

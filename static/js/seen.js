@@ -40,6 +40,11 @@
     reported.add(key);
     if (!pending.has(view)) pending.set(view, []);
     pending.get(view).push(title);
+    // track.js turns this into the event log's card_seen (one observer for both).
+    var row = el.closest("section.row[id^=\"row-\"]");
+    document.dispatchEvent(new CustomEvent("streamfront:seen", {
+      detail: { title: title, view: view, row: row ? row.id.slice(4) : "" },
+    }));
   }
 
   function send() {

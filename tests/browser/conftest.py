@@ -82,6 +82,16 @@ def browser():
             os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = previous
 
 
+def consent_cookie(url: str) -> dict:
+    from apps.tracking.consent import COOKIE, cookie_value
+
+    return {
+        "name": COOKIE,
+        "value": cookie_value(personalization=True, marketing=False),
+        "url": url,
+    }
+
+
 @pytest.fixture
 def page(browser, live_server):
     """A fresh browser context per test (no shared cookies) on the live server.
@@ -91,6 +101,10 @@ def page(browser, live_server):
     """
     context = browser.new_context(viewport=VIEWPORT, base_url=live_server.url)
     context.set_default_timeout(10_000)
+    # These tests are about other things: the visitor has already answered the consent banner
+    # (personalization, as a signed-in profile gets by default). tests/browser/test_consent.py
+    # opens its own contexts without this cookie.
+    context.add_cookies([consent_cookie(live_server.url)])
     page = context.new_page()
     problems: list[str] = []
     page.on(

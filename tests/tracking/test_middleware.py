@@ -1,14 +1,24 @@
-"""The anonymous visitor id: a first-party HttpOnly cookie, set once, tying sign-up to it."""
+"""The anonymous visitor id: a first-party HttpOnly cookie, set once, tying sign-up to it.
+
+Issue 13 makes the id depend on personalization consent, so these visitors have consented
+(the consent cookie); tests/tracking/test_consent.py covers the visitors who have not."""
 
 import uuid
 
 import pytest
-from django.test import Client
 
+from apps.tracking.consent import COOKIE as CONSENT_COOKIE
+from apps.tracking.consent import cookie_value
 from apps.tracking.middleware import COOKIE
 from apps.tracking.models import Event
 
 pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def client(client):
+    client.cookies[CONSENT_COOKIE] = cookie_value(personalization=True, marketing=False)
+    return client
 
 
 def test_a_first_visit_gets_a_first_party_httponly_visitor_cookie_kept_afterwards(client):
@@ -22,8 +32,7 @@ def test_a_first_visit_gets_a_first_party_httponly_visitor_cookie_kept_afterward
     assert client.cookies[COOKIE].value == cookie.value
 
 
-def test_a_forged_visitor_cookie_is_replaced():
-    client = Client()
+def test_a_forged_visitor_cookie_is_replaced(client):
     client.cookies[COOKIE] = "<script>"
     response = client.get("/accounts/login/")
     assert uuid.UUID(response.cookies[COOKIE].value)

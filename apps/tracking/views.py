@@ -1,0 +1,121 @@
+"""The browser's side of the event log (POST /t/events) and the consent choice (/privacy/)."""
+
+import uuid
+
+from django.conf import settings
+from django.contrib import messages
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_http_methods, require_POST
+
+from apps.accounts.current import current_device_id, current_profile
+from apps.core.http import safe_next
+from apps.tracking import consent as consent_rules
+from apps.tracking import services
+from apps.tracking.collect import BatchRefused, parse_batch, rate_allows
+from apps.tracking.consent import Consent, consent_for
+
+ADDRESS_SHARE = 20
+
+
+def _plain(message: str, status: int) -> HttpResponse:
+    return HttpResponse(message, status=status, content_type="text/plain; charset=utf-8")
+
+
+@require_POST
+def events(request: HttpRequest) -> HttpResponse:
+    """A batch of client events (JSON, see apps/tracking/collect.py); 204 when accepted.
+
+    CSRF-protected like every POST: track.js sends the page's token in X-CSRFToken with a
+    same-origin `fetch(..., {keepalive: true})`. 413/400 name what is wrong and store nothing;
+    429 past the per-visitor rate. Without personalization consent the batch is answered 204
+    and nothing is stored (the script does not send then either).
+    """
+    declared = request.META.get("CONTENT_LENGTH") or "0"
+    if declared.isdigit() and int(declared) > settings.TRACKING_MAX_BATCH_BYTES:
+        return _plain(
+            _("The batch is larger than %(limit)s bytes; send fewer events.")
+            % {"limit": settings.TRACKING_MAX_BATCH_BYTES},
+            413,
+        )
+    try:
+        batch = parse_batch(request.body)
+    except BatchRefused as refused:
+        return _plain(refused.message, refused.status)
+    if not consent_for(request).personalization:
+        return HttpResponse(status=204)
+    profile = current_profile(request)
+    visitor_id = getattr(request, "visitor_id", "")
+    if profile is None and not visitor_id:
+        return HttpResponse(status=204)
+    subject = f"p{profile.pk}" if profile is not None else f"v{visitor_id}"
+    # A visitor id is only a cookie, which a script can mint per request: the address gets a
+    # looser bucket of its own (ADDRESS_SHARE visitors' worth, for offices behind one NAT).
+    address = "a" + request.META.get("REMOTE_ADDR", "")
+    if not (
+        rate_allows(subject=subject, count=len(batch))
+        and rate_allows(subject=address, count=len(batch), share=ADDRESS_SHARE)
+    ):
+        return _plain(_("Too many events this minute; try again shortly."), 429)
+    services.client_events_record(
+        events=batch,
+        profile_id=profile.pk if profile is not None else None,
+        visitor_id=visitor_id,
+        device_id=current_device_id(request) if profile is not None else None,
+    )
+    return HttpResponse(status=204)
+
+
+_CHOICES = {
+    "necessary": (False, False),
+    "personalization": (True, False),
+    "all": (True, True),
+}
+
+
+@require_http_methods(["GET", "POST"])
+def privacy(request: HttpRequest) -> HttpResponse:
+    """Privacy choices, for visitors and viewers: the banner posts here, and this page changes
+    them later. GET shows the current choice; POST records a new one and goes back."""
+    current = consent_for(request)
+    if request.method == "GET":
+        return render(request, "tracking/privacy.html", {"consent_now": current})
+    choice = request.POST.get("choice", "")
+    if choice in _CHOICES:
+        personalization, marketing = _CHOICES[choice]
+    elif choice == "custom":
+        personalization = request.POST.get("personalization") == "on"
+        marketing = request.POST.get("marketing") == "on"
+    else:
+        messages.error(request, _("Choose one of the privacy options."))
+        return redirect("tracking:privacy")
+    chosen = Consent(
+        personalization=personalization,
+        marketing=marketing and not current.gpc,
+        chosen=True,
+        version=settings.CONSENT_VERSION,
+        gpc=current.gpc,
+    )
+    consent_rules.remember(request, chosen)
+    profile = current_profile(request)
+    if personalization and profile is None:
+        # The visitor id starts now; VisitorMiddleware sets its cookie on this response.
+        request.visitor_id = getattr(request, "visitor_id", "") or str(uuid.uuid4())
+    services.consent_record(
+        consent=chosen,
+        profile=profile,
+        visitor_id=getattr(request, "visitor_id", "") if personalization else "",
+        device_id=current_device_id(request) if profile is not None else None,
+    )
+    response = redirect(safe_next(request, reverse("tracking:privacy")))
+    response.set_cookie(
+        consent_rules.COOKIE,
+        consent_rules.cookie_value(personalization=personalization, marketing=chosen.marketing),
+        max_age=consent_rules.MAX_AGE,
+        samesite="Lax",
+        secure=getattr(settings, "SESSION_COOKIE_SECURE", False),
+    )
+    messages.success(request, _("Your privacy choices are saved."))
+    return response
