@@ -66,6 +66,8 @@ def test_the_report_page_shows_each_variant_with_its_interval(admin_client, defi
     assert 'id="srm-warning"' not in html
     changelist = admin_client.get(reverse("admin:experiments_experiment_changelist"))
     assert url in changelist.content.decode()
+    change = admin_client.get(reverse("admin:experiments_experiment_change", args=[experiment.pk]))
+    assert change.status_code == 200 and "treatment" in change.content.decode()
 
 
 @pytest.mark.django_db
@@ -78,3 +80,37 @@ def test_the_report_warns_of_a_sample_ratio_mismatch(admin_client, define):
         reverse("admin:experiments_experiment_report", args=[experiment.pk])
     ).content.decode()
     assert 'id="srm-warning"' in html and "Sample ratio mismatch" in html
+
+
+@pytest.mark.django_db
+def test_an_admin_defines_an_experiment_and_it_runs_at_once(admin_client):
+    from apps.experiments import services
+
+    response = admin_client.post(
+        reverse("admin:experiments_experiment_add"),
+        {
+            "key": "new-row",
+            "name": "A new row",
+            "hypothesis": "",
+            "traffic_percent": "100",
+            "metric_event": "play_started",
+            "metric_window_days": "7",
+            "starts_at_0": "2000-01-01",
+            "starts_at_1": "00:00:00",
+            "stops_at_0": "",
+            "stops_at_1": "",
+            "excluded_profiles": "",
+            "variants-TOTAL_FORMS": "2",
+            "variants-INITIAL_FORMS": "0",
+            "variants-MIN_NUM_FORMS": "2",
+            "variants-MAX_NUM_FORMS": "1000",
+            "variants-0-position": "0",
+            "variants-0-key": "control",
+            "variants-0-weight": "1",
+            "variants-1-position": "1",
+            "variants-1-key": "row",
+            "variants-1-weight": "1",
+        },
+    )
+    assert response.status_code == 302, response.content.decode()[-2000:]
+    assert services.variant_show(key="new-row", profile=ProfileFactory()) in {"control", "row"}
