@@ -101,3 +101,29 @@ def test_without_a_running_holdout_the_homepage_is_personal_and_logs_nothing(def
     html = signed_in(profile, Client()).get("/").content.decode()
     assert "This page is the same for everyone" not in html
     assert not Exposure.objects.exists()
+
+
+@pytest.mark.django_db
+def test_the_holdout_homepage_costs_a_fixed_number_of_queries(define):
+    """Guards against a query per card or per row in the non-personal page and against the
+    experiment lookup or the exposure costing a query on every view."""
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    from apps.browse.page_cache import bump_list_version
+
+    world = genre_catalogue(n_per_genre=20)
+    define(key=HOLDOUT_EXPERIMENT, variants=(("control", 0), ("holdout", 1)), traffic=100)
+    client = signed_in(_horror_fan_in("holdout", world), Client())
+    client.get("/")  # warm: device recorded, candidates computed, exposure logged
+
+    def count() -> int:
+        with CaptureQueriesContext(connection) as ctx:
+            assert client.get("/").status_code == 200
+        return len(ctx.captured_queries)
+
+    bump_list_version(client.profile.pk)
+    fresh = count()
+    cached = count()
+    assert fresh <= 10, "the personal page's budget (8) plus the two of the popularity list"
+    assert cached == 0
