@@ -69,6 +69,7 @@ INSTALLED_APPS = [
     "apps.recommendations",
     "apps.artwork",
     "apps.browse",
+    "apps.experiments",
     "apps.onboarding",
     "apps.playback",
     "apps.ratings",

@@ -7,6 +7,10 @@ CSRF token and the page-view token are filled in per response. The version stamp
 are `apps.core.stamps`: each owner bumps its own (playback its progress, catalogue its
 version, recommendations the candidates' time, this module My list).
 
+The homepage holdout (apps.experiments, key HOLDOUT_EXPERIMENT) gives a share of profiles the
+non-personalized page: popularity rows, no match scores, each title's default artwork. Its
+variant is part of the key, and asking for it logs the profile's exposure (once).
+
 Fail-safe: with the cache unreachable every read is a miss (apps/core/cache.py), every stamp
 reads as absent, and the page is rendered from the database, as on a first visit.
 """
@@ -31,6 +35,7 @@ from apps.catalogue.versioning import VERSION_KEY
 from apps.core import clock, stamps
 from apps.core.context_processors import payment_overdue
 from apps.core.context_processors import site as site_context
+from apps.experiments import services as experiments
 from apps.playback.selectors import progress_stamp_key
 from apps.recommendations import services as recommendations
 from apps.recommendations.selectors import candidates_stamp_key
@@ -40,6 +45,9 @@ HOME_CACHE_SECONDS = 60 * 60
 CSRF_MARK = "__csrf_token_placeholder__"
 # Each response names its own page view (the browser reports the cards seen under it).
 VIEW_MARK = "__artwork_page_view_placeholder__"
+# The recommender's online holdout: profiles in its "holdout" variant get the non-personal page.
+HOLDOUT_EXPERIMENT = "homepage-holdout"
+HOLDOUT_VARIANT = "holdout"
 
 
 def list_stamp_key(profile_id: int) -> str:
@@ -51,7 +59,9 @@ def bump_list_version(profile_id: int) -> None:
     stamps.bump(list_stamp_key(profile_id))
 
 
-def home_cache_key(*, profile, device: str, now: datetime, batch: int, language: str) -> str:
+def home_cache_key(
+    *, profile, device: str, now: datetime, batch: int, language: str, personal: bool = True
+) -> str:
     """Everything a homepage batch depends on, read with one cache round trip: when the
     profile's candidates were computed, its list, its progress and the catalogue versions."""
     keys = {
@@ -82,15 +92,16 @@ def home_cache_key(*, profile, device: str, now: datetime, batch: int, language:
             found.get(keys["catalogue"], 0),
             found.get(keys["progress"], 0),
             batch,
+            "" if personal else "non-personal",
         )
     )
 
 
 def rows_html(request, *, profile, batch: int) -> str:
     """One batch of rows as HTML for an htmx request; Http404 past the last batch."""
-    key, device, now = _batch_key(request, profile=profile, batch=batch)
+    key, device, now, personal = _batch_key(request, profile=profile, batch=batch)
     fragment, manifest = _fragment(
-        request, profile=profile, key=key, device=device, now=now, batch=batch
+        request, profile=profile, key=key, device=device, now=now, batch=batch, personal=personal
     )
     # Rendering logs no impression: the browser reports the cards the viewer saw.
     return _filled(request, fragment, profile=profile, manifest=manifest)
@@ -98,11 +109,17 @@ def rows_html(request, *, profile, batch: int) -> str:
 
 def page_html(request, *, profile, batch: int) -> str:
     """The whole homepage around one batch of rows, from the cache when it holds it."""
-    key, device, now = _batch_key(request, profile=profile, batch=batch)
+    key, device, now, personal = _batch_key(request, profile=profile, batch=batch)
     if messages.get_messages(request):
         # A flash message is shown once: render this page afresh around the cached rows.
         fragment, manifest = _fragment(
-            request, profile=profile, key=key, device=device, now=now, batch=batch
+            request,
+            profile=profile,
+            key=key,
+            device=device,
+            now=now,
+            batch=batch,
+            personal=personal,
         )
         fragment = _filled(request, fragment, profile=profile, manifest=manifest)
         return render_to_string(
@@ -114,7 +131,13 @@ def page_html(request, *, profile, batch: int) -> str:
     cached = cache.get(page_key)
     if cached is None:
         fragment, manifest = _fragment(
-            request, profile=profile, key=key, device=device, now=now, batch=batch
+            request,
+            profile=profile,
+            key=key,
+            device=device,
+            now=now,
+            batch=batch,
+            personal=personal,
         )
         context = {
             **site_context(request),
@@ -131,15 +154,31 @@ def page_html(request, *, profile, batch: int) -> str:
     return _filled(request, html, profile=profile, manifest=manifest)
 
 
-def _batch_key(request, *, profile, batch: int) -> tuple[str, str, datetime]:
+def _batch_key(request, *, profile, batch: int) -> tuple[str, str, datetime, bool]:
     device = device_kind(request.headers.get("User-Agent", ""))
     now = selectors.local_now(request.user)
+    consented = consent_for(request).personalization
+    # A viewer who refused personalization gets the non-personal page and is left out of the
+    # holdout (it could not measure anything on them).
+    personal = consented and _personal(request, profile)
     key = home_cache_key(
-        profile=profile, device=device, now=now, batch=batch, language=get_language()
+        profile=profile,
+        device=device,
+        now=now,
+        batch=batch,
+        language=get_language(),
+        personal=personal,
     )
-    if not consent_for(request).personalization:  # the non-personal homepage (issue 13)
+    if not consented:  # the non-personal homepage of a viewer who refused (issue 13)
         key += ":np"
-    return key, device, now
+    return key, device, now, personal
+
+
+def _personal(request, profile) -> bool:
+    """False for a profile in the homepage holdout; the page about to be served shows its
+    variant, so this logs the exposure (once per profile; a repeat is one cache read)."""
+    variant = experiments.variant_show_for_request(request, key=HOLDOUT_EXPERIMENT, profile=profile)
+    return variant != HOLDOUT_VARIANT
 
 
 def _chrome_digest(request, profile) -> str:
@@ -161,28 +200,33 @@ def _chrome_digest(request, profile) -> str:
 
 
 def _fragment(
-    request, *, profile, key: str, device: str, now: datetime, batch: int
+    request, *, profile, key: str, device: str, now: datetime, batch: int, personal: bool = True
 ) -> tuple[str, str]:
     """A batch's rows as HTML (CSRF token left as a mark) and the key of the artwork they
     show, cached under the batch's key; Http404 past the last batch."""
     cached = cache.get(key)
     if cached is None:
-        personal = consent_for(request).personalization
+        consented = consent_for(request).personalization
+        if not consented:
+            cands = recommendations.nonpersonal_candidates(kids=profile.is_kids)
+        else:
+            cands = recommendations.candidates_for(profile)
+            if not personal:  # the holdout
+                cands = recommendations.popularity_candidates(profile=profile, own=cands)
         page = selectors.home_page(
-            profile=profile,
-            cands=(
-                recommendations.candidates_for(profile)
-                if personal
-                else recommendations.nonpersonal_candidates(kids=profile.is_kids)
-            ),
-            device=device,
-            now=now,
-            batch=batch,
+            profile=profile, cands=cands, device=device, now=now, batch=batch, personal=personal
         )
         if batch and not page.rows:
             raise Http404(_("There are no more rows."))
-        shown = artwork_services.page_artwork_choose(
-            profile=profile, day=now.date(), placed=page.placed(), personal=personal
+        # The holdout's cards keep each title's default artwork: no per-viewer choice, and no
+        # impressions credited to the artwork policy for a page it did not choose. Without
+        # consent the policy chooses without the viewer's taste.
+        shown = (
+            []
+            if consented and not personal
+            else artwork_services.page_artwork_choose(
+                profile=profile, day=now.date(), placed=page.placed(), personal=personal
+            )
         )
         fragment = render_to_string(
             "browse/home_rows.html",

@@ -61,9 +61,10 @@ def local_now(user) -> datetime:
 
 
 def plan_for(
-    *, profile, cands: ProfileCandidates, device: str, now: datetime
+    *, profile, cands: ProfileCandidates, device: str, now: datetime, personal: bool = True
 ) -> tuple[list[planner.RowPlan], dict]:
-    """The profile's row plans and the facts needed to word them (two queries)."""
+    """The profile's row plans and the facts needed to word them (two queries); `personal`
+    False says the candidates are the non-personal ones (the homepage holdout)."""
     shared = global_lists(["trending", "genres"])
     my_list = list(
         MyListEntry.objects.filter(profile=profile).values_list("title_id", flat=True)[:60]
@@ -99,6 +100,7 @@ def plan_for(
         subject_genres={int(t): tuple(g) for t, g in (cands.recent_genres or {}).items()},
     )
     facts = {
+        "personal": personal,
         "source": cands.source,
         "by_id": {c.title_id: c for c in candidates},
         "genres": {g[0]: (g[1], g[2]) for g in shared.get("genres", [])},
@@ -146,6 +148,16 @@ def _word_row(plan: planner.RowPlan, facts: dict, titles: dict[int, Title], prof
             _("People who picked %(p)s went on to watch these.") % {"p": picks},
         )
     if plan.kind == "picks":
+        if not facts["personal"]:
+            return Row(
+                plan.key,
+                plan.kind,
+                _("Popular on Streamfront"),
+                _(
+                    "This page is the same for everyone: titles in order of popularity, "
+                    "without your viewing history, ratings or picks."
+                ),
+            )
         if facts["source"] == "popularity":
             return Row(
                 plan.key,
@@ -261,10 +273,16 @@ def _why_line(candidate, facts: dict, titles: dict[int, Title], discovery: bool)
 
 
 def home_page(
-    *, profile, cands: ProfileCandidates, device: str, now: datetime, batch: int = 0
+    *,
+    profile,
+    cands: ProfileCandidates,
+    device: str,
+    now: datetime,
+    batch: int = 0,
+    personal: bool = True,
 ) -> HomePage:
     """One batch of the homepage: batch 0 is the hero and the first rows."""
-    plans, facts = plan_for(profile=profile, cands=cands, device=device, now=now)
+    plans, facts = plan_for(profile=profile, cands=cands, device=device, now=now, personal=personal)
     layout = planner.LAYOUTS.get(device, planner.LAYOUTS["computer"])
     start = 0 if batch == 0 else layout.first_batch + (batch - 1) * BATCH
     end = layout.first_batch if batch == 0 else start + BATCH
@@ -316,6 +334,9 @@ def _card(title: Title, candidate, facts, titles, discovery: bool, row_kind: str
     card = copy.copy(title)
     card.match = candidate.match if candidate and candidate.match >= SHOW_FROM else None
     card.why = _why_line(candidate, facts, titles, discovery)
+    if not facts["personal"]:  # the homepage holdout: nothing on the card is about the viewer
+        card.match = None
+        card.why = _("Popular right now") if candidate else ""
     card.discovery = discovery
     card.in_list = title.pk in facts["my_list"]
     card.continue_item = facts["continue"].get(title.pk) if row_kind == "continue" else None

@@ -10,9 +10,13 @@ from collections.abc import Callable
 
 from django.contrib.auth import get_user_model
 
+from apps.accounts.models import Profile
+from apps.browse.page_cache import HOLDOUT_EXPERIMENT, HOLDOUT_VARIANT
 from apps.catalogue.models import Episode, Title
+from apps.core import clock
 from apps.demo.billing import demo_subscription
 from apps.demo.runner import training_marked
+from apps.experiments.services import experiment_define
 from apps.playback.services import progress_report
 from apps.ratings.services import ratings_from_events
 from apps.recommendations.services import recommender_train
@@ -105,8 +109,42 @@ def recommender(*, log: Log) -> None:
     )
 
 
+HOLDOUT_TRAFFIC_PERCENT = 10  # half of them (5 % of profiles) get the non-personal homepage
+
+
+def homepage_holdout(*, log: Log) -> None:
+    """The recommender's online holdout, running: 10 % of profiles enter, half of those get the
+    non-personal homepage, so its lift on plays shows in the admin's experiment report.
+
+    The personas never enter (they are the experiment's excluded profiles): what /demo/
+    promises about their homepages (tests/demo/test_persona_promises.py) must hold for every
+    one of them, not for 95 % of them. Idempotent: an existing experiment keeps what the admin
+    set; the personas' current profiles are added to its exclusions (a restore re-creates them).
+    """
+    personas = Profile.objects.filter(account__email__endswith="@demo.test")
+    experiment, created = experiment_define(
+        key=HOLDOUT_EXPERIMENT,
+        name="Homepage holdout: the recommender against popularity",
+        hypothesis=(
+            "Profiles that get the personalized homepage start more plays within 7 days than "
+            "profiles that get the same popularity rows as everyone."
+        ),
+        variants=[("control", 1), (HOLDOUT_VARIANT, 1)],
+        traffic_percent=HOLDOUT_TRAFFIC_PERCENT,
+        metric_event="play_started",
+        metric_window_days=7,
+        starts_at=clock.now(),
+        excluded_profiles=personas,
+    )
+    log(
+        f"Experiment {experiment.key}: {'created' if created else 'kept'}, "
+        f"{experiment.traffic_percent} % of profiles, the personas excluded."
+    )
+
+
 def run(*, log: Log) -> None:
     personas_resume_points(log=log)
     personas_subscriptions(log=log)
     ratings(log=log)
     recommender(log=log)
+    homepage_holdout(log=log)

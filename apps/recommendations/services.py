@@ -23,7 +23,7 @@ from apps.recommendations.interactions import (
 )
 from apps.recommendations.learner import Interaction, Model, train
 from apps.recommendations.models import GlobalList, ProfileCandidates, RecommenderModel
-from apps.recommendations.selectors import GLOBAL_LISTS_KEY, candidates_stamp_key
+from apps.recommendations.selectors import GLOBAL_LISTS_KEY, candidates_stamp_key, global_lists
 from apps.tracking.models import Event
 
 Progress = Callable[[str, float], None]
@@ -220,6 +220,34 @@ def nonpersonal_candidates(*, kids: bool) -> ProfileCandidates:
         )
         cache.set(key, data, timeout=NONPERSONAL_SECONDS)
     return ProfileCandidates(model_id=None, computed_at=clock.now(), **data)
+
+
+def popularity_candidates(*, profile: Profile, own: ProfileCandidates) -> ProfileCandidates:
+    """Candidates that know nothing of the profile's taste (unsaved): what a profile with no
+    history gets, popularity order and no "because" (the homepage holdout measures the
+    recommender against this; the page hides the match scores).
+
+    Only the viewer's own explicit choices carry over from `own`: their thumbs (shown on the
+    cards) and "not for me" (a disliked title stays off the page). Two queries.
+    """
+    disliked = set(own.disliked or ())
+    visible = {
+        t: facts
+        for t, facts in _visible_title_facts(kids=profile.is_kids).items()
+        if t not in disliked
+    }
+    popular = list(global_lists(["popular"])["popular"])
+    ranked = compute_candidates(
+        model=None, events=[], visible=visible, popular=popular, kids_profile=profile.is_kids
+    )
+    return ProfileCandidates(
+        profile=profile,
+        computed_at=own.computed_at,
+        source=ProfileCandidates.Source.POPULARITY,
+        items=ranked["items"],
+        disliked=sorted(disliked),
+        ratings=own.ratings or {},
+    )
 
 
 def candidates_stamp(profile: Profile) -> float:

@@ -1,0 +1,216 @@
+"""The experiment report's statistics and its chart geometry (pure; no database).
+
+Conversion rates get a Wilson score interval (good at small counts and rates near 0 or 1,
+unlike the normal approximation); the difference between a variant and the control gets
+Newcombe's hybrid score interval built from the two Wilson intervals (Newcombe 1998, method
+10). A sample-ratio mismatch (exposures not split as the weights say, so assignment or logging
+is broken and the rates cannot be trusted) is a chi-square goodness-of-fit test.
+"""
+
+import math
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+Z95 = 1.959963984540054
+SRM_ALPHA = 0.001
+
+
+def wilson(successes: int, trials: int, z: float = Z95) -> tuple[float, float]:
+    """The Wilson score interval of successes/trials; (0, 0) for no trials."""
+    if trials <= 0:
+        return 0.0, 0.0
+    p = successes / trials
+    z2 = z * z
+    denominator = 1 + z2 / trials
+    centre = (p + z2 / (2 * trials)) / denominator
+    half = z * math.sqrt(p * (1 - p) / trials + z2 / (4 * trials * trials)) / denominator
+    return max(0.0, centre - half), min(1.0, centre + half)
+
+
+def difference(
+    successes: int, trials: int, control_successes: int, control_trials: int
+) -> tuple[float, float, float]:
+    """(difference, low, high) of the rate minus the control's rate, Newcombe's interval."""
+    if trials <= 0 or control_trials <= 0:
+        return 0.0, 0.0, 0.0
+    p1, p2 = successes / trials, control_successes / control_trials
+    l1, u1 = wilson(successes, trials)
+    l2, u2 = wilson(control_successes, control_trials)
+    d = p1 - p2
+    low = d - math.sqrt((p1 - l1) ** 2 + (u2 - p2) ** 2)
+    high = d + math.sqrt((u1 - p1) ** 2 + (p2 - l2) ** 2)
+    return d, low, high
+
+
+def chi_square_sf(statistic: float, df: int) -> float:
+    """P(X >= statistic) for a chi-square variable with df degrees of freedom.
+
+    Closed form: Q(x; 1) = erfc(sqrt(x / 2)), Q(x; 2) = exp(-x / 2), and
+    Q(x; k + 2) = Q(x; k) + (x/2)^(k/2) e^(-x/2) / Gamma(k/2 + 1).
+    """
+    if df < 1:
+        raise ValueError("A chi-square test needs at least one degree of freedom.")
+    if statistic <= 0:
+        return 1.0
+    half = statistic / 2
+    k = 1 if df % 2 else 2
+    q = math.erfc(math.sqrt(half)) if k == 1 else math.exp(-half)
+    while k < df:
+        q += math.exp((k / 2) * math.log(half) - half - math.lgamma(k / 2 + 1))
+        k += 2
+    return min(1.0, max(0.0, q))
+
+
+def sample_ratio_p(observed: Sequence[int], weights: Sequence[float]) -> float | None:
+    """The chi-square p-value of the exposures against the weights' split; None when there is
+    nothing to test (fewer than two variants, or no exposures)."""
+    total = sum(observed)
+    weight_total = sum(weights)
+    if len(observed) < 2 or total <= 0 or weight_total <= 0:
+        return None
+    statistic = 0.0
+    for seen, weight in zip(observed, weights, strict=True):
+        expected = total * weight / weight_total
+        if expected <= 0:
+            if seen:
+                return 0.0
+            continue
+        statistic += (seen - expected) ** 2 / expected
+    return chi_square_sf(statistic, len(observed) - 1)
+
+
+@dataclass(frozen=True)
+class VariantResult:
+    key: str
+    weight: int
+    is_control: bool
+    exposures: int
+    conversions: int
+    rate: float
+    low: float
+    high: float
+    # Versus the control (None for the control itself or with nothing to compare).
+    lift: float | None
+    lift_low: float | None
+    lift_high: float | None
+
+    @property
+    def rate_text(self) -> str:
+        """'12.3 % (10.1 – 14.8 %)' for the report table."""
+        if not self.exposures:
+            return "–"
+        return f"{self.rate:.1%} ({self.low:.1%} – {self.high:.1%})".replace("%", " %")
+
+    @property
+    def lift_text(self) -> str:
+        """'+1.2 pp (-0.4 – +2.9 pp)': percentage points vs the control."""
+        if self.lift is None or self.lift_low is None or self.lift_high is None:
+            return "–"
+        low, high = self.lift_low * 100, self.lift_high * 100
+        return f"{self.lift * 100:+.1f} pp ({low:+.1f} – {high:+.1f} pp)"
+
+
+@dataclass(frozen=True)
+class Report:
+    variants: list[VariantResult]
+    srm_p: float | None
+
+    @property
+    def sample_ratio_mismatch(self) -> bool:
+        return self.srm_p is not None and self.srm_p < SRM_ALPHA
+
+    @property
+    def exposures(self) -> int:
+        return sum(v.exposures for v in self.variants)
+
+
+def report(variants: Sequence[tuple[str, int]], counts: dict[str, tuple[int, int]]) -> Report:
+    """Per variant (key, weight), in order (the first is the control), from
+    counts[key] = (exposures, conversions)."""
+    control_n, control_k = counts.get(variants[0][0], (0, 0)) if variants else (0, 0)
+    results = []
+    for index, (key, weight) in enumerate(variants):
+        n, k = counts.get(key, (0, 0))
+        low, high = wilson(k, n)
+        lift = lift_low = lift_high = None
+        if index and n and control_n:
+            lift, lift_low, lift_high = difference(k, n, control_k, control_n)
+        results.append(
+            VariantResult(
+                key,
+                weight,
+                index == 0,
+                n,
+                k,
+                k / n if n else 0.0,
+                low,
+                high,
+                lift,
+                lift_low,
+                lift_high,
+            )
+        )
+    srm = sample_ratio_p([r.exposures for r in results], [w for _, w in variants])
+    return Report(results, srm)
+
+
+@dataclass(frozen=True)
+class Bar:
+    label: str
+    x: float
+    y: float
+    width: float
+    height: float
+    centre: float
+    whisker_top: float
+    whisker_bottom: float
+    text: str
+
+
+@dataclass(frozen=True)
+class Chart:
+    width: int
+    height: int
+    bottom: int
+    label_y: int
+    bars: list[Bar]
+    ticks: list[tuple[float, str]]
+
+
+def _nice_ceiling(value: float) -> float:
+    power = 10 ** math.floor(math.log10(value))
+    for step in (1, 2, 5, 10):
+        if value <= step * power + 1e-12:
+            return step * power
+    return 10 * power
+
+
+def rate_chart(result: Report, *, width: int = 520, height: int = 220) -> Chart:
+    """One bar per variant (its conversion rate) with a whisker for its 95 % interval."""
+    top, bottom, left = 12, height - 34, 52
+    axis_max = _nice_ceiling(max([v.high for v in result.variants] + [0.01]))
+    span = bottom - top
+
+    def y_of(rate: float) -> float:
+        return round(bottom - span * min(rate, axis_max) / axis_max, 1)
+
+    slot = (width - left - 8) / max(1, len(result.variants))
+    bar_width = round(min(64.0, slot * 0.6), 1)
+    bars = []
+    for index, v in enumerate(result.variants):
+        x = round(left + slot * index + (slot - bar_width) / 2, 1)
+        bars.append(
+            Bar(
+                label=v.key,
+                x=x,
+                y=y_of(v.rate),
+                width=bar_width,
+                height=round(bottom - y_of(v.rate), 1),
+                centre=round(x + bar_width / 2, 1),
+                whisker_top=y_of(v.high),
+                whisker_bottom=y_of(v.low),
+                text=f"{v.rate:.1%}",
+            )
+        )
+    ticks = [(y_of(axis_max * i / 5), f"{axis_max * i / 5:.1%}") for i in range(6)]
+    return Chart(width, height, bottom, bottom + 16, bars, ticks)
