@@ -24,8 +24,8 @@ def test_bench_reports_every_page_cached_and_uncached_and_writes_nothing(client)
     call_command(
         "bench",
         email=profile.account.email,
-        password="",
-        only="title,genre,search,player,progress,plans",
+        password="correct horse battery",
+        only="title,genre,search,player,progress,plans,sign-in,sign-up",
         requests=2,
         warmup=1,
         stdout=out,
@@ -40,6 +40,8 @@ def test_bench_reports_every_page_cached_and_uncached_and_writes_nothing(client)
         "player",
         "progress",
         "plans",
+        "sign-in",
+        "sign-up",
         "healthz",
         "ratio",
     ]

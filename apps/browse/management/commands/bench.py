@@ -135,7 +135,7 @@ class Command(BaseCommand):
             Page(
                 "sign-up",
                 lambda: Client(HTTP_USER_AGENT=DESKTOP_UA, HTTP_HOST="127.0.0.1").post(
-                    "/signup/",
+                    "/accounts/signup/",
                     {
                         "email": f"bench-{next(signups)}-{time.monotonic_ns()}@bench.test",
                         "password": "a long bench passphrase 42",
