@@ -8,6 +8,7 @@ from django.core.cache import cache
 from django.db import connection
 from django.test import Client
 from django.test.utils import CaptureQueriesContext
+from django.utils import timezone
 
 from apps.browse.models import MyListEntry
 from apps.ratings.models import Rating
@@ -96,3 +97,15 @@ def test_without_javascript_a_card_button_submits_the_pages_form_with_its_token(
     # Without the page's token the same post is refused.
     refused = client.post(button.group(1), {"next": "/", "action": "remove"})
     assert refused.status_code == 403
+
+
+@pytest.mark.django_db
+def test_genre_and_search_cards_show_the_titles_already_on_my_list(world, viewer_client):
+    title = world["Drama"][0]
+    MyListEntry.objects.create(profile=viewer_client.profile, title=title, added_at=timezone.now())
+    for url in (f"/genre/{title.genres.first().slug}/", f"/search/?q={title.name}"):
+        html = viewer_client.get(url).content.decode()
+        button = re.search(
+            rf'formaction="/my-list/{title.pk}/"[^>]*name="action" value="(\w+)"', html
+        )
+        assert button.group(1) == "remove", url
