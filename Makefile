@@ -56,7 +56,7 @@ static: setup  ## production: collect static files into STATIC_ROOT (the web ref
 faults: setup  ## kill Redis, restart PostgreSQL, kill a worker under load; check nothing was lost
 	FAULTS=1 $(PY) -m pytest -m faults tests/faults -s -p no:cacheprovider $(PYTEST_ARGS)
 
-bench: setup  ## homepage and /healthz latency through the real middleware stack
+bench: setup  ## every viewer page, cached and cold-cache: p50/p95, bytes, queries (one line each)
 	$(PY) manage.py bench
 
 services: setup  ## local PostgreSQL + Redis + Celery worker and beat (production-like run)

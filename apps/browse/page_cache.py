@@ -80,8 +80,9 @@ def home_cache_key(
             "home",
             # 3: cached values carry the key of the artwork shown, not the artwork itself;
             # 4: genre rows without discovery titles, a "Something different" row;
-            # 5: My list pinned near the top, the hero's Play opens the player
-            5,
+            # 5: My list pinned near the top, the hero's Play opens the player;
+            # 6: cards' actions are buttons of the page's one form, two rows in batch 0
+            6,
             profile.pk,
             device,
             now.date().isoformat(),
@@ -236,7 +237,6 @@ def _fragment(
                 "current_profile": profile,
                 "csrf_token": CSRF_MARK,
                 "art_view": VIEW_MARK,
-                "next_path": request.get_full_path(),
             },
         )
         # The artwork the cards show is stored once; each view's seen cards are logged by key.

@@ -40,12 +40,14 @@ class Layout:
     first_batch: int  # rows in the first response; the rest load lazily
 
 
+# The first response holds the rows of the first screen (hero and two rows), so it stays
+# small and quick to render (issue 12: <= 80 KB); the rest arrive as the viewer scrolls.
 LAYOUTS: dict[str, Layout] = {
-    "phone": Layout(max_rows=7, row_length=10, first_batch=3),
-    "tablet": Layout(max_rows=10, row_length=14, first_batch=4),
-    "computer": Layout(max_rows=14, row_length=20, first_batch=4),
-    "tv": Layout(max_rows=14, row_length=20, first_batch=4),
-    "console": Layout(max_rows=14, row_length=20, first_batch=4),
+    "phone": Layout(max_rows=7, row_length=10, first_batch=2),
+    "tablet": Layout(max_rows=10, row_length=14, first_batch=2),
+    "computer": Layout(max_rows=14, row_length=20, first_batch=2),
+    "tv": Layout(max_rows=14, row_length=20, first_batch=2),
+    "console": Layout(max_rows=14, row_length=20, first_batch=2),
 }
 
 

@@ -26,7 +26,7 @@ from apps.recommendations.calibration import SHOW_FROM
 from apps.recommendations.models import ProfileCandidates
 from apps.recommendations.selectors import global_lists
 
-BATCH = 4  # rows per lazily loaded batch after the first
+BATCH = 2  # rows per lazily loaded batch after the first (small: each answers a scroll)
 
 
 @dataclass
@@ -357,3 +357,26 @@ def personalize_title(*, profile, title: Title) -> Title:
         title.why = _("Because you watched %(t)s") % {"t": because.name}
     title.in_list = MyListEntry.objects.filter(profile=profile, title=title).exists()
     return title
+
+
+def grid_cards(*, profile, titles) -> list:
+    """A genre or search page's titles as cards: each has every attribute the card template
+    reads (a missing one costs the template a failed lookup per card) and its My list state
+    (one query; none without a profile)."""
+    titles = list(titles)
+    listed = set()
+    if profile is not None and titles:
+        listed = set(
+            MyListEntry.objects.filter(
+                profile=profile, title_id__in=[t.pk for t in titles]
+            ).values_list("title_id", flat=True)
+        )
+    for title in titles:
+        title.match = None
+        title.why = ""
+        title.discovery = False
+        title.continue_item = None
+        title.in_list = title.pk in listed
+        if not hasattr(title, "rating"):
+            title.rating = None
+    return titles

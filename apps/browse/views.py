@@ -134,7 +134,9 @@ def genre_detail(request: AppRequest, slug: str):
     page = _page(request, catalogue.genre_titles(genre=genre, profile=profile))
     if not page.paginator.count and catalogue.kept_from_profile(profile=profile, genres=genre):
         raise NotOnThisProfile("genre")
-    page.object_list = with_ratings(profile=profile, titles=page.object_list)
+    page.object_list = selectors.grid_cards(
+        profile=profile, titles=with_ratings(profile=profile, titles=page.object_list)
+    )
     art_view = _show_artwork(request, profile, "genre", page.object_list, page.start_index() - 1)
     context = {"genre": genre, "page": page, "art_view": art_view}
     return render(request, "browse/genre.html", context)
@@ -152,7 +154,9 @@ def search(request: AppRequest):
         error = _("Search terms are at most %(n)d characters.") % {"n": catalogue.SEARCH_MAX_LENGTH}
     elif query:
         page = _page(request, catalogue.search_titles(query=query, profile=profile), 24)
-        page.object_list = with_ratings(profile=profile, titles=page.object_list)
+        page.object_list = selectors.grid_cards(
+            profile=profile, titles=with_ratings(profile=profile, titles=page.object_list)
+        )
         art_view = _show_artwork(
             request, profile, "search", page.object_list, page.start_index() - 1
         )

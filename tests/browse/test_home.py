@@ -94,9 +94,24 @@ def test_phone_gets_fewer_rows_than_tv(world, viewer_client):
 
     _watch(viewer_client.profile, world["Drama"][:3])
     recommender_train()
-    tv = viewer_client.get("/", HTTP_USER_AGENT=TV_UA).content.decode().count('class="row"')
-    phone = viewer_client.get("/", HTTP_USER_AGENT=PHONE_UA).content.decode().count('class="row"')
-    assert phone == LAYOUTS["phone"].first_batch < tv
+
+    def rows(agent: str) -> tuple[int, int]:
+        """Rows in the first response, and in the whole page once every batch has loaded."""
+        first = viewer_client.get("/", HTTP_USER_AGENT=agent).content.decode()
+        html, batch = first, 1
+        while f"?batch={batch}" in html:
+            response = viewer_client.get(
+                f"/?batch={batch}", HTTP_USER_AGENT=agent, HTTP_HX_REQUEST="true"
+            )
+            html += response.content.decode()
+            batch += 1
+        return first.count('class="row"'), html.count('class="row"')
+
+    tv, phone = rows(TV_UA), rows(PHONE_UA)
+    # Both first responses hold just the first screen (issue 12: it was 3 rows on a phone
+    # and 4 on a TV); the phone's whole page has fewer rows.
+    assert phone[0] == LAYOUTS["phone"].first_batch and tv[0] == LAYOUTS["tv"].first_batch
+    assert phone[1] < tv[1]
 
 
 @pytest.mark.django_db

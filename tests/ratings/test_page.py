@@ -68,8 +68,11 @@ def test_a_rating_changed_on_the_page_stays_in_place_and_can_be_cleared(viewer_c
         HTTP_HX_REQUEST="true",
     ).content.decode()
     assert 'aria-pressed="true"' not in fragment
-    # The swapped form still falls back to the page it came from.
-    assert 'name="next" value="/ratings/?value=like"' in fragment
+    # The swapped buttons still submit the page's one form, which falls back to the page
+    # it came from (issue 12: cards carry no form of their own).
+    assert fragment.count('form="card-actions"') == 3
+    page = viewer_client.get("/ratings/?value=like").content.decode()
+    assert 'name="next" value="/ratings/?value=like"' in page
     assert "You have not rated anything yet" in viewer_client.get("/ratings/").content.decode()
 
 
