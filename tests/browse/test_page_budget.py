@@ -13,6 +13,7 @@ from django.utils import timezone
 from apps.browse.models import MyListEntry
 from apps.ratings.models import Rating
 from apps.recommendations.services import recommender_train
+from apps.tracking import consent
 from tests.browse.test_home import _grow, _watch
 from tests.factories import genre_catalogue, genre_history, signed_in
 
@@ -59,6 +60,10 @@ def test_cards_carry_no_form_or_token_of_their_own(world, viewer_client):
     """The page has one form for every card action; a card is buttons naming it."""
     _watch(viewer_client.profile, world["Drama"][:10], name="play_started")
     recommender_train()
+    # A viewer who has answered the consent banner (the banner brings a form of its own).
+    viewer_client.cookies[consent.COOKIE] = consent.cookie_value(
+        personalization=True, marketing=False
+    )
     html = viewer_client.get("/").content.decode()
     cards = html.count('<article class="card')
     assert cards >= 20
