@@ -244,6 +244,41 @@ FLOWS: list[dict[str, Any]] = [
         "url": "accounts:account",
         "persona": "family",
     },
+    {
+        "key": "privacy",
+        "title": _("Consent and privacy choices"),
+        "description": _(
+            "In a fresh private window the banner offers Necessary only, Personalization, or "
+            "both with marketing, all alike. Necessary only sets no visitor cookie and sends no "
+            "events. As Morgan, untick Personalization here and save: the homepage turns to "
+            "popular rows with no 'Because you watched'; tick it again and it comes back."
+        ),
+        "url": "tracking:privacy",
+        "persona": "horror",
+    },
+    {
+        "key": "offer",
+        "title": _("A first-month discount and coupons"),
+        "description": _(
+            "Signed out, open any title: one line offers an account with a first-month "
+            "discount, or the newsletter (confirmed by e-mail, see the outbox). Create the "
+            "account from it, then choose Standard: the checkout shows the WELCOME50 coupon, "
+            "the invoice a coupon line, and the schedule the full price from the next month. "
+            "As admin, create your own codes under Coupons."
+        ),
+        "example": "title",
+    },
+    {
+        "key": "experiments",
+        "title": _("The homepage holdout experiment"),
+        "description": _(
+            "As admin, open Experiments › homepage-holdout › Report: exposures, plays within "
+            "the window and their rate per variant with 95 % intervals, and a warning when the "
+            "split does not follow the weights. Personas are excluded; remove one, set traffic "
+            "to 100 % and the control weight to 0 to see the non-personal homepage as them."
+        ),
+        "url": "admin:experiments_experiment_changelist",
+    },
 ]
 
 
