@@ -20,6 +20,12 @@ from apps.subscriptions import services as subscriptions
 from apps.tracking.models import Event
 
 Log = Callable[[str], None]
+Progress = Callable[[str, float], None]
+
+
+def no_progress(phase: str, fraction: float) -> None:
+    return None
+
 
 # Persona e-mail -> (plan code, interval, billing periods ago, then) for
 # apps.demo.billing.demo_subscription; the new account stays on Free.
@@ -96,8 +102,10 @@ def ratings(*, log: Log) -> int:
     return held
 
 
-def recommender(*, log: Log) -> None:
-    row = recommender_train()
+def recommender(*, log: Log, progress: Progress = no_progress) -> None:
+    row = recommender_train(
+        progress=lambda stage, fraction: progress(f"recommender: {stage}", fraction)
+    )
     training_marked()  # the first clock jump need not retrain on the same events
     log(
         f"Recommender: model #{row.pk}, {row.n_items} titles, {row.n_profiles} profiles, "
@@ -105,8 +113,15 @@ def recommender(*, log: Log) -> None:
     )
 
 
-def run(*, log: Log) -> None:
-    personas_resume_points(log=log)
-    personas_subscriptions(log=log)
-    ratings(log=log)
-    recommender(log=log)
+def run(*, log: Log, progress: Progress = no_progress) -> None:
+    """The steps in order; `progress(phase, fraction)` shows each one, training included (at
+    scale, holding the ratings and training take minutes, so the bar keeps moving)."""
+    for phase, step in (
+        ("resume points", personas_resume_points),
+        ("subscriptions", personas_subscriptions),
+        ("ratings", ratings),
+    ):
+        progress(phase, 0.0)
+        step(log=log)
+        progress(phase, 1.0)
+    recommender(log=log, progress=progress)

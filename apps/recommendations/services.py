@@ -311,9 +311,9 @@ def recommender_train(*, progress: Progress | None = None) -> RecommenderModel:
         for pid, history in histories.items()
         for title, ts, weight in history
     ]
-    if progress:
-        progress("training", 0.0)
-    model = train(interactions)
+    model = train(
+        interactions, progress=(lambda stage, f: progress("training", f)) if progress else None
+    )
     training_seconds = time.perf_counter() - started
     if progress:
         progress("checking match calibration", 0.0)

@@ -160,3 +160,20 @@ def test_seed_draws_three_to_five_posters_per_title(settings, tmp_path):
     call_command("seed_demo", titles=6, viewers=2, verbosity=0, stdout=StringIO())
     assert ArtworkVariant.objects.count() == made
     assert any(tmp_path.rglob("*.jpg"))
+
+
+def test_progress_bar_covers_the_after_seed_steps_and_training():
+    # At scale, holding the ratings and training the recommender take minutes: the bar
+    # must keep moving through them, not stop at "history".
+    err = StringIO()
+    call_command("seed_demo", titles=10, viewers=3, no_artwork=True, stderr=err, stdout=StringIO())
+    text = err.getvalue()
+    for phase in (
+        "ratings",
+        "recommender: reading events",
+        "recommender: training",
+        "recommender: refreshing profiles",
+    ):
+        assert f"% {phase}" in text
+    assert "100% recommender: training" in text
+    assert "100% recommender: refreshing profiles" in text
