@@ -6,6 +6,7 @@ from collections.abc import Callable, Mapping
 from datetime import timedelta
 from typing import Any
 
+import numpy as np
 from django.core.cache import cache
 from django.db import transaction
 from django.db.models import Count
@@ -151,16 +152,21 @@ def compute_candidates(
             children=children,
             kids_share=taste.children_share(history, genres_of, children),
         )
-    ranked = [(t, scores.get(t, -1.0)) for t in visible_set if t not in seen]
-    ranked.sort(key=lambda pair: (-pair[1], pair[0]))
-    match_values = calibration.matches([s for _, s in ranked])
+    # Best score first, ties by title id; sorted in numpy (at 6,000 titles a Python sort with
+    # a key per title was a fifth of a refresh).
+    titles = np.fromiter((t for t in visible_set if t not in seen), dtype=np.int64)
+    values = np.fromiter((scores.get(t, -1.0) for t in titles.tolist()), dtype=np.float64)
+    order = np.lexsort((titles, -values))
+    titles, values = titles[order], values[order]
+    match_values = calibration.matches(values)
+    ranked_ids: list[int] = titles[:CANDIDATES_KEPT].tolist()
     explained: dict = {}
     if model is not None and history:
-        explained = model.explain_many(history, [title for title, _ in ranked[:EXPLAINED]])
+        explained = model.explain_many(history, ranked_ids[:EXPLAINED])
     items = []
-    for n, ((title, score), match) in enumerate(zip(ranked, match_values, strict=True)):
-        if n >= CANDIDATES_KEPT:
-            break
+    for title, score, match in zip(
+        ranked_ids, values[:CANDIDATES_KEPT].tolist(), match_values, strict=False
+    ):
         because = explained.get(title) or 0
         year, genres = visible[title][:2]
         items.append([title, round(score, 5), match, because, year, genres])
