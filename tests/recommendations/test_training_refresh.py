@@ -5,11 +5,13 @@ from datetime import timedelta
 
 import pytest
 
+from apps.catalogue.models import Title
 from apps.core import clock
 from apps.recommendations.models import ProfileCandidates
 from apps.recommendations.services import (
     REFRESH_ACTIVE_DAYS,
     candidates_for,
+    candidates_refresh,
     recommender_train,
 )
 from apps.tracking.services import EventData, track_many
@@ -49,3 +51,28 @@ def test_training_refreshes_active_profiles_and_leaves_the_rest_to_their_next_vi
     again = candidates_for(idle)
     assert again.model_id == row.pk and again.computed_at >= old.computed_at
     assert {item[0] for item in again.items} <= {t.pk for t in titles}
+
+
+def _candidate_ids(profile) -> set[int]:
+    return {item[0] for item in candidates_refresh(profile=profile).items}
+
+
+def test_a_refresh_sees_catalogue_changes_at_once(monkeypatch):
+    # Each process keeps the visible titles' facts between refreshes (at 6,000 titles reading
+    # them was a third of a refresh); a new title must still show at the very next refresh.
+    titles = TitleFactory.create_batch(3)
+    profile = ProfileFactory()
+    _watched(profile, titles[:1], days_ago=1)
+    assert _candidate_ids(profile) == {t.pk for t in titles[1:]}
+
+    # Written in bulk: no signal bumps the catalogue's version stamp.
+    (added,) = Title.objects.bulk_create([TitleFactory.build(slug="bulk-one")])
+    assert added.pk in _candidate_ids(profile)
+
+    now = clock.now()
+    (later,) = Title.objects.bulk_create(
+        [TitleFactory.build(slug="later-one", available_from=now + timedelta(hours=1))]
+    )
+    assert later.pk not in _candidate_ids(profile)
+    monkeypatch.setattr(clock, "now", lambda: now + timedelta(hours=2))
+    assert later.pk in _candidate_ids(profile)
