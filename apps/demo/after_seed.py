@@ -15,7 +15,7 @@ from apps.demo.billing import demo_subscription
 from apps.demo.runner import training_marked
 from apps.playback.services import progress_report
 from apps.ratings.services import ratings_from_events
-from apps.recommendations.services import recommender_train
+from apps.recommendations.services import candidates_refresh, recommender_train
 from apps.subscriptions import services as subscriptions
 from apps.tracking.models import Event
 
@@ -107,6 +107,12 @@ def recommender(*, log: Log, progress: Progress = no_progress) -> None:
         progress=lambda stage, fraction: progress(f"recommender: {stage}", fraction)
     )
     training_marked()  # the first clock jump need not retrain on the same events
+    # Training refreshes only recently active profiles; the personas are who the demo is shown
+    # with (and what a restore puts back), so each of theirs is ready before the first page.
+    User = get_user_model()
+    for user in User.objects.filter(email__endswith="@demo.test"):
+        for profile in user.profiles.all():
+            candidates_refresh(profile=profile)
     log(
         f"Recommender: model #{row.pk}, {row.n_items} titles, {row.n_profiles} profiles, "
         f"trained in {row.training_seconds:.1f} s."
