@@ -19,11 +19,17 @@ from apps.demo.runner import training_marked
 from apps.experiments.services import experiment_define
 from apps.playback.services import progress_report
 from apps.ratings.services import ratings_from_events
-from apps.recommendations.services import recommender_train
+from apps.recommendations.services import candidates_refresh, recommender_train
 from apps.subscriptions import services as subscriptions
 from apps.tracking.models import Event
 
 Log = Callable[[str], None]
+Progress = Callable[[str, float], None]
+
+
+def no_progress(phase: str, fraction: float) -> None:
+    return None
+
 
 # Persona e-mail -> (plan code, interval, billing periods ago, then) for
 # apps.demo.billing.demo_subscription; the new account stays on Free.
@@ -100,9 +106,17 @@ def ratings(*, log: Log) -> int:
     return held
 
 
-def recommender(*, log: Log) -> None:
-    row = recommender_train()
+def recommender(*, log: Log, progress: Progress = no_progress) -> None:
+    row = recommender_train(
+        progress=lambda stage, fraction: progress(f"recommender: {stage}", fraction)
+    )
     training_marked()  # the first clock jump need not retrain on the same events
+    # Training refreshes only recently active profiles; the personas are who the demo is shown
+    # with (and what a restore puts back), so each of theirs is ready before the first page.
+    User = get_user_model()
+    for user in User.objects.filter(email__endswith="@demo.test"):
+        for profile in user.profiles.all():
+            candidates_refresh(profile=profile)
     log(
         f"Recommender: model #{row.pk}, {row.n_items} titles, {row.n_profiles} profiles, "
         f"trained in {row.training_seconds:.1f} s."
@@ -142,9 +156,18 @@ def homepage_holdout(*, log: Log) -> None:
     )
 
 
-def run(*, log: Log) -> None:
-    personas_resume_points(log=log)
-    personas_subscriptions(log=log)
-    ratings(log=log)
-    recommender(log=log)
+def run(*, log: Log, progress: Progress = no_progress) -> None:
+    """The steps in order; `progress(phase, fraction)` shows each one, training included (at
+    scale, holding the ratings and training take minutes, so the bar keeps moving)."""
+    for phase, step in (
+        ("resume points", personas_resume_points),
+        ("subscriptions", personas_subscriptions),
+        ("ratings", ratings),
+    ):
+        progress(phase, 0.0)
+        step(log=log)
+        progress(phase, 1.0)
+    recommender(log=log, progress=progress)
+    progress("experiments", 0.0)
     homepage_holdout(log=log)
+    progress("experiments", 1.0)

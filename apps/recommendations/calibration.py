@@ -31,7 +31,7 @@ def matches(scores: Sequence[float]) -> list[int]:
     # Ties share the lowest rank, so equal scores show equal matches.
     first = np.searchsorted(sorted_values, sorted_values, side="left")
     ranks[order] = first
-    return [min(99, int(r * 100 // (n - 1))) for r in ranks]
+    return np.minimum(99, ranks * 100 // (n - 1)).astype(np.int64).tolist()
 
 
 def band_of(match: int) -> tuple[int, int]:

@@ -107,10 +107,18 @@ def fit_scores(
     top = max((s for s in scores.values() if s > 0), default=1.0)
     push_children = bool(children) and kids_share < CHILDREN_SHARE_MIN
     out: dict[int, float] = {}
+    # Thousands of titles share a few hundred genre combinations: work each one out once.
+    pulls: dict[tuple[int, ...], tuple[float, bool]] = {}
     for title, score in scores.items():
-        genres = genres_of.get(title) or ()
-        adjusted = score - GENRE_PULL * top * (1.0 - fit(genres, affinity))
-        if push_children and children.intersection(genres):
+        genres = tuple(genres_of.get(title) or ())
+        pull = pulls.get(genres)
+        if pull is None:
+            pull = pulls[genres] = (
+                GENRE_PULL * top * (1.0 - fit(genres, affinity)),
+                push_children and bool(children.intersection(genres)),
+            )
+        adjusted = score - pull[0]
+        if pull[1]:
             adjusted -= CHILDREN_PUSH * top
         out[title] = adjusted
     return out

@@ -13,6 +13,7 @@ from apps.accounts.models import Device, Profile, User
 from apps.catalogue.models import KIDS_MATURITIES, ArtworkVariant, Episode, Genre, Title
 from apps.core import clock
 from apps.demo.personas import ADMIN_EMAIL, PASSWORD, PERSONAS
+from apps.recommendations.models import ProfileCandidates
 from apps.tracking.models import Event
 from tests.demo.conftest import SMALL, seed_small
 
@@ -160,3 +161,29 @@ def test_seed_draws_three_to_five_posters_per_title(settings, tmp_path):
     call_command("seed_demo", titles=6, viewers=2, verbosity=0, stdout=StringIO())
     assert ArtworkVariant.objects.count() == made
     assert any(tmp_path.rglob("*.jpg"))
+
+
+def test_progress_bar_covers_the_after_seed_steps_and_training():
+    # At scale, holding the ratings and training the recommender take minutes: the bar
+    # must keep moving through them, not stop at "history".
+    err = StringIO()
+    call_command("seed_demo", titles=10, viewers=3, no_artwork=True, stderr=err, stdout=StringIO())
+    text = err.getvalue()
+    for phase in (
+        "ratings",
+        "recommender: reading events",
+        "recommender: training",
+        "recommender: refreshing profiles",
+    ):
+        assert f"% {phase}" in text
+    assert "100% recommender: training" in text
+    assert "100% recommender: refreshing profiles" in text
+
+
+def test_every_persona_profile_has_candidates_ready_after_the_seed(seeded):
+    # Training refreshes only recently active profiles; a persona's first homepage must not
+    # wait for its candidates, and a restore puts the same rows back.
+    personas = Profile.objects.filter(account__email__in=[p.email for p in PERSONAS])
+    assert personas.count() > len(PERSONAS)
+    ready = ProfileCandidates.objects.filter(profile__in=personas)
+    assert ready.count() == personas.count()

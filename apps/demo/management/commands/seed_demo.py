@@ -60,7 +60,8 @@ class Command(BaseCommand):
         # Personas' resume points and subscriptions, then a trained recommender, so the demo
         # is personalized from the first page.
         started = time.perf_counter()
-        after_seed.run(log=self.stdout.write)
+        after_seed.run(log=lambda message: (bar.finish(), self.stdout.write(message)), progress=bar)
+        bar.finish()
         self.stdout.write(f"After-seed steps: {time.perf_counter() - started:.1f}s.")
         if not no_artwork:  # a past of artwork impressions and takes, so the policy has learned
             started = time.perf_counter()
