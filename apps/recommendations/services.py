@@ -25,7 +25,7 @@ from apps.recommendations.interactions import (
 )
 from apps.recommendations.learner import Interaction, Model, train
 from apps.recommendations.models import GlobalList, ProfileCandidates, RecommenderModel
-from apps.recommendations.selectors import GLOBAL_LISTS_KEY, candidates_stamp_key, global_lists
+from apps.recommendations.selectors import GLOBAL_LISTS_KEY, candidates_stamp_key
 from apps.tracking.models import Event
 
 Progress = Callable[[str, float], None]
@@ -273,31 +273,22 @@ def nonpersonal_candidates(*, kids: bool) -> ProfileCandidates:
 
 
 def popularity_candidates(*, profile: Profile, own: ProfileCandidates) -> ProfileCandidates:
-    """Candidates that know nothing of the profile's taste (unsaved): what a profile with no
-    history gets, popularity order and no "because" (the homepage holdout measures the
-    recommender against this; the page hides the match scores).
+    """Candidates that know nothing of the profile's taste (unsaved): the shared popularity
+    list (`nonpersonal_candidates`), for the homepage holdout, which measures the recommender
+    against it (the page hides the match scores).
 
     Only the viewer's own explicit choices carry over from `own`: their thumbs (shown on the
-    cards) and "not for me" (a disliked title stays off the page). Two queries.
+    cards) and "not for me" (a disliked title stays off the page).
     """
+    candidates = nonpersonal_candidates(kids=profile.is_kids)
     disliked = set(own.disliked or ())
-    visible = {
-        t: facts
-        for t, facts in _visible_title_facts(kids=profile.is_kids).items()
-        if t not in disliked
-    }
-    popular = list(global_lists(["popular"])["popular"])
-    ranked = compute_candidates(
-        model=None, events=[], visible=visible, popular=popular, kids_profile=profile.is_kids
-    )
-    return ProfileCandidates(
-        profile=profile,
-        computed_at=own.computed_at,
-        source=ProfileCandidates.Source.POPULARITY,
-        items=ranked["items"],
-        disliked=sorted(disliked),
-        ratings=own.ratings or {},
-    )
+    candidates.profile = profile
+    candidates.computed_at = own.computed_at
+    candidates.source = ProfileCandidates.Source.POPULARITY
+    candidates.items = [item for item in candidates.items if item[0] not in disliked]
+    candidates.disliked = sorted(disliked)
+    candidates.ratings = own.ratings or {}
+    return candidates
 
 
 def candidates_stamp(profile: Profile) -> float:
