@@ -8,6 +8,7 @@ never used: the launch points at Debian's Chromium.
 import os
 import re
 import shutil
+import time
 from pathlib import Path
 
 import pytest
@@ -80,6 +81,28 @@ def browser():
             del os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"]
         else:
             os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = previous
+
+
+@pytest.fixture(autouse=True)
+def _live_server_settles(live_server):
+    """After each test, wait for the live server's requests still in flight before the flush.
+
+    Closing a page makes Chromium send its last beacons (seen cards, tracked events); a request
+    thread still writing them while pytest-django TRUNCATEs the tables on PostgreSQL deadlocks
+    the teardown (it failed CI once). Set up after `live_server`, so torn down before its flush,
+    and after every test's own contexts are closed.
+    """
+    yield
+    httpd = getattr(live_server.thread, "httpd", None)
+    deadline = time.monotonic() + 10
+    while time.monotonic() < deadline:
+        # A beacon may still be connecting when the context closes: look twice, 0.2 s apart.
+        time.sleep(0.2)
+        running = [t for t in list(getattr(httpd, "_threads", None) or []) if t.is_alive()]
+        if not running:
+            break
+        for thread in running:
+            thread.join(timeout=max(0.0, deadline - time.monotonic()))
 
 
 def consent_cookie(url: str) -> dict:
