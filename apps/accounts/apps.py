@@ -7,6 +7,7 @@ class AccountsConfig(AppConfig):
 
     def ready(self):
         # why: cached imports the models, which load only once the registry is ready
-        from apps.accounts import cached
+        from apps.accounts import cached, sessions
 
         cached.connect()
+        sessions.connect()

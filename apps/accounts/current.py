@@ -4,6 +4,8 @@ from apps.accounts.models import Profile
 SESSION_PROFILE = "profile_id"
 SESSION_DEVICE = "device_recorded_for"
 SESSION_DEVICE_ID = "device_id"
+SESSION_DEVICE_KEY = "device_key"  # the browser's key (visitor id), for "this device"
+SESSION_DEVICE_BOUND = "device_session"  # the session key DeviceSession knows this session by
 _UNSET = object()
 
 

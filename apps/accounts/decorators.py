@@ -7,8 +7,8 @@ from django.shortcuts import redirect
 from django.urls import reverse
 from django.utils.translation import gettext as _
 
-from apps.accounts.current import SESSION_DEVICE, SESSION_DEVICE_ID, current_profile
-from apps.accounts.services import device_record
+from apps.accounts.current import current_profile
+from apps.accounts.sessions import device_for_session, device_is_bound
 
 
 def profile_required(view):
@@ -28,16 +28,8 @@ def profile_required(view):
             if request.method == "GET" and not getattr(request, "htmx", False) and path != "/":
                 url += "?" + urlencode({"next": path})
             return redirect(url)
-        if (
-            request.session.get(SESSION_DEVICE) != profile.pk
-            or SESSION_DEVICE_ID not in request.session
-        ):
-            key = getattr(request, "visitor_id", None) or request.session.session_key or "unknown"
-            device = device_record(
-                profile=profile, key=key, user_agent=request.headers.get("User-Agent", "")
-            )
-            request.session[SESSION_DEVICE] = profile.pk
-            request.session[SESSION_DEVICE_ID] = device.pk
+        if not device_is_bound(request, profile):
+            device_for_session(request, profile)
         return view(request, *args, **kwargs)
 
     return wrapper

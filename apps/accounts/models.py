@@ -110,3 +110,22 @@ class Device(models.Model):
         return (
             f"{self.get_kind_display()} ({self.label})" if self.label else self.get_kind_display()
         )
+
+
+class DeviceSession(models.Model):
+    """A signed-in session and the device (browser) key it runs on: what "sign out this device"
+    ends. Keyed by the device's key, not one Device row, since one browser is a Device per
+    profile used on it while it is a single session."""
+
+    account = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="device_sessions"
+    )
+    device_key = models.CharField(max_length=64)
+    session_key = models.CharField(max_length=40, unique=True)
+    created_at = models.DateTimeField()
+
+    class Meta:
+        indexes = [models.Index(fields=["account", "device_key"], name="devsession_account_key")]
+
+    def __str__(self) -> str:
+        return f"{self.device_key} ({self.account_id})"

@@ -2,6 +2,7 @@
 
 import zoneinfo
 from datetime import datetime
+from importlib import import_module
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
@@ -10,7 +11,7 @@ from django.utils.translation import gettext as _
 
 from apps.accounts.devices import device_kind, device_label
 from apps.accounts.entitlements import limits_for, profile_limit_message
-from apps.accounts.models import Device, Profile, User
+from apps.accounts.models import Device, DeviceSession, Profile, User
 from apps.core import clock
 from apps.tracking.services import track
 
@@ -96,6 +97,49 @@ def device_record(*, profile: Profile, key: str, user_agent: str, at: datetime |
     else:
         track(name="device_seen", profile=profile, device=device, properties={"kind": kind})
     return device
+
+
+def device_session_bind(*, account_id: int, device_key: str, session_key: str) -> None:
+    """Remember that the session `session_key` runs on the device `device_key`; idempotent."""
+    DeviceSession.objects.update_or_create(
+        session_key=session_key,
+        defaults={"account_id": account_id, "device_key": device_key},
+        create_defaults={
+            "account_id": account_id,
+            "device_key": device_key,
+            "created_at": clock.now(),
+        },
+    )
+
+
+def device_session_forget(*, session_key: str | None) -> None:
+    """The session ended on its own (signing out here): it no longer needs ending."""
+    if session_key:
+        DeviceSession.objects.filter(session_key=session_key).delete()
+
+
+@transaction.atomic
+def device_sign_out(*, account: User, device: Device) -> list[str]:
+    """End every session of `account` on the device's browser ("sign out this device").
+
+    The browser is the device's key, shared by the Device rows of each profile used on it, so
+    the sessions of all of them end. Returns the session keys ended; a second call ends none.
+    Another account's device is the caller's 404 (`selectors.account_device`).
+    """
+    rows = DeviceSession.objects.select_for_update().filter(account=account, device_key=device.key)
+    keys = list(rows.values_list("session_key", flat=True))
+    store = import_module(settings.SESSION_ENGINE).SessionStore
+    for key in keys:
+        store(session_key=key).delete()
+    rows.delete()
+    if keys:
+        track(
+            name="device_signed_out",
+            profile=device.profile,
+            device=device,
+            properties={"sessions": len(keys)},
+        )
+    return keys
 
 
 def account_time_zone_set(*, account: User, time_zone: str) -> User:

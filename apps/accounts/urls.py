@@ -60,5 +60,10 @@ profile_patterns = [
 urlpatterns = [
     path("accounts/", include(auth_patterns)),
     path("account/", views.account, name="account"),
+    path(
+        "account/devices/<int:device_id>/sign-out/",
+        views.device_sign_out,
+        name="device_sign_out",
+    ),
     path("profiles/", include(profile_patterns)),
 ]

@@ -1,6 +1,6 @@
 from django.conf import settings
 from django.contrib import messages
-from django.contrib.auth import login
+from django.contrib.auth import login, logout
 from django.contrib.auth import views as auth_views
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
@@ -16,13 +16,16 @@ from apps.accounts import selectors, services
 from apps.accounts.current import (
     SESSION_DEVICE,
     SESSION_DEVICE_ID,
+    SESSION_DEVICE_KEY,
     SESSION_PROFILE,
 )
 from apps.accounts.decorators import not_for_kids
 from apps.accounts.entitlements import Limits, limits_for, profile_limit_message
 from apps.accounts.forms import ProfileForm, SignupForm, TimeZoneForm
+from apps.accounts.sessions import device_for_session
 from apps.accounts.timezones import viewer_zone
 from apps.core.http import safe_next
+from apps.tracking.services import visitor_merge
 
 
 def _apply_errors(form, exc: ValidationError) -> None:
@@ -38,6 +41,13 @@ def _select_profile(request, profile) -> None:
     request.session.pop(SESSION_DEVICE, None)
     request.session.pop(SESSION_DEVICE_ID, None)
     request._current_profile = request.profile = profile
+    # This browser becomes one of the profile's devices, and what it did anonymously (with
+    # personalization consent) joins the profile: on sign-up, and on sign-in once the profile
+    # is chosen (apps.tracking.services.visitor_merge holds the guards).
+    device_id = device_for_session(request, profile)
+    visitor_merge(
+        profile=profile, visitor_id=getattr(request, "visitor_id", ""), device_id=device_id
+    )
 
 
 def _next_past_picker(request) -> str:
@@ -189,18 +199,47 @@ def account(request):
                 messages.success(request, _("Time zone saved."))
                 return redirect("accounts:account")
         status = 400
+    signed_in = selectors.signed_in_device_keys(account=request.user)
+    devices = list(selectors.account_devices(account=request.user))
+    for device in devices:
+        device.is_current = device.key == request.session.get(SESSION_DEVICE_KEY)
+        device.is_signed_in = device.is_current or device.key in signed_in
     with timezone.override(viewer_zone(request.user)):
         return render(
             request,
             "accounts/account.html",
             {
                 "profiles": list(request.user.profiles.all()),
-                "devices": list(selectors.account_devices(account=request.user)),
+                "devices": devices,
                 "current": request.profile,
                 "zone_form": form,
             },
             status=status,
         )
+
+
+@not_for_kids
+@require_POST
+def device_sign_out(request, device_id: int):
+    """End every session of one of the account's devices; this device's own signs out here."""
+    device = selectors.account_device(account=request.user, device_id=device_id)
+    if device is None:
+        raise Http404(_("No such device."))
+    here = device.key == request.session.get(SESSION_DEVICE_KEY)
+    services.device_sign_out(account=request.user, device=device)
+    if here:
+        logout(request)
+        messages.success(request, _("You are signed out on this device."))
+        return redirect("accounts:login")
+    messages.success(request, _("Signed out on %(device)s.") % {"device": _device_name(device)})
+    return redirect("accounts:account")
+
+
+def _device_name(device) -> str:
+    kind = device.get_kind_display()
+    if not device.label:
+        return kind
+    return _("%(label)s (%(kind)s)") % {"label": device.label, "kind": kind}
 
 
 class PasswordChangeView(auth_views.PasswordChangeView):

@@ -7,6 +7,14 @@ class Event(models.Model):
 
     Either `profile` (signed in, profile chosen) or `visitor_id` (anonymous first-party cookie)
     says who; `client_id`, when the client sends one, makes a retried event count once.
+
+    The one sanctioned rewrite: `services.visitor_merge` attaches an anonymous visitor's rows
+    (profile NULL) to the profile that signed in on that browser, with one bulk
+    `UPDATE ... SET profile_id` (`save()` still refuses edits). Name, properties, time and
+    `visitor_id` stay as written; only the missing "who" is filled in, once (a row that has a
+    profile is never moved again). Attaching rather than resolving through `VisitorLink` at
+    read time keeps every reader of a profile's history (recommendations, "Your data", export,
+    deletion, retention) a plain `profile=` filter.
     """
 
     name = models.CharField(max_length=64)
@@ -25,6 +33,8 @@ class Event(models.Model):
         indexes = [
             models.Index(fields=["profile", "-occurred_at"], name="event_profile_recent"),
             models.Index(fields=["name", "occurred_at"], name="event_name_time"),
+            # The merge's reads by visitor id; most rows (a profile's own) have none.
+            models.Index(fields=["visitor_id"], condition=~Q(visitor_id=""), name="event_visitor"),
         ]
         constraints = [
             models.UniqueConstraint(
@@ -46,3 +56,26 @@ class Event(models.Model):
         if not self._state.adding:
             raise ValueError("Events are append-only; write a new event instead.")
         super().save(*args, **kwargs)
+
+
+class VisitorLink(models.Model):
+    """An anonymous visitor id tied to the account (and the first profile) that signed in with it.
+
+    One account per visitor id, for good: the id of a browser that signed in as one person is
+    never merged into another person's profile (`services.visitor_merge` logs a refusal). Other
+    profiles of the same account on the same browser may still receive its later anonymous
+    events (a household's TV).
+    """
+
+    visitor_id = models.CharField(max_length=36, unique=True)
+    account = models.ForeignKey(
+        "accounts.User", on_delete=models.CASCADE, related_name="visitor_links"
+    )
+    profile = models.ForeignKey(
+        "accounts.Profile", null=True, on_delete=models.SET_NULL, related_name="visitor_links"
+    )
+    first_linked_at = models.DateTimeField()
+    last_merged_at = models.DateTimeField()
+
+    def __str__(self) -> str:
+        return f"{self.visitor_id} -> account {self.account_id}"

@@ -1,0 +1,57 @@
+"""The device a signed-in session runs on, kept so "sign out this device" can end its sessions.
+
+`device_for_session` records the browser as a Device of the chosen profile (key: the visitor id
+cookie, else the session key) and ties the session to it (`DeviceSession`), once per session and
+profile, and again when the session key rotates (sign-in, password change), so a device's
+sessions are always the ones signing it out must end.
+"""
+
+from apps.accounts.current import (
+    SESSION_DEVICE,
+    SESSION_DEVICE_BOUND,
+    SESSION_DEVICE_ID,
+    SESSION_DEVICE_KEY,
+)
+from apps.accounts.services import device_record, device_session_bind, device_session_forget
+
+
+def device_is_bound(request, profile) -> bool:
+    """True when this session already recorded its device for `profile` (no query)."""
+    session = request.session
+    return (
+        session.get(SESSION_DEVICE) == profile.pk
+        and SESSION_DEVICE_ID in session
+        and session.get(SESSION_DEVICE_BOUND) == session.session_key
+    )
+
+
+def device_for_session(request, profile) -> int:
+    """Record (or touch) this browser as one of `profile`'s devices and tie the session to it;
+    returns the Device id."""
+    session = request.session
+    if session.session_key is None:
+        session.save()  # a key to tie the device to (a signed-in session always has one)
+    key = getattr(request, "visitor_id", None) or session.session_key
+    device = device_record(
+        profile=profile, key=key, user_agent=request.headers.get("User-Agent", "")
+    )
+    device_session_bind(
+        account_id=profile.account_id, device_key=key, session_key=session.session_key
+    )
+    session[SESSION_DEVICE] = profile.pk
+    session[SESSION_DEVICE_ID] = device.pk
+    session[SESSION_DEVICE_KEY] = key
+    session[SESSION_DEVICE_BOUND] = session.session_key
+    return device.pk
+
+
+def forget_on_sign_out(sender, request, user, **kwargs) -> None:
+    """`user_logged_out` receiver: the ended session needs no ending later."""
+    session = getattr(request, "session", None)
+    device_session_forget(session_key=session.session_key if session is not None else None)
+
+
+def connect() -> None:
+    from django.contrib.auth.signals import user_logged_out
+
+    user_logged_out.connect(forget_on_sign_out, dispatch_uid="accounts-device-session-forget")
