@@ -1,4 +1,4 @@
-"""My list: add and remove, idempotent per (profile, title)."""
+"""My list: add and remove, idempotent per (profile, title); an anonymous title view."""
 
 from django.db import IntegrityError, transaction
 
@@ -39,3 +39,23 @@ def my_list_remove(*, profile, title: Title, device_id: int | None = None) -> bo
         )
         transaction.on_commit(lambda: bump_list_version(profile.pk))
     return bool(deleted)
+
+
+def anonymous_title_view_record(*, title: Title, visitor_id: str) -> None:
+    """An anonymous visitor (with personalization consent) opened the title's page.
+
+    The only evidence of taste a visitor has before signing up: kept under the visitor id, it
+    joins the profile on sign-up or sign-in (tracking's `visitor_merge`) and counts there as a
+    weak signal ("title_viewed", apps/recommendations/interactions.py). Once per visitor, title
+    and day (a reload or a burst of visits adds nothing). A signed-in profile's own plays,
+    picks and ratings say far more, so its page visits are not recorded this way.
+    """
+    if not visitor_id:
+        return
+    day = clock.now().strftime("%Y%m%d")
+    track(
+        name="title_viewed",
+        visitor_id=visitor_id,
+        properties={"title_id": title.pk},
+        client_id=f"tv:{visitor_id}:{title.pk}:{day}",
+    )

@@ -91,6 +91,10 @@ def title_detail(request: AppRequest, slug: str):
         selectors.personalize_title(profile=profile, title=title)
         title.rating = ratings_for(profile=profile, title_ids=[title.pk]).get(title.pk)
         _show_artwork(request, profile, "title", [title])
+    else:
+        services.anonymous_title_view_record(
+            title=title, visitor_id=getattr(request, "visitor_id", "")
+        )
     return render(request, "browse/title.html", {"title": title})
 
 

@@ -15,16 +15,34 @@ EVENT_WEIGHTS: dict[str, float] = {
     "play_completed": 2.0,
     "onboarding_pick": 3.0,
     "my_list_add": 1.0,
+    # An anonymous visitor opened the title's page (joined to the profile on sign-up or
+    # sign-in): a look, not a commitment. It leans the taste a little, never removes the title
+    # from the recommendations and never explains a row (see LOOKED_EVENTS).
+    "title_viewed": 0.5,
 }
 RATING_WEIGHTS: dict[int, float] = {-1: -3.0, 1: 2.0, 2: 3.0}
 EVENT_NAMES = (*EVENT_WEIGHTS, "rating")
 # Events that mean the profile actually watched (some of) the title, not only picked or saved it.
 PLAYED_EVENTS = frozenset({"play_started", "play_progress", "play_completed"})
+# Events that only say the viewer looked at a title.
+LOOKED_EVENTS = frozenset({"title_viewed"})
 # Signals strong enough to refresh one profile's candidates at once.
 STRONG_SIGNALS = frozenset({"play_completed", "rating", "onboarding_pick", "my_list_add"})
 # Events after which the profile's candidates are recomputed at once (`receivers.py`): the
-# strong signals, and skipping onboarding (the first candidates, from popularity).
-REFRESH_SIGNALS = STRONG_SIGNALS | {"onboarding_skipped"}
+# strong signals, skipping onboarding (the first candidates, from popularity) and an anonymous
+# history joining the profile at sign-in (tracking's `identity_merged`).
+REFRESH_SIGNALS = STRONG_SIGNALS | {"onboarding_skipped", "identity_merged"}
+
+
+def looked_only(events: list[tuple[str, Mapping[str, Any], float]]) -> set[int]:
+    """Titles the events only looked at (LOOKED_EVENTS), with no play, pick, save or rating."""
+    looked, committed = set(), set()
+    for name, props, _ in events:
+        title = title_of(props)
+        if title is None or interaction_weight(name, props) <= 0:
+            continue
+        (looked if name in LOOKED_EVENTS else committed).add(title)
+    return looked - committed
 
 
 def interaction_weight(name: str, properties: Mapping[str, Any]) -> float:

@@ -18,9 +18,11 @@ from apps.core import clock, stamps
 from apps.recommendations import calibration, taste
 from apps.recommendations.interactions import (
     EVENT_NAMES,
+    LOOKED_EVENTS,
     PLAYED_EVENTS,
     fold_events,
     fold_history,
+    looked_only,
     title_of,
 )
 from apps.recommendations.learner import Interaction, Model, train
@@ -152,13 +154,20 @@ def compute_candidates(
     history, ratings, finished = fold_events(events)
     disliked = {t for t, v in ratings.items() if v == -1}
     visible_set = set(visible) - disliked - finished
+    # Titles only looked at (an anonymous visitor's title pages) lean the taste but stay
+    # recommendable and explain no row: "Because you watched X" would be untrue.
+    looked = looked_only(events)
+    seen = {title for title, _, _ in history} - looked
     source = ProfileCandidates.Source.POPULARITY
     if history:
-        only_picks = all(name == "onboarding_pick" for name, _, _ in events if name != "rating")
+        only_picks = seen and all(
+            name == "onboarding_pick"
+            for name, _, _ in events
+            if name != "rating" and name not in LOOKED_EVENTS
+        )
         source = (
             ProfileCandidates.Source.ONBOARDING if only_picks else ProfileCandidates.Source.PERSONAL
         )
-    seen = {title for title, _, _ in history}
     if model is not None and (history or not popular):
         scores = model.score_items(history)
         if disliked:
@@ -195,8 +204,9 @@ def compute_candidates(
     match_values = calibration.matches(values)
     ranked_ids: list[int] = titles[:CANDIDATES_KEPT].tolist()
     explained: dict = {}
-    if model is not None and history:
-        explained = model.explain_many(history, ranked_ids[:EXPLAINED])
+    evidence = [entry for entry in history if entry[0] not in looked] if looked else history
+    if model is not None and evidence:
+        explained = model.explain_many(evidence, ranked_ids[:EXPLAINED])
     items = []
     for title, score, match in zip(
         ranked_ids, values[:CANDIDATES_KEPT].tolist(), match_values, strict=False
@@ -204,7 +214,7 @@ def compute_candidates(
         because = explained.get(title) or 0
         year, genres = visible[title][:2]
         items.append([title, round(score, 5), match, because, year, genres])
-    recent = [title for title, _, _ in reversed(history)][:12]
+    recent = [title for title, _, _ in reversed(history) if title not in looked][:12]
     played = {
         title
         for name, props, _ in events
