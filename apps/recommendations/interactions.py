@@ -23,8 +23,9 @@ PLAYED_EVENTS = frozenset({"play_started", "play_progress", "play_completed"})
 # Signals strong enough to refresh one profile's candidates at once.
 STRONG_SIGNALS = frozenset({"play_completed", "rating", "onboarding_pick", "my_list_add"})
 # Events after which the profile's candidates are recomputed at once (`receivers.py`): the
-# strong signals, and skipping onboarding (the first candidates, from popularity).
-REFRESH_SIGNALS = STRONG_SIGNALS | {"onboarding_skipped"}
+# strong signals, skipping onboarding (the first candidates, from popularity), and a change on
+# "Your data" (a switch, a forgotten title, cleared picks: apps.tracking.data_use).
+REFRESH_SIGNALS = STRONG_SIGNALS | {"onboarding_skipped", "data_use_changed"}
 
 
 def interaction_weight(name: str, properties: Mapping[str, Any]) -> float:

@@ -9,11 +9,13 @@ from typing import Any
 
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, connection, transaction
+from django.db.models import Q
 
 from apps.core import clock
 from apps.core.bulk import insert_many
-from apps.tracking.models import Event
+from apps.tracking.models import DataUse, Event
 from apps.tracking.publishing import publish
+from apps.tracking.retention import events_erase
 
 _NAME = re.compile(r"^[a-z][a-z0-9_]{1,63}$")
 _CLIENT_ID = re.compile(r"^[A-Za-z0-9_.:-]{8,64}$")
@@ -201,3 +203,87 @@ def consent_record(*, consent, profile=None, visitor_id: str = "", device_id=Non
             "gpc": consent.gpc,
         },
     )
+
+
+# --- "Your data": the per-signal switches and erasing one title or the onboarding picks -------
+
+
+@transaction.atomic
+def data_use_set(*, profile, signal: str, in_use: bool, device_id: int | None = None):
+    """Turn one switch ("viewing_history" or "ratings") on or off for the profile.
+
+    Recorded as a `data_use_changed` event, which refreshes the profile's candidates
+    (recommendations' strong-signal receiver). Setting a switch to what it is records nothing.
+    """
+    if signal not in ("viewing_history", "ratings"):
+        raise ValidationError("Unknown data switch.")
+    field = f"use_{signal}"
+    row, _ = DataUse.objects.select_for_update().get_or_create(
+        profile=profile, defaults={"updated_at": clock.now()}
+    )
+    if getattr(row, field) == in_use:
+        return row
+    setattr(row, field, in_use)
+    row.updated_at = clock.now()
+    row.save(update_fields=[field, "updated_at"])
+    track(
+        name="data_use_changed",
+        profile=profile,
+        device_id=device_id,
+        properties={"signal": signal, "in_use": in_use},
+    )
+    return row
+
+
+def _title_rows(profile, title_id: int):
+    """Every row of any app that ties this profile to this title (found by their foreign keys
+    to accounts.Profile and catalogue.Title, so a model added later is covered)."""
+    from django.apps import apps
+
+    from apps.accounts.models import Profile
+    from apps.catalogue.models import Title
+
+    for model in apps.get_models():
+        if model._meta.proxy:
+            continue
+        fks = [f for f in model._meta.concrete_fields if f.many_to_one or f.one_to_one]
+        profile_fk = next((f for f in fks if f.related_model is Profile), None)
+        title_fk = next((f for f in fks if f.related_model is Title), None)
+        if profile_fk is not None and title_fk is not None:
+            yield model._default_manager.filter(
+                **{profile_fk.name: profile, title_fk.name: title_id}
+            )
+
+
+@transaction.atomic
+def title_forget(*, profile, title_id: int, device_id: int | None = None) -> int:
+    """Erase every signal this profile gave about one title: its events naming the title
+    (plays, progress, ratings, picks, saves, cards seen) and every row tying the profile to it
+    (progress, rating, My list, artwork impressions). Returns how many rows went.
+
+    The action is recorded without the title (that would be a signal about it again).
+    """
+    named = Q(properties__title_id=title_id) | Q(properties__title_id=str(title_id))
+    erased = events_erase(Event.objects.filter(named, profile=profile))
+    for rows in _title_rows(profile, title_id):
+        erased += rows.delete()[0]
+    track(
+        name="data_use_changed",
+        profile=profile,
+        device_id=device_id,
+        properties={"signal": "title", "in_use": False},
+    )
+    return erased
+
+
+@transaction.atomic
+def onboarding_picks_clear(*, profile, device_id: int | None = None) -> int:
+    """Erase the favourites the profile picked at onboarding; returns how many."""
+    erased = events_erase(Event.objects.filter(profile=profile, name="onboarding_pick"))
+    track(
+        name="data_use_changed",
+        profile=profile,
+        device_id=device_id,
+        properties={"signal": "onboarding_picks", "in_use": False},
+    )
+    return erased
