@@ -276,6 +276,18 @@ def _why_line(candidate, facts: dict, titles: dict[int, Title], discovery: bool)
     return _("New for you")
 
 
+def row_reasons(
+    *, profile, cands: ProfileCandidates, device: str, now: datetime, personal: bool = True
+) -> list[Row]:
+    """Every row the profile's homepage shows now, worded with its "Why this row?" but without
+    cards (the "Your data" page; two queries plus one for the rows' subject titles)."""
+    plans, facts = plan_for(profile=profile, cands=cands, device=device, now=now, personal=personal)
+    needed = {plan.subject for plan in plans} | set(facts["picks"])
+    needed.discard(0)
+    titles = {t.pk: t for t in Title.objects.filter(pk__in=needed).only("pk", "name", "slug")}
+    return [_word_row(plan, facts, titles, profile) for plan in plans]
+
+
 def home_page(
     *,
     profile,

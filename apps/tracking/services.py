@@ -2,6 +2,7 @@
 
 import hashlib
 import re
+import uuid
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import datetime
@@ -287,3 +288,76 @@ def onboarding_picks_clear(*, profile, device_id: int | None = None) -> int:
         properties={"signal": "onboarding_picks", "in_use": False},
     )
     return erased
+
+
+# --- Deleting an account: every personal row erased or anonymized ---------------------------
+
+
+def _personal_strings(user) -> list[str]:
+    """What must not survive in a kept row: the address, the profiles' names, the names the
+    account paid or was billed under (longest first, so a name inside another goes too)."""
+    from apps.tracking.personal import holders
+
+    strings = {user.email}
+    for holder in holders():
+        if holder.model is type(user):
+            continue
+        names = {f.name for f in holder.model._meta.concrete_fields}
+        for column in {"name", "holder", "billed_to"} & names:
+            strings |= set(holder.rows(user).values_list(column, flat=True))
+    return sorted((s for s in strings if s and len(s) >= 3), key=len, reverse=True)
+
+
+def _sessions_end(user) -> int:
+    """Sign the account out everywhere: delete its sessions (and their cached copies)."""
+    from importlib import import_module
+
+    from django.conf import settings
+    from django.contrib.sessions.models import Session
+
+    store = import_module(settings.SESSION_ENGINE).SessionStore
+    ended = 0
+    for session in Session.objects.all().iterator(chunk_size=2000):
+        if session.get_decoded().get("_auth_user_id") == str(user.pk):
+            store(session_key=session.session_key).delete()
+            ended += 1
+    return ended
+
+
+@transaction.atomic
+def account_data_erase(*, user) -> dict[str, int]:
+    """Erase or anonymize everything personal about the account (apps/tracking/personal.py).
+
+    Its profiles' events become anonymous daily counts; billing records accounting must keep
+    stay, scrubbed, tied to the account row, which is anonymized (no address, no password, no
+    sign-in); every other personal row (profiles and all that hangs off them, devices, payment
+    methods, sign-ups, invitations, ...) is deleted, and every session signed out. The caller
+    cancels the subscription first (apps.yourdata). Returns rows affected per model.
+    """
+    from apps.accounts import cached
+    from apps.tracking.personal import KEPT_FOR_ACCOUNTING, holders, scrub_kept_rows
+
+    user = type(user)._base_manager.select_for_update().get(pk=user.pk)
+    report = {"tracking.Event": events_erase(Event.objects.filter(profile__account=user))}
+    secrets = _personal_strings(user)
+    for holder in holders():
+        if holder.model is type(user):
+            continue
+        if holder.label in KEPT_FOR_ACCOUNTING:
+            report[holder.label] = scrub_kept_rows(holder, user, secrets)
+    for holder in holders():
+        if holder.model is type(user) or holder.label in KEPT_FOR_ACCOUNTING:
+            continue
+        deleted = holder.rows(user).delete()[1]
+        for label, n in deleted.items():
+            report[label] = report.get(label, 0) + n
+    report["sessions.Session"] = _sessions_end(user)
+    user.email = f"deleted-{user.pk}-{uuid.uuid4().hex[:12]}@deleted.invalid"
+    user.set_unusable_password()
+    user.is_active = user.is_staff = user.is_superuser = False
+    user.last_login = None
+    user.payment_overdue = False
+    user.time_zone = type(user)._meta.get_field("time_zone").default
+    user.save()
+    transaction.on_commit(lambda: cached.forget_user(user.pk))
+    return report
