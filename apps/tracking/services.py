@@ -334,10 +334,13 @@ def account_data_erase(*, user) -> dict[str, int]:
     methods, sign-ups, invitations, ...) is deleted, and every session signed out. The caller
     cancels the subscription first (apps.yourdata). Returns rows affected per model.
     """
+    from django.contrib.auth import get_user_model
+
     from apps.accounts import cached
     from apps.tracking.personal import KEPT_FOR_ACCOUNTING, holders, scrub_kept_rows
 
-    user = type(user)._base_manager.select_for_update().get(pk=user.pk)
+    # The account row itself (a request's user is a lazy wrapper), locked for the erasure.
+    user = get_user_model()._base_manager.select_for_update().get(pk=user.pk)
     report = {"tracking.Event": events_erase(Event.objects.filter(profile__account=user))}
     secrets = _personal_strings(user)
     for holder in holders():
