@@ -166,3 +166,48 @@ def test_another_profiles_history_is_untouched(viewer_client, world):
     history(other, "play_completed", world["Horror"][:2])
     services.title_forget(profile=viewer_client.profile, title_id=world["Horror"][0].pk)
     assert Event.objects.filter(profile=other, name="play_completed").count() == 2
+
+
+def _headings(client) -> list[str]:
+    import re
+
+    html = client.get("/").content.decode()
+    return re.findall(r'<h2 id="row-[^"]+-heading">([^<]+)</h2>', html)
+
+
+def test_without_viewing_history_continue_watching_stays_but_because_you_finished_goes(
+    viewer_client, world, django_capture_on_commit_callbacks
+):
+    """Decision: Continue watching is the viewer's place in a title (a bookmark), so it stays;
+    "Because you finished X" is a recommendation drawn from history, so it goes."""
+    from apps.core import clock
+    from apps.playback import services as playback
+
+    profile = viewer_client.profile
+    recommender_train()
+    finished, started = world["Horror"][3], world["Drama"][2]
+    for n, (title, position) in enumerate(((finished, 95 * 60), (started, 20 * 60)), start=1):
+        playback.progress_report(
+            profile=profile,
+            title=title,
+            episode=None,
+            position=position,
+            report_id=f"report-000{n}",
+            seq=1,
+            explicit_seek=False,
+            at=clock.now() - timedelta(hours=1),
+        )
+    headings = _headings(viewer_client)
+    assert headings[0] == f"Because you finished {finished.name}"
+    assert any(h.startswith("Continue watching") for h in headings)
+
+    changed(
+        django_capture_on_commit_callbacks,
+        service=services.data_use_set,
+        profile=profile,
+        signal="viewing_history",
+        in_use=False,
+    )
+    headings = _headings(viewer_client)
+    assert not any(h.startswith("Because you finished") for h in headings)
+    assert any(h.startswith("Continue watching") for h in headings)

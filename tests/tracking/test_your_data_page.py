@@ -94,3 +94,21 @@ def test_a_kids_profile_cannot_open_the_page(client):
     kid = ProfileFactory(is_kids=True)
     signed_in(kid, client)
     assert client.get("/account/data/").status_code != 200
+
+
+def test_the_page_costs_the_same_queries_however_long_the_history(viewer_client):
+    """Guards against a title read per event line (the N+1 of naming each event's title):
+    titles are read once for the whole list."""
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    world = genre_catalogue(n_per_genre=40)
+    watched(viewer_client.profile, world["Drama"][:3])
+    viewer_client.get("/account/data/")  # candidates computed once
+    with CaptureQueriesContext(connection) as short:
+        assert viewer_client.get("/account/data/").status_code == 200
+    watched(viewer_client.profile, world["Comedy"][:40])
+    with CaptureQueriesContext(connection) as long:
+        assert viewer_client.get("/account/data/").status_code == 200
+    assert len(long.captured_queries) == len(short.captured_queries)
+    assert len(long.captured_queries) <= 12
