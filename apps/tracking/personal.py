@@ -3,8 +3,10 @@
 A model holds personal data about an account when a chain of foreign keys (up to three) leads
 from it to the account (`accounts.User`), directly or through a profile, a subscription, a
 payment..., or when it has an e-mail field holding the account's address (a newsletter
-sign-up, an invitation). Event rows are reached through their profile. A model added later is
-covered without a change here: the export includes it, the deletion erases it.
+sign-up, an invitation). Event rows are reached through their profile. Rows kept under an
+anonymous visitor id (a `visitor_id` column) count too, once any row of the account carries
+that id (an event or an exposure merged into a profile keeps the id it came with). A model
+added later is covered without a change here: the export includes it, the deletion erases it.
 
 Only secrets stay out of the export (SECRET_FIELDS). Only billing records that accounting must
 keep survive a deletion (KEPT_FOR_ACCOUNTING): they stay tied to the account's anonymized row,
@@ -52,17 +54,21 @@ class Holder:
     model: type[models.Model]
     paths: tuple[str, ...]  # e.g. ("profile__account", "device__profile__account")
     email_fields: tuple[str, ...]
+    has_visitor: bool = False  # a `visitor_id` column: anonymous rows of the same person
 
     @property
     def label(self) -> str:
         return self.model._meta.label
 
-    def rows(self, user) -> models.QuerySet:
+    def rows(self, user, visitors: frozenset[str] = frozenset()) -> models.QuerySet:
+        """The account's rows; with `visitors`, also the rows kept under those visitor ids."""
         where = Q(pk__in=[])
         for path in self.paths:
             where |= Q(**{path: user.pk})
         for name in self.email_fields:
             where |= Q(**{f"{name}__iexact": user.email})
+        if visitors and self.has_visitor:
+            where |= Q(visitor_id__in=sorted(visitors))
         return self.model._base_manager.filter(where)
 
 
@@ -102,8 +108,9 @@ def holders() -> tuple[Holder, ...]:
             for f in model._meta.concrete_fields
             if isinstance(f, models.EmailField) and model is not user_model
         )
+        visitor = any(f.name == "visitor_id" for f in model._meta.concrete_fields)
         if model in paths or emails:
-            out.append(Holder(model, tuple(paths.get(model, ())), emails))
+            out.append(Holder(model, tuple(paths.get(model, ())), emails, visitor))
     out.sort(key=lambda h: (h.model is not user_model, h.label))
     return tuple(out)
 
@@ -118,13 +125,25 @@ def export_fields(model) -> list[str]:
     return [f.attname for f in model._meta.concrete_fields if not _is_secret(label, f.name)]
 
 
+def visitor_ids(user) -> frozenset[str]:
+    """The anonymous visitor ids any of the account's own rows carry."""
+    found: set[str] = set()
+    for holder in holders():
+        if holder.has_visitor and holder.paths:
+            found |= set(
+                holder.rows(user).exclude(visitor_id="").values_list("visitor_id", flat=True)
+            )
+    return frozenset(found)
+
+
 def account_export(user) -> dict[str, list[dict[str, Any]]]:
     """Every personal row of the account, by model label ("accounts.Profile": [...]); models
     where the account has no row are left out."""
     data: dict[str, list[dict[str, Any]]] = {}
+    visitors = visitor_ids(user)
     for holder in holders():
         fields = export_fields(holder.model)
-        rows = list(holder.rows(user).order_by("pk").values(*fields))
+        rows = list(holder.rows(user, visitors).order_by("pk").values(*fields))
         if rows:
             data[holder.label] = rows
     return data

@@ -337,11 +337,13 @@ def account_data_erase(*, user) -> dict[str, int]:
     from django.contrib.auth import get_user_model
 
     from apps.accounts import cached
-    from apps.tracking.personal import KEPT_FOR_ACCOUNTING, holders, scrub_kept_rows
+    from apps.tracking.personal import KEPT_FOR_ACCOUNTING, holders, scrub_kept_rows, visitor_ids
 
     # The account row itself (a request's user is a lazy wrapper), locked for the erasure.
     user = get_user_model()._base_manager.select_for_update().get(pk=user.pk)
-    report = {"tracking.Event": events_erase(Event.objects.filter(profile__account=user))}
+    visitors = visitor_ids(user)
+    mine = Q(profile__account=user) | Q(visitor_id__in=sorted(visitors))
+    report = {"tracking.Event": events_erase(Event.objects.filter(mine))}
     secrets = _personal_strings(user)
     for holder in holders():
         if holder.model is type(user):
@@ -351,7 +353,7 @@ def account_data_erase(*, user) -> dict[str, int]:
     for holder in holders():
         if holder.model is type(user) or holder.label in KEPT_FOR_ACCOUNTING:
             continue
-        deleted = holder.rows(user).delete()[1]
+        deleted = holder.rows(user, visitors).delete()[1]
         for label, n in deleted.items():
             report[label] = report.get(label, 0) + n
     report["sessions.Session"] = _sessions_end(user)

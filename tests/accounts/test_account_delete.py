@@ -144,3 +144,17 @@ def test_deleting_needs_the_confirmation_box(doomed):
     response = doomed.client.post("/account/delete/", {"password": PASSWORD})
     assert response.status_code == 400
     assert Profile.objects.filter(pk=doomed.profile.pk).exists()
+
+
+def test_anonymous_events_of_the_accounts_visitor_id_go_too(doomed):
+    from apps.yourdata.services import account_delete
+
+    now = timezone.now()
+    Event.objects.create(
+        name="page_view", profile=doomed.profile, visitor_id="visitor-of-mine", occurred_at=now
+    )
+    before = Event.objects.create(name="page_view", visitor_id="visitor-of-mine", occurred_at=now)
+    stranger = Event.objects.create(name="page_view", visitor_id="someone-else", occurred_at=now)
+    account_delete(user=doomed.user)
+    assert not Event.objects.filter(pk=before.pk).exists()
+    assert Event.objects.filter(pk=stranger.pk).exists()

@@ -83,3 +83,22 @@ def test_the_export_is_a_download_of_the_signed_in_account_only(client):
 def test_signed_out_visitors_get_no_export(client):
     assert client.get("/account/data/export/").status_code == 302
     assert User.objects.count() == 0
+
+
+def test_rows_kept_under_the_accounts_visitor_id_are_included():
+    """An anonymous event of a visitor id that one of the account's own rows carries (as a
+    merged event does) belongs to the account; another visitor's does not."""
+    from django.utils import timezone
+
+    from apps.tracking.models import Event
+
+    world = account_everywhere()
+    now = timezone.now()
+    Event.objects.create(
+        name="page_view", profile=world.profile, visitor_id="visitor-of-mine", occurred_at=now
+    )
+    before = Event.objects.create(name="page_view", visitor_id="visitor-of-mine", occurred_at=now)
+    stranger = Event.objects.create(name="page_view", visitor_id="someone-else", occurred_at=now)
+    exported = {row["id"] for row in account_export(world.user)["tracking.Event"]}
+    assert before.pk in exported
+    assert stranger.pk not in exported
