@@ -44,7 +44,9 @@ def _day(at: datetime) -> date:
 def _erase_batch(queryset, size: int) -> int:
     """Count and delete up to `size` events of `queryset` in one transaction; 0 when none."""
     with transaction.atomic():
-        rows = queryset.order_by("pk")
+        # No ORDER BY: any rows will do, so the database reads them straight off the index
+        # the filter uses instead of sorting every matching row for each batch.
+        rows = queryset.order_by()
         if connection.features.has_select_for_update_skip_locked:
             rows = rows.select_for_update(skip_locked=True)
         batch = list(rows.values_list("pk", "name", "occurred_at")[:size])
@@ -80,7 +82,9 @@ def retention_cutoff(now: datetime | None = None) -> datetime:
 
 
 def events_expire(*, now: datetime | None = None, batch_size: int = BATCH) -> int:
-    """The retention run: every event older than the retention age, counted and deleted."""
-    return events_erase(
-        Event.objects.filter(occurred_at__lt=retention_cutoff(now)), batch_size=batch_size
-    )
+    """The retention run: every event older than the retention age, counted and deleted,
+    one event name at a time (each then reads the (name, time) index, not the whole log)."""
+    cutoff = retention_cutoff(now)
+    old = Event.objects.filter(occurred_at__lt=cutoff)
+    names = sorted(set(old.order_by().values_list("name", flat=True).distinct()))
+    return sum(events_erase(old.filter(name=name), batch_size=batch_size) for name in names)

@@ -114,3 +114,12 @@ def test_a_batch_that_deleted_fewer_rows_than_it_counted_rolls_back(profile, mon
     assert retention.events_expire() == 3
     assert sum(counts().values()) == 3
     assert raced
+
+
+def test_beat_runs_the_retention_task():
+    from config.celery import app
+
+    entry = next(
+        e for e in settings.CELERY_BEAT_SCHEDULE.values() if e["task"].endswith("expire_old_events")
+    )
+    assert entry["task"] in app.tasks
