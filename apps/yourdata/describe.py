@@ -25,6 +25,7 @@ def _sentences() -> dict[str, str]:
         "preview_stop": _("You stopped a preview of %(t)s."),
         "consent_given": _("You saved your privacy choices."),
         "data_use_changed": _("You changed what the site may use about you."),
+        "device_seen": _("You used Streamfront on a device."),
     }
 
 
