@@ -112,3 +112,14 @@ def test_the_page_costs_the_same_queries_however_long_the_history(viewer_client)
         assert viewer_client.get("/account/data/").status_code == 200
     assert len(long.captured_queries) == len(short.captured_queries)
     assert len(long.captured_queries) <= 12
+
+
+@pytest.mark.parametrize("url", ["/account/data/", "/account/delete/"])
+def test_the_pages_have_no_inline_script_handler_or_style(viewer_client, url):
+    """The strict CSP would silently break them (tests/core/test_security.py's rule)."""
+    from tests.core.test_security import INLINE_HANDLER, INLINE_SCRIPT, INLINE_STYLE
+
+    html = viewer_client.get(url).content.decode()
+    assert not INLINE_SCRIPT.search(html)
+    assert not INLINE_HANDLER.search(html)
+    assert not INLINE_STYLE.search(html)
