@@ -8,7 +8,11 @@ from django.utils.translation import gettext as _
 
 from apps.artwork import selectors as artwork
 from apps.browse import selectors as browse
+from apps.browse.page_cache import HOLDOUT_EXPERIMENT, HOLDOUT_VARIANT
 from apps.catalogue.models import ArtworkVariant, Genre, Title
+from apps.core import clock
+from apps.experiments import assignment
+from apps.experiments import selectors as experiments
 from apps.recommendations import services as recommendations
 from apps.tracking import selectors as tracking
 from apps.yourdata import describe
@@ -68,6 +72,23 @@ def _artwork_taste(profile_id: int, genres: dict[int, str]) -> tuple[str, list[s
     return segment, lines
 
 
+def in_homepage_holdout(profile) -> bool:
+    """Whether the profile's homepage is the holdout's non-personal one (read only: this page
+    shows no variant, so it logs no exposure)."""
+    definition = experiments.definition(HOLDOUT_EXPERIMENT)
+    if definition is None or not definition.running(clock.now()):
+        return False
+    if profile.pk in definition.excluded_profiles:
+        return False
+    variant = assignment.assign(
+        key=definition.key,
+        subject=assignment.subject_of(profile_id=profile.pk),
+        traffic_percent=definition.traffic_percent,
+        variants=definition.variants,
+    )
+    return variant == HOLDOUT_VARIANT
+
+
 def your_data(*, account, profile, personal: bool, device: str, now: datetime) -> YourData:
     """Everything the page shows; `personal` False when the viewer refused personalization
     (then the homepage, and these rows, use nothing about them)."""
@@ -94,8 +115,12 @@ def your_data(*, account, profile, personal: bool, device: str, now: datetime) -
             )
         )
     genres = dict(Genre.objects.values_list("pk", "name"))
+    holdout = False
     if personal:
         cands = recommendations.candidates_for(profile)
+        if in_homepage_holdout(profile):  # the homepage is the holdout's: explain that one
+            holdout = True
+            cands = recommendations.popularity_candidates(profile=profile, own=cands)
     else:
         cands = recommendations.nonpersonal_candidates(kids=profile.is_kids)
     affinity = [
@@ -105,7 +130,7 @@ def your_data(*, account, profile, personal: bool, device: str, now: datetime) -
     ]
     segment, artwork_lines = _artwork_taste(profile.pk, genres) if personal else ("", [])
     rows = browse.row_reasons(
-        profile=profile, cands=cands, device=device, now=now, personal=personal
+        profile=profile, cands=cands, device=device, now=now, personal=personal and not holdout
     )
     return YourData(
         account=account,

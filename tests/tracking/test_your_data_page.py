@@ -123,3 +123,31 @@ def test_the_pages_have_no_inline_script_handler_or_style(viewer_client, url):
     assert not INLINE_SCRIPT.search(html)
     assert not INLINE_HANDLER.search(html)
     assert not INLINE_STYLE.search(html)
+
+
+def test_a_profile_in_the_homepage_holdout_is_told_about_the_rows_it_gets(viewer_client):
+    """The page explains the homepage the profile is actually served, without logging an
+    exposure (it shows no variant)."""
+    from datetime import timedelta as days
+
+    from apps.browse.page_cache import HOLDOUT_EXPERIMENT
+    from apps.experiments.models import Exposure
+    from apps.experiments.services import experiment_define
+
+    world = genre_catalogue()
+    genre_history(world)
+    watched(viewer_client.profile, world["Horror"][:4])
+    recommender_train()
+    experiment_define(
+        key=HOLDOUT_EXPERIMENT,
+        name="holdout",
+        variants=(("holdout", 1),),
+        traffic_percent=100,
+        metric_event="play_started",
+        metric_window_days=7,
+        starts_at=timezone.now() - days(days=1),
+    )
+    html = viewer_client.get("/account/data/").content.decode()
+    assert "This page is the same for everyone" in html
+    assert "Because you watched" not in html
+    assert not Exposure.objects.exists()
