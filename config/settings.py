@@ -279,6 +279,11 @@ CELERY_BEAT_SCHEDULE = {
         "task": "apps.core.tasks.clear_expired_sessions",
         "schedule": timedelta(hours=6),
     },
+    "tracking-expire-events": {
+        # Raw events past EVENT_RETENTION_DAYS become daily counts (apps/tracking/retention.py).
+        "task": "apps.tracking.tasks.expire_old_events",
+        "schedule": timedelta(hours=6),
+    },
 }
 
 # --- Auth -----------------------------------------------------------------------------------
@@ -314,6 +319,8 @@ MAX_PROFILES_PER_ACCOUNT = 5
 TRACKING_MAX_EVENTS_PER_BATCH = int(os.environ.get("TRACKING_MAX_EVENTS_PER_BATCH", 50))
 TRACKING_MAX_BATCH_BYTES = int(os.environ.get("TRACKING_MAX_BATCH_BYTES", 64 * 1024))
 TRACKING_EVENTS_PER_MINUTE = int(os.environ.get("TRACKING_EVENTS_PER_MINUTE", 600))
+# Raw events older than this are folded into anonymous daily counts and deleted (13 months).
+EVENT_RETENTION_DAYS = int(os.environ.get("EVENT_RETENTION_DAYS", 396))
 CONSENT_VERSION = os.environ.get("CONSENT_VERSION", "1")
 
 # Django 6.1 mailers. Development prints e-mails on the console (or writes files when

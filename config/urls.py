@@ -21,6 +21,7 @@ urlpatterns = [
     path("", include("apps.accounts.urls")),
     path("", include("apps.browse.urls")),
     path("", include("apps.tracking.urls")),
+    path("", include("apps.yourdata.urls")),
     path("artwork/", include("apps.artwork.urls")),
     path("onboarding/", include("apps.onboarding.urls")),
     path("watch/", include("apps.playback.urls")),

@@ -24,7 +24,7 @@ from apps.core import clock
 from apps.playback import selectors as playback
 from apps.recommendations.calibration import SHOW_FROM
 from apps.recommendations.models import ProfileCandidates
-from apps.recommendations.selectors import global_lists
+from apps.recommendations.selectors import global_lists, uses_viewing_history
 
 BATCH = 2  # rows per lazily loaded batch after the first (small: each answers a scroll)
 
@@ -72,6 +72,10 @@ def plan_for(
     shelf, finished = playback.home_shelves(
         profile=profile, since=now - timedelta(days=1), limit=planner.LAYOUTS["tv"].row_length
     )
+    if finished and not uses_viewing_history(profile.pk):
+        # "Don't use my viewing history": no "Because you finished X" (Continue watching stays:
+        # it is the viewer's place in a title, not a recommendation). Asked only when needed.
+        finished = []
     ratings = {int(k): v for k, v in (cands.ratings or {}).items()}
     # "Not for me" takes a title off the homepage, half-watched or not.
     shelf = [item for item in shelf if ratings.get(item.title_id, 0) >= 0]
@@ -270,6 +274,18 @@ def _why_line(candidate, facts: dict, titles: dict[int, Title], discovery: bool)
         if name:
             return _("Popular with people who like %(g)s") % {"g": name}
     return _("New for you")
+
+
+def row_reasons(
+    *, profile, cands: ProfileCandidates, device: str, now: datetime, personal: bool = True
+) -> list[Row]:
+    """Every row the profile's homepage shows now, worded with its "Why this row?" but without
+    cards (the "Your data" page; two queries plus one for the rows' subject titles)."""
+    plans, facts = plan_for(profile=profile, cands=cands, device=device, now=now, personal=personal)
+    needed = {plan.subject for plan in plans} | set(facts["picks"])
+    needed.discard(0)
+    titles = {t.pk: t for t in Title.objects.filter(pk__in=needed).only("pk", "name", "slug")}
+    return [_word_row(plan, facts, titles, profile) for plan in plans]
 
 
 def home_page(

@@ -96,6 +96,8 @@ ONCE_PER_JUMP = frozenset(
         "apps.core.tasks.clear_expired_sessions",
         "apps.core.tasks.worker_heartbeat",
         "apps.subscriptions.tasks.sweep_unsent_notices",
+        # Deletes what is past the retention age at the end: the same rows as daily runs.
+        "apps.tracking.tasks.expire_old_events",
     }
 )
 
@@ -138,7 +140,11 @@ def _training_skip() -> str | None:
         return f"skipped: nothing new since model #{saved['model']}"
     if current["model"] != saved["model"]:
         return None  # trained elsewhere meanwhile: the mark is stale, train and mark again
-    new = (current["event_count"] or 0) - (saved["event_count"] or 0)
+    # Retention deletes the oldest events (apps/tracking/retention.py), so the log can shrink
+    # while nothing new arrives: what is new is what came after the last event the model saw.
+    new = Event.objects.filter(name__in=EVENT_NAMES, pk__gt=saved["events"] or 0).count()
+    if new == 0 and current["profiles"] == saved["profiles"]:
+        return f"skipped: nothing new since model #{saved['model']}"
     if 0 <= new < max(1, RETRAIN_GROWTH * (saved["event_count"] or 0)):
         return (
             f"skipped: {new} new event{'s' * (new != 1)} since model #{saved['model']} (their "

@@ -29,9 +29,10 @@ LOOKED_EVENTS = frozenset({"title_viewed"})
 # Signals strong enough to refresh one profile's candidates at once.
 STRONG_SIGNALS = frozenset({"play_completed", "rating", "onboarding_pick", "my_list_add"})
 # Events after which the profile's candidates are recomputed at once (`receivers.py`): the
-# strong signals, skipping onboarding (the first candidates, from popularity) and an anonymous
-# history joining the profile at sign-in (tracking's `identity_merged`).
-REFRESH_SIGNALS = STRONG_SIGNALS | {"onboarding_skipped", "identity_merged"}
+# strong signals, skipping onboarding (the first candidates, from popularity), an anonymous
+# history joining the profile at sign-in (tracking's `identity_merged`), and a change on
+# "Your data" (a switch, a forgotten title, cleared picks: apps.tracking.data_use).
+REFRESH_SIGNALS = STRONG_SIGNALS | {"onboarding_skipped", "identity_merged", "data_use_changed"}
 
 
 def looked_only(events: list[tuple[str, Mapping[str, Any], float]]) -> set[int]:

@@ -3,6 +3,7 @@
 from django.core.cache import cache
 
 from apps.recommendations.models import GlobalList
+from apps.tracking.selectors import data_use_for
 
 GLOBAL_LISTS_KEY = "rec:global-lists"
 GLOBAL_LISTS_SECONDS = 10 * 60
@@ -22,3 +23,8 @@ def global_lists(keys: list[str]) -> dict[str, list]:
 def candidates_stamp_key(profile_id: int) -> str:
     """The cache key of when the profile's candidates were last computed (unix time)."""
     return f"rec:candidates-stamp:{profile_id}"
+
+
+def uses_viewing_history(profile_id: int) -> bool:
+    """Whether the profile lets its viewing history explain rows ("Your data"; one query)."""
+    return data_use_for(profile_id).viewing_history

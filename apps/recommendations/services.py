@@ -28,7 +28,9 @@ from apps.recommendations.interactions import (
 from apps.recommendations.learner import Interaction, Model, train
 from apps.recommendations.models import GlobalList, ProfileCandidates, RecommenderModel
 from apps.recommendations.selectors import GLOBAL_LISTS_KEY, candidates_stamp_key
+from apps.tracking.data_use import filter_events
 from apps.tracking.models import Event
+from apps.tracking.selectors import data_use_for, data_use_restricted
 
 Progress = Callable[[str, float], None]
 
@@ -66,8 +68,11 @@ def active_model() -> tuple[RecommenderModel | None, Model | None]:
 
 
 def _profile_events(profile_id: int) -> list[tuple[str, Mapping[str, Any], float]]:
+    # The profile's "Your data" switches leave whole kinds of events out (viewing, ratings).
+    excluded = data_use_for(profile_id).excluded_names()
     rows = list(
         Event.objects.filter(profile_id=profile_id, name__in=EVENT_NAMES)
+        .exclude(name__in=excluded)
         .order_by("-occurred_at", "-pk")
         .values_list("name", "properties", "occurred_at")[:HISTORY_EVENTS]
     )
@@ -377,6 +382,10 @@ def _all_histories(progress: Progress | None) -> dict[int, list[tuple[str, Mappi
         events[profile_id].append((name, props, _ts(at)))
         if progress and n % 20000 == 0:
             progress("reading events", n / total)
+    # The few profiles that turned a "Your data" switch off: their events of that kind go.
+    for profile_id, use in data_use_restricted().items():
+        if profile_id in events:
+            events[profile_id] = filter_events(events[profile_id], use)
     return events
 
 

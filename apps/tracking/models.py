@@ -79,3 +79,38 @@ class VisitorLink(models.Model):
 
     def __str__(self) -> str:
         return f"{self.visitor_id} -> account {self.account_id}"
+
+
+class DataUse(models.Model):
+    """A profile's "Your data" switches: which of its own signals the site may use.
+
+    No row means everything is in use (the defaults). Read by recommendations when it builds
+    the profile's candidates; changed only through `services.data_use_set`.
+    """
+
+    profile = models.OneToOneField(
+        "accounts.Profile", on_delete=models.CASCADE, primary_key=True, related_name="data_use"
+    )
+    use_viewing_history = models.BooleanField(default=True)
+    use_ratings = models.BooleanField(default=True)
+    updated_at = models.DateTimeField()
+
+    def __str__(self) -> str:
+        return f"data use of profile {self.profile_id}"
+
+
+class DailyEventAggregate(models.Model):
+    """How many events of one name happened on one day: all that is left of raw events once
+    retention or an account deletion removed them (anonymous: no profile, no visitor)."""
+
+    name = models.CharField(max_length=64)
+    day = models.DateField()
+    count = models.PositiveBigIntegerField(default=0)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["name", "day"], name="daily_event_aggregate_once"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.name} on {self.day}: {self.count}"

@@ -1,6 +1,9 @@
 from datetime import datetime
 
-from apps.tracking.models import Event
+from django.db.models import Q
+
+from apps.tracking import data_use
+from apps.tracking.models import DataUse, Event
 
 
 def profile_recent_events(*, profile, limit: int = 50, names: list[str] | None = None):
@@ -30,3 +33,21 @@ def account_play_history(*, account, since: datetime, until: datetime, limit: in
         .order_by("-occurred_at", "-pk")
         .values_list("name", "properties")[:limit]
     )
+
+
+def data_use_of(profile_ids) -> dict[int, data_use.Use]:
+    """profile id -> its "Your data" switches, for the profiles that changed any (one query)."""
+    return {
+        row.profile_id: data_use.Use(row.use_viewing_history, row.use_ratings)
+        for row in DataUse.objects.filter(profile_id__in=list(profile_ids))
+    }
+
+
+def data_use_restricted() -> dict[int, data_use.Use]:
+    """The switches of every profile that turned one off (the rest use everything)."""
+    rows = DataUse.objects.filter(Q(use_viewing_history=False) | Q(use_ratings=False))
+    return {row.profile_id: data_use.Use(row.use_viewing_history, row.use_ratings) for row in rows}
+
+
+def data_use_for(profile_id: int) -> data_use.Use:
+    return data_use_of([profile_id]).get(profile_id, data_use.EVERYTHING)

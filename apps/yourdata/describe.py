@@ -1,0 +1,71 @@
+"""Events in plain language, for the "Your data" page (pure; no database)."""
+
+from collections.abc import Mapping
+from typing import Any
+
+from django.utils.translation import gettext as _
+
+
+def _sentences() -> dict[str, str]:
+    """Event name -> its sentence in the active language; %(t)s is the title's name."""
+    return {
+        "play_started": _("You started playing %(t)s."),
+        "play_progress": _("You watched part of %(t)s."),
+        "play_completed": _("You finished %(t)s."),
+        "rating": _("You rated %(t)s."),
+        "onboarding_pick": _("You picked %(t)s as a favourite."),
+        "onboarding_skipped": _("You skipped choosing favourites."),
+        "my_list_add": _("You added %(t)s to My list."),
+        "my_list_remove": _("You removed %(t)s from My list."),
+        "page_view": _("You opened a page."),
+        "card_seen": _("You saw %(t)s on a page."),
+        "row_seen": _("You saw a row of titles."),
+        "search": _("You searched."),
+        "preview_start": _("You watched a preview of %(t)s."),
+        "preview_stop": _("You stopped a preview of %(t)s."),
+        "consent_given": _("You saved your privacy choices."),
+        "data_use_changed": _("You changed what the site may use about you."),
+        "device_seen": _("You used Streamfront on a device."),
+    }
+
+
+def title_id_of(properties: Mapping[str, Any]) -> int | None:
+    try:
+        value = int(properties.get("title_id"))
+    except (TypeError, ValueError):
+        return None
+    return value if value > 0 else None
+
+
+def sentence(name: str, properties: Mapping[str, Any], title_name: str = "") -> str:
+    """One event as a sentence a viewer reads ("You finished Alien.")."""
+    template = _sentences().get(name)
+    if template is None:
+        return _("Event “%(name)s”.") % {"name": name.replace("_", " ")}
+    title = title_name or _("a title")
+    if name == "rating":
+        words = {
+            -1: _("Not for me"),
+            1: _("I like this"),
+            2: _("Love this!"),
+        }
+        value = properties.get("value")
+        word = words.get(value) if isinstance(value, int) else None
+        if word:
+            return _("You rated %(t)s: %(v)s.") % {"t": title, "v": word}
+    return template % {"t": title} if "%(t)s" in template else template
+
+
+def property_lines(properties: Mapping[str, Any]) -> list[tuple[str, str]]:
+    """(name, value) of every property, in a readable form, sorted by name."""
+    lines = []
+    for key in sorted(properties):
+        value = properties[key]
+        if isinstance(value, bool):
+            text = _("yes") if value else _("no")
+        elif value is None:
+            text = "—"
+        else:
+            text = str(value)
+        lines.append((key.replace("_", " "), text))
+    return lines

@@ -1,0 +1,147 @@
+"""What the "Your data" page shows, read for the signed-in account and its current profile."""
+
+from dataclasses import dataclass, field
+from datetime import datetime
+from typing import Any
+
+from django.utils.translation import gettext as _
+
+from apps.artwork import selectors as artwork
+from apps.browse import selectors as browse
+from apps.browse.page_cache import HOLDOUT_EXPERIMENT, HOLDOUT_VARIANT
+from apps.catalogue.models import ArtworkVariant, Genre, Title
+from apps.core import clock
+from apps.experiments import assignment
+from apps.experiments import selectors as experiments
+from apps.recommendations import services as recommendations
+from apps.tracking import selectors as tracking
+from apps.yourdata import describe
+
+RECENT_EVENTS = 50
+
+
+@dataclass
+class EventLine:
+    at: datetime
+    name: str
+    sentence: str
+    properties: list[tuple[str, str]]
+    title_id: int | None
+
+
+@dataclass
+class YourData:
+    account: Any
+    profile: Any
+    profiles: list
+    events: list[EventLine]
+    use: Any  # tracking.data_use.Use
+    picks: list[Title]
+    affinity: list[tuple[str, int]]  # (genre name, percent), strongest first
+    artwork_taste: list[str]
+    artwork_segment: str
+    rows: list = field(default_factory=list)  # browse.selectors.Row, without cards
+    personal: bool = True
+
+
+def _titles(ids) -> dict[int, Title]:
+    ids = {i for i in ids if i}
+    if not ids:
+        return {}
+    return {t.pk: t for t in Title.objects.filter(pk__in=ids).only("pk", "name", "slug")}
+
+
+def _artwork_taste(profile_id: int, genres: dict[int, str]) -> tuple[str, list[str]]:
+    """The favourite genre the poster policy uses and the poster styles the profile takes
+    more (or less) often than expected, as sentences."""
+    taste = artwork.taste(profile_id)
+    labels = {
+        **{f"tone:{v}": label for v, label in ArtworkVariant.Tone.choices},
+        **{f"focus:{v}": label for v, label in ArtworkVariant.Focus.choices},
+    }
+    lines = []
+    for feature, expected in sorted(taste.expected.items()):
+        observed = taste.observed.get(feature, 0.0)
+        if expected <= 0:
+            continue
+        lines.append(
+            _("Posters “%(f)s”: you chose them %(o).1f times where %(e).1f were expected.")
+            % {"f": labels.get(feature, feature), "o": observed, "e": expected}
+        )
+    segment = genres.get(taste.segment or 0, "")
+    return segment, lines
+
+
+def in_homepage_holdout(profile) -> bool:
+    """Whether the profile's homepage is the holdout's non-personal one (read only: this page
+    shows no variant, so it logs no exposure)."""
+    definition = experiments.definition(HOLDOUT_EXPERIMENT)
+    if definition is None or not definition.running(clock.now()):
+        return False
+    if profile.pk in definition.excluded_profiles:
+        return False
+    variant = assignment.assign(
+        key=definition.key,
+        subject=assignment.subject_of(profile_id=profile.pk),
+        traffic_percent=definition.traffic_percent,
+        variants=definition.variants,
+    )
+    return variant == HOLDOUT_VARIANT
+
+
+def your_data(*, account, profile, personal: bool, device: str, now: datetime) -> YourData:
+    """Everything the page shows; `personal` False when the viewer refused personalization
+    (then the homepage, and these rows, use nothing about them)."""
+    recent = list(tracking.profile_recent_events(profile=profile, limit=RECENT_EVENTS))
+    pick_ids = list(
+        tracking.profile_recent_events(
+            profile=profile, names=["onboarding_pick"], limit=20
+        ).values_list("properties__title_id", flat=True)
+    )
+    titles = _titles([describe.title_id_of(e.properties) for e in recent] + pick_ids)
+    events = []
+    for event in recent:
+        title_id = describe.title_id_of(event.properties)
+        title = titles.get(title_id) if title_id else None
+        events.append(
+            EventLine(
+                at=event.occurred_at,
+                name=event.name,
+                sentence=describe.sentence(
+                    event.name, event.properties, title.name if title else ""
+                ),
+                properties=describe.property_lines(event.properties),
+                title_id=title_id if title is not None else None,
+            )
+        )
+    genres = dict(Genre.objects.values_list("pk", "name"))
+    holdout = False
+    if personal:
+        cands = recommendations.candidates_for(profile)
+        if in_homepage_holdout(profile):  # the homepage is the holdout's: explain that one
+            holdout = True
+            cands = recommendations.popularity_candidates(profile=profile, own=cands)
+    else:
+        cands = recommendations.nonpersonal_candidates(kids=profile.is_kids)
+    affinity = [
+        (genres[int(g)], round(float(v) * 100))
+        for g, v in sorted((cands.affinity or {}).items(), key=lambda gv: -float(gv[1]))
+        if int(g) in genres
+    ]
+    segment, artwork_lines = _artwork_taste(profile.pk, genres) if personal else ("", [])
+    rows = browse.row_reasons(
+        profile=profile, cands=cands, device=device, now=now, personal=personal and not holdout
+    )
+    return YourData(
+        account=account,
+        profile=profile,
+        profiles=list(account.profiles.all()),
+        events=events,
+        use=tracking.data_use_for(profile.pk),
+        picks=[titles[i] for i in dict.fromkeys(pick_ids) if i in titles],
+        affinity=affinity if personal else [],
+        artwork_taste=artwork_lines,
+        artwork_segment=segment,
+        rows=rows,
+        personal=personal,
+    )

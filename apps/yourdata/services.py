@@ -1,0 +1,25 @@
+"""Deleting an account: the subscription first, then everything personal (apps.tracking)."""
+
+import contextlib
+
+from django.core.exceptions import ValidationError
+from django.db import transaction
+
+from apps.subscriptions.lifecycle import State
+from apps.subscriptions.models import Subscription
+from apps.subscriptions.services import subscription_cancel
+from apps.tracking import services as tracking
+
+
+@transaction.atomic
+def account_delete(*, user) -> dict[str, int]:
+    """Cancel a running subscription (as the viewer's Cancel button does: it ends at the
+    period's end, no refund, no charge), then erase or anonymize all personal data."""
+    sub = Subscription.objects.filter(user=user).first()
+    if sub is not None and sub.status == State.ACTIVE:
+        # ValidationError: it stopped running meanwhile, so there is nothing to cancel.
+        with contextlib.suppress(ValidationError):
+            subscription_cancel(user=user)
+    # A past-due plan is not cancelled here: its retries find no payment method (deleted
+    # below) and it ends as any unpaid plan does, without a charge.
+    return tracking.account_data_erase(user=user)

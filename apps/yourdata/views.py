@@ -1,0 +1,116 @@
+"""The "Your data" page, its switches, the JSON export and deleting the account."""
+
+import json
+
+from django.conf import settings
+from django.contrib import messages
+from django.contrib.auth import logout
+from django.core.serializers.json import DjangoJSONEncoder
+from django.http import HttpResponse
+from django.shortcuts import redirect, render
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
+
+from apps.accounts.current import current_device_id
+from apps.accounts.decorators import not_for_kids, profile_required
+from apps.accounts.devices import device_kind
+from apps.accounts.http import AppRequest
+from apps.browse.selectors import local_now
+from apps.core import clock
+from apps.tracking import services as tracking
+from apps.tracking.consent import consent_for
+from apps.tracking.personal import account_export
+from apps.yourdata import selectors, services
+from apps.yourdata.forms import DeleteAccountForm
+
+_SWITCHES = {"viewing_history", "ratings"}
+
+
+@require_GET
+@profile_required
+@not_for_kids
+def your_data(request: AppRequest):
+    """What the site knows about the account and the profile watching now, and why."""
+    data = selectors.your_data(
+        account=request.user,
+        profile=request.profile,
+        personal=consent_for(request).personalization,
+        device=device_kind(request.headers.get("User-Agent", "")),
+        now=local_now(request.user),
+    )
+    return render(
+        request,
+        "yourdata/your_data.html",
+        {"data": data, "retention_days": settings.EVENT_RETENTION_DAYS},
+    )
+
+
+@require_POST
+@profile_required
+@not_for_kids
+def switch(request: AppRequest):
+    signal = request.POST.get("signal", "")
+    value = request.POST.get("use", "")
+    if signal not in _SWITCHES or value not in ("on", "off"):
+        messages.error(request, _("Choose a switch and whether to use it."))
+        return redirect("yourdata:page")
+    tracking.data_use_set(
+        profile=request.profile,
+        signal=signal,
+        in_use=value == "on",
+        device_id=current_device_id(request),
+    )
+    messages.success(request, _("Saved. Your homepage now follows this choice."))
+    return redirect("yourdata:page")
+
+
+@require_POST
+@profile_required
+@not_for_kids
+def forget_title(request: AppRequest, title_id: int):
+    tracking.title_forget(
+        profile=request.profile, title_id=title_id, device_id=current_device_id(request)
+    )
+    messages.success(request, _("Forgotten: that title no longer shapes your recommendations."))
+    return redirect("yourdata:page")
+
+
+@require_POST
+@profile_required
+@not_for_kids
+def clear_picks(request: AppRequest):
+    tracking.onboarding_picks_clear(profile=request.profile, device_id=current_device_id(request))
+    messages.success(request, _("Your onboarding picks are cleared."))
+    return redirect("yourdata:page")
+
+
+@require_GET
+@not_for_kids
+def export(request: AppRequest):
+    """Everything personal about the account, as a JSON download."""
+    body = {
+        "exported_at": clock.now(),
+        "account_id": request.user.pk,
+        "data": account_export(request.user),
+    }
+    response = HttpResponse(
+        json.dumps(body, cls=DjangoJSONEncoder, indent=1, ensure_ascii=False),
+        content_type="application/json; charset=utf-8",
+    )
+    response["Content-Disposition"] = 'attachment; filename="streamfront-your-data.json"'
+    return response
+
+
+@require_http_methods(["GET", "POST"])
+@not_for_kids
+def account_delete(request: AppRequest):
+    """Delete the account after the password is entered again."""
+    form = DeleteAccountForm(request.user, request.POST or None)
+    if request.method == "POST":
+        if form.is_valid():
+            services.account_delete(user=request.user)
+            logout(request)
+            messages.success(request, _("Your account and its personal data are deleted."))
+            return redirect("accounts:login")
+        return render(request, "yourdata/account_delete.html", {"form": form}, status=400)
+    return render(request, "yourdata/account_delete.html", {"form": form})

@@ -1,0 +1,153 @@
+"""Issue 13, the "Your data" page: what the site knows about the account and its profile, in
+plain language, why each homepage row is there, and its switches, for the viewer only."""
+
+from datetime import timedelta
+
+import pytest
+from django.utils import timezone
+
+from apps.recommendations.services import recommender_train
+from apps.tracking.models import DataUse, Event
+from apps.tracking.services import EventData, track_many
+from tests.factories import ProfileFactory, genre_catalogue, genre_history, signed_in
+
+pytestmark = pytest.mark.django_db
+
+
+def watched(profile, titles):
+    start = timezone.now() - timedelta(days=1)
+    track_many(
+        EventData(
+            name="play_completed",
+            profile_id=profile.pk,
+            occurred_at=start + timedelta(minutes=i),
+            properties={"title_id": t.pk},
+        )
+        for i, t in enumerate(titles)
+    )
+
+
+def test_the_page_says_what_the_site_knows_and_why(viewer_client):
+    world = genre_catalogue()
+    genre_history(world)
+    watched(viewer_client.profile, world["Horror"][:4])
+    recommender_train()
+    response = viewer_client.get("/account/data/")
+    assert response.status_code == 200
+    html = response.content.decode()
+    assert viewer_client.profile.account.email in html
+    assert viewer_client.profile.name in html
+    assert "You finished Horror 3." in html  # recent events in plain language
+    assert "title id:" in html  # with their properties
+    assert "Horror: 100% of your taste" in html  # derived genre affinity
+    assert "Why your homepage has these rows" in html
+    assert "Because you watched Horror" in html  # the rows' reasons, as the homepage words them
+    assert "Forget this title" in html
+
+
+def test_the_page_is_linked_from_the_account_and_privacy_pages(viewer_client):
+    assert 'href="/account/data/"' in viewer_client.get("/account/").content.decode()
+    assert 'href="/account/data/"' in viewer_client.get("/privacy/").content.decode()
+
+
+def test_signed_out_visitors_are_sent_to_sign_in(client):
+    response = client.get("/account/data/")
+    assert response.status_code == 302
+    assert "/accounts/login/" in response["Location"]
+
+
+def test_another_accounts_events_never_show(viewer_client):
+    world = genre_catalogue(n_per_genre=6)
+    stranger = ProfileFactory(name="Stranger")
+    watched(stranger, world["Comedy"][:1])
+    html = viewer_client.get("/account/data/").content.decode()
+    assert "Comedy 0" not in html
+    assert stranger.account.email not in html
+
+
+def test_a_switch_posted_from_the_page_is_saved_and_recorded(viewer_client):
+    response = viewer_client.post(
+        "/account/data/switch/", {"signal": "ratings", "use": "off"}, follow=True
+    )
+    assert "Use my ratings again" in response.content.decode()
+    assert DataUse.objects.get(profile=viewer_client.profile).use_ratings is False
+    assert Event.objects.filter(profile=viewer_client.profile, name="data_use_changed").exists()
+
+
+def test_an_unknown_switch_changes_nothing(viewer_client):
+    viewer_client.post("/account/data/switch/", {"signal": "everything", "use": "off"})
+    assert not DataUse.objects.exists()
+
+
+def test_forget_and_clear_buttons_act_on_the_current_profile_only(viewer_client):
+    world = genre_catalogue(n_per_genre=6)
+    title = world["Drama"][0]
+    other = ProfileFactory(account=viewer_client.profile.account, name="Other")
+    watched(viewer_client.profile, [title])
+    watched(other, [title])
+    viewer_client.post(f"/account/data/forget/{title.pk}/")
+    assert not Event.objects.filter(profile=viewer_client.profile, name="play_completed").exists()
+    assert Event.objects.filter(profile=other, name="play_completed").exists()
+
+
+def test_a_kids_profile_cannot_open_the_page(client):
+    kid = ProfileFactory(is_kids=True)
+    signed_in(kid, client)
+    assert client.get("/account/data/").status_code != 200
+
+
+def test_the_page_costs_the_same_queries_however_long_the_history(viewer_client):
+    """Guards against a title read per event line (the N+1 of naming each event's title):
+    titles are read once for the whole list."""
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    world = genre_catalogue(n_per_genre=40)
+    watched(viewer_client.profile, world["Drama"][:3])
+    viewer_client.get("/account/data/")  # candidates computed once
+    with CaptureQueriesContext(connection) as short:
+        assert viewer_client.get("/account/data/").status_code == 200
+    watched(viewer_client.profile, world["Comedy"][:40])
+    with CaptureQueriesContext(connection) as long:
+        assert viewer_client.get("/account/data/").status_code == 200
+    assert len(long.captured_queries) == len(short.captured_queries)
+    assert len(long.captured_queries) <= 12
+
+
+@pytest.mark.parametrize("url", ["/account/data/", "/account/delete/"])
+def test_the_pages_have_no_inline_script_handler_or_style(viewer_client, url):
+    """The strict CSP would silently break them (tests/core/test_security.py's rule)."""
+    from tests.core.test_security import INLINE_HANDLER, INLINE_SCRIPT, INLINE_STYLE
+
+    html = viewer_client.get(url).content.decode()
+    assert not INLINE_SCRIPT.search(html)
+    assert not INLINE_HANDLER.search(html)
+    assert not INLINE_STYLE.search(html)
+
+
+def test_a_profile_in_the_homepage_holdout_is_told_about_the_rows_it_gets(viewer_client):
+    """The page explains the homepage the profile is actually served, without logging an
+    exposure (it shows no variant)."""
+    from datetime import timedelta as days
+
+    from apps.browse.page_cache import HOLDOUT_EXPERIMENT
+    from apps.experiments.models import Exposure
+    from apps.experiments.services import experiment_define
+
+    world = genre_catalogue()
+    genre_history(world)
+    watched(viewer_client.profile, world["Horror"][:4])
+    recommender_train()
+    experiment_define(
+        key=HOLDOUT_EXPERIMENT,
+        name="holdout",
+        variants=(("holdout", 1),),
+        traffic_percent=100,
+        metric_event="play_started",
+        metric_window_days=7,
+        starts_at=timezone.now() - days(days=1),
+    )
+    html = viewer_client.get("/account/data/").content.decode()
+    assert "This page is the same for everyone" in html
+    assert "Because you watched" not in html
+    assert not Exposure.objects.exists()
