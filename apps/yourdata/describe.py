@@ -26,6 +26,13 @@ def _sentences() -> dict[str, str]:
         "consent_given": _("You saved your privacy choices."),
         "data_use_changed": _("You changed what the site may use about you."),
         "device_seen": _("You used Streamfront on a device."),
+        "account_created": _("You created your account."),
+        "device_signed_out": _("You signed a device out."),
+        "title_viewed": _("You looked at %(t)s."),
+        "identity_merged": _("What you browsed before signing in joined this profile."),
+        "identity_merge_refused": _(
+            "What was browsed in this browser before signing in belongs to someone else: kept apart."
+        ),
     }
 
 

@@ -1,6 +1,6 @@
 """Issue 13, identity end to end: a visitor accepts personalization, looks at some titles,
 signs up, and the new homepage reflects those looks; a second browser that refuses consent
-gets no visitor cookie and leaves no events. ("Your data" is checked by the integrator.)"""
+gets no visitor cookie and leaves no events. The looks also show on "Your data"."""
 
 import re
 
@@ -69,6 +69,11 @@ def test_titles_looked_at_before_signing_up_shape_the_homepage(browser, live_ser
     expect(page.locator("body")).not_to_contain_text("starts from what is popular")
     expect(page.locator("body")).not_to_contain_text("Because you watched")
     shot(page, "homepage-after-sign-up")
+    page.goto("/account/data/")
+    for title in looked:
+        expect(page.locator("body")).to_contain_text(f"You looked at {title.name}.")
+    expect(page.locator("body")).to_contain_text("What you browsed before signing in joined")
+    shot(page, "your-data-after-sign-up")
     page.goto("/account/")
     here = page.locator("tr", has_text="this device")
     expect(here.get_by_role("button", name="Sign out", exact=True)).to_be_visible()
