@@ -57,6 +57,8 @@ def train(
         history_indptr=data.indptr,
         history_items=data.items.astype(np.int32),
         history_weights=data.weights.astype(np.float32),
+        first_seen=data.first_seen,
+        user_last_seen=data.user_last_seen,
     )
 
 
@@ -82,6 +84,8 @@ class _Arrays:
     items: np.ndarray  # int64 item index per row
     weights: np.ndarray  # float64
     indptr: np.ndarray  # row range of each user
+    first_seen: np.ndarray  # float64 seconds of each item's first interaction (anyone's)
+    user_last_seen: np.ndarray  # float64 seconds of each user's latest interaction
 
     @property
     def n_items(self) -> int:
@@ -102,13 +106,19 @@ class _Arrays:
             weights.append(weight)
         u, i = np.array(users, np.int64), np.array(items, np.int64)
         t, w = np.array(times, np.float64), np.array(weights, np.float64)
+        first_seen = np.full(len(item_index), np.inf)
+        np.minimum.at(first_seen, i, t)
+        user_last_seen = np.full(len(user_index), -np.inf)
+        np.maximum.at(user_last_seen, u, t)
         # Time order within a user; equal timestamps keep input order (later line = later).
         order = np.lexsort((np.arange(len(u)), t, u))
         u, i, w = u[order], i[order], w[order]
         u, i, w = _dedupe_rows(u, i, w, len(item_index))
         indptr = np.zeros(len(user_index) + 1, dtype=np.int64)
         np.cumsum(np.bincount(u, minlength=len(user_index)), out=indptr[1:])
-        return cls(_keys(user_index), _keys(item_index), u, i, w, indptr)
+        return cls(
+            _keys(user_index), _keys(item_index), u, i, w, indptr, first_seen, user_last_seen
+        )
 
 
 def _dedupe_rows(
