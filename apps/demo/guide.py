@@ -257,6 +257,34 @@ FLOWS: list[dict[str, Any]] = [
         "persona": "horror",
     },
     {
+        "key": "identity",
+        "title": _("Browse first, sign up later: one person"),
+        "description": _(
+            "In a fresh private window choose Personalization on the banner, open three or four "
+            "Horror titles, then sign up from the header and press Skip for now: the first "
+            "homepage already leans Horror, and Account › Your data lists “You looked at …” for "
+            "each. Sign in as the same persona through the sign-in form in a second browser: "
+            "the account page lists both devices; “Sign out this device” on the other one signs "
+            "it out there only. The one-click persona sign-in skips the merge."
+        ),
+        "url": "accounts:signup",
+    },
+    {
+        "key": "your-data",
+        "title": _("Your data: what the site knows, switches, export, deletion"),
+        "description": _(
+            "As Morgan, open Account › Your data: the account facts, recent events as "
+            "sentences, the genres worked out and why each homepage row is there. “Don't use my "
+            "viewing history” removes “Because you watched” from the homepage (Continue "
+            "watching stays); “Forget this title” on a play erases it; “Clear my onboarding "
+            "picks” ends “Picked for you”. Download the JSON export. Try “Delete your account” on "
+            "an account you signed up yourself: it asks for the password and a confirmation, "
+            "then signs you out for good and the address can sign up afresh."
+        ),
+        "url": "yourdata:page",
+        "persona": "horror",
+    },
+    {
         "key": "offer",
         "title": _("A first-month discount and coupons"),
         "description": _(
