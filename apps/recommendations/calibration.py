@@ -64,3 +64,22 @@ def band_lift(held_out_matches: Sequence[int]) -> list[dict]:
 def is_monotone(rows: list[dict]) -> bool:
     lifts = [r["lift"] for r in rows]
     return all(a <= b for a, b in zip(lifts, lifts[1:], strict=False))
+
+
+def matches_of_best(values_desc: Sequence[float] | np.ndarray, total: int) -> list[int]:
+    """`matches` for the best len(values_desc) of `total` scores (given best first), the other
+    scores being lower: what a profile's ranked pool shows without scoring every title."""
+    values = np.asarray(values_desc, dtype=np.float64)
+    if total <= 1:
+        return [99] * len(values)
+    ascending = values[::-1]
+    below = (total - len(values)) + np.searchsorted(ascending, values, side="left")
+    return np.minimum(99, below * 100 // (total - 1)).astype(np.int64).tolist()
+
+
+def match_of(score: float, scores: np.ndarray) -> int:
+    """`matches(scores)` of one score among them: the share of the others strictly below it."""
+    n = len(scores)
+    if n <= 1:
+        return 99
+    return int(min(99, np.count_nonzero(scores < score) * 100 // (n - 1)))
