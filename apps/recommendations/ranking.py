@@ -54,7 +54,7 @@ class Shelf:
 
     def positions(self, titles) -> np.ndarray:
         """Column of each title id on this shelf, -1 for a title that is not on it."""
-        return _lookup(self.ids, np.asarray(list(titles), dtype=np.int64))
+        return lookup(self.ids, np.asarray(list(titles), dtype=np.int64))
 
     def model_columns(self, items: np.ndarray, model_key: object) -> np.ndarray:
         """Per shelf title, its index among the model's `items` (-1 when the model does not
@@ -63,14 +63,14 @@ class Shelf:
         if kept is None:
             items = np.asarray(items, dtype=np.int64)
             order = np.argsort(items, kind="stable")
-            at = _lookup(items[order], self.ids)
+            at = lookup(items[order], self.ids)
             kept = np.where(at >= 0, order[np.maximum(at, 0)], -1) if len(items) else at
             self._model_columns.clear()  # one model is served at a time
             self._model_columns[model_key] = kept
         return kept
 
 
-def _lookup(ordered: np.ndarray, keys: np.ndarray) -> np.ndarray:
+def lookup(ordered: np.ndarray, keys: np.ndarray) -> np.ndarray:
     """Index of each key in the ascending array `ordered`, -1 where it is absent."""
     if not len(ordered) or not len(keys):
         return np.full(len(keys), -1, dtype=np.int64)

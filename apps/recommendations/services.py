@@ -151,17 +151,18 @@ def compute_candidates(
     )
 
 
-# Model -> its item keys' sort order, to find titles among the model's items in numpy.
-_item_orders: "weakref.WeakKeyDictionary[Model, np.ndarray]" = weakref.WeakKeyDictionary()
+# Model -> (its item keys' sort order, the keys in that order), to find titles among them.
+_item_orders: "weakref.WeakKeyDictionary[Model, tuple]" = weakref.WeakKeyDictionary()
 
 
 def _model_indices(model: Model, titles: Iterable[int]) -> np.ndarray:
     """Indices among `model.items` of the titles the model knows."""
-    order = _item_orders.get(model)
-    if order is None:
-        order = _item_orders[model] = np.argsort(model.items, kind="stable")
-    keys = np.fromiter(titles, dtype=np.int64)
-    found = ranking._lookup(np.asarray(model.items, dtype=np.int64)[order], keys)
+    kept = _item_orders.get(model)
+    if kept is None:
+        order = np.argsort(model.items, kind="stable")
+        kept = _item_orders[model] = (order, np.asarray(model.items, dtype=np.int64)[order])
+    order, ordered = kept
+    found = ranking.lookup(ordered, np.fromiter(titles, dtype=np.int64))
     return order[found[found >= 0]]
 
 
@@ -418,9 +419,10 @@ def _calibrate(histories: Mapping[int, list[tuple[int, float, float]]]) -> list[
     held_matches = []
     for profile_id in sample:
         history = histories[profile_id][:-1]
-        (title,) = _model_indices(model, [held[profile_id]]).tolist() or [None]
-        if title is None:
-            continue
+        found = _model_indices(model, [held[profile_id]])
+        if not len(found):
+            continue  # a title only this profile watched: the refitted model never saw it
+        title = int(found[0])
         scores = model.score_array(history)
         unseen = np.ones(model.n_items, dtype=bool)
         unseen[_model_indices(model, (t for t, _, _ in history))] = False
