@@ -66,15 +66,14 @@ def is_monotone(rows: list[dict]) -> bool:
     return all(a <= b for a, b in zip(lifts, lifts[1:], strict=False))
 
 
-def matches_of_best(values_desc: Sequence[float] | np.ndarray, total: int) -> list[int]:
-    """`matches` for the best len(values_desc) of `total` scores (given best first), the other
-    scores being lower: what a profile's ranked pool shows without scoring every title."""
-    values = np.asarray(values_desc, dtype=np.float64)
-    if total <= 1:
-        return [99] * len(values)
-    ascending = values[::-1]
-    below = (total - len(values)) + np.searchsorted(ascending, values, side="left")
-    return np.minimum(99, below * 100 // (total - 1)).astype(np.int64).tolist()
+def matches_among(selected: Sequence[float] | np.ndarray, ascending: np.ndarray) -> list[int]:
+    """`matches(all scores)` of some of them, given every score sorted ascending: a profile's
+    kept candidates without ranking the whole catalogue twice."""
+    n = len(ascending)
+    if n <= 1:
+        return [99] * len(selected)
+    below = np.searchsorted(ascending, np.asarray(selected, dtype=np.float64), side="left")
+    return np.minimum(99, below * 100 // (n - 1)).astype(np.int64).tolist()
 
 
 def match_of(score: float, scores: np.ndarray) -> int:

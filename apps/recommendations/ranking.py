@@ -3,13 +3,13 @@
 At 6,000 titles a refresh spent most of its time in Python loops over every title: a dict of
 the model's scores, the taste adjustment title by title, a sort with a key per title. Here the
 visible titles are laid out once as arrays (`Shelf`, shared by every profile that sees the same
-titles), the model's scores arrive as an array, and only the model's best `POOL` eligible titles
-per profile go on to the taste adjustment (`taste.fit`, `taste.fit_scores`' rules, vectorised).
+titles), the model's scores arrive as an array, the taste adjustment (`taste.fit` and
+`taste.fit_scores`' rules) is vectorised over every eligible title, and only the best kept
+titles are sorted. The result is the per-title ranking's, to the last title and match.
 
-The adjustment only ever lowers a score, so a title outside the pool can never rise above the
-pool's best; the pool is large enough (twice the candidates kept) that what it leaves out would
-have ranked below the kept candidates for all but the most adjusted profiles. On a catalogue no
-larger than the pool (the demo's 600 titles) nothing is left out and the ranking is exact.
+Adjusting only the model's best few hundred titles was tried and is not enough: below the first
+few dozen the adjustment reorders almost everything (a long-tail title of a favourite genre
+overtakes a popular one of a genre never watched), so half of the 300 kept titles changed.
 """
 
 from collections.abc import Mapping
@@ -18,8 +18,6 @@ from dataclasses import dataclass, field
 import numpy as np
 
 from apps.recommendations import calibration, taste
-
-POOL = 600  # titles per profile that get the taste adjustment: 2x CANDIDATES_KEPT
 
 
 @dataclass(frozen=True)
@@ -98,15 +96,13 @@ def rank(
     affinity: Mapping[int, float] | None,
     push_children: bool,
     keep: int,
-    pool: int = POOL,
 ) -> tuple[list[int], list[float], list[int]]:
     """(title ids, scores, matches) of the best `keep` eligible titles, best first, ties by id.
 
     `scores` is per shelf title (NaN = the model has no score: it ranks at -1 and is not
     adjusted); `top` is the best positive model score (`taste.fit_scores`' scale); `affinity`
     (genre id -> affinity) is None when the profile's history says nothing, and then nothing is
-    adjusted. Matches are percentiles among every eligible title (`calibration.matches`),
-    counting the titles outside the pool as below it.
+    adjusted. Matches are percentiles among every eligible title (`calibration.matches`).
     """
     columns = np.flatnonzero(eligible)
     total = len(columns)
@@ -114,19 +110,19 @@ def rank(
         return [], [], []
     unscored = np.isnan(scores[columns])
     values = np.where(unscored, -1.0, scores[columns])
-    if total > pool:
-        # Every title tied with the pool's last one comes too, so ties still go by title id.
-        threshold = np.partition(values, len(values) - pool)[len(values) - pool]
-        head = np.flatnonzero(values >= threshold)
-        columns, values, unscored = columns[head], values[head], unscored[head]
     if affinity:
         vector = np.array([affinity.get(g, 0.0) for g in shelf.genre_ids.tolist()])
         adjust = taste.GENRE_PULL * top * (1.0 - fit_many(shelf.genre_slots[columns], vector))
         if push_children:
             adjust = adjust + np.where(shelf.children[columns], taste.CHILDREN_PUSH * top, 0.0)
         values = np.where(unscored, values, values - adjust)
+    ascending = np.sort(values)
+    if total > keep:
+        # Only the best `keep` are sorted; every title tied with the last one comes along, so
+        # ties still go by title id.
+        head = np.flatnonzero(values >= ascending[total - keep])
+        columns, values = columns[head], values[head]
     ids = shelf.ids[columns]
-    order = np.lexsort((ids, -values))
+    order = np.lexsort((ids, -values))[:keep]
     ranked = values[order]
-    matches = calibration.matches_of_best(ranked, total)[:keep]
-    return ids[order[:keep]].tolist(), ranked[:keep].tolist(), matches
+    return ids[order].tolist(), ranked.tolist(), calibration.matches_among(ranked, ascending)

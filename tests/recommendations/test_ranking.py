@@ -67,31 +67,42 @@ def test_rank_orders_and_matches_like_the_per_title_rules(seed, kids_share):
     assert matches == want_matches
 
 
-def test_a_pool_smaller_than_the_catalogue_keeps_the_best_and_their_matches():
-    # Without taste evidence nothing is adjusted: the pool's best are the catalogue's best, and
-    # their matches count every eligible title, not only the pool.
-    visible, scores, _ = _world(3, n=200)
+def test_a_long_tail_title_of_a_favourite_genre_overtakes_a_popular_misfit():
+    # Most of a large catalogue has tiny model scores; below the first few dozen the taste
+    # adjustment decides the order. Adjusting only the model's best few hundred titles lost half
+    # of the kept candidates at 6,000 titles: here the kept 300 of 3,000 must be the exact ones.
+    rng = random.Random(11)
+    visible = {t: (2020, [1 + t % 8], False) for t in range(1, 3001)}
+    scores = {t: (rng.random() if t % 8 else 0.02) * (0.9 if t <= 400 else 0.01) for t in visible}
+    affinity = {1: 1.0, 2: 0.3}
     shelf = ranking.Shelf.build(visible, set())
-    array = np.array([scores.get(t, np.nan) for t in shelf.ids.tolist()])
-    everything = np.ones(len(shelf.ids), bool)
-    kwargs = {
-        "scores": array,
-        "eligible": everything,
-        "top": 1.0,
-        "affinity": None,
-        "push_children": False,
-    }
+    array = np.array([scores[t] for t in shelf.ids.tolist()])
 
-    small = ranking.rank(shelf, **kwargs, keep=20, pool=25)
-    full = ranking.rank(shelf, **kwargs, keep=20, pool=10_000)
+    ids, values, matches = ranking.rank(
+        shelf,
+        scores=array,
+        eligible=np.ones(len(shelf.ids), bool),
+        top=max(scores.values()),
+        affinity=affinity,
+        push_children=False,
+        keep=300,
+    )
 
-    assert small == full
+    want = _reference(visible, scores, affinity, set(), 0.0, set(), keep=300)
+    assert ids == want[0]
+    assert values == pytest.approx(want[1])
+    assert matches == want[2]
+    assert any(t > 400 for t in ids), "the tail of the favourite genre is kept"
 
 
-def test_matches_of_the_best_equal_matches_over_all_scores():
+def test_matches_among_all_scores_equal_matches_over_all_scores():
     rng = random.Random(5)
-    values = sorted((rng.choice((0.5, rng.random())) for _ in range(300)), reverse=True)
+    values = [rng.choice((0.5, rng.random())) for _ in range(300)]
     everything = calibration.matches(values)
-    assert calibration.matches_of_best(values[:40], total=300) == everything[:40]
+    ascending = np.sort(values)
+    picked = [3, 40, 41, 299]
+    assert calibration.matches_among([values[i] for i in picked], ascending) == [
+        everything[i] for i in picked
+    ]
     assert calibration.match_of(values[7], np.array(values)) == everything[7]
-    assert calibration.matches_of_best([0.3], total=1) == [99]
+    assert calibration.matches_among([0.3], np.array([0.3])) == [99]
