@@ -193,8 +193,8 @@ def candidates_from_fold(
     """Rank the shelf's titles for one profile's folded events (pure apart from the model).
 
     Disliked and finished films are removed; a dislike also pushes its neighbours down. The
-    model's scores are then held to the profile's own evidence (`taste`, applied to the model's
-    best titles in `ranking.rank`): genres it never watched, picked or liked sink, and an adult
+    model's scores are then held to the profile's own evidence (`taste`'s rules, vectorised in
+    `ranking.rank`): genres it never watched, picked or liked sink, and an adult
     profile gets children's titles only if its history has them.
     Each item carries the title's year and genres so the homepage needs no extra query:
     [title_id, score, match, because_title_id or 0, year, [genre ids]].
