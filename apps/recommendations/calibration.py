@@ -64,3 +64,21 @@ def band_lift(held_out_matches: Sequence[int]) -> list[dict]:
 def is_monotone(rows: list[dict]) -> bool:
     lifts = [r["lift"] for r in rows]
     return all(a <= b for a, b in zip(lifts, lifts[1:], strict=False))
+
+
+def matches_among(selected: Sequence[float] | np.ndarray, ascending: np.ndarray) -> list[int]:
+    """`matches(all scores)` of some of them, given every score sorted ascending: a profile's
+    kept candidates without ranking the whole catalogue twice."""
+    n = len(ascending)
+    if n <= 1:
+        return [99] * len(selected)
+    below = np.searchsorted(ascending, np.asarray(selected, dtype=np.float64), side="left")
+    return np.minimum(99, below * 100 // (n - 1)).astype(np.int64).tolist()
+
+
+def match_of(score: float, scores: np.ndarray) -> int:
+    """`matches(scores)` of one score among them: the share of the others strictly below it."""
+    n = len(scores)
+    if n <= 1:
+        return 99
+    return int(min(99, np.count_nonzero(scores < score) * 100 // (n - 1)))

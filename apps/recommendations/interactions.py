@@ -6,7 +6,7 @@ is kept apart as a negative signal: it removes the title and pushes its neighbou
 """
 
 from collections.abc import Mapping
-from typing import Any
+from typing import Any, NamedTuple
 
 # Event name -> weight of the interaction it implies. Ratings are mapped by value below.
 EVENT_WEIGHTS: dict[str, float] = {
@@ -37,13 +37,7 @@ REFRESH_SIGNALS = STRONG_SIGNALS | {"onboarding_skipped", "identity_merged", "da
 
 def looked_only(events: list[tuple[str, Mapping[str, Any], float]]) -> set[int]:
     """Titles the events only looked at (LOOKED_EVENTS), with no play, pick, save or rating."""
-    looked, committed = set(), set()
-    for name, props, _ in events:
-        title = title_of(props)
-        if title is None or interaction_weight(name, props) <= 0:
-            continue
-        (looked if name in LOOKED_EVENTS else committed).add(title)
-    return looked - committed
+    return set(fold_profile(events).looked)
 
 
 def interaction_weight(name: str, properties: Mapping[str, Any]) -> float:
@@ -86,14 +80,43 @@ def fold_events(
     events: list[tuple[str, Mapping[str, Any], float]],
 ) -> tuple[list[tuple[int, float, float]], dict[int, int], set[int]]:
     """fold_history's worker: also returns the current rating per title."""
+    folded = fold_profile(events)
+    return folded.history, folded.ratings, folded.finished
+
+
+class Folded(NamedTuple):
+    """What one profile's events say, folded: all the recommender keeps of them."""
+
+    history: list[tuple[int, float, float]]  # (title, latest time, summed weight), oldest first
+    ratings: dict[int, int]  # title -> current rating
+    finished: set[int]
+    played: set[int]  # titles actually watched (some of), not only picked or saved
+    only_picks: bool  # every event but ratings and looks is an onboarding pick
+    last_at: float  # the newest event's timestamp (0.0 without events)
+    # Titles only looked at (LOOKED_EVENTS), with no play, pick, save or rating.
+    looked: frozenset[int] = frozenset()
+
+
+def fold_profile(events: list[tuple[str, Mapping[str, Any], float]]) -> Folded:
+    """Fold (name, properties, timestamp) events, oldest first (see `fold_history`)."""
     weights: dict[int, float] = {}
     last_seen: dict[int, float] = {}
     ratings: dict[int, int] = {}
     finished: set[int] = set()
+    played: set[int] = set()
+    only_picks = True
+    last_at = 0.0
+    looked: set[int] = set()
+    committed: set[int] = set()
     for name, props, ts in events:
+        last_at = ts
+        if name not in ("rating", "onboarding_pick") and name not in LOOKED_EVENTS:
+            only_picks = False
         title = title_of(props)
         if title is None:
             continue
+        if name in PLAYED_EVENTS:
+            played.add(title)
         if name == "rating":
             try:
                 value = int(props.get("value") or 0)
@@ -111,8 +134,11 @@ def fold_events(
         if weight > 0:
             weights[title] = weights.get(title, 0.0) + weight
             last_seen[title] = ts
+            (looked if name in LOOKED_EVENTS else committed).add(title)
     history = sorted(
         ((t, last_seen[t], w) for t, w in weights.items() if ratings.get(t) != -1),
         key=lambda entry: entry[1],
     )
-    return history, ratings, finished
+    return Folded(
+        history, ratings, finished, played, only_picks, last_at, frozenset(looked - committed)
+    )

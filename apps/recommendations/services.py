@@ -1,8 +1,9 @@
 """Training the recommender from the event log and keeping each profile's candidates fresh."""
 
+import random
 import time
-from collections import defaultdict
-from collections.abc import Callable, Mapping
+import weakref
+from collections.abc import Callable, Iterable, Mapping
 from datetime import datetime, timedelta
 from typing import Any
 
@@ -15,22 +16,13 @@ from apps.accounts.models import Profile
 from apps.catalogue.models import KIDS_MATURITIES, Genre, Title
 from apps.catalogue.versioning import catalogue_version
 from apps.core import clock, stamps
-from apps.recommendations import calibration, taste
-from apps.recommendations.interactions import (
-    EVENT_NAMES,
-    LOOKED_EVENTS,
-    PLAYED_EVENTS,
-    fold_events,
-    fold_history,
-    looked_only,
-    title_of,
-)
+from apps.recommendations import calibration, eventlog, ranking, taste
+from apps.recommendations.interactions import EVENT_NAMES, Folded, fold_profile
 from apps.recommendations.learner import Interaction, Model, train
 from apps.recommendations.models import GlobalList, ProfileCandidates, RecommenderModel
 from apps.recommendations.selectors import GLOBAL_LISTS_KEY, candidates_stamp_key
-from apps.tracking.data_use import filter_events
 from apps.tracking.models import Event
-from apps.tracking.selectors import data_use_for, data_use_restricted
+from apps.tracking.selectors import data_use_for
 
 Progress = Callable[[str, float], None]
 
@@ -103,7 +95,7 @@ def _visible_title_facts(*, kids: bool) -> dict[int, tuple[int, list[int], bool]
 # at most a minute, and rereads at once when the catalogue's version stamp, its titles (count,
 # newest id, last edit), their genre links or the next title to become available say they changed.
 FACTS_SECONDS = 60
-_facts: dict[bool, tuple[tuple, datetime, dict, set[int]]] = {}
+_facts: dict[bool, tuple[tuple, datetime, dict, ranking.Shelf]] = {}
 
 
 def _catalogue_fingerprint() -> tuple:
@@ -112,23 +104,29 @@ def _catalogue_fingerprint() -> tuple:
     return (catalogue_version(), *titles.values(), *links.values())
 
 
-def _visible_facts_cached(*, kids: bool) -> tuple[dict, set[int]]:
-    """(`_visible_title_facts(kids=kids)`, its children's genres), reread only on a change."""
+def _visible_facts_cached(*, kids: bool) -> tuple[dict, ranking.Shelf]:
+    """(`_visible_title_facts(kids=kids)`, those titles as a `ranking.Shelf`), reread only on
+    a change."""
     now = clock.now()
     fingerprint = _catalogue_fingerprint()
     kept = _facts.get(kids)
     if kept is not None:
-        seen, read_at, facts, children = kept
+        seen, read_at, facts, shelf = kept
         upcoming = Title.objects.filter(
             is_published=True, available_from__gt=read_at, available_from__lte=now
         )
         fresh = seen == fingerprint and 0 <= now.timestamp() - read_at.timestamp() < FACTS_SECONDS
         if fresh and not upcoming.exists():
-            return facts, children
+            return facts, shelf
     facts = _visible_title_facts(kids=kids)
-    children = set() if kids else taste.children_genres(facts)
-    _facts[kids] = (fingerprint, now, facts, children)
-    return facts, children
+    shelf = _shelf(facts, kids=kids)
+    _facts[kids] = (fingerprint, now, facts, shelf)
+    return facts, shelf
+
+
+def _shelf(visible: Mapping[int, tuple], *, kids: bool) -> ranking.Shelf:
+    # A kids profile's titles are all for children: nothing there is pushed down as such.
+    return ranking.Shelf.build(visible, set() if kids else taste.children_genres(visible))
 
 
 def _popular_ids() -> list[int]:
@@ -143,93 +141,127 @@ def compute_candidates(
     visible: Mapping[int, tuple],
     popular: list[int],
     kids_profile: bool = False,
-    children: set[int] | None = None,
+    shelf: ranking.Shelf | None = None,
 ) -> dict[str, Any]:
     """Rank the visible titles for one profile's events (pure apart from the model).
 
-    `visible` maps title id -> (year, genre ids[, rated for children]). Disliked and finished
-    films are removed; a dislike also pushes its neighbours down. The model's scores are then
-    held to the profile's own evidence (`taste.fit_scores`): genres it never watched, picked or
-    liked sink, and an adult profile gets children's titles only if its history has them.
+    `visible` maps title id -> (year, genre ids[, rated for children]); `shelf` (the same titles
+    as arrays) may be given when many profiles share one `visible`, so it is built once.
+    See `candidates_from_fold`.
+    """
+    shelf = shelf or _shelf(visible, kids=kids_profile)
+    return candidates_from_fold(
+        model=model, fold=fold_profile(events), visible=visible, popular=popular, shelf=shelf
+    )
+
+
+# Model -> (its item keys' sort order, the keys in that order), to find titles among them.
+_item_orders: "weakref.WeakKeyDictionary[Model, tuple]" = weakref.WeakKeyDictionary()
+
+
+def _model_indices(model: Model, titles: Iterable[int]) -> np.ndarray:
+    """Indices among `model.items` of the titles the model knows."""
+    kept = _item_orders.get(model)
+    if kept is None:
+        order = np.argsort(model.items, kind="stable")
+        kept = _item_orders[model] = (order, np.asarray(model.items, dtype=np.int64)[order])
+    order, ordered = kept
+    found = ranking.lookup(ordered, np.fromiter(titles, dtype=np.int64))
+    return order[found[found >= 0]]
+
+
+def _model_scores(model: Model, fold: Folded, disliked: set[int]) -> tuple[np.ndarray, float]:
+    """The model's scores over its items for the history, a dislike pushing its neighbours
+    down, and the best positive one among the titles not in the history (1.0 if none)."""
+    scores = model.score_array(fold.history).copy()
+    unseen = np.ones(model.n_items, dtype=bool)
+    unseen[_model_indices(model, (t for t, _, _ in fold.history))] = False
+    if disliked:
+        push = model.score_array([(t, 0, 1.0) for t in disliked])
+        pushed = np.ones(model.n_items, dtype=bool)
+        pushed[_model_indices(model, disliked)] = False
+        top = float(push[pushed].max()) if pushed.any() else 0.0
+        scores[pushed] -= DISLIKE_PUSH * push[pushed] / (top or 1.0)
+    positive = scores[unseen & (scores > 0)]
+    return scores, float(positive.max()) if len(positive) else 1.0
+
+
+def candidates_from_fold(
+    *,
+    model: Model | None,
+    fold: Folded,
+    visible: Mapping[int, tuple],
+    popular: list[int],
+    shelf: ranking.Shelf,
+) -> dict[str, Any]:
+    """Rank the shelf's titles for one profile's folded events (pure apart from the model).
+
+    Disliked and finished films are removed; a dislike also pushes its neighbours down. The
+    model's scores are then held to the profile's own evidence (`taste`'s rules, vectorised in
+    `ranking.rank`): genres it never watched, picked or liked sink, and an adult
+    profile gets children's titles only if its history has them.
     Each item carries the title's year and genres so the homepage needs no extra query:
     [title_id, score, match, because_title_id or 0, year, [genre ids]].
-    `children` (the children's genres of `visible`) may be given when many profiles share one
-    `visible`, so it is worked out once, not per profile.
     """
-    history, ratings, finished = fold_events(events)
+    history, ratings, finished = fold.history, fold.ratings, fold.finished
     disliked = {t for t, v in ratings.items() if v == -1}
-    visible_set = set(visible) - disliked - finished
     # Titles only looked at (an anonymous visitor's title pages) lean the taste but stay
     # recommendable and explain no row: "Because you watched X" would be untrue.
-    looked = looked_only(events)
+    looked = fold.looked
     seen = {title for title, _, _ in history} - looked
     source = ProfileCandidates.Source.POPULARITY
     if history:
-        only_picks = seen and all(
-            name == "onboarding_pick"
-            for name, _, _ in events
-            if name != "rating" and name not in LOOKED_EVENTS
-        )
         source = (
-            ProfileCandidates.Source.ONBOARDING if only_picks else ProfileCandidates.Source.PERSONAL
+            ProfileCandidates.Source.ONBOARDING
+            if fold.only_picks and seen
+            else ProfileCandidates.Source.PERSONAL
         )
+    scores = np.full(len(shelf.ids), np.nan)
+    top = 1.0
     if model is not None and (history or not popular):
-        scores = model.score_items(history)
-        if disliked:
-            push = model.score_items([(t, 0, 1.0) for t in disliked])
-            top = max(push.values(), default=0.0) or 1.0
-            for title, value in push.items():
-                if title in scores:
-                    scores[title] -= DISLIKE_PUSH * value / top
-    else:
+        model_scores, top = _model_scores(model, fold, disliked)
+        columns = shelf.model_columns(model.items, model)
+        known = columns >= 0
+        scores[known] = model_scores[columns[known]]
+    elif popular:
         # No model yet: popularity order, best first.
         n = len(popular)
-        scores = {title: (n - i) / n for i, title in enumerate(popular)} if n else {}
+        at = shelf.positions(popular)
+        scores[at[at >= 0]] = ((n - np.arange(n)) / n)[at >= 0]
+    eligible = np.ones(len(shelf.ids), dtype=bool)
+    excluded = shelf.positions(disliked | finished | seen)
+    eligible[excluded[excluded >= 0]] = False
     affinity: dict[int, float] = {}
+    push_children = False
     if history:
-        genres_of = {title: facts[1] for title, facts in visible.items()}
-        affinity = taste.genre_affinity(history, disliked, genres_of)
-        if kids_profile:
-            children = set()
-        elif children is None:
-            children = taste.children_genres(visible)
-        scores = taste.fit_scores(
-            scores,
-            genres_of=genres_of,
-            affinity=affinity,
-            children=children,
-            kids_share=taste.children_share(history, genres_of, children),
-        )
-    # Best score first, ties by title id; sorted in numpy (at 6,000 titles a Python sort with
-    # a key per title was a fifth of a refresh).
-    titles = np.fromiter((t for t in visible_set if t not in seen), dtype=np.int64)
-    values = np.fromiter((scores.get(t, -1.0) for t in titles.tolist()), dtype=np.float64)
-    order = np.lexsort((titles, -values))
-    titles, values = titles[order], values[order]
-    match_values = calibration.matches(values)
-    ranked_ids: list[int] = titles[:CANDIDATES_KEPT].tolist()
+        affinity = taste.genre_affinity(history, disliked, shelf.genres_of)
+        kids_genres = shelf.children_genres
+        share = taste.children_share(history, shelf.genres_of, kids_genres)
+        push_children = bool(kids_genres) and share < taste.CHILDREN_SHARE_MIN
+    ranked_ids, values, match_values = ranking.rank(
+        shelf,
+        scores=scores,
+        eligible=eligible,
+        top=top,
+        affinity=affinity if history else None,
+        push_children=push_children,
+        keep=CANDIDATES_KEPT,
+    )
     explained: dict = {}
     evidence = [entry for entry in history if entry[0] not in looked] if looked else history
     if model is not None and evidence:
         explained = model.explain_many(evidence, ranked_ids[:EXPLAINED])
     items = []
-    for title, score, match in zip(
-        ranked_ids, values[:CANDIDATES_KEPT].tolist(), match_values, strict=False
-    ):
+    for title, score, match in zip(ranked_ids, values, match_values, strict=True):
         because = explained.get(title) or 0
         year, genres = visible[title][:2]
-        items.append([title, round(score, 5), match, because, year, genres])
+        items.append([title, round(score, 5), match, because, year, list(genres)])
     recent = [title for title, _, _ in reversed(history) if title not in looked][:12]
-    played = {
-        title
-        for name, props, _ in events
-        if name in PLAYED_EVENTS and (title := title_of(props)) is not None
-    }
     return {
         "affinity": {str(g): round(v, 3) for g, v in taste.top_genres(affinity)},
         # Titles in the history that were picked, saved or rated but never played: their
         # followers say "Because you liked X", never "Because you watched X".
-        "liked_only": sorted(seen - played),
+        "liked_only": sorted(seen - fold.played),
         "recent_genres": {str(t): list(visible[t][1]) for t in recent if t in visible},
         "source": source,
         "items": items,
@@ -323,14 +355,14 @@ def candidates_stamp(profile: Profile) -> float:
 def candidates_refresh(*, profile: Profile) -> ProfileCandidates:
     """Recompute one profile's candidates now from its latest events (no retraining)."""
     meta, model = active_model()
-    visible, children = _visible_facts_cached(kids=profile.is_kids)
+    visible, shelf = _visible_facts_cached(kids=profile.is_kids)
     data = compute_candidates(
         model=model,
         events=_profile_events(profile.pk),
         visible=visible,
         popular=_popular_ids(),
         kids_profile=profile.is_kids,
-        children=children,
+        shelf=shelf,
     )
     row, _ = ProfileCandidates.objects.update_or_create(
         profile=profile,
@@ -370,54 +402,53 @@ def global_lists_refresh() -> dict[str, int]:
     return {"trending": len(trending_ids), "popular": len(popular_ids)}
 
 
-def _all_histories(progress: Progress | None) -> dict[int, list[tuple[str, Mapping, float]]]:
-    events: dict[int, list[tuple[str, Mapping, float]]] = defaultdict(list)
-    qs = (
-        Event.objects.filter(name__in=EVENT_NAMES, profile__isnull=False)
-        .order_by("occurred_at", "pk")
-        .values_list("profile_id", "name", "properties", "occurred_at")
-    )
-    total = max(qs.count(), 1)
-    for n, (profile_id, name, props, at) in enumerate(qs.iterator(chunk_size=20000)):
-        events[profile_id].append((name, props, _ts(at)))
-        if progress and n % 20000 == 0:
-            progress("reading events", n / total)
-    # The few profiles that turned a "Your data" switch off: their events of that kind go.
-    for profile_id, use in data_use_restricted().items():
-        if profile_id in events:
-            events[profile_id] = filter_events(events[profile_id], use)
-    return events
+# The match calibration holds out the latest title of a sample of profiles (seeded, so a
+# retraining on the same log reports the same bands): scoring every profile took minutes at
+# 29,000 profiles and a sample of 2,000 gives each band hundreds of held-out titles.
+CALIBRATION_PROFILES = 2000
+CALIBRATION_SEED = 20261202
 
 
-def _calibrate(histories: dict[int, list[tuple[int, float, float]]]) -> list[dict]:
-    """Hold out each profile's latest title, retrain on the rest, see which match band it hits."""
-    held: dict[int, int] = {}
-    train_rows: list[Interaction] = []
-    for profile_id, history in histories.items():
-        if len(history) >= 3:
-            held[profile_id] = history[-1][0]
-            history = history[:-1]
-        train_rows.extend(Interaction(profile_id, t, ts, w) for t, ts, w in history)
-    if not held or not train_rows:
+def _calibrate(histories: Mapping[int, list[tuple[int, float, float]]]) -> list[dict]:
+    """Hold out a sample of profiles' latest title, retrain without them, see which match band
+    each held-out title hits."""
+    eligible = sorted(pid for pid, history in histories.items() if len(history) >= 3)
+    if not eligible:
         return []
+    rng = random.Random(CALIBRATION_SEED)
+    sample = rng.sample(eligible, min(CALIBRATION_PROFILES, len(eligible)))
+    held = {pid: histories[pid][-1][0] for pid in sample}
+    train_rows = [
+        Interaction(pid, t, ts, w)
+        for pid, history in histories.items()
+        for t, ts, w in (history[:-1] if pid in held else history)
+    ]
     model = train(train_rows)
     held_matches = []
-    for profile_id, title in list(held.items())[:1500]:
-        history = list(histories[profile_id][:-1])
-        scores = model.score_items(history)
-        if title not in scores:
-            continue
-        items = list(scores)
-        values = calibration.matches([scores[i] for i in items])
-        held_matches.append(values[items.index(title)])
+    for profile_id in sample:
+        history = histories[profile_id][:-1]
+        found = _model_indices(model, [held[profile_id]])
+        if not len(found):
+            continue  # a title only this profile watched: the refitted model never saw it
+        title = int(found[0])
+        scores = model.score_array(history)
+        unseen = np.ones(model.n_items, dtype=bool)
+        unseen[_model_indices(model, (t for t, _, _ in history))] = False
+        held_matches.append(calibration.match_of(scores[title], scores[unseen]))
     return calibration.band_lift(held_matches)
 
 
 def recommender_train(*, progress: Progress | None = None) -> RecommenderModel:
-    """Train on the whole event log, check the match calibration, refresh every profile."""
+    """Train on the whole event log, check the match calibration, refresh the active profiles."""
     started = time.perf_counter()
-    events = _all_histories(progress)
-    histories = {pid: fold_history(evs)[0] for pid, evs in events.items()}
+    since = (clock.now() - timedelta(days=REFRESH_ACTIVE_DAYS)).timestamp()
+    histories: dict[int, list[tuple[int, float, float]]] = {}
+    active: dict[int, Folded] = {}  # folded in full: their candidates are refreshed below
+    reading = (lambda f: progress("reading events", f)) if progress else None
+    for profile_id, fold in eventlog.folded_profiles(reading):
+        histories[profile_id] = fold.history
+        if fold.last_at >= since:
+            active[profile_id] = fold
     interactions = [
         Interaction(pid, title, ts, weight)
         for pid, history in histories.items()
@@ -439,6 +470,7 @@ def recommender_train(*, progress: Progress | None = None) -> RecommenderModel:
         training_seconds=round(training_seconds, 2),
         calibration=bands,
     )
+    del interactions, histories
     # Keep the last three models for comparison; older blobs only take space.
     stale = RecommenderModel.objects.order_by("-created_at", "-pk").values_list("pk", flat=True)[3:]
     RecommenderModel.objects.filter(pk__in=list(stale)).delete()
@@ -446,48 +478,59 @@ def recommender_train(*, progress: Progress | None = None) -> RecommenderModel:
     global _loaded
     _loaded = (row.pk, model)
     global_lists_refresh()
-    candidates_refresh_all(model_row=row, model=model, events=events, progress=progress)
+    candidates_refresh_all(model_row=row, model=model, folds=active, progress=progress)
     return row
+
+
+REFRESH_BATCH = 500  # candidates rows written per transaction
+_CANDIDATE_FIELDS = [f.name for f in ProfileCandidates._meta.concrete_fields if not f.primary_key]
 
 
 def candidates_refresh_all(
     *,
     model_row: RecommenderModel,
     model: Model,
-    events: dict[int, list[tuple[str, Mapping, float]]],
+    folds: Mapping[int, Folded],
     progress: Progress | None = None,
 ) -> int:
-    """Recompute the recently active profiles' candidates with a freshly trained model, in
-    bulk; everyone else's are dropped and computed at their next visit."""
-    visible = {False: _visible_title_facts(kids=False), True: _visible_title_facts(kids=True)}
-    children = taste.children_genres(visible[False])
+    """Recompute the given (recently active) profiles' candidates with a freshly trained model,
+    in batches; everyone else's are dropped and computed at their next visit.
+
+    Each batch replaces its profiles' rows in one short transaction, so the homepage never
+    finds a profile without candidates and memory holds one batch of rows, not all of them.
+    """
+    visible = {kids: _visible_title_facts(kids=kids) for kids in (False, True)}
+    shelves = {kids: _shelf(visible[kids], kids=kids) for kids in (False, True)}
     popular = _popular_ids()
     now = clock.now()
-    since = (now - timedelta(days=REFRESH_ACTIVE_DAYS)).timestamp()
-    profiles = [
-        (profile_id, is_kids)
-        for profile_id, is_kids in Profile.objects.values_list("pk", "is_kids")
-        if (history := events.get(profile_id)) and history[-1][2] >= since
-    ]
-    rows = []
-    for n, (profile_id, is_kids) in enumerate(profiles):
-        data = compute_candidates(
-            model=model,
-            events=events.get(profile_id, []),
-            visible=visible[is_kids],
-            popular=popular,
-            kids_profile=is_kids,
-            children=children,
-        )
-        rows.append(
-            ProfileCandidates(profile_id=profile_id, model=model_row, computed_at=now, **data)
-        )
-        if progress and n % 100 == 0:
-            progress("refreshing profiles", n / max(len(profiles), 1))
-    with transaction.atomic():
-        ProfileCandidates.objects.all().delete()
-        ProfileCandidates.objects.bulk_create(rows, batch_size=500)
-    _remember_candidates_stamps({row.profile_id: now.timestamp() for row in rows})
+    kids_of = dict(Profile.objects.values_list("pk", "is_kids"))
+    profiles = [pid for pid in sorted(folds) if pid in kids_of]
+    for start in range(0, len(profiles), REFRESH_BATCH):
+        if progress:
+            progress("refreshing profiles", start / len(profiles))
+        rows = []
+        for profile_id in profiles[start : start + REFRESH_BATCH]:
+            kids = kids_of[profile_id]
+            data = candidates_from_fold(
+                model=model,
+                fold=folds[profile_id],
+                visible=visible[kids],
+                popular=popular,
+                shelf=shelves[kids],
+            )
+            rows.append(
+                ProfileCandidates(profile_id=profile_id, model=model_row, computed_at=now, **data)
+            )
+        with transaction.atomic():
+            ProfileCandidates.objects.bulk_create(
+                rows,
+                update_conflicts=True,
+                unique_fields=["profile"],
+                update_fields=_CANDIDATE_FIELDS,
+            )
+        _remember_candidates_stamps({row.profile_id: now.timestamp() for row in rows})
+    # Candidates from an older model (or none) belong to profiles not active lately.
+    ProfileCandidates.objects.exclude(model=model_row).delete()
     if progress:
         progress("refreshing profiles", 1.0)
-    return len(rows)
+    return len(profiles)

@@ -31,7 +31,7 @@ def _sentences() -> dict[str, str]:
         "title_viewed": _("You looked at %(t)s."),
         "identity_merged": _("What you browsed before signing in joined this profile."),
         "identity_merge_refused": _(
-            "What was browsed in this browser before signing in belongs to someone else: kept apart."
+            "What was browsed here before signing in belongs to someone else: kept apart."
         ),
     }
 

@@ -219,6 +219,11 @@ class Model:
             out[key] = 0.0 if n is None else float(scores[n])
         return out
 
+    def score_array(self, history: Iterable[HistoryEntry]) -> np.ndarray:
+        """`score_items` as an array over `self.items` (history items included), for callers
+        that rank thousands of items in numpy rather than through a dict."""
+        return self._scores(self._resolve(history))
+
     def recommend_for_history(
         self,
         history: Iterable[HistoryEntry],
