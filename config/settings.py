@@ -271,6 +271,11 @@ CELERY_BEAT_SCHEDULE = {
         "task": "apps.subscriptions.tasks.sweep_unsent_notices",
         "schedule": timedelta(minutes=2),
     },
+    "tracking-refresh-attributes": {
+        # Computed customer attributes of the profiles active in the last 90 minutes.
+        "task": "apps.tracking.tasks.refresh_computed_attributes",
+        "schedule": timedelta(hours=1),
+    },
     "core-worker-heartbeat": {
         # /healthz says "degraded" when no worker has run this for WORKER_HEARTBEAT_STALE_SECONDS.
         "task": "apps.core.tasks.worker_heartbeat",

@@ -30,3 +30,19 @@ def account_play_history(*, account, since: datetime, until: datetime, limit: in
         .order_by("-occurred_at", "-pk")
         .values_list("name", "properties")[:limit]
     )
+
+
+def profiles_due_for_attributes(*, since: datetime) -> list[int]:
+    """Profiles whose computed attributes may be stale: active since `since`, or never computed."""
+    from apps.accounts.models import Profile
+
+    active = set(
+        Event.objects.filter(occurred_at__gte=since, profile__isnull=False)
+        .values_list("profile_id", flat=True)
+        .distinct()
+        .order_by()
+    )
+    never = set(
+        Profile.objects.filter(computed_attributes__isnull=True).values_list("pk", flat=True)
+    )
+    return sorted(active | never)
