@@ -180,3 +180,31 @@ def test_admin_sets_a_value_through_the_validation(admin_client, viewer):
     )
     assert saved.status_code == 302
     assert AttributeValue.objects.get().value == 42
+
+
+def test_the_page_costs_the_same_queries_whatever_the_history(admin_client, viewer):
+    """Guards against reading each event's device or each message's account one by one."""
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    def queries() -> int:
+        with CaptureQueriesContext(connection) as captured:
+            assert _page(admin_client, viewer).status_code == 200
+        return len(captured)
+
+    def add(n: int, offset: int) -> None:
+        track_many(
+            EventData(
+                name="page_view",
+                occurred_at=datetime(2026, 1, 1, tzinfo=UTC) + timedelta(minutes=offset + i),
+                profile_id=viewer.pk,
+                properties={"path": "/"},
+            )
+            for i in range(n)
+        )
+
+    add(3, 0)
+    queries()  # warm the caches a first request fills (session, experiment definitions)
+    few = queries()
+    add(150, 10)
+    assert queries() == few
