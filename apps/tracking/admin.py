@@ -93,7 +93,7 @@ class AttributeDefinitionForm(forms.ModelForm):
         if self.errors:
             return cleaned
         rule = attribute_rules.Rule(
-            type=cleaned["type"],
+            type=cleaned.get("type") or self.instance.type,  # read-only once created
             pattern=cleaned.get("pattern") or "",
             minimum=cleaned.get("minimum"),
             maximum=cleaned.get("maximum"),

@@ -208,3 +208,36 @@ def test_the_page_costs_the_same_queries_whatever_the_history(admin_client, view
     few = queries()
     add(150, 10)
     assert queries() == few
+
+
+def test_admin_edits_a_definitions_rules_but_not_its_key_or_type(admin_client, db):
+    definition = AttributeDefinition.objects.create(key="age", label="Age", type="number")
+    change = reverse("admin:tracking_attributedefinition_change", args=[definition.pk])
+    response = admin_client.post(
+        change,
+        {
+            "key": "renamed",
+            "label": "Age",
+            "type": "string",
+            "minimum": "5",
+            "maximum": "1",
+            "max_length": 200,
+            "choices": "[]",
+        },
+    )
+    assert "minimum is above the maximum" in response.content.decode()
+    admin_client.post(
+        change,
+        {
+            "key": "renamed",
+            "label": "Age (years)",
+            "type": "string",
+            "minimum": "0",
+            "maximum": "130",
+            "max_length": 200,
+            "choices": "[]",
+        },
+    )
+    definition.refresh_from_db()
+    assert (definition.key, definition.type, definition.label) == ("age", "number", "Age (years)")
+    assert definition.maximum == 130
