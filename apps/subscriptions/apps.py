@@ -17,10 +17,17 @@ class SubscriptionsConfig(AppConfig):
 def _register_with_tracking() -> None:
     """Plan, lifetime paid, the plan segment and billing e-mails for customer attributes and
     the profile 360 page (tracking may not import subscriptions; see apps/tracking/registry)."""
-    from apps.subscriptions.selectors import people
-    from apps.tracking import registry
+    from apps.subscriptions.selectors import people  # in ready(): it imports the models
+    # Registering is on tracking's write side (services), like recording an event.
+    from apps.tracking.services import (
+        LIFETIME_PAID,
+        PLAN,
+        register_account_values,
+        register_messages,
+        register_segments,
+    )  # in ready(): tracking's services import its models
 
-    registry.register_account_values(registry.PLAN, people.plan_names)
-    registry.register_account_values(registry.LIFETIME_PAID, people.lifetime_paid)
-    registry.register_segments("subscriptions", people.plan_segments)
-    registry.register_messages("subscriptions", people.billing_messages)
+    register_account_values(PLAN, people.plan_names)
+    register_account_values(LIFETIME_PAID, people.lifetime_paid)
+    register_segments("subscriptions", people.plan_segments)
+    register_messages("subscriptions", people.billing_messages)

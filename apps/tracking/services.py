@@ -24,6 +24,17 @@ from apps.tracking.models import (
 )
 from apps.tracking.publishing import publish
 
+# Registering what tracking may not read (plan, payments, segments, messages) is part of the
+# write side every app may use: apps that may import only these services register from here.
+from apps.tracking.registry import (  # noqa: F401
+    LIFETIME_PAID,
+    PLAN,
+    SentMessage,
+    register_account_values,
+    register_messages,
+    register_segments,
+)
+
 _NAME = re.compile(r"^[a-z][a-z0-9_]{1,63}$")
 _CLIENT_ID = re.compile(r"^[A-Za-z0-9_.:-]{8,64}$")
 

@@ -13,7 +13,7 @@ from django.utils.translation import gettext as _
 from apps.accounts.language import speaking_to
 from apps.subscriptions.models import Notice, Payment, Plan, Subscription
 from apps.subscriptions.offer_models import NewsletterSignup
-from apps.tracking.registry import SentMessage
+from apps.tracking.services import SentMessage
 
 
 def plan_names(account_ids: list[int]) -> dict[int, str]:
