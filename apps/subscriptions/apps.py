@@ -18,6 +18,7 @@ def _register_with_tracking() -> None:
     """Plan, lifetime paid, the plan segment and billing e-mails for customer attributes and
     the profile 360 page (tracking may not import subscriptions; see apps/tracking/registry)."""
     from apps.subscriptions.selectors import people  # in ready(): it imports the models
+
     # Registering is on tracking's write side (services), like recording an event.
     from apps.tracking.services import (
         LIFETIME_PAID,
