@@ -87,6 +87,7 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "apps.accounts.middleware.StoredLanguageMiddleware",
     "apps.accounts.middleware.CurrentProfileMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
@@ -269,6 +270,11 @@ CELERY_BEAT_SCHEDULE = {
         # E-mails whose task was lost (a Redis restart) or whose sender died mid-send.
         "task": "apps.subscriptions.tasks.sweep_unsent_notices",
         "schedule": timedelta(minutes=2),
+    },
+    "tracking-refresh-attributes": {
+        # Computed customer attributes of the profiles active in the last 90 minutes.
+        "task": "apps.tracking.tasks.refresh_computed_attributes",
+        "schedule": timedelta(hours=1),
     },
     "core-worker-heartbeat": {
         # /healthz says "degraded" when no worker has run this for WORKER_HEARTBEAT_STALE_SECONDS.

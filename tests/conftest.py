@@ -86,6 +86,18 @@ def _clean_cache():
 
 
 @pytest.fixture(autouse=True)
+def _default_language():
+    """Each test starts in the site's default language: a view that activates a viewer's stored
+    language leaves it active in the thread, which would leak into the next test's gettext."""
+    from django.conf import settings
+    from django.utils import translation
+
+    translation.activate(settings.LANGUAGE_CODE)
+    yield
+    translation.deactivate()
+
+
+@pytest.fixture(autouse=True)
 def _no_policy_from_another_test():
     """The artwork policy a process holds is keyed by snapshot id and time; a rolled-back test
     and the next one (same fixed clock, same id) would otherwise share it."""

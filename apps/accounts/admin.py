@@ -1,15 +1,49 @@
 from django.contrib import admin
 from django.contrib.auth.admin import UserAdmin as BaseUserAdmin
+from django.urls import reverse
+from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 
 from apps.accounts.models import Device, Profile, User
 
 
+@admin.display(description=_("profile 360"))
+def profile_360_link(profile: Profile) -> str:
+    """The read-only page of everything known about the profile (built by tracking)."""
+    if profile.pk is None:
+        return "—"
+    url = reverse("admin:tracking_profile_360", args=[profile.pk])
+    return format_html('<a href="{}">{}</a>', url, _("Profile 360"))
+
+
 class ProfileInline(admin.TabularInline):
     model = Profile
     extra = 0
-    fields = ["name", "is_kids", "onboarded_at", "created_at"]
-    readonly_fields = ["created_at"]
+    fields = ["name", "is_kids", "onboarded_at", "created_at", "profile_360"]
+    readonly_fields = ["created_at", "profile_360"]
+
+    @admin.display(description=_("profile 360"))
+    def profile_360(self, obj: Profile) -> str:
+        return profile_360_link(obj)
+
+
+@admin.register(Profile)
+class ProfileAdmin(admin.ModelAdmin):
+    """Profiles are edited by their viewers; the admin looks (and opens the profile 360)."""
+
+    list_display = ["name", "account", "is_kids", "created_at", "profile_360"]
+    list_select_related = ["account"]
+    search_fields = ["name", "account__email"]
+    list_filter = ["is_kids"]
+    fields = ["account", "name", "is_kids", "onboarded_at", "created_at", "profile_360"]
+    readonly_fields = fields
+
+    @admin.display(description=_("profile 360"))
+    def profile_360(self, obj: Profile) -> str:
+        return profile_360_link(obj)
+
+    def has_add_permission(self, request):
+        return False
 
 
 @admin.register(User)
@@ -19,7 +53,7 @@ class UserAdmin(BaseUserAdmin):
     search_fields = ["email"]
     inlines = [ProfileInline]
     fieldsets = (
-        (None, {"fields": ("email", "password", "time_zone")}),
+        (None, {"fields": ("email", "password", "time_zone", "language", "country")}),
         (_("Permissions"), {"fields": ("is_active", "is_staff", "is_superuser", "groups")}),
         (_("Dates"), {"fields": ("last_login", "date_joined")}),
     )

@@ -2,11 +2,13 @@ import zoneinfo
 from functools import cache
 
 from django import forms
+from django.conf import settings
 from django.contrib.auth import authenticate, password_validation
-from django.contrib.auth.forms import AuthenticationForm
+from django.contrib.auth.forms import AuthenticationForm, PasswordResetForm
 from django.utils.translation import gettext_lazy as _
 
 from apps.accounts import throttle
+from apps.accounts.language import speaking_to
 from apps.accounts.models import User
 from apps.accounts.validators import validate_display_name
 
@@ -24,6 +26,12 @@ class SignupForm(forms.Form):
         max_length=40,
         help_text=_("You can add others later."),
         validators=[validate_display_name],
+    )
+    # Filled by static/js/timezone.js from the browser's clock; empty without JavaScript.
+    time_zone = forms.CharField(
+        required=False,
+        max_length=64,
+        widget=forms.HiddenInput(attrs={"data-detect-time-zone": ""}),
     )
 
     def clean_email(self):
@@ -114,3 +122,27 @@ class TimeZoneForm(forms.Form):
         known = {value for value, _label in time_zone_choices()}
         if current and current not in known:  # an alias saved earlier stays selectable
             self.fields["time_zone"].choices = [(current, current), *time_zone_choices()]
+
+
+class PreferencesForm(forms.Form):
+    """The account's language (pages, e-mails, invoices) and country."""
+
+    language = forms.ChoiceField(
+        label=_("Language"),
+        choices=lambda: list(settings.LANGUAGES),
+        help_text=_("Pages, e-mails and invoices are in this language."),
+    )
+    country = forms.CharField(
+        label=_("Country"),
+        required=False,
+        max_length=2,
+        help_text=_("Two-letter code, such as FR, BE or CA. Leave empty if you prefer."),
+    )
+
+
+class LanguagePasswordResetForm(PasswordResetForm):
+    """Django's reset form; the e-mail is written in the account's language."""
+
+    def send_mail(self, subject_template_name, email_template_name, context, *args, **kwargs):
+        with speaking_to(context["user"]):
+            super().send_mail(subject_template_name, email_template_name, context, *args, **kwargs)

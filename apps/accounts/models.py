@@ -34,6 +34,10 @@ class User(AbstractUser):
     last_name = None
     email = models.EmailField(_("e-mail address"), unique=True)
     time_zone = models.CharField(_("time zone"), max_length=64, default="Europe/Paris")
+    # The language e-mails and pages use for this viewer ("" = not chosen yet: the browser's).
+    language = models.CharField(_("language"), max_length=8, blank=True, default="")
+    # ISO 3166-1 alpha-2, from the browser's locale at sign-up ("" = unknown); editable.
+    country = models.CharField(_("country"), max_length=2, blank=True, default="")
     # Set by subscriptions while the account's own last payment failed and is being retried:
     # every page's banner reads it from the cached user row, at no query.
     payment_overdue = models.BooleanField(_("last payment failed"), default=False, editable=False)

@@ -11,22 +11,37 @@ from django.utils.translation import gettext as _
 
 from apps.accounts.devices import device_kind, device_label
 from apps.accounts.entitlements import limits_for, profile_limit_message
+from apps.accounts.language import supported, valid_country
 from apps.accounts.models import Device, DeviceSession, Profile, User
 from apps.core import clock
 from apps.tracking.services import track
 
 
 @transaction.atomic
-def account_create(*, email: str, password: str, profile_name: str, visitor_id: str = "") -> User:
+def account_create(
+    *,
+    email: str,
+    password: str,
+    profile_name: str,
+    visitor_id: str = "",
+    language: str = "",
+    time_zone: str = "",
+    country: str = "",
+) -> User:
     """Create an account with its first profile.
 
     `visitor_id` (the anonymous first-party cookie) goes on the account_created event, which
-    ties what the browser did before signing up to the new profile.
+    ties what the browser did before signing up to the new profile. `language`, `time_zone`
+    and `country` are what the browser told us (the page's language, the zone its clock is in,
+    the region of its locale); anything unknown is left at the default rather than refused.
     """
     email = User.objects.normalize_email(email).lower()
     if User.objects.filter(email__iexact=email).exists():
         raise ValidationError({"email": _("An account with this e-mail address already exists.")})
-    user = User.objects.create_user(email=email, password=password)
+    extra = {"language": supported(language), "country": valid_country(country)}
+    if time_zone and _is_zone(time_zone):
+        extra["time_zone"] = time_zone
+    user = User.objects.create_user(email=email, password=password, **extra)
     profile = profile_create(account=user, name=profile_name)
     track(name="account_created", profile=profile, visitor_id=visitor_id, properties={})
     return user
@@ -142,13 +157,43 @@ def device_sign_out(*, account: User, device: Device) -> list[str]:
     return keys
 
 
+def _is_zone(name: str) -> bool:
+    try:
+        zoneinfo.ZoneInfo(name)
+    except (ValueError, zoneinfo.ZoneInfoNotFoundError):
+        return False
+    return True
+
+
 def account_time_zone_set(*, account: User, time_zone: str) -> User:
     """The zone the account's dates and dayparts are shown in."""
-    try:
-        zoneinfo.ZoneInfo(time_zone)
-    except (ValueError, zoneinfo.ZoneInfoNotFoundError) as exc:
-        raise ValidationError({"time_zone": _("Choose a time zone from the list.")}) from exc
+    if not _is_zone(time_zone):
+        raise ValidationError({"time_zone": _("Choose a time zone from the list.")})
     if account.time_zone != time_zone:
         account.time_zone = time_zone
         account.save(update_fields=["time_zone"])
+    return account
+
+
+def account_language_set(*, account: User, language: str) -> User:
+    """The language the account's pages, e-mails and invoices use (idempotent)."""
+    code = supported(language)
+    if not code or code != (language or "").strip().lower():
+        raise ValidationError({"language": _("Choose a language from the list.")})
+    if account.language != code:
+        account.language = code
+        account.save(update_fields=["language"])
+    return account
+
+
+def account_country_set(*, account: User, country: str) -> User:
+    """The account's country (ISO code), or "" to clear it (idempotent)."""
+    code = valid_country(country)
+    if country and not code:
+        raise ValidationError(
+            {"country": _("Enter a two-letter country code, such as FR, BE or CA.")}
+        )
+    if account.country != code:
+        account.country = code
+        account.save(update_fields=["country"])
     return account

@@ -2,7 +2,7 @@ from django.contrib.auth import views as auth_views
 from django.urls import include, path, reverse_lazy
 
 from apps.accounts import views
-from apps.accounts.forms import ThrottledAuthenticationForm
+from apps.accounts.forms import LanguagePasswordResetForm, ThrottledAuthenticationForm
 
 app_name = "accounts"
 # Signing in and passwords live under accounts/, the account page at account/ and the profile
@@ -23,6 +23,7 @@ auth_patterns = [
         "password-reset/",
         auth_views.PasswordResetView.as_view(
             template_name="accounts/password_reset.html",
+            form_class=LanguagePasswordResetForm,
             email_template_name="accounts/password_reset_email.txt",
             subject_template_name="accounts/password_reset_subject.txt",
             success_url=reverse_lazy("accounts:password_reset_done"),

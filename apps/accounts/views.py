@@ -8,7 +8,7 @@ from django.db import transaction
 from django.http import Http404
 from django.shortcuts import redirect, render
 from django.urls import reverse, reverse_lazy
-from django.utils import timezone
+from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
@@ -21,7 +21,8 @@ from apps.accounts.current import (
 )
 from apps.accounts.decorators import not_for_kids
 from apps.accounts.entitlements import Limits, limits_for, profile_limit_message
-from apps.accounts.forms import ProfileForm, SignupForm, TimeZoneForm
+from apps.accounts.forms import PreferencesForm, ProfileForm, SignupForm, TimeZoneForm
+from apps.accounts.language import country_from_accept_language
 from apps.accounts.sessions import device_for_session
 from apps.accounts.timezones import viewer_zone
 from apps.core.http import safe_next
@@ -70,6 +71,9 @@ def signup(request):
                     password=form.cleaned_data["password"],
                     profile_name=form.cleaned_data["profile_name"],
                     visitor_id=getattr(request, "visitor_id", ""),
+                    language=translation.get_language(),
+                    time_zone=form.cleaned_data["time_zone"],
+                    country=country_from_accept_language(request.headers.get("Accept-Language")),
                 )
         except ValidationError as exc:
             _apply_errors(form, exc)
@@ -184,14 +188,39 @@ def profile_edit(request, profile_id: int):
 @not_for_kids
 @require_http_methods(["GET", "POST"])
 def account(request):
-    """Membership, profiles, devices and the account's time zone."""
-    form = TimeZoneForm(request.POST or None, initial={"time_zone": request.user.time_zone})
+    """Membership, profiles, devices, the account's time zone, language and country."""
+    user = request.user
+    is_prefs = request.method == "POST" and "language" in request.POST
+    zone_data = request.POST if request.method == "POST" and not is_prefs else None
+    form = TimeZoneForm(zone_data, initial={"time_zone": user.time_zone})
+    prefs_initial = {
+        "language": user.language or translation.get_language(),
+        "country": user.country,
+    }
+    prefs_form = PreferencesForm(request.POST if is_prefs else None, initial=prefs_initial)
     status = 200
-    if request.method == "POST":
+    if is_prefs:
+        if prefs_form.is_valid():
+            try:
+                with transaction.atomic():
+                    services.account_language_set(
+                        account=user, language=prefs_form.cleaned_data["language"]
+                    )
+                    services.account_country_set(
+                        account=user, country=prefs_form.cleaned_data["country"]
+                    )
+            except ValidationError as exc:
+                _apply_errors(prefs_form, exc)
+            else:
+                translation.activate(user.language)  # the confirmation is in the new language
+                messages.success(request, _("Language and country saved."))
+                return redirect("accounts:account")
+        status = 400
+    elif request.method == "POST":
         if form.is_valid():
             try:
                 services.account_time_zone_set(
-                    account=request.user, time_zone=form.cleaned_data["time_zone"]
+                    account=user, time_zone=form.cleaned_data["time_zone"]
                 )
             except ValidationError as exc:
                 _apply_errors(form, exc)
@@ -199,20 +228,21 @@ def account(request):
                 messages.success(request, _("Time zone saved."))
                 return redirect("accounts:account")
         status = 400
-    signed_in = selectors.signed_in_device_keys(account=request.user)
-    devices = list(selectors.account_devices(account=request.user))
+    signed_in = selectors.signed_in_device_keys(account=user)
+    devices = list(selectors.account_devices(account=user))
     for device in devices:
         device.is_current = device.key == request.session.get(SESSION_DEVICE_KEY)
         device.is_signed_in = device.is_current or device.key in signed_in
-    with timezone.override(viewer_zone(request.user)):
+    with timezone.override(viewer_zone(user)):
         return render(
             request,
             "accounts/account.html",
             {
-                "profiles": list(request.user.profiles.all()),
+                "profiles": list(user.profiles.all()),
                 "devices": devices,
                 "current": request.profile,
                 "zone_form": form,
+                "prefs_form": prefs_form,
             },
             status=status,
         )

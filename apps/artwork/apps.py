@@ -14,3 +14,8 @@ class ArtworkConfig(AppConfig):
         from apps.tracking.models import Event
 
         post_save.connect(receivers.event_saved, sender=Event, dispatch_uid="artwork-event-saved")
+
+        from apps.artwork.selectors import profile_segments
+        from apps.tracking import registry
+
+        registry.register_segments("artwork", profile_segments)

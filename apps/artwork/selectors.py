@@ -470,3 +470,15 @@ def evaluation_data(*, test_share: float = 0.3) -> EvaluationData:
         for profile_id, kids, title_id, variant_id, segment, shown_at, taken_at in test_rows
     ]
     return EvaluationData(cut, int(evidence.overall.impressions), evidence, dict(tastes), test)
+
+
+def profile_segments(profile) -> list[str]:
+    """The artwork policy's segment for this profile (its favourite genre), for tracking's
+    profile 360 page (registered in apps.py); a profile without a taste yet is in none."""
+    from django.utils.translation import gettext as _
+
+    row = ProfileTaste.objects.filter(profile_id=profile.pk).first()
+    if row is None or not row.segment:
+        return [_("Artwork: no segment yet (non-personal policy)")]
+    name = Genre.objects.filter(pk=row.segment).values_list("name", flat=True).first()
+    return [_("Artwork segment: %(genre)s") % {"genre": name or row.segment}]

@@ -267,7 +267,7 @@ FLOWS: list[dict[str, Any]] = [
             "the account page lists both devices; “Sign out this device” on the other one signs "
             "it out there only. The one-click persona sign-in skips the merge."
         ),
-        "url": "accounts:signup",
+        "example": "title",
     },
     {
         "key": "your-data",
@@ -283,6 +283,32 @@ FLOWS: list[dict[str, Any]] = [
         ),
         "url": "yourdata:page",
         "persona": "horror",
+    },
+    {
+        "key": "language",
+        "title": _("Language and country are the viewer's"),
+        "description": _(
+            "As Priya, on the account page choose Français and country BE and save: every page "
+            "turns French, and stays French in another browser once signed in. Her next billing "
+            "e-mail in the outbox and new invoice lines are written in French too (move the "
+            "clock to her next payment). The language chooser in the header also changes the "
+            "stored language while signed in."
+        ),
+        "url": "accounts:account",
+        "persona": "commuter",
+    },
+    {
+        "key": "profile-360",
+        "title": _("Profile 360 and custom attributes"),
+        "description": _(
+            "As admin, open Profiles and a persona's “Profile 360”: its attributes (language, "
+            "zone, country, plan, tenure, favourite genres, viewing hours, lifetime paid), "
+            "segments (artwork genre, experiment variants, plan), the last 100 events with "
+            "their properties and the e-mails it received. Computed attributes fill in once the "
+            "“tracking-refresh-attributes” job has run (Run it under Scheduled jobs here). Add "
+            "a custom attribute (Number, 0 to 1000): a value of 5000 is refused with the reason."
+        ),
+        "url": "admin:accounts_profile_changelist",
     },
     {
         "key": "offer",

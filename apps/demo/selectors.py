@@ -64,3 +64,22 @@ def outbox_messages(*, email: str | None = None):
     if email:
         messages = messages.filter(recipients__contains=f"|{email.lower()}|")
     return messages
+
+
+def outbox_messages_to(account, limit: int) -> list:
+    """The account's kept e-mails as tracking's profile 360 page lists them (registered in
+    apps.py: tracking may not import demo)."""
+    from django.utils.translation import gettext as _
+
+    from apps.tracking.registry import SentMessage
+
+    return [
+        SentMessage(
+            at=message.sent_at,
+            channel=_("e-mail"),
+            subject=message.subject,
+            to=", ".join(message.to),
+            source=_("demo outbox"),
+        )
+        for message in outbox_messages(email=account.email)[:limit]
+    ]

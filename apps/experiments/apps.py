@@ -10,3 +10,7 @@ class ExperimentsConfig(AppConfig):
     def ready(self):
         # In ready(): the receivers import the models, which are not loaded when apps.py is.
         from apps.experiments import receivers  # noqa: F401
+        from apps.experiments.selectors import profile_segments
+        from apps.tracking import registry
+
+        registry.register_segments("experiments", profile_segments)

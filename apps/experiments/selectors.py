@@ -81,3 +81,40 @@ def experiment_report(*, experiment: Experiment) -> stats.Report:
     counts = {variant: (n, k) for variant, n, k in rows}
     variants = [(v.key, v.weight) for v in experiment.variants.all()]
     return stats.report(variants, counts)
+
+
+def profile_segments(profile) -> list[str]:
+    """The variants this profile was shown, then those it would get in running experiments it
+    has not been exposed to yet (for tracking's profile 360 page; registered in apps.py)."""
+    from django.utils.translation import gettext as _
+
+    from apps.core import clock
+    from apps.experiments import assignment
+
+    exposed = dict(
+        Exposure.objects.filter(profile=profile).values_list("experiment__key", "variant")
+    )
+    labels = [
+        _("Experiment %(key)s: %(variant)s (exposed)") % {"key": key, "variant": variant}
+        for key, variant in sorted(exposed.items())
+    ]
+    now = clock.now()
+    subject = assignment.subject_of(profile_id=profile.pk)
+    for key, definition in sorted(definitions().items()):
+        if key in exposed or not definition.running(now):
+            continue
+        if profile.pk in definition.excluded_profiles:
+            labels.append(_("Experiment %(key)s: excluded") % {"key": key})
+            continue
+        variant = assignment.assign(
+            key=key,
+            subject=subject,
+            traffic_percent=definition.traffic_percent,
+            variants=definition.variants,
+        )
+        if variant is not None:
+            labels.append(
+                _("Experiment %(key)s: %(variant)s (assigned, not shown yet)")
+                % {"key": key, "variant": variant}
+            )
+    return labels

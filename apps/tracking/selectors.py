@@ -51,3 +51,19 @@ def data_use_restricted() -> dict[int, data_use.Use]:
 
 def data_use_for(profile_id: int) -> data_use.Use:
     return data_use_of([profile_id]).get(profile_id, data_use.EVERYTHING)
+
+
+def profiles_due_for_attributes(*, since: datetime) -> list[int]:
+    """Profiles whose computed attributes may be stale: active since `since`, or never computed."""
+    from apps.accounts.models import Profile
+
+    active = set(
+        Event.objects.filter(occurred_at__gte=since, profile__isnull=False)
+        .values_list("profile_id", flat=True)
+        .distinct()
+        .order_by()
+    )
+    never = set(
+        Profile.objects.filter(computed_attributes__isnull=True).values_list("pk", flat=True)
+    )
+    return sorted(active | never)

@@ -27,6 +27,7 @@ def _sentences() -> dict[str, str]:
         "data_use_changed": _("You changed what the site may use about you."),
         "device_seen": _("You used Streamfront on a device."),
         "account_created": _("You created your account."),
+        "message_sent": _("We sent you a message."),
         "device_signed_out": _("You signed a device out."),
         "title_viewed": _("You looked at %(t)s."),
         "identity_merged": _("What you browsed before signing in joined this profile."),

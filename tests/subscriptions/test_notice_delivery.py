@@ -100,3 +100,22 @@ def test_a_broker_outage_does_not_fail_the_request_that_recorded_a_notice(
         )
     assert created
     assert Notice.objects.get(key="reminder:outage").sent_at is None  # the sweeper's job now
+
+
+@pytest.mark.django_db
+def test_a_sent_e_mail_is_in_the_event_log_once_even_when_swept_up_again(user, now, settings):
+    from apps.accounts.models import Profile
+    from apps.tracking.models import Event
+
+    Profile.objects.create(account=user, name="Kid", is_kids=True)
+    main = user.profiles.filter(is_kids=False).first()
+    notice = _notice(user, now)
+    assert tasks.send_notice(notice.pk) is True
+    # The sender died after the message left but before it was marked sent: swept again.
+    Notice.objects.filter(pk=notice.pk).update(sent_at=None, claimed_at=now(), attempts=1)
+    now.value += timedelta(seconds=settings.NOTICE_SWEEP_AFTER_SECONDS + 1)
+    assert tasks.sweep_unsent_notices() == 1
+    logged = Event.objects.filter(name="message_sent")
+    assert [(e.profile_id, e.properties) for e in logged] == [
+        (main.pk, {"channel": "email", "category": "billing", "kind": "reminder"})
+    ]

@@ -72,6 +72,8 @@ def _shared(model):
         return model.objects.create(code=f"plan-{next(_counter)}", name="Test plan")
     if label == "subscriptions.Coupon":
         return model.objects.create(code=f"C{next(_counter)}", percent_off=10)
+    if label == "tracking.AttributeDefinition":
+        return model.objects.create(key=f"attr_{next(_counter)}", label="Test attribute")
     if label == "experiments.Experiment":
         return model.objects.create(
             key=f"exp-{next(_counter)}",

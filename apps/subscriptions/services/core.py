@@ -19,6 +19,8 @@ from django.db.models import F, Q
 from django.template.loader import render_to_string
 from django.utils.translation import gettext as _
 
+from apps.accounts.language import speaking_to
+from apps.accounts.models import User
 from apps.core import clock
 from apps.core.queue import delay_on_commit
 from apps.subscriptions import gateway, proration, student
@@ -180,8 +182,9 @@ def notice_send(*, notice_id: int, at: datetime | None = None) -> bool:
     )
     if not claimed:
         return False
-    notice = Notice.objects.get(pk=notice_id)
-    body = render_to_string(f"subscriptions/email/{notice.kind}.txt", notice.context)
+    notice = Notice.objects.select_related("subscription__user").get(pk=notice_id)
+    with speaking_to(_recipient(notice)):
+        body = render_to_string(f"subscriptions/email/{notice.kind}.txt", notice.context)
     subject, _, text = body.strip().partition("\n")
     EmailMessage(
         subject=subject.strip(),
@@ -190,7 +193,33 @@ def notice_send(*, notice_id: int, at: datetime | None = None) -> bool:
         headers={"Message-ID": notice.message_id},
     ).send()
     Notice.objects.filter(pk=notice_id).update(sent_at=clock.now())
+    _message_logged(notice)
     return True
+
+
+def _message_logged(notice: Notice) -> None:
+    """Every message a viewer receives goes into the one event log (`message_sent`, on the
+    account's main profile); its client id makes a re-send by the sweeper count once."""
+    profile = (
+        notice.subscription.user.profiles.order_by("is_kids", "pk").first()
+        if notice.to == notice.subscription.user.email
+        else None
+    )
+    if profile is None:
+        return  # an invitee's or a student address: not this account's viewer
+    track(
+        name="message_sent",
+        profile=profile,
+        properties={"channel": "email", "category": "billing", "kind": notice.kind},
+        client_id=f"notice-{notice.pk}",
+    )
+
+
+def _recipient(notice: Notice):
+    """Whose language the e-mail is in: the account it is addressed to, else the subscriber's
+    (an invitee or a student address without an account reads the sender's language)."""
+    account = User.objects.filter(email__iexact=notice.to).first()
+    return account or notice.subscription.user
 
 
 def _payment_get_or_create(key: str, **fields) -> tuple[Payment, bool]:

@@ -6,6 +6,7 @@ from datetime import datetime, timedelta
 
 from django.utils.translation import gettext as _
 
+from apps.accounts.language import speaking_to
 from apps.subscriptions.models import (
     Checkout,
     Interval,
@@ -39,11 +40,17 @@ def _period_text(payment: Payment, user) -> str:
 
 def _issue_invoice(payment: Payment, *, at: datetime) -> Invoice | None:
     """The invoice of a successful payment: the price, then a coupon's discount and the account
-    credit as negative lines, so the lines add up to the total charged."""
+    credit as negative lines, so the lines add up to the total charged. Its lines are written
+    in the account's language (an invoice is a document: it is not re-translated later)."""
     if payment.gross + payment.discount <= 0 or payment.status != Payment.Status.SUCCEEDED:
         return None
     if Invoice.objects.filter(payment=payment).exists():
         return payment.invoice
+    with speaking_to(payment.user):
+        return _write_invoice(payment, at=at)
+
+
+def _write_invoice(payment: Payment, *, at: datetime) -> Invoice:
     user = payment.user
     plan_text = ""
     if payment.plan is not None:
@@ -93,6 +100,12 @@ def _coupon_text(payment: Payment) -> str:
 
 
 def _issue_credit_note(refund: Refund, *, description: str, at: datetime) -> Invoice:
+    """A credit note in the account's language (pass `description` lazily translated)."""
+    with speaking_to(refund.payment.user):
+        return _write_credit_note(refund, description=str(description), at=at)
+
+
+def _write_credit_note(refund: Refund, *, description: str, at: datetime) -> Invoice:
     year, seq, number = _next_invoice_number(at)
     user = refund.payment.user
     original = getattr(refund.payment, "invoice", None)

@@ -7,6 +7,7 @@ from datetime import datetime
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from apps.core import clock
 from apps.subscriptions import gateway, lifecycle, proration, withdrawal
@@ -164,7 +165,9 @@ def subscription_withdraw(
             )
             payment.refunded_amount += amount
             payment.save(update_fields=["refunded_amount"])
-            _issue_credit_note(refund, description=_("Refund: right of withdrawal"), at=at)
+            _issue_credit_note(
+                refund, description=gettext_lazy("Refund: right of withdrawal"), at=at
+            )
         _end_paid(
             sub,
             status=lifecycle.transition(sub.status, Event.WITHDRAW),

@@ -16,6 +16,8 @@ from django.urls import reverse
 from django.utils import translation
 from django.utils.translation import gettext as _
 
+from apps.accounts.language import user_language
+from apps.accounts.models import User
 from apps.core import clock
 from apps.core.queue import delay_on_commit
 from apps.subscriptions.models import NewsletterSignup
@@ -84,7 +86,9 @@ def newsletter_confirmation_send(*, signup_id: int, site: str, at: datetime | No
         "confirm_url": root + reverse("offers:newsletter_confirm", args=[signup.token]),
         "unsubscribe_url": root + reverse("offers:newsletter_unsubscribe", args=[signup.token]),
     }
-    with translation.override(signup.language or None):
+    # An account's stored language wins over the page's language when the address signed up.
+    account = User.objects.filter(email__iexact=signup.email).first()
+    with translation.override(user_language(account) or signup.language or None):
         body = render_to_string("subscriptions/email/newsletter_confirm.txt", context)
     subject, _sep, text = body.strip().partition("\n")
     EmailMessage(

@@ -8,6 +8,7 @@ from zoneinfo import ZoneInfo
 from django.db import transaction
 from django.utils import formats
 
+from apps.accounts.language import speaking_to
 from apps.accounts.timezones import viewer_zone_name
 from apps.core import clock
 from apps.subscriptions import selectors, student
@@ -39,7 +40,7 @@ def reminders_send(*, at: datetime | None = None) -> int:
         charge = schedule.next_charge
         if charge is None or not (at < charge.at <= at + REMINDER_LEAD):
             continue
-        with transaction.atomic():
+        with transaction.atomic(), speaking_to(sub.user):
             created = _notice(
                 sub,
                 key=f"reminder:{sub.pk}:{charge.local_date.isoformat()}",
@@ -75,7 +76,7 @@ def student_reminders_send(*, at: datetime | None = None) -> int:
         ends_on = student_plan_ends_on(sub)
         if lead is None or ends_on is None:
             continue
-        with transaction.atomic():
+        with transaction.atomic(), speaking_to(sub.user):
             created = _notice(
                 sub,
                 key=f"student-due:{sub.pk}:{sub.verified_until.isoformat()}:{lead}",

@@ -10,6 +10,7 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils.translation import gettext as _
 
+from apps.accounts.language import speaking_to
 from apps.core import clock
 from apps.subscriptions import lifecycle
 from apps.subscriptions.lifecycle import Event, State
@@ -70,7 +71,8 @@ def subscription_renew(*, subscription_id: int, at: datetime | None = None) -> i
                 or sub.current_period_end > at
             ):
                 break
-            outcome = _renew_once(sub, at=at)
+            with speaking_to(sub.user):  # its e-mails' dates and reasons, its invoice
+                outcome = _renew_once(sub, at=at)
         done += 1
         if outcome != RenewalOutcome.RENEWED:
             if outcome == RenewalOutcome.FAILED:
@@ -243,9 +245,10 @@ def subscription_retry(
                 break
             if not manual_key and (sub.next_retry_at is None or sub.next_retry_at > at):
                 break
-            outcome, code = _retry_once(
-                sub, at=at, manual_key=manual_key, method=method, make_default=make_default
-            )
+            with speaking_to(sub.user):
+                outcome, code = _retry_once(
+                    sub, at=at, manual_key=manual_key, method=method, make_default=make_default
+                )
         if manual_key or outcome != RetryOutcome.FAILED:
             break
     if manual_key and outcome == RetryOutcome.FAILED:
