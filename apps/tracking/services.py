@@ -224,6 +224,7 @@ def visitor_merge(*, profile, visitor_id: str, device_id: int | None = None) -> 
     tab or a double submit finds nothing left to move and records nothing. Guards:
 
     * a missing id (no personalization consent) merges nothing and says nothing;
+    * a kids profile receives nothing: the browsing waits for an adult profile of the account;
     * a junk id ("anonymous", "null", "0", malformed...) is refused, logged on the profile;
     * an id already tied to another account (`VisitorLink`, or that account's own events
       carry it) is never merged: logged on the signing-in profile, the other person's data
@@ -239,6 +240,10 @@ def visitor_merge(*, profile, visitor_id: str, device_id: int | None = None) -> 
         return MergeResult(refused=reason)
     if reason:
         return _merge_refused(profile, reason, visitor_id, device_id)
+    if profile.is_kids:
+        # What a shared browser looked at before a kids profile was chosen is a grown-up's
+        # browsing as often as the child's: it waits for an adult profile of the account.
+        return MergeResult(refused="kids_profile")
     vid = canonical_visitor_id(visitor_id)
     with transaction.atomic():
         link = VisitorLink.objects.select_for_update().filter(visitor_id=vid).first()

@@ -264,3 +264,18 @@ def test_without_personalization_consent_nothing_is_linked_or_logged():
     sign_in(client, profile)
     assert not VisitorLink.objects.exists()
     assert not Event.objects.filter(name__startswith="identity_").exists()
+
+
+@pytest.mark.django_db
+def test_a_kids_profile_receives_nothing_and_the_browsing_waits_for_an_adult_profile():
+    adult = ProfileFactory()
+    kid = ProfileFactory(account=adult.account, name="Kid", is_kids=True)
+    client = anonymous_browser()
+    browse(client, "/title/grown-up-thriller/")
+    sign_in(client, kid)
+    assert paths_of(kid) == set()
+    assert not VisitorLink.objects.exists()
+    assert not Event.objects.filter(name__startswith="identity_merge").exists()
+    # The same browser, the adult profile chosen next: the browsing joins it.
+    client.post(f"/profiles/{adult.pk}/select/")
+    assert paths_of(adult) == {"/title/grown-up-thriller/"}
