@@ -63,8 +63,11 @@ class Holder:
     def rows(self, user, visitors: frozenset[str] = frozenset()) -> models.QuerySet:
         """The account's rows; with `visitors`, also the rows kept under those visitor ids."""
         where = Q(pk__in=[])
+        manager = self.model._base_manager
         for path in self.paths:
-            where |= Q(**{path: user.pk})
+            # Each path as its own id subquery: one OR across joins (an event's profile, or its
+            # device's profile) made the database scan the whole event log (150 ms of an export).
+            where |= Q(pk__in=manager.filter(**{path: user.pk}).values("pk"))
         for name in self.email_fields:
             where |= Q(**{f"{name}__iexact": user.email})
         if visitors and self.has_visitor:
