@@ -48,7 +48,9 @@ def _erase_batch(queryset, size: int) -> int:
         # the filter uses instead of sorting every matching row for each batch.
         rows = queryset.order_by()
         if connection.features.has_select_for_update_skip_locked:
-            rows = rows.select_for_update(skip_locked=True)
+            # Lock only the events: a caller's filter may join other tables.
+            of = ("self",) if connection.features.has_select_for_update_of else ()
+            rows = rows.select_for_update(skip_locked=True, of=of)
         batch = list(rows.values_list("pk", "name", "occurred_at")[:size])
         if not batch:
             return 0
