@@ -65,3 +65,7 @@ def search_titles(*, query: str, profile=None) -> QuerySet[Title]:
 
 def genres_with_titles() -> QuerySet[Genre]:
     return Genre.objects.filter(titles__is_published=True).distinct().order_by("name")
+
+
+def title_exists(title_id: int) -> bool:
+    return Title.objects.filter(pk=title_id).exists()

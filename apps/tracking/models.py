@@ -1,6 +1,7 @@
 from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 
 class Event(models.Model):
@@ -126,7 +127,7 @@ class AttributeDefinition(models.Model):
 
     class Type(models.TextChoices):
         STRING = "string", _("Text")
-        NUMBER = "number", _("Number")
+        NUMBER = "number", pgettext_lazy("attribute type", "Number")
         BOOLEAN = "boolean", _("Yes/no")
         DATE = "date", _("Date")
 

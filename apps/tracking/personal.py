@@ -24,10 +24,12 @@ from django.db import models
 from django.db.models import Q
 
 MAX_DEPTH = 3
-# Secrets: a password hash, a session, the gateway's card token and fingerprint, the device
-# cookie and the newsletter's confirm link token (field names, anywhere; or model.field).
+# Secrets: a password hash, a session, the gateway's card token and fingerprint, the
+# newsletter's confirm link token (field names, anywhere; or model.field).
 SECRET_FIELDS = frozenset({"password", "token", "fingerprint", "session_key", "session_data"})
-SECRET_MODEL_FIELDS = frozenset({("accounts.Device", "key")})
+# (The device key is the browser's first-party id: the viewer's own, exported like the
+# visitor id the events carry, not a credential.)
+SECRET_MODEL_FIELDS: frozenset[tuple[str, str]] = frozenset()
 # Models that are nothing but secrets (the session store: who is signed in where).
 SECRET_MODELS = frozenset({"sessions.Session"})
 # Billing records an accountant must be able to show (payments, refunds, invoices and what

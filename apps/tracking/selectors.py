@@ -1,16 +1,31 @@
 from datetime import datetime
 
-from django.db.models import Q
+from django.db.models import Count, Q
 
 from apps.tracking import data_use
 from apps.tracking.models import DataUse, Event
 
 
-def profile_recent_events(*, profile, limit: int = 50, names: list[str] | None = None):
+def profile_recent_events(
+    *, profile, limit: int = 50, names: list[str] | None = None, exclude: list[str] | None = None
+):
     qs = Event.objects.filter(profile=profile)
     if names:
         qs = qs.filter(name__in=names)
+    if exclude:
+        qs = qs.exclude(name__in=exclude)
     return qs.order_by("-occurred_at", "-pk")[:limit]
+
+
+def profile_event_counts(*, profile, names: list[str], since: datetime) -> dict[str, int]:
+    """name -> how many events of that name the profile has since `since` (one query)."""
+    return dict(
+        Event.objects.filter(profile=profile, name__in=names, occurred_at__gte=since)
+        .values("name")
+        .annotate(n=Count("pk"))
+        .values_list("name", "n")
+        .order_by()
+    )
 
 
 def events_named(*, name: str, start: datetime, end: datetime):

@@ -389,7 +389,14 @@ def title_forget(*, profile, title_id: int, device_id: int | None = None) -> int
 
     The action is recorded without the title (that would be a signal about it again).
     """
+    from apps.catalogue.models import Title
+
     named = Q(properties__title_id=title_id) | Q(properties__title_id=str(title_id))
+    # Its pages opened too: the title page (by its address) and the player's.
+    named |= Q(properties__path__startswith=f"/watch/title/{title_id}/")
+    title = Title.objects.filter(pk=title_id).first()
+    if title is not None:
+        named |= Q(properties__path__startswith=title.get_absolute_url())
     erased = events_erase(Event.objects.filter(named, profile=profile))
     for rows in _title_rows(profile, title_id):
         erased += rows.delete()[0]
@@ -406,6 +413,8 @@ def title_forget(*, profile, title_id: int, device_id: int | None = None) -> int
 def onboarding_picks_clear(*, profile, device_id: int | None = None) -> int:
     """Erase the favourites the profile picked at onboarding; returns how many."""
     erased = events_erase(Event.objects.filter(profile=profile, name="onboarding_pick"))
+    if not erased:
+        return 0  # nothing was picked: nothing changed, nothing to record
     track(
         name="data_use_changed",
         profile=profile,

@@ -4,6 +4,7 @@ from collections.abc import Mapping
 from typing import Any
 
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 
 
 def _sentences() -> dict[str, str]:
@@ -81,6 +82,7 @@ def sentence(name: str, properties: Mapping[str, Any], title_name: str = "") -> 
 def property_lines(properties: Mapping[str, Any]) -> list[tuple[str, str]]:
     """(name, value) of every property, in a readable form, sorted by name."""
     lines = []
+    labels = _property_labels()
     for key in sorted(properties):
         value = properties[key]
         if isinstance(value, bool):
@@ -89,5 +91,46 @@ def property_lines(properties: Mapping[str, Any]) -> list[tuple[str, str]]:
             text = "—"
         else:
             text = str(value)
-        lines.append((key.replace("_", " "), text))
+        lines.append((labels.get(key) or key.replace("_", " "), text))
     return lines
+
+
+def background_count(name: str, n: int) -> str:
+    """ "22 page views": the browser's background events, counted rather than listed."""
+    phrases = {
+        "page_view": ngettext("%(n)d page opened", "%(n)d pages opened", n),
+        "card_seen": ngettext("%(n)d title seen on a page", "%(n)d titles seen on pages", n),
+        "row_seen": ngettext("%(n)d row seen", "%(n)d rows seen", n),
+        "device_seen": ngettext("%(n)d visit from a device", "%(n)d visits from devices", n),
+    }
+    return phrases.get(name, ngettext("%(n)d event", "%(n)d events", n)) % {"n": n}
+
+
+# Property names as a viewer reads them; any other shows as it is stored.
+def _property_labels() -> dict[str, str]:
+    return {
+        "path": _("page"),
+        "title": _("page title"),
+        "referrer": _("came from"),
+        "kind": _("kind"),
+        "events": _("events"),
+        "first_link": _("first time"),
+        "visitor_id": _("browser id"),
+        "sessions": _("sessions"),
+        "title_id": _("title id"),
+        "episode_id": _("episode id"),
+        "position_seconds": _("position (seconds)"),
+        "duration_seconds": _("duration (seconds)"),
+        "value": _("value"),
+        "plan": _("plan"),
+        "interval": _("billing interval"),
+        "signal": _("switch"),
+        "in_use": _("in use"),
+        "personalization": _("personalization"),
+        "marketing": _("marketing"),
+        "version": _("version"),
+        "row": _("row"),
+        "channel": _("channel"),
+        "category": _("category"),
+        "query": _("search"),
+    }

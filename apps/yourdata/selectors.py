@@ -1,7 +1,7 @@
 """What the "Your data" page shows, read for the signed-in account and its current profile."""
 
 from dataclasses import dataclass, field
-from datetime import datetime
+from datetime import datetime, timedelta
 from typing import Any
 
 from django.utils.translation import gettext as _
@@ -18,6 +18,10 @@ from apps.tracking import selectors as tracking
 from apps.yourdata import describe
 
 RECENT_EVENTS = 50
+# What the browser reports by the dozen on every visit: counted under the list rather than
+# listed, so the plays, ratings and picks a viewer may want to forget stay in view.
+BACKGROUND_EVENTS = ["page_view", "card_seen", "row_seen", "device_seen"]
+BACKGROUND_DAYS = 30
 
 
 @dataclass
@@ -41,6 +45,7 @@ class YourData:
     artwork_taste: list[str]
     artwork_segment: str
     rows: list = field(default_factory=list)  # browse.selectors.Row, without cards
+    background: list[str] = field(default_factory=list)  # "22 page views", ... (last 30 days)
     personal: bool = True
 
 
@@ -92,7 +97,19 @@ def in_homepage_holdout(profile) -> bool:
 def your_data(*, account, profile, personal: bool, device: str, now: datetime) -> YourData:
     """Everything the page shows; `personal` False when the viewer refused personalization
     (then the homepage, and these rows, use nothing about them)."""
-    recent = list(tracking.profile_recent_events(profile=profile, limit=RECENT_EVENTS))
+    recent = list(
+        tracking.profile_recent_events(
+            profile=profile, limit=RECENT_EVENTS, exclude=BACKGROUND_EVENTS
+        )
+    )
+    counts = tracking.profile_event_counts(
+        profile=profile, names=BACKGROUND_EVENTS, since=now - timedelta(days=BACKGROUND_DAYS)
+    )
+    background = [
+        describe.background_count(name, counts[name])
+        for name in BACKGROUND_EVENTS
+        if counts.get(name)
+    ]
     pick_ids = list(
         tracking.profile_recent_events(
             profile=profile, names=["onboarding_pick"], limit=20
@@ -144,4 +161,5 @@ def your_data(*, account, profile, personal: bool, device: str, now: datetime) -
         artwork_segment=segment,
         rows=rows,
         personal=personal,
+        background=background,
     )

@@ -6,7 +6,7 @@ from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth import logout
 from django.core.serializers.json import DjangoJSONEncoder
-from django.http import HttpResponse
+from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
@@ -16,6 +16,7 @@ from apps.accounts.decorators import not_for_kids, profile_required
 from apps.accounts.devices import device_kind
 from apps.accounts.http import AppRequest
 from apps.browse.selectors import local_now
+from apps.catalogue import selectors as catalogue
 from apps.core import clock
 from apps.tracking import services as tracking
 from apps.tracking.consent import consent_for
@@ -68,6 +69,8 @@ def switch(request: AppRequest):
 @profile_required
 @not_for_kids
 def forget_title(request: AppRequest, title_id: int):
+    if not catalogue.title_exists(title_id):
+        raise Http404(_("No such title."))
     tracking.title_forget(
         profile=request.profile, title_id=title_id, device_id=current_device_id(request)
     )
@@ -79,8 +82,12 @@ def forget_title(request: AppRequest, title_id: int):
 @profile_required
 @not_for_kids
 def clear_picks(request: AppRequest):
-    tracking.onboarding_picks_clear(profile=request.profile, device_id=current_device_id(request))
-    messages.success(request, _("Your onboarding picks are cleared."))
+    if tracking.onboarding_picks_clear(
+        profile=request.profile, device_id=current_device_id(request)
+    ):
+        messages.success(request, _("Your onboarding picks are cleared."))
+    else:
+        messages.info(request, _("You had no onboarding picks to clear."))
     return redirect("yourdata:page")
 
 

@@ -211,3 +211,45 @@ def test_without_viewing_history_continue_watching_stays_but_because_you_finishe
     headings = _headings(viewer_client)
     assert not any(h.startswith("Because you finished") for h in headings)
     assert any(h.startswith("Continue watching") for h in headings)
+
+
+@pytest.mark.django_db
+def test_forgetting_a_title_also_erases_its_pages_opened_and_a_missing_title_is_a_404(client):
+    from apps.tracking.models import Event
+    from apps.tracking.services import track
+    from tests.factories import ProfileFactory, TitleFactory
+
+    profile = ProfileFactory()
+    title = TitleFactory()
+    other = TitleFactory()
+    for path in (title.get_absolute_url(), f"/watch/title/{title.pk}/", other.get_absolute_url()):
+        track(name="page_view", profile=profile, properties={"path": path, "title": "x"})
+    client.force_login(profile.account)
+    session = client.session
+    session["profile_id"] = profile.pk
+    session.save()
+    assert client.post("/account/data/forget/999999/").status_code == 404
+    assert Event.objects.filter(name="page_view").count() == 3  # nothing erased
+    assert not Event.objects.filter(name="data_use_changed").exists()  # nor recorded
+    client.post(f"/account/data/forget/{title.pk}/")
+    left = set(
+        Event.objects.filter(name="page_view", profile=profile).values_list(
+            "properties__path", flat=True
+        )
+    )
+    assert left == {other.get_absolute_url()}
+
+
+@pytest.mark.django_db
+def test_clearing_picks_when_there_are_none_says_so_and_records_nothing(client):
+    from apps.tracking.models import Event
+    from tests.factories import ProfileFactory
+
+    profile = ProfileFactory()
+    client.force_login(profile.account)
+    session = client.session
+    session["profile_id"] = profile.pk
+    session.save()
+    response = client.post("/account/data/picks/clear/", follow=True)
+    assert "You had no onboarding picks to clear." in response.content.decode()
+    assert not Event.objects.filter(name="data_use_changed").exists()
