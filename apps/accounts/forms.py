@@ -5,6 +5,7 @@ from django import forms
 from django.conf import settings
 from django.contrib.auth import authenticate, password_validation
 from django.contrib.auth.forms import AuthenticationForm, PasswordResetForm
+from django.utils.translation import get_language_info
 from django.utils.translation import gettext_lazy as _
 
 from apps.accounts import throttle
@@ -129,7 +130,11 @@ class PreferencesForm(forms.Form):
 
     language = forms.ChoiceField(
         label=_("Language"),
-        choices=lambda: list(settings.LANGUAGES),
+        # Each language in its own words, as the header's chooser shows them ("Français").
+        choices=lambda: [
+            (code, get_language_info(code)["name_local"].capitalize())
+            for code, _name in settings.LANGUAGES
+        ],
         help_text=_("Pages, e-mails and invoices are in this language."),
     )
     country = forms.CharField(

@@ -69,10 +69,25 @@ def _artwork_taste(profile_id: int, genres: dict[int, str]) -> tuple[str, list[s
         observed = taste.observed.get(feature, 0.0)
         if expected <= 0:
             continue
-        lines.append(
-            _("Posters “%(f)s”: you chose them %(o).1f times where %(e).1f were expected.")
-            % {"f": labels.get(feature, feature), "o": observed, "e": expected}
-        )
+        if expected < 1 and observed < 1:
+            continue  # not one poster of the kind yet: nothing to say
+        values = {
+            "f": labels.get(feature, feature),
+            "o": round(observed),
+            "e": max(1, round(expected)),
+        }
+        ratio = (observed + 0.5) / (expected + 0.5)
+        if ratio >= 1.25:
+            line = _(
+                "Posters “%(f)s”: you pick them more often than most (%(o)d, about %(e)d expected)."
+            )
+        elif ratio <= 0.8:
+            line = _(
+                "Posters “%(f)s”: you pick them less often than most (%(o)d, about %(e)d expected)."
+            )
+        else:
+            line = _("Posters “%(f)s”: you pick them about as often as most (%(o)d).")
+        lines.append(line % values)
     segment = genres.get(taste.segment or 0, "")
     return segment, lines
 
