@@ -50,6 +50,11 @@ class Shelf:
         genres_of = dict(zip(ids.tolist(), genres, strict=True))
         return cls(ids, genres, genre_ids, slots, in_children, genres_of, frozenset(children))
 
+    def in_genres(self, genres) -> np.ndarray:
+        """bool per title: it has one of `genres`."""
+        chosen = np.isin(self.genre_ids, list(genres))
+        return ((self.genre_slots >= 0) & chosen[np.maximum(self.genre_slots, 0)]).any(axis=1)
+
     def positions(self, titles) -> np.ndarray:
         """Column of each title id on this shelf, -1 for a title that is not on it."""
         return lookup(self.ids, np.asarray(list(titles), dtype=np.int64))
@@ -96,6 +101,7 @@ def rank(
     affinity: Mapping[int, float] | None,
     push_children: bool,
     keep: int,
+    pushed_genres: frozenset[int] | None = None,
 ) -> tuple[list[int], list[float], list[int]]:
     """(title ids, scores, matches) of the best `keep` eligible titles, best first, ties by id.
 
@@ -114,7 +120,9 @@ def rank(
         vector = np.array([affinity.get(g, 0.0) for g in shelf.genre_ids.tolist()])
         adjust = taste.GENRE_PULL * top * (1.0 - fit_many(shelf.genre_slots[columns], vector))
         if push_children:
-            adjust = adjust + np.where(shelf.children[columns], taste.CHILDREN_PUSH * top, 0.0)
+            # Every children's title, or (`pushed_genres`) those of the genres not supported.
+            pushed = shelf.children if pushed_genres is None else shelf.in_genres(pushed_genres)
+            adjust = adjust + np.where(pushed[columns], taste.CHILDREN_PUSH * top, 0.0)
         values = np.where(unscored, values, values - adjust)
     ascending = np.sort(values)
     if total > keep:

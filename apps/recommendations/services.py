@@ -233,11 +233,12 @@ def candidates_from_fold(
     eligible[excluded[excluded >= 0]] = False
     affinity: dict[int, float] = {}
     push_children = False
+    pushed_genres: frozenset[int] = frozenset()
     if history:
         affinity = taste.genre_affinity(history, disliked, shelf.genres_of)
         kids_genres = shelf.children_genres
-        share = taste.children_share(history, shelf.genres_of, kids_genres)
-        push_children = bool(kids_genres) and share < taste.CHILDREN_SHARE_MIN
+        pushed_genres = taste.unsupported_children(history, shelf.genres_of, set(kids_genres))
+        push_children = bool(pushed_genres)
     ranked_ids, values, match_values = ranking.rank(
         shelf,
         scores=scores,
@@ -245,6 +246,7 @@ def candidates_from_fold(
         top=top,
         affinity=affinity if history else None,
         push_children=push_children,
+        pushed_genres=pushed_genres,
         keep=CANDIDATES_KEPT,
     )
     explained: dict = {}

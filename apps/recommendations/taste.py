@@ -84,6 +84,33 @@ def children_share(
     return kids / total if total else 0.0
 
 
+CHILDREN_GENRE_SHARE_MIN = 0.05  # and each children's genre needs this much of it on its own
+
+
+def unsupported_children(
+    history: History, genres_of: Mapping[int, Sequence[int]], children: set[int]
+) -> frozenset[int]:
+    """The children's genres an adult's history does not support, so they are pushed down.
+
+    A history supports children's titles when at least CHILDREN_SHARE_MIN of its weight is on
+    them, and then only the genres it actually watches (CHILDREN_GENRE_SHARE_MIN each): a
+    parent who watches family films with the children is not sent animation for it.
+    """
+    total = kids = 0.0
+    per: dict[int, float] = defaultdict(float)
+    for title, _, weight in history:
+        w = _damped(weight)
+        total += w
+        found = children.intersection(genres_of.get(title) or ())
+        if found:
+            kids += w
+            for genre in found:
+                per[genre] += w
+    if not total or kids / total < CHILDREN_SHARE_MIN:
+        return frozenset(children)
+    return frozenset(g for g in children if per[g] / total < CHILDREN_GENRE_SHARE_MIN)
+
+
 def fit(genres: Sequence[int], affinity: Mapping[int, float]) -> float:
     """How well a title's genres fit the profile, 0..1: half its best genre, half the mean,
     so a favourite genre paired with a never-watched one fits less than the favourite alone."""

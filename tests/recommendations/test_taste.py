@@ -1,5 +1,6 @@
 """Ranking held to the profile's own evidence: genre affinity and children's titles."""
 
+import numpy as np
 import pytest
 
 from apps.recommendations import taste
@@ -105,3 +106,35 @@ def test_titles_picked_or_saved_but_not_played_are_liked_only(name):
     data = compute_candidates(model=model, events=events, visible=visible, popular=[])
     assert data["liked_only"] == [2, 3]
     assert data["recent_genres"]["1"] == [HORROR]
+
+
+def test_a_parent_who_watches_family_films_is_not_sent_animation_for_it():
+    FAMILY, ANIMATION = 90, 91
+    genres = {1: [FAMILY], 2: [HORROR], 3: [HORROR], 4: [ANIMATION]}
+    children = {FAMILY, ANIMATION}
+    # A fifth of the history on family films: family is supported, animation is not.
+    history = [(1, 0.0, 1.0), (2, 1.0, 1.0), (3, 2.0, 1.0), (2, 3.0, 1.0), (3, 4.0, 1.0)]
+    assert taste.unsupported_children(history, genres, children) == {ANIMATION}
+    # Almost nothing on children's titles: both are pushed down.
+    adult = [(2, float(i), 1.0) for i in range(30)] + [(1, 31.0, 1.0)]
+    assert taste.unsupported_children(adult, genres, children) == children
+    assert taste.unsupported_children([], genres, children) == children
+
+
+def test_ranking_pushes_only_the_unsupported_childrens_genres():
+    from apps.recommendations import ranking
+
+    FAMILY, ANIMATION = 90, 91
+    visible = {1: (2020, [FAMILY], True), 2: (2020, [ANIMATION], True), 3: (2020, [HORROR], False)}
+    shelf = ranking.Shelf.build(visible, {FAMILY, ANIMATION})
+    ids, _, _ = ranking.rank(
+        shelf,
+        scores=np.array([0.9, 1.0, 0.5]),
+        eligible=np.ones(3, bool),
+        top=1.0,
+        affinity={FAMILY: 1.0, ANIMATION: 1.0, HORROR: 1.0},
+        push_children=True,
+        pushed_genres=frozenset({ANIMATION}),
+        keep=3,
+    )
+    assert ids == [1, 3, 2]  # the family film stays first, the animated one sinks below horror
