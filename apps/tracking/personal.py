@@ -190,3 +190,32 @@ def scrub_kept_rows(holder: Holder, user, personal_strings: list[str]) -> int:
             holder.model._base_manager.filter(pk=row.pk).update(**updates)
             changed += 1
     return changed
+
+
+def strings_to_scrub(user) -> list[str]:
+    """What must not survive in a kept row: the address, the profiles' names, the names the
+    account paid or was billed under (longest first, so a name inside another goes too)."""
+    strings = {user.email}
+    for holder in holders():
+        if holder.model is type(user):
+            continue
+        names = {f.name for f in holder.model._meta.concrete_fields}
+        for column in {"name", "holder", "billed_to"} & names:
+            strings |= set(holder.rows(user).values_list(column, flat=True))
+    return sorted((s for s in strings if s and len(s) >= 3), key=len, reverse=True)
+
+
+def sessions_end(user) -> int:
+    """Sign the account out everywhere: delete its sessions (and their cached copies)."""
+    from importlib import import_module
+
+    from django.conf import settings
+    from django.contrib.sessions.models import Session
+
+    store = import_module(settings.SESSION_ENGINE).SessionStore
+    ended = 0
+    for session in Session.objects.all().iterator(chunk_size=2000):
+        if session.get_decoded().get("_auth_user_id") == str(user.pk):
+            store(session_key=session.session_key).delete()
+            ended += 1
+    return ended

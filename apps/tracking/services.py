@@ -427,37 +427,6 @@ def onboarding_picks_clear(*, profile, device_id: int | None = None) -> int:
 # --- Deleting an account: every personal row erased or anonymized ---------------------------
 
 
-def _personal_strings(user) -> list[str]:
-    """What must not survive in a kept row: the address, the profiles' names, the names the
-    account paid or was billed under (longest first, so a name inside another goes too)."""
-    from apps.tracking.personal import holders
-
-    strings = {user.email}
-    for holder in holders():
-        if holder.model is type(user):
-            continue
-        names = {f.name for f in holder.model._meta.concrete_fields}
-        for column in {"name", "holder", "billed_to"} & names:
-            strings |= set(holder.rows(user).values_list(column, flat=True))
-    return sorted((s for s in strings if s and len(s) >= 3), key=len, reverse=True)
-
-
-def _sessions_end(user) -> int:
-    """Sign the account out everywhere: delete its sessions (and their cached copies)."""
-    from importlib import import_module
-
-    from django.conf import settings
-    from django.contrib.sessions.models import Session
-
-    store = import_module(settings.SESSION_ENGINE).SessionStore
-    ended = 0
-    for session in Session.objects.all().iterator(chunk_size=2000):
-        if session.get_decoded().get("_auth_user_id") == str(user.pk):
-            store(session_key=session.session_key).delete()
-            ended += 1
-    return ended
-
-
 @transaction.atomic
 def account_data_erase(*, user) -> dict[str, int]:
     """Erase or anonymize everything personal about the account (apps/tracking/personal.py).
@@ -471,7 +440,14 @@ def account_data_erase(*, user) -> dict[str, int]:
     from django.contrib.auth import get_user_model
 
     from apps.accounts import cached
-    from apps.tracking.personal import KEPT_FOR_ACCOUNTING, holders, scrub_kept_rows, visitor_ids
+    from apps.tracking.personal import (
+        KEPT_FOR_ACCOUNTING,
+        holders,
+        scrub_kept_rows,
+        sessions_end,
+        strings_to_scrub,
+        visitor_ids,
+    )
 
     # The account row itself (a request's user is a lazy wrapper), locked for the erasure.
     user = get_user_model()._base_manager.select_for_update().get(pk=user.pk)
@@ -481,7 +457,7 @@ def account_data_erase(*, user) -> dict[str, int]:
     profile_ids = type(user).profiles.rel.related_model._base_manager.filter(account=user)
     mine = Q(profile_id__in=profile_ids.values("pk")) | Q(visitor_id__in=sorted(visitors))
     report = {"tracking.Event": events_erase(Event.objects.filter(mine))}
-    secrets = _personal_strings(user)
+    secrets = strings_to_scrub(user)
     for holder in holders():
         if holder.model is type(user):
             continue
@@ -493,7 +469,7 @@ def account_data_erase(*, user) -> dict[str, int]:
         deleted = holder.rows(user, visitors).delete()[1]
         for label, n in deleted.items():
             report[label] = report.get(label, 0) + n
-    report["sessions.Session"] = _sessions_end(user)
+    report["sessions.Session"] = sessions_end(user)
     user.email = f"deleted-{user.pk}-{uuid.uuid4().hex[:12]}@deleted.invalid"
     user.set_unusable_password()
     user.is_active = user.is_staff = user.is_superuser = False
