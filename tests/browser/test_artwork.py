@@ -239,6 +239,8 @@ def test_only_cards_that_were_in_view_become_impressions(page, sign_in, shot, wo
     artwork_seed_history(seed=5, days=28, per_day=8)
     serve_media(page, tmp_path)
     sign_in(morgan)
+    # A shorter screen than the default, so this small world's last row starts below the fold.
+    page.set_viewport_size({"width": 1366, "height": 700})
     with page.expect_response(lambda r: "/artwork/seen/" in r.url, timeout=10_000) as report:
         page.goto("/")
         expect(page.locator("section.row").first).to_be_visible()
