@@ -81,3 +81,21 @@ def genres_with_titles() -> QuerySet[Genre]:
 
 def title_exists(title_id: int) -> bool:
     return Title.objects.filter(pk=title_id).exists()
+
+
+def episodes_due_announcement(*, at) -> list[Episode]:
+    """Episodes out by `at` whose release (a date on the episode or its season) has not been
+    announced yet, of titles viewers can see, with season and title (one query)."""
+    return list(
+        Episode.objects.released(at)
+        .filter(Q(available_from__isnull=False) | Q(season__available_from__isnull=False))
+        .filter(released_announced_at__isnull=True, title__in=Title.objects.available(at))
+        .select_related("season", "title")
+        .order_by("available_from", "pk")
+    )
+
+
+def release_moment(episode: Episode):
+    """When an episode came out: the later of its own and its season's date (None: always)."""
+    dates = [d for d in (episode.available_from, episode.season.available_from) if d]
+    return max(dates) if dates else None

@@ -24,10 +24,11 @@ from datetime import datetime, timedelta
 from typing import Any
 
 from django.conf import settings
-from django.db.models import Count, Max, Min
+from django.db.models import Count, Max, Min, Q
 from django.utils.module_loading import import_string
 
 from apps.accounts.models import Profile
+from apps.catalogue.models import Episode
 from apps.core import clock
 from apps.core import services as clock_services
 from apps.demo.models import JobMark
@@ -43,6 +44,7 @@ type Progress = Callable[[str, int, int], None]  # (what is running, steps done,
 RENEW = "apps.subscriptions.tasks.renew_due_subscriptions"
 REMIND = "apps.subscriptions.tasks.send_charge_reminders"
 TRAIN = "apps.recommendations.tasks.train_recommender"
+RELEASES = "apps.browse.tasks.announce_released_episodes"
 TRAIN_MARK = "recommendations-train"
 SAFETY_TICK = timedelta(days=1)
 MAX_STOPS = 2000  # a 3-year jump with daily ticks and a few dozen due moments fits
@@ -77,10 +79,24 @@ def _subscription_due_moments(after: datetime, until: datetime) -> datetime | No
     return min(found) if found else None
 
 
+def _release_due_moments(after: datetime, until: datetime) -> datetime | None:
+    """The first moment in (after, until] an episode not yet announced comes out (the later of
+    its own and its season's date), so `episode_released` is recorded when it happened."""
+    rows = (
+        Episode.objects.filter(released_announced_at__isnull=True)
+        .filter(Q(available_from__gt=after) | Q(season__available_from__gt=after))
+        .values_list("available_from", "season__available_from")
+    )
+    moments = [max(d for d in pair if d is not None) for pair in rows]
+    found = [m for m in moments if after < m <= until]
+    return min(found) if found else None
+
+
 # Task -> "first moment in (after, until] it has something due": the jump stops there.
 DUE_MOMENTS: dict[str, Callable[[datetime, datetime], datetime | None]] = {
     RENEW: _subscription_due_moments,
     REMIND: _subscription_due_moments,
+    RELEASES: _release_due_moments,
 }
 
 # Tasks whose result depends on the data, not on when they run: once, at the end of a jump.

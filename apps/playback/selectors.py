@@ -123,6 +123,11 @@ def home_shelves(*, profile, since: datetime | None, limit: int = 20):
     return items, [title_id for _, _, title_id in finished]
 
 
+def profiles_who_watched(*, title_id: int) -> set[int]:
+    """Ids of the profiles that played any of a title (one query over the read model)."""
+    return set(TitleProgress.objects.filter(title_id=title_id).values_list("profile_id", flat=True))
+
+
 def finished_recently(*, profile, since: datetime) -> list[int]:
     """Ids of titles finished since `since`, newest first (one query).
 
