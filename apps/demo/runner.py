@@ -4,8 +4,9 @@ Beat runs renewals every 15 minutes and the recommender every 6 hours; replaying
 hour for a +30-day jump is thousands of runs. Instead:
 
 - jobs whose outcome depends on *when* they run (renewals, retries, the reminder three days
-  before a charge) run at every moment in the jump where something of theirs falls due,
-  read from the data (DUE_MOMENTS), with the demo clock set to that moment, plus once a day
+  before a charge, episode releases) run at every moment in the jump where something of
+  theirs falls due, read from the data (DUE_MOMENTS), with the demo clock set to that moment
+  (only they run then), plus once a day
   as a safety net for rules the table does not know. A job this module does not know is
   treated the same way: running it daily is slower but never wrong;
 - jobs that only rebuild state from data (ONCE_PER_JUMP: training, global lists, artwork
@@ -100,7 +101,7 @@ DUE_MOMENTS: dict[str, Callable[[datetime, datetime], datetime | None]] = {
 }
 
 # Tasks whose result depends on the data, not on when they run: once, at the end of a jump.
-# Every other task also runs at each stop of the jump (its due moments and each day).
+# Every other task runs at its own due moments and at each day of the jump.
 ONCE_PER_JUMP = frozenset(
     {
         TRAIN,
@@ -230,7 +231,8 @@ def clock_jump(
     stops = 0
     while timed and stops < MAX_STOPS:
         tick = start + SAFETY_TICK * (int((at - start) / SAFETY_TICK) + 1)
-        due = [m for m in (find(at, end) for find in finders) if m is not None]
+        moments = {find: find(at, end) for find in finders}
+        due = [m for m in moments.values() if m is not None]
         stop = min([*due, tick])
         if stop >= end:
             break
@@ -238,6 +240,11 @@ def clock_jump(
             total += 1  # a due moment between two daily ticks: one more step than announced
         clock_services.clock_set(at=stop)
         for name, entry in timed:
+            # Between daily ticks, only the jobs with something due at this very moment run
+            # (an episode's release does not make renewals run again).
+            finder = DUE_MOMENTS.get(entry["task"])
+            if stop != tick and (finder is None or moments.get(finder) != stop):
+                continue
             progress(f"{name} ({stop:%d %b %H:%M})", done, total)
             _run(name, entry, outcomes[name], at=stop)
         done += 1
