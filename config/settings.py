@@ -250,6 +250,11 @@ CELERY_BEAT_SCHEDULE = {
         "task": "apps.subscriptions.tasks.send_student_reminders",
         "schedule": timedelta(hours=6),
     },
+    "browse-announce-released-episodes": {
+        # episode_released, once per episode, when its availability date passes on the clock.
+        "task": "apps.browse.tasks.announce_released_episodes",
+        "schedule": timedelta(minutes=15),
+    },
     "artwork-refresh-policy": {
         "task": "apps.artwork.tasks.refresh_artwork_policy",
         "schedule": timedelta(minutes=15),

@@ -1,12 +1,23 @@
-"""My list: add and remove, idempotent per (profile, title); an anonymous title view."""
+"""My list: add and remove, idempotent per (profile, title); an anonymous title view; new
+episodes announced to the profiles that care about their series."""
+
+from datetime import datetime, timedelta
 
 from django.db import IntegrityError, transaction
 
+from apps.accounts.models import Profile
 from apps.browse.models import MyListEntry
 from apps.browse.page_cache import bump_list_version
-from apps.catalogue.models import Title
+from apps.catalogue import selectors as catalogue
+from apps.catalogue import services as catalogue_services
+from apps.catalogue.models import Episode, Title
 from apps.core import clock
-from apps.tracking.services import track
+from apps.playback import selectors as playback
+from apps.tracking.services import EventData, track, track_many
+
+# A release found later than this (a date set in the past, a task down for a week) is marked
+# announced without telling anyone: "new episode" a month late is noise, not news.
+ANNOUNCE_WITHIN = timedelta(days=7)
 
 
 @transaction.atomic
@@ -58,4 +69,51 @@ def anonymous_title_view_record(*, title: Title, visitor_id: str) -> None:
         visitor_id=visitor_id,
         properties={"title_id": title.pk},
         client_id=f"tv:{visitor_id}:{title.pk}:{day}",
+    )
+
+
+def interested_profiles(*, title: Title) -> list[int]:
+    """Profiles that care about a series: they played some of it or put it in My list, and may
+    still see it (a kids profile only hears of titles rated for it). Two or three queries."""
+    ids = playback.profiles_who_watched(title_id=title.pk)
+    ids |= set(MyListEntry.objects.filter(title=title).values_list("profile_id", flat=True))
+    if ids and not title.is_for_kids:
+        ids -= set(Profile.objects.filter(pk__in=ids, is_kids=True).values_list("pk", flat=True))
+    return sorted(ids)
+
+
+def episode_released_announce(*, episode: Episode, at: datetime) -> int:
+    """Record `episode_released` once for each interested profile; 0 if another run already
+    announced this episode (or it is too old to be news). Returns the events recorded."""
+    moment = catalogue.release_moment(episode)
+    with transaction.atomic():
+        if not catalogue_services.episode_release_claim(episode_id=episode.pk, at=at):
+            return 0
+        if moment is None or moment < at - ANNOUNCE_WITHIN:
+            return 0
+        properties = {
+            "title_id": episode.title_id,
+            "episode_id": episode.pk,
+            "season": episode.season.number,
+            "number": episode.number,
+        }
+        return track_many(
+            EventData(
+                name="episode_released",
+                occurred_at=at,
+                profile_id=profile_id,
+                properties=properties,
+                # A second guard: even a double announcement could not write twice.
+                client_id=f"released-{episode.pk}-{profile_id}",
+            )
+            for profile_id in interested_profiles(title=episode.title)
+        )
+
+
+def episode_releases_announce(*, at: datetime | None = None) -> int:
+    """Announce every episode out by now and not yet announced (the beat task; idempotent)."""
+    at = at or clock.now()
+    return sum(
+        episode_released_announce(episode=episode, at=at)
+        for episode in catalogue.episodes_due_announcement(at=at)
     )

@@ -140,7 +140,7 @@ class ArtworkVariantInline(ArtworkPreviewMixin, admin.TabularInline):
 class SeasonInline(admin.TabularInline):
     model = Season
     extra = 0
-    fields = ["number", "episode_count"]
+    fields = ["number", "available_from", "episode_count"]
     readonly_fields = ["episode_count"]
     show_change_link = True
     ordering = ["number"]
@@ -157,7 +157,7 @@ class EpisodeInline(admin.TabularInline):
     model = Episode
     extra = 0
     # The episode's title is always its season's title: set on save, not chosen.
-    fields = ["number", "name", "runtime_minutes", "synopsis"]
+    fields = ["number", "name", "runtime_minutes", "available_from", "synopsis"]
     ordering = ["number"]
 
 
@@ -304,7 +304,8 @@ class ArtworkVariantAdmin(ArtworkPreviewMixin, admin.ModelAdmin):
 
 @admin.register(Season)
 class SeasonAdmin(admin.ModelAdmin):
-    list_display = ["__str__", "title", "number", "episode_count"]
+    list_display = ["__str__", "title", "number", "available_from", "episode_count"]
+    list_filter = [("available_from", admin.EmptyFieldListFilter)]
     list_select_related = ["title"]
     search_fields = ["title__name"]
     autocomplete_fields = ["title"]
@@ -330,7 +331,9 @@ class SeasonAdmin(admin.ModelAdmin):
 
 @admin.register(Episode)
 class EpisodeAdmin(admin.ModelAdmin):
-    list_display = ["__str__", "name", "runtime_minutes"]
+    list_display = ["__str__", "name", "runtime_minutes", "available_from", "released_announced_at"]
+    list_filter = [("available_from", admin.EmptyFieldListFilter), "available_from"]
+    readonly_fields = ["released_announced_at"]
     list_select_related = ["title", "season"]
     search_fields = ["name", "title__name"]
     raw_id_fields = ["season", "title"]

@@ -104,9 +104,39 @@ class Title(models.Model):
         return self.maturity in KIDS_MATURITIES
 
 
+def _released(prefix: str, at) -> Q:
+    return Q(**{f"{prefix}available_from__isnull": True}) | Q(
+        **{f"{prefix}available_from__lte": at}
+    )
+
+
+class SeasonQuerySet(models.QuerySet):
+    def released(self, at=None):
+        """Seasons past their availability date (empty date: available)."""
+        return self.filter(_released("", at or clock.now()))
+
+
+class EpisodeQuerySet(models.QuerySet):
+    def released(self, at=None):
+        """Episodes a viewer may see: the episode and its season are past their dates.
+
+        The one rule for every list or choice of episodes (title page, player, next up,
+        continue watching, "finished")."""
+        at = at or clock.now()
+        return self.filter(_released("", at)).filter(_released("season__", at))
+
+
+AVAILABLE_FROM_HELP = _("Empty: available now. Hidden from viewers until this moment.")
+
+
 class Season(models.Model):
     title = models.ForeignKey(Title, on_delete=models.CASCADE, related_name="seasons")
     number = models.PositiveSmallIntegerField()
+    available_from = models.DateTimeField(
+        _("available from"), null=True, blank=True, help_text=AVAILABLE_FROM_HELP
+    )
+
+    objects = SeasonQuerySet.as_manager()
 
     class Meta:
         ordering = ["number"]
@@ -125,9 +155,17 @@ class Episode(models.Model):
     name = models.CharField(max_length=200)
     synopsis = models.TextField(blank=True)
     runtime_minutes = models.PositiveSmallIntegerField()
+    available_from = models.DateTimeField(
+        _("available from"), null=True, blank=True, help_text=AVAILABLE_FROM_HELP
+    )
+    # Set once, by the release task's conditional UPDATE: episode_released is recorded once.
+    released_announced_at = models.DateTimeField(null=True, blank=True, editable=False)
+
+    objects = EpisodeQuerySet.as_manager()
 
     class Meta:
         ordering = ["season__number", "number"]
+        indexes = [models.Index(fields=["available_from"], name="episode_available_from")]
         constraints = [
             models.UniqueConstraint(fields=["season", "number"], name="episode_number_unique")
         ]
@@ -138,6 +176,12 @@ class Episode(models.Model):
     @property
     def code(self) -> str:
         return f"S{self.season.number}:E{self.number}"
+
+    def is_released(self, at=None) -> bool:
+        """The in-memory twin of `Episode.objects.released` (reads the season too)."""
+        at = at or clock.now()
+        dates = (self.available_from, self.season.available_from)
+        return all(d is None or d <= at for d in dates)
 
 
 class ArtworkVariant(models.Model):

@@ -1,8 +1,9 @@
 """Reads of the catalogue for viewers: every list is a fixed number of queries."""
 
-from django.db.models import Prefetch, Q, QuerySet
+from django.db.models import Exists, OuterRef, Prefetch, Q, QuerySet
 
 from apps.catalogue.models import ArtworkVariant, Episode, Genre, Season, Title
+from apps.core import clock
 
 SEARCH_MAX_LENGTH = 100
 
@@ -27,15 +28,26 @@ def cards(qs: QuerySet[Title], *, profile=None, genres: bool = True) -> QuerySet
 def title_detail(*, slug: str, profile=None) -> Title | None:
     """A title the profile may see, with genres, artwork, seasons and episodes prefetched."""
     qs = Title.objects.for_profile(profile).filter(slug=slug)
-    qs = cards(qs, profile=profile).prefetch_related(
-        Prefetch(
-            "seasons",
-            queryset=Season.objects.order_by("number").prefetch_related(
-                Prefetch("episodes", queryset=Episode.objects.order_by("number"))
-            ),
-        )
-    )
+    qs = cards(qs, profile=profile).prefetch_related(released_seasons_prefetch())
     return qs.first()
+
+
+def released_seasons_prefetch(at=None) -> Prefetch:
+    """A title's seasons and episodes that viewers may see, in order (two queries); a season
+    whose episodes are all still to come is left out with them."""
+    at = at or clock.now()
+    episodes = Episode.objects.released(at)
+    seasons = (
+        Season.objects.released(at)
+        .filter(Exists(episodes.filter(season=OuterRef("pk"))))
+        .order_by("number")
+    )
+    return Prefetch(
+        "seasons",
+        queryset=seasons.prefetch_related(
+            Prefetch("episodes", queryset=episodes.order_by("number"))
+        ),
+    )
 
 
 def kept_from_profile(*, profile, **lookups) -> bool:
@@ -69,3 +81,21 @@ def genres_with_titles() -> QuerySet[Genre]:
 
 def title_exists(title_id: int) -> bool:
     return Title.objects.filter(pk=title_id).exists()
+
+
+def episodes_due_announcement(*, at) -> list[Episode]:
+    """Episodes out by `at` whose release (a date on the episode or its season) has not been
+    announced yet, of titles viewers can see, with season and title (one query)."""
+    return list(
+        Episode.objects.released(at)
+        .filter(Q(available_from__isnull=False) | Q(season__available_from__isnull=False))
+        .filter(released_announced_at__isnull=True, title__in=Title.objects.available(at))
+        .select_related("season", "title")
+        .order_by("available_from", "pk")
+    )
+
+
+def release_moment(episode: Episode):
+    """When an episode came out: the later of its own and its season's date (None: always)."""
+    dates = [d for d in (episode.available_from, episode.season.available_from) if d]
+    return max(dates) if dates else None

@@ -1,4 +1,4 @@
-"""Writes to the catalogue: artwork variants (with their files), publishing."""
+"""Writes to the catalogue: artwork variants (with their files), publishing, releases."""
 
 from __future__ import annotations
 
@@ -15,7 +15,7 @@ from PIL import Image
 
 from apps.catalogue import images
 from apps.catalogue.files import delete_files
-from apps.catalogue.models import ArtworkVariant, Title
+from apps.catalogue.models import ArtworkVariant, Episode, Title
 from apps.catalogue.versioning import bump_catalogue_version
 
 logger = logging.getLogger(__name__)
@@ -120,3 +120,20 @@ def titles_publish(*, titles: QuerySet[Title] | Iterable[Title]) -> int:
 def titles_unpublish(*, titles: QuerySet[Title] | Iterable[Title]) -> int:
     """Unpublish titles; returns how many changed."""
     return _set_published(titles, False)
+
+
+# --- Releases ---------------------------------------------------------------------------------
+
+
+def episode_release_claim(*, episode_id: int, at) -> bool:
+    """Mark an episode's release as announced; True only for the one caller that did it.
+
+    A conditional UPDATE: of two tasks racing for the same episode, the second matches no row
+    (PostgreSQL re-checks the condition after the first commits). Call it inside the
+    transaction that records the announcement, so a failure releases the claim too."""
+    claimed = Episode.objects.filter(pk=episode_id, released_announced_at__isnull=True).update(
+        released_announced_at=at
+    )
+    if claimed:
+        transaction.on_commit(bump_catalogue_version)  # cached pages now list the episode
+    return bool(claimed)

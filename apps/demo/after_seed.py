@@ -15,6 +15,7 @@ from apps.browse.page_cache import HOLDOUT_EXPERIMENT, HOLDOUT_VARIANT
 from apps.catalogue.models import Episode, Title
 from apps.core import clock
 from apps.demo.billing import demo_subscription
+from apps.demo.releases import releases_schedule
 from apps.demo.runner import training_marked
 from apps.experiments.services import experiment_define
 from apps.playback.services import progress_report
@@ -168,6 +169,9 @@ def run(*, log: Log, progress: Progress = no_progress) -> None:
         step(log=log)
         progress(phase, 1.0)
     recommender(log=log, progress=progress)
+    progress("releases", 0.0)
+    releases_schedule(log=log)
+    progress("releases", 1.0)
     progress("experiments", 0.0)
     homepage_holdout(log=log)
     progress("experiments", 1.0)

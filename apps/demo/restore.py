@@ -23,6 +23,7 @@ from apps.core import services as clock_services
 from apps.demo import after_seed
 from apps.demo.models import OutboxMessage
 from apps.demo.personas import PASSWORD, PERSONAS
+from apps.demo.releases import releases_reschedule
 from apps.demo.services import history_write
 from apps.demo.world import titles as world_titles
 from apps.demo.world.store import (
@@ -118,6 +119,7 @@ def demo_restore(*, progress: Callable[[str, int, int], None], keep_session: str
     progress(gettext_noop("resetting the demo clock"), 0, total)
     clock_services.clock_reset()
     now = clock.now()
+    releases_reschedule(now=now)  # the new episodes are to come again, and news again
     seed, n_titles = _seeded_catalogue()
     emails = [p.email for p in PERSONAS]
     users = list(User.objects.filter(email__in=emails))

@@ -4,8 +4,9 @@ Beat runs renewals every 15 minutes and the recommender every 6 hours; replaying
 hour for a +30-day jump is thousands of runs. Instead:
 
 - jobs whose outcome depends on *when* they run (renewals, retries, the reminder three days
-  before a charge) run at every moment in the jump where something of theirs falls due,
-  read from the data (DUE_MOMENTS), with the demo clock set to that moment, plus once a day
+  before a charge, episode releases) run at every moment in the jump where something of
+  theirs falls due, read from the data (DUE_MOMENTS), with the demo clock set to that moment
+  (only they run then), plus once a day
   as a safety net for rules the table does not know. A job this module does not know is
   treated the same way: running it daily is slower but never wrong;
 - jobs that only rebuild state from data (ONCE_PER_JUMP: training, global lists, artwork
@@ -24,10 +25,11 @@ from datetime import datetime, timedelta
 from typing import Any
 
 from django.conf import settings
-from django.db.models import Count, Max, Min
+from django.db.models import Count, Max, Min, Q
 from django.utils.module_loading import import_string
 
 from apps.accounts.models import Profile
+from apps.catalogue.models import Episode
 from apps.core import clock
 from apps.core import services as clock_services
 from apps.demo.models import JobMark
@@ -43,6 +45,7 @@ type Progress = Callable[[str, int, int], None]  # (what is running, steps done,
 RENEW = "apps.subscriptions.tasks.renew_due_subscriptions"
 REMIND = "apps.subscriptions.tasks.send_charge_reminders"
 TRAIN = "apps.recommendations.tasks.train_recommender"
+RELEASES = "apps.browse.tasks.announce_released_episodes"
 TRAIN_MARK = "recommendations-train"
 SAFETY_TICK = timedelta(days=1)
 MAX_STOPS = 2000  # a 3-year jump with daily ticks and a few dozen due moments fits
@@ -77,14 +80,28 @@ def _subscription_due_moments(after: datetime, until: datetime) -> datetime | No
     return min(found) if found else None
 
 
+def _release_due_moments(after: datetime, until: datetime) -> datetime | None:
+    """The first moment in (after, until] an episode not yet announced comes out (the later of
+    its own and its season's date), so `episode_released` is recorded when it happened."""
+    rows = (
+        Episode.objects.filter(released_announced_at__isnull=True)
+        .filter(Q(available_from__gt=after) | Q(season__available_from__gt=after))
+        .values_list("available_from", "season__available_from")
+    )
+    moments = [max(d for d in pair if d is not None) for pair in rows]
+    found = [m for m in moments if after < m <= until]
+    return min(found) if found else None
+
+
 # Task -> "first moment in (after, until] it has something due": the jump stops there.
 DUE_MOMENTS: dict[str, Callable[[datetime, datetime], datetime | None]] = {
     RENEW: _subscription_due_moments,
     REMIND: _subscription_due_moments,
+    RELEASES: _release_due_moments,
 }
 
 # Tasks whose result depends on the data, not on when they run: once, at the end of a jump.
-# Every other task also runs at each stop of the jump (its due moments and each day).
+# Every other task runs at its own due moments and at each day of the jump.
 ONCE_PER_JUMP = frozenset(
     {
         TRAIN,
@@ -214,7 +231,8 @@ def clock_jump(
     stops = 0
     while timed and stops < MAX_STOPS:
         tick = start + SAFETY_TICK * (int((at - start) / SAFETY_TICK) + 1)
-        due = [m for m in (find(at, end) for find in finders) if m is not None]
+        moments = {find: find(at, end) for find in finders}
+        due = [m for m in moments.values() if m is not None]
         stop = min([*due, tick])
         if stop >= end:
             break
@@ -222,6 +240,11 @@ def clock_jump(
             total += 1  # a due moment between two daily ticks: one more step than announced
         clock_services.clock_set(at=stop)
         for name, entry in timed:
+            # Between daily ticks, only the jobs with something due at this very moment run
+            # (an episode's release does not make renewals run again).
+            finder = DUE_MOMENTS.get(entry["task"])
+            if stop != tick and (finder is None or moments.get(finder) != stop):
+                continue
             progress(f"{name} ({stop:%d %b %H:%M})", done, total)
             _run(name, entry, outcomes[name], at=stop)
         done += 1

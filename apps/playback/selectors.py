@@ -5,12 +5,12 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from datetime import datetime
 
-from django.db.models import Prefetch, Q, prefetch_related_objects
+from django.db.models import Q, prefetch_related_objects
 from django.urls import reverse
 
-from apps.catalogue.models import Episode, Season, Title
-from apps.catalogue.selectors import active_artwork_prefetch
-from apps.core import stamps
+from apps.catalogue.models import Episode, Title
+from apps.catalogue.selectors import active_artwork_prefetch, released_seasons_prefetch
+from apps.core import clock, stamps
 from apps.playback import resume
 from apps.playback.models import PlaybackPreference, Progress, TitleProgress
 
@@ -91,6 +91,7 @@ def home_shelves(*, profile, since: datetime | None, limit: int = 20):
     )
     items: list[ContinueItem] = []
     finished: list[tuple] = []
+    now = clock.now()
     for row in rows:
         if since is not None and row.finished_at is not None and row.finished_at >= since:
             finished.append((row.finished_at, row.pk, row.title_id))
@@ -99,8 +100,8 @@ def home_shelves(*, profile, since: datetime | None, limit: int = 20):
         if len(items) >= limit:
             continue
         episode = row.episode
-        if row.title.is_series and episode is None:
-            continue  # its episode was deleted; the next report repairs the row
+        if row.title.is_series and (episode is None or not episode.is_released(now)):
+            continue  # its episode was deleted or rescheduled; the next report repairs the row
         duration = row.duration_seconds
         position = resume.resume_position(row.position_seconds, duration)
         items.append(
@@ -120,6 +121,11 @@ def home_shelves(*, profile, since: datetime | None, limit: int = 20):
         )
     finished.sort(reverse=True)
     return items, [title_id for _, _, title_id in finished]
+
+
+def profiles_who_watched(*, title_id: int) -> set[int]:
+    """Ids of the profiles that played any of a title (one query over the read model)."""
+    return set(TitleProgress.objects.filter(title_id=title_id).values_list("profile_id", flat=True))
 
 
 def finished_recently(*, profile, since: datetime) -> list[int]:
@@ -166,7 +172,8 @@ def series_episodes(title: Title) -> list[Episode]:
             for episode in sorted(season.episodes.all(), key=lambda e: e.number)
         ]
     return list(
-        Episode.objects.filter(title=title)
+        Episode.objects.released()
+        .filter(title=title)
         .select_related("season")
         .order_by("season__number", "number", "pk")
     )
@@ -281,8 +288,20 @@ def watchable_title(*, profile, title_id: int) -> Title | None:
 def watchable_episode(*, profile, episode_id: int) -> Episode | None:
     """An episode of a title this profile may watch, with its season and title, or None."""
     return (
-        Episode.objects.filter(pk=episode_id, title__in=Title.objects.for_profile(profile))
+        Episode.objects.released()
+        .filter(pk=episode_id, title__in=Title.objects.for_profile(profile))
         .select_related("season", "title")
+        .first()
+    )
+
+
+def unreleased_episode(*, profile, episode_id: int) -> Episode | None:
+    """An episode of a title this profile may watch that is not out yet (its watch URL says
+    so instead of playing), or None. One query, asked only after `watchable_episode` failed."""
+    return (
+        Episode.objects.filter(pk=episode_id, title__in=Title.objects.for_profile(profile))
+        .exclude(pk__in=Episode.objects.released().values("pk"))
+        .select_related("title")
         .first()
     )
 
@@ -330,7 +349,8 @@ def player_item(*, profile, title: Title, episode: Episode | None, start_over: b
     following = None
     if episode is not None:
         following = (
-            Episode.objects.filter(title=title)
+            Episode.objects.released()
+            .filter(title=title)
             .filter(_after(episode))
             .select_related("season")
             .order_by("season__number", "number", "pk")
@@ -354,19 +374,13 @@ def _after(episode: Episode) -> Q:
 
 
 def is_last_episode(episode: Episode) -> bool:
-    """No episode of its series comes after it (one query)."""
-    return not Episode.objects.filter(title_id=episode.title_id).filter(_after(episode)).exists()
+    """No released episode of its series comes after it (one query): watching the last one out
+    so far finishes the series, whatever is scheduled."""
+    later = Episode.objects.released().filter(title_id=episode.title_id).filter(_after(episode))
+    return not later.exists()
 
 
 def title_with_seasons(title: Title) -> Title:
     """Prefetch seasons and episodes in order (two queries), as the title page does."""
-    prefetch_related_objects(
-        [title],
-        Prefetch(
-            "seasons",
-            queryset=Season.objects.order_by("number").prefetch_related(
-                Prefetch("episodes", queryset=Episode.objects.order_by("number"))
-            ),
-        ),
-    )
+    prefetch_related_objects([title], released_seasons_prefetch())
     return title

@@ -134,6 +134,10 @@ def watch_episode(request: AppRequest, episode_id: int):
     if episode is None:
         if kept_from_profile(profile=profile, episodes__pk=episode_id):
             raise NotOnThisProfile
+        waiting = selectors.unreleased_episode(profile=profile, episode_id=episode_id)
+        if waiting is not None:
+            context = {"title": waiting.title}
+            return render(request, "playback/not_released.html", context, status=404)
         raise Http404(_("No such episode."))
     return _player(request, profile, title=episode.title, episode=episode)
 

@@ -255,3 +255,35 @@ def test_series_pages_and_episode_inline(admin_client):
 def test_other_changelists_load(admin_client, name):
     ArtworkVariantFactory()
     assert admin_client.get(reverse(f"admin:{name}")).status_code == 200
+
+
+def test_a_curator_schedules_an_episode_and_lists_the_scheduled_ones(admin_client):
+    season = SeasonFactory()
+    response = admin_client.post(
+        reverse("admin:catalogue_season_change", args=[season.pk]),
+        {
+            "title": season.title.pk,
+            "number": season.number,
+            "available_from_0": "",
+            "available_from_1": "",
+            "episodes-TOTAL_FORMS": "2",
+            "episodes-INITIAL_FORMS": "0",
+            "episodes-MIN_NUM_FORMS": "0",
+            "episodes-MAX_NUM_FORMS": "1000",
+            "episodes-0-number": "1",
+            "episodes-0-name": "Pilot",
+            "episodes-0-runtime_minutes": "48",
+            "episodes-1-number": "2",
+            "episodes-1-name": "Next Week",
+            "episodes-1-runtime_minutes": "48",
+            "episodes-1-available_from_0": "2031-05-04",
+            "episodes-1-available_from_1": "18:00:00",
+        },
+    )
+    assert response.status_code == 302
+    scheduled = Episode.objects.get(name="Next Week")
+    assert scheduled.available_from is not None and scheduled.available_from.year == 2031
+    assert not scheduled.is_released()
+    url = reverse("admin:catalogue_episode_changelist")
+    html = admin_client.get(url + "?available_from__isempty=0").content.decode()
+    assert "Next Week" in html and "Pilot" not in html

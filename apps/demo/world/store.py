@@ -168,7 +168,10 @@ def catalogue_index(
     episodes: dict[int, list[tuple[int, int]]] = defaultdict(list)
     for chunk in chunks(list(ids)):
         for title_id, pk, minutes in (
-            Episode.objects.filter(title_id__in=chunk)
+            # The back catalogue only: episodes with a release date are the demo's future.
+            Episode.objects.filter(
+                title_id__in=chunk, available_from__isnull=True, season__available_from__isnull=True
+            )
             .order_by("title_id", "season__number", "number")
             .values_list("title_id", "pk", "runtime_minutes")
         ):
