@@ -312,6 +312,21 @@ FLOWS: list[dict[str, Any]] = [
         "url": "admin:accounts_profile_changelist",
     },
     {
+        "key": "releases",
+        "title": _("New episodes come out on their date"),
+        "description": _(
+            "As Priya, open The Island Villa: its new season is not listed yet. Advance the "
+            "demo clock 7 days with the jobs, reload: its first new episode is there and plays, "
+            "and an episode_released event is recorded for Priya (and for Alex's series in the "
+            "family account). One more episode of each of four series comes out every 7 days "
+            "until about day 28; Restore the demo schedules them again. As admin, a season or "
+            "episode's availability date is editable, and the episode list filters the "
+            "scheduled ones."
+        ),
+        "url": "home",
+        "persona": "commuter",
+    },
+    {
         "key": "offer",
         "title": _("A first-month discount and coupons"),
         "description": _(

@@ -28,6 +28,7 @@ def _sentences() -> dict[str, str]:
         "data_use_changed": _("You changed what the site may use about you."),
         "device_seen": _("You used Streamfront on a device."),
         "account_created": _("You created your account."),
+        "episode_released": _("A new episode of %(t)s came out."),
         "message_sent": _("We sent you a message."),
         "subscription_started": _("You subscribed."),
         "subscription_cancel_scheduled": _("You cancelled your plan (it runs to its end)."),
