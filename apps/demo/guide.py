@@ -95,9 +95,9 @@ FLOWS: list[dict[str, Any]] = [
         "description": _(
             "Every e-mail sent in demo mode, dated on the demo clock: pick a persona to see "
             "only theirs, open one to read it as they do (its HTML part if it has one, and its "
-            "plain text; links work). Billing e-mails are plain text, in English for now. "
-            "Jordan's failed payment is there; advance 30 days for Sam's renewal reminder, or "
-            "ask for a password reset."
+            "plain text; links work). Billing e-mails are plain text, in the viewer's "
+            "language. Jordan's failed payment is there; advance 30 days for Sam's renewal "
+            "reminder, or ask for a password reset."
         ),
         "url": "demo:outbox",
         "query": "persona=lapsed",
