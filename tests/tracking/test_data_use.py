@@ -13,7 +13,7 @@ from apps.recommendations.services import recommender_train
 from apps.tracking import services
 from apps.tracking.models import Event
 from apps.tracking.services import EventData, track_many
-from tests.factories import genre_catalogue, genre_history
+from tests.factories import genre_catalogue, genre_history, signed_in
 
 pytestmark = pytest.mark.django_db
 
@@ -224,10 +224,7 @@ def test_forgetting_a_title_also_erases_its_pages_opened_and_a_missing_title_is_
     other = TitleFactory()
     for path in (title.get_absolute_url(), f"/watch/title/{title.pk}/", other.get_absolute_url()):
         track(name="page_view", profile=profile, properties={"path": path, "title": "x"})
-    client.force_login(profile.account)
-    session = client.session
-    session["profile_id"] = profile.pk
-    session.save()
+    signed_in(profile, client)
     assert client.post("/account/data/forget/999999/").status_code == 404
     assert Event.objects.filter(name="page_view").count() == 3  # nothing erased
     assert not Event.objects.filter(name="data_use_changed").exists()  # nor recorded
@@ -246,10 +243,7 @@ def test_clearing_picks_when_there_are_none_says_so_and_records_nothing(client):
     from tests.factories import ProfileFactory
 
     profile = ProfileFactory()
-    client.force_login(profile.account)
-    session = client.session
-    session["profile_id"] = profile.pk
-    session.save()
+    signed_in(profile, client)
     response = client.post("/account/data/picks/clear/", follow=True)
     assert "You had no onboarding picks to clear." in response.content.decode()
     assert not Event.objects.filter(name="data_use_changed").exists()
