@@ -74,6 +74,7 @@ INSTALLED_APPS = [
     "apps.playback",
     "apps.ratings",
     "apps.subscriptions",
+    "apps.engagement",
     "apps.demo",
 ]
 
