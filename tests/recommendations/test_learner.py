@@ -115,6 +115,19 @@ def test_unknown_user_and_empty_history_fall_back_to_popularity() -> None:
     assert [item for item, _ in fitted.recommend_for_history([], k=3)] == expected
 
 
+def test_what_usually_follows_an_item_outranks_what_usually_precedes_it() -> None:
+    # Every viewer watches "prequel", then "film", then "sequel": the same co-watching both
+    # ways, so only the order can tell that after "film" the viewer wants "sequel" next.
+    rows = []
+    for user in range(20):
+        rows += [(f"u{user}", "prequel", 1), (f"u{user}", "film", 2), (f"u{user}", "sequel", 3)]
+        rows += [(f"u{user}", f"filler{user}", 4)]
+    fitted = train(rows)
+    assert [item for item, _ in fitted.similar_items("film", 2)] == ["sequel", "prequel"]
+    scores = fitted.score_items([("film", 10)], candidates=["prequel", "sequel"])
+    assert scores["sequel"] > scores["prequel"] > 0
+
+
 def test_popularity_counts_distinct_users() -> None:
     rows = [("u1", "x", 1), ("u1", "x", 2), ("u1", "x", 3), ("u2", "y", 1), ("u3", "y", 2)]
     assert popularity(rows, 1) == [("y", 2.0)]
