@@ -9,10 +9,11 @@ A segment is a JSON list of rules combined with AND (see `models.Segment`):
   "10.00"}]}``: how many such events the profile had in the window, counting only those whose
   properties pass every `where` comparison.
 
-Comparisons: numbers are compared as decimals ("10" equals 10.00) when both sides are numbers,
-text otherwise; a missing value never passes a comparison, only `missing` (and fails
-`exists`). Validation (`validate_rules`) and the in-memory comparison (`compare`) are pure;
-the audience itself is computed in the database by `selectors.audience`.
+Comparisons: when the rule's value is a number, values are compared as decimals ("10" equals
+10.00) and a value that is not a number never passes; otherwise as text. A missing value never
+passes a comparison, only `missing` (and fails `exists`). Validation (`validate_rules`) and
+the in-memory comparison (`compare`) are pure; the audience itself is computed in the database
+by `selectors.audience`.
 """
 
 from __future__ import annotations
@@ -74,7 +75,9 @@ def compare(op: str, actual: Any, expected: Any = None, *, present: bool = True)
             return any(str(item).casefold() == wanted for item in actual)
         return str(expected).casefold() in str(actual).casefold()
     left, right = as_number(actual), as_number(expected)
-    if left is None or right is None:
+    if right is not None and left is None:
+        return False  # compared with a number, a value that is not one never passes
+    if right is None:
         left, right = _text(actual), _text(expected)
     return {
         "=": left == right,
