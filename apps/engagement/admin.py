@@ -53,7 +53,7 @@ def _rule_errors(rules) -> list[str]:
 
 class SegmentForm(forms.ModelForm):
     rules = forms.JSONField(
-        label=gettext_lazy("rules"),
+        label=gettext_lazy("Rules"),
         required=False,
         widget=forms.Textarea(attrs={"rows": 14, "cols": 90, "class": "vLargeTextField"}),
         help_text=gettext_lazy(
@@ -127,7 +127,7 @@ class SegmentAdmin(admin.ModelAdmin):
 
 class VariantForm(forms.ModelForm):
     conditions = forms.JSONField(
-        label=gettext_lazy("conditions"),
+        label=gettext_lazy("Conditions"),
         required=False,
         widget=forms.Textarea(attrs={"rows": 3, "cols": 70}),
         help_text=gettext_lazy(
@@ -149,13 +149,17 @@ class VariantForm(forms.ModelForm):
             "cta_label",
             "cta_url",
         ]
-        widgets = {"body": forms.Textarea(attrs={"rows": 8, "cols": 90})}
+        widgets = {
+            "subject": forms.TextInput(attrs={"size": 90}),
+            "body": forms.Textarea(attrs={"rows": 8, "cols": 90}),
+            "cta_url": forms.TextInput(attrs={"size": 60}),
+        }
         help_texts = {
             "body": gettext_lazy(
                 'Liquid: {{ profile.name | default: "there" }}, {{ event.amount | money }}, '
-                "{% for t in recommendations limit: 3 %}{{ t.title }} "
-                '<img src="{{ t.artwork_url }}" alt="">{% endfor %}. A value used without '
-                "a default that a profile lacks skips its send."
+                "{% for t in recommendations limit: 3 %}{{ t.title }}{% endfor %} (each with "
+                "url and artwork_url). A value used without a default that a profile lacks "
+                "skips its send."
             ),
             "cta_url": gettext_lazy("A path on this site, e.g. /watch/{{ event.episode_id }}/"),
         }
@@ -203,7 +207,7 @@ class VariantInline(admin.StackedInline):
 
 class CampaignForm(forms.ModelForm):
     channels = forms.MultipleChoiceField(
-        label=gettext_lazy("channels"),
+        label=gettext_lazy("Channels"),
         choices=Channel.choices,
         widget=forms.CheckboxSelectMultiple,
     )

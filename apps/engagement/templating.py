@@ -216,7 +216,8 @@ def message_data(variant, *, profile, context: dict, now) -> dict:
 
 def _to_text(markup: str) -> str:
     """The HTML body as plain text: tags dropped, paragraphs kept."""
-    with_breaks = re.sub(r"(?i)<br\s*/?>|</p>|</li>|</h[1-6]>", "\n", markup)
+    with_breaks = re.sub(r"(?i)</p>|</h[1-6]>", "\n\n", markup)
+    with_breaks = re.sub(r"(?i)<br\s*/?>|</li>", "\n", with_breaks)
     text = html.unescape(strip_tags(with_breaks))
     lines = [re.sub(r"[ \t]+", " ", line).strip() for line in text.splitlines()]
     return re.sub(r"\n{3,}", "\n\n", "\n".join(lines)).strip()
