@@ -77,8 +77,8 @@ def compare(op: str, actual: Any, expected: Any = None, *, present: bool = True)
     left, right = as_number(actual), as_number(expected)
     if right is not None and left is None:
         return False  # compared with a number, a value that is not one never passes
-    if right is None:
-        left, right = _text(actual), _text(expected)
+    if right is None:  # text compares case-insensitively, as the database does
+        left, right = _text(actual).casefold(), _text(expected).casefold()
     return {
         "=": left == right,
         "!=": left != right,

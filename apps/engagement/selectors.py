@@ -22,13 +22,14 @@ from django.db.models import (
     When,
 )
 from django.db.models.fields.json import KT
-from django.db.models.functions import Cast, Coalesce
+from django.db.models.functions import Cast, Coalesce, Lower
 from django.db.models.lookups import (
     Exact,
     GreaterThan,
     GreaterThanOrEqual,
     IContains,
     IExact,
+    IsNull,
     LessThan,
     LessThanOrEqual,
     Regex,
@@ -75,12 +76,13 @@ def _compare(text_expr, op: str, expected: Any, *, json_text: bool = False) -> Q
         if op == "!=":
             return Q(LessThan(number, wanted)) | Q(GreaterThan(number, wanted))
         return Q(ORDER_LOOKUPS[op](number, wanted))
+    # Text: case-insensitive, as segments.compare does in memory.
     text = json.dumps(expected) if json_text else str(expected)
     if op == "=":
-        return Q(IExact(text_expr, text)) if not json_text else Q(Exact(text_expr, text))
+        return Q(IExact(text_expr, text))
     if op == "!=":
-        return Q(LessThan(text_expr, text)) | Q(GreaterThan(text_expr, text))
-    return Q(ORDER_LOOKUPS[op](text_expr, text))
+        return Q(IsNull(text_expr, False)) & ~Q(IExact(text_expr, text))
+    return Q(ORDER_LOOKUPS[op](Lower(text_expr), text.lower()))
 
 
 def audience(

@@ -201,7 +201,8 @@ def test_attribute_rules_standard_computed_and_custom():
         payer.pk
     }
     assert ids({"kind": "attribute", "key": "lifetime_paid", "op": "missing"}) == {french.pk}
-    assert ids({"kind": "attribute", "key": "tier", "op": "=", "value": "gold"}) == {payer.pk}
+    assert ids({"kind": "attribute", "key": "tier", "op": "=", "value": "Gold"}) == {payer.pk}
+    assert ids({"kind": "attribute", "key": "tier", "op": "!=", "value": "silver"}) == {payer.pk}
     assert ids({"kind": "attribute", "key": "tier", "op": "missing"}) == {french.pk}
     # Rules combine with AND.
     assert (
@@ -222,3 +223,16 @@ def test_audience_size_is_a_couple_of_queries_whatever_the_number_of_profiles(
     with django_assert_max_num_queries(1):
         size = segments.audience_size(CHEAP_CHECKOUT, now=NOW)
     assert size == 7  # amounts 0.50..9.50 are cheap; days 0..6 within the window, minus 8, 9
+
+
+@pytest.mark.django_db
+def test_plan_rule_reads_the_plan_subscriptions_provides():
+    from tests.subscriptions.helpers import put_on_plan
+
+    premium = ProfileFactory()
+    put_on_plan(premium.account, "premium")
+    ProfileFactory()  # no subscription: no plan
+    rule = {"kind": "attribute", "key": "plan", "op": "=", "value": "premium"}
+    assert segments.audience_ids([rule], now=NOW) == {premium.pk}
+    missing = {"kind": "attribute", "key": "plan", "op": "missing"}
+    assert premium.pk not in segments.audience_ids([missing], now=NOW)
