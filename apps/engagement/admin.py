@@ -69,6 +69,11 @@ class SegmentForm(forms.ModelForm):
         model = Segment
         fields = ["name", "description", "rules"]
 
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        if self.initial.get("rules") is None:
+            self.initial["rules"] = []  # a new segment starts as everyone, not "null"
+
     def clean_rules(self):
         rules = self.cleaned_data.get("rules")
         rules = [] if rules is None else rules
@@ -107,6 +112,7 @@ class SegmentAdmin(admin.ModelAdmin):
         raw = request.POST.get("rules", "").strip() or "[]"
         try:
             rules = json.loads(raw)
+            rules = [] if rules is None else rules  # as the form saves an emptied box
         except ValueError as exc:
             errors = [_("The rules are not valid JSON: %(error)s") % {"error": exc}]
         else:

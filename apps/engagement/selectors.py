@@ -41,7 +41,8 @@ from apps.engagement import segments
 from apps.tracking import registry
 from apps.tracking.models import AttributeValue, Event
 
-NUMERIC = r"^-?[0-9]+(\.[0-9]+)?$"
+# At most what DECIMAL holds, so the cast never overflows (PostgreSQL would raise).
+NUMERIC = r"^-?[0-9]{1,18}(\.[0-9]{1,10})?$"
 DECIMAL = DecimalField(max_digits=30, decimal_places=10)
 
 ORDER_LOOKUPS = {

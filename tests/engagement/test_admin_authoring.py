@@ -125,6 +125,13 @@ def test_segment_form_shows_errors_per_rule_and_saves_nothing(admin_client):
     assert Segment.objects.get().rules == CHEAP
 
 
+def test_new_segment_starts_as_everyone(admin_client):
+    page = admin_client.get(reverse("admin:engagement_segment_add")).content.decode()
+    assert 'id="id_rules">\n[]</textarea>' in page
+    response = admin_client.post(reverse(SIZE_URL), {"rules": "null"})
+    assert response.status_code == 200
+
+
 def test_segment_change_page_asks_for_the_live_size(admin_client, django_assert_max_num_queries):
     segment = Segment.objects.create(name="Cheap", rules=CHEAP)
     url = reverse("admin:engagement_segment_change", args=[segment.pk])

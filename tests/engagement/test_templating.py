@@ -93,6 +93,11 @@ def test_sandbox_reaches_only_the_given_data(ann):
     assert "unexpected tag 'render'" in templating.template_errors("{% render '/etc/passwd' %}")
 
 
+def test_runaway_templates_are_stopped(ann):
+    endless = variant("{% for i in (1..1000000) %}{{ i }}{% endfor %}")
+    assert render(endless, ann) == Skipped("template_error")
+
+
 def test_values_are_escaped_in_html_and_links_stay_on_the_site(ann):
     v = variant("<p>{{ event.title }}</p>", cta_label="Watch", cta_url="/watch/{{ event.id }}/")
     result = render(v, ann, {"title": "<script>x</script>", "id": 12}, Channel.EMAIL)
