@@ -260,7 +260,7 @@ class CampaignForm(forms.ModelForm):
 class CampaignAdmin(admin.ModelAdmin):
     form = CampaignForm
     inlines = [VariantInline]
-    list_display = ["name", "key", "status", "trigger", "category", "starts_at", "ends_at"]
+    list_display = ["name", "key", "status", "trigger", "category", "segment", "starts_at"]
     list_filter = ["status", "trigger", "category"]
     search_fields = ["name", "key"]
     list_select_related = ["segment"]

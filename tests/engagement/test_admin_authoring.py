@@ -325,8 +325,33 @@ def test_preview_notes_a_profile_outside_the_audience(admin_client, campaign):
     assert "not in the campaign's audience now" in page
 
 
-def test_campaign_change_page_links_to_the_preview(admin_client, campaign):
-    page = admin_client.get(
-        reverse("admin:engagement_campaign_change", args=[campaign.pk])
-    ).content.decode()
+def test_campaign_change_page_links_to_the_preview(
+    admin_client, campaign, django_assert_max_num_queries
+):
+    with django_assert_max_num_queries(15):
+        page = admin_client.get(
+            reverse("admin:engagement_campaign_change", args=[campaign.pk])
+        ).content.decode()
     assert reverse("admin:engagement_campaign_preview", args=[campaign.pk]) in page
+
+
+def test_lists_do_not_grow_queries_with_rows(admin_client, campaign, django_assert_max_num_queries):
+    """The campaign list names each campaign's segment: one join, not a query per row."""
+    segment = Segment.objects.create(name="Everyone", rules=[])
+    for n in range(5):
+        Segment.objects.create(name=f"S{n}", rules=[])
+        Campaign.objects.create(
+            key=f"c{n}",
+            name=f"C{n}",
+            category=Category.OFFERS,
+            trigger=Campaign.Trigger.INACTIVITY,
+            channels=["email"],
+            segment=segment,
+            starts_at=clock.now(),
+        )
+    with django_assert_max_num_queries(8):
+        response = admin_client.get(reverse("admin:engagement_campaign_changelist"))
+    assert "C4" in response.content.decode()
+    with django_assert_max_num_queries(8):
+        response = admin_client.get(reverse("admin:engagement_segment_changelist"))
+    assert "S4" in response.content.decode()
