@@ -30,6 +30,7 @@ from apps.engagement import segments
 from apps.engagement.models import Channel
 
 PUSH_BODY_LIMIT = 120
+SUBJECT_LIMIT, LABEL_LIMIT, LINK_LIMIT = 200, 60, 300
 RECOMMENDATION_COUNT = 6
 UNDEFINED_NAME = re.compile(r"^'?(?P<name>.+?)'? is undefined")
 
@@ -249,8 +250,10 @@ def render(variant, *, channel: str, profile, context: dict, now) -> Rendered | 
             return Skipped(f"missing:{match['name'] if match else 'value'}"[:40])
         except LiquidError:
             return Skipped("template_error")
-        if not _safe_link(cta_url):
+        if not _safe_link(cta_url) or len(cta_url) > LINK_LIMIT:
             return Skipped("bad_link")
+        # What the message tables hold (Message.subject, cta_label).
+        subject, cta_label = _short(subject, SUBJECT_LIMIT), _short(cta_label, LABEL_LIMIT)
         text = _to_text(body_html)
         image_url = _image_of(data)
         if channel == Channel.PUSH:
@@ -275,9 +278,8 @@ def _image_of(data: dict) -> str:
     """The card's picture: the triggering event's own `image_url` (a title's artwork or its
     progress frame), when it is a path on this site."""
     event_image = data["event"].get("image_url") if isinstance(data["event"], dict) else None
-    if isinstance(event_image, str) and _safe_link(event_image) and event_image:
-        return event_image
-    return ""
+    fits = isinstance(event_image, str) and 0 < len(event_image) <= LINK_LIMIT
+    return event_image if fits and _safe_link(event_image) else ""
 
 
 SITE_LINK = re.compile(r'(?P<attr>(?:src|href)=")(?P<path>/(?!/))')

@@ -107,6 +107,11 @@ def test_values_are_escaped_in_html_and_links_stay_on_the_site(ann):
     elsewhere = variant("x", cta_url="{{ event.url }}")
     assert render(elsewhere, ann, {"url": "//evil.example/"}) == Skipped("bad_link")
     assert render(elsewhere, ann, {"url": "javascript:alert(1)"}) == Skipped("bad_link")
+    assert render(elsewhere, ann, {"url": "/" + "x" * 300}) == Skipped("bad_link")
+    # Longer than the message tables hold: shortened, not a database error later.
+    both = variant("x", subject="{{ event.t }}", cta_label="{{ event.t }}")
+    long = render(both, ann, {"t": "y" * 500})
+    assert len(long.subject) == 200 and len(long.cta_label) == 60
 
 
 def test_parse_errors_name_the_line():
