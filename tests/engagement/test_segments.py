@@ -236,3 +236,34 @@ def test_plan_rule_reads_the_plan_subscriptions_provides():
     assert segments.audience_ids([rule], now=NOW) == {premium.pk}
     missing = {"kind": "attribute", "key": "plan", "op": "missing"}
     assert premium.pk not in segments.audience_ids([missing], now=NOW)
+
+
+@pytest.mark.django_db
+def test_computed_last_active_and_favourite_genres():
+    from tests.factories import GenreFactory
+
+    horror, comedy = GenreFactory(name="Horror"), GenreFactory(name="Comedy")
+    fan = ProfileFactory()
+    ComputedAttributes.objects.create(
+        profile=fan,
+        favourite_genre_ids=[comedy.pk * 10 + 1, horror.pk],
+        last_active=NOW - timedelta(days=2),
+        computed_at=NOW,
+    )
+    idle = ProfileFactory()
+    ComputedAttributes.objects.create(
+        profile=idle, favourite_genre_ids=[], last_active=NOW - timedelta(days=40), computed_at=NOW
+    )
+    unknown = ProfileFactory()  # never computed
+
+    def ids(key, op, value=None):
+        rule = {"kind": "attribute", "key": key, "op": op, "value": value}
+        return segments.audience_ids([rule], now=NOW)
+
+    assert ids("favourite_genres", "contains", "horror") == {fan.pk}
+    assert ids("favourite_genres", "contains", comedy.pk) == set()  # not a prefix match
+    assert ids("favourite_genres", "missing") == {idle.pk, unknown.pk}
+    since = (NOW - timedelta(days=30)).date().isoformat()
+    assert ids("last_active", "<", since) == {idle.pk}
+    assert ids("last_active", ">=", since) == {fan.pk}
+    assert ids("last_active", "missing") == {unknown.pk}
