@@ -79,6 +79,21 @@ def test_recommendations_loop_with_artwork(ann):
     assert "Film 0" not in result.html
 
 
+def test_recommendations_fall_back_to_popular_titles(ann):
+    from django.core.cache import cache
+
+    from apps.recommendations.models import GlobalList
+
+    popular = [TitleFactory(name=f"Hit {i}") for i in range(2)]
+    unreleased = TitleFactory(name="Next year", is_published=False)
+    GlobalList.objects.create(
+        key="popular", computed_at=NOW, items=[unreleased.pk, *[t.pk for t in popular]]
+    )
+    cache.clear()
+    v = variant("{% for t in recommendations limit: 3 %}[{{ t.title }}]{% endfor %}")
+    assert render(v, ann).text == "[Hit 0][Hit 1]"
+
+
 def test_sandbox_reaches_only_the_given_data(ann):
     # The profile is a plain dict: no path leads to its account or to Python attributes.
     assert render(variant("{{ profile.account.password }}"), ann) == Skipped(
