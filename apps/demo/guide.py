@@ -349,6 +349,23 @@ FLOWS: list[dict[str, Any]] = [
         ),
         "url": "admin:experiments_experiment_changelist",
     },
+    {
+        "key": "campaign_authoring",
+        "title": _("Authoring a campaign: audience, variants, preview"),
+        "description": _(
+            "As admin, add a Segment and type rules into the box, e.g. "
+            '[{"kind": "event", "name": "play_started", "within_days": 30}]: the number of '
+            "matching profiles updates as you type, and a wrong rule says which one and why "
+            "(try the operator =>). Then add a Campaign with two variants (one with the "
+            'condition [{"property": "amount", "op": "<", "value": "10.00"}], one with none, '
+            'the default) in Liquid, e.g. {{ profile.name | default: "there" }} or '
+            "{{ event.amount | money }}; a template that does not parse cannot be saved. Save, "
+            "then Preview: pick a persona's e-mail and a channel (in-app card, e-mail, push) "
+            'and an event such as {"amount": "9.99"}; leave a value out to see why the '
+            "send would be skipped."
+        ),
+        "url": "admin:engagement_campaign_changelist",
+    },
 ]
 
 

@@ -2,7 +2,7 @@
 
 from django.core.cache import cache
 
-from apps.recommendations.models import GlobalList
+from apps.recommendations.models import GlobalList, ProfileCandidates
 from apps.tracking.selectors import data_use_for
 
 GLOBAL_LISTS_KEY = "rec:global-lists"
@@ -28,3 +28,16 @@ def candidates_stamp_key(profile_id: int) -> str:
 def uses_viewing_history(profile_id: int) -> bool:
     """Whether the profile lets its viewing history explain rows ("Your data"; one query)."""
     return data_use_for(profile_id).viewing_history
+
+
+def recommended_title_ids(profile_id: int, *, limit: int = 3) -> list[int]:
+    """The profile's best candidates, best first (one query): its precomputed row, else the
+    shared popular list (a profile the recommender has not seen yet). Messages use it."""
+    items = (
+        ProfileCandidates.objects.filter(profile_id=profile_id)
+        .values_list("items", flat=True)
+        .first()
+    )
+    if items:
+        return [int(item[0]) for item in items[:limit]]
+    return [int(pk) for pk in global_lists(["popular"])["popular"][:limit]]
