@@ -60,7 +60,8 @@ class FakePushService:
             def do_POST(self):
                 length = int(self.headers.get("Content-Length") or 0)
                 body = self.rfile.read(length)
-                service.received.append((self.path, dict(self.headers), body))
+                headers = {k.lower(): v for k, v in self.headers.items()}
+                service.received.append((self.path, headers, body))
                 self.send_response(service.status)
                 self.send_header("Content-Length", "0")
                 self.end_headers()
