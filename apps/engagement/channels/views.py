@@ -145,6 +145,11 @@ def unsubscribe(request, token: str) -> HttpResponse:
 # --- Settings -----------------------------------------------------------------------------------
 
 
+def _hhmm(value) -> str:
+    """A stored time as 22:00 (an unsaved row still holds the model's default string)."""
+    return value if isinstance(value, str) else f"{value:%H:%M}"
+
+
 def _parse_time(raw: str) -> time | None:
     try:
         return time.fromisoformat((raw or "").strip())
@@ -187,8 +192,8 @@ def notification_settings(request: AppRequest) -> HttpResponse:
         "channels": [cell.channel_label for cell in rows[0][1]],
         "marketing": consent.marketing,
         "quiet": quiet,
-        "quiet_start": request.POST.get("quiet_start") if errors else f"{quiet.quiet_start:%H:%M}",
-        "quiet_end": request.POST.get("quiet_end") if errors else f"{quiet.quiet_end:%H:%M}",
+        "quiet_start": request.POST.get("quiet_start") if errors else _hhmm(quiet.quiet_start),
+        "quiet_end": request.POST.get("quiet_end") if errors else _hhmm(quiet.quiet_end),
         "errors": errors,
         "push_key": keys.public if keys else "",
         "push_count": selectors.push_subscription_count(profile=profile) if keys else 0,
