@@ -188,3 +188,42 @@ def test_a_tracking_link_records_nothing_once_consent_is_withdrawn(profile, site
 
 def test_a_forged_tracking_link_is_refused(db):
     assert Client().get("/m/123:forged/go/").status_code == 400
+
+
+@pytest.mark.django_db(transaction=True)
+def test_concurrent_deliveries_of_one_key_send_one_email():
+    import threading
+
+    from django.db import connection
+
+    from tests.factories import ProfileFactory
+
+    profile = ProfileFactory()
+    mail.outbox.clear()
+    barrier = threading.Barrier(6)
+    keys = []
+
+    def send():
+        barrier.wait()
+        try:
+            keys.append(
+                deliver(
+                    outgoing(
+                        profile,
+                        key="send-42:email",
+                        channel=Channel.EMAIL,
+                        category=Category.ACCOUNT,
+                    )
+                ).pk
+            )
+        finally:
+            connection.close()
+
+    threads = [threading.Thread(target=send) for _ in range(6)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    assert len(set(keys)) == 1 and len(keys) == 6
+    assert len(mail.outbox) == 1
+    assert Message.objects.count() == 1
