@@ -75,7 +75,8 @@ def _changed(response: HttpResponse) -> HttpResponse:
 def message_read(request: AppRequest, message_id: int) -> HttpResponse:
     message = services.message_mark_read(message=_own(request, message_id), at=clock.now())
     if request.htmx:
-        return _changed(render(request, "engagement/inbox.html#card", {"item": message}))
+        context = {"item": message, "compact": request.POST.get("compact") == "1"}
+        return _changed(render(request, "engagement/inbox.html#card", context))
     return redirect(safe_next(request, reverse("engagement:inbox")))
 
 
