@@ -227,3 +227,13 @@ def test_concurrent_deliveries_of_one_key_send_one_email():
     assert len(set(keys)) == 1 and len(keys) == 6
     assert len(mail.outbox) == 1
     assert Message.objects.count() == 1
+
+
+def test_the_unsubscribe_pages_make_few_queries(profile, django_assert_max_num_queries):
+    url = reverse("engagement:unsubscribe", args=[unsubscribe_token(profile.pk, "offers")])
+    with django_assert_max_num_queries(2):  # the profile; nothing per category or history
+        assert Client().get(url).status_code == 200
+    with django_assert_max_num_queries(
+        14
+    ):  # lock, check, write the choice, one event (+savepoints)
+        assert Client().post(url).status_code == 200
