@@ -237,3 +237,19 @@ def test_the_unsubscribe_pages_make_few_queries(profile, django_assert_max_num_q
         14
     ):  # lock, check, write the choice, one event (+savepoints)
         assert Client().post(url).status_code == 200
+
+
+def test_a_campaign_layout_gets_the_tracked_button_absolute_links_and_the_footer(profile, site):
+    """The authoring side's layout (templates/engagement/email/campaign.html) arrives as
+    `Outgoing.html`; its button points at `cta_url` as given, images are site-relative."""
+    choose_privacy(profile, personalization=True, marketing=True)
+    layout = (
+        "<html><head><style>.cta { color: red; }</style></head><body>"
+        '<img src="/media/artwork/card.jpg" alt="">'
+        '<a class="cta" href="/watch/12/?t=734&amp;from=mail">Resume</a></body></html>'
+    )
+    _message, sent = _email(profile, html=layout, cta_url="/watch/12/?t=734&from=mail")
+    html = _html(sent)
+    assert 'src="https://streamfront.test/media/artwork/card.jpg"' in html
+    assert re.search(r'<a class="cta" href="https://streamfront.test/m/[^"]+/go/" style="', html)
+    assert html.index("Unsubscribe from these e-mails") < html.index("</body>")
