@@ -376,6 +376,11 @@ VAPID_PUBLIC_KEY = os.environ.get("VAPID_PUBLIC_KEY", "")
 VAPID_PRIVATE_KEY = os.environ.get("VAPID_PRIVATE_KEY", "")
 VAPID_SUBJECT = os.environ.get("VAPID_SUBJECT", "mailto:hello@streamfront.test")
 VAPID_KEY_FILE = Path(os.environ.get("VAPID_KEY_FILE", BASE_DIR / "var" / "vapid.json"))
+# Where browsers' push subscriptions may point (the server POSTs there): the vendors' services.
+PUSH_SERVICE_HOSTS = env_list(
+    "PUSH_SERVICE_HOSTS",
+    ["fcm.googleapis.com", "push.services.mozilla.com", "notify.windows.com", "push.apple.com"],
+)
 # A message claimed this long ago and never stamped is sent again, CHANNEL_MAX_ATTEMPTS in all.
 CHANNEL_SWEEP_AFTER_SECONDS = int(os.environ.get("CHANNEL_SWEEP_AFTER_SECONDS", 300))
 CHANNEL_MAX_ATTEMPTS = int(os.environ.get("CHANNEL_MAX_ATTEMPTS", 3))

@@ -39,6 +39,11 @@ def keys(settings):
     return pair
 
 
+@pytest.fixture(autouse=True)
+def _test_push_host(settings):
+    settings.PUSH_SERVICE_HOSTS = [*settings.PUSH_SERVICE_HOSTS, "push.example.test"]
+
+
 @pytest.fixture
 def push_service():
     service = FakePushService().start()
@@ -119,6 +124,14 @@ def _subscription_json(endpoint="https://push.example.test/send/xyz", **changes)
     return json.dumps(data)
 
 
+def test_a_vendors_push_service_is_accepted(viewer_client, keys):
+    body = _subscription_json(endpoint="https://fcm.googleapis.com/fcm/send/abc:def")
+    response = viewer_client.post(
+        reverse("engagement:push_subscribe"), body, content_type="application/json"
+    )
+    assert response.status_code == 201
+
+
 def test_subscribing_saves_this_browser_for_the_profile(viewer_client, profile, keys):
     url = reverse("engagement:push_subscribe")
     body = _subscription_json()
@@ -136,6 +149,10 @@ def test_subscribing_saves_this_browser_for_the_profile(viewer_client, profile, 
         json.dumps(["endpoint"]),
         json.dumps({"endpoint": "https://push.example.test/x"}),
         _subscription_json(endpoint="javascript:alert(1)"),
+        _subscription_json(endpoint="http://push.example.test/plain-http"),
+        _subscription_json(endpoint="https://127.0.0.1:6379/own-network"),
+        _subscription_json(endpoint="https://push.example.test.evil.example/x"),
+        _subscription_json(endpoint="https://user@push.example.test/x"),
         _subscription_json(keys={"p256dh": "short", "auth": "c2hvcnQ"}),
     ],
 )

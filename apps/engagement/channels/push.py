@@ -7,6 +7,7 @@ failure is recorded on the message as its error (and the sweeper may try again).
 import base64
 import binascii
 import json
+from urllib.parse import urlsplit
 
 import requests
 from django.conf import settings
@@ -91,13 +92,27 @@ def parse_subscription(raw: bytes) -> tuple[str, str, str]:
         raise BadSubscription(_("The subscription needs an endpoint and its keys."))
     endpoint = data.get("endpoint")
     p256dh, auth = data["keys"].get("p256dh"), data["keys"].get("auth")
-    if not isinstance(endpoint, str) or not endpoint.startswith(("https://", "http://")):
+    if not isinstance(endpoint, str) or len(endpoint) > 600:
         raise BadSubscription(_("The subscription's endpoint is not a web address."))
-    if len(endpoint) > 600:
-        raise BadSubscription(_("The subscription's endpoint is too long."))
+    if not known_push_service(endpoint):
+        # The server POSTs to this address: only a browser vendor's push service, over HTTPS,
+        # never an address of our own network.
+        raise BadSubscription(_("The subscription's endpoint is not a known push service."))
     if _decoded_length(p256dh) != 65 or _decoded_length(auth) != 16:
         raise BadSubscription(_("The subscription's keys are not valid."))
     return endpoint, p256dh, auth
+
+
+def known_push_service(endpoint: str) -> bool:
+    """An https URL on one of PUSH_SERVICE_HOSTS (a host or a parent domain of it)."""
+    try:
+        parts = urlsplit(endpoint)
+    except ValueError:
+        return False
+    host = (parts.hostname or "").lower()
+    if parts.scheme != "https" or not host or parts.username or parts.password:
+        return False
+    return any(host == known or host.endswith("." + known) for known in settings.PUSH_SERVICE_HOSTS)
 
 
 def _decoded_length(value) -> int:
