@@ -185,3 +185,11 @@ def test_without_personalization_consent_a_click_is_not_recorded(viewer_client, 
     message.refresh_from_db()
     assert message.read_at is not None and message.clicked_at is None
     assert not Event.objects.filter(name="message_clicked").exists()
+
+
+def test_a_card_shows_artwork_from_this_site_only(viewer_client, profile):
+    deliver(outgoing(profile, subject="Ours", image_url="/media/artwork/card.jpg"))
+    deliver(outgoing(profile, subject="Theirs", image_url="https://tracker.example/p.gif"))
+    html = viewer_client.get(reverse("engagement:inbox")).content.decode()
+    assert 'src="/media/artwork/card.jpg"' in html
+    assert "tracker.example" not in html

@@ -15,7 +15,7 @@ from django.db import IntegrityError, transaction
 from django.db.models import F, Q
 
 from apps.core import clock
-from apps.engagement.channels import email, events, push, vapid
+from apps.engagement.channels import email, events, links, push, vapid
 from apps.engagement.channels.consent import stored_consent
 from apps.engagement.channels.preferences import ALWAYS_ON
 from apps.engagement.models import (
@@ -94,7 +94,7 @@ def deliver(outgoing: Outgoing) -> Message:
                 html=outgoing.html if outgoing.channel == Channel.EMAIL else "",
                 cta_label=outgoing.cta_label[:60],
                 cta_url=outgoing.cta_url[:300],
-                image_url=outgoing.image_url[:300],
+                image_url=links.site_relative(outgoing.image_url)[:300],  # this site only
                 created_at=now,
                 claimed_at=now,
             )
