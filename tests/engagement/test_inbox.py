@@ -193,3 +193,42 @@ def test_a_card_shows_artwork_from_this_site_only(viewer_client, profile):
     html = viewer_client.get(reverse("engagement:inbox")).content.decode()
     assert 'src="/media/artwork/card.jpg"' in html
     assert "tracker.example" not in html
+
+
+def test_the_delivered_event_names_the_campaign_variant_and_send(profile):
+    from apps.engagement.models import Campaign, Send, Variant
+
+    campaign = Campaign.objects.create(
+        key="recovery",
+        name="Recovery",
+        category=Category.REMINDERS,
+        trigger=Campaign.Trigger.TITLE_ABANDONED,
+        starts_at=clock.now(),
+    )
+    variant = Variant.objects.create(campaign=campaign, name="A", subject="s", body="b")
+    send = Send.objects.create(
+        campaign=campaign,
+        variant=variant,
+        profile=profile,
+        trigger_key="title-12",
+        status=Send.Status.SCHEDULED,
+        due_at=clock.now(),
+        created_at=clock.now(),
+    )
+    message = deliver(outgoing(profile, key=f"send-{send.pk}:in_app", send_id=send.pk))
+    event = Event.objects.get(name="message_delivered")
+    assert event.properties == {
+        "campaign_id": campaign.pk,
+        "variant_id": variant.pk,
+        "send_id": send.pk,
+        "channel": "in_app",
+        "category": "new_episodes",
+        "message_id": message.pk,
+    }
+
+
+def test_a_choice_of_an_older_consent_version_is_no_choice(profile, settings):
+    choose_privacy(profile, marketing=True)
+    assert allowed(profile, Channel.IN_APP, Category.OFFERS) is None
+    settings.CONSENT_VERSION = "2"  # the consent text changed: everyone is asked again
+    assert allowed(profile, Channel.IN_APP, Category.OFFERS) == "no_marketing_consent"
