@@ -291,6 +291,11 @@ CELERY_BEAT_SCHEDULE = {
         "task": "apps.core.tasks.clear_expired_sessions",
         "schedule": timedelta(hours=6),
     },
+    "engagement-sweep-messages": {
+        # Messages (in-app, e-mail, push) whose sender died or failed between claim and stamp.
+        "task": "apps.engagement.channels.tasks.sweep_unsent_messages",
+        "schedule": timedelta(minutes=2),
+    },
     "tracking-expire-events": {
         # Raw events past EVENT_RETENTION_DAYS become daily counts (apps/tracking/retention.py).
         "task": "apps.tracking.tasks.expire_old_events",
@@ -363,6 +368,22 @@ if DEMO_MODE:
     _mailer = {"BACKEND": "apps.demo.mail.OutboxBackend", "OPTIONS": {"deliver_with": _mailer}}
 MAILERS = {"default": _mailer}
 DEFAULT_FROM_EMAIL = os.environ.get("DEFAULT_FROM_EMAIL", "Streamfront <hello@streamfront.test>")
+# The site's public address, for links in e-mails and push (a worker has no request to ask).
+SITE_URL = os.environ.get("SITE_URL", "http://127.0.0.1:8000")
+# Web Push (engagement channels): base64url keys; without them DEBUG/demo keeps a generated pair
+# in VAPID_KEY_FILE, and production has no push.
+VAPID_PUBLIC_KEY = os.environ.get("VAPID_PUBLIC_KEY", "")
+VAPID_PRIVATE_KEY = os.environ.get("VAPID_PRIVATE_KEY", "")
+VAPID_SUBJECT = os.environ.get("VAPID_SUBJECT", "mailto:hello@streamfront.test")
+VAPID_KEY_FILE = Path(os.environ.get("VAPID_KEY_FILE", BASE_DIR / "var" / "vapid.json"))
+# Where browsers' push subscriptions may point (the server POSTs there): the vendors' services.
+PUSH_SERVICE_HOSTS = env_list(
+    "PUSH_SERVICE_HOSTS",
+    ["fcm.googleapis.com", "push.services.mozilla.com", "notify.windows.com", "push.apple.com"],
+)
+# A message claimed this long ago and never stamped is sent again, CHANNEL_MAX_ATTEMPTS in all.
+CHANNEL_SWEEP_AFTER_SECONDS = int(os.environ.get("CHANNEL_SWEEP_AFTER_SECONDS", 300))
+CHANNEL_MAX_ATTEMPTS = int(os.environ.get("CHANNEL_MAX_ATTEMPTS", 3))
 
 # --- Security -------------------------------------------------------------------------------
 from django.utils.csp import CSP  # noqa: E402

@@ -28,6 +28,7 @@ urlpatterns = [
     path("ratings/", include("apps.ratings.urls")),
     path("account/subscription/", include("apps.subscriptions.urls")),
     path("", include("apps.subscriptions.public_urls")),
+    path("", include("apps.engagement.channels.urls")),
     path("demo/", include("apps.demo.urls")),
 ]
 

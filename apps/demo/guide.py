@@ -366,6 +366,35 @@ FLOWS: list[dict[str, Any]] = [
         ),
         "url": "admin:engagement_campaign_changelist",
     },
+    {
+        "key": "bell",
+        "title": _("The bell and the inbox"),
+        "description": _(
+            "As Morgan, open Privacy choices, tick Marketing and save (marketing messages need "
+            "the account's own choice, saved while signed in). Once a journey has messaged "
+            "Morgan (see the journeys' flows: move the clock), the bell in the header shows the "
+            "unread count; click it: the newest cards with their artwork, Mark read and Dismiss "
+            "without a reload, the count following. The button marks the card read and opens "
+            "its link. “See all messages” opens the inbox. The same message by e-mail is in the "
+            "outbox, with a link to stop that kind of e-mail: it asks first, then confirms."
+        ),
+        "url": "engagement:inbox",
+        "persona": "horror",
+    },
+    {
+        "key": "notifications",
+        "title": _("Notification settings and push"),
+        "description": _(
+            "From the bell's Settings or Account › Notifications: one switch per kind of "
+            "message and channel. Without marketing consent only account messages are on, and "
+            "the page says why and links to Privacy choices; with it, turn off e-mails about "
+            "offers and save. Quiet hours 22:00 to 22:00 are refused with the reason. “Turn on "
+            "push notifications” asks the browser and subscribes it (Chromium on localhost); "
+            "“Turn off” removes it. A Kids profile sees the in-app column only."
+        ),
+        "url": "engagement:settings",
+        "persona": "horror",
+    },
 ]
 
 

@@ -6,3 +6,7 @@ class EngagementConfig(AppConfig):
     name = "apps.engagement"
     label = "engagement"
     verbose_name = _("Engagement")
+
+    def ready(self) -> None:
+        # Celery autodiscovery imports apps.engagement.tasks only; the channels' sweeper too.
+        from apps.engagement.channels import tasks  # noqa: F401

@@ -259,6 +259,8 @@ class Message(models.Model):
     claimed_at = models.DateTimeField(null=True, blank=True)
     sent_at = models.DateTimeField(null=True, blank=True)
     error = models.CharField(max_length=200, blank=True)
+    # How many times a sender claimed it (the sweeper gives up after CHANNEL_MAX_ATTEMPTS).
+    attempts = models.PositiveSmallIntegerField(default=1)
     opened_at = models.DateTimeField(null=True, blank=True)
     clicked_at = models.DateTimeField(null=True, blank=True)
     read_at = models.DateTimeField(null=True, blank=True)
@@ -303,6 +305,8 @@ class ChannelPreference(models.Model):
     channel = models.CharField(max_length=10, choices=Channel.choices)
     category = models.CharField(max_length=20, choices=Category.choices)
     enabled = models.BooleanField()
+    # "settings" (the notifications page) or "unsubscribe" (an e-mail's one-click link).
+    source = models.CharField(max_length=12, default="settings", blank=True)
     updated_at = models.DateTimeField()
 
     class Meta:

@@ -82,6 +82,14 @@ def _shared(model):
             metric_event="play_started",
             starts_at=now,
         )
+    if label == "engagement.Campaign":
+        return model.objects.create(
+            key=f"campaign-{next(_counter)}",
+            name="Test",
+            category="offers",
+            trigger="event",
+            starts_at=now,
+        )
     raise AssertionError(f"personal_world cannot make a {label}: add it to _shared")
 
 

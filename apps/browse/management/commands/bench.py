@@ -106,6 +106,8 @@ class Command(BaseCommand):
             ),
             Page("onboarding-search", lambda: viewer.get(f"/onboarding/?again=1&q={word}")),
             Page("ratings", lambda: viewer.get("/ratings/")),
+            Page("bell", lambda: viewer.get("/inbox/bell/", **HTMX)),  # after every page load
+            Page("inbox", lambda: viewer.get("/inbox/")),
             Page("player", lambda: viewer.get(f"/watch/title/{title.pk}/")),
             Page(
                 "progress",

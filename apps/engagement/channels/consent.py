@@ -1,0 +1,32 @@
+"""The viewer's privacy choice as a worker sees it: no request, so no cookie.
+
+A choice made while signed in is recorded as a `consent_given` event on the profile
+(apps.tracking.services.consent_record); the newest one of the account's profiles, of the current
+CONSENT_VERSION, is the account's choice. With none, the same default as a signed-in request
+without a cookie (apps/tracking/consent.py): personalization yes, marketing never.
+"""
+
+from django.conf import settings
+
+from apps.tracking.consent import Consent
+from apps.tracking.models import Event
+
+
+def stored_consent(profile) -> Consent:
+    properties = (
+        Event.objects.filter(name="consent_given", profile__account_id=profile.account_id)
+        .order_by("-occurred_at", "-pk")
+        .values_list("properties", flat=True)
+        .first()
+    )
+    if not properties or properties.get("version") != settings.CONSENT_VERSION:
+        return Consent(
+            personalization=True, marketing=False, chosen=False, version=settings.CONSENT_VERSION
+        )
+    return Consent(
+        personalization=bool(properties.get("personalization")),
+        marketing=bool(properties.get("marketing")) and not properties.get("gpc"),
+        chosen=True,
+        version=settings.CONSENT_VERSION,
+        gpc=bool(properties.get("gpc")),
+    )

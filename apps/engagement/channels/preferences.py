@@ -1,0 +1,57 @@
+"""The notifications settings as a grid: one row per category, one cell per channel (pure)."""
+
+from dataclasses import dataclass
+
+from apps.engagement.models import MARKETING_CATEGORIES, Category, Channel
+
+CHANNELS = (Channel.IN_APP, Channel.EMAIL, Channel.PUSH)
+CATEGORIES = (
+    Category.NEW_EPISODES,
+    Category.REMINDERS,
+    Category.RECOMMENDATIONS,
+    Category.OFFERS,
+    Category.ACCOUNT,
+)
+ALWAYS_ON = frozenset({(Channel.IN_APP, Category.ACCOUNT), (Channel.EMAIL, Category.ACCOUNT)})
+
+
+@dataclass(frozen=True)
+class Cell:
+    channel: str
+    category: str
+    enabled: bool
+    editable: bool
+
+    @property
+    def channel_label(self) -> str:
+        return str(Channel(self.channel).label)
+
+    @property
+    def field(self) -> str:
+        return f"pref-{self.channel}-{self.category}"
+
+
+def grid(
+    stored: dict[tuple[str, str], bool], *, marketing: bool, kids: bool
+) -> list[tuple[str, list[Cell]]]:
+    """[(category, [cell per channel])]. Defaults are on; account mail in the app and by e-mail is
+    always on; marketing cells are off and locked without marketing consent; a kids profile has
+    the in-app column only."""
+    rows = []
+    for category in CATEGORIES:
+        cells = []
+        for channel in CHANNELS:
+            if kids and channel != Channel.IN_APP:
+                continue
+            if (channel, category) in ALWAYS_ON:
+                cells.append(Cell(channel, category, True, False))
+            elif category in MARKETING_CATEGORIES and not marketing:
+                cells.append(Cell(channel, category, False, False))
+            else:
+                cells.append(Cell(channel, category, stored.get((channel, category), True), True))
+        rows.append((category, cells))
+    return rows
+
+
+def editable_fields(rows: list[tuple[str, list[Cell]]]) -> list[Cell]:
+    return [cell for _category, cells in rows for cell in cells if cell.editable]

@@ -1,0 +1,45 @@
+"""Reads for the viewer's pages: the bell, the inbox, the settings."""
+
+from apps.engagement.models import Channel, ChannelPreference, Message, MessagingSettings
+
+INBOX_LIMIT = 50
+PANEL_LIMIT = 5
+
+
+def _inbox(profile):
+    return Message.objects.filter(
+        profile=profile, channel=Channel.IN_APP, dismissed_at__isnull=True, sent_at__isnull=False
+    )
+
+
+def unread_count(*, profile) -> int:
+    return _inbox(profile).filter(read_at__isnull=True).count()
+
+
+def inbox(*, profile, limit: int = INBOX_LIMIT) -> list[Message]:
+    """The profile's in-app messages, newest first (one query, whatever the history)."""
+    return list(_inbox(profile).order_by("-created_at", "-pk")[:limit])
+
+
+def own_message(*, profile, message_id: int) -> Message | None:
+    """One of the profile's own in-app messages (None for anyone else's)."""
+    return _inbox(profile).filter(pk=message_id).first()
+
+
+def stored_preferences(*, profile) -> dict[tuple[str, str], bool]:
+    return {
+        (channel, category): enabled
+        for channel, category, enabled in ChannelPreference.objects.filter(
+            profile=profile
+        ).values_list("channel", "category", "enabled")
+    }
+
+
+def messaging_settings(*, profile) -> MessagingSettings:
+    """The profile's quiet hours (the defaults, unsaved, when it never changed them)."""
+    found = MessagingSettings.objects.filter(profile=profile).first()
+    return found or MessagingSettings(profile=profile)
+
+
+def push_subscription_count(*, profile) -> int:
+    return profile.push_subscriptions.count()

@@ -1,0 +1,132 @@
+"""Writes from the viewer's side: read, dismiss, click, open, unsubscribe, settings, push."""
+
+from datetime import datetime, time
+
+from django.db import transaction
+
+from apps.accounts.models import Profile
+from apps.engagement.channels import events
+from apps.engagement.channels.preferences import Cell
+from apps.engagement.models import (
+    MARKETING_CATEGORIES,
+    Channel,
+    ChannelPreference,
+    Message,
+    MessagingSettings,
+    PushSubscription,
+)
+from apps.tracking.services import track
+
+
+def message_mark_read(*, message: Message, at: datetime) -> Message:
+    if message.read_at is None:
+        Message.objects.filter(pk=message.pk, read_at__isnull=True).update(read_at=at)
+        message.read_at = at
+    return message
+
+
+def message_dismiss(*, message: Message, at: datetime) -> None:
+    Message.objects.filter(pk=message.pk, dismissed_at__isnull=True).update(
+        dismissed_at=at, read_at=message.read_at or at
+    )
+
+
+def message_click(*, message: Message, at: datetime, tracked: bool) -> None:
+    """The viewer followed the button: the message is read; with consent, `message_clicked`."""
+    updates = Message.objects.filter(pk=message.pk)
+    updates.filter(read_at__isnull=True).update(read_at=at)
+    if not tracked:
+        return
+    updates.filter(clicked_at__isnull=True).update(clicked_at=at)
+    events.record(message, "message_clicked")
+
+
+def message_open(*, message: Message, at: datetime) -> None:
+    """The e-mail's pixel loaded (only e-mails of consenting viewers carry one)."""
+    Message.objects.filter(pk=message.pk, opened_at__isnull=True).update(opened_at=at)
+    events.record(message, "message_opened")
+
+
+@transaction.atomic
+def category_unsubscribe(*, profile_id: int, category: str, at: datetime) -> bool:
+    """Stop e-mails of a marketing `category` for the profile; False when it already was."""
+    if category not in MARKETING_CATEGORIES:
+        raise ValueError(category)
+    profile = Profile.objects.select_for_update().get(pk=profile_id)
+    changed = not ChannelPreference.objects.filter(
+        profile=profile, channel=Channel.EMAIL, category=category, enabled=False
+    ).exists()
+    if not changed:
+        return False
+    ChannelPreference.objects.update_or_create(
+        profile=profile,
+        channel=Channel.EMAIL,
+        category=category,
+        defaults={"enabled": False, "source": "unsubscribe", "updated_at": at},
+    )
+    track(
+        name="message_unsubscribed",
+        profile=profile,
+        properties={"channel": Channel.EMAIL, "category": category},
+        at=at,
+    )
+    return True
+
+
+@transaction.atomic
+def notification_settings_save(
+    *,
+    profile,
+    cells: list[Cell],
+    wanted: set[str],
+    quiet_start: time,
+    quiet_end: time,
+    at: datetime,
+) -> None:
+    """Save the editable cells (on when their field is in `wanted`) and the quiet hours."""
+    stored = {
+        (row.channel, row.category): row
+        for row in ChannelPreference.objects.select_for_update().filter(profile=profile)
+    }
+    for cell in cells:
+        enabled = cell.field in wanted
+        row = stored.get((cell.channel, cell.category))
+        if row is None:
+            if not enabled:  # no row means on
+                ChannelPreference.objects.create(
+                    profile=profile,
+                    channel=cell.channel,
+                    category=cell.category,
+                    enabled=False,
+                    updated_at=at,
+                )
+        elif row.enabled != enabled:
+            row.enabled, row.source, row.updated_at = enabled, "settings", at
+            row.save(update_fields=["enabled", "source", "updated_at"])
+    MessagingSettings.objects.update_or_create(
+        profile=profile, defaults={"quiet_start": quiet_start, "quiet_end": quiet_end}
+    )
+
+
+def push_subscribe(*, profile, endpoint: str, p256dh: str, auth: str, at: datetime) -> bool:
+    """Remember this browser's subscription for the profile; True when it is new.
+
+    The endpoint is a secret only its browser knows, so the browser posting it owns it: a browser
+    that subscribed under another profile now pushes to this one."""
+    _subscription, created = PushSubscription.objects.update_or_create(
+        endpoint=endpoint,
+        defaults={"profile": profile, "p256dh": p256dh, "auth": auth},
+        create_defaults={
+            "profile": profile,
+            "p256dh": p256dh,
+            "auth": auth,
+            "created_at": at,
+        },
+    )
+    return created
+
+
+def push_unsubscribe(*, profile, endpoint: str) -> int:
+    """Forget this browser's subscription (only the profile's own)."""
+    deleted, _ = PushSubscription.objects.filter(profile=profile, endpoint=endpoint).delete()
+    return deleted

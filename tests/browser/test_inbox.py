@@ -1,0 +1,57 @@
+"""The bell and the inbox in a real browser: the count arrives after the page, a card is marked
+read and dismissed without a reload, and the settings page's push switch finds its worker."""
+
+import pytest
+
+from apps.engagement.channels import deliver
+from apps.engagement.models import Message
+from tests.engagement.channels_world import outgoing
+from tests.factories import ProfileFactory, UserFactory
+
+expect = pytest.importorskip("playwright.sync_api").expect
+pytestmark = pytest.mark.django_db(transaction=True)
+
+
+def test_the_bell_counts_and_its_cards_change_without_a_reload(page, sign_in, shot):
+    profile = ProfileFactory(account=UserFactory(), name="Robin")
+    first = deliver(outgoing(profile, subject="Finish Night Shift?", text="23 minutes left."))
+    deliver(outgoing(profile, subject="New episode of Glass Harbour"))
+    sign_in(profile)
+    page.goto("/ratings/")
+    count = page.locator("#bell-count")
+    expect(count).to_have_text("2")
+    page.locator("summary.bell__button").click()
+    card = page.locator(f"#bell-message-{first.pk}")
+    expect(card).to_contain_text("Finish Night Shift?")
+    shot(page, "bell-open")
+    page.evaluate("window.__sameDocument = true")  # gone if the page reloads
+    card.get_by_role("button", name="Mark read").click()
+    expect(count).to_have_text("1")
+    expect(card.get_by_role("button", name="Mark read")).to_have_count(0)
+    card.get_by_role("button", name="Dismiss").click()
+    expect(card).to_have_count(0)
+    assert page.evaluate("window.__sameDocument") is True
+    first.refresh_from_db()
+    assert first.read_at is not None and first.dismissed_at is not None
+    page.goto("/inbox/")
+    expect(page.locator("main .message-card")).to_have_count(1)
+    # The same message in the open bell and on the page: each button acts on its own card.
+    page.locator("main").get_by_role("button", name="Mark read").click()
+    expect(page.locator("main .message-card.is-unread")).to_have_count(0)
+    expect(count).to_have_text("")
+    shot(page, "inbox")
+    assert Message.objects.filter(profile=profile, dismissed_at__isnull=True).count() == 1
+
+
+def test_the_settings_page_registers_the_service_worker(page, sign_in, shot, settings):
+    from apps.engagement.channels import vapid
+
+    pair = vapid.generate()
+    settings.VAPID_PRIVATE_KEY, settings.VAPID_PUBLIC_KEY = pair.private, pair.public
+    sign_in(ProfileFactory(account=UserFactory(), name="Robin"))
+    page.goto("/account/notifications/")
+    # Headless Chromium has push support but no subscription yet: the switch offers "on".
+    expect(page.get_by_role("button", name="Turn on push notifications")).to_be_visible()
+    expect(page.get_by_role("button", name="Turn off push notifications")).to_be_hidden()
+    assert page.evaluate("navigator.serviceWorker.getRegistration('/').then(r => !!r)") is True
+    shot(page, "settings")
