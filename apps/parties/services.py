@@ -416,9 +416,7 @@ def has_extras(profile) -> bool:
 
 def _extras_or_refuse(member: Member) -> None:
     if not has_extras(member.profile):
-        raise Refused(
-            "upgrade", _("Reactions and voice messages come with the Premium and Family plans.")
-        )
+        raise Refused("upgrade", _("Reactions and voice messages are not part of your plan."))
 
 
 def reaction_send(*, party_id: int, member_id: int, emoji: str) -> str:
