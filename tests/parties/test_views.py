@@ -150,3 +150,16 @@ def test_party_pages_have_a_flat_query_budget(party, host, django_assert_max_num
         assert guest_client.get(f"/party/join/{party.token}/").status_code == 200
     with django_assert_max_num_queries(30):
         assert client.get(f"/party/{party.pk}/watch/").status_code == 200
+
+
+def test_the_admin_lists_live_and_ended_parties_read_only(party, host, admin_client):
+    other = services.party_create(profile=ProfileFactory(), title=TitleFactory(name="Old Film"))
+    services.party_end(party=other, profile=other.host)
+    page = text(admin_client.get("/admin/parties/party/"))
+    assert "Harbour Lights" in page and "Old Film" in page
+    assert "0 h 00 min" in page
+    assert text(admin_client.get("/admin/parties/party/?live=0")).count("Old Film") >= 1
+    assert "Harbour Lights" not in text(admin_client.get("/admin/parties/party/?live=0"))
+    assert admin_client.get("/admin/parties/party/add/").status_code == 403
+    detail = admin_client.get(f"/admin/parties/party/{party.pk}/change/")
+    assert detail.status_code == 200 and party.token not in text(detail)
