@@ -250,6 +250,7 @@ def watch(request: AppRequest, party_id: int):
             },
             "socket_path": f"/ws/party/{party.token}/",
             "next_url": "",  # the party moves on together (the socket's "next")
+            "speed": 1,  # the group's clock is real time: no demo fast-forward in a party
             "plans_url": context["limits"].plans_url,
         }
     )

@@ -137,6 +137,7 @@
       window.location.reload(); // the party moved on to the next episode
       return;
     }
+    box.dataset.status = state.status; // what the group does (tests and styles read it)
     box.classList.toggle("is-waiting", state.status === "waiting");
     say(state.status === "waiting" ? d.labelWaiting : "");
     if (steppedOut) return;
@@ -393,6 +394,7 @@
         state = null;
         applyState(message.state);
         pingBurst();
+        box.dataset.connected = "1";
         break;
       case "pong": onPong(message); break;
       case "state": applyState(message.state); break;
@@ -431,6 +433,7 @@
       if (closedForGood) return;
       // A blip or a closed lid: come back to the same party and its current state.
       box.classList.add("is-offline");
+      box.dataset.connected = "0";
       say(d.labelReconnecting);
       retries += 1;
       window.setTimeout(connect, Math.min(10000, 500 * Math.pow(2, retries)));
@@ -444,5 +447,4 @@
     }
   });
   connect();
-  box.dataset.ready = pingTimer ? "1" : "0";
 })();
