@@ -163,3 +163,11 @@ def test_the_admin_lists_live_and_ended_parties_read_only(party, host, admin_cli
     assert admin_client.get("/admin/parties/party/add/").status_code == 403
     detail = admin_client.get(f"/admin/parties/party/{party.pk}/change/")
     assert detail.status_code == 200 and party.token not in text(detail)
+
+
+def test_make_demo_serves_websockets():
+    """`make demo` runs `manage.py runserver`: it must be Daphne's ASGI server, or the party
+    socket would not exist there."""
+    from django.core.management import get_commands
+
+    assert get_commands()["runserver"] == "daphne"
