@@ -13,7 +13,7 @@ from functools import partial
 import pytest
 
 from apps.parties.models import Party
-from apps.playback.models import PlaybackPreference
+from apps.playback.models import PlaybackPreference, Progress
 from tests.factories import ProfileFactory, TitleFactory
 
 expect = pytest.importorskip("playwright.sync_api").expect
@@ -118,6 +118,17 @@ def test_two_members_watch_in_sync_chat_and_keep_their_own_subtitles(browser, as
         time.sleep(0.2)
     assert 599 <= position(host) <= 605
     assert abs(position(host) - position(guest)) < 1.0
+
+    # Each member's own Continue watching moved, through the player's progress reports.
+    deadline = time.monotonic() + 15
+    while time.monotonic() < deadline:
+        places = dict(
+            Progress.objects.filter(title=film).values_list("profile_id", "position_seconds")
+        )
+        if all(places.get(p.pk, 0) >= 590 for p in (host_profile, guest_profile)):
+            break
+        time.sleep(0.3)
+    assert all(places.get(p.pk, 0) >= 590 for p in (host_profile, guest_profile)), places
 
     # The guest's chat message reaches the host (escaped, as text).
     guest.locator("[data-chat-input]").fill("<b>Look behind her!</b>")

@@ -356,3 +356,34 @@ def test_a_removed_member_is_disconnected(joined, host, guest):
         assert (await guest_socket.receive_output(timeout=2))["type"] == "websocket.close"
 
     run(scenario)
+
+
+def test_a_series_party_moves_on_to_the_next_episode_together(host, guest):
+    from apps.catalogue.models import Title
+    from tests.factories import EpisodeFactory, SeasonFactory
+
+    series = TitleFactory(name="Night Shift", kind=Title.Kind.SERIES, runtime_minutes=45)
+    season = SeasonFactory(title=series, number=1)
+    first, second = (
+        EpisodeFactory(season=season, title=series, number=n, name=f"E{n}", runtime_minutes=45)
+        for n in (1, 2)
+    )
+    party = services.party_create(profile=host, title=series)
+    assert party.episode == first
+    services.party_join(token=party.token, profile=guest)
+    prepare(host, guest)
+
+    async def scenario():
+        host_socket, _ = await open_socket(host, party.token)
+        guest_socket, _ = await open_socket(guest, party.token)
+        await guest_socket.send_json_to({"type": "command", "action": "next", "seq": 1})
+        state = (await next_of(host_socket, "state"))["state"]
+        assert state["episode_id"] == second.pk and state["position"] == 0
+        await guest_socket.send_json_to({"type": "command", "action": "next", "seq": 2})
+        assert (await next_of(guest_socket, "ignored"))["reason"] == "invalid"  # the last one
+        await host_socket.disconnect()
+        await guest_socket.disconnect()
+
+    run(scenario)
+    party.refresh_from_db()
+    assert party.episode == second

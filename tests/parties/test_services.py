@@ -99,3 +99,14 @@ def test_chat_and_voice_are_deleted_a_day_after_the_party_ends(party, host, monk
     assert services.chat_purge() == 1
     assert not ChatMessage.objects.filter(party=party).exists()
     assert services.chat_purge() == 0  # already purged
+
+
+def test_leaving_frees_a_place_says_so_and_is_recorded(party, guest):
+    member = services.party_join(token=party.token, profile=guest)
+    services.party_leave(member=member)
+    services.party_leave(member=member)  # twice: once
+    assert Event.objects.filter(name="party_left", profile=guest).count() == 1
+    assert ChatMessage.objects.filter(party=party, event="left").count() == 1
+    member.refresh_from_db()
+    assert member.left_at is not None
+    assert services.party_join(token=party.token, profile=guest).pk == member.pk  # back in
