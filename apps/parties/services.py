@@ -15,6 +15,7 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 
 from django.conf import settings
+from django.core.cache import cache
 from django.db import transaction
 from django.db.models import F, Q
 from django.utils.translation import gettext as _
@@ -40,6 +41,7 @@ VOICE_MAX_SECONDS = 15
 VOICE_MAX_BYTES = 500 * 1024
 VOICE_TYPES = ("audio/webm", "audio/ogg", "audio/mp4", "audio/mpeg", "audio/wav")
 REACTIONS = ("😂", "😮", "❤️", "👏", "😱", "🔥")
+REACTION_BURST = 10  # reactions per CHAT_WINDOW per member (they are not stored: a cache count)
 
 
 def wall_time() -> float:
@@ -419,6 +421,18 @@ def _extras_or_refuse(member: Member) -> None:
         raise Refused("upgrade", _("Reactions and voice messages are not part of your plan."))
 
 
+def _reaction_allowed(member_id: int) -> bool:
+    """A fixed-window count in the cache; a cache that fails lets the reaction through (the
+    cache accelerates, it never decides alone; a reaction is not stored anyway)."""
+    window = int(clock.now().timestamp() // CHAT_WINDOW.total_seconds())
+    key = f"parties:reactions:{member_id}:{window}"
+    try:
+        cache.add(key, 0, timeout=int(CHAT_WINDOW.total_seconds()) * 2)
+        return cache.incr(key) <= REACTION_BURST
+    except Exception:  # noqa: BLE001 - an unreachable cache must not stop the party
+        return True
+
+
 def reaction_send(*, party_id: int, member_id: int, emoji: str) -> str:
     member = Member.objects.select_related("profile", "party").get(pk=member_id)
     if member.party_id != party_id or not member.is_active or not is_live(member.party):
@@ -426,6 +440,8 @@ def reaction_send(*, party_id: int, member_id: int, emoji: str) -> str:
     _extras_or_refuse(member)
     if emoji not in REACTIONS:
         raise Refused("invalid", _("Choose one of the reactions offered."))
+    if not _reaction_allowed(member.pk):
+        raise Refused("slow_down", _("Slow down: at most 10 reactions every 10 seconds."))
     track(
         name="party_reaction",
         profile=member.profile,

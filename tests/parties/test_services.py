@@ -110,3 +110,18 @@ def test_leaving_frees_a_place_says_so_and_is_recorded(party, guest):
     member.refresh_from_db()
     assert member.left_at is not None
     assert services.party_join(token=party.token, profile=guest).pk == member.pk  # back in
+
+
+def test_reactions_are_limited_to_10_in_10_seconds(party, host, monkeypatch):
+    from tests.parties.conftest import give_plan
+
+    give_plan(host, "premium")
+    frozen = clock.now()  # one counting window for the whole test
+    monkeypatch.setattr(clock, "now", lambda: frozen)
+    member = party.members.get()
+    for _ in range(10):
+        services.reaction_send(party_id=party.pk, member_id=member.pk, emoji="🔥")
+    with pytest.raises(services.Refused) as caught:
+        services.reaction_send(party_id=party.pk, member_id=member.pk, emoji="🔥")
+    assert caught.value.code == "slow_down"
+    assert Event.objects.filter(name="party_reaction").count() == 10
