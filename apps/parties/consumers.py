@@ -17,8 +17,11 @@ from __future__ import annotations
 
 from channels.db import database_sync_to_async
 from channels.generic.websocket import AsyncJsonWebsocketConsumer
+from django.conf import settings
+from django.utils import translation
 from django.utils.translation import gettext as _
 
+from apps.accounts.language import supported, user_language
 from apps.accounts.models import Profile
 from apps.parties import broadcast, selectors, services, sync
 from apps.parties.models import Member, Party
@@ -38,15 +41,28 @@ def _profile_from_scope(scope) -> Profile | None:
     return Profile.objects.filter(pk=pk, account=user).first()
 
 
+def _language(scope) -> str:
+    """The language this member reads: their own choice, else the site's language cookie,
+    else the browser's first language, else the site's default (as on the pages)."""
+    user = scope.get("user")
+    chosen = user_language(user) if user is not None and user.is_authenticated else ""
+    cookie = (scope.get("cookies") or {}).get(settings.LANGUAGE_COOKIE_NAME, "")
+    headers = dict(scope.get("headers") or [])
+    accept = headers.get(b"accept-language", b"").decode("latin-1").split(",")[0].split(";")[0]
+    return chosen or supported(cookie) or supported(accept) or settings.LANGUAGE_CODE
+
+
 class PartyConsumer(AsyncJsonWebsocketConsumer):
     party_id: int | None = None
     member_id: int | None = None
 
     async def connect(self):
         token = self.scope["url_route"]["kwargs"].get("token", "")
+        self.language = _language(self.scope)
         await self.accept()
         try:
-            welcome = await self._join(token)
+            with translation.override(self.language):
+                welcome = await self._join(token)
         except services.Refused as exc:
             await self.send_json({"type": "refused", "code": exc.code, "message": exc.message})
             await self.close(code=REFUSED)
@@ -98,10 +114,11 @@ class PartyConsumer(AsyncJsonWebsocketConsumer):
             "step": self._step,
             "leave": self._leave,
         }.get(kind)
-        if handler is None:
-            await self._error("invalid", _("Unknown message type."))
-            return
-        await handler(content)
+        with translation.override(self.language):
+            if handler is None:
+                await self._error("invalid", _("Unknown message type."))
+                return
+            await handler(content)
 
     async def _error(self, code: str, message: str, **extra):
         await self.send_json({"type": "error", "code": code, "message": message, **extra})

@@ -387,3 +387,19 @@ def test_a_series_party_moves_on_to_the_next_episode_together(host, guest):
     run(scenario)
     party.refresh_from_db()
     assert party.episode == second
+
+
+def test_the_socket_speaks_the_member_s_language(guest):
+    """Refusals and errors on the socket are written in the member's language (as on pages):
+    their own choice first, then the language cookie, then the browser's first language."""
+    from django.contrib.auth.models import AnonymousUser
+
+    from apps.parties.consumers import _language
+
+    french_user = guest.account
+    french_user.language = "fr"
+    assert _language({"user": french_user, "headers": [(b"accept-language", b"en")]}) == "fr"
+    nobody = AnonymousUser()
+    assert _language({"user": nobody, "cookies": {"django_language": "fr"}}) == "fr"
+    assert _language({"user": nobody, "headers": [(b"accept-language", b"fr-CA,en;q=0.5")]}) == "fr"
+    assert _language({"user": nobody, "headers": [(b"accept-language", b"de")]}) == "en"
