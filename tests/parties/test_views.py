@@ -171,3 +171,12 @@ def test_make_demo_serves_websockets():
     from django.core.management import get_commands
 
     assert get_commands()["runserver"] == "daphne"
+
+
+def test_a_member_who_left_is_offered_to_join_again(party, guest):
+    member = services.party_join(token=party.token, profile=guest)
+    services.party_leave(member=member)
+    client = signed_in(guest)
+    assert client.get(f"/party/{party.pk}/")["Location"] == f"/party/join/{party.token}/"
+    page = client.get(f"/party/{party.pk}/watch/")
+    assert page.status_code == 410 and f'href="/party/join/{party.token}/"' in text(page)
