@@ -59,7 +59,7 @@ class Command:
     action: str
     member_id: int
     seq: int
-    position: float | None = None  # for seek
+    position: float | None = None  # for seek (and the first play: where to start)
     episode_id: int | None = None  # for next
 
 
@@ -110,6 +110,9 @@ def _next(state: GroupState, command: Command, here: float, now: float, duration
         if state.status == WAITING:  # play once everyone is ready
             return state if state.resume == PLAYING else replace(state, resume=PLAYING)
         start = 0.0 if here >= duration else here  # play again from the start after the end
+        if state.status == IDLE and command.position is not None:
+            # The first play starts where the presser's player stands (their resume point).
+            start = _clamp(command.position, duration)
         return _moved(state, now, status=PLAYING, position=start)
     if action == PAUSE:
         if state.status == WAITING:

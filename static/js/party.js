@@ -153,7 +153,9 @@
     } else {
       player.setRate(1);
       player.pause();
-      player.seek(state.position);
+      // Before anyone presses play the group has no position yet: moving this player (and
+      // with it the member's own saved place) to 0:00 would only lose their place.
+      if (state.status !== "idle") player.seek(state.position);
     }
   }
 
@@ -190,6 +192,8 @@
     }
     var message = { type: "command", action: detail.action, seq: nextSeq() };
     if (detail.action === "seek") message.position = detail.position;
+    // The party's first play starts where this player stands (the server ignores it later).
+    if (detail.action === "play") message.position = player.position();
     send(message);
   });
 

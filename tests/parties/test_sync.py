@@ -94,3 +94,11 @@ def test_next_episode_starts_it_from_the_beginning():
 
 def test_unknown_actions_are_refused():
     assert run(GroupState(), "rewind").reason == "invalid"
+
+
+def test_the_first_play_starts_where_the_presser_stands_later_ones_keep_the_group():
+    first = run(GroupState(), sync.PLAY, position=1800.0, now=10.0).state
+    assert first.position_at(20.0) == 1810.0
+    paused = run(first, sync.PAUSE, seq=2, last_seq=1, now=20.0).state
+    again = run(paused, sync.PLAY, seq=3, last_seq=2, position=5.0, now=30.0).state
+    assert again.position_at(30.0) == 1810.0  # a later play resumes the group, not the presser
