@@ -55,6 +55,7 @@
   var steppedOut = false;
   var retries = 0;
   var closedForGood = false;
+  var joinedOnce = false;
   var pingTimer = null;
 
   var log = box.querySelector("[data-log]");
@@ -396,6 +397,15 @@
         renderMembers(message.members || []);
         offset = message.server - Date.now(); // a first guess until the pongs arrive
         state = null;
+        if (!joinedOnce && message.state && message.state.status === "playing") {
+          // Joining a playing group (SyncPlay's "waiting"): everyone holds for a moment while
+          // this player gets to the group's position, then the group plays on together.
+          send({ type: "command", action: "buffering", seq: nextSeq() });
+          window.setTimeout(function () {
+            send({ type: "command", action: "ready", seq: nextSeq() });
+          }, 300);
+        }
+        joinedOnce = true; // a reconnect rejoins quietly: nobody else notices a blip
         applyState(message.state);
         pingBurst();
         box.dataset.connected = "1";

@@ -403,3 +403,37 @@ def test_the_socket_speaks_the_member_s_language(guest):
     assert _language({"user": nobody, "cookies": {"django_language": "fr"}}) == "fr"
     assert _language({"user": nobody, "headers": [(b"accept-language", b"fr-CA,en;q=0.5")]}) == "fr"
     assert _language({"user": nobody, "headers": [(b"accept-language", b"de")]}) == "en"
+
+
+def test_the_group_waits_for_a_joining_member_then_plays_on(joined, host, guest):
+    async def scenario():
+        host_socket, _ = await open_socket(host, joined.token)
+        await host_socket.send_json_to({"type": "command", "action": "play", "seq": 1})
+        await next_of(host_socket, "state")
+        guest_socket, welcome = await open_socket(guest, joined.token)
+        assert welcome["state"]["status"] == "playing"
+        await guest_socket.send_json_to({"type": "command", "action": "buffering", "seq": 1})
+        waiting = (await next_of(host_socket, "state"))["state"]
+        assert waiting["status"] == "waiting"
+        await guest_socket.send_json_to({"type": "command", "action": "ready", "seq": 2})
+        going = (await next_of(host_socket, "state"))["state"]
+        assert going["status"] == "playing" and going["position"] == waiting["position"]
+        await host_socket.disconnect()
+        await guest_socket.disconnect()
+
+    run(scenario)
+
+
+def test_a_member_who_drops_while_the_group_waits_does_not_hold_it_up(joined, host, guest):
+    async def scenario():
+        host_socket, _ = await open_socket(host, joined.token)
+        await host_socket.send_json_to({"type": "command", "action": "play", "seq": 1})
+        await next_of(host_socket, "state")
+        guest_socket, _ = await open_socket(guest, joined.token)
+        await guest_socket.send_json_to({"type": "command", "action": "buffering", "seq": 1})
+        assert (await next_of(host_socket, "state"))["state"]["status"] == "waiting"
+        await guest_socket.disconnect()
+        assert (await next_of(host_socket, "state"))["state"]["status"] == "playing"
+        await host_socket.disconnect()
+
+    run(scenario)
