@@ -17,6 +17,8 @@ from apps.playback.models import PlaybackPreference, Progress
 from tests.factories import ProfileFactory, TitleFactory
 
 expect = pytest.importorskip("playwright.sync_api").expect
+# Daphne's test process is forked from this one, whose Playwright threads never touch it.
+pytestmark = pytest.mark.filterwarnings("ignore:This process .* is multi-threaded")
 
 
 @pytest.fixture
