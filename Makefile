@@ -25,6 +25,7 @@ demo: setup  ## set up, migrate, seed if empty, serve on http://127.0.0.1:8000
 	$(PY) manage.py migrate --noinput
 	$(PY) manage.py seed_demo --if-empty
 	@echo "Serving on http://$(HOST):$(PORT)  (demo guide: http://$(HOST):$(PORT)/demo/)"
+	@# runserver is Daphne's (ASGI: pages and the watch-party WebSockets), as daphne heads INSTALLED_APPS
 	$(PY) manage.py runserver $(HOST):$(PORT) --noreload
 
 test: setup  ## set up and run the whole test suite (both cores)

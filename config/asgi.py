@@ -15,7 +15,7 @@ from channels.auth import AuthMiddlewareStack  # noqa: E402
 from channels.routing import ProtocolTypeRouter, URLRouter  # noqa: E402
 from channels.security.websocket import AllowedHostsOriginValidator  # noqa: E402
 
-websocket_urlpatterns: list = []  # watch parties add their consumers here
+from apps.parties.routing import websocket_urlpatterns  # noqa: E402
 
 application = ProtocolTypeRouter(
     {

@@ -75,6 +75,7 @@ INSTALLED_APPS = [
     "apps.ratings",
     "apps.subscriptions",
     "apps.engagement",
+    "apps.parties",
     "apps.demo",
 ]
 
@@ -227,7 +228,15 @@ CELERY_RESULT_BACKEND_MAX_RETRIES = 10
 # (with the same Message-ID); longer than any SMTP send may take.
 NOTICE_SWEEP_AFTER_SECONDS = int(os.environ.get("NOTICE_SWEEP_AFTER_SECONDS", 300))
 WORKER_HEARTBEAT_STALE_SECONDS = int(os.environ.get("WORKER_HEARTBEAT_STALE_SECONDS", 300))
+# Watch parties: how many members a party holds (the host included).
+PARTY_MAX_MEMBERS = int(os.environ.get("PARTY_MAX_MEMBERS", 8))
+
 CELERY_BEAT_SCHEDULE = {
+    "parties-purge-chat": {
+        # Chat and voice messages of parties that ended more than 24 h ago (demo clock).
+        "task": "apps.parties.tasks.purge_party_chat",
+        "schedule": timedelta(minutes=30),
+    },
     "recommendations-train": {
         "task": "apps.recommendations.tasks.train_recommender",
         "schedule": timedelta(hours=6),

@@ -395,6 +395,21 @@ FLOWS: list[dict[str, Any]] = [
         "url": "engagement:settings",
         "persona": "horror",
     },
+    {
+        "key": "watch-together",
+        "title": _("Watch together"),
+        "description": _(
+            "Two windows, two personas. In this window sign in as Morgan (Premium), open a "
+            "film and press Watch together: the party page shows the invite link, a Copy link "
+            "button and a QR code. Open a private window, sign in as Sam (Standard) from /demo/ "
+            "and paste the link, then Join the party. Play, pause or seek in either window and "
+            "the other follows; chat in the panel beside the player; Morgan can react and send "
+            "a voice message, Sam sees an upgrade hint instead. Subtitles stay each one's own. "
+            "On the party page Morgan can keep control, remove Sam, revoke the link or end it."
+        ),
+        "example": "title",
+        "persona": "horror",
+    },
 ]
 
 

@@ -115,6 +115,8 @@ ONCE_PER_JUMP = frozenset(
         "apps.subscriptions.tasks.sweep_unsent_notices",
         # Deletes what is past the retention age at the end: the same rows as daily runs.
         "apps.tracking.tasks.expire_old_events",
+        # Deletes chat of parties ended over 24 h ago: at the end, the same rows as daily runs.
+        "apps.parties.tasks.purge_party_chat",
     }
 )
 

@@ -143,6 +143,16 @@ def watch_episode(request: AppRequest, episode_id: int):
 
 
 def _player(request, profile, *, title: Title, episode: Episode | None):
+    context = player_context(request, profile, title=title, episode=episode)
+    if isinstance(context, HttpResponse):
+        return context
+    return render(request, "playback/player.html", context)
+
+
+def player_context(request, profile, *, title: Title, episode: Episode | None):
+    """The player page's context, or the "Too many people are watching" page instead.
+
+    Watch parties render the same player (their template extends playback/player.html)."""
     limits = limits_for(request.user)
     decision = _stream_touch(request, profile, limits)
     if not decision.allowed:
@@ -173,7 +183,7 @@ def _player(request, profile, *, title: Title, episode: Episode | None):
         "limits": limits,
         "quality_label": quality_label(limits.max_quality),
     }
-    return render(request, "playback/player.html", context)
+    return context
 
 
 def _report(request: AppRequest, *, title: Title | None, episode: Episode | None):

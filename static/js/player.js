@@ -7,6 +7,12 @@
 // repeated reports; a 409 means the plan's screens are all in use elsewhere, and playing
 // stops. The first report of a page is a seek to where playback started, so
 // "Start over" and re-watching a finished title move the saved place back on purpose.
+//
+// In a watch party (data-party="1") the viewer's play, pause, seek and next-episode presses
+// become "streamfront:player-intent" events for party.js, which sends them to the group and
+// applies the group's state through window.streamfrontPlayer; the player does not start by
+// itself, and party.js may nudge its rate to stay in sync. Subtitles, audio and volume stay
+// this viewer's own either way.
 (function () {
   "use strict";
 
@@ -21,6 +27,8 @@
   var position = Math.min(duration, Math.max(0, parseFloat(d.start) || 0));
   var introStart = d.introStart ? parseInt(d.introStart, 10) : null;
   var introEnd = d.introEnd ? parseInt(d.introEnd, 10) : null;
+  var partyMode = d.party === "1";
+  var rate = 1; // playback rate (watch parties nudge it to catch up or slow down)
 
   var playing = false;
   var ended = false;
@@ -191,7 +199,7 @@
     if (!playing) return;
     var dt = Math.min(1, (now - lastFrame) / 1000);
     lastFrame = now;
-    position = Math.min(duration, position + dt * speed);
+    position = Math.min(duration, position + dt * speed * rate);
     sinceReport += dt;
     render();
     if (position >= duration) {
@@ -213,7 +221,19 @@
     }));
   }
 
+  // In a party, a press is a request to the group; the group's answer moves the player.
+  function intent(action, extra) {
+    var detail = { action: action };
+    Object.keys(extra || {}).forEach(function (k) { detail[k] = extra[k]; });
+    document.dispatchEvent(new CustomEvent("streamfront:player-intent", { detail: detail }));
+  }
+
   function play() {
+    if (partyMode) { intent("play"); return; }
+    doPlay();
+  }
+
+  function doPlay() {
     if (playing || refused || !duration) return;
     if (position >= duration) position = 0; // play again from the start
     ended = false;
@@ -227,6 +247,11 @@
   }
 
   function pause(reason) {
+    if (partyMode) { intent("pause"); return; }
+    doPause(reason);
+  }
+
+  function doPause(reason) {
     if (!playing) return;
     playing = false;
     renderState();
@@ -240,6 +265,14 @@
   }
 
   function seekTo(seconds) {
+    if (partyMode) {
+      intent("seek", { position: Math.min(duration, Math.max(0, seconds)) });
+      return;
+    }
+    doSeek(seconds);
+  }
+
+  function doSeek(seconds) {
     var from = position;
     position = Math.min(duration, Math.max(0, seconds));
     logEvent("player_seek", { from_position: from, to_position: position });
@@ -275,7 +308,7 @@
     if (!nextPanel) return;
     nextPanel.hidden = false;
     window.clearInterval(countdownTimer);
-    var autoplay = d.autoplayNext === "1";
+    var autoplay = d.autoplayNext === "1" && !partyMode; // a party moves on together
     if (countdownText) countdownText.hidden = !autoplay;
     if (!autoplay) return;
     var left = COUNTDOWN;
@@ -474,9 +507,34 @@
     if (document.visibilityState === "hidden") beacon();
   });
 
+  if (partyMode) {
+    $all("[data-next-link], [data-next-episode]").forEach(function (link) {
+      link.addEventListener("click", function (event) {
+        event.preventDefault();
+        intent("next");
+      });
+    });
+  }
+
+  // What party.js drives: the group's state applied to this player, without new intents.
+  window.streamfrontPlayer = {
+    position: function () { return position; },
+    duration: function () { return duration; },
+    isPlaying: function () { return playing; },
+    play: doPlay,
+    pause: function () { doPause("pause"); },
+    seek: function (seconds) {
+      if (Math.abs(seconds - position) >= 0.01) doSeek(seconds);
+    },
+    setRate: function (value) { rate = Math.min(2, Math.max(0.5, value || 1)); },
+    rate: function () { return rate; },
+  };
+
   render();
   renderVolume();
   renderState();
   root.focus({ preventScroll: true });
-  play(); // players start on their own; the first report is the starting seek
+  // Players start on their own (the first report is the starting seek); a party's waits for
+  // the group.
+  if (!partyMode) play();
 })();

@@ -1,0 +1,68 @@
+"""Watch party reads: a member's view of a party, its members, the chat history."""
+
+from __future__ import annotations
+
+from django.urls import reverse
+from django.utils.html import escape
+
+from apps.parties import services
+from apps.parties.models import ChatMessage, Member, Party
+
+
+def party_by_pk(pk: int) -> Party | None:
+    return Party.objects.select_related("title", "episode__season", "host").filter(pk=pk).first()
+
+
+def members(party: Party) -> list[Member]:
+    """Everyone in the party now (not removed, not left), host first."""
+    rows = Member.objects.select_related("profile").filter(
+        party=party, removed_at__isnull=True, left_at__isnull=True
+    )
+    return sorted(rows, key=lambda m: (m.profile_id != party.host_id, m.joined_at, m.pk))
+
+
+def member_json(member: Member, party: Party) -> dict:
+    return {
+        "id": member.pk,
+        "name": member.profile.name,
+        "color": member.profile.color,
+        "initial": member.profile.initial,
+        "host": member.profile_id == party.host_id,
+        "online": member.connections > 0,
+        "stepped_out": member.stepped_out,
+    }
+
+
+def message_json(message: ChatMessage, *, author: Member | None = None) -> dict:
+    """One chat line as every client receives it. The text is HTML-escaped here, once: the
+    client inserts it as markup, so nothing a member types becomes a tag or a link."""
+    who = author or message.member
+    data = {
+        "id": message.pk,
+        "kind": message.kind,
+        "event": message.event,
+        "html": escape(message.body),
+        "position": round(message.position, 1),
+        "at": message.created_at.isoformat(),
+        "deleted": message.deleted_at is not None,
+        "author": who.profile.name if who else "",
+        "color": who.profile.color if who else 0,
+        "member": who.pk if who else None,
+    }
+    if message.kind == ChatMessage.Kind.VOICE and message.voice_id:
+        data["voice_url"] = reverse("parties:voice", args=[message.party_id, message.voice_id])
+        data["seconds"] = message.voice.seconds if message.voice else 0
+    if data["deleted"]:
+        data["html"] = ""
+        data.pop("voice_url", None)
+    return data
+
+
+def history(party: Party, limit: int = services.HISTORY) -> list[dict]:
+    """The last `limit` chat lines, oldest first (one query)."""
+    rows = list(
+        ChatMessage.objects.select_related("member__profile", "voice")
+        .filter(party=party)
+        .order_by("-created_at", "-pk")[:limit]
+    )
+    return [message_json(m) for m in reversed(rows)]

@@ -1,0 +1,165 @@
+"""A watch party in two Chromium windows, against a real ASGI server (Daphne) so the WebSocket
+works: the host creates the party, the guest joins by the invite link, play/seek keep both
+players within a second, chat reaches the host, and subtitles stay each member's own.
+
+pytest-django's live_server is WSGI-only, so this starts Daphne in a child process on the test
+database (channels' own ChannelsLiveServerTestCase does the same). Screenshots of both windows
+go to test-output/browser/<test>/.
+"""
+
+import time
+from functools import partial
+
+import pytest
+
+from apps.parties.models import Party
+from apps.playback.models import PlaybackPreference, Progress
+from tests.factories import ProfileFactory, TitleFactory
+
+expect = pytest.importorskip("playwright.sync_api").expect
+# Daphne's test process is forked from this one, whose Playwright threads never touch it.
+pytestmark = pytest.mark.filterwarnings("ignore:This process .* is multi-threaded")
+
+
+@pytest.fixture
+def _live_server_settles():
+    """The folder's WSGI live server is not used here: nothing of its to wait for."""
+    yield
+
+
+@pytest.fixture
+def asgi_server(transactional_db):
+    from channels.testing.live import make_application, set_database_connection
+    from daphne.testing import DaphneProcess
+    from django.contrib.staticfiles.handlers import ASGIStaticFilesHandler
+
+    process = DaphneProcess(
+        "localhost",
+        partial(make_application, static_wrapper=ASGIStaticFilesHandler),
+        setup=set_database_connection,
+    )
+    process.start()
+    deadline = time.monotonic() + 30
+    while not process.ready.wait(timeout=1):
+        if not process.is_alive() or time.monotonic() > deadline:
+            raise RuntimeError("Daphne did not start")
+    yield f"http://localhost:{process.port.value}"
+    process.terminate()
+    process.join()
+
+
+def window(browser, url, profile):
+    """A browser context signed in as `profile` (a server-side session, no login form)."""
+    from django.conf import settings
+    from django.test import Client
+
+    from apps.accounts.current import SESSION_PROFILE
+    from tests.browser.conftest import consent_cookie
+
+    client = Client()
+    client.force_login(profile.account)
+    session = client.session
+    session[SESSION_PROFILE] = profile.pk
+    session.save()
+    context = browser.new_context(viewport={"width": 1280, "height": 800}, base_url=url)
+    context.set_default_timeout(15_000)
+    context.add_cookies(
+        [
+            consent_cookie(url),
+            {"name": settings.SESSION_COOKIE_NAME, "value": session.session_key, "url": url},
+        ]
+    )
+    page = context.new_page()
+    page.problems = []
+    page.on("pageerror", lambda exc: page.problems.append(str(exc)))
+    return page
+
+
+def position(page) -> float:
+    return page.evaluate("window.streamfrontPlayer.position()")
+
+
+def test_two_members_watch_in_sync_chat_and_keep_their_own_subtitles(browser, asgi_server, shot):
+    film = TitleFactory(name="Harbour Lights", runtime_minutes=100)
+    host_profile = ProfileFactory(name="Priya")
+    guest_profile = ProfileFactory(name="Alex")
+    host = window(browser, asgi_server, host_profile)
+    guest = window(browser, asgi_server, guest_profile)
+
+    # The host creates the party from the title page and reads the invite link.
+    host.goto(film.get_absolute_url())
+    host.get_by_role("button", name="Watch together").click()
+    expect(host.get_by_role("heading", name="Invite friends")).to_be_visible()
+    invite = host.locator("[data-invite-link]").input_value()
+    assert invite.startswith(asgi_server + "/party/join/")
+
+    # The guest opens the invite link in another window and joins.
+    guest.goto(invite)
+    guest.get_by_role("button", name="Join the party").click()
+    expect(guest.locator("#party")).to_have_attribute("data-connected", "1")
+    host.get_by_role("link", name="Open the player").click()
+    expect(host.locator("#party")).to_have_attribute("data-connected", "1")
+
+    # The host presses play: both players play, within a second of each other for 20 s.
+    host.locator("[data-toggle]").click()
+    for page in (host, guest):
+        expect(page.locator("#party")).to_have_attribute("data-status", "playing")
+    gaps = []
+    for _ in range(10):
+        time.sleep(2)
+        gaps.append(abs(position(host) - position(guest)))
+    assert max(gaps) < 1.0, gaps
+    assert position(host) > 15
+
+    # The guest seeks to 10:00 and the host follows.
+    guest.locator("[data-seek]").evaluate(
+        "el => { el.value = 600; el.dispatchEvent(new Event('change')); }"
+    )
+    deadline = time.monotonic() + 10
+    while time.monotonic() < deadline and not 599 <= position(host) <= 605:
+        time.sleep(0.2)
+    assert 599 <= position(host) <= 605
+    assert abs(position(host) - position(guest)) < 1.0
+
+    # Each member's own Continue watching moved, through the player's progress reports.
+    deadline = time.monotonic() + 15
+    while time.monotonic() < deadline:
+        places = dict(
+            Progress.objects.filter(title=film).values_list("profile_id", "position_seconds")
+        )
+        if all(places.get(p.pk, 0) >= 590 for p in (host_profile, guest_profile)):
+            break
+        time.sleep(0.3)
+    assert all(places.get(p.pk, 0) >= 590 for p in (host_profile, guest_profile)), places
+
+    # The guest's chat message reaches the host (escaped, as text).
+    guest.locator("[data-chat-input]").fill("<b>Look behind her!</b>")
+    guest.get_by_role("button", name="Send").click()
+    expect(host.locator("[data-log]")).to_contain_text("<b>Look behind her!</b>")
+    assert host.locator("[data-log] b").count() == 0
+
+    # The guest turns French subtitles on; the host's stay off.
+    guest.locator("#player").hover()
+    guest.locator(".player__menu summary").click()
+    guest.locator("#player-subtitles").select_option("fr")
+    expect(guest.locator("[data-captions-line]")).to_be_visible()
+    expect(host.locator("[data-captions-line]")).to_be_hidden()
+    deadline = time.monotonic() + 10
+    while time.monotonic() < deadline:
+        guest_pref = PlaybackPreference.objects.filter(profile=guest_profile).first()
+        if guest_pref and guest_pref.subtitles == "fr":
+            break
+        time.sleep(0.2)
+    assert guest_pref.subtitles == "fr"
+    host_pref = PlaybackPreference.objects.filter(profile=host_profile).first()
+    assert host_pref is None or host_pref.subtitles == "off"
+
+    guest.locator("#player").hover()
+    host.locator("#player").hover()
+    shot(host, "host-window")
+    shot(guest, "guest-window")
+    party = Party.objects.get()
+    assert party.status == "playing" and party.members.count() == 2
+    assert host.problems == [] and guest.problems == []
+    host.context.close()
+    guest.context.close()

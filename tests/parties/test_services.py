@@ -1,0 +1,127 @@
+"""Creating and joining parties: every refusal a guest can meet, and what joining records."""
+
+from datetime import timedelta
+
+import pytest
+
+from apps.core import clock
+from apps.parties import services
+from apps.parties.models import ChatMessage, Member
+from apps.tracking.models import Event
+from tests.factories import ProfileFactory, TitleFactory
+
+
+def refusal(**kwargs) -> str:
+    with pytest.raises(services.Refused) as caught:
+        services.party_join(**kwargs)
+    return caught.value.code
+
+
+def test_creating_a_party_makes_the_host_a_member_with_an_unguessable_token(party, host):
+    assert len(party.token) >= 32
+    assert party.expires_at - party.created_at == timedelta(hours=24)
+    assert list(party.members.values_list("profile", flat=True)) == [host.pk]
+    assert Event.objects.filter(name="party_created", profile=host).count() == 1
+
+
+def test_a_guest_joins_once_and_the_join_is_recorded(party, guest):
+    member = services.party_join(token=party.token, profile=guest)
+    again = services.party_join(token=party.token, profile=guest)
+    assert member.pk == again.pk
+    assert Event.objects.filter(name="party_joined", profile=guest).count() == 1
+    assert ChatMessage.objects.filter(party=party, event="joined", member=member).count() == 1
+
+
+def test_bad_expired_revoked_and_ended_links_are_refused(party, host, guest, monkeypatch):
+    assert refusal(token="not-a-token", profile=guest) == "invalid"
+    assert refusal(token="", profile=guest) == "invalid"
+    services.party_revoke(party=party, profile=host)
+    assert refusal(token=party.token, profile=guest) == "revoked"
+    later = clock.now() + timedelta(hours=25)
+    monkeypatch.setattr(clock, "now", lambda: later)
+    assert refusal(token=party.token, profile=guest) == "expired"
+
+
+def test_an_ended_party_cannot_be_joined(party, host, guest):
+    services.party_end(party=party, profile=host)
+    assert refusal(token=party.token, profile=guest) == "ended"
+
+
+def test_only_the_host_revokes_ends_or_removes(party, guest):
+    services.party_join(token=party.token, profile=guest)
+    with pytest.raises(services.Refused):
+        services.party_end(party=party, profile=guest)
+    with pytest.raises(services.Refused):
+        services.party_revoke(party=party, profile=guest)
+    party.refresh_from_db()
+    assert party.ended_at is None and party.revoked_at is None
+
+
+def test_a_kids_profile_joins_only_a_party_on_a_title_it_may_see(host, plans):
+    kid = ProfileFactory(is_kids=True, name="Sam")
+    grown_up = services.party_create(profile=host, title=TitleFactory(maturity="16"))
+    assert refusal(token=grown_up.token, profile=kid) == "kids"
+    family = services.party_create(profile=host, title=TitleFactory(maturity="7"))
+    assert services.party_join(token=family.token, profile=kid).profile == kid
+
+
+def test_a_full_party_refuses_the_ninth_member(party, settings):
+    assert settings.PARTY_MAX_MEMBERS == 8
+    for _ in range(7):
+        services.party_join(token=party.token, profile=ProfileFactory())
+    assert refusal(token=party.token, profile=ProfileFactory()) == "full"
+    assert Member.objects.filter(party=party).count() == 8
+
+
+def test_a_removed_member_cannot_come_back(party, host, guest):
+    member = services.party_join(token=party.token, profile=guest)
+    services.member_remove(party=party, profile=host, member_id=member.pk)
+    assert refusal(token=party.token, profile=guest) == "removed"
+
+
+def test_joining_takes_a_screen_of_the_members_own_plan(party, guest):
+    # Free: one screen. The guest's account already watches on another browser.
+    services.party_join(token=party.token, profile=ProfileFactory(), stream_key="x")
+    other = ProfileFactory(account=guest.account, name="Alex 2")
+    services.party_join(token=party.token, profile=other, stream_key="phone-browser")
+    code = refusal(token=party.token, profile=guest, stream_key="laptop-browser")
+    assert code == "screens"
+    assert not Member.objects.filter(party=party, profile=guest).exists()
+
+
+def test_chat_and_voice_are_deleted_a_day_after_the_party_ends(party, host, monkeypatch):
+    host_member = party.members.get()
+    services.chat_send(party_id=party.pk, member_id=host_member.pk, body="Hello")
+    services.party_end(party=party, profile=host)
+    assert services.chat_purge() == 0  # not yet
+    later = clock.now() + timedelta(hours=24, minutes=1)
+    monkeypatch.setattr(clock, "now", lambda: later)
+    assert services.chat_purge() == 1
+    assert not ChatMessage.objects.filter(party=party).exists()
+    assert services.chat_purge() == 0  # already purged
+
+
+def test_leaving_frees_a_place_says_so_and_is_recorded(party, guest):
+    member = services.party_join(token=party.token, profile=guest)
+    services.party_leave(member=member)
+    services.party_leave(member=member)  # twice: once
+    assert Event.objects.filter(name="party_left", profile=guest).count() == 1
+    assert ChatMessage.objects.filter(party=party, event="left").count() == 1
+    member.refresh_from_db()
+    assert member.left_at is not None
+    assert services.party_join(token=party.token, profile=guest).pk == member.pk  # back in
+
+
+def test_reactions_are_limited_to_10_in_10_seconds(party, host, monkeypatch):
+    from tests.parties.conftest import give_plan
+
+    give_plan(host, "premium")
+    frozen = clock.now()  # one counting window for the whole test
+    monkeypatch.setattr(clock, "now", lambda: frozen)
+    member = party.members.get()
+    for _ in range(10):
+        services.reaction_send(party_id=party.pk, member_id=member.pk, emoji="🔥")
+    with pytest.raises(services.Refused) as caught:
+        services.reaction_send(party_id=party.pk, member_id=member.pk, emoji="🔥")
+    assert caught.value.code == "slow_down"
+    assert Event.objects.filter(name="party_reaction").count() == 10

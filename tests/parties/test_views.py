@@ -1,0 +1,182 @@
+"""The party pages: create from the title page or player, the invite with its QR code, the
+host's controls, the join page's clear refusals, the party player, voice messages."""
+
+from datetime import timedelta
+
+import pytest
+from django.core.files.uploadedfile import SimpleUploadedFile
+
+from apps.core import clock
+from apps.parties import services
+from apps.parties.models import Member, Party
+from tests.factories import ProfileFactory, TitleFactory, signed_in
+from tests.parties.conftest import give_plan
+
+
+def text(response) -> str:
+    return response.content.decode()
+
+
+def test_the_title_page_and_the_player_offer_watch_together(host, film):
+    client = signed_in(host)
+    assert 'formaction="/party/new/"' in text(client.get(film.get_absolute_url()))
+    assert 'action="/party/new/"' in text(client.get(f"/watch/title/{film.pk}/"))
+
+
+def test_posting_creates_a_party_with_an_invite_link_qr_code_and_host_controls(host, film):
+    client = signed_in(host)
+    response = client.post("/party/new/", {"title_id": film.pk})
+    party = Party.objects.get()
+    assert response.status_code == 302 and response["Location"] == f"/party/{party.pk}/"
+    page = text(client.get(response["Location"]))
+    assert f"http://testserver/party/join/{party.token}/" in page
+    assert "<svg" in page and "Copy link" in page
+    assert "Revoke the invite link" in page and "End the party for everyone" in page
+
+
+def test_bad_create_requests_change_nothing(host, film):
+    client = signed_in(host)
+    assert client.post("/party/new/", {"title_id": "abc"}).status_code == 302
+    assert client.post("/party/new/", {"title_id": 999999}).status_code == 404
+    assert client.get("/party/new/").status_code == 405
+    assert not Party.objects.exists()
+
+
+def test_the_party_page_is_only_for_its_members(party, guest):
+    assert signed_in(guest).get(f"/party/{party.pk}/").status_code == 404
+    assert signed_in(guest).post(f"/party/{party.pk}/end/").status_code == 404
+    party.refresh_from_db()
+    assert party.ended_at is None
+
+
+def test_a_guest_joins_from_the_invite_page_and_lands_in_the_player(party, guest):
+    client = signed_in(guest)
+    page = text(client.get(f"/party/join/{party.token}/"))
+    assert "Priya invites you to watch Harbour Lights" in page
+    response = client.post(f"/party/join/{party.token}/")
+    assert response["Location"] == f"/party/{party.pk}/watch/"
+    player = text(client.get(response["Location"]))
+    assert f'data-socket="/ws/party/{party.token}/"' in player
+    assert 'data-party="1"' in player
+    # The guest's plan (Free) has no extras: the buttons are an upgrade hint instead.
+    assert "data-upgrade-hint" in player and "data-react" not in player
+
+
+@pytest.mark.parametrize("code", ["invalid", "expired", "revoked", "ended"])
+def test_a_dead_invite_gives_a_clear_page(party, host, guest, code, monkeypatch):
+    token = party.token
+    if code == "invalid":
+        token = "nope"
+    elif code == "expired":
+        later = clock.now() + timedelta(hours=25)
+        monkeypatch.setattr(clock, "now", lambda: later)
+    elif code == "revoked":
+        services.party_revoke(party=party, profile=host)
+    else:
+        services.party_end(party=party, profile=host)
+    response = signed_in(guest).get(f"/party/join/{token}/")
+    assert response.status_code == 410
+    assert f'data-refused-code="{code}"' in text(response)
+    assert not Member.objects.filter(profile=guest).exists()
+
+
+def test_a_kids_profile_is_told_why_it_cannot_join(host, plans):
+    party = services.party_create(profile=host, title=TitleFactory(maturity="18"))
+    kid = ProfileFactory(is_kids=True)
+    response = signed_in(kid).post(f"/party/join/{party.token}/")
+    assert response.status_code == 403
+    assert "kids profile cannot watch" in text(response)
+
+
+def test_the_host_removes_a_member_who_then_cannot_come_back(party, host, guest):
+    member = services.party_join(token=party.token, profile=guest)
+    host_client = signed_in(host)
+    host_client.post(f"/party/{party.pk}/members/{member.pk}/remove/")
+    guest_client = signed_in(guest)
+    assert guest_client.get(f"/party/{party.pk}/watch/").status_code == 404
+    response = guest_client.post(f"/party/join/{party.token}/")
+    assert response.status_code == 403 and "removed you" in text(response)
+
+
+def test_only_i_control_is_a_host_switch(party, host, guest):
+    services.party_join(token=party.token, profile=guest)
+    signed_in(guest).post(f"/party/{party.pk}/control/", {"host_only": "1"})
+    party.refresh_from_db()
+    assert not party.host_only_control
+    signed_in(host).post(f"/party/{party.pk}/control/", {"host_only": "1"})
+    party.refresh_from_db()
+    assert party.host_only_control
+
+
+def test_a_voice_message_is_stored_and_served_only_to_members(party, host, guest):
+    give_plan(host, "premium")
+    host_client = signed_in(host)
+    audio = SimpleUploadedFile("v.webm", b"\x1a\x45\xdf\xa3" * 100, content_type="audio/webm")
+    answer = host_client.post(f"/party/{party.pk}/voice/", {"audio": audio, "seconds": "4.2"})
+    assert answer.status_code == 201
+    url = answer.json()["message"]["voice_url"]
+    assert host_client.get(url).status_code == 200
+    assert signed_in(guest).get(url).status_code == 404  # not a member
+
+
+def test_voice_messages_are_at_most_15_seconds_and_500_kb(party, host):
+    give_plan(host, "premium")
+    client = signed_in(host)
+    long = SimpleUploadedFile("v.webm", b"x" * 100, content_type="audio/webm")
+    big = SimpleUploadedFile("v.webm", b"x" * (501 * 1024), content_type="audio/webm")
+    assert (
+        client.post(f"/party/{party.pk}/voice/", {"audio": long, "seconds": "20"}).json()["code"]
+        == "too_long"
+    )
+    assert (
+        client.post(f"/party/{party.pk}/voice/", {"audio": big, "seconds": "5"}).json()["code"]
+        == "too_big"
+    )
+    assert not party.voice_messages.exists()
+
+
+def test_party_pages_have_a_flat_query_budget(party, host, django_assert_max_num_queries):
+    """The member list is one query with its profiles, not one per member."""
+    for _ in range(6):
+        services.party_join(token=party.token, profile=ProfileFactory())
+    client = signed_in(host)
+    client.get(f"/party/{party.pk}/")  # warm the session and caches
+    with django_assert_max_num_queries(14):
+        assert client.get(f"/party/{party.pk}/").status_code == 200
+    guest = ProfileFactory()
+    guest_client = signed_in(guest)
+    guest_client.get(f"/party/join/{party.token}/")
+    with django_assert_max_num_queries(14):
+        assert guest_client.get(f"/party/join/{party.token}/").status_code == 200
+    with django_assert_max_num_queries(30):
+        assert client.get(f"/party/{party.pk}/watch/").status_code == 200
+
+
+def test_the_admin_lists_live_and_ended_parties_read_only(party, host, admin_client):
+    other = services.party_create(profile=ProfileFactory(), title=TitleFactory(name="Old Film"))
+    services.party_end(party=other, profile=other.host)
+    page = text(admin_client.get("/admin/parties/party/"))
+    assert "Harbour Lights" in page and "Old Film" in page
+    assert "0 h 00 min" in page
+    assert text(admin_client.get("/admin/parties/party/?live=0")).count("Old Film") >= 1
+    assert "Harbour Lights" not in text(admin_client.get("/admin/parties/party/?live=0"))
+    assert admin_client.get("/admin/parties/party/add/").status_code == 403
+    detail = admin_client.get(f"/admin/parties/party/{party.pk}/change/")
+    assert detail.status_code == 200 and party.token not in text(detail)
+
+
+def test_make_demo_serves_websockets():
+    """`make demo` runs `manage.py runserver`: it must be Daphne's ASGI server, or the party
+    socket would not exist there."""
+    from django.core.management import get_commands
+
+    assert get_commands()["runserver"] == "daphne"
+
+
+def test_a_member_who_left_is_offered_to_join_again(party, guest):
+    member = services.party_join(token=party.token, profile=guest)
+    services.party_leave(member=member)
+    client = signed_in(guest)
+    assert client.get(f"/party/{party.pk}/")["Location"] == f"/party/join/{party.token}/"
+    page = client.get(f"/party/{party.pk}/watch/")
+    assert page.status_code == 410 and f'href="/party/join/{party.token}/"' in text(page)
