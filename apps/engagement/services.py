@@ -39,7 +39,8 @@ def in_control(campaign: Campaign, profile_id: int) -> bool:
     """Stable: the same profile is always in (or out of) a campaign's control group."""
     if campaign.category == Category.ACCOUNT or not campaign.control_percent:
         return False
-    digest = hashlib.sha256(f"control:{campaign.key}:{profile_id}".encode()).digest()
+    salt = f"{campaign.key}:{campaign.control_salt}"
+    digest = hashlib.sha256(f"control:{salt}:{profile_id}".encode()).digest()
     return int.from_bytes(digest[:8], "big") % 100 < campaign.control_percent
 
 

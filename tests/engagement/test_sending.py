@@ -82,6 +82,9 @@ def test_control_membership_is_stable_per_profile_and_campaign(make_campaign):
     assert 60 < sum(answers) < 140
     other = make_campaign(key="other", control_percent=50)
     assert answers != [services.in_control(other, pk) for pk in range(1, 200)]
+    campaign.control_salt = "demo-1"  # a new salt draws a new, equally stable, split
+    salted = [services.in_control(campaign, pk) for pk in range(1, 200)]
+    assert salted != answers and 60 < sum(salted) < 140
 
 
 def test_account_messages_have_no_control_group_and_go_out_right_away(make_campaign, outbox):
