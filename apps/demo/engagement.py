@@ -9,7 +9,9 @@
 
 Idempotent: campaigns are found by key and their definition is put back. Each campaign's control
 group salt is chosen so that no persona is held back, since the guide promises each of them the
-messages (re-chosen after a restore, which gives the personas new profiles).
+messages (re-chosen after a restore, which gives the personas new profiles). The personas have
+said yes to marketing messages (a `consent_given` event, as the banner records it), so the
+marketing journeys reach them; choosing "Necessary only" in the banner takes that back.
 """
 
 from __future__ import annotations
@@ -17,12 +19,16 @@ from __future__ import annotations
 from collections.abc import Callable
 from datetime import datetime, timedelta
 
+from django.conf import settings
 from django.db import transaction
 
 from apps.accounts.models import Profile
 from apps.core import clock
 from apps.engagement.models import Campaign, Category, Channel, Variant
 from apps.engagement.services import in_control
+from apps.tracking.consent import Consent
+from apps.tracking.models import Event
+from apps.tracking.services import consent_record
 
 Trigger = Campaign.Trigger
 
@@ -203,6 +209,30 @@ def control_salt_for(campaign: Campaign, profile_ids: list[int]) -> str:
     return campaign.control_salt
 
 
+def personas_marketing_consent() -> int:
+    """Each persona account's first profile says yes to marketing, unless the account already
+    chose under the current consent version. Returns the choices recorded."""
+    chosen = set(
+        Event.objects.filter(
+            name="consent_given",
+            profile__account__email__endswith="@demo.test",
+            properties__version=settings.CONSENT_VERSION,
+        ).values_list("profile__account_id", flat=True)
+    )
+    yes = Consent(
+        personalization=True, marketing=True, chosen=True, version=settings.CONSENT_VERSION
+    )
+    made = 0
+    profiles = Profile.objects.filter(account__email__endswith="@demo.test", is_kids=False)
+    for profile in profiles.order_by("account_id", "created_at", "pk"):
+        if profile.account_id in chosen:
+            continue
+        consent_record(consent=yes, profile=profile)
+        chosen.add(profile.account_id)
+        made += 1
+    return made
+
+
 @transaction.atomic
 def campaigns_seed(*, log: Callable[[str], None], now: datetime | None = None) -> int:
     """Create (or put back) the demo's journeys, live since a day before `now`."""
@@ -238,5 +268,9 @@ def campaigns_seed(*, log: Callable[[str], None], now: datetime | None = None) -
                 },
             )
         campaign.variants.exclude(name__in=names).delete()
-    log(f"Engagement journeys: {len(JOURNEYS)} campaigns live, no persona in a control group.")
+    consented = personas_marketing_consent()
+    log(
+        f"Engagement journeys: {len(JOURNEYS)} campaigns live, no persona in a control group, "
+        f"{consented} persona accounts said yes to marketing."
+    )
     return len(JOURNEYS)

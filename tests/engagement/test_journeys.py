@@ -57,3 +57,23 @@ def test_recovery_reminds_a_persona_once_with_a_link_to_the_second_it_left(outbo
     assert sorted(o.channel for o in outbox.delivered) == ["email", "in_app"]
     assert {o.cta_url for o in outbox.delivered} == {f"/watch/title/{film.pk}/?t=2100"}
     assert "Harbour Lights" in outbox.delivered[0].text
+
+
+def test_personas_say_yes_to_marketing_once_unless_they_already_chose(settings):
+    from apps.tracking.consent import Consent
+    from apps.tracking.models import Event
+    from apps.tracking.services import consent_record
+
+    yes_please = ProfileFactory(account__email="a@demo.test")
+    said_no = ProfileFactory(account__email="b@demo.test")
+    stranger = ProfileFactory(account__email="c@example.com")
+    no = Consent(
+        personalization=True, marketing=False, chosen=True, version=settings.CONSENT_VERSION
+    )
+    consent_record(consent=no, profile=said_no)
+    campaigns_seed(log=lambda m: None, now=NOW)
+    campaigns_seed(log=lambda m: None, now=NOW)
+    given = Event.objects.filter(name="consent_given")
+    assert given.filter(profile=yes_please, properties__marketing=True).count() == 1
+    assert given.filter(profile=said_no).count() == 1  # the "no" stands
+    assert not given.filter(profile=stranger).exists()
