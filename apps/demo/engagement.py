@@ -24,6 +24,7 @@ from django.db import transaction
 
 from apps.accounts.models import Profile
 from apps.core import clock
+from apps.demo.personas import PERSONAS
 from apps.engagement.models import Campaign, Category, Channel, Variant
 from apps.engagement.services import in_control
 from apps.tracking.consent import Consent
@@ -192,9 +193,13 @@ JOURNEYS: list[dict] = [
 ]
 
 
+def _persona_emails() -> list[str]:
+    return [p.email for p in PERSONAS]
+
+
 def _persona_profile_ids() -> list[int]:
     return list(
-        Profile.objects.filter(account__email__endswith="@demo.test").values_list("pk", flat=True)
+        Profile.objects.filter(account__email__in=_persona_emails()).values_list("pk", flat=True)
     )
 
 
@@ -215,7 +220,7 @@ def personas_marketing_consent() -> int:
     chosen = set(
         Event.objects.filter(
             name="consent_given",
-            profile__account__email__endswith="@demo.test",
+            profile__account__email__in=_persona_emails(),
             properties__version=settings.CONSENT_VERSION,
         ).values_list("profile__account_id", flat=True)
     )
@@ -223,7 +228,7 @@ def personas_marketing_consent() -> int:
         personalization=True, marketing=True, chosen=True, version=settings.CONSENT_VERSION
     )
     made = 0
-    profiles = Profile.objects.filter(account__email__endswith="@demo.test", is_kids=False)
+    profiles = Profile.objects.filter(account__email__in=_persona_emails(), is_kids=False)
     for profile in profiles.order_by("account_id", "created_at", "pk"):
         if profile.account_id in chosen:
             continue

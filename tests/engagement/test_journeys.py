@@ -6,6 +6,7 @@ from datetime import timedelta
 import pytest
 
 from apps.demo.engagement import JOURNEYS, campaigns_seed
+from apps.demo.personas import PERSONAS
 from apps.engagement import services, triggers
 from apps.engagement.models import Campaign, Send
 from apps.tracking.services import track
@@ -31,7 +32,8 @@ def test_the_journeys_are_seeded_live_once_and_put_back(outbox):
 
 
 def test_no_persona_is_ever_in_a_control_group():
-    personas = [ProfileFactory(account__email=f"p{n}@demo.test") for n in range(12)]
+    personas = [ProfileFactory(account__email=p.email) for p in PERSONAS]
+    personas += [ProfileFactory(account=personas[0].account) for _ in range(3)]
     campaigns_seed(log=lambda m: None, now=NOW)
     for campaign in Campaign.objects.filter(control_percent__gt=0):
         assert not any(services.in_control(campaign, p.pk) for p in personas)
@@ -41,7 +43,7 @@ def test_no_persona_is_ever_in_a_control_group():
 
 
 def test_recovery_reminds_a_persona_once_with_a_link_to_the_second_it_left(outbox):
-    viewer = ProfileFactory(account__email="night@demo.test", account__time_zone="Europe/Paris")
+    viewer = ProfileFactory(account__email="horror@demo.test", account__time_zone="Europe/Paris")
     campaigns_seed(log=lambda m: None, now=NOW - timedelta(days=10))
     film = TitleFactory(name="Harbour Lights", runtime_minutes=100)
     props = {"title_id": film.pk, "position_seconds": 2100, "duration_seconds": 6000}
@@ -64,9 +66,9 @@ def test_personas_say_yes_to_marketing_once_unless_they_already_chose(settings):
     from apps.tracking.models import Event
     from apps.tracking.services import consent_record
 
-    yes_please = ProfileFactory(account__email="a@demo.test")
-    said_no = ProfileFactory(account__email="b@demo.test")
-    stranger = ProfileFactory(account__email="c@example.com")
+    yes_please = ProfileFactory(account__email="horror@demo.test")
+    said_no = ProfileFactory(account__email="comedy@demo.test")
+    stranger = ProfileFactory(account__email="admin@demo.test")
     no = Consent(
         personalization=True, marketing=False, chosen=True, version=settings.CONSENT_VERSION
     )
