@@ -351,15 +351,16 @@ FLOWS: list[dict[str, Any]] = [
     },
     {
         "key": "journey-recovery",
-        "title": _("Recovery: a reminder for an unfinished film"),
+        "title": _("Recovery: a reminder for an unfinished episode"),
         "description": _(
-            "As Morgan, note the horror film half-watched yesterday in Continue watching. "
-            "Advance the demo clock 4 days with the jobs: three days after Morgan stopped, one "
-            "reminder goes out at Morgan's hour (learned from the evenings Morgan watches, moved "
-            "to 08:00 when that falls in the quiet hours, 22:00 to 08:00): in the bell and in "
-            "the e-mail outbox, with the poster and a Resume button that starts the player at "
-            "the very second Morgan left. Finish the film before the reminder's hour instead "
-            "and nothing is sent."
+            "As Morgan, Continue watching has the horror series Morgan left mid-episode almost "
+            "three days ago. Advance the demo clock 2 days with the jobs: once three days have "
+            "passed, one reminder waits for Morgan's hour (learned from the late evenings Morgan "
+            "watches; 23:00 falls in the quiet hours, 22:00 to 08:00, so it goes at 08:00) and "
+            "appears in the bell and in the e-mail outbox with the series' artwork. Its Resume "
+            "button starts the episode at the very second Morgan left. Finish the episode "
+            "before the reminder's hour instead and nothing is sent; a second unfinished title "
+            "the same week gets no second reminder."
         ),
         "url": "home",
         "persona": "horror",

@@ -15,7 +15,7 @@ class VariantInline(admin.StackedInline):
 
 @admin.register(Campaign)
 class CampaignAdmin(CampaignReportMixin, admin.ModelAdmin):
-    list_display = ["name", "category", "trigger", "status", *CampaignReportMixin.report_columns]
+    list_display = ["name", "category", "status", *CampaignReportMixin.report_columns]
     list_filter = ["status", "category", "trigger"]
     search_fields = ["key", "name"]
     inlines = [VariantInline]

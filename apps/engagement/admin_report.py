@@ -48,8 +48,13 @@ class CampaignReportMixin:
 
     @admin_display(description=_("uplift vs control"))
     def uplift_column(self, obj: Campaign):
+        """The point estimate; its 95 % interval on hover (and in full on the report)."""
         row = getattr(obj, "headline", None)
-        return row.uplift_text if row else "–"
+        if row is None or row.uplift is None:
+            return "–"
+        return format_html(
+            '<span title="{}">{}</span>', row.uplift_text, f"{row.uplift * 100:+.1f} pp"
+        )
 
     @admin_display(description=_("report"))
     def report_link(self, obj: Campaign):

@@ -96,5 +96,5 @@ def test_the_campaign_list_shows_headline_numbers_in_a_fixed_number_of_queries(
         response = admin_client.get(url)
     html = response.content.decode()
     assert "50.0 %" in html
-    assert "+25.0 pp" in html
+    assert "+25.0 pp" in html  # the interval is in its title
     assert reverse("admin:engagement_campaign_report", args=[campaign.pk]) in html
