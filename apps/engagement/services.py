@@ -18,7 +18,7 @@ from django.db import IntegrityError, connection, transaction
 
 from apps.accounts.timezones import viewer_zone
 from apps.core import clock
-from apps.engagement import caps, channels, rechecks, segments, selectors, templating, timing
+from apps.engagement import caps, channels, hours, rechecks, segments, templating, timing
 from apps.engagement import variants as variant_choice
 from apps.engagement.models import (
     MARKETING_CATEGORIES,
@@ -93,11 +93,9 @@ def preferred_hour_learn(*, profile, now: datetime) -> int:
     if fresh and row.preferred_hour is not None:
         return row.preferred_hour
     tz = viewer_zone(profile.account)
-    hour = timing.preferred_hour(
-        selectors.play_times(profile_id=profile.pk, now=now), tz=tz, now=now
-    )
+    hour = timing.preferred_hour(hours.play_times(profile_id=profile.pk, now=now), tz=tz, now=now)
     if hour is None:
-        return selectors.site_hour(now=now)
+        return hours.site_hour(now=now)
     MessagingSettings.objects.filter(pk=row.pk).update(
         preferred_hour=hour, preferred_hour_updated_at=now
     )

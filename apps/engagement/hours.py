@@ -1,4 +1,5 @@
-"""Reads for sending: when profiles watch (the timing learner's input)."""
+"""Reads for sending: when profiles watch (the timing learner's input). Not `selectors.py`:
+that module holds the authoring side's reads."""
 
 from __future__ import annotations
 
