@@ -33,6 +33,8 @@ logger = logging.getLogger(__name__)
 
 DELIVER_BATCH = 200
 RELEARN_AFTER = timedelta(days=1)  # the preferred hour is recomputed at most daily
+SWEEP_AFTER = timedelta(minutes=10)  # a send marked sent with no message this long after
+SWEEP_WITHIN = timedelta(days=1)  # ... and not older than this (a day-old message is stale)
 
 
 def in_control(campaign: Campaign, profile_id: int) -> bool:
@@ -281,8 +283,65 @@ def deliver_one(*, send_id: int, now: datetime | None = None) -> Delivery:
     return result
 
 
+def _outgoing_again(send: Send, now: datetime) -> list[channels.Outgoing]:
+    """What a sent send's channels carry, rendered again (for the sweep: same keys)."""
+    campaign, profile = send.campaign, send.profile
+    found = []
+    for channel in campaign.channels:
+        if channels.allowed(profile, channel, campaign.category) is not None:
+            continue
+        rendered = templating.render(
+            send.variant, channel=channel, profile=profile, context=send.context, now=now
+        )
+        if isinstance(rendered, templating.Skipped):
+            continue
+        found.append(
+            channels.Outgoing(
+                key=f"send-{send.pk}:{channel}",
+                profile_id=profile.pk,
+                channel=channel,
+                category=campaign.category,
+                subject=rendered.subject,
+                text=rendered.text,
+                html=rendered.html if channel == "email" else "",
+                cta_label=rendered.cta_label,
+                cta_url=rendered.cta_url,
+                image_url=rendered.image_url,
+                send_id=send.pk,
+            )
+        )
+    return found
+
+
+def sends_sweep(*, now: datetime) -> int:
+    """Sends marked sent whose worker died before any channel claimed a message (the claim is
+    committed first, then the channels run): deliver them now, under the same keys, so each
+    message still goes out once. Returns the messages handed to the channels."""
+    lost = (
+        Send.objects.filter(
+            status=Send.Status.SENT,
+            sent_at__gt=now - SWEEP_WITHIN,
+            sent_at__lte=now - SWEEP_AFTER,
+            variant__isnull=False,
+        )
+        .exclude(messages__isnull=False)
+        .select_related("campaign", "variant", "profile__account")
+        .order_by("sent_at", "pk")[:DELIVER_BATCH]
+    )
+    handed = 0
+    for send in lost:
+        for item in _outgoing_again(send, now):
+            try:
+                channels.deliver(item)
+                handed += 1
+            except Exception:
+                logger.exception("engagement: %s failed for send %s", item.channel, send.pk)
+    return handed
+
+
 def deliver_due(now: datetime | None = None) -> Delivery:
-    """Deliver every scheduled send due by `now` (the beat task, every 5 minutes)."""
+    """Deliver every scheduled send due by `now`, then sweep up sends a dead worker left
+    undelivered (the beat task, every 5 minutes)."""
     now = now or clock.now()
     total = Delivery()
     due = (
@@ -295,6 +354,7 @@ def deliver_due(now: datetime | None = None) -> Delivery:
         total.sent += one.sent
         total.skipped += one.skipped
         total.messages += one.messages
+    total.messages += sends_sweep(now=now)
     return total
 
 

@@ -9,7 +9,7 @@ import pytest
 from django.core.cache import cache
 
 from apps.engagement import channels, templating, variants
-from apps.engagement.models import Campaign, Category, Variant
+from apps.engagement.models import Campaign, Category, Message, Variant
 
 NOW = datetime(2026, 6, 10, 10, 0, tzinfo=UTC)  # 12:00 in Paris
 
@@ -44,8 +44,22 @@ def outbox(monkeypatch):
         return fake.refused.get(channel)
 
     def deliver(outgoing):
-        fake.delivered.append(outgoing)
-        return None
+        # Like the real channel: the key is claimed in the database, once.
+        message, created = Message.objects.get_or_create(
+            key=outgoing.key,
+            defaults={
+                "send_id": outgoing.send_id,
+                "profile_id": outgoing.profile_id,
+                "channel": outgoing.channel,
+                "category": outgoing.category,
+                "subject": outgoing.subject,
+                "text": outgoing.text,
+                "created_at": NOW,
+            },
+        )
+        if created:
+            fake.delivered.append(outgoing)
+        return message
 
     def render(variant, *, channel, profile, context, now):
         if channel in fake.skip_render:

@@ -208,3 +208,17 @@ def test_a_profile_that_left_the_audience_before_its_hour_is_skipped(
     send.refresh_from_db()
     assert send.skip_reason == "left_segment"
     assert outbox.delivered == []
+
+
+def test_a_send_whose_worker_died_before_the_channels_ran_is_swept_up_once(make_campaign, outbox):
+    campaign = make_campaign()
+    send = services.plan_send(campaign=campaign, profile=ProfileFactory(), trigger_key="k", now=NOW)
+    at = send.due_at
+    services._claim(send.pk, at)  # marked sent and committed; the worker dies here
+    assert outbox.delivered == []
+    services.deliver_due(at + timedelta(minutes=5))
+    assert outbox.delivered == []  # not yet: it may still be on its way
+    services.deliver_due(at + timedelta(minutes=11))
+    assert outbox.keys() == [f"send-{send.pk}:in_app", f"send-{send.pk}:push"]
+    services.deliver_due(at + timedelta(minutes=20))
+    assert len(outbox.delivered) == 2
