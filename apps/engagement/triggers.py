@@ -34,6 +34,7 @@ from apps.catalogue.models import ArtworkVariant, Title
 from apps.core import clock
 from apps.engagement import segments, services
 from apps.engagement.models import Campaign, Send
+from apps.engagement.progress_image import progress_card_url
 from apps.engagement.rechecks import PLAY_EVENTS
 from apps.tracking.models import Event
 
@@ -52,24 +53,27 @@ class Fired:
 # --- Context the templates can use --------------------------------------------------------------
 
 
-def _title_facts(title_ids: set[int]) -> dict[int, dict]:
-    """Name, page and artwork of the titles a batch of triggers is about (two queries)."""
+def _title_facts(title_ids: set[int]) -> tuple[dict[int, dict], dict[int, tuple[int, str]]]:
+    """Name, page and artwork of the titles a batch of triggers is about (two queries), and
+    each title's card artwork as (artwork id, storage path)."""
     if not title_ids:
-        return {}
+        return {}, {}
     facts = {
         title.pk: {"title": title.name, "title_url": title.get_absolute_url()}
         for title in Title.objects.filter(pk__in=title_ids).only("pk", "name", "slug")
     }
-    for title_id, renditions in (
+    cards: dict[int, tuple[int, str]] = {}
+    for artwork_id, title_id, renditions in (
         ArtworkVariant.objects.filter(title_id__in=title_ids, is_active=True)
         .order_by("-pinned", "pk")
-        .values_list("title_id", "renditions")
+        .values_list("pk", "title_id", "renditions")
     ):
-        if title_id in facts and "image_url" not in facts[title_id]:
+        if title_id in facts and title_id not in cards:
             path = ((renditions or {}).get("card") or {}).get("jpeg")
             if path:
+                cards[title_id] = (artwork_id, path)
                 facts[title_id]["image_url"] = f"{settings.MEDIA_URL}{path}"
-    return facts
+    return facts, cards
 
 
 def resume_url(*, title_id: int, episode_id: int | None, position: int) -> str:
@@ -83,12 +87,18 @@ def resume_url(*, title_id: int, episode_id: int | None, position: int) -> str:
 
 def _enrich(fired: list[Fired]) -> list[Fired]:
     ids = {int(f.context["title_id"]) for f in fired if str(f.context.get("title_id")).isdigit()}
-    facts = _title_facts(ids)
+    facts, cards = _title_facts(ids)
     out = []
     for f in fired:
         title_id = str(f.context.get("title_id"))
-        extra = facts.get(int(title_id)) if title_id.isdigit() else None
-        out.append(Fired(f.profile_id, f.key, {**(extra or {}), **f.context}))
+        extra = dict(facts.get(int(title_id)) or {}) if title_id.isdigit() else {}
+        card = cards.get(int(title_id)) if title_id.isdigit() else None
+        if card is not None and "percent" in f.context:
+            # An unfinished title: its card with how far the viewer got drawn on it.
+            extra["image_url"] = progress_card_url(
+                card_path=card[1], artwork_id=card[0], percent=f.context["percent"]
+            )
+        out.append(Fired(f.profile_id, f.key, {**extra, **f.context}))
     return out
 
 

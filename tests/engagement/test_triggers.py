@@ -184,3 +184,37 @@ def test_a_recurring_schedule_reaches_everyone_once_per_period(make_campaign, ou
     assert triggers.triggers_run(now=NOW) == {campaign.key: 3}
     assert triggers.triggers_run(now=NOW + timedelta(days=2)) == {}
     assert triggers.triggers_run(now=NOW + timedelta(days=7)) == {campaign.key: 3}
+
+
+def test_the_reminders_picture_is_the_card_with_how_far_the_viewer_got(
+    make_campaign, outbox, settings, tmp_path
+):
+    import io
+
+    from django.core.files.base import ContentFile
+    from django.core.files.storage import default_storage
+    from PIL import Image
+
+    from tests.factories import ArtworkVariantFactory
+
+    settings.MEDIA_ROOT = str(tmp_path)
+    _abandon_campaign(make_campaign)
+    film = TitleFactory()
+    artwork = ArtworkVariantFactory(title=film)
+    card = artwork.renditions["card"]["jpeg"]
+    buffer = io.BytesIO()
+    Image.new("RGB", (200, 300), (20, 40, 200)).save(buffer, "JPEG")
+    default_storage.save(card, ContentFile(buffer.getvalue()))
+    _play(
+        ProfileFactory(), "play_progress", film, at=NOW - timedelta(days=3, hours=1), position=1500
+    )
+    triggers.triggers_run(now=NOW)
+    url = Send.objects.get().context["image_url"]
+    assert url == f"/media/engagement/progress/{artwork.pk}-25.jpg"
+    with default_storage.open(url.removeprefix("/media/")) as handle:
+        image = Image.open(handle).convert("RGB")
+    assert image.size == (200, 300)
+    red, grey = image.getpixel((10, 298)), image.getpixel((190, 298))
+    assert red[0] > 180 and red[1] < 60  # watched: the accent red, a quarter of the width
+    assert abs(grey[0] - grey[2]) < 30 and grey[0] < 140  # still to watch: grey
+    assert image.getpixel((100, 100))[2] > 150  # the artwork itself is untouched
