@@ -79,3 +79,15 @@ def test_personas_say_yes_to_marketing_once_unless_they_already_chose(settings):
     assert given.filter(profile=yes_please, properties__marketing=True).count() == 1
     assert given.filter(profile=said_no).count() == 1  # the "no" stands
     assert not given.filter(profile=stranger).exists()
+
+
+def test_a_demo_clock_jump_stops_when_a_message_falls_due(make_campaign, outbox):
+    """So a message arrives at the viewer's hour, not at the jump's next daily tick."""
+    from apps.demo import runner
+
+    campaign = make_campaign()
+    profile = ProfileFactory()
+    send = services.plan_send(campaign=campaign, profile=profile, trigger_key="k", now=NOW)
+    assert runner.DUE_MOMENTS[runner.DELIVER] is runner._engagement_due_moments
+    assert runner._engagement_due_moments(NOW, NOW + timedelta(days=2)) == send.due_at
+    assert runner._engagement_due_moments(send.due_at, NOW + timedelta(days=2)) is None
