@@ -214,9 +214,13 @@ def control_salt_for(campaign: Campaign, profile_ids: list[int]) -> str:
     return campaign.control_salt
 
 
+UNDECIDED = {"new"}  # Riley is brand new: no history at all, no choice made yet
+
+
 def personas_marketing_consent() -> int:
     """Each persona account's first profile says yes to marketing, unless the account already
-    chose under the current consent version. Returns the choices recorded."""
+    chose under the current consent version (Riley, brand new, has not chosen: the banner
+    asks). Returns the choices recorded."""
     chosen = set(
         Event.objects.filter(
             name="consent_given",
@@ -228,7 +232,8 @@ def personas_marketing_consent() -> int:
         personalization=True, marketing=True, chosen=True, version=settings.CONSENT_VERSION
     )
     made = 0
-    profiles = Profile.objects.filter(account__email__in=_persona_emails(), is_kids=False)
+    emails = [p.email for p in PERSONAS if p.key not in UNDECIDED]
+    profiles = Profile.objects.filter(account__email__in=emails, is_kids=False)
     for profile in profiles.order_by("account_id", "created_at", "pk"):
         if profile.account_id in chosen:
             continue

@@ -382,7 +382,9 @@ FLOWS: list[dict[str, Any]] = [
         "key": "journey-checkout",
         "title": _("An abandoned checkout, by amount"),
         "description": _(
-            "As Riley, open Plans, choose Basic monthly and leave the checkout without paying. "
+            "As Riley, first say yes to marketing (Accept all in the cookie banner, or on the "
+            "privacy page): Riley, brand new, has not chosen yet, and without it no offer is "
+            "sent. Open Plans, choose Basic monthly and leave the checkout without paying. "
             "Advance the demo clock 2 days with the jobs: one message in the bell and the "
             "outbox, the variant for amounts under 10.00. A checkout of 200.00 or more (Family "
             "yearly) gets variant B, anything else variant C. Subscribing before then sends "

@@ -69,6 +69,7 @@ def test_personas_say_yes_to_marketing_once_unless_they_already_chose(settings):
     yes_please = ProfileFactory(account__email="horror@demo.test")
     said_no = ProfileFactory(account__email="comedy@demo.test")
     stranger = ProfileFactory(account__email="admin@demo.test")
+    riley = ProfileFactory(account__email="new@demo.test")  # brand new: not chosen yet
     no = Consent(
         personalization=True, marketing=False, chosen=True, version=settings.CONSENT_VERSION
     )
@@ -78,7 +79,7 @@ def test_personas_say_yes_to_marketing_once_unless_they_already_chose(settings):
     given = Event.objects.filter(name="consent_given")
     assert given.filter(profile=yes_please, properties__marketing=True).count() == 1
     assert given.filter(profile=said_no).count() == 1  # the "no" stands
-    assert not given.filter(profile=stranger).exists()
+    assert not given.filter(profile__in=[stranger, riley]).exists()
 
 
 def test_a_demo_clock_jump_stops_when_a_message_falls_due(make_campaign, outbox):
