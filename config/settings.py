@@ -227,6 +227,9 @@ CELERY_RESULT_BACKEND_MAX_RETRIES = 10
 # A notice not sent this long after it was recorded or claimed is sent again by the sweeper
 # (with the same Message-ID); longer than any SMTP send may take.
 NOTICE_SWEEP_AFTER_SECONDS = int(os.environ.get("NOTICE_SWEEP_AFTER_SECONDS", 300))
+# Engagement frequency caps: marketing messages per profile, across campaigns and channels.
+ENGAGEMENT_CAP_PER_DAY = int(os.environ.get("ENGAGEMENT_CAP_PER_DAY", 1))
+ENGAGEMENT_CAP_PER_WEEK = int(os.environ.get("ENGAGEMENT_CAP_PER_WEEK", 3))
 WORKER_HEARTBEAT_STALE_SECONDS = int(os.environ.get("WORKER_HEARTBEAT_STALE_SECONDS", 300))
 # Watch parties: how many members a party holds (the host included).
 PARTY_MAX_MEMBERS = int(os.environ.get("PARTY_MAX_MEMBERS", 8))
@@ -290,6 +293,16 @@ CELERY_BEAT_SCHEDULE = {
         # Computed customer attributes of the profiles active in the last 90 minutes.
         "task": "apps.tracking.tasks.refresh_computed_attributes",
         "schedule": timedelta(hours=1),
+    },
+    "engagement-triggers": {
+        # Live campaigns' triggers (new episodes, unfinished titles, checkouts, inactivity).
+        "task": "apps.engagement.tasks.run_campaign_triggers",
+        "schedule": timedelta(minutes=5),
+    },
+    "engagement-deliver": {
+        # Sends due by now, at each profile's hour and outside its quiet hours; idempotent.
+        "task": "apps.engagement.tasks.deliver_due_messages",
+        "schedule": timedelta(minutes=5),
     },
     "core-worker-heartbeat": {
         # /healthz says "degraded" when no worker has run this for WORKER_HEARTBEAT_STALE_SECONDS.

@@ -15,6 +15,7 @@ from apps.browse.page_cache import HOLDOUT_EXPERIMENT, HOLDOUT_VARIANT
 from apps.catalogue.models import Episode, Title
 from apps.core import clock
 from apps.demo.billing import demo_subscription
+from apps.demo.engagement import campaigns_seed
 from apps.demo.releases import releases_schedule
 from apps.demo.runner import training_marked
 from apps.experiments.services import experiment_define
@@ -175,3 +176,6 @@ def run(*, log: Log, progress: Progress = no_progress) -> None:
     progress("experiments", 0.0)
     homepage_holdout(log=log)
     progress("experiments", 1.0)
+    progress("engagement", 0.0)
+    campaigns_seed(log=log)
+    progress("engagement", 1.0)

@@ -410,6 +410,74 @@ FLOWS: list[dict[str, Any]] = [
         "example": "title",
         "persona": "horror",
     },
+    {
+        "key": "journey-recovery",
+        "title": _("Recovery: a reminder for an unfinished episode"),
+        "description": _(
+            "As Morgan, Continue watching has the horror series Morgan left mid-episode almost "
+            "three days ago. Advance the demo clock 2 days with the jobs: once three days have "
+            "passed, one reminder waits for Morgan's hour (learned from the late evenings Morgan "
+            "watches; 23:00 falls in the quiet hours, 22:00 to 08:00, so it goes at 08:00) and "
+            "appears in the bell and in the e-mail outbox with the series' artwork. Its Resume "
+            "button starts the episode at the very second Morgan left. Finish the episode "
+            "before the reminder's hour instead and nothing is sent; a second unfinished title "
+            "the same week gets no second reminder."
+        ),
+        "url": "home",
+        "persona": "horror",
+    },
+    {
+        "key": "journey-new-episode",
+        "title": _("A new episode of a series you watch"),
+        "description": _(
+            "As Priya, advance the demo clock 7 days with the jobs: when the new episode of "
+            "her series comes out, a message waits for her usual viewing hour and then appears "
+            "in the bell (and as a push notification on a browser that allowed them in the "
+            "notification settings). At most one marketing message a day and three a week "
+            "reach a profile, whatever the campaigns."
+        ),
+        "url": "home",
+        "persona": "commuter",
+    },
+    {
+        "key": "journey-checkout",
+        "title": _("An abandoned checkout, by amount"),
+        "description": _(
+            "As Riley, first say yes to marketing (Accept all in the cookie banner, or on the "
+            "privacy page): Riley, brand new, has not chosen yet, and without it no offer is "
+            "sent. Open Plans, choose Basic monthly and leave the checkout without paying. "
+            "Advance the demo clock 2 days with the jobs: one message in the bell and the "
+            "outbox, the variant for amounts under 10.00. A checkout of 200.00 or more (Family "
+            "yearly) gets variant B, anything else variant C. Subscribing before then sends "
+            "nothing."
+        ),
+        "url": "subscriptions:plans",
+        "persona": "new",
+    },
+    {
+        "key": "journey-billing",
+        "title": _("Billing notices in the bell"),
+        "description": _(
+            "As Jordan (payment overdue), advance the demo clock to the next retry with the "
+            "jobs: the failed payment appears in the bell (and as a push notification), while "
+            "the e-mail stays the single billing e-mail in the outbox. Three days before any "
+            "persona's next charge, 'Your plan renews soon' arrives the same way."
+        ),
+        "url": "subscriptions:overview",
+        "persona": "lapsed",
+    },
+    {
+        "key": "campaign-report",
+        "title": _("Campaign reports"),
+        "description": _(
+            "As admin, open Engagement › Campaigns: each campaign with the profiles messaged, "
+            "their conversion rate and the uplift against its control group (10 % of the "
+            "profiles each trigger finds, never messaged). Report shows each variant and the "
+            "control with 95 % intervals, a chart, and the skipped sends by reason (frequency "
+            "cap, no consent, finished meanwhile...)."
+        ),
+        "url": "admin:engagement_campaign_changelist",
+    },
 ]
 
 

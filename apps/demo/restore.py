@@ -21,6 +21,7 @@ from apps.catalogue.models import Title
 from apps.core import clock
 from apps.core import services as clock_services
 from apps.demo import after_seed
+from apps.demo.engagement import campaigns_seed
 from apps.demo.models import OutboxMessage
 from apps.demo.personas import PASSWORD, PERSONAS
 from apps.demo.releases import releases_reschedule
@@ -167,6 +168,7 @@ def demo_restore(*, progress: Callable[[str, int, int], None], keep_session: str
     progress(gettext_noop("subscriptions and payments"), 5, total)
     after_seed.personas_subscriptions(log=lambda m: None)
     after_seed.homepage_holdout(log=lambda m: None)  # the re-created personas stay out of it
+    campaigns_seed(log=lambda m: None)  # journeys live again; no new persona held back
     progress(gettext_noop("ratings"), 6, total)
     ratings_from_events(profile_ids=profile_ids)
 

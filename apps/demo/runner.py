@@ -33,6 +33,7 @@ from apps.catalogue.models import Episode
 from apps.core import clock
 from apps.core import services as clock_services
 from apps.demo.models import JobMark
+from apps.engagement.models import Send
 from apps.recommendations.interactions import EVENT_NAMES
 from apps.recommendations.models import RecommenderModel
 from apps.subscriptions.lifecycle import State
@@ -46,6 +47,7 @@ RENEW = "apps.subscriptions.tasks.renew_due_subscriptions"
 REMIND = "apps.subscriptions.tasks.send_charge_reminders"
 TRAIN = "apps.recommendations.tasks.train_recommender"
 RELEASES = "apps.browse.tasks.announce_released_episodes"
+DELIVER = "apps.engagement.tasks.deliver_due_messages"
 TRAIN_MARK = "recommendations-train"
 SAFETY_TICK = timedelta(days=1)
 MAX_STOPS = 2000  # a 3-year jump with daily ticks and a few dozen due moments fits
@@ -93,11 +95,20 @@ def _release_due_moments(after: datetime, until: datetime) -> datetime | None:
     return min(found) if found else None
 
 
+def _engagement_due_moments(after: datetime, until: datetime) -> datetime | None:
+    """The first moment in (after, until] a scheduled message falls due (a profile's hour), so
+    it arrives at that hour, not at the next daily tick."""
+    return Send.objects.filter(
+        status=Send.Status.SCHEDULED, due_at__gt=after, due_at__lte=until
+    ).aggregate(m=Min("due_at"))["m"]
+
+
 # Task -> "first moment in (after, until] it has something due": the jump stops there.
 DUE_MOMENTS: dict[str, Callable[[datetime, datetime], datetime | None]] = {
     RENEW: _subscription_due_moments,
     REMIND: _subscription_due_moments,
     RELEASES: _release_due_moments,
+    DELIVER: _engagement_due_moments,
 }
 
 # Tasks whose result depends on the data, not on when they run: once, at the end of a jump.

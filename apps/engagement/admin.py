@@ -20,6 +20,7 @@ from django.views.decorators.http import require_GET, require_POST
 
 from apps.core import clock
 from apps.engagement import authoring, segments, selectors, templating, variants
+from apps.engagement.admin_report import CampaignReportMixin
 from apps.engagement.models import Campaign, Channel, Segment, Variant
 from apps.tracking.models import AttributeDefinition
 
@@ -257,10 +258,10 @@ class CampaignForm(forms.ModelForm):
 
 
 @admin.register(Campaign)
-class CampaignAdmin(admin.ModelAdmin):
+class CampaignAdmin(CampaignReportMixin, admin.ModelAdmin):
     form = CampaignForm
     inlines = [VariantInline]
-    list_display = ["name", "key", "status", "trigger", "category", "segment", "starts_at"]
+    list_display = ["name", "status", "trigger", "category", *CampaignReportMixin.report_columns]
     list_filter = ["status", "trigger", "category"]
     search_fields = ["name", "key"]
     list_select_related = ["segment"]

@@ -139,6 +139,15 @@ class Campaign(models.Model):
         validators=[MaxValueValidator(90)],
         help_text=_("Profiles held back (never messaged) to measure the uplift."),
     )
+    control_salt = models.CharField(
+        _("control group salt"),
+        max_length=32,
+        blank=True,
+        help_text=_(
+            "Changes which profiles fall in the control group (the split stays stable for a "
+            "given salt). The demo sets it so that no persona is held back."
+        ),
+    )
     cap_count = models.PositiveSmallIntegerField(
         _("at most (messages)"),
         default=1,

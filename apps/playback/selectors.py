@@ -335,9 +335,16 @@ class PlayerItem:
         return episode_code(self.next_episode.season.number, self.next_episode.number)
 
 
-def player_item(*, profile, title: Title, episode: Episode | None, start_over: bool) -> PlayerItem:
+def player_item(
+    *,
+    profile,
+    title: Title,
+    episode: Episode | None,
+    start_over: bool,
+    start_at: int | None = None,
+) -> PlayerItem:
     """Everything the player page shows about its item (three queries: artwork, progress and,
-    for an episode, the next one)."""
+    for an episode, the next one). `start_at` (a link's `?t=`) starts at that second."""
     prefetch_related_objects([title], active_artwork_prefetch(profile))
     duration = (episode.runtime_minutes if episode else title.runtime_minutes) * 60
     saved = (
@@ -346,6 +353,8 @@ def player_item(*, profile, title: Title, episode: Episode | None, start_over: b
         .first()
     )
     start = 0 if start_over or saved is None else resume.resume_position(saved, duration)
+    if start_at is not None and not start_over:
+        start = resume.clamp(start_at, duration)
     following = None
     if episode is not None:
         following = (

@@ -70,6 +70,12 @@ def _start_over(request) -> bool:
     return request.GET.get("start") == "0"
 
 
+def _start_at(request) -> int | None:
+    """`?t=734`: start at that second (a reminder's resume link); anything else is ignored."""
+    raw = request.GET.get("t", "")
+    return int(raw) if raw.isdigit() and len(raw) <= 6 else None
+
+
 def _stream_touch(request, profile, limits) -> streams.Decision:
     """Count this browser's player as watching, if the plan has a screen free for it."""
     agent = request.headers.get("User-Agent", "")
@@ -158,7 +164,11 @@ def player_context(request, profile, *, title: Title, episode: Episode | None):
     if not decision.allowed:
         return _too_many(request, limits, decision)
     item = selectors.player_item(
-        profile=profile, title=title, episode=episode, start_over=_start_over(request)
+        profile=profile,
+        title=title,
+        episode=episode,
+        start_over=_start_over(request),
+        start_at=_start_at(request),
     )
     pref = selectors.preference_for(profile)
     next_url = ""

@@ -46,6 +46,20 @@ def test_the_player_resumes_and_offers_start_over(viewer_client, film, report):
     assert player_data(over)["start"] == "0"
 
 
+def test_a_resume_link_starts_at_its_second_whatever_was_saved(viewer_client, film, report):
+    """A reminder's link (`?t=734`) lands at 12:14 even if the saved place moved since;
+    nonsense is ignored and the saved place is used; past the end is the end."""
+    report(film, 754)
+    html = viewer_client.get(f"/watch/title/{film.pk}/?t=734").content.decode()
+    assert player_data(html)["start"] == "734"
+    assert "Resuming from 12:14" in html
+    for junk in ("-5", "abc", "1e3", "9999999"):
+        html = viewer_client.get(f"/watch/title/{film.pk}/?t={junk}").content.decode()
+        assert player_data(html)["start"] == "754"
+    html = viewer_client.get(f"/watch/title/{film.pk}/?t=999999").content.decode()
+    assert player_data(html)["start"] == "6000"
+
+
 def test_a_series_starts_its_next_up_episode(viewer_client, series, episodes, report):
     response = viewer_client.get(f"/watch/title/{series.pk}/?speed=30")
     assert response.status_code == 302

@@ -37,6 +37,7 @@ from apps.subscriptions.services.changes import (
 )
 from apps.subscriptions.services.checkout import (
     checkout_pay,
+    checkout_started,
     new_checkout_key,
     payment_confirm,
 )
@@ -117,6 +118,7 @@ __all__ = [
     "billing_zone",
     "change_preview",
     "checkout_pay",
+    "checkout_started",
     "checkout_quote",
     "coupon_check",
     "coupon_normalize",

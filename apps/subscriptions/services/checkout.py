@@ -45,6 +45,23 @@ def new_checkout_key() -> str:
     return secrets.token_urlsafe(24)
 
 
+def checkout_started(*, user, plan: Plan, interval: str, amount: int, at: datetime | None = None):
+    """Record that the viewer opened the checkout for a plan (`checkout_started`, with the
+    amount in minor units, the currency and the plan), once per plan, interval and hour: a
+    reload is not a second checkout. Engagement's abandoned-checkout campaign reads it."""
+    at = at or clock.now()
+    if plan.is_free or interval not in Interval.values:
+        return
+    stamp = at.strftime("%Y%m%d%H")
+    _track(
+        user,
+        "checkout_started",
+        {"amount": amount, "currency": plan.currency, "plan": plan.code, "interval": interval},
+        client_id=f"co-{user.pk}-{plan.pk}-{interval}-{stamp}",
+        at=at,
+    )
+
+
 def checkout_pay(
     *,
     user,

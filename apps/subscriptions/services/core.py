@@ -115,10 +115,12 @@ def _subscription_locked(user) -> Subscription:
     return sub
 
 
-def _track(user, name: str, properties: dict) -> None:
+def _track(
+    user, name: str, properties: dict, *, client_id: str | None = None, at: datetime | None = None
+) -> None:
     profile = user.profiles.order_by("created_at", "pk").first()
     if profile is not None:
-        track(name=name, profile=profile, properties=properties)
+        track(name=name, profile=profile, properties=properties, client_id=client_id, at=at)
 
 
 def _mrr(sub: Subscription) -> int:

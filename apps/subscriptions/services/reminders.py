@@ -18,7 +18,7 @@ from apps.subscriptions.models import (
 )
 from apps.subscriptions.money import format_money
 from apps.subscriptions.selectors.quotes import student_plan_ends_on
-from apps.subscriptions.services.core import _notice
+from apps.subscriptions.services.core import _notice, _track
 
 # --- Reminders -----------------------------------------------------------------------------------
 
@@ -53,6 +53,20 @@ def reminders_send(*, at: datetime | None = None) -> int:
                 },
                 at=at,
             )
+            if created:  # for engagement's in-app and push notice (the e-mail is this one)
+                final = any(r.code == "final" for r in charge.reasons)
+                _track(
+                    sub.user,
+                    "plan_ending_soon",
+                    {
+                        "kind": "final" if final else "renewal",
+                        "plan": sub.plan.code,
+                        "amount": charge.amount,
+                        "currency": charge.currency,
+                        "date": charge.local_date.isoformat(),
+                    },
+                    at=at,
+                )
         sent += int(created)
     return sent
 
@@ -88,5 +102,16 @@ def student_reminders_send(*, at: datetime | None = None) -> int:
                 },
                 at=at,
             )
+            if created:
+                _track(
+                    sub.user,
+                    "plan_ending_soon",
+                    {
+                        "kind": "student",
+                        "plan": sub.plan.code,
+                        "date": sub.verified_until.isoformat(),
+                    },
+                    at=at,
+                )
         sent += int(created)
     return sent

@@ -118,9 +118,11 @@ def checkout(request: HttpRequest, plan_code: str) -> HttpResponse:
         return redirect(f"{url}?interval={wanted}")
     interval = interval_of(request.POST.get("interval") or request.GET.get("interval"))
     if request.method == "GET":
-        return render_page(
-            request, "subscriptions/checkout.html", _checkout_context(request, plan, interval)
+        context = _checkout_context(request, plan, interval)
+        services.checkout_started(
+            user=request.user, plan=plan, interval=interval, amount=context["amount"]
         )
+        return render_page(request, "subscriptions/checkout.html", context)
 
     today = clock.today_in(viewer_zone(request.user))
     form = CheckoutForm(request.POST)

@@ -1,0 +1,286 @@
+"""The engagement journeys the demo ships with, live from the start (issue 14):
+
+- a new episode of a series you watch -> in-app and push at your hour;
+- a title left unfinished for 3 days -> one reminder (in-app and e-mail) with its artwork and a
+  resume link that lands at the right second; nothing if it was finished meanwhile;
+- an abandoned checkout -> a variant by amount (< 10.00, >= 200.00, everything else);
+- a failed payment, and a plan about to renew or end -> in-app and push (category Account:
+  billing's own e-mail stays the only e-mail).
+
+Idempotent: campaigns are found by key and their definition is put back. Each campaign's control
+group salt is chosen so that no persona is held back, since the guide promises each of them the
+messages (re-chosen after a restore, which gives the personas new profiles). The personas have
+said yes to marketing messages (a `consent_given` event, as the banner records it), so the
+marketing journeys reach them; choosing "Necessary only" in the banner takes that back.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from datetime import datetime, timedelta
+
+from django.conf import settings
+from django.db import transaction
+
+from apps.accounts.models import Profile
+from apps.core import clock
+from apps.demo.personas import PERSONAS
+from apps.engagement.models import Campaign, Category, Channel, Variant
+from apps.engagement.services import in_control
+from apps.tracking.consent import Consent
+from apps.tracking.models import Event
+from apps.tracking.services import consent_record
+
+Trigger = Campaign.Trigger
+
+JOURNEYS: list[dict] = [
+    {
+        "key": "new-episode",
+        "name": "New episode of a series you watch",
+        "category": Category.NEW_EPISODES,
+        "trigger": Trigger.EVENT,
+        "trigger_event": "episode_released",
+        "channels": [Channel.IN_APP, Channel.PUSH],
+        "control_percent": 10,
+        "cap_count": 3,
+        "cap_days": 7,
+        "conversion_event": "play_started",
+        "conversion_window_days": 3,
+        "variants": [
+            {
+                "name": "New episode",
+                "subject": "New episode of {{ event.title | default: 'a series you watch' }}",
+                "body": "<p>Season {{ event.season }}, episode {{ event.number }} is out now.</p>",
+                "cta_label": "Watch now",
+                "cta_url": "/watch/episode/{{ event.episode_id }}/",
+            }
+        ],
+    },
+    {
+        "key": "unfinished-title",
+        "name": "Recovery: a title left unfinished for 3 days",
+        "category": Category.REMINDERS,
+        "trigger": Trigger.TITLE_ABANDONED,
+        "trigger_days": 3,
+        "channels": [Channel.IN_APP, Channel.EMAIL],
+        "control_percent": 10,
+        "cap_count": 1,
+        "cap_days": 7,
+        "conversion_event": "play_started",
+        "conversion_window_days": 3,
+        "variants": [
+            {
+                "name": "Reminder",
+                "subject": "Pick up {{ event.title | default: 'your film' }} where you left off",
+                "body": "<p>You stopped {{ event.percent }}% of the way through. "
+                "The rest is waiting, right from that second.</p>",
+                "cta_label": "Resume",
+                "cta_url": "{{ event.resume_url }}",
+            }
+        ],
+    },
+    {
+        "key": "checkout-abandoned",
+        "name": "Abandoned checkout",
+        "category": Category.OFFERS,
+        "trigger": Trigger.CHECKOUT_ABANDONED,
+        "trigger_days": 1,
+        "channels": [Channel.IN_APP, Channel.EMAIL],
+        "control_percent": 10,
+        "cap_count": 1,
+        "cap_days": 7,
+        "conversion_event": "subscription_started",
+        "conversion_window_days": 7,
+        "variants": [
+            {
+                "name": "A: under 10.00",
+                "conditions": [{"property": "amount", "op": "<", "value": 1000}],
+                "subject": "Start watching for {{ event.amount | money: event.currency }}",
+                "body": "<p>{{ event.amount | money: event.currency }} is all it takes: your "
+                "checkout is one step from done.</p>",
+                "cta_label": "Finish checkout",
+                "cta_url": "/account/subscription/checkout/{{ event.plan }}/"
+                "?interval={{ event.interval }}",
+            },
+            {
+                "name": "B: 200.00 or more",
+                "conditions": [{"property": "amount", "op": ">=", "value": 20000}],
+                "subject": "Still weighing up a whole year?",
+                "body": "<p>{{ event.amount | money: event.currency }} covers a whole year. "
+                "Compare the plans side by side before you decide.</p>",
+                "cta_label": "Compare plans",
+                "cta_url": "/account/subscription/plans/",
+            },
+            {
+                "name": "C: everyone else",
+                "conditions": [],
+                "subject": "Your plan is waiting",
+                "body": "<p>You were one step away from {{ event.amount | money: event.currency }}"
+                " a {{ event.interval | default: 'month' }}. Pick up where you stopped.</p>",
+                "cta_label": "Finish checkout",
+                "cta_url": "/account/subscription/checkout/{{ event.plan }}/"
+                "?interval={{ event.interval }}",
+            },
+        ],
+    },
+    {
+        "key": "billing-payment-failed",
+        "name": "Billing: a payment failed",
+        "category": Category.ACCOUNT,
+        "trigger": Trigger.EVENT,
+        "trigger_event": "payment_failed",
+        "channels": [Channel.IN_APP, Channel.PUSH],
+        "control_percent": 0,
+        "cap_count": 5,
+        "cap_days": 7,
+        "conversion_event": "payment_method_added",
+        "conversion_window_days": 7,
+        "variants": [
+            {
+                # A declined checkout is said on the checkout page itself: renewals only (no
+                # default variant, so an initial failure is skipped as "no_variant").
+                "name": "Renewal failed",
+                "conditions": [{"property": "kind", "op": "!=", "value": "initial"}],
+                "subject": "Your payment didn't go through",
+                "body": "<p>We couldn't take your subscription payment. Check your payment "
+                "method to keep watching; we've also sent you an e-mail.</p>",
+                "cta_label": "Check payment method",
+                "cta_url": "/account/subscription/payment-methods/",
+            }
+        ],
+    },
+    {
+        "key": "billing-plan-ending",
+        "name": "Billing: a plan renews or ends soon",
+        "category": Category.ACCOUNT,
+        "trigger": Trigger.EVENT,
+        "trigger_event": "plan_ending_soon",
+        "channels": [Channel.IN_APP, Channel.PUSH],
+        "control_percent": 0,
+        "cap_count": 5,
+        "cap_days": 7,
+        "conversion_event": "subscription_resumed",
+        "conversion_window_days": 7,
+        "variants": [
+            {
+                "name": "Student status ends",
+                "conditions": [{"property": "kind", "op": "=", "value": "student"}],
+                "subject": "Your Student status ends soon",
+                "body": "<p>Confirm you're still a student to keep the Student price.</p>",
+                "cta_label": "Confirm",
+                "cta_url": "/account/subscription/student/",
+            },
+            {
+                "name": "Plan ends",
+                "conditions": [{"property": "kind", "op": "=", "value": "final"}],
+                "subject": "Your plan ends soon",
+                "body": "<p>Your plan ends on {{ event.date | date: '%d/%m/%Y' }}. "
+                "Resume it any time before then to keep watching.</p>",
+                "cta_label": "See my plan",
+                "cta_url": "/account/subscription/",
+            },
+            {
+                "name": "Plan renews",
+                "conditions": [],
+                "subject": "Your plan renews soon",
+                "body": "<p>Your plan renews on {{ event.date | date: '%d/%m/%Y' }} for "
+                "{{ event.amount | money: event.currency }}.</p>",
+                "cta_label": "See my plan",
+                "cta_url": "/account/subscription/",
+            },
+        ],
+    },
+]
+
+
+def _persona_emails() -> list[str]:
+    return [p.email for p in PERSONAS]
+
+
+def _persona_profile_ids() -> list[int]:
+    return list(
+        Profile.objects.filter(account__email__in=_persona_emails()).values_list("pk", flat=True)
+    )
+
+
+def control_salt_for(campaign: Campaign, profile_ids: list[int]) -> str:
+    """The first salt that holds none of `profile_ids` back (the current one if it already
+    does, so a second seed changes nothing)."""
+    candidates = [campaign.control_salt] + [f"demo-{n}" for n in range(1, 500)]
+    for salt in candidates:
+        campaign.control_salt = salt
+        if not any(in_control(campaign, pk) for pk in profile_ids):
+            return salt
+    return campaign.control_salt
+
+
+UNDECIDED = {"new"}  # Riley is brand new: no history at all, no choice made yet
+
+
+def personas_marketing_consent() -> int:
+    """Each persona account's first profile says yes to marketing, unless the account already
+    chose under the current consent version (Riley, brand new, has not chosen: the banner
+    asks). Returns the choices recorded."""
+    chosen = set(
+        Event.objects.filter(
+            name="consent_given",
+            profile__account__email__in=_persona_emails(),
+            properties__version=settings.CONSENT_VERSION,
+        ).values_list("profile__account_id", flat=True)
+    )
+    yes = Consent(
+        personalization=True, marketing=True, chosen=True, version=settings.CONSENT_VERSION
+    )
+    made = 0
+    emails = [p.email for p in PERSONAS if p.key not in UNDECIDED]
+    profiles = Profile.objects.filter(account__email__in=emails, is_kids=False)
+    for profile in profiles.order_by("account_id", "created_at", "pk"):
+        if profile.account_id in chosen:
+            continue
+        consent_record(consent=yes, profile=profile)
+        chosen.add(profile.account_id)
+        made += 1
+    return made
+
+
+@transaction.atomic
+def campaigns_seed(*, log: Callable[[str], None], now: datetime | None = None) -> int:
+    """Create (or put back) the demo's journeys, live since a day before `now`."""
+    now = now or clock.now()
+    personas = _persona_profile_ids()
+    for spec in JOURNEYS:
+        fields = {k: v for k, v in spec.items() if k not in ("key", "variants")}
+        campaign, _ = Campaign.objects.update_or_create(
+            key=spec["key"],
+            defaults={
+                **fields,
+                "status": Campaign.Status.LIVE,
+                "starts_at": now - timedelta(days=1),
+                "ends_at": None,
+                "segment": None,
+            },
+        )
+        campaign.control_salt = control_salt_for(campaign, personas)
+        campaign.save(update_fields=["control_salt"])
+        names = []
+        for position, variant in enumerate(spec["variants"]):
+            names.append(variant["name"])
+            Variant.objects.update_or_create(
+                campaign=campaign,
+                name=variant["name"],
+                defaults={
+                    "position": position,
+                    "conditions": variant.get("conditions", []),
+                    "subject": variant["subject"],
+                    "body": variant["body"],
+                    "cta_label": variant["cta_label"],
+                    "cta_url": variant["cta_url"],
+                },
+            )
+        campaign.variants.exclude(name__in=names).delete()
+    consented = personas_marketing_consent()
+    log(
+        f"Engagement journeys: {len(JOURNEYS)} campaigns live, no persona in a control group, "
+        f"{consented} persona accounts said yes to marketing."
+    )
+    return len(JOURNEYS)

@@ -1,0 +1,91 @@
+"""The campaign report and the campaign list's headline numbers, for the campaign admin.
+
+A mixin, so the campaign admin (authoring's `admin.py`) keeps one class: it adds the report
+page (`/admin/engagement/campaign/<id>/report/`) and three list columns (messaged, conversion
+rate, uplift vs control) computed for the whole page of campaigns in one pass, not per row.
+"""
+
+from __future__ import annotations
+
+from django.contrib.admin import display as admin_display
+from django.contrib.admin.views.main import ChangeList
+from django.shortcuts import get_object_or_404
+from django.template.response import TemplateResponse
+from django.urls import path, reverse
+from django.utils.html import format_html
+from django.utils.translation import gettext
+from django.utils.translation import gettext_lazy as _
+
+from apps.engagement import charts, conversions
+from apps.engagement.models import Campaign
+
+
+class _HeadlineChangeList(ChangeList):
+    def get_results(self, request):
+        super().get_results(request)
+        rows = list(self.result_list)
+        found = conversions.headline(rows)
+        for campaign in rows:
+            campaign.headline = found.get(campaign.pk)
+        self.result_list = rows
+
+
+class CampaignReportMixin:
+    report_columns = ("messaged_column", "rate_column", "uplift_column", "report_link")
+
+    def get_changelist(self, request, **kwargs):
+        return _HeadlineChangeList
+
+    @admin_display(description=_("messaged"))
+    def messaged_column(self, obj: Campaign):
+        row = getattr(obj, "headline", None)
+        return row.sends if row else 0
+
+    @admin_display(description=_("conversion rate"))
+    def rate_column(self, obj: Campaign):
+        row = getattr(obj, "headline", None)
+        return f"{row.rate:.1%}".replace("%", " %") if row and row.sends else "–"
+
+    @admin_display(description=_("uplift vs control"))
+    def uplift_column(self, obj: Campaign):
+        """The point estimate; its 95 % interval on hover (and in full on the report)."""
+        row = getattr(obj, "headline", None)
+        if row is None or row.uplift is None:
+            return "–"
+        return format_html(
+            '<span title="{}">{}</span>', row.uplift_text, f"{row.uplift * 100:+.1f} pp"
+        )
+
+    @admin_display(description=_("report"))
+    def report_link(self, obj: Campaign):
+        url = reverse("admin:engagement_campaign_report", args=[obj.pk])
+        return format_html('<a href="{}">{}</a>', url, gettext("Report"))
+
+    def get_urls(self):
+        urls = [
+            path(
+                "<int:pk>/report/",
+                self.admin_site.admin_view(self.report_view),
+                name="engagement_campaign_report",
+            )
+        ]
+        return urls + super().get_urls()
+
+    def report_view(self, request, pk: int):
+        """Per variant and for the control group: sends, conversions, rate with its 95 %
+        interval and the uplift vs control; skips by reason; a server-rendered SVG chart."""
+        campaign = get_object_or_404(
+            Campaign.objects.prefetch_related("variants").select_related("segment"), pk=pk
+        )
+        report = conversions.campaign_report(campaign)
+        context = {
+            **self.admin_site.each_context(request),
+            "title": gettext("Campaign report: %(name)s") % {"name": campaign.name},
+            "opts": self.model._meta,
+            "campaign": campaign,
+            "report": report,
+            "chart": charts.rate_chart(report, control_label=gettext("Control")),
+            "changelist": reverse("admin:engagement_campaign_changelist"),
+            "change": reverse("admin:engagement_campaign_change", args=[campaign.pk]),
+        }
+        return TemplateResponse(request, "engagement/admin/report.html", context)

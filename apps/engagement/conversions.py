@@ -1,0 +1,209 @@
+"""Did a message make a difference? Conversions per variant and for the control group.
+
+A conversion is the campaign's `conversion_event` by the profile within
+`conversion_window_days` after the moment the campaign acted on it: when the send went out
+(messaged profiles) or when it was held back (the control group, which is never messaged; its
+clock starts at the decision, which is when a message would have been scheduled). Skipped and
+still-scheduled sends are in neither group: nobody was reached, nobody was held back.
+
+Uplift is the messaged conversion rate minus the control's, with Newcombe's 95 % interval for a
+difference of proportions (`apps.core.proportions`).
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from dataclasses import dataclass
+from datetime import timedelta
+
+from django.db.models import Count, Exists, OuterRef, Q
+from django.db.models.functions import Coalesce
+
+from apps.core.proportions import difference, wilson
+from apps.engagement.models import Campaign, Send
+from apps.tracking.models import Event
+
+CONTROL = "control"
+
+
+@dataclass(frozen=True)
+class Group:
+    """One row of the report: a variant (or the control group)."""
+
+    key: str  # a variant's name, or CONTROL
+    label: str
+    is_control: bool
+    sends: int
+    conversions: int
+    low: float
+    high: float
+    uplift: float | None = None  # vs the control, in rate points (0.05 = +5 pp)
+    uplift_low: float | None = None
+    uplift_high: float | None = None
+
+    @property
+    def rate(self) -> float:
+        return self.conversions / self.sends if self.sends else 0.0
+
+    @property
+    def rate_text(self) -> str:
+        if not self.sends:
+            return "–"
+        return f"{self.rate:.1%} ({self.low:.1%} – {self.high:.1%})".replace("%", " %")
+
+    @property
+    def uplift_text(self) -> str:
+        if self.uplift is None or self.uplift_low is None or self.uplift_high is None:
+            return "–"
+        lo, hi = self.uplift_low * 100, self.uplift_high * 100
+        return f"{self.uplift * 100:+.1f} pp ({lo:+.1f} – {hi:+.1f} pp)"
+
+
+@dataclass(frozen=True)
+class Report:
+    groups: list[Group]  # the variants in order, then the control
+    messaged: Group  # every variant together
+    skipped: int
+    skip_reasons: list[tuple[str, int]]
+    scheduled: int
+
+    @property
+    def control(self) -> Group:
+        return self.groups[-1]
+
+
+def group(
+    key: str,
+    label: str,
+    *,
+    sends: int,
+    conversions: int,
+    control: tuple[int, int] | None,
+    is_control: bool = False,
+) -> Group:
+    """Pure: a report row from its counts; `control` = (sends, conversions) to compare with."""
+    low, high = wilson(conversions, sends)
+    uplift = uplift_low = uplift_high = None
+    if control is not None and sends and control[0]:
+        uplift, uplift_low, uplift_high = difference(conversions, sends, control[1], control[0])
+    return Group(
+        key, label, is_control, sends, conversions, low, high, uplift, uplift_low, uplift_high
+    )
+
+
+def _converted(campaign: Campaign) -> Exists:
+    start = Coalesce(OuterRef("sent_at"), OuterRef("created_at"))
+    window = timedelta(days=campaign.conversion_window_days)
+    return Exists(
+        Event.objects.filter(
+            profile_id=OuterRef("profile_id"),
+            name=campaign.conversion_event,
+            occurred_at__gte=start,
+            occurred_at__lte=start + window,
+        )
+    )
+
+
+def counts(campaign: Campaign) -> dict[str, tuple[int, int]]:
+    """{variant id as text, or CONTROL: (sends, conversions)}; two queries at most."""
+    measured = Send.objects.filter(
+        campaign=campaign, status__in=(Send.Status.SENT, Send.Status.CONTROL)
+    )
+    rows = (
+        measured.annotate(converted=_converted(campaign))
+        .values("status", "variant_id")
+        .annotate(n=Count("pk"), k=Count("pk", filter=Q(converted=True)))
+        .order_by()
+    )
+    found: dict[str, list[int]] = defaultdict(lambda: [0, 0])
+    for row in rows:
+        key = CONTROL if row["status"] == Send.Status.CONTROL else str(row["variant_id"])
+        found[key][0] += row["n"]
+        found[key][1] += row["k"]
+    return {k: (v[0], v[1]) for k, v in found.items()}
+
+
+def campaign_report(campaign: Campaign) -> Report:
+    """Sends, conversions, rate and uplift per variant and for the control group."""
+    found = counts(campaign)
+    control = found.get(CONTROL, (0, 0))
+    groups = [
+        group(
+            str(v.pk),
+            v.name,
+            sends=found.get(str(v.pk), (0, 0))[0],
+            conversions=found.get(str(v.pk), (0, 0))[1],
+            control=control,
+        )
+        for v in campaign.variants.all()
+    ]
+    groups.append(
+        group(
+            CONTROL,
+            CONTROL,
+            sends=control[0],
+            conversions=control[1],
+            control=None,
+            is_control=True,
+        )
+    )
+    messaged_n = sum(n for k, (n, _) in found.items() if k != CONTROL)
+    messaged_k = sum(c for k, (_, c) in found.items() if k != CONTROL)
+    others = Send.objects.filter(campaign=campaign).exclude(
+        status__in=(Send.Status.SENT, Send.Status.CONTROL)
+    )
+    reasons = list(
+        others.filter(status=Send.Status.SKIPPED)
+        .values_list("skip_reason")
+        .annotate(n=Count("pk"))
+        .order_by("-n", "skip_reason")
+    )
+    return Report(
+        groups=groups,
+        messaged=group("all", "all", sends=messaged_n, conversions=messaged_k, control=control),
+        skipped=sum(n for _, n in reasons),
+        skip_reasons=reasons,
+        scheduled=others.filter(status=Send.Status.SCHEDULED).count(),
+    )
+
+
+def headline(campaigns: list[Campaign]) -> dict[int, Group]:
+    """For the campaign list: per campaign, everyone messaged vs the control (one query)."""
+    if not campaigns:
+        return {}
+    by_id = {c.pk: c for c in campaigns}
+    result: dict[int, dict[str, list[int]]] = defaultdict(lambda: defaultdict(lambda: [0, 0]))
+    # One query per distinct (event, window); campaigns mostly share the defaults.
+    shapes: dict[tuple[str, int], list[int]] = defaultdict(list)
+    for c in campaigns:
+        shapes[(c.conversion_event, c.conversion_window_days)].append(c.pk)
+    for (event, days), ids in shapes.items():
+        start = Coalesce(OuterRef("sent_at"), OuterRef("created_at"))
+        converted = Exists(
+            Event.objects.filter(
+                profile_id=OuterRef("profile_id"),
+                name=event,
+                occurred_at__gte=start,
+                occurred_at__lte=start + timedelta(days=days),
+            )
+        )
+        rows = (
+            Send.objects.filter(
+                campaign_id__in=ids, status__in=(Send.Status.SENT, Send.Status.CONTROL)
+            )
+            .annotate(converted=converted)
+            .values("campaign_id", "status")
+            .annotate(n=Count("pk"), k=Count("pk", filter=Q(converted=True)))
+            .order_by()
+        )
+        for row in rows:
+            is_control = row["status"] == Send.Status.CONTROL
+            slot = result[row["campaign_id"]][CONTROL if is_control else "all"]
+            slot[0] += row["n"]
+            slot[1] += row["k"]
+    out = {}
+    for pk in by_id:
+        sent = result[pk]["all"]
+        held = result[pk][CONTROL]
+        out[pk] = group("all", "all", sends=sent[0], conversions=sent[1], control=tuple(held))
+    return out

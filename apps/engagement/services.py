@@ -1,0 +1,362 @@
+"""Sending: the decision a trigger makes about one profile (`plan_send`) and the beat task's
+delivery of what is due (`deliver_due`).
+
+A send moves once, by a conditional UPDATE, from scheduled to sent or skipped; the channels
+then claim each message under its key (`send-<pk>:<channel>`). So a retried or duplicated
+delivery task finds nothing left to do, and a message is never sent twice (DESIGN.md: every
+outgoing message is claimed before it is sent).
+"""
+
+from __future__ import annotations
+
+import hashlib
+import logging
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+
+from django.db import IntegrityError, connection, transaction
+
+from apps.accounts.timezones import viewer_zone
+from apps.core import clock
+from apps.engagement import caps, channels, hours, rechecks, segments, templating, timing
+from apps.engagement import variants as variant_choice
+from apps.engagement.models import (
+    MARKETING_CATEGORIES,
+    Campaign,
+    Category,
+    MessagingSettings,
+    Send,
+)
+from apps.tracking.services import track
+
+logger = logging.getLogger(__name__)
+
+DELIVER_BATCH = 200
+RELEARN_AFTER = timedelta(days=1)  # the preferred hour is recomputed at most daily
+SWEEP_AFTER = timedelta(minutes=10)  # a send marked sent with no message this long after
+SWEEP_WITHIN = timedelta(days=1)  # ... and not older than this (a day-old message is stale)
+
+
+def in_control(campaign: Campaign, profile_id: int) -> bool:
+    """Stable: the same profile is always in (or out of) a campaign's control group."""
+    if campaign.category == Category.ACCOUNT or not campaign.control_percent:
+        return False
+    salt = f"{campaign.key}:{campaign.control_salt}"
+    digest = hashlib.sha256(f"control:{salt}:{profile_id}".encode()).digest()
+    return int.from_bytes(digest[:8], "big") % 100 < campaign.control_percent
+
+
+def is_running(campaign: Campaign, now: datetime) -> bool:
+    return (
+        campaign.status == Campaign.Status.LIVE
+        and campaign.starts_at <= now
+        and (campaign.ends_at is None or now < campaign.ends_at)
+    )
+
+
+def _event(name: str, send: Send, *, channel: str = "", **extra) -> None:
+    properties = {
+        "campaign_id": send.campaign_id,
+        "variant_id": send.variant_id,
+        "send_id": send.pk,
+        **({"channel": channel} if channel else {}),
+        **extra,
+    }
+    track(
+        name=name,
+        profile=send.profile,
+        properties=properties,
+        client_id=f"eng-{name}-{send.pk}{'-' + channel if channel else ''}"[:64],
+    )
+
+
+def messaging_settings(profile_id: int, *, lock: bool = False) -> MessagingSettings:
+    """The profile's MessagingSettings (created with the defaults when missing), locked for the
+    current transaction when `lock`."""
+    qs = MessagingSettings.objects.all()
+    if lock:
+        qs = qs.select_for_update()
+    row = qs.filter(profile_id=profile_id).first()
+    if row is not None:
+        return row
+    try:
+        with transaction.atomic():
+            MessagingSettings.objects.create(profile_id=profile_id)
+    except IntegrityError:
+        pass  # a concurrent writer created it
+    return qs.get(profile_id=profile_id)
+
+
+def preferred_hour_learn(*, profile, now: datetime) -> int:
+    """The profile's send hour: learned from its plays (refreshed at most daily), else the
+    site's most common hour. Stored on its MessagingSettings."""
+    row = messaging_settings(profile.pk)
+    fresh = row.preferred_hour_updated_at and now - row.preferred_hour_updated_at < RELEARN_AFTER
+    if fresh and row.preferred_hour is not None:
+        return row.preferred_hour
+    tz = viewer_zone(profile.account)
+    hour = timing.preferred_hour(hours.play_times(profile_id=profile.pk, now=now), tz=tz, now=now)
+    if hour is None:
+        return hours.site_hour(now=now)
+    MessagingSettings.objects.filter(pk=row.pk).update(
+        preferred_hour=hour, preferred_hour_updated_at=now
+    )
+    return hour
+
+
+def due_time(*, campaign: Campaign, profile, now: datetime) -> datetime:
+    """At the profile's hour outside its quiet hours; account messages as soon as quiet hours
+    allow (a failed payment should not wait for the evening, nor wake anyone up)."""
+    row = messaging_settings(profile.pk)
+    hour = None
+    if campaign.category != Category.ACCOUNT:
+        hour = preferred_hour_learn(profile=profile, now=now)
+    return timing.send_time(
+        now,
+        tz=viewer_zone(profile.account),
+        hour=hour,
+        quiet_start=row.quiet_start,
+        quiet_end=row.quiet_end,
+    )
+
+
+def plan_send(
+    *,
+    campaign: Campaign,
+    profile,
+    trigger_key: str,
+    context: dict | None = None,
+    now: datetime | None = None,
+) -> Send | None:
+    """Decide about one profile for one trigger: nothing (campaign not running, profile not in
+    the audience), a control send (held back, never messaged) or a scheduled send with its
+    variant and due time. Once per (campaign, profile, trigger key): a second call returns the
+    first decision."""
+    now = now or clock.now()
+    context = dict(context or {})
+    existing = Send.objects.filter(
+        campaign=campaign, profile=profile, trigger_key=trigger_key
+    ).first()
+    if existing is not None:
+        return existing
+    if not is_running(campaign, now):
+        return None
+    if campaign.segment_id and not segments.matches(campaign.segment.rules, profile, now=now):
+        return None
+    fields: dict = {"context": context, "created_at": now}
+    if in_control(campaign, profile.pk):
+        fields.update(status=Send.Status.CONTROL, due_at=now)
+        event = "message_held_back"
+    else:
+        variant = variant_choice.choose(campaign, profile, context)
+        if variant is None:
+            fields.update(status=Send.Status.SKIPPED, skip_reason="no_variant", due_at=now)
+            event = "message_skipped"
+        else:
+            due = due_time(campaign=campaign, profile=profile, now=now)
+            fields.update(status=Send.Status.SCHEDULED, variant=variant, due_at=due)
+            event = "message_scheduled"
+    try:
+        with transaction.atomic():
+            send = Send.objects.create(
+                campaign=campaign, profile=profile, trigger_key=trigger_key, **fields
+            )
+            extra = {"reason": send.skip_reason} if send.skip_reason else {}
+            if send.status == Send.Status.SCHEDULED:
+                extra["due_at"] = send.due_at.isoformat()
+            _event(event, send, **extra)
+    except IntegrityError:  # a concurrent trigger run decided first
+        return Send.objects.get(campaign=campaign, profile=profile, trigger_key=trigger_key)
+    return send
+
+
+@dataclass
+class Delivery:
+    sent: int = 0
+    skipped: int = 0
+    messages: int = 0
+
+    def __str__(self) -> str:
+        return f"{self.sent} sent ({self.messages} messages), {self.skipped} skipped"
+
+
+def _skip(send: Send, reason: str) -> None:
+    Send.objects.filter(pk=send.pk, status=Send.Status.SCHEDULED).update(
+        status=Send.Status.SKIPPED, skip_reason=reason
+    )
+    _event("message_skipped", send, reason=reason)
+
+
+def _claim(send_id: int, now: datetime) -> tuple[Send | None, list[channels.Outgoing], str]:
+    """In one transaction: lock the send and the profile's settings, re-check everything, and
+    move the send to sent (returning what to deliver) or skipped (returning the reason)."""
+    with transaction.atomic():
+        qs = Send.objects.select_related("campaign__segment", "variant", "profile__account")
+        if connection.features.has_select_for_update_skip_locked:
+            qs = qs.select_for_update(skip_locked=True, of=("self",))
+        send = qs.filter(pk=send_id, status=Send.Status.SCHEDULED).first()
+        if send is None:
+            return None, [], ""  # another worker has it, or it is no longer due
+        campaign, profile = send.campaign, send.profile
+        # The lock that makes the cap hold: every delivery to this profile waits here.
+        messaging_settings(profile.pk, lock=True)
+        reason = None
+        if not is_running(campaign, now):
+            reason = "campaign_not_live"
+        elif send.variant is None:
+            reason = "no_variant"
+        else:
+            reason = rechecks.still_relevant(send)
+        if (
+            reason is None
+            and campaign.segment_id
+            and not segments.matches(campaign.segment.rules, profile, now=now)
+        ):
+            reason = "left_segment"
+        if reason is None:
+            reason = caps.check(profile_id=profile.pk, campaign=campaign, now=now)
+        if reason is not None:
+            _skip(send, reason)
+            return send, [], reason
+
+        outgoing: list[channels.Outgoing] = []
+        reasons: list[str] = []
+        for channel in campaign.channels:
+            why = channels.allowed(profile, channel, campaign.category)
+            if why is None:
+                rendered = templating.render(
+                    send.variant, channel=channel, profile=profile, context=send.context, now=now
+                )
+                if isinstance(rendered, templating.Skipped):
+                    why = rendered.reason
+            if why is not None:
+                reasons.append(why)
+                _event("message_skipped", send, channel=channel, reason=why)
+                continue
+            outgoing.append(
+                channels.Outgoing(
+                    key=f"send-{send.pk}:{channel}",
+                    profile_id=profile.pk,
+                    channel=channel,
+                    category=campaign.category,
+                    subject=rendered.subject,
+                    text=rendered.text,
+                    html=rendered.html if channel == "email" else "",
+                    cta_label=rendered.cta_label,
+                    cta_url=rendered.cta_url,
+                    image_url=rendered.image_url,
+                    send_id=send.pk,
+                )
+            )
+        if not outgoing:
+            reason = reasons[0] if reasons else "no_channel"
+            _skip(send, reason)
+            return send, [], reason
+        moved = Send.objects.filter(pk=send.pk, status=Send.Status.SCHEDULED).update(
+            status=Send.Status.SENT, sent_at=now
+        )
+        if not moved:
+            return None, [], ""
+        for item in outgoing:
+            _event("message_sent", send, channel=item.channel)
+        return send, outgoing, ""
+
+
+def deliver_one(*, send_id: int, now: datetime | None = None) -> Delivery:
+    """Deliver one due send (idempotent: a send already sent or skipped does nothing)."""
+    now = now or clock.now()
+    result = Delivery()
+    send, outgoing, reason = _claim(send_id, now)
+    if send is None:
+        return result
+    if reason:
+        result.skipped += 1
+        return result
+    result.sent += 1
+    # After the commit that marked the send: each channel claims its Message by key first.
+    for item in outgoing:
+        try:
+            channels.deliver(item)
+            result.messages += 1
+        except Exception:  # one broken channel must not stop the others
+            logger.exception("engagement: %s failed for send %s", item.channel, send.pk)
+    return result
+
+
+def _outgoing_again(send: Send, now: datetime) -> list[channels.Outgoing]:
+    """What a sent send's channels carry, rendered again (for the sweep: same keys)."""
+    campaign, profile = send.campaign, send.profile
+    found = []
+    for channel in campaign.channels:
+        if channels.allowed(profile, channel, campaign.category) is not None:
+            continue
+        rendered = templating.render(
+            send.variant, channel=channel, profile=profile, context=send.context, now=now
+        )
+        if isinstance(rendered, templating.Skipped):
+            continue
+        found.append(
+            channels.Outgoing(
+                key=f"send-{send.pk}:{channel}",
+                profile_id=profile.pk,
+                channel=channel,
+                category=campaign.category,
+                subject=rendered.subject,
+                text=rendered.text,
+                html=rendered.html if channel == "email" else "",
+                cta_label=rendered.cta_label,
+                cta_url=rendered.cta_url,
+                image_url=rendered.image_url,
+                send_id=send.pk,
+            )
+        )
+    return found
+
+
+def sends_sweep(*, now: datetime) -> int:
+    """Sends marked sent whose worker died before any channel claimed a message (the claim is
+    committed first, then the channels run): deliver them now, under the same keys, so each
+    message still goes out once. Returns the messages handed to the channels."""
+    lost = (
+        Send.objects.filter(
+            status=Send.Status.SENT,
+            sent_at__gt=now - SWEEP_WITHIN,
+            sent_at__lte=now - SWEEP_AFTER,
+            variant__isnull=False,
+        )
+        .exclude(messages__isnull=False)
+        .select_related("campaign", "variant", "profile__account")
+        .order_by("sent_at", "pk")[:DELIVER_BATCH]
+    )
+    handed = 0
+    for send in lost:
+        for item in _outgoing_again(send, now):
+            try:
+                channels.deliver(item)
+                handed += 1
+            except Exception:
+                logger.exception("engagement: %s failed for send %s", item.channel, send.pk)
+    return handed
+
+
+def deliver_due(now: datetime | None = None) -> Delivery:
+    """Deliver every scheduled send due by `now`, then sweep up sends a dead worker left
+    undelivered (the beat task, every 5 minutes)."""
+    now = now or clock.now()
+    total = Delivery()
+    due = (
+        Send.objects.filter(status=Send.Status.SCHEDULED, due_at__lte=now)
+        .order_by("due_at", "pk")
+        .values_list("pk", flat=True)[:DELIVER_BATCH]
+    )
+    for send_id in list(due):
+        one = deliver_one(send_id=send_id, now=now)
+        total.sent += one.sent
+        total.skipped += one.skipped
+        total.messages += one.messages
+    total.messages += sends_sweep(now=now)
+    return total
+
+
+def marketing(campaign: Campaign) -> bool:
+    return campaign.category in MARKETING_CATEGORIES

@@ -1,0 +1,19 @@
+"""Scheduled work for sending. Both tasks find their work as of clock.now(), so a late run
+catches up and a second (or concurrent) run finds nothing left to do."""
+
+from celery import shared_task
+
+from apps.engagement import services, triggers
+
+
+@shared_task
+def run_campaign_triggers() -> dict:
+    """Every live campaign's trigger: one decision per (campaign, profile, trigger key)."""
+    return triggers.triggers_run()
+
+
+@shared_task
+def deliver_due_messages() -> str:
+    """Deliver the sends due by now; a send moves to sent once, its messages are claimed by
+    key, so a retried or duplicated run never sends twice."""
+    return str(services.deliver_due())

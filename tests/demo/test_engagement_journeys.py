@@ -1,0 +1,50 @@
+"""The recovery journey on the seeded demo, as QA runs it: a persona leaves a film unfinished,
+the demo clock moves on, and one reminder comes at the persona's hour linking to the second
+it left (the browser test of the bell and the outbox needs the channels' pages)."""
+
+from datetime import timedelta
+from urllib.parse import parse_qs, urlsplit
+from zoneinfo import ZoneInfo
+
+import pytest
+
+from apps.accounts.models import Profile
+from apps.catalogue.models import Title
+from apps.core import clock
+from apps.demo import runner
+from apps.engagement.models import Message, Send
+from apps.playback.models import Progress
+from apps.playback.services import progress_report
+
+pytestmark = pytest.mark.django_db
+
+
+def test_a_film_morgan_leaves_unfinished_is_reminded_once_at_eight_with_its_second(seeded):
+    morgan = Profile.objects.get(account__email="horror@demo.test")
+    watched = Progress.objects.filter(profile=morgan).values_list("title_id", flat=True)
+    film = Title.objects.filter(kind=Title.Kind.FILM).exclude(pk__in=watched).first()
+    for seq, position in enumerate((0, 1500, 2041)):
+        progress_report(
+            profile=morgan,
+            title=film,
+            episode=None,
+            position=position,
+            report_id=f"qa-report-{seq}",
+            seq=seq,
+            explicit_seek=False,
+            session_id="qa-session-1",
+            at=clock.now(),
+        )
+    runner.clock_jump(by=timedelta(days=4))
+    send = Send.objects.get(
+        campaign__key="unfinished-title", profile=morgan, context__title_id=film.pk
+    )
+    assert send.status == Send.Status.SENT
+    local = send.sent_at.astimezone(ZoneInfo("Europe/Paris"))
+    assert (local.hour, local.minute) == (8, 0)  # Morgan watches late: quiet hours end at 8
+    link = urlsplit(send.context["resume_url"])
+    assert link.path == f"/watch/title/{film.pk}/"
+    assert parse_qs(link.query)["t"] == ["2041"]
+    assert Message.objects.filter(send=send, channel="in_app").count() == 1
+    runner.clock_jump(by=timedelta(days=3))
+    assert Send.objects.filter(campaign__key="unfinished-title", profile=morgan).count() == 1

@@ -1,0 +1,94 @@
+"""The journeys the demo ships with: live, idempotent, no persona held back, and the recovery
+reminder arriving once with a link to the second the viewer left."""
+
+from datetime import timedelta
+
+import pytest
+
+from apps.demo.engagement import JOURNEYS, campaigns_seed
+from apps.demo.personas import PERSONAS
+from apps.engagement import services, triggers
+from apps.engagement.models import Campaign, Send
+from apps.tracking.services import track
+from tests.engagement.conftest import NOW
+from tests.factories import ProfileFactory, TitleFactory
+
+pytestmark = pytest.mark.django_db
+
+
+def test_the_journeys_are_seeded_live_once_and_put_back(outbox):
+    campaigns_seed(log=lambda m: None, now=NOW)
+    campaigns_seed(log=lambda m: None, now=NOW)
+    assert Campaign.objects.filter(status=Campaign.Status.LIVE).count() == len(JOURNEYS)
+    checkout = Campaign.objects.get(key="checkout-abandoned")
+    assert [v.name for v in checkout.variants.order_by("position")] == [
+        "A: under 10.00",
+        "B: 200.00 or more",
+        "C: everyone else",
+    ]
+    Campaign.objects.filter(key="new-episode").update(status=Campaign.Status.PAUSED)
+    campaigns_seed(log=lambda m: None, now=NOW)
+    assert Campaign.objects.get(key="new-episode").status == Campaign.Status.LIVE
+
+
+def test_no_persona_is_ever_in_a_control_group():
+    personas = [ProfileFactory(account__email=p.email) for p in PERSONAS]
+    personas += [ProfileFactory(account=personas[0].account) for _ in range(3)]
+    campaigns_seed(log=lambda m: None, now=NOW)
+    for campaign in Campaign.objects.filter(control_percent__gt=0):
+        assert not any(services.in_control(campaign, p.pk) for p in personas)
+        # ... while the control group still holds back about its share of everyone else.
+        held = sum(services.in_control(campaign, pk) for pk in range(10_000, 12_000))
+        assert 100 < held < 300
+
+
+def test_recovery_reminds_a_persona_once_with_a_link_to_the_second_it_left(outbox):
+    viewer = ProfileFactory(account__email="horror@demo.test", account__time_zone="Europe/Paris")
+    campaigns_seed(log=lambda m: None, now=NOW - timedelta(days=10))
+    film = TitleFactory(name="Harbour Lights", runtime_minutes=100)
+    props = {"title_id": film.pk, "position_seconds": 2100, "duration_seconds": 6000}
+    track(
+        name="play_started", profile=viewer, properties=props, at=NOW - timedelta(days=3, hours=1)
+    )
+    track(name="play_progress", profile=viewer, properties=props, at=NOW - timedelta(days=3))
+    triggers.triggers_run(now=NOW)
+    triggers.triggers_run(now=NOW + timedelta(hours=1))
+    send = Send.objects.get(campaign__key="unfinished-title")
+    assert send.status == Send.Status.SCHEDULED
+    services.deliver_due(send.due_at)
+    assert sorted(o.channel for o in outbox.delivered) == ["email", "in_app"]
+    assert {o.cta_url for o in outbox.delivered} == {f"/watch/title/{film.pk}/?t=2100"}
+    assert "Harbour Lights" in outbox.delivered[0].text
+
+
+def test_personas_say_yes_to_marketing_once_unless_they_already_chose(settings):
+    from apps.tracking.consent import Consent
+    from apps.tracking.models import Event
+    from apps.tracking.services import consent_record
+
+    yes_please = ProfileFactory(account__email="horror@demo.test")
+    said_no = ProfileFactory(account__email="comedy@demo.test")
+    stranger = ProfileFactory(account__email="admin@demo.test")
+    riley = ProfileFactory(account__email="new@demo.test")  # brand new: not chosen yet
+    no = Consent(
+        personalization=True, marketing=False, chosen=True, version=settings.CONSENT_VERSION
+    )
+    consent_record(consent=no, profile=said_no)
+    campaigns_seed(log=lambda m: None, now=NOW)
+    campaigns_seed(log=lambda m: None, now=NOW)
+    given = Event.objects.filter(name="consent_given")
+    assert given.filter(profile=yes_please, properties__marketing=True).count() == 1
+    assert given.filter(profile=said_no).count() == 1  # the "no" stands
+    assert not given.filter(profile__in=[stranger, riley]).exists()
+
+
+def test_a_demo_clock_jump_stops_when_a_message_falls_due(make_campaign, outbox):
+    """So a message arrives at the viewer's hour, not at the jump's next daily tick."""
+    from apps.demo import runner
+
+    campaign = make_campaign()
+    profile = ProfileFactory()
+    send = services.plan_send(campaign=campaign, profile=profile, trigger_key="k", now=NOW)
+    assert runner.DUE_MOMENTS[runner.DELIVER] is runner._engagement_due_moments
+    assert runner._engagement_due_moments(NOW, NOW + timedelta(days=2)) == send.due_at
+    assert runner._engagement_due_moments(send.due_at, NOW + timedelta(days=2)) is None

@@ -1,0 +1,100 @@
+"""The campaign report and the campaign list in the admin."""
+
+from datetime import timedelta
+
+import pytest
+from django.urls import reverse
+
+from apps.engagement.models import Send, Variant
+from apps.tracking.services import track
+from tests.engagement.conftest import NOW
+from tests.factories import ProfileFactory
+
+pytestmark = pytest.mark.django_db
+
+
+def _sends(campaign, variant, n, converted, *, status=Send.Status.SENT):
+    for i in range(n):
+        profile = ProfileFactory()
+        Send.objects.create(
+            campaign=campaign,
+            profile=profile,
+            variant=None if status == Send.Status.CONTROL else variant,
+            trigger_key="k",
+            status=status,
+            due_at=NOW,
+            created_at=NOW,
+            sent_at=NOW if status == Send.Status.SENT else None,
+            skip_reason="frequency_cap" if status == Send.Status.SKIPPED else "",
+        )
+        if i < converted:
+            track(name="play_started", profile=profile, at=NOW + timedelta(hours=2))
+
+
+def test_the_report_shows_each_variant_and_the_control_with_rates_and_uplift(
+    admin_client, make_campaign
+):
+    campaign = make_campaign(name="New episodes")
+    a = campaign.variants.get()
+    b = Variant.objects.create(campaign=campaign, name="B", position=1, subject="s", body="b")
+    _sends(campaign, a, 20, 10)
+    _sends(campaign, b, 20, 4)
+    _sends(campaign, None, 20, 2, status=Send.Status.CONTROL)
+    _sends(campaign, a, 3, 0, status=Send.Status.SKIPPED)
+    url = reverse("admin:engagement_campaign_report", args=[campaign.pk])
+    response = admin_client.get(url)
+    assert response.status_code == 200
+    html = response.content.decode()
+    assert "sub-chart" in html
+    table = html[html.index('id="campaign-report"') :]
+    assert "50.0 %" in table and "20.0 %" in table and "10.0 %" in table
+    assert "+40.0 pp" in table  # A vs control
+    assert "Control (held back)" in table
+    assert "frequency_cap" in html
+
+
+def test_the_report_of_a_campaign_nobody_got_says_so(admin_client, make_campaign):
+    campaign = make_campaign()
+    html = admin_client.get(
+        reverse("admin:engagement_campaign_report", args=[campaign.pk])
+    ).content.decode()
+    assert "Nobody has been messaged or held back yet." in html
+    assert "sub-chart" not in html
+
+
+def test_the_report_is_for_staff_only(client, make_campaign):
+    campaign = make_campaign()
+    response = client.get(reverse("admin:engagement_campaign_report", args=[campaign.pk]))
+    assert response.status_code == 302
+
+
+def test_the_report_costs_the_same_few_queries_however_many_sends(
+    admin_client, make_campaign, django_assert_max_num_queries
+):
+    """Guards against counting conversions per send or per variant (an N+1 over sends)."""
+    campaign = make_campaign()
+    a = campaign.variants.get()
+    _sends(campaign, a, 30, 10)
+    _sends(campaign, None, 30, 5, status=Send.Status.CONTROL)
+    url = reverse("admin:engagement_campaign_report", args=[campaign.pk])
+    admin_client.get(url)
+    with django_assert_max_num_queries(10):
+        admin_client.get(url)
+
+
+def test_the_campaign_list_shows_headline_numbers_in_a_fixed_number_of_queries(
+    admin_client, make_campaign, django_assert_max_num_queries
+):
+    """Guards against computing each row's conversions with its own queries."""
+    for n in range(6):
+        campaign = make_campaign(f"campaign-{n}")
+        _sends(campaign, campaign.variants.get(), 4, 2)
+        _sends(campaign, None, 4, 1, status=Send.Status.CONTROL)
+    url = reverse("admin:engagement_campaign_changelist")
+    admin_client.get(url)
+    with django_assert_max_num_queries(12):
+        response = admin_client.get(url)
+    html = response.content.decode()
+    assert "50.0 %" in html
+    assert "+25.0 pp" in html  # the interval is in its title
+    assert reverse("admin:engagement_campaign_report", args=[campaign.pk]) in html

@@ -1,0 +1,220 @@
+"""Triggers: who a campaign is about right now, from the event log; once per trigger key."""
+
+from datetime import timedelta
+
+import pytest
+
+from apps.engagement import triggers
+from apps.engagement.models import Campaign, Category, Send
+from apps.tracking.services import track
+from tests.engagement.conftest import NOW
+from tests.factories import EpisodeFactory, ProfileFactory, TitleFactory
+
+pytestmark = pytest.mark.django_db
+
+
+def _play(profile, name, title, *, at, position, episode=None, duration=6000):
+    props = {"title_id": title.pk, "position_seconds": position, "duration_seconds": duration}
+    if episode is not None:
+        props["episode_id"] = episode.pk
+    return track(name=name, profile=profile, properties=props, at=at)
+
+
+def test_the_event_trigger_plans_one_send_per_event_and_runs_idempotently(make_campaign, outbox):
+    campaign = make_campaign()
+    fan, other = ProfileFactory(), ProfileFactory()
+    title = TitleFactory(name="Night Shift")
+    event = track(
+        name="episode_released",
+        profile=fan,
+        properties={"title_id": title.pk, "episode_id": 7},
+        at=NOW - timedelta(hours=1),
+    )
+    track(name="play_started", profile=other, at=NOW - timedelta(hours=1))
+    assert triggers.triggers_run(now=NOW) == {campaign.key: 1}
+    assert triggers.triggers_run(now=NOW) == {}
+    send = Send.objects.get()
+    assert (send.profile, send.trigger_key) == (fan, f"event-{event.pk}")
+    assert send.context["title"] == "Night Shift"
+    assert send.context["event_id"] == event.pk
+
+
+def test_events_before_the_campaign_started_do_not_fire(make_campaign, outbox):
+    make_campaign(starts_at=NOW - timedelta(minutes=30))
+    track(name="episode_released", profile=ProfileFactory(), at=NOW - timedelta(hours=1))
+    assert triggers.triggers_run(now=NOW) == {}
+
+
+def _abandon_campaign(make_campaign):
+    return make_campaign(
+        "recovery",
+        category=Category.REMINDERS,
+        trigger=Campaign.Trigger.TITLE_ABANDONED,
+        trigger_event="",
+        trigger_days=3,
+        channels=["in_app", "email"],
+    )
+
+
+def test_a_title_left_unfinished_for_three_days_gets_a_reminder_with_a_resume_link(
+    make_campaign, outbox
+):
+    campaign = _abandon_campaign(make_campaign)
+    profile = ProfileFactory()
+    film = TitleFactory(name="The Long Night")
+    _play(profile, "play_started", film, at=NOW - timedelta(days=3, hours=2), position=0)
+    _play(profile, "play_progress", film, at=NOW - timedelta(days=3, hours=1), position=734)
+    assert triggers.triggers_run(now=NOW - timedelta(hours=2)) == {}  # not three days yet
+    assert triggers.triggers_run(now=NOW) == {campaign.key: 1}
+    send = Send.objects.get()
+    assert send.context["resume_url"] == f"/watch/title/{film.pk}/?t=734"
+    assert send.context["percent"] == 12
+    assert send.context["title"] == "The Long Night"
+    assert triggers.triggers_run(now=NOW + timedelta(hours=6)) == {}  # once
+
+
+def test_an_unfinished_episode_links_to_the_episode_at_the_second(make_campaign, outbox):
+    _abandon_campaign(make_campaign)
+    profile = ProfileFactory()
+    episode = EpisodeFactory()
+    _play(
+        profile,
+        "play_progress",
+        episode.title,
+        episode=episode,
+        at=NOW - timedelta(days=3, hours=1),
+        position=95,
+    )
+    triggers.triggers_run(now=NOW)
+    assert Send.objects.get().context["resume_url"] == f"/watch/episode/{episode.pk}/?t=95"
+
+
+def test_a_title_finished_before_three_days_passed_fires_nothing(make_campaign, outbox):
+    _abandon_campaign(make_campaign)
+    profile = ProfileFactory()
+    film = TitleFactory()
+    _play(profile, "play_progress", film, at=NOW - timedelta(days=4), position=734)
+    _play(profile, "play_completed", film, at=NOW - timedelta(days=3, hours=12), position=6000)
+    assert triggers.triggers_run(now=NOW) == {}
+
+
+def test_a_reminder_is_skipped_when_the_title_is_finished_before_its_hour(make_campaign, outbox):
+    from apps.engagement import services
+
+    _abandon_campaign(make_campaign)
+    profile = ProfileFactory()
+    film = TitleFactory()
+    _play(profile, "play_progress", film, at=NOW - timedelta(days=3, hours=1), position=734)
+    triggers.triggers_run(now=NOW)
+    send = Send.objects.get()
+    assert send.status == Send.Status.SCHEDULED
+    _play(profile, "play_completed", film, at=NOW + timedelta(minutes=30), position=6000)
+    services.deliver_due(send.due_at + timedelta(minutes=1))
+    send.refresh_from_db()
+    assert (send.status, send.skip_reason) == (Send.Status.SKIPPED, "finished")
+    assert outbox.delivered == []
+
+
+def test_a_stale_abandonment_is_not_news(make_campaign, outbox):
+    _abandon_campaign(make_campaign)
+    film = TitleFactory()
+    _play(ProfileFactory(), "play_progress", film, at=NOW - timedelta(days=30), position=734)
+    assert triggers.triggers_run(now=NOW) == {}
+
+
+def _checkout_campaign(make_campaign):
+    return make_campaign(
+        "checkout",
+        category=Category.OFFERS,
+        trigger=Campaign.Trigger.CHECKOUT_ABANDONED,
+        trigger_event="",
+        trigger_days=1,
+    )
+
+
+def test_an_abandoned_checkout_fires_once_with_its_amount(make_campaign, outbox):
+    campaign = _checkout_campaign(make_campaign)
+    profile = ProfileFactory()
+    props = {"amount": 1299, "currency": "EUR", "plan": "standard"}
+    track(name="checkout_started", profile=profile, properties=props, at=NOW - timedelta(days=2))
+    last = track(
+        name="checkout_started", profile=profile, properties=props, at=NOW - timedelta(hours=25)
+    )
+    assert triggers.triggers_run(now=NOW) == {campaign.key: 1}
+    send = Send.objects.get()
+    assert send.trigger_key == f"checkout-{last.pk}"
+    assert send.context["amount"] == 1299
+
+
+def test_a_checkout_followed_by_a_subscription_fires_nothing(make_campaign, outbox):
+    _checkout_campaign(make_campaign)
+    profile = ProfileFactory()
+    track(name="checkout_started", profile=profile, at=NOW - timedelta(hours=26))
+    track(name="subscription_started", profile=profile, at=NOW - timedelta(hours=25))
+    assert triggers.triggers_run(now=NOW) == {}
+
+
+def test_inactivity_fires_for_profiles_quiet_for_n_days(make_campaign, outbox):
+    campaign = make_campaign(
+        "win-back",
+        trigger=Campaign.Trigger.INACTIVITY,
+        trigger_event="",
+        trigger_days=14,
+        category=Category.RECOMMENDATIONS,
+    )
+    gone, active = ProfileFactory(), ProfileFactory()
+    track(name="page_view", profile=gone, at=NOW - timedelta(days=15))
+    track(name="page_view", profile=active, at=NOW - timedelta(days=15))
+    track(name="page_view", profile=active, at=NOW - timedelta(days=1))
+    assert triggers.triggers_run(now=NOW) == {campaign.key: 1}
+    assert Send.objects.get().profile == gone
+
+
+def test_a_recurring_schedule_reaches_everyone_once_per_period(make_campaign, outbox):
+    campaign = make_campaign(
+        "weekly",
+        trigger=Campaign.Trigger.SCHEDULE,
+        trigger_event="",
+        schedule_every_days=7,
+        starts_at=NOW - timedelta(days=1),
+        category=Category.RECOMMENDATIONS,
+    )
+    ProfileFactory.create_batch(3)
+    ProfileFactory(is_kids=True)
+    assert triggers.triggers_run(now=NOW) == {campaign.key: 3}
+    assert triggers.triggers_run(now=NOW + timedelta(days=2)) == {}
+    assert triggers.triggers_run(now=NOW + timedelta(days=7)) == {campaign.key: 3}
+
+
+def test_the_reminders_picture_is_the_card_with_how_far_the_viewer_got(
+    make_campaign, outbox, settings, tmp_path
+):
+    import io
+
+    from django.core.files.base import ContentFile
+    from django.core.files.storage import default_storage
+    from PIL import Image
+
+    from tests.factories import ArtworkVariantFactory
+
+    settings.MEDIA_ROOT = str(tmp_path)
+    _abandon_campaign(make_campaign)
+    film = TitleFactory()
+    artwork = ArtworkVariantFactory(title=film)
+    card = artwork.renditions["card"]["jpeg"]
+    buffer = io.BytesIO()
+    Image.new("RGB", (200, 300), (20, 40, 200)).save(buffer, "JPEG")
+    default_storage.save(card, ContentFile(buffer.getvalue()))
+    _play(
+        ProfileFactory(), "play_progress", film, at=NOW - timedelta(days=3, hours=1), position=1500
+    )
+    triggers.triggers_run(now=NOW)
+    url = Send.objects.get().context["image_url"]
+    assert url == f"/media/engagement/progress/{artwork.pk}-25.jpg"
+    with default_storage.open(url.removeprefix("/media/")) as handle:
+        image = Image.open(handle).convert("RGB")
+    assert image.size == (200, 300)
+    red, grey = image.getpixel((10, 298)), image.getpixel((190, 298))
+    assert red[0] > 180 and red[1] < 60  # watched: the accent red, a quarter of the width
+    assert abs(grey[0] - grey[2]) < 30 and grey[0] < 140  # still to watch: grey
+    assert image.getpixel((100, 100))[2] > 150  # the artwork itself is untouched
