@@ -140,6 +140,8 @@ def _value(f: models.Field, world: World):
         return {"note": world.user.email}
     if isinstance(f, models.BinaryField):
         return b""
+    if isinstance(f, models.FileField):
+        return "personal-world/none.bin"
     if isinstance(f, models.DurationField):
         return dt.timedelta(minutes=1)
     raise AssertionError(f"personal_world cannot fill {f.model._meta.label}.{f.name}")
