@@ -101,6 +101,9 @@ class Device(models.Model):
     key = models.CharField(max_length=64)
     kind = models.CharField(max_length=16, choices=Kind.choices)
     label = models.CharField(max_length=120, blank=True)
+    # Where it was last used, as far as the browser says (its locale's region; no address is
+    # looked up): ISO 3166-1 alpha-2, "" when unknown.
+    country = models.CharField(max_length=2, blank=True, default="")
     first_seen = models.DateTimeField()
     last_seen = models.DateTimeField()
 

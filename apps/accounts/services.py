@@ -98,17 +98,36 @@ def profile_delete(*, profile: Profile) -> None:
     profile.delete()
 
 
-def device_record(*, profile: Profile, key: str, user_agent: str, at: datetime | None = None):
-    """Remember that `profile` uses the browser/device `key`; idempotent per (profile, key)."""
+def device_record(
+    *,
+    profile: Profile,
+    key: str,
+    user_agent: str,
+    at: datetime | None = None,
+    country: str = "",
+):
+    """Remember that `profile` uses the browser/device `key`; idempotent per (profile, key).
+
+    `country` is where the browser says it is (its locale's region); "" keeps what was known."""
     at = at or clock.now()
     kind, label = device_kind(user_agent), device_label(user_agent)
+    country = valid_country(country)
     device, created = Device.objects.get_or_create(
         profile=profile,
         key=key,
-        defaults={"kind": kind, "label": label, "first_seen": at, "last_seen": at},
+        defaults={
+            "kind": kind,
+            "label": label,
+            "first_seen": at,
+            "last_seen": at,
+            "country": country,
+        },
     )
     if not created:
-        Device.objects.filter(pk=device.pk).update(last_seen=at, kind=kind, label=label)
+        changes = {"last_seen": at, "kind": kind, "label": label}
+        if country:
+            changes["country"] = country
+        Device.objects.filter(pk=device.pk).update(**changes)
     else:
         track(name="device_seen", profile=profile, device=device, properties={"kind": kind})
     return device
@@ -142,16 +161,40 @@ def device_sign_out(*, account: User, device: Device) -> list[str]:
     Another account's device is the caller's 404 (`selectors.account_device`).
     """
     rows = DeviceSession.objects.select_for_update().filter(account=account, device_key=device.key)
-    keys = list(rows.values_list("session_key", flat=True))
-    store = import_module(settings.SESSION_ENGINE).SessionStore
-    for key in keys:
-        store(session_key=key).delete()
-    rows.delete()
+    keys = _end_sessions(rows)
     if keys:
         track(
             name="device_signed_out",
             profile=device.profile,
             device=device,
+            properties={"sessions": len(keys)},
+        )
+    return keys
+
+
+def _end_sessions(rows) -> list[str]:
+    """Delete the sessions of these (locked) DeviceSession rows and the rows; their keys."""
+    keys = list(rows.values_list("session_key", flat=True))
+    store = import_module(settings.SESSION_ENGINE).SessionStore
+    for key in keys:
+        store(session_key=key).delete()
+    rows.delete()
+    return keys
+
+
+@transaction.atomic
+def account_sign_out_everywhere(*, account: User, profile: Profile | None = None) -> list[str]:
+    """End every signed-in session of the account, on every device, this one included.
+
+    Returns the session keys ended; a second call ends none. `profile` (who asked) goes on the
+    event.
+    """
+    keys = _end_sessions(DeviceSession.objects.select_for_update().filter(account=account))
+    profile = profile or account.profiles.first()
+    if keys and profile is not None:
+        track(
+            name="devices_signed_out_all",
+            profile=profile,
             properties={"sessions": len(keys)},
         )
     return keys

@@ -61,6 +61,7 @@ profile_patterns = [
 urlpatterns = [
     path("accounts/", include(auth_patterns)),
     path("account/", views.account, name="account"),
+    path("account/devices/sign-out-all/", views.sign_out_everywhere, name="sign_out_everywhere"),
     path(
         "account/devices/<int:device_id>/sign-out/",
         views.device_sign_out,

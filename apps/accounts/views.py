@@ -20,11 +20,15 @@ from apps.accounts.current import (
     SESSION_PROFILE,
 )
 from apps.accounts.decorators import not_for_kids
+from apps.accounts.devices import group_by_browser
 from apps.accounts.entitlements import Limits, limits_for, profile_limit_message
 from apps.accounts.forms import PreferencesForm, ProfileForm, SignupForm, TimeZoneForm
-from apps.accounts.language import country_from_accept_language
+from apps.accounts.language import country_from_accept_language, country_name
+from apps.accounts.membership import membership_for
+from apps.accounts.models import Device
 from apps.accounts.sessions import device_for_session
 from apps.accounts.timezones import viewer_zone
+from apps.core import clock
 from apps.core.http import safe_next
 from apps.tracking.services import visitor_merge
 
@@ -228,24 +232,49 @@ def account(request):
                 messages.success(request, _("Time zone saved."))
                 return redirect("accounts:account")
         status = 400
-    signed_in = selectors.signed_in_device_keys(account=user)
-    devices = list(selectors.account_devices(account=user))
-    for device in devices:
-        device.is_current = device.key == request.session.get(SESSION_DEVICE_KEY)
-        device.is_signed_in = device.is_current or device.key in signed_in
+    profiles = list(user.profiles.all())
+    rows = group_by_browser(
+        selectors.account_devices(account=user),
+        signed_in=selectors.signed_in_device_keys(account=user),
+        current_key=request.session.get(SESSION_DEVICE_KEY),
+    )
+    for row in rows:
+        row.place = country_name(row.country)
     with timezone.override(viewer_zone(user)):
         return render(
             request,
             "accounts/account.html",
             {
-                "profiles": list(user.profiles.all()),
-                "devices": devices,
+                "membership": membership_for(user),
+                "profiles": profiles,
+                "devices": rows,
+                "planned": planned_devices(profiles, rows),
+                "any_signed_in": any(row.is_signed_in for row in rows),
+                "now": clock.now(),
                 "current": request.profile,
                 "zone_form": form,
                 "prefs_form": prefs_form,
             },
             status=status,
         )
+
+
+def planned_devices(profiles, rows) -> list[dict]:
+    """The kinds of device chosen at onboarding, each saying whether one is in use yet."""
+    labels = dict(Device.Kind.choices)
+    used = {row.kind for row in rows}
+    kinds = dict.fromkeys(k for p in profiles for k in (p.planned_devices or []) if k in labels)
+    return [{"label": labels[k], "in_use": k in used} for k in kinds]
+
+
+@not_for_kids
+@require_POST
+def sign_out_everywhere(request):
+    """End every session of the account, this one included: every device must sign in again."""
+    services.account_sign_out_everywhere(account=request.user, profile=request.profile)
+    logout(request)
+    messages.success(request, _("You are signed out on all devices."))
+    return redirect("accounts:login")
 
 
 @not_for_kids

@@ -349,6 +349,19 @@ FLOWS: list[dict[str, Any]] = [
         ),
         "url": "admin:experiments_experiment_changelist",
     },
+    {
+        "key": "account-overview",
+        "title": _("Account overview"),
+        "description": _(
+            "As Jordan, open Account: it opens with the plan, the next payment (date, amount, "
+            "card) and the failed payment with “Fix it”. Devices are one row per browser, with "
+            "the profiles that used it and when and where it was last used; the devices chosen "
+            "at onboarding are listed below. “Sign out of all devices” signs every browser out, "
+            "this one included."
+        ),
+        "url": "accounts:account",
+        "persona": "lapsed",
+    },
 ]
 
 
