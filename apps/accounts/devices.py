@@ -63,6 +63,7 @@ class BrowserRow:
     label: str
     country: str
     place: str = ""  # the country in words, filled in by the page in the viewer's language
+    just_now: bool = False  # used in the last minute (the page says so, not "0 minutes ago")
     profiles: list[str] = field(default_factory=list)
     first_seen: datetime | None = None
     last_seen: datetime | None = None

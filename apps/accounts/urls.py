@@ -57,6 +57,8 @@ profile_patterns = [
     path("new/", views.profile_create, name="profile_create"),
     path("<int:profile_id>/select/", views.profile_select, name="profile_select"),
     path("<int:profile_id>/edit/", views.profile_edit, name="profile_edit"),
+    path("<int:profile_id>/pin-reset/", views.profile_pin_reset, name="profile_pin_reset"),
+    path("avatars/<int:index>.png", views.avatar_image, name="avatar"),
 ]
 urlpatterns = [
     path("accounts/", include(auth_patterns)),
