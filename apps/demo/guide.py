@@ -377,6 +377,20 @@ FLOWS: list[dict[str, Any]] = [
         "url": "accounts:profiles",
         "persona": "family",
     },
+    {
+        "key": "downloads",
+        "title": _("Downloads"),
+        "description": _(
+            "As Sam (Standard), open a film and press Download, or Download next to an "
+            "episode: Downloads in the header lists it on this device with its expiry (30 "
+            "days). Watch starts its 48 hours; advance the demo clock 3 days and it is gone. "
+            "Standard allows 25 per device on 2 devices; the message says which limit was "
+            "reached. Switch Sam to Free under Plan and billing: the downloads are removed and "
+            "the Download buttons disappear. Jordan (Basic) sees no Download button."
+        ),
+        "url": "playback:downloads",
+        "persona": "comedy",
+    },
 ]
 
 

@@ -26,6 +26,8 @@ def limits(user) -> entitlements.Limits:
         max_quality=ent.max_quality,
         plan_name=ent.plan_name,
         plans_url=reverse("subscriptions:plans"),
+        downloads_per_device=ent.downloads_per_device,
+        download_devices=ent.download_devices,
     )
 
 
