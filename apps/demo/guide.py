@@ -391,6 +391,19 @@ FLOWS: list[dict[str, Any]] = [
         "url": "playback:downloads",
         "persona": "comedy",
     },
+    {
+        "key": "receipts",
+        "title": _("PDF receipts with VAT"),
+        "description": _(
+            "As Sam, open Plan and billing › an invoice: “Download PDF” gives the invoice as a "
+            "PDF with the seller's and buyer's details, the net amount, the VAT at the rate of "
+            "the account's country (set it under Account › Language and country, e.g. BE for "
+            "21 %) and the total; “Plain text” is the copy e-mails use. A withdrawal's credit "
+            "note has its PDF too."
+        ),
+        "url": "subscriptions:invoices",
+        "persona": "comedy",
+    },
 ]
 
 
