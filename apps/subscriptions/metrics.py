@@ -82,7 +82,7 @@ def line_chart(
     values: list[int], *, width: int = 720, height: int = 200, pad: int = 8
 ) -> LineChart:
     """Scale values into a width x height box (y grows downwards), with a round top value."""
-    axis = nice_axis(max(values, default=0), ticks=4, integer=True, floor=4)
+    axis = nice_axis(max(values, default=0), ticks=5, integer=True, floor=4)
     top = int(axis.top)
     n = max(1, len(values) - 1)
     inner_w, inner_h = width - 2 * pad, height - 2 * pad
