@@ -353,6 +353,24 @@ LOGIN_MAX_FAILURES_PER_ADDRESS = int(os.environ.get("LOGIN_MAX_FAILURES_PER_ADDR
 LOGIN_COOLOFF_SECONDS = int(os.environ.get("LOGIN_COOLOFF_SECONDS", 15 * 60))
 MAX_PROFILES_PER_ACCOUNT = 5
 
+# Receipts (apps/subscriptions/receipts.py): the seller printed on invoices, and the VAT rate
+# per buyer country in percent (prices include VAT; an unknown country pays the seller's).
+INVOICE_SELLER = {
+    "name": "Streamfront SAS",
+    "address": ["1 rue de la Démo", "75000 Paris", "France"],
+    "vat_id": "FR00 000000000",
+    "country": "FR",
+}
+VAT_RATES = {
+    "FR": 20.0, "BE": 21.0, "DE": 19.0, "ES": 21.0, "IT": 22.0, "NL": 21.0, "LU": 17.0,
+    "PT": 23.0, "IE": 23.0, "AT": 20.0, "CH": 8.1, "GB": 20.0, "CA": 5.0,
+}  # fmt: skip
+if os.environ.get("VAT_RATES"):  # "FR=20,BE=21": replaces the table
+    VAT_RATES = {
+        code.strip().upper(): float(rate)
+        for code, rate in (part.split("=", 1) for part in os.environ["VAT_RATES"].split(","))
+    }
+
 # First-party collection (POST /t/events, apps/tracking/collect.py) and consent. Raising
 # CONSENT_VERSION asks everyone again (older choices count as none).
 TRACKING_MAX_EVENTS_PER_BATCH = int(os.environ.get("TRACKING_MAX_EVENTS_PER_BATCH", 50))

@@ -1,6 +1,8 @@
 """Tell the kind of device from a User-Agent string (pure; no database)."""
 
 import re
+from dataclasses import dataclass, field
+from datetime import datetime
 
 _RULES: list[tuple[str, re.Pattern[str]]] = [
     # Order matters: consoles and TVs often also say "Linux" or "Mobile".
@@ -48,3 +50,51 @@ def device_label(user_agent: str) -> str:
     if browser and system:
         return f"{browser} on {system}"
     return browser or system or ""
+
+
+@dataclass
+class BrowserRow:
+    """One browser or device on the account page: every profile's Device row for one key."""
+
+    key: str
+    device_id: int  # its most recently used Device row: what "sign out" names in its URL
+    kind: str
+    kind_label: str
+    label: str
+    country: str
+    place: str = ""  # the country in words, filled in by the page in the viewer's language
+    just_now: bool = False  # used in the last minute (the page says so, not "0 minutes ago")
+    profiles: list[str] = field(default_factory=list)
+    first_seen: datetime | None = None
+    last_seen: datetime | None = None
+    is_current: bool = False
+    is_signed_in: bool = False
+
+
+def group_by_browser(devices, *, signed_in: set[str], current_key: str | None) -> list[BrowserRow]:
+    """One row per browser (device key), not per profile or session, most recently used first.
+
+    `devices` are Device rows (several profiles on one browser share its key); the row takes the
+    latest one's kind, label and place, the earliest first sighting and the latest last one.
+    """
+    rows: dict[str, BrowserRow] = {}
+    for device in sorted(devices, key=lambda d: d.last_seen, reverse=True):
+        row = rows.get(device.key)
+        if row is None:
+            row = rows[device.key] = BrowserRow(
+                key=device.key,
+                device_id=device.pk,
+                kind=device.kind,
+                kind_label=str(device.get_kind_display()),
+                label=device.label,
+                country=device.country,
+                first_seen=device.first_seen,
+                last_seen=device.last_seen,
+                is_current=device.key == current_key,
+                is_signed_in=device.key == current_key or device.key in signed_in,
+            )
+        row.first_seen = min(row.first_seen, device.first_seen)
+        if device.profile.name not in row.profiles:
+            row.profiles.append(device.profile.name)
+        row.country = row.country or device.country
+    return list(rows.values())

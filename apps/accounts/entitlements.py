@@ -21,6 +21,7 @@ from dataclasses import dataclass
 
 from django.core.cache import cache
 from django.db import transaction
+from django.dispatch import Signal
 from django.utils.translation import gettext_lazy, ngettext
 
 SECONDS = 60
@@ -33,9 +34,22 @@ class Limits:
     max_quality: str  # sd | hd | uhd
     plan_name: str
     plans_url: str = ""  # where to change plan; "" when there is nothing to change to
+    downloads_per_device: int = 0  # 0: the plan includes no downloads
+    download_devices: int = 0
+
+    @property
+    def downloads(self) -> bool:
+        return self.downloads_per_device > 0 and self.download_devices > 0
 
 
-DEFAULT = Limits(max_profiles=5, max_streams=4, max_quality="uhd", plan_name="")
+DEFAULT = Limits(
+    max_profiles=5,
+    max_streams=4,
+    max_quality="uhd",
+    plan_name="",
+    downloads_per_device=25,
+    download_devices=2,
+)
 
 # What each max_quality code is called wherever a viewer reads it (player, plans, overview).
 QUALITY_LABELS = {
@@ -108,8 +122,18 @@ def limits_for(user) -> Limits:
     return found
 
 
+# Sent after commit when an account's limits may have changed (its plan, its membership):
+# apps that keep things a plan allows (downloads) re-check them. Arguments: user_id.
+limits_changed = Signal()
+
+
 def forget(user_id) -> None:
     """Drop the cached limits now and again after commit (a racing reader cannot keep them)."""
     key = _key(user_id)
     cache.delete(key)
-    transaction.on_commit(lambda: cache.delete(key))
+
+    def after_commit():
+        cache.delete(key)
+        limits_changed.send(sender=Limits, user_id=user_id)
+
+    transaction.on_commit(after_commit)

@@ -10,7 +10,13 @@ from django.utils.translation import gettext_lazy as _
 
 from apps.accounts import throttle
 from apps.accounts.language import speaking_to
-from apps.accounts.models import User
+from apps.accounts.models import (
+    AVATAR_COUNT,
+    KIDS_MATURITY_LIMIT,
+    MATURITY_ORDER,
+    MaturityLimit,
+    User,
+)
 from apps.accounts.validators import validate_display_name
 
 
@@ -90,12 +96,83 @@ class ThrottledAuthenticationForm(AuthenticationForm):
         return self.cleaned_data
 
 
+def _avatar_choices() -> list[tuple[str, str]]:
+    return [("", _("Initial"))] + [
+        (str(n), _("Avatar %(n)d") % {"n": n + 1}) for n in range(AVATAR_COUNT)
+    ]
+
+
 class ProfileForm(forms.Form):
     name = forms.CharField(label=_("Name"), max_length=40, validators=[validate_display_name])
+    avatar = forms.TypedChoiceField(
+        label=_("Avatar"),
+        choices=_avatar_choices,
+        coerce=int,
+        empty_value=None,
+        required=False,
+        widget=forms.RadioSelect,
+    )
     is_kids = forms.BooleanField(
         label=_("Kids profile"),
         required=False,
-        help_text=_("Only titles rated for children (all ages and 7+)."),
+        help_text=_("Its own simpler pages without account settings; titles up to 7+."),
+    )
+    maturity = forms.TypedChoiceField(
+        label=_("Maturity rating"),
+        choices=MaturityLimit.choices,
+        initial=MaturityLimit.AGE_18,
+        required=False,
+        empty_value=None,  # not sent: everything, or 7+ for a Kids profile
+        help_text=_("The highest rating this profile sees: rows, search, title pages, player."),
+    )
+    pin = forms.CharField(
+        label=_("Profile lock (4-digit PIN)"),
+        required=False,
+        max_length=4,
+        strip=True,
+        widget=forms.PasswordInput(attrs={"inputmode": "numeric", "autocomplete": "off"}),
+        help_text=_("Asked when anyone switches to this profile. Leave empty to keep it as is."),
+    )
+    remove_pin = forms.BooleanField(label=_("Remove the PIN"), required=False)
+
+    def __init__(self, *args, has_pin: bool = False, **kwargs):
+        super().__init__(*args, **kwargs)
+        if not has_pin:
+            del self.fields["remove_pin"]
+            self.fields["pin"].help_text = _(
+                "Optional: asked when anyone switches to this profile."
+            )
+
+    def clean_pin(self) -> str:
+        pin = self.cleaned_data.get("pin", "")
+        if pin and not (len(pin) == 4 and pin.isdigit()):
+            raise forms.ValidationError(_("A PIN is exactly 4 digits."))
+        return pin
+
+    def clean(self):
+        data = super().clean()
+        maturity = data.get("maturity")
+        kids_limit = MATURITY_ORDER.index(KIDS_MATURITY_LIMIT)
+        if data.get("is_kids") and maturity in MATURITY_ORDER:
+            # Ticking Kids caps the rating at 7+ (a milder setting stays as chosen).
+            data["maturity"] = MATURITY_ORDER[min(MATURITY_ORDER.index(maturity), kids_limit)]
+        return data
+
+
+class PinForm(forms.Form):
+    pin = forms.CharField(
+        label=_("PIN"),
+        max_length=4,
+        widget=forms.PasswordInput(
+            attrs={"inputmode": "numeric", "autocomplete": "off", "autofocus": True}
+        ),
+    )
+
+
+class PinResetForm(forms.Form):
+    password = forms.CharField(
+        label=_("Account password"),
+        widget=forms.PasswordInput(attrs={"autocomplete": "current-password"}),
     )
 
 

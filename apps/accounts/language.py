@@ -50,3 +50,17 @@ def country_from_accept_language(header: str | None) -> str:
             if country:
                 return country
     return ""
+
+
+def country_name(code: str, language: str | None = None) -> str:
+    """The country's name in the page's language ("FR" -> "France" / "France"), else the code."""
+    from babel import Locale, UnknownLocaleError  # only the account pages need it
+
+    code = valid_country(code)
+    if not code:
+        return ""
+    try:
+        locale = Locale.parse((language or translation.get_language() or "en").replace("-", "_"))
+    except (ValueError, UnknownLocaleError):
+        locale = Locale("en")
+    return locale.territories.get(code, code)

@@ -55,6 +55,21 @@ class User(AbstractUser):
         return self.email
 
 
+class MaturityLimit(models.TextChoices):
+    """The highest rating a profile may see; the codes are the catalogue's Title.maturity."""
+
+    ALL = "all", _("All ages only")
+    AGE_7 = "7", _("Up to 7+")
+    AGE_12 = "12", _("Up to 12+")
+    AGE_16 = "16", _("Up to 16+")
+    AGE_18 = "18", _("Everything (18+)")
+
+
+MATURITY_ORDER = ("all", "7", "12", "16", "18")  # mildest first
+KIDS_MATURITY_LIMIT = "7"  # a Kids profile never goes above 7+
+AVATAR_COUNT = 12  # generated avatars 0..11 (apps.accounts.avatars)
+
+
 class Profile(models.Model):
     """Who is watching. Everything personal (history, ratings, recommendations) hangs off this."""
 
@@ -66,6 +81,17 @@ class Profile(models.Model):
     name = models.CharField(_("name"), max_length=40)
     is_kids = models.BooleanField(_("kids profile"), default=False)
     color = models.PositiveSmallIntegerField(default=0)
+    maturity = models.CharField(
+        _("maturity rating"),
+        max_length=4,
+        choices=MaturityLimit.choices,
+        default=MaturityLimit.AGE_18,
+        help_text=_("The highest rating this profile sees, everywhere on the site."),
+    )
+    # One of the generated avatars (0..AVATAR_COUNT-1); None shows the initial on the colour.
+    avatar = models.PositiveSmallIntegerField(null=True, blank=True)
+    # A 4-digit PIN asked when switching to the profile, hashed like a password ("" = none).
+    pin_hash = models.CharField(max_length=128, blank=True, default="", editable=False)
     onboarded_at = models.DateTimeField(null=True, blank=True)
     # Device kinds chosen at onboarding ("tv", "phone", ...): what the viewer plans to use.
     planned_devices = models.JSONField(default=list, blank=True)
@@ -86,6 +112,23 @@ class Profile(models.Model):
     def initial(self) -> str:
         return (self.name[:1] or "?").upper()
 
+    @property
+    def has_pin(self) -> bool:
+        return bool(self.pin_hash)
+
+    @property
+    def maturity_limit(self) -> str:
+        """The rating limit in force: the setting, capped at 7+ on a Kids profile."""
+        limit = self.maturity if self.maturity in MATURITY_ORDER else MaturityLimit.AGE_18
+        if self.is_kids and MATURITY_ORDER.index(limit) > MATURITY_ORDER.index("7"):
+            return KIDS_MATURITY_LIMIT
+        return str(limit)
+
+    @property
+    def allowed_maturities(self) -> tuple[str, ...]:
+        """The Title.maturity codes this profile may see (all five: no limit)."""
+        return MATURITY_ORDER[: MATURITY_ORDER.index(self.maturity_limit) + 1]
+
 
 class Device(models.Model):
     """A browser or device a profile has watched on, recognised by a first-party cookie."""
@@ -101,6 +144,9 @@ class Device(models.Model):
     key = models.CharField(max_length=64)
     kind = models.CharField(max_length=16, choices=Kind.choices)
     label = models.CharField(max_length=120, blank=True)
+    # Where it was last used, as far as the browser says (its locale's region; no address is
+    # looked up): ISO 3166-1 alpha-2, "" when unknown.
+    country = models.CharField(max_length=2, blank=True, default="")
     first_seen = models.DateTimeField()
     last_seen = models.DateTimeField()
 

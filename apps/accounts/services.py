@@ -1,18 +1,30 @@
 """Writes for accounts, profiles and devices."""
 
+import re
 import zoneinfo
 from datetime import datetime
 from importlib import import_module
 
 from django.conf import settings
+from django.contrib.auth.hashers import check_password, make_password
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 from django.utils.translation import gettext as _
 
+from apps.accounts import throttle
 from apps.accounts.devices import device_kind, device_label
 from apps.accounts.entitlements import limits_for, profile_limit_message
 from apps.accounts.language import supported, valid_country
-from apps.accounts.models import Device, DeviceSession, Profile, User
+from apps.accounts.models import (
+    AVATAR_COUNT,
+    KIDS_MATURITY_LIMIT,
+    MATURITY_ORDER,
+    Device,
+    DeviceSession,
+    MaturityLimit,
+    Profile,
+    User,
+)
 from apps.core import clock
 from apps.tracking.services import track
 
@@ -47,8 +59,34 @@ def account_create(
     return user
 
 
+def _maturity_for(*, is_kids: bool, maturity: str | None) -> str:
+    """The stored setting: a known code; a Kids profile at most 7+."""
+    if maturity is None:
+        maturity = KIDS_MATURITY_LIMIT if is_kids else MaturityLimit.AGE_18
+    if maturity not in MATURITY_ORDER:
+        raise ValidationError({"maturity": _("Choose a maturity rating from the list.")})
+    if is_kids and MATURITY_ORDER.index(maturity) > MATURITY_ORDER.index(KIDS_MATURITY_LIMIT):
+        return KIDS_MATURITY_LIMIT  # a Kids profile is capped, whatever was asked
+    return maturity
+
+
+def _avatar(avatar: int | None) -> int | None:
+    if avatar is not None and not 0 <= avatar < AVATAR_COUNT:
+        raise ValidationError({"avatar": _("Choose one of the avatars shown.")})
+    return avatar
+
+
 @transaction.atomic
-def profile_create(*, account: User, name: str, is_kids: bool = False) -> Profile:
+def profile_create(
+    *,
+    account: User,
+    name: str,
+    is_kids: bool = False,
+    maturity: str | None = None,
+    avatar: int | None = None,
+) -> Profile:
+    maturity = _maturity_for(is_kids=is_kids, maturity=maturity)
+    avatar = _avatar(avatar)
     name = (name or "").strip()
     if not name:
         raise ValidationError({"name": _("Give the profile a name.")})
@@ -69,21 +107,85 @@ def profile_create(*, account: User, name: str, is_kids: bool = False) -> Profil
     color = count % Profile.COLOR_COUNT
     try:
         with transaction.atomic():
-            return Profile.objects.create(account=account, name=name, is_kids=is_kids, color=color)
+            return Profile.objects.create(
+                account=account,
+                name=name,
+                is_kids=is_kids,
+                color=color,
+                maturity=maturity,
+                avatar=avatar,
+            )
     except IntegrityError as exc:
         raise ValidationError({"name": _("You already have a profile with this name.")}) from exc
 
 
 @transaction.atomic
-def profile_update(*, profile: Profile, name: str, is_kids: bool) -> Profile:
+def profile_update(
+    *,
+    profile: Profile,
+    name: str,
+    is_kids: bool,
+    maturity: str | None = None,
+    avatar: int | None = None,
+) -> Profile:
+    maturity = _maturity_for(is_kids=is_kids, maturity=maturity)
+    avatar = _avatar(avatar)
     name = (name or "").strip()
     if not name:
         raise ValidationError({"name": _("Give the profile a name.")})
     if profile.account.profiles.exclude(pk=profile.pk).filter(name__iexact=name).exists():
         raise ValidationError({"name": _("You already have a profile with this name.")})
     profile.name, profile.is_kids = name, is_kids
-    profile.save(update_fields=["name", "is_kids"])
+    profile.maturity, profile.avatar = maturity, avatar
+    profile.save(update_fields=["name", "is_kids", "maturity", "avatar"])
     return profile
+
+
+PIN_PATTERN = re.compile(r"^[0-9]{4}$")
+
+
+def profile_pin_set(*, profile: Profile, pin: str) -> Profile:
+    """Lock the profile with a 4-digit PIN (stored hashed), asked when switching to it."""
+    if not PIN_PATTERN.match(pin or ""):
+        raise ValidationError({"pin": _("A PIN is exactly 4 digits.")})
+    profile.pin_hash = make_password(pin)
+    profile.save(update_fields=["pin_hash"])
+    return profile
+
+
+def profile_pin_clear(*, profile: Profile) -> Profile:
+    if profile.pin_hash:
+        profile.pin_hash = ""
+        profile.save(update_fields=["pin_hash"])
+    return profile
+
+
+def _pin_throttle_key(profile: Profile) -> str:
+    return f"profile-pin:{profile.pk}"  # its own counters, apart from the account's sign-ins
+
+
+def profile_pin_check(*, profile: Profile, pin: str, address: str) -> tuple[bool, int]:
+    """(unlocked, seconds to wait). Wrong PINs count like wrong passwords (apps.accounts
+    throttle): past the limit every attempt is refused unchecked until the cool-off ends."""
+    if not profile.pin_hash:
+        return True, 0
+    key = _pin_throttle_key(profile)
+    wait = throttle.attempt_begin(email=key, address=address)
+    if wait:
+        return False, wait
+    if PIN_PATTERN.match(pin or "") and check_password(pin, profile.pin_hash):
+        throttle.record_success(email=key, address=address)
+        return True, 0
+    throttle.record_failure(email=key, address=address)
+    return False, 0
+
+
+def profile_pin_reset(*, profile: Profile, password: str, address: str = "") -> Profile:
+    """Forgot the PIN: the account's password removes it (and lifts its lock-out here)."""
+    if not profile.account.check_password(password or ""):
+        raise ValidationError({"password": _("That is not the account's password.")})
+    throttle.release(email=_pin_throttle_key(profile), address=address)
+    return profile_pin_clear(profile=profile)
 
 
 def profile_check_deletable(*, profile: Profile) -> None:
@@ -98,17 +200,36 @@ def profile_delete(*, profile: Profile) -> None:
     profile.delete()
 
 
-def device_record(*, profile: Profile, key: str, user_agent: str, at: datetime | None = None):
-    """Remember that `profile` uses the browser/device `key`; idempotent per (profile, key)."""
+def device_record(
+    *,
+    profile: Profile,
+    key: str,
+    user_agent: str,
+    at: datetime | None = None,
+    country: str = "",
+):
+    """Remember that `profile` uses the browser/device `key`; idempotent per (profile, key).
+
+    `country` is where the browser says it is (its locale's region); "" keeps what was known."""
     at = at or clock.now()
     kind, label = device_kind(user_agent), device_label(user_agent)
+    country = valid_country(country)
     device, created = Device.objects.get_or_create(
         profile=profile,
         key=key,
-        defaults={"kind": kind, "label": label, "first_seen": at, "last_seen": at},
+        defaults={
+            "kind": kind,
+            "label": label,
+            "first_seen": at,
+            "last_seen": at,
+            "country": country,
+        },
     )
     if not created:
-        Device.objects.filter(pk=device.pk).update(last_seen=at, kind=kind, label=label)
+        changes = {"last_seen": at, "kind": kind, "label": label}
+        if country:
+            changes["country"] = country
+        Device.objects.filter(pk=device.pk).update(**changes)
     else:
         track(name="device_seen", profile=profile, device=device, properties={"kind": kind})
     return device
@@ -142,16 +263,40 @@ def device_sign_out(*, account: User, device: Device) -> list[str]:
     Another account's device is the caller's 404 (`selectors.account_device`).
     """
     rows = DeviceSession.objects.select_for_update().filter(account=account, device_key=device.key)
-    keys = list(rows.values_list("session_key", flat=True))
-    store = import_module(settings.SESSION_ENGINE).SessionStore
-    for key in keys:
-        store(session_key=key).delete()
-    rows.delete()
+    keys = _end_sessions(rows)
     if keys:
         track(
             name="device_signed_out",
             profile=device.profile,
             device=device,
+            properties={"sessions": len(keys)},
+        )
+    return keys
+
+
+def _end_sessions(rows) -> list[str]:
+    """Delete the sessions of these (locked) DeviceSession rows and the rows; their keys."""
+    keys = list(rows.values_list("session_key", flat=True))
+    store = import_module(settings.SESSION_ENGINE).SessionStore
+    for key in keys:
+        store(session_key=key).delete()
+    rows.delete()
+    return keys
+
+
+@transaction.atomic
+def account_sign_out_everywhere(*, account: User, profile: Profile | None = None) -> list[str]:
+    """End every signed-in session of the account, on every device, this one included.
+
+    Returns the session keys ended; a second call ends none. `profile` (who asked) goes on the
+    event.
+    """
+    keys = _end_sessions(DeviceSession.objects.select_for_update().filter(account=account))
+    profile = profile or account.profiles.first()
+    if keys and profile is not None:
+        track(
+            name="devices_signed_out_all",
+            profile=profile,
             properties={"sessions": len(keys)},
         )
     return keys

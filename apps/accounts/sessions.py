@@ -12,6 +12,7 @@ from apps.accounts.current import (
     SESSION_DEVICE_ID,
     SESSION_DEVICE_KEY,
 )
+from apps.accounts.language import country_from_accept_language
 from apps.accounts.services import device_record, device_session_bind, device_session_forget
 
 
@@ -33,7 +34,10 @@ def device_for_session(request, profile) -> int:
         session.save()  # a key to tie the device to (a signed-in session always has one)
     key = getattr(request, "visitor_id", None) or session.session_key
     device = device_record(
-        profile=profile, key=key, user_agent=request.headers.get("User-Agent", "")
+        profile=profile,
+        key=key,
+        user_agent=request.headers.get("User-Agent", ""),
+        country=country_from_accept_language(request.headers.get("Accept-Language")),
     )
     device_session_bind(
         account_id=profile.account_id, device_key=key, session_key=session.session_key

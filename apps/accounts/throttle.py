@@ -113,5 +113,11 @@ def record_success(*, email: str, address: str = "") -> None:
     cache.delete_many([k for key in _keys(email, address) for k in (key, f"{key}:since")])
 
 
+def release(*, email: str, address: str = "") -> None:
+    """Forget the counters and lock-outs of this account (and pair): a proven owner unlocks."""
+    keys = _keys(email, address)
+    cache.delete_many([k for key in keys for k in (key, f"{key}:since", _lock_key(key))])
+
+
 def client_address(request) -> str:
     return request.META.get("REMOTE_ADDR", "")

@@ -57,10 +57,13 @@ profile_patterns = [
     path("new/", views.profile_create, name="profile_create"),
     path("<int:profile_id>/select/", views.profile_select, name="profile_select"),
     path("<int:profile_id>/edit/", views.profile_edit, name="profile_edit"),
+    path("<int:profile_id>/pin-reset/", views.profile_pin_reset, name="profile_pin_reset"),
+    path("avatars/<int:index>.png", views.avatar_image, name="avatar"),
 ]
 urlpatterns = [
     path("accounts/", include(auth_patterns)),
     path("account/", views.account, name="account"),
+    path("account/devices/sign-out-all/", views.sign_out_everywhere, name="sign_out_everywhere"),
     path(
         "account/devices/<int:device_id>/sign-out/",
         views.device_sign_out,

@@ -5,14 +5,16 @@ from django.contrib.auth import views as auth_views
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
 from django.db import transaction
-from django.http import Http404
+from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse, reverse_lazy
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-from apps.accounts import selectors, services
+from apps.accounts import selectors, services, throttle
+from apps.accounts.avatars import avatar_png
 from apps.accounts.current import (
     SESSION_DEVICE,
     SESSION_DEVICE_ID,
@@ -20,11 +22,22 @@ from apps.accounts.current import (
     SESSION_PROFILE,
 )
 from apps.accounts.decorators import not_for_kids
+from apps.accounts.devices import group_by_browser
 from apps.accounts.entitlements import Limits, limits_for, profile_limit_message
-from apps.accounts.forms import PreferencesForm, ProfileForm, SignupForm, TimeZoneForm
-from apps.accounts.language import country_from_accept_language
+from apps.accounts.forms import (
+    PinForm,
+    PinResetForm,
+    PreferencesForm,
+    ProfileForm,
+    SignupForm,
+    TimeZoneForm,
+)
+from apps.accounts.language import country_from_accept_language, country_name
+from apps.accounts.membership import membership_for
+from apps.accounts.models import Device
 from apps.accounts.sessions import device_for_session
 from apps.accounts.timezones import viewer_zone
+from apps.core import clock
 from apps.core.http import safe_next
 from apps.tracking.services import visitor_merge
 
@@ -104,11 +117,84 @@ def profiles(request):
 @login_required
 @require_POST
 def profile_select(request, profile_id: int):
+    """Switch to a profile; a locked one asks its PIN first (wrong PINs are throttled)."""
     profile = selectors.profile_for_account(account=request.user, profile_id=profile_id)
     if profile is None:
         raise Http404(_("No such profile."))
+    current = request.session.get(SESSION_PROFILE)
+    if profile.has_pin and current != profile.pk:
+        form = PinForm(request.POST if "pin" in request.POST else None)
+        status, wait = 200, 0
+        if form.is_bound:
+            unlocked, wait = services.profile_pin_check(
+                profile=profile,
+                pin=request.POST.get("pin", ""),
+                address=throttle.client_address(request),
+            )
+            if not unlocked:
+                status = 429 if wait else 400
+                form.is_valid()  # clean first: an added error needs cleaned data
+                if wait:
+                    form.add_error(None, _too_many_message(wait))
+                else:
+                    form.add_error("pin", _("That PIN is not right."))
+        if not form.is_bound or status != 200:
+            context = {"profile": profile, "form": form, "next": _next_past_picker(request)}
+            return render(request, "accounts/profile_pin.html", context, status=status)
     _select_profile(request, profile)
     return redirect(_next_past_picker(request) or "home")
+
+
+def _too_many_message(seconds: int) -> str:
+    minutes = max(1, (seconds + 59) // 60)
+    return ngettext(
+        "Too many wrong PINs. Try again in %(n)d minute, or remove the PIN with the "
+        "account password.",
+        "Too many wrong PINs. Try again in %(n)d minutes, or remove the PIN with the "
+        "account password.",
+        minutes,
+    ) % {"n": minutes}
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def profile_pin_reset(request, profile_id: int):
+    """Forgot the PIN: the account's password removes it."""
+    profile = selectors.profile_for_account(account=request.user, profile_id=profile_id)
+    if profile is None:
+        raise Http404(_("No such profile."))
+    form = PinResetForm(request.POST or None)
+    status = 200
+    if request.method == "POST":
+        status = 400
+        if form.is_valid():
+            try:
+                services.profile_pin_reset(
+                    profile=profile,
+                    password=form.cleaned_data["password"],
+                    address=throttle.client_address(request),
+                )
+            except ValidationError as exc:
+                _apply_errors(form, exc)
+            else:
+                messages.success(
+                    request, _("The PIN of %(name)s is removed.") % {"name": profile.name}
+                )
+                return redirect("accounts:profiles")
+    context = {"profile": profile, "form": form}
+    return render(request, "accounts/profile_pin_reset.html", context, status=status)
+
+
+@require_GET
+def avatar_image(request, index: int):
+    """One of the generated avatars (the same picture everywhere: cached for a year)."""
+    try:
+        png = avatar_png(index)
+    except ValueError:
+        raise Http404(_("No such avatar.")) from None
+    response = HttpResponse(png, content_type="image/png")
+    response["Cache-Control"] = "public, max-age=31536000, immutable"
+    return response
 
 
 def _plan_limit(limits: Limits, count: int) -> dict | None:
@@ -126,14 +212,28 @@ def profile_create(request):
     ("Who's watching?" already shows the limit instead of the link to this page.)
     """
     form = ProfileForm(request.POST or None)
-    plan_limit = None
+    count = request.user.profiles.count()
+    if count >= settings.MAX_PROFILES_PER_ACCOUNT:  # no plan allows more: no upgrade link
+        n = settings.MAX_PROFILES_PER_ACCOUNT
+        plan_limit = {"message": _("An account can have at most %(n)d profiles.") % {"n": n}}
+    else:
+        plan_limit = _plan_limit(limits_for(request.user), count)
+    if plan_limit is not None:  # said before the form, not after filling it in
+        status = 400 if request.method == "POST" else 200
+        context = {"form": None, "profile": None, "plan_limit": plan_limit}
+        return render(request, "accounts/profile_form.html", context, status=status)
     if request.method == "POST" and form.is_valid():
         try:
-            profile = services.profile_create(
-                account=request.user,
-                name=form.cleaned_data["name"],
-                is_kids=form.cleaned_data["is_kids"],
-            )
+            with transaction.atomic():
+                profile = services.profile_create(
+                    account=request.user,
+                    name=form.cleaned_data["name"],
+                    is_kids=form.cleaned_data["is_kids"],
+                    maturity=form.cleaned_data["maturity"],
+                    avatar=form.cleaned_data["avatar"],
+                )
+                if form.cleaned_data["pin"]:
+                    services.profile_pin_set(profile=profile, pin=form.cleaned_data["pin"])
         except ValidationError as exc:
             if getattr(exc, "code", None) == "plan_limit":
                 plan_limit = _plan_limit(limits_for(request.user), request.user.profiles.count())
@@ -152,8 +252,13 @@ def profile_edit(request, profile_id: int):
     profile = selectors.profile_for_account(account=request.user, profile_id=profile_id)
     if profile is None:
         raise Http404(_("No such profile."))
-    initial = {"name": profile.name, "is_kids": profile.is_kids}
-    form = ProfileForm(request.POST or None, initial=initial)
+    initial = {
+        "name": profile.name,
+        "is_kids": profile.is_kids,
+        "maturity": profile.maturity_limit,
+        "avatar": "" if profile.avatar is None else str(profile.avatar),
+    }
+    form = ProfileForm(request.POST or None, initial=initial, has_pin=profile.has_pin)
     if request.method == "POST":
         action = request.POST.get("action")
         if action in ("delete", "delete_confirmed"):
@@ -172,11 +277,18 @@ def profile_edit(request, profile_id: int):
             return redirect("accounts:profiles")
         if form.is_valid():
             try:
-                services.profile_update(
-                    profile=profile,
-                    name=form.cleaned_data["name"],
-                    is_kids=form.cleaned_data["is_kids"],
-                )
+                with transaction.atomic():
+                    services.profile_update(
+                        profile=profile,
+                        name=form.cleaned_data["name"],
+                        is_kids=form.cleaned_data["is_kids"],
+                        maturity=form.cleaned_data["maturity"] or profile.maturity,
+                        avatar=form.cleaned_data["avatar"],
+                    )
+                    if form.cleaned_data["pin"]:
+                        services.profile_pin_set(profile=profile, pin=form.cleaned_data["pin"])
+                    elif form.cleaned_data.get("remove_pin"):
+                        services.profile_pin_clear(profile=profile)
             except ValidationError as exc:
                 _apply_errors(form, exc)
             else:
@@ -228,24 +340,51 @@ def account(request):
                 messages.success(request, _("Time zone saved."))
                 return redirect("accounts:account")
         status = 400
-    signed_in = selectors.signed_in_device_keys(account=user)
-    devices = list(selectors.account_devices(account=user))
-    for device in devices:
-        device.is_current = device.key == request.session.get(SESSION_DEVICE_KEY)
-        device.is_signed_in = device.is_current or device.key in signed_in
+    profiles = list(user.profiles.all())
+    rows = group_by_browser(
+        selectors.account_devices(account=user),
+        signed_in=selectors.signed_in_device_keys(account=user),
+        current_key=request.session.get(SESSION_DEVICE_KEY),
+    )
+    now = clock.now()
+    for row in rows:
+        row.place = country_name(row.country)
+        row.just_now = (now - row.last_seen).total_seconds() < 60
     with timezone.override(viewer_zone(user)):
         return render(
             request,
             "accounts/account.html",
             {
-                "profiles": list(user.profiles.all()),
-                "devices": devices,
+                "membership": membership_for(user),
+                "profiles": profiles,
+                "devices": rows,
+                "planned": planned_devices(profiles, rows),
+                "any_signed_in": any(row.is_signed_in for row in rows),
+                "now": now,
                 "current": request.profile,
                 "zone_form": form,
                 "prefs_form": prefs_form,
             },
             status=status,
         )
+
+
+def planned_devices(profiles, rows) -> list[dict]:
+    """The kinds of device chosen at onboarding, each saying whether one is in use yet."""
+    labels = dict(Device.Kind.choices)
+    used = {row.kind for row in rows}
+    kinds = dict.fromkeys(k for p in profiles for k in (p.planned_devices or []) if k in labels)
+    return [{"label": labels[k], "in_use": k in used} for k in kinds]
+
+
+@not_for_kids
+@require_POST
+def sign_out_everywhere(request):
+    """End every session of the account, this one included: every device must sign in again."""
+    services.account_sign_out_everywhere(account=request.user, profile=request.profile)
+    logout(request)
+    messages.success(request, _("You are signed out on all devices."))
+    return redirect("accounts:login")
 
 
 @not_for_kids

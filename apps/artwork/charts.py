@@ -10,10 +10,13 @@ import math
 from collections.abc import Sequence
 from dataclasses import dataclass
 
+from apps.core.axis import nice_axis, percent_label
+
 
 @dataclass(frozen=True)
 class Bar:
     label: str
+    short: str  # the label as it fits under the bar (the full one is in its tooltip)
     x: float
     y: float
     width: float
@@ -55,6 +58,12 @@ def nice_ceiling(value: float) -> float:
     return 10 * power
 
 
+def _short(label: str, slot: float) -> str:
+    """The label cut to what fits in a slot of `slot` px at about 6.5 px a character."""
+    room = max(4, int(slot / 6.5))
+    return label if len(label) <= room else label[: room - 1].rstrip() + "…"
+
+
 def rate_bars(group, variants: Sequence, *, compact: bool = False, title: str = "") -> Chart:
     """Bars for `group.by_variant` (Rate per variant id) in the order of `variants`."""
     width = 320 if compact else 520
@@ -62,7 +71,8 @@ def rate_bars(group, variants: Sequence, *, compact: bool = False, title: str = 
     top, bottom, left = 12, height - 34, 44
     rates = [group.by_variant.get(v.pk) for v in variants]
     tallest = max([r.high for r in rates if r and r.impressions] + [0.0])
-    axis_max = nice_ceiling(max(tallest, 0.01))
+    axis = nice_axis(tallest, floor=0.01)
+    axis_max = axis.top
     span = bottom - top
 
     def y_of(rate: float) -> float:
@@ -80,6 +90,7 @@ def rate_bars(group, variants: Sequence, *, compact: bool = False, title: str = 
         bars.append(
             Bar(
                 label=str(getattr(variant, "label", "") or variant),
+                short=_short(str(getattr(variant, "label", "") or variant), slot),
                 x=x,
                 y=y_of(value),
                 width=bar_width,
@@ -97,9 +108,7 @@ def rate_bars(group, variants: Sequence, *, compact: bool = False, title: str = 
                 css=f"chart-bar chart-bar--{tone}" + ("" if variant.is_active else " is-inactive"),
             )
         )
-    step = axis_max / 5  # a 1-2-5 maximum over five steps keeps every tick a round number
-    digits = 0 if round(step * 100, 6).is_integer() else 1
-    ticks = [(y_of(step * i), f"{step * i:.{digits}%}") for i in range(6)]
+    ticks = [(y_of(value), percent_label(value, axis)) for value in axis.values]
     total = getattr(group, "total", None)
     average = y_of(total.rate) if total is not None and total.impressions else None
     return Chart(width, height, top, bottom, bottom + 16, bars, ticks, average, title)

@@ -330,6 +330,21 @@ class Report:
         return self.by_how[bandit.RANDOM].impressions / total if total else 0.0
 
 
+def ranked_by_lift(results: list[VariantResult]) -> tuple[list, list]:
+    """(winners, losers), each ordered by lift, the column the report shows: biggest lift first
+    among variants whose whole 95 % interval is above their title's average, smallest first
+    among those wholly below (a lift measured on few takes is noise, so it is left out)."""
+    winners = sorted(
+        (r for r in results if r.own.low > r.title_average),
+        key=lambda r: (-r.lift, -r.own.low, r.variant_id),
+    )
+    losers = sorted(
+        (r for r in results if r.own.high < r.title_average),
+        key=lambda r: (r.lift, r.own.high, r.variant_id),
+    )
+    return winners, losers
+
+
 def report(*, days: int = 30, top: int = 10, min_impressions: int = MIN_IMPRESSIONS) -> Report:
     """Winners and losers across titles (a variant's take rate against its title's average,
     among variants with enough impressions) and how traffic was split (four queries)."""
@@ -362,9 +377,7 @@ def report(*, days: int = 30, top: int = 10, min_impressions: int = MIN_IMPRESSI
         for variant_id, title_id, name, label, tone, focus, n, taken in rows
         if n >= min_impressions and per_title[title_id].rate > 0
     ]
-    # Order by the interval's edge, not the raw lift: a lift measured on few takes is noise.
-    winners = sorted(results, key=lambda r: (-(r.own.low / r.title_average), r.variant_id))
-    losers = sorted(results, key=lambda r: (r.own.high / r.title_average, r.variant_id))
+    winners, losers = ranked_by_lift(results)
     segments = defaultdict(Rate)
     for segment, n, taken in _counts(window.values("segment")):
         segments[segment].add(n, taken)
@@ -373,8 +386,8 @@ def report(*, days: int = 30, top: int = 10, min_impressions: int = MIN_IMPRESSI
         days=days,
         total=total,
         by_how=by_how,
-        winners=[r for r in winners if r.own.low > r.title_average][:top],
-        losers=[r for r in losers if r.own.high < r.title_average][:top],
+        winners=winners[:top],
+        losers=losers[:top],
         eligible_variants=len(results),
         min_impressions=min_impressions,
         exploration_setting=exploration(),

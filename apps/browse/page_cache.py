@@ -84,6 +84,7 @@ def home_cache_key(
             # 6: cards' actions are buttons of the page's one form, two rows in batch 0
             6,
             profile.pk,
+            profile.maturity_limit,  # the rows' titles are filtered by it
             device,
             now.date().isoformat(),
             planner.daypart(now),
@@ -191,6 +192,7 @@ def _chrome_digest(request, profile) -> str:
             profile.name,
             str(profile.color),
             str(profile.is_kids),
+            str(profile.avatar),
             request.get_full_path(),
             str(payment_overdue(request)),
             repr(consent_for(request)),

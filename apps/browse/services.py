@@ -74,11 +74,15 @@ def anonymous_title_view_record(*, title: Title, visitor_id: str) -> None:
 
 def interested_profiles(*, title: Title) -> list[int]:
     """Profiles that care about a series: they played some of it or put it in My list, and may
-    still see it (a kids profile only hears of titles rated for it). Two or three queries."""
+    still see it (only titles its maturity setting allows). Two or three queries."""
     ids = playback.profiles_who_watched(title_id=title.pk)
     ids |= set(MyListEntry.objects.filter(title=title).values_list("profile_id", flat=True))
-    if ids and not title.is_for_kids:
-        ids -= set(Profile.objects.filter(pk__in=ids, is_kids=True).values_list("pk", flat=True))
+    if ids:  # only profiles whose maturity setting lets them see the title
+        ids = {
+            p.pk
+            for p in Profile.objects.filter(pk__in=ids).only("pk", "is_kids", "maturity")
+            if title.maturity in p.allowed_maturities
+        }
     return sorted(ids)
 
 

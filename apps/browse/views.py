@@ -6,8 +6,9 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 from django.views.decorators.vary import vary_on_headers
 
-from apps.accounts.current import current_device_id, current_profile
+from apps.accounts.current import SESSION_DEVICE_KEY, current_device_id, current_profile
 from apps.accounts.decorators import profile_required
+from apps.accounts.entitlements import limits_for
 from apps.accounts.errors import NotOnThisProfile
 from apps.accounts.http import AppRequest
 from apps.artwork import services as artwork_services
@@ -15,6 +16,7 @@ from apps.browse import page_cache, selectors, services
 from apps.catalogue import selectors as catalogue
 from apps.catalogue.models import Genre, Title
 from apps.core.http import safe_next
+from apps.playback import selectors as playback_selectors
 from apps.ratings.selectors import ratings_for, with_ratings
 
 
@@ -95,7 +97,23 @@ def title_detail(request: AppRequest, slug: str):
         services.anonymous_title_view_record(
             title=title, visitor_id=getattr(request, "visitor_id", "")
         )
-    return render(request, "browse/title.html", {"title": title})
+    downloads = _downloads(request, profile, title) if profile is not None else None
+    return render(request, "browse/title.html", {"title": title, "downloads": downloads})
+
+
+def _downloads(request, profile, title) -> dict:
+    """What the title page's Download buttons need: the plan allows them, and what this device
+    already holds of this title."""
+    if not limits_for(request.user).downloads:
+        return {"allowed": False}
+    held = playback_selectors.downloaded_items(
+        profile=profile, device_key=request.session.get(SESSION_DEVICE_KEY)
+    )
+    return {
+        "allowed": True,
+        "has_title": f"t{title.pk}" in held,
+        "episodes": {int(item[1:]) for item in held if item.startswith("e")},
+    }
 
 
 def _show_artwork(request, profile, page_name: str, titles, start: int = 0) -> str:

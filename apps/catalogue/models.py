@@ -42,10 +42,26 @@ class TitleQuerySet(models.QuerySet):
         )
 
     def for_profile(self, profile, at=None):
+        """What `profile` may see: available, and rated within its maturity setting (a Kids
+        profile at most 7+). The one filter rows, search, title pages, the player and watch
+        parties go through."""
         qs = self.available(at)
-        if profile is not None and profile.is_kids:
-            qs = qs.filter(maturity__in=KIDS_MATURITIES)
+        if profile is None:
+            return qs
+        allowed = getattr(profile, "allowed_maturities", None)
+        if allowed is None:  # not a Profile (a stand-in): only the kids flag is known
+            allowed = KIDS_MATURITIES if getattr(profile, "is_kids", False) else None
+        if allowed is not None and len(allowed) < len(Maturity.values):
+            qs = qs.filter(maturity__in=allowed)
         return qs
+
+    def visible_to(self, profile, title_id, at=None):
+        """The title with this id if `profile` may see it, else None (one query)."""
+        try:
+            pk = int(title_id)
+        except (TypeError, ValueError):
+            return None
+        return self.for_profile(profile, at).filter(pk=pk).first()
 
 
 class Title(models.Model):

@@ -2,7 +2,7 @@
 
 from django.db.models import Exists, OuterRef, Prefetch, Q, QuerySet
 
-from apps.catalogue.models import ArtworkVariant, Episode, Genre, Season, Title
+from apps.catalogue.models import ArtworkVariant, Episode, Genre, Maturity, Season, Title
 from apps.core import clock
 
 SEARCH_MAX_LENGTH = 100
@@ -51,9 +51,11 @@ def released_seasons_prefetch(at=None) -> Prefetch:
 
 
 def kept_from_profile(*, profile, **lookups) -> bool:
-    """Whether a kids profile is asking for an available title that is not rated for it (the
-    page then says "not on this profile" instead of "no such title"). One query, only when asked."""
-    if profile is None or not profile.is_kids:
+    """Whether a profile is asking for an available title its maturity setting keeps from it
+    (the page then says "not on this profile" instead of "no such title"). One query, only
+    when asked."""
+    allowed = getattr(profile, "allowed_maturities", None)
+    if profile is None or allowed is None or len(allowed) == len(Maturity.values):
         return False
     return Title.objects.available().filter(**lookups).exists()
 

@@ -478,6 +478,61 @@ FLOWS: list[dict[str, Any]] = [
         ),
         "url": "admin:engagement_campaign_changelist",
     },
+    {
+        "key": "account-overview",
+        "title": _("Account overview"),
+        "description": _(
+            "As Jordan, open Account: it opens with the plan, the next payment (date, amount, "
+            "card) and the failed payment with “Fix it”. Devices are one row per browser, with "
+            "the profiles that used it and when and where it was last used; the devices chosen "
+            "at onboarding are listed below. “Sign out of all devices” signs every browser out, "
+            "this one included."
+        ),
+        "url": "accounts:account",
+        "persona": "lapsed",
+    },
+    {
+        "key": "profile-lock",
+        "title": _("Avatars, a profile PIN, maturity and Kids"),
+        "description": _(
+            "As the family, edit a profile: pick a generated avatar, set the maturity rating "
+            "(All to 18+) and a 4-digit PIN. Switch to it from Who's watching?: the PIN is "
+            "asked; five wrong ones lock it for 15 minutes, and “Forgot the PIN?” removes it "
+            "with the account password. A 12+ profile never sees a 16+ title in rows, search, "
+            "title pages or the player. The Kids profile has its own header without account "
+            "links; “Exit Kids” goes to Who's watching?, where a locked profile asks its PIN. "
+            "On Free (two profiles), Add profile says the limit before any form."
+        ),
+        "url": "accounts:profiles",
+        "persona": "family",
+    },
+    {
+        "key": "downloads",
+        "title": _("Downloads"),
+        "description": _(
+            "As Sam (Standard), open a film and press Download, or Download next to an "
+            "episode: Downloads in the header lists it on this device with its expiry (30 "
+            "days). Watch starts its 48 hours; advance the demo clock 3 days and it is gone. "
+            "Standard allows 25 per device on 2 devices; the message says which limit was "
+            "reached. Switch Sam to Free under Plan and billing: the downloads are removed and "
+            "the Download buttons disappear. Jordan (Basic) sees no Download button."
+        ),
+        "url": "playback:downloads",
+        "persona": "comedy",
+    },
+    {
+        "key": "receipts",
+        "title": _("PDF receipts with VAT"),
+        "description": _(
+            "As Sam, open Plan and billing › an invoice: “Download PDF” gives the invoice as a "
+            "PDF with the seller's and buyer's details, the net amount, the VAT at the rate of "
+            "the account's country (set it under Account › Language and country, e.g. BE for "
+            "21 %) and the total; “Plain text” is the copy e-mails use. A withdrawal's credit "
+            "note has its PDF too."
+        ),
+        "url": "subscriptions:invoices",
+        "persona": "comedy",
+    },
 ]
 
 

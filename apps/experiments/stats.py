@@ -11,6 +11,8 @@ import math
 from collections.abc import Sequence
 from dataclasses import dataclass
 
+from apps.core.axis import nice_axis, percent_label
+
 # The intervals live in the shared kernel (the engagement report uses them too).
 from apps.core.proportions import Z95, difference, wilson  # noqa: F401
 
@@ -152,18 +154,11 @@ class Chart:
     ticks: list[tuple[float, str]]
 
 
-def _nice_ceiling(value: float) -> float:
-    power = 10 ** math.floor(math.log10(value))
-    for step in (1, 2, 5, 10):
-        if value <= step * power + 1e-12:
-            return step * power
-    return 10 * power
-
-
 def rate_chart(result: Report, *, width: int = 520, height: int = 220) -> Chart:
     """One bar per variant (its conversion rate) with a whisker for its 95 % interval."""
     top, bottom, left = 12, height - 34, 52
-    axis_max = _nice_ceiling(max([v.high for v in result.variants] + [0.01]))
+    axis = nice_axis(max([v.high for v in result.variants] + [0.0]), floor=0.01)
+    axis_max = axis.top
     span = bottom - top
 
     def y_of(rate: float) -> float:
@@ -187,5 +182,5 @@ def rate_chart(result: Report, *, width: int = 520, height: int = 220) -> Chart:
                 text=f"{v.rate:.1%}",
             )
         )
-    ticks = [(y_of(axis_max * i / 5), f"{axis_max * i / 5:.1%}") for i in range(6)]
+    ticks = [(y_of(value), percent_label(value, axis)) for value in axis.values]
     return Chart(width, height, bottom, bottom + 16, bars, ticks)

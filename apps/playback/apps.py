@@ -4,3 +4,9 @@ from django.apps import AppConfig
 class PlaybackConfig(AppConfig):
     name = "apps.playback"
     label = "playback"
+
+    def ready(self) -> None:
+        from apps.accounts.entitlements import limits_changed
+        from apps.playback.services import on_limits_changed
+
+        limits_changed.connect(on_limits_changed, dispatch_uid="playback-downloads-prune")

@@ -138,3 +138,37 @@ class PlaybackPreference(models.Model):
 
     def __str__(self) -> str:
         return f"{self.profile_id}: {self.subtitles}/{self.audio}"
+
+
+class Download(models.Model):
+    """A simulated download: no file, a record that a profile keeps a film or an episode on one
+    device until it expires (30 days after downloading, or 48 hours after its first play,
+    whichever comes first; apps.playback.downloads holds the rules)."""
+
+    profile = models.ForeignKey(
+        "accounts.Profile", on_delete=models.CASCADE, related_name="downloads"
+    )
+    title = models.ForeignKey("catalogue.Title", on_delete=models.CASCADE, related_name="+")
+    episode = models.ForeignKey(
+        "catalogue.Episode", null=True, blank=True, on_delete=models.CASCADE, related_name="+"
+    )
+    device = models.ForeignKey("accounts.Device", on_delete=models.CASCADE, related_name="+")
+    # The browser's key (Device rows are per profile; the plan counts browsers per account).
+    device_key = models.CharField(max_length=64)
+    # "t<title id>" or "e<episode id>": one download of a thing per profile and browser.
+    item = models.CharField(max_length=24)
+    created_at = models.DateTimeField()
+    expires_at = models.DateTimeField()
+    first_played_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["-created_at", "-pk"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["profile", "device_key", "item"], name="download_once_per_device"
+            )
+        ]
+        indexes = [models.Index(fields=["device_key", "expires_at"], name="download_device")]
+
+    def __str__(self) -> str:
+        return f"{self.item} on {self.device_key} ({self.profile_id})"

@@ -12,7 +12,7 @@ from apps.catalogue.models import Episode, Title
 from apps.catalogue.selectors import active_artwork_prefetch, released_seasons_prefetch
 from apps.core import clock, stamps
 from apps.playback import resume
-from apps.playback.models import PlaybackPreference, Progress, TitleProgress
+from apps.playback.models import Download, PlaybackPreference, Progress, TitleProgress
 
 # --- The homepage cache stamp ---------------------------------------------------------------
 
@@ -393,3 +393,42 @@ def title_with_seasons(title: Title) -> Title:
     """Prefetch seasons and episodes in order (two queries), as the title page does."""
     prefetch_related_objects([title], released_seasons_prefetch())
     return title
+
+
+# --- Downloads ----------------------------------------------------------------------------------
+
+
+def downloads_for(*, profile, at: datetime | None = None) -> list:
+    """The profile's live downloads, newest first, each with its title, episode and device (one
+    query); expired ones are gone for the viewer (they no longer count against the plan)."""
+    at = at or clock.now()
+    return list(
+        Download.objects.filter(profile=profile, expires_at__gt=at).select_related(
+            "title", "episode", "episode__season", "device"
+        )
+    )
+
+
+def download_for(*, profile, download_id, at: datetime | None = None):
+    """One live download of the profile's, or None (never another profile's)."""
+    if not str(download_id).isdigit():
+        return None
+    at = at or clock.now()
+    return (
+        Download.objects.filter(profile=profile, pk=download_id, expires_at__gt=at)
+        .select_related("title", "episode")
+        .first()
+    )
+
+
+def downloaded_items(*, profile, device_key: str | None, at: datetime | None = None) -> set[str]:
+    """The things ("t12", "e40") the profile holds on this device (one query), for the title
+    page's Download buttons."""
+    if not device_key:
+        return set()
+    at = at or clock.now()
+    return set(
+        Download.objects.filter(
+            profile=profile, device_key=device_key, expires_at__gt=at
+        ).values_list("item", flat=True)
+    )

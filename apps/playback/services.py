@@ -9,11 +9,14 @@ from datetime import datetime
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 
+from apps.accounts.entitlements import limits_for
+from apps.accounts.models import User
 from apps.catalogue.models import Episode, Title
 from apps.core import clock, stamps
-from apps.playback import resume, selectors
-from apps.playback.models import PlaybackPreference, Progress, TitleProgress
+from apps.playback import downloads, resume, selectors
+from apps.playback.models import Download, PlaybackPreference, Progress, TitleProgress
 from apps.tracking.services import track
 
 CLIENT_KEY = re.compile(r"^[A-Za-z0-9_.:-]{8,60}$")  # fits tracking's client ids with a prefix
@@ -321,3 +324,125 @@ def continue_watching_remove(*, profile, title: Title, device_id: int | None = N
         )
         transaction.on_commit(lambda: progress_stamp_bump(profile.pk))
     return bool(hidden)
+
+
+# --- Downloads (simulated) ----------------------------------------------------------------------
+
+
+class DownloadRefused(ValidationError):
+    """Why a download cannot be made, in words (and `code` for callers)."""
+
+
+def _refusal_message(refusal: downloads.Refusal, limits) -> str:
+    if refusal.code == "not_in_plan":
+        if limits.plan_name:
+            return _("Your %(plan)s plan does not include downloads.") % {"plan": limits.plan_name}
+        return _("Your account does not include downloads.")
+    if refusal.code == "device_full":
+        return ngettext(
+            "This device already holds %(n)d download, the most your plan allows on one "
+            "device. Delete one on the Downloads page to download another.",
+            "This device already holds %(n)d downloads, the most your plan allows on one "
+            "device. Delete one on the Downloads page to download another.",
+            refusal.limit,
+        ) % {"n": refusal.limit}
+    return ngettext(
+        "Your plan allows downloads on %(n)d device at a time, and another device holds "
+        "them. Delete those on the Downloads page to download here.",
+        "Your plan allows downloads on %(n)d devices at a time, and that many other devices "
+        "hold them. Delete those on the Downloads page to download here.",
+        refusal.limit,
+    ) % {"n": refusal.limit}
+
+
+@transaction.atomic
+def download_add(
+    *,
+    profile,
+    device_id: int,
+    device_key: str,
+    title: Title,
+    episode: Episode | None = None,
+    at: datetime | None = None,
+) -> Download:
+    """Download a film (or one episode of a series) to this device; a second call returns the
+    same download. Refused (DownloadRefused) beyond the plan's limits or without downloads;
+    the caller has checked that the profile may see the title."""
+    at = at or clock.now()
+    if title.is_series != (episode is not None) or (
+        episode is not None and episode.title_id != title.pk
+    ):
+        raise DownloadRefused(_("Choose a film or an episode to download."), code="bad_item")
+    item = f"e{episode.pk}" if episode is not None else f"t{title.pk}"
+    # One account at a time: two tabs cannot both take the last place on a device.
+    User.objects.select_for_update().filter(pk=profile.account_id).first()
+    live = Download.objects.filter(profile__account_id=profile.account_id, expires_at__gt=at)
+    existing = live.filter(profile=profile, device_key=device_key, item=item).first()
+    if existing is not None:
+        return existing
+    limits = limits_for(profile.account)
+    refusal = downloads.check_new(
+        per_device=limits.downloads_per_device,
+        devices=limits.download_devices,
+        on_this_device=live.filter(device_key=device_key).count(),
+        other_devices=set(
+            live.exclude(device_key=device_key).values_list("device_key", flat=True).distinct()
+        ),
+    )
+    if refusal is not None:
+        raise DownloadRefused(_refusal_message(refusal, limits), code=refusal.code)
+    # An expired copy of the same thing on this device is replaced by the new one.
+    Download.objects.filter(profile=profile, device_key=device_key, item=item).delete()
+    download = Download.objects.create(
+        profile=profile,
+        title=title,
+        episode=episode,
+        device_id=device_id,
+        device_key=device_key,
+        item=item,
+        created_at=at,
+        expires_at=downloads.expiry(created_at=at, first_played_at=None),
+    )
+    track(
+        name="download_added",
+        profile=profile,
+        device_id=device_id,
+        properties={"title_id": title.pk, **({"episode_id": episode.pk} if episode else {})},
+    )
+    return download
+
+
+def download_delete(*, profile, download_id) -> bool:
+    """Delete one of the profile's own downloads; False when there is none (another profile's
+    included)."""
+    if not str(download_id).isdigit():
+        return False
+    deleted, _by_model = Download.objects.filter(profile=profile, pk=download_id).delete()
+    return bool(deleted)
+
+
+def download_played(*, profile, download: Download, at: datetime | None = None) -> Download:
+    """The first play of a download starts its 48 hours (later plays change nothing)."""
+    at = at or clock.now()
+    if download.profile_id != profile.pk or download.first_played_at is not None:
+        return download
+    expires = downloads.expiry(created_at=download.created_at, first_played_at=at)
+    Download.objects.filter(pk=download.pk, first_played_at__isnull=True).update(
+        first_played_at=at, expires_at=expires
+    )
+    download.first_played_at, download.expires_at = at, expires
+    return download
+
+
+def downloads_prune(*, account_id: int) -> int:
+    """Remove the account's downloads when its plan no longer includes them; how many went."""
+    account = User.objects.filter(pk=account_id).first()
+    if account is None or limits_for(account).downloads:
+        return 0
+    deleted, _by_model = Download.objects.filter(profile__account_id=account_id).delete()
+    return deleted
+
+
+def on_limits_changed(sender, user_id, **kwargs) -> None:
+    """`entitlements.limits_changed` receiver: a plan without downloads takes them away."""
+    downloads_prune(account_id=user_id)

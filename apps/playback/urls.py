@@ -14,4 +14,9 @@ urlpatterns = [
     ),
     path("preferences/", views.preferences, name="preferences"),
     path("continue/<int:title_id>/remove/", views.continue_remove, name="continue_remove"),
+    path("downloads/", views.downloads_page, name="downloads"),
+    path("downloads/title/<int:title_id>/", views.download_title, name="download_title"),
+    path("downloads/episode/<int:episode_id>/", views.download_episode, name="download_episode"),
+    path("downloads/<int:download_id>/delete/", views.download_delete, name="download_delete"),
+    path("downloads/<int:download_id>/play/", views.download_play, name="download_play"),
 ]

@@ -28,7 +28,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_POST
 
-from apps.accounts.current import current_device_id, current_profile
+from apps.accounts.current import SESSION_DEVICE_KEY, current_device_id, current_profile
 from apps.accounts.decorators import profile_required
 from apps.accounts.devices import device_kind, device_label
 from apps.accounts.entitlements import limits_for, quality_label, streams_limit_message
@@ -304,3 +304,97 @@ def continue_remove(request: AppRequest, title_id: int):
         return response
     messages.success(request, _("Removed “%(t)s” from Continue watching.") % {"t": title.name})
     return redirect(safe_next(request, reverse("home")))
+
+
+# --- Downloads (simulated) ----------------------------------------------------------------------
+
+
+def _device(request) -> tuple[int | None, str | None]:
+    """This browser's Device id (for the current profile) and its key."""
+    return current_device_id(request), request.session.get(SESSION_DEVICE_KEY)
+
+
+@require_GET
+@profile_required
+def downloads_page(request: AppRequest):
+    """The profile's downloads: this device's first, each to watch or delete, with the plan's
+    limits in words."""
+    profile = request.profile
+    limits = limits_for(request.user)
+    _device_id, key = _device(request)
+    items = selectors.downloads_for(profile=profile)
+    here = [d for d in items if d.device_key == key]
+    elsewhere = [d for d in items if d.device_key != key]
+    context = {
+        "limits": limits,
+        "here": here,
+        "elsewhere": elsewhere,
+        "now": clock.now(),
+    }
+    return render(request, "playback/downloads.html", context)
+
+
+def _download(request: AppRequest, *, title: Title, episode: Episode | None):
+    device_id, key = _device(request)
+    back = safe_next(request, title.get_absolute_url())
+    if device_id is None or not key:  # profile_required records it; a stale session may not
+        messages.error(request, _("Open a page once more, then download again."))
+        return redirect(back)
+    try:
+        services.download_add(
+            profile=request.profile,
+            device_id=device_id,
+            device_key=key,
+            title=title,
+            episode=episode,
+        )
+    except services.DownloadRefused as exc:
+        messages.error(request, " ".join(exc.messages))
+        if request.htmx:
+            return HttpResponse(" ".join(exc.messages), status=409)
+        return redirect(back)
+    name = f"{title.name} · {episode.name}" if episode is not None else title.name
+    messages.success(request, _("“%(name)s” is downloaded to this device.") % {"name": name})
+    return redirect(back)
+
+
+@require_POST
+@profile_required
+def download_title(request: AppRequest, title_id: int):
+    title = selectors.watchable_title(profile=request.profile, title_id=title_id)
+    if title is None:
+        raise Http404(_("No such title."))
+    return _download(request, title=title, episode=None)
+
+
+@require_POST
+@profile_required
+def download_episode(request: AppRequest, episode_id: int):
+    episode = selectors.watchable_episode(profile=request.profile, episode_id=episode_id)
+    if episode is None:
+        raise Http404(_("No such episode."))
+    return _download(request, title=episode.title, episode=episode)
+
+
+@require_POST
+@profile_required
+def download_delete(request: AppRequest, download_id: int):
+    if not services.download_delete(profile=request.profile, download_id=download_id):
+        raise Http404(_("No such download."))
+    messages.success(request, _("Download deleted."))
+    return redirect("playback:downloads")
+
+
+@require_POST
+@profile_required
+def download_play(request: AppRequest, download_id: int):
+    """Watch a download: its first play starts its 48 hours."""
+    download = selectors.download_for(profile=request.profile, download_id=download_id)
+    if download is None:
+        messages.error(request, _("That download has expired or was deleted."))
+        return redirect("playback:downloads")
+    # Still on this profile? (its maturity setting may have changed since)
+    if selectors.watchable_title(profile=request.profile, title_id=download.title_id) is None:
+        raise NotOnThisProfile
+    services.download_played(profile=request.profile, download=download)
+    return redirect(selectors.watch_url(title_id=download.title_id, episode_id=download.episode_id))

@@ -7,12 +7,15 @@ subscription or its membership of a shared plan changes, so an upgrade applies a
 
 from django.db.models.signals import post_delete, post_save
 from django.urls import reverse
+from django.utils import formats, timezone
+from django.utils.translation import gettext as _
 
-from apps.accounts import cached, entitlements
+from apps.accounts import cached, entitlements, membership
 from apps.accounts.models import User
 from apps.subscriptions.lifecycle import State
 from apps.subscriptions.models import Membership, Subscription
-from apps.subscriptions.selectors import entitlements_for
+from apps.subscriptions.money import format_money
+from apps.subscriptions.selectors import entitlements_for, schedule_for, subscription_for
 
 
 def limits(user) -> entitlements.Limits:
@@ -23,6 +26,38 @@ def limits(user) -> entitlements.Limits:
         max_quality=ent.max_quality,
         plan_name=ent.plan_name,
         plans_url=reverse("subscriptions:plans"),
+        downloads_per_device=ent.downloads_per_device,
+        download_devices=ent.download_devices,
+    )
+
+
+def membership_summary(user) -> membership.Membership:
+    """The account page's first lines: plan, next payment (date, amount, method), any problem."""
+    manage = reverse("subscriptions:overview")
+    sub = subscription_for(user)
+    if sub is None or not sub.is_paid:
+        # Free, or a Duo/Family plan shared in: the site's cached limits already say which.
+        plan_name = entitlements.limits_for(user).plan_name
+        return membership.Membership(plan_name=plan_name, manage_url=manage)
+    charge = schedule_for(sub).next_charge
+    problem, fix = "", ""
+    if sub.status == State.PAST_DUE:
+        problem = _("We could not collect %(amount)s on %(date)s.") % {
+            "amount": format_money(sub.overdue_amount, sub.currency),
+            "date": formats.date_format(timezone.localtime(sub.past_due_since), "ABBR_DATE_FORMAT"),
+        }
+        fix = reverse("subscriptions:pay_now")
+    elif sub.payment_method is None and charge is not None:
+        problem = _("No payment method is on file for the next payment.")
+        fix = reverse("subscriptions:payment_methods")
+    return membership.Membership(
+        plan_name=sub.plan.name,
+        next_payment_on=charge.local_date if charge is not None else None,
+        next_payment_amount=format_money(charge.amount, charge.currency) if charge else "",
+        payment_method=str(sub.payment_method) if sub.payment_method is not None else "",
+        problem=problem,
+        fix_url=fix,
+        manage_url=manage,
     )
 
 
@@ -54,6 +89,7 @@ def _forget_membership(sender, instance: Membership, **kwargs) -> None:
 
 def connect() -> None:
     entitlements.register(limits)
+    membership.register(membership_summary)
     for signal in (post_save, post_delete):
         signal.connect(
             _forget_subscription, sender=Subscription, dispatch_uid="subscriptions-limits-sub"

@@ -6,6 +6,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, time, timedelta
 
+from apps.core.axis import nice_axis
 from apps.subscriptions.lifecycle import PAID_STATES
 
 
@@ -74,14 +75,15 @@ class LineChart:
     points: str  # "x,y x,y ..." for <polyline>
     area: str  # a closed path under the line
     top: int  # the value at the top gridline
-    gridlines: tuple[tuple[float, float], ...]  # (y, value): a quarter of `top` apart
+    gridlines: tuple[tuple[float, float], ...]  # (y, value): round whole steps up to `top`
 
 
 def line_chart(
     values: list[int], *, width: int = 720, height: int = 200, pad: int = 8
 ) -> LineChart:
     """Scale values into a width x height box (y grows downwards), with a round top value."""
-    top = _nice_ceiling(max(values, default=0))
+    axis = nice_axis(max(values, default=0), ticks=5, integer=True, floor=4)
+    top = int(axis.top)
     n = max(1, len(values) - 1)
     inner_w, inner_h = width - 2 * pad, height - 2 * pad
     coords = [
@@ -97,17 +99,5 @@ def line_chart(
             + " ".join(f"L{x:.1f},{y:.1f}" for x, y in coords)
             + f" L{coords[-1][0]:.1f},{base:.1f} Z"
         )
-    grid = tuple((pad + inner_h * (1 - k / 4), top * k / 4) for k in range(5))
+    grid = tuple((pad + inner_h * (1 - v / top), int(v)) for v in axis.values)
     return LineChart(width, height, points, area, top, grid)
-
-
-def _nice_ceiling(value: int) -> int:
-    """The smallest of 1, 2, 2.5, 5 x 10^k that is >= value, at least 4 (gridlines a quarter
-    apart may fall between whole numbers: 10 gives 0, 2.5, 5, 7.5, 10)."""
-    if value <= 4:
-        return 4
-    magnitude = 10 ** (len(str(value)) - 1)
-    for step in (1, 2, 2.5, 5, 10):
-        if step * magnitude >= value:
-            return int(step * magnitude)
-    return 10 * magnitude

@@ -55,6 +55,14 @@ class Plan(models.Model):
     )
     max_profiles = models.PositiveSmallIntegerField(_("profiles"), default=1)
     downloads = models.BooleanField(_("downloads"), default=False)
+    downloads_per_device = models.PositiveSmallIntegerField(
+        _("downloads per device"), default=25, help_text=_("When the plan includes downloads.")
+    )
+    download_devices = models.PositiveSmallIntegerField(
+        _("devices with downloads"),
+        default=2,
+        help_text=_("How many of the account's devices may hold downloads at once."),
+    )
     watch_party_extras = models.BooleanField(_("watch-party extras"), default=False)
     max_accounts = models.PositiveSmallIntegerField(
         _("accounts sharing the plan"), default=1, help_text=_("2 for Duo, up to 6 for Family.")

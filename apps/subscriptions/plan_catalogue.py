@@ -3,8 +3,9 @@
 Used by the data migration and by services.plans_seed(), which only adds missing plans and
 never overwrites what an admin changed. Amounts are EUR cents.
 
-Downloads and watch-party extras are entitlement flags only: nothing delivers them yet, so no
-description sells them and the pages do not list them (see tagline()).
+Watch-party extras are an entitlement flag only: nothing delivers them yet, so no description
+sells them (see tagline()). Downloads (simulated: a record per device, apps.playback.downloads)
+come with a number per device and a number of devices.
 """
 
 from django.utils.translation import gettext, gettext_noop
@@ -92,6 +93,7 @@ PLANS: tuple[dict, ...] = (
         "max_quality": "uhd",
         "max_profiles": 5,
         "downloads": True,
+        "download_devices": 4,
         "watch_party_extras": True,
         "max_accounts": 1,
         "sort_order": 30,
@@ -120,6 +122,7 @@ PLANS: tuple[dict, ...] = (
         "max_quality": "uhd",
         "max_profiles": 5,
         "downloads": True,
+        "download_devices": 4,
         "watch_party_extras": True,
         "max_accounts": 6,
         "sort_order": 50,

@@ -39,6 +39,7 @@ urlpatterns = [
     ),
     path("invoices/", views.invoices, name="invoices"),
     path("invoices/<str:number>/", views.invoice, name="invoice"),
+    path("invoices/<str:number>/pdf/", views.invoice_pdf, name="invoice_pdf"),
     path(
         "invoices/<str:number>/download/",
         views.invoice_download,

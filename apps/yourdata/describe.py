@@ -49,6 +49,7 @@ def _sentences() -> dict[str, str]:
         "student_code_sent": _("We sent you a student confirmation code."),
         "student_confirmed": _("You confirmed your student status."),
         "device_signed_out": _("You signed a device out."),
+        "devices_signed_out_all": _("You signed out of all devices."),
         "title_viewed": _("You looked at %(t)s."),
         "identity_merged": _("What you browsed before signing in joined this profile."),
         "identity_merge_refused": _(

@@ -33,7 +33,7 @@ def assert_branded(response, heading=BRANDED):
     html = response.content.decode()
     assert response.status_code == 404
     assert heading in html
-    assert 'class="site-header"' in html  # the site's chrome
+    assert 'class="site-header' in html  # the site's chrome (a Kids profile has its own)
     assert 'href="/"' in html and 'href="/profiles/"' in html
     assert "URLconf" not in html and "technical_404" not in html
 

@@ -47,3 +47,10 @@ def test_line_chart_scales_into_its_box():
     assert chart.top == 10
     assert chart.points == "0.0,50.0 50.0,25.0 100.0,0.0"
     assert chart.gridlines[0] == (50.0, 0) and chart.gridlines[-1] == (0.0, 10)
+
+
+def test_count_gridlines_are_round_whole_steps_at_their_true_height():
+    chart = metrics.line_chart([0, 3, 7], width=100, height=80, pad=0)
+    assert chart.top == 8
+    assert [v for _y, v in chart.gridlines] == [0, 2, 4, 6, 8]
+    assert [y for y, _v in chart.gridlines] == [80.0, 60.0, 40.0, 20.0, 0.0]

@@ -31,3 +31,9 @@ def percent_for(percents, key) -> int:
         return int((percents or {}).get(key, 0))
     except (TypeError, ValueError, AttributeError):
         return 0
+
+
+@register.filter
+def in_set(value, collection) -> bool:
+    """`{{ episode.pk|in_set:downloads.episodes }}`: whether the value is in the collection."""
+    return value in (collection or ())

@@ -59,6 +59,8 @@ class Entitlements:
     downloads: bool
     watch_party_extras: bool
     source: EntitlementSource
+    downloads_per_device: int = 0
+    download_devices: int = 0
 
     @property
     def is_paid(self) -> bool:
@@ -79,6 +81,8 @@ class Entitlements:
             downloads=plan.downloads,
             watch_party_extras=plan.watch_party_extras,
             source=source,
+            downloads_per_device=plan.downloads_per_device if plan.downloads else 0,
+            download_devices=plan.download_devices if plan.downloads else 0,
         )
 
 

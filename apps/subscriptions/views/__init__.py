@@ -8,6 +8,7 @@ sharing); urls.py reads every view from here.
 from apps.subscriptions.views.account import (
     invoice,
     invoice_download,
+    invoice_pdf,
     invoices,
     overview,
     plans,
@@ -51,6 +52,7 @@ __all__ = [
     "invitation_revoke",
     "invoice",
     "invoice_download",
+    "invoice_pdf",
     "invoices",
     "join",
     "member_remove",

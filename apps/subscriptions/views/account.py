@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from django.conf import settings
 from django.core.paginator import EmptyPage, PageNotAnInteger, Paginator
 from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
 from django.template.loader import render_to_string
@@ -15,7 +16,7 @@ from apps.accounts.decorators import not_for_kids
 from apps.accounts.http import AppRequest
 from apps.accounts.timezones import viewer_zone, viewer_zone_name
 from apps.core import clock
-from apps.subscriptions import display, selectors, services
+from apps.subscriptions import display, receipts, selectors, services
 from apps.subscriptions.lifecycle import State
 from apps.subscriptions.models import Interval
 from apps.subscriptions.outcomes import EntitlementSource, PlanAction
@@ -157,7 +158,8 @@ def _invoice_or_404(request, number: str):
 def invoice(request: HttpRequest, number: str) -> HttpResponse:
     """The invoice as a page (its print stylesheet makes it a clean A4 document)."""
     inv = _invoice_or_404(request, number)
-    return render_page(request, "subscriptions/invoice.html", {"invoice": inv})
+    context = {"invoice": inv, "vat": receipts.vat_for(inv), "seller": settings.INVOICE_SELLER}
+    return render_page(request, "subscriptions/invoice.html", context)
 
 
 @not_for_kids
@@ -165,7 +167,21 @@ def invoice(request: HttpRequest, number: str) -> HttpResponse:
 def invoice_download(request: HttpRequest, number: str) -> HttpResponse:
     inv = _invoice_or_404(request, number)
     with timezone.override(viewer_zone(request.user)):
-        text = render_to_string("subscriptions/invoice.txt", {"invoice": inv}, request=request)
+        text = render_to_string(
+            "subscriptions/invoice.txt",
+            {"invoice": inv, "vat": receipts.vat_for(inv)},
+            request=request,
+        )
     response = HttpResponse(text, content_type="text/plain; charset=utf-8")
     response["Content-Disposition"] = f'attachment; filename="streamfront-{inv.number}.txt"'
+    return response
+
+
+@not_for_kids
+@require_GET
+def invoice_pdf(request: HttpRequest, number: str) -> HttpResponse:
+    """The invoice or credit note as a PDF: seller, buyer, lines, and the VAT in the price."""
+    inv = _invoice_or_404(request, number)
+    response = HttpResponse(receipts.invoice_pdf(inv), content_type="application/pdf")
+    response["Content-Disposition"] = f'attachment; filename="streamfront-{inv.number}.pdf"'
     return response

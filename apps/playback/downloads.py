@@ -1,0 +1,48 @@
+"""The rules of simulated downloads (pure; no database).
+
+A download lasts DOWNLOAD_DAYS from when it was made, or PLAYED_HOURS from its first play,
+whichever ends first. A plan allows a number of downloads per device and a number of devices
+holding downloads; both count only downloads that have not expired.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+
+DOWNLOAD_DAYS = 30
+PLAYED_HOURS = 48
+
+
+def expiry(*, created_at: datetime, first_played_at: datetime | None) -> datetime:
+    ends = created_at + timedelta(days=DOWNLOAD_DAYS)
+    if first_played_at is not None:
+        ends = min(ends, first_played_at + timedelta(hours=PLAYED_HOURS))
+    return ends
+
+
+@dataclass(frozen=True)
+class Refusal:
+    code: str  # "not_in_plan" | "device_full" | "too_many_devices"
+    limit: int = 0
+
+
+def check_new(
+    *,
+    per_device: int,
+    devices: int,
+    on_this_device: int,
+    other_devices: set[str],
+) -> Refusal | None:
+    """Whether one more download may go on this device (None), or why not.
+
+    `on_this_device`: live downloads already on it; `other_devices`: the keys of the account's
+    other devices holding live downloads.
+    """
+    if per_device <= 0 or devices <= 0:
+        return Refusal("not_in_plan")
+    if on_this_device >= per_device:
+        return Refusal("device_full", per_device)
+    if on_this_device == 0 and len(other_devices) >= devices:
+        return Refusal("too_many_devices", devices)
+    return None

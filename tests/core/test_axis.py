@@ -1,0 +1,36 @@
+"""Chart axes read right (issue 17): round ticks (1, 2 or 5 x 10^k apart) labelled with their
+true values, never a rounded value they are not."""
+
+import pytest
+
+from apps.core.axis import nice_axis, percent_label
+
+
+@pytest.mark.parametrize(
+    ("largest", "labels"),
+    [
+        (0.013, ["0%", "0.5%", "1.0%", "1.5%"]),
+        (0.002, ["0%", "0.05%", "0.10%", "0.15%", "0.20%"]),
+        (0.37, ["0%", "10%", "20%", "30%", "40%"]),
+        (0.0449, ["0%", "1%", "2%", "3%", "4%", "5%"]),
+    ],
+)
+def test_rate_ticks_are_round_and_exact(largest, labels):
+    axis = nice_axis(largest)
+    assert [percent_label(v, axis) for v in axis.values] == labels
+    assert axis.top >= largest
+
+
+def test_every_tick_label_is_its_true_value():
+    for thousandths in range(1, 1000, 7):
+        largest = thousandths / 1000
+        axis = nice_axis(largest)
+        for value in axis.values:
+            label = percent_label(value, axis)
+            assert abs(float(label.rstrip("%")) / 100 - value) < 1e-9, (largest, label)
+
+
+def test_counts_step_in_whole_numbers():
+    assert nice_axis(10, integer=True).values == (0, 2, 4, 6, 8, 10)
+    assert nice_axis(3, integer=True).values == (0, 1, 2, 3)
+    assert nice_axis(47, integer=True).values == (0, 10, 20, 30, 40, 50)
