@@ -470,6 +470,7 @@ FLOWS: list[dict[str, Any]] = [
         "key": "campaign-report",
         "title": _("Campaign reports"),
         "description": _(
+            # xgettext:no-python-format
             "As admin, open Engagement › Campaigns: each campaign with the profiles messaged, "
             "their conversion rate and the uplift against its control group (10 % of the "
             "profiles each trigger finds, never messaged). Report shows each variant and the "
