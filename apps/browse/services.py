@@ -39,17 +39,42 @@ def my_list_add(*, profile, title: Title, device_id: int | None = None) -> bool:
 
 
 @transaction.atomic
-def my_list_remove(*, profile, title: Title, device_id: int | None = None) -> bool:
-    deleted, _ = MyListEntry.objects.filter(profile=profile, title=title).delete()
-    if deleted:
-        track(
-            name="my_list_remove",
-            profile=profile,
-            device_id=device_id,
-            properties={"title_id": title.pk},
-        )
-        transaction.on_commit(lambda: bump_list_version(profile.pk))
-    return bool(deleted)
+def my_list_remove(*, profile, title: Title, device_id: int | None = None) -> datetime | None:
+    """Remove `title`; returns when it had been added (what an undo restores), or None when it
+    was not in the list (nothing written)."""
+    entry = MyListEntry.objects.select_for_update().filter(profile=profile, title=title).first()
+    if entry is None:
+        return None
+    entry.delete()
+    track(
+        name="my_list_remove",
+        profile=profile,
+        device_id=device_id,
+        properties={"title_id": title.pk},
+    )
+    transaction.on_commit(lambda: bump_list_version(profile.pk))
+    return entry.added_at
+
+
+@transaction.atomic
+def my_list_restore(
+    *, profile, title: Title, added_at: datetime, device_id: int | None = None
+) -> bool:
+    """Undo a removal: put `title` back at its old place (its original `added_at`). False when
+    it is already back (a repeated undo, or added again meanwhile): nothing written."""
+    try:
+        with transaction.atomic():
+            MyListEntry.objects.create(profile=profile, title=title, added_at=added_at)
+    except IntegrityError:
+        return False
+    track(
+        name="my_list_add",
+        profile=profile,
+        device_id=device_id,
+        properties={"title_id": title.pk, "undo": True},
+    )
+    transaction.on_commit(lambda: bump_list_version(profile.pk))
+    return True
 
 
 def anonymous_title_view_record(*, title: Title, visitor_id: str) -> None:

@@ -1,8 +1,12 @@
+from datetime import datetime
+
 from django.contrib import messages
 from django.core.paginator import EmptyPage, PageNotAnInteger, Paginator
 from django.http import Http404, HttpResponse, HttpResponseBadRequest
 from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_GET, require_POST
 from django.views.decorators.vary import vary_on_headers
 
@@ -14,6 +18,7 @@ from apps.artwork import services as artwork_services
 from apps.browse import page_cache, selectors, services
 from apps.catalogue import selectors as catalogue
 from apps.catalogue.models import Genre, Title
+from apps.core import undo
 from apps.core.http import safe_next
 from apps.ratings.selectors import ratings_for, with_ratings
 
@@ -63,19 +68,62 @@ def my_list_toggle(request: AppRequest, title_id: int):
         services.my_list_add(profile=profile, title=title, device_id=current_device_id(request))
         in_list = True
     elif action == "remove":
-        services.my_list_remove(profile=profile, title=title, device_id=current_device_id(request))
+        added_at = services.my_list_remove(
+            profile=profile, title=title, device_id=current_device_id(request)
+        )
         in_list = False
     else:
         return HttpResponseBadRequest(_("Say whether to add or remove the title."))
     if request.htmx:
         title.in_list = in_list
-        return render(request, "includes/my_list_button.html", {"title": title})
+        response = render(request, "includes/my_list_button.html", {"title": title})
+        if not in_list and added_at is not None:
+            response.write(_my_list_undo(request, title, added_at))
+        return response
     messages.success(
         request,
         (_("Added “%(t)s” to My list.") if in_list else _("Removed “%(t)s” from My list."))
         % {"t": title.name},
     )
     return redirect(safe_next(request, title.get_absolute_url()))
+
+
+def _my_list_undo(request: AppRequest, title: Title, added_at) -> str:
+    token = undo.undo_token(
+        kind="my_list",
+        profile_id=request.profile.pk,
+        state={"title_id": title.pk, "added_at": added_at.isoformat()},
+    )
+    return undo.undo_toast(
+        request,
+        message=_("Removed “%(t)s” from My list.") % {"t": title.name},
+        url=reverse("browse:my_list_undo"),
+        token=token,
+    )
+
+
+@require_POST
+@profile_required
+def my_list_undo(request: AppRequest):
+    """Put a just-removed title back in My list at its old place (the toast's "Undo")."""
+    state = undo.undo_state(
+        token=request.POST.get("token", ""), kind="my_list", profile_id=request.profile.pk
+    )
+    try:
+        title = _title_for(request, int(state["title_id"])) if state else None
+        added_at = datetime.fromisoformat(state["added_at"]) if state else None
+    except (KeyError, TypeError, ValueError):
+        title = None
+    if title is None:
+        return undo.undo_refused(request, fallback=reverse("browse:my_list"))
+    services.my_list_restore(
+        profile=request.profile,
+        title=title,
+        added_at=added_at,
+        device_id=current_device_id(request),
+    )
+    message = _("“%(t)s” is back in My list.") % {"t": title.name}
+    return undo.undo_done(request, message=message, fallback=reverse("browse:my_list"))
 
 
 @require_GET
@@ -169,3 +217,46 @@ def search(request: AppRequest):
     if request.htmx and request.htmx.target == "search-results":
         return render(request, "browse/search.html#results", context, status=status)
     return render(request, "browse/search.html", context, status=status)
+
+
+MY_LIST_KINDS = {
+    "": gettext_lazy("All"),
+    "film": gettext_lazy("Films"),
+    "series": gettext_lazy("Series"),
+}
+
+
+@require_GET
+@profile_required
+@vary_on_headers("HX-Request")
+def my_list(request: AppRequest):
+    """My list: newest addition first, filterable by films or series, each removable in place
+    (with an Undo)."""
+    profile = request.profile
+    kind = request.GET.get("kind", "")
+    counts = selectors.my_list_counts(profile=profile)
+    filters = [
+        {
+            "kind": key,
+            "label": label,
+            "count": counts.get(key, 0) if key else sum(counts.values()),
+            "current": key == kind,
+        }
+        for key, label in MY_LIST_KINDS.items()
+    ]
+    context = {"filters": filters, "kind": kind, "page": None, "error": ""}
+    status = 200
+    if kind not in MY_LIST_KINDS:
+        context["error"] = _("There is no such filter: choose films or series.")
+        status = 400
+    else:
+        page = _page(request, selectors.my_list_entries(profile=profile, kind=kind))
+        page.object_list = with_ratings(
+            profile=profile, titles=selectors.entry_cards(page.object_list)
+        )
+        # Each card shows its first active poster: the artwork bandit learns from the pages
+        # where a poster persuades (home, search, genre), not from the viewer's own list.
+        context["page"] = page
+    if request.htmx and request.htmx.target == "my-list-results":
+        return render(request, "browse/my_list.html#results", context, status=status)
+    return render(request, "browse/my_list.html", context, status=status)

@@ -13,5 +13,6 @@ urlpatterns = [
         name="progress_episode",
     ),
     path("preferences/", views.preferences, name="preferences"),
+    path("continue/undo/", views.continue_undo, name="continue_undo"),
     path("continue/<int:title_id>/remove/", views.continue_remove, name="continue_remove"),
 ]

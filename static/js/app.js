@@ -45,3 +45,23 @@
   onReady(function () { enhanceRows(document); });
   document.addEventListener("htmx:afterSwap", function (event) { enhanceRows(event.target); });
 })();
+
+// The "Undo" notice after a removal (templates/includes/undo_toast.html) stays a few seconds.
+(function () {
+  "use strict";
+  var timer = null;
+  var SHOW_MS = 8000;
+  document.addEventListener("htmx:oobAfterSwap", function (event) {
+    var toast = document.getElementById("undo-toast");
+    if (!toast || !toast.dataset.undoOpen) return;
+    if (timer) clearTimeout(timer);
+    timer = setTimeout(function () {
+      var current = document.getElementById("undo-toast");
+      if (current && current.dataset.undoOpen) {
+        current.hidden = true;
+        current.textContent = "";
+        delete current.dataset.undoOpen;
+      }
+    }, SHOW_MS);
+  });
+})();
