@@ -441,3 +441,32 @@ def my_list_counts(*, profile) -> dict[str, int]:
 
 def _artwork(profile):
     return catalogue.active_artwork_prefetch(profile).queryset
+
+
+def search_cards(*, profile, titles) -> list:
+    """Search results as cards: each says what matched when it was not the name (cast, genre,
+    mood, a close spelling) and carries the viewer's match score, like the homepage's cards
+    (one query for the profile's candidates, one for My list)."""
+    titles = grid_cards(profile=profile, titles=titles)
+    matches = {}
+    if profile is not None and titles:
+        cands = ProfileCandidates.objects.filter(profile=profile).only("items").first()
+        matches = {int(i[0]): i[2] for i in (cands.items if cands else [])}
+    for title in titles:
+        match = matches.get(title.pk)
+        title.match = match if match is not None and match >= SHOW_FROM else None
+        title.why = _search_reason(getattr(title, "search_reason", ""))
+    return titles
+
+
+def _search_reason(reason: str) -> str:
+    kind, _sep, text = reason.partition(":")
+    if kind == "cast":
+        return _("With %(name)s") % {"name": text}
+    if kind == "genre":
+        return _("Genre: %(genre)s") % {"genre": text}
+    if kind == "mood":
+        return _("Mood: %(mood)s") % {"mood": text}
+    if kind == "close":
+        return _("Close to what you typed")
+    return ""

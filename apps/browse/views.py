@@ -197,26 +197,53 @@ def genre_detail(request: AppRequest, slug: str):
 @require_GET
 @vary_on_headers("HX-Request")
 def search(request: AppRequest):
+    """Search that forgives (typos, accents, prefixes; cast, genres, moods): a top result, then
+    cards that say what matched and the viewer's match score; htmx swaps the results as they
+    type."""
     profile = current_profile(request)
     query = (request.GET.get("q") or "").strip()
     error = ""
     page = None
+    top = None
     art_view = ""
     if len(query) > catalogue.SEARCH_MAX_LENGTH:
         error = _("Search terms are at most %(n)d characters.") % {"n": catalogue.SEARCH_MAX_LENGTH}
     elif query:
         page = _page(request, catalogue.search_titles(query=query, profile=profile), 24)
-        page.object_list = selectors.grid_cards(
+        page.object_list = selectors.search_cards(
             profile=profile, titles=with_ratings(profile=profile, titles=page.object_list)
         )
         art_view = _show_artwork(
             request, profile, "search", page.object_list, page.start_index() - 1
         )
-    context = {"query": query, "page": page, "error": error, "art_view": art_view}
+        first = page.object_list[0] if page.object_list else None
+        if page.number == 1 and first is not None and first.search_score >= TOP_RESULT_FROM:
+            top = first
+    context = {"query": query, "page": page, "top": top, "error": error, "art_view": art_view}
     status = 400 if error else 200
     if request.htmx and request.htmx.target == "search-results":
         return render(request, "browse/search.html#results", context, status=status)
     return render(request, "browse/search.html", context, status=status)
+
+
+# A first result this good is shown large, as "Top result"; a weaker one is just the first card.
+TOP_RESULT_FROM = 70
+
+
+@require_GET
+def search_suggest(request: AppRequest):
+    """Suggestions under the search box as the viewer types (htmx): titles, cast, genres and
+    moods that match, each a link."""
+    profile = current_profile(request)
+    query = (request.GET.get("q") or "").strip()
+    if len(query) > catalogue.SEARCH_MAX_LENGTH:
+        return HttpResponseBadRequest(
+            _("Search terms are at most %(n)d characters.") % {"n": catalogue.SEARCH_MAX_LENGTH}
+        )
+    suggestions = catalogue.search_suggestions(query=query, profile=profile) if query else []
+    return render(
+        request, "browse/search.html#suggestions", {"query": query, "suggestions": suggestions}
+    )
 
 
 MY_LIST_KINDS = {
