@@ -12,17 +12,19 @@ import copy
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 
-from django.db.models import Count, Prefetch
+from django.db.models import Count, Prefetch, Q
+from django.db.models.functions import Coalesce
 from django.urls import reverse
 from django.utils.translation import gettext as _
 
 from apps.accounts.timezones import viewer_zone
 from apps.browse import rows as planner
-from apps.browse.models import MyListEntry
+from apps.browse.models import MyListEntry, ReleaseReminder
 from apps.catalogue import selectors as catalogue
-from apps.catalogue.models import Genre, Title
+from apps.catalogue.models import Episode, Genre, Title
 from apps.core import clock
 from apps.playback import selectors as playback
+from apps.recommendations import selectors as recommendations
 from apps.recommendations.calibration import SHOW_FROM
 from apps.recommendations.models import ProfileCandidates
 from apps.recommendations.selectors import global_lists, uses_viewing_history
@@ -470,3 +472,82 @@ def _search_reason(reason: str) -> str:
     if kind == "close":
         return _("Close to what you typed")
     return ""
+
+
+# --- New & Popular ------------------------------------------------------------------------
+
+NEW_WINDOW = timedelta(days=7)
+NEW_LIMIT = 24
+COMING_LIMIT = 20
+TOP_LIMIT = 10
+
+
+def new_this_week(*, profile, at: datetime) -> list[Title]:
+    """Titles that arrived in the 7 days up to `at` (their availability date, or when they were
+    added if they have none), newest first, only those the profile may see (three queries)."""
+    since = at - NEW_WINDOW
+    arrived = Q(available_from__gt=since, available_from__lte=at) | Q(
+        available_from__isnull=True, created_at__gt=since, created_at__lte=at
+    )
+    qs = (
+        Title.objects.for_profile(profile, at)
+        .filter(arrived)
+        .annotate(arrived_at=Coalesce("available_from", "created_at"))
+        .order_by("-arrived_at", "name", "pk")
+    )
+    return grid_cards(profile=profile, titles=catalogue.cards(qs[:NEW_LIMIT], profile=profile))
+
+
+@dataclass
+class ComingEpisode:
+    title: Title
+    episode: Episode
+    at: datetime
+    reminded: bool = False
+
+
+def coming_soon(*, profile, at: datetime) -> list[ComingEpisode]:
+    """The next episode to come of each series the profile may see, soonest first, with whether
+    the profile asked to be reminded (three queries: episodes with season and title, artwork,
+    reminders)."""
+    upcoming = (
+        Episode.objects.filter(title__in=Title.objects.for_profile(profile, at))
+        .filter(Q(available_from__gt=at) | Q(season__available_from__gt=at))
+        .select_related("season", "title")
+        .prefetch_related(
+            Prefetch("title__artwork", queryset=_artwork(profile), to_attr="active_artwork")
+        )
+        .order_by("title_id", "season__number", "number")
+    )
+    first: dict[int, ComingEpisode] = {}
+    for episode in upcoming:
+        moment = catalogue.release_moment(episode)
+        known = first.get(episode.title_id)
+        if known is None or moment < known.at:
+            first[episode.title_id] = ComingEpisode(episode.title, episode, moment)
+    items = sorted(first.values(), key=lambda c: (c.at, c.title.name, c.title.pk))[:COMING_LIMIT]
+    reminded = set(
+        ReleaseReminder.objects.filter(
+            profile=profile, episode_id__in=[c.episode.pk for c in items]
+        ).values_list("episode_id", flat=True)
+    )
+    for item in items:
+        item.reminded = item.episode.pk in reminded
+    return items
+
+
+def top_today(*, profile, at: datetime) -> tuple[list[Title], bool]:
+    """The 10 titles most played today by viewers in the profile's country (the event log's
+    last 24 hours), or site-wide when that country has none; only titles the profile may see.
+    Returns (titles, in the viewer's country)."""
+    country = profile.account.country
+    ids = recommendations.most_played(at=at, country=country) if country else []
+    local = bool(ids)
+    if not local:
+        ids = recommendations.most_played(at=at)
+    visible = catalogue.cards(
+        Title.objects.for_profile(profile, at).filter(pk__in=ids), profile=profile
+    )
+    by_id = {title.pk: title for title in visible}
+    titles = [by_id[pk] for pk in ids if pk in by_id][:TOP_LIMIT]
+    return grid_cards(profile=profile, titles=titles), local

@@ -6,7 +6,7 @@ from datetime import datetime, timedelta
 from django.db import IntegrityError, transaction
 
 from apps.accounts.models import Profile
-from apps.browse.models import MyListEntry
+from apps.browse.models import MyListEntry, ReleaseReminder
 from apps.browse.page_cache import bump_list_version
 from apps.catalogue import selectors as catalogue
 from apps.catalogue import services as catalogue_services
@@ -98,10 +98,14 @@ def anonymous_title_view_record(*, title: Title, visitor_id: str) -> None:
 
 
 def interested_profiles(*, title: Title) -> list[int]:
-    """Profiles that care about a series: they played some of it or put it in My list, and may
-    still see it (a kids profile only hears of titles rated for it). Two or three queries."""
+    """Profiles that care about a series: they played some of it, put it in My list or asked to
+    be reminded of a coming episode ("Remind me"), and may still see it (a kids profile only
+    hears of titles rated for it). Three or four queries."""
     ids = playback.profiles_who_watched(title_id=title.pk)
     ids |= set(MyListEntry.objects.filter(title=title).values_list("profile_id", flat=True))
+    ids |= set(
+        ReleaseReminder.objects.filter(episode__title=title).values_list("profile_id", flat=True)
+    )
     if ids and not title.is_for_kids:
         ids -= set(Profile.objects.filter(pk__in=ids, is_kids=True).values_list("pk", flat=True))
     return sorted(ids)
@@ -142,3 +146,36 @@ def episode_releases_announce(*, at: datetime | None = None) -> int:
         episode_released_announce(episode=episode, at=at)
         for episode in catalogue.episodes_due_announcement(at=at)
     )
+
+
+class ReminderRefused(ValueError):
+    """The episode is already out: there is nothing to be reminded of."""
+
+
+@transaction.atomic
+def release_reminder_set(
+    *, profile, episode: Episode, on: bool, device_id: int | None = None
+) -> bool:
+    """Make "Remind me" for a coming episode exactly `on` (the state wanted, never a toggle, so
+    a repeated click writes nothing). Each real change records one `remind_me` event. Returns
+    whether a reminder is now held. Raises ReminderRefused for an episode already out."""
+    moment = catalogue.release_moment(episode)
+    if on and (moment is None or moment <= clock.now()):
+        raise ReminderRefused(episode.pk)
+    if on:
+        try:
+            with transaction.atomic():
+                ReleaseReminder.objects.create(
+                    profile=profile, episode=episode, created_at=clock.now()
+                )
+        except IntegrityError:
+            return True
+    elif not ReleaseReminder.objects.filter(profile=profile, episode=episode).delete()[0]:
+        return False
+    track(
+        name="remind_me",
+        profile=profile,
+        device_id=device_id,
+        properties={"title_id": episode.title_id, "episode_id": episode.pk, "on": on},
+    )
+    return on

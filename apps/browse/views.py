@@ -17,8 +17,8 @@ from apps.accounts.http import AppRequest
 from apps.artwork import services as artwork_services
 from apps.browse import page_cache, selectors, services
 from apps.catalogue import selectors as catalogue
-from apps.catalogue.models import Genre, Title
-from apps.core import undo
+from apps.catalogue.models import Episode, Genre, Title
+from apps.core import clock, undo
 from apps.core.http import safe_next
 from apps.ratings.selectors import ratings_for, with_ratings
 
@@ -287,3 +287,61 @@ def my_list(request: AppRequest):
     if request.htmx and request.htmx.target == "my-list-results":
         return render(request, "browse/my_list.html#results", context, status=status)
     return render(request, "browse/my_list.html", context, status=status)
+
+
+@require_GET
+@profile_required
+def new_popular(request: AppRequest):
+    """New & Popular: what arrived this week, what is coming (with "Remind me"), and the top 10
+    played today in the viewer's country."""
+    profile = request.profile
+    at = clock.now()
+    top, local = selectors.top_today(profile=profile, at=at)
+    new = selectors.new_this_week(profile=profile, at=at)
+    context = {
+        "new": with_ratings(profile=profile, titles=new),
+        "coming": selectors.coming_soon(profile=profile, at=at),
+        "top": with_ratings(profile=profile, titles=top),
+        "top_local": local,
+    }
+    return render(request, "browse/new_popular.html", context)
+
+
+@require_POST
+@profile_required
+def remind_me(request: AppRequest, episode_id: int):
+    """Set or clear "Remind me" for a coming episode (`remind` is the state wanted: on or off);
+    htmx swaps the button, a plain form comes back to the page."""
+    profile = request.profile
+    episode = (
+        Episode.objects.filter(pk=episode_id, title__in=Title.objects.for_profile(profile))
+        .select_related("season", "title")
+        .first()
+    )
+    if episode is None:
+        raise Http404(_("No such episode."))
+    wanted = request.POST.get("remind")
+    if wanted not in ("on", "off"):
+        return HttpResponseBadRequest(_("Say whether to set or clear the reminder."))
+    try:
+        on = services.release_reminder_set(
+            profile=profile,
+            episode=episode,
+            on=wanted == "on",
+            device_id=current_device_id(request),
+        )
+    except services.ReminderRefused:
+        message = _("This episode is already out: watch it now.")
+        if request.htmx:
+            return HttpResponseBadRequest(message)
+        messages.error(request, message)
+        return redirect(safe_next(request, reverse("browse:new_popular")))
+    if request.htmx:
+        item = {"episode": episode, "reminded": on}
+        return render(request, "browse/new_popular.html#remind", {"item": item})
+    messages.success(
+        request,
+        (_("Reminder set for “%(t)s”.") if on else _("Reminder cleared for “%(t)s”."))
+        % {"t": episode.title.name},
+    )
+    return redirect(safe_next(request, reverse("browse:new_popular")))
