@@ -113,6 +113,7 @@ def catalogue_seed(
                 synopsis=s.synopsis,
                 runtime_minutes=s.runtime_minutes,
                 tags=list(s.tags),
+                cast=list(s.cast),
                 is_published=True,
                 available_from=(
                     midnight + timedelta(days=s.available_in_days) if s.available_in_days else None
