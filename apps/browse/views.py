@@ -79,6 +79,7 @@ def my_list_toggle(request: AppRequest, title_id: int):
         response = render(request, "includes/my_list_button.html", {"title": title})
         if not in_list and added_at is not None:
             response.write(_my_list_undo(request, title, added_at))
+        response["HX-Trigger"] = "my-list-changed"  # My List's counts refresh themselves
         return response
     messages.success(
         request,

@@ -27,6 +27,7 @@ def test_remove_from_my_list_then_undo(page, sign_in, shot):
 
     page.get_by_role("button", name="Remove Older Pick from My list").click()
     expect(names).to_have_text(["Newer Pick"])
+    expect(page.locator("#my-list-filters .chip").first).to_contain_text("1")  # counts follow
     toast = page.locator("#undo-toast")
     expect(toast).to_be_visible()
     expect(toast).to_contain_text("Removed “Older Pick” from My list.")
@@ -37,3 +38,7 @@ def test_remove_from_my_list_then_undo(page, sign_in, shot):
     expect(names).to_have_text(["Newer Pick", "Older Pick"])  # back in its old place
     expect(page.locator("#undo-toast")).to_be_hidden()
     assert MyListEntry.objects.filter(profile=profile).count() == 2
+
+    page.get_by_role("link", name="Series 0").click()  # the filter swaps list and chips
+    expect(page.locator(".my-list__item")).to_have_count(0)
+    expect(page.locator("#my-list-filters .is-current")).to_contain_text("Series")
