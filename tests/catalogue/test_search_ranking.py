@@ -77,3 +77,13 @@ def test_accents_never_matter_either_way():
 def test_empty_or_punctuation_query_finds_nothing():
     docs = [Document(1, "Anything")]
     assert search.rank("", docs) == [] and search.rank("?!", docs) == []
+
+
+def test_a_whole_cast_name_beats_its_words_in_two_people():
+    docs = [
+        Document(1, "Two Zoes", cast=("Zoé Dubois", "Marc Lefèvre")),
+        Document(2, "One Zoe", cast=("Zoé Lefèvre",)),
+    ]
+    hits = search.rank("zoe lefevre", docs)
+    assert [h.title_id for h in hits] == [2, 1]
+    assert hits[0].matched == "Zoé Lefèvre"
