@@ -106,3 +106,13 @@ def test_search_page_queries_do_not_grow_with_results(viewer_client, django_asse
     with django_assert_max_num_queries(16):
         response = viewer_client.get("/search/?q=harbr")
     assert response.status_code == 200 and response.content.decode().count('class="card') >= 24
+
+
+def test_suggestions_queries_do_not_grow(viewer_client, django_assert_max_num_queries):
+    """Guards a query per suggested title (its name and address are read in one)."""
+    for i in range(30):
+        TitleFactory(name=f"Lantern Tale {i}", cast=[f"Performer {i}"])
+    viewer_client.get("/search/suggest/?q=lant", HTTP_HX_REQUEST="true")
+    with django_assert_max_num_queries(8):
+        response = viewer_client.get("/search/suggest/?q=lantern", HTTP_HX_REQUEST="true")
+    assert response.content.decode().count("<li>") == 6
