@@ -86,14 +86,17 @@ SEARCH_LIMIT = 200
 
 def search_hits(*, query: str, profile=None) -> list[search.Hit]:
     """The titles the profile may see that answer `query`, best first (apps/catalogue/search.py
-    says how they are ranked). Two queries; on PostgreSQL the database first narrows the
-    catalogue to candidates with pg_trgm and full-text search (unaccented), on SQLite every
-    visible title is a candidate; the ranking is the same."""
+    says how they are ranked). On PostgreSQL the database first narrows the catalogue to
+    candidates with pg_trgm and full-text search (unaccented), one query; on SQLite every
+    visible title is a candidate. Then two queries; the ranking is the same."""
     base = Title.objects.for_profile(profile)
     if not search.words(query):
         return []
     if connection.vendor == "postgresql":
-        base = base.filter(pk__in=_postgres_candidates(search.words(query)))
+        # Read the candidates' ids first: nested under the next queries as a subquery, the
+        # planner may re-run the similarity scan for every row (minutes at 5,000 titles).
+        candidates = set(_postgres_candidates(search.words(query)).values_list("pk", flat=True))
+        base = base.filter(pk__in=candidates)
     genres: dict[int, list[str]] = {}
     links = Title.genres.through.objects.filter(title__in=base).values_list(
         "title_id", "genre__name"
@@ -145,15 +148,11 @@ def _postgres_candidates(words: list[str]) -> QuerySet:
         .values("pk")
     )
     prefixes = SearchQuery(" | ".join(f"{w}:*" for w in words), search_type="raw", config="simple")
-    return (
-        Title.objects.annotate(
-            search_text=text,
-            search_vector=SearchVector(text, config="simple"),
-            **{f"sim_{w}": TrigramWordSimilarity(Value(w), text) for w in words},
-        )
-        .filter(close | Q(search_vector=prefixes) | Q(genres__in=genre_ids))
-        .values("pk")
-    )
+    return Title.objects.annotate(
+        search_text=text,
+        search_vector=SearchVector(text, config="simple"),
+        **{f"sim_{w}": TrigramWordSimilarity(Value(w), text) for w in words},
+    ).filter(close | Q(search_vector=prefixes) | Q(genres__in=genre_ids))
 
 
 def search_titles(*, query: str, profile=None) -> QuerySet[Title]:
