@@ -16,3 +16,23 @@ class MyListEntry(models.Model):
 
     def __str__(self) -> str:
         return f"{self.profile_id} → {self.title_id}"
+
+
+class ReleaseReminder(models.Model):
+    """ "Remind me" on a coming episode: the profile wants to hear when it is out. The release
+    task counts the profile among those who care (services.interested_profiles), so it gets the
+    `episode_released` event that the engagement channels turn into a notice."""
+
+    profile = models.ForeignKey(
+        "accounts.Profile", on_delete=models.CASCADE, related_name="release_reminders"
+    )
+    episode = models.ForeignKey("catalogue.Episode", on_delete=models.CASCADE, related_name="+")
+    created_at = models.DateTimeField()
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["profile", "episode"], name="reminder_once_per_episode")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.profile_id} → episode {self.episode_id}"

@@ -12,16 +12,19 @@ import copy
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 
+from django.db.models import Count, Prefetch, Q
+from django.db.models.functions import Coalesce
 from django.urls import reverse
 from django.utils.translation import gettext as _
 
 from apps.accounts.timezones import viewer_zone
 from apps.browse import rows as planner
-from apps.browse.models import MyListEntry
+from apps.browse.models import MyListEntry, ReleaseReminder
 from apps.catalogue import selectors as catalogue
-from apps.catalogue.models import Title
+from apps.catalogue.models import Episode, Genre, Title
 from apps.core import clock
 from apps.playback import selectors as playback
+from apps.recommendations import selectors as recommendations
 from apps.recommendations.calibration import SHOW_FROM
 from apps.recommendations.models import ProfileCandidates
 from apps.recommendations.selectors import global_lists, uses_viewing_history
@@ -396,3 +399,155 @@ def grid_cards(*, profile, titles) -> list:
         if not hasattr(title, "rating"):
             title.rating = None
     return titles
+
+
+def my_list_entries(*, profile, kind: str = ""):
+    """The profile's My list, newest addition first, only titles it may see (a kids profile
+    never sees a title it is not rated for, even one added before); `kind` narrows to films or
+    series. A page of it costs three queries (entries with titles, genres, artwork)."""
+    entries = MyListEntry.objects.filter(
+        profile=profile, title__in=Title.objects.for_profile(profile)
+    ).order_by("-added_at", "-pk")
+    if kind:
+        entries = entries.filter(title__kind=kind)
+    return entries.select_related("title").prefetch_related(
+        Prefetch("title__genres", queryset=Genre.objects.order_by("name")),
+        Prefetch("title__artwork", queryset=_artwork(profile), to_attr="active_artwork"),
+    )
+
+
+def entry_cards(entries) -> list[Title]:
+    """My list entries as cards (every attribute the card template reads)."""
+    titles = []
+    for entry in entries:
+        title = entry.title
+        title.added_at = entry.added_at
+        title.match = None
+        title.why = ""
+        title.discovery = False
+        title.continue_item = None
+        title.in_list = True
+        titles.append(title)
+    return titles
+
+
+def my_list_counts(*, profile) -> dict[str, int]:
+    """How many films and series the profile's My list holds (one query)."""
+    rows = (
+        MyListEntry.objects.filter(profile=profile, title__in=Title.objects.for_profile(profile))
+        .values("title__kind")
+        .annotate(n=Count("pk"))
+    )
+    return {row["title__kind"]: row["n"] for row in rows}
+
+
+def _artwork(profile):
+    return catalogue.active_artwork_prefetch(profile).queryset
+
+
+def search_cards(*, profile, titles) -> list:
+    """Search results as cards: each says what matched when it was not the name (cast, genre,
+    mood, a close spelling) and carries the viewer's match score, like the homepage's cards
+    (one query for the profile's candidates, one for My list)."""
+    titles = grid_cards(profile=profile, titles=titles)
+    matches = {}
+    if profile is not None and titles:
+        cands = ProfileCandidates.objects.filter(profile=profile).only("items").first()
+        matches = {int(i[0]): i[2] for i in (cands.items if cands else [])}
+    for title in titles:
+        match = matches.get(title.pk)
+        title.match = match if match is not None and match >= SHOW_FROM else None
+        title.why = _search_reason(getattr(title, "search_reason", ""))
+    return titles
+
+
+def _search_reason(reason: str) -> str:
+    kind, _sep, text = reason.partition(":")
+    if kind == "cast":
+        return _("With %(name)s") % {"name": text}
+    if kind == "genre":
+        return _("Genre: %(genre)s") % {"genre": text}
+    if kind == "mood":
+        return _("Mood: %(mood)s") % {"mood": text}
+    if kind == "close":
+        return _("Close to what you typed")
+    return ""
+
+
+# --- New & Popular ------------------------------------------------------------------------
+
+NEW_WINDOW = timedelta(days=7)
+NEW_LIMIT = 24
+COMING_LIMIT = 20
+TOP_LIMIT = 10
+
+
+def new_this_week(*, profile, at: datetime) -> list[Title]:
+    """Titles that arrived in the 7 days up to `at` (their availability date, or when they were
+    added if they have none), newest first, only those the profile may see (three queries)."""
+    since = at - NEW_WINDOW
+    arrived = Q(available_from__gt=since, available_from__lte=at) | Q(
+        available_from__isnull=True, created_at__gt=since, created_at__lte=at
+    )
+    qs = (
+        Title.objects.for_profile(profile, at)
+        .filter(arrived)
+        .annotate(arrived_at=Coalesce("available_from", "created_at"))
+        .order_by("-arrived_at", "name", "pk")
+    )
+    return grid_cards(profile=profile, titles=catalogue.cards(qs[:NEW_LIMIT], profile=profile))
+
+
+@dataclass
+class ComingEpisode:
+    title: Title
+    episode: Episode
+    at: datetime
+    reminded: bool = False
+
+
+def coming_soon(*, profile, at: datetime) -> list[ComingEpisode]:
+    """The next episode to come of each series the profile may see, soonest first, with whether
+    the profile asked to be reminded (three queries: episodes with season and title, artwork,
+    reminders)."""
+    upcoming = (
+        Episode.objects.filter(title__in=Title.objects.for_profile(profile, at))
+        .filter(Q(available_from__gt=at) | Q(season__available_from__gt=at))
+        .select_related("season", "title")
+        .prefetch_related(
+            Prefetch("title__artwork", queryset=_artwork(profile), to_attr="active_artwork")
+        )
+        .order_by("title_id", "season__number", "number")
+    )
+    first: dict[int, ComingEpisode] = {}
+    for episode in upcoming:
+        moment = catalogue.release_moment(episode)
+        known = first.get(episode.title_id)
+        if known is None or moment < known.at:
+            first[episode.title_id] = ComingEpisode(episode.title, episode, moment)
+    items = sorted(first.values(), key=lambda c: (c.at, c.title.name, c.title.pk))[:COMING_LIMIT]
+    reminded = set(
+        ReleaseReminder.objects.filter(
+            profile=profile, episode_id__in=[c.episode.pk for c in items]
+        ).values_list("episode_id", flat=True)
+    )
+    for item in items:
+        item.reminded = item.episode.pk in reminded
+    return items
+
+
+def top_today(*, profile, at: datetime) -> tuple[list[Title], bool]:
+    """The 10 titles most played today by viewers in the profile's country (the event log's
+    last 24 hours), or site-wide when that country has none; only titles the profile may see.
+    Returns (titles, in the viewer's country)."""
+    country = profile.account.country
+    ids = recommendations.most_played(at=at, country=country) if country else []
+    local = bool(ids)
+    if not local:
+        ids = recommendations.most_played(at=at)
+    visible = catalogue.cards(
+        Title.objects.for_profile(profile, at).filter(pk__in=ids), profile=profile
+    )
+    by_id = {title.pk: title for title in visible}
+    titles = [by_id[pk] for pk in ids if pk in by_id][:TOP_LIMIT]
+    return grid_cards(profile=profile, titles=titles), local

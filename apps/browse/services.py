@@ -6,7 +6,7 @@ from datetime import datetime, timedelta
 from django.db import IntegrityError, transaction
 
 from apps.accounts.models import Profile
-from apps.browse.models import MyListEntry
+from apps.browse.models import MyListEntry, ReleaseReminder
 from apps.browse.page_cache import bump_list_version
 from apps.catalogue import selectors as catalogue
 from apps.catalogue import services as catalogue_services
@@ -39,17 +39,42 @@ def my_list_add(*, profile, title: Title, device_id: int | None = None) -> bool:
 
 
 @transaction.atomic
-def my_list_remove(*, profile, title: Title, device_id: int | None = None) -> bool:
-    deleted, _ = MyListEntry.objects.filter(profile=profile, title=title).delete()
-    if deleted:
-        track(
-            name="my_list_remove",
-            profile=profile,
-            device_id=device_id,
-            properties={"title_id": title.pk},
-        )
-        transaction.on_commit(lambda: bump_list_version(profile.pk))
-    return bool(deleted)
+def my_list_remove(*, profile, title: Title, device_id: int | None = None) -> datetime | None:
+    """Remove `title`; returns when it had been added (what an undo restores), or None when it
+    was not in the list (nothing written)."""
+    entry = MyListEntry.objects.select_for_update().filter(profile=profile, title=title).first()
+    if entry is None:
+        return None
+    entry.delete()
+    track(
+        name="my_list_remove",
+        profile=profile,
+        device_id=device_id,
+        properties={"title_id": title.pk},
+    )
+    transaction.on_commit(lambda: bump_list_version(profile.pk))
+    return entry.added_at
+
+
+@transaction.atomic
+def my_list_restore(
+    *, profile, title: Title, added_at: datetime, device_id: int | None = None
+) -> bool:
+    """Undo a removal: put `title` back at its old place (its original `added_at`). False when
+    it is already back (a repeated undo, or added again meanwhile): nothing written."""
+    try:
+        with transaction.atomic():
+            MyListEntry.objects.create(profile=profile, title=title, added_at=added_at)
+    except IntegrityError:
+        return False
+    track(
+        name="my_list_add",
+        profile=profile,
+        device_id=device_id,
+        properties={"title_id": title.pk, "undo": True},
+    )
+    transaction.on_commit(lambda: bump_list_version(profile.pk))
+    return True
 
 
 def anonymous_title_view_record(*, title: Title, visitor_id: str) -> None:
@@ -73,10 +98,14 @@ def anonymous_title_view_record(*, title: Title, visitor_id: str) -> None:
 
 
 def interested_profiles(*, title: Title) -> list[int]:
-    """Profiles that care about a series: they played some of it or put it in My list, and may
-    still see it (only titles its maturity setting allows). Two or three queries."""
+    """Profiles that care about a series: they played some of it, put it in My list or asked to
+    be reminded of a coming episode ("Remind me"), and may still see it (only titles its
+    maturity setting allows). Three or four queries."""
     ids = playback.profiles_who_watched(title_id=title.pk)
     ids |= set(MyListEntry.objects.filter(title=title).values_list("profile_id", flat=True))
+    ids |= set(
+        ReleaseReminder.objects.filter(episode__title=title).values_list("profile_id", flat=True)
+    )
     if ids:  # only profiles whose maturity setting lets them see the title
         ids = {
             p.pk
@@ -121,3 +150,36 @@ def episode_releases_announce(*, at: datetime | None = None) -> int:
         episode_released_announce(episode=episode, at=at)
         for episode in catalogue.episodes_due_announcement(at=at)
     )
+
+
+class ReminderRefused(ValueError):
+    """The episode is already out: there is nothing to be reminded of."""
+
+
+@transaction.atomic
+def release_reminder_set(
+    *, profile, episode: Episode, on: bool, device_id: int | None = None
+) -> bool:
+    """Make "Remind me" for a coming episode exactly `on` (the state wanted, never a toggle, so
+    a repeated click writes nothing). Each real change records one `remind_me` event. Returns
+    whether a reminder is now held. Raises ReminderRefused for an episode already out."""
+    moment = catalogue.release_moment(episode)
+    if on and (moment is None or moment <= clock.now()):
+        raise ReminderRefused(episode.pk)
+    if on:
+        try:
+            with transaction.atomic():
+                ReleaseReminder.objects.create(
+                    profile=profile, episode=episode, created_at=clock.now()
+                )
+        except IntegrityError:
+            return True
+    elif not ReleaseReminder.objects.filter(profile=profile, episode=episode).delete()[0]:
+        return False
+    track(
+        name="remind_me",
+        profile=profile,
+        device_id=device_id,
+        properties={"title_id": episode.title_id, "episode_id": episode.pk, "on": on},
+    )
+    return on

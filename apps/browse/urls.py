@@ -7,5 +7,10 @@ urlpatterns = [
     path("title/<slug:slug>/", views.title_detail, name="title"),
     path("genre/<slug:slug>/", views.genre_detail, name="genre"),
     path("search/", views.search, name="search"),
+    path("search/suggest/", views.search_suggest, name="search_suggest"),
+    path("new/", views.new_popular, name="new_popular"),
+    path("new/remind/<int:episode_id>/", views.remind_me, name="remind_me"),
+    path("my-list/", views.my_list, name="my_list"),
+    path("my-list/undo/", views.my_list_undo, name="my_list_undo"),
     path("my-list/<int:title_id>/", views.my_list_toggle, name="my_list_toggle"),
 ]

@@ -1,8 +1,12 @@
+from datetime import datetime
+
 from django.contrib import messages
 from django.core.paginator import EmptyPage, PageNotAnInteger, Paginator
 from django.http import Http404, HttpResponse, HttpResponseBadRequest
 from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_GET, require_POST
 from django.views.decorators.vary import vary_on_headers
 
@@ -14,7 +18,8 @@ from apps.accounts.http import AppRequest
 from apps.artwork import services as artwork_services
 from apps.browse import page_cache, selectors, services
 from apps.catalogue import selectors as catalogue
-from apps.catalogue.models import Genre, Title
+from apps.catalogue.models import Episode, Genre, Title
+from apps.core import clock, undo
 from apps.core.http import safe_next
 from apps.playback import selectors as playback_selectors
 from apps.ratings.selectors import ratings_for, with_ratings
@@ -65,19 +70,63 @@ def my_list_toggle(request: AppRequest, title_id: int):
         services.my_list_add(profile=profile, title=title, device_id=current_device_id(request))
         in_list = True
     elif action == "remove":
-        services.my_list_remove(profile=profile, title=title, device_id=current_device_id(request))
+        added_at = services.my_list_remove(
+            profile=profile, title=title, device_id=current_device_id(request)
+        )
         in_list = False
     else:
         return HttpResponseBadRequest(_("Say whether to add or remove the title."))
     if request.htmx:
         title.in_list = in_list
-        return render(request, "includes/my_list_button.html", {"title": title})
+        response = render(request, "includes/my_list_button.html", {"title": title})
+        if not in_list and added_at is not None:
+            response.write(_my_list_undo(request, title, added_at))
+        response["HX-Trigger"] = "my-list-changed"  # My List's counts refresh themselves
+        return response
     messages.success(
         request,
         (_("Added “%(t)s” to My list.") if in_list else _("Removed “%(t)s” from My list."))
         % {"t": title.name},
     )
     return redirect(safe_next(request, title.get_absolute_url()))
+
+
+def _my_list_undo(request: AppRequest, title: Title, added_at) -> str:
+    token = undo.undo_token(
+        kind="my_list",
+        profile_id=request.profile.pk,
+        state={"title_id": title.pk, "added_at": added_at.isoformat()},
+    )
+    return undo.undo_toast(
+        request,
+        message=_("Removed “%(t)s” from My list.") % {"t": title.name},
+        url=reverse("browse:my_list_undo"),
+        token=token,
+    )
+
+
+@require_POST
+@profile_required
+def my_list_undo(request: AppRequest):
+    """Put a just-removed title back in My list at its old place (the toast's "Undo")."""
+    state = undo.undo_state(
+        token=request.POST.get("token", ""), kind="my_list", profile_id=request.profile.pk
+    )
+    try:
+        title = _title_for(request, int(state["title_id"])) if state else None
+        added_at = datetime.fromisoformat(state["added_at"]) if state else None
+    except (KeyError, TypeError, ValueError):
+        title = None
+    if title is None:
+        return undo.undo_refused(request, fallback=reverse("browse:my_list"))
+    services.my_list_restore(
+        profile=request.profile,
+        title=title,
+        added_at=added_at,
+        device_id=current_device_id(request),
+    )
+    message = _("“%(t)s” is back in My list.") % {"t": title.name}
+    return undo.undo_done(request, message=message, fallback=reverse("browse:my_list"))
 
 
 @require_GET
@@ -167,23 +216,151 @@ def genre_detail(request: AppRequest, slug: str):
 @require_GET
 @vary_on_headers("HX-Request")
 def search(request: AppRequest):
+    """Search that forgives (typos, accents, prefixes; cast, genres, moods): a top result, then
+    cards that say what matched and the viewer's match score; htmx swaps the results as they
+    type."""
     profile = current_profile(request)
     query = (request.GET.get("q") or "").strip()
     error = ""
     page = None
+    top = None
     art_view = ""
     if len(query) > catalogue.SEARCH_MAX_LENGTH:
         error = _("Search terms are at most %(n)d characters.") % {"n": catalogue.SEARCH_MAX_LENGTH}
     elif query:
         page = _page(request, catalogue.search_titles(query=query, profile=profile), 24)
-        page.object_list = selectors.grid_cards(
+        page.object_list = selectors.search_cards(
             profile=profile, titles=with_ratings(profile=profile, titles=page.object_list)
         )
         art_view = _show_artwork(
             request, profile, "search", page.object_list, page.start_index() - 1
         )
-    context = {"query": query, "page": page, "error": error, "art_view": art_view}
+        first = page.object_list[0] if page.object_list else None
+        if page.number == 1 and first is not None and first.search_score >= TOP_RESULT_FROM:
+            top = first
+    context = {"query": query, "page": page, "top": top, "error": error, "art_view": art_view}
     status = 400 if error else 200
     if request.htmx and request.htmx.target == "search-results":
         return render(request, "browse/search.html#results", context, status=status)
     return render(request, "browse/search.html", context, status=status)
+
+
+# A first result this good is shown large, as "Top result"; a weaker one is just the first card.
+TOP_RESULT_FROM = 70
+
+
+@require_GET
+def search_suggest(request: AppRequest):
+    """Suggestions under the search box as the viewer types (htmx): titles, cast, genres and
+    moods that match, each a link."""
+    profile = current_profile(request)
+    query = (request.GET.get("q") or "").strip()
+    if len(query) > catalogue.SEARCH_MAX_LENGTH:
+        return HttpResponseBadRequest(
+            _("Search terms are at most %(n)d characters.") % {"n": catalogue.SEARCH_MAX_LENGTH}
+        )
+    suggestions = catalogue.search_suggestions(query=query, profile=profile) if query else []
+    return render(
+        request, "browse/search.html#suggestions", {"query": query, "suggestions": suggestions}
+    )
+
+
+MY_LIST_KINDS = {
+    "": gettext_lazy("All"),
+    "film": gettext_lazy("Films"),
+    "series": gettext_lazy("Series"),
+}
+
+
+@require_GET
+@profile_required
+@vary_on_headers("HX-Request")
+def my_list(request: AppRequest):
+    """My list: newest addition first, filterable by films or series, each removable in place
+    (with an Undo)."""
+    profile = request.profile
+    kind = request.GET.get("kind", "")
+    counts = selectors.my_list_counts(profile=profile)
+    filters = [
+        {
+            "kind": key,
+            "label": label,
+            "count": counts.get(key, 0) if key else sum(counts.values()),
+            "current": key == kind,
+        }
+        for key, label in MY_LIST_KINDS.items()
+    ]
+    context = {"filters": filters, "kind": kind, "page": None, "error": ""}
+    status = 200
+    if kind not in MY_LIST_KINDS:
+        context["error"] = _("There is no such filter: choose films or series.")
+        status = 400
+    else:
+        page = _page(request, selectors.my_list_entries(profile=profile, kind=kind))
+        page.object_list = with_ratings(
+            profile=profile, titles=selectors.entry_cards(page.object_list)
+        )
+        # Each card shows its first active poster: the artwork bandit learns from the pages
+        # where a poster persuades (home, search, genre), not from the viewer's own list.
+        context["page"] = page
+    if request.htmx and request.htmx.target == "my-list-results":
+        return render(request, "browse/my_list.html#results", context, status=status)
+    return render(request, "browse/my_list.html", context, status=status)
+
+
+@require_GET
+@profile_required
+def new_popular(request: AppRequest):
+    """New & Popular: what arrived this week, what is coming (with "Remind me"), and the top 10
+    played today in the viewer's country."""
+    profile = request.profile
+    at = clock.now()
+    top, local = selectors.top_today(profile=profile, at=at)
+    new = selectors.new_this_week(profile=profile, at=at)
+    context = {
+        "new": with_ratings(profile=profile, titles=new),
+        "coming": selectors.coming_soon(profile=profile, at=at),
+        "top": with_ratings(profile=profile, titles=top),
+        "top_local": local,
+    }
+    return render(request, "browse/new_popular.html", context)
+
+
+@require_POST
+@profile_required
+def remind_me(request: AppRequest, episode_id: int):
+    """Set or clear "Remind me" for a coming episode (`remind` is the state wanted: on or off);
+    htmx swaps the button, a plain form comes back to the page."""
+    profile = request.profile
+    episode = (
+        Episode.objects.filter(pk=episode_id, title__in=Title.objects.for_profile(profile))
+        .select_related("season", "title")
+        .first()
+    )
+    if episode is None:
+        raise Http404(_("No such episode."))
+    wanted = request.POST.get("remind")
+    if wanted not in ("on", "off"):
+        return HttpResponseBadRequest(_("Say whether to set or clear the reminder."))
+    try:
+        on = services.release_reminder_set(
+            profile=profile,
+            episode=episode,
+            on=wanted == "on",
+            device_id=current_device_id(request),
+        )
+    except services.ReminderRefused:
+        message = _("This episode is already out: watch it now.")
+        if request.htmx:
+            return HttpResponseBadRequest(message)
+        messages.error(request, message)
+        return redirect(safe_next(request, reverse("browse:new_popular")))
+    if request.htmx:
+        item = {"episode": episode, "reminded": on}
+        return render(request, "browse/new_popular.html#remind", {"item": item})
+    messages.success(
+        request,
+        (_("Reminder set for “%(t)s”.") if on else _("Reminder cleared for “%(t)s”."))
+        % {"t": episode.title.name},
+    )
+    return redirect(safe_next(request, reverse("browse:new_popular")))

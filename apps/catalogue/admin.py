@@ -185,7 +185,7 @@ class TitleAdmin(admin.ModelAdmin):
     readonly_fields = ["external_id", "created_at", "updated_at"]
     fieldsets = [
         (None, {"fields": ["name", "slug", "kind", "year", "maturity", "genres"]}),
-        (_("About"), {"fields": ["synopsis", "runtime_minutes", "tags"]}),
+        (_("About"), {"fields": ["synopsis", "runtime_minutes", "tags", "cast"]}),
         (_("Availability"), {"fields": ["is_published", "available_from"]}),
         (
             _("Record"),

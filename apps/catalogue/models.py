@@ -81,6 +81,12 @@ class Title(models.Model):
         _("runtime (minutes)"), help_text=_("For a series: a typical episode.")
     )
     tags = models.JSONField(_("tags and moods"), default=list, blank=True)
+    cast = models.JSONField(
+        _("cast"),
+        default=list,
+        blank=True,
+        help_text=_("Names of the leading cast, in billing order."),
+    )
     genres = models.ManyToManyField(Genre, related_name="titles", verbose_name=_("genres"))
     is_published = models.BooleanField(_("published"), default=False)
     available_from = models.DateTimeField(

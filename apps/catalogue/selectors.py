@@ -1,7 +1,24 @@
 """Reads of the catalogue for viewers: every list is a fixed number of queries."""
 
-from django.db.models import Exists, OuterRef, Prefetch, Q, QuerySet
+from django.db import connection
+from django.db.models import (
+    Case,
+    CharField,
+    Exists,
+    F,
+    Func,
+    IntegerField,
+    OuterRef,
+    Prefetch,
+    Q,
+    QuerySet,
+    TextField,
+    Value,
+    When,
+)
+from django.db.models.functions import Cast, Concat, Lower
 
+from apps.catalogue import search
 from apps.catalogue.models import ArtworkVariant, Episode, Genre, Maturity, Season, Title
 from apps.core import clock
 
@@ -65,16 +82,135 @@ def genre_titles(*, genre: Genre, profile=None) -> QuerySet[Title]:
     return cards(qs, profile=profile)
 
 
-def search_titles(*, query: str, profile=None) -> QuerySet[Title]:
-    """Titles whose name, synopsis, tags or genres match every word of the query."""
-    qs = Title.objects.for_profile(profile)
-    for word in query.split()[:8]:
-        qs = qs.filter(
-            Q(name__icontains=word) | Q(genres__name__icontains=word) | Q(tags__icontains=word)
+# At most this many results: a search answers with its best matches, not the whole catalogue.
+SEARCH_LIMIT = 200
+
+
+def search_hits(*, query: str, profile=None) -> list[search.Hit]:
+    """The titles the profile may see that answer `query`, best first (apps/catalogue/search.py
+    says how they are ranked). On PostgreSQL the database first narrows the catalogue to
+    candidates with pg_trgm and full-text search (unaccented), one query; on SQLite every
+    visible title is a candidate. Then two queries; the ranking is the same."""
+    base = Title.objects.for_profile(profile)
+    if not search.words(query):
+        return []
+    if connection.vendor == "postgresql":
+        # Read the candidates' ids first: nested under the next queries as a subquery, the
+        # planner may re-run the similarity scan for every row (minutes at 5,000 titles).
+        candidates = set(_postgres_candidates(search.words(query)).values_list("pk", flat=True))
+        base = base.filter(pk__in=candidates)
+    genres: dict[int, list[str]] = {}
+    links = Title.genres.through.objects.filter(title__in=base).values_list(
+        "title_id", "genre__name"
+    )
+    for title_id, genre_name in links:
+        genres.setdefault(title_id, []).append(genre_name)
+    docs = (
+        search.Document(
+            title_id=pk,
+            name=name,
+            cast=tuple(str(c) for c in cast or ()),
+            genres=tuple(genres.get(pk, ())),
+            moods=tuple(str(t) for t in tags or ()),
         )
-    # Name matches first, then newest.
-    qs = qs.distinct().order_by("-year", "name", "pk")
-    return cards(qs, profile=profile)
+        for pk, name, cast, tags in base.values_list("pk", "name", "cast", "tags")
+    )
+    return search.rank(query, docs, limit=SEARCH_LIMIT)
+
+
+def _postgres_candidates(words: list[str]) -> QuerySet:
+    """Ids of titles some query word may match (a superset of what the ranking keeps): a close
+    spelling by pg_trgm's word similarity, or a word prefix by full-text search, in the name,
+    cast, moods or genres, accents ignored. PostgreSQL only."""
+    from django.contrib.postgres.search import SearchQuery, SearchVector, TrigramWordSimilarity
+
+    def plain(expression):
+        return Lower(Func(expression, function="unaccent"))
+
+    text = plain(
+        Concat(
+            F("name"),
+            Value(" "),
+            Cast("cast", TextField()),
+            Value(" "),
+            Cast("tags", TextField()),
+            output_field=TextField(),
+        )
+    )
+    close = Q()
+    genre_close = Q()
+    for word in words:
+        close |= Q(**{f"sim_{word}__gte": search.FUZZY_FROM})
+        genre_close |= Q(**{f"gsim_{word}__gte": search.FUZZY_FROM})
+    genre_ids = (
+        Genre.objects.annotate(
+            **{f"gsim_{w}": TrigramWordSimilarity(Value(w), plain(F("name"))) for w in words}
+        )
+        .filter(genre_close)
+        .values("pk")
+    )
+    prefixes = SearchQuery(" | ".join(f"{w}:*" for w in words), search_type="raw", config="simple")
+    return Title.objects.annotate(
+        search_text=text,
+        search_vector=SearchVector(text, config="simple"),
+        **{f"sim_{w}": TrigramWordSimilarity(Value(w), text) for w in words},
+    ).filter(close | Q(search_vector=prefixes) | Q(genres__in=genre_ids))
+
+
+def search_titles(*, query: str, profile=None) -> QuerySet[Title]:
+    """Titles answering `query`, best first, as cards; each carries `search_score` (0-100) and
+    `search_reason` (what matched when it was not the name: "cast:…", "genre:…", "mood:…", or
+    "close" for a close spelling of the name)."""
+    hits = search_hits(query=query, profile=profile)
+    if not hits:
+        return cards(Title.objects.none(), profile=profile)
+    qs = Title.objects.filter(pk__in=[h.title_id for h in hits]).annotate(
+        search_rank=Case(
+            *(When(pk=h.title_id, then=Value(i)) for i, h in enumerate(hits)),
+            output_field=IntegerField(),
+        ),
+        search_score=Case(
+            *(When(pk=h.title_id, then=Value(round(h.score * 100))) for h in hits),
+            output_field=IntegerField(),
+        ),
+        search_reason=Case(
+            *(When(pk=h.title_id, then=Value(_reason(h))) for h in hits if _reason(h)),
+            default=Value(""),
+            output_field=CharField(),
+        ),
+    )
+    return cards(qs.order_by("search_rank"), profile=profile)
+
+
+def _reason(hit: search.Hit) -> str:
+    if hit.field != search.NAME:
+        return f"{hit.field}:{hit.matched}"
+    return "close" if hit.how == search.CLOSE else ""
+
+
+def search_suggestions(*, query: str, profile=None, limit: int = 6) -> list[dict]:
+    """What to offer under the search box as the viewer types: the best titles' names, and the
+    cast member, genre or mood that matched (each once). Three queries."""
+    suggestions: list[dict] = []
+    seen: set[tuple[str, str]] = set()
+    hits = search_hits(query=query, profile=profile)[: limit * 3]
+    found = Title.objects.filter(pk__in=[h.title_id for h in hits])
+    titles = {pk: (name, slug) for pk, name, slug in found.values_list("pk", "name", "slug")}
+    for hit in hits:
+        if hit.field == search.NAME:
+            name, slug = titles[hit.title_id]
+            key = ("title", name)
+            entry = {"kind": "title", "text": name, "slug": slug}
+        else:
+            key = (hit.field, hit.matched)
+            entry = {"kind": hit.field, "text": hit.matched, "slug": ""}
+        if key in seen:
+            continue
+        seen.add(key)
+        suggestions.append(entry)
+        if len(suggestions) == limit:
+            break
+    return suggestions
 
 
 def genres_with_titles() -> QuerySet[Genre]:

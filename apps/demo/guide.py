@@ -49,11 +49,67 @@ FLOWS: list[dict[str, Any]] = [
         "key": "search",
         "title": _("Search"),
         "description": _(
-            "Search by title, genre, tag or mood, for example 'night' or 'feel-good'; "
+            "Search by title, cast, genre or mood, for example 'night' or 'feel-good'; "
             "results update as you type."
         ),
         "url": "browse:search",
         "query": "q=night",
+    },
+    {
+        "key": "search-forgives",
+        "title": _("Search that forgives"),
+        "description": _(
+            "Type 'nght': titles with Night come first anyway, marked “Close to what you "
+            "typed”. Type 'zoe lefevre' without accents: her titles, “With Zoé Lefèvre”. "
+            "Suggestions appear under the box as you type; a clear best match is the top "
+            "result."
+        ),
+        "url": "browse:search",
+        "query": "q=nght",
+        "persona": "horror",
+    },
+    {
+        "key": "my-list",
+        "title": _("My List"),
+        "description": _(
+            "Add titles with + on any card, then open My List in the header: newest first, "
+            "Films or Series. Remove one with ✓: an Undo shows for a few seconds and puts it "
+            "back in its old place."
+        ),
+        "url": "browse:my_list",
+        "persona": "horror",
+    },
+    {
+        "key": "new-popular",
+        "title": _("New & Popular"),
+        "description": _(
+            "Today's top 10 in your country, episodes on the way with “Remind me” (the "
+            "reminder is stored; the notice itself comes with the engagement channels), and "
+            "what arrived this week. Move the demo clock a week on: the reminded episode is out."
+        ),
+        "url": "browse:new_popular",
+        "persona": "horror",
+    },
+    {
+        "key": "undo",
+        "title": _("Undo"),
+        "description": _(
+            "On the homepage, press “Not for me” on a card, or ✕ on a Continue watching card: "
+            "an Undo appears for a few seconds and restores exactly what was there before."
+        ),
+        "url": "home",
+        "persona": "horror",
+    },
+    {
+        "key": "keyboard",
+        "title": _("Browsing like a remote"),
+        "description": _(
+            "On the homepage, press Tab once to reach a row, then the arrow keys: left and "
+            "right move between cards, up and down between rows, Enter opens. Each row is one "
+            "tab stop; a screen reader hears “Row 3 of 14, Horror” and each card's place."
+        ),
+        "url": "home",
+        "persona": "horror",
     },
     {
         "key": "title",

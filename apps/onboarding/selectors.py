@@ -21,13 +21,16 @@ def popular_title_ids() -> list[int]:
 def pickable_titles(
     *, profile, query: str = "", genre: Genre | None = None, popular: list[int] | None = None
 ) -> QuerySet[Title]:
-    """Titles the profile may pick, as cards: popular ones first (in list order), then newest."""
+    """Titles the profile may pick, as cards: for a search, best match first; otherwise popular
+    ones first (in list order), then newest."""
     if query:
         qs = catalogue.search_titles(query=query, profile=profile)
     else:
         qs = catalogue.cards(Title.objects.for_profile(profile), profile=profile)
     if genre is not None:
         qs = qs.filter(genres=genre)
+    if query:
+        return qs  # best match first (the search's own order)
     popular = popular_title_ids() if popular is None else popular
     if not popular:
         return qs.order_by("-year", "-pk")

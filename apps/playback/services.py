@@ -310,20 +310,46 @@ def preference_update(
 
 
 @transaction.atomic
-def continue_watching_remove(*, profile, title: Title, device_id: int | None = None) -> bool:
-    """Hide a title from Continue watching until it is watched again; False if not there."""
+def continue_watching_remove(
+    *, profile, title: Title, device_id: int | None = None
+) -> datetime | None:
+    """Hide a title from Continue watching until it is watched again; returns the moment it was
+    hidden (what an undo names), or None if it was not there."""
+    at = clock.now()
     hidden = TitleProgress.objects.filter(
         profile=profile, title=title, hidden_at__isnull=True
-    ).update(hidden_at=clock.now())
-    if hidden:
-        track(
-            name="continue_watching_remove",
-            profile=profile,
-            device_id=device_id,
-            properties={"title_id": title.pk},
-        )
-        transaction.on_commit(lambda: progress_stamp_bump(profile.pk))
-    return bool(hidden)
+    ).update(hidden_at=at)
+    if not hidden:
+        return None
+    track(
+        name="continue_watching_remove",
+        profile=profile,
+        device_id=device_id,
+        properties={"title_id": title.pk},
+    )
+    transaction.on_commit(lambda: progress_stamp_bump(profile.pk))
+    return at
+
+
+@transaction.atomic
+def continue_watching_restore(
+    *, profile, title: Title, hidden_at: datetime, device_id: int | None = None
+) -> bool:
+    """Undo a removal: show the title in Continue watching again, exactly as before. Only the
+    hiding made at `hidden_at` is undone; False (nothing written) when it is already back."""
+    restored = TitleProgress.objects.filter(
+        profile=profile, title=title, hidden_at=hidden_at
+    ).update(hidden_at=None)
+    if not restored:
+        return False
+    track(
+        name="continue_watching_restore",
+        profile=profile,
+        device_id=device_id,
+        properties={"title_id": title.pk},
+    )
+    transaction.on_commit(lambda: progress_stamp_bump(profile.pk))
+    return True
 
 
 # --- Downloads (simulated) ----------------------------------------------------------------------

@@ -13,6 +13,7 @@ urlpatterns = [
         name="progress_episode",
     ),
     path("preferences/", views.preferences, name="preferences"),
+    path("continue/undo/", views.continue_undo, name="continue_undo"),
     path("continue/<int:title_id>/remove/", views.continue_remove, name="continue_remove"),
     path("downloads/", views.downloads_page, name="downloads"),
     path("downloads/title/<int:title_id>/", views.download_title, name="download_title"),

@@ -11,11 +11,13 @@ URLs (namespace "playback"):
                                       (409 from a player whose screen another one took)
   POST /watch/preferences/            preferences      (subtitles, audio, autoplay_next)
   POST /watch/continue/<id>/remove/   continue_remove  (htmx, or a plain form)
+  POST /watch/continue/undo/          continue_undo    (the removal's "Undo": a signed token)
 """
 
 from __future__ import annotations
 
 import uuid
+from datetime import datetime
 from urllib.parse import urlencode
 
 from django.conf import settings
@@ -37,7 +39,7 @@ from apps.accounts.http import AppRequest
 from apps.accounts.models import Device
 from apps.catalogue.models import Episode, Title
 from apps.catalogue.selectors import kept_from_profile
-from apps.core import clock
+from apps.core import clock, undo
 from apps.core.http import safe_next
 from apps.playback import selectors, services, streams
 from apps.playback.models import PlaybackPreference
@@ -292,11 +294,11 @@ def continue_remove(request: AppRequest, title_id: int):
     title = selectors.watchable_title(profile=profile, title_id=title_id)
     if title is None:
         raise Http404(_("No such title."))
-    services.continue_watching_remove(
+    hidden_at = services.continue_watching_remove(
         profile=profile, title=title, device_id=current_device_id(request)
     )
     if request.htmx:
-        response = HttpResponse("")
+        response = HttpResponse(_continue_undo(request, title, hidden_at) if hidden_at else "")
         if not selectors.continue_watching(profile=profile, limit=1):
             # That was the last card: take the whole row away, not just the card.
             response["HX-Retarget"] = f"#row-{CONTINUE_ROW_KEY}"
@@ -304,6 +306,44 @@ def continue_remove(request: AppRequest, title_id: int):
         return response
     messages.success(request, _("Removed “%(t)s” from Continue watching.") % {"t": title.name})
     return redirect(safe_next(request, reverse("home")))
+
+
+def _continue_undo(request: AppRequest, title, hidden_at) -> str:
+    token = undo.undo_token(
+        kind="continue",
+        profile_id=request.profile.pk,
+        state={"title_id": title.pk, "hidden_at": hidden_at.isoformat()},
+    )
+    return undo.undo_toast(
+        request,
+        message=_("Removed “%(t)s” from Continue watching.") % {"t": title.name},
+        url=reverse("playback:continue_undo"),
+        token=token,
+    )
+
+
+@require_POST
+@profile_required
+def continue_undo(request: AppRequest):
+    """Put a just-removed title back in Continue watching, exactly where it was (the toast's
+    "Undo")."""
+    profile = request.profile
+    state = undo.undo_state(
+        token=request.POST.get("token", ""), kind="continue", profile_id=profile.pk
+    )
+    try:
+        title_id = int(state["title_id"]) if state else None
+        hidden_at = datetime.fromisoformat(state["hidden_at"]) if state else None
+    except (KeyError, TypeError, ValueError):
+        title_id = None
+    title = selectors.watchable_title(profile=profile, title_id=title_id) if title_id else None
+    if title is None:
+        return undo.undo_refused(request, fallback=reverse("home"))
+    services.continue_watching_restore(
+        profile=profile, title=title, hidden_at=hidden_at, device_id=current_device_id(request)
+    )
+    message = _("“%(t)s” is back in Continue watching.") % {"t": title.name}
+    return undo.undo_done(request, message=message, fallback=reverse("home"))
 
 
 # --- Downloads (simulated) ----------------------------------------------------------------------

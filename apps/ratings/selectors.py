@@ -59,3 +59,8 @@ def profile_ratings(*, profile: Profile, value: int | None = None) -> QuerySet[R
         .prefetch_related(Prefetch("title__artwork", queryset=artwork, to_attr="active_artwork"))
         .order_by("-updated_at", "-pk")
     )
+
+
+def rating_held(*, profile: Profile, title: Title) -> Rating | None:
+    """The profile's rating of one title, or None (one query)."""
+    return Rating.objects.filter(profile=profile, title=title).first()

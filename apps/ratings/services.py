@@ -1,5 +1,7 @@
 """Thumbs: set, change and clear a profile's rating of a title."""
 
+from datetime import datetime
+
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 from django.utils.translation import gettext as _
@@ -50,6 +52,48 @@ def rating_set(
         profile=profile,
         device_id=device_id,
         properties={"title_id": title.pk, "value": rating.value if rating else 0},
+    )
+    return rating
+
+
+@transaction.atomic
+def rating_restore(
+    *,
+    profile: Profile,
+    title: Title,
+    value: int | None,
+    updated_at: datetime | None,
+    device_id: int | None = None,
+) -> Rating | None:
+    """Undo a rating change: put back exactly the rating held before (its value and when it was
+    given), or no rating. Records one `rating` event when something changed."""
+    if value is not None and value not in Rating.Value.values:
+        raise ValidationError(_("A rating is -1 (not for me), 1 (like) or 2 (love)."))
+    rating = Rating.objects.select_for_update().filter(profile=profile, title=title).first()
+    if value is None:
+        if rating is None:
+            return None
+        rating.delete()
+        rating = None
+    elif rating is None:
+        try:
+            with transaction.atomic():
+                rating = Rating.objects.create(
+                    profile=profile, title=title, value=value, updated_at=updated_at
+                )
+        except IntegrityError:
+            return Rating.objects.get(profile=profile, title=title)
+    elif rating.value == value and rating.updated_at == updated_at:
+        return rating
+    else:
+        rating.value = value
+        rating.updated_at = updated_at
+        rating.save(update_fields=["value", "updated_at"])
+    track(
+        name="rating",
+        profile=profile,
+        device_id=device_id,
+        properties={"title_id": title.pk, "value": rating.value if rating else 0, "undo": True},
     )
     return rating
 

@@ -1,7 +1,10 @@
+from datetime import datetime
+
 from django.contrib import messages
 from django.core.paginator import EmptyPage, PageNotAnInteger, Paginator
 from django.http import Http404, HttpResponse, HttpResponseBadRequest
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
@@ -12,9 +15,10 @@ from apps.accounts.decorators import profile_required
 from apps.accounts.http import AppRequest
 from apps.accounts.timezones import viewer_zone
 from apps.catalogue.models import Title
+from apps.core import undo
 from apps.core.http import safe_next
 from apps.ratings import selectors, services
-from apps.ratings.models import CLEAR, SLUGS
+from apps.ratings.models import CLEAR, SLUGS, Rating
 
 PAGE_SIZE = 24
 
@@ -35,19 +39,66 @@ def rating_set(request: AppRequest, title_id: int) -> HttpResponse:
         return HttpResponseBadRequest(
             _("Choose “Not for me”, “I like this” or “Love this”, or clear the rating.")
         )
+    before = selectors.rating_held(profile=profile, title=title)
     rating = services.rating_set(
         profile=profile, title=title, value=SLUGS.get(raw), device_id=current_device_id(request)
     )
     title.rating = rating.value if rating else None
     back = safe_next(request, title.get_absolute_url())
     if request.htmx:
-        return render(request, "includes/thumbs.html", {"title": title, "next_path": back})
+        response = render(request, "includes/thumbs.html", {"title": title, "next_path": back})
+        was = before.value if before else None
+        if raw == "not_for_me" and was != Rating.Value.NOT_FOR_ME:
+            response.write(_not_for_me_undo(request, title, before))
+        return response
     if rating is None:
         message = _("Cleared your rating of “%(t)s”.") % {"t": title.name}
     else:
         message = _("Rated “%(t)s”: %(v)s.") % {"t": title.name, "v": rating.get_value_display()}
     messages.success(request, message)
     return redirect(back)
+
+
+def _not_for_me_undo(request: AppRequest, title: Title, before) -> str:
+    """The "Undo" after "Not for me": it restores the rating held before (or none)."""
+    state = {"title_id": title.pk, "value": None, "updated_at": None}
+    if before is not None:
+        state.update(value=before.value, updated_at=before.updated_at.isoformat())
+    token = undo.undo_token(kind="not_for_me", profile_id=request.profile.pk, state=state)
+    return undo.undo_toast(
+        request,
+        message=_("“%(t)s” is marked Not for me: we will show less like it.") % {"t": title.name},
+        url=reverse("ratings:undo"),
+        token=token,
+    )
+
+
+@require_POST
+@profile_required
+def rating_undo(request: AppRequest) -> HttpResponse:
+    """Undo "Not for me": the title's rating is again exactly what it was before."""
+    profile = request.profile
+    state = undo.undo_state(
+        token=request.POST.get("token", ""), kind="not_for_me", profile_id=profile.pk
+    )
+    try:
+        title_id = int(state["title_id"]) if state else None
+        value = state["value"] if state else None
+        at = datetime.fromisoformat(state["updated_at"]) if state and value else None
+    except (KeyError, TypeError, ValueError):
+        title_id = None
+    title = Title.objects.for_profile(profile).filter(pk=title_id).first() if title_id else None
+    if title is None or (value is not None and value not in Rating.Value.values):
+        return undo.undo_refused(request, fallback=reverse("ratings:list"))
+    services.rating_restore(
+        profile=profile,
+        title=title,
+        value=value,
+        updated_at=at,
+        device_id=current_device_id(request),
+    )
+    message = _("Your rating of “%(t)s” is back as it was.") % {"t": title.name}
+    return undo.undo_done(request, message=message, fallback=title.get_absolute_url())
 
 
 FILTERS = [

@@ -1,8 +1,13 @@
 """Reads of shared recommendation data."""
 
+from datetime import datetime, timedelta
+
 from django.core.cache import cache
+from django.db.models import Count
+from django.db.models.fields.json import KT
 
 from apps.recommendations.models import GlobalList, ProfileCandidates
+from apps.tracking.models import Event
 from apps.tracking.selectors import data_use_for
 
 GLOBAL_LISTS_KEY = "rec:global-lists"
@@ -41,3 +46,24 @@ def recommended_title_ids(profile_id: int, *, limit: int = 3) -> list[int]:
     if items:
         return [int(item[0]) for item in items[:limit]]
     return [int(pk) for pk in global_lists(["popular"])["popular"][:limit]]
+
+
+TOP_WINDOW = timedelta(hours=24)
+
+
+def most_played(*, at: datetime, country: str = "", limit: int = 50) -> list[int]:
+    """Title ids most played in the 24 hours up to `at`, by how many profiles started them
+    (a profile's replays count once), from the event log; only profiles whose account is in
+    `country` when one is given. One query on the (name, time) index."""
+    plays = Event.objects.filter(
+        name="play_started", occurred_at__gt=at - TOP_WINDOW, occurred_at__lte=at
+    ).exclude(profile=None)
+    if country:
+        plays = plays.filter(profile__account__country=country)
+    rows = (
+        plays.annotate(title_key=KT("properties__title_id"))
+        .values("title_key")
+        .annotate(viewers=Count("profile", distinct=True))
+        .order_by("-viewers", "title_key")[:limit]
+    )
+    return [int(row["title_key"]) for row in rows if str(row["title_key"]).isdigit()]

@@ -13,35 +13,144 @@
     if (el.classList && el.classList.contains("js-autosubmit") && el.form) el.form.submit();
   });
 
-  // Row arrows scroll the track by one screen; arrow keys scroll it when it has focus.
-  function enhanceRows(root) {
-    root.querySelectorAll(".row").forEach(function (row) {
-      if (row.dataset.enhanced) return;
-      row.dataset.enhanced = "1";
-      var track = row.querySelector(".track");
-      if (!track) return;
-      row.querySelectorAll(".row__arrow").forEach(function (btn) {
-        btn.hidden = false;
-        btn.addEventListener("click", function () {
-          var dir = btn.classList.contains("row__arrow--prev") ? -1 : 1;
-          track.scrollBy({ left: dir * track.clientWidth * 0.9, behavior: "smooth" });
-        });
-      });
-      track.addEventListener("keydown", function (event) {
-        if (event.key !== "ArrowRight" && event.key !== "ArrowLeft") return;
-        var cards = Array.prototype.slice.call(track.querySelectorAll(".card__link"));
-        var i = cards.indexOf(document.activeElement);
-        if (i < 0) return;
-        var next = cards[i + (event.key === "ArrowRight" ? 1 : -1)];
-        if (next) {
-          event.preventDefault();
-          next.focus();
-          next.scrollIntoView({ block: "nearest", inline: "nearest", behavior: "smooth" });
-        }
-      });
+  // Browsing like a remote (roving tabindex): each row is one tab stop, its current card; the
+  // arrow keys move between cards (left, right, Home, End) and rows (up, down), Enter opens,
+  // and the row scrolls to keep the focused card in view. A card's own buttons (My list,
+  // thumbs, remove) join the tab order only while focus is on that card. Screen readers hear
+  // each row as a list labelled "Row 3 of 14, Horror" and each card's place in it ("2 of 20").
+  var FOCUSABLE = "a[href], button, input, select, textarea, summary, [tabindex]";
+
+  function cardLinks(track) {
+    return Array.prototype.slice.call(track.querySelectorAll(".card__link"));
+  }
+
+  function itemOf(el) {
+    return el && el.closest ? el.closest("[role=listitem]") : null;
+  }
+
+  function setTabStops(track, current) {
+    var links = cardLinks(track);
+    if (!links.length) return;
+    if (links.indexOf(current) < 0) {
+      current = links.filter(function (a) { return a.getAttribute("tabindex") === "0"; })[0] || links[0];
+    }
+    var active = itemOf(document.activeElement);
+    track.querySelectorAll(FOCUSABLE).forEach(function (el) {
+      if (el === current) el.setAttribute("tabindex", "0");
+      else if (el.classList.contains("card__link")) el.setAttribute("tabindex", "-1");
+      else el.setAttribute("tabindex", active && itemOf(el) === active && track.contains(active) ? "0" : "-1");
     });
   }
 
-  onReady(function () { enhanceRows(document); });
-  document.addEventListener("htmx:afterSwap", function (event) { enhanceRows(event.target); });
+  function labelRows() {
+    var rows = document.getElementById("rows");
+    var all = document.querySelectorAll("#rows section.row");
+    var template = rows ? rows.dataset.rowLabel : "";
+    var total = rows ? Math.max(parseInt(rows.dataset.totalRows, 10) || 0, all.length) : all.length;
+    all.forEach(function (row, i) {
+      var track = row.querySelector(".track");
+      var heading = row.querySelector("h2");
+      if (!track || !heading || !template) return;
+      track.setAttribute("aria-label", template
+        .replace("%(n)s", String(i + 1))
+        .replace("%(total)s", String(total))
+        .replace("%(row)s", heading.textContent.trim()));
+    });
+  }
+
+  function labelItems(track) {
+    var items = track.querySelectorAll("[role=listitem]");
+    items.forEach(function (item, i) {
+      item.setAttribute("aria-posinset", String(i + 1));
+      item.setAttribute("aria-setsize", String(items.length));
+    });
+  }
+
+  function focusCard(link) {
+    link.focus({ preventScroll: true });
+    link.scrollIntoView({ block: "nearest", inline: "nearest", behavior: "smooth" });
+  }
+
+  function rowCurrent(row) {
+    var track = row.querySelector(".track");
+    if (!track) return null;
+    return track.querySelector('.card__link[tabindex="0"]') || track.querySelector(".card__link");
+  }
+
+  function onTrackKey(event) {
+    var track = event.currentTarget;
+    var item = itemOf(event.target);
+    if (!item) return;
+    var links = cardLinks(track);
+    var link = item.querySelector(".card__link");
+    var i = links.indexOf(link);
+    var next = null;
+    if (event.key === "ArrowRight") next = links[i + 1];
+    else if (event.key === "ArrowLeft") next = links[i - 1];
+    else if (event.key === "Home") next = links[0];
+    else if (event.key === "End") next = links[links.length - 1];
+    else if (event.key === "ArrowDown" || event.key === "ArrowUp") {
+      var rows = Array.prototype.slice.call(document.querySelectorAll("section.row"));
+      var r = rows.indexOf(track.closest("section.row"));
+      var target = rows[r + (event.key === "ArrowDown" ? 1 : -1)];
+      next = target ? rowCurrent(target) : null;
+      if (!next) return;
+    } else return;
+    event.preventDefault();
+    if (next) focusCard(next);
+  }
+
+  function enhanceRows() {
+    document.querySelectorAll("section.row").forEach(function (row) {
+      var track = row.querySelector(".track");
+      if (!track) return;
+      if (!row.dataset.enhanced) {
+        row.dataset.enhanced = "1";
+        row.querySelectorAll(".row__arrow").forEach(function (btn) {
+          btn.hidden = false;
+          btn.setAttribute("tabindex", "-1"); // the arrow keys do this for keyboards
+          btn.addEventListener("click", function () {
+            var dir = btn.classList.contains("row__arrow--prev") ? -1 : 1;
+            track.scrollBy({ left: dir * track.clientWidth * 0.9, behavior: "smooth" });
+          });
+        });
+        track.addEventListener("keydown", onTrackKey);
+        track.addEventListener("focusin", function (event) {
+          var item = itemOf(event.target);
+          var link = item ? item.querySelector(".card__link") : null;
+          setTabStops(track, link);
+        });
+        track.addEventListener("focusout", function (event) {
+          if (!track.contains(event.relatedTarget)) setTabStops(track, rowCurrent(row));
+        });
+      }
+      labelItems(track);
+      setTabStops(track, rowCurrent(row));
+    });
+    labelRows();
+  }
+
+  onReady(enhanceRows);
+  document.addEventListener("htmx:afterSwap", enhanceRows);
+  document.addEventListener("htmx:oobAfterSwap", enhanceRows);
+})();
+
+// The "Undo" notice after a removal (templates/includes/undo_toast.html) stays a few seconds.
+(function () {
+  "use strict";
+  var timer = null;
+  var SHOW_MS = 8000;
+  document.addEventListener("htmx:oobAfterSwap", function (event) {
+    var toast = document.getElementById("undo-toast");
+    if (!toast || !toast.dataset.undoOpen) return;
+    if (timer) clearTimeout(timer);
+    timer = setTimeout(function () {
+      var current = document.getElementById("undo-toast");
+      if (current && current.dataset.undoOpen) {
+        current.hidden = true;
+        current.textContent = "";
+        delete current.dataset.undoOpen;
+      }
+    }, SHOW_MS);
+  });
 })();

@@ -113,6 +113,7 @@ def catalogue_seed(
                 synopsis=s.synopsis,
                 runtime_minutes=s.runtime_minutes,
                 tags=list(s.tags),
+                cast=list(s.cast),
                 is_published=True,
                 available_from=(
                     midnight + timedelta(days=s.available_in_days) if s.available_in_days else None
@@ -121,6 +122,11 @@ def catalogue_seed(
             )
         )
     Title.objects.bulk_create(rows, batch_size=500)
+    # created_at is auto_now_add: backdate it to when the title joined the catalogue, so "New
+    # this week" (New & Popular) holds a handful of titles, not the whole seed.
+    for title, spec in zip(rows, todo, strict=True):
+        title.created_at = now - timedelta(days=world_titles.added_days_ago(spec.key, seed=seed))
+    Title.objects.bulk_update(rows, ["created_at"], batch_size=500)
     progress("titles", 0.4)
     links = [
         Title.genres.through(title_id=t.pk, genre_id=genres[g].pk)

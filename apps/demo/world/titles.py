@@ -49,6 +49,7 @@ class TitleSpec:
     quality: float = 0.0  # latent: how well it is liked by those it fits
     artwork_variants: int = 3
     available_in_days: int | None = None  # announced: available this many days after seeding
+    cast: tuple[str, ...] = ()  # leading cast, billing order (search by cast)
 
 
 def external_id(key: int, *, seed: int) -> str:
@@ -158,6 +159,90 @@ def _year(rng: random.Random, g: GenreSpec) -> int:
     return LAST_YEAR - int(age)
 
 
+# Invented performers for the cast lists; some names carry accents, so searching "zoe lefevre"
+# finding "Zoé Lefèvre" can be tried on the demo.
+_CAST_FIRST = (
+    "Zoé",
+    "Mathis",
+    "Inès",
+    "Björn",
+    "Amara",
+    "Léa",
+    "Tomás",
+    "Noor",
+    "Hélène",
+    "Kofi",
+    "Maren",
+    "Jonas",
+    "Aïcha",
+    "Rafael",
+    "Sunniva",
+    "Olu",
+    "Chiara",
+    "Dmitri",
+    "Maëlle",
+    "Idris",
+    "Freya",
+    "Émile",
+    "Priya",
+    "Hugo",
+    "Nadia",
+    "Oskar",
+    "Yasmin",
+    "Teodor",
+    "Céleste",
+    "Ruben",
+)
+_CAST_LAST = (
+    "Lefèvre",
+    "Okafor",
+    "Lindqvist",
+    "Moreau",
+    "Castillo",
+    "Haddad",
+    "Nakamura",
+    "Brennan",
+    "Dubois",
+    "Asante",
+    "Kowalski",
+    "Ferreira",
+    "Novák",
+    "Rossi",
+    "Achterberg",
+    "Mbeki",
+    "Sørensen",
+    "Chevalier",
+    "Yilmaz",
+    "Whitlock",
+    "Åberg",
+    "Desrosiers",
+    "Iyer",
+    "Lambert",
+)
+
+
+def _cast(key: int, seed: int) -> tuple[str, ...]:
+    """Three to five invented performers; its own random stream, so adding cast changed no
+    other field of the generated catalogue."""
+    rng = random.Random(f"{seed}:cast:{key}")
+    names: list[str] = []
+    wanted = rng.randint(3, 5)
+    while len(names) < wanted:
+        name = f"{rng.choice(_CAST_FIRST)} {rng.choice(_CAST_LAST)}"
+        if name not in names:
+            names.append(name)
+    return tuple(names)
+
+
+def added_days_ago(key: int, *, seed: int) -> float:
+    """How long ago a seeded title joined the catalogue: about one in forty in the last week
+    (New & Popular's "New this week"), the rest over the past four years."""
+    rng = random.Random(f"{seed}:added:{key}")
+    if rng.random() < 0.025:
+        return rng.uniform(0.2, 6.5)
+    return rng.uniform(8, 4 * 365)
+
+
 def catalogue(*, n_titles: int, seed: int) -> list[TitleSpec]:
     """The demo catalogue: `n_titles` titles across every genre, ~30% series."""
     weights = [g.share for g in GENRES]
@@ -233,6 +318,7 @@ def catalogue(*, n_titles: int, seed: int) -> list[TitleSpec]:
                     quality=rng.gauss(0.0, 1.0),
                     artwork_variants=rng.choice((3, 4, 4, 5)),
                     available_in_days=rng.randint(2, 30) if soon else None,
+                    cast=_cast(key, seed),
                 )
             )
             key += 1

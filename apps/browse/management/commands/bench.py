@@ -92,6 +92,7 @@ class Command(BaseCommand):
         if title is None or genre is None:
             raise CommandError("No titles: run `manage.py seed_demo` first.")
         word = title.name.split()[0]
+        typo = word[0] + word[2:] if len(word) > 3 else word  # "Night" -> "Nght"
         seq = itertools.count(1)
         signups = itertools.count(1)
         pages = [
@@ -104,7 +105,18 @@ class Command(BaseCommand):
                 "search-htmx",
                 lambda: viewer.get(f"/search/?q={word}", HTTP_HX_TARGET="search-results", **HTMX),
             ),
+            # Search that forgives: a misspelt word (every title a candidate for the typo
+            # check on SQLite; pg_trgm narrows them on PostgreSQL) and suggestions as typed.
+            Page("search-typo", lambda: viewer.get(f"/search/?q={typo}")),
+            Page(
+                "search-suggest",
+                lambda: viewer.get(
+                    f"/search/suggest/?q={word[:4]}", HTTP_HX_TARGET="search-suggestions", **HTMX
+                ),
+            ),
             Page("onboarding-search", lambda: viewer.get(f"/onboarding/?again=1&q={word}")),
+            Page("my-list", lambda: viewer.get("/my-list/")),
+            Page("new-popular", lambda: viewer.get("/new/")),
             Page("ratings", lambda: viewer.get("/ratings/")),
             Page("bell", lambda: viewer.get("/inbox/bell/", **HTMX)),  # after every page load
             Page("inbox", lambda: viewer.get("/inbox/")),

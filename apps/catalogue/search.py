@@ -1,0 +1,195 @@
+"""Search ranking that forgives: pure functions over plain data (no database, no Django).
+
+Every query word is matched against a title's name, cast, genres and moods, and scores by how
+it matched, best first:
+
+    the whole name exactly          1.00
+    the name starts with the query  0.95
+    a whole cast name, genre, mood  0.90 (all the query's words, together: "zoe lefevre")
+    the start of one of those       0.80
+    a whole word                    0.85 in the name, 0.75 in cast, genre or mood
+    the start of a word             0.75 in the name, 0.65 elsewhere
+    inside a word                   0.45 in the name, 0.40 elsewhere (3 letters or more)
+    a close spelling (a typo)       up to 0.40 in the name, 0.35 elsewhere: trigram similarity
+                                    as PostgreSQL's pg_trgm computes it, from 0.3 up
+
+A title's score is the mean of its words' scores; a title some word does not match at all is
+not a result. Accents and case never matter ("amelie" finds "Amélie"). The same rules run on
+every database: on PostgreSQL, pg_trgm and full-text search find the candidates fast, and this
+module ranks them, so results are the same on SQLite and PostgreSQL.
+"""
+
+import re
+import unicodedata
+from dataclasses import dataclass
+from functools import lru_cache
+
+MAX_WORDS = 8
+FUZZY_FROM = 0.3  # pg_trgm's default similarity threshold
+
+NAME, CAST, GENRE, MOOD = "name", "cast", "genre", "mood"
+EXACT, PREFIX, WORD, WORD_PREFIX, INSIDE, CLOSE = (
+    "exact",
+    "prefix",
+    "word",
+    "word_prefix",
+    "inside",
+    "close",
+)
+
+_NOT_WORD = re.compile(r"[^0-9a-z]+")
+
+
+@lru_cache(maxsize=65536)  # names, cast, genres and moods repeat from query to query
+def fold(text: str) -> str:
+    """Lower case, accents removed, punctuation as spaces: "Amélie's café" -> "amelie s cafe"."""
+    decomposed = unicodedata.normalize("NFKD", text.casefold())
+    bare = "".join(c for c in decomposed if not unicodedata.combining(c))
+    return _NOT_WORD.sub(" ", bare).strip()
+
+
+def words(text: str) -> list[str]:
+    return fold(text).split()[:MAX_WORDS]
+
+
+@lru_cache(maxsize=65536)
+def trigrams(word: str) -> frozenset[str]:
+    """pg_trgm's trigrams of one word: padded with two spaces in front and one behind."""
+    padded = f"  {word} "
+    return frozenset(padded[i : i + 3] for i in range(len(padded) - 2))
+
+
+@lru_cache(maxsize=262144)  # a query word meets the same cast, genre and mood words often
+def similarity(a: str, b: str) -> float:
+    """pg_trgm's similarity of two words: shared trigrams over all trigrams."""
+    ta, tb = trigrams(a), trigrams(b)
+    return len(ta & tb) / len(ta | tb) if ta and tb else 0.0
+
+
+@dataclass(frozen=True)
+class Document:
+    """What search knows of one title."""
+
+    title_id: int
+    name: str
+    cast: tuple[str, ...] = ()
+    genres: tuple[str, ...] = ()
+    moods: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True)
+class Hit:
+    title_id: int
+    score: float  # 0..1
+    field: str  # where the best word matched: name, cast, genre or mood
+    how: str  # exact, prefix, word, word_prefix, inside or close
+    matched: str  # the cast name, genre or mood that matched ("" for the name)
+
+
+_WEIGHTS = {
+    # how: (in the name, elsewhere)
+    WORD: (0.85, 0.75),
+    WORD_PREFIX: (0.75, 0.65),
+    INSIDE: (0.45, 0.40),
+    CLOSE: (0.40, 0.35),
+}
+
+
+def _word_score(word: str, candidates: list[str], in_name: bool) -> tuple[float, str, int]:
+    """The best (score, how, index of the matching candidate) of one query word."""
+    best = (0.0, "", -1)
+    column = 0 if in_name else 1
+    for i, text in enumerate(candidates):
+        for token in text.split():
+            if token == word:
+                how = WORD
+            elif token.startswith(word):
+                how = WORD_PREFIX
+            elif len(word) >= 3 and word in token:
+                how = INSIDE
+            else:
+                how = ""
+            if how:
+                score = _WEIGHTS[how][column]
+            elif len(word) >= 3 and (sim := similarity(word, token)) >= FUZZY_FROM:
+                how, score = CLOSE, _WEIGHTS[CLOSE][column] * min(1.0, sim / 0.6)
+            else:
+                continue
+            if score > best[0]:
+                best = (score, how, i)
+    return best
+
+
+@dataclass(frozen=True)
+class _Folded:
+    name: str
+    fields: tuple[tuple[str, list[str], list[str]], ...]  # (field, folded texts, originals)
+
+
+@lru_cache(maxsize=32768)
+def _folded(doc: Document) -> _Folded:
+    return _Folded(
+        fold(doc.name),
+        (
+            (NAME, [fold(doc.name)], [""]),
+            (CAST, [fold(c) for c in doc.cast], list(doc.cast)),
+            (GENRE, [fold(g) for g in doc.genres], list(doc.genres)),
+            (MOOD, [fold(m) for m in doc.moods], list(doc.moods)),
+        ),
+    )
+
+
+def _whole_value(phrase: str, folded: _Folded) -> tuple[float, str, str, str] | None:
+    """The query as one whole cast name, genre or mood (or the start of one)."""
+    best = None
+    for field, texts, originals in folded.fields[1:]:
+        for text, original in zip(texts, originals, strict=True):
+            if text == phrase:
+                return (0.9, field, EXACT, original)
+            if best is None and text.startswith(phrase) and " " in phrase:
+                best = (0.8, field, PREFIX, original)
+    return best
+
+
+def score(query_words: list[str], doc: Document) -> Hit | None:
+    """How well `doc` answers the (folded) query words, or None when some word misses."""
+    if not query_words:
+        return None
+    folded = _folded(doc)
+    phrase = " ".join(query_words)
+    if folded.name == phrase:
+        return Hit(doc.title_id, 1.0, NAME, EXACT, "")
+    if folded.name.startswith(phrase):
+        return Hit(doc.title_id, 0.95, NAME, PREFIX, "")
+    whole = _whole_value(phrase, folded)
+    if whole is not None:
+        return Hit(doc.title_id, *whole)
+    total = 0.0
+    best_word = (0.0, NAME, "", "")
+    for word in query_words:
+        word_best = (0.0, NAME, "", "")
+        for field, texts, originals in folded.fields:
+            value, how, index = _word_score(word, texts, field == NAME)
+            if value > word_best[0]:
+                word_best = (value, field, how, originals[index])
+        if word_best[0] == 0.0:
+            return None
+        total += word_best[0]
+        if word_best[0] > best_word[0]:
+            best_word = word_best
+    _, field, how, matched = best_word
+    return Hit(doc.title_id, round(total / len(query_words), 4), field, how, matched)
+
+
+def rank(query: str, docs, *, limit: int | None = None) -> list[Hit]:
+    """Hits for `query` among `docs`, best first (ties: name order, then id)."""
+    query_words = words(query)
+    names = {}
+    hits = []
+    for doc in docs:
+        hit = score(query_words, doc)
+        if hit is not None:
+            hits.append(hit)
+            names[doc.title_id] = fold(doc.name)
+    hits.sort(key=lambda h: (-h.score, names[h.title_id], h.title_id))
+    return hits[:limit] if limit is not None else hits

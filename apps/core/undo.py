@@ -1,0 +1,66 @@
+"""Undo for a removal: the action signs the exact prior state into a short-lived token that the
+"Undo" button posts back, so the restore needs no table and cannot be forged or replayed late.
+
+The token names the kind of action and the profile, so one profile's token never restores
+another's state, and a "Not for me" token cannot undo a My list removal.
+"""
+
+from django.contrib import messages
+from django.core import signing
+from django.http import HttpResponse, HttpResponseBadRequest
+from django.shortcuts import redirect
+from django.template.loader import render_to_string
+from django.utils.translation import gettext as _
+
+from apps.core.http import safe_next
+
+# How long the "Undo" stays usable: the toast shows for a few seconds; the server allows a
+# little more for a slow click or network.
+UNDO_SECONDS = 30
+_SALT = "streamfront.undo"
+
+
+def undo_token(*, kind: str, profile_id: int, state: dict) -> str:
+    return signing.dumps({"k": kind, "p": profile_id, "s": state}, salt=_SALT, compress=True)
+
+
+def undo_state(*, token: str, kind: str, profile_id: int) -> dict | None:
+    """The prior state a token carries, or None when it is forged, expired or not this
+    profile's undo of this kind."""
+    try:
+        data = signing.loads(token, salt=_SALT, max_age=UNDO_SECONDS)
+    except signing.BadSignature:
+        return None
+    if not isinstance(data, dict) or data.get("k") != kind or data.get("p") != profile_id:
+        return None
+    state = data.get("s")
+    return state if isinstance(state, dict) else None
+
+
+def undo_toast(request, *, message: str, url: str, token: str) -> str:
+    """The "Undo" notice, swapped out-of-band into the page's #undo-toast region by htmx."""
+    return render_to_string(
+        "includes/undo_toast.html",
+        {"message": message, "url": url, "token": token, "seconds": UNDO_SECONDS},
+        request=request,
+    )
+
+
+def undo_refused(request, *, fallback: str):
+    """An expired, forged or someone else's token: a 400 for htmx, a message otherwise."""
+    message = _("This can no longer be undone.")
+    if request.htmx:
+        return HttpResponseBadRequest(message)
+    messages.error(request, message)
+    return redirect(safe_next(request, fallback))
+
+
+def undo_done(request, *, message: str, fallback: str):
+    """After a restore: htmx reloads the page (it shows the state the server now holds: order,
+    rows, counts); without JavaScript, back to the page with a message."""
+    if request.htmx:
+        response = HttpResponse('<div id="undo-toast" class="undo-toast" hidden></div>')
+        response["HX-Refresh"] = "true"
+        return response
+    messages.success(request, message)
+    return redirect(safe_next(request, fallback))

@@ -1,0 +1,89 @@
+"""Search ranking rules, pure (apps/catalogue/search.py): no database."""
+
+from apps.catalogue import search
+from apps.catalogue.search import Document
+
+
+def _ranked(query, docs):
+    return [h.title_id for h in search.rank(query, docs)]
+
+
+def test_fold_ignores_case_accents_and_punctuation():
+    assert search.fold("Amélie's CAFÉ") == "amelie s cafe"
+    assert search.words("  Zoë   Lefèvre ") == ["zoe", "lefevre"]
+
+
+def test_trigram_similarity_matches_pg_trgm():
+    # pg_trgm: similarity('nght', 'night') = 3 shared / 8 distinct trigrams.
+    assert search.similarity("nght", "night") == 3 / 8
+    assert search.similarity("night", "night") == 1.0
+    assert search.similarity("abc", "xyz") == 0.0
+
+
+def test_a_typo_still_finds_the_title():
+    docs = [Document(1, "Night Harbor"), Document(2, "Daylight Robbery")]
+    hits = search.rank("nght", docs)
+    assert [h.title_id for h in hits][0] == 1
+    assert hits[0].how == search.CLOSE
+
+
+def test_exact_then_prefix_then_word_then_inside_then_close():
+    docs = [
+        Document(1, "Knightfall"),  # "night" inside a word
+        Document(2, "The Long Night"),  # a whole word
+        Document(3, "Nightingale Road"),  # the name starts with the query
+        Document(4, "Night"),  # the exact name
+        Document(5, "Nigth Shift"),  # only a close spelling
+    ]
+    assert _ranked("night", docs) == [4, 3, 2, 1, 5]
+
+
+def test_word_prefix_beats_substring():
+    docs = [Document(1, "Cellar Doors"), Document(2, "The Cellarman")]
+    docs.append(Document(3, "Saltcellar"))
+    assert _ranked("cella", docs) == [1, 2, 3]
+
+
+def test_every_word_must_match_something():
+    docs = [Document(1, "Night Harbor"), Document(2, "Night Train")]
+    assert _ranked("night harbor", docs) == [1]
+
+
+def test_cast_genre_and_mood_are_searched_and_named():
+    docs = [
+        Document(1, "Quiet Shore", cast=("Zoé Lefèvre", "Tom Baker")),
+        Document(2, "Grim Lantern", genres=("Horror",)),
+        Document(3, "Soft Rain", moods=("heartwarming",)),
+    ]
+    (cast_hit,) = search.rank("zoe lefevre", docs)
+    assert (cast_hit.title_id, cast_hit.field, cast_hit.matched) == (1, "cast", "Zoé Lefèvre")
+    (genre_hit,) = search.rank("horror", docs)
+    assert (genre_hit.title_id, genre_hit.field) == (2, "genre")
+    (mood_hit,) = search.rank("heartwarm", docs)
+    assert (mood_hit.title_id, mood_hit.field) == (3, "mood")
+
+
+def test_a_name_match_outranks_the_same_word_in_the_cast():
+    docs = [Document(1, "Morgan's Run"), Document(2, "Other Film", cast=("Morgan Lee",))]
+    assert _ranked("morgan", docs) == [1, 2]
+
+
+def test_accents_never_matter_either_way():
+    docs = [Document(1, "Amélie"), Document(2, "Amelia Street")]
+    assert _ranked("amelie", docs)[0] == 1
+    assert _ranked("AMÉLIE", docs)[0] == 1
+
+
+def test_empty_or_punctuation_query_finds_nothing():
+    docs = [Document(1, "Anything")]
+    assert search.rank("", docs) == [] and search.rank("?!", docs) == []
+
+
+def test_a_whole_cast_name_beats_its_words_in_two_people():
+    docs = [
+        Document(1, "Two Zoes", cast=("Zoé Dubois", "Marc Lefèvre")),
+        Document(2, "One Zoe", cast=("Zoé Lefèvre",)),
+    ]
+    hits = search.rank("zoe lefevre", docs)
+    assert [h.title_id for h in hits] == [2, 1]
+    assert hits[0].matched == "Zoé Lefèvre"

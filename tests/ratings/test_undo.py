@@ -1,0 +1,55 @@
+"""Undo after "Not for me": the rating held before (or none) is back, value and date."""
+
+from datetime import timedelta
+
+import pytest
+
+from apps.core import clock
+from apps.ratings.models import Rating
+from tests.factories import ProfileFactory, TitleFactory, signed_in
+
+pytestmark = pytest.mark.django_db
+
+
+def _token(html: str) -> str:
+    return html.split('name="token" value="')[1].split('"')[0]
+
+
+def _not_for_me(client, title):
+    return client.post(
+        f"/ratings/{title.pk}/", {"value": "not_for_me"}, headers={"HX-Request": "true"}
+    ).content.decode()
+
+
+def test_undo_restores_a_love_exactly(viewer_client):
+    title = TitleFactory(name="Loved Once")
+    loved_at = clock.now() - timedelta(days=3)
+    Rating.objects.create(profile=viewer_client.profile, title=title, value=2, updated_at=loved_at)
+    html = _not_for_me(viewer_client, title)
+    assert Rating.objects.get().value == -1 and ">Undo<" in html
+    response = viewer_client.post(
+        "/ratings/undo/", {"token": _token(html)}, headers={"HX-Request": "true"}
+    )
+    assert response.status_code == 200 and response["HX-Refresh"] == "true"
+    rating = Rating.objects.get()
+    assert (rating.value, rating.updated_at) == (2, loved_at)
+
+
+def test_undo_of_a_first_rating_leaves_the_title_unrated(viewer_client):
+    title = TitleFactory(name="Never Rated")
+    html = _not_for_me(viewer_client, title)
+    viewer_client.post("/ratings/undo/", {"token": _token(html)}, headers={"HX-Request": "true"})
+    assert not Rating.objects.exists()
+
+
+def test_no_undo_for_other_choices_and_no_undo_for_others(viewer_client):
+    title = TitleFactory(name="Liked Film")
+    liked = viewer_client.post(
+        f"/ratings/{title.pk}/", {"value": "like"}, headers={"HX-Request": "true"}
+    ).content.decode()
+    assert "undo-toast" not in liked
+    html = _not_for_me(viewer_client, title)
+    other = signed_in(ProfileFactory())
+    refused = other.post("/ratings/undo/", {"token": _token(html)}, headers={"HX-Request": "true"})
+    assert refused.status_code == 400
+    assert Rating.objects.get(profile=viewer_client.profile).value == -1
