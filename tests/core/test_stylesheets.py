@@ -5,7 +5,7 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[2]
 CSS = ROOT / "static" / "css"
-ADMIN_ONLY = {"admin.css"}  # loaded by the admin pages that need it
+ADMIN_ONLY = {"admin.css", "engagement-admin.css"}  # loaded by the admin pages that need it
 
 
 def test_every_component_stylesheet_is_loaded_once_by_every_page():
