@@ -299,6 +299,11 @@ CELERY_BEAT_SCHEDULE = {
         "task": "apps.engagement.tasks.run_campaign_triggers",
         "schedule": timedelta(minutes=5),
     },
+    "engagement-conversions": {
+        # message_converted, once per send whose conversion event came inside its window.
+        "task": "apps.engagement.tasks.record_conversions",
+        "schedule": timedelta(hours=1),
+    },
     "engagement-deliver": {
         # Sends due by now, at each profile's hour and outside its quiet hours; idempotent.
         "task": "apps.engagement.tasks.deliver_due_messages",

@@ -19,9 +19,12 @@ from datetime import timedelta
 from django.db.models import Count, Exists, OuterRef, Q
 from django.db.models.functions import Coalesce
 
+from apps.accounts.models import Profile
+from apps.core import clock
 from apps.core.proportions import difference, wilson
 from apps.engagement.models import Campaign, Send
 from apps.tracking.models import Event
+from apps.tracking.services import track
 
 CONTROL = "control"
 
@@ -207,3 +210,51 @@ def headline(campaigns: list[Campaign]) -> dict[int, Group]:
         held = result[pk][CONTROL]
         out[pk] = group("all", "all", sends=sent[0], conversions=sent[1], control=tuple(held))
     return out
+
+
+def record_conversions(*, now=None, lookback_days: int = 3) -> int:
+    """Record `message_converted` once per converted send (messaged or control), so the event
+    log holds each conversion like each send, skip, delivery, open and click.
+
+    Looks at sends whose window started within the last (window + `lookback_days`) days: a
+    run every hour catches every conversion while its window is open, and a late or repeated
+    run records nothing twice (the event's client id is the send's). How many it recorded."""
+    now = now or clock.now()
+    recorded = 0
+    for campaign in Campaign.objects.exclude(status=Campaign.Status.DRAFT):
+        since = now - timedelta(days=campaign.conversion_window_days + lookback_days)
+        start = Coalesce("sent_at", "created_at")
+        sends = (
+            Send.objects.filter(
+                campaign=campaign, status__in=(Send.Status.SENT, Send.Status.CONTROL)
+            )
+            .annotate(started=start)
+            .filter(started__gte=since, started__lte=now)
+            .annotate(converted=_converted(campaign))
+            .filter(converted=True)
+            .values_list("pk", "profile_id", "variant_id", "status")
+        )
+        rows = list(sends)
+        done = set(
+            Event.objects.filter(client_id__in=[f"converted-{row[0]}" for row in rows]).values_list(
+                "client_id", flat=True
+            )
+        )
+        rows = [row for row in rows if f"converted-{row[0]}" not in done]
+        profiles = Profile.objects.in_bulk([row[1] for row in rows])
+        for send_id, profile_id, variant_id, status in rows:
+            track(
+                name="message_converted",
+                profile=profiles[profile_id],
+                properties={
+                    "campaign_id": campaign.pk,
+                    "variant_id": variant_id,
+                    "send_id": send_id,
+                    "control": status == Send.Status.CONTROL,
+                    "event": campaign.conversion_event,
+                },
+                client_id=f"converted-{send_id}",
+                at=now,
+            )
+            recorded += 1
+    return recorded

@@ -3,7 +3,7 @@ catches up and a second (or concurrent) run finds nothing left to do."""
 
 from celery import shared_task
 
-from apps.engagement import services, triggers
+from apps.engagement import conversions, services, triggers
 
 
 @shared_task
@@ -17,3 +17,9 @@ def deliver_due_messages() -> str:
     """Deliver the sends due by now; a send moves to sent once, its messages are claimed by
     key, so a retried or duplicated run never sends twice."""
     return str(services.deliver_due())
+
+
+@shared_task
+def record_conversions() -> int:
+    """`message_converted` once per converted send (hourly; a rerun records nothing twice)."""
+    return conversions.record_conversions()

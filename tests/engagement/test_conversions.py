@@ -106,3 +106,29 @@ def test_headline_numbers_for_the_campaign_list(make_campaign):
     assert (found[campaign.pk].sends, found[campaign.pk].conversions) == (10, 5)
     assert found[campaign.pk].uplift == pytest.approx(0.5)
     assert found[quiet.pk].sends == 0 and found[quiet.pk].uplift is None
+
+
+def test_each_conversion_becomes_one_message_converted_event(make_campaign):
+    from apps.tracking.models import Event
+
+    campaign = make_campaign(conversion_event="play_started", conversion_window_days=3)
+    messaged, held, late, unconverted = (
+        _send(campaign),
+        _send(campaign, status=Send.Status.CONTROL),
+        _send(campaign),
+        _send(campaign),
+    )
+    track(name="play_started", profile=messaged.profile, at=NOW + timedelta(days=1))
+    track(name="play_started", profile=held.profile, at=NOW - timedelta(hours=4))
+    track(name="play_started", profile=late.profile, at=NOW + timedelta(days=4))
+
+    later = NOW + timedelta(days=5)
+    assert conversions.record_conversions(now=later) == 2
+    assert conversions.record_conversions(now=later) == 0  # a rerun records nothing twice
+    events = Event.objects.filter(name="message_converted")
+    assert {(e.profile_id, e.properties["control"]) for e in events} == {
+        (messaged.profile_id, False),
+        (held.profile_id, True),
+    }
+    assert all(e.properties["send_id"] in (messaged.pk, held.pk) for e in events)
+    assert not events.filter(profile=unconverted.profile).exists()
