@@ -37,7 +37,9 @@ def _sentences() -> dict[str, str]:
         "message_opened": _("You opened one of our e-mails."),
         "message_clicked": _("You followed a message's link."),
         "message_unsubscribed": _("You stopped a kind of e-mail."),
-        "message_converted": _("You did what a message suggested (or would have, had we sent it)."),
+        "message_converted": _(
+            "You did what one of our messages was about (we count this to see whether messages help)."
+        ),
         "subscription_started": _("You subscribed."),
         "subscription_cancel_scheduled": _("You cancelled your plan (it runs to its end)."),
         "subscription_resumed": _("You kept your plan after all."),
