@@ -145,7 +145,9 @@ def test_an_unfinished_episode_is_reminded_in_the_bell_and_by_e_mail_and_resumes
     page.locator("summary.bell__button").click()
     page.locator(f"#bell-message-{message.pk}").get_by_role("link", name="Resume").click()
     expect(page).to_have_url(re.compile(rf"/watch/episode/{episode.pk}/\?t={saved}$"))
-    expect(page.locator("#player")).to_be_visible()
+    expect(page.locator("[data-resume-toast]")).to_contain_text(
+        f"Resuming from {saved // 60}:{saved % 60:02d}"
+    )
     assert abs(seek_value(page) - saved) <= 1
     page.keyboard.press("Space")  # pause, so the picture is stable
     shot(page, "resumed")
