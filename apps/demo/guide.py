@@ -486,14 +486,14 @@ FLOWS: list[dict[str, Any]] = [
         "key": "journey-new-episode",
         "title": _("A new episode of a series you watch"),
         "description": _(
-            "As Priya, advance the demo clock 7 days with the jobs: when the new episode of "
-            "her series comes out, a message waits for her usual viewing hour and then appears "
-            "in the bell (and as a push notification on a browser that allowed them in the "
-            "notification settings). At most one marketing message a day and three a week "
-            "reach a profile, whatever the campaigns."
+            "As Morgan, advance the demo clock 7 days with the jobs: when the new episode of "
+            "Morgan's horror series comes out, a message waits for Morgan's usual viewing hour "
+            "and then appears in the bell (and as a push notification on a browser that "
+            "allowed them in the notification settings). At most one marketing message a day "
+            "and three a week reach a profile, whatever the campaigns."
         ),
         "url": "home",
-        "persona": "commuter",
+        "persona": "horror",
     },
     {
         "key": "journey-checkout",

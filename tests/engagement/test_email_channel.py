@@ -253,3 +253,37 @@ def test_a_campaign_layout_gets_the_tracked_button_absolute_links_and_the_footer
     assert 'src="https://streamfront.test/media/artwork/card.jpg"' in html
     assert re.search(r'<a class="cta" href="https://streamfront.test/m/[^"]+/go/" style="', html)
     assert html.index("Unsubscribe from these e-mails") < html.index("</body>")
+
+
+def test_a_campaign_e_mails_text_part_says_everything_once_with_an_absolute_button_link(
+    profile, site
+):
+    """The layout's text part (subject, body, button) is sent as it is, its button's site
+    path made an absolute link, with the channel's footer once: no second subject, no second
+    button with a path a mail client cannot open."""
+    from apps.engagement import templating
+
+    choose_privacy(profile, personalization=False, marketing=True)
+    text, html = templating.email_bodies(
+        subject="Pick up Night Shift where you left off",
+        body_html="<p>You stopped 40% of the way through.</p>",
+        text="You stopped 40% of the way through.",
+        cta_label="Resume",
+        cta_url="/watch/episode/12/?t=734",
+        image_url="",
+        language="en",
+    )
+    _message, sent = _email(
+        profile,
+        subject="Pick up Night Shift where you left off",
+        text=text,
+        html=html,
+        cta_label="Resume",
+        cta_url="/watch/episode/12/?t=734",
+    )
+    body = sent.body
+    assert body.count("Pick up Night Shift where you left off") == 1
+    assert body.count("Resume:") == 1
+    assert "Resume: https://streamfront.test/watch/episode/12/?t=734\n" in body
+    assert body.count("--") == 1 and body.count("Sent to the profile") == 1
+    assert "Unsubscribe from these e-mails: https://streamfront.test/unsubscribe/" in body

@@ -56,7 +56,14 @@ def send(message: Message) -> str:
     with speaking_to(account):
         html = message.html or render_to_string("engagement/email/message.html", context)
         footer = render_to_string("engagement/email/footer.html", context)
-        text = render_to_string("engagement/email/message.txt", context)
+        if message.html:
+            # A campaign layout's text part already has the subject, the body and the button;
+            # only its button's link and the footer's links are the channel's to add.
+            text = _text_with_link(message, cta_href) + render_to_string(
+                "engagement/email/footer.txt", context
+            )
+        else:
+            text = render_to_string("engagement/email/message.txt", context)
     html = _with_links(html, message.cta_url, cta_href, root)
     match = _BODY_END.search(html)
     html = html[: match.start()] + footer + html[match.start() :] if match else html + footer
@@ -76,6 +83,16 @@ def send(message: Message) -> str:
     except Exception as exc:  # SMTP down, refused: recorded; the sweeper tries again
         return f"email_failed:{type(exc).__name__}"
     return ""
+
+
+def _text_with_link(message: Message, cta_href: str) -> str:
+    """The layout's plain text with its button's line pointing at `cta_href` (an e-mail needs
+    an absolute link; the layout wrote the site path)."""
+    text = message.text.rstrip() + "\n"
+    if message.cta_url and cta_href:
+        line = f"{message.cta_label}: {message.cta_url}\n"
+        text = text.replace(line, f"{message.cta_label}: {cta_href}\n")
+    return text
 
 
 def _with_links(html: str, cta_url: str, cta_href: str, root: str) -> str:
