@@ -232,3 +232,19 @@ def test_a_choice_of_an_older_consent_version_is_no_choice(profile, settings):
     assert allowed(profile, Channel.IN_APP, Category.OFFERS) is None
     settings.CONSENT_VERSION = "2"  # the consent text changed: everyone is asked again
     assert allowed(profile, Channel.IN_APP, Category.OFFERS) == "no_marketing_consent"
+
+
+def test_a_cards_time_is_in_the_viewers_time_zone(viewer_client, profile):
+    from datetime import datetime
+    from zoneinfo import ZoneInfo
+
+    profile.account.time_zone = "America/New_York"
+    profile.account.save(update_fields=["time_zone"])
+    message = deliver(outgoing(profile, subject="Time check"))
+    sent = datetime(2026, 7, 1, 12, 0, tzinfo=ZoneInfo("UTC"))  # 08:00 in New York (EDT)
+    Message.objects.filter(pk=message.pk).update(created_at=sent)
+    html = viewer_client.get(reverse("engagement:inbox")).content.decode()
+    card = html[html.index("Time check") :]
+    when = card[: card.index("message-card__actions")]
+    assert "8:00" in when or "08:00" in when
+    assert "12:00" not in when
