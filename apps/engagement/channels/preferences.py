@@ -2,6 +2,8 @@
 
 from dataclasses import dataclass
 
+from django.utils.translation import pgettext_lazy
+
 from apps.engagement.models import MARKETING_CATEGORIES, Category, Channel
 
 CHANNELS = (Channel.IN_APP, Channel.EMAIL, Channel.PUSH)
@@ -12,6 +14,12 @@ CATEGORIES = (
     Category.OFFERS,
     Category.ACCOUNT,
 )
+# Column headings short enough for a phone's width (the long label is read out instead).
+SHORT_LABELS = {
+    Channel.IN_APP: pgettext_lazy("notification channel, short", "App"),
+    Channel.EMAIL: pgettext_lazy("notification channel, short", "E-mail"),
+    Channel.PUSH: pgettext_lazy("notification channel, short", "Push"),
+}
 ALWAYS_ON = frozenset({(Channel.IN_APP, Category.ACCOUNT), (Channel.EMAIL, Category.ACCOUNT)})
 
 
@@ -25,6 +33,10 @@ class Cell:
     @property
     def channel_label(self) -> str:
         return str(Channel(self.channel).label)
+
+    @property
+    def channel_short(self) -> str:
+        return str(SHORT_LABELS[Channel(self.channel)])
 
     @property
     def field(self) -> str:

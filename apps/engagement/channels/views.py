@@ -190,7 +190,7 @@ def notification_settings(request: AppRequest) -> HttpResponse:
     keys = vapid.keys() if not profile.is_kids else None
     context = {
         "rows": [(Category(category).label, cells) for category, cells in rows],
-        "channels": [cell.channel_label for cell in rows[0][1]],
+        "channels": [(cell.channel_label, cell.channel_short) for cell in rows[0][1]],
         "marketing": consent.marketing,
         "quiet": quiet,
         "quiet_start": request.POST.get("quiet_start") if errors else _hhmm(quiet.quiet_start),
