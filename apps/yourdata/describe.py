@@ -38,7 +38,7 @@ def _sentences() -> dict[str, str]:
         "message_clicked": _("You followed a message's link."),
         "message_unsubscribed": _("You stopped a kind of e-mail."),
         "message_converted": _(
-            "You did what one of our messages was about (we count this to see whether messages help)."
+            "You did what one of our messages was about (we count it to see if messages help)."
         ),
         "subscription_started": _("You subscribed."),
         "subscription_cancel_scheduled": _("You cancelled your plan (it runs to its end)."),
