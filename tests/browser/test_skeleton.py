@@ -74,7 +74,7 @@ def test_live_search_finds_a_title_and_opens_it(page, shot, sign_in):
 
     cards = page.locator("#search-results .card")
     expect(cards).to_have_count(2)
-    expect(cards.first).to_contain_text("Midnight Harbour")  # newest first
+    expect(cards.first).to_contain_text("Midnight Garden")  # equal matches: by name
     expect(page.locator("#search-results").first).not_to_contain_text("Desert Run")
     assert page.evaluate("window.__notReloaded === true"), "the search form was submitted"
     shot(page, "live-results")

@@ -1,0 +1,197 @@
+"""More "Flows to try" for /demo/: engagement (issue 14), watch parties (issue 16) and the
+viewer's account pages (issue 17). Kept apart from `guide.py` so each file stays readable;
+`guide.FLOWS` appends these in this order."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.utils.translation import gettext_lazy as _
+
+MORE_FLOWS: list[dict[str, Any]] = [
+    {
+        "key": "campaign_authoring",
+        "title": _("Authoring a campaign: audience, variants, preview"),
+        "description": _(
+            "As admin, add a Segment and type rules into the box, e.g. "
+            '[{"kind": "event", "name": "play_started", "within_days": 30}]: the number of '
+            "matching profiles updates as you type, and a wrong rule says which one and why "
+            "(try the operator =>). Then add a Campaign with two variants (one with the "
+            'condition [{"property": "amount", "op": "<", "value": "10.00"}], one with none, '
+            'the default) in Liquid, e.g. {{ profile.name | default: "there" }} or '
+            "{{ event.amount | money }}; a template that does not parse cannot be saved. Save, "
+            "then Preview: pick a persona's e-mail and a channel (in-app card, e-mail, push) "
+            'and an event such as {"amount": "9.99"}; leave a value out to see why the '
+            "send would be skipped."
+        ),
+        "url": "admin:engagement_campaign_changelist",
+    },
+    {
+        "key": "bell",
+        "title": _("The bell and the inbox"),
+        "description": _(
+            "As Morgan, open Privacy choices, tick Marketing and save (marketing messages need "
+            "the account's own choice, saved while signed in). Once a journey has messaged "
+            "Morgan (see the journeys' flows: move the clock), the bell in the header shows the "
+            "unread count; click it: the newest cards with their artwork, Mark read and Dismiss "
+            "without a reload, the count following. The button marks the card read and opens "
+            "its link. “See all messages” opens the inbox. The same message by e-mail is in the "
+            "outbox, with a link to stop that kind of e-mail: it asks first, then confirms."
+        ),
+        "url": "engagement:inbox",
+        "persona": "horror",
+    },
+    {
+        "key": "notifications",
+        "title": _("Notification settings and push"),
+        "description": _(
+            "From the bell's Settings or Account › Notifications: one switch per kind of "
+            "message and channel. Without marketing consent only account messages are on, and "
+            "the page says why and links to Privacy choices; with it, turn off e-mails about "
+            "offers and save. Quiet hours 22:00 to 22:00 are refused with the reason. “Turn on "
+            "push notifications” asks the browser and subscribes it (Chromium on localhost); "
+            "“Turn off” removes it. A Kids profile sees the in-app column only."
+        ),
+        "url": "engagement:settings",
+        "persona": "horror",
+    },
+    {
+        "key": "watch-together",
+        "title": _("Watch together"),
+        "description": _(
+            "Two windows, two personas. In this window sign in as Morgan (Premium), open a "
+            "film and press Watch together: the party page shows the invite link, a Copy link "
+            "button and a QR code. Open a private window, sign in as Sam (Standard) from /demo/ "
+            "and paste the link, then Join the party. Play, pause or seek in either window and "
+            "the other follows; chat in the panel beside the player; Morgan can react and send "
+            "a voice message, Sam sees an upgrade hint instead. Subtitles stay each one's own. "
+            "On the party page Morgan can keep control, remove Sam, revoke the link or end it."
+        ),
+        "example": "title",
+        "persona": "horror",
+    },
+    {
+        "key": "journey-recovery",
+        "title": _("Recovery: a reminder for an unfinished episode"),
+        "description": _(
+            "As Morgan, Continue watching has the horror series Morgan left mid-episode almost "
+            "three days ago. Advance the demo clock 2 days with the jobs: once three days have "
+            "passed, one reminder waits for Morgan's hour (learned from the late evenings Morgan "
+            "watches; 23:00 falls in the quiet hours, 22:00 to 08:00, so it goes at 08:00) and "
+            "appears in the bell and in the e-mail outbox with the series' artwork. Its Resume "
+            "button starts the episode at the very second Morgan left. Finish the episode "
+            "before the reminder's hour instead and nothing is sent; a second unfinished title "
+            "the same week gets no second reminder."
+        ),
+        "url": "home",
+        "persona": "horror",
+    },
+    {
+        "key": "journey-new-episode",
+        "title": _("A new episode of a series you watch"),
+        "description": _(
+            "As Morgan, advance the demo clock 7 days with the jobs: when the new episode of "
+            "Morgan's horror series comes out, a message waits for Morgan's usual viewing hour "
+            "and then appears in the bell (and as a push notification on a browser that "
+            "allowed them in the notification settings). At most one marketing message a day "
+            "and three a week reach a profile, whatever the campaigns."
+        ),
+        "url": "home",
+        "persona": "horror",
+    },
+    {
+        "key": "journey-checkout",
+        "title": _("An abandoned checkout, by amount"),
+        "description": _(
+            "As Riley, first say yes to marketing (Accept all in the cookie banner, or on the "
+            "privacy page): Riley, brand new, has not chosen yet, and without it no offer is "
+            "sent. Open Plans, choose Basic monthly and leave the checkout without paying. "
+            "Advance the demo clock 2 days with the jobs: one message in the bell and the "
+            "outbox, the variant for amounts under 10.00. A checkout of 200.00 or more (Family "
+            "yearly) gets variant B, anything else variant C. Subscribing before then sends "
+            "nothing."
+        ),
+        "url": "subscriptions:plans",
+        "persona": "new",
+    },
+    {
+        "key": "journey-billing",
+        "title": _("Billing notices in the bell"),
+        "description": _(
+            "As Jordan (payment overdue), advance the demo clock to the next retry with the "
+            "jobs: the failed payment appears in the bell (and as a push notification), while "
+            "the e-mail stays the single billing e-mail in the outbox. Three days before any "
+            "persona's next charge, 'Your plan renews soon' arrives the same way."
+        ),
+        "url": "subscriptions:overview",
+        "persona": "lapsed",
+    },
+    {
+        "key": "campaign-report",
+        "title": _("Campaign reports"),
+        "description": _(
+            # xgettext:no-python-format
+            "As admin, open Engagement › Campaigns: each campaign with the profiles messaged, "
+            "their conversion rate and the uplift against its control group (10 % of the "
+            "profiles each trigger finds, never messaged). Report shows each variant and the "
+            "control with 95 % intervals, a chart, and the skipped sends by reason (frequency "
+            "cap, no consent, finished meanwhile...)."
+        ),
+        "url": "admin:engagement_campaign_changelist",
+    },
+    {
+        "key": "account-overview",
+        "title": _("Account overview"),
+        "description": _(
+            "As Jordan, open Account: it opens with the plan, the next payment (date, amount, "
+            "card) and the failed payment with “Fix it”. Devices are one row per browser, with "
+            "the profiles that used it and when and where it was last used; the devices chosen "
+            "at onboarding are listed below. “Sign out of all devices” signs every browser out, "
+            "this one included."
+        ),
+        "url": "accounts:account",
+        "persona": "lapsed",
+    },
+    {
+        "key": "profile-lock",
+        "title": _("Avatars, a profile PIN, maturity and Kids"),
+        "description": _(
+            "As the family, edit a profile: pick a generated avatar, set the maturity rating "
+            "(All to 18+) and a 4-digit PIN. Switch to it from Who's watching?: the PIN is "
+            "asked; five wrong ones lock it for 15 minutes, and “Forgot the PIN?” removes it "
+            "with the account password. A 12+ profile never sees a 16+ title in rows, search, "
+            "title pages or the player. The Kids profile has its own header without account "
+            "links; “Exit Kids” goes to Who's watching?, where a locked profile asks its PIN. "
+            "On Free (two profiles), Add profile says the limit before any form."
+        ),
+        "url": "accounts:profiles",
+        "persona": "family",
+    },
+    {
+        "key": "downloads",
+        "title": _("Downloads"),
+        "description": _(
+            "As Sam (Standard), open a film and press Download, or Download next to an "
+            "episode: Downloads in the header lists it on this device with its expiry (30 "
+            "days). Watch starts its 48 hours; advance the demo clock 3 days and it is gone. "
+            "Standard allows 25 per device on 2 devices; the message says which limit was "
+            "reached. Switch Sam to Free under Plan and billing: the downloads are removed and "
+            "the Download buttons disappear. Jordan (Basic) sees no Download button."
+        ),
+        "url": "playback:downloads",
+        "persona": "comedy",
+    },
+    {
+        "key": "receipts",
+        "title": _("PDF receipts with VAT"),
+        "description": _(
+            "As Sam, open Plan and billing › an invoice: “Download PDF” gives the invoice as a "
+            "PDF with the seller's and buyer's details, the net amount, the VAT at the rate of "
+            "the account's country (set it under Account › Language and country, e.g. BE for "
+            "21 %) and the total; “Plain text” is the copy e-mails use. A withdrawal's credit "
+            "note has its PDF too."
+        ),
+        "url": "subscriptions:invoices",
+        "persona": "comedy",
+    },
+]
