@@ -6,7 +6,7 @@ from django.http import Http404, HttpResponse, HttpResponseBadRequest
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
+from django.utils.translation import gettext_lazy, pgettext_lazy
 from django.views.decorators.http import require_GET, require_POST
 from django.views.decorators.vary import vary_on_headers
 
@@ -268,7 +268,7 @@ def search_suggest(request: AppRequest):
 MY_LIST_KINDS = {
     "": gettext_lazy("All"),
     "film": gettext_lazy("Films"),
-    "series": gettext_lazy("Series"),
+    "series": pgettext_lazy("my list filter, plural", "Series"),
 }
 
 
