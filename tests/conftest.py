@@ -78,6 +78,17 @@ def django_db_setup(django_db_setup, request):
 
 
 @pytest.fixture(autouse=True)
+def _fresh_channel_layers():
+    """Each test gets new channel layer instances. A Redis layer's locks and connection pools
+    belong to the event loop that first used them, while each async test runs its own loop and
+    a forked test server (the watch-party browser test's Daphne) its own process: a layer kept
+    from an earlier test fails there with "bound to a different event loop"."""
+    from channels.layers import channel_layers
+
+    channel_layers.backends.clear()
+
+
+@pytest.fixture(autouse=True)
 def _clean_cache():
     """Each test starts with an empty cache (throttle counters, the demo clock offset)."""
     cache.clear()
