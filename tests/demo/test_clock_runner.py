@@ -9,8 +9,7 @@ from django.urls import reverse
 
 from apps.core import clock
 from apps.demo import runner, runs
-from apps.demo.models import DemoRun
-from apps.recommendations.interactions import EVENT_NAMES
+from apps.demo.models import DemoRun, JobMark
 from apps.recommendations.models import RecommenderModel
 from apps.subscriptions.models import Notice, Payment, Subscription
 from apps.tracking.models import Event
@@ -58,7 +57,9 @@ def test_training_is_skipped_when_the_event_log_has_not_changed(seeded):
             for _ in range(n)
         )
 
-    trained_on = Event.objects.filter(name__in=EVENT_NAMES).count()
+    # The threshold is 1 % of what the model was trained on; retention may since have deleted
+    # old events (the 30-day jump passes their age), so the live count can be smaller.
+    trained_on = JobMark.objects.get(name=runner.TRAIN_MARK).mark["event_count"]
     plays(1)
     _, outcomes = runner.clock_jump(by=timedelta(days=1))
     train = next(o for o in outcomes if o.task == runner.TRAIN)
