@@ -185,7 +185,11 @@ if REDIS_URL:
     CHANNEL_LAYERS = {
         "default": {
             "BACKEND": "channels_redis.core.RedisChannelLayer",
-            "CONFIG": {"hosts": [REDIS_URL]},
+            # redis-py 8 reads with a 5 s socket timeout by default, the same 5 s channels-redis
+            # blocks for in BZPOPMIN while a socket waits for messages: the read lost that race
+            # now and then and the consumer died (the host stopped following a seek). Reads wait
+            # longer than the blocking pop; a dead Redis still fails within 15 s.
+            "CONFIG": {"hosts": [{"address": REDIS_URL, "socket_timeout": 15}]},
         }
     }
     CELERY_BROKER_URL = REDIS_URL

@@ -7,7 +7,6 @@ database (channels' own ChannelsLiveServerTestCase does the same). Screenshots o
 go to test-output/browser/<test>/.
 """
 
-import os
 import time
 from functools import partial
 
@@ -80,14 +79,6 @@ def position(page) -> float:
     return page.evaluate("window.streamfrontPlayer.position()")
 
 
-# Open problem (stop 21's CI): with Redis as the channel layer, play and chat reach the other
-# window but the guest's seek is not followed by the host (the host stays at its position).
-# The consumer tests and CI's two-process stage pass on Redis; this test is known to fail there
-# until that is found, so it runs on the in-memory layer only. Issue 16 stays open for it.
-@pytest.mark.skipif(
-    bool(os.environ.get("REDIS_URL")),
-    reason="known failure on the Redis channel layer: the host does not follow a seek (issue 16)",
-)
 def test_two_members_watch_in_sync_chat_and_keep_their_own_subtitles(browser, asgi_server, shot):
     film = TitleFactory(name="Harbour Lights", runtime_minutes=100)
     host_profile = ProfileFactory(name="Priya")

@@ -437,3 +437,31 @@ def test_a_member_who_drops_while_the_group_waits_does_not_hold_it_up(joined, ho
         await host_socket.disconnect()
 
     run(scenario)
+
+
+@pytest.mark.skipif(
+    "channels_redis" not in str(__import__("django.conf").conf.settings.CHANNEL_LAYERS),
+    reason="the blocking read this guards is the Redis channel layer's",
+)
+def test_a_socket_left_quiet_on_redis_still_hears_the_next_command(joined, host, guest):
+    """Redis' channel layer waits for messages in 5 s blocking pops; redis-py 8 gave up reading
+    after 5 s too, so a quiet socket died now and then and its member stopped following the
+    group (CI saw a host ignore a guest's seek). Two full blocking cycles of silence, then a
+    seek: both members hear it."""
+
+    async def scenario():
+        host_socket, _ = await open_socket(host, joined.token)
+        guest_socket, _ = await open_socket(guest, joined.token)
+        await drain(host_socket)
+        await drain(guest_socket)
+        await asyncio.sleep(11)
+        await guest_socket.send_json_to(
+            {"type": "command", "action": "seek", "seq": 1, "position": 600}
+        )
+        for socket in (host_socket, guest_socket):
+            state = (await next_of(socket, "state"))["state"]
+            assert state["position"] == 600
+        await host_socket.disconnect()
+        await guest_socket.disconnect()
+
+    run(scenario)
