@@ -69,6 +69,14 @@ def _segments(profile_ids: Sequence[int]) -> dict[int, int | None]:
 
 
 REGULAR_FACTOR = 4  # posters a regular sees a day, per poster an ordinary viewer sees
+# The personas are the demo's promises ("Morgan sees dark posters"): their history must measure
+# their own taste, not borrow their genre's. So a regular is shown a random poster more often
+# (logged as exploration, as the live policy logs its own), and plays a poster in a tone other
+# than the one its card promises this much as often as an ordinary fan of its genre would.
+# Without this Morgan saw almost only dark posters, his own taste for them was never measured,
+# and his first genre row swung between 64 % and 100 % dark from one seed date to the next.
+REGULAR_EXPLORATION = 0.3
+REGULAR_OTHER_TONE = 0.3
 
 
 def artwork_seed_history(
@@ -216,16 +224,20 @@ def _simulate_history(
             shown_at = midnight + timedelta(minutes=rng.randrange(17 * 60, 23 * 60))
             for slot in range(per_day * (REGULAR_FACTOR if viewer.id in regulars else 1)):
                 title = rng.choice(favourites if rng.random() < 0.6 else pool)
+                regular = viewer.id in regulars
                 choice = bandit.choose(
                     arms=title.arms,
                     title_id=title.id,
                     evidence=evidence,
                     taste=tastes[viewer.id],
                     draws=bandit.Draws(viewer.id, title.id, shown_at.date()),
-                    exploration=exploration,
+                    exploration=max(exploration, REGULAR_EXPLORATION) if regular else exploration,
                 )
                 arm = next(a for a in title.arms if a.variant_id == choice.variant_id)
-                taken = rng.random() < simulation.take_probability(viewer, title, arm)
+                p_take = simulation.take_probability(viewer, title, arm)
+                if regular and viewer.tone is not None and arm.tone != viewer.tone:
+                    p_take *= REGULAR_OTHER_TONE
+                taken = rng.random() < p_take
                 taken_at = shown_at + timedelta(minutes=rng.randrange(1, 29)) if taken else None
                 batch.append(
                     (
