@@ -145,7 +145,7 @@ def build(data: dict, *, name: str = "", traits: list | tuple = ()) -> list[Card
             "counts",
             _("Titles and episodes"),
             big=_num(data["titles"]),
-            caption=ngettext("title", "titles", data["titles"]),
+            caption=ngettext("title watched", "titles watched", data["titles"]),
             lines=[
                 ngettext("%(n)s episode", "%(n)s episodes", data["episodes"])
                 % {"n": _num(data["episodes"])}
