@@ -26,6 +26,10 @@ def now(monkeypatch):
 
 @pytest.fixture
 def catalogue(db):
+    return make_catalogue()
+
+
+def make_catalogue():
     """world.py's three titles, in the database; returns {world id: real id}."""
     horror, comedy, drama = (GenreFactory(name=n) for n in ("Horror", "Comedy", "Drama"))
     alpha = TitleFactory(name="Alpha", runtime_minutes=100, genres=[horror])
