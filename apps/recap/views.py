@@ -71,6 +71,9 @@ def share_create(request: AppRequest):
     if recap is None:
         messages.error(request, _("Your year is not open yet."))
         return redirect("recap:year")
+    if request.profile.is_kids:  # a public link is the account holder's choice, not a child's
+        messages.error(request, _("Sharing is not available on a Kids profile."))
+        return redirect("recap:year")
     available = [c.key for c in cards.build(recap.data, name=request.profile.name)]
     try:
         services.share_create(

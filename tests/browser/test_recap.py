@@ -36,6 +36,10 @@ def test_page_through_the_year_and_share_a_card(page, sign_in, shot, monkeypatch
     expect(page.get_by_role("heading", name="Your top titles")).to_be_visible()
     page.keyboard.press("ArrowLeft")
     expect(position).to_have_text("2 of 9")
+    animation = "() => getComputedStyle(document.querySelector('#card-minutes')).animationName"
+    assert page.evaluate(animation) == "recap-in"
+    page.emulate_media(reduced_motion="reduce")  # the viewer asked for less motion: none
+    assert page.evaluate(animation) == "none"
     page.keyboard.press("End")
     expect(position).to_have_text("9 of 9")
     expect(page.get_by_role("button", name="Next")).to_be_disabled()

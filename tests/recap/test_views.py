@@ -171,3 +171,34 @@ def test_cannot_revoke_another_profiles_share(now, viewer, catalogue):
 
 def test_wrong_token_is_404(now, client):
     assert client.get("/year/shared/not-a-token/").status_code == 404
+
+
+def test_kids_profile_cannot_share(now, catalogue):
+    kid = ProfileFactory(is_kids=True, maturity="7")
+    write_log(kid, catalogue)
+    client = signed_in(kid)
+    assert "Share your year" not in client.get("/year/").content.decode()
+    page = _share(client, ["minutes"])
+    assert "not available on a Kids profile" in page.content.decode()
+    assert not RecapShare.objects.exists()
+
+
+def test_shared_page_query_count(now, viewer, client, django_assert_num_queries):
+    """Guards against a query per shared card: the share and its recap are one query, the
+    artwork one more when the top titles card is shared, whatever the number of cards."""
+    owner = signed_in(viewer)
+    owner.get("/year/")
+    _share(owner, ["minutes", "genres", "binge", "habits"])
+    token = RecapShare.objects.get().token
+    with django_assert_num_queries(1):
+        client.get(f"/year/shared/{token}/")
+
+
+def test_closed_page_query_count(now, viewer, django_assert_num_queries):
+    """Before 1 December nothing is read or computed."""
+    now.value = datetime(2026, 6, 1, 12, 0, tzinfo=UTC)
+    client = signed_in(viewer)
+    client.get("/year/")
+    with django_assert_num_queries(0):
+        page = client.get("/year/")
+    assert "opens on" in page.content.decode()
