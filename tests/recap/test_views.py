@@ -1,10 +1,12 @@
 """The "Your year" page, its share links and the public share page."""
 
+import io
 import re
 from datetime import UTC, datetime, timedelta
 
 import pytest
 from django.utils import translation
+from PIL import Image
 
 from apps.recap.models import Recap, RecapShare
 from tests.factories import ProfileFactory, signed_in
@@ -202,3 +204,21 @@ def test_closed_page_query_count(now, viewer, django_assert_num_queries):
     with django_assert_num_queries(0):
         page = client.get("/year/")
     assert "opens on" in page.content.decode()
+
+
+def test_own_card_images_download_at_both_sizes(now, viewer):
+    client = signed_in(viewer)
+    client.get("/year/")
+    for size, expected in (("story", (1080, 1920)), ("link", (1200, 630))):
+        response = client.get(f"/year/image/binge/{size}.png")
+        assert response.status_code == 200 and response["Content-Type"] == "image/png"
+        with Image.open(io.BytesIO(b"".join(response.streaming_content))) as img:
+            assert img.size == expected
+    assert client.get("/year/image/binge/huge.png").status_code == 404
+    assert client.get("/year/image/salary/link.png").status_code == 404
+
+
+def test_a_profile_that_watched_nothing_gets_a_kind_page(now, db):
+    html = signed_in(ProfileFactory()).get("/year/").content.decode()
+    assert "Every story counts" in html
+    assert "Minutes watched" not in html
