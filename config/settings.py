@@ -76,6 +76,7 @@ INSTALLED_APPS = [
     "apps.subscriptions",
     "apps.engagement",
     "apps.parties",
+    "apps.recap",
     "apps.demo",
 ]
 

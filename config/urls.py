@@ -26,6 +26,7 @@ urlpatterns = [
     path("onboarding/", include("apps.onboarding.urls")),
     path("watch/", include("apps.playback.urls")),
     path("party/", include("apps.parties.urls")),
+    path("year/", include("apps.recap.urls")),
     path("ratings/", include("apps.ratings.urls")),
     path("account/subscription/", include("apps.subscriptions.urls")),
     path("", include("apps.subscriptions.public_urls")),

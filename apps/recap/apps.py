@@ -1,0 +1,6 @@
+from django.apps import AppConfig
+
+
+class RecapConfig(AppConfig):
+    name = "apps.recap"
+    label = "recap"

@@ -1,0 +1,227 @@
+"""The recap's cards, in the active language: what the page, the share page and the share
+images show, built from a stored recap's data (no database)."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import date, time
+
+from django.utils.dates import WEEKDAYS
+from django.utils.formats import date_format, number_format
+from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
+
+
+@dataclass
+class Card:
+    key: str
+    heading: str
+    big: str = ""
+    caption: str = ""
+    items: list[tuple[str, str]] = field(default_factory=list)  # (label, value), ranked
+    bars: list[tuple[str, int]] = field(default_factory=list)  # (label, percent)
+    lines: list[str] = field(default_factory=list)
+
+    def text_lines(self) -> list[str]:
+        """Everything below the heading and the big figure, as plain lines (the images)."""
+        out = [self.caption] if self.caption else []
+        out += [f"{i}. {label} · {value}" for i, (label, value) in enumerate(self.items, 1)]
+        out += [f"{label} · {share} %" for label, share in self.bars]
+        out += self.lines
+        return out
+
+
+def _num(n: int) -> str:
+    return number_format(n, force_grouping=True)
+
+
+def _day(iso: str) -> str:
+    return date_format(date.fromisoformat(iso[:10]), "j F")
+
+
+def humour_line(line: dict) -> str:
+    code = line.get("code")
+    if code == "starts":
+        return _(
+            "You pressed play %(starts)s times and reached the end credits %(finishes)s times. "
+            "Commitment issues? We won't tell."
+        ) % {"starts": _num(line["starts"]), "finishes": _num(line["finishes"])}
+    if code == "night":
+        return ngettext(
+            "%(count)s viewing started between 2 and 5 a.m. Sleep is overrated, apparently.",
+            "%(count)s viewings started between 2 and 5 a.m. Sleep is overrated, apparently.",
+            line["count"],
+        ) % {"count": _num(line["count"])}
+    if code == "binge":
+        return _(
+            "%(episodes)s episodes of %(title)s in one go. Your sofa now knows your shape."
+        ) % {
+            "episodes": _num(line["episodes"]),
+            "title": line["title"],
+        }
+    if code == "rewatch":
+        return _(
+            "You finished %(title)s %(times)s times. It must say something new every time."
+        ) % {
+            "title": line["title"],
+            "times": _num(line["times"]),
+        }
+    if code == "late":
+        return _(
+            "%(hour)s is your favourite time to press play. Bedtime is more of a suggestion."
+        ) % {"hour": date_format(time(line["hour"]), "TIME_FORMAT")}
+    if code == "early":
+        return _(
+            "%(hour)s is your favourite time to press play, before most people's first coffee."
+        ) % {"hour": date_format(time(line["hour"]), "TIME_FORMAT")}
+    if code == "finisher":
+        return _(
+            "%(finishes)s titles and episodes seen to the very end, hardly anything abandoned. "
+            "Your teachers would be proud."
+        ) % {"finishes": _num(line["finishes"])}
+    return ""
+
+
+def build(data: dict, *, name: str = "", traits: list | tuple = ()) -> list[Card]:
+    """The cards of a recap, in order. `name` (the profile's) only on the owner's page: the
+    public share page passes none. `traits` is where taste traits go once they exist (see
+    `traits_card`); until then the card is left out."""
+    year = data["year"]
+    intro = Card(
+        "intro",
+        _("Your %(year)s on Streamfront") % {"year": year}
+        if name
+        else _("A %(year)s on Streamfront") % {"year": year},
+        big=str(year),
+        caption=_("%(name)s, here is your year in films and series.") % {"name": name}
+        if name
+        else _("A year in films and series."),
+    )
+    cards = [intro]
+    minutes = data["minutes"]
+    if minutes:
+        hours = minutes // 60
+        cards.append(
+            Card(
+                "minutes",
+                _("Minutes watched"),
+                big=_num(minutes),
+                caption=ngettext("That is about %(n)s hour.", "That is about %(n)s hours.", hours)
+                % {"n": _num(hours)}
+                if hours
+                else "",
+            )
+        )
+    if data["top_titles"]:
+        cards.append(
+            Card(
+                "top",
+                _("Your top titles"),
+                items=[
+                    (
+                        t["name"],
+                        ngettext("%(n)s minute", "%(n)s minutes", t["minutes"])
+                        % {"n": _num(t["minutes"])},
+                    )
+                    for t in data["top_titles"]
+                ],
+            )
+        )
+    if data.get("kind"):
+        cards.append(
+            Card(
+                "kind",
+                _("Every story counts"),
+                caption=_(
+                    "A quiet year, and that is perfectly fine. "
+                    "Here is to more favourites next year!"
+                ),
+            )
+        )
+        return cards
+
+    cards.append(
+        Card(
+            "counts",
+            _("Titles and episodes"),
+            big=_num(data["titles"]),
+            caption=ngettext("title watched", "titles watched", data["titles"]),
+            lines=[
+                ngettext("%(n)s episode", "%(n)s episodes", data["episodes"])
+                % {"n": _num(data["episodes"])}
+            ]
+            if data["episodes"]
+            else [],
+        )
+    )
+    if data.get("genres"):
+        cards.append(
+            Card(
+                "genres",
+                _("Your top genres"),
+                caption=_("Share of your minutes"),
+                bars=[(g["name"], g["share"]) for g in data["genres"]],
+            )
+        )
+    binge = data.get("binge")
+    if binge:
+        cards.append(
+            Card(
+                "binge",
+                _("Your longest binge"),
+                big=_num(binge["episodes"]),
+                caption=_("episodes of %(title)s in one sitting, on %(date)s.")
+                % {"title": binge["name"], "date": _day(binge["start"])},
+            )
+        )
+    if data.get("hour") is not None:
+        cards.append(
+            Card(
+                "habits",
+                _("When you watch"),
+                big=date_format(time(data["hour"]), "TIME_FORMAT"),
+                caption=_("is when you press play most often."),
+                lines=[_("Your favourite day: %(day)s.") % {"day": str(WEEKDAYS[data["weekday"]])}],
+            )
+        )
+    first = data.get("first_title")
+    if first:
+        cards.append(
+            Card(
+                "first",
+                _("Your first title of the year"),
+                big=first["name"],
+                caption=_("on %(date)s") % {"date": _day(first["date"])},
+            )
+        )
+    change = data.get("taste_change")
+    if change:
+        lines = [
+            _("January to June: mostly %(genre)s.") % {"genre": change["first_top"]},
+            _("July to December: mostly %(genre)s.") % {"genre": change["second_top"]},
+        ]
+        if change.get("riser"):
+            lines.append(
+                ngettext(
+                    "%(genre)s grew by %(n)s point.",
+                    "%(genre)s grew by %(n)s points.",
+                    change["points"],
+                )
+                % {"genre": change["riser"], "n": change["points"]}
+            )
+        cards.append(Card("change", _("How your taste changed"), lines=lines))
+    lines = [text for text in (humour_line(line) for line in data.get("lines", [])) if text]
+    if lines:
+        cards.append(Card("lines", _("And one more thing"), lines=lines))
+    traits_found = traits_card(traits)
+    if traits_found is not None:
+        cards.append(traits_found)
+    return cards
+
+
+def traits_card(traits) -> Card | None:
+    """The place for taste traits (issue 15's third part, built elsewhere): each trait shown as
+    one line, `str(trait)`. Nothing until a caller passes traits (see views.year_page)."""
+    if not traits:
+        return None
+    return Card("traits", _("Your taste traits"), lines=[str(t) for t in traits])

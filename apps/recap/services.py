@@ -1,0 +1,78 @@
+"""Writes of the year in review: computing a recap (at most once a day) and its share links."""
+
+import secrets
+from datetime import date, datetime
+
+from django.core.exceptions import ValidationError
+from django.db import IntegrityError, transaction
+from django.utils.translation import gettext as _
+
+from apps.core import clock
+from apps.recap import numbers, selectors
+from apps.recap.models import Recap, RecapShare
+
+OPENS_MONTH, OPENS_DAY = 12, 1
+
+
+def opens_on(year: int) -> date:
+    """The day a year's recap opens (in the viewer's time zone)."""
+    return date(year, OPENS_MONTH, OPENS_DAY)
+
+
+def is_open(today: date) -> bool:
+    return today >= opens_on(today.year)
+
+
+def recap_refresh(*, profile, year: int, tz, today: date, now: datetime | None = None) -> Recap:
+    """The profile's recap of `year`, computed from the event log unless it already was today.
+
+    At most once a day per profile: a second call on the same local day returns the stored row
+    untouched (the row is locked while computing, so two workers do not both compute).
+    """
+    now = now or clock.now()
+    with transaction.atomic():
+        recap = Recap.objects.select_for_update().filter(profile=profile, year=year).first()
+        if recap is not None and recap.computed_on >= today:
+            return recap
+        events = selectors.play_events(profile_id=profile.pk, year=year, tz=tz)
+        facts = selectors.title_facts({e.title_id for e in events})
+        data = numbers.year_in_review(events, facts, year=year, tz=tz, kids=profile.is_kids)
+        if recap is None:
+            try:
+                with transaction.atomic():
+                    return Recap.objects.create(
+                        profile=profile, year=year, data=data, computed_on=today, computed_at=now
+                    )
+            except IntegrityError:  # computed by another request meanwhile: theirs stands
+                return Recap.objects.get(profile=profile, year=year)
+        recap.data, recap.computed_on, recap.computed_at = data, today, now
+        recap.save(update_fields=["data", "computed_on", "computed_at"])
+        return recap
+
+
+def share_create(*, recap: Recap, cards: list[str], available: list[str], language: str):
+    """A new public link showing the chosen cards (in the recap's order); refused without any
+    or with a card the recap does not have."""
+    chosen = set(cards)
+    if not chosen:
+        raise ValidationError(_("Choose at least one card to share."))
+    if not chosen <= set(available):
+        raise ValidationError(_("Choose cards from your year."))
+    return RecapShare.objects.create(
+        recap=recap,
+        token=secrets.token_urlsafe(32),
+        cards=[key for key in available if key in chosen],
+        language=language,
+        created_at=clock.now(),
+    )
+
+
+def share_revoke(*, profile, share_id) -> bool:
+    """Turn off one of the profile's own links for good; False when there is none to revoke."""
+    if not str(share_id).isdigit():
+        return False
+    return bool(
+        RecapShare.objects.filter(
+            pk=int(share_id), recap__profile=profile, revoked_at__isnull=True
+        ).update(revoked_at=clock.now())
+    )

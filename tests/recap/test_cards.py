@@ -1,0 +1,50 @@
+"""The cards in English and French, the humorous lines' wording included."""
+
+from django.utils import translation
+
+from apps.recap import cards
+
+
+def test_humour_lines_in_english():
+    with translation.override("en"):
+        line = cards.humour_line({"code": "starts", "starts": 40, "finishes": 12})
+    assert line.startswith("You pressed play 40 times and reached the end credits 12 times.")
+
+
+def test_humour_lines_in_french():
+    with translation.override("fr"):
+        starts = cards.humour_line({"code": "starts", "starts": 40, "finishes": 12})
+        night = cards.humour_line({"code": "night", "count": 4})
+        late = cards.humour_line({"code": "late", "hour": 23})
+    assert starts.startswith("Vous avez lancé 40 lectures")
+    assert "12" in starts
+    assert night.startswith("4 visionnages lancés entre 2 h et 5 h")
+    assert late.startswith("23:00")
+
+
+def test_every_humour_line_is_translated():
+    samples = [
+        {"code": "starts", "starts": 40, "finishes": 12},
+        {"code": "night", "count": 1},
+        {"code": "night", "count": 4},
+        {"code": "binge", "episodes": 6, "title": "Beta"},
+        {"code": "rewatch", "title": "Alpha", "times": 3},
+        {"code": "late", "hour": 23},
+        {"code": "early", "hour": 7},
+        {"code": "finisher", "finishes": 30},
+    ]
+    for sample in samples:
+        with translation.override("en"):
+            english = cards.humour_line(sample)
+        with translation.override("fr"):
+            french = cards.humour_line(sample)
+        assert english and french and english != french, sample
+
+
+def test_public_cards_carry_no_name():
+    data = {"year": 2026, "minutes": 0, "top_titles": [], "kind": True}
+    with translation.override("en"):
+        own = cards.build(data, name="Morgan")
+        public = cards.build(data)
+    assert "Morgan" in own[0].caption
+    assert all("Morgan" not in c.heading + c.caption for c in public)

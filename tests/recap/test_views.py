@@ -1,0 +1,224 @@
+"""The "Your year" page, its share links and the public share page."""
+
+import io
+import re
+from datetime import UTC, datetime, timedelta
+
+import pytest
+from django.utils import translation
+from PIL import Image
+
+from apps.recap.models import Recap, RecapShare
+from tests.factories import ProfileFactory, signed_in
+from tests.recap import world
+from tests.recap.conftest import write_log
+
+pytestmark = pytest.mark.django_db
+
+
+def _share(client, cards):
+    return client.post("/year/share/", {"cards": cards}, follow=True)
+
+
+def test_before_1_december_the_page_says_when_it_opens(now, viewer):
+    now.value = datetime(2026, 11, 30, 12, 0, tzinfo=UTC)
+    page = signed_in(viewer).get("/year/")
+    assert page.status_code == 200
+    assert "opens on" in page.content.decode()
+    assert not Recap.objects.exists()
+
+
+def test_the_year_opens_on_1_december_in_the_viewers_time_zone(now, viewer):
+    now.value = datetime(2026, 11, 30, 23, 30, tzinfo=UTC)  # already 1 December in Paris
+    page = signed_in(viewer).get("/year/")
+    assert "Minutes watched" in page.content.decode()
+
+
+def test_page_shows_the_numbers_of_the_event_log(now, viewer):
+    with translation.override("en"):
+        page = signed_in(viewer).get("/year/", HTTP_ACCEPT_LANGUAGE="en")
+    html = page.content.decode()
+    assert "Your 2026 on Streamfront" in html
+    assert ">335<" in html  # minutes
+    assert "Gamma" in html and "130 minutes" in html
+    assert "Drama" in html and 'value="54"' in html
+    assert "episodes of Beta in one sitting" in html
+    assert "How your taste changed" in html
+    assert "1 of " in html  # the live position
+    assert Recap.objects.get(profile=viewer, year=2026).data["minutes"] == 335
+
+
+def test_page_query_count_does_not_grow_with_history(
+    now, viewer, catalogue, django_assert_num_queries
+):
+    """Guards against reading events or titles per card: once computed, the page reads the
+    stored recap, its live shares and the top title's artwork, whatever the history."""
+    client = signed_in(viewer)
+    client.get("/year/")
+    _share(client, ["minutes"])
+    with django_assert_num_queries(3):
+        client.get("/year/")
+    later = [
+        (n, w + timedelta(days=30), t, e, p, d)
+        for n, w, t, e, p, d in world.LOG
+        if w.year == 2026 and w.month < 9
+    ]
+    write_log(viewer, catalogue, later)
+    with django_assert_num_queries(3):
+        client.get("/year/")
+
+
+def test_computed_at_most_once_a_day(now, viewer, catalogue, django_capture_on_commit_callbacks):
+    client = signed_in(viewer)
+    client.get("/year/")
+    extra = [
+        ("play_completed", datetime(2026, 12, 2, 20, 0, tzinfo=UTC), world.ALPHA, None, 6000, 6000)
+    ]
+    write_log(viewer, catalogue, extra)
+    client.get("/year/")
+    recap = Recap.objects.get(profile=viewer)
+    assert recap.data["minutes"] == 335  # same day: not recomputed
+    now.value += timedelta(days=1)
+    with django_capture_on_commit_callbacks(execute=True):
+        client.get("/year/")  # yesterday's numbers are stale: the task recomputes (eager here)
+    recap.refresh_from_db()
+    assert recap.data["minutes"] == 435
+    assert str(recap.computed_on) == "2026-12-04"
+
+
+def test_another_profiles_events_never_count(now, viewer, catalogue):
+    other = ProfileFactory(account=viewer.account, name="Kid")
+    write_log(other, catalogue)
+    write_log(other, catalogue, world.LOG[1:4])
+    signed_in(viewer).get("/year/")
+    assert Recap.objects.get(profile=viewer).data["minutes"] == 335
+
+
+def test_kids_profile_gets_the_kind_version(now, catalogue):
+    kid = ProfileFactory(is_kids=True, maturity="7")
+    write_log(kid, catalogue)
+    html = signed_in(kid).get("/year/").content.decode()
+    assert "Every story counts" in html
+    assert "Your longest binge" not in html
+
+
+def test_share_shows_only_the_chosen_cards_and_no_account_data(now, viewer):
+    client = signed_in(viewer)
+    client.get("/year/")
+    page = _share(client, ["minutes", "genres"])
+    assert "Your link is ready" in page.content.decode()
+    share = RecapShare.objects.get()
+    assert share.cards == ["minutes", "genres"]
+    stranger = signed_in(ProfileFactory())
+    public = stranger.get(f"/year/shared/{share.token}/")
+    html = public.content.decode()
+    assert "Minutes watched" in html and "Your top genres" in html
+    for unchosen in ("Your top titles", "Gamma", "Your longest binge", "Beta", "Alpha"):
+        assert unchosen not in html
+    assert viewer.name not in html and viewer.account.email not in html
+    og = re.search(r'property="og:image" content="([^"]+)"', html).group(1)
+    assert og == f"http://testserver/year/shared/{share.token}/minutes/link.png"
+    image = stranger.get(og.removeprefix("http://testserver"))
+    assert image.status_code == 200 and image["Content-Type"] == "image/png"
+    assert stranger.get(f"/year/shared/{share.token}/top/link.png").status_code == 404
+
+
+def test_shared_page_is_public(now, viewer, client):
+    owner = signed_in(viewer)
+    owner.get("/year/")
+    _share(owner, ["minutes"])
+    token = RecapShare.objects.get().token
+    assert client.get(f"/year/shared/{token}/").status_code == 200
+
+
+@pytest.mark.parametrize(
+    ("cards", "message"),
+    [
+        pytest.param([], "Choose at least one card to share.", id="none"),
+        pytest.param(["minutes", "salary"], "Choose cards from your year.", id="unknown"),
+    ],
+)
+def test_bad_share_choice_is_refused_and_writes_nothing(now, viewer, cards, message):
+    client = signed_in(viewer)
+    client.get("/year/")
+    page = _share(client, cards)
+    assert message in page.content.decode()
+    assert not RecapShare.objects.exists()
+
+
+def test_revoked_share_is_404(now, viewer):
+    client = signed_in(viewer)
+    client.get("/year/")
+    _share(client, ["minutes"])
+    share = RecapShare.objects.get()
+    page = client.post(f"/year/share/{share.pk}/revoke/", follow=True)
+    assert "Link turned off" in page.content.decode()
+    assert client.get(f"/year/shared/{share.token}/").status_code == 404
+    assert client.get(f"/year/shared/{share.token}/minutes/link.png").status_code == 404
+    assert share.token not in client.get("/year/").content.decode()
+
+
+def test_cannot_revoke_another_profiles_share(now, viewer, catalogue):
+    client = signed_in(viewer)
+    client.get("/year/")
+    _share(client, ["minutes"])
+    share = RecapShare.objects.get()
+    stranger = signed_in(ProfileFactory())
+    stranger.get("/year/")
+    page = stranger.post(f"/year/share/{share.pk}/revoke/", follow=True)
+    assert "already off" in page.content.decode()
+    share.refresh_from_db()
+    assert share.revoked_at is None
+
+
+def test_wrong_token_is_404(now, client):
+    assert client.get("/year/shared/not-a-token/").status_code == 404
+
+
+def test_kids_profile_cannot_share(now, catalogue):
+    kid = ProfileFactory(is_kids=True, maturity="7")
+    write_log(kid, catalogue)
+    client = signed_in(kid)
+    assert "Share your year" not in client.get("/year/").content.decode()
+    page = _share(client, ["minutes"])
+    assert "not available on a Kids profile" in page.content.decode()
+    assert not RecapShare.objects.exists()
+
+
+def test_shared_page_query_count(now, viewer, client, django_assert_num_queries):
+    """Guards against a query per shared card: the share and its recap are one query, the
+    artwork one more when the top titles card is shared, whatever the number of cards."""
+    owner = signed_in(viewer)
+    owner.get("/year/")
+    _share(owner, ["minutes", "genres", "binge", "habits"])
+    token = RecapShare.objects.get().token
+    with django_assert_num_queries(1):
+        client.get(f"/year/shared/{token}/")
+
+
+def test_closed_page_query_count(now, viewer, django_assert_num_queries):
+    """Before 1 December nothing is read or computed."""
+    now.value = datetime(2026, 6, 1, 12, 0, tzinfo=UTC)
+    client = signed_in(viewer)
+    client.get("/year/")
+    with django_assert_num_queries(0):
+        page = client.get("/year/")
+    assert "opens on" in page.content.decode()
+
+
+def test_own_card_images_download_at_both_sizes(now, viewer):
+    client = signed_in(viewer)
+    client.get("/year/")
+    for size, expected in (("story", (1080, 1920)), ("link", (1200, 630))):
+        response = client.get(f"/year/image/binge/{size}.png")
+        assert response.status_code == 200 and response["Content-Type"] == "image/png"
+        with Image.open(io.BytesIO(b"".join(response.streaming_content))) as img:
+            assert img.size == expected
+    assert client.get("/year/image/binge/huge.png").status_code == 404
+    assert client.get("/year/image/salary/link.png").status_code == 404
+
+
+def test_a_profile_that_watched_nothing_gets_a_kind_page(now, db):
+    html = signed_in(ProfileFactory()).get("/year/").content.decode()
+    assert "Every story counts" in html
+    assert "Minutes watched" not in html
