@@ -89,3 +89,20 @@ def test_help_pages_query_counts(client, django_assert_max_num_queries):
         client.get("/help/", {"q": "refund"})
     with django_assert_max_num_queries(2):
         client.get("/help/cancel/")
+
+
+@pytest.mark.parametrize("path", ["/help/", "/help/cancel/", "/help/contact/", "/help/requests/"])
+def test_help_pages_have_no_inline_script_handler_or_style(client, path):
+    """The strict CSP would silently break them."""
+    from apps.support import services
+    from tests.core.test_security import INLINE_HANDLER, INLINE_SCRIPT, INLINE_STYLE
+
+    profile = ProfileFactory()
+    ticket = services.ticket_create(
+        account=profile.account, category="other", message="A question long enough to send."
+    )
+    services.ticket_reply(ticket=ticket, body="An answer.")
+    html = signed_in(profile, client).get(path).content.decode()
+    assert not INLINE_SCRIPT.search(html)
+    assert not INLINE_HANDLER.search(html)
+    assert not INLINE_STYLE.search(html)
