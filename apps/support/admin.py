@@ -41,8 +41,9 @@ class NewReplyInline(admin.StackedInline):
     max_num = 1
     can_delete = False
     fields = ["body"]
-    verbose_name = _("new reply")
-    verbose_name_plural = _("reply to the viewer (e-mailed when you save)")
+    # With max_num 1 the admin heads the box with the singular.
+    verbose_name = _("reply to the viewer (e-mailed when you save)")
+    verbose_name_plural = verbose_name
 
     def get_queryset(self, request):
         return super().get_queryset(request).none()

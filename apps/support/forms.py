@@ -1,4 +1,5 @@
 from django import forms
+from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from apps.support.models import Ticket
@@ -22,11 +23,6 @@ class ContactForm(forms.Form):
         min_length=MESSAGE_MIN,
         max_length=MESSAGE_MAX,
         strip=True,
-        help_text=_(
-            "Between %(min)d and %(max)d characters. Please do not include card numbers or "
-            "passwords: we never need them."
-        )
-        % {"min": MESSAGE_MIN, "max": MESSAGE_MAX},
         error_messages={
             "required": _("Write your message."),
             "min_length": _(
@@ -39,3 +35,11 @@ class ContactForm(forms.Form):
             ),
         },
     )
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        # Formatted per request: a lazy text formatted at import would stay in English.
+        self.fields["message"].help_text = gettext(
+            "Between %(min)d and %(max)d characters. Please do not include card numbers or "
+            "passwords: we never need them."
+        ) % {"min": MESSAGE_MIN, "max": MESSAGE_MAX}

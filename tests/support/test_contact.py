@@ -149,3 +149,11 @@ def test_the_contact_page_query_count(viewer, django_assert_num_queries):
     viewer.get(reverse("support:contact"))
     with django_assert_num_queries(0):
         assert viewer.get(reverse("support:contact")).status_code == 200
+
+
+def test_the_form_speaks_french(viewer):
+    viewer.cookies["django_language"] = "fr"
+    page = viewer.get(reverse("support:contact"), HTTP_ACCEPT_LANGUAGE="fr").content.decode()
+    assert "Entre 20 et 2000 caractères" in page and "Choisissez un sujet" in page
+    refused = send(viewer, "billing", "Aidez-moi", HTTP_ACCEPT_LANGUAGE="fr").content.decode()
+    assert "Dites-nous en un peu plus\u00a0: au moins 20 caractères" in refused
