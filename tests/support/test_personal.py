@@ -42,3 +42,11 @@ def test_deleting_the_account_erases_its_requests_and_replies(two_accounts):
     account_delete(user=mine.account)
     assert list(Ticket.objects.values_list("account_id", flat=True)) == [theirs.account_id]
     assert list(TicketReply.objects.values_list("body", flat=True)) == ["answer to their question"]
+
+
+def test_your_data_says_in_words_that_the_viewer_wrote_to_us():
+    from apps.yourdata.describe import sentence
+
+    assert sentence("support_request_sent", {"category": "billing"}) == (
+        "You wrote to us (a contact request)."
+    )
