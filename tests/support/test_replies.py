@@ -80,15 +80,9 @@ def test_the_reply_is_written_in_the_authors_language(
     assert "Notre réponse à votre demande" in mail.outbox[0].subject
 
 
-def test_the_admin_replies_from_the_ticket_page(
-    ticket, author, client, django_capture_on_commit_callbacks
-):
-    staff = UserFactory(is_staff=True, is_superuser=True)
-    client.force_login(staff)
-    url = reverse("admin:support_ticket_change", args=[ticket.pk])
-    page = client.get(url)
-    assert QUESTION in page.content.decode()
-    data = {"status": "open"}
+def _admin_post_data(page, *, status: str, reply: str) -> dict:
+    """The change form as the browser would post it, with `reply` in the new-reply box."""
+    data = {"status": status}
     for inline in page.context["inline_admin_formsets"]:
         formset = inline.formset
         data.update(
@@ -99,23 +93,51 @@ def test_the_admin_replies_from_the_ticket_page(
                 f"{formset.prefix}-MAX_NUM_FORMS": "1000",
             }
         )
-        if (
-            formset.initial_form_count() == 0
-            and formset.forms
-            and "body" in formset.forms[0].fields
-        ):
-            data[f"{formset.prefix}-0-body"] = ANSWER
-            data[f"{formset.prefix}-0-ticket"] = str(ticket.pk)
+        for i, form in enumerate(formset.forms):
+            data[f"{formset.prefix}-{i}-id"] = str(form.instance.pk or "")
+            data[f"{formset.prefix}-{i}-ticket"] = str(formset.instance.pk)
+            if "body" in form.fields:
+                data[f"{formset.prefix}-{i}-body"] = reply
+    return data
+
+
+def test_the_admin_replies_from_the_ticket_page(
+    ticket, author, client, django_capture_on_commit_callbacks
+):
+    client.force_login(UserFactory(is_staff=True, is_superuser=True))
+    url = reverse("admin:support_ticket_change", args=[ticket.pk])
+    page = client.get(url)
+    assert QUESTION in page.content.decode()
     with django_capture_on_commit_callbacks(execute=True):
-        response = client.post(url, data)
+        response = client.post(url, _admin_post_data(page, status="open", reply=ANSWER))
     assert response.status_code == 302, response.content.decode()[:2000]
     assert [m.to for m in mail.outbox] == [[author.account.email]]
     assert TicketReply.objects.get().body == ANSWER
-    # Saving the page again (no new text) sends nothing more and keeps the one reply.
-    page = client.get(url)
-    assert ANSWER in page.content.decode()
     ticket.refresh_from_db()
     assert ticket.status == Ticket.Status.ANSWERED
+
+    # Saving again with an empty box (and closing): no new reply, no second e-mail.
+    page = client.get(url)
+    assert ANSWER in page.content.decode()
+    with django_capture_on_commit_callbacks(execute=True):
+        response = client.post(url, _admin_post_data(page, status="closed", reply=""))
+    assert response.status_code == 302
+    assert len(mail.outbox) == 1 and TicketReply.objects.count() == 1
+    ticket.refresh_from_db()
+    assert ticket.status == Ticket.Status.CLOSED
+
+
+def test_a_reply_and_closing_at_once_sends_the_reply_and_stays_closed(
+    ticket, client, django_capture_on_commit_callbacks
+):
+    client.force_login(UserFactory(is_staff=True, is_superuser=True))
+    url = reverse("admin:support_ticket_change", args=[ticket.pk])
+    page = client.get(url)
+    with django_capture_on_commit_callbacks(execute=True):
+        client.post(url, _admin_post_data(page, status="closed", reply=ANSWER))
+    assert len(mail.outbox) == 1
+    ticket.refresh_from_db()
+    assert ticket.status == Ticket.Status.CLOSED
 
 
 def test_the_admin_closes_requests(ticket, client):
