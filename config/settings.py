@@ -77,6 +77,7 @@ INSTALLED_APPS = [
     "apps.engagement",
     "apps.parties",
     "apps.recap",
+    "apps.support",
     "apps.demo",
 ]
 
@@ -238,6 +239,8 @@ ENGAGEMENT_CAP_PER_WEEK = int(os.environ.get("ENGAGEMENT_CAP_PER_WEEK", 3))
 WORKER_HEARTBEAT_STALE_SECONDS = int(os.environ.get("WORKER_HEARTBEAT_STALE_SECONDS", 300))
 # Watch parties: how many members a party holds (the host included).
 PARTY_MAX_MEMBERS = int(os.environ.get("PARTY_MAX_MEMBERS", 8))
+# Contact requests one account may send in any 24 hours (apps/support/services.py).
+SUPPORT_TICKETS_PER_DAY = int(os.environ.get("SUPPORT_TICKETS_PER_DAY", 5))
 
 CELERY_BEAT_SCHEDULE = {
     "parties-purge-chat": {
@@ -326,6 +329,11 @@ CELERY_BEAT_SCHEDULE = {
     "engagement-sweep-messages": {
         # Messages (in-app, e-mail, push) whose sender died or failed between claim and stamp.
         "task": "apps.engagement.channels.tasks.sweep_unsent_messages",
+        "schedule": timedelta(minutes=2),
+    },
+    "support-sweep-replies": {
+        # Support replies whose e-mail task was lost or whose sender died mid-send.
+        "task": "apps.support.tasks.sweep_unsent_replies",
         "schedule": timedelta(minutes=2),
     },
     "tracking-expire-events": {

@@ -31,6 +31,7 @@ urlpatterns = [
     path("account/subscription/", include("apps.subscriptions.urls")),
     path("", include("apps.subscriptions.public_urls")),
     path("", include("apps.engagement.channels.urls")),
+    path("help/", include("apps.support.urls")),
     path("demo/", include("apps.demo.urls")),
 ]
 

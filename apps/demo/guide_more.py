@@ -1,6 +1,6 @@
-"""More "Flows to try" for /demo/: engagement (issue 14), watch parties (issue 16) and the
-viewer's account pages (issue 17). Kept apart from `guide.py` so each file stays readable;
-`guide.FLOWS` appends these in this order."""
+"""More "Flows to try" for /demo/: engagement (issue 14), watch parties (issue 16), the
+viewer's account pages (issue 17) and help and contact (issue 15). Kept apart from `guide.py`
+so each file stays readable; `guide.FLOWS` appends these in this order."""
 
 from __future__ import annotations
 
@@ -211,5 +211,36 @@ MORE_FLOWS: list[dict[str, Any]] = [
         ),
         "url": "recap:year",
         "persona": "horror",
+    },
+    {
+        "key": "help",
+        "title": _("Help centre"),
+        "description": _(
+            "Signed in or not, open Help in the footer (or from Plan and billing): every "
+            "answer about charges, postponing, cancelling, the 14-day withdrawal, plans, "
+            "failed payments, profiles, downloads, watch parties and your data, each on its "
+            "own page with buttons to act. Type in the box: results follow as you type and "
+            "forgive typos and accents (try “withdrawl” or “refunds”); switch the site to "
+            "French and try “rétractation” or “retractation”. Pressing Search without "
+            "JavaScript gives the same results."
+        ),
+        "url": "support:index",
+        "persona": "comedy",
+    },
+    {
+        "key": "contact",
+        "title": _("Contact us and Your requests"),
+        "description": _(
+            "As Sam, open Help › Contact us: pick a subject and write at least 20 characters "
+            "(a shorter or empty message says why and sends nothing). Sent, the request shows "
+            "on Your requests (Account › Your requests) as Open; a sixth request within 24 "
+            "hours is refused with the time the next one is possible. Then sign in to the admin "
+            "as admin@demo.test, open Help and contact › Contact requests › the request, type "
+            "a reply in the box at the bottom and save: Sam's request shows the answer and "
+            "“Answered”, and the e-mail is in the outbox (filter by Sam), once, however often "
+            "the task runs. Close requests with the list's action."
+        ),
+        "url": "support:contact",
+        "persona": "comedy",
     },
 ]

@@ -58,6 +58,7 @@ def _sentences() -> dict[str, str]:
         "devices_signed_out_all": _("You signed out of all devices."),
         "title_viewed": _("You looked at %(t)s."),
         "identity_merged": _("What you browsed before signing in joined this profile."),
+        "support_request_sent": _("You wrote to us (a contact request)."),
         "identity_merge_refused": _(
             "What was browsed here before signing in belongs to someone else: kept apart."
         ),

@@ -1,0 +1,151 @@
+"""Writes: a viewer's contact request, a staff reply and its e-mail (sent at most once)."""
+
+from __future__ import annotations
+
+from datetime import datetime, timedelta
+
+from django.conf import settings
+from django.contrib.auth import get_user_model
+from django.core.exceptions import ValidationError
+from django.core.mail import EmailMessage
+from django.db import transaction
+from django.db.models import F, Q
+from django.template.loader import render_to_string
+from django.urls import reverse
+from django.utils import formats, timezone
+from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
+
+from apps.accounts.language import speaking_to
+from apps.accounts.timezones import viewer_zone
+from apps.core import clock
+from apps.core.queue import delay_on_commit
+from apps.support.models import Ticket, TicketReply
+from apps.tracking.services import track
+
+LIMIT_WINDOW = timedelta(hours=24)
+
+
+class TicketLimitReached(ValidationError):
+    """The account sent SUPPORT_TICKETS_PER_DAY requests in the last 24 hours."""
+
+
+def ticket_create(
+    *, account, category: str, message: str, profile=None, at: datetime | None = None
+) -> Ticket:
+    """Record a contact request: only the subject, the message typed and the account.
+
+    Refused (TicketLimitReached, nothing written) past SUPPORT_TICKETS_PER_DAY requests in any
+    24 hours; the account row is locked while counting, so two tabs cannot both slip past.
+    """
+    at = at or clock.now()
+    if category not in Ticket.Category.values:
+        raise ValidationError(_("Choose one of the subjects in the list."))
+    message = message.strip()
+    if not message:
+        raise ValidationError(_("Write your message."))
+    limit = settings.SUPPORT_TICKETS_PER_DAY
+    with transaction.atomic():
+        get_user_model().objects.select_for_update().filter(pk=account.pk).first()
+        recent = Ticket.objects.filter(account=account, created_at__gt=at - LIMIT_WINDOW)
+        if recent.count() >= limit:
+            oldest = recent.order_by("created_at").values_list("created_at", flat=True).first()
+            again = timezone.localtime(oldest + LIMIT_WINDOW, viewer_zone(account))
+            raise TicketLimitReached(
+                ngettext(
+                    "You have sent %(n)d request in the last 24 hours, the most we take in a "
+                    "day. You can send another after %(time)s; we will answer the ones you "
+                    "sent.",
+                    "You have sent %(n)d requests in the last 24 hours, the most we take in a "
+                    "day. You can send another after %(time)s; we will answer the ones you "
+                    "sent.",
+                    limit,
+                )
+                % {"n": limit, "time": formats.date_format(again, "j F Y, H:i")}
+            )
+        ticket = Ticket.objects.create(
+            account=account, category=category, message=message, created_at=at, updated_at=at
+        )
+        if profile is not None:
+            track(
+                name="support_request_sent",
+                profile=profile,
+                properties={"category": category},
+                client_id=f"support-ticket-{ticket.pk}",
+                at=at,
+            )
+    return ticket
+
+
+def ticket_reply(*, ticket: Ticket, body: str, at: datetime | None = None) -> TicketReply:
+    """A staff reply: saved, the request marked answered, the e-mail queued after commit."""
+    at = at or clock.now()
+    body = body.strip()
+    if not body:
+        raise ValidationError(_("Write the reply."))
+    with transaction.atomic():
+        reply = TicketReply.objects.create(ticket=ticket, body=body, created_at=at)
+        Ticket.objects.filter(pk=ticket.pk).update(status=Ticket.Status.ANSWERED, updated_at=at)
+        ticket.status, ticket.updated_at = Ticket.Status.ANSWERED, at
+        from apps.support import tasks  # in the function: tasks imports these services
+
+        delay_on_commit(tasks.send_reply, reply.pk)
+    return reply
+
+
+def tickets_close(*, ticket_ids: list[int], at: datetime | None = None) -> int:
+    """Close requests (the admin's action); returns how many changed."""
+    at = at or clock.now()
+    return (
+        Ticket.objects.filter(pk__in=ticket_ids)
+        .exclude(status=Ticket.Status.CLOSED)
+        .update(status=Ticket.Status.CLOSED, updated_at=at)
+    )
+
+
+def reply_send(*, reply_id: int, at: datetime | None = None) -> bool:
+    """E-mail a reply to the request's author at most once; True if this call sent it.
+
+    The claim is committed before the message leaves, so a redelivered or duplicated task
+    finds it claimed and sends nothing. A claim older than NOTICE_SWEEP_AFTER_SECONDS without
+    a sent stamp (the sender died) may be taken again by the sweeper, with the same Message-ID.
+    """
+    at = at or clock.now()
+    stale = at - timedelta(seconds=settings.NOTICE_SWEEP_AFTER_SECONDS)
+    claimed = (
+        TicketReply.objects.filter(pk=reply_id, mail_sent_at__isnull=True)
+        .filter(Q(mail_claimed_at__isnull=True) | Q(mail_claimed_at__lt=stale))
+        .update(mail_claimed_at=at, mail_attempts=F("mail_attempts") + 1)
+    )
+    if not claimed:
+        return False
+    reply = TicketReply.objects.select_related("ticket__account").get(pk=reply_id)
+    ticket, account = reply.ticket, reply.ticket.account
+    link = settings.SITE_URL.rstrip("/") + reverse("support:request", args=[ticket.pk])
+    with speaking_to(account):
+        body = render_to_string(
+            "support/email/reply.txt",
+            {
+                "number": ticket.pk,
+                "category": ticket.get_category_display(),
+                "reply": reply.body,
+                "link": link,
+            },
+        )
+    subject, _sep, text = body.strip().partition("\n")
+    EmailMessage(
+        subject=subject.strip(),
+        body=text.strip() + "\n",
+        to=[account.email],
+        headers={"Message-ID": reply.message_id},
+    ).send()
+    TicketReply.objects.filter(pk=reply_id).update(mail_sent_at=clock.now())
+    profile = account.profiles.order_by("is_kids", "pk").first()
+    if profile is not None:
+        track(
+            name="message_sent",
+            profile=profile,
+            properties={"channel": "email", "category": "account", "kind": "support_reply"},
+            client_id=f"support-reply-{reply.pk}",
+        )
+    return True
