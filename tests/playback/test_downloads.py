@@ -151,7 +151,7 @@ def test_another_profiles_download_cannot_be_deleted_or_played(subscriber, now):
 
 
 def test_a_title_above_the_profiles_maturity_cannot_be_downloaded(subscriber, now):
-    subscriber.maturity = "12"
+    subscriber.maturity = "13"
     subscriber.save()
     client = browser(subscriber)
     assert client.post(f"/watch/downloads/title/{film(maturity='16').pk}/").status_code == 404
