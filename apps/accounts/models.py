@@ -125,6 +125,11 @@ class Profile(models.Model):
         return str(limit)
 
     @property
+    def maturity_limit_label(self) -> str:
+        """The limit in force in words ("Up to 13+"), as the account page lists it."""
+        return str(MaturityLimit(self.maturity_limit).label)
+
+    @property
     def allowed_maturities(self) -> tuple[str, ...]:
         """The Title.maturity codes this profile may see (all five: no limit)."""
         return MATURITY_ORDER[: MATURITY_ORDER.index(self.maturity_limit) + 1]

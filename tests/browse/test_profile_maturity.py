@@ -116,3 +116,11 @@ def test_widening_the_setting_brings_the_titles_into_the_candidates_at_once(
     assert candidates_for(profile).computed_at == widened.computed_at, "a new name: no refresh"
     _, ids = _home_title_ids(client)
     assert set(ids) & above, "the homepage shows them on the next visit"
+
+
+def test_the_account_page_lists_each_profiles_limit_in_force():
+    teen_client = teen()
+    ProfileFactory(account=teen_client.profile.account, name="Little", is_kids=True, maturity="18")
+    html = teen_client.get("/account/").content.decode()
+    assert "Up to 13+" in html
+    assert "Up to 7+" in html and "Everything (18+)" not in html  # Kids: capped, whatever stored
