@@ -276,6 +276,12 @@ CELERY_BEAT_SCHEDULE = {
         "task": "apps.browse.tasks.announce_released_episodes",
         "schedule": timedelta(minutes=15),
     },
+    "engagement-requested-reminders": {
+        # "Remind me": the in-app notice for each episode just announced (after the line above:
+        # the demo clock runs them in this order at a release's moment).
+        "task": "apps.engagement.tasks.deliver_requested_reminders",
+        "schedule": timedelta(minutes=5),
+    },
     "artwork-refresh-policy": {
         "task": "apps.artwork.tasks.refresh_artwork_policy",
         "schedule": timedelta(minutes=15),

@@ -52,7 +52,7 @@ class TitleFactory(factory.django.DjangoModelFactory):
     name = factory.Sequence(lambda n: f"Title {n}")
     slug = factory.LazyAttribute(lambda o: slugify(o.name))
     year = 2020
-    maturity = "12"
+    maturity = "13"
     synopsis = "A story."
     runtime_minutes = 100
     is_published = True
@@ -124,7 +124,7 @@ def genre_catalogue(n_per_genre=30, genres=("Horror", "Comedy", "Drama", "Sci-Fi
                 year=2000 + i % 26,
                 runtime_minutes=95,
                 is_published=True,
-                maturity="16" if g == "Horror" else "12",
+                maturity="16" if g == "Horror" else "13",
             )
             for i in range(n_per_genre)
         )

@@ -60,12 +60,12 @@ class MaturityLimit(models.TextChoices):
 
     ALL = "all", _("All ages only")
     AGE_7 = "7", _("Up to 7+")
-    AGE_12 = "12", _("Up to 12+")
+    AGE_13 = "13", _("Up to 13+")
     AGE_16 = "16", _("Up to 16+")
     AGE_18 = "18", _("Everything (18+)")
 
 
-MATURITY_ORDER = ("all", "7", "12", "16", "18")  # mildest first
+MATURITY_ORDER = ("all", "7", "13", "16", "18")  # mildest first
 KIDS_MATURITY_LIMIT = "7"  # a Kids profile never goes above 7+
 AVATAR_COUNT = 12  # generated avatars 0..11 (apps.accounts.avatars)
 
@@ -123,6 +123,11 @@ class Profile(models.Model):
         if self.is_kids and MATURITY_ORDER.index(limit) > MATURITY_ORDER.index("7"):
             return KIDS_MATURITY_LIMIT
         return str(limit)
+
+    @property
+    def maturity_limit_label(self) -> str:
+        """The limit in force in words ("Up to 13+"), as the account page lists it."""
+        return str(MaturityLimit(self.maturity_limit).label)
 
     @property
     def allowed_maturities(self) -> tuple[str, ...]:

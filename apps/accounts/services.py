@@ -135,9 +135,15 @@ def profile_update(
         raise ValidationError({"name": _("Give the profile a name.")})
     if profile.account.profiles.exclude(pk=profile.pk).filter(name__iexact=name).exists():
         raise ValidationError({"name": _("You already have a profile with this name.")})
+    # Only what changed is named: a changed Kids flag or maturity refreshes the profile's
+    # recommendations (apps.recommendations.receivers), a new name or avatar does not.
+    fields = ["name", "avatar"]
+    fields += [
+        f for f, v in (("is_kids", is_kids), ("maturity", maturity)) if getattr(profile, f) != v
+    ]
     profile.name, profile.is_kids = name, is_kids
     profile.maturity, profile.avatar = maturity, avatar
-    profile.save(update_fields=["name", "is_kids", "maturity", "avatar"])
+    profile.save(update_fields=fields)
     return profile
 
 

@@ -211,7 +211,7 @@ def _fragment(
     if cached is None:
         consented = consent_for(request).personalization
         if not consented:
-            cands = recommendations.nonpersonal_candidates(kids=profile.is_kids)
+            cands = recommendations.nonpersonal_candidates(profile=profile)
         else:
             cands = recommendations.candidates_for(profile)
             if not personal:  # the holdout

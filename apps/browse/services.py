@@ -130,12 +130,18 @@ def episode_released_announce(*, episode: Episode, at: datetime) -> int:
             "season": episode.season.number,
             "number": episode.number,
         }
+        # Those who asked ("Remind me") get an in-app notice for it (engagement.requested).
+        reminded = set(
+            ReleaseReminder.objects.filter(episode=episode).values_list("profile_id", flat=True)
+        )
         return track_many(
             EventData(
                 name="episode_released",
                 occurred_at=at,
                 profile_id=profile_id,
-                properties=properties,
+                properties={**properties, "reminded": True}
+                if profile_id in reminded
+                else properties,
                 # A second guard: even a double announcement could not write twice.
                 client_id=f"released-{episode.pk}-{profile_id}",
             )

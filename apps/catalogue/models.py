@@ -24,7 +24,7 @@ class Genre(models.Model):
 class Maturity(models.TextChoices):
     ALL = "all", _("All ages")
     AGE_7 = "7", _("7+")
-    AGE_12 = "12", _("12+")
+    AGE_13 = "13", _("13+")
     AGE_16 = "16", _("16+")
     AGE_18 = "18", _("18+")
 
@@ -74,7 +74,7 @@ class Title(models.Model):
     slug = models.SlugField(max_length=220, unique=True)
     year = models.PositiveSmallIntegerField(_("year"))
     maturity = models.CharField(
-        _("maturity rating"), max_length=4, choices=Maturity.choices, default=Maturity.AGE_12
+        _("maturity rating"), max_length=4, choices=Maturity.choices, default=Maturity.AGE_13
     )
     synopsis = models.TextField(_("synopsis"), blank=True)
     runtime_minutes = models.PositiveSmallIntegerField(

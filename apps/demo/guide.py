@@ -84,9 +84,11 @@ FLOWS: list[dict[str, Any]] = [
         "key": "new-popular",
         "title": _("New & Popular"),
         "description": _(
-            "Today's top 10 in your country, episodes on the way with “Remind me” (the "
-            "reminder is stored; the notice itself comes with the engagement channels), and "
-            "what arrived this week. Move the demo clock a week on: the reminded episode is out."
+            "Today's top 10 in your country, episodes on the way with “Remind me”, and what "
+            "arrived this week. Press “Remind me” on the first coming episode, then move the "
+            "demo clock past its date with the jobs: the episode is out and a notice waits in "
+            "the bell, even with marketing refused on the privacy page (it is a message you "
+            "asked for); turning Reminders off for the app in Notification settings stops it."
         ),
         "url": "browse:new_popular",
         "persona": "horror",

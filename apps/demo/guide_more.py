@@ -159,8 +159,9 @@ MORE_FLOWS: list[dict[str, Any]] = [
             "As the family, edit a profile: pick a generated avatar, set the maturity rating "
             "(All to 18+) and a 4-digit PIN. Switch to it from Who's watching?: the PIN is "
             "asked; five wrong ones lock it for 15 minutes, and “Forgot the PIN?” removes it "
-            "with the account password. A 12+ profile never sees a 16+ title in rows, search, "
-            "title pages or the player. The Kids profile has its own header without account "
+            "with the account password. A 13+ profile never sees a 16+ title in rows, search, "
+            "title pages, the player or a watch party. The Kids profile has its own header "
+            "without account "
             "links; “Exit Kids” goes to Who's watching?, where a locked profile asks its PIN. "
             "On Free (two profiles), Add profile says the limit before any form."
         ),

@@ -120,7 +120,7 @@ def _maturity(genres: tuple[str, ...]) -> str:
         return "7"
     if {"Horror", "Thriller", "Crime", "Film-Noir", "War"} & set(genres):
         return "16"
-    return "12"
+    return "13"
 
 
 def parse_items(

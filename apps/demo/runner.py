@@ -48,6 +48,7 @@ REMIND = "apps.subscriptions.tasks.send_charge_reminders"
 TRAIN = "apps.recommendations.tasks.train_recommender"
 RELEASES = "apps.browse.tasks.announce_released_episodes"
 DELIVER = "apps.engagement.tasks.deliver_due_messages"
+REMINDERS = "apps.engagement.tasks.deliver_requested_reminders"
 TRAIN_MARK = "recommendations-train"
 SAFETY_TICK = timedelta(days=1)
 MAX_STOPS = 2000  # a 3-year jump with daily ticks and a few dozen due moments fits
@@ -108,6 +109,7 @@ DUE_MOMENTS: dict[str, Callable[[datetime, datetime], datetime | None]] = {
     RENEW: _subscription_due_moments,
     REMIND: _subscription_due_moments,
     RELEASES: _release_due_moments,
+    REMINDERS: _release_due_moments,  # "Remind me" notices go out at the release itself
     DELIVER: _engagement_due_moments,
 }
 

@@ -3,7 +3,7 @@ catches up and a second (or concurrent) run finds nothing left to do."""
 
 from celery import shared_task
 
-from apps.engagement import conversions, services, triggers
+from apps.engagement import conversions, requested, services, triggers
 
 
 @shared_task
@@ -23,3 +23,9 @@ def deliver_due_messages() -> str:
 def record_conversions() -> int:
     """`message_converted` once per converted send (hourly; a rerun records nothing twice)."""
     return conversions.record_conversions()
+
+
+@shared_task
+def deliver_requested_reminders() -> int:
+    """ "Remind me" notices in the app for the episodes just out (a rerun sends nothing twice)."""
+    return requested.requested_reminders_deliver()

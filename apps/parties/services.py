@@ -103,6 +103,11 @@ def _may_watch(profile, title: Title, episode: Episode | None) -> None:
             raise Refused(
                 "kids", _("This party is watching a title this kids profile cannot watch.")
             ) from None
+        if title.maturity not in profile.allowed_maturities:
+            raise Refused(
+                "maturity",
+                _("This party is watching a title above this profile's maturity rating."),
+            ) from None
         raise Refused("plan", _("This title is not available to your profile.")) from None
 
 

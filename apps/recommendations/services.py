@@ -13,7 +13,7 @@ from django.db import transaction
 from django.db.models import Count, Max
 
 from apps.accounts.models import Profile
-from apps.catalogue.models import KIDS_MATURITIES, Genre, Title
+from apps.catalogue.models import KIDS_MATURITIES, Genre, Maturity, Title
 from apps.catalogue.versioning import catalogue_version
 from apps.core import clock, stamps
 from apps.recommendations import calibration, eventlog, ranking, taste
@@ -72,12 +72,29 @@ def _profile_events(profile_id: int) -> list[tuple[str, Mapping[str, Any], float
     return [(name, props, _ts(at)) for name, props, at in rows]
 
 
-def _visible_title_facts(*, kids: bool) -> dict[int, tuple[int, list[int], bool]]:
-    """title id -> (year, genre ids, rated for children) for every title the profile may see
+# Who the candidates are for: (a Kids profile, the Title.maturity codes it may see). Profiles
+# with the same audience share the visible titles; a maturity setting keeps titles above it out
+# of the candidates themselves, not only off the page (a 13+ profile's rows stay full).
+Audience = tuple[bool, tuple[str, ...]]
+
+
+def audience_of(*, is_kids: bool, allowed: Iterable[str]) -> Audience:
+    allowed = tuple(allowed)
+    if is_kids:  # a Kids profile sees at most the children's ratings, whatever it was given
+        allowed = tuple(m for m in allowed if m in KIDS_MATURITIES)
+    return (bool(is_kids), allowed)
+
+
+def _audience(profile: Profile) -> Audience:
+    return audience_of(is_kids=profile.is_kids, allowed=profile.allowed_maturities)
+
+
+def _visible_title_facts(*, audience: Audience) -> dict[int, tuple[int, list[int], bool]]:
+    """title id -> (year, genre ids, rated for children) for every title the audience may see
     (two queries)."""
     qs = Title.objects.available()
-    if kids:
-        qs = qs.filter(maturity__in=KIDS_MATURITIES)
+    if set(audience[1]) != set(Maturity.values):
+        qs = qs.filter(maturity__in=audience[1])
     facts: dict[int, tuple[int, list[int], bool]] = {
         pk: (year, [], maturity in KIDS_MATURITIES)
         for pk, year, maturity in qs.values_list("pk", "year", "maturity")
@@ -91,11 +108,11 @@ def _visible_title_facts(*, kids: bool) -> dict[int, tuple[int, list[int], bool]
 
 
 # The visible titles' facts change only with the catalogue, but at 6,000 titles reading them
-# was a third of a profile's refresh; each process keeps the last ones read, per kids flag, for
+# was a third of a profile's refresh; each process keeps the last ones read, per audience, for
 # at most a minute, and rereads at once when the catalogue's version stamp, its titles (count,
 # newest id, last edit), their genre links or the next title to become available say they changed.
 FACTS_SECONDS = 60
-_facts: dict[bool, tuple[tuple, datetime, dict, ranking.Shelf]] = {}
+_facts: dict[Audience, tuple[tuple, datetime, dict, ranking.Shelf]] = {}
 
 
 def _catalogue_fingerprint() -> tuple:
@@ -104,12 +121,12 @@ def _catalogue_fingerprint() -> tuple:
     return (catalogue_version(), *titles.values(), *links.values())
 
 
-def _visible_facts_cached(*, kids: bool) -> tuple[dict, ranking.Shelf]:
-    """(`_visible_title_facts(kids=kids)`, those titles as a `ranking.Shelf`), reread only on
-    a change."""
+def _visible_facts_cached(*, audience: Audience) -> tuple[dict, ranking.Shelf]:
+    """(`_visible_title_facts(audience=audience)`, those titles as a `ranking.Shelf`), reread
+    only on a change."""
     now = clock.now()
     fingerprint = _catalogue_fingerprint()
-    kept = _facts.get(kids)
+    kept = _facts.get(audience)
     if kept is not None:
         seen, read_at, facts, shelf = kept
         upcoming = Title.objects.filter(
@@ -118,9 +135,9 @@ def _visible_facts_cached(*, kids: bool) -> tuple[dict, ranking.Shelf]:
         fresh = seen == fingerprint and 0 <= now.timestamp() - read_at.timestamp() < FACTS_SECONDS
         if fresh and not upcoming.exists():
             return facts, shelf
-    facts = _visible_title_facts(kids=kids)
-    shelf = _shelf(facts, kids=kids)
-    _facts[kids] = (fingerprint, now, facts, shelf)
+    facts = _visible_title_facts(audience=audience)
+    shelf = _shelf(facts, kids=audience[0])
+    _facts[audience] = (fingerprint, now, facts, shelf)
     return facts, shelf
 
 
@@ -302,20 +319,21 @@ def candidates_for(profile: Profile) -> ProfileCandidates:
 NONPERSONAL_SECONDS = 10 * 60
 
 
-def nonpersonal_candidates(*, kids: bool) -> ProfileCandidates:
-    """Candidates that use nothing about the person (what is popular, among the titles an
-    adult or a kids profile may see): the homepage of a profile that refused personalization
-    (apps.tracking.consent). Unsaved; shared by every such profile and cached a few minutes
-    (three queries when the cache is cold or down)."""
-    key = f"rec:nonpersonal:{int(kids)}"
+def nonpersonal_candidates(*, profile: Profile) -> ProfileCandidates:
+    """Candidates that use nothing about the person (what is popular, among the titles the
+    profile's Kids flag and maturity setting let it see): the homepage of a profile that refused
+    personalization (apps.tracking.consent). Unsaved; shared by every profile with the same
+    audience and cached a few minutes (three queries when the cache is cold or down)."""
+    audience = _audience(profile)
+    key = f"rec:nonpersonal:{int(audience[0])}:{'.'.join(audience[1])}"
     data = cache.get(key)
     if data is None:
         data = compute_candidates(
             model=None,
             events=[],
-            visible=_visible_title_facts(kids=kids),
+            visible=_visible_title_facts(audience=audience),
             popular=_popular_ids(),
-            kids_profile=kids,
+            kids_profile=audience[0],
         )
         cache.set(key, data, timeout=NONPERSONAL_SECONDS)
     return ProfileCandidates(model_id=None, computed_at=clock.now(), **data)
@@ -329,7 +347,7 @@ def popularity_candidates(*, profile: Profile, own: ProfileCandidates) -> Profil
     Only the viewer's own explicit choices carry over from `own`: their thumbs (shown on the
     cards) and "not for me" (a disliked title stays off the page).
     """
-    candidates = nonpersonal_candidates(kids=profile.is_kids)
+    candidates = nonpersonal_candidates(profile=profile)
     disliked = set(own.disliked or ())
     candidates.profile = profile
     candidates.computed_at = own.computed_at
@@ -357,7 +375,7 @@ def candidates_stamp(profile: Profile) -> float:
 def candidates_refresh(*, profile: Profile) -> ProfileCandidates:
     """Recompute one profile's candidates now from its latest events (no retraining)."""
     meta, model = active_model()
-    visible, shelf = _visible_facts_cached(kids=profile.is_kids)
+    visible, shelf = _visible_facts_cached(audience=_audience(profile))
     data = compute_candidates(
         model=model,
         events=_profile_events(profile.pk),
@@ -501,24 +519,30 @@ def candidates_refresh_all(
     Each batch replaces its profiles' rows in one short transaction, so the homepage never
     finds a profile without candidates and memory holds one batch of rows, not all of them.
     """
-    visible = {kids: _visible_title_facts(kids=kids) for kids in (False, True)}
-    shelves = {kids: _shelf(visible[kids], kids=kids) for kids in (False, True)}
     popular = _popular_ids()
     now = clock.now()
-    kids_of = dict(Profile.objects.values_list("pk", "is_kids"))
-    profiles = [pid for pid in sorted(folds) if pid in kids_of]
+    audience_of_profile = {
+        pk: audience_of(
+            is_kids=is_kids, allowed=Profile(is_kids=is_kids, maturity=maturity).allowed_maturities
+        )
+        for pk, is_kids, maturity in Profile.objects.values_list("pk", "is_kids", "maturity")
+    }
+    profiles = [pid for pid in sorted(folds) if pid in audience_of_profile]
+    # A handful of audiences (adults, Kids, each maturity setting in use): read each once.
+    visible = {a: _visible_title_facts(audience=a) for a in set(audience_of_profile.values())}
+    shelves = {a: _shelf(facts, kids=a[0]) for a, facts in visible.items()}
     for start in range(0, len(profiles), REFRESH_BATCH):
         if progress:
             progress("refreshing profiles", start / len(profiles))
         rows = []
         for profile_id in profiles[start : start + REFRESH_BATCH]:
-            kids = kids_of[profile_id]
+            audience = audience_of_profile[profile_id]
             data = candidates_from_fold(
                 model=model,
                 fold=folds[profile_id],
-                visible=visible[kids],
+                visible=visible[audience],
                 popular=popular,
-                shelf=shelves[kids],
+                shelf=shelves[audience],
             )
             rows.append(
                 ProfileCandidates(profile_id=profile_id, model=model_row, computed_at=now, **data)

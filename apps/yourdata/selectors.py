@@ -154,7 +154,7 @@ def your_data(*, account, profile, personal: bool, device: str, now: datetime) -
             holdout = True
             cands = recommendations.popularity_candidates(profile=profile, own=cands)
     else:
-        cands = recommendations.nonpersonal_candidates(kids=profile.is_kids)
+        cands = recommendations.nonpersonal_candidates(profile=profile)
     affinity = [
         (genres[int(g)], round(float(v) * 100))
         for g, v in sorted((cands.affinity or {}).items(), key=lambda gv: -float(gv[1]))

@@ -14,7 +14,7 @@ def genres(db):
     return {name: GenreFactory(name=name) for name in ("Horror", "Comedy", "Drama")}
 
 
-def title_with_variants(genre, *, name=None, maturity="12", **extra):
+def title_with_variants(genre, *, name=None, maturity="13", **extra):
     """A title with a dark, a light and a neutral variant (fake renditions: no files)."""
     title = TitleFactory(genres=[genre], maturity=maturity, **({"name": name} if name else {}))
     variants = [

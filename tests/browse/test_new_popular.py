@@ -30,7 +30,7 @@ def _section(html: str, section_id: str) -> str:
     return html[start:end]
 
 
-def _coming_episode(name="Tide Turns", days=3, maturity="12", **title):
+def _coming_episode(name="Tide Turns", days=3, maturity="13", **title):
     season = SeasonFactory(title__name=name, title__maturity=maturity, **title)
     EpisodeFactory(season=season, number=1, name="Already Out")
     return EpisodeFactory(

@@ -21,7 +21,7 @@ def _bulk_titles(n: int, genre, prefix="Bulk"):
             year=2000 + i % 25,
             runtime_minutes=90,
             is_published=True,
-            maturity="12",
+            maturity="13",
         )
         for i in range(n)
     )

@@ -41,7 +41,7 @@ def serve_media(page, root: Path) -> None:
     page.route("**/media/**", handle)
 
 
-def _titles(genres: list[Genre], names: list[str], maturity: str = "12") -> list[Title]:
+def _titles(genres: list[Genre], names: list[str], maturity: str = "13") -> list[Title]:
     titles = []
     for i, name in enumerate(names):
         title = Title.objects.create(

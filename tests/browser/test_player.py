@@ -99,7 +99,7 @@ def show(settings, tmp_path):
         name="The Lighthouse Keepers",
         slug="the-lighthouse-keepers",
         year=2024,
-        maturity="12",
+        maturity="13",
         runtime_minutes=6,
         synopsis="A storm, a lamp that will not stay lit, and three keepers with secrets.",
         is_published=True,

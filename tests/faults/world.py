@@ -31,7 +31,7 @@ def build(*, viewers: int, titles: int, renewals: int, due_in: int, spread: int)
             defaults={
                 "name": f"Fault Film {n}",
                 "year": 2020,
-                "maturity": "12",
+                "maturity": "13",
                 "synopsis": "A film to watch while things break.",
                 "runtime_minutes": 120,
                 "is_published": True,

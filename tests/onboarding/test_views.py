@@ -45,7 +45,7 @@ def bulk_titles(n: int, *, genre: Genre, with_art: bool = True) -> list[Title]:
             year=1990 + i % 30,
             runtime_minutes=90,
             is_published=True,
-            maturity="12",
+            maturity="13",
         )
         for i in range(n)
     )

@@ -65,6 +65,19 @@ def test_a_kids_profile_joins_only_a_party_on_a_title_it_may_see(host, plans):
     assert services.party_join(token=family.token, profile=kid).profile == kid
 
 
+def test_a_13_plus_profile_is_told_the_party_is_above_its_maturity_rating(host, plans):
+    teen = ProfileFactory(maturity="13", name="Teen")
+    late = services.party_create(profile=host, title=TitleFactory(maturity="16"))
+    with pytest.raises(services.Refused) as caught:
+        services.party_join(token=late.token, profile=teen)
+    assert caught.value.code == "maturity" and "maturity rating" in caught.value.message
+    assert not Member.objects.filter(party=late, profile=teen).exists()
+    teen_film = services.party_create(profile=host, title=TitleFactory(maturity="13"))
+    assert services.party_join(token=teen_film.token, profile=teen).profile == teen
+    with pytest.raises(services.Refused):  # nor may it host one
+        services.party_create(profile=teen, title=TitleFactory(maturity="18"))
+
+
 def test_a_full_party_refuses_the_ninth_member(party, settings):
     assert settings.PARTY_MAX_MEMBERS == 8
     for _ in range(7):

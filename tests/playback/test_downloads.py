@@ -151,7 +151,7 @@ def test_another_profiles_download_cannot_be_deleted_or_played(subscriber, now):
 
 
 def test_a_title_above_the_profiles_maturity_cannot_be_downloaded(subscriber, now):
-    subscriber.maturity = "12"
+    subscriber.maturity = "13"
     subscriber.save()
     client = browser(subscriber)
     assert client.post(f"/watch/downloads/title/{film(maturity='16').pk}/").status_code == 404
@@ -195,3 +195,30 @@ def test_the_rules_refuse_in_order():
     assert downloads.expiry(created_at=made, first_played_at=None) == made + timedelta(days=30)
     late = made + timedelta(days=29)
     assert downloads.expiry(created_at=made, first_played_at=late) == made + timedelta(days=30)
+
+
+def test_expiry_follows_the_demo_clock_that_qa_moves_from_the_guide():
+    """The real demo clock (apps.core.services, as /demo/ moves it), not a patched `now`: a
+    download made today is gone 30 days on, and one played is gone 48 hours after that play."""
+    from apps.core import services as clock_services
+
+    clock_services.clock_set(at=START)
+    profile = ProfileFactory()
+    put_on_plan(profile.account, "standard")
+    client = browser(profile)
+    kept, played = film(name="Kept Unplayed"), film(name="Played Once")
+    for movie in (kept, played):
+        client.post(f"/watch/downloads/title/{movie.pk}/")
+    assert Download.objects.count() == 2
+    clock_services.clock_advance(by=timedelta(days=10))
+    client.post(f"/watch/downloads/{Download.objects.get(title=played).pk}/play/")
+    clock_services.clock_advance(by=timedelta(hours=47))
+    page = client.get("/watch/downloads/").content.decode()
+    assert "Kept Unplayed" in page and "Played Once" in page
+    clock_services.clock_advance(by=timedelta(hours=2))  # 49 hours after the first play
+    page = client.get("/watch/downloads/").content.decode()
+    assert "Kept Unplayed" in page and "Played Once" not in page
+    clock_services.clock_advance(by=timedelta(days=18))  # 30 days and a bit after downloading
+    assert "Kept Unplayed" not in client.get("/watch/downloads/").content.decode()
+    gone = client.post(f"/watch/downloads/{Download.objects.get(title=kept).pk}/play/", follow=True)
+    assert "That download has expired or was deleted." in gone.content.decode()

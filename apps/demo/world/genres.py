@@ -54,7 +54,7 @@ class GenreSpec:
 # fmt: off
 GENRES: tuple[GenreSpec, ...] = (
     GenreSpec(
-        "drama", "Drama", 9, 9, 1.0, (("12", 5), ("16", 3), ("7", 1)), (95, 150), (45, 60),
+        "drama", "Drama", 9, 9, 1.0, (("13", 5), ("16", 3), ("7", 1)), (95, 150), (45, 60),
         ("romance", "crime", "historical", "music", "sports", "war"),
         ("moving", "intimate", "bittersweet", "slow-burn", "hopeful", "raw"),
         ("Quiet", "Long", "Last", "Broken", "Golden", "Distant", "Borrowed", "Small", "Late",
@@ -71,7 +71,7 @@ GENRES: tuple[GenreSpec, ...] = (
          "as everyone has to choose what to forgive", "until a letter changes everything"),
     ),
     GenreSpec(
-        "comedy", "Comedy", 9, 9, 1.3, (("12", 5), ("7", 2), ("16", 2)), (85, 110), (22, 30),
+        "comedy", "Comedy", 9, 9, 1.3, (("13", 5), ("7", 2), ("16", 2)), (85, 110), (22, 30),
         ("romance", "family", "music", "sports", "adventure"),
         ("feel-good", "witty", "silly", "warm", "offbeat", "quick-fire"),
         ("Terrible", "Perfect", "Accidental", "Slightly", "Awkward", "Lucky", "Wrong", "Big",
@@ -89,7 +89,7 @@ GENRES: tuple[GenreSpec, ...] = (
          "with spectacularly bad timing", "before the grandparents find out"),
     ),
     GenreSpec(
-        "action", "Action", 6, 7, 0.6, (("12", 4), ("16", 5), ("18", 1)), (100, 140), (40, 55),
+        "action", "Action", 6, 7, 0.6, (("13", 4), ("16", 5), ("18", 1)), (100, 140), (40, 55),
         ("adventure", "thriller", "crime", "sci-fi", "war"),
         ("explosive", "high-octane", "gritty", "thrilling", "relentless", "stylish"),
         ("Final", "Iron", "Zero", "Dead", "Silent", "Rogue", "Black", "Burning", "Red", "Hard",
@@ -105,7 +105,7 @@ GENRES: tuple[GenreSpec, ...] = (
          "as old allies become targets"),
     ),
     GenreSpec(
-        "thriller", "Thriller", 6, 7, 1.0, (("16", 6), ("12", 3), ("18", 1)), (95, 125), (45, 55),
+        "thriller", "Thriller", 6, 7, 1.0, (("16", 6), ("13", 3), ("18", 1)), (95, 125), (45, 55),
         ("crime", "mystery", "action", "drama", "horror"),
         ("tense", "twisty", "paranoid", "suspenseful", "dark", "gripping"),
         ("Cold", "Hidden", "Silent", "Blind", "Perfect", "Glass", "Night", "Last", "False",
@@ -122,7 +122,7 @@ GENRES: tuple[GenreSpec, ...] = (
          "while the police look the other way"),
     ),
     GenreSpec(
-        "crime", "Crime", 5, 6, 1.6, (("16", 6), ("12", 2), ("18", 2)), (100, 140), (45, 60),
+        "crime", "Crime", 5, 6, 1.6, (("16", 6), ("13", 2), ("18", 2)), (100, 140), (45, 60),
         ("drama", "thriller", "mystery", "action"),
         ("gritty", "slow-burn", "morally grey", "stylish", "dark", "tense"),
         ("Dirty", "Cold", "Crooked", "Midnight", "Long", "Bad", "Grey", "Velvet", "Lucky",
@@ -154,7 +154,7 @@ GENRES: tuple[GenreSpec, ...] = (
          "as the village keeps its silence", "and the children stop sleeping"),
     ),
     GenreSpec(
-        "sci-fi", "Sci-Fi", 5, 6, 1.0, (("12", 6), ("16", 4)), (100, 145), (45, 60),
+        "sci-fi", "Sci-Fi", 5, 6, 1.0, (("13", 6), ("16", 4)), (100, 145), (45, 60),
         ("action", "adventure", "thriller", "drama"),
         ("mind-bending", "cerebral", "epic", "futuristic", "dystopian", "awe-inspiring"),
         ("Distant", "Silent", "Outer", "Second", "Quantum", "Last", "Dark", "Hollow", "Infinite",
@@ -171,7 +171,7 @@ GENRES: tuple[GenreSpec, ...] = (
          "before the signal goes dark", "while Earth stops answering"),
     ),
     GenreSpec(
-        "romance", "Romance", 5, 5, 0.9, (("12", 6), ("16", 2), ("7", 1)), (90, 120), (35, 50),
+        "romance", "Romance", 5, 5, 0.9, (("13", 6), ("16", 2), ("7", 1)), (90, 120), (35, 50),
         ("comedy", "drama", "music", "historical"),
         ("romantic", "heartwarming", "swoony", "bittersweet", "charming", "sunny"),
         ("Endless", "Paper", "Summer", "Lost", "Sweet", "Second", "Tender", "Late", "Secret",
@@ -189,7 +189,7 @@ GENRES: tuple[GenreSpec, ...] = (
          "one postcard at a time"),
     ),
     GenreSpec(
-        "documentary", "Documentary", 5, 4, 1.0, (("12", 4), ("7", 3), ("all", 2)), (80, 110),
+        "documentary", "Documentary", 5, 4, 1.0, (("13", 4), ("7", 3), ("all", 2)), (80, 110),
         (45, 55), ("historical", "nature", "music", "sports"),
         ("eye-opening", "thought-provoking", "inspiring", "investigative", "candid", "true story"),
         ("Inside", "Hidden", "Real", "Secret", "Unseen", "True", "Last", "Lost", "Modern",
@@ -257,7 +257,7 @@ GENRES: tuple[GenreSpec, ...] = (
          "before the festival lights go out", "in a world made of paper"),
     ),
     GenreSpec(
-        "anime", "Anime", 4, 3, 2.2, (("12", 6), ("16", 4)), (90, 120), (22, 25),
+        "anime", "Anime", 4, 3, 2.2, (("13", 6), ("16", 4)), (90, 120), (22, 25),
         ("sci-fi", "fantasy", "action", "drama", "sports"),
         ("epic", "emotional", "action-packed", "stylish", "coming-of-age", "mind-bending"),
         ("Crimson", "Neon", "Eternal", "Shattered", "Steel", "Spirit", "Blue", "Fallen",
@@ -274,7 +274,7 @@ GENRES: tuple[GenreSpec, ...] = (
          "before the cherry blossoms fall", "while a prophecy counts down"),
     ),
     GenreSpec(
-        "fantasy", "Fantasy", 4, 4, 1.0, (("12", 6), ("7", 2), ("16", 2)), (110, 155), (45, 60),
+        "fantasy", "Fantasy", 4, 4, 1.0, (("13", 6), ("7", 2), ("16", 2)), (110, 155), (45, 60),
         ("adventure", "drama", "romance", "action"),
         ("epic", "magical", "enchanting", "mythic", "dark", "sweeping"),
         ("Iron", "Hollow", "Silver", "Shadow", "Ember", "Thorn", "Sunken", "Ashen", "Winter",
@@ -292,7 +292,7 @@ GENRES: tuple[GenreSpec, ...] = (
          "while the kingdom burns"),
     ),
     GenreSpec(
-        "mystery", "Mystery", 4, 4, 1.3, (("12", 6), ("16", 4)), (95, 125), (45, 60),
+        "mystery", "Mystery", 4, 4, 1.3, (("13", 6), ("16", 4)), (95, 125), (45, 60),
         ("crime", "thriller", "drama", "horror"),
         ("clever", "twisty", "atmospheric", "cosy", "puzzling", "intriguing"),
         ("Missing", "Hidden", "Locked", "Silent", "Crooked", "Vanished", "Foggy", "Secret",
@@ -310,7 +310,7 @@ GENRES: tuple[GenreSpec, ...] = (
          "while the real culprit watches"),
     ),
     GenreSpec(
-        "adventure", "Adventure", 4, 5, 0.6, (("12", 5), ("7", 4), ("all", 1)), (100, 140),
+        "adventure", "Adventure", 4, 5, 0.6, (("13", 5), ("7", 4), ("all", 1)), (100, 140),
         (40, 55), ("action", "fantasy", "family", "comedy", "historical"),
         ("thrilling", "sweeping", "daring", "exotic", "epic", "fun"),
         ("Lost", "Golden", "Wild", "Forgotten", "Sunken", "Great", "Hidden", "Savage", "Far",
@@ -327,7 +327,7 @@ GENRES: tuple[GenreSpec, ...] = (
          "in search of something priceless"),
     ),
     GenreSpec(
-        "reality", "Reality", 3, 3, 6.0, (("12", 7), ("7", 3)), (60, 90), (40, 50),
+        "reality", "Reality", 3, 3, 6.0, (("13", 7), ("7", 3)), (60, 90), (40, 50),
         ("comedy", "romance", "music"),
         ("addictive", "guilty pleasure", "competitive", "glamorous", "dramatic", "fun"),
         ("Big", "Ultimate", "Perfect", "Great", "Secret", "Hot", "Island", "Celebrity",
@@ -343,7 +343,7 @@ GENRES: tuple[GenreSpec, ...] = (
          "while the drama boils over"),
     ),
     GenreSpec(
-        "historical", "Historical", 3, 3, 1.3, (("12", 6), ("16", 4)), (110, 160), (50, 60),
+        "historical", "Historical", 3, 3, 1.3, (("13", 6), ("16", 4)), (110, 160), (50, 60),
         ("drama", "war", "romance", "adventure"),
         ("sweeping", "lavish", "period", "powerful", "epic", "true story"),
         ("Gilded", "Iron", "Forgotten", "Last", "Red", "Crimson", "Northern", "Royal",
@@ -360,7 +360,7 @@ GENRES: tuple[GenreSpec, ...] = (
          "while the court plots her downfall"),
     ),
     GenreSpec(
-        "music", "Music", 2, 2, 0.7, (("12", 6), ("7", 3), ("16", 1)), (95, 125), (40, 50),
+        "music", "Music", 2, 2, 0.7, (("13", 6), ("7", 3), ("16", 1)), (95, 125), (40, 50),
         ("drama", "romance", "documentary", "comedy"),
         ("uplifting", "soulful", "energetic", "nostalgic", "toe-tapping", "emotional"),
         ("Electric", "Velvet", "Midnight", "Last", "Loud", "Neon", "Golden", "Broken",
@@ -376,7 +376,7 @@ GENRES: tuple[GenreSpec, ...] = (
          "one song at a time"),
     ),
     GenreSpec(
-        "sports", "Sports", 2, 2, 1.3, (("12", 5), ("7", 4), ("all", 1)), (100, 125), (40, 50),
+        "sports", "Sports", 2, 2, 1.3, (("13", 5), ("7", 4), ("all", 1)), (100, 125), (40, 50),
         ("drama", "documentary", "comedy", "family"),
         ("inspiring", "underdog", "rousing", "emotional", "competitive", "true story"),
         ("Last", "Final", "Perfect", "Long", "Iron", "Golden", "Second", "Underdog", "Home",
@@ -409,7 +409,7 @@ GENRES: tuple[GenreSpec, ...] = (
          "narrated with wonder"),
     ),
     GenreSpec(
-        "war", "War", 2, 2, 0.8, (("16", 7), ("12", 2), ("18", 1)), (110, 160), (50, 60),
+        "war", "War", 2, 2, 0.8, (("16", 7), ("13", 2), ("18", 1)), (110, 160), (50, 60),
         ("historical", "drama", "action"),
         ("harrowing", "powerful", "intense", "gritty", "true story", "epic"),
         ("Last", "Long", "Iron", "Silent", "Burning", "Winter", "Red", "Broken", "Final",
@@ -425,7 +425,7 @@ GENRES: tuple[GenreSpec, ...] = (
          "where every order costs lives"),
     ),
     GenreSpec(
-        "western", "Western", 2, 1, 0.6, (("12", 5), ("16", 5)), (100, 135), (45, 55),
+        "western", "Western", 2, 1, 0.6, (("13", 5), ("16", 5)), (100, 135), (45, 55),
         ("action", "drama", "adventure"),
         ("dusty", "gritty", "classic", "slow-burn", "rugged", "lawless"),
         ("Dead", "Last", "Lonesome", "Red", "Iron", "Dusty", "Long", "Broken", "Wild", "Silver",

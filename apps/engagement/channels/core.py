@@ -42,8 +42,11 @@ class Outgoing:
     send_id: int | None = None
 
 
-def allowed(profile, channel: str, category: str) -> str | None:
+def allowed(profile, channel: str, category: str, *, requested: bool = False) -> str | None:
     """None when `profile` may get a `category` message on `channel`; else why not.
+
+    `requested`: the viewer asked for this very message ("Remind me"): a service message that
+    needs no marketing consent, but their switch for the category and channel still holds.
 
     Reasons: "channel_off" (an unknown channel, push without keys, e-mail or push for a kids
     profile: the account's address and devices are the grown-ups'), "no_email",
@@ -56,7 +59,7 @@ def allowed(profile, channel: str, category: str) -> str | None:
         return "channel_off"
     if channel == Channel.EMAIL and not profile.account.email:
         return "no_email"
-    if category in MARKETING_CATEGORIES and not stored_consent(profile).marketing:
+    if category in MARKETING_CATEGORIES and not requested and not stored_consent(profile).marketing:
         return "no_marketing_consent"
     if (channel, category) not in ALWAYS_ON:
         choice = (

@@ -21,6 +21,9 @@ SHORT_LABELS = {
     Channel.PUSH: pgettext_lazy("notification channel, short", "Push"),
 }
 ALWAYS_ON = frozenset({(Channel.IN_APP, Category.ACCOUNT), (Channel.EMAIL, Category.ACCOUNT)})
+# What the viewer asks for by name ("Remind me" on New & Popular) is a service message in the
+# app: its switch is theirs with or without marketing consent (engagement.requested).
+REQUESTED = frozenset({(Channel.IN_APP, Category.REMINDERS)})
 
 
 @dataclass(frozen=True)
@@ -47,8 +50,9 @@ def grid(
     stored: dict[tuple[str, str], bool], *, marketing: bool, kids: bool
 ) -> list[tuple[str, list[Cell]]]:
     """[(category, [cell per channel])]. Defaults are on; account mail in the app and by e-mail is
-    always on; marketing cells are off and locked without marketing consent; a kids profile has
-    the in-app column only."""
+        always on; marketing cells are off and locked without marketing consent (but for the in-app
+    reminders a viewer asks for, `REQUESTED`); a kids profile has
+        the in-app column only."""
     rows = []
     for category in CATEGORIES:
         cells = []
@@ -57,7 +61,11 @@ def grid(
                 continue
             if (channel, category) in ALWAYS_ON:
                 cells.append(Cell(channel, category, True, False))
-            elif category in MARKETING_CATEGORIES and not marketing:
+            elif (
+                category in MARKETING_CATEGORIES
+                and not marketing
+                and (channel, category) not in REQUESTED
+            ):
                 cells.append(Cell(channel, category, False, False))
             else:
                 cells.append(Cell(channel, category, stored.get((channel, category), True), True))
