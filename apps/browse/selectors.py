@@ -27,7 +27,8 @@ from apps.playback import selectors as playback
 from apps.recommendations import selectors as recommendations
 from apps.recommendations.calibration import SHOW_FROM
 from apps.recommendations.models import ProfileCandidates
-from apps.recommendations.selectors import global_lists, uses_viewing_history
+from apps.recommendations.selectors import global_lists, taste_traits, uses_viewing_history
+from apps.tracking import traits as taste
 
 BATCH = 2  # rows per lazily loaded batch after the first (small: each answers a scroll)
 
@@ -82,6 +83,12 @@ def plan_for(
     ratings = {int(k): v for k, v in (cands.ratings or {}).items()}
     # "Not for me" takes a title off the homepage, half-watched or not.
     shelf = [item for item in shelf if ratings.get(item.title_id, 0) >= 0]
+    # The order of the two pinned rows is the one thing traits change here: asked only when
+    # both rows are there (and only for the personal page), so most pages skip the queries.
+    binge = None
+    if personal and shelf and finished:
+        binge = taste.by_key(taste_traits(profile.pk)).get(taste.BINGE)
+    continue_first = binge is not None and taste.continue_first([binge])
     candidates = [
         planner.Candidate(item[0], item[1], item[2], item[3], item[4], tuple(item[5]))
         for item in cands.items
@@ -105,6 +112,7 @@ def plan_for(
             key=lambda gv: (-gv[1], gv[0]),
         ),
         subject_genres={int(t): tuple(g) for t, g in (cands.recent_genres or {}).items()},
+        continue_first=continue_first,
     )
     facts = {
         "personal": personal,
@@ -118,6 +126,7 @@ def plan_for(
         "liked_only": set(cands.liked_only or ()),
         "usual": [g for g, _ in data.genre_affinity[:3]],
         "affinity": {g for g, weight in data.genre_affinity if weight > 0},
+        "binge": binge if continue_first else None,
     }
     return planner.plan_home(data), facts
 
@@ -140,11 +149,23 @@ def _word_row(plan: planner.RowPlan, facts: dict, titles: dict[int, Title], prof
             % {"t": subject_name},
         )
     if plan.kind == "continue":
+        why = _("Titles you started and have not finished, the most recent first.")
+        if facts.get("binge") is not None:
+            why = " ".join(
+                [
+                    why,
+                    _(
+                        "It comes first because you often watch several episodes in one sitting "
+                        "(%(n)s on average; you can switch traits off on “Your data”)."
+                    )
+                    % {"n": f"{facts['binge'].numbers['per_sitting']:g}"},
+                ]
+            )
         return Row(
             plan.key,
             plan.kind,
             _("Continue watching for %(n)s") % {"n": profile.name},
-            _("Titles you started and have not finished, the most recent first."),
+            why,
         )
     if plan.kind == "onboarding":
         picks = ", ".join(_names(facts["picks"], titles))
