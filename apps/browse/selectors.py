@@ -572,3 +572,51 @@ def top_today(*, profile, at: datetime) -> tuple[list[Title], bool]:
     by_id = {title.pk: title for title in visible}
     titles = [by_id[pk] for pk in ids if pk in by_id][:TOP_LIMIT]
     return grid_cards(profile=profile, titles=titles), local
+
+
+MISS_LIMIT = 8  # cards per group on "What you'd miss"
+
+
+@dataclass
+class WhatYoudMiss:
+    in_progress: Row
+    picks: Row
+
+    @property
+    def rows(self) -> list[Row]:
+        return [row for row in (self.in_progress, self.picks) if row.titles]
+
+
+def what_youd_miss(*, profile) -> WhatYoudMiss:
+    """What a viewer thinking of cancelling would miss: the titles they are in the middle of and
+    their best picks not yet started, as two rows of cards (the cancel page fetches this; the
+    subscriptions app may not read playback or recommendations). A fixed number of queries."""
+    shelf, _finished = playback.home_shelves(profile=profile, since=None, limit=MISS_LIMIT)
+    started = [item.title_id for item in shelf][:MISS_LIMIT]
+    picks = [
+        t
+        for t in recommendations.recommended_title_ids(profile.pk, limit=MISS_LIMIT * 3)
+        if t not in started
+    ][:MISS_LIMIT]
+    wanted = set(started) | set(picks)
+    qs = catalogue.cards(Title.objects.for_profile(profile).filter(pk__in=wanted), profile=profile)
+    titles = {t.pk: t for t in grid_cards(profile=profile, titles=qs)}
+    progress = {item.title_id: item for item in shelf}
+    for title_id, title in titles.items():
+        title.continue_item = progress.get(title_id)
+    return WhatYoudMiss(
+        in_progress=Row(
+            "miss-progress",
+            "continue",
+            _("You are in the middle of"),
+            _("Your place in each is kept, whatever you decide."),
+            [titles[t] for t in started if t in titles],
+        ),
+        picks=Row(
+            "miss-picks",
+            "picks",
+            _("Picked for you, not started yet"),
+            _("Your best matches today, from what you watched and rated."),
+            [titles[t] for t in picks if t in titles],
+        ),
+    )
