@@ -14,6 +14,8 @@ from dataclasses import dataclass
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
+from apps.core.axis import nice_axis
+
 TOO_EXPENSIVE = "too_expensive"
 NOTHING_TO_WATCH = "nothing_to_watch"
 TAKING_A_BREAK = "taking_a_break"
@@ -81,3 +83,36 @@ def alternatives_for(keys: tuple[str, ...] | list[str]) -> list[str]:
 def count_rows(counts: dict[str, int]) -> list[tuple[str, str, int]]:
     """(key, label, count) of every reason in REASONS order, zero included (the admin chart)."""
     return [(key, str(label), counts.get(key, 0)) for key, label in REASONS.items()]
+
+
+@dataclass(frozen=True)
+class Bar:
+    label: str
+    count: int
+    y: int
+    width: float  # in px, along the count axis
+
+
+@dataclass(frozen=True)
+class Chart:
+    width: int
+    height: int
+    left: int  # where bars start (labels sit to the left)
+    bars: tuple[Bar, ...]
+    ticks: tuple[tuple[float, int], ...]  # (x, count) of each gridline
+
+
+BAR_HEIGHT, BAR_GAP, CHART_LEFT, CHART_WIDTH = 22, 12, 260, 720
+
+
+def bar_chart(rows: list[tuple[str, str, int]]) -> Chart:
+    """Horizontal bars of `count_rows`' counts on a round, whole-number axis."""
+    axis = nice_axis(max((n for _k, _l, n in rows), default=0), integer=True)
+    span = CHART_WIDTH - CHART_LEFT - 20
+    bars = tuple(
+        Bar(label, n, 10 + i * (BAR_HEIGHT + BAR_GAP), span * n / axis.top)
+        for i, (_key, label, n) in enumerate(rows)
+    )
+    height = 10 + len(rows) * (BAR_HEIGHT + BAR_GAP) + 20
+    ticks = tuple((CHART_LEFT + span * v / axis.top, int(v)) for v in axis.values)
+    return Chart(CHART_WIDTH, height, CHART_LEFT, bars, ticks)

@@ -226,3 +226,25 @@ def test_query_counts_of_the_new_pages_do_not_grow_with_history(
     viewer.post(CANCEL)
     with django_assert_max_num_queries(6):
         viewer.get("/account/subscription/cancel/done/")
+
+
+def test_the_admin_chart_counts_each_reason_given(viewer, admin_client, now):
+    subscribe(viewer.user)
+    give(viewer, "too_expensive", "taking_a_break")
+    give(viewer, "too_expensive")  # the viewer came back to the page another time
+    html = text(admin_client.get("/admin/subscriptions/cancelreason/"))
+    assert "3 reasons given." in html
+    assert "<title>It is too expensive: 2</title>" in html
+    assert "<title>I am taking a break: 1</title>" in html
+    assert "<title>Technical problems: 0</title>" in html  # every reason has its bar
+    now.advance(days=40)
+    later = text(admin_client.get("/admin/subscriptions/cancelreason/?days=30"))
+    assert "0 reasons given." in later
+
+
+def test_the_chart_axis_is_round_and_bars_are_proportional():
+    chart = leaving_reasons.bar_chart([("a", "A", 3), ("b", "B", 7), ("c", "C", 0)])
+    assert [v for _x, v in chart.ticks][-1] >= 7
+    a, b, c = chart.bars
+    assert c.width == 0 and b.width > a.width > 0
+    assert abs(a.width / b.width - 3 / 7) < 1e-9

@@ -79,9 +79,9 @@ def _option(sub: Subscription, kind: str, at: datetime) -> Option | None:
 
 
 def cancel_reason_counts(*, start: datetime, end: datetime) -> list[tuple[str, str, int]]:
-    """(key, label, how many) of every reason given in [start, end) (one query)."""
+    """(key, label, how many) of every reason given in (start, end] (one query)."""
     counts = dict(
-        CancelReason.objects.filter(given_at__gte=start, given_at__lt=end)
+        CancelReason.objects.filter(given_at__gt=start, given_at__lte=end)
         .values("reason")
         .annotate(n=Count("pk"))
         .values_list("reason", "n")
