@@ -248,3 +248,57 @@ def test_the_chart_axis_is_round_and_bars_are_proportional():
     a, b, c = chart.bars
     assert c.width == 0 and b.width > a.width > 0
     assert abs(a.width / b.width - 3 / 7) < 1e-9
+
+
+# --- the farewell row ----------------------------------------------------------------------------
+
+
+def _farewell_page(viewer, language):
+    from apps.demo.farewell import farewell_collections_seed
+
+    farewell_collections_seed(log=lambda message: None)
+    subscribe(viewer.user)
+    viewer.post(CANCEL)
+    return text(viewer.get("/account/subscription/cancel/done/", HTTP_ACCEPT_LANGUAGE=language))
+
+
+def _names_in_order(page, names):
+    positions = [page.index(f'<span class="miss__name">{name}</span>') for name in names]
+    return positions == sorted(positions)
+
+
+def test_the_farewell_row_reads_as_a_sentence_in_english(viewer):
+    page = _farewell_page(viewer, "en")
+    assert "A few titles to say goodbye" in page
+    assert _names_in_order(
+        page, ["Thank You", "For All the Nights", "We Stayed Up", "Come Back Soon"]
+    )
+    assert "Merci" not in page
+
+
+def test_the_farewell_row_is_in_the_viewers_language(viewer):
+    viewer.user.language = "fr"
+    viewer.user.save(update_fields=["language"])
+    page = _farewell_page(viewer, "fr")
+    assert "Quelques titres pour se dire au revoir" in page
+    assert _names_in_order(
+        page, ["Merci", "Pour Toutes Ces Nuits", "Passées Ensemble", "Reviens Vite"]
+    )
+    assert "Thank You" not in page
+
+
+def test_without_a_collection_the_confirmation_has_no_farewell_row(viewer):
+    subscribe(viewer.user)
+    viewer.post(CANCEL)
+    page = text(viewer.get("/account/subscription/cancel/done/"))
+    assert "Your plan is cancelled" in page and "say goodbye" not in page
+
+
+def test_the_farewell_seed_is_idempotent(db):
+    from apps.catalogue.models import Collection, CollectionItem
+    from apps.demo.farewell import farewell_collections_seed
+
+    farewell_collections_seed(log=lambda message: None)
+    farewell_collections_seed(log=lambda message: None)
+    assert Collection.objects.count() == 2
+    assert CollectionItem.objects.count() == 8

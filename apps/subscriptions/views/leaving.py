@@ -9,10 +9,12 @@ from django.shortcuts import redirect
 from django.urls import reverse
 from django.utils import formats, timezone
 from django.utils.http import urlencode
+from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from apps.accounts.decorators import not_for_kids
+from apps.catalogue import selectors as catalogue
 from apps.core import clock
 from apps.core.http import safe_next
 from apps.subscriptions import leaving_reasons, lifecycle, selectors, services
@@ -143,7 +145,8 @@ def cancelled(request: HttpRequest) -> HttpResponse:
     sub = selectors.subscription_for(request.user)
     if sub is None or sub.status != State.CANCEL_SCHEDULED:
         return redirect("subscriptions:overview")
-    return render_page(request, "subscriptions/cancelled.html", {"sub": sub})
+    farewell = catalogue.farewell_titles(language=get_language() or "en")
+    return render_page(request, "subscriptions/cancelled.html", {"sub": sub, "farewell": farewell})
 
 
 @not_for_kids
