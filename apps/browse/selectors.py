@@ -158,7 +158,7 @@ def _word_row(plan: planner.RowPlan, facts: dict, titles: dict[int, Title], prof
                         "It comes first because you often watch several episodes in one sitting "
                         "(%(n)s on average; you can switch traits off on “Your data”)."
                     )
-                    % {"n": f"{facts['binge'].numbers['per_sitting']:g}"},
+                    % {"n": taste.decimal_text(facts["binge"].numbers["per_sitting"])},
                 ]
             )
         return Row(
@@ -574,7 +574,7 @@ def top_today(*, profile, at: datetime) -> tuple[list[Title], bool]:
     return grid_cards(profile=profile, titles=titles), local
 
 
-MISS_LIMIT = 8  # cards per group on "What you'd miss"
+MISS_LIMIT = 4  # cards per group on "What you'd miss" (it sits inside the narrow cancel page)
 
 
 @dataclass

@@ -27,6 +27,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 
+from django.utils import formats
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
@@ -233,6 +234,11 @@ def continue_first(traits: Iterable[Trait]) -> bool:
     return trait is not None and trait.pole == "binger"
 
 
+def decimal_text(value: float) -> str:
+    """2.5 as the active language writes it (2,5 in French), 4.0 as 4."""
+    return f"{value:g}".replace(".", str(formats.get_format("DECIMAL_SEPARATOR")))
+
+
 def number_lines(trait: Trait) -> list[str]:
     """The numbers behind a trait, as sentences."""
     n = trait.numbers
@@ -246,7 +252,7 @@ def number_lines(trait: Trait) -> list[str]:
     if trait.key == BINGE:
         return [
             _("%(per)s episodes per sitting on average (%(eps)d episodes in %(sit)d sittings).")
-            % {"per": f"{n['per_sitting']:g}", "eps": n["episodes"], "sit": n["sittings"]}
+            % {"per": decimal_text(n["per_sitting"]), "eps": n["episodes"], "sit": n["sittings"]}
         ]
     if trait.key == HOURS:
         return [

@@ -263,7 +263,7 @@ def _farewell_page(viewer, language):
 
 
 def _names_in_order(page, names):
-    positions = [page.index(f'<span class="miss__name">{name}</span>') for name in names]
+    positions = [page.index(f">{name}</span>") for name in names]
     return positions == sorted(positions)
 
 
