@@ -15,6 +15,7 @@ from datetime import datetime, timedelta
 from django.db.models import Count, Prefetch, Q
 from django.db.models.functions import Coalesce
 from django.urls import reverse
+from django.utils import formats
 from django.utils.translation import gettext as _
 
 from apps.accounts.timezones import viewer_zone
@@ -27,8 +28,7 @@ from apps.playback import selectors as playback
 from apps.recommendations import selectors as recommendations
 from apps.recommendations.calibration import SHOW_FROM
 from apps.recommendations.models import ProfileCandidates
-from apps.recommendations.selectors import global_lists, taste_traits, uses_viewing_history
-from apps.tracking import traits as taste
+from apps.recommendations.selectors import binge_first, global_lists, uses_viewing_history
 
 BATCH = 2  # rows per lazily loaded batch after the first (small: each answers a scroll)
 
@@ -85,10 +85,8 @@ def plan_for(
     shelf = [item for item in shelf if ratings.get(item.title_id, 0) >= 0]
     # The order of the two pinned rows is the one thing traits change here: asked only when
     # both rows are there (and only for the personal page), so most pages skip the queries.
-    binge = None
-    if personal and shelf and finished:
-        binge = taste.by_key(taste_traits(profile.pk)).get(taste.BINGE)
-    continue_first = binge is not None and taste.continue_first([binge])
+    binge = binge_first(profile.pk) if personal and shelf and finished else None
+    continue_first = binge is not None
     candidates = [
         planner.Candidate(item[0], item[1], item[2], item[3], item[4], tuple(item[5]))
         for item in cands.items
@@ -126,9 +124,14 @@ def plan_for(
         "liked_only": set(cands.liked_only or ()),
         "usual": [g for g, _ in data.genre_affinity[:3]],
         "affinity": {g for g, weight in data.genre_affinity if weight > 0},
-        "binge": binge if continue_first else None,
+        "binge": binge,
     }
     return planner.plan_home(data), facts
+
+
+def _decimal(value: float) -> str:
+    """2.5 as the active language writes it (2,5 in French), 4.0 as 4."""
+    return f"{value:g}".replace(".", str(formats.get_format("DECIMAL_SEPARATOR")))
 
 
 def _names(ids, titles: dict[int, Title]) -> list[str]:
@@ -158,7 +161,7 @@ def _word_row(plan: planner.RowPlan, facts: dict, titles: dict[int, Title], prof
                         "It comes first because you often watch several episodes in one sitting "
                         "(%(n)s on average; you can switch traits off on “Your data”)."
                     )
-                    % {"n": taste.decimal_text(facts["binge"].numbers["per_sitting"])},
+                    % {"n": _decimal(facts["binge"].numbers["per_sitting"])},
                 ]
             )
         return Row(
