@@ -302,3 +302,21 @@ def test_the_farewell_seed_is_idempotent(db):
     farewell_collections_seed(log=lambda message: None)
     assert Collection.objects.count() == 2
     assert CollectionItem.objects.count() == 8
+
+
+def test_what_youd_miss_never_shows_another_profiles_titles(viewer):
+    from apps.playback import services as playback
+    from tests.factories import ProfileFactory, TitleFactory
+
+    stranger = ProfileFactory(name="Stranger")
+    title = TitleFactory(name="Not Yours", runtime_minutes=100)
+    playback.progress_report(
+        profile=stranger,
+        title=title,
+        episode=None,
+        position=30 * 60,
+        report_id="report-0002",
+        seq=1,
+        explicit_seek=False,
+    )
+    assert "Not Yours" not in text(viewer.get("/what-youd-miss/"))
