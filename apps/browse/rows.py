@@ -80,6 +80,8 @@ class HomeInput:
     genre_affinity: list[tuple[int, float]] = field(default_factory=list)
     # Genres of the `recent` titles (what "Because you watched X" rows must share with X).
     subject_genres: dict[int, tuple[int, ...]] = field(default_factory=dict)
+    # A binger (taste traits): Continue watching above "Because you finished".
+    continue_first: bool = False
 
 
 @dataclass
@@ -182,16 +184,17 @@ def plan_home(data: HomeInput) -> list[RowPlan]:
     discovery_pool = [c for c in data.candidates if low <= c.match < high]
     page = _Page(layout, rng, discovery_pool)
 
-    # Pinned rows first: what the viewer just finished, then what they are in the middle of.
+    # Pinned rows first: what the viewer just finished, then what they are in the middle of
+    # (the other way round for a binger, whose next episode is what they came for).
+    if data.continue_first:
+        _add_continue(page, data)
     for title_id in data.finished_recently[:1]:
         followers = [c.title_id for c in ranked if c.because == title_id]
         if len(followers) < MIN_ROW:
             followers += [c.title_id for c in ranked if c.title_id not in followers]
         page.add(RowPlan(f"finished-{title_id}", "finished", followers, title_id, pinned=True))
-    if data.continue_watching:
-        page.add(
-            RowPlan("continue", "continue", list(data.continue_watching), pinned=True), minimum=1
-        )
+    if not data.continue_first:
+        _add_continue(page, data)
     # Straight after onboarding the top picks *are* "from your favourites": one row, not two,
     # and only the picks' neighbours (the row's heading promises nothing different).
     onboarding = data.source == "onboarding" and bool(data.onboarding_picks)
@@ -247,6 +250,13 @@ def plan_home(data: HomeInput) -> list[RowPlan]:
             break
         page.add(row, minimum=MIN_ROW)
     return page.rows[: layout.max_rows]
+
+
+def _add_continue(page: _Page, data: HomeInput) -> None:
+    if data.continue_watching:
+        page.add(
+            RowPlan("continue", "continue", list(data.continue_watching), pinned=True), minimum=1
+        )
 
 
 def _genre_order(data: HomeInput) -> list[int]:

@@ -15,6 +15,7 @@ from datetime import datetime, timedelta
 from django.db.models import Count, Prefetch, Q
 from django.db.models.functions import Coalesce
 from django.urls import reverse
+from django.utils import formats
 from django.utils.translation import gettext as _
 
 from apps.accounts.timezones import viewer_zone
@@ -27,7 +28,7 @@ from apps.playback import selectors as playback
 from apps.recommendations import selectors as recommendations
 from apps.recommendations.calibration import SHOW_FROM
 from apps.recommendations.models import ProfileCandidates
-from apps.recommendations.selectors import global_lists, uses_viewing_history
+from apps.recommendations.selectors import binge_first, global_lists, uses_viewing_history
 
 BATCH = 2  # rows per lazily loaded batch after the first (small: each answers a scroll)
 
@@ -82,6 +83,10 @@ def plan_for(
     ratings = {int(k): v for k, v in (cands.ratings or {}).items()}
     # "Not for me" takes a title off the homepage, half-watched or not.
     shelf = [item for item in shelf if ratings.get(item.title_id, 0) >= 0]
+    # The order of the two pinned rows is the one thing traits change here: asked only when
+    # both rows are there (and only for the personal page), so most pages skip the queries.
+    binge = binge_first(profile.pk) if personal and shelf and finished else None
+    continue_first = binge is not None
     candidates = [
         planner.Candidate(item[0], item[1], item[2], item[3], item[4], tuple(item[5]))
         for item in cands.items
@@ -105,6 +110,7 @@ def plan_for(
             key=lambda gv: (-gv[1], gv[0]),
         ),
         subject_genres={int(t): tuple(g) for t, g in (cands.recent_genres or {}).items()},
+        continue_first=continue_first,
     )
     facts = {
         "personal": personal,
@@ -118,8 +124,14 @@ def plan_for(
         "liked_only": set(cands.liked_only or ()),
         "usual": [g for g, _ in data.genre_affinity[:3]],
         "affinity": {g for g, weight in data.genre_affinity if weight > 0},
+        "binge": binge,
     }
     return planner.plan_home(data), facts
+
+
+def _decimal(value: float) -> str:
+    """2.5 as the active language writes it (2,5 in French), 4.0 as 4."""
+    return f"{value:g}".replace(".", str(formats.get_format("DECIMAL_SEPARATOR")))
 
 
 def _names(ids, titles: dict[int, Title]) -> list[str]:
@@ -140,11 +152,23 @@ def _word_row(plan: planner.RowPlan, facts: dict, titles: dict[int, Title], prof
             % {"t": subject_name},
         )
     if plan.kind == "continue":
+        why = _("Titles you started and have not finished, the most recent first.")
+        if facts.get("binge") is not None:
+            why = " ".join(
+                [
+                    why,
+                    _(
+                        "It comes first because you often watch several episodes in one sitting "
+                        "(%(n)s on average; you can switch traits off on “Your data”)."
+                    )
+                    % {"n": _decimal(facts["binge"].numbers["per_sitting"])},
+                ]
+            )
         return Row(
             plan.key,
             plan.kind,
             _("Continue watching for %(n)s") % {"n": profile.name},
-            _("Titles you started and have not finished, the most recent first."),
+            why,
         )
     if plan.kind == "onboarding":
         picks = ", ".join(_names(facts["picks"], titles))
@@ -551,3 +575,51 @@ def top_today(*, profile, at: datetime) -> tuple[list[Title], bool]:
     by_id = {title.pk: title for title in visible}
     titles = [by_id[pk] for pk in ids if pk in by_id][:TOP_LIMIT]
     return grid_cards(profile=profile, titles=titles), local
+
+
+MISS_LIMIT = 4  # cards per group on "What you'd miss" (it sits inside the narrow cancel page)
+
+
+@dataclass
+class WhatYoudMiss:
+    in_progress: Row
+    picks: Row
+
+    @property
+    def rows(self) -> list[Row]:
+        return [row for row in (self.in_progress, self.picks) if row.titles]
+
+
+def what_youd_miss(*, profile) -> WhatYoudMiss:
+    """What a viewer thinking of cancelling would miss: the titles they are in the middle of and
+    their best picks not yet started, as two rows of cards (the cancel page fetches this; the
+    subscriptions app may not read playback or recommendations). A fixed number of queries."""
+    shelf, _finished = playback.home_shelves(profile=profile, since=None, limit=MISS_LIMIT)
+    started = [item.title_id for item in shelf][:MISS_LIMIT]
+    picks = [
+        t
+        for t in recommendations.recommended_title_ids(profile.pk, limit=MISS_LIMIT * 3)
+        if t not in started
+    ][:MISS_LIMIT]
+    wanted = set(started) | set(picks)
+    qs = catalogue.cards(Title.objects.for_profile(profile).filter(pk__in=wanted), profile=profile)
+    titles = {t.pk: t for t in grid_cards(profile=profile, titles=qs)}
+    progress = {item.title_id: item for item in shelf}
+    for title_id, title in titles.items():
+        title.continue_item = progress.get(title_id)
+    return WhatYoudMiss(
+        in_progress=Row(
+            "miss-progress",
+            "continue",
+            _("You are in the middle of"),
+            _("Your place in each is kept, whatever you decide."),
+            [titles[t] for t in started if t in titles],
+        ),
+        picks=Row(
+            "miss-picks",
+            "picks",
+            _("Picked for you, not started yet"),
+            _("Your best matches today, from what you watched and rated."),
+            [titles[t] for t in picks if t in titles],
+        ),
+    )

@@ -11,6 +11,7 @@ urlpatterns = [
     path("new/", views.new_popular, name="new_popular"),
     path("new/remind/<int:episode_id>/", views.remind_me, name="remind_me"),
     path("my-list/", views.my_list, name="my_list"),
+    path("what-youd-miss/", views.what_youd_miss, name="what_youd_miss"),
     path("my-list/undo/", views.my_list_undo, name="my_list_undo"),
     path("my-list/<int:title_id>/", views.my_list_toggle, name="my_list_toggle"),
 ]

@@ -364,3 +364,17 @@ def remind_me(request: AppRequest, episode_id: int):
         % {"t": episode.title.name},
     )
     return redirect(safe_next(request, reverse("browse:new_popular")))
+
+
+@require_GET
+@profile_required
+@vary_on_headers("HX-Request")
+def what_youd_miss(request: AppRequest):
+    """What the current profile would miss if the account left: titles in progress and best
+    picks. The cancel page fetches the fragment with htmx; without JavaScript its link opens
+    this page."""
+    miss = selectors.what_youd_miss(profile=request.profile)
+    template = "browse/what_youd_miss.html"
+    if request.htmx:
+        template += "#miss"
+    return render(request, template, {"miss": miss})

@@ -16,7 +16,15 @@ from django.utils.translation import ngettext
 
 from apps.catalogue import services
 from apps.catalogue.forms import ArtworkVariantForm
-from apps.catalogue.models import ArtworkVariant, Episode, Genre, Season, Title
+from apps.catalogue.models import (
+    ArtworkVariant,
+    Collection,
+    CollectionItem,
+    Episode,
+    Genre,
+    Season,
+    Title,
+)
 
 ADMIN_CSS = {"all": ["css/admin.css"]}
 
@@ -351,3 +359,27 @@ class GenreAdmin(admin.ModelAdmin):
     @admin.display(description=_("titles"), ordering="n_titles")
     def title_count(self, obj: Genre) -> int:
         return getattr(obj, "n_titles", 0)
+
+
+class CollectionItemInline(admin.TabularInline):
+    model = CollectionItem
+    extra = 1
+    raw_id_fields = ["title"]
+    fields = ["position", "title"]
+
+
+@admin.register(Collection)
+class CollectionAdmin(admin.ModelAdmin):
+    """Curated collections: for a farewell, order the titles so their names read as a sentence
+    (the "sentence" column shows how it reads)."""
+
+    list_display = ["name", "kind", "language", "is_active", "sentence"]
+    list_filter = ["kind", "language", "is_active"]
+    inlines = [CollectionItemInline]
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).prefetch_related("items__title")
+
+    @admin.display(description=_("reads as"))
+    def sentence(self, obj: Collection) -> str:
+        return " · ".join(item.title.name for item in obj.items.all())

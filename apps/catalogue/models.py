@@ -260,3 +260,48 @@ class ArtworkVariant(models.Model):
     def rendition_url(self, size: str, fmt: str = "jpeg") -> str:
         path = (self.renditions.get(size) or {}).get(fmt)
         return f"{settings.MEDIA_URL}{path}" if path else ""
+
+
+class Collection(models.Model):
+    """A curated, ordered set of titles. The one kind so far is the farewell row on the cancel
+    confirmation: titles whose names, read in order, form a sentence (a hidden message), one
+    collection per language."""
+
+    class Kind(models.TextChoices):
+        FAREWELL = "farewell", _("Farewell (hidden message)")
+
+    kind = models.CharField(_("kind"), max_length=16, choices=Kind.choices)
+    language = models.CharField(_("language"), max_length=8, choices=settings.LANGUAGES)
+    name = models.CharField(_("name"), max_length=120)
+    is_active = models.BooleanField(_("shown"), default=True)
+    titles = models.ManyToManyField(
+        Title, through="CollectionItem", related_name="+", verbose_name=_("titles")
+    )
+
+    class Meta:
+        verbose_name = _("collection")
+        verbose_name_plural = _("collections")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["kind", "language"],
+                condition=Q(is_active=True),
+                name="collection_one_active_per_kind_language",
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.name} ({self.language})"
+
+
+class CollectionItem(models.Model):
+    collection = models.ForeignKey(Collection, on_delete=models.CASCADE, related_name="items")
+    title = models.ForeignKey(Title, on_delete=models.CASCADE, related_name="+")
+    position = models.PositiveSmallIntegerField(_("position"), default=0)
+
+    class Meta:
+        ordering = ["position", "pk"]
+        verbose_name = _("title in the collection")
+        verbose_name_plural = _("titles in the collection, in reading order")
+
+    def __str__(self) -> str:
+        return f"{self.position}. {self.title_id}"

@@ -19,7 +19,16 @@ from django.db.models import (
 from django.db.models.functions import Cast, Concat, Lower
 
 from apps.catalogue import search
-from apps.catalogue.models import ArtworkVariant, Episode, Genre, Maturity, Season, Title
+from apps.catalogue.models import (
+    ArtworkVariant,
+    Collection,
+    CollectionItem,
+    Episode,
+    Genre,
+    Maturity,
+    Season,
+    Title,
+)
 from apps.core import clock
 
 SEARCH_MAX_LENGTH = 100
@@ -237,3 +246,20 @@ def release_moment(episode: Episode):
     """When an episode came out: the later of its own and its season's date (None: always)."""
     dates = [d for d in (episode.available_from, episode.season.available_from) if d]
     return max(dates) if dates else None
+
+
+def farewell_titles(*, language: str) -> list[Title]:
+    """The titles of the active farewell collection in `language` (English when there is none
+    in it), in reading order, with their posters (five queries at most)."""
+    for code in dict.fromkeys([language.split("-")[0], "en"]):
+        collection = Collection.objects.filter(
+            kind=Collection.Kind.FAREWELL, language=code, is_active=True
+        ).first()
+        if collection is not None:
+            break
+    else:
+        return []
+    items = CollectionItem.objects.filter(collection=collection).order_by("position", "pk")
+    order = list(items.values_list("title_id", flat=True))
+    titles = {t.pk: t for t in cards(Title.objects.filter(pk__in=order), genres=False)}
+    return [titles[pk] for pk in order if pk in titles]

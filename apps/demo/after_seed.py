@@ -16,6 +16,7 @@ from apps.catalogue.models import Episode, Title
 from apps.core import clock
 from apps.demo.billing import demo_subscription
 from apps.demo.engagement import campaigns_seed
+from apps.demo.farewell import farewell_collections_seed
 from apps.demo.releases import releases_schedule
 from apps.demo.runner import training_marked
 from apps.experiments.services import experiment_define
@@ -179,3 +180,6 @@ def run(*, log: Log, progress: Progress = no_progress) -> None:
     progress("engagement", 0.0)
     campaigns_seed(log=log)
     progress("engagement", 1.0)
+    progress("farewell", 0.0)
+    farewell_collections_seed(log=log)
+    progress("farewell", 1.0)

@@ -244,4 +244,59 @@ MORE_FLOWS: list[dict[str, Any]] = [
         "url": "support:contact",
         "persona": "comedy",
     },
+    {
+        "key": "taste-traits",
+        "title": _("Your taste traits, and switching them off"),
+        "description": _(
+            "As Morgan, open Account › Your data: “Your taste traits” shows four habits read "
+            "from the last 90 days of plays (explorer or loyalist, binger or sampler, night owl "
+            "or early bird, finisher or starter), each with its score, the numbers behind it "
+            "and what it changes. A binger (about 3 episodes or more per sitting) gets Continue "
+            "watching above “Because you finished” on the homepage, and that row's “Why this "
+            "row?” says so; an explorer's weekly mix gets more titles from outside their genres. "
+            "Press “Don't use my traits”: the effects say “Not used” and the homepage goes back "
+            "to its usual order."
+        ),
+        "url": "yourdata:page",
+        "persona": "horror",
+    },
+    {
+        "key": "cancel-reasons",
+        "title": _("Cancelling: why, and what might help"),
+        "description": _(
+            "As Sam (Standard), open Plan and billing › Cancel plan. Tick “It is too "
+            "expensive” (and any other reason, or type your own words: more than 500 characters "
+            "are refused with a message and nothing is recorded) and Continue: each reason gets "
+            "an alternative that works in one click (Switch to Basic from the next payment, "
+            "Postpone my next payment, Pause on Free keeping everything, or What you'd miss: "
+            "the titles in progress and picks). “Cancel anyway” is as big as “Keep my plan”. "
+            "Switch to Basic: Plan and billing shows the change at the period end. The admin "
+            "chart “Cancel reasons” counts the reasons given."
+        ),
+        "url": "subscriptions:cancel",
+        "persona": "comedy",
+    },
+    {
+        "key": "farewell-row",
+        "title": _("The farewell row's hidden message"),
+        "description": _(
+            "As Sam, Cancel plan › Continue › Cancel anyway: the confirmation shows a row of "
+            "titles whose names, read in order, say goodbye; switch the language to French and "
+            "reload for the French sentence. “Undo: keep my plan” resumes the plan. Admins edit "
+            "the sentences under Catalogue › Collections (one active farewell per language; the "
+            "list shows how each one reads)."
+        ),
+        "url": "subscriptions:cancel",
+        "persona": "comedy",
+    },
+    {
+        "key": "cancel-reasons-chart",
+        "title": _("Admin: why viewers cancel"),
+        "description": _(
+            "As admin, open Subscriptions › Cancel reasons: a bar chart of the reasons given "
+            "on the cancel page over 30, 90 or 365 days, every reason with its bar (zero "
+            "included). The rows are anonymous: a viewer's own words stay in their events."
+        ),
+        "url": "admin:subscriptions_cancelreason_changelist",
+    },
 ]

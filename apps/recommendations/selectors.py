@@ -7,8 +7,9 @@ from django.db.models import Count
 from django.db.models.fields.json import KT
 
 from apps.recommendations.models import GlobalList, ProfileCandidates
+from apps.tracking import traits
 from apps.tracking.models import Event
-from apps.tracking.selectors import data_use_for
+from apps.tracking.selectors import data_use_for, traits_in_use
 
 GLOBAL_LISTS_KEY = "rec:global-lists"
 GLOBAL_LISTS_SECONDS = 10 * 60
@@ -33,6 +34,19 @@ def candidates_stamp_key(profile_id: int) -> str:
 def uses_viewing_history(profile_id: int) -> bool:
     """Whether the profile lets its viewing history explain rows ("Your data"; one query)."""
     return data_use_for(profile_id).viewing_history
+
+
+def taste_traits(profile_id: int) -> list:
+    """The profile's taste traits the site may act on (tracking.traits; empty when switched
+    off), for browse's row order and the weekly mix, which do not read tracking directly."""
+    return traits_in_use(profile_id)
+
+
+def binge_first(profile_id: int):
+    """The profile's binge trait when it puts Continue watching first (a binger whose traits
+    are in use), else None: what browse's row order asks."""
+    found = traits.by_key(taste_traits(profile_id)).get(traits.BINGE)
+    return found if found is not None and traits.continue_first([found]) else None
 
 
 def recommended_title_ids(profile_id: int, *, limit: int = 3) -> list[int]:

@@ -12,8 +12,9 @@ from django.utils.formats import number_format
 from django.utils.translation import gettext_lazy as _
 
 from apps.core import clock
-from apps.subscriptions import metrics, selectors
+from apps.subscriptions import leaving_reasons, metrics, selectors
 from apps.subscriptions.models import (
+    CancelReason,
     Checkout,
     Coupon,
     CouponRedemption,
@@ -204,6 +205,35 @@ class CheckoutAdmin(ReadOnlyAdmin):
     list_display = ["created_at", "user", "plan", "interval", "amount", "status", "failure_code"]
     list_filter = ["status", "plan"]
     search_fields = ["user__email", "key"]
+
+
+@admin.register(CancelReason)
+class CancelReasonAdmin(ReadOnlyAdmin):
+    """The reasons viewers give on the cancel page, as a bar chart over a chosen period (the
+    list itself is the chart: each row is anonymous, one reason at one time)."""
+
+    def changelist_view(self, request, extra_context=None):
+        try:
+            days = int(request.GET.get("days", 90))
+        except ValueError:
+            days = 90
+        days = days if days in (30, 90, 365) else 90
+        end = clock.now()
+        start = end - timedelta(days=days)
+        rows = selectors.cancel_reason_counts(start=start, end=end)
+        context = {
+            **self.admin_site.each_context(request),
+            "title": _("Why viewers cancel"),
+            "opts": self.model._meta,
+            "rows": rows,
+            "total": sum(n for _k, _l, n in rows),
+            "chart": leaving_reasons.bar_chart(rows),
+            "days": days,
+            "ranges": (30, 90, 365),
+            "start": start,
+            "end": end,
+        }
+        return TemplateResponse(request, "subscriptions/admin/cancel_reasons.html", context)
 
 
 def _count_label(value: float) -> str:

@@ -589,7 +589,8 @@ class Invitation(models.Model):
         return self.accepted_at is None and self.revoked_at is None
 
 
-# Coupons, the newsletter and student checks have their own modules (this one stays short);
-# imported here so `apps.subscriptions.models` still names every model.
+# Coupons, the newsletter, student checks and cancel reasons have their own modules (this one
+# stays short); imported here so `apps.subscriptions.models` still names every model.
 from apps.subscriptions.offer_models import Coupon, CouponRedemption, NewsletterSignup  # noqa: E402, F401, I001
 from apps.subscriptions.student_models import StudentCheck  # noqa: E402, F401, I001
+from apps.subscriptions.leaving_models import CancelReason  # noqa: E402, F401, I001

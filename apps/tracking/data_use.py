@@ -12,13 +12,21 @@ from dataclasses import dataclass
 VIEWING_EVENTS = frozenset({"play_started", "play_progress", "play_completed"})
 RATING_EVENTS = frozenset({"rating"})
 # The signals a switch or an action names in its `data_use_changed` event.
-SIGNALS = ("viewing_history", "ratings", "title", "onboarding_picks")
+SIGNALS = ("viewing_history", "ratings", "traits", "title", "onboarding_picks")
+# The signals a profile switches on and off (a DataUse field `use_<signal>` each).
+SWITCHES = ("viewing_history", "ratings", "traits")
 
 
 @dataclass(frozen=True)
 class Use:
     viewing_history: bool = True
     ratings: bool = True
+    # Traits are read from the viewing history: without it they are not used either.
+    traits: bool = True
+
+    @property
+    def uses_traits(self) -> bool:
+        return self.traits and self.viewing_history
 
     def excluded_names(self) -> frozenset[str]:
         names: set[str] = set()

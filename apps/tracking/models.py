@@ -95,6 +95,8 @@ class DataUse(models.Model):
     )
     use_viewing_history = models.BooleanField(default=True)
     use_ratings = models.BooleanField(default=True)
+    # Taste traits (apps/tracking/traits.py) may reorder the homepage and size the weekly mix.
+    use_traits = models.BooleanField(default=True)
     updated_at = models.DateTimeField()
 
     def __str__(self) -> str:

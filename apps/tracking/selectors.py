@@ -1,8 +1,10 @@
-from datetime import datetime
+from collections import defaultdict
+from datetime import datetime, timedelta, tzinfo
 
 from django.db.models import Count, Q
 
-from apps.tracking import data_use
+from apps.core import clock
+from apps.tracking import data_use, traits
 from apps.tracking.models import DataUse, Event
 
 
@@ -50,10 +52,14 @@ def account_play_history(*, account, since: datetime, until: datetime, limit: in
     )
 
 
+def _use(row: DataUse) -> data_use.Use:
+    return data_use.Use(row.use_viewing_history, row.use_ratings, row.use_traits)
+
+
 def data_use_of(profile_ids) -> dict[int, data_use.Use]:
     """profile id -> its "Your data" switches, for the profiles that changed any (one query)."""
     return {
-        row.profile_id: data_use.Use(row.use_viewing_history, row.use_ratings)
+        row.profile_id: _use(row)
         for row in DataUse.objects.filter(profile_id__in=list(profile_ids))
     }
 
@@ -61,7 +67,7 @@ def data_use_of(profile_ids) -> dict[int, data_use.Use]:
 def data_use_restricted() -> dict[int, data_use.Use]:
     """The switches of every profile that turned one off (the rest use everything)."""
     rows = DataUse.objects.filter(Q(use_viewing_history=False) | Q(use_ratings=False))
-    return {row.profile_id: data_use.Use(row.use_viewing_history, row.use_ratings) for row in rows}
+    return {row.profile_id: _use(row) for row in rows}
 
 
 def data_use_for(profile_id: int) -> data_use.Use:
@@ -82,3 +88,72 @@ def profiles_due_for_attributes(*, since: datetime) -> list[int]:
         Profile.objects.filter(computed_attributes__isnull=True).values_list("pk", flat=True)
     )
     return sorted(active | never)
+
+
+TRAIT_DAYS = 90  # traits read this much history: habits, not a lifetime
+
+
+def traits_for(
+    profile_id: int,
+    *,
+    at: datetime | None = None,
+    zone: tzinfo | None = None,
+    genre_count: int | None = None,
+) -> list[traits.Trait]:
+    """The profile's taste traits from its last TRAIT_DAYS of plays, in four queries whatever
+    the history's length (the viewer's zone, the plays and finishes, their genres, the genre
+    count; a caller that knows the zone or the genre count passes it and saves that query).
+    Computed whether or not the profile lets the site use them (the taste page shows them
+    either way); `traits_in_use` is what the site acts on."""
+    from apps.accounts.models import Profile
+    from apps.accounts.timezones import viewer_zone
+    from apps.catalogue.models import Genre, Title
+
+    at = at or clock.now()
+    if zone is None:
+        profile = Profile.objects.select_related("account").filter(pk=profile_id).first()
+        if profile is None:
+            return []
+        zone = viewer_zone(profile.account)
+    rows = list(
+        Event.objects.filter(
+            profile_id=profile_id,
+            name__in=("play_started", "play_completed"),
+            occurred_at__gt=at - timedelta(days=TRAIT_DAYS),
+            occurred_at__lte=at,
+        ).values_list("name", "occurred_at", "properties__title_id", "properties__episode_id")
+    )
+    title_ids = {t for _n, _at, t, _e in rows if isinstance(t, int)}
+    genres_of: dict[int, list[int]] = defaultdict(list)
+    if title_ids:
+        for title_id, genre_id in Title.genres.through.objects.filter(
+            title_id__in=title_ids
+        ).values_list("title_id", "genre_id"):
+            genres_of[title_id].append(genre_id)
+    plays, completed = [], set()
+    for name, occurred_at, title_id, episode_id in rows:
+        if not isinstance(title_id, int):
+            continue
+        episode = episode_id if isinstance(episode_id, int) else None
+        if name == "play_completed":
+            completed.add((title_id, episode))
+        else:
+            plays.append(
+                traits.Play(
+                    occurred_at.astimezone(zone),
+                    title_id,
+                    episode,
+                    tuple(sorted(genres_of.get(title_id, ()))),
+                )
+            )
+    if genre_count is None:
+        genre_count = Genre.objects.count()
+    return traits.compute(plays, completed, genre_count=genre_count)
+
+
+def traits_in_use(profile_id: int, *, at: datetime | None = None) -> list[traits.Trait]:
+    """The traits the site may act on: none when the profile switched traits (or its viewing
+    history) off on "Your data"."""
+    if not data_use_for(profile_id).uses_traits:
+        return []
+    return traits_for(profile_id, at=at)

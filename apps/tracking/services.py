@@ -16,7 +16,7 @@ from django.utils.translation import gettext as _
 
 from apps.core import clock
 from apps.core.bulk import insert_many
-from apps.tracking import attribute_rules
+from apps.tracking import attribute_rules, data_use
 from apps.tracking.identity import ACCOUNT_OWNED_EVENTS, canonical_visitor_id, junk_reason
 from apps.tracking.models import (
     AttributeDefinition,
@@ -336,12 +336,12 @@ def consent_record(*, consent, profile=None, visitor_id: str = "", device_id=Non
 
 @transaction.atomic
 def data_use_set(*, profile, signal: str, in_use: bool, device_id: int | None = None):
-    """Turn one switch ("viewing_history" or "ratings") on or off for the profile.
+    """Turn one switch ("viewing_history", "ratings" or "traits") on or off for the profile.
 
     Recorded as a `data_use_changed` event, which refreshes the profile's candidates
     (recommendations' strong-signal receiver). Setting a switch to what it is records nothing.
     """
-    if signal not in ("viewing_history", "ratings"):
+    if signal not in data_use.SWITCHES:
         raise ValidationError("Unknown data switch.")
     field = f"use_{signal}"
     row, _ = DataUse.objects.select_for_update().get_or_create(

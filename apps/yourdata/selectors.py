@@ -6,6 +6,7 @@ from typing import Any
 
 from django.utils.translation import gettext as _
 
+from apps.accounts.timezones import viewer_zone
 from apps.artwork import selectors as artwork
 from apps.browse import selectors as browse
 from apps.browse.page_cache import HOLDOUT_EXPERIMENT, HOLDOUT_VARIANT
@@ -15,6 +16,7 @@ from apps.experiments import assignment
 from apps.experiments import selectors as experiments
 from apps.recommendations import services as recommendations
 from apps.tracking import selectors as tracking
+from apps.tracking import traits as taste
 from apps.yourdata import describe
 
 RECENT_EVENTS = 50
@@ -47,6 +49,20 @@ class YourData:
     rows: list = field(default_factory=list)  # browse.selectors.Row, without cards
     background: list[str] = field(default_factory=list)  # "22 page views", ... (last 30 days)
     personal: bool = True
+    traits: list = field(default_factory=list)  # TraitLine, in tracking.traits.KEYS order
+
+
+@dataclass
+class TraitLine:
+    trait: Any  # tracking.traits.Trait
+    numbers: list[str]
+    effect: str
+
+
+def _trait_lines(profile, account, genre_count: int) -> list[TraitLine]:
+    """The profile's traits, worded (two queries: the zone and genres are known already)."""
+    found = tracking.traits_for(profile.pk, zone=viewer_zone(account), genre_count=genre_count)
+    return [TraitLine(t, taste.number_lines(t) if t.enough else [], taste.effect(t)) for t in found]
 
 
 def _titles(ids) -> dict[int, Title]:
@@ -177,4 +193,5 @@ def your_data(*, account, profile, personal: bool, device: str, now: datetime) -
         rows=rows,
         personal=personal,
         background=background,
+        traits=_trait_lines(profile, account, len(genres)),
     )

@@ -24,7 +24,7 @@ from apps.tracking.personal import account_export
 from apps.yourdata import selectors, services
 from apps.yourdata.forms import DeleteAccountForm
 
-_SWITCHES = {"viewing_history", "ratings"}
+_SWITCHES = {"viewing_history", "ratings", "traits"}
 
 
 @require_GET

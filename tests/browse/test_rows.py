@@ -110,6 +110,16 @@ def test_pinned_rows_lead_the_page():
     assert [p.kind for p in plans[:3]] == ["finished", "continue", "picks"]
 
 
+def test_a_binger_gets_continue_watching_above_because_you_finished():
+    """Taste traits (issue 15): only the two pinned rows trade places; the rest is unchanged."""
+    usual = plan_home(_input(continue_watching=[3, 4], finished_recently=[9001]))
+    binger = plan_home(
+        _input(continue_watching=[3, 4], finished_recently=[9001], continue_first=True)
+    )
+    assert [p.kind for p in binger[:3]] == ["continue", "finished", "picks"]
+    assert [p.key for p in binger[2:]] == [p.key for p in usual[2:]]
+
+
 def test_daypart_boundaries():
     assert rows.daypart(datetime(2026, 1, 1, 5)) == "morning"
     assert rows.daypart(datetime(2026, 1, 1, 12)) == "afternoon"

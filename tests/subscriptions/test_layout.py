@@ -95,7 +95,7 @@ def test_the_cancel_page_names_what_they_watch_through_the_registered_history(vi
         page = viewer.get("/account/subscription/cancel/").content.decode()
     finally:
         activity.register_play_history(registered)
-    assert "Cancel at period end" in page and "The Long Night" not in page
+    assert "May we ask why? (optional)" in page and "The Long Night" not in page
 
 
 def test_every_subscription_page_extends_the_shared_frame():

@@ -218,7 +218,7 @@ def test_a_downgrade_then_a_cancellation_shows_only_the_end(viewer):
     assert "Changes to Basic" not in page
 
 
-def test_cancel_page_is_one_calm_confirmation_with_what_they_are_watching(viewer):
+def test_cancel_page_asks_why_calmly_with_what_they_are_watching(viewer):
     from apps.tracking.services import track
     from tests.factories import TitleFactory
 
@@ -227,7 +227,7 @@ def test_cancel_page_is_one_calm_confirmation_with_what_they_are_watching(viewer
     track(name="play_started", profile=viewer.profile, properties={"title_id": title.pk})
     page = text(viewer.get("/account/subscription/cancel/"))
     assert "You are in the middle of <strong>The Long Night</strong>" in page
-    assert "Cancel at period end" in page and "Keep my plan" in page
+    assert "May we ask why? (optional)" in page and "Keep my plan" in page
     viewer.post("/account/subscription/cancel/")
     assert Subscription.objects.get(user=viewer.user).status == "cancel_scheduled"
     overview = text(viewer.get("/account/subscription/"))

@@ -31,6 +31,12 @@ from apps.subscriptions.selectors.billing import (
     subscription_for,
     titles_in_progress,
 )
+from apps.subscriptions.selectors.leaving import (
+    Option,
+    cancel_reason_counts,
+    cheaper_plan,
+    leaving_options,
+)
 from apps.subscriptions.selectors.offers import Offer, signup_offer
 from apps.subscriptions.selectors.quotes import (
     MAX_CATCH_UP,
@@ -54,6 +60,10 @@ from apps.subscriptions.zones import (
 )
 
 __all__ = [
+    "Option",
+    "cancel_reason_counts",
+    "cheaper_plan",
+    "leaving_options",
     "Offer",
     "signup_offer",
     "ChangePreview",

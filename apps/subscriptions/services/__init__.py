@@ -54,6 +54,8 @@ from apps.subscriptions.services.core import (
 from apps.subscriptions.services.coupons import coupon_check
 from apps.subscriptions.services.coupons import normalize_code as coupon_normalize
 from apps.subscriptions.services.leaving import (
+    cancel_reasons_record,
+    leaving_alternative_take,
     subscription_cancel,
     subscription_resume,
     subscription_switch_to_free,
@@ -102,6 +104,8 @@ from apps.subscriptions.zones import (
 )
 
 __all__ = [
+    "cancel_reasons_record",
+    "leaving_alternative_take",
     "AmountChanged",
     "CardDetails",
     "ChangePreview",

@@ -10,19 +10,22 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from apps.core import clock
-from apps.subscriptions import gateway, lifecycle, proration, withdrawal
+from apps.subscriptions import gateway, leaving_reasons, lifecycle, proration, withdrawal
 from apps.subscriptions.lifecycle import Event, State
 from apps.subscriptions.models import (
+    CancelReason,
     Payment,
     Refund,
     Subscription,
 )
+from apps.subscriptions.selectors.leaving import cheaper_plan
 from apps.subscriptions.selectors.quotes import (
     WithdrawalPreview,
     free_preview,
     withdrawable_payments,
     withdrawal_preview,
 )
+from apps.subscriptions.services.changes import subscription_change, subscription_postpone
 from apps.subscriptions.services.core import (
     AmountChanged,
     PaymentFailed,
@@ -176,3 +179,66 @@ def subscription_withdraw(
         )
         _track(user, "subscription_withdrawn", {"refunded": preview.refunded})
     return preview
+
+
+# --- Why they leave, and the alternatives offered ------------------------------------------------
+
+
+@transaction.atomic
+def cancel_reasons_record(
+    *, user, reasons: leaving_reasons.Reasons, at: datetime | None = None
+) -> int:
+    """Record the reasons given on the cancel page: a `cancel_reason_given` event each (the
+    viewer's own words with "other") and an anonymous count for the admin's chart. Only while
+    there is a running plan to cancel; returns how many were recorded."""
+    at = at or clock.now()
+    sub = _subscription_locked(user)
+    if sub.status != State.ACTIVE:
+        raise ValidationError(_("There is no running subscription to cancel."))
+    for key in reasons.keys:
+        CancelReason.objects.create(reason=key, given_at=at)
+        properties = {"reason": key, "plan": sub.plan.code}
+        if key == leaving_reasons.OTHER and reasons.other:
+            properties["text"] = reasons.other
+        _track(user, "cancel_reason_given", properties, at=at)
+    return len(reasons.keys)
+
+
+def leaving_alternative_take(
+    *, user, kind: str, expected_credit: int | None = None, at: datetime | None = None
+):
+    """Take one alternative offered on the cancel page, through the service that does it: a
+    cheaper plan from the period end, the next payment postponed, or a pause (Free now,
+    keeping everything). Returns that service's result; recorded as
+    `cancel_alternative_taken`."""
+    at = at or clock.now()
+    if kind not in (leaving_reasons.CHEAPER, leaving_reasons.POSTPONE, leaving_reasons.PAUSE):
+        raise ValidationError(_("Choose one of the alternatives offered."))
+    with transaction.atomic():
+        sub = _subscription_locked(user)
+        if sub.status != State.ACTIVE:
+            raise ValidationError(_("There is no running subscription to change."))
+        if kind == leaving_reasons.CHEAPER:
+            plan = cheaper_plan(sub)
+            if plan is None:
+                raise ValidationError(_("There is no cheaper plan than yours."))
+            result = subscription_change(
+                user=user,
+                plan=plan,
+                interval=sub.interval,
+                expected_amount=0,
+                from_plan_id=sub.plan_id,
+                nonce="leaving",
+                at=at,
+            )
+        elif kind == leaving_reasons.POSTPONE:
+            result = subscription_postpone(user=user, at=at)
+        else:
+            result = None
+        if result is not None:
+            _track(user, "cancel_alternative_taken", {"alternative": kind}, at=at)
+    if kind == leaving_reasons.PAUSE:
+        # Its own transaction (it may charge the days a postponed payment left unpaid).
+        result = subscription_switch_to_free(user=user, expected_credit=expected_credit, at=at)
+        _track(user, "cancel_alternative_taken", {"alternative": kind}, at=at)
+    return result

@@ -27,6 +27,9 @@ from apps.subscriptions.views.checkout import (
 )
 from apps.subscriptions.views.leaving import (
     cancel,
+    cancel_alternative,
+    cancel_options,
+    cancelled,
     resume,
     switch_to_free,
     withdraw,
@@ -46,6 +49,9 @@ from apps.subscriptions.views.sharing import (
 
 __all__ = [
     "cancel",
+    "cancel_alternative",
+    "cancel_options",
+    "cancelled",
     "challenge",
     "change",
     "checkout",

@@ -6,13 +6,18 @@ from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect
+from django.urls import reverse
 from django.utils import formats, timezone
+from django.utils.http import urlencode
+from django.utils.translation import get_language
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_http_methods, require_POST
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from apps.accounts.decorators import not_for_kids
+from apps.catalogue import selectors as catalogue
 from apps.core import clock
-from apps.subscriptions import lifecycle, selectors, services
+from apps.core.http import safe_next
+from apps.subscriptions import leaving_reasons, lifecycle, selectors, services
 from apps.subscriptions.forms import (
     ConfirmForm,
 )
@@ -23,32 +28,125 @@ from apps.subscriptions.views._shared import error_messages, render_page, viewer
 # --- Leaving ------------------------------------------------------------------------------------
 
 
+def _reasons_page(request, sub, *, chosen=(), other="", error="", status=200) -> HttpResponse:
+    context = {
+        "sub": sub,
+        "in_progress": selectors.titles_in_progress(user=request.user, at=clock.now()),
+        "reasons": [(key, label, key in chosen) for key, label in leaving_reasons.REASONS.items()],
+        "other": other,
+        "other_max": leaving_reasons.OTHER_MAX,
+        "error": error,
+    }
+    return render_page(request, "subscriptions/cancel.html", context, status=status)
+
+
 @not_for_kids
 @require_http_methods(["GET", "POST"])
 def cancel(request: HttpRequest) -> HttpResponse:
+    """Step one: why (optional reasons). A POST with step=reasons records them and shows the
+    alternatives (step two); any other POST is "Cancel anyway": cancel at the period end."""
     sub = selectors.subscription_for(request.user)
     if sub is None or sub.status != State.ACTIVE:
         return redirect("subscriptions:overview")
-    if request.method == "POST":
+    if request.method == "GET":
+        return _reasons_page(request, sub)
+    if request.POST.get("step") == "reasons":
+        keys, other = request.POST.getlist("reason"), request.POST.get("other", "")
         try:
-            sub = services.subscription_cancel(user=request.user)
-        except ValidationError as exc:
-            messages.error(request, " ".join(error_messages(exc)))
-        else:
-            with timezone.override(viewer_zone(request.user)):
-                until = timezone.localtime(sub.current_period_end)
-            messages.success(
-                request,
-                _("Your plan is cancelled and stays until %(date)s. You can undo this until then.")
-                % {"date": formats.date_format(until, "j F Y")},
+            reasons = leaving_reasons.parse(keys, other)
+            services.cancel_reasons_record(user=request.user, reasons=reasons)
+        except (leaving_reasons.BadReasons, ValidationError) as exc:
+            message = str(exc) if isinstance(exc, leaving_reasons.BadReasons) else None
+            message = message or " ".join(error_messages(exc))
+            return _reasons_page(
+                request, sub, chosen=set(keys), other=other, error=message, status=400
             )
+        query = urlencode([("reason", key) for key in reasons.keys])
+        return redirect(reverse("subscriptions:cancel_options") + (f"?{query}" if query else ""))
+    try:
+        sub = services.subscription_cancel(user=request.user)
+    except ValidationError as exc:
+        messages.error(request, " ".join(error_messages(exc)))
         return redirect("subscriptions:overview")
-    at = clock.now()
+    with timezone.override(viewer_zone(request.user)):
+        until = timezone.localtime(sub.current_period_end)
+    messages.success(
+        request,
+        _("Your plan is cancelled and stays until %(date)s. You can undo this until then.")
+        % {"date": formats.date_format(until, "j F Y")},
+    )
+    return redirect("subscriptions:cancelled")
+
+
+@not_for_kids
+@require_GET
+def cancel_options(request: HttpRequest) -> HttpResponse:
+    """Step two: an alternative for each reason given, one click each, beside "Cancel anyway"
+    and "Keep my plan"."""
+    sub = selectors.subscription_for(request.user)
+    if sub is None or sub.status != State.ACTIVE:
+        return redirect("subscriptions:overview")
+    keys = [k for k in request.GET.getlist("reason") if k in leaving_reasons.REASONS]
     context = {
         "sub": sub,
-        "in_progress": selectors.titles_in_progress(user=request.user, at=at),
+        "reasons": [str(leaving_reasons.REASONS[k]) for k in dict.fromkeys(keys)],
+        "options": selectors.leaving_options(sub=sub, keys=keys, at=clock.now()),
+        "back": request.get_full_path(),
     }
-    return render_page(request, "subscriptions/cancel.html", context)
+    return render_page(request, "subscriptions/cancel_options.html", context)
+
+
+ALTERNATIVE_DONE = {
+    leaving_reasons.CHEAPER: lambda result: (
+        _("Done: you move to %(plan)s at your next payment, for %(price)s. Nothing else changes.")
+        % {
+            "plan": result.plan.name,
+            "price": format_money(result.plan.amount_for(result.interval), result.plan.currency),
+        }
+    ),
+    leaving_reasons.POSTPONE: lambda result: _(
+        "Done: your next payment is postponed. Here is your new schedule."
+    ),
+    leaving_reasons.PAUSE: lambda result: _(
+        "Done: you are on Free now, with your profiles, lists and history kept. Come back to a "
+        "paid plan whenever you like."
+    ),
+}
+
+
+@not_for_kids
+@require_POST
+def cancel_alternative(request: HttpRequest) -> HttpResponse:
+    """Take one alternative from step two (one click); a bad or stale choice changes nothing
+    and says why."""
+    kind = request.POST.get("alternative", "")
+    try:
+        expected = int(request.POST["amount"]) if "amount" in request.POST else None
+    except ValueError:
+        expected = -1  # never a real credit: the service refuses it as a changed amount
+    back = safe_next(request, fallback=reverse("subscriptions:cancel"))
+    try:
+        result = services.leaving_alternative_take(
+            user=request.user, kind=kind, expected_credit=expected
+        )
+    except ValidationError as exc:
+        messages.error(request, " ".join(error_messages(exc)))
+        return redirect(back)
+    messages.success(request, ALTERNATIVE_DONE[kind](result))
+    if kind == leaving_reasons.POSTPONE:
+        return redirect("subscriptions:schedule")
+    return redirect("subscriptions:overview")
+
+
+@not_for_kids
+@require_GET
+def cancelled(request: HttpRequest) -> HttpResponse:
+    """The confirmation after "Cancel anyway": until when the plan stays, how to undo it."""
+    sub = selectors.subscription_for(request.user)
+    if sub is None or sub.status != State.CANCEL_SCHEDULED:
+        return redirect("subscriptions:overview")
+    farewell = catalogue.farewell_titles(language=get_language() or "en")
+    return render_page(request, "subscriptions/cancelled.html", {"sub": sub, "farewell": farewell})
 
 
 @not_for_kids
