@@ -11,6 +11,8 @@ from django.utils.formats import date_format, number_format
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
+from apps.tracking import traits as trait_rules
+
 
 @dataclass
 class Card:
@@ -220,8 +222,11 @@ def build(data: dict, *, name: str = "", traits: list | tuple = ()) -> list[Card
 
 
 def traits_card(traits) -> Card | None:
-    """The place for taste traits (issue 15's third part, built elsewhere): each trait shown as
-    one line, `str(trait)`. Nothing until a caller passes traits (see views.year_page)."""
-    if not traits:
+    """The profile's taste traits that have a pole (tracking/traits.py), one line each: the
+    pole and the numbers behind it. None when there are none, or the viewer switched their use
+    off on Your data (the year page passes none then; the public share page never passes any)."""
+    shown = [t for t in traits if t.enough]
+    if not shown:
         return None
-    return Card("traits", _("Your taste traits"), lines=[str(t) for t in traits])
+    lines = [f"{t.pole_label} · {' '.join(trait_rules.number_lines(t))}" for t in shown]
+    return Card("traits", _("Your taste traits"), lines=lines)

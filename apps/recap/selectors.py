@@ -6,6 +6,7 @@ from zoneinfo import ZoneInfo
 from apps.catalogue.models import ArtworkVariant, Title
 from apps.recap import numbers
 from apps.recap.models import Recap, RecapShare
+from apps.tracking import selectors as tracking_selectors
 from apps.tracking.models import Event
 
 
@@ -102,3 +103,9 @@ def demo_profile_ids() -> list[int]:
         .distinct()
         .order_by()
     )
+
+
+def traits_shown(profile_id: int) -> list:
+    """The taste traits for the year's cards: none when the viewer switched their use (or
+    their viewing history) off on Your data, as everywhere else on the site."""
+    return tracking_selectors.traits_in_use(profile_id)

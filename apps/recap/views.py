@@ -45,8 +45,9 @@ def year_page(request: AppRequest):
     today, recap = _own_recap(request, compute=True)
     if recap is None:
         return render(request, "recap/closed.html", {"opens_on": services.opens_on(today.year)})
-    # Taste traits go here once they exist (issue 15): traits=traits_for(request.profile.pk).
-    built = cards.build(recap.data, name=request.profile.name)
+    built = cards.build(
+        recap.data, name=request.profile.name, traits=selectors.traits_shown(request.profile.pk)
+    )
     art = selectors.artwork_path(_top_title_id(recap.data))
     shares = selectors.live_shares(recap)
     return render(

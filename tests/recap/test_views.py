@@ -52,11 +52,12 @@ def test_page_query_count_does_not_grow_with_history(
     now, viewer, catalogue, django_assert_num_queries
 ):
     """Guards against reading events or titles per card: once computed, the page reads the
-    stored recap, its live shares and the top title's artwork, whatever the history."""
+    stored recap, its live shares, the top title's artwork and the taste traits (the data-use
+    switches and the last 90 days of plays, in a fixed number of reads), whatever the history."""
     client = signed_in(viewer)
     client.get("/year/")
     _share(client, ["minutes"])
-    with django_assert_num_queries(3):
+    with django_assert_num_queries(7):
         client.get("/year/")
     later = [
         (n, w + timedelta(days=30), t, e, p, d)
@@ -64,7 +65,8 @@ def test_page_query_count_does_not_grow_with_history(
         if w.year == 2026 and w.month < 9
     ]
     write_log(viewer, catalogue, later)
-    with django_assert_num_queries(3):
+    # Plays in the last 90 days: the traits also count the catalogue's genres (one read more).
+    with django_assert_num_queries(8):
         client.get("/year/")
 
 
@@ -222,3 +224,23 @@ def test_a_profile_that_watched_nothing_gets_a_kind_page(now, db):
     html = signed_in(ProfileFactory()).get("/year/").content.decode()
     assert "Every story counts" in html
     assert "Minutes watched" not in html
+
+
+def test_the_taste_traits_card_shows_the_viewers_habits_unless_switched_off(now, viewer, catalogue):
+    """Six late-night plays in November make a night owl; the year's last card says so with
+    its numbers, and switching traits off on Your data takes the card away."""
+    from apps.tracking.services import data_use_set
+
+    nights = [
+        ("play_started", datetime(2026, 11, day, 23, 30, tzinfo=UTC), world.ALPHA, None, 0, 6000)
+        for day in range(2, 14, 2)
+    ]
+    write_log(viewer, catalogue, nights)
+    client = signed_in(viewer)
+    html = client.get("/year/").content.decode()
+    assert "Your taste traits" in html
+    assert "Night owl" in html and "between 22:00 and 05:00" in html
+
+    data_use_set(profile=viewer, signal="traits", in_use=False)
+    html = client.get("/year/").content.decode()
+    assert "Your taste traits" not in html
