@@ -34,6 +34,7 @@ from apps.core import clock
 from apps.core import services as clock_services
 from apps.demo.models import JobMark
 from apps.engagement.models import Send
+from apps.recommendations import services as recommendation_services
 from apps.recommendations.interactions import EVENT_NAMES
 from apps.recommendations.models import RecommenderModel
 from apps.subscriptions.lifecycle import State
@@ -48,6 +49,7 @@ REMIND = "apps.subscriptions.tasks.send_charge_reminders"
 TRAIN = "apps.recommendations.tasks.train_recommender"
 RELEASES = "apps.browse.tasks.announce_released_episodes"
 DELIVER = "apps.engagement.tasks.deliver_due_messages"
+WEEKLY_MIX = "apps.recommendations.tasks.build_weekly_mixes"
 TRAIN_MARK = "recommendations-train"
 SAFETY_TICK = timedelta(days=1)
 MAX_STOPS = 2000  # a 3-year jump with daily ticks and a few dozen due moments fits
@@ -103,12 +105,20 @@ def _engagement_due_moments(after: datetime, until: datetime) -> datetime | None
     ).aggregate(m=Min("due_at"))["m"]
 
 
+def _weekly_mix_due_moments(after: datetime, until: datetime) -> datetime | None:
+    """The first moment in (after, until] some account's zone reaches Monday 06:00, so a jump
+    builds the weekly mixes in the hour beat would have."""
+    moment = recommendation_services.weekly_mix_next_moment(after=after)
+    return moment if moment <= until else None
+
+
 # Task -> "first moment in (after, until] it has something due": the jump stops there.
 DUE_MOMENTS: dict[str, Callable[[datetime, datetime], datetime | None]] = {
     RENEW: _subscription_due_moments,
     REMIND: _subscription_due_moments,
     RELEASES: _release_due_moments,
     DELIVER: _engagement_due_moments,
+    WEEKLY_MIX: _weekly_mix_due_moments,
 }
 
 # Tasks whose result depends on the data, not on when they run: once, at the end of a jump.

@@ -1,12 +1,14 @@
 """Reads of shared recommendation data."""
 
-from datetime import datetime, timedelta
+from datetime import date, datetime, timedelta
 
 from django.core.cache import cache
 from django.db.models import Count
 from django.db.models.fields.json import KT
 
-from apps.recommendations.models import GlobalList, ProfileCandidates
+from apps.accounts.timezones import viewer_zone
+from apps.recommendations import mix
+from apps.recommendations.models import GlobalList, ProfileCandidates, WeeklyMix
 from apps.tracking.models import Event
 from apps.tracking.selectors import data_use_for
 
@@ -67,3 +69,43 @@ def most_played(*, at: datetime, country: str = "", limit: int = 50) -> list[int
         .order_by("-viewers", "title_key")[:limit]
     )
     return [int(row["title_key"]) for row in rows if str(row["title_key"]).isdigit()]
+
+
+# --- The weekly mix -----------------------------------------------------------------------------
+
+
+def mix_stamp_key(profile_id: int) -> str:
+    """The cache key of when the profile's latest weekly mix was built (part of the homepage
+    key: the row changes on Monday morning, not at the next daypart)."""
+    return f"rec:mix-stamp:{profile_id}"
+
+
+def mix_week(profile, at: datetime) -> date:
+    """The Monday (in the profile's time zone) of the week `at` falls in."""
+    return mix.week_start(at.astimezone(viewer_zone(profile.account)))
+
+
+def weekly_mix_current(profile, *, at: datetime) -> WeeklyMix | None:
+    """This week's mix of the profile, if it was built (one query)."""
+    return WeeklyMix.objects.filter(profile=profile, week_start=mix_week(profile, at)).first()
+
+
+def weekly_mix_weeks(profile, *, at: datetime) -> list[date]:
+    """The Mondays of the profile's mixes still viewable (this week and the four before),
+    newest first (one query)."""
+    this_week = mix_week(profile, at)
+    oldest = this_week - timedelta(weeks=mix.WEEKS_KEPT - 1)
+    return list(
+        WeeklyMix.objects.filter(
+            profile=profile, week_start__gte=oldest, week_start__lte=this_week
+        ).values_list("week_start", flat=True)
+    )
+
+
+def weekly_mix_of_week(profile, *, week: date, at: datetime) -> WeeklyMix | None:
+    """The profile's mix of the week starting `week`, if it is one of the viewable weeks (never
+    a future one, never another profile's; one query)."""
+    this_week = mix_week(profile, at)
+    if not (this_week - timedelta(weeks=mix.WEEKS_KEPT - 1) <= week <= this_week):
+        return None
+    return WeeklyMix.objects.filter(profile=profile, week_start=week).first()
