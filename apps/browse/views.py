@@ -1,4 +1,4 @@
-from datetime import datetime
+from datetime import date, datetime
 
 from django.contrib import messages
 from django.core.paginator import EmptyPage, PageNotAnInteger, Paginator
@@ -364,3 +364,22 @@ def remind_me(request: AppRequest, episode_id: int):
         % {"t": episode.title.name},
     )
     return redirect(safe_next(request, reverse("browse:new_popular")))
+
+
+@require_GET
+@profile_required
+def weekly_mix(request: AppRequest, week: str = ""):
+    """Your weekly mix: this week's (or, with a date, one of the four weeks before), frozen for
+    the week, with why each title is in it; a clear message when there is none."""
+    monday = None
+    if week:
+        try:
+            monday = date.fromisoformat(week)
+        except ValueError:
+            monday = None
+        if monday is None or len(week) != 10:
+            raise Http404(_("That is not a date (use YYYY-MM-DD, a Monday)."))
+    page = selectors.mix_page(profile=request.profile, week=monday, at=clock.now())
+    if page is None:
+        raise Http404(_("There is no mix for that week: only this week and the four before it."))
+    return render(request, "browse/mix.html", {"mix": page})

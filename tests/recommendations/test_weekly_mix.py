@@ -8,8 +8,9 @@ import pytest
 
 from apps.catalogue.models import Genre, Title
 from apps.recommendations import mix
-from apps.recommendations.models import WeeklyMix
+from apps.recommendations.models import ProfileCandidates, WeeklyMix
 from apps.recommendations.services import (
+    candidates_refresh,
     recommender_train,
     weekly_mix_build,
     weekly_mix_next_moment,
@@ -155,12 +156,15 @@ def _horror_fan(zone: str = "Europe/Paris", **profile):
 
 def _watch(profile, titles) -> None:
     track_many(_plays(profile.pk, [t.pk for t in titles]))
+    candidates_refresh(profile=profile)  # as the strong signal does after the commit
 
 
 def test_auckland_and_los_angeles_get_theirs_at_their_own_monday_six(world):
     auckland, los_angeles = _horror_fan(AUCKLAND), _horror_fan(LOS_ANGELES)
     for profile in (auckland, los_angeles):
         _watch(profile, world["Horror"][:4])
+    away = _horror_fan(AUCKLAND)  # history, but no candidates: not around lately
+    track_many(_plays(away.pk, [t.pk for t in world["Horror"][:4]]))
 
     # Sunday 17:30 UTC: Monday 06:30 in Auckland, Sunday 09:30 in Los Angeles.
     weekly_mixes_build_due(at=datetime(2026, 12, 6, 17, 30, tzinfo=UTC))
@@ -196,7 +200,8 @@ def test_a_weeks_mix_is_built_once_and_stays_frozen(world):
     assert WeeklyMix.objects.filter(profile=profile).count() == 1
 
 
-def test_a_mix_follows_the_rules_on_real_candidates(world):
+@pytest.mark.parametrize("stored", [True, False], ids=["stored-candidates", "from-events"])
+def test_a_mix_follows_the_rules_on_real_candidates(world, stored):
     profile = _horror_fan()
     watched = world["Horror"][:4]
     _watch(profile, watched)
@@ -211,6 +216,9 @@ def test_a_mix_follows_the_rules_on_real_candidates(world):
             )
         ]
     )
+    candidates_refresh(profile=profile)
+    if not stored:  # a profile away for a while: built from its events
+        ProfileCandidates.objects.filter(profile=profile).delete()
     row = weekly_mix_build(profile=profile, week=date(2026, 12, 7))
     picks = [mix.Pick.from_json(item) for item in row.items]
     ids = {p.title_id for p in picks}
