@@ -23,6 +23,7 @@ from apps.core import clock, undo
 from apps.core.http import safe_next
 from apps.playback import selectors as playback_selectors
 from apps.ratings.selectors import ratings_for, with_ratings
+from apps.tracking.consent import consent_for
 
 
 def _batch(request) -> int | None:
@@ -382,4 +383,11 @@ def weekly_mix(request: AppRequest, week: str = ""):
     page = selectors.mix_page(profile=request.profile, week=monday, at=clock.now())
     if page is None:
         raise Http404(_("There is no mix for that week: only this week and the four before it."))
+    if not consent_for(request).personalization:
+        # Like the homepage without personalization consent: nothing picked from the history.
+        page.titles, page.why = [], ""
+        page.empty_reason = _(
+            "You chose not to let Streamfront personalize what you see, so there is no weekly "
+            "mix. You can change that in your privacy choices."
+        )
     return render(request, "browse/mix.html", {"mix": page})

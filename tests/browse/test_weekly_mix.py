@@ -192,3 +192,16 @@ def test_no_welcome_back_for_a_viewer_who_never_left(world, viewer_client):
     _watch(viewer_client.profile, world["Horror"][4:6], days_ago=12)  # here 12 days ago
     recommender_train()
     assert "Welcome back" not in _all_rows(viewer_client)
+
+
+def test_without_personalization_consent_there_is_no_mix_to_see(world, viewer_client):
+    from apps.tracking import consent
+
+    _with_mix(viewer_client.profile, world)
+    viewer_client.cookies[consent.COOKIE] = consent.cookie_value(
+        personalization=False, marketing=False
+    )
+    html = viewer_client.get("/mix/").content.decode()
+    assert _card_ids(html) == []
+    assert "You chose not to let Streamfront personalize what you see" in html
+    assert 'id="row-mix"' not in _all_rows(viewer_client)
