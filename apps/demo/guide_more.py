@@ -78,16 +78,16 @@ MORE_FLOWS: list[dict[str, Any]] = [
         "title": _("Win-back e-mail and “Welcome back”"),
         "description": _(
             "Advance the demo clock 30 days with the jobs (sign in as nobody meanwhile). Three "
-            "weeks after each persona's last viewing the win-back journey e-mails it once, at "
-            "its usual hour: in the outbox, Priya's e-mail shows her weekly mix with posters and "
-            "why each title is there, a plain-text part, and a link to stop these e-mails. Then "
-            "sign in as Priya: the homepage has “Welcome back, Priya” with the series she "
-            "watched that got new episodes while she was away, and how many. Choosing "
-            "“Necessary only” in the privacy choices before the jump means no e-mail; watching "
-            "anything in the last 21 days means none either."
+            "weeks after each persona's last visit the win-back journey e-mails it once, at its "
+            "usual hour: in the outbox, Morgan's e-mail shows Morgan's weekly mix with posters "
+            "and why each title is there, a plain-text part, and a link to stop these e-mails. "
+            "Then sign in as Morgan: the homepage has “Welcome back, Morgan” with the series "
+            "Morgan watched that got new episodes while away, and how many (Sam and Jordan "
+            "too). Choosing “Necessary only” in the privacy choices before the jump means no "
+            "e-mail; watching anything in the last 21 days means none either."
         ),
         "url": "demo:outbox",
-        "persona": "commuter",
+        "persona": "horror",
     },
     {
         "key": "watch-together",

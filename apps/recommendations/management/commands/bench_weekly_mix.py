@@ -23,14 +23,22 @@ class Command(BaseCommand):
 
     def add_arguments(self, parser):
         parser.add_argument("--profiles", type=int, default=0, help="profiles to build (all)")
+        parser.add_argument(
+            "--around",
+            action="store_true",
+            help="only the profiles the Monday task builds for (those with stored candidates)",
+        )
 
-    def handle(self, *args, profiles, **options):
+    def handle(self, *args, profiles, around, **options):
         with transaction.atomic():
-            self._run(profiles)
+            self._run(profiles, around)
             transaction.set_rollback(True)
 
-    def _run(self, wanted: int) -> None:
-        chosen = list(Profile.objects.select_related("account").order_by("pk"))
+    def _run(self, wanted: int, around: bool) -> None:
+        qs = Profile.objects.select_related("account").order_by("pk")
+        if around:
+            qs = qs.filter(candidates__isnull=False)
+        chosen = list(qs)
         if not chosen:
             raise CommandError("No profiles: run `manage.py seed_demo` first.")
         if wanted:
