@@ -252,6 +252,11 @@ CELERY_BEAT_SCHEDULE = {
         "task": "apps.recommendations.tasks.train_recommender",
         "schedule": timedelta(hours=6),
     },
+    "recommendations-weekly-mix": {
+        # "Your weekly mix" of the profiles whose local time is Monday 06:xx (idempotent).
+        "task": "apps.recommendations.tasks.build_weekly_mixes",
+        "schedule": timedelta(hours=1),
+    },
     "recommendations-global-lists": {
         "task": "apps.recommendations.tasks.refresh_global_lists",
         "schedule": timedelta(hours=1),

@@ -38,7 +38,7 @@ from apps.core.context_processors import site as site_context
 from apps.experiments import services as experiments
 from apps.playback.selectors import progress_stamp_key
 from apps.recommendations import services as recommendations
-from apps.recommendations.selectors import candidates_stamp_key
+from apps.recommendations.selectors import candidates_stamp_key, mix_stamp_key
 from apps.tracking.consent import consent_for
 
 HOME_CACHE_SECONDS = 60 * 60
@@ -69,6 +69,7 @@ def home_cache_key(
         "list": list_stamp_key(profile.pk),
         "catalogue": VERSION_KEY,
         "progress": progress_stamp_key(profile.pk),
+        "mix": mix_stamp_key(profile.pk),
     }
     found = stamps.read_many(keys.values())
     computed = found.get(keys["computed"])
@@ -81,8 +82,9 @@ def home_cache_key(
             # 3: cached values carry the key of the artwork shown, not the artwork itself;
             # 4: genre rows without discovery titles, a "Something different" row;
             # 5: My list pinned near the top, the hero's Play opens the player;
-            # 6: cards' actions are buttons of the page's one form, two rows in batch 0
-            6,
+            # 6: cards' actions are buttons of the page's one form, two rows in batch 0;
+            # 7: "Your weekly mix" and "Welcome back" rows
+            7,
             profile.pk,
             profile.maturity_limit,  # the rows' titles are filtered by it
             device,
@@ -93,6 +95,7 @@ def home_cache_key(
             found.get(keys["list"], 0),
             found.get(keys["catalogue"], 0),
             found.get(keys["progress"], 0),
+            found.get(keys["mix"], 0),
             batch,
             "" if personal else "non-personal",
         )

@@ -82,6 +82,10 @@ class HomeInput:
     subject_genres: dict[int, tuple[int, ...]] = field(default_factory=dict)
     # A binger (taste traits): Continue watching above "Because you finished".
     continue_first: bool = False
+    # This week's "Your weekly mix" in its order (empty: none built for this week).
+    weekly_mix: list[int] = field(default_factory=list)
+    # Back after weeks away: the series it watched that have new episodes since, most first.
+    welcome_back: list[int] = field(default_factory=list)
 
 
 @dataclass
@@ -89,7 +93,8 @@ class RowPlan:
     """One row: kind says how to word it, subject is the title or genre it is about."""
 
     key: str
-    # finished | continue | picks | onboarding | because | genre | discovery | trending | new | list
+    # finished | continue | picks | onboarding | welcome | mix | because | genre | discovery
+    # | trending | new | list
     kind: str
     title_ids: list[int]
     subject: int = 0
@@ -203,6 +208,14 @@ def plan_home(data: HomeInput) -> list[RowPlan]:
         RowPlan(picks_kind, picks_kind, [c.title_id for c in ranked], pinned=True),
         discovery=not onboarding,
     )
+    # Back after weeks away: what changed since (new episodes of its series), right under the
+    # top picks, even a single title.
+    if data.welcome_back:
+        page.add(RowPlan("welcome", "welcome", list(data.welcome_back), pinned=True), minimum=1)
+    # The weekly mix right under the top picks: near the top, and never in place of the row
+    # the hero is chosen from. Its order is the mix's own (frozen for the week).
+    if data.weekly_mix:
+        page.add(RowPlan("mix", "mix", list(data.weekly_mix), pinned=True))
     # What the viewer saved to watch later is near the top, as on every streaming service: a
     # title added a minute ago must be found on the next visit, not past the row cap.
     if data.my_list:

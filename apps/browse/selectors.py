@@ -10,13 +10,15 @@ key are in `page_cache.py`.
 
 import copy
 from dataclasses import dataclass, field
-from datetime import datetime, timedelta
+from datetime import date, datetime, timedelta
 
 from django.db.models import Count, Prefetch, Q
 from django.db.models.functions import Coalesce
 from django.urls import reverse
 from django.utils import formats
+from django.utils.formats import date_format
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 
 from apps.accounts.timezones import viewer_zone
 from apps.browse import rows as planner
@@ -25,6 +27,7 @@ from apps.catalogue import selectors as catalogue
 from apps.catalogue.models import Episode, Genre, Title
 from apps.core import clock
 from apps.playback import selectors as playback
+from apps.recommendations import mix
 from apps.recommendations import selectors as recommendations
 from apps.recommendations.calibration import SHOW_FROM
 from apps.recommendations.models import ProfileCandidates
@@ -81,6 +84,17 @@ def plan_for(
         # it is the viewer's place in a title, not a recommendation). Asked only when needed.
         finished = []
     ratings = {int(k): v for k, v in (cands.ratings or {}).items()}
+    # The weekly mix is personal: not on the holdout's page (nor without consent: its
+    # candidates are then the non-personal ones, which belong to no profile).
+    mix_picks = []
+    welcome = None
+    if personal and cands.profile_id == profile.pk:
+        welcome = recommendations.welcome_back(profile, at=now)
+        # `now` is already the viewer's local time: its Monday needs no account read.
+        row = recommendations.weekly_mix_of_monday(profile, week=mix.week_start(now))
+        mix_picks = [mix.Pick.from_json(item) for item in row.items] if row else []
+        # What the viewer has since marked "Not for me" leaves the row at once.
+        mix_picks = [p for p in mix_picks if ratings.get(p.title_id, 0) >= 0]
     # "Not for me" takes a title off the homepage, half-watched or not.
     shelf = [item for item in shelf if ratings.get(item.title_id, 0) >= 0]
     # The order of the two pinned rows is the one thing traits change here: asked only when
@@ -111,6 +125,8 @@ def plan_for(
         ),
         subject_genres={int(t): tuple(g) for t, g in (cands.recent_genres or {}).items()},
         continue_first=continue_first,
+        weekly_mix=[pick.title_id for pick in mix_picks],
+        welcome_back=list(welcome.new_episodes) if welcome else [],
     )
     facts = {
         "personal": personal,
@@ -125,6 +141,9 @@ def plan_for(
         "usual": [g for g, _ in data.genre_affinity[:3]],
         "affinity": {g for g, weight in data.genre_affinity if weight > 0},
         "binge": binge,
+        "mix": {pick.title_id: pick for pick in mix_picks},
+        "welcome": welcome,
+        "zone": now.tzinfo,
     }
     return planner.plan_home(data), facts
 
@@ -281,6 +300,30 @@ def _word_row(plan: planner.RowPlan, facts: dict, titles: dict[int, Title], prof
             _("New releases"),
             _("Recent titles you have not seen, ordered by your match."),
         )
+    if plan.kind == "welcome":
+        since = facts["welcome"].since.astimezone(facts["zone"])
+        return Row(
+            plan.key,
+            plan.kind,
+            _("Welcome back, %(n)s") % {"n": profile.name},
+            _(
+                "Since your last visit on %(d)s: new episodes of the series you watched, the "
+                "most new episodes first."
+            )
+            % {"d": date_format(since, "DATE_FORMAT")},
+        )
+    if plan.kind == "mix":
+        return Row(
+            plan.key,
+            plan.kind,
+            _("Your weekly mix"),
+            _(
+                "Picked for you on Monday morning and the same all week: titles you have not "
+                "watched, at most %(n)d from one genre, a few from genres new to you."
+            )
+            % {"n": mix.PER_GENRE},
+            link=reverse("browse:weekly_mix"),
+        )
     return Row(plan.key, plan.kind, _("My list"), _("Titles you saved, the latest first."))
 
 
@@ -335,6 +378,8 @@ def home_page(
         needed.update(plan.title_ids)
         needed.add(plan.subject)
         needed.update(facts["by_id"][t].because for t in plan.title_ids if t in facts["by_id"])
+        if plan.kind == "mix":
+            needed.update(facts["mix"][t].because for t in plan.title_ids if t in facts["mix"])
     needed.update(facts["picks"])
     needed.discard(0)
     titles = {
@@ -353,6 +398,16 @@ def home_page(
             candidate = facts["by_id"].get(title_id)
             # The same Title object may sit in two rows; copy per row for row-specific lines.
             card = _card(title, candidate, facts, titles, title_id in plan.discovery, plan.kind)
+            if plan.kind == "welcome":
+                n = facts["welcome"].new_episodes.get(title_id, 0)
+                card.why = ngettext(
+                    "%(n)d new episode since your last visit",
+                    "%(n)d new episodes since your last visit",
+                    n,
+                ) % {"n": n}
+            if plan.kind == "mix" and title_id in facts["mix"]:
+                genre_names = {g: name for g, (name, _slug) in facts["genres"].items()}
+                card.why = _mix_card_why(facts["mix"][title_id], titles, genre_names)
             row.titles.append(card)
         if row.titles:
             rows.append(row)
@@ -623,3 +678,108 @@ def what_youd_miss(*, profile) -> WhatYoudMiss:
             [titles[t] for t in picks if t in titles],
         ),
     )
+
+
+# --- Your weekly mix (its page; the homepage row is planned in rows.py) ---------------------------
+
+
+@dataclass
+class MixPage:
+    week: date  # the Monday of the week shown
+    this_week: date
+    weeks: list[date]  # the viewable weeks that have a mix, newest first
+    titles: list[Title]  # cards, each with `.why` saying why it is in the mix
+    why: str  # "why this mix", overall
+    empty_reason: str  # when there is no mix for the week: what the viewer should know
+    built_at: datetime | None = None
+
+
+def _mix_why(row, genre_names: dict[int, str]) -> str:
+    """The overall "why this mix"."""
+    top = [genre_names[g] for g in row.top_genres if g in genre_names]
+    explore = sum(1 for item in row.items if item["r"] == mix.Reason.EXPLORE)
+    parts = []
+    if top:
+        parts.append(
+            _("Built from what you watched and rated, where %(g)s lead.") % {"g": ", ".join(top)}
+        )
+    parts.append(
+        _(
+            "Only titles you have not watched, none you marked “Not for me”, and no more than "
+            "%(n)d from one genre."
+        )
+        % {"n": mix.PER_GENRE}
+    )
+    if explore:
+        parts.append(
+            ngettext(
+                "%(n)d title is from a genre you have never watched, loved by people whose "
+                "taste overlaps yours.",
+                "%(n)d titles are from genres you have never watched, loved by people whose "
+                "taste overlaps yours.",
+                explore,
+            )
+            % {"n": explore}
+        )
+    parts.append(_("It stays the same all week; a new one arrives on Monday morning."))
+    return " ".join(parts)
+
+
+def _mix_card_why(pick, titles: dict[int, Title], genre_names: dict[int, str]) -> str:
+    because = titles.get(pick.because) if pick.because else None
+    return recommendations.pick_why(
+        pick,
+        because_name=because.name if because else "",
+        genre_name=genre_names.get(pick.genre, ""),
+    )
+
+
+def mix_cards(*, profile, row) -> list[Title]:
+    """The mix's titles as cards in the mix's order, each with its "why" (three queries: the
+    titles and their artwork, the titles that explain them, My list). A title the profile may
+    no longer see (unpublished, maturity setting changed) is left out."""
+    picks = [mix.Pick.from_json(item) for item in row.items]
+    shown = catalogue.cards(
+        Title.objects.for_profile(profile).filter(pk__in=[p.title_id for p in picks]),
+        profile=profile,
+        genres=False,
+    )
+    by_id = {t.pk: t for t in shown}
+    because_ids = {p.because for p in picks if p.because}
+    names = {t.pk: t for t in Title.objects.filter(pk__in=because_ids).only("pk", "name", "slug")}
+    genre_names = {g[0]: g[1] for g in global_lists(["genres"])["genres"]}
+    cards = grid_cards(
+        profile=profile, titles=[by_id[p.title_id] for p in picks if p.title_id in by_id]
+    )
+    reasons = {p.title_id: p for p in picks}
+    for card in cards:
+        card.why = _mix_card_why(reasons[card.pk], names, genre_names)
+    return cards
+
+
+def mix_page(*, profile, week: date | None, at: datetime) -> MixPage | None:
+    """The mix page of `week` (None: this week), or None when `week` is not one the profile can
+    view (in the future, or older than the four weeks kept)."""
+    this_week = recommendations.mix_week(profile, at)
+    week = week or this_week
+    oldest = this_week - timedelta(weeks=mix.WEEKS_KEPT - 1)
+    if week.weekday() != 0 or not (oldest <= week <= this_week):
+        return None
+    weeks = recommendations.weekly_mix_weeks(profile, at=at)
+    row = recommendations.weekly_mix_of_week(profile, week=week, at=at)
+    genre_names = {g[0]: g[1] for g in global_lists(["genres"])["genres"]}
+    if row is None:
+        history = (
+            ProfileCandidates.objects.filter(profile=profile)
+            .values_list("recent", flat=True)
+            .first()
+        )
+        if week != this_week:
+            reason = _("There was no mix for you that week.")
+        elif not mix.enough_history(len(history or [])):
+            reason = _("Watch a few titles and your first mix arrives Monday.")
+        else:
+            reason = _("Your mix arrives on Monday morning (06:00 your time).")
+        return MixPage(week, this_week, weeks, [], "", reason)
+    cards = mix_cards(profile=profile, row=row)
+    return MixPage(week, this_week, weeks, cards, _mix_why(row, genre_names), "", row.created_at)

@@ -1,4 +1,4 @@
-from datetime import datetime
+from datetime import date, datetime
 
 from django.contrib import messages
 from django.core.paginator import EmptyPage, PageNotAnInteger, Paginator
@@ -23,6 +23,7 @@ from apps.core import clock, undo
 from apps.core.http import safe_next
 from apps.playback import selectors as playback_selectors
 from apps.ratings.selectors import ratings_for, with_ratings
+from apps.tracking.consent import consent_for
 
 
 def _batch(request) -> int | None:
@@ -378,3 +379,27 @@ def what_youd_miss(request: AppRequest):
     if request.htmx:
         template += "#miss"
     return render(request, template, {"miss": miss})
+
+
+def weekly_mix(request: AppRequest, week: str = ""):
+    """Your weekly mix: this week's (or, with a date, one of the four weeks before), frozen for
+    the week, with why each title is in it; a clear message when there is none."""
+    monday = None
+    if week:
+        try:
+            monday = date.fromisoformat(week)
+        except ValueError:
+            monday = None
+        if monday is None or len(week) != 10:
+            raise Http404(_("That is not a date (use YYYY-MM-DD, a Monday)."))
+    page = selectors.mix_page(profile=request.profile, week=monday, at=clock.now())
+    if page is None:
+        raise Http404(_("There is no mix for that week: only this week and the four before it."))
+    if not consent_for(request).personalization:
+        # Like the homepage without personalization consent: nothing picked from the history.
+        page.titles, page.why = [], ""
+        page.empty_reason = _(
+            "You chose not to let Streamfront personalize what you see, so there is no weekly "
+            "mix. You can change that in your privacy choices."
+        )
+    return render(request, "browse/mix.html", {"mix": page})

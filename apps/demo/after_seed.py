@@ -22,7 +22,12 @@ from apps.demo.runner import training_marked
 from apps.experiments.services import experiment_define
 from apps.playback.services import progress_report
 from apps.ratings.services import ratings_from_events
-from apps.recommendations.services import candidates_refresh, recommender_train
+from apps.recommendations import selectors as recommendation_selectors
+from apps.recommendations.services import (
+    candidates_refresh,
+    recommender_train,
+    weekly_mix_build,
+)
 from apps.subscriptions import services as subscriptions
 from apps.tracking.models import Event
 
@@ -126,6 +131,21 @@ def recommender(*, log: Log, progress: Progress = no_progress) -> None:
     )
 
 
+def personas_weekly_mix(*, log: Log) -> int:
+    """This week's "Your weekly mix" of each persona profile with enough history, so QA sees
+    one at once instead of waiting for Monday 06:00 (the hourly task builds everyone's then).
+    Idempotent: a week's mix is built once."""
+    now = clock.now()
+    built = 0
+    for profile in Profile.objects.filter(account__email__endswith="@demo.test").select_related(
+        "account"
+    ):
+        week = recommendation_selectors.mix_week(profile, now)
+        built += weekly_mix_build(profile=profile, week=week) is not None
+    log(f"Weekly mixes: {built} persona profiles have this week's mix.")
+    return built
+
+
 HOLDOUT_TRAFFIC_PERCENT = 10  # half of them (5 % of profiles) get the non-personal homepage
 
 
@@ -171,6 +191,9 @@ def run(*, log: Log, progress: Progress = no_progress) -> None:
         step(log=log)
         progress(phase, 1.0)
     recommender(log=log, progress=progress)
+    progress("weekly mixes", 0.0)
+    personas_weekly_mix(log=log)
+    progress("weekly mixes", 1.0)
     progress("releases", 0.0)
     releases_schedule(log=log)
     progress("releases", 1.0)

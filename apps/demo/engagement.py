@@ -33,6 +33,29 @@ from apps.tracking.services import consent_record
 
 Trigger = Campaign.Trigger
 
+# The win-back e-mail's body: the weekly mix's posters, each with why it is there; a profile
+# without a mix yet gets its recommendations instead (never an empty e-mail).
+WIN_BACK_BODY_EN = (
+    "<p>It has been a few weeks. Here is what we picked for you this week.</p>"
+    "{% if mix.size > 0 %}{% for t in mix %}"
+    '<p><a href="{{ t.url }}"><img src="{{ t.artwork_url }}" alt="{{ t.title }}" width="120">'
+    "</a><br><strong>{{ t.title }}</strong> ({{ t.year }})<br>{{ t.why }}</p>"
+    "{% endfor %}{% else %}{% for t in recommendations %}"
+    '<p><a href="{{ t.url }}"><img src="{{ t.artwork_url }}" alt="{{ t.title }}" width="120">'
+    "</a><br><strong>{{ t.title }}</strong> ({{ t.year }})</p>"
+    "{% endfor %}{% endif %}"
+)
+WIN_BACK_BODY_FR = (
+    "<p>Cela fait quelques semaines. Voici ce que nous avons choisi pour vous cette semaine.</p>"
+    "{% if mix.size > 0 %}{% for t in mix %}"
+    '<p><a href="{{ t.url }}"><img src="{{ t.artwork_url }}" alt="{{ t.title }}" width="120">'
+    "</a><br><strong>{{ t.title }}</strong> ({{ t.year }})<br>{{ t.why }}</p>"
+    "{% endfor %}{% else %}{% for t in recommendations %}"
+    '<p><a href="{{ t.url }}"><img src="{{ t.artwork_url }}" alt="{{ t.title }}" width="120">'
+    "</a><br><strong>{{ t.title }}</strong> ({{ t.year }})</p>"
+    "{% endfor %}{% endif %}"
+)
+
 JOURNEYS: list[dict] = [
     {
         "key": "new-episode",
@@ -77,6 +100,39 @@ JOURNEYS: list[dict] = [
                 "cta_label": "Resume",
                 "cta_url": "{{ event.resume_url }}",
             }
+        ],
+    },
+    {
+        # Issue 15: inactive for 21 days -> once per lapse (the trigger's key is the last
+        # activity), an e-mail with the weekly mix's posters; re-checked at the viewer's hour.
+        "key": "win-back",
+        "name": "Win-back: inactive for 21 days, with the weekly mix",
+        "category": Category.RECOMMENDATIONS,
+        "trigger": Trigger.INACTIVITY,
+        "trigger_days": 21,
+        "channels": [Channel.EMAIL],
+        "control_percent": 10,
+        "cap_count": 1,
+        "cap_days": 21,
+        "conversion_event": "play_started",
+        "conversion_window_days": 7,
+        "variants": [
+            {
+                "name": "Français",
+                "conditions": [{"attribute": "language", "op": "=", "value": "fr"}],
+                "subject": "{{ profile.name }}, votre mix de la semaine vous attend",
+                "body": WIN_BACK_BODY_FR,
+                "cta_label": "Ouvrir mon mix",
+                "cta_url": "/mix/",
+            },
+            {
+                "name": "English",
+                "conditions": [],
+                "subject": "{{ profile.name }}, your weekly mix is waiting",
+                "body": WIN_BACK_BODY_EN,
+                "cta_label": "Open my mix",
+                "cta_url": "/mix/",
+            },
         ],
     },
     {

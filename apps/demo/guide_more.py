@@ -56,6 +56,40 @@ MORE_FLOWS: list[dict[str, Any]] = [
         "persona": "horror",
     },
     {
+        "key": "weekly-mix",
+        "title": _("Your weekly mix"),
+        "description": _(
+            "As Morgan, the homepage has a “Your weekly mix” row under the top picks; “See all” "
+            "opens the mix: 30 titles Morgan has not watched, at most 5 from one genre, at least "
+            "5 from genres Morgan never watched but viewers with the same taste loved (“New to "
+            "you: …”), each with why it is there, and “Why this mix?” for the whole. Reload, "
+            "watch something, rate: the mix stays the same all week. To get next week's, "
+            "advance the demo clock 7 days with the jobs: the clock stops at Monday 06:00 in "
+            "each time zone (Paris, London, Los Angeles…) and builds the mixes of the viewers "
+            "there; last week's stays a click away (“Week of …”, four weeks back). As Riley "
+            "(brand new), the page says to watch a few titles first: no popular titles "
+            "pretending to be personal."
+        ),
+        "url": "browse:weekly_mix",
+        "persona": "horror",
+    },
+    {
+        "key": "win-back",
+        "title": _("Win-back e-mail and “Welcome back”"),
+        "description": _(
+            "Advance the demo clock 30 days with the jobs (sign in as nobody meanwhile). Three "
+            "weeks after each persona's last visit the win-back journey e-mails it once, at its "
+            "usual hour: in the outbox, Morgan's e-mail shows Morgan's weekly mix with posters "
+            "and why each title is there, a plain-text part, and a link to stop these e-mails. "
+            "Then sign in as Morgan: the homepage has “Welcome back, Morgan” with the series "
+            "Morgan watched that got new episodes while away, and how many (Sam and Jordan "
+            "too). Choosing “Necessary only” in the privacy choices before the jump means no "
+            "e-mail; watching anything in the last 21 days means none either."
+        ),
+        "url": "demo:outbox",
+        "persona": "horror",
+    },
+    {
         "key": "watch-together",
         "title": _("Watch together"),
         "description": _(

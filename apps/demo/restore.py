@@ -194,6 +194,7 @@ def demo_restore(*, progress: Callable[[str, int, int], None], keep_session: str
     progress(gettext_noop("recommendations"), 8, total)
     for profile in Profile.objects.filter(pk__in=profile_ids):
         candidates_refresh(profile=profile)
+    after_seed.personas_weekly_mix(log=lambda m: None)  # the re-created personas' mixes
     progress(gettext_noop("done"), total, total)
     return {
         "seconds": round(time.perf_counter() - started, 2),

@@ -34,6 +34,7 @@ from apps.core import clock
 from apps.core import services as clock_services
 from apps.demo.models import JobMark
 from apps.engagement.models import Send
+from apps.recommendations import services as recommendation_services
 from apps.recommendations.interactions import EVENT_NAMES
 from apps.recommendations.models import RecommenderModel
 from apps.subscriptions.lifecycle import State
@@ -49,6 +50,7 @@ TRAIN = "apps.recommendations.tasks.train_recommender"
 RELEASES = "apps.browse.tasks.announce_released_episodes"
 DELIVER = "apps.engagement.tasks.deliver_due_messages"
 REMINDERS = "apps.engagement.tasks.deliver_requested_reminders"
+WEEKLY_MIX = "apps.recommendations.tasks.build_weekly_mixes"
 TRAIN_MARK = "recommendations-train"
 SAFETY_TICK = timedelta(days=1)
 MAX_STOPS = 2000  # a 3-year jump with daily ticks and a few dozen due moments fits
@@ -104,6 +106,13 @@ def _engagement_due_moments(after: datetime, until: datetime) -> datetime | None
     ).aggregate(m=Min("due_at"))["m"]
 
 
+def _weekly_mix_due_moments(after: datetime, until: datetime) -> datetime | None:
+    """The first moment in (after, until] some account's zone reaches Monday 06:00, so a jump
+    builds the weekly mixes in the hour beat would have."""
+    moment = recommendation_services.weekly_mix_next_moment(after=after)
+    return moment if moment <= until else None
+
+
 # Task -> "first moment in (after, until] it has something due": the jump stops there.
 DUE_MOMENTS: dict[str, Callable[[datetime, datetime], datetime | None]] = {
     RENEW: _subscription_due_moments,
@@ -111,6 +120,7 @@ DUE_MOMENTS: dict[str, Callable[[datetime, datetime], datetime | None]] = {
     RELEASES: _release_due_moments,
     REMINDERS: _release_due_moments,  # "Remind me" notices go out at the release itself
     DELIVER: _engagement_due_moments,
+    WEEKLY_MIX: _weekly_mix_due_moments,
 }
 
 # Tasks whose result depends on the data, not on when they run: once, at the end of a jump.

@@ -8,6 +8,7 @@ anything the profile did after that event can make the message pointless.
 from __future__ import annotations
 
 from apps.engagement.models import Campaign, Send
+from apps.tracking.activity import passive_q
 from apps.tracking.models import Event
 
 PLAY_EVENTS = ("play_started", "play_progress", "play_completed")
@@ -38,7 +39,21 @@ def _checkout_abandoned(send: Send) -> str | None:
     return "subscribed" if subscribed else None
 
 
+def _inactivity(send: Send) -> str | None:
+    """Active again between the trigger and the viewer's hour: no "we miss you"."""
+    last = (send.context or {}).get("last_seen_at")
+    if not last:
+        return None
+    active = (
+        Event.objects.filter(profile_id=send.profile_id, occurred_at__gt=last)
+        .exclude(passive_q())
+        .exists()
+    )
+    return "active_again" if active else None
+
+
 RECHECKS = {
+    Campaign.Trigger.INACTIVITY: _inactivity,
     Campaign.Trigger.TITLE_ABANDONED: _title_abandoned,
     Campaign.Trigger.CHECKOUT_ABANDONED: _checkout_abandoned,
 }

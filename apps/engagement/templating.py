@@ -203,8 +203,60 @@ def recommendation_data(profile, *, now, limit: int = RECOMMENDATION_COUNT) -> l
     return found[:limit]
 
 
+MIX_IN_MAIL = 8  # of the mix's 30 titles; the button opens the whole mix
+
+
+def mix_data(profile, *, now, limit: int = MIX_IN_MAIL) -> list[dict]:
+    """The profile's weekly mix (this week's, else its latest still viewable) as a template
+    sees it: title, year, page, poster and why it is in the mix (three queries; empty when its
+    history is too short for one).
+
+    A profile away for weeks was skipped by the Monday run (it builds for viewers around), so
+    its mix is built now, once for the week, as that run would have."""
+    from apps.catalogue.models import Genre, Title
+    from apps.recommendations import mix
+    from apps.recommendations.selectors import mix_week, pick_why, weekly_mix_latest
+    from apps.recommendations.services import weekly_mix_build
+
+    row = weekly_mix_latest(profile, at=now) or weekly_mix_build(
+        profile=profile, week=mix_week(profile, now)
+    )
+    if row is None:
+        return []
+    picks = [mix.Pick.from_json(item) for item in row.items]
+    titles = (
+        Title.objects.for_profile(profile, at=now)
+        .filter(pk__in=[p.title_id for p in picks] + [p.because for p in picks if p.because])
+        .prefetch_related("artwork")
+    )
+    by_id = {t.pk: t for t in titles}
+    genres = dict(Genre.objects.filter(pk__in={p.genre for p in picks}).values_list("pk", "name"))
+    found = []
+    for pick in picks:
+        title = by_id.get(pick.title_id)
+        if title is None:
+            continue
+        because = by_id.get(pick.because)
+        artwork = next((a for a in title.artwork.all() if a.is_active), None)
+        found.append(
+            {
+                "title": title.name,
+                "year": title.year,
+                "url": title.get_absolute_url(),
+                "artwork_url": artwork.rendition_url("card") if artwork else "",
+                "why": pick_why(
+                    pick,
+                    because_name=because.name if because else "",
+                    genre_name=genres.get(pick.genre, ""),
+                ),
+            }
+        )
+    return found[:limit]
+
+
 def message_data(variant, *, profile, context: dict, now) -> dict:
-    """Everything a variant's templates may use: `profile`, `event`, `recommendations`."""
+    """Everything a variant's templates may use: `profile`, `event`, `recommendations`, `mix`
+    (the weekly mix)."""
     sources = " ".join([variant.subject, variant.body, variant.cta_label, variant.cta_url])
     return {
         "profile": profile_data(profile),
@@ -212,6 +264,7 @@ def message_data(variant, *, profile, context: dict, now) -> dict:
         "recommendations": (
             recommendation_data(profile, now=now) if "recommendations" in sources else []
         ),
+        "mix": mix_data(profile, now=now) if "mix" in sources else [],
     }
 
 

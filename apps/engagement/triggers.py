@@ -14,7 +14,9 @@ Everything reads the event log (engagement never imports playback or subscriptio
   that it is stale, not a reminder). Re-checked at delivery (`rechecks.py`).
 - **checkout_abandoned**: the profile's newest `checkout_started` (recorded by subscriptions'
   checkout page) is `trigger_days` old and no `subscription_started` came after it.
-- **inactivity**: the profile's newest own event (not a message event) is `trigger_days` old.
+- **inactivity**: the profile's newest own event (not one the site recorded about it: a message,
+  a renewal, an announced episode; `tracking/activity.py`) is `trigger_days` old. Re-checked at
+  delivery.
 - **schedule**: every `schedule_every_days` from the campaign's start, the whole audience once.
 """
 
@@ -36,6 +38,7 @@ from apps.engagement import segments, services
 from apps.engagement.models import Campaign, Send
 from apps.engagement.progress_image import progress_card_url
 from apps.engagement.rechecks import PLAY_EVENTS
+from apps.tracking.activity import passive_q
 from apps.tracking.models import Event
 
 EVENT_LOOKBACK = timedelta(days=3)
@@ -219,7 +222,8 @@ def checkout_abandoned_fired(campaign: Campaign, now: datetime) -> Iterator[Fire
 
 def inactivity_fired(campaign: Campaign, now: datetime) -> Iterator[Fired]:
     newest_ok = now - timedelta(days=campaign.trigger_days)
-    own = Event.objects.filter(profile__isnull=False).exclude(name__startswith="message_")
+    # The viewer's own events: a renewal or an announced episode is not the viewer being active.
+    own = Event.objects.filter(profile__isnull=False).exclude(passive_q())
     recent = own.filter(occurred_at__gt=newest_ok, occurred_at__lte=now).values("profile_id")
     quiet = (
         own.filter(occurred_at__gt=newest_ok - ABANDON_LOOKBACK, occurred_at__lte=newest_ok)

@@ -53,6 +53,9 @@ class ProfileCandidates(models.Model):
     # The genres of the `recent` titles, {"title_id": [genre ids]}: "Because you watched X"
     # rows hold titles that share a genre with X.
     recent_genres = models.JSONField(default=dict)
+    # Every genre the history has any weight in (the affinity above keeps only the strongest):
+    # the weekly mix explores genres outside it.
+    genres_seen = models.JSONField(default=list)
 
     def __str__(self) -> str:
         return f"candidates for profile {self.profile_id}"
@@ -67,3 +70,31 @@ class GlobalList(models.Model):
 
     def __str__(self) -> str:
         return self.key
+
+
+class WeeklyMix(models.Model):
+    """A profile's "Your weekly mix" for one week: built once (Monday 06:00 in its time zone)
+    and frozen for the week.
+
+    items: [{"t": title id, "r": reason, "b": because title id, "g": genre id}, ...] in order
+    (`apps.recommendations.mix.Pick`); top_genres: the profile's strongest genre ids when it
+    was built (the "why this mix" names them).
+    """
+
+    profile = models.ForeignKey(
+        "accounts.Profile", on_delete=models.CASCADE, related_name="weekly_mixes"
+    )
+    week_start = models.DateField()  # the Monday, in the profile's time zone
+    created_at = models.DateTimeField()
+    items = models.JSONField(default=list)
+    top_genres = models.JSONField(default=list)
+    exploration = models.PositiveSmallIntegerField(default=5)
+
+    class Meta:
+        ordering = ["-week_start"]
+        constraints = [
+            models.UniqueConstraint(fields=["profile", "week_start"], name="weekly_mix_once_a_week")
+        ]
+
+    def __str__(self) -> str:
+        return f"weekly mix of profile {self.profile_id}, week of {self.week_start}"

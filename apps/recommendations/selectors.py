@@ -1,13 +1,20 @@
 """Reads of shared recommendation data."""
 
-from datetime import datetime, timedelta
+from dataclasses import dataclass
+from datetime import date, datetime, timedelta
 
 from django.core.cache import cache
-from django.db.models import Count
+from django.db.models import Count, IntegerField, Max, Min, Q, Subquery
 from django.db.models.fields.json import KT
+from django.db.models.functions import Cast
+from django.utils.translation import gettext as _
 
-from apps.recommendations.models import GlobalList, ProfileCandidates
+from apps.accounts.timezones import viewer_zone
+from apps.catalogue.models import Episode, Title
+from apps.recommendations import mix
+from apps.recommendations.models import GlobalList, ProfileCandidates, WeeklyMix
 from apps.tracking import traits
+from apps.tracking.activity import passive_q
 from apps.tracking.models import Event
 from apps.tracking.selectors import data_use_for, traits_in_use
 
@@ -81,3 +88,126 @@ def most_played(*, at: datetime, country: str = "", limit: int = 50) -> list[int
         .order_by("-viewers", "title_key")[:limit]
     )
     return [int(row["title_key"]) for row in rows if str(row["title_key"]).isdigit()]
+
+
+# --- The weekly mix -----------------------------------------------------------------------------
+
+
+def mix_stamp_key(profile_id: int) -> str:
+    """The cache key of when the profile's latest weekly mix was built (part of the homepage
+    key: the row changes on Monday morning, not at the next daypart)."""
+    return f"rec:mix-stamp:{profile_id}"
+
+
+def mix_week(profile, at: datetime) -> date:
+    """The Monday (in the profile's time zone) of the week `at` falls in."""
+    return mix.week_start(at.astimezone(viewer_zone(profile.account)))
+
+
+def weekly_mix_current(profile, *, at: datetime) -> WeeklyMix | None:
+    """This week's mix of the profile, if it was built (one query)."""
+    return weekly_mix_of_monday(profile, week=mix_week(profile, at))
+
+
+def weekly_mix_of_monday(profile, *, week: date) -> WeeklyMix | None:
+    """The profile's mix of the week starting on Monday `week`, if it was built (one query)."""
+    return WeeklyMix.objects.filter(profile=profile, week_start=week).first()
+
+
+def weekly_mix_weeks(profile, *, at: datetime) -> list[date]:
+    """The Mondays of the profile's mixes still viewable (this week and the four before),
+    newest first (one query)."""
+    this_week = mix_week(profile, at)
+    oldest = this_week - timedelta(weeks=mix.WEEKS_KEPT - 1)
+    return list(
+        WeeklyMix.objects.filter(
+            profile=profile, week_start__gte=oldest, week_start__lte=this_week
+        ).values_list("week_start", flat=True)
+    )
+
+
+def weekly_mix_of_week(profile, *, week: date, at: datetime) -> WeeklyMix | None:
+    """The profile's mix of the week starting `week`, if it is one of the viewable weeks (never
+    a future one, never another profile's; one query)."""
+    this_week = mix_week(profile, at)
+    if not (this_week - timedelta(weeks=mix.WEEKS_KEPT - 1) <= week <= this_week):
+        return None
+    return WeeklyMix.objects.filter(profile=profile, week_start=week).first()
+
+
+def pick_why(pick: mix.Pick, *, because_name: str = "", genre_name: str = "") -> str:
+    """Why one title is in the mix, in a line (the card's and the e-mail's)."""
+    if pick.reason == mix.Reason.BECAUSE and because_name:
+        return _("Because you watched %(t)s") % {"t": because_name}
+    if pick.reason == mix.Reason.EXPLORE:
+        if genre_name:
+            return _("New to you: %(g)s, loved by viewers like you") % {"g": genre_name}
+        return _("Something new, loved by viewers like you")
+    if genre_name:
+        return _("You often watch %(g)s") % {"g": genre_name}
+    return _("A strong match for you")
+
+
+def weekly_mix_latest(profile, *, at: datetime) -> WeeklyMix | None:
+    """The profile's newest mix still viewable (this week's, else an earlier one; one query)."""
+    this_week = mix_week(profile, at)
+    oldest = this_week - timedelta(weeks=mix.WEEKS_KEPT - 1)
+    return (
+        WeeklyMix.objects.filter(profile=profile, week_start__gte=oldest, week_start__lte=this_week)
+        .order_by("-week_start")
+        .first()
+    )
+
+
+# --- Welcome back --------------------------------------------------------------------------------
+
+WELCOME_AFTER = timedelta(days=21)  # this long without the viewer doing anything is "away"
+WELCOME_SHOWN = timedelta(days=7)  # the "Welcome back" row shows this long after the return
+PLAY_NAMES = ("play_started", "play_progress", "play_completed")
+
+
+@dataclass(frozen=True)
+class WelcomeBack:
+    since: datetime  # the viewer's last own event before going away
+    new_episodes: dict[int, int]  # series title id -> episodes released since, most first
+
+
+def away_since(profile_id: int, *, at: datetime) -> datetime | None:
+    """When the viewer was last here before an absence of WELCOME_AFTER or more from which it
+    came back in the last WELCOME_SHOWN (or is coming back now); None when it was not away
+    (one query). Only the viewer's own events count (`tracking.activity`)."""
+    window = at - WELCOME_SHOWN
+    own = Event.objects.filter(profile_id=profile_id, occurred_at__lte=at).exclude(passive_q())
+    found = own.aggregate(
+        back=Min("occurred_at", filter=Q(occurred_at__gt=window)),
+        before=Max("occurred_at", filter=Q(occurred_at__lte=window)),
+    )
+    back, before = found["back"] or at, found["before"]
+    if before is None or back - before < WELCOME_AFTER:
+        return None
+    return before
+
+
+def welcome_back(profile, *, at: datetime) -> WelcomeBack | None:
+    """What changed for a viewer back from an absence: episodes released since its last visit
+    of the series it watched. None when it was not away, or nothing it watched has new
+    episodes. Always two queries, away or not, so the homepage's budget does not depend on it
+    (the second finds nothing quickly when the viewer was not away)."""
+    since = away_since(profile.pk, at=at)
+    watched = (
+        Event.objects.filter(
+            profile_id=profile.pk, name__in=PLAY_NAMES, occurred_at__lte=since or at
+        )
+        .annotate(played=Cast(KT("properties__title_id"), IntegerField()))
+        .values("played")
+    )
+    released = (
+        Episode.objects.released(at)
+        .filter(title_id__in=Subquery(watched), title__in=Title.objects.for_profile(profile, at=at))
+        .filter(Q(available_from__gt=since or at) | Q(season__available_from__gt=since or at))
+        .values("title_id")
+        .annotate(n=Count("pk"))
+        .order_by("-n", "title_id")
+    )
+    counts = {row["title_id"]: row["n"] for row in released}
+    return WelcomeBack(since, counts) if since is not None and counts else None

@@ -4,25 +4,37 @@ import random
 import time
 import weakref
 from collections.abc import Callable, Iterable, Mapping
-from datetime import datetime, timedelta
+from datetime import date, datetime, timedelta
+from types import SimpleNamespace
 from typing import Any
 
 import numpy as np
 from django.core.cache import cache
-from django.db import transaction
+from django.db import IntegrityError, transaction
 from django.db.models import Count, Max
 
-from apps.accounts.models import Profile
+from apps.accounts.models import Profile, User
+from apps.accounts.timezones import viewer_zone
 from apps.catalogue.models import KIDS_MATURITIES, Genre, Maturity, Title
 from apps.catalogue.versioning import catalogue_version
 from apps.core import clock, stamps
-from apps.recommendations import calibration, eventlog, ranking, taste
+from apps.recommendations import calibration, eventlog, mix, ranking, taste
 from apps.recommendations.interactions import EVENT_NAMES, Folded, fold_profile
 from apps.recommendations.learner import Interaction, Model, train
-from apps.recommendations.models import GlobalList, ProfileCandidates, RecommenderModel
-from apps.recommendations.selectors import GLOBAL_LISTS_KEY, candidates_stamp_key
+from apps.recommendations.models import (
+    GlobalList,
+    ProfileCandidates,
+    RecommenderModel,
+    WeeklyMix,
+)
+from apps.recommendations.selectors import (
+    GLOBAL_LISTS_KEY,
+    candidates_stamp_key,
+    mix_stamp_key,
+)
+from apps.tracking import traits
 from apps.tracking.models import Event
-from apps.tracking.selectors import data_use_for
+from apps.tracking.selectors import data_use_for, traits_in_use
 
 Progress = Callable[[str, float], None]
 
@@ -282,6 +294,7 @@ def candidates_from_fold(
         # followers say "Because you liked X", never "Because you watched X".
         "liked_only": sorted(seen - fold.played),
         "recent_genres": {str(t): list(visible[t][1]) for t in recent if t in visible},
+        "genres_seen": sorted(affinity),
         "source": source,
         "items": items,
         "disliked": sorted(disliked),
@@ -560,3 +573,167 @@ def candidates_refresh_all(
     if progress:
         progress("refreshing profiles", 1.0)
     return len(profiles)
+
+
+# --- The weekly mix (issue 15) -------------------------------------------------------------------
+
+
+def _mix_of(
+    profile: Profile,
+    *,
+    items: list,
+    affinity: Mapping[int, float],
+    excluded: set[int],
+    exploration: int,
+) -> list[mix.Pick]:
+    ids = [int(item[0]) for item in items]
+    # The maturity setting (a 12+ profile is not a kids profile but sees less).
+    allowed = set(
+        Title.objects.for_profile(profile).filter(pk__in=ids).values_list("pk", flat=True)
+    )
+    return mix.pick_mix(
+        [item for item in items if int(item[0]) in allowed],
+        affinity=affinity,
+        excluded=excluded,
+        exploration=exploration,
+    )
+
+
+def weekly_mix_picks(
+    *, profile: Profile, model: Model | None, exploration: int = mix.EXPLORATION
+) -> tuple[list[mix.Pick], list[int]] | None:
+    """The picks of a mix for `profile` from its latest events, and its top genres; None when
+    its history is too short for a mix (reads its events and the allowed titles)."""
+    visible, shelf = _visible_facts_cached(kids=profile.is_kids)
+    fold = fold_profile(_profile_events(profile.pk))
+    seen = {title for title, _, _ in fold.history} - fold.looked
+    if not mix.enough_history(len(seen)):
+        return None
+    data = candidates_from_fold(
+        model=model, fold=fold, visible=visible, popular=_popular_ids(), shelf=shelf
+    )
+    disliked = {t for t, v in fold.ratings.items() if v == -1}
+    # Every genre the history has weight in, not only the strongest kept with the candidates:
+    # a genre watched once is not one "the profile never had an affinity for".
+    affinity = taste.genre_affinity(fold.history, disliked, shelf.genres_of)
+    picks = _mix_of(
+        profile,
+        items=data["items"],
+        affinity=affinity,
+        excluded=disliked | set(fold.finished) | seen,
+        exploration=exploration,
+    )
+    return picks, [genre for genre, _ in taste.top_genres(affinity, 3)]
+
+
+def weekly_mix_picks_stored(
+    *, profile: Profile, cands: ProfileCandidates, exploration: int = mix.EXPLORATION
+) -> tuple[list[mix.Pick], list[int]] | None:
+    """As `weekly_mix_picks`, from the profile's stored candidates (fresh: training and strong
+    signals keep them so), without scoring again: a few milliseconds instead of tens, which is
+    what lets Monday morning build thousands of mixes in seconds."""
+    if cands.source == ProfileCandidates.Source.POPULARITY or not mix.enough_history(
+        len(cands.recent or [])
+    ):
+        return None
+    strongest = {int(g): float(v) for g, v in (cands.affinity or {}).items()}
+    affinity = {int(g): strongest.get(int(g), 0.01) for g in cands.genres_seen or ()}
+    picks = _mix_of(
+        profile,
+        items=list(cands.items or []),
+        affinity=affinity,
+        excluded=set(cands.disliked or ()) | set(cands.finished or ()),
+        exploration=exploration,
+    )
+    top = [g for g, _ in taste.top_genres(strongest, 3)]
+    return picks, top
+
+
+def weekly_mix_build(
+    *, profile: Profile, week: date, exploration: int | None = None
+) -> WeeklyMix | None:
+    """The profile's mix for the week starting on Monday `week`, built once: a second call
+    (a retried task, two workers) returns the first one unchanged. None when its history is
+    too short (nothing is stored, so next Monday tries again).
+
+    How many titles explore genres new to the profile: `mix.EXPLORATION`, more for an explorer
+    (taste traits), unless the viewer switched traits off on Your data."""
+    existing = WeeklyMix.objects.filter(profile=profile, week_start=week).first()
+    if existing is not None:
+        return existing
+    if exploration is None:
+        exploration = traits.exploration_count(traits_in_use(profile.pk), base=mix.EXPLORATION)
+    cands = ProfileCandidates.objects.filter(profile=profile).first()
+    if cands is not None and (cands.genres_seen or not cands.recent):
+        found = weekly_mix_picks_stored(profile=profile, cands=cands, exploration=exploration)
+    else:  # no candidates (away for a while), or stored before they knew every genre seen
+        _, model = active_model()
+        found = weekly_mix_picks(profile=profile, model=model, exploration=exploration)
+    if found is None or not found[0]:
+        return None
+    picks, top = found
+    try:
+        with transaction.atomic():
+            row = WeeklyMix.objects.create(
+                profile=profile,
+                week_start=week,
+                created_at=clock.now(),
+                items=[pick.as_json() for pick in picks],
+                top_genres=top,
+                exploration=exploration,
+            )
+    except IntegrityError:  # built meanwhile by another run: that one stands
+        return WeeklyMix.objects.get(profile=profile, week_start=week)
+    # Old weeks beyond the ones kept viewable are only space.
+    WeeklyMix.objects.filter(
+        profile=profile, week_start__lte=week - timedelta(weeks=mix.WEEKS_KEPT)
+    ).delete()
+    transaction.on_commit(lambda: stamps.bump(mix_stamp_key(profile.pk)))
+    return row
+
+
+def _zones_at_build_hour(at: datetime) -> dict[str, date]:
+    """{time zone name: its Monday} for the accounts' zones where it is Monday 06:xx at `at`."""
+    names = User.objects.filter(profiles__isnull=False).values_list("time_zone", flat=True)
+    due = {}
+    for name in set(names):
+        local = at.astimezone(viewer_zone(SimpleNamespace(time_zone=name)))
+        if mix.is_build_hour(local):
+            due[name] = mix.week_start(local)
+    return due
+
+
+def weekly_mixes_build_due(*, at: datetime | None = None) -> dict[str, int]:
+    """Build the week's mix of every profile whose local time is Monday 06:00-06:59 (the hourly
+    beat task); idempotent per profile-week.
+
+    Only profiles with candidates, that is active in the last week (training drops the others'
+    and a visit computes them again): a mix is for a viewer who is around. One away longer
+    gets its mix built when the win-back e-mail needs it (`weekly_mix_build`).
+    """
+    at = at or clock.now()
+    zones = _zones_at_build_hour(at)
+    built = short = 0
+    profiles = Profile.objects.filter(
+        account__time_zone__in=list(zones), candidates__isnull=False
+    ).select_related("account")
+    for profile in profiles.order_by("pk").iterator(chunk_size=500):
+        week = zones.get(profile.account.time_zone)
+        if week is None:
+            continue
+        if weekly_mix_build(profile=profile, week=week) is None:
+            short += 1
+        else:
+            built += 1
+    return {"built": built, "too_little_history": short} if built or short else {}
+
+
+def weekly_mix_next_moment(*, after: datetime) -> datetime:
+    """The first moment strictly after `after` when some account's zone reaches Monday 06:00
+    (the demo clock's runner stops there so a jump builds the mixes on time)."""
+    names = set(User.objects.filter(profiles__isnull=False).values_list("time_zone", flat=True))
+    moments = [
+        mix.next_build_moment(after.astimezone(viewer_zone(SimpleNamespace(time_zone=name))))
+        for name in names or {""}
+    ]
+    return min(moments)

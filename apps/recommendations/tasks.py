@@ -23,3 +23,9 @@ def refresh_profile_candidates(self, profile_id: int) -> bool:
 @shared_task
 def refresh_global_lists() -> dict:
     return services.global_lists_refresh()
+
+
+@shared_task(bind=True, max_retries=3, default_retry_delay=60, acks_late=True)
+def build_weekly_mixes(self) -> dict:
+    """Hourly: the weekly mix of every profile whose local time is Monday 06:xx (idempotent)."""
+    return services.weekly_mixes_build_due()

@@ -1,0 +1,160 @@
+"""The weekly mix: which 30 titles, in which order, and why each (pure; no database).
+
+Input is the profile's ranked candidates (best first, as `candidates_from_fold` makes them)
+and what its history says; output is the mix. The rules (issue 15):
+
+* only titles the profile has not watched, and never one it rated "Not for me";
+* no more than `PER_GENRE` titles from one genre: a title counts for every genre it has, so
+  a horror thriller uses up one horror place and one thriller place;
+* at least `exploration` titles (default 5) from genres the profile never had any affinity
+  for (none of the title's genres is in its history) that its neighbours loved: the item-item
+  model still scores them highly from the profile's own history;
+* a profile whose history holds fewer than `MIN_HISTORY` titles gets no mix at all: a list of
+  popular titles would be filler called personal.
+"""
+
+from collections import defaultdict
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass
+from datetime import date, datetime, timedelta
+
+MIX_SIZE = 30
+PER_GENRE = 5
+EXPLORATION = 5
+EXPLORE_PER_GENRE = 2  # exploration titles from one new genre before others are tried
+MIN_HISTORY = 3  # titles watched (or rated, picked, saved) before a first mix is worth making
+WEEKS_KEPT = 5  # this week and the previous four stay viewable
+BUILD_HOUR = 6  # Monday, 06:00 in the profile's own time zone
+
+
+class Reason:
+    BECAUSE = "because"  # people who watched X (in the history) went on to watch it
+    GENRE = "genre"  # one of the profile's own genres, ranked by match
+    EXPLORE = "explore"  # outside the profile's genres; its neighbours loved it
+
+
+@dataclass(frozen=True)
+class Pick:
+    title_id: int
+    reason: str
+    because: int = 0  # the history title that explains it (Reason.BECAUSE)
+    genre: int = 0  # the genre the reason names (Reason.GENRE and Reason.EXPLORE)
+
+    def as_json(self) -> dict:
+        return {"t": self.title_id, "r": self.reason, "b": self.because, "g": self.genre}
+
+    @classmethod
+    def from_json(cls, data: Mapping) -> "Pick":
+        return cls(int(data["t"]), str(data["r"]), int(data.get("b") or 0), int(data["g"] or 0))
+
+
+# A candidate as `candidates_from_fold` stores it: [title, score, match, because, year, genres].
+type Candidate = Sequence
+
+
+def week_start(local: datetime | date) -> date:
+    """The Monday of the week `local` (a date or a local time) falls in."""
+    day = local.date() if isinstance(local, datetime) else local
+    return day - timedelta(days=day.weekday())
+
+
+def is_build_hour(local: datetime) -> bool:
+    """Monday between 06:00 and 06:59 local: the hour the beat task builds the week's mix."""
+    return local.weekday() == 0 and local.hour == BUILD_HOUR
+
+
+def next_build_moment(local: datetime) -> datetime:
+    """The first Monday 06:00 (wall time in `local`'s zone) strictly after `local`."""
+    monday = week_start(local)
+    for day in (monday, monday + timedelta(days=7)):
+        moment = datetime(day.year, day.month, day.day, BUILD_HOUR, tzinfo=local.tzinfo)
+        if moment > local:
+            return moment
+    raise AssertionError("unreachable: next Monday is always later")
+
+
+def enough_history(history_titles: int) -> bool:
+    return history_titles >= MIN_HISTORY
+
+
+def pick_mix(
+    candidates: Iterable[Candidate],
+    *,
+    affinity: Mapping[int, float],
+    excluded: Iterable[int] = (),
+    size: int = MIX_SIZE,
+    per_genre: int = PER_GENRE,
+    exploration: int = EXPLORATION,
+) -> list[Pick]:
+    """The mix from candidates ranked best first.
+
+    `affinity` holds every genre the profile's history has weight in (`taste.genre_affinity`);
+    `excluded` are titles it watched or rated "Not for me" (the candidates leave them out
+    already; this is the rule's own guard). Exploration titles are taken first, best scored
+    first (highest match), so the genre cap can never crowd them out; the rest are the best
+    ranked. In the
+    result the exploration titles are spread through the list (every sixth place), not
+    heaped at the end.
+    """
+    known = {g for g, weight in affinity.items() if weight > 0}
+    banned = set(excluded)
+    pool = [c for c in candidates if int(c[0]) not in banned]
+    used: dict[int, int] = defaultdict(int)
+    chosen: set[int] = set()
+
+    def fits(genres: Sequence[int]) -> bool:
+        return all(used[g] < per_genre for g in genres)
+
+    def take(candidate: Candidate) -> None:
+        chosen.add(int(candidate[0]))
+        for genre in candidate[5]:
+            used[genre] += 1
+
+    explore: list[Pick] = []
+    wanted = min(exploration, size)
+    # The stored score has already pulled genres without evidence down (`taste`); the match is
+    # the model's own view: how strongly the profile's neighbours went on to this title.
+    ranked = sorted(pool, key=lambda c: (-int(c[2]), -float(c[1])))
+    explored: dict[int, int] = defaultdict(int)
+    # First at most EXPLORE_PER_GENRE from one new genre (exploring means several), then any.
+    for cap in (EXPLORE_PER_GENRE, per_genre):
+        for c in ranked:
+            if len(explore) >= wanted:
+                break
+            genres = list(c[5])
+            if int(c[0]) in chosen or not genres or known.intersection(genres):
+                continue
+            if int(c[2]) <= 0 or not fits(genres) or explored[genres[0]] >= cap:
+                continue
+            take(c)
+            explored[genres[0]] += 1
+            explore.append(Pick(int(c[0]), Reason.EXPLORE, genre=genres[0]))
+
+    main: list[Pick] = []
+    for c in pool:
+        if len(main) + len(explore) >= size:
+            break
+        title, genres = int(c[0]), list(c[5])
+        if title in chosen or not fits(genres):
+            continue
+        take(c)
+        because = int(c[3] or 0)
+        if because:
+            main.append(Pick(title, Reason.BECAUSE, because=because))
+        else:
+            best = max(genres, key=lambda g: (affinity.get(g, 0.0), -g), default=0)
+            main.append(Pick(title, Reason.GENRE, genre=best))
+
+    out = list(main)
+    for n, pick in enumerate(explore):
+        out.insert(min(len(out), 2 + n * 6), pick)
+    return out
+
+
+def genre_counts(picks: Iterable[Pick], genres_of: Mapping[int, Sequence[int]]) -> dict[int, int]:
+    """How many of the picks are in each genre (a title counts for each of its genres)."""
+    counts: dict[int, int] = defaultdict(int)
+    for pick in picks:
+        for genre in genres_of.get(pick.title_id, ()):
+            counts[genre] += 1
+    return dict(counts)

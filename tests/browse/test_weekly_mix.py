@@ -1,0 +1,207 @@
+"""The weekly mix's page and homepage row, and the "Welcome back" row (issue 15)."""
+
+import re
+from datetime import timedelta
+
+import pytest
+from django.utils import timezone
+
+from apps.catalogue.models import Title
+from apps.core import clock
+from apps.recommendations import selectors as rec_selectors
+from apps.recommendations.models import WeeklyMix
+from apps.recommendations.services import recommender_train, weekly_mix_build
+from apps.tracking.services import EventData, track_many
+from tests.factories import (
+    EpisodeFactory,
+    ProfileFactory,
+    SeasonFactory,
+    genre_catalogue,
+    genre_history,
+    signed_in,
+)
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def world(db):
+    """Eight genres (a mix holds at most 5 of each, so 30 needs six or more)."""
+    genres = ("Horror", "Comedy", "Drama", "Sci-Fi", "Romance", "Action", "Anime", "Western")
+    catalogue = genre_catalogue(n_per_genre=12, genres=genres)
+    genre_history(catalogue, viewers_per_genre=6)
+    return catalogue
+
+
+def _watch(profile, titles, *, days_ago=2, name="play_completed"):
+    start = timezone.now() - timedelta(days=days_ago)
+    track_many(
+        EventData(
+            name=name,
+            profile_id=profile.pk,
+            occurred_at=start + timedelta(hours=i),
+            properties={"title_id": t.pk, "position_seconds": 60, "duration_seconds": 60},
+        )
+        for i, t in enumerate(titles)
+    )
+
+
+def _this_week(profile):
+    return rec_selectors.mix_week(profile, clock.now())
+
+
+def _with_mix(profile, world):
+    _watch(profile, world["Horror"][:4])
+    recommender_train()
+    return weekly_mix_build(profile=profile, week=_this_week(profile))
+
+
+def _card_ids(html: str) -> list[int]:
+    return [int(x) for x in re.findall(r'action="/my-list/(\d+)/"', html)]
+
+
+def test_the_mix_page_shows_the_mix_in_order_with_why_and_stays_frozen(world, viewer_client):
+    row = _with_mix(viewer_client.profile, world)
+    html = viewer_client.get("/mix/").content.decode()
+    ordered = [item["t"] for item in row.items]
+    assert _card_ids(html) == ordered and len(ordered) == 30
+    assert "Why this mix?" in html and "no more than 5 from one genre" in html
+    assert "Because you watched Horror" in html or "You often watch Horror" in html
+    # More viewing and a retrain during the week: the page does not change.
+    _watch(viewer_client.profile, world["Comedy"][:6], days_ago=1)
+    recommender_train()
+    again = viewer_client.get("/mix/").content.decode()
+    assert _card_ids(again) == ordered
+
+
+def test_the_mix_page_costs_a_fixed_number_of_queries(
+    world, viewer_client, django_assert_num_queries
+):
+    """Guards the N+1s of a grid of cards: each card's artwork, My list state and the title
+    that explains it are read once for the whole mix, not once per card."""
+    _with_mix(viewer_client.profile, world)
+    viewer_client.get("/mix/")
+    # The user (session and profile come from the cache); the weeks, the mix; its titles,
+    # their artwork, the titles that explain them, My list (genre names: the shared lists).
+    with django_assert_num_queries(7):
+        response = viewer_client.get("/mix/")
+    assert response.status_code == 200 and len(_card_ids(response.content.decode())) == 30
+
+
+def test_too_little_history_says_so_instead_of_popular_filler(world, viewer_client):
+    _watch(viewer_client.profile, world["Horror"][:1])
+    recommender_train()
+    assert (
+        weekly_mix_build(profile=viewer_client.profile, week=_this_week(viewer_client.profile))
+        is None
+    )
+    html = viewer_client.get("/mix/").content.decode()
+    assert "Watch a few titles and your first mix arrives Monday." in html
+    assert _card_ids(html) == []
+    # No row on the homepage either.
+    assert "Your weekly mix" not in viewer_client.get("/").content.decode()
+
+
+def test_the_previous_four_weeks_stay_viewable_and_nothing_else(world, viewer_client):
+    profile = viewer_client.profile
+    row = _with_mix(profile, world)
+    last_week = row.week_start - timedelta(weeks=1)
+    old = WeeklyMix.objects.create(
+        profile=profile,
+        week_start=last_week,
+        created_at=clock.now() - timedelta(weeks=1),
+        items=row.items[::-1],
+        top_genres=row.top_genres,
+    )
+    html = viewer_client.get(f"/mix/{last_week:%Y-%m-%d}/").content.decode()
+    assert _card_ids(html) == [item["t"] for item in old.items]
+    assert f'href="/mix/{last_week:%Y-%m-%d}/"' in viewer_client.get("/mix/").content.decode()
+    too_old = row.week_start - timedelta(weeks=5)
+    future = row.week_start + timedelta(weeks=1)
+    tuesday = row.week_start + timedelta(days=1)
+    for bad in (
+        f"{too_old:%Y-%m-%d}",
+        f"{future:%Y-%m-%d}",
+        f"{tuesday:%Y-%m-%d}",
+        "2026-13-01",
+        "soon",
+    ):
+        response = viewer_client.get(f"/mix/{bad}/")
+        assert response.status_code == 404, bad
+
+
+def test_a_viewer_never_sees_another_profiles_mix(world, viewer_client):
+    _with_mix(viewer_client.profile, world)
+    other = signed_in(ProfileFactory())
+    html = other.get("/mix/").content.decode()
+    assert _card_ids(html) == []
+    assert "Watch a few titles and your first mix arrives Monday." in html
+
+
+def _all_rows(client) -> str:
+    html = client.get("/").content.decode()
+    for batch in range(1, 8):
+        response = client.get(f"/?batch={batch}", HTTP_HX_REQUEST="true")
+        if response.status_code != 200:
+            break
+        html += response.content.decode()
+    return html
+
+
+def test_the_homepage_has_a_weekly_mix_row_near_the_top(world, viewer_client):
+    row = _with_mix(viewer_client.profile, world)
+    html = _all_rows(viewer_client)
+    assert "Your weekly mix" in html and 'href="/mix/"' in html
+    headings = re.findall(r'<h2 id="row-([\w-]+)-heading"', html)
+    assert "mix" in headings[:4]
+    section = html[html.index('id="row-mix"') :]
+    section = section[: section.index("</section>")]
+    ids = _card_ids(section)
+    # The mix's own order (the appearance cap may drop a title shown twice elsewhere).
+    ordered = [item["t"] for item in row.items]
+    assert ids == [t for t in ordered if t in ids] and len(ids) >= 15
+
+
+def _series_with_new_episode(*, released_days_ago: int):
+    season = SeasonFactory(title__genres=[], title__maturity="13")
+    EpisodeFactory(season=season, number=1)
+    new = EpisodeFactory(season=season, number=2)
+    Title.objects.filter(pk=season.title_id)
+    new.available_from = timezone.now() - timedelta(days=released_days_ago)
+    new.save(update_fields=["available_from"])
+    return season.title
+
+
+def test_welcome_back_shows_new_episodes_of_series_it_watched(world, viewer_client):
+    profile = viewer_client.profile
+    series = _series_with_new_episode(released_days_ago=10)
+    other = _series_with_new_episode(released_days_ago=10)  # never watched: not shown
+    _watch(profile, [series, *world["Horror"][:4]], days_ago=40)
+    recommender_train()
+    html = _all_rows(viewer_client)
+    assert f"Welcome back, {profile.name}" in html
+    section = html[html.index('id="row-welcome"') :]
+    section = section[: section.index("</section>")]
+    assert _card_ids(section) == [series.pk] and other.pk not in _card_ids(section)
+    assert "1 new episode since your last visit" in section
+
+
+def test_no_welcome_back_for_a_viewer_who_never_left(world, viewer_client):
+    series = _series_with_new_episode(released_days_ago=10)
+    _watch(viewer_client.profile, [series, *world["Horror"][:4]], days_ago=40)
+    _watch(viewer_client.profile, world["Horror"][4:6], days_ago=12)  # here 12 days ago
+    recommender_train()
+    assert "Welcome back" not in _all_rows(viewer_client)
+
+
+def test_without_personalization_consent_there_is_no_mix_to_see(world, viewer_client):
+    from apps.tracking import consent
+
+    _with_mix(viewer_client.profile, world)
+    viewer_client.cookies[consent.COOKIE] = consent.cookie_value(
+        personalization=False, marketing=False
+    )
+    html = viewer_client.get("/mix/").content.decode()
+    assert _card_ids(html) == []
+    assert "You chose not to let Streamfront personalize what you see" in html
+    assert 'id="row-mix"' not in _all_rows(viewer_client)

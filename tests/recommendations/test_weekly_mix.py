@@ -1,0 +1,251 @@
+"""Your weekly mix (issue 15): the picking rules (pure), when it is built in each profile's own
+time zone, that a week's mix is built once and frozen, and who gets none."""
+
+from datetime import UTC, date, datetime, timedelta
+from zoneinfo import ZoneInfo
+
+import pytest
+
+from apps.catalogue.models import Genre, Title
+from apps.recommendations import mix
+from apps.recommendations.models import ProfileCandidates, WeeklyMix
+from apps.recommendations.services import (
+    candidates_refresh,
+    recommender_train,
+    weekly_mix_build,
+    weekly_mix_next_moment,
+    weekly_mixes_build_due,
+)
+from apps.tracking.services import EventData, track_many
+from tests.factories import ProfileFactory, UserFactory
+
+AUCKLAND, LOS_ANGELES = "Pacific/Auckland", "America/Los_Angeles"
+
+
+# --- The picking rules (pure) -------------------------------------------------------------------
+
+
+def _candidates(genres: int = 10, per_genre: int = 20) -> list[list]:
+    """Ranked candidates: title g*100+i in genre g (and g+1 for every third), best genres first."""
+    out = []
+    for g in range(1, genres + 1):
+        for i in range(per_genre):
+            extra = [g % genres + 1] if i % 3 == 0 else []
+            score = 1.0 - g * 0.05 - i * 0.001
+            out.append([g * 100 + i, score, max(1, 95 - g * 5 - i), 0, 2020, [g, *extra]])
+    out.sort(key=lambda c: -c[1])
+    return out
+
+
+def test_a_mix_has_30_titles_at_most_5_a_genre_and_5_exploring():
+    affinity = {1: 1.0, 2: 0.6, 3: 0.2}
+    cands = _candidates()
+    picks = mix.pick_mix(cands, affinity=affinity)
+    genres_of = {c[0]: c[5] for c in cands}
+
+    assert len(picks) == 30 and len({p.title_id for p in picks}) == 30
+    assert max(mix.genre_counts(picks, genres_of).values()) <= 5
+    exploring = [p for p in picks if p.reason == mix.Reason.EXPLORE]
+    assert len(exploring) >= 5
+    # Exploration titles share no genre with the profile's history.
+    assert all(not set(genres_of[p.title_id]) & set(affinity) for p in exploring)
+    # From more than one new genre.
+    assert len({genres_of[p.title_id][0] for p in exploring}) >= 3
+    # They are spread through the mix, not heaped at its end.
+    positions = [n for n, p in enumerate(picks) if p.reason == mix.Reason.EXPLORE]
+    assert positions[0] < 5 and positions[-1] < 29
+
+
+def test_the_exploration_count_is_a_parameter():
+    picks = mix.pick_mix(_candidates(), affinity={1: 1.0, 2: 0.5}, exploration=8)
+    assert sum(p.reason == mix.Reason.EXPLORE for p in picks) == 8
+
+
+def test_watched_and_not_for_me_titles_never_enter_a_mix():
+    cands = _candidates()
+    best = [c[0] for c in cands[:6]]
+    picks = mix.pick_mix(cands, affinity={1: 1.0}, excluded=best)
+    assert not {p.title_id for p in picks} & set(best)
+
+
+def test_an_explained_pick_names_the_title_that_explains_it():
+    cands = _candidates()
+    cands[0][3] = 777
+    picks = mix.pick_mix(cands, affinity={1: 1.0, 2: 0.5})
+    first = next(p for p in picks if p.title_id == cands[0][0])
+    assert first.reason == mix.Reason.BECAUSE and first.because == 777
+
+
+@pytest.mark.parametrize(
+    ("zone", "utc", "expected"),
+    [
+        # Auckland is UTC+13 in December: Monday 06:00 there is Sunday 17:00 UTC.
+        (AUCKLAND, datetime(2026, 12, 6, 17, 0, tzinfo=UTC), datetime(2026, 12, 7, 6, 0)),
+        # Los Angeles is UTC-8: Monday 06:00 there is Monday 14:00 UTC.
+        (LOS_ANGELES, datetime(2026, 12, 7, 14, 0, tzinfo=UTC), datetime(2026, 12, 7, 6, 0)),
+    ],
+    ids=["auckland", "los-angeles"],
+)
+def test_the_build_hour_is_monday_six_in_the_profiles_own_zone(zone, utc, expected):
+    local = utc.astimezone(ZoneInfo(zone))
+    assert local.replace(tzinfo=None) == expected
+    assert mix.is_build_hour(local) and mix.is_build_hour(local + timedelta(minutes=59))
+    assert not mix.is_build_hour(local - timedelta(minutes=1))
+    assert not mix.is_build_hour(local + timedelta(hours=1))
+    assert mix.next_build_moment(local - timedelta(minutes=1)) == local
+    assert mix.next_build_moment(local) == local + timedelta(days=7)
+
+
+# --- Building (database) -----------------------------------------------------------------------
+
+START = datetime(2026, 10, 1, 12, 0, tzinfo=UTC)
+
+
+def _plays(profile_id: int, title_ids, *, start=START) -> list[EventData]:
+    return [
+        EventData(
+            name="play_completed",
+            profile_id=profile_id,
+            occurred_at=start + timedelta(hours=n),
+            properties={"title_id": t, "position_seconds": 60, "duration_seconds": 60},
+        )
+        for n, t in enumerate(title_ids)
+    ]
+
+
+@pytest.fixture
+def world(db):
+    """Eight genres of 12 titles. Horror fans' neighbours: people who watch horror and then
+    documentaries, so a horror fan's mix can explore documentaries."""
+    names = ["Horror", "Comedy", "Drama", "Sci-Fi", "Romance", "Action", "Anime", "Documentary"]
+    titles: dict[str, list[Title]] = {}
+    for name in names:
+        genre = Genre.objects.create(name=name, slug=name.lower())
+        made = Title.objects.bulk_create(
+            Title(
+                name=f"{name} {i}",
+                slug=f"{genre.slug}-{i}",
+                year=2020,
+                runtime_minutes=90,
+                is_published=True,
+                maturity="7" if name == "Anime" else "13",
+            )
+            for i in range(12)
+        )
+        Title.genres.through.objects.bulk_create(
+            Title.genres.through(title_id=t.pk, genre_id=genre.pk) for t in made
+        )
+        titles[name] = made
+    events = []
+    for v in range(30):
+        viewer = ProfileFactory()
+        genre = names[v % len(names)]
+        picks = [t.pk for t in titles[genre][v % 4 : v % 4 + 6]]
+        if genre == "Horror":
+            picks += [t.pk for t in titles["Documentary"][v % 5 : v % 5 + 6]]
+        events += _plays(viewer.pk, picks, start=START - timedelta(days=30))
+    track_many(events)
+    recommender_train()
+    return titles
+
+
+def _horror_fan(zone: str = "Europe/Paris", **profile):
+    profile = ProfileFactory(account=UserFactory(time_zone=zone), **profile)
+    return profile
+
+
+def _watch(profile, titles) -> None:
+    track_many(_plays(profile.pk, [t.pk for t in titles]))
+    candidates_refresh(profile=profile)  # as the strong signal does after the commit
+
+
+def test_auckland_and_los_angeles_get_theirs_at_their_own_monday_six(world):
+    auckland, los_angeles = _horror_fan(AUCKLAND), _horror_fan(LOS_ANGELES)
+    for profile in (auckland, los_angeles):
+        _watch(profile, world["Horror"][:4])
+    away = _horror_fan(AUCKLAND)  # history, but no candidates: not around lately
+    track_many(_plays(away.pk, [t.pk for t in world["Horror"][:4]]))
+
+    # Sunday 17:30 UTC: Monday 06:30 in Auckland, Sunday 09:30 in Los Angeles.
+    weekly_mixes_build_due(at=datetime(2026, 12, 6, 17, 30, tzinfo=UTC))
+    assert list(WeeklyMix.objects.values_list("profile_id", "week_start")) == [
+        (auckland.pk, date(2026, 12, 7))
+    ]
+    # An hour earlier or later, nobody's Monday 06:00 hour: nothing new.
+    for hour in (16, 18, 13, 15):
+        day = 6 if hour in (16, 18) else 7
+        weekly_mixes_build_due(at=datetime(2026, 12, day, hour, 30, tzinfo=UTC))
+    assert WeeklyMix.objects.count() == 1
+    # Monday 14:10 UTC: 06:10 in Los Angeles.
+    weekly_mixes_build_due(at=datetime(2026, 12, 7, 14, 10, tzinfo=UTC))
+    assert set(WeeklyMix.objects.values_list("profile_id", "week_start")) == {
+        (auckland.pk, date(2026, 12, 7)),
+        (los_angeles.pk, date(2026, 12, 7)),
+    }
+    # The demo clock's runner stops at the next of those moments.
+    after = datetime(2026, 12, 6, 12, 0, tzinfo=UTC)
+    assert weekly_mix_next_moment(after=after) == datetime(2026, 12, 6, 17, 0, tzinfo=UTC)
+
+
+def test_a_weeks_mix_is_built_once_and_stays_frozen(world):
+    profile = _horror_fan()
+    _watch(profile, world["Horror"][:4])
+    week = date(2026, 12, 7)
+    first = weekly_mix_build(profile=profile, week=week)
+    # More viewing during the week, and the task running again (a retry, a second worker).
+    _watch(profile, world["Horror"][4:8])
+    again = weekly_mix_build(profile=profile, week=week)
+
+    assert again.pk == first.pk and again.items == first.items
+    assert WeeklyMix.objects.filter(profile=profile).count() == 1
+
+
+@pytest.mark.parametrize("stored", [True, False], ids=["stored-candidates", "from-events"])
+def test_a_mix_follows_the_rules_on_real_candidates(world, stored):
+    profile = _horror_fan()
+    watched = world["Horror"][:4]
+    _watch(profile, watched)
+    disliked = world["Horror"][6]
+    track_many(
+        [
+            EventData(
+                name="rating",
+                profile_id=profile.pk,
+                occurred_at=START + timedelta(days=1),
+                properties={"title_id": disliked.pk, "value": -1},
+            )
+        ]
+    )
+    candidates_refresh(profile=profile)
+    if not stored:  # a profile away for a while: built from its events
+        ProfileCandidates.objects.filter(profile=profile).delete()
+    row = weekly_mix_build(profile=profile, week=date(2026, 12, 7))
+    picks = [mix.Pick.from_json(item) for item in row.items]
+    ids = {p.title_id for p in picks}
+
+    assert not ids & {t.pk for t in watched} and disliked.pk not in ids
+    by_genre = {t.pk: name for name, made in world.items() for t in made}
+    counts: dict[str, int] = {}
+    for title_id in ids:
+        counts[by_genre[title_id]] = counts.get(by_genre[title_id], 0) + 1
+    assert max(counts.values()) <= mix.PER_GENRE
+    exploring = [p for p in picks if p.reason == mix.Reason.EXPLORE]
+    # The neighbours' documentaries come first among the explorations.
+    assert len(exploring) >= 5
+    assert all(by_genre[p.title_id] != "Horror" for p in exploring)
+    assert by_genre[exploring[0].title_id] == "Documentary"
+
+
+def test_too_little_history_gets_no_mix_and_no_filler(world):
+    profile = _horror_fan()
+    _watch(profile, world["Horror"][:2])
+    assert weekly_mix_build(profile=profile, week=date(2026, 12, 7)) is None
+    assert not WeeklyMix.objects.exists()
+
+
+def test_a_kids_profile_mix_holds_only_titles_for_children(world):
+    kid = ProfileFactory(is_kids=True, maturity="7")
+    _watch(kid, world["Anime"][:4])
+    row = weekly_mix_build(profile=kid, week=date(2026, 12, 7))
+    ids = [item["t"] for item in row.items]
+    assert ids and set(Title.objects.filter(pk__in=ids).values_list("maturity", flat=True)) == {"7"}
