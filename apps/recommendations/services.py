@@ -604,7 +604,7 @@ def weekly_mix_picks(
 ) -> tuple[list[mix.Pick], list[int]] | None:
     """The picks of a mix for `profile` from its latest events, and its top genres; None when
     its history is too short for a mix (reads its events and the allowed titles)."""
-    visible, shelf = _visible_facts_cached(kids=profile.is_kids)
+    visible, shelf = _visible_facts_cached(audience=_audience(profile))
     fold = fold_profile(_profile_events(profile.pk))
     seen = {title for title, _, _ in fold.history} - fold.looked
     if not mix.enough_history(len(seen)):
