@@ -651,11 +651,12 @@ def what_youd_miss(*, profile) -> WhatYoudMiss:
     subscriptions app may not read playback or recommendations). A fixed number of queries."""
     shelf, _finished = playback.home_shelves(profile=profile, since=None, limit=MISS_LIMIT)
     started = [item.title_id for item in shelf][:MISS_LIMIT]
-    picks = [
-        t
-        for t in recommendations.recommended_title_ids(profile.pk, limit=MISS_LIMIT * 3)
-        if t not in started
-    ][:MISS_LIMIT]
+    # This week's mix when there is one (what arrived for them on Monday), else the best picks.
+    local = clock.now().astimezone(viewer_zone(profile.account))
+    weekly = recommendations.weekly_mix_of_monday(profile, week=mix.week_start(local))
+    from_mix = [mix.Pick.from_json(item).title_id for item in weekly.items] if weekly else []
+    offered = from_mix or recommendations.recommended_title_ids(profile.pk, limit=MISS_LIMIT * 3)
+    picks = [t for t in offered if t not in started][:MISS_LIMIT]
     wanted = set(started) | set(picks)
     qs = catalogue.cards(Title.objects.for_profile(profile).filter(pk__in=wanted), profile=profile)
     titles = {t.pk: t for t in grid_cards(profile=profile, titles=qs)}
@@ -673,8 +674,10 @@ def what_youd_miss(*, profile) -> WhatYoudMiss:
         picks=Row(
             "miss-picks",
             "picks",
-            _("Picked for you, not started yet"),
-            _("Your best matches today, from what you watched and rated."),
+            _("From your weekly mix") if from_mix else _("Picked for you, not started yet"),
+            _("Chosen for you on Monday, and only this week.")
+            if from_mix
+            else _("Your best matches today, from what you watched and rated."),
             [titles[t] for t in picks if t in titles],
         ),
     )

@@ -320,3 +320,31 @@ def test_what_youd_miss_never_shows_another_profiles_titles(viewer):
         explicit_seek=False,
     )
     assert "Not Yours" not in text(viewer.get("/what-youd-miss/"))
+
+
+def test_what_youd_miss_shows_this_weeks_mix_when_there_is_one(viewer):
+    """The issue's "what you'd miss": titles in progress and the weekly mix. With this week's
+    mix built, the second group is the mix in its order, not today's best picks."""
+    from apps.accounts.timezones import viewer_zone
+    from apps.core import clock
+    from apps.recommendations import mix
+    from apps.recommendations.models import WeeklyMix
+    from tests.factories import TitleFactory
+
+    subscribe(viewer.user)
+    first, second = TitleFactory(name="Mix Pick One"), TitleFactory(name="Mix Pick Two")
+    fragment = text(viewer.get("/what-youd-miss/", HTTP_HX_REQUEST="true"))
+    assert "From your weekly mix" not in fragment
+
+    local = clock.now().astimezone(viewer_zone(viewer.user))
+    WeeklyMix.objects.create(
+        profile=viewer.profile,
+        week_start=mix.week_start(local),
+        created_at=clock.now(),
+        items=[mix.Pick(t.pk, mix.Reason.EXPLORE, genre=0).as_json() for t in (first, second)],
+        top_genres=[],
+        exploration=5,
+    )
+    fragment = text(viewer.get("/what-youd-miss/", HTTP_HX_REQUEST="true"))
+    assert "From your weekly mix" in fragment
+    assert fragment.index("Mix Pick One") < fragment.index("Mix Pick Two")
