@@ -23,6 +23,9 @@ class Card:
     items: list[tuple[str, str]] = field(default_factory=list)  # (label, value), ranked
     bars: list[tuple[str, int]] = field(default_factory=list)  # (label, percent)
     lines: list[str] = field(default_factory=list)
+    # Shown only to the viewer: no share image, not offered on a public link (taste traits
+    # follow the viewer's switch on Your data, which a public page could not honour).
+    private: bool = False
 
     def text_lines(self) -> list[str]:
         """Everything below the heading and the big figure, as plain lines (the images)."""
@@ -229,4 +232,4 @@ def traits_card(traits) -> Card | None:
     if not shown:
         return None
     lines = [f"{t.pole_label} · {' '.join(trait_rules.number_lines(t))}" for t in shown]
-    return Card("traits", _("Your taste traits"), lines=lines)
+    return Card("traits", _("Your taste traits"), lines=lines, private=True)

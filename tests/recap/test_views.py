@@ -240,6 +240,14 @@ def test_the_taste_traits_card_shows_the_viewers_habits_unless_switched_off(now,
     html = client.get("/year/").content.decode()
     assert "Your taste traits" in html
     assert "Night owl" in html and "between 22:00 and 05:00" in html
+    # The traits card is the viewer's own: no share image, not offered for a public link, and
+    # sharing every card offered (the form's default) still works.
+    assert 'value="traits"' not in html and "/year/image/traits/" not in html
+    offered = re.findall(r'name="cards" value="([a-z_]+)"', html)
+    assert offered and "traits" not in offered
+    _share(client, offered)
+    shared = RecapShare.objects.get()
+    assert "traits" not in shared.cards
 
     data_use_set(profile=viewer, signal="traits", in_use=False)
     html = client.get("/year/").content.decode()
