@@ -50,6 +50,15 @@ def day_key(profile_id: int, day: date) -> str:
     return f"artwork:day:{profile_id}:{day.isoformat()}"
 
 
+def explored_on(profile_id: int, day: date) -> set[int]:
+    """The titles whose poster was picked at random for this profile on this local day (the
+    exploration share, `exploration()`), from the day's remembered choices."""
+    made = cache.get(day_key(profile_id, day))
+    if not isinstance(made, dict):
+        return set()
+    return {title_id for title_id, choice in made.items() if choice[1] == bandit.RANDOM}
+
+
 class Shown(NamedTuple):
     """One card or hero as shown: what the impression log gets (stored with cached pages)."""
 
