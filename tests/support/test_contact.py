@@ -4,6 +4,7 @@ ticket holding only what was typed and the account, and at most five a day."""
 from datetime import UTC, datetime, timedelta
 
 import pytest
+from django.test import Client
 from django.urls import reverse
 from django.utils import timezone
 
@@ -45,6 +46,17 @@ def test_a_kids_profile_cannot_write(client):
     response = kid.post(reverse("support:contact"), {"category": "other", "message": MESSAGE})
     assert response.status_code == 302
     assert not Ticket.objects.exists()
+
+
+def test_contact_is_offered_to_grown_ups_only(client):
+    """The contact page refuses a kids profile, so neither the footer nor the help page's panel
+    offers it there: the panel sends the child to a grown-up (Help stays)."""
+    kid = signed_in(ProfileFactory(is_kids=True), client)
+    html = kid.get(reverse("support:index")).content.decode()
+    assert reverse("support:index") in html and reverse("support:contact") not in html
+    assert "Ask a grown-up in your home" in html
+    grown_up = signed_in(ProfileFactory(), Client())
+    assert reverse("support:contact") in grown_up.get(reverse("support:index")).content.decode()
 
 
 @pytest.mark.parametrize(
