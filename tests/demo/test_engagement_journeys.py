@@ -2,7 +2,7 @@
 the demo clock moves on, and one reminder comes at the persona's hour linking to the second
 it left (the browser test of the bell and the outbox needs the channels' pages)."""
 
-from datetime import timedelta
+from datetime import datetime, time, timedelta
 from urllib.parse import parse_qs, urlsplit
 from zoneinfo import ZoneInfo
 
@@ -11,6 +11,7 @@ import pytest
 from apps.accounts.models import Profile
 from apps.catalogue.models import Title
 from apps.core import clock
+from apps.core.services import clock_set
 from apps.demo import runner
 from apps.engagement.models import Message, Send
 from apps.playback.models import Progress
@@ -23,6 +24,12 @@ def test_a_film_morgan_leaves_unfinished_is_reminded_once_at_eight_with_its_seco
     morgan = Profile.objects.get(account__email="horror@demo.test")
     watched = Progress.objects.filter(profile=morgan).values_list("title_id", flat=True)
     film = Title.objects.filter(kind=Title.Kind.FILM).exclude(pk__in=watched).first()
+    # Morgan watches late: he leaves the film at 22:30 his time. (Played at whatever hour the
+    # suite runs, this fresh play outweighed his older evening ones and made that hour his, so
+    # at 08:40 the reminder went out at 08:40.)
+    paris = ZoneInfo("Europe/Paris")
+    evening = datetime.combine(clock.now().astimezone(paris).date(), time(22, 30), tzinfo=paris)
+    clock_set(at=evening if evening > clock.now() else evening + timedelta(days=1))
     for seq, position in enumerate((0, 1500, 2041)):
         progress_report(
             profile=morgan,
@@ -40,7 +47,7 @@ def test_a_film_morgan_leaves_unfinished_is_reminded_once_at_eight_with_its_seco
         campaign__key="unfinished-title", profile=morgan, context__title_id=film.pk
     )
     assert send.status == Send.Status.SENT
-    local = send.sent_at.astimezone(ZoneInfo("Europe/Paris"))
+    local = send.sent_at.astimezone(paris)
     assert (local.hour, local.minute) == (8, 0)  # Morgan watches late: quiet hours end at 8
     link = urlsplit(send.context["resume_url"])
     assert link.path == f"/watch/title/{film.pk}/"
