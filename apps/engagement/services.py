@@ -27,7 +27,7 @@ from apps.engagement.models import (
     MessagingSettings,
     Send,
 )
-from apps.tracking.services import track
+from apps.tracking.services import EventData, track, track_many
 
 logger = logging.getLogger(__name__)
 
@@ -168,6 +168,71 @@ def plan_send(
     except IntegrityError:  # a concurrent trigger run decided first
         return Send.objects.get(campaign=campaign, profile=profile, trigger_key=trigger_key)
     return send
+
+
+def skip_unreachable(
+    *, campaign: Campaign, fired: list[tuple[int, str, dict]], now: datetime
+) -> set[tuple[int, str]]:
+    """The trigger's first pass over what it found, as (profile id, trigger key, context), none
+    decided yet: the profiles in the campaign's audience that none of its channels may reach
+    (no marketing consent, unsubscribed, switched off, no address, no push subscription) are
+    decided as skipped here, in bulk (one query finds them, one insert writes their sends, one
+    their `message_skipped` events), rather than planned one by one (a due time, a variant)
+    only to be skipped at delivery. The campaign report counts them as before, by reason.
+    They are skipped before the control-group draw: the control group is held back from a
+    message it could have received. Returns the (profile id, trigger key) pairs decided."""
+    if not fired or not is_running(campaign, now):
+        return set()
+    why = channels.unreachable({f[0] for f in fired}, campaign.channels, campaign.category)
+    if why and campaign.segment_id:
+        inside = segments.members(campaign.segment.rules, why, now=now)
+        why = {pk: reason for pk, reason in why.items() if pk in inside}
+    chosen = [f for f in fired if f[0] in why]
+    if not chosen:
+        return set()
+    Send.objects.bulk_create(
+        [
+            Send(
+                campaign=campaign,
+                profile_id=profile_id,
+                trigger_key=key,
+                context=dict(context or {}),
+                status=Send.Status.SKIPPED,
+                skip_reason=why[profile_id],
+                due_at=now,
+                created_at=now,
+            )
+            for profile_id, key, context in chosen
+        ],
+        ignore_conflicts=True,  # a concurrent trigger run decided first: its decision stands
+    )
+    wanted = {(profile_id, key) for profile_id, key, _ in chosen}
+    rows = [
+        row
+        for row in Send.objects.filter(
+            campaign=campaign,
+            profile_id__in=why,
+            trigger_key__in={key for _, key, _ in chosen},
+            status=Send.Status.SKIPPED,
+        ).values_list("pk", "profile_id", "trigger_key", "skip_reason")
+        if (row[1], row[2]) in wanted
+    ]
+    track_many(
+        EventData(
+            name="message_skipped",
+            profile_id=profile_id,
+            occurred_at=now,
+            properties={
+                "campaign_id": campaign.pk,
+                "variant_id": None,
+                "send_id": pk,
+                "reason": reason,
+            },
+            client_id=f"eng-message_skipped-{pk}",  # as `_event` names it
+        )
+        for pk, profile_id, _key, reason in rows
+    )
+    return wanted
 
 
 @dataclass
