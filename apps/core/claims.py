@@ -1,0 +1,36 @@
+"""Claiming an outgoing e-mail on the row that records it, before it leaves (DESIGN.md: every
+outgoing message is claimed in the database under a unique key before it is sent).
+
+The shape billing's notices and support's replies share: the row has a claimed-at, a sent-at
+and an attempts column. A sender claims it with one conditional UPDATE (not sent yet, and never
+claimed or claimed so long ago that its sender must have died), commits, sends, then stamps
+sent-at. A duplicated or redelivered task finds it claimed and sends nothing; the sweeper takes
+a stale claim again (`unclaimed`), with the same Message-ID.
+"""
+
+from datetime import datetime
+
+from django.db.models import F, Q, QuerySet
+
+
+def unclaimed(*, stale_before: datetime, claimed: str = "claimed_at") -> Q:
+    """Never claimed, or claimed before `stale_before` (its sender died): free to take."""
+    return Q(**{f"{claimed}__isnull": True}) | Q(**{f"{claimed}__lt": stale_before})
+
+
+def claim(
+    rows: QuerySet,
+    *,
+    at: datetime,
+    stale_before: datetime,
+    claimed: str = "claimed_at",
+    sent: str = "sent_at",
+    attempts: str = "attempts",
+) -> bool:
+    """Claim `rows` (one row, by pk) for sending at `at`: True if this call claimed it, False
+    if it was sent already or another sender holds a fresh claim. Counts the attempt."""
+    return bool(
+        rows.filter(**{f"{sent}__isnull": True})
+        .filter(unclaimed(stale_before=stale_before, claimed=claimed))
+        .update(**{claimed: at, attempts: F(attempts) + 1})
+    )
