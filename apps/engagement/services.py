@@ -287,32 +287,12 @@ def _claim(send_id: int, now: datetime) -> tuple[Send | None, list[channels.Outg
         outgoing: list[channels.Outgoing] = []
         reasons: list[str] = []
         for channel in campaign.channels:
-            why = channels.allowed(profile, channel, campaign.category)
-            if why is None:
-                rendered = templating.render(
-                    send.variant, channel=channel, profile=profile, context=send.context, now=now
-                )
-                if isinstance(rendered, templating.Skipped):
-                    why = rendered.reason
-            if why is not None:
-                reasons.append(why)
-                _event("message_skipped", send, channel=channel, reason=why)
-                continue
-            outgoing.append(
-                channels.Outgoing(
-                    key=f"send-{send.pk}:{channel}",
-                    profile_id=profile.pk,
-                    channel=channel,
-                    category=campaign.category,
-                    subject=rendered.subject,
-                    text=rendered.text,
-                    html=rendered.html if channel == "email" else "",
-                    cta_label=rendered.cta_label,
-                    cta_url=rendered.cta_url,
-                    image_url=rendered.image_url,
-                    send_id=send.pk,
-                )
-            )
+            item = _outgoing(send, channel, now)
+            if isinstance(item, str):
+                reasons.append(item)
+                _event("message_skipped", send, channel=channel, reason=item)
+            else:
+                outgoing.append(item)
         if not outgoing:
             reason = reasons[0] if reasons else "no_channel"
             _skip(send, reason)
@@ -348,34 +328,37 @@ def deliver_one(*, send_id: int, now: datetime | None = None) -> Delivery:
     return result
 
 
+def _outgoing(send: Send, channel: str, now: datetime) -> channels.Outgoing | str:
+    """What one channel carries for a send (its key `send-<pk>:<channel>`), or why it carries
+    nothing (the channel refuses, or the template skips)."""
+    campaign, profile = send.campaign, send.profile
+    why = channels.allowed(profile, channel, campaign.category)
+    if why is not None:
+        return why
+    rendered = templating.render(
+        send.variant, channel=channel, profile=profile, context=send.context, now=now
+    )
+    if isinstance(rendered, templating.Skipped):
+        return rendered.reason
+    return channels.Outgoing(
+        key=f"send-{send.pk}:{channel}",
+        profile_id=profile.pk,
+        channel=channel,
+        category=campaign.category,
+        subject=rendered.subject,
+        text=rendered.text,
+        html=rendered.html if channel == "email" else "",
+        cta_label=rendered.cta_label,
+        cta_url=rendered.cta_url,
+        image_url=rendered.image_url,
+        send_id=send.pk,
+    )
+
+
 def _outgoing_again(send: Send, now: datetime) -> list[channels.Outgoing]:
     """What a sent send's channels carry, rendered again (for the sweep: same keys)."""
-    campaign, profile = send.campaign, send.profile
-    found = []
-    for channel in campaign.channels:
-        if channels.allowed(profile, channel, campaign.category) is not None:
-            continue
-        rendered = templating.render(
-            send.variant, channel=channel, profile=profile, context=send.context, now=now
-        )
-        if isinstance(rendered, templating.Skipped):
-            continue
-        found.append(
-            channels.Outgoing(
-                key=f"send-{send.pk}:{channel}",
-                profile_id=profile.pk,
-                channel=channel,
-                category=campaign.category,
-                subject=rendered.subject,
-                text=rendered.text,
-                html=rendered.html if channel == "email" else "",
-                cta_label=rendered.cta_label,
-                cta_url=rendered.cta_url,
-                image_url=rendered.image_url,
-                send_id=send.pk,
-            )
-        )
-    return found
+    found = (_outgoing(send, channel, now) for channel in send.campaign.channels)
+    return [item for item in found if not isinstance(item, str)]
 
 
 def sends_sweep(*, now: datetime) -> int:
