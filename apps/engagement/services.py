@@ -176,11 +176,12 @@ def skip_unreachable(
     """The trigger's first pass over what it found, as (profile id, trigger key, context), none
     decided yet: the profiles in the campaign's audience that none of its channels may reach
     (no marketing consent, unsubscribed, switched off, no address, no push subscription) are
-    decided as skipped here, in bulk (one query finds them, one insert writes their sends, one
-    their `message_skipped` events), rather than planned one by one (a due time, a variant)
-    only to be skipped at delivery. The campaign report counts them as before, by reason.
-    They are skipped before the control-group draw: the control group is held back from a
-    message it could have received. Returns the (profile id, trigger key) pairs decided."""
+    decided here in bulk (one query finds them, one insert writes their sends, one their
+    events) rather than planned one by one (a due time, a variant) only to be skipped at
+    delivery. The decisions are the ones `plan_send` and delivery came to: those in the control
+    group are held back (the draw does not look at consent), the others skipped with the first
+    channel's reason; so the campaign report counts both as before. Returns the (profile id,
+    trigger key) pairs decided."""
     if not fired or not is_running(campaign, now):
         return set()
     why = channels.unreachable({f[0] for f in fired}, campaign.channels, campaign.category)
@@ -190,6 +191,7 @@ def skip_unreachable(
     chosen = [f for f in fired if f[0] in why]
     if not chosen:
         return set()
+    held = {pk for pk in why if in_control(campaign, pk)}
     Send.objects.bulk_create(
         [
             Send(
@@ -197,8 +199,8 @@ def skip_unreachable(
                 profile_id=profile_id,
                 trigger_key=key,
                 context=dict(context or {}),
-                status=Send.Status.SKIPPED,
-                skip_reason=why[profile_id],
+                status=Send.Status.CONTROL if profile_id in held else Send.Status.SKIPPED,
+                skip_reason="" if profile_id in held else why[profile_id],
                 due_at=now,
                 created_at=now,
             )
@@ -213,25 +215,27 @@ def skip_unreachable(
             campaign=campaign,
             profile_id__in=why,
             trigger_key__in={key for _, key, _ in chosen},
-            status=Send.Status.SKIPPED,
-        ).values_list("pk", "profile_id", "trigger_key", "skip_reason")
+            status__in=(Send.Status.SKIPPED, Send.Status.CONTROL),
+        ).values_list("pk", "profile_id", "trigger_key", "status", "skip_reason")
         if (row[1], row[2]) in wanted
     ]
-    track_many(
-        EventData(
-            name="message_skipped",
-            profile_id=profile_id,
-            occurred_at=now,
-            properties={
-                "campaign_id": campaign.pk,
-                "variant_id": None,
-                "send_id": pk,
-                "reason": reason,
-            },
-            client_id=f"eng-message_skipped-{pk}",  # as `_event` names it
+    events = []
+    for pk, profile_id, _key, status, reason in rows:
+        # Named and shaped as `_event` records them one by one.
+        name = "message_held_back" if status == Send.Status.CONTROL else "message_skipped"
+        properties = {"campaign_id": campaign.pk, "variant_id": None, "send_id": pk}
+        if reason:
+            properties["reason"] = reason
+        events.append(
+            EventData(
+                name=name,
+                profile_id=profile_id,
+                occurred_at=now,
+                properties=properties,
+                client_id=f"eng-{name}-{pk}",
+            )
         )
-        for pk, profile_id, _key, reason in rows
-    )
+    track_many(events)
     return wanted
 
 
