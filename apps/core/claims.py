@@ -5,11 +5,12 @@ The shape billing's notices and support's replies share: the row has a claimed-a
 and an attempts column. A sender claims it with one conditional UPDATE (not sent yet, and never
 claimed or claimed so long ago that its sender must have died), commits, sends, then stamps
 sent-at. A duplicated or redelivered task finds it claimed and sends nothing; the sweeper takes
-a stale claim again (`unclaimed`), with the same Message-ID.
+a stale claim again (`unclaimed`), with the same Message-ID (`email_send`).
 """
 
 from datetime import datetime
 
+from django.core.mail import EmailMessage
 from django.db.models import F, Q, QuerySet
 
 
@@ -34,3 +35,20 @@ def claim(
         .filter(unclaimed(stale_before=stale_before, claimed=claimed))
         .update(**{claimed: at, attempts: F(attempts) + 1})
     )
+
+
+def subject_of(body: str) -> str:
+    """The subject of a plain-text e-mail rendered with its subject on the first line."""
+    return body.strip().partition("\n")[0].strip()
+
+
+def email_send(body: str, *, to: str, message_id: str) -> None:
+    """Send a claimed plain-text e-mail rendered with its subject on the first line, under
+    its own Message-ID (the same on a sweeper's second try, so a mail client shows one)."""
+    _subject, _sep, text = body.strip().partition("\n")
+    EmailMessage(
+        subject=subject_of(body),
+        body=text.strip() + "\n",
+        to=[to],
+        headers={"Message-ID": message_id},
+    ).send()

@@ -7,7 +7,6 @@ from datetime import datetime, timedelta
 from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.core.exceptions import ValidationError
-from django.core.mail import EmailMessage
 from django.db import transaction
 from django.template.loader import render_to_string
 from django.urls import reverse
@@ -18,7 +17,7 @@ from django.utils.translation import ngettext
 from apps.accounts.language import speaking_to
 from apps.accounts.timezones import viewer_zone
 from apps.core import clock
-from apps.core.claims import claim
+from apps.core.claims import claim, email_send
 from apps.core.queue import delay_on_commit
 from apps.support.models import Ticket, TicketReply
 from apps.tracking.services import track
@@ -134,13 +133,7 @@ def reply_send(*, reply_id: int, at: datetime | None = None) -> bool:
                 "link": link,
             },
         )
-    subject, _sep, text = body.strip().partition("\n")
-    EmailMessage(
-        subject=subject.strip(),
-        body=text.strip() + "\n",
-        to=[account.email],
-        headers={"Message-ID": reply.message_id},
-    ).send()
+    email_send(body, to=account.email, message_id=reply.message_id)
     TicketReply.objects.filter(pk=reply_id).update(mail_sent_at=clock.now())
     profile = account.profiles.order_by("is_kids", "pk").first()
     if profile is not None:

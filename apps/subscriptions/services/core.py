@@ -13,7 +13,6 @@ from datetime import datetime, timedelta
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
-from django.core.mail import EmailMessage
 from django.db import IntegrityError, transaction
 from django.template.loader import render_to_string
 from django.utils.translation import gettext as _
@@ -21,7 +20,7 @@ from django.utils.translation import gettext as _
 from apps.accounts.language import speaking_to
 from apps.accounts.models import User
 from apps.core import clock
-from apps.core.claims import claim
+from apps.core.claims import claim, email_send
 from apps.core.queue import delay_on_commit
 from apps.subscriptions import gateway, proration, student
 from apps.subscriptions.lifecycle import State
@@ -182,13 +181,7 @@ def notice_send(*, notice_id: int, at: datetime | None = None) -> bool:
     notice = Notice.objects.select_related("subscription__user").get(pk=notice_id)
     with speaking_to(_recipient(notice)):
         body = render_to_string(f"subscriptions/email/{notice.kind}.txt", notice.context)
-    subject, _, text = body.strip().partition("\n")
-    EmailMessage(
-        subject=subject.strip(),
-        body=text.strip() + "\n",
-        to=[notice.to],
-        headers={"Message-ID": notice.message_id},
-    ).send()
+    email_send(body, to=notice.to, message_id=notice.message_id)
     Notice.objects.filter(pk=notice_id).update(sent_at=clock.now())
     _message_logged(notice)
     return True

@@ -7,7 +7,6 @@ import secrets
 from datetime import datetime, timedelta
 
 from django.core.exceptions import ValidationError
-from django.core.mail import EmailMessage
 from django.core.validators import validate_email
 from django.db import IntegrityError, transaction
 from django.db.models import Q
@@ -19,6 +18,7 @@ from django.utils.translation import gettext as _
 from apps.accounts.language import user_language
 from apps.accounts.models import User
 from apps.core import clock
+from apps.core.claims import email_send
 from apps.core.queue import delay_on_commit
 from apps.subscriptions.models import NewsletterSignup
 
@@ -90,15 +90,11 @@ def newsletter_confirmation_send(*, signup_id: int, site: str, at: datetime | No
     account = User.objects.filter(email__iexact=signup.email).first()
     with translation.override(user_language(account) or signup.language or None):
         body = render_to_string("subscriptions/email/newsletter_confirm.txt", context)
-    subject, _sep, text = body.strip().partition("\n")
-    EmailMessage(
-        subject=subject.strip(),
-        body=text.strip() + "\n",
-        to=[signup.email],
-        headers={
-            "Message-ID": f"<newsletter-{signup.pk}.{signup.requested_at:%Y%m%d%H%M%S}@streamfront>"
-        },
-    ).send()
+    email_send(
+        body,
+        to=signup.email,
+        message_id=f"<newsletter-{signup.pk}.{signup.requested_at:%Y%m%d%H%M%S}@streamfront>",
+    )
     NewsletterSignup.objects.filter(pk=signup_id).update(mail_sent_at=clock.now())
     return True
 
