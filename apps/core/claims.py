@@ -1,11 +1,12 @@
 """Claiming an outgoing e-mail on the row that records it, before it leaves (DESIGN.md: every
 outgoing message is claimed in the database under a unique key before it is sent).
 
-The shape billing's notices and support's replies share: the row has a claimed-at, a sent-at
-and an attempts column. A sender claims it with one conditional UPDATE (not sent yet, and never
-claimed or claimed so long ago that its sender must have died), commits, sends, then stamps
-sent-at. A duplicated or redelivered task finds it claimed and sends nothing; the sweeper takes
-a stale claim again (`unclaimed`), with the same Message-ID (`email_send`).
+The shape billing's notices, support's replies and the newsletter's confirmations share: the
+row has a claimed-at and a sent-at column (and mostly an attempts count). A sender claims it
+with one conditional UPDATE (not sent yet, and never claimed or claimed so long ago that its
+sender must have died), commits, sends, then stamps sent-at. A duplicated or redelivered task
+finds it claimed and sends nothing; the sweeper takes a stale claim again (`unclaimed`), with
+the same Message-ID (`email_send`).
 """
 
 from datetime import datetime
@@ -26,14 +27,18 @@ def claim(
     stale_before: datetime,
     claimed: str = "claimed_at",
     sent: str = "sent_at",
-    attempts: str = "attempts",
+    attempts: str | None = "attempts",
 ) -> bool:
     """Claim `rows` (one row, by pk) for sending at `at`: True if this call claimed it, False
-    if it was sent already or another sender holds a fresh claim. Counts the attempt."""
+    if it was sent already or another sender holds a fresh claim. Counts the attempt in the
+    `attempts` column (None: the row keeps no count)."""
+    stamp = {claimed: at}
+    if attempts:
+        stamp[attempts] = F(attempts) + 1
     return bool(
         rows.filter(**{f"{sent}__isnull": True})
         .filter(unclaimed(stale_before=stale_before, claimed=claimed))
-        .update(**{claimed: at, attempts: F(attempts) + 1})
+        .update(**stamp)
     )
 
 

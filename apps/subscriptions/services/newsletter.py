@@ -9,7 +9,6 @@ from datetime import datetime, timedelta
 from django.core.exceptions import ValidationError
 from django.core.validators import validate_email
 from django.db import IntegrityError, transaction
-from django.db.models import Q
 from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import translation
@@ -18,7 +17,7 @@ from django.utils.translation import gettext as _
 from apps.accounts.language import user_language
 from apps.accounts.models import User
 from apps.core import clock
-from apps.core.claims import email_send
+from apps.core.claims import claim, email_send
 from apps.core.queue import delay_on_commit
 from apps.subscriptions.models import NewsletterSignup
 
@@ -71,14 +70,14 @@ def newsletter_request(*, email: str, language: str, site: str, at: datetime | N
 def newsletter_confirmation_send(*, signup_id: int, site: str, at: datetime | None = None) -> bool:
     """Send the confirmation link once: claimed (committed) before it leaves, stamped after."""
     at = at or clock.now()
-    claimed = (
-        NewsletterSignup.objects.filter(
-            pk=signup_id, mail_sent_at__isnull=True, confirmed_at__isnull=True
-        )
-        .filter(Q(mail_claimed_at__isnull=True) | Q(mail_claimed_at__lt=at - CLAIM_STALE_AFTER))
-        .update(mail_claimed_at=at)
-    )
-    if not claimed:
+    if not claim(
+        NewsletterSignup.objects.filter(pk=signup_id, confirmed_at__isnull=True),
+        at=at,
+        stale_before=at - CLAIM_STALE_AFTER,
+        claimed="mail_claimed_at",
+        sent="mail_sent_at",
+        attempts=None,
+    ):
         return False
     signup = NewsletterSignup.objects.get(pk=signup_id)
     root = site.rstrip("/")
