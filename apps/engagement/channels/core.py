@@ -71,6 +71,10 @@ class _OneProfile:
         return choice[1] if choice is not None and not choice[0] else None
 
     @property
+    def push_keys(self) -> bool:
+        return vapid.keys() is not None
+
+    @property
     def push_subscribed(self) -> bool:
         return self.profile.push_subscriptions.exists()
 
@@ -83,6 +87,7 @@ class _Read:
     has_email: bool
     marketing: bool
     off: dict  # {(channel, category): source} of the switches turned off
+    push_keys: bool  # the site can sign push messages (read once for the batch)
     push_subscribed: bool
 
     def turned_off(self, channel: str, category: str) -> str | None:
@@ -104,7 +109,7 @@ def refusal(facts, channel: str, category: str, *, requested: bool = False) -> s
         if source is not None:
             return "unsubscribed" if source == "unsubscribe" else "category_off"
     if channel == Channel.PUSH:
-        if vapid.keys() is None:
+        if not facts.push_keys:
             return "channel_off"
         if not facts.push_subscribed:
             return "no_push_subscription"
@@ -147,6 +152,7 @@ def unreachable(profile_ids, channels: list[str], category: str) -> dict[int, st
         )
     if Channel.PUSH in wanted:
         annotations["pushed"] = Exists(PushSubscription.objects.filter(profile_id=OuterRef("pk")))
+    push_keys = Channel.PUSH in wanted and vapid.keys() is not None
     rows = (
         Profile.objects.filter(pk__in=ids)
         .annotate(**annotations)
@@ -159,6 +165,7 @@ def unreachable(profile_ids, channels: list[str], category: str) -> dict[int, st
             has_email=bool(row["account__email"]),
             marketing=consent_from(row["consent"]).marketing,
             off={(c, category): row[f"off_{c}"] for c in wanted if row[f"off_{c}"] is not None},
+            push_keys=push_keys,
             push_subscribed=bool(row.get("pushed")),
         )
         reasons = [refusal(facts, channel, category) for channel in channels]
