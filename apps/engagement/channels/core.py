@@ -1,4 +1,5 @@
-"""`Outgoing`, `allowed` and `deliver`: the contract the sending side calls.
+"""`Outgoing`, `allowed` (and `unreachable`, its answer for many profiles) and `deliver`: the
+contract the sending side calls.
 
 Every message is claimed before it leaves (DESIGN.md): `deliver` commits the `Message` row under
 its unique key with `claimed_at`, then sends, then stamps `sent_at` (or `error`). A second call
