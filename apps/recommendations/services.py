@@ -650,27 +650,19 @@ def weekly_mix_picks_stored(
 
 
 def weekly_mix_build(
-    *,
-    profile: Profile,
-    week: date,
-    exploration: int | None = None,
-    genre_count: int | None = None,
+    *, profile: Profile, week: date, exploration: int | None = None
 ) -> WeeklyMix | None:
     """The profile's mix for the week starting on Monday `week`, built once: a second call
     (a retried task, two workers) returns the first one unchanged. None when its history is
     too short (nothing is stored, so next Monday tries again).
 
     How many titles explore genres new to the profile: `mix.EXPLORATION`, more for an explorer
-    (taste traits), unless the viewer switched traits off on Your data. `genre_count`: the
-    catalogue's, when a batch read it once."""
+    (taste traits), unless the viewer switched traits off on Your data."""
     existing = WeeklyMix.objects.filter(profile=profile, week_start=week).first()
     if existing is not None:
         return existing
     if exploration is None:
-        in_use = traits_in_use(
-            profile.pk, zone=viewer_zone(profile.account), genre_count=genre_count
-        )
-        exploration = traits.exploration_count(in_use, base=mix.EXPLORATION)
+        exploration = traits.exploration_count(traits_in_use(profile.pk), base=mix.EXPLORATION)
     cands = ProfileCandidates.objects.filter(profile=profile).first()
     if cands is not None and (cands.genres_seen or not cands.recent):
         found = weekly_mix_picks_stored(profile=profile, cands=cands, exploration=exploration)
@@ -722,7 +714,6 @@ def weekly_mixes_build_due(*, at: datetime | None = None) -> dict[str, int]:
     at = at or clock.now()
     zones = _zones_at_build_hour(at)
     built = short = 0
-    genre_count = Genre.objects.count() if zones else 0
     profiles = Profile.objects.filter(
         account__time_zone__in=list(zones), candidates__isnull=False
     ).select_related("account")
@@ -730,7 +721,7 @@ def weekly_mixes_build_due(*, at: datetime | None = None) -> dict[str, int]:
         week = zones.get(profile.account.time_zone)
         if week is None:
             continue
-        if weekly_mix_build(profile=profile, week=week, genre_count=genre_count) is None:
+        if weekly_mix_build(profile=profile, week=week) is None:
             short += 1
         else:
             built += 1

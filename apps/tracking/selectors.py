@@ -151,16 +151,9 @@ def traits_for(
     return traits.compute(plays, completed, genre_count=genre_count)
 
 
-def traits_in_use(
-    profile_id: int,
-    *,
-    at: datetime | None = None,
-    zone: tzinfo | None = None,
-    genre_count: int | None = None,
-) -> list[traits.Trait]:
+def traits_in_use(profile_id: int, *, at: datetime | None = None) -> list[traits.Trait]:
     """The traits the site may act on: none when the profile switched traits (or its viewing
-    history) off on "Your data". `zone` and `genre_count` as for `traits_for` (a batch that
-    knows them saves two queries a profile)."""
+    history) off on "Your data"."""
     if not data_use_for(profile_id).uses_traits:
         return []
-    return traits_for(profile_id, at=at, zone=zone, genre_count=genre_count)
+    return traits_for(profile_id, at=at)
