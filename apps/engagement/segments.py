@@ -234,6 +234,14 @@ def audience_size(rules: list, *, now: datetime) -> int:
     return selectors.audience(rules, now=now).count()
 
 
+def members(rules: list, profile_ids, *, now: datetime) -> set[int]:
+    """Which of `profile_ids` are in the audience at `now` (one query for all of them)."""
+    from apps.engagement import selectors
+
+    found = selectors.audience(rules, now=now, profile_ids=list(profile_ids))
+    return set(found.values_list("pk", flat=True))
+
+
 def matches(rules: list, profile, *, now: datetime) -> bool:
     """Whether `profile` is in the audience at `now` (the same query, for one profile)."""
     from apps.engagement import selectors

@@ -27,7 +27,7 @@ from apps.engagement.models import (
     MessagingSettings,
     Send,
 )
-from apps.tracking.services import track
+from apps.tracking.services import EventData, track, track_many
 
 logger = logging.getLogger(__name__)
 
@@ -170,6 +170,75 @@ def plan_send(
     return send
 
 
+def skip_unreachable(
+    *, campaign: Campaign, fired: list[tuple[int, str, dict]], now: datetime
+) -> set[tuple[int, str]]:
+    """The trigger's first pass over what it found, as (profile id, trigger key, context), none
+    decided yet: the profiles in the campaign's audience that none of its channels may reach
+    (no marketing consent, unsubscribed, switched off, no address, no push subscription) are
+    decided here in bulk (one query finds them, one insert writes their sends, one their
+    events) rather than planned one by one (a due time, a variant) only to be skipped at
+    delivery. The decisions are the ones `plan_send` and delivery came to: those in the control
+    group are held back (the draw does not look at consent), the others skipped with the first
+    channel's reason; so the campaign report counts both as before. Returns the (profile id,
+    trigger key) pairs decided."""
+    if not fired or not is_running(campaign, now):
+        return set()
+    why = channels.unreachable({f[0] for f in fired}, campaign.channels, campaign.category)
+    if why and campaign.segment_id:
+        inside = segments.members(campaign.segment.rules, why, now=now)
+        why = {pk: reason for pk, reason in why.items() if pk in inside}
+    chosen = [f for f in fired if f[0] in why]
+    if not chosen:
+        return set()
+    held = {pk for pk in why if in_control(campaign, pk)}
+    Send.objects.bulk_create(
+        [
+            Send(
+                campaign=campaign,
+                profile_id=profile_id,
+                trigger_key=key,
+                context=dict(context or {}),
+                status=Send.Status.CONTROL if profile_id in held else Send.Status.SKIPPED,
+                skip_reason="" if profile_id in held else why[profile_id],
+                due_at=now,
+                created_at=now,
+            )
+            for profile_id, key, context in chosen
+        ],
+        ignore_conflicts=True,  # a concurrent trigger run decided first: its decision stands
+    )
+    wanted = {(profile_id, key) for profile_id, key, _ in chosen}
+    rows = [
+        row
+        for row in Send.objects.filter(
+            campaign=campaign,
+            profile_id__in=why,
+            trigger_key__in={key for _, key, _ in chosen},
+            status__in=(Send.Status.SKIPPED, Send.Status.CONTROL),
+        ).values_list("pk", "profile_id", "trigger_key", "status", "skip_reason")
+        if (row[1], row[2]) in wanted
+    ]
+    events = []
+    for pk, profile_id, _key, status, reason in rows:
+        # Named and shaped as `_event` records them one by one.
+        name = "message_held_back" if status == Send.Status.CONTROL else "message_skipped"
+        properties = {"campaign_id": campaign.pk, "variant_id": None, "send_id": pk}
+        if reason:
+            properties["reason"] = reason
+        events.append(
+            EventData(
+                name=name,
+                profile_id=profile_id,
+                occurred_at=now,
+                properties=properties,
+                client_id=f"eng-{name}-{pk}",
+            )
+        )
+    track_many(events)
+    return wanted
+
+
 @dataclass
 class Delivery:
     sent: int = 0
@@ -222,32 +291,12 @@ def _claim(send_id: int, now: datetime) -> tuple[Send | None, list[channels.Outg
         outgoing: list[channels.Outgoing] = []
         reasons: list[str] = []
         for channel in campaign.channels:
-            why = channels.allowed(profile, channel, campaign.category)
-            if why is None:
-                rendered = templating.render(
-                    send.variant, channel=channel, profile=profile, context=send.context, now=now
-                )
-                if isinstance(rendered, templating.Skipped):
-                    why = rendered.reason
-            if why is not None:
-                reasons.append(why)
-                _event("message_skipped", send, channel=channel, reason=why)
-                continue
-            outgoing.append(
-                channels.Outgoing(
-                    key=f"send-{send.pk}:{channel}",
-                    profile_id=profile.pk,
-                    channel=channel,
-                    category=campaign.category,
-                    subject=rendered.subject,
-                    text=rendered.text,
-                    html=rendered.html if channel == "email" else "",
-                    cta_label=rendered.cta_label,
-                    cta_url=rendered.cta_url,
-                    image_url=rendered.image_url,
-                    send_id=send.pk,
-                )
-            )
+            item = _outgoing(send, channel, now)
+            if isinstance(item, str):
+                reasons.append(item)
+                _event("message_skipped", send, channel=channel, reason=item)
+            else:
+                outgoing.append(item)
         if not outgoing:
             reason = reasons[0] if reasons else "no_channel"
             _skip(send, reason)
@@ -283,34 +332,37 @@ def deliver_one(*, send_id: int, now: datetime | None = None) -> Delivery:
     return result
 
 
+def _outgoing(send: Send, channel: str, now: datetime) -> channels.Outgoing | str:
+    """What one channel carries for a send (its key `send-<pk>:<channel>`), or why it carries
+    nothing (the channel refuses, or the template skips)."""
+    campaign, profile = send.campaign, send.profile
+    why = channels.allowed(profile, channel, campaign.category)
+    if why is not None:
+        return why
+    rendered = templating.render(
+        send.variant, channel=channel, profile=profile, context=send.context, now=now
+    )
+    if isinstance(rendered, templating.Skipped):
+        return rendered.reason
+    return channels.Outgoing(
+        key=f"send-{send.pk}:{channel}",
+        profile_id=profile.pk,
+        channel=channel,
+        category=campaign.category,
+        subject=rendered.subject,
+        text=rendered.text,
+        html=rendered.html if channel == "email" else "",
+        cta_label=rendered.cta_label,
+        cta_url=rendered.cta_url,
+        image_url=rendered.image_url,
+        send_id=send.pk,
+    )
+
+
 def _outgoing_again(send: Send, now: datetime) -> list[channels.Outgoing]:
     """What a sent send's channels carry, rendered again (for the sweep: same keys)."""
-    campaign, profile = send.campaign, send.profile
-    found = []
-    for channel in campaign.channels:
-        if channels.allowed(profile, channel, campaign.category) is not None:
-            continue
-        rendered = templating.render(
-            send.variant, channel=channel, profile=profile, context=send.context, now=now
-        )
-        if isinstance(rendered, templating.Skipped):
-            continue
-        found.append(
-            channels.Outgoing(
-                key=f"send-{send.pk}:{channel}",
-                profile_id=profile.pk,
-                channel=channel,
-                category=campaign.category,
-                subject=rendered.subject,
-                text=rendered.text,
-                html=rendered.html if channel == "email" else "",
-                cta_label=rendered.cta_label,
-                cta_url=rendered.cta_url,
-                image_url=rendered.image_url,
-                send_id=send.pk,
-            )
-        )
-    return found
+    found = (_outgoing(send, channel, now) for channel in send.campaign.channels)
+    return [item for item in found if not isinstance(item, str)]
 
 
 def sends_sweep(*, now: datetime) -> int:

@@ -262,16 +262,34 @@ FINDERS = {
 
 
 def campaign_run(campaign: Campaign, *, now: datetime) -> int:
-    """Plan a send for everyone the campaign's trigger finds now; returns the decisions made."""
-    fired = _enrich(list(FINDERS[campaign.trigger](campaign, now)))
+    """Plan a send for everyone the campaign's trigger finds now; returns the decisions made.
+
+    What was decided before (a finder that fires again while its window lasts) is dropped in
+    one query; the profiles no channel can reach are skipped in bulk
+    (`services.skip_unreachable`); the rest are planned one by one."""
+    fired = list(FINDERS[campaign.trigger](campaign, now))
     profiles = Profile.objects.select_related("account").in_bulk({f.profile_id for f in fired})
-    made = 0
-    for f in fired:
-        profile = profiles.get(f.profile_id)
-        if profile is None:
-            continue
+    fired = [f for f in fired if f.profile_id in profiles]
+    if fired:
+        done = set(
+            Send.objects.filter(
+                campaign=campaign,
+                profile_id__in={f.profile_id for f in fired},
+                trigger_key__in={f.key for f in fired},
+            ).values_list("profile_id", "trigger_key")
+        )
+        fired = [f for f in fired if (f.profile_id, f.key) not in done]
+    skipped = services.skip_unreachable(
+        campaign=campaign, fired=[(f.profile_id, f.key, f.context) for f in fired], now=now
+    )
+    made = len(skipped)
+    for f in _enrich([f for f in fired if (f.profile_id, f.key) not in skipped]):
         send = services.plan_send(
-            campaign=campaign, profile=profile, trigger_key=f.key, context=f.context, now=now
+            campaign=campaign,
+            profile=profiles[f.profile_id],
+            trigger_key=f.key,
+            context=f.context,
+            now=now,
         )
         made += int(send is not None)
     return made

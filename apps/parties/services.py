@@ -364,6 +364,35 @@ def _system(party: Party, member: Member, event: str, position: float, at: datet
     )
 
 
+def _refuse_a_burst(member: Member, now: datetime) -> None:
+    """At most CHAT_BURST text or voice messages per member every CHAT_WINDOW."""
+    recent = ChatMessage.objects.filter(
+        member=member,
+        kind__in=(ChatMessage.Kind.TEXT, ChatMessage.Kind.VOICE),
+        created_at__gt=now - CHAT_WINDOW,
+    ).count()
+    if recent >= CHAT_BURST:
+        raise Refused("slow_down", _("Slow down: at most 5 messages every 10 seconds."))
+
+
+def _post(party: Party, member: Member, kind: str, now: datetime, **content) -> ChatMessage:
+    """A member's text or voice message, at the group's position, recorded as sent."""
+    message = ChatMessage.objects.create(
+        party=party,
+        member=member,
+        kind=kind,
+        position=party.group_state.position_at(wall_time()),
+        created_at=now,
+        **content,
+    )
+    track(
+        name="party_message_sent",
+        profile=member.profile,
+        properties={"party_id": party.pk, "kind": str(kind)},
+    )
+    return message
+
+
 def chat_send(*, party_id: int, member_id: int, body: str) -> ChatMessage:
     """A chat line: plain text, at most 500 characters, 5 per 10 s per member."""
     text = (body or "").strip()
@@ -380,27 +409,8 @@ def chat_send(*, party_id: int, member_id: int, body: str) -> ChatMessage:
         party = Party.objects.get(pk=party_id)
         if member.party_id != party.pk or not member.is_active or not is_live(party, now):
             raise Refused("ended", _("This watch party has ended."))
-        recent = ChatMessage.objects.filter(
-            member=member,
-            kind__in=(ChatMessage.Kind.TEXT, ChatMessage.Kind.VOICE),
-            created_at__gt=now - CHAT_WINDOW,
-        ).count()
-        if recent >= CHAT_BURST:
-            raise Refused("slow_down", _("Slow down: at most 5 messages every 10 seconds."))
-        message = ChatMessage.objects.create(
-            party=party,
-            member=member,
-            kind=ChatMessage.Kind.TEXT,
-            body=text,
-            position=party.group_state.position_at(wall_time()),
-            created_at=now,
-        )
-        track(
-            name="party_message_sent",
-            profile=member.profile,
-            properties={"party_id": party.pk, "kind": "text"},
-        )
-    return message
+        _refuse_a_burst(member, now)
+        return _post(party, member, ChatMessage.Kind.TEXT, now, body=text)
 
 
 def chat_delete(*, party_id: int, member_id: int, message_id: int) -> bool:
@@ -474,13 +484,7 @@ def voice_save(
         member = Member.objects.select_for_update().select_related("profile").get(pk=member.pk)
         if member.party_id != party.pk or not member.is_active or not is_live(party, now):
             raise Refused("ended", _("This watch party has ended."))
-        recent = ChatMessage.objects.filter(
-            member=member,
-            kind__in=(ChatMessage.Kind.TEXT, ChatMessage.Kind.VOICE),
-            created_at__gt=now - CHAT_WINDOW,
-        ).count()
-        if recent >= CHAT_BURST:
-            raise Refused("slow_down", _("Slow down: at most 5 messages every 10 seconds."))
+        _refuse_a_burst(member, now)
         voice = VoiceMessage(
             party=party,
             member=member,
@@ -491,20 +495,7 @@ def voice_save(
         )
         voice.audio.save(f"{party.pk}-{secrets.token_hex(8)}.audio", upload, save=False)
         voice.save()
-        message = ChatMessage.objects.create(
-            party=party,
-            member=member,
-            kind=ChatMessage.Kind.VOICE,
-            voice=voice,
-            position=party.group_state.position_at(wall_time()),
-            created_at=now,
-        )
-        track(
-            name="party_message_sent",
-            profile=member.profile,
-            properties={"party_id": party.pk, "kind": "voice"},
-        )
-    return message
+        return _post(party, member, ChatMessage.Kind.VOICE, now, voice=voice)
 
 
 def member_step(*, member_id: int, out: bool) -> None:

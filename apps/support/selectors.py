@@ -2,6 +2,7 @@
 
 from django.db.models import Prefetch, QuerySet
 
+from apps.core.claims import unclaimed
 from apps.support.models import Ticket, TicketReply
 
 
@@ -20,11 +21,9 @@ def ticket_of(*, account, ticket_id: int) -> Ticket | None:
 def replies_unsent(*, before) -> list[int]:
     """Replies whose e-mail was never sent and was not claimed after `before` (a lost task or
     a sender that died mid-send)."""
-    from django.db.models import Q
-
     return list(
         TicketReply.objects.filter(mail_sent_at__isnull=True, created_at__lt=before)
-        .filter(Q(mail_claimed_at__isnull=True) | Q(mail_claimed_at__lt=before))
+        .filter(unclaimed(stale_before=before, claimed="mail_claimed_at"))
         .order_by("pk")
         .values_list("pk", flat=True)[:500]
     )

@@ -7,9 +7,7 @@ from datetime import datetime, timedelta
 from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.core.exceptions import ValidationError
-from django.core.mail import EmailMessage
 from django.db import transaction
-from django.db.models import F, Q
 from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import formats, timezone
@@ -19,6 +17,7 @@ from django.utils.translation import ngettext
 from apps.accounts.language import speaking_to
 from apps.accounts.timezones import viewer_zone
 from apps.core import clock
+from apps.core.claims import claim, email_send
 from apps.core.queue import delay_on_commit
 from apps.support.models import Ticket, TicketReply
 from apps.tracking.services import track
@@ -112,12 +111,14 @@ def reply_send(*, reply_id: int, at: datetime | None = None) -> bool:
     """
     at = at or clock.now()
     stale = at - timedelta(seconds=settings.NOTICE_SWEEP_AFTER_SECONDS)
-    claimed = (
-        TicketReply.objects.filter(pk=reply_id, mail_sent_at__isnull=True)
-        .filter(Q(mail_claimed_at__isnull=True) | Q(mail_claimed_at__lt=stale))
-        .update(mail_claimed_at=at, mail_attempts=F("mail_attempts") + 1)
-    )
-    if not claimed:
+    if not claim(
+        TicketReply.objects.filter(pk=reply_id),
+        at=at,
+        stale_before=stale,
+        claimed="mail_claimed_at",
+        sent="mail_sent_at",
+        attempts="mail_attempts",
+    ):
         return False
     reply = TicketReply.objects.select_related("ticket__account").get(pk=reply_id)
     ticket, account = reply.ticket, reply.ticket.account
@@ -132,13 +133,7 @@ def reply_send(*, reply_id: int, at: datetime | None = None) -> bool:
                 "link": link,
             },
         )
-    subject, _sep, text = body.strip().partition("\n")
-    EmailMessage(
-        subject=subject.strip(),
-        body=text.strip() + "\n",
-        to=[account.email],
-        headers={"Message-ID": reply.message_id},
-    ).send()
+    email_send(body, to=account.email, message_id=reply.message_id)
     TicketReply.objects.filter(pk=reply_id).update(mail_sent_at=clock.now())
     profile = account.profiles.order_by("is_kids", "pk").first()
     if profile is not None:

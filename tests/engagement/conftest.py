@@ -1,6 +1,7 @@
 """Sending tests: campaigns to plan and deliver, with the authoring and channel parts replaced
-at their contract boundary (`variants.choose`, `templating.render`, `channels.allowed`,
-`channels.deliver`), so these tests say what sending does whatever those parts decide."""
+at their contract boundary (`variants.choose`, `templating.render`, `channels.allowed` and its
+bulk form `channels.unreachable`, `channels.deliver`), so these tests say what sending does
+whatever those parts decide."""
 
 from datetime import UTC, datetime, timedelta
 from types import SimpleNamespace
@@ -43,6 +44,13 @@ def outbox(monkeypatch):
     def allowed(profile, channel, category):
         return fake.refused.get(channel)
 
+    def unreachable(profile_ids, channel_list, category):
+        # The bulk form of `allowed`: the profiles every channel refuses, with the first reason.
+        reasons = [fake.refused.get(channel) for channel in channel_list]
+        if reasons and None not in reasons:
+            return dict.fromkeys(profile_ids, reasons[0])
+        return {}
+
     def deliver(outgoing):
         # Like the real channel: the key is claimed in the database, once.
         message, created = Message.objects.get_or_create(
@@ -77,6 +85,7 @@ def outbox(monkeypatch):
         return campaign.variants.order_by("position", "pk").first()
 
     monkeypatch.setattr(channels, "allowed", allowed)
+    monkeypatch.setattr(channels, "unreachable", unreachable)
     monkeypatch.setattr(channels, "deliver", deliver)
     monkeypatch.setattr(templating, "render", render)
     monkeypatch.setattr(variants, "choose", choose)

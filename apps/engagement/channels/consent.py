@@ -19,6 +19,11 @@ def stored_consent(profile) -> Consent:
         .values_list("properties", flat=True)
         .first()
     )
+    return consent_from(properties)
+
+
+def consent_from(properties: dict | None) -> Consent:
+    """The choice a newest `consent_given` event's properties say (None: no event), pure."""
     if not properties or properties.get("version") != settings.CONSENT_VERSION:
         return Consent(
             personalization=True, marketing=False, chosen=False, version=settings.CONSENT_VERSION

@@ -1,4 +1,5 @@
-"""`Outgoing`, `allowed` and `deliver`: the contract the sending side calls.
+"""`Outgoing`, `allowed` (and `unreachable`, its answer for many profiles) and `deliver`: the
+contract the sending side calls.
 
 Every message is claimed before it leaves (DESIGN.md): `deliver` commits the `Message` row under
 its unique key with `claimed_at`, then sends, then stamps `sent_at` (or `error`). A second call
@@ -12,11 +13,12 @@ from datetime import datetime, timedelta
 
 from django.conf import settings
 from django.db import IntegrityError, transaction
-from django.db.models import F, Q
+from django.db.models import Exists, F, JSONField, OuterRef, Q, Subquery
 
+from apps.accounts.models import Profile
 from apps.core import clock
 from apps.engagement.channels import email, events, links, push, vapid
-from apps.engagement.channels.consent import stored_consent
+from apps.engagement.channels.consent import consent_from, stored_consent
 from apps.engagement.channels.preferences import ALWAYS_ON
 from apps.engagement.models import (
     MARKETING_CATEGORIES,
@@ -24,7 +26,9 @@ from apps.engagement.models import (
     Channel,
     ChannelPreference,
     Message,
+    PushSubscription,
 )
+from apps.tracking.models import Event
 
 
 @dataclass(frozen=True)
@@ -42,6 +46,77 @@ class Outgoing:
     send_id: int | None = None
 
 
+class _OneProfile:
+    """What `refusal` asks about one profile, each fact read only when asked (as before)."""
+
+    def __init__(self, profile):
+        self.profile = profile
+        self.kids = profile.is_kids
+
+    @property
+    def has_email(self) -> bool:
+        return bool(self.profile.account.email)
+
+    @property
+    def marketing(self) -> bool:
+        return stored_consent(self.profile).marketing
+
+    def turned_off(self, channel: str, category: str) -> str | None:
+        choice = (
+            ChannelPreference.objects.filter(
+                profile=self.profile, channel=channel, category=category
+            )
+            .values_list("enabled", "source")
+            .first()
+        )
+        return choice[1] if choice is not None and not choice[0] else None
+
+    @property
+    def push_keys(self) -> bool:
+        return vapid.keys() is not None
+
+    @property
+    def push_subscribed(self) -> bool:
+        return self.profile.push_subscriptions.exists()
+
+
+@dataclass(frozen=True)
+class _Read:
+    """The same facts read for many profiles at once (`unreachable`)."""
+
+    kids: bool
+    has_email: bool
+    marketing: bool
+    off: dict  # {(channel, category): source} of the switches turned off
+    push_keys: bool  # the site can sign push messages (read once for the batch)
+    push_subscribed: bool
+
+    def turned_off(self, channel: str, category: str) -> str | None:
+        return self.off.get((channel, category))
+
+
+def refusal(facts, channel: str, category: str, *, requested: bool = False) -> str | None:
+    """The one decision behind `allowed` and `unreachable`, in their order of reasons."""
+    if channel not in Channel.values or category not in Category.values:
+        return "channel_off"
+    if facts.kids and channel != Channel.IN_APP:
+        return "channel_off"
+    if channel == Channel.EMAIL and not facts.has_email:
+        return "no_email"
+    if category in MARKETING_CATEGORIES and not requested and not facts.marketing:
+        return "no_marketing_consent"
+    if (channel, category) not in ALWAYS_ON:
+        source = facts.turned_off(channel, category)
+        if source is not None:
+            return "unsubscribed" if source == "unsubscribe" else "category_off"
+    if channel == Channel.PUSH:
+        if not facts.push_keys:
+            return "channel_off"
+        if not facts.push_subscribed:
+            return "no_push_subscription"
+    return None
+
+
 def allowed(profile, channel: str, category: str, *, requested: bool = False) -> str | None:
     """None when `profile` may get a `category` message on `channel`; else why not.
 
@@ -53,28 +128,53 @@ def allowed(profile, channel: str, category: str, *, requested: bool = False) ->
     "no_marketing_consent", "unsubscribed" (the e-mail's one-click link), "category_off" (the
     settings page), "no_push_subscription".
     """
-    if channel not in Channel.values or category not in Category.values:
-        return "channel_off"
-    if profile.is_kids and channel != Channel.IN_APP:
-        return "channel_off"
-    if channel == Channel.EMAIL and not profile.account.email:
-        return "no_email"
-    if category in MARKETING_CATEGORIES and not requested and not stored_consent(profile).marketing:
-        return "no_marketing_consent"
-    if (channel, category) not in ALWAYS_ON:
-        choice = (
-            ChannelPreference.objects.filter(profile=profile, channel=channel, category=category)
-            .values_list("enabled", "source")
-            .first()
+    return refusal(_OneProfile(profile), channel, category, requested=requested)
+
+
+def unreachable(profile_ids, channels: list[str], category: str) -> dict[int, str]:
+    """{profile id: why} for the profiles that none of `channels` may carry a `category`
+    message to, in one query (a trigger skips them before planning anything). The reason is
+    the first channel's, as delivery would record it. Profiles not found are left out."""
+    ids = sorted(set(profile_ids))
+    if not ids:
+        return {}
+    wanted = [c for c in channels if c in Channel.values]
+    newest_consent = (
+        Event.objects.filter(name="consent_given", profile__account_id=OuterRef("account_id"))
+        .order_by("-occurred_at", "-pk")
+        .values("properties")[:1]
+    )
+    annotations = {"consent": Subquery(newest_consent, output_field=JSONField())}
+    for channel in wanted:
+        annotations[f"off_{channel}"] = Subquery(
+            ChannelPreference.objects.filter(
+                profile_id=OuterRef("pk"), channel=channel, category=category, enabled=False
+            ).values("source")[:1]
         )
-        if choice is not None and not choice[0]:
-            return "unsubscribed" if choice[1] == "unsubscribe" else "category_off"
-    if channel == Channel.PUSH:
-        if vapid.keys() is None:
-            return "channel_off"
-        if not profile.push_subscriptions.exists():
-            return "no_push_subscription"
-    return None
+    if Channel.PUSH in wanted:
+        annotations["pushed"] = Exists(PushSubscription.objects.filter(profile_id=OuterRef("pk")))
+    push_keys = Channel.PUSH in wanted and vapid.keys() is not None
+    rows = (
+        Profile.objects.filter(pk__in=ids)
+        .annotate(**annotations)
+        .values("pk", "is_kids", "account__email", *annotations)
+    )
+    found = {}
+    for row in rows:
+        facts = _Read(
+            kids=row["is_kids"],
+            has_email=bool(row["account__email"]),
+            marketing=consent_from(row["consent"]).marketing,
+            off={(c, category): row[f"off_{c}"] for c in wanted if row[f"off_{c}"] is not None},
+            push_keys=push_keys,
+            push_subscribed=bool(row.get("pushed")),
+        )
+        reasons = [refusal(facts, channel, category) for channel in channels]
+        if reasons and None not in reasons:
+            found[row["pk"]] = reasons[0]
+        elif not reasons:
+            found[row["pk"]] = "no_channel"
+    return found
 
 
 def deliver(outgoing: Outgoing) -> Message:

@@ -8,13 +8,14 @@ from datetime import UTC, date, datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
 from django.conf import settings
-from django.db.models import Q, QuerySet
+from django.db.models import QuerySet
 
 from apps.accounts import activity
 from apps.accounts.entitlements import quality_label
 from apps.accounts.timezones import viewer_zone_name
 from apps.catalogue.models import Title
 from apps.core import clock
+from apps.core.claims import unclaimed
 from apps.subscriptions import lifecycle, metrics, student
 from apps.subscriptions.lifecycle import State
 from apps.subscriptions.models import (
@@ -426,7 +427,7 @@ def notices_unsent(*, at: datetime | None = None, limit: int = 500) -> list[int]
     stale = at - timedelta(seconds=settings.NOTICE_SWEEP_AFTER_SECONDS)
     return list(
         Notice.objects.filter(sent_at__isnull=True, created_at__lt=stale)
-        .filter(Q(claimed_at__isnull=True) | Q(claimed_at__lt=stale))
+        .filter(unclaimed(stale_before=stale))
         .order_by("created_at")
         .values_list("pk", flat=True)[:limit]
     )

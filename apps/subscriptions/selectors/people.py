@@ -11,6 +11,7 @@ from django.template.loader import render_to_string
 from django.utils.translation import gettext as _
 
 from apps.accounts.language import speaking_to
+from apps.core.claims import subject_of
 from apps.subscriptions.models import Notice, Payment, Plan, Subscription
 from apps.subscriptions.offer_models import NewsletterSignup
 from apps.tracking.services import SentMessage
@@ -60,7 +61,7 @@ def billing_messages(account, limit: int) -> list[SentMessage]:
                 SentMessage(
                     at=notice.sent_at,
                     channel=_("e-mail"),
-                    subject=body.strip().partition("\n")[0].strip(),
+                    subject=subject_of(body),
                     to=notice.to,
                     source=_("billing"),
                 )

@@ -13,15 +13,14 @@ from datetime import datetime, timedelta
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
-from django.core.mail import EmailMessage
 from django.db import IntegrityError, transaction
-from django.db.models import F, Q
 from django.template.loader import render_to_string
 from django.utils.translation import gettext as _
 
 from apps.accounts.language import speaking_to
 from apps.accounts.models import User
 from apps.core import clock
+from apps.core.claims import claim, email_send
 from apps.core.queue import delay_on_commit
 from apps.subscriptions import gateway, proration, student
 from apps.subscriptions.lifecycle import State
@@ -177,23 +176,12 @@ def notice_send(*, notice_id: int, at: datetime | None = None) -> bool:
     """
     at = at or clock.now()
     stale = at - timedelta(seconds=settings.NOTICE_SWEEP_AFTER_SECONDS)
-    claimed = (
-        Notice.objects.filter(pk=notice_id, sent_at__isnull=True)
-        .filter(Q(claimed_at__isnull=True) | Q(claimed_at__lt=stale))
-        .update(claimed_at=at, attempts=F("attempts") + 1)
-    )
-    if not claimed:
+    if not claim(Notice.objects.filter(pk=notice_id), at=at, stale_before=stale):
         return False
     notice = Notice.objects.select_related("subscription__user").get(pk=notice_id)
     with speaking_to(_recipient(notice)):
         body = render_to_string(f"subscriptions/email/{notice.kind}.txt", notice.context)
-    subject, _, text = body.strip().partition("\n")
-    EmailMessage(
-        subject=subject.strip(),
-        body=text.strip() + "\n",
-        to=[notice.to],
-        headers={"Message-ID": notice.message_id},
-    ).send()
+    email_send(body, to=notice.to, message_id=notice.message_id)
     Notice.objects.filter(pk=notice_id).update(sent_at=clock.now())
     _message_logged(notice)
     return True

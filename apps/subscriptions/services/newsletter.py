@@ -7,10 +7,8 @@ import secrets
 from datetime import datetime, timedelta
 
 from django.core.exceptions import ValidationError
-from django.core.mail import EmailMessage
 from django.core.validators import validate_email
 from django.db import IntegrityError, transaction
-from django.db.models import Q
 from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import translation
@@ -19,6 +17,7 @@ from django.utils.translation import gettext as _
 from apps.accounts.language import user_language
 from apps.accounts.models import User
 from apps.core import clock
+from apps.core.claims import claim, email_send
 from apps.core.queue import delay_on_commit
 from apps.subscriptions.models import NewsletterSignup
 
@@ -71,14 +70,14 @@ def newsletter_request(*, email: str, language: str, site: str, at: datetime | N
 def newsletter_confirmation_send(*, signup_id: int, site: str, at: datetime | None = None) -> bool:
     """Send the confirmation link once: claimed (committed) before it leaves, stamped after."""
     at = at or clock.now()
-    claimed = (
-        NewsletterSignup.objects.filter(
-            pk=signup_id, mail_sent_at__isnull=True, confirmed_at__isnull=True
-        )
-        .filter(Q(mail_claimed_at__isnull=True) | Q(mail_claimed_at__lt=at - CLAIM_STALE_AFTER))
-        .update(mail_claimed_at=at)
-    )
-    if not claimed:
+    if not claim(
+        NewsletterSignup.objects.filter(pk=signup_id, confirmed_at__isnull=True),
+        at=at,
+        stale_before=at - CLAIM_STALE_AFTER,
+        claimed="mail_claimed_at",
+        sent="mail_sent_at",
+        attempts=None,
+    ):
         return False
     signup = NewsletterSignup.objects.get(pk=signup_id)
     root = site.rstrip("/")
@@ -90,15 +89,11 @@ def newsletter_confirmation_send(*, signup_id: int, site: str, at: datetime | No
     account = User.objects.filter(email__iexact=signup.email).first()
     with translation.override(user_language(account) or signup.language or None):
         body = render_to_string("subscriptions/email/newsletter_confirm.txt", context)
-    subject, _sep, text = body.strip().partition("\n")
-    EmailMessage(
-        subject=subject.strip(),
-        body=text.strip() + "\n",
-        to=[signup.email],
-        headers={
-            "Message-ID": f"<newsletter-{signup.pk}.{signup.requested_at:%Y%m%d%H%M%S}@streamfront>"
-        },
-    ).send()
+    email_send(
+        body,
+        to=signup.email,
+        message_id=f"<newsletter-{signup.pk}.{signup.requested_at:%Y%m%d%H%M%S}@streamfront>",
+    )
     NewsletterSignup.objects.filter(pk=signup_id).update(mail_sent_at=clock.now())
     return True
 
