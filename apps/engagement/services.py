@@ -178,10 +178,12 @@ def skip_unreachable(
     (no marketing consent, unsubscribed, switched off, no address, no push subscription) are
     decided here in bulk (one query finds them, one insert writes their sends, one their
     events) rather than planned one by one (a due time, a variant) only to be skipped at
-    delivery. The decisions are the ones `plan_send` and delivery came to: those in the control
-    group are held back (the draw does not look at consent), the others skipped with the first
-    channel's reason; so the campaign report counts both as before. Returns the (profile id,
-    trigger key) pairs decided."""
+    delivery. They are skipped (with the first channel's reason) before the control group is
+    drawn: the control group holds back profiles the message could have reached, so that it is
+    compared with the profiles it did reach. (Drawn among everyone, the win-back journey's
+    control group was mostly viewers who had refused marketing, and its uplift compared
+    consenting viewers who got an e-mail with mostly non-consenting ones who could not.)
+    Returns the (profile id, trigger key) pairs decided."""
     if not fired or not is_running(campaign, now):
         return set()
     why = channels.unreachable({f[0] for f in fired}, campaign.channels, campaign.category)
@@ -191,7 +193,6 @@ def skip_unreachable(
     chosen = [f for f in fired if f[0] in why]
     if not chosen:
         return set()
-    held = {pk for pk in why if in_control(campaign, pk)}
     Send.objects.bulk_create(
         [
             Send(
@@ -199,8 +200,8 @@ def skip_unreachable(
                 profile_id=profile_id,
                 trigger_key=key,
                 context=dict(context or {}),
-                status=Send.Status.CONTROL if profile_id in held else Send.Status.SKIPPED,
-                skip_reason="" if profile_id in held else why[profile_id],
+                status=Send.Status.SKIPPED,
+                skip_reason=why[profile_id],
                 due_at=now,
                 created_at=now,
             )
@@ -215,27 +216,26 @@ def skip_unreachable(
             campaign=campaign,
             profile_id__in=why,
             trigger_key__in={key for _, key, _ in chosen},
-            status__in=(Send.Status.SKIPPED, Send.Status.CONTROL),
-        ).values_list("pk", "profile_id", "trigger_key", "status", "skip_reason")
+            status=Send.Status.SKIPPED,
+        ).values_list("pk", "profile_id", "trigger_key", "skip_reason")
         if (row[1], row[2]) in wanted
     ]
-    events = []
-    for pk, profile_id, _key, status, reason in rows:
-        # Named and shaped as `_event` records them one by one.
-        name = "message_held_back" if status == Send.Status.CONTROL else "message_skipped"
-        properties = {"campaign_id": campaign.pk, "variant_id": None, "send_id": pk}
-        if reason:
-            properties["reason"] = reason
-        events.append(
-            EventData(
-                name=name,
-                profile_id=profile_id,
-                occurred_at=now,
-                properties=properties,
-                client_id=f"eng-{name}-{pk}",
-            )
+    # Named and shaped as `_event` records them one by one.
+    track_many(
+        EventData(
+            name="message_skipped",
+            profile_id=profile_id,
+            occurred_at=now,
+            properties={
+                "campaign_id": campaign.pk,
+                "variant_id": None,
+                "send_id": pk,
+                "reason": reason,
+            },
+            client_id=f"eng-message_skipped-{pk}",
         )
-    track_many(events)
+        for pk, profile_id, _key, reason in rows
+    )
     return wanted
 
 
