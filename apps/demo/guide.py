@@ -143,9 +143,9 @@ FLOWS: list[dict[str, Any]] = [
         "description": _(
             "Move time forward (or set it) and watch time-based features react: the jobs due "
             "on the way run at their moments (renewals, retries, reminders) with a progress "
-            "bar, and you stay signed in. +30 days takes one to three minutes (every hourly "
-            "message delivery, each Monday's weekly mixes, the win-back e-mails of the generated "
-            "viewers who stopped watching); reset when done."
+            "bar, and you stay signed in. +30 days takes about a minute (each Monday's weekly "
+            "mixes, the message deliveries, the win-back e-mails of the generated viewers who "
+            "stopped watching); reset when done."
         ),
         "url": "demo:guide",
         "fragment": "clock",
