@@ -27,7 +27,7 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 
 from django.conf import settings
-from django.db.models import CharField, Exists, Max, OuterRef, Value
+from django.db.models import CharField, Exists, Max, OuterRef, Q, Value
 from django.db.models.functions import Cast, Concat
 from django.urls import reverse
 
@@ -126,6 +126,11 @@ def event_fired(campaign: Campaign, now: datetime) -> Iterator[Fired]:
         occurred_at__gte=since,
         occurred_at__lte=now,
         profile__isnull=False,
+    ).exclude(
+        # An episode the viewer asked to be reminded of ("Remind me"): its own notice is the
+        # message about it (`requested.py`); a campaign's would tell them twice. (has_key
+        # first: for an event without the key the comparison is NULL, and NOT NULL drops it.)
+        Q(properties__has_key="reminded") & Q(properties__reminded=True)
     )
     rows = _not_sent(campaign, events, "event-").values_list("pk", "profile_id", "properties")
     for pk, profile_id, props in rows.order_by("pk"):

@@ -39,6 +39,25 @@ def test_the_event_trigger_plans_one_send_per_event_and_runs_idempotently(make_c
     assert send.context["event_id"] == event.pk
 
 
+def test_an_episode_the_viewer_asked_to_be_reminded_of_is_not_announced_twice(
+    make_campaign, outbox
+):
+    """ "Remind me" sends its own notice when the episode is out; the new-episode campaign
+    leaves that viewer alone and still announces it to the others."""
+    campaign = make_campaign()
+    asked, fan = ProfileFactory(), ProfileFactory()
+    props = {"title_id": TitleFactory().pk, "episode_id": 7}
+    track(
+        name="episode_released",
+        profile=asked,
+        properties={**props, "reminded": True},
+        at=NOW - timedelta(hours=1),
+    )
+    track(name="episode_released", profile=fan, properties=props, at=NOW - timedelta(hours=1))
+    assert triggers.triggers_run(now=NOW) == {campaign.key: 1}
+    assert list(Send.objects.values_list("profile", flat=True)) == [fan.pk]
+
+
 def test_events_before_the_campaign_started_do_not_fire(make_campaign, outbox):
     make_campaign(starts_at=NOW - timedelta(minutes=30))
     track(name="episode_released", profile=ProfileFactory(), at=NOW - timedelta(hours=1))
