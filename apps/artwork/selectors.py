@@ -24,6 +24,7 @@ from apps.artwork import bandit, evaluation
 from apps.artwork.models import Impression, PolicySnapshot, ProfileTaste
 from apps.catalogue.models import ArtworkVariant, Genre, Title
 from apps.core import clock
+from apps.core.numbers import percent, percent_range
 
 POLICY_KEY = "artwork:policy-id"
 NO_TASTE = "none"
@@ -213,11 +214,11 @@ class Rate:
 
     @property
     def percent(self) -> str:
-        return f"{self.rate:.1%}" if self.impressions else "—"
+        return percent(self.rate) if self.impressions else "—"
 
     @property
     def interval_text(self) -> str:
-        return f"{self.low:.1%} – {self.high:.1%}" if self.impressions else "—"
+        return percent_range(self.low, self.high) if self.impressions else "—"
 
 
 @dataclass
@@ -311,7 +312,7 @@ class VariantResult:
 
     @property
     def average_text(self) -> str:
-        return f"{self.title_average:.1%}"
+        return percent(self.title_average)
 
 
 @dataclass

@@ -11,6 +11,7 @@ from apps.accounts.decorators import profile_required
 from apps.accounts.http import AppRequest
 from apps.artwork import selectors, services
 from apps.artwork.models import Impression
+from apps.core.numbers import percent
 from apps.tracking.consent import consent_for
 
 WINDOWS = (7, 30, 90)
@@ -31,11 +32,11 @@ def artwork_report(request: HttpRequest, site: AdminSite, opts) -> HttpResponse:
         "report": report,
         "windows": WINDOWS,
         "days": days,
-        "exploration": f"{report.exploration_share:.1%}",
-        "exploration_of_all": f"{report.random_share_of_all:.1%}",
-        "exploration_setting": f"{report.exploration_setting:.0%}",
+        "exploration": percent(report.exploration_share),
+        "exploration_of_all": percent(report.random_share_of_all),
+        "exploration_setting": percent(report.exploration_setting, 0),
         "how_rows": [
-            (how, labels.get(how, how), rate, f"{rate.impressions / total:.1%}" if total else "—")
+            (how, labels.get(how, how), rate, percent(rate.impressions / total) if total else "—")
             for how, rate in report.by_how.items()
         ],
         "tables": [

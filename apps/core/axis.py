@@ -12,6 +12,8 @@ import math
 from dataclasses import dataclass
 from decimal import Decimal
 
+from apps.core.numbers import percent
+
 
 @dataclass(frozen=True)
 class Axis:
@@ -53,7 +55,7 @@ def nice_axis(largest: float, *, ticks: int = 5, integer: bool = False, floor: f
 def percent_label(value: float, axis: Axis) -> str:
     """A rate tick as a percentage with the decimals the axis step needs: 0.4 %, 1 %, 0.05 %."""
     if value == 0:
-        return "0%"
+        return percent(0, 0)
     percent_step = Axis(top=axis.top * 100, step=axis.step * 100, values=())
     digits = max(0, -Decimal(repr(round(percent_step.step, 10))).normalize().as_tuple().exponent)
-    return f"{value:.{digits}%}"
+    return percent(value, digits)

@@ -16,6 +16,7 @@ from django.utils.html import format_html
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
+from apps.core.numbers import percent
 from apps.engagement import charts, conversions
 from apps.engagement.models import Campaign
 
@@ -44,7 +45,7 @@ class CampaignReportMixin:
     @admin_display(description=_("conversion rate"))
     def rate_column(self, obj: Campaign):
         row = getattr(obj, "headline", None)
-        return f"{row.rate:.1%}".replace("%", " %") if row and row.sends else "–"
+        return percent(row.rate) if row and row.sends else "–"
 
     @admin_display(description=_("uplift vs control"))
     def uplift_column(self, obj: Campaign):

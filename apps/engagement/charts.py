@@ -6,6 +6,7 @@ from __future__ import annotations
 import math
 from dataclasses import dataclass
 
+from apps.core.numbers import percent
 from apps.engagement.conversions import Report
 
 
@@ -67,8 +68,8 @@ def rate_chart(report: Report, *, control_label: str, width: int = 560, height: 
                 centre=round(x + bar_width / 2, 1),
                 whisker_top=y_of(g.high),
                 whisker_bottom=y_of(g.low),
-                text=f"{g.rate:.1%}",
+                text=percent(g.rate),
             )
         )
-    ticks = [(y_of(axis_max * i / 5), f"{axis_max * i / 5:.0%}") for i in range(6)]
+    ticks = [(y_of(axis_max * i / 5), percent(axis_max * i / 5, 0)) for i in range(6)]
     return Chart(width, height, left, bottom, bottom + 16, bars, ticks)

@@ -21,6 +21,7 @@ from django.db.models.functions import Coalesce
 
 from apps.accounts.models import Profile
 from apps.core import clock
+from apps.core.numbers import percent, percent_range
 from apps.core.proportions import difference, wilson
 from apps.engagement.models import Campaign, Send
 from apps.tracking.models import Event
@@ -52,7 +53,7 @@ class Group:
     def rate_text(self) -> str:
         if not self.sends:
             return "–"
-        return f"{self.rate:.1%} ({self.low:.1%} – {self.high:.1%})".replace("%", " %")
+        return f"{percent(self.rate)} ({percent_range(self.low, self.high)})"
 
     @property
     def uplift_text(self) -> str:

@@ -12,6 +12,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 
 from apps.core.axis import nice_axis, percent_label
+from apps.core.numbers import percent, percent_range
 
 # The intervals live in the shared kernel (the engagement report uses them too).
 from apps.core.proportions import Z95, difference, wilson  # noqa: F401
@@ -76,7 +77,7 @@ class VariantResult:
         """'12.3 % (10.1 – 14.8 %)' for the report table."""
         if not self.exposures:
             return "–"
-        return f"{self.rate:.1%} ({self.low:.1%} – {self.high:.1%})".replace("%", " %")
+        return f"{percent(self.rate)} ({percent_range(self.low, self.high)})"
 
     @property
     def lift_text(self) -> str:
@@ -179,7 +180,7 @@ def rate_chart(result: Report, *, width: int = 520, height: int = 220) -> Chart:
                 centre=round(x + bar_width / 2, 1),
                 whisker_top=y_of(v.high),
                 whisker_bottom=y_of(v.low),
-                text=f"{v.rate:.1%}",
+                text=percent(v.rate),
             )
         )
     ticks = [(y_of(value), percent_label(value, axis)) for value in axis.values]

@@ -34,3 +34,16 @@ def test_counts_step_in_whole_numbers():
     assert nice_axis(10, integer=True).values == (0, 2, 4, 6, 8, 10)
     assert nice_axis(3, integer=True).values == (0, 1, 2, 3)
     assert nice_axis(47, integer=True).values == (0, 10, 20, 30, 40, 50)
+
+
+def test_percentages_are_written_the_way_the_readers_language_writes_them():
+    """An admin reading French sees "15,7 %" (a comma, a non-breaking space), not "15.7%"."""
+    from django.utils import translation
+
+    from apps.core.numbers import percent, percent_range
+
+    assert percent(0.157) == "15.7%" and percent(0.0449, 0) == "4%"
+    with translation.override("fr"):
+        assert percent(0.157) == "15,7\u00a0%"
+        assert percent_range(0.142, 0.402) == "14,2\u00a0% – 40,2\u00a0%"
+        assert percent_label(0.005, nice_axis(0.013)) == "0,5\u00a0%"

@@ -60,8 +60,8 @@ def test_the_report_page_shows_each_variant_with_its_interval(admin_client, defi
     html = response.content.decode()
     report = html[html.index('id="content-main"') :]
     assert "<svg" in report and "<script" not in report and "style=" not in report, "CSP"
-    assert "25.0 % (11.2 % – 46.9 %)" in html  # 5 / 20, Wilson
-    assert "50.0 % (29.9 % – 70.1 %)" in html  # 10 / 20
+    assert "25.0% (11.2% – 46.9%)" in html  # 5 / 20, Wilson
+    assert "50.0% (29.9% – 70.1%)" in html  # 10 / 20
     assert "+25.0 pp" in html
     assert 'id="srm-warning"' not in html
     changelist = admin_client.get(reverse("admin:experiments_experiment_changelist"))

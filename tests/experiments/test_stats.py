@@ -69,5 +69,5 @@ def test_report_compares_each_variant_with_the_first():
     assert control.is_control and control.lift is None and control.rate == pytest.approx(0.6)
     assert b.lift == pytest.approx(0.2)
     assert b.lift_low == pytest.approx(0.0524, abs=5e-5)
-    assert b.rate_text == "80.0 % (69.2 % – 87.7 %)"
+    assert b.rate_text == "80.0% (69.2% – 87.7%)"
     assert b.lift_text == "+20.0 pp (+5.2 – +33.4 pp)"
