@@ -88,3 +88,23 @@ def test_onboarding_with_three_horror_titles_personalizes_the_homepage(page, sho
     assert evening != morning, "the evening reshuffles rows and titles"
     shot(page, "homepage-evening")
     assert page.problems == []
+
+
+@pytest.mark.django_db(transaction=True)
+def test_three_picks_on_a_phone_do_not_widen_the_onboarding_page(page):
+    """The picked titles' chips scroll inside the bar at the bottom; they made the page itself
+    wider than a 390 px phone, so the whole onboarding page panned sideways."""
+    world = genre_catalogue(n_per_genre=12, genres=("Horror", "Comedy"))
+    page.set_viewport_size({"width": 390, "height": 844})
+    page.goto("/accounts/signup/")
+    page.get_by_label("E-mail address").fill("narrow.screen@example.com")
+    page.get_by_label("Password").fill("velvet-orbit-7391")
+    page.get_by_label("Your profile name").fill("Noa")
+    page.get_by_role("button", name="Create account").click()
+    expect(page).to_have_url(re.compile(r"/onboarding/"))
+    for title in world["Comedy"][:3]:
+        page.locator(f"#onb-toggle-{title.pk}").click()
+        expect(page.locator(f"#onb-toggle-{title.pk}")).to_have_attribute("aria-pressed", "true")
+    expect(page.locator("#onb-counter")).to_contain_text("3 of 3")
+    overflow = page.evaluate("() => document.documentElement.scrollWidth - window.innerWidth")
+    assert overflow <= 0, f"the page is {overflow}px wider than the phone"

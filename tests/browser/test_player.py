@@ -221,3 +221,27 @@ def test_not_for_me_on_a_homepage_title_removes_it_after_reload(page, sign_in, s
     expect(page.locator("section.row .card__name", has_text=others[0].name)).to_have_count(0)
     expect(page.locator("section.row .card__name", has_text=others[1].name).first).to_be_visible()
     assert page.problems == []
+
+
+def test_the_players_badges_stay_on_one_line_on_a_phone(page, sign_in, show, tmp_path):
+    """At 390 px in French the quality badge read "Full" over "HD" and "Regarder ensemble"
+    broke in two beside it; each keeps to one line (the row wraps instead)."""
+    from apps.demo import billing as demo_billing
+    from apps.subscriptions import services as subscriptions
+
+    title, episodes = show
+    subscriptions.plans_seed()
+    profile = ProfileFactory(name="Robin", account__language="fr")
+    demo_billing.demo_subscription(user=profile.account, plan_code="standard", months=1)
+    sign_in(profile)
+    serve_media(page, tmp_path)
+    page.set_viewport_size({"width": 390, "height": 844})
+    page.goto(f"/watch/episode/{episodes[0].pk}/?speed=30")
+    quality = page.locator(".player__quality")
+    together = page.locator(".player__together")
+    expect(quality).to_have_text("Full HD")
+    expect(together).to_have_text("Regarder ensemble")
+    line = quality.evaluate("e => parseFloat(getComputedStyle(e).lineHeight) || 20")
+    for badge in (quality, together, page.locator(".player__demo-speed")):
+        box = badge.bounding_box()
+        assert box["height"] < 2 * line, badge.inner_text()

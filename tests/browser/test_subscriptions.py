@@ -11,7 +11,7 @@ from apps.core import services as clock_services
 from apps.demo import billing as demo_billing
 from apps.subscriptions import services
 from apps.subscriptions.models import Subscription
-from tests.factories import ProfileFactory
+from tests.factories import ProfileFactory, genre_catalogue
 
 expect = pytest.importorskip("playwright.sync_api").expect
 PARIS = ZoneInfo("Europe/Paris")
@@ -201,3 +201,41 @@ def test_billing_pages_in_other_states(page, shot, sign_in, admin_user, live_ser
     page.goto("/admin/subscriptions/subscription/chart/?days=90")
     expect(page.locator("svg.sub-chart")).to_have_count(2)
     shot(page, "admin-chart")
+
+
+@pytest.mark.django_db(transaction=True)
+def test_the_past_due_banner_button_works_on_the_homepage(page, sign_in):
+    """The homepage hero slides up under the header; it covered the banner's "Update payment"
+    there (a click landed on the hero), on the page a lapsed viewer opens first."""
+    from apps.core import clock
+    from apps.recommendations.services import candidates_refresh
+    from apps.tracking.services import EventData, track_many
+    from tests.factories import ArtworkVariantFactory, genre_history
+
+    services.plans_seed()
+    _set_clock()
+    world = genre_catalogue(n_per_genre=10, genres=("Crime", "Drama"))
+    genre_history(world, viewers_per_genre=5)
+    for title in world["Crime"]:
+        ArtworkVariantFactory(title=title)
+    overdue = ProfileFactory(name="Jo")
+    track_many(
+        EventData(
+            name="play_completed",
+            profile_id=overdue.pk,
+            occurred_at=clock.now(),
+            properties={"title_id": t.pk},
+        )
+        for t in world["Crime"][:3]
+    )
+    candidates_refresh(profile=overdue)
+    demo_billing.demo_subscription(
+        user=overdue.account, plan_code="standard", months=3, then="past_due"
+    )
+    # The posters are fake paths: answer them with nothing rather than a 404 in the console.
+    page.route("**/media/**", lambda route: route.fulfill(status=204))
+    sign_in(overdue)
+    page.goto("/")
+    expect(page.locator(".hero")).to_be_visible()
+    page.locator(".site-alert").get_by_role("link", name="Update payment").click(timeout=3_000)
+    expect(page).to_have_url(re.compile(r"/account/subscription/pay-now/$"))

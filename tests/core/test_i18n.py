@@ -43,3 +43,21 @@ def test_french_dates_abbreviate_months_as_french_does():
             formats.date_format(datetime.date(2027, m, 2), "ABBR_DATE_FORMAT") for m in (1, 2, 12)
         ]
     assert shown == ["2 janv. 2027", "2 févr. 2027", "2 déc. 2027"]
+
+
+@pytest.mark.django_db
+def test_english_full_dates_read_day_month_year_like_the_rest_of_the_site(viewer_client):
+    """Your data, the weekly mix and the year in review said "Dec. 3, 2026" (Django's US
+    default) beside "3 Dec 2026" and "3 January 2027" everywhere else."""
+    import datetime
+
+    from django.utils import formats, translation
+
+    account = viewer_client.profile.account
+    account.date_joined = datetime.datetime(2026, 6, 15, 12, 0, tzinfo=datetime.UTC)
+    account.save(update_fields=["date_joined"])
+    html = viewer_client.get("/account/data/", HTTP_ACCEPT_LANGUAGE="en").content.decode()
+    assert "15 June 2026" in html
+    assert "June 15, 2026" not in html
+    with translation.override("fr"):
+        assert formats.date_format(datetime.date(2026, 12, 3), "DATE_FORMAT") == "3 décembre 2026"

@@ -109,6 +109,20 @@ def test_too_expensive_offers_the_cheaper_plan_and_one_click_takes_it(viewer):
     ).exists()
 
 
+def test_the_reasons_given_read_as_a_quoted_list_in_the_sentence(viewer):
+    """The boxes' labels are sentences; joined bare they read "You told us: It is too expensive,
+    There is nothing I want to watch." (capitals mid-sentence)."""
+    subscribe(viewer.user)
+    page = options(viewer, "too_expensive", "nothing_to_watch")
+    assert "You told us: “It is too expensive”, “There is nothing I want to watch”." in page
+    viewer.user.language = "fr"
+    viewer.user.save(update_fields=["language"])
+    url = "/account/subscription/cancel/options/?reason=too_expensive&reason=nothing_to_watch"
+    page = text(viewer.get(url))
+    # text() turns the no-break spaces French puts around « » and before : into spaces
+    assert "Vous nous avez dit : « C’est trop cher », « Je ne trouve rien à regarder »." in page
+
+
 def test_the_cheapest_plan_gets_no_cheaper_offer(viewer):
     subscribe(viewer.user, "basic")
     page = options(viewer, "too_expensive")

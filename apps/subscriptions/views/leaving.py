@@ -89,7 +89,11 @@ def cancel_options(request: HttpRequest) -> HttpResponse:
     keys = [k for k in request.GET.getlist("reason") if k in leaving_reasons.REASONS]
     context = {
         "sub": sub,
-        "reasons": [str(leaving_reasons.REASONS[k]) for k in dict.fromkeys(keys)],
+        # Each reason is the label of its box, a sentence of its own ("It is too expensive"):
+        # quoted, so the list reads right in the middle of "You told us: …".
+        "reasons": [
+            _("“%(reason)s”") % {"reason": leaving_reasons.REASONS[k]} for k in dict.fromkeys(keys)
+        ],
         "options": selectors.leaving_options(sub=sub, keys=keys, at=clock.now()),
         "back": request.get_full_path(),
     }

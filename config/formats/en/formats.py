@@ -4,3 +4,6 @@ ABBR_DAY_MONTH_FORMAT = "j M"
 ABBR_WEEKDAY_DATE_FORMAT = "D j M Y"
 ABBR_DATETIME_FORMAT = "j M Y, H:i"
 ABBR_WEEKDAY_DATETIME_FORMAT = "D j M Y, H:i"
+# Full dates as the rest of the site writes them ("3 December 2026"), not Django's US default
+# ("Dec. 3, 2026"), for templates and code that name DATE_FORMAT. French keeps Django's "j F Y".
+DATE_FORMAT = "j F Y"
