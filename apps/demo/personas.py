@@ -101,11 +101,11 @@ PERSONAS: tuple[Persona, ...] = (
             "half-way through a third."
         ),
         shows=_(
-            "Comedy series everywhere; the next episode of the current series ready to play; "
-            "'because you watched' rows from the finished series."
+            "Comedy series everywhere; the episode he stopped half-way ready to resume in "
+            "Continue watching; 'because you watched' rows from the finished series."
         ),
         try_this=(
-            _("Play the next episode from Continue watching."),
+            _("Resume the episode from Continue watching: it starts where he stopped."),
             _("Finish an episode in the player: the next one starts after a countdown."),
         ),
         profiles=(

@@ -20,7 +20,8 @@ EVENT_WEIGHTS: dict[str, float] = {
     # from the recommendations and never explains a row (see LOOKED_EVENTS).
     "title_viewed": 0.5,
 }
-RATING_WEIGHTS: dict[int, float] = {-1: -3.0, 1: 2.0, 2: 3.0}
+LOVE = 2  # a rating event's value for "Love this" (ratings.Rating.Value.LOVE)
+RATING_WEIGHTS: dict[int, float] = {-1: -3.0, 1: 2.0, LOVE: 3.0}
 EVENT_NAMES = (*EVENT_WEIGHTS, "rating")
 # Events that mean the profile actually watched (some of) the title, not only picked or saved it.
 PLAYED_EVENTS = frozenset({"play_started", "play_progress", "play_completed"})
@@ -108,6 +109,10 @@ def fold_profile(events: list[tuple[str, Mapping[str, Any], float]]) -> Folded:
     last_at = 0.0
     looked: set[int] = set()
     committed: set[int] = set()
+    # A title's rating counts as its current value only: changing "I like this" to "Love this"
+    # or clearing it replaces what the earlier rating added (cleared, a title loved and never
+    # watched leaves the history and its "Because you liked" row).
+    rated: dict[int, tuple[float, float]] = {}  # title -> (weight of the current rating, when)
     for name, props, ts in events:
         last_at = ts
         if name not in ("rating", "onboarding_pick") and name not in LOOKED_EVENTS:
@@ -126,6 +131,8 @@ def fold_profile(events: list[tuple[str, Mapping[str, Any], float]]) -> Folded:
                 ratings[title] = value
             else:
                 ratings.pop(title, None)
+            rated[title] = (max(0.0, RATING_WEIGHTS.get(value, 0.0)), ts)
+            continue
         if name == "play_completed" and not props.get("episode_id"):
             finished.add(title)
         if name == "play_completed" and props.get("series_finished"):
@@ -135,6 +142,11 @@ def fold_profile(events: list[tuple[str, Mapping[str, Any], float]]) -> Folded:
             weights[title] = weights.get(title, 0.0) + weight
             last_seen[title] = ts
             (looked if name in LOOKED_EVENTS else committed).add(title)
+    for title, (weight, ts) in rated.items():
+        if weight > 0:
+            weights[title] = weights.get(title, 0.0) + weight
+            last_seen[title] = max(last_seen.get(title, ts), ts)
+            committed.add(title)
     history = sorted(
         ((t, last_seen[t], w) for t, w in weights.items() if ratings.get(t) != -1),
         key=lambda entry: entry[1],

@@ -19,7 +19,7 @@ from apps.catalogue.models import KIDS_MATURITIES, Genre, Maturity, Title
 from apps.catalogue.versioning import catalogue_version
 from apps.core import clock, stamps
 from apps.recommendations import calibration, eventlog, mix, ranking, taste
-from apps.recommendations.interactions import EVENT_NAMES, Folded, fold_profile
+from apps.recommendations.interactions import EVENT_NAMES, LOVE, Folded, fold_profile
 from apps.recommendations.learner import Interaction, Model, train
 from apps.recommendations.models import (
     GlobalList,
@@ -281,7 +281,12 @@ def candidates_from_fold(
     explained: dict = {}
     evidence = [entry for entry in history if entry[0] not in looked] if looked else history
     if model is not None and evidence:
-        explained = model.explain_many(evidence, ranked_ids[:EXPLAINED])
+        # The title the viewer most recently said they love explains what it substantially
+        # supports: "Rate a title 'Love this' and look for a 'Because you …' row built on it"
+        # (a long history otherwise credits nearly everything to older titles).
+        newest = max(evidence, key=lambda entry: entry[1])[0]
+        loved = newest if ratings.get(newest) == LOVE else None
+        explained = model.explain_many(evidence, ranked_ids[:EXPLAINED], prefer=loved)
     items = []
     for title, score, match in zip(ranked_ids, values, match_values, strict=True):
         because = explained.get(title) or 0

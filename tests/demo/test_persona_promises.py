@@ -337,6 +337,21 @@ def test_sam_gets_comedy_everywhere(demo, django_capture_on_commit_callbacks):
     before_and_after("comedy", check, django_capture_on_commit_callbacks)
 
 
+def test_sam_resumes_the_comedy_episode_he_stopped_half_way(demo):
+    """His card: "the episode he stopped half-way ready to resume in Continue watching"."""
+    from apps.playback.models import Progress
+
+    client = persona_client("comedy")
+    html = client.get("/", HTTP_USER_AGENT=TV_UA).content.decode()
+    row = html[html.index('id="row-continue') :]
+    episode_id = int(re.search(r'href="/watch/episode/(\d+)/"', row).group(1))
+    progress = Progress.objects.get(profile__account__email="comedy@demo.test", episode=episode_id)
+    assert 0 < progress.position_seconds < progress.duration_seconds - 60
+    assert "comedy" in genres_of([progress.title_id])[progress.title_id]
+    player = client.get(f"/watch/episode/{episode_id}/").content.decode()
+    assert f'data-start="{progress.position_seconds}"' in player  # where he stopped
+
+
 def test_kai_gets_sci_fi_and_anime_near_the_top(demo, django_capture_on_commit_callbacks):
     def check(home, client):
         slugs = [genre_slug(r) for r in home.genre_rows()[:3]]
@@ -353,6 +368,32 @@ def test_alex_gets_drama_and_documentaries(demo, django_capture_on_commit_callba
         assert {genre_slug(r) for r in home.genre_rows()[:2]} <= {"drama", "documentary"}
 
     before_and_after("family", check, django_capture_on_commit_callbacks)
+
+
+@pytest.mark.parametrize("nth", [0, 3])
+def test_priya_loves_a_romance_and_finds_a_row_built_on_it(
+    demo, django_capture_on_commit_callbacks, nth
+):
+    """Her card: "Rate a title 'Love this' and look for a 'Because you …' row built on it"; and
+    clearing the rating takes the row away again."""
+    client = persona_client("commuter")
+    profile = Profile.objects.get(pk=client.session["profile_id"])
+    watched = Event.objects.filter(profile=profile, name="play_started").values("properties")
+    seen = {e["properties"].get("title_id") for e in watched}
+    romances = Title.objects.filter(genres__slug="romance").exclude(pk__in=seen).order_by("pk")
+    loved = romances[nth]
+    heading = f"Because you liked {loved.name}"
+    with django_capture_on_commit_callbacks(execute=True):
+        response = client.post(
+            reverse("ratings:set", args=[loved.pk]), {"value": "love"}, HTTP_HX_REQUEST="true"
+        )
+        assert response.status_code == 200
+    row = next((r for r in read_home(client).rows if r.heading == heading), None)
+    assert row is not None, [r.heading for r in read_home(client).rows]
+    assert len(row.ids) >= 5 and loved.pk not in row.ids
+    with django_capture_on_commit_callbacks(execute=True):
+        client.post(reverse("ratings:set", args=[loved.pk]), {"value": "none"})
+    assert heading not in [r.heading for r in read_home(client).rows]
 
 
 def test_priya_sees_mostly_light_posters(demo, django_capture_on_commit_callbacks):
