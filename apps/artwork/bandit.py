@@ -74,7 +74,7 @@ class Priors:
     feature: float = 10.0
     variant: float = 300.0
     leaf: float = 1000.0
-    personal: float = 12.0
+    personal: float = 30.0  # 12 let ten takes of noise outweigh a segment's tone (README)
     activity: float = 2.0  # pseudo-takes behind a viewer's overall level (personal_gamma)
     min_lift: float = 0.2
     max_lift: float = 5.0

@@ -253,8 +253,9 @@ FLOWS: list[dict[str, Any]] = [
             "Sign in as Morgan, then as Sam, and compare the posters of the same titles (Trending "
             "now): Morgan mostly gets dark variants, Sam light ones (about 1 poster in 20 is "
             "picked at random, for every viewer, so that the site keeps learning what works). "
-            "The choice holds for the day and on every page. Only cards you actually see count as shown: open the "
-            "homepage a few times, play a Top pick for a few seconds, come back, advance the "
+            "The choice holds for the day and on every page. Only cards you actually see "
+            "count as shown: open the homepage a few times, play a Top pick for a few seconds, "
+            "come back, advance the "
             "clock a day: Morgan's posters stay dark (Priya's stay light)."
         ),
         "url": "home",

@@ -6,8 +6,7 @@ response and every lazily loaded batch) and the share of posters in the promised
 printed for the first genre row and for the whole page. The first genre row is also given
 without the posters the site picked at random that day (the exploration share every viewer
 gets, about 1 card in 20, so that the site keeps learning): on a row of 6 to 10 cards one or
-two of those decide whether a day reaches 80 %, so the per-day count reads the policy's own
-picks. Everything the run writes (the demo
+two of those decide whether a day reaches 80 %. Everything the run writes (the demo
 clock, sessions, choices of the day) happens in a transaction that is rolled back and in a
 private in-memory cache, so the live demo is not touched.
 """
@@ -131,6 +130,7 @@ class Command(BaseCommand):
                 + f" | mean {sum(first_rows) / days:.0%}"
                 + f" | without the {explored} random of {cards} cards: "
                 + " ".join(f"{s:.0%}" for s in chosen_rows)
+                + f", mean {sum(chosen_rows) / days:.0%}"
                 + f", days >= 80 %: {sum(s >= 0.8 for s in chosen_rows)}/{days}"
                 + f" | whole homepage mean {sum(pages) / days:.0%}"
             )
