@@ -43,6 +43,11 @@ from apps.tracking.models import Event
 
 EVENT_LOOKBACK = timedelta(days=3)
 ABANDON_LOOKBACK = timedelta(days=2)
+# A play left before this share of the title is a sample, not a title left unfinished: the
+# player itself starts such a title over (playback.resume.RESUME_MIN_PERCENT, kept equal by a
+# test), so "pick up where you left off" would point at nothing (an autoplayed next episode
+# left after 3 seconds was reminded as "0% of the way through").
+ABANDON_MIN_PERCENT = 5
 SCHEDULE_MAX_PROFILES = 5000
 
 
@@ -156,6 +161,8 @@ def abandoned_titles(
             continue
         position = int(props.get("position_seconds") or 0)
         duration = int(props.get("duration_seconds") or 0)
+        if position <= 0 or (duration and position * 100 < duration * ABANDON_MIN_PERCENT):
+            continue
         episode_id = props.get("episode_id")
         fired.append(
             Fired(

@@ -16,7 +16,7 @@ from apps.core import clock
 from apps.core import services as clock_services
 from apps.engagement.models import Message, Send
 from apps.playback.models import Progress
-from tests.browser.test_player import LEAVE_AT_30_SECONDS, seek_value, wait_for
+from tests.browser.test_player import seek_value, wait_for
 from tests.demo.conftest import seed_small
 from tests.demo.test_outbox import LOCMEM
 
@@ -24,6 +24,16 @@ expect = pytest.importorskip("playwright.sync_api").expect
 pytestmark = pytest.mark.django_db(transaction=True)
 
 PARIS = ZoneInfo("Europe/Paris")
+# Leave the player (its own Back link) once it reaches the given second.
+LEAVE_AT = """(target) => new Promise((resolve) => {
+  const seek = document.querySelector("[data-seek]");
+  (function check() {
+    const at = Number(seek.value);
+    if (at < target) return requestAnimationFrame(check);
+    window.location.assign(document.querySelector(".player__back").href);
+    resolve(at);
+  })();
+})"""
 
 
 @pytest.fixture
@@ -76,16 +86,20 @@ def test_an_unfinished_episode_is_reminded_in_the_bell_and_by_e_mail_and_resumes
     morgan = Profile.objects.get(account__email="horror@demo.test")
     episode = new_series_episode(morgan)
 
-    # Play the episode at 30x from the start and leave it (the player's own Back link) once
-    # half a minute has played: the beacon saves the second the player reached.
-    page.goto(f"/watch/episode/{episode.pk}/?start=0&speed=30")
+    # Play the episode at 30x from a tenth of the way (under 5 % would be a sample the player
+    # starts over, with nothing to pick up) and leave it (the player's own Back link) half a
+    # minute later: the beacon saves the second the player reached.
+    start = episode.runtime_minutes * 60 // 10
+    page.goto(f"/watch/episode/{episode.pk}/?t={start}&speed=30")
     expect(page.locator("#player")).to_have_class(re.compile(r"\bis-playing\b"))
-    left_at = page.evaluate(LEAVE_AT_30_SECONDS)
-    assert left_at >= 30
+    left_at = page.evaluate(LEAVE_AT, start + 30)
+    assert left_at >= start + 30
     expect(page).not_to_have_url(re.compile(r"/watch/"))
     saved = wait_for(
         lambda: (
-            Progress.objects.filter(profile=morgan, episode=episode, position_seconds__gte=30)
+            Progress.objects.filter(
+                profile=morgan, episode=episode, position_seconds__gte=start + 30
+            )
             .values_list("position_seconds", flat=True)
             .first()
         )

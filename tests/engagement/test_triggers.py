@@ -6,6 +6,7 @@ import pytest
 
 from apps.engagement import triggers
 from apps.engagement.models import Campaign, Category, Send
+from apps.playback import resume
 from apps.tracking.services import track
 from tests.engagement.conftest import NOW
 from tests.factories import EpisodeFactory, ProfileFactory, TitleFactory
@@ -102,10 +103,29 @@ def test_an_unfinished_episode_links_to_the_episode_at_the_second(make_campaign,
         episode.title,
         episode=episode,
         at=NOW - timedelta(days=3, hours=1),
-        position=95,
+        position=950,
     )
     triggers.triggers_run(now=NOW)
-    assert Send.objects.get().context["resume_url"] == f"/watch/episode/{episode.pk}/?t=95"
+    assert Send.objects.get().context["resume_url"] == f"/watch/episode/{episode.pk}/?t=950"
+
+
+@pytest.mark.parametrize("position", [0, 3, 299])
+def test_a_play_left_before_five_percent_is_a_sample_not_an_unfinished_title(
+    make_campaign, outbox, position
+):
+    """As the player sees it: under 5 % it starts the title over, so there is nothing to pick
+    up (299 s of a 6,000 s film is 4.98 %)."""
+    _abandon_campaign(make_campaign)
+    film = TitleFactory()
+    _play(
+        ProfileFactory(),
+        "play_progress",
+        film,
+        at=NOW - timedelta(days=3, hours=1),
+        position=position,
+    )
+    assert triggers.triggers_run(now=NOW) == {}
+    assert triggers.ABANDON_MIN_PERCENT == resume.RESUME_MIN_PERCENT
 
 
 def test_a_title_finished_before_three_days_passed_fires_nothing(make_campaign, outbox):
