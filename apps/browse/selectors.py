@@ -25,6 +25,7 @@ from apps.browse import rows as planner
 from apps.browse.models import MyListEntry, ReleaseReminder
 from apps.catalogue import selectors as catalogue
 from apps.catalogue.models import Episode, Genre, Title
+from apps.catalogue.vocabulary import genre_label, mood_label
 from apps.core import clock
 from apps.playback import selectors as playback
 from apps.recommendations import mix
@@ -132,7 +133,7 @@ def plan_for(
         "personal": personal,
         "source": cands.source,
         "by_id": {c.title_id: c for c in candidates},
-        "genres": {g[0]: (g[1], g[2]) for g in shared.get("genres", [])},
+        "genres": {g[0]: (genre_label(g[1]), g[2]) for g in shared.get("genres", [])},
         "picks": data.onboarding_picks,
         "my_list": set(my_list),
         "continue": {item.title_id: item for item in shelf},
@@ -545,9 +546,9 @@ def _search_reason(reason: str) -> str:
     if kind == "cast":
         return _("With %(name)s") % {"name": text}
     if kind == "genre":
-        return _("Genre: %(genre)s") % {"genre": text}
+        return _("Genre: %(genre)s") % {"genre": genre_label(text)}
     if kind == "mood":
-        return _("Mood: %(mood)s") % {"mood": text}
+        return _("Mood: %(mood)s") % {"mood": mood_label(text)}
     if kind == "close":
         return _("Close to what you typed")
     return ""
@@ -750,7 +751,7 @@ def mix_cards(*, profile, row) -> list[Title]:
     by_id = {t.pk: t for t in shown}
     because_ids = {p.because for p in picks if p.because}
     names = {t.pk: t for t in Title.objects.filter(pk__in=because_ids).only("pk", "name", "slug")}
-    genre_names = {g[0]: g[1] for g in global_lists(["genres"])["genres"]}
+    genre_names = {g[0]: genre_label(g[1]) for g in global_lists(["genres"])["genres"]}
     cards = grid_cards(
         profile=profile, titles=[by_id[p.title_id] for p in picks if p.title_id in by_id]
     )
@@ -770,7 +771,7 @@ def mix_page(*, profile, week: date | None, at: datetime) -> MixPage | None:
         return None
     weeks = recommendations.weekly_mix_weeks(profile, at=at)
     row = recommendations.weekly_mix_of_week(profile, week=week, at=at)
-    genre_names = {g[0]: g[1] for g in global_lists(["genres"])["genres"]}
+    genre_names = {g[0]: genre_label(g[1]) for g in global_lists(["genres"])["genres"]}
     if row is None:
         history = (
             ProfileCandidates.objects.filter(profile=profile)

@@ -214,6 +214,7 @@ def mix_data(profile, *, now, limit: int = MIX_IN_MAIL) -> list[dict]:
     A profile away for weeks was skipped by the Monday run (it builds for viewers around), so
     its mix is built now, once for the week, as that run would have."""
     from apps.catalogue.models import Genre, Title
+    from apps.catalogue.vocabulary import genre_label
     from apps.recommendations import mix
     from apps.recommendations.selectors import mix_week, pick_why, weekly_mix_latest
     from apps.recommendations.services import weekly_mix_build
@@ -230,7 +231,12 @@ def mix_data(profile, *, now, limit: int = MIX_IN_MAIL) -> list[dict]:
         .prefetch_related("artwork")
     )
     by_id = {t.pk: t for t in titles}
-    genres = dict(Genre.objects.filter(pk__in={p.genre for p in picks}).values_list("pk", "name"))
+    genres = {
+        pk: genre_label(name)
+        for pk, name in Genre.objects.filter(pk__in={p.genre for p in picks}).values_list(
+            "pk", "name"
+        )
+    }
     found = []
     for pick in picks:
         title = by_id.get(pick.title_id)

@@ -11,6 +11,7 @@ from django.utils.formats import date_format, number_format
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
+from apps.catalogue.vocabulary import genre_label
 from apps.tracking import traits as trait_rules
 
 
@@ -165,7 +166,7 @@ def build(data: dict, *, name: str = "", traits: list | tuple = ()) -> list[Card
                 "genres",
                 _("Your top genres"),
                 caption=_("Share of your minutes"),
-                bars=[(g["name"], g["share"]) for g in data["genres"]],
+                bars=[(genre_label(g["name"]), g["share"]) for g in data["genres"]],
             )
         )
     binge = data.get("binge")
@@ -202,8 +203,8 @@ def build(data: dict, *, name: str = "", traits: list | tuple = ()) -> list[Card
     change = data.get("taste_change")
     if change:
         lines = [
-            _("January to June: mostly %(genre)s.") % {"genre": change["first_top"]},
-            _("July to December: mostly %(genre)s.") % {"genre": change["second_top"]},
+            _("January to June: mostly %(genre)s.") % {"genre": genre_label(change["first_top"])},
+            _("July to December: mostly %(genre)s.") % {"genre": genre_label(change["second_top"])},
         ]
         if change.get("riser"):
             lines.append(
@@ -212,7 +213,7 @@ def build(data: dict, *, name: str = "", traits: list | tuple = ()) -> list[Card
                     "%(genre)s grew by %(n)s points.",
                     change["points"],
                 )
-                % {"genre": change["riser"], "n": change["points"]}
+                % {"genre": genre_label(change["riser"]), "n": change["points"]}
             )
         cards.append(Card("change", _("How your taste changed"), lines=lines))
     lines = [text for text in (humour_line(line) for line in data.get("lines", [])) if text]

@@ -11,6 +11,7 @@ from apps.artwork import selectors as artwork
 from apps.browse import selectors as browse
 from apps.browse.page_cache import HOLDOUT_EXPERIMENT, HOLDOUT_VARIANT
 from apps.catalogue.models import ArtworkVariant, Genre, Title
+from apps.catalogue.vocabulary import genre_label
 from apps.core import clock
 from apps.experiments import assignment
 from apps.experiments import selectors as experiments
@@ -162,7 +163,7 @@ def your_data(*, account, profile, personal: bool, device: str, now: datetime) -
                 title_id=title_id if title is not None else None,
             )
         )
-    genres = dict(Genre.objects.values_list("pk", "name"))
+    genres = {pk: genre_label(name) for pk, name in Genre.objects.values_list("pk", "name")}
     holdout = False
     if personal:
         cands = recommendations.candidates_for(profile)

@@ -1,5 +1,7 @@
 from django import template
 
+from apps.catalogue import vocabulary
+
 register = template.Library()
 
 
@@ -27,3 +29,15 @@ def rendition_size(variant, size: str) -> str:
     """'width="W" height="H"'-ready pair as 'WxH' for layout stability, or ''."""
     data = (getattr(variant, "renditions", None) or {}).get(size) or {}
     return f"{data.get('width', '')}x{data.get('height', '')}" if data else ""
+
+
+@register.filter
+def genre_label(name) -> str:
+    """`{{ genre.name|genre_label }}`: the genre's name in the viewer's language."""
+    return vocabulary.genre_label(str(name or ""))
+
+
+@register.filter
+def moods_label(tags) -> str:
+    """`{{ title.tags|moods_label }}`: the moods in the viewer's language, comma-separated."""
+    return ", ".join(vocabulary.mood_labels(tags))

@@ -1,0 +1,63 @@
+"""The homepage's genre rows are headed with the genre's name in the viewer's language."""
+
+import re
+from datetime import timedelta
+
+import pytest
+from django.utils import timezone
+
+from apps.recommendations.services import recommender_train
+from apps.tracking.services import EventData, track_many
+from tests.factories import genre_catalogue, genre_history
+
+
+@pytest.fixture
+def world(db):
+    catalogue = genre_catalogue()
+    genre_history(catalogue)
+    return catalogue
+
+
+def _rows_html(client, language: str) -> str:
+    headers = {"HTTP_ACCEPT_LANGUAGE": language}
+    html = client.get("/", **headers).content.decode()
+    batch = 1
+    while f"?batch={batch}" in html:
+        response = client.get(f"/?batch={batch}", HTTP_HX_REQUEST="true", **headers)
+        if response.status_code != 200:
+            break
+        html += response.content.decode()
+        batch += 1
+    return html
+
+
+def _genre_headings(html: str) -> list[str]:
+    sections = re.split(r'(?=<section class="row")', html)
+    found = []
+    for section in sections:
+        if 'id="row-genre-' in section:
+            heading = re.search(r"<h2[^>]*>(?:<a[^>]*>)?([^<]+)", section)
+            found.append(heading.group(1).strip() if heading else "")
+    return found
+
+
+@pytest.mark.django_db
+def test_french_homepage_heads_the_horror_row_horreur_and_english_keeps_horror(
+    world, viewer_client
+):
+    start = timezone.now() - timedelta(days=2)
+    track_many(
+        EventData(
+            name="play_completed",
+            profile_id=viewer_client.profile.pk,
+            occurred_at=start + timedelta(hours=i),
+            properties={"title_id": t.pk},
+        )
+        for i, t in enumerate(world["Horror"][:4])
+    )
+    recommender_train()
+    french = _rows_html(viewer_client, "fr-FR,fr;q=0.9")
+    assert "Horreur" in _genre_headings(french)
+    assert "Horror" not in _genre_headings(french)
+    english = _rows_html(viewer_client, "en")
+    assert "Horror" in _genre_headings(english)
