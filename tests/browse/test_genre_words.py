@@ -6,7 +6,9 @@ from datetime import timedelta
 import pytest
 from django.utils import timezone
 
-from apps.recommendations.services import recommender_train
+from apps.core import clock
+from apps.recommendations.selectors import mix_week
+from apps.recommendations.services import recommender_train, weekly_mix_build
 from apps.tracking.services import EventData, track_many
 from tests.factories import genre_catalogue, genre_history
 
@@ -61,3 +63,28 @@ def test_french_homepage_heads_the_horror_row_horreur_and_english_keeps_horror(
     assert "Horror" not in _genre_headings(french)
     english = _rows_html(viewer_client, "en")
     assert "Horror" in _genre_headings(english)
+
+
+@pytest.mark.django_db
+def test_why_this_mix_names_the_leading_genre_in_french(viewer_client):
+    genres = ("Horror", "Comedy", "Drama", "Sci-Fi", "Romance", "Action", "Anime", "Western")
+    catalogue = genre_catalogue(n_per_genre=12, genres=genres)
+    genre_history(catalogue, viewers_per_genre=6)
+    profile = viewer_client.profile
+    start = timezone.now() - timedelta(days=2)
+    track_many(
+        EventData(
+            name="play_completed",
+            profile_id=profile.pk,
+            occurred_at=start + timedelta(hours=i),
+            properties={"title_id": t.pk, "position_seconds": 60, "duration_seconds": 60},
+        )
+        for i, t in enumerate(catalogue["Horror"][:4])
+    )
+    recommender_train()
+    weekly_mix_build(profile=profile, week=mix_week(profile, clock.now()))
+    french = viewer_client.get("/mix/", HTTP_ACCEPT_LANGUAGE="fr").content.decode()
+    assert re.search(r"où (?:\w|-|,|\s)*Horreur", french), "the leading genres, in French"
+    assert not re.search(r"où [^.]*Horror", french)
+    english = viewer_client.get("/mix/", HTTP_ACCEPT_LANGUAGE="en").content.decode()
+    assert re.search(r"where [^.]*Horror[^.]* lead", english)
