@@ -78,3 +78,14 @@ def test_search_by_english_mood_still_matches_and_says_why_in_french(viewer_clie
     fr = viewer_client.get("/search/?q=twisty", **FR).content.decode()
     assert "Dread Hall" in fr
     assert re.search(r"Ambiance\s:\s*à rebondissements", fr)
+
+
+@pytest.mark.django_db
+def test_suggestions_show_a_mood_in_french_and_still_search_the_typed_word(viewer_client):
+    TitleFactory(name="Dread Hall", tags=["twisty"])
+    html = viewer_client.get(
+        "/search/suggest/?q=twis", HTTP_HX_REQUEST="true", **FR
+    ).content.decode()
+    assert re.search(
+        r'href="/search/\?q=twisty"><span[^>]*>Ambiance</span> à rebondissements<', html
+    )

@@ -41,3 +41,9 @@ def genre_label(name) -> str:
 def moods_label(tags) -> str:
     """`{{ title.tags|moods_label }}`: the moods in the viewer's language, comma-separated."""
     return ", ".join(vocabulary.mood_labels(tags))
+
+
+@register.filter
+def mood_label(tag) -> str:
+    """`{{ tag|mood_label }}`: one mood in the viewer's language."""
+    return vocabulary.mood_label(str(tag or ""))
