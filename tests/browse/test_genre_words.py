@@ -10,6 +10,7 @@ from apps.core import clock
 from apps.recommendations.selectors import mix_week
 from apps.recommendations.services import recommender_train, weekly_mix_build
 from apps.tracking.services import EventData, track_many
+from tests.browse.test_home import _watch
 from tests.factories import genre_catalogue, genre_history
 
 
@@ -71,16 +72,7 @@ def test_why_this_mix_names_the_leading_genre_in_french(viewer_client):
     catalogue = genre_catalogue(n_per_genre=12, genres=genres)
     genre_history(catalogue, viewers_per_genre=6)
     profile = viewer_client.profile
-    start = timezone.now() - timedelta(days=2)
-    track_many(
-        EventData(
-            name="play_completed",
-            profile_id=profile.pk,
-            occurred_at=start + timedelta(hours=i),
-            properties={"title_id": t.pk, "position_seconds": 60, "duration_seconds": 60},
-        )
-        for i, t in enumerate(catalogue["Horror"][:4])
-    )
+    _watch(profile, catalogue["Horror"][:4])
     recommender_train()
     weekly_mix_build(profile=profile, week=mix_week(profile, clock.now()))
     french = viewer_client.get("/mix/", HTTP_ACCEPT_LANGUAGE="fr").content.decode()

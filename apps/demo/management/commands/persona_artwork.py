@@ -57,12 +57,15 @@ def _rows(html: str) -> list[tuple[str, list[str]]]:
     return rows
 
 
-def _share(
-    urls: list[str], tone: str, variant_of: dict[str, tuple[str, int]], skip: set[int] = frozenset()
-) -> float:
+def _posters(urls: list[str], variant_of: dict[str, tuple[str, int]]) -> list[tuple[str, int]]:
+    """(tone, title id) of each poster URL that is a known variant."""
+    found = (variant_of.get(url.split("/media/", 1)[-1].lstrip("/")) for url in urls)
+    return [poster for poster in found if poster]
+
+
+def _share(posters: list[tuple[str, int]], tone: str, skip: set[int] = frozenset()) -> float:
     """Share of the posters in `tone`, leaving out the titles in `skip`."""
-    found = [variant_of.get(url.split("/media/", 1)[-1].lstrip("/")) for url in urls]
-    tones = [t for t, title_id in filter(None, found) if title_id not in skip]
+    tones = [t for t, title_id in posters if title_id not in skip]
     return sum(t == tone for t in tones) / len(tones) if tones else 0.0
 
 
@@ -114,14 +117,14 @@ class Command(BaseCommand):
                 session["profile_id"] = profile.pk
                 session.save()
                 rows = read_rows(client)
-                genre = next((urls for key, urls in rows if key.startswith("genre-")), [])
+                urls = next((urls for key, urls in rows if key.startswith("genre-")), [])
+                genre = _posters(urls, variant_of)
                 random_ones = selectors.explored_on(profile.pk, day)
-                first_rows.append(_share(genre, tone, variant_of))
-                chosen_rows.append(_share(genre, tone, variant_of, skip=random_ones))
-                pages.append(_share([u for _, urls in rows for u in urls], tone, variant_of))
-                found = [variant_of.get(u.split("/media/", 1)[-1].lstrip("/")) for u in genre]
-                cards += sum(1 for f in found if f)
-                explored += sum(1 for f in found if f and f[1] in random_ones)
+                first_rows.append(_share(genre, tone))
+                chosen_rows.append(_share(genre, tone, skip=random_ones))
+                pages.append(_share(_posters([u for _, us in rows for u in us], variant_of), tone))
+                cards += len(genre)
+                explored += sum(1 for _tone, title_id in genre if title_id in random_ones)
                 sys.stderr.write(f"\r{name}: day {day_index}/{days}")
             sys.stderr.write("\n")
             self.stdout.write(
