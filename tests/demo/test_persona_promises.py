@@ -66,6 +66,16 @@ def demo(django_db_setup, django_db_blocker, tmp_path_factory):
         # The snapshot brings back content types and permissions too, so flush leaves them out.
         call_command("flush", interactive=False, verbosity=0, inhibit_post_migrate=True)
         connection.creation.deserialize_db_from_string(migrated)
+        # The restored rows keep their ids, but flush restarted PostgreSQL's sequences: move
+        # them past those ids, or the next test's plan gets id 1 again (a duplicate key).
+        from django.apps import apps as django_apps
+        from django.core.management.color import no_style
+
+        statements = connection.ops.sequence_reset_sql(no_style(), django_apps.get_models())
+        if statements:
+            with connection.cursor() as cursor:
+                for sql in statements:
+                    cursor.execute(sql)
 
 
 # --- Reading the homepage as a viewer sees it ---------------------------------------------------
