@@ -5,6 +5,8 @@ from datetime import UTC, date, datetime, timedelta
 from zoneinfo import ZoneInfo
 
 import pytest
+from django.db import connection, transaction
+from django.test.utils import CaptureQueriesContext
 
 from apps.catalogue.models import Genre, Title
 from apps.recommendations import mix
@@ -14,6 +16,7 @@ from apps.recommendations.services import (
     recommender_train,
     weekly_mix_build,
     weekly_mix_next_moment,
+    weekly_mixes_build,
     weekly_mixes_build_due,
 )
 from apps.tracking.services import EventData, track_many
@@ -249,3 +252,27 @@ def test_a_kids_profile_mix_holds_only_titles_for_children(world):
     row = weekly_mix_build(profile=kid, week=date(2026, 12, 7))
     ids = [item["t"] for item in row.items]
     assert ids and set(Title.objects.filter(pk__in=ids).values_list("maturity", flat=True)) == {"7"}
+
+
+def test_mondays_build_of_many_gives_each_profile_the_mix_it_gets_alone_in_few_queries(world):
+    """Monday 06:00 builds every mix in a zone at once: what the profiles share is read once per
+    batch, and each still gets exactly the mix a build of its own would give it."""
+    fans = [_horror_fan() for _ in range(4)]
+    for n, fan in enumerate(fans):
+        _watch(fan, world["Horror"][n : n + 4])
+    kid = ProfileFactory(is_kids=True, maturity="7")
+    _watch(kid, world["Anime"][:4])
+    everyone = [*fans, kid]
+    week = date(2026, 12, 7)
+    with transaction.atomic():  # each built alone, then undone
+        alone = {p.pk: weekly_mix_build(profile=p, week=week).items for p in everyone}
+        transaction.set_rollback(True)
+    assert not WeeklyMix.objects.exists()
+
+    with CaptureQueriesContext(connection) as queries:
+        rows = weekly_mixes_build(everyone, week_of=lambda profile: week)
+
+    assert {row.profile_id: row.items for row in rows} == alone
+    assert len({tuple(item["t"] for item in items) for items in alone.values()}) > 1
+    # A few shared reads, then writing each mix (its insert and the old weeks' cleanup).
+    assert len(queries) <= 8 + 4 * len(everyone), [q["sql"][:80] for q in queries]

@@ -4,6 +4,7 @@ binger's homepage puts Continue watching first until traits are switched off."""
 
 import re
 from datetime import timedelta
+from zoneinfo import ZoneInfo
 
 import pytest
 from django.core.cache import cache
@@ -11,7 +12,7 @@ from django.core.cache import cache
 from apps.core import clock
 from apps.tracking import services, traits
 from apps.tracking.models import DataUse, Event
-from apps.tracking.selectors import traits_for, traits_in_use
+from apps.tracking.selectors import traits_for, traits_in_use, traits_of
 from apps.tracking.services import EventData, track_many
 from tests.factories import ProfileFactory, TitleFactory, genre_catalogue, genre_history
 
@@ -43,6 +44,22 @@ def test_the_same_plays_read_in_the_viewers_own_time_zone():
         binge_history(profile, hour_utc=10, per_sitting=1, sittings=6)
     assert traits.by_key(traits_for(kiwi.pk))["hours"].pole == "night_owl"
     assert traits.by_key(traits_for(londoner.pk))["hours"].pole == "early_bird"
+
+
+def test_many_profiles_read_at_once_get_each_their_own_traits(django_assert_num_queries):
+    """Monday's weekly-mix build reads everyone's traits together: the same traits as one by
+    one, each in its viewer's zone, in two queries (the plays, their genres)."""
+    kiwi = ProfileFactory(account__time_zone="Pacific/Auckland")
+    londoner = ProfileFactory(account__time_zone="Europe/London")
+    binge_history(kiwi, hour_utc=10, per_sitting=1, sittings=6)
+    binge_history(londoner, hour_utc=10, per_sitting=4, sittings=4)
+    quiet = ProfileFactory()
+    zones = {p.pk: ZoneInfo(p.account.time_zone) for p in (kiwi, londoner, quiet)}
+    with django_assert_num_queries(2):
+        together = traits_of(zones, genre_count=5)
+    assert together == {p: traits_for(p, genre_count=5) for p in zones}
+    assert traits.by_key(together[kiwi.pk])["hours"].pole == "night_owl"
+    assert traits.by_key(together[londoner.pk])["binge"].pole == "binger"
 
 
 def test_finishes_and_a_binge_come_from_the_log():

@@ -47,9 +47,10 @@ class Command(BaseCommand):
         services.active_model()  # the served model is loaded once per process, not measured
         sizes, explore, short = [], [], 0
         started = time.perf_counter()
-        for profile in chosen:
-            week = selectors.mix_week(profile, now)
-            row = services.weekly_mix_build(profile=profile, week=week)
+        rows = services.weekly_mixes_build(
+            chosen, week_of=lambda profile: selectors.mix_week(profile, now)
+        )
+        for row in rows:
             if row is None:
                 short += 1
                 continue
