@@ -616,21 +616,80 @@ def coming_soon(*, profile, at: datetime) -> list[ComingEpisode]:
     return items
 
 
-def top_today(*, profile, at: datetime) -> tuple[list[Title], bool]:
-    """The 10 titles most played today by viewers in the profile's country (the event log's
-    last 24 hours), or site-wide when that country has none; only titles the profile may see.
-    Returns (titles, in the viewer's country)."""
+TOP_WEEK = timedelta(days=7)
+
+
+@dataclass
+class TopTen:
+    """Today's top titles, filled up from wider sources when today has fewer than ten."""
+
+    titles: list[Title]
+    local: bool  # the list starts with the viewer's country's plays
+    filled_from: str = ""  # "", "everywhere", "week" or "ever": the widest source used
+
+    @property
+    def note(self) -> str:
+        """One line saying where the rest of a filled-up list comes from ("" when not)."""
+        if self.filled_from == "everywhere":
+            return _(
+                "Fewer than 10 titles were started in your country today; the rest of the "
+                "list is from viewers everywhere."
+            )
+        if self.filled_from == "week":
+            return _(
+                "Fewer than 10 titles were started today; the rest of the list is from the "
+                "last 7 days."
+            )
+        if self.filled_from == "ever":
+            return _(
+                "Fewer than 10 titles were started in the last 7 days; the rest of the list "
+                "is the most watched of all time."
+            )
+        return ""
+
+
+def top_today(*, profile, at: datetime) -> TopTen:
+    """The 10 titles most played today (the event log's last 24 hours) by viewers in the
+    profile's country, only titles the profile may see.
+
+    A short list is filled up, in this order, from: today site-wide, the last 7 days
+    site-wide, then the most watched ever (the shared popular list). After a demo clock jump
+    the generated viewers have not played in the jumped-over days, and a Top 10 of the
+    tester's one play looked broken (QA §16); a country with one play showed a Top 10 of 1.
+    Each source read costs two queries (its ids, which of them the profile may see), and a
+    source is read only while the list is short: at most eight, then the cards."""
     country = profile.account.country
-    ids = recommendations.most_played(at=at, country=country) if country else []
-    local = bool(ids)
-    if not local:
-        ids = recommendations.most_played(at=at)
-    visible = catalogue.cards(
-        Title.objects.for_profile(profile, at).filter(pk__in=ids), profile=profile
-    )
-    by_id = {title.pk: title for title in visible}
-    titles = [by_id[pk] for pk in ids if pk in by_id][:TOP_LIMIT]
-    return grid_cards(profile=profile, titles=titles), local
+    sources = [
+        ("local", lambda: recommendations.most_played(at=at, country=country) if country else []),
+        ("everywhere", lambda: recommendations.most_played(at=at)),
+        ("week", lambda: recommendations.most_played(at=at, window=TOP_WEEK, limit=100)),
+        ("ever", lambda: [int(pk) for pk in global_lists(["popular"])["popular"]]),
+    ]
+    chosen: list[int] = []
+    used: list[str] = []
+    for name, read in sources:
+        fresh = [pk for pk in dict.fromkeys(read()) if pk not in chosen]
+        if not fresh:
+            continue
+        visible = set(
+            Title.objects.for_profile(profile, at).filter(pk__in=fresh).values_list("pk", flat=True)
+        )
+        taken = [pk for pk in fresh if pk in visible][: TOP_LIMIT - len(chosen)]
+        if taken:
+            chosen += taken
+            used.append(name)
+        if len(chosen) >= TOP_LIMIT:
+            break
+    by_id = {
+        title.pk: title
+        for title in catalogue.cards(Title.objects.filter(pk__in=chosen), profile=profile)
+    }
+    titles = [by_id[pk] for pk in chosen if pk in by_id]
+    local = bool(used) and used[0] == "local"
+    widest = used[-1] if used else ""
+    # Today site-wide is the list's own source when the country has nothing today.
+    filled_from = "" if widest == "local" or (widest == "everywhere" and not local) else widest
+    return TopTen(grid_cards(profile=profile, titles=titles), local, filled_from)
 
 
 MISS_LIMIT = 4  # cards per group on "What you'd miss" (it sits inside the narrow cancel page)

@@ -313,16 +313,17 @@ def my_list(request: AppRequest):
 @profile_required
 def new_popular(request: AppRequest):
     """New & Popular: what arrived this week, what is coming (with "Remind me"), and the top 10
-    played today in the viewer's country."""
+    played today in the viewer's country (filled up from wider sources when short)."""
     profile = request.profile
     at = clock.now()
-    top, local = selectors.top_today(profile=profile, at=at)
+    top = selectors.top_today(profile=profile, at=at)
     new = selectors.new_this_week(profile=profile, at=at)
     context = {
         "new": with_ratings(profile=profile, titles=new),
         "coming": selectors.coming_soon(profile=profile, at=at),
-        "top": with_ratings(profile=profile, titles=top),
-        "top_local": local,
+        "top": with_ratings(profile=profile, titles=top.titles),
+        "top_local": top.local,
+        "top_note": top.note,
     }
     return render(request, "browse/new_popular.html", context)
 

@@ -85,8 +85,11 @@ FLOWS: list[dict[str, Any]] = [
         "title": _("New & Popular"),
         "description": _(
             "Today's top 10 in your country, episodes on the way with “Remind me”, and what "
-            "arrived this week. Press “Remind me” on the first coming episode, then move the "
-            "demo clock past its date with the jobs: the episode is out and a notice waits in "
+            "arrived this week. After a clock jump few titles were started “today” (the "
+            "generated viewers do not play in demo time): the top 10 fills up from the last 7 "
+            "days, then the most watched ever, and says so under its heading. Press “Remind "
+            "me” on the first coming episode, then move the demo clock past its date with the "
+            "jobs: the episode is out and a notice waits in "
             "the bell, even with marketing refused on the privacy page (it is a message you "
             "asked for); turning Reminders off for the app in Notification settings stops it."
         ),

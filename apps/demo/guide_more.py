@@ -96,7 +96,9 @@ MORE_FLOWS: list[dict[str, Any]] = [
             "Two windows, two personas. In this window sign in as Morgan (Premium), open a "
             "film and press Watch together: the party page shows the invite link, a Copy link "
             "button and a QR code. Open a private window, sign in as Sam (Standard) from /demo/ "
-            "and paste the link, then Join the party. Play, pause or seek in either window and "
+            "and paste the link, then Join the party: before anyone presses Play, Sam's player "
+            "already shows Morgan's place in the film (try the one Morgan is partway through). "
+            "Play, pause or seek in either window and "
             "the other follows; chat in the panel beside the player; Morgan can react and send "
             "a voice message, Sam sees an upgrade hint instead. Subtitles stay each one's own. "
             "On the party page Morgan can keep control, remove Sam, revoke the link or end it."
@@ -154,8 +156,10 @@ MORE_FLOWS: list[dict[str, Any]] = [
         "description": _(
             "As Jordan (payment overdue), advance the demo clock to the next retry with the "
             "jobs: the failed payment appears in the bell (and as a push notification), while "
-            "the e-mail stays the single billing e-mail in the outbox. Three days before any "
-            "persona's next charge, 'Your plan renews soon' arrives the same way."
+            "the e-mail stays the single billing e-mail in the outbox. A retry that fell due "
+            "while the clock was Set without the jobs runs at the start of the next jump with "
+            "them. Three days before any persona's next charge, 'Your plan renews soon' "
+            "arrives the same way."
         ),
         "url": "subscriptions:overview",
         "persona": "lapsed",

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
+
 from django.urls import reverse
 from django.utils.html import escape
 
@@ -11,6 +13,16 @@ from apps.parties.models import ChatMessage, Member, Party
 
 def party_by_pk(pk: int) -> Party | None:
     return Party.objects.select_related("title", "episode__season", "host").filter(pk=pk).first()
+
+
+def member_player_item(party: Party, item, *, is_host: bool):
+    """The player item a member's party player opens on. Before the first play a guest's
+    player stands at the party's place (the host's resume point, where the first play will
+    start), not at their own saved place: it showed 0:00 beside the host's 38:34 (QA §11).
+    That is not the guest's own resume, so it offers no "Resuming from … / Start over"."""
+    if is_host or party.status != Party.Status.IDLE:
+        return item
+    return replace(item, start=int(party.position), resumed=False)
 
 
 def members(party: Party) -> list[Member]:

@@ -114,7 +114,9 @@ def _may_watch(profile, title: Title, episode: Episode | None) -> None:
 def party_create(
     *, profile, title: Title, episode: Episode | None = None, device_id: int | None = None
 ) -> Party:
-    """A new party hosted by `profile`, on a film or on a series (from `episode` or next up)."""
+    """A new party hosted by `profile`, on a film or on a series (from `episode` or next up),
+    waiting at the host's resume point."""
+    start = None
     if title.is_series and episode is None:
         found = playback_selectors.next_up(profile=profile, title=title)
         if found is None:
@@ -122,8 +124,10 @@ def party_create(
             if not episodes:
                 raise Refused("plan", _("This series has no episodes yet."))
             found = (episodes[0], 0)
-        episode = found[0]
+        episode, start = found
     _may_watch(profile, title, episode)
+    if start is None:
+        start = playback_selectors.resume_point(profile=profile, title=title, episode=episode)
     now = clock.now()
     with transaction.atomic():
         party = Party.objects.create(
@@ -133,6 +137,9 @@ def party_create(
             token=_new_token(),
             created_at=now,
             expires_at=now + LIFETIME,
+            # Idle until the first play, at the host's resume point: a guest's player shows
+            # the party's place from the moment they join, not their own 0:00 (QA §11).
+            position=float(start),
             state_clock=wall_time(),
         )
         member = Member.objects.create(party=party, profile=profile, joined_at=now)

@@ -230,12 +230,14 @@ def watch(request: AppRequest, party_id: int):
     )
     if isinstance(context, HttpResponse):
         return context
+    is_host = party.host_id == request.profile.pk
+    context["item"] = selectors.member_player_item(party, context["item"], is_host=is_host)
     extras = services.has_extras(request.profile)
     context.update(
         {
             "party": party,
             "me": member,
-            "is_host": party.host_id == request.profile.pk,
+            "is_host": is_host,
             "extras": extras,
             "reactions": services.REACTIONS,
             "voice_seconds": services.VOICE_MAX_SECONDS,

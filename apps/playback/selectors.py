@@ -335,6 +335,18 @@ class PlayerItem:
         return episode_code(self.next_episode.season.number, self.next_episode.number)
 
 
+def resume_point(*, profile, title: Title, episode: Episode | None) -> int:
+    """Where opening the item starts for `profile` (its saved place when resumable, else the
+    beginning), as the player would (one query). A watch party starts at its host's."""
+    saved = (
+        Progress.objects.filter(profile=profile, title=title, episode=episode)
+        .values_list("position_seconds", flat=True)
+        .first()
+    )
+    duration = (episode.runtime_minutes if episode else title.runtime_minutes) * 60
+    return 0 if saved is None else resume.resume_position(saved, duration)
+
+
 def player_item(
     *,
     profile,

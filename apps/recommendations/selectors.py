@@ -72,12 +72,14 @@ def recommended_title_ids(profile_id: int, *, limit: int = 3) -> list[int]:
 TOP_WINDOW = timedelta(hours=24)
 
 
-def most_played(*, at: datetime, country: str = "", limit: int = 50) -> list[int]:
-    """Title ids most played in the 24 hours up to `at`, by how many profiles started them
-    (a profile's replays count once), from the event log; only profiles whose account is in
-    `country` when one is given. One query on the (name, time) index."""
+def most_played(
+    *, at: datetime, country: str = "", limit: int = 50, window: timedelta = TOP_WINDOW
+) -> list[int]:
+    """Title ids most played in the `window` (24 hours) up to `at`, by how many profiles
+    started them (a profile's replays count once), from the event log; only profiles whose
+    account is in `country` when one is given. One query on the (name, time) index."""
     plays = Event.objects.filter(
-        name="play_started", occurred_at__gt=at - TOP_WINDOW, occurred_at__lte=at
+        name="play_started", occurred_at__gt=at - window, occurred_at__lte=at
     ).exclude(profile=None)
     if country:
         plays = plays.filter(profile__account__country=country)

@@ -154,8 +154,9 @@
     } else {
       player.setRate(1);
       player.pause();
-      // Before anyone presses play the group has no position yet: moving this player (and
-      // with it the member's own saved place) to 0:00 would only lose their place.
+      // Before anyone presses play the page already opened this player at the party's
+      // place (a guest's at the host's resume point, the host's at their own, or at 0:00
+      // after "Start over"): seeking it here would only move the member's saved place.
       if (state.status !== "idle") player.seek(state.position);
     }
   }

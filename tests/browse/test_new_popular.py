@@ -1,14 +1,18 @@
 """New & Popular: this week's arrivals, coming episodes with a stored "Remind me", and today's
-top 10 in the viewer's country from the event log (site-wide when the country has none)."""
+top 10 in the viewer's country from the event log, filled up site-wide, from the week, then
+from all time when short (saying so)."""
 
+import re
 from datetime import timedelta
 
 import pytest
+from django.core.cache import cache
 
 from apps.browse import services
 from apps.browse.models import ReleaseReminder
 from apps.catalogue.models import Title
 from apps.core import clock
+from apps.recommendations import services as recommendation_services
 from apps.tracking.models import Event
 from apps.tracking.services import track
 from tests.factories import (
@@ -142,7 +146,9 @@ def test_top_ten_counts_todays_plays_in_the_viewers_country():
     top = _section(signed_in(viewer).get("/new/").content.decode(), "top-ten")
     assert "Top 10 in your country today" in top
     assert top.index("Le Grand Soir") < top.index("Global Hit")
-    assert "Old Favourite" not in top
+    # Yesterday's favourite only fills the short list up, after today's, and the page says so.
+    assert top.index("Global Hit") < top.index("Old Favourite")
+    assert "the rest of the list is from the last 7 days" in top
 
 
 def test_top_ten_falls_back_to_site_wide():
@@ -165,6 +171,80 @@ def test_a_replay_by_one_profile_counts_once():
     assert top.index("Watched By Two") < top.index("Binged Alone")
 
 
+def _ranked(top: str) -> list[str]:
+    """The names of the ranked cards, in rank order."""
+    return re.findall(r"class=\"card__name\">([^<]+)<", top)
+
+
+def _popular_everywhere(n: int, *, days_ago: int, maturity: str = "13") -> list[Title]:
+    """n titles played before `days_ago`, more viewers for the first, as the seed leaves them
+    before a clock jump; the shared popular list refreshed as beat does after the jump."""
+    titles = [TitleFactory(name=f"Seeded Hit {i:02}", maturity=maturity) for i in range(n)]
+    for i, title in enumerate(titles):
+        _play(title, "US", n=n - i, hours_ago=24 * days_ago)
+    recommendation_services.global_lists_refresh()
+    cache.clear()
+    return titles
+
+
+def test_after_a_jump_with_no_plays_the_top_ten_is_still_ten_and_says_where_from(viewer_client):
+    """QA §16: after +7 days only the tester's plays were in the last 24 hours: a Top 10 of 1."""
+    _popular_everywhere(12, days_ago=9)
+    tester = TitleFactory(name="Tester Played")
+    _play(tester, "US", n=1)
+    top = _section(viewer_client.get("/new/").content.decode(), "top-ten")
+    ranked = _ranked(top)
+    assert len(ranked) == 10
+    assert ranked[0] == "Tester Played"  # today's play still leads
+    assert ranked[1:] == [f"Seeded Hit {i:02}" for i in range(9)]
+    assert "Fewer than 10 titles were started in the last 7 days" in top
+
+
+def test_a_short_day_fills_up_from_the_last_seven_days_before_all_time(viewer_client):
+    _popular_everywhere(12, days_ago=30)  # the most watched ever, but not this week
+    _play(TitleFactory(name="Played Today"), "US", n=1)
+    for i in range(12):
+        _play(TitleFactory(name=f"This Week {i:02}"), "US", n=12 - i, hours_ago=24 * 3)
+    top = _section(viewer_client.get("/new/").content.decode(), "top-ten")
+    assert _ranked(top) == ["Played Today"] + [f"This Week {i:02}" for i in range(9)]
+    assert "Fewer than 10 titles were started today; the rest of the list is from the" in top
+
+
+def test_a_country_with_one_play_shows_it_first_then_the_site_wide_list():
+    viewer = ProfileFactory(account=UserFactory(country="FR"))
+    french = TitleFactory(name="Le Seul Film")
+    _play(french, "FR", n=1)
+    others = [TitleFactory(name=f"Global {i:02}") for i in range(12)]
+    for i, title in enumerate(others):
+        _play(title, "US", n=20 - i)
+    top = _section(signed_in(viewer).get("/new/").content.decode(), "top-ten")
+    ranked = _ranked(top)
+    assert ranked == ["Le Seul Film"] + [f"Global {i:02}" for i in range(9)]
+    assert "Top 10 in your country today" in top
+    assert "Fewer than 10 titles were started in your country today" in top
+
+
+def test_a_full_top_ten_today_says_nothing_about_other_windows(viewer_client):
+    for i in range(10):
+        _play(TitleFactory(name=f"Today {i:02}"), "US", n=10 - i)
+    top = _section(viewer_client.get("/new/").content.decode(), "top-ten")
+    assert len(_ranked(top)) == 10
+    assert "Fewer than 10" not in top
+
+
+def test_a_kids_profile_after_a_jump_sees_only_kids_titles_filled_in():
+    kid = ProfileFactory(is_kids=True)
+    _popular_everywhere(12, days_ago=9, maturity="18")
+    cartoons = [TitleFactory(name=f"Cartoon {i:02}", maturity="all") for i in range(3)]
+    for i, title in enumerate(cartoons):
+        _play(title, "US", n=3 - i, hours_ago=24 * 9)
+    recommendation_services.global_lists_refresh()
+    cache.clear()
+    top = _section(signed_in(kid).get("/new/").content.decode(), "top-ten")
+    assert _ranked(top) == ["Cartoon 00", "Cartoon 01", "Cartoon 02"]
+    assert "Seeded Hit" not in top
+
+
 def test_page_queries_do_not_grow(viewer_client, django_assert_max_num_queries):
     """Guards the N+1 of a card's genres or artwork, a coming episode's season, title or
     artwork, or a reminder per row."""
@@ -182,3 +262,25 @@ def test_page_queries_do_not_grow(viewer_client, django_assert_max_num_queries):
         response = viewer_client.get("/new/")
     assert response.status_code == 200
     assert response.content.decode().count("Reminder set") == 12
+
+
+def test_a_top_ten_filled_from_every_source_keeps_to_the_page_budget(
+    django_assert_max_num_queries,
+):
+    """Guards reading every source's titles one by one (or their cards) when the list is filled
+    from the country, site-wide today, the week and all time: two queries a source at most."""
+    viewer = ProfileFactory(account=UserFactory(country="FR"))
+    client = signed_in(viewer)
+    titles = _popular_everywhere(12, days_ago=9)
+    for title in titles:
+        ArtworkVariantFactory(title=title)
+    _play(TitleFactory(name="French Today"), "FR")
+    _play(TitleFactory(name="Global Today"), "US")
+    _play(TitleFactory(name="This Week"), "US", hours_ago=24 * 3)
+    client.get("/new/")  # the first request records the device
+    with django_assert_max_num_queries(20):
+        response = client.get("/new/")
+    top = _section(response.content.decode(), "top-ten")
+    ranked = _ranked(top)
+    assert ranked[:3] == ["French Today", "Global Today", "This Week"] and len(ranked) == 10
+    assert "the most watched of all time" in top

@@ -1,6 +1,7 @@
 """A watch party in two Chromium windows, against a real ASGI server (Daphne) so the WebSocket
-works: the host creates the party, the guest joins by the invite link, play/seek keep both
-players within a second, chat reaches the host, and subtitles stay each member's own.
+works: the host creates the party, the guest joins by the invite link and sees the host's
+resume point before anyone presses Play, play/seek keep both players within a second, chat
+reaches the host, and subtitles stay each member's own.
 
 pytest-django's live_server is WSGI-only, so this starts Daphne in a child process on the test
 database (channels' own ChannelsLiveServerTestCase does the same). Screenshots of both windows
@@ -12,6 +13,7 @@ from functools import partial
 
 import pytest
 
+from apps.core import clock
 from apps.parties.models import Party
 from apps.playback.models import PlaybackPreference, Progress
 from tests.factories import ProfileFactory, TitleFactory
@@ -83,6 +85,14 @@ def test_two_members_watch_in_sync_chat_and_keep_their_own_subtitles(browser, as
     film = TitleFactory(name="Harbour Lights", runtime_minutes=100)
     host_profile = ProfileFactory(name="Priya")
     guest_profile = ProfileFactory(name="Alex")
+    # The host stopped at 38:34 last time; the guest has never watched it.
+    Progress.objects.create(
+        profile=host_profile,
+        title=film,
+        position_seconds=38 * 60 + 34,
+        duration_seconds=100 * 60,
+        watched_at=clock.now(),
+    )
     host = window(browser, asgi_server, host_profile)
     guest = window(browser, asgi_server, guest_profile)
 
@@ -99,6 +109,12 @@ def test_two_members_watch_in_sync_chat_and_keep_their_own_subtitles(browser, as
     expect(guest.locator("#party")).to_have_attribute("data-connected", "1")
     host.get_by_role("link", name="Open the player").click()
     expect(host.locator("#party")).to_have_attribute("data-connected", "1")
+
+    # Before anyone presses Play both players show the party's place, the host's resume point
+    # (the guest's showed 0:00 until the first Play, QA §11).
+    for page in (host, guest):
+        expect(page.locator("[data-current]")).to_have_text("38:34")
+    assert position(guest) == position(host) == 38 * 60 + 34
 
     # The host presses play: both players play, within a second of each other for 20 s.
     host.locator("[data-toggle]").click()

@@ -8,6 +8,7 @@ import pytest
 from django.urls import reverse
 
 from apps.core import clock
+from apps.core import services as clock_services
 from apps.demo import runner, runs
 from apps.demo.models import DemoRun, JobMark
 from apps.recommendations.models import RecommenderModel
@@ -41,6 +42,23 @@ def test_failed_renewal_retries_happen_on_their_own_days(seeded):
     days = sorted({(p.created_at - start).days for p in retries})
     assert len(days) >= 2, days  # not all bunched at the end of the jump
     assert min(days) < 29
+
+
+def test_a_retry_due_while_the_clock_was_set_runs_at_the_jumps_first_stop_once(seeded):
+    """QA §13: "Set" moved the clock past Jordan's retry without jobs; the jump ran it a day in."""
+    sub = Subscription.objects.get(user__email="lapsed@demo.test")
+    due = sub.next_retry_at
+    assert due is not None
+    clock_services.clock_set(at=due + timedelta(hours=6))  # "Set": no jobs run
+    start = clock.now()
+    runner.clock_jump(by=timedelta(days=7))
+    retries = list(
+        Payment.objects.filter(user__email="lapsed@demo.test", kind="retry").order_by("created_at")
+    )
+    assert retries, "the overdue retry never ran"
+    assert retries[0].created_at - start < timedelta(minutes=5)
+    # Exactly once: the next retry is the following one on its own day, not this one again.
+    assert all(p.created_at - start > timedelta(hours=12) for p in retries[1:])
 
 
 def test_training_is_skipped_when_the_event_log_has_not_changed(seeded):

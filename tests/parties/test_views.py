@@ -9,6 +9,7 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from apps.core import clock
 from apps.parties import services
 from apps.parties.models import Member, Party
+from apps.playback.models import Progress
 from tests.factories import ProfileFactory, TitleFactory, signed_in
 from tests.parties.conftest import give_plan
 
@@ -60,6 +61,26 @@ def test_a_guest_joins_from_the_invite_page_and_lands_in_the_player(party, guest
     assert 'data-party="1"' in player
     # The guest's plan (Free) has no extras: the buttons are an upgrade hint instead.
     assert "data-upgrade-hint" in player and "data-react" not in player
+
+
+def test_before_the_first_play_the_guest_starts_at_the_hosts_resume_point(host, film, guest):
+    """QA §11: the guest's player showed 0:00 while the host's showed 38:34 until Play."""
+    Progress.objects.create(
+        profile=host,
+        title=film,
+        position_seconds=38 * 60 + 34,
+        duration_seconds=film.runtime_minutes * 60,
+        watched_at=clock.now(),
+    )
+    party = services.party_create(profile=host, title=film)
+    assert party.status == "idle" and party.position == 38 * 60 + 34
+    client = signed_in(guest)
+    client.post(f"/party/join/{party.token}/")
+    player = text(client.get(f"/party/{party.pk}/watch/"))
+    assert 'data-start="2314"' in player and "<span data-current>38:34</span>" in player
+    # It is the party's place, not the guest's own: no "Resuming from" toast for them.
+    assert "data-resume-toast" not in player
+    assert not Progress.objects.filter(profile=guest).exists()
 
 
 @pytest.mark.parametrize("code", ["invalid", "expired", "revoked", "ended"])
