@@ -425,6 +425,10 @@ def home_page(
             ),
             None,
         )
+        if hero is not None:
+            # The hero's Play resumes a title in Continue watching: its button says so.
+            hero = copy.copy(hero)
+            hero.resume_item = facts["continue"].get(hero.pk)
     has_more = end < len(plans)
     return HomePage(hero, rows, batch + 1 if has_more else None, facts["source"], len(plans))
 

@@ -13,6 +13,10 @@ it matched, best first:
     a close spelling (a typo)       up to 0.40 in the name, 0.35 elsewhere: trigram similarity
                                     as PostgreSQL's pg_trgm computes it, from 0.3 up
 
+A genre or mood is also matched by its label in the viewer's language ("horreur" for "Horror"),
+scored as the stored word would be; a hit names the stored word, so what the page says is
+translated once, at display.
+
 A title's score is the mean of its words' scores; a title some word does not match at all is
 not a result. Accents and case never matter ("amelie" finds "Amélie"). The same rules run on
 every database: on PostgreSQL, pg_trgm and full-text search find the candidates fast, and this
@@ -75,6 +79,10 @@ class Document:
     cast: tuple[str, ...] = ()
     genres: tuple[str, ...] = ()
     moods: tuple[str, ...] = ()
+    # The genres' and moods' labels in the viewer's language, in the same order (none: the
+    # stored words are the labels). A label is matched too, as its stored word.
+    genre_labels: tuple[str, ...] = ()
+    mood_labels: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -126,6 +134,19 @@ class _Folded:
     fields: tuple[tuple[str, list[str], list[str]], ...]  # (field, folded texts, originals)
 
 
+def _with_labels(words: tuple[str, ...], labels: tuple[str, ...]) -> tuple[list[str], list[str]]:
+    """(folded texts, originals): each stored word, then each label that reads differently,
+    standing for its stored word."""
+    texts = [fold(w) for w in words]
+    originals = list(words)
+    for word, label in zip(words, labels, strict=False):
+        folded = fold(label)
+        if folded and folded != fold(word):
+            texts.append(folded)
+            originals.append(word)
+    return texts, originals
+
+
 @lru_cache(maxsize=32768)
 def _folded(doc: Document) -> _Folded:
     return _Folded(
@@ -133,10 +154,17 @@ def _folded(doc: Document) -> _Folded:
         (
             (NAME, [fold(doc.name)], [""]),
             (CAST, [fold(c) for c in doc.cast], list(doc.cast)),
-            (GENRE, [fold(g) for g in doc.genres], list(doc.genres)),
-            (MOOD, [fold(m) for m in doc.moods], list(doc.moods)),
+            (GENRE, *_with_labels(doc.genres, doc.genre_labels)),
+            (MOOD, *_with_labels(doc.moods, doc.mood_labels)),
         ),
     )
+
+
+def matches_any(query_words: list[str], text: str) -> bool:
+    """Whether some (folded) query word matches some word of `text` by the rules above (a
+    whole word, a word's start, inside a word or a close spelling)."""
+    folded = [fold(text)]
+    return any(_word_score(word, folded, False)[0] > 0 for word in query_words)
 
 
 def _whole_value(phrase: str, folded: _Folded) -> tuple[float, str, str, str] | None:

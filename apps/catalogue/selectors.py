@@ -29,6 +29,7 @@ from apps.catalogue.models import (
     Season,
     Title,
 )
+from apps.catalogue.vocabulary import genre_label, genre_names, mood_label, mood_names
 from apps.core import clock
 
 SEARCH_MAX_LENGTH = 100
@@ -99,7 +100,8 @@ def search_hits(*, query: str, profile=None) -> list[search.Hit]:
     """The titles the profile may see that answer `query`, best first (apps/catalogue/search.py
     says how they are ranked). On PostgreSQL the database first narrows the catalogue to
     candidates with pg_trgm and full-text search (unaccented), one query; on SQLite every
-    visible title is a candidate. Then two queries; the ranking is the same."""
+    visible title is a candidate. Then two queries; the ranking is the same. Genres and moods
+    match by their stored word and by their label in the active language ("horreur")."""
     base = Title.objects.for_profile(profile)
     if not search.words(query):
         return []
@@ -114,23 +116,36 @@ def search_hits(*, query: str, profile=None) -> list[search.Hit]:
     )
     for title_id, genre_name in links:
         genres.setdefault(title_id, []).append(genre_name)
-    docs = (
-        search.Document(
-            title_id=pk,
-            name=name,
-            cast=tuple(str(c) for c in cast or ()),
-            genres=tuple(genres.get(pk, ())),
-            moods=tuple(str(t) for t in tags or ()),
+    labels: dict[tuple[str, str], str] = {}  # each genre and mood translated once per search
+
+    def label(kind: str, word: str) -> str:
+        if (kind, word) not in labels:
+            labels[kind, word] = (genre_label if kind == "genre" else mood_label)(word)
+        return labels[kind, word]
+
+    docs = []
+    for pk, name, cast, tags in base.values_list("pk", "name", "cast", "tags"):
+        title_genres = tuple(genres.get(pk, ()))
+        moods = tuple(str(t) for t in tags or ())
+        docs.append(
+            search.Document(
+                title_id=pk,
+                name=name,
+                cast=tuple(str(c) for c in cast or ()),
+                genres=title_genres,
+                moods=moods,
+                genre_labels=tuple(label("genre", g) for g in title_genres),
+                mood_labels=tuple(label("mood", m) for m in moods),
+            )
         )
-        for pk, name, cast, tags in base.values_list("pk", "name", "cast", "tags")
-    )
     return search.rank(query, docs, limit=SEARCH_LIMIT)
 
 
 def _postgres_candidates(words: list[str]) -> QuerySet:
     """Ids of titles some query word may match (a superset of what the ranking keeps): a close
     spelling by pg_trgm's word similarity, or a word prefix by full-text search, in the name,
-    cast, moods or genres, accents ignored. PostgreSQL only."""
+    cast, moods or genres, accents ignored; or a genre or mood whose label in the active language
+    some word matches ("horreur": Horror). PostgreSQL only."""
     from django.contrib.postgres.search import SearchQuery, SearchVector, TrigramWordSimilarity
 
     def plain(expression):
@@ -159,11 +174,33 @@ def _postgres_candidates(words: list[str]) -> QuerySet:
         .values("pk")
     )
     prefixes = SearchQuery(" | ".join(f"{w}:*" for w in words), search_type="raw", config="simple")
+    translated = Q()
+    label_genres, label_moods = _translated_matches(words)
+    if label_genres:
+        translated |= Q(genres__name__in=label_genres)
+    if label_moods:
+        translated |= Q(tags__has_any_keys=label_moods)  # a string element of the JSON list
     return Title.objects.annotate(
         search_text=text,
         search_vector=SearchVector(text, config="simple"),
         **{f"sim_{w}": TrigramWordSimilarity(Value(w), text) for w in words},
-    ).filter(close | Q(search_vector=prefixes) | Q(genres__in=genre_ids))
+    ).filter(close | Q(search_vector=prefixes) | Q(genres__in=genre_ids) | translated)
+
+
+def _translated_matches(words: list[str]) -> tuple[list[str], list[str]]:
+    """The seeded genres and moods (as stored) whose label in the active language reads
+    differently and answers some query word; none in English. No query."""
+    genres = [
+        name
+        for name in genre_names()
+        if (label := genre_label(name)) != name and search.matches_any(words, label)
+    ]
+    moods = [
+        tag
+        for tag in mood_names()
+        if (label := mood_label(tag)) != tag and search.matches_any(words, label)
+    ]
+    return genres, moods
 
 
 def search_titles(*, query: str, profile=None) -> QuerySet[Title]:

@@ -1,13 +1,15 @@
 """The seeded genre names and moods, as words a viewer reads in their language.
 
-Genres and moods are data (Genre.name, Title.tags): slugs, URLs, search and admin keep them as
-typed. Only what is shown goes through `genre_label` / `mood_label`; the names listed here are
-marked for translation (with a context, so "Kids" the genre is not "Kids" the profile type),
-and a name an admin added that has no translation shows as typed.
+Genres and moods are data (Genre.name, Title.tags): slugs, URLs and admin keep them as typed.
+Only what is shown goes through `genre_label` / `mood_label`; the names listed here are marked
+for translation (with a context, so "Kids" the genre is not "Kids" the profile type), and a
+name an admin added that has no translation shows as typed. Search matches both the typed word
+and its label in the viewer's language ("horreur" finds Horror).
 """
 
 from __future__ import annotations
 
+from django.utils import translation
 from django.utils.translation import pgettext, pgettext_lazy
 
 GENRE_CONTEXT = "genre"
@@ -153,3 +155,18 @@ def mood_label(tag: str) -> str:
 def mood_labels(tags) -> list[str]:
     """Each of `tags` in the active language, in the same order."""
     return [mood_label(str(t)) for t in tags or ()]
+
+
+def genre_names() -> list[str]:
+    """The seeded genre names as stored (English), whatever the active language."""
+    return _stored(GENRES)
+
+
+def mood_names() -> list[str]:
+    """The seeded moods as stored (English), whatever the active language."""
+    return _stored(MOODS)
+
+
+def _stored(labels) -> list[str]:
+    with translation.override(None):  # no catalogue: a label reads as its msgid
+        return [str(label) for label in labels]

@@ -355,3 +355,68 @@ def test_the_heros_play_button_opens_the_player(world, viewer_client):
     play = re.search(r'<a class="btn btn--light" href="([^"]+)">▶', hero).group(1)
     assert play.startswith("/watch/title/")
     assert viewer_client.get(play).status_code == 200
+
+
+def _hero(client) -> tuple[str, str]:
+    """(the hero's title, its first button's label) on the homepage."""
+    html = client.get("/").content.decode()
+    hero = re.search(r'<section class="hero".*?</section>', html, re.S).group(0)
+    name = re.search(r'<h1 id="hero-title">([^<]+)</h1>', hero).group(1)
+    label = re.search(r'<a class="btn btn--light" href="[^"]+">▶ ([^<]+)</a>', hero).group(1)
+    return name, label.strip()
+
+
+def _report(profile, title, position, episode=None, n=1):
+    """A progress report as the player sends it."""
+    from apps.playback import services as playback
+
+    playback.progress_report(
+        profile=profile,
+        title=title,
+        episode=episode,
+        position=position,
+        report_id=f"report-{n:04d}",
+        seq=n,
+        explicit_seek=False,
+        session_id=f"session-{n:02d}",
+    )
+
+
+def test_the_heros_button_says_resume_when_the_viewer_is_part_way_through(
+    world, viewer_client, django_capture_on_commit_callbacks
+):
+    from tests.factories import ArtworkVariantFactory
+
+    for title in world["Horror"]:
+        ArtworkVariantFactory(title=title)
+    profile = viewer_client.profile
+    _watch(profile, world["Horror"][:4])
+    candidates_refresh(profile=profile)
+    name, label = _hero(viewer_client)
+    assert label == "Play"  # nothing of it watched yet
+    with django_capture_on_commit_callbacks(execute=True):  # the cached homepage goes stale
+        _report(profile, Title.objects.get(name=name), position=1200)
+    assert _hero(viewer_client) == (name, "Resume")
+    french = viewer_client.get("/", HTTP_ACCEPT_LANGUAGE="fr").content.decode()
+    assert "▶ Reprendre" in french.split("</section>", 1)[0]
+
+
+def test_the_heros_button_names_the_episode_it_resumes(
+    world, viewer_client, django_capture_on_commit_callbacks
+):
+    from tests.factories import ArtworkVariantFactory, EpisodeFactory, SeasonFactory
+
+    for title in world["Horror"]:
+        ArtworkVariantFactory(title=title)
+    profile = viewer_client.profile
+    _watch(profile, world["Horror"][:4])
+    candidates_refresh(profile=profile)
+    name, _label = _hero(viewer_client)
+    series = Title.objects.get(name=name)
+    Title.objects.filter(pk=series.pk).update(kind=Title.Kind.SERIES)
+    series.refresh_from_db()
+    season = SeasonFactory(title=series, number=1)
+    episodes = [EpisodeFactory(season=season, number=n) for n in (1, 2, 3)]
+    with django_capture_on_commit_callbacks(execute=True):
+        _report(profile, series, position=600, episode=episodes[1])  # 10 minutes into E2
+    assert _hero(viewer_client) == (name, "Resume S1:E2")

@@ -2,6 +2,8 @@
 cases, suggestions as you type, kids profiles. Runs on SQLite here and on PostgreSQL in CI
 (pg_trgm and unaccent find the candidates there; the ranking is the same)."""
 
+import re
+
 import pytest
 
 from apps.catalogue import selectors as catalogue
@@ -116,3 +118,69 @@ def test_suggestions_queries_do_not_grow(viewer_client, django_assert_max_num_qu
     with django_assert_max_num_queries(8):
         response = viewer_client.get("/search/suggest/?q=lantern", HTTP_HX_REQUEST="true")
     assert response.content.decode().count("<li>") == 6
+
+
+FRENCH = {"HTTP_ACCEPT_LANGUAGE": "fr-FR,fr;q=0.9"}
+
+
+@pytest.fixture
+def french_shelf():
+    horror, comedy = GenreFactory(name="Horror"), GenreFactory(name="Comedy")
+    return {
+        "grim": TitleFactory(name="Grim Lantern", genres=[horror], tags=["scary", "dark"]),
+        "laugh": TitleFactory(name="Laugh Track", genres=[comedy], tags=["funny"]),
+        "plain": TitleFactory(name="Quiet Shore", tags=["calm"]),
+    }
+
+
+def _result_names(html: str) -> set[str]:
+    names = {"Grim Lantern", "Laugh Track", "Quiet Shore"}
+    return {n for n in names if n in html}
+
+
+@pytest.mark.parametrize(
+    ("query", "found"),
+    [
+        ("horreur", "Grim Lantern"),
+        ("Horreur", "Grim Lantern"),
+        ("comédie", "Laugh Track"),
+        ("comedie", "Laugh Track"),
+        ("effrayant", "Grim Lantern"),  # the mood "scary" in French
+        ("horror", "Grim Lantern"),  # the stored word still answers a French viewer
+    ],
+)
+def test_a_french_viewer_finds_genres_and_moods_by_their_french_names(
+    french_shelf, viewer_client, query, found
+):
+    html = viewer_client.get(f"/search/?q={query}", **FRENCH).content.decode()
+    assert _result_names(html) == {found}
+
+
+def test_the_reason_names_the_genre_and_mood_in_french(french_shelf, viewer_client):
+    html = viewer_client.get("/search/?q=horreur", **FRENCH).content.decode()
+    assert "Meilleur résultat" in html  # the genre itself, not a close spelling of "horror"
+    assert re.search(r"Genre(?:\s|&nbsp;|\u00a0|\u202f)?: Horreur", html)
+    html = viewer_client.get("/search/?q=effrayant", **FRENCH).content.decode()
+    assert re.search(r"Ambiance(?:\s|&nbsp;|\u00a0|\u202f)?: effrayant", html)
+    suggest = viewer_client.get("/search/suggest/?q=horr", HTTP_HX_REQUEST="true", **FRENCH)
+    assert "Horreur" in suggest.content.decode()
+
+
+def test_english_searches_are_unchanged(french_shelf, viewer_client):
+    html = viewer_client.get("/search/?q=horror").content.decode()
+    assert _result_names(html) == {"Grim Lantern"} and "Genre: Horror" in html
+    html = viewer_client.get("/search/?q=scary").content.decode()
+    assert _result_names(html) == {"Grim Lantern"} and "Mood: scary" in html
+    assert not _result_names(viewer_client.get("/search/?q=effrayant").content.decode())
+
+
+def test_french_search_page_queries_stay_within_the_budget(
+    french_shelf, viewer_client, django_assert_max_num_queries
+):
+    horror = french_shelf["grim"].genres.first()
+    for i in range(30):
+        ArtworkVariantFactory(title=TitleFactory(name=f"Dread {i}", genres=[horror]))
+    viewer_client.get("/search/?q=horreur", **FRENCH)
+    with django_assert_max_num_queries(16):
+        response = viewer_client.get("/search/?q=horreur", **FRENCH)
+    assert response.content.decode().count('class="card') >= 24

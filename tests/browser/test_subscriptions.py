@@ -239,3 +239,44 @@ def test_the_past_due_banner_button_works_on_the_homepage(page, sign_in):
     expect(page.locator(".hero")).to_be_visible()
     page.locator(".site-alert").get_by_role("link", name="Update payment").click(timeout=3_000)
     expect(page).to_have_url(re.compile(r"/account/subscription/pay-now/$"))
+
+
+_LINES = """cell => {
+    const range = document.createRange();
+    range.selectNodeContents(cell);
+    const tops = new Set([...range.getClientRects()].map(r => Math.round(r.top)));
+    return tops.size;
+}"""
+
+
+@pytest.mark.django_db(transaction=True)
+def test_invoices_on_a_phone_are_cards_whose_number_and_date_each_take_one_line(page, sign_in):
+    """At 390 px the five-column table broke the number at its hyphen ("2026-" / "000014")
+    and the date over two lines; each invoice is now a card. The desktop keeps the table."""
+    services.plans_seed()
+    _set_clock()
+    lapsed = ProfileFactory(name="Jordan")
+    demo_billing.demo_subscription(
+        user=lapsed.account, plan_code="standard", months=3, then="past_due"
+    )
+    sign_in(lapsed)
+    page.set_viewport_size({"width": 390, "height": 844})
+    for language in ("en", "fr"):
+        page.set_extra_http_headers({"Accept-Language": language})
+        page.goto("/account/subscription/invoices/")
+        rows = page.locator(".panel table tbody tr")
+        expect(rows).to_have_count(3)
+        for i in range(3):
+            cells = rows.nth(i).locator("td")
+            number, date, kind, total, pdf = (cells.nth(n) for n in range(5))
+            assert number.evaluate(_LINES) == 1, number.inner_text()
+            assert date.evaluate(_LINES) == 1, date.inner_text()
+            for cell in (kind, total, pdf):
+                assert cell.evaluate(_LINES) == 1, cell.inner_text()
+            assert re.fullmatch(r"\d{4}-\d{6}", number.inner_text().strip())
+        assert page.locator(".panel table thead").bounding_box()["height"] <= 1  # for readers
+        width = page.evaluate("document.documentElement.scrollWidth")
+        assert width <= 390, "the page does not pan sideways"
+    page.set_viewport_size({"width": 1366, "height": 900})
+    page.goto("/account/subscription/invoices/")
+    assert page.locator(".panel table thead").bounding_box()["height"] > 20  # the table's headings

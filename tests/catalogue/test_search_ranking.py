@@ -87,3 +87,14 @@ def test_a_whole_cast_name_beats_its_words_in_two_people():
     hits = search.rank("zoe lefevre", docs)
     assert [h.title_id for h in hits] == [2, 1]
     assert hits[0].matched == "Zoé Lefèvre"
+
+
+def test_a_label_in_the_viewers_language_matches_and_names_the_stored_word():
+    grim = Document(1, "Grim Lantern", genres=("Horror",), genre_labels=("Horreur",))
+    calm = Document(2, "Quiet Shore", moods=("twisty",), mood_labels=("à rebondissements",))
+    hit = search.rank("horreur", [grim, calm])[0]
+    assert (hit.title_id, hit.field, hit.matched) == (1, search.GENRE, "Horror")
+    assert search.rank("a rebondissements", [grim, calm])[0].matched == "twisty"
+    assert [h.title_id for h in search.rank("horror", [grim, calm])] == [1]
+    english = Document(1, "Grim Lantern", genres=("Horror",))
+    assert search.rank("horror", [english])[0].score == hit.score

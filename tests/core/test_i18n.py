@@ -61,3 +61,23 @@ def test_english_full_dates_read_day_month_year_like_the_rest_of_the_site(viewer
     assert "June 15, 2026" not in html
     with translation.override("fr"):
         assert formats.date_format(datetime.date(2026, 12, 3), "DATE_FORMAT") == "3 décembre 2026"
+
+
+def test_french_prose_uses_the_typographic_apostrophe():
+    """French reads "l’arrêt", never "l'arrêt" (the rest of the catalogue uses ’). HTML tags,
+    template tags and %(name)s placeholders are left alone: a quote there is code."""
+    import re
+    from pathlib import Path
+
+    import polib
+
+    po = polib.pofile(str(Path(__file__).resolve().parents[2] / "locale/fr/LC_MESSAGES/django.po"))
+    code = re.compile(r"<[^>]*>|\{%.*?%\}|\{\{.*?\}\}|%\([^)]*\)[a-z]")
+    straight = re.compile(r"(?<=[^\W\d_])'(?=[^\W\d_])")
+    found = [
+        text
+        for entry in po.translated_entries()
+        for text in [entry.msgstr, *entry.msgstr_plural.values()]
+        if straight.search(code.sub(" ", text))
+    ]
+    assert not found, f"straight apostrophes in French prose: {found[:5]}"

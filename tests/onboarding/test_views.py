@@ -422,3 +422,12 @@ def test_skip_from_either_step_goes_home_and_is_recorded(newcomer_client, step):
     onboarding_events = Event.objects.filter(profile=profile, name__startswith="onboarding_")
     assert list(onboarding_events.values_list("name", flat=True)) == ["onboarding_skipped"]
     assert newcomer_client.get(PICKS).status_code == 302  # done: no second onboarding
+
+
+@pytest.mark.django_db
+def test_onboarding_search_finds_a_mood_by_its_french_name(newcomer_client):
+    TitleFactory(name="The Last Orchard", tags=["calm"])
+    TitleFactory(name="Dread Manor", tags=["scary"])
+    french = {"HTTP_ACCEPT_LANGUAGE": "fr", "HTTP_HX_TARGET": "onb-results"}
+    body = newcomer_client.get(PICKS + "?q=effrayant", **french, **HTMX).content.decode()
+    assert "Dread Manor" in body and "The Last Orchard" not in body

@@ -565,3 +565,36 @@ def test_a_malformed_or_foreign_saved_method_is_refused_with_a_message(viewer, s
     assert response.status_code == 200
     assert "Choose one of your payment methods." in text(response)
     assert spy.charges == [] and not Subscription.objects.filter(user=viewer.user).exists()
+
+
+def _upcoming_panel(page: str) -> str:
+    return page.split('id="upcoming-heading"', 1)[1].split("</section>", 1)[0]
+
+
+def test_the_plan_page_links_all_payments_only_when_some_are_scheduled(viewer):
+    subscribe(viewer.user, "standard")
+    panel = _upcoming_panel(text(viewer.get("/account/subscription/")))
+    assert re.search(r'href="/account/subscription/schedule/">All 12 payments ›', panel)
+    viewer.post("/account/subscription/cancel/")
+    page = text(viewer.get("/account/subscription/"))
+    assert "Your plan ends on" in page
+    panel = _upcoming_panel(page)
+    assert "No payments are scheduled." in panel
+    assert "All 12 payments" not in panel and "/schedule/" not in panel
+    assert re.search(r'href="/account/subscription/invoices/">Past payments ›', panel)
+
+
+def test_a_student_plan_past_its_status_date_does_not_offer_all_12_payments(viewer):
+    from datetime import timedelta
+
+    from apps.core import clock
+
+    subscribe(viewer.user, "student")
+    Subscription.objects.filter(user=viewer.user).update(
+        verified_until=clock.now().date() - timedelta(days=1)
+    )
+    page = text(viewer.get("/account/subscription/"))
+    panel = _upcoming_panel(page)
+    assert "No payments are scheduled." in panel
+    assert "All 12 payments" not in panel and "/schedule/" not in panel
+    assert re.search(r'href="/account/subscription/invoices/">Past payments ›', panel)
