@@ -29,8 +29,8 @@ class Command(BaseCommand):
             "--validation",
             type=int,
             default=0,
-            choices=(0, 1, 2),
-            help="0: the test split; 1/2: hold out each user's 2nd/3rd-to-last item (tuning)",
+            choices=(0, 1, 2, 3, 4),
+            help="0: the test split; 1-4: hold out each user's 2nd- to 5th-to-last item (tuning)",
         )
 
     def handle(
