@@ -246,7 +246,8 @@ MORE_FLOWS: list[dict[str, Any]] = [
             "Each card has its two share images. Under Share your year tick a few cards and "
             "create a link: open it in a private window (only those cards, no name), then Turn "
             "off this link and reload it: not found. Set the clock back before 1 December and "
-            "the page says when it opens; a Kids profile gets a short, kind version."
+            "the page says when it opens; move it into January and last year's cards are "
+            "still there until the end of the month. A Kids profile gets a short, kind version."
         ),
         "url": "recap:year",
         "persona": "horror",

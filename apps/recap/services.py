@@ -19,8 +19,16 @@ def opens_on(year: int) -> date:
     return date(year, OPENS_MONTH, OPENS_DAY)
 
 
-def is_open(today: date) -> bool:
-    return today >= opens_on(today.year)
+def shown_year(today: date) -> int | None:
+    """The year whose recap the page shows on `today` (the viewer's local date): this year's
+    from 1 December, last year's through January (people look back at their year, and share
+    it, in the first weeks of the next; the page must not empty itself at midnight on 31
+    December), none in between."""
+    if today >= opens_on(today.year):
+        return today.year
+    if today.month == 1:
+        return today.year - 1
+    return None
 
 
 def recap_refresh(*, profile, year: int, tz, today: date, now: datetime | None = None) -> Recap:

@@ -20,17 +20,19 @@ from apps.recap import cards, images, selectors, services, tasks
 
 
 def _own_recap(request: AppRequest, *, compute: bool):
-    """(today, recap) for the viewer's current year; recap None before it opens."""
+    """(today, recap) for the year the page shows (this year's from 1 December, last year's
+    through January); recap None when no year is open."""
     tz = viewer_zone(request.user)
     today = clock.today_in(tz)
-    if not services.is_open(today):
+    year = services.shown_year(today)
+    if year is None:
         return today, None
-    recap = selectors.recap_for(profile_id=request.profile.pk, year=today.year)
+    recap = selectors.recap_for(profile_id=request.profile.pk, year=year)
     if recap is None and compute:  # the first opening: computed now, so there is a page
-        recap = services.recap_refresh(profile=request.profile, year=today.year, tz=tz, today=today)
+        recap = services.recap_refresh(profile=request.profile, year=year, tz=tz, today=today)
     elif recap is not None and compute and recap.computed_on < today:
         # Yesterday's numbers are shown; today's are computed in the background (once a day).
-        delay_on_commit(tasks.compute_recap, request.profile.pk, today.year, once=True)
+        delay_on_commit(tasks.compute_recap, request.profile.pk, year, once=True)
     return today, recap
 
 

@@ -28,6 +28,20 @@ def test_before_1_december_the_page_says_when_it_opens(now, viewer):
     assert not Recap.objects.exists()
 
 
+def test_last_years_recap_stays_through_january_then_the_page_waits_for_december(now, viewer):
+    now.value = datetime(2027, 1, 20, 12, 0, tzinfo=UTC)
+    with translation.override("en"):
+        page = signed_in(viewer).get("/year/", HTTP_ACCEPT_LANGUAGE="en")
+    assert "Your 2026 on Streamfront" in page.content.decode()
+    assert ">335<" in page.content.decode()  # the 2026 minutes, not an empty 2027
+    assert list(Recap.objects.values_list("year", flat=True)) == [2026]
+
+    now.value = datetime(2027, 2, 1, 12, 0, tzinfo=UTC)
+    with translation.override("en"):
+        page = signed_in(viewer).get("/year/", HTTP_ACCEPT_LANGUAGE="en")
+    assert "opens on 1 December 2027" in page.content.decode()
+
+
 def test_the_year_opens_on_1_december_in_the_viewers_time_zone(now, viewer):
     now.value = datetime(2026, 11, 30, 23, 30, tzinfo=UTC)  # already 1 December in Paris
     page = signed_in(viewer).get("/year/")
