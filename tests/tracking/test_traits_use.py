@@ -170,6 +170,17 @@ def test_your_data_shows_each_trait_with_its_numbers_and_effect(viewer_client):
     assert "Continue watching comes before" not in html
 
 
+def test_trait_scores_are_written_as_the_viewers_language_writes_a_percentage(viewer_client):
+    binge_history(viewer_client.profile)
+    account = viewer_client.profile.account
+    account.language = "fr"
+    account.save(update_fields=["language"])
+    html = viewer_client.get("/account/data/").content.decode()
+    scores = re.findall(r'<p class="trait__score">(.*?)</p>', html)
+    assert scores and all(re.search(r"\d\xa0%", score) for score in scores)
+    assert not any(re.search(r"\d%", score) for score in scores)
+
+
 def test_a_bad_switch_value_changes_nothing(viewer_client):
     response = viewer_client.post(
         "/account/data/switch/", {"signal": "traits", "use": "maybe"}, follow=True
