@@ -26,7 +26,8 @@ demo: setup  ## set up, migrate, seed if empty, serve on http://127.0.0.1:8000
 	$(PY) manage.py seed_demo --if-empty
 	@echo "Serving on http://$(HOST):$(PORT)  (demo guide: http://$(HOST):$(PORT)/demo/)"
 	@# runserver is Daphne's (ASGI: pages and the watch-party WebSockets), as daphne heads INSTALLED_APPS
-	$(PY) manage.py runserver $(HOST):$(PORT) --noreload
+	@# Links in e-mails and push messages point where the demo is served (unless SITE_URL is set).
+	SITE_URL="$${SITE_URL:-http://$(HOST):$(PORT)}" $(PY) manage.py runserver $(HOST):$(PORT) --noreload
 
 test: setup  ## set up and run the whole test suite (both cores)
 	$(PY) -m pytest -n $(TEST_WORKERS) --dist loadscope $(PYTEST_ARGS)
