@@ -14,6 +14,18 @@ expect = pytest.importorskip("playwright.sync_api").expect
 PARIS = ZoneInfo("Europe/Paris")  # new accounts' default time zone
 
 
+def _scroll_to_the_end(page) -> None:
+    """Scroll until every lazily loaded batch of rows is in: the last batch has no "more"
+    sentinel. Six fixed wheel turns were not always enough on a loaded machine (CI): the first
+    pass then held one row fewer than the reload and the same-daypart check failed."""
+    for _ in range(40):
+        page.mouse.wheel(0, 4000)
+        page.wait_for_timeout(300)
+        if not page.locator(".rows__more").count():
+            break
+    expect(page.locator(".rows__more")).to_have_count(0)
+
+
 def _page_order(page) -> list[tuple[str, tuple[str, ...]]]:
     rows = []
     for row in page.locator("section.row").all():
@@ -64,26 +76,20 @@ def test_onboarding_with_three_horror_titles_personalizes_the_homepage(page, sho
     shot(page, "homepage-morning")
 
     rows_before = page.locator("section.row").count()
-    for _ in range(6):
-        page.mouse.wheel(0, 4000)
-        page.wait_for_timeout(300)
+    _scroll_to_the_end(page)
     expect(page.locator("section.row")).not_to_have_count(rows_before)
     assert page.locator("section.row").count() > rows_before
     shot(page, "homepage-scrolled")
 
     morning = _page_order(page)
     page.reload()
-    for _ in range(6):
-        page.mouse.wheel(0, 4000)
-        page.wait_for_timeout(300)
+    _scroll_to_the_end(page)
     expect(page.locator("section.row")).to_have_count(len(morning))
     assert _page_order(page) == morning, "a reload in the same daypart shows the same page"
 
     clock_services.clock_set(at=datetime(today.year, today.month, today.day, 20, 0, tzinfo=PARIS))
     page.reload()
-    for _ in range(6):
-        page.mouse.wheel(0, 4000)
-        page.wait_for_timeout(300)
+    _scroll_to_the_end(page)
     evening = _page_order(page)
     assert evening != morning, "the evening reshuffles rows and titles"
     shot(page, "homepage-evening")
