@@ -85,7 +85,7 @@ JOURNEYS: list[dict] = [
                 "regardez' }}",
                 "body": "<p>Saison {{ event.season }}, épisode {{ event.number }}\u00a0: il est "
                 "disponible.</p>",
-                "cta_label": "Regarder",
+                "cta_label": "Regarder maintenant",
                 "cta_url": "/watch/episode/{{ event.episode_id }}/",
             },
             {
@@ -191,14 +191,14 @@ JOURNEYS: list[dict] = [
                 "conditions": [FRENCH, {"property": "amount", "op": ">=", "value": 20000}],
                 "subject": "Vous hésitez encore pour une année entière\u00a0?",
                 "body": "<p>{{ event.amount | money: event.currency }} pour une année entière. "
-                "Comparez les formules côte à côte avant de décider.</p>",
-                "cta_label": "Comparer les formules",
+                "Comparez les forfaits côte à côte avant de décider.</p>",
+                "cta_label": "Voir les forfaits",
                 "cta_url": "/account/subscription/plans/",
             },
             {
                 "name": "C : tous les autres",
                 "conditions": [FRENCH],
-                "subject": "Votre formule vous attend",
+                "subject": "Votre forfait vous attend",
                 "body": "<p>Vous étiez à une étape de {{ event.amount | money: event.currency }}"
                 " par {% if event.interval == 'year' %}an{% else %}mois{% endif %}. "
                 "Reprenez où vous en étiez.</p>",
@@ -290,28 +290,28 @@ JOURNEYS: list[dict] = [
                 "name": "Fin du statut étudiant",
                 "conditions": [FRENCH, {"property": "kind", "op": "=", "value": "student"}],
                 "subject": "Votre statut étudiant arrive à échéance",
-                "body": "<p>Confirmez que vous êtes toujours étudiant pour garder le prix "
-                "Étudiant{% if event.date %} (statut confirmé jusqu’au "
+                "body": "<p>Confirmez votre statut étudiant pour garder le prix "
+                "Student{% if event.date %} (statut confirmé jusqu’au "
                 "{{ event.date | long_date }}){% endif %}.</p>",
                 "cta_label": "Confirmer",
                 "cta_url": "/account/subscription/student/",
             },
             {
-                "name": "Fin de la formule",
+                "name": "Fin du forfait",
                 "conditions": [FRENCH, {"property": "kind", "op": "=", "value": "final"}],
-                "subject": "Votre formule se termine bientôt",
-                "body": "<p>Votre formule se termine le {{ event.date | long_date }}. "
-                "Réactivez-la quand vous voulez d’ici là pour continuer à regarder.</p>",
-                "cta_label": "Voir ma formule",
+                "subject": "Votre forfait se termine bientôt",
+                "body": "<p>Votre forfait se termine le {{ event.date | long_date }}. "
+                "Réactivez-le quand vous voulez d’ici là pour continuer à regarder.</p>",
+                "cta_label": "Voir mon forfait",
                 "cta_url": "/account/subscription/",
             },
             {
                 "name": "Renouvellement",
                 "conditions": [FRENCH],
-                "subject": "Votre formule sera bientôt renouvelée",
-                "body": "<p>Votre formule sera renouvelée le {{ event.date | long_date }} pour "
+                "subject": "Votre forfait sera bientôt renouvelé",
+                "body": "<p>Votre forfait sera renouvelé le {{ event.date | long_date }} pour "
                 "{{ event.amount | money: event.currency }}.</p>",
-                "cta_label": "Voir ma formule",
+                "cta_label": "Voir mon forfait",
                 "cta_url": "/account/subscription/",
             },
             {

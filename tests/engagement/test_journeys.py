@@ -101,7 +101,7 @@ def test_a_demo_clock_jump_stops_when_a_message_falls_due(make_campaign, outbox)
     ("language", "subject", "dated"),
     [
         ("en", "Your plan renews soon", "Your plan renews on 16 January 2027 for €26.98."),
-        ("fr", "Votre formule sera bientôt renouvelée", "le 16 janvier 2027 pour 26,98\xa0€."),
+        ("fr", "Votre forfait sera bientôt renouvelé", "le 16 janvier 2027 pour 26,98\xa0€."),
     ],
 )
 def test_a_billing_notice_reads_in_the_profiles_language_with_a_long_date(language, subject, dated):
