@@ -39,7 +39,8 @@ from apps.accounts.sessions import device_for_session
 from apps.accounts.timezones import viewer_zone
 from apps.core import clock
 from apps.core.http import safe_next
-from apps.tracking.services import visitor_merge
+from apps.tracking.consent import consent_for
+from apps.tracking.services import consent_adopt, visitor_merge
 
 
 def _apply_errors(form, exc: ValidationError) -> None:
@@ -62,6 +63,9 @@ def _select_profile(request, profile) -> None:
     visitor_merge(
         profile=profile, visitor_id=getattr(request, "visitor_id", ""), device_id=device_id
     )
+    # The banner's choice in this browser becomes the account's if it has none of its own (a
+    # new account's only choice is the banner's); an account's own choice wins.
+    consent_adopt(profile=profile, consent=consent_for(request), device_id=device_id)
 
 
 def _next_past_picker(request) -> str:

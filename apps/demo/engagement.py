@@ -7,6 +7,10 @@
 - a failed payment, and a plan about to renew or end -> in-app and push (category Account:
   billing's own e-mail stays the only e-mail).
 
+Every journey has a French variant before its English one (conditioned on the profile's
+language; content is rendered under that language, `money` and `long_date` write amounts and
+dates as the site does), so the bell, push and e-mail read like the rest of the site.
+
 Idempotent: campaigns are found by key and their definition is put back. Each campaign's control
 group salt is chosen so that no persona is held back, since the guide promises each of them the
 messages (re-chosen after a restore, which gives the personas new profiles). The personas have
@@ -32,6 +36,10 @@ from apps.tracking.models import Event
 from apps.tracking.services import consent_record
 
 Trigger = Campaign.Trigger
+
+# Each journey speaks the profile's language: a French variant (this condition first, then the
+# English variant's own) before each English one. `long_date` writes dates as the site does.
+FRENCH = {"attribute": "language", "op": "=", "value": "fr"}
 
 # The win-back e-mail's body: the weekly mix's posters, each with why it is there; a profile
 # without a mix yet gets its recommendations instead (never an empty e-mail).
@@ -71,12 +79,22 @@ JOURNEYS: list[dict] = [
         "conversion_window_days": 3,
         "variants": [
             {
+                "name": "Nouvel épisode",
+                "conditions": [FRENCH],
+                "subject": "Nouvel épisode de {{ event.title | default: 'une série que vous "
+                "regardez' }}",
+                "body": "<p>Saison {{ event.season }}, épisode {{ event.number }}\u00a0: il est "
+                "disponible.</p>",
+                "cta_label": "Regarder maintenant",
+                "cta_url": "/watch/episode/{{ event.episode_id }}/",
+            },
+            {
                 "name": "New episode",
                 "subject": "New episode of {{ event.title | default: 'a series you watch' }}",
                 "body": "<p>Season {{ event.season }}, episode {{ event.number }} is out now.</p>",
                 "cta_label": "Watch now",
                 "cta_url": "/watch/episode/{{ event.episode_id }}/",
-            }
+            },
         ],
     },
     {
@@ -93,13 +111,23 @@ JOURNEYS: list[dict] = [
         "conversion_window_days": 3,
         "variants": [
             {
+                "name": "Rappel",
+                "conditions": [FRENCH],
+                "subject": "Reprenez {{ event.title | default: 'votre film' }} là où vous "
+                "l’aviez laissé",
+                "body": "<p>Vous en êtes à {{ event.percent }}\u00a0%. "
+                "La suite vous attend, à la seconde près.</p>",
+                "cta_label": "Reprendre",
+                "cta_url": "{{ event.resume_url }}",
+            },
+            {
                 "name": "Reminder",
                 "subject": "Pick up {{ event.title | default: 'your film' }} where you left off",
                 "body": "<p>You stopped {{ event.percent }}% of the way through. "
                 "The rest is waiting, right from that second.</p>",
                 "cta_label": "Resume",
                 "cta_url": "{{ event.resume_url }}",
-            }
+            },
         ],
     },
     {
@@ -119,7 +147,7 @@ JOURNEYS: list[dict] = [
         "variants": [
             {
                 "name": "Français",
-                "conditions": [{"attribute": "language", "op": "=", "value": "fr"}],
+                "conditions": [FRENCH],
                 "subject": "{{ profile.name }}, votre mix de la semaine vous attend",
                 "body": WIN_BACK_BODY_FR,
                 "cta_label": "Ouvrir mon mix",
@@ -148,6 +176,36 @@ JOURNEYS: list[dict] = [
         "conversion_event": "subscription_started",
         "conversion_window_days": 7,
         "variants": [
+            {
+                "name": "A : moins de 10,00",
+                "conditions": [FRENCH, {"property": "amount", "op": "<", "value": 1000}],
+                "subject": "Commencez à regarder pour {{ event.amount | money: event.currency }}",
+                "body": "<p>Il suffit de {{ event.amount | money: event.currency }}\u00a0: votre "
+                "commande est à une étape de la fin.</p>",
+                "cta_label": "Terminer la commande",
+                "cta_url": "/account/subscription/checkout/{{ event.plan }}/"
+                "?interval={{ event.interval }}",
+            },
+            {
+                "name": "B : 200,00 ou plus",
+                "conditions": [FRENCH, {"property": "amount", "op": ">=", "value": 20000}],
+                "subject": "Vous hésitez encore pour une année entière\u00a0?",
+                "body": "<p>{{ event.amount | money: event.currency }} pour une année entière. "
+                "Comparez les forfaits côte à côte avant de décider.</p>",
+                "cta_label": "Voir les forfaits",
+                "cta_url": "/account/subscription/plans/",
+            },
+            {
+                "name": "C : tous les autres",
+                "conditions": [FRENCH],
+                "subject": "Votre forfait vous attend",
+                "body": "<p>Vous étiez à une étape de {{ event.amount | money: event.currency }}"
+                " par {% if event.interval == 'year' %}an{% else %}mois{% endif %}. "
+                "Reprenez où vous en étiez.</p>",
+                "cta_label": "Terminer la commande",
+                "cta_url": "/account/subscription/checkout/{{ event.plan }}/"
+                "?interval={{ event.interval }}",
+            },
             {
                 "name": "A: under 10.00",
                 "conditions": [{"property": "amount", "op": "<", "value": 1000}],
@@ -192,9 +250,19 @@ JOURNEYS: list[dict] = [
         "conversion_event": "payment_method_added",
         "conversion_window_days": 7,
         "variants": [
+            # A declined checkout is said on the checkout page itself: renewals only (no
+            # default variant, so an initial failure is skipped as "no_variant").
             {
-                # A declined checkout is said on the checkout page itself: renewals only (no
-                # default variant, so an initial failure is skipped as "no_variant").
+                "name": "Échec du renouvellement",
+                "conditions": [FRENCH, {"property": "kind", "op": "!=", "value": "initial"}],
+                "subject": "Votre paiement n’a pas abouti",
+                "body": "<p>Nous n’avons pas pu prélever votre abonnement. Vérifiez votre moyen "
+                "de paiement pour continuer à regarder\u00a0; nous vous avons aussi envoyé un "
+                "e-mail.</p>",
+                "cta_label": "Vérifier le moyen de paiement",
+                "cta_url": "/account/subscription/payment-methods/",
+            },
+            {
                 "name": "Renewal failed",
                 "conditions": [{"property": "kind", "op": "!=", "value": "initial"}],
                 "subject": "Your payment didn't go through",
@@ -202,7 +270,7 @@ JOURNEYS: list[dict] = [
                 "method to keep watching; we've also sent you an e-mail.</p>",
                 "cta_label": "Check payment method",
                 "cta_url": "/account/subscription/payment-methods/",
-            }
+            },
         ],
     },
     {
@@ -219,10 +287,40 @@ JOURNEYS: list[dict] = [
         "conversion_window_days": 7,
         "variants": [
             {
+                "name": "Fin du statut étudiant",
+                "conditions": [FRENCH, {"property": "kind", "op": "=", "value": "student"}],
+                "subject": "Votre statut étudiant arrive à échéance",
+                "body": "<p>Confirmez votre statut étudiant pour garder le prix "
+                "Student{% if event.date %} (statut confirmé jusqu’au "
+                "{{ event.date | long_date }}){% endif %}.</p>",
+                "cta_label": "Confirmer",
+                "cta_url": "/account/subscription/student/",
+            },
+            {
+                "name": "Fin du forfait",
+                "conditions": [FRENCH, {"property": "kind", "op": "=", "value": "final"}],
+                "subject": "Votre forfait se termine bientôt",
+                "body": "<p>Votre forfait se termine le {{ event.date | long_date }}. "
+                "Réactivez-le quand vous voulez d’ici là pour continuer à regarder.</p>",
+                "cta_label": "Voir mon forfait",
+                "cta_url": "/account/subscription/",
+            },
+            {
+                "name": "Renouvellement",
+                "conditions": [FRENCH],
+                "subject": "Votre forfait sera bientôt renouvelé",
+                "body": "<p>Votre forfait sera renouvelé le {{ event.date | long_date }} pour "
+                "{{ event.amount | money: event.currency }}.</p>",
+                "cta_label": "Voir mon forfait",
+                "cta_url": "/account/subscription/",
+            },
+            {
                 "name": "Student status ends",
                 "conditions": [{"property": "kind", "op": "=", "value": "student"}],
                 "subject": "Your Student status ends soon",
-                "body": "<p>Confirm you're still a student to keep the Student price.</p>",
+                "body": "<p>Confirm you’re still a student to keep the Student price"
+                "{% if event.date %} (confirmed until {{ event.date | long_date }}){% endif %}."
+                "</p>",
                 "cta_label": "Confirm",
                 "cta_url": "/account/subscription/student/",
             },
@@ -230,7 +328,7 @@ JOURNEYS: list[dict] = [
                 "name": "Plan ends",
                 "conditions": [{"property": "kind", "op": "=", "value": "final"}],
                 "subject": "Your plan ends soon",
-                "body": "<p>Your plan ends on {{ event.date | date: '%d/%m/%Y' }}. "
+                "body": "<p>Your plan ends on {{ event.date | long_date }}. "
                 "Resume it any time before then to keep watching.</p>",
                 "cta_label": "See my plan",
                 "cta_url": "/account/subscription/",
@@ -239,7 +337,7 @@ JOURNEYS: list[dict] = [
                 "name": "Plan renews",
                 "conditions": [],
                 "subject": "Your plan renews soon",
-                "body": "<p>Your plan renews on {{ event.date | date: '%d/%m/%Y' }} for "
+                "body": "<p>Your plan renews on {{ event.date | long_date }} for "
                 "{{ event.amount | money: event.currency }}.</p>",
                 "cta_label": "See my plan",
                 "cta_url": "/account/subscription/",

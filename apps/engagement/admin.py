@@ -140,7 +140,9 @@ class VariantForm(forms.ModelForm):
         help_text=gettext_lazy(
             'In order, e.g. [{"property": "amount", "op": "<", "value": "10.00"}] on the '
             'event or [{"attribute": "country", "op": "=", "value": "FR"}] on the profile. '
-            "Leave [] for the default variant."
+            "Leave [] for the default variant. Messages are rendered in the viewer's "
+            'language: for French viewers, put a variant with {"attribute": "language", '
+            '"op": "=", "value": "fr"} before the English one.'
         ),
     )
 
@@ -164,6 +166,7 @@ class VariantForm(forms.ModelForm):
         help_texts = {
             "body": gettext_lazy(
                 'Liquid: {{ profile.name | default: "there" }}, {{ event.amount | money }}, '
+                "{{ event.date | long_date }} (16 January 2027, in the viewer's language), "
                 "{% for t in recommendations limit: 3 %}{{ t.title }}{% endfor %} (each with "
                 "url and artwork_url). A value used without a default that a profile lacks "
                 "skips its send."

@@ -21,7 +21,7 @@ from typing import Any
 import css_inline
 from django.template.loader import render_to_string
 from django.utils import translation
-from django.utils.formats import number_format
+from django.utils.formats import date_format, number_format
 from django.utils.html import strip_tags
 from liquid import Environment, FalsyStrictUndefined, Undefined
 from liquid.exceptions import LiquidError, UndefinedError, UnknownFilterError
@@ -83,12 +83,30 @@ def money(value: Any, currency: Any = "EUR") -> str:
     return f"{sign}{symbol}{gap}{text}"
 
 
+def long_date(value: Any) -> str:
+    """A date as the rest of the site writes it, in the active language: "2027-01-16" (a date
+    or datetime as events carry it, ISO) → "16 January 2027" / "16 janvier 2027". Anything that
+    is not a date is left as it is."""
+    if isinstance(value, Undefined):
+        str(value)  # a missing date: raise, so the send is skipped (or `default` applies)
+    if isinstance(value, datetime):
+        value = value.date()
+    if not isinstance(value, date):
+        text = str(value).strip()
+        try:
+            value = date.fromisoformat(text[:10])
+        except ValueError:
+            return text
+    return date_format(value, "j F Y")
+
+
 def _environment(*, autoescape: bool, undefined=MissingValue) -> Environment:
     env = SandboxEnvironment(autoescape=autoescape, undefined=undefined)
     # No files: a template reaches nothing but the data it is given.
     for tag in ("include", "render"):
         env.tags.pop(tag, None)
     env.add_filter("money", money)
+    env.add_filter("long_date", long_date)
     return env
 
 

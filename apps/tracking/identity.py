@@ -16,6 +16,8 @@ PLACEHOLDERS = frozenset(
 # Events an anonymous visitor records that describe a choice the account makes for itself: on
 # a merge they stay under the visitor id, so the account's own choice wins (a consent given in
 # a browser before signing in applies to that browser's cookie, not to the account's record).
+# An account with no choice of its own takes the browser's choice instead, recorded as its own
+# (services.consent_adopt, on sign-up and sign-in).
 ACCOUNT_OWNED_EVENTS = frozenset({"consent_given"})
 
 

@@ -9,6 +9,7 @@ from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from typing import Any
 
+from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, connection, transaction
 from django.db.models import Max, Q
@@ -328,6 +329,47 @@ def consent_record(*, consent, profile=None, visitor_id: str = "", device_id=Non
             "marketing": consent.marketing,
             "gpc": consent.gpc,
         },
+    )
+
+
+def account_has_consent(account_id: int) -> bool:
+    """Whether the account recorded a choice of its own: its newest `consent_given` (any of its
+    profiles) is of the current CONSENT_VERSION (an older one counts as none, as in the banner)."""
+    newest = (
+        Event.objects.filter(name="consent_given", profile__account_id=account_id)
+        .order_by("-occurred_at", "-pk")
+        .values_list("properties", flat=True)
+        .first()
+    )
+    return bool(newest) and newest.get("version") == settings.CONSENT_VERSION
+
+
+def consent_adopt(*, profile, consent, device_id: int | None = None) -> Event | None:
+    """The browser's choice becomes the account's when the account has none of its own.
+
+    Called when a profile is chosen after sign-up or sign-in: the banner's choice was recorded
+    under the visitor id (or, refused, only in the cookie), and workers read only the account's
+    events, so without this a new viewer's "Accept all" (or "Necessary only") would be dropped.
+    An account's own choice always wins (nothing is recorded then); a browser that made no
+    choice changes nothing; a kids profile never makes the account's choice. Recorded like a
+    choice made on the privacy page (`consent_record`), once per account and consent version.
+    Returns the event recorded, or None."""
+    if not consent.chosen or profile.is_kids or account_has_consent(profile.account_id):
+        return None
+    return track(
+        name="consent_given",
+        profile=profile,
+        device_id=device_id,
+        properties={
+            "version": consent.version,
+            "personalization": consent.personalization,
+            "marketing": consent.marketing,
+            "gpc": consent.gpc,
+            "from_browser": True,
+        },
+        client_id=namespaced_client_id(
+            f"a{profile.account_id}", f"consent-adopted|{consent.version}"
+        ),
     )
 
 

@@ -100,3 +100,32 @@ def test_titles_looked_at_before_signing_up_shape_the_homepage(browser, live_ser
     assert not Event.objects.filter(profile__isnull=True).exclude(visitor_id=vid).exists()
     assert page.problems == []
     other.close()
+
+
+def test_a_new_viewers_yes_to_marketing_in_the_banner_is_the_accounts_choice(
+    browser, live_server, shot
+):
+    """qa2 §2: "Personalization and marketing" in the banner, then sign-up: the notifications
+    page offers the marketing messages (not locked off) and the workers' check agrees."""
+    from apps.accounts.models import Profile
+    from apps.engagement.channels.consent import stored_consent
+
+    context, page = fresh(browser, live_server)
+    page.goto("/accounts/signup/")
+    page.get_by_role("button", name="Personalization and marketing").click()
+    expect(page.locator("[data-consent-banner]")).to_have_count(0)
+    page.get_by_label("E-mail address").fill("quinn@example.com")
+    page.get_by_label("Password").fill("velvet-orbit-7391")
+    page.get_by_label("Your profile name").fill("Quinn")
+    page.get_by_role("button", name="Create account").click()
+    expect(page).to_have_url(re.compile(r"/onboarding/"))
+    page.goto("/account/notifications/")
+    expect(page.locator("body")).not_to_contain_text("need your permission for marketing")
+    offers = page.locator('input[name="pref-email-offers"]')
+    expect(offers).to_be_checked()
+    expect(offers).to_be_enabled()
+    shot(page, "notifications-after-sign-up")
+    profile = Profile.objects.get(account__email="quinn@example.com")
+    assert stored_consent(profile).marketing is True
+    assert page.problems == []
+    context.close()

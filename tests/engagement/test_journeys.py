@@ -22,6 +22,9 @@ def test_the_journeys_are_seeded_live_once_and_put_back(outbox):
     assert Campaign.objects.filter(status=Campaign.Status.LIVE).count() == len(JOURNEYS)
     checkout = Campaign.objects.get(key="checkout-abandoned")
     assert [v.name for v in checkout.variants.order_by("position")] == [
+        "A : moins de 10,00",
+        "B : 200,00 ou plus",
+        "C : tous les autres",
         "A: under 10.00",
         "B: 200.00 or more",
         "C: everyone else",
@@ -92,3 +95,47 @@ def test_a_demo_clock_jump_stops_when_a_message_falls_due(make_campaign, outbox)
     assert runner.DUE_MOMENTS[runner.DELIVER] is runner._engagement_due_moments
     assert runner._engagement_due_moments(NOW, NOW + timedelta(days=2)) == send.due_at
     assert runner._engagement_due_moments(send.due_at, NOW + timedelta(days=2)) is None
+
+
+@pytest.mark.parametrize(
+    ("language", "subject", "dated"),
+    [
+        ("en", "Your plan renews soon", "Your plan renews on 16 January 2027 for €26.98."),
+        ("fr", "Votre forfait sera bientôt renouvelé", "le 16 janvier 2027 pour 26,98\xa0€."),
+    ],
+)
+def test_a_billing_notice_reads_in_the_profiles_language_with_a_long_date(language, subject, dated):
+    from apps.engagement import templating, variants
+
+    viewer = ProfileFactory(account__language=language)
+    campaigns_seed(log=lambda m: None, now=NOW)
+    campaign = Campaign.objects.get(key="billing-plan-ending")
+    props = {"kind": "renewal", "date": "2027-01-16", "amount": 2698, "currency": "EUR"}
+    variant = variants.choose(campaign, viewer, props)
+    for channel in ("in_app", "push", "email"):
+        notice = templating.render(variant, channel=channel, profile=viewer, context=props, now=NOW)
+        assert notice.subject == subject
+        # (a push is one short line: its spaces are all plain ones)
+        assert dated.replace("\xa0", " ") in notice.text.replace("\xa0", " ")
+        assert "2027-01-16" not in notice.text and "16/01/2027" not in notice.text
+    student = variants.choose(campaign, viewer, {**props, "kind": "student"})
+    assert (student.name in ("Fin du statut étudiant", "Student status ends")) is True
+    assert ("Votre statut" in student.subject) is (language == "fr")
+
+
+def test_every_seeded_variant_has_a_french_twin_and_valid_templates():
+    from apps.engagement.templating import variant_errors
+
+    campaigns_seed(log=lambda m: None, now=NOW)
+    french = {"attribute": "language", "op": "=", "value": "fr"}
+    for campaign in Campaign.objects.all():
+        variants = list(campaign.variants.order_by("position"))
+        ours = [v for v in variants if french in v.conditions]
+        theirs = [v for v in variants if french not in v.conditions]
+        assert len(ours) == len(theirs), campaign.key
+        # French first, each with the English one's own conditions besides the language.
+        assert variants[: len(ours)] == ours
+        for fr, en in zip(ours, theirs, strict=True):
+            assert [c for c in fr.conditions if c != french] == en.conditions
+        for variant in variants:
+            assert not variant_errors(variant), (campaign.key, variant.name)

@@ -47,6 +47,18 @@ def test_money_in_the_viewers_language(ann):
     assert render(variant("{{ event.amount | money }}"), ann, {"amount": 500}).text == "€5.00"
 
 
+def test_long_date_writes_dates_as_the_site_does_in_the_viewers_language(ann):
+    v = variant("Renews on {{ event.date | long_date }}.")
+    assert render(v, ann, {"date": "2027-01-16"}).text == "Renews on 16 January 2027."
+    assert render(v, ann, {"date": "2027-01-16T08:00:00+00:00"}).text == (
+        "Renews on 16 January 2027."
+    )
+    french = ProfileFactory(account__language="fr")
+    assert render(v, french, {"date": "2027-01-16"}).text == "Renews on 16 janvier 2027."
+    assert render(v, ann, {"date": "soon"}).text == "Renews on soon."
+    assert render(v, ann, {}) == Skipped("missing:event.date")
+
+
 def test_a_missing_value_without_default_skips_the_send_with_its_name(ann):
     v = variant("Your basket: {{ event.amount | money }}")
     assert render(v, ann, {}) == Skipped("missing:event.amount")

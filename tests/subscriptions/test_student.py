@@ -173,3 +173,12 @@ def test_once_the_status_ran_out_the_page_says_so_and_when_the_plan_ends(kai, no
     assert "Your student status ran out on 20 April 2026" in page
     assert "your plan ends on 10 May 2026" in page
     assert "is confirmed until" not in page
+    assert "confirmed until 20 April 2026" not in page  # the plan card no longer promises it
+
+
+def test_before_the_date_the_plan_card_says_until_when_the_status_holds(kai, now, client):
+    client.force_login(kai)
+    now.set(datetime(2026, 4, 20, 12, 0, tzinfo=UTC))  # the last day it holds
+    page = client.get("/account/subscription/").content.decode()
+    assert "Student status confirmed until 20 April 2026" in page
+    assert "ran out" not in page
