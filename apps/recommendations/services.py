@@ -3,6 +3,7 @@
 import random
 import time
 import weakref
+from collections import defaultdict
 from collections.abc import Callable, Iterable, Mapping
 from datetime import date, datetime, timedelta
 from types import SimpleNamespace
@@ -590,11 +591,21 @@ class _MixBatch:
 
     def __init__(self, profiles: list[Profile], weeks: Iterable[date]) -> None:
         ids = [profile.pk for profile in profiles]
-        self.built = set(
-            WeeklyMix.objects.filter(profile_id__in=ids, week_start__in=set(weeks)).values_list(
-                "profile_id", "week_start"
-            )
-        )
+        weeks = set(weeks)
+        # One read for both: the mixes already built for the weeks being built, and the
+        # earlier ones still kept, whose titles give way to fresh ones (`mix.give_way`).
+        self.earlier: dict[int, list[tuple[date, list[int]]]] = defaultdict(list)
+        self.built: set[tuple[int, date]] = set()
+        if weeks:
+            rows = WeeklyMix.objects.filter(
+                profile_id__in=ids,
+                week_start__gt=min(weeks) - timedelta(weeks=mix.WEEKS_KEPT),
+                week_start__lte=max(weeks),
+            ).values_list("profile_id", "week_start", "items")
+            for profile_id, week_start, items in rows:
+                if week_start in weeks:
+                    self.built.add((profile_id, week_start))
+                self.earlier[profile_id].append((week_start, [item["t"] for item in items]))
         self.candidates = {
             row.profile_id: row for row in ProfileCandidates.objects.filter(profile_id__in=ids)
         }
@@ -632,9 +643,25 @@ def _mix_of(
     affinity: Mapping[int, float],
     excluded: set[int],
     exploration: int,
+    week: date | None = None,
     batch: _MixBatch | None = None,
 ) -> list[mix.Pick]:
     ids = [int(item[0]) for item in items]
+    # What the earlier mixes still kept showed gives way to fresh titles: a new mix each week.
+    shown: dict[int, int] = {}
+    if week is not None:
+        if batch is not None:
+            earlier = batch.earlier.get(profile.pk, [])
+        else:
+            earlier = [
+                (week_start, [item["t"] for item in kept])
+                for week_start, kept in WeeklyMix.objects.filter(
+                    profile=profile,
+                    week_start__gt=week - timedelta(weeks=mix.WEEKS_KEPT),
+                    week_start__lt=week,
+                ).values_list("week_start", "items")
+            ]
+        shown = mix.shown_before(week, earlier)
     # The maturity setting (a 12+ profile is not a kids profile but sees less).
     if batch is not None:
         allowed = batch.visible(profile) & set(ids)
@@ -647,11 +674,16 @@ def _mix_of(
         affinity=affinity,
         excluded=excluded,
         exploration=exploration,
+        shown=shown,
     )
 
 
 def weekly_mix_picks(
-    *, profile: Profile, model: Model | None, exploration: int = mix.EXPLORATION
+    *,
+    profile: Profile,
+    model: Model | None,
+    exploration: int = mix.EXPLORATION,
+    week: date | None = None,
 ) -> tuple[list[mix.Pick], list[int]] | None:
     """The picks of a mix for `profile` from its latest events, and its top genres; None when
     its history is too short for a mix (reads its events and the allowed titles)."""
@@ -673,6 +705,7 @@ def weekly_mix_picks(
         affinity=affinity,
         excluded=disliked | set(fold.finished) | seen,
         exploration=exploration,
+        week=week,
     )
     return picks, [genre for genre, _ in taste.top_genres(affinity, 3)]
 
@@ -682,6 +715,7 @@ def weekly_mix_picks_stored(
     profile: Profile,
     cands: ProfileCandidates,
     exploration: int = mix.EXPLORATION,
+    week: date | None = None,
     batch: _MixBatch | None = None,
 ) -> tuple[list[mix.Pick], list[int]] | None:
     """As `weekly_mix_picks`, from the profile's stored candidates (fresh: training and strong
@@ -699,6 +733,7 @@ def weekly_mix_picks_stored(
         affinity=affinity,
         excluded=set(cands.disliked or ()) | set(cands.finished or ()),
         exploration=exploration,
+        week=week,
         batch=batch,
     )
     top = [g for g, _ in taste.top_genres(strongest, 3)]
@@ -736,11 +771,11 @@ def weekly_mix_build(
         cands = batch.candidates.get(profile.pk)
     if cands is not None and (cands.genres_seen or not cands.recent):
         found = weekly_mix_picks_stored(
-            profile=profile, cands=cands, exploration=exploration, batch=batch
+            profile=profile, cands=cands, exploration=exploration, week=week, batch=batch
         )
     else:  # no candidates (away for a while), or stored before they knew every genre seen
         _, model = active_model()
-        found = weekly_mix_picks(profile=profile, model=model, exploration=exploration)
+        found = weekly_mix_picks(profile=profile, model=model, exploration=exploration, week=week)
     if found is None or not found[0]:
         return None
     picks, top = found
