@@ -7,7 +7,8 @@ and what its history says; output is the mix. The rules (issue 15):
 * no more than `PER_GENRE` titles from one genre: a title counts for every genre it has, so
   a horror thriller uses up one horror place and one thriller place;
 * at least `exploration` titles (default 5) from genres the profile never had any affinity
-  for (none of the title's genres is in its history) that its neighbours loved: the item-item
+  for (none of the title's genres is in its history, and it never played one, even to give
+  up on it, nor rated one down) that its neighbours loved: the item-item
   model still scores them highly from the profile's own history;
 * a profile whose history holds fewer than `MIN_HISTORY` titles gets no mix at all: a list of
   popular titles would be filler called personal;
@@ -114,6 +115,7 @@ def pick_mix(
     affinity: Mapping[int, float],
     excluded: Iterable[int] = (),
     shown: Mapping[int, int] | None = None,
+    seen_genres: Iterable[int] = (),
     size: int = MIX_SIZE,
     per_genre: int = PER_GENRE,
     exploration: int = EXPLORATION,
@@ -121,6 +123,8 @@ def pick_mix(
     """The mix from candidates ranked best first.
 
     `affinity` holds every genre the profile's history has weight in (`taste.genre_affinity`);
+    `seen_genres` the genres it played (even gave up on) or rated down besides: neither kind
+    is explored as "new to you";
     `excluded` are titles it watched or rated "Not for me" (the candidates leave them out
     already; this is the rule's own guard). Exploration titles are taken first, best scored
     first (highest match), so the genre cap can never crowd them out; the rest are the best
@@ -135,6 +139,7 @@ def pick_mix(
     """
     options = {
         "affinity": affinity,
+        "seen_genres": set(seen_genres),
         "excluded": set(excluded),
         "size": size,
         "per_genre": per_genre,
@@ -152,13 +157,14 @@ def _pick(
     candidates: list[Candidate],
     *,
     affinity: Mapping[int, float],
+    seen_genres: set[int],
     excluded: set[int],
     shown: Mapping[int, int],
     size: int,
     per_genre: int,
     exploration: int,
 ) -> list[Pick]:
-    known = {g for g, weight in affinity.items() if weight > 0}
+    known = {g for g, weight in affinity.items() if weight > 0} | seen_genres
     banned = excluded
     pool = give_way((c for c in candidates if int(c[0]) not in banned), shown)
     used: dict[int, int] = defaultdict(int)

@@ -300,7 +300,11 @@ def candidates_from_fold(
         # followers say "Because you liked X", never "Because you watched X".
         "liked_only": sorted(seen - fold.played),
         "recent_genres": {str(t): list(visible[t][1]) for t in recent if t in visible},
-        "genres_seen": sorted(affinity),
+        # Every genre the profile has weight in, played (even given up on) or rated down: the
+        # weekly mix explores only genres outside these ("New to you").
+        "genres_seen": sorted(
+            set(affinity) | taste.genres_touched(fold.played | disliked, shelf.genres_of)
+        ),
         "source": source,
         "items": items,
         "disliked": sorted(disliked),
@@ -643,6 +647,7 @@ def _mix_of(
     affinity: Mapping[int, float],
     excluded: set[int],
     exploration: int,
+    seen_genres: Iterable[int] = (),
     week: date | None = None,
     batch: _MixBatch | None = None,
 ) -> list[mix.Pick]:
@@ -675,6 +680,7 @@ def _mix_of(
         excluded=excluded,
         exploration=exploration,
         shown=shown,
+        seen_genres=seen_genres,
     )
 
 
@@ -703,6 +709,8 @@ def weekly_mix_picks(
         profile,
         items=data["items"],
         affinity=affinity,
+        # Nor is one it played (even gave up on) or rated down: as `genres_seen` stores it.
+        seen_genres=data["genres_seen"],
         excluded=disliked | set(fold.finished) | seen,
         exploration=exploration,
         week=week,
@@ -726,11 +734,17 @@ def weekly_mix_picks_stored(
     ):
         return None
     strongest = {int(g): float(v) for g, v in (cands.affinity or {}).items()}
-    affinity = {int(g): strongest.get(int(g), 0.01) for g in cands.genres_seen or ()}
+    seen = [int(g) for g in cands.genres_seen or ()]
+    # `affinity` keeps the strongest TOP_GENRES genres; when it is full, the other genres seen
+    # may have some weight too (a little). When it is not, they are genres only played and
+    # given up on or rated down: seen, but none the profile "often watches".
+    rest = 0.01 if len(strongest) >= taste.TOP_GENRES else 0.0
+    affinity = {g: strongest.get(g, rest) for g in seen if strongest.get(g, rest) > 0}
     picks = _mix_of(
         profile,
         items=list(cands.items or []),
         affinity=affinity,
+        seen_genres=seen,
         excluded=set(cands.disliked or ()) | set(cands.finished or ()),
         exploration=exploration,
         week=week,

@@ -361,3 +361,63 @@ def test_two_mondays_in_a_row_without_viewing_bring_fresh_titles(world):
     before, after = [item["t"] for item in first.items], [item["t"] for item in alone]
     assert len(after) == len(before) == 30
     assert len(set(before) & set(after)) <= 5
+
+
+# --- "New to you" only for genres never tried (qa2 §6) ------------------------------------------
+
+
+def test_a_genre_the_profile_already_saw_is_never_explored():
+    cands = _candidates()
+    plain = mix.pick_mix(cands, affinity={1: 1.0, 2: 0.6, 3: 0.2})
+    genres_of = {c[0]: c[5] for c in cands}
+    explored = {genres_of[p.title_id][0] for p in plain if p.reason == mix.Reason.EXPLORE}
+    tried = sorted(explored)[:2]
+    picks = mix.pick_mix(cands, affinity={1: 1.0, 2: 0.6, 3: 0.2}, seen_genres=tried)
+    exploring = [p for p in picks if p.reason == mix.Reason.EXPLORE]
+    assert len(exploring) == 5
+    assert not any(set(genres_of[p.title_id]) & set(tried) for p in exploring)
+
+
+@pytest.mark.parametrize("stored", [True, False], ids=["stored-candidates", "from-events"])
+def test_a_genre_given_up_on_or_rated_down_is_not_new_to_you(world, stored):
+    """Like Morgan and the two comedies: a documentary played, given up on and rated "Not for
+    me", and an anime rated "Not for me" unplayed; neither genre is "new to you" any more
+    (the horror fans' neighbours' documentaries were the first exploration before)."""
+    profile = _horror_fan()
+    _watch(profile, world["Horror"][:4])
+    documentary, anime = world["Documentary"][0], world["Anime"][0]
+    at = START + timedelta(days=1)
+    track_many(
+        [
+            EventData(
+                name="play_started",
+                profile_id=profile.pk,
+                occurred_at=at,
+                properties={"title_id": documentary.pk},
+            ),
+            *(
+                EventData(
+                    name="rating",
+                    profile_id=profile.pk,
+                    occurred_at=at + timedelta(minutes=10),
+                    properties={"title_id": title.pk, "value": -1},
+                )
+                for title in (documentary, anime)
+            ),
+        ]
+    )
+    candidates_refresh(profile=profile)
+    cands = ProfileCandidates.objects.get(profile=profile)
+    documentary_genre = Genre.objects.get(name="Documentary").pk
+    anime_genre = Genre.objects.get(name="Anime").pk
+    assert {documentary_genre, anime_genre} <= set(cands.genres_seen)
+    if not stored:
+        cands.delete()
+    row = weekly_mix_build(profile=profile, week=date(2026, 12, 7))
+    picks = [mix.Pick.from_json(item) for item in row.items]
+    by_genre = {t.pk: name for name, made in world.items() for t in made}
+    exploring = [p for p in picks if p.reason == mix.Reason.EXPLORE]
+
+    assert len(exploring) >= 5
+    assert {by_genre[p.title_id] for p in exploring}.isdisjoint({"Documentary", "Anime", "Horror"})
+    assert {p.genre for p in exploring}.isdisjoint({documentary_genre, anime_genre})
