@@ -590,8 +590,9 @@ def candidates_refresh_all(
 
 class _MixBatch:
     """What Monday's build of many mixes reads once instead of once per profile: the mixes
-    already built, the stored candidates, the "Your data" switches, the genre count and the
-    titles each maturity setting may see (`weekly_mixes_build_due`)."""
+    already built and the earlier ones still kept (one query), the stored candidates, the
+    "Your data" switches, the genre count and the titles each maturity setting may see
+    (`weekly_mixes_build_due`)."""
 
     def __init__(self, profiles: list[Profile], weeks: Iterable[date]) -> None:
         ids = [profile.pk for profile in profiles]
