@@ -66,7 +66,9 @@ MORE_FLOWS: list[dict[str, Any]] = [
             "watch something, rate: the mix stays the same all week. To get next week's, "
             "advance the demo clock 7 days with the jobs: the clock stops at Monday 06:00 in "
             "each time zone (Paris, London, Los Angeles…) and builds the mixes of the viewers "
-            "there; last week's stays a click away (“Week of …”, four weeks back). As Riley "
+            "there. The new mix is a different one even if Morgan watched nothing: titles the "
+            "earlier mixes showed and Morgan left make way for others. Last week's stays a "
+            "click away (“Week of …”, four weeks back). As Riley "
             "(brand new), the page says to watch a few titles first: no popular titles "
             "pretending to be personal."
         ),

@@ -7,10 +7,15 @@ and what its history says; output is the mix. The rules (issue 15):
 * no more than `PER_GENRE` titles from one genre: a title counts for every genre it has, so
   a horror thriller uses up one horror place and one thriller place;
 * at least `exploration` titles (default 5) from genres the profile never had any affinity
-  for (none of the title's genres is in its history) that its neighbours loved: the item-item
+  for (none of the title's genres is in its history, and it never played one, even to give
+  up on it, nor rated one down) that its neighbours loved: the item-item
   model still scores them highly from the profile's own history;
 * a profile whose history holds fewer than `MIN_HISTORY` titles gets no mix at all: a list of
-  popular titles would be filler called personal.
+  popular titles would be filler called personal;
+* a new mix each week: titles the profile's earlier mixes still kept (`WEEKS_KEPT`) showed
+  and it did not take give way. They rank after every fresh candidate, the one shown longest
+  ago first and last week's last (`give_way`), so a week without viewing still brings fresh
+  titles while there are enough candidates, and the mix is never shorter for it.
 """
 
 from collections import defaultdict
@@ -77,11 +82,40 @@ def enough_history(history_titles: int) -> bool:
     return history_titles >= MIN_HISTORY
 
 
+def shown_before(week: date, earlier: Iterable[tuple[date, Iterable[int]]]) -> dict[int, int]:
+    """{title: how many weeks before `week` a mix last showed it} from the profile's earlier
+    mixes as (their Monday, their title ids); only the weeks still kept count (1 to
+    WEEKS_KEPT - 1 weeks back); a mix of `week` itself or later is not "before"."""
+    out: dict[int, int] = {}
+    for monday, titles in earlier:
+        weeks = (week - monday).days // 7
+        if not 0 < weeks < WEEKS_KEPT:
+            continue
+        for title in titles:
+            title = int(title)
+            out[title] = min(weeks, out.get(title, weeks))
+    return out
+
+
+def _staleness(title: int, shown: Mapping[int, int]) -> int:
+    """0 for a fresh title; for one shown before, higher the more recently it was shown."""
+    weeks = shown.get(title)
+    return 0 if weeks is None else 1 + max(0, WEEKS_KEPT - weeks)
+
+
+def give_way(candidates: Iterable[Candidate], shown: Mapping[int, int]) -> list[Candidate]:
+    """The candidates with those earlier mixes showed (`shown_before`) after every fresh one:
+    the one shown longest ago first, last week's last; otherwise in their own order."""
+    return sorted(candidates, key=lambda c: _staleness(int(c[0]), shown))
+
+
 def pick_mix(
     candidates: Iterable[Candidate],
     *,
     affinity: Mapping[int, float],
     excluded: Iterable[int] = (),
+    shown: Mapping[int, int] | None = None,
+    seen_genres: Iterable[int] = (),
     size: int = MIX_SIZE,
     per_genre: int = PER_GENRE,
     exploration: int = EXPLORATION,
@@ -89,16 +123,50 @@ def pick_mix(
     """The mix from candidates ranked best first.
 
     `affinity` holds every genre the profile's history has weight in (`taste.genre_affinity`);
+    `seen_genres` the genres it played (even gave up on) or rated down besides: neither kind
+    is explored as "new to you";
     `excluded` are titles it watched or rated "Not for me" (the candidates leave them out
     already; this is the rule's own guard). Exploration titles are taken first, best scored
     first (highest match), so the genre cap can never crowd them out; the rest are the best
     ranked. In the
     result the exploration titles are spread through the list (every sixth place), not
     heaped at the end.
+
+    `shown` ({title: weeks since an earlier mix showed it}, `shown_before`): those titles give
+    way to fresh ones, in the exploration places as in the rest (`give_way`). When the genre
+    cap packs the reordered candidates into fewer titles than the plain order would (titles of
+    two genres use up two places), the plain order stands: a new mix is never a shorter one.
     """
-    known = {g for g, weight in affinity.items() if weight > 0}
-    banned = set(excluded)
-    pool = [c for c in candidates if int(c[0]) not in banned]
+    options = {
+        "affinity": affinity,
+        "seen_genres": set(seen_genres),
+        "excluded": set(excluded),
+        "size": size,
+        "per_genre": per_genre,
+        "exploration": exploration,
+    }
+    candidates = list(candidates)
+    fresh = _pick(candidates, shown=shown or {}, **options)
+    if not shown or len(fresh) >= size:
+        return fresh
+    plain = _pick(candidates, shown={}, **options)
+    return fresh if len(fresh) >= len(plain) else plain
+
+
+def _pick(
+    candidates: list[Candidate],
+    *,
+    affinity: Mapping[int, float],
+    seen_genres: set[int],
+    excluded: set[int],
+    shown: Mapping[int, int],
+    size: int,
+    per_genre: int,
+    exploration: int,
+) -> list[Pick]:
+    known = {g for g, weight in affinity.items() if weight > 0} | seen_genres
+    banned = excluded
+    pool = give_way((c for c in candidates if int(c[0]) not in banned), shown)
     used: dict[int, int] = defaultdict(int)
     chosen: set[int] = set()
 
@@ -114,7 +182,7 @@ def pick_mix(
     wanted = min(exploration, size)
     # The stored score has already pulled genres without evidence down (`taste`); the match is
     # the model's own view: how strongly the profile's neighbours went on to this title.
-    ranked = sorted(pool, key=lambda c: (-int(c[2]), -float(c[1])))
+    ranked = sorted(pool, key=lambda c: (_staleness(int(c[0]), shown), -int(c[2]), -float(c[1])))
     explored: dict[int, int] = defaultdict(int)
     # First at most EXPLORE_PER_GENRE from one new genre (exploring means several), then any.
     for cap in (EXPLORE_PER_GENRE, per_genre):

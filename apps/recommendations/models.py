@@ -53,8 +53,9 @@ class ProfileCandidates(models.Model):
     # The genres of the `recent` titles, {"title_id": [genre ids]}: "Because you watched X"
     # rows hold titles that share a genre with X.
     recent_genres = models.JSONField(default=dict)
-    # Every genre the history has any weight in (the affinity above keeps only the strongest):
-    # the weekly mix explores genres outside it.
+    # Every genre the history has any weight in (the affinity above keeps only the strongest),
+    # and every genre of a title played (even given up on) or rated down: the weekly mix
+    # explores genres outside it.
     genres_seen = models.JSONField(default=list)
 
     def __str__(self) -> str:

@@ -3,6 +3,7 @@
 import random
 import time
 import weakref
+from collections import defaultdict
 from collections.abc import Callable, Iterable, Mapping
 from datetime import date, datetime, timedelta
 from types import SimpleNamespace
@@ -299,7 +300,11 @@ def candidates_from_fold(
         # followers say "Because you liked X", never "Because you watched X".
         "liked_only": sorted(seen - fold.played),
         "recent_genres": {str(t): list(visible[t][1]) for t in recent if t in visible},
-        "genres_seen": sorted(affinity),
+        # Every genre the profile has weight in, played (even given up on) or rated down: the
+        # weekly mix explores only genres outside these ("New to you").
+        "genres_seen": sorted(
+            set(affinity) | taste.genres_touched(fold.played | disliked, shelf.genres_of)
+        ),
         "source": source,
         "items": items,
         "disliked": sorted(disliked),
@@ -585,16 +590,27 @@ def candidates_refresh_all(
 
 class _MixBatch:
     """What Monday's build of many mixes reads once instead of once per profile: the mixes
-    already built, the stored candidates, the "Your data" switches, the genre count and the
-    titles each maturity setting may see (`weekly_mixes_build_due`)."""
+    already built and the earlier ones still kept (one query), the stored candidates, the
+    "Your data" switches, the genre count and the titles each maturity setting may see
+    (`weekly_mixes_build_due`)."""
 
     def __init__(self, profiles: list[Profile], weeks: Iterable[date]) -> None:
         ids = [profile.pk for profile in profiles]
-        self.built = set(
-            WeeklyMix.objects.filter(profile_id__in=ids, week_start__in=set(weeks)).values_list(
-                "profile_id", "week_start"
-            )
-        )
+        weeks = set(weeks)
+        # One read for both: the mixes already built for the weeks being built, and the
+        # earlier ones still kept, whose titles give way to fresh ones (`mix.give_way`).
+        self.earlier: dict[int, list[tuple[date, list[int]]]] = defaultdict(list)
+        self.built: set[tuple[int, date]] = set()
+        if weeks:
+            rows = WeeklyMix.objects.filter(
+                profile_id__in=ids,
+                week_start__gt=min(weeks) - timedelta(weeks=mix.WEEKS_KEPT),
+                week_start__lte=max(weeks),
+            ).values_list("profile_id", "week_start", "items")
+            for profile_id, week_start, items in rows:
+                if week_start in weeks:
+                    self.built.add((profile_id, week_start))
+                self.earlier[profile_id].append((week_start, [item["t"] for item in items]))
         self.candidates = {
             row.profile_id: row for row in ProfileCandidates.objects.filter(profile_id__in=ids)
         }
@@ -632,9 +648,26 @@ def _mix_of(
     affinity: Mapping[int, float],
     excluded: set[int],
     exploration: int,
+    seen_genres: Iterable[int] = (),
+    week: date | None = None,
     batch: _MixBatch | None = None,
 ) -> list[mix.Pick]:
     ids = [int(item[0]) for item in items]
+    # What the earlier mixes still kept showed gives way to fresh titles: a new mix each week.
+    shown: dict[int, int] = {}
+    if week is not None:
+        if batch is not None:
+            earlier = batch.earlier.get(profile.pk, [])
+        else:
+            earlier = [
+                (week_start, [item["t"] for item in kept])
+                for week_start, kept in WeeklyMix.objects.filter(
+                    profile=profile,
+                    week_start__gt=week - timedelta(weeks=mix.WEEKS_KEPT),
+                    week_start__lt=week,
+                ).values_list("week_start", "items")
+            ]
+        shown = mix.shown_before(week, earlier)
     # The maturity setting (a 12+ profile is not a kids profile but sees less).
     if batch is not None:
         allowed = batch.visible(profile) & set(ids)
@@ -647,11 +680,17 @@ def _mix_of(
         affinity=affinity,
         excluded=excluded,
         exploration=exploration,
+        shown=shown,
+        seen_genres=seen_genres,
     )
 
 
 def weekly_mix_picks(
-    *, profile: Profile, model: Model | None, exploration: int = mix.EXPLORATION
+    *,
+    profile: Profile,
+    model: Model | None,
+    exploration: int = mix.EXPLORATION,
+    week: date | None = None,
 ) -> tuple[list[mix.Pick], list[int]] | None:
     """The picks of a mix for `profile` from its latest events, and its top genres; None when
     its history is too short for a mix (reads its events and the allowed titles)."""
@@ -671,8 +710,11 @@ def weekly_mix_picks(
         profile,
         items=data["items"],
         affinity=affinity,
+        # Nor is one it played (even gave up on) or rated down: as `genres_seen` stores it.
+        seen_genres=data["genres_seen"],
         excluded=disliked | set(fold.finished) | seen,
         exploration=exploration,
+        week=week,
     )
     return picks, [genre for genre, _ in taste.top_genres(affinity, 3)]
 
@@ -682,6 +724,7 @@ def weekly_mix_picks_stored(
     profile: Profile,
     cands: ProfileCandidates,
     exploration: int = mix.EXPLORATION,
+    week: date | None = None,
     batch: _MixBatch | None = None,
 ) -> tuple[list[mix.Pick], list[int]] | None:
     """As `weekly_mix_picks`, from the profile's stored candidates (fresh: training and strong
@@ -692,13 +735,20 @@ def weekly_mix_picks_stored(
     ):
         return None
     strongest = {int(g): float(v) for g, v in (cands.affinity or {}).items()}
-    affinity = {int(g): strongest.get(int(g), 0.01) for g in cands.genres_seen or ()}
+    seen = [int(g) for g in cands.genres_seen or ()]
+    # `affinity` keeps the strongest TOP_GENRES genres; when it is full, the other genres seen
+    # may have some weight too (a little). When it is not, they are genres only played and
+    # given up on or rated down: seen, but none the profile "often watches".
+    rest = 0.01 if len(strongest) >= taste.TOP_GENRES else 0.0
+    affinity = {g: strongest.get(g, rest) for g in seen if strongest.get(g, rest) > 0}
     picks = _mix_of(
         profile,
         items=list(cands.items or []),
         affinity=affinity,
+        seen_genres=seen,
         excluded=set(cands.disliked or ()) | set(cands.finished or ()),
         exploration=exploration,
+        week=week,
         batch=batch,
     )
     top = [g for g, _ in taste.top_genres(strongest, 3)]
@@ -736,11 +786,11 @@ def weekly_mix_build(
         cands = batch.candidates.get(profile.pk)
     if cands is not None and (cands.genres_seen or not cands.recent):
         found = weekly_mix_picks_stored(
-            profile=profile, cands=cands, exploration=exploration, batch=batch
+            profile=profile, cands=cands, exploration=exploration, week=week, batch=batch
         )
     else:  # no candidates (away for a while), or stored before they knew every genre seen
         _, model = active_model()
-        found = weekly_mix_picks(profile=profile, model=model, exploration=exploration)
+        found = weekly_mix_picks(profile=profile, model=model, exploration=exploration, week=week)
     if found is None or not found[0]:
         return None
     picks, top = found

@@ -53,6 +53,12 @@ def genre_affinity(
     return {genre: value / top for genre, value in raw.items() if value > 0}
 
 
+def genres_touched(titles: Iterable[int], genres_of: Mapping[int, Sequence[int]]) -> set[int]:
+    """Every genre of the titles (what the profile played, even abandoned, or rated down): a
+    genre it ever tried is not one it "never watched", whatever its affinity nets to."""
+    return {genre for title in titles for genre in genres_of.get(title) or ()}
+
+
 def top_genres(affinity: Mapping[int, float], n: int = TOP_GENRES) -> list[tuple[int, float]]:
     """The profile's strongest genres, best first (ties by id, so the order is stable)."""
     return sorted(affinity.items(), key=lambda kv: (-kv[1], kv[0]))[:n]

@@ -162,6 +162,50 @@ def test_the_homepage_has_a_weekly_mix_row_near_the_top(world, viewer_client):
     assert ids == [t for t in ordered if t in ids] and len(ids) >= 15
 
 
+def _cards_with_match(html: str) -> dict[int, int | None]:
+    """{title id: the "NN% match" its card shows, None without one} for the cards in `html`."""
+    out = {}
+    for card in html.split('<article class="card')[1:]:
+        found = re.search(r'action="/my-list/(\d+)/"', card)
+        match = re.search(r'class="match">(\d+)% match<', card)
+        if found:
+            out[int(found.group(1))] = int(match.group(1)) if match else None
+    return out
+
+
+def test_an_exploration_pick_shows_the_match_it_shows_in_every_other_row(world, viewer_client):
+    """qa2 §6: "New to you" titles read 88-94 % on the mix row, "Something different" 50-64 %.
+    Both are the same number, the title's match among everything the profile may watch: the
+    mix explores the best matches of genres never tried, "Something different" takes the
+    25-64 % band on purpose. A title shows one match wherever it appears."""
+    from apps.recommendations.mix import Pick, Reason
+    from apps.recommendations.models import ProfileCandidates
+
+    # Horror fans who go on to westerns: the viewer's mix explores westerns.
+    for _ in range(6):
+        _watch(ProfileFactory(), [*world["Horror"][:4], *world["Western"][:6]], days_ago=20)
+    row = _with_mix(viewer_client.profile, world)
+    stored = {
+        int(item[0]): int(item[2])
+        for item in ProfileCandidates.objects.get(profile=viewer_client.profile).items
+    }
+    html = _all_rows(viewer_client)
+    section = html[html.index('id="row-mix"') :]
+    shown = _cards_with_match(section[: section.index("</section>")])
+    exploring = [
+        p.title_id
+        for p in map(Pick.from_json, row.items)
+        if p.reason == Reason.EXPLORE and p.title_id in shown
+    ]
+    assert exploring
+    for title_id in exploring:
+        expected = stored[title_id] if stored[title_id] >= 50 else None
+        assert shown[title_id] == expected
+    # And the same title elsewhere on the page (another row) shows the same number.
+    everywhere = _cards_with_match(html)
+    assert all(everywhere[t] == shown[t] for t in exploring)
+
+
 def _series_with_new_episode(*, released_days_ago: int):
     season = SeasonFactory(title__genres=[], title__maturity="13")
     EpisodeFactory(season=season, number=1)

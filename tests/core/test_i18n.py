@@ -81,3 +81,42 @@ def test_french_prose_uses_the_typographic_apostrophe():
         if straight.search(code.sub(" ", text))
     ]
     assert not found, f"straight apostrophes in French prose: {found[:5]}"
+
+
+@pytest.mark.django_db
+def test_short_dates_read_day_month_year_in_english_and_french(viewer_client):
+    """The weekly mix's week chips said "Week of 11/16/2026" (Django's US short date) in
+    English and "Semaine du 16/11/2026" in French, beside "16 Nov 2026" everywhere else."""
+    import datetime
+
+    from django.utils import formats, translation
+
+    from apps.core import clock
+    from apps.recommendations import selectors as rec_selectors
+    from apps.recommendations.models import WeeklyMix
+
+    profile = viewer_client.profile
+    this_week = rec_selectors.mix_week(profile, clock.now())
+    last_week = this_week - datetime.timedelta(weeks=1)
+    for week in (this_week, last_week):
+        WeeklyMix.objects.create(
+            profile=profile, week_start=week, created_at=clock.now(), items=[], top_genres=[]
+        )
+    english = viewer_client.get("/mix/", HTTP_ACCEPT_LANGUAGE="en").content.decode()
+    assert f"Week of {last_week.day} {last_week:%b %Y}" in english
+    assert f"Week of {last_week:%m/%d/%Y}" not in english
+    french = viewer_client.get("/mix/", HTTP_ACCEPT_LANGUAGE="fr").content.decode()
+    with translation.override("fr"):
+        french_date = formats.date_format(last_week, "ABBR_DATE_FORMAT")
+        assert formats.date_format(datetime.date(2026, 11, 16), "SHORT_DATE_FORMAT") == (
+            "16 nov. 2026"
+        )
+    assert f"Semaine du {french_date}" in french
+    assert f"{last_week:%d/%m/%Y}" not in french
+    with translation.override("en"):
+        assert formats.date_format(datetime.date(2026, 11, 16), "SHORT_DATE_FORMAT") == (
+            "16 Nov 2026"
+        )
+        assert formats.date_format(
+            datetime.datetime(2026, 11, 16, 9, 5), "SHORT_DATETIME_FORMAT"
+        ) == ("16 Nov 2026, 09:05")

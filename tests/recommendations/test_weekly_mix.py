@@ -276,3 +276,148 @@ def test_mondays_build_of_many_gives_each_profile_the_mix_it_gets_alone_in_few_q
     assert len({tuple(item["t"] for item in items) for items in alone.values()}) > 1
     # A few shared reads, then writing each mix (its insert and the old weeks' cleanup).
     assert len(queries) <= 8 + 4 * len(everyone), [q["sql"][:80] for q in queries]
+
+
+# --- A new mix each week (qa2 §1) ---------------------------------------------------------------
+
+
+def _next_week(cands, affinity, weeks_of_picks):
+    """The mix of the week after the ones in `weeks_of_picks` (oldest first), no viewing."""
+    monday = date(2026, 12, 7) + timedelta(weeks=len(weeks_of_picks))
+    earlier = [
+        (monday - timedelta(weeks=len(weeks_of_picks) - n), [p.title_id for p in picks])
+        for n, picks in enumerate(weeks_of_picks)
+    ]
+    return mix.pick_mix(cands, affinity=affinity, shown=mix.shown_before(monday, earlier))
+
+
+def test_two_mondays_without_viewing_give_two_different_mixes_that_keep_the_rules():
+    affinity = {1: 1.0, 2: 0.6, 3: 0.2}
+    cands = _candidates()  # 200 candidates: enough for several fresh weeks
+    genres_of = {c[0]: c[5] for c in cands}
+    first = mix.pick_mix(cands, affinity=affinity)
+    second = _next_week(cands, affinity, [first])
+
+    # Not one title of last week's mix again, and still a full mix by the same rules.
+    assert not {p.title_id for p in first} & {p.title_id for p in second}
+    assert len(second) == 30 and max(mix.genre_counts(second, genres_of).values()) <= 5
+    exploring = [p for p in second if p.reason == mix.Reason.EXPLORE]
+    assert len(exploring) == 5
+    assert all(not set(genres_of[p.title_id]) & set(affinity) for p in exploring)
+    # Without earlier mixes the same candidates give the same mix (it is last week's that moves).
+    assert mix.pick_mix(cands, affinity=affinity) == first
+
+
+def test_with_scarce_candidates_the_mix_stays_full_and_last_weeks_titles_come_last():
+    affinity = {1: 1.0, 2: 0.6, 3: 0.2}
+    cands = _candidates(genres=10, per_genre=4)  # 40 candidates: 10 fresh after the first mix
+    first = mix.pick_mix(cands, affinity=affinity)
+    second = _next_week(cands, affinity, [first])
+    third = _next_week(cands, affinity, [first, second])
+
+    assert len(first) == len(second) == len(third) == 30
+    first_ids, second_ids = {p.title_id for p in first}, {p.title_id for p in second}
+    fresh = {c[0] for c in cands} - first_ids
+    # Every title the first mix did not show is in the second; the third brings back the
+    # first week's titles before the second week's.
+    assert fresh <= second_ids
+    back = {p.title_id for p in third}
+    assert len(back & (first_ids - second_ids)) > len(back & (second_ids - first_ids))
+
+
+def test_when_the_genre_cap_would_make_a_new_mix_shorter_the_plain_order_stands():
+    affinity = {1: 1.0, 2: 0.6, 3: 0.2}
+    cands = _candidates(genres=8, per_genre=6)  # two-genre titles crowd the cap when reordered
+    first = mix.pick_mix(cands, affinity=affinity)
+    second = _next_week(cands, affinity, [first])
+    assert len(second) >= len(first)
+
+
+def test_only_the_kept_earlier_weeks_count_as_shown():
+    monday = date(2026, 12, 28)
+    earlier = [
+        (monday - timedelta(weeks=5), [1]),  # beyond the weeks kept
+        (monday - timedelta(weeks=3), [2, 3]),
+        (monday - timedelta(weeks=1), [3, 4]),
+        (monday, [5]),  # the week itself (a rebuild) is not "before"
+    ]
+    assert mix.shown_before(monday, earlier) == {2: 3, 3: 1, 4: 1}
+
+
+def test_two_mondays_in_a_row_without_viewing_bring_fresh_titles(world):
+    """The mix of 14 Dec, after a week without viewing, shares at most 5 of 7 Dec's 30 titles
+    (this world has 92 unwatched titles in 8 genres of 12, at most 5 a genre in a mix), built
+    one by one or in Monday's batch alike."""
+    profile = _horror_fan()
+    _watch(profile, world["Horror"][:4])
+    first = weekly_mix_build(profile=profile, week=date(2026, 12, 7))
+    week = date(2026, 12, 14)
+    with transaction.atomic():
+        alone = weekly_mix_build(profile=profile, week=week).items
+        transaction.set_rollback(True)
+    (batched,) = weekly_mixes_build([profile], week_of=lambda p: week)
+
+    assert batched.items == alone
+    before, after = [item["t"] for item in first.items], [item["t"] for item in alone]
+    assert len(after) == len(before) == 30
+    assert len(set(before) & set(after)) <= 5
+
+
+# --- "New to you" only for genres never tried (qa2 §6) ------------------------------------------
+
+
+def test_a_genre_the_profile_already_saw_is_never_explored():
+    cands = _candidates()
+    plain = mix.pick_mix(cands, affinity={1: 1.0, 2: 0.6, 3: 0.2})
+    genres_of = {c[0]: c[5] for c in cands}
+    explored = {genres_of[p.title_id][0] for p in plain if p.reason == mix.Reason.EXPLORE}
+    tried = sorted(explored)[:2]
+    picks = mix.pick_mix(cands, affinity={1: 1.0, 2: 0.6, 3: 0.2}, seen_genres=tried)
+    exploring = [p for p in picks if p.reason == mix.Reason.EXPLORE]
+    assert len(exploring) == 5
+    assert not any(set(genres_of[p.title_id]) & set(tried) for p in exploring)
+
+
+@pytest.mark.parametrize("stored", [True, False], ids=["stored-candidates", "from-events"])
+def test_a_genre_given_up_on_or_rated_down_is_not_new_to_you(world, stored):
+    """Like Morgan and the two comedies: a documentary played, given up on and rated "Not for
+    me", and an anime rated "Not for me" unplayed; neither genre is "new to you" any more
+    (the horror fans' neighbours' documentaries were the first exploration before)."""
+    profile = _horror_fan()
+    _watch(profile, world["Horror"][:4])
+    documentary, anime = world["Documentary"][0], world["Anime"][0]
+    at = START + timedelta(days=1)
+    track_many(
+        [
+            EventData(
+                name="play_started",
+                profile_id=profile.pk,
+                occurred_at=at,
+                properties={"title_id": documentary.pk},
+            ),
+            *(
+                EventData(
+                    name="rating",
+                    profile_id=profile.pk,
+                    occurred_at=at + timedelta(minutes=10),
+                    properties={"title_id": title.pk, "value": -1},
+                )
+                for title in (documentary, anime)
+            ),
+        ]
+    )
+    candidates_refresh(profile=profile)
+    cands = ProfileCandidates.objects.get(profile=profile)
+    documentary_genre = Genre.objects.get(name="Documentary").pk
+    anime_genre = Genre.objects.get(name="Anime").pk
+    assert {documentary_genre, anime_genre} <= set(cands.genres_seen)
+    if not stored:
+        cands.delete()
+    row = weekly_mix_build(profile=profile, week=date(2026, 12, 7))
+    picks = [mix.Pick.from_json(item) for item in row.items]
+    by_genre = {t.pk: name for name, made in world.items() for t in made}
+    exploring = [p for p in picks if p.reason == mix.Reason.EXPLORE]
+
+    assert len(exploring) >= 5
+    assert {by_genre[p.title_id] for p in exploring}.isdisjoint({"Documentary", "Anime", "Horror"})
+    assert {p.genre for p in exploring}.isdisjoint({documentary_genre, anime_genre})

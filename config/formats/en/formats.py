@@ -7,3 +7,7 @@ ABBR_WEEKDAY_DATETIME_FORMAT = "D j M Y, H:i"
 # Full dates as the rest of the site writes them ("3 December 2026"), not Django's US default
 # ("Dec. 3, 2026"), for templates and code that name DATE_FORMAT. French keeps Django's "j F Y".
 DATE_FORMAT = "j F Y"
+# Short dates the same way ("16 Nov 2026", the weekly mix's "Week of …" chips), not Django's
+# US "m/d/Y" ("11/16/2026").
+SHORT_DATE_FORMAT = ABBR_DATE_FORMAT
+SHORT_DATETIME_FORMAT = ABBR_DATETIME_FORMAT
