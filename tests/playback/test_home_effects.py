@@ -95,3 +95,46 @@ def test_not_for_me_takes_a_half_watched_title_out_of_continue_watching(
     html = viewer_client.get("/").content.decode()
     assert not any(h.startswith("Continue watching") for h in row_headings(viewer_client))
     assert f'href="/title/{film.slug}/"' not in html
+
+
+def test_three_episodes_in_a_sitting_are_not_called_finished_above_the_next_episode(
+    world, viewer_client, django_capture_on_commit_callbacks
+):
+    """QA2 §3: the homepage said "Because you finished X" right above Continue watching
+    offering X at S1:E4. A series counts as finished only at its latest released episode."""
+    from apps.catalogue.models import Title
+    from tests.factories import EpisodeFactory, SeasonFactory
+
+    series = world["Horror"][3]
+    Title.objects.filter(pk=series.pk).update(kind=Title.Kind.SERIES)
+    series.refresh_from_db()
+    season = SeasonFactory(title=series, number=1)
+    episodes = [EpisodeFactory(season=season, title=series, number=n) for n in range(1, 6)]
+    start = clock.now() - timedelta(hours=3)
+
+    def watch(episode, n):
+        services.progress_report(
+            profile=viewer_client.profile,
+            title=series,
+            episode=episode,
+            position=45 * 60,
+            report_id=f"report-{n:04d}",
+            seq=n,
+            explicit_seek=False,
+            at=start + timedelta(minutes=50 * n),
+        )
+
+    with django_capture_on_commit_callbacks(execute=True):
+        for n, episode in enumerate(episodes[:3], start=1):
+            watch(episode, n)
+    headings = row_headings(viewer_client)
+    assert headings[0].startswith("Continue watching")
+    assert not any("finished" in h for h in headings)
+    html = viewer_client.get("/", HTTP_ACCEPT_LANGUAGE="fr").content.decode()
+    assert "terminé" not in html.split("Reprendre", 1)[0]
+    with django_capture_on_commit_callbacks(execute=True):
+        for n, episode in enumerate(episodes[3:], start=4):  # to the finale
+            watch(episode, n)
+    headings = row_headings(viewer_client)
+    assert headings[0] == f"Because you finished {series.name}"
+    assert not any(h.startswith("Continue watching") for h in headings)
