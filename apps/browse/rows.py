@@ -80,6 +80,9 @@ class HomeInput:
     genre_affinity: list[tuple[int, float]] = field(default_factory=list)
     # Genres of the `recent` titles (what "Because you watched X" rows must share with X).
     subject_genres: dict[int, tuple[int, ...]] = field(default_factory=dict)
+    # Genres the profile only ever rated down ("Not for me"): no genre row "because many of
+    # your best matches are" one of them.
+    avoided_genres: frozenset[int] = frozenset()
     # A binger (taste traits): Continue watching above "Because you finished".
     continue_first: bool = False
     # This week's "Your weekly mix" in its order (empty: none built for this week).
@@ -274,14 +277,15 @@ def _add_continue(page: _Page, data: HomeInput) -> None:
 
 def _genre_order(data: HomeInput) -> list[int]:
     """Genres that get a row, strongest first: the profile's own affinity (what it watched,
-    rated and picked), then, to fill the rows, the genres its best candidates are in."""
+    rated and picked), then, to fill the rows, the genres its best candidates are in, except
+    a genre it only ever rated down."""
     order = [genre for genre, weight in data.genre_affinity if weight > 0]
     affinity: dict[int, float] = defaultdict(float)
     for c in data.candidates[:150]:
         for genre in c.genres:
             affinity[genre] += c.match / 100
     for genre, _ in sorted(affinity.items(), key=lambda kv: (-kv[1], kv[0])):
-        if genre not in order:
+        if genre not in order and genre not in data.avoided_genres:
             order.append(genre)
     return order[:GENRE_ROWS]
 

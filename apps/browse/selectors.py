@@ -125,6 +125,7 @@ def plan_for(
             key=lambda gv: (-gv[1], gv[0]),
         ),
         subject_genres={int(t): tuple(g) for t, g in (cands.recent_genres or {}).items()},
+        avoided_genres=_avoided_genres(cands, ratings),
         continue_first=continue_first,
         weekly_mix=[pick.title_id for pick in mix_picks],
         welcome_back=list(welcome.new_episodes) if welcome else [],
@@ -147,6 +148,14 @@ def plan_for(
         "zone": now.tzinfo,
     }
     return planner.plan_home(data), facts
+
+
+def _avoided_genres(cands: ProfileCandidates, ratings: dict[int, int]) -> frozenset[int]:
+    """Genres the viewer's only signals in are "Not for me": the genres of its disliked titles
+    (stored with the candidates) that have no weight in its history (`genres_seen`)."""
+    genres_of = cands.recent_genres or {}
+    disliked = {g for t, v in ratings.items() if v < 0 for g in genres_of.get(str(t), ())}
+    return frozenset(disliked - {int(g) for g in cands.genres_seen or ()})
 
 
 def _decimal(value: float) -> str:
