@@ -6,8 +6,10 @@ The page is deterministic for (profile, device, local date, daypart): a reload s
 page, the next daypart shuffles it. Rules that hold on every page:
 
 * a title appears in at most two rows;
-* within a row titles follow predicted interest; discovery titles (clearly lower-match titles
-  the profile has not seen, so the page is not an echo chamber) sit only in rows that say so:
+* within a row titles follow predicted interest, except that a row's first screenful opens
+  with titles not yet on the page (it must not read as a copy of a row above); discovery
+  titles (clearly lower-match titles the profile has not seen, so the page is not an echo
+  chamber) sit only in rows that say so:
   a few slots of "Top picks" (its "Why this row?" says so) and their own "Something different"
   row, never in a row named after a genre or a title they have nothing to do with;
 * genre rows follow the profile's own genre affinity (from what it watched, rated and picked)
@@ -30,6 +32,7 @@ ROW_SHUFFLE = 2.2  # a row may trade places with rows up to about two places awa
 # Rows that take titles not yet on the page first, so they do not read as copies.
 FRESH_FIRST = frozenset({"because", "genre", "trending", "new", "finished", "discovery"})
 GENRE_ROWS = 8
+FRESH_LEAD = 6  # a FRESH_FIRST row's first titles (a computer's screenful) are new to the page
 DISCOVERY_AFTER_GENRES = 2  # the "Something different" row's place: after this many genre rows
 
 
@@ -80,6 +83,9 @@ class HomeInput:
     genre_affinity: list[tuple[int, float]] = field(default_factory=list)
     # Genres of the `recent` titles (what "Because you watched X" rows must share with X).
     subject_genres: dict[int, tuple[int, ...]] = field(default_factory=dict)
+    # Genres the profile only ever rated down ("Not for me"): no genre row "because many of
+    # your best matches are" one of them.
+    avoided_genres: frozenset[int] = frozenset()
     # A binger (taste traits): Continue watching above "Because you finished".
     continue_first: bool = False
     # This week's "Your weekly mix" in its order (empty: none built for this week).
@@ -146,7 +152,11 @@ class _Page:
         fresh = [t for t in allowed if self.count[t] == 0][:limit]
         repeats = [t for t in allowed if self.count[t] > 0][: limit - len(fresh)]
         keep = set(fresh) | set(repeats)
-        return [t for t in allowed if t in keep]
+        # The first screenful opens with titles not yet on the page: after onboarding "Because
+        # you liked X" opened with the same six titles, in the same order, as the picks row
+        # above it (QA2 §12). Past it, the row's own order.
+        lead = fresh[:FRESH_LEAD]
+        return lead + [t for t in allowed if t in keep and t not in lead]
 
     def add(self, row: RowPlan, *, discovery: bool = False, minimum: int = MIN_ROW) -> bool:
         ids = self.take(row.title_ids, prefer_fresh=row.kind in FRESH_FIRST)
@@ -225,6 +235,8 @@ def plan_home(data: HomeInput) -> list[RowPlan]:
     # "Because you watched (or liked) X" for the most recent titles that explain enough titles;
     # a title in none of X's genres is not "like X" even when X explains it best.
     for title_id in data.recent[:6]:
+        if title_id in data.finished_recently[:1]:
+            continue  # one row per title: "Because you finished X" is already on the page
         like = set(data.subject_genres.get(title_id, ()))
         followers = [
             c.title_id
@@ -274,14 +286,15 @@ def _add_continue(page: _Page, data: HomeInput) -> None:
 
 def _genre_order(data: HomeInput) -> list[int]:
     """Genres that get a row, strongest first: the profile's own affinity (what it watched,
-    rated and picked), then, to fill the rows, the genres its best candidates are in."""
+    rated and picked), then, to fill the rows, the genres its best candidates are in, except
+    a genre it only ever rated down."""
     order = [genre for genre, weight in data.genre_affinity if weight > 0]
     affinity: dict[int, float] = defaultdict(float)
     for c in data.candidates[:150]:
         for genre in c.genres:
             affinity[genre] += c.match / 100
     for genre, _ in sorted(affinity.items(), key=lambda kv: (-kv[1], kv[0])):
-        if genre not in order:
+        if genre not in order and genre not in data.avoided_genres:
             order.append(genre)
     return order[:GENRE_ROWS]
 

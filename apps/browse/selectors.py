@@ -125,6 +125,7 @@ def plan_for(
             key=lambda gv: (-gv[1], gv[0]),
         ),
         subject_genres={int(t): tuple(g) for t, g in (cands.recent_genres or {}).items()},
+        avoided_genres=_avoided_genres(cands, ratings),
         continue_first=continue_first,
         weekly_mix=[pick.title_id for pick in mix_picks],
         welcome_back=list(welcome.new_episodes) if welcome else [],
@@ -147,6 +148,15 @@ def plan_for(
         "zone": now.tzinfo,
     }
     return planner.plan_home(data), facts
+
+
+def _avoided_genres(cands: ProfileCandidates, ratings: dict[int, int]) -> frozenset[int]:
+    """Genres the viewer's only signals in are "Not for me": the genres of its disliked titles
+    (stored with the candidates) that have no positive weight among its strongest genres
+    (`affinity`; `genres_seen` also holds genres only rated down, for the weekly mix)."""
+    genres_of = cands.recent_genres or {}
+    disliked = {g for t, v in ratings.items() if v < 0 for g in genres_of.get(str(t), ())}
+    return frozenset(disliked - {int(g) for g in (cands.affinity or {})})
 
 
 def _decimal(value: float) -> str:
@@ -382,6 +392,9 @@ def home_page(
         if plan.kind == "mix":
             needed.update(facts["mix"][t].because for t in plan.title_ids if t in facts["mix"])
     needed.update(facts["picks"])
+    hero_ids = _hero_candidates(plans) if batch == 0 else []
+    needed.update(hero_ids)
+    needed.update(facts["by_id"][t].because for t in hero_ids if t in facts["by_id"])
     needed.discard(0)
     titles = {
         t.pk: t
@@ -416,21 +429,37 @@ def home_page(
     if batch == 0:
         hero = next(
             (
-                t
-                for r in rows
-                if r.kind in {"picks", "onboarding"}
-                for t in r.titles
-                # The hero is the best fit, never one of the row's "something different" slots.
-                if t.active_artwork and not t.discovery
+                titles[t]
+                for t in hero_ids
+                # The hero needs art to show (the query above prefetched it).
+                if t in titles and titles[t].active_artwork
             ),
             None,
         )
         if hero is not None:
-            # The hero's Play resumes a title in Continue watching: its button says so.
-            hero = copy.copy(hero)
+            # A card of its own: match and why-line as on the row it comes from; its Play
+            # resumes a title in Continue watching, and its button says so.
+            hero = _card(hero, facts["by_id"].get(hero.pk), facts, titles, False, "hero")
             hero.resume_item = facts["continue"].get(hero.pk)
     has_more = end < len(plans)
     return HomePage(hero, rows, batch + 1 if has_more else None, facts["source"], len(plans))
+
+
+HERO_KINDS = ("picks", "onboarding", "finished")  # where the hero comes from, in this order
+
+
+def _hero_candidates(plans: list[planner.RowPlan]) -> list[int]:
+    """The titles the hero may be, best first: the first picks (or onboarding) row's, whatever
+    batch it lands in, then the "Because you finished" row's. Before, only a picks row of the
+    first batch counted, and "Because you finished" + Continue watching pushed it into the next
+    batch: no hero for a day after finishing anything (QA2 §4). Never one of a row's
+    "something different" slots: the hero is the best fit."""
+    ids: list[int] = []
+    for kind in HERO_KINDS:
+        plan = next((p for p in plans if p.kind == kind), None)
+        if plan is not None:
+            ids += [t for t in plan.title_ids if t not in plan.discovery and t not in ids]
+    return ids
 
 
 def _card(title: Title, candidate, facts, titles, discovery: bool, row_kind: str) -> Title:

@@ -76,7 +76,10 @@ def continue_watching(*, profile, limit: int = 20) -> list[ContinueItem]:
 def home_shelves(*, profile, since: datetime | None, limit: int = 20):
     """(Continue watching items, ids of titles finished since `since`) in ONE query.
 
-    The homepage needs both; they come from the same read model.
+    The homepage needs both; they come from the same read model. A title counts as finished
+    only when nothing of it is left to watch (a film to the end, a series' latest released
+    episode): three episodes in one sitting leave the series on Continue watching, and the
+    homepage must not say "Because you finished X" above "X · S1:E4" (QA2 §3).
     """
     shelved = Q(hidden_at__isnull=True, shelf__in=[resume.Shelf.RESUME, resume.Shelf.NEXT])
     wanted = shelved | Q(finished_at__gte=since) if since is not None else shelved
@@ -93,7 +96,12 @@ def home_shelves(*, profile, since: datetime | None, limit: int = 20):
     finished: list[tuple] = []
     now = clock.now()
     for row in rows:
-        if since is not None and row.finished_at is not None and row.finished_at >= since:
+        if (
+            since is not None
+            and row.finished_at is not None
+            and row.finished_at >= since
+            and row.shelf == resume.Shelf.FINISHED
+        ):
             finished.append((row.finished_at, row.pk, row.title_id))
         if row.hidden_at is not None or row.shelf not in (resume.Shelf.RESUME, resume.Shelf.NEXT):
             continue
@@ -131,13 +139,15 @@ def profiles_who_watched(*, title_id: int) -> set[int]:
 def finished_recently(*, profile, since: datetime) -> list[int]:
     """Ids of titles finished since `since`, newest first (one query).
 
-    Finished means a film watched to the end, the last episode of a series, or three episodes
-    of one series in one sitting (see resume.sitting).
+    Finished means a film watched to the end or the latest released episode of a series, and
+    nothing of it on Continue watching. Three episodes in one sitting (resume.sitting) still
+    stamp `finished_at` (a strong signal) but leave the series to resume, so they do not count.
     """
     return list(
         TitleProgress.objects.filter(
             profile=profile,
             finished_at__gte=since,
+            shelf=resume.Shelf.FINISHED,
             title__in=Title.objects.for_profile(profile).values("pk"),
         )
         .order_by("-finished_at", "-pk")

@@ -50,8 +50,9 @@ class ProfileCandidates(models.Model):
     affinity = models.JSONField(default=dict)
     # History titles picked, saved or rated but never played ("Because you liked X").
     liked_only = models.JSONField(default=list)
-    # The genres of the `recent` titles, {"title_id": [genre ids]}: "Because you watched X"
-    # rows hold titles that share a genre with X.
+    # The genres of the `recent` and the disliked titles, {"title_id": [genre ids]}: "Because
+    # you watched X" rows hold titles that share a genre with X; a genre only rated down gets
+    # no genre row.
     recent_genres = models.JSONField(default=dict)
     # Every genre the history has any weight in (the affinity above keeps only the strongest),
     # and every genre of a title played (even given up on) or rated down: the weekly mix

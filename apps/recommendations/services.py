@@ -292,6 +292,12 @@ def candidates_from_fold(
     for title, score, match in zip(ranked_ids, values, match_values, strict=True):
         because = explained.get(title) or 0
         year, genres = visible[title][:2]
+        if because and because in visible and not set(genres) & set(visible[because][1]):
+            # The model credits any positive part, however small: a pure comedy read "Because
+            # you watched The Red Colony" (a space film) at 95 % (QA2 §8). A title in none of
+            # the explaining title's genres is not explained by it (the homepage's "Because
+            # you watched X" rows already hold only titles sharing a genre with X).
+            because = 0
         items.append([title, round(score, 5), match, because, year, list(genres)])
     recent = [title for title, _, _ in reversed(history) if title not in looked][:12]
     return {
@@ -299,7 +305,11 @@ def candidates_from_fold(
         # Titles in the history that were picked, saved or rated but never played: their
         # followers say "Because you liked X", never "Because you watched X".
         "liked_only": sorted(seen - fold.played),
-        "recent_genres": {str(t): list(visible[t][1]) for t in recent if t in visible},
+        # Also the disliked titles' genres: the homepage gives no "best matches" genre row to
+        # a genre the viewer only ever rated down (QA2 §8).
+        "recent_genres": {
+            str(t): list(visible[t][1]) for t in [*recent, *sorted(disliked)] if t in visible
+        },
         # Every genre the profile has weight in, played (even given up on) or rated down: the
         # weekly mix explores only genres outside these ("New to you").
         "genres_seen": sorted(

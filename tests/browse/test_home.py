@@ -420,3 +420,56 @@ def test_the_heros_button_names_the_episode_it_resumes(
     with django_capture_on_commit_callbacks(execute=True):
         _report(profile, series, position=600, episode=episodes[1])  # 10 minutes into E2
     assert _hero(viewer_client) == (name, "Resume S1:E2")
+
+
+@pytest.mark.django_db
+def test_a_genre_the_viewer_only_rated_down_gets_no_best_matches_row(world, viewer_client):
+    """QA2 §8: a Horror viewer whose only Comedy signal is "Not for me" on a comedy got a
+    "Comedy" row ("Many of your best matches are Comedy"). A genre never watched still may."""
+    from apps.tracking.services import track
+
+    _watch(viewer_client.profile, world["Horror"][:4])
+    recommender_train()
+    comedy = Genre.objects.get(slug="comedy").pk
+    drama = Genre.objects.get(slug="drama").pk
+    html = _all_rows_html(viewer_client)
+    assert f'id="row-genre-{comedy}"' in html, "before: Comedy fills a row"
+    track(
+        name="rating",
+        profile=viewer_client.profile,
+        properties={"title_id": world["Comedy"][0].pk, "value": -1},
+    )
+    candidates_refresh(profile=viewer_client.profile)
+    html = _all_rows_html(viewer_client)
+    assert f'id="row-genre-{comedy}"' not in html
+    assert f'id="row-genre-{drama}"' in html, "a genre with no signal at all still fills a row"
+    assert "Many of your best matches are Drama" in html
+    # Watching comedies afterwards gives Comedy weight again: its row comes back.
+    _watch(viewer_client.profile, world["Comedy"][1:4])
+    candidates_refresh(profile=viewer_client.profile)
+    assert f'id="row-genre-{comedy}"' in _all_rows_html(viewer_client)
+
+
+@pytest.mark.django_db
+def test_a_card_is_never_because_of_a_title_in_none_of_its_genres(world, viewer_client):
+    """QA2 §8: a pure comedy read "Because you watched The Red Colony" (a space film): the
+    model credits any positive part, however small. The why-line names a real link."""
+    # A few viewers of the same horror films also watched a comedy: a weak, real link.
+    for _ in range(3):
+        _watch(ProfileFactory(), [*world["Horror"][:4], world["Comedy"][29]])
+    _watch(viewer_client.profile, world["Horror"][:4])
+    recommender_train()
+    items = candidates_refresh(profile=viewer_client.profile).items
+    genres = {t.pk: set(t.genres.values_list("pk", flat=True)) for t in Title.objects.all()}
+    explained = [(i[0], i[3]) for i in items if i[3]]
+    assert explained, "titles of the viewer's genre are still explained"
+    assert all(genres[t] & genres[b] for t, b in explained)
+    # On the page: every card saying "Because you watched Horror n" is a Horror title.
+    html = _all_rows_html(viewer_client)
+    cards = re.findall(
+        r'<span class="card__name">([^<]+)</span>(?:(?!card__name).)*?'
+        r'<span class="card__why">Because you watched Horror',
+        html,
+        re.S,
+    )
+    assert cards and all(name.startswith("Horror ") for name in cards)

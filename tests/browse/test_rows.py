@@ -232,3 +232,29 @@ def test_my_list_trending_and_new_make_the_page_even_with_many_genres():
         assert "list" in kinds[:4], kinds
         if device == "computer":
             assert {"trending", "new"} <= set(kinds), kinds
+
+
+def test_a_row_does_not_open_with_the_titles_of_a_row_above():
+    """QA2 §12: after onboarding "Because you liked X" opened with the same six titles, in the
+    same order, as "Picked for you from your favourites"."""
+    data = _input(source="onboarding", onboarding_picks=[9001, 9002], recent=[9001, 9002])
+    plans = plan_home(data)
+    seen: set[int] = set()
+    for plan in plans:
+        if plan.kind in rows.FRESH_FIRST:
+            # The first screenful: titles new to the page first, as many as the row has.
+            lead = [t in seen for t in plan.title_ids[: rows.FRESH_LEAD]]
+            assert lead == sorted(lead), plan.key
+            assert len(plan.title_ids) >= rows.MIN_ROW
+        seen.update(plan.title_ids)
+    because = [p for p in plans if p.kind == "because"]
+    assert because, "the rows are still there"
+    picks = next(p for p in plans if p.kind == "onboarding").title_ids
+    assert because[0].title_ids[:6] != picks[:6]
+    assert not set(because[0].title_ids[: rows.FRESH_LEAD]) & set(picks)
+
+
+def test_no_because_you_watched_x_beside_because_you_finished_x():
+    plans = plan_home(_input(finished_recently=[9001]))
+    assert [p.key for p in plans if p.subject == 9001] == ["finished-9001"]
+    assert "because-9002" in [p.key for p in plans]

@@ -95,3 +95,87 @@ def test_not_for_me_takes_a_half_watched_title_out_of_continue_watching(
     html = viewer_client.get("/").content.decode()
     assert not any(h.startswith("Continue watching") for h in row_headings(viewer_client))
     assert f'href="/title/{film.slug}/"' not in html
+
+
+def test_three_episodes_in_a_sitting_are_not_called_finished_above_the_next_episode(
+    world, viewer_client, django_capture_on_commit_callbacks
+):
+    """QA2 §3: the homepage said "Because you finished X" right above Continue watching
+    offering X at S1:E4. A series counts as finished only at its latest released episode."""
+    from apps.catalogue.models import Title
+    from tests.factories import EpisodeFactory, SeasonFactory
+
+    series = world["Horror"][3]
+    Title.objects.filter(pk=series.pk).update(kind=Title.Kind.SERIES)
+    series.refresh_from_db()
+    season = SeasonFactory(title=series, number=1)
+    episodes = [EpisodeFactory(season=season, title=series, number=n) for n in range(1, 6)]
+    start = clock.now() - timedelta(hours=3)
+
+    def watch(episode, n):
+        services.progress_report(
+            profile=viewer_client.profile,
+            title=series,
+            episode=episode,
+            position=45 * 60,
+            report_id=f"report-{n:04d}",
+            seq=n,
+            explicit_seek=False,
+            at=start + timedelta(minutes=50 * n),
+        )
+
+    with django_capture_on_commit_callbacks(execute=True):
+        for n, episode in enumerate(episodes[:3], start=1):
+            watch(episode, n)
+    headings = row_headings(viewer_client)
+    assert headings[0].startswith("Continue watching")
+    assert not any("finished" in h for h in headings)
+    html = viewer_client.get("/", HTTP_ACCEPT_LANGUAGE="fr").content.decode()
+    assert "terminé" not in html.split("Reprendre", 1)[0]
+    with django_capture_on_commit_callbacks(execute=True):
+        for n, episode in enumerate(episodes[3:], start=4):  # to the finale
+            watch(episode, n)
+    headings = row_headings(viewer_client)
+    assert headings[0] == f"Because you finished {series.name}"
+    assert not any(h.startswith("Continue watching") for h in headings)
+
+
+def test_the_hero_stays_after_finishing_a_film(
+    world, viewer_client, django_capture_on_commit_callbacks
+):
+    """QA2 §4: "Because you finished" and Continue watching fill the first batch and the top
+    picks land in the next one; the hero came only from the first batch's picks row, so the
+    homepage lost it for a day. It comes from the picks row whatever the batch."""
+    from tests.factories import ArtworkVariantFactory
+
+    for titles in world.values():
+        for title in titles:
+            ArtworkVariantFactory(title=title)
+    film, started = world["Horror"][3], world["Horror"][5]
+    with django_capture_on_commit_callbacks(execute=True):
+        for n, (title, position) in enumerate(((film, 95 * 60), (started, 20 * 60)), start=1):
+            services.progress_report(
+                profile=viewer_client.profile,
+                title=title,
+                episode=None,
+                position=position,
+                report_id=f"report-{n:04d}",
+                seq=n,
+                explicit_seek=False,
+                at=clock.now() - timedelta(hours=3 - n),
+            )
+    html = viewer_client.get("/").content.decode()
+    headings = re.findall(r'<h2 id="row-[^"]+-heading">([^<]+)</h2>', html)
+    assert headings[0] == f"Because you finished {film.name}"
+    assert headings[1].startswith("Continue watching") and len(headings) == 2
+    hero = re.search(r'<section class="hero".*?</section>', html, re.S)
+    assert hero is not None, "the homepage keeps its hero"
+    name = re.search(r'<h1 id="hero-title">([^<]+)</h1>', hero.group(0)).group(1)
+    assert name not in {film.name, started.name}
+    assert '<div class="rows" id="rows"' in html  # with a hero, no extra gap above the rows
+
+
+def test_without_a_hero_the_first_row_keeps_a_gap_under_the_header(world, viewer_client):
+    html = viewer_client.get("/").content.decode()  # no title has art: no hero
+    assert '<section class="hero"' not in html
+    assert '<div class="rows rows--top" id="rows"' in html

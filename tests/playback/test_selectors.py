@@ -92,7 +92,9 @@ def test_continue_watching_is_one_query_whatever_the_history(
     assert all(i.code for i in items if i.episode_id)
 
 
-def test_finished_recently_films_finales_and_sittings(report, episodes, profile, film):
+def test_finished_recently_films_and_finales_not_sittings(report, episodes, profile, film):
+    """Three episodes in one sitting leave the series on Continue watching: not "finished"
+    (the homepage said "Because you finished X" above "X · S2:E1", QA2 §3)."""
     start = clock.now() - timedelta(hours=10)
     other = TitleFactory(runtime_minutes=90)
     report(other, 90 * 60, at=start - timedelta(days=3))  # finished, but long ago
@@ -100,13 +102,19 @@ def test_finished_recently_films_finales_and_sittings(report, episodes, profile,
     binge_series = episodes[0].title
     for n, episode in enumerate(episodes[:3]):  # three episodes within six hours
         report(episode, 45 * 60, at=start + timedelta(hours=1 + n))
-    assert selectors.finished_recently(profile=profile, since=start - timedelta(hours=1)) == [
-        binge_series.pk,
-        film.pk,
-    ]
+    since = start - timedelta(hours=1)
+    assert selectors.finished_recently(profile=profile, since=since) == [film.pk]
+    shelf, finished = selectors.home_shelves(profile=profile, since=since)
+    assert [item.title_id for item in shelf] == [binge_series.pk]
+    assert finished == [film.pk]
+    for n, episode in enumerate(episodes[3:]):  # the rest, to the finale: now it is finished
+        report(episode, 45 * 60, at=start + timedelta(hours=5 + n))
+    assert selectors.finished_recently(profile=profile, since=since) == [binge_series.pk, film.pk]
     assert selectors.finished_recently(profile=profile, since=start + timedelta(minutes=5)) == [
         binge_series.pk
     ]
+    shelf, finished = selectors.home_shelves(profile=profile, since=since)
+    assert shelf == [] and finished == [binge_series.pk, film.pk]
 
 
 def test_episodes_spread_over_days_do_not_count_as_finishing(report, episodes, profile):
