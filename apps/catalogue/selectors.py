@@ -299,4 +299,10 @@ def farewell_titles(*, language: str) -> list[Title]:
     items = CollectionItem.objects.filter(collection=collection).order_by("position", "pk")
     order = list(items.values_list("title_id", flat=True))
     titles = {t.pk: t for t in cards(Title.objects.filter(pk__in=order), genres=False)}
+    now = clock.now()
+    for title in titles.values():
+        # A real title an admin put in the sentence links to its page; the demo's message
+        # titles are unpublished (nothing to open), so their card is only the name.
+        available = title.available_from is None or title.available_from <= now
+        title.farewell_url = title.get_absolute_url() if title.is_published and available else ""
     return [titles[pk] for pk in order if pk in titles]

@@ -1,6 +1,8 @@
 """The demo's farewell rows (issue 15): one collection per language whose title names, read in
-order, form a sentence, shown on the cancel confirmation. The titles are seeded films of their
-own (their names are the message), idempotent by external id."""
+order, form a sentence, shown on the cancel confirmation. The titles are seeded entries of
+their own (their names are the message), idempotent by external id, and unpublished: they are
+not films anyone can find, browse or play, and appeared without a poster in "New this week",
+search and the Drama row until they were (QA, 3 Dec); the farewell row shows them all the same."""
 
 from collections.abc import Callable
 
@@ -52,11 +54,14 @@ def farewell_collections_seed(*, log: Callable[[str], None] = print) -> int:
                     "runtime_minutes": 94,
                     "maturity": "all",
                     "synopsis": SYNOPSIS[language],
-                    "is_published": True,
+                    "is_published": False,
                 },
             )
             if created and genre is not None:
                 title.genres.add(genre)
+            if title.is_published:  # seeded published before: only the row shows it
+                title.is_published = False
+                title.save(update_fields=["is_published"])
             CollectionItem.objects.get_or_create(
                 collection=collection, title=title, defaults={"position": position}
             )

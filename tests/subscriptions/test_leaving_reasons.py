@@ -301,6 +301,30 @@ def test_the_farewell_row_is_in_the_viewers_language(viewer):
     assert "Thank You" not in page
 
 
+def test_the_farewell_message_titles_are_not_films_anyone_can_find(viewer):
+    """They showed without a poster in "New this week", search and the Drama row; now only the
+    farewell row shows them, as names, not links to a page with nothing to play."""
+    from apps.catalogue.models import Collection, CollectionItem, Title
+    from tests.factories import TitleFactory
+
+    html = _farewell_page(viewer, "en")
+    assert "Come Back Soon" in html
+    raw = viewer.get("/account/subscription/cancel/done/").content.decode()
+    assert 'href="/title/come-back-soon' not in raw
+    farewell = Title.objects.filter(external_id__startswith="demo:farewell:")
+    assert farewell.count() == 8 and not Title.objects.available().filter(pk__in=farewell)
+    for path in ("/new/", "/search/?q=come+back+soon", "/search/?q=merci"):
+        assert "Come Back Soon" not in text(viewer.get(path)), path
+        assert "Merci" not in text(viewer.get(path)), path
+    # A real title an admin puts in the sentence still links to its page.
+    real = TitleFactory(name="Stay a While", slug="stay-a-while")
+    CollectionItem.objects.create(
+        collection=Collection.objects.get(language="en"), title=real, position=5
+    )
+    raw = viewer.get("/account/subscription/cancel/done/").content.decode()
+    assert f'href="{real.get_absolute_url()}"' in raw
+
+
 def test_without_a_collection_the_confirmation_has_no_farewell_row(viewer):
     subscribe(viewer.user)
     viewer.post(CANCEL)
