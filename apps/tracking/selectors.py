@@ -71,6 +71,16 @@ def data_use_restricted() -> dict[int, data_use.Use]:
     return {row.profile_id: _use(row) for row in rows}
 
 
+def account_consent_properties(account_id: int) -> dict | None:
+    """The properties of the account's newest `consent_given` (any of its profiles), or None."""
+    return (
+        Event.objects.filter(name="consent_given", profile__account_id=account_id)
+        .order_by("-occurred_at", "-pk")
+        .values_list("properties", flat=True)
+        .first()
+    )
+
+
 def data_use_for(profile_id: int) -> data_use.Use:
     return data_use_of([profile_id]).get(profile_id, data_use.EVERYTHING)
 

@@ -17,7 +17,7 @@ from django.utils.translation import gettext as _
 
 from apps.core import clock
 from apps.core.bulk import insert_many
-from apps.tracking import attribute_rules, data_use
+from apps.tracking import attribute_rules, data_use, selectors
 from apps.tracking.identity import ACCOUNT_OWNED_EVENTS, canonical_visitor_id, junk_reason
 from apps.tracking.models import (
     AttributeDefinition,
@@ -323,24 +323,25 @@ def consent_record(*, consent, profile=None, visitor_id: str = "", device_id=Non
         profile=profile,
         visitor_id="" if profile is not None else visitor_id,
         device_id=device_id,
-        properties={
-            "version": consent.version,
-            "personalization": consent.personalization,
-            "marketing": consent.marketing,
-            "gpc": consent.gpc,
-        },
+        properties=_consent_properties(consent),
     )
+
+
+def _consent_properties(consent, **extra) -> dict:
+    """A `consent_given` event's properties: the choice, its version and the GPC signal."""
+    return {
+        "version": consent.version,
+        "personalization": consent.personalization,
+        "marketing": consent.marketing,
+        "gpc": consent.gpc,
+        **extra,
+    }
 
 
 def account_has_consent(account_id: int) -> bool:
     """Whether the account recorded a choice of its own: its newest `consent_given` (any of its
     profiles) is of the current CONSENT_VERSION (an older one counts as none, as in the banner)."""
-    newest = (
-        Event.objects.filter(name="consent_given", profile__account_id=account_id)
-        .order_by("-occurred_at", "-pk")
-        .values_list("properties", flat=True)
-        .first()
-    )
+    newest = selectors.account_consent_properties(account_id)
     return bool(newest) and newest.get("version") == settings.CONSENT_VERSION
 
 
@@ -360,13 +361,7 @@ def consent_adopt(*, profile, consent, device_id: int | None = None) -> Event | 
         name="consent_given",
         profile=profile,
         device_id=device_id,
-        properties={
-            "version": consent.version,
-            "personalization": consent.personalization,
-            "marketing": consent.marketing,
-            "gpc": consent.gpc,
-            "from_browser": True,
-        },
+        properties=_consent_properties(consent, from_browser=True),
         client_id=namespaced_client_id(
             f"a{profile.account_id}", f"consent-adopted|{consent.version}"
         ),

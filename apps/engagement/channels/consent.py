@@ -8,18 +8,12 @@ without a cookie (apps/tracking/consent.py): personalization yes, marketing neve
 
 from django.conf import settings
 
+from apps.tracking import selectors as tracking_selectors
 from apps.tracking.consent import Consent
-from apps.tracking.models import Event
 
 
 def stored_consent(profile) -> Consent:
-    properties = (
-        Event.objects.filter(name="consent_given", profile__account_id=profile.account_id)
-        .order_by("-occurred_at", "-pk")
-        .values_list("properties", flat=True)
-        .first()
-    )
-    return consent_from(properties)
+    return consent_from(tracking_selectors.account_consent_properties(profile.account_id))
 
 
 def consent_from(properties: dict | None) -> Consent:
