@@ -62,8 +62,11 @@ def _every(schedule) -> str:
 
 
 def _duration_text(delta: timedelta) -> str:
-    """'+2 days 3 hours', to the minute: how far the demo clock is from real time."""
+    """'+2 days 3 hours': how far the demo clock is from real time, to the minute under a day
+    and to the hour beyond (a jump of 7 days whose jobs took a minute still reads '+7 days')."""
     minutes = round(delta.total_seconds() / 60)
+    if abs(minutes) >= 60 * 24:
+        minutes = round(minutes / 60) * 60
     sign = "-" if minutes < 0 else "+"
     days, rest = divmod(abs(minutes), 60 * 24)
     hours, minutes = divmod(rest, 60)

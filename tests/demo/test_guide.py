@@ -201,3 +201,12 @@ def test_the_clock_panel_says_how_far_demo_time_is_from_real_time(client):
     clock_services.clock_set(at=clock.real_now() + timedelta(days=2, hours=3))
     html = client.get("/demo/").content.decode()
     assert "+2 days 3 hours" in html
+
+
+def test_a_jump_whose_jobs_took_a_minute_still_reads_whole_days(client):
+    clock_services.clock_set(at=clock.real_now() + timedelta(days=7, seconds=-70))
+    html = client.get("/demo/").content.decode()
+    assert "+7 days" in html
+    assert "23 hours" not in html
+    clock_services.clock_set(at=clock.real_now() + timedelta(hours=5, minutes=12))
+    assert "+5 hours 12 minutes" in client.get("/demo/").content.decode()
