@@ -9,7 +9,6 @@ from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from typing import Any
 
-from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, connection, transaction
 from django.db.models import Max, Q
@@ -18,6 +17,8 @@ from django.utils.translation import gettext as _
 from apps.core import clock
 from apps.core.bulk import insert_many
 from apps.tracking import attribute_rules, data_use, selectors
+from apps.tracking import consent as consent_rules
+from apps.tracking.consent import Consent
 from apps.tracking.identity import ACCOUNT_OWNED_EVENTS, canonical_visitor_id, junk_reason
 from apps.tracking.models import (
     AttributeDefinition,
@@ -341,22 +342,46 @@ def _consent_properties(consent, **extra) -> dict:
 def account_has_consent(account_id: int) -> bool:
     """Whether the account recorded a choice of its own: its newest `consent_given` (any of its
     profiles) is of the current CONSENT_VERSION (an older one counts as none, as in the banner)."""
-    newest = selectors.account_consent_properties(account_id)
-    return bool(newest) and newest.get("version") == settings.CONSENT_VERSION
+    return _account_consent(account_id) is not None
+
+
+def _account_consent(account_id: int) -> Consent | None:
+    return consent_rules.from_record(selectors.account_consent_properties(account_id))
+
+
+def consent_sign_in(*, profile, consent: Consent, device_id: int | None = None) -> Consent | None:
+    """The one choice a viewer has once signed in, settled when a profile is chosen after
+    sign-up or sign-in (one query, plus one insert when the browser's choice is adopted).
+
+    The account's recorded choice wins: it is returned, and the caller rewrites this browser's
+    consent cookie to it (`consent.settle`), so the privacy page, the banner, track.js, the
+    notifications page and the workers all agree. An account with none takes the browser's
+    (`consent_adopt`) and None is returned: the cookie already says it. A kids profile
+    follows the account's choice but never makes it."""
+    own = _account_consent(profile.account_id)
+    if own is None:
+        if consent.chosen and not profile.is_kids:
+            _consent_adopted(profile, consent, device_id)
+        return None
+    return own
 
 
 def consent_adopt(*, profile, consent, device_id: int | None = None) -> Event | None:
     """The browser's choice becomes the account's when the account has none of its own.
 
-    Called when a profile is chosen after sign-up or sign-in: the banner's choice was recorded
-    under the visitor id (or, refused, only in the cookie), and workers read only the account's
-    events, so without this a new viewer's "Accept all" (or "Necessary only") would be dropped.
-    An account's own choice always wins (nothing is recorded then); a browser that made no
-    choice changes nothing; a kids profile never makes the account's choice. Recorded like a
-    choice made on the privacy page (`consent_record`), once per account and consent version.
-    Returns the event recorded, or None."""
+    Called (through `consent_sign_in`) when a profile is chosen after sign-up or sign-in: the
+    banner's choice was recorded under the visitor id (or, refused, only in the cookie), and
+    workers read only the account's events, so without this a new viewer's "Accept all" (or
+    "Necessary only") would be dropped. An account's own choice always wins (nothing is
+    recorded then); a browser that made no choice changes nothing; a kids profile never makes
+    the account's choice. Recorded like a choice made on the privacy page (`consent_record`),
+    once per account and consent version. Returns the event recorded, or None."""
     if not consent.chosen or profile.is_kids or account_has_consent(profile.account_id):
         return None
+    return _consent_adopted(profile, consent, device_id)
+
+
+def _consent_adopted(profile, consent, device_id: int | None) -> Event | None:
     return track(
         name="consent_given",
         profile=profile,

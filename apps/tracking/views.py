@@ -15,7 +15,7 @@ from apps.core.http import safe_next
 from apps.tracking import consent as consent_rules
 from apps.tracking import services
 from apps.tracking.collect import BatchRefused, parse_batch, rate_allows
-from apps.tracking.consent import Consent, consent_for
+from apps.tracking.consent import consent_for
 
 ADDRESS_SHARE = 20
 
@@ -91,14 +91,11 @@ def privacy(request: HttpRequest) -> HttpResponse:
     else:
         messages.error(request, _("Choose one of the privacy options."))
         return redirect("tracking:privacy")
-    chosen = Consent(
-        personalization=personalization,
-        marketing=marketing and not current.gpc,
-        chosen=True,
-        version=settings.CONSENT_VERSION,
-        gpc=current.gpc,
+    # Recorded with marketing off under GPC, as it applies; written to this browser's cookie
+    # on the response. Signed in, it is the account's choice too (recorded on the profile).
+    chosen = consent_rules.settle(
+        request, personalization=personalization, marketing=marketing and not current.gpc
     )
-    consent_rules.remember(request, chosen)
     profile = current_profile(request)
     if personalization and profile is None:
         # The visitor id starts now; VisitorMiddleware sets its cookie on this response.
@@ -110,12 +107,5 @@ def privacy(request: HttpRequest) -> HttpResponse:
         device_id=current_device_id(request) if profile is not None else None,
     )
     response = redirect(safe_next(request, reverse("tracking:privacy")))
-    response.set_cookie(
-        consent_rules.COOKIE,
-        consent_rules.cookie_value(personalization=personalization, marketing=chosen.marketing),
-        max_age=consent_rules.MAX_AGE,
-        samesite="Lax",
-        secure=getattr(settings, "SESSION_COOKIE_SECURE", False),
-    )
     messages.success(request, _("Your privacy choices are saved."))
     return response
