@@ -17,7 +17,6 @@ from django.utils.translation import gettext as _
 from apps.core import clock
 from apps.core.bulk import insert_many
 from apps.tracking import attribute_rules, data_use, selectors
-from apps.tracking import consent as consent_rules
 from apps.tracking.consent import Consent
 from apps.tracking.identity import ACCOUNT_OWNED_EVENTS, canonical_visitor_id, junk_reason
 from apps.tracking.models import (
@@ -342,11 +341,7 @@ def _consent_properties(consent, **extra) -> dict:
 def account_has_consent(account_id: int) -> bool:
     """Whether the account recorded a choice of its own: its newest `consent_given` (any of its
     profiles) is of the current CONSENT_VERSION (an older one counts as none, as in the banner)."""
-    return _account_consent(account_id) is not None
-
-
-def _account_consent(account_id: int) -> Consent | None:
-    return consent_rules.from_record(selectors.account_consent_properties(account_id))
+    return selectors.account_consent(account_id) is not None
 
 
 def consent_sign_in(*, profile, consent: Consent, device_id: int | None = None) -> Consent | None:
@@ -358,7 +353,7 @@ def consent_sign_in(*, profile, consent: Consent, device_id: int | None = None) 
     notifications page and the workers all agree. An account with none takes the browser's
     (`consent_adopt`) and None is returned: the cookie already says it. A kids profile
     follows the account's choice but never makes it."""
-    own = _account_consent(profile.account_id)
+    own = selectors.account_consent(profile.account_id)
     if own is None:
         if consent.chosen and not profile.is_kids:
             _consent_adopted(profile, consent, device_id)

@@ -200,3 +200,28 @@ def test_an_account_without_a_choice_keeps_the_browsers_cookie():
     assert stored_consent(profile).personalization is True
     assert stored_consent(profile).marketing is False
     assert not _checked(_privacy(client), "marketing")
+
+
+def test_the_demos_one_click_persona_sign_in_brings_the_personas_choice_too(settings):
+    """QA's shortcut must not show the disagreement this rule removes; it adopts nothing (a
+    persona that never chose keeps the banner), as it merges nothing."""
+    from apps.demo.personas import PERSONAS_BY_KEY
+
+    settings.DEMO_MODE = True
+    persona = PERSONAS_BY_KEY["horror"]
+    profile = ProfileFactory(
+        account=UserFactory(email=persona.email), name=persona.profiles[0].name
+    )
+    consent_record(consent=_consent(personalization=True, marketing=False), profile=profile)
+    client = _browser_that_chose("all")
+    response = client.post("/demo/login/horror/")
+    assert response.cookies[COOKIE].value == cookie_value(personalization=True, marketing=False)
+    assert not _checked(_privacy(client), "marketing")
+
+    newcomer = PERSONAS_BY_KEY["new"]
+    ProfileFactory(account=UserFactory(email=newcomer.email), name=newcomer.profiles[0].name)
+    fresh = Client()
+    assert COOKIE not in fresh.post("/demo/login/new/").cookies
+    assert "data-consent-banner" in fresh.get("/account/").content.decode()
+    adopted = Event.objects.filter(name="consent_given", profile__account__email=newcomer.email)
+    assert not adopted.exists()
