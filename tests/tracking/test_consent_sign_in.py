@@ -73,6 +73,7 @@ def test_an_account_that_refused_signs_in_on_an_accepting_browser_and_sees_refus
     html = _privacy(client)
     assert not _checked(html, "personalization") and not _checked(html, "marketing")
     assert "These are the choices you saved." in html
+    assert "Your account keeps one set of choices." in html
     home = client.get("/account/").content.decode()
     assert 'data-consent="off"' in home and "data-consent-banner" not in home
     assert "need your permission for marketing" in client.get(NOTIFICATIONS).content.decode()
@@ -107,6 +108,7 @@ def test_a_browser_that_never_chose_gets_the_accounts_choice_and_no_banner():
     consent_record(consent=_consent(personalization=True, marketing=False), profile=profile)
     client = Client()
     assert "data-consent-banner" in client.get("/accounts/login/").content.decode()
+    assert "Your account keeps one set of choices." not in _privacy(client)
 
     response = _sign_in(client, profile)
 
