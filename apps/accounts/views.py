@@ -41,7 +41,7 @@ from apps.core import clock
 from apps.core.http import safe_next
 from apps.tracking.consent import consent_for
 from apps.tracking.consent import settle as settle_consent
-from apps.tracking.services import consent_sign_in, visitor_merge
+from apps.tracking.services import account_consent, consent_adopt, visitor_merge
 
 
 def _apply_errors(form, exc: ValidationError) -> None:
@@ -57,21 +57,20 @@ def _select_profile(request, profile) -> None:
     request.session.pop(SESSION_DEVICE, None)
     request.session.pop(SESSION_DEVICE_ID, None)
     request._current_profile = request.profile = profile
-    # On sign-up, and on sign-in once the profile is chosen, this browser becomes one of the
-    # profile's devices.
-    device_id = device_for_session(request, profile)
-    # Once signed in the viewer has one choice: the account's recorded one wins and this
-    # browser's cookie is rewritten to it; an account with none takes this browser's.
-    own = consent_sign_in(profile=profile, consent=consent_for(request), device_id=device_id)
+    # Once signed in the viewer has one privacy choice: the account's recorded one wins and
+    # this browser's consent cookie (and visitor id) follow it at once, before the device is
+    # keyed by that id; an account with none takes this browser's choice.
+    own = account_consent(profile.account_id)
     if own is not None:
         settle_consent(request, personalization=own.personalization, marketing=own.marketing)
-    # What this browser did anonymously (with personalization consent, now the account's)
-    # joins the profile: apps.tracking.services.visitor_merge holds the guards.
-    visitor_id = getattr(request, "visitor_id", "")
+    # On sign-up, and on sign-in once the profile is chosen, this browser becomes one of the
+    # profile's devices, and what it did anonymously (with personalization consent, now the
+    # viewer's one choice) joins the profile (apps.tracking.services.visitor_merge's guards).
+    device_id = device_for_session(request, profile)
+    if own is None:
+        consent_adopt(profile=profile, consent=consent_for(request), device_id=device_id)
     visitor_merge(
-        profile=profile,
-        visitor_id=visitor_id if consent_for(request).personalization else "",
-        device_id=device_id,
+        profile=profile, visitor_id=getattr(request, "visitor_id", ""), device_id=device_id
     )
 
 

@@ -13,10 +13,12 @@ marketing, whatever the cookie says.
 
 Once signed in, the viewer has one choice: the account's recorded choice (its newest
 `consent_given`, `from_record`) wins at sign-in and this browser's cookie is rewritten to it
-(apps.tracking.services.consent_sign_in); an account with none takes the browser's. A view
+(when a profile is chosen, apps.accounts.views); an account with none takes the browser's
+(`services.consent_adopt`). A view
 that settles the choice calls `settle`, and VisitorMiddleware writes the cookie.
 """
 
+import uuid
 from dataclasses import dataclass
 
 from django.conf import settings
@@ -106,6 +108,12 @@ def settle(request, *, personalization: bool, marketing: bool) -> Consent:
     consent = decide(raw_cookie=raw, signed_in=True, gpc=consent_for(request).gpc)
     request._consent = consent
     request._consent_cookie = raw
+    # The visitor id follows at once (VisitorMiddleware keeps or deletes its cookie), so what
+    # this request records, the device key included, uses the id this browser will keep.
+    if personalization:
+        request.visitor_id = getattr(request, "visitor_id", "") or str(uuid.uuid4())
+    else:
+        request.visitor_id = ""
     return consent
 
 

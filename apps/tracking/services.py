@@ -338,33 +338,23 @@ def _consent_properties(consent, **extra) -> dict:
     }
 
 
+def account_consent(account_id: int) -> Consent | None:
+    """The account's own choice (`selectors.account_consent`), for the sign-in: accounts records
+    tracking events but reads none of tracking's selectors."""
+    return selectors.account_consent(account_id)
+
+
 def account_has_consent(account_id: int) -> bool:
     """Whether the account recorded a choice of its own: its newest `consent_given` (any of its
     profiles) is of the current CONSENT_VERSION (an older one counts as none, as in the banner)."""
     return selectors.account_consent(account_id) is not None
 
 
-def consent_sign_in(*, profile, consent: Consent, device_id: int | None = None) -> Consent | None:
-    """The one choice a viewer has once signed in, settled when a profile is chosen after
-    sign-up or sign-in (one query, plus one insert when the browser's choice is adopted).
-
-    The account's recorded choice wins: it is returned, and the caller rewrites this browser's
-    consent cookie to it (`consent.settle`), so the privacy page, the banner, track.js, the
-    notifications page and the workers all agree. An account with none takes the browser's
-    (`consent_adopt`) and None is returned: the cookie already says it. A kids profile
-    follows the account's choice but never makes it."""
-    own = selectors.account_consent(profile.account_id)
-    if own is None:
-        if consent.chosen and not profile.is_kids:
-            _consent_adopted(profile, consent, device_id)
-        return None
-    return own
-
-
 def consent_adopt(*, profile, consent, device_id: int | None = None) -> Event | None:
     """The browser's choice becomes the account's when the account has none of its own.
 
-    Called (through `consent_sign_in`) when a profile is chosen after sign-up or sign-in: the
+    Called when a profile is chosen after sign-up or sign-in, for an account with no choice of
+    its own (one with a choice brings it to this browser instead: `consent.settle`): the
     banner's choice was recorded under the visitor id (or, refused, only in the cookie), and
     workers read only the account's events, so without this a new viewer's "Accept all" (or
     "Necessary only") would be dropped. An account's own choice always wins (nothing is
@@ -373,10 +363,6 @@ def consent_adopt(*, profile, consent, device_id: int | None = None) -> Event | 
     once per account and consent version. Returns the event recorded, or None."""
     if not consent.chosen or profile.is_kids or account_has_consent(profile.account_id):
         return None
-    return _consent_adopted(profile, consent, device_id)
-
-
-def _consent_adopted(profile, consent, device_id: int | None) -> Event | None:
     return track(
         name="consent_given",
         profile=profile,

@@ -1,7 +1,5 @@
 """The browser's side of the event log (POST /t/events) and the consent choice (/privacy/)."""
 
-import uuid
-
 from django.conf import settings
 from django.contrib import messages
 from django.http import HttpRequest, HttpResponse
@@ -97,9 +95,8 @@ def privacy(request: HttpRequest) -> HttpResponse:
         request, personalization=personalization, marketing=marketing and not current.gpc
     )
     profile = current_profile(request)
-    if personalization and profile is None:
-        # The visitor id starts now; VisitorMiddleware sets its cookie on this response.
-        request.visitor_id = getattr(request, "visitor_id", "") or str(uuid.uuid4())
+    # With personalization the visitor id starts now (`settle`); VisitorMiddleware sets its
+    # cookie on this response.
     services.consent_record(
         consent=chosen,
         profile=profile,

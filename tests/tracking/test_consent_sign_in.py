@@ -12,7 +12,8 @@ from apps.engagement.models import Category, Channel
 from apps.tracking.consent import COOKIE, Consent, cookie_value
 from apps.tracking.middleware import COOKIE as VISITOR_COOKIE
 from apps.tracking.models import Event
-from apps.tracking.services import consent_record, consent_sign_in
+from apps.tracking.selectors import account_consent
+from apps.tracking.services import consent_record
 from tests.factories import ProfileFactory, UserFactory
 
 pytestmark = pytest.mark.django_db
@@ -184,14 +185,13 @@ def test_a_kids_profile_follows_the_accounts_choice_but_never_makes_it():
     assert response.cookies[COOKIE].value == cookie_value(personalization=True, marketing=False)
 
 
-def test_the_sign_in_check_is_one_query_when_the_account_has_a_choice(django_assert_num_queries):
+def test_the_accounts_choice_is_one_query(django_assert_num_queries):
     profile = ProfileFactory()
     consent_record(consent=_consent(personalization=False, marketing=False), profile=profile)
+    consent_record(consent=_consent(personalization=True, marketing=False), profile=profile)
     with django_assert_num_queries(1):
-        own = consent_sign_in(
-            profile=profile, consent=_consent(personalization=True, marketing=True)
-        )
-    assert own is not None and not own.personalization and not own.marketing
+        own = account_consent(profile.account_id)
+    assert own is not None and own.personalization and not own.marketing
 
 
 def test_an_account_without_a_choice_keeps_the_browsers_cookie():
@@ -227,3 +227,18 @@ def test_the_demos_one_click_persona_sign_in_brings_the_personas_choice_too(sett
     assert "data-consent-banner" in fresh.get("/account/").content.decode()
     adopted = Event.objects.filter(name="consent_given", profile__account__email=newcomer.email)
     assert not adopted.exists()
+
+
+def test_an_accepting_account_on_a_refusing_browser_is_one_device_across_sign_ins():
+    """The device is keyed by the visitor id the account's choice gives this browser at once,
+    so signing in again does not list the same browser twice on the account page."""
+    from apps.accounts.models import Device
+
+    profile = ProfileFactory()
+    consent_record(consent=_consent(personalization=True, marketing=False), profile=profile)
+    client = _browser_that_chose("necessary")
+    _sign_in(client, profile)
+    client.get("/account/")
+    client.post("/accounts/logout/")
+    _sign_in(client, profile)
+    assert Device.objects.filter(profile__account=profile.account).count() == 1
