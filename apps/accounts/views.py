@@ -40,7 +40,8 @@ from apps.accounts.timezones import viewer_zone
 from apps.core import clock
 from apps.core.http import safe_next
 from apps.tracking.consent import consent_for
-from apps.tracking.services import consent_adopt, visitor_merge
+from apps.tracking.consent import settle as settle_consent
+from apps.tracking.services import account_consent, consent_adopt, visitor_merge
 
 
 def _apply_errors(form, exc: ValidationError) -> None:
@@ -56,16 +57,21 @@ def _select_profile(request, profile) -> None:
     request.session.pop(SESSION_DEVICE, None)
     request.session.pop(SESSION_DEVICE_ID, None)
     request._current_profile = request.profile = profile
-    # This browser becomes one of the profile's devices, and what it did anonymously (with
-    # personalization consent) joins the profile: on sign-up, and on sign-in once the profile
-    # is chosen (apps.tracking.services.visitor_merge holds the guards).
+    # Once signed in the viewer has one privacy choice: the account's recorded one wins and
+    # this browser's consent cookie (and visitor id) follow it at once, before the device is
+    # keyed by that id; an account with none takes this browser's choice.
+    own = account_consent(profile.account_id)
+    if own is not None:
+        settle_consent(request, personalization=own.personalization, marketing=own.marketing)
+    # On sign-up, and on sign-in once the profile is chosen, this browser becomes one of the
+    # profile's devices, and what it did anonymously (with personalization consent, now the
+    # viewer's one choice) joins the profile (apps.tracking.services.visitor_merge's guards).
     device_id = device_for_session(request, profile)
+    if own is None:
+        consent_adopt(profile=profile, consent=consent_for(request), device_id=device_id)
     visitor_merge(
         profile=profile, visitor_id=getattr(request, "visitor_id", ""), device_id=device_id
     )
-    # The banner's choice in this browser becomes the account's if it has none of its own (a
-    # new account's only choice is the banner's); an account's own choice wins.
-    consent_adopt(profile=profile, consent=consent_for(request), device_id=device_id)
 
 
 def _next_past_picker(request) -> str:

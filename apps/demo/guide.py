@@ -323,6 +323,19 @@ FLOWS: list[dict[str, Any]] = [
         "persona": "horror",
     },
     {
+        "key": "privacy-one-choice",
+        "title": _("One privacy choice once signed in"),
+        "description": _(
+            "As Morgan, untick Marketing here, save and sign out. In a fresh private window "
+            "choose “Personalization and marketing” on the banner, then sign in as Morgan with "
+            "the sign-in form: the privacy page there shows Marketing unticked, like the "
+            "notifications page, and the banner stays away. Tick it again there, sign out and "
+            "in again in the first window: it is ticked there too."
+        ),
+        "url": "tracking:privacy",
+        "persona": "horror",
+    },
+    {
         "key": "identity",
         "title": _("Browse first, sign up later: one person"),
         "description": _(

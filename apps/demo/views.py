@@ -33,6 +33,8 @@ from apps.demo.forms import QUICK_STEPS, ClockAdvanceForm, ClockSetForm
 from apps.demo.models import DemoRun, OutboxMessage
 from apps.demo.personas import ADMIN_EMAIL, PASSWORD, PERSONAS, PERSONAS_BY_KEY
 from apps.demo.restore import demo_restore
+from apps.tracking import selectors as tracking_selectors
+from apps.tracking.consent import settle as settle_consent
 
 SESSION_JOB_RUNS = "demo_job_runs"
 SESSION_RUN = "demo_run"  # the background run this browser started and is watching
@@ -153,6 +155,12 @@ def persona_login(request: HttpRequest, key: str) -> HttpResponse:
     login(request, profile.account, backend="apps.accounts.cached.CachedModelBackend")
     request.session[SESSION_PROFILE] = profile.pk
     request.session.pop(SESSION_DEVICE, None)
+    # Like the sign-in form, the persona's own privacy choice becomes this browser's (one
+    # choice once signed in); it skips adopting the browser's, as it skips the merge, so a
+    # persona that has not chosen (Riley) keeps asking.
+    own = tracking_selectors.account_consent(profile.account_id)
+    if own is not None:
+        settle_consent(request, personalization=own.personalization, marketing=own.marketing)
     messages.success(
         request,
         _("Signed in as %(email)s, watching as %(name)s.")

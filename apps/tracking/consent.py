@@ -10,8 +10,15 @@ events). A signed-in profile keeps personalization (the product the account sign
 personalized service) but never marketing; refusing personalization in the banner or on the
 privacy page turns it off. The Global Privacy Control header (`Sec-GPC: 1`) always means no
 marketing, whatever the cookie says.
+
+Once signed in, the viewer has one choice: the account's recorded choice (its newest
+`consent_given`, `from_record`) wins when a profile is chosen after sign-in and this browser's
+cookie is rewritten to it (apps.accounts.views); an account with none takes the browser's
+(`services.consent_adopt`). A view that settles a choice calls `settle`; VisitorMiddleware
+writes the cookie on its response. Signing out leaves the cookie as it is.
 """
 
+import uuid
 from dataclasses import dataclass
 
 from django.conf import settings
@@ -63,6 +70,21 @@ def decide(*, raw_cookie: str, signed_in, gpc: bool) -> Consent:
     )
 
 
+def from_record(properties: dict | None) -> Consent | None:
+    """Pure: the choice a `consent_given` event's properties record, or None when there is no
+    event or it is of an older CONSENT_VERSION (which counts as no choice, as in the banner).
+    GPC sent when it was recorded keeps marketing off."""
+    if not properties or properties.get("version") != settings.CONSENT_VERSION:
+        return None
+    return Consent(
+        personalization=bool(properties.get("personalization")),
+        marketing=bool(properties.get("marketing")) and not properties.get("gpc"),
+        chosen=True,
+        version=settings.CONSENT_VERSION,
+        gpc=bool(properties.get("gpc")),
+    )
+
+
 def consent_for(request) -> Consent:
     """This request's consent (memoised on the request; no query)."""
     cached = getattr(request, "_consent", None)
@@ -78,6 +100,33 @@ def consent_for(request) -> Consent:
     return consent
 
 
-def remember(request, consent: Consent) -> None:
-    """Use `consent` for the rest of this request (right after the person chose)."""
+def settle(request, *, personalization: bool, marketing: bool) -> Consent:
+    """The person's choice becomes this request's consent from now on (right after choosing on
+    the privacy page, or at sign-in) and is kept in this browser: VisitorMiddleware writes it
+    to the cookie on the response (`write_cookie`). GPC still applies, per request."""
+    raw = cookie_value(personalization=personalization, marketing=marketing)
+    consent = decide(raw_cookie=raw, signed_in=True, gpc=consent_for(request).gpc)
     request._consent = consent
+    request._consent_cookie = raw
+    # The visitor id follows at once (VisitorMiddleware keeps or deletes its cookie), so what
+    # this request records, the device key included, uses the id this browser will keep.
+    if personalization:
+        request.visitor_id = getattr(request, "visitor_id", "") or str(uuid.uuid4())
+    else:
+        request.visitor_id = ""
+    return consent
+
+
+def write_cookie(request, response) -> None:
+    """Set the consent cookie on `response` when this request settled a choice (`settle`);
+    otherwise leave the cookie as it is."""
+    raw = getattr(request, "_consent_cookie", "")
+    if not raw:
+        return
+    response.set_cookie(
+        COOKIE,
+        raw,
+        max_age=MAX_AGE,
+        samesite="Lax",
+        secure=getattr(settings, "SESSION_COOKIE_SECURE", False),
+    )

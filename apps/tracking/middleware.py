@@ -2,7 +2,7 @@ import uuid
 
 from django.conf import settings
 
-from apps.tracking.consent import consent_for
+from apps.tracking.consent import consent_for, write_cookie
 
 COOKIE = "sf_vid"
 MAX_AGE = 60 * 60 * 24 * 365 * 2
@@ -14,8 +14,9 @@ class VisitorMiddleware:
     only with personalization consent (apps/tracking/consent.py).
 
     Without it `request.visitor_id` is "" and the cookie is not set (or is deleted when the
-    person has just refused). A view that records a fresh consent (`consent.remember`) gets
-    the cookie set on its own response; it may mint `request.visitor_id` itself.
+    person has just refused). A view that settles a consent (`consent.settle`: a choice on the
+    privacy page, the account's choice at sign-in) gets both cookies set on its own response;
+    it may mint `request.visitor_id` itself.
     """
 
     def __init__(self, get_response):
@@ -30,6 +31,7 @@ class VisitorMiddleware:
         if consent_for(request).personalization:
             request.visitor_id = valid_id(raw) or str(uuid.uuid4())
         response = self.get_response(request)
+        write_cookie(request, response)
         if consent_for(request).personalization:  # the view may have just recorded a choice
             request.visitor_id = request.visitor_id or valid_id(raw) or str(uuid.uuid4())
             if request.visitor_id != raw:

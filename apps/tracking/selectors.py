@@ -5,7 +5,9 @@ from datetime import datetime, timedelta, tzinfo
 from django.db.models import Count, Q
 
 from apps.core import clock
+from apps.tracking import consent as consent_rules
 from apps.tracking import data_use, traits
+from apps.tracking.consent import Consent
 from apps.tracking.models import DataUse, Event
 
 
@@ -79,6 +81,11 @@ def account_consent_properties(account_id: int) -> dict | None:
         .values_list("properties", flat=True)
         .first()
     )
+
+
+def account_consent(account_id: int) -> Consent | None:
+    """The account's own privacy choice (its newest `consent_given`, current version), or None."""
+    return consent_rules.from_record(account_consent_properties(account_id))
 
 
 def data_use_for(profile_id: int) -> data_use.Use:

@@ -9,7 +9,6 @@ from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from typing import Any
 
-from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, connection, transaction
 from django.db.models import Max, Q
@@ -18,6 +17,7 @@ from django.utils.translation import gettext as _
 from apps.core import clock
 from apps.core.bulk import insert_many
 from apps.tracking import attribute_rules, data_use, selectors
+from apps.tracking.consent import Consent
 from apps.tracking.identity import ACCOUNT_OWNED_EVENTS, canonical_visitor_id, junk_reason
 from apps.tracking.models import (
     AttributeDefinition,
@@ -338,23 +338,29 @@ def _consent_properties(consent, **extra) -> dict:
     }
 
 
+def account_consent(account_id: int) -> Consent | None:
+    """The account's own choice (`selectors.account_consent`), for the sign-in: accounts records
+    tracking events but reads none of tracking's selectors."""
+    return selectors.account_consent(account_id)
+
+
 def account_has_consent(account_id: int) -> bool:
     """Whether the account recorded a choice of its own: its newest `consent_given` (any of its
     profiles) is of the current CONSENT_VERSION (an older one counts as none, as in the banner)."""
-    newest = selectors.account_consent_properties(account_id)
-    return bool(newest) and newest.get("version") == settings.CONSENT_VERSION
+    return selectors.account_consent(account_id) is not None
 
 
 def consent_adopt(*, profile, consent, device_id: int | None = None) -> Event | None:
     """The browser's choice becomes the account's when the account has none of its own.
 
-    Called when a profile is chosen after sign-up or sign-in: the banner's choice was recorded
-    under the visitor id (or, refused, only in the cookie), and workers read only the account's
-    events, so without this a new viewer's "Accept all" (or "Necessary only") would be dropped.
-    An account's own choice always wins (nothing is recorded then); a browser that made no
-    choice changes nothing; a kids profile never makes the account's choice. Recorded like a
-    choice made on the privacy page (`consent_record`), once per account and consent version.
-    Returns the event recorded, or None."""
+    Called when a profile is chosen after sign-up or sign-in, for an account with no choice of
+    its own (one with a choice brings it to this browser instead: `consent.settle`): the
+    banner's choice was recorded under the visitor id (or, refused, only in the cookie), and
+    workers read only the account's events, so without this a new viewer's "Accept all" (or
+    "Necessary only") would be dropped. An account's own choice always wins (nothing is
+    recorded then); a browser that made no choice changes nothing; a kids profile never makes
+    the account's choice. Recorded like a choice made on the privacy page (`consent_record`),
+    once per account and consent version. Returns the event recorded, or None."""
     if not consent.chosen or profile.is_kids or account_has_consent(profile.account_id):
         return None
     return track(

@@ -1,7 +1,5 @@
 """The browser's side of the event log (POST /t/events) and the consent choice (/privacy/)."""
 
-import uuid
-
 from django.conf import settings
 from django.contrib import messages
 from django.http import HttpRequest, HttpResponse
@@ -15,7 +13,7 @@ from apps.core.http import safe_next
 from apps.tracking import consent as consent_rules
 from apps.tracking import services
 from apps.tracking.collect import BatchRefused, parse_batch, rate_allows
-from apps.tracking.consent import Consent, consent_for
+from apps.tracking.consent import consent_for
 
 ADDRESS_SHARE = 20
 
@@ -91,18 +89,14 @@ def privacy(request: HttpRequest) -> HttpResponse:
     else:
         messages.error(request, _("Choose one of the privacy options."))
         return redirect("tracking:privacy")
-    chosen = Consent(
-        personalization=personalization,
-        marketing=marketing and not current.gpc,
-        chosen=True,
-        version=settings.CONSENT_VERSION,
-        gpc=current.gpc,
+    # Recorded with marketing off under GPC, as it applies; written to this browser's cookie
+    # on the response. Signed in, it is the account's choice too (recorded on the profile).
+    chosen = consent_rules.settle(
+        request, personalization=personalization, marketing=marketing and not current.gpc
     )
-    consent_rules.remember(request, chosen)
     profile = current_profile(request)
-    if personalization and profile is None:
-        # The visitor id starts now; VisitorMiddleware sets its cookie on this response.
-        request.visitor_id = getattr(request, "visitor_id", "") or str(uuid.uuid4())
+    # With personalization the visitor id starts now (`settle`); VisitorMiddleware sets its
+    # cookie on this response.
     services.consent_record(
         consent=chosen,
         profile=profile,
@@ -110,12 +104,5 @@ def privacy(request: HttpRequest) -> HttpResponse:
         device_id=current_device_id(request) if profile is not None else None,
     )
     response = redirect(safe_next(request, reverse("tracking:privacy")))
-    response.set_cookie(
-        consent_rules.COOKIE,
-        consent_rules.cookie_value(personalization=personalization, marketing=chosen.marketing),
-        max_age=consent_rules.MAX_AGE,
-        samesite="Lax",
-        secure=getattr(settings, "SESSION_COOKIE_SECURE", False),
-    )
     messages.success(request, _("Your privacy choices are saved."))
     return response

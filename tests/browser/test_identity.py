@@ -129,3 +129,39 @@ def test_a_new_viewers_yes_to_marketing_in_the_banner_is_the_accounts_choice(
     assert stored_consent(profile).marketing is True
     assert page.problems == []
     context.close()
+
+
+def test_an_accounts_refusal_follows_it_into_a_browser_that_accepted_everything(
+    browser, live_server, shot
+):
+    """One choice once signed in: the account refused marketing elsewhere; this browser's
+    banner said "Personalization and marketing". After signing in, the privacy page and the
+    cookie say what the account chose."""
+    from django.conf import settings
+
+    from apps.tracking.consent import COOKIE, Consent, cookie_value
+    from apps.tracking.services import consent_record
+    from tests.factories import ProfileFactory
+
+    profile = ProfileFactory(account__email="refuser@example.com")
+    refused = Consent(
+        personalization=True, marketing=False, chosen=True, version=settings.CONSENT_VERSION
+    )
+    consent_record(consent=refused, profile=profile)
+
+    context, page = fresh(browser, live_server)
+    page.goto("/accounts/login/")
+    page.get_by_role("button", name="Personalization and marketing").click()
+    expect(page.locator("[data-consent-banner]")).to_have_count(0)
+    page.get_by_label("E-mail address").fill("refuser@example.com")
+    page.get_by_label("Password").fill("correct horse battery")
+    page.get_by_role("button", name="Sign in").click()
+    page.locator(".profile-button", has_text=profile.name).click()
+    page.goto("/privacy/")
+    expect(page.get_by_label("Personalization")).to_be_checked()
+    expect(page.get_by_label("Marketing")).not_to_be_checked()
+    shot(page, "privacy-after-sign-in")
+    [value] = [c["value"] for c in context.cookies() if c["name"] == COOKIE]
+    assert value == cookie_value(personalization=True, marketing=False)
+    assert page.problems == []
+    context.close()

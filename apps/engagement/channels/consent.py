@@ -9,7 +9,7 @@ without a cookie (apps/tracking/consent.py): personalization yes, marketing neve
 from django.conf import settings
 
 from apps.tracking import selectors as tracking_selectors
-from apps.tracking.consent import Consent
+from apps.tracking.consent import Consent, from_record
 
 
 def stored_consent(profile) -> Consent:
@@ -18,14 +18,9 @@ def stored_consent(profile) -> Consent:
 
 def consent_from(properties: dict | None) -> Consent:
     """The choice a newest `consent_given` event's properties say (None: no event), pure."""
-    if not properties or properties.get("version") != settings.CONSENT_VERSION:
+    recorded = from_record(properties)
+    if recorded is None:
         return Consent(
             personalization=True, marketing=False, chosen=False, version=settings.CONSENT_VERSION
         )
-    return Consent(
-        personalization=bool(properties.get("personalization")),
-        marketing=bool(properties.get("marketing")) and not properties.get("gpc"),
-        chosen=True,
-        version=settings.CONSENT_VERSION,
-        gpc=bool(properties.get("gpc")),
-    )
+    return recorded
