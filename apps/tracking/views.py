@@ -11,7 +11,7 @@ from django.views.decorators.http import require_http_methods, require_POST
 from apps.accounts.current import current_device_id, current_profile
 from apps.core.http import safe_next
 from apps.tracking import consent as consent_rules
-from apps.tracking import services
+from apps.tracking import selectors, services
 from apps.tracking.collect import BatchRefused, parse_batch, rate_allows
 from apps.tracking.consent import consent_for
 
@@ -45,6 +45,8 @@ def events(request: HttpRequest) -> HttpResponse:
     if not consent_for(request).personalization:
         return HttpResponse(status=204)
     profile = current_profile(request)
+    if profile is not None and not _account_allows(request, profile):
+        return HttpResponse(status=204)
     visitor_id = getattr(request, "visitor_id", "")
     if profile is None and not visitor_id:
         return HttpResponse(status=204)
@@ -64,6 +66,21 @@ def events(request: HttpRequest) -> HttpResponse:
         device_id=current_device_id(request) if profile is not None else None,
     )
     return HttpResponse(status=204)
+
+
+def _account_allows(request: HttpRequest, profile) -> bool:
+    """The account's own choice, read at each signed-in batch (one query): a browser signed in
+    before the account changed its choice on another device stores nothing against a refusal,
+    and its cookie is brought to the account's choice on this response (`consent.settle`)."""
+    recorded = selectors.account_consent(profile.account_id)
+    if recorded is None:
+        return True
+    wanted = (recorded.personalization, recorded.marketing)
+    if consent_rules.parse(request.COOKIES.get(consent_rules.COOKIE, "")) != wanted:
+        consent_rules.settle(
+            request, personalization=recorded.personalization, marketing=recorded.marketing
+        )
+    return recorded.personalization
 
 
 _CHOICES = {

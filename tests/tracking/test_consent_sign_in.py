@@ -2,6 +2,8 @@
 and this browser's consent cookie is rewritten to it, so /privacy/, the banner, track.js and the
 workers agree; an account with no choice takes the browser's (test_consent_adopt.py)."""
 
+import json
+
 import pytest
 from django.conf import settings
 from django.test import Client
@@ -242,3 +244,27 @@ def test_an_accepting_account_on_a_refusing_browser_is_one_device_across_sign_in
     client.post("/accounts/logout/")
     _sign_in(client, profile)
     assert Device.objects.filter(profile__account=profile.account).count() == 1
+
+
+def test_a_browser_signed_in_before_the_account_refused_elsewhere_stores_nothing_more():
+    """The phone refuses while the laptop stays signed in: the laptop's next batch of events is
+    not stored against the refusal, and its cookie is brought to the account's choice."""
+    profile = ProfileFactory()
+    consent_record(consent=_consent(personalization=True, marketing=True), profile=profile)
+    laptop = _browser_that_chose("all")
+    _sign_in(laptop, profile)
+    event = {"name": "page_view", "properties": {"path": "/"}, "client_id": "pv-00000001"}
+    body = json.dumps({"events": [event]})
+    assert laptop.post("/t/events", body, content_type="application/json").status_code == 204
+    assert Event.objects.filter(name="page_view", profile=profile).count() == 1
+
+    consent_record(consent=_consent(personalization=False, marketing=False), profile=profile)
+    event["client_id"] = "pv-00000002"
+    body = json.dumps({"events": [event]})
+    response = laptop.post("/t/events", body, content_type="application/json")
+
+    assert response.status_code == 204
+    assert Event.objects.filter(name="page_view", profile=profile).count() == 1
+    assert response.cookies[COOKIE].value == REFUSED
+    html = _privacy(laptop)
+    assert not _checked(html, "personalization") and not _checked(html, "marketing")
