@@ -21,11 +21,12 @@ from typing import Any
 import css_inline
 from django.template.loader import render_to_string
 from django.utils import translation
-from django.utils.formats import date_format, number_format
+from django.utils.formats import number_format
 from django.utils.html import strip_tags
 from liquid import Environment, FalsyStrictUndefined, Undefined
 from liquid.exceptions import LiquidError, UndefinedError, UnknownFilterError
 
+from apps.core import dates
 from apps.engagement import segments
 from apps.engagement.models import Channel
 
@@ -85,8 +86,9 @@ def money(value: Any, currency: Any = "EUR") -> str:
 
 def long_date(value: Any) -> str:
     """A date as the rest of the site writes it, in the active language: "2027-01-16" (a date
-    or datetime as events carry it, ISO) → "16 January 2027" / "16 janvier 2027". Anything that
-    is not a date is left as it is."""
+    or datetime as events carry it, ISO) → "16 January 2027" / "16 janvier 2027" ("1er" on the
+    first of a month in French, `apps.core.dates`). Anything that is not a date is left as it
+    is."""
     if isinstance(value, Undefined):
         str(value)  # a missing date: raise, so the send is skipped (or `default` applies)
     if isinstance(value, datetime):
@@ -97,7 +99,7 @@ def long_date(value: Any) -> str:
             value = date.fromisoformat(text[:10])
         except ValueError:
             return text
-    return date_format(value, "j F Y")
+    return dates.long_date(value)
 
 
 def _environment(*, autoescape: bool, undefined=MissingValue) -> Environment:
