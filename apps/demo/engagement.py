@@ -70,6 +70,12 @@ WIN_BACK_BODY_FR = (
 # in the inbox for days, so it says the date the episode came out.
 NEW_EPISODE_COUNT = "{% assign n = event.new_episodes | default: 1 %}"
 NEW_EPISODE_NEXT = "{% if event.next_episode_id and event.next_episode_id != event.episode_id %}"
+# "de Night Shift" but "d’Accidental Neighbour": French elides "de" before a vowel.
+FRENCH_OF_TITLE = (
+    "{% assign initial = event.title | default: 'une' | slice: 0 | downcase %}"
+    "{% if 'aeiouàâäéèêëîïôöùûü' contains initial %}d’{% else %}de {% endif %}"
+    "{{ event.title | default: 'une série que vous regardez' }}"
+)
 NEW_EPISODE_URL = "/watch/episode/{{ event.next_episode_id | default: event.episode_id }}/"
 
 JOURNEYS: list[dict] = [
@@ -90,8 +96,8 @@ JOURNEYS: list[dict] = [
                 "name": "Nouvel épisode",
                 "conditions": [FRENCH],
                 "subject": NEW_EPISODE_COUNT
-                + "{% if n > 1 %}{{ n }} nouveaux épisodes de {% else %}Nouvel épisode de "
-                "{% endif %}{{ event.title | default: 'une série que vous regardez' }}",
+                + "{% if n > 1 %}{{ n }} nouveaux épisodes {% else %}Nouvel épisode {% endif %}"
+                + FRENCH_OF_TITLE,
                 "body": NEW_EPISODE_COUNT
                 + "<p>{% if n > 1 %}Le dernier, l’épisode {{ event.number }} de la saison "
                 "{{ event.season }},{% else %}L’épisode {{ event.number }} de la saison "

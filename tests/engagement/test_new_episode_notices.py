@@ -227,3 +227,25 @@ def test_another_viewers_card_stays_theirs(world, series, monkeypatch):
     camilles.refresh_from_db()
     assert camilles.dismissed_at is None
     assert Send.objects.filter(profile=sam, campaign__key="new-episode").count() == 1
+
+
+@pytest.mark.parametrize(
+    ("language", "title", "subject"),
+    [
+        ("fr", "Accidental Neighbour", "Nouvel épisode d’Accidental Neighbour"),
+        ("fr", "Night Shift", "Nouvel épisode de Night Shift"),
+        ("en", "Accidental Neighbour", "New episode of Accidental Neighbour"),
+    ],
+)
+def test_french_elides_de_before_a_vowel(language, title, subject):
+    from apps.engagement import templating, variants
+
+    campaigns_seed(log=lambda m: None, now=RELEASE)
+    viewer = ProfileFactory(account__language=language)
+    campaign = Campaign.objects.get(key="new-episode")
+    props = {"title": title, "title_id": 1, "episode_id": 2, "season": 2, "number": 1}
+    variant = variants.choose(campaign, viewer, props)
+    rendered = templating.render(
+        variant, channel="in_app", profile=viewer, context=props, now=RELEASE
+    )
+    assert rendered.subject == subject

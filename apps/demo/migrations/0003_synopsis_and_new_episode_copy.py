@@ -22,8 +22,10 @@ NEW_EPISODE_COPY = {
     "Nouvel épisode": {
         "subject": (
             "{% assign n = event.new_episodes | default: 1 %}{% if n > 1 %}{{ n }} "
-            "nouveaux épisodes de {% else %}Nouvel épisode de {% endif %}{{ event.title "
-            "| default: 'une série que vous regardez' }}"
+            "nouveaux épisodes {% else %}Nouvel épisode {% endif %}{% assign initial = "
+            "event.title | default: 'une' | slice: 0 | downcase %}{% if "
+            "'aeiouàâäéèêëîïôöùûü' contains initial %}d’{% else %}de {% endif %}{{ "
+            "event.title | default: 'une série que vous regardez' }}"
         ),
         "body": (
             "{% assign n = event.new_episodes | default: 1 %}<p>{% if n > 1 %}Le "
