@@ -6,6 +6,7 @@ from datetime import datetime, timedelta
 from django.db import IntegrityError, transaction
 
 from apps.accounts.models import Profile
+from apps.browse import episode_news
 from apps.browse.models import MyListEntry, ReleaseReminder
 from apps.browse.page_cache import bump_list_version
 from apps.catalogue import selectors as catalogue
@@ -116,37 +117,71 @@ def interested_profiles(*, title: Title) -> list[int]:
 
 
 def episode_released_announce(*, episode: Episode, at: datetime) -> int:
-    """Record `episode_released` once for each interested profile; 0 if another run already
-    announced this episode (or it is too old to be news). Returns the events recorded."""
+    """Record `episode_released` once for each interested profile that should hear of it
+    (`episode_news`: watching the series lately or caught up with it, listed, or reminded),
+    with what its notice says to that profile (episodes new to it, the episode to watch next);
+    0 if another run already announced this episode (or it is too old to be news). Returns the
+    events recorded."""
     moment = catalogue.release_moment(episode)
     with transaction.atomic():
         if not catalogue_services.episode_release_claim(episode_id=episode.pk, at=at):
             return 0
         if moment is None or moment < at - ANNOUNCE_WITHIN:
             return 0
+        title = episode.title
+        profile_ids = interested_profiles(title=title)
+        episodes = list(  # the series as it stands at `at`, in viewing order
+            Episode.objects.released(at)
+            .filter(title=title)
+            .select_related("season")
+            .order_by("season__number", "number", "pk")
+        )
+        by_id = {e.pk: e for e in episodes}
+        releases = [episode_news.Release(e.pk, catalogue.release_moment(e)) for e in episodes]
+        positions = playback.series_positions(
+            title=title, profile_ids=profile_ids, episodes=episodes
+        )
+        # Those who asked ("Remind me") get an in-app notice for it (engagement.requested).
+        reminded = set(
+            ReleaseReminder.objects.filter(episode=episode).values_list("profile_id", flat=True)
+        )
         properties = {
             "title_id": episode.title_id,
             "episode_id": episode.pk,
             "season": episode.season.number,
             "number": episode.number,
+            "released_at": moment.isoformat(),
         }
-        # Those who asked ("Remind me") get an in-app notice for it (engagement.requested).
-        reminded = set(
-            ReleaseReminder.objects.filter(episode=episode).values_list("profile_id", flat=True)
-        )
-        return track_many(
-            EventData(
-                name="episode_released",
-                occurred_at=at,
-                profile_id=profile_id,
-                properties={**properties, "reminded": True}
-                if profile_id in reminded
-                else properties,
-                # A second guard: even a double announcement could not write twice.
-                client_id=f"released-{episode.pk}-{profile_id}",
+        events = []
+        for profile_id in profile_ids:
+            position = positions.get(profile_id)
+            viewer = episode_news.Viewer(
+                watched_at=position.watched_at if position else None,
+                next_episode_id=position.next_episode_id if position else None,
+                reminded=profile_id in reminded,
             )
-            for profile_id in interested_profiles(title=episode.title)
-        )
+            news = episode_news.news_for(viewer, episode_id=episode.pk, releases=releases, now=at)
+            if news is None:
+                continue  # far behind and not watching: "new episode" is not news to them
+            up_next = by_id[news.next_episode_id]
+            events.append(
+                EventData(
+                    name="episode_released",
+                    occurred_at=at,
+                    profile_id=profile_id,
+                    properties={
+                        **properties,
+                        **({"reminded": True} if viewer.reminded else {}),
+                        "new_episodes": news.new_episodes,
+                        "next_episode_id": up_next.pk,
+                        "next_season": up_next.season.number,
+                        "next_number": up_next.number,
+                    },
+                    # A second guard: even a double announcement could not write twice.
+                    client_id=f"released-{episode.pk}-{profile_id}",
+                )
+            )
+        return track_many(events)
 
 
 def episode_releases_announce(*, at: datetime | None = None) -> int:

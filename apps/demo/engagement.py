@@ -64,6 +64,20 @@ WIN_BACK_BODY_FR = (
     "{% endfor %}{% endif %}"
 )
 
+# New episodes: one card per series (engagement replaces the older card of the same series),
+# so the notice says how many came out since the viewer last watched and plays the episode
+# they are at (browse's episode_news puts both in the event). No "is out now": the card stays
+# in the inbox for days, so it says the date the episode came out.
+NEW_EPISODE_COUNT = "{% assign n = event.new_episodes | default: 1 %}"
+NEW_EPISODE_NEXT = "{% if event.next_episode_id and event.next_episode_id != event.episode_id %}"
+# "de Night Shift" but "d’Accidental Neighbour": French elides "de" before a vowel.
+FRENCH_OF_TITLE = (
+    "{% assign initial = event.title | default: 'une' | slice: 0 | downcase %}"
+    "{% if 'aeiouàâäéèêëîïôöùûü' contains initial %}d’{% else %}de {% endif %}"
+    "{{ event.title | default: 'une série que vous regardez' }}"
+)
+NEW_EPISODE_URL = "/watch/episode/{{ event.next_episode_id | default: event.episode_id }}/"
+
 JOURNEYS: list[dict] = [
     {
         "key": "new-episode",
@@ -81,19 +95,35 @@ JOURNEYS: list[dict] = [
             {
                 "name": "Nouvel épisode",
                 "conditions": [FRENCH],
-                "subject": "Nouvel épisode de {{ event.title | default: 'une série que vous "
-                "regardez' }}",
-                "body": "<p>Saison {{ event.season }}, épisode {{ event.number }}\u00a0: il est "
-                "disponible.</p>",
-                "cta_label": "Regarder maintenant",
-                "cta_url": "/watch/episode/{{ event.episode_id }}/",
+                "subject": NEW_EPISODE_COUNT
+                + "{% if n > 1 %}{{ n }} nouveaux épisodes {% else %}Nouvel épisode {% endif %}"
+                + FRENCH_OF_TITLE,
+                "body": NEW_EPISODE_COUNT
+                + "<p>{% if n > 1 %}Le dernier, l’épisode {{ event.number }} de la saison "
+                "{{ event.season }},{% else %}L’épisode {{ event.number }} de la saison "
+                "{{ event.season }}{% endif %} {% if event.released_at %}est sorti le "
+                "{{ event.released_at | long_date }}{% else %}est disponible{% endif %}."
+                + NEW_EPISODE_NEXT
+                + " Votre prochain épisode\u00a0: saison {{ event.next_season }}, épisode "
+                "{{ event.next_number }}.{% endif %}</p>",
+                "cta_label": NEW_EPISODE_NEXT + "Reprendre{% else %}Regarder{% endif %}",
+                "cta_url": NEW_EPISODE_URL,
             },
             {
                 "name": "New episode",
-                "subject": "New episode of {{ event.title | default: 'a series you watch' }}",
-                "body": "<p>Season {{ event.season }}, episode {{ event.number }} is out now.</p>",
-                "cta_label": "Watch now",
-                "cta_url": "/watch/episode/{{ event.episode_id }}/",
+                "subject": NEW_EPISODE_COUNT
+                + "{% if n > 1 %}{{ n }} new episodes of {% else %}New episode of {% endif %}"
+                "{{ event.title | default: 'a series you watch' }}",
+                "body": NEW_EPISODE_COUNT
+                + "<p>{% if n > 1 %}The latest, season {{ event.season }}, episode "
+                "{{ event.number }},{% else %}Season {{ event.season }}, episode "
+                "{{ event.number }}{% endif %} {% if event.released_at %}came out on "
+                "{{ event.released_at | long_date }}{% else %}is out{% endif %}."
+                + NEW_EPISODE_NEXT
+                + " Your next episode: season {{ event.next_season }}, episode "
+                "{{ event.next_number }}.{% endif %}</p>",
+                "cta_label": NEW_EPISODE_NEXT + "Continue watching{% else %}Watch now{% endif %}",
+                "cta_url": NEW_EPISODE_URL,
             },
         ],
     },

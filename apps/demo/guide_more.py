@@ -132,7 +132,12 @@ MORE_FLOWS: list[dict[str, Any]] = [
             "Morgan's horror series comes out, a message waits for Morgan's usual viewing hour "
             "and then appears in the bell (and as a push notification on a browser that "
             "allowed them in the notification settings). At most one marketing message a day "
-            "and three a week reach a profile, whatever the campaigns."
+            "and three a week reach a profile, whatever the campaigns. Advance 7 days more: "
+            "the next episode renews the same card (“2 new episodes of …”, the date the latest "
+            "came out, and a button to the episode Morgan is at), never a second card for the "
+            "series. As Sam in French it reads « 2 nouveaux épisodes de … » and plays the "
+            "episode Sam stopped at; Jordan, "
+            "who stopped months ago far behind, is not told at all."
         ),
         "url": "home",
         "persona": "horror",

@@ -264,6 +264,9 @@ class Message(models.Model):
     cta_label = models.CharField(max_length=60, blank=True)
     cta_url = models.CharField(max_length=300, blank=True)
     image_url = models.CharField(max_length=300, blank=True)
+    # What the message is about, when a newer one replaces it in the inbox: "series-12" for new
+    # episodes of one series (the bell shows one card per series, the newest). "" stands alone.
+    topic = models.CharField(max_length=40, blank=True, default="")
     created_at = models.DateTimeField()
     claimed_at = models.DateTimeField(null=True, blank=True)
     sent_at = models.DateTimeField(null=True, blank=True)

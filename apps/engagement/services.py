@@ -12,7 +12,7 @@ from __future__ import annotations
 import hashlib
 import logging
 from dataclasses import dataclass
-from datetime import datetime, timedelta
+from datetime import date, datetime, timedelta
 
 from django.db import IntegrityError, connection, transaction
 
@@ -24,6 +24,7 @@ from apps.engagement.models import (
     MARKETING_CATEGORIES,
     Campaign,
     Category,
+    Channel,
     MessagingSettings,
     Send,
 )
@@ -147,6 +148,10 @@ def plan_send(
     if in_control(campaign, profile.pk):
         fields.update(status=Send.Status.CONTROL, due_at=now)
         event = "message_held_back"
+    elif (merged := _merge_into_pending(campaign, profile.pk, context)) is not None:
+        fields.update(status=Send.Status.SKIPPED, skip_reason="merged", due_at=now)
+        event = "message_skipped"
+        context["merged_into"] = merged.pk
     else:
         variant = variant_choice.choose(campaign, profile, context)
         if variant is None:
@@ -290,7 +295,13 @@ def _claim(send_id: int, now: datetime) -> tuple[Send | None, list[channels.Outg
 
         outgoing: list[channels.Outgoing] = []
         reasons: list[str] = []
+        told = told_today(send, now)
         for channel in campaign.channels:
+            if told and channel != Channel.IN_APP:
+                # The series' card in the app is updated; the phone buzzes once a day at most.
+                reasons.append("told_today")
+                _event("message_skipped", send, channel=channel, reason="told_today")
+                continue
             item = _outgoing(send, channel, now)
             if isinstance(item, str):
                 reasons.append(item)
@@ -332,6 +343,68 @@ def deliver_one(*, send_id: int, now: datetime | None = None) -> Delivery:
     return result
 
 
+def message_topic(campaign: Campaign, context: dict | None) -> str:
+    """What a message is about when a newer one should replace it in the inbox: new episodes
+    of one series make one card ("2 new episodes of X"), not one card per episode."""
+    title_id = str((context or {}).get("title_id") or "")
+    if campaign.category == Category.NEW_EPISODES and title_id.isdigit():
+        return f"series-{title_id}"
+    return ""
+
+
+def _release_day(context: dict | None, zone) -> date | None:
+    """The viewer's local day an episode came out (`released_at` in the event), or None."""
+    try:
+        moment = datetime.fromisoformat(str((context or {}).get("released_at") or ""))
+    except ValueError:
+        return None
+    return moment.astimezone(zone).date() if moment.tzinfo else moment.date()
+
+
+def _same_topic(campaign: Campaign, profile_id: int, context: dict | None):
+    """This campaign's sends to the profile about the same topic (none when it has none)."""
+    if not message_topic(campaign, context):
+        return Send.objects.none()
+    return Send.objects.filter(
+        campaign=campaign, profile_id=profile_id, context__title_id=context.get("title_id")
+    )
+
+
+def told_today(send: Send, now: datetime) -> bool:
+    """Was the profile already told about an episode of this series that came out the same
+    day (its local day)? Then only the in-app card is renewed (it now counts both episodes):
+    a second episode out the same day sends no second e-mail or push. Asked under the
+    profile's delivery lock (`_claim`), where every send to it moves to sent one at a time."""
+    zone = viewer_zone(send.profile.account)
+    day = _release_day(send.context, zone)
+    if day is None:
+        return False
+    earlier = (
+        _same_topic(send.campaign, send.profile_id, send.context)
+        .filter(status=Send.Status.SENT)
+        .exclude(pk=send.pk)
+        .values_list("context", flat=True)
+    )
+    return any(_release_day(context, zone) == day for context in earlier)
+
+
+def _merge_into_pending(campaign: Campaign, profile_id: int, context: dict) -> Send | None:
+    """A notice about the same series still waiting for the viewer's hour takes this newer
+    event's facts (the count of new episodes, the episode to watch next) instead of a second
+    notice being planned. Returns the send that took them, or None (nothing waiting; or it
+    left meanwhile: the conditional update finds it no longer scheduled)."""
+    pending = (
+        _same_topic(campaign, profile_id, context)
+        .filter(status=Send.Status.SCHEDULED)
+        .order_by("-pk")
+        .first()
+    )
+    if pending is None:
+        return None
+    moved = Send.objects.filter(pk=pending.pk, status=Send.Status.SCHEDULED).update(context=context)
+    return pending if moved else None
+
+
 def _outgoing(send: Send, channel: str, now: datetime) -> channels.Outgoing | str:
     """What one channel carries for a send (its key `send-<pk>:<channel>`), or why it carries
     nothing (the channel refuses, or the template skips)."""
@@ -356,6 +429,7 @@ def _outgoing(send: Send, channel: str, now: datetime) -> channels.Outgoing | st
         cta_url=rendered.cta_url,
         image_url=rendered.image_url,
         send_id=send.pk,
+        topic=message_topic(campaign, send.context),
     )
 
 

@@ -20,12 +20,14 @@ from typing import Any
 
 import css_inline
 from django.template.loader import render_to_string
-from django.utils import translation
-from django.utils.formats import date_format, number_format
+from django.utils import timezone, translation
+from django.utils.formats import number_format
 from django.utils.html import strip_tags
 from liquid import Environment, FalsyStrictUndefined, Undefined
 from liquid.exceptions import LiquidError, UndefinedError, UnknownFilterError
 
+from apps.accounts.timezones import viewer_zone
+from apps.core import dates
 from apps.engagement import segments
 from apps.engagement.models import Channel
 
@@ -85,19 +87,24 @@ def money(value: Any, currency: Any = "EUR") -> str:
 
 def long_date(value: Any) -> str:
     """A date as the rest of the site writes it, in the active language: "2027-01-16" (a date
-    or datetime as events carry it, ISO) → "16 January 2027" / "16 janvier 2027". Anything that
-    is not a date is left as it is."""
+    or datetime as events carry it, ISO) → "16 January 2027" / "16 janvier 2027" ("1er" on the
+    first of a month in French, `apps.core.dates`). Anything that is not a date is left as it
+    is."""
     if isinstance(value, Undefined):
         str(value)  # a missing date: raise, so the send is skipped (or `default` applies)
-    if isinstance(value, datetime):
-        value = value.date()
     if not isinstance(value, date):
         text = str(value).strip()
         try:
-            value = date.fromisoformat(text[:10])
+            # A moment ("2026-11-16T23:30:00+00:00", an episode's release) is the viewer's day.
+            value = datetime.fromisoformat(text) if "T" in text else date.fromisoformat(text)
         except ValueError:
-            return text
-    return date_format(value, "j F Y")
+            try:
+                value = date.fromisoformat(text[:10])
+            except ValueError:
+                return text
+    if isinstance(value, datetime):
+        value = (timezone.localtime(value) if timezone.is_aware(value) else value).date()
+    return dates.long_date(value)
 
 
 def _environment(*, autoescape: bool, undefined=MissingValue) -> Environment:
@@ -315,7 +322,7 @@ def render(variant, *, channel: str, profile, context: dict, now) -> Rendered | 
     """The variant's message for `profile` on `channel`, in the profile's language, or why it
     cannot be sent."""
     language = getattr(profile.account, "language", "") or "en"
-    with translation.override(language):
+    with translation.override(language), timezone.override(viewer_zone(profile.account)):
         data = message_data(variant, profile=profile, context=context, now=now)
         try:
             subject = " ".join(TEXT_ENV.from_string(variant.subject).render(**data).split())

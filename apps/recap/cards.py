@@ -12,6 +12,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
 from apps.catalogue.vocabulary import genre_label
+from apps.core.dates import long_date
 from apps.tracking import traits as trait_rules
 
 
@@ -42,7 +43,7 @@ def _num(n: int) -> str:
 
 
 def _day(iso: str) -> str:
-    return date_format(date.fromisoformat(iso[:10]), "j F")
+    return long_date(date.fromisoformat(iso[:10]), "j F")
 
 
 def humour_line(line: dict) -> str:

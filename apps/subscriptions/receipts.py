@@ -17,6 +17,7 @@ from fpdf import FPDF
 
 from apps.accounts.language import country_name, speaking_to
 from apps.accounts.timezones import viewer_zone
+from apps.core.dates import long_date
 from apps.subscriptions import vat
 from apps.subscriptions.models import Invoice
 from apps.subscriptions.money import format_money
@@ -48,7 +49,7 @@ def invoice_pdf(invoice: Invoice) -> bytes:
     with speaking_to(user), timezone.override(viewer_zone(user)):
         money = lambda amount: format_money(amount, invoice.currency)  # noqa: E731
         tax = vat_for(invoice)
-        issued = formats.date_format(timezone.localtime(invoice.issued_at), "j F Y")
+        issued = long_date(timezone.localtime(invoice.issued_at))
         pdf = FPDF(format="A4", unit="mm")
         pdf.core_fonts_encoding = "windows-1252"
         pdf.set_title(_text(f"{invoice.get_kind_display()} {invoice.number}"))

@@ -8,9 +8,8 @@ from __future__ import annotations
 from datetime import datetime
 from zoneinfo import ZoneInfo
 
-from django.utils import formats
-
 from apps.accounts.timezones import viewer_zone_name
+from apps.core.dates import long_date
 from apps.subscriptions.models import (
     Subscription,
 )
@@ -39,4 +38,4 @@ def anchor_of(sub: Subscription) -> Anchor:
 
 
 def local_day(at: datetime, user) -> str:
-    return formats.date_format(at.astimezone(ZoneInfo(viewer_zone_name(user))), "j F Y")
+    return long_date(at.astimezone(ZoneInfo(viewer_zone_name(user))))

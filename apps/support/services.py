@@ -10,7 +10,7 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.template.loader import render_to_string
 from django.urls import reverse
-from django.utils import formats, timezone
+from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
@@ -18,6 +18,7 @@ from apps.accounts.language import speaking_to
 from apps.accounts.timezones import viewer_zone
 from apps.core import clock
 from apps.core.claims import claim, email_send
+from apps.core.dates import long_date
 from apps.core.queue import delay_on_commit
 from apps.support.models import Ticket, TicketReply
 from apps.tracking.services import track
@@ -60,7 +61,7 @@ def ticket_create(
                     "sent.",
                     limit,
                 )
-                % {"n": limit, "time": formats.date_format(again, "j F Y, H:i")}
+                % {"n": limit, "time": long_date(again, "j F Y, H:i")}
             )
         ticket = Ticket.objects.create(
             account=account, category=category, message=message, created_at=at, updated_at=at

@@ -24,6 +24,7 @@ from django.utils.translation import gettext_lazy
 from apps.accounts.timezones import viewer_zone
 from apps.catalogue.models import Genre
 from apps.core import clock
+from apps.core.dates import long_date
 from apps.tracking import attribute_rules, registry
 from apps.tracking.models import AttributeDefinition, AttributeValue, ComputedAttributes
 
@@ -103,7 +104,7 @@ def _standard(profile, account, at: datetime) -> list[Attribute]:
             tenure,
             STANDARD,
             _("%(days)d days (since %(date)s)")
-            % {"days": tenure, "date": formats.date_format(account.date_joined, "j F Y")},
+            % {"days": tenure, "date": long_date(account.date_joined)},
         ),
     ]
 
@@ -125,7 +126,7 @@ def _computed(profile) -> list[Attribute]:
     genres = [names[g] for g in row.favourite_genre_ids if g in names]
     window = attribute_rules.preferred_hours(row.viewing_hours)
     last = (
-        formats.date_format(timezone.localtime(row.last_active, zone), "j F Y H:i")
+        long_date(timezone.localtime(row.last_active, zone), "j F Y H:i")
         if row.last_active
         else _("never")
     )

@@ -74,11 +74,18 @@ def test_the_release_is_recorded_once_for_each_profile_that_cares(series, schedu
     assert tasks.announce_released_episodes() == 0  # beat's next tick: nothing new
     events = list(released(scheduled).order_by("profile_id"))
     assert [e.profile_id for e in events] == sorted([watcher.pk, lister.pk])
+    pilot = series.episodes.get(number=1)
     assert events[0].properties == {
         "title_id": series.pk,
         "episode_id": scheduled.pk,
         "season": 1,
         "number": 2,
+        "released_at": scheduled.available_from.isoformat(),
+        "new_episodes": 1,
+        # The watcher is halfway through the pilot: the notice plays that, not episode 2.
+        "next_episode_id": pilot.pk,
+        "next_season": 1,
+        "next_number": 1,
     }
     assert not released().filter(profile__in=[stranger, kid]).exists()
     assert not released().exclude(properties__episode_id=scheduled.pk).exists()  # not the pilot

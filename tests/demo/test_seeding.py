@@ -212,3 +212,21 @@ def test_personas_are_distinct_and_hand_shaped(index):
     )
     kids = history("family", 1)
     assert kids and all(by_id[e.properties["title_id"]].kids for e in kids)
+
+
+@pytest.mark.parametrize("seed", [42, 7])
+def test_no_synopsis_says_a_phrase_twice(seed):
+    """A reality show "tries to find love in a villa with a twist with a twist every episode"
+    was on Priya's homepage: no synopsis of the generated world repeats three words."""
+    specs = world_titles.catalogue(n_titles=600, seed=seed)
+    repeated = {
+        s.name: world_titles.repeated_phrase(s.synopsis)
+        for s in specs
+        if world_titles.repeated_phrase(s.synopsis)
+    }
+    assert repeated == {}
+
+
+def test_a_repeated_phrase_is_found():
+    assert world_titles.repeated_phrase("In a villa with a twist with a twist.") == "with a twist"
+    assert world_titles.repeated_phrase("A crew races to find a city.") is None

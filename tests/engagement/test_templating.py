@@ -55,6 +55,13 @@ def test_long_date_writes_dates_as_the_site_does_in_the_viewers_language(ann):
     )
     french = ProfileFactory(account__language="fr")
     assert render(v, french, {"date": "2027-01-16"}).text == "Renews on 16 janvier 2027."
+    # French writes the first of a month as an ordinal; English does not.
+    assert render(v, french, {"date": "2027-02-01"}).text == "Renews on 1er février 2027."
+    assert render(v, ann, {"date": "2027-02-01"}).text == "Renews on 1 February 2027."
+    # A moment is written as the viewer's day: 23:30 UTC on 31 January is 1 February in Paris.
+    parisian = ProfileFactory(account__language="fr", account__time_zone="Europe/Paris")
+    late = {"date": "2027-01-31T23:30:00+00:00"}
+    assert render(v, parisian, late).text == "Renews on 1er février 2027."
     assert render(v, ann, {"date": "soon"}).text == "Renews on soon."
     assert render(v, ann, {}) == Skipped("missing:event.date")
 

@@ -266,3 +266,17 @@ def test_the_taste_traits_card_shows_the_viewers_habits_unless_switched_off(now,
     data_use_set(profile=viewer, signal="traits", in_use=False)
     html = client.get("/year/").content.decode()
     assert "Your taste traits" not in html
+
+
+@pytest.mark.parametrize(
+    ("language", "opens"), [("fr", "1er décembre 2027"), ("en", "1 December 2027")]
+)
+def test_the_waiting_page_writes_the_first_of_december_as_each_language_does(
+    now, viewer, language, opens
+):
+    now.value = datetime(2027, 2, 1, 12, 0, tzinfo=UTC)
+    viewer.account.language = language
+    viewer.account.save(update_fields=["language"])
+    with translation.override(language):
+        page = signed_in(viewer).get("/year/", HTTP_ACCEPT_LANGUAGE=language)
+    assert opens in page.content.decode()

@@ -147,9 +147,33 @@ def _agree(who: str, situation: str) -> str:
     return " ".join(words)
 
 
+def repeated_phrase(text: str, size: int = 3) -> str | None:
+    """The first run of `size` words that comes twice in `text` (case and punctuation aside),
+    or None: "a villa with a twist with a twist every episode" repeats "with a twist"."""
+    words = [w.strip(".,;:!?").lower() for w in text.split()]
+    seen = set()
+    for i in range(len(words) - size + 1):
+        phrase = tuple(words[i : i + size])
+        if phrase in seen:
+            return " ".join(phrase)
+        seen.add(phrase)
+    return None
+
+
 def _synopsis(rng: random.Random, g: GenreSpec) -> str:
     who = rng.choice(g.who)
-    return f"{who} {_agree(who, rng.choice(g.situation))} {rng.choice(g.turn)}."
+    situation = _agree(who, rng.choice(g.situation))
+    turn = rng.choice(g.turn)
+    # A turn that says again what the situation said ("in a villa with a twist" + "with a
+    # twist every episode") gives way to the next one; no extra draw, so every other title
+    # of a seed stays as it was.
+    start = g.turn.index(turn)
+    for step in range(len(g.turn)):
+        candidate = g.turn[(start + step) % len(g.turn)]
+        if repeated_phrase(f"{who} {situation} {candidate}") is None:
+            turn = candidate
+            break
+    return f"{who} {situation} {turn}."
 
 
 def _year(rng: random.Random, g: GenreSpec) -> int:

@@ -44,6 +44,7 @@ class Outgoing:
     cta_url: str  # site-relative, e.g. /watch/12/?t=734
     image_url: str  # site-relative artwork URL or ""
     send_id: int | None = None
+    topic: str = ""  # a newer in-app message of the same topic replaces this one in the inbox
 
 
 class _OneProfile:
@@ -198,6 +199,7 @@ def deliver(outgoing: Outgoing) -> Message:
                 cta_label=outgoing.cta_label[:60],
                 cta_url=outgoing.cta_url[:300],
                 image_url=links.site_relative(outgoing.image_url)[:300],  # this site only
+                topic=outgoing.topic[:40],
                 created_at=now,
                 claimed_at=now,
             )

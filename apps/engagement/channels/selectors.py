@@ -1,15 +1,26 @@
 """Reads for the viewer's pages: the bell, the inbox, the settings."""
 
+from django.db.models import Exists, OuterRef, Q
+
 from apps.engagement.models import Channel, ChannelPreference, Message, MessagingSettings
 
 INBOX_LIMIT = 50
 PANEL_LIMIT = 5
 
 
-def _inbox(profile):
+def _shown():
     return Message.objects.filter(
-        profile=profile, channel=Channel.IN_APP, dismissed_at__isnull=True, sent_at__isnull=False
+        channel=Channel.IN_APP, dismissed_at__isnull=True, sent_at__isnull=False
     )
+
+
+def _inbox(profile):
+    """The profile's cards: each in-app message, except one that a newer message on the same
+    topic replaces (new episodes of one series are one card, the newest)."""
+    replaced = _shown().filter(
+        profile_id=OuterRef("profile_id"), topic=OuterRef("topic"), pk__gt=OuterRef("pk")
+    )
+    return _shown().filter(profile=profile).exclude(Q(topic__gt="") & Exists(replaced))
 
 
 def unread_count(*, profile) -> int:

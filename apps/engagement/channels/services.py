@@ -18,17 +18,32 @@ from apps.engagement.models import (
 from apps.tracking.services import track
 
 
+def _with_replaced(message: Message):
+    """The message and the older ones of its topic that it replaced in the inbox (one card)."""
+    same = Message.objects.filter(pk=message.pk)
+    if message.topic:
+        same = Message.objects.filter(
+            profile_id=message.profile_id,
+            channel=message.channel,
+            topic=message.topic,
+            pk__lte=message.pk,
+        )
+    return same
+
+
 def message_mark_read(*, message: Message, at: datetime) -> Message:
     if message.read_at is None:
-        Message.objects.filter(pk=message.pk, read_at__isnull=True).update(read_at=at)
+        _with_replaced(message).filter(read_at__isnull=True).update(read_at=at)
         message.read_at = at
     return message
 
 
 def message_dismiss(*, message: Message, at: datetime) -> None:
-    Message.objects.filter(pk=message.pk, dismissed_at__isnull=True).update(
-        dismissed_at=at, read_at=message.read_at or at
+    """Dismiss the card: with it the older messages it replaced, so none of them comes back."""
+    _with_replaced(message).filter(dismissed_at__isnull=True, read_at__isnull=True).update(
+        dismissed_at=at, read_at=at
     )
+    _with_replaced(message).filter(dismissed_at__isnull=True).update(dismissed_at=at)
 
 
 def message_click(*, message: Message, at: datetime, tracked: bool) -> None:

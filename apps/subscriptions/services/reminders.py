@@ -6,11 +6,11 @@ from datetime import datetime, timedelta
 from zoneinfo import ZoneInfo
 
 from django.db import transaction
-from django.utils import formats
 
 from apps.accounts.language import speaking_to
 from apps.accounts.timezones import viewer_zone_name
 from apps.core import clock
+from apps.core.dates import long_date
 from apps.subscriptions import selectors, student
 from apps.subscriptions.lifecycle import State
 from apps.subscriptions.models import (
@@ -47,7 +47,7 @@ def reminders_send(*, at: datetime | None = None) -> int:
                 kind="reminder",
                 context={
                     "amount": format_money(charge.amount, charge.currency),
-                    "date": formats.date_format(charge.local_date, "l j F Y"),
+                    "date": long_date(charge.local_date, "l j F Y"),
                     "plan": sub.plan.name,
                     "final": any(r.code == "final" for r in charge.reasons),
                 },
@@ -97,8 +97,8 @@ def student_reminders_send(*, at: datetime | None = None) -> int:
                 kind="student_due",
                 context={
                     "plan": sub.plan.name,
-                    "date": formats.date_format(sub.verified_until, "j F Y"),
-                    "ends_on": formats.date_format(ends_on, "j F Y"),
+                    "date": long_date(sub.verified_until),
+                    "ends_on": long_date(ends_on),
                 },
                 at=at,
             )

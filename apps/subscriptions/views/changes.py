@@ -10,13 +10,13 @@ from django.core.exceptions import ValidationError
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect
 from django.urls import reverse
-from django.utils import formats
 from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_http_methods, require_POST
 
 from apps.accounts.decorators import not_for_kids
 from apps.core import clock
+from apps.core.dates import long_date
 from apps.subscriptions import display, selectors, services
 from apps.subscriptions.forms import (
     ConfirmForm,
@@ -216,7 +216,7 @@ def student(request: HttpRequest) -> HttpResponse:
                     messages.success(
                         request,
                         _("Thank you: your student status is confirmed until %(date)s.")
-                        % {"date": formats.date_format(sub.verified_until, "j F Y")},
+                        % {"date": long_date(sub.verified_until)},
                     )
                     return redirect("subscriptions:overview")
         except ValidationError as exc:

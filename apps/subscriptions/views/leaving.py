@@ -7,7 +7,7 @@ from django.core.exceptions import ValidationError
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect
 from django.urls import reverse
-from django.utils import formats, timezone
+from django.utils import timezone
 from django.utils.http import urlencode
 from django.utils.translation import get_language
 from django.utils.translation import gettext as _
@@ -16,6 +16,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 from apps.accounts.decorators import not_for_kids
 from apps.catalogue import selectors as catalogue
 from apps.core import clock
+from apps.core.dates import long_date
 from apps.core.http import safe_next
 from apps.subscriptions import leaving_reasons, lifecycle, selectors, services
 from apps.subscriptions.forms import (
@@ -73,7 +74,7 @@ def cancel(request: HttpRequest) -> HttpResponse:
     messages.success(
         request,
         _("Your plan is cancelled and stays until %(date)s. You can undo this until then.")
-        % {"date": formats.date_format(until, "j F Y")},
+        % {"date": long_date(until)},
     )
     return redirect("subscriptions:cancelled")
 

@@ -1,0 +1,51 @@
+"""Long dates (apps/core/dates.py and the `long_date` filter): French writes the first of a month
+"1er décembre", English "1 December"; every other day is a plain number in both."""
+
+from datetime import UTC, date, datetime
+
+import pytest
+from django.template import Context, Template
+from django.utils import timezone, translation
+
+from apps.core.dates import long_date
+
+
+@pytest.mark.parametrize(
+    ("language", "day", "fmt", "expected"),
+    [
+        ("fr", date(2026, 12, 1), "j F Y", "1er décembre 2026"),
+        ("fr", date(2026, 12, 2), "j F Y", "2 décembre 2026"),
+        ("fr", date(2026, 12, 21), "j F Y", "21 décembre 2026"),
+        ("fr", date(2026, 12, 1), "l j F Y", "mardi 1er décembre 2026"),
+        ("fr", date(2026, 12, 1), "j F", "1er décembre"),
+        ("fr", date(2027, 1, 1), "DATE_FORMAT", "1er janvier 2027"),
+        ("fr", datetime(2026, 12, 1, 9, 5), "j F Y, H:i", "1er décembre 2026, 09:05"),
+        ("en", date(2026, 12, 1), "j F Y", "1 December 2026"),
+        ("en", date(2026, 12, 1), "l j F Y", "Tuesday 1 December 2026"),
+        ("en", date(2027, 1, 1), "DATE_FORMAT", "1 January 2027"),
+    ],
+)
+def test_a_long_date_in_each_language(language, day, fmt, expected):
+    with translation.override(language):
+        assert long_date(day, fmt) == expected
+
+
+def test_an_escaped_j_is_text_not_the_day():
+    with translation.override("fr"):
+        assert long_date(date(2026, 12, 1), r"\j j F") == "j 1er décembre"
+
+
+def test_no_date_writes_nothing():
+    assert long_date(None) == ""
+
+
+@pytest.mark.parametrize(
+    ("language", "expected"), [("fr", "1er décembre 2026"), ("en", "1 December 2026")]
+)
+def test_the_template_filter_writes_the_viewers_local_day(language, expected):
+    """23:30 UTC on 30 November is already 1 December in Paris: the filter localizes first,
+    as Django's `date` does."""
+    template = Template("{% load dates %}{{ when|long_date }}")
+    with translation.override(language), timezone.override("Europe/Paris"):
+        html = template.render(Context({"when": datetime(2026, 11, 30, 23, 30, tzinfo=UTC)}))
+    assert html == expected
