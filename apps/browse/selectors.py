@@ -16,7 +16,6 @@ from django.db.models import Count, Prefetch, Q
 from django.db.models.functions import Coalesce
 from django.urls import reverse
 from django.utils import formats
-from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
@@ -27,6 +26,7 @@ from apps.catalogue import selectors as catalogue
 from apps.catalogue.models import Episode, Genre, Title
 from apps.catalogue.vocabulary import genre_label, mood_label
 from apps.core import clock
+from apps.core.dates import long_date
 from apps.playback import selectors as playback
 from apps.recommendations import mix
 from apps.recommendations import selectors as recommendations
@@ -321,7 +321,7 @@ def _word_row(plan: planner.RowPlan, facts: dict, titles: dict[int, Title], prof
                 "Since your last visit on %(d)s: new episodes of the series you watched, the "
                 "most new episodes first."
             )
-            % {"d": date_format(since, "DATE_FORMAT")},
+            % {"d": long_date(since, "DATE_FORMAT")},
         )
     if plan.kind == "mix":
         return Row(
