@@ -43,7 +43,8 @@ def no_progress(phase: str, fraction: float) -> None:
 # apps.demo.billing.demo_subscription; the new account stays on Free.
 PERSONA_PLANS: dict[str, tuple[str, str, int, str]] = {
     "comedy@demo.test": ("standard", "month", 5, ""),
-    "horror@demo.test": ("premium", "month", 3, "cancel"),
+    # Morgan renews: the guide hosts "Watch together" as Morgan (Premium) after its own jumps.
+    "horror@demo.test": ("premium", "month", 3, ""),
     "lapsed@demo.test": ("basic", "month", 4, "past_due"),
     "commuter@demo.test": ("standard", "month", 2, "postponed"),
     "family@demo.test": ("family", "month", 8, ""),

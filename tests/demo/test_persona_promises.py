@@ -466,6 +466,15 @@ def test_jordan_sees_the_past_due_box(demo):
     assert 'id="overdue-heading"' in html
 
 
+def test_morgan_renews_premium_so_the_watch_party_flow_holds_after_the_guides_jumps(demo):
+    """The guide hosts "Watch together" as Morgan (Premium) after +7/+30 d jumps: his plan renews
+    (it was seeded cancelling at the period end, so a month later he was on Free)."""
+    html = persona_client("horror").get(reverse("subscriptions:overview")).content.decode()
+    assert "Premium" in html
+    assert 'id="ending-heading"' not in html
+    assert "Keep my plan" not in html
+
+
 def test_posters_hold_for_the_day_after_use(demo, django_capture_on_commit_callbacks):
     """Three hours and a session apart on the same local day, a title keeps its poster."""
     kept = total = 0
