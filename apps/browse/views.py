@@ -189,14 +189,21 @@ PAGE_SIZE = 48
 
 
 def _page(request, qs, per_page=PAGE_SIZE):
-    """The requested page, or Http404 with a clear reason for a bad page number."""
+    """The requested page; a page number that is not one, or past the end, gets the first (or
+    last) page and a line saying so, as a real catalogue does with an old or mistyped link."""
     paginator = Paginator(qs, per_page, allow_empty_first_page=True)
+    asked = request.GET.get("page") or 1
     try:
-        return paginator.page(request.GET.get("page") or 1)
-    except PageNotAnInteger as exc:
-        raise Http404(_("The page number must be a whole number.")) from exc
-    except EmptyPage as exc:
-        raise Http404(_("That page does not exist.")) from exc
+        return paginator.page(asked)
+    except PageNotAnInteger:
+        note = _("“%(page)s” is not a page number, so here is the first page.")
+        page = paginator.page(1)
+    except EmptyPage:
+        note = _("There is no page %(page)s, so here is the last one.")
+        page = paginator.page(paginator.num_pages)
+    if not request.htmx:
+        messages.info(request, note % {"page": str(asked)[:20]})
+    return page
 
 
 @require_GET
@@ -237,7 +244,12 @@ def search(request: AppRequest):
             request, profile, "search", page.object_list, page.start_index() - 1
         )
         first = page.object_list[0] if page.object_list else None
-        if page.number == 1 and first is not None and first.search_score >= TOP_RESULT_FROM:
+        if (
+            page.number == 1
+            and first is not None
+            and first.search_score >= TOP_RESULT_FROM
+            and catalogue.offers_top_result(query)
+        ):
             top = first
     context = {"query": query, "page": page, "top": top, "error": error, "art_view": art_view}
     status = 400 if error else 200

@@ -42,6 +42,13 @@ EXACT, PREFIX, WORD, WORD_PREFIX, INSIDE, CLOSE = (
 )
 
 _NOT_WORD = re.compile(r"[^0-9a-z]+")
+# A query this short (one letter) lists the names that start with it and names no top result.
+TOP_RESULT_MIN_LETTERS = 2
+
+
+def offers_top_result(query: str) -> bool:
+    """Whether a result can be "the" answer to `query`: not for a single letter."""
+    return len(" ".join(words(query))) >= TOP_RESULT_MIN_LETTERS
 
 
 @lru_cache(maxsize=65536)  # names, cast, genres and moods repeat from query to query
@@ -185,6 +192,9 @@ def score(query_words: list[str], doc: Document) -> Hit | None:
         return None
     folded = _folded(doc)
     phrase = " ".join(query_words)
+    if len(phrase) < TOP_RESULT_MIN_LETTERS:
+        # One letter is an A-Z index: names that start with it, nothing inside words or cast.
+        return Hit(doc.title_id, 0.95, NAME, PREFIX, "") if folded.name.startswith(phrase) else None
     if folded.name == phrase:
         return Hit(doc.title_id, 1.0, NAME, EXACT, "")
     if folded.name.startswith(phrase):

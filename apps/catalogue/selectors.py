@@ -96,6 +96,11 @@ def genre_titles(*, genre: Genre, profile=None) -> QuerySet[Title]:
 SEARCH_LIMIT = 200
 
 
+def offers_top_result(query: str) -> bool:
+    """Whether search may name a "Top result" for `query` (not for a single letter)."""
+    return search.offers_top_result(query)
+
+
 def search_hits(*, query: str, profile=None) -> list[search.Hit]:
     """The titles the profile may see that answer `query`, best first (apps/catalogue/search.py
     says how they are ranked). On PostgreSQL the database first narrows the catalogue to

@@ -102,8 +102,8 @@ def test_search_plain_get_and_htmx_fragment(viewer_client):
     ("query", "status", "message"),
     [
         ("?q=" + "x" * 101, 400, "at most 100 characters"),
-        ("?q=title&page=abc", 404, ""),
-        ("?q=title&page=999", 404, ""),
+        ("?q=title&page=abc", 200, "is not a page number, so here is the first page"),
+        ("?q=title&page=999", 200, "There is no page 999, so here is the last one"),
     ],
 )
 def test_search_bad_input_is_refused_clearly(viewer_client, query, status, message):
@@ -121,7 +121,11 @@ def test_genre_page_lists_its_titles(viewer_client):
     html = viewer_client.get("/genre/horror/").content.decode()
     assert "Dread" in html and "Sunny" not in html
     assert viewer_client.get("/genre/nope/").status_code == 404
-    assert viewer_client.get("/genre/horror/?page=x").status_code == 404
+    bad = viewer_client.get("/genre/horror/?page=x")
+    assert bad.status_code == 200 and "Dread" in bad.content.decode()
+    assert "is not a page number, so here is the first page" in bad.content.decode()
+    past = viewer_client.get("/genre/horror/?page=9999").content.decode()
+    assert "Dread" in past and "There is no page 9999, so here is the last one" in past
 
 
 @pytest.mark.django_db

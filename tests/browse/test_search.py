@@ -76,6 +76,13 @@ def test_the_page_shows_a_top_result_and_why_each_card_matched(shelf, viewer_cli
     assert "Close to what you typed" in weak
 
 
+def test_one_letter_lists_the_names_starting_with_it_without_a_top_result(shelf, viewer_client):
+    assert sorted(_names("n")) == ["Night Harbor"]  # not The Long Night, Knightfall, cast words
+    html = viewer_client.get("/search/?q=n").content.decode()
+    assert "Night Harbor" in html and "Top result" not in html
+    assert "Top result" in viewer_client.get("/search/?q=night+harbor").content.decode()
+
+
 def test_suggestions_as_you_type(shelf, viewer_client):
     response = viewer_client.get(
         "/search/suggest/?q=lefe", HTTP_HX_REQUEST="true", HTTP_HX_TARGET="search-suggestions"

@@ -98,3 +98,16 @@ def test_a_label_in_the_viewers_language_matches_and_names_the_stored_word():
     assert [h.title_id for h in search.rank("horror", [grim, calm])] == [1]
     english = Document(1, "Grim Lantern", genres=("Horror",))
     assert search.rank("horror", [english])[0].score == hit.score
+
+
+def test_one_letter_lists_the_names_that_start_with_it_and_names_no_top_result():
+    docs = [
+        Document(1, "Neo-Kyoto"),
+        Document(2, "The Night Harbor"),  # a later word starts with n
+        Document(3, "Sunny", cast=("Nina Ross",), genres=("Noir",)),
+        Document(4, "Ñandú"),  # accents never matter
+    ]
+    assert sorted(_ranked("n", docs)) == [1, 4]
+    assert sorted(_ranked("ñ", docs)) == [1, 4]
+    assert not search.offers_top_result("n") and not search.offers_top_result(" é ")
+    assert search.offers_top_result("ne") and search.offers_top_result("n k")
