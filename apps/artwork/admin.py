@@ -25,10 +25,19 @@ from apps.catalogue.models import ArtworkVariant, Title
 ARTWORK_MEDIA = {"all": ["artwork/admin.css"]}  # added to catalogue's own admin.css
 
 
+class VariantChoiceField(forms.ModelChoiceField):
+    """Two variants can share a label (tone, focus and genre): each choice also names its id
+    and says when it is inactive, so an admin can tell which one to pin."""
+
+    def label_from_instance(self, obj) -> str:
+        text = _("%(label)s (variant #%(id)s)") % {"label": obj, "id": obj.pk}
+        return text if obj.is_active else _("%(text)s, inactive") % {"text": text}
+
+
 class TitleWithPinForm(forms.ModelForm):
     """Catalogue's title form plus the pin (a flag on the variant that only artwork sets)."""
 
-    pinned_variant = forms.ModelChoiceField(
+    pinned_variant = VariantChoiceField(
         queryset=ArtworkVariant.objects.none(),
         required=False,
         label=_("Pinned variant"),

@@ -10,6 +10,7 @@ class DeleteAccountForm(forms.Form):
     )
     confirm = forms.BooleanField(
         label=_("I understand that my profiles, history and settings are deleted for good."),
+        error_messages={"required": _("Tick the box to confirm that you want this.")},
     )
 
     def __init__(self, user, *args, **kwargs):

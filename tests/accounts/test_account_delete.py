@@ -143,6 +143,7 @@ def test_deleting_leaves_nothing_personal(doomed):
 def test_deleting_needs_the_confirmation_box(doomed):
     response = doomed.client.post("/account/delete/", {"password": PASSWORD})
     assert response.status_code == 400
+    assert "Tick the box to confirm that you want this." in response.content.decode()
     assert Profile.objects.filter(pk=doomed.profile.pk).exists()
 
 

@@ -177,3 +177,15 @@ def test_the_raw_log_is_read_only(admin_client, genres):
     url = reverse("admin:artwork_impression_changelist")
     assert admin_client.get(url).status_code == 200
     assert admin_client.get(reverse("admin:artwork_impression_add")).status_code == 403
+
+
+def test_two_variants_with_the_same_label_can_be_told_apart_when_pinning(admin_client, genres):
+    title, (dark, light, neutral) = title_with_variants(genres["Horror"])
+    light.label = dark.label
+    light.is_active = False
+    light.save(update_fields=["label", "is_active"])
+    url = reverse("admin:catalogue_title_change", args=[title.pk])
+    field = admin_client.get(url).context["adminform"].form.fields["pinned_variant"]
+    labels = [label for value, label in field.choices if value]
+    assert len(set(labels)) == len(labels) == 3
+    assert f"(variant #{light.pk}), inactive" in " ".join(labels)
