@@ -35,8 +35,9 @@ def test_a_guest_joins_once_and_the_join_is_recorded(party, guest):
 def test_bad_expired_revoked_and_ended_links_are_refused(party, host, guest, monkeypatch):
     assert refusal(token="not-a-token", profile=guest) == "invalid"
     assert refusal(token="", profile=guest) == "invalid"
+    old_token = party.token
     services.party_revoke(party=party, profile=host)
-    assert refusal(token=party.token, profile=guest) == "revoked"
+    assert refusal(token=old_token, profile=guest) == "revoked"
     later = clock.now() + timedelta(hours=25)
     monkeypatch.setattr(clock, "now", lambda: later)
     assert refusal(token=party.token, profile=guest) == "expired"
@@ -138,3 +139,37 @@ def test_reactions_are_limited_to_10_in_10_seconds(party, host, monkeypatch):
         services.reaction_send(party_id=party.pk, member_id=member.pk, emoji="🔥")
     assert caught.value.code == "slow_down"
     assert Event.objects.filter(name="party_reaction").count() == 10
+
+
+def test_revoking_replaces_the_link_the_old_one_admits_nobody_and_members_stay(party, host, guest):
+    """QA3 §6b: revoking used to close the party to anyone new, for good."""
+    services.party_join(token=party.token, profile=guest)
+    old_token = party.token
+    services.party_revoke(party=party, profile=host)
+    assert party.token != old_token and len(party.token) >= 32
+    newcomer = ProfileFactory()
+    with pytest.raises(services.Refused) as caught:
+        services.party_join(token=old_token, profile=newcomer)
+    assert caught.value.code == "revoked" and "replaced" in caught.value.message
+    assert services.party_join(token=party.token, profile=newcomer).profile == newcomer
+    # A member's open player (its socket holds the old link) may still reconnect.
+    assert services.connect(token=old_token, profile=guest)[1].profile == guest
+    with pytest.raises(services.Refused):
+        services.connect(token=old_token, profile=ProfileFactory())
+    services.party_revoke(party=party, profile=host)  # twice: both old links refused
+    assert refusal(token=old_token, profile=ProfileFactory()) == "revoked"
+
+
+def test_the_invite_check_runs_the_join_refusals_without_joining(party, host, guest, plans):
+    assert services.invite_check(token=party.token, profile=guest) == (party, None)
+    kid = ProfileFactory(is_kids=True)
+    grown_up = services.party_create(profile=host, title=TitleFactory(maturity="16"))
+    with pytest.raises(services.Refused) as caught:
+        services.invite_check(token=grown_up.token, profile=kid)
+    assert caught.value.code == "kids" and grown_up.title.name not in caught.value.message
+    member = services.party_join(token=party.token, profile=guest)
+    services.member_remove(party=party, profile=host, member_id=member.pk)
+    with pytest.raises(services.Refused) as caught:
+        services.invite_check(token=party.token, profile=guest)
+    assert caught.value.code == "removed"
+    assert not Member.objects.filter(profile=kid).exists()
