@@ -194,6 +194,14 @@ def join(request: AppRequest, token: str):
     try:
         services.check_token(party, token=token)
     except services.Refused as exc:
+        # A member opening a link the host has since replaced is still in: their party page.
+        replaced = services.replaced_party(token) if exc.code == "revoked" else None
+        if replaced is not None and services.is_live(replaced):
+            still_in = Member.objects.filter(
+                party=replaced, profile=request.profile, removed_at__isnull=True, left_at=None
+            ).exists()
+            if still_in:
+                return redirect("parties:party", replaced.pk)
         return _refused(request, exc, None, status=410)
     try:
         if request.method == "POST":

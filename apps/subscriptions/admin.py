@@ -55,21 +55,21 @@ class PlanForm(forms.ModelForm):
     refused with a message on the field (plan_rules), and nothing is saved."""
 
     monthly_price = forms.DecimalField(
-        label=_("monthly price"),
+        label=_("Monthly price"),
         min_value=0,
         max_digits=9,
         decimal_places=2,
         help_text=_("In euros, for example 7.99."),
     )
     yearly_price = forms.DecimalField(
-        label=_("yearly price"),
+        label=_("Yearly price"),
         min_value=0,
         max_digits=9,
         decimal_places=2,
         help_text=_("In euros, for example 79.90."),
     )
     currency = forms.ChoiceField(
-        label=_("currency"), choices=[(c, c) for c in plan_rules.BILLING_CURRENCIES]
+        label=_("Currency"), choices=[(c, c) for c in plan_rules.BILLING_CURRENCIES]
     )
 
     class Meta:

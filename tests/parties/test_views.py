@@ -144,6 +144,9 @@ def test_revoking_gives_the_host_a_new_link_and_the_old_one_says_it_was_replaced
     refused = signed_in(guest).get(f"/party/join/{old_token}/")
     assert refused.status_code == 410 and "The host replaced this invite link" in text(refused)
     assert "Harbour Lights" in text(signed_in(guest).get(f"/party/join/{party.token}/"))
+    # A member who still has the old link in their history lands on the party page.
+    response = host_client.get(f"/party/join/{old_token}/")
+    assert response.status_code == 302 and response["Location"] == f"/party/{party.pk}/"
 
 
 def test_the_invite_page_checks_with_a_fixed_number_of_queries(
