@@ -289,14 +289,26 @@ def disconnect(*, member_id: int) -> sync.GroupState | None:
         member.save(update_fields=["connections"])
         if member.connections:
             return None
-        party = Party.objects.select_for_update().get(pk=member.party_id)
+        party = Party.objects.select_for_update().select_related("title").get(pk=member.party_id)
         before = party.group_state
-        after = sync.ready(before, member.pk, wall_time())
+        after = _pause_if_nobody_connected(party, sync.ready(before, member.pk, wall_time()))
         if after == before:
             return None
         party.set_group_state(after)
         party.save()
         return after
+
+
+def _pause_if_nobody_connected(party: Party, state: sync.GroupState) -> sync.GroupState:
+    """Call under the party's row lock: with no member's player connected, the group pauses.
+    (Each disconnect takes the party lock after writing its own count, so of two members
+    closing together the second sees the first's zero.)"""
+    connected = Member.objects.filter(
+        party=party, connections__gt=0, removed_at__isnull=True, left_at__isnull=True
+    ).exists()
+    if connected:
+        return state
+    return sync.nobody_connected(state, wall_time(), _duration(party))
 
 
 def party_leave(*, member: Member) -> None:
@@ -308,8 +320,9 @@ def party_leave(*, member: Member) -> None:
             return
         member.left_at = now
         member.save(update_fields=["left_at"])
-        party = Party.objects.select_for_update().get(pk=member.party_id)
+        party = Party.objects.select_for_update().select_related("title").get(pk=member.party_id)
         state = sync.ready(party.group_state, member.pk, wall_time())
+        state = _pause_if_nobody_connected(party, state)
         party.set_group_state(state)
         party.save()
         _system(party, member, "left", state.position_at(wall_time()), now)
@@ -579,8 +592,9 @@ def member_remove(*, party: Party, profile, member_id: int) -> Member:
         raise Refused("invalid", _("No such member to remove."))
     with transaction.atomic():
         Member.objects.filter(pk=member.pk, removed_at__isnull=True).update(removed_at=clock.now())
-        locked = Party.objects.select_for_update().get(pk=party.pk)
-        locked.set_group_state(sync.ready(locked.group_state, member.pk, wall_time()))
+        locked = Party.objects.select_for_update().select_related("title").get(pk=party.pk)
+        state = sync.ready(locked.group_state, member.pk, wall_time())
+        locked.set_group_state(_pause_if_nobody_connected(locked, state))
         locked.save()
     member.refresh_from_db()
     return member

@@ -178,7 +178,8 @@ def test_host_only_control_holds(joined, host, guest):
 
     run(scenario)
     joined.refresh_from_db()
-    assert joined.status == "playing"
+    # The host's play held; once both players closed, the group paused (nobody watching).
+    assert joined.status == "paused" and joined.version == 2
 
 
 def test_concurrent_pause_and_seek_from_two_members_converge(joined, host, guest):
@@ -229,7 +230,8 @@ def test_a_command_with_an_old_sequence_number_is_ignored(joined, host):
 
     run(scenario)
     joined.refresh_from_db()
-    assert joined.status == "playing" and joined.version == 1
+    # Only the play changed the state, then the last player closing paused it.
+    assert joined.status == "paused" and joined.version == 2
 
 
 def test_ping_answers_with_the_server_clock(joined, host):

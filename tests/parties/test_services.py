@@ -173,3 +173,36 @@ def test_the_invite_check_runs_the_join_refusals_without_joining(party, host, gu
         services.invite_check(token=party.token, profile=guest)
     assert caught.value.code == "removed"
     assert not Member.objects.filter(profile=kid).exists()
+
+
+def _playing(party, host, monkeypatch, at=1000.0):
+    monkeypatch.setattr(services, "wall_time", lambda: at)
+    host_member = party.members.get(profile=host)
+    services.party_command(party_id=party.pk, member_id=host_member.pk, action="play", seq=1)
+    return host_member
+
+
+def test_the_party_pauses_when_the_last_connected_player_closes(party, host, guest, monkeypatch):
+    """QA3 §9: the party kept playing with every window closed."""
+    host_member = _playing(party, host, monkeypatch)
+    guest_member = services.party_join(token=party.token, profile=guest)
+    services.connect(token=party.token, profile=host)
+    services.connect(token=party.token, profile=guest)
+    monkeypatch.setattr(services, "wall_time", lambda: 1030.0)
+    assert services.disconnect(member_id=guest_member.pk) is None  # the host still watches
+    party.refresh_from_db()
+    assert party.status == "playing"
+    monkeypatch.setattr(services, "wall_time", lambda: 1046.0)
+    state = services.disconnect(member_id=host_member.pk)
+    party.refresh_from_db()
+    assert state is not None and (party.status, party.position) == ("paused", 46.0)
+
+
+def test_leaving_as_the_last_connected_member_pauses_too(party, host, guest, monkeypatch):
+    _playing(party, host, monkeypatch)
+    guest_member = services.party_join(token=party.token, profile=guest)
+    services.connect(token=party.token, profile=guest)
+    monkeypatch.setattr(services, "wall_time", lambda: 1010.0)
+    services.party_leave(member=guest_member)
+    party.refresh_from_db()
+    assert (party.status, party.position) == ("paused", 10.0)

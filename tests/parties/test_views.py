@@ -248,3 +248,36 @@ def test_a_member_who_left_is_offered_to_join_again(party, guest):
     assert client.get(f"/party/{party.pk}/")["Location"] == f"/party/join/{party.token}/"
     page = client.get(f"/party/{party.pk}/watch/")
     assert page.status_code == 410 and f'href="/party/join/{party.token}/"' in text(page)
+
+
+def test_a_reload_in_a_playing_party_opens_at_the_group_place_without_a_resume_toast(
+    party, host, guest, film, monkeypatch
+):
+    """QA3 §10: a guest's reload showed the solo "Resuming from … · Start over" toast."""
+    Progress.objects.create(
+        profile=guest,
+        title=film,
+        position_seconds=31 * 60 + 26,
+        duration_seconds=film.runtime_minutes * 60,
+        watched_at=clock.now(),
+    )
+    services.party_join(token=party.token, profile=guest)
+    monkeypatch.setattr(services, "wall_time", lambda: 1000.0)
+    host_member = party.members.get(profile=host)
+    services.party_command(party_id=party.pk, member_id=host_member.pk, action="play", seq=1)
+    monkeypatch.setattr(services, "wall_time", lambda: 1600.0)
+    for profile in (guest, host):
+        player = text(signed_in(profile).get(f"/party/{party.pk}/watch/"))
+        assert "data-resume-toast" not in player and "Start over" not in player
+        assert 'data-start="600"' in player
+
+
+def test_whos_here_says_who_is_in_the_player_now(party, host, guest):
+    """QA3 §9: everyone who ever joined was listed as if watching."""
+    services.party_join(token=party.token, profile=guest)
+    services.connect(token=party.token, profile=guest)
+    page = text(signed_in(host).get(f"/party/{party.pk}/"))
+    rows = page.split('<li class="party-members__row')[1:]
+    priya, alex = (next(r for r in rows if name in r) for name in ("Priya", "Alex"))
+    assert priya.startswith(" party-members__row--away") and "not in the player" in priya
+    assert alex.startswith('">') and "in the player now" in alex
