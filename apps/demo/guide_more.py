@@ -103,7 +103,9 @@ MORE_FLOWS: list[dict[str, Any]] = [
             "Play, pause or seek in either window and "
             "the other follows; chat in the panel beside the player; Morgan can react and send "
             "a voice message, Sam sees an upgrade hint instead. Subtitles stay each one's own. "
-            "On the party page Morgan can keep control, remove Sam, revoke the link or end it."
+            "On the party page Morgan can keep control, remove Sam (Sam's reloaded player and "
+            "the invite then say so), revoke the link (a fresh one replaces it, the old one is "
+            "refused) or end it."
         ),
         "example": "title",
         "persona": "horror",

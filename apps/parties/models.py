@@ -72,6 +72,18 @@ class Party(models.Model):
         self.resume = state.resume
 
 
+class OldInvite(models.Model):
+    """An invite token the host replaced ("Revoke the invite link"): it admits nobody new, but
+    says why, and a member's open player may still reconnect with it."""
+
+    party = models.ForeignKey(Party, on_delete=models.CASCADE, related_name="old_invites")
+    token = models.CharField(max_length=64, unique=True)
+    replaced_at = models.DateTimeField()
+
+    def __str__(self) -> str:
+        return f"old invite of {self.party_id}"
+
+
 class Member(models.Model):
     party = models.ForeignKey(Party, on_delete=models.CASCADE, related_name="members")
     profile = models.ForeignKey(

@@ -19,10 +19,14 @@ def member_player_item(party: Party, item, *, is_host: bool):
     """The player item a member's party player opens on. Before the first play a guest's
     player stands at the party's place (the host's resume point, where the first play will
     start), not at their own saved place: it showed 0:00 beside the host's 38:34 (QA §11).
-    That is not the guest's own resume, so it offers no "Resuming from … / Start over"."""
-    if is_host or party.status != Party.Status.IDLE:
-        return item
-    return replace(item, start=int(party.position), resumed=False)
+    Later (a reload, a late join) it opens where the group is now. The party, not the
+    member's own progress, decides the place: never "Resuming from … / Start over" (QA3 §10)."""
+    if is_host and party.status == Party.Status.IDLE:
+        return replace(item, resumed=False)
+    if party.status == Party.Status.IDLE:
+        return replace(item, start=int(party.position), resumed=False)
+    here = party.group_state.position_at(services.wall_time())
+    return replace(item, start=int(min(here, item.duration)), resumed=False)
 
 
 def members(party: Party) -> list[Member]:

@@ -24,7 +24,7 @@ from apps.accounts.entitlements import limits_for, streams_limit_message
 from apps.catalogue.models import Episode, Title
 from apps.core import clock
 from apps.parties import sync
-from apps.parties.models import ChatMessage, Member, Party, VoiceMessage
+from apps.parties.models import ChatMessage, Member, OldInvite, Party, VoiceMessage
 from apps.playback import selectors as playback_selectors
 from apps.playback import streams
 from apps.playback.services import NotWatchable, check_watchable
@@ -100,9 +100,7 @@ def _may_watch(profile, title: Title, episode: Episode | None) -> None:
         check_watchable(profile=profile, title=title, episode=episode)
     except NotWatchable:
         if profile.is_kids:
-            raise Refused(
-                "kids", _("This party is watching a title this kids profile cannot watch.")
-            ) from None
+            raise Refused("kids", _("This party isn't available for this profile.")) from None
         if title.maturity not in profile.allowed_maturities:
             raise Refused(
                 "maturity",
@@ -155,16 +153,29 @@ def party_for_token(token: str) -> Party | None:
     return Party.objects.select_related("title", "episode", "host").filter(token=token).first()
 
 
-def check_token(party: Party | None, at: datetime | None = None) -> Party:
-    """The party behind an invite, or Refused("invalid" | "ended" | "expired" | "revoked")."""
+def replaced_party(token: str) -> Party | None:
+    """The party whose host replaced this (old) invite token, if any."""
+    if not token or len(token) > 64:
+        return None
+    old = OldInvite.objects.select_related("party").filter(token=token).first()
+    return old.party if old is not None else None
+
+
+def check_token(
+    party: Party | None, at: datetime | None = None, *, token: str = "", members_stay=False
+) -> Party:
+    """The party behind an invite, or Refused("invalid" | "ended" | "expired" | "revoked").
+    `members_stay`: a revoked link still lets members in (their player's socket)."""
     now = at or clock.now()
     if party is None:
+        if token and replaced_party(token) is not None:
+            raise Refused("revoked", _("The host replaced this invite link: it no longer works."))
         raise Refused("invalid", _("This invite link is not valid."))
     if party.ended_at is not None:
         raise Refused("ended", _("This watch party has ended."))
     if party.expires_at <= now:
         raise Refused("expired", _("This invite link has expired."))
-    if party.revoked_at is not None:
+    if party.revoked_at is not None and not members_stay:
         raise Refused("revoked", _("The host has revoked this invite link."))
     return party
 
@@ -182,23 +193,10 @@ def party_join(
     that cannot watch the title, a full party, a member the host removed, or no free screen
     on the member's own plan. Joining again as a member is a no-op."""
     now = clock.now()
-    party = check_token(party_for_token(token), now)
+    party = check_token(party_for_token(token), now, token=token)
     with transaction.atomic():
         party = Party.objects.select_for_update().get(pk=party.pk)
-        member = Member.objects.filter(party=party, profile=profile).first()
-        if member is not None and member.removed_at is not None:
-            raise Refused("removed", _("The host removed you from this party."))
-        if member is None or member.left_at is not None:
-            _may_watch(profile, party.title, party.episode)
-            active = Member.objects.filter(
-                party=party, removed_at__isnull=True, left_at__isnull=True
-            ).count()
-            if active >= max_members():
-                raise Refused(
-                    "full",
-                    _("This party is full: %(n)d people are watching already.")
-                    % {"n": max_members()},
-                )
+        member = _eligible_member(party, profile)
         _stream_check(
             profile=profile,
             stream_key=stream_key,
@@ -223,6 +221,34 @@ def party_join(
     return member
 
 
+def _eligible_member(party: Party, profile) -> Member | None:
+    """The profile's membership (None when new) if it may join; Refused("removed" | "kids" |
+    "maturity" | "plan" | "full") otherwise. Reads only: the invite page runs it before
+    showing the invitation, the join runs it under the party's lock."""
+    member = Member.objects.filter(party=party, profile=profile).first()
+    if member is not None and member.removed_at is not None:
+        raise Refused("removed", _("The host removed you from this party."))
+    if member is None or member.left_at is not None:
+        _may_watch(profile, party.title, party.episode)
+        active = Member.objects.filter(
+            party=party, removed_at__isnull=True, left_at__isnull=True
+        ).count()
+        if active >= max_members():
+            raise Refused(
+                "full",
+                _("This party is full: %(n)d people are watching already.") % {"n": max_members()},
+            )
+    return member
+
+
+def invite_check(*, token: str, profile) -> tuple[Party, Member | None]:
+    """What the invite page shows: the party and the viewer's membership, or exactly why the
+    viewer cannot join (the same checks as party_join, except the free screen, which is taken
+    only when joining)."""
+    party = check_token(party_for_token(token), token=token)
+    return party, _eligible_member(party, profile)
+
+
 def member_for(*, party: Party, profile) -> Member:
     """The profile's live membership of a live party, or Refused."""
     member = Member.objects.filter(party=party, profile=profile).first()
@@ -239,8 +265,15 @@ def connect(*, token: str, profile) -> tuple[Party, Member]:
     """A member's socket opens: a valid link to a party the profile has joined."""
     if profile is None:
         raise Refused("not_member", _("Sign in and choose a profile first."))
-    party = check_token(party_for_token(token))
-    member = member_for(party=party, profile=profile)
+    # A member's player may hold a link the host has since replaced: members stay.
+    current = party_for_token(token)
+    party = check_token(current or replaced_party(token), members_stay=True)
+    try:
+        member = member_for(party=party, profile=profile)
+    except Refused as exc:
+        if current is None and exc.code == "not_member":
+            check_token(None, token=token)  # a replaced link: say so
+        raise
     Member.objects.filter(pk=member.pk).update(connections=F("connections") + 1)
     return party, member
 
@@ -256,14 +289,26 @@ def disconnect(*, member_id: int) -> sync.GroupState | None:
         member.save(update_fields=["connections"])
         if member.connections:
             return None
-        party = Party.objects.select_for_update().get(pk=member.party_id)
+        party = Party.objects.select_for_update().select_related("title").get(pk=member.party_id)
         before = party.group_state
-        after = sync.ready(before, member.pk, wall_time())
+        after = _pause_if_nobody_connected(party, sync.ready(before, member.pk, wall_time()))
         if after == before:
             return None
         party.set_group_state(after)
         party.save()
         return after
+
+
+def _pause_if_nobody_connected(party: Party, state: sync.GroupState) -> sync.GroupState:
+    """Call under the party's row lock: with no member's player connected, the group pauses.
+    (Each disconnect takes the party lock after writing its own count, so of two members
+    closing together the second sees the first's zero.)"""
+    connected = Member.objects.filter(
+        party=party, connections__gt=0, removed_at__isnull=True, left_at__isnull=True
+    ).exists()
+    if connected:
+        return state
+    return sync.nobody_connected(state, wall_time(), _duration(party))
 
 
 def party_leave(*, member: Member) -> None:
@@ -275,8 +320,9 @@ def party_leave(*, member: Member) -> None:
             return
         member.left_at = now
         member.save(update_fields=["left_at"])
-        party = Party.objects.select_for_update().get(pk=member.party_id)
+        party = Party.objects.select_for_update().select_related("title").get(pk=member.party_id)
         state = sync.ready(party.group_state, member.pk, wall_time())
+        state = _pause_if_nobody_connected(party, state)
         party.set_group_state(state)
         party.save()
         _system(party, member, "left", state.position_at(wall_time()), now)
@@ -519,9 +565,15 @@ def _host_only(party: Party, profile) -> None:
 
 
 def party_revoke(*, party: Party, profile) -> Party:
-    """The invite link stops working; members already in stay."""
+    """A fresh invite link replaces the old one, which admits nobody new from now on (it says
+    the host replaced it); members already in stay."""
     _host_only(party, profile)
-    Party.objects.filter(pk=party.pk, revoked_at__isnull=True).update(revoked_at=clock.now())
+    with transaction.atomic():
+        locked = Party.objects.select_for_update().get(pk=party.pk)
+        OldInvite.objects.create(party=locked, token=locked.token, replaced_at=clock.now())
+        locked.token = _new_token()
+        locked.revoked_at = None  # the party's link works again (older parties were closed)
+        locked.save(update_fields=["token", "revoked_at"])
     party.refresh_from_db()
     return party
 
@@ -540,8 +592,9 @@ def member_remove(*, party: Party, profile, member_id: int) -> Member:
         raise Refused("invalid", _("No such member to remove."))
     with transaction.atomic():
         Member.objects.filter(pk=member.pk, removed_at__isnull=True).update(removed_at=clock.now())
-        locked = Party.objects.select_for_update().get(pk=party.pk)
-        locked.set_group_state(sync.ready(locked.group_state, member.pk, wall_time()))
+        locked = Party.objects.select_for_update().select_related("title").get(pk=party.pk)
+        state = sync.ready(locked.group_state, member.pk, wall_time())
+        locked.set_group_state(_pause_if_nobody_connected(locked, state))
         locked.save()
     member.refresh_from_db()
     return member

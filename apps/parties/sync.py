@@ -157,3 +157,13 @@ def ready(state: GroupState, member_id: int, now: float) -> GroupState:
     if left:
         return replace(state, waiting_on=left)
     return _moved(state, now, status=state.resume, waiting_on=(), resume=PAUSED)
+
+
+def nobody_connected(state: GroupState, now: float, duration: float) -> GroupState:
+    """The last connected member's player closed: a playing group (or one waiting to play on)
+    pauses where it is, so it is not far ahead when someone comes back (QA3 §9)."""
+    if state.status == PLAYING:
+        return _moved(state, now, status=PAUSED, position=_clamp(state.position_at(now), duration))
+    if state.status == WAITING:
+        return _moved(state, now, status=PAUSED, waiting_on=(), resume=PAUSED)
+    return state

@@ -94,6 +94,8 @@ def _qr_svg(url: str) -> str:
 @profile_required
 @never_cache
 def party(request: AppRequest, party_id: int):
+    if (page := _removed_page(request, party_id)) is not None:
+        return page
     party, member = _membership(request, party_id)
     if member.left_at is not None:
         return redirect("parties:join", party.token)
@@ -125,7 +127,10 @@ def _host_action(request, party_id: int, action) -> HttpResponse:
 def revoke(request: AppRequest, party_id: int):
     def act(party):
         services.party_revoke(party=party, profile=request.profile)
-        messages.success(request, _("The invite link no longer works. Everyone here stays."))
+        messages.success(
+            request,
+            _("Here is a new invite link: the old one no longer works. Everyone here stays."),
+        )
 
     return _host_action(request, party_id, act)
 
@@ -187,38 +192,66 @@ def join(request: AppRequest, token: str):
     """The invite link: a page that says what the party is, or exactly why it cannot be joined."""
     party = services.party_for_token(token)
     try:
-        services.check_token(party)
+        services.check_token(party, token=token)
     except services.Refused as exc:
-        context = {"reason": exc.message, "code": exc.code, "party": None}
-        return render(request, "parties/refused.html", context, status=410)
-    if request.method == "POST":
-        try:
+        # A member opening a link the host has since replaced is still in: their party page.
+        replaced = services.replaced_party(token) if exc.code == "revoked" else None
+        if replaced is not None and services.is_live(replaced):
+            still_in = Member.objects.filter(
+                party=replaced, profile=request.profile, removed_at__isnull=True, left_at=None
+            ).exists()
+            if still_in:
+                return redirect("parties:party", replaced.pk)
+        return _refused(request, exc, None, status=410)
+    try:
+        if request.method == "POST":
             services.party_join(
                 token=token,
                 profile=request.profile,
                 device_id=current_device_id(request),
                 **_stream(request),
             )
-        except services.Refused as exc:
-            context = {"reason": exc.message, "code": exc.code, "party": party}
-            return render(request, "parties/refused.html", context, status=403)
-        broadcast.send(party.pk, "party.refresh")
-        return redirect("parties:watch", party.pk)
-    already = Member.objects.filter(
-        party=party, profile=request.profile, removed_at__isnull=True, left_at__isnull=True
-    ).exists()
+            broadcast.send(party.pk, "party.refresh")
+            return redirect("parties:watch", party.pk)
+        # The same checks as joining, before the invitation is shown (QA3 §6).
+        party, member = services.invite_check(token=token, profile=request.profile)
+    except services.Refused as exc:
+        return _refused(request, exc, party, status=403)
     context = {
         "party": party,
-        "already": already,
+        "already": member is not None and member.is_active,
         "members": selectors.members(party),
     }
     return render(request, "parties/join.html", context)
+
+
+# Refusals that must not name the title (a kids or younger profile learns nothing about it).
+HIDE_TITLE = {"kids", "maturity"}
+
+
+def _refused(request, exc: services.Refused, party: Party | None, *, status: int):
+    shown = None if exc.code in HIDE_TITLE else party
+    context = {"reason": exc.message, "code": exc.code, "party": shown}
+    return render(request, "parties/refused.html", context, status=status)
+
+
+def _removed_page(request, party_id: int) -> HttpResponse | None:
+    """A member the host removed gets a page that says so (403), not a bare 404."""
+    removed = Member.objects.filter(
+        party_id=party_id, profile=request.profile, removed_at__isnull=False
+    ).exists()
+    if not removed:
+        return None
+    exc = services.Refused("removed", _("The host removed you from this party."))
+    return _refused(request, exc, None, status=403)
 
 
 @require_GET
 @profile_required
 @never_cache
 def watch(request: AppRequest, party_id: int):
+    if (page := _removed_page(request, party_id)) is not None:
+        return page
     party, member = _membership(request, party_id)
     try:
         services.member_for(party=party, profile=request.profile)

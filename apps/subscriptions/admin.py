@@ -12,7 +12,7 @@ from django.utils.formats import number_format
 from django.utils.translation import gettext_lazy as _
 
 from apps.core import clock
-from apps.subscriptions import leaving_reasons, metrics, selectors
+from apps.subscriptions import leaving_reasons, metrics, plan_rules, selectors
 from apps.subscriptions.models import (
     CancelReason,
     Checkout,
@@ -41,8 +41,112 @@ class ReadOnlyAdmin(admin.ModelAdmin):
         return False
 
 
+PLAN_PROBLEMS = {
+    "currency_not_billed": _("The site only bills in %(currencies)s."),
+    "no_screen": _("A plan lets at least one screen watch at a time."),
+    "no_profile": _("A plan has at least one profile."),
+    "free_has_price": _("The Free plan costs nothing: leave this at 0."),
+    "paid_without_price": _("A paid plan needs a price above 0."),
+}
+
+
+class PlanForm(forms.ModelForm):
+    """Prices are typed in euros ("7.99") and stored in cents; a plan that cannot be sold is
+    refused with a message on the field (plan_rules), and nothing is saved."""
+
+    monthly_price = forms.DecimalField(
+        label=_("Monthly price"),
+        min_value=0,
+        max_digits=9,
+        decimal_places=2,
+        help_text=_("In euros, for example 7.99."),
+    )
+    yearly_price = forms.DecimalField(
+        label=_("Yearly price"),
+        min_value=0,
+        max_digits=9,
+        decimal_places=2,
+        help_text=_("In euros, for example 79.90."),
+    )
+    currency = forms.ChoiceField(
+        label=_("Currency"), choices=[(c, c) for c in plan_rules.BILLING_CURRENCIES]
+    )
+
+    class Meta:
+        model = Plan
+        fields = [  # the amounts in cents are set from the prices typed in euros
+            "name",
+            "code",
+            "tagline",
+            "currency",
+            "max_streams",
+            "max_quality",
+            "max_profiles",
+            "downloads",
+            "downloads_per_device",
+            "download_devices",
+            "watch_party_extras",
+            "max_accounts",
+            "requires_verification",
+            "is_active",
+            "sort_order",
+        ]
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        if self.instance.pk:
+            self.initial["monthly_price"] = plan_rules.from_minor_units(
+                self.instance.monthly_amount
+            )
+            self.initial["yearly_price"] = plan_rules.from_minor_units(self.instance.yearly_amount)
+
+    def clean(self):
+        data = super().clean()
+        if self.errors:
+            return data
+        monthly = plan_rules.to_minor_units(data["monthly_price"])
+        yearly = plan_rules.to_minor_units(data["yearly_price"])
+        problems = plan_rules.plan_problems(
+            code=data.get("code") or self.instance.code,
+            currency=data["currency"],
+            monthly_amount=monthly,
+            yearly_amount=yearly,
+            max_streams=data["max_streams"],
+            max_profiles=data["max_profiles"],
+        )
+        fields = {"monthly_amount": "monthly_price", "yearly_amount": "yearly_price"}
+        currencies = ", ".join(plan_rules.BILLING_CURRENCIES)
+        for field, problem in problems.items():
+            message = PLAN_PROBLEMS[problem]
+            if problem == "currency_not_billed":
+                message = message % {"currencies": currencies}
+            self.add_error(fields.get(field, field), message)
+        self.instance.monthly_amount, self.instance.yearly_amount = monthly, yearly
+        return data
+
+
 @admin.register(Plan)
 class PlanAdmin(admin.ModelAdmin):
+    form = PlanForm
+    fields = [
+        "name",
+        "code",
+        "tagline",
+        "monthly_price",
+        "yearly_price",
+        "currency",
+        "max_streams",
+        "max_quality",
+        "max_profiles",
+        "downloads",
+        "downloads_per_device",
+        "download_devices",
+        "watch_party_extras",
+        "max_accounts",
+        "requires_verification",
+        "is_active",
+        "sort_order",
+    ]
     list_display = [
         "name",
         "code",
@@ -58,6 +162,10 @@ class PlanAdmin(admin.ModelAdmin):
     list_filter = ["is_active", "max_quality", "max_accounts"]
     search_fields = ["name", "code"]
     prepopulated_fields = {"code": ["name"]}
+
+    def get_changeform_initial_data(self, request):
+        # A new plan is offered only once an admin ticks "offered" (seeded plans keep theirs).
+        return {"is_active": False, **super().get_changeform_initial_data(request)}
 
     @admin.display(description=_("monthly"), ordering="monthly_amount")
     def monthly_price(self, obj: Plan) -> str:
@@ -153,8 +261,8 @@ class PaymentAdmin(ReadOnlyAdmin):
         "kind",
         "status",
         "amount_display",
-        "credit_applied",
-        "refunded_amount",
+        "credit_display",
+        "refunded_display",
         "failure_code",
     ]
     list_filter = ["status", "kind", "currency", "created_at"]
@@ -165,6 +273,14 @@ class PaymentAdmin(ReadOnlyAdmin):
     @admin.display(description=_("amount"), ordering="amount")
     def amount_display(self, obj: Payment) -> str:
         return format_money(obj.amount, obj.currency)
+
+    @admin.display(description=_("credit applied"), ordering="credit_applied")
+    def credit_display(self, obj: Payment) -> str:
+        return format_money(obj.credit_applied, obj.currency)
+
+    @admin.display(description=_("refunded"), ordering="refunded_amount")
+    def refunded_display(self, obj: Payment) -> str:
+        return format_money(obj.refunded_amount, obj.currency)
 
 
 @admin.register(Refund)
@@ -267,12 +383,29 @@ class CouponForm(forms.ModelForm):
         return code
 
     def clean(self):
+        # Each rule's message sits on its field; a field with an error also keeps the database
+        # constraint on it from adding its raw name ("Constraint … is violated").
         data = super().clean()
         percent, amount = data.get("percent_off") or 0, data.get("amount_off") or 0
-        if bool(percent) == bool(amount):
-            raise forms.ValidationError(_("Give either a percentage or an amount off, not both."))
         if percent > 100:
             self.add_error("percent_off", _("At most 100 percent."))
+        if bool(percent) == bool(amount):
+            self.add_error("amount_off", _("Give either a percentage or an amount off, not both."))
+        if "periods" in data and data["periods"] < 1:
+            self.add_error("periods", _("At least one billing period."))
+        if data.get("currency") and data["currency"] not in plan_rules.BILLING_CURRENCIES:
+            self.add_error(
+                "currency",
+                PLAN_PROBLEMS["currency_not_billed"]
+                % {"currencies": ", ".join(plan_rules.BILLING_CURRENCIES)},
+            )
+        limit = data.get("max_redemptions")
+        if limit is not None and limit < self.instance.times_redeemed:
+            self.add_error(
+                "max_redemptions",
+                _("Already redeemed %(count)s times: the limit cannot be lower.")
+                % {"count": self.instance.times_redeemed},
+            )
         return data
 
 

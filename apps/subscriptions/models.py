@@ -16,6 +16,7 @@ from django.utils.translation import gettext_lazy as _
 from apps.accounts.entitlements import QUALITY_LABELS
 from apps.subscriptions.coupons import Discount
 from apps.subscriptions.lifecycle import State
+from apps.subscriptions.money import format_money
 
 
 class Interval(models.TextChoices):
@@ -359,7 +360,9 @@ class Payment(models.Model):
         ]
 
     def __str__(self) -> str:
-        return f"{self.get_kind_display()} {self.amount} {self.currency} ({self.status})"
+        # Shown in the admin (the refund list's payment column): money as the site writes it.
+        amount = format_money(self.amount, self.currency)
+        return f"{self.get_kind_display()} {amount} ({self.get_status_display()})"
 
     @property
     def gross(self) -> int:
@@ -381,7 +384,7 @@ class Refund(models.Model):
         verbose_name_plural = _("refunds")
 
     def __str__(self) -> str:
-        return f"refund {self.amount} {self.currency} of payment {self.payment_id}"
+        return f"refund {format_money(self.amount, self.currency)} of payment {self.payment_id}"
 
 
 class InvoiceCounter(models.Model):

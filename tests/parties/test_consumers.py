@@ -13,7 +13,6 @@ from channels.testing import WebsocketCommunicator
 
 from apps.core import clock
 from apps.parties import broadcast, services
-from apps.parties.models import Party
 from apps.parties.routing import websocket_urlpatterns
 from apps.tracking.models import Event
 from tests.factories import ProfileFactory, TitleFactory, signed_in
@@ -89,18 +88,24 @@ def test_a_bad_expired_revoked_or_foreign_token_is_refused(party, guest, host, m
 
     run(scenario)
     services.party_join(token=party.token, profile=guest)
+    old_token = party.token
     services.party_revoke(party=party, profile=host)
+    stranger = ProfileFactory()
+    prepare(stranger)
 
     async def revoked():
-        socket, first = await open_socket(guest, party.token)
+        # A member's player holding the replaced link still connects; nobody new does.
+        socket, first = await open_socket(guest, old_token)
+        assert first["type"] == "welcome"
+        await socket.disconnect()
+        socket, first = await open_socket(stranger, old_token)
         assert first == {
             "type": "refused",
             "code": "revoked",
-            "message": "The host has revoked this invite link.",
+            "message": "The host replaced this invite link: it no longer works.",
         }
 
     run(revoked)
-    Party.objects.filter(pk=party.pk).update(revoked_at=None)
     later = clock.now() + timedelta(hours=24, seconds=1)
     monkeypatch.setattr(clock, "now", lambda: later)
 
@@ -173,7 +178,8 @@ def test_host_only_control_holds(joined, host, guest):
 
     run(scenario)
     joined.refresh_from_db()
-    assert joined.status == "playing"
+    # The host's play held; once both players closed, the group paused (nobody watching).
+    assert joined.status == "paused" and joined.version == 2
 
 
 def test_concurrent_pause_and_seek_from_two_members_converge(joined, host, guest):
@@ -224,7 +230,8 @@ def test_a_command_with_an_old_sequence_number_is_ignored(joined, host):
 
     run(scenario)
     joined.refresh_from_db()
-    assert joined.status == "playing" and joined.version == 1
+    # Only the play changed the state, then the last player closing paused it.
+    assert joined.status == "paused" and joined.version == 2
 
 
 def test_ping_answers_with_the_server_clock(joined, host):

@@ -35,8 +35,9 @@ def test_a_guest_joins_once_and_the_join_is_recorded(party, guest):
 def test_bad_expired_revoked_and_ended_links_are_refused(party, host, guest, monkeypatch):
     assert refusal(token="not-a-token", profile=guest) == "invalid"
     assert refusal(token="", profile=guest) == "invalid"
+    old_token = party.token
     services.party_revoke(party=party, profile=host)
-    assert refusal(token=party.token, profile=guest) == "revoked"
+    assert refusal(token=old_token, profile=guest) == "revoked"
     later = clock.now() + timedelta(hours=25)
     monkeypatch.setattr(clock, "now", lambda: later)
     assert refusal(token=party.token, profile=guest) == "expired"
@@ -138,3 +139,70 @@ def test_reactions_are_limited_to_10_in_10_seconds(party, host, monkeypatch):
         services.reaction_send(party_id=party.pk, member_id=member.pk, emoji="🔥")
     assert caught.value.code == "slow_down"
     assert Event.objects.filter(name="party_reaction").count() == 10
+
+
+def test_revoking_replaces_the_link_the_old_one_admits_nobody_and_members_stay(party, host, guest):
+    """QA3 §6b: revoking used to close the party to anyone new, for good."""
+    services.party_join(token=party.token, profile=guest)
+    old_token = party.token
+    services.party_revoke(party=party, profile=host)
+    assert party.token != old_token and len(party.token) >= 32
+    newcomer = ProfileFactory()
+    with pytest.raises(services.Refused) as caught:
+        services.party_join(token=old_token, profile=newcomer)
+    assert caught.value.code == "revoked" and "replaced" in caught.value.message
+    assert services.party_join(token=party.token, profile=newcomer).profile == newcomer
+    # A member's open player (its socket holds the old link) may still reconnect.
+    assert services.connect(token=old_token, profile=guest)[1].profile == guest
+    with pytest.raises(services.Refused):
+        services.connect(token=old_token, profile=ProfileFactory())
+    services.party_revoke(party=party, profile=host)  # twice: both old links refused
+    assert refusal(token=old_token, profile=ProfileFactory()) == "revoked"
+
+
+def test_the_invite_check_runs_the_join_refusals_without_joining(party, host, guest, plans):
+    assert services.invite_check(token=party.token, profile=guest) == (party, None)
+    kid = ProfileFactory(is_kids=True)
+    grown_up = services.party_create(profile=host, title=TitleFactory(maturity="16"))
+    with pytest.raises(services.Refused) as caught:
+        services.invite_check(token=grown_up.token, profile=kid)
+    assert caught.value.code == "kids" and grown_up.title.name not in caught.value.message
+    member = services.party_join(token=party.token, profile=guest)
+    services.member_remove(party=party, profile=host, member_id=member.pk)
+    with pytest.raises(services.Refused) as caught:
+        services.invite_check(token=party.token, profile=guest)
+    assert caught.value.code == "removed"
+    assert not Member.objects.filter(profile=kid).exists()
+
+
+def _playing(party, host, monkeypatch, at=1000.0):
+    monkeypatch.setattr(services, "wall_time", lambda: at)
+    host_member = party.members.get(profile=host)
+    services.party_command(party_id=party.pk, member_id=host_member.pk, action="play", seq=1)
+    return host_member
+
+
+def test_the_party_pauses_when_the_last_connected_player_closes(party, host, guest, monkeypatch):
+    """QA3 §9: the party kept playing with every window closed."""
+    host_member = _playing(party, host, monkeypatch)
+    guest_member = services.party_join(token=party.token, profile=guest)
+    services.connect(token=party.token, profile=host)
+    services.connect(token=party.token, profile=guest)
+    monkeypatch.setattr(services, "wall_time", lambda: 1030.0)
+    assert services.disconnect(member_id=guest_member.pk) is None  # the host still watches
+    party.refresh_from_db()
+    assert party.status == "playing"
+    monkeypatch.setattr(services, "wall_time", lambda: 1046.0)
+    state = services.disconnect(member_id=host_member.pk)
+    party.refresh_from_db()
+    assert state is not None and (party.status, party.position) == ("paused", 46.0)
+
+
+def test_leaving_as_the_last_connected_member_pauses_too(party, host, guest, monkeypatch):
+    _playing(party, host, monkeypatch)
+    guest_member = services.party_join(token=party.token, profile=guest)
+    services.connect(token=party.token, profile=guest)
+    monkeypatch.setattr(services, "wall_time", lambda: 1010.0)
+    services.party_leave(member=guest_member)
+    party.refresh_from_db()
+    assert (party.status, party.position) == ("paused", 10.0)

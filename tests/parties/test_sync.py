@@ -102,3 +102,20 @@ def test_the_first_play_starts_where_the_presser_stands_later_ones_keep_the_grou
     paused = run(first, sync.PAUSE, seq=2, last_seq=1, now=20.0).state
     again = run(paused, sync.PLAY, seq=3, last_seq=2, position=5.0, now=30.0).state
     assert again.position_at(30.0) == 1810.0  # a later play resumes the group, not the presser
+
+
+def test_with_nobody_connected_a_playing_or_waiting_group_pauses_where_it_is():
+    """QA3 §9: a party played on with every window closed (a guest came back 30 min in)."""
+    playing = GroupState(status=sync.PLAYING, position=100.0, at=1000.0, version=3)
+    paused = sync.nobody_connected(playing, 1046.0, duration=3000)
+    assert (paused.status, paused.position, paused.version) == (sync.PAUSED, 146.0, 4)
+    assert paused.position_at(5000.0) == 146.0
+    near_end = sync.nobody_connected(playing, 9000.0, duration=3000)
+    assert near_end.position == 3000
+    waiting = GroupState(
+        status=sync.WAITING, position=50.0, at=1.0, waiting_on=(7,), resume=sync.PLAYING
+    )
+    stopped = sync.nobody_connected(waiting, 99.0, duration=3000)
+    assert (stopped.status, stopped.position, stopped.waiting_on) == (sync.PAUSED, 50.0, ())
+    for state in (GroupState(), GroupState(status=sync.PAUSED, position=5.0)):
+        assert sync.nobody_connected(state, 99.0, duration=3000) == state

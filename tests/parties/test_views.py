@@ -101,12 +101,18 @@ def test_a_dead_invite_gives_a_clear_page(party, host, guest, code, monkeypatch)
     assert not Member.objects.filter(profile=guest).exists()
 
 
-def test_a_kids_profile_is_told_why_it_cannot_join(host, plans):
-    party = services.party_create(profile=host, title=TitleFactory(maturity="18"))
+@pytest.mark.parametrize("method", ["get", "post"])
+def test_a_kids_profile_is_refused_without_learning_the_title(host, plans, method):
+    """QA3 §6: the invite page showed a kids profile the adult title until Join was pressed."""
+    party = services.party_create(
+        profile=host, title=TitleFactory(name="Blind Floor", maturity="18")
+    )
     kid = ProfileFactory(is_kids=True)
-    response = signed_in(kid).post(f"/party/join/{party.token}/")
+    response = getattr(signed_in(kid), method)(f"/party/join/{party.token}/")
     assert response.status_code == 403
-    assert "kids profile cannot watch" in text(response)
+    assert "This party isn&#x27;t available for this profile." in text(response)
+    assert "Blind Floor" not in text(response) and "Join the party" not in text(response)
+    assert not Member.objects.filter(profile=kid).exists()
 
 
 def test_the_host_removes_a_member_who_then_cannot_come_back(party, host, guest):
@@ -114,9 +120,50 @@ def test_the_host_removes_a_member_who_then_cannot_come_back(party, host, guest)
     host_client = signed_in(host)
     host_client.post(f"/party/{party.pk}/members/{member.pk}/remove/")
     guest_client = signed_in(guest)
-    assert guest_client.get(f"/party/{party.pk}/watch/").status_code == 404
+    for url in (f"/party/{party.pk}/watch/", f"/party/{party.pk}/", f"/party/join/{party.token}/"):
+        response = guest_client.get(url)
+        assert response.status_code == 403, url
+        assert "The host removed you from this party." in text(response), url
+        assert "Join the party" not in text(response) and "Open the player" not in text(response)
     response = guest_client.post(f"/party/join/{party.token}/")
     assert response.status_code == 403 and "removed you" in text(response)
+    assert not Member.objects.get(pk=member.pk).is_active
+
+
+def test_revoking_gives_the_host_a_new_link_and_the_old_one_says_it_was_replaced(
+    party, host, guest
+):
+    old_token = party.token
+    host_client = signed_in(host)
+    response = host_client.post(f"/party/{party.pk}/revoke/", follow=True)
+    party.refresh_from_db()
+    page = text(response)
+    assert party.token != old_token
+    assert f"http://testserver/party/join/{party.token}/" in page and old_token not in page
+    assert "Here is a new invite link" in page
+    refused = signed_in(guest).get(f"/party/join/{old_token}/")
+    assert refused.status_code == 410 and "The host replaced this invite link" in text(refused)
+    assert "Harbour Lights" in text(signed_in(guest).get(f"/party/join/{party.token}/"))
+    # A member who still has the old link in their history lands on the party page.
+    response = host_client.get(f"/party/join/{old_token}/")
+    assert response.status_code == 302 and response["Location"] == f"/party/{party.pk}/"
+
+
+def test_the_invite_page_checks_with_a_fixed_number_of_queries(
+    party, guest, django_assert_max_num_queries
+):
+    """Guards the members list and the eligibility checks against a query per member."""
+    for _ in range(4):
+        services.party_join(token=party.token, profile=ProfileFactory())
+    client = signed_in(guest)
+    client.get(f"/party/join/{party.token}/")
+    with django_assert_max_num_queries(30) as queries:
+        client.get(f"/party/join/{party.token}/")
+    count = len(queries)
+    for _ in range(3):
+        services.party_join(token=party.token, profile=ProfileFactory())
+    with django_assert_max_num_queries(count):
+        client.get(f"/party/join/{party.token}/")
 
 
 def test_only_i_control_is_a_host_switch(party, host, guest):
@@ -201,3 +248,36 @@ def test_a_member_who_left_is_offered_to_join_again(party, guest):
     assert client.get(f"/party/{party.pk}/")["Location"] == f"/party/join/{party.token}/"
     page = client.get(f"/party/{party.pk}/watch/")
     assert page.status_code == 410 and f'href="/party/join/{party.token}/"' in text(page)
+
+
+def test_a_reload_in_a_playing_party_opens_at_the_group_place_without_a_resume_toast(
+    party, host, guest, film, monkeypatch
+):
+    """QA3 §10: a guest's reload showed the solo "Resuming from … · Start over" toast."""
+    Progress.objects.create(
+        profile=guest,
+        title=film,
+        position_seconds=31 * 60 + 26,
+        duration_seconds=film.runtime_minutes * 60,
+        watched_at=clock.now(),
+    )
+    services.party_join(token=party.token, profile=guest)
+    monkeypatch.setattr(services, "wall_time", lambda: 1000.0)
+    host_member = party.members.get(profile=host)
+    services.party_command(party_id=party.pk, member_id=host_member.pk, action="play", seq=1)
+    monkeypatch.setattr(services, "wall_time", lambda: 1600.0)
+    for profile in (guest, host):
+        player = text(signed_in(profile).get(f"/party/{party.pk}/watch/"))
+        assert "data-resume-toast" not in player and "Start over" not in player
+        assert 'data-start="600"' in player
+
+
+def test_whos_here_says_who_is_in_the_player_now(party, host, guest):
+    """QA3 §9: everyone who ever joined was listed as if watching."""
+    services.party_join(token=party.token, profile=guest)
+    services.connect(token=party.token, profile=guest)
+    page = text(signed_in(host).get(f"/party/{party.pk}/"))
+    rows = page.split('<li class="party-members__row')[1:]
+    priya, alex = (next(r for r in rows if name in r) for name in ("Priya", "Alex"))
+    assert priya.startswith(" party-members__row--away") and "not in the player" in priya
+    assert alex.startswith('">') and "in the player now" in alex

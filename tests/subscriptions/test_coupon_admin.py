@@ -59,3 +59,25 @@ def test_two_coupons_never_share_a_code_whatever_the_case(admin_client):
     assert (
         response.status_code == 200 and "Another coupon has this code." in response.content.decode()
     )
+
+
+def test_each_coupon_mistake_is_worded_on_its_field_without_constraint_names(admin_client):
+    """The QA case: percent 150, amount 500, 0 periods: three human messages, no raw names."""
+    response = admin_client.post(ADD, _form(percent_off="150", amount_off="500", periods="0"))
+    page = response.content.decode()
+    assert response.status_code == 200
+    assert "At most 100 percent." in page
+    assert "Give either a percentage or an amount off, not both." in page
+    assert "At least one billing period." in page
+    assert "is violated" not in page and "coupon_percent_or_amount" not in page
+    assert not Coupon.objects.filter(description="Spring").exists()
+
+
+def test_a_limit_below_the_redemptions_so_far_is_refused(admin_client):
+    coupon = Coupon.objects.create(code="USED", percent_off=10, times_redeemed=5)
+    url = f"/admin/subscriptions/coupon/{coupon.pk}/change/"
+    response = admin_client.post(url, _form(code="USED", max_redemptions="3"))
+    assert response.status_code == 200
+    assert "Already redeemed 5 times: the limit cannot be lower." in response.content.decode()
+    coupon.refresh_from_db()
+    assert coupon.max_redemptions is None

@@ -1,0 +1,115 @@
+"""Admins curate plans and see billing records in the admin: prices typed in euros, a plan that
+cannot be sold is refused, money is written as the site writes it."""
+
+import pytest
+
+from apps.core import clock
+from apps.subscriptions import plan_rules
+from apps.subscriptions.models import Payment, Plan, Refund
+from tests.factories import UserFactory
+
+pytestmark = pytest.mark.django_db
+ADD = "/admin/subscriptions/plan/add/"
+
+
+def _form(**fields):
+    base = {
+        "name": "Plus",
+        "code": "plus",
+        "tagline": "",
+        "monthly_price": "7.99",
+        "yearly_price": "79.90",
+        "currency": "EUR",
+        "max_streams": "2",
+        "max_quality": "hd",
+        "max_profiles": "5",
+        "downloads_per_device": "25",
+        "download_devices": "2",
+        "max_accounts": "1",
+        "sort_order": "9",
+    }
+    return base | fields
+
+
+def test_prices_are_typed_in_euros_and_a_new_plan_is_not_offered_until_ticked(admin_client):
+    page = admin_client.get(ADD).content.decode()
+    assert "In euros, for example 7.99." in page
+    assert 'name="is_active" id="id_is_active" checked' not in page
+
+    response = admin_client.post(ADD, _form())
+    assert response.status_code == 302, response.content.decode()[:3000]
+    plan = Plan.objects.get(code="plus")
+    assert (plan.monthly_amount, plan.yearly_amount, plan.is_active) == (799, 7990, False)
+    assert not Plan.objects.offered().filter(code="plus").exists()
+    assert "€7.99" in admin_client.get("/admin/subscriptions/plan/").content.decode()
+
+
+def test_editing_a_plan_shows_its_price_in_euros_and_keeps_it_offered(admin_client):
+    plan = Plan.objects.create(code="plus", name="Plus", monthly_amount=1349, yearly_amount=13490)
+    url = f"/admin/subscriptions/plan/{plan.pk}/change/"
+    assert 'value="13.49"' in admin_client.get(url).content.decode()
+    response = admin_client.post(url, _form(monthly_price="13.49", is_active="on"))
+    assert response.status_code == 302
+    plan.refresh_from_db()
+    assert (plan.monthly_amount, plan.is_active) == (1349, True)
+
+
+@pytest.mark.parametrize(
+    ("fields", "message"),
+    [
+        ({"currency": "XYZ"}, "Select a valid choice."),
+        ({"max_streams": "0"}, "at least one screen"),
+        ({"max_profiles": "0"}, "at least one profile"),
+        ({"monthly_price": "0"}, "A paid plan needs a price above 0."),
+        ({"yearly_price": "0"}, "A paid plan needs a price above 0."),
+        ({"monthly_price": "-1"}, "greater than or equal to 0"),
+        ({"monthly_price": "7.999"}, "more than 2 decimal places"),
+        ({"code": "free", "monthly_price": "5"}, "The Free plan costs nothing"),
+    ],
+)
+def test_a_plan_that_cannot_be_sold_is_refused_and_nothing_is_saved(admin_client, fields, message):
+    before = Plan.objects.count()
+    response = admin_client.post(ADD, _form(**fields))
+    assert response.status_code == 200 and message in response.content.decode()
+    assert Plan.objects.count() == before
+
+
+def test_the_rules_name_each_broken_field():
+    problems = plan_rules.plan_problems(
+        code="qa3", currency="XYZ", monthly_amount=5, yearly_amount=0, max_streams=0, max_profiles=0
+    )
+    assert problems == {
+        "currency": "currency_not_billed",
+        "max_streams": "no_screen",
+        "max_profiles": "no_profile",
+        "yearly_amount": "paid_without_price",
+    }
+    assert plan_rules.to_minor_units(plan_rules.from_minor_units(799)) == 799
+
+
+def test_payment_and_refund_lists_write_money_not_cents(admin_client):
+    user = UserFactory()
+    payment = Payment.objects.create(
+        user=user,
+        kind=Payment.Kind.INITIAL,
+        status=Payment.Status.SUCCEEDED,
+        amount=1349,
+        credit_applied=250,
+        refunded_amount=1349,
+        currency="EUR",
+        idempotency_key="k1",
+        created_at=clock.now(),
+    )
+    Refund.objects.create(
+        payment=payment,
+        amount=1349,
+        currency="EUR",
+        reason="withdrawal",
+        idempotency_key="r1",
+        created_at=clock.now(),
+    )
+    payments = admin_client.get("/admin/subscriptions/payment/").content.decode()
+    assert "€2.50" in payments and payments.count("€13.49") == 2
+    assert ">1349<" not in payments and ">250<" not in payments
+    refunds = admin_client.get("/admin/subscriptions/refund/").content.decode()
+    assert "First payment €13.49 (" in refunds and "1349 EUR" not in refunds
