@@ -191,9 +191,11 @@ class Variant(models.Model):
     position = models.PositiveSmallIntegerField(_("order"), default=0)
     conditions = models.JSONField(_("conditions"), default=list, blank=True)
     weight = models.PositiveSmallIntegerField(_("weight"), default=1)
-    subject = models.CharField(_("subject / title"), max_length=200)
+    # Subject and button label are Liquid templates: a plural or French elision ("2 nouveaux
+    # épisodes d'…") takes far more characters than the text it renders (Message holds that).
+    subject = models.CharField(_("subject / title"), max_length=400)
     body = models.TextField(_("message"))
-    cta_label = models.CharField(_("button label"), max_length=60, blank=True)
+    cta_label = models.CharField(_("button label"), max_length=200, blank=True)
     cta_url = models.CharField(_("button link"), max_length=300, blank=True)
 
     class Meta:

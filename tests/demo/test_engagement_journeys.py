@@ -55,3 +55,20 @@ def test_a_film_morgan_leaves_unfinished_is_reminded_once_at_eight_with_its_seco
     assert Message.objects.filter(send=send, channel="in_app").count() == 1
     runner.clock_jump(by=timedelta(days=3))
     assert Send.objects.filter(campaign__key="unfinished-title", profile=morgan).count() == 1
+
+
+def test_every_seeded_template_fits_its_column():
+    """SQLite does not enforce a CharField's length; PostgreSQL refuses the row (the seed and
+    demo migration 0003 would fail there)."""
+    from apps.demo.engagement import JOURNEYS
+    from apps.engagement.models import Campaign, Variant
+
+    for spec in JOURNEYS:
+        for name, value in spec.items():
+            field = Campaign._meta.get_field(name) if name not in ("key", "variants") else None
+            if isinstance(value, str) and field is not None and field.max_length:
+                assert len(value) <= field.max_length, (spec["key"], name)
+        for variant in spec["variants"]:
+            for name in ("name", "subject", "cta_label", "cta_url"):
+                limit = Variant._meta.get_field(name).max_length
+                assert len(variant[name]) <= limit, (spec["key"], variant["name"], name)

@@ -96,7 +96,7 @@ class Migration(migrations.Migration):
     dependencies = [
         ("demo", "0002_unpublish_farewell_titles"),
         ("catalogue", "0006_farewell_collections"),
-        ("engagement", "0002_message_topic"),
+        ("engagement", "0003_variant_template_lengths"),  # the templates need the room
     ]
 
     operations = [migrations.RunPython(forwards, migrations.RunPython.noop)]
