@@ -154,3 +154,58 @@
     }, SHOW_MS);
   });
 })();
+
+// htmx swaps that replace the focused control (My list, thumbs) would drop keyboard focus onto
+// <body>: give it back to the same control in the new markup (same classes, state aside), or,
+// when the control's block went away (My List's "Remove"), to its neighbour, else to <main>.
+// Announcements go to base.html's #a11y-status: the server sends it out-of-band for actions;
+// a swapped block can carry [data-announce] (the search results' count) for this script to read.
+(function () {
+  "use strict";
+  var STATE = ["is-on"];
+  var pending = null;
+
+  function keyOf(el) {
+    return Array.prototype.filter.call(el.classList, function (c) {
+      return STATE.indexOf(c) < 0 && c.indexOf("htmx-") !== 0; // htmx-request and friends come and go
+    });
+  }
+
+  function firstFocusable(root) {
+    return root.querySelector("a[href], button:not([disabled]), input, select, textarea, [tabindex]");
+  }
+
+  document.addEventListener("htmx:beforeSwap", function (event) {
+    var target = event.detail.target;
+    var active = document.activeElement;
+    pending = null;
+    if (!target || !active || active === document.body || !target.contains(active)) return;
+    pending = {
+      parent: target.parentNode,
+      classes: keyOf(active),
+      neighbour: target.nextElementSibling || target.previousElementSibling,
+    };
+  });
+
+  document.addEventListener("htmx:afterSettle", function () {
+    var p = pending;
+    pending = null;
+    if (!p || (document.activeElement && document.activeElement !== document.body)) return;
+    var next = null;
+    if (p.parent && p.parent.isConnected && p.classes.length) {
+      next = p.parent.querySelector("." + p.classes.map(CSS.escape).join("."));
+    }
+    if (!next && p.neighbour && p.neighbour.isConnected) next = firstFocusable(p.neighbour);
+    if (!next) next = document.getElementById("main");
+    if (next) next.focus({ preventScroll: true });
+  });
+
+  document.addEventListener("htmx:afterSwap", function (event) {
+    var region = document.getElementById("a11y-status");
+    var target = event.detail.target;
+    if (!region || !target) return;
+    var root = target.isConnected ? target : document.getElementById(target.id);
+    var said = root && (root.matches("[data-announce]") ? root : root.querySelector("[data-announce]"));
+    if (said) region.textContent = said.textContent.trim();
+  });
+})();
