@@ -178,12 +178,20 @@
   document.addEventListener("htmx:beforeSwap", function (event) {
     var target = event.detail.target;
     var active = document.activeElement;
+    // Search's 400 (too long) carries the message for the viewer; htmx drops 4xx by default.
+    if (event.detail.xhr.status === 400 && target && target.id === "search-results") {
+      event.detail.shouldSwap = true;
+      event.detail.isError = false;
+    }
     pending = null;
     if (!target || !active || active === document.body || !target.contains(active)) return;
     pending = {
       parent: target.parentNode,
       classes: keyOf(active),
       neighbour: target.nextElementSibling || target.previousElementSibling,
+      // The homepage's "More rows" link (focused, so revealed) gives way to the rows it loads:
+      // focus goes on to the first new row's card, where a keyboard was heading.
+      lastRow: target.classList.contains("rows__more") ? target.previousElementSibling : null,
     };
   });
 
@@ -192,7 +200,11 @@
     pending = null;
     if (!p || (document.activeElement && document.activeElement !== document.body)) return;
     var next = null;
-    if (p.parent && p.parent.isConnected && p.classes.length) {
+    if (p.lastRow && p.lastRow.isConnected) {
+      var row = p.lastRow.nextElementSibling;
+      next = row && (row.querySelector('.card__link[tabindex="0"]') || row.querySelector(".card__link"));
+    }
+    if (!next && p.parent && p.parent.isConnected && p.classes.length) {
       next = p.parent.querySelector("." + p.classes.map(CSS.escape).join("."));
     }
     if (!next && p.neighbour && p.neighbour.isConnected) next = firstFocusable(p.neighbour);
