@@ -2,7 +2,7 @@
 <main>, the page's language, a name for every card control that starts with what the eye
 reads, results said in the page's live region, form errors tied to their fields.
 
-(axe-core audits the pages by hand, see the README's accessibility notes; it is not run here.)"""
+(axe-core audits the pages by hand, see the README's "Accessibility"; it is not run here.)"""
 
 from html.parser import HTMLParser
 
@@ -187,3 +187,16 @@ def test_a_search_too_long_is_tied_to_the_search_box(viewer_client):
     assert response.status_code == 400
     said = _described_errors(tree(response), "search-q")
     assert "Search terms are at most 100 characters." in said
+
+
+@pytest.mark.django_db
+def test_a_visitor_meets_the_consent_choice_right_after_the_skip_link(client):
+    page = tree(client.get("/help/"))
+    (body,) = page.find_all(lambda n: n.tag == "body")
+    controls = body.find_all(lambda n: n.tag in ("a", "button", "select", "input", "summary"))
+    controls = [c for c in controls if c.attrs.get("type") != "hidden"]
+    assert "skip-link" in controls[0].classes()
+    (banner,) = page.find_all(lambda n: "data-consent-banner" in n.attrs)
+    in_banner = {id(n) for n in banner.walk()}
+    after_skip = [id(c) in in_banner for c in controls[1:5]]
+    assert after_skip == [True, True, True, True]  # its link, then its three choices
