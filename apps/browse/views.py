@@ -20,6 +20,7 @@ from apps.browse import page_cache, selectors, services
 from apps.catalogue import selectors as catalogue
 from apps.catalogue.models import Episode, Genre, Title
 from apps.core import clock, undo
+from apps.core.announce import announce
 from apps.core.http import safe_next
 from apps.playback import selectors as playback_selectors
 from apps.ratings.selectors import ratings_for, with_ratings
@@ -82,14 +83,17 @@ def my_list_toggle(request: AppRequest, title_id: int):
         response = render(request, "includes/my_list_button.html", {"title": title})
         if not in_list and added_at is not None:
             response.write(_my_list_undo(request, title, added_at))
+        response.write(announce(_my_list_message(title, in_list=in_list)))
         response["HX-Trigger"] = "my-list-changed"  # My List's counts refresh themselves
         return response
-    messages.success(
-        request,
-        (_("Added “%(t)s” to My list.") if in_list else _("Removed “%(t)s” from My list."))
-        % {"t": title.name},
-    )
+    messages.success(request, _my_list_message(title, in_list=in_list))
     return redirect(safe_next(request, title.get_absolute_url()))
+
+
+def _my_list_message(title: Title, *, in_list: bool) -> str:
+    if in_list:
+        return _("Added “%(t)s” to My list.") % {"t": title.name}
+    return _("Removed “%(t)s” from My list.") % {"t": title.name}
 
 
 def _my_list_undo(request: AppRequest, title: Title, added_at) -> str:

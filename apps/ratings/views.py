@@ -16,6 +16,7 @@ from apps.accounts.http import AppRequest
 from apps.accounts.timezones import viewer_zone
 from apps.catalogue.models import Title
 from apps.core import undo
+from apps.core.announce import announce
 from apps.core.http import safe_next
 from apps.ratings import selectors, services
 from apps.ratings.models import CLEAR, SLUGS, Rating
@@ -45,16 +46,17 @@ def rating_set(request: AppRequest, title_id: int) -> HttpResponse:
     )
     title.rating = rating.value if rating else None
     back = safe_next(request, title.get_absolute_url())
+    if rating is None:
+        message = _("Cleared your rating of “%(t)s”.") % {"t": title.name}
+    else:
+        message = _("Rated “%(t)s”: %(v)s.") % {"t": title.name, "v": rating.get_value_display()}
     if request.htmx:
         response = render(request, "includes/thumbs.html", {"title": title, "next_path": back})
         was = before.value if before else None
         if raw == "not_for_me" and was != Rating.Value.NOT_FOR_ME:
             response.write(_not_for_me_undo(request, title, before))
+        response.write(announce(message))
         return response
-    if rating is None:
-        message = _("Cleared your rating of “%(t)s”.") % {"t": title.name}
-    else:
-        message = _("Rated “%(t)s”: %(v)s.") % {"t": title.name, "v": rating.get_value_display()}
     messages.success(request, message)
     return redirect(back)
 

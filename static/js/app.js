@@ -154,3 +154,70 @@
     }, SHOW_MS);
   });
 })();
+
+// htmx swaps that replace the focused control (My list, thumbs) would drop keyboard focus onto
+// <body>: give it back to the same control in the new markup (same classes, state aside), or,
+// when the control's block went away (My List's "Remove"), to its neighbour, else to <main>.
+// Announcements go to base.html's #a11y-status: the server sends it out-of-band for actions;
+// a swapped block can carry [data-announce] (the search results' count) for this script to read.
+(function () {
+  "use strict";
+  var STATE = ["is-on"];
+  var pending = null;
+
+  function keyOf(el) {
+    return Array.prototype.filter.call(el.classList, function (c) {
+      return STATE.indexOf(c) < 0 && c.indexOf("htmx-") !== 0; // htmx-request and friends come and go
+    });
+  }
+
+  function firstFocusable(root) {
+    return root.querySelector("a[href], button:not([disabled]), input, select, textarea, [tabindex]");
+  }
+
+  document.addEventListener("htmx:beforeSwap", function (event) {
+    var target = event.detail.target;
+    var active = document.activeElement;
+    // Search's 400 (too long) carries the message for the viewer; htmx drops 4xx by default.
+    if (event.detail.xhr.status === 400 && target && target.id === "search-results") {
+      event.detail.shouldSwap = true;
+      event.detail.isError = false;
+    }
+    pending = null;
+    if (!target || !active || active === document.body || !target.contains(active)) return;
+    pending = {
+      parent: target.parentNode,
+      classes: keyOf(active),
+      neighbour: target.nextElementSibling || target.previousElementSibling,
+      // The homepage's "More rows" link (focused, so revealed) gives way to the rows it loads:
+      // focus goes on to the first new row's card, where a keyboard was heading.
+      lastRow: target.classList.contains("rows__more") ? target.previousElementSibling : null,
+    };
+  });
+
+  document.addEventListener("htmx:afterSettle", function () {
+    var p = pending;
+    pending = null;
+    if (!p || (document.activeElement && document.activeElement !== document.body)) return;
+    var next = null;
+    if (p.lastRow && p.lastRow.isConnected) {
+      var row = p.lastRow.nextElementSibling;
+      next = row && (row.querySelector('.card__link[tabindex="0"]') || row.querySelector(".card__link"));
+    }
+    if (!next && p.parent && p.parent.isConnected && p.classes.length) {
+      next = p.parent.querySelector("." + p.classes.map(CSS.escape).join("."));
+    }
+    if (!next && p.neighbour && p.neighbour.isConnected) next = firstFocusable(p.neighbour);
+    if (!next) next = document.getElementById("main");
+    if (next) next.focus({ preventScroll: true });
+  });
+
+  document.addEventListener("htmx:afterSwap", function (event) {
+    var region = document.getElementById("a11y-status");
+    var target = event.detail.target;
+    if (!region || !target) return;
+    var root = target.isConnected ? target : document.getElementById(target.id);
+    var said = root && (root.matches("[data-announce]") ? root : root.querySelector("[data-announce]"));
+    if (said) region.textContent = said.textContent.trim();
+  });
+})();

@@ -173,7 +173,7 @@ def test_a_replay_by_one_profile_counts_once():
 
 def _ranked(top: str) -> list[str]:
     """The names of the ranked cards, in rank order."""
-    return re.findall(r"class=\"card__name\">([^<]+)<", top)
+    return re.findall(r"class=\"card__name\"(?: aria-hidden=\"true\")?>([^<]+)<", top)
 
 
 def _popular_everywhere(n: int, *, days_ago: int, maturity: str = "13") -> list[Title]:
