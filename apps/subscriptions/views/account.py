@@ -50,6 +50,7 @@ def overview(request: AppRequest) -> HttpResponse:
         "ov": ov,
         "sub": sub,
         "rows": display.charge_rows(ov.schedule)[:3],
+        "after_end": display.after_end_text(selectors.final_charge_for(sub)),
         "withdrawal": withdrawal,
         "postpone": postpone,
         "postpone_reason": services.POSTPONE_MESSAGES[postpone.reason]()
