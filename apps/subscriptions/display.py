@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from datetime import date
+
 from django.utils import formats
 from django.utils.translation import gettext as _
 
@@ -44,6 +46,15 @@ def after_end_text(final: Charge | None) -> str:
     return _("On %(date)s we collect the %(amount)s you postponed; nothing after that.") % {
         "date": long_date(final.local_date),
         "amount": format_money(final.amount, final.currency),
+    }
+
+
+def plan_starts_text(plan_name: str, starts_on: date) -> str:
+    """A plan bought to start after the withdrawal period, named with its start (account and
+    plan pages), so it never reads as running before it does."""
+    return _("%(plan)s from %(date)s (Free until then)") % {
+        "plan": plan_name,
+        "date": long_date(starts_on),
     }
 
 

@@ -122,3 +122,27 @@ def test_the_plan_page_and_the_free_page_name_the_same_last_withdrawal_day(viewe
     assert "until the end of <strong>24 March 2026</strong>" in plan
     assert "withdrawal period (until the end of 24 March 2026)" in free
     assert "25 March 2026" not in free
+
+
+# --- QA 3 §5 and §14: a plan that starts later, and no postpone offer on a yearly plan ---------
+
+
+def test_a_plan_bought_to_start_later_names_its_start_on_the_account_and_plan_pages(viewer):
+    subscribe(viewer.user, "premium", interval="year", start_now=False)
+    line = "Premium from 25 March 2026 (Free until then)"
+    assert line in text(viewer.get("/account/"))
+    assert line in text(viewer.get(PLAN))
+
+
+def test_a_plan_started_at_once_is_named_plainly(viewer):
+    subscribe(viewer.user, "premium", interval="year")
+    assert "(Free until then)" not in text(viewer.get("/account/"))
+    assert "(Free until then)" not in text(viewer.get(PLAN))
+
+
+@pytest.mark.parametrize(("interval", "offered"), [("year", False), ("month", True)])
+def test_only_a_monthly_plan_is_offered_the_postponement(viewer, interval, offered):
+    subscribe(viewer.user, "premium", interval=interval)
+    page = text(viewer.get(PLAN))
+    assert ("Postpone your next payment" in page) is offered
+    assert "Only monthly payments can be postponed" not in page
