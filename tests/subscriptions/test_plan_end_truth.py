@@ -146,3 +146,10 @@ def test_only_a_monthly_plan_is_offered_the_postponement(viewer, interval, offer
     page = text(viewer.get(PLAN))
     assert ("Postpone your next payment" in page) is offered
     assert "Only monthly payments can be postponed" not in page
+
+
+def test_the_plan_pages_switch_to_free_line_names_the_charge_of_a_postponed_period(viewer, beat):
+    postponed_and_in_that_period(viewer, beat)
+    page = text(viewer.get(PLAN))
+    assert "this period's payment was postponed, so we charge €" in page
+    assert "the unused part of this period becomes account credit" not in page

@@ -51,6 +51,10 @@ def overview(request: AppRequest) -> HttpResponse:
     context = {
         "perks": perks,
         "starts_text": starts_text,
+        # In a postponed period Switch to Free charges the days used instead of giving credit.
+        "free_due": selectors.free_preview(sub=sub, at=at).due
+        if sub is not None and sub.is_paid
+        else 0,
         # Only monthly payments can be postponed: a yearly plan is not offered it at all.
         "show_postpone": postpone is not None and postpone.reason != Refusal.YEARLY,
         "started": sub is None or sub.starts_at is None or sub.starts_at <= at,
