@@ -330,7 +330,10 @@ JOURNEYS: list[dict] = [
                 "name": "Fin du forfait",
                 "conditions": [FRENCH, {"property": "kind", "op": "=", "value": "final"}],
                 "subject": "Votre forfait se termine bientôt",
-                "body": "<p>Votre forfait se termine le {{ event.date | long_date }}. "
+                "body": "<p>Votre forfait se termine le {{ event.date | long_date }}."
+                "{% if event.amount > 0 %} Ce jour-là, nous prélevons "
+                "{{ event.amount | money: event.currency }}, le paiement que vous avez "
+                "reporté.{% endif %} "
                 "Réactivez-le quand vous voulez d’ici là pour continuer à regarder.</p>",
                 "cta_label": "Voir mon forfait",
                 "cta_url": "/account/subscription/",
@@ -358,8 +361,10 @@ JOURNEYS: list[dict] = [
                 "name": "Plan ends",
                 "conditions": [{"property": "kind", "op": "=", "value": "final"}],
                 "subject": "Your plan ends soon",
-                "body": "<p>Your plan ends on {{ event.date | long_date }}. "
-                "Resume it any time before then to keep watching.</p>",
+                "body": "<p>Your plan ends on {{ event.date | long_date }}."
+                "{% if event.amount > 0 %} That day we collect "
+                "{{ event.amount | money: event.currency }}, the payment you postponed."
+                "{% endif %} Resume it any time before then to keep watching.</p>",
                 "cta_label": "See my plan",
                 "cta_url": "/account/subscription/",
             },

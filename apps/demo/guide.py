@@ -231,7 +231,9 @@ FLOWS: list[dict[str, Any]] = [
         "description": _(
             "Plan and billing: the payment schedule (also as JSON), postpone a payment, upgrade "
             "with a prorated charge, switch to Free and see the credit, cancel at period end, "
-            "withdraw within 14 days. Test cards are listed on the checkout page."
+            "withdraw within 14 days. Test cards are listed on the checkout page. Starting a "
+            "plan, an upgrade and a withdrawal each send one receipt e-mail with the amount and "
+            "the invoice or credit-note number: the outbox (filter by the persona) shows them."
         ),
         "url": "subscriptions:overview",
         "persona": "comedy",

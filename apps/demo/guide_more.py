@@ -168,7 +168,9 @@ MORE_FLOWS: list[dict[str, Any]] = [
             "the e-mail stays the single billing e-mail in the outbox. A retry that fell due "
             "while the clock was Set without the jobs runs at the start of the next jump with "
             "them. Three days before any persona's next charge, 'Your plan renews soon' "
-            "arrives the same way."
+            "arrives the same way; three days before a cancelled plan ends (Priya after "
+            "Cancel plan, or Morgan), 'Your plan ends soon' and an e-mail, even with nothing "
+            "left to charge."
         ),
         "url": "subscriptions:overview",
         "persona": "lapsed",

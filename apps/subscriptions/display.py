@@ -2,9 +2,12 @@
 
 from __future__ import annotations
 
+from datetime import date
+
 from django.utils import formats
 from django.utils.translation import gettext as _
 
+from apps.core.dates import long_date
 from apps.subscriptions.money import format_money
 from apps.subscriptions.schedule import Charge, Reason, Schedule
 
@@ -32,6 +35,27 @@ def reason_text(reason: Reason, currency: str) -> str:
     if reason.code == "final":
         return _("Collected when your subscription ends")
     return reason.code
+
+
+def after_end_text(final: Charge | None) -> str:
+    """What a plan that ends still costs, in one sentence: the postponed amount collected on
+    the end date, or nothing (cancel, cancelled and plan pages, so they never disagree with
+    the schedule)."""
+    if final is None:
+        return _("Nothing more is charged.")
+    return _("On %(date)s we collect the %(amount)s you postponed; nothing after that.") % {
+        "date": long_date(final.local_date),
+        "amount": format_money(final.amount, final.currency),
+    }
+
+
+def plan_starts_text(plan_name: str, starts_on: date) -> str:
+    """A plan bought to start after the withdrawal period, named with its start (account and
+    plan pages), so it never reads as running before it does."""
+    return _("%(plan)s from %(date)s (Free until then)") % {
+        "plan": plan_name,
+        "date": long_date(starts_on),
+    }
 
 
 def charge_rows(schedule: Schedule) -> list[dict]:

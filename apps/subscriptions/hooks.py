@@ -12,6 +12,9 @@ from django.utils.translation import gettext as _
 
 from apps.accounts import cached, entitlements, membership
 from apps.accounts.models import User
+from apps.accounts.timezones import viewer_zone_name
+from apps.core import clock
+from apps.subscriptions import display
 from apps.subscriptions.lifecycle import State
 from apps.subscriptions.models import Membership, Subscription
 from apps.subscriptions.money import format_money
@@ -50,8 +53,12 @@ def membership_summary(user) -> membership.Membership:
     elif sub.payment_method is None and charge is not None:
         problem = _("No payment method is on file for the next payment.")
         fix = reverse("subscriptions:payment_methods")
+    plan_name = sub.plan.name
+    if sub.starts_at is not None and sub.starts_at > clock.now():
+        with timezone.override(viewer_zone_name(user)):
+            plan_name = display.plan_starts_text(plan_name, timezone.localdate(sub.starts_at))
     return membership.Membership(
-        plan_name=sub.plan.name,
+        plan_name=plan_name,
         next_payment_on=charge.local_date if charge is not None else None,
         next_payment_amount=format_money(charge.amount, charge.currency) if charge else "",
         payment_method=str(sub.payment_method) if sub.payment_method is not None else "",

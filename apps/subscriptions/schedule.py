@@ -169,6 +169,15 @@ class Schedule:
     def next_charge(self) -> Charge | None:
         return next((c for c in self.charges if c.amount > 0), None)
 
+    @property
+    def final_charge(self) -> Charge | None:
+        """What is still collected when a cancelled plan ends (a postponed amount owed for days
+        already used), or None when nothing is: the pages' "nothing more is charged" hangs on it."""
+        return next(
+            (c for c in self.charges if c.amount > 0 and any(r.code == "final" for r in c.reasons)),
+            None,
+        )
+
 
 def upcoming(state: BillingState, *, count: int = 12) -> Schedule:
     """The next `count` charge dates (some may be 0: postponed or covered by credit).

@@ -37,6 +37,7 @@ from apps.subscriptions.plan_catalogue import PLANS
 from apps.subscriptions.schedule import (
     Anchor,
     BillingState,
+    Charge,
     Overdue,
     PlanChange,
     Postponement,
@@ -147,10 +148,11 @@ def billing_state(
     postpone_next: bool = False,
     pending: tuple[Plan, str] | None = None,
     upgraded_to: Plan | None = None,
+    cancel: bool = False,
 ) -> BillingState | None:
     """The subscription as schedule.py sees it; `postpone_next`, `pending` (a change at the
-    period end) and `upgraded_to` (an upgrade now, which drops any pending change) preview a
-    change."""
+    period end), `upgraded_to` (an upgrade now, which drops any pending change) and `cancel`
+    (a cancellation at the period end) preview a change."""
     if not sub.is_paid or sub.anchor_date is None:
         return None
     current = upgraded_to or sub.plan
@@ -158,7 +160,8 @@ def billing_state(
     months = sub.interval_months
     next_offset = sub.period_offset + months
     overdue = None
-    cancel_at = sub.period_offset + months if sub.status == State.CANCEL_SCHEDULED else None
+    cancelling = cancel or sub.status == State.CANCEL_SCHEDULED
+    cancel_at = sub.period_offset + months if cancelling else None
     if sub.status == State.PAST_DUE and sub.next_retry_at is not None:
         overdue = Overdue(amount=sub.overdue_amount, retry_at=sub.next_retry_at)
         if sub.ends_when_paid:
@@ -179,7 +182,12 @@ def billing_state(
             interval_months=INTERVAL_MONTHS[Interval(interval)],
             plan_label=f"{plan.name} ({Interval(interval).label})",
         )
-    if sub.status == State.ACTIVE and current.requires_verification and pending_plan is None:
+    if (
+        sub.status == State.ACTIVE
+        and not cancel
+        and current.requires_verification
+        and pending_plan is None
+    ):
         # Without a confirmed student status the plan ends at the first boundary after it.
         offset = next_offset
         for _n in range(36):
@@ -216,6 +224,14 @@ def schedule_for(sub: Subscription | None, *, count: int = 12, **preview) -> Sch
         credit = sub.credit_balance if sub is not None else 0
         return Schedule(charges=(), credit_left=credit, currency=currency)
     return upcoming(state, count=count)
+
+
+def final_charge_for(sub: Subscription | None) -> Charge | None:
+    """The charge still collected when the plan ends at this period's end (a postponed amount
+    owed), whether it is cancelled already or only about to be; None if nothing is."""
+    if sub is None or sub.status not in (State.ACTIVE, State.CANCEL_SCHEDULED):
+        return None
+    return schedule_for(sub, count=3, cancel=True).final_charge
 
 
 # --- Student status ------------------------------------------------------------------------------

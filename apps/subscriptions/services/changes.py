@@ -14,6 +14,7 @@ from apps.core import clock
 from apps.subscriptions.models import (
     INTERVAL_MONTHS,
     Interval,
+    Invoice,
     Payment,
     Plan,
     Postponement,
@@ -30,6 +31,7 @@ from apps.subscriptions.services.core import (
     AmountChanged,
     PaymentFailed,
     _collect,
+    _receipt,
     _record_change,
     _subscription_locked,
     _track,
@@ -93,6 +95,14 @@ def subscription_change(
             sub.pending_plan, sub.pending_interval = None, ""
             sub.save()
             _record_change(sub, "upgraded", at)
+            invoice = Invoice.objects.filter(payment=payment).first()
+            _receipt(
+                sub,
+                kind="upgrade",
+                documents=[invoice] if invoice is not None else [],
+                amount=payment.amount,
+                at=at,
+            )
             _track(user, "plan_upgraded", {"plan": plan.code, "charged": preview.pay_now})
     if failure is not None:
         raise failure

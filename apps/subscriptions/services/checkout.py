@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import secrets
 from datetime import datetime
+from zoneinfo import ZoneInfo
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
@@ -31,6 +32,7 @@ from apps.subscriptions.services.core import (
     _charge,
     _forget_method,
     _payment_get_or_create,
+    _receipt,
     _record_change,
     _subscription_locked,
     _track,
@@ -202,7 +204,21 @@ def _start_paid(sub: Subscription, *, checkout: Checkout, payment: Payment, at: 
     sub.save()
     payment.period_start, payment.period_end, payment.period_offset = start, end, 0
     payment.save(update_fields=["period_start", "period_end", "period_offset"])
-    _issue_invoice(payment, at=at)
+    invoice = _issue_invoice(payment, at=at)
+    zone = viewer_zone_name(sub.user)
+    _receipt(
+        sub,
+        kind="started",
+        documents=[invoice] if invoice is not None else [],
+        amount=payment.amount,
+        at=at,
+        # The contract confirmation: when it starts and until when it can be withdrawn from.
+        extra={
+            "start_now": checkout.start_now,
+            "starts_on": starts.astimezone(ZoneInfo(zone)).date(),
+            "withdraw_until": lifecycle.withdrawal_last_day(at, zone),
+        },
+    )
     _record_change(sub, "subscribed", at)
     _track(
         sub.user,

@@ -9,24 +9,28 @@ functions the package exports.
 from __future__ import annotations
 
 import logging
-from datetime import datetime, timedelta
+from datetime import date, datetime, timedelta
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 from django.template.loader import render_to_string
+from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from apps.accounts.language import speaking_to
 from apps.accounts.models import User
+from apps.accounts.timezones import viewer_zone_name
 from apps.core import clock
 from apps.core.claims import claim, email_send
+from apps.core.dates import long_date
 from apps.core.queue import delay_on_commit
 from apps.subscriptions import gateway, proration, student
 from apps.subscriptions.lifecycle import State
 from apps.subscriptions.models import (
     CreditEntry,
     Interval,
+    Invoice,
     Notice,
     Payment,
     PaymentMethod,
@@ -34,6 +38,7 @@ from apps.subscriptions.models import (
     Subscription,
     SubscriptionChange,
 )
+from apps.subscriptions.money import format_money
 from apps.subscriptions.plan_catalogue import PLANS
 from apps.subscriptions.services.invoices import _issue_invoice
 from apps.tracking.services import track
@@ -164,6 +169,37 @@ def _notice(
 
     delay_on_commit(tasks.send_notice, notice.pk)
     return True
+
+
+def _receipt(
+    sub: Subscription,
+    *,
+    kind: str,
+    documents: list[Invoice],
+    amount: int,
+    at: datetime,
+    extra: dict | None = None,
+) -> bool:
+    """E-mail a receipt (kind: started | upgrade | refund) naming its invoice or credit-note
+    numbers, once: the first document's number is the key, so a retried task or a repeated
+    click that issued no new document sends nothing more. Dates in `extra` are written in the
+    viewer's language."""
+    if not documents:
+        return False
+    user = sub.user
+    with speaking_to(user), timezone.override(viewer_zone_name(user)):
+        context = {
+            "kind": kind,
+            "plan": sub.plan.name,
+            "amount": format_money(amount, documents[0].currency),
+            "numbers": ", ".join(d.number for d in documents),
+            "count": len(documents),
+            "date": long_date(timezone.localdate(documents[0].issued_at)),
+            **{k: long_date(v) if isinstance(v, date) else v for k, v in (extra or {}).items()},
+        }
+    return _notice(
+        sub, key=f"receipt:{documents[0].number}", kind="receipt", context=context, at=at
+    )
 
 
 def notice_send(*, notice_id: int, at: datetime | None = None) -> bool:

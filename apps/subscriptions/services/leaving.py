@@ -33,6 +33,7 @@ from apps.subscriptions.services.core import (
     _charge,
     _end_paid,
     _payment_get_or_create,
+    _receipt,
     _record_change,
     _subscription_locked,
     _track,
@@ -144,6 +145,7 @@ def subscription_withdraw(
             [(p.pk, p.amount - p.refunded_amount) for p in payments.values()], preview.refunded
         )
         gw = gateway.get_gateway()
+        notes = []
         for payment_id, amount in plan:
             payment = payments[payment_id]
             key = f"withdraw:{payment.pk}"
@@ -168,9 +170,13 @@ def subscription_withdraw(
             )
             payment.refunded_amount += amount
             payment.save(update_fields=["refunded_amount"])
-            _issue_credit_note(
-                refund, description=gettext_lazy("Refund: right of withdrawal"), at=at
+            notes.append(
+                _issue_credit_note(
+                    refund, description=gettext_lazy("Refund: right of withdrawal"), at=at
+                )
             )
+        # Before the plan ends, while it still names the plan withdrawn from.
+        _receipt(sub, kind="refund", documents=notes, amount=preview.refunded, at=at)
         _end_paid(
             sub,
             status=lifecycle.transition(sub.status, Event.WITHDRAW),

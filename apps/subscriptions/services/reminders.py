@@ -1,4 +1,5 @@
-"""Reminder e-mails: three days before a charge, and before a Student status lapses."""
+"""Reminder e-mails: three days before a charge or the end of a cancelled plan, and before a
+Student status lapses."""
 
 from __future__ import annotations
 
@@ -6,6 +7,7 @@ from datetime import datetime, timedelta
 from zoneinfo import ZoneInfo
 
 from django.db import transaction
+from django.utils import timezone
 
 from apps.accounts.language import speaking_to
 from apps.accounts.timezones import viewer_zone_name
@@ -38,6 +40,9 @@ def reminders_send(*, at: datetime | None = None) -> int:
     for sub in candidates:
         schedule = selectors.schedule_for(sub, count=2)
         charge = schedule.next_charge
+        if charge is None and sub.status == State.CANCEL_SCHEDULED:
+            sent += int(_plan_ends_notice(sub, at=at))
+            continue
         if charge is None or not (at < charge.at <= at + REMINDER_LEAD):
             continue
         with transaction.atomic(), speaking_to(sub.user):
@@ -69,6 +74,36 @@ def reminders_send(*, at: datetime | None = None) -> int:
                 )
         sent += int(created)
     return sent
+
+
+def _plan_ends_notice(sub: Subscription, *, at: datetime) -> bool:
+    """A cancelled plan with nothing left to collect: "your plan ends on …" by e-mail, and the
+    same `plan_ending_soon` event a final charge records (engagement's bell and push), once per
+    period (a resume and a new cancel in the same period does not send it again)."""
+    with transaction.atomic(), speaking_to(sub.user):
+        with timezone.override(viewer_zone_name(sub.user)):
+            ends_on = timezone.localdate(sub.current_period_end)
+        created = _notice(
+            sub,
+            key=f"plan-ends:{sub.pk}:{sub.period_offset}",
+            kind="plan_ends",
+            context={"date": long_date(ends_on, "l j F Y"), "plan": sub.plan.name},
+            at=at,
+        )
+        if created:
+            _track(
+                sub.user,
+                "plan_ending_soon",
+                {
+                    "kind": "final",
+                    "plan": sub.plan.code,
+                    "amount": 0,
+                    "currency": sub.currency,
+                    "date": ends_on.isoformat(),
+                },
+                at=at,
+            )
+    return created
 
 
 def student_reminders_send(*, at: datetime | None = None) -> int:

@@ -17,7 +17,7 @@ from apps.accounts.http import AppRequest
 from apps.accounts.timezones import viewer_zone, viewer_zone_name
 from apps.core import clock
 from apps.subscriptions import display, receipts, selectors, services
-from apps.subscriptions.lifecycle import State
+from apps.subscriptions.lifecycle import Refusal, State
 from apps.subscriptions.models import Interval
 from apps.subscriptions.outcomes import EntitlementSource, PlanAction
 from apps.subscriptions.views._shared import (
@@ -44,12 +44,24 @@ def overview(request: AppRequest) -> HttpResponse:
     if sub is not None and sub.is_paid:
         # What the plan gives, even before it starts (after the withdrawal period).
         perks = selectors.Entitlements.of(sub.plan, EntitlementSource.OWN)
+    starts_text = ""
+    if sub is not None and sub.is_paid and sub.starts_at is not None and sub.starts_at > at:
+        with timezone.override(viewer_zone(request.user)):
+            starts_text = display.plan_starts_text(sub.plan.name, timezone.localdate(sub.starts_at))
     context = {
         "perks": perks,
+        "starts_text": starts_text,
+        # In a postponed period Switch to Free charges the days used instead of giving credit.
+        "free_due": selectors.free_preview(sub=sub, at=at).due
+        if sub is not None and sub.is_paid
+        else 0,
+        # Only monthly payments can be postponed: a yearly plan is not offered it at all.
+        "show_postpone": postpone is not None and postpone.reason != Refusal.YEARLY,
         "started": sub is None or sub.starts_at is None or sub.starts_at <= at,
         "ov": ov,
         "sub": sub,
         "rows": display.charge_rows(ov.schedule)[:3],
+        "after_end": display.after_end_text(selectors.final_charge_for(sub)),
         "withdrawal": withdrawal,
         "postpone": postpone,
         "postpone_reason": services.POSTPONE_MESSAGES[postpone.reason]()

@@ -18,7 +18,7 @@ from apps.catalogue import selectors as catalogue
 from apps.core import clock
 from apps.core.dates import long_date
 from apps.core.http import safe_next
-from apps.subscriptions import leaving_reasons, lifecycle, selectors, services
+from apps.subscriptions import display, leaving_reasons, lifecycle, selectors, services
 from apps.subscriptions.forms import (
     ConfirmForm,
 )
@@ -32,6 +32,7 @@ from apps.subscriptions.views._shared import error_messages, render_page, viewer
 def _reasons_page(request, sub, *, chosen=(), other="", error="", status=200) -> HttpResponse:
     context = {
         "sub": sub,
+        "after_end": display.after_end_text(selectors.final_charge_for(sub)),
         "in_progress": selectors.titles_in_progress(user=request.user, at=clock.now()),
         "reasons": [(key, label, key in chosen) for key, label in leaving_reasons.REASONS.items()],
         "other": other,
@@ -151,7 +152,12 @@ def cancelled(request: HttpRequest) -> HttpResponse:
     if sub is None or sub.status != State.CANCEL_SCHEDULED:
         return redirect("subscriptions:overview")
     farewell = catalogue.farewell_titles(language=get_language() or "en")
-    return render_page(request, "subscriptions/cancelled.html", {"sub": sub, "farewell": farewell})
+    context = {
+        "sub": sub,
+        "farewell": farewell,
+        "after_end": display.after_end_text(selectors.final_charge_for(sub)),
+    }
+    return render_page(request, "subscriptions/cancelled.html", context)
 
 
 @not_for_kids
