@@ -123,6 +123,15 @@ def test_the_reasons_given_read_as_a_quoted_list_in_the_sentence(viewer):
     assert "Vous nous avez dit : « C’est trop cher », « Je ne trouve rien à regarder »." in page
 
 
+def test_own_words_are_quoted_instead_of_something_else_and_stay_out_of_the_url(viewer):
+    subscribe(viewer.user)
+    response = give(viewer, "too_expensive", "other", other="The app <b>crashes</b> on my TV")
+    assert "crashes" not in response["Location"]
+    page = text(viewer.get(response["Location"]))
+    assert "“It is too expensive”, “The app &lt;b&gt;crashes&lt;/b&gt; on my TV”." in page
+    assert "Something else" not in page.split("You told us")[1].split("</p>")[0]
+
+
 def test_the_cheapest_plan_gets_no_cheaper_offer(viewer):
     subscribe(viewer.user, "basic")
     page = options(viewer, "too_expensive")

@@ -42,6 +42,9 @@ def _reasons_page(request, sub, *, chosen=(), other="", error="", status=200) ->
     return render_page(request, "subscriptions/cancel.html", context, status=status)
 
 
+LEAVING_WORDS = "subscriptions:leaving-own-words"
+
+
 @not_for_kids
 @require_http_methods(["GET", "POST"])
 def cancel(request: HttpRequest) -> HttpResponse:
@@ -63,6 +66,8 @@ def cancel(request: HttpRequest) -> HttpResponse:
             return _reasons_page(
                 request, sub, chosen=set(keys), other=other, error=message, status=400
             )
+        # Their own words stay out of the URL (logs, history); the next page quotes them.
+        request.session[LEAVING_WORDS] = reasons.other
         query = urlencode([("reason", key) for key in reasons.keys])
         return redirect(reverse("subscriptions:cancel_options") + (f"?{query}" if query else ""))
     try:
@@ -89,12 +94,17 @@ def cancel_options(request: HttpRequest) -> HttpResponse:
     if sub is None or sub.status != State.ACTIVE:
         return redirect("subscriptions:overview")
     keys = [k for k in request.GET.getlist("reason") if k in leaving_reasons.REASONS]
+    own_words = request.session.get(LEAVING_WORDS, "")
     context = {
         "sub": sub,
         # Each reason is the label of its box, a sentence of its own ("It is too expensive"):
         # quoted, so the list reads right in the middle of "You told us: …".
+        # "Something else" reads as what they wrote when they wrote something.
         "reasons": [
-            _("“%(reason)s”") % {"reason": leaving_reasons.REASONS[k]} for k in dict.fromkeys(keys)
+            _("“%(reason)s”")
+            % {"reason": own_words if k == leaving_reasons.OTHER and own_words else label}
+            for k in dict.fromkeys(keys)
+            for label in [leaving_reasons.REASONS[k]]
         ],
         "options": selectors.leaving_options(sub=sub, keys=keys, at=clock.now()),
         "back": request.get_full_path(),
