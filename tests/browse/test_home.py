@@ -398,7 +398,8 @@ def test_the_heros_button_says_resume_when_the_viewer_is_part_way_through(
         _report(profile, Title.objects.get(name=name), position=1200)
     assert _hero(viewer_client) == (name, "Resume")
     french = viewer_client.get("/", HTTP_ACCEPT_LANGUAGE="fr").content.decode()
-    assert "▶ Reprendre" in french.split("</section>", 1)[0]
+    hero = french.split('<section class="hero"', 1)[1].split("</section>", 1)[0]
+    assert "▶ Reprendre" in hero
 
 
 def test_the_heros_button_names_the_episode_it_resumes(
