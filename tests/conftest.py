@@ -7,6 +7,16 @@ from pathlib import Path
 
 import pytest
 from django.core.cache import cache
+from hypothesis import HealthCheck, settings
+
+# Property tests check what holds for every input, not how fast inputs come: on two cores shared
+# with the browser tests (or CI's other work) one draw can take a second, which Hypothesis's
+# "too slow" health check and its 200 ms deadline report as a failure. Tests set their own
+# example counts; a test's own @settings still wins over this profile.
+settings.register_profile(
+    "streamfront", suppress_health_check=[HealthCheck.too_slow], deadline=None
+)
+settings.load_profile("streamfront")
 
 ROOT = Path(__file__).resolve().parents[1]
 
