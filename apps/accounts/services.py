@@ -337,6 +337,20 @@ def account_language_set(*, account: User, language: str) -> User:
     return account
 
 
+def language_adopt(*, account: User, language: str | None) -> bool:
+    """An account that never chose a language takes the one this browser reads the site in
+    (as sign-up stores it), so e-mails, notices and invoices that workers write later are in it
+    too; an account's own choice is never replaced. True when it was stored."""
+    code = supported(language)
+    if account.language or not code:
+        return False
+    # Only while still unset: two sign-ins at once store one language, not the later one.
+    stored = User.objects.filter(pk=account.pk, language="").update(language=code)
+    if stored:
+        account.language = code
+    return bool(stored)
+
+
 def account_country_set(*, account: User, country: str) -> User:
     """The account's country (ISO code), or "" to clear it (idempotent)."""
     code = valid_country(country)

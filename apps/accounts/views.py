@@ -67,6 +67,9 @@ def _select_profile(request, profile) -> None:
     # profile's devices, and what it did anonymously (with personalization consent, now the
     # viewer's one choice) joins the profile (apps.tracking.services.visitor_merge's guards).
     device_id = device_for_session(request, profile)
+    # Likewise the language: an account that never chose one takes the page's (the chooser's
+    # cookie or the browser's), so what workers write later (notices, e-mails) reads the same.
+    services.language_adopt(account=profile.account, language=translation.get_language())
     if own is None:
         consent_adopt(profile=profile, consent=consent_for(request), device_id=device_id)
     visitor_merge(

@@ -396,16 +396,17 @@ FLOWS: list[dict[str, Any]] = [
         "key": "releases",
         "title": _("New episodes come out on their date"),
         "description": _(
-            "As Priya, open The Island Villa: its new season is not listed yet. Advance the "
-            "demo clock 7 days with the jobs, reload: its first new episode is there and plays, "
-            "and an episode_released event is recorded for Priya (and for Alex's series in the "
-            "family account). One more episode of each of four series comes out every 7 days "
-            "until about day 28; Restore the demo schedules them again. As admin, a season or "
-            "episode's availability date is editable, and the episode list filters the "
-            "scheduled ones."
+            "As Sam, open the series in his Continue watching row: its new season is not "
+            "listed yet. Advance the demo clock 7 days with the jobs, reload: its first new "
+            "episode is there and plays, and an episode_released event is recorded for Sam "
+            "(the series the personas watched last get a new season: Sam's, Morgan's, the "
+            "Riveras' and Jordan's). One more episode of each of four series comes out every 7 "
+            "days until about day 28; Restore the demo schedules them again. As admin, a "
+            "season or episode's availability date is editable, and the episode list filters "
+            "the scheduled ones."
         ),
         "url": "home",
-        "persona": "commuter",
+        "persona": "comedy",
     },
     {
         "key": "offer",

@@ -137,7 +137,8 @@ MORE_FLOWS: list[dict[str, Any]] = [
             "and three a week reach a profile, whatever the campaigns. Advance 7 days more: "
             "the next episode renews the same card (“2 new episodes of …”, the date the latest "
             "came out, and a button to the episode Morgan is at), never a second card for the "
-            "series. As Sam in French it reads « 2 nouveaux épisodes de … » and plays the "
+            "series. As Sam after choosing Français in the header (or signing in from a French "
+            "browser) it reads « 2 nouveaux épisodes de … » and plays the "
             "episode Sam stopped at; Jordan, "
             "who stopped months ago far behind, is not told at all."
         ),

@@ -172,7 +172,7 @@ def persona_login(request: HttpRequest, key: str) -> HttpResponse:
 def _moved(request: HttpRequest, text: str) -> None:
     messages.success(
         request,
-        text % {"now": date_format(clock.now(), "D j M Y, H:i") + " UTC"},
+        text % {"now": date_format(clock.now(), "ABBR_WEEKDAY_DATETIME_FORMAT") + " UTC"},
     )
 
 
@@ -310,7 +310,7 @@ def _run_finished(request: HttpRequest, run: DemoRun) -> str:
             _moved(request, _("Demo clock advanced: it is now %(now)s."))
             if run.params.get("run_jobs", True):
                 _job_runs_done(request, run.result.get("job_runs", []))
-                messages.info(request, _("Done in %(s)s s.") % {"s": seconds})
+                messages.info(request, _("Done in %(s)s s.") % {"s": number_format(seconds, 1)})
         else:
             _restored(request, params=run.params, result=run.result)
     return "#clock" if run.kind == DemoRun.Kind.ADVANCE else "#restore"

@@ -57,6 +57,8 @@ def year_page(request: AppRequest):
         "recap/year.html",
         {
             "recap": recap,
+            # In January last year's recap is final: it no longer changes once a day.
+            "year_over": recap.year < today.year,
             "cards": built,
             "artwork_url": f"{settings.MEDIA_URL}{art}" if art else "",
             "shares": [

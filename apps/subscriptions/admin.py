@@ -389,8 +389,10 @@ class CouponForm(forms.ModelForm):
         percent, amount = data.get("percent_off") or 0, data.get("amount_off") or 0
         if percent > 100:
             self.add_error("percent_off", _("At most 100 percent."))
-        if bool(percent) == bool(amount):
+        if percent and amount:
             self.add_error("amount_off", _("Give either a percentage or an amount off, not both."))
+        elif not percent and not amount:
+            self.add_error("amount_off", _("Give a percentage or an amount off."))
         if "periods" in data and data["periods"] < 1:
             self.add_error("periods", _("At least one billing period."))
         if data.get("currency") and data["currency"] not in plan_rules.BILLING_CURRENCIES:

@@ -106,3 +106,38 @@ def test_password_reset_mail_is_in_the_accounts_language(client, db, language, s
     client.post("/accounts/password-reset/", {"email": profile.account.email})
     assert len(mail.outbox) == 1
     assert mail.outbox[0].subject.startswith(subject)
+
+
+@pytest.mark.django_db
+def test_an_account_that_never_chose_takes_the_language_it_signs_in_with(client):
+    """Seeded and older accounts have no language: the page's language at sign-in becomes
+    theirs, so what workers write later (notices, e-mails, invoices) reads as their pages do."""
+    from django.utils import translation
+
+    from apps.accounts.language import speaking_to
+
+    profile = ProfileFactory()
+    User.objects.filter(pk=profile.account.pk).update(language="")
+    client.post(
+        "/accounts/login/",
+        {"username": profile.account.email, "password": PASSWORD},
+        HTTP_ACCEPT_LANGUAGE="fr-FR,fr;q=0.9",
+    )
+    client.post(f"/profiles/{profile.pk}/select/", HTTP_ACCEPT_LANGUAGE="fr-FR,fr;q=0.9")
+    account = User.objects.get(pk=profile.account.pk)
+    assert account.language == "fr"
+    with translation.override("en"), speaking_to(account):  # a worker runs in English
+        assert translation.get_language() == "fr"
+
+
+@pytest.mark.django_db
+def test_an_accounts_own_language_is_kept_whatever_browser_signs_in(client):
+    profile = ProfileFactory()
+    User.objects.filter(pk=profile.account.pk).update(language="en")
+    client.post(
+        "/accounts/login/",
+        {"username": profile.account.email, "password": PASSWORD},
+        HTTP_ACCEPT_LANGUAGE="fr",
+    )
+    client.post(f"/profiles/{profile.pk}/select/", HTTP_ACCEPT_LANGUAGE="fr")
+    assert User.objects.get(pk=profile.account.pk).language == "en"

@@ -475,6 +475,24 @@ def test_morgan_renews_premium_so_the_watch_party_flow_holds_after_the_guides_ju
     assert "Keep my plan" not in html
 
 
+def test_the_series_sam_is_watching_gets_a_new_season_as_the_release_flow_says(demo):
+    """The guide's "New episodes come out on their date" flow: as Sam, the series in his
+    Continue watching row has episodes scheduled over the next weeks."""
+    from apps.demo import releases
+    from apps.playback.models import TitleProgress
+
+    series = (
+        TitleProgress.objects.filter(
+            profile__account__email="comedy@demo.test", title__kind=Title.Kind.SERIES
+        )
+        .order_by("-watched_at", "-pk")
+        .values_list("title_id", flat=True)
+        .first()
+    )
+    assert series is not None
+    assert releases.scheduled_episodes().filter(title_id=series).exists()
+
+
 def test_posters_hold_for_the_day_after_use(demo, django_capture_on_commit_callbacks):
     """Three hours and a session apart on the same local day, a title keeps its poster."""
     kept = total = 0

@@ -35,6 +35,8 @@ def test_last_years_recap_stays_through_january_then_the_page_waits_for_december
     assert "Your 2026 on Streamfront" in page.content.decode()
     assert ">335<" in page.content.decode()  # the 2026 minutes, not an empty 2027
     assert list(Recap.objects.values_list("year", flat=True)) == [2026]
+    assert "the year is over, so it no longer changes" in page.content.decode()
+    assert "updated once a day until the end of the year" not in page.content.decode()
 
     now.value = datetime(2027, 2, 1, 12, 0, tzinfo=UTC)
     with translation.override("en"):
@@ -58,6 +60,7 @@ def test_page_shows_the_numbers_of_the_event_log(now, viewer):
     assert "Drama" in html and 'value="54"' in html
     assert "episodes of Beta in one sitting" in html
     assert "How your taste changed" in html
+    assert "updated once a day until the end of the year" in html
     assert "1 of " in html  # the live position
     assert Recap.objects.get(profile=viewer, year=2026).data["minutes"] == 335
 

@@ -43,7 +43,7 @@ def test_an_admin_creates_a_coupon_with_a_normalised_code(admin_client):
     ("fields", "message"),
     [
         ({"percent_off": "25", "amount_off": "500"}, "either a percentage or an amount"),
-        ({"percent_off": "0", "amount_off": "0"}, "either a percentage or an amount"),
+        ({"percent_off": "0", "amount_off": "0"}, "Give a percentage or an amount off."),
         ({"percent_off": "120"}, "At most 100 percent."),
     ],
 )
