@@ -352,6 +352,17 @@ def message_topic(campaign: Campaign, context: dict | None) -> str:
     return ""
 
 
+def inbox_topic(campaign: Campaign, context: dict | None) -> str:
+    """What a card is about in the inbox, where the newest card of a topic replaces the older
+    ones: new episodes of one series (`message_topic`), or one campaign's reminders about one
+    title ("Pick up X where you left off" sent twice is one card, the newest)."""
+    topic = message_topic(campaign, context)
+    title_id = str((context or {}).get("title_id") or "")
+    if not topic and title_id.isdigit():
+        topic = f"c{campaign.pk}-title-{title_id}"
+    return topic[:40]
+
+
 def _release_day(context: dict | None, zone) -> date | None:
     """The viewer's local day an episode came out (`released_at` in the event), or None."""
     try:
@@ -429,7 +440,7 @@ def _outgoing(send: Send, channel: str, now: datetime) -> channels.Outgoing | st
         cta_url=rendered.cta_url,
         image_url=rendered.image_url,
         send_id=send.pk,
-        topic=message_topic(campaign, send.context),
+        topic=inbox_topic(campaign, send.context),
     )
 
 

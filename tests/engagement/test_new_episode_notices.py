@@ -249,3 +249,20 @@ def test_french_elides_de_before_a_vowel(language, title, subject):
         variant, channel="in_app", profile=viewer, context=props, now=RELEASE
     )
     assert rendered.subject == subject
+
+
+def test_reminders_about_one_title_share_an_inbox_topic_and_other_titles_do_not():
+    """ "Pick up X where you left off" sent on 5 and 21 December is one card, the newest (the
+    inbox shows a topic's newest message only); another title, or another campaign, is not."""
+    from apps.engagement.models import Campaign, Category
+    from apps.engagement.services import inbox_topic
+
+    reminders = Campaign(pk=7, category=Category.REMINDERS)
+    other = Campaign(pk=8, category=Category.REMINDERS)
+    first = inbox_topic(reminders, {"title_id": 172})
+    assert first and first == inbox_topic(reminders, {"title_id": "172"})
+    assert first != inbox_topic(reminders, {"title_id": 173})
+    assert first != inbox_topic(other, {"title_id": 172})
+    assert inbox_topic(reminders, {}) == ""
+    episodes = Campaign(pk=9, category=Category.NEW_EPISODES)
+    assert inbox_topic(episodes, {"title_id": 93}) == "series-93"
