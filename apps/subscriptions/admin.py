@@ -128,25 +128,8 @@ class PlanForm(forms.ModelForm):
 @admin.register(Plan)
 class PlanAdmin(admin.ModelAdmin):
     form = PlanForm
-    fields = [
-        "name",
-        "code",
-        "tagline",
-        "monthly_price",
-        "yearly_price",
-        "currency",
-        "max_streams",
-        "max_quality",
-        "max_profiles",
-        "downloads",
-        "downloads_per_device",
-        "download_devices",
-        "watch_party_extras",
-        "max_accounts",
-        "requires_verification",
-        "is_active",
-        "sort_order",
-    ]
+    # The form's model fields, with the two prices (typed in euros) after the tagline.
+    fields = [*PlanForm.Meta.fields[:3], "monthly_price", "yearly_price", *PlanForm.Meta.fields[3:]]
     list_display = [
         "name",
         "code",
