@@ -134,6 +134,22 @@ def test_a_plan_bought_to_start_later_names_its_start_on_the_account_and_plan_pa
     assert line in text(viewer.get(PLAN))
 
 
+def test_leaving_a_plan_that_has_not_started_says_so_instead_of_ending_it(viewer):
+    """QA4 §4: the Free page said "Premium ends at once… the unused part of this period" for a
+    plan starting in two weeks; it says it has not started, and the withdrawal is offered."""
+    subscribe(viewer.user, "premium", interval="year", start_now=False)
+    free = text(viewer.get(FREE))
+    assert "Your Premium plan has not started: it starts on 25 March 2026" in free
+    assert "ends at once" not in free and "The unused part of this period" not in free
+    assert "becomes account credit" in free and "Withdraw and get a refund" in free
+    cancel = text(viewer.get(CANCEL))
+    assert "Your Premium plan starts on 25 March 2026 and runs until" in cancel
+    assert "You keep Premium until" not in cancel
+    plan = text(viewer.get(PLAN))
+    assert "Your plan has not started: switching to Free cancels it" in plan
+    assert "Paid features end at once" not in plan
+
+
 def test_a_plan_started_at_once_is_named_plainly(viewer):
     subscribe(viewer.user, "premium", interval="year")
     assert "(Free until then)" not in text(viewer.get("/account/"))

@@ -38,6 +38,7 @@ def _reasons_page(request, sub, *, chosen=(), other="", error="", status=200) ->
         "other": other,
         "other_max": leaving_reasons.OTHER_MAX,
         "error": error,
+        "started": sub.starts_at is None or sub.starts_at <= clock.now(),
     }
     return render_page(request, "subscriptions/cancel.html", context, status=status)
 
@@ -224,6 +225,8 @@ def switch_to_free(request: HttpRequest) -> HttpResponse:
         "withdrawal": withdrawal if withdrawal.decision.ok else None,
         "form": ConfirmForm(initial={"token": "free", "amount": settlement.credit}),
         "error": error,
+        # Bought to start after the withdrawal period: nothing "ends at once" yet.
+        "started": sub.starts_at is None or sub.starts_at <= at,
     }
     return render_page(request, "subscriptions/free.html", context)
 
