@@ -177,6 +177,9 @@ def test_billing_pages_in_other_states(page, shot, sign_in, admin_user, live_ser
     owner = ProfileFactory(name="Rivera")
     demo_billing.demo_subscription(user=owner.account, plan_code="family", months=2, then="cancel")
     demo_billing.demo_share(owner=owner.account, member=ProfileFactory().account)
+    # Leave first: the old page's unload beacons go out with its own cookies (cleared
+    # under them, they were refused 403 and the browser logged it).
+    page.goto("about:blank")
     page.context.clear_cookies()
     sign_in(owner)
     page.goto("/account/subscription/")
@@ -188,6 +191,9 @@ def test_billing_pages_in_other_states(page, shot, sign_in, admin_user, live_ser
 
     basic = ProfileFactory(name="Bea")
     demo_billing.demo_subscription(user=basic.account, plan_code="basic", months=1)
+    # Leave first: the old page's unload beacons go out with its own cookies (cleared
+    # under them, they were refused 403 and the browser logged it).
+    page.goto("about:blank")
     page.context.clear_cookies()
     sign_in(basic)
     page.goto("/account/subscription/change/premium/")
@@ -195,6 +201,12 @@ def test_billing_pages_in_other_states(page, shot, sign_in, admin_user, live_ser
     shot(page, "upgrade-preview")
     page.goto("/account/subscription/cancel/")
     shot(page, "cancel")
+
+    # Leave first: the old page's unload beacons go out with its own cookies (cleared
+
+    # under them, they were refused 403 and the browser logged it).
+
+    page.goto("about:blank")
 
     page.context.clear_cookies()
     _admin_session(page, live_server, admin_user)
