@@ -105,7 +105,9 @@ MORE_FLOWS: list[dict[str, Any]] = [
             "a voice message, Sam sees an upgrade hint instead. Subtitles stay each one's own. "
             "On the party page Morgan can keep control, remove Sam (Sam's reloaded player and "
             "the invite then say so), revoke the link (a fresh one replaces it, the old one is "
-            "refused) or end it."
+            "refused) or end it. A host has one live party at a time: pressing Watch together "
+            "again (a second tab, another film) brings Morgan back to this party and says so; "
+            "once it is ended, a new one can start."
         ),
         "example": "title",
         "persona": "horror",
