@@ -163,6 +163,21 @@ MORE_FLOWS: list[dict[str, Any]] = [
         "persona": "new",
     },
     {
+        "key": "checkout-start-later",
+        "title": _("A plan that starts after the withdrawal period: when you pay"),
+        "description": _(
+            "As Riley, open Plans and choose Premium monthly. Beside the price the checkout "
+            "says when the money is taken: today's payment covers the first month from the day "
+            "the 14-day withdrawal period is over, and it names the day of the next payment, "
+            "in Riley's time zone; the line below gives the other date, a month from today, "
+            "for “Start my plan now”. Pay with 4242 4242 4242 4242 without ticking it: the "
+            "plan page says “Premium from … (Free until then)” and its payment schedule "
+            "starts on the date the checkout named, and so does the receipt in the outbox."
+        ),
+        "url": "subscriptions:plans",
+        "persona": "new",
+    },
+    {
         "key": "journey-billing",
         "title": _("Billing notices in the bell"),
         "description": _(
