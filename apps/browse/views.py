@@ -82,8 +82,9 @@ def my_list_toggle(request: AppRequest, title_id: int):
         title.in_list = in_list
         response = render(request, "includes/my_list_button.html", {"title": title})
         if not in_list and added_at is not None:
-            response.write(_my_list_undo(request, title, added_at))
-        response.write(announce(_my_list_message(title, in_list=in_list)))
+            response.write(_my_list_undo(request, title, added_at))  # says it too, once
+        else:
+            response.write(announce(_my_list_message(title, in_list=in_list)))
         response["HX-Trigger"] = "my-list-changed"  # My List's counts refresh themselves
         return response
     messages.success(request, _my_list_message(title, in_list=in_list))

@@ -12,6 +12,7 @@ from django.shortcuts import redirect
 from django.template.loader import render_to_string
 from django.utils.translation import gettext as _
 
+from apps.core.announce import announce
 from apps.core.http import safe_next
 
 # How long the "Undo" stays usable: the toast shows for a few seconds; the server allows a
@@ -38,12 +39,14 @@ def undo_state(*, token: str, kind: str, profile_id: int) -> dict | None:
 
 
 def undo_toast(request, *, message: str, url: str, token: str) -> str:
-    """The "Undo" notice, swapped out-of-band into the page's #undo-toast region by htmx."""
-    return render_to_string(
+    """The "Undo" notice, swapped out-of-band into the page's #undo-toast region by htmx, and
+    its message said once in the page's live region (a swapped-in node is not reliably read)."""
+    toast = render_to_string(
         "includes/undo_toast.html",
         {"message": message, "url": url, "token": token, "seconds": UNDO_SECONDS},
         request=request,
     )
+    return toast + announce(message)
 
 
 def undo_refused(request, *, fallback: str):
@@ -59,7 +62,7 @@ def undo_done(request, *, message: str, fallback: str):
     """After a restore: htmx reloads the page (it shows the state the server now holds: order,
     rows, counts); without JavaScript, back to the page with a message."""
     if request.htmx:
-        response = HttpResponse('<div id="undo-toast" class="undo-toast" hidden></div>')
+        response = HttpResponse('<section id="undo-toast" class="undo-toast" hidden></section>')
         response["HX-Refresh"] = "true"
         return response
     messages.success(request, message)

@@ -101,7 +101,10 @@ FLOWS: list[dict[str, Any]] = [
         "title": _("Undo"),
         "description": _(
             "On the homepage, press “Not for me” on a card, or ✕ on a Continue watching card: "
-            "an Undo appears for a few seconds and restores exactly what was there before."
+            "an Undo appears for a few seconds and restores exactly what was there before. "
+            "With the keyboard: after pressing the button with Enter, Tab goes on through "
+            "the rest of the page's main part (one stop per row) to Undo, last in it, which "
+            "stays while it has focus; a screen reader hears what was removed once."
         ),
         "url": "home",
         "persona": "horror",

@@ -105,7 +105,9 @@ MORE_FLOWS: list[dict[str, Any]] = [
             "a voice message, Sam sees an upgrade hint instead. Subtitles stay each one's own. "
             "On the party page Morgan can keep control, remove Sam (Sam's reloaded player and "
             "the invite then say so), revoke the link (a fresh one replaces it, the old one is "
-            "refused) or end it."
+            "refused) or end it. A host has one live party at a time: pressing Watch together "
+            "again (a second tab, another film) brings Morgan back to this party and says so; "
+            "once it is ended, a new one can start."
         ),
         "example": "title",
         "persona": "horror",
@@ -156,6 +158,21 @@ MORE_FLOWS: list[dict[str, Any]] = [
             "outbox, the variant for amounts under 10.00. A checkout of 200.00 or more (Family "
             "yearly) gets variant B, anything else variant C. Subscribing before then sends "
             "nothing."
+        ),
+        "url": "subscriptions:plans",
+        "persona": "new",
+    },
+    {
+        "key": "checkout-start-later",
+        "title": _("A plan that starts after the withdrawal period: when you pay"),
+        "description": _(
+            "As Riley, open Plans and choose Premium monthly. Beside the price the checkout "
+            "says when the money is taken: today's payment covers the first month from the day "
+            "the 14-day withdrawal period is over, and it names the day of the next payment, "
+            "in Riley's time zone; the line below gives the other date, a month from today, "
+            "for “Start my plan now”. Pay with 4242 4242 4242 4242 without ticking it: the "
+            "plan page says “Premium from … (Free until then)” and its payment schedule "
+            "starts on the date the checkout named, and so does the receipt in the outbox."
         ),
         "url": "subscriptions:plans",
         "persona": "new",

@@ -21,6 +21,7 @@ from django.db.models import F, Q
 from django.utils.translation import gettext as _
 
 from apps.accounts.entitlements import limits_for, streams_limit_message
+from apps.accounts.models import Profile
 from apps.catalogue.models import Episode, Title
 from apps.core import clock
 from apps.parties import sync
@@ -62,6 +63,15 @@ class Refused(Exception):
         self.message = message
 
 
+class AlreadyHosting(Refused):
+    """The host has a live party already: one live party per host profile (its invite, its
+    members and its player stay as they are); `party` is that one."""
+
+    def __init__(self, party: Party):
+        super().__init__("already_hosting", _("You are already hosting a watch party."))
+        self.party = party
+
+
 def _new_token() -> str:
     return secrets.token_urlsafe(24)
 
@@ -70,6 +80,16 @@ def is_live(party: Party, at: datetime | None = None) -> bool:
     """Still on: not ended and not past its 24 hours."""
     now = at or clock.now()
     return party.ended_at is None and party.expires_at > now
+
+
+def live_party_hosted_by(profile, at: datetime | None = None) -> Party | None:
+    """The profile's live party as host (there is at most one), or None."""
+    now = at or clock.now()
+    return (
+        Party.objects.select_related("title", "episode")
+        .filter(host=profile, ended_at__isnull=True, expires_at__gt=now)
+        .first()
+    )
 
 
 def _stream_check(*, profile, stream_key: str, device_kind: str, device_label: str) -> None:
@@ -113,7 +133,8 @@ def party_create(
     *, profile, title: Title, episode: Episode | None = None, device_id: int | None = None
 ) -> Party:
     """A new party hosted by `profile`, on a film or on a series (from `episode` or next up),
-    waiting at the host's resume point."""
+    waiting at the host's resume point. AlreadyHosting while the profile hosts a live party:
+    one at a time, so a double click or a second tab never opens a second one."""
     start = None
     if title.is_series and episode is None:
         found = playback_selectors.next_up(profile=profile, title=title)
@@ -128,6 +149,12 @@ def party_create(
         start = playback_selectors.resume_point(profile=profile, title=title, episode=episode)
     now = clock.now()
     with transaction.atomic():
+        # The host's row is the lock: two requests at once see each other's party (SQLite's
+        # immediate transactions serialize them already; PostgreSQL needs the row lock).
+        Profile.objects.select_for_update().filter(pk=profile.pk).first()
+        live = live_party_hosted_by(profile, now)
+        if live is not None:
+            raise AlreadyHosting(live)
         party = Party.objects.create(
             host=profile,
             title=title,

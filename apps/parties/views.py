@@ -78,10 +78,26 @@ def create(request: AppRequest):
         party = services.party_create(
             profile=profile, title=title, episode=episode, device_id=current_device_id(request)
         )
+    except services.AlreadyHosting as exc:
+        messages.info(request, _already_hosting_message(exc.party, title, episode))
+        return redirect("parties:party", exc.party.pk)
     except services.Refused as exc:
         messages.error(request, exc.message)
         return redirect(title.get_absolute_url())
     return redirect("parties:party", party.pk)
+
+
+def _already_hosting_message(live: Party, title: Title, episode: Episode | None) -> str:
+    """Where a second Watch together lands: the same title (a double click, a second tab) or
+    another one, which needs this party ended first."""
+    if live.title_id == title.pk and (episode is None or live.episode_id == episode.pk):
+        return _("Your watch party on %(title)s is already on: here it is.") % {
+            "title": live.title.name
+        }
+    return _(
+        "You are already hosting a watch party on %(live)s: one at a time. End it below to "
+        "start one on %(title)s."
+    ) % {"live": live.title.name, "title": title.name}
 
 
 def _qr_svg(url: str) -> str:

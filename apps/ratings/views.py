@@ -54,8 +54,9 @@ def rating_set(request: AppRequest, title_id: int) -> HttpResponse:
         response = render(request, "includes/thumbs.html", {"title": title, "next_path": back})
         was = before.value if before else None
         if raw == "not_for_me" and was != Rating.Value.NOT_FOR_ME:
-            response.write(_not_for_me_undo(request, title, before))
-        response.write(announce(message))
+            response.write(_not_for_me_undo(request, title, before))  # says it too, once
+        else:
+            response.write(announce(message))
         return response
     messages.success(request, message)
     return redirect(back)

@@ -135,29 +135,46 @@
   document.addEventListener("htmx:oobAfterSwap", enhanceRows);
 })();
 
-// The "Undo" notice after a removal (templates/includes/undo_toast.html) stays a few seconds.
+// The "Undo" notice after a removal (templates/includes/undo_toast.html) stays a few seconds,
+// and never goes while it holds the focus (a keyboard user who tabbed to Undo keeps it; it goes
+// when focus leaves it).
 (function () {
   "use strict";
   var timer = null;
   var SHOW_MS = 8000;
-  document.addEventListener("htmx:oobAfterSwap", function (event) {
+
+  function close() {
+    var current = document.getElementById("undo-toast");
+    if (!current || !current.dataset.undoOpen) return;
+    if (current.contains(document.activeElement)) {
+      current.dataset.undoDue = "1";
+      return;
+    }
+    current.hidden = true;
+    current.textContent = "";
+    delete current.dataset.undoOpen;
+  }
+
+  document.addEventListener("htmx:oobAfterSwap", function () {
     var toast = document.getElementById("undo-toast");
     if (!toast || !toast.dataset.undoOpen) return;
     if (timer) clearTimeout(timer);
-    timer = setTimeout(function () {
-      var current = document.getElementById("undo-toast");
-      if (current && current.dataset.undoOpen) {
-        current.hidden = true;
-        current.textContent = "";
-        delete current.dataset.undoOpen;
-      }
-    }, SHOW_MS);
+    timer = setTimeout(close, SHOW_MS);
+  });
+  document.addEventListener("focusout", function (event) {
+    var toast = document.getElementById("undo-toast");
+    if (!toast || !toast.dataset.undoDue || toast.contains(event.relatedTarget)) return;
+    delete toast.dataset.undoDue;
+    close();
   });
 })();
 
 // htmx swaps that replace the focused control (My list, thumbs) would drop keyboard focus onto
 // <body>: give it back to the same control in the new markup (same classes, state aside), or,
 // when the control's block went away (My List's "Remove"), to its neighbour, else to <main>.
+// The control is the one focused when the answer lands (a Tab pressed while the request was in
+// flight may have moved on to the next button of the same group), and focus moves at the swap
+// itself, not at the settle 20 ms later: a Tab pressed in between would start from <body>.
 // Announcements go to base.html's #a11y-status: the server sends it out-of-band for actions;
 // a swapped block can carry [data-announce] (the search results' count) for this script to read.
 (function () {
@@ -195,7 +212,7 @@
     };
   });
 
-  document.addEventListener("htmx:afterSettle", function () {
+  document.addEventListener("htmx:afterSwap", function () {
     var p = pending;
     pending = null;
     if (!p || (document.activeElement && document.activeElement !== document.body)) return;

@@ -87,6 +87,8 @@ def test_remove_then_undo_restores_the_exact_place(viewer_client):
     )
     html = response.content.decode()
     assert 'id="undo-toast"' in html and "Undo" in html
+    assert html.count("Removed “Undo Alpha” from My list.") == 2  # the notice, said once
+    assert html.count('id="a11y-status"') == 1 and "aria-live" not in html
     assert not MyListEntry.objects.filter(profile=profile, title=first).exists()
     token = html.split('name="token" value="')[1].split('"')[0]
 

@@ -6,7 +6,7 @@ import pytest
 
 from apps.core import clock
 from apps.parties import services
-from apps.parties.models import ChatMessage, Member
+from apps.parties.models import ChatMessage, Member, Party
 from apps.tracking.models import Event
 from tests.factories import ProfileFactory, TitleFactory
 
@@ -62,6 +62,7 @@ def test_a_kids_profile_joins_only_a_party_on_a_title_it_may_see(host, plans):
     kid = ProfileFactory(is_kids=True, name="Sam")
     grown_up = services.party_create(profile=host, title=TitleFactory(maturity="16"))
     assert refusal(token=grown_up.token, profile=kid) == "kids"
+    services.party_end(party=grown_up, profile=host)  # one live party per host
     family = services.party_create(profile=host, title=TitleFactory(maturity="7"))
     assert services.party_join(token=family.token, profile=kid).profile == kid
 
@@ -73,6 +74,7 @@ def test_a_13_plus_profile_is_told_the_party_is_above_its_maturity_rating(host, 
         services.party_join(token=late.token, profile=teen)
     assert caught.value.code == "maturity" and "maturity rating" in caught.value.message
     assert not Member.objects.filter(party=late, profile=teen).exists()
+    services.party_end(party=late, profile=host)  # one live party per host
     teen_film = services.party_create(profile=host, title=TitleFactory(maturity="13"))
     assert services.party_join(token=teen_film.token, profile=teen).profile == teen
     with pytest.raises(services.Refused):  # nor may it host one
@@ -163,7 +165,7 @@ def test_revoking_replaces_the_link_the_old_one_admits_nobody_and_members_stay(p
 def test_the_invite_check_runs_the_join_refusals_without_joining(party, host, guest, plans):
     assert services.invite_check(token=party.token, profile=guest) == (party, None)
     kid = ProfileFactory(is_kids=True)
-    grown_up = services.party_create(profile=host, title=TitleFactory(maturity="16"))
+    grown_up = services.party_create(profile=ProfileFactory(), title=TitleFactory(maturity="16"))
     with pytest.raises(services.Refused) as caught:
         services.invite_check(token=grown_up.token, profile=kid)
     assert caught.value.code == "kids" and grown_up.title.name not in caught.value.message
@@ -206,3 +208,68 @@ def test_leaving_as_the_last_connected_member_pauses_too(party, host, guest, mon
     services.party_leave(member=guest_member)
     party.refresh_from_db()
     assert (party.status, party.position) == ("paused", 10.0)
+
+
+def test_a_host_has_one_live_party_and_may_start_another_once_it_ends_or_expires(
+    party, host, film, monkeypatch
+):
+    with pytest.raises(services.AlreadyHosting) as caught:
+        services.party_create(profile=host, title=TitleFactory())
+    assert caught.value.party == party and caught.value.code == "already_hosting"
+    assert Member.objects.filter(profile=host).count() == 1  # nothing half-made
+    assert Event.objects.filter(name="party_created", profile=host).count() == 1
+    services.party_end(party=party, profile=host)
+    second = services.party_create(profile=host, title=film)
+    later = clock.now() + timedelta(hours=25)
+    monkeypatch.setattr(clock, "now", lambda: later)
+    assert services.live_party_hosted_by(host) is None
+    third = services.party_create(profile=host, title=film)
+    assert len({party.pk, second.pk, third.pk}) == 3
+    assert services.live_party_hosted_by(host) == third
+
+
+@pytest.mark.django_db(transaction=True)
+def test_two_tabs_starting_a_party_at_once_make_one(plans):
+    """A double click or two tabs: the host's row lock lets one create, the other is told."""
+    import threading
+
+    from django.db import OperationalError, close_old_connections, connection
+
+    host = ProfileFactory(name="Priya")
+    film = TitleFactory(runtime_minutes=100)
+    clock.now()  # warm the demo-clock cache before the threads start
+    barrier = threading.Barrier(6)
+    outcomes: list[str] = []
+    errors: list[BaseException] = []
+
+    def start() -> None:
+        try:
+            barrier.wait()
+            for _attempt in range(400):
+                try:
+                    services.party_create(profile=host, title=film)
+                    outcomes.append("created")
+                    return
+                except services.AlreadyHosting:
+                    outcomes.append("already")
+                    return
+                except OperationalError as exc:
+                    # The test database reports a lock at once instead of waiting: retry.
+                    if "locked" not in str(exc):
+                        raise
+                    threading.Event().wait(0.005)
+            raise AssertionError("never got the database")
+        except BaseException as exc:  # noqa: BLE001 - reported below
+            errors.append(exc)
+        finally:
+            close_old_connections()
+            connection.close()
+
+    threads = [threading.Thread(target=start) for _ in range(6)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    assert errors == []
+    assert sorted(outcomes) == ["already"] * 5 + ["created"]
+    assert Party.objects.filter(host=host).count() == 1

@@ -35,6 +35,34 @@ def test_posting_creates_a_party_with_an_invite_link_qr_code_and_host_controls(h
     assert "Revoke the invite link" in page and "End the party for everyone" in page
 
 
+def test_watch_together_again_takes_the_host_to_the_live_party(host, film):
+    """A double click, a second tab or another film: one live party per host, and it says so."""
+    client = signed_in(host)
+    first = client.post("/party/new/", {"title_id": film.pk})
+    party = Party.objects.get()
+    again = client.post("/party/new/", {"title_id": film.pk}, follow=True)
+    assert again.redirect_chain == [(f"/party/{party.pk}/", 302)]
+    assert "Your watch party on Harbour Lights is already on: here it is." in text(again)
+    other = TitleFactory(name="Blue Canal")
+    response = client.post("/party/new/", {"title_id": other.pk}, follow=True)
+    assert response.redirect_chain == [(first["Location"], 302)]
+    page = text(response)
+    assert "already hosting a watch party on Harbour Lights" in page
+    assert "start one on Blue Canal" in page and "End the party for everyone" in page
+    assert Party.objects.count() == 1
+    client.post(f"/party/{party.pk}/end/")
+    response = client.post("/party/new/", {"title_id": other.pk})
+    assert Party.objects.get(ended_at__isnull=True).title == other
+
+
+def test_the_live_party_message_is_in_french(host, film):
+    client = signed_in(host)
+    client.post("/party/new/", {"title_id": film.pk})
+    client.cookies["django_language"] = "fr"
+    page = text(client.post("/party/new/", {"title_id": film.pk}, follow=True))
+    assert "Votre visionnage en groupe de Harbour Lights est déjà en cours" in page
+
+
 def test_bad_create_requests_change_nothing(host, film):
     client = signed_in(host)
     assert client.post("/party/new/", {"title_id": "abc"}).status_code == 302

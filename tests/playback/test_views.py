@@ -211,6 +211,10 @@ def test_remove_from_row_with_htmx_and_without(viewer_client, film, report):
     url = f"/watch/continue/{film.pk}/remove/"
     response = viewer_client.post(url, headers={"HX-Request": "true"})
     assert response.status_code == 200 and b'id="undo-toast"' in response.content
+    # Said once in the page's live region (the swapped-in notice is a named region, not one).
+    html = response.content.decode()
+    assert html.count('id="a11y-status"') == 1 and "aria-live" not in html
+    assert 'id="a11y-status" hx-swap-oob="innerHTML">Removed “' in html
     assert "HX-Trigger" not in response  # no client event: nothing listens for one
     assert TitleProgress.objects.get().hidden_at is not None
     response = viewer_client.post(url, {"next": "https://evil.example/"})

@@ -27,6 +27,11 @@ def test_undo_restores_a_love_exactly(viewer_client):
     Rating.objects.create(profile=viewer_client.profile, title=title, value=2, updated_at=loved_at)
     html = _not_for_me(viewer_client, title)
     assert Rating.objects.get().value == -1 and ">Undo<" in html
+    # The page's live region says it once, with the notice's words; the notice is a named
+    # region inside <main>, not a second live region.
+    assert html.count('id="a11y-status"') == 1 and "aria-live" not in html
+    assert "is marked Not for me: we will show less like it.</div>" in html
+    assert 'aria-labelledby="undo-toast-text"' in html
     response = viewer_client.post(
         "/ratings/undo/", {"token": _token(html)}, headers={"HX-Request": "true"}
     )

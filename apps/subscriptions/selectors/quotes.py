@@ -24,6 +24,7 @@ from apps.subscriptions.models import (
     Subscription,
 )
 from apps.subscriptions.outcomes import ChangeKind
+from apps.subscriptions.schedule import Anchor, BillingState, Charge, upcoming
 from apps.subscriptions.zones import anchor_of, billing_zone
 
 MAX_CATCH_UP = 36  # periods one renewal run may catch up (three years of monthly billing)
@@ -40,6 +41,53 @@ def checkout_quote(
     credit = sub.credit_balance if sub is not None else 0
     price = plan.amount_for(interval)
     return proration.apply_credit(amount=price - coupon_off(plan, interval, coupon), credit=credit)
+
+
+@dataclass(frozen=True)
+class CheckoutWhen:
+    """When a checkout's money is taken: today's payment pays the first period, which starts
+    `starts_on` (today, or when the withdrawal period is over); `next_charge` is the first row
+    the payment schedule will show once it is bought."""
+
+    starts_on: date  # the viewer's local day
+    starts_later: bool
+    next_charge: Charge | None
+
+
+def checkout_when(
+    *,
+    user,
+    plan: Plan,
+    interval: str,
+    coupon: Coupon | None,
+    credit_left: int,
+    at: datetime,
+    start_now: bool,
+) -> CheckoutWhen:
+    """The dates a checkout now would give (start now or after the withdrawal period), worked
+    out as checkout_pay starts the plan and schedule_for then lists its charges; `credit_left`
+    is the account credit the first payment leaves (no query)."""
+    zone = viewer_zone_name(user)
+    starts = at if start_now else lifecycle.withdrawal_deadline(at, zone)
+    anchor = Anchor.from_instant(starts, zone)
+    months = INTERVAL_MONTHS[Interval(interval)]
+    state = BillingState(
+        anchor=anchor,
+        interval_months=months,
+        amount=plan.amount_for(interval),
+        currency=plan.currency,
+        plan_label=f"{plan.name} ({Interval(interval).label})",
+        next_offset=months,
+        credit=max(0, credit_left),
+        view_time_zone=zone,
+        **({"discount": coupon.discount_for(months)} if coupon is not None else {}),
+    )
+    charges = upcoming(state, count=1).charges
+    return CheckoutWhen(
+        starts_on=anchor.day,
+        starts_later=not start_now,
+        next_charge=charges[0] if charges else None,
+    )
 
 
 def coupon_off(plan: Plan, interval: str, coupon: Coupon | None) -> int:

@@ -25,6 +25,7 @@ from apps.subscriptions.models import (
     Subscription,
 )
 from apps.subscriptions.schedule import Anchor
+from apps.subscriptions.selectors.billing import schedule_for
 from apps.subscriptions.selectors.quotes import coupon_off
 from apps.subscriptions.services.core import (
     STUDENT_CONFIRMATION_MONTHS,
@@ -213,6 +214,8 @@ def _start_paid(
     invoice = _issue_invoice(payment, at=at)
     zone = viewer_zone_name(sub.user)
     if receipt:
+        # When the next payment is taken: the first row of the schedule the plan page shows.
+        upcoming = schedule_for(sub, count=1).charges
         _receipt(
             sub,
             kind="started",
@@ -224,6 +227,14 @@ def _start_paid(
                 "start_now": checkout.start_now,
                 "starts_on": starts.astimezone(ZoneInfo(zone)).date(),
                 "withdraw_until": lifecycle.withdrawal_last_day(at, zone),
+                **(
+                    {
+                        "next_charge_on": upcoming[0].local_date,
+                        "next_amount": upcoming[0].amount,
+                    }
+                    if upcoming
+                    else {}
+                ),
             },
         )
     _record_change(sub, "subscribed", at)

@@ -182,8 +182,8 @@ def _receipt(
 ) -> bool:
     """E-mail a receipt (kind: started | upgrade | refund) naming its invoice or credit-note
     numbers, once: the first document's number is the key, so a retried task or a repeated
-    click that issued no new document sends nothing more. Dates in `extra` are written in the
-    viewer's language."""
+    click that issued no new document sends nothing more. Dates and `*_amount`s in `extra` are
+    written in the viewer's language."""
     if not documents:
         return False
     user = sub.user
@@ -195,11 +195,20 @@ def _receipt(
             "numbers": ", ".join(d.number for d in documents),
             "count": len(documents),
             "date": long_date(timezone.localdate(documents[0].issued_at)),
-            **{k: long_date(v) if isinstance(v, date) else v for k, v in (extra or {}).items()},
+            **{k: _extra_text(k, v, documents[0].currency) for k, v in (extra or {}).items()},
         }
     return _notice(
         sub, key=f"receipt:{documents[0].number}", kind="receipt", context=context, at=at
     )
+
+
+def _extra_text(key: str, value, currency: str):
+    """A receipt's extra value as the viewer reads it: dates written out, `*_amount` as money."""
+    if isinstance(value, date):
+        return long_date(value)
+    if key.endswith("_amount") and isinstance(value, int) and not isinstance(value, bool):
+        return format_money(value, currency)
+    return value
 
 
 def notice_send(*, notice_id: int, at: datetime | None = None) -> bool:

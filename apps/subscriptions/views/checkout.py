@@ -78,6 +78,19 @@ def _checkout_context(
     )
     chosen = request.POST.get("method") or (f"saved-{methods[0].pk}" if methods else "card")
     today = clock.today_in(viewer_zone(request.user))
+    # When each payment is taken, for both answers to "Start my plan now" (the schedule's dates).
+    when = {
+        start_now: selectors.checkout_when(
+            user=request.user,
+            plan=plan,
+            interval=interval,
+            coupon=coupon,
+            credit_left=(sub.credit_balance if sub is not None else 0) - credit,
+            at=clock.now(),
+            start_now=start_now,
+        )
+        for start_now in (False, True)
+    }
     return {
         "plan": plan,
         "interval": interval,
@@ -95,6 +108,8 @@ def _checkout_context(
         "coupon_code": code,
         "coupon_error": coupon_error,
         "discount": selectors.coupon_off(plan, interval, coupon),
+        "when_later": when[False],
+        "when_now": when[True],
     }
 
 
