@@ -56,7 +56,7 @@ class Impression(models.Model):
     # Predicted take rate for the segment when shown.
     expected = models.FloatField(_("expected take rate"))
     shown_at = models.DateTimeField(_("shown at"))
-    taken_at = models.DateTimeField(_("played at"), null=True, blank=True)
+    taken_at = models.DateTimeField(_("play date"), null=True, blank=True)
     play_event = models.OneToOneField(
         "tracking.Event",
         verbose_name=_("play event"),

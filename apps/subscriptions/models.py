@@ -433,7 +433,7 @@ class Payment(models.Model):
     period_end = models.DateTimeField(_("period end"), null=True, blank=True)
     period_offset = models.IntegerField(_("period number"), null=True, blank=True)
     description = models.CharField(_("description"), max_length=200, blank=True)
-    created_at = models.DateTimeField(_("created at"))
+    created_at = models.DateTimeField(_("date"))
 
     class Meta:
         ordering = ["-created_at", "-pk"]
@@ -466,7 +466,7 @@ class Refund(models.Model):
     reason = models.CharField(_("reason"), max_length=40)
     idempotency_key = models.CharField(_("idempotency key"), max_length=120, unique=True)
     gateway_reference = models.CharField(_("gateway reference"), max_length=80, blank=True)
-    created_at = models.DateTimeField(_("created at"))
+    created_at = models.DateTimeField(_("date"))
 
     class Meta:
         ordering = ["-created_at", "-pk"]
@@ -636,11 +636,12 @@ class SubscriptionChange(models.Model):
     )
     at = models.DateTimeField(_("changed at"))
     event = models.CharField(_("event"), max_length=30)
-    status = models.CharField(_("status"), max_length=20)
+    # Copies of the subscription's own: the choices only name them in the admin.
+    status = models.CharField(_("status"), max_length=20, choices=Subscription.STATUS_CHOICES)
     plan = models.ForeignKey(
         Plan, verbose_name=_("plan"), on_delete=models.PROTECT, related_name="+"
     )
-    interval = models.CharField(_("billing interval"), max_length=8)
+    interval = models.CharField(_("billing interval"), max_length=8, choices=Interval.choices)
     # Monthly recurring revenue, minor units.
     mrr = models.PositiveIntegerField(_("monthly recurring revenue (minor units)"), default=0)
     currency = models.CharField(_("currency"), max_length=3)

@@ -128,8 +128,8 @@ class NewsletterSignup(models.Model):
     requested_at = models.DateTimeField(_("requested at"))
     mail_claimed_at = models.DateTimeField(_("e-mail claimed at"), null=True, blank=True)
     mail_sent_at = models.DateTimeField(_("e-mail sent at"), null=True, blank=True)
-    confirmed_at = models.DateTimeField(_("confirmed at"), null=True, blank=True)
-    unsubscribed_at = models.DateTimeField(_("unsubscribed at"), null=True, blank=True)
+    confirmed_at = models.DateTimeField(_("confirmation date"), null=True, blank=True)
+    unsubscribed_at = models.DateTimeField(_("unsubscribe date"), null=True, blank=True)
 
     class Meta:
         ordering = ["-requested_at", "-pk"]

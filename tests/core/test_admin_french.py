@@ -216,7 +216,7 @@ def test_admin_index_in_french_names_apps_and_models_in_french(world, staff):
 def test_payment_changelist_reads_in_french_as_qa_saw_it(world, staff):
     page = _client(staff, "fr").get("/admin/subscriptions/payment/").content.decode()
     headers = set(_texts(TH, page).values())
-    assert {"Créé le", "Compte", "Type", "Statut", "Code d’échec"} <= headers
+    assert {"Date", "Compte", "Type", "Statut", "Montant", "Remboursé", "Code d’échec"} <= headers
     assert not headers & {"Created at", "User", "Kind", "Status", "Failure code"}
 
 
