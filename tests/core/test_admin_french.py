@@ -40,36 +40,30 @@ pytestmark = pytest.mark.django_db
 
 # Words French writes exactly as English does (compared after stripping a trailing colon).
 SAME_IN_FRENCH = {
-    "ID",
+    "Audience",
     "Audio",
-    "Avatar",
+    "Catalogue",
     "Code",
-    "Collection",
+    "Collections",
+    "Conditions",
     "Coupon",
     "Coupons",
-    "Collections",
-    "Catalogue",
-    "Engagement",
-    "Segments",
-    "Description",
-    "Genre",
-    "Genres",
     "Date",
-    "Image",
-    "Audience",
+    "Description",
     "E-mail",
-    "Conditions",
+    "Engagement",
+    "Genres",
+    "ID",
+    "Image",
+    "Maximum",
     "Message",
     "Minimum",
-    "Maximum",
     "Page",
     "Position",
-    "Segment",
+    "Segments",
     "Synopsis",
     "Total",
     "Type",
-    "Version",
-    "Options",
 }
 
 TH = re.compile(
@@ -247,13 +241,13 @@ def _request(user):
     return request
 
 
-@pytest.mark.parametrize("url", ["/admin/subscriptions/payment/", "/admin/subscriptions/plan/"])
 def test_payment_and_plan_lists_in_french_keep_a_fixed_query_budget(
-    world, staff, url, django_assert_max_num_queries
+    world, staff, django_assert_max_num_queries
 ):
     """More rows than the budget: a query per payment or plan would break it."""
     assert Payment.objects.count() > 8 and Plan.objects.count() > 4
     client = _client(staff, "fr")
-    client.get(url)  # warm caches (the site's and the session's)
-    with django_assert_max_num_queries(8):
-        assert client.get(url).status_code == 200
+    for url in ("/admin/subscriptions/payment/", "/admin/subscriptions/plan/"):
+        client.get(url)  # warm caches (the site's and the session's)
+        with django_assert_max_num_queries(8):
+            assert client.get(url).status_code == 200
