@@ -76,11 +76,14 @@ class Profile(models.Model):
     COLOR_COUNT = 7  # avatar colours are CSS classes .avatar--c0 .. c6 (no inline styles: CSP)
 
     account = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="profiles"
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("account"),
+        on_delete=models.CASCADE,
+        related_name="profiles",
     )
     name = models.CharField(_("name"), max_length=40)
     is_kids = models.BooleanField(_("kids profile"), default=False)
-    color = models.PositiveSmallIntegerField(default=0)
+    color = models.PositiveSmallIntegerField(_("colour"), default=0)
     maturity = models.CharField(
         _("maturity rating"),
         max_length=4,
@@ -89,15 +92,19 @@ class Profile(models.Model):
         help_text=_("The highest rating this profile sees, everywhere on the site."),
     )
     # One of the generated avatars (0..AVATAR_COUNT-1); None shows the initial on the colour.
-    avatar = models.PositiveSmallIntegerField(null=True, blank=True)
+    avatar = models.PositiveSmallIntegerField(_("avatar"), null=True, blank=True)
     # A 4-digit PIN asked when switching to the profile, hashed like a password ("" = none).
-    pin_hash = models.CharField(max_length=128, blank=True, default="", editable=False)
-    onboarded_at = models.DateTimeField(null=True, blank=True)
+    pin_hash = models.CharField(
+        _("PIN (hashed)"), max_length=128, blank=True, default="", editable=False
+    )
+    onboarded_at = models.DateTimeField(_("onboarding finished at"), null=True, blank=True)
     # Device kinds chosen at onboarding ("tv", "phone", ...): what the viewer plans to use.
-    planned_devices = models.JSONField(default=list, blank=True)
-    created_at = models.DateTimeField(auto_now_add=True)
+    planned_devices = models.JSONField(_("planned devices"), default=list, blank=True)
+    created_at = models.DateTimeField(_("created at"), auto_now_add=True)
 
     class Meta:
+        verbose_name = _("profile")
+        verbose_name_plural = _("profiles")
         ordering = ["created_at", "pk"]
         constraints = [
             models.UniqueConstraint(
@@ -145,17 +152,21 @@ class Device(models.Model):
         COMPUTER = "computer", _("Computer")
         CONSOLE = "console", _("Game console")
 
-    profile = models.ForeignKey(Profile, on_delete=models.CASCADE, related_name="devices")
-    key = models.CharField(max_length=64)
-    kind = models.CharField(max_length=16, choices=Kind.choices)
-    label = models.CharField(max_length=120, blank=True)
+    profile = models.ForeignKey(
+        Profile, verbose_name=_("profile"), on_delete=models.CASCADE, related_name="devices"
+    )
+    key = models.CharField(_("device key"), max_length=64)
+    kind = models.CharField(_("type"), max_length=16, choices=Kind.choices)
+    label = models.CharField(_("label"), max_length=120, blank=True)
     # Where it was last used, as far as the browser says (its locale's region; no address is
     # looked up): ISO 3166-1 alpha-2, "" when unknown.
-    country = models.CharField(max_length=2, blank=True, default="")
-    first_seen = models.DateTimeField()
-    last_seen = models.DateTimeField()
+    country = models.CharField(_("country"), max_length=2, blank=True, default="")
+    first_seen = models.DateTimeField(_("first used"))
+    last_seen = models.DateTimeField(_("last used"))
 
     class Meta:
+        verbose_name = _("device")
+        verbose_name_plural = _("devices")
         ordering = ["-last_seen"]
         constraints = [
             models.UniqueConstraint(fields=["profile", "key"], name="device_unique_per_profile")

@@ -32,28 +32,43 @@ class Impression(models.Model):
 
     # One id per page view (its signed token names it); with the slot (the card's place in the
     # page's manifest) it makes a retried report count once.
-    batch_id = models.CharField(max_length=64)
-    slot = models.PositiveSmallIntegerField()
-    profile = models.ForeignKey("accounts.Profile", on_delete=models.CASCADE, related_name="+")
-    title = models.ForeignKey(Title, on_delete=models.CASCADE, related_name="+")
-    variant = models.ForeignKey(ArtworkVariant, on_delete=models.CASCADE, related_name="+")
-    page = models.CharField(max_length=8, choices=Page.choices)
-    row = models.CharField(max_length=40, blank=True)  # the row's key, "hero" for the hero
-    position = models.PositiveSmallIntegerField()
-    how = models.CharField(max_length=8, choices=How.choices)
-    options = models.PositiveSmallIntegerField()  # variants the viewer could have been shown
+    batch_id = models.CharField(_("page view id"), max_length=64)
+    slot = models.PositiveSmallIntegerField(_("slot"))
+    profile = models.ForeignKey(
+        "accounts.Profile", verbose_name=_("profile"), on_delete=models.CASCADE, related_name="+"
+    )
+    title = models.ForeignKey(
+        Title, verbose_name=_("title"), on_delete=models.CASCADE, related_name="+"
+    )
+    variant = models.ForeignKey(
+        ArtworkVariant, verbose_name=_("variant"), on_delete=models.CASCADE, related_name="+"
+    )
+    page = models.CharField(_("page"), max_length=8, choices=Page.choices)
+    # The row's key, "hero" for the hero.
+    row = models.CharField(_("row"), max_length=40, blank=True)
+    position = models.PositiveSmallIntegerField(_("position"))
+    how = models.CharField(_("how it was picked"), max_length=8, choices=How.choices)
+    # Variants the viewer could have been shown.
+    options = models.PositiveSmallIntegerField(_("variants to pick from"))
     # The viewer's favourite genre when shown (a genre id; no foreign key, so deleting a
     # genre never rewrites history). Null: no history yet.
-    segment = models.PositiveIntegerField(null=True, blank=True)
-    expected = models.FloatField()  # predicted take rate for the segment when shown
-    shown_at = models.DateTimeField()
-    taken_at = models.DateTimeField(null=True, blank=True)
+    segment = models.PositiveIntegerField(_("favourite genre (segment)"), null=True, blank=True)
+    # Predicted take rate for the segment when shown.
+    expected = models.FloatField(_("expected take rate"))
+    shown_at = models.DateTimeField(_("shown at"))
+    taken_at = models.DateTimeField(_("play date"), null=True, blank=True)
     play_event = models.OneToOneField(
-        "tracking.Event", on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+        "tracking.Event",
+        verbose_name=_("play event"),
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
     )
 
     class Meta:
         verbose_name = _("artwork impression")
+        verbose_name_plural = _("artwork impressions")
         indexes = [
             models.Index(
                 fields=["profile", "title", "-shown_at"], name="impression_last_for_title"

@@ -9,9 +9,11 @@ from apps.core import clock
 
 class Genre(models.Model):
     name = models.CharField(_("name"), max_length=60, unique=True)
-    slug = models.SlugField(max_length=60, unique=True)
+    slug = models.SlugField(_("URL slug"), max_length=60, unique=True)
 
     class Meta:
+        verbose_name = _("genre")
+        verbose_name_plural = _("genres")
         ordering = ["name"]
 
     def __str__(self) -> str:
@@ -71,7 +73,7 @@ class Title(models.Model):
 
     kind = models.CharField(_("type"), max_length=8, choices=Kind.choices, default=Kind.FILM)
     name = models.CharField(_("title"), max_length=200)
-    slug = models.SlugField(max_length=220, unique=True)
+    slug = models.SlugField(_("URL slug"), max_length=220, unique=True)
     year = models.PositiveSmallIntegerField(_("year"))
     maturity = models.CharField(
         _("maturity rating"), max_length=4, choices=Maturity.choices, default=Maturity.AGE_13
@@ -92,13 +94,17 @@ class Title(models.Model):
     available_from = models.DateTimeField(
         _("available from"), null=True, blank=True, help_text=_("Empty: as soon as published.")
     )
-    external_id = models.CharField(max_length=40, null=True, blank=True, unique=True)
-    created_at = models.DateTimeField(auto_now_add=True)
-    updated_at = models.DateTimeField(auto_now=True)
+    external_id = models.CharField(
+        _("external id"), max_length=40, null=True, blank=True, unique=True
+    )
+    created_at = models.DateTimeField(_("created at"), auto_now_add=True)
+    updated_at = models.DateTimeField(_("updated at"), auto_now=True)
 
     objects = TitleQuerySet.as_manager()
 
     class Meta:
+        verbose_name = _("title")
+        verbose_name_plural = _("titles")
         ordering = ["name", "pk"]
         indexes = [
             models.Index(fields=["is_published", "available_from"], name="title_availability"),
@@ -152,8 +158,10 @@ AVAILABLE_FROM_HELP = _("Empty: available now. Hidden from viewers until this mo
 
 
 class Season(models.Model):
-    title = models.ForeignKey(Title, on_delete=models.CASCADE, related_name="seasons")
-    number = models.PositiveSmallIntegerField()
+    title = models.ForeignKey(
+        Title, verbose_name=_("title"), on_delete=models.CASCADE, related_name="seasons"
+    )
+    number = models.PositiveSmallIntegerField(_("number"))
     available_from = models.DateTimeField(
         _("available from"), null=True, blank=True, help_text=AVAILABLE_FROM_HELP
     )
@@ -161,6 +169,8 @@ class Season(models.Model):
     objects = SeasonQuerySet.as_manager()
 
     class Meta:
+        verbose_name = _("season")
+        verbose_name_plural = _("seasons")
         ordering = ["number"]
         constraints = [
             models.UniqueConstraint(fields=["title", "number"], name="season_number_unique")
@@ -171,21 +181,29 @@ class Season(models.Model):
 
 
 class Episode(models.Model):
-    season = models.ForeignKey(Season, on_delete=models.CASCADE, related_name="episodes")
-    title = models.ForeignKey(Title, on_delete=models.CASCADE, related_name="episodes")
-    number = models.PositiveSmallIntegerField()
-    name = models.CharField(max_length=200)
-    synopsis = models.TextField(blank=True)
-    runtime_minutes = models.PositiveSmallIntegerField()
+    season = models.ForeignKey(
+        Season, verbose_name=_("season"), on_delete=models.CASCADE, related_name="episodes"
+    )
+    title = models.ForeignKey(
+        Title, verbose_name=_("title"), on_delete=models.CASCADE, related_name="episodes"
+    )
+    number = models.PositiveSmallIntegerField(_("number"))
+    name = models.CharField(_("episode title"), max_length=200)
+    synopsis = models.TextField(_("synopsis"), blank=True)
+    runtime_minutes = models.PositiveSmallIntegerField(_("runtime (minutes)"))
     available_from = models.DateTimeField(
         _("available from"), null=True, blank=True, help_text=AVAILABLE_FROM_HELP
     )
     # Set once, by the release task's conditional UPDATE: episode_released is recorded once.
-    released_announced_at = models.DateTimeField(null=True, blank=True, editable=False)
+    released_announced_at = models.DateTimeField(
+        _("release announced at"), null=True, blank=True, editable=False
+    )
 
     objects = EpisodeQuerySet.as_manager()
 
     class Meta:
+        verbose_name = _("episode")
+        verbose_name_plural = _("episodes")
         ordering = ["season__number", "number"]
         indexes = [models.Index(fields=["available_from"], name="episode_available_from")]
         constraints = [
@@ -219,7 +237,9 @@ class ArtworkVariant(models.Model):
         ENSEMBLE = "ensemble", _("Ensemble")
         SCENE = "scene", _("Scene")
 
-    title = models.ForeignKey(Title, on_delete=models.CASCADE, related_name="artwork")
+    title = models.ForeignKey(
+        Title, verbose_name=_("title"), on_delete=models.CASCADE, related_name="artwork"
+    )
     label = models.CharField(_("label"), max_length=80, blank=True)
     tone = models.CharField(_("tone"), max_length=8, choices=Tone.choices)
     focus = models.CharField(_("focus"), max_length=10, choices=Focus.choices)
@@ -232,7 +252,7 @@ class ArtworkVariant(models.Model):
     original = models.ImageField(_("image"), upload_to="artwork/originals/")
     # {"card": {"webp": url-path, "jpeg": url-path, "width": w, "height": h}, "hero": ..., ...}
     # kept on the row so a page of cards needs no extra query for image URLs.
-    renditions = models.JSONField(default=dict, blank=True, editable=False)
+    renditions = models.JSONField(_("renditions"), default=dict, blank=True, editable=False)
     is_active = models.BooleanField(_("active"), default=True)
     kids_suitable = models.BooleanField(_("suitable for kids profiles"), default=True)
     # Set through artwork's title_pin_set only (it keeps one per title): on the row, so the
@@ -243,11 +263,12 @@ class ArtworkVariant(models.Model):
         editable=False,
         help_text=_("Everyone sees this variant and personalization is off for its title."),
     )
-    created_at = models.DateTimeField(auto_now_add=True)
+    created_at = models.DateTimeField(_("created at"), auto_now_add=True)
 
     class Meta:
         ordering = ["title", "pk"]
         verbose_name = _("artwork variant")
+        verbose_name_plural = _("artwork variants")
         constraints = [
             models.UniqueConstraint(
                 fields=["title"], condition=Q(pinned=True), name="artwork_one_pinned_per_title"
@@ -294,8 +315,12 @@ class Collection(models.Model):
 
 
 class CollectionItem(models.Model):
-    collection = models.ForeignKey(Collection, on_delete=models.CASCADE, related_name="items")
-    title = models.ForeignKey(Title, on_delete=models.CASCADE, related_name="+")
+    collection = models.ForeignKey(
+        Collection, verbose_name=_("collection"), on_delete=models.CASCADE, related_name="items"
+    )
+    title = models.ForeignKey(
+        Title, verbose_name=_("title"), on_delete=models.CASCADE, related_name="+"
+    )
     position = models.PositiveSmallIntegerField(_("position"), default=0)
 
     class Meta:

@@ -58,7 +58,7 @@ class Segment(models.Model):
     name = models.CharField(_("name"), max_length=120, unique=True)
     description = models.TextField(_("description"), blank=True)
     rules = models.JSONField(_("rules"), default=list, blank=True)
-    created_at = models.DateTimeField(auto_now_add=True)
+    created_at = models.DateTimeField(_("created at"), auto_now_add=True)
 
     class Meta:
         ordering = ["name"]
@@ -167,7 +167,7 @@ class Campaign(models.Model):
     )
     starts_at = models.DateTimeField(_("starts at"))
     ends_at = models.DateTimeField(_("ends at"), null=True, blank=True)
-    created_at = models.DateTimeField(auto_now_add=True)
+    created_at = models.DateTimeField(_("created at"), auto_now_add=True)
 
     class Meta:
         ordering = ["-created_at", "pk"]
@@ -186,7 +186,9 @@ class Variant(models.Model):
     traffic in RANDOM mode.
     """
 
-    campaign = models.ForeignKey(Campaign, on_delete=models.CASCADE, related_name="variants")
+    campaign = models.ForeignKey(
+        Campaign, verbose_name=_("campaign"), on_delete=models.CASCADE, related_name="variants"
+    )
     name = models.CharField(_("name"), max_length=60)
     position = models.PositiveSmallIntegerField(_("order"), default=0)
     conditions = models.JSONField(_("conditions"), default=list, blank=True)

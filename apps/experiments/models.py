@@ -54,7 +54,9 @@ class Experiment(models.Model):
 class Variant(models.Model):
     """One arm of an experiment; the first (lowest position) is the control."""
 
-    experiment = models.ForeignKey(Experiment, on_delete=models.CASCADE, related_name="variants")
+    experiment = models.ForeignKey(
+        Experiment, verbose_name=_("experiment"), on_delete=models.CASCADE, related_name="variants"
+    )
     key = models.SlugField(_("key"), max_length=32)
     weight = models.PositiveIntegerField(_("weight"), default=1)
     position = models.PositiveSmallIntegerField(_("position"), default=0)

@@ -19,27 +19,39 @@ class Party(models.Model):
         PLAYING = sync.PLAYING, _("Playing")
 
     host = models.ForeignKey(
-        "accounts.Profile", on_delete=models.CASCADE, related_name="hosted_parties"
+        "accounts.Profile",
+        verbose_name=_("host"),
+        on_delete=models.CASCADE,
+        related_name="hosted_parties",
     )
-    title = models.ForeignKey("catalogue.Title", on_delete=models.CASCADE, related_name="+")
+    title = models.ForeignKey(
+        "catalogue.Title", verbose_name=_("title"), on_delete=models.CASCADE, related_name="+"
+    )
     # For a series: the episode everyone watches now (`next` moves it on).
     episode = models.ForeignKey(
-        "catalogue.Episode", null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+        "catalogue.Episode",
+        verbose_name=_("episode"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
     )
-    token = models.CharField(max_length=64, unique=True)
+    token = models.CharField(_("invitation token"), max_length=64, unique=True)
     host_only_control = models.BooleanField(_("only the host controls playback"), default=False)
     created_at = models.DateTimeField(_("created"))
     expires_at = models.DateTimeField(_("invite expires"))
     revoked_at = models.DateTimeField(_("invite revoked"), null=True, blank=True)
     ended_at = models.DateTimeField(_("ended"), null=True, blank=True)
     # The group state (sync.GroupState), server wall-clock seconds in `state_clock`.
-    status = models.CharField(max_length=8, choices=Status.choices, default=Status.IDLE)
-    position = models.FloatField(default=0.0)
-    state_clock = models.FloatField(default=0.0)
-    version = models.PositiveIntegerField(default=0)
-    waiting_on = models.JSONField(default=list, blank=True)
-    resume = models.CharField(max_length=8, default=sync.PAUSED)
-    chat_deleted_at = models.DateTimeField(null=True, blank=True)
+    status = models.CharField(
+        _("status"), max_length=8, choices=Status.choices, default=Status.IDLE
+    )
+    position = models.FloatField(_("position (seconds)"), default=0.0)
+    state_clock = models.FloatField(_("state clock (server seconds)"), default=0.0)
+    version = models.PositiveIntegerField(_("version"), default=0)
+    waiting_on = models.JSONField(_("waiting for"), default=list, blank=True)
+    resume = models.CharField(_("state after waiting"), max_length=8, default=sync.PAUSED)
+    chat_deleted_at = models.DateTimeField(_("chat deleted at"), null=True, blank=True)
 
     class Meta:
         verbose_name = _("watch party")

@@ -1,9 +1,11 @@
 from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
 
 
 class PlaybackConfig(AppConfig):
     name = "apps.playback"
     label = "playback"
+    verbose_name = _("Playback")
 
     def ready(self) -> None:
         from apps.accounts.entitlements import limits_changed

@@ -13,24 +13,38 @@ class Progress(models.Model):
     """
 
     profile = models.ForeignKey(
-        "accounts.Profile", on_delete=models.CASCADE, related_name="playback_progress"
+        "accounts.Profile",
+        verbose_name=_("profile"),
+        on_delete=models.CASCADE,
+        related_name="playback_progress",
     )
-    title = models.ForeignKey("catalogue.Title", on_delete=models.CASCADE, related_name="+")
+    title = models.ForeignKey(
+        "catalogue.Title", verbose_name=_("title"), on_delete=models.CASCADE, related_name="+"
+    )
     episode = models.ForeignKey(
-        "catalogue.Episode", null=True, blank=True, on_delete=models.CASCADE, related_name="+"
+        "catalogue.Episode",
+        verbose_name=_("episode"),
+        null=True,
+        blank=True,
+        on_delete=models.CASCADE,
+        related_name="+",
     )
     position_seconds = models.PositiveIntegerField(_("position (seconds)"), default=0)
     duration_seconds = models.PositiveIntegerField(_("duration (seconds)"))
-    seek_seq = models.BigIntegerField(default=-1)
-    last_seq = models.BigIntegerField(default=-1)
-    newest_position = models.PositiveIntegerField(default=0)  # said by the report at last_seq
+    seek_seq = models.BigIntegerField(_("last seek sequence"), default=-1)
+    last_seq = models.BigIntegerField(_("last report sequence"), default=-1)
+    # Said by the report at last_seq.
+    newest_position = models.PositiveIntegerField(_("newest position (seconds)"), default=0)
     # The ids of the latest reports: a retried request is recognised and counted once.
-    recent_report_ids = models.JSONField(default=list, blank=True)
+    recent_report_ids = models.JSONField(_("recent report ids"), default=list, blank=True)
     session_id = models.CharField(_("viewing session"), max_length=64, blank=True, default="")
-    event_position = models.PositiveIntegerField(default=0)  # at the last play_progress event
+    # At the last play_progress event.
+    event_position = models.PositiveIntegerField(
+        _("position at the last event (seconds)"), default=0
+    )
     completed_at = models.DateTimeField(_("watched to the end at"), null=True, blank=True)
     watched_at = models.DateTimeField(_("last watched"))
-    created_at = models.DateTimeField(auto_now_add=True)
+    created_at = models.DateTimeField(_("created at"), auto_now_add=True)
 
     class Meta:
         verbose_name = _("progress")
@@ -56,6 +70,15 @@ class Progress(models.Model):
         return f"{self.profile_id} · {item} @ {self.position_seconds}s"
 
 
+# What the admin shows for TitleProgress.shelf (the values are resume.Shelf's).
+SHELF_CHOICES = [
+    (Shelf.NONE.value, _("not in the row")),
+    (Shelf.RESUME.value, _("to resume")),
+    (Shelf.NEXT.value, _("next episode waiting")),
+    (Shelf.FINISHED.value, _("finished")),
+]
+
+
 class TitleProgress(models.Model):
     """One row per (profile, title): what Continue watching shows and when it was finished.
 
@@ -65,20 +88,33 @@ class TitleProgress(models.Model):
     """
 
     profile = models.ForeignKey(
-        "accounts.Profile", on_delete=models.CASCADE, related_name="title_progress"
+        "accounts.Profile",
+        verbose_name=_("profile"),
+        on_delete=models.CASCADE,
+        related_name="title_progress",
     )
-    title = models.ForeignKey("catalogue.Title", on_delete=models.CASCADE, related_name="+")
+    title = models.ForeignKey(
+        "catalogue.Title", verbose_name=_("title"), on_delete=models.CASCADE, related_name="+"
+    )
     episode = models.ForeignKey(
-        "catalogue.Episode", null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+        "catalogue.Episode",
+        verbose_name=_("episode"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
     )
     shelf = models.CharField(
-        max_length=10, choices=[(s.value, s.value) for s in Shelf], default=Shelf.NONE.value
+        _("place in Continue watching"),
+        max_length=10,
+        choices=SHELF_CHOICES,
+        default=Shelf.NONE.value,
     )
-    position_seconds = models.PositiveIntegerField(default=0)
-    duration_seconds = models.PositiveIntegerField(default=0)
-    episodes_completed = models.PositiveIntegerField(default=0)
+    position_seconds = models.PositiveIntegerField(_("position (seconds)"), default=0)
+    duration_seconds = models.PositiveIntegerField(_("duration (seconds)"), default=0)
+    episodes_completed = models.PositiveIntegerField(_("episodes finished"), default=0)
     # Recent episode completions as [episode id, unix time] pairs: "three in one sitting".
-    recent_completions = models.JSONField(default=list, blank=True)
+    recent_completions = models.JSONField(_("recently finished episodes"), default=list, blank=True)
     watched_at = models.DateTimeField(_("last watched"))
     finished_at = models.DateTimeField(_("finished at"), null=True, blank=True)
     hidden_at = models.DateTimeField(
@@ -122,7 +158,10 @@ class PlaybackPreference(models.Model):
         DESCRIBED = "en-ad", _("English (audio description)")
 
     profile = models.OneToOneField(
-        "accounts.Profile", on_delete=models.CASCADE, related_name="playback_preference"
+        "accounts.Profile",
+        verbose_name=_("profile"),
+        on_delete=models.CASCADE,
+        related_name="playback_preference",
     )
     subtitles = models.CharField(
         _("subtitles"), max_length=8, choices=Subtitles.choices, default=Subtitles.OFF
@@ -131,10 +170,11 @@ class PlaybackPreference(models.Model):
         _("audio"), max_length=8, choices=Audio.choices, default=Audio.ORIGINAL
     )
     autoplay_next = models.BooleanField(_("autoplay next episode"), default=True)
-    updated_at = models.DateTimeField(auto_now=True)
+    updated_at = models.DateTimeField(_("updated at"), auto_now=True)
 
     class Meta:
         verbose_name = _("playback preference")
+        verbose_name_plural = _("playback preferences")
 
     def __str__(self) -> str:
         return f"{self.profile_id}: {self.subtitles}/{self.audio}"

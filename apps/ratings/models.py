@@ -13,10 +13,15 @@ class Rating(models.Model):
         LOVE = 2, _("Love this")
 
     profile = models.ForeignKey(
-        "accounts.Profile", on_delete=models.CASCADE, related_name="ratings"
+        "accounts.Profile",
+        verbose_name=_("profile"),
+        on_delete=models.CASCADE,
+        related_name="ratings",
     )
     # No reverse accessor: cards carry a plain `title.rating` attribute (an int or None).
-    title = models.ForeignKey("catalogue.Title", on_delete=models.CASCADE, related_name="+")
+    title = models.ForeignKey(
+        "catalogue.Title", verbose_name=_("title"), on_delete=models.CASCADE, related_name="+"
+    )
     value = models.SmallIntegerField(_("rating"), choices=Value.choices)
     updated_at = models.DateTimeField(_("rated at"))
 

@@ -128,62 +128,104 @@ class Subscription(models.Model):
     ]
 
     user = models.OneToOneField(
-        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="subscription"
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("account"),
+        on_delete=models.CASCADE,
+        related_name="subscription",
     )
-    plan = models.ForeignKey(Plan, on_delete=models.PROTECT, related_name="+")
-    interval = models.CharField(max_length=8, choices=Interval.choices, default=Interval.MONTH)
-    status = models.CharField(max_length=20, choices=STATUS_CHOICES, default=State.FREE.value)
-    anchor_date = models.DateField(null=True, blank=True)
-    anchor_time = models.TimeField(null=True, blank=True)
-    period_offset = models.IntegerField(default=0)
-    current_period_start = models.DateTimeField(null=True, blank=True)
-    current_period_end = models.DateTimeField(null=True, blank=True)
+    plan = models.ForeignKey(
+        Plan, verbose_name=_("plan"), on_delete=models.PROTECT, related_name="+"
+    )
+    interval = models.CharField(
+        _("billing interval"), max_length=8, choices=Interval.choices, default=Interval.MONTH
+    )
+    status = models.CharField(
+        _("status"), max_length=20, choices=STATUS_CHOICES, default=State.FREE.value
+    )
+    anchor_date = models.DateField(_("anchor date"), null=True, blank=True)
+    anchor_time = models.TimeField(_("anchor time"), null=True, blank=True)
+    period_offset = models.IntegerField(_("period number"), default=0)
+    current_period_start = models.DateTimeField(_("current period start"), null=True, blank=True)
+    current_period_end = models.DateTimeField(_("current period end"), null=True, blank=True)
     starts_at = models.DateTimeField(
-        null=True, blank=True, help_text=_("Paid access starts (after the withdrawal period).")
+        _("paid access starts at"),
+        null=True,
+        blank=True,
+        help_text=_("Paid access starts (after the withdrawal period)."),
     )
-    period_value = models.PositiveIntegerField(default=0)
-    period_paid = models.PositiveIntegerField(default=0)
-    credit_balance = models.PositiveIntegerField(default=0)
-    currency = models.CharField(max_length=3, default="EUR")
+    period_value = models.PositiveIntegerField(_("current period price (minor units)"), default=0)
+    period_paid = models.PositiveIntegerField(
+        _("paid for the current period (minor units)"), default=0
+    )
+    credit_balance = models.PositiveIntegerField(_("credit balance (minor units)"), default=0)
+    currency = models.CharField(_("currency"), max_length=3, default="EUR")
     pending_plan = models.ForeignKey(
-        Plan, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+        Plan,
+        verbose_name=_("next plan"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
     )
-    pending_interval = models.CharField(max_length=8, choices=Interval.choices, blank=True)
-    postpone_offset = models.IntegerField(null=True, blank=True)
-    postponed_carried = models.PositiveIntegerField(null=True, blank=True)
-    overdue_amount = models.PositiveIntegerField(default=0)
-    past_due_since = models.DateTimeField(null=True, blank=True)
-    retry_count = models.PositiveSmallIntegerField(default=0)
-    next_retry_at = models.DateTimeField(null=True, blank=True)
+    pending_interval = models.CharField(
+        _("next billing interval"), max_length=8, choices=Interval.choices, blank=True
+    )
+    postpone_offset = models.IntegerField(_("postponed period number"), null=True, blank=True)
+    postponed_carried = models.PositiveIntegerField(
+        _("postponed amount (minor units)"), null=True, blank=True
+    )
+    overdue_amount = models.PositiveIntegerField(_("overdue amount (minor units)"), default=0)
+    past_due_since = models.DateTimeField(_("overdue since"), null=True, blank=True)
+    retry_count = models.PositiveSmallIntegerField(_("payment retries"), default=0)
+    next_retry_at = models.DateTimeField(_("next retry at"), null=True, blank=True)
     payment_method = models.ForeignKey(
-        "PaymentMethod", null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+        "PaymentMethod",
+        verbose_name=_("payment method"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
     )
     billing_time_zone = models.CharField(
+        _("billing time zone"),
         max_length=64,
         blank=True,
         help_text=_("The zone the anchor is read in (the account's zone when the plan started)."),
     )
     concluded_at = models.DateTimeField(
-        null=True, blank=True, help_text=_("When the current contract was concluded (paid).")
+        _("concluded at"),
+        null=True,
+        blank=True,
+        help_text=_("When the current contract was concluded (paid)."),
     )
-    paid_subscriptions = models.PositiveIntegerField(default=0)
-    start_now = models.BooleanField(default=False)
+    paid_subscriptions = models.PositiveIntegerField(_("paid plans bought"), default=0)
+    start_now = models.BooleanField(_("start at once"), default=False)
     ends_when_paid = models.BooleanField(
+        _("ends when paid"),
         default=False,
         help_text=_("Past due after the plan ended: the overdue amount is for days used."),
     )
     verified_until = models.DateField(
-        null=True, blank=True, help_text=_("Student status confirmed until (inclusive).")
+        _("verified until"),
+        null=True,
+        blank=True,
+        help_text=_("Student status confirmed until (inclusive)."),
     )
     # The coupon's terms when the plan started (an admin's later edit changes nothing here).
     coupon = models.ForeignKey(
-        "Coupon", null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+        "Coupon",
+        verbose_name=_("coupon"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
     )
-    discount_percent = models.PositiveSmallIntegerField(default=0)
-    discount_amount = models.PositiveIntegerField(default=0)
-    discount_until_offset = models.IntegerField(default=0)  # months after the anchor
-    created_at = models.DateTimeField(auto_now_add=True)
-    updated_at = models.DateTimeField(auto_now=True)
+    discount_percent = models.PositiveSmallIntegerField(_("discount (%)"), default=0)
+    discount_amount = models.PositiveIntegerField(_("discount (minor units)"), default=0)
+    # Months after the anchor.
+    discount_until_offset = models.IntegerField(_("discount until period number"), default=0)
+    created_at = models.DateTimeField(_("created at"), auto_now_add=True)
+    updated_at = models.DateTimeField(_("updated at"), auto_now=True)
 
     objects = SubscriptionQuerySet.as_manager()
 
@@ -223,19 +265,22 @@ class PaymentMethod(models.Model):
         SEPA = "sepa", _("SEPA direct debit")
 
     user = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="payment_methods"
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("account"),
+        on_delete=models.CASCADE,
+        related_name="payment_methods",
     )
-    kind = models.CharField(max_length=8, choices=Kind.choices)
-    token = models.CharField(max_length=80, unique=True)
-    brand = models.CharField(max_length=20, blank=True)
-    last4 = models.CharField(max_length=4)
-    exp_month = models.PositiveSmallIntegerField(null=True, blank=True)
-    exp_year = models.PositiveSmallIntegerField(null=True, blank=True)
-    holder = models.CharField(max_length=120, blank=True)
+    kind = models.CharField(_("type"), max_length=8, choices=Kind.choices)
+    token = models.CharField(_("gateway token"), max_length=80, unique=True)
+    brand = models.CharField(_("card brand"), max_length=20, blank=True)
+    last4 = models.CharField(_("last 4 digits"), max_length=4)
+    exp_month = models.PositiveSmallIntegerField(_("expiry month"), null=True, blank=True)
+    exp_year = models.PositiveSmallIntegerField(_("expiry year"), null=True, blank=True)
+    holder = models.CharField(_("holder"), max_length=120, blank=True)
     # The gateway's fingerprint of the card number or IBAN: one saved method per card.
-    fingerprint = models.CharField(max_length=64, blank=True, default="")
-    created_at = models.DateTimeField()
-    removed_at = models.DateTimeField(null=True, blank=True)
+    fingerprint = models.CharField(_("fingerprint"), max_length=64, blank=True, default="")
+    created_at = models.DateTimeField(_("added at"))
+    removed_at = models.DateTimeField(_("removed at"), null=True, blank=True)
 
     class Meta:
         ordering = ["-created_at", "-pk"]
@@ -274,27 +319,48 @@ class Checkout(models.Model):
         FAILED = "failed", _("Failed")
 
     user = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="checkouts"
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("account"),
+        on_delete=models.CASCADE,
+        related_name="checkouts",
     )
-    key = models.CharField(max_length=64, unique=True)
-    plan = models.ForeignKey(Plan, on_delete=models.PROTECT, related_name="+")
-    interval = models.CharField(max_length=8, choices=Interval.choices)
-    amount = models.PositiveIntegerField()
-    currency = models.CharField(max_length=3)
-    start_now = models.BooleanField(default=False)
+    key = models.CharField(_("idempotency key"), max_length=64, unique=True)
+    plan = models.ForeignKey(
+        Plan, verbose_name=_("plan"), on_delete=models.PROTECT, related_name="+"
+    )
+    interval = models.CharField(_("billing interval"), max_length=8, choices=Interval.choices)
+    amount = models.PositiveIntegerField(_("amount (minor units)"))
+    currency = models.CharField(_("currency"), max_length=3)
+    start_now = models.BooleanField(_("start at once"), default=False)
     payment_method = models.ForeignKey(
-        PaymentMethod, null=True, on_delete=models.SET_NULL, related_name="+"
+        PaymentMethod,
+        verbose_name=_("payment method"),
+        null=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
     )
     payment = models.ForeignKey(
-        "Payment", null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+        "Payment",
+        verbose_name=_("payment"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
     )
     coupon = models.ForeignKey(
-        "Coupon", null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+        "Coupon",
+        verbose_name=_("coupon"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
     )
-    discount = models.PositiveIntegerField(default=0)
-    status = models.CharField(max_length=20, choices=Status.choices, default=Status.PENDING)
-    failure_code = models.CharField(max_length=40, blank=True)
-    created_at = models.DateTimeField()
+    discount = models.PositiveIntegerField(_("discount (minor units)"), default=0)
+    status = models.CharField(
+        _("status"), max_length=20, choices=Status.choices, default=Status.PENDING
+    )
+    failure_code = models.CharField(_("failure code"), max_length=40, blank=True)
+    created_at = models.DateTimeField(_("created at"))
 
     class Meta:
         verbose_name = _("checkout")
@@ -321,31 +387,53 @@ class Payment(models.Model):
         FAILED = "failed", _("Failed")
 
     user = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="payments"
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("account"),
+        on_delete=models.CASCADE,
+        related_name="payments",
     )
     subscription = models.ForeignKey(
-        Subscription, null=True, blank=True, on_delete=models.SET_NULL, related_name="payments"
+        Subscription,
+        verbose_name=_("subscription"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="payments",
     )
-    kind = models.CharField(max_length=12, choices=Kind.choices)
-    status = models.CharField(max_length=20, choices=Status.choices, default=Status.PENDING)
-    plan = models.ForeignKey(Plan, null=True, on_delete=models.PROTECT, related_name="+")
-    interval = models.CharField(max_length=8, choices=Interval.choices, blank=True)
-    amount = models.PositiveIntegerField(help_text=_("Charged through the gateway."))
-    credit_applied = models.PositiveIntegerField(default=0)
-    discount = models.PositiveIntegerField(default=0)  # a coupon's, off the price (not amount)
-    currency = models.CharField(max_length=3)
-    refunded_amount = models.PositiveIntegerField(default=0)
-    idempotency_key = models.CharField(max_length=120, unique=True)
-    gateway_reference = models.CharField(max_length=80, blank=True)
-    failure_code = models.CharField(max_length=40, blank=True)
+    kind = models.CharField(_("type"), max_length=12, choices=Kind.choices)
+    status = models.CharField(
+        _("status"), max_length=20, choices=Status.choices, default=Status.PENDING
+    )
+    plan = models.ForeignKey(
+        Plan, verbose_name=_("plan"), null=True, on_delete=models.PROTECT, related_name="+"
+    )
+    interval = models.CharField(
+        _("billing interval"), max_length=8, choices=Interval.choices, blank=True
+    )
+    amount = models.PositiveIntegerField(
+        _("amount (minor units)"), help_text=_("Charged through the gateway.")
+    )
+    credit_applied = models.PositiveIntegerField(_("credit applied (minor units)"), default=0)
+    # A coupon's, off the price (not amount).
+    discount = models.PositiveIntegerField(_("discount (minor units)"), default=0)
+    currency = models.CharField(_("currency"), max_length=3)
+    refunded_amount = models.PositiveIntegerField(_("refunded (minor units)"), default=0)
+    idempotency_key = models.CharField(_("idempotency key"), max_length=120, unique=True)
+    gateway_reference = models.CharField(_("gateway reference"), max_length=80, blank=True)
+    failure_code = models.CharField(_("failure code"), max_length=40, blank=True)
     payment_method = models.ForeignKey(
-        PaymentMethod, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+        PaymentMethod,
+        verbose_name=_("payment method"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
     )
-    period_start = models.DateTimeField(null=True, blank=True)
-    period_end = models.DateTimeField(null=True, blank=True)
-    period_offset = models.IntegerField(null=True, blank=True)
-    description = models.CharField(max_length=200, blank=True)
-    created_at = models.DateTimeField()
+    period_start = models.DateTimeField(_("period start"), null=True, blank=True)
+    period_end = models.DateTimeField(_("period end"), null=True, blank=True)
+    period_offset = models.IntegerField(_("period number"), null=True, blank=True)
+    description = models.CharField(_("description"), max_length=200, blank=True)
+    created_at = models.DateTimeField(_("date"))
 
     class Meta:
         ordering = ["-created_at", "-pk"]
@@ -370,13 +458,15 @@ class Payment(models.Model):
 
 
 class Refund(models.Model):
-    payment = models.ForeignKey(Payment, on_delete=models.PROTECT, related_name="refunds")
-    amount = models.PositiveIntegerField()
-    currency = models.CharField(max_length=3)
-    reason = models.CharField(max_length=40)
-    idempotency_key = models.CharField(max_length=120, unique=True)
-    gateway_reference = models.CharField(max_length=80, blank=True)
-    created_at = models.DateTimeField()
+    payment = models.ForeignKey(
+        Payment, verbose_name=_("payment"), on_delete=models.PROTECT, related_name="refunds"
+    )
+    amount = models.PositiveIntegerField(_("amount (minor units)"))
+    currency = models.CharField(_("currency"), max_length=3)
+    reason = models.CharField(_("reason"), max_length=40)
+    idempotency_key = models.CharField(_("idempotency key"), max_length=120, unique=True)
+    gateway_reference = models.CharField(_("gateway reference"), max_length=80, blank=True)
+    created_at = models.DateTimeField(_("date"))
 
     class Meta:
         ordering = ["-created_at", "-pk"]
@@ -405,23 +495,36 @@ class Invoice(models.Model):
         CREDIT_NOTE = "credit_note", _("Credit note")
 
     user = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="invoices"
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("account"),
+        on_delete=models.PROTECT,
+        related_name="invoices",
     )
-    kind = models.CharField(max_length=12, choices=Kind.choices, default=Kind.INVOICE)
-    number = models.CharField(max_length=20, unique=True)
-    year = models.PositiveIntegerField()
-    sequence = models.PositiveIntegerField()
+    kind = models.CharField(_("type"), max_length=12, choices=Kind.choices, default=Kind.INVOICE)
+    number = models.CharField(_("number"), max_length=20, unique=True)
+    year = models.PositiveIntegerField(_("year"))
+    sequence = models.PositiveIntegerField(_("sequence number"))
     payment = models.OneToOneField(
-        Payment, null=True, blank=True, on_delete=models.PROTECT, related_name="invoice"
+        Payment,
+        verbose_name=_("payment"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="invoice",
     )
     refund = models.OneToOneField(
-        Refund, null=True, blank=True, on_delete=models.PROTECT, related_name="credit_note"
+        Refund,
+        verbose_name=_("refund"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="credit_note",
     )
-    lines = models.JSONField(default=list)  # [{"description": str, "amount": int}]
-    total = models.IntegerField()
-    currency = models.CharField(max_length=3)
-    billed_to = models.CharField(max_length=254)
-    issued_at = models.DateTimeField()
+    lines = models.JSONField(_("lines"), default=list)  # [{"description": str, "amount": int}]
+    total = models.IntegerField(_("total (minor units)"))
+    currency = models.CharField(_("currency"), max_length=3)
+    billed_to = models.CharField(_("billed to"), max_length=254)
+    issued_at = models.DateTimeField(_("issued at"))
 
     class Meta:
         ordering = ["-issued_at", "-pk"]
@@ -525,16 +628,27 @@ class Notice(models.Model):
 class SubscriptionChange(models.Model):
     """History: the subscription's state after each change (feeds the admin's MRR chart)."""
 
-    subscription = models.ForeignKey(Subscription, on_delete=models.CASCADE, related_name="changes")
-    at = models.DateTimeField()
-    event = models.CharField(max_length=30)
-    status = models.CharField(max_length=20)
-    plan = models.ForeignKey(Plan, on_delete=models.PROTECT, related_name="+")
-    interval = models.CharField(max_length=8)
-    mrr = models.PositiveIntegerField(default=0)  # monthly recurring revenue, minor units
-    currency = models.CharField(max_length=3)
+    subscription = models.ForeignKey(
+        Subscription,
+        verbose_name=_("subscription"),
+        on_delete=models.CASCADE,
+        related_name="changes",
+    )
+    at = models.DateTimeField(_("changed at"))
+    event = models.CharField(_("event"), max_length=30)
+    # Copies of the subscription's own: the choices only name them in the admin.
+    status = models.CharField(_("status"), max_length=20, choices=Subscription.STATUS_CHOICES)
+    plan = models.ForeignKey(
+        Plan, verbose_name=_("plan"), on_delete=models.PROTECT, related_name="+"
+    )
+    interval = models.CharField(_("billing interval"), max_length=8, choices=Interval.choices)
+    # Monthly recurring revenue, minor units.
+    mrr = models.PositiveIntegerField(_("monthly recurring revenue (minor units)"), default=0)
+    currency = models.CharField(_("currency"), max_length=3)
 
     class Meta:
+        verbose_name = _("subscription change")
+        verbose_name_plural = _("subscription changes")
         ordering = ["at", "pk"]
         indexes = [models.Index(fields=["at"], name="subchange_at")]
 

@@ -82,18 +82,24 @@ class Coupon(models.Model):
 class CouponRedemption(models.Model):
     """An account's use of a coupon: once per account and coupon (the unique constraint)."""
 
-    coupon = models.ForeignKey(Coupon, on_delete=models.PROTECT, related_name="redemptions")
+    coupon = models.ForeignKey(
+        Coupon, verbose_name=_("coupon"), on_delete=models.PROTECT, related_name="redemptions"
+    )
     user = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="coupon_redemptions"
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("account"),
+        on_delete=models.CASCADE,
+        related_name="coupon_redemptions",
     )
     checkout = models.OneToOneField(
         "subscriptions.Checkout",
+        verbose_name=_("checkout"),
         null=True,
         blank=True,
         on_delete=models.SET_NULL,
         related_name="redemption",
     )
-    created_at = models.DateTimeField()
+    created_at = models.DateTimeField(_("created at"))
 
     class Meta:
         ordering = ["-created_at", "-pk"]
@@ -117,13 +123,13 @@ class NewsletterSignup(models.Model):
     """
 
     email = models.EmailField(_("e-mail address"), max_length=254)
-    token = models.CharField(max_length=64, unique=True)
-    language = models.CharField(max_length=10, blank=True)
-    requested_at = models.DateTimeField()
-    mail_claimed_at = models.DateTimeField(null=True, blank=True)
-    mail_sent_at = models.DateTimeField(null=True, blank=True)
-    confirmed_at = models.DateTimeField(null=True, blank=True)
-    unsubscribed_at = models.DateTimeField(null=True, blank=True)
+    token = models.CharField(_("confirmation token"), max_length=64, unique=True)
+    language = models.CharField(_("language"), max_length=10, blank=True)
+    requested_at = models.DateTimeField(_("requested at"))
+    mail_claimed_at = models.DateTimeField(_("e-mail claimed at"), null=True, blank=True)
+    mail_sent_at = models.DateTimeField(_("e-mail sent at"), null=True, blank=True)
+    confirmed_at = models.DateTimeField(_("confirmation date"), null=True, blank=True)
+    unsubscribed_at = models.DateTimeField(_("unsubscribe date"), null=True, blank=True)
 
     class Meta:
         ordering = ["-requested_at", "-pk"]

@@ -58,8 +58,8 @@ class TicketReply(models.Model):
     )
     body = models.TextField(_("reply"))
     created_at = models.DateTimeField(_("sent"))
-    mail_claimed_at = models.DateTimeField(null=True, blank=True)
-    mail_attempts = models.PositiveSmallIntegerField(default=0)
+    mail_claimed_at = models.DateTimeField(_("e-mail claimed at"), null=True, blank=True)
+    mail_attempts = models.PositiveSmallIntegerField(_("e-mail attempts"), default=0)
     mail_sent_at = models.DateTimeField(_("e-mailed"), null=True, blank=True)
 
     class Meta:

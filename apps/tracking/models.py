@@ -19,19 +19,31 @@ class Event(models.Model):
     deletion, retention) a plain `profile=` filter.
     """
 
-    name = models.CharField(max_length=64)
-    properties = models.JSONField(default=dict, blank=True)
+    name = models.CharField(_("name"), max_length=64)
+    properties = models.JSONField(_("properties"), default=dict, blank=True)
     profile = models.ForeignKey(
-        "accounts.Profile", null=True, blank=True, on_delete=models.CASCADE, related_name="events"
+        "accounts.Profile",
+        verbose_name=_("profile"),
+        null=True,
+        blank=True,
+        on_delete=models.CASCADE,
+        related_name="events",
     )
-    visitor_id = models.CharField(max_length=36, blank=True, default="")
+    visitor_id = models.CharField(_("visitor id"), max_length=36, blank=True, default="")
     device = models.ForeignKey(
-        "accounts.Device", null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+        "accounts.Device",
+        verbose_name=_("device"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
     )
-    occurred_at = models.DateTimeField()
-    client_id = models.CharField(max_length=64, null=True, blank=True)
+    occurred_at = models.DateTimeField(_("occurred at"))
+    client_id = models.CharField(_("client id"), max_length=64, null=True, blank=True)
 
     class Meta:
+        verbose_name = _("event")
+        verbose_name_plural = _("events")
         indexes = [
             models.Index(fields=["profile", "-occurred_at"], name="event_profile_recent"),
             models.Index(fields=["name", "occurred_at"], name="event_name_time"),
@@ -158,6 +170,8 @@ class AttributeDefinition(models.Model):
     )
 
     class Meta:
+        verbose_name = _("attribute definition")
+        verbose_name_plural = _("attribute definitions")
         ordering = ["key"]
 
     def __str__(self) -> str:
@@ -169,15 +183,23 @@ class AttributeValue(models.Model):
     date); written only by `services.custom_attribute_set`, which validates it."""
 
     definition = models.ForeignKey(
-        AttributeDefinition, on_delete=models.CASCADE, related_name="values"
+        AttributeDefinition,
+        verbose_name=_("attribute"),
+        on_delete=models.CASCADE,
+        related_name="values",
     )
     profile = models.ForeignKey(
-        "accounts.Profile", on_delete=models.CASCADE, related_name="custom_attributes"
+        "accounts.Profile",
+        verbose_name=_("profile"),
+        on_delete=models.CASCADE,
+        related_name="custom_attributes",
     )
-    value = models.JSONField()
-    updated_at = models.DateTimeField()
+    value = models.JSONField(_("value"))
+    updated_at = models.DateTimeField(_("updated at"))
 
     class Meta:
+        verbose_name = _("attribute value")
+        verbose_name_plural = _("attribute values")
         constraints = [
             models.UniqueConstraint(
                 fields=["definition", "profile"], name="attribute_value_once_per_profile"
