@@ -350,7 +350,10 @@ FLOWS: list[dict[str, Any]] = [
             "homepage already leans Horror, and Account › Your data lists “You looked at …” for "
             "each. Sign in as the same persona through the sign-in form in a second browser: "
             "the account page lists both devices; “Sign out this device” on the other one signs "
-            "it out there only. The one-click persona sign-in skips the merge."
+            "it out there only. The one-click persona sign-in skips the merge. About 1 new "
+            "account in 20 enters the homepage holdout experiment and gets the non-personal "
+            "homepage (Popular on Streamfront) instead: sign up once more (see the "
+            "experiments flow)."
         ),
         "example": "title",
     },

@@ -81,3 +81,12 @@ def test_withdrawal_is_tried_as_riley_because_sams_fourteen_days_are_over(seeded
     }
     done = page.post(reverse("subscriptions:withdraw"), form, follow=True).content.decode()
     assert "You have withdrawn. €7.99 is on its way back to you" in done
+
+
+def test_the_identity_flow_says_how_many_sign_ups_get_the_holdout_homepage(seeded):
+    """A new account may enter the homepage holdout (personas never do): the identity flow
+    says how often, from the seeded experiment's traffic share and weights."""
+    experiment = Experiment.objects.get(key="homepage-holdout")
+    weights = {v.key: v.weight for v in experiment.variants.all()}
+    share = float(experiment.traffic_percent) / 100 * weights["holdout"] / sum(weights.values())
+    assert f"About 1 new account in {round(1 / share)} enters" in _flow("identity")
