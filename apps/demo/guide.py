@@ -113,9 +113,11 @@ FLOWS: list[dict[str, Any]] = [
         "key": "keyboard",
         "title": _("Browsing like a remote"),
         "description": _(
-            "On the homepage, press Tab once to reach a row, then the arrow keys: left and "
-            "right move between cards, up and down between rows, Enter opens. Each row is one "
-            "tab stop; a screen reader hears “Row 3 of 14, Horror” and each card's place."
+            "On the homepage, press Tab past the header and the hero to the first row: its "
+            "“Why this row?” comes first, one Tab more reaches its cards. Then the arrow keys: "
+            "left and right move between cards, up and down between rows, Enter opens. A row's "
+            "cards are one tab stop; a screen reader hears “Row 3 of 14, Horror” and each "
+            "card's place."
         ),
         "url": "home",
         "persona": "horror",
@@ -233,10 +235,12 @@ FLOWS: list[dict[str, Any]] = [
         "title": _("Subscription and payments"),
         "description": _(
             "Plan and billing: the payment schedule (also as JSON), postpone a payment, upgrade "
-            "with a prorated charge, switch to Free and see the credit, cancel at period end, "
-            "withdraw within 14 days. Test cards are listed on the checkout page. Starting a "
-            "plan, an upgrade and a withdrawal each send one receipt e-mail with the amount and "
-            "the invoice or credit-note number: the outbox (filter by the persona) shows them."
+            "with a prorated charge, switch to Free and see the credit, cancel at period end. "
+            "Sam's 14 days to withdraw ended long ago: to withdraw, sign in as Riley, choose a "
+            "plan and pay (test cards are listed on the checkout page), then Withdraw on Plan "
+            "and billing refunds it. Starting a plan, an upgrade and a withdrawal each send one "
+            "receipt e-mail with the amount and the invoice or credit-note number: the outbox "
+            "(filter by the persona) shows them."
         ),
         "url": "subscriptions:overview",
         "persona": "comedy",
@@ -349,7 +353,10 @@ FLOWS: list[dict[str, Any]] = [
             "homepage already leans Horror, and Account › Your data lists “You looked at …” for "
             "each. Sign in as the same persona through the sign-in form in a second browser: "
             "the account page lists both devices; “Sign out this device” on the other one signs "
-            "it out there only. The one-click persona sign-in skips the merge."
+            "it out there only. The one-click persona sign-in skips the merge. About 1 new "
+            "account in 20 enters the homepage holdout experiment and gets the non-personal "
+            "homepage (Popular on Streamfront) instead: sign up once more (see the "
+            "experiments flow)."
         ),
         "example": "title",
     },
@@ -429,8 +436,12 @@ FLOWS: list[dict[str, Any]] = [
         "description": _(
             "As admin, open Experiments › homepage-holdout › Report: exposures, plays within "
             "the window and their rate per variant with 95 % intervals, and a warning when the "
-            "split does not follow the weights. Personas are excluded; remove one, set traffic "
-            "to 100 % and the control weight to 0 to see the non-personal homepage as them."
+            "split does not follow the weights. On a fresh demo it says “No exposures yet”: "
+            "the personas are excluded and the generated viewers do not visit in demo time. "
+            "Remove one persona from the excluded profiles, set traffic to 100 % and the "
+            "control weight to 0, then open the homepage as them: the non-personal homepage "
+            "(Popular on Streamfront), and one exposure in the report's holdout line; a play "
+            "within the window counts as its conversion."
         ),
         "url": "admin:experiments_experiment_changelist",
     },

@@ -116,8 +116,8 @@ MORE_FLOWS: list[dict[str, Any]] = [
         "key": "journey-recovery",
         "title": _("Recovery: a reminder for an unfinished episode"),
         "description": _(
-            "As Morgan, Continue watching has the horror series Morgan left mid-episode almost "
-            "three days ago. Advance the demo clock 2 days with the jobs: once three days have "
+            "As Morgan, Continue watching has the series Morgan left mid-episode almost three "
+            "days ago. Advance the demo clock 2 days with the jobs: once three days have "
             "passed, one reminder waits for Morgan's hour (learned from the late evenings Morgan "
             "watches; 23:00 falls in the quiet hours, 22:00 to 08:00, so it goes at 08:00) and "
             "appears in the bell and in the e-mail outbox with the series' artwork. Its Resume "
@@ -133,16 +133,16 @@ MORE_FLOWS: list[dict[str, Any]] = [
         "title": _("A new episode of a series you watch"),
         "description": _(
             "As Morgan, advance the demo clock 7 days with the jobs: when the new episode of "
-            "Morgan's horror series comes out, a message waits for Morgan's usual viewing hour "
-            "and then appears in the bell (and as a push notification on a browser that "
-            "allowed them in the notification settings). At most one marketing message a day "
-            "and three a week reach a profile, whatever the campaigns. Advance 7 days more: "
-            "the next episode renews the same card (“2 new episodes of …”, the date the latest "
-            "came out, and a button to the episode Morgan is at), never a second card for the "
-            "series. As Sam after choosing Français in the header (or signing in from a French "
-            "browser) it reads « 2 nouveaux épisodes de … » and plays the "
-            "episode Sam stopped at; Jordan, "
-            "who stopped months ago far behind, is not told at all."
+            "the series Morgan is watching comes out, a message waits for Morgan's usual "
+            "viewing hour and then appears in the bell (and as a push notification on a "
+            "browser that allowed them in the notification settings). At most one marketing "
+            "message a day and three a week reach a profile, whatever the campaigns. Advance 7 "
+            "days more: the next episode renews the same card (“2 new episodes of …”, the "
+            "date the latest came out, and a button to the episode Morgan is at), never a "
+            "second card for the series. As Sam after choosing Français in the header (or "
+            "signing in from a French browser) it reads « 2 nouveaux épisodes de … » and plays "
+            "the episode Sam stopped at; Jordan, who stopped months ago far behind, is not told "
+            "at all."
         ),
         "url": "home",
         "persona": "horror",

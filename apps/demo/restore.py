@@ -15,8 +15,8 @@ from django.db.models import ProtectedError, RestrictedError
 from django.utils.translation import gettext_noop
 
 from apps.accounts.models import Profile, User
-from apps.artwork.models import Impression
-from apps.artwork.services import impressions_flush, profile_taste_refresh
+from apps.artwork.models import Impression, PolicySnapshot
+from apps.artwork.services import impressions_flush, policy_refresh, profile_taste_refresh
 from apps.catalogue.models import Title
 from apps.core import clock
 from apps.core import services as clock_services
@@ -37,7 +37,7 @@ from apps.demo.world.store import (
     profiles_with_events,
 )
 from apps.ratings.services import ratings_from_events
-from apps.recommendations.services import candidates_refresh
+from apps.recommendations.services import candidates_refresh, global_lists_refresh
 from apps.tracking.services import EventData
 
 RESTORE_STEPS = 9
@@ -190,8 +190,16 @@ def demo_restore(*, progress: Callable[[str, int, int], None], keep_session: str
     Impression.objects.bulk_create(rows, batch_size=1000)
     for pid in sorted(profiles_with_events(profile_ids)):  # as the seed: those with a history
         profile_taste_refresh(profile_id=pid)
+    # A clock jump ran the policy job at the jumped time: its snapshot is dated in the future
+    # and would stay the newest. Drop those and relearn at the restored clock.
+    PolicySnapshot.objects.filter(computed_at__gt=now).delete()
+    policy_refresh(now=now)
 
     progress(gettext_noop("recommendations"), 8, total)
+    # Trending is "plays in the last week" as of the last run of its job: after a jump of a
+    # week or more it was computed empty (the generated viewers do not play in demo time) and
+    # dated in the future. Recompute it at the restored clock, before the personas' pages.
+    global_lists_refresh()
     for profile in Profile.objects.filter(pk__in=profile_ids):
         candidates_refresh(profile=profile)
     after_seed.personas_weekly_mix(log=lambda m: None)  # the re-created personas' mixes

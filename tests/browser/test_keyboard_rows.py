@@ -93,3 +93,24 @@ def test_arrows_move_focus_and_each_row_is_one_tab_stop(page, sign_in, shot):
     target = rows.nth(1).locator('.card__link[tabindex="0"]').get_attribute("href")
     page.keyboard.press("Enter")
     expect(page).to_have_url(re.compile(re.escape(target) + "$"))
+
+
+@pytest.mark.django_db(transaction=True)
+def test_tabbing_from_the_top_reaches_a_rows_why_then_its_cards(page, sign_in):
+    """What the guide's "Browsing like a remote" flow says: Tab past the header and the hero
+    to the first row, whose "Why this row?" comes first; one Tab more reaches its cards."""
+    world = genre_catalogue(n_per_genre=14)
+    genre_history(world, viewers_per_genre=8)
+    recommender_train()
+    sign_in(ProfileFactory(name="Remote"))
+    page.goto("/")
+    expect(page.locator("section.row").first).to_be_visible()
+    for _ in range(60):
+        page.keyboard.press("Tab")
+        if _focused(page)["row"] >= 0:
+            break
+    first = _focused(page)
+    assert first["row"] == 0 and not first["isCard"] and first["name"] == "Why this row?", first
+    page.keyboard.press("Tab")
+    card = _focused(page)
+    assert (card["row"], card["item"], card["isCard"]) == (0, 0, True), card

@@ -566,3 +566,29 @@ def test_the_persona_artwork_command_reports_each_promise_and_changes_nothing(de
         assert len(days) == 3 and min(days) >= 60, line  # and a clear majority every day
     assert list(ClockSetting.objects.values()) == clock_before
     assert Impression.objects.count() == impressions_before
+
+
+def test_the_journeys_name_morgans_unfinished_series_as_the_default_world_has_it(demo):
+    """The recovery and new-episode flows speak of the series Morgan left mid-episode: on the
+    default world it is a thriller (the script binges horror *or* thriller), so the guide may
+    not call it a horror series; and it has new episodes coming for the journey to announce."""
+    from apps.demo import guide, releases
+    from apps.playback.models import Progress
+
+    left = (
+        Progress.objects.filter(
+            profile__account__email="horror@demo.test",
+            episode__isnull=False,
+            completed_at__isnull=True,
+        )
+        .select_related("title")
+        .order_by("-watched_at", "-pk")
+        .first()
+    )
+    assert left is not None
+    has = {g.name.lower() for g in left.title.genres.all()}
+    for key in ("journey-recovery", "journey-new-episode"):
+        text = str(next(f for f in guide.FLOWS if f["key"] == key)["description"]).lower()
+        named = {g.name.lower() for g in Genre.objects.all() if f"{g.name.lower()} series" in text}
+        assert named <= has, (key, named, has)
+    assert releases.scheduled_episodes().filter(title_id=left.title_id).exists()

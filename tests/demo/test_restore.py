@@ -7,11 +7,13 @@ from django.db import models
 from django.urls import reverse
 
 from apps.accounts.models import Device, Profile, User
+from apps.artwork.models import PolicySnapshot
 from apps.catalogue.models import Title
 from apps.core import clock
 from apps.demo.personas import PERSONAS
 from apps.ratings.models import Rating
 from apps.ratings.services import rating_set
+from apps.recommendations.selectors import global_lists
 from apps.subscriptions import services as billing
 from apps.subscriptions.models import Payment, Subscription
 
@@ -136,3 +138,25 @@ def test_restore_sends_no_receipt_for_the_personas_seeded_subscriptions(
         client.post("/demo/restore/", {"confirm": "yes"})
     assert Subscription.objects.filter(user__email__in=EMAILS).exists()
     assert not [m.subject for m in mailoutbox if "receipt" in m.subject.lower()]
+
+
+def test_restore_after_a_long_jump_brings_trending_back(
+    client, seeded, django_capture_on_commit_callbacks
+):
+    """A jump of more than a week runs the trending job at a time with no plays in its week
+    (the generated viewers do not play in demo time): the homepage's "Trending now" empties.
+    Restore puts the clock back; what the homepage reads must be the seeded trending again,
+    and the artwork report's policy must be learned at the restored clock, not the jumped one."""
+    client.post("/demo/login/horror/")
+    seeded_trending = global_lists(["trending"])["trending"]
+    assert seeded_trending  # the seeded homepage has a trending row to show
+    with django_capture_on_commit_callbacks(execute=True):
+        client.post("/demo/clock/advance/", {"duration": "8d", "run_jobs": "on"})
+    assert global_lists(["trending"])["trending"] == []  # the check has teeth
+
+    with django_capture_on_commit_callbacks(execute=True):
+        client.post("/demo/restore/", {"confirm": "yes"})
+
+    assert sorted(global_lists(["trending"])["trending"]) == sorted(seeded_trending)
+    newest = PolicySnapshot.objects.order_by("-computed_at", "-pk").first()
+    assert newest is not None and newest.computed_at <= clock.now()
