@@ -20,6 +20,8 @@ def test_the_bell_counts_and_its_cards_change_without_a_reload(page, sign_in, sh
     page.goto("/ratings/")
     count = page.locator("#bell-count")
     expect(count).to_have_text("2")
+    bell = page.locator("summary.bell__button")
+    expect(bell).to_have_accessible_name("Notifications: 2 unread")
     page.locator("summary.bell__button").click()
     card = page.locator(f"#bell-message-{first.pk}")
     expect(card).to_contain_text("Finish Night Shift?")
@@ -27,6 +29,8 @@ def test_the_bell_counts_and_its_cards_change_without_a_reload(page, sign_in, sh
     page.evaluate("window.__sameDocument = true")  # gone if the page reloads
     card.get_by_role("button", name="Mark read").click()
     expect(count).to_have_text("1")
+    # What a screen reader says of the bell changes with the count, not at the next reload.
+    expect(bell).to_have_accessible_name("Notifications: 1 unread")
     expect(card.get_by_role("button", name="Mark read")).to_have_count(0)
     card.get_by_role("button", name="Dismiss").click()
     expect(card).to_have_count(0)

@@ -131,6 +131,9 @@ def test_mark_read_by_htmx_swaps_the_card_and_refreshes_the_bell(viewer_client, 
     assert Message.objects.get(pk=message.pk).read_at is not None
     bell = viewer_client.get(reverse("engagement:bell"), HTTP_HX_REQUEST="true").content.decode()
     assert 'class="bell__count is-zero"' in bell
+    # The bell's spoken name is inside the part htmx swaps after "Mark read".
+    status = bell.split('id="bell-status"', 1)[1].split("</summary>", 1)[0]
+    assert "Notifications: 0 unread" in status
 
 
 def test_dismiss_by_htmx_removes_the_card_from_the_inbox(viewer_client, profile):
