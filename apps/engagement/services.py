@@ -355,11 +355,17 @@ def message_topic(campaign: Campaign, context: dict | None) -> str:
 def inbox_topic(campaign: Campaign, context: dict | None) -> str:
     """What a card is about in the inbox, where the newest card of a topic replaces the older
     ones: new episodes of one series (`message_topic`), or one campaign's reminders about one
-    title ("Pick up X where you left off" sent twice is one card, the newest)."""
+    title ("Pick up X where you left off" sent twice is one card, the newest), or one
+    campaign's notices of one kind about one date ("Your Student status ends soon" 30 and 7
+    days before the same day is one card; next month's renewal is another)."""
     topic = message_topic(campaign, context)
     title_id = str((context or {}).get("title_id") or "")
+    kind = str((context or {}).get("kind") or "")
+    day = str((context or {}).get("date") or "")
     if not topic and title_id.isdigit():
         topic = f"c{campaign.pk}-title-{title_id}"
+    elif not topic and kind and day:
+        topic = f"c{campaign.pk}-{kind[:12]}-{day[:10]}"
     return topic[:40]
 
 

@@ -251,3 +251,34 @@ def test_a_cards_time_is_in_the_viewers_time_zone(viewer_client, profile):
     when = card[: card.index("message-card__actions")]
     assert "8:00" in when or "08:00" in when
     assert "12:00" not in when
+
+
+def test_two_notices_about_the_same_day_are_one_card_and_marking_it_read_clears_both(
+    viewer_client, profile
+):
+    """Kai was told "Your Student status ends soon" 30 and 7 days before the same day: the bell
+    and the inbox hold one card, the newest (the guide walk saw two identical ones); a notice
+    about another day (next month's renewal) is a card of its own."""
+    from apps.engagement.models import Campaign
+    from apps.engagement.services import inbox_topic
+
+    notices = Campaign(pk=11, category=Category.ACCOUNT)
+    student = {"kind": "student", "date": "2026-12-31"}
+    topic = inbox_topic(notices, student)
+    assert topic and topic == inbox_topic(notices, dict(student))
+    assert topic != inbox_topic(notices, {"kind": "student", "date": "2027-01-31"})
+    assert topic != inbox_topic(notices, {"kind": "renewal", "date": "2026-12-31"})
+    assert inbox_topic(notices, {"kind": "student"}) == ""
+    older = deliver(outgoing(profile, subject="Student ends (30 days)", topic=topic))
+    deliver(outgoing(profile, subject="Student ends (7 days)", topic=topic))
+    other = inbox_topic(notices, {"kind": "renewal", "date": "2027-01-03"})
+    deliver(outgoing(profile, subject="Your plan renews soon", topic=other))
+    html = viewer_client.get(reverse("engagement:inbox")).content.decode()
+    assert "Student ends (7 days)" in html and "Your plan renews soon" in html
+    assert "Student ends (30 days)" not in html
+    bell = viewer_client.get(reverse("engagement:bell"), HTTP_HX_REQUEST="true").content.decode()
+    assert 'id="bell-count" aria-hidden="true">2</span>' in bell
+    newest = Message.objects.get(subject="Student ends (7 days)")
+    viewer_client.post(reverse("engagement:read", args=[newest.pk]), HTTP_HX_REQUEST="true")
+    older.refresh_from_db()
+    assert older.read_at is not None  # the replaced card is not left unread behind it
