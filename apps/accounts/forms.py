@@ -223,7 +223,14 @@ class PreferencesForm(forms.Form):
 
 
 class LanguagePasswordResetForm(PasswordResetForm):
-    """Django's reset form; the e-mail is written in the account's language."""
+    """Django's reset form; the e-mail is written in the account's language. Its field reads
+    "E-mail address" as on the sign-up and sign-in forms (Django's own label is "Email")."""
+
+    email = forms.EmailField(
+        label=_("E-mail address"),
+        max_length=254,
+        widget=forms.EmailInput(attrs={"autocomplete": "email"}),
+    )
 
     def send_mail(self, subject_template_name, email_template_name, context, *args, **kwargs):
         with speaking_to(context["user"]):

@@ -156,6 +156,14 @@ def test_a_suspicious_address_gets_one_guess_per_account_but_a_right_password_wo
 
 
 @pytest.mark.django_db
+def test_the_reset_form_names_its_field_as_sign_in_does(client):
+    """Sign-up and sign-in ask for an "E-mail address"; the reset form said "Email:"."""
+    html = client.get("/accounts/password-reset/").content.decode()
+    assert ">E-mail address</label>" in html or ">E-mail address:</label>" in html
+    assert ">Email:</label>" not in html
+
+
+@pytest.mark.django_db
 def test_password_reset_sends_a_working_link(client):
     profile = ProfileFactory()
     client.post("/accounts/password-reset/", {"email": profile.account.email})
