@@ -55,7 +55,22 @@ def forget_on_sign_out(sender, request, user, **kwargs) -> None:
     device_session_forget(session_key=session.session_key if session is not None else None)
 
 
+def account_choice_on_sign_in(sender, request, user, **kwargs) -> None:
+    """Signing in makes the account's recorded privacy choice this browser's at once, before a
+    profile is chosen: the picker, /privacy/ and the banner already show the viewer's one
+    choice (profile selection settles it again and adopts the browser's when there is none)."""
+    from apps.tracking.consent import settle
+    from apps.tracking.services import account_consent
+
+    if request is None:
+        return
+    own = account_consent(user.pk)
+    if own is not None:
+        settle(request, personalization=own.personalization, marketing=own.marketing)
+
+
 def connect() -> None:
-    from django.contrib.auth.signals import user_logged_out
+    from django.contrib.auth.signals import user_logged_in, user_logged_out
 
     user_logged_out.connect(forget_on_sign_out, dispatch_uid="accounts-device-session-forget")
+    user_logged_in.connect(account_choice_on_sign_in, dispatch_uid="accounts-consent-sign-in")

@@ -71,8 +71,10 @@ def test_an_account_that_refused_signs_in_on_an_accepting_browser_and_sees_refus
 
     response = _sign_in(client, profile)
 
-    assert response.cookies[COOKIE].value == REFUSED
-    assert response.cookies[VISITOR_COOKIE].value == ""  # no visitor id without consent
+    assert response.status_code == 302
+    # The browser's cookies (rewritten at the sign-in form, see the last test).
+    assert client.cookies[COOKIE].value == REFUSED
+    assert client.cookies[VISITOR_COOKIE].value == ""  # no visitor id without consent
     html = _privacy(client)
     assert not _checked(html, "personalization") and not _checked(html, "marketing")
     assert "These are the choices you saved." in html
@@ -96,8 +98,9 @@ def test_an_account_that_accepted_signs_in_on_a_refusing_browser_and_sees_accept
 
     response = _sign_in(client, profile)
 
-    assert response.cookies[COOKIE].value == ALL
-    assert response.cookies[VISITOR_COOKIE].value  # personalization is on again
+    assert response.status_code == 302
+    assert client.cookies[COOKIE].value == ALL
+    assert client.cookies[VISITOR_COOKIE].value  # personalization is on again
     html = _privacy(client)
     assert _checked(html, "personalization") and _checked(html, "marketing")
     assert 'data-consent="on"' in client.get("/account/").content.decode()
@@ -268,3 +271,23 @@ def test_a_browser_signed_in_before_the_account_refused_elsewhere_stores_nothing
     assert response.cookies[COOKIE].value == REFUSED
     html = _privacy(laptop)
     assert not _checked(html, "personalization") and not _checked(html, "marketing")
+
+
+def test_the_accounts_choice_holds_from_the_sign_in_form_before_a_profile_is_chosen():
+    """Between the sign-in form and "Who's watching?" the viewer is signed in: /privacy/ and the
+    banner already show the account's choice, not the browser's (the guide walk saw the
+    browser's "Accept all" there until a profile was picked)."""
+    profile = ProfileFactory()
+    consent_record(consent=_consent(personalization=False, marketing=False), profile=profile)
+    client = _browser_that_chose("all")
+
+    login = client.post(
+        "/accounts/login/", {"username": profile.account.email, "password": PASSWORD}
+    )
+
+    assert login.status_code == 302
+    assert login.cookies[COOKIE].value == REFUSED
+    html = _privacy(client)
+    assert not _checked(html, "personalization") and not _checked(html, "marketing")
+    picker = client.get("/profiles/").content.decode()
+    assert "data-consent-banner" not in picker
