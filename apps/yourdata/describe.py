@@ -211,6 +211,7 @@ def _property_labels() -> dict[str, str]:
         "to_position": _("to (seconds)"),
         "on": _("reminder on"),
         "reminded": _("you asked to be reminded"),
+        "not_started": _("not started yet"),
     }
 
 
