@@ -16,6 +16,7 @@ from django.db.models import Count, Prefetch, Q
 from django.db.models.functions import Coalesce
 from django.urls import reverse
 from django.utils import formats
+from django.utils.text import get_text_list
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
@@ -201,7 +202,7 @@ def _word_row(plan: planner.RowPlan, facts: dict, titles: dict[int, Title], prof
             why,
         )
     if plan.kind == "onboarding":
-        picks = ", ".join(_names(facts["picks"], titles))
+        picks = get_text_list(_names(facts["picks"], titles), _("and"))  # "A, B and C"
         return Row(
             plan.key,
             plan.kind,
