@@ -242,4 +242,10 @@ def _reason_words() -> dict[str, str]:
         "frequency_cap": _("you had had enough messages this week"),
         "merged": _("joined to a newer message about the same thing"),
         "no_variant": _("no version of the message fits you"),
+        "campaign_cap": _("this message had already reached you often enough"),
+        "push_unavailable": _("push notifications are not available"),
+        "finished": _("you finished the title meanwhile"),
+        "watched_again": _("you went back to the title meanwhile"),
+        "subscribed": _("you subscribed meanwhile"),
+        "active_again": _("you came back meanwhile"),
     }

@@ -83,3 +83,23 @@ def test_a_new_episode_event_says_season_and_episode_in_words():
 def test_player_events_are_sentences():
     assert describe.sentence("player_seek", {}, "Alien") == "You moved the playhead in Alien."
     assert describe.sentence("player_play", {}, "Alien") == "You pressed play on Alien."
+
+
+def test_in_french_the_details_are_french_with_a_space_before_the_colon(viewer_client):
+    account = viewer_client.profile.account
+    account.language = "fr"
+    account.save(update_fields=["language"])
+    at = datetime(2026, 12, 14, 17, 24, tzinfo=UTC)
+    _event(
+        viewer_client.profile,
+        "message_skipped",
+        at,
+        campaign_id=1,
+        channel="push",
+        reason="campaign_cap",
+    )
+    html = viewer_client.get("/account/data/", HTTP_ACCEPT_LANGUAGE="fr").content.decode()
+    assert "Nous n’avons pas envoyé un message" in html
+    assert "raison\xa0:</span> ce message vous était déjà parvenu assez souvent" in html
+    assert "canal\xa0:</span> Notifications push" in html
+    assert "campaign cap" not in html
