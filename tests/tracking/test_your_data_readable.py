@@ -103,3 +103,12 @@ def test_in_french_the_details_are_french_with_a_space_before_the_colon(viewer_c
     assert "raison\xa0:</span> ce message vous était déjà parvenu assez souvent" in html
     assert "canal\xa0:</span> Notifications push" in html
     assert "campaign cap" not in html
+
+
+def test_french_needs_no_elision_before_a_title_starting_with_a_vowel():
+    """QA5: "Un nouvel épisode de Accidental Neighbour est sorti." (d’Accidental)."""
+    from django.utils import translation
+
+    with translation.override("fr"):
+        text = describe.sentence("episode_released", {}, "Accidental Neighbour")
+    assert text == "Un nouvel épisode est sorti pour Accidental Neighbour."
