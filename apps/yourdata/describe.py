@@ -72,6 +72,11 @@ def _sentences() -> dict[str, str]:
         "player_seek": _("You moved the playhead in %(t)s."),
         "player_ended": _("You played %(t)s to the end."),
         "player_fullscreen": _("You watched %(t)s full screen."),
+        "checkout_started": _("You started subscribing to a plan (checkout)."),
+        "onboarding_devices": _("You chose the devices you watch on."),
+        "cancel_reason_given": _("You told us why you were cancelling."),
+        "cancel_alternative_taken": _("You chose an alternative to cancelling."),
+        "party_created": _("You started a watch party for %(t)s."),
     }
 
 
@@ -126,6 +131,8 @@ def _value(key: str, value: Any, zone: tzinfo | None) -> str:
         return "—"
     if isinstance(value, str):
         words = {**_channel_words(), **_category_words()} if key in ("channel", "category") else {}
+        if key == "interval":
+            words = {"month": _("Monthly"), "year": _("Yearly")}
         if key == "reason":
             words = _reason_words()
         if value in words:
@@ -145,8 +152,16 @@ def property_lines(
     episode."""
     lines = []
     labels = _property_labels()
+    amount, currency = properties.get("amount"), properties.get("currency")
+    priced = isinstance(amount, int) and isinstance(currency, str) and bool(currency)
     for key in sorted(properties):
         if key in HIDDEN_PROPERTIES or key in ("next_season", "next_number"):
+            continue
+        if priced and key == "currency":
+            continue
+        if priced and key == "amount":  # minor units: 799 EUR is "7.99 EUR"
+            number = formats.number_format(amount / 100, 2, force_grouping=True)
+            lines.append((labels["amount"], f"{number} {currency}"))
             continue
         text = _value(key, properties[key], zone)
         lines.append((labels.get(key) or key.replace("_", " "), text))
@@ -200,6 +215,8 @@ def _property_labels() -> dict[str, str]:
         "category": _("category"),
         "query": _("search"),
         "season": _("season"),
+        "amount": _("amount"),
+        "currency": _("currency"),
         "number": _("episode"),
         "new_episodes": _("new episodes"),
         "released_at": _("came out"),

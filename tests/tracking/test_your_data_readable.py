@@ -112,3 +112,33 @@ def test_french_needs_no_elision_before_a_title_starting_with_a_vowel():
     with translation.override("fr"):
         text = describe.sentence("episode_released", {}, "Accidental Neighbour")
     assert text == "Un nouvel épisode est sorti pour Accidental Neighbour."
+
+
+def test_a_checkout_reads_as_a_sentence_with_its_price_in_euros():
+    """Seen after the first fix: "Événement « checkout started ». amount: 799 · currency: EUR"."""
+    from django.utils import translation
+
+    properties = {"amount": 799, "currency": "EUR", "plan": "basic", "interval": "month"}
+    with translation.override("fr"):
+        assert describe.sentence("checkout_started", properties) == (
+            "Vous avez commencé à vous abonner à un forfait (commande)."
+        )
+        lines = dict(describe.property_lines(properties, zone=UTC))
+    assert lines["montant"] == "7,99 EUR"
+    assert lines["périodicité de facturation"] == "Mensuel"
+    assert "currency" not in lines and "devise" not in lines
+
+
+@pytest.mark.parametrize(
+    ("name", "expected"),
+    [
+        ("play_progress", "Vous avez regardé Accidental Neighbour en partie."),
+        ("party_created", "Vous avez lancé un visionnage en groupe pour Accidental Neighbour."),
+        ("preview_start", "Vous avez regardé un aperçu : Accidental Neighbour."),
+    ],
+)
+def test_french_sentences_never_write_de_before_a_vowel(name, expected):
+    from django.utils import translation
+
+    with translation.override("fr"):
+        assert describe.sentence(name, {}, "Accidental Neighbour") == expected
