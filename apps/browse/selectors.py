@@ -94,6 +94,10 @@ def plan_for(
         welcome = recommendations.welcome_back(profile, at=now)
         # `now` is already the viewer's local time: its Monday needs no account read.
         row = recommendations.weekly_mix_of_monday(profile, week=mix.week_start(now))
+        if row is not None and not uses_viewing_history(profile.pk):
+            # "Don't use my viewing history": the mix was built from it (QA5). Asked only when
+            # there is a mix, so most pages skip the query.
+            row = None
         mix_picks = [mix.Pick.from_json(item) for item in row.items] if row else []
         # What the viewer has since marked "Not for me" leaves the row at once.
         mix_picks = [p for p in mix_picks if ratings.get(p.title_id, 0) >= 0]
@@ -864,6 +868,19 @@ def mix_page(*, profile, week: date | None, at: datetime) -> MixPage | None:
         return None
     weeks = recommendations.weekly_mix_weeks(profile, at=at)
     row = recommendations.weekly_mix_of_week(profile, week=week, at=at)
+    if row is not None and not uses_viewing_history(profile.pk):
+        # Every mix was built from the viewing history the viewer asked us not to use (QA5).
+        return MixPage(
+            week,
+            this_week,
+            weeks,
+            [],
+            "",
+            _(
+                "Your weekly mix is built from what you watch, and you asked us not to use your "
+                "viewing history. You can change that on Your data."
+            ),
+        )
     genre_names = {g[0]: genre_label(g[1]) for g in global_lists(["genres"])["genres"]}
     if row is None:
         history = (
