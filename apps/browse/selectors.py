@@ -206,12 +206,19 @@ def _word_row(plan: planner.RowPlan, facts: dict, titles: dict[int, Title], prof
             why,
         )
     if plan.kind == "onboarding":
-        picks = get_text_list(_names(facts["picks"], titles), _("and"))  # "A, B and C"
+        # "A, B and C": the three onboarding picks; without history the seeds can be a dozen
+        # loved or listed titles, so three are named and the rest counted (QA5).
+        names = _names(facts["picks"], titles)
+        if len(names) > 3:
+            rest = len(names) - 3
+            more = ngettext("%(n)d other title", "%(n)d other titles", rest) % {"n": rest}
+            names = names[:3] + [more]
+        picks = get_text_list(names, _("and"))
         return Row(
             plan.key,
             plan.kind,
             _("Picked for you from your favourites"),
-            _("People who picked %(p)s went on to watch these.") % {"p": picks},
+            _("People who liked %(p)s went on to watch these.") % {"p": picks},
         )
     if plan.kind == "picks":
         if not facts["personal"]:

@@ -265,8 +265,8 @@ def test_no_because_you_watched_x_beside_because_you_finished_x():
 @pytest.mark.parametrize(
     ("language", "expected"),
     [
-        ("en", "People who picked Alpha, Beta and Gamma went on to watch these."),
-        ("fr", "Les personnes qui ont choisi Alpha, Beta et Gamma ont ensuite regardé ces titres."),
+        ("en", "People who liked Alpha, Beta and Gamma went on to watch these."),
+        ("fr", "Les personnes qui ont aimé Alpha, Beta et Gamma ont ensuite regardé ces titres."),
     ],
 )
 def test_the_onboarding_rows_why_names_the_three_picks_as_a_sentence(language, expected):
@@ -282,3 +282,17 @@ def test_the_onboarding_rows_why_names_the_three_picks_as_a_sentence(language, e
     with translation.override(language):
         row = _word_row(plan, facts, titles, ProfileFactory())
     assert row.why == expected
+
+
+@pytest.mark.django_db
+def test_a_dozen_seed_titles_are_named_three_and_counted():
+    """QA5: with viewing history off, Morgan's row named twelve loved titles as "picked"."""
+    from apps.browse.selectors import _word_row
+    from tests.factories import ProfileFactory, TitleFactory
+
+    titles = {t.pk: t for t in (TitleFactory(name=f"Title {n}") for n in range(1, 13))}
+    plan = RowPlan("onboarding", "onboarding", list(titles))
+    row = _word_row(plan, {"picks": list(titles), "genres": {}}, titles, ProfileFactory())
+    assert row.why == (
+        "People who liked Title 1, Title 2, Title 3 and 9 other titles went on to watch these."
+    )
