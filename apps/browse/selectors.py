@@ -800,6 +800,7 @@ class MixPage:
     why: str  # "why this mix", overall
     empty_reason: str  # when there is no mix for the week: what the viewer should know
     built_at: datetime | None = None
+    history_off: bool = False  # no mix because the viewer turned the viewing history off
 
 
 def _mix_why(row, genre_names: dict[int, str]) -> str:
@@ -887,6 +888,7 @@ def mix_page(*, profile, week: date | None, at: datetime) -> MixPage | None:
                 "Your weekly mix is built from what you watch, and you asked us not to use your "
                 "viewing history. You can change that on Your data."
             ),
+            history_off=True,
         )
     genre_names = {g[0]: genre_label(g[1]) for g in global_lists(["genres"])["genres"]}
     if row is None:

@@ -264,6 +264,7 @@ def test_without_the_viewing_history_there_is_no_mix_built_from_it(
     html = viewer_client.get("/mix/").content.decode()
     assert _card_ids(html) == []
     assert "you asked us not to use your viewing history" in html
+    assert 'href="/account/data/"' in html.split("weekly-mix__empty", 1)[1]  # where to change it
     assert 'id="row-mix"' not in _all_rows(viewer_client)
     with django_capture_on_commit_callbacks(execute=True):
         viewer_client.post("/account/data/switch/", {"signal": "viewing_history", "use": "on"})
