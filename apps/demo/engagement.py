@@ -69,7 +69,8 @@ WIN_BACK_BODY_FR = (
 # they are at (browse's episode_news puts both in the event). No "is out now": the card stays
 # in the inbox for days, so it says the date the episode came out.
 NEW_EPISODE_COUNT = "{% assign n = event.new_episodes | default: 1 %}"
-NEW_EPISODE_NEXT = "{% if event.next_episode_id and event.next_episode_id != event.episode_id %}"
+NEW_EPISODE_NEXT_TEST = "event.next_episode_id and event.next_episode_id != event.episode_id"
+NEW_EPISODE_NEXT = "{% if " + NEW_EPISODE_NEXT_TEST + " %}"
 # A viewer who has not started the series (it is in My list, or they asked to be reminded of
 # one episode) is not told of "your next episode" nor asked to resume: where to start instead.
 NEW_EPISODE_FRESH = (
@@ -116,10 +117,9 @@ JOURNEYS: list[dict] = [
                 + "{% unless event.not_started %} Votre prochain épisode\u00a0: saison "
                 "{{ event.next_season }}, épisode {{ event.next_number }}.{% endunless %}"
                 "{% endif %}</p>",
-                "cta_label": NEW_EPISODE_FRESH
-                + "Regarder{% else %}"
-                + NEW_EPISODE_NEXT
-                + "Reprendre{% else %}Regarder{% endif %}{% endif %}",
+                "cta_label": "{% if event.not_started %}Regarder{% elsif "
+                + NEW_EPISODE_NEXT_TEST
+                + " %}Reprendre{% else %}Regarder{% endif %}",
                 "cta_url": NEW_EPISODE_URL,
             },
             {
@@ -139,10 +139,9 @@ JOURNEYS: list[dict] = [
                 + "{% unless event.not_started %} Your next episode: season "
                 "{{ event.next_season }}, episode {{ event.next_number }}.{% endunless %}"
                 "{% endif %}</p>",
-                "cta_label": NEW_EPISODE_FRESH
-                + "Start watching{% else %}"
-                + NEW_EPISODE_NEXT
-                + "Continue watching{% else %}Watch now{% endif %}{% endif %}",
+                "cta_label": "{% if event.not_started %}Start watching{% elsif "
+                + NEW_EPISODE_NEXT_TEST
+                + " %}Continue watching{% else %}Watch now{% endif %}",
                 "cta_url": NEW_EPISODE_URL,
             },
         ],
