@@ -133,6 +133,12 @@ def _value(key: str, value: Any, zone: tzinfo | None) -> str:
         words = {**_channel_words(), **_category_words()} if key in ("channel", "category") else {}
         if key == "interval":
             words = {"month": _("Monthly"), "year": _("Yearly")}
+        if key == "signal":  # Your data's own switches
+            words = {
+                "viewing_history": _("Viewing history"),
+                "ratings": _("Ratings"),
+                "traits": _("Traits"),
+            }
         if key == "reason":
             words = _reason_words()
         if value in words:

@@ -142,3 +142,8 @@ def test_french_sentences_never_write_de_before_a_vowel(name, expected):
 
     with translation.override("fr"):
         assert describe.sentence(name, {}, "Accidental Neighbour") == expected
+
+
+def test_a_switch_is_named_as_the_page_names_it():
+    lines = dict(describe.property_lines({"signal": "viewing_history", "in_use": False}))
+    assert lines == {"switch": "Viewing history", "in use": "no"}
