@@ -16,6 +16,7 @@ from django.db.models import Count, Prefetch, Q
 from django.db.models.functions import Coalesce
 from django.urls import reverse
 from django.utils import formats
+from django.utils.text import get_text_list
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
@@ -93,6 +94,10 @@ def plan_for(
         welcome = recommendations.welcome_back(profile, at=now)
         # `now` is already the viewer's local time: its Monday needs no account read.
         row = recommendations.weekly_mix_of_monday(profile, week=mix.week_start(now))
+        if row is not None and not uses_viewing_history(profile.pk):
+            # "Don't use my viewing history": the mix was built from it (QA5). Asked only when
+            # there is a mix, so most pages skip the query.
+            row = None
         mix_picks = [mix.Pick.from_json(item) for item in row.items] if row else []
         # What the viewer has since marked "Not for me" leaves the row at once.
         mix_picks = [p for p in mix_picks if ratings.get(p.title_id, 0) >= 0]
@@ -201,12 +206,19 @@ def _word_row(plan: planner.RowPlan, facts: dict, titles: dict[int, Title], prof
             why,
         )
     if plan.kind == "onboarding":
-        picks = ", ".join(_names(facts["picks"], titles))
+        # "A, B and C": the three onboarding picks; without history the seeds can be a dozen
+        # loved or listed titles, so three are named and the rest counted (QA5).
+        names = _names(facts["picks"], titles)
+        if len(names) > 3:
+            rest = len(names) - 3
+            more = ngettext("%(n)d other title", "%(n)d other titles", rest) % {"n": rest}
+            names = names[:3] + [more]
+        picks = get_text_list(names, _("and"))
         return Row(
             plan.key,
             plan.kind,
             _("Picked for you from your favourites"),
-            _("People who picked %(p)s went on to watch these.") % {"p": picks},
+            _("People who liked %(p)s went on to watch these.") % {"p": picks},
         )
     if plan.kind == "picks":
         if not facts["personal"]:
@@ -788,6 +800,7 @@ class MixPage:
     why: str  # "why this mix", overall
     empty_reason: str  # when there is no mix for the week: what the viewer should know
     built_at: datetime | None = None
+    history_off: bool = False  # no mix because the viewer turned the viewing history off
 
 
 def _mix_why(row, genre_names: dict[int, str]) -> str:
@@ -863,6 +876,20 @@ def mix_page(*, profile, week: date | None, at: datetime) -> MixPage | None:
         return None
     weeks = recommendations.weekly_mix_weeks(profile, at=at)
     row = recommendations.weekly_mix_of_week(profile, week=week, at=at)
+    if row is not None and not uses_viewing_history(profile.pk):
+        # Every mix was built from the viewing history the viewer asked us not to use (QA5).
+        return MixPage(
+            week,
+            this_week,
+            weeks,
+            [],
+            "",
+            _(
+                "Your weekly mix is built from what you watch, and you asked us not to use your "
+                "viewing history. You can change that on Your data."
+            ),
+            history_off=True,
+        )
     genre_names = {g[0]: genre_label(g[1]) for g in global_lists(["genres"])["genres"]}
     if row is None:
         history = (

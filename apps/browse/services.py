@@ -172,6 +172,8 @@ def episode_released_announce(*, episode: Episode, at: datetime) -> int:
                     properties={
                         **properties,
                         **({"reminded": True} if viewer.reminded else {}),
+                        # Never played: the notice says where to start, not "resume".
+                        **({"not_started": True} if viewer.watched_at is None else {}),
                         "new_episodes": news.new_episodes,
                         "next_episode_id": up_next.pk,
                         "next_season": up_next.season.number,

@@ -5,6 +5,7 @@ from django.core.paginator import EmptyPage, PageNotAnInteger, Paginator
 from django.http import Http404, HttpResponse, HttpResponseBadRequest
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
+from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy, pgettext_lazy
 from django.views.decorators.http import require_GET, require_POST
@@ -15,6 +16,7 @@ from apps.accounts.decorators import profile_required
 from apps.accounts.entitlements import limits_for
 from apps.accounts.errors import NotOnThisProfile
 from apps.accounts.http import AppRequest
+from apps.accounts.timezones import viewer_zone
 from apps.artwork import services as artwork_services
 from apps.browse import page_cache, selectors, services
 from apps.catalogue import selectors as catalogue
@@ -342,7 +344,9 @@ def new_popular(request: AppRequest):
         "top_local": top.local,
         "top_note": top.note,
     }
-    return render(request, "browse/new_popular.html", context)
+    # Coming episodes' times in the viewer's zone (the inbox dates the same releases so).
+    with timezone.override(viewer_zone(request.user)):
+        return render(request, "browse/new_popular.html", context)
 
 
 @require_POST

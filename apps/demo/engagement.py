@@ -69,7 +69,14 @@ WIN_BACK_BODY_FR = (
 # they are at (browse's episode_news puts both in the event). No "is out now": the card stays
 # in the inbox for days, so it says the date the episode came out.
 NEW_EPISODE_COUNT = "{% assign n = event.new_episodes | default: 1 %}"
-NEW_EPISODE_NEXT = "{% if event.next_episode_id and event.next_episode_id != event.episode_id %}"
+NEW_EPISODE_NEXT_TEST = "event.next_episode_id and event.next_episode_id != event.episode_id"
+NEW_EPISODE_NEXT = "{% if " + NEW_EPISODE_NEXT_TEST + " %}"
+# A viewer who has not started the series (it is in My list, or they asked to be reminded of
+# one episode) is not told of "your next episode" nor asked to resume: where to start instead.
+NEW_EPISODE_FRESH = (
+    "{% if event.not_started and event.next_episode_id and "
+    "event.next_episode_id != event.episode_id %}"
+)
 # "de Night Shift" but "d’Accidental Neighbour": French elides "de" before a vowel.
 FRENCH_OF_TITLE = (
     "{% assign initial = event.title | default: 'une' | slice: 0 | downcase %}"
@@ -103,10 +110,16 @@ JOURNEYS: list[dict] = [
                 "{{ event.season }},{% else %}L’épisode {{ event.number }} de la saison "
                 "{{ event.season }}{% endif %} {% if event.released_at %}est sorti le "
                 "{{ event.released_at | long_date }}{% else %}est disponible{% endif %}."
+                + NEW_EPISODE_FRESH
+                + " Pour commencer\u00a0: saison {{ event.next_season }}, épisode "
+                "{{ event.next_number }}.{% endif %}"
                 + NEW_EPISODE_NEXT
-                + " Votre prochain épisode\u00a0: saison {{ event.next_season }}, épisode "
-                "{{ event.next_number }}.{% endif %}</p>",
-                "cta_label": NEW_EPISODE_NEXT + "Reprendre{% else %}Regarder{% endif %}",
+                + "{% unless event.not_started %} Votre prochain épisode\u00a0: saison "
+                "{{ event.next_season }}, épisode {{ event.next_number }}.{% endunless %}"
+                "{% endif %}</p>",
+                "cta_label": "{% if event.not_started %}Regarder{% elsif "
+                + NEW_EPISODE_NEXT_TEST
+                + " %}Reprendre{% else %}Regarder{% endif %}",
                 "cta_url": NEW_EPISODE_URL,
             },
             {
@@ -119,10 +132,16 @@ JOURNEYS: list[dict] = [
                 "{{ event.number }},{% else %}Season {{ event.season }}, episode "
                 "{{ event.number }}{% endif %} {% if event.released_at %}came out on "
                 "{{ event.released_at | long_date }}{% else %}is out{% endif %}."
+                + NEW_EPISODE_FRESH
+                + " To start: season {{ event.next_season }}, episode "
+                "{{ event.next_number }}.{% endif %}"
                 + NEW_EPISODE_NEXT
-                + " Your next episode: season {{ event.next_season }}, episode "
-                "{{ event.next_number }}.{% endif %}</p>",
-                "cta_label": NEW_EPISODE_NEXT + "Continue watching{% else %}Watch now{% endif %}",
+                + "{% unless event.not_started %} Your next episode: season "
+                "{{ event.next_season }}, episode {{ event.next_number }}.{% endunless %}"
+                "{% endif %}</p>",
+                "cta_label": "{% if event.not_started %}Start watching{% elsif "
+                + NEW_EPISODE_NEXT_TEST
+                + " %}Continue watching{% else %}Watch now{% endif %}",
                 "cta_url": NEW_EPISODE_URL,
             },
         ],

@@ -366,8 +366,9 @@ FLOWS: list[dict[str, Any]] = [
         "description": _(
             "As Morgan, open Account › Your data: the account facts, recent events as "
             "sentences, the genres worked out and why each homepage row is there. “Don't use my "
-            "viewing history” removes “Because you watched” from the homepage (Continue "
-            "watching stays); “Forget this title” on a play erases it. On an account that picked "
+            "viewing history” removes “Because you watched” and the weekly mix from the "
+            "homepage and /mix/ (Continue watching stays); “Forget this title” on a play "
+            "erases it. On an account that picked "
             "favourites at sign-up, “Clear my onboarding picks” ends “Picked for you”. "
             "Download the JSON export. Try “Delete your account” on an account you signed up "
             "yourself: it asks for the password and a confirmation, "

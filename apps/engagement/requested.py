@@ -11,11 +11,14 @@ message (`channels.deliver`), so a second run sends nothing.
 from datetime import datetime, timedelta
 
 from django.urls import reverse
+from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from apps.accounts.language import speaking_to
 from apps.accounts.models import Profile
+from apps.accounts.timezones import viewer_zone
 from apps.core import clock
+from apps.core.dates import long_date
 from apps.engagement import channels
 from apps.engagement.models import Category, Channel, Message
 from apps.engagement.triggers import _title_facts
@@ -31,7 +34,19 @@ def reminder_key(event_id: int) -> str:
 
 def _outgoing(profile: Profile, event_id: int, props: dict, facts: dict) -> channels.Outgoing:
     title = facts.get("title") or _("A series in your reminders")
+    try:
+        released = datetime.fromisoformat(props["released_at"])
+    except (KeyError, TypeError, ValueError):
+        released = None
     with speaking_to(profile.account):
+        # The card stays in the inbox for days: it gives the date, not "on now" (QA5).
+        if released is not None and timezone.is_aware(released):
+            on = long_date(timezone.localtime(released, viewer_zone(profile.account)))
+            text = _("You asked us to tell you when it came out. It came out on %(date)s.") % {
+                "date": on
+            }
+        else:
+            text = _("You asked us to tell you when it arrived. It is on now.")
         return channels.Outgoing(
             key=reminder_key(event_id),
             profile_id=profile.pk,
@@ -39,7 +54,7 @@ def _outgoing(profile: Profile, event_id: int, props: dict, facts: dict) -> chan
             category=Category.REMINDERS,
             subject=_("%(title)s: season %(season)s, episode %(number)s is out")
             % {"title": title, "season": props.get("season"), "number": props.get("number")},
-            text=_("You asked us to tell you when it arrived. It is on now."),
+            text=text,
             html="",
             cta_label=_("Watch now"),
             cta_url=reverse("playback:watch_episode", args=[int(props["episode_id"])]),

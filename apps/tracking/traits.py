@@ -29,7 +29,7 @@ from datetime import datetime, timedelta
 
 from django.utils import formats
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
+from django.utils.translation import gettext_lazy, ngettext
 
 HIGH, LOW = 0.65, 0.35
 MIN_PLAYS = 5  # fewer plays say nothing about a habit
@@ -244,15 +244,26 @@ def number_lines(trait: Trait) -> list[str]:
     n = trait.numbers
     if trait.key == EXPLORATION:
         return [
-            _("%(plays)d plays across %(genres)d genres (spread: %(entropy)d%%).")
-            % {"plays": n["plays"], "genres": n["genres"], "entropy": round(n["entropy"] * 100)},
+            # "1 play across 1 genre", not "1 plays across 1 genres" (QA5).
+            _("%(plays)s across %(genres)s (spread: %(entropy)d%%).")
+            % {
+                "plays": ngettext("%(n)d play", "%(n)d plays", n["plays"]) % {"n": n["plays"]},
+                "genres": ngettext("%(n)d genre", "%(n)d genres", n["genres"]) % {"n": n["genres"]},
+                "entropy": round(n["entropy"] * 100),
+            },
             _("%(share)d%% of your sittings started a title you had not played before.")
             % {"share": round(n["new_share"] * 100)},
         ]
     if trait.key == BINGE:
         return [
-            _("%(per)s episodes per sitting on average (%(eps)d episodes in %(sit)d sittings).")
-            % {"per": decimal_text(n["per_sitting"]), "eps": n["episodes"], "sit": n["sittings"]}
+            _("%(per)s episodes per sitting on average (%(eps)s in %(sit)s).")
+            % {
+                "per": decimal_text(n["per_sitting"]),
+                "eps": ngettext("%(n)d episode", "%(n)d episodes", n["episodes"])
+                % {"n": n["episodes"]},
+                "sit": ngettext("%(n)d sitting", "%(n)d sittings", n["sittings"])
+                % {"n": n["sittings"]},
+            }
         ]
     if trait.key == HOURS:
         return [
@@ -266,7 +277,11 @@ def number_lines(trait: Trait) -> list[str]:
             }
         ]
     return [
-        _("You finished %(done)d of the %(started)d films and episodes you started (%(rate)d%%).")
+        ngettext(
+            "You finished %(done)d of the one film or episode you started (%(rate)d%%).",
+            "You finished %(done)d of the %(started)d films and episodes you started (%(rate)d%%).",
+            n["started"],
+        )
         % {"done": n["finished"], "started": n["started"], "rate": round(n["rate"] * 100)}
     ]
 

@@ -1,8 +1,10 @@
 """Events in plain language, for the "Your data" page (pure; no database)."""
 
 from collections.abc import Mapping
+from datetime import datetime, tzinfo
 from typing import Any
 
+from django.utils import formats
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
@@ -62,6 +64,19 @@ def _sentences() -> dict[str, str]:
         "identity_merge_refused": _(
             "What was browsed here before signing in belongs to someone else: kept apart."
         ),
+        "message_scheduled": _("We planned a message for you."),
+        "message_skipped": _("We did not send a message (a rule or your settings held it back)."),
+        "message_held_back": _("We held a message back (you were in a comparison group)."),
+        "player_play": _("You pressed play on %(t)s."),
+        "player_pause": _("You paused %(t)s."),
+        "player_seek": _("You moved the playhead in %(t)s."),
+        "player_ended": _("You played %(t)s to the end."),
+        "player_fullscreen": _("You watched %(t)s full screen."),
+        "checkout_started": _("You started subscribing to a plan (checkout)."),
+        "onboarding_devices": _("You chose the devices you watch on."),
+        "cancel_reason_given": _("You told us why you were cancelling."),
+        "cancel_alternative_taken": _("You chose an alternative to cancelling."),
+        "party_created": _("You started a watch party for %(t)s."),
     }
 
 
@@ -92,20 +107,79 @@ def sentence(name: str, properties: Mapping[str, Any], title_name: str = "") -> 
     return template % {"t": title} if "%(t)s" in template else template
 
 
-def property_lines(properties: Mapping[str, Any]) -> list[tuple[str, str]]:
-    """(name, value) of every property, in a readable form, sorted by name."""
+# Internal ids (a campaign's, a send's...) say nothing to a viewer: the export keeps them.
+HIDDEN_PROPERTIES = frozenset(
+    {"campaign_id", "send_id", "variant_id", "message_id", "next_episode_id", "client_id"}
+)
+
+
+def _when(value: str, zone: tzinfo | None) -> str | None:
+    """An ISO time stamp as the page writes dates (in `zone`), or None if it is not one."""
+    try:
+        moment = datetime.fromisoformat(value)
+    except ValueError:
+        return None
+    if moment.tzinfo is not None and zone is not None:
+        moment = moment.astimezone(zone)
+    return formats.date_format(moment, "ABBR_DATETIME_FORMAT")
+
+
+def _value(key: str, value: Any, zone: tzinfo | None) -> str:
+    if isinstance(value, bool):
+        return _("yes") if value else _("no")
+    if value is None:
+        return "—"
+    if isinstance(value, str):
+        words = {**_channel_words(), **_category_words()} if key in ("channel", "category") else {}
+        if key == "interval":
+            words = {"month": _("Monthly"), "year": _("Yearly")}
+        if key == "signal":  # Your data's own switches
+            words = {
+                "viewing_history": _("Viewing history"),
+                "ratings": _("Ratings"),
+                "traits": _("Traits"),
+            }
+        if key == "reason":
+            words = _reason_words()
+        if value in words:
+            return words[value]
+        if key.endswith("_at") and (when := _when(value, zone)):
+            return when
+        if key == "reason":
+            return value.replace("_", " ")
+    return str(value)
+
+
+def property_lines(
+    properties: Mapping[str, Any], zone: tzinfo | None = None
+) -> list[tuple[str, str]]:
+    """(name, value) of every property a viewer can read, sorted by its label: internal ids left
+    out, codes in words, time stamps as dates in `zone`, "season 1, episode 5" for the next
+    episode."""
     lines = []
     labels = _property_labels()
+    amount, currency = properties.get("amount"), properties.get("currency")
+    priced = isinstance(amount, int) and isinstance(currency, str) and bool(currency)
     for key in sorted(properties):
-        value = properties[key]
-        if isinstance(value, bool):
-            text = _("yes") if value else _("no")
-        elif value is None:
-            text = "—"
-        else:
-            text = str(value)
+        if key in HIDDEN_PROPERTIES or key in ("next_season", "next_number"):
+            continue
+        if priced and key == "currency":
+            continue
+        if priced and key == "amount":  # minor units: 799 EUR is "7.99 EUR"
+            number = formats.number_format(amount / 100, 2, force_grouping=True)
+            lines.append((labels["amount"], f"{number} {currency}"))
+            continue
+        text = _value(key, properties[key], zone)
         lines.append((labels.get(key) or key.replace("_", " "), text))
-    return lines
+    season, number = properties.get("next_season"), properties.get("next_number")
+    if season is not None and number is not None:
+        lines.append(
+            (
+                _("next episode"),
+                _("season %(season)s, episode %(number)s") % {"season": season, "number": number},
+            )
+        )
+    return sorted(lines, key=lambda line: line[0])
 
 
 def background_count(name: str, n: int) -> str:
@@ -146,4 +220,55 @@ def _property_labels() -> dict[str, str]:
         "channel": _("channel"),
         "category": _("category"),
         "query": _("search"),
+        "season": _("season"),
+        "amount": _("amount"),
+        "currency": _("currency"),
+        "number": _("episode"),
+        "new_episodes": _("new episodes"),
+        "released_at": _("came out"),
+        "due_at": _("due"),
+        "reason": _("reason"),
+        "position": _("position (seconds)"),
+        "duration": _("duration (seconds)"),
+        "from_position": _("from (seconds)"),
+        "to_position": _("to (seconds)"),
+        "on": _("reminder on"),
+        "reminded": _("you asked to be reminded"),
+        "not_started": _("not started yet"),
+    }
+
+
+def _channel_words() -> dict[str, str]:
+    return {"in_app": _("In the app"), "email": _("E-mail"), "push": _("Push notifications")}
+
+
+def _category_words() -> dict[str, str]:
+    return {
+        "new_episodes": _("New episodes"),
+        "reminders": _("Reminders"),
+        "recommendations": _("Recommendations"),
+        "offers": _("Offers"),
+        "account": _("Account and billing"),
+    }
+
+
+def _reason_words() -> dict[str, str]:
+    """Why a message was not sent, in words (engagement's skip reasons)."""
+    return {
+        "no_push_subscription": _("no device receives push notifications"),
+        "channel_off": _("this kind of message does not go out that way"),
+        "no_email": _("no e-mail address"),
+        "no_marketing_consent": _("you did not allow marketing messages"),
+        "unsubscribed": _("you unsubscribed"),
+        "category_off": _("you turned this off in your notification settings"),
+        "told_today": _("we had already told you today"),
+        "frequency_cap": _("you had had enough messages this week"),
+        "merged": _("joined to a newer message about the same thing"),
+        "no_variant": _("no version of the message fits you"),
+        "campaign_cap": _("this message had already reached you often enough"),
+        "push_unavailable": _("push notifications are not available"),
+        "finished": _("you finished the title meanwhile"),
+        "watched_again": _("you went back to the title meanwhile"),
+        "subscribed": _("you subscribed meanwhile"),
+        "active_again": _("you came back meanwhile"),
     }

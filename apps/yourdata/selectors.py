@@ -149,6 +149,7 @@ def your_data(*, account, profile, personal: bool, device: str, now: datetime) -
     )
     titles = _titles([describe.title_id_of(e.properties) for e in recent] + pick_ids)
     events = []
+    zone = viewer_zone(account)
     for event in recent:
         title_id = describe.title_id_of(event.properties)
         title = titles.get(title_id) if title_id else None
@@ -159,7 +160,7 @@ def your_data(*, account, profile, personal: bool, device: str, now: datetime) -
                 sentence=describe.sentence(
                     event.name, event.properties, title.name if title else ""
                 ),
-                properties=describe.property_lines(event.properties),
+                properties=describe.property_lines(event.properties, zone),
                 title_id=title_id if title is not None else None,
             )
         )

@@ -8,6 +8,7 @@ from django.contrib.auth import logout
 from django.core.serializers.json import DjangoJSONEncoder
 from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
+from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
@@ -15,6 +16,7 @@ from apps.accounts.current import current_device_id
 from apps.accounts.decorators import not_for_kids, profile_required
 from apps.accounts.devices import device_kind
 from apps.accounts.http import AppRequest
+from apps.accounts.timezones import viewer_zone
 from apps.browse.selectors import local_now
 from apps.catalogue import selectors as catalogue
 from apps.core import clock
@@ -39,11 +41,13 @@ def your_data(request: AppRequest):
         device=device_kind(request.headers.get("User-Agent", "")),
         now=local_now(request.user),
     )
-    return render(
-        request,
-        "yourdata/your_data.html",
-        {"data": data, "retention_days": settings.EVENT_RETENTION_DAYS},
-    )
+    # The events' times in the viewer's zone, as the inbox and the account page show them.
+    with timezone.override(viewer_zone(request.user)):
+        return render(
+            request,
+            "yourdata/your_data.html",
+            {"data": data, "retention_days": settings.EVENT_RETENTION_DAYS},
+        )
 
 
 @require_POST

@@ -3,14 +3,14 @@ top 10 in the viewer's country from the event log, filled up site-wide, from the
 from all time when short (saying so)."""
 
 import re
-from datetime import timedelta
+from datetime import UTC, datetime, timedelta
 
 import pytest
 from django.core.cache import cache
 
 from apps.browse import services
 from apps.browse.models import ReleaseReminder
-from apps.catalogue.models import Title
+from apps.catalogue.models import Episode, Title
 from apps.core import clock
 from apps.recommendations import services as recommendation_services
 from apps.tracking.models import Event
@@ -284,3 +284,16 @@ def test_a_top_ten_filled_from_every_source_keeps_to_the_page_budget(
     ranked = _ranked(top)
     assert ranked[:3] == ["French Today", "Global Today", "This Week"] and len(ranked) == 10
     assert "the most watched of all time" in top
+
+
+def test_coming_episodes_are_dated_in_the_viewers_time_zone(viewer_client):
+    """QA5: a viewer in Paris read a release at 10:59 here and 11:59 on its reminder."""
+    account = viewer_client.profile.account
+    account.time_zone = "America/New_York"
+    account.save(update_fields=["time_zone"])
+    episode = _coming_episode()
+    when = datetime(2030, 6, 5, 10, 59, tzinfo=UTC)
+    Episode.objects.filter(pk=episode.pk).update(available_from=when)
+    coming = _section(viewer_client.get("/new/").content.decode(), "coming")
+    assert "5 Jun 2030, 06:59" in coming  # 10:59 UTC is 06:59 in New York (summer time)
+    assert "10:59" not in coming

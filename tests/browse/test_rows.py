@@ -3,11 +3,12 @@
 from collections import Counter
 from datetime import date, datetime
 
+import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from apps.browse import rows
-from apps.browse.rows import Candidate, HomeInput, plan_home
+from apps.browse.rows import Candidate, HomeInput, RowPlan, plan_home
 
 
 def _candidates(n=200, genres=6):
@@ -258,3 +259,40 @@ def test_no_because_you_watched_x_beside_because_you_finished_x():
     plans = plan_home(_input(finished_recently=[9001]))
     assert [p.key for p in plans if p.subject == 9001] == ["finished-9001"]
     assert "because-9002" in [p.key for p in plans]
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize(
+    ("language", "expected"),
+    [
+        ("en", "People who liked Alpha, Beta and Gamma went on to watch these."),
+        ("fr", "Les personnes qui ont aimé Alpha, Beta et Gamma ont ensuite regardé ces titres."),
+    ],
+)
+def test_the_onboarding_rows_why_names_the_three_picks_as_a_sentence(language, expected):
+    """QA5: "… qui ont choisi A, B, C ont ensuite regardé": the last two joined by "and"."""
+    from django.utils import translation
+
+    from apps.browse.selectors import _word_row
+    from tests.factories import ProfileFactory, TitleFactory
+
+    titles = {t.pk: t for t in (TitleFactory(name=n) for n in ("Alpha", "Beta", "Gamma"))}
+    plan = RowPlan("onboarding", "onboarding", list(titles))
+    facts = {"picks": list(titles), "genres": {}}
+    with translation.override(language):
+        row = _word_row(plan, facts, titles, ProfileFactory())
+    assert row.why == expected
+
+
+@pytest.mark.django_db
+def test_a_dozen_seed_titles_are_named_three_and_counted():
+    """QA5: with viewing history off, Morgan's row named twelve loved titles as "picked"."""
+    from apps.browse.selectors import _word_row
+    from tests.factories import ProfileFactory, TitleFactory
+
+    titles = {t.pk: t for t in (TitleFactory(name=f"Title {n}") for n in range(1, 13))}
+    plan = RowPlan("onboarding", "onboarding", list(titles))
+    row = _word_row(plan, {"picks": list(titles), "genres": {}}, titles, ProfileFactory())
+    assert row.why == (
+        "People who liked Title 1, Title 2, Title 3 and 9 other titles went on to watch these."
+    )

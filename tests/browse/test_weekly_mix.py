@@ -82,8 +82,9 @@ def test_the_mix_page_costs_a_fixed_number_of_queries(
     _with_mix(viewer_client.profile, world)
     viewer_client.get("/mix/")
     # The user (session and profile come from the cache); the weeks, the mix; its titles,
-    # their artwork, the titles that explain them, My list (genre names: the shared lists).
-    with django_assert_num_queries(7):
+    # their artwork, the titles that explain them, My list (genre names: the shared lists);
+    # whether the viewer lets us use the viewing history the mix was built from.
+    with django_assert_num_queries(8):
         response = viewer_client.get("/mix/")
     assert response.status_code == 200 and len(_card_ids(response.content.decode())) == 30
 
@@ -249,3 +250,22 @@ def test_without_personalization_consent_there_is_no_mix_to_see(world, viewer_cl
     assert _card_ids(html) == []
     assert "You chose not to let Streamfront personalize what you see" in html
     assert 'id="row-mix"' not in _all_rows(viewer_client)
+
+
+def test_without_the_viewing_history_there_is_no_mix_built_from_it(
+    world, viewer_client, django_capture_on_commit_callbacks
+):
+    """QA5: after "Don't use my viewing history" on Your data, the homepage kept "Your weekly
+    mix" and /mix/ said "Built from what you watched and rated"."""
+    _with_mix(viewer_client.profile, world)
+    assert 'id="row-mix"' in _all_rows(viewer_client)
+    with django_capture_on_commit_callbacks(execute=True):  # the candidates' refresh
+        viewer_client.post("/account/data/switch/", {"signal": "viewing_history", "use": "off"})
+    html = viewer_client.get("/mix/").content.decode()
+    assert _card_ids(html) == []
+    assert "you asked us not to use your viewing history" in html
+    assert 'href="/account/data/"' in html.split("weekly-mix__empty", 1)[1]  # where to change it
+    assert 'id="row-mix"' not in _all_rows(viewer_client)
+    with django_capture_on_commit_callbacks(execute=True):
+        viewer_client.post("/account/data/switch/", {"signal": "viewing_history", "use": "on"})
+    assert _card_ids(viewer_client.get("/mix/").content.decode()) != []

@@ -39,10 +39,13 @@ def test_the_bell_counts_and_its_cards_change_without_a_reload(page, sign_in, sh
     assert first.read_at is not None and first.dismissed_at is not None
     page.goto("/inbox/")
     expect(page.locator("main .message-card")).to_have_count(1)
+    expect(page.locator("#inbox-unread")).to_have_text("1 unread")
     # The same message in the open bell and on the page: each button acts on its own card.
     page.locator("main").get_by_role("button", name="Mark read").click()
     expect(page.locator("main .message-card.is-unread")).to_have_count(0)
     expect(count).to_have_text("")
+    # The page's own count follows too (QA5: it said "2 unread" beside a bell at 1).
+    expect(page.locator("#inbox-unread")).to_have_text("0 unread")
     shot(page, "inbox")
     assert Message.objects.filter(profile=profile, dismissed_at__isnull=True).count() == 1
 

@@ -66,6 +66,19 @@ def test_the_email_speaks_the_viewers_language(profile, site):
     assert '<html lang="fr">' in _html(sent)
 
 
+def test_a_french_e_mails_text_part_puts_a_space_before_each_colon(profile, site):
+    """QA5: "Reprendre: http…", "Réglages des notifications: http…" in a French e-mail."""
+    profile.account.language = "fr"
+    profile.account.save(update_fields=["language"])
+    choose_privacy(profile, marketing=True)
+    _message, sent = _email(profile, cta_label="Reprendre")
+    assert "Reprendre\xa0: https://streamfront.test/" in sent.body
+    assert "Réglages des notifications\xa0: https://streamfront.test/account/notifications/" in (
+        sent.body
+    )
+    assert "Se désabonner de ces e-mails\xa0: https://streamfront.test/unsubscribe/" in sent.body
+
+
 def test_account_mail_has_no_unsubscribe_header(profile, site):
     _message, sent = _email(profile, category=Category.ACCOUNT)
     assert "List-Unsubscribe" not in sent.extra_headers

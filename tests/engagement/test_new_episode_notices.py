@@ -9,6 +9,7 @@ import pytest
 from django.core import mail
 from django.urls import reverse
 
+from apps.browse.models import MyListEntry
 from apps.browse.services import episode_released_announce
 from apps.catalogue.models import Episode, Title
 from apps.core import clock
@@ -266,3 +267,36 @@ def test_reminders_about_one_title_share_an_inbox_topic_and_other_titles_do_not(
     assert inbox_topic(reminders, {}) == ""
     episodes = Campaign(pk=9, category=Category.NEW_EPISODES)
     assert inbox_topic(episodes, {"title_id": 93}) == "series-93"
+
+
+def test_a_viewer_who_never_started_the_series_is_told_where_to_start(world, series, monkeypatch):
+    """QA5: Camille asked to be reminded of one episode of a series she never played; the next
+    episode's notice said "Votre prochain épisode : saison 1, épisode 1" with "Reprendre"."""
+    lea = _viewer("fr", "Léa")
+    ned = _viewer("en", "Ned")
+    for profile in (lea, ned):
+        MyListEntry.objects.create(
+            profile=profile, title=series, added_at=RELEASE - timedelta(days=2)
+        )
+    # No viewing hour of their own yet: their notices wait for the next morning.
+    _jobs(
+        monkeypatch,
+        RELEASE + timedelta(minutes=5),
+        deliver_until=RELEASE + timedelta(days=1, hours=2),
+    )
+    html = _cards(lea)
+    assert "Nouvel épisode de Night Shift" in html
+    assert "Pour commencer\xa0: saison 1, épisode 1." in html
+    assert "Votre prochain épisode" not in html and "Reprendre" not in html
+    card = Message.objects.filter(profile=lea, channel=Channel.IN_APP).latest("pk")
+    assert card.cta_label == "Regarder"
+    assert card.cta_url == f"/watch/episode/{_episode(series, 1, 1).pk}/"
+
+    html = _cards(ned)
+    assert "To start: season 1, episode 1." in html
+    assert "Your next episode" not in html and "Continue watching" not in html
+    assert Message.objects.filter(profile=ned, channel=Channel.IN_APP).latest("pk").cta_label == (
+        "Start watching"
+    )
+    # Viewers who are watching still read where they are.
+    assert "Your next episode: season 1, episode 3." in _cards(world[0])

@@ -3,11 +3,14 @@ in the app, even without marketing consent (they asked for it), unless they turn
 off in the app; sent once however often the jobs run."""
 
 from datetime import timedelta
+from zoneinfo import ZoneInfo
 
 import pytest
+from django.utils import timezone, translation
 
 from apps.browse.services import episode_releases_announce
 from apps.core import clock
+from apps.core.dates import long_date
 from apps.engagement.models import Category, Channel, ChannelPreference, Message
 from apps.engagement.requested import requested_reminders_deliver
 from apps.engagement.tasks import deliver_requested_reminders
@@ -95,3 +98,20 @@ def test_a_demo_clock_jump_delivers_the_notice_at_the_release(settings, viewer_c
     notice = _notices(viewer_client.profile).get()
     # Sent at the release itself, not at the next daily tick or the end of the week.
     assert abs(notice.created_at - coming.available_from) < timedelta(minutes=1)
+
+
+def test_the_notice_gives_the_release_date_not_on_now(viewer_client, profile, coming, monkeypatch):
+    """QA5: the card stays in the inbox for days; "It is on now" a week later is not true."""
+    account = profile.account
+    account.language, account.time_zone = "fr", "Europe/Paris"
+    account.save(update_fields=["language", "time_zone"])
+    viewer_client.post(f"/new/remind/{coming.pk}/", {"remind": "on"})
+    _release(monkeypatch, coming)
+    requested_reminders_deliver()
+    notice = _notices(profile).get()
+    with translation.override("fr"):
+        day = long_date(timezone.localtime(coming.available_from, ZoneInfo("Europe/Paris")))
+    assert notice.text == (
+        f"Vous nous avez demandé de vous prévenir de sa sortie. Il est sorti le {day}."
+    )
+    assert "maintenant" not in notice.text

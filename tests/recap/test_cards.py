@@ -48,3 +48,11 @@ def test_public_cards_carry_no_name():
         public = cards.build(data)
     assert "Morgan" in own[0].caption
     assert all("Morgan" not in c.heading + c.caption for c in public)
+
+
+def test_french_binge_lines_never_write_de_before_a_title():
+    """QA5: "13 épisodes de Accidental Neighbour d’une traite" (d’Accidental)."""
+    with translation.override("fr"):
+        line = cards.humour_line({"code": "binge", "episodes": 13, "title": "Accidental Neighbour"})
+    assert line.startswith("Accidental Neighbour\xa0: 13 épisodes d’une traite.")
+    assert "de Accidental" not in line

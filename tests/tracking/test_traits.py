@@ -122,3 +122,12 @@ def test_every_trait_explains_itself_with_its_numbers():
     lines = {t.key: traits.number_lines(t) for t in traits.compute(plays, set(), genre_count=8)}
     assert lines["binge"] == ["4 episodes per sitting on average (16 episodes in 4 sittings)."]
     assert lines["completion"] == ["You finished 0 of the 16 films and episodes you started (0%)."]
+
+
+def test_numbers_of_one_read_in_the_singular():
+    """QA5: a new viewer read "5 plays across 1 genres" and "0 of the 1 films and episodes"."""
+    lines = {t.key: traits.number_lines(t) for t in traits.compute(nights(5), set(), genre_count=8)}
+    assert lines["exploration"][0].startswith("5 plays across 1 genre (spread")
+    one = {t.key: traits.number_lines(t) for t in traits.compute(nights(1), set(), genre_count=8)}
+    assert one["completion"] == ["You finished 0 of the one film or episode you started (0%)."]
+    assert one["exploration"][0].startswith("1 play across 1 genre (")

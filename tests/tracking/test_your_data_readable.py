@@ -1,0 +1,149 @@
+"""QA5: the "Your data" page reads as a viewer's page: times in the viewer's own time zone (as
+the inbox shows the same moments), and event details without internal ids, raw codes or
+machine time stamps, in the page's language."""
+
+from datetime import UTC, datetime
+
+import pytest
+
+from apps.tracking.services import EventData, track_many
+from apps.yourdata import describe
+
+pytestmark = pytest.mark.django_db
+
+
+def _event(profile, name, at, **properties):
+    track_many([EventData(name=name, profile_id=profile.pk, occurred_at=at, properties=properties)])
+
+
+def test_event_times_are_in_the_viewers_time_zone(viewer_client):
+    account = viewer_client.profile.account
+    account.time_zone = "Europe/Paris"
+    account.save(update_fields=["time_zone"])
+    _event(viewer_client.profile, "onboarding_skipped", datetime(2026, 12, 3, 17, 5, tzinfo=UTC))
+    html = viewer_client.get("/account/data/").content.decode()
+    assert "3 Dec 2026, 18:05" in html  # 17:05 UTC is 18:05 in Paris
+    assert "3 Dec 2026, 17:05" not in html
+
+
+def test_message_events_read_as_sentences_without_internal_ids(viewer_client):
+    at = datetime(2026, 12, 14, 17, 24, tzinfo=UTC)
+    _event(
+        viewer_client.profile,
+        "message_skipped",
+        at,
+        campaign_id=1,
+        send_id=621,
+        variant_id=1,
+        channel="push",
+        reason="no_push_subscription",
+    )
+    _event(
+        viewer_client.profile,
+        "message_scheduled",
+        at,
+        campaign_id=1,
+        send_id=621,
+        variant_id=1,
+        due_at="2026-12-15T07:00:00+00:00",
+    )
+    html = viewer_client.get("/account/data/").content.decode()
+    assert "message skipped" not in html and "message scheduled" not in html
+    assert "campaign id" not in html and "send id" not in html and "variant id" not in html
+    assert "no_push_subscription" not in html and "2026-12-15T07:00:00" not in html
+    assert "We did not send a message" in html
+    assert "no device receives push notifications" in html
+    assert "15 Dec 2026, 08:00" in html  # the due time (07:00 UTC), as a Paris viewer reads it
+
+
+def test_a_new_episode_event_says_season_and_episode_in_words():
+    lines = dict(
+        describe.property_lines(
+            {
+                "title_id": 172,
+                "episode_id": 2732,
+                "season": 4,
+                "number": 2,
+                "new_episodes": 2,
+                "next_episode_id": 581,
+                "next_season": 1,
+                "next_number": 5,
+                "released_at": "2026-12-13T22:59:27.998915+00:00",
+            },
+            zone=UTC,
+        )
+    )
+    assert lines["season"] == "4" and lines["episode"] == "2"
+    assert lines["new episodes"] == "2"
+    assert lines["next episode"] == "season 1, episode 5"
+    assert lines["came out"] == "13 Dec 2026, 22:59"
+    assert not any("next episode id" in k or "next number" in k for k in lines)
+
+
+def test_player_events_are_sentences():
+    assert describe.sentence("player_seek", {}, "Alien") == "You moved the playhead in Alien."
+    assert describe.sentence("player_play", {}, "Alien") == "You pressed play on Alien."
+
+
+def test_in_french_the_details_are_french_with_a_space_before_the_colon(viewer_client):
+    account = viewer_client.profile.account
+    account.language = "fr"
+    account.save(update_fields=["language"])
+    at = datetime(2026, 12, 14, 17, 24, tzinfo=UTC)
+    _event(
+        viewer_client.profile,
+        "message_skipped",
+        at,
+        campaign_id=1,
+        channel="push",
+        reason="campaign_cap",
+    )
+    html = viewer_client.get("/account/data/", HTTP_ACCEPT_LANGUAGE="fr").content.decode()
+    assert "Nous n’avons pas envoyé un message" in html
+    assert "raison\xa0:</span> ce message vous était déjà parvenu assez souvent" in html
+    assert "canal\xa0:</span> Notifications push" in html
+    assert "campaign cap" not in html
+
+
+def test_french_needs_no_elision_before_a_title_starting_with_a_vowel():
+    """QA5: "Un nouvel épisode de Accidental Neighbour est sorti." (d’Accidental)."""
+    from django.utils import translation
+
+    with translation.override("fr"):
+        text = describe.sentence("episode_released", {}, "Accidental Neighbour")
+    assert text == "Un nouvel épisode est sorti pour Accidental Neighbour."
+
+
+def test_a_checkout_reads_as_a_sentence_with_its_price_in_euros():
+    """Seen after the first fix: "Événement « checkout started ». amount: 799 · currency: EUR"."""
+    from django.utils import translation
+
+    properties = {"amount": 799, "currency": "EUR", "plan": "basic", "interval": "month"}
+    with translation.override("fr"):
+        assert describe.sentence("checkout_started", properties) == (
+            "Vous avez commencé à vous abonner à un forfait (commande)."
+        )
+        lines = dict(describe.property_lines(properties, zone=UTC))
+    assert lines["montant"] == "7,99 EUR"
+    assert lines["périodicité de facturation"] == "Mensuel"
+    assert "currency" not in lines and "devise" not in lines
+
+
+@pytest.mark.parametrize(
+    ("name", "expected"),
+    [
+        ("play_progress", "Vous avez regardé Accidental Neighbour en partie."),
+        ("party_created", "Vous avez lancé un visionnage en groupe pour Accidental Neighbour."),
+        ("preview_start", "Vous avez regardé un aperçu : Accidental Neighbour."),
+    ],
+)
+def test_french_sentences_never_write_de_before_a_vowel(name, expected):
+    from django.utils import translation
+
+    with translation.override("fr"):
+        assert describe.sentence(name, {}, "Accidental Neighbour") == expected
+
+
+def test_a_switch_is_named_as_the_page_names_it():
+    lines = dict(describe.property_lines({"signal": "viewing_history", "in_use": False}))
+    assert lines == {"switch": "Viewing history", "in use": "no"}
