@@ -759,6 +759,8 @@ def what_youd_miss(*, profile) -> WhatYoudMiss:
     # This week's mix when there is one (what arrived for them on Monday), else the best picks.
     local = clock.now().astimezone(viewer_zone(profile.account))
     weekly = recommendations.weekly_mix_of_monday(profile, week=mix.week_start(local))
+    if weekly is not None and not uses_viewing_history(profile.pk):
+        weekly = None  # built from the viewing history the viewer asked us not to use
     from_mix = [mix.Pick.from_json(item).title_id for item in weekly.items] if weekly else []
     offered = from_mix or recommendations.recommended_title_ids(profile.pk, limit=MISS_LIMIT * 3)
     picks = [t for t in offered if t not in started][:MISS_LIMIT]
