@@ -145,7 +145,7 @@ def _value(key: str, value: Any, zone: tzinfo | None) -> str:
             return words[value]
         if key.endswith("_at") and (when := _when(value, zone)):
             return when
-        if key == "reason":
+        if key in ("reason", "event"):
             return value.replace("_", " ")
     return str(value)
 
@@ -235,6 +235,9 @@ def _property_labels() -> dict[str, str]:
         "on": _("reminder on"),
         "reminded": _("you asked to be reminded"),
         "not_started": _("not started yet"),
+        "control": _("held back to compare (no message sent)"),
+        "gpc": _("Global Privacy Control (browser)"),
+        "event": _("started by"),
     }
 
 

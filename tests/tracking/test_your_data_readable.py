@@ -147,3 +147,18 @@ def test_french_sentences_never_write_de_before_a_vowel(name, expected):
 def test_a_switch_is_named_as_the_page_names_it():
     lines = dict(describe.property_lines({"signal": "viewing_history", "in_use": False}))
     assert lines == {"switch": "Viewing history", "in use": "no"}
+
+
+def test_a_held_back_message_and_a_consent_under_gpc_read_as_words():
+    """QA5 saw 'control: no · event: play_started' and 'gpc: yes' among the details."""
+    from django.utils import translation
+
+    lines = dict(describe.property_lines({"control": True, "event": "play_started", "gpc": True}))
+    assert lines == {
+        "held back to compare (no message sent)": "yes",
+        "started by": "play started",
+        "Global Privacy Control (browser)": "yes",
+    }
+    with translation.override("fr"):
+        french = dict(describe.property_lines({"control": False, "gpc": True}))
+    assert "control" not in french and "gpc" not in french
