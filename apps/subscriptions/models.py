@@ -10,7 +10,6 @@ from __future__ import annotations
 from django.conf import settings
 from django.db import models
 from django.db.models import Q
-from django.db.models.functions import Lower
 from django.utils.translation import gettext_lazy as _
 
 from apps.accounts.entitlements import QUALITY_LABELS
@@ -563,151 +562,11 @@ class CreditEntry(models.Model):
         return f"{self.amount:+d} ({self.reason})"
 
 
-class Postponement(models.Model):
-    """A postponed payment (at most one in any 12 months)."""
-
-    subscription = models.ForeignKey(
-        Subscription, on_delete=models.CASCADE, related_name="postponements"
-    )
-    period_offset = models.IntegerField()
-    skipped_on = models.DateField()  # local date of the charge that moved
-    collected_on = models.DateField()  # local date it is collected with that date's charge
-    amount = models.PositiveIntegerField()
-    created_at = models.DateTimeField()
-
-    class Meta:
-        ordering = ["-created_at"]
-        constraints = [
-            models.UniqueConstraint(
-                fields=["subscription", "period_offset", "skipped_on"], name="postpone_once"
-            )
-        ]
-
-    def __str__(self) -> str:
-        return f"{self.skipped_on} -> {self.collected_on}"
-
-
-class Notice(models.Model):
-    """An e-mail about billing (reminder, failed payment, invitation): the key makes it once only.
-
-    Recorded in the transaction that decides it; a task sends it after commit. The sender
-    claims it in the database first (claimed_at, committed before anything leaves), sends it
-    with a Message-ID derived from the notice, then stamps sent_at. A redelivered task finds
-    the claim and does nothing; a claim that never got its sent_at (the worker died) or a notice
-    whose task was lost is picked up again by the sweeper after NOTICE_SWEEP_AFTER_SECONDS.
-    """
-
-    subscription = models.ForeignKey(Subscription, on_delete=models.CASCADE, related_name="+")
-    key = models.CharField(max_length=120, unique=True)
-    kind = models.CharField(max_length=30)
-    to = models.EmailField()
-    context = models.JSONField(default=dict)
-    created_at = models.DateTimeField()
-    claimed_at = models.DateTimeField(null=True, blank=True)
-    attempts = models.PositiveSmallIntegerField(default=0)
-    sent_at = models.DateTimeField(null=True, blank=True)
-
-    class Meta:
-        indexes = [
-            models.Index(
-                fields=["created_at"],
-                name="notice_unsent",
-                condition=models.Q(sent_at__isnull=True),
-            )
-        ]
-
-    def __str__(self) -> str:
-        return self.key
-
-    @property
-    def message_id(self) -> str:
-        """The same for every attempt, so a receiver shows a repeated delivery once."""
-        return f"<notice-{self.pk}.{self.created_at:%Y%m%d%H%M%S}@streamfront>"
-
-
-class SubscriptionChange(models.Model):
-    """History: the subscription's state after each change (feeds the admin's MRR chart)."""
-
-    subscription = models.ForeignKey(
-        Subscription,
-        verbose_name=_("subscription"),
-        on_delete=models.CASCADE,
-        related_name="changes",
-    )
-    at = models.DateTimeField(_("changed at"))
-    event = models.CharField(_("event"), max_length=30)
-    # Copies of the subscription's own: the choices only name them in the admin.
-    status = models.CharField(_("status"), max_length=20, choices=Subscription.STATUS_CHOICES)
-    plan = models.ForeignKey(
-        Plan, verbose_name=_("plan"), on_delete=models.PROTECT, related_name="+"
-    )
-    interval = models.CharField(_("billing interval"), max_length=8, choices=Interval.choices)
-    # Monthly recurring revenue, minor units.
-    mrr = models.PositiveIntegerField(_("monthly recurring revenue (minor units)"), default=0)
-    currency = models.CharField(_("currency"), max_length=3)
-
-    class Meta:
-        verbose_name = _("subscription change")
-        verbose_name_plural = _("subscription changes")
-        ordering = ["at", "pk"]
-        indexes = [models.Index(fields=["at"], name="subchange_at")]
-
-    def __str__(self) -> str:
-        return f"{self.at:%Y-%m-%d %H:%M} {self.event}"
-
-
-class Membership(models.Model):
-    """A Duo or Family member: another account using the owner's plan."""
-
-    subscription = models.ForeignKey(
-        Subscription, on_delete=models.CASCADE, related_name="memberships"
-    )
-    user = models.OneToOneField(
-        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="family_membership"
-    )
-    joined_at = models.DateTimeField()
-
-    class Meta:
-        ordering = ["joined_at", "pk"]
-
-    def __str__(self) -> str:
-        return str(self.user)
-
-
-class Invitation(models.Model):
-    subscription = models.ForeignKey(
-        Subscription, on_delete=models.CASCADE, related_name="invitations"
-    )
-    email = models.EmailField()
-    token = models.CharField(max_length=64, unique=True)
-    created_at = models.DateTimeField()
-    accepted_at = models.DateTimeField(null=True, blank=True)
-    accepted_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
-    )
-    revoked_at = models.DateTimeField(null=True, blank=True)
-
-    class Meta:
-        ordering = ["-created_at"]
-        constraints = [
-            models.UniqueConstraint(
-                "subscription",
-                Lower("email"),
-                condition=Q(accepted_at__isnull=True, revoked_at__isnull=True),
-                name="invitation_open_once_per_email",
-            )
-        ]
-
-    def __str__(self) -> str:
-        return self.email
-
-    @property
-    def is_open(self) -> bool:
-        return self.accepted_at is None and self.revoked_at is None
-
-
-# Coupons, the newsletter, student checks and cancel reasons have their own modules (this one
+# A subscription's history (postponements, billing e-mails, changes), the household sharing it,
+# coupons, the newsletter, student checks and cancel reasons have their own modules (this one
 # stays short); imported here so `apps.subscriptions.models` still names every model.
+from apps.subscriptions.history_models import Notice, Postponement, SubscriptionChange  # noqa: E402, F401, I001
+from apps.subscriptions.household_models import Invitation, Membership  # noqa: E402, F401, I001
 from apps.subscriptions.offer_models import Coupon, CouponRedemption, NewsletterSignup  # noqa: E402, F401, I001
 from apps.subscriptions.student_models import StudentCheck  # noqa: E402, F401, I001
 from apps.subscriptions.leaving_models import CancelReason  # noqa: E402, F401, I001
