@@ -90,8 +90,11 @@ def world(series, monkeypatch):
         _watch(viewer, series, 1, 2, at=RELEASE - timedelta(days=6))
     _watch(jordan, series, 1, 1, at=RELEASE - timedelta(days=90), to_the_end=False)
     campaigns_seed(log=lambda m: None, now=RELEASE - timedelta(days=30))
+    # No control group here: these tests read what is sent, and a 10 % control group holds back
+    # whichever profile ids its hash picks (on PostgreSQL ids differ from run to run, so Ned
+    # was held back now and then and had no card).
     Campaign.objects.filter(key="new-episode").update(
-        channels=[Channel.IN_APP, Channel.EMAIL], cap_count=10
+        channels=[Channel.IN_APP, Channel.EMAIL], cap_count=10, control_percent=0
     )
     return sam, camille, jordan
 
