@@ -1,4 +1,5 @@
-"""Events in plain language, for the "Your data" page (pure; no database)."""
+"""Events in plain language, for the "Your data" page (pure; no database: channel, category and
+billing-interval codes take the labels their own choices give them)."""
 
 from collections.abc import Mapping
 from datetime import datetime, tzinfo
@@ -7,6 +8,9 @@ from typing import Any
 from django.utils import formats
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
+
+from apps.engagement.models import Category, Channel
+from apps.subscriptions.models import Interval
 
 
 def _sentences() -> dict[str, str]:
@@ -130,9 +134,8 @@ def _value(key: str, value: Any, zone: tzinfo | None) -> str:
     if value is None:
         return "—"
     if isinstance(value, str):
-        words = {**_channel_words(), **_category_words()} if key in ("channel", "category") else {}
-        if key == "interval":
-            words = {"month": _("Monthly"), "year": _("Yearly")}
+        coded = {"channel": Channel, "category": Category, "interval": Interval}.get(key)
+        words = dict(coded.choices) if coded is not None else {}
         if key == "signal":  # Your data's own switches
             words = {
                 "viewing_history": _("Viewing history"),
@@ -142,7 +145,7 @@ def _value(key: str, value: Any, zone: tzinfo | None) -> str:
         if key == "reason":
             words = _reason_words()
         if value in words:
-            return words[value]
+            return str(words[value])
         if key.endswith("_at") and (when := _when(value, zone)):
             return when
         if key in ("reason", "event"):
@@ -238,20 +241,6 @@ def _property_labels() -> dict[str, str]:
         "control": _("held back to compare (no message sent)"),
         "gpc": _("Global Privacy Control (browser)"),
         "event": _("started by"),
-    }
-
-
-def _channel_words() -> dict[str, str]:
-    return {"in_app": _("In the app"), "email": _("E-mail"), "push": _("Push notifications")}
-
-
-def _category_words() -> dict[str, str]:
-    return {
-        "new_episodes": _("New episodes"),
-        "reminders": _("Reminders"),
-        "recommendations": _("Recommendations"),
-        "offers": _("Offers"),
-        "account": _("Account and billing"),
     }
 
 
