@@ -105,9 +105,12 @@ MORE_FLOWS: list[dict[str, Any]] = [
             "a voice message, Sam sees an upgrade hint instead. Subtitles stay each one's own. "
             "On the party page Morgan can keep control, remove Sam (Sam's reloaded player and "
             "the invite then say so), revoke the link (a fresh one replaces it, the old one is "
-            "refused) or end it. A host has one live party at a time: pressing Watch together "
-            "again (a second tab, another film) brings Morgan back to this party and says so; "
-            "once it is ended, a new one can start."
+            "refused) or end it. A host has one live party at a time: while it is on, the "
+            "film's page and its player say Back to your party instead of Watch together, and "
+            "another film's page names the party's film, e.g. Back to your party (the film); "
+            "Sam sees Back to the party on that film until Sam leaves. A Watch together still "
+            "open in an older tab brings Morgan back to this party and says so; once the party "
+            "is ended, Watch together returns and a new one can start."
         ),
         "example": "title",
         "persona": "horror",

@@ -2,17 +2,54 @@
 
 from __future__ import annotations
 
-from dataclasses import replace
+from dataclasses import dataclass, replace
 
+from django.db.models import Case, Exists, OuterRef, Q, Value, When
 from django.urls import reverse
 from django.utils.html import escape
 
+from apps.core import clock
 from apps.parties import services
 from apps.parties.models import ChatMessage, Member, Party
 
 
 def party_by_pk(pk: int) -> Party | None:
     return Party.objects.select_related("title", "episode__season", "host").filter(pk=pk).first()
+
+
+@dataclass(frozen=True)
+class PartyLink:
+    """A way back to a live party from a title page or a player, instead of "Watch together"."""
+
+    url: str
+    hosting: bool  # the viewer hosts it ("Back to your party") or is a guest ("Back to the party")
+    other_title: str  # the party's title when it is not the page's title, else ""
+
+
+def party_link_for(*, profile, title) -> PartyLink | None:
+    """The live party a title page or player leads back to: the one the profile hosts, on any
+    title (a second "Watch together" would only redirect there: one live party per host), else
+    a live party on this title the profile is a guest in. None otherwise. One query."""
+    if profile is None:
+        return None
+    guest = Member.objects.filter(
+        party=OuterRef("pk"), profile=profile, left_at__isnull=True, removed_at__isnull=True
+    )
+    party = (
+        Party.objects.select_related("title")
+        .filter(ended_at__isnull=True, expires_at__gt=clock.now())
+        .filter(Q(host=profile) | (Q(title=title) & Q(Exists(guest))))
+        .annotate(hosted=Case(When(host=profile, then=Value(1)), default=Value(0)))
+        .order_by("-hosted", "-created_at", "-pk")
+        .first()
+    )
+    if party is None:
+        return None
+    return PartyLink(
+        url=reverse("parties:party", args=[party.pk]),
+        hosting=party.host_id == profile.pk,
+        other_title="" if party.title_id == title.pk else party.title.name,
+    )
 
 
 def member_player_item(party: Party, item, *, is_host: bool):

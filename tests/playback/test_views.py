@@ -101,12 +101,13 @@ def test_the_player_page_query_count_is_fixed(
     viewer_client, series, episodes, report, django_assert_num_queries
 ):
     """Guards against per-episode or per-artwork queries: the episode with its title and season,
-    artwork, progress, next episode, preferences (session, user and profile are cached)."""
+    artwork, progress, next episode, preferences, the live party to go back to (session, user
+    and profile are cached)."""
     for _ in range(3):
         ArtworkVariantFactory(title=series)
     report(episodes[1], 600)
     viewer_client.get(f"/watch/episode/{episodes[0].pk}/")  # records the device once
-    with django_assert_num_queries(5):
+    with django_assert_num_queries(6):
         response = viewer_client.get(f"/watch/episode/{episodes[1].pk}/")
     assert response.status_code == 200
 
