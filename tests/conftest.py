@@ -160,3 +160,21 @@ def viewer_client(client, profile):
     from tests.factories import signed_in
 
     return signed_in(profile, client)
+
+
+@pytest.fixture
+def undo_tokens_aged(monkeypatch):
+    """`undo_tokens_aged(seconds)`: the Undo tokens signed from then on carry a time that many
+    seconds ago, as if the viewer had waited that long before pressing Undo."""
+    import time
+
+    from django.core import signing
+
+    def age(seconds: int) -> None:
+        monkeypatch.setattr(
+            signing.TimestampSigner,
+            "timestamp",
+            lambda self: signing.b62_encode(int(time.time()) - seconds),
+        )
+
+    return age

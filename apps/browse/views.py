@@ -126,7 +126,12 @@ def my_list_undo(request: AppRequest):
     except (KeyError, TypeError, ValueError):
         title = None
     if title is None:
-        return undo.undo_refused(request, fallback=reverse("browse:my_list"))
+        return undo.undo_refused(
+            request,
+            fallback=reverse("browse:my_list"),
+            kind="my_list",
+            by_hand=_("To put it back, add it to My list again from its page."),
+        )
     services.my_list_restore(
         profile=request.profile,
         title=title,

@@ -38,6 +38,18 @@ def undo_state(*, token: str, kind: str, profile_id: int) -> dict | None:
     return state if isinstance(state, dict) else None
 
 
+def undo_too_late(*, token: str, kind: str, profile_id: int) -> bool:
+    """The token is genuine and this profile's undo of this kind, but its time is over."""
+    try:
+        signing.loads(token, salt=_SALT, max_age=UNDO_SECONDS)
+    except signing.SignatureExpired:
+        data = signing.loads(token, salt=_SALT)  # the signature holds; only its age fails
+        return isinstance(data, dict) and data.get("k") == kind and data.get("p") == profile_id
+    except signing.BadSignature:
+        return False
+    return False
+
+
 def undo_toast(request, *, message: str, url: str, token: str) -> str:
     """The "Undo" notice, swapped out-of-band into the page's #undo-toast region by htmx, and
     its message said once in the page's live region (a swapped-in node is not reliably read)."""
@@ -49,11 +61,22 @@ def undo_toast(request, *, message: str, url: str, token: str) -> str:
     return toast + announce(message)
 
 
-def undo_refused(request, *, fallback: str):
-    """An expired, forged or someone else's token: a 400 for htmx, a message otherwise."""
-    message = _("This can no longer be undone.")
+def undo_refused(request, *, fallback: str, kind: str = "", by_hand: str = ""):
+    """A refused Undo (expired, forged or someone else's token, or the title is gone), said
+    where the viewer looks, and nothing changed. Past its time it says so and how to put the
+    thing back by hand (`by_hand`). For htmx a 400 whose body replaces the notice (app.js lets
+    it in) and says it in the live region; without JavaScript a message on the page."""
+    token = request.POST.get("token", "")
+    if kind and undo_too_late(token=token, kind=kind, profile_id=request.profile.pk):
+        message = _("Too late to undo: it has been more than %(n)d seconds.") % {"n": UNDO_SECONDS}
+        message = f"{message} {by_hand}".strip()
+    else:
+        message = _("This can no longer be undone.")
     if request.htmx:
-        return HttpResponseBadRequest(message)
+        toast = render_to_string(
+            "includes/undo_toast.html", {"message": message, "refused": True}, request=request
+        )
+        return HttpResponseBadRequest(toast + announce(message))
     messages.error(request, message)
     return redirect(safe_next(request, fallback))
 

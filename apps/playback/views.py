@@ -338,7 +338,12 @@ def continue_undo(request: AppRequest):
         title_id = None
     title = selectors.watchable_title(profile=profile, title_id=title_id) if title_id else None
     if title is None:
-        return undo.undo_refused(request, fallback=reverse("home"))
+        return undo.undo_refused(
+            request,
+            fallback=reverse("home"),
+            kind="continue",
+            by_hand=_("To bring it back, play it again: it returns to Continue watching."),
+        )
     services.continue_watching_restore(
         profile=profile, title=title, hidden_at=hidden_at, device_id=current_device_id(request)
     )

@@ -92,7 +92,12 @@ def rating_undo(request: AppRequest) -> HttpResponse:
         title_id = None
     title = Title.objects.for_profile(profile).filter(pk=title_id).first() if title_id else None
     if title is None or (value is not None and value not in Rating.Value.values):
-        return undo.undo_refused(request, fallback=reverse("ratings:list"))
+        return undo.undo_refused(
+            request,
+            fallback=reverse("ratings:list"),
+            kind="not_for_me",
+            by_hand=_("To change it, rate the title again on its page or in Your ratings."),
+        )
     services.rating_restore(
         profile=profile,
         title=title,

@@ -137,11 +137,21 @@
 
 // The "Undo" notice after a removal (templates/includes/undo_toast.html) stays a few seconds,
 // and never goes while it holds the focus (a keyboard user who tabbed to Undo keeps it; it goes
-// when focus leaves it).
+// when focus leaves it). A refused Undo (too late: the server keeps it 30 s) answers 400 with a
+// notice that says so and how to put things back by hand; htmx drops 4xx by default, which left
+// the viewer pressing a button that did nothing, so that answer is let in to take the notice's
+// place (the server says it in the live region too), with a Dismiss button.
 (function () {
   "use strict";
   var timer = null;
   var SHOW_MS = 8000;
+
+  function hide(toast) {
+    toast.hidden = true;
+    toast.textContent = "";
+    delete toast.dataset.undoOpen;
+    delete toast.dataset.undoDue;
+  }
 
   function close() {
     var current = document.getElementById("undo-toast");
@@ -150,16 +160,34 @@
       current.dataset.undoDue = "1";
       return;
     }
-    current.hidden = true;
-    current.textContent = "";
-    delete current.dataset.undoOpen;
+    hide(current);
   }
 
-  document.addEventListener("htmx:oobAfterSwap", function () {
+  function arm() {
     var toast = document.getElementById("undo-toast");
     if (!toast || !toast.dataset.undoOpen) return;
     if (timer) clearTimeout(timer);
     timer = setTimeout(close, SHOW_MS);
+  }
+
+  document.addEventListener("htmx:oobAfterSwap", arm);
+  document.addEventListener("htmx:afterSwap", function (event) {
+    if (event.detail.target && event.detail.target.id === "undo-toast") arm(); // a refusal
+  });
+  document.addEventListener("htmx:beforeSwap", function (event) {
+    var target = event.detail.target;
+    if (event.detail.xhr.status === 400 && target && target.id === "undo-toast") {
+      event.detail.shouldSwap = true;
+      event.detail.isError = false;
+    }
+  });
+  document.addEventListener("click", function (event) {
+    var button = event.target.closest ? event.target.closest("[data-undo-dismiss]") : null;
+    var toast = button && document.getElementById("undo-toast");
+    if (!toast) return;
+    hide(toast);
+    var main = document.getElementById("main");
+    if (main) main.focus({ preventScroll: true });
   });
   document.addEventListener("focusout", function (event) {
     var toast = document.getElementById("undo-toast");

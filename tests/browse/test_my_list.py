@@ -138,3 +138,43 @@ def test_my_list_page_queries_do_not_grow_with_the_list(
         response = viewer_client.get("/my-list/")
     assert response.status_code == 200
     assert response.content.decode().count('class="my-list__item"') == 30
+
+
+@pytest.mark.django_db
+def test_undo_after_thirty_seconds_says_it_is_too_late_and_changes_nothing(
+    viewer_client, undo_tokens_aged
+):
+    title = TitleFactory(name="Slow Pick")
+    _add(viewer_client.profile, title, 10)
+    undo_tokens_aged(31)
+    html = viewer_client.post(
+        f"/my-list/{title.pk}/", {"action": "remove"}, HTTP_HX_REQUEST="true"
+    ).content.decode()
+    token = html.split('name="token" value="')[1].split('"')[0]
+    late = viewer_client.post("/my-list/undo/", {"token": token}, HTTP_HX_REQUEST="true")
+    assert late.status_code == 400
+    said = (
+        "Too late to undo: it has been more than 30 seconds. "
+        "To put it back, add it to My list again from its page."
+    )
+    answer = late.content.decode()
+    assert f'<div id="a11y-status" hx-swap-oob="innerHTML">{said}</div>' in answer
+    assert f'id="undo-toast-text">{said}</p>' in answer and "hx-post" not in answer
+    assert not MyListEntry.objects.filter(title=title).exists()
+    # Without JavaScript: the same words on the page it comes back to.
+    page = viewer_client.post("/my-list/undo/", {"token": token}, follow=True).content.decode()
+    assert said in page
+    assert not MyListEntry.objects.filter(title=title).exists()
+
+
+@pytest.mark.django_db
+def test_undo_at_29_seconds_still_puts_the_title_back(viewer_client, undo_tokens_aged):
+    title = TitleFactory(name="Just In Time")
+    _add(viewer_client.profile, title, 10)
+    undo_tokens_aged(29)
+    html = viewer_client.post(
+        f"/my-list/{title.pk}/", {"action": "remove"}, HTTP_HX_REQUEST="true"
+    ).content.decode()
+    token = html.split('name="token" value="')[1].split('"')[0]
+    assert viewer_client.post("/my-list/undo/", {"token": token}).status_code == 302
+    assert MyListEntry.objects.filter(title=title).exists()

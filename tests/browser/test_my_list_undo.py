@@ -1,5 +1,6 @@
 """My List in a browser: removing a title shows an Undo that really puts it back."""
 
+import re
 from datetime import timedelta
 
 import pytest
@@ -42,3 +43,36 @@ def test_remove_from_my_list_then_undo(page, sign_in, shot):
     page.get_by_role("link", name="Series 0").click()  # the filter swaps list and chips
     expect(page.locator(".my-list__item")).to_have_count(0)
     expect(page.locator("#my-list-filters .is-current")).to_contain_text("Series")
+
+
+@pytest.mark.django_db(transaction=True)
+def test_an_undo_pressed_too_late_says_so_and_changes_nothing(
+    page, sign_in, shot, undo_tokens_aged
+):
+    profile = ProfileFactory(name="Slow Lister")
+    MyListEntry.objects.create(
+        profile=profile, title=TitleFactory(name="Late Pick"), added_at=clock.now()
+    )
+    sign_in(profile)
+    page.goto("/my-list/")
+    undo_tokens_aged(31)  # as if the viewer pressed Undo 31 s after removing it
+    page.get_by_role("button", name="Remove Late Pick from My list").click()
+    toast = page.locator("#undo-toast")
+    toast.get_by_role("button", name="Undo").click()
+    said = (
+        "Too late to undo: it has been more than 30 seconds. "
+        "To put it back, add it to My list again from its page."
+    )
+    expect(toast).to_have_text(re.compile(re.escape(said)))
+    expect(page.locator("#a11y-status")).to_have_text(said)  # read out to screen readers
+    dismiss = toast.get_by_role("button", name="Dismiss")
+    expect(dismiss).to_be_focused()  # focus stays where the Undo button was
+    shot(page, "too-late")
+    expect(page.locator(".my-list__item")).to_have_count(0)
+    assert not MyListEntry.objects.filter(profile=profile).exists()
+    dismiss.click()
+    expect(toast).to_be_hidden()
+    # The refusal is a 400 on purpose (nothing was undone); Chromium logs every 4xx it loads.
+    expected = "Failed to load resource: the server responded with a status of 400"
+    assert [p for p in page.problems if expected in p and "/my-list/" in p]
+    page.problems[:] = [p for p in page.problems if expected not in p]

@@ -60,3 +60,30 @@ def test_undo_does_not_unhide_a_later_removal(viewer_client, film, report):
     viewer_client.post(url, headers={"HX-Request": "true"})
     viewer_client.post("/watch/continue/undo/", {"token": old}, headers={"HX-Request": "true"})
     assert TitleProgress.objects.get().hidden_at is not None
+
+
+def test_undo_after_thirty_seconds_says_it_is_too_late_and_keeps_it_hidden(
+    viewer_client, film, report, undo_tokens_aged
+):
+    report(film, 1200, who=viewer_client.profile)
+    undo_tokens_aged(31)
+    html = viewer_client.post(
+        f"/watch/continue/{film.pk}/remove/", headers={"HX-Request": "true"}
+    ).content.decode()
+    late = viewer_client.post(
+        "/watch/continue/undo/", {"token": _token(html)}, headers={"HX-Request": "true"}
+    )
+    assert late.status_code == 400
+    said = (
+        "Too late to undo: it has been more than 30 seconds. "
+        "To bring it back, play it again: it returns to Continue watching."
+    )
+    assert f"{said}</div>" in late.content.decode()
+    assert TitleProgress.objects.get().hidden_at is not None
+    assert selectors.continue_watching(profile=viewer_client.profile) == []
+    # Someone else's old token is not "too late" for them: it was never theirs.
+    other = signed_in(ProfileFactory())
+    refused = other.post(
+        "/watch/continue/undo/", {"token": _token(html)}, headers={"HX-Request": "true"}
+    )
+    assert "This can no longer be undone." in refused.content.decode()

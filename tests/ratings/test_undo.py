@@ -58,3 +58,34 @@ def test_no_undo_for_other_choices_and_no_undo_for_others(viewer_client):
     refused = other.post("/ratings/undo/", {"token": _token(html)}, headers={"HX-Request": "true"})
     assert refused.status_code == 400
     assert Rating.objects.get(profile=viewer_client.profile).value == -1
+
+
+def test_undo_after_thirty_seconds_says_it_is_too_late_and_keeps_not_for_me(
+    viewer_client, undo_tokens_aged
+):
+    title = TitleFactory(name="Late Thought")
+    undo_tokens_aged(31)
+    html = _not_for_me(viewer_client, title)
+    late = viewer_client.post(
+        "/ratings/undo/", {"token": _token(html)}, headers={"HX-Request": "true"}
+    )
+    assert late.status_code == 400
+    answer = late.content.decode()
+    assert "Too late to undo: it has been more than 30 seconds. To change it, rate the title " in (
+        answer
+    )
+    assert "again on its page or in Your ratings.</div>" in answer  # the live region
+    assert Rating.objects.get().value == Rating.Value.NOT_FOR_ME
+
+
+def test_the_too_late_message_is_in_french(viewer_client, undo_tokens_aged):
+    title = TitleFactory(name="Trop Tard")
+    undo_tokens_aged(31)
+    html = _not_for_me(viewer_client, title)
+    viewer_client.cookies["django_language"] = "fr"
+    late = viewer_client.post(
+        "/ratings/undo/", {"token": _token(html)}, headers={"HX-Request": "true"}
+    )
+    assert "Trop tard pour annuler\u00a0: plus de 30\u00a0secondes se sont écoulées." in (
+        late.content.decode()
+    )
