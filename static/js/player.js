@@ -47,7 +47,9 @@
 
   var seek = $("[data-seek]");
   var current = $("[data-current]");
-  var remaining = $("[data-remaining]");
+  var remainingClock = $("[data-remaining-clock]");
+  var remainingWords = $("[data-remaining-words]");
+  var spokenLeft = -1; // the whole seconds the words say now (they change once a second)
   var status = $("[data-status]");
   var skipIntro = $("[data-skip-intro]");
   var captionLine = $("[data-captions-line]");
@@ -91,6 +93,42 @@
     var s = total % 60;
     var mm = h ? ("0" + m).slice(-2) : String(m);
     return (h ? h + ":" : "") + mm + ":" + ("0" + s).slice(-2);
+  }
+
+  // Time left as words for screen readers, "53 minutes 51 seconds left", in the page's
+  // language (the browser's unit names; the server renders the first one the same way).
+  var unitNames = null;
+
+  function unitName(unit) {
+    try {
+      return new Intl.NumberFormat(document.documentElement.lang || "en", {
+        style: "unit", unit: unit, unitDisplay: "long",
+      });
+    } catch (e) {
+      return null;
+    }
+  }
+
+  function spokenDuration(total) {
+    if (!unitNames) unitNames = { h: unitName("hour"), m: unitName("minute"), s: unitName("second") };
+    if (!unitNames.h || !unitNames.m || !unitNames.s) return clock(total);
+    var h = Math.floor(total / 3600);
+    var m = Math.floor((total % 3600) / 60);
+    var s = total % 60;
+    var parts = [];
+    if (h) parts.push(unitNames.h.format(h));
+    if (m) parts.push(unitNames.m.format(m));
+    if (s || !parts.length) parts.push(unitNames.s.format(s));
+    return parts.join(" ");
+  }
+
+  function renderLeft() {
+    // Rounded up, so played (rounded down) and left add up to the length: 0:13 and −5:47.
+    var left = Math.max(0, Math.ceil(duration - position));
+    if (remainingClock) remainingClock.textContent = "\u2212" + clock(left);
+    if (!remainingWords || left === spokenLeft) return;
+    spokenLeft = left;
+    remainingWords.textContent = (d.labelLeft || "%(time)s left").replace("%(time)s", spokenDuration(left));
   }
 
   // --- Reports -----------------------------------------------------------------------------
@@ -174,7 +212,7 @@
       seek.setAttribute("aria-valuetext", clock(position) + " " + d.labelOf + " " + clock(duration));
     }
     if (current) current.textContent = clock(position);
-    if (remaining) remaining.textContent = clock(duration - position);
+    renderLeft();
     if (skipIntro) {
       skipIntro.hidden = !(introStart !== null && position >= introStart && position < introEnd);
     }

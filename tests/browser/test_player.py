@@ -249,3 +249,39 @@ def test_the_players_badges_stay_on_one_line_on_a_phone(page, sign_in, show, tmp
     for badge in (quality, together, page.locator(".player__demo-speed")):
         box = badge.bounding_box()
         assert box["height"] < 2 * line, badge.inner_text()
+
+
+def _words(minutes: int, seconds: int) -> str:
+    parts = [f"{minutes} minute{'s' if minutes != 1 else ''}"] if minutes else []
+    if seconds or not parts:
+        parts.append(f"{seconds} second{'s' if seconds != 1 else ''}")
+    return " ".join(parts) + " left"
+
+
+def test_a_phone_player_shows_time_left_with_a_minus_and_says_it_in_words(
+    page, sign_in, show, tmp_path
+):
+    """At 390 px only the time left shows (played / total is hidden), and "5:48" read like time
+    played. It reads "−5:48", and a screen reader hears "5 minutes 48 seconds left"."""
+    title, episodes = show
+    sign_in(ProfileFactory(name="Kai"))
+    serve_media(page, tmp_path)
+    page.set_viewport_size({"width": 390, "height": 844})
+    page.goto(f"/watch/episode/{episodes[0].pk}/?speed=30")
+    left = page.locator("[data-remaining-clock]")
+    expect(left).to_be_visible()
+    expect(page.locator(".player__time")).to_be_hidden()
+    expect(left).not_to_have_text("\u22126:00")  # it plays: the time left counts down
+    page.locator("[data-toggle]").click()  # pause, to read the figures and the words together
+    expect(page.locator("#player")).to_have_class(re.compile(r"\bis-paused\b"))
+    shown = re.fullmatch(r"\u2212(\d+):(\d\d)", left.inner_text())
+    assert shown, left.inner_text()
+    words = page.locator("[data-remaining-words]")
+    expect(words).to_have_text(_words(int(shown[1]), int(shown[2])))
+    assert left.get_attribute("aria-hidden") == "true"  # heard once, as words
+    SHOTS.mkdir(parents=True, exist_ok=True)
+    page.screenshot(path=str(SHOTS / "time-left-390.png"))
+    page.set_viewport_size({"width": 1280, "height": 800})
+    expect(page.locator(".player__time")).to_be_visible()
+    page.screenshot(path=str(SHOTS / "time-left-1280.png"))
+    assert page.problems == []

@@ -36,6 +36,19 @@ def test_the_player_plays_a_film_from_the_start(viewer_client, film):
     assert "Resuming from" not in html
 
 
+def test_the_time_left_reads_as_time_left_to_see_and_to_hear(viewer_client, film, report):
+    """A phone shows only the time left: "1:27:26" read like time played. It has a minus sign,
+    and a screen reader hears it in words (player.js keeps both current as it plays)."""
+    report(film, 754)  # of 6,000 s: 5,246 s left
+    html = viewer_client.get(f"/watch/title/{film.pk}/").content.decode()
+    assert '<span aria-hidden="true" data-remaining-clock>&minus;1:27:26</span>' in html
+    assert "data-remaining-words>1 hour 27 minutes 26 seconds left</span>" in html
+    viewer_client.cookies["django_language"] = "fr"
+    html = viewer_client.get(f"/watch/title/{film.pk}/").content.decode()
+    assert "data-remaining-words>il reste 1 heure 27 minutes 26 secondes</span>" in html
+    assert 'data-label-left="il reste %(time)s"' in html
+
+
 def test_the_player_resumes_and_offers_start_over(viewer_client, film, report):
     report(film, 754)
     html = viewer_client.get(f"/watch/title/{film.pk}/").content.decode()

@@ -1,4 +1,5 @@
 from django import template
+from django.utils.translation import ngettext
 
 from apps.playback import selectors
 
@@ -22,6 +23,35 @@ def clock(seconds) -> str:
     hours, rest = divmod(total, 3600)
     minutes, secs = divmod(rest, 60)
     return f"{hours}:{minutes:02d}:{secs:02d}" if hours else f"{minutes}:{secs:02d}"
+
+
+@register.filter
+def left_of(position, duration) -> int:
+    """`{{ item.start|left_of:item.duration }}`: whole seconds still to play."""
+    try:
+        return max(0, int(float(duration) - float(position)))
+    except (TypeError, ValueError):
+        return 0
+
+
+@register.filter
+def spoken_duration(seconds) -> str:
+    """Seconds as words for a screen reader: "1 hour 5 minutes 51 seconds" (zero parts left
+    out; player.js says the same with the browser's Intl unit names)."""
+    try:
+        total = max(0, int(seconds))
+    except (TypeError, ValueError):
+        total = 0
+    hours, rest = divmod(total, 3600)
+    minutes, secs = divmod(rest, 60)
+    parts = []
+    if hours:
+        parts.append(ngettext("%(n)d hour", "%(n)d hours", hours) % {"n": hours})
+    if minutes:
+        parts.append(ngettext("%(n)d minute", "%(n)d minutes", minutes) % {"n": minutes})
+    if secs or not parts:
+        parts.append(ngettext("%(n)d second", "%(n)d seconds", secs) % {"n": secs})
+    return " ".join(parts)
 
 
 @register.filter
