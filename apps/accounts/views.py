@@ -38,6 +38,7 @@ from apps.accounts.models import Device
 from apps.accounts.sessions import device_for_session
 from apps.accounts.timezones import viewer_zone
 from apps.core import clock
+from apps.core.elision import elide
 from apps.core.http import safe_next
 from apps.tracking.consent import consent_for
 from apps.tracking.consent import settle as settle_consent
@@ -190,9 +191,8 @@ def profile_pin_reset(request, profile_id: int):
             except ValidationError as exc:
                 _apply_errors(form, exc)
             else:
-                messages.success(
-                    request, _("The PIN of %(name)s is removed.") % {"name": profile.name}
-                )
+                removed = _("The PIN of %(name)s is removed.") % {"name": profile.name}
+                messages.success(request, elide(removed, profile.name))
                 return redirect("accounts:profiles")
     context = {"profile": profile, "form": form}
     return render(request, "accounts/profile_pin_reset.html", context, status=status)
