@@ -22,7 +22,7 @@ from apps.accounts.current import (
     SESSION_PROFILE,
 )
 from apps.accounts.decorators import not_for_kids
-from apps.accounts.devices import group_by_browser
+from apps.accounts.devices import group_by_browser, label_in_words
 from apps.accounts.entitlements import Limits, limits_for, profile_limit_message
 from apps.accounts.forms import (
     PinForm,
@@ -421,7 +421,7 @@ def _device_name(device) -> str:
     kind = device.get_kind_display()
     if not device.label:
         return kind
-    return _("%(label)s (%(kind)s)") % {"label": device.label, "kind": kind}
+    return _("%(label)s (%(kind)s)") % {"label": label_in_words(device.label), "kind": kind}
 
 
 class PasswordChangeView(auth_views.PasswordChangeView):
