@@ -142,4 +142,5 @@ class SubscriptionChange(models.Model):
         indexes = [models.Index(fields=["at"], name="subchange_at")]
 
     def __str__(self) -> str:
-        return f"{self.at:%Y-%m-%d %H:%M} {self.event}"
+        # The admin heads each history row with this: the event's label, not its code.
+        return f"{self.at:%Y-%m-%d %H:%M} {self.get_event_display()}"

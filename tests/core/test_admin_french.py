@@ -290,6 +290,8 @@ def test_subscription_history_and_refund_reasons_show_french_words_not_codes(wor
     with translation.override("fr"):
         labels = {str(SubscriptionChange.Event(code).label) for code in codes}
     assert cells == labels and not cells & codes
+    raw = [code for code in codes if re.search(rf">[^<]*\b{code}\b[^<]*<", page)]
+    assert not raw, f"codes shown as text (a row's heading?): {raw}"
     refunds = french.get("/admin/subscriptions/refund/").content.decode()
     assert '<td class="field-reason">Rétractation</td>' in refunds
     assert ">withdrawal<" not in refunds
