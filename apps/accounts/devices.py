@@ -4,6 +4,8 @@ import re
 from dataclasses import dataclass, field
 from datetime import datetime
 
+from django.utils.translation import gettext as _
+
 _RULES: list[tuple[str, re.Pattern[str]]] = [
     # Order matters: consoles and TVs often also say "Linux" or "Mobile".
     ("console", re.compile(r"PlayStation|Xbox|Nintendo", re.I)),
@@ -52,6 +54,14 @@ def device_label(user_agent: str) -> str:
     return browser or system or ""
 
 
+def label_in_words(label: str) -> str:
+    """A stored label in the page's language: 'Chrome on Linux' reads 'Chrome sur Linux'."""
+    browser, on, system = label.partition(" on ")
+    if not on:
+        return label
+    return _("%(browser)s on %(system)s") % {"browser": browser, "system": system}
+
+
 @dataclass
 class BrowserRow:
     """One browser or device on the account page: every profile's Device row for one key."""
@@ -86,7 +96,7 @@ def group_by_browser(devices, *, signed_in: set[str], current_key: str | None) -
                 device_id=device.pk,
                 kind=device.kind,
                 kind_label=str(device.get_kind_display()),
-                label=device.label,
+                label=label_in_words(device.label),
                 country=device.country,
                 first_seen=device.first_seen,
                 last_seen=device.last_seen,

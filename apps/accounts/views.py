@@ -22,7 +22,7 @@ from apps.accounts.current import (
     SESSION_PROFILE,
 )
 from apps.accounts.decorators import not_for_kids
-from apps.accounts.devices import group_by_browser
+from apps.accounts.devices import group_by_browser, label_in_words
 from apps.accounts.entitlements import Limits, limits_for, profile_limit_message
 from apps.accounts.forms import (
     PinForm,
@@ -38,6 +38,7 @@ from apps.accounts.models import Device
 from apps.accounts.sessions import device_for_session
 from apps.accounts.timezones import viewer_zone
 from apps.core import clock
+from apps.core.elision import elide
 from apps.core.http import safe_next
 from apps.tracking.consent import consent_for
 from apps.tracking.consent import settle as settle_consent
@@ -190,9 +191,8 @@ def profile_pin_reset(request, profile_id: int):
             except ValidationError as exc:
                 _apply_errors(form, exc)
             else:
-                messages.success(
-                    request, _("The PIN of %(name)s is removed.") % {"name": profile.name}
-                )
+                removed = _("The PIN of %(name)s is removed.") % {"name": profile.name}
+                messages.success(request, elide(removed, profile.name))
                 return redirect("accounts:profiles")
     context = {"profile": profile, "form": form}
     return render(request, "accounts/profile_pin_reset.html", context, status=status)
@@ -421,7 +421,7 @@ def _device_name(device) -> str:
     kind = device.get_kind_display()
     if not device.label:
         return kind
-    return _("%(label)s (%(kind)s)") % {"label": device.label, "kind": kind}
+    return _("%(label)s (%(kind)s)") % {"label": label_in_words(device.label), "kind": kind}
 
 
 class PasswordChangeView(auth_views.PasswordChangeView):

@@ -25,6 +25,7 @@ from apps.catalogue.models import (
     Season,
     Title,
 )
+from apps.core.elision import elide
 
 ADMIN_CSS = {"all": ["css/admin.css"]}
 
@@ -68,10 +69,11 @@ def artwork_img(variant: ArtworkVariant | None, size: str, *, alt: str = "") -> 
 
 
 def _variant_alt(variant: ArtworkVariant) -> str:
-    return _("%(kind)s artwork for %(title)s") % {
+    alt = _("%(kind)s artwork for %(title)s") % {
         "kind": str(variant),
         "title": variant.title.name,
     }
+    return elide(alt, variant.title.name)
 
 
 class ArtworkPreviewMixin:
@@ -228,7 +230,8 @@ class TitleAdmin(admin.ModelAdmin):
     @admin.display(description=_("poster"))
     def poster(self, obj: Title) -> str:
         art = next(iter(getattr(obj, "admin_artwork", [])), None)
-        return artwork_img(art, "thumb", alt=_("Poster for %(title)s") % {"title": obj.name})
+        alt = elide(_("Poster for %(title)s") % {"title": obj.name}, obj.name)
+        return artwork_img(art, "thumb", alt=alt)
 
     @admin.display(description=_("artwork"), ordering="n_artwork")
     def artwork_count(self, obj: Title) -> int:

@@ -28,6 +28,7 @@ from django.db import transaction
 
 from apps.accounts.models import Profile
 from apps.core import clock
+from apps.core.elision import VOWELS
 from apps.demo.personas import PERSONAS
 from apps.engagement.models import Campaign, Category, Channel, Variant
 from apps.engagement.services import in_control
@@ -77,10 +78,11 @@ NEW_EPISODE_FRESH = (
     "{% if event.not_started and event.next_episode_id and "
     "event.next_episode_id != event.episode_id %}"
 )
-# "de Night Shift" but "d’Accidental Neighbour": French elides "de" before a vowel.
+# "de Night Shift" but "d’Accidental Neighbour": French elides "de" before a vowel, with the
+# same letters as the site's own pages (apps/core/elision.py).
 FRENCH_OF_TITLE = (
     "{% assign initial = event.title | default: 'une' | slice: 0 | downcase %}"
-    "{% if 'aeiouàâäéèêëîïôöùûü' contains initial %}d’{% else %}de {% endif %}"
+    "{% if '" + VOWELS + "' contains initial %}d’{% else %}de {% endif %}"
     "{{ event.title | default: 'une série que vous regardez' }}"
 )
 NEW_EPISODE_URL = "/watch/episode/{{ event.next_episode_id | default: event.episode_id }}/"

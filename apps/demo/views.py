@@ -26,6 +26,7 @@ from django.views.decorators.http import require_GET, require_POST
 from apps.accounts.current import SESSION_DEVICE, SESSION_PROFILE, current_profile
 from apps.core import clock
 from apps.core import services as clock_services
+from apps.core.elision import elide
 from apps.demo import guide as flows
 from apps.demo import outbox as outbox_render
 from apps.demo import runner, runs, selectors
@@ -161,11 +162,11 @@ def persona_login(request: HttpRequest, key: str) -> HttpResponse:
     own = tracking_selectors.account_consent(profile.account_id)
     if own is not None:
         settle_consent(request, personalization=own.personalization, marketing=own.marketing)
-    messages.success(
-        request,
-        _("Signed in as %(email)s, watching as %(name)s.")
-        % {"email": persona.email, "name": profile.name},
-    )
+    signed_in = _("Signed in as %(email)s, watching as %(name)s.") % {
+        "email": persona.email,
+        "name": profile.name,
+    }
+    messages.success(request, elide(signed_in, persona.email, profile.name))
     return redirect("home")
 
 

@@ -32,6 +32,7 @@ from apps.accounts.decorators import profile_required
 from apps.accounts.devices import device_kind, device_label
 from apps.accounts.http import AppRequest
 from apps.catalogue.models import Episode, Title
+from apps.core.elision import elide
 from apps.parties import broadcast, drift, selectors, services
 from apps.parties.models import Member, Party, VoiceMessage
 from apps.playback import streams
@@ -91,13 +92,15 @@ def _already_hosting_message(live: Party, title: Title, episode: Episode | None)
     """Where a second Watch together lands: the same title (a double click, a second tab) or
     another one, which needs this party ended first."""
     if live.title_id == title.pk and (episode is None or live.episode_id == episode.pk):
-        return _("Your watch party on %(title)s is already on: here it is.") % {
+        here = _("Your watch party on %(title)s is already on: here it is.") % {
             "title": live.title.name
         }
-    return _(
+        return elide(here, live.title.name)
+    one_at_a_time = _(
         "You are already hosting a watch party on %(live)s: one at a time. End it below to "
         "start one on %(title)s."
     ) % {"live": live.title.name, "title": title.name}
+    return elide(one_at_a_time, live.title.name, title.name)
 
 
 def _qr_svg(url: str) -> str:

@@ -32,7 +32,7 @@ from django.views.decorators.http import require_GET, require_POST
 
 from apps.accounts.current import SESSION_DEVICE_KEY, current_device_id, current_profile
 from apps.accounts.decorators import profile_required
-from apps.accounts.devices import device_kind, device_label
+from apps.accounts.devices import device_kind, device_label, label_in_words
 from apps.accounts.entitlements import limits_for, quality_label, streams_limit_message
 from apps.accounts.errors import NotOnThisProfile
 from apps.accounts.http import AppRequest
@@ -95,7 +95,8 @@ def _stream_touch(request, profile, limits) -> streams.Decision:
 def _watching_elsewhere(stream: streams.Stream) -> dict:
     known = stream.device_kind in Device.Kind.values
     kind = Device.Kind(stream.device_kind).label if known else _("Unknown device")
-    device = f"{kind} ({stream.device_label})" if stream.device_label else str(kind)
+    label = label_in_words(stream.device_label)
+    device = f"{kind} ({label})" if label else str(kind)
     return {"profile_name": stream.profile_name, "device": device}
 
 

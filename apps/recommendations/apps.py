@@ -1,9 +1,11 @@
 from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
 
 
 class RecommendationsConfig(AppConfig):
     name = "apps.recommendations"
     label = "recommendations"
+    verbose_name = _("Recommendations")
 
     def ready(self) -> None:
         # Here, not at module level: receivers import tasks and models, loaded only once apps are.

@@ -59,7 +59,7 @@ class CardForm(forms.Form):
         label=_("Expiry date (MM/YY)"),
         max_length=9,
         widget=forms.TextInput(
-            attrs={"autocomplete": "cc-exp", "inputmode": "numeric", "placeholder": "MM/YY"}
+            attrs={"autocomplete": "cc-exp", "inputmode": "numeric", "placeholder": _("MM/YY")}
         ),
     )
     cvc = forms.CharField(

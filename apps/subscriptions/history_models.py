@@ -3,6 +3,7 @@ change (models of subscriptions, kept apart so models.py stays short)."""
 
 from django.db import models
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from apps.subscriptions.models import Interval, Plan, Subscription
 
@@ -72,6 +73,50 @@ class Notice(models.Model):
 class SubscriptionChange(models.Model):
     """History: the subscription's state after each change (feeds the admin's MRR chart)."""
 
+    class Event(models.TextChoices):
+        """What changed; the services record only these (the admin shows the label)."""
+
+        SUBSCRIBED = "subscribed", pgettext_lazy("subscription event", "Subscribed")
+        RENEWED = "renewed", pgettext_lazy("subscription event", "Renewed")
+        POSTPONED_PERIOD = (
+            "postponed_period",
+            pgettext_lazy("subscription event", "Renewed with its payment postponed"),
+        )
+        RENEWAL_FAILED = (
+            "renewal_failed",
+            pgettext_lazy("subscription event", "Renewal payment failed"),
+        )
+        RETRY_PAID = "retry_paid", pgettext_lazy("subscription event", "Overdue payment collected")
+        POSTPONED = "postponed", pgettext_lazy("subscription event", "Payment postponed")
+        CHANGE_SCHEDULED = (
+            "change_scheduled",
+            pgettext_lazy("subscription event", "Plan change scheduled"),
+        )
+        UPGRADED = "upgraded", pgettext_lazy("subscription event", "Upgraded")
+        STUDENT_CONFIRMED = (
+            "student_confirmed",
+            pgettext_lazy("subscription event", "Student status confirmed"),
+        )
+        CANCEL_SCHEDULED = (
+            "cancel_scheduled",
+            pgettext_lazy("subscription event", "Cancellation scheduled"),
+        )
+        RESUMED = "resumed", pgettext_lazy("subscription event", "Cancellation undone")
+        CANCELLED = "cancelled", pgettext_lazy("subscription event", "Ended after cancellation")
+        STUDENT_LAPSED = (
+            "student_lapsed",
+            pgettext_lazy("subscription event", "Ended: student status not confirmed"),
+        )
+        DROPPED_TO_FREE = (
+            "dropped_to_free",
+            pgettext_lazy("subscription event", "Moved to Free after failed payments"),
+        )
+        SWITCHED_TO_FREE = (
+            "switched_to_free",
+            pgettext_lazy("subscription event", "Switched to Free"),
+        )
+        WITHDRAWN = "withdrawn", pgettext_lazy("subscription event", "Withdrawn and refunded")
+
     subscription = models.ForeignKey(
         Subscription,
         verbose_name=_("subscription"),
@@ -79,7 +124,7 @@ class SubscriptionChange(models.Model):
         related_name="changes",
     )
     at = models.DateTimeField(_("changed at"))
-    event = models.CharField(_("event"), max_length=30)
+    event = models.CharField(_("event"), max_length=30, choices=Event.choices)
     # Copies of the subscription's own: the choices only name them in the admin.
     status = models.CharField(_("status"), max_length=20, choices=Subscription.STATUS_CHOICES)
     plan = models.ForeignKey(
@@ -97,4 +142,5 @@ class SubscriptionChange(models.Model):
         indexes = [models.Index(fields=["at"], name="subchange_at")]
 
     def __str__(self) -> str:
-        return f"{self.at:%Y-%m-%d %H:%M} {self.event}"
+        # The admin heads each history row with this: the event's label, not its code.
+        return f"{self.at:%Y-%m-%d %H:%M} {self.get_event_display()}"

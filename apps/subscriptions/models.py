@@ -11,6 +11,7 @@ from django.conf import settings
 from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from apps.accounts.entitlements import QUALITY_LABELS
 from apps.subscriptions.coupons import Discount
@@ -457,12 +458,15 @@ class Payment(models.Model):
 
 
 class Refund(models.Model):
+    class Reason(models.TextChoices):
+        WITHDRAWAL = "withdrawal", pgettext_lazy("refund reason", "Withdrawal")
+
     payment = models.ForeignKey(
         Payment, verbose_name=_("payment"), on_delete=models.PROTECT, related_name="refunds"
     )
     amount = models.PositiveIntegerField(_("amount (minor units)"))
     currency = models.CharField(_("currency"), max_length=3)
-    reason = models.CharField(_("reason"), max_length=40)
+    reason = models.CharField(_("reason"), max_length=40, choices=Reason.choices)
     idempotency_key = models.CharField(_("idempotency key"), max_length=120, unique=True)
     gateway_reference = models.CharField(_("gateway reference"), max_length=80, blank=True)
     created_at = models.DateTimeField(_("date"))

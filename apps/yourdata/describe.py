@@ -10,7 +10,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
 from apps.engagement.models import Category, Channel
-from apps.subscriptions.models import Interval
+from apps.subscriptions.models import Interval, SubscriptionChange
 
 
 def _sentences() -> dict[str, str]:
@@ -142,8 +142,8 @@ def _value(key: str, value: Any, zone: tzinfo | None) -> str:
                 "ratings": _("Ratings"),
                 "traits": _("Traits"),
             }
-        if key == "reason":
-            words = _reason_words()
+        if key == "reason":  # why a message was held, or why a plan ended ("withdrawn")
+            words = {**dict(SubscriptionChange.Event.choices), **_reason_words()}
         if value in words:
             return str(words[value])
         if key.endswith("_at") and (when := _when(value, zone)):

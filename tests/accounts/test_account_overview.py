@@ -91,6 +91,14 @@ def test_the_devices_chosen_at_onboarding_are_listed_with_whether_one_is_used():
     assert 'TV <span class="muted">· in use' in planned
 
 
+def test_in_french_a_device_chosen_at_onboarding_is_said_used_whatever_its_gender():
+    """ "Téléphone · utilisée" (the French word agreed with "la TV" for every device)."""
+    profile = ProfileFactory(planned_devices=["phone", "tablet"], account__language="fr")
+    page = browser(profile, UA_PHONE).get("/account/").content.decode()
+    assert 'Téléphone <span class="muted">· vous l’utilisez' in page
+    assert 'Tablette <span class="muted">· vous ne l’utilisez pas encore' in page
+
+
 class _Device:
     def __init__(self, pk, key, profile, last_seen, country=""):
         self.pk, self.key, self.kind, self.label, self.country = pk, key, "tv", "TV", country

@@ -133,3 +133,16 @@ def test_signing_out_normally_leaves_no_session_to_end():
     assert DeviceSession.objects.count() == 1
     phone.post("/accounts/logout/")
     assert DeviceSession.objects.count() == 0
+
+
+def test_in_french_a_device_is_chrome_sur_android_on_the_page_and_in_the_sign_out_message():
+    """The French account page said "Chrome on Linux · Ordinateur"."""
+    profile = ProfileFactory(account__language="fr")
+    phone = browser(profile, UA_PHONE)
+    browser(profile, UA_TV)
+    page = phone.get("/account/").content.decode()
+    assert "Chrome sur Android" in page and "Chrome sur Linux" in page
+    assert "Chrome on " not in page
+    tv = device_of(profile, "Chrome on Linux")  # stored as detected; only the page words change
+    done = phone.post(f"/account/devices/{tv.pk}/sign-out/", follow=True).content.decode()
+    assert "Déconnexion effectuée sur Chrome sur Linux (" in done

@@ -25,3 +25,15 @@ def test_device_kind_from_user_agent(ua, kind):
 def test_device_label_names_browser_and_system():
     ua = "Mozilla/5.0 (Macintosh; Intel Mac OS X 14_0) AppleWebKit/605 Version/17 Safari/605"
     assert device_label(ua) == "Safari on macOS"
+
+
+def test_a_stored_label_reads_in_the_page_language():
+    from django.utils import translation
+
+    from apps.accounts.devices import label_in_words
+
+    with translation.override("fr"):
+        assert label_in_words("Safari on macOS") == "Safari sur macOS"
+        assert label_in_words("Firefox") == "Firefox"
+    with translation.override("en"):
+        assert label_in_words("Safari on macOS") == "Safari on macOS"

@@ -76,7 +76,7 @@ def test_why_this_mix_names_the_leading_genre_in_french(viewer_client):
     recommender_train()
     weekly_mix_build(profile=profile, week=mix_week(profile, clock.now()))
     french = viewer_client.get("/mix/", HTTP_ACCEPT_LANGUAGE="fr").content.decode()
-    assert re.search(r"où (?:\w|-|,|\s)*Horreur", french), "the leading genres, in French"
-    assert not re.search(r"où [^.]*Horror", french)
+    assert re.search(r"genres dominants\xa0: (?:\w|-|,|\s)*Horreur", french), "the leading genres"
+    assert not re.search(r"dominants[^.]*Horror", french)
     english = viewer_client.get("/mix/", HTTP_ACCEPT_LANGUAGE="en").content.decode()
     assert re.search(r"where [^.]*Horror[^.]* lead", english)

@@ -8,11 +8,13 @@ import re
 from datetime import timedelta
 
 import pytest
+from django.apps import apps
 from django.conf import settings
 from django.contrib import admin
 from django.contrib.auth.models import Group
 from django.test import Client
 from django.urls import reverse
+from django.utils import translation
 
 from apps.accounts.models import User
 from apps.artwork.models import Impression
@@ -30,6 +32,8 @@ from apps.subscriptions.models import (
     Payment,
     Plan,
     Refund,
+    Subscription,
+    SubscriptionChange,
 )
 from apps.support.models import Ticket
 from apps.tracking.models import AttributeDefinition, AttributeValue
@@ -135,7 +139,7 @@ def world(db):
         payment=payment,
         amount=100,
         currency=payment.currency,
-        reason="goodwill",
+        reason=Refund.Reason.WITHDRAWAL,
         idempotency_key="refund-1",
         created_at=now,
     )
@@ -253,3 +257,57 @@ def test_payment_and_plan_lists_in_french_keep_a_fixed_query_budget(
         client.get(url)  # warm caches (the site's and the session's)
         with django_assert_max_num_queries(8):
             assert client.get(url).status_code == 200
+
+
+DATE_HIERARCHY = re.compile(r'<span id="date-hierarchy-label">(?P<text>[^<]*)</span>')
+
+
+def test_date_filters_in_french_name_a_date_not_a_participle(world, staff):
+    """QA saw "Filtrer par créé le" above the subscription list: Django writes "Filter by
+    <field>" and "By <field>", so a date field's French name is a noun ("date de création")."""
+    french, clumsy = _client(staff, "fr"), {}
+    for url in _changelists():
+        page = french.get(url).content.decode()
+        titles = [*_texts(DATE_HIERARCHY, page).values(), *_texts(FILTER, page).values()]
+        wrong = [t for t in titles if re.search(r"\b(le|du|à)$", t)]
+        if wrong:
+            clumsy[url] = wrong
+    assert not clumsy, clumsy
+    page = french.get("/admin/subscriptions/subscription/").content.decode()
+    assert "Filtrer par date de création" in page
+    english = _client(staff, "en").get("/admin/subscriptions/subscription/").content.decode()
+    assert "Filter by created at" in english
+
+
+def test_subscription_history_and_refund_reasons_show_french_words_not_codes(world, staff):
+    """The history under a subscription and the refund list showed 'renewed', 'withdrawal'."""
+    french = _client(staff, "fr")
+    sub = Subscription.objects.filter(changes__isnull=False).first()
+    codes = set(sub.changes.values_list("event", flat=True))
+    assert codes, "the world has a subscription with history"
+    page = french.get(f"/admin/subscriptions/subscription/{sub.pk}/change/").content.decode()
+    cells = set(re.findall(r'<td class="field-event">\s*<p>([^<]*)</p>', page))
+    with translation.override("fr"):
+        labels = {str(SubscriptionChange.Event(code).label) for code in codes}
+    assert cells == labels and not cells & codes
+    raw = [code for code in codes if re.search(rf">[^<]*\b{code}\b[^<]*<", page)]
+    assert not raw, f"codes shown as text (a row's heading?): {raw}"
+    refunds = french.get("/admin/subscriptions/refund/").content.decode()
+    assert '<td class="field-reason">Rétractation</td>' in refunds
+    assert ">withdrawal<" not in refunds
+
+
+def test_every_app_with_models_has_a_french_name(world, staff):
+    """An app's name shows in the admin's permission lists ("Browse | …" under Groups)."""
+    named = {}
+    for config in apps.get_app_configs():
+        if not config.name.startswith("apps.") or not list(config.get_models()):
+            continue
+        with translation.override("en"):
+            english = str(config.verbose_name)
+        with translation.override("fr"):
+            named[english] = str(config.verbose_name)
+    untranslated = [en for en, fr in named.items() if en == fr and en not in SAME_IN_FRENCH]
+    assert not untranslated, untranslated
+    groups = _client(staff, "fr").get("/admin/auth/group/add/").content.decode()
+    assert "Accueil et Ma liste | " in groups and "Browse | " not in groups

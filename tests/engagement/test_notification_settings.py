@@ -123,3 +123,11 @@ def test_settings_are_per_profile(viewer_client, profile):
 def test_the_page_needs_a_signed_in_profile(client):
     response = client.get(URL)
     assert response.status_code == 302 and "/accounts/login/" in response["Location"]
+
+
+def test_in_french_each_switch_is_named_with_a_space_before_the_colon():
+    """A screen reader heard "Nouveaux épisodes: Dans l’application" (French writes " :")."""
+    client = signed_in(ProfileFactory(account__language="fr"))
+    html = client.get(URL).content.decode()
+    assert "Nouveaux épisodes\xa0: Dans l’application" in html
+    assert "Nouveaux épisodes: " not in html

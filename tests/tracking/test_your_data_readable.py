@@ -162,3 +162,16 @@ def test_a_held_back_message_and_a_consent_under_gpc_read_as_words():
     with translation.override("fr"):
         french = dict(describe.property_lines({"control": False, "gpc": True}))
     assert "control" not in french and "gpc" not in french
+
+
+def test_why_a_plan_ended_reads_as_the_admin_names_it_not_as_a_code():
+    """'Your plan ended.' carried 'reason: withdrawn', 'dropped to free' in French too."""
+    from django.utils import translation
+
+    with translation.override("fr"):
+        withdrawn = dict(describe.property_lines({"reason": "withdrawn"}))
+        dropped = dict(describe.property_lines({"reason": "dropped_to_free"}))
+        held = dict(describe.property_lines({"reason": "subscribed"}))
+    assert withdrawn == {"raison": "Rétractation et remboursement"}
+    assert dropped == {"raison": "Passé à Free après des paiements échoués"}
+    assert held == {"raison": "vous vous êtes abonné entre-temps"}, "a held message's reason"

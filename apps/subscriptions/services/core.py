@@ -138,7 +138,8 @@ def _record_change(sub: Subscription, event: str, at: datetime) -> None:
     SubscriptionChange.objects.create(
         subscription=sub,
         at=at,
-        event=event,
+        # A code without a label would show raw in the admin: refused here, so a test finds it.
+        event=SubscriptionChange.Event(event),
         status=sub.status,
         plan=sub.plan,
         interval=sub.interval,

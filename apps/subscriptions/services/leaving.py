@@ -163,7 +163,7 @@ def subscription_withdraw(
                 payment=payment,
                 amount=amount,
                 currency=payment.currency,
-                reason="withdrawal",
+                reason=Refund.Reason.WITHDRAWAL,
                 idempotency_key=key,
                 gateway_reference=result.reference,
                 created_at=at,
