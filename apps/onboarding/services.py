@@ -14,8 +14,8 @@ from apps.tracking.services import track
 
 
 def _validated(
-    *, profile: Profile, title_ids: Sequence[int], devices: Sequence[str]
-) -> tuple[list[int], list[str]]:
+    *, profile: Profile, title_ids: Sequence[int], devices: Sequence[str] | None
+) -> tuple[list[int], list[str] | None]:
     errors: dict[str, str] = {}
     ids = list(title_ids)
     distinct = all(type(i) is int for i in ids) and len(set(ids)) == len(ids)
@@ -23,21 +23,28 @@ def _validated(
         errors["title_ids"] = _("Pick exactly three different titles.")
     elif Title.objects.for_profile(profile).filter(pk__in=ids).count() != PICKS_NEEDED:
         errors["title_ids"] = _("One of your picks is not available any more. Please pick again.")
-    chosen = set(devices)
-    if not chosen:
+    chosen = set(devices or ())
+    if devices is None:
+        pass  # the viewer skipped the devices step: nothing to check, nothing recorded
+    elif not chosen:
         errors["devices"] = _("Choose at least one device you plan to watch on.")
     elif not chosen <= set(Device.Kind.values):
         errors["devices"] = _("Choose devices from the list.")
     if errors:
         raise ValidationError(errors)
+    if devices is None:
+        return ids, None
     # Canonical order, so the same choice always records the same event.
     return ids, [kind for kind in Device.Kind.values if kind in chosen]
 
 
 def onboarding_complete(
-    *, profile: Profile, title_ids: Sequence[int], devices: Sequence[str]
+    *, profile: Profile, title_ids: Sequence[int], devices: Sequence[str] | None
 ) -> Profile:
     """Record three favourites and the planned devices, mark the profile onboarded.
+
+    `devices=None` is "Skip for now" on the devices step: the three favourites already picked
+    are kept (the homepage starts from them) and no devices are recorded.
 
     Safe to repeat (a double-click): each event has a client id derived from what it records,
     and the first onboarding time is kept.
@@ -52,14 +59,15 @@ def onboarding_complete(
                 properties={"title_id": title_id},
                 client_id=f"onb-pick-{locked.pk}-{title_id}",
             )
-        track(
-            name="onboarding_devices",
-            profile=locked,
-            properties={"devices": kinds},
-            client_id=f"onb-devices-{locked.pk}-{'-'.join(kinds)}",
-        )
         fields = []
-        if locked.planned_devices != kinds:
+        if kinds is not None:
+            track(
+                name="onboarding_devices",
+                profile=locked,
+                properties={"devices": kinds},
+                client_id=f"onb-devices-{locked.pk}-{'-'.join(kinds)}",
+            )
+        if kinds is not None and locked.planned_devices != kinds:
             locked.planned_devices = kinds
             fields.append("planned_devices")
         if locked.onboarded_at is None:

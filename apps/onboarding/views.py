@@ -272,6 +272,23 @@ def devices(request: AppRequest, profile):
 @require_POST
 @onboarding_step
 def skip(request: AppRequest, profile):
-    services.onboarding_skip(profile=profile)
+    """ "Skip for now": on the devices step the three favourites already picked are kept (only
+    the devices are skipped); with fewer picks the homepage starts from popularity."""
+    picked = _session_picks(request, profile)
+    titles = selectors.titles_by_id(profile=profile, ids=picked)
+    picked = [pk for pk in picked if pk in titles]
+    kept = False
+    if len(picked) == rules.PICKS_NEEDED:
+        try:
+            services.onboarding_complete(profile=profile, title_ids=picked, devices=None)
+            kept = True
+        except ValidationError:
+            pass
+    if not kept:
+        services.onboarding_skip(profile=profile)
     _clear_state(request, profile)
+    if kept:
+        messages.success(
+            request, _("You're all set. Your homepage now starts from your three favourites.")
+        )
     return redirect("home")

@@ -115,3 +115,14 @@ def test_skip_records_the_skip_and_starts_from_popularity(
     ]
     candidates = ProfileCandidates.objects.get(profile=newcomer)
     assert candidates.source == ProfileCandidates.Source.POPULARITY
+
+
+@pytest.mark.django_db
+def test_complete_without_devices_keeps_the_picks_and_records_no_devices(newcomer):
+    """ "Skip for now" on the devices step: the favourites count, the devices stay unknown."""
+    ids = [t.pk for t in TitleFactory.create_batch(3)]
+    onboarding_complete(profile=newcomer, title_ids=ids, devices=None)
+    newcomer.refresh_from_db()
+    assert newcomer.onboarded_at is not None and newcomer.planned_devices == []
+    names = sorted(onboarding_events(newcomer).values_list("name", flat=True))
+    assert names == ["onboarding_pick"] * 3

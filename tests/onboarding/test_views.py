@@ -411,17 +411,41 @@ def test_finishing_shows_a_success_message(newcomer_client):
 @pytest.mark.django_db
 @pytest.mark.parametrize("step", ["picks", "devices"])
 def test_skip_from_either_step_goes_home_and_is_recorded(newcomer_client, step):
+    """Skipping the picks step starts the homepage from popularity; skipping the devices step
+    skips only the devices: the three favourites just picked are kept, as on "Finish"."""
     if step == "devices":
         _three_picked(newcomer_client)
     page = newcomer_client.get(DEVICES if step == "devices" else PICKS).content.decode()
     assert f'action="{SKIP}"' in page and "Skip for now" in page
+    picked = session_picks(newcomer_client)
     response = newcomer_client.post(SKIP)
     assert response.status_code == 302 and response["Location"] == "/"
     profile = Profile.objects.get(pk=newcomer_client.profile.pk)
     assert profile.onboarded_at is not None
     onboarding_events = Event.objects.filter(profile=profile, name__startswith="onboarding_")
-    assert list(onboarding_events.values_list("name", flat=True)) == ["onboarding_skipped"]
+    names = sorted(onboarding_events.values_list("name", flat=True))
+    if step == "picks":
+        assert names == ["onboarding_skipped"]
+    else:
+        assert names == ["onboarding_pick"] * 3 and profile.planned_devices == []
+        kept = {e.properties["title_id"] for e in onboarding_events}
+        assert kept == set(picked) and len(kept) == 3
+        stored = [str(m) for m in response.wsgi_request._messages]
+        assert any("starts from your three favourites" in m for m in stored)
     assert newcomer_client.get(PICKS).status_code == 302  # done: no second onboarding
+
+
+@pytest.mark.django_db
+def test_skip_with_fewer_than_three_picks_keeps_nothing(newcomer_client):
+    titles = TitleFactory.create_batch(2)
+    for title in titles:
+        newcomer_client.post(PICK, {"title_id": title.pk})
+    assert len(session_picks(newcomer_client)) == 2
+    newcomer_client.post(SKIP)
+    names = Event.objects.filter(
+        profile=newcomer_client.profile, name__startswith="onboarding_"
+    ).values_list("name", flat=True)
+    assert list(names) == ["onboarding_skipped"]
 
 
 @pytest.mark.django_db
