@@ -283,3 +283,23 @@ def test_the_waiting_page_writes_the_first_of_december_as_each_language_does(
     with translation.override(language):
         page = signed_in(viewer).get("/year/", HTTP_ACCEPT_LANGUAGE=language)
     assert opens in page.content.decode()
+
+
+def test_forgetting_a_title_takes_it_out_of_the_year_and_its_share_link_at_once(
+    now, viewer, catalogue, client
+):
+    """QA6: "Forget this title" on Your data erased the plays, but the year page and a public
+    link kept naming the title (top titles, binge, first title) until the next day's refresh."""
+    owner = signed_in(viewer)
+    assert "Gamma" in owner.get("/year/").content.decode()  # the top title
+    _share(owner, ["top", "first"])
+    token = RecapShare.objects.get().token
+    assert "Gamma" in client.get(f"/year/shared/{token}/").content.decode()
+
+    owner.post(f"/account/data/forget/{catalogue['titles'][world.GAMMA]}/")
+
+    year = owner.get("/year/").content.decode()
+    assert "Gamma" not in year
+    assert "Beta" in year and "Alpha" in year  # the rest of the year stays
+    shared = client.get(f"/year/shared/{token}/").content.decode()
+    assert "Gamma" not in shared and "Beta" in shared
