@@ -234,4 +234,11 @@ def traits_card(traits) -> Card | None:
     if not shown:
         return None
     lines = [f"{t.pole_label} · {' '.join(trait_rules.number_lines(t))}" for t in shown]
-    return Card("traits", _("Your taste traits"), lines=lines, private=True)
+    # Said, because its numbers sit beside the year's and differ from them (QA6).
+    return Card(
+        "traits",
+        _("Your taste traits"),
+        caption=_("Habits read from your plays of the last 90 days, not from the whole year."),
+        lines=lines,
+        private=True,
+    )

@@ -257,6 +257,8 @@ def test_the_taste_traits_card_shows_the_viewers_habits_unless_switched_off(now,
     html = client.get("/year/").content.decode()
     assert "Your taste traits" in html
     assert "Night owl" in html and "between 22:00 and 05:00" in html
+    # Its numbers are of the last 90 days, beside the year's: the card says so.
+    assert "Habits read from your plays of the last 90 days, not from the whole year." in html
     # The traits card is the viewer's own: no share image, not offered for a public link, and
     # sharing every card offered (the form's default) still works.
     assert 'value="traits"' not in html and "/year/image/traits/" not in html
