@@ -171,6 +171,31 @@ def test_the_report_lists_winners_losers_and_the_exploration_share(admin_client,
     assert admin_client.get(url + "?days=7").status_code == 200
 
 
+def test_the_report_draws_each_audience_segments_take_rate_in_its_language(admin_client, genres):
+    """QA6: the segments were a 23-line table of percentages to compare by eye. A bar per
+    segment now, longer for a higher take rate, named in the admin's language, with the
+    average line; the table stays for the exact numbers."""
+    import re
+
+    from django.utils import translation
+
+    title, (dark, *_rest) = title_with_variants(genres["Horror"], name="Grim Tide")
+    log(title, dark, n=100, takes=40, segment=genres["Horror"].pk)  # 40%
+    log(title, dark, n=100, takes=10, segment=genres["Comedy"].pk)  # 10%
+    url = reverse("admin:artwork_artworkreport_changelist")
+    with translation.override("fr"):
+        html = admin_client.get(url, HTTP_ACCEPT_LANGUAGE="fr").content.decode()
+    section = html.split('id="segments-heading"')[1]
+    chart = section.split('<svg class="artwork-chart artwork-chart--rows"')[1].split("</svg>")[0]
+    bars = dict(
+        re.findall(r'>([^<>]+)</text>\s*<rect class="chart-bar[^"]*"[^>]*width="([\d.]+)"', chart)
+    )
+    assert set(bars) == {"Horreur", "Comédie"}
+    assert float(bars["Horreur"]) > 3 * float(bars["Comédie"]) > 0
+    assert 'class="chart-average"' in chart and "chart-whisker" in chart
+    assert '<th scope="row">Horreur</th>' in section  # the table speaks French too
+
+
 def test_the_raw_log_is_read_only(admin_client, genres):
     title, (dark, *_rest) = title_with_variants(genres["Horror"])
     log(title, dark, n=3, takes=1)
