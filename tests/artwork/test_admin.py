@@ -57,6 +57,20 @@ def test_the_title_page_shows_each_variants_take_rate_with_its_interval(admin_cl
     assert "style=" not in html.split('class="artwork-performance"')[1].split("</fieldset>")[0]
 
 
+def test_the_french_title_page_names_the_segments_in_french(admin_client, genres):
+    """QA6: the French admin read "Drama : 8 affichages" and "Light: 0,0 %"."""
+    from django.utils import translation
+
+    title, (dark, light, neutral) = title_with_variants(genres["Horror"], name="Night Harbor")
+    log(title, dark, n=40, takes=10, segment=genres["Drama"].pk)
+    with translation.override("fr"):
+        html = admin_client.get(
+            reverse("admin:catalogue_title_change", args=[title.pk]), HTTP_ACCEPT_LANGUAGE="fr"
+        ).content.decode()
+    assert "Drame\u00a0: 40 affichages, 25,0\u00a0%" in html
+    assert "dark\u00a0: 25,0\u00a0%" in html  # the legend under its chart
+
+
 def test_a_curator_pins_and_unpins_a_variant(admin_client, genres, settings):
     title, (dark, light, neutral) = title_with_variants(genres["Comedy"])
     url = reverse("admin:catalogue_title_change", args=[title.pk])
