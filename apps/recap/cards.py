@@ -8,6 +8,7 @@ from datetime import date, time
 
 from django.utils.dates import WEEKDAYS
 from django.utils.formats import date_format, number_format
+from django.utils.text import capfirst
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
@@ -73,14 +74,17 @@ def humour_line(line: dict) -> str:
             "title": line["title"],
             "times": _num(line["times"]),
         }
+    # The hour opens the sentence: English writes 0:00 and 12:00 as words ("midnight").
     if code == "late":
-        return _(
-            "%(hour)s is your favourite time to press play. Bedtime is more of a suggestion."
-        ) % {"hour": date_format(time(line["hour"]), "TIME_FORMAT")}
+        return capfirst(
+            _("%(hour)s is your favourite time to press play. Bedtime is more of a suggestion.")
+            % {"hour": date_format(time(line["hour"]), "TIME_FORMAT")}
+        )
     if code == "early":
-        return _(
-            "%(hour)s is your favourite time to press play, before most people's first coffee."
-        ) % {"hour": date_format(time(line["hour"]), "TIME_FORMAT")}
+        return capfirst(
+            _("%(hour)s is your favourite time to press play, before most people's first coffee.")
+            % {"hour": date_format(time(line["hour"]), "TIME_FORMAT")}
+        )
     if code == "finisher":
         return _(
             "%(finishes)s titles and episodes seen to the very end, hardly anything abandoned. "

@@ -11,6 +11,13 @@ def test_humour_lines_in_english():
     assert line.startswith("You pressed play 40 times and reached the end credits 12 times.")
 
 
+def test_a_humour_line_opening_with_midnight_starts_with_a_capital():
+    """QA6: Kai's year read "midnight is your favourite time to press play."."""
+    with translation.override("en"):
+        line = cards.humour_line({"code": "late", "hour": 0})
+    assert line.startswith("Midnight is your favourite time to press play.")
+
+
 def test_humour_lines_in_french():
     with translation.override("fr"):
         starts = cards.humour_line({"code": "starts", "starts": 40, "finishes": 12})
