@@ -102,7 +102,7 @@ def sentence(name: str, properties: Mapping[str, Any], title_name: str = "") -> 
         words = {
             -1: _("Not for me"),
             1: _("I like this"),
-            2: _("Love this!"),
+            2: _("Love this"),  # the sentence's own full stop ends it ("Love this!." did)
         }
         value = properties.get("value")
         word = words.get(value) if isinstance(value, int) else None

@@ -85,6 +85,12 @@ def test_player_events_are_sentences():
     assert describe.sentence("player_play", {}, "Alien") == "You pressed play on Alien."
 
 
+def test_a_love_rating_reads_without_a_double_stop():
+    """QA6: "You rated Night Confession: Love this!."."""
+    text = describe.sentence("rating", {"value": 2}, "Night Confession")
+    assert text == "You rated Night Confession: Love this."
+
+
 def test_in_french_the_details_are_french_with_a_space_before_the_colon(viewer_client):
     account = viewer_client.profile.account
     account.language = "fr"
