@@ -230,6 +230,13 @@ def build(data: dict, *, name: str = "", traits: list | tuple = ()) -> list[Card
     return cards
 
 
+def _pole(trait) -> str:
+    """The pole ("Night owl"); "In between" alone does not say of what, so it names the trait."""
+    if trait.pole == trait_rules.BETWEEN:
+        return _("%(trait)s: %(pole)s") % {"trait": trait.label, "pole": trait.pole_label}
+    return str(trait.pole_label)
+
+
 def traits_card(traits) -> Card | None:
     """The profile's taste traits that have a pole (tracking/traits.py), one line each: the
     pole and the numbers behind it. None when there are none, or the viewer switched their use
@@ -237,7 +244,7 @@ def traits_card(traits) -> Card | None:
     shown = [t for t in traits if t.enough]
     if not shown:
         return None
-    lines = [f"{t.pole_label} · {' '.join(trait_rules.number_lines(t))}" for t in shown]
+    lines = [f"{_pole(t)} · {' '.join(trait_rules.number_lines(t))}" for t in shown]
     # Said, because its numbers sit beside the year's and differ from them (QA6).
     return Card(
         "traits",
