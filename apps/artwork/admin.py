@@ -21,6 +21,7 @@ from apps.artwork import charts, selectors, services, views
 from apps.artwork.models import ArtworkReport, Impression
 from apps.catalogue import admin as catalogue_admin
 from apps.catalogue.models import ArtworkVariant, Title
+from apps.catalogue.vocabulary import genre_label
 
 ARTWORK_MEDIA = {"all": ["artwork/admin.css"]}  # added to catalogue's own admin.css
 
@@ -142,7 +143,7 @@ class TitleAdmin(catalogue_admin.TitleAdmin):
                 "stats": stats,
                 "overall": panel(stats.overall, str(_("All viewers")), compact=False),
                 "segments": [
-                    panel(s, s.name or str(_("No history yet")), compact=True)
+                    panel(s, genre_label(s.name) or str(_("No history yet")), compact=True)
                     for s in stats.segments
                 ],
                 "pinned": next((v for v in stats.variants if v.pk == stats.pinned_id), None),

@@ -112,3 +112,86 @@ def rate_bars(group, variants: Sequence, *, compact: bool = False, title: str = 
     total = getattr(group, "total", None)
     average = y_of(total.rate) if total is not None and total.impressions else None
     return Chart(width, height, top, bottom, bottom + 16, bars, ticks, average, title)
+
+
+@dataclass(frozen=True)
+class Row:
+    label: str
+    y: float  # the bar's top
+    middle: float  # where its label and value sit
+    width: float
+    whisker_left: float
+    whisker_right: float
+    value: str  # the take rate as written at the bar's end
+    rate: float
+    low: float
+    high: float
+    impressions: int
+    takes: int
+
+
+@dataclass(frozen=True)
+class RowChart:
+    width: int
+    height: int
+    plot_left: int
+    plot_right: int
+    plot_top: int
+    plot_bottom: int
+    tick_y: int
+    rows: list[Row]
+    ticks: list[tuple[float, str]]  # (x, label)
+    average_x: float | None
+
+
+ROW_HEIGHT, ROW_BAR = 18, 12
+
+
+def rate_rows(rates: Sequence[tuple[str, object]], *, average=None) -> RowChart:
+    """Horizontal bars, one per named group (`rates`: (label, Rate) in the order to draw),
+    with its 95% whisker and a dashed line at `average` (a Rate): the audience segments are
+    many and their names long, so they read top to bottom rather than side by side."""
+    width, left, right_room, top = 560, 118, 52, 6
+    right = width - right_room
+    bottom = top + ROW_HEIGHT * max(1, len(rates))
+    tallest = max([r.high for _label, r in rates if r.impressions] + [0.0])
+    axis = nice_axis(tallest, floor=0.01)
+    span = right - left
+
+    def x_of(rate: float) -> float:
+        return round(left + span * min(rate, axis.top) / axis.top, 1)
+
+    rows = []
+    for index, (label, rate) in enumerate(rates):
+        y = top + ROW_HEIGHT * index + (ROW_HEIGHT - ROW_BAR) / 2
+        seen = bool(rate.impressions)
+        rows.append(
+            Row(
+                label=_short(label, left - 8),
+                y=y,
+                middle=y + ROW_BAR / 2,
+                width=round(x_of(rate.rate if seen else 0.0) - left, 1),
+                whisker_left=x_of(rate.low if seen else 0.0),
+                whisker_right=x_of(rate.high if seen else 0.0),
+                value=rate.percent,
+                rate=rate.rate,
+                low=rate.low if seen else 0.0,
+                high=rate.high if seen else 0.0,
+                impressions=rate.impressions,
+                takes=rate.takes,
+            )
+        )
+    ticks = [(x_of(value), percent_label(value, axis)) for value in axis.values]
+    shown = average is not None and average.impressions
+    return RowChart(
+        width,
+        bottom + 22,
+        left,
+        right,
+        top,
+        bottom,
+        bottom + 14,
+        rows,
+        ticks,
+        x_of(average.rate) if shown else None,
+    )

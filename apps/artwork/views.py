@@ -9,8 +9,9 @@ from django.views.decorators.http import require_POST
 
 from apps.accounts.decorators import profile_required
 from apps.accounts.http import AppRequest
-from apps.artwork import selectors, services
+from apps.artwork import charts, selectors, services
 from apps.artwork.models import Impression
+from apps.catalogue.vocabulary import genre_label
 from apps.core.numbers import percent
 from apps.tracking.consent import consent_for
 
@@ -25,6 +26,8 @@ def artwork_report(request: HttpRequest, site: AdminSite, opts) -> HttpResponse:
     report = selectors.report(days=days)
     labels = dict(Impression.How.choices)
     total = report.total.impressions
+    # The segments' names in the admin's language, for the table and the chart beside it.
+    segments = [(genre_label(name) or _("No history yet"), rate) for name, rate in report.segments]
     context = {
         **site.each_context(request),
         "opts": opts,
@@ -35,6 +38,8 @@ def artwork_report(request: HttpRequest, site: AdminSite, opts) -> HttpResponse:
         "exploration": percent(report.exploration_share),
         "exploration_of_all": percent(report.random_share_of_all),
         "exploration_setting": percent(report.exploration_setting, 0),
+        "segments": segments,
+        "segments_chart": charts.rate_rows(segments, average=report.total),
         "how_rows": [
             (how, labels.get(how, how), rate, percent(rate.impressions / total) if total else "—")
             for how, rate in report.by_how.items()

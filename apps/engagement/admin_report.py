@@ -20,6 +20,26 @@ from apps.core.numbers import percent
 from apps.engagement import charts, conversions
 from apps.engagement.models import Campaign
 
+# Why a send was skipped, as a curator reads it (the code stays beside it, for searching logs).
+SKIP_REASONS = {
+    "no_push_subscription": _("no device subscribed to push"),
+    "channel_off": _("this category does not use the channel"),
+    "no_email": _("no e-mail address"),
+    "no_marketing_consent": _("no consent to marketing"),
+    "unsubscribed": _("unsubscribed from the e-mails"),
+    "category_off": _("category turned off in notification settings"),
+    "told_today": _("already told today"),
+    "frequency_cap": _("frequency cap (marketing messages per day or week)"),
+    "merged": _("merged into a newer message"),
+    "no_variant": _("no variant fits the profile"),
+    "campaign_cap": _("the campaign's own cap for the profile"),
+    "push_unavailable": _("push not available"),
+    "finished": _("finished the title meanwhile"),
+    "watched_again": _("went back to the title meanwhile"),
+    "subscribed": _("subscribed meanwhile"),
+    "active_again": _("came back meanwhile"),
+}
+
 
 class _HeadlineChangeList(ChangeList):
     def get_results(self, request):
@@ -85,6 +105,9 @@ class CampaignReportMixin:
             "opts": self.model._meta,
             "campaign": campaign,
             "report": report,
+            "skip_reasons": [
+                (SKIP_REASONS.get(code, ""), code, n) for code, n in report.skip_reasons
+            ],
             "chart": charts.rate_chart(report, control_label=gettext("Control")),
             "changelist": reverse("admin:engagement_campaign_changelist"),
             "change": reverse("admin:engagement_campaign_change", args=[campaign.pk]),

@@ -8,6 +8,7 @@ from datetime import date, time
 
 from django.utils.dates import WEEKDAYS
 from django.utils.formats import date_format, number_format
+from django.utils.text import capfirst
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
@@ -73,14 +74,17 @@ def humour_line(line: dict) -> str:
             "title": line["title"],
             "times": _num(line["times"]),
         }
+    # The hour opens the sentence: English writes 0:00 and 12:00 as words ("midnight").
     if code == "late":
-        return _(
-            "%(hour)s is your favourite time to press play. Bedtime is more of a suggestion."
-        ) % {"hour": date_format(time(line["hour"]), "TIME_FORMAT")}
+        return capfirst(
+            _("%(hour)s is your favourite time to press play. Bedtime is more of a suggestion.")
+            % {"hour": date_format(time(line["hour"]), "TIME_FORMAT")}
+        )
     if code == "early":
-        return _(
-            "%(hour)s is your favourite time to press play, before most people's first coffee."
-        ) % {"hour": date_format(time(line["hour"]), "TIME_FORMAT")}
+        return capfirst(
+            _("%(hour)s is your favourite time to press play, before most people's first coffee.")
+            % {"hour": date_format(time(line["hour"]), "TIME_FORMAT")}
+        )
     if code == "finisher":
         return _(
             "%(finishes)s titles and episodes seen to the very end, hardly anything abandoned. "
@@ -226,6 +230,13 @@ def build(data: dict, *, name: str = "", traits: list | tuple = ()) -> list[Card
     return cards
 
 
+def _pole(trait) -> str:
+    """The pole ("Night owl"); "In between" alone does not say of what, so it names the trait."""
+    if trait.pole == trait_rules.BETWEEN:
+        return _("%(trait)s: %(pole)s") % {"trait": trait.label, "pole": trait.pole_label}
+    return str(trait.pole_label)
+
+
 def traits_card(traits) -> Card | None:
     """The profile's taste traits that have a pole (tracking/traits.py), one line each: the
     pole and the numbers behind it. None when there are none, or the viewer switched their use
@@ -233,5 +244,12 @@ def traits_card(traits) -> Card | None:
     shown = [t for t in traits if t.enough]
     if not shown:
         return None
-    lines = [f"{t.pole_label} · {' '.join(trait_rules.number_lines(t))}" for t in shown]
-    return Card("traits", _("Your taste traits"), lines=lines, private=True)
+    lines = [f"{_pole(t)} · {' '.join(trait_rules.number_lines(t))}" for t in shown]
+    # Said, because its numbers sit beside the year's and differ from them (QA6).
+    return Card(
+        "traits",
+        _("Your taste traits"),
+        caption=_("Habits read from your plays of the last 90 days, not from the whole year."),
+        lines=lines,
+        private=True,
+    )

@@ -5,7 +5,9 @@ Definitions (the page and the README say the same):
 - A *viewing* is one `play_started` of a film or episode and the progress/completion events of
   that same item that follow it, up to the item's next `play_started`. A `play_completed` or
   `play_progress` with no start before it in the year (history imported from elsewhere) opens
-  a viewing of its own, from position 0.
+  a viewing of its own, from position 0; a `play_progress` after the item's completion with no
+  new start (the player's last report as its page closes) still belongs to the finished
+  viewing, while a second `play_completed` opens a new one (an imported rewatch).
 - *Minutes watched*: per viewing, the furthest position reached minus the position it started
   at (never negative); summed, then rounded down to whole minutes.
 - *Titles* and *episodes*: distinct films/series and distinct episodes with at least one viewing.
@@ -91,7 +93,10 @@ def viewings(events: list[PlayEvent], tz: ZoneInfo) -> list[Viewing]:
         key = (e.title_id, e.episode_id)
         at = e.at.astimezone(tz)
         current = open_.get(key)
-        if e.name == "play_started" or current is None or current.completed:
+        # The player reports once more as its page closes, after the completion: that is the
+        # same viewing, not one from position 0 (it counted a finished film's minutes twice).
+        trailing = e.name == "play_progress" and current is not None and current.completed
+        if e.name == "play_started" or current is None or (current.completed and not trailing):
             if current is not None:
                 done.append(current)
             start_position = e.position if e.name == "play_started" else 0

@@ -31,16 +31,19 @@ def shown_year(today: date) -> int | None:
     return None
 
 
-def recap_refresh(*, profile, year: int, tz, today: date, now: datetime | None = None) -> Recap:
+def recap_refresh(
+    *, profile, year: int, tz, today: date, now: datetime | None = None, force: bool = False
+) -> Recap:
     """The profile's recap of `year`, computed from the event log unless it already was today.
 
     At most once a day per profile: a second call on the same local day returns the stored row
-    untouched (the row is locked while computing, so two workers do not both compute).
+    untouched (the row is locked while computing, so two workers do not both compute), unless
+    `force` (part of the history was erased: see `recaps_recompute`).
     """
     now = now or clock.now()
     with transaction.atomic():
         recap = Recap.objects.select_for_update().filter(profile=profile, year=year).first()
-        if recap is not None and recap.computed_on >= today:
+        if recap is not None and recap.computed_on >= today and not force:
             return recap
         events = selectors.play_events(profile_id=profile.pk, year=year, tz=tz)
         facts = selectors.title_facts({e.title_id for e in events})
@@ -56,6 +59,17 @@ def recap_refresh(*, profile, year: int, tz, today: date, now: datetime | None =
         recap.data, recap.computed_on, recap.computed_at = data, today, now
         recap.save(update_fields=["data", "computed_on", "computed_at"])
         return recap
+
+
+def recaps_recompute(*, profile, tz, today: date) -> int:
+    """Recompute now every stored recap of the profile, after part of its history was erased
+    ("Forget this title"): the stored numbers name titles, and neither the year page nor a
+    public share link may keep showing one the viewer asked to forget until tomorrow's
+    refresh. Returns how many were recomputed."""
+    years = list(Recap.objects.filter(profile=profile).values_list("year", flat=True))
+    for year in years:
+        recap_refresh(profile=profile, year=year, tz=tz, today=today, force=True)
+    return len(years)
 
 
 def share_create(*, recap: Recap, cards: list[str], available: list[str], language: str):

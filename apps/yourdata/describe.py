@@ -102,12 +102,17 @@ def sentence(name: str, properties: Mapping[str, Any], title_name: str = "") -> 
         words = {
             -1: _("Not for me"),
             1: _("I like this"),
-            2: _("Love this!"),
+            2: _("Love this"),  # the sentence's own full stop ends it ("Love this!." did)
         }
         value = properties.get("value")
         word = words.get(value) if isinstance(value, int) else None
         if word:
             return _("You rated %(t)s: %(v)s.") % {"t": title, "v": word}
+    if name == "play_progress":
+        position, duration = properties.get("position_seconds"), properties.get("duration_seconds")
+        # The player's last report as its page closes, after the end: not "part of" it.
+        if isinstance(position, int) and isinstance(duration, int) and 0 < duration <= position:
+            return _("You were at the end of %(t)s.") % {"t": title}
     return template % {"t": title} if "%(t)s" in template else template
 
 

@@ -1,14 +1,29 @@
-"""Deleting an account: the subscription first, then everything personal (apps.tracking)."""
+"""Forgetting a title everywhere it is remembered, and deleting an account: the subscription
+first, then everything personal (apps.tracking)."""
 
 import contextlib
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
 
+from apps.accounts.timezones import viewer_zone
+from apps.core import clock
+from apps.recap import services as recap
 from apps.subscriptions.lifecycle import State
 from apps.subscriptions.models import Subscription
 from apps.subscriptions.services import subscription_cancel
 from apps.tracking import services as tracking
+
+
+@transaction.atomic
+def title_forget(*, profile, title_id: int, device_id: int | None = None) -> int:
+    """Erase the profile's signals about one title (apps.tracking), then recompute its stored
+    year in review, whose top titles, binge and first title name titles. Returns how many
+    rows went."""
+    erased = tracking.title_forget(profile=profile, title_id=title_id, device_id=device_id)
+    tz = viewer_zone(profile.account)
+    recap.recaps_recompute(profile=profile, tz=tz, today=clock.today_in(tz))
+    return erased
 
 
 @transaction.atomic

@@ -75,7 +75,7 @@ def switch(request: AppRequest):
 def forget_title(request: AppRequest, title_id: int):
     if not catalogue.title_exists(title_id):
         raise Http404(_("No such title."))
-    tracking.title_forget(
+    services.title_forget(
         profile=request.profile, title_id=title_id, device_id=current_device_id(request)
     )
     messages.success(request, _("Forgotten: that title no longer shapes your recommendations."))

@@ -57,6 +57,20 @@ def test_the_title_page_shows_each_variants_take_rate_with_its_interval(admin_cl
     assert "style=" not in html.split('class="artwork-performance"')[1].split("</fieldset>")[0]
 
 
+def test_the_french_title_page_names_the_segments_in_french(admin_client, genres):
+    """QA6: the French admin read "Drama : 8 affichages" and "Light: 0,0 %"."""
+    from django.utils import translation
+
+    title, (dark, light, neutral) = title_with_variants(genres["Horror"], name="Night Harbor")
+    log(title, dark, n=40, takes=10, segment=genres["Drama"].pk)
+    with translation.override("fr"):
+        html = admin_client.get(
+            reverse("admin:catalogue_title_change", args=[title.pk]), HTTP_ACCEPT_LANGUAGE="fr"
+        ).content.decode()
+    assert "Drame\u00a0: 40 affichages, 25,0\u00a0%" in html
+    assert "dark\u00a0: 25,0\u00a0%" in html  # the legend under its chart
+
+
 def test_a_curator_pins_and_unpins_a_variant(admin_client, genres, settings):
     title, (dark, light, neutral) = title_with_variants(genres["Comedy"])
     url = reverse("admin:catalogue_title_change", args=[title.pk])
@@ -169,6 +183,31 @@ def test_the_report_lists_winners_losers_and_the_exploration_share(admin_client,
     assert "Grim Tide" in losers and "light" in losers and "dark" not in losers
     assert "Exploration: 5.1% of the impressions where the policy had a choice" in html
     assert admin_client.get(url + "?days=7").status_code == 200
+
+
+def test_the_report_draws_each_audience_segments_take_rate_in_its_language(admin_client, genres):
+    """QA6: the segments were a 23-line table of percentages to compare by eye. A bar per
+    segment now, longer for a higher take rate, named in the admin's language, with the
+    average line; the table stays for the exact numbers."""
+    import re
+
+    from django.utils import translation
+
+    title, (dark, *_rest) = title_with_variants(genres["Horror"], name="Grim Tide")
+    log(title, dark, n=100, takes=40, segment=genres["Horror"].pk)  # 40%
+    log(title, dark, n=100, takes=10, segment=genres["Comedy"].pk)  # 10%
+    url = reverse("admin:artwork_artworkreport_changelist")
+    with translation.override("fr"):
+        html = admin_client.get(url, HTTP_ACCEPT_LANGUAGE="fr").content.decode()
+    section = html.split('id="segments-heading"')[1]
+    chart = section.split('<svg class="artwork-chart artwork-chart--rows"')[1].split("</svg>")[0]
+    bars = dict(
+        re.findall(r'>([^<>]+)</text>\s*<rect class="chart-bar[^"]*"[^>]*width="([\d.]+)"', chart)
+    )
+    assert set(bars) == {"Horreur", "Comédie"}
+    assert float(bars["Horreur"]) > 3 * float(bars["Comédie"]) > 0
+    assert 'class="chart-average"' in chart and "chart-whisker" in chart
+    assert '<th scope="row">Horreur</th>' in section  # the table speaks French too
 
 
 def test_the_raw_log_is_read_only(admin_client, genres):

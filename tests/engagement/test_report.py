@@ -51,6 +51,8 @@ def test_the_report_shows_each_variant_and_the_control_with_rates_and_uplift(
     assert "+40.0 pp" in table  # A vs control
     assert "Control (held back)" in table
     assert "frequency_cap" in html
+    # QA6: the reason in words beside its code (it was the bare code)
+    assert "frequency cap (marketing messages per day or week) <code>frequency_cap</code>" in html
 
 
 def test_the_report_of_a_campaign_nobody_got_says_so(admin_client, make_campaign):
@@ -98,3 +100,20 @@ def test_the_campaign_list_shows_headline_numbers_in_a_fixed_number_of_queries(
     assert "50.0%" in html
     assert "+25.0 pp" in html  # the interval is in its title
     assert reverse("admin:engagement_campaign_report", args=[campaign.pk]) in html
+
+
+def test_the_french_report_names_skip_reasons_in_french_and_counts_them_in_the_plural(
+    admin_client, make_campaign
+):
+    """QA6: the French report read "Ignoré 60" and "no_marketing_consent"."""
+    from django.utils import translation
+
+    campaign = make_campaign()
+    _sends(campaign, campaign.variants.get(), 2, 0, status=Send.Status.SKIPPED)
+    with translation.override("fr"):
+        html = admin_client.get(
+            reverse("admin:engagement_campaign_report", args=[campaign.pk]),
+            HTTP_ACCEPT_LANGUAGE="fr",
+        ).content.decode()
+    assert "<dt>Ignorés</dt>" in html
+    assert "plafond de fréquence" in html

@@ -11,6 +11,13 @@ def test_humour_lines_in_english():
     assert line.startswith("You pressed play 40 times and reached the end credits 12 times.")
 
 
+def test_a_humour_line_opening_with_midnight_starts_with_a_capital():
+    """QA6: Kai's year read "midnight is your favourite time to press play."."""
+    with translation.override("en"):
+        line = cards.humour_line({"code": "late", "hour": 0})
+    assert line.startswith("Midnight is your favourite time to press play.")
+
+
 def test_humour_lines_in_french():
     with translation.override("fr"):
         starts = cards.humour_line({"code": "starts", "starts": 40, "finishes": 12})
@@ -56,3 +63,17 @@ def test_french_binge_lines_never_write_de_before_a_title():
         line = cards.humour_line({"code": "binge", "episodes": 13, "title": "Accidental Neighbour"})
     assert line.startswith("Accidental Neighbour\xa0: 13 épisodes d’une traite.")
     assert "de Accidental" not in line
+
+
+def test_a_trait_in_between_says_which_trait_it_is():
+    """QA6: Sam's card had two lines starting "In between ·" and no word of which habit."""
+    from apps.tracking import traits
+
+    between = traits.Trait(
+        traits.HOURS, traits.BETWEEN, 0.5, {"night_share": 0.19, "morning_share": 0.0}
+    )
+    owl = traits.Trait(traits.HOURS, "night_owl", 0.9, {"night_share": 0.9, "morning_share": 0.0})
+    with translation.override("en"):
+        card = cards.traits_card([between, owl])
+    assert card.lines[0].startswith("Night owl or early bird: In between · ")
+    assert card.lines[1].startswith("Night owl · ")

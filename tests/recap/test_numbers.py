@@ -156,3 +156,18 @@ def test_rewatched_film_counted_from_completions():
         ]
     recap = numbers.year_in_review(events, world.TITLES, year=2026, tz=PARIS)
     assert {"code": "rewatch", "title": "Alpha", "times": 3} in recap["lines"]
+
+
+def test_the_players_last_report_after_the_end_does_not_count_the_film_twice():
+    """QA6: Morgan finished a 107-minute film and the year said 213 minutes: the report the
+    player sends as its page closes came after play_completed and opened a viewing from 0."""
+    start = world.at(2026, 4, 1, 18, 0)
+    events = [
+        PlayEvent("play_started", start, 1, None, 0, 6000),
+        PlayEvent("play_completed", start + timedelta(minutes=100), 1, None, 6000, 6000),
+        PlayEvent("play_progress", start + timedelta(minutes=101), 1, None, 6000, 6000),
+    ]
+    recap = numbers.year_in_review(events, world.TITLES, year=2026, tz=PARIS)
+    assert recap["minutes"] == 100
+    assert recap["viewings"] == 1
+    assert recap["top_titles"][0]["minutes"] == 100

@@ -257,6 +257,8 @@ def test_the_taste_traits_card_shows_the_viewers_habits_unless_switched_off(now,
     html = client.get("/year/").content.decode()
     assert "Your taste traits" in html
     assert "Night owl" in html and "between 22:00 and 05:00" in html
+    # Its numbers are of the last 90 days, beside the year's: the card says so.
+    assert "Habits read from your plays of the last 90 days, not from the whole year." in html
     # The traits card is the viewer's own: no share image, not offered for a public link, and
     # sharing every card offered (the form's default) still works.
     assert 'value="traits"' not in html and "/year/image/traits/" not in html
@@ -283,3 +285,23 @@ def test_the_waiting_page_writes_the_first_of_december_as_each_language_does(
     with translation.override(language):
         page = signed_in(viewer).get("/year/", HTTP_ACCEPT_LANGUAGE=language)
     assert opens in page.content.decode()
+
+
+def test_forgetting_a_title_takes_it_out_of_the_year_and_its_share_link_at_once(
+    now, viewer, catalogue, client
+):
+    """QA6: "Forget this title" on Your data erased the plays, but the year page and a public
+    link kept naming the title (top titles, binge, first title) until the next day's refresh."""
+    owner = signed_in(viewer)
+    assert "Gamma" in owner.get("/year/").content.decode()  # the top title
+    _share(owner, ["top", "first"])
+    token = RecapShare.objects.get().token
+    assert "Gamma" in client.get(f"/year/shared/{token}/").content.decode()
+
+    owner.post(f"/account/data/forget/{catalogue['titles'][world.GAMMA]}/")
+
+    year = owner.get("/year/").content.decode()
+    assert "Gamma" not in year
+    assert "Beta" in year and "Alpha" in year  # the rest of the year stays
+    shared = client.get(f"/year/shared/{token}/").content.decode()
+    assert "Gamma" not in shared and "Beta" in shared

@@ -85,6 +85,20 @@ def test_player_events_are_sentences():
     assert describe.sentence("player_play", {}, "Alien") == "You pressed play on Alien."
 
 
+def test_a_love_rating_reads_without_a_double_stop():
+    """QA6: "You rated Night Confession: Love this!."."""
+    text = describe.sentence("rating", {"value": 2}, "Night Confession")
+    assert text == "You rated Night Confession: Love this."
+
+
+def test_a_report_at_the_very_end_is_not_part_of_the_title():
+    """QA6: "You watched part of Night Confession." at 6420 of 6420 seconds."""
+    at_end = {"position_seconds": 6420, "duration_seconds": 6420}
+    assert describe.sentence("play_progress", at_end, "Night") == "You were at the end of Night."
+    half = {"position_seconds": 3000, "duration_seconds": 6420}
+    assert describe.sentence("play_progress", half, "Night") == "You watched part of Night."
+
+
 def test_in_french_the_details_are_french_with_a_space_before_the_colon(viewer_client):
     account = viewer_client.profile.account
     account.language = "fr"
