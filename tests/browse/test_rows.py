@@ -255,6 +255,56 @@ def test_a_row_does_not_open_with_the_titles_of_a_row_above():
     assert not set(because[0].title_ids[: rows.FRESH_LEAD]) & set(picks)
 
 
+@settings(max_examples=60, deadline=None)
+@given(
+    n=st.integers(min_value=0, max_value=250),
+    device=st.sampled_from(list(rows.LAYOUTS)),
+    part=st.sampled_from(["morning", "afternoon", "evening", "night"]),
+    profile_id=st.integers(min_value=1, max_value=10**6),
+)
+def test_a_recommendation_row_repeats_a_title_only_to_reach_the_shortest_row(
+    n, device, part, profile_id
+):
+    """A genre row opened with two titles of its own and then the top picks again, and rows
+    past their first six cards repeated the rows above: only a row that would otherwise be
+    too short may repeat, and then after its own titles."""
+    plans = plan_home(
+        _input(
+            candidates=_candidates(n),
+            device=device,
+            daypart=part,
+            profile_id=profile_id,
+            continue_watching=[3, 4],
+        )
+    )
+    shown: set[int] = set()
+    for plan in plans:
+        if plan.kind in rows.FRESH_FIRST:
+            again = [t in shown and t not in (3, 4) for t in plan.title_ids]
+            if len(plan.title_ids) > rows.MIN_ROW:
+                assert not any(again), plan.key
+            assert again == sorted(again), plan.key
+        shown.update(plan.title_ids)
+
+
+def test_a_genre_its_top_picks_took_keeps_a_short_row_of_its_own_first():
+    """The favourite genre's best titles are all in the top picks: its row still comes, short,
+    opening with what the picks left and filled with picks the viewer sees only by scrolling."""
+    favourite = [Candidate(i, 1 - i / 300, 99 - i // 10, 0, 2010, (0,)) for i in range(1, 21)]
+    rest = [
+        Candidate(i, 0.5 - i / 900, 70 - i // 10, 0, 2010, (1 + i % 5,)) for i in range(21, 300)
+    ]
+    data = _input(candidates=favourite + rest, recent=[], genre_affinity=[(0, 1.0)], my_list=[])
+    plans = plan_home(data)
+    picks = next(p for p in plans if p.kind == "picks")
+    genre = next(p for p in plans if p.key == "genre-0")
+    own = [t for t in genre.title_ids if t not in picks.title_ids]
+    assert own and genre.title_ids[: len(own)] == own
+    assert len(genre.title_ids) == rows.MIN_ROW
+    in_view = set(picks.title_ids[: rows.FRESH_LEAD])
+    assert not in_view & set(genre.title_ids)
+
+
 def test_no_because_you_watched_x_beside_because_you_finished_x():
     plans = plan_home(_input(finished_recently=[9001]))
     assert [p.key for p in plans if p.subject == 9001] == ["finished-9001"]
