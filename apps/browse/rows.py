@@ -8,8 +8,8 @@ page, the next daypart shuffles it. Rules that hold on every page:
 * a title appears in at most two rows;
 * within a row titles follow predicted interest; a recommendation row holds only titles not
   yet on the page, and repeats one only to reach the shortest row worth showing (it must not
-  read as a copy of a row above, on its first screen or further right). Rows whose point
-  is their titles (Continue watching, My list, the weekly mix, new episodes) keep theirs; discovery
+  read as a copy of a row above, on its first screen or further right). Rows whose point is
+  their titles (Continue watching, My list, the weekly mix, new episodes) keep theirs; discovery
   titles (clearly lower-match titles the profile has not seen, so the page is not an echo
   chamber) sit only in rows that say so:
   a few slots of "Top picks" (its "Why this row?" says so) and their own "Something different"
