@@ -6,10 +6,11 @@ The page is deterministic for (profile, device, local date, daypart): a reload s
 page, the next daypart shuffles it. Rules that hold on every page:
 
 * a title appears in at most two rows;
-* within a row titles follow predicted interest; a recommendation row holds only titles not
-  yet on the page, and repeats one only to reach the shortest row worth showing (it must not
-  read as a copy of a row above, on its first screen or further right). Rows whose point is
-  their titles (Continue watching, My list, the weekly mix, new episodes) keep theirs; discovery
+* within a row titles follow predicted interest; a recommendation row opens with titles not
+  yet on the page and fills its length with titles other rows show only off to the right, so
+  a row's first screen repeats no other row's first screen while it has titles to avoid it.
+  Rows whose point is their titles (Continue watching, My list, new episodes) keep theirs;
+  the weekly mix keeps its order but skips what the rows above it show in view; discovery
   titles (clearly lower-match titles the profile has not seen, so the page is not an echo
   chamber) sit only in rows that say so:
   a few slots of "Top picks" (its "Why this row?" says so) and their own "Something different"
@@ -31,8 +32,8 @@ DISCOVERY_MATCH = (25, 65)  # "clearly lower match": below what personal rows us
 NEW_RELEASE_YEARS = 2
 MIN_ROW = 5  # a row with fewer titles is not worth a heading
 ROW_SHUFFLE = 2.2  # a row may trade places with rows up to about two places away
-# Rows that hold only titles not yet on the page (repeats only to reach MIN_ROW), so they do
-# not read as copies. The other rows (continue, list, mix, welcome) are about their titles.
+# Rows that open with titles not yet on the page and repeat only to fill their length, so they
+# do not read as copies. The other rows (continue, list, mix, welcome) are about their titles.
 FRESH_FIRST = frozenset(
     {"picks", "onboarding", "because", "genre", "trending", "new", "finished", "discovery"}
 )
@@ -147,32 +148,39 @@ class _Page:
         self.discovery_pool = discovery_pool
 
     def take(
-        self, ids: list[int], *, limit: int | None = None, prefer_fresh=False, minimum=MIN_ROW
+        self, ids: list[int], *, limit: int | None = None, prefer_fresh=False, out_of_view=False
     ) -> list[int]:
-        """Up to `limit` of `ids` in their order, never past the appearance cap.
+        """Up to `limit` of `ids`, never past the appearance cap.
 
-        With prefer_fresh, only titles not yet on the page, and repeats only when there are
-        fewer than `minimum` of those: a genre row used to open with two new titles and then
-        the top picks again, or follow six new titles with cards 8 to 20 of a row above. The
-        repeats that fill a short row are first those other rows show off to the right.
+        With prefer_fresh, titles not yet on the page first, in the row's order, and then, to
+        give the row its full length, titles other rows show: first those they show only off
+        to the right (past their first FRESH_LEAD cards), last those they show in view. So a
+        row's first screen repeats nothing another row shows on its first screen unless the
+        row has too few titles of its own, and no row is shorter for it: a genre row used to
+        open with two new titles and then the top picks again, and then, kept to titles new
+        to the page, a horror fan's horror row was five cards long.
+
+        With out_of_view, the row's own order without the titles rows above show in view.
         """
         limit = limit or self.layout.row_length
         allowed = list(dict.fromkeys(t for t in ids if self.count[t] < MAX_APPEARANCES))
+        if out_of_view:
+            return [t for t in allowed if t not in self.in_view][:limit]
         if not prefer_fresh:
             return allowed[:limit]
         # A title in Continue watching is the viewer's place in it, not a recommendation: the
         # top picks (and the hero drawn from them) keep the title the viewer has just started.
-        fresh = [t for t in allowed if self.count[t] == 0 or t in self.resuming][:limit]
-        if len(fresh) >= minimum:
-            return fresh
+        fresh = [t for t in allowed if self.count[t] == 0 or t in self.resuming]
         repeats = [t for t in allowed if t not in fresh]
         repeats.sort(key=lambda t: t in self.in_view)  # stable: row order within each group
-        fill = set(repeats[: minimum - len(fresh)])
-        # New titles first, so the row still opens with something not yet on the page.
-        return fresh + [t for t in allowed if t in fill]
+        return (fresh + repeats)[:limit]
 
     def add(self, row: RowPlan, *, discovery: bool = False, minimum: int = MIN_ROW) -> bool:
-        ids = self.take(row.title_ids, prefer_fresh=row.kind in FRESH_FIRST, minimum=minimum)
+        # The weekly mix keeps its own order but, on the homepage, not what the rows above it
+        # show in view (the /mix/ page shows it whole).
+        ids = self.take(
+            row.title_ids, prefer_fresh=row.kind in FRESH_FIRST, out_of_view=row.kind == "mix"
+        )
         if row.kind == "discovery":
             row.discovery = set(ids)
         elif discovery:
