@@ -277,7 +277,7 @@ def tones(cards: list[Card]) -> list[str]:
 def chosen_by_the_policy(client: Client, cards: list[Card]) -> list[Card]:
     """The cards whose poster the policy picked for the viewer today: without the day's random
     exploration (about 1 card in 20, for every viewer), of which one or two decide whether a
-    row of 5 to 10 cards reaches 80 %."""
+    row of 6 to 10 cards reaches 80 %."""
     profile = Profile.objects.select_related("account").get(pk=client.session["profile_id"])
     today = clock.now().astimezone(ZoneInfo(profile.account.time_zone or "UTC")).date()
     random_ones = artwork_selectors.explored_on(profile.pk, today)
