@@ -6,8 +6,11 @@ The page is deterministic for (profile, device, local date, daypart): a reload s
 page, the next daypart shuffles it. Rules that hold on every page:
 
 * a title appears in at most two rows;
-* within a row titles follow predicted interest, except that a row's first screenful opens
-  with titles not yet on the page (it must not read as a copy of a row above); discovery
+* within a row titles follow predicted interest; a recommendation row opens with titles not
+  yet on the page and fills its length with titles other rows show only off to the right, so
+  a row's first screen repeats no other row's first screen while it has titles to avoid it.
+  Rows whose point is their titles (Continue watching, My list, new episodes) keep theirs;
+  the weekly mix keeps its order but skips what the rows above it show in view; discovery
   titles (clearly lower-match titles the profile has not seen, so the page is not an echo
   chamber) sit only in rows that say so:
   a few slots of "Top picks" (its "Why this row?" says so) and their own "Something different"
@@ -29,10 +32,13 @@ DISCOVERY_MATCH = (25, 65)  # "clearly lower match": below what personal rows us
 NEW_RELEASE_YEARS = 2
 MIN_ROW = 5  # a row with fewer titles is not worth a heading
 ROW_SHUFFLE = 2.2  # a row may trade places with rows up to about two places away
-# Rows that take titles not yet on the page first, so they do not read as copies.
-FRESH_FIRST = frozenset({"because", "genre", "trending", "new", "finished", "discovery"})
+# Rows that open with titles not yet on the page and repeat only to fill their length, so they
+# do not read as copies. The other rows (continue, list, mix, welcome) are about their titles.
+FRESH_FIRST = frozenset(
+    {"picks", "onboarding", "because", "genre", "trending", "new", "finished", "discovery"}
+)
 GENRE_ROWS = 8
-FRESH_LEAD = 6  # a FRESH_FIRST row's first titles (a computer's screenful) are new to the page
+FRESH_LEAD = 6  # cards of a row in view before scrolling sideways (a computer's or TV's screen)
 DISCOVERY_AFTER_GENRES = 2  # the "Something different" row's place: after this many genre rows
 
 
@@ -136,30 +142,45 @@ class _Page:
         self.layout = layout
         self.rng = rng
         self.count: dict[int, int] = defaultdict(int)
+        self.in_view: set[int] = set()  # titles among a row's first FRESH_LEAD cards
+        self.resuming: set[int] = set()  # titles in Continue watching
         self.rows: list[RowPlan] = []
         self.discovery_pool = discovery_pool
 
-    def take(self, ids: list[int], *, limit: int | None = None, prefer_fresh=False) -> list[int]:
-        """Up to `limit` of `ids` in their order, never past the appearance cap.
+    def take(
+        self, ids: list[int], *, limit: int | None = None, prefer_fresh=False, out_of_view=False
+    ) -> list[int]:
+        """Up to `limit` of `ids`, never past the appearance cap.
 
-        With prefer_fresh, titles not yet on the page are taken first and repeats only fill
-        what is left, so consecutive rows do not read as copies of each other.
+        With prefer_fresh, titles not yet on the page first, in the row's order, and then, to
+        give the row its full length, titles other rows show: first those they show only off
+        to the right (past their first FRESH_LEAD cards), last those they show in view. So a
+        row's first screen repeats nothing another row shows on its first screen unless the
+        row has too few titles of its own, and no row is shorter for it: a genre row used to
+        open with two new titles and then the top picks again, and then, kept to titles new
+        to the page, a horror fan's horror row was five cards long.
+
+        With out_of_view, the row's own order without the titles rows above show in view.
         """
         limit = limit or self.layout.row_length
         allowed = list(dict.fromkeys(t for t in ids if self.count[t] < MAX_APPEARANCES))
+        if out_of_view:
+            return [t for t in allowed if t not in self.in_view][:limit]
         if not prefer_fresh:
             return allowed[:limit]
-        fresh = [t for t in allowed if self.count[t] == 0][:limit]
-        repeats = [t for t in allowed if self.count[t] > 0][: limit - len(fresh)]
-        keep = set(fresh) | set(repeats)
-        # The first screenful opens with titles not yet on the page: after onboarding "Because
-        # you liked X" opened with the same six titles, in the same order, as the picks row
-        # above it (QA2 §12). Past it, the row's own order.
-        lead = fresh[:FRESH_LEAD]
-        return lead + [t for t in allowed if t in keep and t not in lead]
+        # A title in Continue watching is the viewer's place in it, not a recommendation: the
+        # top picks (and the hero drawn from them) keep the title the viewer has just started.
+        fresh = [t for t in allowed if self.count[t] == 0 or t in self.resuming]
+        repeats = [t for t in allowed if t not in fresh]
+        repeats.sort(key=lambda t: t in self.in_view)  # stable: row order within each group
+        return (fresh + repeats)[:limit]
 
     def add(self, row: RowPlan, *, discovery: bool = False, minimum: int = MIN_ROW) -> bool:
-        ids = self.take(row.title_ids, prefer_fresh=row.kind in FRESH_FIRST)
+        # The weekly mix keeps its own order but, on the homepage, not what the rows above it
+        # show in view (the /mix/ page shows it whole).
+        ids = self.take(
+            row.title_ids, prefer_fresh=row.kind in FRESH_FIRST, out_of_view=row.kind == "mix"
+        )
         if row.kind == "discovery":
             row.discovery = set(ids)
         elif discovery:
@@ -169,6 +190,7 @@ class _Page:
         row.title_ids = ids
         for title_id in ids:
             self.count[title_id] += 1
+        self.in_view.update(ids[:FRESH_LEAD])
         self.rows.append(row)
         return True
 
@@ -279,6 +301,7 @@ def plan_home(data: HomeInput) -> list[RowPlan]:
 
 def _add_continue(page: _Page, data: HomeInput) -> None:
     if data.continue_watching:
+        page.resuming = set(data.continue_watching)
         page.add(
             RowPlan("continue", "continue", list(data.continue_watching), pinned=True), minimum=1
         )

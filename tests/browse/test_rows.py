@@ -255,6 +255,92 @@ def test_a_row_does_not_open_with_the_titles_of_a_row_above():
     assert not set(because[0].title_ids[: rows.FRESH_LEAD]) & set(picks)
 
 
+@settings(max_examples=60, deadline=None)
+@given(
+    n=st.integers(min_value=0, max_value=250),
+    device=st.sampled_from(list(rows.LAYOUTS)),
+    part=st.sampled_from(["morning", "afternoon", "evening", "night"]),
+    profile_id=st.integers(min_value=1, max_value=10**6),
+)
+def test_a_row_opens_with_its_own_titles_and_keeps_its_length(n, device, part, profile_id):
+    """A genre row opened with two titles of its own and then the top picks again; kept to
+    titles new to the page, a fan's genre row shrank to five cards. A recommendation row lists
+    its titles new to the page, then what other rows show off to the right, and last what they
+    show in view, and is as long as its genre or "because" titles under the cap allow."""
+    cands = _candidates(n)
+    plans = plan_home(
+        _input(
+            candidates=cands,
+            device=device,
+            daypart=part,
+            profile_id=profile_id,
+            continue_watching=[3, 4],
+        )
+    )
+    length = rows.LAYOUTS[device].row_length
+    count: Counter[int] = Counter()
+    in_view: set[int] = set()
+    for plan in plans:
+        if plan.kind in rows.FRESH_FIRST:
+            # 0: new to the page (or the viewer's place in it), 1: shown off to the right,
+            # 2: shown in view by a row above.
+            kind = [
+                0 if not count[t] or t in (3, 4) else 2 if t in in_view else 1
+                for t in plan.title_ids
+            ]
+            assert kind == sorted(kind), plan.key
+            if kind.count(0) + kind.count(1) >= rows.FRESH_LEAD:
+                assert not set(plan.title_ids[: rows.FRESH_LEAD]) & in_view, plan.key
+        if plan.kind in {"genre", "because"}:
+            own = [
+                c.title_id
+                for c in cands
+                if (plan.subject in c.genres if plan.kind == "genre" else c.because == plan.subject)
+            ]
+            assert len(plan.title_ids) == min(length, sum(count[t] < 2 for t in own)), plan.key
+        count.update(plan.title_ids)
+        if plan.kind != "continue":
+            in_view.update(plan.title_ids[: rows.FRESH_LEAD])
+
+
+def test_a_genre_its_top_picks_took_keeps_its_full_row_with_its_own_titles_first():
+    """The favourite genre's best titles are all in the top picks: its row still comes, as long
+    as ever, opening with what the picks left, then picks the viewer sees only by scrolling the
+    picks row, and only last the picks' first screen."""
+    favourite = [Candidate(i, 1 - i / 300, 99 - i // 10, 0, 2010, (0,)) for i in range(1, 21)]
+    rest = [
+        Candidate(i, 0.5 - i / 900, 70 - i // 10, 0, 2010, (1 + i % 5,)) for i in range(21, 300)
+    ]
+    data = _input(candidates=favourite + rest, recent=[], genre_affinity=[(0, 1.0)], my_list=[])
+    plans = plan_home(data)
+    picks = next(p for p in plans if p.kind == "picks")
+    genre = next(p for p in plans if p.key == "genre-0")
+    own = [t for t in genre.title_ids if t not in picks.title_ids]
+    assert own and genre.title_ids[: len(own)] == own
+    assert len(genre.title_ids) == rows.LAYOUTS["computer"].row_length == len(favourite)
+    in_view = set(picks.title_ids[: rows.FRESH_LEAD])
+    assert not in_view & set(genre.title_ids[: rows.FRESH_LEAD])
+    again_in_view = [t for t in genre.title_ids if t in in_view]
+    assert again_in_view and genre.title_ids[-len(again_in_view) :] == again_in_view
+
+
+def test_the_weekly_mix_row_keeps_its_order_without_what_the_picks_show_in_view():
+    """Lullaby of Harrow Lane, Blind Floor, Harvest and Cursed Well were in the first six cards
+    of both the top picks and the weekly mix: the row skips the picks' first screen and keeps
+    the mix's order otherwise."""
+    # The best candidates, in the mix's own order (not the picks'): 2, 1, 4, 3, ...
+    mix = [t + 1 if t % 2 else t - 1 for t in range(1, 31)]
+    plans = plan_home(_input(weekly_mix=mix))
+    keys = [p.key for p in plans]
+    row = plans[keys.index("mix")]
+    above = set()
+    for plan in plans[: keys.index("mix")]:
+        above.update(plan.title_ids[: rows.FRESH_LEAD])
+    assert above & set(mix), "the picks do show titles of the mix"
+    expected = [t for t in mix if t not in above][: rows.LAYOUTS["computer"].row_length]
+    assert row.title_ids == expected
+
+
 def test_no_because_you_watched_x_beside_because_you_finished_x():
     plans = plan_home(_input(finished_recently=[9001]))
     assert [p.key for p in plans if p.subject == 9001] == ["finished-9001"]
