@@ -19,6 +19,7 @@ from apps.accounts.http import AppRequest
 from apps.accounts.timezones import viewer_zone
 from apps.artwork import services as artwork_services
 from apps.browse import page_cache, selectors, services
+from apps.browse.coming import next_coming_episode
 from apps.catalogue import selectors as catalogue
 from apps.catalogue.models import Episode, Genre, Title
 from apps.core import clock, undo
@@ -160,7 +161,14 @@ def title_detail(request: AppRequest, slug: str):
             title=title, visitor_id=getattr(request, "visitor_id", "")
         )
     downloads = _downloads(request, profile, title) if profile is not None else None
-    return render(request, "browse/title.html", {"title": title, "downloads": downloads})
+    context = {
+        "title": title,
+        "downloads": downloads,
+        # The next episode and its "Remind me", dated in the viewer's zone as on New & Popular.
+        "coming": next_coming_episode(profile=profile, title=title, at=clock.now()),
+        "zone": viewer_zone(request.user),
+    }
+    return render(request, "browse/title.html", context)
 
 
 def _downloads(request, profile, title) -> dict:

@@ -1,7 +1,7 @@
 """Events in plain language, for the "Your data" page (pure; no database: channel, category and
 billing-interval codes take the labels their own choices give them)."""
 
-from collections.abc import Mapping
+from collections.abc import Mapping, Set
 from datetime import datetime, tzinfo
 from typing import Any
 
@@ -122,6 +122,16 @@ HIDDEN_PROPERTIES = frozenset(
 )
 
 
+def said_in_sentence(name: str, properties: Mapping[str, Any], *, title_named: bool) -> set[str]:
+    """The properties the event's sentence already says, left out of its details (QA6: "title
+    id: 153" under "You finished Alien.", "value: 2" under "You rated Alien: Love this."). A
+    title no longer in the catalogue keeps its id: the sentence then says only "a title"."""
+    said = {"title_id"} if title_named else set()
+    if name == "rating" and properties.get("value") in (-1, 1, 2):
+        said.add("value")
+    return said
+
+
 def _when(value: str, zone: tzinfo | None) -> str | None:
     """An ISO time stamp as the page writes dates (in `zone`), or None if it is not one."""
     try:
@@ -159,17 +169,17 @@ def _value(key: str, value: Any, zone: tzinfo | None) -> str:
 
 
 def property_lines(
-    properties: Mapping[str, Any], zone: tzinfo | None = None
+    properties: Mapping[str, Any], zone: tzinfo | None = None, said: Set[str] = frozenset()
 ) -> list[tuple[str, str]]:
-    """(name, value) of every property a viewer can read, sorted by its label: internal ids left
-    out, codes in words, time stamps as dates in `zone`, "season 1, episode 5" for the next
-    episode."""
+    """(name, value) of every property a viewer can read, sorted by its label: internal ids and
+    what the sentence already `said` left out, codes in words, time stamps as dates in `zone`,
+    "season 1, episode 5" for the next episode."""
     lines = []
     labels = _property_labels()
     amount, currency = properties.get("amount"), properties.get("currency")
     priced = isinstance(amount, int) and isinstance(currency, str) and bool(currency)
     for key in sorted(properties):
-        if key in HIDDEN_PROPERTIES or key in ("next_season", "next_number"):
+        if key in HIDDEN_PROPERTIES or key in said or key in ("next_season", "next_number"):
             continue
         if priced and key == "currency":
             continue

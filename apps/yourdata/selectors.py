@@ -160,7 +160,13 @@ def your_data(*, account, profile, personal: bool, device: str, now: datetime) -
                 sentence=describe.sentence(
                     event.name, event.properties, title.name if title else ""
                 ),
-                properties=describe.property_lines(event.properties, zone),
+                properties=describe.property_lines(
+                    event.properties,
+                    zone,
+                    said=describe.said_in_sentence(
+                        event.name, event.properties, title_named=title is not None
+                    ),
+                ),
                 title_id=title_id if title is not None else None,
             )
         )

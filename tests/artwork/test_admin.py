@@ -210,6 +210,40 @@ def test_the_report_draws_each_audience_segments_take_rate_in_its_language(admin
     assert '<th scope="row">Horreur</th>' in section  # the table speaks French too
 
 
+def test_the_report_writes_big_counts_with_the_languages_thousands_separator(admin_client, genres):
+    """QA6: "114191 impressions" where the year page writes "2,531"."""
+    from django.utils import translation
+
+    title, (dark, *_rest) = title_with_variants(genres["Horror"], name="Grim Tide")
+    profile = ProfileFactory()
+    at = clock.now() - timedelta(days=1)
+    Impression.objects.bulk_create(
+        Impression(
+            batch_id=f"big-{i}",
+            slot=0,
+            profile=profile,
+            title=title,
+            variant=dark,
+            page="home",
+            row="r",
+            position=0,
+            how="chosen",
+            options=3,
+            expected=0.1,
+            shown_at=at,
+            taken_at=at + timedelta(minutes=5) if i < 1001 else None,
+        )
+        for i in range(1204)
+    )
+    url = reverse("admin:artwork_artworkreport_changelist")
+    html = admin_client.get(url).content.decode()
+    assert "1,204 impressions, 1,001 takes" in html and "<td>1,204</td>" in html
+    assert "1204" not in html
+    with translation.override("fr"):
+        html = admin_client.get(url, HTTP_ACCEPT_LANGUAGE="fr").content.decode()
+    assert "1\u00a0204" in html and "1204" not in html
+
+
 def test_the_raw_log_is_read_only(admin_client, genres):
     title, (dark, *_rest) = title_with_variants(genres["Horror"])
     log(title, dark, n=3, takes=1)

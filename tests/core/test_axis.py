@@ -47,3 +47,14 @@ def test_percentages_are_written_the_way_the_readers_language_writes_them():
         assert percent(0.157) == "15,7\u00a0%"
         assert percent_range(0.142, 0.402) == "14,2\u00a0% – 40,2\u00a0%"
         assert percent_label(0.005, nice_axis(0.013)) == "0,5\u00a0%"
+
+
+def test_counts_are_grouped_the_way_the_language_groups_them():
+    """QA6: admin reports wrote "114191"; English groups with a comma, French with a space."""
+    from django.utils import translation
+
+    from apps.core.numbers import grouped
+
+    assert grouped(114191) == "114,191" and grouped(950) == "950" and grouped("—") == "—"
+    with translation.override("fr"):
+        assert grouped(114191) == "114\u00a0191"

@@ -117,3 +117,34 @@ def test_the_french_report_names_skip_reasons_in_french_and_counts_them_in_the_p
         ).content.decode()
     assert "<dt>Ignorés</dt>" in html
     assert "plafond de fréquence" in html
+
+
+def test_big_counts_have_the_languages_thousands_separator_and_percent_sign(
+    admin_client, make_campaign
+):
+    """QA6: the report wrote "1234" where the year page writes "2,531", and "95 %" in English
+    text beside "95%" in its tables."""
+    from django.utils import translation
+
+    campaign = make_campaign()
+    profile = ProfileFactory()
+    Send.objects.bulk_create(
+        Send(
+            campaign=campaign,
+            profile=profile,
+            trigger_key=f"k{i}",
+            status=Send.Status.SKIPPED,
+            due_at=NOW,
+            created_at=NOW,
+            skip_reason="frequency_cap",
+        )
+        for i in range(1234)
+    )
+    url = reverse("admin:engagement_campaign_report", args=[campaign.pk])
+    html = admin_client.get(url).content.decode()
+    assert "<dd>1,234</dd>" in html and "<td>1,234</td>" in html and "1234" not in html
+    assert "95 %" not in html and "Intervals are 95% (" in html
+    with translation.override("fr"):
+        html = admin_client.get(url, HTTP_ACCEPT_LANGUAGE="fr").content.decode()
+    assert "<dd>1\u00a0234</dd>" in html
+    assert "95\u00a0%" in html and "95%" not in html

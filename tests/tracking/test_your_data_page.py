@@ -38,7 +38,7 @@ def test_the_page_says_what_the_site_knows_and_why(viewer_client):
     assert viewer_client.profile.account.email in html
     assert viewer_client.profile.name in html
     assert "You finished Horror 3." in html  # recent events in plain language
-    assert "title id:" in html  # with their properties
+    assert "title id:" not in html  # the sentence names the title (QA6)
     assert "Horror: 100% of your taste" in html  # derived genre affinity
     assert "Why your homepage has these rows" in html
     assert "Because you watched Horror" in html  # the rows' reasons, as the homepage words them

@@ -189,3 +189,38 @@ def test_why_a_plan_ended_reads_as_the_admin_names_it_not_as_a_code():
     assert withdrawn == {"raison": "Rétractation et remboursement"}
     assert dropped == {"raison": "Passé à Free après des paiements échoués"}
     assert held == {"raison": "vous vous êtes abonné entre-temps"}, "a held message's reason"
+
+
+def test_details_do_not_repeat_the_title_or_rating_the_sentence_names_but_the_export_keeps_them(
+    viewer_client,
+):
+    """QA6: "You rated Grim Tide: Love this." sat above "title id: 153 · value: 2"."""
+    import json
+    import re
+
+    from tests.factories import TitleFactory
+
+    title = TitleFactory(name="Grim Tide")
+    at = datetime(2026, 12, 3, 17, 5, tzinfo=UTC)
+    _event(viewer_client.profile, "rating", at, title_id=title.pk, value=2, source="card")
+    html = viewer_client.get("/account/data/").content.decode()
+    row = html[html.index("You rated Grim Tide: Love this.") :].split("</tr>")[0]
+    assert "title id" not in row and "value:" not in row
+    assert "source:" in row  # what the sentence does not say stays
+    export = viewer_client.get("/account/data/export/").content.decode()
+    ratings = [
+        row["properties"]
+        for row in re.findall(r'\{[^{}]*"properties": \{[^{}]*\}[^{}]*\}', export)
+        for row in [json.loads(row)]
+        if row.get("name") == "rating"
+    ]
+    assert ratings == [
+        {"title_id": title.pk, "value": 2, "source": "card"}
+    ]  # the download keeps them
+
+
+def test_a_title_no_longer_in_the_catalogue_keeps_its_id():
+    """The sentence then says only "a title": the id is the one clue left."""
+    said = describe.said_in_sentence("play_completed", {"title_id": 99}, title_named=False)
+    lines = dict(describe.property_lines({"title_id": 99}, said=said))
+    assert lines == {"title id": "99"}
