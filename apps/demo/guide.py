@@ -440,7 +440,7 @@ FLOWS: list[dict[str, Any]] = [
         "title": _("The homepage holdout experiment"),
         "description": _(
             "As admin, open Experiments › homepage-holdout › Report: exposures, plays within "
-            "the window and their rate per variant with 95 % intervals, and a warning when the "
+            "the window and their rate per variant with 95% intervals, and a warning when the "
             "split does not follow the weights. On a fresh demo it says “No exposures yet”: "
             "the personas are excluded and the generated viewers do not visit in demo time. "
             "Remove one persona from the excluded profiles, set traffic to 100 % and the "

@@ -204,7 +204,7 @@ MORE_FLOWS: list[dict[str, Any]] = [
             "As admin, open Engagement › Campaigns: each campaign with the profiles messaged, "
             "their conversion rate and the uplift against its control group (10 % of the "
             "profiles each trigger finds, never messaged). Report shows each variant and the "
-            "control with 95 % intervals, a chart, and the skipped sends by reason (frequency "
+            "control with 95% intervals, a chart, and the skipped sends by reason (frequency "
             "cap, no consent, finished meanwhile...). On a fresh demo nobody has been messaged "
             "yet: advance the demo clock 7 days with the jobs first."
         ),
