@@ -43,14 +43,18 @@ def test_released_is_one_rule_for_the_episode_and_its_season(series, episodes, s
 
 def test_the_title_page_lists_an_episode_only_once_it_is_out(viewer_client, series, scheduled):
     html = viewer_client.get(series.get_absolute_url()).content.decode()
-    assert "S1 E1" in html and "Coming Back" not in html
-    assert "Season 3" not in html  # a season with nothing out yet is not listed at all
+    listed, coming = html.split('class="title-coming"')
+    assert "S1 E1" in html and "Coming Back" not in listed
+    assert "<h3>Season 3</h3>" not in listed  # a season with nothing out yet is not listed
     assert "2 seasons" in html
     assert f"/watch/episode/{scheduled.pk}/" not in html
+    # ...but the "Coming soon" box names it, with its Remind me.
+    assert "Season 3, episode 1: Coming Back" in coming and "Remind me" in coming
 
     clock_services.clock_advance(by=timedelta(days=2, minutes=1))
     html = viewer_client.get(series.get_absolute_url()).content.decode()
-    assert "Coming Back" in html and "Season 3" in html and "3 seasons" in html
+    assert "Coming Back" in html and "<h3>Season 3</h3>" in html and "3 seasons" in html
+    assert 'class="title-coming"' not in html  # out now: listed, no longer coming
 
 
 def test_the_player_says_an_episode_is_not_out_yet(viewer_client, series, scheduled):
