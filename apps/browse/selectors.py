@@ -631,25 +631,41 @@ class ComingEpisode:
     reminded: bool = False
 
 
+def still_to_come(episodes, at: datetime):
+    """`episodes` not out yet at `at` (their own or their season's date is later), with their
+    season, in series order."""
+    return (
+        episodes.filter(Q(available_from__gt=at) | Q(season__available_from__gt=at))
+        .select_related("season")
+        .order_by("title_id", "season__number", "number")
+    )
+
+
+def soonest_per_title(episodes) -> dict[int, ComingEpisode]:
+    """Each series' next episode to come, by release moment (its own or its season's date, the
+    later one, as New & Popular dates it). `reminded`, when annotated, is carried over."""
+    first: dict[int, ComingEpisode] = {}
+    for episode in episodes:
+        moment = catalogue.release_moment(episode)
+        known = first.get(episode.title_id)
+        if known is None or moment < known.at:
+            reminded = bool(getattr(episode, "reminded", False))
+            first[episode.title_id] = ComingEpisode(episode.title, episode, moment, reminded)
+    return first
+
+
 def coming_soon(*, profile, at: datetime) -> list[ComingEpisode]:
     """The next episode to come of each series the profile may see, soonest first, with whether
     the profile asked to be reminded (three queries: episodes with season and title, artwork,
     reminders)."""
     upcoming = (
-        Episode.objects.filter(title__in=Title.objects.for_profile(profile, at))
-        .filter(Q(available_from__gt=at) | Q(season__available_from__gt=at))
-        .select_related("season", "title")
+        still_to_come(Episode.objects.filter(title__in=Title.objects.for_profile(profile, at)), at)
+        .select_related("title")
         .prefetch_related(
             Prefetch("title__artwork", queryset=_artwork(profile), to_attr="active_artwork")
         )
-        .order_by("title_id", "season__number", "number")
     )
-    first: dict[int, ComingEpisode] = {}
-    for episode in upcoming:
-        moment = catalogue.release_moment(episode)
-        known = first.get(episode.title_id)
-        if known is None or moment < known.at:
-            first[episode.title_id] = ComingEpisode(episode.title, episode, moment)
+    first = soonest_per_title(upcoming)
     items = sorted(first.values(), key=lambda c: (c.at, c.title.name, c.title.pk))[:COMING_LIMIT]
     reminded = set(
         ReleaseReminder.objects.filter(

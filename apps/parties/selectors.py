@@ -8,7 +8,6 @@ from django.db.models import Case, Exists, OuterRef, Q, Value, When
 from django.urls import reverse
 from django.utils.html import escape
 
-from apps.core import clock
 from apps.parties import services
 from apps.parties.models import ChatMessage, Member, Party
 
@@ -37,7 +36,7 @@ def party_link_for(*, profile, title) -> PartyLink | None:
     )
     party = (
         Party.objects.select_related("title")
-        .filter(ended_at__isnull=True, expires_at__gt=clock.now())
+        .filter(services.live())
         .filter(Q(host=profile) | (Q(title=title) & Q(Exists(guest))))
         .annotate(hosted=Case(When(host=profile, then=Value(1)), default=Value(0)))
         .order_by("-hosted", "-created_at", "-pk")

@@ -82,14 +82,14 @@ def is_live(party: Party, at: datetime | None = None) -> bool:
     return party.ended_at is None and party.expires_at > now
 
 
+def live(at: datetime | None = None) -> Q:
+    """`is_live` as a filter: parties not ended and not past their 24 hours at `at`."""
+    return Q(ended_at__isnull=True, expires_at__gt=at or clock.now())
+
+
 def live_party_hosted_by(profile, at: datetime | None = None) -> Party | None:
     """The profile's live party as host (there is at most one), or None."""
-    now = at or clock.now()
-    return (
-        Party.objects.select_related("title", "episode")
-        .filter(host=profile, ended_at__isnull=True, expires_at__gt=now)
-        .first()
-    )
+    return Party.objects.select_related("title", "episode").filter(live(at), host=profile).first()
 
 
 def _stream_check(*, profile, stream_key: str, device_kind: str, device_label: str) -> None:

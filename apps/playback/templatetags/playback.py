@@ -1,3 +1,5 @@
+import math
+
 from django import template
 from django.utils.translation import ngettext
 
@@ -27,9 +29,10 @@ def clock(seconds) -> str:
 
 @register.filter
 def left_of(position, duration) -> int:
-    """`{{ item.start|left_of:item.duration }}`: whole seconds still to play."""
+    """`{{ item.start|left_of:item.duration }}`: whole seconds still to play, rounded up as
+    player.js rounds them, so the first paint and the script's first tick agree."""
     try:
-        return max(0, int(float(duration) - float(position)))
+        return max(0, math.ceil(float(duration) - float(position)))
     except (TypeError, ValueError):
         return 0
 
