@@ -9,10 +9,13 @@ from django.contrib import admin
 from django.template.response import TemplateResponse
 from django.urls import path, reverse
 from django.utils.formats import number_format
+from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 
 from apps.core import clock
+from apps.core.admin_filters import labelled_values_filter
 from apps.subscriptions import leaving_reasons, metrics, plan_rules, selectors
+from apps.subscriptions.failures import failure_label
 from apps.subscriptions.models import (
     CancelReason,
     Checkout,
@@ -39,6 +42,31 @@ class ReadOnlyAdmin(admin.ModelAdmin):
 
     def has_delete_permission(self, request, obj=None):
         return False
+
+
+FailureFilter = labelled_values_filter("failure_code", _("failure reason"), failure_label)
+
+
+class FailureReasonMixin:
+    """A failed payment or checkout says why in words (list, filter, detail); the detail keeps
+    the gateway's code beside them, since logs and the processor's dashboard use it."""
+
+    @admin.display(description=_("failure reason"), ordering="failure_code")
+    def failure_reason(self, obj) -> str:
+        return failure_label(obj.failure_code)
+
+    @admin.display(description=_("failure reason"))
+    def failure_detail(self, obj) -> str | None:
+        if not obj.failure_code:
+            return None  # the admin's "-", as for any empty field
+        return format_html("{} <code>{}</code>", failure_label(obj.failure_code), obj.failure_code)
+
+    def get_fields(self, request, obj=None):
+        fields = list(super().get_fields(request, obj))
+        return ["failure_detail" if f == "failure_code" else f for f in fields]
+
+    def get_readonly_fields(self, request, obj=None):
+        return [*super().get_readonly_fields(request, obj), "failure_detail"]
 
 
 PLAN_PROBLEMS = {
@@ -237,7 +265,7 @@ class SubscriptionAdmin(ReadOnlyAdmin):
 
 
 @admin.register(Payment)
-class PaymentAdmin(ReadOnlyAdmin):
+class PaymentAdmin(FailureReasonMixin, ReadOnlyAdmin):
     list_display = [
         "created_at",
         "user",
@@ -246,9 +274,9 @@ class PaymentAdmin(ReadOnlyAdmin):
         "amount_display",
         "credit_display",
         "refunded_display",
-        "failure_code",
+        "failure_reason",
     ]
-    list_filter = ["status", "kind", "currency", "created_at"]
+    list_filter = ["status", FailureFilter, "kind", "currency", "created_at"]
     search_fields = ["user__email", "idempotency_key", "gateway_reference"]
     list_select_related = ["user"]
     date_hierarchy = "created_at"
@@ -300,9 +328,9 @@ class PaymentMethodAdmin(ReadOnlyAdmin):
 
 
 @admin.register(Checkout)
-class CheckoutAdmin(ReadOnlyAdmin):
-    list_display = ["created_at", "user", "plan", "interval", "amount", "status", "failure_code"]
-    list_filter = ["status", "plan"]
+class CheckoutAdmin(FailureReasonMixin, ReadOnlyAdmin):
+    list_display = ["created_at", "user", "plan", "interval", "amount", "status", "failure_reason"]
+    list_filter = ["status", FailureFilter, "plan"]
     search_fields = ["user__email", "key"]
 
 

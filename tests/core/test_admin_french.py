@@ -216,8 +216,9 @@ def test_admin_index_in_french_names_apps_and_models_in_french(world, staff):
 def test_payment_changelist_reads_in_french_as_qa_saw_it(world, staff):
     page = _client(staff, "fr").get("/admin/subscriptions/payment/").content.decode()
     headers = set(_texts(TH, page).values())
-    assert {"Date", "Compte", "Type", "Statut", "Montant", "Remboursé", "Code d’échec"} <= headers
-    assert not headers & {"Created at", "User", "Kind", "Status", "Failure code"}
+    expected = {"Date", "Compte", "Type", "Statut", "Montant", "Remboursé", "Motif de l’échec"}
+    assert expected <= headers
+    assert not headers & {"Created at", "User", "Kind", "Status", "Failure reason"}
 
 
 def test_every_add_form_in_french_has_french_labels(world, staff):
