@@ -19,6 +19,7 @@ from django.utils.translation import gettext_lazy as _
 from apps.core.numbers import percent
 from apps.engagement import charts, conversions
 from apps.engagement.models import Campaign
+from apps.tracking.event_labels import event_label
 
 # Why a send was skipped, as a curator reads it (the code stays beside it, for searching logs).
 SKIP_REASONS = {
@@ -104,6 +105,7 @@ class CampaignReportMixin:
             "title": gettext("Campaign report: %(name)s") % {"name": campaign.name},
             "opts": self.model._meta,
             "campaign": campaign,
+            "conversion_event": event_label(campaign.conversion_event),
             "report": report,
             "skip_reasons": [
                 (SKIP_REASONS.get(code, ""), code, n) for code, n in report.skip_reasons

@@ -9,6 +9,7 @@ from django.utils.translation import gettext_lazy as _
 
 from apps.experiments import selectors, stats
 from apps.experiments.models import Experiment, Variant
+from apps.tracking.event_labels import event_label
 
 
 class VariantInline(admin.TabularInline):
@@ -25,7 +26,7 @@ class ExperimentAdmin(admin.ModelAdmin):
         "key",
         "name",
         "traffic_percent",
-        "metric_event",
+        "metric",
         "metric_window_days",
         "starts_at",
         "stops_at",
@@ -34,6 +35,13 @@ class ExperimentAdmin(admin.ModelAdmin):
     search_fields = ["key", "name"]
     raw_id_fields = ["excluded_profiles"]
     inlines = [VariantInline]
+
+    @admin.display(description=_("primary metric event"), ordering="metric_event")
+    def metric(self, obj: Experiment) -> str:
+        """The event's label; its code (what the field holds) on hover."""
+        return format_html(
+            '<span title="{}">{}</span>', obj.metric_event, event_label(obj.metric_event)
+        )
 
     @admin.display(description=_("report"))
     def report_link(self, obj: Experiment) -> str:
@@ -60,6 +68,7 @@ class ExperimentAdmin(admin.ModelAdmin):
             "title": _("Experiment report: %(key)s") % {"key": experiment.key},
             "opts": self.model._meta,
             "experiment": experiment,
+            "metric": event_label(experiment.metric_event),
             "report": report,
             "chart": stats.rate_chart(report),
             "srm_alpha": stats.SRM_ALPHA,

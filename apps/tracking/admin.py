@@ -6,11 +6,14 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.shortcuts import get_object_or_404
 from django.template.response import TemplateResponse
 from django.urls import path, reverse
+from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 
 from apps.accounts.models import Profile
+from apps.core.admin_filters import labelled_values_filter
 from apps.tracking import attribute_rules, registry, selectors, services
 from apps.tracking.attributes import STANDARD_KEYS, attributes_for, rule_of
+from apps.tracking.event_labels import event_label
 from apps.tracking.models import AttributeDefinition, AttributeValue, Event
 
 TIMELINE_LIMIT = 100
@@ -19,10 +22,11 @@ MESSAGES_LIMIT = 50
 
 @admin.register(Event)
 class EventAdmin(admin.ModelAdmin):
-    """Read-only: the event log is append-only."""
+    """Read-only: the event log is append-only. Events read as labels in the admin's language;
+    the code (what services write and admins search by) is on hover and on the event's page."""
 
-    list_display = ["occurred_at", "name", "profile", "visitor_id", "device"]
-    list_filter = ["name"]
+    list_display = ["occurred_at", "event", "profile", "visitor_id", "device"]
+    list_filter = [labelled_values_filter("name", _("event"), event_label)]
     search_fields = ["name", "visitor_id"]
     date_hierarchy = "occurred_at"
     list_select_related = ["profile", "device"]
@@ -34,6 +38,20 @@ class EventAdmin(admin.ModelAdmin):
 
     def has_change_permission(self, request, obj=None):
         return False
+
+    @admin.display(description=_("event"), ordering="name")
+    def event(self, obj: Event) -> str:
+        return format_html('<span title="{}">{}</span>', obj.name, event_label(obj.name))
+
+    @admin.display(description=_("event"))
+    def event_detail(self, obj: Event) -> str:
+        return format_html("{} <code>{}</code>", event_label(obj.name), obj.name)
+
+    def get_fields(self, request, obj=None):
+        return ["event_detail" if f == "name" else f for f in super().get_fields(request, obj)]
+
+    def get_readonly_fields(self, request, obj=None):
+        return [*super().get_readonly_fields(request, obj), "event_detail"]
 
     def get_urls(self):
         urls = [
@@ -55,7 +73,11 @@ class EventAdmin(admin.ModelAdmin):
             raise PermissionDenied
         profile = get_object_or_404(Profile.objects.select_related("account"), pk=profile_id)
         events = [
-            (event, json.dumps(event.properties, ensure_ascii=False, sort_keys=True))
+            (
+                event,
+                event_label(event.name),
+                json.dumps(event.properties, ensure_ascii=False, sort_keys=True),
+            )
             for event in selectors.profile_recent_events(profile=profile, limit=TIMELINE_LIMIT)
         ]
         context = {

@@ -117,6 +117,8 @@ def test_the_french_report_names_skip_reasons_in_french_and_counts_them_in_the_p
         ).content.decode()
     assert "<dt>Ignorés</dt>" in html
     assert "plafond de fréquence" in html
+    # The conversion event in words, its code beside (it read "un événement play_started")
+    assert "<strong>Lecture démarrée</strong> (<code>play_started</code>)" in html
 
 
 def test_big_counts_have_the_languages_thousands_separator_and_percent_sign(

@@ -114,3 +114,18 @@ def test_an_admin_defines_an_experiment_and_it_runs_at_once(admin_client):
     )
     assert response.status_code == 302, response.content.decode()[-2000:]
     assert services.variant_show(key="new-row", profile=ProfileFactory()) in {"control", "row"}
+
+
+@pytest.mark.django_db
+def test_the_metric_reads_as_words_in_the_list_and_the_report(admin_client, define):
+    """A French admin saw "play_started" as the metric; the code stays on hover and beside."""
+    from django.conf import settings
+
+    experiment = define(key="home-test", metric_event="my_list_add")
+    admin_client.cookies[settings.LANGUAGE_COOKIE_NAME] = "fr"
+    listing = admin_client.get(reverse("admin:experiments_experiment_changelist"))
+    assert '<span title="my_list_add">Ajouté à Ma liste</span>' in listing.content.decode()
+    report = admin_client.get(reverse("admin:experiments_experiment_report", args=[experiment.pk]))
+    assert (
+        "<strong>Ajouté à Ma liste</strong> (<code>my_list_add</code>)" in report.content.decode()
+    )

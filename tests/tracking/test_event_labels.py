@@ -1,0 +1,58 @@
+"""Event names read as words in the admin, in the admin's language: the event log, its filter,
+an event's page and a profile's 360 showed codes ("play_started") to a French admin. The code
+stays within reach (on hover, and small on an event's page and the 360), since admins search
+the log by it."""
+
+import pytest
+from django.conf import settings
+from django.urls import reverse
+from django.utils import translation
+
+from apps.tracking.event_labels import event_label
+from apps.tracking.models import Event
+from apps.tracking.services import track
+from tests.factories import ProfileFactory
+
+EVENTS = "/admin/tracking/event/"
+
+
+@pytest.fixture
+def in_french(admin_client):
+    admin_client.cookies[settings.LANGUAGE_COOKIE_NAME] = "fr"
+    return admin_client
+
+
+def test_an_event_without_a_label_shows_its_words_not_nothing():
+    with translation.override("fr"):
+        assert event_label("play_started") == "Lecture démarrée"
+        assert event_label("party_paused") == "Party paused"
+    assert event_label("play_started") == "Playback started"
+    assert event_label("") == ""
+
+
+@pytest.mark.django_db
+def test_the_event_log_and_its_filter_name_events_in_french(in_french):
+    profile = ProfileFactory()
+    track(name="play_started", profile=profile, properties={"title_id": 1})
+    track(name="payment_failed", profile=profile, properties={"code": "card_declined"})
+    page = in_french.get(EVENTS).content.decode()
+    assert '<span title="play_started">Lecture démarrée</span>' in page
+    assert '<span title="payment_failed">Échec de paiement</span>' in page
+    assert ">play_started<" not in page and ">payment_failed<" not in page
+    assert 'data-filter-title="événement"' in page
+    assert "?name=payment_failed" in page
+
+    found = in_french.get(EVENTS, {"name": "payment_failed"}).context_data["cl"].result_list
+    assert [event.name for event in found] == ["payment_failed"]
+    assert in_french.get(EVENTS, {"q": "play_started"}).context_data["cl"].result_count == 1
+
+
+@pytest.mark.django_db
+def test_an_events_page_and_the_360_give_the_label_with_the_code(in_french):
+    profile = ProfileFactory()
+    event = track(name="my_list_add", profile=profile, properties={"title_id": 1})
+    page = in_french.get(f"{EVENTS}{event.pk}/change/").content.decode()
+    assert "Ajouté à Ma liste <code>my_list_add</code>" in page
+    page = in_french.get(reverse("admin:tracking_profile_360", args=[profile.pk])).content
+    assert 'Ajouté à Ma liste <code class="help">my_list_add</code>' in page.decode()
+    assert Event.objects.count() == 1  # looking wrote nothing
