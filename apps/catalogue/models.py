@@ -4,6 +4,7 @@ from django.db.models import Q
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
+from apps.catalogue.vocabulary import genre_label
 from apps.core import clock
 
 
@@ -17,7 +18,9 @@ class Genre(models.Model):
         ordering = ["name"]
 
     def __str__(self) -> str:
-        return self.name
+        # What every picker and filter shows (the title admin's genres, an artwork variant's
+        # genre): the name in the active language, as viewers read it. `name` stays as typed.
+        return genre_label(self.name)
 
     def get_absolute_url(self) -> str:
         return reverse("browse:genre", args=[self.slug])

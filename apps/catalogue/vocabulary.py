@@ -1,10 +1,12 @@
 """The seeded genre names and moods, as words a viewer reads in their language.
 
-Genres and moods are data (Genre.name, Title.tags): slugs, URLs and admin keep them as typed.
-Only what is shown goes through `genre_label` / `mood_label`; the names listed here are marked
-for translation (with a context, so "Kids" the genre is not "Kids" the profile type), and a
-name an admin added that has no translation shows as typed. Search matches both the typed word
-and its label in the viewer's language ("horreur" finds Horror).
+Genres and moods are data (Genre.name, Title.tags): slugs, URLs and the admin's name field
+keep them as typed. Only what is shown goes through `genre_label` / `mood_label` (a Genre's
+`__str__` too, so the admin's genre pickers and filters read in the admin's language); the
+names listed here are marked for translation (with a context, so "Kids" the genre is not
+"Kids" the profile type), and a name an admin added that has no translation shows as typed.
+Search matches both the typed word and its label in the viewer's language ("horreur" finds
+Horror).
 """
 
 from __future__ import annotations

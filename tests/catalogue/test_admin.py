@@ -287,3 +287,26 @@ def test_a_curator_schedules_an_episode_and_lists_the_scheduled_ones(admin_clien
     url = reverse("admin:catalogue_episode_changelist")
     html = admin_client.get(url + "?available_from__isempty=0").content.decode()
     assert "Next Week" in html and "Pilot" not in html
+
+
+def test_the_title_admins_genre_picker_and_filter_name_genres_in_the_admins_language(
+    admin_client, settings
+):
+    """A French admin picked "Horror" and "Documentary" for a title the site then showed in
+    "Horreur" and "Documentaire": the picker and the filter use the viewers' words."""
+    horror = GenreFactory(name="Horror")
+    GenreFactory(name="Documentary")
+    GenreFactory(name="Gothic western")  # added by an admin, no translation: as typed
+    title = TitleFactory(genres=[horror])
+    admin_client.cookies[settings.LANGUAGE_COOKIE_NAME] = "fr"
+    page = admin_client.get(reverse("admin:catalogue_title_change", args=[title.pk]))
+    html = page.content.decode()
+    assert f'<option value="{horror.pk}" selected>Horreur</option>' in html
+    assert ">Documentaire</option>" in html and ">Gothic western</option>" in html
+    assert ">Horror<" not in html and ">Documentary<" not in html
+    listing = admin_client.get(reverse("admin:catalogue_title_changelist")).content.decode()
+    assert ">Horreur</a>" in listing and ">Horror</a>" not in listing
+
+    admin_client.cookies[settings.LANGUAGE_COOKIE_NAME] = "en"
+    html = admin_client.get(reverse("admin:catalogue_title_change", args=[title.pk])).content
+    assert f'<option value="{horror.pk}" selected>Horror</option>' in html.decode()
