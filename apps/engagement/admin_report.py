@@ -7,6 +7,7 @@ rate, uplift vs control) computed for the whole page of campaigns in one pass, n
 
 from __future__ import annotations
 
+from django.conf import settings
 from django.contrib.admin import display as admin_display
 from django.contrib.admin.views.main import ChangeList
 from django.shortcuts import get_object_or_404
@@ -40,6 +41,13 @@ SKIP_REASONS = {
     "subscribed": _("subscribed meanwhile"),
     "active_again": _("came back meanwhile"),
 }
+
+
+def language_name(code: str) -> str:
+    """A language version's language as the report names it ("" is every other language)."""
+    if not code:
+        return gettext("Any other language")
+    return str(dict(settings.LANGUAGES).get(code, code))
 
 
 class _HeadlineChangeList(ChangeList):
@@ -107,6 +115,11 @@ class CampaignReportMixin:
             "campaign": campaign,
             "conversion_event": event_label(campaign.conversion_event),
             "report": report,
+            # Each variant, then its language versions (when it has several) under it
+            "rows": [
+                (g, [(part, language_name(part.language)) for part in g.parts])
+                for g in report.groups
+            ],
             "skip_reasons": [
                 (SKIP_REASONS.get(code, ""), code, n) for code, n in report.skip_reasons
             ],

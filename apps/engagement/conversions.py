@@ -8,12 +8,15 @@ still-scheduled sends are in neither group: nobody was reached, nobody was held 
 
 Uplift is the messaged conversion rate minus the control's, with Newcombe's 95 % interval for a
 difference of proportions (`apps.core.proportions`).
+
+A variant's language versions (`language_versions`) are one row of the report, whose counts are
+the sums of its languages' rows (`parts`), each with its own rate and uplift.
 """
 
 from __future__ import annotations
 
 from collections import defaultdict
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import timedelta
 
 from django.db.models import Count, Exists, OuterRef, Q
@@ -23,6 +26,7 @@ from apps.accounts.models import Profile
 from apps.core import clock
 from apps.core.numbers import percent, percent_range
 from apps.core.proportions import difference, wilson
+from apps.engagement.language_versions import language_of, language_versions, message_name
 from apps.engagement.models import Campaign, Send
 from apps.tracking.models import Event
 from apps.tracking.services import track
@@ -32,9 +36,9 @@ CONTROL = "control"
 
 @dataclass(frozen=True)
 class Group:
-    """One row of the report: a variant (or the control group)."""
+    """One row of the report: a variant (or the control group), or one language of a variant."""
 
-    key: str  # a variant's name, or CONTROL
+    key: str  # a variant's id, the ids of its language versions joined by "+", or CONTROL
     label: str
     is_control: bool
     sends: int
@@ -44,6 +48,8 @@ class Group:
     uplift: float | None = None  # vs the control, in rate points (0.05 = +5 pp)
     uplift_low: float | None = None
     uplift_high: float | None = None
+    language: str = ""  # a language version's language code ("" : every other language)
+    parts: tuple[Group, ...] = ()  # a variant's language versions, when it has several
 
     @property
     def rate(self) -> float:
@@ -65,7 +71,7 @@ class Group:
 
 @dataclass(frozen=True)
 class Report:
-    groups: list[Group]  # the variants in order, then the control
+    groups: list[Group]  # the variants in order (language versions as one), then the control
     messaged: Group  # every variant together
     skipped: int
     skip_reasons: list[tuple[str, int]]
@@ -84,6 +90,7 @@ def group(
     conversions: int,
     control: tuple[int, int] | None,
     is_control: bool = False,
+    language: str = "",
 ) -> Group:
     """Pure: a report row from its counts; `control` = (sends, conversions) to compare with."""
     low, high = wilson(conversions, sends)
@@ -91,8 +98,33 @@ def group(
     if control is not None and sends and control[0]:
         uplift, uplift_low, uplift_high = difference(conversions, sends, control[1], control[0])
     return Group(
-        key, label, is_control, sends, conversions, low, high, uplift, uplift_low, uplift_high
+        key,
+        label,
+        is_control,
+        sends,
+        conversions,
+        low,
+        high,
+        uplift,
+        uplift_low,
+        uplift_high,
+        language,
     )
+
+
+def versions_row(label: str, parts: list[Group], *, control: tuple[int, int]) -> Group:
+    """Pure: one variant's row from its language versions' rows; its counts are their sums
+    (so its rate and uplift are the whole variant's, not an average of the languages')."""
+    if len(parts) == 1:
+        return parts[0]
+    row = group(
+        "+".join(p.key for p in parts),
+        label,
+        sends=sum(p.sends for p in parts),
+        conversions=sum(p.conversions for p in parts),
+        control=control,
+    )
+    return replace(row, parts=tuple(parts))
 
 
 def _converted(campaign: Campaign) -> Exists:
@@ -131,15 +163,24 @@ def campaign_report(campaign: Campaign) -> Report:
     """Sends, conversions, rate and uplift per variant and for the control group."""
     found = counts(campaign)
     control = found.get(CONTROL, (0, 0))
+    by_conditions = campaign.variant_mode == Campaign.VariantMode.CONDITIONS
     groups = [
-        group(
-            str(v.pk),
-            v.name,
-            sends=found.get(str(v.pk), (0, 0))[0],
-            conversions=found.get(str(v.pk), (0, 0))[1],
+        versions_row(
+            message_name(versions),
+            [
+                group(
+                    str(v.pk),
+                    v.name,
+                    sends=found.get(str(v.pk), (0, 0))[0],
+                    conversions=found.get(str(v.pk), (0, 0))[1],
+                    control=control,
+                    language=language_of(v.conditions),
+                )
+                for v in versions
+            ],
             control=control,
         )
-        for v in campaign.variants.all()
+        for versions in language_versions(campaign.variants.all(), by_conditions=by_conditions)
     ]
     groups.append(
         group(
