@@ -5,7 +5,8 @@ carries a `{"attribute": "language", "op": "=", "value": "fr"}` condition in fro
 conditions as the version everyone else gets ("A: under 10.00" and "A : moins de 10,00"). The
 report counts them as one variant, with each language as a part of it: two variants are
 versions of one when, in CONDITIONS mode, their conditions are the same once the language
-condition is left out. In RANDOM mode conditions choose nothing, so each variant stands alone.
+condition is left out, and each is in a different language. In RANDOM mode conditions choose
+nothing, so each variant stands alone.
 """
 
 from __future__ import annotations
@@ -49,10 +50,22 @@ def language_versions(variants: Iterable, *, by_conditions: bool) -> list[list]:
     ordered: Sequence = list(variants)
     if not by_conditions:
         return [[v] for v in ordered]
-    found: dict[str, list] = {}
+    gathered: list[list] = []
+    open_sets: dict[str, list[list]] = {}  # purpose -> its sets, in order
     for variant in ordered:
-        found.setdefault(_purpose(variant.conditions), []).append(variant)
-    return list(found.values())
+        language = language_of(variant.conditions)
+        sets = open_sets.setdefault(_purpose(variant.conditions), [])
+        # One version per language: a second variant for the same purpose and language is
+        # another message (two defaults, say), not a version of the first.
+        home = next(
+            (s for s in sets if all(language_of(v.conditions) != language for v in s)), None
+        )
+        if home is None:
+            home = []
+            sets.append(home)
+            gathered.append(home)
+        home.append(variant)
+    return gathered
 
 
 def message_name(versions: Sequence[VariantLike]) -> str:

@@ -39,6 +39,12 @@ def test_versions_are_the_variants_whose_conditions_match_once_the_language_is_l
     assert message_name([a_fr]) == "A fr"
 
 
+def test_two_variants_in_the_same_language_are_two_messages_not_versions():
+    first, second, french = V("A", []), V("B", []), V("A fr", [FRENCH])
+    found = language_versions([first, second, french], by_conditions=True)
+    assert found == [[first, french], [second]]
+
+
 def test_a_random_split_keeps_every_variant_apart():
     """Conditions choose nothing in a random split: two variants are two arms, not versions."""
     one, two = V("one", []), V("two", [])
