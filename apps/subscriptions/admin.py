@@ -62,7 +62,8 @@ class FailureReasonMixin:
         return format_html("{} <code>{}</code>", failure_label(obj.failure_code), obj.failure_code)
 
     def get_fields(self, request, obj=None):
-        fields = list(super().get_fields(request, obj))
+        # The code's place, once (a read-only page also lists every readonly field at the end).
+        fields = [f for f in super().get_fields(request, obj) if f != "failure_detail"]
         return ["failure_detail" if f == "failure_code" else f for f in fields]
 
     def get_readonly_fields(self, request, obj=None):
@@ -271,10 +272,10 @@ class PaymentAdmin(FailureReasonMixin, ReadOnlyAdmin):
         "user",
         "kind",
         "status",
+        "failure_reason",  # beside the status it explains (the last column scrolled out of view)
         "amount_display",
         "credit_display",
         "refunded_display",
-        "failure_reason",
     ]
     list_filter = ["status", FailureFilter, "kind", "currency", "created_at"]
     search_fields = ["user__email", "idempotency_key", "gateway_reference"]

@@ -48,7 +48,9 @@ class EventAdmin(admin.ModelAdmin):
         return format_html("{} <code>{}</code>", event_label(obj.name), obj.name)
 
     def get_fields(self, request, obj=None):
-        return ["event_detail" if f == "name" else f for f in super().get_fields(request, obj)]
+        # The name's place, once (a read-only page also lists every readonly field at the end).
+        fields = [f for f in super().get_fields(request, obj) if f != "event_detail"]
+        return ["event_detail" if f == "name" else f for f in fields]
 
     def get_readonly_fields(self, request, obj=None):
         return [*super().get_readonly_fields(request, obj), "event_detail"]

@@ -51,6 +51,7 @@ def test_a_failed_payments_page_gives_the_reason_and_keeps_the_code(in_french):
     payment = _payment("authentication_rejected", "p3")
     page = in_french.get(f"{PAYMENTS}{payment.pk}/change/").content.decode()
     assert "Paiement non approuvé par la banque <code>authentication_rejected</code>" in page
+    assert page.count("Motif de l’échec") == 1  # in the code's place, not twice
 
 
 def test_in_english_the_reason_is_in_english_and_an_unknown_code_shows_as_it_came(admin_client):

@@ -53,6 +53,7 @@ def test_an_events_page_and_the_360_give_the_label_with_the_code(in_french):
     event = track(name="my_list_add", profile=profile, properties={"title_id": 1})
     page = in_french.get(f"{EVENTS}{event.pk}/change/").content.decode()
     assert "Ajouté à Ma liste <code>my_list_add</code>" in page
+    assert page.count("Ajouté à Ma liste <code>my_list_add</code>") == 1
     page = in_french.get(reverse("admin:tracking_profile_360", args=[profile.pk])).content
     assert 'Ajouté à Ma liste <code class="help">my_list_add</code>' in page.decode()
     assert Event.objects.count() == 1  # looking wrote nothing
