@@ -297,6 +297,7 @@ def test_the_title_admins_genre_picker_and_filter_name_genres_in_the_admins_lang
     horror = GenreFactory(name="Horror")
     GenreFactory(name="Documentary")
     GenreFactory(name="Gothic western")  # added by an admin, no translation: as typed
+    GenreFactory(name="Crime")  # "Policier": after "Horreur" in French, not before
     title = TitleFactory(genres=[horror])
     admin_client.cookies[settings.LANGUAGE_COOKIE_NAME] = "fr"
     page = admin_client.get(reverse("admin:catalogue_title_change", args=[title.pk]))
@@ -304,6 +305,10 @@ def test_the_title_admins_genre_picker_and_filter_name_genres_in_the_admins_lang
     assert f'<option value="{horror.pk}" selected>Horreur</option>' in html
     assert ">Documentaire</option>" in html and ">Gothic western</option>" in html
     assert ">Horror<" not in html and ">Documentary<" not in html
+    picker = html[html.index('id="id_genres"') :]
+    assert picker.index(">Documentaire<") < picker.index(">Gothic western<")
+    assert picker.index(">Gothic western<") < picker.index(">Horreur<")
+    assert picker.index(">Horreur<") < picker.index(">Policier<")
     listing = admin_client.get(reverse("admin:catalogue_title_changelist")).content.decode()
     assert ">Horreur</a>" in listing and ">Horror</a>" not in listing
 
