@@ -68,7 +68,7 @@ def test_the_checkout_list_names_its_failures_too(in_french):
     Checkout.objects.create(
         key="c1",
         user=user,
-        plan=Plan.objects.exclude(code=Plan.FREE).first(),
+        plan=Plan.objects.create(code="plus", name="Plus", monthly_amount=799, yearly_amount=7990),
         interval="month",
         amount=799,
         currency="EUR",
