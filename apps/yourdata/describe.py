@@ -7,12 +7,13 @@ from typing import Any
 
 from django.utils import formats
 from django.utils.translation import gettext as _
-from django.utils.translation import ngettext
+from django.utils.translation import ngettext, pgettext
 
 from apps.core.clockwords import duration
 from apps.core.numbers import grouped
 from apps.engagement.models import Category, Channel
-from apps.subscriptions.models import Interval, SubscriptionChange
+from apps.subscriptions.models import Payment, SubscriptionChange
+from apps.subscriptions.plan_catalogue import PLANS
 
 
 def _sentences() -> dict[str, str]:
@@ -170,8 +171,22 @@ def _value(key: str, value: Any, zone: tzinfo | None) -> str:
     if isinstance(value, int) and key in COUNTS:
         return grouped(value)
     if isinstance(value, str):
-        coded = {"channel": Channel, "category": Category, "interval": Interval}.get(key)
+        coded = {"channel": Channel, "category": Category}.get(key)
         words = dict(coded.choices) if coded is not None else {}
+        if key == "plan":  # the code a checkout records ("premium"): the plan's name
+            words = {plan["code"]: plan["name"] for plan in PLANS}
+        if key == "interval":  # after "billing interval:", in lower case ("mensuelle")
+            words = {
+                "month": pgettext("billing interval", "monthly"),
+                "year": pgettext("billing interval", "yearly"),
+            }
+        if key == "kind":  # a payment method's, or a failed payment's
+            words = {
+                **{code: str(label).lower() for code, label in Payment.Kind.choices},
+                "final": _("final payment"),
+                "card": pgettext("payment method", "card"),
+                "sepa": pgettext("payment method", "SEPA direct debit"),
+            }
         if key == "signal":  # Your data's own switches
             words = {
                 "viewing_history": _("Viewing history"),
@@ -250,6 +265,7 @@ def _property_labels() -> dict[str, str]:
         "value": _("value"),
         "plan": _("plan"),
         "interval": _("billing interval"),
+        "start_now": _("plan starts at once"),
         "signal": _("switch"),
         "in_use": _("in use"),
         "personalization": _("personalization"),

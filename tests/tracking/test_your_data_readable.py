@@ -139,8 +139,28 @@ def test_a_checkout_reads_as_a_sentence_with_its_price_in_euros():
         )
         lines = dict(describe.property_lines(properties, zone=UTC))
     assert lines["montant"] == "7,99 EUR"
-    assert lines["périodicité de facturation"] == "Mensuel"
+    assert lines["périodicité de facturation"] == "mensuelle"  # not "Mensuel" mid-line
+    assert lines["forfait"] == "Basic"  # the plan's name, not its code "basic"
     assert "currency" not in lines and "devise" not in lines
+
+
+def test_a_subscription_and_a_new_card_read_in_words_not_codes():
+    """Seen on Your data in French: "start now : oui", "type : card", "forfait : premium"."""
+    from django.utils import translation
+
+    with translation.override("fr"):
+        started = dict(
+            describe.property_lines({"plan": "premium", "interval": "year", "start_now": True})
+        )
+        card = dict(describe.property_lines({"kind": "card"}))
+        failed = dict(describe.property_lines({"kind": "renewal"}))
+    assert started == {
+        "forfait": "Premium",
+        "périodicité de facturation": "annuelle",
+        "démarrage immédiat du forfait": "oui",
+    }
+    assert card == {"type": "carte"}
+    assert failed == {"type": "renouvellement"}
 
 
 @pytest.mark.parametrize(
@@ -148,7 +168,7 @@ def test_a_checkout_reads_as_a_sentence_with_its_price_in_euros():
     [
         ("play_progress", "Vous avez regardé Accidental Neighbour en partie."),
         ("party_created", "Vous avez lancé un visionnage en groupe pour Accidental Neighbour."),
-        ("preview_start", "Vous avez regardé un aperçu : Accidental Neighbour."),
+        ("preview_start", "Vous avez regardé un aperçu\xa0: Accidental Neighbour."),
     ],
 )
 def test_french_sentences_never_write_de_before_a_vowel(name, expected):
