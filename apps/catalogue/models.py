@@ -4,6 +4,7 @@ from django.db.models import Q
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
+from apps.catalogue.vocabulary import episode_code
 from apps.core import clock
 
 
@@ -215,7 +216,7 @@ class Episode(models.Model):
 
     @property
     def code(self) -> str:
-        return f"S{self.season.number}:E{self.number}"
+        return episode_code(self.season.number, self.number)
 
     def is_released(self, at=None) -> bool:
         """The in-memory twin of `Episode.objects.released` (reads the season too)."""
