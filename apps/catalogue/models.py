@@ -4,7 +4,7 @@ from django.db.models import Q
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
-from apps.catalogue.vocabulary import genre_label
+from apps.catalogue.vocabulary import episode_code, genre_label
 from apps.core import clock
 
 
@@ -218,7 +218,7 @@ class Episode(models.Model):
 
     @property
     def code(self) -> str:
-        return f"S{self.season.number}:E{self.number}"
+        return episode_code(self.season.number, self.number)
 
     def is_released(self, at=None) -> bool:
         """The in-memory twin of `Episode.objects.released` (reads the season too)."""

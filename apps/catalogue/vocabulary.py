@@ -14,6 +14,15 @@ from __future__ import annotations
 from django.utils import translation
 from django.utils.translation import pgettext, pgettext_lazy
 
+
+def episode_code(season: int, episode: int) -> str:
+    """ "S2:E3" in English, "S2:É3" in French (épisode), wherever an episode is named short."""
+    return pgettext("season and episode, short", "S%(season)s:E%(episode)s") % {
+        "season": season,
+        "episode": episode,
+    }
+
+
 GENRE_CONTEXT = "genre"
 MOOD_CONTEXT = "mood"
 

@@ -472,5 +472,7 @@ def resolve_flows(*, examples: dict[str, Any]) -> list[dict[str, Any]]:
             if href and flow.get("fragment"):
                 href = f"{href}#{flow['fragment']}"
         persona = PERSONAS_BY_KEY.get(flow.get("persona") or "")
-        resolved.append({**flow, "href": href, "persona_label": persona.label if persona else None})
+        resolved.append(
+            {**flow, "href": href, "persona_label": persona.in_sentence if persona else None}
+        )
     return resolved

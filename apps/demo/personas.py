@@ -38,6 +38,13 @@ class Persona:
     profiles: tuple[PersonaProfile, ...]
     time_zone: str = "Europe/Paris"
     joined_days_ago: int = 400
+    # The label as it reads inside a sentence ("Try it as the Rivera family"), when the label
+    # starts with an article that a sentence writes in lower case.
+    mention: Promise | None = None
+
+    @property
+    def in_sentence(self) -> Promise:
+        return self.mention or self.label
 
     @property
     def main_profile(self) -> PersonaProfile:
@@ -125,6 +132,7 @@ PERSONAS: tuple[Persona, ...] = (
         key="family",
         email="family@demo.test",
         label=_("The Rivera family"),
+        mention=_("the Rivera family"),
         situation=_(
             "One account, two profiles: Alex watches dramas and documentaries after the kids "
             "are in bed; the Kids profile watches cartoons in the afternoon."

@@ -8,6 +8,7 @@ from datetime import datetime
 from django.db.models import Q, prefetch_related_objects
 from django.urls import reverse
 
+from apps.catalogue import vocabulary
 from apps.catalogue.models import Episode, Title
 from apps.catalogue.selectors import active_artwork_prefetch, released_seasons_prefetch
 from apps.core import clock, stamps
@@ -37,7 +38,7 @@ def watch_url(*, title_id: int, episode_id: int | None = None) -> str:
 
 
 def episode_code(season_number: int, episode_number: int) -> str:
-    return f"S{season_number}:E{episode_number}"
+    return vocabulary.episode_code(season_number, episode_number)
 
 
 # --- Continue watching ----------------------------------------------------------------------

@@ -4,15 +4,16 @@ images show, built from a stored recap's data (no database)."""
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from datetime import date, time
+from datetime import date
 
 from django.utils.dates import WEEKDAYS
-from django.utils.formats import date_format, number_format
+from django.utils.formats import number_format
 from django.utils.text import capfirst
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
 from apps.catalogue.vocabulary import genre_label
+from apps.core.clockwords import hour_of_day
 from apps.core.dates import long_date
 from apps.tracking import traits as trait_rules
 
@@ -74,16 +75,16 @@ def humour_line(line: dict) -> str:
             "title": line["title"],
             "times": _num(line["times"]),
         }
-    # The hour opens the sentence: English writes 0:00 and 12:00 as words ("midnight").
+    # The hour opens the sentence: "midnight" and "minuit" take a capital there.
     if code == "late":
         return capfirst(
             _("%(hour)s is your favourite time to press play. Bedtime is more of a suggestion.")
-            % {"hour": date_format(time(line["hour"]), "TIME_FORMAT")}
+            % {"hour": hour_of_day(line["hour"])}
         )
     if code == "early":
         return capfirst(
             _("%(hour)s is your favourite time to press play, before most people's first coffee.")
-            % {"hour": date_format(time(line["hour"]), "TIME_FORMAT")}
+            % {"hour": hour_of_day(line["hour"])}
         )
     if code == "finisher":
         return _(
@@ -190,7 +191,7 @@ def build(data: dict, *, name: str = "", traits: list | tuple = ()) -> list[Card
             Card(
                 "habits",
                 _("When you watch"),
-                big=date_format(time(data["hour"]), "TIME_FORMAT"),
+                big=capfirst(hour_of_day(data["hour"])),
                 caption=_("is when you press play most often."),
                 lines=[_("Your favourite day: %(day)s.") % {"day": str(WEEKDAYS[data["weekday"]])}],
             )

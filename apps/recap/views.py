@@ -60,6 +60,9 @@ def year_page(request: AppRequest):
             # In January last year's recap is final: it no longer changes once a day.
             "year_over": recap.year < today.year,
             "cards": built,
+            # The page explains what a binge is only where a card speaks of one (a Kids
+            # profile's or a quiet year's cards never do).
+            "binge_shown": any(card.key == "binge" for card in built),
             "artwork_url": f"{settings.MEDIA_URL}{art}" if art else "",
             "shares": [
                 (s, request.build_absolute_uri(reverse("recap:shared", args=[s.token])))

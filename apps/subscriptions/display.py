@@ -12,6 +12,15 @@ from apps.subscriptions.money import format_money
 from apps.subscriptions.schedule import Charge, Reason, Schedule
 
 
+def plan_with_period(plan_name: str, interval: str) -> str:
+    """A plan named with its billing period, "Standard (monthly)": every page, e-mail, invoice
+    and schedule line that names both says it this one way (French "Standard (mensuel)", the
+    period in lower case, not the capitalised label of the monthly/yearly switch)."""
+    if interval == "year":
+        return _("%(plan)s (yearly)") % {"plan": plan_name}
+    return _("%(plan)s (monthly)") % {"plan": plan_name}
+
+
 def reason_text(reason: Reason, currency: str) -> str:
     money = format_money(reason.amount, currency)
     other = formats.date_format(reason.other_date, "ABBR_DATE_FORMAT") if reason.other_date else ""

@@ -31,6 +31,8 @@ from django.utils import formats
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy, ngettext
 
+from apps.core.numbers import grouped
+
 HIGH, LOW = 0.65, 0.35
 MIN_PLAYS = 5  # fewer plays say nothing about a habit
 MIN_BINGE_SITTINGS = 3  # sittings with at least one episode
@@ -247,8 +249,9 @@ def number_lines(trait: Trait) -> list[str]:
             # "1 play across 1 genre", not "1 plays across 1 genres" (QA5).
             _("%(plays)s across %(genres)s (spread: %(entropy)d%%).")
             % {
-                "plays": ngettext("%(n)d play", "%(n)d plays", n["plays"]) % {"n": n["plays"]},
-                "genres": ngettext("%(n)d genre", "%(n)d genres", n["genres"]) % {"n": n["genres"]},
+                "plays": ngettext("%(n)s play", "%(n)s plays", n["plays"])
+                % {"n": grouped(n["plays"])},
+                "genres": ngettext("%(n)s genre", "%(n)s genres", n["genres"]) % {"n": n["genres"]},
                 "entropy": round(n["entropy"] * 100),
             },
             _("%(share)d%% of your sittings started a title you had not played before.")
@@ -259,10 +262,10 @@ def number_lines(trait: Trait) -> list[str]:
             _("%(per)s episodes per sitting on average (%(eps)s in %(sit)s).")
             % {
                 "per": decimal_text(n["per_sitting"]),
-                "eps": ngettext("%(n)d episode", "%(n)d episodes", n["episodes"])
-                % {"n": n["episodes"]},
-                "sit": ngettext("%(n)d sitting", "%(n)d sittings", n["sittings"])
-                % {"n": n["sittings"]},
+                "eps": ngettext("%(n)s episode", "%(n)s episodes", n["episodes"])
+                % {"n": grouped(n["episodes"])},
+                "sit": ngettext("%(n)s sitting", "%(n)s sittings", n["sittings"])
+                % {"n": grouped(n["sittings"])},
             }
         ]
     if trait.key == HOURS:
@@ -278,11 +281,15 @@ def number_lines(trait: Trait) -> list[str]:
         ]
     return [
         ngettext(
-            "You finished %(done)d of the one film or episode you started (%(rate)d%%).",
-            "You finished %(done)d of the %(started)d films and episodes you started (%(rate)d%%).",
+            "You finished %(done)s of the one film or episode you started (%(rate)d%%).",
+            "You finished %(done)s of the %(started)s films and episodes you started (%(rate)d%%).",
             n["started"],
         )
-        % {"done": n["finished"], "started": n["started"], "rate": round(n["rate"] * 100)}
+        % {
+            "done": grouped(n["finished"]),
+            "started": grouped(n["started"]),
+            "rate": round(n["rate"] * 100),
+        }
     ]
 
 

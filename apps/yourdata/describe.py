@@ -7,10 +7,13 @@ from typing import Any
 
 from django.utils import formats
 from django.utils.translation import gettext as _
-from django.utils.translation import ngettext
+from django.utils.translation import ngettext, pgettext
 
+from apps.core.clockwords import duration
+from apps.core.numbers import grouped
 from apps.engagement.models import Category, Channel
-from apps.subscriptions.models import Interval, SubscriptionChange
+from apps.subscriptions.models import Payment, SubscriptionChange
+from apps.subscriptions.plan_catalogue import PLANS
 
 
 def _sentences() -> dict[str, str]:
@@ -116,6 +119,21 @@ def sentence(name: str, properties: Mapping[str, Any], title_name: str = "") -> 
     return template % {"t": title} if "%(t)s" in template else template
 
 
+# Properties that are a length of time in seconds: the page says "1 h 47 min" (the export
+# keeps the seconds), and counts that it writes with the thousands grouped ("1,204").
+SECONDS = frozenset(
+    {
+        "position_seconds",
+        "duration_seconds",
+        "position",
+        "duration",
+        "from_position",
+        "to_position",
+        "seconds",
+    }
+)
+COUNTS = frozenset({"events", "sessions", "new_episodes", "results"})
+
 # Internal ids (a campaign's, a send's...) say nothing to a viewer: the export keeps them.
 HIDDEN_PROPERTIES = frozenset(
     {"campaign_id", "send_id", "variant_id", "message_id", "next_episode_id", "client_id"}
@@ -148,9 +166,27 @@ def _value(key: str, value: Any, zone: tzinfo | None) -> str:
         return _("yes") if value else _("no")
     if value is None:
         return "—"
+    if isinstance(value, int | float) and key in SECONDS:
+        return duration(int(value))
+    if isinstance(value, int) and key in COUNTS:
+        return grouped(value)
     if isinstance(value, str):
-        coded = {"channel": Channel, "category": Category, "interval": Interval}.get(key)
+        coded = {"channel": Channel, "category": Category}.get(key)
         words = dict(coded.choices) if coded is not None else {}
+        if key == "plan":  # the code a checkout records ("premium"): the plan's name
+            words = {plan["code"]: plan["name"] for plan in PLANS}
+        if key == "interval":  # after "billing interval:", in lower case ("mensuelle")
+            words = {
+                "month": pgettext("billing interval", "monthly"),
+                "year": pgettext("billing interval", "yearly"),
+            }
+        if key == "kind":  # a payment method's, or a failed payment's
+            words = {
+                **{code: str(label).lower() for code, label in Payment.Kind.choices},
+                "final": _("final payment"),
+                "card": pgettext("payment method", "card"),
+                "sepa": pgettext("payment method", "SEPA direct debit"),
+            }
         if key == "signal":  # Your data's own switches
             words = {
                 "viewing_history": _("Viewing history"),
@@ -203,12 +239,12 @@ def property_lines(
 def background_count(name: str, n: int) -> str:
     """ "22 page views": the browser's background events, counted rather than listed."""
     phrases = {
-        "page_view": ngettext("%(n)d page opened", "%(n)d pages opened", n),
-        "card_seen": ngettext("%(n)d title seen on a page", "%(n)d titles seen on pages", n),
-        "row_seen": ngettext("%(n)d row seen", "%(n)d rows seen", n),
-        "device_seen": ngettext("%(n)d visit from a device", "%(n)d visits from devices", n),
+        "page_view": ngettext("%(n)s page opened", "%(n)s pages opened", n),
+        "card_seen": ngettext("%(n)s title seen on a page", "%(n)s titles seen on pages", n),
+        "row_seen": ngettext("%(n)s row seen", "%(n)s rows seen", n),
+        "device_seen": ngettext("%(n)s visit from a device", "%(n)s visits from devices", n),
     }
-    return phrases.get(name, ngettext("%(n)d event", "%(n)d events", n)) % {"n": n}
+    return phrases.get(name, ngettext("%(n)s event", "%(n)s events", n)) % {"n": grouped(n)}
 
 
 # Property names as a viewer reads them; any other shows as it is stored.
@@ -224,11 +260,12 @@ def _property_labels() -> dict[str, str]:
         "sessions": _("sessions"),
         "title_id": _("title id"),
         "episode_id": _("episode id"),
-        "position_seconds": _("position (seconds)"),
-        "duration_seconds": _("duration (seconds)"),
+        "position_seconds": _("position"),
+        "duration_seconds": _("duration"),
         "value": _("value"),
         "plan": _("plan"),
         "interval": _("billing interval"),
+        "start_now": _("plan starts at once"),
         "signal": _("switch"),
         "in_use": _("in use"),
         "personalization": _("personalization"),
@@ -246,10 +283,12 @@ def _property_labels() -> dict[str, str]:
         "released_at": _("came out"),
         "due_at": _("due"),
         "reason": _("reason"),
-        "position": _("position (seconds)"),
-        "duration": _("duration (seconds)"),
-        "from_position": _("from (seconds)"),
-        "to_position": _("to (seconds)"),
+        "position": _("position"),
+        "duration": _("duration"),
+        "from_position": _("jumped from"),
+        "to_position": _("jumped to"),
+        "seconds": _("preview length"),
+        "results": _("results"),
         "on": _("reminder on"),
         "reminded": _("you asked to be reminded"),
         "not_started": _("not started yet"),

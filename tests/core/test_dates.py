@@ -49,3 +49,15 @@ def test_the_template_filter_writes_the_viewers_local_day(language, expected):
     with translation.override(language), timezone.override("Europe/Paris"):
         html = template.render(Context({"when": datetime(2026, 11, 30, 23, 30, tzinfo=UTC)}))
     assert html == expected
+
+
+def test_a_french_abbreviated_weekday_takes_a_full_stop_as_its_month_does():
+    """The payment schedule read "dim 3 janv. 2027": French shortens "dimanche" to "dim."."""
+    from django.utils.formats import date_format
+
+    with translation.override("fr"):
+        assert date_format(date(2027, 1, 3), "ABBR_WEEKDAY_DATE_FORMAT") == "dim. 3 janv. 2027"
+        moment = datetime(2027, 1, 3, 9, 5)
+        assert date_format(moment, "ABBR_WEEKDAY_DATETIME_FORMAT") == "dim. 3 janv. 2027, 09:05"
+    with translation.override("en"):
+        assert date_format(date(2027, 1, 3), "ABBR_WEEKDAY_DATE_FORMAT") == "Sun 3 Jan 2027"

@@ -210,3 +210,18 @@ def test_a_jump_whose_jobs_took_a_minute_still_reads_whole_days(client):
     assert "23 hours" not in html
     clock_services.clock_set(at=clock.real_now() + timedelta(hours=5, minutes=12))
     assert "+5 hours 12 minutes" in client.get("/demo/").content.decode()
+
+
+def test_a_persona_named_with_an_article_reads_in_lower_case_inside_a_sentence(client):
+    """'Try it as the Rivera family': the card's title keeps its capital, the sentence does not."""
+    french = client.get("/demo/", HTTP_ACCEPT_LANGUAGE="fr").content.decode()
+    assert "Essayez en tant que la famille Rivera" in french
+    assert "que La famille" not in french
+    english = client.get("/demo/", HTTP_ACCEPT_LANGUAGE="en").content.decode()
+    assert "Try it as the Rivera family" in english
+    assert "as The Rivera" not in english
+
+
+def test_the_outbox_names_a_persona_with_an_article_in_lower_case(client, db):
+    french = client.get("/demo/outbox/?persona=family", HTTP_ACCEPT_LANGUAGE="fr")
+    assert "Aucun e-mail envoyé à la famille Rivera" in french.content.decode()

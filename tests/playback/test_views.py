@@ -94,6 +94,13 @@ def test_an_episode_page_offers_the_next_episode_and_skip_intro(viewer_client, e
     assert player_data(last)["next-url"] == "" and "Next episode" not in last
 
 
+def test_a_french_episode_code_says_episode_in_french(viewer_client, episodes):
+    """French shortens "épisode" to "É": the player read "S1:E3" in a French page."""
+    url = f"/watch/episode/{episodes[2].pk}/"
+    html = viewer_client.get(url, HTTP_ACCEPT_LANGUAGE="fr").content.decode()
+    assert "S1:É3" in html and "S1:E3" not in html
+
+
 @pytest.mark.parametrize(
     ("query", "demo", "speed"),
     [

@@ -26,7 +26,7 @@ def test_humour_lines_in_french():
     assert starts.startswith("Vous avez lancé 40 lectures")
     assert "12" in starts
     assert night.startswith("4 visionnages lancés entre 2 h et 5 h")
-    assert late.startswith("23:00")
+    assert late.startswith("23 h, c’est votre heure préférée")
 
 
 def test_every_humour_line_is_translated():
@@ -77,3 +77,22 @@ def test_a_trait_in_between_says_which_trait_it_is():
         card = cards.traits_card([between, owl])
     assert card.lines[0].startswith("Night owl or early bird: In between · ")
     assert card.lines[1].startswith("Night owl · ")
+
+
+def test_a_favourite_hour_of_midnight_reads_as_a_word_in_both_languages():
+    """QA: the habits card and its line said "00:00" in French."""
+    data = {"hour": 0, "weekday": 4}
+    with translation.override("fr"):
+        line = cards.humour_line({"code": "late", "hour": 0})
+        habits = _habits_card(data)
+    assert line.startswith("Minuit, c’est votre heure préférée")
+    assert habits.big == "Minuit" and "00:00" not in habits.big
+    with translation.override("en"):
+        assert _habits_card(data).big == "Midnight"
+        assert _habits_card({"hour": 21, "weekday": 4}).big == "9 p.m."
+
+
+def _habits_card(data):
+    year = {"year": 2026, "minutes": 60, "top_titles": [], "titles": 1, "episodes": 0}
+    built = cards.build({**year, **data})
+    return next(card for card in built if card.key == "habits")

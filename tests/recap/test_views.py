@@ -119,6 +119,9 @@ def test_kids_profile_gets_the_kind_version(now, catalogue):
     html = signed_in(kid).get("/year/").content.decode()
     assert "Every story counts" in html
     assert "Your longest binge" not in html
+    assert "A binge is" not in html  # no card speaks of one, so the page does not explain it
+    french = signed_in(kid).get("/year/", HTTP_ACCEPT_LANGUAGE="fr").content.decode()
+    assert "Un marathon est" not in french
 
 
 def test_share_shows_only_the_chosen_cards_and_no_account_data(now, viewer):
@@ -305,3 +308,12 @@ def test_forgetting_a_title_takes_it_out_of_the_year_and_its_share_link_at_once(
     assert "Beta" in year and "Alpha" in year  # the rest of the year stays
     shared = client.get(f"/year/shared/{token}/").content.decode()
     assert "Gamma" not in shared and "Beta" in shared
+
+
+def test_the_page_explains_a_binge_when_it_shows_one_and_names_no_story_in_french(now, viewer):
+    client = signed_in(viewer)
+    english = client.get("/year/", HTTP_ACCEPT_LANGUAGE="en").content.decode()
+    assert "Your longest binge" in english and "A binge is a run of episodes" in english
+    french = client.get("/year/", HTTP_ACCEPT_LANGUAGE="fr").content.decode()
+    assert "Un marathon est une suite d’épisodes" in french
+    assert "format vertical (1080×1920)" in french and ">story" not in french

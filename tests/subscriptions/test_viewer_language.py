@@ -18,8 +18,16 @@ def _speaks(user, language):
 @pytest.mark.parametrize(
     ("language", "subject", "line"),
     [
-        ("fr", "Votre prochain paiement : 13,49 € le vendredi 10 avril 2026", "Abonnement"),
-        ("en", "Your next payment: €13.49 on Friday 10 April 2026", "Subscription"),
+        (
+            "fr",
+            "Votre prochain paiement : 13,49 € le vendredi 10 avril 2026",
+            "Abonnement · Standard (mensuel)",
+        ),
+        (
+            "en",
+            "Your next payment: €13.49 on Friday 10 April 2026",
+            "Subscription · Standard (monthly)",
+        ),
     ],
 )
 def test_renewal_reminder_and_invoice_lines_are_in_the_viewers_language(

@@ -152,9 +152,16 @@ def test_schedule_page_and_json(viewer, now):
         "gross": 1349,
         "credit_applied": 0,
         "currency": "EUR",
-        "reason": "Standard (Monthly)",
-        "reasons": [{"code": "renewal", "amount": 1349, "plan": "Standard (Monthly)"}],
+        "reason": "Standard (monthly)",
+        "reasons": [{"code": "renewal", "amount": 1349, "plan": "Standard (monthly)"}],
     }
+
+
+def test_the_french_schedule_names_the_plan_with_its_period_in_lower_case(viewer):
+    subscribe(viewer.user)
+    page = text(viewer.get("/account/subscription/schedule/", HTTP_ACCEPT_LANGUAGE="fr"))
+    assert "Standard (mensuel)" in page
+    assert "(Mensuel)" not in page
 
 
 def test_postpone_preview_then_the_schedule_shows_it(viewer):
@@ -195,7 +202,7 @@ def test_the_upgrade_preview_lists_the_next_payments_as_plain_renewals_of_the_ne
     subscribe(viewer.user, "basic")
     page = text(viewer.get("/account/subscription/change/premium/"))
     after = page.split("Your next payments after the change", 1)[1]
-    assert after.count("Premium (Monthly)") == 4 and after.count("€19.99") == 4
+    assert after.count("Premium (monthly)") == 4 and after.count("€19.99") == 4
     assert "Changes to" not in after  # the change happens now, not on the next date
 
 

@@ -131,3 +131,16 @@ def test_numbers_of_one_read_in_the_singular():
     one = {t.key: traits.number_lines(t) for t in traits.compute(nights(1), set(), genre_count=8)}
     assert one["completion"] == ["You finished 0 of the one film or episode you started (0%)."]
     assert one["exploration"][0].startswith("1 play across 1 genre (")
+
+
+def test_big_counts_group_their_thousands_in_each_language():
+    """Your data printed "1008 episodes"; English writes "1,008", French "1 008"."""
+    from django.utils import translation
+
+    plays = nights(84, per_night=12, title=lambda d, k: 7, episode=lambda d, k: d * 12 + k)
+    binge = trait(plays, "binge")
+    with translation.override("en"):
+        assert "(1,008 episodes in 84 sittings)" in traits.number_lines(binge)[0]
+    with translation.override("fr"):
+        french = traits.number_lines(binge)[0]
+    assert "1008" not in french and "008 épisodes en 84 séances" in french

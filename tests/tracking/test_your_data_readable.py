@@ -139,8 +139,28 @@ def test_a_checkout_reads_as_a_sentence_with_its_price_in_euros():
         )
         lines = dict(describe.property_lines(properties, zone=UTC))
     assert lines["montant"] == "7,99 EUR"
-    assert lines["périodicité de facturation"] == "Mensuel"
+    assert lines["périodicité de facturation"] == "mensuelle"  # not "Mensuel" mid-line
+    assert lines["forfait"] == "Basic"  # the plan's name, not its code "basic"
     assert "currency" not in lines and "devise" not in lines
+
+
+def test_a_subscription_and_a_new_card_read_in_words_not_codes():
+    """Seen on Your data in French: "start now : oui", "type : card", "forfait : premium"."""
+    from django.utils import translation
+
+    with translation.override("fr"):
+        started = dict(
+            describe.property_lines({"plan": "premium", "interval": "year", "start_now": True})
+        )
+        card = dict(describe.property_lines({"kind": "card"}))
+        failed = dict(describe.property_lines({"kind": "renewal"}))
+    assert started == {
+        "forfait": "Premium",
+        "périodicité de facturation": "annuelle",
+        "démarrage immédiat du forfait": "oui",
+    }
+    assert card == {"type": "carte"}
+    assert failed == {"type": "renouvellement"}
 
 
 @pytest.mark.parametrize(
@@ -148,7 +168,7 @@ def test_a_checkout_reads_as_a_sentence_with_its_price_in_euros():
     [
         ("play_progress", "Vous avez regardé Accidental Neighbour en partie."),
         ("party_created", "Vous avez lancé un visionnage en groupe pour Accidental Neighbour."),
-        ("preview_start", "Vous avez regardé un aperçu : Accidental Neighbour."),
+        ("preview_start", "Vous avez regardé un aperçu\xa0: Accidental Neighbour."),
     ],
 )
 def test_french_sentences_never_write_de_before_a_vowel(name, expected):
@@ -224,3 +244,44 @@ def test_a_title_no_longer_in_the_catalogue_keeps_its_id():
     said = describe.said_in_sentence("play_completed", {"title_id": 99}, title_named=False)
     lines = dict(describe.property_lines({"title_id": 99}, said=said))
     assert lines == {"title id": "99"}
+
+
+@pytest.mark.parametrize(
+    ("language", "duration", "position"),
+    [
+        ("en", "duration:</span> 1 h 47 min", "position:</span> 50 min"),
+        ("fr", "durée\xa0:</span> 1 h 47 min", "position\xa0:</span> 50 min"),
+    ],
+)
+def test_lengths_of_time_read_in_hours_and_minutes_and_the_export_keeps_seconds(
+    viewer_client, language, duration, position
+):
+    """QA: "duration (seconds): 6420" under a play; the download keeps the seconds."""
+    from tests.factories import TitleFactory
+
+    title = TitleFactory(name="Night Shift")
+    at = datetime(2026, 12, 3, 17, 5, tzinfo=UTC)
+    _event(
+        viewer_client.profile,
+        "play_progress",
+        at,
+        title_id=title.pk,
+        position_seconds=3000,
+        duration_seconds=6420,
+    )
+    html = viewer_client.get("/account/data/", HTTP_ACCEPT_LANGUAGE=language).content.decode()
+    assert duration in html and position in html
+    assert "6420" not in html and "(seconds)" not in html and "(secondes)" not in html
+    export = viewer_client.get("/account/data/export/").content.decode()
+    assert '"duration_seconds": 6420' in export and '"position_seconds": 3000' in export
+
+
+def test_background_counts_group_their_thousands():
+    from django.utils import translation
+
+    with translation.override("en"):
+        assert describe.background_count("page_view", 1204) == "1,204 pages opened"
+    with translation.override("fr"):
+        french = describe.background_count("page_view", 1204)
+    assert french.startswith("1") and french.endswith("204 pages ouvertes")
+    assert not french.startswith("1204")

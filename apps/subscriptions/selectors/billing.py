@@ -17,6 +17,7 @@ from apps.catalogue.models import Title
 from apps.core import clock
 from apps.core.claims import unclaimed
 from apps.subscriptions import lifecycle, metrics, student
+from apps.subscriptions.display import plan_with_period
 from apps.subscriptions.lifecycle import State
 from apps.subscriptions.models import (
     INTERVAL_MONTHS,
@@ -180,7 +181,7 @@ def billing_state(
             at_offset=sub.period_offset + months,
             amount=plan.amount_for(interval),
             interval_months=INTERVAL_MONTHS[Interval(interval)],
-            plan_label=f"{plan.name} ({Interval(interval).label})",
+            plan_label=plan_with_period(plan.name, interval),
         )
     if (
         sub.status == State.ACTIVE
@@ -205,7 +206,7 @@ def billing_state(
         interval_months=months,
         amount=current.amount_for(sub.interval),
         currency=sub.currency,
-        plan_label=f"{current.name} ({Interval(sub.interval).label})",
+        plan_label=plan_with_period(current.name, sub.interval),
         next_offset=next_offset,
         pending_change=change,
         postponement=postponement,

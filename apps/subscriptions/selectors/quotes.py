@@ -14,6 +14,7 @@ from django.utils.translation import gettext as _
 
 from apps.accounts.timezones import viewer_zone_name
 from apps.subscriptions import lifecycle, proration, student, withdrawal
+from apps.subscriptions.display import plan_with_period
 from apps.subscriptions.lifecycle import State
 from apps.subscriptions.models import (
     INTERVAL_MONTHS,
@@ -76,7 +77,7 @@ def checkout_when(
         interval_months=months,
         amount=plan.amount_for(interval),
         currency=plan.currency,
-        plan_label=f"{plan.name} ({Interval(interval).label})",
+        plan_label=plan_with_period(plan.name, interval),
         next_offset=months,
         credit=max(0, credit_left),
         view_time_zone=zone,

@@ -7,9 +7,9 @@ from datetime import datetime, timedelta
 from django.utils.translation import gettext as _
 
 from apps.accounts.language import speaking_to
+from apps.subscriptions.display import plan_with_period
 from apps.subscriptions.models import (
     Checkout,
-    Interval,
     Invoice,
     InvoiceCounter,
     Payment,
@@ -54,7 +54,7 @@ def _write_invoice(payment: Payment, *, at: datetime) -> Invoice:
     user = payment.user
     plan_text = ""
     if payment.plan is not None:
-        plan_text = f"{payment.plan.name}, {Interval(payment.interval).label.lower()}"
+        plan_text = plan_with_period(payment.plan.name, payment.interval)
     what = {
         Payment.Kind.INITIAL: _("Subscription"),
         Payment.Kind.RENEWAL: _("Subscription renewal"),

@@ -1,6 +1,7 @@
 from django import template
 
 from apps.subscriptions import plan_catalogue, selectors
+from apps.subscriptions.display import plan_with_period
 from apps.subscriptions.money import format_money
 
 register = template.Library()
@@ -23,6 +24,12 @@ def negate(amount):
 def tagline(plan):
     """{{ plan|tagline }}: the plan's description in the viewer's language (see plan_catalogue)."""
     return plan_catalogue.tagline(plan)
+
+
+@register.filter
+def with_period(plan_name, interval):
+    """{{ plan.name|with_period:"month" }} -> "Standard (monthly)" (display.plan_with_period)."""
+    return plan_with_period(str(plan_name), str(interval))
 
 
 @register.simple_tag

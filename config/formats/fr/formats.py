@@ -2,9 +2,10 @@
 # "N" is Django's abbreviated month with that punctuation ("mai", "juin" stay whole).
 ABBR_DATE_FORMAT = "j N Y"
 ABBR_DAY_MONTH_FORMAT = "j N"
-ABBR_WEEKDAY_DATE_FORMAT = "D j N Y"
+# Weekdays likewise take a full stop when shortened: "dim. 3 janv. 2027" (Django's "D" is "dim").
+ABBR_WEEKDAY_DATE_FORMAT = "D. j N Y"
 ABBR_DATETIME_FORMAT = "j N Y, H:i"
-ABBR_WEEKDAY_DATETIME_FORMAT = "D j N Y, H:i"
+ABBR_WEEKDAY_DATETIME_FORMAT = "D. j N Y, H:i"
 # Short dates likewise ("16 nov. 2026"), not Django's "d/m/Y" ("16/11/2026") beside the
 # abbreviated months the rest of the site uses.
 SHORT_DATE_FORMAT = ABBR_DATE_FORMAT
