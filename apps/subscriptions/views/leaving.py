@@ -249,14 +249,7 @@ def withdraw(request: HttpRequest) -> HttpResponse:
         except ValidationError as exc:
             error = " ".join(error_messages(exc))
         else:
-            messages.success(
-                request,
-                _(
-                    "You have withdrawn. %(amount)s is on its way back to you; the credit note is "
-                    "in your invoices."
-                )
-                % {"amount": format_money(done.refunded, done.currency)},
-            )
+            messages.success(request, _withdrawn_message(done))
             return redirect("subscriptions:overview")
     preview = selectors.withdrawal_preview(sub=sub, at=clock.now())
     context = {
@@ -266,3 +259,25 @@ def withdraw(request: HttpRequest) -> HttpResponse:
         "error": error,
     }
     return render_page(request, "subscriptions/withdraw.html", context)
+
+
+def _withdrawn_message(done: selectors.WithdrawalPreview) -> str:
+    """Say where the money goes: back to the card (with a credit note), back to the account's
+    credit, or both; never a refund of 0 with a credit note that does not exist."""
+    refund = format_money(done.refunded, done.currency)
+    credit = format_money(done.credit_back, done.currency)
+    if done.refunded and done.credit_back:
+        return _(
+            "You have withdrawn. %(amount)s is on its way back to you, and %(credit)s is back on "
+            "your account credit; the credit note is in your invoices."
+        ) % {"amount": refund, "credit": credit}
+    if done.credit_back:
+        return _("You have withdrawn. %(credit)s is back on your account credit.") % {
+            "credit": credit
+        }
+    if done.refunded:
+        return _(
+            "You have withdrawn. %(amount)s is on its way back to you; the credit note is in your "
+            "invoices."
+        ) % {"amount": refund}
+    return _("You have withdrawn. Nothing was paid, so nothing is refunded.")
