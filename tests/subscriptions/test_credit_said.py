@@ -1,0 +1,59 @@
+"""QA 7 §2: where account credit pays part of a new plan, the checkout and the receipt say so.
+
+After "Switch to Free" (€19.98 of credit) a new Standard plan cost €0.00 today and €7.00 next
+month; the checkout said "The next payment, €7.00, … then every month on the same day" (it is
+€13.49 after that) and the receipt said only "We charged €0.00".
+"""
+
+import re
+
+import pytest
+from django.core import mail
+
+from apps.subscriptions import services
+from apps.subscriptions.models import Subscription
+from tests.subscriptions.conftest import subscribe
+
+pytestmark = pytest.mark.django_db
+CHECKOUT = "/account/subscription/checkout/standard/?interval=month"
+
+
+@pytest.fixture
+def viewer(viewer_client, plans, now, spy):
+    viewer_client.user = viewer_client.profile.account
+    return viewer_client
+
+
+def with_credit(user, now, plan="premium"):
+    subscribe(user, plan)
+    services.subscription_switch_to_free(user=user)
+    now.advance(minutes=5)
+    return Subscription.objects.get(user=user).credit_balance
+
+
+def test_the_checkout_says_the_reduced_next_payment_is_followed_by_the_full_price(viewer, now):
+    credit = with_credit(viewer.user, now)  # about €19.99: €13.49 today, the rest next month
+    assert 1349 < credit < 2698
+    page = re.sub(r"\s+", " ", viewer.get(CHECKOUT).content.decode())
+    rest = f"€{(2698 - credit) // 100}.{(2698 - credit) % 100:02d}"
+    assert (
+        f"Your account credit also pays part of that next payment, so it is only {rest}; "
+        "the payments after it are €13.49."
+    ) in page
+
+
+def test_without_credit_the_checkout_says_nothing_about_it(viewer, now):
+    page = viewer.get(CHECKOUT).content.decode()
+    assert "charge-when" in page and "charge-when-credit" not in page
+
+
+def test_the_receipt_says_what_the_credit_paid(user, now, spy, django_capture_on_commit_callbacks):
+    credit = with_credit(user, now, plan="basic")  # about €7.99
+    mail.outbox.clear()
+    with django_capture_on_commit_callbacks(execute=True):
+        subscribe(user)
+    body = re.sub(r"[\s\xa0]+", " ", mail.outbox[-1].body)
+    paid = f"€{credit // 100}.{credit % 100:02d}"
+    charged = f"€{(1349 - credit) // 100}.{(1349 - credit) % 100:02d}"
+    assert f"We charged {charged} on" in body
+    assert f"Your account credit paid {paid} of the price; we charged only the rest." in body
