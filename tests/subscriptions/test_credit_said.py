@@ -2,7 +2,9 @@
 
 After "Switch to Free" (€19.98 of credit) a new Standard plan cost €0.00 today and €7.00 next
 month; the checkout said "The next payment, €7.00, … then every month on the same day" (it is
-€13.49 after that) and the receipt said only "We charged €0.00".
+€13.49 after that) and the receipt said only "We charged €0.00". Credit can cover several
+payments (€19.99 toward Basic: €0.00 today, €0.00, then €3.98), so the page does not name the
+one after the next.
 """
 
 import re
@@ -36,10 +38,18 @@ def test_the_checkout_says_the_reduced_next_payment_is_followed_by_the_full_pric
     assert 1349 < credit < 2698
     page = re.sub(r"\s+", " ", viewer.get(CHECKOUT).content.decode())
     rest = f"€{(2698 - credit) // 100}.{(2698 - credit) % 100:02d}"
+    assert f"The next payment, {rest}, is taken on" in page
     assert (
-        f"Your account credit also pays part of that next payment, so it is only {rest}; "
-        "the payments after it are €13.49."
+        "Your account credit also pays for the next payments until it is used up, so they are "
+        "lower; after that each payment is €13.49."
     ) in page
+
+
+def test_credit_for_more_than_one_payment_is_not_said_to_end_with_the_next(viewer, now):
+    with_credit(viewer.user, now)  # about €19.99 toward Basic at €7.99: today, next, and part
+    page = re.sub(r"\s+", " ", viewer.get(CHECKOUT.replace("standard", "basic")).content.decode())
+    assert "The next payment, €0.00, is taken on" in page
+    assert "until it is used up, so they are lower; after that each payment is €7.99." in page
 
 
 def test_without_credit_the_checkout_says_nothing_about_it(viewer, now):
