@@ -52,7 +52,12 @@ def cancel(request: HttpRequest) -> HttpResponse:
     """Step one: why (optional reasons). A POST with step=reasons records them and shows the
     alternatives (step two); any other POST is "Cancel anyway": cancel at the period end."""
     sub = selectors.subscription_for(request.user)
+    if sub is not None and sub.status == State.CANCEL_SCHEDULED and request.method == "POST":
+        messages.info(request, _("Your plan was already cancelled; nothing more changed."))
+        return redirect("subscriptions:cancelled")
     if sub is None or sub.status != State.ACTIVE:
+        if request.method == "POST" and (sub is None or not sub.is_paid):
+            messages.info(request, _("You are on Free now: there is no plan to cancel."))
         return redirect("subscriptions:overview")
     if request.method == "GET":
         return _reasons_page(request, sub)
