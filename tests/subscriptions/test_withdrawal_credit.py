@@ -95,18 +95,3 @@ def test_a_plan_paid_partly_with_credit_refunds_the_money_first(viewer, now, spy
     assert sum(r["amount"] for r in spy.refunds[-1:]) == money
     sub.refresh_from_db()
     assert (sub.plan.code, sub.credit_balance) == ("free", credit - 130)
-
-
-def test_a_billing_event_goes_to_the_grown_ups_profile_even_if_a_kids_one_is_older(user, now):
-    """QA 7: billing events (which start "Your payment didn't go through" in the app) went to
-    the account's oldest profile, a kids one if the grown-up's was made later."""
-    from apps.tracking.models import Event
-    from tests.factories import ProfileFactory
-
-    grown_up = user.profiles.get()
-    kid = ProfileFactory(account=user, is_kids=True)
-    type(kid).objects.filter(pk=kid.pk).update(created_at=grown_up.created_at.replace(year=2020))
-    subscribe(user)
-    services.subscription_cancel(user=user)
-    event = Event.objects.get(name="subscription_cancel_scheduled")
-    assert event.profile_id == grown_up.pk
