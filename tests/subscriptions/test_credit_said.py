@@ -55,6 +55,7 @@ def test_credit_for_more_than_one_payment_is_not_said_to_end_with_the_next(viewe
 def test_without_credit_the_checkout_says_nothing_about_it(viewer, now):
     page = viewer.get(CHECKOUT).content.decode()
     assert "charge-when" in page and "charge-when-credit" not in page
+    assert "Pay €13.49</button>" in page
 
 
 def test_the_receipt_says_what_the_credit_paid(user, now, spy, django_capture_on_commit_callbacks):
@@ -67,3 +68,10 @@ def test_the_receipt_says_what_the_credit_paid(user, now, spy, django_capture_on
     charged = f"€{(1349 - credit) // 100}.{(1349 - credit) % 100:02d}"
     assert f"We charged {charged} on" in body
     assert f"Your account credit paid {paid} of the price; we charged only the rest." in body
+
+
+def test_a_checkout_the_credit_pays_in_full_does_not_ask_to_pay_nothing(viewer, now):
+    """QA 7: the button read "Pay €0.00"."""
+    with_credit(viewer.user, now)
+    page = re.sub(r"\s+", " ", viewer.get(CHECKOUT).content.decode())
+    assert "Start Standard: nothing to pay today</button>" in page and "Pay €0.00" not in page
