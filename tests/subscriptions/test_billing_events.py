@@ -39,3 +39,24 @@ def test_a_failed_renewal_is_recorded_with_the_date_its_reminder_named(user, now
     beat(days=3)
     failed = Event.objects.get(name="payment_failed", properties__kind="renewal")
     assert failed.properties["date"] == reminder.properties["date"]
+
+
+def test_the_plan_page_says_the_plan_ended_because_its_payment_failed(
+    viewer_client, plans, now, spy, beat
+):
+    """QA 7: on Free after three failed tries, the plan page said only "Free"."""
+    from tests.subscriptions.conftest import DECLINED, card
+
+    user = viewer_client.profile.account
+    subscribe(user)  # 10 March 2026
+    declined = services.payment_method_add(user=user, source=card(DECLINED))
+    services.payment_method_make_default(user=user, method=declined)
+    for days in (31, 1, 2, 4):  # due 10 April, then the tries 1, 3 and 7 days after
+        beat(days=days)
+    html = viewer_client.get("/account/subscription/").content.decode()
+    assert (
+        "Your paid plan ended on 17 April 2026: its payment did not go through after the last try."
+    ) in html
+    subscribe(user)
+    services.subscription_switch_to_free(user=user)
+    assert 'id="dropped-unpaid"' not in viewer_client.get("/account/subscription/").content.decode()
