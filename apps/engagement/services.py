@@ -357,7 +357,9 @@ def inbox_topic(campaign: Campaign, context: dict | None) -> str:
     ones: new episodes of one series (`message_topic`), or one campaign's reminders about one
     title ("Pick up X where you left off" sent twice is one card, the newest), or one
     campaign's notices of one kind about one date ("Your Student status ends soon" 30 and 7
-    days before the same day is one card; next month's renewal is another)."""
+    days before the same day is one card; next month's renewal is another). Account notices
+    about one payment share a card across campaigns: "Your payment didn't go through" replaces
+    "Your plan renews soon" for that same renewal."""
     topic = message_topic(campaign, context)
     title_id = str((context or {}).get("title_id") or "")
     kind = str((context or {}).get("kind") or "")
@@ -365,7 +367,8 @@ def inbox_topic(campaign: Campaign, context: dict | None) -> str:
     if not topic and title_id.isdigit():
         topic = f"c{campaign.pk}-title-{title_id}"
     elif not topic and kind and day:
-        topic = f"c{campaign.pk}-{kind[:12]}-{day[:10]}"
+        about = "billing" if campaign.category == Category.ACCOUNT else f"c{campaign.pk}"
+        topic = f"{about}-{kind[:12]}-{day[:10]}"
     return topic[:40]
 
 

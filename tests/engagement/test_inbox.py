@@ -282,3 +282,36 @@ def test_two_notices_about_the_same_day_are_one_card_and_marking_it_read_clears_
     viewer_client.post(reverse("engagement:read", args=[newest.pk]), HTTP_HX_REQUEST="true")
     older.refresh_from_db()
     assert older.read_at is not None  # the replaced card is not left unread behind it
+
+
+def test_a_failed_renewal_card_replaces_the_renews_soon_card_about_the_same_payment(
+    viewer_client, profile
+):
+    """QA 7: after the renewal failed (and the plan later dropped to Free) the inbox still held
+    "Your plan renews soon … for €13.49" unread beside "Your payment didn't go through"."""
+    from apps.engagement.models import Campaign
+    from apps.engagement.services import inbox_topic
+
+    ending, failed = (
+        Campaign(pk=6, category=Category.ACCOUNT),
+        Campaign(pk=5, category=Category.ACCOUNT),
+    )
+    renewal = {"kind": "renewal", "date": "2027-01-04"}
+    soon = deliver(
+        outgoing(profile, subject="Your plan renews soon", topic=inbox_topic(ending, renewal))
+    )
+    topic = inbox_topic(failed, {**renewal, "code": "card_declined"})
+    deliver(outgoing(profile, subject="Your payment didn't go through", topic=topic))
+    deliver(
+        outgoing(
+            profile,
+            subject="Next month renews soon",
+            topic=inbox_topic(ending, {"kind": "renewal", "date": "2027-02-04"}),
+        )
+    )
+    html = viewer_client.get(reverse("engagement:inbox")).content.decode()
+    assert "Your payment didn" in html and "Next month renews soon" in html
+    assert "Your plan renews soon" not in html
+    assert Message.objects.get(pk=soon.pk).read_at is None  # replaced, not marked read by itself
+    marketing = Campaign(pk=7, category=Category.OFFERS)
+    assert inbox_topic(marketing, renewal) != inbox_topic(ending, renewal)

@@ -109,6 +109,18 @@ def test_a_kids_profile_has_only_the_in_app_column(profile):
     assert "Push notifications on this device" not in html
 
 
+def test_a_kids_profile_is_not_told_account_mail_reaches_it(profile):
+    """QA 7: the kids page listed "Account and billing" (always on) and "always reach the app
+    and your e-mail", though account messages go to the grown-ups' profile only."""
+    kid = ProfileFactory(account=profile.account, is_kids=True)
+    html = signed_in(kid).get(URL).content.decode()
+    assert "pref-in_app-account" not in html and "your e-mail" not in html
+    assert "Messages about the account and billing go to the grown-ups" in html
+    grown_up = signed_in(profile).get(URL).content.decode()
+    assert "pref-in_app-account" in grown_up
+    assert "E-mails about your payments (reminders, receipts, a payment that failed)" in grown_up
+
+
 def test_settings_are_per_profile(viewer_client, profile):
     sibling = ProfileFactory(account=profile.account)
     data = _all_on()

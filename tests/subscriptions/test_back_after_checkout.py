@@ -50,4 +50,4 @@ def test_the_change_page_for_your_own_plan_and_billing_offers_no_confirm(viewer)
     assert 'href="/account/subscription/"' in page
     # Another billing period of the same plan is a real change, with its confirmation.
     monthly = text(viewer.get("/account/subscription/change/premium/?interval=month"))
-    assert "Change to Premium" in monthly and 'name="token"' in monthly
+    assert "Pay Premium monthly" in monthly and 'name="token"' in monthly

@@ -52,9 +52,12 @@ def grid(
     """[(category, [cell per channel])]. Defaults are on; account mail in the app and by e-mail is
         always on; marketing cells are off and locked without marketing consent (but for the in-app
     reminders a viewer asks for, `REQUESTED`); a kids profile has
-        the in-app column only."""
+        the in-app column only, and no account row: account and billing messages go to the
+        grown-ups' profile, never to a kids one."""
     rows = []
     for category in CATEGORIES:
+        if kids and category == Category.ACCOUNT:
+            continue
         cells = []
         for channel in CHANNELS:
             if kids and channel != Channel.IN_APP:

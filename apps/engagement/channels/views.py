@@ -192,6 +192,7 @@ def notification_settings(request: AppRequest) -> HttpResponse:
         "rows": [(Category(category).label, cells) for category, cells in rows],
         "channels": [(cell.channel_label, cell.channel_short) for cell in rows[0][1]],
         "marketing": consent.marketing,
+        "kids": profile.is_kids,
         "quiet": quiet,
         "quiet_start": request.POST.get("quiet_start") if errors else _hhmm(quiet.quiet_start),
         "quiet_end": request.POST.get("quiet_end") if errors else _hhmm(quiet.quiet_end),

@@ -276,6 +276,8 @@ class Overview:
     shared_from: Membership | None
     recent_postponements: list[datetime]
     pending_checkout_payment: Payment | None
+    # When the paid plan ended because its payment failed to the last try (on Free since).
+    dropped_unpaid_at: datetime | None = None
 
 
 RECENT_INVOICES = 5
@@ -308,6 +310,11 @@ def overview(*, user, at: datetime) -> Overview:
         .order_by("-created_at")
         .first()
     )
+    dropped = None
+    if sub is not None and not sub.is_paid:
+        last = sub.changes.order_by("-at", "-pk").values("event", "at").first()
+        if last is not None and last["event"] == SubscriptionChange.Event.DROPPED_TO_FREE:
+            dropped = last["at"]
     if sub is not None and _grants(sub, at):
         ent = Entitlements.of(sub.plan, EntitlementSource.OWN)
     elif shared_from is not None and _grants(shared_from.subscription, at):
@@ -326,6 +333,7 @@ def overview(*, user, at: datetime) -> Overview:
         shared_from=shared_from,
         recent_postponements=postponed,
         pending_checkout_payment=waiting,
+        dropped_unpaid_at=dropped,
     )
 
 

@@ -9,7 +9,7 @@ from dataclasses import dataclass
 from datetime import date, datetime
 
 from django.core.exceptions import ValidationError
-from django.db.models import Subquery
+from django.db.models import Q, Subquery
 from django.utils.translation import gettext as _
 
 from apps.accounts.timezones import viewer_zone_name
@@ -255,6 +255,8 @@ class WithdrawalPreview:
     currency: str
     started: bool
     last_day: date | None = None  # the viewer's last local day to withdraw
+    credit_paid: int = 0  # account credit that paid for the contract, besides `paid`
+    credit_back: int = 0  # of which returned to the account's credit (the rest paid days used)
 
 
 def withdrawal_preview(*, sub: Subscription, at: datetime) -> WithdrawalPreview:
@@ -272,27 +274,38 @@ def withdrawal_preview(*, sub: Subscription, at: datetime) -> WithdrawalPreview:
         return WithdrawalPreview(decision, deadline, 0, 0, 0, sub.currency, False, last_day)
     payments = withdrawable_payments(sub)
     paid = sum(p.amount - p.refunded_amount for p in payments)
-    split = withdrawal.split_payments([_withdrawal_part(sub, p, at) for p in payments])
+    split = withdrawal.settle_payments([_withdrawal_part(sub, p, at) for p in payments])
     started = sub.starts_at is not None and sub.starts_at <= at
     return WithdrawalPreview(
-        decision, deadline, paid, split.kept, split.refunded, sub.currency, started, last_day
+        decision,
+        deadline,
+        paid,
+        split.kept,
+        split.refunded,
+        sub.currency,
+        started,
+        last_day,
+        credit_paid=sum(p.credit_applied for p in payments),
+        credit_back=split.credit_back,
     )
 
 
-def _withdrawal_part(sub: Subscription, payment: Payment, at: datetime) -> tuple[int, int, int]:
-    """(amount, seconds used, seconds paid for) of one payment: an upgrade paid for the time
-    from the upgrade to the period end, the first payment for the whole period. Nothing is
-    used before the plan starts."""
+def _withdrawal_part(
+    sub: Subscription, payment: Payment, at: datetime
+) -> tuple[int, int, int, int]:
+    """(amount, credit, seconds used, seconds paid for) of one payment: an upgrade paid for
+    the time from the upgrade to the period end, the first payment for the whole period.
+    Nothing is used before the plan starts."""
     start = max(payment.period_start or sub.current_period_start, sub.current_period_start)
     end = payment.period_end or sub.current_period_end
     used, _remaining, total = proration.period_split(period_start=start, period_end=end, at=at)
-    return payment.amount - payment.refunded_amount, used, total
+    return payment.amount - payment.refunded_amount, payment.credit_applied, used, total
 
 
 def withdrawable_payments(sub: Subscription) -> list[Payment]:
     """The payments of the running contract: its first payment (made when the viewer pressed
     Pay, which may be before the bank confirmed it and the contract was concluded) and every
-    payment since."""
+    payment since; one paid wholly with account credit too (its credit is not lost)."""
     first = (
         Payment.objects.filter(
             subscription=sub, kind=Payment.Kind.INITIAL, status=Payment.Status.SUCCEEDED
@@ -302,10 +315,10 @@ def withdrawable_payments(sub: Subscription) -> list[Payment]:
     )
     return list(
         Payment.objects.filter(
+            Q(amount__gt=0) | Q(credit_applied__gt=0),
             subscription=sub,
             status=Payment.Status.SUCCEEDED,
             created_at__gte=Subquery(first),
-            amount__gt=0,
         )
         .select_related("invoice", "payment_method")
         .order_by("-created_at", "-pk")

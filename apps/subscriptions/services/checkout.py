@@ -225,6 +225,8 @@ def _start_paid(
             # The contract confirmation: when it starts and until when it can be withdrawn from.
             extra={
                 "start_now": checkout.start_now,
+                # What the account credit paid, besides the amount charged (said when any).
+                **({"credit_amount": payment.credit_applied} if payment.credit_applied else {}),
                 "starts_on": starts.astimezone(ZoneInfo(zone)).date(),
                 "withdraw_until": lifecycle.withdrawal_last_day(at, zone),
                 **(

@@ -122,7 +122,9 @@ def _subscription_locked(user) -> Subscription:
 def _track(
     user, name: str, properties: dict, *, client_id: str | None = None, at: datetime | None = None
 ) -> None:
-    profile = user.profiles.order_by("created_at", "pk").first()
+    # The grown-ups' profile: a billing event starts the account messages (payment failed,
+    # plan ending), which must never land in a kids profile's inbox.
+    profile = user.profiles.order_by("is_kids", "created_at", "pk").first()
     if profile is not None:
         track(name=name, profile=profile, properties=properties, client_id=client_id, at=at)
 

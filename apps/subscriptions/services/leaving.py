@@ -175,6 +175,8 @@ def subscription_withdraw(
                     refund, description=gettext_lazy("Refund: right of withdrawal"), at=at
                 )
             )
+        # Account credit that paid for days not used goes back to the credit, not lost.
+        _add_credit(sub, preview.credit_back, reason="withdrawal", at=at)
         # Before the plan ends, while it still names the plan withdrawn from.
         _receipt(sub, kind="refund", documents=notes, amount=preview.refunded, at=at)
         _end_paid(
@@ -183,7 +185,11 @@ def subscription_withdraw(
             event="withdrawn",
             at=at,
         )
-        _track(user, "subscription_withdrawn", {"refunded": preview.refunded})
+        _track(
+            user,
+            "subscription_withdrawn",
+            {"refunded": preview.refunded, "credit_back": preview.credit_back},
+        )
     return preview
 
 

@@ -147,7 +147,12 @@ def _renew_once(sub: Subscription, *, at: datetime) -> RenewalOutcome:
         _record_change(sub, "renewed", due)
         return RenewalOutcome.RENEWED
     _start_dunning(sub, amount=gross, due=due, day=day, code=payment.failure_code, at=at)
-    _track(sub.user, "payment_failed", {"kind": "renewal", "code": payment.failure_code})
+    # The due date: the in-app card replaces "Your plan renews soon" about the same payment.
+    _track(
+        sub.user,
+        "payment_failed",
+        {"kind": "renewal", "code": payment.failure_code, "date": day.isoformat()},
+    )
     return RenewalOutcome.FAILED
 
 
@@ -187,7 +192,11 @@ def _finish_cancelled(sub: Subscription, *, due: datetime, day, at: datetime, ev
         if payment.status != Payment.Status.SUCCEEDED:
             sub.ends_when_paid = True
             _start_dunning(sub, amount=carried, due=due, day=day, code=payment.failure_code, at=at)
-            _track(sub.user, "payment_failed", {"kind": "final", "code": payment.failure_code})
+            _track(
+                sub.user,
+                "payment_failed",
+                {"kind": "final", "code": payment.failure_code, "date": day.isoformat()},
+            )
             return RenewalOutcome.FAILED
     _end_paid(
         sub,

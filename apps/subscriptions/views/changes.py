@@ -34,6 +34,12 @@ from apps.subscriptions.views._shared import (
 
 # --- Changing plan ------------------------------------------------------------------------------
 
+
+def _stale_free_message() -> str:
+    """A confirmation from a tab opened before the plan ended in another one."""
+    return _("Your plan changed in the meantime: you are on Free now, so nothing was changed.")
+
+
 CHANGE_SALT = "subscriptions.change"
 CHANGE_MAX_AGE = 60 * 60
 
@@ -67,6 +73,10 @@ def _change_context(request, sub, plan, interval, *, at, error=""):
 def change(request: HttpRequest, plan_code: str) -> HttpResponse:
     plan = plan_or_404(plan_code)
     sub = selectors.subscription_for(request.user)
+    if (sub is None or not sub.is_paid) and request.method == "POST":
+        # Confirmed in a tab opened before the plan ended elsewhere: say so, charge nothing.
+        messages.info(request, _stale_free_message())
+        return redirect("subscriptions:plans")
     if sub is None or not sub.is_paid:
         url = reverse("subscriptions:checkout", args=[plan.code])
         return redirect(f"{url}?interval={interval_of(request.GET.get('interval'))}")
@@ -148,6 +158,8 @@ def pending_change_cancel(request: HttpRequest) -> HttpResponse:
 def postpone(request: HttpRequest) -> HttpResponse:
     sub = selectors.subscription_for(request.user)
     if sub is None or not sub.is_paid:
+        if request.method == "POST":
+            messages.info(request, _stale_free_message())
         return redirect("subscriptions:overview")
     at = clock.now()
     error = ""

@@ -52,7 +52,12 @@ def cancel(request: HttpRequest) -> HttpResponse:
     """Step one: why (optional reasons). A POST with step=reasons records them and shows the
     alternatives (step two); any other POST is "Cancel anyway": cancel at the period end."""
     sub = selectors.subscription_for(request.user)
+    if sub is not None and sub.status == State.CANCEL_SCHEDULED and request.method == "POST":
+        messages.info(request, _("Your plan was already cancelled; nothing more changed."))
+        return redirect("subscriptions:cancelled")
     if sub is None or sub.status != State.ACTIVE:
+        if request.method == "POST" and (sub is None or not sub.is_paid):
+            messages.info(request, _("You are on Free now: there is no plan to cancel."))
         return redirect("subscriptions:overview")
     if request.method == "GET":
         return _reasons_page(request, sub)
@@ -249,14 +254,7 @@ def withdraw(request: HttpRequest) -> HttpResponse:
         except ValidationError as exc:
             error = " ".join(error_messages(exc))
         else:
-            messages.success(
-                request,
-                _(
-                    "You have withdrawn. %(amount)s is on its way back to you; the credit note is "
-                    "in your invoices."
-                )
-                % {"amount": format_money(done.refunded, done.currency)},
-            )
+            messages.success(request, _withdrawn_message(done))
             return redirect("subscriptions:overview")
     preview = selectors.withdrawal_preview(sub=sub, at=clock.now())
     context = {
@@ -266,3 +264,25 @@ def withdraw(request: HttpRequest) -> HttpResponse:
         "error": error,
     }
     return render_page(request, "subscriptions/withdraw.html", context)
+
+
+def _withdrawn_message(done: selectors.WithdrawalPreview) -> str:
+    """Say where the money goes: back to the card (with a credit note), back to the account's
+    credit, or both; never a refund of 0 with a credit note that does not exist."""
+    refund = format_money(done.refunded, done.currency)
+    credit = format_money(done.credit_back, done.currency)
+    if done.refunded and done.credit_back:
+        return _(
+            "You have withdrawn. %(amount)s is on its way back to you, and %(credit)s is back on "
+            "your account credit; the credit note is in your invoices."
+        ) % {"amount": refund, "credit": credit}
+    if done.credit_back:
+        return _("You have withdrawn. %(credit)s is back on your account credit.") % {
+            "credit": credit
+        }
+    if done.refunded:
+        return _(
+            "You have withdrawn. %(amount)s is on its way back to you; the credit note is in your "
+            "invoices."
+        ) % {"amount": refund}
+    return _("You have withdrawn. Nothing was paid, so nothing is refunded.")

@@ -1,0 +1,62 @@
+"""QA 7: billing events land where the viewer sees them right: on the grown-ups' profile, and
+dated so the in-app "payment didn't go through" card replaces "renews soon" for that payment."""
+
+import pytest
+
+from apps.subscriptions import services
+from tests.subscriptions.conftest import subscribe
+
+pytestmark = pytest.mark.django_db
+
+
+def test_a_billing_event_goes_to_the_grown_ups_profile_even_if_a_kids_one_is_older(user, now):
+    """QA 7: billing events (which start "Your payment didn't go through" in the app) went to
+    the account's oldest profile, a kids one if the grown-up's was made later."""
+    from apps.tracking.models import Event
+    from tests.factories import ProfileFactory
+
+    grown_up = user.profiles.get()
+    kid = ProfileFactory(account=user, is_kids=True)
+    type(kid).objects.filter(pk=kid.pk).update(created_at=grown_up.created_at.replace(year=2020))
+    subscribe(user)
+    services.subscription_cancel(user=user)
+    event = Event.objects.get(name="subscription_cancel_scheduled")
+    assert event.profile_id == grown_up.pk
+
+
+def test_a_failed_renewal_is_recorded_with_the_date_its_reminder_named(user, now, spy, beat):
+    """The in-app "payment didn't go through" card replaces "renews soon" for the same date."""
+    from apps.subscriptions import tasks
+    from apps.tracking.models import Event
+    from tests.subscriptions.conftest import DECLINED, card
+
+    subscribe(user)
+    declined = services.payment_method_add(user=user, source=card(DECLINED))
+    services.payment_method_make_default(user=user, method=declined)
+    beat(days=28)
+    tasks.send_charge_reminders()
+    reminder = Event.objects.get(name="plan_ending_soon")
+    beat(days=3)
+    failed = Event.objects.get(name="payment_failed", properties__kind="renewal")
+    assert failed.properties["date"] == reminder.properties["date"]
+
+
+def test_the_plan_page_says_the_plan_ended_because_its_payment_failed(
+    viewer_client, plans, now, spy, beat
+):
+    """QA 7: on Free after three failed tries, the plan page said only "Free"."""
+    from tests.subscriptions.conftest import DECLINED, card
+
+    user = viewer_client.profile.account
+    subscribe(user)  # 10 March 2026
+    declined = services.payment_method_add(user=user, source=card(DECLINED))
+    services.payment_method_make_default(user=user, method=declined)
+    for days in (31, 1, 2, 4):  # due 10 April, then the tries 1, 3 and 7 days after
+        beat(days=days)
+    html = viewer_client.get("/account/subscription/").content.decode()
+    assert (
+        "Your paid plan ended on 17 April 2026: its payment did not go through after the last try."
+    ) in html
+    subscribe(user)
+    services.subscription_switch_to_free(user=user)
+    assert 'id="dropped-unpaid"' not in viewer_client.get("/account/subscription/").content.decode()
