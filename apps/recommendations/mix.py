@@ -211,6 +211,11 @@ def _pick(
             main.append(Pick(title, Reason.BECAUSE, because=because))
         else:
             best = max(genres, key=lambda g: (affinity.get(g, 0.0), -g), default=0)
+            # "You often watch Comedy" only for a genre with weight in the history: a title
+            # none of whose genres has any (Morgan's comedies were given up on and rated
+            # down) is named for its match, not for a genre picked by id (QA8).
+            if affinity.get(best, 0.0) <= 0:
+                best = 0
             main.append(Pick(title, Reason.GENRE, genre=best))
 
     out = list(main)
