@@ -79,6 +79,19 @@ def test_an_explained_pick_names_the_title_that_explains_it():
     assert first.reason == mix.Reason.BECAUSE and first.because == 777
 
 
+def test_a_pick_explained_by_a_title_only_rated_says_liked_not_watched():
+    """QA8: Sam loved Pine Street from its title page without playing it, and the next mix
+    said "Because you watched Pine Street" three times."""
+    cands = _candidates()
+    cands[0][3], cands[1][3] = 777, 888
+    picks = mix.pick_mix(cands, affinity={1: 1.0, 2: 0.5}, liked_only=[777])
+    stored = [mix.Pick.from_json(p.as_json()) for p in picks]  # as the week keeps them
+    rated = next(p for p in stored if p.because == 777)
+    played = next(p for p in stored if p.because == 888)
+    assert selectors.pick_why(rated, because_name="Pine Street") == "Because you liked Pine Street"
+    assert selectors.pick_why(played, because_name="Lisbon") == "Because you watched Lisbon"
+
+
 def test_a_pick_names_only_a_genre_the_history_has_weight_in():
     """QA8: Morgan's mix said "You often watch Comedy" under comedies, a genre Morgan only gave
     up on and rated down; a title whose genres have no weight is named for its match."""
