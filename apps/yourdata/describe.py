@@ -226,6 +226,7 @@ def _property_labels() -> dict[str, str]:
         "episode_id": _("episode id"),
         "position_seconds": _("position (seconds)"),
         "duration_seconds": _("duration (seconds)"),
+        "seek_from": _("jumped from (seconds)"),
         "value": _("value"),
         "plan": _("plan"),
         "interval": _("billing interval"),
