@@ -415,8 +415,14 @@
         me = message.me;
         isHost = message.host;
         hostOnly = message.host_only;
-        if (log) log.textContent = "";
+        // The history (up to 200 lines, again after each reconnect) is filled in silently: a
+        // screen reader announces the lines that arrive after it, not the whole log each time.
+        if (log) {
+          log.removeAttribute("aria-live");
+          log.textContent = "";
+        }
         (message.messages || []).forEach(addMessage);
+        if (log) window.setTimeout(function () { log.setAttribute("aria-live", "polite"); }, 0);
         renderMembers(message.members || []);
         offset = message.server - Date.now(); // a first guess until the pongs arrive
         state = null;

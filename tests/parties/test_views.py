@@ -319,6 +319,8 @@ def test_after_the_party_ends_a_member_is_offered_their_own_player(party, host, 
     player = text(client.get(f"/party/{party.pk}/watch/"))
     # The way on is in the live page already, hidden until the socket says the party ended.
     assert f'href="/watch/title/{film.pk}/" hidden data-solo' in player
+    # The chat history scrolls from the keyboard too: the log is in the tab order.
+    assert 'aria-live="polite" tabindex="0" data-log' in player
     services.party_end(party=party, profile=host)
     page = client.get(f"/party/{party.pk}/watch/")
     assert page.status_code == 410 and "This watch party has ended." in text(page)
