@@ -110,6 +110,12 @@ def test_two_members_watch_in_sync_chat_and_keep_their_own_subtitles(browser, as
     host.get_by_role("link", name="Open the player").click()
     expect(host.locator("#party")).to_have_attribute("data-connected", "1")
 
+    for page in (host, guest):
+        page.evaluate(
+            "window.tracked = [];"
+            "document.addEventListener('streamfront:track', e => tracked.push(e.detail.name))"
+        )
+
     # Before anyone presses Play both players show the party's place, the host's resume point
     # (the guest's showed 0:00 until the first Play, QA §11).
     for page in (host, guest):
@@ -136,6 +142,13 @@ def test_two_members_watch_in_sync_chat_and_keep_their_own_subtitles(browser, as
         time.sleep(0.2)
     assert 599 <= position(host) <= 605
     assert abs(position(host) - position(guest)) < 1.0
+    # Only the guest sought: the host's player followed, and neither logs the drift nudges
+    # (QA8: every sync correction was a player_seek in both viewers' histories).
+    time.sleep(2)
+    seeks = [
+        page.evaluate("tracked.filter(n => n === 'player_seek').length") for page in (host, guest)
+    ]
+    assert seeks == [0, 1], seeks
 
     # Each member's own Continue watching moved, through the player's progress reports.
     deadline = time.monotonic() + 15
