@@ -325,6 +325,7 @@ def test_after_the_party_ends_a_member_is_offered_their_own_player(party, host, 
     page = client.get(f"/party/{party.pk}/watch/")
     assert page.status_code == 410 and "This watch party has ended." in text(page)
     assert f'href="/watch/title/{film.pk}/">Keep watching on your own</a>' in text(page)
+    assert "The watch party is over" in text(page) and "cannot join" not in text(page)
     # Someone who only ever had the link is not handed the title's player.
     stranger = signed_in(ProfileFactory())
     assert "Keep watching on your own" not in text(stranger.get(f"/party/join/{party.token}/"))
