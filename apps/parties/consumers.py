@@ -184,7 +184,8 @@ class PartyConsumer(AsyncJsonWebsocketConsumer):
         try:
             line = await database_sync_to_async(self._chat_write)(body)
         except services.Refused as exc:
-            await self._error(exc.code, exc.message)
+            # The refused line goes back to its writer, whose box it returns to (not lost).
+            await self._error(exc.code, exc.message, body=body)
             return
         await self.channel_layer.group_send(self.group, {"type": "chat.message", "message": line})
 

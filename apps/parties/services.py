@@ -168,7 +168,8 @@ def party_create(
             state_clock=wall_time(),
         )
         member = Member.objects.create(party=party, profile=profile, joined_at=now)
-        _system(party, member, "joined", 0.0, now)
+        # At the party's place: "0:00 Morgan joined" read oddly above "38:30 Sam joined" (QA8).
+        _system(party, member, "joined", float(start), now)
         properties = {"party_id": party.pk, "title_id": title.pk}
         track(name="party_created", profile=profile, device_id=device_id, properties=properties)
     return party

@@ -276,6 +276,9 @@ def watch(request: AppRequest, party_id: int):
         services.member_for(party=party, profile=request.profile)
     except services.Refused as exc:
         context = {"reason": exc.message, "code": exc.code, "party": party}
+        if exc.code == "ended":
+            # A member reloading after the end: their own player is the way on.
+            context["solo_url"] = _solo_url(party)
         return render(request, "parties/refused.html", context, status=410)
     context = playback_views.player_context(
         request, request.profile, title=party.title, episode=party.episode
@@ -306,9 +309,18 @@ def watch(request: AppRequest, party_id: int):
             "next_url": "",  # the party moves on together (the socket's "next")
             "speed": 1,  # the group's clock is real time: no demo fast-forward in a party
             "plans_url": context["limits"].plans_url,
+            "solo_url": _solo_url(party),
         }
     )
     return render(request, "parties/watch.html", context)
+
+
+def _solo_url(party: Party) -> str:
+    """The member's own player of the party's film or episode, for after the party: it opens
+    where their own progress reports left them."""
+    if party.episode_id:
+        return reverse("playback:watch_episode", args=[party.episode_id])
+    return reverse("playback:watch_title", args=[party.title_id])
 
 
 @require_POST

@@ -143,7 +143,10 @@ def progress_report(
             props["episode_id"] = episode.pk
         props.update(position_seconds=new.position, duration_seconds=duration)
 
-        if (session_id and session_id != row.session_id) or (not session_id and row.last_seq < 0):
+        started = (session_id and session_id != row.session_id) or (
+            not session_id and row.last_seq < 0
+        )
+        if started:
             track(
                 name="play_started",
                 profile=profile,
@@ -154,11 +157,16 @@ def progress_report(
             )
             row.session_id = session_id
         if resume.wants_progress_event(row.event_position, new.position, reason):
+            progress_props = dict(props)
+            if explicit_seek and not started and new.position > row.position_seconds:
+                # A jump ahead: the year in review counts what was played, not what was
+                # skipped (a party's seek to 50:00 credited every member 11 minutes; QA8).
+                progress_props["seek_from"] = row.position_seconds
             track(
                 name="play_progress",
                 profile=profile,
                 device_id=device_id,
-                properties=props,
+                properties=progress_props,
                 client_id=f"pp-{report_id}",
                 at=now,
             )

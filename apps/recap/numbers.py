@@ -9,7 +9,9 @@ Definitions (the page and the README say the same):
   new start (the player's last report as its page closes) still belongs to the finished
   viewing, while a second `play_completed` opens a new one (an imported rewatch).
 - *Minutes watched*: per viewing, the furthest position reached minus the position it started
-  at (never negative); summed, then rounded down to whole minutes.
+  at, less what a seek ahead skipped (a `play_progress` with `seek_from`: from the furthest
+  place played so far to where it landed); never negative; summed, then rounded down to whole
+  minutes.
 - *Titles* and *episodes*: distinct films/series and distinct episodes with at least one viewing.
 - *Top titles*: by minutes watched (ties: more viewings, then name). *Top genres*: each title's
   minutes split equally between its genres; a share is a genre's minutes over all minutes.
@@ -58,6 +60,7 @@ class PlayEvent:
     episode_id: int | None
     position: int
     duration: int
+    seek_from: int | None = None  # a jump ahead landed at `position` from here
 
 
 @dataclass(frozen=True)
@@ -77,10 +80,11 @@ class Viewing:
     reached: int
     completed: bool = False
     events: list[str] = field(default_factory=list)
+    skipped: int = 0  # positions jumped over by seeks ahead, never played
 
     @property
     def seconds(self) -> int:
-        return max(0, self.reached - self.start_position)
+        return max(0, self.reached - self.start_position - self.skipped)
 
 
 def viewings(events: list[PlayEvent], tz: ZoneInfo) -> list[Viewing]:
@@ -104,6 +108,10 @@ def viewings(events: list[PlayEvent], tz: ZoneInfo) -> list[Viewing]:
                 e.title_id, e.episode_id, at, at, start_position, start_position
             )
         current.last = at
+        if e.seek_from is not None and e.name == "play_progress":
+            played = max(current.reached, e.seek_from)
+            current.skipped += max(0, e.position - played)
+            current.reached = played
         current.reached = max(current.reached, e.position)
         current.events.append(e.name)
         if e.name == "play_completed":

@@ -31,6 +31,7 @@ def play_events(*, profile_id: int, year: int, tz: ZoneInfo) -> list[numbers.Pla
         except (TypeError, ValueError):
             continue  # an event without a title says nothing about what was watched
         episode = props.get("episode_id")
+        seek_from = props.get("seek_from")
         out.append(
             numbers.PlayEvent(
                 name=name,
@@ -39,6 +40,7 @@ def play_events(*, profile_id: int, year: int, tz: ZoneInfo) -> list[numbers.Pla
                 episode_id=int(episode) if episode is not None else None,
                 position=int(props.get("position_seconds") or 0),
                 duration=int(props.get("duration_seconds") or 0),
+                seek_from=int(seek_from) if isinstance(seek_from, int) else None,
             )
         )
     return out

@@ -44,13 +44,23 @@ class Pick:
     reason: str
     because: int = 0  # the history title that explains it (Reason.BECAUSE)
     genre: int = 0  # the genre the reason names (Reason.GENRE and Reason.EXPLORE)
+    liked: bool = False  # `because` was rated or saved, never played: "Because you liked"
 
     def as_json(self) -> dict:
-        return {"t": self.title_id, "r": self.reason, "b": self.because, "g": self.genre}
+        out = {"t": self.title_id, "r": self.reason, "b": self.because, "g": self.genre}
+        if self.liked:
+            out["l"] = 1
+        return out
 
     @classmethod
     def from_json(cls, data: Mapping) -> "Pick":
-        return cls(int(data["t"]), str(data["r"]), int(data.get("b") or 0), int(data["g"] or 0))
+        return cls(
+            int(data["t"]),
+            str(data["r"]),
+            int(data.get("b") or 0),
+            int(data["g"] or 0),
+            bool(data.get("l")),
+        )
 
 
 # A candidate as `candidates_from_fold` stores it: [title, score, match, because, year, genres].
@@ -116,6 +126,7 @@ def pick_mix(
     excluded: Iterable[int] = (),
     shown: Mapping[int, int] | None = None,
     seen_genres: Iterable[int] = (),
+    liked_only: Iterable[int] = (),
     size: int = MIX_SIZE,
     per_genre: int = PER_GENRE,
     exploration: int = EXPLORATION,
@@ -125,6 +136,8 @@ def pick_mix(
     `affinity` holds every genre the profile's history has weight in (`taste.genre_affinity`);
     `seen_genres` the genres it played (even gave up on) or rated down besides: neither kind
     is explored as "new to you";
+    `liked_only` are history titles it rated or saved but never played: a pick they explain
+    says "Because you liked", not "watched";
     `excluded` are titles it watched or rated "Not for me" (the candidates leave them out
     already; this is the rule's own guard). Exploration titles are taken first, best scored
     first (highest match), so the genre cap can never crowd them out; the rest are the best
@@ -140,6 +153,7 @@ def pick_mix(
     options = {
         "affinity": affinity,
         "seen_genres": set(seen_genres),
+        "liked_only": set(liked_only),
         "excluded": set(excluded),
         "size": size,
         "per_genre": per_genre,
@@ -158,6 +172,7 @@ def _pick(
     *,
     affinity: Mapping[int, float],
     seen_genres: set[int],
+    liked_only: set[int],
     excluded: set[int],
     shown: Mapping[int, int],
     size: int,
@@ -208,9 +223,14 @@ def _pick(
         take(c)
         because = int(c[3] or 0)
         if because:
-            main.append(Pick(title, Reason.BECAUSE, because=because))
+            main.append(Pick(title, Reason.BECAUSE, because=because, liked=because in liked_only))
         else:
             best = max(genres, key=lambda g: (affinity.get(g, 0.0), -g), default=0)
+            # "You often watch Comedy" only for a genre with weight in the history: a title
+            # none of whose genres has any (Morgan's comedies were given up on and rated
+            # down) is named for its match, not for a genre picked by id (QA8).
+            if affinity.get(best, 0.0) <= 0:
+                best = 0
             main.append(Pick(title, Reason.GENRE, genre=best))
 
     out = list(main)

@@ -140,6 +140,8 @@ def weekly_mix_of_week(profile, *, week: date, at: datetime) -> WeeklyMix | None
 def pick_why(pick: mix.Pick, *, because_name: str = "", genre_name: str = "") -> str:
     """Why one title is in the mix, in a line (the card's and the e-mail's)."""
     if pick.reason == mix.Reason.BECAUSE and because_name:
+        if pick.liked:  # rated or saved, never played (QA8: "watched" a title never played)
+            return _("Because you liked %(t)s") % {"t": because_name}
         return _("Because you watched %(t)s") % {"t": because_name}
     if pick.reason == mix.Reason.EXPLORE:
         if genre_name:

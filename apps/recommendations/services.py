@@ -659,6 +659,7 @@ def _mix_of(
     excluded: set[int],
     exploration: int,
     seen_genres: Iterable[int] = (),
+    liked_only: Iterable[int] = (),
     week: date | None = None,
     batch: _MixBatch | None = None,
 ) -> list[mix.Pick]:
@@ -692,6 +693,7 @@ def _mix_of(
         exploration=exploration,
         shown=shown,
         seen_genres=seen_genres,
+        liked_only=liked_only,
     )
 
 
@@ -722,6 +724,7 @@ def weekly_mix_picks(
         affinity=affinity,
         # Nor is one it played (even gave up on) or rated down: as `genres_seen` stores it.
         seen_genres=data["genres_seen"],
+        liked_only=data["liked_only"],
         excluded=disliked | set(fold.finished) | seen,
         exploration=exploration,
         week=week,
@@ -756,6 +759,7 @@ def weekly_mix_picks_stored(
         items=list(cands.items or []),
         affinity=affinity,
         seen_genres=seen,
+        liked_only=[int(t) for t in cands.liked_only or ()],
         excluded=set(cands.disliked or ()) | set(cands.finished or ()),
         exploration=exploration,
         week=week,

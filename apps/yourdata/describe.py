@@ -130,6 +130,7 @@ SECONDS = frozenset(
         "from_position",
         "to_position",
         "seconds",
+        "seek_from",
     }
 )
 COUNTS = frozenset({"events", "sessions", "new_episodes", "results"})
@@ -262,6 +263,7 @@ def _property_labels() -> dict[str, str]:
         "episode_id": _("episode id"),
         "position_seconds": _("position"),
         "duration_seconds": _("duration"),
+        "seek_from": _("jumped from"),
         "value": _("value"),
         "plan": _("plan"),
         "interval": _("billing interval"),

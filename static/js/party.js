@@ -67,6 +67,7 @@
   var stepOut = box.querySelector("[data-step-out]");
   var catchUp = box.querySelector("[data-catch-up]");
   var floats = document.querySelector("[data-floats]");
+  var soloLink = box.querySelector("[data-solo]");
 
   function nextSeq() {
     seq = Math.max(Date.now(), seq + 1);
@@ -180,7 +181,7 @@
 
   document.addEventListener("streamfront:player-intent", function (event) {
     var detail = event.detail || {};
-    if (hostOnly && !isHost) {
+    if (hostOnly && !isHost && !closedForGood) {
       say(d.labelHostOnly);
       follow(); // snap back to the group
       return;
@@ -267,7 +268,23 @@
     }
     log.appendChild(li);
     while (log.children.length > 200) log.removeChild(log.firstChild);
-    log.scrollTop = log.scrollHeight;
+    if (message.kind !== "system" && message.member === me) pinned = true; // my own line shows
+    if (pinned) log.scrollTop = log.scrollHeight;
+  }
+
+  // The newest line stays in view while the reader is at the bottom, also when the panel
+  // around the log grows (the members list, a status or error line, a phone's keyboard):
+  // the last line was cut off under them. Scrolling up to read stops the following.
+  var pinned = true;
+  if (log) {
+    log.addEventListener("scroll", function () {
+      pinned = log.scrollTop + log.clientHeight >= log.scrollHeight - 8;
+    });
+    if (window.ResizeObserver) {
+      new window.ResizeObserver(function () {
+        if (pinned) log.scrollTop = log.scrollHeight;
+      }).observe(log);
+    }
   }
 
   function markDeleted(id) {
@@ -300,6 +317,11 @@
       event.preventDefault();
       var body = (input.value || "").trim();
       if (!body) return;
+      if (closedForGood || !socket || socket.readyState !== WebSocket.OPEN) {
+        // Never clear a line that cannot go anywhere: it stays in the box to send later.
+        showError(closedForGood ? statusLine.textContent : d.labelNotSent);
+        return;
+      }
       send({ type: "chat", body: body });
       input.value = "";
     });
@@ -393,8 +415,14 @@
         me = message.me;
         isHost = message.host;
         hostOnly = message.host_only;
-        if (log) log.textContent = "";
+        // The history (up to 200 lines, again after each reconnect) is filled in silently: a
+        // screen reader announces the lines that arrive after it, not the whole log each time.
+        if (log) {
+          log.removeAttribute("aria-live");
+          log.textContent = "";
+        }
         (message.messages || []).forEach(addMessage);
+        if (log) window.setTimeout(function () { log.setAttribute("aria-live", "polite"); }, 0);
         renderMembers(message.members || []);
         offset = message.server - Date.now(); // a first guess until the pongs arrive
         state = null;
@@ -423,12 +451,37 @@
       case "deleted": markDeleted(message.id); break;
       case "reaction": float(message.emoji); break;
       case "control": hostOnly = message.host_only; break;
-      case "error": showError(message.message); break;
-      case "ended": closedForGood = true; player.pause(); say(d.labelEnded); break;
-      case "removed": closedForGood = true; player.pause(); say(d.labelRemoved); break;
-      case "refused": closedForGood = true; player.pause(); say(message.message); break;
+      case "error":
+        showError(message.message);
+        // A refused line (too fast, too long) comes back to the box instead of vanishing.
+        if (typeof message.body === "string" && input && !input.value) input.value = message.body;
+        break;
+      case "ended": closeForGood(d.labelEnded, true); break;
+      case "removed": closeForGood(d.labelRemoved, false); break;
+      case "refused": closeForGood(message.message, false); break;
       default: break;
     }
+  }
+
+  // The party is over for this member: the player becomes their own (play, pause and seek
+  // act here and save their own place), the party's controls go, and after an ending the
+  // way on is offered. Before, the page stayed as it was: Play did nothing and a chat line
+  // vanished without a word.
+  function closeForGood(text, offerSolo) {
+    closedForGood = true;
+    steppedOut = true;
+    player.setRate(1);
+    player.pause();
+    say(text);
+    box.classList.add("is-closed");
+    box.dataset.status = "closed";
+    if (stepOut) stepOut.hidden = true;
+    if (catchUp) catchUp.hidden = true;
+    Array.prototype.forEach.call(
+      box.querySelectorAll("[data-chat-form] input, [data-chat-form] button, [data-react], [data-voice]"),
+      function (control) { control.disabled = true; }
+    );
+    if (soloLink && offerSolo) soloLink.hidden = false;
   }
 
   function connect() {

@@ -304,16 +304,20 @@
 
   function seekTo(seconds) {
     if (partyMode) {
-      intent("seek", { position: Math.min(duration, Math.max(0, seconds)) });
+      var to = Math.min(duration, Math.max(0, seconds));
+      // The viewer's own seek is logged here, once; the group's seeks and the drift
+      // corrections that move this player are not theirs (QA8: every sync nudge was logged).
+      logEvent("player_seek", { from_position: position, to_position: to });
+      intent("seek", { position: to });
       return;
     }
     doSeek(seconds);
   }
 
-  function doSeek(seconds) {
+  function doSeek(seconds, bySync) {
     var from = position;
     position = Math.min(duration, Math.max(0, seconds));
-    logEvent("player_seek", { from_position: from, to_position: position });
+    if (!bySync) logEvent("player_seek", { from_position: from, to_position: position });
     if (position < duration) {
       ended = false;
       hideNext();
@@ -562,7 +566,7 @@
     play: doPlay,
     pause: function () { doPause("pause"); },
     seek: function (seconds) {
-      if (Math.abs(seconds - position) >= 0.01) doSeek(seconds);
+      if (Math.abs(seconds - position) >= 0.01) doSeek(seconds, true);
     },
     setRate: function (value) { rate = Math.min(2, Math.max(0.5, value || 1)); },
     rate: function () { return rate; },

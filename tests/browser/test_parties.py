@@ -110,6 +110,12 @@ def test_two_members_watch_in_sync_chat_and_keep_their_own_subtitles(browser, as
     host.get_by_role("link", name="Open the player").click()
     expect(host.locator("#party")).to_have_attribute("data-connected", "1")
 
+    for page in (host, guest):
+        page.evaluate(
+            "window.tracked = [];"
+            "document.addEventListener('streamfront:track', e => tracked.push(e.detail.name))"
+        )
+
     # Before anyone presses Play both players show the party's place, the host's resume point
     # (the guest's showed 0:00 until the first Play, QA §11).
     for page in (host, guest):
@@ -136,6 +142,13 @@ def test_two_members_watch_in_sync_chat_and_keep_their_own_subtitles(browser, as
         time.sleep(0.2)
     assert 599 <= position(host) <= 605
     assert abs(position(host) - position(guest)) < 1.0
+    # Only the guest sought: the host's player followed, and neither logs the drift nudges
+    # (QA8: every sync correction was a player_seek in both viewers' histories).
+    time.sleep(2)
+    seeks = [
+        page.evaluate("tracked.filter(n => n === 'player_seek').length") for page in (host, guest)
+    ]
+    assert seeks == [0, 1], seeks
 
     # Each member's own Continue watching moved, through the player's progress reports.
     deadline = time.monotonic() + 15
@@ -177,5 +190,60 @@ def test_two_members_watch_in_sync_chat_and_keep_their_own_subtitles(browser, as
     party = Party.objects.get()
     assert party.status == "playing" and party.members.count() == 2
     assert host.problems == [] and guest.problems == []
+    host.context.close()
+    guest.context.close()
+
+
+def test_when_the_host_ends_the_party_the_guest_keeps_a_working_player(browser, asgi_server, shot):
+    """QA8: after "End the party for everyone" the guest's page said so, but Play did nothing,
+    a chat line vanished into the closed socket, and a refused line (too fast) was lost too;
+    on a phone the newest chat line sat cut off under the panel."""
+    film = TitleFactory(name="Harbour Lights", runtime_minutes=100)
+    host_profile = ProfileFactory(name="Priya")
+    guest_profile = ProfileFactory(name="Alex")
+    host = window(browser, asgi_server, host_profile)
+    guest = window(browser, asgi_server, guest_profile)
+    guest.set_viewport_size({"width": 390, "height": 844})
+
+    host.goto(film.get_absolute_url())
+    host.get_by_role("button", name="Watch together").click()
+    party_page = host.url
+    guest.goto(host.locator("[data-invite-link]").input_value())
+    guest.get_by_role("button", name="Join the party").click()
+    expect(guest.locator("#party")).to_have_attribute("data-connected", "1")
+
+    # Six lines in a row: the sixth is refused (5 in 10 s) and comes back to the box.
+    chat = guest.locator("[data-chat-input]")
+    for n in range(6):
+        expect(chat).to_have_value("")
+        chat.fill(f"line {n}: a long enough line to wrap on a phone, twice over at least")
+        chat.press("Enter")
+        if n < 5:
+            expect(guest.locator("[data-log]")).to_contain_text(f"line {n}:")
+    expect(guest.locator("[data-chat-error]")).to_contain_text("Slow down")
+    expect(chat).to_have_value("line 5: a long enough line to wrap on a phone, twice over at least")
+    # The newest line is in view, not under the panel's other parts.
+    gap = guest.locator("[data-log]").evaluate("e => e.scrollHeight - e.scrollTop - e.clientHeight")
+    assert gap <= 1, gap
+    shot(guest, "guest-chat")
+
+    host.goto(party_page)
+    host.get_by_role("button", name="End the party for everyone").click()
+    expect(guest.locator("[data-party-status]")).to_have_text("The host ended the watch party.")
+    expect(guest.get_by_role("link", name="Keep watching on your own")).to_have_attribute(
+        "href", f"/watch/title/{film.pk}/"
+    )
+    expect(chat).to_be_disabled()
+    expect(guest.get_by_role("button", name="I'll catch up")).to_be_hidden()
+    # The player is the guest's own now: Play plays.
+    before = position(guest)
+    guest.locator("#player").hover()
+    guest.locator("[data-toggle]").click()
+    deadline = time.monotonic() + 10
+    while time.monotonic() < deadline and position(guest) < before + 2:
+        time.sleep(0.2)
+    assert position(guest) >= before + 2
+    shot(guest, "guest-after-the-end")
+    assert guest.problems == [] and host.problems == []
     host.context.close()
     guest.context.close()

@@ -297,6 +297,9 @@ def test_chat_is_limited_to_500_characters_and_5_messages_in_10_seconds(joined, 
         await socket.send_json_to({"type": "chat", "body": "one more"})
         slow = await next_of(socket, "error")
         assert slow["code"] == "slow_down" and slow["message"].startswith("Slow down")
+        # The refused line comes back with the error, so the writer's box gets it back
+        # instead of losing what they typed (QA8).
+        assert slow["body"] == "one more"
         await socket.disconnect()
 
     run(scenario)

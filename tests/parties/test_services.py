@@ -273,3 +273,22 @@ def test_two_tabs_starting_a_party_at_once_make_one(plans):
     assert errors == []
     assert sorted(outcomes) == ["already"] * 5 + ["created"]
     assert Party.objects.filter(host=host).count() == 1
+
+
+def test_the_hosts_joined_line_is_at_the_partys_place(host, guest):
+    """QA8: the chat opened with "0:00 Morgan joined" above "38:30 Sam joined" although the
+    party waited at Morgan's resume point, 38:30, all along."""
+    from apps.playback.models import Progress
+
+    film = TitleFactory(runtime_minutes=100)
+    Progress.objects.create(
+        profile=host,
+        title=film,
+        position_seconds=38 * 60 + 30,
+        duration_seconds=100 * 60,
+        watched_at=clock.now(),
+    )
+    party = services.party_create(profile=host, title=film)
+    services.party_join(token=party.token, profile=guest)
+    lines = ChatMessage.objects.filter(party=party, event="joined").order_by("pk")
+    assert [line.position for line in lines] == [2310, 2310]

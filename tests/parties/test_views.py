@@ -309,3 +309,23 @@ def test_whos_here_says_who_is_in_the_player_now(party, host, guest):
     priya, alex = (next(r for r in rows if name in r) for name in ("Priya", "Alex"))
     assert priya.startswith(" party-members__row--away") and "not in the player" in priya
     assert alex.startswith('">') and "in the player now" in alex
+
+
+def test_after_the_party_ends_a_member_is_offered_their_own_player(party, host, guest, film):
+    """QA8: after the host ended the party the guest's player was a dead end (Play did nothing,
+    the chat swallowed lines) and a reload only offered the homepage."""
+    services.party_join(token=party.token, profile=guest)
+    client = signed_in(guest)
+    player = text(client.get(f"/party/{party.pk}/watch/"))
+    # The way on is in the live page already, hidden until the socket says the party ended.
+    assert f'href="/watch/title/{film.pk}/" hidden data-solo' in player
+    # The chat history scrolls from the keyboard too: the log is in the tab order.
+    assert 'aria-live="polite" tabindex="0" data-log' in player
+    services.party_end(party=party, profile=host)
+    page = client.get(f"/party/{party.pk}/watch/")
+    assert page.status_code == 410 and "This watch party has ended." in text(page)
+    assert f'href="/watch/title/{film.pk}/">Keep watching on your own</a>' in text(page)
+    assert "The watch party is over" in text(page) and "cannot join" not in text(page)
+    # Someone who only ever had the link is not handed the title's player.
+    stranger = signed_in(ProfileFactory())
+    assert "Keep watching on your own" not in text(stranger.get(f"/party/join/{party.token}/"))

@@ -277,3 +277,25 @@ def test_the_sitting_rule_finishes_a_series_after_three_episodes(report, episode
     assert TitleProgress.objects.get(profile=profile).finished_at is None
     report(episodes[2], 45 * 60, at=start + timedelta(hours=2))
     assert TitleProgress.objects.get(profile=profile).finished_at is not None
+
+
+def test_a_seek_ahead_says_where_it_jumped_from_so_the_year_counts_only_what_was_played(
+    report, film, profile
+):
+    """QA8: a watch party's seek from 38:40 to 50:00 credited every member 11 minutes in their
+    year in review (it counted the furthest place reached, skipped or played)."""
+    from zoneinfo import ZoneInfo
+
+    from apps.recap import numbers
+    from apps.recap import selectors as recap
+
+    report(film, 2310, seek=True, reason="start")
+    report(film, 2320)
+    report(film, 3000, seek=True)
+    report(film, 3100, reason="pause")
+    jump = [e.properties for e in events("play_progress", profile) if "seek_from" in e.properties]
+    assert [(p["seek_from"], p["position_seconds"]) for p in jump] == [(2320, 3000)]
+    paris = ZoneInfo("Europe/Paris")
+    played = recap.play_events(profile_id=profile.pk, year=clock.now().year, tz=paris)
+    # 10 s before the jump and 100 s after it: about 2 minutes, not 13.
+    assert sum(v.seconds for v in numbers.viewings(played, paris)) == 110

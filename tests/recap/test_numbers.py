@@ -95,6 +95,22 @@ def test_almost_no_viewing_gets_the_short_kind_version():
     assert recap["kind"] is True and recap["minutes"] == 20
 
 
+def test_a_seek_ahead_counts_only_what_was_played():
+    """QA8: seeking from 38:40 to 50:00 in a watch party counted the 11 skipped minutes."""
+    at = world.at(2026, 12, 3, 21, 0)
+    events = [
+        PlayEvent("play_started", at, 1, None, 2310, 6000),
+        PlayEvent("play_progress", at + timedelta(seconds=10), 1, None, 2320, 6000),
+        PlayEvent("play_progress", at + timedelta(seconds=12), 1, None, 3000, 6000, 2320),
+        PlayEvent("play_progress", at + timedelta(minutes=11), 1, None, 3600, 6000),
+        # Back to 40:00 and ahead to 55:00: 50:00-55:00 was played already, 40:00 is behind.
+        PlayEvent("play_progress", at + timedelta(minutes=12), 1, None, 3300, 6000, 2400),
+        PlayEvent("play_progress", at + timedelta(minutes=13), 1, None, 3700, 6000),
+    ]
+    (viewing,) = numbers.viewings(events, PARIS)
+    assert viewing.seconds == 10 + 600 + 100
+
+
 def test_no_viewing_at_all():
     recap = numbers.year_in_review([], world.TITLES, year=2026, tz=PARIS)
     assert recap["kind"] is True

@@ -9,7 +9,7 @@ from django.db import connection, transaction
 from django.test.utils import CaptureQueriesContext
 
 from apps.catalogue.models import Genre, Title
-from apps.recommendations import mix
+from apps.recommendations import mix, selectors
 from apps.recommendations.models import ProfileCandidates, WeeklyMix
 from apps.recommendations.services import (
     candidates_refresh,
@@ -77,6 +77,36 @@ def test_an_explained_pick_names_the_title_that_explains_it():
     picks = mix.pick_mix(cands, affinity={1: 1.0, 2: 0.5})
     first = next(p for p in picks if p.title_id == cands[0][0])
     assert first.reason == mix.Reason.BECAUSE and first.because == 777
+
+
+def test_a_pick_explained_by_a_title_only_rated_says_liked_not_watched():
+    """QA8: Sam loved Pine Street from its title page without playing it, and the next mix
+    said "Because you watched Pine Street" three times."""
+    cands = _candidates()
+    cands[0][3], cands[1][3] = 777, 888
+    picks = mix.pick_mix(cands, affinity={1: 1.0, 2: 0.5}, liked_only=[777])
+    stored = [mix.Pick.from_json(p.as_json()) for p in picks]  # as the week keeps them
+    rated = next(p for p in stored if p.because == 777)
+    played = next(p for p in stored if p.because == 888)
+    assert selectors.pick_why(rated, because_name="Pine Street") == "Because you liked Pine Street"
+    assert selectors.pick_why(played, because_name="Lisbon") == "Because you watched Lisbon"
+
+
+def test_a_pick_names_only_a_genre_the_history_has_weight_in():
+    """QA8: Morgan's mix said "You often watch Comedy" under comedies, a genre Morgan only gave
+    up on and rated down; a title whose genres have no weight is named for its match."""
+    cands = _candidates()
+    affinity = {1: 1.0, 2: 0.6, 3: 0.2, 4: -0.3}
+    picks = mix.pick_mix(cands, affinity=affinity, seen_genres=[4, 5, 6, 7, 8, 9, 10])
+    genres_of = {c[0]: c[5] for c in cands}
+    by_genre = [p for p in picks if p.reason == mix.Reason.GENRE]
+    unloved = [
+        p for p in by_genre if not any(affinity.get(g, 0) > 0 for g in genres_of[p.title_id])
+    ]
+    assert unloved, "the candidates run out of loved genres: some picks have none"
+    assert all(p.genre == 0 for p in unloved)
+    assert all(affinity[p.genre] > 0 for p in by_genre if p not in unloved)
+    assert selectors.pick_why(unloved[0], genre_name="") == "A strong match for you"
 
 
 @pytest.mark.parametrize(
