@@ -1,4 +1,7 @@
-"""A changelist filter over a column of codes that lists each code by its label.
+"""Columns of codes in the admin, read by their labels: a changelist filter, and the code
+beside its label on an object's page.
+
+A changelist filter over a column of codes that lists each code by its label.
 
 Django's own filter for a plain text column lists the raw values ("insufficient_funds",
 "play_started"); this one offers the same values, by their label in the active language and in
@@ -8,6 +11,7 @@ that order, and filters on the code.
 from collections.abc import Callable
 
 from django.contrib import admin
+from django.utils.html import format_html
 
 
 def labelled_values_filter(
@@ -34,3 +38,28 @@ def labelled_values_filter(
 
     LabelledValuesFilter.title = title
     return LabelledValuesFilter
+
+
+def code_beside_label(field: str, title: str, label: Callable[[str], str]) -> type:
+    """A ModelAdmin mixin: an object's page shows the code in `field` as its label with the code
+    beside it ("Insufficient funds `insufficient_funds`"), in the field's own place and once
+    (a read-only page would also list every read-only field at the end). Logs, search and the
+    processor's dashboard use the code; a person reads the label."""
+    detail = f"{field}_detail"
+
+    class CodeBesideLabel:
+        def get_fields(self, request, obj=None):
+            fields = [f for f in super().get_fields(request, obj) if f != detail]
+            return [detail if f == field else f for f in fields]
+
+        def get_readonly_fields(self, request, obj=None):
+            return [*super().get_readonly_fields(request, obj), detail]
+
+    def show(self, obj) -> str | None:
+        code = getattr(obj, field)
+        if not code:
+            return None  # the admin's "-", as for any empty field
+        return format_html("{} <code>{}</code>", label(code), code)
+
+    setattr(CodeBesideLabel, detail, admin.display(description=title)(show))
+    return CodeBesideLabel

@@ -9,11 +9,10 @@ from django.contrib import admin
 from django.template.response import TemplateResponse
 from django.urls import path, reverse
 from django.utils.formats import number_format
-from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 
 from apps.core import clock
-from apps.core.admin_filters import labelled_values_filter
+from apps.core.admin_filters import code_beside_label, labelled_values_filter
 from apps.subscriptions import leaving_reasons, metrics, plan_rules, selectors
 from apps.subscriptions.failures import failure_label
 from apps.subscriptions.models import (
@@ -47,27 +46,13 @@ class ReadOnlyAdmin(admin.ModelAdmin):
 FailureFilter = labelled_values_filter("failure_code", _("failure reason"), failure_label)
 
 
-class FailureReasonMixin:
+class FailureReasonMixin(code_beside_label("failure_code", _("failure reason"), failure_label)):
     """A failed payment or checkout says why in words (list, filter, detail); the detail keeps
     the gateway's code beside them, since logs and the processor's dashboard use it."""
 
     @admin.display(description=_("failure reason"), ordering="failure_code")
     def failure_reason(self, obj) -> str:
         return failure_label(obj.failure_code)
-
-    @admin.display(description=_("failure reason"))
-    def failure_detail(self, obj) -> str | None:
-        if not obj.failure_code:
-            return None  # the admin's "-", as for any empty field
-        return format_html("{} <code>{}</code>", failure_label(obj.failure_code), obj.failure_code)
-
-    def get_fields(self, request, obj=None):
-        # The code's place, once (a read-only page also lists every readonly field at the end).
-        fields = [f for f in super().get_fields(request, obj) if f != "failure_detail"]
-        return ["failure_detail" if f == "failure_code" else f for f in fields]
-
-    def get_readonly_fields(self, request, obj=None):
-        return [*super().get_readonly_fields(request, obj), "failure_detail"]
 
 
 PLAN_PROBLEMS = {

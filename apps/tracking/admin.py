@@ -10,7 +10,7 @@ from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 
 from apps.accounts.models import Profile
-from apps.core.admin_filters import labelled_values_filter
+from apps.core.admin_filters import code_beside_label, labelled_values_filter
 from apps.tracking import attribute_rules, registry, selectors, services
 from apps.tracking.attributes import STANDARD_KEYS, attributes_for, rule_of
 from apps.tracking.event_labels import event_label
@@ -21,7 +21,7 @@ MESSAGES_LIMIT = 50
 
 
 @admin.register(Event)
-class EventAdmin(admin.ModelAdmin):
+class EventAdmin(code_beside_label("name", _("event"), event_label), admin.ModelAdmin):
     """Read-only: the event log is append-only. Events read as labels in the admin's language;
     the code (what services write and admins search by) is on hover and on the event's page."""
 
@@ -42,18 +42,6 @@ class EventAdmin(admin.ModelAdmin):
     @admin.display(description=_("event"), ordering="name")
     def event(self, obj: Event) -> str:
         return format_html('<span title="{}">{}</span>', obj.name, event_label(obj.name))
-
-    @admin.display(description=_("event"))
-    def event_detail(self, obj: Event) -> str:
-        return format_html("{} <code>{}</code>", event_label(obj.name), obj.name)
-
-    def get_fields(self, request, obj=None):
-        # The name's place, once (a read-only page also lists every readonly field at the end).
-        fields = [f for f in super().get_fields(request, obj) if f != "event_detail"]
-        return ["event_detail" if f == "name" else f for f in fields]
-
-    def get_readonly_fields(self, request, obj=None):
-        return [*super().get_readonly_fields(request, obj), "event_detail"]
 
     def get_urls(self):
         urls = [
