@@ -141,6 +141,19 @@ HIDDEN_PROPERTIES = frozenset(
 )
 
 
+def episode_id_of(properties: Mapping[str, Any]) -> int | None:
+    try:
+        value = int(properties.get("episode_id"))
+    except (TypeError, ValueError):
+        return None
+    return value if value > 0 else None
+
+
+def episode_words(code: str, name: str) -> str:
+    """An episode as the player names it: "S1:E3 Pilot" ("S1:É3" in French)."""
+    return f"{code} {name}".strip()
+
+
 def said_in_sentence(name: str, properties: Mapping[str, Any], *, title_named: bool) -> set[str]:
     """The properties the event's sentence already says, left out of its details (QA6: "title
     id: 153" under "You finished Alien.", "value: 2" under "You rated Alien: Love this."). A
@@ -206,17 +219,26 @@ def _value(key: str, value: Any, zone: tzinfo | None) -> str:
 
 
 def property_lines(
-    properties: Mapping[str, Any], zone: tzinfo | None = None, said: Set[str] = frozenset()
+    properties: Mapping[str, Any],
+    zone: tzinfo | None = None,
+    said: Set[str] = frozenset(),
+    episode: str = "",
 ) -> list[tuple[str, str]]:
     """(name, value) of every property a viewer can read, sorted by its label: internal ids and
     what the sentence already `said` left out, codes in words, time stamps as dates in `zone`,
-    "season 1, episode 5" for the next episode."""
+    "season 1, episode 5" for the next episode. `episode` is the episode its `episode_id` names
+    ("S1:E3 Pilot"), which then stands for that id and for its season and number; an episode
+    no longer in the catalogue keeps its id, the one clue left."""
     lines = []
     labels = _property_labels()
     amount, currency = properties.get("amount"), properties.get("currency")
     priced = isinstance(amount, int) and isinstance(currency, str) and bool(currency)
+    skip = {"next_season", "next_number"}
+    if episode and "episode_id" in properties:
+        skip |= {"episode_id", "season", "number"}
+        lines.append((labels["number"], episode))
     for key in sorted(properties):
-        if key in HIDDEN_PROPERTIES or key in said or key in ("next_season", "next_number"):
+        if key in HIDDEN_PROPERTIES or key in said or key in skip:
             continue
         if priced and key == "currency":
             continue

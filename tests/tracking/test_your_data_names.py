@@ -1,0 +1,90 @@
+"""Your data names what a viewer knows by name: an episode as the player names it, not
+"episode id: 577"; a payment's failure as the billing pages word it, not "insufficient_funds".
+The download keeps the ids and codes as recorded."""
+
+import json
+from datetime import UTC, datetime
+
+import pytest
+
+from apps.tracking.services import EventData, track_many
+from apps.yourdata import describe
+from tests.factories import EpisodeFactory, SeasonFactory, TitleFactory
+
+pytestmark = pytest.mark.django_db
+
+AT = datetime(2026, 12, 3, 17, 5, tzinfo=UTC)
+
+
+def _event(profile, name, **properties):
+    track_many([EventData(name=name, profile_id=profile.pk, occurred_at=AT, properties=properties)])
+
+
+def _row(html: str, sentence: str) -> str:
+    return html[html.index(sentence) :].split("</tr>")[0]
+
+
+def _export_properties(client, name: str) -> list[dict]:
+    body = json.loads(client.get("/account/data/export/").content)
+    found = []
+
+    def walk(node):
+        if isinstance(node, dict):
+            if node.get("name") == name and isinstance(node.get("properties"), dict):
+                found.append(node["properties"])
+            for value in node.values():
+                walk(value)
+        elif isinstance(node, list):
+            for value in node:
+                walk(value)
+
+    walk(body)
+    return found
+
+
+@pytest.mark.parametrize(
+    ("language", "sentence", "episode"),
+    [
+        ("en", "You finished Night Shift.", "episode:</span> S1:E3 The Long Night"),
+        ("fr", "Vous avez terminé Night Shift.", "épisode\xa0:</span> S1:É3 The Long Night"),
+    ],
+)
+def test_a_played_episode_is_named_as_the_player_names_it(
+    viewer_client, language, sentence, episode
+):
+    title = TitleFactory(name="Night Shift")
+    season = SeasonFactory(title=title, number=1)
+    played = EpisodeFactory(season=season, number=3, name="The Long Night")
+    _event(
+        viewer_client.profile,
+        "play_completed",
+        title_id=title.pk,
+        episode_id=played.pk,
+        position_seconds=2400,
+        duration_seconds=2400,
+    )
+    html = viewer_client.get("/account/data/", HTTP_ACCEPT_LANGUAGE=language).content.decode()
+    row = _row(html, sentence)
+    assert episode in row
+    assert "episode id" not in row and "identifiant de l’épisode" not in row
+    [kept] = _export_properties(viewer_client, "play_completed")
+    assert kept["episode_id"] == played.pk  # the download keeps the raw id
+
+
+def test_a_new_episode_is_named_once_not_as_its_season_and_number_too():
+    lines = dict(
+        describe.property_lines(
+            {"title_id": 1, "episode_id": 9, "season": 4, "number": 2, "new_episodes": 2},
+            zone=UTC,
+            said={"title_id"},
+            episode="S4:E2 Homecoming",
+        )
+    )
+    assert lines == {"episode": "S4:E2 Homecoming", "new episodes": "2"}
+
+
+def test_an_episode_no_longer_in_the_catalogue_keeps_its_id(viewer_client):
+    title = TitleFactory(name="Night Shift")
+    _event(viewer_client.profile, "play_started", title_id=title.pk, episode_id=987654)
+    html = viewer_client.get("/account/data/").content.decode()
+    assert "episode id:</span> 987654" in _row(html, "You started playing Night Shift.")
