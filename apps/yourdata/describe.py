@@ -2,7 +2,7 @@
 billing-interval codes take the labels their own choices give them)."""
 
 from collections.abc import Mapping, Set
-from datetime import datetime, tzinfo
+from datetime import date, datetime, tzinfo
 from typing import Any
 
 from django.utils import formats
@@ -12,6 +12,7 @@ from django.utils.translation import ngettext, pgettext
 from apps.core.clockwords import duration
 from apps.core.numbers import grouped
 from apps.engagement.models import Category, Channel
+from apps.subscriptions.failures import failure_label
 from apps.subscriptions.models import Payment, SubscriptionChange
 from apps.subscriptions.plan_catalogue import PLANS
 
@@ -134,6 +135,8 @@ SECONDS = frozenset(
     }
 )
 COUNTS = frozenset({"events", "sessions", "new_episodes", "results"})
+# Properties that are a day ("2027-01-03"), written as the page writes dates.
+DATES = frozenset({"date", "skipped_on"})
 
 # Internal ids (a campaign's, a send's...) say nothing to a viewer: the export keeps them.
 HIDDEN_PROPERTIES = frozenset(
@@ -175,6 +178,22 @@ def _when(value: str, zone: tzinfo | None) -> str | None:
     return formats.date_format(moment, "ABBR_DATETIME_FORMAT")
 
 
+def _day(value: str) -> str | None:
+    """An ISO date ("2027-01-03") as the page writes dates, or None if it is not one."""
+    try:
+        day = date.fromisoformat(value)
+    except ValueError:
+        return None
+    return formats.date_format(day, "ABBR_DATE_FORMAT")
+
+
+def _mid_line(label: str) -> str:
+    """A label as it reads after "reason:" (lower case), an acronym ("SEPA ...") left alone."""
+    if len(label) > 1 and label[1].isupper():
+        return label
+    return label[:1].lower() + label[1:]
+
+
 def _value(key: str, value: Any, zone: tzinfo | None) -> str:
     if isinstance(value, bool):
         return _("yes") if value else _("no")
@@ -211,8 +230,12 @@ def _value(key: str, value: Any, zone: tzinfo | None) -> str:
             words = {**dict(SubscriptionChange.Event.choices), **_reason_words()}
         if value in words:
             return str(words[value])
+        if key == "code":  # why a payment failed: the billing pages' words, not the gateway's
+            return _mid_line(failure_label(value))
         if key.endswith("_at") and (when := _when(value, zone)):
             return when
+        if key in DATES and (day := _day(value)):
+            return day
         if key in ("reason", "event"):
             return value.replace("_", " ")
     return str(value)
@@ -307,6 +330,9 @@ def _property_labels() -> dict[str, str]:
         "released_at": _("came out"),
         "due_at": _("due"),
         "reason": _("reason"),
+        "code": _("reason"),
+        "date": _("date"),
+        "skipped_on": _("original payment date"),
         "position": _("position"),
         "duration": _("duration"),
         "from_position": _("jumped from"),

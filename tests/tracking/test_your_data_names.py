@@ -88,3 +88,44 @@ def test_an_episode_no_longer_in_the_catalogue_keeps_its_id(viewer_client):
     _event(viewer_client.profile, "play_started", title_id=title.pk, episode_id=987654)
     html = viewer_client.get("/account/data/").content.decode()
     assert "episode id:</span> 987654" in _row(html, "You started playing Night Shift.")
+
+
+@pytest.mark.parametrize(
+    ("language", "reason", "date"),
+    [
+        ("en", "reason:</span> insufficient funds", "date:</span> 3 Dec 2026"),
+        ("fr", "raison\xa0:</span> provision insuffisante", "date\xa0:</span> 3 déc. 2026"),
+    ],
+)
+def test_a_failed_payment_says_why_in_words_and_the_download_keeps_the_code(
+    viewer_client, language, reason, date
+):
+    """Seen on Your data: "code : insufficient_funds · type : renouvellement"."""
+    _event(
+        viewer_client.profile,
+        "payment_failed",
+        kind="renewal",
+        code="insufficient_funds",
+        date="2026-12-03",
+    )
+    html = viewer_client.get("/account/data/", HTTP_ACCEPT_LANGUAGE=language).content.decode()
+    row = _row(html, "Un paiement a échoué." if language == "fr" else "A payment failed.")
+    assert reason in row and date in row
+    assert "insufficient_funds" not in row and "2026-12-03" not in row
+    [kept] = _export_properties(viewer_client, "payment_failed")
+    assert kept["code"] == "insufficient_funds"
+
+
+def test_a_decline_code_with_no_label_shows_as_the_gateway_gave_it():
+    assert dict(describe.property_lines({"code": "do_not_honor"})) == {"reason": "do_not_honor"}
+    assert dict(describe.property_lines({"code": "authentication_rejected"})) == {
+        "reason": "bank did not approve the payment"
+    }
+
+
+def test_a_postponed_payment_names_the_day_it_moved_from():
+    from django.utils import translation
+
+    with translation.override("fr"):
+        lines = dict(describe.property_lines({"skipped_on": "2027-01-03"}))
+    assert lines == {"date initiale du paiement": "3 janv. 2027"}
