@@ -234,7 +234,7 @@ def build(data: dict, *, name: str = "", traits: list | tuple = ()) -> list[Card
 def _pole(trait) -> str:
     """The pole ("Night owl"); "In between" alone does not say of what, so it names the trait."""
     if trait.pole == trait_rules.BETWEEN:
-        return _("%(trait)s: %(pole)s") % {"trait": trait.label, "pole": trait.pole_label}
+        return _("%(trait)s: %(pole)s") % {"trait": trait.label, "pole": trait.pole_after_colon}
     return str(trait.pole_label)
 
 

@@ -77,6 +77,11 @@ def test_a_trait_in_between_says_which_trait_it_is():
         card = cards.traits_card([between, owl])
     assert card.lines[0].startswith("Night owl or early bird: In between · ")
     assert card.lines[1].startswith("Night owl · ")
+    with translation.override("fr"):
+        french = cards.traits_card([between, owl])
+    # French writes the word after a colon in lower case; a line still starts with a capital.
+    assert french.lines[0].startswith("Couche-tard ou lève-tôt\xa0: entre les deux · ")
+    assert french.lines[1].startswith("Couche-tard · ")
 
 
 def test_a_favourite_hour_of_midnight_reads_as_a_word_in_both_languages():
