@@ -206,6 +206,8 @@ def _value(key: str, value: Any, zone: tzinfo | None) -> str:
     if isinstance(value, str):
         coded = {"channel": Channel, "category": Category}.get(key)
         words = dict(coded.choices) if coded is not None else {}
+        if key == "category":  # billing e-mails log "billing": the settings' account category
+            words["billing"] = Category.ACCOUNT.label
         if key == "plan":  # the code a checkout records ("premium"): the plan's name
             words = {plan["code"]: plan["name"] for plan in PLANS}
         if key == "interval":  # after "billing interval:", in lower case ("mensuelle")
@@ -219,6 +221,7 @@ def _value(key: str, value: Any, zone: tzinfo | None) -> str:
                 "final": _("final payment"),
                 "card": pgettext("payment method", "card"),
                 "sepa": pgettext("payment method", "SEPA direct debit"),
+                **_notice_words(),
             }
         if key == "signal":  # Your data's own switches
             words = {
@@ -345,6 +348,23 @@ def _property_labels() -> dict[str, str]:
         "control": _("held back to compare (no message sent)"),
         "gpc": _("Global Privacy Control (browser)"),
         "event": _("started by"),
+        "series_finished": _("last episode of the series"),
+    }
+
+
+def _notice_words() -> dict[str, str]:
+    """Which billing e-mail a `message_sent` was (subscriptions' notice kinds), in words."""
+    return {
+        "receipt": _("payment receipt"),
+        "payment_failed": _("failed payment"),
+        "reminder": _("payment reminder"),
+        "plan_ends": _("plan ending"),
+        "dropped_to_free": _("move to Free"),
+        "invitation": _("invitation to share a plan"),
+        "newsletter_confirm": _("newsletter confirmation"),
+        "student_code": _("student confirmation code"),
+        "student_due": _("student status to confirm"),
+        "student_lapsed": _("end of the Student plan"),
     }
 
 

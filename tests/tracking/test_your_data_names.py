@@ -129,3 +129,23 @@ def test_a_postponed_payment_names_the_day_it_moved_from():
     with translation.override("fr"):
         lines = dict(describe.property_lines({"skipped_on": "2027-01-03"}))
     assert lines == {"date initiale du paiement": "3 janv. 2027"}
+
+
+def test_a_billing_e_mail_and_a_series_finale_read_in_words_not_codes():
+    """Seen on Your data in French: "catégorie : billing · type : payment_failed" under "We sent
+    you a message.", and "series finished : oui" under the last episode of a series."""
+    from django.utils import translation
+
+    with translation.override("fr"):
+        sent = dict(
+            describe.property_lines(
+                {"channel": "email", "category": "billing", "kind": "payment_failed"}
+            )
+        )
+        finale = dict(describe.property_lines({"series_finished": True}))
+    assert sent == {
+        "canal": "E-mail",
+        "catégorie": "Compte et facturation",
+        "type": "échec de paiement",
+    }
+    assert finale == {"dernier épisode de la série": "oui"}
