@@ -145,3 +145,12 @@ def test_french_guillemets_hold_their_words_with_no_break_spaces():
 def test_the_french_demo_guide_keeps_its_quoted_search_words_whole(client):
     html = client.get("/demo/", HTTP_ACCEPT_LANGUAGE="fr").content.decode()
     assert "«\u00a0night\u00a0»" in html and "« night »" not in html
+
+
+@pytest.mark.django_db
+def test_the_french_demo_guide_names_genres_in_french_and_personas_alike(client):
+    """It told QA to open "titres du genre Horror" and that the homepage "penche vers Horror",
+    and called a persona "la même persona" where everywhere else it is "le persona"."""
+    html = client.get("/demo/", HTTP_ACCEPT_LANGUAGE="fr").content.decode()
+    assert "Horror" not in html and "Comedy" not in html
+    assert "la même persona" not in html and "le même persona" in html
