@@ -260,9 +260,10 @@ def property_lines(
     amount, currency = properties.get("amount"), properties.get("currency")
     priced = isinstance(amount, int) and isinstance(currency, str) and bool(currency)
     skip = {"next_season", "next_number"}
+    first = []  # the episode leads, as it would in a sentence ("S1:E3 Pilot · position: ...")
     if episode and "episode_id" in properties:
         skip |= {"episode_id", "season", "number"}
-        lines.append((labels["number"], episode))
+        first.append((labels["number"], episode))
     for key in sorted(properties):
         if key in HIDDEN_PROPERTIES or key in said or key in skip:
             continue
@@ -282,7 +283,7 @@ def property_lines(
                 _("season %(season)s, episode %(number)s") % {"season": season, "number": number},
             )
         )
-    return sorted(lines, key=lambda line: line[0])
+    return first + sorted(lines, key=lambda line: line[0])
 
 
 def background_count(name: str, n: int) -> str:

@@ -45,8 +45,8 @@ def _export_properties(client, name: str) -> list[dict]:
 @pytest.mark.parametrize(
     ("language", "sentence", "episode"),
     [
-        ("en", "You finished Night Shift.", "episode:</span> S1:E3 The Long Night"),
-        ("fr", "Vous avez terminé Night Shift.", "épisode\xa0:</span> S1:É3 The Long Night"),
+        ("en", "You finished Night Shift.", "episode:</span> S1:E3 The Long Night · "),
+        ("fr", "Vous avez terminé Night Shift.", "épisode\xa0:</span> S1:É3 The Long Night · "),
     ],
 )
 def test_a_played_episode_is_named_as_the_player_names_it(
@@ -65,7 +65,7 @@ def test_a_played_episode_is_named_as_the_player_names_it(
     )
     html = viewer_client.get("/account/data/", HTTP_ACCEPT_LANGUAGE=language).content.decode()
     row = _row(html, sentence)
-    assert episode in row
+    assert episode in row  # first among the details, before position and duration
     assert "episode id" not in row and "identifiant de l’épisode" not in row
     [kept] = _export_properties(viewer_client, "play_completed")
     assert kept["episode_id"] == played.pk  # the download keeps the raw id
