@@ -25,7 +25,7 @@ from apps.browse import rows as planner
 from apps.browse.models import MyListEntry, ReleaseReminder
 from apps.catalogue import selectors as catalogue
 from apps.catalogue.models import Episode, Genre, Title
-from apps.catalogue.vocabulary import genre_label, mood_label
+from apps.catalogue.vocabulary import genre_label, mid_sentence, mood_label
 from apps.core import clock
 from apps.core.dates import long_date
 from apps.playback import selectors as playback
@@ -281,7 +281,7 @@ def _word_row(plan: planner.RowPlan, facts: dict, titles: dict[int, Title], prof
                     "Your taste leans to %(g)s. These are outside that: lower matches on purpose, "
                     "liked by people whose taste overlaps yours."
                 )
-                % {"g": ", ".join(usual)}
+                % {"g": ", ".join(mid_sentence(g) for g in usual)}
                 if usual
                 else _(
                     "Lower matches on purpose, liked by people whose taste overlaps yours, so "
@@ -306,7 +306,7 @@ def _word_row(plan: planner.RowPlan, facts: dict, titles: dict[int, Title], prof
             plan.key,
             plan.kind,
             genre_name,
-            why % {"g": genre_name},
+            why % {"g": mid_sentence(genre_name)},
             link=reverse("browse:genre", args=[genre_slug]) if genre_slug else "",
         )
     if plan.kind == "trending":
@@ -365,7 +365,7 @@ def _why_line(candidate, facts: dict, titles: dict[int, Title], discovery: bool)
     if candidate.genres:
         name = facts["genres"].get(candidate.genres[0], ("", ""))[0]
         if name:
-            return _("Popular with people who like %(g)s") % {"g": name}
+            return _("Popular with people who like %(g)s") % {"g": mid_sentence(name)}
     return _("New for you")
 
 
@@ -828,7 +828,8 @@ def _mix_why(row, genre_names: dict[int, str]) -> str:
     parts = []
     if top:
         parts.append(
-            _("Built from what you watched and rated, where %(g)s lead.") % {"g": ", ".join(top)}
+            _("Built from what you watched and rated, where %(g)s lead.")
+            % {"g": ", ".join(mid_sentence(g) for g in top)}
         )
     parts.append(
         _(

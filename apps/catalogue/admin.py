@@ -44,6 +44,13 @@ def _by_label(choices) -> list:
     return sorted(choices, key=key)
 
 
+class GenreByLabelFilter(admin.RelatedFieldListFilter):
+    """The sidebar's genre filter in the order of the labels it shows, as the pickers are."""
+
+    def field_choices(self, field, request, model_admin):
+        return _by_label(super().field_choices(field, request, model_admin))
+
+
 def _artwork_count() -> Coalesce:
     """Variants per title as a correlated subquery: one query for the whole changelist, and
     unaffected by the joins that list filters add (a plain Count would multiply with them)."""
@@ -200,7 +207,7 @@ class TitleAdmin(admin.ModelAdmin):
         "artwork_count",
     ]
     list_display_links = ["poster", "name"]
-    list_filter = ["genres", "kind", "year", HasArtworkFilter, "is_published"]
+    list_filter = [("genres", GenreByLabelFilter), "kind", "year", HasArtworkFilter, "is_published"]
     search_fields = ["name", "slug"]
     prepopulated_fields = {"slug": ["name"]}
     filter_horizontal = ["genres"]
@@ -308,7 +315,7 @@ class ArtworkVariantAdmin(ArtworkPreviewMixin, admin.ModelAdmin):
         "created_at",
     ]
     list_display_links = ["thumb_preview", "__str__"]
-    list_filter = ["tone", "focus", "is_active", "kids_suitable", "genre"]
+    list_filter = ["tone", "focus", "is_active", "kids_suitable", ("genre", GenreByLabelFilter)]
     list_select_related = ["title", "genre"]
     search_fields = ["label", "title__name"]
     autocomplete_fields = ["title"]

@@ -158,6 +158,20 @@ def genre_label(name: str) -> str:
     return pgettext(GENRE_CONTEXT, name) if name else ""
 
 
+# Languages that write a genre inside a sentence as a common noun, in lower case ("surtout
+# comédie", "le genre policier"); English keeps the label's capital ("mostly Comedy").
+LOWER_CASE_GENRES_MID_SENTENCE = frozenset({"fr"})
+
+
+def mid_sentence(label: str) -> str:
+    """A genre's label (from `genre_label`) as it reads inside a sentence in the active
+    language; an acronym-like label ("TV Movie", "SF") keeps its capitals."""
+    language = (translation.get_language() or "").split("-")[0]
+    if language not in LOWER_CASE_GENRES_MID_SENTENCE or label[1:2].isupper():
+        return label
+    return label[:1].lower() + label[1:]
+
+
 def mood_label(tag: str) -> str:
     """A mood in the active language ("twisty" -> "à rebondissements"); as typed if unknown."""
     return pgettext(MOOD_CONTEXT, tag) if tag else ""

@@ -8,6 +8,7 @@ write every language the English way (and big counts with no separator).
 
 from django.utils import formats
 from django.utils.translation import gettext as _
+from django.utils.translation import pgettext
 
 
 def grouped(value) -> str:
@@ -28,3 +29,23 @@ def percent(value: float, digits: int = 1) -> str:
 def percent_range(low: float, high: float, digits: int = 1) -> str:
     """An interval of two shares, "14.2% – 40.2%"."""
     return f"{percent(low, digits)} – {percent(high, digits)}"
+
+
+def _signed(value: float, digits: int) -> str:
+    """A share's difference as signed percentage points without the unit ("+55.6", "-2,0")."""
+    rounded = round(value * 100, digits) + 0.0  # no "-0.0"
+    return ("-" if rounded < 0 else "+") + formats.number_format(abs(rounded), digits)
+
+
+def points(value: float, digits: int = 1) -> str:
+    """A difference of two shares (0.556) in percentage points, always signed, in the active
+    language: "+55.6 pp" in English, "+55,6 pts" in French (a comma, a non-breaking space)."""
+    # Translators: percentage points (a difference of two percentages), short.
+    return pgettext("percentage points, short", "%(number)s pp") % {
+        "number": _signed(value, digits)
+    }
+
+
+def points_range(low: float, high: float, digits: int = 1) -> str:
+    """An interval of two differences, the unit once: "-2.0 – +21.7 pp" ("-2,0 – +21,7 pts")."""
+    return f"{_signed(low, digits)} – {points(high, digits)}"

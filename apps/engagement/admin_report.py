@@ -17,7 +17,7 @@ from django.utils.html import format_html
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
-from apps.core.numbers import percent
+from apps.core.numbers import percent, points
 from apps.engagement import charts, conversions
 from apps.engagement.models import Campaign
 from apps.tracking.event_labels import event_label
@@ -82,9 +82,7 @@ class CampaignReportMixin:
         row = getattr(obj, "headline", None)
         if row is None or row.uplift is None:
             return "–"
-        return format_html(
-            '<span title="{}">{}</span>', row.uplift_text, f"{row.uplift * 100:+.1f} pp"
-        )
+        return format_html('<span title="{}">{}</span>', row.uplift_text, points(row.uplift))
 
     @admin_display(description=_("report"))
     def report_link(self, obj: Campaign):

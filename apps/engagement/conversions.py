@@ -24,7 +24,7 @@ from django.db.models.functions import Coalesce
 
 from apps.accounts.models import Profile
 from apps.core import clock
-from apps.core.numbers import percent, percent_range
+from apps.core.numbers import percent, percent_range, points, points_range
 from apps.core.proportions import difference, wilson
 from apps.engagement.language_versions import language_of, language_versions, message_name
 from apps.engagement.models import Campaign, Send
@@ -65,8 +65,8 @@ class Group:
     def uplift_text(self) -> str:
         if self.uplift is None or self.uplift_low is None or self.uplift_high is None:
             return "–"
-        lo, hi = self.uplift_low * 100, self.uplift_high * 100
-        return f"{self.uplift * 100:+.1f} pp ({lo:+.1f} – {hi:+.1f} pp)"
+        interval = points_range(self.uplift_low, self.uplift_high)
+        return f"{points(self.uplift)} ({interval})"
 
 
 @dataclass(frozen=True)

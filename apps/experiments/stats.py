@@ -12,7 +12,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 
 from apps.core.axis import nice_axis, percent_label
-from apps.core.numbers import percent, percent_range
+from apps.core.numbers import percent, percent_range, points, points_range
 
 # The intervals live in the shared kernel (the engagement report uses them too).
 from apps.core.proportions import Z95, difference, wilson  # noqa: F401
@@ -81,11 +81,10 @@ class VariantResult:
 
     @property
     def lift_text(self) -> str:
-        """'+1.2 pp (-0.4 – +2.9 pp)': percentage points vs the control."""
+        """'+1.2 pp (-0.4 – +2.9 pp)' (French '+1,2 pts'): percentage points vs the control."""
         if self.lift is None or self.lift_low is None or self.lift_high is None:
             return "–"
-        low, high = self.lift_low * 100, self.lift_high * 100
-        return f"{self.lift * 100:+.1f} pp ({low:+.1f} – {high:+.1f} pp)"
+        return f"{points(self.lift)} ({points_range(self.lift_low, self.lift_high)})"
 
 
 @dataclass(frozen=True)

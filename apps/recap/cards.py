@@ -12,7 +12,7 @@ from django.utils.text import capfirst
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
-from apps.catalogue.vocabulary import genre_label
+from apps.catalogue.vocabulary import genre_label, mid_sentence
 from apps.core.clockwords import hour_of_day
 from apps.core.dates import long_date
 from apps.tracking import traits as trait_rules
@@ -209,8 +209,10 @@ def build(data: dict, *, name: str = "", traits: list | tuple = ()) -> list[Card
     change = data.get("taste_change")
     if change:
         lines = [
-            _("January to June: mostly %(genre)s.") % {"genre": genre_label(change["first_top"])},
-            _("July to December: mostly %(genre)s.") % {"genre": genre_label(change["second_top"])},
+            _("January to June: mostly %(genre)s.")
+            % {"genre": mid_sentence(genre_label(change["first_top"]))},
+            _("July to December: mostly %(genre)s.")
+            % {"genre": mid_sentence(genre_label(change["second_top"]))},
         ]
         if change.get("riser"):
             lines.append(
@@ -234,7 +236,7 @@ def build(data: dict, *, name: str = "", traits: list | tuple = ()) -> list[Card
 def _pole(trait) -> str:
     """The pole ("Night owl"); "In between" alone does not say of what, so it names the trait."""
     if trait.pole == trait_rules.BETWEEN:
-        return _("%(trait)s: %(pole)s") % {"trait": trait.label, "pole": trait.pole_label}
+        return _("%(trait)s: %(pole)s") % {"trait": trait.label, "pole": trait.pole_after_colon}
     return str(trait.pole_label)
 
 

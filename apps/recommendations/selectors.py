@@ -11,6 +11,7 @@ from django.utils.translation import gettext as _
 
 from apps.accounts.timezones import viewer_zone
 from apps.catalogue.models import Episode, Title
+from apps.catalogue.vocabulary import mid_sentence
 from apps.recommendations import mix
 from apps.recommendations.models import GlobalList, ProfileCandidates, WeeklyMix
 from apps.tracking import traits
@@ -145,10 +146,12 @@ def pick_why(pick: mix.Pick, *, because_name: str = "", genre_name: str = "") ->
         return _("Because you watched %(t)s") % {"t": because_name}
     if pick.reason == mix.Reason.EXPLORE:
         if genre_name:
-            return _("New to you: %(g)s, loved by viewers like you") % {"g": genre_name}
+            return _("New to you: %(g)s, loved by viewers like you") % {
+                "g": mid_sentence(genre_name)
+            }
         return _("Something new, loved by viewers like you")
     if genre_name:
-        return _("You often watch %(g)s") % {"g": genre_name}
+        return _("You often watch %(g)s") % {"g": mid_sentence(genre_name)}
     return _("A strong match for you")
 
 

@@ -1,7 +1,10 @@
 from django.db import models
 from django.db.models import Q
+from django.utils import formats, timezone
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
+
+from apps.tracking.event_labels import event_label
 
 
 class Event(models.Model):
@@ -63,7 +66,13 @@ class Event(models.Model):
         ]
 
     def __str__(self) -> str:
-        return f"{self.name} @ {self.occurred_at:%Y-%m-%d %H:%M}"
+        # The admin's heading and breadcrumb: the label in the admin's language ("Playback
+        # started", "Lecture démarrée") and the date as the admin writes dates; the code is
+        # on the page's "event" line.
+        if self.occurred_at is None:
+            return event_label(self.name)
+        when = formats.date_format(timezone.localtime(self.occurred_at), "ABBR_DATETIME_FORMAT")
+        return f"{event_label(self.name)} · {when}"
 
     def save(self, *args, **kwargs):
         # Append-only: an event once written is history; correct it with a new event.

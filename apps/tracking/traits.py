@@ -29,7 +29,7 @@ from datetime import datetime, timedelta
 
 from django.utils import formats
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy, ngettext
+from django.utils.translation import gettext_lazy, ngettext, pgettext_lazy
 
 from apps.core.numbers import grouped
 
@@ -71,6 +71,20 @@ POLE_LABELS = {
     BETWEEN: gettext_lazy("In between"),
     "": gettext_lazy("Not enough viewing yet"),
 }
+# The same poles after "Night owl or early bird:", mid-sentence: French writes them in lower
+# case there ("Couche-tard ou lève-tôt : couche-tard"), English as above.
+POLE_LABELS_AFTER_COLON = {
+    "explorer": pgettext_lazy("trait pole, after a colon", "Explorer"),
+    "loyalist": pgettext_lazy("trait pole, after a colon", "Loyalist"),
+    "binger": pgettext_lazy("trait pole, after a colon", "Binger"),
+    "sampler": pgettext_lazy("trait pole, after a colon", "Sampler"),
+    "night_owl": pgettext_lazy("trait pole, after a colon", "Night owl"),
+    "early_bird": pgettext_lazy("trait pole, after a colon", "Early bird"),
+    "finisher": pgettext_lazy("trait pole, after a colon", "Finisher"),
+    "starter": pgettext_lazy("trait pole, after a colon", "Starter"),
+    BETWEEN: pgettext_lazy("trait pole, after a colon", "In between"),
+    "": pgettext_lazy("trait pole, after a colon", "Not enough viewing yet"),
+}
 
 
 @dataclass(frozen=True)
@@ -101,6 +115,11 @@ class Trait:
     @property
     def pole_label(self) -> str:
         return str(POLE_LABELS[self.pole])
+
+    @property
+    def pole_after_colon(self) -> str:
+        """The pole after the trait's name and a colon ("Night owl or early bird: ...")."""
+        return str(POLE_LABELS_AFTER_COLON[self.pole])
 
     @property
     def percent(self) -> int:

@@ -2,7 +2,7 @@
 billing-interval codes take the labels their own choices give them)."""
 
 from collections.abc import Mapping, Set
-from datetime import datetime, tzinfo
+from datetime import date, datetime, tzinfo
 from typing import Any
 
 from django.utils import formats
@@ -12,6 +12,7 @@ from django.utils.translation import ngettext, pgettext
 from apps.core.clockwords import duration
 from apps.core.numbers import grouped
 from apps.engagement.models import Category, Channel
+from apps.subscriptions.failures import failure_label
 from apps.subscriptions.models import Payment, SubscriptionChange
 from apps.subscriptions.plan_catalogue import PLANS
 
@@ -134,11 +135,26 @@ SECONDS = frozenset(
     }
 )
 COUNTS = frozenset({"events", "sessions", "new_episodes", "results"})
+# Properties that are a day ("2027-01-03"), written as the page writes dates.
+DATES = frozenset({"date", "skipped_on"})
 
 # Internal ids (a campaign's, a send's...) say nothing to a viewer: the export keeps them.
 HIDDEN_PROPERTIES = frozenset(
     {"campaign_id", "send_id", "variant_id", "message_id", "next_episode_id", "client_id"}
 )
+
+
+def episode_id_of(properties: Mapping[str, Any]) -> int | None:
+    try:
+        value = int(properties.get("episode_id"))
+    except (TypeError, ValueError):
+        return None
+    return value if value > 0 else None
+
+
+def episode_words(code: str, name: str) -> str:
+    """An episode as the player names it: "S1:E3 Pilot" ("S1:É3" in French)."""
+    return f"{code} {name}".strip()
 
 
 def said_in_sentence(name: str, properties: Mapping[str, Any], *, title_named: bool) -> set[str]:
@@ -162,6 +178,22 @@ def _when(value: str, zone: tzinfo | None) -> str | None:
     return formats.date_format(moment, "ABBR_DATETIME_FORMAT")
 
 
+def _day(value: str) -> str | None:
+    """An ISO date ("2027-01-03") as the page writes dates, or None if it is not one."""
+    try:
+        day = date.fromisoformat(value)
+    except ValueError:
+        return None
+    return formats.date_format(day, "ABBR_DATE_FORMAT")
+
+
+def _mid_line(label: str) -> str:
+    """A label as it reads after "reason:" (lower case), an acronym ("SEPA ...") left alone."""
+    if len(label) > 1 and label[1].isupper():
+        return label
+    return label[:1].lower() + label[1:]
+
+
 def _value(key: str, value: Any, zone: tzinfo | None) -> str:
     if isinstance(value, bool):
         return _("yes") if value else _("no")
@@ -174,6 +206,8 @@ def _value(key: str, value: Any, zone: tzinfo | None) -> str:
     if isinstance(value, str):
         coded = {"channel": Channel, "category": Category}.get(key)
         words = dict(coded.choices) if coded is not None else {}
+        if key == "category":  # billing e-mails log "billing": the settings' account category
+            words["billing"] = Category.ACCOUNT.label
         if key == "plan":  # the code a checkout records ("premium"): the plan's name
             words = {plan["code"]: plan["name"] for plan in PLANS}
         if key == "interval":  # after "billing interval:", in lower case ("mensuelle")
@@ -187,6 +221,7 @@ def _value(key: str, value: Any, zone: tzinfo | None) -> str:
                 "final": _("final payment"),
                 "card": pgettext("payment method", "card"),
                 "sepa": pgettext("payment method", "SEPA direct debit"),
+                **_notice_words(),
             }
         if key == "signal":  # Your data's own switches
             words = {
@@ -198,25 +233,39 @@ def _value(key: str, value: Any, zone: tzinfo | None) -> str:
             words = {**dict(SubscriptionChange.Event.choices), **_reason_words()}
         if value in words:
             return str(words[value])
+        if key == "code":  # why a payment failed: the billing pages' words, not the gateway's
+            return _mid_line(failure_label(value))
         if key.endswith("_at") and (when := _when(value, zone)):
             return when
+        if key in DATES and (day := _day(value)):
+            return day
         if key in ("reason", "event"):
             return value.replace("_", " ")
     return str(value)
 
 
 def property_lines(
-    properties: Mapping[str, Any], zone: tzinfo | None = None, said: Set[str] = frozenset()
+    properties: Mapping[str, Any],
+    zone: tzinfo | None = None,
+    said: Set[str] = frozenset(),
+    episode: str = "",
 ) -> list[tuple[str, str]]:
     """(name, value) of every property a viewer can read, sorted by its label: internal ids and
     what the sentence already `said` left out, codes in words, time stamps as dates in `zone`,
-    "season 1, episode 5" for the next episode."""
+    "season 1, episode 5" for the next episode. `episode` is the episode its `episode_id` names
+    ("S1:E3 Pilot"), which then stands for that id and for its season and number; an episode
+    no longer in the catalogue keeps its id, the one clue left."""
     lines = []
     labels = _property_labels()
     amount, currency = properties.get("amount"), properties.get("currency")
     priced = isinstance(amount, int) and isinstance(currency, str) and bool(currency)
+    skip = {"next_season", "next_number"}
+    first = []  # the episode leads, as it would in a sentence ("S1:E3 Pilot · position: ...")
+    if episode and "episode_id" in properties:
+        skip |= {"episode_id", "season", "number"}
+        first.append((labels["number"], episode))
     for key in sorted(properties):
-        if key in HIDDEN_PROPERTIES or key in said or key in ("next_season", "next_number"):
+        if key in HIDDEN_PROPERTIES or key in said or key in skip:
             continue
         if priced and key == "currency":
             continue
@@ -234,7 +283,7 @@ def property_lines(
                 _("season %(season)s, episode %(number)s") % {"season": season, "number": number},
             )
         )
-    return sorted(lines, key=lambda line: line[0])
+    return first + sorted(lines, key=lambda line: line[0])
 
 
 def background_count(name: str, n: int) -> str:
@@ -285,6 +334,9 @@ def _property_labels() -> dict[str, str]:
         "released_at": _("came out"),
         "due_at": _("due"),
         "reason": _("reason"),
+        "code": _("reason"),
+        "date": _("date"),
+        "skipped_on": _("original payment date"),
         "position": _("position"),
         "duration": _("duration"),
         "from_position": _("jumped from"),
@@ -297,6 +349,23 @@ def _property_labels() -> dict[str, str]:
         "control": _("held back to compare (no message sent)"),
         "gpc": _("Global Privacy Control (browser)"),
         "event": _("started by"),
+        "series_finished": _("last episode of the series"),
+    }
+
+
+def _notice_words() -> dict[str, str]:
+    """Which billing e-mail a `message_sent` was (subscriptions' notice kinds), in words."""
+    return {
+        "receipt": _("payment receipt"),
+        "payment_failed": _("failed payment"),
+        "reminder": _("payment reminder"),
+        "plan_ends": _("plan ending"),
+        "dropped_to_free": _("move to Free"),
+        "invitation": _("invitation to share a plan"),
+        "newsletter_confirm": _("newsletter confirmation"),
+        "student_code": _("student confirmation code"),
+        "student_due": _("student status to confirm"),
+        "student_lapsed": _("end of the Student plan"),
     }
 
 

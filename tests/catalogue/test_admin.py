@@ -315,3 +315,17 @@ def test_the_title_admins_genre_picker_and_filter_name_genres_in_the_admins_lang
     admin_client.cookies[settings.LANGUAGE_COOKIE_NAME] = "en"
     html = admin_client.get(reverse("admin:catalogue_title_change", args=[title.pk])).content
     assert f'<option value="{horror.pk}" selected>Horror</option>' in html.decode()
+
+
+def test_the_genre_filters_in_french_are_in_the_order_of_their_french_names(admin_client, settings):
+    """The title admin's sidebar listed "Policier" (Crime) between "Animation" and
+    "Documentaire": ordered by the English name, not by the one it shows."""
+    for name in ("Crime", "Documentary", "Horror", "Animation"):
+        ArtworkVariantFactory(genre=GenreFactory(name=name), title=TitleFactory())
+    admin_client.cookies[settings.LANGUAGE_COOKIE_NAME] = "fr"
+    for url in ("admin:catalogue_title_changelist", "admin:catalogue_artworkvariant_changelist"):
+        html = admin_client.get(reverse(url)).content.decode()
+        sidebar = html[html.index('id="changelist-filter"') :]
+        shown = [sidebar.index(f">{name}</a>") for name in ("Animation", "Documentaire")]
+        shown += [sidebar.index(f">{name}</a>") for name in ("Horreur", "Policier")]
+        assert shown == sorted(shown), url

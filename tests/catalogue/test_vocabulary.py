@@ -89,3 +89,14 @@ def test_suggestions_show_a_mood_in_french_and_still_search_the_typed_word(viewe
     assert re.search(
         r'href="/search/\?q=twisty"><span[^>]*>Ambiance</span> à rebondissements<', html
     )
+
+
+def test_inside_a_french_sentence_a_genre_is_a_common_noun_in_lower_case():
+    """The year page said "De janvier à juin : surtout Comédie." and Your data "le genre
+    Policier"; English keeps the label's capital, as its headings do."""
+    with translation.override("fr"):
+        assert vocabulary.mid_sentence(vocabulary.genre_label("Sci-Fi")) == "science-fiction"
+        assert vocabulary.mid_sentence(vocabulary.genre_label("Crime")) == "policier"
+        assert vocabulary.mid_sentence("TV Movie") == "TV Movie"  # an acronym keeps it
+    with translation.override("en"):
+        assert vocabulary.mid_sentence(vocabulary.genre_label("Crime")) == "Crime"

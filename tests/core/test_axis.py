@@ -49,6 +49,20 @@ def test_percentages_are_written_the_way_the_readers_language_writes_them():
         assert percent_label(0.005, nice_axis(0.013)) == "0,5\u00a0%"
 
 
+def test_differences_in_points_are_signed_and_written_the_readers_way():
+    """The campaign and experiment reports wrote "+55.6 pp" to a French admin."""
+    from django.utils import translation
+
+    from apps.core.numbers import points, points_range
+
+    assert points(0.556) == "+55.6 pp" and points(-0.02) == "-2.0 pp"
+    assert points(-0.0001) == "+0.0 pp"  # not "-0.0"
+    assert points_range(-0.02, 0.217) == "-2.0 – +21.7 pp"
+    with translation.override("fr"):
+        assert points(0.556) == "+55,6\u00a0pts"
+        assert points_range(-0.02, 0.217) == "-2,0 – +21,7\u00a0pts"
+
+
 def test_counts_are_grouped_the_way_the_language_groups_them():
     """QA6: admin reports wrote "114191"; English groups with a comma, French with a space."""
     from django.utils import translation

@@ -120,3 +120,37 @@ def test_short_dates_read_day_month_year_in_english_and_french(viewer_client):
         assert formats.date_format(
             datetime.datetime(2026, 11, 16, 9, 5), "SHORT_DATETIME_FORMAT"
         ) == ("16 Nov 2026, 09:05")
+
+
+def test_french_guillemets_hold_their_words_with_no_break_spaces():
+    """« titre » with plain spaces let a line end on « or start on » (the search hint, the demo
+    guide); French keeps them on the word with the no-break space the catalogue uses."""
+    import re
+    from pathlib import Path
+
+    import polib
+
+    po = polib.pofile(str(Path(__file__).resolve().parents[2] / "locale/fr/LC_MESSAGES/django.po"))
+    loose = re.compile(r"«(?![\u00a0\u202f])|(?<![\u00a0\u202f])»")
+    found = [
+        text
+        for entry in po.translated_entries()
+        for text in [entry.msgstr, *entry.msgstr_plural.values()]
+        if loose.search(text)
+    ]
+    assert not found, f"guillemets without a no-break space: {found[:5]}"
+
+
+@pytest.mark.django_db
+def test_the_french_demo_guide_keeps_its_quoted_search_words_whole(client):
+    html = client.get("/demo/", HTTP_ACCEPT_LANGUAGE="fr").content.decode()
+    assert "«\u00a0night\u00a0»" in html and "« night »" not in html
+
+
+@pytest.mark.django_db
+def test_the_french_demo_guide_names_genres_in_french_and_personas_alike(client):
+    """It told QA to open "titres du genre Horror" and that the homepage "penche vers Horror",
+    and called a persona "la même persona" where everywhere else it is "le persona"."""
+    html = client.get("/demo/", HTTP_ACCEPT_LANGUAGE="fr").content.decode()
+    assert "Horror" not in html and "Comedy" not in html
+    assert "la même persona" not in html and "le même persona" in html

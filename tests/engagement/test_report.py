@@ -150,3 +150,18 @@ def test_big_counts_have_the_languages_thousands_separator_and_percent_sign(
         html = admin_client.get(url, HTTP_ACCEPT_LANGUAGE="fr").content.decode()
     assert "<dd>1\u00a0234</dd>" in html
     assert "95\u00a0%" in html and "95%" not in html
+
+
+def test_the_french_report_and_list_write_the_uplift_in_points_with_a_comma(
+    admin_client, make_campaign, settings
+):
+    """QA saw "+55.6 pp" in the French campaign report, beside "55,6 %"."""
+    campaign = make_campaign(name="New episodes")
+    _sends(campaign, campaign.variants.get(), 20, 10)
+    _sends(campaign, None, 20, 2, status=Send.Status.CONTROL)
+    admin_client.cookies[settings.LANGUAGE_COOKIE_NAME] = "fr"
+    report = admin_client.get(reverse("admin:engagement_campaign_report", args=[campaign.pk]))
+    listing = admin_client.get(reverse("admin:engagement_campaign_changelist"))
+    for html in (report.content.decode(), listing.content.decode()):
+        assert "+40,0\xa0pts" in html
+        assert "+40.0" not in html and " pp" not in html

@@ -71,6 +71,22 @@ def test_the_report_page_shows_each_variant_with_its_interval(admin_client, defi
 
 
 @pytest.mark.django_db
+def test_the_french_report_writes_the_difference_in_points_with_a_comma(
+    admin_client, define, settings
+):
+    """A French admin read "+25.0 pp" beside "25,0 %": a decimal point and an English unit."""
+    experiment = define(key="home-test")
+    at = timezone.now() - timedelta(days=10)
+    _expose(experiment, "control", 20, converted=5, at=at)
+    _expose(experiment, "treatment", 20, converted=10, at=at)
+    admin_client.cookies[settings.LANGUAGE_COOKIE_NAME] = "fr"
+    url = reverse("admin:experiments_experiment_report", args=[experiment.pk])
+    html = admin_client.get(url).content.decode()
+    assert "+25,0\xa0pts (" in html and "\xa0pts)" in html
+    assert "25.0" not in html and " pp" not in html
+
+
+@pytest.mark.django_db
 def test_the_report_warns_of_a_sample_ratio_mismatch(admin_client, define):
     experiment = define(key="broken")
     at = timezone.now() - timedelta(days=3)

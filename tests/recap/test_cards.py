@@ -77,6 +77,11 @@ def test_a_trait_in_between_says_which_trait_it_is():
         card = cards.traits_card([between, owl])
     assert card.lines[0].startswith("Night owl or early bird: In between · ")
     assert card.lines[1].startswith("Night owl · ")
+    with translation.override("fr"):
+        french = cards.traits_card([between, owl])
+    # French writes the word after a colon in lower case; a line still starts with a capital.
+    assert french.lines[0].startswith("Couche-tard ou lève-tôt\xa0: entre les deux · ")
+    assert french.lines[1].startswith("Couche-tard · ")
 
 
 def test_a_favourite_hour_of_midnight_reads_as_a_word_in_both_languages():
@@ -96,3 +101,15 @@ def _habits_card(data):
     year = {"year": 2026, "minutes": 60, "top_titles": [], "titles": 1, "episodes": 0}
     built = cards.build({**year, **data})
     return next(card for card in built if card.key == "habits")
+
+
+def test_in_french_the_taste_change_names_genres_in_lower_case_mid_sentence():
+    """ "De janvier à juin : surtout Comédie." put a capital mid-sentence."""
+    year = {"year": 2026, "minutes": 60, "top_titles": [], "titles": 1, "episodes": 0}
+    change = {"first_top": "Comedy", "second_top": "Sci-Fi", "riser": "Romance", "points": 22}
+    with translation.override("fr"):
+        built = cards.build({**year, "taste_change": change})
+    card = next(card for card in built if card.key == "change")
+    assert card.lines[0] == "De janvier à juin\xa0: surtout comédie."
+    assert card.lines[1] == "De juillet à décembre\xa0: surtout science-fiction."
+    assert card.lines[2].startswith("Romance ")  # a sentence still starts with a capital

@@ -57,3 +57,22 @@ def test_an_events_page_and_the_360_give_the_label_with_the_code(in_french):
     page = in_french.get(reverse("admin:tracking_profile_360", args=[profile.pk])).content
     assert 'Ajouté à Ma liste <code class="help">my_list_add</code>' in page.decode()
     assert Event.objects.count() == 1  # looking wrote nothing
+
+
+@pytest.mark.django_db
+def test_an_events_page_heading_and_breadcrumb_name_the_event_not_its_code(in_french):
+    """The French event page was headed "my_list_add @ 2026-12-03 17:05"."""
+    import datetime
+
+    event = track(
+        name="my_list_add",
+        profile=ProfileFactory(),
+        properties={"title_id": 1},
+        at=datetime.datetime(2026, 12, 3, 17, 5, tzinfo=datetime.UTC),
+    )
+    page = in_french.get(f"{EVENTS}{event.pk}/change/").content.decode()
+    heading = page[page.index("<h2>") : page.index("</h2>")]
+    assert "Ajouté à Ma liste" in heading and "3 déc. 2026" in heading
+    assert "my_list_add" not in heading and "2026-12-03" not in page
+    breadcrumbs = page[page.index('class="breadcrumbs"') :].split("</div>")[0]
+    assert "Ajouté à Ma liste" in breadcrumbs and "my_list_add" not in breadcrumbs

@@ -193,3 +193,10 @@ def test_another_profiles_plays_never_shape_the_viewers_traits(viewer_client):
     binge_history(ProfileFactory())
     html = viewer_client.get("/account/data/").content.decode()
     assert 'Binger or sampler: <span class="trait__pole">Not enough viewing yet</span>' in html
+
+
+def test_in_french_the_pole_after_the_traits_name_is_lower_case(viewer_client):
+    """ "Marathonien ou picoreur : Marathonien" put a capital mid-sentence, after a colon."""
+    binge_history(viewer_client.profile)
+    html = viewer_client.get("/account/data/", HTTP_ACCEPT_LANGUAGE="fr").content.decode()
+    assert 'Marathonien ou picoreur\xa0: <span class="trait__pole">marathonien</span>' in html
