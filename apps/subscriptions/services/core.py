@@ -312,11 +312,11 @@ def _use_credit(sub: Subscription, amount: int, *, payment: Payment, at: datetim
     )
 
 
-def _add_credit(sub: Subscription, amount: int, *, reason: str, at: datetime) -> None:
+def _add_credit(sub: Subscription, amount: int, *, reason: str, at: datetime) -> CreditEntry | None:
     if amount <= 0:
-        return
+        return None
     sub.credit_balance += amount
-    CreditEntry.objects.create(subscription=sub, amount=amount, reason=reason, created_at=at)
+    return CreditEntry.objects.create(subscription=sub, amount=amount, reason=reason, created_at=at)
 
 
 def _collect(sub: Subscription, key: str, *, gross: int, at: datetime, **fields) -> Payment:
