@@ -348,8 +348,13 @@ def _forget_method(method: PaymentMethod, *, at: datetime) -> None:
     method.save(update_fields=["removed_at"])
 
 
-def _end_paid(sub: Subscription, *, status: State, event: str, at: datetime) -> None:
-    """Back to Free entitlements: no period, no pending changes, members lose the plan."""
+def _end_paid(
+    sub: Subscription, *, status: State, event: str, at: datetime, about: dict | None = None
+) -> None:
+    """Back to Free entitlements: no period, no pending changes, members lose the plan.
+
+    `about` adds to the `subscription_ended` event (a dropped plan's payment kind and due date,
+    so its in-app card replaces the failure card about that payment)."""
     sub.status = status.value
     sub.plan = free_plan()
     sub.interval = Interval.MONTH
@@ -365,7 +370,7 @@ def _end_paid(sub: Subscription, *, status: State, event: str, at: datetime) -> 
     sub.memberships.all().delete()
     sub.invitations.filter(accepted_at__isnull=True, revoked_at__isnull=True).update(revoked_at=at)
     _record_change(sub, event, at)
-    _track(sub.user, "subscription_ended", {"reason": event})
+    _track(sub.user, "subscription_ended", {"reason": event, **(about or {})})
 
 
 def _lock_for_task(subscription_id: int) -> Subscription | None:

@@ -400,11 +400,14 @@ def _retry_once(
     sub.next_retry_at = lifecycle.retry_at(sub.past_due_since, attempt + 1, billing_zone(sub))
     if sub.next_retry_at is None:
         overdue = sub.overdue_amount
+        # The same kind and date as the failure's event: the in-app card replaces that one.
+        kind = "final" if sub.ends_when_paid else "renewal"
         _end_paid(
             sub,
             status=lifecycle.transition(sub.status, Event.RETRIES_EXHAUSTED),
             event="dropped_to_free",
             at=at,
+            about={"kind": kind, "date": day.isoformat(), "plan": sub.plan.name},
         )
         _notice(
             sub,
