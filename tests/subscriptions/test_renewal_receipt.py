@@ -152,3 +152,12 @@ def test_a_french_account_reads_its_renewal_receipt_in_french(user, now, spy, be
     body = _plain(message.body)
     assert "Votre forfait Standard (mensuel) a été renouvelé le 10 avril 2026" in body
     assert "du 10 avril 2026 au 10 mai 2026" in body and "Voir votre facture en ligne :" in body
+
+
+def test_a_demo_history_laid_out_months_back_sends_no_receipts(user, now, spy):
+    """The demo seeds months of renewals at once: nobody paid anything today."""
+    from apps.demo.billing import demo_subscription
+
+    demo_subscription(user=user, plan_code="standard", months=3, at=now.value)
+    assert Payment.objects.filter(user=user, kind=Payment.Kind.RENEWAL).count() == 3
+    assert not Notice.objects.filter(kind="receipt").exists()

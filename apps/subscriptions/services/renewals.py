@@ -59,9 +59,12 @@ def _advance(sub: Subscription, *, plan: Plan, interval: str, value: int, paid: 
     sub.pending_plan, sub.pending_interval = None, ""
 
 
-def subscription_renew(*, subscription_id: int, at: datetime | None = None) -> int:
+def subscription_renew(
+    *, subscription_id: int, at: datetime | None = None, receipt: bool = True
+) -> int:
     """Renew every period boundary that has passed (catches up when late; safe to run twice).
 
+    `receipt=False` e-mails no receipt (the demo laying out a history months back).
     Returns how many boundaries were processed.
     """
     at = at or clock.now()
@@ -77,7 +80,7 @@ def subscription_renew(*, subscription_id: int, at: datetime | None = None) -> i
             ):
                 break
             with speaking_to(sub.user):  # its e-mails' dates and reasons, its invoice
-                outcome = _renew_once(sub, at=at)
+                outcome = _renew_once(sub, at=at, receipt=receipt)
         done += 1
         if outcome != RenewalOutcome.RENEWED:
             if outcome == RenewalOutcome.FAILED:
@@ -88,7 +91,7 @@ def subscription_renew(*, subscription_id: int, at: datetime | None = None) -> i
     return done
 
 
-def _renew_once(sub: Subscription, *, at: datetime) -> RenewalOutcome:
+def _renew_once(sub: Subscription, *, at: datetime, receipt: bool = True) -> RenewalOutcome:
     due = sub.current_period_end
     anchor = anchor_of(sub)
     next_offset = sub.period_offset + sub.interval_months
@@ -150,7 +153,8 @@ def _renew_once(sub: Subscription, *, at: datetime) -> RenewalOutcome:
         sub.postpone_offset = sub.postponed_carried = None
         sub.save()
         _record_change(sub, "renewed", due)
-        _renewal_receipt(sub, payment, at=at)
+        if receipt:
+            _renewal_receipt(sub, payment, at=at)
         return RenewalOutcome.RENEWED
     _start_dunning(sub, amount=gross, due=due, day=day, code=payment.failure_code, at=at)
     # The due date: the in-app card replaces "Your plan renews soon" about the same payment.
