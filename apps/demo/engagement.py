@@ -41,6 +41,7 @@ Trigger = Campaign.Trigger
 # Each journey speaks the profile's language: a French variant (this condition first, then the
 # English variant's own) before each English one. `long_date` writes dates as the site does.
 FRENCH = {"attribute": "language", "op": "=", "value": "fr"}
+DROPPED = {"property": "reason", "op": "=", "value": "dropped_to_free"}
 
 # The win-back e-mail's body: the weekly mix's posters, each with why it is there; a profile
 # without a mix yet gets its recommendations instead (never an empty e-mail).
@@ -397,6 +398,46 @@ JOURNEYS: list[dict] = [
                 "{{ event.amount | money: event.currency }}.</p>",
                 "cta_label": "See my plan",
                 "cta_url": "/account/subscription/",
+            },
+        ],
+    },
+    {
+        # The last retry failed: the plan dropped to Free. Its card replaces "Your payment
+        # didn't go through" about the same payment (same kind and date: inbox_topic).
+        "key": "billing-plan-dropped",
+        "name": "Billing: the plan moved to Free after a failed payment",
+        "category": Category.ACCOUNT,
+        "trigger": Trigger.EVENT,
+        "trigger_event": "subscription_ended",
+        "channels": [Channel.IN_APP, Channel.PUSH],
+        "control_percent": 0,
+        "cap_count": 5,
+        "cap_days": 7,
+        "conversion_event": "subscription_started",
+        "conversion_window_days": 14,
+        "variants": [
+            # Only a plan dropped for a failed payment (no default variant: a cancellation,
+            # a withdrawal or Switch to Free the viewer chose is skipped as "no_variant").
+            {
+                "name": "Passé à Free",
+                "conditions": [FRENCH, DROPPED],
+                "subject": "Votre forfait est passé à Free",
+                "body": "<p>Le paiement de votre forfait n’a pas abouti après le dernier essai"
+                " : votre compte est passé à Free. Rien de plus n’est dû. Vos profils et "
+                "votre historique sont conservés ; choisissez un forfait pour vous "
+                "réabonner.</p>",
+                "cta_label": "Voir les forfaits",
+                "cta_url": "/account/subscription/plans/",
+            },
+            {
+                "name": "Moved to Free",
+                "conditions": [DROPPED],
+                "subject": "Your plan moved to Free",
+                "body": "<p>Your plan's payment didn't go through after the last try, so your "
+                "account is on Free now. Nothing more is owed. Your profiles and history are "
+                "kept; choose a plan to subscribe again.</p>",
+                "cta_label": "See plans",
+                "cta_url": "/account/subscription/plans/",
             },
         ],
     },

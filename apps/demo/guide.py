@@ -242,9 +242,14 @@ FLOWS: list[dict[str, Any]] = [
             "with a prorated charge, switch to Free and see the credit, cancel at period end. "
             "Sam's 14 days to withdraw ended long ago: to withdraw, sign in as Riley, choose a "
             "plan and pay (test cards are listed on the checkout page), then Withdraw on Plan "
-            "and billing refunds it. Starting a plan, an upgrade and a withdrawal each send one "
-            "receipt e-mail with the amount and the invoice or credit-note number: the outbox "
-            "(filter by the persona) shows them."
+            "and billing refunds it. Starting a plan, an upgrade, a renewal and a withdrawal "
+            "each send one receipt e-mail with the amount and the invoice or credit-note number "
+            "and a link to it: the outbox (filter by the persona) shows them. Advance the clock "
+            "past Sam's next payment date (the plan page names it) with the jobs for the "
+            "renewal's receipt: plan and period, the days it pays for, any credit used. After "
+            "Switch to Free, Invoices holds a credit note “to your account credit” for the "
+            "unused days, beside the credit balance; subscribing again with that credit sends "
+            "a receipt “… started: paid with your credit”."
         ),
         "url": "subscriptions:overview",
         "persona": "comedy",
@@ -257,7 +262,9 @@ FLOWS: list[dict[str, Any]] = [
             "which card pays (the declined one is marked, none is preselected): pay with a new "
             "4242 4242 4242 4242 and the default card only changes if you tick the box. Or "
             "advance the clock by 8 days and watch the retries (1, 3 and 7 days after the due "
-            "date) and the drop to Free; the outbox holds each e-mail."
+            "date) and the drop to Free; the outbox holds each e-mail, and in the bell “Your "
+            "plan moved to Free” (with a link to the plans) takes the place of “Your payment "
+            "didn't go through”."
         ),
         "url": "subscriptions:overview",
         "persona": "lapsed",

@@ -50,7 +50,8 @@ MORE_FLOWS: list[dict[str, Any]] = [
             "the page says why and links to Privacy choices; with it, turn off e-mails about "
             "offers and save. Quiet hours 22:00 to 22:00 are refused with the reason. “Turn on "
             "push notifications” asks the browser and subscribes it (Chromium on localhost); "
-            "“Turn off” removes it. A Kids profile sees the in-app column only."
+            "“Turn off” removes it. A Kids profile sees the in-app column only, without "
+            "Offers: no offer campaign (scheduled, for a segment or on an event) reaches it."
         ),
         "url": "engagement:settings",
         "persona": "horror",

@@ -28,6 +28,7 @@ SKIP_REASONS = {
     "channel_off": _("this category does not use the channel"),
     "no_email": _("no e-mail address"),
     "no_marketing_consent": _("no consent to marketing"),
+    "kids_profile": _("a kids profile (offers never go to one)"),
     "unsubscribed": _("unsubscribed from the e-mails"),
     "category_off": _("category turned off in notification settings"),
     "told_today": _("already told today"),

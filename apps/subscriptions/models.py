@@ -523,6 +523,11 @@ class Invoice(models.Model):
         on_delete=models.PROTECT,
         related_name="credit_note",
     )
+    # A credit note whose amount went to the account credit, not back as money (Switch to Free).
+    credit_entry = models.OneToOneField(
+        "CreditEntry", verbose_name=_("account credit"), null=True, blank=True,
+        on_delete=models.PROTECT, related_name="credit_note",
+    )  # fmt: skip
     lines = models.JSONField(_("lines"), default=list)  # [{"description": str, "amount": int}]
     total = models.IntegerField(_("total (minor units)"))
     currency = models.CharField(_("currency"), max_length=3)
@@ -536,7 +541,9 @@ class Invoice(models.Model):
         constraints = [
             models.UniqueConstraint(fields=["year", "sequence"], name="invoice_gapless_year_seq"),
             models.CheckConstraint(
-                condition=Q(payment__isnull=False) | Q(refund__isnull=False),
+                condition=Q(payment__isnull=False)
+                | Q(refund__isnull=False)
+                | Q(credit_entry__isnull=False),
                 name="invoice_has_source",
             ),
         ]
@@ -544,6 +551,10 @@ class Invoice(models.Model):
 
     def __str__(self) -> str:
         return self.number
+
+    @property
+    def to_credit(self) -> bool:
+        return self.credit_entry_id is not None
 
 
 class CreditEntry(models.Model):

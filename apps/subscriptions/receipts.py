@@ -129,6 +129,8 @@ def invoice_pdf(invoice: Invoice) -> bytes:
 
         # Totals: net, VAT, total.
         label = _("Refunded") if invoice.kind == Invoice.Kind.CREDIT_NOTE else _("Paid")
+        if invoice.to_credit:
+            label = _("Credited to your account credit")
         rows = [
             (_("Net amount"), money(tax.net), False),
             (

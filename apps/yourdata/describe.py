@@ -376,6 +376,7 @@ def _reason_words() -> dict[str, str]:
         "channel_off": _("this kind of message does not go out that way"),
         "no_email": _("no e-mail address"),
         "no_marketing_consent": _("you did not allow marketing messages"),
+        "kids_profile": _("offers never go to a kids profile"),
         "unsubscribed": _("you unsubscribed"),
         "category_off": _("you turned this off in your notification settings"),
         "told_today": _("we had already told you today"),

@@ -121,7 +121,13 @@ def test_subscribe_see_the_schedule_postpone_and_switch_to_free(page, shot, sign
     shot(page, "credit")
     assert Subscription.objects.get(user=profile.account).credit_balance > 1300
 
-    page.get_by_role("link", name=re.compile("2026-|2027-|2028-|2029-")).first.click()
+    documents = page.get_by_role("link", name=re.compile("2026-|2027-|2028-|2029-"))
+    documents.first.click()  # the newest: the credit note for the unused days (QA 7 §10)
+    expect(page.locator(".invoice")).to_contain_text("to your account credit")
+    expect(page.locator(".invoice")).to_contain_text("Credited to your account credit")
+    shot(page, "credit-note")
+    page.go_back()
+    documents.last.click()
     expect(page.locator(".invoice")).to_contain_text("Subscription")
     shot(page, "invoice")
 

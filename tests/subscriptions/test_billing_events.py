@@ -60,3 +60,49 @@ def test_the_plan_page_says_the_plan_ended_because_its_payment_failed(
     subscribe(user)
     services.subscription_switch_to_free(user=user)
     assert 'id="dropped-unpaid"' not in viewer_client.get("/account/subscription/").content.decode()
+
+
+def test_a_plan_dropped_to_free_puts_a_card_in_the_inbox_in_place_of_the_failure_card(
+    viewer_client, plans, now, spy, beat
+):
+    """QA 7 §6: after the last failed try the inbox still said "Your payment didn't go through";
+    "moved to Free" was only an e-mail."""
+    from datetime import timedelta
+
+    from apps.demo.engagement import campaigns_seed
+    from apps.engagement import services as engagement
+    from apps.engagement import triggers
+    from tests.subscriptions.conftest import DECLINED, card
+
+    campaigns_seed(log=lambda m: None, now=now.value)
+    user = viewer_client.profile.account
+
+    def messages_delivered():
+        triggers.triggers_run(now=now.value)
+        engagement.deliver_due(now.value + timedelta(days=1))  # after any quiet hours
+
+    subscribe(user)  # 10 March 2026
+    declined = services.payment_method_add(user=user, source=card(DECLINED))
+    services.payment_method_make_default(user=user, method=declined)
+    beat(days=31)  # due 10 April: declined
+    messages_delivered()
+    inbox = viewer_client.get("/inbox/").content.decode()
+    assert "Your payment didn" in inbox and "Your plan moved to Free" not in inbox
+    for days in (1, 2, 4):  # the tries 1, 3 and 7 days after: the last one drops the plan
+        beat(days=days)
+        messages_delivered()
+    inbox = viewer_client.get("/inbox/").content.decode()
+    assert "Your plan moved to Free" in inbox and "See plans" in inbox
+    assert "Your payment didn" not in inbox  # replaced: the same payment's card
+    from apps.engagement.models import Message
+
+    card_ = Message.objects.get(subject="Your plan moved to Free", channel="in_app")
+    assert f"/inbox/{card_.pk}/go/" in inbox
+    go = viewer_client.get(f"/inbox/{card_.pk}/go/")
+    assert go.status_code == 302 and go["Location"] == "/account/subscription/plans/"
+
+    # Switching to Free by choice puts no such card (the viewer knows; only a failed payment).
+    subscribe(user)
+    services.subscription_switch_to_free(user=user)
+    messages_delivered()
+    assert Message.objects.filter(subject="Your plan moved to Free").count() == 1

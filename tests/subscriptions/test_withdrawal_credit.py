@@ -73,7 +73,10 @@ def test_withdrawing_a_plan_paid_with_credit_gives_the_credit_back(viewer, now, 
     sub = Subscription.objects.get(user=viewer.user)
     assert (sub.plan.code, sub.credit_balance) == ("free", 1349)
     assert not Refund.objects.filter(payment__subscription=sub).exists()
-    assert not Invoice.objects.filter(kind="credit_note").exists()
+    # No refund's credit note (nothing was refunded); the credit back has its own document.
+    assert not Invoice.objects.filter(kind="credit_note", refund__isnull=False).exists()
+    back = Invoice.objects.filter(kind="credit_note").order_by("pk").last()
+    assert back.to_credit and back.total == -1349
 
 
 def test_a_plan_paid_partly_with_credit_refunds_the_money_first(viewer, now, spy):

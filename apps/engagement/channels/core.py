@@ -102,6 +102,9 @@ def refusal(facts, channel: str, category: str, *, requested: bool = False) -> s
         return "channel_off"
     if facts.kids and channel != Channel.IN_APP:
         return "channel_off"
+    if facts.kids and category == Category.OFFERS:
+        # Whatever the campaign (scheduled, segment, event) and the account's consent.
+        return "kids_profile"
     if channel == Channel.EMAIL and not facts.has_email:
         return "no_email"
     if category in MARKETING_CATEGORIES and not requested and not facts.marketing:
@@ -125,7 +128,8 @@ def allowed(profile, channel: str, category: str, *, requested: bool = False) ->
     needs no marketing consent, but their switch for the category and channel still holds.
 
     Reasons: "channel_off" (an unknown channel, push without keys, e-mail or push for a kids
-    profile: the account's address and devices are the grown-ups'), "no_email",
+    profile: the account's address and devices are the grown-ups'), "kids_profile" (an offer
+    for a kids profile: never, whatever the consent), "no_email",
     "no_marketing_consent", "unsubscribed" (the e-mail's one-click link), "category_off" (the
     settings page), "no_push_subscription".
     """

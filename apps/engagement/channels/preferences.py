@@ -52,11 +52,11 @@ def grid(
     """[(category, [cell per channel])]. Defaults are on; account mail in the app and by e-mail is
         always on; marketing cells are off and locked without marketing consent (but for the in-app
     reminders a viewer asks for, `REQUESTED`); a kids profile has
-        the in-app column only, and no account row: account and billing messages go to the
-        grown-ups' profile, never to a kids one."""
+        the in-app column only, and no account or offers row: account and billing messages go
+        to the grown-ups' profile, and offers never reach a kids profile (channels.core)."""
     rows = []
     for category in CATEGORIES:
-        if kids and category == Category.ACCOUNT:
+        if kids and category in (Category.ACCOUNT, Category.OFFERS):
             continue
         cells = []
         for channel in CHANNELS:

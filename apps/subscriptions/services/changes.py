@@ -102,6 +102,7 @@ def subscription_change(
                 documents=[invoice] if invoice is not None else [],
                 amount=payment.amount,
                 at=at,
+                extra={"credit_amount": payment.credit_applied} if payment.credit_applied else {},
             )
             _track(user, "plan_upgraded", {"plan": plan.code, "charged": preview.pay_now})
     if failure is not None:

@@ -15,6 +15,7 @@ from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 from django.template.loader import render_to_string
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -183,21 +184,25 @@ def _receipt(
     at: datetime,
     extra: dict | None = None,
 ) -> bool:
-    """E-mail a receipt (kind: started | upgrade | refund) naming its invoice or credit-note
-    numbers, once: the first document's number is the key, so a retried task or a repeated
-    click that issued no new document sends nothing more. Dates and `*_amount`s in `extra` are
-    written in the viewer's language."""
+    """E-mail a receipt (kind: started | upgrade | renewal | refund) naming its invoice or
+    credit-note numbers, once: the first document's number is the key, so a retried task or a
+    repeated click that issued no new document sends nothing more. Dates and `*_amount`s in
+    `extra` are written in the viewer's language."""
     if not documents:
         return False
     user = sub.user
+    link = reverse("subscriptions:invoice", args=[documents[0].number])
     with speaking_to(user), timezone.override(viewer_zone_name(user)):
         context = {
             "kind": kind,
             "plan": sub.plan.name,
             "amount": format_money(amount, documents[0].currency),
+            # Nothing charged, the credit paid it all: the subject says so, not "€0.00".
+            "by_credit": amount == 0 and bool((extra or {}).get("credit_amount")),
             "numbers": ", ".join(d.number for d in documents),
             "count": len(documents),
             "date": long_date(timezone.localdate(documents[0].issued_at)),
+            "invoice_url": settings.SITE_URL.rstrip("/") + link,
             **{k: _extra_text(k, v, documents[0].currency) for k, v in (extra or {}).items()},
         }
     return _notice(
@@ -307,11 +312,11 @@ def _use_credit(sub: Subscription, amount: int, *, payment: Payment, at: datetim
     )
 
 
-def _add_credit(sub: Subscription, amount: int, *, reason: str, at: datetime) -> None:
+def _add_credit(sub: Subscription, amount: int, *, reason: str, at: datetime) -> CreditEntry | None:
     if amount <= 0:
-        return
+        return None
     sub.credit_balance += amount
-    CreditEntry.objects.create(subscription=sub, amount=amount, reason=reason, created_at=at)
+    return CreditEntry.objects.create(subscription=sub, amount=amount, reason=reason, created_at=at)
 
 
 def _collect(sub: Subscription, key: str, *, gross: int, at: datetime, **fields) -> Payment:
@@ -343,8 +348,13 @@ def _forget_method(method: PaymentMethod, *, at: datetime) -> None:
     method.save(update_fields=["removed_at"])
 
 
-def _end_paid(sub: Subscription, *, status: State, event: str, at: datetime) -> None:
-    """Back to Free entitlements: no period, no pending changes, members lose the plan."""
+def _end_paid(
+    sub: Subscription, *, status: State, event: str, at: datetime, about: dict | None = None
+) -> None:
+    """Back to Free entitlements: no period, no pending changes, members lose the plan.
+
+    `about` adds to the `subscription_ended` event (a dropped plan's payment kind and due date,
+    so its in-app card replaces the failure card about that payment)."""
     sub.status = status.value
     sub.plan = free_plan()
     sub.interval = Interval.MONTH
@@ -360,7 +370,7 @@ def _end_paid(sub: Subscription, *, status: State, event: str, at: datetime) -> 
     sub.memberships.all().delete()
     sub.invitations.filter(accepted_at__isnull=True, revoked_at__isnull=True).update(revoked_at=at)
     _record_change(sub, event, at)
-    _track(sub.user, "subscription_ended", {"reason": event})
+    _track(sub.user, "subscription_ended", {"reason": event, **(about or {})})
 
 
 def _lock_for_task(subscription_id: int) -> Subscription | None:

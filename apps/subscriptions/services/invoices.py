@@ -10,6 +10,7 @@ from apps.accounts.language import speaking_to
 from apps.subscriptions.display import plan_with_period
 from apps.subscriptions.models import (
     Checkout,
+    CreditEntry,
     Invoice,
     InvoiceCounter,
     Payment,
@@ -124,3 +125,34 @@ def _write_credit_note(refund: Refund, *, description: str, at: datetime) -> Inv
         billed_to=user.email,
         issued_at=at,
     )
+
+
+def _issue_credit_to_account(
+    entry: CreditEntry | None, *, description, payments: list[Payment], at: datetime
+) -> Invoice | None:
+    """A credit note for money already invoiced that became account credit instead of a refund
+    (Switch to Free, a withdrawal's credit back): the Invoices page shows where the credit came
+    from. `description` is lazily translated; `payments` are those it refers to."""
+    if entry is None or entry.amount <= 0:
+        return None
+    with speaking_to(entry.subscription.user):
+        invoices = Invoice.objects.filter(payment__in=payments).order_by("pk")
+        numbers = list(invoices.values_list("number", flat=True))
+        text = str(description)
+        if numbers:
+            text += " · " + _("refers to invoice %(n)s") % {"n": ", ".join(numbers)}
+        year, seq, number = _next_invoice_number(at)
+        user = entry.subscription.user
+        return Invoice.objects.create(
+            user=user,
+            kind=Invoice.Kind.CREDIT_NOTE,
+            number=number,
+            year=year,
+            sequence=seq,
+            credit_entry=entry,
+            lines=[{"description": text, "amount": -entry.amount}],
+            total=-entry.amount,
+            currency=entry.subscription.currency,
+            billed_to=user.email,
+            issued_at=at,
+        )

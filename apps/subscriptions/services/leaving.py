@@ -2,15 +2,17 @@
 
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import datetime, timedelta
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
+from apps.accounts.language import speaking_to
 from apps.core import clock
 from apps.subscriptions import gateway, leaving_reasons, lifecycle, proration, withdrawal
+from apps.subscriptions.display import plan_with_period
 from apps.subscriptions.lifecycle import Event, State
 from apps.subscriptions.models import (
     CancelReason,
@@ -38,7 +40,12 @@ from apps.subscriptions.services.core import (
     _subscription_locked,
     _track,
 )
-from apps.subscriptions.services.invoices import _issue_credit_note, _issue_invoice
+from apps.subscriptions.services.invoices import (
+    _issue_credit_note,
+    _issue_credit_to_account,
+    _issue_invoice,
+)
+from apps.subscriptions.zones import local_day
 
 # --- Leaving -------------------------------------------------------------------------------------
 
@@ -115,7 +122,14 @@ def subscription_switch_to_free(
                 raise PaymentFailed(payment.failure_code or "card_declined")
             if created:
                 _issue_invoice(payment, at=at)
-        _add_credit(sub, settlement.credit, reason="switch_to_free", at=at)
+        entry = _add_credit(sub, settlement.credit, reason="switch_to_free", at=at)
+        # A credit note on the Invoices page: where the credit came from, and how much.
+        _issue_credit_to_account(
+            entry,
+            description=_credit_text(sub, at),
+            payments=_period_payments(sub),
+            at=at,
+        )
         _end_paid(
             sub,
             status=lifecycle.transition(sub.status, Event.SWITCH_TO_FREE),
@@ -123,6 +137,28 @@ def subscription_switch_to_free(
             at=at,
         )
     return settlement
+
+
+def _period_payments(sub: Subscription) -> list[Payment]:
+    """The payments for the running period (its first or renewal payment, an upgrade)."""
+    return list(
+        Payment.objects.filter(
+            subscription=sub,
+            status=Payment.Status.SUCCEEDED,
+            period_end=sub.current_period_end,
+            period_start__gte=sub.current_period_start,
+        )
+    )
+
+
+def _credit_text(sub: Subscription, at: datetime) -> str:
+    """The credit note's line, in the account's language (the document is not re-translated)."""
+    with speaking_to(sub.user):
+        return _("Unused part of %(plan)s, %(start)s – %(end)s, to your account credit") % {
+            "plan": plan_with_period(sub.plan.name, sub.interval),
+            "start": local_day(max(at, sub.current_period_start), sub.user),
+            "end": local_day(sub.current_period_end - timedelta(seconds=1), sub.user),
+        }
 
 
 def subscription_withdraw(
@@ -176,7 +212,13 @@ def subscription_withdraw(
                 )
             )
         # Account credit that paid for days not used goes back to the credit, not lost.
-        _add_credit(sub, preview.credit_back, reason="withdrawal", at=at)
+        entry = _add_credit(sub, preview.credit_back, reason="withdrawal", at=at)
+        _issue_credit_to_account(
+            entry,
+            description=gettext_lazy("Account credit given back: right of withdrawal"),
+            payments=list(payments.values()),
+            at=at,
+        )
         # Before the plan ends, while it still names the plan withdrawn from.
         _receipt(sub, kind="refund", documents=notes, amount=preview.refunded, at=at)
         _end_paid(

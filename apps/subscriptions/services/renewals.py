@@ -4,19 +4,23 @@
 
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import datetime, timedelta
+from zoneinfo import ZoneInfo
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils.translation import gettext as _
 
 from apps.accounts.language import speaking_to
+from apps.accounts.timezones import viewer_zone_name
 from apps.core import clock
 from apps.subscriptions import lifecycle
+from apps.subscriptions.display import plan_with_period
 from apps.subscriptions.lifecycle import Event, State
 from apps.subscriptions.models import (
     INTERVAL_MONTHS,
     Interval,
+    Invoice,
     Payment,
     PaymentMethod,
     Plan,
@@ -32,6 +36,7 @@ from apps.subscriptions.services.core import (
     _forget_method,
     _lock_for_task,
     _notice,
+    _receipt,
     _record_change,
     _track,
     decline_message,
@@ -54,9 +59,12 @@ def _advance(sub: Subscription, *, plan: Plan, interval: str, value: int, paid: 
     sub.pending_plan, sub.pending_interval = None, ""
 
 
-def subscription_renew(*, subscription_id: int, at: datetime | None = None) -> int:
+def subscription_renew(
+    *, subscription_id: int, at: datetime | None = None, receipt: bool = True
+) -> int:
     """Renew every period boundary that has passed (catches up when late; safe to run twice).
 
+    `receipt=False` e-mails no receipt (the demo laying out a history months back).
     Returns how many boundaries were processed.
     """
     at = at or clock.now()
@@ -72,7 +80,7 @@ def subscription_renew(*, subscription_id: int, at: datetime | None = None) -> i
             ):
                 break
             with speaking_to(sub.user):  # its e-mails' dates and reasons, its invoice
-                outcome = _renew_once(sub, at=at)
+                outcome = _renew_once(sub, at=at, receipt=receipt)
         done += 1
         if outcome != RenewalOutcome.RENEWED:
             if outcome == RenewalOutcome.FAILED:
@@ -83,7 +91,7 @@ def subscription_renew(*, subscription_id: int, at: datetime | None = None) -> i
     return done
 
 
-def _renew_once(sub: Subscription, *, at: datetime) -> RenewalOutcome:
+def _renew_once(sub: Subscription, *, at: datetime, receipt: bool = True) -> RenewalOutcome:
     due = sub.current_period_end
     anchor = anchor_of(sub)
     next_offset = sub.period_offset + sub.interval_months
@@ -145,6 +153,8 @@ def _renew_once(sub: Subscription, *, at: datetime) -> RenewalOutcome:
         sub.postpone_offset = sub.postponed_carried = None
         sub.save()
         _record_change(sub, "renewed", due)
+        if receipt:
+            _renewal_receipt(sub, payment, at=at)
         return RenewalOutcome.RENEWED
     _start_dunning(sub, amount=gross, due=due, day=day, code=payment.failure_code, at=at)
     # The due date: the in-app card replaces "Your plan renews soon" about the same payment.
@@ -154,6 +164,28 @@ def _renew_once(sub: Subscription, *, at: datetime) -> RenewalOutcome:
         {"kind": "renewal", "code": payment.failure_code, "date": day.isoformat()},
     )
     return RenewalOutcome.FAILED
+
+
+def _renewal_receipt(sub: Subscription, payment: Payment, *, at: datetime) -> None:
+    """The receipt of a renewal paid (on the due date or on a retry): the plan with its period,
+    the days it pays for, the credit used; once per payment, since it is keyed by the payment's
+    invoice, which a repeated run does not issue again."""
+    invoice = Invoice.objects.filter(payment=payment).first()
+    zone = ZoneInfo(viewer_zone_name(sub.user))
+    last = payment.period_end - timedelta(seconds=1)
+    _receipt(
+        sub,
+        kind="renewal",
+        documents=[invoice] if invoice is not None else [],
+        amount=payment.amount,
+        at=at,
+        extra={
+            "plan_period": plan_with_period(payment.plan.name, payment.interval),
+            "period_from": payment.period_start.astimezone(zone).date(),
+            "period_to": last.astimezone(zone).date(),
+            **({"credit_amount": payment.credit_applied} if payment.credit_applied else {}),
+        },
+    )
 
 
 def _start_dunning(
@@ -363,6 +395,7 @@ def _retry_once(
         )
         sub.save()
         _record_change(sub, "retry_paid", at)
+        _renewal_receipt(sub, payment, at=at)
         return RetryOutcome.PAID, ""
     if manual_key:
         sub.save()  # the default changes only if the viewer asked; the scheduled retries go on
@@ -371,11 +404,14 @@ def _retry_once(
     sub.next_retry_at = lifecycle.retry_at(sub.past_due_since, attempt + 1, billing_zone(sub))
     if sub.next_retry_at is None:
         overdue = sub.overdue_amount
+        # The same kind and date as the failure's event: the in-app card replaces that one.
+        kind = "final" if sub.ends_when_paid else "renewal"
         _end_paid(
             sub,
             status=lifecycle.transition(sub.status, Event.RETRIES_EXHAUSTED),
             event="dropped_to_free",
             at=at,
+            about={"kind": kind, "date": day.isoformat(), "plan": sub.plan.name},
         )
         _notice(
             sub,

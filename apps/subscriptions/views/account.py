@@ -155,7 +155,10 @@ def invoices(request: HttpRequest) -> HttpResponse:
         page = paginator.page(request.GET.get("page") or 1)
     except (EmptyPage, PageNotAnInteger):
         raise Http404(_("That page does not exist.")) from None
-    return render_page(request, "subscriptions/invoices.html", {"page": page})
+    sub = selectors.subscription_for(request.user)
+    credit = sub.credit_balance if sub is not None else 0
+    context = {"page": page, "credit": credit, "currency": sub.currency if sub else "EUR"}
+    return render_page(request, "subscriptions/invoices.html", context)
 
 
 def _invoice_or_404(request, number: str):
