@@ -6,6 +6,7 @@ from datetime import timedelta
 
 from django import forms
 from django.contrib import admin
+from django.core.exceptions import PermissionDenied
 from django.template.response import TemplateResponse
 from django.urls import path, reverse
 from django.utils.formats import number_format
@@ -234,6 +235,9 @@ class SubscriptionAdmin(ReadOnlyAdmin):
 
     def chart_view(self, request):
         """Active paid subscriptions and MRR per day, as two server-rendered SVG charts."""
+        # admin_view only asks for staff: revenue is for those who may view subscriptions.
+        if not self.has_view_permission(request):
+            raise PermissionDenied
         try:
             days = int(request.GET.get("days", 90))
         except ValueError:
