@@ -80,6 +80,16 @@ def overview(request: AppRequest) -> HttpResponse:
     return render_page(request, "subscriptions/overview.html", context)
 
 
+def _plans_shown(sub) -> list:
+    """The offered plans, and a subscriber's own plan where it is no longer offered (QA9: a
+    retired plan vanished from its own subscribers' plans page), in the plans' order."""
+    plans = selectors.offered_plans()
+    if sub is not None and sub.is_paid and not sub.plan.is_active:
+        plans.append(sub.plan)
+        plans.sort(key=lambda p: (p.sort_order, p.monthly_amount, p.pk))
+    return plans
+
+
 @not_for_kids
 @require_GET
 @vary_on_headers("HX-Request")
@@ -88,8 +98,17 @@ def plans(request: AppRequest) -> HttpResponse:
     interval = interval_of(request.GET.get("interval"))
     sub = selectors.subscription_for(request.user)
     cards = []
-    for plan in selectors.offered_plans():
+    for plan in _plans_shown(sub):
         price = plan.amount_for(interval)
+        if sub is not None and sub.is_paid and not plan.is_active:
+            # A retired plan is listed only for its subscribers: theirs to keep, not to choose
+            # again (on the other billing period either).
+            current = interval == sub.interval
+            action = PlanAction.CURRENT if current else PlanAction.RETIRED
+            cards.append(
+                {"plan": plan, "price": price, "action": action, "url": "", "current": current}
+            )
+            continue
         if sub is not None and sub.is_paid:
             current = plan.pk == sub.plan_id and interval == sub.interval
             if plan.is_free:
