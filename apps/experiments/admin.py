@@ -9,12 +9,14 @@ from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 
 from apps.experiments import selectors, stats
+from apps.experiments.forms import ExperimentForm, VariantFormSet
 from apps.experiments.models import Experiment, Variant
 from apps.tracking.event_labels import event_label
 
 
 class VariantInline(admin.TabularInline):
     model = Variant
+    formset = VariantFormSet
     extra = 0
     min_num = 2
     fields = ["position", "key", "weight"]
@@ -23,6 +25,7 @@ class VariantInline(admin.TabularInline):
 
 @admin.register(Experiment)
 class ExperimentAdmin(admin.ModelAdmin):
+    form = ExperimentForm
     list_display = [
         "key",
         "name",
