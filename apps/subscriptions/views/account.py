@@ -51,6 +51,7 @@ def overview(request: AppRequest) -> HttpResponse:
     context = {
         "perks": perks,
         "starts_text": starts_text,
+        "price_rise": _price_rise(sub, ov.schedule),
         # In a postponed period Switch to Free charges the days used instead of giving credit.
         "free_due": selectors.free_preview(sub=sub, at=at).due
         if sub is not None and sub.is_paid
@@ -78,6 +79,18 @@ def overview(request: AppRequest) -> HttpResponse:
         ),
     }
     return render_page(request, "subscriptions/overview.html", context)
+
+
+def _price_rise(sub, schedule) -> dict | None:
+    """The first payment at a raised price while the old one is kept (price_notice.py)."""
+    lock = selectors.price_lock_for(sub) if sub is not None and sub.is_paid else None
+    if lock is None:
+        return None
+    for charge in schedule.charges:
+        if any(reason.code == "price_change" for reason in charge.reasons):
+            new = next(r.amount for r in charge.reasons if r.code == "price_change")
+            return {"old": lock.amount, "new": new, "date": charge.local_date}
+    return None
 
 
 def _plans_shown(sub) -> list:
