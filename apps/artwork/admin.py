@@ -13,6 +13,7 @@ from __future__ import annotations
 
 from django import forms
 from django.contrib import admin, messages
+from django.core.exceptions import PermissionDenied
 from django.http import HttpRequest
 from django.template.loader import render_to_string
 from django.utils.translation import gettext_lazy as _
@@ -198,4 +199,8 @@ class ArtworkReportAdmin(admin.ModelAdmin):
         return False
 
     def changelist_view(self, request: HttpRequest, extra_context=None):
+        # Replacing the changelist drops its permission check: staff without the report's
+        # view permission are refused, as on any other admin page.
+        if not self.has_view_or_change_permission(request):
+            raise PermissionDenied
         return views.artwork_report(request, self.admin_site, self.opts)

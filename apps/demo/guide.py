@@ -143,7 +143,9 @@ FLOWS: list[dict[str, Any]] = [
         "title": _("Admin"),
         "description": _(
             "Curate the catalogue, artwork variants and accounts; sign in as admin@demo.test "
-            "with the demo password."
+            "with the demo password. Raise the Standard plan's price: Sam is e-mailed the new "
+            "price and the date of its first payment (see the outbox); payments due in the next "
+            "30 days keep the old price."
         ),
         "url": "admin:index",
     },

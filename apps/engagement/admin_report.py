@@ -10,6 +10,7 @@ from __future__ import annotations
 from django.conf import settings
 from django.contrib.admin import display as admin_display
 from django.contrib.admin.views.main import ChangeList
+from django.core.exceptions import PermissionDenied
 from django.shortcuts import get_object_or_404
 from django.template.response import TemplateResponse
 from django.urls import path, reverse
@@ -103,6 +104,8 @@ class CampaignReportMixin:
     def report_view(self, request, pk: int):
         """Per variant and for the control group: sends, conversions, rate with its 95 %
         interval and the uplift vs control; skips by reason; a server-rendered SVG chart."""
+        if not self.has_view_permission(request):  # admin_view only asks for staff
+            raise PermissionDenied
         campaign = get_object_or_404(
             Campaign.objects.prefetch_related("variants").select_related("segment"), pk=pk
         )

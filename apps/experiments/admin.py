@@ -1,6 +1,7 @@
 """Experiments in the admin: define them (variants inline) and read each one's report."""
 
 from django.contrib import admin
+from django.core.exceptions import PermissionDenied
 from django.shortcuts import get_object_or_404
 from django.template.response import TemplateResponse
 from django.urls import path, reverse
@@ -8,12 +9,14 @@ from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 
 from apps.experiments import selectors, stats
+from apps.experiments.forms import ExperimentForm, VariantFormSet
 from apps.experiments.models import Experiment, Variant
 from apps.tracking.event_labels import event_label
 
 
 class VariantInline(admin.TabularInline):
     model = Variant
+    formset = VariantFormSet
     extra = 0
     min_num = 2
     fields = ["position", "key", "weight"]
@@ -22,6 +25,7 @@ class VariantInline(admin.TabularInline):
 
 @admin.register(Experiment)
 class ExperimentAdmin(admin.ModelAdmin):
+    form = ExperimentForm
     list_display = [
         "key",
         "name",
@@ -61,6 +65,8 @@ class ExperimentAdmin(admin.ModelAdmin):
     def report_view(self, request, pk: int):
         """Per variant: exposures, conversions, rate with its 95 % interval, the difference
         from the control, and a sample-ratio-mismatch warning; a server-rendered SVG chart."""
+        if not self.has_view_permission(request):  # admin_view only asks for staff
+            raise PermissionDenied
         experiment = get_object_or_404(Experiment.objects.prefetch_related("variants"), pk=pk)
         report = selectors.experiment_report(experiment=experiment)
         context = {

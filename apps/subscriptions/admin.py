@@ -5,15 +5,24 @@ The subscription list links to a chart of active subscriptions and monthly recur
 from datetime import timedelta
 
 from django import forms
-from django.contrib import admin
+from django.contrib import admin, messages
+from django.core.exceptions import PermissionDenied
 from django.template.response import TemplateResponse
 from django.urls import path, reverse
 from django.utils.formats import number_format
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import ngettext
 
 from apps.core import clock
 from apps.core.admin_filters import code_beside_label, labelled_values_filter
-from apps.subscriptions import leaving_reasons, metrics, plan_rules, selectors
+from apps.subscriptions import (
+    leaving_reasons,
+    metrics,
+    plan_rules,
+    price_notice,
+    selectors,
+    services,
+)
 from apps.subscriptions.failures import failure_label
 from apps.subscriptions.models import (
     CancelReason,
@@ -164,6 +173,32 @@ class PlanAdmin(admin.ModelAdmin):
         # A new plan is offered only once an admin ticks "offered" (seeded plans keep theirs).
         return {"is_active": False, **super().get_changeform_initial_data(request)}
 
+    def save_model(self, request, obj, form, change):
+        old = Plan.objects.filter(pk=obj.pk).values("monthly_amount", "yearly_amount").first()
+        super().save_model(request, obj, form, change)
+        if not old or (old["monthly_amount"], old["yearly_amount"]) == (
+            obj.monthly_amount,
+            obj.yearly_amount,
+        ):
+            return
+        # A rise reaches current subscribers only after notice (price_notice.py).
+        told = services.plan_prices_changed(
+            plan=obj, old_monthly=old["monthly_amount"], old_yearly=old["yearly_amount"]
+        )
+        if told:
+            self.message_user(
+                request,
+                ngettext(
+                    "%(n)d subscriber was e-mailed the new price; they keep their price for "
+                    "payments due in the next %(days)d days.",
+                    "%(n)d subscribers were e-mailed the new price; they keep their price for "
+                    "payments due in the next %(days)d days.",
+                    told,
+                )
+                % {"n": told, "days": price_notice.NOTICE_DAYS},
+                messages.INFO,
+            )
+
     @admin.display(description=_("monthly"), ordering="monthly_amount")
     def monthly_price(self, obj: Plan) -> str:
         return format_money(obj.monthly_amount, obj.currency)
@@ -219,6 +254,9 @@ class SubscriptionAdmin(ReadOnlyAdmin):
 
     def chart_view(self, request):
         """Active paid subscriptions and MRR per day, as two server-rendered SVG charts."""
+        # admin_view only asks for staff: revenue is for those who may view subscriptions.
+        if not self.has_view_permission(request):
+            raise PermissionDenied
         try:
             days = int(request.GET.get("days", 90))
         except ValueError:

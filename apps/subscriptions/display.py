@@ -28,6 +28,8 @@ def reason_text(reason: Reason, currency: str) -> str:
         return reason.plan
     if reason.code == "plan_change":
         return _("Changes to %(plan)s") % {"plan": reason.plan}
+    if reason.code == "price_change":
+        return _("New price of %(plan)s") % {"plan": reason.plan}
     if reason.code == "postponed":
         return _("Postponed to %(date)s, at your request") % {"date": other}
     if reason.code == "postponed_in":

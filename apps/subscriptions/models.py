@@ -585,3 +585,4 @@ from apps.subscriptions.household_models import Invitation, Membership  # noqa: 
 from apps.subscriptions.offer_models import Coupon, CouponRedemption, NewsletterSignup  # noqa: E402, F401, I001
 from apps.subscriptions.student_models import StudentCheck  # noqa: E402, F401, I001
 from apps.subscriptions.leaving_models import CancelReason  # noqa: E402, F401, I001
+from apps.subscriptions.price_models import PriceLock  # noqa: E402, F401, I001

@@ -49,3 +49,4 @@ class PlanAction(StrEnum):
     FREE = "free"
     CURRENT = "current"
     LOCKED = "locked"  # a plan change waits until the subscription is active again
+    RETIRED = "retired"  # the viewer's own plan, no longer offered, on the other period

@@ -130,6 +130,9 @@ class BillingState:
     overdue: Overdue | None = None
     view_time_zone: str = ""  # the viewer's zone for the dates shown (default: the anchor's)
     discount: Discount = NO_DISCOUNT  # a coupon's first periods (coupons.py)
+    # A price rise reaching this subscriber after its notice (price_notice.py): from this
+    # offset on, the same plan at `amount`. A plan change applied earlier replaces it.
+    new_price: PlanChange | None = None
 
 
 @dataclass(frozen=True)
@@ -223,6 +226,7 @@ def upcoming(state: BillingState, *, count: int = 12) -> Schedule:
     offset = state.next_offset
     price, interval, plan = state.amount, state.interval_months, state.plan_label
     change_applied = False
+    price_raised = False
     post = state.postponement
     carried = post.carried if post is not None and post.skip_offset < offset else 0
     carried = carried or 0
@@ -243,6 +247,14 @@ def upcoming(state: BillingState, *, count: int = 12) -> Schedule:
             price, interval, plan = change.amount, change.interval_months, change.plan_label
             change_applied = True
             reasons.append(Reason("plan_change", amount=price, plan=plan))
+        if (
+            state.new_price is not None
+            and not change_applied
+            and not price_raised
+            and offset >= state.new_price.at_offset
+        ):
+            price, price_raised = state.new_price.amount, True
+            reasons.append(Reason("price_change", amount=price, plan=plan))
         day = state.anchor.date_at(offset)
         at = local_instant(day, state.anchor.at, tz)
         if state.cancel_at_offset is not None and offset >= state.cancel_at_offset:

@@ -29,6 +29,7 @@ from apps.subscriptions.models import (
     Payment,
     PaymentMethod,
     Plan,
+    PriceLock,
     StudentCheck,
     Subscription,
     SubscriptionChange,
@@ -196,6 +197,28 @@ def billing_state(
                 cancel_at = offset
                 break
             offset += months
+    plan_price = current.amount_for(sub.interval)
+    amount, new_price = plan_price, None
+    lock = price_lock_for(sub) if upgraded_to is None else None
+    if lock is not None and lock.amount < plan_price:
+        # The old price for the charges the notice covers, then the plan's price.
+        first_new = next(
+            (
+                offset
+                for offset in range(next_offset, next_offset + 24 * months, months)
+                if anchor.instant_at(offset) >= lock.until
+            ),
+            None,
+        )
+        if first_new != next_offset:
+            amount = lock.amount
+        if first_new is not None and first_new != next_offset:
+            new_price = PlanChange(
+                at_offset=first_new,
+                amount=plan_price,
+                interval_months=months,
+                plan_label=plan_with_period(current.name, sub.interval),
+            )
     postponement = None
     if sub.postpone_offset is not None:
         postponement = Postponement(skip_offset=sub.postpone_offset, carried=sub.postponed_carried)
@@ -204,7 +227,7 @@ def billing_state(
     return BillingState(
         anchor=anchor,
         interval_months=months,
-        amount=current.amount_for(sub.interval),
+        amount=amount,
         currency=sub.currency,
         plan_label=plan_with_period(current.name, sub.interval),
         next_offset=next_offset,
@@ -215,7 +238,19 @@ def billing_state(
         overdue=overdue,
         view_time_zone=viewer_zone_name(sub.user),
         discount=sub.discount,
+        new_price=new_price,
     )
+
+
+def price_lock_for(sub: Subscription):
+    """The old price `sub` keeps after a rise of its plan's price, if it still applies."""
+    try:
+        lock = sub.price_lock
+    except PriceLock.DoesNotExist:
+        return None
+    if lock.plan_id != sub.plan_id or lock.interval != sub.interval:
+        return None
+    return lock
 
 
 def schedule_for(sub: Subscription | None, *, count: int = 12, **preview) -> Schedule:

@@ -13,7 +13,7 @@ from django.db.models import Q, Subquery
 from django.utils.translation import gettext as _
 
 from apps.accounts.timezones import viewer_zone_name
-from apps.subscriptions import lifecycle, proration, student, withdrawal
+from apps.subscriptions import lifecycle, price_notice, proration, student, withdrawal
 from apps.subscriptions.display import plan_with_period
 from apps.subscriptions.lifecycle import State
 from apps.subscriptions.models import (
@@ -26,6 +26,7 @@ from apps.subscriptions.models import (
 )
 from apps.subscriptions.outcomes import ChangeKind
 from apps.subscriptions.schedule import Anchor, BillingState, Charge, upcoming
+from apps.subscriptions.selectors.billing import price_lock_for
 from apps.subscriptions.zones import anchor_of, billing_zone
 
 MAX_CATCH_UP = 36  # periods one renewal run may catch up (three years of monthly billing)
@@ -100,9 +101,17 @@ def coupon_off(plan: Plan, interval: str, coupon: Coupon | None) -> int:
 
 
 def renewal_target(sub: Subscription) -> tuple[Plan, str, int]:
+    """The plan, interval and price of the period starting at `sub.current_period_end`: a
+    price rise reaches it only once its notice has run (price_notice.py)."""
     plan = sub.pending_plan or sub.plan
     interval = sub.pending_interval or sub.interval
-    return plan, interval, plan.amount_for(interval)
+    price = plan.amount_for(interval)
+    lock = price_lock_for(sub)
+    if lock is not None and lock.plan_id == plan.pk and lock.interval == interval:
+        price = price_notice.price_due(
+            plan_price=price, kept=lock.amount, until=lock.until, due_at=sub.current_period_end
+        )
+    return plan, interval, price
 
 
 # --- Student status ------------------------------------------------------------------------------

@@ -75,6 +75,7 @@ from apps.subscriptions.services.payment_methods import (
     payment_method_make_default,
     payment_method_remove,
 )
+from apps.subscriptions.services.prices import plan_prices_changed
 from apps.subscriptions.services.reminders import (
     REMINDER_LEAD,
     reminders_send,
@@ -149,6 +150,7 @@ __all__ = [
     "payment_method_remove",
     "pending_change_cancel",
     "plans_seed",
+    "plan_prices_changed",
     "postpone_decision",
     "reminders_send",
     "renewal_target",

@@ -51,6 +51,7 @@ def overview(request: AppRequest) -> HttpResponse:
     context = {
         "perks": perks,
         "starts_text": starts_text,
+        "price_rise": _price_rise(sub, ov.schedule),
         # In a postponed period Switch to Free charges the days used instead of giving credit.
         "free_due": selectors.free_preview(sub=sub, at=at).due
         if sub is not None and sub.is_paid
@@ -80,6 +81,28 @@ def overview(request: AppRequest) -> HttpResponse:
     return render_page(request, "subscriptions/overview.html", context)
 
 
+def _price_rise(sub, schedule) -> dict | None:
+    """The first payment at a raised price while the old one is kept (price_notice.py)."""
+    lock = selectors.price_lock_for(sub) if sub is not None and sub.is_paid else None
+    if lock is None:
+        return None
+    for charge in schedule.charges:
+        if any(reason.code == "price_change" for reason in charge.reasons):
+            new = next(r.amount for r in charge.reasons if r.code == "price_change")
+            return {"old": lock.amount, "new": new, "date": charge.local_date}
+    return None
+
+
+def _plans_shown(sub) -> list:
+    """The offered plans, and a subscriber's own plan where it is no longer offered (QA9: a
+    retired plan vanished from its own subscribers' plans page), in the plans' order."""
+    plans = selectors.offered_plans()
+    if sub is not None and sub.is_paid and not sub.plan.is_active:
+        plans.append(sub.plan)
+        plans.sort(key=lambda p: (p.sort_order, p.monthly_amount, p.pk))
+    return plans
+
+
 @not_for_kids
 @require_GET
 @vary_on_headers("HX-Request")
@@ -88,8 +111,17 @@ def plans(request: AppRequest) -> HttpResponse:
     interval = interval_of(request.GET.get("interval"))
     sub = selectors.subscription_for(request.user)
     cards = []
-    for plan in selectors.offered_plans():
+    for plan in _plans_shown(sub):
         price = plan.amount_for(interval)
+        if sub is not None and sub.is_paid and not plan.is_active:
+            # A retired plan is listed only for its subscribers: theirs to keep, not to choose
+            # again (on the other billing period either).
+            current = interval == sub.interval
+            action = PlanAction.CURRENT if current else PlanAction.RETIRED
+            cards.append(
+                {"plan": plan, "price": price, "action": action, "url": "", "current": current}
+            )
+            continue
         if sub is not None and sub.is_paid:
             current = plan.pk == sub.plan_id and interval == sub.interval
             if plan.is_free:

@@ -1,0 +1,76 @@
+"""A plan's price changed in the admin: what its subscribers pay, and what they are told."""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from django.db import transaction
+
+from apps.accounts.language import speaking_to
+from apps.core import clock
+from apps.core.dates import long_date
+from apps.subscriptions import price_notice
+from apps.subscriptions.lifecycle import State
+from apps.subscriptions.models import Interval, Plan, PriceLock, Subscription
+from apps.subscriptions.money import format_money
+from apps.subscriptions.selectors.billing import schedule_for
+from apps.subscriptions.services.core import _notice
+
+
+def plan_prices_changed(
+    *, plan: Plan, old_monthly: int, old_yearly: int, at: datetime | None = None
+) -> int:
+    """After an admin changed `plan`'s prices: each subscriber whose price rises keeps the
+    price they pay for the payments due in the next NOTICE_DAYS and is e-mailed the new price
+    with the date of its first payment; a cut applies at once. Returns how many were told."""
+    at = at or clock.now()
+    told = 0
+    subs = Subscription.objects.filter(
+        plan=plan, status__in=(State.ACTIVE, State.CANCEL_SCHEDULED, State.PAST_DUE)
+    ).select_related("user", "plan", "pending_plan")
+    for sub in subs:
+        if not sub.is_paid:
+            continue
+        new = plan.amount_for(sub.interval)
+        old = old_yearly if sub.interval == Interval.YEAR else old_monthly
+        lock = PriceLock.objects.filter(subscription=sub, plan=plan, interval=sub.interval).first()
+        paying = lock.amount if lock is not None and at < lock.until else old
+        if new <= paying:
+            PriceLock.objects.filter(subscription=sub).delete()  # a cut: at once
+            continue
+        with transaction.atomic(), speaking_to(sub.user):
+            PriceLock.objects.update_or_create(
+                subscription=sub,
+                defaults={
+                    "plan": plan,
+                    "interval": sub.interval,
+                    "amount": paying,
+                    "until": price_notice.kept_until(at),
+                    "created_at": at,
+                },
+            )
+            if sub.status == State.CANCEL_SCHEDULED:
+                continue  # no payment coming; resuming shows the new price in the schedule
+            charges = schedule_for(sub, count=24).charges
+            # The first payment at the new price: after the kept ones, or the next one when
+            # it is due after the notice anyway.
+            first = next(
+                (c for c in charges if any(r.code == "price_change" for r in c.reasons)),
+                None,
+            )
+            kept = first is not None  # payments before it stay at the old price
+            first = first or next((c for c in charges if c.gross >= new), None)
+            told += _notice(
+                sub,
+                key=f"price-change:{sub.pk}:{plan.pk}:{sub.interval}:{new}:{at:%Y%m%d%H%M%S}",
+                kind="price_change",
+                context={
+                    "plan": plan.name,
+                    "old": format_money(paying, plan.currency),
+                    "new": format_money(new, plan.currency),
+                    "date": long_date(first.local_date, "l j F Y") if first else "",
+                    "kept": kept,
+                },
+                at=at,
+            )
+    return told
