@@ -9,10 +9,20 @@ finds it claimed and sends nothing; the sweeper takes a stale claim again (`uncl
 the same Message-ID (`email_send`).
 """
 
+import logging
+import time
 from datetime import datetime
 
 from django.core.mail import EmailMessage
+from django.db import InterfaceError, OperationalError, connections
 from django.db.models import F, Q, QuerySet
+
+log = logging.getLogger(__name__)
+
+# How long a sender keeps trying to stamp a message it has already handed to the mailer while
+# the database is away (a restart or a failover takes a few seconds). Giving up leaves a claim
+# without its sent stamp, which the sweeper sends again: the one way a viewer could get it twice.
+STAMP_PATIENCE_SECONDS = 30.0
 
 
 def unclaimed(*, stale_before: datetime, claimed: str = "claimed_at") -> Q:
@@ -40,6 +50,28 @@ def claim(
         .filter(unclaimed(stale_before=stale_before, claimed=claimed))
         .update(**stamp)
     )
+
+
+def stamp_sent(rows: QuerySet, **stamp) -> int:
+    """Record that a message left (`rows.update(**stamp)`), riding out a short database outage.
+
+    The message is already with the mailer: if the stamp is lost the sweeper sends it again.
+    So a broken connection is dropped and the stamp retried (with a growing pause) for up to
+    STAMP_PATIENCE_SECONDS. Inside a transaction nothing can be retried: the error is raised.
+    """
+    connection = connections[rows.db]
+    deadline = time.monotonic() + STAMP_PATIENCE_SECONDS
+    pause = 0.25
+    while True:
+        try:
+            return rows.update(**stamp)
+        except (OperationalError, InterfaceError):
+            if connection.in_atomic_block or time.monotonic() + pause > deadline:
+                raise
+            log.warning("stamping a sent message failed; retrying in %.2f s", pause)
+            connection.close()  # the next query opens a fresh connection
+            time.sleep(pause)
+            pause = min(pause * 2, 4.0)
 
 
 def subject_of(body: str) -> str:

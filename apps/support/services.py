@@ -17,7 +17,7 @@ from django.utils.translation import ngettext
 from apps.accounts.language import speaking_to
 from apps.accounts.timezones import viewer_zone
 from apps.core import clock
-from apps.core.claims import claim, email_send
+from apps.core.claims import claim, email_send, stamp_sent
 from apps.core.dates import long_date
 from apps.core.queue import delay_on_commit
 from apps.support.models import Ticket, TicketReply
@@ -135,7 +135,7 @@ def reply_send(*, reply_id: int, at: datetime | None = None) -> bool:
             },
         )
     email_send(body, to=account.email, message_id=reply.message_id)
-    TicketReply.objects.filter(pk=reply_id).update(mail_sent_at=clock.now())
+    stamp_sent(TicketReply.objects.filter(pk=reply_id), mail_sent_at=clock.now())
     profile = account.profiles.order_by("is_kids", "pk").first()
     if profile is not None:
         track(

@@ -368,7 +368,12 @@ def test_the_site_survives_redis_postgresql_and_worker_failures():
             )
             renewed = {s for s, _offset, _n in state["renewal_payments"]}
             sent = [k for k, done in state["notices"] if done]
-            if len(renewed) == RENEWALS and len(sent) == len(state["notices"]) == NOTICES:
+            receipts = [k for k, done in state["receipts"] if done]
+            if (
+                len(renewed) == RENEWALS
+                and len(sent) == len(state["notices"]) == NOTICES
+                and len(receipts) == len(state["receipts"]) == RENEWALS
+            ):
                 recovered_at = time.monotonic()
                 break
             time.sleep(3)
@@ -464,7 +469,7 @@ def report(log, faults, state, mail, health, killed, recovered_at, started) -> N
     renewed = {s for s, _o, _n in state["renewal_payments"]}
     mails = delivered(mail)
     repeated = {k: n for k, n in mails.items() if n > 1}
-    unsent = [k for k, done in state["notices"] if not done]
+    unsent = [k for k, done in state["notices"] + state["receipts"] if not done]
 
     lines = [
         f"requests {len(requests)}, failed {len(failed)} "
@@ -477,7 +482,8 @@ def report(log, faults, state, mail, health, killed, recovered_at, started) -> N
         f"thumbs: {len(log.acked_rating)} acknowledged, {len(wrong_ratings)} wrong",
         f"events: {state['duplicate_client_ids']} client ids stored twice",
         f"renewals: {len(renewed)}/{RENEWALS} charged, {len(double_charged)} charged twice",
-        f"e-mails: {len(state['notices'])} notices, {len(unsent)} unsent, {len(mails)} delivered, "
+        f"e-mails: {len(state['notices'])} notices + {len(state['receipts'])} renewal receipts, "
+        f"{len(unsent)} unsent, {len(mails)} delivered, "
         f"{len(repeated)} delivered twice",
         "recovered: "
         + (
@@ -502,7 +508,7 @@ def report(log, faults, state, mail, health, killed, recovered_at, started) -> N
     assert not wrong_ratings, wrong_ratings
     assert state["duplicate_client_ids"] == 0
     assert not double_charged and len(renewed) == RENEWALS
-    assert not unsent and not repeated and len(mails) == NOTICES
+    assert not unsent and not repeated and len(mails) == NOTICES + RENEWALS
     assert recovered_at is not None
     assert all(h.get("database") == "ok" and h.get("cache") == "ok" for h in health), health
     assert all(h.get("worker") == "ok" for h in health), health

@@ -144,6 +144,12 @@ def check(*, viewers: list[int], subscriptions: list[int]) -> None:
         .values_list("subscription_id", "period_offset", "n")
     )
     notices = list(Notice.objects.filter(key__startswith="faults:").values_list("key", "sent_at"))
+    # Each renewal paid during the run e-mails its receipt (a notice keyed by its invoice).
+    receipts = list(
+        Notice.objects.filter(subscription_id__in=subscriptions, kind="receipt").values_list(
+            "key", "sent_at"
+        )
+    )
     print(
         "CHECK "
         + json.dumps(
@@ -153,6 +159,7 @@ def check(*, viewers: list[int], subscriptions: list[int]) -> None:
                 "duplicate_client_ids": duplicate_client_ids,
                 "renewal_payments": per_period,
                 "notices": [[k, s is not None] for k, s in notices],
+                "receipts": [[k, s is not None] for k, s in receipts],
             }
         )
     )

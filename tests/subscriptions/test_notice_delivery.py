@@ -119,3 +119,37 @@ def test_a_sent_e_mail_is_in_the_event_log_once_even_when_swept_up_again(user, n
     assert [(e.profile_id, e.properties) for e in logged] == [
         (main.pk, {"channel": "email", "category": "billing", "kind": "reminder"})
     ]
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_database_blip_after_the_mail_left_does_not_send_it_twice(
+    user, now, settings, monkeypatch
+):
+    """The mail is with the relay when the database restarts: the sent stamp is retried on a
+    fresh connection instead of being lost, so the sweeper has nothing to send again (the
+    fault suite saw a receipt delivered twice when the stamp was lost)."""
+    from django.db import OperationalError
+    from django.db.models.query import QuerySet
+
+    from apps.core import claims
+
+    notice = _notice(user, now)
+    monkeypatch.setattr(claims.time, "sleep", lambda _s: None)
+    real_update = QuerySet.update
+    failures = {"left": 2}
+
+    def update(self, **kwargs):
+        if "sent_at" in kwargs and failures["left"]:
+            failures["left"] -= 1
+            raise OperationalError("terminating connection due to administrator command")
+        return real_update(self, **kwargs)
+
+    monkeypatch.setattr(QuerySet, "update", update)
+    assert services.notice_send(notice_id=notice.pk) is True
+    monkeypatch.setattr(QuerySet, "update", real_update)
+
+    assert failures["left"] == 0
+    assert Notice.objects.get(pk=notice.pk).sent_at is not None
+    settings.NOTICE_SWEEP_AFTER_SECONDS = 0
+    tasks.sweep_unsent_notices()
+    assert len(mail.outbox) == 1

@@ -17,6 +17,7 @@ from django.db.models import Exists, F, JSONField, OuterRef, Q, Subquery
 
 from apps.accounts.models import Profile
 from apps.core import clock
+from apps.core.claims import stamp_sent
 from apps.engagement.channels import email, events, links, push, vapid
 from apps.engagement.channels.consent import consent_from, stored_consent
 from apps.engagement.channels.preferences import ALWAYS_ON
@@ -257,5 +258,5 @@ def _carry(message: Message) -> None:
         Message.objects.filter(pk=message.pk).update(error=message.error)
         return
     message.sent_at = clock.now()
-    Message.objects.filter(pk=message.pk).update(sent_at=message.sent_at, error="")
+    stamp_sent(Message.objects.filter(pk=message.pk), sent_at=message.sent_at, error="")
     events.record(message, "message_delivered")

@@ -23,7 +23,7 @@ from apps.accounts.language import speaking_to
 from apps.accounts.models import User
 from apps.accounts.timezones import viewer_zone_name
 from apps.core import clock
-from apps.core.claims import claim, email_send
+from apps.core.claims import claim, email_send, stamp_sent
 from apps.core.dates import long_date
 from apps.core.queue import delay_on_commit
 from apps.subscriptions import gateway, proration, student
@@ -235,7 +235,7 @@ def notice_send(*, notice_id: int, at: datetime | None = None) -> bool:
     with speaking_to(_recipient(notice)):
         body = render_to_string(f"subscriptions/email/{notice.kind}.txt", notice.context)
     email_send(body, to=notice.to, message_id=notice.message_id)
-    Notice.objects.filter(pk=notice_id).update(sent_at=clock.now())
+    stamp_sent(Notice.objects.filter(pk=notice_id), sent_at=clock.now())
     _message_logged(notice)
     return True
 

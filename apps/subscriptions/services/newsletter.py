@@ -17,7 +17,7 @@ from django.utils.translation import gettext as _
 from apps.accounts.language import user_language
 from apps.accounts.models import User
 from apps.core import clock
-from apps.core.claims import claim, email_send
+from apps.core.claims import claim, email_send, stamp_sent
 from apps.core.queue import delay_on_commit
 from apps.subscriptions.models import NewsletterSignup
 
@@ -94,7 +94,7 @@ def newsletter_confirmation_send(*, signup_id: int, site: str, at: datetime | No
         to=signup.email,
         message_id=f"<newsletter-{signup.pk}.{signup.requested_at:%Y%m%d%H%M%S}@streamfront>",
     )
-    NewsletterSignup.objects.filter(pk=signup_id).update(mail_sent_at=clock.now())
+    stamp_sent(NewsletterSignup.objects.filter(pk=signup_id), mail_sent_at=clock.now())
     return True
 
 
