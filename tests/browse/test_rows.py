@@ -359,7 +359,7 @@ def test_the_onboarding_rows_why_names_the_three_picks_as_a_sentence(language, e
     """QA5: "… qui ont choisi A, B, C ont ensuite regardé": the last two joined by "and"."""
     from django.utils import translation
 
-    from apps.browse.selectors import _word_row
+    from apps.browse.selectors.home import _word_row
     from tests.factories import ProfileFactory, TitleFactory
 
     titles = {t.pk: t for t in (TitleFactory(name=n) for n in ("Alpha", "Beta", "Gamma"))}
@@ -373,7 +373,7 @@ def test_the_onboarding_rows_why_names_the_three_picks_as_a_sentence(language, e
 @pytest.mark.django_db
 def test_a_dozen_seed_titles_are_named_three_and_counted():
     """QA5: with viewing history off, Morgan's row named twelve loved titles as "picked"."""
-    from apps.browse.selectors import _word_row
+    from apps.browse.selectors.home import _word_row
     from tests.factories import ProfileFactory, TitleFactory
 
     titles = {t.pk: t for t in (TitleFactory(name=f"Title {n}") for n in range(1, 13))}

@@ -10,10 +10,8 @@ key are in `page_cache.py`.
 
 import copy
 from dataclasses import dataclass, field
-from datetime import date, datetime, timedelta
+from datetime import datetime, timedelta
 
-from django.db.models import Count, Prefetch, Q
-from django.db.models.functions import Coalesce
 from django.urls import reverse
 from django.utils import formats
 from django.utils.text import get_text_list
@@ -22,10 +20,10 @@ from django.utils.translation import ngettext
 
 from apps.accounts.timezones import viewer_zone
 from apps.browse import rows as planner
-from apps.browse.models import MyListEntry, ReleaseReminder
+from apps.browse.models import MyListEntry
 from apps.catalogue import selectors as catalogue
-from apps.catalogue.models import Episode, Genre, Title
-from apps.catalogue.vocabulary import genre_label, mid_sentence, mood_label
+from apps.catalogue.models import Title
+from apps.catalogue.vocabulary import genre_label, mid_sentence
 from apps.core import clock
 from apps.core.dates import long_date
 from apps.playback import selectors as playback
@@ -433,7 +431,7 @@ def home_page(
                 ) % {"n": n}
             if plan.kind == "mix" and title_id in facts["mix"]:
                 genre_names = {g: name for g, (name, _slug) in facts["genres"].items()}
-                card.why = _mix_card_why(facts["mix"][title_id], titles, genre_names)
+                card.why = mix_card_why(facts["mix"][title_id], titles, genre_names)
             row.titles.append(card)
         if row.titles:
             rows.append(row)
@@ -488,6 +486,16 @@ def _card(title: Title, candidate, facts, titles, discovery: bool, row_kind: str
     return card
 
 
+def mix_card_why(pick, titles: dict[int, Title], genre_names: dict[int, str]) -> str:
+    """Why one title is in the weekly mix (its card on the homepage row and on the mix page)."""
+    because = titles.get(pick.because) if pick.because else None
+    return recommendations.pick_why(
+        pick,
+        because_name=because.name if because else "",
+        genre_name=genre_names.get(pick.genre, ""),
+    )
+
+
 def personalize_title(*, profile, title: Title) -> Title:
     """Match, why-line and My list state for one title page (two queries)."""
     cands = ProfileCandidates.objects.filter(profile=profile).only("items", "liked_only").first()
@@ -501,427 +509,3 @@ def personalize_title(*, profile, title: Title) -> Title:
         title.why = _("Because you watched %(t)s") % {"t": because.name}
     title.in_list = MyListEntry.objects.filter(profile=profile, title=title).exists()
     return title
-
-
-def grid_cards(*, profile, titles) -> list:
-    """A genre or search page's titles as cards: each has every attribute the card template
-    reads (a missing one costs the template a failed lookup per card) and its My list state
-    (one query; none without a profile)."""
-    titles = list(titles)
-    listed = set()
-    if profile is not None and titles:
-        listed = set(
-            MyListEntry.objects.filter(
-                profile=profile, title_id__in=[t.pk for t in titles]
-            ).values_list("title_id", flat=True)
-        )
-    for title in titles:
-        title.match = None
-        title.why = ""
-        title.discovery = False
-        title.continue_item = None
-        title.in_list = title.pk in listed
-        if not hasattr(title, "rating"):
-            title.rating = None
-    return titles
-
-
-def my_list_entries(*, profile, kind: str = ""):
-    """The profile's My list, newest addition first, only titles it may see (a kids profile
-    never sees a title it is not rated for, even one added before); `kind` narrows to films or
-    series. A page of it costs three queries (entries with titles, genres, artwork)."""
-    entries = MyListEntry.objects.filter(
-        profile=profile, title__in=Title.objects.for_profile(profile)
-    ).order_by("-added_at", "-pk")
-    if kind:
-        entries = entries.filter(title__kind=kind)
-    return entries.select_related("title").prefetch_related(
-        Prefetch("title__genres", queryset=Genre.objects.order_by("name")),
-        Prefetch("title__artwork", queryset=_artwork(profile), to_attr="active_artwork"),
-    )
-
-
-def entry_cards(entries) -> list[Title]:
-    """My list entries as cards (every attribute the card template reads)."""
-    titles = []
-    for entry in entries:
-        title = entry.title
-        title.added_at = entry.added_at
-        title.match = None
-        title.why = ""
-        title.discovery = False
-        title.continue_item = None
-        title.in_list = True
-        titles.append(title)
-    return titles
-
-
-def my_list_counts(*, profile) -> dict[str, int]:
-    """How many films and series the profile's My list holds (one query)."""
-    rows = (
-        MyListEntry.objects.filter(profile=profile, title__in=Title.objects.for_profile(profile))
-        .values("title__kind")
-        .annotate(n=Count("pk"))
-    )
-    return {row["title__kind"]: row["n"] for row in rows}
-
-
-def _artwork(profile):
-    return catalogue.active_artwork_prefetch(profile).queryset
-
-
-def search_cards(*, profile, titles) -> list:
-    """Search results as cards: each says what matched when it was not the name (cast, genre,
-    mood, a close spelling) and carries the viewer's match score, like the homepage's cards
-    (one query for the profile's candidates, one for My list)."""
-    titles = grid_cards(profile=profile, titles=titles)
-    matches = {}
-    if profile is not None and titles:
-        cands = ProfileCandidates.objects.filter(profile=profile).only("items").first()
-        matches = {int(i[0]): i[2] for i in (cands.items if cands else [])}
-    for title in titles:
-        match = matches.get(title.pk)
-        title.match = match if match is not None and match >= SHOW_FROM else None
-        title.why = _search_reason(getattr(title, "search_reason", ""))
-    return titles
-
-
-def _search_reason(reason: str) -> str:
-    kind, _sep, text = reason.partition(":")
-    if kind == "cast":
-        return _("With %(name)s") % {"name": text}
-    if kind == "genre":
-        return _("Genre: %(genre)s") % {"genre": genre_label(text)}
-    if kind == "mood":
-        return _("Mood: %(mood)s") % {"mood": mood_label(text)}
-    if kind == "close":
-        return _("Close to what you typed")
-    return ""
-
-
-# --- New & Popular ------------------------------------------------------------------------
-
-NEW_WINDOW = timedelta(days=7)
-NEW_LIMIT = 24
-COMING_LIMIT = 20
-TOP_LIMIT = 10
-
-
-def new_this_week(*, profile, at: datetime) -> list[Title]:
-    """Titles that arrived in the 7 days up to `at` (their availability date, or when they were
-    added if they have none), newest first, only those the profile may see (three queries)."""
-    since = at - NEW_WINDOW
-    arrived = Q(available_from__gt=since, available_from__lte=at) | Q(
-        available_from__isnull=True, created_at__gt=since, created_at__lte=at
-    )
-    qs = (
-        Title.objects.for_profile(profile, at)
-        .filter(arrived)
-        .annotate(arrived_at=Coalesce("available_from", "created_at"))
-        .order_by("-arrived_at", "name", "pk")
-    )
-    return grid_cards(profile=profile, titles=catalogue.cards(qs[:NEW_LIMIT], profile=profile))
-
-
-@dataclass
-class ComingEpisode:
-    title: Title
-    episode: Episode
-    at: datetime
-    reminded: bool = False
-
-
-def still_to_come(episodes, at: datetime):
-    """`episodes` not out yet at `at` (their own or their season's date is later), with their
-    season, in series order."""
-    return (
-        episodes.filter(Q(available_from__gt=at) | Q(season__available_from__gt=at))
-        .select_related("season")
-        .order_by("title_id", "season__number", "number")
-    )
-
-
-def soonest_per_title(episodes) -> dict[int, ComingEpisode]:
-    """Each series' next episode to come, by release moment (its own or its season's date, the
-    later one, as New & Popular dates it). `reminded`, when annotated, is carried over."""
-    first: dict[int, ComingEpisode] = {}
-    for episode in episodes:
-        moment = catalogue.release_moment(episode)
-        known = first.get(episode.title_id)
-        if known is None or moment < known.at:
-            reminded = bool(getattr(episode, "reminded", False))
-            first[episode.title_id] = ComingEpisode(episode.title, episode, moment, reminded)
-    return first
-
-
-def coming_soon(*, profile, at: datetime) -> list[ComingEpisode]:
-    """The next episode to come of each series the profile may see, soonest first, with whether
-    the profile asked to be reminded (three queries: episodes with season and title, artwork,
-    reminders)."""
-    upcoming = (
-        still_to_come(Episode.objects.filter(title__in=Title.objects.for_profile(profile, at)), at)
-        .select_related("title")
-        .prefetch_related(
-            Prefetch("title__artwork", queryset=_artwork(profile), to_attr="active_artwork")
-        )
-    )
-    first = soonest_per_title(upcoming)
-    items = sorted(first.values(), key=lambda c: (c.at, c.title.name, c.title.pk))[:COMING_LIMIT]
-    reminded = set(
-        ReleaseReminder.objects.filter(
-            profile=profile, episode_id__in=[c.episode.pk for c in items]
-        ).values_list("episode_id", flat=True)
-    )
-    for item in items:
-        item.reminded = item.episode.pk in reminded
-    return items
-
-
-TOP_WEEK = timedelta(days=7)
-
-
-@dataclass
-class TopTen:
-    """Today's top titles, filled up from wider sources when today has fewer than ten."""
-
-    titles: list[Title]
-    local: bool  # the list starts with the viewer's country's plays
-    filled_from: str = ""  # "", "everywhere", "week" or "ever": the widest source used
-
-    @property
-    def note(self) -> str:
-        """One line saying where the rest of a filled-up list comes from ("" when not)."""
-        if self.filled_from == "everywhere":
-            return _(
-                "Fewer than 10 titles were started in your country today; the rest of the "
-                "list is from viewers everywhere."
-            )
-        if self.filled_from == "week":
-            return _(
-                "Fewer than 10 titles were started today; the rest of the list is from the "
-                "last 7 days."
-            )
-        if self.filled_from == "ever":
-            return _(
-                "Fewer than 10 titles were started in the last 7 days; the rest of the list "
-                "is the most watched of all time."
-            )
-        return ""
-
-
-def top_today(*, profile, at: datetime) -> TopTen:
-    """The 10 titles most played today (the event log's last 24 hours) by viewers in the
-    profile's country, only titles the profile may see.
-
-    A short list is filled up, in this order, from: today site-wide, the last 7 days
-    site-wide, then the most watched ever (the shared popular list). After a demo clock jump
-    the generated viewers have not played in the jumped-over days, and a Top 10 of the
-    tester's one play looked broken (QA §16); a country with one play showed a Top 10 of 1.
-    Each source read costs two queries (its ids, which of them the profile may see), and a
-    source is read only while the list is short: at most eight, then the cards."""
-    country = profile.account.country
-    sources = [
-        ("local", lambda: recommendations.most_played(at=at, country=country) if country else []),
-        ("everywhere", lambda: recommendations.most_played(at=at)),
-        ("week", lambda: recommendations.most_played(at=at, window=TOP_WEEK, limit=100)),
-        ("ever", lambda: [int(pk) for pk in global_lists(["popular"])["popular"]]),
-    ]
-    chosen: list[int] = []
-    used: list[str] = []
-    for name, read in sources:
-        fresh = [pk for pk in dict.fromkeys(read()) if pk not in chosen]
-        if not fresh:
-            continue
-        visible = set(
-            Title.objects.for_profile(profile, at).filter(pk__in=fresh).values_list("pk", flat=True)
-        )
-        taken = [pk for pk in fresh if pk in visible][: TOP_LIMIT - len(chosen)]
-        if taken:
-            chosen += taken
-            used.append(name)
-        if len(chosen) >= TOP_LIMIT:
-            break
-    by_id = {
-        title.pk: title
-        for title in catalogue.cards(Title.objects.filter(pk__in=chosen), profile=profile)
-    }
-    titles = [by_id[pk] for pk in chosen if pk in by_id]
-    local = bool(used) and used[0] == "local"
-    widest = used[-1] if used else ""
-    # Today site-wide is the list's own source when the country has nothing today.
-    filled_from = "" if widest == "local" or (widest == "everywhere" and not local) else widest
-    return TopTen(grid_cards(profile=profile, titles=titles), local, filled_from)
-
-
-MISS_LIMIT = 4  # cards per group on "What you'd miss" (it sits inside the narrow cancel page)
-
-
-@dataclass
-class WhatYoudMiss:
-    in_progress: Row
-    picks: Row
-
-    @property
-    def rows(self) -> list[Row]:
-        return [row for row in (self.in_progress, self.picks) if row.titles]
-
-
-def what_youd_miss(*, profile) -> WhatYoudMiss:
-    """What a viewer thinking of cancelling would miss: the titles they are in the middle of and
-    their best picks not yet started, as two rows of cards (the cancel page fetches this; the
-    subscriptions app may not read playback or recommendations). A fixed number of queries."""
-    shelf, _finished = playback.home_shelves(profile=profile, since=None, limit=MISS_LIMIT)
-    started = [item.title_id for item in shelf][:MISS_LIMIT]
-    # This week's mix when there is one (what arrived for them on Monday), else the best picks.
-    local = clock.now().astimezone(viewer_zone(profile.account))
-    weekly = recommendations.weekly_mix_of_monday(profile, week=mix.week_start(local))
-    if weekly is not None and not uses_viewing_history(profile.pk):
-        weekly = None  # built from the viewing history the viewer asked us not to use
-    from_mix = [mix.Pick.from_json(item).title_id for item in weekly.items] if weekly else []
-    offered = from_mix or recommendations.recommended_title_ids(profile.pk, limit=MISS_LIMIT * 3)
-    picks = [t for t in offered if t not in started][:MISS_LIMIT]
-    wanted = set(started) | set(picks)
-    qs = catalogue.cards(Title.objects.for_profile(profile).filter(pk__in=wanted), profile=profile)
-    titles = {t.pk: t for t in grid_cards(profile=profile, titles=qs)}
-    progress = {item.title_id: item for item in shelf}
-    for title_id, title in titles.items():
-        title.continue_item = progress.get(title_id)
-    return WhatYoudMiss(
-        in_progress=Row(
-            "miss-progress",
-            "continue",
-            _("You are in the middle of"),
-            _("Your place in each is kept, whatever you decide."),
-            [titles[t] for t in started if t in titles],
-        ),
-        picks=Row(
-            "miss-picks",
-            "picks",
-            _("From your weekly mix") if from_mix else _("Picked for you, not started yet"),
-            _("Chosen for you on Monday, and only this week.")
-            if from_mix
-            else _("Your best matches today, from what you watched and rated."),
-            [titles[t] for t in picks if t in titles],
-        ),
-    )
-
-
-# --- Your weekly mix (its page; the homepage row is planned in rows.py) ---------------------------
-
-
-@dataclass
-class MixPage:
-    week: date  # the Monday of the week shown
-    this_week: date
-    weeks: list[date]  # the viewable weeks that have a mix, newest first
-    titles: list[Title]  # cards, each with `.why` saying why it is in the mix
-    why: str  # "why this mix", overall
-    empty_reason: str  # when there is no mix for the week: what the viewer should know
-    built_at: datetime | None = None
-    history_off: bool = False  # no mix because the viewer turned the viewing history off
-
-
-def _mix_why(row, genre_names: dict[int, str]) -> str:
-    """The overall "why this mix"."""
-    top = [genre_names[g] for g in row.top_genres if g in genre_names]
-    explore = sum(1 for item in row.items if item["r"] == mix.Reason.EXPLORE)
-    parts = []
-    if top:
-        parts.append(
-            _("Built from what you watched and rated, where %(g)s lead.")
-            % {"g": ", ".join(mid_sentence(g) for g in top)}
-        )
-    parts.append(
-        _(
-            "Only titles you have not watched, none you marked “Not for me”, and no more than "
-            "%(n)d from one genre."
-        )
-        % {"n": mix.PER_GENRE}
-    )
-    if explore:
-        parts.append(
-            ngettext(
-                "%(n)d title is from a genre you have never watched, loved by people whose "
-                "taste overlaps yours.",
-                "%(n)d titles are from genres you have never watched, loved by people whose "
-                "taste overlaps yours.",
-                explore,
-            )
-            % {"n": explore}
-        )
-    parts.append(_("It stays the same all week; a new one arrives on Monday morning."))
-    return " ".join(parts)
-
-
-def _mix_card_why(pick, titles: dict[int, Title], genre_names: dict[int, str]) -> str:
-    because = titles.get(pick.because) if pick.because else None
-    return recommendations.pick_why(
-        pick,
-        because_name=because.name if because else "",
-        genre_name=genre_names.get(pick.genre, ""),
-    )
-
-
-def mix_cards(*, profile, row) -> list[Title]:
-    """The mix's titles as cards in the mix's order, each with its "why" (three queries: the
-    titles and their artwork, the titles that explain them, My list). A title the profile may
-    no longer see (unpublished, maturity setting changed) is left out."""
-    picks = [mix.Pick.from_json(item) for item in row.items]
-    shown = catalogue.cards(
-        Title.objects.for_profile(profile).filter(pk__in=[p.title_id for p in picks]),
-        profile=profile,
-        genres=False,
-    )
-    by_id = {t.pk: t for t in shown}
-    because_ids = {p.because for p in picks if p.because}
-    names = {t.pk: t for t in Title.objects.filter(pk__in=because_ids).only("pk", "name", "slug")}
-    genre_names = {g[0]: genre_label(g[1]) for g in global_lists(["genres"])["genres"]}
-    cards = grid_cards(
-        profile=profile, titles=[by_id[p.title_id] for p in picks if p.title_id in by_id]
-    )
-    reasons = {p.title_id: p for p in picks}
-    for card in cards:
-        card.why = _mix_card_why(reasons[card.pk], names, genre_names)
-    return cards
-
-
-def mix_page(*, profile, week: date | None, at: datetime) -> MixPage | None:
-    """The mix page of `week` (None: this week), or None when `week` is not one the profile can
-    view (in the future, or older than the four weeks kept)."""
-    this_week = recommendations.mix_week(profile, at)
-    week = week or this_week
-    oldest = this_week - timedelta(weeks=mix.WEEKS_KEPT - 1)
-    if week.weekday() != 0 or not (oldest <= week <= this_week):
-        return None
-    weeks = recommendations.weekly_mix_weeks(profile, at=at)
-    row = recommendations.weekly_mix_of_week(profile, week=week, at=at)
-    if row is not None and not uses_viewing_history(profile.pk):
-        # Every mix was built from the viewing history the viewer asked us not to use (QA5).
-        return MixPage(
-            week,
-            this_week,
-            weeks,
-            [],
-            "",
-            _(
-                "Your weekly mix is built from what you watch, and you asked us not to use your "
-                "viewing history. You can change that on Your data."
-            ),
-            history_off=True,
-        )
-    genre_names = {g[0]: genre_label(g[1]) for g in global_lists(["genres"])["genres"]}
-    if row is None:
-        history = (
-            ProfileCandidates.objects.filter(profile=profile)
-            .values_list("recent", flat=True)
-            .first()
-        )
-        if week != this_week:
-            reason = _("There was no mix for you that week.")
-        elif not mix.enough_history(len(history or [])):
-            reason = _("Watch a few titles and your first mix arrives Monday.")
-        else:
-            reason = _("Your mix arrives on Monday morning (06:00 your time).")
-        return MixPage(week, this_week, weeks, [], "", reason)
-    cards = mix_cards(profile=profile, row=row)
-    return MixPage(week, this_week, weeks, cards, _mix_why(row, genre_names), "", row.created_at)

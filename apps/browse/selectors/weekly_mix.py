@@ -1,0 +1,126 @@
+"""Your weekly mix, its own page (the homepage row is planned in rows.py)."""
+
+from dataclasses import dataclass
+from datetime import date, datetime, timedelta
+
+from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
+
+from apps.browse.selectors.cards import grid_cards
+from apps.browse.selectors.home import mix_card_why
+from apps.catalogue import selectors as catalogue
+from apps.catalogue.models import Title
+from apps.catalogue.vocabulary import genre_label, mid_sentence
+from apps.recommendations import mix
+from apps.recommendations import selectors as recommendations
+from apps.recommendations.models import ProfileCandidates
+from apps.recommendations.selectors import global_lists, uses_viewing_history
+
+
+@dataclass
+class MixPage:
+    week: date  # the Monday of the week shown
+    this_week: date
+    weeks: list[date]  # the viewable weeks that have a mix, newest first
+    titles: list[Title]  # cards, each with `.why` saying why it is in the mix
+    why: str  # "why this mix", overall
+    empty_reason: str  # when there is no mix for the week: what the viewer should know
+    built_at: datetime | None = None
+    history_off: bool = False  # no mix because the viewer turned the viewing history off
+
+
+def _mix_why(row, genre_names: dict[int, str]) -> str:
+    """The overall "why this mix"."""
+    top = [genre_names[g] for g in row.top_genres if g in genre_names]
+    explore = sum(1 for item in row.items if item["r"] == mix.Reason.EXPLORE)
+    parts = []
+    if top:
+        parts.append(
+            _("Built from what you watched and rated, where %(g)s lead.")
+            % {"g": ", ".join(mid_sentence(g) for g in top)}
+        )
+    parts.append(
+        _(
+            "Only titles you have not watched, none you marked “Not for me”, and no more than "
+            "%(n)d from one genre."
+        )
+        % {"n": mix.PER_GENRE}
+    )
+    if explore:
+        parts.append(
+            ngettext(
+                "%(n)d title is from a genre you have never watched, loved by people whose "
+                "taste overlaps yours.",
+                "%(n)d titles are from genres you have never watched, loved by people whose "
+                "taste overlaps yours.",
+                explore,
+            )
+            % {"n": explore}
+        )
+    parts.append(_("It stays the same all week; a new one arrives on Monday morning."))
+    return " ".join(parts)
+
+
+def mix_cards(*, profile, row) -> list[Title]:
+    """The mix's titles as cards in the mix's order, each with its "why" (three queries: the
+    titles and their artwork, the titles that explain them, My list). A title the profile may
+    no longer see (unpublished, maturity setting changed) is left out."""
+    picks = [mix.Pick.from_json(item) for item in row.items]
+    shown = catalogue.cards(
+        Title.objects.for_profile(profile).filter(pk__in=[p.title_id for p in picks]),
+        profile=profile,
+        genres=False,
+    )
+    by_id = {t.pk: t for t in shown}
+    because_ids = {p.because for p in picks if p.because}
+    names = {t.pk: t for t in Title.objects.filter(pk__in=because_ids).only("pk", "name", "slug")}
+    genre_names = {g[0]: genre_label(g[1]) for g in global_lists(["genres"])["genres"]}
+    cards = grid_cards(
+        profile=profile, titles=[by_id[p.title_id] for p in picks if p.title_id in by_id]
+    )
+    reasons = {p.title_id: p for p in picks}
+    for card in cards:
+        card.why = mix_card_why(reasons[card.pk], names, genre_names)
+    return cards
+
+
+def mix_page(*, profile, week: date | None, at: datetime) -> MixPage | None:
+    """The mix page of `week` (None: this week), or None when `week` is not one the profile can
+    view (in the future, or older than the four weeks kept)."""
+    this_week = recommendations.mix_week(profile, at)
+    week = week or this_week
+    oldest = this_week - timedelta(weeks=mix.WEEKS_KEPT - 1)
+    if week.weekday() != 0 or not (oldest <= week <= this_week):
+        return None
+    weeks = recommendations.weekly_mix_weeks(profile, at=at)
+    row = recommendations.weekly_mix_of_week(profile, week=week, at=at)
+    if row is not None and not uses_viewing_history(profile.pk):
+        # Every mix was built from the viewing history the viewer asked us not to use (QA5).
+        return MixPage(
+            week,
+            this_week,
+            weeks,
+            [],
+            "",
+            _(
+                "Your weekly mix is built from what you watch, and you asked us not to use your "
+                "viewing history. You can change that on Your data."
+            ),
+            history_off=True,
+        )
+    genre_names = {g[0]: genre_label(g[1]) for g in global_lists(["genres"])["genres"]}
+    if row is None:
+        history = (
+            ProfileCandidates.objects.filter(profile=profile)
+            .values_list("recent", flat=True)
+            .first()
+        )
+        if week != this_week:
+            reason = _("There was no mix for you that week.")
+        elif not mix.enough_history(len(history or [])):
+            reason = _("Watch a few titles and your first mix arrives Monday.")
+        else:
+            reason = _("Your mix arrives on Monday morning (06:00 your time).")
+        return MixPage(week, this_week, weeks, [], "", reason)
+    cards = mix_cards(profile=profile, row=row)
+    return MixPage(week, this_week, weeks, cards, _mix_why(row, genre_names), "", row.created_at)
