@@ -30,6 +30,7 @@ from apps.recommendations.services import (
 )
 from apps.subscriptions import services as subscriptions
 from apps.tracking.models import Event
+from apps.tracking.tasks import refresh_in_batches
 
 Log = Callable[[str], None]
 Progress = Callable[[str, float], None]
@@ -115,6 +116,24 @@ def ratings(*, log: Log) -> int:
     return held
 
 
+def attributes(
+    *, log: Log, profile_ids: list[int] | None = None, progress: Progress = no_progress
+) -> int:
+    """Every profile's computed attributes (favourite genres, viewing hours, last active,
+    lifetime paid), so an admin's first segment on them counts the seeded audience instead of
+    0 until the hourly job runs. `profile_ids`: just those (a restore's re-created personas)."""
+    ids = (
+        profile_ids
+        if profile_ids is not None
+        else list(Profile.objects.order_by("pk").values_list("pk", flat=True))
+    )
+    done = refresh_in_batches(
+        ids, progress=lambda n, total: progress("customer attributes", n / max(total, 1))
+    )
+    log(f"Customer attributes computed for {done} profiles.")
+    return done
+
+
 def recommender(*, log: Log, progress: Progress = no_progress) -> None:
     row = recommender_train(
         progress=lambda stage, fraction: progress(f"recommender: {stage}", fraction)
@@ -191,6 +210,7 @@ def run(*, log: Log, progress: Progress = no_progress) -> None:
         progress(phase, 0.0)
         step(log=log)
         progress(phase, 1.0)
+    attributes(log=log, progress=progress)
     recommender(log=log, progress=progress)
     progress("weekly mixes", 0.0)
     personas_weekly_mix(log=log)

@@ -171,6 +171,7 @@ def demo_restore(*, progress: Callable[[str, int, int], None], keep_session: str
     campaigns_seed(log=lambda m: None)  # journeys live again; no new persona held back
     progress(gettext_noop("ratings"), 6, total)
     ratings_from_events(profile_ids=profile_ids)
+    after_seed.attributes(log=lambda m: None, profile_ids=profile_ids)  # segments count them
 
     progress(gettext_noop("artwork tastes"), 7, total)
     new_profile = {

@@ -160,3 +160,14 @@ def test_restore_after_a_long_jump_brings_trending_back(
     assert sorted(global_lists(["trending"])["trending"]) == sorted(seeded_trending)
     newest = PolicySnapshot.objects.order_by("-computed_at", "-pk").first()
     assert newest is not None and newest.computed_at <= clock.now()
+
+
+def test_restored_personas_are_in_their_segments_again(client, seeded):
+    # A restore re-creates the persona profiles (new ids): their computed attributes come
+    # back with them, so a horror segment still finds Morgan without waiting for the job.
+    from apps.engagement import segments
+
+    client.post("/demo/restore/", {"confirm": "yes"})
+    morgan = Profile.objects.get(account__email="horror@demo.test", name="Morgan")
+    rule = {"kind": "attribute", "key": "favourite_genres", "op": "contains", "value": "horror"}
+    assert morgan.pk in segments.audience_ids([rule], now=clock.now())

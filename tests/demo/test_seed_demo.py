@@ -194,3 +194,19 @@ def test_every_persona_profile_has_candidates_ready_after_the_seed(seeded):
     assert personas.count() > len(PERSONAS)
     ready = ProfileCandidates.objects.filter(profile__in=personas)
     assert ready.count() == personas.count()
+
+
+def _horror_fans() -> set[int]:
+    from apps.engagement import segments
+
+    rule = {"kind": "attribute", "key": "favourite_genres", "op": "contains", "value": "horror"}
+    return segments.audience_ids([rule], now=clock.now())
+
+
+def test_a_segment_on_favourite_genres_finds_the_seeded_audience_at_once(seeded):
+    # QA9: an admin's first segment on computed attributes counted 0 until the hourly job
+    # ran. The seed computes them, so the horror fan is in a horror segment straight away.
+    morgan = Profile.objects.get(account__email="horror@demo.test", name="Morgan")
+    fans = _horror_fans()
+    assert morgan.pk in fans
+    assert len(fans) < Profile.objects.count()  # a segment, not everyone
