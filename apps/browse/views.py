@@ -416,6 +416,7 @@ def what_youd_miss(request: AppRequest):
     return render(request, template, {"miss": miss})
 
 
+@profile_required
 def weekly_mix(request: AppRequest, week: str = ""):
     """Your weekly mix: this week's (or, with a date, one of the four weeks before), frozen for
     the week, with why each title is in it; a clear message when there is none."""
