@@ -114,3 +114,28 @@ def test_three_picks_on_a_phone_do_not_widen_the_onboarding_page(page):
     expect(page.locator("#onb-counter")).to_contain_text("3 of 3")
     overflow = page.evaluate("() => document.documentElement.scrollWidth - window.innerWidth")
     assert overflow <= 0, f"the page is {overflow}px wider than the phone"
+
+
+@pytest.mark.django_db(transaction=True)
+@pytest.mark.parametrize("width", [360, 390])
+def test_a_phone_header_keeps_the_profile_on_the_first_row_in_both_languages(page, width):
+    """Brand, bell, language and the profile's avatar share the first row on a phone; the
+    avatar dropped onto a line of its own at 390 px (and the French select is wider)."""
+    page.set_viewport_size({"width": width, "height": 844})
+    page.goto("/accounts/signup/")
+    page.get_by_label("E-mail address").fill(f"phone.header.{width}@example.com")
+    page.get_by_label("Password").fill("velvet-orbit-7391")
+    page.get_by_label("Your profile name").fill("Noa")
+    page.get_by_role("button", name="Create account").click()
+    expect(page).to_have_url(re.compile(r"/onboarding/"))
+    for language in ("English", "Français"):
+        if language == "Français":
+            page.select_option("#lang-select", "fr")
+            expect(page.locator("html")).to_have_attribute("lang", "fr")
+        brand = page.locator(".site-header .brand").bounding_box()
+        avatar = page.locator(".site-header .avatar").bounding_box()
+        nav = page.locator(".site-header .site-nav").bounding_box()
+        assert avatar["y"] < brand["y"] + brand["height"], f"{language}: avatar below the brand"
+        assert avatar["y"] + avatar["height"] <= nav["y"] + 1, f"{language}: avatar in the links"
+        overflow = page.evaluate("() => document.documentElement.scrollWidth - window.innerWidth")
+        assert overflow <= 0, f"{language}: the page is {overflow}px wider than the phone"
