@@ -78,6 +78,12 @@ def test_live_search_finds_a_title_and_opens_it(page, shot, sign_in):
     expect(page.locator("#search-results").first).not_to_contain_text("Desert Run")
     assert page.evaluate("window.__notReloaded === true"), "the search form was submitted"
     shot(page, "live-results")
+    # The last keystroke's results and suggestions have arrived (a click during a request in
+    # flight aborts it, and htmx reports the abort as a console error: under load the earlier
+    # "midnigh" results could already show the same two cards).
+    page.wait_for_function(
+        "location.search.includes('q=midnight') && !document.querySelector('.htmx-request')"
+    )
 
     cards.filter(has_text="Midnight Harbour").get_by_role("link").click()
 
