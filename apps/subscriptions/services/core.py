@@ -41,6 +41,7 @@ from apps.subscriptions.models import (
 )
 from apps.subscriptions.money import format_money
 from apps.subscriptions.plan_catalogue import PLANS
+from apps.subscriptions.selectors.billing import price_paid_now
 from apps.subscriptions.services.invoices import _issue_invoice
 from apps.tracking.services import track
 
@@ -131,9 +132,10 @@ def _track(
 
 
 def _mrr(sub: Subscription) -> int:
+    """What the subscriber pays a month: the kept price while a rise's notice runs."""
     if not sub.is_paid:
         return 0
-    price = sub.plan.amount_for(sub.interval)
+    price = price_paid_now(sub)
     return price if sub.interval == Interval.MONTH else price // 12
 
 
