@@ -40,4 +40,4 @@ class PriceLock(models.Model):
         ]
 
     def __str__(self) -> str:
-        return f"{self.plan.code}/{self.interval} {self.amount} until {self.until:%Y-%m-%d}"
+        return f"{self.plan.name} ({self.get_interval_display()})"

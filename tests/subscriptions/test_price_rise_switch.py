@@ -133,3 +133,21 @@ def test_the_mrr_chart_counts_the_kept_price_until_the_new_one_is_paid(
     assert mrr() == "€13.49"
     beat(days=30)  # 10 May, at €14.99
     assert mrr() == "€14.99"
+
+
+def test_the_subscription_admin_shows_the_kept_prices_read_only(
+    user, staff_client, now, spy, django_capture_on_commit_callbacks
+):
+    subscribe(user, "premium")
+    _choose(user, "standard")
+    now.advance(days=20)
+    with django_capture_on_commit_callbacks(execute=True):
+        _set_monthly(staff_client, "14.99")
+    url = f"/admin/subscriptions/subscription/{sub_of(user).pk}/change/"
+    html = re.sub(r"\s+", " ", staff_client.get(url).content.decode()).replace("\xa0", " ")
+    assert "Prices kept after a price rise" in html
+    row = html.split("Prices kept after a price rise", 1)[1].split("</table>", 1)[0]
+    assert "Standard" in row and "€13.49" in row
+    assert "April 29, 2026" in row  # charges before then keep it: 30 days from the rise
+    assert "March 30, 2026" in row  # when the e-mail went
+    assert 'name="price_locks-0-amount"' not in html and "price_locks-0-DELETE" not in html

@@ -29,6 +29,7 @@ from apps.subscriptions.models import (
     Payment,
     PaymentMethod,
     Plan,
+    PriceLock,
     StudentCheck,
     Subscription,
     SubscriptionChange,
@@ -284,6 +285,21 @@ def price_lock_for(sub: Subscription, *, plan: Plan | None = None, interval: str
             if (lock.plan_id, lock.interval) == (plan_id, interval)
         ),
         None,
+    )
+
+
+def price_lock_notice(lock: PriceLock) -> Notice | None:
+    """The e-mail that announced the rise `lock` keeps the old price through (None when the
+    subscriber was not e-mailed: a cancelled plan, or one they are leaving)."""
+    prefix = price_notice.notice_key_prefix(lock.subscription_id, lock.plan_id, lock.interval)
+    return (
+        Notice.objects.filter(
+            subscription_id=lock.subscription_id,
+            key__startswith=prefix,
+            key__endswith=f":{lock.created_at:%Y%m%d%H%M%S}",
+        )
+        .order_by("-created_at")
+        .first()
     )
 
 

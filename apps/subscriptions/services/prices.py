@@ -93,7 +93,9 @@ def _tell(
         )
     return _notice(
         sub,
-        key=f"price-change:{sub.pk}:{plan.pk}:{interval}:{new}:{at:%Y%m%d%H%M%S}",
+        key=price_notice.notice_key(
+            subscription_id=sub.pk, plan_id=plan.pk, interval=interval, new=new, at=at
+        ),
         kind="price_change",
         context={
             "plan": plan.name,
