@@ -31,6 +31,7 @@ from apps.subscriptions.services.core import (
     STUDENT_CONFIRMATION_MONTHS,
     AmountChanged,
     _charge,
+    _coupon_extra,
     _forget_method,
     _payment_get_or_create,
     _receipt,
@@ -227,6 +228,7 @@ def _start_paid(
                 "start_now": checkout.start_now,
                 # What the account credit paid, besides the amount charged (said when any).
                 **({"credit_amount": payment.credit_applied} if payment.credit_applied else {}),
+                **_coupon_extra(sub, payment),
                 "starts_on": starts.astimezone(ZoneInfo(zone)).date(),
                 "withdraw_until": lifecycle.withdrawal_last_day(at, zone),
                 **(

@@ -201,6 +201,10 @@ def _receipt(
             "amount": format_money(amount, documents[0].currency),
             # Nothing charged, the credit paid it all: the subject says so, not "€0.00".
             "by_credit": amount == 0 and bool((extra or {}).get("credit_amount")),
+            # A coupon took off the whole price (a free first month): said, not "€0.00".
+            "by_coupon": amount == 0
+            and not (extra or {}).get("credit_amount")
+            and bool((extra or {}).get("coupon_amount")),
             "numbers": ", ".join(d.number for d in documents),
             "count": len(documents),
             "date": long_date(timezone.localdate(documents[0].issued_at)),
@@ -210,6 +214,13 @@ def _receipt(
     return _notice(
         sub, key=f"receipt:{documents[0].number}", kind="receipt", context=context, at=at
     )
+
+
+def _coupon_extra(sub: Subscription, payment) -> dict:
+    """A receipt's coupon: what it took off and its code (nothing without a discount)."""
+    if not payment.discount:
+        return {}
+    return {"coupon_amount": payment.discount, "coupon": sub.coupon.code if sub.coupon else ""}
 
 
 def _extra_text(key: str, value, currency: str):

@@ -4,7 +4,7 @@
 
 from __future__ import annotations
 
-from datetime import datetime, timedelta
+from datetime import datetime
 from zoneinfo import ZoneInfo
 
 from django.core.exceptions import ValidationError
@@ -32,6 +32,7 @@ from apps.subscriptions.selectors.quotes import MAX_CATCH_UP, renewal_target, st
 from apps.subscriptions.services.core import (
     PaymentFailed,
     _collect,
+    _coupon_extra,
     _end_paid,
     _forget_method,
     _lock_for_task,
@@ -172,7 +173,6 @@ def _renewal_receipt(sub: Subscription, payment: Payment, *, at: datetime) -> No
     invoice, which a repeated run does not issue again."""
     invoice = Invoice.objects.filter(payment=payment).first()
     zone = ZoneInfo(viewer_zone_name(sub.user))
-    last = payment.period_end - timedelta(seconds=1)
     _receipt(
         sub,
         kind="renewal",
@@ -181,9 +181,11 @@ def _renewal_receipt(sub: Subscription, payment: Payment, *, at: datetime) -> No
         at=at,
         extra={
             "plan_period": plan_with_period(payment.plan.name, payment.interval),
-            "period_from": payment.period_start.astimezone(zone).date(),
-            "period_to": last.astimezone(zone).date(),
+            # "paid until 10 May 2027": the next payment date, with its year (QA: the period
+            # read "10 April 2026 to 10 May 2026", the boundary day counted in both).
+            "paid_until": payment.period_end.astimezone(zone).date(),
             **({"credit_amount": payment.credit_applied} if payment.credit_applied else {}),
+            **_coupon_extra(sub, payment),
         },
     )
 
