@@ -151,3 +151,28 @@ def test_the_subscription_admin_shows_the_kept_prices_read_only(
     assert "April 29, 2026" in row  # charges before then keep it: 30 days from the rise
     assert "March 30, 2026" in row  # when the e-mail went
     assert 'name="price_locks-0-amount"' not in html and "price_locks-0-DELETE" not in html
+
+
+def test_undoing_a_cancellation_after_a_rise_e_mails_the_new_price_once(
+    user, staff_client, now, spy, django_capture_on_commit_callbacks
+):
+    subscribe(user)
+    services.subscription_cancel(user=user)
+    now.advance(days=20)
+    with django_capture_on_commit_callbacks(execute=True):
+        _set_monthly(staff_client, "14.99")
+    # No payment was coming: not e-mailed then.
+    assert "The price of Standard is changing" not in [m.subject for m in mail.outbox]
+    mail.outbox.clear()
+    now.advance(days=1)
+    with django_capture_on_commit_callbacks(execute=True):
+        services.subscription_resume(user=user)
+    (message,) = mail.outbox
+    assert message.subject == "The price of Standard is changing"
+    assert "the first payment at €14.99 is on Sunday 10 May 2026" in message.body.replace(
+        "\xa0", " "
+    )
+    with django_capture_on_commit_callbacks(execute=True):
+        services.subscription_cancel(user=user)
+        services.subscription_resume(user=user)
+    assert len(mail.outbox) == 1  # told once

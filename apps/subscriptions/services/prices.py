@@ -14,7 +14,12 @@ from apps.subscriptions import price_notice
 from apps.subscriptions.lifecycle import State
 from apps.subscriptions.models import Interval, Plan, PriceLock, Subscription
 from apps.subscriptions.money import format_money
-from apps.subscriptions.selectors.billing import price_lock_for, price_locks_changed, schedule_for
+from apps.subscriptions.selectors.billing import (
+    price_lock_for,
+    price_lock_notice,
+    price_locks_changed,
+    schedule_for,
+)
 from apps.subscriptions.services.core import _notice
 
 
@@ -71,10 +76,38 @@ def plan_prices_changed(
     return told
 
 
+def price_rise_told_on_resume(*, sub: Subscription, at: datetime) -> bool:
+    """A subscriber who had cancelled when their plan's price rose was not e-mailed (no payment
+    was coming); undoing the cancellation brings the payments back, so they are told now, once
+    (QA9: they only saw the "New price" row)."""
+    lock = price_lock_for(sub)
+    new = sub.plan.amount_for(sub.interval)
+    if lock is None or lock.amount >= new or price_lock_notice(lock) is not None:
+        return False
+    with speaking_to(sub.user):
+        return _tell(
+            sub,
+            plan=sub.plan,
+            interval=sub.interval,
+            paying=lock.amount,
+            new=new,
+            at=at,
+            announced_at=lock.created_at,
+        )
+
+
 def _tell(
-    sub: Subscription, *, plan: Plan, interval: str, paying: int, new: int, at: datetime
+    sub: Subscription,
+    *,
+    plan: Plan,
+    interval: str,
+    paying: int,
+    new: int,
+    at: datetime,
+    announced_at: datetime | None = None,
 ) -> bool:
-    """E-mail the rise with the date of the first payment at the new price."""
+    """E-mail the rise with the date of the first payment at the new price (keyed by the
+    instant the rise was saved, so the admin finds the notice beside the kept price)."""
     charges = schedule_for(sub, count=24).charges
     # The first payment at the new price: after the kept ones, or the next one when it is due
     # after the notice anyway.
@@ -94,7 +127,11 @@ def _tell(
     return _notice(
         sub,
         key=price_notice.notice_key(
-            subscription_id=sub.pk, plan_id=plan.pk, interval=interval, new=new, at=at
+            subscription_id=sub.pk,
+            plan_id=plan.pk,
+            interval=interval,
+            new=new,
+            at=announced_at or at,
         ),
         kind="price_change",
         context={
