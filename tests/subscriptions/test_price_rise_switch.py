@@ -176,3 +176,17 @@ def test_undoing_a_cancellation_after_a_rise_e_mails_the_new_price_once(
         services.subscription_cancel(user=user)
         services.subscription_resume(user=user)
     assert len(mail.outbox) == 1  # told once
+
+
+def test_a_kept_price_goes_once_the_subscriber_has_moved_to_another_plan(
+    user, staff_client, now, spy, beat, django_capture_on_commit_callbacks
+):
+    subscribe(user)
+    now.advance(days=20)
+    with django_capture_on_commit_callbacks(execute=True):
+        _set_monthly(staff_client, "14.99")
+    _choose(user, "basic")
+    beat(days=11, hours=1)  # 10 Apr: on Basic
+    url = f"/admin/subscriptions/subscription/{sub_of(user).pk}/change/"
+    assert "€13.49" not in staff_client.get(url).content.decode()
+    assert [c["amount"] for c in spy.charges] == [1349, 799]

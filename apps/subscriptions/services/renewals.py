@@ -24,10 +24,12 @@ from apps.subscriptions.models import (
     Payment,
     PaymentMethod,
     Plan,
+    PriceLock,
     Subscription,
 )
 from apps.subscriptions.money import format_money
 from apps.subscriptions.outcomes import RenewalOutcome, RetryOutcome
+from apps.subscriptions.selectors.billing import price_locks_changed
 from apps.subscriptions.selectors.quotes import MAX_CATCH_UP, renewal_target, student_lapsed
 from apps.subscriptions.services.core import (
     PaymentFailed,
@@ -53,6 +55,10 @@ def _advance(sub: Subscription, *, plan: Plan, interval: str, value: int, paid: 
     anchor = anchor_of(sub)
     next_offset = sub.period_offset + sub.interval_months
     months = INTERVAL_MONTHS[Interval(interval)]
+    if (plan.pk, interval) != (sub.plan_id, sub.interval):
+        # Off the old plan for good: a price it kept no longer applies (nor shows in the admin).
+        PriceLock.objects.filter(subscription=sub).exclude(plan=plan, interval=interval).delete()
+        price_locks_changed(sub)
     sub.plan, sub.interval = plan, interval
     sub.period_offset = next_offset
     sub.current_period_start, sub.current_period_end = anchor.period(next_offset, months)
