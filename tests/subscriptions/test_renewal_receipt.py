@@ -188,7 +188,7 @@ def test_receipts_of_periods_a_coupon_pays_in_full_say_so_not_zero(
         "Your coupon TWOFREE took off the whole price, €13.49, on 10 March 2026: nothing was "
         "charged."
     ) in body
-    assert "Your plan is paid until 10 April 2026, when the next payment, €0.00, is taken." in body
+    assert "Your first payment, €13.49, is on 10 May 2026." in body  # after two free months
     assert "€0.00" not in started.subject
 
     mail.outbox.clear()
@@ -225,4 +225,4 @@ def test_a_french_coupon_receipt_names_the_coupon(
     assert _plain(message.subject) == "Bienvenue sur Standard : offert avec votre coupon OFFERT"
     body = _plain(message.body)
     assert "Votre coupon OFFERT a déduit la totalité du prix, 13,49 €, le 10 mars 2026" in body
-    assert "Votre forfait est payé jusqu’au 10 avril 2026, date à laquelle le prochain" in body
+    assert "Votre premier paiement, 13,49 €, aura lieu le 10 avril 2026." in body

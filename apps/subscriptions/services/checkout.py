@@ -216,7 +216,10 @@ def _start_paid(
     zone = viewer_zone_name(sub.user)
     if receipt:
         # When the next payment is taken: the first row of the schedule the plan page shows.
-        upcoming = schedule_for(sub, count=1).charges
+        schedule = schedule_for(sub, count=24)
+        upcoming = schedule.charges[:1]
+        # Paid in full by a coupon: the e-mail names the first payment actually taken.
+        first_paid = schedule.next_charge if payment.amount == 0 and payment.discount else None
         _receipt(
             sub,
             kind="started",
@@ -237,6 +240,11 @@ def _start_paid(
                         "next_amount": upcoming[0].amount,
                     }
                     if upcoming
+                    else {}
+                ),
+                **(
+                    {"first_paid_on": first_paid.local_date, "first_amount": first_paid.amount}
+                    if first_paid is not None
                     else {}
                 ),
             },
