@@ -145,7 +145,8 @@ FLOWS: list[dict[str, Any]] = [
             "Curate the catalogue, artwork variants and accounts; sign in as admin@demo.test "
             "with the demo password. Raise the Standard plan's price: Sam is e-mailed the new "
             "price and the date of its first payment (see the outbox); payments due in the next "
-            "30 days keep the old price."
+            "30 days keep the old price, also for someone switching to Standard at their period "
+            "end. A subscription's page lists the prices it keeps."
         ),
         "url": "admin:index",
     },

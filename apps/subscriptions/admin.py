@@ -9,7 +9,8 @@ from django.contrib import admin, messages
 from django.core.exceptions import PermissionDenied
 from django.template.response import TemplateResponse
 from django.urls import path, reverse
-from django.utils.formats import number_format
+from django.utils.formats import date_format, number_format
+from django.utils.timezone import localtime
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 
@@ -34,6 +35,7 @@ from apps.subscriptions.models import (
     Payment,
     PaymentMethod,
     Plan,
+    PriceLock,
     Refund,
     Subscription,
     SubscriptionChange,
@@ -220,6 +222,45 @@ class ChangeInline(admin.TabularInline):
         return False
 
 
+class PriceLockInline(admin.TabularInline):
+    """Prices kept after a rise, to read only: they follow from the plan's prices and the
+    notice rule (services.plan_prices_changed), never from a hand edit."""
+
+    model = PriceLock
+    fields = ["plan", "interval", "kept_price", "until", "notice_sent"]
+    readonly_fields = fields
+    extra = 0
+    can_delete = False
+    ordering = ["-created_at"]
+    verbose_name = _("price kept after a price rise")
+    verbose_name_plural = _("prices kept after a price rise")
+
+    def has_add_permission(self, request, obj=None):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).select_related("plan")
+
+    @admin.display(description=_("price kept"))
+    def kept_price(self, obj: PriceLock) -> str:
+        return format_money(obj.amount, obj.plan.currency)
+
+    @admin.display(description=_("notice sent"))
+    def notice_sent(self, obj: PriceLock) -> str:
+        notice = selectors.price_lock_notice(obj)
+        if notice is None:
+            return _("Not e-mailed (no payment was due on this plan)")
+        if notice.sent_at is None:
+            return _("Waiting to be sent")
+        return date_format(localtime(notice.sent_at), "DATETIME_FORMAT")
+
+
 @admin.register(Subscription)
 class SubscriptionAdmin(ReadOnlyAdmin):
     change_list_template = "subscriptions/admin/subscription_changelist.html"
@@ -235,7 +276,7 @@ class SubscriptionAdmin(ReadOnlyAdmin):
     list_filter = ["status", "plan", "interval", "start_now"]
     search_fields = ["user__email"]
     list_select_related = ["user", "plan", "payment_method"]
-    inlines = [ChangeInline]
+    inlines = [PriceLockInline, ChangeInline]
     date_hierarchy = "created_at"
 
     @admin.display(description=_("credit"), ordering="credit_balance")

@@ -24,3 +24,12 @@ def price_due(
     if kept is None or until is None or due_at >= until:
         return plan_price
     return min(kept, plan_price)
+
+
+def notice_key(*, subscription_id: int, plan_id: int, interval: str, new: int, at: datetime) -> str:
+    """The e-mail of one rise to one subscriber, once (the rise is stamped with its instant)."""
+    return f"{notice_key_prefix(subscription_id, plan_id, interval)}{new}:{at:%Y%m%d%H%M%S}"
+
+
+def notice_key_prefix(subscription_id: int, plan_id: int, interval: str) -> str:
+    return f"price-change:{subscription_id}:{plan_id}:{interval}:"

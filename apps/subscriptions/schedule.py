@@ -131,7 +131,8 @@ class BillingState:
     view_time_zone: str = ""  # the viewer's zone for the dates shown (default: the anchor's)
     discount: Discount = NO_DISCOUNT  # a coupon's first periods (coupons.py)
     # A price rise reaching this subscriber after its notice (price_notice.py): from this
-    # offset on, the same plan at `amount`. A plan change applied earlier replaces it.
+    # offset on, the same plan at `amount`. It is the rise of the plan `pending_change`
+    # switches to when it falls after that change; a change applied earlier replaces it.
     new_price: PlanChange | None = None
 
 
@@ -249,9 +250,9 @@ def upcoming(state: BillingState, *, count: int = 12) -> Schedule:
             reasons.append(Reason("plan_change", amount=price, plan=plan))
         if (
             state.new_price is not None
-            and not change_applied
             and not price_raised
             and offset >= state.new_price.at_offset
+            and (not change_applied or state.new_price.at_offset > state.pending_change.at_offset)
         ):
             price, price_raised = state.new_price.amount, True
             reasons.append(Reason("price_change", amount=price, plan=plan))

@@ -42,7 +42,7 @@ def test_a_paid_renewal_sends_one_receipt_even_when_the_job_runs_again(user, now
     assert message.to == [user.email]
     body = _plain(message.body)
     assert (
-        "Your Standard (monthly) plan renewed on 10 April 2026 for 10 April 2026 to 10 May 2026. "
+        "Your Standard (monthly) plan renewed on 10 April 2026 and is paid until 10 May 2026. "
         "We charged €13.49."
     ) in body
     assert f"Invoice: {invoice.number}" in body
@@ -102,7 +102,7 @@ def test_a_renewal_paid_on_a_retry_sends_its_receipt(user, now, spy, beat):
     beat(days=1)  # the retry of 11 April pays
     (message,) = _receipts()
     assert message.subject == "Standard renewed: your receipt for €13.49"
-    assert "for 10 April 2026 to 10 May 2026" in _plain(message.body)
+    assert "renewed on 11 April 2026 and is paid until 10 May 2026" in _plain(message.body)
 
 
 def test_the_renewal_receipt_reaches_an_account_without_marketing_consent_like_the_reminder(
@@ -151,7 +151,7 @@ def test_a_french_account_reads_its_renewal_receipt_in_french(user, now, spy, be
     )
     body = _plain(message.body)
     assert "Votre forfait Standard (mensuel) a été renouvelé le 10 avril 2026" in body
-    assert "du 10 avril 2026 au 10 mai 2026" in body and "Voir votre facture en ligne :" in body
+    assert "et il est payé jusqu’au 10 mai 2026" in body and "Voir votre facture en ligne :" in body
 
 
 def test_a_demo_history_laid_out_months_back_sends_no_receipts(user, now, spy):
@@ -161,3 +161,68 @@ def test_a_demo_history_laid_out_months_back_sends_no_receipts(user, now, spy):
     demo_subscription(user=user, plan_code="standard", months=3, at=now.value)
     assert Payment.objects.filter(user=user, kind=Payment.Kind.RENEWAL).count() == 3
     assert not Notice.objects.filter(kind="receipt").exists()
+
+
+def test_receipts_of_periods_a_coupon_pays_in_full_say_so_not_zero(
+    user, now, spy, beat, django_capture_on_commit_callbacks
+):
+    """A free first month's receipt said "your receipt for €0.00"; it names the coupon."""
+    from apps.subscriptions.models import Coupon, Plan
+
+    Coupon.objects.create(code="TWOFREE", percent_off=100, periods=2)
+    mail.outbox.clear()
+    with django_capture_on_commit_callbacks(execute=True):
+        services.checkout_pay(
+            user=user,
+            plan=Plan.objects.get(code="standard"),
+            interval="month",
+            source=card(OK_CARD),
+            start_now=True,
+            key=services.new_checkout_key(),
+            coupon_code="TWOFREE",
+        )
+    (started,) = [m for m in mail.outbox if "Standard" in m.subject]
+    assert started.subject == "Welcome to Standard: free with your coupon TWOFREE"
+    body = _plain(started.body)
+    assert (
+        "Your coupon TWOFREE took off the whole price, €13.49, on 10 March 2026: nothing was "
+        "charged."
+    ) in body
+    assert "Your first payment, €13.49, is on 10 May 2026." in body  # after two free months
+    assert "€0.00" not in started.subject
+
+    mail.outbox.clear()
+    beat(days=31)  # the second free month
+    (renewed,) = [m for m in mail.outbox if "renewed" in m.subject]
+    assert renewed.subject == "Standard renewed: free with your coupon TWOFREE"
+    assert (
+        "renewed on 10 April 2026 and is paid until 10 May 2026. Your coupon TWOFREE took off "
+        "the whole price, €13.49: nothing was charged."
+    ) in _plain(renewed.body)
+    assert spy.charges == []
+
+
+def test_a_french_coupon_receipt_names_the_coupon(
+    user, now, spy, django_capture_on_commit_callbacks
+):
+    from apps.accounts.models import User
+    from apps.subscriptions.models import Coupon, Plan
+
+    User.objects.filter(pk=user.pk).update(language="fr")
+    user.refresh_from_db()
+    Coupon.objects.create(code="OFFERT", percent_off=100, periods=1)
+    with django_capture_on_commit_callbacks(execute=True):
+        services.checkout_pay(
+            user=user,
+            plan=Plan.objects.get(code="standard"),
+            interval="month",
+            source=card(OK_CARD),
+            start_now=True,
+            key=services.new_checkout_key(),
+            coupon_code="OFFERT",
+        )
+    (message,) = [m for m in mail.outbox if "Standard" in m.subject]
+    assert _plain(message.subject) == "Bienvenue sur Standard : offert avec votre coupon OFFERT"
+    body = _plain(message.body)
+    assert "Votre coupon OFFERT a déduit la totalité du prix, 13,49 €, le 10 mars 2026" in body
+    assert "Votre premier paiement, 13,49 €, aura lieu le 10 avril 2026." in body

@@ -223,6 +223,16 @@ def test_a_scheduled_plan_change_applies_from_its_boundary():
     assert s.charges[1].reasons[0].code == "renewal"
 
 
+def test_a_switch_keeps_the_price_it_was_chosen_at_until_the_rise_reaches_it():
+    """A rise of the plan being switched to, after the switch: its kept price, then the new."""
+    a = Anchor(date(2026, 1, 15), time(10, 0), "Europe/Paris")
+    change = PlanChange(at_offset=1, amount=1349, interval_months=1, plan_label="Standard")
+    rise = PlanChange(at_offset=2, amount=1499, interval_months=1, plan_label="Standard")
+    s = upcoming(state(a, amount=1999, pending_change=change, new_price=rise), count=3)
+    assert [c.amount for c in s.charges] == [1349, 1499, 1499]
+    assert [c.reasons[0].code for c in s.charges] == ["plan_change", "price_change", "renewal"]
+
+
 def test_switching_to_yearly_at_the_boundary_keeps_the_anchor_day():
     a = Anchor(date(2026, 1, 31), time(10, 0), "Europe/Paris")
     change = PlanChange(at_offset=1, amount=13490, interval_months=12, plan_label="Standard yearly")

@@ -8,7 +8,7 @@ from datetime import UTC, date, datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
 from django.conf import settings
-from django.db.models import QuerySet
+from django.db.models import QuerySet, prefetch_related_objects
 
 from apps.accounts import activity
 from apps.accounts.entitlements import quality_label
@@ -16,7 +16,7 @@ from apps.accounts.timezones import viewer_zone_name
 from apps.catalogue.models import Title
 from apps.core import clock
 from apps.core.claims import unclaimed
-from apps.subscriptions import lifecycle, metrics, student
+from apps.subscriptions import lifecycle, metrics, price_notice, student
 from apps.subscriptions.display import plan_with_period
 from apps.subscriptions.lifecycle import State
 from apps.subscriptions.models import (
@@ -175,15 +175,10 @@ def billing_state(
         if sub.pending_plan and upgraded_to is None
         else None
     )
-    change = None
+    change = new_price = None
     if pending_plan is not None:
         plan, interval = pending_plan
-        change = PlanChange(
-            at_offset=sub.period_offset + months,
-            amount=plan.amount_for(interval),
-            interval_months=INTERVAL_MONTHS[Interval(interval)],
-            plan_label=plan_with_period(plan.name, interval),
-        )
+        change, new_price = _switch(sub, anchor, plan, interval, preview=pending is not None)
     if (
         sub.status == State.ACTIVE
         and not cancel
@@ -198,8 +193,9 @@ def billing_state(
                 break
             offset += months
     plan_price = current.amount_for(sub.interval)
-    amount, new_price = plan_price, None
-    lock = price_lock_for(sub) if upgraded_to is None else None
+    amount = plan_price
+    # While a switch is pending, no charge is at the current plan's price.
+    lock = price_lock_for(sub) if upgraded_to is None and change is None else None
     if lock is not None and lock.amount < plan_price:
         # The old price for the charges the notice covers, then the plan's price.
         first_new = next(
@@ -242,15 +238,86 @@ def billing_state(
     )
 
 
-def price_lock_for(sub: Subscription):
-    """The old price `sub` keeps after a rise of its plan's price, if it still applies."""
-    try:
-        lock = sub.price_lock
-    except PriceLock.DoesNotExist:
+def _switch(
+    sub: Subscription, anchor: Anchor, plan: Plan, interval: str, *, preview: bool
+) -> tuple[PlanChange, PlanChange | None]:
+    """The change at the period end to `plan`/`interval`, and the rise of its price reaching
+    this subscriber later when it rose after they chose it (they keep the price they were
+    shown until the notice has run, as the plan's own subscribers do)."""
+    at_offset = sub.period_offset + sub.interval_months
+    months = INTERVAL_MONTHS[Interval(interval)]
+    label = plan_with_period(plan.name, interval)
+    plan_price = plan.amount_for(interval)
+    lock = None if preview else price_lock_for(sub, plan=plan, interval=interval)
+    if lock is None or lock.amount >= plan_price:
+        return PlanChange(at_offset, plan_price, months, label), None
+    first_new = next(
+        (
+            offset
+            for offset in range(at_offset, at_offset + 24 * months, months)
+            if anchor.instant_at(offset) >= lock.until
+        ),
+        None,
+    )
+    if first_new == at_offset:
+        return PlanChange(at_offset, plan_price, months, label), None
+    rise = None if first_new is None else PlanChange(first_new, plan_price, months, label)
+    return PlanChange(at_offset, lock.amount, months, label), rise
+
+
+def price_lock_for(sub: Subscription, *, plan: Plan | None = None, interval: str = ""):
+    """The old price `sub` keeps on `plan`/`interval` (default: its own) after a rise of that
+    plan's price, if it still applies: while `sub` is on them or switching to them at the
+    period end. One query per subscription object (prefetched, then read from there)."""
+    plan_id = plan.pk if plan is not None else sub.plan_id
+    interval = interval or sub.interval
+    if (plan_id, interval) not in (
+        (sub.plan_id, sub.interval),
+        (sub.pending_plan_id, sub.pending_interval or sub.interval),
+    ):
         return None
-    if lock.plan_id != sub.plan_id or lock.interval != sub.interval:
-        return None
-    return lock
+    if "price_locks" not in getattr(sub, "_prefetched_objects_cache", {}):
+        prefetch_related_objects([sub], "price_locks")
+    return next(
+        (
+            lock
+            for lock in sub.price_locks.all()
+            if (lock.plan_id, lock.interval) == (plan_id, interval)
+        ),
+        None,
+    )
+
+
+def price_lock_notice(lock: PriceLock) -> Notice | None:
+    """The e-mail that announced the rise `lock` keeps the old price through (None when the
+    subscriber was not e-mailed: a cancelled plan, or one they are leaving)."""
+    prefix = price_notice.notice_key_prefix(lock.subscription_id, lock.plan_id, lock.interval)
+    return (
+        Notice.objects.filter(
+            subscription_id=lock.subscription_id,
+            key__startswith=prefix,
+            key__endswith=f":{lock.created_at:%Y%m%d%H%M%S}",
+        )
+        .order_by("-created_at")
+        .first()
+    )
+
+
+def price_locks_changed(sub: Subscription) -> None:
+    """Forget the prefetched kept prices after writing them."""
+    getattr(sub, "_prefetched_objects_cache", {}).pop("price_locks", None)
+
+
+def price_paid_now(sub: Subscription) -> int:
+    """The price of the period `sub` is in: the kept price while a rise's notice ran when the
+    period started, the plan's price otherwise (MRR and an upgrade's preview read this)."""
+    plan_price = sub.plan.amount_for(sub.interval)
+    lock = price_lock_for(sub)
+    if lock is None or sub.current_period_start is None:
+        return plan_price
+    return price_notice.price_due(
+        plan_price=plan_price, kept=lock.amount, until=lock.until, due_at=sub.current_period_start
+    )
 
 
 def schedule_for(sub: Subscription | None, *, count: int = 12, **preview) -> Schedule:

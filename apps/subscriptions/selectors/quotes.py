@@ -26,7 +26,7 @@ from apps.subscriptions.models import (
 )
 from apps.subscriptions.outcomes import ChangeKind
 from apps.subscriptions.schedule import Anchor, BillingState, Charge, upcoming
-from apps.subscriptions.selectors.billing import price_lock_for
+from apps.subscriptions.selectors.billing import price_lock_for, price_paid_now
 from apps.subscriptions.zones import anchor_of, billing_zone
 
 MAX_CATCH_UP = 36  # periods one renewal run may catch up (three years of monthly billing)
@@ -106,8 +106,10 @@ def renewal_target(sub: Subscription) -> tuple[Plan, str, int]:
     plan = sub.pending_plan or sub.plan
     interval = sub.pending_interval or sub.interval
     price = plan.amount_for(interval)
-    lock = price_lock_for(sub)
-    if lock is not None and lock.plan_id == plan.pk and lock.interval == interval:
+    # A switch at the period end to a plan whose price rose since keeps it like a rise of
+    # the plan one is on (billing._switch).
+    lock = price_lock_for(sub, plan=plan, interval=interval)
+    if lock is not None:
         price = price_notice.price_due(
             plan_price=price, kept=lock.amount, until=lock.until, due_at=sub.current_period_end
         )
@@ -178,7 +180,9 @@ def change_preview(*, sub: Subscription, plan: Plan, interval: str, at: datetime
             code="postponed",
         )
     new_price = plan.amount_for(interval)
-    old_price = sub.plan.amount_for(sub.interval)
+    # What they pay now decides, not the list price: a subscriber keeping their price after
+    # a rise pays the whole difference from that price when moving up.
+    old_price = price_paid_now(sub)
     if plan.pk == sub.plan_id and interval == sub.interval:
         kind = ChangeKind.SAME
     elif interval == sub.interval and new_price > old_price:

@@ -18,9 +18,11 @@ from apps.subscriptions.models import (
     Payment,
     Plan,
     Postponement,
+    PriceLock,
     Subscription,
 )
 from apps.subscriptions.outcomes import ChangeKind
+from apps.subscriptions.selectors.billing import price_locks_changed
 from apps.subscriptions.selectors.quotes import (
     ChangePreview,
     change_preview,
@@ -61,10 +63,12 @@ def subscription_change(
             if sub.pending_plan_id:
                 sub.pending_plan, sub.pending_interval = None, ""
                 sub.save(update_fields=["pending_plan", "pending_interval", "updated_at"])
+                _drop_switch_prices(sub)
             return preview
         if preview.kind == ChangeKind.SCHEDULED:
             sub.pending_plan, sub.pending_interval = plan, interval
             sub.save(update_fields=["pending_plan", "pending_interval", "updated_at"])
+            _drop_switch_prices(sub)
             _record_change(sub, "change_scheduled", at)
             _track(user, "plan_change_scheduled", {"plan": plan.code, "interval": interval})
             return preview
@@ -94,6 +98,7 @@ def subscription_change(
             sub.period_paid += preview.charge_now
             sub.pending_plan, sub.pending_interval = None, ""
             sub.save()
+            _drop_switch_prices(sub, keep_current=False)
             _record_change(sub, "upgraded", at)
             invoice = Invoice.objects.filter(payment=payment).first()
             _receipt(
@@ -115,7 +120,18 @@ def pending_change_cancel(*, user) -> Subscription:
     sub = _subscription_locked(user)
     sub.pending_plan, sub.pending_interval = None, ""
     sub.save(update_fields=["pending_plan", "pending_interval", "updated_at"])
+    _drop_switch_prices(sub)
     return sub
+
+
+def _drop_switch_prices(sub: Subscription, *, keep_current: bool = True) -> None:
+    """A plan chosen now is at the price shown now: forget prices kept on any other plan or
+    period (the current one's stays while they remain on it; an upgrade charged list prices)."""
+    locks = PriceLock.objects.filter(subscription=sub)
+    if keep_current:
+        locks = locks.exclude(plan=sub.plan, interval=sub.interval)
+    locks.delete()
+    price_locks_changed(sub)
 
 
 # --- Postponing ----------------------------------------------------------------------------------

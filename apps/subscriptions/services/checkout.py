@@ -31,6 +31,7 @@ from apps.subscriptions.services.core import (
     STUDENT_CONFIRMATION_MONTHS,
     AmountChanged,
     _charge,
+    _coupon_extra,
     _forget_method,
     _payment_get_or_create,
     _receipt,
@@ -215,7 +216,10 @@ def _start_paid(
     zone = viewer_zone_name(sub.user)
     if receipt:
         # When the next payment is taken: the first row of the schedule the plan page shows.
-        upcoming = schedule_for(sub, count=1).charges
+        schedule = schedule_for(sub, count=24)
+        upcoming = schedule.charges[:1]
+        # Paid in full by a coupon: the e-mail names the first payment actually taken.
+        first_paid = schedule.next_charge if payment.amount == 0 and payment.discount else None
         _receipt(
             sub,
             kind="started",
@@ -227,6 +231,7 @@ def _start_paid(
                 "start_now": checkout.start_now,
                 # What the account credit paid, besides the amount charged (said when any).
                 **({"credit_amount": payment.credit_applied} if payment.credit_applied else {}),
+                **_coupon_extra(sub, payment),
                 "starts_on": starts.astimezone(ZoneInfo(zone)).date(),
                 "withdraw_until": lifecycle.withdrawal_last_day(at, zone),
                 **(
@@ -235,6 +240,11 @@ def _start_paid(
                         "next_amount": upcoming[0].amount,
                     }
                     if upcoming
+                    else {}
+                ),
+                **(
+                    {"first_paid_on": first_paid.local_date, "first_amount": first_paid.amount}
+                    if first_paid is not None
                     else {}
                 ),
             },

@@ -41,6 +41,7 @@ from apps.subscriptions.models import (
 )
 from apps.subscriptions.money import format_money
 from apps.subscriptions.plan_catalogue import PLANS
+from apps.subscriptions.selectors.billing import price_paid_now
 from apps.subscriptions.services.invoices import _issue_invoice
 from apps.tracking.services import track
 
@@ -131,9 +132,10 @@ def _track(
 
 
 def _mrr(sub: Subscription) -> int:
+    """What the subscriber pays a month: the kept price while a rise's notice runs."""
     if not sub.is_paid:
         return 0
-    price = sub.plan.amount_for(sub.interval)
+    price = price_paid_now(sub)
     return price if sub.interval == Interval.MONTH else price // 12
 
 
@@ -199,6 +201,10 @@ def _receipt(
             "amount": format_money(amount, documents[0].currency),
             # Nothing charged, the credit paid it all: the subject says so, not "€0.00".
             "by_credit": amount == 0 and bool((extra or {}).get("credit_amount")),
+            # A coupon took off the whole price (a free first month): said, not "€0.00".
+            "by_coupon": amount == 0
+            and not (extra or {}).get("credit_amount")
+            and bool((extra or {}).get("coupon_amount")),
             "numbers": ", ".join(d.number for d in documents),
             "count": len(documents),
             "date": long_date(timezone.localdate(documents[0].issued_at)),
@@ -208,6 +214,13 @@ def _receipt(
     return _notice(
         sub, key=f"receipt:{documents[0].number}", kind="receipt", context=context, at=at
     )
+
+
+def _coupon_extra(sub: Subscription, payment) -> dict:
+    """A receipt's coupon: what it took off and its code (nothing without a discount)."""
+    if not payment.discount:
+        return {}
+    return {"coupon_amount": payment.discount, "coupon": sub.coupon.code if sub.coupon else ""}
 
 
 def _extra_text(key: str, value, currency: str):

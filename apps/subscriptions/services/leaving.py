@@ -45,6 +45,7 @@ from apps.subscriptions.services.invoices import (
     _issue_credit_to_account,
     _issue_invoice,
 )
+from apps.subscriptions.services.prices import price_rise_told_on_resume
 from apps.subscriptions.zones import local_day
 
 # --- Leaving -------------------------------------------------------------------------------------
@@ -76,6 +77,7 @@ def subscription_resume(*, user, at: datetime | None = None) -> Subscription:
     sub.save(update_fields=["status", "updated_at"])
     _record_change(sub, "resumed", at)
     _track(user, "subscription_resumed", {"plan": sub.plan.code})
+    price_rise_told_on_resume(sub=sub, at=at)
     return sub
 
 

@@ -4,7 +4,7 @@
 
 from __future__ import annotations
 
-from datetime import datetime, timedelta
+from datetime import datetime
 from zoneinfo import ZoneInfo
 
 from django.core.exceptions import ValidationError
@@ -24,14 +24,17 @@ from apps.subscriptions.models import (
     Payment,
     PaymentMethod,
     Plan,
+    PriceLock,
     Subscription,
 )
 from apps.subscriptions.money import format_money
 from apps.subscriptions.outcomes import RenewalOutcome, RetryOutcome
+from apps.subscriptions.selectors.billing import price_locks_changed
 from apps.subscriptions.selectors.quotes import MAX_CATCH_UP, renewal_target, student_lapsed
 from apps.subscriptions.services.core import (
     PaymentFailed,
     _collect,
+    _coupon_extra,
     _end_paid,
     _forget_method,
     _lock_for_task,
@@ -52,6 +55,10 @@ def _advance(sub: Subscription, *, plan: Plan, interval: str, value: int, paid: 
     anchor = anchor_of(sub)
     next_offset = sub.period_offset + sub.interval_months
     months = INTERVAL_MONTHS[Interval(interval)]
+    if (plan.pk, interval) != (sub.plan_id, sub.interval):
+        # Off the old plan for good: a price it kept no longer applies (nor shows in the admin).
+        PriceLock.objects.filter(subscription=sub).exclude(plan=plan, interval=interval).delete()
+        price_locks_changed(sub)
     sub.plan, sub.interval = plan, interval
     sub.period_offset = next_offset
     sub.current_period_start, sub.current_period_end = anchor.period(next_offset, months)
@@ -172,7 +179,6 @@ def _renewal_receipt(sub: Subscription, payment: Payment, *, at: datetime) -> No
     invoice, which a repeated run does not issue again."""
     invoice = Invoice.objects.filter(payment=payment).first()
     zone = ZoneInfo(viewer_zone_name(sub.user))
-    last = payment.period_end - timedelta(seconds=1)
     _receipt(
         sub,
         kind="renewal",
@@ -181,9 +187,11 @@ def _renewal_receipt(sub: Subscription, payment: Payment, *, at: datetime) -> No
         at=at,
         extra={
             "plan_period": plan_with_period(payment.plan.name, payment.interval),
-            "period_from": payment.period_start.astimezone(zone).date(),
-            "period_to": last.astimezone(zone).date(),
+            # "paid until 10 May 2027": the next payment date, with its year (QA: the period
+            # read "10 April 2026 to 10 May 2026", the boundary day counted in both).
+            "paid_until": payment.period_end.astimezone(zone).date(),
             **({"credit_amount": payment.credit_applied} if payment.credit_applied else {}),
+            **_coupon_extra(sub, payment),
         },
     )
 

@@ -52,6 +52,7 @@ def overview(request: AppRequest) -> HttpResponse:
         "perks": perks,
         "starts_text": starts_text,
         "price_rise": _price_rise(sub, ov.schedule),
+        "switch_price_rise": _price_rise(sub, ov.schedule, switching=True),
         # In a postponed period Switch to Free charges the days used instead of giving credit.
         "free_due": selectors.free_preview(sub=sub, at=at).due
         if sub is not None and sub.is_paid
@@ -81,9 +82,18 @@ def overview(request: AppRequest) -> HttpResponse:
     return render_page(request, "subscriptions/overview.html", context)
 
 
-def _price_rise(sub, schedule) -> dict | None:
-    """The first payment at a raised price while the old one is kept (price_notice.py)."""
-    lock = selectors.price_lock_for(sub) if sub is not None and sub.is_paid else None
+def _price_rise(sub, schedule, *, switching: bool = False) -> dict | None:
+    """The first payment at a raised price while the old one is kept (price_notice.py): of
+    the plan they are on, or with `switching` of the one they move to at the period end."""
+    if sub is None or not sub.is_paid or (switching and sub.pending_plan is None):
+        return None
+    lock = (
+        selectors.price_lock_for(
+            sub, plan=sub.pending_plan, interval=sub.pending_interval or sub.interval
+        )
+        if switching
+        else selectors.price_lock_for(sub)
+    )
     if lock is None:
         return None
     for charge in schedule.charges:
