@@ -7,6 +7,7 @@ from datetime import timedelta
 from django import forms
 from django.contrib import admin, messages
 from django.core.exceptions import PermissionDenied
+from django.db.models import Max
 from django.template.response import TemplateResponse
 from django.urls import path, reverse
 from django.utils.formats import number_format
@@ -34,6 +35,7 @@ from apps.subscriptions.models import (
     Payment,
     PaymentMethod,
     Plan,
+    Quality,
     Refund,
     Subscription,
     SubscriptionChange,
@@ -145,7 +147,51 @@ class PlanForm(forms.ModelForm):
                 message = message % {"currencies": currencies}
             self.add_error(fields.get(field, field), message)
         self.instance.monthly_amount, self.instance.yearly_amount = monthly, yearly
+        if not problems:
+            self._refuse_poor_value(data, monthly)
         return data
+
+    def _refuse_poor_value(self, data, monthly: int) -> None:
+        """A dearer plan gives at least the screens and picture of every cheaper offered one
+        (student plans, a discount for some, are left out of the comparison)."""
+        if data.get("requires_verification"):
+            return
+        plan = _offer(data["name"], monthly, data["max_streams"], data["max_quality"])
+        offered = Plan.objects.filter(is_active=True, requires_verification=False).exclude(
+            pk=self.instance.pk
+        )
+        others = [_offer(p.name, p.monthly_amount, p.max_streams, p.max_quality) for p in offered]
+        cheaper, dearer = plan_rules.value_conflicts(plan, others)
+        if cheaper is not None:
+            self.add_error(None, _value_message(PLAN_GIVES_LESS, cheaper, data["currency"]))
+        if dearer is not None:
+            self.add_error(None, _value_message(PLAN_GIVES_MORE, dearer, data["currency"]))
+
+
+PLAN_GIVES_LESS = _(
+    "“%(other)s” costs less (%(price)s a month) and gives more (%(screens)s, %(quality)s): "
+    "a dearer plan needs at least as many screens and as good a picture."
+)
+PLAN_GIVES_MORE = _(
+    "“%(other)s” costs more (%(price)s a month) and would give less than this plan "
+    "(%(screens)s, %(quality)s): a cheaper plan cannot give more screens or a better picture."
+)
+
+
+def _offer(name: str, monthly: int, streams: int, quality: str) -> plan_rules.Offer:
+    return plan_rules.Offer(
+        name=name, monthly_amount=monthly, max_streams=streams, max_quality=quality
+    )
+
+
+def _value_message(template, other: plan_rules.Offer, currency: str) -> str:
+    return template % {
+        "other": other.name,
+        "price": format_money(other.monthly_amount, currency),
+        "screens": ngettext("%(n)d screen", "%(n)d screens", other.max_streams)
+        % {"n": other.max_streams},
+        "quality": Quality(other.max_quality).label,
+    }
 
 
 @admin.register(Plan)
@@ -170,8 +216,16 @@ class PlanAdmin(admin.ModelAdmin):
     prepopulated_fields = {"code": ["name"]}
 
     def get_changeform_initial_data(self, request):
-        # A new plan is offered only once an admin ticks "offered" (seeded plans keep theirs).
-        return {"is_active": False, **super().get_changeform_initial_data(request)}
+        # A new plan is offered only once an admin ticks "offered" (seeded plans keep theirs);
+        # it starts at Full HD (SD is the Free plan's) and last in the list (QA9: a new plan
+        # defaulted to SD and order 0, listed second, after Free).
+        last = Plan.objects.aggregate(last=Max("sort_order"))["last"]
+        return {
+            "is_active": False,
+            "max_quality": Quality.HD,
+            "sort_order": 0 if last is None else last + 10,
+            **super().get_changeform_initial_data(request),
+        }
 
     def save_model(self, request, obj, form, change):
         old = Plan.objects.filter(pk=obj.pk).values("monthly_amount", "yearly_amount").first()
