@@ -152,20 +152,46 @@ class PlanForm(forms.ModelForm):
         return data
 
     def _refuse_poor_value(self, data, monthly: int) -> None:
-        """A dearer plan gives at least the screens and picture of every cheaper offered one
-        (student plans, a discount for some, are left out of the comparison)."""
         if data.get("requires_verification"):
             return
         plan = _offer(data["name"], monthly, data["max_streams"], data["max_quality"])
-        offered = Plan.objects.filter(is_active=True, requires_verification=False).exclude(
-            pk=self.instance.pk
-        )
-        others = [_offer(p.name, p.monthly_amount, p.max_streams, p.max_quality) for p in offered]
-        cheaper, dearer = plan_rules.value_conflicts(plan, others)
-        if cheaper is not None:
-            self.add_error(None, _value_message(PLAN_GIVES_LESS, cheaper, data["currency"]))
-        if dearer is not None:
-            self.add_error(None, _value_message(PLAN_GIVES_MORE, dearer, data["currency"]))
+        for problem in _value_problems(plan, pk=self.instance.pk, currency=data["currency"]):
+            self.add_error(None, problem)
+
+
+class PlanListForm(forms.ModelForm):
+    """The plan list's editable columns: ticking "offered" there meets the same value rule."""
+
+    class Meta:
+        model = Plan
+        fields = ["is_active", "sort_order"]
+
+    def clean(self):
+        data = super().clean()
+        plan = self.instance
+        if (
+            data.get("is_active")
+            and "is_active" in self.changed_data
+            and not plan.requires_verification
+        ):
+            offer = _offer(plan.name, plan.monthly_amount, plan.max_streams, plan.max_quality)
+            for problem in _value_problems(offer, pk=plan.pk, currency=plan.currency):
+                self.add_error("is_active", problem)
+        return data
+
+
+def _value_problems(plan: plan_rules.Offer, *, pk: int | None, currency: str) -> list[str]:
+    """A dearer plan gives at least the screens and picture of every cheaper offered one
+    (student plans, a discount for some, are left out of the comparison)."""
+    offered = Plan.objects.filter(is_active=True, requires_verification=False).exclude(pk=pk)
+    others = [_offer(p.name, p.monthly_amount, p.max_streams, p.max_quality) for p in offered]
+    cheaper, dearer = plan_rules.value_conflicts(plan, others)
+    problems = []
+    if cheaper is not None:
+        problems.append(_value_message(PLAN_GIVES_LESS, cheaper, currency))
+    if dearer is not None:
+        problems.append(_value_message(PLAN_GIVES_MORE, dearer, currency))
+    return problems
 
 
 PLAN_GIVES_LESS = _(
@@ -214,6 +240,12 @@ class PlanAdmin(admin.ModelAdmin):
     list_filter = ["is_active", "max_quality", "max_accounts"]
     search_fields = ["name", "code"]
     prepopulated_fields = {"code": ["name"]}
+
+    class Media:
+        css = {"all": ["css/admin.css"]}  # room for an error in the list's "offered" column
+
+    def get_changelist_form(self, request, **kwargs):
+        return super().get_changelist_form(request, form=PlanListForm, **kwargs)
 
     def get_changeform_initial_data(self, request):
         # A new plan is offered only once an admin ticks "offered" (seeded plans keep theirs);

@@ -178,3 +178,48 @@ def test_plan_value_rules():
     assert not plan_rules.gives_less(cheap, ultra)  # cheaper: never "gives less" for the money
     same = plan_rules.Offer(name="Basic+", monthly_amount=899, max_streams=1, max_quality="hd")
     assert plan_rules.value_conflicts(same, [cheap, ultra]) == (None, ultra)
+
+
+def test_ticking_offered_in_the_plan_list_meets_the_same_value_rule(admin_client):
+    Plan.objects.all().delete()
+    cheap = Plan.objects.create(
+        code="cheap",
+        name="Cheap 4K",
+        monthly_amount=999,
+        yearly_amount=9990,
+        max_streams=4,
+        max_quality="uhd",
+        is_active=True,
+        sort_order=1,
+    )
+    ultra = Plan.objects.create(
+        code="ultra",
+        name="Ultra",
+        monthly_amount=2999,
+        yearly_amount=29990,
+        max_streams=8,
+        max_quality="sd",
+        is_active=False,
+        sort_order=2,
+    )
+    data = {
+        "form-TOTAL_FORMS": "2",
+        "form-INITIAL_FORMS": "2",
+        "form-0-id": cheap.pk,
+        "form-0-is_active": "on",
+        "form-0-sort_order": "1",
+        "form-1-id": ultra.pk,
+        "form-1-is_active": "on",
+        "form-1-sort_order": "2",
+        "_save": "Save",
+    }
+    response = admin_client.post("/admin/subscriptions/plan/", data)
+    assert response.status_code == 200
+    assert "“Cheap 4K” costs less (€9.99 a month) and gives more" in response.content.decode()
+    ultra.refresh_from_db()
+    assert not ultra.is_active
+    data["form-1-is_active"] = ""
+    data["form-1-sort_order"] = "5"  # the rest of the list still saves
+    assert admin_client.post("/admin/subscriptions/plan/", data).status_code == 302
+    ultra.refresh_from_db()
+    assert ultra.sort_order == 5 and not ultra.is_active
