@@ -21,6 +21,7 @@ from django.utils.translation import gettext_lazy as _
 from apps.artwork import charts, selectors, services, views
 from apps.artwork.models import ArtworkReport, Impression
 from apps.catalogue import admin as catalogue_admin
+from apps.catalogue.forms import TitleForm
 from apps.catalogue.models import ArtworkVariant, Title
 from apps.catalogue.vocabulary import genre_label
 
@@ -36,7 +37,7 @@ class VariantChoiceField(forms.ModelChoiceField):
         return text if obj.is_active else _("%(text)s, inactive") % {"text": text}
 
 
-class TitleWithPinForm(forms.ModelForm):
+class TitleWithPinForm(TitleForm):
     """Catalogue's title form plus the pin (a flag on the variant that only artwork sets)."""
 
     pinned_variant = VariantChoiceField(

@@ -22,6 +22,7 @@ from django.db.models.functions import TruncDate
 
 from apps.artwork import bandit, evaluation
 from apps.artwork.models import Impression, PolicySnapshot, ProfileTaste
+from apps.artwork.segment_winners import SegmentWinner, segment_winners
 from apps.catalogue.models import ArtworkVariant, Genre, Title
 from apps.core import clock
 from apps.core.numbers import percent, percent_range
@@ -327,6 +328,8 @@ class Report:
     exploration_setting: float
     policy: PolicySnapshot | None = None
     segments: list[tuple[str, Rate]] = field(default_factory=list)
+    # The winning style per favourite-genre segment, with the segment's genre name.
+    segment_winners: list[tuple[str, SegmentWinner]] = field(default_factory=list)
 
     @property
     def exploration_share(self) -> float:
@@ -388,10 +391,12 @@ def report(*, days: int = 30, top: int = 10, min_impressions: int = MIN_IMPRESSI
         if n >= min_impressions and per_title[title_id].rate > 0
     ]
     winners, losers = ranked_by_lift(results)
+    styled = list(_counts(window.values("segment", "title_id", "variant__tone", "variant__focus")))
     segments = defaultdict(Rate)
-    for segment, n, taken in _counts(window.values("segment")):
+    for segment, _title, _tone, _focus, n, taken in styled:
         segments[segment].add(n, taken)
     names = dict(Genre.objects.filter(pk__in=[s for s in segments if s]).values_list("pk", "name"))
+    winners_by_segment = segment_winners(styled, min_impressions=min_impressions)
     return Report(
         days=days,
         total=total,
@@ -406,6 +411,9 @@ def report(*, days: int = 30, top: int = 10, min_impressions: int = MIN_IMPRESSI
             ((names.get(s, "") if s else "", r) for s, r in segments.items()),
             key=lambda item: -item[1].impressions,
         ),
+        segment_winners=[
+            (names.get(w.segment, "") if w.segment else "", w) for w in winners_by_segment
+        ],
     )
 
 

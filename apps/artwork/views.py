@@ -11,8 +11,9 @@ from apps.accounts.decorators import profile_required
 from apps.accounts.http import AppRequest
 from apps.artwork import charts, selectors, services
 from apps.artwork.models import Impression
+from apps.catalogue.models import ArtworkVariant
 from apps.catalogue.vocabulary import genre_label
-from apps.core.numbers import percent
+from apps.core.numbers import percent, percent_range
 from apps.tracking.consent import consent_for
 
 WINDOWS = (7, 30, 90)
@@ -39,6 +40,10 @@ def artwork_report(request: HttpRequest, site: AdminSite, opts) -> HttpResponse:
         "exploration_of_all": percent(report.random_share_of_all),
         "exploration_setting": percent(report.exploration_setting, 0),
         "segments": segments,
+        "segment_winners": [
+            (genre_label(name) or _("No history yet"), _winner_row(w))
+            for name, w in report.segment_winners
+        ],
         "segments_chart": charts.rate_rows(segments, average=report.total),
         "how_rows": [
             (how, labels.get(how, how), rate, percent(rate.impressions / total) if total else "—")
@@ -58,6 +63,28 @@ def artwork_report(request: HttpRequest, site: AdminSite, opts) -> HttpResponse:
         ],
     }
     return TemplateResponse(request, "admin/artwork/report.html", context)
+
+
+def _winner_row(found) -> dict | None:
+    """A segment's winning style, worded for the report's table (None: none compared yet)."""
+    style = found.winner
+    if style is None:
+        return None
+    low, high = style.interval
+    return {
+        "style": _("%(tone)s · %(focus)s")
+        % {
+            "tone": ArtworkVariant.Tone(style.tone).label,
+            "focus": ArtworkVariant.Focus(style.focus).label,
+        },
+        "impressions": style.impressions,
+        "rate": percent(style.rate),
+        "interval": percent_range(low, high),
+        "expected": percent(style.expected_rate),
+        "lift": style.lift,
+        "clear": style.clear,
+        "compared": found.compared,
+    }
 
 
 @require_POST

@@ -11,13 +11,14 @@ import unicodedata
 from django.contrib import admin, messages
 from django.db.models import Count, Exists, IntegerField, OuterRef, Prefetch, QuerySet, Subquery
 from django.db.models.functions import Coalesce
-from django.http import HttpRequest
+from django.http import HttpRequest, HttpResponseRedirect
+from django.urls import reverse
 from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 
 from apps.catalogue import services
-from apps.catalogue.forms import ArtworkVariantForm
+from apps.catalogue.forms import ArtworkVariantForm, TitleForm
 from apps.catalogue.models import (
     ArtworkVariant,
     Collection,
@@ -180,8 +181,14 @@ class SeasonInline(admin.TabularInline):
         return super().get_queryset(request).annotate(n_episodes=Count("episodes"))
 
     @admin.display(description=_("episodes"))
-    def episode_count(self, obj: Season) -> int:
-        return getattr(obj, "n_episodes", 0)
+    def episode_count(self, obj: Season) -> str:
+        """How many, with a link to the season's page, where its episodes are added."""
+        if obj is None or obj.pk is None:
+            return _("Save to add episodes")
+        n = getattr(obj, "n_episodes", 0)
+        url = reverse("admin:catalogue_season_change", args=[obj.pk])
+        words = ngettext("%(n)d episode", "%(n)d episodes", n) % {"n": n}
+        return format_html('{} · <a href="{}">{}</a>', words, url, _("Add or edit episodes"))
 
 
 class EpisodeInline(admin.TabularInline):
@@ -197,6 +204,7 @@ class EpisodeInline(admin.TabularInline):
 
 @admin.register(Title)
 class TitleAdmin(admin.ModelAdmin):
+    form = TitleForm
     list_display = [
         "poster",
         "name",
@@ -253,6 +261,28 @@ class TitleAdmin(admin.ModelAdmin):
         if obj is not None and obj.is_series:
             return [ArtworkVariantInline, SeasonInline]
         return [ArtworkVariantInline]
+
+    def get_form(self, request, obj=None, change=False, **kwargs):
+        form = super().get_form(request, obj, change=change, **kwargs)
+        if obj is None and "kind" in form.base_fields:
+            form.base_fields["kind"].help_text = _(
+                "A series gets its seasons once saved: saving a new series opens it again, "
+                "with a Seasons section to fill in."
+            )
+        return form
+
+    def response_add(self, request, obj, post_url_continue=None):
+        """A new series has no seasons yet: back to its page, where they are added, rather than
+        the list (unless the admin asked for another new title)."""
+        if obj.is_series and not {"_addanother", "_continue", "_popup"} & set(request.POST):
+            self.message_user(
+                request,
+                _("“%(title)s” was added. Add its seasons below, then episodes from each season.")
+                % {"title": obj.name},
+                messages.SUCCESS,
+            )
+            return HttpResponseRedirect(reverse("admin:catalogue_title_change", args=[obj.pk]))
+        return super().response_add(request, obj, post_url_continue)
 
     @admin.display(description=_("poster"))
     def poster(self, obj: Title) -> str:

@@ -1,12 +1,14 @@
 """Forms for curating the catalogue."""
 
+import json
+
 from django import forms
 from django.core.files.uploadedfile import UploadedFile
 from django.utils.text import format_lazy
 from django.utils.translation import gettext_lazy as _
 
 from apps.catalogue.images import ACCEPTED_FORMATS, MIN_SIDE, validate_artwork_upload
-from apps.catalogue.models import ArtworkVariant
+from apps.catalogue.models import ArtworkVariant, Title
 
 ACCEPT_ATTR = ",".join(f"image/{fmt.lower()}" for fmt in ACCEPTED_FORMATS)
 
@@ -57,3 +59,93 @@ class ArtworkVariantForm(forms.ModelForm):
         if "original" in self.changed_data and isinstance(upload, UploadedFile):
             return upload
         return None
+
+
+class NameListField(forms.CharField):
+    """A list of short texts (a title's moods, its cast) typed as one line, comma-separated:
+    "Tense, Dark humour". The admin showed the stored JSON (`[]`, `["Tense"]`); pasted JSON of
+    texts is still understood. Blanks and repeats are dropped, the order is kept."""
+
+    default_error_messages = {
+        "invalid": _(
+            "Write the names separated by commas, e.g. “%(example)s”, without brackets or "
+            "quotes (“%(item)s” is not a name)."
+        ),
+        "too_long": _("“%(item)s” is longer than %(max)d characters: is a comma missing?"),
+    }
+    MAX_ITEM = 80
+
+    def __init__(self, *, example: str, **kwargs):
+        self.example = example
+        kwargs.setdefault("required", False)
+        kwargs.setdefault("widget", forms.TextInput(attrs={"size": 80}))
+        super().__init__(**kwargs)
+
+    def prepare_value(self, value):
+        if isinstance(value, list | tuple):
+            return ", ".join(str(item) for item in value)
+        if isinstance(value, str) and value.startswith("["):  # the model's JSON as loaded
+            try:
+                return self.prepare_value(json.loads(value))
+            except ValueError:
+                return value
+        return value
+
+    def to_python(self, value) -> list[str]:
+        text = (super().to_python(value) or "").strip()
+        if text.startswith("["):
+            try:
+                items = json.loads(text)
+            except ValueError:
+                items = None
+            if not isinstance(items, list) or not all(isinstance(i, str) for i in items):
+                raise self._invalid(text)
+        else:
+            items = text.split(",")
+        names: list[str] = []
+        for item in (" ".join(i.split()) for i in items):
+            if not item:
+                continue
+            if any(char in item for char in '[]{}"'):
+                raise self._invalid(item)
+            if len(item) > self.MAX_ITEM:
+                raise forms.ValidationError(
+                    self.error_messages["too_long"],
+                    code="too_long",
+                    params={"item": item, "max": self.MAX_ITEM},
+                )
+            if item.casefold() not in {n.casefold() for n in names}:
+                names.append(item)
+        return names
+
+    def _invalid(self, item: str) -> forms.ValidationError:
+        return forms.ValidationError(
+            self.error_messages["invalid"],
+            code="invalid",
+            params={"example": self.example, "item": item},
+        )
+
+    def has_changed(self, initial, data) -> bool:
+        try:
+            return list(initial or []) != self.to_python(data)
+        except forms.ValidationError:
+            return True
+
+
+class TitleForm(forms.ModelForm):
+    """A title with its moods and cast as comma-separated lines."""
+
+    tags = NameListField(
+        label=_("Tags and moods"),
+        example="atmospheric, chilling, bingeable",  # moods are typed in English
+        help_text=_("Separated by commas. The title page lists them and search finds them."),
+    )
+    cast = NameListField(
+        label=_("Cast"),
+        example="Ada Lovelace, Alan Turing",
+        help_text=_("The leading cast in billing order, separated by commas."),
+    )
+
+    class Meta:
+        model = Title
+        fields = "__all__"  # noqa: DJ007 - the admin's fieldsets choose the fields shown

@@ -73,9 +73,10 @@ def _file_size(file: IO[bytes]) -> int:
 def validate_artwork_upload(file: IO[bytes]) -> None:
     """Refuse anything that is not a sane JPEG, PNG or WebP, judged by content, never by name.
 
-    Order matters: byte size first (free), then the header (format and pixel dimensions, read
-    without decoding), then `verify()` for structural damage, then a full decode to catch
-    truncation. Pillow's decompression-bomb warning is raised as an error.
+    Order matters: byte size first (free), then the header's declared pixel count (read by the
+    format's parser, before Pillow's bomb check, so a big photo is told its megapixels), then
+    the header through `Image.open`, then `verify()` for structural damage, then a full decode
+    to catch truncation. Pillow's decompression-bomb warning is raised as an error.
     """
     size = _file_size(file)
     if size == 0:
@@ -102,6 +103,11 @@ def validate_artwork_upload(file: IO[bytes]) -> None:
         _("This image file is damaged or incomplete. Export it again and re-upload."),
         code="corrupt",
     )
+    # A big camera photo (12000×9000, 108 MP) trips Pillow's bomb check as it opens, before
+    # the limit below could say what is wrong: read the declared size first.
+    declared = _declared_size(file)
+    if declared is not None:
+        _refuse_too_many_pixels(*declared)
     try:
         with warnings.catch_warnings():
             warnings.simplefilter("error", Image.DecompressionBombWarning)
@@ -111,21 +117,7 @@ def validate_artwork_upload(file: IO[bytes]) -> None:
                 if img.format not in ACCEPTED_FORMATS:
                     raise not_an_image
                 width, height = img.size
-                max_pixels = settings.ARTWORK_MAX_PIXELS
-                if width * height > max_pixels:
-                    raise ValidationError(
-                        _(
-                            "This image is %(width)s×%(height)s pixels (%(mp)s megapixels); "
-                            "the limit is %(limit)s megapixels."
-                        ),
-                        code="too_many_pixels",
-                        params={
-                            "width": width,
-                            "height": height,
-                            "mp": f"{width * height / 1e6:.1f}",
-                            "limit": f"{max_pixels / 1e6:.1f}",
-                        },
-                    )
+                _refuse_too_many_pixels(width, height)
                 if width < MIN_SIDE or height < MIN_SIDE:
                     raise ValidationError(
                         _(
@@ -151,6 +143,55 @@ def validate_artwork_upload(file: IO[bytes]) -> None:
         raise damaged from None
     finally:
         file.seek(0)
+
+
+def _declared_size(file: IO[bytes]) -> tuple[int, int] | None:
+    """The (width, height) an accepted image's header declares, read with the format's own
+    header parser (no pixel is decoded, and no bomb check: that is `validate`'s next step).
+    None when no accepted format reads the header; the full check then says why."""
+    Image.init()
+    file.seek(0)
+    prefix = file.read(16)
+    try:
+        for fmt in ACCEPTED_FORMATS:
+            factory, accept = Image.OPEN[fmt]
+            if accept is not None and not accept(prefix):
+                continue
+            file.seek(0)
+            try:
+                width, height = factory(file, "").size
+            except (
+                OSError,
+                SyntaxError,
+                ValueError,
+                EOFError,
+                IndexError,
+                TypeError,
+                struct.error,
+            ):
+                return None
+            return int(width), int(height)
+        return None
+    finally:
+        file.seek(0)
+
+
+def _refuse_too_many_pixels(width: int, height: int) -> None:
+    max_pixels = settings.ARTWORK_MAX_PIXELS
+    if width * height > max_pixels:
+        raise ValidationError(
+            _(
+                "This image is %(width)s×%(height)s pixels (%(mp)s megapixels); "
+                "the limit is %(limit)s megapixels."
+            ),
+            code="too_many_pixels",
+            params={
+                "width": width,
+                "height": height,
+                "mp": f"{width * height / 1e6:.1f}",
+                "limit": f"{max_pixels / 1e6:.1f}",
+            },
+        )
 
 
 def open_artwork(file: IO[bytes]) -> Image.Image:

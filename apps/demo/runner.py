@@ -29,12 +29,16 @@ from typing import Any
 
 from django.conf import settings
 from django.db.models import Count, Max, Min, Q
+from django.utils.formats import date_format
 from django.utils.module_loading import import_string
+from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 
 from apps.accounts.models import Profile
 from apps.catalogue.models import Episode
 from apps.core import clock
 from apps.core import services as clock_services
+from apps.core.numbers import percent
 from apps.demo.models import JobMark
 from apps.engagement.models import Send
 from apps.recommendations import services as recommendation_services
@@ -194,22 +198,24 @@ def _training_skip() -> str | None:
     if not saved or saved.get("model") is None:
         return None
     current = _training_mark()
+    # In the language of whoever pressed "Run" (the guide's "Last run" list shows it as is).
     if saved == current:
-        return f"skipped: nothing new since model #{saved['model']}"
+        return _("skipped: nothing new since model #%(model)s") % {"model": saved["model"]}
     if current["model"] != saved["model"]:
         return None  # trained elsewhere meanwhile: the mark is stale, train and mark again
     # Retention deletes the oldest events (apps/tracking/retention.py), so the log can shrink
     # while nothing new arrives: what is new is what came after the last event the model saw.
     new = Event.objects.filter(name__in=EVENT_NAMES, pk__gt=saved["events"] or 0).count()
     if new == 0 and current["profiles"] == saved["profiles"]:
-        return f"skipped: nothing new since model #{saved['model']}"
+        return _("skipped: nothing new since model #%(model)s") % {"model": saved["model"]}
     if 0 <= new < max(1, RETRAIN_GROWTH * (saved["event_count"] or 0)):
-        return (
-            f"skipped: {new} new event{'s' * (new != 1)} since model #{saved['model']} (their "
-            f"profiles' "
-            f"candidates were refreshed as they came; retraining waits for "
-            f"{RETRAIN_GROWTH:.0%} more)"
-        )
+        return ngettext(
+            "skipped: %(n)s new event since model #%(model)s (its profile's candidates were "
+            "refreshed as it came; retraining waits for %(growth)s more)",
+            "skipped: %(n)s new events since model #%(model)s (their profiles' candidates were "
+            "refreshed as they came; retraining waits for %(growth)s more)",
+            new,
+        ) % {"n": new, "model": saved["model"], "growth": percent(RETRAIN_GROWTH, 0)}
     return None
 
 
@@ -243,7 +249,7 @@ def _run(name: str, entry: dict, outcome: Outcome, *, at: datetime | None) -> No
     outcome.seconds += run.seconds
     outcome.ok = outcome.ok and run.ok
     if not run.ok or run.result not in TRIVIAL:
-        prefix = f"{at:%d %b %H:%M}: " if at is not None else ""
+        prefix = f"{date_format(at, 'ABBR_DATETIME_FORMAT')}: " if at is not None else ""
         outcome.results = (outcome.results or []) + [prefix + run.result]
     if run.ok and entry["task"] in AFTER_RUN:
         AFTER_RUN[entry["task"]]()
@@ -324,12 +330,12 @@ def outcomes_as_runs(outcomes: list[Outcome]) -> list[dict]:
         if o.skipped:
             result = o.skipped
         else:
-            shown = o.results or ["nothing due"]
+            shown = o.results or [_("nothing due")]
             result = "; ".join(shown[-6:])
             if len(shown) > 6:
                 result = f"… {result}"
             if o.runs > 1:
-                result = f"ran {o.runs}×: {result}"
+                result = _("ran %(n)s×: %(result)s") % {"n": o.runs, "result": result}
         rows.append(
             {
                 "name": o.name,

@@ -18,6 +18,7 @@ from django.views.decorators.clickjacking import xframe_options_sameorigin
 from django.views.decorators.csp import csp_override
 from django.views.decorators.http import require_GET, require_POST
 
+from apps.catalogue.models import Genre
 from apps.core import clock
 from apps.engagement import authoring, segments, selectors, templating, variants
 from apps.engagement.admin_report import CampaignReportMixin
@@ -46,7 +47,8 @@ EMAIL_FRAME_CSP = {
 
 def _rule_errors(rules) -> list[str]:
     keys = AttributeDefinition.objects.values_list("key", flat=True)
-    return segments.validate_rules(rules, custom_keys=list(keys))
+    genres = Genre.objects.values_list("name", flat=True)
+    return segments.validate_rules(rules, custom_keys=list(keys), genre_names=list(genres))
 
 
 # --- Segments ------------------------------------------------------------------------------------

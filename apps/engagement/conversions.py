@@ -69,6 +69,21 @@ class Group:
         return f"{points(self.uplift)} ({interval})"
 
 
+# The reasons a trigger skips a profile before the control group is drawn (no channel may
+# reach it: `services.skip_unreachable`); later skips (caps, merges) were in the draw.
+UNREACHABLE = frozenset(
+    {
+        "channel_off",
+        "category_off",
+        "kids_profile",
+        "no_email",
+        "no_marketing_consent",
+        "unsubscribed",
+        "no_push_subscription",
+    }
+)
+
+
 @dataclass(frozen=True)
 class Report:
     groups: list[Group]  # the variants in order (language versions as one), then the control
@@ -80,6 +95,17 @@ class Report:
     @property
     def control(self) -> Group:
         return self.groups[-1]
+
+    @property
+    def found(self) -> int:
+        """Every send the trigger planned: messaged, held back, skipped or still waiting."""
+        return self.messaged.sends + self.control.sends + self.skipped + self.scheduled
+
+    @property
+    def could_be_messaged(self) -> int:
+        """Those no channel refused at the trigger: the control group is drawn from these."""
+        unreachable = sum(n for reason, n in self.skip_reasons if reason in UNREACHABLE)
+        return self.found - unreachable
 
 
 def group(

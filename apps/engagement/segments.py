@@ -18,6 +18,7 @@ by `selectors.audience`.
 
 from __future__ import annotations
 
+import difflib
 from collections.abc import Iterable
 from datetime import datetime
 from decimal import Decimal, InvalidOperation
@@ -98,16 +99,26 @@ def _text(value: Any) -> str:
 # --- Validation --------------------------------------------------------------------------------
 
 
-def validate_rules(rules: Any, *, custom_keys: Iterable[str] | None = None) -> list[str]:
+def validate_rules(
+    rules: Any,
+    *,
+    custom_keys: Iterable[str] | None = None,
+    genre_names: Iterable[str] | None = None,
+) -> list[str]:
     """Every problem with `rules`, in words, each naming its rule ("rule 2: unknown operator
     '=>'"). Empty when the rules can be used. `custom_keys`: the custom attribute keys that
-    exist (None: any key is accepted as a custom attribute)."""
+    exist (None: any key is accepted as a custom attribute). `genre_names`: the genres a
+    favourite-genres rule may name (None: any name is accepted)."""
     if not isinstance(rules, list):
         return [_("The rules must be a list of rules, e.g. [] for everyone.")]
     known = None if custom_keys is None else set(ATTRIBUTE_KEYS) | set(custom_keys)
+    genres = None if genre_names is None else list(genre_names)
     errors: list[str] = []
     for number, rule in enumerate(rules, start=1):
-        for problem in _rule_problems(rule, known):
+        problems = _rule_problems(rule, known)
+        if not problems and genres is not None:
+            problems = _genre_problems(rule, genres)
+        for problem in problems:
             errors.append(_("rule %(n)d: %(problem)s") % {"n": number, "problem": problem})
     return errors
 
@@ -163,6 +174,30 @@ def _attribute_problems(rule: dict, known: set[str] | None) -> list[str]:
     if key == "favourite_genres" and op not in ("contains", "exists", "missing"):
         problems.append(_("attribute 'favourite_genres' takes contains, exists or missing"))
     return problems
+
+
+def _genre_problems(rule: dict, genres: list[str]) -> list[str]:
+    """A favourite-genres rule naming no genre would quietly match nobody: name the nearest
+    genre, or the known ones. A number is a genre's id and is left to the database."""
+    if rule.get("kind") != "attribute" or rule.get("key") != "favourite_genres":
+        return []
+    value = rule.get("value")
+    if rule.get("op") != "contains" or as_number(value) is not None:
+        return []
+    wanted = str(value).strip().casefold()
+    if any(name.casefold() == wanted for name in genres):
+        return []
+    by_folded = {name.casefold(): name for name in genres}
+    nearest = difflib.get_close_matches(wanted, list(by_folded), n=1, cutoff=0.6)
+    if nearest:
+        return [
+            _("there is no genre %(value)s; did you mean '%(genre)s'?")
+            % {"value": _quoted(value), "genre": by_folded[nearest[0]]}
+        ]
+    return [
+        _("there is no genre %(value)s (known genres: %(genres)s)")
+        % {"value": _quoted(value), "genres": ", ".join(sorted(genres))}
+    ]
 
 
 def _event_problems(rule: dict) -> list[str]:

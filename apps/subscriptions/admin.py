@@ -7,6 +7,7 @@ from datetime import timedelta
 from django import forms
 from django.contrib import admin, messages
 from django.core.exceptions import PermissionDenied
+from django.db.models import Max
 from django.template.response import TemplateResponse
 from django.urls import path, reverse
 from django.utils.formats import date_format, number_format
@@ -36,11 +37,13 @@ from apps.subscriptions.models import (
     PaymentMethod,
     Plan,
     PriceLock,
+    Quality,
     Refund,
     Subscription,
     SubscriptionChange,
 )
 from apps.subscriptions.money import format_money
+from apps.subscriptions.plan_forms import PLAN_PROBLEMS, PlanForm, PlanListForm
 
 
 class ReadOnlyAdmin(admin.ModelAdmin):
@@ -66,90 +69,6 @@ class FailureReasonMixin(code_beside_label("failure_code", _("failure reason"), 
         return failure_label(obj.failure_code)
 
 
-PLAN_PROBLEMS = {
-    "currency_not_billed": _("The site only bills in %(currencies)s."),
-    "no_screen": _("A plan lets at least one screen watch at a time."),
-    "no_profile": _("A plan has at least one profile."),
-    "free_has_price": _("The Free plan costs nothing: leave this at 0."),
-    "paid_without_price": _("A paid plan needs a price above 0."),
-}
-
-
-class PlanForm(forms.ModelForm):
-    """Prices are typed in euros ("7.99") and stored in cents; a plan that cannot be sold is
-    refused with a message on the field (plan_rules), and nothing is saved."""
-
-    monthly_price = forms.DecimalField(
-        label=_("Monthly price"),
-        min_value=0,
-        max_digits=9,
-        decimal_places=2,
-        help_text=_("In euros, for example 7.99."),
-    )
-    yearly_price = forms.DecimalField(
-        label=_("Yearly price"),
-        min_value=0,
-        max_digits=9,
-        decimal_places=2,
-        help_text=_("In euros, for example 79.90."),
-    )
-    currency = forms.ChoiceField(
-        label=_("Currency"), choices=[(c, c) for c in plan_rules.BILLING_CURRENCIES]
-    )
-
-    class Meta:
-        model = Plan
-        fields = [  # the amounts in cents are set from the prices typed in euros
-            "name",
-            "code",
-            "tagline",
-            "currency",
-            "max_streams",
-            "max_quality",
-            "max_profiles",
-            "downloads",
-            "downloads_per_device",
-            "download_devices",
-            "watch_party_extras",
-            "max_accounts",
-            "requires_verification",
-            "is_active",
-            "sort_order",
-        ]
-
-    def __init__(self, *args, **kwargs):
-        super().__init__(*args, **kwargs)
-        if self.instance.pk:
-            self.initial["monthly_price"] = plan_rules.from_minor_units(
-                self.instance.monthly_amount
-            )
-            self.initial["yearly_price"] = plan_rules.from_minor_units(self.instance.yearly_amount)
-
-    def clean(self):
-        data = super().clean()
-        if self.errors:
-            return data
-        monthly = plan_rules.to_minor_units(data["monthly_price"])
-        yearly = plan_rules.to_minor_units(data["yearly_price"])
-        problems = plan_rules.plan_problems(
-            code=data.get("code") or self.instance.code,
-            currency=data["currency"],
-            monthly_amount=monthly,
-            yearly_amount=yearly,
-            max_streams=data["max_streams"],
-            max_profiles=data["max_profiles"],
-        )
-        fields = {"monthly_amount": "monthly_price", "yearly_amount": "yearly_price"}
-        currencies = ", ".join(plan_rules.BILLING_CURRENCIES)
-        for field, problem in problems.items():
-            message = PLAN_PROBLEMS[problem]
-            if problem == "currency_not_billed":
-                message = message % {"currencies": currencies}
-            self.add_error(fields.get(field, field), message)
-        self.instance.monthly_amount, self.instance.yearly_amount = monthly, yearly
-        return data
-
-
 @admin.register(Plan)
 class PlanAdmin(admin.ModelAdmin):
     form = PlanForm
@@ -171,9 +90,23 @@ class PlanAdmin(admin.ModelAdmin):
     search_fields = ["name", "code"]
     prepopulated_fields = {"code": ["name"]}
 
+    class Media:
+        css = {"all": ["css/admin.css"]}  # room for an error in the list's "offered" column
+
+    def get_changelist_form(self, request, **kwargs):
+        return super().get_changelist_form(request, form=PlanListForm, **kwargs)
+
     def get_changeform_initial_data(self, request):
-        # A new plan is offered only once an admin ticks "offered" (seeded plans keep theirs).
-        return {"is_active": False, **super().get_changeform_initial_data(request)}
+        # A new plan is offered only once an admin ticks "offered" (seeded plans keep theirs);
+        # it starts at Full HD (SD is the Free plan's) and last in the list (QA9: a new plan
+        # defaulted to SD and order 0, listed second, after Free).
+        last = Plan.objects.aggregate(last=Max("sort_order"))["last"]
+        return {
+            "is_active": False,
+            "max_quality": Quality.HD,
+            "sort_order": 0 if last is None else last + 10,
+            **super().get_changeform_initial_data(request),
+        }
 
     def save_model(self, request, obj, form, change):
         old = Plan.objects.filter(pk=obj.pk).values("monthly_amount", "yearly_amount").first()

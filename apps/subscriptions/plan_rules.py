@@ -6,6 +6,7 @@ the site does not bill in, no screen, no profile, a paid plan at zero) is never 
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from decimal import ROUND_HALF_UP, Decimal
 
 # The currencies the gateway, VAT and invoices handle today. Add one here only with them.
@@ -50,3 +51,36 @@ def plan_problems(
         if yearly_amount <= 0:
             problems["yearly_amount"] = "paid_without_price"
     return problems
+
+
+# Picture quality from worst to best (the Quality choices' values).
+QUALITY_ORDER: tuple[str, ...] = ("sd", "hd", "uhd")
+
+
+@dataclass(frozen=True)
+class Offer:
+    """What a plan costs a month and what that buys, for comparing plans."""
+
+    name: str
+    monthly_amount: int
+    max_streams: int
+    max_quality: str
+
+
+def gives_less(dearer: Offer, cheaper: Offer) -> bool:
+    """Whether `dearer` costs more than `cheaper` yet has fewer screens or a worse picture."""
+    if dearer.monthly_amount <= cheaper.monthly_amount:
+        return False
+    worse_picture = QUALITY_ORDER.index(dearer.max_quality) < QUALITY_ORDER.index(
+        cheaper.max_quality
+    )
+    return dearer.max_streams < cheaper.max_streams or worse_picture
+
+
+def value_conflicts(plan: Offer, offered: list[Offer]) -> tuple[Offer | None, Offer | None]:
+    """(a cheaper offered plan that gives more than `plan`, a dearer one that gives less), the
+    first of each or None: a dearer plan should give at least as many screens and as good a
+    picture as every cheaper one, or nobody would choose it (QA9: "Ultra, €29.99, SD")."""
+    cheaper = next((o for o in offered if gives_less(plan, o)), None)
+    dearer = next((o for o in offered if gives_less(o, plan)), None)
+    return cheaper, dearer

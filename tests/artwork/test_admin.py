@@ -1,5 +1,6 @@
 """Curators: per-variant performance on the title page, pinning, the report across titles."""
 
+import re
 from datetime import timedelta
 
 import pytest
@@ -262,3 +263,26 @@ def test_two_variants_with_the_same_label_can_be_told_apart_when_pinning(admin_c
     labels = [label for value, label in field.choices if value]
     assert len(set(labels)) == len(labels) == 3
     assert f"(variant #{light.pk}), inactive" in " ".join(labels)
+
+
+def test_the_report_names_the_winning_style_for_each_favourite_genre(admin_client, genres):
+    """QA9: the report ranked winners overall and rates per segment, but not which artwork
+    wins for whom."""
+    from django.utils import translation
+
+    title, (dark, light, _neutral) = title_with_variants(genres["Horror"], name="Grim Tide")
+    horror, comedy = genres["Horror"].pk, genres["Comedy"].pk
+    log(title, dark, n=150, takes=60, segment=horror)  # horror fans take the dark one
+    log(title, light, n=150, takes=9, segment=horror)
+    log(title, dark, n=120, takes=6, segment=comedy)  # comedy fans the light one
+    log(title, light, n=120, takes=36, segment=comedy)
+    url = reverse("admin:artwork_artworkreport_changelist")
+    html = admin_client.get(url).content.decode()
+    table = html.split('id="segment-winners"')[1].split("</table>")[0]
+    rows = dict(re.findall(r'<th scope="row">([^<]+)</th><td>([^<]+)</td>', table))
+    assert rows == {"Horror": "Dark · Character", "Comedy": "Light · Ensemble"}
+    assert "<strong>Clear</strong>" in table
+    with translation.override("fr"):
+        html = admin_client.get(url, HTTP_ACCEPT_LANGUAGE="fr").content.decode()
+    table = html.split('id="segment-winners"')[1].split("</table>")[0]
+    assert '<th scope="row">Horreur</th><td>Sombre · Personnage</td>' in table

@@ -329,3 +329,73 @@ def test_the_genre_filters_in_french_are_in_the_order_of_their_french_names(admi
         shown = [sidebar.index(f">{name}</a>") for name in ("Animation", "Documentaire")]
         shown += [sidebar.index(f">{name}</a>") for name in ("Horreur", "Policier")]
         assert shown == sorted(shown), url
+
+
+def test_tags_and_cast_read_and_save_as_comma_separated_names(admin_client):
+    """QA9: Tags and Cast showed the stored JSON ("[]") to the admin."""
+    title = TitleFactory(genres=[GenreFactory()], tags=["tense", "chilling"], cast=[])
+    url = reverse("admin:catalogue_title_change", args=[title.pk])
+    page = admin_client.get(url).content.decode()
+    assert 'value="tense, chilling"' in page
+    assert "[]" not in page[page.index('id="id_cast"') - 200 : page.index('id="id_cast"') + 200]
+    data = _title_form(
+        title, tags=" tense , , Chilling, chilling,cosy ", cast="Zoé Lefèvre, Ada Lo"
+    )
+    assert admin_client.post(url, data).status_code == 302
+    title.refresh_from_db()
+    assert title.tags == ["tense", "Chilling", "cosy"]  # blanks and repeats dropped
+    assert title.cast == ["Zoé Lefèvre", "Ada Lo"]
+    pasted = _title_form(title, tags='["calm"]', cast="")  # JSON as it used to be typed
+    assert admin_client.post(url, pasted).status_code == 302
+    title.refresh_from_db()
+    assert title.tags == ["calm"] and title.cast == []
+
+
+@pytest.mark.parametrize("typed", ['["calm", 3]', '["calm"', 'calm, "cosy"'])
+def test_tags_typed_wrong_get_a_clear_message_and_nothing_is_saved(admin_client, typed):
+    title = TitleFactory(genres=[GenreFactory()], tags=["tense"])
+    url = reverse("admin:catalogue_title_change", args=[title.pk])
+    response = admin_client.post(url, _title_form(title, tags=typed))
+    assert response.status_code == 200
+    assert "Write the names separated by commas, e.g. “atmospheric, chilling, bingeable”" in (
+        response.content.decode()
+    )
+    title.refresh_from_db()
+    assert title.tags == ["tense"]
+
+
+def test_a_new_series_opens_again_for_its_seasons_which_link_to_their_episodes(admin_client):
+    """QA9: adding a series needed two saves with nothing saying so, and a season's row had
+    no way to its episodes but "Change"."""
+    genre = GenreFactory()
+    add = reverse("admin:catalogue_title_add")
+    assert "A series gets its seasons once saved" in admin_client.get(add).content.decode()
+    data = {
+        "name": "Night Shift",
+        "slug": "night-shift",
+        "kind": Title.Kind.SERIES,
+        "year": 2026,
+        "maturity": "13",
+        "genres": [genre.pk],
+        "runtime_minutes": 45,
+        "tags": "",
+        "cast": "",
+        "available_from_0": "",
+        "available_from_1": "",
+        "artwork-TOTAL_FORMS": "0",
+        "artwork-INITIAL_FORMS": "0",
+        "artwork-MIN_NUM_FORMS": "0",
+        "artwork-MAX_NUM_FORMS": "1000",
+    }
+    response = admin_client.post(add, data, follow=True)
+    title = Title.objects.get(slug="night-shift")
+    assert response.redirect_chain[-1][0] == reverse(
+        "admin:catalogue_title_change", args=[title.pk]
+    )
+    page = response.content.decode()
+    assert "Add its seasons below" in page
+    assert 'id="seasons-group"' in page
+    season = SeasonFactory(title=title, number=1)
+    page = admin_client.get(reverse("admin:catalogue_title_change", args=[title.pk])).content
+    link = reverse("admin:catalogue_season_change", args=[season.pk])
+    assert f'0 episodes · <a href="{link}">Add or edit episodes</a>' in page.decode()

@@ -239,3 +239,17 @@ def test_a_restore_keeps_the_browsers_session_so_a_poll_in_flight_cannot_sign_it
     late = client.get(f"/demo/runs/{run.pk}/", headers={"HX-Request": "true"})
     assert not (late.cookies.get("sessionid") and late.cookies["sessionid"]["max-age"] == 0)
     assert client.get("/").wsgi_request.user.email == "horror@demo.test"
+
+
+def test_the_last_run_list_speaks_the_language_of_whoever_ran_the_jobs():
+    """QA: the French guide's "Last run" list read "nothing due" and "ran 3×: …"."""
+    from django.utils import translation
+
+    idle = runner.Outcome(name="idle", task="x.idle", runs=2)
+    busy = runner.Outcome(name="busy", task="x.busy", runs=3, results=["5", "7"])
+    with translation.override("fr"):
+        rows = runner.outcomes_as_runs([idle, busy])
+    assert rows[0]["result"] == "exécutée 2\u00a0fois\u00a0: rien à faire"
+    assert rows[1]["result"] == "exécutée 3\u00a0fois\u00a0: 5; 7"
+    with translation.override("en"):
+        assert runner.outcomes_as_runs([idle])[0]["result"] == "ran 2×: nothing due"

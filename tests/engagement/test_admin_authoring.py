@@ -12,7 +12,7 @@ from apps.core import clock
 from apps.engagement import authoring
 from apps.engagement.models import Campaign, Category, Segment, Variant
 from apps.tracking.models import Event
-from tests.factories import ProfileFactory, UserFactory
+from tests.factories import GenreFactory, ProfileFactory, UserFactory
 
 SIZE_URL = "admin:engagement_segment_audience_size"
 CHEAP = [
@@ -123,6 +123,36 @@ def test_segment_form_shows_errors_per_rule_and_saves_nothing(admin_client):
     )
     assert response.status_code == 302
     assert Segment.objects.get().rules == CHEAP
+
+
+def test_a_genre_that_does_not_exist_is_refused_with_the_nearest_one(admin_client):
+    GenreFactory(name="Mystery", slug="mystery")
+    GenreFactory(name="Drama", slug="drama")
+    rule = {"kind": "attribute", "key": "favourite_genres", "op": "contains", "value": "Mystry"}
+    response = admin_client.post(
+        reverse("admin:engagement_segment_add"),
+        {"name": "Mystery fans", "description": "", "rules": json.dumps([rule])},
+    )
+    assert response.status_code == 200
+    assert "rule 1: there is no genre &#x27;Mystry&#x27;; did you mean &#x27;Mystery&#x27;?" in (
+        response.content.decode()
+    )
+    assert not Segment.objects.exists()
+    far = {**rule, "value": "Westerns in space"}
+    response = admin_client.post(reverse(SIZE_URL), {"rules": json.dumps([far])})
+    assert response.status_code == 422
+    assert "(known genres: Drama, Mystery)" in response.content.decode()
+    for value in ("mystery", 1):  # a name in any case, or a genre's id
+        response = admin_client.post(
+            reverse("admin:engagement_segment_add"),
+            {
+                "name": f"Fans {value}",
+                "description": "",
+                "rules": json.dumps([{**rule, "value": value}]),
+            },
+        )
+        assert response.status_code == 302
+    assert Segment.objects.count() == 2
 
 
 def test_new_segment_starts_as_everyone(admin_client):

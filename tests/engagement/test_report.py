@@ -165,3 +165,33 @@ def test_the_french_report_and_list_write_the_uplift_in_points_with_a_comma(
     for html in (report.content.decode(), listing.content.decode()):
         assert "+40,0\xa0pts" in html
         assert "+40.0" not in html and " pp" not in html
+
+
+def test_the_control_group_is_said_to_come_from_those_who_could_be_messaged(
+    admin_client, make_campaign
+):
+    """QA9: "10% of the profiles the trigger found" while 0 of 304 were held back (302 had
+    no consent): the control is drawn from the profiles that could be messaged."""
+    campaign = make_campaign()
+    _sends(campaign, campaign.variants.get(), 2, 0)
+    for _ in range(3):  # refused at the trigger, before the draw
+        Send.objects.create(
+            campaign=campaign,
+            profile=ProfileFactory(),
+            trigger_key="k",
+            status=Send.Status.SKIPPED,
+            skip_reason="no_marketing_consent",
+            due_at=NOW,
+            created_at=NOW,
+        )
+    _sends(campaign, None, 1, 0, status=Send.Status.SKIPPED)  # capped after the draw
+    _sends(campaign, None, 1, 0, status=Send.Status.CONTROL)
+    html = admin_client.get(
+        reverse("admin:engagement_campaign_report", args=[campaign.pk])
+    ).content.decode()
+    assert "of the profiles that could be messaged, never messaged" in html
+    assert "the trigger found" not in html
+    headline = html[html.index('id="campaign-headline"') : html.index("</dl>")]
+    assert "<dt>Found by the trigger</dt><dd>7</dd>" in headline
+    assert "<dt>Could be messaged</dt><dd>4</dd>" in headline
+    assert "<dt>Held back</dt><dd>1</dd>" in headline

@@ -145,3 +145,17 @@ def test_the_metric_reads_as_words_in_the_list_and_the_report(admin_client, defi
     assert (
         "<strong>Ajouté à Ma liste</strong> (<code>my_list_add</code>)" in report.content.decode()
     )
+
+
+@pytest.mark.django_db
+def test_the_list_writes_dates_as_the_rest_of_the_admin(admin_client, define, settings):
+    """The list read "Dec. 3, 2026, 11:44 p.m." (Django's US default) beside "3 Dec 2026"."""
+    starts = timezone.now().replace(year=2026, month=12, day=3, hour=23, minute=44)
+    define(key="dated", starts_at=starts, stops_at=starts + timedelta(days=30))
+    url = reverse("admin:experiments_experiment_changelist")
+    english = admin_client.get(url).content.decode()
+    assert "3 Dec 2026, 23:44" in english
+    assert "2 Jan 2027, 23:44" in english
+    assert "p.m." not in english
+    admin_client.cookies[settings.LANGUAGE_COOKIE_NAME] = "fr"
+    assert "3 déc. 2026, 23:44" in admin_client.get(url).content.decode()

@@ -112,4 +112,6 @@ def test_in_french_the_taste_change_names_genres_in_lower_case_mid_sentence():
     card = next(card for card in built if card.key == "change")
     assert card.lines[0] == "De janvier à juin\xa0: surtout comédie."
     assert card.lines[1] == "De juillet à décembre\xa0: surtout science-fiction."
-    assert card.lines[2].startswith("Romance ")  # a sentence still starts with a capital
+    # A sentence still starts with a capital; no bare "Romance a gagné" (French wants "La
+    # romance"), so the rise is worded without an article (QA9).
+    assert card.lines[2] == "Romance\xa0: 22 points de plus."

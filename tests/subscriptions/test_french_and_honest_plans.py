@@ -48,6 +48,8 @@ def test_a_french_viewer_reads_french_prices_dates_and_plan_descriptions(viewer)
     assert f"19,99{NBSP}€" in plans and "€19,99" not in plans
     assert "4K sur quatre écrans." in plans
     assert "4K on four screens" not in plans
+    # At 390 px "4K." wrapped alone onto the Family card's last line (QA9).
+    assert f"dans un même foyer, en{NBSP}4K." in plans
     subscribe(viewer.user)
     page = text(viewer.get("/account/subscription/", headers={"Accept-Language": "fr"}))
     assert f"13,49{NBSP}€" in page

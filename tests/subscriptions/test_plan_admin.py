@@ -113,3 +113,113 @@ def test_payment_and_refund_lists_write_money_not_cents(admin_client):
     assert ">1349<" not in payments and ">250<" not in payments
     refunds = admin_client.get("/admin/subscriptions/refund/").content.decode()
     assert "First payment €13.49 (" in refunds and "1349 EUR" not in refunds
+
+
+def test_a_new_plan_starts_at_full_hd_and_last_in_the_list(admin_client):
+    """QA9: a new plan defaulted to SD and order 0, so it was listed second, after Free."""
+    Plan.objects.update(sort_order=5)
+    Plan.objects.create(code="a", name="A", monthly_amount=500, yearly_amount=5000, sort_order=70)
+    page = admin_client.get(ADD).content.decode()
+    assert '<option value="hd" selected>Full HD</option>' in page
+    assert 'name="sort_order" value="80"' in page
+
+
+def test_a_dearer_plan_that_gives_less_than_a_cheaper_offered_one_is_refused(admin_client):
+    Plan.objects.update(is_active=False)  # only these two plans are offered
+    Plan.objects.create(
+        code="cheap",
+        name="Cheap 4K",
+        monthly_amount=999,
+        yearly_amount=9990,
+        max_streams=4,
+        max_quality="uhd",
+        is_active=True,
+    )
+    Plan.objects.create(
+        code="dear",
+        name="Dear",
+        monthly_amount=2999,
+        yearly_amount=29990,
+        max_streams=8,
+        max_quality="uhd",
+        is_active=True,
+    )
+    before = Plan.objects.count()
+    response = admin_client.post(
+        ADD,
+        _form(name="Ultra", code="ultra", monthly_price="29.99", max_streams="8", max_quality="sd"),
+    )
+    html = response.content.decode()
+    assert response.status_code == 200
+    assert "“Cheap 4K” costs less (€9.99 a month) and gives more (4 screens, 4K Ultra HD)" in html
+    assert Plan.objects.count() == before
+    response = admin_client.post(
+        ADD,
+        _form(name="Lite", code="lite", monthly_price="4.99", max_streams="10", max_quality="uhd"),
+    )
+    assert "“Cheap 4K” costs more (€9.99 a month) and would give less than this plan" in (
+        response.content.decode()
+    )
+    assert Plan.objects.count() == before
+    # As much as the cheaper plan, for more: accepted.
+    response = admin_client.post(
+        ADD,
+        _form(
+            name="Ultra", code="ultra", monthly_price="19.99", max_streams="4", max_quality="uhd"
+        ),
+    )
+    assert response.status_code == 302
+
+
+def test_plan_value_rules():
+    cheap = plan_rules.Offer(name="Basic", monthly_amount=799, max_streams=1, max_quality="hd")
+    ultra = plan_rules.Offer(name="Ultra", monthly_amount=2999, max_streams=8, max_quality="sd")
+    assert plan_rules.gives_less(ultra, cheap)  # a worse picture for more money
+    assert not plan_rules.gives_less(cheap, ultra)  # cheaper: never "gives less" for the money
+    same = plan_rules.Offer(name="Basic+", monthly_amount=899, max_streams=1, max_quality="hd")
+    assert plan_rules.value_conflicts(same, [cheap, ultra]) == (None, ultra)
+
+
+def test_ticking_offered_in_the_plan_list_meets_the_same_value_rule(admin_client):
+    Plan.objects.all().delete()
+    cheap = Plan.objects.create(
+        code="cheap",
+        name="Cheap 4K",
+        monthly_amount=999,
+        yearly_amount=9990,
+        max_streams=4,
+        max_quality="uhd",
+        is_active=True,
+        sort_order=1,
+    )
+    ultra = Plan.objects.create(
+        code="ultra",
+        name="Ultra",
+        monthly_amount=2999,
+        yearly_amount=29990,
+        max_streams=8,
+        max_quality="sd",
+        is_active=False,
+        sort_order=2,
+    )
+    data = {
+        "form-TOTAL_FORMS": "2",
+        "form-INITIAL_FORMS": "2",
+        "form-0-id": cheap.pk,
+        "form-0-is_active": "on",
+        "form-0-sort_order": "1",
+        "form-1-id": ultra.pk,
+        "form-1-is_active": "on",
+        "form-1-sort_order": "2",
+        "_save": "Save",
+    }
+    response = admin_client.post("/admin/subscriptions/plan/", data)
+    assert response.status_code == 200
+    assert "“Cheap 4K” costs less (€9.99 a month) and gives more" in response.content.decode()
+    ultra.refresh_from_db()
+    assert not ultra.is_active
+    data["form-1-is_active"] = ""
+    data["form-1-sort_order"] = "5"  # the rest of the list still saves
+    assert admin_client.post("/admin/subscriptions/plan/", data).status_code == 302
+    ultra.refresh_from_db()
+    assert ultra.sort_order == 5 and not ultra.is_active

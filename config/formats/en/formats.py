@@ -11,3 +11,7 @@ DATE_FORMAT = "j F Y"
 # US "m/d/Y" ("11/16/2026").
 SHORT_DATE_FORMAT = ABBR_DATE_FORMAT
 SHORT_DATETIME_FORMAT = ABBR_DATETIME_FORMAT
+# Date and time likewise ("3 Dec 2026, 23:44"), not Django's US "Dec. 3, 2026, 11:44 p.m.":
+# what admin lists show for a date-time column (an experiment's start) and `long_date`'s
+# "DATETIME_FORMAT".
+DATETIME_FORMAT = ABBR_DATETIME_FORMAT

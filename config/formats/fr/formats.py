@@ -10,3 +10,6 @@ ABBR_WEEKDAY_DATETIME_FORMAT = "D. j N Y, H:i"
 # abbreviated months the rest of the site uses.
 SHORT_DATE_FORMAT = ABBR_DATE_FORMAT
 SHORT_DATETIME_FORMAT = ABBR_DATETIME_FORMAT
+# Date and time likewise ("3 déc. 2026, 23:44"), not Django's "3 décembre 2026 23:44", in
+# admin lists' date-time columns and `long_date`'s "DATETIME_FORMAT".
+DATETIME_FORMAT = ABBR_DATETIME_FORMAT
