@@ -148,8 +148,8 @@ def test_the_subscription_admin_shows_the_kept_prices_read_only(
     assert "Prices kept after a price rise" in html
     row = html.split("Prices kept after a price rise", 1)[1].split("</table>", 1)[0]
     assert "Standard" in row and "€13.49" in row
-    assert "April 29, 2026" in row  # charges before then keep it: 30 days from the rise
-    assert "March 30, 2026" in row  # when the e-mail went
+    assert "29 Apr 2026" in row  # charges before then keep it: 30 days from the rise
+    assert "30 Mar 2026" in row  # when the e-mail went
     assert 'name="price_locks-0-amount"' not in html and "price_locks-0-DELETE" not in html
 
 
