@@ -1,4 +1,4 @@
-"""Cancelling twice (a double click on "Cancel anyway", a second tab) or taking an alternative
+"""Cancelling or postponing twice (a double click, a second tab) or taking an alternative
 from a tab left open after cancelling: the plan still runs to its end, and the page says so."""
 
 import pytest
@@ -46,3 +46,10 @@ def test_an_alternative_from_a_stale_tab_says_the_plan_is_already_cancelled(view
     assert "Your plan is already cancelled and stays until" in page
     sub = Subscription.objects.get(user=viewer.user)
     assert sub.status == "cancel_scheduled" and sub.plan.code == "standard"
+
+
+def test_postponing_twice_says_already_postponed_once(viewer):
+    assert viewer.post("/account/subscription/postpone/").status_code == 302
+    again = viewer.post("/account/subscription/postpone/")
+    assert again.status_code == 400
+    assert text(again).count("Your next payment is already postponed.") == 1
