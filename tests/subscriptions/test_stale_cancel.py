@@ -53,3 +53,12 @@ def test_postponing_twice_says_already_postponed_once(viewer):
     again = viewer.post("/account/subscription/postpone/")
     assert again.status_code == 400
     assert text(again).count("Your next payment is already postponed.") == 1
+
+
+def test_a_student_code_from_a_tab_left_open_after_the_plan_changed_says_so(viewer):
+    page = text(
+        viewer.post(
+            "/account/subscription/student/", {"action": "confirm", "code": "123456"}, follow=True
+        )
+    )
+    assert "Your plan has no student price any more: there is nothing to confirm." in page
