@@ -98,6 +98,7 @@ MIDDLEWARE = [
     "django_htmx.middleware.HtmxMiddleware",
     "apps.tracking.middleware.VisitorMiddleware",
     "apps.accounts.middleware.NotOnThisProfileMiddleware",
+    "apps.core.middleware.MethodNotAllowedPageMiddleware",
 ]
 
 if PRODUCTION:

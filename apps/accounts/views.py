@@ -78,6 +78,13 @@ def _select_profile(request, profile) -> None:
     )
 
 
+def _profile_gone(request):
+    """A profile this account does not have (another account's, or one deleted meanwhile: a
+    double click on Delete, a tab left open): a 404 that says so and leads to the picker,
+    rather than "We can't find that page" right after the delete worked."""
+    return render(request, "accounts/profile_gone.html", status=404)
+
+
 def _next_past_picker(request) -> str:
     """Where the viewer was headed: `next` if it stays on this site and is not the picker
     itself (that would loop), else ""."""
@@ -134,7 +141,7 @@ def profile_select(request, profile_id: int):
     """Switch to a profile; a locked one asks its PIN first (wrong PINs are throttled)."""
     profile = selectors.profile_for_account(account=request.user, profile_id=profile_id)
     if profile is None:
-        raise Http404(_("No such profile."))
+        return _profile_gone(request)
     current = request.session.get(SESSION_PROFILE)
     if profile.has_pin and current != profile.pk:
         form = PinForm(request.POST if "pin" in request.POST else None)
@@ -176,7 +183,7 @@ def profile_pin_reset(request, profile_id: int):
     """Forgot the PIN: the account's password removes it."""
     profile = selectors.profile_for_account(account=request.user, profile_id=profile_id)
     if profile is None:
-        raise Http404(_("No such profile."))
+        return _profile_gone(request)
     form = PinResetForm(request.POST or None)
     status = 200
     if request.method == "POST":
@@ -264,7 +271,7 @@ def profile_create(request):
 def profile_edit(request, profile_id: int):
     profile = selectors.profile_for_account(account=request.user, profile_id=profile_id)
     if profile is None:
-        raise Http404(_("No such profile."))
+        return _profile_gone(request)
     initial = {
         "name": profile.name,
         "is_kids": profile.is_kids,

@@ -6,6 +6,7 @@ from django.http import Http404, HttpResponse, HttpResponseBadRequest
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.http import urlencode
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy, pgettext_lazy
 from django.views.decorators.http import require_GET, require_POST
@@ -288,6 +289,8 @@ def search_suggest(request: AppRequest):
     moods that match, each a link."""
     profile = current_profile(request)
     query = (request.GET.get("q") or "").strip()
+    if not request.htmx:  # opened as a page: the search page, not a bare unstyled list
+        return redirect(reverse("browse:search") + (f"?{urlencode({'q': query})}" if query else ""))
     if len(query) > catalogue.SEARCH_MAX_LENGTH:
         return HttpResponseBadRequest(
             _("Search terms are at most %(n)d characters.") % {"n": catalogue.SEARCH_MAX_LENGTH}

@@ -1,5 +1,7 @@
 """Request plumbing every view shares: the typed request and the one safe-redirect check."""
 
+from urllib.parse import urlsplit
+
 from django.conf import settings
 from django.http import HttpRequest
 from django.utils.http import url_has_allowed_host_and_scheme
@@ -15,7 +17,15 @@ class HtmxRequest(HttpRequest):
 
 def is_safe_next(request: HttpRequest, url: str) -> bool:
     """Whether `url` stays on this site: same host, http(s) only (so no `//evil.example`, no
-    `javascript:`), and https only when the request came over https or in production."""
+    `javascript:`), and https only when the request came over https or in production.
+
+    A bare word or relative path (`abc`, `../x`) is refused too: no page links with one, and
+    `redirect()` would read it as a URL name and fail with a 500 after the action was done."""
+    try:
+        if not url.startswith("/") and not urlsplit(url).netloc:
+            return False
+    except ValueError:  # "http://[": not a URL at all
+        return False
     return url_has_allowed_host_and_scheme(
         url,
         allowed_hosts={request.get_host()},

@@ -2,6 +2,7 @@
 out of shared caches."""
 
 from django.http import HttpResponseBadRequest
+from django.shortcuts import render
 from django.utils.cache import patch_cache_control
 from django.utils.translation import gettext as _
 
@@ -54,4 +55,30 @@ class PrivatePagesMiddleware:
         session = getattr(request, "session", None)
         if session is not None and session.accessed:
             patch_cache_control(response, private=True)
+        return response
+
+
+class MethodNotAllowedPageMiddleware:
+    """A page opened at an address that only takes a form's POST (a bookmark, or the `next`
+    of a sign-in that a signed-out click on My list or a thumb started) answered a blank 405:
+    a browser's GET gets a page that says what the address is for. The 405 and its Allow
+    header stay; htmx, JSON and other callers keep the empty answer."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        response = self.get_response(request)
+        if (
+            response.status_code == 405
+            and request.method == "GET"
+            and not getattr(response, "streaming", False)
+            and not response.content
+            and not request.headers.get("HX-Request")
+            and "text/html" in request.headers.get("Accept", "text/html")
+        ):
+            page = render(request, "405.html", status=405)
+            if response.has_header("Allow"):
+                page["Allow"] = response["Allow"]
+            return page
         return response

@@ -12,6 +12,7 @@ cache is Redis), changed under a short cache lock. `decide` is the rule, over pl
 
 from __future__ import annotations
 
+import hashlib
 import secrets
 import time
 import uuid
@@ -65,10 +66,19 @@ def decide(streams: dict[str, Stream], key: str, now: float, max_streams: int) -
 
 
 def stream_key(session) -> str:
-    """This browser's stream id (created on first use and kept in its session)."""
+    """This browser's stream id (made on first use and kept in its session).
+
+    Made from the session's own key, so two requests that read the session before either
+    saved it (a double click on Play or Join, two tabs opened at once) get the same id: a
+    random one each took two screens, and the one left out of the saved session was refused
+    as "too many" until the other expired."""
     key = session.get(SESSION_STREAM)
     if not isinstance(key, str) or not key:
-        key = uuid.uuid4().hex
+        own = getattr(session, "session_key", None)
+        if own:
+            key = hashlib.sha256(f"playback-stream:{own}".encode()).hexdigest()[:32]
+        else:
+            key = uuid.uuid4().hex
         session[SESSION_STREAM] = key
     return key
 

@@ -16,6 +16,7 @@ URLs (namespace "playback"):
 
 from __future__ import annotations
 
+import math
 import uuid
 from datetime import datetime
 from urllib.parse import urlencode
@@ -209,6 +210,8 @@ def _report(request: AppRequest, *, title: Title | None, episode: Episode | None
     try:
         position = float(data.get("position", ""))
         seq = int(data.get("seq", ""))
+        if not math.isfinite(position):  # "inf" would finish the title, "nan" restart it
+            raise ValueError(position)
     except ValueError:
         return JsonResponse({"error": _("Send the position and sequence as numbers.")}, status=400)
     limits = limits_for(request.user)

@@ -73,20 +73,33 @@ def recaps_recompute(*, profile, tz, today: date) -> int:
 
 
 def share_create(*, recap: Recap, cards: list[str], available: list[str], language: str):
-    """A new public link showing the chosen cards (in the recap's order); refused without any
-    or with a card the recap does not have."""
+    """A public link showing the chosen cards (in the recap's order); refused without any or
+    with a card the recap does not have.
+
+    A live link with the same cards and language is returned instead of a second one (a
+    double click, a second tab, the form sent again): the recap row is locked while looking,
+    so two requests at once make one link. Its `created` says whether it is new."""
     chosen = set(cards)
     if not chosen:
         raise ValidationError(_("Choose at least one card to share."))
     if not chosen <= set(available):
         raise ValidationError(_("Choose cards from your year."))
-    return RecapShare.objects.create(
-        recap=recap,
-        token=secrets.token_urlsafe(32),
-        cards=[key for key in available if key in chosen],
-        language=language,
-        created_at=clock.now(),
-    )
+    ordered = [key for key in available if key in chosen]
+    with transaction.atomic():
+        Recap.objects.select_for_update().filter(pk=recap.pk).first()
+        for live in RecapShare.objects.filter(recap=recap, revoked_at__isnull=True):
+            if live.cards == ordered and live.language == language:
+                live.created = False
+                return live
+        share = RecapShare.objects.create(
+            recap=recap,
+            token=secrets.token_urlsafe(32),
+            cards=ordered,
+            language=language,
+            created_at=clock.now(),
+        )
+    share.created = True
+    return share
 
 
 def share_revoke(*, profile, share_id) -> bool:

@@ -84,7 +84,7 @@ def share_create(request: AppRequest):
         return redirect("recap:year")
     available = [c.key for c in cards.build(recap.data, name=request.profile.name)]
     try:
-        services.share_create(
+        share = services.share_create(
             recap=recap,
             cards=request.POST.getlist("cards"),
             available=available,
@@ -93,7 +93,12 @@ def share_create(request: AppRequest):
     except ValidationError as exc:
         messages.error(request, exc.messages[0])
         return redirect("recap:year")
-    messages.success(request, _("Your link is ready: anyone who has it sees the cards you chose."))
+    if share.created:
+        messages.success(
+            request, _("Your link is ready: anyone who has it sees the cards you chose.")
+        )
+    else:
+        messages.info(request, _("You already have a link with these cards: here it is."))
     return redirect(reverse("recap:year") + "#share")
 
 

@@ -24,10 +24,20 @@ from apps.support.models import Ticket, TicketReply
 from apps.tracking.services import track
 
 LIMIT_WINDOW = timedelta(hours=24)
+REPEAT_WINDOW = timedelta(minutes=10)
 
 
 class TicketLimitReached(ValidationError):
     """The account sent SUPPORT_TICKETS_PER_DAY requests in the last 24 hours."""
+
+
+class AlreadySent(Exception):
+    """The same request is already waiting for an answer (a double click, a second tab, the
+    form sent again): nothing new was written; `ticket` is the one sent before."""
+
+    def __init__(self, ticket: Ticket):
+        super().__init__(ticket.pk)
+        self.ticket = ticket
 
 
 def ticket_create(
@@ -37,6 +47,9 @@ def ticket_create(
 
     Refused (TicketLimitReached, nothing written) past SUPPORT_TICKETS_PER_DAY requests in any
     24 hours; the account row is locked while counting, so two tabs cannot both slip past.
+    The same subject and words as an open request sent in the last REPEAT_WINDOW is that
+    request sent again (AlreadySent, nothing written): one ticket for staff, one place for the
+    answer, and the day's limit is not spent on a double click.
     """
     at = at or clock.now()
     if category not in Ticket.Category.values:
@@ -47,6 +60,15 @@ def ticket_create(
     limit = settings.SUPPORT_TICKETS_PER_DAY
     with transaction.atomic():
         get_user_model().objects.select_for_update().filter(pk=account.pk).first()
+        repeat = Ticket.objects.filter(
+            account=account,
+            category=category,
+            message=message,
+            status=Ticket.Status.OPEN,
+            created_at__gt=at - REPEAT_WINDOW,
+        ).first()
+        if repeat is not None:
+            raise AlreadySent(repeat)
         recent = Ticket.objects.filter(account=account, created_at__gt=at - LIMIT_WINDOW)
         if recent.count() >= limit:
             oldest = recent.order_by("created_at").values_list("created_at", flat=True).first()

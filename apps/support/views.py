@@ -60,6 +60,13 @@ def contact(request: AppRequest) -> HttpResponse:
             )
         except services.TicketLimitReached as refused:
             form.add_error(None, refused.messages[0])
+        except services.AlreadySent as repeat:
+            messages.info(
+                request,
+                _("You already sent this as request #%(n)d: here it is. We will answer here.")
+                % {"n": repeat.ticket.pk},
+            )
+            return redirect("support:request", ticket_id=repeat.ticket.pk)
         else:
             messages.success(
                 request,

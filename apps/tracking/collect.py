@@ -41,7 +41,7 @@ def parse_batch(body: bytes) -> list[ClientEvent]:
         raise BatchRefused(413, f"The batch is larger than {limit} bytes; send fewer events.")
     try:
         payload = json.loads(body or b"null")
-    except (ValueError, UnicodeDecodeError):
+    except (ValueError, UnicodeDecodeError, RecursionError):  # nested past Python's stack
         raise BatchRefused(400, "The batch is not valid JSON.") from None
     events = payload.get("events") if isinstance(payload, dict) else None
     if not isinstance(events, list) or not events:

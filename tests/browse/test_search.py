@@ -101,10 +101,20 @@ def test_kids_profile_never_finds_titles_not_rated_for_it(shelf):
     TitleFactory(name="Night Light Friends", maturity="all")
     kid = ProfileFactory(is_kids=True)
     assert _names("night", profile=kid) == ["Night Light Friends"]
-    html = signed_in(kid).get("/search/suggest/?q=night terr").content.decode()
+    html = signed_in(kid).get("/search/suggest/?q=night terr", HTTP_HX_REQUEST="true").content
+    html = html.decode()
     assert "Night Terrors" not in html
     page = signed_in(kid).get("/search/?q=nigth").content.decode()
     assert "Night Terrors" not in page and "Night Light Friends" in page
+
+
+def test_suggestions_opened_as_a_page_go_to_the_search_page(viewer_client):
+    """The suggestions are a fragment for the search box; opened in the browser they were an
+    unstyled list with no page around it."""
+    response = viewer_client.get("/search/suggest/?q=night terr")
+    assert response.status_code == 302
+    assert response["Location"] == "/search/?q=night+terr"
+    assert viewer_client.get("/search/suggest/")["Location"] == "/search/"
 
 
 def test_search_page_queries_do_not_grow_with_results(viewer_client, django_assert_max_num_queries):

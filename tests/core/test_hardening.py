@@ -157,3 +157,36 @@ def test_production_serves_hashed_static_files_as_immutable(tmp_path):
         assert url.startswith("/static/css/") and url.count(".") == 2, url  # the hashed name
         assert status == "200", url
         assert "immutable" in cache_control and "max-age=315360000" in cache_control
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("next_url", ["abc", "-1", "..", "%2e%2e", "http://[", "mailto:x@y.z"])
+def test_a_next_that_is_no_site_path_goes_back_to_the_page_not_to_a_500(
+    viewer_client, profile, next_url
+):
+    """A tampered `next` (a bare word, a relative path) was handed to redirect(), which read it
+    as a URL name and answered 500 after the title was already added."""
+    from apps.browse.models import MyListEntry
+    from tests.factories import TitleFactory
+
+    title = TitleFactory()
+    response = viewer_client.post(f"/my-list/{title.pk}/", {"action": "add", "next": next_url})
+    assert response.status_code == 302
+    assert response["Location"] == title.get_absolute_url()
+    assert MyListEntry.objects.filter(profile=profile, title=title).count() == 1
+    response = viewer_client.post(f"/ratings/{title.pk}/", {"value": "like", "next": next_url})
+    assert response.status_code == 302
+    assert response["Location"] == title.get_absolute_url()
+
+
+@pytest.mark.django_db
+def test_a_next_on_this_site_is_still_followed(viewer_client):
+    from tests.factories import TitleFactory
+
+    title = TitleFactory()
+    response = viewer_client.post(f"/my-list/{title.pk}/", {"action": "add", "next": "/my-list/"})
+    assert response["Location"] == "/my-list/"
+    response = viewer_client.post(
+        f"/my-list/{title.pk}/", {"action": "remove", "next": "http://testserver/new/"}
+    )
+    assert response["Location"] == "http://testserver/new/"

@@ -96,6 +96,15 @@ def test_the_bell_slot_in_the_page_is_the_same_for_everyone(viewer_client, profi
     assert "Unread one" not in html
 
 
+def test_the_bell_opened_as_a_page_goes_to_the_inbox(viewer_client, profile):
+    """The bell is a fragment for the header; opened in the browser it was its icon filling
+    the window with no page around it."""
+    deliver(outgoing(profile, subject="Unread one"))
+    response = viewer_client.get(reverse("engagement:bell"), follow=True)
+    assert response.redirect_chain == [(reverse("engagement:inbox"), 302)]
+    assert "Unread one" in response.content.decode()
+
+
 def test_the_inbox_page_lists_the_profiles_messages_in_a_fixed_number_of_queries(
     viewer_client, profile, django_assert_max_num_queries
 ):

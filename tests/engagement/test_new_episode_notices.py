@@ -215,11 +215,11 @@ def test_dismissing_the_card_dismisses_the_notices_it_replaced(world, series, mo
     )
     card = Message.objects.filter(profile=sam, channel=Channel.IN_APP).latest("pk")
     client = signed_in(sam)
-    assert client.get(reverse("engagement:bell")).context["unread"] == 1
+    assert client.get(reverse("engagement:bell"), HTTP_HX_REQUEST="true").context["unread"] == 1
     client.post(reverse("engagement:dismiss", args=[card.pk]))
     html = client.get(reverse("engagement:inbox")).content.decode()
     assert "Night Shift" not in html  # the first episode's card does not come back
-    assert client.get(reverse("engagement:bell")).context["unread"] == 0
+    assert client.get(reverse("engagement:bell"), HTTP_HX_REQUEST="true").context["unread"] == 0
 
 
 def test_another_viewers_card_stays_theirs(world, series, monkeypatch):

@@ -154,6 +154,7 @@ def test_subscribing_saves_this_browser_for_the_profile(viewer_client, profile, 
         _subscription_json(endpoint="https://push.example.test.evil.example/x"),
         _subscription_json(endpoint="https://user@push.example.test/x"),
         _subscription_json(keys={"p256dh": "short", "auth": "c2hvcnQ"}),
+        '{"keys":' * 5000,  # nested past Python's stack: was a 500
     ],
 )
 def test_a_bad_subscription_is_refused_with_a_reason_and_nothing_saved(viewer_client, keys, body):

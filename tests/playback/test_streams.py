@@ -142,6 +142,20 @@ def test_reloading_or_opening_another_title_in_the_same_browser_counts_once(basi
     assert is_too_many(laptop.get(f"/watch/title/{film.pk}/"))
 
 
+def test_a_double_click_on_play_in_a_fresh_browser_takes_one_screen(basic, film):
+    """Both clicks read the session before either saved its stream id: they must still be one
+    stream, not two of which the one left out of the session is refused as "too many"."""
+    phone, laptop = basic
+    url = f"/watch/title/{film.pk}/"
+    assert is_player(phone.get(url))
+    session = phone.session  # the second click read it without the first click's stream
+    session.pop(streams.SESSION_STREAM)
+    session.save()
+    assert is_player(phone.get(url))
+    assert progress(phone, film).status_code == 200
+    assert is_too_many(laptop.get(url))  # Basic: the one screen is the phone's
+
+
 def test_standard_lets_two_browsers_watch_and_refuses_a_third(film):
     alex = ProfileFactory(name="Alex")
     put_on_plan(alex.account, "standard")

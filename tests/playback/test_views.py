@@ -179,6 +179,8 @@ def test_another_profiles_progress_is_untouched(film, report):
     "fields",
     [
         {"position": "abc"},
+        {"position": "inf"},  # was taken as the end: the title marked finished
+        {"position": "nan"},
         {"seq": "1.5"},
         {"report_id": ""},
         {"reason": "dance"},

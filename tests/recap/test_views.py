@@ -168,6 +168,24 @@ def test_bad_share_choice_is_refused_and_writes_nothing(now, viewer, cards, mess
     assert not RecapShare.objects.exists()
 
 
+def test_sharing_the_same_cards_twice_gives_the_same_link(now, viewer):
+    """A double click on "Create link", a second tab or the form sent again: one public link,
+    not three to find and turn off."""
+    client = signed_in(viewer)
+    client.get("/year/")
+    _share(client, ["minutes", "genres"])
+    again = _share(client, ["genres", "minutes"]).content.decode()
+    assert "You already have a link with these cards" in again
+    share = RecapShare.objects.get()
+    assert again.count(f"/year/shared/{share.token}/") >= 1
+    _share(client, ["minutes"])  # other cards: another link
+    assert RecapShare.objects.count() == 2
+    client.post(f"/year/share/{share.pk}/revoke/")
+    _share(client, ["minutes", "genres"])  # once turned off, a new one
+    assert RecapShare.objects.filter(revoked_at__isnull=True).count() == 2
+    assert RecapShare.objects.count() == 3
+
+
 def test_revoked_share_is_404(now, viewer):
     client = signed_in(viewer)
     client.get("/year/")

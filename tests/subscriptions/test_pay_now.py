@@ -142,6 +142,15 @@ def test_a_double_click_with_a_new_card_charges_once_and_saves_one_card(jordan, 
     assert PaymentMethod.objects.filter(user=jordan.user).count() == 3
 
 
+def test_a_tab_left_open_after_paying_says_it_is_settled(jordan, spy):
+    stale = form_of(jordan.get(URL).content.decode())
+    jordan.post(URL, {**form_of(jordan.get(URL).content.decode()), **new_card("4242424242424242")})
+    before = len(spy.charges)
+    page = jordan.post(URL, {**stale, "method": f"saved-{jordan.good.pk}"}, follow=True)
+    assert "There was nothing left to pay: it is settled." in page.content.decode()
+    assert len(spy.charges) == before
+
+
 def test_with_no_usable_default_the_box_starts_ticked(jordan):
     PaymentMethod.objects.filter(pk=jordan.bad.pk).update(exp_year=2020)
     html = jordan.get(URL).content.decode()

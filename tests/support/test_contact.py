@@ -131,7 +131,7 @@ def test_the_ticket_holds_nothing_personal_but_the_message_and_the_account(viewe
 def test_five_requests_a_day_then_a_clear_refusal_then_again_after_24_hours(viewer, now):
     for minute in range(5):
         now["at"] = datetime(2026, 12, 3, 9, minute, tzinfo=UTC)
-        assert send(viewer).status_code == 302
+        assert send(viewer, message=f"{MESSAGE} ({minute})").status_code == 302
     now["at"] = datetime(2026, 12, 3, 18, 0, tzinfo=UTC)
     refused = send(viewer)
     assert refused.status_code == 400
@@ -149,10 +149,29 @@ def test_five_requests_a_day_then_a_clear_refusal_then_again_after_24_hours(view
 
 
 def test_the_limit_is_per_account(viewer, client, now):
-    for _ in range(5):
-        send(viewer)
+    for n in range(5):
+        send(viewer, message=f"{MESSAGE} ({n})")
+    assert send(viewer).status_code == 400
     other = signed_in(ProfileFactory(), client.__class__())
     assert send(other).status_code == 302
+
+
+def test_the_same_request_sent_twice_is_one_ticket_and_says_so(viewer, now):
+    """A double click, a second tab or the form sent again: one ticket for staff, one place
+    for the answer, and the day's limit is not spent twice."""
+    first = send(viewer)
+    ticket = Ticket.objects.get()
+    assert first["Location"] == reverse("support:request", args=[ticket.pk])
+    now["at"] += timedelta(minutes=2)
+    again = send(viewer, follow=True)
+    assert Ticket.objects.count() == 1
+    assert again.redirect_chain[-1][0] == reverse("support:request", args=[ticket.pk])
+    assert f"You already sent this as request #{ticket.pk}" in again.content.decode()
+    # Other words, or the same words once the first has been open for a while, are new.
+    assert send(viewer, message=MESSAGE + " Also the invoice.").status_code == 302
+    now["at"] += timedelta(minutes=10)
+    assert send(viewer).status_code == 302
+    assert Ticket.objects.count() == 3
 
 
 def test_the_contact_page_query_count(viewer, django_assert_num_queries):

@@ -111,6 +111,13 @@ def test_more_than_fifty_events_is_refused_with_the_limit(visitor):
     assert post(visitor, batch(*[page_view(n) for n in range(50)])).status_code == 204
 
 
+def test_a_batch_nested_too_deep_is_refused_as_bad_json_not_a_500(visitor):
+    response = post(visitor, '{"events":' * 5000)
+    assert response.status_code == 400
+    assert "not valid JSON" in response.content.decode()
+    assert not Event.objects.exists()
+
+
 def test_a_batch_over_64_kb_is_refused_as_too_large(visitor):
     padded = [page_view(n, title="x" * 190) for n in range(50)]
     big = batch(*padded) + " " * 65536

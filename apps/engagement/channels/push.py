@@ -86,7 +86,7 @@ def parse_subscription(raw: bytes) -> tuple[str, str, str]:
     """(endpoint, p256dh, auth) from PushSubscription.toJSON(); BadSubscription otherwise."""
     try:
         data = json.loads(raw or b"")
-    except (ValueError, UnicodeDecodeError):
+    except (ValueError, UnicodeDecodeError, RecursionError):  # nested past Python's stack
         raise BadSubscription(_("The subscription is not valid JSON.")) from None
     if not isinstance(data, dict) or not isinstance(data.get("keys"), dict):
         raise BadSubscription(_("The subscription needs an endpoint and its keys."))

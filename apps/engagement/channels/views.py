@@ -39,6 +39,8 @@ PIXEL = base64.b64decode("R0lGODlhAQABAIAAAAAAAP///yH5BAEAAAAALAAAAAABAAEAAAIBRA
 def bell(request: AppRequest) -> HttpResponse:
     """The header's bell with the unread count and the newest cards (loaded after the page, so
     the cached homepage around it stays the same for everyone's bell)."""
+    if not request.htmx:  # opened as a page: the inbox, not a bare bell filling the window
+        return redirect("engagement:inbox")
     profile = current_profile(request)
     if profile is None:
         return HttpResponse("")

@@ -126,5 +126,8 @@ def invitation_revoke(*, owner, invitation_id: int, at: datetime | None = None) 
 
 
 @transaction.atomic
-def membership_leave(*, user) -> None:
-    Membership.objects.filter(user=user).delete()
+def membership_leave(*, user) -> bool:
+    """Leave the plan shared with this account; False when it shares none (a second click, a
+    tab left open after the owner removed it)."""
+    deleted, _by_model = Membership.objects.filter(user=user).delete()
+    return bool(deleted)

@@ -202,6 +202,10 @@ def student(request: HttpRequest) -> HttpResponse:
     """Confirm student status for another year: a code to a student address, then the code."""
     sub = selectors.subscription_for(request.user)
     if sub is None or not sub.is_paid or not sub.plan.requires_verification:
+        if request.method == "POST":  # a tab left open after the plan changed
+            messages.info(
+                request, _("Your plan has no student price any more: there is nothing to confirm.")
+            )
         return redirect("subscriptions:overview")
     email_form, code_form = StudentEmailForm(), StudentCodeForm()
     status = 200

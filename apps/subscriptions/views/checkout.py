@@ -314,6 +314,8 @@ def pay_now(request: HttpRequest) -> HttpResponse:
     and whether it becomes the default."""
     sub = selectors.subscription_for(request.user)
     if sub is None or sub.status != State.PAST_DUE:
+        if request.method == "POST":  # a second click, or a tab left open once it was paid
+            messages.info(request, _("There was nothing left to pay: it is settled."))
         return redirect("subscriptions:overview")
     if request.method == "GET":
         return render_page(request, "subscriptions/pay_now.html", _pay_now_context(request, sub))

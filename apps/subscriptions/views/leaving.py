@@ -79,6 +79,10 @@ def cancel(request: HttpRequest) -> HttpResponse:
     try:
         sub = services.subscription_cancel(user=request.user)
     except ValidationError as exc:
+        now = selectors.subscription_for(request.user)
+        if now is not None and now.status == State.CANCEL_SCHEDULED:  # the other click won
+            messages.info(request, _("Your plan was already cancelled; nothing more changed."))
+            return redirect("subscriptions:cancelled")
         messages.error(request, " ".join(error_messages(exc)))
         return redirect("subscriptions:overview")
     with timezone.override(viewer_zone(request.user)):
@@ -152,12 +156,33 @@ def cancel_alternative(request: HttpRequest) -> HttpResponse:
             user=request.user, kind=kind, expected_credit=expected
         )
     except ValidationError as exc:
+        if _already_cancelled(request):
+            return redirect("subscriptions:overview")
         messages.error(request, " ".join(error_messages(exc)))
         return redirect(back)
     messages.success(request, ALTERNATIVE_DONE[kind](result))
     if kind == leaving_reasons.POSTPONE:
         return redirect("subscriptions:schedule")
     return redirect("subscriptions:overview")
+
+
+def _already_cancelled(request: HttpRequest) -> bool:
+    """An alternative taken from a tab left open after cancelling: the plan still runs to its
+    end, so say that rather than "There is no running subscription to change"."""
+    sub = selectors.subscription_for(request.user)
+    if sub is None or sub.status != State.CANCEL_SCHEDULED:
+        return False
+    with timezone.override(viewer_zone(request.user)):
+        until = timezone.localtime(sub.current_period_end)
+    messages.info(
+        request,
+        _(
+            "Your plan is already cancelled and stays until %(date)s: nothing changed. "
+            "Keep my plan undoes it."
+        )
+        % {"date": long_date(until)},
+    )
+    return True
 
 
 @not_for_kids

@@ -80,8 +80,10 @@ def invitation_revoke(request: HttpRequest, invitation_id: int) -> HttpResponse:
 @not_for_kids
 @require_POST
 def membership_leave(request: HttpRequest) -> HttpResponse:
-    services.membership_leave(user=request.user)
-    messages.success(request, _("You left the shared plan and are on your own plan again."))
+    if services.membership_leave(user=request.user):
+        messages.success(request, _("You left the shared plan and are on your own plan again."))
+    else:
+        messages.info(request, _("You are not a member of a shared plan: nothing changed."))
     return redirect("subscriptions:overview")
 
 

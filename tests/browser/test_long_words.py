@@ -1,0 +1,42 @@
+"""A viewer's own long words wrap on a phone instead of widening the page: a very long (but
+valid) invited e-mail address (the members list panned sideways over 3,000 px) and a 40-letter
+profile name without a space (the picker, the account page and Your data, and the message
+saying it was created)."""
+
+import pytest
+
+from apps.demo import billing as demo_billing
+from apps.subscriptions import services
+from tests.factories import ProfileFactory
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_long_invited_address_wraps_on_a_phone(page, sign_in):
+    services.plans_seed()
+    owner = ProfileFactory(name="Alex")
+    demo_billing.demo_subscription(user=owner.account, plan_code="family", months=1)
+    long_address = "x" * 250 + "@example.com"
+    services.member_invite(owner=owner.account, email=long_address)
+    sign_in(owner)
+    page.set_viewport_size({"width": 390, "height": 844})
+    page.goto("/account/subscription/members/")
+    assert page.get_by_text(long_address, exact=False).count() == 1
+    width = page.evaluate("document.documentElement.scrollWidth")
+    assert width <= 390, "the page does not pan sideways"
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_forty_letter_profile_name_wraps_on_a_phone(page, sign_in):
+    owner = ProfileFactory(name="Alex")
+    sign_in(owner)
+    page.set_viewport_size({"width": 390, "height": 844})
+    page.goto("/profiles/new/")
+    page.fill("input[name=name]", "W" * 40)
+    page.click("button[type=submit][value=save]")
+    page.wait_for_url("**/profiles/")
+    for path in ("/profiles/", "/account/", "/account/data/"):
+        if path != "/profiles/":
+            page.goto(path)
+        assert page.get_by_text("W" * 40, exact=False).count() >= 1, path
+        width = page.evaluate("document.documentElement.scrollWidth")
+        assert width <= 390, f"{path} pans sideways ({width} px)"
