@@ -1,7 +1,5 @@
 """Forms for curating the catalogue."""
 
-import json
-
 from django import forms
 from django.core.files.uploadedfile import UploadedFile
 from django.utils.text import format_lazy
@@ -9,6 +7,7 @@ from django.utils.translation import gettext_lazy as _
 
 from apps.catalogue.images import ACCEPTED_FORMATS, MIN_SIDE, validate_artwork_upload
 from apps.catalogue.models import ArtworkVariant, Title
+from apps.core import json_input
 
 ACCEPT_ATTR = ",".join(f"image/{fmt.lower()}" for fmt in ACCEPTED_FORMATS)
 
@@ -86,7 +85,7 @@ class NameListField(forms.CharField):
             return ", ".join(str(item) for item in value)
         if isinstance(value, str) and value.startswith("["):  # the model's JSON as loaded
             try:
-                return self.prepare_value(json.loads(value))
+                return self.prepare_value(json_input.loads(value))
             except ValueError:
                 return value
         return value
@@ -95,7 +94,7 @@ class NameListField(forms.CharField):
         text = (super().to_python(value) or "").strip()
         if text.startswith("["):
             try:
-                items = json.loads(text)
+                items = json_input.loads(text)
             except ValueError:
                 items = None
             if not isinstance(items, list) or not all(isinstance(i, str) for i in items):

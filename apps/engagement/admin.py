@@ -19,7 +19,7 @@ from django.views.decorators.csp import csp_override
 from django.views.decorators.http import require_GET, require_POST
 
 from apps.catalogue.models import Genre
-from apps.core import clock
+from apps.core import clock, json_input
 from apps.engagement import authoring, segments, selectors, templating, variants
 from apps.engagement.admin_report import CampaignReportMixin
 from apps.engagement.models import Campaign, Channel, Segment, Variant
@@ -55,7 +55,7 @@ def _rule_errors(rules) -> list[str]:
 
 
 class SegmentForm(forms.ModelForm):
-    rules = forms.JSONField(
+    rules = json_input.JSONField(
         label=gettext_lazy("Rules"),
         required=False,
         widget=forms.Textarea(attrs={"rows": 14, "cols": 90, "class": "vLargeTextField"}),
@@ -114,7 +114,7 @@ class SegmentAdmin(admin.ModelAdmin):
             raise PermissionDenied
         raw = request.POST.get("rules", "").strip() or "[]"
         try:
-            rules = json.loads(raw)
+            rules = json_input.loads(raw)
             rules = [] if rules is None else rules  # as the form saves an emptied box
         except ValueError as exc:
             errors = [_("The rules are not valid JSON: %(error)s") % {"error": exc}]
@@ -135,7 +135,7 @@ class SegmentAdmin(admin.ModelAdmin):
 
 
 class VariantForm(forms.ModelForm):
-    conditions = forms.JSONField(
+    conditions = json_input.JSONField(
         label=gettext_lazy("Conditions"),
         required=False,
         widget=forms.Textarea(attrs={"rows": 3, "cols": 70}),
@@ -316,7 +316,7 @@ class CampaignAdmin(CampaignReportMixin, admin.ModelAdmin):
         context: dict = {}
         if raw_context:
             try:
-                context = json.loads(raw_context)
+                context = json_input.loads(raw_context)
             except ValueError:
                 context = None
             if not isinstance(context, dict):

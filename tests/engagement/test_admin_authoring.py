@@ -386,3 +386,23 @@ def test_lists_do_not_grow_queries_with_rows(admin_client, campaign, django_asse
     with django_assert_max_num_queries(8):
         response = admin_client.get(reverse("admin:engagement_segment_changelist"))
     assert "S4" in response.content.decode()
+
+
+# JSON nested past Python's parser stack (QA10 #15): invalid JSON with its message, never a 500.
+DEEP = "[" * 50_000 + "]" * 50_000
+
+
+def test_rules_nested_too_deep_are_invalid_json_not_a_server_error(admin_client, campaign):
+    admin_client.raise_request_exception = False
+    response = admin_client.post(
+        reverse("admin:engagement_segment_add"), {"name": "Deep", "description": "", "rules": DEEP}
+    )
+    assert response.status_code == 200 and "Enter a valid JSON" in response.content.decode()
+    assert not Segment.objects.exists()
+    response = admin_client.post(reverse(SIZE_URL), {"rules": DEEP})
+    assert response.status_code == 422 and "not valid JSON" in response.content.decode()
+    ProfileFactory(name="Ann", account__email="ann@example.com")
+    deep = "[" * 5_000 + "]" * 5_000  # a query string, so shorter: still past the stack
+    response = preview(admin_client, campaign, profile="ann@example.com", context=deep)
+    assert response.status_code == 400  # the preview's answer when its query has problems
+    assert "The event must be a JSON object" in response.content.decode()
