@@ -6,7 +6,6 @@ Every event needs a client id (a retried batch must count once); the whole batch
 with the first problem named, if any event is wrong: nothing is stored half.
 """
 
-import json
 import re
 import time
 from dataclasses import dataclass
@@ -15,6 +14,7 @@ from typing import Any
 from django.conf import settings
 from django.core.cache import cache
 
+from apps.core import json_input
 from apps.tracking.catalogue import event_problem
 
 _CLIENT_ID = re.compile(r"^[A-Za-z0-9_.:-]{8,64}$")
@@ -40,8 +40,8 @@ def parse_batch(body: bytes) -> list[ClientEvent]:
     if len(body) > limit:
         raise BatchRefused(413, f"The batch is larger than {limit} bytes; send fewer events.")
     try:
-        payload = json.loads(body or b"null")
-    except (ValueError, UnicodeDecodeError, RecursionError):  # nested past Python's stack
+        payload = json_input.loads(body or b"null")
+    except (ValueError, UnicodeDecodeError):
         raise BatchRefused(400, "The batch is not valid JSON.") from None
     events = payload.get("events") if isinstance(payload, dict) else None
     if not isinstance(events, list) or not events:

@@ -15,7 +15,7 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 from pywebpush import WebPushException, webpush
 
-from apps.core import clock
+from apps.core import clock, json_input
 from apps.engagement.channels import links, vapid
 from apps.engagement.channels.consent import stored_consent
 from apps.engagement.channels.tokens import message_token
@@ -85,8 +85,8 @@ class BadSubscription(ValueError):
 def parse_subscription(raw: bytes) -> tuple[str, str, str]:
     """(endpoint, p256dh, auth) from PushSubscription.toJSON(); BadSubscription otherwise."""
     try:
-        data = json.loads(raw or b"")
-    except (ValueError, UnicodeDecodeError, RecursionError):  # nested past Python's stack
+        data = json_input.loads(raw or b"")
+    except (ValueError, UnicodeDecodeError):
         raise BadSubscription(_("The subscription is not valid JSON.")) from None
     if not isinstance(data, dict) or not isinstance(data.get("keys"), dict):
         raise BadSubscription(_("The subscription needs an endpoint and its keys."))
