@@ -54,28 +54,37 @@ def demo(django_db_setup, django_db_blocker, tmp_path_factory):
 
     with django_db_blocker.unblock():
         migrated = connection.creation.serialize_db_to_string()
+        # Ids start where a fresh database's would: the seeded history and the artwork policy's
+        # draws (hashed from profile and title ids) are then the same on every run. PostgreSQL's
+        # sequences have moved on with every earlier test on this worker, rolled back or not.
+        _back_to_migrated(migrated)
         # The seeded history is laid out back from "now": a fixed now makes the world (and the
         # tastes counted per day from it) the same whenever and wherever the suite runs.
         clock_set(at=SEEDED_AT)
         with override_settings(MEDIA_ROOT=tmp_path_factory.mktemp("demo-media")):
             call_command("seed_demo", verbosity=0, stdout=StringIO(), stderr=StringIO())
         yield
-        if connection.vendor == "postgresql":
-            with connection.cursor() as cursor:
-                cursor.execute("SET CONSTRAINTS ALL IMMEDIATE")
-        # The snapshot brings back content types and permissions too, so flush leaves them out.
-        call_command("flush", interactive=False, verbosity=0, inhibit_post_migrate=True)
-        connection.creation.deserialize_db_from_string(migrated)
-        # The restored rows keep their ids, but flush restarted PostgreSQL's sequences: move
-        # them past those ids, or the next test's plan gets id 1 again (a duplicate key).
-        from django.apps import apps as django_apps
-        from django.core.management.color import no_style
+        _back_to_migrated(migrated)
 
-        statements = connection.ops.sequence_reset_sql(no_style(), django_apps.get_models())
-        if statements:
-            with connection.cursor() as cursor:
-                for sql in statements:
-                    cursor.execute(sql)
+
+def _back_to_migrated(migrated: str) -> None:
+    """Only what the migrations wrote, with the ids they gave it, and the sequences just past."""
+    from django.apps import apps as django_apps
+    from django.core.management.color import no_style
+
+    if connection.vendor == "postgresql":
+        with connection.cursor() as cursor:
+            cursor.execute("SET CONSTRAINTS ALL IMMEDIATE")
+    # The snapshot brings back content types and permissions too, so flush leaves them out.
+    call_command("flush", interactive=False, verbosity=0, inhibit_post_migrate=True)
+    connection.creation.deserialize_db_from_string(migrated)
+    # The restored rows keep their ids, but flush restarted PostgreSQL's sequences: move them
+    # past those ids, or the next plan gets id 1 again (a duplicate key).
+    statements = connection.ops.sequence_reset_sql(no_style(), django_apps.get_models())
+    if statements:
+        with connection.cursor() as cursor:
+            for sql in statements:
+                cursor.execute(sql)
 
 
 # --- Reading the homepage as a viewer sees it ---------------------------------------------------
