@@ -60,7 +60,7 @@ def account_choice_on_sign_in(sender, request, user, **kwargs) -> None:
     profile is chosen: the picker, /privacy/ and the banner already show the viewer's one
     choice (profile selection settles it again and adopts the browser's when there is none)."""
     from apps.tracking.consent import settle
-    from apps.tracking.services import account_consent
+    from apps.tracking.services.consent_choices import account_consent
 
     if request is None:
         return

@@ -42,7 +42,8 @@ from apps.core.elision import elide
 from apps.core.http import safe_next
 from apps.tracking.consent import consent_for
 from apps.tracking.consent import settle as settle_consent
-from apps.tracking.services import account_consent, consent_adopt, visitor_merge
+from apps.tracking.services.consent_choices import account_consent, consent_adopt
+from apps.tracking.services.identity_merge import visitor_merge
 
 
 def _apply_errors(form, exc: ValidationError) -> None:
@@ -66,7 +67,8 @@ def _select_profile(request, profile) -> None:
         settle_consent(request, personalization=own.personalization, marketing=own.marketing)
     # On sign-up, and on sign-in once the profile is chosen, this browser becomes one of the
     # profile's devices, and what it did anonymously (with personalization consent, now the
-    # viewer's one choice) joins the profile (apps.tracking.services.visitor_merge's guards).
+    # viewer's one choice) joins the profile (the guards of
+    # apps.tracking.services.identity_merge.visitor_merge).
     device_id = device_for_session(request, profile)
     # Likewise the language: an account that never chose one takes the page's (the chooser's
     # cookie or the browser's), so what workers write later (notices, e-mails) reads the same.

@@ -35,7 +35,7 @@ from apps.engagement.models import Campaign, Category, Channel, Variant
 from apps.engagement.services import in_control
 from apps.tracking.consent import Consent
 from apps.tracking.models import Event
-from apps.tracking.services import consent_record
+from apps.tracking.services.consent_choices import consent_record
 
 Trigger = Campaign.Trigger
 

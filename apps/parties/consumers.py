@@ -3,8 +3,8 @@
 A member's player connects after joining through the invite page. The consumer checks the link
 and the membership, then relays: group state changes (commands with sequence numbers), ping/pong
 for the client's clock offset, chat, reactions, step out / catch up. Every write goes through
-services.py; the channel layer group carries the results to every member's socket, on any web
-process when the layer is Redis.
+apps/parties/services/; the channel layer group carries the results to every member's socket,
+on any web process when the layer is Redis.
 
 Client -> server: {"type": "ping", "t0"} | {"type": "command", "action", "seq", "position"?}
   | {"type": "chat", "body"} | {"type": "delete", "id"} | {"type": "reaction", "emoji"}
@@ -23,7 +23,7 @@ from django.utils.translation import gettext as _
 
 from apps.accounts.language import supported, user_language
 from apps.accounts.models import Profile
-from apps.parties import broadcast, selectors, services, sync
+from apps.parties import broadcast, selectors, services, sync, wall_clock
 from apps.parties.models import Member, Party
 
 REFUSED = 4403
@@ -86,7 +86,7 @@ class PartyConsumer(AsyncJsonWebsocketConsumer):
             "host": self.is_host,
             "host_only": party.host_only_control,
             "extras": self.extras,
-            "server": round(services.wall_time() * 1000),
+            "server": round(wall_clock.wall_time() * 1000),
             "state": party.group_state.as_json(),
             "members": [selectors.member_json(m, party) for m in selectors.members(party)],
             "messages": selectors.history(party),
@@ -127,7 +127,7 @@ class PartyConsumer(AsyncJsonWebsocketConsumer):
 
     async def _ping(self, content):
         await self.send_json(
-            {"type": "pong", "t0": content.get("t0"), "server": services.wall_time() * 1000}
+            {"type": "pong", "t0": content.get("t0"), "server": wall_clock.wall_time() * 1000}
         )
 
     async def _command(self, content):

@@ -8,7 +8,7 @@ from django.db.models import Case, Exists, OuterRef, Q, Value, When
 from django.urls import reverse
 from django.utils.html import escape
 
-from apps.parties import services
+from apps.parties import services, wall_clock
 from apps.parties.models import ChatMessage, Member, Party
 
 
@@ -61,7 +61,7 @@ def member_player_item(party: Party, item, *, is_host: bool):
         return replace(item, resumed=False)
     if party.status == Party.Status.IDLE:
         return replace(item, start=int(party.position), resumed=False)
-    here = party.group_state.position_at(services.wall_time())
+    here = party.group_state.position_at(wall_clock.wall_time())
     return replace(item, start=int(min(here, item.duration)), resumed=False)
 
 

@@ -11,10 +11,11 @@ from django.utils.translation import gettext_lazy as _
 
 from apps.accounts.models import Profile
 from apps.core.admin_filters import code_beside_label, labelled_values_filter
-from apps.tracking import attribute_rules, registry, selectors, services
+from apps.tracking import attribute_rules, registry, selectors
 from apps.tracking.attributes import STANDARD_KEYS, attributes_for, rule_of
 from apps.tracking.event_labels import event_label
 from apps.tracking.models import AttributeDefinition, AttributeValue, Event
+from apps.tracking.services import customer_attributes
 
 TIMELINE_LIMIT = 100
 MESSAGES_LIMIT = 50
@@ -178,7 +179,7 @@ class AttributeValueAdmin(admin.ModelAdmin):
 
     def save_model(self, request, obj, form, change):
         # Through the service, which validates again and writes once per (attribute, profile).
-        saved = services.custom_attribute_set(
+        saved = customer_attributes.custom_attribute_set(
             profile=form.cleaned_data["profile"],
             key=form.cleaned_data["definition"].key,
             raw=form.cleaned_data["text"],

@@ -2,8 +2,9 @@
 
 Three sources, each attribute saying which:
 - standard: what the account and profile hold (language, time zone, country, plan, tenure);
-- computed: what the refresh task derived from history (`services.computed_attributes_refresh`:
-  last active, favourite genres, preferred viewing hours, lifetime paid), with its time;
+- computed: what the refresh task derived from history
+  (`services.customer_attributes.computed_attributes_refresh`: last active, favourite genres,
+  preferred viewing hours, lifetime paid), with its time;
 - custom: what admins define (`AttributeDefinition`) and set per profile.
 
 Plan and payments belong to subscriptions, which tracking may not import: they come through

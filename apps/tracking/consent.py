@@ -14,8 +14,8 @@ marketing, whatever the cookie says.
 Once signed in, the viewer has one choice: the account's recorded choice (its newest
 `consent_given`, `from_record`) wins when a profile is chosen after sign-in and this browser's
 cookie is rewritten to it (apps.accounts.views); an account with none takes the browser's
-(`services.consent_adopt`). A view that settles a choice calls `settle`; VisitorMiddleware
-writes the cookie on its response. Signing out leaves the cookie as it is.
+(`services.consent_choices.consent_adopt`). A view that settles a choice calls `settle`;
+VisitorMiddleware writes the cookie on its response. Signing out leaves the cookie as it is.
 """
 
 import uuid

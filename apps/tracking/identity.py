@@ -17,7 +17,7 @@ PLACEHOLDERS = frozenset(
 # a merge they stay under the visitor id, so the account's own choice wins (a consent given in
 # a browser before signing in applies to that browser's cookie, not to the account's record).
 # An account with no choice of its own takes the browser's choice instead, recorded as its own
-# (services.consent_adopt, on sign-up and sign-in).
+# (services.consent_choices.consent_adopt, on sign-up and sign-in).
 ACCOUNT_OWNED_EVENTS = frozenset({"consent_given"})
 
 

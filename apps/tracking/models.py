@@ -13,8 +13,8 @@ class Event(models.Model):
     Either `profile` (signed in, profile chosen) or `visitor_id` (anonymous first-party cookie)
     says who; `client_id`, when the client sends one, makes a retried event count once.
 
-    The one sanctioned rewrite: `services.visitor_merge` attaches an anonymous visitor's rows
-    (profile NULL) to the profile that signed in on that browser, with one bulk
+    The one sanctioned rewrite: `services.identity_merge.visitor_merge` attaches an anonymous
+    visitor's rows (profile NULL) to the profile that signed in on that browser, with one bulk
     `UPDATE ... SET profile_id` (`save()` still refuses edits). Name, properties, time and
     `visitor_id` stay as written; only the missing "who" is filled in, once (a row that has a
     profile is never moved again). Attaching rather than resolving through `VisitorLink` at
@@ -85,9 +85,9 @@ class VisitorLink(models.Model):
     """An anonymous visitor id tied to the account (and the first profile) that signed in with it.
 
     One account per visitor id, for good: the id of a browser that signed in as one person is
-    never merged into another person's profile (`services.visitor_merge` logs a refusal). Other
-    profiles of the same account on the same browser may still receive its later anonymous
-    events (a household's TV).
+    never merged into another person's profile (`services.identity_merge.visitor_merge` logs a
+    refusal). Other profiles of the same account on the same browser may still receive its later
+    anonymous events (a household's TV).
     """
 
     visitor_id = models.CharField(max_length=36, unique=True)
@@ -108,7 +108,7 @@ class DataUse(models.Model):
     """A profile's "Your data" switches: which of its own signals the site may use.
 
     No row means everything is in use (the defaults). Read by recommendations when it builds
-    the profile's candidates; changed only through `services.data_use_set`.
+    the profile's candidates; changed only through `services.your_data.data_use_set`.
     """
 
     profile = models.OneToOneField(
@@ -189,7 +189,8 @@ class AttributeDefinition(models.Model):
 
 class AttributeValue(models.Model):
     """One profile's value of a custom attribute, stored typed (JSON: text, number, bool, ISO
-    date); written only by `services.custom_attribute_set`, which validates it."""
+    date); written only by `services.customer_attributes.custom_attribute_set`, which validates
+    it."""
 
     definition = models.ForeignKey(
         AttributeDefinition,

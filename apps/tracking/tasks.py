@@ -4,7 +4,8 @@ from datetime import timedelta
 from celery import shared_task
 
 from apps.core import clock
-from apps.tracking import retention, selectors, services
+from apps.tracking import retention, selectors
+from apps.tracking.services import customer_attributes
 
 BATCH_SIZE = 500
 RECENT_MINUTES = 90  # the beat runs hourly: overlapping windows miss nobody
@@ -31,7 +32,7 @@ def refresh_in_batches(
     total = len(profile_ids)
     for start in range(0, total, batch_size):
         batch = profile_ids[start : start + batch_size]
-        services.computed_attributes_refresh(profile_ids=batch)
+        customer_attributes.computed_attributes_refresh(profile_ids=batch)
         done += len(batch)
         if progress is not None:
             progress(done, total)

@@ -11,9 +11,11 @@ from django.views.decorators.http import require_http_methods, require_POST
 from apps.accounts.current import current_device_id, current_profile
 from apps.core.http import safe_next
 from apps.tracking import consent as consent_rules
-from apps.tracking import selectors, services
+from apps.tracking import selectors
 from apps.tracking.collect import BatchRefused, parse_batch, rate_allows
 from apps.tracking.consent import consent_for
+from apps.tracking.services.consent_choices import consent_record
+from apps.tracking.services.events import client_events_record
 
 ADDRESS_SHARE = 20
 
@@ -59,7 +61,7 @@ def events(request: HttpRequest) -> HttpResponse:
         and rate_allows(subject=address, count=len(batch), share=ADDRESS_SHARE)
     ):
         return _plain(_("Too many events this minute; try again shortly."), 429)
-    services.client_events_record(
+    client_events_record(
         events=batch,
         profile_id=profile.pk if profile is not None else None,
         visitor_id=visitor_id,
@@ -114,7 +116,7 @@ def privacy(request: HttpRequest) -> HttpResponse:
     profile = current_profile(request)
     # With personalization the visitor id starts now (`settle`); VisitorMiddleware sets its
     # cookie on this response.
-    services.consent_record(
+    consent_record(
         consent=chosen,
         profile=profile,
         visitor_id=getattr(request, "visitor_id", "") if personalization else "",

@@ -12,7 +12,7 @@ from apps.recap import services as recap
 from apps.subscriptions.lifecycle import State
 from apps.subscriptions.models import Subscription
 from apps.subscriptions.services import subscription_cancel
-from apps.tracking import services as tracking
+from apps.tracking.services import your_data as tracking_data
 
 
 @transaction.atomic
@@ -20,7 +20,7 @@ def title_forget(*, profile, title_id: int, device_id: int | None = None) -> int
     """Erase the profile's signals about one title (apps.tracking), then recompute its stored
     year in review, whose top titles, binge and first title name titles. Returns how many
     rows went."""
-    erased = tracking.title_forget(profile=profile, title_id=title_id, device_id=device_id)
+    erased = tracking_data.title_forget(profile=profile, title_id=title_id, device_id=device_id)
     tz = viewer_zone(profile.account)
     recap.recaps_recompute(profile=profile, tz=tz, today=clock.today_in(tz))
     return erased
@@ -37,4 +37,4 @@ def account_delete(*, user) -> dict[str, int]:
             subscription_cancel(user=user)
     # A past-due plan is not cancelled here: its retries find no payment method (deleted
     # below) and it ends as any unpaid plan does, without a charge.
-    return tracking.account_data_erase(user=user)
+    return tracking_data.account_data_erase(user=user)

@@ -20,9 +20,9 @@ from apps.accounts.timezones import viewer_zone
 from apps.browse.selectors import local_now
 from apps.catalogue import selectors as catalogue
 from apps.core import clock
-from apps.tracking import services as tracking
 from apps.tracking.consent import consent_for
 from apps.tracking.personal import account_export
+from apps.tracking.services import your_data as tracking_data
 from apps.yourdata import selectors, services
 from apps.yourdata.forms import DeleteAccountForm
 
@@ -59,7 +59,7 @@ def switch(request: AppRequest):
     if signal not in _SWITCHES or value not in ("on", "off"):
         messages.error(request, _("Choose a switch and whether to use it."))
         return redirect("yourdata:page")
-    tracking.data_use_set(
+    tracking_data.data_use_set(
         profile=request.profile,
         signal=signal,
         in_use=value == "on",
@@ -86,7 +86,7 @@ def forget_title(request: AppRequest, title_id: int):
 @profile_required
 @not_for_kids
 def clear_picks(request: AppRequest):
-    if tracking.onboarding_picks_clear(
+    if tracking_data.onboarding_picks_clear(
         profile=request.profile, device_id=current_device_id(request)
     ):
         messages.success(request, _("Your onboarding picks are cleared."))

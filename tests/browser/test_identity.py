@@ -140,7 +140,7 @@ def test_an_accounts_refusal_follows_it_into_a_browser_that_accepted_everything(
     from django.conf import settings
 
     from apps.tracking.consent import COOKIE, Consent, cookie_value
-    from apps.tracking.services import consent_record
+    from apps.tracking.services.consent_choices import consent_record
     from tests.factories import ProfileFactory
 
     profile = ProfileFactory(account__email="refuser@example.com")

@@ -9,7 +9,7 @@ from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from apps.engagement.channels import Outgoing
 from apps.engagement.models import Category, Channel
 from apps.tracking.consent import Consent
-from apps.tracking.services import consent_record
+from apps.tracking.services.consent_choices import consent_record
 
 _keys = itertools.count(1)
 

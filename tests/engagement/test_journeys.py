@@ -67,7 +67,7 @@ def test_recovery_reminds_a_persona_once_with_a_link_to_the_second_it_left(outbo
 def test_personas_say_yes_to_marketing_once_unless_they_already_chose(settings):
     from apps.tracking.consent import Consent
     from apps.tracking.models import Event
-    from apps.tracking.services import consent_record
+    from apps.tracking.services.consent_choices import consent_record
 
     yes_please = ProfileFactory(account__email="horror@demo.test")
     said_no = ProfileFactory(account__email="comedy@demo.test")

@@ -5,7 +5,7 @@ from datetime import timedelta
 import pytest
 
 from apps.core import clock
-from apps.parties import services
+from apps.parties import services, wall_clock
 from apps.parties.models import ChatMessage, Member, Party
 from apps.tracking.models import Event
 from tests.factories import ProfileFactory, TitleFactory
@@ -178,7 +178,7 @@ def test_the_invite_check_runs_the_join_refusals_without_joining(party, host, gu
 
 
 def _playing(party, host, monkeypatch, at=1000.0):
-    monkeypatch.setattr(services, "wall_time", lambda: at)
+    monkeypatch.setattr(wall_clock, "wall_time", lambda: at)
     host_member = party.members.get(profile=host)
     services.party_command(party_id=party.pk, member_id=host_member.pk, action="play", seq=1)
     return host_member
@@ -190,11 +190,11 @@ def test_the_party_pauses_when_the_last_connected_player_closes(party, host, gue
     guest_member = services.party_join(token=party.token, profile=guest)
     services.connect(token=party.token, profile=host)
     services.connect(token=party.token, profile=guest)
-    monkeypatch.setattr(services, "wall_time", lambda: 1030.0)
+    monkeypatch.setattr(wall_clock, "wall_time", lambda: 1030.0)
     assert services.disconnect(member_id=guest_member.pk) is None  # the host still watches
     party.refresh_from_db()
     assert party.status == "playing"
-    monkeypatch.setattr(services, "wall_time", lambda: 1046.0)
+    monkeypatch.setattr(wall_clock, "wall_time", lambda: 1046.0)
     state = services.disconnect(member_id=host_member.pk)
     party.refresh_from_db()
     assert state is not None and (party.status, party.position) == ("paused", 46.0)
@@ -204,7 +204,7 @@ def test_leaving_as_the_last_connected_member_pauses_too(party, host, guest, mon
     _playing(party, host, monkeypatch)
     guest_member = services.party_join(token=party.token, profile=guest)
     services.connect(token=party.token, profile=guest)
-    monkeypatch.setattr(services, "wall_time", lambda: 1010.0)
+    monkeypatch.setattr(wall_clock, "wall_time", lambda: 1010.0)
     services.party_leave(member=guest_member)
     party.refresh_from_db()
     assert (party.status, party.position) == ("paused", 10.0)

@@ -7,7 +7,7 @@ import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 
 from apps.core import clock
-from apps.parties import services
+from apps.parties import services, wall_clock
 from apps.parties.models import Member, Party
 from apps.playback.models import Progress
 from tests.factories import ProfileFactory, TitleFactory, signed_in
@@ -290,10 +290,10 @@ def test_a_reload_in_a_playing_party_opens_at_the_group_place_without_a_resume_t
         watched_at=clock.now(),
     )
     services.party_join(token=party.token, profile=guest)
-    monkeypatch.setattr(services, "wall_time", lambda: 1000.0)
+    monkeypatch.setattr(wall_clock, "wall_time", lambda: 1000.0)
     host_member = party.members.get(profile=host)
     services.party_command(party_id=party.pk, member_id=host_member.pk, action="play", seq=1)
-    monkeypatch.setattr(services, "wall_time", lambda: 1600.0)
+    monkeypatch.setattr(wall_clock, "wall_time", lambda: 1600.0)
     for profile in (guest, host):
         player = text(signed_in(profile).get(f"/party/{party.pk}/watch/"))
         assert "data-resume-toast" not in player and "Start over" not in player

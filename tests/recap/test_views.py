@@ -267,7 +267,7 @@ def test_a_profile_that_watched_nothing_gets_a_kind_page(now, db):
 def test_the_taste_traits_card_shows_the_viewers_habits_unless_switched_off(now, viewer, catalogue):
     """Six late-night plays in November make a night owl; the year's last card says so with
     its numbers, and switching traits off on Your data takes the card away."""
-    from apps.tracking.services import data_use_set
+    from apps.tracking.services.your_data import data_use_set
 
     nights = [
         ("play_started", datetime(2026, 11, day, 23, 30, tzinfo=UTC), world.ALPHA, None, 0, 6000)

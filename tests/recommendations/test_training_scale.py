@@ -8,10 +8,10 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
 from apps.core import clock
-from apps.recommendations import eventlog, services
+from apps.recommendations import eventlog
 from apps.recommendations.interactions import EVENT_NAMES, fold_profile
 from apps.recommendations.models import ProfileCandidates
-from apps.recommendations.services import candidates_refresh, recommender_train
+from apps.recommendations.services import candidates_refresh, recommender_train, training
 from apps.tracking.models import Event
 from apps.tracking.services import EventData, track_many
 from tests.factories import ProfileFactory, TitleFactory
@@ -100,7 +100,7 @@ def test_training_reads_only_the_json_keys_it_needs_not_whole_events():
 
 def test_the_match_calibration_scores_a_seeded_sample_of_profiles(monkeypatch):
     _world()
-    monkeypatch.setattr(services, "CALIBRATION_PROFILES", 3)
+    monkeypatch.setattr(training, "CALIBRATION_PROFILES", 3)
 
     first = recommender_train().calibration
     second = recommender_train().calibration

@@ -398,7 +398,7 @@ def test_what_youd_miss_shows_this_weeks_mix_when_there_is_one(viewer):
 
     # "Don't use my viewing history" (Your data): the mix was built from it, so the cancel page
     # no longer offers it, as the homepage and /mix/ do not.
-    from apps.tracking.services import data_use_set
+    from apps.tracking.services.your_data import data_use_set
 
     data_use_set(profile=viewer.profile, signal="viewing_history", in_use=False)
     fragment = text(viewer.get("/what-youd-miss/", HTTP_HX_REQUEST="true"))

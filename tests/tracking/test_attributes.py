@@ -8,10 +8,10 @@ from django.core.management import call_command
 
 from apps.accounts.models import User
 from apps.core import clock
-from apps.tracking import services, tasks
+from apps.tracking import tasks
 from apps.tracking.attributes import attributes_for
 from apps.tracking.models import AttributeDefinition, AttributeValue, ComputedAttributes
-from apps.tracking.services import EventData, track_many
+from apps.tracking.services import EventData, customer_attributes, track_many
 from tests.factories import GenreFactory, ProfileFactory, TitleFactory
 
 NOW = datetime(2026, 3, 10, 12, 0, tzinfo=UTC)
@@ -74,26 +74,26 @@ def loyalty(db):
 
 def test_setting_a_custom_value_validates_it(loyalty, at):
     profile = ProfileFactory()
-    services.custom_attribute_set(profile=profile, key="loyalty_points", raw="120")
+    customer_attributes.custom_attribute_set(profile=profile, key="loyalty_points", raw="120")
     assert _by_key(profile)["loyalty_points"].value == 120
     assert _by_key(profile)["loyalty_points"].source == "custom"
 
 
 def test_a_bad_custom_value_is_refused_with_a_message_and_changes_nothing(loyalty, at):
     profile = ProfileFactory()
-    services.custom_attribute_set(profile=profile, key="loyalty_points", raw="120")
+    customer_attributes.custom_attribute_set(profile=profile, key="loyalty_points", raw="120")
     with pytest.raises(ValidationError) as refused:
-        services.custom_attribute_set(profile=profile, key="loyalty_points", raw="5000")
+        customer_attributes.custom_attribute_set(profile=profile, key="loyalty_points", raw="5000")
     assert "at most 1000" in str(refused.value)
     assert AttributeValue.objects.get().value == 120
     with pytest.raises(ValidationError, match="no custom attribute"):
-        services.custom_attribute_set(profile=profile, key="nope", raw="1")
+        customer_attributes.custom_attribute_set(profile=profile, key="nope", raw="1")
 
 
 def test_setting_the_same_custom_value_twice_keeps_one_row(loyalty, at):
     profile = ProfileFactory()
     for _ in range(2):
-        services.custom_attribute_set(profile=profile, key="loyalty_points", raw="7")
+        customer_attributes.custom_attribute_set(profile=profile, key="loyalty_points", raw="7")
     assert AttributeValue.objects.count() == 1
 
 
@@ -114,7 +114,7 @@ def history(db, at):
 
 def test_refresh_derives_genres_hours_in_the_viewers_zone_and_last_active(history, at):
     assert _by_key(history)["favourite_genres"].display == "not computed yet"
-    assert services.computed_attributes_refresh(profile_ids=[history.pk]) == 1
+    assert customer_attributes.computed_attributes_refresh(profile_ids=[history.pk]) == 1
     found = _by_key(history)
     assert found["favourite_genres"].value == ["Horror", "Comedy"]
     assert found["preferred_viewing_hours"].value == (19, 22)
@@ -130,23 +130,23 @@ def test_lifetime_paid_is_charged_minus_refunded_in_minor_units(db, at, monkeypa
     profile = ProfileFactory()
     put_on_plan(profile.account, "standard")  # 13.49
     put_on_plan(ProfileFactory().account, "premium")  # someone else's money is not counted
-    services.computed_attributes_refresh(profile_ids=[profile.pk])
+    customer_attributes.computed_attributes_refresh(profile_ids=[profile.pk])
     paid = ComputedAttributes.objects.get(profile=profile)
     assert (paid.lifetime_paid, paid.lifetime_currency) == (1349, "EUR")
     assert _by_key(profile)["lifetime_paid"].display == "13.49 EUR"
 
     billing.subscription_withdraw(user=profile.account)  # the whole payment back
-    services.computed_attributes_refresh(profile_ids=[profile.pk])
+    customer_attributes.computed_attributes_refresh(profile_ids=[profile.pk])
     assert ComputedAttributes.objects.get(profile=profile).lifetime_paid == 0
 
 
 def test_refresh_is_idempotent_and_rereads(history, at):
-    services.computed_attributes_refresh(profile_ids=[history.pk])
-    services.computed_attributes_refresh(profile_ids=[history.pk])
+    customer_attributes.computed_attributes_refresh(profile_ids=[history.pk])
+    customer_attributes.computed_attributes_refresh(profile_ids=[history.pk])
     assert ComputedAttributes.objects.count() == 1
     comedy_title = TitleFactory(genres=[GenreFactory(name="Comedy")])
     _plays(history, comedy_title, [NOW - timedelta(hours=h) for h in range(1, 5)])
-    services.computed_attributes_refresh(profile_ids=[history.pk])
+    customer_attributes.computed_attributes_refresh(profile_ids=[history.pk])
     assert _by_key(history)["favourite_genres"].value[0] == "Comedy"
 
 
@@ -156,14 +156,14 @@ def test_refresh_costs_the_same_queries_for_one_profile_or_many(
     """Guards against reading each profile's events, zone or payments one by one."""
     many = [ProfileFactory().pk for _ in range(15)] + [history.pk]
     with django_assert_max_num_queries(7):
-        services.computed_attributes_refresh(profile_ids=many)
+        customer_attributes.computed_attributes_refresh(profile_ids=many)
     assert ComputedAttributes.objects.count() == 16
 
 
 def test_the_hourly_task_refreshes_recent_and_never_computed_profiles_only(history, at):
-    services.computed_attributes_refresh(profile_ids=[history.pk])
+    customer_attributes.computed_attributes_refresh(profile_ids=[history.pk])
     idle = ProfileFactory()
-    services.computed_attributes_refresh(profile_ids=[idle.pk])
+    customer_attributes.computed_attributes_refresh(profile_ids=[idle.pk])
     stale = ComputedAttributes.objects.get(profile=history).computed_at
     new = ProfileFactory()
     assert tasks.refresh_computed_attributes() == 1  # only the new one: nobody played lately
@@ -186,7 +186,7 @@ def test_the_command_refreshes_in_batches_with_progress(db, at, capsys):
 
 
 def test_deleting_an_account_takes_its_attributes(loyalty, history, at):
-    services.computed_attributes_refresh(profile_ids=[history.pk])
-    services.custom_attribute_set(profile=history, key="loyalty_points", raw="3")
+    customer_attributes.computed_attributes_refresh(profile_ids=[history.pk])
+    customer_attributes.custom_attribute_set(profile=history, key="loyalty_points", raw="3")
     User.objects.filter(pk=history.account_id).delete()
     assert not ComputedAttributes.objects.exists() and not AttributeValue.objects.exists()

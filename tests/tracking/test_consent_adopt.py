@@ -11,7 +11,7 @@ from apps.engagement.channels.consent import stored_consent
 from apps.engagement.models import Category, Channel
 from apps.tracking.consent import Consent
 from apps.tracking.models import Event
-from apps.tracking.services import consent_adopt, consent_record
+from apps.tracking.services.consent_choices import consent_adopt, consent_record
 from tests.factories import ProfileFactory
 
 pytestmark = pytest.mark.django_db

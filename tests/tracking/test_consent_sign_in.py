@@ -15,7 +15,7 @@ from apps.tracking.consent import COOKIE, Consent, cookie_value
 from apps.tracking.middleware import COOKIE as VISITOR_COOKIE
 from apps.tracking.models import Event
 from apps.tracking.selectors import account_consent
-from apps.tracking.services import consent_record
+from apps.tracking.services.consent_choices import consent_record
 from tests.factories import ProfileFactory, UserFactory
 
 pytestmark = pytest.mark.django_db

@@ -10,9 +10,8 @@ from apps.browse.models import MyListEntry
 from apps.playback.models import TitleProgress
 from apps.ratings.models import Rating
 from apps.recommendations.services import recommender_train
-from apps.tracking import services
 from apps.tracking.models import Event
-from apps.tracking.services import EventData, track_many
+from apps.tracking.services import EventData, track_many, your_data
 from tests.factories import genre_catalogue, genre_history, signed_in
 
 pytestmark = pytest.mark.django_db
@@ -55,7 +54,7 @@ def test_dont_use_my_viewing_history_takes_its_rows_off_the_homepage(
 
     changed(
         django_capture_on_commit_callbacks,
-        service=services.data_use_set,
+        service=your_data.data_use_set,
         profile=profile,
         signal="viewing_history",
         in_use=False,
@@ -69,7 +68,7 @@ def test_dont_use_my_viewing_history_takes_its_rows_off_the_homepage(
 
     changed(
         django_capture_on_commit_callbacks,
-        service=services.data_use_set,
+        service=your_data.data_use_set,
         profile=profile,
         signal="viewing_history",
         in_use=True,
@@ -80,7 +79,7 @@ def test_dont_use_my_viewing_history_takes_its_rows_off_the_homepage(
 def test_the_switch_holds_through_a_full_retraining(viewer_client, world):
     profile = viewer_client.profile
     history(profile, "play_completed", world["Horror"][:4])
-    services.data_use_set(profile=profile, signal="viewing_history", in_use=False)
+    your_data.data_use_set(profile=profile, signal="viewing_history", in_use=False)
     recommender_train()
     assert "Because you watched" not in viewer_client.get("/").content.decode()
 
@@ -95,7 +94,7 @@ def test_dont_use_my_ratings_stops_thumbs_feeding_the_homepage(
 
     changed(
         django_capture_on_commit_callbacks,
-        service=services.data_use_set,
+        service=your_data.data_use_set,
         profile=profile,
         signal="ratings",
         in_use=False,
@@ -126,7 +125,7 @@ def test_forget_this_title_erases_its_signals_and_its_row(
 
     changed(
         django_capture_on_commit_callbacks,
-        service=services.title_forget,
+        service=your_data.title_forget,
         profile=profile,
         title_id=forgotten.pk,
     )
@@ -151,7 +150,7 @@ def test_clear_my_onboarding_picks_ends_the_picked_for_you_row(
 
     changed(
         django_capture_on_commit_callbacks,
-        service=services.onboarding_picks_clear,
+        service=your_data.onboarding_picks_clear,
         profile=profile,
     )
     html = viewer_client.get("/").content.decode()
@@ -164,7 +163,7 @@ def test_another_profiles_history_is_untouched(viewer_client, world):
 
     other = ProfileFactory(account=viewer_client.profile.account)
     history(other, "play_completed", world["Horror"][:2])
-    services.title_forget(profile=viewer_client.profile, title_id=world["Horror"][0].pk)
+    your_data.title_forget(profile=viewer_client.profile, title_id=world["Horror"][0].pk)
     assert Event.objects.filter(profile=other, name="play_completed").count() == 2
 
 
@@ -203,7 +202,7 @@ def test_without_viewing_history_continue_watching_stays_but_because_you_finishe
 
     changed(
         django_capture_on_commit_callbacks,
-        service=services.data_use_set,
+        service=your_data.data_use_set,
         profile=profile,
         signal="viewing_history",
         in_use=False,

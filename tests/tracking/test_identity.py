@@ -12,7 +12,8 @@ from apps.tracking.consent import cookie_value
 from apps.tracking.identity import canonical_visitor_id, junk_reason
 from apps.tracking.middleware import COOKIE as VISITOR_COOKIE
 from apps.tracking.models import Event, VisitorLink
-from apps.tracking.services import EventData, track, track_many, visitor_merge
+from apps.tracking.services import EventData, track, track_many
+from apps.tracking.services.identity_merge import visitor_merge
 from tests.factories import ProfileFactory
 
 PASSWORD = "correct horse battery"

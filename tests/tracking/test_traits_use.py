@@ -10,10 +10,10 @@ import pytest
 from django.core.cache import cache
 
 from apps.core import clock
-from apps.tracking import services, traits
+from apps.tracking import traits
 from apps.tracking.models import DataUse, Event
 from apps.tracking.selectors import traits_for, traits_in_use, traits_of
-from apps.tracking.services import EventData, track_many
+from apps.tracking.services import EventData, track_many, your_data
 from tests.factories import ProfileFactory, TitleFactory, genre_catalogue, genre_history
 
 pytestmark = pytest.mark.django_db
@@ -98,11 +98,11 @@ def test_switching_traits_or_viewing_history_off_stops_their_use():
     profile = ProfileFactory()
     binge_history(profile)
     assert traits.continue_first(traits_in_use(profile.pk))
-    services.data_use_set(profile=profile, signal="traits", in_use=False)
+    your_data.data_use_set(profile=profile, signal="traits", in_use=False)
     assert traits_in_use(profile.pk) == []
     assert Event.objects.filter(name="data_use_changed", properties__signal="traits").exists()
-    services.data_use_set(profile=profile, signal="traits", in_use=True)
-    services.data_use_set(profile=profile, signal="viewing_history", in_use=False)
+    your_data.data_use_set(profile=profile, signal="traits", in_use=True)
+    your_data.data_use_set(profile=profile, signal="viewing_history", in_use=False)
     assert traits_in_use(profile.pk) == []
 
 

@@ -1,9 +1,10 @@
 """The viewer's privacy choice as a worker sees it: no request, so no cookie.
 
 A choice made while signed in is recorded as a `consent_given` event on the profile
-(apps.tracking.services.consent_record); the newest one of the account's profiles, of the current
-CONSENT_VERSION, is the account's choice. With none, the same default as a signed-in request
-without a cookie (apps/tracking/consent.py): personalization yes, marketing never.
+(apps.tracking.services.consent_choices.consent_record); the newest one of the account's
+profiles, of the current CONSENT_VERSION, is the account's choice. With none, the same default
+as a signed-in request without a cookie (apps/tracking/consent.py): personalization yes,
+marketing never.
 """
 
 from django.conf import settings
