@@ -25,7 +25,6 @@ import time
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime, timedelta
-from typing import Any
 
 from django.conf import settings
 from django.db.models import Count, Max, Min, Q
@@ -39,6 +38,7 @@ from apps.catalogue.models import Episode
 from apps.core import clock
 from apps.core import services as clock_services
 from apps.core.numbers import percent
+from apps.demo import job_results
 from apps.demo.models import JobMark
 from apps.engagement.models import Send
 from apps.recommendations import services as recommendation_services
@@ -239,16 +239,12 @@ class Outcome:
     skipped: str = ""
 
 
-# Results that only say "nothing happened": not worth a line in the guide.
-TRIVIAL = {"0", "None", "False", "{}", "[]", "{'renewals': 0, 'retries': 0}"}
-
-
 def _run(name: str, entry: dict, outcome: Outcome, *, at: datetime | None) -> None:
     run = scheduled_job_run(name, entry)
     outcome.runs += 1
     outcome.seconds += run.seconds
     outcome.ok = outcome.ok and run.ok
-    if not run.ok or run.result not in TRIVIAL:
+    if not run.ok or not run.trivial:  # "nothing happened" is not worth a line in the guide
         prefix = f"{date_format(at, 'ABBR_DATETIME_FORMAT')}: " if at is not None else ""
         outcome.results = (outcome.results or []) + [prefix + run.result]
     if run.ok and entry["task"] in AFTER_RUN:
@@ -365,6 +361,7 @@ class JobRun:
     ok: bool
     result: str
     seconds: float
+    trivial: bool = False
 
 
 def scheduled_job_run(name: str, entry: dict) -> JobRun:
@@ -378,10 +375,12 @@ def scheduled_job_run(name: str, entry: dict) -> JobRun:
             value = outcome.get(propagate=True)
         else:
             value = task(*entry.get("args", ()), **entry.get("kwargs", {}))
-        ok, text = True, _short(value)
+        ok, text = True, _short(job_results.describe(dotted, value))
+        trivial = job_results.is_trivial(value)
     except Exception as exc:  # a demo button: report any failure, never crash the page
-        ok, text = False, f"{exc.__class__.__name__}: {exc}"[:300]
-    return JobRun(name, dotted, ok, text, round(time.perf_counter() - started, 2))
+        ok, text, trivial = False, f"{exc.__class__.__name__}: {exc}"[:300], False
+    seconds = round(time.perf_counter() - started, 2)
+    return JobRun(name, dotted, ok, text, seconds, trivial)
 
 
 def scheduled_jobs_run(*, only: str | None = None) -> list[JobRun]:
@@ -400,6 +399,5 @@ def scheduled_jobs_run(*, only: str | None = None) -> list[JobRun]:
     return runs
 
 
-def _short(value: Any) -> str:
-    text = repr(value)
+def _short(text: str) -> str:
     return text if len(text) <= 200 else text[:197] + "..."

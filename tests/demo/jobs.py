@@ -29,3 +29,9 @@ def slow_job() -> str:
     CALLS.append("slow_job")
     time.sleep(1.5)
     return "slow ok"
+
+
+def renewals_job() -> dict:
+    """Returns what renew_due_subscriptions returns, plus a count no one has put into words."""
+    CALLS.append("renewals_job")
+    return {"renewals": 3, "retries": 1, "mystery": 2}
