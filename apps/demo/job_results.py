@@ -10,10 +10,12 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import Any
 
+from django.utils import formats
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
 type Words = Callable[[int], str]
+TRAIN = "apps.recommendations.tasks.train_recommender"
 
 # The counts in the dicts jobs return, by key.
 COUNT_WORDS: dict[str, Words] = {
@@ -83,7 +85,7 @@ TASK_WORDS: dict[str, Words] = {
         "%(n)s expired session cleared", "%(n)s expired sessions cleared", n
     ),
     # Returns the new model's id, not a count.
-    "apps.recommendations.tasks.train_recommender": lambda n: _("model #%(n)s trained"),
+    TRAIN: lambda n: _("model #%(n)s trained"),
 }
 
 # Jobs whose dict is keyed by something of their own (a campaign's key), not by a count's name.
@@ -92,7 +94,7 @@ KEYED_WORDS: dict[str, Callable[[str, int], str]] = {
         ngettext(
             "campaign “%(key)s”: %(n)s send decided", "campaign “%(key)s”: %(n)s sends decided", n
         )
-        % {"key": key, "n": n}
+        % {"key": key, "n": _number(n)}
     ),
 }
 
@@ -112,15 +114,23 @@ def describe(task: str, value: Any) -> str:
     """`value`, returned by `task`, in words ("3 renewals, 1 payment retry")."""
     if isinstance(value, dict):
         keyed = KEYED_WORDS.get(task)
+        # "1 renewal", not "1 renewal, 0 payment retries": a zero is said only when all are.
+        shown = {k: n for k, n in value.items() if n != 0} or value
         parts = []
-        for key, n in value.items():
+        for key, n in shown.items():
             if keyed is not None and _count(n):
                 parts.append(keyed(str(key), n))
             elif key in COUNT_WORDS and _count(n):
-                parts.append(COUNT_WORDS[key](n) % {"n": n})
+                parts.append(COUNT_WORDS[key](n) % {"n": _number(n)})
             else:
                 parts.append(f"{key}: {n!r}")  # unknown: as the job returned it
         return ", ".join(parts)
     if _count(value) and task in TASK_WORDS:
-        return TASK_WORDS[task](value) % {"n": value}
+        n = value if task == TRAIN else _number(value)  # a model's id is not a quantity
+        return TASK_WORDS[task](value) % {"n": n}
     return value if isinstance(value, str) else repr(value)
+
+
+def _number(n: int) -> str:
+    """114072 as "114,072" ("114 072" in French)."""
+    return formats.number_format(n, force_grouping=True)

@@ -63,3 +63,13 @@ def test_a_french_clock_jump_in_the_background_lists_its_results_in_french(
     guide = client.get("/demo/").content.decode()
     assert "3\u00a0renouvellements, 1\u00a0nouvelle tentative de paiement, mystery: 2" in guide
     assert "{&#x27;renewals&#x27;" not in guide
+
+
+def test_zero_counts_beside_others_are_left_out_and_big_numbers_are_grouped():
+    """QA read "1 renewal, 0 payment retries" and "policy rebuilt from 114072 impressions"."""
+    policy = "apps.artwork.tasks.refresh_artwork_policy"
+    with translation.override("en"):
+        assert job_results.describe(RENEW, {"renewals": 1, "retries": 0}) == "1 renewal"
+        assert job_results.describe(policy, 114072) == "policy rebuilt from 114,072 impressions"
+        train = "apps.recommendations.tasks.train_recommender"
+        assert job_results.describe(train, 1234) == "model #1234 trained"
