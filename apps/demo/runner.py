@@ -28,6 +28,7 @@ from datetime import datetime, timedelta
 
 from django.conf import settings
 from django.db.models import Count, Max, Min, Q
+from django.utils import translation
 from django.utils.formats import date_format
 from django.utils.module_loading import import_string
 from django.utils.translation import gettext as _
@@ -370,11 +371,14 @@ def scheduled_job_run(name: str, entry: dict) -> JobRun:
     started = time.perf_counter()
     try:
         task = import_string(dotted)
-        if hasattr(task, "apply"):
-            outcome = task.apply(args=entry.get("args", ()), kwargs=entry.get("kwargs", {}))
-            value = outcome.get(propagate=True)
-        else:
-            value = task(*entry.get("args", ()), **entry.get("kwargs", {}))
+        # In the site's language, as beat's worker runs it (an e-mail or invoice for a viewer
+        # who chose no language must not follow the QA's): only the result is in theirs.
+        with translation.override(settings.LANGUAGE_CODE):
+            if hasattr(task, "apply"):
+                outcome = task.apply(args=entry.get("args", ()), kwargs=entry.get("kwargs", {}))
+                value = outcome.get(propagate=True)
+            else:
+                value = task(*entry.get("args", ()), **entry.get("kwargs", {}))
         ok, text = True, _short(job_results.describe(dotted, value))
         trivial = job_results.is_trivial(value)
     except Exception as exc:  # a demo button: report any failure, never crash the page
