@@ -246,8 +246,11 @@ def _run(name: str, entry: dict, outcome: Outcome, *, at: datetime | None) -> No
     outcome.seconds += run.seconds
     outcome.ok = outcome.ok and run.ok
     if not run.ok or not run.trivial:  # "nothing happened" is not worth a line in the guide
-        prefix = f"{date_format(at, 'ABBR_DATETIME_FORMAT')}: " if at is not None else ""
-        outcome.results = (outcome.results or []) + [prefix + run.result]
+        result = run.result
+        if at is not None:
+            when = date_format(at, "ABBR_DATETIME_FORMAT")
+            result = _("%(when)s: %(result)s") % {"when": when, "result": result}
+        outcome.results = (outcome.results or []) + [result]
     if run.ok and entry["task"] in AFTER_RUN:
         AFTER_RUN[entry["task"]]()
 

@@ -77,3 +77,18 @@ def test_zero_counts_beside_others_are_left_out_and_big_numbers_are_grouped():
         assert job_results.describe(policy, 114072) == "policy rebuilt from 114,072 impressions"
         train = "apps.recommendations.tasks.train_recommender"
         assert job_results.describe(train, 1234) == "model #1234 trained"
+
+
+@pytest.mark.django_db
+def test_a_results_moment_in_a_french_jump_is_punctuated_in_french(settings):
+    from datetime import timedelta
+
+    from apps.demo import runner
+
+    settings.CELERY_BEAT_SCHEDULE = {
+        "renewals": {"task": "tests.demo.jobs.renewals_job", "schedule": 3600}
+    }
+    with translation.override("fr"):
+        _, outcomes = runner.clock_jump(by=timedelta(days=2))
+        (row,) = runner.outcomes_as_runs(outcomes)
+    assert "\u00a0: 3\u00a0renouvellements, 1\u00a0nouvelle tentative de paiement" in row["result"]
