@@ -54,7 +54,7 @@ CSRF_TRUSTED_ORIGINS = env_list("CSRF_TRUSTED_ORIGINS", [])
 
 INSTALLED_APPS = [
     "daphne",
-    "django.contrib.admin",
+    "apps.core.admin_config.AdminConfig",  # django.contrib.admin, JSON boxes refusing deep nesting
     "django.contrib.auth",
     "django.contrib.contenttypes",
     "django.contrib.sessions",

@@ -48,3 +48,16 @@ def long_date(value: date | datetime | None, fmt: str = LONG_DATE) -> str:
     if ordinal and getattr(value, "day", None) == 1:
         fmt = _first_day(fmt, ordinal)
     return date_format(value, fmt)
+
+
+def long_date_range(start: date | datetime, end: date | datetime) -> str:
+    """From `start` to `end` (both days included) as a person writes it, the year and month
+    said once when they are shared: "10 April – 9 May 2026", "3–24 April 2026", "20 December
+    2026 – 19 January 2027" (French "10 avril – 9 mai 2026", "1er–24 avril 2026")."""
+    if (start.year, start.month) == (end.year, end.month):
+        if start.day == end.day:
+            return long_date(end)
+        return f"{long_date(start, 'j')}–{long_date(end)}"
+    if start.year == end.year:
+        return f"{long_date(start, 'j F')} – {long_date(end)}"
+    return f"{long_date(start)} – {long_date(end)}"

@@ -25,10 +25,10 @@ import time
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime, timedelta
-from typing import Any
 
 from django.conf import settings
 from django.db.models import Count, Max, Min, Q
+from django.utils import translation
 from django.utils.formats import date_format
 from django.utils.module_loading import import_string
 from django.utils.translation import gettext as _
@@ -39,6 +39,7 @@ from apps.catalogue.models import Episode
 from apps.core import clock
 from apps.core import services as clock_services
 from apps.core.numbers import percent
+from apps.demo import job_results
 from apps.demo.models import JobMark
 from apps.engagement.models import Send
 from apps.recommendations import services as recommendation_services
@@ -239,18 +240,17 @@ class Outcome:
     skipped: str = ""
 
 
-# Results that only say "nothing happened": not worth a line in the guide.
-TRIVIAL = {"0", "None", "False", "{}", "[]", "{'renewals': 0, 'retries': 0}"}
-
-
 def _run(name: str, entry: dict, outcome: Outcome, *, at: datetime | None) -> None:
     run = scheduled_job_run(name, entry)
     outcome.runs += 1
     outcome.seconds += run.seconds
     outcome.ok = outcome.ok and run.ok
-    if not run.ok or run.result not in TRIVIAL:
-        prefix = f"{date_format(at, 'ABBR_DATETIME_FORMAT')}: " if at is not None else ""
-        outcome.results = (outcome.results or []) + [prefix + run.result]
+    if not run.ok or not run.trivial:  # "nothing happened" is not worth a line in the guide
+        result = run.result
+        if at is not None:
+            when = date_format(at, "ABBR_DATETIME_FORMAT")
+            result = _("%(when)s: %(result)s") % {"when": when, "result": result}
+        outcome.results = (outcome.results or []) + [result]
     if run.ok and entry["task"] in AFTER_RUN:
         AFTER_RUN[entry["task"]]()
 
@@ -365,6 +365,7 @@ class JobRun:
     ok: bool
     result: str
     seconds: float
+    trivial: bool = False
 
 
 def scheduled_job_run(name: str, entry: dict) -> JobRun:
@@ -373,15 +374,20 @@ def scheduled_job_run(name: str, entry: dict) -> JobRun:
     started = time.perf_counter()
     try:
         task = import_string(dotted)
-        if hasattr(task, "apply"):
-            outcome = task.apply(args=entry.get("args", ()), kwargs=entry.get("kwargs", {}))
-            value = outcome.get(propagate=True)
-        else:
-            value = task(*entry.get("args", ()), **entry.get("kwargs", {}))
-        ok, text = True, _short(value)
+        # In the site's language, as beat's worker runs it (an e-mail or invoice for a viewer
+        # who chose no language must not follow the QA's): only the result is in theirs.
+        with translation.override(settings.LANGUAGE_CODE):
+            if hasattr(task, "apply"):
+                outcome = task.apply(args=entry.get("args", ()), kwargs=entry.get("kwargs", {}))
+                value = outcome.get(propagate=True)
+            else:
+                value = task(*entry.get("args", ()), **entry.get("kwargs", {}))
+        ok, text = True, _short(job_results.describe(dotted, value))
+        trivial = job_results.is_trivial(value)
     except Exception as exc:  # a demo button: report any failure, never crash the page
-        ok, text = False, f"{exc.__class__.__name__}: {exc}"[:300]
-    return JobRun(name, dotted, ok, text, round(time.perf_counter() - started, 2))
+        ok, text, trivial = False, f"{exc.__class__.__name__}: {exc}"[:300], False
+    seconds = round(time.perf_counter() - started, 2)
+    return JobRun(name, dotted, ok, text, seconds, trivial)
 
 
 def scheduled_jobs_run(*, only: str | None = None) -> list[JobRun]:
@@ -400,6 +406,5 @@ def scheduled_jobs_run(*, only: str | None = None) -> list[JobRun]:
     return runs
 
 
-def _short(value: Any) -> str:
-    text = repr(value)
+def _short(text: str) -> str:
     return text if len(text) <= 200 else text[:197] + "..."

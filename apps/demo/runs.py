@@ -14,6 +14,7 @@ from datetime import timedelta
 
 from django.db import close_old_connections, connections
 from django.db.models import F
+from django.utils import translation
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_noop
 
@@ -94,6 +95,12 @@ def run_execute(run_id: int) -> DemoRun:
     """Do the run's work, recording progress, then its result or its error."""
     run = DemoRun.objects.get(pk=run_id)
     report = _Reporter(run.pk)
+    # A thread starts in the default language: speak that of whoever started the run.
+    with translation.override(run.params.get("language")):
+        return _execute(run, report)
+
+
+def _execute(run: DemoRun, report: _Reporter) -> DemoRun:
     try:
         if run.kind == DemoRun.Kind.ADVANCE:
             started = time.perf_counter()

@@ -17,8 +17,8 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils.formats import date_format, number_format
 from django.utils.safestring import mark_safe
+from django.utils.translation import get_language, ngettext
 from django.utils.translation import gettext as _
-from django.utils.translation import ngettext
 from django.views.decorators.clickjacking import xframe_options_sameorigin
 from django.views.decorators.csp import csp_override
 from django.views.decorators.http import require_GET, require_POST
@@ -284,7 +284,8 @@ def _watched_run(request: HttpRequest) -> DemoRun | None:
 
 
 def _start_run(request: HttpRequest, *, kind: str, params: dict) -> HttpResponse:
-    run, created = runs.run_start(kind=kind, params=params)
+    # The run's words (the jobs' results) in the language of whoever started it.
+    run, created = runs.run_start(kind=kind, params={**params, "language": get_language()})
     if created:
         runs.launch(run.pk)
         run.refresh_from_db()

@@ -1,6 +1,8 @@
 """Scheduled work for sending. Both tasks find their work as of clock.now(), so a late run
 catches up and a second (or concurrent) run finds nothing left to do."""
 
+from dataclasses import asdict
+
 from celery import shared_task
 
 from apps.engagement import conversions, requested, services, triggers
@@ -13,10 +15,10 @@ def run_campaign_triggers() -> dict:
 
 
 @shared_task
-def deliver_due_messages() -> str:
+def deliver_due_messages() -> dict:
     """Deliver the sends due by now; a send moves to sent once, its messages are claimed by
     key, so a retried or duplicated run never sends twice."""
-    return str(services.deliver_due())
+    return asdict(services.deliver_due())
 
 
 @shared_task

@@ -480,6 +480,19 @@ def download_for(*, profile, download_id, at: datetime | None = None):
     )
 
 
+def download_on_another_profile(*, profile, download_id) -> bool:
+    """Whether the download is one of another profile's of the same account (a kids profile
+    posting its parent's, from a page left open): said to be "not on this profile", not
+    "expired". Another account's ids are never told apart from ids that do not exist."""
+    if not str(download_id).isdigit():
+        return False
+    return (
+        Download.objects.filter(pk=download_id, profile__account_id=profile.account_id)
+        .exclude(profile=profile)
+        .exists()
+    )
+
+
 def downloaded_items(*, profile, device_key: str | None, at: datetime | None = None) -> set[str]:
     """The things ("t12", "e40") the profile holds on this device (one query), for the title
     page's Download buttons."""

@@ -440,7 +440,14 @@ def download_play(request: AppRequest, download_id: int):
     """Watch a download: its first play starts its 48 hours."""
     download = selectors.download_for(profile=request.profile, download_id=download_id)
     if download is None:
-        messages.error(request, _("That download has expired or was deleted."))
+        if selectors.download_on_another_profile(profile=request.profile, download_id=download_id):
+            message = _(
+                "That download isn't available on this profile: each profile sees only its "
+                "own downloads."
+            )
+        else:
+            message = _("That download has expired or was deleted.")
+        messages.error(request, message)
         return redirect("playback:downloads")
     # Still on this profile? (its maturity setting may have changed since)
     if selectors.watchable_title(profile=request.profile, title_id=download.title_id) is None:

@@ -43,7 +43,7 @@ from apps.subscriptions.models import (
     SubscriptionChange,
 )
 from apps.subscriptions.money import format_money
-from apps.subscriptions.plan_forms import PLAN_PROBLEMS, PlanForm, PlanListForm
+from apps.subscriptions.plan_forms import PLAN_PROBLEMS, PlanForm, PlanListForm, PlanListFormSet
 
 
 class ReadOnlyAdmin(admin.ModelAdmin):
@@ -95,6 +95,9 @@ class PlanAdmin(admin.ModelAdmin):
 
     def get_changelist_form(self, request, **kwargs):
         return super().get_changelist_form(request, form=PlanListForm, **kwargs)
+
+    def get_changelist_formset(self, request, **kwargs):
+        return super().get_changelist_formset(request, formset=PlanListFormSet, **kwargs)
 
     def get_changeform_initial_data(self, request):
         # A new plan is offered only once an admin ticks "offered" (seeded plans keep theirs);

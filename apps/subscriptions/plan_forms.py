@@ -80,7 +80,7 @@ class PlanForm(forms.ModelForm):
             return data
         monthly = plan_rules.to_minor_units(data["monthly_price"])
         yearly = plan_rules.to_minor_units(data["yearly_price"])
-        problems = plan_rules.plan_problems(
+        problems = sale_problems(
             code=data.get("code") or self.instance.code,
             currency=data["currency"],
             monthly_amount=monthly,
@@ -89,11 +89,7 @@ class PlanForm(forms.ModelForm):
             max_profiles=data["max_profiles"],
         )
         fields = {"monthly_amount": "monthly_price", "yearly_amount": "yearly_price"}
-        currencies = ", ".join(plan_rules.BILLING_CURRENCIES)
-        for field, problem in problems.items():
-            message = PLAN_PROBLEMS[problem]
-            if problem == "currency_not_billed":
-                message = message % {"currencies": currencies}
+        for field, message in problems.items():
             self.add_error(fields.get(field, field), message)
         self.instance.monthly_amount, self.instance.yearly_amount = monthly, yearly
         if not problems:
@@ -109,31 +105,76 @@ class PlanForm(forms.ModelForm):
 
 
 class PlanListForm(forms.ModelForm):
-    """The plan list's editable columns: ticking "offered" there meets the same value rule."""
+    """The plan list's editable columns; ticking "offered" there is checked by the formset."""
 
     class Meta:
         model = Plan
         fields = ["is_active", "sort_order"]
 
+
+class PlanListFormSet(forms.BaseModelFormSet):
+    """The plan list saved as a whole: a plan ticked "offered" there meets the change form's
+    rules (it can be sold, and gives at least what every cheaper offered plan gives), checked
+    against the plans that will be offered once the whole list is saved, so two plans ticked
+    together that contradict each other are both refused and nothing is saved."""
+
     def clean(self):
-        data = super().clean()
-        plan = self.instance
-        if (
-            data.get("is_active")
-            and "is_active" in self.changed_data
-            and not plan.requires_verification
-        ):
-            offer = _offer(plan.name, plan.monthly_amount, plan.max_streams, plan.max_quality)
-            for problem in _value_problems(offer, pk=plan.pk, currency=plan.currency):
-                self.add_error("is_active", problem)
-        return data
+        super().clean()
+        if any(form.errors for form in self.forms):
+            return
+        posted = {form.instance.pk: form for form in self.forms if form.instance.pk}
+        # Offered after this save: the rows on this page as posted, the rest as they are.
+        offered = [form.instance for form in posted.values() if form.cleaned_data.get("is_active")]
+        offered += Plan.objects.filter(is_active=True).exclude(pk__in=posted)
+        compared = [plan for plan in offered if not plan.requires_verification]
+        for form in posted.values():
+            if not form.cleaned_data.get("is_active") or "is_active" not in form.changed_data:
+                continue
+            for message in offer_problems(
+                form.instance, [plan for plan in compared if plan.pk != form.instance.pk]
+            ):
+                form.add_error("is_active", message)
+
+
+def sale_problems(**fields) -> dict[str, str]:
+    """Field name -> the words for every rule in plan_rules.plan_problems the plan breaks."""
+    currencies = ", ".join(plan_rules.BILLING_CURRENCIES)
+    return {
+        field: PLAN_PROBLEMS[problem] % {"currencies": currencies}
+        if problem == "currency_not_billed"
+        else PLAN_PROBLEMS[problem]
+        for field, problem in plan_rules.plan_problems(**fields).items()
+    }
+
+
+def offer_problems(plan: Plan, offered: list[Plan]) -> list[str]:
+    """Why `plan` cannot be offered beside the `offered` plans: the words of the rules the
+    change form runs (sellable, then value for money; student plans skip the comparison)."""
+    problems = list(
+        sale_problems(
+            code=plan.code,
+            currency=plan.currency,
+            monthly_amount=plan.monthly_amount,
+            yearly_amount=plan.yearly_amount,
+            max_streams=plan.max_streams,
+            max_profiles=plan.max_profiles,
+        ).values()
+    )
+    if problems or plan.requires_verification:
+        return problems
+    return _conflict_messages(_plan_offer(plan), [_plan_offer(p) for p in offered], plan.currency)
 
 
 def _value_problems(plan: plan_rules.Offer, *, pk: int | None, currency: str) -> list[str]:
+    offered = Plan.objects.filter(is_active=True, requires_verification=False).exclude(pk=pk)
+    return _conflict_messages(plan, [_plan_offer(p) for p in offered], currency)
+
+
+def _conflict_messages(
+    plan: plan_rules.Offer, others: list[plan_rules.Offer], currency: str
+) -> list[str]:
     """A dearer plan gives at least the screens and picture of every cheaper offered one
     (student plans, a discount for some, are left out of the comparison)."""
-    offered = Plan.objects.filter(is_active=True, requires_verification=False).exclude(pk=pk)
-    others = [_offer(p.name, p.monthly_amount, p.max_streams, p.max_quality) for p in offered]
     cheaper, dearer = plan_rules.value_conflicts(plan, others)
     problems = []
     if cheaper is not None:
@@ -157,6 +198,10 @@ def _offer(name: str, monthly: int, streams: int, quality: str) -> plan_rules.Of
     return plan_rules.Offer(
         name=name, monthly_amount=monthly, max_streams=streams, max_quality=quality
     )
+
+
+def _plan_offer(plan: Plan) -> plan_rules.Offer:
+    return _offer(plan.name, plan.monthly_amount, plan.max_streams, plan.max_quality)
 
 
 def _value_message(template, other: plan_rules.Offer, currency: str) -> str:

@@ -5,11 +5,11 @@ Shared by the services and the selectors, so neither has to import the other for
 
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import datetime, timedelta
 from zoneinfo import ZoneInfo
 
 from apps.accounts.timezones import viewer_zone_name
-from apps.core.dates import long_date
+from apps.core.dates import long_date, long_date_range
 from apps.subscriptions.models import (
     Subscription,
 )
@@ -39,3 +39,11 @@ def anchor_of(sub: Subscription) -> Anchor:
 
 def local_day(at: datetime, user) -> str:
     return long_date(at.astimezone(ZoneInfo(viewer_zone_name(user))))
+
+
+def local_period(start: datetime, end: datetime, user) -> str:
+    """The days from `start` to the instant `end` (which belongs to the next period) in the
+    viewer's zone, as one range: "10 April – 9 May 2026"."""
+    zone = ZoneInfo(viewer_zone_name(user))
+    last = end - timedelta(seconds=1)
+    return long_date_range(start.astimezone(zone).date(), last.astimezone(zone).date())

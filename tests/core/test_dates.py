@@ -7,7 +7,7 @@ import pytest
 from django.template import Context, Template
 from django.utils import timezone, translation
 
-from apps.core.dates import long_date
+from apps.core.dates import long_date, long_date_range
 
 
 @pytest.mark.parametrize(
@@ -61,3 +61,21 @@ def test_a_french_abbreviated_weekday_takes_a_full_stop_as_its_month_does():
         assert date_format(moment, "ABBR_WEEKDAY_DATETIME_FORMAT") == "dim. 3 janv. 2027, 09:05"
     with translation.override("en"):
         assert date_format(date(2027, 1, 3), "ABBR_WEEKDAY_DATE_FORMAT") == "Sun 3 Jan 2027"
+
+
+@pytest.mark.parametrize(
+    ("language", "start", "end", "expected"),
+    [
+        ("en", date(2026, 4, 10), date(2026, 5, 10), "10 April – 10 May 2026"),
+        ("fr", date(2026, 4, 10), date(2026, 5, 10), "10 avril – 10 mai 2026"),
+        ("en", date(2026, 4, 3), date(2026, 4, 24), "3–24 April 2026"),
+        ("fr", date(2026, 4, 1), date(2026, 4, 30), "1er–30 avril 2026"),
+        ("fr", date(2026, 5, 1), date(2026, 6, 1), "1er mai – 1er juin 2026"),
+        ("en", date(2026, 12, 20), date(2027, 1, 19), "20 December 2026 – 19 January 2027"),
+        ("en", date(2026, 4, 10), date(2026, 4, 10), "10 April 2026"),
+    ],
+)
+def test_a_period_says_its_shared_year_and_month_once(language, start, end, expected):
+    """QA: an invoice's period read "10 April 2026 – 10 May 2026"."""
+    with translation.override(language):
+        assert long_date_range(start, end) == expected

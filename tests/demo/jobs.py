@@ -29,3 +29,17 @@ def slow_job() -> str:
     CALLS.append("slow_job")
     time.sleep(1.5)
     return "slow ok"
+
+
+def renewals_job() -> dict:
+    """Returns what renew_due_subscriptions returns, plus a count no one has put into words."""
+    CALLS.append("renewals_job")
+    return {"renewals": 3, "retries": 1, "mystery": 2}
+
+
+def language_job() -> str:
+    """Says the language it ran in (e-mails and invoices it would write follow it)."""
+    from django.utils import translation
+
+    CALLS.append("language_job")
+    return f"ran in {translation.get_language()}"

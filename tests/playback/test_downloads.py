@@ -222,3 +222,26 @@ def test_expiry_follows_the_demo_clock_that_qa_moves_from_the_guide():
     assert "Kept Unplayed" not in client.get("/watch/downloads/").content.decode()
     gone = client.post(f"/watch/downloads/{Download.objects.get(title=kept).pk}/play/", follow=True)
     assert "That download has expired or was deleted." in gone.content.decode()
+
+
+def test_a_kids_profile_playing_another_profiles_download_is_told_it_is_not_on_this_profile(
+    subscriber, now
+):
+    """Not "expired or was deleted": it is there, for the profile that downloaded it."""
+    movie = film(name="Grown-up Film")
+    parent = browser(subscriber)
+    parent.post(f"/watch/downloads/title/{movie.pk}/")
+    download = Download.objects.get()
+    kids = ProfileFactory(account=subscriber.account, is_kids=True, name="Kids")
+    child = browser(kids)
+    refused = child.post(f"/watch/downloads/{download.pk}/play/", follow=True)
+    page = refused.content.decode()
+    assert "That download isn&#x27;t available on this profile" in page
+    assert "expired or was deleted" not in page and "Grown-up Film" not in page
+    download.refresh_from_db()
+    assert download.first_played_at is None  # its 48 hours have not started
+    # Another account's download reads like one that does not exist.
+    stranger = ProfileFactory()
+    put_on_plan(stranger.account, "standard")
+    other = browser(stranger).post(f"/watch/downloads/{download.pk}/play/", follow=True)
+    assert "That download has expired or was deleted." in other.content.decode()

@@ -46,7 +46,7 @@ def test_switching_to_free_leaves_a_credit_note_that_agrees_with_the_credit(view
 
     document = _page(viewer, f"{INVOICES}{note.number}/")
     assert (
-        "Unused part of Standard (monthly), 20 March 2026 – 10 April 2026, to your account credit"
+        "Unused part of Standard (monthly), 20 March – 10 April 2026, to your account credit"
         f" · refers to invoice {paid.number}"
     ) in document
     assert "Credited to your account credit" in document and "Refunded" not in document
@@ -63,7 +63,7 @@ def test_a_french_account_gets_its_credit_note_in_french(viewer, now):
     viewer.post("/account/subscription/free/", {"amount": ""})
     note = Invoice.objects.get(user=viewer.user, kind=Invoice.Kind.CREDIT_NOTE)
     assert note.lines[0]["description"].startswith(
-        "Partie non utilisée de Standard (mensuel), 20 mars 2026 – 10 avril 2026"
+        "Partie non utilisée de Standard (mensuel), 20 mars – 10 avril 2026"
     )
 
 

@@ -223,3 +223,53 @@ def test_ticking_offered_in_the_plan_list_meets_the_same_value_rule(admin_client
     assert admin_client.post("/admin/subscriptions/plan/", data).status_code == 302
     ultra.refresh_from_db()
     assert ultra.sort_order == 5 and not ultra.is_active
+
+
+def _list_post(plans, ticked):
+    data = {"form-TOTAL_FORMS": str(len(plans)), "form-INITIAL_FORMS": str(len(plans))}
+    for i, plan in enumerate(plans):
+        data[f"form-{i}-id"] = plan.pk
+        data[f"form-{i}-is_active"] = "on" if plan in ticked else ""
+        data[f"form-{i}-sort_order"] = str(plan.sort_order)
+    return data | {"_save": "Save"}
+
+
+def test_two_plans_ticked_together_that_contradict_each_other_are_both_refused(admin_client):
+    Plan.objects.all().delete()
+    cheap = Plan.objects.create(
+        code="cheap", name="Cheap 4K", monthly_amount=999, yearly_amount=9990,
+        max_streams=4, max_quality="uhd", is_active=False, sort_order=1,
+    )  # fmt: skip
+    ultra = Plan.objects.create(
+        code="ultra", name="Ultra", monthly_amount=2999, yearly_amount=29990,
+        max_streams=8, max_quality="sd", is_active=False, sort_order=2,
+    )  # fmt: skip
+    response = admin_client.post(
+        "/admin/subscriptions/plan/", _list_post([cheap, ultra], {cheap, ultra})
+    )
+    html = response.content.decode()
+    assert response.status_code == 200
+    assert "Please correct the errors below." in html
+    assert "“Cheap 4K” costs less (€9.99 a month) and gives more" in html
+    assert "“Ultra” costs more (€29.99 a month) and would give less than this plan" in html
+    assert not Plan.objects.filter(is_active=True).exists()
+    # Offering one while taking the other off the list in the same save is fine.
+    ultra.is_active = True
+    ultra.save()
+    response = admin_client.post("/admin/subscriptions/plan/", _list_post([cheap, ultra], {cheap}))
+    assert response.status_code == 302
+    assert list(Plan.objects.filter(is_active=True)) == [cheap]
+
+
+def test_ticking_offered_in_the_plan_list_refuses_a_plan_that_cannot_be_sold(admin_client):
+    Plan.objects.all().delete()
+    # Written straight to the database (the change form would refuse it): paid, yet free.
+    plan = Plan.objects.create(
+        code="plus", name="Plus", monthly_amount=0, yearly_amount=4990,
+        max_streams=2, max_quality="hd", is_active=False, sort_order=1,
+    )  # fmt: skip
+    response = admin_client.post("/admin/subscriptions/plan/", _list_post([plan], {plan}))
+    assert response.status_code == 200
+    assert "A paid plan needs a price above 0." in response.content.decode()
+    plan.refresh_from_db()
+    assert not plan.is_active

@@ -49,7 +49,7 @@ def test_a_paid_renewal_sends_one_receipt_even_when_the_job_runs_again(user, now
     assert f"/account/subscription/invoices/{invoice.number}/" in body
     assert "account credit" not in body  # no credit was used: none is named
     # The same days as the invoice's own line (the period ends at the anchor time on 10 May).
-    assert "10 April 2026 – 10 May 2026" in invoice.lines[0]["description"]
+    assert "10 April – 10 May 2026" in invoice.lines[0]["description"]
 
 
 def test_a_renewal_the_credit_pays_in_part_says_so(user, now, spy, beat):

@@ -54,7 +54,7 @@ def test_a_french_viewers_renewal_invoice_and_failure_mail_are_french(
         beat(days=31)  # renewed on 10 April
     renewal = Invoice.objects.filter(user=user).order_by("issued_at", "pk").last()
     assert renewal.lines[0]["description"].startswith("Renouvellement de l’abonnement · ")
-    assert "avril 2026" in renewal.lines[0]["description"]
+    assert renewal.lines[0]["description"].endswith("10 avril – 10 mai 2026")
 
     from apps.subscriptions import services
 

@@ -199,12 +199,9 @@ def _receipt(
             "kind": kind,
             "plan": sub.plan.name,
             "amount": format_money(amount, documents[0].currency),
-            # Nothing charged, the credit paid it all: the subject says so, not "€0.00".
-            "by_credit": amount == 0 and bool((extra or {}).get("credit_amount")),
-            # A coupon took off the whole price (a free first month): said, not "€0.00".
-            "by_coupon": amount == 0
-            and not (extra or {}).get("credit_amount")
-            and bool((extra or {}).get("coupon_amount")),
+            # Nothing charged: what paid it all (the credit, a coupon, or both together) is
+            # said, in the subject too, never "€0.00".
+            **_paid_without_charge(amount, extra or {}),
             "numbers": ", ".join(d.number for d in documents),
             "count": len(documents),
             "date": long_date(timezone.localdate(documents[0].issued_at)),
@@ -214,6 +211,17 @@ def _receipt(
     return _notice(
         sub, key=f"receipt:{documents[0].number}", kind="receipt", context=context, at=at
     )
+
+
+def _paid_without_charge(amount: int, extra: dict) -> dict[str, bool]:
+    """Which of the receipt's "nothing was charged" wordings applies (at most one)."""
+    credit, coupon = bool(extra.get("credit_amount")), bool(extra.get("coupon_amount"))
+    free = amount == 0
+    return {
+        "by_credit": free and credit and not coupon,
+        "by_coupon": free and coupon and not credit,
+        "by_coupon_and_credit": free and coupon and credit,
+    }
 
 
 def _coupon_extra(sub: Subscription, payment) -> dict:

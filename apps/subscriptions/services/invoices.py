@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import datetime, timedelta
+from datetime import datetime
 
 from django.utils.translation import gettext as _
 
@@ -16,7 +16,7 @@ from apps.subscriptions.models import (
     Payment,
     Refund,
 )
-from apps.subscriptions.zones import local_day
+from apps.subscriptions.zones import local_period
 
 # --- Invoices ------------------------------------------------------------------------------------
 
@@ -35,8 +35,7 @@ def _next_invoice_number(at: datetime) -> tuple[int, int, str]:
 def _period_text(payment: Payment, user) -> str:
     if payment.period_start is None or payment.period_end is None:
         return ""
-    last_day = payment.period_end - timedelta(seconds=1)
-    return f"{local_day(payment.period_start, user)} – {local_day(last_day, user)}"
+    return local_period(payment.period_start, payment.period_end, user)
 
 
 def _issue_invoice(payment: Payment, *, at: datetime) -> Invoice | None:

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import datetime, timedelta
+from datetime import datetime
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
@@ -46,7 +46,7 @@ from apps.subscriptions.services.invoices import (
     _issue_invoice,
 )
 from apps.subscriptions.services.prices import price_rise_told_on_resume
-from apps.subscriptions.zones import local_day
+from apps.subscriptions.zones import local_period
 
 # --- Leaving -------------------------------------------------------------------------------------
 
@@ -156,10 +156,11 @@ def _period_payments(sub: Subscription) -> list[Payment]:
 def _credit_text(sub: Subscription, at: datetime) -> str:
     """The credit note's line, in the account's language (the document is not re-translated)."""
     with speaking_to(sub.user):
-        return _("Unused part of %(plan)s, %(start)s – %(end)s, to your account credit") % {
+        return _("Unused part of %(plan)s, %(period)s, to your account credit") % {
             "plan": plan_with_period(sub.plan.name, sub.interval),
-            "start": local_day(max(at, sub.current_period_start), sub.user),
-            "end": local_day(sub.current_period_end - timedelta(seconds=1), sub.user),
+            "period": local_period(
+                max(at, sub.current_period_start), sub.current_period_end, sub.user
+            ),
         }
 
 
