@@ -1,6 +1,6 @@
 """The README's eighth look at the recommender: ml-100k validation splits only, never the test item.
 
-`.venv/bin/python scripts/recommender_experiments.py FAMILY [--splits 1 2]` prints one line per
+`manage.py recommender_experiments FAMILY [--splits 1 2]` prints one line per
 setting: HR@10 and NDCG@10 on each validation split and the mean HR@10. The served model's own
 line comes first as the check (it must match `evaluate_recommender --validation N`). Families:
 
@@ -24,23 +24,20 @@ number is read once (`evaluate_recommender` without --validation).
 
 from __future__ import annotations
 
-import argparse
 import dataclasses
 import itertools
 import math
 import random
-import sys
 from pathlib import Path
 
 import numpy as np
+from django.core.management.base import BaseCommand, CommandError
 
-sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+from apps.recommendations.evaluation import leave_last_out, validation_split
+from apps.recommendations.learner import Interaction, fitting
+from apps.recommendations.learner.scoring import DAY, _mask
 
-from apps.recommendations.evaluation import leave_last_out, validation_split  # noqa: E402
-from apps.recommendations.learner import Interaction, fitting  # noqa: E402
-from apps.recommendations.learner.scoring import DAY, _mask  # noqa: E402
-
-DATA = Path("/work/shared/datasets/ml-100k")
+DATA = Path("../shared/datasets/ml-100k")  # u.data and u.item; --ratings names another u.data
 
 
 def read_rows(path: Path) -> tuple[list[Interaction], dict[tuple[int, int], float]]:
@@ -333,17 +330,22 @@ FAMILIES = {
 }
 
 
-def main() -> None:
-    parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
-    parser.add_argument("family", choices=sorted(FAMILIES))
-    parser.add_argument("--splits", type=int, nargs="+", default=[1, 2])
-    args = parser.parse_args()
-    if min(args.splits) < 1:
-        parser.error("validation splits only (depth >= 1); the test split is read elsewhere")
-    rows, ratings = read_rows(DATA / "u.data")
-    splits = [Split(rows, ratings, depth) for depth in args.splits]
-    FAMILIES[args.family](splits, ratings)
+class Command(BaseCommand):
+    help = "Recommender experiment families on ml-100k validation splits (never the test item)."
 
+    def add_arguments(self, parser):
+        parser.add_argument("family", choices=sorted(FAMILIES))
+        parser.add_argument("--splits", type=int, nargs="+", default=[1, 2])
+        parser.add_argument("--ratings", type=Path, default=DATA / "u.data")
 
-if __name__ == "__main__":
-    main()
+    def handle(self, *args, family: str, splits: list[int], ratings: Path, **options):
+        if min(splits) < 1:
+            raise CommandError(
+                "validation splits only (depth >= 1); the test split is read elsewhere"
+            )
+        global DATA
+        if not ratings.is_file():
+            raise CommandError(f"No ratings file at {ratings}.")
+        DATA = ratings.parent  # the genre family reads u.item beside it
+        rows, stars = read_rows(ratings)
+        FAMILIES[family]([Split(rows, stars, depth) for depth in splits], stars)
