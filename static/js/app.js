@@ -19,6 +19,11 @@
   // thumbs, remove) join the tab order only while focus is on that card. Screen readers hear
   // each row as a list labelled "Row 3 of 14, Horror" and each card's place in it ("2 of 20").
   var FOCUSABLE = "a[href], button, input, select, textarea, summary, [tabindex]";
+  // Scrolling the rows glides, unless the viewer asked for less motion: the stylesheet's
+  // prefers-reduced-motion rule does not reach a behavior given to scrollBy/scrollIntoView.
+  function scrollBehavior() {
+    return window.matchMedia && window.matchMedia("(prefers-reduced-motion: reduce)").matches ? "auto" : "smooth";
+  }
 
   function cardLinks(track) {
     return Array.prototype.slice.call(track.querySelectorAll(".card__link"));
@@ -68,7 +73,7 @@
 
   function focusCard(link) {
     link.focus({ preventScroll: true });
-    link.scrollIntoView({ block: "nearest", inline: "nearest", behavior: "smooth" });
+    link.scrollIntoView({ block: "nearest", inline: "nearest", behavior: scrollBehavior() });
   }
 
   function rowCurrent(row) {
@@ -111,7 +116,7 @@
           btn.setAttribute("tabindex", "-1"); // the arrow keys do this for keyboards
           btn.addEventListener("click", function () {
             var dir = btn.classList.contains("row__arrow--prev") ? -1 : 1;
-            track.scrollBy({ left: dir * track.clientWidth * 0.9, behavior: "smooth" });
+            track.scrollBy({ left: dir * track.clientWidth * 0.9, behavior: scrollBehavior() });
           });
         });
         track.addEventListener("keydown", onTrackKey);
@@ -131,6 +136,39 @@
   }
 
   onReady(enhanceRows);
+
+  // Menus that float over the page as a <details> (the header's bell, the player's audio and
+  // subtitles): Escape closes the open one and gives focus back to its summary, and focus or a
+  // click going elsewhere closes it, as a menu does; a <details> alone stays open over the page.
+  var MENUS = "details.bell[open], details.player__menu[open]";
+
+  function closeMenu(menu, refocus) {
+    menu.open = false;
+    var summary = menu.querySelector("summary");
+    if (refocus && summary) summary.focus();
+  }
+
+  document.addEventListener("keydown", function (event) {
+    if (event.key !== "Escape" && event.key !== "Esc") return;
+    var menu = event.target.closest ? event.target.closest(MENUS) : null;
+    if (!menu) {
+      // Escape with focus outside (a mouse opened it): close whatever menu is open.
+      document.querySelectorAll(MENUS).forEach(function (open) { closeMenu(open, false); });
+      return;
+    }
+    event.preventDefault();
+    event.stopPropagation(); // the player's own Escape (the next-episode countdown) stays put
+    closeMenu(menu, true);
+  }, true);
+  document.addEventListener("focusout", function (event) {
+    var menu = event.target.closest ? event.target.closest(MENUS) : null;
+    if (menu && event.relatedTarget && !menu.contains(event.relatedTarget)) closeMenu(menu, false);
+  });
+  document.addEventListener("click", function (event) {
+    document.querySelectorAll(MENUS).forEach(function (menu) {
+      if (!menu.contains(event.target)) closeMenu(menu, false);
+    });
+  });
   document.addEventListener("htmx:afterSwap", enhanceRows);
   document.addEventListener("htmx:oobAfterSwap", enhanceRows);
 })();
