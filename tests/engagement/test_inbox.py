@@ -324,3 +324,20 @@ def test_a_failed_renewal_card_replaces_the_renews_soon_card_about_the_same_paym
     assert Message.objects.get(pk=soon.pk).read_at is None  # replaced, not marked read by itself
     marketing = Campaign(pk=7, category=Category.OFFERS)
     assert inbox_topic(marketing, renewal) != inbox_topic(ending, renewal)
+
+
+def test_each_cards_buttons_say_which_message_they_act_on(viewer_client, profile):
+    """Tabbing through the inbox a screen reader heard "Mark read", "Mark read"...: each
+    button and the card's link carry the message's subject, as "Dismiss" did (QA11)."""
+    import re
+
+    for subject in ("Night Shift is back", "Your plan renews soon"):
+        deliver(outgoing(profile, subject=subject))
+    html = viewer_client.get(reverse("engagement:inbox")).content.decode()
+    said = [
+        " ".join(re.sub(r"<[^>]+>", " ", inner).split())
+        for inner in re.findall(r'<(?:button|a) class="btn[^"]*"[^>]*>(.*?)</(?:button|a)>', html)
+    ]
+    for subject in ("Night Shift is back", "Your plan renews soon"):
+        assert f"Mark read : {subject}" in said or f"Mark read: {subject}" in said, said
+        assert f"Dismiss : {subject}" in said or f"Dismiss: {subject}" in said, said
