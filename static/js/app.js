@@ -152,8 +152,10 @@
     if (event.key !== "Escape" && event.key !== "Esc") return;
     var menu = event.target.closest ? event.target.closest(MENUS) : null;
     if (!menu) {
-      // Escape with focus outside (a mouse opened it): close whatever menu is open.
-      document.querySelectorAll(MENUS).forEach(function (open) { closeMenu(open, false); });
+      // Escape with focus outside (a mouse opened it): close whatever menu is open; focus
+      // dropped on <body> (its content was swapped) goes back to the menu's button.
+      var lost = !document.activeElement || document.activeElement === document.body;
+      document.querySelectorAll(MENUS).forEach(function (open) { closeMenu(open, lost); });
       return;
     }
     event.preventDefault();
@@ -272,13 +274,20 @@
       parent: target.parentNode,
       classes: keyOf(active),
       neighbour: target.nextElementSibling || target.previousElementSibling,
+      // A card alone in its list item (the inbox): the next item, else the one before.
+      item: target.parentNode && target.parentNode.tagName === "LI" &&
+        (target.parentNode.nextElementSibling || target.parentNode.previousElementSibling),
       // The homepage's "More rows" link (focused, so revealed) gives way to the rows it loads:
       // focus goes on to the first new row's card, where a keyboard was heading.
       lastRow: target.classList.contains("rows__more") ? target.previousElementSibling : null,
     };
+    window.setTimeout(restore, 0);
   });
 
-  document.addEventListener("htmx:afterSwap", function () {
+  // After the swap, and at the latest on the next tick: a swap that removes its target (the
+  // inbox's "Dismiss" answers nothing) fires afterSwap on the detached element, which never
+  // reaches the document, and focus was left on <body>.
+  function restore() {
     var p = pending;
     pending = null;
     if (!p || (document.activeElement && document.activeElement !== document.body)) return;
@@ -291,9 +300,11 @@
       next = p.parent.querySelector("." + p.classes.map(CSS.escape).join("."));
     }
     if (!next && p.neighbour && p.neighbour.isConnected) next = firstFocusable(p.neighbour);
+    if (!next && p.item && p.item.isConnected) next = firstFocusable(p.item);
     if (!next) next = document.getElementById("main");
     if (next) next.focus({ preventScroll: true });
-  });
+  }
+  document.addEventListener("htmx:afterSwap", restore);
 
   document.addEventListener("htmx:afterSwap", function (event) {
     var region = document.getElementById("a11y-status");
