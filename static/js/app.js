@@ -256,8 +256,13 @@
     });
   }
 
+  // The first control a Tab would reach: not a row's scroll arrow or a card a row's roving
+  // tabindex keeps out of the order (tabindex=-1), where focus left Tab nowhere sensible.
   function firstFocusable(root) {
-    return root.querySelector("a[href], button:not([disabled]), input, select, textarea, [tabindex]");
+    var out = "a[href], button:not([disabled]), input, select, textarea, [tabindex]";
+    return root.querySelector(out.split(", ").map(function (sel) {
+      return sel + ':not([tabindex="-1"])';
+    }).join(", "));
   }
 
   document.addEventListener("htmx:beforeSwap", function (event) {
