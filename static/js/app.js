@@ -19,6 +19,11 @@
   // thumbs, remove) join the tab order only while focus is on that card. Screen readers hear
   // each row as a list labelled "Row 3 of 14, Horror" and each card's place in it ("2 of 20").
   var FOCUSABLE = "a[href], button, input, select, textarea, summary, [tabindex]";
+  // Scrolling the rows glides, unless the viewer asked for less motion: the stylesheet's
+  // prefers-reduced-motion rule does not reach a behavior given to scrollBy/scrollIntoView.
+  function scrollBehavior() {
+    return window.matchMedia && window.matchMedia("(prefers-reduced-motion: reduce)").matches ? "auto" : "smooth";
+  }
 
   function cardLinks(track) {
     return Array.prototype.slice.call(track.querySelectorAll(".card__link"));
@@ -68,7 +73,7 @@
 
   function focusCard(link) {
     link.focus({ preventScroll: true });
-    link.scrollIntoView({ block: "nearest", inline: "nearest", behavior: "smooth" });
+    link.scrollIntoView({ block: "nearest", inline: "nearest", behavior: scrollBehavior() });
   }
 
   function rowCurrent(row) {
@@ -111,7 +116,7 @@
           btn.setAttribute("tabindex", "-1"); // the arrow keys do this for keyboards
           btn.addEventListener("click", function () {
             var dir = btn.classList.contains("row__arrow--prev") ? -1 : 1;
-            track.scrollBy({ left: dir * track.clientWidth * 0.9, behavior: "smooth" });
+            track.scrollBy({ left: dir * track.clientWidth * 0.9, behavior: scrollBehavior() });
           });
         });
         track.addEventListener("keydown", onTrackKey);
@@ -131,6 +136,41 @@
   }
 
   onReady(enhanceRows);
+
+  // Menus that float over the page as a <details> (the header's bell, the player's audio and
+  // subtitles): Escape closes the open one and gives focus back to its summary, and focus or a
+  // click going elsewhere closes it, as a menu does; a <details> alone stays open over the page.
+  var MENUS = "details.bell[open], details.player__menu[open]";
+
+  function closeMenu(menu, refocus) {
+    menu.open = false;
+    var summary = menu.querySelector("summary");
+    if (refocus && summary) summary.focus();
+  }
+
+  document.addEventListener("keydown", function (event) {
+    if (event.key !== "Escape" && event.key !== "Esc") return;
+    var menu = event.target.closest ? event.target.closest(MENUS) : null;
+    if (!menu) {
+      // Escape with focus outside (a mouse opened it): close whatever menu is open; focus
+      // dropped on <body> (its content was swapped) goes back to the menu's button.
+      var lost = !document.activeElement || document.activeElement === document.body;
+      document.querySelectorAll(MENUS).forEach(function (open) { closeMenu(open, lost); });
+      return;
+    }
+    event.preventDefault();
+    event.stopPropagation(); // the player's own Escape (the next-episode countdown) stays put
+    closeMenu(menu, true);
+  }, true);
+  document.addEventListener("focusout", function (event) {
+    var menu = event.target.closest ? event.target.closest(MENUS) : null;
+    if (menu && event.relatedTarget && !menu.contains(event.relatedTarget)) closeMenu(menu, false);
+  });
+  document.addEventListener("click", function (event) {
+    document.querySelectorAll(MENUS).forEach(function (menu) {
+      if (!menu.contains(event.target)) closeMenu(menu, false);
+    });
+  });
   document.addEventListener("htmx:afterSwap", enhanceRows);
   document.addEventListener("htmx:oobAfterSwap", enhanceRows);
 })();
@@ -216,8 +256,13 @@
     });
   }
 
+  // The first control a Tab would reach: not a row's scroll arrow or a card a row's roving
+  // tabindex keeps out of the order (tabindex=-1), where focus left Tab nowhere sensible.
   function firstFocusable(root) {
-    return root.querySelector("a[href], button:not([disabled]), input, select, textarea, [tabindex]");
+    var out = "a[href], button:not([disabled]), input, select, textarea, [tabindex]";
+    return root.querySelector(out.split(", ").map(function (sel) {
+      return sel + ':not([tabindex="-1"])';
+    }).join(", "));
   }
 
   document.addEventListener("htmx:beforeSwap", function (event) {
@@ -234,13 +279,20 @@
       parent: target.parentNode,
       classes: keyOf(active),
       neighbour: target.nextElementSibling || target.previousElementSibling,
+      // A card alone in its list item (the inbox): the next item, else the one before.
+      item: target.parentNode && target.parentNode.tagName === "LI" &&
+        (target.parentNode.nextElementSibling || target.parentNode.previousElementSibling),
       // The homepage's "More rows" link (focused, so revealed) gives way to the rows it loads:
       // focus goes on to the first new row's card, where a keyboard was heading.
       lastRow: target.classList.contains("rows__more") ? target.previousElementSibling : null,
     };
+    window.setTimeout(restore, 0);
   });
 
-  document.addEventListener("htmx:afterSwap", function () {
+  // After the swap, and at the latest on the next tick: a swap that removes its target (the
+  // inbox's "Dismiss" answers nothing) fires afterSwap on the detached element, which never
+  // reaches the document, and focus was left on <body>.
+  function restore() {
     var p = pending;
     pending = null;
     if (!p || (document.activeElement && document.activeElement !== document.body)) return;
@@ -253,9 +305,11 @@
       next = p.parent.querySelector("." + p.classes.map(CSS.escape).join("."));
     }
     if (!next && p.neighbour && p.neighbour.isConnected) next = firstFocusable(p.neighbour);
+    if (!next && p.item && p.item.isConnected) next = firstFocusable(p.item);
     if (!next) next = document.getElementById("main");
     if (next) next.focus({ preventScroll: true });
-  });
+  }
+  document.addEventListener("htmx:afterSwap", restore);
 
   document.addEventListener("htmx:afterSwap", function (event) {
     var region = document.getElementById("a11y-status");

@@ -16,7 +16,13 @@
     copyButton.addEventListener("click", function () {
       var input = document.querySelector("[data-invite-link]");
       if (!input) return;
-      var done = function () { copyButton.textContent = copyButton.dataset.copied; };
+      // The button's new word is seen; the page's live region says it to a screen reader,
+      // which does not read a focused button's changed name again.
+      var done = function () {
+        copyButton.textContent = copyButton.dataset.copied;
+        var status = document.getElementById("a11y-status");
+        if (status) status.textContent = copyButton.dataset.said || copyButton.dataset.copied;
+      };
       if (navigator.clipboard && window.isSecureContext) {
         navigator.clipboard.writeText(input.value).then(done, function () {
           input.select();

@@ -62,3 +62,40 @@ def test_the_settings_page_registers_the_service_worker(page, sign_in, shot, set
     expect(page.get_by_role("button", name="Turn off push notifications")).to_be_hidden()
     assert page.evaluate("navigator.serviceWorker.getRegistration('/').then(r => !!r)") is True
     shot(page, "settings")
+
+
+def test_dismissing_by_keyboard_keeps_focus_in_the_list_and_says_so(page, sign_in, shot):
+    """QA11: "Dismiss" removes its card and focus fell on <body> (a keyboard started again from
+    the top of the page, a screen reader heard nothing). Focus goes on to the next message and
+    the live region says the message was dismissed; in the bell, Escape then closes the panel
+    with focus back on the bell."""
+    profile = ProfileFactory(account=UserFactory(), name="Robin")
+    first = deliver(outgoing(profile, subject="Finish Night Shift?"))
+    second = deliver(outgoing(profile, subject="New episode of Glass Harbour"))
+    third = deliver(outgoing(profile, subject="Your plan renews soon"))
+    sign_in(profile)
+    page.goto("/inbox/")
+    newest = page.locator(f"#message-{third.pk}")
+    newest.get_by_role("button", name="Dismiss").focus()
+    page.keyboard.press("Enter")
+    expect(newest).to_have_count(0)
+    expect(page.locator("#a11y-status")).to_have_text("Message dismissed.")
+    page.wait_for_function("() => document.activeElement !== document.body")
+    focused = page.evaluate("document.activeElement.closest('.message-card')?.id")
+    assert focused == f"message-{second.pk}", focused
+    # The list item goes with its card: a screen reader counts two messages, not three.
+    expect(page.locator("main ul.inbox > li")).to_have_count(2)
+    shot(page, "inbox-after-dismiss")
+
+    page.locator("summary.bell__button").focus()
+    page.keyboard.press("Enter")
+    bell_card = page.locator(f"#bell-message-{second.pk}")
+    bell_card.get_by_role("button", name="Dismiss").focus()
+    page.keyboard.press("Enter")
+    expect(bell_card).to_have_count(0)
+    page.wait_for_function("() => document.activeElement !== document.body")
+    assert page.evaluate("document.activeElement.closest('#bell') !== null")
+    page.keyboard.press("Escape")
+    expect(page.locator(".bell__panel")).to_be_hidden()
+    assert page.evaluate("document.activeElement.classList.contains('bell__button')")
+    assert Message.objects.filter(profile=profile, dismissed_at__isnull=True).get() == first

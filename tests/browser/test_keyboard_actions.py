@@ -195,3 +195,43 @@ def test_the_undo_notice_is_in_main_said_once_and_waits_for_a_keyboard(page, sig
     page.keyboard.press("Enter")
     expect(page.locator(".my-list__item .card__name")).to_have_text(["Newer Pick", "Older Pick"])
     assert MyListEntry.objects.filter(profile=profile).count() == 2
+
+
+@pytest.mark.django_db(transaction=True)
+def test_removing_the_last_title_of_continue_watching_by_keyboard_leaves_focus_on_a_card(
+    page, sign_in
+):
+    """QA11: the row went away with its only card and focus landed on the next row's scroll
+    arrow, a button kept out of the Tab order; it goes to that row's card instead."""
+    from apps.playback import services as playback
+
+    genre_catalogue(n_per_genre=12, genres=("Horror", "Comedy"))
+    profile = ProfileFactory(name="Keys")
+    film = TitleFactory(name="Harbour Lights", runtime_minutes=100)
+    playback.progress_report(
+        profile=profile,
+        title=film,
+        episode=None,
+        position=1200,
+        report_id="report-1",
+        seq=1,
+        explicit_seek=False,
+        session_id="session-one",
+    )
+    sign_in(profile)
+    page.goto("/")
+    row = page.locator("#row-continue")
+    row.locator(".card__link").first.focus()
+    page.keyboard.press("Tab")
+    remove = page.evaluate("document.activeElement.textContent")
+    assert "Remove Harbour Lights from Continue watching" in remove, remove
+    page.keyboard.press("Enter")
+    expect(page.locator("#a11y-status")).to_have_text(
+        "Removed “Harbour Lights” from Continue watching."
+    )
+    expect(row).to_have_count(0)
+    page.wait_for_function("() => document.activeElement !== document.body")
+    focused = page.evaluate(
+        "(el => ({cls: el.className, tab: el.getAttribute('tabindex')}))(document.activeElement)"
+    )
+    assert focused == {"cls": "card__link", "tab": "0"}, focused

@@ -247,3 +247,22 @@ def test_when_the_host_ends_the_party_the_guest_keeps_a_working_player(browser, 
     assert guest.problems == [] and host.problems == []
     host.context.close()
     guest.context.close()
+
+
+@pytest.mark.django_db(transaction=True)
+def test_copying_the_invite_link_is_said_to_a_screen_reader(page, sign_in, live_server):
+    """QA11: "Copy link" became "Copied" on the button, which a screen reader does not read
+    again while it has focus; the page's live region says it."""
+    from apps.parties import services as parties
+
+    profile = ProfileFactory(name="Host")
+    title = TitleFactory(name="Night Shift", kind="film", runtime_minutes=90)
+    party = parties.party_create(profile=profile, title=title)
+    sign_in(profile)
+    page.goto(f"/party/{party.pk}/")
+    button = page.locator("[data-copy-invite]")
+    expect(button).to_have_accessible_name("Copy link")
+    button.focus()
+    page.keyboard.press("Enter")
+    expect(button).to_have_text("Copied")
+    expect(page.locator("#a11y-status")).to_have_text("Invite link copied.")

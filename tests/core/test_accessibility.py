@@ -181,6 +181,42 @@ def test_form_errors_are_tied_to_their_fields(client):
     assert any("Enter a valid email address." in text for text in said), said
 
 
+def _autofocused(root) -> list[str]:
+    return [n.attrs.get("id") or n.tag for n in root.find_all(lambda n: "autofocus" in n.attrs)]
+
+
+@pytest.mark.django_db
+def test_a_refused_signup_puts_focus_on_the_first_wrong_field(client):
+    """Reloaded after the POST, the page would start reading from the top and an alert drawn at
+    load is not announced: focus goes to the first wrong field, which says what is wrong (QA11)."""
+    response = client.post(
+        "/accounts/signup/",
+        {"email": "nobody@example.test", "password": "123", "profile_name": ""},
+    )
+    root = tree(response)
+    assert _autofocused(root) == ["id_password"]  # before "profile name", also refused
+    assert (
+        "id_password_error"
+        in root.find_all(lambda n: n.attrs.get("id") == "id_password")[0].attrs["aria-describedby"]
+    )
+    assert _autofocused(tree(client.get("/accounts/signup/"))) == []  # not on a fresh form
+
+
+@pytest.mark.django_db
+def test_a_refused_sign_in_puts_focus_on_what_went_wrong(client):
+    ProfileFactory(account__email="rob@example.test")
+    response = client.post(
+        "/accounts/login/", {"username": "rob@example.test", "password": "not-the-password"}
+    )
+    root = tree(response)
+    errors = root.find_all(lambda n: "form-errors" in n.classes())
+    assert len(errors) == 1 and "autofocus" in errors[0].attrs
+    assert errors[0].attrs["tabindex"] == "-1"
+    assert "password of your account" in errors[0].text()
+    # The first autofocus in the page wins: the message, before the e-mail box's own.
+    assert _autofocused(root)[0] != "id_username"
+
+
 @pytest.mark.django_db
 def test_a_search_too_long_is_tied_to_the_search_box(viewer_client):
     response = viewer_client.get("/search/", {"q": "x" * 101})

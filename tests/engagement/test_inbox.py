@@ -150,7 +150,11 @@ def test_dismiss_by_htmx_removes_the_card_from_the_inbox(viewer_client, profile)
     response = viewer_client.post(
         reverse("engagement:dismiss", args=[message.pk]), HTTP_HX_REQUEST="true"
     )
-    assert response.status_code == 200 and response.content == b""
+    assert response.status_code == 200
+    # Nothing takes the card's place; the page's live region says what happened (QA11).
+    assert response.content.decode() == (
+        '<div id="a11y-status" hx-swap-oob="innerHTML">Message dismissed.</div>'
+    )
     assert Message.objects.get(pk=message.pk).dismissed_at is not None
     assert "Dismiss me" not in viewer_client.get(reverse("engagement:inbox")).content.decode()
 
@@ -324,3 +328,20 @@ def test_a_failed_renewal_card_replaces_the_renews_soon_card_about_the_same_paym
     assert Message.objects.get(pk=soon.pk).read_at is None  # replaced, not marked read by itself
     marketing = Campaign(pk=7, category=Category.OFFERS)
     assert inbox_topic(marketing, renewal) != inbox_topic(ending, renewal)
+
+
+def test_each_cards_buttons_say_which_message_they_act_on(viewer_client, profile):
+    """Tabbing through the inbox a screen reader heard "Mark read", "Mark read"...: each
+    button and the card's link carry the message's subject, as "Dismiss" did (QA11)."""
+    import re
+
+    for subject in ("Night Shift is back", "Your plan renews soon"):
+        deliver(outgoing(profile, subject=subject))
+    html = viewer_client.get(reverse("engagement:inbox")).content.decode()
+    said = [
+        " ".join(re.sub(r"<[^>]+>", " ", inner).split())
+        for inner in re.findall(r'<(?:button|a) class="btn[^"]*"[^>]*>(.*?)</(?:button|a)>', html)
+    ]
+    for subject in ("Night Shift is back", "Your plan renews soon"):
+        assert f"Mark read : {subject}" in said or f"Mark read: {subject}" in said, said
+        assert f"Dismiss : {subject}" in said or f"Dismiss: {subject}" in said, said

@@ -65,6 +65,16 @@ def test_page_shows_the_numbers_of_the_event_log(now, viewer):
     assert Recap.objects.get(profile=viewer, year=2026).data["minutes"] == 335
 
 
+def test_each_genre_share_is_said_once_by_a_screen_reader(now, viewer):
+    """The bar draws the share that is also written beside it: the bar is hidden from screen
+    readers, which said "meter 54, 54 %" (QA11)."""
+    with translation.override("en"):
+        html = signed_in(viewer).get("/year/", HTTP_ACCEPT_LANGUAGE="en").content.decode()
+    meters = re.findall(r"<meter[^>]*>", html)
+    assert meters and all('aria-hidden="true"' in m for m in meters), meters
+    assert re.search(r'<span class="recap-card__value">54 %</span>', html)
+
+
 def test_page_query_count_does_not_grow_with_history(
     now, viewer, catalogue, django_assert_num_queries
 ):

@@ -155,3 +155,13 @@ def test_with_no_usable_default_the_box_starts_ticked(jordan):
     PaymentMethod.objects.filter(pk=jordan.bad.pk).update(exp_year=2020)
     html = jordan.get(URL).content.decode()
     assert re.search(r'name="make_default"[^>]*checked', html)
+
+
+def test_a_declined_card_puts_focus_on_the_message_that_says_so(jordan):
+    """The page comes back after the POST reading from the top, and an alert drawn at load is
+    not announced: focus goes to the decline message (QA11)."""
+    html = jordan.get(URL).content.decode()
+    assert "autofocus" not in html
+    page = jordan.post(URL, {**form_of(html), **new_card("4000 0000 0000 0002")}).content.decode()
+    error = re.search(r'<div class="form-errors sub-error"[^>]*>', page)
+    assert error and "autofocus" in error.group(0) and 'tabindex="-1"' in error.group(0)

@@ -20,6 +20,7 @@ from apps.accounts.decorators import profile_required
 from apps.accounts.http import AppRequest
 from apps.accounts.models import Profile
 from apps.core import clock
+from apps.core.announce import announce
 from apps.core.http import safe_next
 from apps.engagement.channels import links, preferences, push, selectors, services, vapid
 from apps.engagement.channels.consent import stored_consent
@@ -87,7 +88,8 @@ def message_read(request: AppRequest, message_id: int) -> HttpResponse:
 def message_dismiss(request: AppRequest, message_id: int) -> HttpResponse:
     services.message_dismiss(message=_own(request, message_id), at=clock.now())
     if request.htmx:
-        return _changed(HttpResponse(""))
+        # The card goes away: say so in the page's live region (focus moves on, app.js).
+        return _changed(HttpResponse(announce(_("Message dismissed."))))
     messages.success(request, _("Message dismissed."))
     return redirect(safe_next(request, reverse("engagement:inbox")))
 

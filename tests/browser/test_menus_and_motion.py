@@ -1,0 +1,141 @@
+"""Menus that float over the page (the header's bell, the player's audio and subtitles) close
+like menus: Escape closes them and gives focus back to their button, focus or a click going
+elsewhere closes them (QA11: the bell's panel stayed open over the page after Escape and after
+tabbing on to the rows). And a viewer who asked for less motion gets none from the rows'
+arrow keys or a watch party's reactions."""
+
+import re
+
+import pytest
+
+from tests.browser.conftest import consent_cookie
+from tests.factories import ProfileFactory, TitleFactory, genre_catalogue
+
+expect = pytest.importorskip("playwright.sync_api").expect
+
+
+def _focused(page) -> str:
+    return page.evaluate("document.activeElement.className || document.activeElement.tagName")
+
+
+@pytest.mark.django_db(transaction=True)
+def test_the_bell_closes_on_escape_on_tabbing_away_and_on_a_click_elsewhere(page, sign_in, shot):
+    genre_catalogue(n_per_genre=6, genres=("Horror",))
+    sign_in(ProfileFactory(name="Keys"))
+    page.goto("/")
+    bell = page.locator("#bell")
+    panel = page.locator(".bell__panel")
+
+    page.locator(".bell__button").focus()
+    page.keyboard.press("Enter")
+    expect(panel).to_be_visible()
+    shot(page, "bell-open")
+    page.keyboard.press("Escape")
+    expect(panel).to_be_hidden()
+    assert not bell.evaluate("e => e.open")
+    assert "bell__button" in _focused(page)  # back on the bell, not lost on the page
+
+    page.keyboard.press("Enter")
+    expect(panel).to_be_visible()
+    for _ in range(6):  # through the panel's links and on past it (avatar, Account, ...)
+        page.keyboard.press("Tab")
+    expect(panel).to_be_hidden()
+    shot(page, "bell-closed-after-tabbing-on")
+
+    page.locator(".bell__button").click()
+    expect(panel).to_be_visible()
+    page.locator("main h2").first.click()
+    expect(panel).to_be_hidden()
+
+
+@pytest.mark.django_db(transaction=True)
+def test_the_players_audio_menu_closes_on_escape_and_the_film_plays_on(page, sign_in, shot):
+    title = TitleFactory(name="Night Shift", kind="film", runtime_minutes=90)
+    sign_in(ProfileFactory(name="Keys"))
+    page.goto(f"/watch/title/{title.pk}/")
+    player = page.locator("#player")
+    expect(player).to_have_class(re.compile(r"\bis-playing\b"))
+    menu = page.locator(".player__menu")
+
+    page.locator(".player__menu summary").focus()
+    page.keyboard.press("Enter")
+    expect(page.locator(".player__panel")).to_be_visible()
+    page.keyboard.press("Tab")
+    assert page.evaluate("document.activeElement.id") == "player-audio"
+    shot(page, "audio-menu-open")
+    page.keyboard.press("Escape")
+    expect(page.locator(".player__panel")).to_be_hidden()
+    assert not menu.evaluate("e => e.open")
+    assert page.evaluate("document.activeElement.closest('summary') !== null")
+    expect(player).to_have_class(re.compile(r"\bis-playing\b"))
+
+
+def _reduced_page(browser, live_server, motion: str):
+    context = browser.new_context(
+        viewport={"width": 1280, "height": 900}, base_url=live_server.url, reduced_motion=motion
+    )
+    context.add_cookies([consent_cookie(live_server.url)])
+    return context, context.new_page()
+
+
+@pytest.mark.django_db(transaction=True)
+@pytest.mark.parametrize("motion", ["reduce", "no-preference"])
+def test_row_arrow_keys_and_reactions_move_only_for_viewers_who_allow_motion(
+    browser, live_server, motion
+):
+    from django.conf import settings
+    from django.test import Client
+
+    from apps.accounts.current import SESSION_PROFILE
+
+    genre_catalogue(n_per_genre=20, genres=("Horror",))
+    profile = ProfileFactory(name="Still")
+    client = Client()
+    client.force_login(profile.account)
+    session = client.session
+    session[SESSION_PROFILE] = profile.pk
+    session.save()
+    context, page = _reduced_page(browser, live_server, motion)
+    try:
+        page.context.add_cookies(
+            [
+                {
+                    "name": settings.SESSION_COOKIE_NAME,
+                    "value": session.session_key,
+                    "url": live_server.url,
+                }
+            ]
+        )
+        page.goto("/")
+        track = page.locator("section.row .track").first
+        track.locator(".card__link").first.focus()
+        page.keyboard.press("End")  # to the row's last card, far off to the right
+        at_once = track.evaluate("t => t.scrollLeft")
+        page.wait_for_timeout(1500)
+        settled = track.evaluate("t => t.scrollLeft")
+        assert settled > 0
+        if motion == "reduce":
+            assert at_once == settled  # a jump, not a glide
+        else:
+            assert at_once < settled  # it glides there
+
+        # A watch party's reaction: it floats up the screen, or fades where it lands.
+        moved = page.evaluate(
+            """() => new Promise(resolve => {
+              const layer = document.createElement('div');
+              layer.className = 'party-reactions';
+              const item = document.createElement('span');
+              item.className = 'party-reactions__item party-reactions__item--2';
+              item.textContent = '*';
+              layer.appendChild(item);
+              document.body.appendChild(layer);
+              const start = item.getBoundingClientRect().top;
+              setTimeout(() => resolve(start - item.getBoundingClientRect().top), 800);
+            })"""
+        )
+        if motion == "reduce":
+            assert moved == 0
+        else:
+            assert moved > 50
+    finally:
+        context.close()
