@@ -153,7 +153,7 @@ def test_genre_affinity_follows_a_taste_that_moved_on():
     history += [(200 + d, (20 + d) * day, 2.0) for d in range(10)]
     affinity = taste.genre_affinity(history, disliked=range(300, 308), genres_of=genres)
     assert [g for g, _ in taste.top_genres(affinity)][0] == THRILLER
-    assert affinity.get(COMEDY, 0) < 0.5, "an old taste fades, it is not wiped out at once"
+    assert 0 < affinity[COMEDY] < 0.9, "an old taste fades; it is not wiped out"
     # One taste for months stays that taste: recency only reweights, it invents nothing.
     steady = [(100 + d, d * 3 * day, 2.0) for d in range(20)]
     assert taste.genre_affinity(steady, disliked=[], genres_of=genres) == {COMEDY: 1.0}
