@@ -5,8 +5,11 @@ catalogue where almost everybody also watches the big family and comedy hits, th
 popular titles of genres the profile never touched into its top picks (a horror fan's hero
 becomes a family film). Here the model's scores are held to the profile's own evidence:
 
-* **genre affinity**: each title in the history lends its genres its (damped) weight, a
-  dislike takes some away; the result is scaled so the favourite genre is 1. It orders the
+* **genre affinity**: each title in the history lends its genres its (damped) weight, the part
+  above `AFFINITY_FLOOR` halved for every `AFFINITY_HALF_LIFE` it is older than the history's
+  newest title (a viewer whose taste moves on sees the genre rows follow within about ten
+  days, and a taste of years is not overturned by a few recent weeks), a dislike takes some
+  away; the result is scaled so the favourite genre is 1. It orders the
   homepage's genre rows and says how well a candidate "fits";
 * **fit**: a candidate loses up to `GENRE_PULL` of the best score when none of its genres has
   any evidence, nothing when its genres are the favourites;
@@ -25,6 +28,12 @@ CHILDREN_PUSH = 1.0  # a children's title for a profile that never watches them:
 CHILDREN_SHARE_MIN = 0.1  # a tenth of the history's weight on children's titles "supports" them
 DISLIKE_WEIGHT = 3.0  # what a "not for me" takes away from its genres (a love gives as much)
 TOP_GENRES = 12  # genres kept with the candidates (more than a TV homepage has genre rows)
+# Seconds (history timestamps are Unix times). Without them twenty days of comedy outweighed
+# ten days of only thrillers and thirty comedies rated down (qa12). The floor keeps a steady
+# taste: with a quarter, a persona's year of documentaries lost its row to its last few
+# nature films (tests/demo/test_persona_promises.py).
+AFFINITY_HALF_LIFE = 14 * 24 * 3600.0
+AFFINITY_FLOOR = 0.5  # however old, a title keeps half of its weight
 
 type History = Sequence[tuple[int, float, float]]  # (title, timestamp, weight)
 
@@ -37,12 +46,18 @@ def _damped(weight: float) -> float:
 def genre_affinity(
     history: History, disliked: Iterable[int], genres_of: Mapping[int, Sequence[int]]
 ) -> dict[int, float]:
-    """genre id -> how much of the history is in that genre, the favourite scaled to 1."""
+    """genre id -> how much of the history is in that genre, the favourite scaled to 1.
+
+    A title's weight above AFFINITY_FLOOR halves for every AFFINITY_HALF_LIFE between its time
+    and the newest title's (measured within the history, so the result needs no clock)."""
     raw: dict[int, float] = defaultdict(float)
-    for title, _, weight in history:
+    newest = max((when for _, when, _ in history), default=0.0)
+    for title, when, weight in history:
         genres = genres_of.get(title) or ()
+        fade = 0.5 ** (max(newest - when, 0.0) / AFFINITY_HALF_LIFE)
+        recency = AFFINITY_FLOOR + (1.0 - AFFINITY_FLOOR) * fade
         for genre in genres:
-            raw[genre] += _damped(weight) / len(genres)
+            raw[genre] += recency * _damped(weight) / len(genres)
     for title in disliked:
         genres = genres_of.get(title) or ()
         for genre in genres:

@@ -191,10 +191,11 @@ def your_data(*, account, profile, personal: bool, device: str, now: datetime) -
             cands = recommendations.popularity_candidates(profile=profile, own=cands)
     else:
         cands = recommendations.nonpersonal_candidates(profile=profile)
+    # A genre that rounds to 0 % is not part of the taste as the page words it (qa12).
     affinity = [
         (genres[int(g)], round(float(v) * 100))
         for g, v in sorted((cands.affinity or {}).items(), key=lambda gv: -float(gv[1]))
-        if int(g) in genres
+        if int(g) in genres and round(float(v) * 100) > 0
     ]
     segment, artwork_lines = _artwork_taste(profile.pk, genres) if personal else ("", [])
     rows = browse.row_reasons(

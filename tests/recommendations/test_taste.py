@@ -138,3 +138,22 @@ def test_ranking_pushes_only_the_unsupported_childrens_genres():
         keep=3,
     )
     assert ids == [1, 3, 2]  # the family film stays first, the animated one sinks below horror
+
+
+def test_genre_affinity_follows_a_taste_that_moved_on():
+    # qa12: twenty days of comedy (a play and an "I like this" each day), then ten days of
+    # only thrillers while rating comedies down. The genre rows and "Your genres" must follow:
+    # without recency comedy stayed the favourite (1.0) and thriller second.
+    THRILLER = 5
+    day = 24 * 3600.0
+    genres = {n: [COMEDY] for n in range(100, 120)}
+    genres |= {n: [THRILLER] for n in range(200, 210)}
+    genres |= {n: [COMEDY] for n in range(300, 308)}
+    history = [(100 + d, d * day, 3.0) for d in range(20)]
+    history += [(200 + d, (20 + d) * day, 2.0) for d in range(10)]
+    affinity = taste.genre_affinity(history, disliked=range(300, 308), genres_of=genres)
+    assert [g for g, _ in taste.top_genres(affinity)][0] == THRILLER
+    assert 0 < affinity[COMEDY] < 0.9, "an old taste fades; it is not wiped out"
+    # One taste for months stays that taste: recency only reweights, it invents nothing.
+    steady = [(100 + d, d * 3 * day, 2.0) for d in range(20)]
+    assert taste.genre_affinity(steady, disliked=[], genres_of=genres) == {COMEDY: 1.0}

@@ -154,3 +154,26 @@ def test_a_profile_in_the_homepage_holdout_is_told_about_the_rows_it_gets(viewer
     assert "This page is the same for everyone" in html
     assert "Because you watched" not in html
     assert not Exposure.objects.exists()
+
+
+def test_a_genre_that_rounds_to_nothing_is_not_listed_as_0_percent(viewer_client, monkeypatch):
+    # qa12: after a taste moved on, "Your genres" listed "Sports: 0% of your taste".
+    from apps.catalogue.models import Genre
+    from apps.yourdata import selectors
+
+    world = genre_catalogue()
+    genre_history(world)
+    watched(viewer_client.profile, world["Horror"][:4])
+    recommender_train()
+    comedy = Genre.objects.get(name="Comedy").pk
+    real = selectors.recommendations.candidates_for
+
+    def with_a_trace_of_comedy(profile):
+        cands = real(profile)
+        cands.affinity = {**(cands.affinity or {}), str(comedy): 0.004}
+        return cands
+
+    monkeypatch.setattr(selectors.recommendations, "candidates_for", with_a_trace_of_comedy)
+    html = viewer_client.get("/account/data/").content.decode()
+    assert "Horror: 100% of your taste" in html
+    assert "Comedy: 0% of your taste" not in html
