@@ -69,6 +69,9 @@ def test_accepting_personalization_sets_the_cookie_and_page_views_arrive(
     page.goto("/accounts/login/")
     page.get_by_role("button", name="Personalization", exact=True).click()
     expect(page.locator("[data-consent-banner]")).to_have_count(0)
+    # The banner is gone as soon as the reloaded page commits; its track.js (which sends the
+    # page view on pagehide) runs only by "load". Leaving earlier sends nothing (a CI failure).
+    page.wait_for_load_state("load")
     [cookie] = visitor_cookie(context)
     page.goto("/accounts/signup/")  # the login page's view is sent on pagehide
     assert wait_for(lambda: Event.objects.filter(name="page_view").exists())
