@@ -23,7 +23,7 @@ from apps.artwork.models import Impression, PolicySnapshot, ProfileTaste
 from apps.artwork.selectors import Shown
 from apps.catalogue.models import ArtworkVariant, Title
 from apps.catalogue.versioning import bump_catalogue_version
-from apps.core import clock
+from apps.core import affinity, clock
 from apps.core.bulk import insert_many
 from apps.tracking.models import Event
 
@@ -383,11 +383,9 @@ def play_attribute(*, event: Event) -> Impression | None:
 # --- What the policy knows --------------------------------------------------------------------
 
 
-def _genre_weights(
-    events: Iterable[tuple[str, dict]], genres_of: dict[int, list[int]]
-) -> dict[int, float]:
+def _genre_weights(events: Iterable[tuple], genres_of: dict[int, list[int]]) -> dict[int, float]:
     weights: dict[int, float] = defaultdict(float)
-    for name, properties in events:
+    for name, properties, *_when in events:
         title_id = _title_of(properties)
         if title_id is None:
             continue
@@ -401,6 +399,38 @@ def _genre_weights(
         for genre_id in genres_of.get(title_id, ()):
             weights[genre_id] += weight
     return weights
+
+
+def segment_of(events: Sequence[tuple[str, dict, datetime]], genres_of) -> int | None:
+    """The viewer's favourite genre from their (name, properties, occurred_at) events, newest
+    first: the strongest genre of the same time-aware affinity the recommender shows as "Your
+    genres" (`apps.core.affinity`), so the posters follow a taste that moved on (qa12: "a fan
+    of Comedy" after ten days of thrillers and thirty comedies rated down). None until the
+    events weigh enough for a favourite (`bandit.favourite_genre`'s minimum)."""
+    if bandit.favourite_genre(_genre_weights(events, genres_of)) is None:
+        return None
+    weights: dict[int, float] = defaultdict(float)
+    latest: dict[int, float] = {}
+    ratings: dict[int, int] = {}
+    for name, properties, occurred_at in reversed(events):  # oldest first
+        title_id = _title_of(properties)
+        if title_id is None:
+            continue
+        latest[title_id] = occurred_at.timestamp()
+        if name == "rating":
+            try:
+                ratings[title_id] = int(properties.get("value", 0))  # the latest one counts
+            except (TypeError, ValueError):
+                continue
+        else:
+            weights[title_id] += TASTE_WEIGHTS.get(name, 0.0)
+    history = []
+    for title_id, when in latest.items():
+        weight = weights[title_id] + max(RATING_WEIGHTS.get(ratings.get(title_id, 0), 0.0), 0.0)
+        if weight > 0:
+            history.append((title_id, when, weight))
+    disliked = [t for t, value in ratings.items() if value == -1]
+    return affinity.favourite(affinity.genre_affinity(history, disliked, genres_of))
 
 
 def _genres_of(title_ids: Iterable[int]) -> dict[int, list[int]]:
@@ -434,10 +464,10 @@ def profile_taste_refresh(*, profile_id: int) -> ProfileTaste:
     events = list(
         Event.objects.filter(profile_id=profile_id, name__in=TASTE_EVENTS)
         .order_by("-occurred_at", "-pk")
-        .values_list("name", "properties")[:TASTE_HISTORY]
+        .values_list("name", "properties", "occurred_at")[:TASTE_HISTORY]
     )
-    genres_of = _genres_of(t for _, p in events if (t := _title_of(p)))
-    segment = bandit.favourite_genre(_genre_weights(events, genres_of))
+    genres_of = _genres_of(t for _, p, _at in events if (t := _title_of(p)))
+    segment = segment_of(events, genres_of)
     features = _features([profile_id], now - timedelta(days=_window_days())).get(profile_id, {})
     row, _created = ProfileTaste.objects.update_or_create(
         profile_id=profile_id,

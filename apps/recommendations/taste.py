@@ -5,67 +5,52 @@ catalogue where almost everybody also watches the big family and comedy hits, th
 popular titles of genres the profile never touched into its top picks (a horror fan's hero
 becomes a family film). Here the model's scores are held to the profile's own evidence:
 
-* **genre affinity**: each title in the history lends its genres its (damped) weight, the part
-  above `AFFINITY_FLOOR` halved for every `AFFINITY_HALF_LIFE` it is older than the history's
+* **genre affinity** (`apps.core.affinity`, shared with the artwork policy's segment): each
+  title in the history lends its genres its (damped) weight, the part above `AFFINITY_FLOOR`
+  halved for every `AFFINITY_HALF_LIFE` it is older than the history's
   newest title (a viewer whose taste moves on sees the genre rows follow within about ten
   days, and a taste of years is not overturned by a few recent weeks), a dislike takes some
   away; the result is scaled so the favourite genre is 1. It orders the
   homepage's genre rows and says how well a candidate "fits";
 * **fit**: a candidate loses up to `GENRE_PULL` of the best score when none of its genres has
   any evidence, nothing when its genres are the favourites;
+* **taste genres** (`taste_genres`): the genres with at least `TASTE_SHARE` of the
+  favourite's affinity. The homepage's hero prefers a title in one of the strongest
+  `HERO_GENRES` of them, and a card shows its match only when the title shares one of them
+  (`shows_match`): the match is a rank percentile, so the best-ranked title reads 99 % however
+  far it is from what the viewer watches (qa12: an anime hero "99 % match" for a comedy fan);
 * **children's titles**: a genre whose every title is rated for children (All, 7+) is a
   children's genre. An adult profile whose history has less than `CHILDREN_SHARE_MIN` of its
   weight on such titles gets them pushed to the bottom: a kids' film is never an adult's top
   pick because other people's children watched it.
 """
 
-import math
 from collections import defaultdict
 from collections.abc import Iterable, Mapping, Sequence
+
+# The affinity itself is shared with the artwork policy's segment (apps.core.affinity).
+from apps.core.affinity import (  # noqa: F401 (re-exported: the recommender's names for them)
+    AFFINITY_FLOOR,
+    AFFINITY_HALF_LIFE,
+    DISLIKE_WEIGHT,
+    History,
+    damped,
+    genre_affinity,
+)
 
 GENRE_PULL = 0.5  # a candidate with no genre evidence loses half of the best score
 CHILDREN_PUSH = 1.0  # a children's title for a profile that never watches them: to the bottom
 CHILDREN_SHARE_MIN = 0.1  # a tenth of the history's weight on children's titles "supports" them
-DISLIKE_WEIGHT = 3.0  # what a "not for me" takes away from its genres (a love gives as much)
 TOP_GENRES = 12  # genres kept with the candidates (more than a TV homepage has genre rows)
-# Seconds (history timestamps are Unix times). Without them twenty days of comedy outweighed
-# ten days of only thrillers and thirty comedies rated down (qa12). The floor keeps a steady
-# taste: with a quarter, a persona's year of documentaries lost its row to its last few
-# nature films (tests/demo/test_persona_promises.py).
-AFFINITY_HALF_LIFE = 14 * 24 * 3600.0
-AFFINITY_FLOOR = 0.5  # however old, a title keeps half of its weight
 
-type History = Sequence[tuple[int, float, float]]  # (title, timestamp, weight)
+# A genre with at least this share of the favourite's affinity is part of the viewer's taste:
+# a fifth keeps a second or third genre the viewer really watches (a drama fan's documentaries
+# at 0.7, a comedy fan's romance at 0.3) and leaves out what one stray title lent (0.05).
+TASTE_SHARE = 0.2
+HERO_GENRES = 3  # the hero prefers a title in one of the viewer's three strongest taste genres
 
 
-def _damped(weight: float) -> float:
-    # A binged series logs dozens of plays; damping keeps one binge from drowning a taste.
-    return math.log1p(max(weight, 0.0))
-
-
-def genre_affinity(
-    history: History, disliked: Iterable[int], genres_of: Mapping[int, Sequence[int]]
-) -> dict[int, float]:
-    """genre id -> how much of the history is in that genre, the favourite scaled to 1.
-
-    A title's weight above AFFINITY_FLOOR halves for every AFFINITY_HALF_LIFE between its time
-    and the newest title's (measured within the history, so the result needs no clock)."""
-    raw: dict[int, float] = defaultdict(float)
-    newest = max((when for _, when, _ in history), default=0.0)
-    for title, when, weight in history:
-        genres = genres_of.get(title) or ()
-        fade = 0.5 ** (max(newest - when, 0.0) / AFFINITY_HALF_LIFE)
-        recency = AFFINITY_FLOOR + (1.0 - AFFINITY_FLOOR) * fade
-        for genre in genres:
-            raw[genre] += recency * _damped(weight) / len(genres)
-    for title in disliked:
-        genres = genres_of.get(title) or ()
-        for genre in genres:
-            raw[genre] -= _damped(DISLIKE_WEIGHT) / len(genres)
-    top = max(raw.values(), default=0.0)
-    if top <= 0:
-        return {}
-    return {genre: value / top for genre, value in raw.items() if value > 0}
+_damped = damped  # the name this module's functions use
 
 
 def genres_touched(titles: Iterable[int], genres_of: Mapping[int, Sequence[int]]) -> set[int]:
@@ -170,3 +155,34 @@ def fit_scores(
             adjusted -= CHILDREN_PUSH * top
         out[title] = adjusted
     return out
+
+
+def taste_genres(affinity: Mapping[int, float], n: int | None = None) -> list[int]:
+    """The viewer's taste genres, strongest first: at least TASTE_SHARE of the favourite's
+    affinity (the stored affinity is scaled so the favourite is 1), the first `n` if given."""
+    top = max(affinity.values(), default=0.0)
+    if top <= 0:
+        return []
+    kept = [g for g, v in top_genres(affinity, len(affinity)) if v >= TASTE_SHARE * top]
+    return kept[:n] if n is not None else kept
+
+
+def shows_match(genres: Sequence[int], affinity: Mapping[int, float]) -> bool:
+    """Whether a card may show its match %: only for a title sharing a genre with the viewer's
+    taste (or when there is no taste to go by yet, or the title has no genre). A title outside
+    it shows no percentage rather than a rank percentile that claims a fit it does not have."""
+    if not affinity or not genres:
+        return True
+    return bool(set(taste_genres(affinity)).intersection(genres))
+
+
+def hero_order(
+    ids: Sequence[int], genres_of: Mapping[int, Sequence[int]], affinity: Mapping[int, float]
+) -> list[int]:
+    """The hero's candidates, best first: those sharing a genre with the viewer's strongest
+    HERO_GENRES taste genres keep their order and come first, the others follow in theirs (so
+    with no taste yet, or none fitting, the order is unchanged)."""
+    strongest = set(taste_genres(affinity, HERO_GENRES))
+    fitting = [t for t in ids if strongest.intersection(genres_of.get(t) or ())]
+    first = set(fitting)
+    return fitting + [t for t in ids if t not in first]

@@ -185,17 +185,20 @@ def test_an_exploration_pick_shows_the_match_it_shows_in_every_other_row(world, 
     """qa2 §6: "New to you" titles read 88-94 % on the mix row, "Something different" 50-64 %.
     Both are the same number, the title's match among everything the profile may watch: the
     mix explores the best matches of genres never tried, "Something different" takes the
-    25-64 % band on purpose. A title shows one match wherever it appears."""
+    25-64 % band on purpose. A title shows one match wherever it appears; a title sharing no
+    genre with the viewer's taste (as exploration picks are) shows none (qa12)."""
     from apps.recommendations.mix import Pick, Reason
     from apps.recommendations.models import ProfileCandidates
+    from apps.recommendations.taste import shows_match
 
     # Horror fans who go on to westerns: the viewer's mix explores westerns.
     for _ in range(6):
         _watch(ProfileFactory(), [*world["Horror"][:4], *world["Western"][:6]], days_ago=20)
     row = _with_mix(viewer_client.profile, world)
+    cands = ProfileCandidates.objects.get(profile=viewer_client.profile)
+    affinity = {int(g): v for g, v in cands.affinity.items()}
     stored = {
-        int(item[0]): int(item[2])
-        for item in ProfileCandidates.objects.get(profile=viewer_client.profile).items
+        int(item[0]): int(item[2]) if shows_match(item[5], affinity) else 0 for item in cands.items
     }
     html = _all_rows(viewer_client)
     section = html[html.index('id="row-mix"') :]

@@ -157,3 +157,29 @@ def test_genre_affinity_follows_a_taste_that_moved_on():
     # One taste for months stays that taste: recency only reweights, it invents nothing.
     steady = [(100 + d, d * 3 * day, 2.0) for d in range(20)]
     assert taste.genre_affinity(steady, disliked=[], genres_of=genres) == {COMEDY: 1.0}
+
+
+def test_taste_genres_are_those_with_a_fifth_of_the_favourites_weight():
+    # qa12's comedy fan on day 22: sports only ever came with comedies.
+    affinity = {2: 1.0, 20: 0.197, 8: 0.068, 16: 0.064}
+    assert taste.taste_genres(affinity) == [2]
+    assert taste.taste_genres({1: 1.0, 9: 0.72, 21: 0.57, 5: 0.21}, n=3) == [1, 9, 21]
+    assert taste.taste_genres({}) == []
+
+
+def test_a_title_outside_the_taste_shows_no_match():
+    affinity = {2: 1.0, 20: 0.197}
+    assert taste.shows_match([2, 8], affinity)  # a romantic comedy for a comedy fan
+    assert not taste.shows_match([13, 20], affinity)  # anime and sports: qa12's 99 % hero
+    assert not taste.shows_match([9], affinity)  # a documentary
+    assert taste.shows_match([9], {})  # no taste yet: nothing to hold it to
+    assert taste.shows_match([], affinity)
+
+
+def test_the_hero_prefers_the_best_ranked_title_in_the_strongest_genres():
+    genres_of = {1: [13, 3], 2: [9], 3: [2, 20], 4: [2]}
+    affinity = {2: 1.0, 20: 0.17}
+    assert taste.hero_order([1, 2, 3, 4], genres_of, affinity) == [3, 4, 1, 2]
+    # None fits, or no taste yet: the order stands.
+    assert taste.hero_order([1, 2], genres_of, affinity) == [1, 2]
+    assert taste.hero_order([1, 2, 3], genres_of, {}) == [1, 2, 3]

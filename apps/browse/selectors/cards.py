@@ -8,7 +8,7 @@ from django.utils.translation import gettext as _
 
 from apps.accounts.timezones import viewer_zone
 from apps.browse.models import MyListEntry
-from apps.browse.selectors.home import Row
+from apps.browse.selectors.home import Row, affinity_of
 from apps.catalogue import selectors as catalogue
 from apps.catalogue.models import Genre, Title
 from apps.catalogue.vocabulary import genre_label, mood_label
@@ -19,6 +19,7 @@ from apps.recommendations import selectors as recommendations
 from apps.recommendations.calibration import SHOW_FROM
 from apps.recommendations.models import ProfileCandidates
 from apps.recommendations.selectors import uses_viewing_history
+from apps.recommendations.taste import shows_match
 
 
 def grid_cards(*, profile, titles) -> list:
@@ -95,8 +96,14 @@ def search_cards(*, profile, titles) -> list:
     titles = grid_cards(profile=profile, titles=titles)
     matches = {}
     if profile is not None and titles:
-        cands = ProfileCandidates.objects.filter(profile=profile).only("items").first()
-        matches = {int(i[0]): i[2] for i in (cands.items if cands else [])}
+        cands = ProfileCandidates.objects.filter(profile=profile).only("items", "affinity").first()
+        affinity = affinity_of(cands) if cands else {}
+        # As on the homepage: no match % for a title outside the viewer's taste.
+        matches = {
+            int(i[0]): i[2]
+            for i in (cands.items if cands else [])
+            if shows_match(i[5] if len(i) > 5 else (), affinity)
+        }
     for title in titles:
         match = matches.get(title.pk)
         title.match = match if match is not None and match >= SHOW_FROM else None

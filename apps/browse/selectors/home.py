@@ -27,7 +27,7 @@ from apps.catalogue.vocabulary import genre_label, mid_sentence
 from apps.core import clock
 from apps.core.dates import long_date
 from apps.playback import selectors as playback
-from apps.recommendations import mix
+from apps.recommendations import mix, taste
 from apps.recommendations import selectors as recommendations
 from apps.recommendations.calibration import SHOW_FROM
 from apps.recommendations.models import ProfileCandidates
@@ -123,10 +123,7 @@ def plan_for(
         finished_recently=finished,
         onboarding_picks=list(cands.recent) if cands.source == "onboarding" else [],
         # Strongest first, sorted here: PostgreSQL's jsonb does not keep a dict's key order.
-        genre_affinity=sorted(
-            ((int(g), float(v)) for g, v in (cands.affinity or {}).items()),
-            key=lambda gv: (-gv[1], gv[0]),
-        ),
+        genre_affinity=sorted(affinity_of(cands).items(), key=lambda gv: (-gv[1], gv[0])),
         subject_genres={int(t): tuple(g) for t, g in (cands.recent_genres or {}).items()},
         avoided_genres=_avoided_genres(cands, ratings),
         continue_first=continue_first,
@@ -145,12 +142,18 @@ def plan_for(
         "liked_only": set(cands.liked_only or ()),
         "usual": [g for g, _ in data.genre_affinity[:3]],
         "affinity": {g for g, weight in data.genre_affinity if weight > 0},
+        "taste": dict(data.genre_affinity),
         "binge": binge,
         "mix": {pick.title_id: pick for pick in mix_picks},
         "welcome": welcome,
         "zone": now.tzinfo,
     }
     return planner.plan_home(data), facts
+
+
+def affinity_of(cands: ProfileCandidates) -> dict[int, float]:
+    """The stored genre affinity with int keys (JSON keeps them as strings)."""
+    return {int(g): float(v) for g, v in (cands.affinity or {}).items()}
 
 
 def _avoided_genres(cands: ProfileCandidates, ratings: dict[int, int]) -> frozenset[int]:
@@ -402,7 +405,12 @@ def home_page(
         if plan.kind == "mix":
             needed.update(facts["mix"][t].because for t in plan.title_ids if t in facts["mix"])
     needed.update(facts["picks"])
-    hero_ids = _hero_candidates(plans) if batch == 0 else []
+    hero_ids = []
+    if batch == 0:
+        # The best title that fits the viewer's taste (qa12: a comedy fan's hero was an anime,
+        # then a documentary, the first title of Top picks whatever its genre).
+        genres_of = {t: c.genres for t, c in facts["by_id"].items()}
+        hero_ids = taste.hero_order(_hero_candidates(plans), genres_of, facts["taste"])
     needed.update(hero_ids)
     needed.update(facts["by_id"][t].because for t in hero_ids if t in facts["by_id"])
     needed.discard(0)
@@ -474,7 +482,13 @@ def _hero_candidates(plans: list[planner.RowPlan]) -> list[int]:
 
 def _card(title: Title, candidate, facts, titles, discovery: bool, row_kind: str) -> Title:
     card = copy.copy(title)
-    card.match = candidate.match if candidate and candidate.match >= SHOW_FROM else None
+    card.match = None
+    if (
+        candidate
+        and candidate.match >= SHOW_FROM
+        and taste.shows_match(candidate.genres, facts["taste"])
+    ):
+        card.match = candidate.match
     card.why = _why_line(candidate, facts, titles, discovery)
     if not facts["personal"]:  # the homepage holdout: nothing on the card is about the viewer
         card.match = None
@@ -498,9 +512,19 @@ def mix_card_why(pick, titles: dict[int, Title], genre_names: dict[int, str]) ->
 
 def personalize_title(*, profile, title: Title) -> Title:
     """Match, why-line and My list state for one title page (two queries)."""
-    cands = ProfileCandidates.objects.filter(profile=profile).only("items", "liked_only").first()
+    cands = (
+        ProfileCandidates.objects.filter(profile=profile)
+        .only("items", "liked_only", "affinity")
+        .first()
+    )
     item = next((i for i in (cands.items if cands else []) if i[0] == title.pk), None)
-    title.match = item[2] if item and item[2] >= SHOW_FROM else None
+    title.match = None
+    if (
+        item
+        and item[2] >= SHOW_FROM
+        and taste.shows_match(item[5] if len(item) > 5 else (), affinity_of(cands))
+    ):
+        title.match = item[2]
     because = Title.objects.filter(pk=item[3]).only("name").first() if item and item[3] else None
     title.why = ""
     if because is not None and because.pk in set(cands.liked_only or ()):

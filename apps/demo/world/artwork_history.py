@@ -20,12 +20,12 @@ from apps.artwork.services import (
     TASTE_EVENTS,
     TASTE_HISTORY,
     _features,
-    _genre_weights,
     _genres_of,
     _insert_rows,
     _title_of,
     _window_days,
     policy_refresh,
+    segment_of,
 )
 from apps.catalogue.models import KIDS_MATURITIES, ArtworkVariant, Genre, Title
 from apps.catalogue.versioning import bump_catalogue_version
@@ -48,24 +48,22 @@ def _profiles_with_history() -> dict[int, bool]:
 
 def _segments(profile_ids: Sequence[int]) -> dict[int, int | None]:
     """Favourite genre per profile from their events (one pass over the history)."""
-    per_profile: dict[int, list[tuple[str, dict]]] = defaultdict(list)
+    per_profile: dict[int, list[tuple[str, dict, datetime]]] = defaultdict(list)
     wanted = set(profile_ids)
     qs = (
         Event.objects.filter(profile__isnull=False, name__in=TASTE_EVENTS)
         .order_by("profile_id", "-occurred_at")
-        .values_list("profile_id", "name", "properties")
+        .values_list("profile_id", "name", "properties", "occurred_at")
     )
-    for profile_id, name, properties in qs.iterator(chunk_size=20000):
+    for profile_id, name, properties, occurred_at in qs.iterator(chunk_size=20000):
         events = per_profile[profile_id]
         if profile_id in wanted and len(events) < TASTE_HISTORY:
-            events.append((name, properties))
+            events.append((name, properties, occurred_at))
     genres_of = _genres_of(
-        t for events in per_profile.values() for _, p in events if (t := _title_of(p))
+        t for events in per_profile.values() for _, p, _at in events if (t := _title_of(p))
     )
-    return {
-        pid: bandit.favourite_genre(_genre_weights(per_profile.get(pid, []), genres_of))
-        for pid in profile_ids
-    }
+    # The same favourite genre profile_taste_refresh works out (services.segment_of).
+    return {pid: segment_of(per_profile.get(pid, []), genres_of) for pid in profile_ids}
 
 
 REGULAR_FACTOR = 4  # posters a regular sees a day, per poster an ordinary viewer sees
