@@ -73,6 +73,41 @@ def test_the_players_audio_menu_closes_on_escape_and_the_film_plays_on(page, sig
     expect(player).to_have_class(re.compile(r"\bis-playing\b"))
 
 
+@pytest.mark.django_db(transaction=True)
+def test_the_players_controls_stay_while_the_keyboard_or_the_pointer_is_on_them(
+    page, sign_in, shot
+):
+    """QA11 §15: three seconds into play the controls faded out under a focused button, and its
+    focus ring with them. They stay while focus or the pointer is on them, and fade once it
+    leaves."""
+    title = TitleFactory(name="Night Shift", kind="film", runtime_minutes=90)
+    sign_in(ProfileFactory(name="Keys"))
+    page.goto(f"/watch/title/{title.pk}/")
+    player = page.locator("#player")
+    controls = page.locator(".player__controls")
+    expect(player).to_have_class(re.compile(r"\bis-playing\b"))
+    page.mouse.move(640, 300)  # over the picture, not a control
+    for _ in range(20):
+        page.keyboard.press("Tab")
+        if page.evaluate("!!document.activeElement.closest('.player__controls')"):
+            break
+    assert page.evaluate("!!document.activeElement.closest('.player__controls')")
+    page.wait_for_timeout(4500)  # past the 3 s the controls used to fade after
+    expect(player).not_to_have_class(re.compile(r"\bis-idle\b"))
+    assert controls.evaluate("e => getComputedStyle(e).opacity") == "1"
+    shot(page, "player-controls-kept-under-focus")
+
+    player.focus()  # focus leaves the controls (as Escape out of a menu or a click on the film)
+    expect(player).to_have_class(re.compile(r"\bis-idle\b"), timeout=6000)
+
+    box = controls.bounding_box()
+    page.mouse.move(box["x"] + box["width"] / 2, box["y"] + box["height"] / 2)
+    page.wait_for_timeout(4500)
+    expect(player).not_to_have_class(re.compile(r"\bis-idle\b"))
+    page.mouse.move(640, 300)
+    expect(player).to_have_class(re.compile(r"\bis-idle\b"), timeout=6000)
+
+
 def _reduced_page(browser, live_server, motion: str):
     context = browser.new_context(
         viewport={"width": 1280, "height": 900}, base_url=live_server.url, reduced_motion=motion
