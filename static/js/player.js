@@ -436,8 +436,10 @@
 
   // The controls stay while a keyboard's focus or the pointer is on them (QA11 §15: the focus
   // ring faded away with them); leaving them starts the count again (the listeners below).
-  var HELD = ".player__menu[open], .player__top :focus-visible, .player__controls :focus-visible, " +
-    ".player__top:hover, .player__controls:hover";
+  // A touch screen keeps :hover on the last control tapped: there only focus holds them.
+  var HELD = ".player__menu[open], .player__top :focus-visible, .player__controls :focus-visible" +
+    (window.matchMedia && window.matchMedia("(hover: hover)").matches
+      ? ", .player__top:hover, .player__controls:hover" : "");
 
   function wakeControls() {
     root.classList.remove("is-idle");
