@@ -1,5 +1,6 @@
 """Request plumbing every view shares: the typed request and the one safe-redirect check."""
 
+import re
 from urllib.parse import urlsplit
 
 from django.conf import settings
@@ -33,9 +34,22 @@ def is_safe_next(request: HttpRequest, url: str) -> bool:
     )
 
 
+# An element id a card's button asks to come back to (`row-top-picks`, `card-42`): a plain word,
+# so nothing but a fragment can be made of it.
+BACK_TO = re.compile(r"[A-Za-z][\w-]{0,80}")
+
+
 def safe_next(request: HttpRequest, fallback: str) -> str:
     """Where to go after the action: the form's (or, for a GET, the query's) `next` when it stays
-    on this site, else `fallback`."""
+    on this site, else `fallback`.
+
+    A card's button posts the page's one form with `?back_to=<id>` on its own action: without
+    JavaScript the page comes back at that card (or its row), not at the top (QA11 §11)."""
     data = request.POST if request.method == "POST" else request.GET
     url = data.get("next", "")
-    return url if url and is_safe_next(request, url) else fallback
+    if not url or not is_safe_next(request, url):
+        return fallback
+    back_to = request.GET.get("back_to", "")
+    if request.method == "POST" and BACK_TO.fullmatch(back_to):
+        return f"{url.split('#', 1)[0]}#{back_to}"
+    return url

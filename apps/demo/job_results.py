@@ -110,6 +110,19 @@ def _count(n: Any) -> bool:
     return isinstance(n, int) and not isinstance(n, bool)
 
 
+def merged(task: str, first: Any, second: Any) -> Any:
+    """Two results of `task` as one (counts summed), or None when they are not counts."""
+    if task == TRAIN:
+        return None  # a model's id: two models are two lines
+    if _count(first) and _count(second):
+        return first + second
+    if isinstance(first, dict) and isinstance(second, dict):
+        if not all(_count(n) for n in [*first.values(), *second.values()]):
+            return None
+        return {k: first.get(k, 0) + second.get(k, 0) for k in first | second}
+    return None
+
+
 def describe(task: str, value: Any) -> str:
     """`value`, returned by `task`, in words ("3 renewals, 1 payment retry")."""
     if isinstance(value, dict):

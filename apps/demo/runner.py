@@ -238,6 +238,10 @@ class Outcome:
     results: list[str] | None = None
     seconds: float = 0.0
     skipped: str = ""
+    # The last result's moment (as the guide writes it) and the job's value then: runs at
+    # moments the guide writes alike are summed into one line ("3 renewals", not "1 renewal"
+    # three times: subscriptions due seconds apart are renewed at stops a few seconds apart).
+    last: tuple[str, object] | None = None
 
 
 def _run(name: str, entry: dict, outcome: Outcome, *, at: datetime | None) -> None:
@@ -246,9 +250,18 @@ def _run(name: str, entry: dict, outcome: Outcome, *, at: datetime | None) -> No
     outcome.seconds += run.seconds
     outcome.ok = outcome.ok and run.ok
     if not run.ok or not run.trivial:  # "nothing happened" is not worth a line in the guide
-        result = run.result
+        when = date_format(at, "ABBR_DATETIME_FORMAT") if at is not None else ""
+        value = run.value if run.ok else None
+        merged = None
+        if outcome.last is not None and outcome.last[0] == when and outcome.results:
+            merged = job_results.merged(entry["task"], outcome.last[1], value)
+        if merged is not None:
+            outcome.results = outcome.results[:-1]
+            value, result = merged, _short(job_results.describe(entry["task"], merged))
+        else:
+            result = run.result
+        outcome.last = (when, value)
         if at is not None:
-            when = date_format(at, "ABBR_DATETIME_FORMAT")
             result = _("%(when)s: %(result)s") % {"when": when, "result": result}
         outcome.results = (outcome.results or []) + [result]
     if run.ok and entry["task"] in AFTER_RUN:
@@ -366,6 +379,7 @@ class JobRun:
     result: str
     seconds: float
     trivial: bool = False
+    value: object = None  # what the job returned (None when it failed)
 
 
 def scheduled_job_run(name: str, entry: dict) -> JobRun:
@@ -385,9 +399,9 @@ def scheduled_job_run(name: str, entry: dict) -> JobRun:
         ok, text = True, _short(job_results.describe(dotted, value))
         trivial = job_results.is_trivial(value)
     except Exception as exc:  # a demo button: report any failure, never crash the page
-        ok, text, trivial = False, f"{exc.__class__.__name__}: {exc}"[:300], False
+        ok, text, trivial, value = False, f"{exc.__class__.__name__}: {exc}"[:300], False, None
     seconds = round(time.perf_counter() - started, 2)
-    return JobRun(name, dotted, ok, text, seconds, trivial)
+    return JobRun(name, dotted, ok, text, seconds, trivial, value)
 
 
 def scheduled_jobs_run(*, only: str | None = None) -> list[JobRun]:

@@ -252,7 +252,12 @@ class PartyConsumer(AsyncJsonWebsocketConsumer):
 
     async def party_reaction(self, event):
         await self.send_json(
-            {"type": "reaction", "emoji": event["emoji"], "name": event.get("name", "")}
+            {
+                "type": "reaction",
+                "emoji": event["emoji"],
+                "name": event.get("name", ""),
+                "member": event.get("member"),
+            }
         )
 
     async def party_control(self, event):

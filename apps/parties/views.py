@@ -294,7 +294,8 @@ def watch(request: AppRequest, party_id: int):
             "me": member,
             "is_host": is_host,
             "extras": extras,
-            "reactions": services.REACTIONS,
+            "reactions": [(e, services.REACTION_NAMES[e]) for e in services.REACTIONS],
+            "reaction_names": {e: str(services.REACTION_NAMES[e]) for e in services.REACTIONS},
             "voice_seconds": services.VOICE_MAX_SECONDS,
             "chat_max": services.CHAT_MAX_CHARS,
             "drift": {

@@ -350,6 +350,27 @@
     window.setTimeout(function () { item.remove(); }, 3000);
   }
 
+  // The floating emoji is only seen (aria-hidden): a screen reader hears who reacted, in words,
+  // politely, in the page's live region (QA13: reactions were silent for it).
+  var reactionNames = {};
+  try {
+    reactionNames = JSON.parse(document.getElementById("party-reaction-names").textContent);
+  } catch (e) { /* the emoji itself is said then */ }
+  var reactionSaid = null;
+  function sayReaction(message) {
+    var region = document.getElementById("a11y-status");
+    if (!region) return;
+    var mine = message.member !== undefined && String(message.member) === String(d.me);
+    var text = fill(mine ? d.labelYouReacted : d.labelReacted, {
+      name: message.name,
+      reaction: reactionNames[message.emoji] || message.emoji,
+    });
+    // The same words twice in a row are not said again unless the region changes in between.
+    region.textContent = "";
+    window.clearTimeout(reactionSaid);
+    reactionSaid = window.setTimeout(function () { region.textContent = text; }, 60);
+  }
+
   var voiceButton = box.querySelector("[data-voice]");
   var recorder = null;
   if (voiceButton && window.MediaRecorder && navigator.mediaDevices) {
@@ -455,7 +476,7 @@
       case "members": renderMembers(message.members || []); break;
       case "chat": addMessage(message.message); break;
       case "deleted": markDeleted(message.id); break;
-      case "reaction": float(message.emoji); break;
+      case "reaction": float(message.emoji); sayReaction(message); break;
       case "control": hostOnly = message.host_only; break;
       case "error":
         showError(message.message);

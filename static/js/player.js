@@ -434,12 +434,19 @@
 
   // --- Controls that hide while playing -----------------------------------------------------
 
+  // The controls stay while a keyboard's focus or the pointer is on them (QA11 §15: the focus
+  // ring faded away with them); leaving them starts the count again (the listeners below).
+  // A touch screen keeps :hover on the last control tapped: there only focus holds them.
+  var HELD = ".player__menu[open], .player__top :focus-visible, .player__controls :focus-visible" +
+    (window.matchMedia && window.matchMedia("(hover: hover)").matches
+      ? ", .player__top:hover, .player__controls:hover" : "");
+
   function wakeControls() {
     root.classList.remove("is-idle");
     window.clearTimeout(idleTimer);
     if (playing) {
       idleTimer = window.setTimeout(function () {
-        if (playing && !root.querySelector(".player__menu[open]")) root.classList.add("is-idle");
+        if (playing && !root.querySelector(HELD)) root.classList.add("is-idle");
       }, 3000);
     }
   }
@@ -511,6 +518,10 @@
 
   root.addEventListener("mousemove", wakeControls);
   root.addEventListener("focusin", wakeControls);
+  $all(".player__top, .player__controls").forEach(function (bar) {
+    bar.addEventListener("focusout", wakeControls);
+    bar.addEventListener("mouseleave", wakeControls);
+  });
 
   document.addEventListener("keydown", function (event) {
     if (event.altKey || event.ctrlKey || event.metaKey) return;

@@ -40,7 +40,7 @@ def _watch(profile, titles, name="play_completed"):
 
 def _home_title_ids(client, **headers):
     html = client.get("/", **headers).content.decode()
-    return html, [int(x) for x in re.findall(r'action="/my-list/(\d+)/"', html)]
+    return html, [int(x) for x in re.findall(r'action="/my-list/(\d+)/[?"]', html)]
 
 
 @pytest.mark.django_db

@@ -69,6 +69,17 @@ def test_coming_soon_lists_future_episodes_only(viewer_client):
     assert "Remind me" in coming
 
 
+def test_without_javascript_remind_me_comes_back_to_its_episode_in_coming_soon(viewer_client):
+    """QA11 §11 (the same as a card's thumbs): the redirect went to the top of New & Popular."""
+    episode = _coming_episode()
+    html = viewer_client.get("/new/").content.decode()
+    action = f"/new/remind/{episode.pk}/?back_to=remind-{episode.pk}"
+    assert f'formaction="{action}"' in html and f'id="remind-{episode.pk}"' in html
+    response = viewer_client.post(action, {"remind": "on", "next": "/new/"})
+    assert response.status_code == 302 and response.url == f"/new/#remind-{episode.pk}"
+    assert ReleaseReminder.objects.filter(episode=episode).exists()
+
+
 def test_remind_me_is_stored_tracked_and_idempotent(viewer_client):
     episode = _coming_episode()
     url = f"/new/remind/{episode.pk}/"

@@ -31,7 +31,7 @@ IN_VIEW = planner.FRESH_LEAD
 ABOUT_THEIR_TITLES = ("continue", "list", "welcome")
 
 SECTION = re.compile(r'<section class="row"[^>]*id="row-([^"]+)"')
-CARD_ID = re.compile(r'action="/my-list/(\d+)/"')
+CARD_ID = re.compile(r'action="/my-list/(\d+)/[?"]')
 
 
 @pytest.fixture

@@ -92,14 +92,24 @@ def test_without_javascript_a_card_button_submits_the_pages_form_with_its_token(
         r'[^>]*name="action" value="add"',
         html,
     )
-    title_id = int(button.group(1).strip("/").split("/")[-1])
+    title_id = int(button.group(1).split("?")[0].strip("/").split("/")[-1])
     response = client.post(button.group(1), {**fields, "action": "add"})
-    assert response.status_code == 302 and response["Location"] == "/"
+    # Back to the card's row, not the top of the page (QA11 §11): the row is on the page.
+    row = re.fullmatch(
+        r"/\?back_to=(row-[\w-]+)", button.group(1)[button.group(1).index("?") - 1 :]
+    )
+    assert row, button.group(1)
+    assert response.status_code == 302 and response["Location"] == f"/#{row.group(1)}"
+    assert (
+        f'<section class="row" aria-labelledby="{row.group(1)}-heading" id="{row.group(1)}"' in html
+    )
     assert MyListEntry.objects.filter(profile=profile, title_id=title_id).exists()
-    # The thumbs post the same form to their own formaction.
-    thumb = re.search(r'formaction="(/ratings/\d+/)"[^>]*name="value" value="love"', html)
+    # The thumbs post the same form to their own formaction, and come back to their row too.
+    thumb = re.search(
+        r'formaction="(/ratings/\d+/\?back_to=(row-[\w-]+))"[^>]*name="value" value="love"', html
+    )
     response = client.post(thumb.group(1), {**fields, "value": "love"})
-    assert response.status_code == 302 and response["Location"] == "/"
+    assert response.status_code == 302 and response["Location"] == f"/#{thumb.group(2)}"
     assert Rating.objects.filter(profile=profile, value=2).count() == 1
     # Without the page's token the same post is refused.
     refused = client.post(button.group(1), {"next": "/", "action": "remove"})
@@ -113,6 +123,10 @@ def test_genre_and_search_cards_show_the_titles_already_on_my_list(world, viewer
     for url in (f"/genre/{title.genres.first().slug}/", f"/search/?q={title.name}"):
         html = viewer_client.get(url).content.decode()
         button = re.search(
-            rf'formaction="/my-list/{title.pk}/"[^>]*name="action" value="(\w+)"', html
+            rf'formaction="/my-list/{title.pk}/\?back_to=card-{title.pk}"'
+            r'[^>]*name="action" value="(\w+)"',
+            html,
         )
         assert button.group(1) == "remove", url
+        # Without JavaScript the page comes back at this card: its id is there to land on.
+        assert html.count(f'id="card-{title.pk}"') == 1, url

@@ -58,7 +58,7 @@ def _with_mix(profile, world):
 
 
 def _card_ids(html: str) -> list[int]:
-    return [int(x) for x in re.findall(r'action="/my-list/(\d+)/"', html)]
+    return [int(x) for x in re.findall(r'action="/my-list/(\d+)/[?"]', html)]
 
 
 def test_the_mix_page_shows_the_mix_in_order_with_why_and_stays_frozen(world, viewer_client):
@@ -174,7 +174,7 @@ def _cards_with_match(html: str) -> dict[int, int | None]:
     """{title id: the "NN% match" its card shows, None without one} for the cards in `html`."""
     out = {}
     for card in html.split('<article class="card')[1:]:
-        found = re.search(r'action="/my-list/(\d+)/"', card)
+        found = re.search(r'action="/my-list/(\d+)/[?"]', card)
         match = re.search(r'class="match">(\d+)% match<', card)
         if found:
             out[int(found.group(1))] = int(match.group(1)) if match else None

@@ -235,3 +235,47 @@ def test_removing_the_last_title_of_continue_watching_by_keyboard_leaves_focus_o
         "(el => ({cls: el.className, tab: el.getAttribute('tabindex')}))(document.activeElement)"
     )
     assert focused == {"cls": "card__link", "tab": "0"}, focused
+
+
+@pytest.mark.django_db(transaction=True)
+def test_without_javascript_a_thumb_comes_back_to_its_row_with_the_message_in_view(
+    browser, live_server, shot
+):
+    """QA11 §11: the form's redirect landed at the top of the homepage; the viewer lost the row
+    and, scrolled back to it, the message was out of view at the top."""
+    from django.conf import settings
+    from django.test import Client
+
+    from apps.accounts.current import SESSION_PROFILE
+    from tests.browser.conftest import consent_cookie
+
+    genre_catalogue(n_per_genre=8, genres=("Horror", "Comedy", "Drama"))
+    profile = ProfileFactory(name="Plain")
+    client = Client()
+    client.force_login(profile.account)
+    session = client.session
+    session[SESSION_PROFILE] = profile.pk
+    session.save()
+    context = browser.new_context(
+        viewport={"width": 1280, "height": 600},
+        base_url=live_server.url,
+        java_script_enabled=False,
+    )
+    cookie = {"name": settings.SESSION_COOKIE_NAME, "value": session.session_key}
+    context.add_cookies([consent_cookie(live_server.url), {**cookie, "url": live_server.url}])
+    page = context.new_page()
+    try:
+        page.goto("/")
+        row = page.locator("section.row").nth(1)
+        row_id = row.get_attribute("id")
+        row.locator(".thumbs__btn--up").first.click()
+        assert page.url.endswith(f"/#{row_id}"), page.url
+        assert page.evaluate("scrollY") > 0
+        message = page.locator(".messages").bounding_box()
+        heading = page.locator(f"#{row_id} h2").bounding_box()
+        assert message["y"] >= 0 and message["y"] + message["height"] <= heading["y"], message
+        assert heading["y"] + heading["height"] <= 600, heading
+        expect(page.locator(".messages")).to_contain_text("I like this")
+        shot(page, "no-js-thumb-back-at-row")
+    finally:
+        context.close()

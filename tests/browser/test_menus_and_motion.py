@@ -73,6 +73,79 @@ def test_the_players_audio_menu_closes_on_escape_and_the_film_plays_on(page, sig
     expect(player).to_have_class(re.compile(r"\bis-playing\b"))
 
 
+@pytest.mark.django_db(transaction=True)
+def test_the_players_controls_stay_while_the_keyboard_or_the_pointer_is_on_them(
+    page, sign_in, shot
+):
+    """QA11 §15: three seconds into play the controls faded out under a focused button, and its
+    focus ring with them. They stay while focus or the pointer is on them, and fade once it
+    leaves."""
+    title = TitleFactory(name="Night Shift", kind="film", runtime_minutes=90)
+    sign_in(ProfileFactory(name="Keys"))
+    page.goto(f"/watch/title/{title.pk}/")
+    player = page.locator("#player")
+    controls = page.locator(".player__controls")
+    expect(player).to_have_class(re.compile(r"\bis-playing\b"))
+    page.mouse.move(640, 300)  # over the picture, not a control
+    for _ in range(20):
+        page.keyboard.press("Tab")
+        if page.evaluate("!!document.activeElement.closest('.player__controls')"):
+            break
+    assert page.evaluate("!!document.activeElement.closest('.player__controls')")
+    page.wait_for_timeout(4500)  # past the 3 s the controls used to fade after
+    expect(player).not_to_have_class(re.compile(r"\bis-idle\b"))
+    assert controls.evaluate("e => getComputedStyle(e).opacity") == "1"
+    shot(page, "player-controls-kept-under-focus")
+
+    player.focus()  # focus leaves the controls (as Escape out of a menu or a click on the film)
+    expect(player).to_have_class(re.compile(r"\bis-idle\b"), timeout=6000)
+
+    box = controls.bounding_box()
+    page.mouse.move(box["x"] + box["width"] / 2, box["y"] + box["height"] / 2)
+    page.wait_for_timeout(4500)
+    expect(player).not_to_have_class(re.compile(r"\bis-idle\b"))
+    page.mouse.move(640, 300)
+    expect(player).to_have_class(re.compile(r"\bis-idle\b"), timeout=6000)
+
+
+@pytest.mark.django_db(transaction=True)
+def test_on_a_touch_screen_a_tapped_control_does_not_keep_the_controls_up(browser, live_server):
+    """A touch screen keeps :hover on the last thing tapped: only focus may hold the controls
+    there, or a tap on Pause would keep them over the film for good."""
+    from django.conf import settings
+    from django.test import Client
+
+    from apps.accounts.current import SESSION_PROFILE
+
+    title = TitleFactory(name="Night Shift", kind="film", runtime_minutes=90)
+    profile = ProfileFactory(name="Thumb")
+    client = Client()
+    client.force_login(profile.account)
+    session = client.session
+    session[SESSION_PROFILE] = profile.pk
+    session.save()
+    context = browser.new_context(
+        viewport={"width": 390, "height": 844},
+        base_url=live_server.url,
+        has_touch=True,
+        is_mobile=True,
+    )
+    cookie = {"name": settings.SESSION_COOKIE_NAME, "value": session.session_key}
+    context.add_cookies([consent_cookie(live_server.url), {**cookie, "url": live_server.url}])
+    page = context.new_page()
+    try:
+        page.goto(f"/watch/title/{title.pk}/")
+        player = page.locator("#player")
+        expect(player).to_have_class(re.compile(r"\bis-playing\b"))
+        page.locator("[data-toggle]").tap()  # pause
+        expect(player).not_to_have_class(re.compile(r"\bis-playing\b"))
+        page.locator("[data-toggle]").tap()  # play again: the finger was last on the controls
+        expect(player).to_have_class(re.compile(r"\bis-playing\b"))
+        expect(player).to_have_class(re.compile(r"\bis-idle\b"), timeout=6000)
+    finally:
+        context.close()
+
+
 def _reduced_page(browser, live_server, motion: str):
     context = browser.new_context(
         viewport={"width": 1280, "height": 900}, base_url=live_server.url, reduced_motion=motion

@@ -266,3 +266,61 @@ def test_copying_the_invite_link_is_said_to_a_screen_reader(page, sign_in, live_
     page.keyboard.press("Enter")
     expect(button).to_have_text("Copied")
     expect(page.locator("#a11y-status")).to_have_text("Invite link copied.")
+
+
+def test_reactions_are_named_reached_by_keyboard_and_said_politely(browser, asgi_server, shot):
+    """QA13: the reaction buttons were named by their emoji alone and a reaction arriving was
+    only seen (its float is aria-hidden): a screen reader heard nothing, the sender included."""
+    from apps.demo import billing as demo_billing
+    from apps.subscriptions import services as subscriptions
+
+    film = TitleFactory(name="Harbour Lights", runtime_minutes=100)
+    subscriptions.plans_seed()
+    host_profile = ProfileFactory(name="Priya")
+    demo_billing.demo_subscription(user=host_profile.account, plan_code="premium", months=1)
+    guest_profile = ProfileFactory(name="Alex")  # no plan with reactions: no buttons, still hears
+    host = window(browser, asgi_server, host_profile)
+    guest = window(browser, asgi_server, guest_profile)
+    host.goto(film.get_absolute_url())
+    host.get_by_role("button", name="Watch together").click()
+    invite = host.locator("[data-invite-link]").input_value()
+    guest.goto(invite)
+    guest.get_by_role("button", name="Join the party").click()
+    host.get_by_role("link", name="Open the player").click()
+    for page in (host, guest):
+        expect(page.locator("#party")).to_have_attribute("data-connected", "1")
+
+    group = host.get_by_role("group", name="Reactions")
+    names = ["Laughing", "Surprised", "Love it", "Applause", "Scared", "On fire"]
+    for name in names:
+        expect(group.get_by_role("button", name=name, exact=True)).to_be_visible()
+    assert guest.get_by_role("group", name="Reactions").count() == 0
+    # By keyboard alone: Tab reaches the first reaction, Enter sends it.
+    for _ in range(40):
+        host.keyboard.press("Tab")
+        if host.evaluate("!!document.activeElement.closest('.party-chat__reactions')"):
+            break
+    assert host.evaluate("document.activeElement.getAttribute('aria-label')") == "Laughing"
+    host.keyboard.press("Enter")
+    expect(host.locator("#a11y-status")).to_have_text("You reacted: Laughing")
+    expect(guest.locator("#a11y-status")).to_have_text("Priya reacted: Laughing")
+    for page in (host, guest):
+        assert page.locator("#a11y-status").get_attribute("aria-live") == "polite"
+    # The same reaction again is said again (the region is emptied in between).
+    guest.evaluate(
+        "window.said = []; new MutationObserver(() => said.push("
+        "document.getElementById('a11y-status').textContent)).observe("
+        "document.getElementById('a11y-status'), {childList: true, characterData: true,"
+        " subtree: true})"
+    )
+    host.keyboard.press("Enter")
+    deadline = time.monotonic() + 10
+    while time.monotonic() < deadline and not guest.evaluate(
+        "said.includes('Priya reacted: Laughing')"
+    ):
+        time.sleep(0.1)
+    assert guest.evaluate("said.includes('Priya reacted: Laughing')")
+    shot(host, "host-reacted")
+    assert host.problems == [] and guest.problems == []
+    host.context.close()
+    guest.context.close()

@@ -92,3 +92,33 @@ def test_a_results_moment_in_a_french_jump_is_punctuated_in_french(settings):
         _, outcomes = runner.clock_jump(by=timedelta(days=2))
         (row,) = runner.outcomes_as_runs(outcomes)
     assert "\u00a0: 3\u00a0renouvellements, 1\u00a0nouvelle tentative de paiement" in row["result"]
+
+
+@pytest.mark.django_db
+def test_runs_at_moments_the_guide_writes_alike_read_as_one_summed_line(settings, monkeypatch):
+    """Subscriptions due seconds apart stop the jump seconds apart: the guide said "3 renewals"
+    twice under the same minute instead of "6 renewals" once."""
+    from datetime import timedelta
+
+    from apps.core import clock
+    from apps.demo import runner
+
+    settings.CELERY_BEAT_SCHEDULE = {
+        "renewals": {"task": "tests.demo.jobs.renewals_job", "schedule": 3600}
+    }
+    minute = (clock.now() + timedelta(hours=2)).replace(second=0, microsecond=0)
+    moments = [minute + timedelta(seconds=5), minute + timedelta(seconds=30)]
+    moments.append(minute + timedelta(hours=1))
+
+    def due(after, until):
+        return next((m for m in moments if after < m <= until), None)
+
+    monkeypatch.setattr(runner, "DUE_MOMENTS", {"tests.demo.jobs.renewals_job": due})
+    with translation.override("en"):
+        _, outcomes = runner.clock_jump(by=timedelta(hours=5))
+        (row,) = runner.outcomes_as_runs(outcomes)
+    when = runner.date_format(moments[0], "ABBR_DATETIME_FORMAT")
+    one = "3 renewals, 1 payment retry, mystery: 2"
+    assert row["result"].count(when) == 1
+    assert row["result"].startswith(f"ran 4×: {when}: 6 renewals, 2 payment retries, mystery: 4; ")
+    assert row["result"].endswith(f": {one}; {one}")  # an hour later, then the jump's end

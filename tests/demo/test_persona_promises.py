@@ -124,7 +124,7 @@ class Home:
 
 SECTION = re.compile(r'<section class="row"[^>]*id="row-([^"]+)"')
 HEADING = re.compile(r"<h2 [^>]*>([^<]*)</h2>")
-CARD_ID = re.compile(r'action="/my-list/(\d+)/"')
+CARD_ID = re.compile(r'action="/my-list/(\d+)/[?"]')
 CARD_ART = re.compile(r'class="card__art" src="([^"]*)"')
 HERO = re.compile(r'<h1 id="hero-title">([^<]*)</h1>')
 MARKS = re.compile(r'id="row-([^"]+)"|data-art-view="([^"]*)"|data-art="(\d+)"')

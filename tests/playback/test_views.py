@@ -244,6 +244,19 @@ def test_remove_from_row_with_htmx_and_without(viewer_client, film, report):
     assert response.status_code == 302 and response["Location"] == "/"
 
 
+def test_without_javascript_removing_a_card_comes_back_to_its_row(viewer_client, film, report):
+    """QA11 §11: the form's redirect went to the top of the homepage; the viewer lost the row."""
+    other = TitleFactory(name="Second Story")
+    for title in (film, other):
+        report(title, 1200, who=viewer_client.profile)
+    home = viewer_client.get("/").content.decode()
+    action = f"/watch/continue/{film.pk}/remove/?back_to=row-continue"
+    assert f'formaction="{action}"' in home
+    response = viewer_client.post(action, {"next": "/"})
+    assert response.status_code == 302 and response["Location"] == "/#row-continue"
+    assert 'id="row-continue"' in viewer_client.get("/").content.decode()  # the second card
+
+
 def test_removing_the_last_card_takes_the_whole_row_away(
     viewer_client, film, report, django_capture_on_commit_callbacks
 ):

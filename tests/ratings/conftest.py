@@ -36,4 +36,4 @@ def watch(profile, titles):
 def home_title_ids(client) -> list[int]:
     """Title ids of every card on the homepage's first batch, in page order."""
     html = client.get("/").content.decode()
-    return [int(x) for x in re.findall(r'action="/ratings/(\d+)/"', html)]
+    return [int(x) for x in re.findall(r'action="/ratings/(\d+)/[?"]', html)]

@@ -96,6 +96,23 @@ def test_without_javascript_the_form_posts_and_returns_to_a_safe_next(viewer_cli
 
 
 @pytest.mark.django_db
+def test_a_cards_way_back_is_only_ever_a_fragment_of_a_safe_next(viewer_client):
+    """A card's button asks to come back to its row (`?back_to=<id>`); only a plain id is
+    taken, only after a `next` that stays on this site, and it replaces the next's own fragment."""
+    title = TitleFactory()
+    url = f"/ratings/{title.pk}/"
+    back = viewer_client.post(f"{url}?back_to=row-top-picks", {"value": "like", "next": "/#x"})
+    assert back.url == "/#row-top-picks"
+    for bad in ("x%22%3E%3Cscript%3E", "%2F%2Fevil.example", "1abc", "a%20b", ""):
+        response = viewer_client.post(f"{url}?back_to={bad}", {"value": "like", "next": "/"})
+        assert response.url == "/", bad
+    evil = viewer_client.post(
+        f"{url}?back_to=row-top-picks", {"value": "like", "next": "https://evil.example/"}
+    )
+    assert evil.url == title.get_absolute_url()
+
+
+@pytest.mark.django_db
 def test_bad_input_is_refused_and_writes_nothing(viewer_client):
     title = TitleFactory()
     bad = viewer_client.post(f"/ratings/{title.pk}/", {"value": "adore"})
@@ -200,5 +217,5 @@ def test_a_loved_title_shows_love_pressed_on_its_homepage_card_after_reload(
     with django_capture_on_commit_callbacks(execute=True):
         viewer_client.post(f"/ratings/{title.pk}/", {"value": "love", "next": "/"})
     html = "".join(viewer_client.get(f"/?batch={b}").content.decode() for b in range(3))
-    start = html.index(f'action="/ratings/{title.pk}/"')
+    start = html.index(f'action="/ratings/{title.pk}/')
     assert _pressed(html[start : html.index("</form>", start)]) == ["Love this"]

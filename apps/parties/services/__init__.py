@@ -12,6 +12,7 @@ moving the demo clock must not make a playing film jump.
 from apps.parties.services.chat import (
     CHAT_MAX_CHARS,
     HISTORY,
+    REACTION_NAMES,
     REACTIONS,
     VOICE_MAX_SECONDS,
     chat_delete,
@@ -50,6 +51,7 @@ from apps.parties.services.lifecycle import (
 __all__ = [
     "CHAT_MAX_CHARS",
     "HISTORY",
+    "REACTION_NAMES",
     "REACTIONS",
     "VOICE_MAX_SECONDS",
     "AlreadyHosting",

@@ -11,6 +11,7 @@ from django.core.cache import cache
 from django.db import transaction
 from django.db.models import Q
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from apps.core import clock
 from apps.parties import wall_clock
@@ -28,6 +29,16 @@ VOICE_MAX_SECONDS = 15
 VOICE_MAX_BYTES = 500 * 1024
 VOICE_TYPES = ("audio/webm", "audio/ogg", "audio/mp4", "audio/mpeg", "audio/wav")
 REACTIONS = ("😂", "😮", "❤️", "👏", "😱", "🔥")
+# What each reaction is called: its button's name and what a screen reader hears when one
+# arrives (an emoji alone is read by its Unicode name, if the reader knows it, in its language).
+REACTION_NAMES = {
+    "😂": gettext_lazy("Laughing"),
+    "😮": gettext_lazy("Surprised"),
+    "❤️": gettext_lazy("Love it"),
+    "👏": gettext_lazy("Applause"),
+    "😱": gettext_lazy("Scared"),
+    "🔥": gettext_lazy("On fire"),
+}
 REACTION_BURST = 10  # reactions per CHAT_WINDOW per member (they are not stored: a cache count)
 
 
