@@ -247,6 +247,11 @@ def test_only_cards_that_were_in_view_become_impressions(page, sign_in, shot, wo
     sign_in(morgan)
     # A shorter screen than the default, so this small world's last row starts below the fold.
     page.set_viewport_size({"width": 1366, "height": 700})
+    # Every card seen.js reports on the page, from its first moment (waited on below).
+    page.add_init_script(
+        "window.seenHere = [];"
+        "document.addEventListener('streamfront:seen', e => window.seenHere.push(+e.detail.title))"
+    )
     with page.expect_response(lambda r: "/artwork/seen/" in r.url, timeout=10_000) as report:
         page.goto("/")
         expect(page.locator("section.row").first).to_be_visible()
@@ -266,9 +271,14 @@ def test_only_cards_that_were_in_view_become_impressions(page, sign_in, shot, wo
     # (by id: a lazily loaded batch may append rows once the bottom is revealed)
     last_row = page.locator("#" + page.locator("section.row").last.get_attribute("id"))
     last_row.evaluate("row => row.scrollIntoView({block: 'center'})")
-    page.wait_for_timeout(1600)
+    page.wait_for_timeout(300)
     below = set(last_row.locator("[data-art]").evaluate_all(IN_VIEW))
     assert below - logged, "the last row shows titles not seen before"
+    # A second's dwell makes them seen; on a loaded machine the observer and the timer can run
+    # late, so wait for seen.js to say so rather than a fixed time (a wall-clock race).
+    page.wait_for_function(
+        "ids => ids.every(id => window.seenHere.includes(id))", arg=sorted(below)
+    )
     page.goto("/search/")  # pagehide sends what is pending (keepalive)
     for _ in range(30):
         if below <= _logged_home(morgan):
