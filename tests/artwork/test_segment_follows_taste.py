@@ -69,3 +69,16 @@ def test_a_steady_taste_keeps_its_segment(client, profile):
     candidates_refresh(profile=profile)
     services.profile_taste_refresh(profile_id=profile.pk)
     assert _your_data(signed_in(profile, client)) == ("Comedy", "Comedy")
+
+
+def test_without_a_poster_taste_of_their_own_a_fan_is_told_posters_follow_their_genre(
+    client, profile
+):
+    # qa14: "Posters are chosen for a fan of Thriller." sat above "No poster taste yet: every
+    # title shows the poster most people take." while the policy picks what Thriller fans take.
+    _a_comedy_fan_who_moved_on_to_thrillers(profile)
+    candidates_refresh(profile=profile)
+    services.tastes_refresh_recent(since=timezone.now() - timedelta(days=60))
+    html = signed_in(profile, client).get("/account/data/").content.decode()
+    assert "the poster most people take" not in html
+    assert "each title shows the poster fans of Thriller take most." in html

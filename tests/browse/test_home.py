@@ -444,7 +444,7 @@ def test_a_genre_the_viewer_only_rated_down_gets_no_best_matches_row(world, view
     html = _all_rows_html(viewer_client)
     assert f'id="row-genre-{comedy}"' not in html
     assert f'id="row-genre-{drama}"' in html, "a genre with no signal at all still fills a row"
-    assert "Many of your best matches are Drama" in html
+    assert "Many titles you may like are Drama" in html
     # Watching comedies afterwards gives Comedy weight again: its row comes back.
     _watch(viewer_client.profile, world["Comedy"][1:4])
     candidates_refresh(profile=viewer_client.profile)
@@ -474,3 +474,24 @@ def test_a_card_is_never_because_of_a_title_in_none_of_its_genres(world, viewer_
         re.S,
     )
     assert cards and all(name.startswith("Horror ") for name in cards)
+
+
+@pytest.mark.django_db
+def test_a_genre_row_outside_the_taste_does_not_promise_matches_its_cards_do_not_show(
+    world, viewer_client
+):
+    """qa14: a Horror fan's "Comedy" row (one comedy among nine titles, under a fifth of the
+    favourite's affinity) said "You often watch Comedy ... ranked by your match" over cards that
+    show no match (a title outside the taste genres shows none)."""
+    _watch(viewer_client.profile, world["Horror"][:8] + world["Comedy"][:1])
+    recommender_train()
+    comedy = Genre.objects.get(slug="comedy").pk
+    html = _all_rows_html(viewer_client)
+    sections = re.split(r'(?=<section class="row")', html)
+    row = next(s for s in sections if f'id="row-genre-{comedy}"' in s)
+    assert "you often watch comedy" not in row.lower()
+    assert "you watch a little comedy, so it gets a row, ordered for you." in row.lower()
+    assert "% match" not in row, "a pure comedy shares no taste genre with a Horror fan"
+    horror = Genre.objects.get(slug="horror").pk
+    main = next(s for s in sections if f'id="row-genre-{horror}"' in s)
+    assert "you often watch horror, so it gets a row" in main.lower()

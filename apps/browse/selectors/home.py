@@ -291,7 +291,23 @@ def _word_row(plan: planner.RowPlan, facts: dict, titles: dict[int, Title], prof
             ),
         )
     if plan.kind == "genre":
-        if plan.subject not in facts["affinity"]:
+        if facts["taste"] and plan.subject not in taste.taste_genres(facts["taste"]):
+            # Not one of the taste genres: its cards show a match only when they share one
+            # (taste.shows_match), so "ranked by your match" over unmarked cards read broken.
+            why = (
+                _(
+                    "You watch a little %(g)s, so it gets a row, ordered for you. It is a small "
+                    "part of your taste: a title here shows a match only if it is also in one "
+                    "of your main genres."
+                )
+                if plan.subject in facts["affinity"]
+                else _(
+                    "Many titles you may like are %(g)s, so it gets a row, ordered for you. It "
+                    "is not one of your genres: a title here shows a match only if it is also "
+                    "in one of them."
+                )
+            )
+        elif plan.subject not in facts["affinity"]:
             why = _(
                 "Many of your best matches are %(g)s, so it gets a row; titles are ranked by "
                 "your match."
