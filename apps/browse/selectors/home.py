@@ -338,7 +338,7 @@ def _word_row(plan: planner.RowPlan, facts: dict, titles: dict[int, Title], prof
             plan.key,
             plan.kind,
             _("New releases"),
-            _("Recent titles you have not seen, ordered by your match."),
+            _("Recent titles you have not seen, ordered for you."),
         )
     if plan.kind == "welcome":
         since = facts["welcome"].since.astimezone(facts["zone"])
