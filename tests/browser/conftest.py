@@ -115,6 +115,22 @@ def consent_cookie(url: str) -> dict:
     }
 
 
+def session_cookie(profile, url: str) -> dict:
+    """A session cookie signed in as `profile`'s account with `profile` chosen (a server-side
+    session, no login form), for tests whose subject is something else."""
+    from django.conf import settings
+    from django.test import Client
+
+    from apps.accounts.current import SESSION_PROFILE
+
+    client = Client()
+    client.force_login(profile.account)
+    session = client.session
+    session[SESSION_PROFILE] = profile.pk
+    session.save()
+    return {"name": settings.SESSION_COOKIE_NAME, "value": session.session_key, "url": url}
+
+
 @pytest.fixture
 def page(browser, live_server):
     """A fresh browser context per test (no shared cookies) on the live server.
@@ -178,25 +194,8 @@ def sign_in(page, live_server):
 
     Uses a server-side session (no login form), for tests whose subject is something else.
     """
-    from django.conf import settings
-    from django.test import Client
-
-    from apps.accounts.current import SESSION_PROFILE
 
     def sign_in_as(profile):
-        client = Client()
-        client.force_login(profile.account)
-        session = client.session
-        session[SESSION_PROFILE] = profile.pk
-        session.save()
-        page.context.add_cookies(
-            [
-                {
-                    "name": settings.SESSION_COOKIE_NAME,
-                    "value": session.session_key,
-                    "url": live_server.url,
-                }
-            ]
-        )
+        page.context.add_cookies([session_cookie(profile, live_server.url)])
 
     return sign_in_as

@@ -243,26 +243,16 @@ def test_without_javascript_a_thumb_comes_back_to_its_row_with_the_message_in_vi
 ):
     """QA11 §11: the form's redirect landed at the top of the homepage; the viewer lost the row
     and, scrolled back to it, the message was out of view at the top."""
-    from django.conf import settings
-    from django.test import Client
-
-    from apps.accounts.current import SESSION_PROFILE
-    from tests.browser.conftest import consent_cookie
+    from tests.browser.conftest import consent_cookie, session_cookie
 
     genre_catalogue(n_per_genre=8, genres=("Horror", "Comedy", "Drama"))
     profile = ProfileFactory(name="Plain")
-    client = Client()
-    client.force_login(profile.account)
-    session = client.session
-    session[SESSION_PROFILE] = profile.pk
-    session.save()
     context = browser.new_context(
         viewport={"width": 1280, "height": 600},
         base_url=live_server.url,
         java_script_enabled=False,
     )
-    cookie = {"name": settings.SESSION_COOKIE_NAME, "value": session.session_key}
-    context.add_cookies([consent_cookie(live_server.url), {**cookie, "url": live_server.url}])
+    context.add_cookies([consent_cookie(live_server.url), session_cookie(profile, live_server.url)])
     page = context.new_page()
     try:
         page.goto("/")

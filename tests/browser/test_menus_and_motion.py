@@ -8,7 +8,7 @@ import re
 
 import pytest
 
-from tests.browser.conftest import consent_cookie
+from tests.browser.conftest import consent_cookie, session_cookie
 from tests.factories import ProfileFactory, TitleFactory, genre_catalogue
 
 expect = pytest.importorskip("playwright.sync_api").expect
@@ -112,26 +112,15 @@ def test_the_players_controls_stay_while_the_keyboard_or_the_pointer_is_on_them(
 def test_on_a_touch_screen_a_tapped_control_does_not_keep_the_controls_up(browser, live_server):
     """A touch screen keeps :hover on the last thing tapped: only focus may hold the controls
     there, or a tap on Pause would keep them over the film for good."""
-    from django.conf import settings
-    from django.test import Client
-
-    from apps.accounts.current import SESSION_PROFILE
-
     title = TitleFactory(name="Night Shift", kind="film", runtime_minutes=90)
     profile = ProfileFactory(name="Thumb")
-    client = Client()
-    client.force_login(profile.account)
-    session = client.session
-    session[SESSION_PROFILE] = profile.pk
-    session.save()
     context = browser.new_context(
         viewport={"width": 390, "height": 844},
         base_url=live_server.url,
         has_touch=True,
         is_mobile=True,
     )
-    cookie = {"name": settings.SESSION_COOKIE_NAME, "value": session.session_key}
-    context.add_cookies([consent_cookie(live_server.url), {**cookie, "url": live_server.url}])
+    context.add_cookies([consent_cookie(live_server.url), session_cookie(profile, live_server.url)])
     page = context.new_page()
     try:
         page.goto(f"/watch/title/{title.pk}/")
@@ -159,29 +148,11 @@ def _reduced_page(browser, live_server, motion: str):
 def test_row_arrow_keys_and_reactions_move_only_for_viewers_who_allow_motion(
     browser, live_server, motion
 ):
-    from django.conf import settings
-    from django.test import Client
-
-    from apps.accounts.current import SESSION_PROFILE
-
     genre_catalogue(n_per_genre=20, genres=("Horror",))
     profile = ProfileFactory(name="Still")
-    client = Client()
-    client.force_login(profile.account)
-    session = client.session
-    session[SESSION_PROFILE] = profile.pk
-    session.save()
     context, page = _reduced_page(browser, live_server, motion)
     try:
-        page.context.add_cookies(
-            [
-                {
-                    "name": settings.SESSION_COOKIE_NAME,
-                    "value": session.session_key,
-                    "url": live_server.url,
-                }
-            ]
-        )
+        page.context.add_cookies([session_cookie(profile, live_server.url)])
         page.goto("/")
         track = page.locator("section.row .track").first
         track.locator(".card__link").first.focus()

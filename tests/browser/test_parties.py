@@ -52,25 +52,11 @@ def asgi_server(transactional_db):
 
 def window(browser, url, profile):
     """A browser context signed in as `profile` (a server-side session, no login form)."""
-    from django.conf import settings
-    from django.test import Client
+    from tests.browser.conftest import consent_cookie, session_cookie
 
-    from apps.accounts.current import SESSION_PROFILE
-    from tests.browser.conftest import consent_cookie
-
-    client = Client()
-    client.force_login(profile.account)
-    session = client.session
-    session[SESSION_PROFILE] = profile.pk
-    session.save()
     context = browser.new_context(viewport={"width": 1280, "height": 800}, base_url=url)
     context.set_default_timeout(15_000)
-    context.add_cookies(
-        [
-            consent_cookie(url),
-            {"name": settings.SESSION_COOKIE_NAME, "value": session.session_key, "url": url},
-        ]
-    )
+    context.add_cookies([consent_cookie(url), session_cookie(profile, url)])
     page = context.new_page()
     page.problems = []
     page.on("pageerror", lambda exc: page.problems.append(str(exc)))
