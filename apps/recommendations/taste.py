@@ -26,17 +26,11 @@ becomes a family film). Here the model's scores are held to the profile's own ev
 """
 
 from collections import defaultdict
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Collection, Iterable, Mapping, Sequence
 
-# The affinity itself is shared with the artwork policy's segment (apps.core.affinity).
-from apps.core.affinity import (  # noqa: F401 (re-exported: the recommender's names for them)
-    AFFINITY_FLOOR,
-    AFFINITY_HALF_LIFE,
-    DISLIKE_WEIGHT,
-    History,
-    damped,
-    genre_affinity,
-)
+# The affinity itself is shared with the artwork policy's segment (apps.core.affinity);
+# genre_affinity is the recommender's name for it too.
+from apps.core.affinity import History, damped, genre_affinity  # noqa: F401 (re-exported)
 
 GENRE_PULL = 0.5  # a candidate with no genre evidence loses half of the best score
 CHILDREN_PUSH = 1.0  # a children's title for a profile that never watches them: to the bottom
@@ -48,9 +42,6 @@ TOP_GENRES = 12  # genres kept with the candidates (more than a TV homepage has 
 # at 0.7, a comedy fan's romance at 0.3) and leaves out what one stray title lent (0.05).
 TASTE_SHARE = 0.2
 HERO_GENRES = 3  # the hero prefers a title in one of the viewer's three strongest taste genres
-
-
-_damped = damped  # the name this module's functions use
 
 
 def genres_touched(titles: Iterable[int], genres_of: Mapping[int, Sequence[int]]) -> set[int]:
@@ -83,7 +74,7 @@ def children_share(
     """The share of the history's (damped) weight on titles of a children's genre."""
     total = kids = 0.0
     for title, _, weight in history:
-        w = _damped(weight)
+        w = damped(weight)
         total += w
         if children.intersection(genres_of.get(title) or ()):
             kids += w
@@ -105,7 +96,7 @@ def unsupported_children(
     total = kids = 0.0
     per: dict[int, float] = defaultdict(float)
     for title, _, weight in history:
-        w = _damped(weight)
+        w = damped(weight)
         total += w
         found = children.intersection(genres_of.get(title) or ())
         if found:
@@ -167,13 +158,14 @@ def taste_genres(affinity: Mapping[int, float], n: int | None = None) -> list[in
     return kept[:n] if n is not None else kept
 
 
-def shows_match(genres: Sequence[int], affinity: Mapping[int, float]) -> bool:
+def shows_match(genres: Sequence[int], taste: Collection[int]) -> bool:
     """Whether a card may show its match %: only for a title sharing a genre with the viewer's
-    taste (or when there is no taste to go by yet, or the title has no genre). A title outside
-    it shows no percentage rather than a rank percentile that claims a fit it does not have."""
-    if not affinity or not genres:
+    `taste` (`taste_genres`, worked out once per page), or when there is no taste to go by yet,
+    or the title has no genre. A title outside it shows no percentage rather than a rank
+    percentile that claims a fit it does not have."""
+    if not taste or not genres:
         return True
-    return bool(set(taste_genres(affinity)).intersection(genres))
+    return not set(taste).isdisjoint(genres)
 
 
 def hero_order(

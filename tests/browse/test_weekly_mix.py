@@ -189,16 +189,16 @@ def test_an_exploration_pick_shows_the_match_it_shows_in_every_other_row(world, 
     genre with the viewer's taste (as exploration picks are) shows none (qa12)."""
     from apps.recommendations.mix import Pick, Reason
     from apps.recommendations.models import ProfileCandidates
-    from apps.recommendations.taste import shows_match
+    from apps.recommendations.taste import shows_match, taste_genres
 
     # Horror fans who go on to westerns: the viewer's mix explores westerns.
     for _ in range(6):
         _watch(ProfileFactory(), [*world["Horror"][:4], *world["Western"][:6]], days_ago=20)
     row = _with_mix(viewer_client.profile, world)
     cands = ProfileCandidates.objects.get(profile=viewer_client.profile)
-    affinity = {int(g): v for g, v in cands.affinity.items()}
+    liked = taste_genres({int(g): v for g, v in cands.affinity.items()})
     stored = {
-        int(item[0]): int(item[2]) if shows_match(item[5], affinity) else 0 for item in cands.items
+        int(item[0]): int(item[2]) if shows_match(item[5], liked) else 0 for item in cands.items
     }
     html = _all_rows(viewer_client)
     section = html[html.index('id="row-mix"') :]

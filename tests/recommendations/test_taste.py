@@ -168,12 +168,12 @@ def test_taste_genres_are_those_with_a_fifth_of_the_favourites_weight():
 
 
 def test_a_title_outside_the_taste_shows_no_match():
-    affinity = {2: 1.0, 20: 0.197}
-    assert taste.shows_match([2, 8], affinity)  # a romantic comedy for a comedy fan
-    assert not taste.shows_match([13, 20], affinity)  # anime and sports: qa12's 99 % hero
-    assert not taste.shows_match([9], affinity)  # a documentary
-    assert taste.shows_match([9], {})  # no taste yet: nothing to hold it to
-    assert taste.shows_match([], affinity)
+    liked = taste.taste_genres({2: 1.0, 20: 0.197})
+    assert taste.shows_match([2, 8], liked)  # a romantic comedy for a comedy fan
+    assert not taste.shows_match([13, 20], liked)  # anime and sports: qa12's 99 % hero
+    assert not taste.shows_match([9], liked)  # a documentary
+    assert taste.shows_match([9], taste.taste_genres({}))  # no taste yet: nothing to hold it to
+    assert taste.shows_match([], liked)
 
 
 def test_the_hero_prefers_the_best_ranked_title_in_the_strongest_genres():

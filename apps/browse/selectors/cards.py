@@ -19,7 +19,7 @@ from apps.recommendations import selectors as recommendations
 from apps.recommendations.calibration import SHOW_FROM
 from apps.recommendations.models import ProfileCandidates
 from apps.recommendations.selectors import uses_viewing_history
-from apps.recommendations.taste import shows_match
+from apps.recommendations.taste import shows_match, taste_genres
 
 
 def grid_cards(*, profile, titles) -> list:
@@ -97,12 +97,12 @@ def search_cards(*, profile, titles) -> list:
     matches = {}
     if profile is not None and titles:
         cands = ProfileCandidates.objects.filter(profile=profile).only("items", "affinity").first()
-        affinity = affinity_of(cands) if cands else {}
+        taste = taste_genres(affinity_of(cands)) if cands else []
         # As on the homepage: no match % for a title outside the viewer's taste.
         matches = {
             int(i[0]): i[2]
             for i in (cands.items if cands else [])
-            if shows_match(i[5] if len(i) > 5 else (), affinity)
+            if shows_match(i[5] if len(i) > 5 else (), taste)
         }
     for title in titles:
         match = matches.get(title.pk)

@@ -143,6 +143,7 @@ def plan_for(
         "usual": [g for g, _ in data.genre_affinity[:3]],
         "affinity": {g for g, weight in data.genre_affinity if weight > 0},
         "taste": dict(data.genre_affinity),
+        "taste_genres": set(taste.taste_genres(dict(data.genre_affinity))),
         "binge": binge,
         "mix": {pick.title_id: pick for pick in mix_picks},
         "welcome": welcome,
@@ -291,7 +292,7 @@ def _word_row(plan: planner.RowPlan, facts: dict, titles: dict[int, Title], prof
             ),
         )
     if plan.kind == "genre":
-        if facts["taste"] and plan.subject not in taste.taste_genres(facts["taste"]):
+        if facts["taste"] and plan.subject not in facts["taste_genres"]:
             # Not one of the taste genres: its cards show a match only when they share one
             # (taste.shows_match), so "ranked by your match" over unmarked cards read broken.
             why = (
@@ -502,7 +503,7 @@ def _card(title: Title, candidate, facts, titles, discovery: bool, row_kind: str
     if (
         candidate
         and candidate.match >= SHOW_FROM
-        and taste.shows_match(candidate.genres, facts["taste"])
+        and taste.shows_match(candidate.genres, facts["taste_genres"])
     ):
         card.match = candidate.match
     card.why = _why_line(candidate, facts, titles, discovery)
@@ -538,7 +539,9 @@ def personalize_title(*, profile, title: Title) -> Title:
     if (
         item
         and item[2] >= SHOW_FROM
-        and taste.shows_match(item[5] if len(item) > 5 else (), affinity_of(cands))
+        and taste.shows_match(
+            item[5] if len(item) > 5 else (), taste.taste_genres(affinity_of(cands))
+        )
     ):
         title.match = item[2]
     because = Title.objects.filter(pk=item[3]).only("name").first() if item and item[3] else None
