@@ -15,6 +15,8 @@ page, the next daypart shuffles it. Rules that hold on every page:
   chamber) sit only in rows that say so:
   a few slots of "Top picks" (its "Why this row?" says so) and their own "Something different"
   row, never in a row named after a genre or a title they have nothing to do with;
+* at most BECAUSE_ROWS "Because you watched/liked X" rows, never more than BECAUSE_RUN of
+  them one after another;
 * genre rows follow the profile's own genre affinity (from what it watched, rated and picked)
   and keep that order among themselves when the rows are shuffled;
 * a phone gets fewer and shorter rows than a computer or TV.
@@ -40,6 +42,11 @@ FRESH_FIRST = frozenset(
 GENRE_ROWS = 8
 FRESH_LEAD = 6  # cards of a row in view before scrolling sideways (a computer's or TV's screen)
 DISCOVERY_AFTER_GENRES = 2  # the "Something different" row's place: after this many genre rows
+# "Because you watched/liked X" rows: at most this many on a page, and never more than
+# BECAUSE_RUN of them one after another (six quick likes made six such rows in a row, burying
+# the genres the viewer came with).
+BECAUSE_ROWS = 4
+BECAUSE_RUN = 2
 
 
 @dataclass(frozen=True)
@@ -292,11 +299,42 @@ def plan_home(data: HomeInput) -> list[RowPlan]:
     shuffled = [row for _, row in keyed]
     genre_queue = iter(row for row in flexible if row.kind == "genre")
     shuffled = [next(genre_queue) if row.kind == "genre" else row for row in shuffled]
-    for row in shuffled:
-        if len(page.rows) >= layout.max_rows:
-            break
-        page.add(row, minimum=MIN_ROW)
+    _add_spread(page, shuffled)
     return page.rows[: layout.max_rows]
+
+
+def _add_spread(page: _Page, rows: list[RowPlan]) -> None:
+    """Add the flexible rows in their order, but at most BECAUSE_ROWS "Because you …" rows,
+    and a "Because you …" row that would make a run longer than BECAUSE_RUN waits for the
+    next row of another kind (it keeps its priority over the rows after that one)."""
+    waiting: list[RowPlan] = []
+    because_shown = 0
+
+    def run() -> int:
+        n = 0
+        for row in reversed(page.rows):
+            if row.kind != "because":
+                break
+            n += 1
+        return n
+
+    def add(row: RowPlan) -> None:
+        nonlocal because_shown
+        if row.kind == "because":
+            if because_shown >= BECAUSE_ROWS:
+                return
+            if run() >= BECAUSE_RUN:
+                waiting.append(row)
+                return
+        if page.add(row, minimum=MIN_ROW) and row.kind == "because":
+            because_shown += 1
+
+    for row in rows:
+        if len(page.rows) >= page.layout.max_rows:
+            return
+        add(row)
+        while waiting and run() < BECAUSE_RUN and len(page.rows) < page.layout.max_rows:
+            add(waiting.pop(0))
 
 
 def _add_continue(page: _Page, data: HomeInput) -> None:

@@ -382,3 +382,28 @@ def test_a_dozen_seed_titles_are_named_three_and_counted():
     assert row.why == (
         "People who liked Title 1, Title 2, Title 3 and 9 other titles went on to watch these."
     )
+
+
+def _six_liked_candidates(n=240):
+    # Every title explained by one of six recently liked titles (9001-9006), 40 each.
+    return [
+        Candidate(i, 1 - i / n, max(0, 99 - i * 60 // n), 9001 + i % 6, 2000 + i % 27, (i % 6,))
+        for i in range(1, n + 1)
+    ]
+
+
+@pytest.mark.parametrize("daypart", ["morning", "afternoon", "evening", "night"])
+def test_six_quick_likes_give_at_most_four_because_rows_never_three_in_a_row(daypart):
+    """A new horror fan liked six comedies from the Comedy page: the homepage showed six
+    "Because you liked X" rows one after the other, the Horror row ninth. Now at most four,
+    never more than two together, and the genre rows come up between them."""
+    plans = plan_home(
+        _input(candidates=_six_liked_candidates(), recent=list(range(9001, 9007)), daypart=daypart)
+    )
+    kinds = [p.kind for p in plans]
+    assert kinds.count("because") == rows.BECAUSE_ROWS
+    assert "because,because,because" not in ",".join(kinds)
+    first_genre = kinds.index("genre")
+    assert kinds[:first_genre].count("because") <= rows.BECAUSE_RUN
+    # The newest like keeps its row ("Love this" promises one).
+    assert "because-9001" in [p.key for p in plans]
