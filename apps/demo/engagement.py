@@ -13,7 +13,9 @@ dates as the site does), so the bell, push and e-mail read like the rest of the 
 
 Idempotent: campaigns are found by key and their definition is put back. Each campaign's control
 group salt is chosen so that no persona is held back, since the guide promises each of them the
-messages (re-chosen after a restore, which gives the personas new profiles). The personas have
+messages (re-chosen after a restore, which gives the personas new profiles); the demo's journeys
+keep that one split (control group rotation 0) instead of drawing a new one every 30 days, since
+no salt keeps every persona out of every period the demo clock can reach. The personas have
 said yes to marketing messages (a `consent_given` event, as the banner records it), so the
 marketing journeys reach them; choosing "Necessary only" in the banner takes that back.
 """
@@ -305,13 +307,14 @@ def _persona_profile_ids() -> list[int]:
     )
 
 
-def control_salt_for(campaign: Campaign, profile_ids: list[int]) -> str:
+def control_salt_for(campaign: Campaign, profile_ids: list[int], *, now: datetime) -> str:
     """The first salt that holds none of `profile_ids` back (the current one if it already
-    does, so a second seed changes nothing)."""
+    does, so a second seed changes nothing). The demo's journeys do not rotate their control
+    group (`control_rotation_days` 0), so one salt keeps every persona out at any demo time."""
     candidates = [campaign.control_salt] + [f"demo-{n}" for n in range(1, 500)]
     for salt in candidates:
         campaign.control_salt = salt
-        if not any(in_control(campaign, pk) for pk in profile_ids):
+        if not any(in_control(campaign, pk, now=now) for pk in profile_ids):
             return salt
     return campaign.control_salt
 
@@ -360,9 +363,12 @@ def campaigns_seed(*, log: Callable[[str], None], now: datetime | None = None) -
                 "starts_at": now - timedelta(days=1),
                 "ends_at": None,
                 "segment": None,
+                # One split for good: a rotating one would hold some persona back in most
+                # periods the demo clock can reach, and the guide promises them the messages.
+                "control_rotation_days": 0,
             },
         )
-        campaign.control_salt = control_salt_for(campaign, personas)
+        campaign.control_salt = control_salt_for(campaign, personas, now=now)
         campaign.save(update_fields=["control_salt"])
         names = []
         for position, variant in enumerate(spec["variants"]):

@@ -206,8 +206,11 @@ MORE_FLOWS: list[dict[str, Any]] = [
             "their conversion rate and the uplift against its control group (10 % of the "
             "profiles each trigger finds, never messaged). Report shows each variant and the "
             "control with 95% intervals, a chart, and the skipped sends by reason (frequency "
-            "cap, no consent, finished meanwhile...). On a fresh demo nobody has been messaged "
-            "yet: advance the demo clock 7 days with the jobs first."
+            "cap, no consent, finished meanwhile...). It says whether the control group is "
+            "drawn anew each period: the demo's journeys keep one split, so no persona is ever "
+            "held back; a campaign you add draws a new one every 30 days (“control group "
+            "rotates every” on its form), so nobody is held back for ever. On a fresh demo "
+            "nobody has been messaged yet: advance the demo clock 7 days with the jobs first."
         ),
         "url": "admin:engagement_campaign_changelist",
     },

@@ -239,6 +239,7 @@ class CampaignForm(forms.ModelForm):
             "channels",
             "variant_mode",
             "control_percent",
+            "control_rotation_days",
             "cap_count",
             "cap_days",
             "conversion_event",

@@ -139,13 +139,24 @@ class Campaign(models.Model):
         validators=[MaxValueValidator(90)],
         help_text=_("Profiles held back (never messaged) to measure the uplift."),
     )
+    control_rotation_days = models.PositiveSmallIntegerField(
+        _("control group rotates every (days)"),
+        default=30,
+        validators=[MaxValueValidator(365)],
+        help_text=_(
+            "A new control group is drawn every this many days, so nobody is held back for "
+            "ever: a profile held back in one period has the usual chance of being messaged in "
+            "the next. 0: the same profiles are held back for the whole campaign (for a one-off "
+            "message)."
+        ),
+    )
     control_salt = models.CharField(
         _("control group salt"),
         max_length=32,
         blank=True,
         help_text=_(
             "Changes which profiles fall in the control group (the split stays stable for a "
-            "given salt). The demo sets it so that no persona is held back."
+            "given salt and period). The demo sets it so that no persona is held back."
         ),
     )
     cap_count = models.PositiveSmallIntegerField(

@@ -9,7 +9,6 @@ outgoing message is claimed before it is sent).
 
 from __future__ import annotations
 
-import hashlib
 import logging
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
@@ -18,7 +17,16 @@ from django.db import IntegrityError, connection, transaction
 
 from apps.accounts.timezones import viewer_zone
 from apps.core import clock
-from apps.engagement import caps, channels, hours, rechecks, segments, templating, timing
+from apps.engagement import (
+    caps,
+    channels,
+    holdout,
+    hours,
+    rechecks,
+    segments,
+    templating,
+    timing,
+)
 from apps.engagement import variants as variant_choice
 from apps.engagement.models import (
     MARKETING_CATEGORIES,
@@ -38,13 +46,18 @@ SWEEP_AFTER = timedelta(minutes=10)  # a send marked sent with no message this l
 SWEEP_WITHIN = timedelta(days=1)  # ... and not older than this (a day-old message is stale)
 
 
-def in_control(campaign: Campaign, profile_id: int) -> bool:
-    """Stable: the same profile is always in (or out of) a campaign's control group."""
-    if campaign.category == Category.ACCOUNT or not campaign.control_percent:
+def in_control(campaign: Campaign, profile_id: int, *, now: datetime) -> bool:
+    """Is the profile held back by the campaign at `now`? Stable within a control period
+    (`holdout.py`, the campaign's `control_rotation_days`); account messages never are."""
+    if campaign.category == Category.ACCOUNT:
         return False
-    salt = f"{campaign.key}:{campaign.control_salt}"
-    digest = hashlib.sha256(f"control:{salt}:{profile_id}".encode()).digest()
-    return int.from_bytes(digest[:8], "big") % 100 < campaign.control_percent
+    return holdout.held_back(
+        key=campaign.key,
+        salt=campaign.control_salt,
+        percent=campaign.control_percent,
+        profile_id=profile_id,
+        period=holdout.period(now, campaign.control_rotation_days),
+    )
 
 
 def is_running(campaign: Campaign, now: datetime) -> bool:
@@ -145,7 +158,7 @@ def plan_send(
     if campaign.segment_id and not segments.matches(campaign.segment.rules, profile, now=now):
         return None
     fields: dict = {"context": context, "created_at": now}
-    if in_control(campaign, profile.pk):
+    if in_control(campaign, profile.pk, now=now):
         fields.update(status=Send.Status.CONTROL, due_at=now)
         event = "message_held_back"
     elif (merged := _merge_into_pending(campaign, profile.pk, context)) is not None:

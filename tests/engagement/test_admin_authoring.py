@@ -189,6 +189,7 @@ def campaign_post(**overrides):
         "channels": ["in_app", "push"],
         "variant_mode": "conditions",
         "control_percent": "10",
+        "control_rotation_days": "30",
         "cap_count": "1",
         "cap_days": "7",
         "conversion_event": "play_started",

@@ -165,7 +165,7 @@ def test_the_control_group_is_drawn_among_the_profiles_the_message_could_reach(m
     triggers.triggers_run(now=NOW)
     sends = Send.objects.filter(campaign=campaign)
     held = {s.profile_id for s in sends.filter(status=Send.Status.CONTROL)}
-    assert held == {p.pk for p in welcome if services.in_control(campaign, p.pk)}
+    assert held == {p.pk for p in welcome if services.in_control(campaign, p.pk, now=NOW)}
     assert held and not held & {p.pk for p in refused}
     skipped = {s.profile_id for s in sends.filter(status=Send.Status.SKIPPED)}
     assert skipped == {p.pk for p in refused}
