@@ -8,7 +8,8 @@ every row already shown, so no row comes twice, and holds the planned rows that 
 the plan's order; a row the plan gained in the meantime is not skipped: it comes in the next
 batch. Without JavaScript a batch page's address names its rows, so a card action's redirect
 (the page's `next`, apps/core/http.py) comes back to the same rows and lands on the row; when
-none of them is left, the batch holds the next rows instead (its number stays the same).
+none of them is left, the batch holds the next rows instead (its number stays the same), and
+with no row left at all the page says so and links to the top (htmx gets its 404).
 
 A bare `/?batch=N` (an old link) is still sliced by position; its own "More rows" link names
 what it and the batches before it showed, so the page carries on from there.

@@ -257,7 +257,7 @@ def _fragment(
             personal=personal,
             place=place,
         )
-        if batch and not page.rows:
+        if batch and not page.rows and (request.htmx or not place.given):
             raise Http404(_("There are no more rows."))
         # The holdout's cards keep each title's default artwork: no per-viewer choice, and no
         # impressions credited to the artwork policy for a page it did not choose. Without
@@ -281,7 +281,10 @@ def _fragment(
         )
         # The artwork the cards show is stored once; each view's seen cards are logged by key.
         cached = (fragment, artwork_services.shown_manifest(shown))
-        cache.set(key, cached, timeout=HOME_CACHE_SECONDS)
+        if page.rows or not batch:
+            # A batch page whose rows are all gone says so without JavaScript (a card action
+            # came back to it) and is a 404 to htmx: it is never cached, so each gets its own.
+            cache.set(key, cached, timeout=HOME_CACHE_SECONDS)
     return cached
 
 

@@ -142,3 +142,17 @@ def test_a_batch_whose_rows_are_all_gone_holds_the_next_rows_instead(world, view
     plan = _whole_page(viewer_client)
     page = viewer_client.get(f"/?batch=1&shown={plan[0]}&rows=because-999999").content.decode()
     assert _rows(page) == plan[1:3]
+
+
+@pytest.mark.django_db
+def test_a_last_batch_page_whose_rows_are_all_gone_says_so(world, viewer_client):
+    """A no-JS card action came back to the last batch page and its only row is gone: the page
+    says why it is empty and links to the top; the lazy loader just gets nothing more."""
+    _watch(viewer_client.profile, world["Drama"][:3])
+    recommender_train()
+    plan = _whole_page(viewer_client)
+    url = f"/?batch=5&shown={','.join(plan)}&rows=because-999999"
+    page = viewer_client.get(url)
+    assert page.status_code == 200 and not _rows(page.content.decode())
+    assert "The rows that were on this page are gone" in page.content.decode()
+    assert viewer_client.get(url, HTTP_HX_REQUEST="true").status_code == 404
