@@ -29,8 +29,8 @@ from django.utils.translation import gettext as _
 
 from apps.accounts.devices import device_kind
 from apps.artwork import services as artwork_services
+from apps.browse import batches, selectors
 from apps.browse import rows as planner
-from apps.browse import selectors
 from apps.catalogue.versioning import VERSION_KEY
 from apps.core import clock, stamps
 from apps.core.context_processors import payment_overdue
@@ -60,10 +60,18 @@ def bump_list_version(profile_id: int) -> None:
 
 
 def home_cache_key(
-    *, profile, device: str, now: datetime, batch: int, language: str, personal: bool = True
+    *,
+    profile,
+    device: str,
+    now: datetime,
+    batch: int,
+    language: str,
+    personal: bool = True,
+    place: batches.Place = batches.NOWHERE,
 ) -> str:
     """Everything a homepage batch depends on, read with one cache round trip: when the
-    profile's candidates were computed, its list, its progress and the catalogue versions."""
+    profile's candidates were computed, its list, its progress and the catalogue versions; and
+    for a later batch, the rows its page already shows and the rows it was asked for."""
     keys = {
         "computed": candidates_stamp_key(profile.pk),
         "list": list_stamp_key(profile.pk),
@@ -97,24 +105,32 @@ def home_cache_key(
             found.get(keys["progress"], 0),
             found.get(keys["mix"], 0),
             batch,
+            place.digest(),
             "" if personal else "non-personal",
         )
     )
 
 
-def rows_html(request, *, profile, batch: int) -> str:
+def rows_html(request, *, profile, batch: int, place: batches.Place = batches.NOWHERE) -> str:
     """One batch of rows as HTML for an htmx request; Http404 past the last batch."""
-    key, device, now, personal = _batch_key(request, profile=profile, batch=batch)
+    key, device, now, personal = _batch_key(request, profile=profile, batch=batch, place=place)
     fragment, manifest = _fragment(
-        request, profile=profile, key=key, device=device, now=now, batch=batch, personal=personal
+        request,
+        profile=profile,
+        key=key,
+        device=device,
+        now=now,
+        batch=batch,
+        personal=personal,
+        place=place,
     )
     # Rendering logs no impression: the browser reports the cards the viewer saw.
     return _filled(request, fragment, profile=profile, manifest=manifest)
 
 
-def page_html(request, *, profile, batch: int) -> str:
+def page_html(request, *, profile, batch: int, place: batches.Place = batches.NOWHERE) -> str:
     """The whole homepage around one batch of rows, from the cache when it holds it."""
-    key, device, now, personal = _batch_key(request, profile=profile, batch=batch)
+    key, device, now, personal = _batch_key(request, profile=profile, batch=batch, place=place)
     if messages.get_messages(request):
         # A flash message is shown once: render this page afresh around the cached rows.
         fragment, manifest = _fragment(
@@ -125,6 +141,7 @@ def page_html(request, *, profile, batch: int) -> str:
             now=now,
             batch=batch,
             personal=personal,
+            place=place,
         )
         fragment = _filled(request, fragment, profile=profile, manifest=manifest)
         return render_to_string(
@@ -143,6 +160,7 @@ def page_html(request, *, profile, batch: int) -> str:
             now=now,
             batch=batch,
             personal=personal,
+            place=place,
         )
         context = {
             **site_context(request),
@@ -159,7 +177,9 @@ def page_html(request, *, profile, batch: int) -> str:
     return _filled(request, html, profile=profile, manifest=manifest)
 
 
-def _batch_key(request, *, profile, batch: int) -> tuple[str, str, datetime, bool]:
+def _batch_key(
+    request, *, profile, batch: int, place: batches.Place
+) -> tuple[str, str, datetime, bool]:
     device = device_kind(request.headers.get("User-Agent", ""))
     now = selectors.local_now(request.user)
     consented = consent_for(request).personalization
@@ -173,6 +193,7 @@ def _batch_key(request, *, profile, batch: int) -> tuple[str, str, datetime, boo
         batch=batch,
         language=get_language(),
         personal=personal,
+        place=place,
     )
     if not consented:  # the non-personal homepage of a viewer who refused (issue 13)
         key += ":np"
@@ -206,7 +227,15 @@ def _chrome_digest(request, profile) -> str:
 
 
 def _fragment(
-    request, *, profile, key: str, device: str, now: datetime, batch: int, personal: bool = True
+    request,
+    *,
+    profile,
+    key: str,
+    device: str,
+    now: datetime,
+    batch: int,
+    personal: bool = True,
+    place: batches.Place = batches.NOWHERE,
 ) -> tuple[str, str]:
     """A batch's rows as HTML (CSRF token left as a mark) and the key of the artwork they
     show, cached under the batch's key; Http404 past the last batch."""
@@ -220,9 +249,15 @@ def _fragment(
             if not personal:  # the holdout
                 cands = recommendations.popularity_candidates(profile=profile, own=cands)
         page = selectors.home_page(
-            profile=profile, cands=cands, device=device, now=now, batch=batch, personal=personal
+            profile=profile,
+            cands=cands,
+            device=device,
+            now=now,
+            batch=batch,
+            personal=personal,
+            place=place,
         )
-        if batch and not page.rows:
+        if batch and not page.rows and (request.htmx or not place.given):
             raise Http404(_("There are no more rows."))
         # The holdout's cards keep each title's default artwork: no per-viewer choice, and no
         # impressions credited to the artwork policy for a page it did not choose. Without
@@ -246,7 +281,10 @@ def _fragment(
         )
         # The artwork the cards show is stored once; each view's seen cards are logged by key.
         cached = (fragment, artwork_services.shown_manifest(shown))
-        cache.set(key, cached, timeout=HOME_CACHE_SECONDS)
+        if page.rows or not batch:
+            # A batch page whose rows are all gone says so without JavaScript (a card action
+            # came back to it) and is a 404 to htmx: it is never cached, so each gets its own.
+            cache.set(key, cached, timeout=HOME_CACHE_SECONDS)
     return cached
 
 

@@ -19,7 +19,7 @@ from apps.accounts.errors import NotOnThisProfile
 from apps.accounts.http import AppRequest
 from apps.accounts.timezones import viewer_zone
 from apps.artwork import services as artwork_services
-from apps.browse import page_cache, selectors, services
+from apps.browse import batches, page_cache, selectors, services
 from apps.browse.coming import next_coming_episode
 from apps.catalogue import selectors as catalogue
 from apps.catalogue.models import Episode, Genre, Title
@@ -48,14 +48,25 @@ def home(request):
     if profile.onboarded_at is None:
         return redirect("onboarding:picks")
     batch = _batch(request)
+    # The rows the page already shows and those asked for next (apps/browse/batches.py);
+    # batch 0 is the top of the page, whatever a link says.
+    place = batches.parse(request.GET.get("shown", ""), request.GET.get("rows", ""))
+    message = ""
     if batch is None:
         message = _("The row batch must be a whole number.")
+    elif place is None:
+        message = _("The rows to leave out must be row names separated by commas.")
+    if message:
         if request.htmx:
             return HttpResponseBadRequest(message)
         return render(request, "400.html", {"message": message}, status=400)
+    if not batch:
+        place = batches.NOWHERE
     if request.htmx and batch:
-        return HttpResponse(page_cache.rows_html(request, profile=profile, batch=batch))
-    return HttpResponse(page_cache.page_html(request, profile=profile, batch=batch))
+        return HttpResponse(
+            page_cache.rows_html(request, profile=profile, batch=batch, place=place)
+        )
+    return HttpResponse(page_cache.page_html(request, profile=profile, batch=batch, place=place))
 
 
 def _title_for(request: AppRequest, title_id: int) -> Title:

@@ -19,6 +19,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
 from apps.accounts.timezones import viewer_zone
+from apps.browse import batches
 from apps.browse import rows as planner
 from apps.browse.models import MyListEntry
 from apps.catalogue import selectors as catalogue
@@ -53,6 +54,7 @@ class HomePage:
     next_batch: int | None  # batch number to load next, None when this is the last
     source: str
     total_rows: int
+    next_query: str = ""  # the "More rows" link's query (apps/browse/batches.py)
 
     def placed(self) -> list[tuple[str, int, Title]]:
         """(row key, position, card) of the hero and every card, in page order: what the
@@ -407,13 +409,19 @@ def home_page(
     now: datetime,
     batch: int = 0,
     personal: bool = True,
+    place: batches.Place = batches.NOWHERE,
 ) -> HomePage:
-    """One batch of the homepage: batch 0 is the hero and the first rows."""
+    """One batch of the homepage: batch 0 is the hero and the first rows; a later one leaves
+    out the rows `place` says the page shows (apps/browse/batches.py)."""
     plans, facts = plan_for(profile=profile, cands=cands, device=device, now=now, personal=personal)
     layout = planner.LAYOUTS.get(device, planner.LAYOUTS["computer"])
-    start = 0 if batch == 0 else layout.first_batch + (batch - 1) * BATCH
-    end = layout.first_batch if batch == 0 else start + BATCH
-    shown = plans[start:end]
+    if batch and place.given:
+        shown, rest = batches.pick(plans, place, size=BATCH)
+        before = list(place.shown)
+    else:  # batch 0, or an old bare `?batch=N`: by position
+        start = 0 if batch == 0 else layout.first_batch + (batch - 1) * BATCH
+        end = layout.first_batch if batch == 0 else start + BATCH
+        shown, rest, before = plans[start:end], plans[end:], [p.key for p in plans[:start]]
     needed: set[int] = set()
     for plan in shown:
         needed.update(plan.title_ids)
@@ -476,8 +484,12 @@ def home_page(
             # resumes a title in Continue watching, and its button says so.
             hero = _card(hero, facts["by_id"].get(hero.pk), facts, titles, False, "hero")
             hero.resume_item = facts["continue"].get(hero.pk)
-    has_more = end < len(plans)
-    return HomePage(hero, rows, batch + 1 if has_more else None, facts["source"], len(plans))
+    more = batches.next_query(
+        batch + 1, before + [p.key for p in shown], [p.key for p in rest[:BATCH]]
+    )
+    return HomePage(
+        hero, rows, batch + 1 if rest else None, facts["source"], len(plans), more if rest else ""
+    )
 
 
 HERO_KINDS = ("picks", "onboarding", "finished")  # where the hero comes from, in this order
