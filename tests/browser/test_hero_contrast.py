@@ -95,7 +95,7 @@ def test_hero_text_keeps_its_contrast_on_white_artwork(
             int(line["x"] + line["w"]),
             int(line["y"] + line["h"]),
         )
-        background = max(_luminance(px) for px in behind.crop(box).getdata())
+        background = max(_luminance(px) for px in behind.crop(box).get_flattened_data())
         colour = [
             int(float(v)) for v in line["color"][line["color"].index("(") + 1 : -1].split(",")
         ]
