@@ -47,6 +47,7 @@ DISCOVERY_AFTER_GENRES = 2  # the "Something different" row's place: after this 
 # the genres the viewer came with).
 BECAUSE_ROWS = 4
 BECAUSE_RUN = 2
+USUAL_GENRES = 3  # genres the "Something different" row names as the taste it steps out of
 
 
 @dataclass(frozen=True)
@@ -360,8 +361,21 @@ def _genre_order(data: HomeInput) -> list[int]:
     return order[:GENRE_ROWS]
 
 
+def usual_genres(genre_affinity: list[tuple[int, float]]) -> list[int]:
+    """The profile's usual genres, strongest first: the USUAL_GENRES strongest and every genre
+    tied with the last of them as "Your data" shows the taste (whole percents), so with Action
+    and Mystery both at 12 % the row names both rather than the lower id (qa). A genre that
+    rounds to 0 % is not part of the taste there, so not here either."""
+    shares = [(genre, round(weight * 100)) for genre, weight in genre_affinity]
+    shares = [(genre, share) for genre, share in shares if share > 0]
+    if len(shares) <= USUAL_GENRES:
+        return [genre for genre, _ in shares]
+    cut = sorted((share for _, share in shares), reverse=True)[USUAL_GENRES - 1]
+    return [genre for genre, share in shares if share >= cut]
+
+
 def _different(data: HomeInput, pool: list[Candidate]) -> list[Candidate]:
     """The "Something different" row: discovery titles, those outside the profile's usual
     genres first, then by match."""
-    usual = {genre for genre, _ in data.genre_affinity[:3]}
+    usual = set(usual_genres(data.genre_affinity))
     return sorted(pool, key=lambda c: (bool(usual.intersection(c.genres)), -c.match, c.title_id))

@@ -111,6 +111,17 @@ class PlanListForm(forms.ModelForm):
         model = Plan
         fields = ["is_active", "sort_order"]
 
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        # The list's inputs sit under a column heading, with no <label>: a screen reader
+        # hears "checkbox" or "spin button" and not which plan's (qa13).
+        if self.instance.pk:
+            for field in self.fields.values():
+                field.widget.attrs["aria-label"] = _("%(field)s: %(plan)s") % {
+                    "field": field.label,
+                    "plan": self.instance.name,
+                }
+
 
 class PlanListFormSet(forms.BaseModelFormSet):
     """The plan list saved as a whole: a plan ticked "offered" there meets the change form's

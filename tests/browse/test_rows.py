@@ -197,6 +197,25 @@ def test_discovery_titles_have_their_own_row_never_a_genre_row():
     assert not {0, 1} & set(by_id[different.title_ids[0]].genres)
 
 
+def test_usual_genres_keep_every_genre_tied_with_the_third():
+    """With Action and Mystery both at 12 % in "Your data", the row names both, not the lower id."""
+    affinity = [(1, 1.0), (2, 0.5), (5, 0.12), (9, 0.12), (3, 0.05)]
+    assert rows.usual_genres(affinity) == [1, 2, 5, 9]
+    # Tied as the page words it, in whole percents.
+    assert rows.usual_genres([(1, 1.0), (2, 0.5), (5, 0.121), (9, 0.118)]) == [1, 2, 5, 9]
+    assert rows.usual_genres([(1, 1.0), (2, 0.5), (5, 0.13), (9, 0.12)]) == [1, 2, 5]
+    # A genre that rounds to 0 % is not part of the taste.
+    assert rows.usual_genres([(1, 1.0), (2, 0.004)]) == [1]
+
+
+def test_something_different_steps_out_of_every_tied_usual_genre():
+    plans = plan_home(_input(genre_affinity=[(0, 1.0), (1, 0.5), (2, 0.12), (3, 0.12)]))
+    by_id = {c.title_id: c for c in _candidates()}
+    different = next(p for p in plans if p.kind == "discovery")
+    first = different.title_ids[:3]
+    assert not {0, 1, 2, 3} & {g for t in first for g in by_id[t].genres}
+
+
 def test_onboarding_rows_hold_only_the_picks_neighbours():
     plans = plan_home(_input(source="onboarding", onboarding_picks=[9001, 9002]))
     first = next(p for p in plans if p.kind == "onboarding")

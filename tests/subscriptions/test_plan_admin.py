@@ -273,3 +273,12 @@ def test_ticking_offered_in_the_plan_list_refuses_a_plan_that_cannot_be_sold(adm
     assert "A paid plan needs a price above 0." in response.content.decode()
     plan.refresh_from_db()
     assert not plan.is_active
+
+
+def test_the_plan_lists_editable_inputs_say_which_plan_they_change(admin_client):
+    """qa13: the "offered" tick and the order box had no label; a screen reader heard only
+    "checkbox" on every row."""
+    Plan.objects.create(code="plus", name="Plus", monthly_amount=799, yearly_amount=7990)
+    page = admin_client.get("/admin/subscriptions/plan/").content.decode()
+    assert 'aria-label="Offered: Plus"' in page
+    assert 'aria-label="Order: Plus"' in page

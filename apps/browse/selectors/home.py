@@ -142,7 +142,7 @@ def plan_for(
         "continue": {item.title_id: item for item in shelf},
         "ratings": ratings,
         "liked_only": set(cands.liked_only or ()),
-        "usual": [g for g, _ in data.genre_affinity[:3]],
+        "usual": planner.usual_genres(data.genre_affinity),
         "affinity": {g for g, weight in data.genre_affinity if weight > 0},
         "taste": dict(data.genre_affinity),
         "taste_genres": set(taste.taste_genres(dict(data.genre_affinity))),

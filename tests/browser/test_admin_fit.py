@@ -1,0 +1,41 @@
+"""The admin at 1280 px (qa13): the artwork variants inline on a title's page fits beside the
+sidebar without scrolling sideways, in English and French."""
+
+import io
+
+import pytest
+from PIL import Image
+
+from tests.browser.test_subscriptions import _admin_session
+from tests.factories import ArtworkVariantFactory, GenreFactory, TitleFactory
+
+pytestmark = pytest.mark.django_db(transaction=True)
+
+
+@pytest.mark.parametrize("language", ["en", "fr"])
+def test_the_artwork_variants_inline_fits_at_1280(page, shot, admin_user, live_server, language):
+    admin_user.language = language
+    admin_user.save(update_fields=["language"])
+    title = TitleFactory(name="Accidental Neighbour")
+    genre = GenreFactory(name="Documentary")
+    for _ in range(2):
+        ArtworkVariantFactory(title=title, genre=genre, label="Neutral · Ensemble · Documentary")
+    _admin_session(page, live_server, admin_user)
+    # The factory's renditions are names only: the previews get a blank image, not a 404.
+    blank = Image.new("RGB", (2, 3))
+    png = io.BytesIO()
+    blank.save(png, "PNG")
+    page.route(
+        "**/media/**", lambda route: route.fulfill(body=png.getvalue(), content_type="image/png")
+    )
+    page.set_viewport_size({"width": 1280, "height": 900})
+    page.goto(f"/admin/catalogue/title/{title.pk}/change/")
+    inline = page.locator(".inline-group .tabular").first
+    inline.locator("td.delete").first.wait_for()
+    # What scrolls sideways: the table's wrapper (not a text box holding a long label).
+    overflow = inline.evaluate(
+        "g => [...g.querySelectorAll('*')].filter(e => !e.matches('input, select, textarea')"
+        " && getComputedStyle(e).overflowX != 'visible').map(e => e.scrollWidth - e.clientWidth)"
+    )
+    shot(page, f"artwork-inline-1280-{language}")
+    assert overflow and max(overflow) <= 0, overflow

@@ -1,0 +1,57 @@
+"""A short laptop screen (1366 x 800, qa12) shows the hero and the first row's posters whole: the
+hero took 70 % of the height, so the first screen was the hero and the top of one row. A tall
+screen keeps its tall hero; either way the hero's text and buttons fit inside it."""
+
+import pytest
+
+from apps.catalogue.models import Title
+from apps.demo.posters.pipeline import artwork_generate
+from tests.browser.test_player import serve_media
+from tests.factories import ProfileFactory, genre_catalogue
+
+expect = pytest.importorskip("playwright.sync_api").expect
+
+BOXES = """() => {
+  const box = e => e.getBoundingClientRect();
+  const hero = box(document.querySelector('.hero'));
+  const actions = box(document.querySelector('.hero__actions'));
+  const body = document.querySelector('.hero__body');
+  const poster = box(document.querySelector('section.row .card__art'));
+  return {heroBottom: hero.bottom, actionsBottom: actions.bottom, posterBottom: poster.bottom,
+          bodyOverflows: body.scrollHeight > body.clientHeight + 1};
+}"""
+
+
+@pytest.mark.django_db(transaction=True)
+@pytest.mark.parametrize(("width", "height"), [(1366, 800), (1920, 1080)])
+def test_the_first_screen_shows_the_hero_and_a_whole_row(
+    page, sign_in, shot, width, height, settings, tmp_path
+):
+    settings.MEDIA_ROOT = tmp_path
+    genre_catalogue(n_per_genre=8, genres=("Drama",))
+    artwork_generate(
+        title_ids=list(Title.objects.values_list("pk", flat=True)),
+        variants_per_title=1,
+        seed=3,
+        processes=1,
+    )
+    Title.objects.update(
+        synopsis="Two estranged brothers spend one last summer at the lake house as everyone "
+        "has to choose what to forgive before the water rises, and the town that watched them "
+        "grow up has to decide whether it will let them leave again."
+    )
+    sign_in(ProfileFactory(name="Sunny"))
+    serve_media(page, tmp_path)
+    page.set_viewport_size({"width": width, "height": height})
+    page.goto("/")
+    expect(page.locator(".hero__body h1")).to_be_visible()
+    expect(page.locator("section.row .card__art").first).to_be_visible()
+    boxes = page.evaluate(BOXES)
+    shot(page, f"first-screen-{width}x{height}")
+    # The buttons stay inside the hero, and the text is not cut.
+    assert boxes["actionsBottom"] <= boxes["heroBottom"], boxes
+    assert not boxes["bodyOverflows"], boxes
+    if height < 900:
+        # The first row's posters are whole on the first screen (below the notice a viewer
+        # with no history gets; with a history the names and years show too).
+        assert boxes["posterBottom"] <= height, boxes
