@@ -165,16 +165,22 @@ def viewer_client(client, profile):
 @pytest.fixture
 def undo_tokens_aged(monkeypatch):
     """`undo_tokens_aged(seconds)`: the Undo tokens signed from then on carry a time that many
-    seconds ago, as if the viewer had waited that long before pressing Undo."""
+    seconds ago, as if the viewer had waited that long before pressing Undo. The signer's clock
+    stands still at a whole second from then on, so a token is exactly that old when checked:
+    with the real clock running, the truncated signing second plus a slow request made a
+    29-second token 30.x seconds old on a loaded machine (a flaky "still in time" test)."""
     import time
+    from types import SimpleNamespace
 
     from django.core import signing
 
     def age(seconds: int) -> None:
+        now = int(time.time())
+        monkeypatch.setattr(signing, "time", SimpleNamespace(time=lambda: float(now)))
         monkeypatch.setattr(
             signing.TimestampSigner,
             "timestamp",
-            lambda self: signing.b62_encode(int(time.time()) - seconds),
+            lambda self: signing.b62_encode(now - seconds),
         )
 
     return age
