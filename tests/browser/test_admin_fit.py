@@ -1,11 +1,13 @@
 """The admin at 1280 px (qa13): the artwork variants inline on a title's page fits beside the
-sidebar without scrolling sideways, in English and French."""
+sidebar without scrolling sideways, and the plans list shows the columns an admin edits there,
+in English and French."""
 
 import io
 
 import pytest
 from PIL import Image
 
+from apps.subscriptions import services
 from tests.browser.test_subscriptions import _admin_session
 from tests.factories import ArtworkVariantFactory, GenreFactory, TitleFactory
 
@@ -39,3 +41,26 @@ def test_the_artwork_variants_inline_fits_at_1280(page, shot, admin_user, live_s
     )
     shot(page, f"artwork-inline-1280-{language}")
     assert overflow and max(overflow) <= 0, overflow
+
+
+@pytest.mark.parametrize("language", ["en", "fr"])
+def test_the_plan_lists_editable_columns_are_in_view_at_1280(
+    page, shot, admin_user, live_server, language
+):
+    """The plans list is wider than its area beside the filters at 1280 px; "offered" and
+    "order", the columns an admin edits there, were last and sat past the edge (qa13)."""
+    services.plans_seed()  # a transactional test before this one flushed the seeded plans
+    admin_user.language = language
+    admin_user.save(update_fields=["language"])
+    _admin_session(page, live_server, admin_user)
+    page.set_viewport_size({"width": 1280, "height": 900})
+    page.goto("/admin/subscriptions/plan/")
+    offered = page.locator("#result_list input[name$='-is_active']").first
+    order = page.locator("#result_list input[name$='-sort_order']").first
+    shot(page, f"plan-list-1280-{language}")
+    # In view where the list sits, without scrolling it sideways.
+    area = page.locator("#changelist .results").bounding_box()
+    for field in (offered, order):
+        box = field.bounding_box()
+        assert box is not None
+        assert area["x"] <= box["x"] and box["x"] + box["width"] <= area["x"] + area["width"]
