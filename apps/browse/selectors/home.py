@@ -77,7 +77,10 @@ def plan_for(
         MyListEntry.objects.filter(profile=profile).values_list("title_id", flat=True)[:60]
     )
     shelf, finished = playback.home_shelves(
-        profile=profile, since=now - timedelta(days=1), limit=planner.LAYOUTS["tv"].row_length
+        profile=profile,
+        since=now - timedelta(days=1),
+        limit=planner.LAYOUTS["tv"].row_length,
+        now=now,  # the viewer's local day: what ages out of Continue watching changes with it
     )
     if finished and not uses_viewing_history(profile.pk):
         # "Don't use my viewing history": no "Because you finished X" (Continue watching stays:
