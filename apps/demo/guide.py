@@ -221,8 +221,8 @@ FLOWS: list[dict[str, Any]] = [
         "title": _("Thumbs and Your ratings"),
         "description": _(
             "Hover a card: “Not for me” removes it from the next homepage and pushes similar "
-            "titles down; “I like this”/“Love this” push similar titles up. All ratings are "
-            "on Your ratings."
+            "titles down; “I like this”/“Love this” push similar titles up and keep the title "
+            "in the rows (not as the hero). All ratings are on Your ratings."
         ),
         "url": "ratings:list",
         "persona": "horror",
@@ -233,7 +233,10 @@ FLOWS: list[dict[str, Any]] = [
         "description": _(
             "Sam's Continue watching row resumes the half-watched series (progress bar, "
             "S:E code, time left). In the player: space, arrows, f, m; seek to the end to get "
-            "the next episode with a countdown. Remove a title from the row with ✕."
+            "the next episode with a countdown. Remove a title from the row with ✕. Advance "
+            "the demo clock 91 days (the jobs may stay unticked): the row lets go of what was "
+            "left untouched for 90 days (a film barely started: 30), and the player still "
+            "starts where Sam stopped."
         ),
         "url": "home",
         "persona": "comedy",

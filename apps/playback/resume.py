@@ -20,6 +20,7 @@ Replaying any report is therefore a no-op, which is what makes the heartbeat ide
 
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
+from datetime import datetime, timedelta
 from enum import StrEnum
 
 RESUME_MIN_PERCENT = 5
@@ -29,6 +30,12 @@ SITTING_SECONDS = 6 * 60 * 60  # three episodes within this window count as fini
 SITTING_EPISODES = 3
 PROGRESS_EVENT_EVERY = 60  # seconds of content between two play_progress events
 INTRO_START = 5
+# Continue watching forgets what was left long ago (the progress is kept: the title page and the
+# player still resume, and playing it again brings it back): an entry untouched for SHELF_DAYS
+# leaves the row; a film barely started (under SAMPLE_PERCENT watched) after SAMPLE_SHELF_DAYS.
+SHELF_DAYS = 90
+SAMPLE_SHELF_DAYS = 30
+SAMPLE_PERCENT = 15
 INTRO_SHORTEST, INTRO_LONGEST = 60, 90
 
 
@@ -292,3 +299,26 @@ def shelve(
     if previous.episode_id == episode_id:
         return Entry(Shelf.NONE, episode_id, 0, duration)
     return previous
+
+
+def shelf_horizons(now: datetime) -> tuple[datetime, datetime]:
+    """(oldest kept, oldest kept for a film barely started): an entry last watched before it
+    has left Continue watching. Counted from the start of `now`'s day in `now`'s own zone (the
+    viewer's), so the row changes once a day, as the homepage cache key's local day does."""
+    day = now.replace(hour=0, minute=0, second=0, microsecond=0)
+    return day - timedelta(days=SHELF_DAYS), day - timedelta(days=SAMPLE_SHELF_DAYS)
+
+
+def stays_on_shelf(
+    *, watched_at: datetime, film: bool, position: int, duration: int, now: datetime
+) -> bool:
+    """Whether a Continue watching entry last watched at `watched_at` is still shown `now`.
+
+    A series waiting at its next episode, or part way into one, counts as under way whatever
+    the episode's share: only the SHELF_DAYS rule applies to it.
+    """
+    oldest, oldest_sample = shelf_horizons(now)
+    if watched_at < oldest:
+        return False
+    sample = film and percent(resume_position(position, duration), duration) < SAMPLE_PERCENT
+    return not (sample and watched_at < oldest_sample)

@@ -64,25 +64,35 @@ class ContinueItem:
         return max(1, -(-self.seconds_left // 60)) if self.seconds_left else 0
 
 
-def continue_watching(*, profile, limit: int = 20) -> list[ContinueItem]:
+def continue_watching(*, profile, limit: int = 20, now: datetime | None = None):
     """Titles to resume, most recently watched first, one per title (one query).
 
     A series appears with the episode it resumes at, or the next episode once the last one
     watched was finished. Reads the per-title read model, so the cost does not depend on how
-    much the profile has watched.
+    much the profile has watched. An entry left long ago has aged out
+    (`resume.stays_on_shelf`).
     """
-    return home_shelves(profile=profile, since=None, limit=limit)[0]
+    return home_shelves(profile=profile, since=None, limit=limit, now=now)[0]
 
 
-def home_shelves(*, profile, since: datetime | None, limit: int = 20):
+def home_shelves(
+    *, profile, since: datetime | None, limit: int = 20, now: datetime | None = None
+) -> tuple[list[ContinueItem], list[int]]:
     """(Continue watching items, ids of titles finished since `since`) in ONE query.
 
     The homepage needs both; they come from the same read model. A title counts as finished
     only when nothing of it is left to watch (a film to the end, a series' latest released
     episode): three episodes in one sitting leave the series on Continue watching, and the
     homepage must not say "Because you finished X" above "X · S1:E4" (QA2 §3).
+    Entries untouched for long have aged out (`resume.stays_on_shelf`, counted in the days
+    of `now`: the viewer's local time on the homepage, the demo clock by default).
     """
-    shelved = Q(hidden_at__isnull=True, shelf__in=[resume.Shelf.RESUME, resume.Shelf.NEXT])
+    now = now or clock.now()
+    shelved = Q(
+        hidden_at__isnull=True,
+        shelf__in=[resume.Shelf.RESUME, resume.Shelf.NEXT],
+        watched_at__gte=resume.shelf_horizons(now)[0],
+    )
     wanted = shelved | Q(finished_at__gte=since) if since is not None else shelved
     rows = (
         TitleProgress.objects.filter(
@@ -95,7 +105,6 @@ def home_shelves(*, profile, since: datetime | None, limit: int = 20):
     )
     items: list[ContinueItem] = []
     finished: list[tuple] = []
-    now = clock.now()
     for row in rows:
         if (
             since is not None
@@ -108,10 +117,19 @@ def home_shelves(*, profile, since: datetime | None, limit: int = 20):
             continue
         if len(items) >= limit:
             continue
+        duration = row.duration_seconds
+        film = not row.title.is_series
+        if not resume.stays_on_shelf(
+            watched_at=row.watched_at,
+            film=film,
+            position=row.position_seconds,
+            duration=duration,
+            now=now,
+        ):
+            continue
         episode = row.episode
         if row.title.is_series and (episode is None or not episode.is_released(now)):
             continue  # its episode was deleted or rescheduled; the next report repairs the row
-        duration = row.duration_seconds
         position = resume.resume_position(row.position_seconds, duration)
         items.append(
             ContinueItem(

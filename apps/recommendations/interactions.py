@@ -96,6 +96,7 @@ class Folded(NamedTuple):
     last_at: float  # the newest event's timestamp (0.0 without events)
     # Titles only looked at (LOOKED_EVENTS), with no play, pick, save or rating.
     looked: frozenset[int] = frozenset()
+    picked: frozenset[int] = frozenset()  # the onboarding picks (favourites chosen at sign-up)
 
 
 def fold_profile(events: list[tuple[str, Mapping[str, Any], float]]) -> Folded:
@@ -109,6 +110,7 @@ def fold_profile(events: list[tuple[str, Mapping[str, Any], float]]) -> Folded:
     last_at = 0.0
     looked: set[int] = set()
     committed: set[int] = set()
+    picked: set[int] = set()
     # A title's rating counts as its current value only: changing "I like this" to "Love this"
     # or clearing it replaces what the earlier rating added (cleared, a title loved and never
     # watched leaves the history and its "Because you liked" row).
@@ -122,6 +124,8 @@ def fold_profile(events: list[tuple[str, Mapping[str, Any], float]]) -> Folded:
             continue
         if name in PLAYED_EVENTS:
             played.add(title)
+        if name == "onboarding_pick":
+            picked.add(title)
         if name == "rating":
             try:
                 value = int(props.get("value") or 0)
@@ -152,5 +156,12 @@ def fold_profile(events: list[tuple[str, Mapping[str, Any], float]]) -> Folded:
         key=lambda entry: entry[1],
     )
     return Folded(
-        history, ratings, finished, played, only_picks, last_at, frozenset(looked - committed)
+        history,
+        ratings,
+        finished,
+        played,
+        only_picks,
+        last_at,
+        frozenset(looked - committed),
+        frozenset(picked),
     )

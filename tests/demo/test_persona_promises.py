@@ -28,6 +28,7 @@ from apps.catalogue.models import KIDS_MATURITIES, ArtworkVariant, Episode, Genr
 from apps.core import clock
 from apps.core.models import ClockSetting
 from apps.core.services import clock_set
+from apps.demo import guide
 from apps.demo.personas import PERSONAS_BY_KEY
 from apps.demo.world.genres import GENRES
 from apps.tracking.models import Event
@@ -369,6 +370,32 @@ def test_sam_resumes_the_comedy_episode_he_stopped_half_way(demo):
     assert "comedy" in genres_of([progress.title_id])[progress.title_id]
     player = client.get(f"/watch/episode/{episode_id}/").content.decode()
     assert f'data-start="{progress.position_seconds}"' in player  # where he stopped
+
+
+def test_sams_half_watched_episode_leaves_continue_watching_91_days_on_but_still_resumes(demo):
+    """The player flow: "Advance the demo clock 91 days: the row lets go of what was left
+    untouched for 90 days; the player still starts where he stopped"."""
+    from apps.playback.models import Progress
+
+    flow = str(next(f for f in guide.FLOWS if f["key"] == "player")["description"])
+    assert "91 days" in flow
+    client = persona_client("comedy")
+    clock_set(at=SEEDED_AT)
+    row = client.get("/", HTTP_USER_AGENT=TV_UA).content.decode()
+    row = row[row.index('id="row-continue') :]
+    episode_id = int(re.search(r'href="/watch/episode/(\d+)/"', row).group(1))
+    try:
+        clock_set(at=SEEDED_AT + timedelta(days=91))
+        html = client.get("/", HTTP_USER_AGENT=TV_UA).content.decode()
+        assert 'id="row-' in html, "the homepage itself is still there"
+        assert f'href="/watch/episode/{episode_id}/"' not in html
+        progress = Progress.objects.get(
+            profile__account__email="comedy@demo.test", episode=episode_id
+        )
+        player = client.get(f"/watch/episode/{episode_id}/").content.decode()
+        assert f'data-start="{progress.position_seconds}"' in player
+    finally:
+        clock_set(at=SEEDED_AT)
 
 
 def test_kai_gets_sci_fi_and_anime_near_the_top(demo, django_capture_on_commit_callbacks):

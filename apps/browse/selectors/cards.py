@@ -141,10 +141,12 @@ def what_youd_miss(*, profile) -> WhatYoudMiss:
     """What a viewer thinking of cancelling would miss: the titles they are in the middle of and
     their best picks not yet started, as two rows of cards (the cancel page fetches this; the
     subscriptions app may not read playback or recommendations). A fixed number of queries."""
-    shelf, _finished = playback.home_shelves(profile=profile, since=None, limit=MISS_LIMIT)
+    local = clock.now().astimezone(viewer_zone(profile.account))
+    shelf, _finished = playback.home_shelves(
+        profile=profile, since=None, limit=MISS_LIMIT, now=local
+    )
     started = [item.title_id for item in shelf][:MISS_LIMIT]
     # This week's mix when there is one (what arrived for them on Monday), else the best picks.
-    local = clock.now().astimezone(viewer_zone(profile.account))
     weekly = recommendations.weekly_mix_of_monday(profile, week=mix.week_start(local))
     if weekly is not None and not uses_viewing_history(profile.pk):
         weekly = None  # built from the viewing history the viewer asked us not to use

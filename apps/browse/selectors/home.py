@@ -79,7 +79,10 @@ def plan_for(
         MyListEntry.objects.filter(profile=profile).values_list("title_id", flat=True)[:60]
     )
     shelf, finished = playback.home_shelves(
-        profile=profile, since=now - timedelta(days=1), limit=planner.LAYOUTS["tv"].row_length
+        profile=profile,
+        since=now - timedelta(days=1),
+        limit=planner.LAYOUTS["tv"].row_length,
+        now=now,  # the viewer's local day: what ages out of Continue watching changes with it
     )
     if finished and not uses_viewing_history(profile.pk):
         # "Don't use my viewing history": no "Because you finished X" (Continue watching stays:
@@ -435,7 +438,9 @@ def home_page(
         # The best title that fits the viewer's taste (qa12: a comedy fan's hero was an anime,
         # then a documentary, the first title of Top picks whatever its genre).
         genres_of = {t: c.genres for t, c in facts["by_id"].items()}
-        hero_ids = taste.hero_order(_hero_candidates(plans), genres_of, facts["taste"])
+        # Not a title the viewer already rated up: it stays in the rows, but the hero suggests.
+        liked = {t for t, v in facts["ratings"].items() if v > 0}
+        hero_ids = taste.hero_order(_hero_candidates(plans, liked), genres_of, facts["taste"])
     needed.update(hero_ids)
     needed.update(facts["by_id"][t].because for t in hero_ids if t in facts["by_id"])
     needed.discard(0)
@@ -495,17 +500,19 @@ def home_page(
 HERO_KINDS = ("picks", "onboarding", "finished")  # where the hero comes from, in this order
 
 
-def _hero_candidates(plans: list[planner.RowPlan]) -> list[int]:
+def _hero_candidates(plans: list[planner.RowPlan], liked: set[int]) -> list[int]:
     """The titles the hero may be, best first: the first picks (or onboarding) row's, whatever
     batch it lands in, then the "Because you finished" row's. Before, only a picks row of the
     first batch counted, and "Because you finished" + Continue watching pushed it into the next
     batch: no hero for a day after finishing anything (QA2 §4). Never one of a row's
-    "something different" slots: the hero is the best fit."""
+    "something different" slots: the hero is the best fit; nor a title in `liked` (rated up:
+    it stays in the rows, but liking the hero must not pin it there)."""
     ids: list[int] = []
     for kind in HERO_KINDS:
         plan = next((p for p in plans if p.kind == kind), None)
         if plan is not None:
-            ids += [t for t in plan.title_ids if t not in plan.discovery and t not in ids]
+            skip = set(plan.discovery) | liked | set(ids)
+            ids += [t for t in plan.title_ids if t not in skip]
     return ids
 
 

@@ -210,7 +210,9 @@ def candidates_from_fold(
 ) -> dict[str, Any]:
     """Rank the shelf's titles for one profile's folded events (pure apart from the model).
 
-    Disliked and finished films are removed; a dislike also pushes its neighbours down. The
+    Disliked, finished, played, picked and saved titles are removed, but not one rated up and
+    never played or picked ("I like this" on a card); a dislike also pushes its neighbours down.
+    The
     model's scores are then held to the profile's own evidence (`taste`'s rules, vectorised in
     `ranking.rank`): genres it never watched, picked or liked sink, and an adult
     profile gets children's titles only if its history has them.
@@ -223,6 +225,11 @@ def candidates_from_fold(
     # recommendable and explain no row: "Because you watched X" would be untrue.
     looked = fold.looked
     seen = {title for title, _, _ in history} - looked
+    # A thumbs-up on a title never played here keeps it in the rows (only "Not for me" removes
+    # one): the viewer said they like it, not that they watched it. Onboarding picks stay out
+    # (favourites named at sign-up, most likely seen), and so do titles only saved: the My list
+    # row already holds them.
+    kept = {t for t, v in ratings.items() if v > 0} - fold.played - fold.picked
     source = ProfileCandidates.Source.POPULARITY
     if history:
         source = (
@@ -243,7 +250,7 @@ def candidates_from_fold(
         at = shelf.positions(popular)
         scores[at[at >= 0]] = ((n - np.arange(n)) / n)[at >= 0]
     eligible = np.ones(len(shelf.ids), dtype=bool)
-    excluded = shelf.positions(disliked | finished | seen)
+    excluded = shelf.positions(disliked | finished | (seen - kept))
     eligible[excluded[excluded >= 0]] = False
     affinity: dict[int, float] = {}
     push_children = False
@@ -276,7 +283,9 @@ def candidates_from_fold(
     for title, score, match in zip(ranked_ids, values, match_values, strict=True):
         because = explained.get(title) or 0
         year, genres = visible[title][:2]
-        if because and because in visible and not set(genres) & set(visible[because][1]):
+        if because == title:
+            because = 0  # a liked title kept in the rows never explains itself
+        elif because and because in visible and not set(genres) & set(visible[because][1]):
             # The model credits any positive part, however small: a pure comedy read "Because
             # you watched The Red Colony" (a space film) at 95 % (QA2 §8). A title in none of
             # the explaining title's genres is not explained by it (the homepage's "Because
