@@ -155,6 +155,17 @@ def profile(db):
 
 
 @pytest.fixture
+def world(db):
+    """Four genres of 30 titles, each watched by 25 genre-consistent viewers, so a trained model
+    has neighbours to push (a test module may define its own `world` instead)."""
+    from tests.factories import genre_catalogue, genre_history
+
+    catalogue = genre_catalogue()
+    genre_history(catalogue)
+    return catalogue
+
+
+@pytest.fixture
 def viewer_client(client, profile):
     """A client signed in with `profile` chosen as the current profile."""
     from tests.factories import signed_in

@@ -155,6 +155,35 @@ def genre_history(catalogue, viewers_per_genre=25):
     track_many(events)
 
 
+def watch(
+    profile,
+    titles,
+    *,
+    name="play_completed",
+    start=None,
+    days_ago=2,
+    every=timedelta(hours=1),
+    progress=None,
+    **properties,
+):
+    """The profile's `name` event (a finished play by default) for each title in order, one
+    `every` apart from `start` (default: `days_ago` days ago); `progress` (seconds) reports a
+    play that long watched to its end, and `properties` join each event's title id."""
+    if start is None:
+        start = timezone.now() - timedelta(days=days_ago)
+    if progress is not None:
+        properties = {"position_seconds": progress, "duration_seconds": progress, **properties}
+    track_many(
+        EventData(
+            name=name,
+            profile_id=profile.pk,
+            occurred_at=start + every * i,
+            properties={"title_id": t.pk, **properties},
+        )
+        for i, t in enumerate(titles)
+    )
+
+
 def signed_in(profile, client=None, **headers):
     """A test client signed in as the profile's account with that profile chosen (a new
     client unless one is given); `client.profile` is the profile."""

@@ -16,7 +16,9 @@ reads as absent, and the page is rendered from the database, as on a first visit
 """
 
 import hashlib
+from collections.abc import Callable
 from datetime import datetime
+from functools import partial
 
 from django.contrib import messages
 from django.core.cache import cache
@@ -113,36 +115,18 @@ def home_cache_key(
 
 def rows_html(request, *, profile, batch: int, place: batches.Place = batches.NOWHERE) -> str:
     """One batch of rows as HTML for an htmx request; Http404 past the last batch."""
-    key, device, now, personal = _batch_key(request, profile=profile, batch=batch, place=place)
-    fragment, manifest = _fragment(
-        request,
-        profile=profile,
-        key=key,
-        device=device,
-        now=now,
-        batch=batch,
-        personal=personal,
-        place=place,
-    )
+    _, rendered = _batch(request, profile=profile, batch=batch, place=place)
+    fragment, manifest = rendered()
     # Rendering logs no impression: the browser reports the cards the viewer saw.
     return _filled(request, fragment, profile=profile, manifest=manifest)
 
 
 def page_html(request, *, profile, batch: int, place: batches.Place = batches.NOWHERE) -> str:
     """The whole homepage around one batch of rows, from the cache when it holds it."""
-    key, device, now, personal = _batch_key(request, profile=profile, batch=batch, place=place)
+    key, rendered = _batch(request, profile=profile, batch=batch, place=place)
     if messages.get_messages(request):
         # A flash message is shown once: render this page afresh around the cached rows.
-        fragment, manifest = _fragment(
-            request,
-            profile=profile,
-            key=key,
-            device=device,
-            now=now,
-            batch=batch,
-            personal=personal,
-            place=place,
-        )
+        fragment, manifest = rendered()
         fragment = _filled(request, fragment, profile=profile, manifest=manifest)
         return render_to_string(
             "browse/home.html",
@@ -152,16 +136,7 @@ def page_html(request, *, profile, batch: int, place: batches.Place = batches.NO
     page_key = f"{key}:page:{_chrome_digest(request, profile)}"
     cached = cache.get(page_key)
     if cached is None:
-        fragment, manifest = _fragment(
-            request,
-            profile=profile,
-            key=key,
-            device=device,
-            now=now,
-            batch=batch,
-            personal=personal,
-            place=place,
-        )
+        fragment, manifest = rendered()
         context = {
             **site_context(request),
             "consent": consent_for(request),
@@ -177,9 +152,11 @@ def page_html(request, *, profile, batch: int, place: batches.Place = batches.NO
     return _filled(request, html, profile=profile, manifest=manifest)
 
 
-def _batch_key(
+def _batch(
     request, *, profile, batch: int, place: batches.Place
-) -> tuple[str, str, datetime, bool]:
+) -> tuple[str, Callable[[], tuple[str, str]]]:
+    """The batch's cache key, and `_fragment` bound to it and to everything its rows depend on
+    (called only where the rows are needed: a cached page never renders them)."""
     device = device_kind(request.headers.get("User-Agent", ""))
     now = selectors.local_now(request.user)
     consented = consent_for(request).personalization
@@ -197,7 +174,18 @@ def _batch_key(
     )
     if not consented:  # the non-personal homepage of a viewer who refused (issue 13)
         key += ":np"
-    return key, device, now, personal
+    rendered = partial(
+        _fragment,
+        request,
+        profile=profile,
+        key=key,
+        device=device,
+        now=now,
+        batch=batch,
+        personal=personal,
+        place=place,
+    )
+    return key, rendered
 
 
 def _personal(request, profile) -> bool:

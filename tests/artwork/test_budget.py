@@ -7,8 +7,7 @@ from apps.catalogue.models import Genre
 from apps.demo.world.artwork_history import artwork_seed_history
 from apps.recommendations.services import recommender_train
 from tests.artwork.conftest import homepage_world, signed_in, with_variants
-from tests.browse.test_home import _watch
-from tests.factories import ProfileFactory
+from tests.factories import ProfileFactory, watch
 
 
 def grow(n_titles: int, n_events: int, profile) -> None:
@@ -73,7 +72,7 @@ def test_homepage_with_artwork_choice_and_logging_stays_within_budget(client):
         assert artwork_reads == inserts
         return len(ctx.captured_queries), len(inserts)
 
-    _watch(profile, world["Horror"][:6], name="play_started")
+    watch(profile, world["Horror"][:6], name="play_started")
     recommender_train()
     small = (count(fresh=True), count(fresh=False))
     grow(4900, 3000, profile)

@@ -18,8 +18,7 @@ from apps.core import services as core_services
 from apps.demo.world.artwork_history import artwork_seed_history
 from tests import factories
 from tests.artwork.conftest import homepage_world, signed_in
-from tests.browse.test_home import _watch
-from tests.factories import ProfileFactory
+from tests.factories import ProfileFactory, watch
 
 pytestmark = pytest.mark.django_db
 SRC = re.compile(r'<img[^>]+src="/media/artwork/(\d+)/(\w+)/(?:card|hero)\.jpg"')
@@ -59,7 +58,7 @@ def home(client, settings):
     settings.DEMO_MODE = True
     world = homepage_world(n_per_genre=30)
     profile = ProfileFactory()
-    _watch(profile, world["Horror"][:6])
+    watch(profile, world["Horror"][:6])
     signed_in(client, profile)
     client.profile = profile
     return client

@@ -10,22 +10,9 @@ from django.utils import timezone
 
 from apps.artwork import services
 from apps.recommendations.services import candidates_refresh
-from apps.tracking.services import EventData, track_many
-from tests.factories import genre_catalogue, signed_in
+from tests.factories import genre_catalogue, signed_in, watch
 
 pytestmark = pytest.mark.django_db
-
-
-def _events(profile, name, titles, start, value=None):
-    track_many(
-        EventData(
-            name=name,
-            profile_id=profile.pk,
-            occurred_at=start + timedelta(hours=i),
-            properties={"title_id": t.pk, **({"value": value} if value is not None else {})},
-        )
-        for i, t in enumerate(titles)
-    )
 
 
 def _a_comedy_fan_who_moved_on_to_thrillers(profile):
@@ -34,14 +21,16 @@ def _a_comedy_fan_who_moved_on_to_thrillers(profile):
     comedies, thrillers = catalogue["Comedy"][:20], catalogue["Thriller"][:10]
     # Six weeks ago: twenty comedies started, finished and liked.
     start = now - timedelta(days=45)
-    _events(profile, "play_started", comedies, start)
-    _events(profile, "play_completed", comedies, start + timedelta(minutes=30))
-    _events(profile, "rating", comedies, start + timedelta(minutes=40), value=1)
+    watch(profile, comedies, name="play_started", start=start)
+    watch(profile, comedies, start=start + timedelta(minutes=30))
+    watch(profile, comedies, name="rating", start=start + timedelta(minutes=40), value=1)
     # The last ten days: ten thrillers finished and liked, eight comedies rated "Not for me".
     start = now - timedelta(days=10)
-    _events(profile, "play_completed", thrillers, start)
-    _events(profile, "rating", thrillers, start + timedelta(minutes=40), value=1)
-    _events(profile, "rating", catalogue["Comedy"][20:28], now - timedelta(days=1), value=-1)
+    watch(profile, thrillers, start=start)
+    watch(profile, thrillers, name="rating", start=start + timedelta(minutes=40), value=1)
+    watch(
+        profile, catalogue["Comedy"][20:28], name="rating", start=now - timedelta(days=1), value=-1
+    )
 
 
 def _your_data(client) -> tuple[str, str]:
@@ -63,9 +52,9 @@ def test_the_poster_segment_follows_the_taste_that_moved_on(client, profile):
 def test_a_steady_taste_keeps_its_segment(client, profile):
     catalogue = genre_catalogue(n_per_genre=20, genres=("Comedy", "Thriller"))
     now = timezone.now()
-    _events(profile, "play_completed", catalogue["Comedy"][:10], now - timedelta(days=90))
-    _events(profile, "play_completed", catalogue["Comedy"][10:14], now - timedelta(days=5))
-    _events(profile, "play_started", catalogue["Thriller"][:2], now - timedelta(days=1))
+    watch(profile, catalogue["Comedy"][:10], start=now - timedelta(days=90))
+    watch(profile, catalogue["Comedy"][10:14], start=now - timedelta(days=5))
+    watch(profile, catalogue["Thriller"][:2], name="play_started", start=now - timedelta(days=1))
     candidates_refresh(profile=profile)
     services.profile_taste_refresh(profile_id=profile.pk)
     assert _your_data(signed_in(profile, client)) == ("Comedy", "Comedy")

@@ -1,24 +1,13 @@
 """The homepage's genre rows are headed with the genre's name in the viewer's language."""
 
 import re
-from datetime import timedelta
 
 import pytest
-from django.utils import timezone
 
 from apps.core import clock
 from apps.recommendations.selectors import mix_week
 from apps.recommendations.services import recommender_train, weekly_mix_build
-from apps.tracking.services import EventData, track_many
-from tests.browse.test_home import _watch
-from tests.factories import genre_catalogue, genre_history
-
-
-@pytest.fixture
-def world(db):
-    catalogue = genre_catalogue()
-    genre_history(catalogue)
-    return catalogue
+from tests.factories import genre_catalogue, genre_history, watch
 
 
 def _rows_html(client, language: str) -> str:
@@ -48,16 +37,7 @@ def _genre_headings(html: str) -> list[str]:
 def test_french_homepage_heads_the_horror_row_horreur_and_english_keeps_horror(
     world, viewer_client
 ):
-    start = timezone.now() - timedelta(days=2)
-    track_many(
-        EventData(
-            name="play_completed",
-            profile_id=viewer_client.profile.pk,
-            occurred_at=start + timedelta(hours=i),
-            properties={"title_id": t.pk},
-        )
-        for i, t in enumerate(world["Horror"][:4])
-    )
+    watch(viewer_client.profile, world["Horror"][:4])
     recommender_train()
     french = _rows_html(viewer_client, "fr-FR,fr;q=0.9")
     assert "Horreur" in _genre_headings(french)
@@ -72,7 +52,7 @@ def test_why_this_mix_names_the_leading_genre_in_french(viewer_client):
     catalogue = genre_catalogue(n_per_genre=12, genres=genres)
     genre_history(catalogue, viewers_per_genre=6)
     profile = viewer_client.profile
-    _watch(profile, catalogue["Horror"][:4])
+    watch(profile, catalogue["Horror"][:4])
     recommender_train()
     weekly_mix_build(profile=profile, week=mix_week(profile, clock.now()))
     french = viewer_client.get("/mix/", HTTP_ACCEPT_LANGUAGE="fr").content.decode()

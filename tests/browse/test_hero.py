@@ -3,17 +3,14 @@ an anime, then a documentary, each "99 % match", because the hero was Top picks'
 and the match is a rank percentile)."""
 
 import re
-from datetime import timedelta
 
 import pytest
 from django.core.cache import cache
-from django.utils import timezone
 
 from apps.catalogue.models import Title
 from apps.recommendations.models import ProfileCandidates
 from apps.recommendations.services import candidates_refresh, recommender_train
-from apps.tracking.services import EventData, track_many
-from tests.factories import ArtworkVariantFactory, genre_catalogue, genre_history
+from tests.factories import ArtworkVariantFactory, genre_catalogue, genre_history, watch
 
 
 @pytest.fixture
@@ -30,16 +27,7 @@ def _comedy_fan_whose_top_picks_open_with_horror(world, profile) -> None:
     """A viewer who finished six comedies, whose stored candidates (as the model might rank
     them on a catalogue where everybody watches the big horror hits) open with eight horror
     titles at 99-92 %, then the comedies (84 % and below): Top picks' first title is horror."""
-    start = timezone.now() - timedelta(days=2)
-    track_many(
-        EventData(
-            name="play_completed",
-            profile_id=profile.pk,
-            occurred_at=start + timedelta(hours=i),
-            properties={"title_id": t.pk},
-        )
-        for i, t in enumerate(world["Comedy"][:6])
-    )
+    watch(profile, world["Comedy"][:6])
     recommender_train()
     candidates_refresh(profile=profile)
     cands = ProfileCandidates.objects.get(profile=profile)

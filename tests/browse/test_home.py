@@ -12,30 +12,10 @@ from apps.recommendations.models import ProfileCandidates
 from apps.recommendations.services import candidates_refresh, recommender_train
 from apps.tracking.models import Event
 from apps.tracking.services import EventData, track_many
-from tests.factories import ProfileFactory, genre_catalogue, genre_history
+from tests.factories import ProfileFactory, watch
 
 TV_UA = "Mozilla/5.0 (SMART-TV; Linux; Tizen 6.0) AppleWebKit/537.36 SamsungBrowser/4.0 TV"
 PHONE_UA = "Mozilla/5.0 (iPhone; CPU iPhone OS 17_0 like Mac OS X) Safari/604.1"
-
-
-@pytest.fixture
-def world(db):
-    catalogue = genre_catalogue()
-    genre_history(catalogue)
-    return catalogue
-
-
-def _watch(profile, titles, name="play_completed"):
-    start = timezone.now() - timedelta(days=2)
-    track_many(
-        EventData(
-            name=name,
-            profile_id=profile.pk,
-            occurred_at=start + timedelta(hours=i),
-            properties={"title_id": t.pk},
-        )
-        for i, t in enumerate(titles)
-    )
 
 
 def _home_title_ids(client, **headers):
@@ -47,7 +27,7 @@ def _home_title_ids(client, **headers):
 def test_horror_viewer_gets_a_horror_dominated_homepage_with_matches_and_reasons(
     world, viewer_client
 ):
-    _watch(viewer_client.profile, world["Horror"][:4])
+    watch(viewer_client.profile, world["Horror"][:4])
     recommender_train()
     html, ids = _home_title_ids(viewer_client)
     horror = {t.pk for t in world["Horror"]}
@@ -64,7 +44,7 @@ def test_horror_viewer_gets_a_horror_dominated_homepage_with_matches_and_reasons
 def test_not_for_me_removes_the_title_and_pushes_its_neighbours_down(world, viewer_client):
     from apps.tracking.services import track
 
-    _watch(viewer_client.profile, world["Horror"][:4])
+    watch(viewer_client.profile, world["Horror"][:4])
     recommender_train()
     before = ProfileCandidates.objects.get(profile=viewer_client.profile).items
     disliked = before[0][0]
@@ -83,7 +63,7 @@ def test_not_for_me_removes_the_title_and_pushes_its_neighbours_down(world, view
 
 @pytest.mark.django_db
 def test_same_page_on_reload_within_a_daypart(world, viewer_client):
-    _watch(viewer_client.profile, world["Comedy"][:3])
+    watch(viewer_client.profile, world["Comedy"][:3])
     recommender_train()
     assert _home_title_ids(viewer_client)[1] == _home_title_ids(viewer_client)[1]
 
@@ -92,7 +72,7 @@ def test_same_page_on_reload_within_a_daypart(world, viewer_client):
 def test_phone_gets_fewer_rows_than_tv(world, viewer_client):
     from apps.browse.rows import LAYOUTS
 
-    _watch(viewer_client.profile, world["Drama"][:3])
+    watch(viewer_client.profile, world["Drama"][:3])
     recommender_train()
 
     def rows(agent: str) -> tuple[int, int]:
@@ -116,7 +96,7 @@ def test_phone_gets_fewer_rows_than_tv(world, viewer_client):
 
 @pytest.mark.django_db
 def test_lazy_rows_load_as_htmx_fragments_with_a_link_fallback(world, viewer_client):
-    _watch(viewer_client.profile, world["Sci-Fi"][:3])
+    watch(viewer_client.profile, world["Sci-Fi"][:3])
     recommender_train()
     html = viewer_client.get("/").content.decode()
     assert 'hx-trigger="revealed"' in html and 'href="/?batch=1&amp;shown=' in html
@@ -268,7 +248,7 @@ def test_homepage_query_count_is_constant_and_small(world, viewer_client):
             assert viewer_client.get("/").status_code == 200
         return len(ctx.captured_queries)
 
-    _watch(viewer_client.profile, world["Drama"][:10], name="play_started")  # 10 events
+    watch(viewer_client.profile, world["Drama"][:10], name="play_started")  # 10 events
     recommender_train()
     small = (count(fresh=True), count(fresh=False))
     _grow(4880, 5000, viewer_client.profile)  # 100 -> ~5,000 titles; 10 -> 5,000 events
@@ -293,7 +273,7 @@ def _all_rows_html(client) -> str:
 
 @pytest.mark.django_db
 def test_something_different_has_its_own_row_and_never_sits_in_a_genre_row(world, viewer_client):
-    _watch(viewer_client.profile, world["Horror"][:4])
+    watch(viewer_client.profile, world["Horror"][:4])
     recommender_train()
     html = _all_rows_html(viewer_client)
     sections = re.split(r'(?=<section class="row")', html)
@@ -331,7 +311,7 @@ def test_genre_rows_follow_the_stored_affinity_whatever_order_the_database_keeps
     lead, so the order is the values', not the keys'."""
     from apps.browse.selectors import plan_for
 
-    _watch(profile, world["Horror"][:6])
+    watch(profile, world["Horror"][:6])
     candidates_refresh(profile=profile)
     cands = ProfileCandidates.objects.get(profile=profile)
     horror = Genre.objects.get(slug="horror").pk
@@ -348,7 +328,7 @@ def test_the_heros_play_button_opens_the_player(world, viewer_client):
 
     for title in world["Horror"]:
         ArtworkVariantFactory(title=title)
-    _watch(viewer_client.profile, world["Horror"][:4])
+    watch(viewer_client.profile, world["Horror"][:4])
     candidates_refresh(profile=viewer_client.profile)
     html = viewer_client.get("/").content.decode()
     hero = re.search(r'<section class="hero".*?</section>', html, re.S).group(0)
@@ -390,7 +370,7 @@ def test_the_heros_button_says_resume_when_the_viewer_is_part_way_through(
     for title in world["Horror"]:
         ArtworkVariantFactory(title=title)
     profile = viewer_client.profile
-    _watch(profile, world["Horror"][:4])
+    watch(profile, world["Horror"][:4])
     candidates_refresh(profile=profile)
     name, label = _hero(viewer_client)
     assert label == "Play"  # nothing of it watched yet
@@ -410,7 +390,7 @@ def test_the_heros_button_names_the_episode_it_resumes(
     for title in world["Horror"]:
         ArtworkVariantFactory(title=title)
     profile = viewer_client.profile
-    _watch(profile, world["Horror"][:4])
+    watch(profile, world["Horror"][:4])
     candidates_refresh(profile=profile)
     name, _label = _hero(viewer_client)
     series = Title.objects.get(name=name)
@@ -429,7 +409,7 @@ def test_a_genre_the_viewer_only_rated_down_gets_no_best_matches_row(world, view
     "Comedy" row ("Many of your best matches are Comedy"). A genre never watched still may."""
     from apps.tracking.services import track
 
-    _watch(viewer_client.profile, world["Horror"][:4])
+    watch(viewer_client.profile, world["Horror"][:4])
     recommender_train()
     comedy = Genre.objects.get(slug="comedy").pk
     drama = Genre.objects.get(slug="drama").pk
@@ -446,7 +426,7 @@ def test_a_genre_the_viewer_only_rated_down_gets_no_best_matches_row(world, view
     assert f'id="row-genre-{drama}"' in html, "a genre with no signal at all still fills a row"
     assert "Many titles you may like are Drama" in html
     # Watching comedies afterwards gives Comedy weight again: its row comes back.
-    _watch(viewer_client.profile, world["Comedy"][1:4])
+    watch(viewer_client.profile, world["Comedy"][1:4])
     candidates_refresh(profile=viewer_client.profile)
     assert f'id="row-genre-{comedy}"' in _all_rows_html(viewer_client)
 
@@ -457,8 +437,8 @@ def test_a_card_is_never_because_of_a_title_in_none_of_its_genres(world, viewer_
     model credits any positive part, however small. The why-line names a real link."""
     # A few viewers of the same horror films also watched a comedy: a weak, real link.
     for _ in range(3):
-        _watch(ProfileFactory(), [*world["Horror"][:4], world["Comedy"][29]])
-    _watch(viewer_client.profile, world["Horror"][:4])
+        watch(ProfileFactory(), [*world["Horror"][:4], world["Comedy"][29]])
+    watch(viewer_client.profile, world["Horror"][:4])
     recommender_train()
     items = candidates_refresh(profile=viewer_client.profile).items
     genres = {t.pk: set(t.genres.values_list("pk", flat=True)) for t in Title.objects.all()}
@@ -483,7 +463,7 @@ def test_a_genre_row_outside_the_taste_does_not_promise_matches_its_cards_do_not
     """qa14: a Horror fan's "Comedy" row (one comedy among nine titles, under a fifth of the
     favourite's affinity) said "You often watch Comedy ... ranked by your match" over cards that
     show no match (a title outside the taste genres shows none)."""
-    _watch(viewer_client.profile, world["Horror"][:8] + world["Comedy"][:1])
+    watch(viewer_client.profile, world["Horror"][:8] + world["Comedy"][:1])
     recommender_train()
     comedy = Genre.objects.get(slug="comedy").pk
     html = _all_rows_html(viewer_client)

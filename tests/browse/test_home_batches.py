@@ -4,34 +4,11 @@ page comes back to the page that holds its row."""
 
 import html as htmllib
 import re
-from datetime import timedelta
 
 import pytest
-from django.utils import timezone
 
 from apps.recommendations.services import recommender_train
-from apps.tracking.services import EventData, track_many
-from tests.factories import genre_catalogue, genre_history
-
-
-@pytest.fixture
-def world(db):
-    catalogue = genre_catalogue()
-    genre_history(catalogue)
-    return catalogue
-
-
-def _watch(profile, titles):
-    start = timezone.now() - timedelta(days=2)
-    track_many(
-        EventData(
-            name="play_completed",
-            profile_id=profile.pk,
-            occurred_at=start + timedelta(hours=i),
-            properties={"title_id": t.pk},
-        )
-        for i, t in enumerate(titles)
-    )
+from tests.factories import watch
 
 
 def _rows(html: str) -> list[str]:
@@ -66,7 +43,7 @@ def _whole_page(client) -> list[str]:
 def test_a_plan_that_changes_while_scrolling_shows_no_row_twice_and_skips_none(
     world, viewer_client, django_capture_on_commit_callbacks
 ):
-    _watch(viewer_client.profile, world["Drama"][:3])
+    watch(viewer_client.profile, world["Drama"][:3])
     recommender_train()
     first = viewer_client.get("/").content.decode()
     on_top = _rows(first)
@@ -91,7 +68,7 @@ def test_a_plan_that_changes_while_scrolling_shows_no_row_twice_and_skips_none(
 def test_without_javascript_a_like_that_adds_a_row_above_comes_back_to_the_cards_row(
     world, viewer_client, django_capture_on_commit_callbacks
 ):
-    _watch(viewer_client.profile, world["Drama"][:3])
+    watch(viewer_client.profile, world["Drama"][:3])
     recommender_train()
     # The viewer follows "More rows" to the first batch page showing a genre row.
     url = _more(viewer_client.get("/").content.decode())
@@ -137,7 +114,7 @@ def test_a_bad_list_of_rows_is_refused_with_a_clear_message(world, viewer_client
 
 @pytest.mark.django_db
 def test_a_batch_whose_rows_are_all_gone_holds_the_next_rows_instead(world, viewer_client):
-    _watch(viewer_client.profile, world["Drama"][:3])
+    watch(viewer_client.profile, world["Drama"][:3])
     recommender_train()
     plan = _whole_page(viewer_client)
     page = viewer_client.get(f"/?batch=1&shown={plan[0]}&rows=because-999999").content.decode()
@@ -148,7 +125,7 @@ def test_a_batch_whose_rows_are_all_gone_holds_the_next_rows_instead(world, view
 def test_a_last_batch_page_whose_rows_are_all_gone_says_so(world, viewer_client):
     """A no-JS card action came back to the last batch page and its only row is gone: the page
     says why it is empty and links to the top; the lazy loader just gets nothing more."""
-    _watch(viewer_client.profile, world["Drama"][:3])
+    watch(viewer_client.profile, world["Drama"][:3])
     recommender_train()
     plan = _whole_page(viewer_client)
     url = f"/?batch=5&shown={','.join(plan)}&rows=because-999999"

@@ -3,35 +3,12 @@ this" on a card made the title vanish from every row, because every title in the
 taken out of the candidates, played or not)."""
 
 import re
-from datetime import timedelta
 
 import pytest
-from django.utils import timezone
 
 from apps.recommendations.models import ProfileCandidates
 from apps.recommendations.services import recommender_train
-from apps.tracking.services import EventData, track_many
-from tests.factories import ArtworkVariantFactory, genre_catalogue, genre_history
-
-
-@pytest.fixture
-def world(db):
-    catalogue = genre_catalogue()
-    genre_history(catalogue)
-    return catalogue
-
-
-def _track(profile, name, titles, *, days_ago=2):
-    start = timezone.now() - timedelta(days=days_ago)
-    track_many(
-        EventData(
-            name=name,
-            profile_id=profile.pk,
-            occurred_at=start + timedelta(hours=i),
-            properties={"title_id": t.pk},
-        )
-        for i, t in enumerate(titles)
-    )
+from tests.factories import ArtworkVariantFactory, watch
 
 
 def _home_ids(client) -> list[int]:
@@ -55,7 +32,7 @@ def test_a_liked_homepage_card_stays_on_the_homepage_and_a_disliked_one_goes(
     world, viewer_client, django_capture_on_commit_callbacks
 ):
     profile = viewer_client.profile
-    _track(profile, "play_completed", world["Horror"][:4])
+    watch(profile, world["Horror"][:4])
     recommender_train()
     on_home = _home_ids(viewer_client)
     liked = on_home[0]
@@ -80,7 +57,7 @@ def test_a_liked_title_is_never_in_its_own_because_row_nor_explained_by_itself(
     world, viewer_client, django_capture_on_commit_callbacks
 ):
     profile = viewer_client.profile
-    _track(profile, "play_completed", world["Horror"][:4])
+    watch(profile, world["Horror"][:4])
     recommender_train()
     liked = _home_ids(viewer_client)[0]
     _rate(viewer_client, liked, "love", django_capture_on_commit_callbacks)
@@ -100,10 +77,10 @@ def test_played_picked_and_saved_titles_stay_out_of_the_candidates_even_when_lik
     title only saved is already in the My list row."""
     profile = viewer_client.profile
     horror = world["Horror"]
-    _track(profile, "play_completed", horror[:4])
-    _track(profile, "play_started", horror[4:5], days_ago=1)
-    _track(profile, "onboarding_pick", horror[5:6], days_ago=1)
-    _track(profile, "my_list_add", horror[6:7], days_ago=1)
+    watch(profile, horror[:4])
+    watch(profile, horror[4:5], name="play_started", days_ago=1)
+    watch(profile, horror[5:6], name="onboarding_pick", days_ago=1)
+    watch(profile, horror[6:7], name="my_list_add", days_ago=1)
     recommender_train()
     for title in horror[4:6]:
         _rate(viewer_client, title.pk, "like", django_capture_on_commit_callbacks)
@@ -121,7 +98,7 @@ def test_liking_the_hero_does_not_keep_it_the_hero(
         for title in titles:
             ArtworkVariantFactory(title=title)
     profile = viewer_client.profile
-    _track(profile, "play_completed", world["Horror"][:4])
+    watch(profile, world["Horror"][:4])
     recommender_train()
     html = viewer_client.get("/").content.decode()
     hero_id = int(re.search(r'<section class="hero"[^>]*data-art="(\d+)"', html).group(1))

@@ -14,20 +14,13 @@ from apps.browse.models import MyListEntry
 from apps.ratings.models import Rating
 from apps.recommendations.services import recommender_train
 from apps.tracking import consent
-from tests.browse.test_home import _grow, _watch
-from tests.factories import genre_catalogue, genre_history, signed_in
+from tests.browse.test_home import _grow
+from tests.factories import signed_in, watch
 
 FIRST_RESPONSE_BYTES = 80 * 1024
 COLD_QUERIES = 17  # README "Numbers": a cold-cache homepage, nothing cached at all
 # (14 before issue 15: + this week's mix, + the two "Welcome back" reads, made for everyone so
 # a viewer back from weeks away costs the same)
-
-
-@pytest.fixture
-def world(db):
-    catalogue = genre_catalogue()
-    genre_history(catalogue)
-    return catalogue
 
 
 def _cold_homepage(client) -> tuple[int, int, str]:
@@ -45,7 +38,7 @@ def _cold_homepage(client) -> tuple[int, int, str]:
 def test_homepage_first_response_and_cold_queries_stay_in_budget_from_100_to_5000_titles(
     world, viewer_client
 ):
-    _watch(viewer_client.profile, world["Drama"][:10], name="play_started")
+    watch(viewer_client.profile, world["Drama"][:10], name="play_started")
     recommender_train()
     small_bytes, small_queries, html = _cold_homepage(viewer_client)
     assert html.count('class="card') >= 20, "a real first screen: hero and full rows"
@@ -60,7 +53,7 @@ def test_homepage_first_response_and_cold_queries_stay_in_budget_from_100_to_500
 @pytest.mark.django_db
 def test_cards_carry_no_form_or_token_of_their_own(world, viewer_client):
     """The page has one form for every card action; a card is buttons naming it."""
-    _watch(viewer_client.profile, world["Drama"][:10], name="play_started")
+    watch(viewer_client.profile, world["Drama"][:10], name="play_started")
     recommender_train()
     # A viewer who has answered the consent banner (the banner brings a form of its own).
     viewer_client.cookies[consent.COOKIE] = consent.cookie_value(
@@ -81,7 +74,7 @@ def test_without_javascript_a_card_button_submits_the_pages_form_with_its_token(
     """What a browser without JavaScript does: the button's formaction, its name and value,
     and the card-actions form's fields (one CSRF token for the page, the page to go back to)."""
     client = signed_in(profile, Client(enforce_csrf_checks=True))
-    _watch(profile, world["Drama"][:10], name="play_started")
+    watch(profile, world["Drama"][:10], name="play_started")
     recommender_train()
     html = client.get("/").content.decode()
     form = re.search(r'<form id="card-actions" method="post" hidden>(.*?)</form>', html).group(1)

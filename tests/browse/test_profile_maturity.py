@@ -11,8 +11,15 @@ from apps.recommendations.services import (
     nonpersonal_candidates,
     recommender_train,
 )
-from tests.browse.test_home import _home_title_ids, _watch, world  # noqa: F401 (fixture)
-from tests.factories import EpisodeFactory, ProfileFactory, SeasonFactory, TitleFactory, signed_in
+from tests.browse.test_home import _home_title_ids
+from tests.factories import (
+    EpisodeFactory,
+    ProfileFactory,
+    SeasonFactory,
+    TitleFactory,
+    signed_in,
+    watch,
+)
 
 pytestmark = pytest.mark.django_db
 
@@ -84,7 +91,7 @@ def test_recommender_candidates_hold_only_titles_within_the_setting(world):  # n
         Title.objects.filter(pk=title.pk).update(maturity=ratings[i % 5])
     allowed = set(Title.objects.filter(maturity__in=ratings[:3]).values_list("pk", flat=True))
     teen = ProfileFactory(maturity="13")
-    _watch(teen, [t for t in world["Horror"] if t.pk in allowed][:3])
+    watch(teen, [t for t in world["Horror"] if t.pk in allowed][:3])
     adult = ProfileFactory()
     recommender_train()  # the batch refresh of active profiles
     teen_ids = _candidate_ids(candidates_for(teen))

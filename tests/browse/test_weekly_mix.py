@@ -12,7 +12,6 @@ from apps.core import clock
 from apps.recommendations import selectors as rec_selectors
 from apps.recommendations.models import WeeklyMix
 from apps.recommendations.services import recommender_train, weekly_mix_build
-from apps.tracking.services import EventData, track_many
 from tests.factories import (
     EpisodeFactory,
     ProfileFactory,
@@ -20,6 +19,7 @@ from tests.factories import (
     genre_catalogue,
     genre_history,
     signed_in,
+    watch,
 )
 
 pytestmark = pytest.mark.django_db
@@ -34,25 +34,12 @@ def world(db):
     return catalogue
 
 
-def _watch(profile, titles, *, days_ago=2, name="play_completed"):
-    start = timezone.now() - timedelta(days=days_ago)
-    track_many(
-        EventData(
-            name=name,
-            profile_id=profile.pk,
-            occurred_at=start + timedelta(hours=i),
-            properties={"title_id": t.pk, "position_seconds": 60, "duration_seconds": 60},
-        )
-        for i, t in enumerate(titles)
-    )
-
-
 def _this_week(profile):
     return rec_selectors.mix_week(profile, clock.now())
 
 
 def _with_mix(profile, world):
-    _watch(profile, world["Horror"][:4])
+    watch(profile, world["Horror"][:4], progress=60)
     recommender_train()
     return weekly_mix_build(profile=profile, week=_this_week(profile))
 
@@ -69,7 +56,7 @@ def test_the_mix_page_shows_the_mix_in_order_with_why_and_stays_frozen(world, vi
     assert "Why this mix?" in html and "no more than 5 from one genre" in html
     assert "Because you watched Horror" in html or "You often watch Horror" in html
     # More viewing and a retrain during the week: the page does not change.
-    _watch(viewer_client.profile, world["Comedy"][:6], days_ago=1)
+    watch(viewer_client.profile, world["Comedy"][:6], days_ago=1, progress=60)
     recommender_train()
     again = viewer_client.get("/mix/").content.decode()
     assert _card_ids(again) == ordered
@@ -91,7 +78,7 @@ def test_the_mix_page_costs_a_fixed_number_of_queries(
 
 
 def test_too_little_history_says_so_instead_of_popular_filler(world, viewer_client):
-    _watch(viewer_client.profile, world["Horror"][:1])
+    watch(viewer_client.profile, world["Horror"][:1], progress=60)
     recommender_train()
     assert (
         weekly_mix_build(profile=viewer_client.profile, week=_this_week(viewer_client.profile))
@@ -193,7 +180,12 @@ def test_an_exploration_pick_shows_the_match_it_shows_in_every_other_row(world, 
 
     # Horror fans who go on to westerns: the viewer's mix explores westerns.
     for _ in range(6):
-        _watch(ProfileFactory(), [*world["Horror"][:4], *world["Western"][:6]], days_ago=20)
+        watch(
+            ProfileFactory(),
+            [*world["Horror"][:4], *world["Western"][:6]],
+            days_ago=20,
+            progress=60,
+        )
     row = _with_mix(viewer_client.profile, world)
     cands = ProfileCandidates.objects.get(profile=viewer_client.profile)
     liked = taste_genres({int(g): v for g, v in cands.affinity.items()})
@@ -231,7 +223,7 @@ def test_welcome_back_shows_new_episodes_of_series_it_watched(world, viewer_clie
     profile = viewer_client.profile
     series = _series_with_new_episode(released_days_ago=10)
     other = _series_with_new_episode(released_days_ago=10)  # never watched: not shown
-    _watch(profile, [series, *world["Horror"][:4]], days_ago=40)
+    watch(profile, [series, *world["Horror"][:4]], days_ago=40, progress=60)
     recommender_train()
     html = _all_rows(viewer_client)
     assert f"Welcome back, {profile.name}" in html
@@ -243,8 +235,8 @@ def test_welcome_back_shows_new_episodes_of_series_it_watched(world, viewer_clie
 
 def test_no_welcome_back_for_a_viewer_who_never_left(world, viewer_client):
     series = _series_with_new_episode(released_days_ago=10)
-    _watch(viewer_client.profile, [series, *world["Horror"][:4]], days_ago=40)
-    _watch(viewer_client.profile, world["Horror"][4:6], days_ago=12)  # here 12 days ago
+    watch(viewer_client.profile, [series, *world["Horror"][:4]], days_ago=40, progress=60)
+    watch(viewer_client.profile, world["Horror"][4:6], days_ago=12, progress=60)  # here 12 days ago
     recommender_train()
     assert "Welcome back" not in _all_rows(viewer_client)
 

@@ -199,3 +199,66 @@ def sign_in(page, live_server):
         page.context.add_cookies([session_cookie(profile, live_server.url)])
 
     return sign_in_as
+
+
+@pytest.fixture
+def no_js_page(browser, live_server):
+    """`no_js_page(profile, height=...)`: a page with JavaScript off in a 1280 px wide window,
+    signed in as `profile` with the consent banner answered; closed after the test."""
+    contexts = []
+
+    def open_page(profile, *, height: int):
+        context = browser.new_context(
+            viewport={"width": 1280, "height": height},
+            base_url=live_server.url,
+            java_script_enabled=False,
+        )
+        contexts.append(context)
+        context.add_cookies(
+            [consent_cookie(live_server.url), session_cookie(profile, live_server.url)]
+        )
+        return context.new_page()
+
+    yield open_page
+    for context in contexts:
+        context.close()
+
+
+def like_first_card(row) -> tuple[str, str]:
+    """Presses "I like this" on the row's first card; the row's element id and the title's id."""
+    row_id = row.get_attribute("id")
+    thumb = row.locator(".thumbs__btn--up").first
+    title_id = re.search(r"/ratings/(\d+)/", thumb.get_attribute("formaction")).group(1)
+    thumb.click()
+    return row_id, title_id
+
+
+@pytest.fixture
+def hero_homepage(page, sign_in, settings, tmp_path):
+    """`hero_homepage(width, height, synopsis=...)`: `page` on the homepage in a window that
+    size, signed in over eight dramas with generated posters and that synopsis, its hero's
+    heading shown."""
+    from playwright.sync_api import expect
+
+    from apps.catalogue.models import Title
+    from apps.demo.posters.pipeline import artwork_generate
+    from tests.browser.test_player import serve_media
+    from tests.factories import ProfileFactory, genre_catalogue
+
+    def open_home(width: int, height: int, *, synopsis: str) -> None:
+        settings.MEDIA_ROOT = tmp_path
+        genre_catalogue(n_per_genre=8, genres=("Drama",))
+        artwork_generate(
+            title_ids=list(Title.objects.values_list("pk", flat=True)),
+            variants_per_title=1,
+            seed=3,
+            processes=1,
+        )
+        Title.objects.update(synopsis=synopsis)
+        sign_in(ProfileFactory(name="Sunny"))
+        serve_media(page, tmp_path)
+        page.set_viewport_size({"width": width, "height": height})
+        page.goto("/")
+        expect(page.locator(".hero__body h1")).to_be_visible()
+
+    return open_home

@@ -4,11 +4,6 @@ screen keeps its tall hero; either way the hero's text and buttons fit inside it
 
 import pytest
 
-from apps.catalogue.models import Title
-from apps.demo.posters.pipeline import artwork_generate
-from tests.browser.test_player import serve_media
-from tests.factories import ProfileFactory, genre_catalogue
-
 expect = pytest.importorskip("playwright.sync_api").expect
 
 BOXES = """() => {
@@ -24,27 +19,14 @@ BOXES = """() => {
 
 @pytest.mark.django_db(transaction=True)
 @pytest.mark.parametrize(("width", "height"), [(1366, 800), (1920, 1080)])
-def test_the_first_screen_shows_the_hero_and_a_whole_row(
-    page, sign_in, shot, width, height, settings, tmp_path
-):
-    settings.MEDIA_ROOT = tmp_path
-    genre_catalogue(n_per_genre=8, genres=("Drama",))
-    artwork_generate(
-        title_ids=list(Title.objects.values_list("pk", flat=True)),
-        variants_per_title=1,
-        seed=3,
-        processes=1,
-    )
-    Title.objects.update(
+def test_the_first_screen_shows_the_hero_and_a_whole_row(page, hero_homepage, shot, width, height):
+    hero_homepage(
+        width,
+        height,
         synopsis="Two estranged brothers spend one last summer at the lake house as everyone "
         "has to choose what to forgive before the water rises, and the town that watched them "
-        "grow up has to decide whether it will let them leave again."
+        "grow up has to decide whether it will let them leave again.",
     )
-    sign_in(ProfileFactory(name="Sunny"))
-    serve_media(page, tmp_path)
-    page.set_viewport_size({"width": width, "height": height})
-    page.goto("/")
-    expect(page.locator(".hero__body h1")).to_be_visible()
     expect(page.locator("section.row .card__art").first).to_be_visible()
     boxes = page.evaluate(BOXES)
     shot(page, f"first-screen-{width}x{height}")

@@ -7,11 +7,6 @@ import io
 
 import pytest
 
-from apps.catalogue.models import Title
-from apps.demo.posters.pipeline import artwork_generate
-from tests.browser.test_player import serve_media
-from tests.factories import ProfileFactory, genre_catalogue
-
 expect = pytest.importorskip("playwright.sync_api").expect
 
 LINES = """() => {
@@ -48,28 +43,15 @@ def _luminance(rgb) -> float:
 @pytest.mark.django_db(transaction=True)
 # 1366 x 800: the shorter hero of a short laptop screen (qa12), its text's shade solid sooner.
 @pytest.mark.parametrize(("width", "height"), [(1024, 900), (1366, 900), (1366, 800)])
-def test_hero_text_keeps_its_contrast_on_white_artwork(
-    page, sign_in, shot, width, height, settings, tmp_path
-):
+def test_hero_text_keeps_its_contrast_on_white_artwork(page, hero_homepage, shot, width, height):
     from PIL import Image
 
-    settings.MEDIA_ROOT = tmp_path
-    genre_catalogue(n_per_genre=8, genres=("Drama",))
-    artwork_generate(
-        title_ids=list(Title.objects.values_list("pk", flat=True)),
-        variants_per_title=1,
-        seed=3,
-        processes=1,
-    )
-    Title.objects.update(
+    hero_homepage(
+        width,
+        height,
         synopsis="Two estranged brothers spend one last summer at the lake house "
-        "as everyone has to choose what to forgive before the water rises."
+        "as everyone has to choose what to forgive before the water rises.",
     )
-    sign_in(ProfileFactory(name="Sunny"))
-    serve_media(page, tmp_path)
-    page.set_viewport_size({"width": width, "height": height})
-    page.goto("/")
-    expect(page.locator(".hero__body h1")).to_be_visible()
     # The brightest art there is: white where the poster would be (the site's gradients stay).
     page.evaluate(
         """() => {

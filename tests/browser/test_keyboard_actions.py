@@ -4,6 +4,7 @@ focus stays on the button (not dropped onto the page), and the result is announc
 import pytest
 
 from apps.browse.models import MyListEntry
+from tests.browser.conftest import like_first_card
 from tests.factories import ProfileFactory, TitleFactory, genre_catalogue
 
 expect = pytest.importorskip("playwright.sync_api").expect
@@ -239,33 +240,19 @@ def test_removing_the_last_title_of_continue_watching_by_keyboard_leaves_focus_o
 
 @pytest.mark.django_db(transaction=True)
 def test_without_javascript_a_thumb_comes_back_to_its_row_with_the_message_in_view(
-    browser, live_server, shot
+    no_js_page, shot
 ):
     """QA11 §11: the form's redirect landed at the top of the homepage; the viewer lost the row
     and, scrolled back to it, the message was out of view at the top."""
-    from tests.browser.conftest import consent_cookie, session_cookie
-
     genre_catalogue(n_per_genre=8, genres=("Horror", "Comedy", "Drama"))
-    profile = ProfileFactory(name="Plain")
-    context = browser.new_context(
-        viewport={"width": 1280, "height": 600},
-        base_url=live_server.url,
-        java_script_enabled=False,
-    )
-    context.add_cookies([consent_cookie(live_server.url), session_cookie(profile, live_server.url)])
-    page = context.new_page()
-    try:
-        page.goto("/")
-        row = page.locator("section.row").nth(1)
-        row_id = row.get_attribute("id")
-        row.locator(".thumbs__btn--up").first.click()
-        assert page.url.endswith(f"/#{row_id}"), page.url
-        assert page.evaluate("scrollY") > 0
-        message = page.locator(".messages").bounding_box()
-        heading = page.locator(f"#{row_id} h2").bounding_box()
-        assert message["y"] >= 0 and message["y"] + message["height"] <= heading["y"], message
-        assert heading["y"] + heading["height"] <= 600, heading
-        expect(page.locator(".messages")).to_contain_text("I like this")
-        shot(page, "no-js-thumb-back-at-row")
-    finally:
-        context.close()
+    page = no_js_page(ProfileFactory(name="Plain"), height=600)
+    page.goto("/")
+    row_id, _ = like_first_card(page.locator("section.row").nth(1))
+    assert page.url.endswith(f"/#{row_id}"), page.url
+    assert page.evaluate("scrollY") > 0
+    message = page.locator(".messages").bounding_box()
+    heading = page.locator(f"#{row_id} h2").bounding_box()
+    assert message["y"] >= 0 and message["y"] + message["height"] <= heading["y"], message
+    assert heading["y"] + heading["height"] <= 600, heading
+    expect(page.locator(".messages")).to_contain_text("I like this")
+    shot(page, "no-js-thumb-back-at-row")

@@ -14,7 +14,13 @@ from apps.recommendations.services import recommender_train, weekly_mix_build
 from apps.tracking.models import Event
 from apps.tracking.services import EventData, track_many
 from tests.engagement.channels_world import choose_privacy
-from tests.factories import ArtworkVariantFactory, ProfileFactory, genre_catalogue, genre_history
+from tests.factories import (
+    ArtworkVariantFactory,
+    ProfileFactory,
+    genre_catalogue,
+    genre_history,
+    watch,
+)
 
 pytestmark = pytest.mark.django_db
 
@@ -47,17 +53,7 @@ def _viewer(titles, *, marketing=True, last_seen=LAST_SEEN, language="en"):
     Event.objects.filter(profile=profile, name="consent_given").update(
         occurred_at=last_seen - timedelta(days=1)
     )
-    track_many(
-        [
-            EventData(
-                name="play_completed",
-                profile_id=profile.pk,
-                occurred_at=last_seen - timedelta(hours=4 - n),
-                properties={"title_id": t.pk, "position_seconds": 60, "duration_seconds": 60},
-            )
-            for n, t in enumerate(titles["Horror"][:4])
-        ]
-    )
+    watch(profile, titles["Horror"][:4], start=last_seen - timedelta(hours=4), progress=60)
     weekly_mix_build(profile=profile, week=WEEK)
     return profile
 

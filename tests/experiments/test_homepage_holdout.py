@@ -1,19 +1,16 @@
 """The homepage holdout: a share of profiles get the non-personal homepage, logged once."""
 
 import re
-from datetime import timedelta
 
 import pytest
 from django.test import Client
-from django.utils import timezone
 
 from apps.browse.page_cache import HOLDOUT_EXPERIMENT
 from apps.experiments import assignment
 from apps.experiments.models import Exposure
 from apps.recommendations.models import GlobalList
 from apps.recommendations.services import candidates_refresh, recommender_train
-from apps.tracking.services import EventData, track_many
-from tests.factories import ProfileFactory, genre_catalogue, genre_history, signed_in
+from tests.factories import ProfileFactory, genre_catalogue, genre_history, signed_in, watch
 
 
 def _horror_fan_in(variant: str, world):
@@ -28,16 +25,7 @@ def _horror_fan_in(variant: str, world):
         )
         if arm == variant:
             break
-    start = timezone.now() - timedelta(days=2)
-    track_many(
-        EventData(
-            name="play_completed",
-            profile_id=profile.pk,
-            occurred_at=start + timedelta(hours=i),
-            properties={"title_id": t.pk},
-        )
-        for i, t in enumerate(world["Horror"][:4])
-    )
+    watch(profile, world["Horror"][:4])
     candidates_refresh(profile=profile)
     return profile
 

@@ -1,36 +1,7 @@
-"""A small catalogue with a synthetic audience, so a trained model has neighbours to push.
-
-Copied from tests/browse/test_home.py (its helpers are private to that module).
-"""
+"""What the ratings tests read off the homepage (the genre world and `watch` they train on are
+tests/conftest.py's `world` and tests/factories.py's `watch`)."""
 
 import re
-from datetime import timedelta
-
-import pytest
-from django.utils import timezone
-
-from apps.tracking.services import EventData, track_many
-from tests.factories import genre_catalogue, genre_history
-
-
-@pytest.fixture
-def world(db):
-    catalogue = genre_catalogue()
-    genre_history(catalogue)
-    return catalogue
-
-
-def watch(profile, titles):
-    start = timezone.now() - timedelta(days=2)
-    track_many(
-        EventData(
-            name="play_completed",
-            profile_id=profile.pk,
-            occurred_at=start + timedelta(hours=i),
-            properties={"title_id": t.pk},
-        )
-        for i, t in enumerate(titles)
-    )
 
 
 def home_title_ids(client) -> list[int]:

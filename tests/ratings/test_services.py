@@ -7,8 +7,7 @@ from apps.ratings.models import Rating
 from apps.recommendations.models import ProfileCandidates
 from apps.recommendations.services import recommender_train
 from apps.tracking.models import Event
-from tests.factories import ProfileFactory, TitleFactory
-from tests.ratings.conftest import watch
+from tests.factories import ProfileFactory, TitleFactory, watch
 
 
 def _events(profile):

@@ -8,8 +8,8 @@ from django.utils import timezone
 from apps.ratings.models import Rating
 from apps.recommendations.services import recommender_train
 from apps.tracking.models import Event
-from tests.factories import ProfileFactory, TitleFactory
-from tests.ratings.conftest import home_title_ids, watch
+from tests.factories import ProfileFactory, TitleFactory, watch
+from tests.ratings.conftest import home_title_ids
 
 NAMES = ("Not for me", "I like this", "Love this")
 

@@ -14,25 +14,14 @@ from apps.recommendations.services import (
     candidates_refresh,
     recommender_train,
 )
-from apps.tracking.services import EventData, track_many
-from tests.factories import ProfileFactory, TitleFactory
+from tests.factories import ProfileFactory, TitleFactory, watch
 
 pytestmark = pytest.mark.django_db
 
 
 def _watched(profile, titles, *, days_ago: float) -> None:
-    at = clock.now() - timedelta(days=days_ago)
-    track_many(
-        [
-            EventData(
-                name="play_completed",
-                occurred_at=at + timedelta(minutes=n),
-                profile_id=profile.pk,
-                properties={"title_id": t.pk, "position_seconds": 60, "duration_seconds": 60},
-            )
-            for n, t in enumerate(titles)
-        ]
-    )
+    start = clock.now() - timedelta(days=days_ago)
+    watch(profile, titles, start=start, every=timedelta(minutes=1), progress=60)
 
 
 def test_training_refreshes_active_profiles_and_leaves_the_rest_to_their_next_visit():

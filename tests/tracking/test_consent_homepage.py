@@ -2,36 +2,19 @@
 (popular rows, no "because you watched") and the artwork's non-personal policy, within the
 homepage's query budget; giving consent back restores its own homepage."""
 
-from datetime import timedelta
-
 import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
-from django.utils import timezone
 
 from apps.artwork import bandit
 from apps.artwork import services as artwork_services
 from apps.browse.page_cache import bump_list_version
 from apps.recommendations.services import recommender_train
 from apps.tracking.consent import COOKIE, cookie_value
-from apps.tracking.services import EventData, track_many
 from tests.artwork.conftest import homepage_world
-from tests.factories import genre_catalogue, genre_history
+from tests.factories import genre_catalogue, genre_history, watch
 
 pytestmark = pytest.mark.django_db
-
-
-def watched(profile, titles):
-    start = timezone.now() - timedelta(days=2)
-    track_many(
-        EventData(
-            name="play_completed",
-            profile_id=profile.pk,
-            occurred_at=start + timedelta(hours=i),
-            properties={"title_id": t.pk},
-        )
-        for i, t in enumerate(titles)
-    )
 
 
 def refuse(client):
@@ -41,7 +24,7 @@ def refuse(client):
 def test_refusing_personalization_gives_the_non_personal_homepage_and_back(viewer_client):
     world = genre_catalogue()
     genre_history(world)
-    watched(viewer_client.profile, world["Horror"][:4])
+    watch(viewer_client.profile, world["Horror"][:4])
     recommender_train()
     personal = viewer_client.get("/").content.decode()
     assert "Because you watched Horror" in personal
@@ -60,7 +43,7 @@ def test_the_non_personal_homepage_keeps_the_query_budget(viewer_client):
     cached, so a fresh render costs no more than the personal homepage's budget."""
     world = genre_catalogue()
     genre_history(world)
-    watched(viewer_client.profile, world["Drama"][:5])
+    watch(viewer_client.profile, world["Drama"][:5])
     recommender_train()
     refuse(viewer_client)
     viewer_client.get("/")  # warm: device recorded, popular candidates computed

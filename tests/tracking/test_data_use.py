@@ -11,30 +11,10 @@ from apps.playback.models import TitleProgress
 from apps.ratings.models import Rating
 from apps.recommendations.services import recommender_train
 from apps.tracking.models import Event
-from apps.tracking.services import EventData, track_many, your_data
-from tests.factories import genre_catalogue, genre_history, signed_in
+from apps.tracking.services import your_data
+from tests.factories import signed_in, watch
 
 pytestmark = pytest.mark.django_db
-
-
-def history(profile, name, titles, **props):
-    start = timezone.now() - timedelta(days=2)
-    track_many(
-        EventData(
-            name=name,
-            profile_id=profile.pk,
-            occurred_at=start + timedelta(hours=i),
-            properties={"title_id": t.pk, **props},
-        )
-        for i, t in enumerate(titles)
-    )
-
-
-@pytest.fixture
-def world():
-    world = genre_catalogue()
-    genre_history(world)
-    return world
 
 
 def changed(capture, **kwargs):
@@ -48,7 +28,7 @@ def test_dont_use_my_viewing_history_takes_its_rows_off_the_homepage(
     viewer_client, world, django_capture_on_commit_callbacks
 ):
     profile = viewer_client.profile
-    history(profile, "play_completed", world["Horror"][:4])
+    watch(profile, world["Horror"][:4])
     recommender_train()
     assert "Because you watched Horror" in viewer_client.get("/").content.decode()
 
@@ -78,7 +58,7 @@ def test_dont_use_my_viewing_history_takes_its_rows_off_the_homepage(
 
 def test_the_switch_holds_through_a_full_retraining(viewer_client, world):
     profile = viewer_client.profile
-    history(profile, "play_completed", world["Horror"][:4])
+    watch(profile, world["Horror"][:4])
     your_data.data_use_set(profile=profile, signal="viewing_history", in_use=False)
     recommender_train()
     assert "Because you watched" not in viewer_client.get("/").content.decode()
@@ -88,7 +68,7 @@ def test_dont_use_my_ratings_stops_thumbs_feeding_the_homepage(
     viewer_client, world, django_capture_on_commit_callbacks
 ):
     profile = viewer_client.profile
-    history(profile, "rating", world["Comedy"][:4], value=2)
+    watch(profile, world["Comedy"][:4], name="rating", value=2)
     recommender_train()
     assert "Because you liked Comedy" in viewer_client.get("/").content.decode()
 
@@ -109,8 +89,8 @@ def test_forget_this_title_erases_its_signals_and_its_row(
 ):
     profile = viewer_client.profile
     forgotten = world["Horror"][0]
-    history(profile, "play_completed", [forgotten])
-    history(profile, "rating", [forgotten], value=1)
+    watch(profile, [forgotten])
+    watch(profile, [forgotten], name="rating", value=1)
     TitleProgress.objects.create(
         profile=profile,
         title=forgotten,
@@ -144,7 +124,7 @@ def test_clear_my_onboarding_picks_ends_the_picked_for_you_row(
     viewer_client, world, django_capture_on_commit_callbacks
 ):
     profile = viewer_client.profile
-    history(profile, "onboarding_pick", world["Sci-Fi"][:3])
+    watch(profile, world["Sci-Fi"][:3], name="onboarding_pick")
     recommender_train()
     assert "Picked for you from your favourites" in viewer_client.get("/").content.decode()
 
@@ -162,7 +142,7 @@ def test_another_profiles_history_is_untouched(viewer_client, world):
     from tests.factories import ProfileFactory
 
     other = ProfileFactory(account=viewer_client.profile.account)
-    history(other, "play_completed", world["Horror"][:2])
+    watch(other, world["Horror"][:2])
     your_data.title_forget(profile=viewer_client.profile, title_id=world["Horror"][0].pk)
     assert Event.objects.filter(profile=other, name="play_completed").count() == 2
 

@@ -8,29 +8,17 @@ from django.utils import timezone
 
 from apps.recommendations.services import recommender_train
 from apps.tracking.models import DataUse, Event
-from apps.tracking.services import EventData, track_many
-from tests.factories import ProfileFactory, genre_catalogue, genre_history, signed_in
+from tests.factories import ProfileFactory, genre_catalogue, genre_history, signed_in, watch
 
 pytestmark = pytest.mark.django_db
 
-
-def watched(profile, titles):
-    start = timezone.now() - timedelta(days=1)
-    track_many(
-        EventData(
-            name="play_completed",
-            profile_id=profile.pk,
-            occurred_at=start + timedelta(minutes=i),
-            properties={"title_id": t.pk},
-        )
-        for i, t in enumerate(titles)
-    )
+MINUTE = timedelta(minutes=1)
 
 
 def test_the_page_says_what_the_site_knows_and_why(viewer_client):
     world = genre_catalogue()
     genre_history(world)
-    watched(viewer_client.profile, world["Horror"][:4])
+    watch(viewer_client.profile, world["Horror"][:4], days_ago=1, every=MINUTE)
     recommender_train()
     response = viewer_client.get("/account/data/")
     assert response.status_code == 200
@@ -59,7 +47,7 @@ def test_signed_out_visitors_are_sent_to_sign_in(client):
 def test_another_accounts_events_never_show(viewer_client):
     world = genre_catalogue(n_per_genre=6)
     stranger = ProfileFactory(name="Stranger")
-    watched(stranger, world["Comedy"][:1])
+    watch(stranger, world["Comedy"][:1], days_ago=1, every=MINUTE)
     html = viewer_client.get("/account/data/").content.decode()
     assert "Comedy 0" not in html
     assert stranger.account.email not in html
@@ -83,8 +71,8 @@ def test_forget_and_clear_buttons_act_on_the_current_profile_only(viewer_client)
     world = genre_catalogue(n_per_genre=6)
     title = world["Drama"][0]
     other = ProfileFactory(account=viewer_client.profile.account, name="Other")
-    watched(viewer_client.profile, [title])
-    watched(other, [title])
+    watch(viewer_client.profile, [title], days_ago=1, every=MINUTE)
+    watch(other, [title], days_ago=1, every=MINUTE)
     viewer_client.post(f"/account/data/forget/{title.pk}/")
     assert not Event.objects.filter(profile=viewer_client.profile, name="play_completed").exists()
     assert Event.objects.filter(profile=other, name="play_completed").exists()
@@ -104,11 +92,11 @@ def test_the_page_costs_the_same_queries_however_long_the_history(viewer_client)
     from django.test.utils import CaptureQueriesContext
 
     world = genre_catalogue(n_per_genre=40)
-    watched(viewer_client.profile, world["Drama"][:3])
+    watch(viewer_client.profile, world["Drama"][:3], days_ago=1, every=MINUTE)
     viewer_client.get("/account/data/")  # candidates computed once
     with CaptureQueriesContext(connection) as short:
         assert viewer_client.get("/account/data/").status_code == 200
-    watched(viewer_client.profile, world["Comedy"][:40])
+    watch(viewer_client.profile, world["Comedy"][:40], days_ago=1, every=MINUTE)
     with CaptureQueriesContext(connection) as long:
         assert viewer_client.get("/account/data/").status_code == 200
     assert len(long.captured_queries) == len(short.captured_queries)
@@ -139,7 +127,7 @@ def test_a_profile_in_the_homepage_holdout_is_told_about_the_rows_it_gets(viewer
 
     world = genre_catalogue()
     genre_history(world)
-    watched(viewer_client.profile, world["Horror"][:4])
+    watch(viewer_client.profile, world["Horror"][:4], days_ago=1, every=MINUTE)
     recommender_train()
     experiment_define(
         key=HOLDOUT_EXPERIMENT,
@@ -163,7 +151,7 @@ def test_a_genre_that_rounds_to_nothing_is_not_listed_as_0_percent(viewer_client
 
     world = genre_catalogue()
     genre_history(world)
-    watched(viewer_client.profile, world["Horror"][:4])
+    watch(viewer_client.profile, world["Horror"][:4], days_ago=1, every=MINUTE)
     recommender_train()
     comedy = Genre.objects.get(name="Comedy").pk
     real = selectors.recommendations.candidates_for
