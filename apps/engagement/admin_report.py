@@ -40,6 +40,7 @@ SKIP_REASONS = {
     "push_unavailable": _("push not available"),
     "finished": _("finished the title meanwhile"),
     "watched_again": _("went back to the title meanwhile"),
+    "forgotten": _("Continue watching had let go of the title by then"),
     "subscribed": _("subscribed meanwhile"),
     "active_again": _("came back meanwhile"),
 }

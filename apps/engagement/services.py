@@ -293,7 +293,7 @@ def _claim(send_id: int, now: datetime) -> tuple[Send | None, list[channels.Outg
         elif send.variant is None:
             reason = "no_variant"
         else:
-            reason = rechecks.still_relevant(send)
+            reason = rechecks.still_relevant(send, now)
         if (
             reason is None
             and campaign.segment_id
