@@ -195,7 +195,9 @@ FLOWS: list[dict[str, Any]] = [
             "Sign in as Riley: pick exactly three favourites (live search, genre chips, "
             "“n of 3”), choose devices, and land on a homepage built from the picks: pick "
             "three horror titles and the rows read “Because you liked …” with horror-like "
-            "titles (nothing was watched yet). “Skip for now” on the picks starts from "
+            "titles (nothing was watched yet); the first row is “Picked for you from your "
+            "favourites” until Riley likes other titles (“I like this” on six comedies): then "
+            "it reads “Top picks for Riley”. “Skip for now” on the picks starts from "
             "popularity instead; on the devices step it skips only the devices and keeps the "
             "three picks."
         ),

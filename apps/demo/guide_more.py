@@ -209,7 +209,9 @@ MORE_FLOWS: list[dict[str, Any]] = [
             "cap, no consent, finished meanwhile...). It says whether the control group is "
             "drawn anew each period: the demo's journeys keep one split, so no persona is ever "
             "held back; a campaign you add draws a new one every 30 days (“control group "
-            "rotates every” on its form), so nobody is held back for ever. On a fresh demo "
+            "rotates every” on its form), so nobody is held back for ever, and a profile "
+            "messaged in the previous period is left out of the next period's control group "
+            "(listed among the skips). On a fresh demo "
             "nobody has been messaged yet: advance the demo clock 7 days with the jobs first."
         ),
         "url": "admin:engagement_campaign_changelist",

@@ -40,6 +40,10 @@ SKIP_REASONS = {
     "push_unavailable": _("push not available"),
     "finished": _("finished the title meanwhile"),
     "watched_again": _("went back to the title meanwhile"),
+    "forgotten": _("Continue watching had let go of the title by then"),
+    "messaged_last_period": _(
+        "held back this period but messaged in the previous one (left out of the control group)"
+    ),
     "subscribed": _("subscribed meanwhile"),
     "active_again": _("came back meanwhile"),
 }

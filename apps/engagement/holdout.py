@@ -12,7 +12,10 @@ hash: the split campaigns had before rotation), for a one-off message.
 
 Each send records the group it was decided in (`Send.Status.CONTROL`); the report counts those
 (`conversions.py`), never this draw again, so a later period never moves a past send between
-groups.
+groups. A profile drawn into this period's control group that received the campaign's message
+in the previous period is still not messaged, but is left out of the control group (skipped as
+`messaged_last_period`, `services.plan_send`): the earlier message may still be at work, and
+counted as "held back" it would blur the uplift.
 """
 
 from __future__ import annotations
@@ -28,6 +31,11 @@ def period(now: datetime, every_days: int) -> int | None:
     if not every_days:
         return None
     return (now - EPOCH) // timedelta(days=every_days)
+
+
+def period_start(number: int, every_days: int) -> datetime:
+    """When period `number` of `every_days` days begins."""
+    return EPOCH + number * timedelta(days=every_days)
 
 
 def held_back(*, key: str, salt: str, percent: int, profile_id: int, period: int | None) -> bool:

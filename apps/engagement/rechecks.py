@@ -7,15 +7,39 @@ anything the profile did after that event can make the message pointless.
 
 from __future__ import annotations
 
+from datetime import datetime, timedelta
+
+from django.utils.dateparse import parse_datetime
+
 from apps.engagement.models import Campaign, Send
 from apps.tracking.activity import passive_q
 from apps.tracking.models import Event
 
 PLAY_EVENTS = ("play_started", "play_progress", "play_completed")
+# Continue watching drops an entry untouched for this many days, a film barely started (under
+# FORGOTTEN_SAMPLE_PERCENT) sooner (playback.resume's SHELF_DAYS, SAMPLE_SHELF_DAYS and
+# SAMPLE_PERCENT, kept equal by a test): no reminder then, planned or due.
+FORGOTTEN_DAYS = 90
+FORGOTTEN_SAMPLE_DAYS = 30
+FORGOTTEN_SAMPLE_PERCENT = 15
 
 
-def _title_abandoned(send: Send) -> str | None:
+def forgotten(age: timedelta, *, film: bool, share: tuple[int, int]) -> bool:
+    """Whether Continue watching has let go of a play left `age` ago (a film barely started
+    goes sooner). Counted from `now`, not the viewer's day as the homepage does: the reminder
+    stops a few hours before the row drops the title, never after."""
+    position, duration = share
+    sample = film and duration > 0 and position * 100 < duration * FORGOTTEN_SAMPLE_PERCENT
+    return age > timedelta(days=FORGOTTEN_SAMPLE_DAYS if sample else FORGOTTEN_DAYS)
+
+
+def _title_abandoned(send: Send, now: datetime) -> str | None:
     ctx = send.context or {}
+    left_at = parse_datetime(str(ctx.get("left_at") or ""))
+    share = (int(ctx.get("position_seconds") or 0), int(ctx.get("duration_seconds") or 0))
+    if left_at and forgotten(now - left_at, film=not ctx.get("episode_id"), share=share):
+        # Planned hours before the limit, due after it: the row no longer offers the title.
+        return "forgotten"
     after = Event.objects.filter(
         profile_id=send.profile_id,
         name__in=PLAY_EVENTS,
@@ -29,7 +53,7 @@ def _title_abandoned(send: Send) -> str | None:
     return None
 
 
-def _checkout_abandoned(send: Send) -> str | None:
+def _checkout_abandoned(send: Send, now: datetime) -> str | None:
     ctx = send.context or {}
     subscribed = Event.objects.filter(
         profile__account_id=send.profile.account_id,
@@ -39,7 +63,7 @@ def _checkout_abandoned(send: Send) -> str | None:
     return "subscribed" if subscribed else None
 
 
-def _inactivity(send: Send) -> str | None:
+def _inactivity(send: Send, now: datetime) -> str | None:
     """Active again between the trigger and the viewer's hour: no "we miss you"."""
     last = (send.context or {}).get("last_seen_at")
     if not last:
@@ -59,7 +83,7 @@ RECHECKS = {
 }
 
 
-def still_relevant(send: Send) -> str | None:
-    """Why the send no longer makes sense (a skip reason), or None."""
+def still_relevant(send: Send, now: datetime) -> str | None:
+    """Why the send no longer makes sense at `now` (a skip reason), or None."""
     check = RECHECKS.get(send.campaign.trigger)
-    return check(send) if check is not None else None
+    return check(send, now) if check is not None else None

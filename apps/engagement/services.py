@@ -46,6 +46,20 @@ SWEEP_AFTER = timedelta(minutes=10)  # a send marked sent with no message this l
 SWEEP_WITHIN = timedelta(days=1)  # ... and not older than this (a day-old message is stale)
 
 
+def _messaged_last_period(campaign: Campaign, profile_id: int, *, now: datetime) -> bool:
+    """Did the profile receive the campaign's message in the control period before `now`'s?"""
+    number = holdout.period(now, campaign.control_rotation_days)
+    if number is None:
+        return False
+    return Send.objects.filter(
+        campaign=campaign,
+        profile_id=profile_id,
+        status=Send.Status.SENT,
+        sent_at__gte=holdout.period_start(number - 1, campaign.control_rotation_days),
+        sent_at__lt=holdout.period_start(number, campaign.control_rotation_days),
+    ).exists()
+
+
 def in_control(campaign: Campaign, profile_id: int, *, now: datetime) -> bool:
     """Is the profile held back by the campaign at `now`? Stable within a control period
     (`holdout.py`, the campaign's `control_rotation_days`); account messages never are."""
@@ -158,7 +172,13 @@ def plan_send(
     if campaign.segment_id and not segments.matches(campaign.segment.rules, profile, now=now):
         return None
     fields: dict = {"context": context, "created_at": now}
-    if in_control(campaign, profile.pk, now=now):
+    held = in_control(campaign, profile.pk, now=now)
+    if held and _messaged_last_period(campaign, profile.pk, now=now):
+        # Held back all the same, but not counted as the control: last period's message may
+        # still be at work, and the "held back" group would blur the uplift (`holdout.py`).
+        fields.update(status=Send.Status.SKIPPED, skip_reason="messaged_last_period", due_at=now)
+        event = "message_skipped"
+    elif held:
         fields.update(status=Send.Status.CONTROL, due_at=now)
         event = "message_held_back"
     elif (merged := _merge_into_pending(campaign, profile.pk, context)) is not None:
@@ -293,7 +313,7 @@ def _claim(send_id: int, now: datetime) -> tuple[Send | None, list[channels.Outg
         elif send.variant is None:
             reason = "no_variant"
         else:
-            reason = rechecks.still_relevant(send)
+            reason = rechecks.still_relevant(send, now)
         if (
             reason is None
             and campaign.segment_id

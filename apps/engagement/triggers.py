@@ -11,8 +11,9 @@ Everything reads the event log (engagement never imports playback or subscriptio
   back, and an event a day old that a crashed beat missed is still news.
 - **title_abandoned**: the newest play event of a (profile, title) is a start or a progress
   report, not a completion, and it is `trigger_days` old (up to ABANDON_LOOKBACK older: beyond
-  that it is stale, not a reminder), and Continue watching still shows it (FORGOTTEN_DAYS).
-  Re-checked at delivery (`rechecks.py`).
+  that it is stale, not a reminder), and Continue watching still shows it (`rechecks.forgotten`).
+  Re-checked at delivery (`rechecks.py`): finished or played again meanwhile, or let go by
+  Continue watching between the plan and the viewer's hour.
 - **checkout_abandoned**: the profile's newest `checkout_started` (recorded by subscriptions'
   checkout page) is `trigger_days` old and no `subscription_started` came after it.
 - **inactivity**: the profile's newest own event (not one the site recorded about it: a message,
@@ -38,7 +39,7 @@ from apps.core import clock
 from apps.engagement import segments, services
 from apps.engagement.models import Campaign, Send
 from apps.engagement.progress_image import progress_card_url
-from apps.engagement.rechecks import PLAY_EVENTS
+from apps.engagement.rechecks import PLAY_EVENTS, forgotten
 from apps.tracking.activity import passive_q
 from apps.tracking.models import Event
 
@@ -49,12 +50,7 @@ ABANDON_LOOKBACK = timedelta(days=2)
 # test), so "pick up where you left off" would point at nothing (an autoplayed next episode
 # left after 3 seconds was reminded as "0% of the way through").
 ABANDON_MIN_PERCENT = 5
-# Nor a title the homepage has forgotten: Continue watching drops an entry untouched for this
-# many days, a film barely started (under FORGOTTEN_SAMPLE_PERCENT) sooner (playback.resume's
-# SHELF_DAYS, SAMPLE_SHELF_DAYS and SAMPLE_PERCENT, kept equal by a test).
-FORGOTTEN_DAYS = 90
-FORGOTTEN_SAMPLE_DAYS = 30
-FORGOTTEN_SAMPLE_PERCENT = 15
+# Nor a title the homepage has forgotten (`rechecks.forgotten`, asked again at delivery).
 SCHEDULE_MAX_PROFILES = 5000
 
 
@@ -170,7 +166,7 @@ def abandoned_titles(
         duration = int(props.get("duration_seconds") or 0)
         if position <= 0 or (duration and position * 100 < duration * ABANDON_MIN_PERCENT):
             continue
-        if _forgotten(now - at, film=not props.get("episode_id"), share=(position, duration)):
+        if forgotten(now - at, film=not props.get("episode_id"), share=(position, duration)):
             continue
         episode_id = props.get("episode_id")
         fired.append(
@@ -192,15 +188,6 @@ def abandoned_titles(
             )
         )
     return fired
-
-
-def _forgotten(age: timedelta, *, film: bool, share: tuple[int, int]) -> bool:
-    """Whether Continue watching has let go of a play left `age` ago (a film barely started
-    goes sooner). Counted from `now`, not the viewer's day as the homepage does: the reminder
-    stops a few hours before the row drops the title, never after."""
-    position, duration = share
-    sample = film and duration > 0 and position * 100 < duration * FORGOTTEN_SAMPLE_PERCENT
-    return age > timedelta(days=FORGOTTEN_SAMPLE_DAYS if sample else FORGOTTEN_DAYS)
 
 
 def title_abandoned_fired(campaign: Campaign, now: datetime) -> list[Fired]:

@@ -32,6 +32,8 @@ class ProfileCandidates(models.Model):
         ONBOARDING = "onboarding", "onboarding picks"
         POPULARITY = "popularity", "popularity (no history yet)"
 
+    RECENT_KEPT = 12  # how many of the newest history titles `recent` keeps
+
     profile = models.OneToOneField(
         "accounts.Profile", on_delete=models.CASCADE, primary_key=True, related_name="candidates"
     )

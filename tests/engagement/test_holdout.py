@@ -181,3 +181,70 @@ def test_the_campaign_form_offers_the_rotation_with_what_it_does(admin_client, m
     ).content.decode()
     assert 'name="control_rotation_days"' in html
     assert "A new control group is drawn every this many days, so nobody is held back" in html
+
+
+def _held_next_not_now(campaign, profile):
+    """`profile`, with a salt that lets it through in NOW's period and holds it back next."""
+    for salt in range(1000):
+        campaign.control_salt = f"t{salt}"
+        now = services.in_control(campaign, profile.pk, now=NOW)
+        later = services.in_control(campaign, profile.pk, now=NOW + MONTH)
+        if later and not now:
+            campaign.save(update_fields=["control_salt"])
+            return profile
+    raise AssertionError("no salt lets the profile through now and holds it back next period")
+
+
+def test_a_viewer_messaged_last_period_is_not_counted_in_this_periods_control_group(
+    make_campaign, outbox, admin_client
+):
+    """Last month's message may still be at work: counted as "held back" this month, the viewer
+    would make the control group look like the messaged one. Still not messaged (the draw
+    stands), but left out of the control group, and the report says so."""
+    campaign = _rotating_campaign(make_campaign)
+    viewer = _held_next_not_now(campaign, ProfileFactory())
+    sent = services.plan_send(campaign=campaign, profile=viewer, trigger_key="ep-1", now=NOW)
+    services.deliver_due(NOW + timedelta(days=2))
+    assert Send.objects.get(pk=sent.pk).status == Send.Status.SENT
+
+    later = NOW + MONTH
+    again = services.plan_send(campaign=campaign, profile=viewer, trigger_key="ep-2", now=later)
+    assert (again.status, again.skip_reason) == (Send.Status.SKIPPED, "messaged_last_period")
+    services.deliver_due(later + timedelta(days=2))
+    assert {o.send_id for o in outbox.delivered} == {sent.pk}  # last month's message only
+    # A retried run finds the decision made.
+    assert (
+        services.plan_send(campaign=campaign, profile=viewer, trigger_key="ep-2", now=later).pk
+        == again.pk
+    )
+
+    report = conversions.campaign_report(campaign)
+    assert report.control.sends == 0 and report.messaged.sends == 1
+    assert ("messaged_last_period", 1) in report.skip_reasons
+    html = admin_client.get(
+        reverse("admin:engagement_campaign_report", args=[campaign.pk])
+    ).content.decode()
+    assert "is left out of the control group" in html
+    assert "held back this period but messaged in the previous one" in html
+
+
+def test_a_viewer_messaged_two_periods_ago_is_in_the_control_group_again(make_campaign, outbox):
+    """Only the period just before counts: a message two months old no longer blurs anything."""
+    campaign = _rotating_campaign(make_campaign, starts_at=PERIOD_START - MONTH)
+    viewer = ProfileFactory()
+    for salt in range(1000):
+        campaign.control_salt = f"t{salt}"
+        drawn = [services.in_control(campaign, viewer.pk, now=NOW + n * MONTH) for n in (-1, 1)]
+        if drawn == [False, True]:
+            campaign.save(update_fields=["control_salt"])
+            break
+    else:
+        raise AssertionError("no salt lets the profile through then and holds it back now")
+    earlier = NOW - MONTH
+    services.plan_send(campaign=campaign, profile=viewer, trigger_key="ep-0", now=earlier)
+    services.deliver_due(earlier + timedelta(days=2))
+    assert Send.objects.get(trigger_key="ep-0").status == Send.Status.SENT
+    held = services.plan_send(
+        campaign=campaign, profile=viewer, trigger_key="ep-2", now=NOW + MONTH
+    )
+    assert held.status == Send.Status.CONTROL

@@ -257,3 +257,56 @@ def test_the_reminders_picture_is_the_card_with_how_far_the_viewer_got(
     assert red[0] > 180 and red[1] < 60  # watched: the accent red, a quarter of the width
     assert abs(grey[0] - grey[2]) < 30 and grey[0] < 140  # still to watch: grey
     assert image.getpixel((100, 100))[2] > 150  # the artwork itself is untouched
+
+
+@pytest.mark.parametrize(
+    ("limit_days", "percent"), [(resume.SHELF_DAYS, 50), (resume.SAMPLE_SHELF_DAYS, 10)]
+)
+def test_a_reminder_due_after_continue_watching_let_go_of_the_title_is_not_sent(
+    make_campaign, outbox, limit_days, percent
+):
+    """Planned at day 89.9 (a film barely started: 29.9), due at 90.1 (30.1): by then the
+    homepage no longer offers the title, so "pick up where you left off" points at nothing.
+    Skipped with its reason, and a retried delivery sends nothing either."""
+    from apps.engagement import services
+    from apps.engagement.admin_report import SKIP_REASONS
+
+    campaign = _abandon_campaign(make_campaign)
+    campaign.trigger_days = limit_days - 1
+    campaign.save(update_fields=["trigger_days"])
+    profile = ProfileFactory()
+    film = TitleFactory()
+    left = NOW - timedelta(days=limit_days + 1)
+    _play(profile, "play_progress", film, at=left, position=60 * percent)
+    planned_at = left + timedelta(days=limit_days - 0.1)
+    assert triggers.triggers_run(now=planned_at) == {campaign.key: 1}
+    due = left + timedelta(days=limit_days + 0.1)
+    Send.objects.update(due_at=due - timedelta(minutes=1))  # the viewer's hour, past the limit
+    services.deliver_due(due)
+    send = Send.objects.get()
+    assert (send.status, send.skip_reason) == (Send.Status.SKIPPED, "forgotten")
+    assert "forgotten" in SKIP_REASONS
+    services.deliver_due(due + timedelta(hours=1))
+    services.deliver_one(send_id=send.pk, now=due + timedelta(hours=2))
+    send.refresh_from_db()
+    assert send.status == Send.Status.SKIPPED
+    assert outbox.delivered == []
+
+
+def test_a_reminder_due_just_inside_the_rows_window_is_sent(make_campaign, outbox):
+    """The same plan delivered at day 89.95: Continue watching still shows the title."""
+    from apps.engagement import services
+
+    campaign = _abandon_campaign(make_campaign)
+    campaign.trigger_days = resume.SHELF_DAYS - 1
+    campaign.save(update_fields=["trigger_days"])
+    profile = ProfileFactory()
+    film = TitleFactory()
+    left = NOW - timedelta(days=resume.SHELF_DAYS + 1)
+    _play(profile, "play_progress", film, at=left, position=3000)
+    assert triggers.triggers_run(now=left + timedelta(days=89.9)) == {campaign.key: 1}
+    due = left + timedelta(days=89.95)
+    Send.objects.update(due_at=due - timedelta(minutes=1))
+    services.deliver_due(due)
+    assert Send.objects.get().status == Send.Status.SENT
+    assert outbox.delivered

@@ -10,7 +10,7 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
 from apps.core import clock
-from apps.engagement import triggers
+from apps.engagement import rechecks, triggers
 from apps.playback import resume, selectors
 
 pytestmark = pytest.mark.django_db
@@ -90,9 +90,9 @@ def test_the_homepage_drops_an_aged_out_entry_at_no_extra_query(viewer_client, f
 
 
 def test_the_abandoned_title_reminder_keeps_in_step_with_the_row():
-    assert triggers.FORGOTTEN_DAYS == resume.SHELF_DAYS
-    assert triggers.FORGOTTEN_SAMPLE_DAYS == resume.SAMPLE_SHELF_DAYS
-    assert triggers.FORGOTTEN_SAMPLE_PERCENT == resume.SAMPLE_PERCENT
+    assert rechecks.FORGOTTEN_DAYS == resume.SHELF_DAYS
+    assert rechecks.FORGOTTEN_SAMPLE_DAYS == resume.SAMPLE_SHELF_DAYS
+    assert rechecks.FORGOTTEN_SAMPLE_PERCENT == resume.SAMPLE_PERCENT
     now = clock.now()
 
     def fired(days_ago: int, percent: int, episode_id=None) -> bool:

@@ -145,6 +145,7 @@ def plan_for(
         "continue": {item.title_id: item for item in shelf},
         "ratings": ratings,
         "liked_only": set(cands.liked_only or ()),
+        "no_plays": _without_plays(cands),
         "usual": planner.usual_genres(data.genre_affinity),
         "affinity": {g for g, weight in data.genre_affinity if weight > 0},
         "taste": dict(data.genre_affinity),
@@ -160,6 +161,15 @@ def plan_for(
 def affinity_of(cands: ProfileCandidates) -> dict[int, float]:
     """The stored genre affinity with int keys (JSON keeps them as strings)."""
     return {int(g): float(v) for g, v in (cands.affinity or {}).items()}
+
+
+def _without_plays(cands: ProfileCandidates) -> bool:
+    """Whether the candidates come from picks, thumbs-up and My list only (nothing played, or
+    viewing history switched off): `recent` holds the whole history when shorter than its cap,
+    and `liked_only` its unplayed titles."""
+    recent = set(cands.recent or ())
+    whole = 0 < len(recent) < ProfileCandidates.RECENT_KEPT
+    return whole and recent <= set(cands.liked_only or ())
 
 
 def _avoided_genres(cands: ProfileCandidates, ratings: dict[int, int]) -> frozenset[int]:
@@ -253,6 +263,11 @@ def _word_row(plan: planner.RowPlan, facts: dict, titles: dict[int, Title], prof
             plan.kind,
             _("Top picks for %(n)s") % {"n": profile.name},
             _(
+                "Ordered by how well each title matches the titles you picked, rated or saved "
+                "to My list, with a few different titles mixed in."
+            )
+            if facts["no_plays"]
+            else _(
                 "Ordered by how well each title matches what you watched, rated and "
                 "picked, with a few different titles mixed in."
             ),
@@ -322,6 +337,11 @@ def _word_row(plan: planner.RowPlan, facts: dict, titles: dict[int, Title], prof
             why = _(
                 "You picked %(g)s among your favourites, so it gets a row; titles are ranked by "
                 "your match."
+            )
+        elif facts["no_plays"]:
+            why = _(
+                "Titles you picked, rated or saved are %(g)s, so it gets a row; titles are "
+                "ranked by your match."
             )
         else:
             why = _("You often watch %(g)s, so it gets a row; titles are ranked by your match.")

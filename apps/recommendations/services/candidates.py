@@ -232,9 +232,11 @@ def candidates_from_fold(
     kept = {t for t, v in ratings.items() if v > 0} - fold.played - fold.picked
     source = ProfileCandidates.Source.POPULARITY
     if history:
+        # "From your favourites" only while the picks alone drive the candidates: a thumbs-up
+        # on a pick adds nothing new, but six liked comedies fill the row with comedies.
         source = (
             ProfileCandidates.Source.ONBOARDING
-            if fold.only_picks and seen
+            if fold.only_picks and seen and seen <= fold.picked
             else ProfileCandidates.Source.PERSONAL
         )
     scores = np.full(len(shelf.ids), np.nan)
@@ -292,7 +294,8 @@ def candidates_from_fold(
             # you watched X" rows already hold only titles sharing a genre with X).
             because = 0
         items.append([title, round(score, 5), match, because, year, list(genres)])
-    recent = [title for title, _, _ in reversed(history) if title not in looked][:12]
+    recent = [title for title, _, _ in reversed(history) if title not in looked]
+    recent = recent[: ProfileCandidates.RECENT_KEPT]
     return {
         "affinity": {str(g): round(v, 3) for g, v in taste.top_genres(affinity)},
         # Titles in the history that were picked, saved or rated but never played: their
