@@ -378,7 +378,7 @@ def test_the_onboarding_rows_why_names_the_three_picks_as_a_sentence(language, e
     """QA5: "… qui ont choisi A, B, C ont ensuite regardé": the last two joined by "and"."""
     from django.utils import translation
 
-    from apps.browse.selectors.home import _word_row
+    from apps.browse.selectors.row_words import word_row as _word_row
     from tests.factories import ProfileFactory, TitleFactory
 
     titles = {t.pk: t for t in (TitleFactory(name=n) for n in ("Alpha", "Beta", "Gamma"))}
@@ -392,7 +392,7 @@ def test_the_onboarding_rows_why_names_the_three_picks_as_a_sentence(language, e
 @pytest.mark.django_db
 def test_a_dozen_seed_titles_are_named_three_and_counted():
     """QA5: with viewing history off, Morgan's row named twelve loved titles as "picked"."""
-    from apps.browse.selectors.home import _word_row
+    from apps.browse.selectors.row_words import word_row as _word_row
     from tests.factories import ProfileFactory, TitleFactory
 
     titles = {t.pk: t for t in (TitleFactory(name=f"Title {n}") for n in range(1, 13))}
@@ -426,3 +426,31 @@ def test_six_quick_likes_give_at_most_four_because_rows_never_three_in_a_row(day
     assert kinds[:first_genre].count("because") <= rows.BECAUSE_RUN
     # The newest like keeps its row ("Love this" promises one).
     assert "because-9001" in [p.key for p in plans]
+
+
+@pytest.mark.parametrize(
+    ("source", "no_plays", "expected", "wrong"),
+    [
+        ("onboarding", True, "A few of your favourites are also Fantasy", "You watch"),
+        ("personal", True, "A few titles you picked, rated or saved are also Fantasy", "You watch"),
+        ("personal", False, "You watch a little Fantasy", "favourites"),
+    ],
+)
+def test_a_small_genre_rows_why_says_what_put_it_in_the_taste(source, no_plays, expected, wrong):
+    """QA (4 Dec): a new viewer with three horror picks read "You watch a little Fantasy" on
+    the Fantasy row, having watched nothing: the picks were also Fantasy titles."""
+    from apps.browse.selectors.row_words import word_row
+
+    plan = RowPlan("genre-2", "genre", [], 2)
+    facts = {
+        "taste": True,
+        "taste_genres": {1},
+        "affinity": {1: 1.0, 2: 0.1},
+        "source": source,
+        "no_plays": no_plays,
+        "genres": {1: ("Horror", "horror"), 2: ("Fantasy", "fantasy")},
+    }
+    row = word_row(plan, facts, {}, None)
+    assert row.heading == "Fantasy"
+    assert expected in row.why
+    assert wrong not in row.why

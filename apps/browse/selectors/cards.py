@@ -8,7 +8,8 @@ from django.utils.translation import gettext as _
 
 from apps.accounts.timezones import viewer_zone
 from apps.browse.models import MyListEntry
-from apps.browse.selectors.home import Row, affinity_of
+from apps.browse.selectors.home import affinity_of
+from apps.browse.selectors.row_words import Row
 from apps.catalogue import selectors as catalogue
 from apps.catalogue.models import Genre, Title
 from apps.catalogue.vocabulary import genre_label, mood_label
