@@ -1,11 +1,13 @@
 """A short laptop screen (1366 x 800, qa12) shows the hero and the first row's posters whole: the
 hero took 70 % of the height, so the first screen was the hero and the top of one row. A tall
-screen keeps its tall hero; either way the hero's text and buttons fit inside it."""
+screen keeps its tall hero; either way the hero's text and buttons fit inside it. The short
+screen also shows where the second row starts (qa15: its heading was below the fold)."""
 
 import pytest
 
 from apps.catalogue.models import Title
 from apps.demo.posters.pipeline import artwork_generate
+from apps.recommendations.services.candidates import global_lists_refresh
 from tests.browser.test_player import serve_media
 from tests.factories import ProfileFactory, genre_catalogue
 
@@ -17,8 +19,11 @@ BOXES = """() => {
   const actions = box(document.querySelector('.hero__actions'));
   const body = document.querySelector('.hero__body');
   const poster = box(document.querySelector('section.row .card__art'));
+  const second = document.querySelectorAll('section.row')[1];
   return {heroBottom: hero.bottom, actionsBottom: actions.bottom, posterBottom: poster.bottom,
-          bodyOverflows: body.scrollHeight > body.clientHeight + 1};
+          bodyOverflows: body.scrollHeight > body.clientHeight + 1,
+          secondHeading: second.querySelector('h2').textContent,
+          secondHeadingTop: box(second.querySelector('h2')).top};
 }"""
 
 
@@ -40,6 +45,7 @@ def test_the_first_screen_shows_the_hero_and_a_whole_row(
         "has to choose what to forgive before the water rises, and the town that watched them "
         "grow up has to decide whether it will let them leave again."
     )
+    global_lists_refresh()  # the genre row's heading names its genre
     sign_in(ProfileFactory(name="Sunny"))
     serve_media(page, tmp_path)
     page.set_viewport_size({"width": width, "height": height})
@@ -51,7 +57,11 @@ def test_the_first_screen_shows_the_hero_and_a_whole_row(
     # The buttons stay inside the hero, and the text is not cut.
     assert boxes["actionsBottom"] <= boxes["heroBottom"], boxes
     assert not boxes["bodyOverflows"], boxes
+    assert boxes["secondHeading"], boxes
     if height < 900:
         # The first row's posters are whole on the first screen (below the notice a viewer
         # with no history gets; with a history the names and years show too).
         assert boxes["posterBottom"] <= height, boxes
+        # And the second row's heading, so a viewer sees there is more than one row (qa15:
+        # it began at y 865 on Sam's homepage; below the notice, here, at 913).
+        assert boxes["secondHeadingTop"] < height, boxes
