@@ -212,8 +212,10 @@ FLOWS: list[dict[str, Any]] = [
             "outside Morgan's usual genres sit in “Something different for you” (open “Why "
             "this row?”). Scroll to load more rows, reload (same page), then move the demo "
             "clock to the evening (a new shuffle). On a phone width: fewer, shorter rows. In a "
-            "1366 x 800 window the hero is as tall as its text and the first row shows whole "
-            "under it. Play a few titles and come back: the rows stay Morgan's."
+            "1366 x 800 window the hero is as tall as its text, the first row shows whole under "
+            "it and the next row's heading and posters start above the bottom edge. A card shows "
+            "its match on one line and its year and rating on the next, in French too. Play a "
+            "few titles and come back: the rows stay Morgan's."
         ),
         "url": "home",
         "persona": "horror",

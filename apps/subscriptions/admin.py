@@ -13,7 +13,7 @@ from django.urls import path, reverse
 from django.utils.formats import date_format, number_format
 from django.utils.timezone import localtime
 from django.utils.translation import gettext_lazy as _
-from django.utils.translation import ngettext
+from django.utils.translation import ngettext, pgettext_lazy
 
 from apps.core import clock
 from apps.core.admin_filters import code_beside_label, labelled_values_filter
@@ -75,19 +75,24 @@ class PlanAdmin(admin.ModelAdmin):
     # The form's model fields, with the two prices (typed in euros) after the tagline.
     fields = [*PlanForm.Meta.fields[:3], "monthly_price", "yearly_price", *PlanForm.Meta.fields[3:]]
     # The editable "offered" and "order" beside the name: last, they sat past the edge of a
-    # 1280 px window with the filters open, reachable only by scrolling sideways (qa13).
+    # 1280 px window with the filters open, reachable only by scrolling sideways (qa13). The
+    # columns that compare plans have one-word headings and the code is on the plan's page
+    # (still searched), so the whole list fits beside the sidebar and the filters (qa15: it
+    # was 997 px wide in a 631 px area, 1032 in French).
     list_display = [
         "name",
         "is_active",
         "sort_order",
         "monthly_price",
         "yearly_price",
-        "max_streams",
-        "max_quality",
-        "max_accounts",
-        "code",
+        "streams",
+        "quality",
+        "accounts",
     ]
     list_editable = ["is_active", "sort_order"]
+    # No bulk delete, and so no checkbox column: a plan with subscribers cannot be deleted
+    # (PROTECT), and one is withdrawn by unticking "offered" here; its page still deletes one.
+    actions = None
     list_filter = ["is_active", "max_quality", "max_accounts"]
     search_fields = ["name", "code"]
     prepopulated_fields = {"code": ["name"]}
@@ -146,6 +151,20 @@ class PlanAdmin(admin.ModelAdmin):
     @admin.display(description=_("yearly"), ordering="yearly_amount")
     def yearly_price(self, obj: Plan) -> str:
         return format_money(obj.yearly_amount, obj.currency)
+
+    @admin.display(description=pgettext_lazy("plan list column", "streams"), ordering="max_streams")
+    def streams(self, obj: Plan) -> int:
+        return obj.max_streams
+
+    @admin.display(description=pgettext_lazy("plan list column", "quality"), ordering="max_quality")
+    def quality(self, obj: Plan) -> str:
+        return obj.get_max_quality_display()
+
+    @admin.display(
+        description=pgettext_lazy("plan list column", "accounts"), ordering="max_accounts"
+    )
+    def accounts(self, obj: Plan) -> int:
+        return obj.max_accounts
 
 
 class ChangeInline(admin.TabularInline):

@@ -242,6 +242,7 @@ def hero_homepage(page, sign_in, settings, tmp_path):
 
     from apps.catalogue.models import Title
     from apps.demo.posters.pipeline import artwork_generate
+    from apps.recommendations.services.candidates import global_lists_refresh
     from tests.browser.test_player import serve_media
     from tests.factories import ProfileFactory, genre_catalogue
 
@@ -255,6 +256,7 @@ def hero_homepage(page, sign_in, settings, tmp_path):
             processes=1,
         )
         Title.objects.update(synopsis=synopsis)
+        global_lists_refresh()  # the genre row's heading names its genre
         sign_in(ProfileFactory(name="Sunny"))
         serve_media(page, tmp_path)
         page.set_viewport_size({"width": width, "height": height})

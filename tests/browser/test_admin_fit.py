@@ -1,6 +1,6 @@
 """The admin at 1280 px (qa13): the artwork variants inline on a title's page fits beside the
-sidebar without scrolling sideways, and the plans list shows the columns an admin edits there,
-in English and French."""
+sidebar without scrolling sideways, and the plans list shows the columns an admin edits there
+and, beside the sidebar and the filters, all its columns (qa15), in English and French."""
 
 import io
 
@@ -10,6 +10,8 @@ from PIL import Image
 from apps.subscriptions import services
 from tests.browser.test_subscriptions import _admin_session
 from tests.factories import ArtworkVariantFactory, GenreFactory, TitleFactory
+
+expect = pytest.importorskip("playwright.sync_api").expect
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
@@ -64,3 +66,14 @@ def test_the_plan_lists_editable_columns_are_in_view_at_1280(
         box = field.bounding_box()
         assert box is not None
         assert area["x"] <= box["x"] and box["x"] + box["width"] <= area["x"] + area["width"]
+    # And so is the whole list, its last columns too (qa15: the list was 997 px wide in a
+    # 631 px area, 1032 in French), with each heading whole in its column.
+    results = page.locator("#changelist .results")
+    expect(page.locator("#changelist-filter")).to_be_visible()
+    assert results.evaluate("e => e.scrollWidth - e.clientWidth") <= 0
+    last = page.locator("#result_list thead th").last.bounding_box()
+    assert last["x"] + last["width"] <= area["x"] + area["width"]
+    clipped = page.locator("#result_list thead th .text").evaluate_all(
+        "texts => texts.filter(t => t.scrollWidth > t.clientWidth).map(t => t.textContent)"
+    )
+    assert clipped == []

@@ -1,6 +1,7 @@
 """A short laptop screen (1366 x 800, qa12) shows the hero and the first row's posters whole: the
 hero took 70 % of the height, so the first screen was the hero and the top of one row. A tall
-screen keeps its tall hero; either way the hero's text and buttons fit inside it."""
+screen keeps its tall hero; either way the hero's text and buttons fit inside it. The short
+screen also shows where the second row starts (qa15: its heading was below the fold)."""
 
 import pytest
 
@@ -12,8 +13,11 @@ BOXES = """() => {
   const actions = box(document.querySelector('.hero__actions'));
   const body = document.querySelector('.hero__body');
   const poster = box(document.querySelector('section.row .card__art'));
+  const second = document.querySelectorAll('section.row')[1];
   return {heroBottom: hero.bottom, actionsBottom: actions.bottom, posterBottom: poster.bottom,
-          bodyOverflows: body.scrollHeight > body.clientHeight + 1};
+          bodyOverflows: body.scrollHeight > body.clientHeight + 1,
+          secondHeading: second.querySelector('h2').textContent,
+          secondHeadingTop: box(second.querySelector('h2')).top};
 }"""
 
 
@@ -33,7 +37,11 @@ def test_the_first_screen_shows_the_hero_and_a_whole_row(page, hero_homepage, sh
     # The buttons stay inside the hero, and the text is not cut.
     assert boxes["actionsBottom"] <= boxes["heroBottom"], boxes
     assert not boxes["bodyOverflows"], boxes
+    assert boxes["secondHeading"], boxes
     if height < 900:
         # The first row's posters are whole on the first screen (below the notice a viewer
         # with no history gets; with a history the names and years show too).
         assert boxes["posterBottom"] <= height, boxes
+        # And the second row's heading, so a viewer sees there is more than one row (qa15:
+        # it began at y 865 on Sam's homepage; below the notice, here, at 913).
+        assert boxes["secondHeadingTop"] < height, boxes
