@@ -21,7 +21,7 @@ from apps.browse import rows as planner
 from apps.browse.models import MyListEntry
 from apps.browse.selectors.row_words import Row, word_row
 from apps.catalogue import selectors as catalogue
-from apps.catalogue.models import Title
+from apps.catalogue.models import Genre, Title
 from apps.catalogue.vocabulary import genre_label, mid_sentence
 from apps.core import clock
 from apps.playback import selectors as playback
@@ -142,7 +142,19 @@ def plan_for(
         "welcome": welcome,
         "zone": now.tzinfo,
     }
-    return planner.plan_home(data), facts
+    plans = planner.plan_home(data)
+    _name_new_genres(plans, facts["genres"])
+    return plans, facts
+
+
+def _name_new_genres(plans: list[planner.RowPlan], names: dict[int, tuple[str, str]]) -> None:
+    """Names for genre rows whose genre the shared lists do not know yet (added since their
+    hourly refresh, or none made yet): a row headed by an empty line read broken. One query,
+    only then."""
+    missing = {p.subject for p in plans if p.kind == "genre" and p.subject not in names}
+    if missing:
+        for genre in Genre.objects.filter(pk__in=missing).only("pk", "name", "slug"):
+            names[genre.pk] = (genre_label(genre.name), genre.slug)
 
 
 def affinity_of(cands: ProfileCandidates) -> dict[int, float]:
