@@ -233,15 +233,20 @@ MIX_IN_MAIL = 8  # of the mix's 30 titles; the button opens the whole mix
 
 def mix_data(profile, *, now, limit: int = MIX_IN_MAIL) -> list[dict]:
     """The profile's weekly mix (this week's, else its latest still viewable) as a template
-    sees it: title, year, page, poster and why it is in the mix (three queries; empty when its
-    history is too short for one).
+    sees it: title, year, page, poster and why it is in the mix, less what the viewer finished
+    or marked "Not for me" since it was built (four queries; empty when its history is too
+    short for one).
 
     A profile away for weeks was skipped by the Monday run (it builds for viewers around), so
     its mix is built now, once for the week, as that run would have."""
     from apps.catalogue.models import Genre, Title
     from apps.catalogue.vocabulary import genre_label
-    from apps.recommendations import mix
-    from apps.recommendations.selectors import mix_week, pick_why, weekly_mix_latest
+    from apps.recommendations.selectors import (
+        mix_week,
+        pick_why,
+        weekly_mix_latest,
+        weekly_mix_open_picks,
+    )
     from apps.recommendations.services import weekly_mix_build
 
     row = weekly_mix_latest(profile, at=now) or weekly_mix_build(
@@ -249,7 +254,8 @@ def mix_data(profile, *, now, limit: int = MIX_IN_MAIL) -> list[dict]:
     )
     if row is None:
         return []
-    picks = [mix.Pick.from_json(item) for item in row.items]
+    # Without what the viewer finished or marked "Not for me" since it was built (one query).
+    picks = weekly_mix_open_picks(row)
     titles = (
         Title.objects.for_profile(profile, at=now)
         .filter(pk__in=[p.title_id for p in picks] + [p.because for p in picks if p.because])

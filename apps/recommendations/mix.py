@@ -239,6 +239,15 @@ def _pick(
     return out
 
 
+def still_open(picks: Iterable[Pick], *, gone: Iterable[int]) -> list[Pick]:
+    """A frozen mix's picks without the titles the profile has watched or marked "Not for me"
+    since it was built (`gone`), the rest in the mix's order: the mix is fixed for the week,
+    its promise ("only titles you have not watched, none you marked 'Not for me'") too. No
+    title comes in to fill a gap: the week's selection stays the one built on Monday."""
+    gone = set(gone)
+    return [pick for pick in picks if pick.title_id not in gone]
+
+
 def genre_counts(picks: Iterable[Pick], genres_of: Mapping[int, Sequence[int]]) -> dict[int, int]:
     """How many of the picks are in each genre (a title counts for each of its genres)."""
     counts: dict[int, int] = defaultdict(int)

@@ -138,6 +138,26 @@ def weekly_mix_of_week(profile, *, week: date, at: datetime) -> WeeklyMix | None
     return WeeklyMix.objects.filter(profile=profile, week_start=week).first()
 
 
+def weekly_mix_open_picks(row: WeeklyMix, *, cands: ProfileCandidates | None = None) -> list:
+    """The picks of a stored mix still open to its profile, in the mix's order: without what it
+    has since finished (a film played to the end, a series to its last episode) or rated "Not
+    for me", the titles the build itself leaves out (`mix_build`: the candidates' `finished`
+    and `disliked`, which every completed play and rating refresh). `cands`: the profile's
+    candidates when the caller has them (the homepage; no query), else one query. Only the
+    mix's own profile's candidates count."""
+    if cands is None or cands.profile_id != row.profile_id:
+        found = (
+            ProfileCandidates.objects.filter(profile_id=row.profile_id)
+            .values_list("finished", "disliked")
+            .first()
+        )
+        finished, disliked = found or ([], [])
+    else:
+        finished, disliked = cands.finished, cands.disliked
+    gone = {int(t) for t in (finished or ())} | {int(t) for t in (disliked or ())}
+    return mix.still_open((mix.Pick.from_json(item) for item in row.items), gone=gone)
+
+
 def pick_why(pick: mix.Pick, *, because_name: str = "", genre_name: str = "") -> str:
     """Why one title is in the mix, in a line (the card's and the e-mail's)."""
     if pick.reason == mix.Reason.BECAUSE and because_name:

@@ -403,3 +403,32 @@ def test_what_youd_miss_shows_this_weeks_mix_when_there_is_one(viewer):
     data_use_set(profile=viewer.profile, signal="viewing_history", in_use=False)
     fragment = text(viewer.get("/what-youd-miss/", HTTP_HX_REQUEST="true"))
     assert "From your weekly mix" not in fragment and "Mix Pick One" not in fragment
+
+
+def test_what_youd_miss_leaves_out_mix_titles_set_aside_since_monday(
+    viewer, django_capture_on_commit_callbacks
+):
+    """The weekly mix is frozen on Monday; a title the viewer marked "Not for me" since is
+    nothing they would miss (as on /mix/ and the homepage row)."""
+    from apps.accounts.timezones import viewer_zone
+    from apps.core import clock
+    from apps.recommendations import mix
+    from apps.recommendations.models import WeeklyMix
+    from tests.factories import TitleFactory
+
+    subscribe(viewer.user)
+    first, second = TitleFactory(name="Mix Pick One"), TitleFactory(name="Mix Pick Two")
+    local = clock.now().astimezone(viewer_zone(viewer.user))
+    WeeklyMix.objects.create(
+        profile=viewer.profile,
+        week_start=mix.week_start(local),
+        created_at=clock.now(),
+        items=[mix.Pick(t.pk, mix.Reason.EXPLORE, genre=0).as_json() for t in (first, second)],
+        top_genres=[],
+        exploration=5,
+    )
+    with django_capture_on_commit_callbacks(execute=True):  # the candidates' refresh
+        viewer.post(f"/ratings/{first.pk}/", {"value": "not_for_me"})
+    fragment = text(viewer.get("/what-youd-miss/", HTTP_HX_REQUEST="true"))
+    assert "From your weekly mix" in fragment
+    assert "Mix Pick Two" in fragment and "Mix Pick One" not in fragment

@@ -151,7 +151,9 @@ def what_youd_miss(*, profile) -> WhatYoudMiss:
     weekly = recommendations.weekly_mix_of_monday(profile, week=mix.week_start(local))
     if weekly is not None and not uses_viewing_history(profile.pk):
         weekly = None  # built from the viewing history the viewer asked us not to use
-    from_mix = [mix.Pick.from_json(item).title_id for item in weekly.items] if weekly else []
+    # Without what the viewer finished or marked "Not for me" since Monday (one query).
+    open_picks = recommendations.weekly_mix_open_picks(weekly) if weekly else []
+    from_mix = [pick.title_id for pick in open_picks]
     offered = from_mix or recommendations.recommended_title_ids(profile.pk, limit=MISS_LIMIT * 3)
     picks = [t for t in offered if t not in started][:MISS_LIMIT]
     wanted = set(started) | set(picks)

@@ -88,9 +88,9 @@ def plan_for(
             # "Don't use my viewing history": the mix was built from it (QA5). Asked only when
             # there is a mix, so most pages skip the query.
             row = None
-        mix_picks = [mix.Pick.from_json(item) for item in row.items] if row else []
-        # What the viewer has since marked "Not for me" leaves the row at once.
-        mix_picks = [p for p in mix_picks if ratings.get(p.title_id, 0) >= 0]
+        # What the viewer has since finished or marked "Not for me" leaves the row at once
+        # (from the candidates in hand: no query).
+        mix_picks = recommendations.weekly_mix_open_picks(row, cands=cands) if row else []
     # "Not for me" takes a title off the homepage, half-watched or not.
     shelf = [item for item in shelf if ratings.get(item.title_id, 0) >= 0]
     # The order of the two pinned rows is the one thing traits change here: asked only when

@@ -29,10 +29,10 @@ class MixPage:
     history_off: bool = False  # no mix because the viewer turned the viewing history off
 
 
-def _mix_why(row, genre_names: dict[int, str]) -> str:
-    """The overall "why this mix"."""
+def _mix_why(row, picks: list[mix.Pick], genre_names: dict[int, str]) -> str:
+    """The overall "why this mix" (`picks`: the ones still open, `weekly_mix_open_picks`)."""
     top = [genre_names[g] for g in row.top_genres if g in genre_names]
-    explore = sum(1 for item in row.items if item["r"] == mix.Reason.EXPLORE)
+    explore = sum(1 for pick in picks if pick.reason == mix.Reason.EXPLORE)
     parts = []
     if top:
         parts.append(
@@ -57,15 +57,29 @@ def _mix_why(row, genre_names: dict[int, str]) -> str:
             )
             % {"n": explore}
         )
-    parts.append(_("It stays the same all week; a new one arrives on Monday morning."))
+    gone = len(row.items) - len(picks)
+    if gone:
+        parts.append(
+            ngettext(
+                "%(n)d title you have since watched or marked “Not for me” has left it.",
+                "%(n)d titles you have since watched or marked “Not for me” have left it.",
+                gone,
+            )
+            % {"n": gone}
+        )
+    parts.append(
+        _(
+            "It stays the same all week, but for what you finish or mark “Not for me”, which "
+            "leaves it; a new one arrives on Monday morning."
+        )
+    )
     return " ".join(parts)
 
 
-def mix_cards(*, profile, row) -> list[Title]:
-    """The mix's titles as cards in the mix's order, each with its "why" (three queries: the
+def mix_cards(*, profile, picks: list[mix.Pick]) -> list[Title]:
+    """The picks' titles as cards in the mix's order, each with its "why" (three queries: the
     titles and their artwork, the titles that explain them, My list). A title the profile may
     no longer see (unpublished, maturity setting changed) is left out."""
-    picks = [mix.Pick.from_json(item) for item in row.items]
     shown = catalogue.cards(
         Title.objects.for_profile(profile).filter(pk__in=[p.title_id for p in picks]),
         profile=profile,
@@ -122,5 +136,14 @@ def mix_page(*, profile, week: date | None, at: datetime) -> MixPage | None:
         else:
             reason = _("Your mix arrives on Monday morning (06:00 your time).")
         return MixPage(week, this_week, weeks, [], "", reason)
-    cards = mix_cards(profile=profile, row=row)
-    return MixPage(week, this_week, weeks, cards, _mix_why(row, genre_names), "", row.created_at)
+    # What the viewer finished or marked "Not for me" since the mix was built leaves it; no
+    # other title takes its place (one query).
+    picks = recommendations.weekly_mix_open_picks(row)
+    if not picks:
+        reason = _("You have watched or set aside every title in this mix.")
+        if week == this_week:
+            reason += " " + _("A new mix arrives on Monday morning.")
+        return MixPage(week, this_week, weeks, [], "", reason, row.created_at)
+    cards = mix_cards(profile=profile, picks=picks)
+    why = _mix_why(row, picks, genre_names)
+    return MixPage(week, this_week, weeks, cards, why, "", row.created_at)
