@@ -40,7 +40,7 @@ def test_a_nul_byte_gets_the_sites_own_400_page(viewer_client, url):
     page = response.content.decode()
     assert "That link doesn't work" in page
     assert "The request contains a NUL character, which no page here accepts." in page
-    assert 'class="site-header"' in page and "Sign out" in page
+    assert 'class="site-header' in page and "Sign out" in page
     assert "private" in response["Cache-Control"]
 
 
