@@ -83,7 +83,6 @@ INSTALLED_APPS = [
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
-    "apps.core.middleware.RequestSanityMiddleware",
     "django.middleware.csp.ContentSecurityPolicyMiddleware",
     "apps.core.middleware.PrivatePagesMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
@@ -96,6 +95,9 @@ MIDDLEWARE = [
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
+    # After the middleware the site's 400 page needs (session, language, user, htmx), before
+    # any that reads the query or form and before every view (its docstring says why).
+    "apps.core.middleware.RequestSanityMiddleware",
     "apps.tracking.middleware.VisitorMiddleware",
     "apps.accounts.middleware.NotOnThisProfileMiddleware",
     "apps.core.middleware.MethodNotAllowedPageMiddleware",

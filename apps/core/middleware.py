@@ -25,17 +25,24 @@ def _has_nul(request) -> bool:
 
 class RequestSanityMiddleware:
     """A NUL byte in the path, query or form is never meaningful: answer 400 before any view
-    hands it to the database (PostgreSQL refuses NUL in text and would turn it into a 500)."""
+    hands it to the database (PostgreSQL refuses NUL in text and would turn it into a 500).
+
+    A browser gets the site's own 400 page (templates/400.html, the one a malformed home link
+    gets), so the middleware sits after the session, language, user and htmx middleware the
+    page's header needs, and inside the CSP and private-page ones; htmx and other callers keep
+    the plain-text answer."""
 
     def __init__(self, get_response):
         self.get_response = get_response
 
     def __call__(self, request):
         if _has_nul(request):
-            return HttpResponseBadRequest(
-                _("The request contains a NUL character, which no page here accepts."),
-                content_type="text/plain; charset=utf-8",
-            )
+            message = _("The request contains a NUL character, which no page here accepts.")
+            if getattr(request, "htmx", False) or "text/html" not in request.headers.get(
+                "Accept", "text/html"
+            ):
+                return HttpResponseBadRequest(message, content_type="text/plain; charset=utf-8")
+            return render(request, "400.html", {"message": message}, status=400)
         return self.get_response(request)
 
 

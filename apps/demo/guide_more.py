@@ -380,4 +380,17 @@ MORE_FLOWS: list[dict[str, Any]] = [
         ),
         "url": "admin:subscriptions_cancelreason_changelist",
     },
+    {
+        "key": "phone-header",
+        "title": _("The header on a phone"),
+        "description": _(
+            "As Priya, open the homepage in a phone-sized window (390 px wide, or the browser's "
+            "device mode): the header is one row (logo, Menu, search, bell, avatar) and the "
+            "demo bar one line, even with the demo clock set. Menu opens the links, the "
+            "language and Account / Sign out, with the keyboard too and without JavaScript; "
+            "on a wide screen they sit in the header's row as before."
+        ),
+        "url": "home",
+        "persona": "commuter",
+    },
 ]

@@ -30,6 +30,37 @@ def test_a_nul_byte_in_the_path_or_query_is_a_400(viewer_client, url):
 
 
 @pytest.mark.django_db
+@pytest.mark.parametrize("url", ["/search/?q=%00", "/?batch=99999&shown=%00"])
+def test_a_nul_byte_gets_the_sites_own_400_page(viewer_client, url):
+    """The NUL answer was plain black text outside the site; it is the 400 page a malformed
+    home link gets: the header, the message, a way back, kept out of shared caches."""
+    response = viewer_client.get(url)
+    assert response.status_code == 400
+    assert [t.name for t in response.templates][:2] == ["400.html", "base.html"]
+    page = response.content.decode()
+    assert "That link doesn't work" in page
+    assert "The request contains a NUL character, which no page here accepts." in page
+    assert 'class="site-header' in page and "Sign out" in page
+    assert "private" in response["Cache-Control"]
+
+
+@pytest.mark.django_db
+def test_the_nul_400_page_speaks_the_viewers_language(viewer_client):
+    viewer_client.cookies["django_language"] = "fr"
+    response = viewer_client.get("/search/?q=%00", HTTP_ACCEPT_LANGUAGE="fr")
+    assert response.status_code == 400
+    assert '<html lang="fr">' in response.content.decode()
+
+
+@pytest.mark.django_db
+def test_an_htmx_request_with_a_nul_byte_keeps_the_short_answer(viewer_client):
+    response = viewer_client.get("/?batch=1&shown=%00", HTTP_HX_REQUEST="true")
+    assert response.status_code == 400
+    assert response["Content-Type"].startswith("text/plain")
+    assert "NUL" in response.content.decode()
+
+
+@pytest.mark.django_db
 @pytest.mark.parametrize(
     "url",
     [
