@@ -228,8 +228,9 @@ def word_row(plan: planner.RowPlan, facts: dict, titles: dict[int, Title], profi
             plan.kind,
             _("Your weekly mix"),
             _(
-                "Picked for you on Monday morning and the same all week: titles you have not "
-                "watched, at most %(n)d from one genre, a few from genres new to you."
+                "Picked for you on Monday morning and kept all week, but for what you finish "
+                "or mark “Not for me”: titles you have not watched, at most %(n)d from one "
+                "genre, a few from genres new to you."
             )
             % {"n": mix.PER_GENRE},
             link=reverse("browse:weekly_mix"),
