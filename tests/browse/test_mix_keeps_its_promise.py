@@ -4,11 +4,9 @@ but a title Sam marked "Not for me" on Tuesday stayed on /mix/, and a mix film S
 end stayed on /mix/ and in the homepage row. What the viewer finished or set aside since leaves
 the mix (page and row); the rest keeps its frozen order; another profile's mix is untouched."""
 
-import re
 from datetime import datetime, timedelta
 
 import pytest
-from django.utils import timezone
 
 from apps.accounts.timezones import viewer_zone
 from apps.catalogue.models import Title
@@ -17,38 +15,16 @@ from apps.core.services import clock_set
 from apps.recommendations import mix
 from apps.recommendations.models import WeeklyMix
 from apps.recommendations.services import recommender_train, weekly_mix_build
-from apps.tracking.services import EventData, track_many
+from tests.browse.test_weekly_mix import _card_ids
 from tests.factories import (
     EpisodeFactory,
     ProfileFactory,
     SeasonFactory,
-    genre_catalogue,
-    genre_history,
     signed_in,
+    watch,
 )
 
 pytestmark = pytest.mark.django_db
-
-
-@pytest.fixture
-def world(db):
-    genres = ("Horror", "Comedy", "Drama", "Sci-Fi", "Romance", "Action", "Anime", "Western")
-    catalogue = genre_catalogue(n_per_genre=12, genres=genres)
-    genre_history(catalogue, viewers_per_genre=6)
-    return catalogue
-
-
-def _watch(profile, titles):
-    start = timezone.now() - timedelta(days=3)
-    track_many(
-        EventData(
-            name="play_completed",
-            profile_id=profile.pk,
-            occurred_at=start + timedelta(hours=i),
-            properties={"title_id": t.pk, "position_seconds": 60, "duration_seconds": 60},
-        )
-        for i, t in enumerate(titles)
-    )
 
 
 def _next_monday_morning(profile) -> datetime:
@@ -56,10 +32,6 @@ def _next_monday_morning(profile) -> datetime:
     zone = viewer_zone(profile.account)
     monday = mix.week_start(clock.real_now().astimezone(zone)) + timedelta(days=7)
     return datetime(monday.year, monday.month, monday.day, 7, tzinfo=zone)
-
-
-def _card_ids(html: str) -> list[int]:
-    return [int(x) for x in re.findall(r'action="/my-list/(\d+)/[?"]', html)]
 
 
 def _mix_row_ids(client) -> list[int]:
@@ -92,12 +64,12 @@ def _not_for_me(client, title_id: int, capture) -> None:
 
 
 def test_what_the_viewer_finished_or_set_aside_since_monday_leaves_the_mix(
-    world, viewer_client, django_capture_on_commit_callbacks
+    mix_world, viewer_client, django_capture_on_commit_callbacks
 ):
     profile = viewer_client.profile
     other = signed_in(ProfileFactory(account=profile.account, name="Other"))
     for someone in (profile, other.profile):
-        _watch(someone, world["Horror"][:4])
+        watch(someone, mix_world["Horror"][:4], days_ago=3, progress=60)
     recommender_train()
     monday = _next_monday_morning(profile)
     clock_set(at=monday)
@@ -165,15 +137,15 @@ def _finish_episode(client, episode, seq: int, capture) -> None:
 
 
 def test_a_series_leaves_the_mix_when_its_last_episode_is_watched_as_the_build_rule_says(
-    world, viewer_client, django_capture_on_commit_callbacks
+    mix_world, viewer_client, django_capture_on_commit_callbacks
 ):
     """The build leaves out a series once its last episode was watched (the candidates'
     `finished`), not one merely started: the page keeps the same rule."""
     profile = viewer_client.profile
-    _watch(profile, world["Horror"][:4])
+    watch(profile, mix_world["Horror"][:4], days_ago=3, progress=60)
     recommender_train()
     series, (first, last) = _series("Series In The Mix")
-    film = world["Comedy"][0]
+    film = mix_world["Comedy"][0]
     _frozen_mix(profile, [series, film])
     assert _card_ids(viewer_client.get("/mix/").content.decode()) == [series.pk, film.pk]
 
@@ -185,12 +157,12 @@ def test_a_series_leaves_the_mix_when_its_last_episode_is_watched_as_the_build_r
 
 
 def test_when_nothing_is_left_the_page_says_so_instead_of_filling_the_mix(
-    world, viewer_client, django_capture_on_commit_callbacks
+    mix_world, viewer_client, django_capture_on_commit_callbacks
 ):
     profile = viewer_client.profile
-    _watch(profile, world["Horror"][:4])
+    watch(profile, mix_world["Horror"][:4], days_ago=3, progress=60)
     recommender_train()
-    first, second = world["Comedy"][0], world["Drama"][0]
+    first, second = mix_world["Comedy"][0], mix_world["Drama"][0]
     _frozen_mix(profile, [first, second])
     _not_for_me(viewer_client, first.pk, django_capture_on_commit_callbacks)
     _finish(viewer_client, second, django_capture_on_commit_callbacks)

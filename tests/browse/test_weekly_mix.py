@@ -16,8 +16,6 @@ from tests.factories import (
     EpisodeFactory,
     ProfileFactory,
     SeasonFactory,
-    genre_catalogue,
-    genre_history,
     signed_in,
     watch,
 )
@@ -25,21 +23,12 @@ from tests.factories import (
 pytestmark = pytest.mark.django_db
 
 
-@pytest.fixture
-def world(db):
-    """Eight genres (a mix holds at most 5 of each, so 30 needs six or more)."""
-    genres = ("Horror", "Comedy", "Drama", "Sci-Fi", "Romance", "Action", "Anime", "Western")
-    catalogue = genre_catalogue(n_per_genre=12, genres=genres)
-    genre_history(catalogue, viewers_per_genre=6)
-    return catalogue
-
-
 def _this_week(profile):
     return rec_selectors.mix_week(profile, clock.now())
 
 
-def _with_mix(profile, world):
-    watch(profile, world["Horror"][:4], progress=60)
+def _with_mix(profile, mix_world):
+    watch(profile, mix_world["Horror"][:4], progress=60)
     recommender_train()
     return weekly_mix_build(profile=profile, week=_this_week(profile))
 
@@ -48,8 +37,8 @@ def _card_ids(html: str) -> list[int]:
     return [int(x) for x in re.findall(r'action="/my-list/(\d+)/[?"]', html)]
 
 
-def test_the_mix_page_shows_the_mix_in_order_with_why_and_stays_frozen(world, viewer_client):
-    row = _with_mix(viewer_client.profile, world)
+def test_the_mix_page_shows_the_mix_in_order_with_why_and_stays_frozen(mix_world, viewer_client):
+    row = _with_mix(viewer_client.profile, mix_world)
     html = viewer_client.get("/mix/").content.decode()
     ordered = [item["t"] for item in row.items]
     assert _card_ids(html) == ordered and len(ordered) == 30
@@ -58,19 +47,19 @@ def test_the_mix_page_shows_the_mix_in_order_with_why_and_stays_frozen(world, vi
     # More viewing and a retrain during the week: nothing new comes in and the order holds;
     # only what the viewer finished meanwhile leaves (the mix's promise, "only titles you have
     # not watched", still holds; see test_mix_keeps_its_promise.py).
-    watched = {t.pk for t in world["Comedy"][:6]}
-    watch(viewer_client.profile, world["Comedy"][:6], days_ago=1, progress=60)
+    watched = {t.pk for t in mix_world["Comedy"][:6]}
+    watch(viewer_client.profile, mix_world["Comedy"][:6], days_ago=1, progress=60)
     recommender_train()
     again = viewer_client.get("/mix/").content.decode()
     assert _card_ids(again) == [t for t in ordered if t not in watched]
 
 
 def test_the_mix_page_costs_a_fixed_number_of_queries(
-    world, viewer_client, django_assert_num_queries
+    mix_world, viewer_client, django_assert_num_queries
 ):
     """Guards the N+1s of a grid of cards: each card's artwork, My list state and the title
     that explains it are read once for the whole mix, not once per card."""
-    _with_mix(viewer_client.profile, world)
+    _with_mix(viewer_client.profile, mix_world)
     viewer_client.get("/mix/")
     # The user (session and profile come from the cache); the weeks, the mix; its titles,
     # their artwork, the titles that explain them, My list (genre names: the shared lists);
@@ -82,8 +71,8 @@ def test_the_mix_page_costs_a_fixed_number_of_queries(
     assert response.status_code == 200 and len(_card_ids(response.content.decode())) == 30
 
 
-def test_too_little_history_says_so_instead_of_popular_filler(world, viewer_client):
-    watch(viewer_client.profile, world["Horror"][:1], progress=60)
+def test_too_little_history_says_so_instead_of_popular_filler(mix_world, viewer_client):
+    watch(viewer_client.profile, mix_world["Horror"][:1], progress=60)
     recommender_train()
     assert (
         weekly_mix_build(profile=viewer_client.profile, week=_this_week(viewer_client.profile))
@@ -96,9 +85,9 @@ def test_too_little_history_says_so_instead_of_popular_filler(world, viewer_clie
     assert "Your weekly mix" not in viewer_client.get("/").content.decode()
 
 
-def test_the_previous_four_weeks_stay_viewable_and_nothing_else(world, viewer_client):
+def test_the_previous_four_weeks_stay_viewable_and_nothing_else(mix_world, viewer_client):
     profile = viewer_client.profile
-    row = _with_mix(profile, world)
+    row = _with_mix(profile, mix_world)
     last_week = row.week_start - timedelta(weeks=1)
     old = WeeklyMix.objects.create(
         profile=profile,
@@ -124,8 +113,8 @@ def test_the_previous_four_weeks_stay_viewable_and_nothing_else(world, viewer_cl
         assert response.status_code == 404, bad
 
 
-def test_a_viewer_never_sees_another_profiles_mix(world, viewer_client):
-    _with_mix(viewer_client.profile, world)
+def test_a_viewer_never_sees_another_profiles_mix(mix_world, viewer_client):
+    _with_mix(viewer_client.profile, mix_world)
     other = signed_in(ProfileFactory())
     html = other.get("/mix/").content.decode()
     assert _card_ids(html) == []
@@ -142,8 +131,8 @@ def _all_rows(client) -> str:
     return html
 
 
-def test_the_homepage_has_a_weekly_mix_row_near_the_top(world, viewer_client):
-    row = _with_mix(viewer_client.profile, world)
+def test_the_homepage_has_a_weekly_mix_row_near_the_top(mix_world, viewer_client):
+    row = _with_mix(viewer_client.profile, mix_world)
     html = _all_rows(viewer_client)
     assert "Your weekly mix" in html and 'href="/mix/"' in html
     headings = re.findall(r'<h2 id="row-([\w-]+)-heading"', html)
@@ -173,7 +162,7 @@ def _cards_with_match(html: str) -> dict[int, int | None]:
     return out
 
 
-def test_an_exploration_pick_shows_the_match_it_shows_in_every_other_row(world, viewer_client):
+def test_an_exploration_pick_shows_the_match_it_shows_in_every_other_row(mix_world, viewer_client):
     """qa2 §6: "New to you" titles read 88-94 % on the mix row, "Something different" 50-64 %.
     Both are the same number, the title's match among everything the profile may watch: the
     mix explores the best matches of genres never tried, "Something different" takes the
@@ -187,11 +176,11 @@ def test_an_exploration_pick_shows_the_match_it_shows_in_every_other_row(world, 
     for _ in range(6):
         watch(
             ProfileFactory(),
-            [*world["Horror"][:4], *world["Western"][:6]],
+            [*mix_world["Horror"][:4], *mix_world["Western"][:6]],
             days_ago=20,
             progress=60,
         )
-    row = _with_mix(viewer_client.profile, world)
+    row = _with_mix(viewer_client.profile, mix_world)
     cands = ProfileCandidates.objects.get(profile=viewer_client.profile)
     liked = taste_genres({int(g): v for g, v in cands.affinity.items()})
     stored = {
@@ -224,11 +213,11 @@ def _series_with_new_episode(*, released_days_ago: int):
     return season.title
 
 
-def test_welcome_back_shows_new_episodes_of_series_it_watched(world, viewer_client):
+def test_welcome_back_shows_new_episodes_of_series_it_watched(mix_world, viewer_client):
     profile = viewer_client.profile
     series = _series_with_new_episode(released_days_ago=10)
     other = _series_with_new_episode(released_days_ago=10)  # never watched: not shown
-    watch(profile, [series, *world["Horror"][:4]], days_ago=40, progress=60)
+    watch(profile, [series, *mix_world["Horror"][:4]], days_ago=40, progress=60)
     recommender_train()
     html = _all_rows(viewer_client)
     assert f"Welcome back, {profile.name}" in html
@@ -238,18 +227,19 @@ def test_welcome_back_shows_new_episodes_of_series_it_watched(world, viewer_clie
     assert "1 new episode since your last visit" in section
 
 
-def test_no_welcome_back_for_a_viewer_who_never_left(world, viewer_client):
+def test_no_welcome_back_for_a_viewer_who_never_left(mix_world, viewer_client):
     series = _series_with_new_episode(released_days_ago=10)
-    watch(viewer_client.profile, [series, *world["Horror"][:4]], days_ago=40, progress=60)
-    watch(viewer_client.profile, world["Horror"][4:6], days_ago=12, progress=60)  # here 12 days ago
+    watch(viewer_client.profile, [series, *mix_world["Horror"][:4]], days_ago=40, progress=60)
+    # here 12 days ago
+    watch(viewer_client.profile, mix_world["Horror"][4:6], days_ago=12, progress=60)
     recommender_train()
     assert "Welcome back" not in _all_rows(viewer_client)
 
 
-def test_without_personalization_consent_there_is_no_mix_to_see(world, viewer_client):
+def test_without_personalization_consent_there_is_no_mix_to_see(mix_world, viewer_client):
     from apps.tracking import consent
 
-    _with_mix(viewer_client.profile, world)
+    _with_mix(viewer_client.profile, mix_world)
     viewer_client.cookies[consent.COOKIE] = consent.cookie_value(
         personalization=False, marketing=False
     )
@@ -260,11 +250,11 @@ def test_without_personalization_consent_there_is_no_mix_to_see(world, viewer_cl
 
 
 def test_without_the_viewing_history_there_is_no_mix_built_from_it(
-    world, viewer_client, django_capture_on_commit_callbacks
+    mix_world, viewer_client, django_capture_on_commit_callbacks
 ):
     """QA5: after "Don't use my viewing history" on Your data, the homepage kept "Your weekly
     mix" and /mix/ said "Built from what you watched and rated"."""
-    _with_mix(viewer_client.profile, world)
+    _with_mix(viewer_client.profile, mix_world)
     assert 'id="row-mix"' in _all_rows(viewer_client)
     with django_capture_on_commit_callbacks(execute=True):  # the candidates' refresh
         viewer_client.post("/account/data/switch/", {"signal": "viewing_history", "use": "off"})
