@@ -246,9 +246,8 @@ def test_only_cards_that_were_in_view_become_impressions(page, sign_in, shot, wo
     serve_media(page, tmp_path)
     sign_in(morgan)
     # A short screen, so this small world's rows start below the fold: under the hero of a
-    # short screen (as tall as its text) a 700 px window already showed Top picks whole. And
-    # 1024 px wide: a short screen's cards are narrower (qa15), and the nine a 1366 px row
-    # shows left this small world's last row with no title not already seen above.
+    # short screen (as tall as its text) a 700 px window already showed Top picks whole; and
+    # narrow, so each row has cards off to its right.
     page.set_viewport_size({"width": 1024, "height": 520})
     # Every card seen.js reports on the page, from its first moment (waited on below).
     page.add_init_script(
@@ -270,13 +269,21 @@ def test_only_cards_that_were_in_view_become_impressions(page, sign_in, shot, wo
     assert unseen, "the homepage renders more cards than fit on one screen"
     assert not logged & unseen
 
-    # Scrolling the last row into view, staying a moment and leaving reports it too.
-    # (by id: a lazily loaded batch may append rows once the bottom is revealed)
-    last_row = page.locator("#" + page.locator("section.row").last.get_attribute("id"))
-    last_row.evaluate("row => row.scrollIntoView({block: 'center'})")
-    page.wait_for_timeout(300)
-    below = set(last_row.locator("[data-art]").evaluate_all(IN_VIEW))
-    assert below - logged, "the last row shows titles not seen before"
+    # Scrolling a card that was off the first screen into view (down the page and along its
+    # row), staying a moment and leaving reports it too. Not simply "the last row": with
+    # repeats allowed past a row's first screen, a small world's last row can show only titles
+    # the first screen had (CI, 4 Dec).
+    target = min(unseen)
+    card = page.locator(f"[data-art='{target}']").first
+    card.evaluate(
+        "el => el.scrollIntoView({block: 'center', inline: 'center', behavior: 'instant'})"
+    )
+    page.wait_for_function(
+        f"id => ({IN_VIEW})(Array.from(document.querySelectorAll('[data-art]'))).includes(id)",
+        arg=target,
+    )
+    below = set(page.locator("[data-art]").evaluate_all(IN_VIEW))
+    assert target in below and below - logged, "cards not seen before are in view"
     # A second's dwell makes them seen; on a loaded machine the observer and the timer can run
     # late, so wait for seen.js to say so rather than a fixed time (a wall-clock race).
     page.wait_for_function(
