@@ -21,8 +21,9 @@ from django.views.decorators.http import require_GET, require_POST
 from apps.catalogue.models import Genre
 from apps.core import clock, json_input
 from apps.engagement import authoring, segments, selectors, templating, variants
-from apps.engagement.admin_report import CampaignReportMixin
+from apps.engagement.admin_report import CampaignReportMixin, skip_label
 from apps.engagement.models import Campaign, Channel, Segment, Variant
+from apps.tracking.attributes import STANDARD_KEYS
 from apps.tracking.models import AttributeDefinition
 
 RULES_EXAMPLE = json.dumps(
@@ -186,13 +187,42 @@ class VariantForm(forms.ModelForm):
 
     def clean(self):
         cleaned = super().clean()
+        custom = AttributeDefinition.objects.values_list("key", flat=True)
+        profile_keys = {"name", *STANDARD_KEYS, *custom}
         for field in templating.TEMPLATE_FIELDS:
-            problem = templating.template_errors(cleaned.get(field) or "")
+            text = cleaned.get(field) or ""
+            problem = templating.template_errors(text)
+            unknown = templating.unknown_names(text, profile_keys=profile_keys)
             if problem:
                 self.add_error(
                     field, _("This template cannot be used: %(problem)s") % {"problem": problem}
                 )
+            elif unknown:
+                self.add_error(
+                    field,
+                    _(
+                        "No message has %(names)s: every send would be skipped. Use profile "
+                        "(name, %(keys)s), event, recommendations or mix."
+                    )
+                    % {
+                        "names": ", ".join(unknown),
+                        "keys": ", ".join(sorted(profile_keys - {"name"})),
+                    },
+                )
+        if templating.link_problem(cleaned.get("cta_url") or "") and "cta_url" not in self.errors:
+            self.add_error(
+                "cta_url",
+                _("A button link is a path on this site, starting with / (e.g. /account/plan/)."),
+            )
         return cleaned
+
+
+def _skip_reason(shown) -> str:
+    """Why the previewed send would be skipped, in words ("" when it would go out)."""
+    result = shown.result if shown else None
+    if isinstance(result, templating.Skipped):
+        return skip_label(result.reason) or result.reason
+    return ""
 
 
 class VariantFormSet(forms.BaseInlineFormSet):
@@ -364,6 +394,7 @@ class CampaignAdmin(CampaignReportMixin, admin.ModelAdmin):
             **self.admin_site.each_context(request),
             **data,
             "title": _("Preview: %(name)s") % {"name": campaign.name},
+            "skip_reason": _skip_reason(data["preview"]),
             "opts": Campaign._meta,
             "original": campaign,
             "change_url": reverse("admin:engagement_campaign_change", args=[campaign.pk]),

@@ -46,7 +46,19 @@ SKIP_REASONS = {
     ),
     "subscribed": _("subscribed meanwhile"),
     "active_again": _("came back meanwhile"),
+    "template_error": _("the message's template failed when filled in"),
+    "bad_link": _("the button link was not a path on this site"),
 }
+
+
+def skip_label(code: str) -> str:
+    """A skip's reason in words; "missing:profile.plan" names the value the message lacked."""
+    if code.startswith("missing:"):
+        return str(
+            _("the message uses %(name)s, which this profile or event does not have")
+            % {"name": code.split(":", 1)[1]}
+        )
+    return str(SKIP_REASONS.get(code, ""))
 
 
 def language_name(code: str) -> str:
@@ -126,9 +138,7 @@ class CampaignReportMixin:
                 (g, [(part, language_name(part.language)) for part in g.parts])
                 for g in report.groups
             ],
-            "skip_reasons": [
-                (SKIP_REASONS.get(code, ""), code, n) for code, n in report.skip_reasons
-            ],
+            "skip_reasons": [(skip_label(code), code, n) for code, n in report.skip_reasons],
             "chart": charts.rate_chart(report, control_label=gettext("Control")),
             "changelist": reverse("admin:engagement_campaign_changelist"),
             "change": reverse("admin:engagement_campaign_change", args=[campaign.pk]),

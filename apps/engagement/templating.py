@@ -154,6 +154,40 @@ def template_errors(text: str) -> str | None:
     return None
 
 
+# What a template may name: the profile (its name and attributes), the triggering event's
+# properties (they differ by trigger, so any), the recommendations and the weekly mix.
+ROOTS = ("profile", "event", "recommendations", "mix")
+
+
+def unknown_names(text: str, *, profile_keys: set[str]) -> list[str]:
+    """The values `text` names that no message can have (`{{ nothing_here }}`,
+    `{{ profile.shoe_size }}`): each would skip every send, so they are refused on save. A
+    template that does not parse has its own error (`template_errors`)."""
+    try:
+        template = LAX_ENV.from_string(text or "")
+    except LiquidError:
+        return []
+    found = set()
+    for parts in template.global_variable_segments():
+        path = [str(part) for part in parts]
+        if not path:
+            continue
+        if path[0] not in ROOTS:
+            found.add(".".join(path))
+        elif path[0] == "profile" and len(path) > 1 and path[1] not in profile_keys:
+            found.add(f"profile.{path[1]}")
+    return sorted(found)
+
+
+def link_problem(text: str) -> bool:
+    """Whether a button link is refused on save: it must be a path on this site ("/…"); one
+    that starts with a Liquid value (`{{ event.url }}`) is checked once filled in, at send."""
+    link = (text or "").strip()
+    if not link or link.startswith(("{{", "{%")):
+        return False
+    return not _safe_link(link)
+
+
 # --- Rendering ---------------------------------------------------------------------------------
 
 

@@ -250,6 +250,24 @@ def test_valid_campaign_saves_with_its_variant(admin_client):
             {"ends_at_0": "2026-02-01", "ends_at_1": "10:00:00"},
             "The end must come after the start.",
         ),
+        # QA2: a link off the site or a script saved, and every send was skipped as bad_link.
+        (
+            {"variants-0-cta_url": "https://evil.example/"},
+            "A button link is a path on this site, starting with / (e.g. /account/plan/).",
+        ),
+        (
+            {"variants-0-cta_url": "javascript:alert(1)"},
+            "A button link is a path on this site, starting with / (e.g. /account/plan/).",
+        ),
+        (
+            {"variants-0-cta_url": "//evil.example/"},
+            "A button link is a path on this site, starting with / (e.g. /account/plan/).",
+        ),
+        # QA2: a typo in a value's name saved, and every send was skipped as missing:….
+        (
+            {"variants-0-body": "Hi {{ profile.shoe_size }} and {{ nothing_here }}"},
+            "No message has nothing_here, profile.shoe_size: every send would be skipped.",
+        ),
     ],
 )
 def test_invalid_campaigns_are_not_saved(admin_client, overrides, message):
@@ -261,6 +279,22 @@ def test_invalid_campaigns_are_not_saved(admin_client, overrides, message):
     # Nothing saved (the account notices a migration creates are all there is).
     assert not Campaign.objects.filter(key="welcome-back").exists()
     assert not Variant.objects.exclude(campaign__category="account").exists()
+
+
+def test_links_and_values_a_message_can_have_are_saved(admin_client):
+    response = admin_client.post(
+        reverse("admin:engagement_campaign_add"),
+        campaign_post(
+            **{
+                "variants-0-cta_url": "/watch/episode/{{ event.episode_id }}/",
+                "variants-0-body": (
+                    "{{ profile.name }} ({{ profile.plan | default: 'free' }}): "
+                    "{% for t in recommendations limit: 2 %}{{ t.title }}{% endfor %}"
+                ),
+            }
+        ),
+    )
+    assert response.status_code == 302, response.content.decode()[:2000]
 
 
 def test_campaign_errors_for_campaigns_built_in_code(campaign):
@@ -322,7 +356,11 @@ def test_preview_shows_the_skip_reason(admin_client, campaign):
         admin_client, campaign, profile=str(bob.pk), context='{"amount": "80.00"}'
     ).content.decode()
     assert "<strong>general</strong>" in page
-    assert "This send would be skipped: missing:event.missing_thing" in page
+    # In words (QA2: the preview showed only the code), the code beside it for searching logs.
+    assert (
+        "This send would be skipped: the message uses event.missing_thing, which this profile "
+        "or event does not have <code>missing:event.missing_thing</code>"
+    ) in page
 
 
 def test_preview_with_a_chosen_variant_and_bad_input(admin_client, campaign):
