@@ -24,9 +24,11 @@ from django.db import models
 from django.db.models import Q
 
 MAX_DEPTH = 3
-# Secrets: a password hash, a session, the gateway's card token and fingerprint, the
-# newsletter's confirm link token (field names, anywhere; or model.field).
-SECRET_FIELDS = frozenset({"password", "token", "fingerprint", "session_key", "session_data"})
+# Secrets: a password hash, a profile PIN's hash, a session, the gateway's card token and
+# fingerprint, the newsletter's confirm link token (field names, anywhere; or model.field).
+SECRET_FIELDS = frozenset(
+    {"password", "pin_hash", "token", "fingerprint", "session_key", "session_data"}
+)
 # (The device key is the browser's first-party id: the viewer's own, exported like the
 # visitor id the events carry, not a credential.)
 SECRET_MODEL_FIELDS: frozenset[tuple[str, str]] = frozenset()

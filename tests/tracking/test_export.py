@@ -62,11 +62,16 @@ def test_secrets_stay_out():
     )
     world.user.set_password("correct horse battery")
     world.user.save()
+    # A profile's PIN is hashed like a password and stays out like one (QA2: it was exported).
+    from apps.accounts.services import profile_pin_set
+
+    profile_pin_set(profile=world.profile, pin="4821")
     text = json.dumps(account_export(world.user), default=str)
     for secret in ("tok_gateway_secret", "fp_card_secret", "argon2"):
         assert secret not in text
     assert "browser-id-1234" in text
     assert '"password"' not in text
+    assert '"pin_hash"' not in text
 
 
 def test_the_export_is_a_download_of_the_signed_in_account_only(client):
