@@ -171,3 +171,16 @@ def test_restored_personas_are_in_their_segments_again(client, seeded):
     morgan = Profile.objects.get(account__email="horror@demo.test", name="Morgan")
     rule = {"kind": "attribute", "key": "favourite_genres", "op": "contains", "value": "horror"}
     assert morgan.pk in segments.audience_ids([rule], now=clock.now())
+
+
+def test_a_deleted_persona_points_to_restore_not_to_a_shell(client, seeded):
+    """QA2: after Priya deleted her account, her card said "Not seeded yet: run manage.py
+    seed_demo" on a page made for testing without a shell; Restore brings her back."""
+    from apps.yourdata.services import account_delete
+
+    account_delete(user=User.objects.get(email="comedy@demo.test"))
+    html = client.get("/demo/").content.decode()
+    assert "seed_demo" not in html
+    assert "Restore the demo</a> brings every persona back" in html
+    client.post("/demo/restore/", {"confirm": "yes"})
+    assert User.objects.filter(email="comedy@demo.test").exists()
