@@ -108,6 +108,31 @@ def _wait_for(page, held: list, n: int = 1) -> None:
     raise AssertionError("the request never left")
 
 
+def test_typing_on_while_suggestions_load_waits_instead_of_aborting(page, sign_in):
+    """CI (4 Dec): on a loaded machine the suggestions for "lant" were still loading when
+    "lantern" asked again; replacing the request aborted it, and htmx logs every abort as a
+    console error. The newest request now waits for the one in flight (queue last)."""
+    TitleFactory(name="Lantern Bay")
+    TitleFactory(name="Lantern Keeper")
+    sign_in(ProfileFactory(name="Finder"))
+    page.goto("/search/")
+    box = page.get_by_label("Titles, people, genres, moods")
+    box.evaluate(
+        "el => { window.triggers = 0;"
+        " el.addEventListener('htmx:trigger', () => window.triggers++) }"
+    )
+    held = _hold_requests(page, "**/search/suggest/**")
+    box.press_sequentially("lan", delay=30)
+    _wait_for(page, held, 1)
+    box.press_sequentially("tern", delay=30)
+    page.wait_for_function("() => window.triggers >= 2")  # asked again while the first loads
+    held[0].continue_()
+    _wait_for(page, held, 2)
+    held[1].continue_()
+    expect(page.locator("#a11y-status")).to_have_text("2 results for “lantern”")
+    assert page.problems == []
+
+
 @pytest.mark.django_db(transaction=True)
 def test_a_tab_pressed_while_a_request_is_in_flight_or_settling_keeps_focus_in_the_card(
     page, sign_in
