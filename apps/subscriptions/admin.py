@@ -18,6 +18,7 @@ from django.utils.translation import ngettext, pgettext_lazy
 from apps.core import clock
 from apps.core.admin_filters import code_beside_label, labelled_values_filter
 from apps.subscriptions import (
+    coupons,
     leaving_reasons,
     metrics,
     plan_rules,
@@ -410,6 +411,13 @@ class CouponForm(forms.ModelForm):
 
     def clean_code(self) -> str:
         code = self.cleaned_data["code"].strip().upper()
+        if not coupons.code_is_typable(code):
+            raise forms.ValidationError(
+                _(
+                    "A code is letters A-Z, digits and hyphens (e.g. SPRING-25): what a viewer "
+                    "can type from a poster and share in a message."
+                )
+            )
         taken = Coupon.objects.filter(code=code).exclude(pk=self.instance.pk)
         if taken.exists():
             raise forms.ValidationError(_("Another coupon has this code."))

@@ -13,7 +13,16 @@ changed plan does not stretch it.
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
+
+# What a viewer can type from a poster and share in a message: letters A-Z, digits, and
+# single hyphens between them (SPRING-25). Codes are stored upper-case.
+CODE = re.compile(r"[A-Z0-9]+(?:-[A-Z0-9]+)*")
+
+
+def code_is_typable(code: str) -> bool:
+    return bool(CODE.fullmatch(code))
 
 
 @dataclass(frozen=True)

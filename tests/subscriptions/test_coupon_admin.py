@@ -53,6 +53,20 @@ def test_a_coupon_takes_a_percentage_or_an_amount(admin_client, fields, message)
     assert not Coupon.objects.filter(description="Spring").exists()
 
 
+@pytest.mark.parametrize("code", ["QA ODD/ÇODE;--", "SPRING 25", "-SPRING", "SPRING--25", "ÉTÉ"])
+def test_a_coupon_code_is_something_a_viewer_can_type_and_share(admin_client, code):
+    """QA2: "QA ODD/ÇODE;--" was accepted; it worked at checkout only URL-encoded."""
+    response = admin_client.post(ADD, _form(code=code))
+    assert response.status_code == 200
+    assert "A code is letters A-Z, digits and hyphens (e.g. SPRING-25)" in response.content.decode()
+    assert not Coupon.objects.filter(description="Spring").exists()
+
+
+def test_a_hyphenated_coupon_code_is_saved(admin_client):
+    assert admin_client.post(ADD, _form(code="spring-25")).status_code == 302
+    assert Coupon.objects.get(description="Spring").code == "SPRING-25"
+
+
 def test_two_coupons_never_share_a_code_whatever_the_case(admin_client):
     Coupon.objects.create(code="SPRING25", percent_off=10)
     response = admin_client.post(ADD, _form(code="Spring25"))
