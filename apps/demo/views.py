@@ -106,6 +106,9 @@ def _render_guide(
         )
     context = {
         "personas": personas,
+        # Some seeded: a missing persona was deleted, and Restore brings it back; none: the
+        # demo world was never made (a shell's `seed_demo`, which `make demo` runs).
+        "any_seeded": bool(seeded),
         "password": PASSWORD,
         "admin_email": ADMIN_EMAIL,
         "clock_now": now,
