@@ -273,7 +273,8 @@
       event.detail.shouldSwap = true;
       event.detail.isError = false;
     }
-    pending = null;
+    // Only a swap that holds the focus says where it goes next: another answer landing first
+    // (the bell's own count, asked for at page load) must not forget a dismissal's restore.
     if (!target || !active || active === document.body || !target.contains(active)) return;
     pending = {
       parent: target.parentNode,

@@ -99,3 +99,32 @@ def test_dismissing_by_keyboard_keeps_focus_in_the_list_and_says_so(page, sign_i
     expect(page.locator(".bell__panel")).to_be_hidden()
     assert page.evaluate("document.activeElement.classList.contains('bell__button')")
     assert Message.objects.filter(profile=profile, dismissed_at__isnull=True).get() == first
+
+
+def test_another_answer_landing_before_the_restore_keeps_the_focus_in_the_list(page, sign_in):
+    """CI on PostgreSQL: the bell's own request, sent at page load, answered between the
+    dismissal's swap and the moment focus is put back, and focus stayed on <body>. The bell's
+    answer is replayed at exactly that moment here (a swap event for the bell, as htmx sends it)."""
+    profile = ProfileFactory(account=UserFactory(), name="Robin")
+    older = deliver(outgoing(profile, subject="Finish Night Shift?"))
+    newest = deliver(outgoing(profile, subject="Your plan renews soon"))
+    sign_in(profile)
+    page.goto("/inbox/")
+    expect(page.locator("#bell-count")).to_have_text("2")  # the bell's load request is done
+    page.evaluate(
+        """(id) => document.addEventListener("htmx:beforeSwap", (event) => {
+            if (!event.detail.target.querySelector("#" + id)) return;
+            const bell = document.getElementById("bell");
+            bell.dispatchEvent(new CustomEvent("htmx:beforeSwap", {bubbles: true,
+                detail: {target: bell, xhr: {status: 200}, shouldSwap: false}}));
+        })""",
+        f"message-{newest.pk}",
+    )
+    page.locator(f"#message-{newest.pk}").get_by_role("button", name="Dismiss").focus()
+    page.keyboard.press("Enter")
+    expect(page.locator(f"#message-{newest.pk}")).to_have_count(0)
+    page.wait_for_function("() => document.activeElement !== document.body")
+    assert (
+        page.evaluate("document.activeElement.closest('.message-card')?.id")
+        == f"message-{older.pk}"
+    )
