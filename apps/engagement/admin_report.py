@@ -41,6 +41,8 @@ SKIP_REASONS = {
     "finished": _("finished the title meanwhile"),
     "watched_again": _("went back to the title meanwhile"),
     "forgotten": _("Continue watching had let go of the title by then"),
+    "not_for_me": _("rated the title “Not for me” meanwhile"),
+    "removed": _("removed the title from Continue watching meanwhile"),
     "messaged_last_period": _(
         "held back this period but messaged in the previous one (left out of the control group)"
     ),

@@ -16,6 +16,15 @@ from apps.tracking.activity import passive_q
 from apps.tracking.models import Event
 
 PLAY_EVENTS = ("play_started", "play_progress", "play_completed")
+# After its newest play, the viewer can let a title go: "Not for me" (the homepage's Continue
+# watching drops a title rated down, whenever it was rated) or "Remove from Continue watching"
+# (until it is played again, or the removal is undone). No reminder then, planned or due.
+SHELF_EVENTS = ("continue_watching_remove", "continue_watching_restore")
+NOT_FOR_ME = -1
+# A play reported at or past this share is a title watched to the end, whatever the event's
+# name (the player's last progress report lands after its completion): playback.resume's
+# WATCHED_PERCENT, kept equal by a test.
+WATCHED_PERCENT = 90
 # Continue watching drops an entry untouched for this many days, a film barely started (under
 # FORGOTTEN_SAMPLE_PERCENT) sooner (playback.resume's SHELF_DAYS, SAMPLE_SHELF_DAYS and
 # SAMPLE_PERCENT, kept equal by a test): no reminder then, planned or due.
@@ -31,6 +40,27 @@ def forgotten(age: timedelta, *, film: bool, share: tuple[int, int]) -> bool:
     position, duration = share
     sample = film and duration > 0 and position * 100 < duration * FORGOTTEN_SAMPLE_PERCENT
     return age > timedelta(days=FORGOTTEN_SAMPLE_DAYS if sample else FORGOTTEN_DAYS)
+
+
+def watched_to_the_end(position: int, duration: int) -> bool:
+    return duration > 0 and position * 100 >= duration * WATCHED_PERCENT
+
+
+def ratings_now(profile_ids, title_ids) -> dict[tuple[int, int], int]:
+    """Each (profile, title)'s rating as it stands: the value of its newest `rating` event
+    (0 once cleared). One query over those profiles' rating events."""
+    wanted = {str(t) for t in title_ids} | {int(t) for t in title_ids}
+    now_: dict[tuple[int, int], int] = {}
+    rows = (
+        Event.objects.filter(name="rating", profile_id__in=set(profile_ids))
+        .order_by("occurred_at", "pk")
+        .values_list("profile_id", "properties")
+    )
+    for profile_id, props in rows:
+        title_id = (props or {}).get("title_id")
+        if title_id in wanted:
+            now_[(profile_id, int(title_id))] = int(props.get("value") or 0)
+    return now_
 
 
 def _title_abandoned(send: Send, now: datetime) -> str | None:
@@ -50,6 +80,22 @@ def _title_abandoned(send: Send, now: datetime) -> str | None:
         return "finished"
     if after.exists():
         return "watched_again"
+    title_id = int(ctx.get("title_id") or 0)
+    if ratings_now([send.profile_id], [title_id]).get((send.profile_id, title_id)) == NOT_FOR_ME:
+        return "not_for_me"
+    shelf = (
+        Event.objects.filter(
+            profile_id=send.profile_id,
+            name__in=SHELF_EVENTS,
+            pk__gt=int(ctx.get("event_id") or 0),
+            properties__title_id=ctx.get("title_id"),
+        )
+        .order_by("-occurred_at", "-pk")
+        .values_list("name", flat=True)
+        .first()
+    )
+    if shelf == "continue_watching_remove":
+        return "removed"
     return None
 
 

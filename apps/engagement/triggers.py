@@ -11,9 +11,12 @@ Everything reads the event log (engagement never imports playback or subscriptio
   back, and an event a day old that a crashed beat missed is still news.
 - **title_abandoned**: the newest play event of a (profile, title) is a start or a progress
   report, not a completion, and it is `trigger_days` old (up to ABANDON_LOOKBACK older: beyond
-  that it is stale, not a reminder), and Continue watching still shows it (`rechecks.forgotten`).
-  Re-checked at delivery (`rechecks.py`): finished or played again meanwhile, or let go by
-  Continue watching between the plan and the viewer's hour.
+  that it is stale, not a reminder), and Continue watching still shows it (`rechecks.forgotten`;
+  not rated "Not for me", not removed from the row since). A play reported at 90 % or more is
+  a title watched to the end, and a title reminded of in the last REMIND_AGAIN_DAYS is not
+  reminded of again. Re-checked at delivery (`rechecks.py`): finished, played again, rated
+  "Not for me" or removed from the row meanwhile, or let go by Continue watching between the
+  plan and the viewer's hour.
 - **checkout_abandoned**: the profile's newest `checkout_started` (recorded by subscriptions'
   checkout page) is `trigger_days` old and no `subscription_started` came after it.
 - **inactivity**: the profile's newest own event (not one the site recorded about it: a message,
@@ -39,7 +42,14 @@ from apps.core import clock
 from apps.engagement import segments, services
 from apps.engagement.models import Campaign, Send
 from apps.engagement.progress_image import progress_card_url
-from apps.engagement.rechecks import PLAY_EVENTS, forgotten
+from apps.engagement.rechecks import (
+    NOT_FOR_ME,
+    PLAY_EVENTS,
+    SHELF_EVENTS,
+    forgotten,
+    ratings_now,
+    watched_to_the_end,
+)
 from apps.tracking.activity import passive_q
 from apps.tracking.models import Event
 
@@ -51,6 +61,10 @@ ABANDON_LOOKBACK = timedelta(days=2)
 # left after 3 seconds was reminded as "0% of the way through").
 ABANDON_MIN_PERCENT = 5
 # Nor a title the homepage has forgotten (`rechecks.forgotten`, asked again at delivery).
+# One reminder per title per REMIND_AGAIN_DAYS: the reminder's own Resume button starts the
+# player, and leaving it after a minute is a new "left unfinished" that would bring the same
+# reminder back a few days later (QA3: twice in 12 days for one title).
+REMIND_AGAIN_DAYS = 30
 SCHEDULE_MAX_PROFILES = 5000
 
 
@@ -148,24 +162,36 @@ def event_fired(campaign: Campaign, now: datetime) -> Iterator[Fired]:
 def abandoned_titles(
     rows: list[tuple[int, int, str, dict, datetime]], *, now: datetime, days: int
 ) -> list[Fired]:
-    """Pure: from play events (pk, profile id, name, properties, time) in time order, the
-    (profile, title) pairs whose newest play is an unfinished one left `days` days ago."""
+    """Pure: from play and Continue-watching events (pk, profile id, name, properties, time) in
+    time order, the (profile, title) pairs whose newest play is an unfinished one left `days`
+    days ago and still on the viewer's Continue watching (not removed from it since)."""
     latest: dict[tuple[int, int], tuple[int, str, dict, datetime]] = {}
+    removed: set[tuple[int, int]] = set()  # taken out of Continue watching since its last play
     for pk, profile_id, name, props, at in rows:
         title_id = (props or {}).get("title_id")
         if not title_id:
             continue
-        latest[(profile_id, int(title_id))] = (pk, name, props, at)
+        pair = (profile_id, int(title_id))
+        if name == "continue_watching_remove":
+            removed.add(pair)
+            continue
+        removed.discard(pair)  # played again, or the removal undone
+        if name in PLAY_EVENTS:
+            latest[pair] = (pk, name, props, at)
     newest_ok = now - timedelta(days=days)
     oldest_ok = newest_ok - ABANDON_LOOKBACK
     fired = []
     for (profile_id, title_id), (pk, name, props, at) in sorted(latest.items()):
         if name == "play_completed" or not (oldest_ok < at <= newest_ok):
             continue
+        if (profile_id, title_id) in removed:
+            continue
         position = int(props.get("position_seconds") or 0)
         duration = int(props.get("duration_seconds") or 0)
         if position <= 0 or (duration and position * 100 < duration * ABANDON_MIN_PERCENT):
             continue
+        if watched_to_the_end(position, duration):
+            continue  # the player's last report, after the completion (QA3: "100 % of the way")
         if forgotten(now - at, film=not props.get("episode_id"), share=(position, duration)):
             continue
         episode_id = props.get("episode_id")
@@ -196,7 +222,7 @@ def title_abandoned_fired(campaign: Campaign, now: datetime) -> list[Fired]:
     # replay of the same title makes it not abandoned).
     rows = (
         Event.objects.filter(
-            name__in=PLAY_EVENTS,
+            name__in=PLAY_EVENTS + SHELF_EVENTS,
             occurred_at__gt=newest_ok - ABANDON_LOOKBACK,
             occurred_at__lte=now,
             profile__isnull=False,
@@ -205,12 +231,35 @@ def title_abandoned_fired(campaign: Campaign, now: datetime) -> list[Fired]:
         .values_list("pk", "profile_id", "name", "properties", "occurred_at")
     )
     fired = abandoned_titles(list(rows), now=now, days=campaign.trigger_days)
+    if not fired:
+        return []
+    profiles = {f.profile_id for f in fired}
     done = set(
         Send.objects.filter(campaign=campaign, trigger_key__in=[f.key for f in fired]).values_list(
             "profile_id", "trigger_key"
         )
     )
-    return [f for f in fired if (f.profile_id, f.key) not in done]
+    # Reminded of this title lately (sent, due, or held back as the control group's twin).
+    reminded = {
+        (profile_id, int(title_id))
+        for profile_id, title_id in Send.objects.filter(
+            campaign=campaign,
+            profile_id__in=profiles,
+            created_at__gt=now - timedelta(days=REMIND_AGAIN_DAYS),
+        )
+        .exclude(status=Send.Status.SKIPPED)
+        .values_list("profile_id", "context__title_id")
+        if title_id
+    }
+    # "Not for me", whenever it was said: Continue watching no longer shows the title.
+    rated = ratings_now(profiles, {f.context["title_id"] for f in fired})
+    return [
+        f
+        for f in fired
+        if (f.profile_id, f.key) not in done
+        and (f.profile_id, f.context["title_id"]) not in reminded
+        and rated.get((f.profile_id, f.context["title_id"])) != NOT_FOR_ME
+    ]
 
 
 def checkout_abandoned_fired(campaign: Campaign, now: datetime) -> Iterator[Fired]:

@@ -387,6 +387,9 @@ def _reason_words() -> dict[str, str]:
         "push_unavailable": _("push notifications are not available"),
         "finished": _("you finished the title meanwhile"),
         "watched_again": _("you went back to the title meanwhile"),
+        "not_for_me": _("you marked the title “Not for me” meanwhile"),
+        "removed": _("you removed the title from Continue watching meanwhile"),
+        "forgotten": _("Continue watching no longer showed the title by then"),
         "subscribed": _("you subscribed meanwhile"),
         "active_again": _("you came back meanwhile"),
     }

@@ -4,9 +4,10 @@ from datetime import timedelta
 
 import pytest
 
-from apps.engagement import triggers
+from apps.engagement import rechecks, triggers
 from apps.engagement.models import Campaign, Category, Send
 from apps.playback import resume
+from apps.tracking.models import Event
 from apps.tracking.services import track
 from tests.engagement.conftest import NOW
 from tests.factories import EpisodeFactory, ProfileFactory, TitleFactory
@@ -310,3 +311,105 @@ def test_a_reminder_due_just_inside_the_rows_window_is_sent(make_campaign, outbo
     services.deliver_due(due)
     assert Send.objects.get().status == Send.Status.SENT
     assert outbox.delivered
+
+
+def test_a_film_watched_to_the_end_is_not_left_unfinished(make_campaign, outbox):
+    """QA3: the player's last progress report (100 %) lands after its completion, so the newest
+    play was a "progress" and the viewer was asked to pick up a film they had finished, "100 %
+    of the way through". A report at 90 % or more is the end, as the player counts it."""
+    _abandon_campaign(make_campaign)
+    profile = ProfileFactory()
+    film = TitleFactory()
+    left = NOW - timedelta(days=3, hours=1)
+    _play(profile, "play_completed", film, at=left, position=6000)
+    _play(profile, "play_progress", film, at=left + timedelta(seconds=1), position=6000)
+    other = TitleFactory()
+    _play(profile, "play_progress", other, at=left, position=5400)  # 90 %: the credits
+    assert triggers.triggers_run(now=NOW) == {}
+    assert rechecks.WATCHED_PERCENT == resume.WATCHED_PERCENT
+
+
+def test_a_title_rated_not_for_me_gets_no_reminder(make_campaign, outbox):
+    """QA3: played part-way, then "Not for me": Continue watching drops it, and the reminder
+    still came. Rated before or after the trigger's hour, nothing is sent; a like still is."""
+    from apps.engagement import services
+    from apps.ratings.services import rating_set
+
+    campaign = _abandon_campaign(make_campaign)
+    profile = ProfileFactory()
+    disliked, liked, later = TitleFactory(), TitleFactory(), TitleFactory()
+    for film in (disliked, liked, later):
+        _play(profile, "play_progress", film, at=NOW - timedelta(days=3, hours=1), position=900)
+    rating_set(profile=profile, title=disliked, value=-1)
+    rating_set(profile=profile, title=liked, value=1)
+    assert triggers.triggers_run(now=NOW) == {campaign.key: 2}
+    assert {s.context["title_id"] for s in Send.objects.all()} == {liked.pk, later.pk}
+    rating_set(profile=profile, title=later, value=-1)  # between the plan and the viewer's hour
+    services.deliver_due(NOW + timedelta(days=1))
+    skipped = Send.objects.get(context__title_id=later.pk)
+    assert (skipped.status, skipped.skip_reason) == (Send.Status.SKIPPED, "not_for_me")
+    assert Send.objects.get(context__title_id=liked.pk).status == Send.Status.SENT
+
+
+def test_a_title_removed_from_continue_watching_gets_no_reminder(make_campaign, outbox):
+    """Removed from the row ("until it is watched again"): no reminder; undone, it comes back.
+    The events are the ones playback records for the row's Remove and Undo."""
+    from apps.engagement import services
+    from apps.engagement.rechecks import SHELF_EVENTS
+    from apps.playback.models import TitleProgress
+    from apps.playback.services import continue_watching_remove, continue_watching_restore
+
+    campaign = _abandon_campaign(make_campaign)
+    profile = ProfileFactory()
+    removed, restored, due = TitleFactory(), TitleFactory(), TitleFactory()
+    left = NOW - timedelta(days=3, hours=1)
+    for film in (removed, restored, due):
+        _play(profile, "play_progress", film, at=left, position=900)
+
+    def shelf(name, film, minutes):
+        track(
+            name=name,
+            profile=profile,
+            properties={"title_id": film.pk},
+            at=left + timedelta(minutes=minutes),
+        )
+
+    shelf("continue_watching_remove", removed, 5)
+    shelf("continue_watching_remove", restored, 5)
+    shelf("continue_watching_restore", restored, 6)
+    assert triggers.triggers_run(now=NOW) == {campaign.key: 2}
+    shelf("continue_watching_remove", due, 60 * 74)  # between the plan and the viewer's hour
+    services.deliver_due(NOW + timedelta(days=1))
+    skipped = Send.objects.get(context__title_id=due.pk)
+    assert (skipped.status, skipped.skip_reason) == (Send.Status.SKIPPED, "removed")
+    assert Send.objects.get(context__title_id=restored.pk).status == Send.Status.SENT
+
+    other = ProfileFactory()
+    TitleProgress.objects.create(
+        profile=other,
+        title=due,
+        shelf="resume",
+        position_seconds=900,
+        duration_seconds=6000,
+        watched_at=NOW,
+    )
+    hidden = continue_watching_remove(profile=other, title=due)
+    continue_watching_restore(profile=other, title=due, hidden_at=hidden)
+    recorded = Event.objects.filter(profile=other).order_by("pk").values_list("name", flat=True)
+    assert tuple(recorded) == SHELF_EVENTS
+
+
+def test_a_title_is_reminded_of_once_a_month_however_often_it_is_left(make_campaign, outbox):
+    """QA3: the reminder's Resume button starts the player; leaving it after a minute was a new
+    abandonment, and the same reminder came back days later. Not within REMIND_AGAIN_DAYS."""
+    campaign = _abandon_campaign(make_campaign)
+    profile = ProfileFactory()
+    film = TitleFactory()
+    _play(profile, "play_progress", film, at=NOW - timedelta(days=3, hours=1), position=900)
+    assert triggers.triggers_run(now=NOW) == {campaign.key: 1}
+    back = NOW + timedelta(days=1)  # the reminder's button: a minute more, then left again
+    _play(profile, "play_progress", film, at=back, position=960)
+    assert triggers.triggers_run(now=back + timedelta(days=3, hours=1)) == {}
+    again = NOW + timedelta(days=triggers.REMIND_AGAIN_DAYS + 1)
+    _play(profile, "play_progress", film, at=again, position=1200)
+    assert triggers.triggers_run(now=again + timedelta(days=3, hours=1)) == {campaign.key: 1}
