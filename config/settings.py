@@ -481,8 +481,9 @@ SESSION_COOKIE_SAMESITE = "Lax"
 CSRF_COOKIE_HTTPONLY = True
 CSRF_COOKIE_SAMESITE = "Lax"
 SESSION_COOKIE_AGE = 60 * 60 * 24 * 30
-# Sessions are read from the cache (Redis when configured) and written through to the database.
-SESSION_ENGINE = "django.contrib.sessions.backends.cached_db"
+# Sessions are read from the cache (Redis when configured) and written through to the database
+# (Django's cached_db, refusing cookies that cannot be a session key: apps/core/sessions.py).
+SESSION_ENGINE = "apps.core.sessions"
 
 if PRODUCTION:
     SESSION_COOKIE_SECURE = True

@@ -8,6 +8,10 @@ from django.utils.text import slugify
 
 from apps.accounts.models import Profile, User
 from apps.catalogue.models import ArtworkVariant, Episode, Genre, Season, Title
+from apps.core import clock
+from apps.recommendations import mix
+from apps.recommendations.models import ProfileCandidates, WeeklyMix
+from apps.recommendations.selectors import mix_week
 from apps.tracking.services import EventData, track_many
 
 
@@ -182,6 +186,42 @@ def watch(
         )
         for i, t in enumerate(titles)
     )
+
+
+def weekly_mix_for(
+    profile,
+    titles=(),
+    *,
+    week=None,
+    items=None,
+    reason=mix.Reason.GENRE,
+    created_at=None,
+    top_genres=(),
+    candidates=None,
+):
+    """The profile's weekly mix, frozen with the titles in their order (each picked for
+    `reason`), for `week` (default: the Monday of the demo clock's week in the profile's zone);
+    `items` instead copies another mix's items as they are. `candidates` (a dict of
+    ProfileCandidates fields, e.g. `{"disliked": [id], "finished": [id]}`) also writes the
+    profile's candidates, whose lists say what left the mix since it was built."""
+    now = clock.now()
+    if items is None:
+        items = [mix.Pick(t.pk, reason).as_json() for t in titles]
+    row = WeeklyMix.objects.create(
+        profile=profile,
+        week_start=week if week is not None else mix_week(profile, now),
+        created_at=created_at if created_at is not None else now,
+        items=items,
+        top_genres=list(top_genres),
+    )
+    if candidates is not None:
+        ProfileCandidates.objects.create(
+            profile=profile,
+            computed_at=now,
+            source=ProfileCandidates.Source.PERSONAL,
+            **candidates,
+        )
+    return row
 
 
 def signed_in(profile, client=None, **headers):

@@ -330,6 +330,9 @@ class Report:
     segments: list[tuple[str, Rate]] = field(default_factory=list)
     # The winning style per favourite-genre segment, with the segment's genre name.
     segment_winners: list[tuple[str, SegmentWinner]] = field(default_factory=list)
+    # Only when the period has no impressions: the newest one the policy learned from (the
+    # newest logged when it learned from none), so the page says when viewers last browsed.
+    latest_impression: datetime | None = None
 
     @property
     def exploration_share(self) -> float:
@@ -360,7 +363,8 @@ def ranked_by_lift(results: list[VariantResult]) -> tuple[list, list]:
 
 def report(*, days: int = 30, top: int = 10, min_impressions: int = MIN_IMPRESSIONS) -> Report:
     """Winners and losers across titles (a variant's take rate against its title's average,
-    among variants with enough impressions) and how traffic was split (four queries)."""
+    among variants with enough impressions) and how traffic was split (a few grouped queries;
+    a period without impressions skips them and says when the latest one was instead)."""
     since = clock.now() - timedelta(days=days)
     window = Impression.objects.filter(shown_at__gte=since).order_by()
     by_how = {how: Rate() for how in (bandit.CHOSEN, bandit.RANDOM, bandit.PINNED, bandit.ONLY)}
@@ -368,6 +372,20 @@ def report(*, days: int = 30, top: int = 10, min_impressions: int = MIN_IMPRESSI
     for how, n, taken in _counts(window.values("how")):
         by_how.setdefault(how, Rate()).add(n, taken)
         total.add(n, taken)
+    policy = PolicySnapshot.objects.order_by("-computed_at", "-pk").first()
+    if not total.impressions:
+        return Report(
+            days=days,
+            total=total,
+            by_how=by_how,
+            winners=[],
+            losers=[],
+            eligible_variants=0,
+            min_impressions=min_impressions,
+            exploration_setting=exploration(),
+            policy=policy,
+            latest_impression=_latest_learned(policy),
+        )
     rows = list(
         _counts(
             window.values(
@@ -406,7 +424,7 @@ def report(*, days: int = 30, top: int = 10, min_impressions: int = MIN_IMPRESSI
         eligible_variants=len(results),
         min_impressions=min_impressions,
         exploration_setting=exploration(),
-        policy=PolicySnapshot.objects.order_by("-computed_at", "-pk").first(),
+        policy=policy,
         segments=sorted(
             ((names.get(s, "") if s else "", r) for s, r in segments.items()),
             key=lambda item: -item[1].impressions,
@@ -415,6 +433,18 @@ def report(*, days: int = 30, top: int = 10, min_impressions: int = MIN_IMPRESSI
             (names.get(w.segment, "") if w.segment else "", w) for w in winners_by_segment
         ],
     )
+
+
+def _latest_learned(policy: PolicySnapshot | None) -> datetime | None:
+    """The newest impression in the policy's window when it was computed (one query); the
+    newest logged at all when it learned from none."""
+    logged = Impression.objects.order_by()
+    if policy is not None and policy.impressions:
+        logged = logged.filter(
+            shown_at__gte=policy.computed_at - timedelta(days=policy.window_days),
+            shown_at__lte=policy.computed_at,
+        )
+    return logged.aggregate(latest=Max("shown_at"))["latest"]
 
 
 # --- Offline evaluation -----------------------------------------------------------------------

@@ -314,7 +314,9 @@ FLOWS: list[dict[str, Any]] = [
             "As admin: a title's page shows each variant with its impressions, takes and take "
             "rate (with a confidence interval) overall and per favourite genre; pin one variant "
             "to turn personalization off. The artwork report ranks winners and losers and shows "
-            "the share of traffic spent exploring."
+            "the share of traffic spent exploring. Move the demo clock on by more than 30 days "
+            "without browsing: the report's last 30 days say they have no impressions and when "
+            "the latest one the policy learned from was, instead of a table of zeros."
         ),
         "url": "admin:artwork_artworkreport_changelist",
     },

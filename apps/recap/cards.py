@@ -99,15 +99,14 @@ def build(data: dict, *, name: str = "", traits: list | tuple = ()) -> list[Card
     public share page passes none. `traits` is where taste traits go once they exist (see
     `traits_card`); until then the card is left out."""
     year = data["year"]
+    # The opening card says the year once, in big type: the heading and caption leave it out.
     intro = Card(
         "intro",
-        _("Your %(year)s on Streamfront") % {"year": year}
-        if name
-        else _("A %(year)s on Streamfront") % {"year": year},
+        _("Your year on Streamfront") if name else _("A year on Streamfront"),
         big=str(year),
-        caption=_("%(name)s, here is your year in films and series.") % {"name": name}
+        caption=_("%(name)s, here it is in films and series.") % {"name": name}
         if name
-        else _("A year in films and series."),
+        else _("Told in films and series."),
     )
     cards = [intro]
     minutes = data["minutes"]

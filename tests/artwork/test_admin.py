@@ -7,6 +7,7 @@ import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
+from django.utils import timezone
 
 from apps.artwork import services
 from apps.artwork.models import Impression
@@ -286,3 +287,40 @@ def test_the_report_names_the_winning_style_for_each_favourite_genre(admin_clien
         html = admin_client.get(url, HTTP_ACCEPT_LANGUAGE="fr").content.decode()
     table = html.split('id="segment-winners"')[1].split("</table>")[0]
     assert '<th scope="row">Horreur</th><td>Sombre · Personnage</td>' in table
+
+
+def test_after_the_clock_moves_past_the_period_the_report_says_when_viewers_last_browsed(
+    admin_client, genres, monkeypatch, django_assert_num_queries
+):
+    """QA: a demo-clock jump of more than 30 days with nobody browsing showed a table of zeros
+    for the last 30 days beside "the policy learned from N impressions of the last 90 days",
+    which read as broken. The page says the period is empty and when the latest impression the
+    policy learned from was, in one query."""
+    from apps.artwork import selectors
+    from apps.core import dates
+
+    title, (dark, light, _neutral) = title_with_variants(genres["Horror"], name="Grim Tide")
+    log(title, dark, n=150, takes=45)
+    log(title, light, n=150, takes=6)
+    services.policy_refresh()
+    latest = Impression.objects.latest("shown_at").shown_at
+    later = clock.now() + timedelta(days=45)
+    monkeypatch.setattr(clock, "now", lambda: later)
+    url = reverse("admin:artwork_artworkreport_changelist")
+
+    html = admin_client.get(url, HTTP_ACCEPT_LANGUAGE="en").content.decode()
+    day = dates.long_date(timezone.localtime(latest))
+    assert "No impressions in the last 30 days: no viewer saw a card in this period" in html
+    assert f"The latest impression the policy learned from was on {day}." in html
+    assert "The policy learned from 300 impressions of the last" in html
+    assert "Biggest winners" not in html and "Grim Tide" not in html
+    assert "0 impressions, 0 takes" not in html and "How the variant was picked" not in html
+    # The 90 days still hold them: that period shows the tables as before.
+    wide = admin_client.get(url + "?days=90", HTTP_ACCEPT_LANGUAGE="en").content.decode()
+    assert "No impressions in the last" not in wide and "Grim Tide" in wide
+    # The window's counts, the policy, the latest impression: the date costs one query.
+    with django_assert_num_queries(3):
+        assert selectors.report(days=30).latest_impression == latest
+    french = admin_client.get(url, HTTP_ACCEPT_LANGUAGE="fr").content.decode()
+    assert "No impressions" not in french
+    assert "Aucun affichage sur les 30 derniers jours : aucun spectateur" in french

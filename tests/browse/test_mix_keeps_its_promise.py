@@ -13,7 +13,6 @@ from apps.catalogue.models import Title
 from apps.core import clock
 from apps.core.services import clock_set
 from apps.recommendations import mix
-from apps.recommendations.models import WeeklyMix
 from apps.recommendations.services import recommender_train, weekly_mix_build
 from tests.browse.test_weekly_mix import _card_ids
 from tests.factories import (
@@ -22,6 +21,7 @@ from tests.factories import (
     SeasonFactory,
     signed_in,
     watch,
+    weekly_mix_for,
 )
 
 pytestmark = pytest.mark.django_db
@@ -75,9 +75,9 @@ def test_what_the_viewer_finished_or_set_aside_since_monday_leaves_the_mix(
     clock_set(at=monday)
     row = weekly_mix_build(profile=profile, week=monday.date())
     # The other profile of the account has the same mix (the same history): it must keep it.
-    WeeklyMix.objects.create(
-        profile=other.profile,
-        week_start=row.week_start,
+    weekly_mix_for(
+        other.profile,
+        week=row.week_start,
         created_at=row.created_at,
         items=row.items,
         top_genres=row.top_genres,
@@ -116,17 +116,6 @@ def _series(name: str) -> tuple[Title, list]:
     return season.title, [EpisodeFactory(season=season, number=n) for n in (1, 2)]
 
 
-def _frozen_mix(profile, titles) -> WeeklyMix:
-    local = clock.now().astimezone(viewer_zone(profile.account))
-    return WeeklyMix.objects.create(
-        profile=profile,
-        week_start=mix.week_start(local),
-        created_at=clock.now(),
-        items=[mix.Pick(t.pk, mix.Reason.GENRE, genre=0).as_json() for t in titles],
-        top_genres=[],
-    )
-
-
 def _finish_episode(client, episode, seq: int, capture) -> None:
     with capture(execute=True):
         response = client.post(
@@ -150,7 +139,7 @@ def test_a_series_leaves_the_mix_when_its_last_episode_is_watched_as_the_build_r
     recommender_train()
     series, (first, last) = _series("Series In The Mix")
     film = mix_world["Comedy"][0]
-    _frozen_mix(profile, [series, film])
+    weekly_mix_for(profile, [series, film])
     assert _card_ids(viewer_client.get("/mix/").content.decode()) == [series.pk, film.pk]
 
     _finish_episode(viewer_client, first, 1, django_capture_on_commit_callbacks)
@@ -167,7 +156,7 @@ def test_when_nothing_is_left_the_page_says_so_instead_of_filling_the_mix(
     watch(profile, mix_world["Horror"][:4], days_ago=3, progress=60)
     recommender_train()
     first, second = mix_world["Comedy"][0], mix_world["Drama"][0]
-    _frozen_mix(profile, [first, second])
+    weekly_mix_for(profile, [first, second])
     _not_for_me(viewer_client, first.pk, django_capture_on_commit_callbacks)
     _finish(viewer_client, second, django_capture_on_commit_callbacks)
     html = viewer_client.get("/mix/").content.decode()

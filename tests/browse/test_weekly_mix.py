@@ -10,7 +10,6 @@ from apps.browse import rows as planner
 from apps.catalogue.models import Title
 from apps.core import clock
 from apps.recommendations import selectors as rec_selectors
-from apps.recommendations.models import WeeklyMix
 from apps.recommendations.services import recommender_train, weekly_mix_build
 from tests.factories import (
     EpisodeFactory,
@@ -18,6 +17,7 @@ from tests.factories import (
     SeasonFactory,
     signed_in,
     watch,
+    weekly_mix_for,
 )
 
 pytestmark = pytest.mark.django_db
@@ -89,9 +89,9 @@ def test_the_previous_four_weeks_stay_viewable_and_nothing_else(mix_world, viewe
     profile = viewer_client.profile
     row = _with_mix(profile, mix_world)
     last_week = row.week_start - timedelta(weeks=1)
-    old = WeeklyMix.objects.create(
-        profile=profile,
-        week_start=last_week,
+    old = weekly_mix_for(
+        profile,
+        week=last_week,
         created_at=clock.now() - timedelta(weeks=1),
         items=row.items[::-1],
         top_genres=row.top_genres,

@@ -23,14 +23,14 @@ def test_page_through_the_year_and_share_a_card(page, sign_in, shot, monkeypatch
 
     position = page.locator("[data-recap-position]")
     expect(position).to_have_text("1 of 9")
-    expect(page.get_by_role("heading", name="Your 2026 on Streamfront")).to_be_visible()
+    expect(page.get_by_role("heading", name="Your year on Streamfront", level=2)).to_be_visible()
     expect(page.get_by_role("heading", name="Minutes watched")).to_be_hidden()
     shot(page, "recap-first-card")
 
     page.keyboard.press("ArrowRight")
     expect(position).to_have_text("2 of 9")
     expect(page.get_by_role("region", name="Minutes watched")).to_be_visible()
-    expect(page.get_by_role("region", name="Your 2026 on Streamfront")).to_be_hidden()
+    expect(page.get_by_role("region", name="Your year on Streamfront")).to_be_hidden()
     page.keyboard.press(" ")
     expect(position).to_have_text("3 of 9")
     expect(page.get_by_role("heading", name="Your top titles")).to_be_visible()

@@ -221,3 +221,36 @@ def test_a_next_on_this_site_is_still_followed(viewer_client):
         f"/my-list/{title.pk}/", {"action": "remove", "next": "http://testserver/new/"}
     )
     assert response["Location"] == "http://testserver/new/"
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize(
+    "key",
+    [
+        pytest.param("ab\x00cd", id="nul-short"),
+        pytest.param("abcdefghij\x00klmnopqrstuvwxyz012345", id="nul"),
+        pytest.param("abcdefghij\x01klmnopqrstuvwxyz012345", id="control"),
+        pytest.param("ABCDEFGHIJKLMNOPQRSTUVWXYZ012345", id="not-a-key"),
+    ],
+)
+def test_a_session_cookie_with_a_nul_or_control_character_is_signed_out(client, key):
+    """`Cookie: sessionid=ab\\x00cd` is no session: signed out, not a 500. The key never
+    reaches the database (PostgreSQL refuses NUL in text: a 500 there on the old code, where
+    SQLite merely found no row) nor the cache."""
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    with CaptureQueriesContext(connection) as ctx:
+        account = client.get("/account/", HTTP_COOKIE=f"sessionid={key}")
+        page = client.get("/search/?q=night", HTTP_COOKIE=f"sessionid={key}")
+    assert account.status_code == 302 and account["Location"].startswith("/accounts/login/")
+    assert page.status_code == 200 and "Sign out" not in page.content.decode()
+    assert not [q["sql"] for q in ctx.captured_queries if "django_session" in q["sql"]]
+
+
+@pytest.mark.django_db
+def test_a_real_session_cookie_still_signs_in(viewer_client):
+    """The stricter key check keeps the keys Django makes: the viewer stays signed in."""
+    key = viewer_client.cookies["sessionid"].value
+    assert key.isalnum() and key == key.lower()
+    assert viewer_client.get("/account/").status_code == 200

@@ -93,15 +93,13 @@ def test_short_dates_read_day_month_year_in_english_and_french(viewer_client):
 
     from apps.core import clock
     from apps.recommendations import selectors as rec_selectors
-    from apps.recommendations.models import WeeklyMix
+    from tests.factories import weekly_mix_for
 
     profile = viewer_client.profile
     this_week = rec_selectors.mix_week(profile, clock.now())
     last_week = this_week - datetime.timedelta(weeks=1)
     for week in (this_week, last_week):
-        WeeklyMix.objects.create(
-            profile=profile, week_start=week, created_at=clock.now(), items=[], top_genres=[]
-        )
+        weekly_mix_for(profile, week=week)
     english = viewer_client.get("/mix/", HTTP_ACCEPT_LANGUAGE="en").content.decode()
     assert f"Week of {last_week.day} {last_week:%b %Y}" in english
     assert f"Week of {last_week:%m/%d/%Y}" not in english

@@ -54,23 +54,23 @@ def _rotating_campaign(make_campaign, **fields):
     return make_campaign(**{**values, **fields})
 
 
-def _held_now_not_next(campaign, profile):
-    """`profile`, with the campaign's salt chosen so the draw holds it back in NOW's period and
-    not in the next one (looking for such a profile among 20 failed once in CI: at 50 % each
-    has a 1-in-4 chance, and the ids the database hands out decide the draw)."""
+def _salted(campaign, profile, *, held: dict[int, bool]):
+    """`profile`, with the campaign's salt chosen so the draw holds it back (True) or lets it
+    through (False) in the period `n` months from NOW, for each `n: held` given (looking for
+    such a profile among 20 failed once in CI: at 50 % each has a 1-in-4 chance, and the ids
+    the database hands out decide the draw)."""
     for salt in range(1000):
         campaign.control_salt = f"t{salt}"
-        now = services.in_control(campaign, profile.pk, now=NOW)
-        later = services.in_control(campaign, profile.pk, now=NOW + MONTH)
-        if now and not later:
+        drawn = {n: services.in_control(campaign, profile.pk, now=NOW + n * MONTH) for n in held}
+        if drawn == held:
             campaign.save(update_fields=["control_salt"])
             return profile
-    raise AssertionError("no salt holds the profile back now and lets it through next period")
+    raise AssertionError(f"no salt draws {held} (months from now: held back)")
 
 
 def test_a_viewer_held_back_this_month_gets_the_message_next_month(make_campaign, outbox):
     campaign = _rotating_campaign(make_campaign)
-    viewer = _held_now_not_next(campaign, ProfileFactory())
+    viewer = _salted(campaign, ProfileFactory(), held={0: True, 1: False})
 
     held = services.plan_send(campaign=campaign, profile=viewer, trigger_key="ep-1", now=NOW)
     assert held.status == Send.Status.CONTROL
@@ -89,7 +89,7 @@ def test_within_a_period_the_decision_is_stable_and_a_retried_run_does_not_flip_
     make_campaign, outbox
 ):
     campaign = _rotating_campaign(make_campaign)
-    viewer = _held_now_not_next(campaign, ProfileFactory())
+    viewer = _salted(campaign, ProfileFactory(), held={0: True, 1: False})
     first = services.plan_send(
         campaign=campaign, profile=viewer, trigger_key="ep-1", now=PERIOD_START
     )
@@ -183,18 +183,6 @@ def test_the_campaign_form_offers_the_rotation_with_what_it_does(admin_client, m
     assert "A new control group is drawn every this many days, so nobody is held back" in html
 
 
-def _held_next_not_now(campaign, profile):
-    """`profile`, with a salt that lets it through in NOW's period and holds it back next."""
-    for salt in range(1000):
-        campaign.control_salt = f"t{salt}"
-        now = services.in_control(campaign, profile.pk, now=NOW)
-        later = services.in_control(campaign, profile.pk, now=NOW + MONTH)
-        if later and not now:
-            campaign.save(update_fields=["control_salt"])
-            return profile
-    raise AssertionError("no salt lets the profile through now and holds it back next period")
-
-
 def test_a_viewer_messaged_last_period_is_not_counted_in_this_periods_control_group(
     make_campaign, outbox, admin_client
 ):
@@ -202,7 +190,7 @@ def test_a_viewer_messaged_last_period_is_not_counted_in_this_periods_control_gr
     would make the control group look like the messaged one. Still not messaged (the draw
     stands), but left out of the control group, and the report says so."""
     campaign = _rotating_campaign(make_campaign)
-    viewer = _held_next_not_now(campaign, ProfileFactory())
+    viewer = _salted(campaign, ProfileFactory(), held={0: False, 1: True})
     sent = services.plan_send(campaign=campaign, profile=viewer, trigger_key="ep-1", now=NOW)
     services.deliver_due(NOW + timedelta(days=2))
     assert Send.objects.get(pk=sent.pk).status == Send.Status.SENT
@@ -231,15 +219,7 @@ def test_a_viewer_messaged_last_period_is_not_counted_in_this_periods_control_gr
 def test_a_viewer_messaged_two_periods_ago_is_in_the_control_group_again(make_campaign, outbox):
     """Only the period just before counts: a message two months old no longer blurs anything."""
     campaign = _rotating_campaign(make_campaign, starts_at=PERIOD_START - MONTH)
-    viewer = ProfileFactory()
-    for salt in range(1000):
-        campaign.control_salt = f"t{salt}"
-        drawn = [services.in_control(campaign, viewer.pk, now=NOW + n * MONTH) for n in (-1, 1)]
-        if drawn == [False, True]:
-            campaign.save(update_fields=["control_salt"])
-            break
-    else:
-        raise AssertionError("no salt lets the profile through then and holds it back now")
+    viewer = _salted(campaign, ProfileFactory(), held={-1: False, 1: True})
     earlier = NOW - MONTH
     services.plan_send(campaign=campaign, profile=viewer, trigger_key="ep-0", now=earlier)
     services.deliver_due(earlier + timedelta(days=2))

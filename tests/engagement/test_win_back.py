@@ -166,36 +166,18 @@ def test_the_mail_leaves_out_mix_titles_finished_or_set_aside_since_the_mix_was_
     "Not for me" since is no reason to come back (as on /mix/)."""
     from apps.core import clock
     from apps.engagement.templating import mix_data
-    from apps.recommendations import mix
-    from apps.recommendations.models import ProfileCandidates, WeeklyMix
-    from apps.recommendations.selectors import mix_week
-    from tests.factories import TitleFactory
+    from tests.factories import TitleFactory, weekly_mix_for
 
     profile = ProfileFactory()
     kept, disliked, finished = (TitleFactory(name=n) for n in ("Kept", "Set Aside", "Finished"))
     now = clock.now()
-    WeeklyMix.objects.create(
-        profile=profile,
-        week_start=mix_week(profile, now),
-        created_at=now,
-        items=[mix.Pick(t.pk, mix.Reason.GENRE).as_json() for t in (disliked, kept, finished)],
-        top_genres=[],
-    )
-    ProfileCandidates.objects.create(
-        profile=profile,
-        computed_at=now,
-        source=ProfileCandidates.Source.PERSONAL,
-        disliked=[disliked.pk],
-        finished=[finished.pk],
+    weekly_mix_for(
+        profile,
+        [disliked, kept, finished],
+        candidates={"disliked": [disliked.pk], "finished": [finished.pk]},
     )
     assert [item["title"] for item in mix_data(profile, now=now)] == ["Kept"]
     # Another profile's lists change nothing for this one.
     other = ProfileFactory()
-    WeeklyMix.objects.create(
-        profile=other,
-        week_start=mix_week(other, now),
-        created_at=now,
-        items=[mix.Pick(t.pk, mix.Reason.GENRE).as_json() for t in (disliked, kept, finished)],
-        top_genres=[],
-    )
+    weekly_mix_for(other, [disliked, kept, finished])
     assert [item["title"] for item in mix_data(other, now=now)] == ["Set Aside", "Kept", "Finished"]

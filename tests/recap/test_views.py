@@ -32,7 +32,7 @@ def test_last_years_recap_stays_through_january_then_the_page_waits_for_december
     now.value = datetime(2027, 1, 20, 12, 0, tzinfo=UTC)
     with translation.override("en"):
         page = signed_in(viewer).get("/year/", HTTP_ACCEPT_LANGUAGE="en")
-    assert "Your 2026 on Streamfront" in page.content.decode()
+    assert 'class="recap-card__big">2026<' in page.content.decode()
     assert ">335<" in page.content.decode()  # the 2026 minutes, not an empty 2027
     assert list(Recap.objects.values_list("year", flat=True)) == [2026]
     assert "the year is over, so it no longer changes" in page.content.decode()
@@ -54,7 +54,7 @@ def test_page_shows_the_numbers_of_the_event_log(now, viewer):
     with translation.override("en"):
         page = signed_in(viewer).get("/year/", HTTP_ACCEPT_LANGUAGE="en")
     html = page.content.decode()
-    assert "Your 2026 on Streamfront" in html
+    assert "Your year on Streamfront" in html
     assert ">335<" in html  # minutes
     assert "Gamma" in html and "130 minutes" in html
     assert "Drama" in html and 'value="54"' in html
@@ -63,6 +63,33 @@ def test_page_shows_the_numbers_of_the_event_log(now, viewer):
     assert "updated once a day until the end of the year" in html
     assert "1 of " in html  # the live position
     assert Recap.objects.get(profile=viewer, year=2026).data["minutes"] == 335
+
+
+def _card_text(html: str, key: str) -> str:
+    card = re.search(rf'<section class="recap-card[^"]*" id="card-{key}".*?</section>', html, re.S)
+    return re.sub(r"\s+", " ", re.sub(r"<[^>]+>", " ", card.group(0))).strip()
+
+
+@pytest.mark.parametrize(
+    ("language", "heading", "caption"),
+    [
+        ("en", "Your year on Streamfront", "Morgana, here it is in films and series."),
+        ("fr", "Votre année sur Streamfront", "Morgana, la voici en films et en séries."),
+    ],
+)
+def test_the_opening_card_says_the_year_once(now, viewer, language, heading, caption):
+    """It said "Your 2026 on Streamfront" above a big "2026": the year once, in big type."""
+    client = signed_in(viewer)
+    html = client.get("/year/", HTTP_ACCEPT_LANGUAGE=language).content.decode()
+    intro = _card_text(html, "intro")
+    assert intro.count("2026") == 1
+    assert intro.startswith(f"{heading} 2026 {caption}")
+    # The public page's opening card too, and its preview image says what the card says.
+    _share(client, ["intro", "minutes"])
+    token = RecapShare.objects.get().token
+    public = client.get(f"/year/shared/{token}/", HTTP_ACCEPT_LANGUAGE="en").content.decode()
+    assert _card_text(public, "intro") == "A year on Streamfront 2026 Told in films and series."
+    assert 'alt="A year on Streamfront: 2026"' in public
 
 
 def test_each_genre_share_is_said_once_by_a_screen_reader(now, viewer):

@@ -372,26 +372,15 @@ def test_what_youd_miss_never_shows_another_profiles_titles(viewer):
 def test_what_youd_miss_shows_this_weeks_mix_when_there_is_one(viewer):
     """The issue's "what you'd miss": titles in progress and the weekly mix. With this week's
     mix built, the second group is the mix in its order, not today's best picks."""
-    from apps.accounts.timezones import viewer_zone
-    from apps.core import clock
     from apps.recommendations import mix
-    from apps.recommendations.models import WeeklyMix
-    from tests.factories import TitleFactory
+    from tests.factories import TitleFactory, weekly_mix_for
 
     subscribe(viewer.user)
     first, second = TitleFactory(name="Mix Pick One"), TitleFactory(name="Mix Pick Two")
     fragment = text(viewer.get("/what-youd-miss/", HTTP_HX_REQUEST="true"))
     assert "From your weekly mix" not in fragment
 
-    local = clock.now().astimezone(viewer_zone(viewer.user))
-    WeeklyMix.objects.create(
-        profile=viewer.profile,
-        week_start=mix.week_start(local),
-        created_at=clock.now(),
-        items=[mix.Pick(t.pk, mix.Reason.EXPLORE, genre=0).as_json() for t in (first, second)],
-        top_genres=[],
-        exploration=5,
-    )
+    weekly_mix_for(viewer.profile, [first, second], reason=mix.Reason.EXPLORE)
     fragment = text(viewer.get("/what-youd-miss/", HTTP_HX_REQUEST="true"))
     assert "From your weekly mix" in fragment
     assert fragment.index("Mix Pick One") < fragment.index("Mix Pick Two")
@@ -410,23 +399,12 @@ def test_what_youd_miss_leaves_out_mix_titles_set_aside_since_monday(
 ):
     """The weekly mix is frozen on Monday; a title the viewer marked "Not for me" since is
     nothing they would miss (as on /mix/ and the homepage row)."""
-    from apps.accounts.timezones import viewer_zone
-    from apps.core import clock
     from apps.recommendations import mix
-    from apps.recommendations.models import WeeklyMix
-    from tests.factories import TitleFactory
+    from tests.factories import TitleFactory, weekly_mix_for
 
     subscribe(viewer.user)
     first, second = TitleFactory(name="Mix Pick One"), TitleFactory(name="Mix Pick Two")
-    local = clock.now().astimezone(viewer_zone(viewer.user))
-    WeeklyMix.objects.create(
-        profile=viewer.profile,
-        week_start=mix.week_start(local),
-        created_at=clock.now(),
-        items=[mix.Pick(t.pk, mix.Reason.EXPLORE, genre=0).as_json() for t in (first, second)],
-        top_genres=[],
-        exploration=5,
-    )
+    weekly_mix_for(viewer.profile, [first, second], reason=mix.Reason.EXPLORE)
     with django_capture_on_commit_callbacks(execute=True):  # the candidates' refresh
         viewer.post(f"/ratings/{first.pk}/", {"value": "not_for_me"})
     fragment = text(viewer.get("/what-youd-miss/", HTTP_HX_REQUEST="true"))
