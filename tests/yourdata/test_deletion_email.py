@@ -131,3 +131,9 @@ def test_a_past_due_plan_is_said_to_end_unpaid(django_capture_on_commit_callback
     (sent,) = mail.outbox
     assert "last payment had not gone through" in sent.body
     assert "paid until" not in sent.body
+
+
+def test_the_delete_page_says_which_address_the_email_goes_to(client):
+    profile, user = _account()
+    html = signed_in(profile, client).get("/account/delete/").content.decode()
+    assert f"One e-mail to {user.email} then confirms the deletion" in html
