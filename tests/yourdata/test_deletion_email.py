@@ -5,6 +5,7 @@ kept once it has left."""
 from datetime import UTC, datetime
 
 import pytest
+from django.conf import settings
 from django.core import mail
 
 from apps.accounts.models import User
@@ -64,7 +65,7 @@ def test_a_french_account_with_a_plan_gets_one_email_in_french_naming_the_plans_
     assert "10 mars 2026" in body  # deleted on
     assert "payé jusqu’au 10 avril 2026" in body
     assert "n’est pas renouvelé et plus rien ne sera débité" in body
-    assert "http://127.0.0.1:8000/help/" in body
+    assert settings.SITE_URL.rstrip("/") + "/help/" in body
     assert "comptabilité" in body  # what is kept, and why
     # Transactional: no unsubscribe header, no tracking, no link that needs the account.
     assert "List-Unsubscribe" not in sent.extra_headers
