@@ -395,8 +395,11 @@ FLOWS: list[dict[str, Any]] = [
             "erases it. On an account that picked "
             "favourites at sign-up, “Clear my onboarding picks” ends “Picked for you”. "
             "Download the JSON export. Try “Delete your account” on an account you signed up "
-            "yourself: it asks for the password and a confirmation, "
-            "then signs you out for good and the address can sign up afresh."
+            "yourself, or as Morgan (the demo password) and then Restore the demo: it asks "
+            "for the password and a confirmation, then signs you out for good and the address "
+            "can sign up afresh. The outbox (filter by Morgan) holds the one e-mail confirming "
+            "it, in the account's language: what was deleted, the billing records kept without "
+            "a name, the Premium plan not renewed and nothing more charged, and the help page."
         ),
         "url": "yourdata:page",
         "persona": "horror",

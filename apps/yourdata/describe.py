@@ -366,6 +366,7 @@ def _notice_words() -> dict[str, str]:
         "student_code": _("student confirmation code"),
         "student_due": _("student status to confirm"),
         "student_lapsed": _("end of the Student plan"),
+        "account_deleted": _("account deletion confirmation"),
     }
 
 

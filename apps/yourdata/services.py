@@ -3,6 +3,7 @@ first, then everything personal (apps.tracking)."""
 
 import contextlib
 
+from django.contrib.auth import get_user_model
 from django.core.exceptions import ValidationError
 from django.db import transaction
 
@@ -11,7 +12,11 @@ from apps.core import clock
 from apps.recap import services as recap
 from apps.subscriptions.lifecycle import State
 from apps.subscriptions.models import Subscription
-from apps.subscriptions.services import subscription_cancel
+from apps.subscriptions.services import (
+    account_deleted_context,
+    account_deleted_notice,
+    subscription_cancel,
+)
 from apps.tracking.services import your_data as tracking_data
 
 
@@ -29,7 +34,15 @@ def title_forget(*, profile, title_id: int, device_id: int | None = None) -> int
 @transaction.atomic
 def account_delete(*, user) -> dict[str, int]:
     """Cancel a running subscription (as the viewer's Cancel button does: it ends at the
-    period's end, no refund, no charge), then erase or anonymize all personal data."""
+    period's end, no refund, no charge), erase or anonymize all personal data, then record the
+    e-mail confirming it to the address the account had (sent after commit, once).
+
+    The account row is locked first: a second deletion of the same account (a double-submitted
+    form waiting on the lock) finds it erased and does nothing, so nothing is sent twice."""
+    user = get_user_model()._base_manager.select_for_update().get(pk=user.pk)
+    if tracking_data.account_erased(user):
+        return {}
+    address = user.email
     sub = Subscription.objects.filter(user=user).first()
     if sub is not None and sub.status == State.ACTIVE:
         # ValidationError: it stopped running meanwhile, so there is nothing to cancel.
@@ -37,4 +50,7 @@ def account_delete(*, user) -> dict[str, int]:
             subscription_cancel(user=user)
     # A past-due plan is not cancelled here: its retries find no payment method (deleted
     # below) and it ends as any unpaid plan does, without a charge.
-    return tracking_data.account_data_erase(user=user)
+    farewell = account_deleted_context(user=user)
+    report = tracking_data.account_data_erase(user=user)
+    account_deleted_notice(user=user, to=address, context=farewell)
+    return report

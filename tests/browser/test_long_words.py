@@ -1,7 +1,8 @@
 """A viewer's own long words wrap on a phone instead of widening the page: a very long (but
 valid) invited e-mail address (the members list panned sideways over 3,000 px) and a 40-letter
 profile name without a space (the picker, the account page and Your data, and the message
-saying it was created)."""
+saying it was created), and the account's own long address on the delete page (it names where
+the confirming e-mail goes)."""
 
 import pytest
 
@@ -40,3 +41,17 @@ def test_a_forty_letter_profile_name_wraps_on_a_phone(page, sign_in):
         assert page.get_by_text("W" * 40, exact=False).count() >= 1, path
         width = page.evaluate("document.documentElement.scrollWidth")
         assert width <= 390, f"{path} pans sideways ({width} px)"
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_long_account_address_wraps_on_the_delete_page_on_a_phone(page, sign_in):
+    owner = ProfileFactory(name="Alex")
+    long_address = "y" * 240 + "@example.com"
+    owner.account.email = long_address
+    owner.account.save()
+    sign_in(owner)
+    page.set_viewport_size({"width": 390, "height": 844})
+    page.goto("/account/delete/")
+    assert page.get_by_text(long_address, exact=False).count() == 1
+    width = page.evaluate("document.documentElement.scrollWidth")
+    assert width <= 390, f"the delete page pans sideways ({width} px)"

@@ -120,3 +120,28 @@ def test_a_code_sent_to_kais_student_address_is_filed_under_kai(
     assert (
         "kai@uni.example.ac.uk" not in client.get("/demo/outbox/?persona=horror").content.decode()
     )
+
+
+def test_deleting_morgan_leaves_one_confirmation_in_morgans_outbox(
+    client, seeded, demo_mailer, django_capture_on_commit_callbacks
+):
+    """The guide's Your data flow: as Morgan (Premium), Delete your account; the outbox
+    filtered by Morgan holds the one e-mail confirming it."""
+    from django.conf import settings as conf
+
+    from apps.accounts.models import Profile
+    from apps.demo.personas import PASSWORD
+    from tests.factories import signed_in
+
+    morgan = Profile.objects.get(account__email="horror@demo.test", name="Morgan")
+    client = signed_in(morgan, client)
+    with django_capture_on_commit_callbacks(execute=True):
+        for _twice in range(2):  # a double-submitted form
+            client.post("/account/delete/", {"password": PASSWORD, "confirm": "on"})
+
+    html = client.get("/demo/outbox/?persona=horror").content.decode()
+    assert html.count("Your Streamfront account is deleted") == 1
+    href = re.search(r'href="(/demo/outbox/\d+/[^"]*)"', html).group(1)
+    page = client.get(href).content.decode()
+    assert "Your Premium plan is cancelled" in page
+    assert conf.SITE_URL.rstrip("/") + "/help/" in page

@@ -53,6 +53,10 @@ from apps.subscriptions.services.core import (
 )
 from apps.subscriptions.services.coupons import coupon_check
 from apps.subscriptions.services.coupons import normalize_code as coupon_normalize
+from apps.subscriptions.services.farewell import (
+    account_deleted_context,
+    account_deleted_notice,
+)
 from apps.subscriptions.services.leaving import (
     cancel_reasons_record,
     leaving_alternative_take,
@@ -105,6 +109,8 @@ from apps.subscriptions.zones import (
 )
 
 __all__ = [
+    "account_deleted_context",
+    "account_deleted_notice",
     "cancel_reasons_record",
     "leaving_alternative_take",
     "AmountChanged",

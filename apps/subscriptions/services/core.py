@@ -16,7 +16,7 @@ from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 from django.template.loader import render_to_string
 from django.urls import reverse
-from django.utils import timezone
+from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
 from apps.accounts.language import speaking_to
@@ -47,6 +47,9 @@ from apps.tracking.services import track
 
 log = logging.getLogger(__name__)
 STUDENT_CONFIRMATION_MONTHS = student.CONFIRMATION_MONTHS
+# Notice kinds whose address is blanked once sent: the account it belonged to is deleted
+# (services/farewell.py).
+FORGET_ADDRESS_KINDS = frozenset({"account_deleted"})
 
 
 # --- Errors the views show ----------------------------------------------------------------------
@@ -253,12 +256,22 @@ def notice_send(*, notice_id: int, at: datetime | None = None) -> bool:
     if not claim(Notice.objects.filter(pk=notice_id), at=at, stale_before=stale):
         return False
     notice = Notice.objects.select_related("subscription__user").get(pk=notice_id)
-    with speaking_to(_recipient(notice)):
+    with _speaking(notice):
         body = render_to_string(f"subscriptions/email/{notice.kind}.txt", notice.context)
     email_send(body, to=notice.to, message_id=notice.message_id)
     stamp_sent(Notice.objects.filter(pk=notice_id), sent_at=clock.now())
+    if notice.kind in FORGET_ADDRESS_KINDS:
+        # Its account is deleted: the address is kept only until the e-mail has left.
+        Notice.objects.filter(pk=notice_id).update(to="")
     _message_logged(notice)
     return True
+
+
+def _speaking(notice: Notice):
+    """The notice's language: the one its context names (an account deleted since, whose
+    language went with it), else its recipient's."""
+    language = notice.context.get("language") if isinstance(notice.context, dict) else None
+    return translation.override(language) if language else speaking_to(_recipient(notice))
 
 
 def _message_logged(notice: Notice) -> None:

@@ -14,6 +14,9 @@ from apps.tracking.models import DataUse, Event
 from apps.tracking.retention import events_erase
 from apps.tracking.services.events import track
 
+# The domain of an erased account's tombstone address (RFC 2606: never delivered).
+ERASED_DOMAIN = "deleted.invalid"
+
 
 @transaction.atomic
 def data_use_set(*, profile, signal: str, in_use: bool, device_id: int | None = None):
@@ -105,6 +108,11 @@ def onboarding_picks_clear(*, profile, device_id: int | None = None) -> int:
     return erased
 
 
+def account_erased(user) -> bool:
+    """Whether `account_data_erase` already ran on this account (its tombstone address)."""
+    return not user.is_active and user.email.endswith("@" + ERASED_DOMAIN)
+
+
 @transaction.atomic
 def account_data_erase(*, user) -> dict[str, int]:
     """Erase or anonymize everything personal about the account (apps/tracking/personal.py).
@@ -148,7 +156,7 @@ def account_data_erase(*, user) -> dict[str, int]:
         for label, n in deleted.items():
             report[label] = report.get(label, 0) + n
     report["sessions.Session"] = sessions_end(user)
-    user.email = f"deleted-{user.pk}-{uuid.uuid4().hex[:12]}@deleted.invalid"
+    user.email = f"deleted-{user.pk}-{uuid.uuid4().hex[:12]}@{ERASED_DOMAIN}"
     user.set_unusable_password()
     user.is_active = user.is_staff = user.is_superuser = False
     user.last_login = None
