@@ -168,6 +168,13 @@ class PinForm(forms.Form):
         ),
     )
 
+    def clean_pin(self) -> str:
+        # Said as what is wrong with it, and never counted as a wrong PIN (it cannot be one).
+        pin = self.cleaned_data["pin"]
+        if not (len(pin) == 4 and pin.isdigit()):
+            raise forms.ValidationError(_("A PIN is exactly 4 digits."))
+        return pin
+
 
 class PinResetForm(forms.Form):
     password = forms.CharField(

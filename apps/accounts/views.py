@@ -148,15 +148,16 @@ def profile_select(request, profile_id: int):
     if profile.has_pin and current != profile.pk:
         form = PinForm(request.POST if "pin" in request.POST else None)
         status, wait = 200, 0
-        if form.is_bound:
+        if form.is_bound and not form.is_valid():
+            status = 400  # empty, or not 4 digits: one message saying so (QA4)
+        elif form.is_bound:
             unlocked, wait = services.profile_pin_check(
                 profile=profile,
-                pin=request.POST.get("pin", ""),
+                pin=form.cleaned_data["pin"],
                 address=throttle.client_address(request),
             )
             if not unlocked:
                 status = 429 if wait else 400
-                form.is_valid()  # clean first: an added error needs cleaned data
                 if wait:
                     form.add_error(None, _too_many_message(wait))
                 else:

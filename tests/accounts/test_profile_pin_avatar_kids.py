@@ -37,8 +37,17 @@ def test_switching_to_a_locked_profile_asks_its_pin_and_a_wrong_one_changes_noth
     wrong = client.post(f"/profiles/{locked.pk}/select/", {"pin": "0000"})
     assert wrong.status_code == 400 and "That PIN is not right." in wrong.content.decode()
     assert current(client) == me.pk
-    malformed = client.post(f"/profiles/{locked.pk}/select/", {"pin": "12a"})
-    assert malformed.status_code == 400 and current(client) == me.pk
+    for bad in ("12a", "12a4", "", "12345"):
+        malformed = client.post(f"/profiles/{locked.pk}/select/", {"pin": bad})
+        assert malformed.status_code == 400 and current(client) == me.pk
+        # QA4: one message saying what is wrong, not also "That PIN is not right."
+        said = malformed.content.decode()
+        assert "That PIN is not right." not in said, bad
+        assert ("This field is required." if not bad else "PIN") in said
+    assert (
+        "A PIN is exactly 4 digits."
+        in client.post(f"/profiles/{locked.pk}/select/", {"pin": "12a4"}).content.decode()
+    )
     right = client.post(f"/profiles/{locked.pk}/select/", {"pin": "4321"})
     assert right.status_code == 302 and current(client) == locked.pk
 
