@@ -76,3 +76,27 @@ def test_an_undo_pressed_too_late_says_so_and_changes_nothing(
     expected = "Failed to load resource: the server responded with a status of 400"
     assert [p for p in page.problems if expected in p and "/my-list/" in p]
     page.problems[:] = [p for p in page.problems if expected not in p]
+
+
+@pytest.mark.django_db(transaction=True)
+def test_the_undo_notice_uses_the_phones_width(page, sign_in, shot):
+    """QA4: at 390 px the notice was 211 px wide (centred from the middle of the screen, it
+    could only take the right half), its message wrapped on five lines."""
+    profile = ProfileFactory(name="Phone Lister")
+    MyListEntry.objects.create(
+        profile=profile, title=TitleFactory(name="Silent Confession"), added_at=clock.now()
+    )
+    page.set_viewport_size({"width": 390, "height": 844})
+    sign_in(profile)
+    page.goto("/my-list/")
+    page.get_by_role("button", name="Remove Silent Confession from My list").click()
+    toast = page.locator("#undo-toast")
+    expect(toast).to_be_visible()
+    box = toast.bounding_box()
+    assert box["width"] >= 300 and box["x"] >= 0 and box["x"] + box["width"] <= 390, box
+    text = toast.locator(".undo-toast__text").bounding_box()
+    line = float(
+        toast.locator(".undo-toast__text").evaluate("e => getComputedStyle(e).lineHeight")[:-2]
+    )
+    assert text["height"] <= 2.5 * line, (text, line)
+    shot(page, "undo-phone")
