@@ -70,6 +70,8 @@ def _forget_user(sender, instance, **kwargs):
 
 def _forget_profile(sender, instance, **kwargs):
     _forget(_profile_key(instance.pk))
+    # A profile added or deleted may lock or unlock another one (`profile_limits`).
+    _forget(f"accounts:locked-profiles:{instance.account_id}")
 
 
 def connect() -> None:

@@ -7,7 +7,8 @@ from django.shortcuts import redirect
 from django.urls import reverse
 from django.utils.translation import gettext as _
 
-from apps.accounts.current import current_profile
+from apps.accounts import profile_limits
+from apps.accounts.current import SESSION_PROFILE, current_profile
 from apps.accounts.sessions import device_for_session, device_is_bound
 
 
@@ -28,6 +29,11 @@ def profile_required(view):
             if request.method == "GET" and not getattr(request, "htmx", False) and path != "/":
                 url += "?" + urlencode({"next": path})
             return redirect(url)
+        if profile.pk in profile_limits.locked_ids_cached(request.user):
+            # Past the plan's limit since a downgrade: back to the picker, which says why.
+            request.session.pop(SESSION_PROFILE, None)
+            messages.error(request, profile_limits.locked_message(request.user, profile))
+            return redirect("accounts:profiles")
         if not device_is_bound(request, profile):
             device_for_session(request, profile)
         return view(request, *args, **kwargs)

@@ -127,13 +127,19 @@ def limits_for(user) -> Limits:
 limits_changed = Signal()
 
 
+def locked_key(user_id) -> str:
+    """The cache key of the account's profiles past its limit (`profile_limits`)."""
+    return f"accounts:locked-profiles:{user_id}"
+
+
 def forget(user_id) -> None:
-    """Drop the cached limits now and again after commit (a racing reader cannot keep them)."""
+    """Drop the cached limits (and the profiles locked by them) now and again after commit (a
+    racing reader cannot keep them)."""
     key = _key(user_id)
-    cache.delete(key)
+    cache.delete_many([key, locked_key(user_id)])
 
     def after_commit():
-        cache.delete(key)
+        cache.delete_many([key, locked_key(user_id)])
         limits_changed.send(sender=Limits, user_id=user_id)
 
     transaction.on_commit(after_commit)

@@ -13,7 +13,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-from apps.accounts import selectors, services, throttle
+from apps.accounts import profile_limits, selectors, services, throttle
 from apps.accounts.avatars import avatar_png
 from apps.accounts.current import (
     SESSION_DEVICE,
@@ -127,8 +127,14 @@ def profiles(request):
     """Who's watching? Picking a profile goes on to `?next=` (where the viewer was headed)."""
     profiles = list(request.user.profiles.all())
     limits = limits_for(request.user)
+    # Past the plan's limit since a downgrade: shown, but not opened (the newest first).
+    locked = {p.pk for p in profile_limits.past_limit(profiles, limits.max_profiles)}
+    for profile in profiles:
+        profile.locked = profile.pk in locked
     context = {
         "profiles": profiles,
+        "locked_line": profile_limits.locked_line(limits, len(profiles)) if locked else "",
+        "plans_url": limits.plans_url,
         "can_add": len(profiles) < settings.MAX_PROFILES_PER_ACCOUNT,
         "plan_limit": _plan_limit(limits, len(profiles)),
         "can_manage": not (request.profile and request.profile.is_kids),
@@ -144,6 +150,9 @@ def profile_select(request, profile_id: int):
     profile = selectors.profile_for_account(account=request.user, profile_id=profile_id)
     if profile is None:
         return _profile_gone(request)
+    if profile.pk in profile_limits.locked_ids(request.user):
+        messages.error(request, profile_limits.locked_message(request.user, profile))
+        return redirect("accounts:profiles")
     current = request.session.get(SESSION_PROFILE)
     if profile.has_pin and current != profile.pk:
         form = PinForm(request.POST if "pin" in request.POST else None)

@@ -45,27 +45,22 @@ Trigger = Campaign.Trigger
 # English variant's own) before each English one. `long_date` writes dates as the site does.
 FRENCH = {"attribute": "language", "op": "=", "value": "fr"}
 
-# The win-back e-mail's body: the weekly mix's posters, each with why it is there; a profile
-# without a mix yet gets its recommendations instead (never an empty e-mail).
+# The win-back e-mail's body: this week's mix's posters, each with why it is there (the titles
+# /mix/ shows). A profile without one is not sent it (engagement's "no_mix"): no other titles
+# under "your weekly mix is waiting" (QA4).
 WIN_BACK_BODY_EN = (
     "<p>It has been a few weeks. Here is what we picked for you this week.</p>"
-    "{% if mix.size > 0 %}{% for t in mix %}"
+    "{% for t in mix %}"
     '<p><a href="{{ t.url }}"><img src="{{ t.artwork_url }}" alt="{{ t.title }}" width="120">'
     "</a><br><strong>{{ t.title }}</strong> ({{ t.year }})<br>{{ t.why }}</p>"
-    "{% endfor %}{% else %}{% for t in recommendations %}"
-    '<p><a href="{{ t.url }}"><img src="{{ t.artwork_url }}" alt="{{ t.title }}" width="120">'
-    "</a><br><strong>{{ t.title }}</strong> ({{ t.year }})</p>"
-    "{% endfor %}{% endif %}"
+    "{% endfor %}"
 )
 WIN_BACK_BODY_FR = (
     "<p>Cela fait quelques semaines. Voici ce que nous avons choisi pour vous cette semaine.</p>"
-    "{% if mix.size > 0 %}{% for t in mix %}"
+    "{% for t in mix %}"
     '<p><a href="{{ t.url }}"><img src="{{ t.artwork_url }}" alt="{{ t.title }}" width="120">'
     "</a><br><strong>{{ t.title }}</strong> ({{ t.year }})<br>{{ t.why }}</p>"
-    "{% endfor %}{% else %}{% for t in recommendations %}"
-    '<p><a href="{{ t.url }}"><img src="{{ t.artwork_url }}" alt="{{ t.title }}" width="120">'
-    "</a><br><strong>{{ t.title }}</strong> ({{ t.year }})</p>"
-    "{% endfor %}{% endif %}"
+    "{% endfor %}"
 )
 
 # New episodes: one card per series (engagement replaces the older card of the same series),

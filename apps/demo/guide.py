@@ -333,6 +333,21 @@ FLOWS: list[dict[str, Any]] = [
         "persona": "new",
     },
     {
+        "key": "profiles-over-plan",
+        "title": _("More profiles than the plan allows"),
+        "description": _(
+            "Sam is on Standard: add two profiles on “Who's watching?” (three in all), then on "
+            "the plans page choose Basic: the preview says Basic allows 2 profiles, that Sam "
+            "has 3, and from which date the newest one cannot be opened (Sam, the main "
+            "profile, always can). “Switch to Free now” says the same; switch. “Who's "
+            "watching?” now shows the newest profile greyed, “Not on this plan”, with why and "
+            "how to fix it; choosing it is refused, and a window still on it is sent back "
+            "there. Delete one profile (Edit, Delete) and it opens again."
+        ),
+        "url": "accounts:profiles",
+        "persona": "comedy",
+    },
+    {
         "key": "account",
         "title": _("Account and safety"),
         "description": _(

@@ -90,7 +90,9 @@ MORE_FLOWS: list[dict[str, Any]] = [
             "Then sign in as Morgan: the homepage has “Welcome back, Morgan” with the series "
             "Morgan watched that got new episodes while away, and how many (Sam and Jordan "
             "too). Choosing “Necessary only” in the privacy choices before the jump means no "
-            "e-mail; watching anything in the last 21 days means none either."
+            "e-mail; watching anything in the last 21 days means none either; nor does a profile "
+            "with no weekly mix this week (too little watched): the campaign's report in the "
+            "admin says “no weekly mix this week”."
         ),
         "url": "demo:outbox",
         "persona": "horror",

@@ -50,6 +50,7 @@ SKIP_REASONS = {
     "active_again": _("came back meanwhile"),
     "template_error": _("the message's template failed when filled in"),
     "bad_link": _("the button link was not a path on this site"),
+    "no_mix": _("no weekly mix this week with titles left to show (the message is about it)"),
 }
 
 

@@ -266,26 +266,32 @@ MIX_IN_MAIL = 8  # of the mix's 30 titles; the button opens the whole mix
 
 
 def mix_data(profile, *, now, limit: int = MIX_IN_MAIL) -> list[dict]:
-    """The profile's weekly mix (this week's, else its latest still viewable) as a template
-    sees it: title, year, page, poster and why it is in the mix, less what the viewer finished
-    or marked "Not for me" since it was built (four queries; empty when its history is too
-    short for one).
+    """The profile's weekly mix of this week, as its /mix/ page shows it: title, year, page,
+    poster and why it is in the mix, less what the viewer finished or marked "Not for me" since
+    it was built (four queries). Empty when there is no mix of this week (its history is too
+    short for one; an earlier week's mix is not "this week's"), when every title has left it,
+    or when the viewer asked us not to use its viewing history (/mix/ then shows none either):
+    a message that uses `mix` is then not sent (`render`: "no_mix"), never filled with other
+    titles (QA4: a new profile was sent "your weekly mix is waiting" with popular titles while
+    its /mix/ said the first mix arrives Monday).
 
     A profile away for weeks was skipped by the Monday run (it builds for viewers around), so
-    its mix is built now, once for the week, as that run would have."""
+    this week's mix is built now, once, as that run would have; /mix/ then shows the same."""
     from apps.catalogue.models import Genre, Title
     from apps.catalogue.vocabulary import genre_label
     from apps.recommendations.selectors import (
         mix_week,
         pick_why,
-        weekly_mix_latest,
+        uses_viewing_history,
+        weekly_mix_of_monday,
         weekly_mix_open_picks,
     )
     from apps.recommendations.services import weekly_mix_build
 
-    row = weekly_mix_latest(profile, at=now) or weekly_mix_build(
-        profile=profile, week=mix_week(profile, now)
-    )
+    if not uses_viewing_history(profile.pk):
+        return []
+    week = mix_week(profile, now)
+    row = weekly_mix_of_monday(profile, week=week) or weekly_mix_build(profile=profile, week=week)
     if row is None:
         return []
     # Without what the viewer finished or marked "Not for me" since it was built (one query).
@@ -358,6 +364,16 @@ def _safe_link(url: str) -> bool:
     return url == "" or (url.startswith("/") and not url.startswith("//") and "\\" not in url)
 
 
+MIX_VARIABLE = re.compile(r"\{[{%][^}]*\bmix\b")
+
+
+def uses_mix(variant) -> bool:
+    """Whether the variant's templates use the weekly mix (`{{ mix... }}`, `{% for t in mix %}`):
+    such a message is about the mix and is only sent when there is one to show."""
+    sources = " ".join(getattr(variant, field) or "" for field in TEMPLATE_FIELDS)
+    return bool(MIX_VARIABLE.search(sources))
+
+
 def render(variant, *, channel: str, profile, context: dict, now) -> Rendered | Skipped:
     """The variant's message for `profile` on `channel`, in the profile's language, or why it
     cannot be sent."""
@@ -374,6 +390,8 @@ def render(variant, *, channel: str, profile, context: dict, now) -> Rendered | 
             return Skipped(f"missing:{match['name'] if match else 'value'}"[:40])
         except LiquidError:
             return Skipped("template_error")
+        if uses_mix(variant) and not data["mix"]:
+            return Skipped("no_mix")  # a message about the mix, and no mix to show
         if not _safe_link(cta_url) or len(cta_url) > LINK_LIMIT:
             return Skipped("bad_link")
         # What the message tables hold (Message.subject, cta_label).

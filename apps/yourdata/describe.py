@@ -393,4 +393,5 @@ def _reason_words() -> dict[str, str]:
         "forgotten": _("Continue watching no longer showed the title by then"),
         "subscribed": _("you subscribed meanwhile"),
         "active_again": _("you came back meanwhile"),
+        "no_mix": _("you had no weekly mix this week to show"),
     }

@@ -181,3 +181,67 @@ def test_the_mail_leaves_out_mix_titles_finished_or_set_aside_since_the_mix_was_
     other = ProfileFactory()
     weekly_mix_for(other, [disliked, kept, finished])
     assert [item["title"] for item in mix_data(other, now=now)] == ["Set Aside", "Kept", "Finished"]
+
+
+def _newcomer(titles, *, watched=1):
+    """A profile inactive for 21 days that watched too little for a weekly mix."""
+    profile = ProfileFactory()
+    choose_privacy(profile, marketing=True)
+    Event.objects.filter(profile=profile, name="consent_given").update(
+        occurred_at=LAST_SEEN - timedelta(days=1)
+    )
+    watch(profile, titles["Comedy"][:watched], start=LAST_SEEN - timedelta(hours=4), progress=60)
+    return profile
+
+
+def _skips(profile) -> list[str]:
+    from apps.engagement.models import Send
+
+    return list(
+        Send.objects.filter(profile=profile, campaign__key="win-back").values_list(
+            "skip_reason", flat=True
+        )
+    )
+
+
+def test_no_mix_email_to_a_profile_without_a_mix_this_week(world):
+    """QA4: Blake (new, watched little) was sent "Blake, your weekly mix is waiting" with six
+    popular titles while /mix/ said "Watch a few titles and your first mix arrives Monday"."""
+    from apps.yourdata.describe import _reason_words
+
+    blake = _newcomer(world)
+    mail.outbox.clear()
+    _run(NOW)
+    assert _sent_to(blake) == []
+    assert _skips(blake) == ["no_mix"]
+    assert not blake.weekly_mixes.exists()  # nothing frozen that /mix/ does not show
+    assert "no weekly mix" in str(_reason_words()["no_mix"])
+
+
+def test_an_earlier_weeks_mix_is_not_mailed_as_this_weeks(world):
+    """Only this week's mix (the one /mix/ shows) is "your weekly mix"; a mix of weeks ago of a
+    profile that has too little history for one now is not sent."""
+    from tests.factories import weekly_mix_for
+
+    old = _newcomer(world)
+    weekly_mix_for(old, world["Drama"][:6], week=WEEK - timedelta(weeks=2))
+    mail.outbox.clear()
+    _run(NOW)
+    assert _sent_to(old) == []
+    assert _skips(old) == ["no_mix"]
+
+
+def test_the_mail_shows_this_weeks_mix_titles_and_nothing_else(world):
+    from apps.recommendations.models import WeeklyMix
+    from apps.recommendations.selectors import weekly_mix_open_picks
+
+    gone = _viewer(world)
+    mail.outbox.clear()
+    _run(NOW)
+    (sent,) = _sent_to(gone)
+    row = WeeklyMix.objects.get(profile=gone, week_start=WEEK)
+    open_ids = [p.title_id for p in weekly_mix_open_picks(row)]
+    names = {t.pk: t.name for made in world.values() for t in made}
+    (html, _), *_ = sent.alternatives
+    in_mail = {pk for pk, name in names.items() if f"<strong>{name}</strong>" in html}
+    assert in_mail == set(open_ids[:8])  # the mix's first eight, no other title

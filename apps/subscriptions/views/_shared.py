@@ -10,7 +10,9 @@ from django.shortcuts import render
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from apps.accounts.profile_limits import over_limit_notice
 from apps.accounts.timezones import viewer_zone
+from apps.core.dates import long_date
 from apps.subscriptions import selectors
 from apps.subscriptions.models import Interval
 
@@ -38,3 +40,19 @@ def plan_or_404(code: str):
 
 # Card and IBAN fields Django's error reports must never show.
 SENSITIVE = ("card-number", "card-cvc", "card-expiry", "sepa-iban")
+
+
+def profiles_notice(user, plan, *, on) -> str:
+    """What a plan page says when `plan` allows fewer profiles than the account has (""
+    otherwise): which profiles cannot be opened from the switch (`on`; None: at once)."""
+    date_text = ""
+    if on is not None:
+        with timezone.override(viewer_zone(user)):
+            date_text = long_date(timezone.localtime(on))
+    return over_limit_notice(
+        plan_name=plan.name,
+        allowed=plan.max_profiles,
+        profiles=list(user.profiles.all()),
+        on=on,
+        date_text=date_text,
+    )

@@ -29,6 +29,7 @@ from apps.subscriptions.views._shared import (
     error_messages,
     interval_of,
     plan_or_404,
+    profiles_notice,
     render_page,
 )
 
@@ -65,6 +66,12 @@ def _change_context(request, sub, plan, interval, *, at, error=""):
         "error": error,
         # Your own plan and billing, nothing scheduled: no Confirm that would confirm nothing.
         "nothing_to_change": preview.kind == ChangeKind.SAME and sub.pending_plan_id is None,
+        # Fewer profiles on the new plan: which ones cannot be opened from the switch.
+        "profiles_notice": (
+            profiles_notice(request.user, plan, on=preview.effective_at)
+            if preview.kind == ChangeKind.SCHEDULED
+            else ""
+        ),
     }
 
 

@@ -24,7 +24,12 @@ from apps.subscriptions.forms import (
 )
 from apps.subscriptions.lifecycle import State
 from apps.subscriptions.money import format_money
-from apps.subscriptions.views._shared import error_messages, render_page, viewer_zone
+from apps.subscriptions.views._shared import (
+    error_messages,
+    profiles_notice,
+    render_page,
+    viewer_zone,
+)
 
 # --- Leaving ------------------------------------------------------------------------------------
 
@@ -39,6 +44,10 @@ def _reasons_page(request, sub, *, chosen=(), other="", error="", status=200) ->
         "other_max": leaving_reasons.OTHER_MAX,
         "error": error,
         "started": sub.starts_at is None or sub.starts_at <= clock.now(),
+        # Free allows fewer profiles: which ones cannot be opened once the plan ends.
+        "profiles_notice": profiles_notice(
+            request.user, services.free_plan(), on=sub.current_period_end
+        ),
     }
     return render_page(request, "subscriptions/cancel.html", context, status=status)
 
@@ -257,6 +266,7 @@ def switch_to_free(request: HttpRequest) -> HttpResponse:
         "error": error,
         # Bought to start after the withdrawal period: nothing "ends at once" yet.
         "started": sub.starts_at is None or sub.starts_at <= at,
+        "profiles_notice": profiles_notice(request.user, services.free_plan(), on=None),
     }
     return render_page(request, "subscriptions/free.html", context)
 
