@@ -27,6 +27,7 @@ from apps.core.claims import claim, email_send, stamp_sent
 from apps.core.dates import long_date
 from apps.core.queue import delay_on_commit
 from apps.subscriptions import gateway, proration, student
+from apps.subscriptions.display import plan_with_period
 from apps.subscriptions.lifecycle import State
 from apps.subscriptions.models import (
     CreditEntry,
@@ -43,6 +44,7 @@ from apps.subscriptions.money import format_money
 from apps.subscriptions.plan_catalogue import PLANS
 from apps.subscriptions.selectors.billing import price_paid_now
 from apps.subscriptions.services.invoices import _issue_invoice
+from apps.subscriptions.zones import local_period
 from apps.tracking.services import track
 
 log = logging.getLogger(__name__)
@@ -213,6 +215,30 @@ def _receipt(
         }
     return _notice(
         sub, key=f"receipt:{documents[0].number}", kind="receipt", context=context, at=at
+    )
+
+
+def _settlement_receipt(sub: Subscription, payment: Payment, *, at: datetime) -> None:
+    """The receipt of a postponed payment collected when the plan ends (on its last day or on
+    a retry) or when it moves to Free now: once per payment, keyed by its invoice."""
+    invoice = Invoice.objects.filter(payment=payment).first()
+    with speaking_to(sub.user):
+        period = (
+            local_period(payment.period_start, payment.period_end, sub.user)
+            if payment.period_start and payment.period_end
+            else ""
+        )
+    _receipt(
+        sub,
+        kind="settlement",
+        documents=[invoice] if invoice is not None else [],
+        amount=payment.amount,
+        at=at,
+        extra={
+            "plan_period": plan_with_period(payment.plan.name, payment.interval),
+            "period": period,
+            **({"credit_amount": payment.credit_applied} if payment.credit_applied else {}),
+        },
     )
 
 
