@@ -14,6 +14,7 @@ from datetime import date, datetime, timedelta
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
+from django.db.models import Q
 from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone, translation
@@ -159,9 +160,17 @@ def _record_change(sub: Subscription, event: str, at: datetime) -> None:
 
 
 def _notice(
-    sub: Subscription, *, key: str, kind: str, context: dict, at: datetime, to: str = ""
+    sub: Subscription,
+    *,
+    key: str,
+    kind: str,
+    context: dict,
+    at: datetime,
+    to: str = "",
+    send_after: datetime | None = None,
 ) -> bool:
-    """Record an e-mail once per key (False if it already was); it goes out after commit."""
+    """Record an e-mail once per key (False if it already was); it goes out after commit, or
+    from the sweeper once `send_after` is past when that is later than `at`."""
     if Notice.objects.filter(key=key).exists():
         return False
     try:
@@ -173,9 +182,12 @@ def _notice(
                 to=to or sub.user.email,
                 context=context,
                 created_at=at,
+                send_after=send_after if send_after is not None and send_after > at else None,
             )
     except IntegrityError:
         return False
+    if notice.send_after is not None:
+        return True  # held back: the sweeper sends it once send_after is past
     from apps.subscriptions import tasks  # in the function: tasks imports these services
 
     delay_on_commit(tasks.send_notice, notice.pk)
@@ -279,7 +291,10 @@ def notice_send(*, notice_id: int, at: datetime | None = None) -> bool:
     """
     at = at or clock.now()
     stale = at - timedelta(seconds=settings.NOTICE_SWEEP_AFTER_SECONDS)
-    if not claim(Notice.objects.filter(pk=notice_id), at=at, stale_before=stale):
+    due = Notice.objects.filter(pk=notice_id).filter(
+        Q(send_after__isnull=True) | Q(send_after__lte=at)
+    )
+    if not claim(due, at=at, stale_before=stale):
         return False
     notice = Notice.objects.select_related("subscription__user").get(pk=notice_id)
     with _speaking(notice):
