@@ -79,6 +79,8 @@ def _cancel_confirmation(sub: Subscription, *, at: datetime) -> bool:
     Free, a postponed payment still collected that day (its amount), and how to undo it. Once
     per period: a double-click is refused by the state machine, and cancelling again after
     undoing it in the same period sends nothing new (the date and amount are the same)."""
+    if sub.current_period_end is None:
+        return False  # no period, no end date to name (a paid plan always has one)
     carried = sub.postponed_carried or 0
     with speaking_to(sub.user):
         context = {
