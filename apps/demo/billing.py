@@ -93,7 +93,7 @@ def demo_subscription(
         payment_method_make_default(user=user, method=bad)
     _demo_renew_until(sub.pk, at)
     if then == "cancel":
-        subscription_cancel(user=user, at=at)
+        subscription_cancel(user=user, at=at, confirm=False)  # seeded: no e-mail now
     elif then == "postponed":
         subscription_postpone(user=user, at=at)
     elif then == "student_due":

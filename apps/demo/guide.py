@@ -302,7 +302,10 @@ FLOWS: list[dict[str, Any]] = [
             "Kai's student status runs out in 12 days: the plan page asks to confirm it. Enter "
             "a university address (for example kai@uni.example.ac.uk), read the code in the "
             "outbox, type it: confirmed for a year. Without it, the plan ends at the next "
-            "payment date and the account moves to Free; nothing is charged."
+            "payment date and the account moves to Free; nothing is charged. The e-mails "
+            "asking to confirm (30 and 7 days before) wait for the end of Kai's quiet hours "
+            "(08:00 Berlin time unless changed on the messaging settings page): advance the "
+            "clock with the jobs and the outbox dates them 08:00, never at night."
         ),
         "url": "subscriptions:overview",
         "persona": "student",

@@ -187,6 +187,21 @@ MORE_FLOWS: list[dict[str, Any]] = [
         "persona": "new",
     },
     {
+        "key": "leaving-emails",
+        "title": _("Cancelling after postponing: every e-mail"),
+        "description": _(
+            "As Riley, subscribe to Basic monthly with “Start my plan now” and 4242 4242 4242 "
+            "4242, postpone the next payment, then advance the demo clock a month with the jobs "
+            "(the postponed month starts, nothing is charged). Cancel plan (any reason, "
+            "Cancel anyway): the outbox has “Your Basic plan is cancelled: it ends on …”, "
+            "naming the €7.99 still collected that day. Advance the clock past that date: "
+            "one receipt for the €7.99 (its invoice line names the month it pays for) and "
+            "“Your account has moved to Free”, once each however often the jobs run."
+        ),
+        "url": "subscriptions:plans",
+        "persona": "new",
+    },
+    {
         "key": "journey-billing",
         "title": _("Billing notices in the bell"),
         "description": _(

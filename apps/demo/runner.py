@@ -46,7 +46,7 @@ from apps.recommendations import services as recommendation_services
 from apps.recommendations.interactions import EVENT_NAMES
 from apps.recommendations.models import RecommenderModel
 from apps.subscriptions.lifecycle import State
-from apps.subscriptions.models import Subscription
+from apps.subscriptions.models import Notice, Subscription
 from apps.subscriptions.services import REMINDER_LEAD
 from apps.tracking.models import Event
 
@@ -59,6 +59,7 @@ RELEASES = "apps.browse.tasks.announce_released_episodes"
 DELIVER = "apps.engagement.tasks.deliver_due_messages"
 REMINDERS = "apps.engagement.tasks.deliver_requested_reminders"
 WEEKLY_MIX = "apps.recommendations.tasks.build_weekly_mixes"
+SWEEP_NOTICES = "apps.subscriptions.tasks.sweep_unsent_notices"
 TRAIN_MARK = "recommendations-train"
 SAFETY_TICK = timedelta(days=1)
 MAX_STOPS = 2000  # a 3-year jump with daily ticks and a few dozen due moments fits
@@ -121,6 +122,15 @@ def _weekly_mix_due_moments(after: datetime, until: datetime) -> datetime | None
     return moment if moment <= until else None
 
 
+def _held_notice_due_moments(after: datetime, until: datetime) -> datetime | None:
+    """The first moment in (after, until] a billing e-mail held back for the viewer's quiet
+    hours may go (a student reminder decided at night), so it arrives at 08:00, not at the
+    end of the jump."""
+    return Notice.objects.filter(
+        sent_at__isnull=True, send_after__gt=after, send_after__lte=until
+    ).aggregate(m=Min("send_after"))["m"]
+
+
 # Task -> "first moment in (after, until] it has something due": the jump stops there.
 DUE_MOMENTS: dict[str, Callable[[datetime, datetime], datetime | None]] = {
     RENEW: _subscription_due_moments,
@@ -129,6 +139,7 @@ DUE_MOMENTS: dict[str, Callable[[datetime, datetime], datetime | None]] = {
     REMINDERS: _release_due_moments,  # "Remind me" notices go out at the release itself
     DELIVER: _engagement_due_moments,
     WEEKLY_MIX: _weekly_mix_due_moments,
+    SWEEP_NOTICES: _held_notice_due_moments,
 }
 
 # Finders whose work stays due until a run does it (a missed retry, renewal, release or
@@ -136,7 +147,14 @@ DUE_MOMENTS: dict[str, Callable[[datetime, datetime], datetime | None]] = {
 # jobs, the jump's first stop is its start, as beat's next tick would have been: without it the
 # work waited for the first daily tick, a day late (QA §13). The weekly mix is not here: its
 # job builds for the profiles at Monday 06:xx now, so a passed hour is not work left waiting.
-CATCH_UP = frozenset({_subscription_due_moments, _release_due_moments, _engagement_due_moments})
+CATCH_UP = frozenset(
+    {
+        _subscription_due_moments,
+        _release_due_moments,
+        _engagement_due_moments,
+        _held_notice_due_moments,
+    }
+)
 
 
 def _overdue(finder: Callable[[datetime, datetime], datetime | None], at: datetime) -> bool:
@@ -156,7 +174,6 @@ ONCE_PER_JUMP = frozenset(
         "apps.artwork.tasks.flush_impressions",
         "apps.core.tasks.clear_expired_sessions",
         "apps.core.tasks.worker_heartbeat",
-        "apps.subscriptions.tasks.sweep_unsent_notices",
         # Deletes what is past the retention age at the end: the same rows as daily runs.
         "apps.tracking.tasks.expire_old_events",
         # Deletes chat of parties ended over 24 h ago: at the end, the same rows as daily runs.

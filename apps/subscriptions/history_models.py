@@ -35,11 +35,13 @@ class Postponement(models.Model):
 class Notice(models.Model):
     """An e-mail about billing (reminder, failed payment, invitation): the key makes it once only.
 
-    Recorded in the transaction that decides it; a task sends it after commit. The sender
-    claims it in the database first (claimed_at, committed before anything leaves), sends it
-    with a Message-ID derived from the notice, then stamps sent_at. A redelivered task finds
-    the claim and does nothing; a claim that never got its sent_at (the worker died) or a notice
-    whose task was lost is picked up again by the sweeper after NOTICE_SWEEP_AFTER_SECONDS.
+    Recorded in the transaction that decides it; a task sends it after commit (one with a
+    `send_after` in the future is left to the sweeper, which sends it once that moment is
+    past). The sender claims it in the database first (claimed_at, committed before anything
+    leaves), sends it with a Message-ID derived from the notice, then stamps sent_at. A
+    redelivered task finds the claim and does nothing; a claim that never got its sent_at (the
+    worker died) or a notice whose task was lost is picked up again by the sweeper after
+    NOTICE_SWEEP_AFTER_SECONDS.
     """
 
     subscription = models.ForeignKey(Subscription, on_delete=models.CASCADE, related_name="+")
@@ -48,6 +50,9 @@ class Notice(models.Model):
     to = models.EmailField()
     context = models.JSONField(default=dict)
     created_at = models.DateTimeField()
+    # Not before this moment (a reminder that waits for the viewer's quiet hours to end); the
+    # sweeper sends it then. Empty: at once (receipts, failed payments: never held back).
+    send_after = models.DateTimeField(null=True, blank=True)
     claimed_at = models.DateTimeField(null=True, blank=True)
     attempts = models.PositiveSmallIntegerField(default=0)
     sent_at = models.DateTimeField(null=True, blank=True)

@@ -360,6 +360,7 @@ def _notice_words() -> dict[str, str]:
         "payment_failed": _("failed payment"),
         "reminder": _("payment reminder"),
         "plan_ends": _("plan ending"),
+        "cancel_confirmed": _("cancellation confirmation"),
         "dropped_to_free": _("move to Free"),
         "invitation": _("invitation to share a plan"),
         "newsletter_confirm": _("newsletter confirmation"),

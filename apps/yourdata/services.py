@@ -47,7 +47,7 @@ def account_delete(*, user) -> dict[str, int]:
     if sub is not None and sub.status == State.ACTIVE:
         # ValidationError: it stopped running meanwhile, so there is nothing to cancel.
         with contextlib.suppress(ValidationError):
-            subscription_cancel(user=user)
+            subscription_cancel(user=user, confirm=False)  # the deletion e-mail says so
     # A past-due plan is not cancelled here: its retries find no payment method (deleted
     # below) and it ends as any unpaid plan does, without a charge.
     farewell = account_deleted_context(user=user)

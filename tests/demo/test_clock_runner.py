@@ -253,3 +253,23 @@ def test_the_last_run_list_speaks_the_language_of_whoever_ran_the_jobs():
     assert rows[1]["result"] == "exécutée 3\u00a0fois\u00a0: 5; 7"
     with translation.override("en"):
         assert runner.outcomes_as_runs([idle])[0]["result"] == "ran 2×: nothing due"
+
+
+def test_kais_student_reminder_decided_at_night_arrives_at_eight_berlin_time(seeded):
+    """QA3 M7: a jump's daily tick at 01:57 Berlin sent "Confirm your student status" then."""
+    from zoneinfo import ZoneInfo
+
+    from apps.subscriptions.models import Notice as BillingNotice
+
+    berlin = ZoneInfo("Europe/Berlin")
+    sub = Subscription.objects.get(user__email="student@demo.test")
+    BillingNotice.objects.filter(subscription=sub, kind="student_due").delete()
+    night = clock.now().astimezone(berlin).replace(hour=1, minute=57) + timedelta(days=1)
+    clock_services.clock_set(at=night)  # the ticks of the jump land at 01:57 Berlin
+    runner.clock_jump(by=timedelta(days=8))
+    notices = BillingNotice.objects.filter(subscription=sub, kind="student_due")
+    assert notices.exists()
+    for notice in notices:
+        assert notice.sent_at is not None
+        local = notice.sent_at.astimezone(berlin)
+        assert (local.hour, local.minute) == (8, 0), local

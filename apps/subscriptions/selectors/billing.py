@@ -8,7 +8,7 @@ from datetime import UTC, date, datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
 from django.conf import settings
-from django.db.models import QuerySet, prefetch_related_objects
+from django.db.models import Q, QuerySet, prefetch_related_objects
 
 from apps.accounts import activity
 from apps.accounts.entitlements import quality_label
@@ -549,11 +549,16 @@ def mrr_series(*, start: date, end: date, currency: str = "EUR") -> list[metrics
 
 
 def notices_unsent(*, at: datetime | None = None, limit: int = 500) -> list[int]:
-    """Notices whose task was lost (Redis restarted) or whose sender died mid-send."""
+    """Notices whose task was lost (Redis restarted) or whose sender died mid-send, and those
+    held back until a moment now past (`send_after`: no task was queued for them)."""
     at = at or clock.now()
     stale = at - timedelta(seconds=settings.NOTICE_SWEEP_AFTER_SECONDS)
     return list(
-        Notice.objects.filter(sent_at__isnull=True, created_at__lt=stale)
+        Notice.objects.filter(sent_at__isnull=True)
+        .filter(
+            Q(send_after__isnull=True, created_at__lt=stale)
+            | Q(send_after__isnull=False, send_after__lte=at)
+        )
         .filter(unclaimed(stale_before=stale))
         .order_by("created_at")
         .values_list("pk", flat=True)[:limit]

@@ -14,6 +14,7 @@ from datetime import date, datetime, timedelta
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
+from django.db.models import Q
 from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone, translation
@@ -27,6 +28,7 @@ from apps.core.claims import claim, email_send, stamp_sent
 from apps.core.dates import long_date
 from apps.core.queue import delay_on_commit
 from apps.subscriptions import gateway, proration, student
+from apps.subscriptions.display import plan_with_period
 from apps.subscriptions.lifecycle import State
 from apps.subscriptions.models import (
     CreditEntry,
@@ -43,6 +45,7 @@ from apps.subscriptions.money import format_money
 from apps.subscriptions.plan_catalogue import PLANS
 from apps.subscriptions.selectors.billing import price_paid_now
 from apps.subscriptions.services.invoices import _issue_invoice
+from apps.subscriptions.zones import local_period
 from apps.tracking.services import track
 
 log = logging.getLogger(__name__)
@@ -157,9 +160,17 @@ def _record_change(sub: Subscription, event: str, at: datetime) -> None:
 
 
 def _notice(
-    sub: Subscription, *, key: str, kind: str, context: dict, at: datetime, to: str = ""
+    sub: Subscription,
+    *,
+    key: str,
+    kind: str,
+    context: dict,
+    at: datetime,
+    to: str = "",
+    send_after: datetime | None = None,
 ) -> bool:
-    """Record an e-mail once per key (False if it already was); it goes out after commit."""
+    """Record an e-mail once per key (False if it already was); it goes out after commit, or
+    from the sweeper once `send_after` is past when that is later than `at`."""
     if Notice.objects.filter(key=key).exists():
         return False
     try:
@@ -171,9 +182,12 @@ def _notice(
                 to=to or sub.user.email,
                 context=context,
                 created_at=at,
+                send_after=send_after if send_after is not None and send_after > at else None,
             )
     except IntegrityError:
         return False
+    if notice.send_after is not None:
+        return True  # held back: the sweeper sends it once send_after is past
     from apps.subscriptions import tasks  # in the function: tasks imports these services
 
     delay_on_commit(tasks.send_notice, notice.pk)
@@ -216,6 +230,30 @@ def _receipt(
     )
 
 
+def _settlement_receipt(sub: Subscription, payment: Payment, *, at: datetime) -> None:
+    """The receipt of a postponed payment collected when the plan ends (on its last day or on
+    a retry) or when it moves to Free now: once per payment, keyed by its invoice."""
+    invoice = Invoice.objects.filter(payment=payment).first()
+    with speaking_to(sub.user):
+        period = (
+            local_period(payment.period_start, payment.period_end, sub.user)
+            if payment.period_start and payment.period_end
+            else ""
+        )
+    _receipt(
+        sub,
+        kind="settlement",
+        documents=[invoice] if invoice is not None else [],
+        amount=payment.amount,
+        at=at,
+        extra={
+            "plan_period": plan_with_period(payment.plan.name, payment.interval),
+            "period": period,
+            **({"credit_amount": payment.credit_applied} if payment.credit_applied else {}),
+        },
+    )
+
+
 def _paid_without_charge(amount: int, extra: dict) -> dict[str, bool]:
     """Which of the receipt's "nothing was charged" wordings applies (at most one)."""
     credit, coupon = bool(extra.get("credit_amount")), bool(extra.get("coupon_amount"))
@@ -253,7 +291,10 @@ def notice_send(*, notice_id: int, at: datetime | None = None) -> bool:
     """
     at = at or clock.now()
     stale = at - timedelta(seconds=settings.NOTICE_SWEEP_AFTER_SECONDS)
-    if not claim(Notice.objects.filter(pk=notice_id), at=at, stale_before=stale):
+    due = Notice.objects.filter(pk=notice_id).filter(
+        Q(send_after__isnull=True) | Q(send_after__lte=at)
+    )
+    if not claim(due, at=at, stale_before=stale):
         return False
     notice = Notice.objects.select_related("subscription__user").get(pk=notice_id)
     with _speaking(notice):

@@ -20,6 +20,7 @@ from apps.subscriptions.models import (
     Refund,
     Subscription,
 )
+from apps.subscriptions.money import format_money
 from apps.subscriptions.selectors.leaving import cheaper_plan
 from apps.subscriptions.selectors.quotes import (
     WithdrawalPreview,
@@ -34,9 +35,11 @@ from apps.subscriptions.services.core import (
     _add_credit,
     _charge,
     _end_paid,
+    _notice,
     _payment_get_or_create,
     _receipt,
     _record_change,
+    _settlement_receipt,
     _subscription_locked,
     _track,
 )
@@ -46,14 +49,17 @@ from apps.subscriptions.services.invoices import (
     _issue_invoice,
 )
 from apps.subscriptions.services.prices import price_rise_told_on_resume
-from apps.subscriptions.zones import local_period
+from apps.subscriptions.zones import local_day, local_period
 
 # --- Leaving -------------------------------------------------------------------------------------
 
 
 @transaction.atomic
-def subscription_cancel(*, user, at: datetime | None = None) -> Subscription:
-    """Cancel at the end of the period: access until then; can be undone until then."""
+def subscription_cancel(*, user, at: datetime | None = None, confirm: bool = True) -> Subscription:
+    """Cancel at the end of the period: access until then; can be undone until then.
+
+    `confirm=False` e-mails no confirmation (an account being deleted gets its own e-mail
+    saying the plan is cancelled; the demo seeds a cancellation made long ago)."""
     at = at or clock.now()
     sub = _subscription_locked(user)
     try:
@@ -63,7 +69,32 @@ def subscription_cancel(*, user, at: datetime | None = None) -> Subscription:
     sub.save(update_fields=["status", "updated_at"])
     _record_change(sub, "cancel_scheduled", at)
     _track(user, "subscription_cancel_scheduled", {"plan": sub.plan.code})
+    if confirm:
+        _cancel_confirmation(sub, at=at)
     return sub
+
+
+def _cancel_confirmation(sub: Subscription, *, at: datetime) -> bool:
+    """E-mail what cancelling means: the day the plan ends, that the account then moves to
+    Free, a postponed payment still collected that day (its amount), and how to undo it. Once
+    per period: a double-click is refused by the state machine, and cancelling again after
+    undoing it in the same period sends nothing new (the date and amount are the same)."""
+    if sub.current_period_end is None:
+        return False  # no period, no end date to name (a paid plan always has one)
+    carried = sub.postponed_carried or 0
+    with speaking_to(sub.user):
+        context = {
+            "plan": sub.plan.name,
+            "date": local_day(sub.current_period_end, sub.user),
+            "amount": format_money(carried, sub.currency) if carried else "",
+        }
+    return _notice(
+        sub,
+        key=f"cancelled:{sub.pk}:{sub.period_offset}",
+        kind="cancel_confirmed",
+        context=context,
+        at=at,
+    )
 
 
 @transaction.atomic
@@ -124,6 +155,7 @@ def subscription_switch_to_free(
                 raise PaymentFailed(payment.failure_code or "card_declined")
             if created:
                 _issue_invoice(payment, at=at)
+                _settlement_receipt(sub, payment, at=at)
         entry = _add_credit(sub, settlement.credit, reason="switch_to_free", at=at)
         # A credit note on the Invoices page: where the credit came from, and how much.
         _issue_credit_to_account(

@@ -10,6 +10,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from apps.accounts.language import speaking_to
+from apps.accounts.quiet_hours import next_allowed, quiet_hours_for
 from apps.accounts.timezones import viewer_zone_name
 from apps.core import clock
 from apps.core.dates import long_date
@@ -120,7 +121,8 @@ def student_reminders_send(*, at: datetime | None = None) -> int:
     ).select_related("user", "plan")
     sent = 0
     for sub in candidates:
-        today = at.astimezone(ZoneInfo(viewer_zone_name(sub.user))).date()
+        zone = ZoneInfo(viewer_zone_name(sub.user))
+        today = at.astimezone(zone).date()
         lead = student.notice_due(sub.verified_until, today=today)
         ends_on = student_plan_ends_on(sub)
         if lead is None or ends_on is None:
@@ -136,6 +138,9 @@ def student_reminders_send(*, at: datetime | None = None) -> int:
                     "ends_on": long_date(ends_on),
                 },
                 at=at,
+                # Not a payment e-mail: it waits for the viewer's quiet hours to end, like the
+                # in-app notice about it (engagement's rule, accounts/quiet_hours.py).
+                send_after=_after_quiet_hours(sub, at=at, zone=zone),
             )
             if created:
                 _track(
@@ -150,3 +155,9 @@ def student_reminders_send(*, at: datetime | None = None) -> int:
                 )
         sent += int(created)
     return sent
+
+
+def _after_quiet_hours(sub: Subscription, *, at: datetime, zone: ZoneInfo) -> datetime:
+    """`at`, or the end of the viewer's quiet hours when `at` falls inside them."""
+    start, end = quiet_hours_for(sub.user)
+    return next_allowed(at, tz=zone, start=start, end=end)

@@ -41,6 +41,7 @@ from apps.subscriptions.services.core import (
     _notice,
     _receipt,
     _record_change,
+    _settlement_receipt,
     _track,
     decline_message,
 )
@@ -238,13 +239,32 @@ def _finish_cancelled(sub: Subscription, *, due: datetime, day, at: datetime, ev
                 {"kind": "final", "code": payment.failure_code, "date": day.isoformat()},
             )
             return RenewalOutcome.FAILED
+        _settlement_receipt(sub, payment, at=at)
+    plan = sub.plan.name
     _end_paid(
         sub,
         status=lifecycle.transition(sub.status, Event.PERIOD_END),
         event=event,
         at=due,
     )
+    if event == "cancelled":  # a lapsed student status has its own e-mail (student_lapsed)
+        _moved_to_free_notice(sub, plan=plan, day=day, ended=due, at=at)
     return RenewalOutcome.ENDED
+
+
+def _moved_to_free_notice(sub: Subscription, *, plan: str, day, ended: datetime, at: datetime):
+    """The "Your account has moved to Free" e-mail when a cancelled plan ends, once per end
+    date: the key is the day its period ended, the same on the due date or after a postponed
+    payment was paid on a retry. Not to an erased account (its address is a placeholder)."""
+    if not sub.user.is_active:
+        return False
+    return _notice(
+        sub,
+        key=f"ended:{sub.pk}:{day.isoformat()}",
+        kind="dropped_to_free",
+        context={"cancelled": True, "plan": plan, "date": local_day(ended, sub.user)},
+        at=at,
+    )
 
 
 def _failure_context(sub: Subscription, amount: int, code: str) -> dict:
@@ -267,6 +287,10 @@ def _settle_postponed_on_exit(sub, *, carried: int, day, due: datetime, at: date
         kind=Payment.Kind.SETTLEMENT,
         plan=sub.plan,
         interval=sub.interval,
+        # What it pays for: the postponed period, which has just ended (its invoice line and
+        # receipt name its dates).
+        period_start=sub.current_period_start,
+        period_end=sub.current_period_end,
         description=_("Postponed payment collected at the end of the subscription"),
     )
 
@@ -368,6 +392,9 @@ def _retry_once(
             "kind": Payment.Kind.SETTLEMENT,
             "plan": sub.plan,
             "interval": sub.interval,
+            # The postponed period it pays for (dunning keeps the period's dates).
+            "period_start": sub.current_period_start,
+            "period_end": sub.current_period_end,
             "description": _("Postponed payment collected at the end of the subscription"),
         }
     else:
@@ -386,12 +413,15 @@ def _retry_once(
         sub.payment_method = default  # a declined card never becomes the default
     if payment.status == Payment.Status.SUCCEEDED:
         if sub.ends_when_paid:
+            _settlement_receipt(sub, payment, at=at)
+            plan_name, ended = sub.plan.name, sub.current_period_end
             _end_paid(
                 sub,
                 status=lifecycle.transition(sub.status, Event.PERIOD_END),
                 event="cancelled",
                 at=at,
             )
+            _moved_to_free_notice(sub, plan=plan_name, day=day, ended=ended, at=at)
             return RetryOutcome.PAID, ""
         sub.status = lifecycle.transition(sub.status, Event.PAID)
         _advance(sub, plan=plan, interval=interval, value=price, paid=price)
