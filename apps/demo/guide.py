@@ -119,7 +119,8 @@ FLOWS: list[dict[str, Any]] = [
             "“Why this row?” comes first, one Tab more reaches its cards. Then the arrow keys: "
             "left and right move between cards, up and down between rows, Enter opens. A row's "
             "cards are one tab stop; a screen reader hears “Row 3 of 14, Horror” and each "
-            "card's place."
+            "card's place. At the bottom, Enter on “More rows” loads the next rows in place "
+            "and puts focus on the first new row's card."
         ),
         "url": "home",
         "persona": "horror",

@@ -312,6 +312,33 @@
   }
   document.addEventListener("htmx:afterSwap", restore);
 
+  // "More rows" (templates/browse/home_rows.html) loads by itself when scrolled into view; its
+  // link, clicked or given Enter, loads the rows in place too rather than opening them as a
+  // page (which also raced the load already under way). What came is said in #a11y-status.
+  document.addEventListener("click", function (event) {
+    var link = event.target.closest ? event.target.closest(".rows__more a[href]") : null;
+    if (!link || !window.htmx || event.ctrlKey || event.metaKey || event.shiftKey) return;
+    event.preventDefault();
+    window.htmx.trigger(link.closest(".rows__more"), "more-rows");
+  });
+  var more = null;
+  document.addEventListener("htmx:beforeSwap", function (event) {
+    var target = event.detail.target;
+    more = target && target.classList.contains("rows__more") ? {
+      before: target.previousElementSibling,
+      label: target.dataset.loaded || "",
+    } : null;
+  });
+  document.addEventListener("htmx:afterSwap", function () {
+    var m = more;
+    more = null;
+    var region = document.getElementById("a11y-status");
+    if (!m || !m.label || !region || !m.before || !m.before.isConnected) return;
+    var n = 0;
+    for (var el = m.before.nextElementSibling; el && el.matches("section.row"); el = el.nextElementSibling) n++;
+    if (n) region.textContent = m.label.replace("%(n)s", String(n));
+  });
+
   document.addEventListener("htmx:afterSwap", function (event) {
     var region = document.getElementById("a11y-status");
     var target = event.detail.target;
