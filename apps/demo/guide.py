@@ -106,7 +106,8 @@ FLOWS: list[dict[str, Any]] = [
             "an Undo appears for a few seconds and restores exactly what was there before. "
             "With the keyboard: after pressing the button with Enter, Tab goes on through "
             "the rest of the page's main part (one stop per row) to Undo, last in it, which "
-            "stays while it has focus; a screen reader hears what was removed once."
+            "stays while it has focus; a screen reader hears what was removed once. Enter "
+            "on Undo puts focus back on the card and says it is back."
         ),
         "url": "home",
         "persona": "horror",

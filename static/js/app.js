@@ -235,6 +235,75 @@
     delete toast.dataset.undoDue;
     close();
   });
+
+  // A done Undo reloads the page (apps/core/undo.py undo_done), which left focus on <body> and
+  // said nothing. Its answer fires "undo-done" (the message, the title put back) before the
+  // reload: kept in sessionStorage with where the removal was pressed (the row or list, the
+  // control's classes), then after the reload focus goes to that title's card there (else
+  // anywhere on the page), else the row's card, else the same control (the title page's "Not
+  // for me"), else <main>; the message goes to #a11y-status.
+  var KEPT = "streamfront:undo-done";
+  var removedAt = null;
+
+  document.addEventListener("htmx:beforeRequest", function (event) {
+    var elt = event.detail.elt;
+    if (!elt || !elt.closest || elt.tagName !== "BUTTON" || elt.closest("#undo-toast")) return;
+    var place = elt.closest("section.row") || (elt.closest(".card") || elt).parentNode.closest("[id]");
+    removedAt = {
+      place: place ? place.id : "",
+      control: Array.prototype.filter.call(elt.classList, function (c) {
+        return c !== "is-on" && c.indexOf("htmx-") !== 0;
+      }),
+    };
+  });
+
+  document.addEventListener("undo-done", function (event) {
+    var detail = event.detail || {};
+    try {
+      window.sessionStorage.setItem(KEPT, JSON.stringify({
+        path: location.pathname + location.search,
+        message: detail.message || "",
+        title: detail.title || null,
+        place: removedAt ? removedAt.place : "",
+        control: removedAt ? removedAt.control : [],
+      }));
+    } catch (e) { return; /* no storage (private mode): the page reloads as before */ }
+    // The reload would put the scroll back where it was after the focus moved (at load),
+    // leaving the focused card out of view: this once, the focus move scrolls.
+    if ("scrollRestoration" in history) history.scrollRestoration = "manual";
+  });
+
+  function comeBack() {
+    var kept = null;
+    try {
+      kept = JSON.parse(window.sessionStorage.getItem(KEPT) || "null");
+      window.sessionStorage.removeItem(KEPT);
+    } catch (e) { return; }
+    if (!kept || kept.path !== location.pathname + location.search) return;
+    var place = kept.place ? document.getElementById(kept.place) : null;
+    var card = null;
+    if (kept.title) {
+      var sel = '.card[data-title="' + String(parseInt(kept.title, 10)) + '"] .card__link';
+      card = (place && place.querySelector(sel)) || document.querySelector(sel);
+    }
+    var next = card ||
+      (place && (place.querySelector('.card__link[tabindex="0"]') || place.querySelector(".card__link"))) ||
+      (kept.control && kept.control.length && document.querySelector("main ." + kept.control.map(CSS.escape).join("."))) ||
+      document.getElementById("main");
+    if (next) {
+      next.focus({ preventScroll: true });
+      next.scrollIntoView({ block: "nearest", inline: "nearest" });
+    }
+    var region = document.getElementById("a11y-status");
+    if (region && kept.message) region.textContent = kept.message;
+    // Chrome restores the scroll after the load event: back to normal only when leaving.
+    window.addEventListener("pagehide", function () {
+      if ("scrollRestoration" in history) history.scrollRestoration = "auto";
+    });
+  }
+
+  if (document.readyState !== "loading") comeBack();
+  else document.addEventListener("DOMContentLoaded", comeBack);
 })();
 
 // htmx swaps that replace the focused control (My list, thumbs) would drop keyboard focus onto

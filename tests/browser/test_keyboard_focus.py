@@ -46,3 +46,117 @@ def test_enter_on_more_rows_loads_them_in_place_and_focuses_the_first_new_card(p
     added = page.locator("section.row").count() - rows_before
     expect(page.locator("#a11y-status")).to_have_text(f"More rows loaded: {added}.")
     shot(page, "more-rows-focused")
+
+
+def _continue_watching(profile, *names):
+    from apps.playback import services as playback
+    from tests.factories import TitleFactory
+
+    for i, name in enumerate(names):
+        playback.progress_report(
+            profile=profile,
+            title=TitleFactory(name=name, runtime_minutes=100),
+            episode=None,
+            position=1200,
+            report_id=f"report-{i}",
+            seq=1,
+            explicit_seek=False,
+            session_id=f"session-{i}",
+        )
+
+
+def _tab_to_undo(page):
+    for _ in range(12):
+        if "undo-toast__btn" in page.evaluate("() => document.activeElement.className"):
+            return
+        page.keyboard.press("Tab")
+    expect(page.locator("#undo-toast").get_by_role("button", name="Undo")).to_be_focused()
+
+
+FOCUSED_CARD = """() => {
+  const el = document.activeElement;
+  const card = el && el.classList.contains('card__link') && el.closest('.card');
+  const place = card && (el.closest('section.row') || el.closest('[id]'));
+  return card ? [place.id, card.querySelector('.card__name').textContent] : null;
+}"""
+
+
+@pytest.mark.django_db(transaction=True)
+def test_undo_by_keyboard_puts_focus_on_the_restored_card_and_says_so(page, sign_in, shot):
+    genre_catalogue(n_per_genre=12, genres=("Horror", "Comedy"))
+    profile = ProfileFactory(name="Kai")
+    _continue_watching(profile, "Harbour Lights", "Night Ferry")
+    sign_in(profile)
+    page.goto("/")
+    row = page.locator("#row-continue")
+    card = row.locator(".card", has_text="Night Ferry")
+    card.locator(".card__link").focus()
+    page.keyboard.press("Tab")
+    assert "Remove Night Ferry" in page.evaluate("document.activeElement.textContent")
+    page.keyboard.press("Enter")
+    expect(card).to_have_count(0)
+    _tab_to_undo(page)
+    page.keyboard.press("Enter")
+
+    page.wait_for_function(FOCUSED_CARD)
+    assert page.evaluate(FOCUSED_CARD) == ["row-continue", "Night Ferry"]
+    page.wait_for_load_state("load")
+    # In view, below the sticky header (the reload's own scroll restoring does not move it).
+    top, bottom, header = page.evaluate(
+        """() => {
+          const r = document.activeElement.getBoundingClientRect();
+          return [r.top, r.bottom, document.querySelector('header').getBoundingClientRect().bottom];
+        }"""
+    )
+    assert header <= top and bottom <= 900, (top, bottom, header)
+    expect(page.locator("#a11y-status")).to_have_text("“Night Ferry” is back in Continue watching.")
+    shot(page, "restored-card-focused")
+
+
+@pytest.mark.django_db(transaction=True)
+def test_undo_of_a_my_list_removal_puts_focus_on_the_card_back_in_the_list(page, sign_in):
+    from datetime import timedelta
+
+    from apps.browse.models import MyListEntry
+    from apps.core import clock
+    from tests.factories import TitleFactory
+
+    profile = ProfileFactory(name="Lister")
+    for minutes, name in ((30, "Older Pick"), (10, "Newer Pick")):
+        MyListEntry.objects.create(
+            profile=profile,
+            title=TitleFactory(name=name),
+            added_at=clock.now() - timedelta(minutes=minutes),
+        )
+    sign_in(profile)
+    page.goto("/my-list/")
+    page.get_by_role("button", name="Remove Older Pick from My list").focus()
+    page.keyboard.press("Enter")
+    expect(page.locator("#a11y-status")).to_have_text("Removed “Older Pick” from My list.")
+    _tab_to_undo(page)
+    page.keyboard.press("Enter")
+
+    page.wait_for_function(FOCUSED_CARD)
+    assert page.evaluate(FOCUSED_CARD) == ["my-list-results", "Older Pick"]
+    expect(page.locator("#a11y-status")).to_have_text("“Older Pick” is back in My list.")
+
+
+@pytest.mark.django_db(transaction=True)
+def test_undo_of_not_for_me_on_the_title_page_puts_focus_back_on_the_button(page, sign_in):
+    from tests.factories import TitleFactory
+
+    title = TitleFactory(name="Grey Harbour")
+    sign_in(ProfileFactory(name="Rater"))
+    page.goto(title.get_absolute_url())
+    down = page.locator("main .thumbs__btn--down").first
+    down.focus()
+    page.keyboard.press("Enter")
+    expect(page.locator("#undo-toast")).to_be_visible()
+    _tab_to_undo(page)
+    page.keyboard.press("Enter")
+
+    expect(page.locator("#a11y-status")).to_have_text(
+        "Your rating of “Grey Harbour” is back as it was."
+    )
+    page.wait_for_function("() => document.activeElement.classList.contains('thumbs__btn--down')")
+    expect(page.locator("main .thumbs__btn--down").first).to_have_attribute("aria-pressed", "false")
