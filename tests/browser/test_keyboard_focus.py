@@ -160,3 +160,44 @@ def test_undo_of_not_for_me_on_the_title_page_puts_focus_back_on_the_button(page
     )
     page.wait_for_function("() => document.activeElement.classList.contains('thumbs__btn--down')")
     expect(page.locator("main .thumbs__btn--down").first).to_have_attribute("aria-pressed", "false")
+
+
+OUTSIDE_PLAYER_TABBABLE = """() => Array.from(document.querySelectorAll(
+    'a[href], button, input, select, summary, [tabindex]'
+  )).filter(el => !el.closest('#player') && !el.closest('[inert]')
+    && el.tabIndex >= 0 && el.getClientRects().length).length"""
+
+
+@pytest.mark.django_db(transaction=True)
+def test_full_screen_player_keeps_tab_inside_it_until_it_leaves(page, sign_in, shot):
+    from django.urls import reverse
+
+    from tests.factories import TitleFactory
+
+    film = TitleFactory(name="Harbour Lights", runtime_minutes=100)
+    sign_in(ProfileFactory(name="Kai"))
+    page.goto(reverse("playback:watch_title", args=[film.pk]))
+    assert page.evaluate(OUTSIDE_PLAYER_TABBABLE) > 5  # the header and footer's links
+    full = page.locator("[data-fullscreen]")
+    full.focus()
+    page.keyboard.press("Enter")
+    page.wait_for_function("() => document.fullscreenElement && document.fullscreenElement.id")
+
+    assert page.evaluate(OUTSIDE_PLAYER_TABBABLE) == 0
+    outside = []
+    for _ in range(25):
+        page.keyboard.press("Tab")
+        # (Past the player's last control Tab leaves the page: <body> is active meanwhile.)
+        el = "document.activeElement"
+        if not page.evaluate(f"() => {el} === document.body || !!{el}.closest('#player')"):
+            outside.append(page.evaluate("() => document.activeElement.outerHTML.slice(0, 80)"))
+    assert outside == []
+    shot(page, "full-screen")
+
+    # Leaving: Chromium's own Escape never reaches a headless page, so its button (both end
+    # in the same fullscreenchange).
+    full.focus()
+    page.keyboard.press("Enter")
+    page.wait_for_function("() => !document.fullscreenElement")
+    page.wait_for_function("() => !document.querySelector('[inert]')")
+    assert page.evaluate(OUTSIDE_PLAYER_TABBABLE) > 5
