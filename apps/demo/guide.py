@@ -117,7 +117,8 @@ FLOWS: list[dict[str, Any]] = [
         "title": _("Browsing like a remote"),
         "description": _(
             "On the homepage, press Tab past the header and the hero to the first row: its "
-            "“Why this row?” comes first, one Tab more reaches its cards. Then the arrow keys: "
+            "“Why this row?” comes first (Enter opens it, Escape closes it), one Tab more "
+            "reaches its cards. Then the arrow keys: "
             "left and right move between cards, up and down between rows, Enter opens. A row's "
             "cards are one tab stop; a screen reader hears “Row 3 of 14, Horror” and each "
             "card's place. At the bottom, Enter on “More rows” loads the next rows in place "

@@ -141,6 +141,9 @@
   // subtitles): Escape closes the open one and gives focus back to its summary, and focus or a
   // click going elsewhere closes it, as a menu does; a <details> alone stays open over the page.
   var MENUS = "details.bell[open], details.player__menu[open]";
+  // A row's "Why this row?" (templates/includes/row.html) is a disclosure, not a menu: Escape
+  // from inside it closes it the same way, but it stays open when focus or a click moves on.
+  var ESCAPABLE = MENUS + ", details.row__why[open]";
 
   function closeMenu(menu, refocus) {
     menu.open = false;
@@ -150,7 +153,7 @@
 
   document.addEventListener("keydown", function (event) {
     if (event.key !== "Escape" && event.key !== "Esc") return;
-    var menu = event.target.closest ? event.target.closest(MENUS) : null;
+    var menu = event.target.closest ? event.target.closest(ESCAPABLE) : null;
     if (!menu) {
       // Escape with focus outside (a mouse opened it): close whatever menu is open; focus
       // dropped on <body> (its content was swapped) goes back to the menu's button.

@@ -201,3 +201,21 @@ def test_full_screen_player_keeps_tab_inside_it_until_it_leaves(page, sign_in, s
     page.wait_for_function("() => !document.fullscreenElement")
     page.wait_for_function("() => !document.querySelector('[inert]')")
     assert page.evaluate(OUTSIDE_PLAYER_TABBABLE) > 5
+
+
+@pytest.mark.django_db(transaction=True)
+def test_escape_closes_why_this_row_with_focus_back_on_its_summary(page, sign_in, shot):
+    genre_catalogue(n_per_genre=12, genres=("Horror", "Comedy"))
+    sign_in(ProfileFactory(name="Kai"))
+    page.goto("/")
+    why = page.locator("details.row__why").first
+    summary = why.locator("summary")
+    summary.focus()
+    page.keyboard.press("Enter")
+    expect(why).to_have_attribute("open", "")
+    expect(why.locator("p")).to_be_visible()
+    shot(page, "why-open")
+
+    page.keyboard.press("Escape")
+    expect(why).not_to_have_attribute("open", "")
+    expect(summary).to_be_focused()
