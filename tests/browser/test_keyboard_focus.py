@@ -219,3 +219,25 @@ def test_escape_closes_why_this_row_with_focus_back_on_its_summary(page, sign_in
     page.keyboard.press("Escape")
     expect(why).not_to_have_attribute("open", "")
     expect(summary).to_be_focused()
+
+
+@pytest.mark.django_db(transaction=True)
+def test_escape_in_search_empties_it_and_the_count_said_goes_with_it(page, sign_in):
+    from tests.factories import TitleFactory
+
+    TitleFactory(name="Lantern Bay")
+    TitleFactory(name="Lantern Keeper")
+    sign_in(ProfileFactory(name="Finder"))
+    page.goto("/search/")
+    box = page.get_by_label("Titles, people, genres, moods")
+    box.press_sequentially("lantern", delay=30)
+    region = page.locator("#a11y-status")
+    expect(region).to_have_text("2 results for “lantern”")
+
+    box.press("Escape")
+    expect(box).to_have_value("")
+    expect(page.locator("#search-results .card")).to_have_count(0)
+    expect(region).to_have_text(
+        "Start typing to search titles, cast, genres and moods. Small typos are fine."
+    )
+    expect(box).to_be_focused()
