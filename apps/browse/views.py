@@ -152,7 +152,9 @@ def my_list_undo(request: AppRequest):
         device_id=current_device_id(request),
     )
     message = _("“%(t)s” is back in My list.") % {"t": title.name}
-    return undo.undo_done(request, message=message, fallback=reverse("browse:my_list"))
+    return undo.undo_done(
+        request, message=message, fallback=reverse("browse:my_list"), title_id=title.pk
+    )
 
 
 @require_GET

@@ -5,6 +5,8 @@ The token names the kind of action and the profile, so one profile's token never
 another's state, and a "Not for me" token cannot undo a My list removal.
 """
 
+import json
+
 from django.contrib import messages
 from django.core import signing
 from django.http import HttpResponse, HttpResponseBadRequest
@@ -81,11 +83,17 @@ def undo_refused(request, *, fallback: str, kind: str = "", by_hand: str = ""):
     return redirect(safe_next(request, fallback))
 
 
-def undo_done(request, *, message: str, fallback: str):
+def undo_done(request, *, message: str, fallback: str, title_id: int | None = None):
     """After a restore: htmx reloads the page (it shows the state the server now holds: order,
-    rows, counts); without JavaScript, back to the page with a message."""
+    rows, counts); without JavaScript, back to the page with a message.
+
+    The reload would drop keyboard focus on <body> and say nothing, so the answer also fires
+    `undo-done` (what to say, which title came back) before it: app.js keeps it over the reload,
+    puts focus on that title's card (else the control that removed it) and says the message."""
     if request.htmx:
         response = HttpResponse('<section id="undo-toast" class="undo-toast" hidden></section>')
+        # ASCII JSON: a header cannot carry the title's own characters as they are.
+        response["HX-Trigger"] = json.dumps({"undo-done": {"message": message, "title": title_id}})
         response["HX-Refresh"] = "true"
         return response
     messages.success(request, message)

@@ -106,7 +106,8 @@ FLOWS: list[dict[str, Any]] = [
             "an Undo appears for a few seconds and restores exactly what was there before. "
             "With the keyboard: after pressing the button with Enter, Tab goes on through "
             "the rest of the page's main part (one stop per row) to Undo, last in it, which "
-            "stays while it has focus; a screen reader hears what was removed once."
+            "stays while it has focus; a screen reader hears what was removed once. Enter "
+            "on Undo puts focus back on the card and says it is back."
         ),
         "url": "home",
         "persona": "horror",
@@ -116,10 +117,12 @@ FLOWS: list[dict[str, Any]] = [
         "title": _("Browsing like a remote"),
         "description": _(
             "On the homepage, press Tab past the header and the hero to the first row: its "
-            "“Why this row?” comes first, one Tab more reaches its cards. Then the arrow keys: "
+            "“Why this row?” comes first (Enter opens it, Escape closes it), one Tab more "
+            "reaches its cards. Then the arrow keys: "
             "left and right move between cards, up and down between rows, Enter opens. A row's "
             "cards are one tab stop; a screen reader hears “Row 3 of 14, Horror” and each "
-            "card's place."
+            "card's place. At the bottom, Enter on “More rows” loads the next rows in place "
+            "and puts focus on the first new row's card."
         ),
         "url": "home",
         "persona": "horror",
@@ -236,7 +239,8 @@ FLOWS: list[dict[str, Any]] = [
         "title": _("Player and Continue watching"),
         "description": _(
             "Sam's Continue watching row resumes the half-watched series (progress bar, "
-            "S:E code, time left). In the player: space, arrows, f, m; seek to the end to get "
+            "S:E code, time left). In the player: space, arrows, f, m; in full screen Tab "
+            "stays on the player's controls until Escape. Seek to the end to get "
             "the next episode with a countdown. Remove a title from the row with ✕. Advance "
             "the demo clock 91 days (the jobs may stay unticked): the row lets go of what was "
             "left untouched for 90 days (a film barely started: 30), and the player still "

@@ -352,7 +352,7 @@ def continue_undo(request: AppRequest):
         profile=profile, title=title, hidden_at=hidden_at, device_id=current_device_id(request)
     )
     message = _("“%(t)s” is back in Continue watching.") % {"t": title.name}
-    return undo.undo_done(request, message=message, fallback=reverse("home"))
+    return undo.undo_done(request, message=message, fallback=reverse("home"), title_id=title.pk)
 
 
 # --- Downloads (simulated) ----------------------------------------------------------------------

@@ -106,7 +106,9 @@ def rating_undo(request: AppRequest) -> HttpResponse:
         device_id=current_device_id(request),
     )
     message = _("Your rating of “%(t)s” is back as it was.") % {"t": title.name}
-    return undo.undo_done(request, message=message, fallback=title.get_absolute_url())
+    return undo.undo_done(
+        request, message=message, fallback=title.get_absolute_url(), title_id=title.pk
+    )
 
 
 FILTERS = [

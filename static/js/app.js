@@ -141,6 +141,9 @@
   // subtitles): Escape closes the open one and gives focus back to its summary, and focus or a
   // click going elsewhere closes it, as a menu does; a <details> alone stays open over the page.
   var MENUS = "details.bell[open], details.player__menu[open]";
+  // A row's "Why this row?" (templates/includes/row.html) is a disclosure, not a menu: Escape
+  // from inside it closes it the same way, but it stays open when focus or a click moves on.
+  var ESCAPABLE = MENUS + ", details.row__why[open]";
 
   function closeMenu(menu, refocus) {
     menu.open = false;
@@ -150,7 +153,7 @@
 
   document.addEventListener("keydown", function (event) {
     if (event.key !== "Escape" && event.key !== "Esc") return;
-    var menu = event.target.closest ? event.target.closest(MENUS) : null;
+    var menu = event.target.closest ? event.target.closest(ESCAPABLE) : null;
     if (!menu) {
       // Escape with focus outside (a mouse opened it): close whatever menu is open; focus
       // dropped on <body> (its content was swapped) goes back to the menu's button.
@@ -235,6 +238,75 @@
     delete toast.dataset.undoDue;
     close();
   });
+
+  // A done Undo reloads the page (apps/core/undo.py undo_done), which left focus on <body> and
+  // said nothing. Its answer fires "undo-done" (the message, the title put back) before the
+  // reload: kept in sessionStorage with where the removal was pressed (the row or list, the
+  // control's classes), then after the reload focus goes to that title's card there (else
+  // anywhere on the page), else the row's card, else the same control (the title page's "Not
+  // for me"), else <main>; the message goes to #a11y-status.
+  var KEPT = "streamfront:undo-done";
+  var removedAt = null;
+
+  document.addEventListener("htmx:beforeRequest", function (event) {
+    var elt = event.detail.elt;
+    if (!elt || !elt.closest || elt.tagName !== "BUTTON" || elt.closest("#undo-toast")) return;
+    var place = elt.closest("section.row") || (elt.closest(".card") || elt).parentNode.closest("[id]");
+    removedAt = {
+      place: place ? place.id : "",
+      control: Array.prototype.filter.call(elt.classList, function (c) {
+        return c !== "is-on" && c.indexOf("htmx-") !== 0;
+      }),
+    };
+  });
+
+  document.addEventListener("undo-done", function (event) {
+    var detail = event.detail || {};
+    try {
+      window.sessionStorage.setItem(KEPT, JSON.stringify({
+        path: location.pathname + location.search,
+        message: detail.message || "",
+        title: detail.title || null,
+        place: removedAt ? removedAt.place : "",
+        control: removedAt ? removedAt.control : [],
+      }));
+    } catch (e) { return; /* no storage (private mode): the page reloads as before */ }
+    // The reload would put the scroll back where it was after the focus moved (at load),
+    // leaving the focused card out of view: this once, the focus move scrolls.
+    if ("scrollRestoration" in history) history.scrollRestoration = "manual";
+  });
+
+  function comeBack() {
+    var kept = null;
+    try {
+      kept = JSON.parse(window.sessionStorage.getItem(KEPT) || "null");
+      window.sessionStorage.removeItem(KEPT);
+    } catch (e) { return; }
+    if (!kept || kept.path !== location.pathname + location.search) return;
+    var place = kept.place ? document.getElementById(kept.place) : null;
+    var card = null;
+    if (kept.title) {
+      var sel = '.card[data-title="' + String(parseInt(kept.title, 10)) + '"] .card__link';
+      card = (place && place.querySelector(sel)) || document.querySelector(sel);
+    }
+    var next = card ||
+      (place && (place.querySelector('.card__link[tabindex="0"]') || place.querySelector(".card__link"))) ||
+      (kept.control && kept.control.length && document.querySelector("main ." + kept.control.map(CSS.escape).join("."))) ||
+      document.getElementById("main");
+    if (next) {
+      next.focus({ preventScroll: true });
+      next.scrollIntoView({ block: "nearest", inline: "nearest" });
+    }
+    var region = document.getElementById("a11y-status");
+    if (region && kept.message) region.textContent = kept.message;
+    // Chrome restores the scroll after the load event: back to normal only when leaving.
+    window.addEventListener("pagehide", function () {
+      if ("scrollRestoration" in history) history.scrollRestoration = "auto";
+    });
+  }
+
+  if (document.readyState !== "loading") comeBack();
+  else document.addEventListener("DOMContentLoaded", comeBack);
 })();
 
 // htmx swaps that replace the focused control (My list, thumbs) would drop keyboard focus onto
@@ -311,6 +383,33 @@
     if (next) next.focus({ preventScroll: true });
   }
   document.addEventListener("htmx:afterSwap", restore);
+
+  // "More rows" (templates/browse/home_rows.html) loads by itself when scrolled into view; its
+  // link, clicked or given Enter, loads the rows in place too rather than opening them as a
+  // page (which also raced the load already under way). What came is said in #a11y-status.
+  document.addEventListener("click", function (event) {
+    var link = event.target.closest ? event.target.closest(".rows__more a[href]") : null;
+    if (!link || !window.htmx || event.ctrlKey || event.metaKey || event.shiftKey) return;
+    event.preventDefault();
+    window.htmx.trigger(link.closest(".rows__more"), "more-rows");
+  });
+  var more = null;
+  document.addEventListener("htmx:beforeSwap", function (event) {
+    var target = event.detail.target;
+    more = target && target.classList.contains("rows__more") ? {
+      before: target.previousElementSibling,
+      label: target.dataset.loaded || "",
+    } : null;
+  });
+  document.addEventListener("htmx:afterSwap", function () {
+    var m = more;
+    more = null;
+    var region = document.getElementById("a11y-status");
+    if (!m || !m.label || !region || !m.before || !m.before.isConnected) return;
+    var n = 0;
+    for (var el = m.before.nextElementSibling; el && el.matches("section.row"); el = el.nextElementSibling) n++;
+    if (n) region.textContent = m.label.replace("%(n)s", String(n));
+  });
 
   document.addEventListener("htmx:afterSwap", function (event) {
     var region = document.getElementById("a11y-status");

@@ -481,10 +481,28 @@
     });
   }
   if (fullscreenButton) fullscreenButton.addEventListener("click", toggleFullscreen);
+  // In full screen the page behind the player is hidden but its links stayed in the Tab order
+  // (QA3: 9+ invisible stops through the footer and header): everything that is not the player
+  // or holds it is made inert while the player covers the page, and given back on leaving
+  // (Escape or the button). Only what this made inert is given back.
+  var madeInert = [];
+  function coverPage(full) {
+    madeInert.forEach(function (el) { el.inert = false; });
+    madeInert = [];
+    if (!full) return;
+    for (var el = root; el && el !== document.documentElement; el = el.parentElement) {
+      Array.prototype.forEach.call(el.parentElement ? el.parentElement.children : [], function (sibling) {
+        if (sibling === el || sibling.inert || sibling.tagName === "SCRIPT" || sibling.tagName === "HEAD") return;
+        sibling.inert = true;
+        madeInert.push(sibling);
+      });
+    }
+  }
   document.addEventListener("fullscreenchange", function () {
     var full = document.fullscreenElement === root;
     root.classList.toggle("is-fullscreen", full);
     setLabel(fullscreenButton, full ? d.labelExitFullscreen : d.labelFullscreen);
+    coverPage(full);
   });
   if (prefsForm) {
     prefsForm.addEventListener("change", function (event) {

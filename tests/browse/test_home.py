@@ -99,7 +99,7 @@ def test_lazy_rows_load_as_htmx_fragments_with_a_link_fallback(world, viewer_cli
     watch(viewer_client.profile, world["Sci-Fi"][:3])
     recommender_train()
     html = viewer_client.get("/").content.decode()
-    assert 'hx-trigger="revealed"' in html and 'href="/?batch=1&amp;shown=' in html
+    assert 'hx-trigger="revealed, more-rows"' in html and 'href="/?batch=1&amp;shown=' in html
     fragment = viewer_client.get("/?batch=1", HTTP_HX_REQUEST="true").content.decode()
     assert "<html" not in fragment and 'class="row"' in fragment
     full = viewer_client.get("/?batch=1").content.decode()
