@@ -29,7 +29,10 @@ def profile_required(view):
             if request.method == "GET" and not getattr(request, "htmx", False) and path != "/":
                 url += "?" + urlencode({"next": path})
             return redirect(url)
-        if profile.pk in profile_limits.locked_ids_cached(request.user):
+        # The account's first profile is never locked (`has_older`, read with the profile).
+        if getattr(profile, "has_older", True) and profile.pk in profile_limits.locked_ids_cached(
+            request.user
+        ):
             # Past the plan's limit since a downgrade: back to the picker, which says why.
             request.session.pop(SESSION_PROFILE, None)
             messages.error(request, profile_limits.locked_message(request.user, profile))

@@ -254,6 +254,7 @@
     var place = elt.closest("section.row") || (elt.closest(".card") || elt).parentNode.closest("[id]");
     removedAt = {
       place: place ? place.id : "",
+      fromCard: !!elt.closest(".card"),
       control: Array.prototype.filter.call(elt.classList, function (c) {
         return c !== "is-on" && c.indexOf("htmx-") !== 0;
       }),
@@ -269,6 +270,7 @@
         title: detail.title || null,
         place: removedAt ? removedAt.place : "",
         control: removedAt ? removedAt.control : [],
+        fromCard: removedAt ? removedAt.fromCard : false,
       }));
     } catch (e) { return; /* no storage (private mode): the page reloads as before */ }
     // The reload would put the scroll back where it was after the focus moved (at load),
@@ -289,8 +291,11 @@
       var sel = '.card[data-title="' + String(parseInt(kept.title, 10)) + '"] .card__link';
       card = (place && place.querySelector(sel)) || document.querySelector(sel);
     }
+    // A row's other card only when the removal was pressed on a card: a title page's "Not for
+    // me" sits in <main>, whose "More like this" cards are not where the keyboard was.
+    var inRow = kept.fromCard && place;
     var next = card ||
-      (place && (place.querySelector('.card__link[tabindex="0"]') || place.querySelector(".card__link"))) ||
+      (inRow && (place.querySelector('.card__link[tabindex="0"]') || place.querySelector(".card__link"))) ||
       (kept.control && kept.control.length && document.querySelector("main ." + kept.control.map(CSS.escape).join("."))) ||
       document.getElementById("main");
     if (next) {
