@@ -159,19 +159,23 @@ def template_errors(text: str) -> str | None:
 ROOTS = ("profile", "event", "recommendations", "mix")
 
 
-def unknown_names(text: str, *, profile_keys: set[str]) -> list[str]:
-    """The values `text` names that no message can have (`{{ nothing_here }}`,
-    `{{ profile.shoe_size }}`): each would skip every send, so they are refused on save. A
-    template that does not parse has its own error (`template_errors`)."""
+def _global_paths(text: str) -> list[list[str]]:
+    """The values `text` reads from outside itself (`profile.name` -> ["profile", "name"], a
+    loop's `mix` -> ["mix"]), by Liquid's static analysis; none when it does not parse."""
     try:
         template = LAX_ENV.from_string(text or "")
     except LiquidError:
         return []
+    paths = ([str(part) for part in parts] for parts in template.global_variable_segments())
+    return [path for path in paths if path]
+
+
+def unknown_names(text: str, *, profile_keys: set[str]) -> list[str]:
+    """The values `text` names that no message can have (`{{ nothing_here }}`,
+    `{{ profile.shoe_size }}`): each would skip every send, so they are refused on save. A
+    template that does not parse has its own error (`template_errors`)."""
     found = set()
-    for parts in template.global_variable_segments():
-        path = [str(part) for part in parts]
-        if not path:
-            continue
+    for path in _global_paths(text):
         if path[0] not in ROOTS:
             found.add(".".join(path))
         elif path[0] == "profile" and len(path) > 1 and path[1] not in profile_keys:
@@ -364,14 +368,14 @@ def _safe_link(url: str) -> bool:
     return url == "" or (url.startswith("/") and not url.startswith("//") and "\\" not in url)
 
 
-MIX_VARIABLE = re.compile(r"\{[{%][^}]*\bmix\b")
-
-
 def uses_mix(variant) -> bool:
     """Whether the variant's templates use the weekly mix (`{{ mix... }}`, `{% for t in mix %}`):
     such a message is about the mix and is only sent when there is one to show."""
-    sources = " ".join(getattr(variant, field) or "" for field in TEMPLATE_FIELDS)
-    return bool(MIX_VARIABLE.search(sources))
+    return any(
+        path[0] == "mix"
+        for field in TEMPLATE_FIELDS
+        for path in _global_paths(getattr(variant, field) or "")
+    )
 
 
 def render(variant, *, channel: str, profile, context: dict, now) -> Rendered | Skipped:
