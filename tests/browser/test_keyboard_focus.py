@@ -141,27 +141,6 @@ def test_undo_of_a_my_list_removal_puts_focus_on_the_card_back_in_the_list(page,
     expect(page.locator("#a11y-status")).to_have_text("“Older Pick” is back in My list.")
 
 
-@pytest.mark.django_db(transaction=True)
-def test_undo_of_not_for_me_on_the_title_page_puts_focus_back_on_the_button(page, sign_in):
-    from tests.factories import TitleFactory
-
-    title = TitleFactory(name="Grey Harbour")
-    sign_in(ProfileFactory(name="Rater"))
-    page.goto(title.get_absolute_url())
-    down = page.locator("main .thumbs__btn--down").first
-    down.focus()
-    page.keyboard.press("Enter")
-    expect(page.locator("#undo-toast")).to_be_visible()
-    _tab_to_undo(page)
-    page.keyboard.press("Enter")
-
-    expect(page.locator("#a11y-status")).to_have_text(
-        "Your rating of “Grey Harbour” is back as it was."
-    )
-    page.wait_for_function("() => document.activeElement.classList.contains('thumbs__btn--down')")
-    expect(page.locator("main .thumbs__btn--down").first).to_have_attribute("aria-pressed", "false")
-
-
 OUTSIDE_PLAYER_TABBABLE = """() => Array.from(document.querySelectorAll(
     'a[href], button, input, select, summary, [tabindex]'
   )).filter(el => !el.closest('#player') && !el.closest('[inert]')
