@@ -416,6 +416,23 @@
     if (n) region.textContent = m.label.replace("%(n)s", String(n));
   });
 
+  // The bell is asked for after the page loads (templates/engagement/bell_slot.html). A "Mark
+  // read" or "Dismiss" answered while that request was out found no bell to refresh, and the
+  // bell then arrived with the count from before it (1 beside a read inbox): ask once more.
+  var inboxChanges = 0;
+  var bellAskedAt = null;
+  document.addEventListener("inbox-changed", function () { inboxChanges++; });
+  document.addEventListener("htmx:beforeRequest", function (event) {
+    if (event.detail.elt.classList.contains("bell-slot")) bellAskedAt = inboxChanges;
+  });
+  // (The slot is replaced, so its afterSwap never reaches the document; the new bell's load does.)
+  document.addEventListener("htmx:load", function (event) {
+    if (event.target.id !== "bell" || bellAskedAt === null) return;
+    var stale = inboxChanges > bellAskedAt;
+    bellAskedAt = null;
+    if (stale) window.setTimeout(function () { window.htmx.trigger(document.body, "inbox-changed"); }, 0);
+  });
+
   document.addEventListener("htmx:afterSwap", function (event) {
     var region = document.getElementById("a11y-status");
     var target = event.detail.target;

@@ -12,6 +12,31 @@ expect = pytest.importorskip("playwright.sync_api").expect
 pytestmark = pytest.mark.django_db(transaction=True)
 
 
+def test_a_message_marked_read_while_the_bell_loads_is_not_counted_by_it(page, sign_in):
+    """The bell arrives after the page: its answer, read before a quick "Mark read" on the inbox,
+    must not leave the header saying 1 unread beside an inbox with none."""
+    profile = ProfileFactory(account=UserFactory(), name="Robin")
+    deliver(outgoing(profile, subject="Finish Night Shift?"))
+    sign_in(profile)
+    held = []
+
+    def hold_the_first_bell(route):
+        if held:
+            route.continue_()
+            return
+        held.append((route, route.fetch()))  # answered by the server now: 1 unread
+
+    page.route("**/inbox/bell/", hold_the_first_bell)
+    page.goto("/inbox/")
+    page.locator("main").get_by_role("button", name="Mark read").click()
+    expect(page.locator("#inbox-unread")).to_have_text("0 unread")
+    assert len(held) == 1
+    route, stale = held[0]
+    route.fulfill(response=stale)  # the bell's answer from before the click lands last
+    expect(page.locator("#bell-count")).to_have_text("")
+    expect(page.locator("summary.bell__button")).to_have_accessible_name("Notifications: 0 unread")
+
+
 def test_the_bell_counts_and_its_cards_change_without_a_reload(page, sign_in, shot):
     profile = ProfileFactory(account=UserFactory(), name="Robin")
     first = deliver(outgoing(profile, subject="Finish Night Shift?", text="23 minutes left."))
