@@ -201,3 +201,12 @@ def test_french_search_page_queries_stay_within_the_budget(
     with django_assert_max_num_queries(16):
         response = viewer_client.get("/search/?q=horreur", **FRENCH)
     assert response.content.decode().count('class="card') >= 24
+
+
+def test_a_title_page_names_its_cast_and_each_name_searches_for_their_titles(shelf, viewer_client):
+    page = viewer_client.get(shelf["cast"].get_absolute_url()).content.decode()
+    links = re.findall(r'<a href="(/search/\?q=[^"]+)">([^<]+)</a>', page)
+    assert [name for _, name in links] == ["Zoé Lefèvre", "Tom Baker"]  # in billing order
+    found = viewer_client.get(links[0][0]).content.decode()
+    assert "Quiet Shore" in found and "With Zoé Lefèvre" in found
+    assert "Starring" not in viewer_client.get(shelf["other"].get_absolute_url()).content.decode()
