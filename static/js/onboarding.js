@@ -10,6 +10,13 @@
     });
   }
 
+  // The filter changes the address (hx-push-url) but not the Continue form's own: a refusal
+  // ("pick exactly three") comes back with the genre and search in force now.
+  document.addEventListener("submit", function (event) {
+    var form = event.target;
+    if (form.id === "onb-form") form.action = location.pathname + location.search;
+  });
+
   if (document.readyState !== "loading") enhance();
   else document.addEventListener("DOMContentLoaded", enhance);
 

@@ -234,6 +234,23 @@ def test_continue_with_other_than_three_is_refused_with_a_clear_message(
 
 
 @pytest.mark.django_db
+def test_a_refused_continue_keeps_the_genre_and_search_the_viewer_had_chosen(newcomer_client):
+    horror = GenreFactory(name="Horror")
+    dread = TitleFactory(name="Dread Manor", genres=[horror])
+    TitleFactory(name="Sunny Days", genres=[GenreFactory(name="Comedy")])
+    page = newcomer_client.get(PICKS, {"genre": horror.slug, "q": "dread"}).content.decode()
+    action = re.search(r'<form id="onb-form" method="post" action="([^"]+)"', page).group(1)
+    response = newcomer_client.post(
+        action.replace("&amp;", "&"), {"picks": [dread.pk], "shown": [dread.pk]}
+    )
+    assert response.status_code == 400
+    html = response.content.decode()
+    assert "you have picked 1." in html
+    assert re.search(rf'value="{horror.slug}" id="onb-genre-{horror.slug}" checked', html)
+    assert 'value="dread"' in html and "Sunny Days" not in html
+
+
+@pytest.mark.django_db
 def test_continue_with_three_ticked_goes_to_devices(newcomer_client):
     titles = TitleFactory.create_batch(5)
     response = newcomer_client.post(
