@@ -442,3 +442,21 @@
     if (said) region.textContent = said.textContent.trim();
   });
 })();
+
+// On a phone the plan-and-billing tabs (.sub-nav) scroll sideways, and the current one could
+// sit past the right edge, cut ("Échéancier de…" at 390 px in French): start scrolled to it.
+(function () {
+  "use strict";
+  function showCurrentTab() {
+    document.querySelectorAll(".sub-nav").forEach(function (nav) {
+      var current = nav.querySelector('[aria-current="page"]');
+      if (!current || nav.scrollWidth <= nav.clientWidth) return;
+      var box = nav.getBoundingClientRect();
+      var tab = current.getBoundingClientRect();
+      if (tab.left >= box.left && tab.right <= box.right) return;
+      nav.scrollLeft += tab.left - box.left - (box.width - tab.width) / 2;
+    });
+  }
+  if (document.readyState !== "loading") showCurrentTab();
+  else document.addEventListener("DOMContentLoaded", showCurrentTab);
+})();

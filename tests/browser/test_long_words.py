@@ -10,6 +10,8 @@ from apps.demo import billing as demo_billing
 from apps.subscriptions import services
 from tests.factories import ProfileFactory
 
+expect = pytest.importorskip("playwright.sync_api").expect
+
 
 @pytest.mark.django_db(transaction=True)
 def test_a_long_invited_address_wraps_on_a_phone(page, sign_in):
@@ -55,3 +57,22 @@ def test_a_long_account_address_wraps_on_the_delete_page_on_a_phone(page, sign_i
     assert page.get_by_text(long_address, exact=False).count() == 1
     width = page.evaluate("document.documentElement.scrollWidth")
     assert width <= 390, f"the delete page pans sideways ({width} px)"
+
+
+@pytest.mark.django_db(transaction=True)
+def test_on_a_phone_the_current_billing_tab_is_in_view_in_french(page, sign_in):
+    """The tabs scroll sideways at 390 px; "Échéancier de paiement" was cut at the right edge."""
+    services.plans_seed()
+    owner = ProfileFactory(name="Alex", account__language="fr")
+    demo_billing.demo_subscription(user=owner.account, plan_code="standard", months=1)
+    sign_in(owner)
+    page.set_viewport_size({"width": 390, "height": 844})
+    page.goto("/account/subscription/schedule/")
+    tab = page.locator('.sub-nav [aria-current="page"]')
+    expect(tab).to_have_text("Échéancier de paiement")
+    inside = """nav => {
+      const box = nav.getBoundingClientRect();
+      const tab = nav.querySelector('[aria-current="page"]').getBoundingClientRect();
+      return nav.scrollWidth > nav.clientWidth && tab.left >= box.left && tab.right <= box.right;
+    }"""
+    page.wait_for_function(f"() => ({inside})(document.querySelector('.sub-nav'))")
