@@ -105,9 +105,9 @@ def test_a_wide_screen_keeps_the_links_in_the_header_row_without_a_menu_button(
             ".site-header .brand",
             ".site-nav a",
             ".lang-form",
-            ".site-tools .avatar",
             ".site-menu__account > a",
             ".site-menu__account button",
+            ".site-tools .avatar",
         )
         for box in page.evaluate(_BOXES, selector)
     ]
@@ -116,5 +116,14 @@ def test_a_wide_screen_keeps_the_links_in_the_header_row_without_a_menu_button(
     for item in row[1:]:
         assert item["top"] < brand["bottom"] and not item["clipped"], f"{item} left the row"
     assert [item["left"] for item in row] == sorted(item["left"] for item in row), (
-        "brand, links, language, avatar, Account, Sign out, left to right"
+        "brand, links, language, Account, Sign out, avatar, left to right"
     )
+    # Tab goes the way the eye does (it went from Sign out back left to the bell and avatar).
+    page.locator(".site-header .brand").focus()
+    lefts = []
+    for _ in range(12):
+        page.keyboard.press("Tab")
+        if not page.evaluate("() => !!document.activeElement.closest('.site-header')"):
+            break
+        lefts.append(page.evaluate("() => document.activeElement.getBoundingClientRect().left"))
+    assert len(lefts) >= 10 and lefts == sorted(lefts), lefts
