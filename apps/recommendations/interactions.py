@@ -25,6 +25,12 @@ RATING_WEIGHTS: dict[int, float] = {-1: -3.0, 1: 2.0, LOVE: 3.0}
 EVENT_NAMES = (*EVENT_WEIGHTS, "rating")
 # Events that mean the profile actually watched (some of) the title, not only picked or saved it.
 PLAYED_EVENTS = frozenset({"play_started", "play_progress", "play_completed"})
+# A play counts as watching (some of) a title from this position on, or when completed: the
+# player opened and left at 0:00 read "Because you watched X" (QA6). An opening below it
+# weighs nothing until a later event of the same title shows watching, which then adds the
+# opening's weight as before. Events without a position (the training log, which reads no
+# positions, and imported histories) count as watching.
+WATCHED_FROM_SECONDS = 60
 # Events that only say the viewer looked at a title.
 LOOKED_EVENTS = frozenset({"title_viewed"})
 # Signals strong enough to refresh one profile's candidates at once.
@@ -49,6 +55,16 @@ def interaction_weight(name: str, properties: Mapping[str, Any]) -> float:
         except (TypeError, ValueError):
             return 0.0
     return EVENT_WEIGHTS.get(name, 0.0)
+
+
+def watched_some(name: str, properties: Mapping[str, Any]) -> bool:
+    """Whether a play event shows the title actually watched (see WATCHED_FROM_SECONDS)."""
+    if name == "play_completed" or "position_seconds" not in properties:
+        return True
+    try:
+        return int(properties.get("position_seconds") or 0) >= WATCHED_FROM_SECONDS
+    except (TypeError, ValueError):
+        return True
 
 
 def title_of(properties: Mapping[str, Any]) -> int | None:
@@ -115,15 +131,22 @@ def fold_profile(events: list[tuple[str, Mapping[str, Any], float]]) -> Folded:
     # or clearing it replaces what the earlier rating added (cleared, a title loved and never
     # watched leaves the history and its "Because you liked" row).
     rated: dict[int, tuple[float, float]] = {}  # title -> (weight of the current rating, when)
+    opened: dict[int, float] = {}  # title -> weight of openings not (yet) followed by watching
     for name, props, ts in events:
         last_at = ts
-        if name not in ("rating", "onboarding_pick") and name not in LOOKED_EVENTS:
+        opening = name in PLAYED_EVENTS and not watched_some(name, props)
+        if name not in ("rating", "onboarding_pick") and name not in LOOKED_EVENTS and not opening:
             only_picks = False
         title = title_of(props)
         if title is None:
             continue
+        weight = interaction_weight(name, props)
+        if opening:
+            opened[title] = opened.get(title, 0.0) + weight  # play_started 1.0, progress 0
+            continue
         if name in PLAYED_EVENTS:
             played.add(title)
+            weight += opened.pop(title, 0.0)
         if name == "onboarding_pick":
             picked.add(title)
         if name == "rating":
@@ -141,7 +164,6 @@ def fold_profile(events: list[tuple[str, Mapping[str, Any], float]]) -> Folded:
             finished.add(title)
         if name == "play_completed" and props.get("series_finished"):
             finished.add(title)
-        weight = interaction_weight(name, props)
         if weight > 0:
             weights[title] = weights.get(title, 0.0) + weight
             last_seen[title] = ts

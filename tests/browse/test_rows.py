@@ -448,9 +448,37 @@ def test_a_small_genre_rows_why_says_what_put_it_in_the_taste(source, no_plays, 
         "affinity": {1: 1.0, 2: 0.1},
         "source": source,
         "no_plays": no_plays,
+        "played_genres": set() if no_plays else {1, 2},
+        "liked_genres": {1, 2} if no_plays else set(),
         "genres": {1: ("Horror", "horror"), 2: ("Fantasy", "fantasy")},
     }
     row = word_row(plan, facts, {}, None)
     assert row.heading == "Fantasy"
     assert expected in row.why
     assert wrong not in row.why
+
+
+@pytest.mark.parametrize(
+    ("played", "liked", "expected"),
+    [
+        ({1, 2}, set(), "You often watch Romance"),
+        ({1}, {2}, "Titles you picked, rated or saved are Romance"),
+        ({1}, set(), "Many of your best matches are Romance"),
+    ],
+)
+def test_a_genre_row_says_you_often_watch_it_only_when_you_watched_some(played, liked, expected):
+    """QA6: "Romance: You often watch Romance" after two thumbs up and no Romance played."""
+    from apps.browse.selectors.row_words import word_row
+
+    plan = RowPlan("genre-2", "genre", [], 2)
+    facts = {
+        "taste": {},
+        "taste_genres": set(),
+        "affinity": {1: 1.0, 2: 0.6},
+        "source": "personal",
+        "no_plays": False,
+        "played_genres": played,
+        "liked_genres": liked,
+        "genres": {1: ("Sci-Fi", "sci-fi"), 2: ("Romance", "romance")},
+    }
+    assert expected in word_row(plan, facts, {}, None).why

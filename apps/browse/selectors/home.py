@@ -133,6 +133,7 @@ def plan_for(
         "ratings": ratings,
         "liked_only": set(cands.liked_only or ()),
         "no_plays": _without_plays(cands),
+        **_genres_by_evidence(cands),
         "usual": planner.usual_genres(data.genre_affinity),
         "affinity": {g for g, weight in data.genre_affinity if weight > 0},
         "taste": dict(data.genre_affinity),
@@ -169,6 +170,18 @@ def _without_plays(cands: ProfileCandidates) -> bool:
     recent = set(cands.recent or ())
     whole = 0 < len(recent) < ProfileCandidates.RECENT_KEPT
     return whole and recent <= set(cands.liked_only or ())
+
+
+def _genres_by_evidence(cands: ProfileCandidates) -> dict[str, set[int]]:
+    """The genres of the newest history titles the viewer watched some of (`played_genres`)
+    and of those only picked, rated or saved (`liked_genres`): a genre row says "You often
+    watch Romance" only for the first (it said so after two thumbs up and no Romance played)."""
+    liked_only = {int(t) for t in (cands.liked_only or ())}
+    genres_of = cands.recent_genres or {}
+    played, liked = set(), set()
+    for title in cands.recent or ():
+        (liked if int(title) in liked_only else played).update(genres_of.get(str(title), ()))
+    return {"played_genres": played, "liked_genres": liked}
 
 
 def _avoided_genres(cands: ProfileCandidates, ratings: dict[int, int]) -> frozenset[int]:

@@ -164,7 +164,7 @@ def word_row(plan: planner.RowPlan, facts: dict, titles: dict[int, Title], profi
             # Not one of the taste genres: its cards show a match only when they share one
             # (taste.shows_match), so "ranked by your match" over unmarked cards read broken.
             why = (
-                _small_share(facts)
+                _small_share(facts, plan.subject)
                 if plan.subject in facts["affinity"]
                 else _(
                     "Many titles you may like are %(g)s, so it gets a row, ordered for you. It "
@@ -182,10 +182,17 @@ def word_row(plan: planner.RowPlan, facts: dict, titles: dict[int, Title], profi
                 "You picked %(g)s among your favourites, so it gets a row; titles are ranked by "
                 "your match."
             )
-        elif facts["no_plays"]:
+        elif facts["no_plays"] or (
+            plan.subject not in facts["played_genres"] and plan.subject in facts["liked_genres"]
+        ):
             why = _(
                 "Titles you picked, rated or saved are %(g)s, so it gets a row; titles are "
                 "ranked by your match."
+            )
+        elif plan.subject not in facts["played_genres"]:
+            why = _(
+                "Many of your best matches are %(g)s, so it gets a row; titles are ranked by "
+                "your match."
             )
         else:
             why = _("You often watch %(g)s, so it gets a row; titles are ranked by your match.")
@@ -238,7 +245,7 @@ def word_row(plan: planner.RowPlan, facts: dict, titles: dict[int, Title], profi
     return Row(plan.key, plan.kind, _("My list"), _("Titles you saved, the latest first."))
 
 
-def _small_share(facts: dict) -> str:
+def _small_share(facts: dict, genre: int) -> str:
     """Why a genre with a small share of the taste gets a row, in words true to what made the
     taste: a viewer who has only picked favourites (or rated, or saved) has watched nothing, so
     "you watch a little Fantasy" was wrong for a new viewer whose horror picks are also Fantasy."""
@@ -248,7 +255,9 @@ def _small_share(facts: dict) -> str:
             "small part of your taste: a title here shows a match only if it is also in one of "
             "your main genres."
         )
-    if facts["no_plays"]:
+    if facts["no_plays"] or (
+        genre not in facts["played_genres"] and genre in facts["liked_genres"]
+    ):
         return _(
             "A few titles you picked, rated or saved are also %(g)s, so it gets a row, ordered "
             "for you. It is a small part of your taste: a title here shows a match only if it "
