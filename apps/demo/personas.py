@@ -185,12 +185,12 @@ PERSONAS: tuple[Persona, ...] = (
         label=_("Jordan, the lapsed subscriber"),
         situation=_(
             "Watched crime and mysteries every week for most of a year, then stopped about "
-            "three months ago half-way through a series."
+            "ten weeks ago half-way through a series."
         ),
         shows=_(
             "A renewal that failed: a past-due banner on every page, pay now with a choice of "
             "card, retries 1, 3 and 7 days after the due date, then Free; a series left "
-            "half-way three months ago."
+            "half-way ten weeks ago."
         ),
         try_this=(
             _(
@@ -211,8 +211,10 @@ PERSONAS: tuple[Persona, ...] = (
                     Films(("crime",), 10, (390, 100), (20, 22), love=3, like=4),
                     Films(("mystery", "thriller"), 6, (370, 110), (20, 22), like=3),
                     Binge(("crime",), 1, (200, 150), (21, 22), per_night=(2, 3), love=1),
+                    # Within Continue watching's 90 days (playback.resume.SHELF_DAYS), with room
+                    # for the guide's clock jumps: at 100-92 days ago the row was already empty.
                     Binge(
-                        ("mystery", "crime"), 1, (100, 92), (21, 22), per_night=(2, 3), episodes=4
+                        ("mystery", "crime"), 1, (80, 70), (21, 22), per_night=(2, 3), episodes=4
                     ),
                 ),
             ),

@@ -628,3 +628,31 @@ def test_the_journeys_name_morgans_unfinished_series_as_the_default_world_has_it
         named = {g.name.lower() for g in Genre.objects.all() if f"{g.name.lower()} series" in text}
         assert named <= has, (key, named, has)
     assert releases.scheduled_episodes().filter(title_id=left.title_id).exists()
+
+
+def test_jordans_half_watched_series_waits_in_continue_watching_also_after_the_guides_jump(demo):
+    """Jordan's card: "Look at Continue watching: the last series is still waiting" (QA5: the
+    seed left it 92 days ago, past the row's 90 days, so the row was empty on the seed day);
+    the card's own "Advance the demo clock 8 days" keeps it."""
+    from apps.playback.models import TitleProgress
+
+    series = (
+        TitleProgress.objects.filter(
+            profile__account__email="lapsed@demo.test", title__kind=Title.Kind.SERIES
+        )
+        .order_by("-watched_at", "-pk")
+        .values_list("title__name", flat=True)
+        .first()
+    )
+    assert series
+    client = persona_client("lapsed")
+    try:
+        for days in (0, 8):
+            clock_set(at=SEEDED_AT + timedelta(days=days))
+            html = client.get("/", HTTP_USER_AGENT=TV_UA).content.decode()
+            assert 'id="row-continue' in html, f"no Continue watching {days} days on"
+            row = html[html.index('id="row-continue') :]
+            row = row[: row.index("</section>")]
+            assert series in unescape(row)
+    finally:
+        clock_set(at=SEEDED_AT)
