@@ -244,14 +244,22 @@ def _page(request, qs, per_page=PAGE_SIZE):
 def genre_detail(request: AppRequest, slug: str):
     profile = current_profile(request)
     genre = get_object_or_404(Genre, slug=slug)
-    page = _page(request, catalogue.genre_titles(genre=genre, profile=profile))
+    found = selectors.genre_page(profile=profile, genre=genre)
+    page = _page(request, found.titles)
     if not page.paginator.count and catalogue.kept_from_profile(profile=profile, genres=genre):
         raise NotOnThisProfile("genre")
-    page.object_list = selectors.grid_cards(
-        profile=profile, titles=with_ratings(profile=profile, titles=page.object_list)
+    page.object_list = selectors.genre_cards(
+        profile=profile,
+        titles=with_ratings(profile=profile, titles=page.object_list),
+        cands=found.cands,
     )
     art_view = _show_artwork(request, profile, "genre", page.object_list, page.start_index() - 1)
-    context = {"genre": genre, "page": page, "art_view": art_view}
+    context = {
+        "genre": genre,
+        "page": page,
+        "art_view": art_view,
+        "ordered_for_you": found.ordered_for_you,
+    }
     return render(request, "browse/genre.html", context)
 
 

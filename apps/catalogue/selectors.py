@@ -1,5 +1,7 @@
 """Reads of the catalogue for viewers: every list is a fixed number of queries."""
 
+from collections.abc import Sequence
+
 from django.db import connection
 from django.db.models import (
     Case,
@@ -87,8 +89,19 @@ def kept_from_profile(*, profile, **lookups) -> bool:
     return Title.objects.available().filter(**lookups).exists()
 
 
-def genre_titles(*, genre: Genre, profile=None) -> QuerySet[Title]:
-    qs = Title.objects.for_profile(profile).filter(genres=genre).order_by("-year", "name", "pk")
+def genre_titles(*, genre: Genre, profile=None, first: Sequence[int] = ()) -> QuerySet[Title]:
+    """The genre's titles the profile may see: `first` (the viewer's best matches, best first)
+    leads, then the rest newest first."""
+    qs = Title.objects.for_profile(profile).filter(genres=genre)
+    if first:
+        rank = Case(
+            *(When(pk=pk, then=Value(i)) for i, pk in enumerate(first)),
+            default=Value(len(first)),
+            output_field=IntegerField(),
+        )
+        qs = qs.annotate(first_rank=rank).order_by("first_rank", "-year", "name", "pk")
+    else:
+        qs = qs.order_by("-year", "name", "pk")
     return cards(qs, profile=profile)
 
 

@@ -57,6 +57,18 @@ FLOWS: list[dict[str, Any]] = [
         "query": "q=night",
     },
     {
+        "key": "genre-page",
+        "title": _("Genre pages, ordered for you"),
+        "description": _(
+            "As Sam, open the Comedy genre (a genre chip on any comedy's title page): his best "
+            "matches come first, best first, each with its match %, then the rest of the genre "
+            "newest first. Signed out, the same page is simply newest first."
+        ),
+        "url": "browse:genre",
+        "args": ("comedy",),
+        "persona": "comedy",
+    },
+    {
         "key": "search-forgives",
         "title": _("Search that forgives"),
         "description": _(

@@ -1,5 +1,8 @@
+import re
+
 import pytest
 from django.db import connection
+from django.test import Client
 from django.test.utils import CaptureQueriesContext
 
 from apps.catalogue.models import Title
@@ -126,6 +129,42 @@ def test_genre_page_lists_its_titles(viewer_client):
     assert "is not a page number, so here is the first page" in bad.content.decode()
     past = viewer_client.get("/genre/horror/?page=9999").content.decode()
     assert "Dread" in past and "There is no page 9999, so here is the last one" in past
+
+
+@pytest.mark.django_db
+def test_a_genre_page_puts_the_viewers_best_matches_first_with_their_match(viewer_client):
+    """QA6: /genre/romance/ was by year with no match %, while the homepage's Romance row showed
+    the same titles at 90 %+. Now the viewer's matches lead, best first, then the newest."""
+    from apps.core import clock
+    from apps.recommendations.models import ProfileCandidates
+
+    romance = GenreFactory(name="Romance")
+    old_best = TitleFactory(name="Old Best", year=1990, genres=[romance])
+    second = TitleFactory(name="Second Best", year=2001, genres=[romance])
+    TitleFactory(name="Newest Unranked", year=2025, genres=[romance])
+    TitleFactory(name="Older Unranked", year=2010, genres=[romance])
+    other = TitleFactory(name="Elsewhere", year=2024, genres=[GenreFactory(name="Drama")])
+    ProfileCandidates.objects.create(
+        profile=viewer_client.profile,
+        items=[
+            [other.pk, 0.99, 99, 0, 2024, [other.genres.first().pk]],
+            [old_best.pk, 0.95, 96, 0, 1990, [romance.pk]],
+            [second.pk, 0.9, 91, 0, 2001, [romance.pk]],
+        ],
+        affinity={str(romance.pk): 1.0},
+        computed_at=clock.now(),
+    )
+    html = viewer_client.get("/genre/romance/").content.decode()
+    names = re.findall(r'class="card__name"[^>]*>([^<]+)<', html)
+    assert names == ["Old Best", "Second Best", "Newest Unranked", "Older Unranked"]
+    assert "96% match" in html and "91% match" in html
+    assert "your best matches first, then the newest" in html
+
+    # Signed out (no candidates): newest first, as before, and no such line.
+    html = Client().get("/genre/romance/").content.decode()
+    names = re.findall(r'class="card__name"[^>]*>([^<]+)<', html)
+    assert names == ["Newest Unranked", "Older Unranked", "Second Best", "Old Best"]
+    assert "best matches first" not in html
 
 
 @pytest.mark.django_db

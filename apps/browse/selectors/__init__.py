@@ -4,6 +4,8 @@ other grids, My list and the cancel page's "What you'd miss" (`cards`), New & Po
 
 from apps.browse.selectors.cards import (
     entry_cards,
+    genre_cards,
+    genre_page,
     grid_cards,
     my_list_counts,
     my_list_entries,
@@ -37,6 +39,8 @@ __all__ = [
     "Row",
     "coming_soon",
     "entry_cards",
+    "genre_cards",
+    "genre_page",
     "grid_cards",
     "home_page",
     "local_now",

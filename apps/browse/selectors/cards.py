@@ -90,24 +90,64 @@ def active_artwork(profile):
     return catalogue.active_artwork_prefetch(profile).queryset
 
 
+def _candidates(profile) -> ProfileCandidates | None:
+    if profile is None:
+        return None
+    return ProfileCandidates.objects.filter(profile=profile).only("items", "affinity").first()
+
+
+def _with_matches(titles: list, cands: ProfileCandidates | None) -> list:
+    """Each card's match score, as the homepage shows it: none for a title outside the
+    viewer's taste, none below SHOW_FROM."""
+    taste = taste_genres(affinity_of(cands)) if cands else []
+    matches = {
+        int(i[0]): i[2]
+        for i in (cands.items if cands else [])
+        if shows_match(i[5] if len(i) > 5 else (), taste)
+    }
+    for title in titles:
+        match = matches.get(title.pk)
+        title.match = match if match is not None and match >= SHOW_FROM else None
+    return titles
+
+
+GENRE_FIRST = 120  # a genre page's best matches put first (four pages of its grid)
+
+
+@dataclass
+class GenrePage:
+    titles: object  # the queryset to paginate
+    cands: ProfileCandidates | None
+    ordered_for_you: bool
+
+
+def genre_page(*, profile, genre: Genre) -> GenrePage:
+    """A genre page's titles for the viewer: its best matches in the genre first, as the
+    homepage ranks them (titles it has watched or rated "Not for me" are not among them), then
+    the rest newest first; one query for the candidates. QA6: the page was by year with no
+    match %, beside a homepage row of the same genre at 90 %+."""
+    cands = _candidates(profile)
+    first = [
+        int(i[0])
+        for i in (cands.items if cands else [])
+        if genre.pk in (i[5] if len(i) > 5 else ())
+    ][:GENRE_FIRST]
+    titles = catalogue.genre_titles(genre=genre, profile=profile, first=first)
+    return GenrePage(titles, cands, bool(first))
+
+
+def genre_cards(*, profile, titles, cands: ProfileCandidates | None) -> list:
+    """A genre page's titles as cards with the viewer's match (one query, for My list)."""
+    return _with_matches(grid_cards(profile=profile, titles=titles), cands)
+
+
 def search_cards(*, profile, titles) -> list:
     """Search results as cards: each says what matched when it was not the name (cast, genre,
     mood, a close spelling) and carries the viewer's match score, like the homepage's cards
     (one query for the profile's candidates, one for My list)."""
     titles = grid_cards(profile=profile, titles=titles)
-    matches = {}
-    if profile is not None and titles:
-        cands = ProfileCandidates.objects.filter(profile=profile).only("items", "affinity").first()
-        taste = taste_genres(affinity_of(cands)) if cands else []
-        # As on the homepage: no match % for a title outside the viewer's taste.
-        matches = {
-            int(i[0]): i[2]
-            for i in (cands.items if cands else [])
-            if shows_match(i[5] if len(i) > 5 else (), taste)
-        }
+    _with_matches(titles, _candidates(profile) if titles else None)
     for title in titles:
-        match = matches.get(title.pk)
-        title.match = match if match is not None and match >= SHOW_FROM else None
         title.why = _search_reason(getattr(title, "search_reason", ""))
     return titles
 
