@@ -36,7 +36,9 @@ MORE_FLOWS: list[dict[str, Any]] = [
             "unread count; click it: the newest cards with their artwork, Mark read and Dismiss "
             "without a reload, the count following. The button marks the card read and opens "
             "its link. “See all messages” opens the inbox. The same message by e-mail is in the "
-            "outbox, with a link to stop that kind of e-mail: it asks first, then confirms."
+            "outbox, with a link to stop that kind of e-mail: it asks first, then confirms. "
+            "Play the title a card is about (from Continue watching, not the card): the card "
+            "is read and the count drops; it stays in the inbox."
         ),
         "url": "engagement:inbox",
         "persona": "horror",

@@ -21,8 +21,20 @@ def test_every_recorded_event_is_published_with_its_name_and_profile(profile, he
     event = track(name="page_view", profile=profile, properties={"path": "/"})
     anonymous = track(name="page_view", visitor_id="v-123456789")
     assert heard == [
-        {"name": "page_view", "profile_id": profile.pk, "event_id": event.pk, "created": True},
-        {"name": "page_view", "profile_id": None, "event_id": anonymous.pk, "created": True},
+        {
+            "name": "page_view",
+            "profile_id": profile.pk,
+            "event_id": event.pk,
+            "properties": {"path": "/"},
+            "created": True,
+        },
+        {
+            "name": "page_view",
+            "profile_id": None,
+            "event_id": anonymous.pk,
+            "properties": {},
+            "created": True,
+        },
     ]
 
 

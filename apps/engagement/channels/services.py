@@ -3,6 +3,7 @@
 from datetime import datetime, time
 
 from django.db import transaction
+from django.db.models import Q
 
 from apps.accounts.models import Profile
 from apps.engagement.channels import events
@@ -36,6 +37,23 @@ def message_mark_read(*, message: Message, at: datetime) -> Message:
         _with_replaced(message).filter(read_at__isnull=True).update(read_at=at)
         message.read_at = at
     return message
+
+
+def title_messages_settle(*, profile_id: int, title_id: int, at: datetime) -> int:
+    """The viewer played the title: its unread cards are read ("Pick up X where you left off"
+    after resuming X, "New episodes of X" after watching X), so the bell stops counting what
+    the viewer has already acted on (QA3: the card stayed unread after resuming). They stay
+    in the inbox. One UPDATE."""
+    return (
+        Message.objects.filter(
+            profile_id=profile_id,
+            channel=Channel.IN_APP,
+            read_at__isnull=True,
+            sent_at__isnull=False,
+        )
+        .filter(Q(topic=f"series-{title_id}") | Q(topic__endswith=f"-title-{title_id}"))
+        .update(read_at=at)
+    )
 
 
 def message_dismiss(*, message: Message, at: datetime) -> None:
