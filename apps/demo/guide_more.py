@@ -71,8 +71,10 @@ MORE_FLOWS: list[dict[str, Any]] = [
             "advance the demo clock 7 days with the jobs: the clock stops at Monday 06:00 in "
             "each time zone (Paris, London, Los Angeles…) and builds the mixes of the viewers "
             "there. The new mix is a different one even if Morgan watched nothing: titles the "
-            "earlier mixes showed and Morgan left make way for others. Last week's stays a "
-            "click away (“Week of …”, four weeks back). As Riley "
+            "earlier mixes showed and Morgan left make way for others. Set the clock to next "
+            "Monday before 06:00 (Morgan's time): the row and the page keep the mix Morgan has "
+            "until the new one is built, and the page says it arrives at 06:00. Last week's "
+            "stays a click away (“Week of …”, four weeks back). As Riley "
             "(brand new), the page says to watch a few titles first: no popular titles "
             "pretending to be personal."
         ),
