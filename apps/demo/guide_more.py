@@ -298,16 +298,19 @@ MORE_FLOWS: list[dict[str, Any]] = [
         "key": "your-year",
         "title": _("Your year on Streamfront"),
         "description": _(
-            "As Morgan (a full year of horror and thrillers), open Your year. It opens from 1 "
-            "December in the viewer's time zone; the seeded demo clock is already past it (3 "
-            "December 2026), so the cards are there. Page through them with the arrow keys, "
+            "As Morgan (a full year of horror and thrillers), open Your year. It opens on 1 "
+            "December in the viewer's time zone and shows that year until the end of January. "
+            "The seeded demo clock starts at the real time of the seed: in December or January "
+            "the cards are there; at any other time the page says when it opens, so set the "
+            "clock to a day in December (Demo clock, on this page) first. Page through them "
+            "with the arrow keys, "
             "the space bar, the Previous and Next buttons or a swipe: minutes watched, top "
             "titles, genres with shares, the longest binge, the hour and day, the first title, "
             "how the taste moved between the halves of the year and a joke from the numbers. "
             "Each card has its two share images. Under Share your year tick a few cards and "
             "create a link: open it in a private window (only those cards, no name), then Turn "
-            "off this link and reload it: not found. Set the clock back before 1 December and "
-            "the page says when it opens; move it into January and last year's cards are "
+            "off this link and reload it: not found. Set the clock between February and 30 "
+            "November and the page says when it opens; in January last year's cards are "
             "still there until the end of the month. A Kids profile gets a short, kind version."
         ),
         "url": "recap:year",
