@@ -113,8 +113,12 @@ def home_cache_key(
     )
 
 
+class NoMoreRows(Http404):
+    """The batch asked for is past the homepage's last row (the view answers it)."""
+
+
 def rows_html(request, *, profile, batch: int, place: batches.Place = batches.NOWHERE) -> str:
-    """One batch of rows as HTML for an htmx request; Http404 past the last batch."""
+    """One batch of rows as HTML for an htmx request; NoMoreRows past the last batch."""
     _, rendered = _batch(request, profile=profile, batch=batch, place=place)
     fragment, manifest = rendered()
     # Rendering logs no impression: the browser reports the cards the viewer saw.
@@ -226,7 +230,7 @@ def _fragment(
     place: batches.Place = batches.NOWHERE,
 ) -> tuple[str, str]:
     """A batch's rows as HTML (CSRF token left as a mark) and the key of the artwork they
-    show, cached under the batch's key; Http404 past the last batch."""
+    show, cached under the batch's key; NoMoreRows past the last batch."""
     cached = cache.get(key)
     if cached is None:
         consented = consent_for(request).personalization
@@ -246,7 +250,7 @@ def _fragment(
             place=place,
         )
         if batch and not page.rows and (request.htmx or not place.given):
-            raise Http404(_("There are no more rows."))
+            raise NoMoreRows(_("There are no more rows."))
         # The holdout's cards keep each title's default artwork: no per-viewer choice, and no
         # impressions credited to the artwork policy for a page it did not choose. Without
         # consent the policy chooses without the viewer's taste.

@@ -2,7 +2,7 @@ from datetime import date, datetime
 
 from django.contrib import messages
 from django.core.paginator import EmptyPage, PageNotAnInteger, Paginator
-from django.http import Http404, HttpResponse, HttpResponseBadRequest
+from django.http import Http404, HttpResponse, HttpResponseBadRequest, HttpResponseNotFound
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
@@ -62,11 +62,21 @@ def home(request):
         return render(request, "400.html", {"message": message}, status=400)
     if not batch:
         place = batches.NOWHERE
-    if request.htmx and batch:
+    try:
+        if request.htmx and batch:
+            return HttpResponse(
+                page_cache.rows_html(request, profile=profile, batch=batch, place=place)
+            )
         return HttpResponse(
-            page_cache.rows_html(request, profile=profile, batch=batch, place=place)
+            page_cache.page_html(request, profile=profile, batch=batch, place=place)
         )
-    return HttpResponse(page_cache.page_html(request, profile=profile, batch=batch, place=place))
+    except page_cache.NoMoreRows:
+        message = _("There is no row batch %(n)d: the homepage has fewer rows.") % {"n": batch}
+        if request.htmx:  # the lazy loader's "nothing more": a 404, short
+            return HttpResponseNotFound(message)
+        # The address bar gets the site's own page, as a batch that is not a number does (QA:
+        # /?batch=999 got Django's 404, the debug page in development).
+        return render(request, "400.html", {"message": message}, status=400)
 
 
 def _title_for(request: AppRequest, title_id: int) -> Title:

@@ -73,8 +73,10 @@ MORE_FLOWS: list[dict[str, Any]] = [
             "advance the demo clock 7 days with the jobs: the clock stops at Monday 06:00 in "
             "each time zone (Paris, London, Los Angeles…) and builds the mixes of the viewers "
             "there. The new mix is a different one even if Morgan watched nothing: titles the "
-            "earlier mixes showed and Morgan left make way for others. Last week's stays a "
-            "click away (“Week of …”, four weeks back). As Riley "
+            "earlier mixes showed and Morgan left make way for others. Set the clock to next "
+            "Monday before 06:00 (Morgan's time): the row and the page keep the mix Morgan has "
+            "until the new one is built, and the page says it arrives at 06:00. Last week's "
+            "stays a click away (“Week of …”, four weeks back). As Riley "
             "(brand new), the page says to watch a few titles first: no popular titles "
             "pretending to be personal."
         ),
@@ -298,16 +300,19 @@ MORE_FLOWS: list[dict[str, Any]] = [
         "key": "your-year",
         "title": _("Your year on Streamfront"),
         "description": _(
-            "As Morgan (a full year of horror and thrillers), open Your year. It opens from 1 "
-            "December in the viewer's time zone; the seeded demo clock is already past it (3 "
-            "December 2026), so the cards are there. Page through them with the arrow keys, "
+            "As Morgan (a full year of horror and thrillers), open Your year. It opens on 1 "
+            "December in the viewer's time zone and shows that year until the end of January. "
+            "The seeded demo clock starts at the real time of the seed: in December or January "
+            "the cards are there; at any other time the page says when it opens, so set the "
+            "clock to a day in December (Demo clock, on this page) first. Page through them "
+            "with the arrow keys, "
             "the space bar, the Previous and Next buttons or a swipe: minutes watched, top "
             "titles, genres with shares, the longest binge, the hour and day, the first title, "
             "how the taste moved between the halves of the year and a joke from the numbers. "
             "Each card has its two share images. Under Share your year tick a few cards and "
             "create a link: open it in a private window (only those cards, no name), then Turn "
-            "off this link and reload it: not found. Set the clock back before 1 December and "
-            "the page says when it opens; move it into January and last year's cards are "
+            "off this link and reload it: not found. Set the clock between February and 30 "
+            "November and the page says when it opens; in January last year's cards are "
             "still there until the end of the month. A Kids profile gets a short, kind version."
         ),
         "url": "recap:year",

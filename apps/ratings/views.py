@@ -138,8 +138,9 @@ def rating_list(request: AppRequest) -> HttpResponse:
     context = {"filters": filters, "shown": shown, "page": None, "error": ""}
     status = 200
     if shown and shown not in SLUGS:
-        context["error"] = _("There is no such rating filter.")
-        status = 404
+        # A bad filter value is a bad request, as on My list (QA: it was a 404 here).
+        context["error"] = _("There is no such rating filter: choose Loved, Liked or Not for me.")
+        status = 400
     else:
         paginator = Paginator(
             selectors.profile_ratings(profile=profile, value=SLUGS.get(shown)), PAGE_SIZE

@@ -15,6 +15,7 @@ from django.utils.translation import ngettext
 from apps.catalogue.vocabulary import genre_label, mid_sentence
 from apps.core.clockwords import hour_of_day
 from apps.core.dates import long_date
+from apps.recap import numbers
 from apps.tracking import traits as trait_rules
 
 
@@ -139,16 +140,18 @@ def build(data: dict, *, name: str = "", traits: list | tuple = ()) -> list[Card
             )
         )
     if data.get("kind"):
-        cards.append(
-            Card(
-                "kind",
-                _("Every story counts"),
-                caption=_(
-                    "A quiet year, and that is perfectly fine. "
-                    "Here is to more favourites next year!"
-                ),
+        # Kids profiles get this short version whatever they watched: only a year with little
+        # watched is "quiet" (QA: 27 hours were called quiet on a Kids recap).
+        if numbers.is_quiet(minutes, data.get("viewings", 0)):
+            caption = _(
+                "A quiet year, and that is perfectly fine. Here is to more favourites next year!"
             )
-        )
+        else:
+            caption = _(
+                "A year full of stories, and every one of them counts. "
+                "Here is to more favourites next year!"
+            )
+        cards.append(Card("kind", _("Every story counts"), caption=caption))
         return cards
 
     cards.append(

@@ -38,6 +38,14 @@ TOP_GENRES = 3
 # Below this, or on a kids profile, the recap is the short, kind version.
 LOW_VIEWING_MINUTES = 60
 LOW_VIEWING_VIEWINGS = 3
+
+
+def is_quiet(minutes: int, viewings: int) -> bool:
+    """A year with too little watched for the full recap (its kind card calls it quiet; a kids
+    profile gets the kind version whatever it watched, and only a quiet one is called so)."""
+    return minutes < LOW_VIEWING_MINUTES or viewings < LOW_VIEWING_VIEWINGS
+
+
 # Humour thresholds
 MANY_STARTS = 10
 FEW_FINISHES_RATIO = 0.5
@@ -250,9 +258,7 @@ def year_in_review(
         "starts": starts,
         "finishes": finishes,
     }
-    data["kind"] = kids or (
-        data["minutes"] < LOW_VIEWING_MINUTES or len(views) < LOW_VIEWING_VIEWINGS
-    )
+    data["kind"] = kids or is_quiet(data["minutes"], len(views))
     if data["kind"]:
         data["top_titles"] = data["top_titles"][:3]
         return data

@@ -117,6 +117,17 @@ def weekly_mix_of_monday(profile, *, week: date) -> WeeklyMix | None:
     return WeeklyMix.objects.filter(profile=profile, week_start=week).first()
 
 
+def weekly_mix_showing(profile, *, week: date) -> WeeklyMix | None:
+    """The mix the profile sees as "your weekly mix" in the week starting Monday `week`: that
+    week's once it is built, else the week before's until then (from Monday 00:00 to the 06:00
+    build, the previous mix stays rather than leaving a gap; QA). One query."""
+    return (
+        WeeklyMix.objects.filter(profile=profile, week_start__in=(week, week - timedelta(weeks=1)))
+        .order_by("-week_start")
+        .first()
+    )
+
+
 def weekly_mix_weeks(profile, *, at: datetime) -> list[date]:
     """The Mondays of the profile's mixes still viewable (this week and the four before),
     newest first (one query)."""

@@ -126,6 +126,20 @@ def test_a_bad_batch_in_the_address_bar_gets_the_sites_page_and_htmx_a_short_ans
 
 
 @pytest.mark.django_db
+def test_a_batch_past_the_last_row_gets_the_sites_page_like_a_bad_number(viewer_client):
+    """QA: /?batch=999 answered Django's 404 (the debug page in development) where /?batch=abc
+    and -1 got the site's own page with a message."""
+    page = viewer_client.get("/?batch=999")
+    assert page.status_code == 400
+    html = page.content.decode()
+    assert "<html" in html and "There is no row batch 999: the homepage has fewer rows." in html
+    assert 'href="/"' in html
+    # The lazy loader asking past the end still gets a short "nothing more".
+    fragment = viewer_client.get("/?batch=999", HTTP_HX_REQUEST="true")
+    assert fragment.status_code == 404 and "<html" not in fragment.content.decode()
+
+
+@pytest.mark.django_db
 def test_new_profile_without_history_starts_from_popularity_and_says_so(world, viewer_client):
     recommender_train()
     html = viewer_client.get("/").content.decode()

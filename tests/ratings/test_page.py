@@ -94,14 +94,25 @@ def test_only_the_profiles_own_visible_ratings_are_listed(viewer_client):
         ("page=1.5", "The page number must be a whole number."),
         ("page=9", "That page does not exist."),
         ("page=0", "That page does not exist."),
-        ("value=hate", "There is no such rating filter."),
     ],
 )
-def test_bad_page_or_filter_is_a_404_with_a_message(viewer_client, query, message):
+def test_bad_page_is_a_404_with_a_message(viewer_client, query, message):
     _rate_many(viewer_client.profile, 2)
     response = viewer_client.get(f"/ratings/?{query}")
     assert response.status_code == 404
     assert message in response.content.decode()
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("path", ["/ratings/?value=junk", "/my-list/?kind=junk"])
+def test_a_bad_filter_value_is_a_400_with_a_message_on_ratings_and_my_list_alike(
+    viewer_client, path
+):
+    """QA: /ratings/?value=junk answered 404 where /my-list/?kind=junk answered 400."""
+    _rate_many(viewer_client.profile, 2)
+    response = viewer_client.get(path)
+    assert response.status_code == 400
+    assert "There is no such" in response.content.decode() and "choose" in response.content.decode()
 
 
 @pytest.mark.django_db

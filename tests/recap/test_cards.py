@@ -115,3 +115,17 @@ def test_in_french_the_taste_change_names_genres_in_lower_case_mid_sentence():
     # A sentence still starts with a capital; no bare "Romance a gagné" (French wants "La
     # romance"), so the rise is worded without an article (QA9).
     assert card.lines[2] == "Romance\xa0: 22 points de plus."
+
+
+def test_the_kind_card_calls_a_year_quiet_only_when_little_was_watched():
+    """QA: a Kids recap read "Minutes watched 1,671 (about 27 hours)" then "A quiet year, and
+    that is perfectly fine". Kids profiles get the kind version whatever they watched."""
+    busy_kid = {"year": 2026, "minutes": 1671, "viewings": 40, "top_titles": [], "kind": True}
+    quiet = {"year": 2026, "minutes": 45, "viewings": 2, "top_titles": [], "kind": True}
+    for language, quiet_word in (("en", "quiet"), ("fr", "tranquille")):
+        with translation.override(language):
+            busy_card = cards.build(busy_kid)[-1]
+            quiet_card = cards.build(quiet)[-1]
+        assert busy_card.key == quiet_card.key == "kind"
+        assert quiet_word not in busy_card.caption, language
+        assert quiet_word in quiet_card.caption, language

@@ -187,8 +187,9 @@ def what_youd_miss(*, profile) -> WhatYoudMiss:
         profile=profile, since=None, limit=MISS_LIMIT, now=local
     )
     started = [item.title_id for item in shelf][:MISS_LIMIT]
-    # This week's mix when there is one (what arrived for them on Monday), else the best picks.
-    weekly = recommendations.weekly_mix_of_monday(profile, week=mix.week_start(local))
+    # This week's mix when there is one (what arrived for them on Monday; last week's until
+    # then), else the best picks.
+    weekly = recommendations.weekly_mix_showing(profile, week=mix.week_start(local))
     if weekly is not None and not uses_viewing_history(profile.pk):
         weekly = None  # built from the viewing history the viewer asked us not to use
     # Without what the viewer finished or marked "Not for me" since Monday (one query).

@@ -83,7 +83,8 @@ def plan_for(
     if personal and cands.profile_id == profile.pk:
         welcome = recommendations.welcome_back(profile, at=now)
         # `now` is already the viewer's local time: its Monday needs no account read.
-        row = recommendations.weekly_mix_of_monday(profile, week=mix.week_start(now))
+        # This week's mix, or last week's until this week's is built (Monday 00:00-06:00).
+        row = recommendations.weekly_mix_showing(profile, week=mix.week_start(now))
         if row is not None and not uses_viewing_history(profile.pk):
             # "Don't use my viewing history": the mix was built from it (QA5). Asked only when
             # there is a mix, so most pages skip the query.

@@ -6,6 +6,7 @@ from datetime import date, datetime, timedelta
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
+from apps.accounts.timezones import viewer_zone
 from apps.browse.selectors.cards import grid_cards
 from apps.browse.selectors.home import mix_card_why
 from apps.catalogue import selectors as catalogue
@@ -27,6 +28,8 @@ class MixPage:
     empty_reason: str  # when there is no mix for the week: what the viewer should know
     built_at: datetime | None = None
     history_off: bool = False  # no mix because the viewer turned the viewing history off
+    latest: bool = True  # asked for "this week" (/mix/), not an earlier week by its date
+    note: str = ""  # above the mix: last week's is shown because this week's is not built yet
 
 
 def _mix_why(row, picks: list[mix.Pick], genre_names: dict[int, str]) -> str:
@@ -101,12 +104,27 @@ def mix_cards(*, profile, picks: list[mix.Pick]) -> list[Title]:
 def mix_page(*, profile, week: date | None, at: datetime) -> MixPage | None:
     """The mix page of `week` (None: this week), or None when `week` is not one the profile can
     view (in the future, or older than the four weeks kept)."""
-    this_week = recommendations.mix_week(profile, at)
+    local = at.astimezone(viewer_zone(profile.account))
+    this_week = mix.week_start(local)
+    latest = week is None or week == this_week
     week = week or this_week
     oldest = this_week - timedelta(weeks=mix.WEEKS_KEPT - 1)
     if week.weekday() != 0 or not (oldest <= week <= this_week):
         return None
     weeks = recommendations.weekly_mix_weeks(profile, at=at)
+    note = ""
+    last_week = this_week - timedelta(weeks=1)
+    if latest and this_week not in weeks and last_week in weeks:
+        # This week's is not built yet (Monday before 06:00, QA): last week's stays until it is,
+        # as on the homepage (`weekly_mix_showing`), rather than an empty page.
+        week = last_week
+        if local.weekday() == 0 and local.hour < mix.BUILD_HOUR:
+            note = _(
+                "This week’s mix arrives today at 06:00 (your time); until then, here is last "
+                "week’s."
+            )
+        else:
+            note = _("This week’s mix is not ready yet; until then, here is last week’s.")
     row = recommendations.weekly_mix_of_week(profile, week=week, at=at)
     if row is not None and not uses_viewing_history(profile.pk):
         # Every mix was built from the viewing history the viewer asked us not to use (QA5).
@@ -121,6 +139,7 @@ def mix_page(*, profile, week: date | None, at: datetime) -> MixPage | None:
                 "viewing history. You can change that on Your data."
             ),
             history_off=True,
+            latest=latest,
         )
     genre_names = {g[0]: genre_label(g[1]) for g in global_lists(["genres"])["genres"]}
     if row is None:
@@ -135,7 +154,7 @@ def mix_page(*, profile, week: date | None, at: datetime) -> MixPage | None:
             reason = _("Watch a few titles and your first mix arrives Monday.")
         else:
             reason = _("Your mix arrives on Monday morning (06:00 your time).")
-        return MixPage(week, this_week, weeks, [], "", reason)
+        return MixPage(week, this_week, weeks, [], "", reason, latest=latest)
     # What the viewer finished or marked "Not for me" since the mix was built leaves it; no
     # other title takes its place (one query).
     picks = recommendations.weekly_mix_open_picks(row)
@@ -143,7 +162,9 @@ def mix_page(*, profile, week: date | None, at: datetime) -> MixPage | None:
         reason = _("You have watched or set aside every title in this mix.")
         if week == this_week:
             reason += " " + _("A new mix arrives on Monday morning.")
-        return MixPage(week, this_week, weeks, [], "", reason, row.created_at)
+        return MixPage(
+            week, this_week, weeks, [], "", reason, row.created_at, latest=latest, note=note
+        )
     cards = mix_cards(profile=profile, picks=picks)
     why = _mix_why(row, picks, genre_names)
-    return MixPage(week, this_week, weeks, cards, why, "", row.created_at)
+    return MixPage(week, this_week, weeks, cards, why, "", row.created_at, latest=latest, note=note)
