@@ -152,16 +152,20 @@ class PartyConsumer(AsyncJsonWebsocketConsumer):
             await self.send_json(reply)
             return
         if outcome.changed:
-            await self._broadcast_state(outcome.state, by=self.member_id)
+            await self._broadcast_state(outcome.state, by=self.member_id, seq=seq)
         if result.line is not None:
             line = await database_sync_to_async(selectors.message_json)(result.line)
             await self.channel_layer.group_send(
                 self.group, {"type": "chat.message", "message": line}
             )
 
-    async def _broadcast_state(self, state: sync.GroupState, by: int | None = None):
+    async def _broadcast_state(
+        self, state: sync.GroupState, by: int | None = None, seq: int | None = None
+    ):
+        """`by` and `seq` name the command it answers: its sender knows its own seek's answer
+        (and holds any older state that arrives before it; static/js/party.js)."""
         await self.channel_layer.group_send(
-            self.group, {"type": "party.state", "state": state.as_json(), "by": by}
+            self.group, {"type": "party.state", "state": state.as_json(), "by": by, "seq": seq}
         )
 
     async def _broadcast_members(self):
@@ -234,7 +238,14 @@ class PartyConsumer(AsyncJsonWebsocketConsumer):
     # --- Group events (from other sockets and from the web views) ----------------------------
 
     async def party_state(self, event):
-        await self.send_json({"type": "state", "state": event["state"], "by": event.get("by")})
+        await self.send_json(
+            {
+                "type": "state",
+                "state": event["state"],
+                "by": event.get("by"),
+                "seq": event.get("seq"),
+            }
+        )
 
     async def party_members(self, event):
         await self.send_json({"type": "members", "members": event["members"]})

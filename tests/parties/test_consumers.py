@@ -161,6 +161,25 @@ def test_play_reaches_every_member_with_the_server_time(joined, host, guest):
     run(scenario)
 
 
+def test_a_state_names_the_member_and_the_command_it_answers(joined, host, guest):
+    """The seeker's player knows which state answers its own seek (and holds any older one
+    that arrives first: CI saw the guest's seek to 10:00 undone)."""
+
+    async def scenario():
+        host_socket, _ = await open_socket(host, joined.token)
+        guest_socket, welcome = await open_socket(guest, joined.token)
+        seek = {"type": "command", "action": "seek", "seq": 1_764_900_000_123, "position": 600}
+        await guest_socket.send_json_to(seek)
+        for socket in (host_socket, guest_socket):
+            message = await next_of(socket, "state")
+            assert message["by"] == welcome["me"] and message["seq"] == seek["seq"]
+            assert message["state"]["position"] == 600
+        await host_socket.disconnect()
+        await guest_socket.disconnect()
+
+    run(scenario)
+
+
 def test_host_only_control_holds(joined, host, guest):
     services.control_set(party=joined, profile=host, host_only=True)
 
