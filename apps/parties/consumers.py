@@ -101,6 +101,21 @@ class PartyConsumer(AsyncJsonWebsocketConsumer):
             await self._broadcast_state(state)
         await self._broadcast_members()
 
+    async def receive(self, text_data=None, bytes_data=None, **kwargs):
+        """A frame that is not JSON text gets an error reply like any other bad message, and
+        the socket stays: it raised JSONDecodeError, which dropped the member's socket."""
+        if self.member_id is None:
+            return
+        try:
+            if text_data is None:
+                raise ValueError("not text")
+            content = await self.decode_json(text_data)
+        except ValueError:  # JSONDecodeError too
+            with translation.override(self.language):
+                await self._error("invalid", _("The party could not read that message."))
+            return
+        await self.receive_json(content, **kwargs)
+
     async def receive_json(self, content, **kwargs):
         if self.member_id is None or not isinstance(content, dict):
             return
@@ -231,7 +246,11 @@ class PartyConsumer(AsyncJsonWebsocketConsumer):
 
     async def _leave(self, content):
         member = await database_sync_to_async(Member.objects.get)(pk=self.member_id)
-        await database_sync_to_async(services.party_leave)(member=member)
+        try:
+            await database_sync_to_async(services.party_leave)(member=member)
+        except services.Refused as exc:  # the host ends the party instead
+            await self._error(exc.code, exc.message)
+            return
         await self._broadcast_members()
         await self.close()
 

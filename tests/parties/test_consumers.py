@@ -180,6 +180,24 @@ def test_a_state_names_the_member_and_the_command_it_answers(joined, host, guest
     run(scenario)
 
 
+def test_a_frame_that_is_not_json_gets_an_error_and_the_socket_stays(joined, host):
+    async def scenario():
+        socket, _ = await open_socket(host, joined.token)
+        for frame in ("{not json", "play"):
+            await socket.send_to(text_data=frame)
+            error = await next_of(socket, "error")
+            assert error["code"] == "invalid"
+            assert error["message"] == "The party could not read that message."
+        await socket.send_to(bytes_data=b"\x00\x01")
+        assert (await next_of(socket, "error"))["code"] == "invalid"
+        # The same socket still works.
+        await socket.send_json_to({"type": "command", "action": "play", "seq": 1})
+        assert (await next_of(socket, "state"))["state"]["status"] == "playing"
+        await socket.disconnect()
+
+    run(scenario)
+
+
 def test_host_only_control_holds(joined, host, guest):
     services.control_set(party=joined, profile=host, host_only=True)
 
@@ -494,3 +512,17 @@ def test_a_socket_left_quiet_on_redis_still_hears_the_next_command(joined, host,
         await guest_socket.disconnect()
 
     run(scenario)
+
+
+def test_the_host_cannot_leave_by_the_socket_either(joined, host):
+    async def scenario():
+        socket, _ = await open_socket(host, joined.token)
+        await socket.send_json_to({"type": "leave"})
+        error = await next_of(socket, "error")
+        assert error["code"] == "host"
+        await socket.send_json_to({"type": "ping", "t0": 1})
+        assert (await next_of(socket, "pong"))["t0"] == 1  # the socket stays
+        await socket.disconnect()
+
+    run(scenario)
+    assert joined.members.get(profile=host).left_at is None
