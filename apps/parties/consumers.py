@@ -101,6 +101,21 @@ class PartyConsumer(AsyncJsonWebsocketConsumer):
             await self._broadcast_state(state)
         await self._broadcast_members()
 
+    async def receive(self, text_data=None, bytes_data=None, **kwargs):
+        """A frame that is not JSON text gets an error reply like any other bad message, and
+        the socket stays: it raised JSONDecodeError, which dropped the member's socket."""
+        if self.member_id is None:
+            return
+        try:
+            if text_data is None:
+                raise ValueError("not text")
+            content = await self.decode_json(text_data)
+        except ValueError:  # JSONDecodeError too
+            with translation.override(self.language):
+                await self._error("invalid", _("The party could not read that message."))
+            return
+        await self.receive_json(content, **kwargs)
+
     async def receive_json(self, content, **kwargs):
         if self.member_id is None or not isinstance(content, dict):
             return
@@ -152,16 +167,20 @@ class PartyConsumer(AsyncJsonWebsocketConsumer):
             await self.send_json(reply)
             return
         if outcome.changed:
-            await self._broadcast_state(outcome.state, by=self.member_id)
+            await self._broadcast_state(outcome.state, by=self.member_id, seq=seq)
         if result.line is not None:
             line = await database_sync_to_async(selectors.message_json)(result.line)
             await self.channel_layer.group_send(
                 self.group, {"type": "chat.message", "message": line}
             )
 
-    async def _broadcast_state(self, state: sync.GroupState, by: int | None = None):
+    async def _broadcast_state(
+        self, state: sync.GroupState, by: int | None = None, seq: int | None = None
+    ):
+        """`by` and `seq` name the command it answers: its sender knows its own seek's answer
+        (and holds any older state that arrives before it; static/js/party.js)."""
         await self.channel_layer.group_send(
-            self.group, {"type": "party.state", "state": state.as_json(), "by": by}
+            self.group, {"type": "party.state", "state": state.as_json(), "by": by, "seq": seq}
         )
 
     async def _broadcast_members(self):
@@ -227,14 +246,25 @@ class PartyConsumer(AsyncJsonWebsocketConsumer):
 
     async def _leave(self, content):
         member = await database_sync_to_async(Member.objects.get)(pk=self.member_id)
-        await database_sync_to_async(services.party_leave)(member=member)
+        try:
+            await database_sync_to_async(services.party_leave)(member=member)
+        except services.Refused as exc:  # the host ends the party instead
+            await self._error(exc.code, exc.message)
+            return
         await self._broadcast_members()
         await self.close()
 
     # --- Group events (from other sockets and from the web views) ----------------------------
 
     async def party_state(self, event):
-        await self.send_json({"type": "state", "state": event["state"], "by": event.get("by")})
+        await self.send_json(
+            {
+                "type": "state",
+                "state": event["state"],
+                "by": event.get("by"),
+                "seq": event.get("seq"),
+            }
+        )
 
     async def party_members(self, event):
         await self.send_json({"type": "members", "members": event["members"]})

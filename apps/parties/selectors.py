@@ -73,6 +73,13 @@ def members(party: Party) -> list[Member]:
     return sorted(rows, key=lambda m: (m.profile_id != party.host_id, m.joined_at, m.pk))
 
 
+def in_the_player(members: list[Member], *, live: bool) -> set[int]:
+    """Who "Who's here" says is in the player now: members with a socket open, in a live party
+    only. After "End the party" the host's page listed the guest as in the player, their
+    socket not closed yet (it closes on the end's broadcast)."""
+    return {m.pk for m in members if live and m.connections > 0}
+
+
 def member_json(member: Member, party: Party) -> dict:
     return {
         "id": member.pk,

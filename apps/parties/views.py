@@ -119,12 +119,15 @@ def party(request: AppRequest, party_id: int):
     if member.left_at is not None:
         return redirect("parties:join", party.token)
     invite_url = request.build_absolute_uri(reverse("parties:join", args=[party.token]))
+    live = services.is_live(party)
+    members = selectors.members(party)
     context = {
         "party": party,
         "me": member,
         "is_host": party.host_id == request.profile.pk,
-        "live": services.is_live(party),
-        "members": selectors.members(party),
+        "live": live,
+        "members": members,
+        "in_the_player": selectors.in_the_player(members, live=live),
         "invite_url": invite_url,
         "qr": mark_safe(_qr_svg(invite_url)),  # noqa: S308 - segno's own SVG markup
         "max_members": services.max_members(),
@@ -198,7 +201,11 @@ def remove_member(request: AppRequest, party_id: int, member_id: int):
 @profile_required
 def leave(request: AppRequest, party_id: int):
     party, member = _membership(request, party_id)
-    services.party_leave(member=member)
+    try:
+        services.party_leave(member=member)
+    except services.Refused as exc:  # the host: nothing changes, their party page says why
+        messages.error(request, exc.message)
+        return redirect("parties:party", party.pk)
     broadcast.send(party.pk, "party.refresh")
     messages.success(request, _("You left the watch party."))
     return redirect(party.title.get_absolute_url())

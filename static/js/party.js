@@ -7,6 +7,11 @@
 // now, and corrects drift every half second: under data-drift-ignore nothing, up to
 // data-drift-seek a playback-rate nudge, beyond that a seek (apps/parties/drift.py is the rule).
 // Commands carry a sequence number that only grows (time-based, so a reload keeps growing).
+//
+// A viewer's own seek moves their player at once; until the group's answer to it comes back
+// (the state broadcast with this member's id and the seek's number, or an "ignored" reply),
+// other states are held, not applied: one sent before the seek would move the player back
+// (CI: the guest's seek to 10:00 was undone). The newest of them (by version) wins after.
 (function () {
   "use strict";
 
@@ -63,6 +68,9 @@
   var closedForGood = false;
   var joinedOnce = false;
   var pingTimer = null;
+  var ownSeek = null; // {seq, timer}: my seek, applied here, waiting for the group's answer
+  var held = null; // the newest state that arrived meanwhile
+  var OWN_SEEK_WAIT = 5000; // ms; a lost answer (a dropped socket) must not hold states forever
 
   var log = box.querySelector("[data-log]");
   var membersList = box.querySelector("[data-members]");
@@ -153,7 +161,7 @@
   }
 
   function follow() {
-    if (!state) return;
+    if (!state || ownSeek) return; // my own seek stands until the group answers it
     if (state.status === "playing") {
       var target = groupPosition();
       if (Math.abs(player.position() - target) > IGNORE) player.seek(target);
@@ -161,16 +169,39 @@
     } else {
       player.setRate(1);
       player.pause();
-      // Before anyone presses play the page already opened this player at the party's
-      // place (a guest's at the host's resume point, the host's at their own, or at 0:00
-      // after "Start over"): seeking it here would only move the member's saved place.
-      if (state.status !== "idle") player.seek(state.position);
+      // Before anyone presses play or seeks (version 0) the page already opened this player
+      // at the party's place (a guest's at the host's resume point, the host's at their own,
+      // or at 0:00 after "Start over"): seeking it there would only move the saved place.
+      // A seek before the first play moves everyone (QA: it moved nobody, chat said it did).
+      if (state.status !== "idle" || state.version > 0) player.seek(state.position);
+    }
+  }
+
+  // My own seek was answered (`answer`: the group's state after it), refused (`answer`: the
+  // group's state as it is) or never answered (null): the newest state known applies now.
+  function settle(answer) {
+    window.clearTimeout(ownSeek.timer);
+    ownSeek = null;
+    var newest = answer;
+    if (held && (!newest || held.version > newest.version)) newest = held;
+    held = null;
+    if (newest) applyState(newest);
+    else if (!steppedOut) follow();
+  }
+
+  function onState(message) {
+    if (!ownSeek) {
+      applyState(message.state);
+    } else if (message.by === me && message.seq === ownSeek.seq) {
+      settle(message.state);
+    } else if (message.state && (!held || message.state.version >= held.version)) {
+      held = message.state;
     }
   }
 
   // Drift correction, twice a second while the group plays.
   window.setInterval(function () {
-    if (!state || steppedOut || state.status !== "playing" || !player.isPlaying()) {
+    if (!state || steppedOut || ownSeek || state.status !== "playing" || !player.isPlaying()) {
       player.setRate(1);
       return;
     }
@@ -199,8 +230,16 @@
       else if (detail.action === "seek") player.seek(detail.position);
       return;
     }
+    if (!socket || socket.readyState !== WebSocket.OPEN) return; // nothing to ask the group
     var message = { type: "command", action: detail.action, seq: nextSeq() };
-    if (detail.action === "seek") message.position = detail.position;
+    if (detail.action === "seek") {
+      message.position = detail.position;
+      // Seen at once here; the group's answer confirms it (or puts it back when refused).
+      if (ownSeek) window.clearTimeout(ownSeek.timer);
+      ownSeek = { seq: message.seq, timer: window.setTimeout(function () { settle(null); }, OWN_SEEK_WAIT) };
+      player.setRate(1);
+      player.seek(detail.position);
+    }
     // The party's first play starts where this player stands (the server ignores it later).
     if (detail.action === "play") message.position = player.position();
     send(message);
@@ -453,6 +492,9 @@
         renderMembers(message.members || []);
         offset = message.server - Date.now(); // a first guess until the pongs arrive
         state = null;
+        if (ownSeek) window.clearTimeout(ownSeek.timer);
+        ownSeek = null; // the welcome's state is the group's now, whatever became of my seek
+        held = null;
         if (!joinedOnce && message.state && message.state.status === "playing") {
           // Joining a playing group (SyncPlay's "waiting"): everyone holds for a moment while
           // this player gets to the group's position, then the group plays on together.
@@ -467,10 +509,11 @@
         box.dataset.connected = "1";
         break;
       case "pong": onPong(message); break;
-      case "state": applyState(message.state); break;
+      case "state": onState(message); break;
       case "ignored":
         if (message.reason === "not_allowed") say(d.labelHostOnly);
-        if (message.state) applyState(message.state);
+        if (ownSeek && message.seq === ownSeek.seq) settle(message.state || null);
+        else if (message.state) onState({ state: message.state });
         follow();
         break;
       case "members": renderMembers(message.members || []); break;

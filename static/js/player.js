@@ -39,6 +39,7 @@
   var sinceReport = 0;
   var seekTimer = null;
   var seekPending = false;
+  var scrub = null; // the seek bar's value while it is dragged (the place itself stays)
   var idleTimer = null;
   var countdownTimer = null;
 
@@ -122,9 +123,9 @@
     return parts.join(" ");
   }
 
-  function renderLeft() {
+  function renderLeft(shown) {
     // Rounded up, so played (rounded down) and left add up to the length: 0:13 and −5:47.
-    var left = Math.max(0, Math.ceil(duration - position));
+    var left = Math.max(0, Math.ceil(duration - shown));
     if (remainingClock) remainingClock.textContent = "\u2212" + clock(left);
     if (!remainingWords || left === spokenLeft) return;
     spokenLeft = left;
@@ -205,21 +206,23 @@
   }
 
   function render() {
-    var pct = duration ? (position / duration) * 100 : 0;
-    if (seek && document.activeElement !== seek) seek.value = String(Math.floor(position));
+    // While the seek bar is dragged the clock shows where it would land (the preview).
+    var shown = scrub === null ? position : scrub;
+    var pct = duration ? (shown / duration) * 100 : 0;
+    if (seek && document.activeElement !== seek) seek.value = String(Math.floor(shown));
     if (seek) {
       seek.style.setProperty("--pct", pct.toFixed(3) + "%");
-      seek.setAttribute("aria-valuetext", clock(position) + " " + d.labelOf + " " + clock(duration));
+      seek.setAttribute("aria-valuetext", clock(shown) + " " + d.labelOf + " " + clock(duration));
     }
-    if (current) current.textContent = clock(position);
-    renderLeft();
+    if (current) current.textContent = clock(shown);
+    renderLeft(shown);
     if (skipIntro) {
-      skipIntro.hidden = !(introStart !== null && position >= introStart && position < introEnd);
+      skipIntro.hidden = !(introStart !== null && shown >= introStart && shown < introEnd);
     }
     if (captionLine) {
       var on = d.subtitles && d.subtitles !== "off" && captions.length && !ended;
       captionLine.hidden = !on;
-      if (on) captionLine.textContent = captions[Math.floor(position / 7) % captions.length];
+      if (on) captionLine.textContent = captions[Math.floor(shown / 7) % captions.length];
     }
   }
 
@@ -309,6 +312,7 @@
       // corrections that move this player are not theirs (QA8: every sync nudge was logged).
       logEvent("player_seek", { from_position: position, to_position: to });
       intent("seek", { position: to });
+      render(); // party.js moved this player, or a refused drag's bar goes back
       return;
     }
     doSeek(seconds);
@@ -458,11 +462,17 @@
     b.addEventListener("click", function () { seekTo(position + parseInt(b.dataset.jump, 10)); });
   });
   if (seek) {
+    // Dragging previews the place; letting go seeks (from where the player really was: the
+    // drag used to move the place itself, so a party's seek was logged "from 2000 to 2000"
+    // and never reported as a seek, and the skipped part counted as watched; QA).
     seek.addEventListener("input", function () {
-      position = parseFloat(seek.value) || 0;
+      scrub = Math.min(duration, Math.max(0, parseFloat(seek.value) || 0));
       render();
     });
-    seek.addEventListener("change", function () { seekTo(parseFloat(seek.value) || 0); });
+    seek.addEventListener("change", function () {
+      scrub = null;
+      seekTo(parseFloat(seek.value) || 0);
+    });
   }
   if (skipIntro) {
     skipIntro.addEventListener("click", function () {

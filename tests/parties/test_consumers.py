@@ -161,6 +161,43 @@ def test_play_reaches_every_member_with_the_server_time(joined, host, guest):
     run(scenario)
 
 
+def test_a_state_names_the_member_and_the_command_it_answers(joined, host, guest):
+    """The seeker's player knows which state answers its own seek (and holds any older one
+    that arrives first: CI saw the guest's seek to 10:00 undone)."""
+
+    async def scenario():
+        host_socket, _ = await open_socket(host, joined.token)
+        guest_socket, welcome = await open_socket(guest, joined.token)
+        seek = {"type": "command", "action": "seek", "seq": 1_764_900_000_123, "position": 600}
+        await guest_socket.send_json_to(seek)
+        for socket in (host_socket, guest_socket):
+            message = await next_of(socket, "state")
+            assert message["by"] == welcome["me"] and message["seq"] == seek["seq"]
+            assert message["state"]["position"] == 600
+        await host_socket.disconnect()
+        await guest_socket.disconnect()
+
+    run(scenario)
+
+
+def test_a_frame_that_is_not_json_gets_an_error_and_the_socket_stays(joined, host):
+    async def scenario():
+        socket, _ = await open_socket(host, joined.token)
+        for frame in ("{not json", "play"):
+            await socket.send_to(text_data=frame)
+            error = await next_of(socket, "error")
+            assert error["code"] == "invalid"
+            assert error["message"] == "The party could not read that message."
+        await socket.send_to(bytes_data=b"\x00\x01")
+        assert (await next_of(socket, "error"))["code"] == "invalid"
+        # The same socket still works.
+        await socket.send_json_to({"type": "command", "action": "play", "seq": 1})
+        assert (await next_of(socket, "state"))["state"]["status"] == "playing"
+        await socket.disconnect()
+
+    run(scenario)
+
+
 def test_host_only_control_holds(joined, host, guest):
     services.control_set(party=joined, profile=host, host_only=True)
 
@@ -475,3 +512,17 @@ def test_a_socket_left_quiet_on_redis_still_hears_the_next_command(joined, host,
         await guest_socket.disconnect()
 
     run(scenario)
+
+
+def test_the_host_cannot_leave_by_the_socket_either(joined, host):
+    async def scenario():
+        socket, _ = await open_socket(host, joined.token)
+        await socket.send_json_to({"type": "leave"})
+        error = await next_of(socket, "error")
+        assert error["code"] == "host"
+        await socket.send_json_to({"type": "ping", "t0": 1})
+        assert (await next_of(socket, "pong"))["t0"] == 1  # the socket stays
+        await socket.disconnect()
+
+    run(scenario)
+    assert joined.members.get(profile=host).left_at is None

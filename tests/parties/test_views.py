@@ -10,6 +10,7 @@ from apps.core import clock
 from apps.parties import services, wall_clock
 from apps.parties.models import Member, Party
 from apps.playback.models import Progress
+from apps.tracking.models import Event
 from tests.factories import ProfileFactory, TitleFactory, signed_in
 from tests.parties.conftest import give_plan
 
@@ -329,3 +330,39 @@ def test_after_the_party_ends_a_member_is_offered_their_own_player(party, host, 
     # Someone who only ever had the link is not handed the title's player.
     stranger = signed_in(ProfileFactory())
     assert "Keep watching on your own" not in text(stranger.get(f"/party/join/{party.token}/"))
+
+
+def test_the_host_cannot_leave_their_own_party_and_nothing_changes(party, host, guest, film):
+    """QA: a POST to /leave/ (the page never offers it to the host) left the party hostless,
+    and the host's "Back to your party" opened an invite page to their own party."""
+    services.party_join(token=party.token, profile=guest)
+    lines = party.messages.count()
+    client = signed_in(host)
+    answer = client.post(f"/party/{party.pk}/leave/", follow=True)
+    page = text(answer)
+    assert answer.redirect_chain == [(f"/party/{party.pk}/", 302)]
+    assert "You host this party, so you cannot leave it: end it for everyone instead." in page
+    assert "End the party for everyone" in page
+    host_member = party.members.get(profile=host)
+    assert host_member.left_at is None
+    assert party.messages.count() == lines  # no "left" line
+    assert not Event.objects.filter(name="party_left").exists()
+    # The title page still takes the host back to their party, not to its invite page.
+    assert client.get(f"/party/{party.pk}/").status_code == 200
+    # A guest still leaves as before.
+    guest_client = signed_in(guest)
+    assert guest_client.post(f"/party/{party.pk}/leave/")["Location"] == film.get_absolute_url()
+    assert party.members.get(profile=guest).left_at is not None
+
+
+def test_after_the_end_nobody_is_listed_in_the_player(party, host, guest):
+    """QA: after "End the party" the host's page still listed the guest as in the player now
+    (their socket closes only when the end's broadcast reaches it)."""
+    services.party_join(token=party.token, profile=guest)
+    services.connect(token=party.token, profile=guest)
+    client = signed_in(host)
+    page = text(client.post(f"/party/{party.pk}/end/", follow=True))
+    assert "This watch party has ended." in page
+    assert "in the player now" not in page
+    rows = page.split('<li class="party-members__row')[1:]
+    assert len(rows) == 2 and all(r.startswith(" party-members__row--away") for r in rows)

@@ -277,10 +277,17 @@ def disconnect(*, member_id: int) -> sync.GroupState | None:
 
 
 def party_leave(*, member: Member) -> None:
-    """The member leaves on purpose: a system line, party_left, a place freed."""
+    """The member leaves on purpose: a system line, party_left, a place freed. The host cannot
+    leave (Refused "host"): the party would carry on hostless, and the host's way back would
+    be an invite to their own party; the host ends it instead."""
     now = clock.now()
     with transaction.atomic():
-        member = Member.objects.select_for_update().get(pk=member.pk)
+        member = Member.objects.select_for_update().select_related("party").get(pk=member.pk)
+        if member.profile_id == member.party.host_id:
+            raise Refused(
+                "host",
+                _("You host this party, so you cannot leave it: end it for everyone instead."),
+            )
         if member.left_at is not None or member.removed_at is not None:
             return
         member.left_at = now
