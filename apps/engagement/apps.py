@@ -10,10 +10,11 @@ class EngagementConfig(AppConfig):
     def ready(self) -> None:
         # Celery autodiscovery imports apps.engagement.tasks only; the channels' sweeper too.
         from apps.engagement.channels import tasks  # noqa: F401
-        from apps.engagement.receivers import settle_title_messages
+        from apps.engagement.receivers import settle_account_messages, settle_title_messages
         from apps.tracking.publishing import event_recorded
 
         event_recorded.connect(settle_title_messages, dispatch_uid="engagement-settle-titles")
+        event_recorded.connect(settle_account_messages, dispatch_uid="engagement-settle-account")
         _register_quiet_hours()
 
 

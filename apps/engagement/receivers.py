@@ -19,3 +19,22 @@ def settle_title_messages(
     from apps.engagement.channels.services import title_messages_settle
 
     title_messages_settle(profile_id=profile_id, title_id=title_id, at=clock.now())
+
+
+# What an account event settles: resuming a cancelled plan answers "Your plan ends soon"
+# (kind "final"); subscribing again answers every billing card about the old plan (its
+# ending, a failed payment, "moved to Free"). Sent to the grown-ups' profile, like the event.
+SETTLING_ACCOUNT_EVENTS = {"subscription_resumed": ("final",), "subscription_started": ()}
+
+
+def settle_account_messages(
+    *, name: str, profile_id: int | None, created: bool = True, **_event
+) -> None:
+    """An account event reads the billing cards it answers (`account_messages_settle`)."""
+    if name not in SETTLING_ACCOUNT_EVENTS or profile_id is None or not created:
+        return
+    from apps.engagement.channels.services import account_messages_settle
+
+    account_messages_settle(
+        profile_id=profile_id, kinds=SETTLING_ACCOUNT_EVENTS[name], at=clock.now()
+    )

@@ -56,6 +56,22 @@ def title_messages_settle(*, profile_id: int, title_id: int, at: datetime) -> in
     )
 
 
+def account_messages_settle(*, profile_id: int, kinds: tuple[str, ...], at: datetime) -> int:
+    """The viewer acted on an account notice: its unread cards are read ("Your plan ends soon"
+    after resuming the plan; every billing card after subscribing again), so the bell stops
+    counting what no longer holds. They stay in the inbox. One UPDATE. `kinds` are the
+    notices' kinds as `inbox_topic` names them ("billing-<kind>-<date>"); empty: all."""
+    cards = Message.objects.filter(
+        profile_id=profile_id, channel=Channel.IN_APP, read_at__isnull=True, sent_at__isnull=False
+    )
+    about = Q(topic__startswith="billing-")
+    if kinds:
+        about = Q()
+        for kind in kinds:
+            about |= Q(topic__startswith=f"billing-{kind}-")
+    return cards.filter(about).update(read_at=at)
+
+
 def message_dismiss(*, message: Message, at: datetime) -> None:
     """Dismiss the card: with it the older messages it replaced, so none of them comes back."""
     _with_replaced(message).filter(dismissed_at__isnull=True, read_at__isnull=True).update(
