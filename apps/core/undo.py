@@ -54,13 +54,15 @@ def undo_too_late(*, token: str, kind: str, profile_id: int) -> bool:
 
 def undo_toast(request, *, message: str, url: str, token: str) -> str:
     """The "Undo" notice, swapped out-of-band into the page's #undo-toast region by htmx, and
-    its message said once in the page's live region (a swapped-in node is not reliably read)."""
+    its message said once in the page's live region (a swapped-in node is not reliably read),
+    with the shortcut that presses Undo from anywhere."""
     toast = render_to_string(
         "includes/undo_toast.html",
         {"message": message, "url": url, "token": token, "seconds": UNDO_SECONDS},
         request=request,
     )
-    return toast + announce(message)
+    # Said with the way to reach Undo without tabbing to the notice (app.js's Ctrl+Z).
+    return toast + announce(f"{message} {_('Press Ctrl+Z to undo.')}")
 
 
 def undo_refused(request, *, fallback: str, kind: str = "", by_hand: str = ""):

@@ -116,10 +116,12 @@ FLOWS: list[dict[str, Any]] = [
         "description": _(
             "On the homepage, press “Not for me” on a card, or ✕ on a Continue watching card: "
             "an Undo appears for a few seconds and restores exactly what was there before. "
-            "With the keyboard: after pressing the button with Enter, Tab goes on through "
-            "the rest of the page's main part (one stop per row) to Undo, last in it, which "
-            "stays while it has focus; a screen reader hears what was removed once. Enter "
-            "on Undo puts focus back on the card and says it is back."
+            "With the keyboard: after pressing the button with Enter, Ctrl+Z (shown beside "
+            "Undo) undoes it from where focus is; or Tab goes on through the rest of the "
+            "page's main part (one stop per row) to Undo, last in it, which stays while it "
+            "has focus or Tab is being pressed; a screen reader hears what was removed and "
+            "the shortcut once. Either way focus goes back to the card, which is said to be "
+            "back."
         ),
         "url": "home",
         "persona": "horror",

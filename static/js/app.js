@@ -239,6 +239,25 @@
     close();
   });
 
+  // The notice sits last in <main>: on a long homepage a keyboard user tabbing to it could take
+  // longer than its few seconds. So Ctrl+Z (Cmd+Z) presses its Undo from anywhere outside a text
+  // field, and each Tab while it is up gives it its few seconds again.
+  function editing(el) {
+    return !!el && (el.isContentEditable || /^(INPUT|TEXTAREA|SELECT)$/.test(el.tagName));
+  }
+  document.addEventListener("keydown", function (event) {
+    var toast = document.getElementById("undo-toast");
+    if (!toast || !toast.dataset.undoOpen) return;
+    if (event.key === "Tab") { arm(); return; }
+    var undoKey = (event.ctrlKey || event.metaKey) && !event.altKey && !event.shiftKey &&
+      (event.key === "z" || event.key === "Z");
+    var button = toast.querySelector("button[hx-post]");
+    if (!undoKey || !button || button.disabled || editing(document.activeElement)) return;
+    event.preventDefault();
+    button.focus({ preventScroll: true });
+    button.click();
+  });
+
   // A done Undo reloads the page (apps/core/undo.py undo_done), which left focus on <body> and
   // said nothing. Its answer fires "undo-done" (the message, the title put back) before the
   // reload: kept in sessionStorage with where the removal was pressed (the row or list, the

@@ -68,7 +68,7 @@ def test_tab_to_my_list_and_press_enter_keeps_focus_and_announces(page, sign_in,
     shot(page, "my-list-by-keyboard")
 
     page.keyboard.press("Space")  # and back, still without leaving the button
-    expect(status).to_have_text(f"Removed “{name}” from My list.")
+    expect(status).to_have_text(f"Removed “{name}” from My list. Press Ctrl+Z to undo.")
     assert _focus_settles(page, "my-list-btn", "false")["title"] == name
     assert not MyListEntry.objects.filter(profile=profile, title__name=name).exists()
 
@@ -201,7 +201,7 @@ def test_the_undo_notice_is_in_main_said_once_and_waits_for_a_keyboard(page, sig
     page.get_by_role("button", name="Remove Older Pick from My list").focus()
     page.keyboard.press("Enter")
     said = "Removed “Older Pick” from My list."
-    expect(page.locator("#a11y-status")).to_have_text(said)
+    expect(page.locator("#a11y-status")).to_have_text(f"{said} Press Ctrl+Z to undo.")
     region = page.get_by_role("region", name=said)
     expect(region).to_be_visible()
     assert region.evaluate("el => el.id === 'undo-toast' && el.parentElement.id === 'main'")
@@ -253,7 +253,7 @@ def test_removing_the_last_title_of_continue_watching_by_keyboard_leaves_focus_o
     assert "Remove Harbour Lights from Continue watching" in remove, remove
     page.keyboard.press("Enter")
     expect(page.locator("#a11y-status")).to_have_text(
-        "Removed “Harbour Lights” from Continue watching."
+        "Removed “Harbour Lights” from Continue watching. Press Ctrl+Z to undo."
     )
     expect(row).to_have_count(0)
     page.wait_for_function("() => document.activeElement !== document.body")

@@ -116,6 +116,36 @@ def test_undo_by_keyboard_puts_focus_on_the_restored_card_and_says_so(page, sign
 
 
 @pytest.mark.django_db(transaction=True)
+def test_ctrl_z_undoes_a_removal_without_tabbing_to_the_notice(page, sign_in, shot):
+    """The notice sits last in <main>: on a long homepage Tab takes longer to reach it than it
+    stays up. Ctrl+Z presses its Undo from where focus is; the hint shows beside the button."""
+    genre_catalogue(n_per_genre=12, genres=("Horror", "Comedy"))
+    profile = ProfileFactory(name="Kai")
+    _continue_watching(profile, "Harbour Lights", "Night Ferry")
+    sign_in(profile)
+    page.set_viewport_size({"width": 1366, "height": 800})
+    page.goto("/")
+    row = page.locator("#row-continue")
+    card = row.locator(".card", has_text="Night Ferry")
+    card.get_by_role("button", name="Remove Night Ferry from Continue watching").focus()
+    page.keyboard.press("Enter")
+    expect(card).to_have_count(0)
+    toast = page.locator("#undo-toast")
+    expect(toast.locator(".undo-toast__keys")).to_have_text("Ctrl+Z")
+    expect(page.locator("#a11y-status")).to_have_text(
+        "Removed “Night Ferry” from Continue watching. Press Ctrl+Z to undo."
+    )
+    assert not page.evaluate("() => !!document.activeElement.closest('#undo-toast')")
+    shot(page, "undo-shortcut-hint")
+
+    page.keyboard.press("Control+z")
+
+    page.wait_for_function(FOCUSED_CARD)
+    assert page.evaluate(FOCUSED_CARD) == ["row-continue", "Night Ferry"]
+    expect(page.locator("#a11y-status")).to_have_text("“Night Ferry” is back in Continue watching.")
+
+
+@pytest.mark.django_db(transaction=True)
 def test_undo_of_a_my_list_removal_puts_focus_on_the_card_back_in_the_list(page, sign_in):
     from datetime import timedelta
 
@@ -134,7 +164,9 @@ def test_undo_of_a_my_list_removal_puts_focus_on_the_card_back_in_the_list(page,
     page.goto("/my-list/")
     page.get_by_role("button", name="Remove Older Pick from My list").focus()
     page.keyboard.press("Enter")
-    expect(page.locator("#a11y-status")).to_have_text("Removed “Older Pick” from My list.")
+    expect(page.locator("#a11y-status")).to_have_text(
+        "Removed “Older Pick” from My list. Press Ctrl+Z to undo."
+    )
     _tab_to_undo(page)
     page.keyboard.press("Enter")
 
