@@ -288,9 +288,13 @@ def search(request: AppRequest):
     if len(query) > catalogue.SEARCH_MAX_LENGTH:
         error = _("Search terms are at most %(n)d characters.") % {"n": catalogue.SEARCH_MAX_LENGTH}
     elif query:
-        page = _page(request, catalogue.search_titles(query=query, profile=profile), 24)
+        cands, order = selectors.search_order(profile)
+        found = catalogue.search_titles(query=query, profile=profile, prefer=order)
+        page = _page(request, found, 24)
         page.object_list = selectors.search_cards(
-            profile=profile, titles=with_ratings(profile=profile, titles=page.object_list)
+            profile=profile,
+            titles=with_ratings(profile=profile, titles=page.object_list),
+            cands=cands,
         )
         art_view = _show_artwork(
             request, profile, "search", page.object_list, page.start_index() - 1

@@ -219,8 +219,12 @@ def score(query_words: list[str], doc: Document) -> Hit | None:
     return Hit(doc.title_id, round(total / len(query_words), 4), field, how, matched)
 
 
-def rank(query: str, docs, *, limit: int | None = None) -> list[Hit]:
-    """Hits for `query` among `docs`, best first (ties: name order, then id)."""
+def rank(query: str, docs, *, limit: int | None = None, prefer=None) -> list[Hit]:
+    """Hits for `query` among `docs`, best first. Ties (every title of a genre answers "comedy"
+    equally) go in the viewer's order when `prefer` gives one ({title_id: place, best 0}; titles
+    it does not name after those it does), then name order, then id."""
+    prefer = prefer or {}
+    unranked = len(prefer)
     query_words = words(query)
     names = {}
     hits = []
@@ -229,5 +233,7 @@ def rank(query: str, docs, *, limit: int | None = None) -> list[Hit]:
         if hit is not None:
             hits.append(hit)
             names[doc.title_id] = fold(doc.name)
-    hits.sort(key=lambda h: (-h.score, names[h.title_id], h.title_id))
+    hits.sort(
+        key=lambda h: (-h.score, prefer.get(h.title_id, unranked), names[h.title_id], h.title_id)
+    )
     return hits[:limit] if limit is not None else hits

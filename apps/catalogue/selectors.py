@@ -114,12 +114,13 @@ def offers_top_result(query: str) -> bool:
     return search.offers_top_result(query)
 
 
-def search_hits(*, query: str, profile=None) -> list[search.Hit]:
+def search_hits(*, query: str, profile=None, prefer=None) -> list[search.Hit]:
     """The titles the profile may see that answer `query`, best first (apps/catalogue/search.py
-    says how they are ranked). On PostgreSQL the database first narrows the catalogue to
-    candidates with pg_trgm and full-text search (unaccented), one query; on SQLite every
-    visible title is a candidate. Then two queries; the ranking is the same. Genres and moods
-    match by their stored word and by their label in the active language ("horreur")."""
+    says how they are ranked; equally good answers in the viewer's order, `prefer`). On
+    PostgreSQL the database first narrows the catalogue to candidates with pg_trgm and full-text
+    search (unaccented), one query; on SQLite every visible title is a candidate. Then two
+    queries; the ranking is the same. Genres and moods match by their stored word and by their
+    label in the active language ("horreur")."""
     base = Title.objects.for_profile(profile)
     if not search.words(query):
         return []
@@ -156,7 +157,7 @@ def search_hits(*, query: str, profile=None) -> list[search.Hit]:
                 mood_labels=tuple(label("mood", m) for m in moods),
             )
         )
-    return search.rank(query, docs, limit=SEARCH_LIMIT)
+    return search.rank(query, docs, limit=SEARCH_LIMIT, prefer=prefer)
 
 
 def _postgres_candidates(words: list[str]) -> QuerySet:
@@ -221,11 +222,11 @@ def _translated_matches(words: list[str]) -> tuple[list[str], list[str]]:
     return genres, moods
 
 
-def search_titles(*, query: str, profile=None) -> QuerySet[Title]:
-    """Titles answering `query`, best first, as cards; each carries `search_score` (0-100) and
-    `search_reason` (what matched when it was not the name: "cast:…", "genre:…", "mood:…", or
-    "close" for a close spelling of the name)."""
-    hits = search_hits(query=query, profile=profile)
+def search_titles(*, query: str, profile=None, prefer=None) -> QuerySet[Title]:
+    """Titles answering `query`, best first (ties in the viewer's order, `prefer`), as cards;
+    each carries `search_score` (0-100) and `search_reason` (what matched when it was not the
+    name: "cast:…", "genre:…", "mood:…", or "close" for a close spelling of the name)."""
+    hits = search_hits(query=query, profile=profile, prefer=prefer)
     if not hits:
         return cards(Title.objects.none(), profile=profile)
     qs = Title.objects.filter(pk__in=[h.title_id for h in hits]).annotate(

@@ -210,3 +210,31 @@ def test_a_title_page_names_its_cast_and_each_name_searches_for_their_titles(she
     found = viewer_client.get(links[0][0]).content.decode()
     assert "Quiet Shore" in found and "With Zoé Lefèvre" in found
     assert "Starring" not in viewer_client.get(shelf["other"].get_absolute_url()).content.decode()
+
+
+def test_a_genre_word_lists_its_titles_in_the_viewers_order():
+    """QA6: "comedy" answered every comedy equally well and listed them by name, whatever the
+    viewer's taste. Equally good answers now come in the viewer's own order (their candidates),
+    then by name; a better text answer still comes first."""
+    comedy = GenreFactory(name="Comedy")
+    titles = {
+        name: TitleFactory(name=name, genres=[comedy])
+        for name in ("Aardvark Nights", "Middle Road", "Zebra Crossing")
+    }
+    named = TitleFactory(name="Comedy of Errors")  # answers by its name: first regardless
+    fan, newcomer = ProfileFactory(name="Sam"), ProfileFactory(name="Riley")
+    ProfileCandidates.objects.create(
+        profile=fan,
+        items=[[titles["Zebra Crossing"].pk, 0.9, 95, 0], [titles["Middle Road"].pk, 0.7, 81, 0]],
+        computed_at=clock.now(),
+    )
+    order = ["Comedy of Errors", "Zebra Crossing", "Middle Road", "Aardvark Nights"]
+    by_name = ["Comedy of Errors", "Aardvark Nights", "Middle Road", "Zebra Crossing"]
+
+    def listed(profile):
+        html = signed_in(profile).get("/search/?q=comedy").content.decode()
+        return re.findall(r'class="card__name"[^>]*>([^<]+)<', html)
+
+    assert listed(fan) == order
+    assert listed(newcomer) == by_name  # no candidates yet: name order, as before
+    assert named.pk not in (t.pk for t in titles.values())

@@ -10,6 +10,7 @@ from apps.browse.selectors.cards import (
     my_list_counts,
     my_list_entries,
     search_cards,
+    search_order,
     what_youd_miss,
 )
 from apps.browse.selectors.home import (
@@ -52,6 +53,7 @@ __all__ = [
     "plan_for",
     "row_reasons",
     "search_cards",
+    "search_order",
     "soonest_per_title",
     "still_to_come",
     "top_today",

@@ -141,12 +141,26 @@ def genre_cards(*, profile, titles, cands: ProfileCandidates | None) -> list:
     return _with_matches(grid_cards(profile=profile, titles=titles), cands)
 
 
-def search_cards(*, profile, titles) -> list:
+_UNREAD = object()
+
+
+def search_order(profile):
+    """The viewer's candidates and their order as search's tie-break ({title_id: place}): of
+    titles that answer a query equally well (a genre word), the viewer's best come first. Read
+    once per search page; `search_cards` takes the same row."""
+    cands = _candidates(profile)
+    order = {int(item[0]): place for place, item in enumerate(cands.items if cands else [])}
+    return cands, order
+
+
+def search_cards(*, profile, titles, cands=_UNREAD) -> list:
     """Search results as cards: each says what matched when it was not the name (cast, genre,
     mood, a close spelling) and carries the viewer's match score, like the homepage's cards
-    (one query for the profile's candidates, one for My list)."""
+    (one query for the profile's candidates unless given, one for My list)."""
     titles = grid_cards(profile=profile, titles=titles)
-    _with_matches(titles, _candidates(profile) if titles else None)
+    if cands is _UNREAD:
+        cands = _candidates(profile) if titles else None
+    _with_matches(titles, cands)
     for title in titles:
         title.why = _search_reason(getattr(title, "search_reason", ""))
     return titles
