@@ -131,7 +131,7 @@ MORE_FLOWS: list[dict[str, Any]] = [
         "title": _("Recovery: a reminder for an unfinished episode"),
         "description": _(
             "As Morgan, Continue watching has the series Morgan left mid-episode almost three "
-            "days ago. Advance the demo clock 2 days with the jobs: once three days have "
+            "days ago. Advance the demo clock 3 days with the jobs: once three days have "
             "passed, one reminder waits for Morgan's hour (learned from the late evenings Morgan "
             "watches; 23:00 falls in the quiet hours, 22:00 to 08:00, so it goes at 08:00) and "
             "appears in the bell and in the e-mail outbox with the series' artwork. Its Resume "
@@ -215,9 +215,9 @@ MORE_FLOWS: list[dict[str, Any]] = [
             "the e-mail stays the single billing e-mail in the outbox. A retry that fell due "
             "while the clock was Set without the jobs runs at the start of the next jump with "
             "them. Three days before any persona's next charge, 'Your plan renews soon' "
-            "arrives the same way; three days before a cancelled plan ends (Priya after "
-            "Cancel plan, or Morgan), 'Your plan ends soon' and an e-mail, even with nothing "
-            "left to charge."
+            "arrives the same way; three days before a cancelled plan ends (Priya or Morgan "
+            "after Cancel plan), 'Your plan ends soon' and an e-mail, even with nothing "
+            "left to charge; “Undo: keep my plan” then reads that card."
         ),
         "url": "subscriptions:overview",
         "persona": "lapsed",

@@ -59,6 +59,8 @@ def _outgoing(profile: Profile, event_id: int, props: dict, facts: dict) -> chan
             cta_label=_("Watch now"),
             cta_url=reverse("playback:watch_episode", args=[int(props["episode_id"])]),
             image_url=facts.get("image_url", ""),
+            # One card per series in the inbox: the next "N new episodes of …" replaces it.
+            topic=f"series-{props['title_id']}" if str(props.get("title_id")).isdigit() else "",
         )
 
 

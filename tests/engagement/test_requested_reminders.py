@@ -115,3 +115,30 @@ def test_the_notice_gives_the_release_date_not_on_now(viewer_client, profile, co
         f"Vous nous avez demandé de vous prévenir de sa sortie. Il est sorti le {day}."
     )
     assert "maintenant" not in notice.text
+
+
+def test_the_next_new_episodes_card_replaces_the_reminder_one_card_per_series(
+    viewer_client, profile, coming, monkeypatch
+):
+    """QA7: after "Remind me", the inbox held the reminder and, a week later, a second card
+    "2 new episodes of …" for the same series. The series has one card: the newest."""
+    from apps.engagement.channels import deliver
+    from apps.engagement.channels import selectors as inbox
+    from tests.engagement.channels_world import outgoing
+
+    viewer_client.post(f"/new/remind/{coming.pk}/", {"remind": "on"})
+    _release(monkeypatch, coming)
+    assert deliver_requested_reminders() == 1
+    reminder = _notices(profile).get()
+    # The new-episode campaign's card a week later, with its own topic rule (inbox_topic).
+    renewed = deliver(
+        outgoing(
+            profile,
+            subject="2 new episodes of Tide Turns",
+            topic=f"series-{coming.title_id}",
+        )
+    )
+    shown = [m.pk for m in inbox.inbox(profile=profile)]
+    assert renewed.pk in shown and reminder.pk not in shown
+    html = viewer_client.get("/inbox/").content.decode()
+    assert "2 new episodes of Tide Turns" in html and "episode 2 is out" not in html
