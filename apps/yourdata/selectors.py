@@ -4,6 +4,7 @@ from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from typing import Any
 
+from django.utils.formats import number_format
 from django.utils.translation import gettext as _
 
 from apps.accounts.timezones import viewer_zone
@@ -98,19 +99,25 @@ def _artwork_taste(profile_id: int, genres: dict[int, str]) -> tuple[str, list[s
             continue
         if expected < 1 and observed < 1:
             continue  # not one poster of the kind yet: nothing to say
+        # The comparison is made on the numbers the sentence shows (QA8: "more often than
+        # most (1, about 1 expected)" compared 1 with 0.6 and showed 0.6 rounded up to 1).
+        shown = round(observed)
+        usual = round(expected, 1) if expected < 10 else round(expected)
         values = {
             "f": labels.get(feature, feature),
-            "o": round(observed),
-            "e": max(1, round(expected)),
+            "o": shown,
+            "e": number_format(usual, 1 if expected < 10 else 0),
         }
-        ratio = (observed + 0.5) / (expected + 0.5)
+        ratio = (shown + 0.5) / (usual + 0.5)
         if ratio >= 1.25:
             line = _(
-                "Posters “%(f)s”: you pick them more often than most (%(o)d, about %(e)d expected)."
+                "Posters “%(f)s”: you pick them more often than most (yours: %(o)d; most "
+                "viewers': about %(e)s)."
             )
         elif ratio <= 0.8:
             line = _(
-                "Posters “%(f)s”: you pick them less often than most (%(o)d, about %(e)d expected)."
+                "Posters “%(f)s”: you pick them less often than most (yours: %(o)d; most "
+                "viewers': about %(e)s)."
             )
         else:
             line = _("Posters “%(f)s”: you pick them about as often as most (%(o)d).")
