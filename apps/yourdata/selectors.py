@@ -223,3 +223,17 @@ def your_data(*, account, profile, personal: bool, device: str, now: datetime) -
         background=background,
         traits=_trait_lines(profile, account, len(genres)),
     )
+
+
+def withdrawal_before_deletion(user):
+    """The plan's withdrawal preview while its 14-day right still gives money back, else None:
+    deleting the account cancels the plan without a refund, so the delete page offers to
+    withdraw first (QA8: it said "nothing is refunded" inside the withdrawal period)."""
+    from apps.subscriptions import selectors as billing
+    from apps.subscriptions.models import Subscription
+
+    sub = Subscription.objects.filter(user=user).select_related("plan", "user").first()
+    if sub is None:
+        return None
+    preview = billing.withdrawal_preview(sub=sub, at=clock.now())
+    return preview if preview.decision.ok and preview.refunded > 0 else None

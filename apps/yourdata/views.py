@@ -123,5 +123,8 @@ def account_delete(request: AppRequest):
             logout(request)
             messages.success(request, _("Your account and its personal data are deleted."))
             return redirect("accounts:login")
-        return render(request, "yourdata/account_delete.html", {"form": form}, status=400)
-    return render(request, "yourdata/account_delete.html", {"form": form})
+        status = 400
+    else:
+        status = 200
+    context = {"form": form, "withdrawal": selectors.withdrawal_before_deletion(request.user)}
+    return render(request, "yourdata/account_delete.html", context, status=status)
