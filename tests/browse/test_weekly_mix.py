@@ -81,6 +81,7 @@ def test_too_little_history_says_so_instead_of_popular_filler(mix_world, viewer_
     html = viewer_client.get("/mix/").content.decode()
     assert "Watch a few titles and your first mix arrives Monday." in html
     assert _card_ids(html) == []
+    assert "This week’s mix, from Monday" not in html  # QA7: no mix to name
     # No row on the homepage either.
     assert "Your weekly mix" not in viewer_client.get("/").content.decode()
 
