@@ -169,7 +169,7 @@ MORE_FLOWS: list[dict[str, Any]] = [
             "privacy page): Riley, brand new, has not chosen yet, and without it no offer is "
             "sent. Open Plans, choose Basic monthly and leave the checkout without paying. "
             "Advance the demo clock 2 days with the jobs: one message in the bell and the "
-            "outbox, the variant for amounts under 10.00. A checkout of 200.00 or more (Family "
+            "outbox, the variant for amounts under €10.00. A checkout of €200.00 or more (Family "
             "yearly) gets variant B, anything else variant C. Subscribing before then sends "
             "nothing."
         ),
