@@ -203,6 +203,16 @@ def test_the_clock_panel_says_how_far_demo_time_is_from_real_time(client):
     assert "+2 days 3 hours" in html
 
 
+def test_once_the_clock_moved_the_persona_cards_say_they_describe_the_seed(client):
+    """QA7: "left mid-episode almost three days ago", "runs out in 12 days" read as facts
+    two demo weeks later. Until the clock moves they are; after, the guide says so."""
+    said = "The cards describe the personas as seeded."
+    assert said not in client.get("/demo/").content.decode()
+    clock_services.clock_set(at=clock.real_now() + timedelta(days=14))
+    html = client.get("/demo/").content.decode()
+    assert said in html and "(+14 days)" in html and 'href="#restore"' in html
+
+
 def test_a_jump_whose_jobs_took_a_minute_still_reads_whole_days(client):
     clock_services.clock_set(at=clock.real_now() + timedelta(days=7, seconds=-70))
     html = client.get("/demo/").content.decode()
