@@ -2,8 +2,11 @@
 switched profile or signed out and in again, never acts on the wrong profile nor fails in
 silence; a page swapped into a thumbs group is never what the viewer sees."""
 
+import re
+
 import pytest
 
+from apps.playback.models import Progress
 from apps.ratings.models import Rating
 from tests.factories import ProfileFactory, TitleFactory
 
@@ -100,21 +103,64 @@ def test_a_thumb_from_before_signing_in_again_says_to_reload(page, sign_in, live
 
 @pytest.mark.django_db(transaction=True)
 def test_a_server_error_on_a_thumb_is_said_not_dropped(page, sign_in):
+    """...but a page's own background read failing (the bell, asked for after the page loads)
+    is not something the viewer did: no notice for it."""
     alex = ProfileFactory(name="Alex")
     title = TitleFactory(name="Broken Film")
     sign_in(alex)
-    page.goto(title.get_absolute_url())
-    page.route(
-        f"**/ratings/{title.pk}/",
-        lambda route: route.fulfill(
-            status=500, body="<h1>Server error</h1>", content_type="text/html"
-        ),
+
+    def server_error(route):
+        route.fulfill(status=500, body="<h1>Server error</h1>", content_type="text/html")
+
+    page.route(f"**/ratings/{title.pk}/", server_error)
+    page.route("**/inbox/bell/", server_error)
+    page.add_init_script(
+        "document.addEventListener('htmx:responseError', function () {"
+        "  setTimeout(function () { window.noticeAfterBell ="
+        "    document.getElementById('request-notice').hidden ? 'hidden' : 'shown'; }, 0);"
+        "}, { once: true });"
     )
+    page.goto(title.get_absolute_url())
+    page.wait_for_function("window.noticeAfterBell !== undefined")
+    assert page.evaluate("window.noticeAfterBell") == "hidden"
+
     page.locator("main .thumbs__btn--up").click()
     expect(page.locator("#request-notice")).to_contain_text(
         "That did not work, and nothing was changed."
     )
-    # The faked 500 is reported twice (the response, Chromium's console): that one only.
+    # The faked 500s are reported twice (the response, Chromium's console): those only.
     page.problems[:] = [
-        p for p in page.problems if "status of 500" not in p and f"/ratings/{title.pk}/" not in p
+        p
+        for p in page.problems
+        if "status of 500" not in p
+        and "Response Status Error Code 500" not in p
+        and f"/ratings/{title.pk}/" not in p
+        and "/inbox/bell/" not in p
     ]
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_player_left_on_the_old_profile_stops_and_says_so(page, sign_in):
+    alex = ProfileFactory(name="Alex")
+    sam = ProfileFactory(account=alex.account, name="Sam")
+    film = TitleFactory(name="Stale Player Film")
+    sign_in(alex)
+    with page.expect_response(lambda r: "/progress/" in r.url and r.status == 200):
+        page.goto(f"/watch/title/{film.pk}/")  # starts by itself; its first report is Alex's
+    expect(page.locator("#player")).to_have_class(re.compile(r"\bis-playing\b"))
+
+    other = page.context.new_page()
+    other.goto("/profiles/")
+    with other.expect_navigation():
+        other.get_by_role("button", name="Sam").click()
+    other.close()
+
+    with page.expect_response(lambda r: "/progress/" in r.url and r.status == 409):
+        page.locator("[data-toggle]").click()  # pausing reports the place
+    panel = page.locator("[data-refused]")
+    expect(panel).to_be_visible()
+    expect(panel.get_by_role("heading")).to_have_text("You switched profile in another tab")
+    expect(panel).to_contain_text(SWITCHED)
+    expect(page.locator("#player")).not_to_have_class(re.compile(r"\bis-playing\b"))
+    assert not Progress.objects.filter(profile=sam).exists()
+    _allow_console_status(page, 409)
