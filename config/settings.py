@@ -95,11 +95,14 @@ MIDDLEWARE = [
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
+    # htmx meeting the sign-in page or "Who's watching?" goes there as a whole page.
+    "apps.accounts.middleware.HtmxWholePageRedirectMiddleware",
     # After the middleware the site's 400 page needs (session, language, user, htmx), before
     # any that reads the query or form and before every view (its docstring says why).
     "apps.core.middleware.RequestSanityMiddleware",
     "apps.tracking.middleware.VisitorMiddleware",
     "apps.accounts.middleware.NotOnThisProfileMiddleware",
+    "apps.accounts.middleware.StaleProfileMiddleware",
     "apps.core.middleware.MethodNotAllowedPageMiddleware",
 ]
 
@@ -480,6 +483,8 @@ SESSION_COOKIE_HTTPONLY = True
 SESSION_COOKIE_SAMESITE = "Lax"
 CSRF_COOKIE_HTTPONLY = True
 CSRF_COOKIE_SAMESITE = "Lax"
+# A page left open from before signing in again (the token rotated) gets the site's own page.
+CSRF_FAILURE_VIEW = "apps.core.views.csrf_failure"
 SESSION_COOKIE_AGE = 60 * 60 * 24 * 30
 # Sessions are read from the cache (Redis when configured) and written through to the database
 # (Django's cached_db, refusing cookies that cannot be a session key: apps/core/sessions.py).

@@ -68,8 +68,10 @@ class PrivatePagesMiddleware:
 class MethodNotAllowedPageMiddleware:
     """A page opened at an address that only takes a form's POST (a bookmark, or the `next`
     of a sign-in that a signed-out click on My list or a thumb started) answered a blank 405:
-    a browser's GET gets a page that says what the address is for. The 405 and its Allow
-    header stay; htmx, JSON and other callers keep the empty answer."""
+    a browser's GET gets a page that says what the address is for. A form posted to a page
+    that only opens (`/search/`, `/my-list/`: QA9) gets the same page saying nothing was
+    changed, with a link to open it. The 405 and its Allow header stay; htmx, JSON and other
+    callers keep the empty answer, and HEAD and OPTIONS never get a body."""
 
     def __init__(self, get_response):
         self.get_response = get_response
@@ -78,13 +80,18 @@ class MethodNotAllowedPageMiddleware:
         response = self.get_response(request)
         if (
             response.status_code == 405
-            and request.method == "GET"
+            and request.method not in ("HEAD", "OPTIONS")
             and not getattr(response, "streaming", False)
             and not response.content
             and not request.headers.get("HX-Request")
             and "text/html" in request.headers.get("Accept", "text/html")
         ):
-            page = render(request, "405.html", status=405)
+            allowed = {m.strip() for m in response.get("Allow", "").split(",")}
+            context = {
+                "form_sent": request.method != "GET",
+                "page_url": request.path if "GET" in allowed else "",
+            }
+            page = render(request, "405.html", context, status=405)
             if response.has_header("Allow"):
                 page["Allow"] = response["Allow"]
             return page

@@ -1,12 +1,16 @@
 import time
+from urllib.parse import urlsplit
 
 from django.conf import settings
 from django.core.cache import cache
 from django.db import connection
-from django.http import JsonResponse
+from django.http import HttpResponse, JsonResponse
+from django.shortcuts import render
+from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET
 
+from apps.core.http import is_safe_next
 from apps.core.tasks import HEARTBEAT_KEY
 
 
@@ -55,3 +59,21 @@ def healthz(request):
     if failed:
         body["failed"] = failed
     return JsonResponse(body, status=503 if down else 200)
+
+
+def csrf_failure(request, reason: str = "") -> HttpResponse:
+    """CSRF_FAILURE_VIEW: a form or button from a page open since before the viewer signed in
+    again (or out) carries an old token. A page says so in the site's own frame; htmx gets the
+    sentence itself, which app.js shows in the page's notice (htmx drops a 403 silently)."""
+    message = _(
+        "This page was open from before you signed in again, so nothing was changed. "
+        "Reload it and try again."
+    )
+    if getattr(request, "htmx", False) or "text/html" not in request.headers.get("Accept", ""):
+        return HttpResponse(message, status=403, content_type="text/plain; charset=utf-8")
+    referer = request.headers.get("Referer", "")
+    back = ""
+    if referer and is_safe_next(request, referer):
+        parts = urlsplit(referer)
+        back = parts.path + (f"?{parts.query}" if parts.query else "")
+    return render(request, "403_csrf.html", {"message": message, "back": back}, status=403)

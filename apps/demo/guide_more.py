@@ -418,4 +418,17 @@ MORE_FLOWS: list[dict[str, Any]] = [
         "url": "home",
         "persona": "commuter",
     },
+    {
+        "key": "two-tabs",
+        "title": _("Two tabs, one account"),
+        "description": _(
+            "As the family, open a title page in one tab and switch to the Kids profile in "
+            "another; back in the first tab press a thumb: a notice says you switched to Kids "
+            "and nothing is rated (Reload page continues as Kids). Sign out in one tab and "
+            "press a thumb in the other: the whole page goes to sign-in, which brings you back "
+            "to that title."
+        ),
+        "url": "accounts:profiles",
+        "persona": "family",
+    },
 ]

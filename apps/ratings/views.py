@@ -37,9 +37,12 @@ def rating_set(request: AppRequest, title_id: int) -> HttpResponse:
         raise Http404(_("No such title."))
     raw = request.POST.get("value", "")
     if raw != CLEAR and raw not in SLUGS:
-        return HttpResponseBadRequest(
-            _("Choose “Not for me”, “I like this” or “Love this”, or clear the rating.")
-        )
+        message = _("Choose “Not for me”, “I like this” or “Love this”, or clear the rating.")
+        if request.htmx:  # app.js shows the sentence in the page's notice
+            return HttpResponseBadRequest(message, content_type="text/plain; charset=utf-8")
+        # A form posted without JavaScript: the site's 400 page, not a bare line of text.
+        context = {"heading": _("That rating wasn't saved"), "message": message}
+        return render(request, "400.html", context, status=400)
     before = selectors.rating_held(profile=profile, title=title)
     rating = services.rating_set(
         profile=profile, title=title, value=SLUGS.get(raw), device_id=current_device_id(request)

@@ -479,3 +479,62 @@
   if (document.readyState !== "loading") showCurrentTab();
   else document.addEventListener("DOMContentLoaded", showCurrentTab);
 })();
+
+// A failed htmx request the viewer made that no handler above let in as content (a thumb, My
+// list, Remind me pressed in a tab left open on another profile, or from before signing in
+// again; a server error; no connection) was dropped by htmx without a word. The page's notice
+// (base.html #request-notice) shows what the server said when it answered a short sentence
+// (text/plain: apps/accounts/middleware.py, apps/core/views.py csrf_failure), else a general
+// one, with Reload and Dismiss buttons; #a11y-status says it too.
+(function () {
+  "use strict";
+  var MAX_SAID = 400; // a longer plain answer is not a sentence for the viewer (a traceback)
+
+  function notice() { return document.getElementById("request-notice"); }
+
+  function show(message) {
+    var box = notice();
+    if (!box || !message) return;
+    box.querySelector("#request-notice-text").textContent = message;
+    box.hidden = false;
+    var region = document.getElementById("a11y-status");
+    if (region) region.textContent = message;
+  }
+
+  function said(xhr) {
+    var type = (xhr && xhr.getResponseHeader("Content-Type")) || "";
+    var text = type.indexOf("text/plain") === 0 ? (xhr.responseText || "").trim() : "";
+    return text.length <= MAX_SAID ? text : "";
+  }
+
+  // What the viewer asked for: an action (any POST), or a GET from a link, button or form.
+  // A page's own background reads (the bell, the next rows when scrolled to, a count kept
+  // fresh) failing is not something the viewer did, and "nothing was changed" would puzzle.
+  function viewerAsked(detail) {
+    var verb = detail.requestConfig && detail.requestConfig.verb;
+    if (verb && verb.toLowerCase() !== "get") return true;
+    var elt = detail.elt;
+    return !!(elt && elt.matches && elt.matches("a, button, form, input, select, textarea"));
+  }
+
+  document.addEventListener("htmx:responseError", function (event) {
+    var box = notice();
+    if (box && viewerAsked(event.detail)) show(said(event.detail.xhr) || box.dataset.failed);
+  });
+  document.addEventListener("htmx:sendError", function (event) {
+    var box = notice();
+    if (box && viewerAsked(event.detail)) show(box.dataset.offline);
+  });
+  document.addEventListener("click", function (event) {
+    var el = event.target.closest ? event.target : null;
+    if (!el) return;
+    if (el.closest("[data-request-notice-reload]")) {
+      window.location.reload();
+    } else if (el.closest("[data-request-notice-dismiss]")) {
+      var box = notice();
+      box.hidden = true;
+      var main = document.getElementById("main");
+      if (main) main.focus({ preventScroll: true });
+    }
+  });
+})();

@@ -25,7 +25,10 @@
   document.addEventListener("htmx:beforeSwap", function (event) {
     var status = event.detail.xhr.status;
     var elt = event.detail.elt || event.target;
-    if ((status === 400 || status === 409) && elt && elt.closest && elt.closest(".onb")) {
+    // A plain sentence (a tab left on another profile, an old CSRF token) is not one of them:
+    // app.js shows it in the page's notice.
+    var plain = (event.detail.xhr.getResponseHeader("Content-Type") || "").indexOf("text/plain") === 0;
+    if ((status === 400 || status === 409) && !plain && elt && elt.closest && elt.closest(".onb")) {
       event.detail.shouldSwap = true;
       event.detail.isError = false;
     }

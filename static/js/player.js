@@ -4,8 +4,8 @@
 // at the end and when the page is left (navigator.sendBeacon). Each report carries the
 // position, a fresh report id, a sequence number that only grows (time-based, so reports from
 // two tabs still order sensibly) and `seek` on explicit seeks; the server ignores late and
-// repeated reports; a 409 means the plan's screens are all in use elsewhere, and playing
-// stops. The first report of a page is a seek to where playback started, so
+// repeated reports; a 409 means the plan's screens are all in use elsewhere, or the viewer
+// switched profile in another tab (each report says the page's profile), and playing stops. The first report of a page is a seek to where playback started, so
 // "Start over" and re-watching a finished title move the saved place back on purpose.
 //
 // In a watch party (data-party="1") the viewer's play, pause, seek and next-episode presses
@@ -69,6 +69,17 @@
     if (d.csrf) return d.csrf;
     try {
       return JSON.parse(document.body.getAttribute("hx-headers") || "{}")["X-CSRFToken"] || "";
+    } catch (e) {
+      return "";
+    }
+  }
+
+  // The profile this page was drawn for (base.html's htmx headers): a report from a player left
+  // open after switching profile in another tab is refused (409) rather than stored on the
+  // profile chosen since, and the player stops as for a screen taken elsewhere.
+  function pageProfile() {
+    try {
+      return JSON.parse(document.body.getAttribute("hx-headers") || "{}")["X-Profile"] || "";
     } catch (e) {
       return "";
     }
@@ -143,6 +154,7 @@
     form.append("reason", reason);
     if (isSeek) form.append("seek", "true");
     form.append("csrfmiddlewaretoken", csrfToken());
+    form.append("page_profile", pageProfile()); // the leave beacon cannot carry a header
     return form;
   }
 
@@ -157,15 +169,16 @@
       method: "POST",
       body: reportForm(reason, isSeek),
       credentials: "same-origin",
-      headers: { "X-CSRFToken": csrfToken() },
+      headers: { "X-CSRFToken": csrfToken(), "X-Profile": pageProfile() },
       keepalive: true,
     }).then(function (response) {
       if (response.status === 409) return response.json().then(refuse, function () { refuse({}); });
     }).catch(function () { /* the next heartbeat or the leave beacon carries the place */ });
   }
 
-  // Another screen took this player's place (the plan's screens are all in use): stop
-  // playing and reporting, and say so; "Try again" reloads the page.
+  // Another screen took this player's place (the plan's screens are all in use), or the viewer
+  // switched profile in another tab: stop playing and reporting, and say so; "Try again"
+  // reloads the page (as the profile now chosen).
   function refuse(answer) {
     refused = true;
     playing = false;
@@ -175,6 +188,12 @@
     if (!panel) return;
     var text = $("[data-refused-text]");
     if (text && answer) text.textContent = answer.detail || answer.error || "";
+    if (answer && answer.error === "profile_switched") {
+      var heading = panel.querySelector("h2");
+      if (heading && panel.dataset.switchedHeading) heading.textContent = panel.dataset.switchedHeading;
+      var plans = panel.querySelector("[data-refused-plans]");
+      if (plans) plans.hidden = true;
+    }
     panel.hidden = false;
     var link = panel.querySelector("a");
     if (link) link.focus();

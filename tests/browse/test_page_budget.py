@@ -72,14 +72,17 @@ def test_cards_carry_no_form_or_token_of_their_own(world, viewer_client):
 @pytest.mark.django_db
 def test_without_javascript_a_card_button_submits_the_pages_form_with_its_token(world, profile):
     """What a browser without JavaScript does: the button's formaction, its name and value,
-    and the card-actions form's fields (one CSRF token for the page, the page to go back to)."""
+    and the card-actions form's fields (one CSRF token for the page, the page to go back to,
+    the profile the page was drawn for)."""
     client = signed_in(profile, Client(enforce_csrf_checks=True))
     watch(profile, world["Drama"][:10], name="play_started")
     recommender_train()
     html = client.get("/").content.decode()
     form = re.search(r'<form id="card-actions" method="post" hidden>(.*?)</form>', html).group(1)
     fields = dict(re.findall(r'name="([^"]+)" value="([^"]*)"', form))
-    assert set(fields) == {"csrfmiddlewaretoken", "next"} and fields["next"] == "/"
+    assert set(fields) == {"csrfmiddlewaretoken", "next", "page_profile"}
+    assert fields["next"] == "/"
+    assert fields["page_profile"] == str(profile.pk)  # refused from a tab on another profile
     button = re.search(
         r'<button class="icon-btn my-list-btn" form="card-actions" formaction="([^"]+)"'
         r'[^>]*name="action" value="add"',
