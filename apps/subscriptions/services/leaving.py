@@ -6,6 +6,7 @@ from datetime import datetime
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
+from django.db.models import Sum
 from django.utils.crypto import salted_hmac
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
@@ -31,6 +32,7 @@ from apps.subscriptions.selectors.quotes import (
 )
 from apps.subscriptions.services.changes import subscription_change, subscription_postpone
 from apps.subscriptions.services.core import (
+    AlreadyDone,
     AmountChanged,
     PaymentFailed,
     _add_credit,
@@ -206,6 +208,7 @@ def subscription_withdraw(
         sub = _subscription_locked(user)
         preview = withdrawal_preview(sub=sub, at=at)
         if not preview.decision.ok:
+            _refuse_if_withdrawn(sub)
             raise ValidationError(
                 _("The 14-day withdrawal period for this subscription is over."),
                 code=preview.decision.reason,
@@ -269,6 +272,26 @@ def subscription_withdraw(
             {"refunded": preview.refunded, "credit_back": preview.credit_back},
         )
     return preview
+
+
+def _refuse_if_withdrawn(sub: Subscription) -> None:
+    """AlreadyDone when the subscription's last change is a withdrawal: the second of two
+    clicks is told what the first did, not that the withdrawal period is over."""
+    last = sub.changes.order_by("-at", "-pk").first()
+    if last is None or last.event != "withdrawn":
+        return
+    refunded = (
+        Refund.objects.filter(
+            payment__subscription=sub, reason=Refund.Reason.WITHDRAWAL, created_at=last.at
+        ).aggregate(total=Sum("amount"))["total"]
+        or 0
+    )
+    if refunded:
+        raise AlreadyDone(
+            _("You have already withdrawn; your refund of %(amount)s is on its way.")
+            % {"amount": format_money(refunded, last.currency)}
+        )
+    raise AlreadyDone(_("You have already withdrawn; nothing more changed."))
 
 
 # --- Why they leave, and the alternatives offered ------------------------------------------------
