@@ -9,11 +9,11 @@ urlpatterns = [
     path("search/", views.search, name="search"),
     path("search/suggest/", views.search_suggest, name="search_suggest"),
     path("new/", views.new_popular, name="new_popular"),
-    path("new/remind/<int:episode_id>/", views.remind_me, name="remind_me"),
+    path("new/remind/<id:episode_id>/", views.remind_me, name="remind_me"),
     path("mix/", views.weekly_mix, name="weekly_mix"),
     path("mix/<str:week>/", views.weekly_mix, name="weekly_mix_week"),
     path("my-list/", views.my_list, name="my_list"),
     path("what-youd-miss/", views.what_youd_miss, name="what_youd_miss"),
     path("my-list/undo/", views.my_list_undo, name="my_list_undo"),
-    path("my-list/<int:title_id>/", views.my_list_toggle, name="my_list_toggle"),
+    path("my-list/<id:title_id>/", views.my_list_toggle, name="my_list_toggle"),
 ]

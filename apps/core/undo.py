@@ -65,17 +65,18 @@ def undo_toast(request, *, message: str, url: str, token: str) -> str:
     return toast + announce(f"{message} {_('Press Ctrl+Z to undo.')}")
 
 
-def undo_refused(request, *, fallback: str, kind: str = "", by_hand: str = ""):
+def undo_refused(request, *, fallback: str, kind: str = "", by_hand: str = "", message: str = ""):
     """A refused Undo (expired, forged or someone else's token, or the title is gone), said
     where the viewer looks, and nothing changed. Past its time it says so and how to put the
-    thing back by hand (`by_hand`). For htmx a 400 whose body replaces the notice (app.js lets
-    it in) and says it in the live region; without JavaScript a message on the page."""
+    thing back by hand (`by_hand`); `message` says a reason the caller found (the thing
+    changed since). For htmx a 400 whose body replaces the notice (app.js lets it in) and
+    says it in the live region; without JavaScript a message on the page."""
     token = request.POST.get("token", "")
-    if kind and undo_too_late(token=token, kind=kind, profile_id=request.profile.pk):
-        message = _("Too late to undo: it has been more than %(n)d seconds.") % {"n": UNDO_SECONDS}
-        message = f"{message} {by_hand}".strip()
-    else:
+    if not message:
         message = _("This can no longer be undone.")
+        if kind and undo_too_late(token=token, kind=kind, profile_id=request.profile.pk):
+            late = _("Too late to undo: it has been more than %(n)d seconds.") % {"n": UNDO_SECONDS}
+            message = f"{late} {by_hand}".strip()
     if request.htmx:
         toast = render_to_string(
             "includes/undo_toast.html", {"message": message, "refused": True}, request=request

@@ -127,6 +127,17 @@ FLOWS: list[dict[str, Any]] = [
         "persona": "horror",
     },
     {
+        "key": "undo-rated-since",
+        "title": _("Undo after rating again elsewhere"),
+        "description": _(
+            "Press “Not for me” on a homepage card, open the title in a second tab and press "
+            "“Love this” there, then press Undo in the first tab within 30 seconds: it says "
+            "“You have rated it since; nothing was undone” and the Love stays."
+        ),
+        "url": "home",
+        "persona": "horror",
+    },
+    {
         "key": "keyboard",
         "title": _("Browsing like a remote"),
         "description": _(

@@ -11,8 +11,8 @@ urlpatterns = [
     path("clock/reset/", views.clock_reset, name="clock_reset"),
     path("jobs/run/", views.jobs_run, name="jobs_run"),
     path("restore/", views.restore, name="restore"),
-    path("runs/<int:pk>/", views.run_progress, name="run_progress"),
+    path("runs/<id:pk>/", views.run_progress, name="run_progress"),
     path("outbox/", views.outbox, name="outbox"),
-    path("outbox/<int:pk>/", views.outbox_message, name="outbox_message"),
-    path("outbox/<int:pk>/html/", views.outbox_message_html, name="outbox_message_html"),
+    path("outbox/<id:pk>/", views.outbox_message, name="outbox_message"),
+    path("outbox/<id:pk>/html/", views.outbox_message_html, name="outbox_message_html"),
 ]

@@ -307,12 +307,12 @@ class CampaignAdmin(CampaignReportMixin, admin.ModelAdmin):
     def get_urls(self):
         urls = [
             path(
-                "<int:campaign_id>/preview/",
+                "<id:campaign_id>/preview/",
                 self.admin_site.admin_view(self.preview_view),
                 name="engagement_campaign_preview",
             ),
             path(
-                "<int:campaign_id>/preview/email/",
+                "<id:campaign_id>/preview/email/",
                 self.admin_site.admin_view(self.preview_email_view),
                 name="engagement_campaign_preview_email",
             ),

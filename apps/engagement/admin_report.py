@@ -113,7 +113,7 @@ class CampaignReportMixin:
     def get_urls(self):
         urls = [
             path(
-                "<int:pk>/report/",
+                "<id:pk>/report/",
                 self.admin_site.admin_view(self.report_view),
                 name="engagement_campaign_report",
             )

@@ -55,7 +55,7 @@ class ExperimentAdmin(admin.ModelAdmin):
     def get_urls(self):
         urls = [
             path(
-                "<int:pk>/report/",
+                "<id:pk>/report/",
                 self.admin_site.admin_view(self.report_view),
                 name="experiments_experiment_report",
             )

@@ -13,7 +13,10 @@ two tabs). `apply_report` decides what a report does to the saved position:
   timeline the viewer left);
 * a seek that arrives after newer reports (it was delayed) resets to where the newest report
   said the viewer was, since that report came after the seek;
-* positions are clamped to [0, duration].
+* positions are clamped to [0, duration];
+* a plain report cannot finish the item by jumping further than the wall time since the
+  previous report lets the player play (`playable_since`): that jump stops where it could
+  have got, so a hand-made `position` does not count as watched (QA9). A seek may go anywhere.
 
 Replaying any report is therefore a no-op, which is what makes the heartbeat idempotent.
 """
@@ -37,6 +40,12 @@ SHELF_DAYS = 90
 SAMPLE_SHELF_DAYS = 30
 SAMPLE_PERCENT = 15
 INTRO_SHORTEST, INTRO_LONGEST = 60, 90
+# The fastest the simulated player's clock runs: the demo's ?speed=N (demo mode only) and a
+# watch party's catch-up rate (up to 2x, at speed 1).
+MAX_SPEED = 120
+PARTY_RATE = 2
+# What a plain report may run ahead of the wall clock: a heartbeat sent a little late, clocks.
+JUMP_MARGIN = 60
 
 
 class Status(StrEnum):
@@ -138,9 +147,22 @@ class Applied:
     completed_now: bool  # this report crossed the "watched" mark
 
 
-def apply_report(saved: Saved, report: Report, duration: int) -> Applied:
-    """The saved state after one report (see the module docstring for the rules)."""
+def playable_since(elapsed_seconds: float, *, demo: bool) -> float:
+    """How far the player can have played in `elapsed_seconds` of wall time, margin included."""
+    rate = MAX_SPEED if demo else PARTY_RATE
+    return max(0.0, elapsed_seconds) * rate + JUMP_MARGIN
+
+
+def apply_report(
+    saved: Saved, report: Report, duration: int, playable: float = float("inf")
+) -> Applied:
+    """The saved state after one report (see the module docstring for the rules); `playable`
+    is how far the player can have played since the previous report (`playable_since`)."""
     position = clamp(report.position, duration)
+    jumped = saved.last_seq >= 0 and not report.explicit_seek  # a first report has no "since"
+    if jumped and not saved.watched and is_watched(position, duration):
+        # Finishing by a plain report needs the time to have played there.
+        position = min(position, saved.position + int(min(playable, duration)))
     if report.seq <= saved.seek_seq:
         return Applied(saved, changed=False, stale=True, completed_now=False)
     newest = report.seq > saved.last_seq

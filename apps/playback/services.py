@@ -6,6 +6,7 @@ import re
 from dataclasses import dataclass
 from datetime import datetime
 
+from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 from django.utils.translation import gettext as _
@@ -113,6 +114,13 @@ def progress_report(
     check_watchable(profile=profile, title=title, episode=episode)
     _validate_report(report_id, seq, session_id, reason)
     duration = (episode.runtime_minutes if episode else title.runtime_minutes) * 60
+    if position > duration:
+        # A player never reports past the end; 1e308 was taken as the end and finished it (QA9).
+        raise ValidationError(
+            _("That position is past the end of this episode.")
+            if episode
+            else _("That position is past the end of this title.")
+        )
     now = at or clock.now()
     with transaction.atomic():
         row = _locked(
@@ -131,8 +139,13 @@ def progress_report(
         )
         if report_id in row.recent_report_ids:
             return _result(row, duration, accepted=False)
+        # Since the previous report (a new row has none: it starts at 0 now).
+        elapsed = (now - row.watched_at).total_seconds()
         applied = resume.apply_report(
-            saved, resume.Report(position, seq, bool(explicit_seek)), duration
+            saved,
+            resume.Report(position, seq, bool(explicit_seek)),
+            duration,
+            playable=resume.playable_since(elapsed, demo=settings.DEMO_MODE),
         )
         if applied.stale:
             return _result(row, duration, accepted=False)

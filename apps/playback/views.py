@@ -42,10 +42,10 @@ from apps.catalogue.models import Episode, Title
 from apps.catalogue.selectors import kept_from_profile
 from apps.core import clock, undo
 from apps.core.http import safe_next
-from apps.playback import selectors, services, streams
+from apps.playback import resume, selectors, services, streams
 from apps.playback.models import PlaybackPreference
 
-MAX_SPEED = 120
+MAX_SPEED = resume.MAX_SPEED
 CONTINUE_ROW_KEY = "continue"  # the homepage row's key: its section is #row-continue
 TRUE = {"1", "true", "on", "yes"}
 

@@ -56,6 +56,10 @@ def rating_set(
     return rating
 
 
+class RatedSince(ValidationError):
+    """The rating an Undo was for is no longer the one held: the viewer rated the title since."""
+
+
 @transaction.atomic
 def rating_restore(
     *,
@@ -63,32 +67,30 @@ def rating_restore(
     title: Title,
     value: int | None,
     updated_at: datetime | None,
+    undoes_at: datetime,
     device_id: int | None = None,
 ) -> Rating | None:
-    """Undo a rating change: put back exactly the rating held before (its value and when it was
-    given), or no rating. Records one `rating` event when something changed."""
+    """Undo a "Not for me": put back exactly the rating held before (its value and when it was
+    given), or no rating. Records one `rating` event when something changed.
+
+    Only the "Not for me" given at `undoes_at` is undone, compared and set in one statement: a
+    rating given since (another tab's Love) stays, and RatedSince says so. A repeated Undo
+    finds the earlier state already back and writes nothing."""
     if value is not None and value not in Rating.Value.values:
         raise ValidationError(_("A rating is -1 (not for me), 1 (like) or 2 (love)."))
-    rating = Rating.objects.select_for_update().filter(profile=profile, title=title).first()
+    undone = Rating.objects.filter(
+        profile=profile, title=title, value=Rating.Value.NOT_FOR_ME, updated_at=undoes_at
+    )
     if value is None:
-        if rating is None:
-            return None
-        rating.delete()
-        rating = None
-    elif rating is None:
-        try:
-            with transaction.atomic():
-                rating = Rating.objects.create(
-                    profile=profile, title=title, value=value, updated_at=updated_at
-                )
-        except IntegrityError:
-            return Rating.objects.get(profile=profile, title=title)
-    elif rating.value == value and rating.updated_at == updated_at:
-        return rating
+        changed = undone.delete()[0]
     else:
-        rating.value = value
-        rating.updated_at = updated_at
-        rating.save(update_fields=["value", "updated_at"])
+        changed = undone.update(value=value, updated_at=updated_at)
+    rating = Rating.objects.filter(profile=profile, title=title).first()
+    if not changed:
+        held = (rating.value, rating.updated_at) if rating else (None, None)
+        if held == (value, updated_at if value is not None else None):
+            return rating  # a repeated Undo: it is back already
+        raise RatedSince(_("You have rated it since; nothing was undone."))
     track(
         name="rating",
         profile=profile,

@@ -6,5 +6,5 @@ app_name = "ratings"
 urlpatterns = [
     path("", views.rating_list, name="list"),
     path("undo/", views.rating_undo, name="undo"),
-    path("<int:title_id>/", views.rating_set, name="set"),
+    path("<id:title_id>/", views.rating_set, name="set"),
 ]

@@ -57,7 +57,7 @@ def rating_set(request: AppRequest, title_id: int) -> HttpResponse:
         response = render(request, "includes/thumbs.html", {"title": title, "next_path": back})
         was = before.value if before else None
         if raw == "not_for_me" and was != Rating.Value.NOT_FOR_ME:
-            response.write(_not_for_me_undo(request, title, before))  # says it too, once
+            response.write(_not_for_me_undo(request, title, before, rating))  # says it, once
         else:
             response.write(announce(message))
         return response
@@ -65,9 +65,15 @@ def rating_set(request: AppRequest, title_id: int) -> HttpResponse:
     return redirect(back)
 
 
-def _not_for_me_undo(request: AppRequest, title: Title, before) -> str:
-    """The "Undo" after "Not for me": it restores the rating held before (or none)."""
-    state = {"title_id": title.pk, "value": None, "updated_at": None}
+def _not_for_me_undo(request: AppRequest, title: Title, before, rating: Rating) -> str:
+    """The "Undo" after "Not for me": it restores the rating held before (or none), if that
+    "Not for me" (`undoes`, when it was given) is still the rating held."""
+    state = {
+        "title_id": title.pk,
+        "value": None,
+        "updated_at": None,
+        "undoes": rating.updated_at.isoformat(),
+    }
     if before is not None:
         state.update(value=before.value, updated_at=before.updated_at.isoformat())
     token = undo.undo_token(kind="not_for_me", profile_id=request.profile.pk, state=state)
@@ -91,6 +97,7 @@ def rating_undo(request: AppRequest) -> HttpResponse:
         title_id = int(state["title_id"]) if state else None
         value = state["value"] if state else None
         at = datetime.fromisoformat(state["updated_at"]) if state and value else None
+        undoes = datetime.fromisoformat(state["undoes"]) if state else None
     except (KeyError, TypeError, ValueError):
         title_id = None
     title = Title.objects.for_profile(profile).filter(pk=title_id).first() if title_id else None
@@ -101,13 +108,19 @@ def rating_undo(request: AppRequest) -> HttpResponse:
             kind="not_for_me",
             by_hand=_("To change it, rate the title again on its page or in Your ratings."),
         )
-    services.rating_restore(
-        profile=profile,
-        title=title,
-        value=value,
-        updated_at=at,
-        device_id=current_device_id(request),
-    )
+    try:
+        services.rating_restore(
+            profile=profile,
+            title=title,
+            value=value,
+            updated_at=at,
+            undoes_at=undoes,
+            device_id=current_device_id(request),
+        )
+    except services.RatedSince as exc:
+        return undo.undo_refused(
+            request, fallback=title.get_absolute_url(), message=" ".join(exc.messages)
+        )
     message = _("Your rating of “%(t)s” is back as it was.") % {"t": title.name}
     return undo.undo_done(
         request, message=message, fallback=title.get_absolute_url(), title_id=title.pk

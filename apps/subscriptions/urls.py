@@ -8,7 +8,7 @@ urlpatterns = [
     path("plans/", views.plans, name="plans"),
     path("checkout/<slug:plan_code>/", views.checkout, name="checkout"),
     path(
-        "payments/<int:payment_id>/confirm/",
+        "payments/<id:payment_id>/confirm/",
         views.challenge,
         name="challenge",
     ),
@@ -31,12 +31,12 @@ urlpatterns = [
     path("pay-now/", views.pay_now, name="pay_now"),
     path("payment-methods/", views.payment_methods, name="payment_methods"),
     path(
-        "payment-methods/<int:method_id>/default/",
+        "payment-methods/<id:method_id>/default/",
         views.payment_method_default,
         name="payment_method_default",
     ),
     path(
-        "payment-methods/<int:method_id>/remove/",
+        "payment-methods/<id:method_id>/remove/",
         views.payment_method_remove,
         name="payment_method_remove",
     ),
@@ -50,12 +50,12 @@ urlpatterns = [
     ),
     path("members/", views.members, name="members"),
     path(
-        "members/<int:membership_id>/remove/",
+        "members/<id:membership_id>/remove/",
         views.member_remove,
         name="member_remove",
     ),
     path(
-        "invitations/<int:invitation_id>/revoke/",
+        "invitations/<id:invitation_id>/revoke/",
         views.invitation_revoke,
         name="invitation_revoke",
     ),

@@ -7,6 +7,6 @@ urlpatterns = [
     path("", views.help_index, name="index"),
     path("contact/", views.contact, name="contact"),
     path("requests/", views.requests_list, name="requests"),
-    path("requests/<int:ticket_id>/", views.request_detail, name="request"),
+    path("requests/<id:ticket_id>/", views.request_detail, name="request"),
     path("<slug:slug>/", views.article, name="article"),
 ]

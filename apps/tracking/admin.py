@@ -47,7 +47,7 @@ class EventAdmin(code_beside_label("name", _("event"), event_label), admin.Model
     def get_urls(self):
         urls = [
             path(
-                "profile/<int:profile_id>/360/",
+                "profile/<id:profile_id>/360/",
                 self.admin_site.admin_view(self.profile_360_view),
                 name="tracking_profile_360",
             )

@@ -366,3 +366,42 @@ def test_after_the_end_nobody_is_listed_in_the_player(party, host, guest):
     assert "in the player now" not in page
     rows = page.split('<li class="party-members__row')[1:]
     assert len(rows) == 2 and all(r.startswith(" party-members__row--away") for r in rows)
+
+
+@pytest.mark.parametrize(
+    ("body", "declared"),
+    [
+        (b"<!doctype html><script>alert(1)</script>", "audio/webm"),  # QA9
+        (b"", "audio/webm"),  # QA9: a 0-byte file was stored
+        (b"OggS", "text/html"),  # audio, declared as something else
+    ],
+)
+def test_a_voice_message_must_be_audio_by_its_bytes(party, host, body, declared):
+    give_plan(host, "premium")
+    upload = SimpleUploadedFile("v.webm", body, content_type=declared)
+    answer = signed_in(host).post(f"/party/{party.pk}/voice/", {"audio": upload, "seconds": "3"})
+    assert answer.status_code == 400
+    assert answer.json()["error"] in {
+        "That file is not a recording we can play (WebM, Ogg, MP4, MP3 or WAV).",
+        "The recording is empty. Record it again.",
+        "Send the recording as audio.",
+    }
+    assert not party.voice_messages.exists()
+
+
+@pytest.mark.parametrize(
+    ("head", "stored"),
+    [
+        (b"\x1a\x45\xdf\xa3", "audio/webm"),
+        (b"OggS\x00\x02", "audio/ogg"),
+        (b"\x00\x00\x00\x1cftypM4A ", "audio/mp4"),
+        (b"RIFF\x24\x00\x00\x00WAVEfmt ", "audio/wav"),
+        (b"ID3\x04\x00", "audio/mpeg"),
+    ],
+)
+def test_each_recorder_format_is_kept_as_what_its_bytes_are(party, host, head, stored):
+    give_plan(host, "premium")
+    upload = SimpleUploadedFile("v", head + b"\x00" * 200, content_type="audio/webm")
+    answer = signed_in(host).post(f"/party/{party.pk}/voice/", {"audio": upload, "seconds": "3"})
+    assert answer.status_code == 201
+    assert party.voice_messages.get().content_type == stored

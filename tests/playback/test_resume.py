@@ -212,3 +212,14 @@ def test_shelve_films_and_series():
     assert untouched == ep
     finale = resume.shelve(ep, episode_id=21, position=2700, duration=2700, series_started=True)
     assert finale.shelf is Shelf.FINISHED
+
+
+def test_a_plain_report_finishes_only_as_far_as_the_time_since_the_last_allows():
+    saved = _apply_all([Report(120, 1, explicit_seek=True)])
+    playable = resume.playable_since(3, demo=False)  # 3 s at up to 2x, plus the margin
+    jumped = resume.apply_report(saved, Report(FILM, 2), FILM, playable=playable)
+    assert jumped.saved.position == 120 + 66 and not jumped.completed_now
+    seek = resume.apply_report(saved, Report(FILM, 2, explicit_seek=True), FILM, playable=0)
+    assert seek.completed_now  # a skip to the end is the viewer's own choice
+    below = resume.apply_report(saved, Report(FILM // 2, 2), FILM, playable=playable)
+    assert below.saved.position == FILM // 2  # the rule guards the end, not the middle

@@ -52,10 +52,21 @@ def test_an_explicit_seek_backwards_moves_progress_back_and_late_reports_do_not(
     assert Progress.objects.get(profile=profile).position_seconds == 310
 
 
-@pytest.mark.parametrize(("sent", "saved"), [(10**7, 100 * 60), (-50, 0), (float("inf"), 6000)])
-def test_positions_are_clamped_to_the_runtime(report, film, profile, sent, saved):
-    report(film, sent, seek=True)
-    assert Progress.objects.get(profile=profile).position_seconds == saved
+def test_positions_before_the_start_are_the_start(report, film, profile):
+    report(film, -50, seek=True)
+    assert Progress.objects.get(profile=profile).position_seconds == 0
+
+
+@pytest.mark.parametrize("sent", [6001, 10**7, 1e308, float("inf")])
+@pytest.mark.parametrize("seek", [False, True])
+def test_a_position_past_the_end_is_refused_and_changes_nothing(report, film, profile, sent, seek):
+    """QA9: position=1e308 was taken as the end of the film and finished it."""
+    report(film, 120, seek=True)
+    with pytest.raises(ValidationError, match="past the end of this title"):
+        report(film, sent, seek=seek)
+    row = Progress.objects.get(profile=profile)
+    assert (row.position_seconds, row.completed_at) == (120, None)
+    assert not events("play_completed", profile)
 
 
 def test_a_kids_profile_is_refused_an_adult_title_and_nothing_is_written(report, film):
@@ -117,9 +128,10 @@ def test_completion_emits_one_play_completed_and_refreshes_candidates(
     monkeypatch.setattr(tasks.refresh_profile_candidates, "delay", refreshed.append)
     with django_capture_on_commit_callbacks(execute=True):
         report(film, 5000, seq=1)
-        done = report(film, 5500, seq=2)  # 91.6 %: watched
-        report(film, 5800, seq=3)
-        report(film, 6000, seq=4, reason="end")
+        later = clock.now() + timedelta(minutes=10)  # the time it takes to play there
+        done = report(film, 5500, seq=2, at=later)  # 91.6 %: watched
+        report(film, 5800, seq=3, at=later)
+        report(film, 6000, seq=4, reason="end", at=later)
     assert done.completed_now
     completed = events("play_completed", profile)
     assert len(completed) == 1
@@ -136,7 +148,7 @@ def test_a_new_viewing_after_finishing_completes_again(report, film, profile):
     report(film, 6000, seq=1, session="session-one")
     report(film, 0, seq=2, seek=True, session="session-two")  # watch it again
     assert Progress.objects.get(profile=profile).completed_at is None
-    report(film, 6000, seq=3, session="session-two")
+    report(film, 6000, seq=3, session="session-two", at=clock.now() + timedelta(hours=2))
     assert len(events("play_completed", profile)) == 2
     assert len(events("play_started", profile)) == 2
 
@@ -187,7 +199,7 @@ def test_finishing_an_episode_puts_the_next_one_up(report, episodes, profile):
     report(episodes[0], 20 * 60)
     row = TitleProgress.objects.get(profile=profile)
     assert (row.shelf, row.episode_id, row.position_seconds) == ("resume", episodes[0].pk, 1200)
-    report(episodes[0], 45 * 60)
+    report(episodes[0], 45 * 60, at=clock.now() + timedelta(minutes=25))
     row.refresh_from_db()
     assert (row.shelf, row.episode_id, row.position_seconds) == ("next", episodes[1].pk, 0)
     report(episodes[1], 60)  # a glance at the next one keeps it up next
@@ -299,3 +311,30 @@ def test_a_seek_ahead_says_where_it_jumped_from_so_the_year_counts_only_what_was
     played = recap.play_events(profile_id=profile.pk, year=clock.now().year, tz=paris)
     # 10 s before the jump and 100 s after it: about 2 minutes, not 13.
     assert sum(v.seconds for v in numbers.viewings(played, paris)) == 110
+
+
+def test_a_plain_report_cannot_jump_to_the_end_seconds_after_the_last(report, film, profile):
+    """QA9: 120 s in, a report of 99 % a few seconds later (no seek) finished the film."""
+    start = clock.now()
+    report(film, 120, seek=True, at=start)
+    jumped = report(film, 5990, at=start + timedelta(seconds=3))
+    assert not jumped.completed
+    assert jumped.position_seconds <= 120 + 3 * 120 + 60  # what even 120x demo speed plays
+    assert not events("play_completed", profile)
+
+
+def test_a_plain_report_after_the_time_it_takes_finishes_the_film(report, film, profile):
+    start = clock.now()
+    report(film, 120, seek=True, at=start)
+    done = report(film, 5990, at=start + timedelta(seconds=3), seq=5)
+    assert not done.completed
+    done = report(film, 5990, at=start + timedelta(minutes=2), seq=6)  # at 120x, it gets there
+    assert done.completed_now and len(events("play_completed", profile)) == 1
+
+
+def test_outside_demo_mode_the_wall_clock_is_the_players_clock(report, film, profile, settings):
+    settings.DEMO_MODE = False
+    start = clock.now()
+    report(film, 120, seek=True, at=start)
+    assert not report(film, 5990, at=start + timedelta(minutes=2)).completed
+    assert report(film, 5990, at=start + timedelta(minutes=100)).completed

@@ -346,3 +346,17 @@ def test_a_title_kids_may_watch_is_fine_for_a_kids_profile():
     client = signed_in(kid)
     assert client.get(f"/watch/title/{cartoon.pk}/").status_code == 200
     assert client.post(f"/watch/title/{cartoon.pk}/progress/", body()).status_code == 200
+
+
+@pytest.mark.parametrize("position", ["1e308", "99999999"])
+def test_an_absurd_position_is_a_clear_400_and_finishes_nothing(viewer_client, film, position):
+    """QA9: position=1e308 a few seconds after 120 answered 200, completed, play_completed."""
+    url = f"/watch/title/{film.pk}/progress/"
+    first = {"position": "120", "seq": "1", "report_id": "report-0001", "seek": "true"}
+    assert viewer_client.post(url, first).status_code == 200
+    response = viewer_client.post(
+        url, {"position": position, "seq": "2", "report_id": "report-0002"}
+    )
+    assert response.status_code == 400
+    assert response.json()["error"] == "That position is past the end of this title."
+    assert not Event.objects.filter(name="play_completed").exists()

@@ -89,3 +89,52 @@ def test_the_too_late_message_is_in_french(viewer_client, undo_tokens_aged):
     assert "Trop tard pour annuler\u00a0: plus de 30\u00a0secondes se sont écoulées." in (
         late.content.decode()
     )
+
+
+def _undo(client, html):
+    return client.post("/ratings/undo/", {"token": _token(html)}, headers={"HX-Request": "true"})
+
+
+def test_undo_after_a_love_in_another_tab_keeps_the_love_and_says_why(viewer_client):
+    """QA9: tab A's Undo of "Not for me" deleted the Love given since in tab B."""
+    title = TitleFactory(name="Second Thoughts")
+    html = _not_for_me(viewer_client, title)  # tab A
+    viewer_client.post(f"/ratings/{title.pk}/", {"value": "love"}, headers={"HX-Request": "true"})
+    refused = _undo(viewer_client, html)  # tab A, within 30 s
+    assert refused.status_code == 400
+    assert "You have rated it since; nothing was undone." in refused.content.decode()
+    assert Rating.objects.get().value == Rating.Value.LOVE
+    assert not viewer_client.profile.events.filter(name="rating", properties__undo=True).exists()
+
+
+def test_undo_after_a_like_replaced_a_love_elsewhere_keeps_the_like(viewer_client):
+    title = TitleFactory(name="Changed Mind")
+    Rating.objects.create(
+        profile=viewer_client.profile, title=title, value=2, updated_at=clock.now()
+    )
+    html = _not_for_me(viewer_client, title)
+    viewer_client.post(f"/ratings/{title.pk}/", {"value": "like"}, headers={"HX-Request": "true"})
+    assert _undo(viewer_client, html).status_code == 400
+    assert Rating.objects.get().value == Rating.Value.LIKE
+
+
+def test_the_rated_since_message_is_in_french_without_javascript(viewer_client):
+    title = TitleFactory(name="Déjà Noté")
+    html = _not_for_me(viewer_client, title)
+    viewer_client.post(f"/ratings/{title.pk}/", {"value": "like"})
+    viewer_client.cookies["django_language"] = "fr"
+    page = viewer_client.post("/ratings/undo/", {"token": _token(html)}, follow=True)
+    assert "Vous l’avez noté depuis\u00a0; rien n’a été annulé." in page.content.decode()
+    assert Rating.objects.get().value == Rating.Value.LIKE
+
+
+def test_pressing_undo_twice_is_one_undo(viewer_client):
+    title = TitleFactory(name="Double Undo")
+    Rating.objects.create(
+        profile=viewer_client.profile, title=title, value=1, updated_at=clock.now()
+    )
+    html = _not_for_me(viewer_client, title)
+    assert _undo(viewer_client, html).status_code == 200
+    assert _undo(viewer_client, html).status_code == 200
+    assert Rating.objects.get().value == Rating.Value.LIKE
+    assert viewer_client.profile.events.filter(name="rating", properties__undo=True).count() == 1

@@ -2,6 +2,7 @@
 refreshes the profile's candidates after commit, once per transaction."""
 
 import ast
+from datetime import timedelta
 from pathlib import Path
 
 import pytest
@@ -51,6 +52,7 @@ def _finish(profile, titles):
             seq=seq,
             explicit_seek=False,
             session_id="session-one",
+            at=clock.now() + timedelta(seconds=position),  # played through, in real time
         )
 
 

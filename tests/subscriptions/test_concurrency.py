@@ -198,3 +198,25 @@ def test_racing_checkouts_never_redeem_a_coupon_past_its_limit(spy, now, plans):
     coupon.refresh_from_db()
     assert coupon.times_redeemed == 3 == CouponRedemption.objects.count()
     assert len(spy.charges) == 3
+
+
+@pytest.mark.django_db(transaction=True)
+def test_three_cancel_answers_at_once_count_once(spy, now, plans):
+    """QA9: the same reasons posted three times at once made three rows and three events."""
+    if connection.vendor == "sqlite":
+        pytest.skip("SQLite serializes writers; the race needs PostgreSQL (CI runs it)")
+    from apps.subscriptions import leaving_reasons
+    from apps.subscriptions.models import CancelReason
+    from apps.tracking.models import Event
+
+    profile = ProfileFactory()
+    subscribe(profile.account, "premium")
+    reasons = leaving_reasons.parse(["too_expensive"], "")
+
+    def answer(_i):
+        return services.cancel_reasons_record(user=profile.account, reasons=reasons)
+
+    results, errors = in_threads(3, answer)
+    assert errors == []
+    assert list(CancelReason.objects.values_list("reason", flat=True)) == ["too_expensive"]
+    assert Event.objects.filter(name="cancel_reason_given", profile=profile).count() == 1

@@ -8,6 +8,7 @@ import pytest
 from apps.subscriptions import leaving_reasons
 from apps.subscriptions.models import CancelReason, Postponement, Subscription
 from apps.tracking.models import Event
+from tests.factories import ProfileFactory, signed_in
 from tests.subscriptions.conftest import subscribe
 
 pytestmark = pytest.mark.django_db
@@ -253,8 +254,11 @@ def test_query_counts_of_the_new_pages_do_not_grow_with_history(
 
 def test_the_admin_chart_counts_each_reason_given(viewer, admin_client, now):
     subscribe(viewer.user)
+    other = ProfileFactory()
+    subscribe(other.account)
+    give(signed_in(other), "too_expensive", "taking_a_break")
     give(viewer, "too_expensive", "taking_a_break")
-    give(viewer, "too_expensive")  # the viewer came back to the page another time
+    give(viewer, "too_expensive")  # Back and answered again: that answer replaces the first
     html = text(admin_client.get("/admin/subscriptions/cancelreason/"))
     assert "3 reasons given." in html
     assert "<title>It is too expensive: 2</title>" in html
@@ -410,3 +414,40 @@ def test_what_youd_miss_leaves_out_mix_titles_set_aside_since_monday(
     fragment = text(viewer.get("/what-youd-miss/", HTTP_HX_REQUEST="true"))
     assert "From your weekly mix" in fragment
     assert "Mix Pick Two" in fragment and "Mix Pick One" not in fragment
+
+
+# --- counted once (QA9) --------------------------------------------------------------------------
+
+
+def test_the_same_answer_sent_three_times_counts_once(viewer):
+    subscribe(viewer.user, "premium")
+    for _ in range(3):
+        assert give(viewer, "too_expensive").status_code == 302
+    assert list(CancelReason.objects.values_list("reason", flat=True)) == ["too_expensive"]
+    events = Event.objects.filter(name="cancel_reason_given", profile=viewer.profile)
+    assert events.count() == 1
+
+
+def test_going_back_and_answering_again_replaces_the_answer(viewer):
+    subscribe(viewer.user, "premium")
+    give(viewer, "too_expensive", "technical_problems")
+    give(viewer, "too_expensive", "taking_a_break")  # Back, one box changed
+    assert sorted(CancelReason.objects.values_list("reason", flat=True)) == [
+        "taking_a_break",
+        "too_expensive",
+    ]
+    events = Event.objects.filter(name="cancel_reason_given", profile=viewer.profile)
+    assert sorted(e.properties["reason"] for e in events) == [
+        "taking_a_break",
+        "technical_problems",
+        "too_expensive",
+    ]  # what they said is history; the chart counts the answer they left
+
+
+def test_two_viewers_giving_the_same_reason_count_twice(viewer):
+    subscribe(viewer.user, "premium")
+    other = ProfileFactory()
+    subscribe(other.account, "premium")
+    give(viewer, "too_expensive")
+    give(signed_in(other), "too_expensive")
+    assert CancelReason.objects.filter(reason="too_expensive").count() == 2

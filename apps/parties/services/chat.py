@@ -14,7 +14,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from apps.core import clock
-from apps.parties import wall_clock
+from apps.parties import voice_format, wall_clock
 from apps.parties.models import ChatMessage, Member, Party, VoiceMessage
 from apps.parties.services.core import Refused, is_live
 from apps.subscriptions.selectors import entitlements_for
@@ -151,11 +151,21 @@ def voice_save(
     base_type = (content_type or "").split(";")[0].strip().lower()
     if base_type not in VOICE_TYPES:
         raise Refused("invalid", _("Send the recording as audio."))
+    if not upload.size:
+        raise Refused("empty", _("The recording is empty. Record it again."))
     if upload.size > VOICE_MAX_BYTES:
         raise Refused("too_big", _("Voice messages are at most 500 KB."))
     if not 0 < seconds <= VOICE_MAX_SECONDS + 0.5:
         raise Refused(
             "too_long", _("Voice messages are at most %(n)d seconds.") % {"n": VOICE_MAX_SECONDS}
+        )
+    # Stored and served as what its bytes are, never as what the sender declared.
+    upload.seek(0)
+    base_type = voice_format.sniff(upload.read(voice_format.HEAD_BYTES))
+    upload.seek(0)
+    if base_type is None:
+        raise Refused(
+            "invalid", _("That file is not a recording we can play (WebM, Ogg, MP4, MP3 or WAV).")
         )
     now = clock.now()
     with transaction.atomic():

@@ -43,6 +43,7 @@ from apps.subscriptions.services.checkout import (
 )
 from apps.subscriptions.services.core import (
     STUDENT_CONFIRMATION_MONTHS,
+    AlreadyDone,
     AmountChanged,
     PaymentFailed,
     _notice,
@@ -113,6 +114,7 @@ __all__ = [
     "account_deleted_notice",
     "cancel_reasons_record",
     "leaving_alternative_take",
+    "AlreadyDone",
     "AmountChanged",
     "CardDetails",
     "ChangePreview",

@@ -66,6 +66,11 @@ class PaymentFailed(ValidationError):
         super().__init__(decline_message(code), code=code)
 
 
+class AlreadyDone(ValidationError):
+    """An identical earlier request (a double-click, Back and submit) already did this; the
+    message says its outcome, for the page to show instead of a refusal."""
+
+
 class AmountChanged(ValidationError):
     """The price shown is no longer the price: re-show the preview with the new amount."""
 

@@ -6,6 +6,8 @@ from datetime import datetime
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
+from django.db.models import Sum
+from django.utils.crypto import salted_hmac
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
@@ -30,6 +32,7 @@ from apps.subscriptions.selectors.quotes import (
 )
 from apps.subscriptions.services.changes import subscription_change, subscription_postpone
 from apps.subscriptions.services.core import (
+    AlreadyDone,
     AmountChanged,
     PaymentFailed,
     _add_credit,
@@ -205,6 +208,7 @@ def subscription_withdraw(
         sub = _subscription_locked(user)
         preview = withdrawal_preview(sub=sub, at=at)
         if not preview.decision.ok:
+            _refuse_if_withdrawn(sub)
             raise ValidationError(
                 _("The 14-day withdrawal period for this subscription is over."),
                 code=preview.decision.reason,
@@ -270,27 +274,68 @@ def subscription_withdraw(
     return preview
 
 
+def _refuse_if_withdrawn(sub: Subscription) -> None:
+    """AlreadyDone when the subscription's last change is a withdrawal: the second of two
+    clicks is told what the first did, not that the withdrawal period is over."""
+    last = sub.changes.order_by("-at", "-pk").first()
+    if last is None or last.event != "withdrawn":
+        return
+    refunded = (
+        Refund.objects.filter(
+            payment__subscription=sub, reason=Refund.Reason.WITHDRAWAL, created_at=last.at
+        ).aggregate(total=Sum("amount"))["total"]
+        or 0
+    )
+    if refunded:
+        raise AlreadyDone(
+            _("You have already withdrawn; your refund of %(amount)s is on its way.")
+            % {"amount": format_money(refunded, last.currency)}
+        )
+    raise AlreadyDone(_("You have already withdrawn; nothing more changed."))
+
+
 # --- Why they leave, and the alternatives offered ------------------------------------------------
 
 
+@transaction.atomic
 @transaction.atomic
 def cancel_reasons_record(
     *, user, reasons: leaving_reasons.Reasons, at: datetime | None = None
 ) -> int:
     """Record the reasons given on the cancel page: a `cancel_reason_given` event each (the
     viewer's own words with "other") and an anonymous count for the admin's chart. Only while
-    there is a running plan to cancel; returns how many were recorded."""
+    there is a running plan to cancel; returns how many reasons the answer now holds.
+
+    One answer per subscription period: answering again (Back, a double-click, a second tab)
+    replaces the reasons given before instead of adding to them, and only a reason not given
+    before records an event. The subscription's lock makes concurrent answers take turns."""
     at = at or clock.now()
     sub = _subscription_locked(user)
     if sub.status != State.ACTIVE:
         raise ValidationError(_("There is no running subscription to cancel."))
+    answer = _cancel_answer_key(sub)
+    given = CancelReason.objects.filter(answer=answer)
+    before = set(given.values_list("reason", flat=True))
+    given.exclude(reason__in=reasons.keys).delete()
+    given.filter(reason__in=reasons.keys).update(given_at=at)
     for key in reasons.keys:
-        CancelReason.objects.create(reason=key, given_at=at)
+        if key in before:
+            continue
+        CancelReason.objects.create(reason=key, given_at=at, answer=answer)
         properties = {"reason": key, "plan": sub.plan.code}
         if key == leaving_reasons.OTHER and reasons.other:
             properties["text"] = reasons.other
         _track(user, "cancel_reason_given", properties, at=at)
     return len(reasons.keys)
+
+
+def _cancel_answer_key(sub: Subscription) -> str:
+    """Which cancel page answer this is: the subscription and its current period, hashed with
+    the site's secret so the anonymous count cannot be joined back to an account."""
+    period = sub.current_period_start.isoformat() if sub.current_period_start else ""
+    return salted_hmac(
+        "streamfront.cancel-reasons", f"{sub.pk}:{sub.period_offset}:{period}", algorithm="sha256"
+    ).hexdigest()
 
 
 def leaving_alternative_take(

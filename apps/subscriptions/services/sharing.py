@@ -15,7 +15,13 @@ from apps.subscriptions.models import (
     Membership,
     Subscription,
 )
-from apps.subscriptions.services.core import _lock_for_task, _notice, _subscription_locked, _track
+from apps.subscriptions.services.core import (
+    AlreadyDone,
+    _lock_for_task,
+    _notice,
+    _subscription_locked,
+    _track,
+)
 
 # --- Duo and Family ------------------------------------------------------------------------------
 
@@ -78,7 +84,16 @@ def invitation_accept(*, user, token: str, at: datetime | None = None) -> Member
     """The invitee, signed in with the invited address, joins the owner's plan."""
     at = at or clock.now()
     with transaction.atomic():
-        invitation = Invitation.objects.select_related("subscription").filter(token=token).first()
+        invitation = Invitation.objects.select_for_update().filter(token=token).first()
+        joined = invitation is not None and invitation.accepted_by_id == user.pk
+        if (
+            joined
+            and Membership.objects.filter(
+                user=user, subscription=invitation.subscription_id
+            ).exists()
+        ):
+            # The second of two clicks: the first one joined.
+            raise AlreadyDone(_("You are already a member of this plan."))
         if invitation is None or not invitation.is_open:
             raise ValidationError(_("This invitation is no longer valid."))
         if invitation.email.lower() != user.email.lower():

@@ -17,6 +17,7 @@ from django.views.decorators.http import require_http_methods, require_POST
 from apps.accounts.decorators import not_for_kids
 from apps.core import clock
 from apps.core.dates import long_date
+from apps.core.flash import say_once
 from apps.subscriptions import display, selectors, services
 from apps.subscriptions.forms import (
     ConfirmForm,
@@ -120,7 +121,7 @@ def change(request: HttpRequest, plan_code: str) -> HttpResponse:
                 messages.error(request, error)
                 return redirect("subscriptions:overview")
         else:
-            messages.success(request, _change_message(preview))
+            say_once(request, messages.SUCCESS, _change_message(preview))
             return redirect("subscriptions:overview")
         try:
             context = _change_context(request, sub, plan, interval, at=clock.now(), error=error)

@@ -17,6 +17,7 @@ from django.views.decorators.http import require_http_methods
 from apps.accounts.decorators import not_for_kids
 from apps.accounts.timezones import viewer_zone
 from apps.core import clock
+from apps.core.flash import say_once
 from apps.subscriptions import lifecycle, selectors, services
 from apps.subscriptions.forms import (
     CardForm,
@@ -211,8 +212,9 @@ def _after_checkout(request, result: Checkout) -> HttpResponse:
     if result.coupon_id is not None:
         request.session.pop(OFFER_SESSION_KEY, None)  # the offer is used (or being confirmed)
     if result.status == Checkout.Status.SUCCEEDED:
-        messages.success(
+        say_once(
             request,
+            messages.SUCCESS,
             _("Welcome to %(plan)s! Your receipt is in your invoices.")
             % {"plan": result.plan.name},
         )

@@ -17,6 +17,7 @@ from apps.accounts.decorators import not_for_kids
 from apps.catalogue import selectors as catalogue
 from apps.core import clock
 from apps.core.dates import long_date
+from apps.core.flash import say_once
 from apps.core.http import safe_next
 from apps.subscriptions import display, leaving_reasons, lifecycle, selectors, services
 from apps.subscriptions.forms import (
@@ -286,10 +287,13 @@ def withdraw(request: HttpRequest) -> HttpResponse:
             done = services.subscription_withdraw(
                 user=request.user, expected_refund=expected, at=at
             )
+        except services.AlreadyDone as exc:
+            say_once(request, messages.INFO, " ".join(error_messages(exc)))
+            return redirect("subscriptions:overview")
         except ValidationError as exc:
             error = " ".join(error_messages(exc))
         else:
-            messages.success(request, _withdrawn_message(done))
+            say_once(request, messages.SUCCESS, _withdrawn_message(done))
             return redirect("subscriptions:overview")
     preview = selectors.withdrawal_preview(sub=sub, at=clock.now())
     context = {

@@ -12,6 +12,7 @@ from django.views.decorators.http import require_http_methods, require_POST
 
 from apps.accounts.decorators import not_for_kids
 from apps.core import clock
+from apps.core.flash import say_once
 from apps.subscriptions import selectors, services
 from apps.subscriptions.forms import (
     InviteForm,
@@ -97,11 +98,15 @@ def join(request: HttpRequest, token: str) -> HttpResponse:
     if request.method == "POST":
         try:
             services.invitation_accept(user=request.user, token=token)
+        except services.AlreadyDone as exc:
+            say_once(request, messages.INFO, " ".join(error_messages(exc)))
+            return redirect("subscriptions:overview")
         except ValidationError as exc:
             error = " ".join(error_messages(exc))
         else:
-            messages.success(
+            say_once(
                 request,
+                messages.SUCCESS,
                 _("You now share %(plan)s with %(owner)s.")
                 % {
                     "plan": invitation.subscription.plan.name,
