@@ -410,7 +410,12 @@ def scheduled_job_run(name: str, entry: dict) -> JobRun:
         with translation.override(settings.LANGUAGE_CODE):
             if hasattr(task, "apply"):
                 outcome = task.apply(args=entry.get("args", ()), kwargs=entry.get("kwargs", {}))
-                value = outcome.get(propagate=True)
+                # An eager result, already there: nothing to wait for, so not Celery's "never
+                # call get() within a task" guard. That guard reads a process-wide flag which
+                # `apply` sets and restores around each task, and two overlapping `apply`s
+                # (the jump's thread and a request's) can leave it set for good: every job
+                # then read "failed" although it had run (QA10).
+                value = outcome.get(propagate=True, disable_sync_subtasks=False)
             else:
                 value = task(*entry.get("args", ()), **entry.get("kwargs", {}))
         ok, text = True, _short(job_results.describe(dotted, value))

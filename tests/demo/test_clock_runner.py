@@ -273,3 +273,20 @@ def test_kais_student_reminder_decided_at_night_arrives_at_eight_berlin_time(see
         assert notice.sent_at is not None
         local = notice.sent_at.astimezone(berlin)
         assert (local.hour, local.minute) == (8, 0), local
+
+
+def test_a_job_reads_as_done_even_when_celerys_join_guard_was_left_set(settings):
+    """QA10: after two overlapping eager tasks, Celery's process-wide "a task is running" flag
+    stayed set, and every job of every later jump read "RuntimeError: Never call result.get()
+    within a task!" although it had run."""
+    from celery._state import _set_task_join_will_block, task_join_will_block
+
+    settings.CELERY_BEAT_SCHEDULE = {"doubler": TEST_SCHEDULE["doubler"]}
+    was = task_join_will_block()
+    _set_task_join_will_block(True)  # as the overlap leaves it
+    try:
+        (run,) = runner.scheduled_jobs_run()
+    finally:
+        _set_task_join_will_block(was)
+    assert run.ok, run.result
+    assert run.value == 42
