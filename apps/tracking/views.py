@@ -121,6 +121,7 @@ def privacy(request: HttpRequest) -> HttpResponse:
         profile=profile,
         visitor_id=getattr(request, "visitor_id", "") if personalization else "",
         device_id=current_device_id(request) if profile is not None else None,
+        account=request.user if request.user.is_authenticated else None,
     )
     response = redirect(safe_next(request, reverse("tracking:privacy")))
     messages.success(request, _("Your privacy choices are saved."))

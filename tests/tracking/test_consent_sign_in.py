@@ -141,6 +141,25 @@ def test_a_choice_changed_on_the_privacy_page_is_the_accounts_and_this_browsers_
     assert not _checked(_privacy(phone), "marketing")
 
 
+def test_a_choice_made_before_picking_a_profile_is_the_accounts_too():
+    """QA10: signed in, on "Who's watching?", a viewer opened /privacy/ and ticked marketing:
+    "saved", but only for that browser; another browser signing in got the older choice."""
+    profile = ProfileFactory()
+    consent_record(consent=_consent(personalization=True, marketing=False), profile=profile)
+    laptop = Client()
+    login = laptop.post(
+        "/accounts/login/", {"username": profile.account.email, "password": PASSWORD}
+    )
+    assert login.status_code == 302  # no profile chosen yet
+
+    assert laptop.post("/privacy/", {"choice": "all"}).status_code == 302
+
+    assert stored_consent(profile).marketing is True
+    phone = _browser_that_chose("necessary")
+    assert _sign_in(phone, profile).cookies[COOKIE].value == ALL
+    assert _checked(_privacy(phone), "marketing")
+
+
 def test_signing_out_leaves_the_cookie_and_another_accounts_choice_never_leaks():
     refuser = ProfileFactory()
     consent_record(consent=_consent(personalization=False, marketing=False), profile=refuser)

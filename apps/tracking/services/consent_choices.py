@@ -9,9 +9,16 @@ from apps.tracking.models import Event
 from apps.tracking.services.events import namespaced_client_id, track
 
 
-def consent_record(*, consent, profile=None, visitor_id: str = "", device_id=None) -> Event | None:
+def consent_record(
+    *, consent, profile=None, visitor_id: str = "", device_id=None, account=None
+) -> Event | None:
     """Record a consent choice as an event (None when there is nobody to record it under:
-    an anonymous visitor refusing personalization gets no id to record it with)."""
+    an anonymous visitor refusing personalization gets no id to record it with). A signed-in
+    `account` with no profile chosen yet ("Who's watching?") records it as the account's
+    choice, on its grown-ups' profile: as a visitor's it was lost for the account, which kept
+    its older choice on every other browser (QA10)."""
+    if profile is None and account is not None:
+        profile = account.profiles.order_by("is_kids", "created_at", "pk").first()
     if profile is None and not visitor_id:
         return None
     return track(
