@@ -121,7 +121,7 @@ def test_a_server_error_on_a_thumb_is_said_not_dropped(page, sign_in):
         "}, { once: true });"
     )
     page.goto(title.get_absolute_url())
-    page.wait_for_function("window.noticeAfterBell !== undefined")
+    page.wait_for_function("() => window.noticeAfterBell !== undefined")
     assert page.evaluate("window.noticeAfterBell") == "hidden"
 
     page.locator("main .thumbs__btn--up").click()
