@@ -248,7 +248,22 @@ def test_removing_the_last_title_of_continue_watching_by_keyboard_leaves_focus_o
     page.goto("/")
     row = page.locator("#row-continue")
     row.locator(".card__link").first.focus()
-    page.keyboard.press("Tab")
+    # Top to bottom as drawn: My list and the thumbs over the poster, then the ✕ under it
+    # (QA8: Tab went from the link to the ✕, then back up to the thumbs).
+    said = []
+    for _ in range(5):
+        page.keyboard.press("Tab")
+        said.append(
+            page.evaluate(
+                "(e => e.getAttribute('aria-label') || e.textContent.trim())(document.activeElement)"
+            )
+        )
+    assert said[:4] == [
+        "+Add Harbour Lights to My list",
+        "Not for me",
+        "I like this",
+        "Love this",
+    ], said
     remove = page.evaluate("document.activeElement.textContent")
     assert "Remove Harbour Lights from Continue watching" in remove, remove
     page.keyboard.press("Enter")

@@ -93,7 +93,8 @@ def test_undo_by_keyboard_puts_focus_on_the_restored_card_and_says_so(page, sign
     row = page.locator("#row-continue")
     card = row.locator(".card", has_text="Night Ferry")
     card.locator(".card__link").focus()
-    page.keyboard.press("Tab")
+    for _ in range(5):  # My list and three thumbs over the poster, then the ✕ under it
+        page.keyboard.press("Tab")
     assert "Remove Night Ferry" in page.evaluate("document.activeElement.textContent")
     page.keyboard.press("Enter")
     expect(card).to_have_count(0)
