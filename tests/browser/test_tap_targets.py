@@ -107,7 +107,9 @@ def test_every_control_is_a_40_px_tap_on_a_phone(page, sign_in, shot):
     shot(page, "account")
     small += _too_small(page, "#main button, #main .btn, #main select", at_least=3)
     page.goto("/account/notifications/")
+    shot(page, "notifications")
     small += _too_small(page, ".notify-grid .switch", at_least=4)
+    assert page.evaluate("() => document.documentElement.scrollWidth - innerWidth") <= 0
     page.goto("/account/subscription/")
     shot(page, "billing")
     small += _too_small(page, ".sub-nav a", at_least=6)
