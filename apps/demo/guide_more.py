@@ -34,7 +34,8 @@ MORE_FLOWS: list[dict[str, Any]] = [
             "the account's own choice, saved while signed in). Once a journey has messaged "
             "Morgan (see the journeys' flows: move the clock), the bell in the header shows the "
             "unread count; click it: the newest cards with their artwork, Mark read and Dismiss "
-            "without a reload, the count following. The button marks the card read and opens "
+            "without a reload, the count following (a screen reader hears “Marked as read.” "
+            "or “Message dismissed.”). The button marks the card read and opens "
             "its link. “See all messages” opens the inbox. The same message by e-mail is in the "
             "outbox, with a link to stop that kind of e-mail: it asks first, then confirms. "
             "Play the title a card is about (from Continue watching, not the card): the card "
@@ -413,7 +414,10 @@ MORE_FLOWS: list[dict[str, Any]] = [
             "device mode): the header is one row (logo, Menu, search, bell, avatar) and the "
             "demo bar one line, even with the demo clock set. Menu opens the links, the "
             "language and Account / Sign out, with the keyboard too and without JavaScript; "
-            "on a wide screen they sit in the header's row as before."
+            "on a wide screen they sit in the header's row as before. Every control is a "
+            "40 px tap there: a card's My list sits above its thumbs, each circle in its own "
+            "box, and small buttons, the billing tabs and the notification switches grow to "
+            "match."
         ),
         "url": "home",
         "persona": "commuter",

@@ -79,3 +79,39 @@ def test_a_password_reset_e_mail_is_read_in_the_outbox_and_its_link_works(page, 
     new_tab = opened.value
     expect(new_tab.get_by_role("heading", name="Choose a new password")).to_be_visible()
     assert page.problems == []
+
+
+_FLOW_GAPS = """() => [...document.querySelectorAll('.flow')].map(card => {
+  const box = card.getBoundingClientRect();
+  const last = card.lastElementChild.getBoundingClientRect();
+  return {title: card.querySelector('.flow__title').textContent.trim(),
+          empty: box.bottom - last.bottom, right: box.right};
+})"""
+
+
+@pytest.mark.parametrize("width,height", [(1366, 800), (390, 844)])
+def test_the_guide_reads_under_an_opaque_header_and_its_flows_have_no_empty_boxes(
+    page, shot, demo, width, height
+):
+    """QA7: scrolled to #clock or #flows at 1366 px, the persona cards' red buttons and their
+    glow showed through the sticky header around the logo; the flows' cards stretched to the
+    tallest of their grid row, leaving large empty boxes."""
+    page.set_viewport_size({"width": width, "height": height})
+    page.goto("/demo/")
+    header = page.locator("header.site-header")
+    # At the top of a page the header still fades into what is under it (the homepage's hero).
+    assert header.evaluate("e => getComputedStyle(e).backgroundColor") == "rgba(0, 0, 0, 0)"
+    page.goto("/demo/#flows")
+    expect(page.locator(".flow").first).to_be_visible()
+    if width > 640:  # on a phone the header scrolls away with the page
+        page.wait_for_function(
+            "() => getComputedStyle(document.querySelector('header.site-header'))"
+            ".backgroundColor === 'rgb(11, 11, 12)'"
+        )
+    shot(page, f"demo-flows-{width}")
+    flows = page.evaluate(_FLOW_GAPS)
+    assert len(flows) > 5
+    # The padding under a card's last line (.9rem), not a neighbour's extra lines.
+    stretched = [flow["title"] for flow in flows if flow["empty"] > 20]
+    assert stretched == [], stretched
+    assert all(flow["right"] <= width for flow in flows)

@@ -68,6 +68,8 @@ def test_the_bell_counts_and_its_cards_change_without_a_reload(page, sign_in, sh
     # The same message in the open bell and on the page: each button acts on its own card.
     page.locator("main").get_by_role("button", name="Mark read").click()
     expect(page.locator("main .message-card.is-unread")).to_have_count(0)
+    # Said in the page's live region, as Dismiss is (QA8: it said nothing).
+    expect(page.locator("#a11y-status")).to_have_text("Marked as read.")
     expect(count).to_have_text("")
     # The page's own count follows too (QA5: it said "2 unread" beside a bell at 1).
     expect(page.locator("#inbox-unread")).to_have_text("0 unread")

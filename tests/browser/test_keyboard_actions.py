@@ -223,6 +223,11 @@ def test_the_undo_notice_is_in_main_said_once_and_waits_for_a_keyboard(page, sig
     assert MyListEntry.objects.filter(profile=profile).count() == 2
 
 
+_FOCUSED_NAME = (
+    "(e => e.getAttribute('aria-label') || e.textContent.trim())(document.activeElement)"
+)
+
+
 @pytest.mark.django_db(transaction=True)
 def test_removing_the_last_title_of_continue_watching_by_keyboard_leaves_focus_on_a_card(
     page, sign_in
@@ -248,7 +253,18 @@ def test_removing_the_last_title_of_continue_watching_by_keyboard_leaves_focus_o
     page.goto("/")
     row = page.locator("#row-continue")
     row.locator(".card__link").first.focus()
-    page.keyboard.press("Tab")
+    # Top to bottom as drawn: My list and the thumbs over the poster, then the ✕ under it
+    # (QA8: Tab went from the link to the ✕, then back up to the thumbs).
+    said = []
+    for _ in range(5):
+        page.keyboard.press("Tab")
+        said.append(page.evaluate(_FOCUSED_NAME))
+    assert said[:4] == [
+        "+Add Harbour Lights to My list",
+        "Not for me",
+        "I like this",
+        "Love this",
+    ], said
     remove = page.evaluate("document.activeElement.textContent")
     assert "Remove Harbour Lights from Continue watching" in remove, remove
     page.keyboard.press("Enter")

@@ -76,3 +76,18 @@ def test_on_a_phone_the_current_billing_tab_is_in_view_in_french(page, sign_in):
       return nav.scrollWidth > nav.clientWidth && tab.left >= box.left && tab.right <= box.right;
     }"""
     page.wait_for_function(f"() => ({inside})(document.querySelector('.sub-nav'))")
+
+
+@pytest.mark.django_db(transaction=True)
+def test_the_account_pages_edit_links_keep_their_words_whole_on_a_phone(page, sign_in):
+    """QA8: at 390 px in French the Profiles table's "Modifier Marie" took 26 px and read
+    "Modi/fier/Mar/ie"; the table is a list there, and the link one line."""
+    owner = ProfileFactory(name="Alex", account__language="fr")
+    ProfileFactory(name="Marie", account=owner.account)
+    sign_in(owner)
+    page.set_viewport_size({"width": 390, "height": 844})
+    page.goto("/account/")
+    for name in ("Alex", "Marie"):
+        link = page.get_by_role("link", name=f"Modifier {name}")
+        lines = link.evaluate("e => e.getClientRects().length")
+        assert lines == 1, f"Modifier {name} takes {lines} lines"

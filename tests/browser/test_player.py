@@ -285,3 +285,40 @@ def test_a_phone_player_shows_time_left_with_a_minus_and_says_it_in_words(
     expect(page.locator(".player__time")).to_be_visible()
     page.screenshot(path=str(SHOTS / "time-left-1280.png"))
     assert page.problems == []
+
+
+# After the transitions a focus starts (the volume slider widens from 0 when focused).
+_FOCUS_SEEN = """async () => {
+  await Promise.all(document.getAnimations().filter(a => a instanceof CSSTransition)
+    .map(a => a.finished.catch(() => null)));
+  const e = document.activeElement;
+  const b = e.getBoundingClientRect();
+  const x = b.left + b.width / 2, y = b.top + b.height / 2;
+  const top = document.elementFromPoint(x, y);
+  const inView = b.width > 0 && b.height > 0 && x >= 0 && y >= 0
+    && x <= innerWidth && y <= innerHeight;
+  const name = e.getAttribute('aria-label') || e.textContent.trim().slice(0, 40) || e.tagName;
+  return {name, seen: inView && !!top && (top === e || e.contains(top))};
+}"""
+
+
+def test_every_tab_stop_on_the_player_page_can_be_seen(page, sign_in, show, tmp_path):
+    """QA8: Tab past "Full screen" reached the footer's links (Privacy choices, Help, Contact
+    us), drawn under the full-screen player: focus vanished for three stops."""
+    title, episodes = show
+    sign_in(ProfileFactory(name="Robin"))
+    serve_media(page, tmp_path)
+    page.set_viewport_size({"width": 1366, "height": 800})
+    page.goto(f"/watch/episode/{episodes[0].pk}/")
+    expect(page.locator("#player")).to_be_visible()
+    stops = []
+    for _ in range(40):
+        page.keyboard.press("Tab")
+        stop = page.evaluate(_FOCUS_SEEN)
+        if stops and stop["name"] == stops[0]["name"]:
+            break  # round the page once
+        stops.append(stop)
+    names = [stop["name"] for stop in stops]
+    assert any("Full screen" in name for name in names), names
+    hidden = [stop["name"] for stop in stops if not stop["seen"]]
+    assert hidden == [], f"focus out of sight on {hidden} (stops: {names})"

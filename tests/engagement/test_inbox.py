@@ -137,6 +137,11 @@ def test_mark_read_by_htmx_swaps_the_card_and_refreshes_the_bell(viewer_client, 
     assert response["HX-Trigger"] == "inbox-changed"
     assert f'id="message-{message.pk}"' in response.content.decode()
     assert "is-unread" not in response.content.decode()
+    # Said once in the page's live region, as Dismiss is (QA8: Mark read said nothing).
+    assert response.content.decode().count("Marked as read.") == 1
+    assert '<div id="a11y-status" hx-swap-oob="innerHTML">Marked as read.</div>' in (
+        response.content.decode()
+    )
     assert Message.objects.get(pk=message.pk).read_at is not None
     bell = viewer_client.get(reverse("engagement:bell"), HTTP_HX_REQUEST="true").content.decode()
     assert 'class="bell__count is-zero"' in bell

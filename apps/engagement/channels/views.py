@@ -79,7 +79,10 @@ def message_read(request: AppRequest, message_id: int) -> HttpResponse:
     message = services.message_mark_read(message=_own(request, message_id), at=clock.now())
     if request.htmx:
         context = {"item": message, "compact": request.POST.get("compact") == "1"}
-        return _changed(render(request, "engagement/inbox.html#card", context))
+        response = render(request, "engagement/inbox.html#card", context)
+        # The new card has no button to say it (QA8: Dismiss spoke, Mark read said nothing).
+        response.write(announce(_("Marked as read.")))
+        return _changed(response)
     return redirect(safe_next(request, reverse("engagement:inbox")))
 
 
