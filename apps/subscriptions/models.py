@@ -532,6 +532,8 @@ class Invoice(models.Model):
     total = models.IntegerField(_("total (minor units)"))
     currency = models.CharField(_("currency"), max_length=3)
     billed_to = models.CharField(_("billed to"), max_length=254)
+    # The buyer's country when issued: its VAT and address stay, whatever the account says later.
+    country = models.CharField(_("billed country"), max_length=2, blank=True, default="")
     issued_at = models.DateTimeField(_("issued at"))
 
     class Meta:

@@ -30,10 +30,16 @@ def _text(value) -> str:
     return str(value).translate(_PLAIN).encode("cp1252", "replace").decode("cp1252")
 
 
+def billed_country(invoice: Invoice) -> str:
+    """The buyer's country as issued (QA10: an issued invoice's VAT followed the account's
+    country when it changed later); the account's for an invoice from before it was kept."""
+    return invoice.country or invoice.user.country
+
+
 def vat_for(invoice: Invoice) -> vat.VatBreakdown:
     seller = settings.INVOICE_SELLER
     country, rate = vat.rate_for(
-        invoice.user.country, rates=settings.VAT_RATES, seller_country=seller["country"]
+        billed_country(invoice), rates=settings.VAT_RATES, seller_country=seller["country"]
     )
     return vat.breakdown(invoice.total, rate=rate, country=country)
 
@@ -96,8 +102,9 @@ def invoice_pdf(invoice: Invoice) -> bytes:
         pdf.cell(width, 5, _text(_("Billed to")), new_x="LMARGIN", new_y="NEXT")
         pdf.set_font("Helvetica", "", 10)
         pdf.cell(width, 5, _text(invoice.billed_to), new_x="LMARGIN", new_y="NEXT")
-        if user.country:
-            pdf.cell(width, 5, _text(country_name(user.country)), new_x="LMARGIN", new_y="NEXT")
+        if billed_country(invoice):
+            place = _text(country_name(billed_country(invoice)))
+            pdf.cell(width, 5, place, new_x="LMARGIN", new_y="NEXT")
         pdf.ln(8)
 
         # Lines.

@@ -9,7 +9,7 @@ from decimal import Decimal
 import pytest
 from pypdf import PdfReader
 
-from apps.subscriptions import vat
+from apps.subscriptions import services, vat
 from apps.subscriptions.models import Invoice
 from tests.factories import ProfileFactory
 from tests.subscriptions.conftest import subscribe
@@ -76,6 +76,24 @@ def test_an_unknown_country_pays_the_sellers_rate_and_the_page_and_text_agree(vi
     assert "VAT 20 % (FR)" in page and "€2.25" in page and "€11.24" in page
     plain = viewer.get(f"/account/subscription/invoices/{invoice.number}/download/")
     assert "VAT 20 % (FR) included: €2.25" in plain.content.decode()
+
+
+def test_an_issued_invoice_keeps_the_country_and_vat_it_was_issued_with(viewer):
+    """QA10: an invoice issued in Belgium read "VAT 20 % (FR)" once the account moved to
+    France, and back again: an issued invoice does not change. The next one follows the move."""
+    viewer.user.country = "BE"
+    viewer.user.save()
+    subscribe(viewer.user, plan="standard")
+    issued = Invoice.objects.get()
+    viewer.user.country = "FR"
+    viewer.user.save()
+    pdf = pdf_text(viewer.get(f"/account/subscription/invoices/{issued.number}/pdf/"))
+    assert "VAT 21 % (BE) €2.34" in pdf and f"Billed to {viewer.user.email} Belgium" in pdf
+    page = viewer.get(f"/account/subscription/invoices/{issued.number}/").content.decode()
+    assert "VAT 21 % (BE)" in re.sub(r"\s+", " ", page)
+    services.subscription_switch_to_free(user=viewer.user)  # a credit note, issued in France
+    note = Invoice.objects.get(kind=Invoice.Kind.CREDIT_NOTE)
+    assert (note.country, issued.country) == ("FR", "BE")
 
 
 def test_another_accounts_pdf_is_a_404(viewer):

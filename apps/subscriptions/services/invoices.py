@@ -83,6 +83,7 @@ def _write_invoice(payment: Payment, *, at: datetime) -> Invoice:
         total=payment.amount,
         currency=payment.currency,
         billed_to=user.email,
+        country=user.country,
         issued_at=at,
     )
 
@@ -122,6 +123,7 @@ def _write_credit_note(refund: Refund, *, description: str, at: datetime) -> Inv
         total=-refund.amount,
         currency=refund.currency,
         billed_to=user.email,
+        country=user.country,
         issued_at=at,
     )
 
@@ -153,5 +155,6 @@ def _issue_credit_to_account(
             total=-entry.amount,
             currency=entry.subscription.currency,
             billed_to=user.email,
+            country=user.country,
             issued_at=at,
         )
