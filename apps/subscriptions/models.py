@@ -433,6 +433,8 @@ class Payment(models.Model):
     period_end = models.DateTimeField(_("period end"), null=True, blank=True)
     period_offset = models.IntegerField(_("period number"), null=True, blank=True)
     description = models.CharField(_("description"), max_length=200, blank=True)
+    # Of the amount, a postponed month's price collected with this renewal (its own invoice line).
+    carried = models.IntegerField(_("postponed amount included"), default=0)
     created_at = models.DateTimeField(_("date"))
 
     class Meta:

@@ -378,6 +378,23 @@ def test_postponing_moves_the_next_payment_onto_the_following_one(user, now, spy
     assert selectors.schedule_for(sub).charges[0].amount == 1349
 
 
+def test_the_renewal_that_collects_a_postponed_month_invoices_both_months(user, now, spy, beat):
+    """QA10: the renewal collecting €26.98 had one invoice line, "10 May – 10 June", for twice
+    the month's price; the postponed month it also paid for was named nowhere."""
+    from apps.subscriptions.models import Invoice
+
+    subscribe(user)
+    services.subscription_postpone(user=user)
+    beat(days=61)  # 10 April carried, 10 May collects both
+    invoice = Invoice.objects.get(payment__kind="renewal")
+    assert invoice.total == 2698
+    assert [(line["description"], line["amount"]) for line in invoice.lines] == [
+        ("Days used of a postponed period · Standard (monthly) · 10 April – 10 May 2026", 1349),
+        ("Subscription renewal · Standard (monthly) · 10 May – 10 June 2026", 1349),
+    ]
+    assert sum(line["amount"] for line in invoice.lines) == invoice.total
+
+
 def test_postponing_twice_in_twelve_months_is_refused(user, now, spy, beat):
     subscribe(user)
     services.subscription_postpone(user=user)

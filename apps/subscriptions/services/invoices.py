@@ -16,7 +16,7 @@ from apps.subscriptions.models import (
     Payment,
     Refund,
 )
-from apps.subscriptions.zones import local_period
+from apps.subscriptions.zones import anchor_of, local_period
 
 # --- Invoices ------------------------------------------------------------------------------------
 
@@ -64,6 +64,23 @@ def _write_invoice(payment: Payment, *, at: datetime) -> Invoice:
     }[Payment.Kind(payment.kind)]
     description = " · ".join(p for p in (what, plan_text, _period_text(payment, user)) if p)
     lines = [{"description": description, "amount": payment.gross + payment.discount}]
+    if payment.carried and payment.subscription is not None and payment.period_offset:
+        # A renewal that also collects the month postponed before it: that month is its own
+        # line, with its dates (QA10: one line named only the new month for twice its price).
+        start, end = anchor_of(payment.subscription).period(payment.period_offset - 1, 1)
+        earlier = " · ".join(
+            p
+            for p in (
+                _("Days used of a postponed period"),
+                plan_text,
+                local_period(start, end, user),
+            )
+            if p
+        )
+        lines = [
+            {"description": earlier, "amount": payment.carried},
+            {"description": description, "amount": lines[0]["amount"] - payment.carried},
+        ]
     if payment.discount:
         coupon = _coupon_text(payment)
         lines.append({"description": coupon, "amount": -payment.discount})

@@ -155,6 +155,7 @@ def _renew_once(sub: Subscription, *, at: datetime, receipt: bool = True) -> Ren
         period_offset=next_offset,
         discount=discount,
         description=_("Includes a postponed payment") if carried else "",
+        carried=carried,
     )
     if payment.status == Payment.Status.SUCCEEDED:
         _advance(sub, plan=plan, interval=interval, value=price, paid=price)
