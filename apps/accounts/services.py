@@ -4,6 +4,7 @@ import re
 import zoneinfo
 from datetime import datetime
 from importlib import import_module
+from typing import NamedTuple
 
 from django.conf import settings
 from django.contrib.auth.hashers import check_password, make_password
@@ -170,20 +171,30 @@ def _pin_throttle_key(profile: Profile) -> str:
     return f"profile-pin:{profile.pk}"  # its own counters, apart from the account's sign-ins
 
 
-def profile_pin_check(*, profile: Profile, pin: str, address: str) -> tuple[bool, int]:
+class PinCheck(NamedTuple):
+    unlocked: bool
+    wait: int  # seconds before another PIN is checked (0: go ahead)
+    checked: bool  # this PIN was compared (False: refused unchecked, locked out)
+
+
+def profile_pin_check(*, profile: Profile, pin: str, address: str) -> PinCheck:
     """(unlocked, seconds to wait). Wrong PINs count like wrong passwords (apps.accounts
-    throttle): past the limit every attempt is refused unchecked until the cool-off ends."""
+    throttle): past the limit every attempt is refused unchecked until the cool-off ends. The
+    last wrong PIN of the window already answers the wait."""
     if not profile.pin_hash:
-        return True, 0
+        return PinCheck(True, 0, False)
     key = _pin_throttle_key(profile)
     wait = throttle.attempt_begin(email=key, address=address)
     if wait:
-        return False, wait
+        return PinCheck(False, wait, False)
     if PIN_PATTERN.match(pin or "") and check_password(pin, profile.pin_hash):
         throttle.record_success(email=key, address=address)
-        return True, 0
+        return PinCheck(True, 0, True)
     throttle.record_failure(email=key, address=address)
-    return False, 0
+    if not throttle.checks_left(email=key):
+        # That was the last guess of the window: say the wait now, not at the next try (QA10).
+        return PinCheck(False, settings.LOGIN_COOLOFF_SECONDS, True)
+    return PinCheck(False, 0, True)
 
 
 def profile_pin_reset(*, profile: Profile, password: str, address: str = "") -> Profile:

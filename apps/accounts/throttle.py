@@ -81,6 +81,11 @@ def locked_for(*, email: str, address: str) -> int:
     return int(max([0.0, *(until - now for until in untils)]) + 0.999)
 
 
+def checks_left(*, email: str) -> int:
+    """How many more checks this account gets in the current window (0: the next one waits)."""
+    return max(0, settings.LOGIN_MAX_FAILURES_PER_ACCOUNT - (cache.get(_account(email)) or 0))
+
+
 def attempt_begin(*, email: str, address: str) -> int:
     """Take a slot for one password check: 0 to go ahead, else seconds to wait (no check)."""
     wait = locked_for(email=email, address=address)

@@ -160,17 +160,17 @@ def profile_select(request, profile_id: int):
         if form.is_bound and not form.is_valid():
             status = 400  # empty, or not 4 digits: one message saying so (QA4)
         elif form.is_bound:
-            unlocked, wait = services.profile_pin_check(
+            unlocked, wait, checked = services.profile_pin_check(
                 profile=profile,
                 pin=form.cleaned_data["pin"],
                 address=throttle.client_address(request),
             )
             if not unlocked:
                 status = 429 if wait else 400
+                if checked:  # compared and wrong (the last of the window says the wait too)
+                    form.add_error("pin", _("That PIN is not right."))
                 if wait:
                     form.add_error(None, _too_many_message(wait))
-                else:
-                    form.add_error("pin", _("That PIN is not right."))
         if not form.is_bound or status != 200:
             context = {"profile": profile, "form": form, "next": _next_past_picker(request)}
             return render(request, "accounts/profile_pin.html", context, status=status)

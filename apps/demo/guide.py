@@ -20,8 +20,9 @@ FLOWS: list[dict[str, Any]] = [
         "key": "signup",
         "title": _("Sign up"),
         "description": _(
-            "Create an account with any e-mail address and a password of eight characters or "
-            "more; you land on the homepage with your first profile."
+            "Create an account with a name for your first profile, any e-mail address and a "
+            "password of eight characters or more; you land on onboarding (pick three "
+            "favourites, then your devices), then on the homepage with that profile."
         ),
         "url": "accounts:signup",
     },

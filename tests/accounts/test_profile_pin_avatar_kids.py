@@ -61,8 +61,13 @@ def test_the_pin_is_stored_hashed():
 
 def test_wrong_pins_are_throttled_then_the_account_password_removes_the_pin(family):
     client, locked = family
-    for _ in range(settings.LOGIN_MAX_FAILURES_PER_ACCOUNT):
+    for _ in range(settings.LOGIN_MAX_FAILURES_PER_ACCOUNT - 1):
         assert client.post(f"/profiles/{locked.pk}/select/", {"pin": "0000"}).status_code == 400
+    # QA10: the last wrong PIN of the window says so then, not only at the next try.
+    last = client.post(f"/profiles/{locked.pk}/select/", {"pin": "0000"})
+    assert last.status_code == 429
+    said = last.content.decode()
+    assert "That PIN is not right." in said and "Too many wrong PINs" in said
     refused = client.post(f"/profiles/{locked.pk}/select/", {"pin": "4321"})
     assert refused.status_code == 429, "even the right PIN waits once the limit is reached"
     assert "Too many wrong PINs" in refused.content.decode()

@@ -133,6 +133,13 @@ def test_own_words_are_quoted_instead_of_something_else_and_stay_out_of_the_url(
     assert "Something else" not in page.split("You told us")[1].split("</p>")[0]
 
 
+def test_own_words_ending_in_a_full_stop_do_not_end_the_sentence_twice(viewer):
+    subscribe(viewer.user)
+    response = give(viewer, "other", other="Mostly the price. ")
+    page = text(viewer.get(response["Location"]))
+    assert "“Mostly the price”." in page and "“Mostly the price.”." not in page
+
+
 def test_the_cheapest_plan_gets_no_cheaper_offer(viewer):
     subscribe(viewer.user, "basic")
     page = options(viewer, "too_expensive")

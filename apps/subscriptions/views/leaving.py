@@ -122,7 +122,13 @@ def cancel_options(request: HttpRequest) -> HttpResponse:
         # "Something else" reads as what they wrote when they wrote something.
         "reasons": [
             _("“%(reason)s”")
-            % {"reason": own_words if k == leaving_reasons.OTHER and own_words else label}
+            # Their own words lose a closing full stop: the list ends with its own (QA10:
+            # "“Mostly the price.”.").
+            % {
+                "reason": own_words.rstrip(" .")
+                if k == leaving_reasons.OTHER and own_words.rstrip(" .")
+                else label
+            }
             for k in dict.fromkeys(keys)
             for label in [leaving_reasons.REASONS[k]]
         ],
