@@ -263,9 +263,11 @@ def test_deleting_a_title_removes_its_artwork_files(
     assert len(kept) > 2
     with django_capture_on_commit_callbacks(execute=True):
         variant.title.delete()  # the cascade calls no service
-    assert _files(media_root) == [
-        f for f in kept if f"/{keep.pk}/" in f or f.endswith(f"-{keep.pk}.png")
-    ]
+    # The kept variant's renditions (artwork/<title>/<variant>/…) and original
+    # (artwork/originals/<title>-<variant>.png), named by both ids: a bare "/<variant id>/"
+    # also matched the deleted title's folder when that title's id equalled it.
+    mine = (f"artwork/{keep.title_id}/{keep.pk}/", f"artwork/originals/{keep.title_id}-{keep.pk}.")
+    assert _files(media_root) == [f for f in kept if f.startswith(mine)]
     assert _files(media_root)
 
 
