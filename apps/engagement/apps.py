@@ -22,10 +22,11 @@ def _register_quiet_hours() -> None:
     """The account's quiet hours for subscriptions' e-mails (a student reminder waits for
     them to end): those of the profile account messages go to, the grown-ups' first."""
     from apps.accounts.quiet_hours import register_quiet_hours
+    from apps.accounts.selectors import grown_ups_profile
     from apps.engagement.models import MessagingSettings  # in ready(): the models are loaded
 
     def quiet_hours(account):
-        profile = account.profiles.order_by("is_kids", "created_at", "pk").first()
+        profile = grown_ups_profile(account=account)
         row = MessagingSettings.objects.filter(profile=profile).first() if profile else None
         row = row or MessagingSettings()  # unsaved, its defaults are still the strings
         field = MessagingSettings._meta.get_field

@@ -22,6 +22,7 @@ from django.utils.translation import gettext as _
 
 from apps.accounts.language import speaking_to
 from apps.accounts.models import User
+from apps.accounts.selectors import grown_ups_profile
 from apps.accounts.timezones import viewer_zone_name
 from apps.core import clock
 from apps.core.claims import claim, email_send, stamp_sent
@@ -137,7 +138,7 @@ def _track(
 ) -> None:
     # The grown-ups' profile: a billing event starts the account messages (payment failed,
     # plan ending), which must never land in a kids profile's inbox.
-    profile = user.profiles.order_by("is_kids", "created_at", "pk").first()
+    profile = grown_ups_profile(account=user)
     if profile is not None:
         track(name=name, profile=profile, properties=properties, client_id=client_id, at=at)
 

@@ -3,6 +3,7 @@ page (`consent_record`), the account's own choice read at sign-in (`account_cons
 browser's choice becoming the account's (`consent_adopt`). What a choice allows is
 apps/tracking/consent.py's (`consent_for`)."""
 
+from apps.accounts.selectors import grown_ups_profile
 from apps.tracking import selectors
 from apps.tracking.consent import Consent
 from apps.tracking.models import Event
@@ -18,7 +19,7 @@ def consent_record(
     choice, on its grown-ups' profile: as a visitor's it was lost for the account, which kept
     its older choice on every other browser (QA10)."""
     if profile is None and account is not None:
-        profile = account.profiles.order_by("is_kids", "created_at", "pk").first()
+        profile = grown_ups_profile(account=account)
     if profile is None and not visitor_id:
         return None
     return track(
