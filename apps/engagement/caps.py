@@ -14,6 +14,12 @@ message it would have carried (a new episode, a reminder) is about a moment, and
 messages would pile up behind the cap and go out in a burst the day it frees. Skips are counted
 in the campaign report, so a cap that bites too often shows.
 
+A profile in the control group is held back no more often than it could have been messaged:
+`control_check` counts the campaign's earlier control decisions for the profile as if they had
+been sent (QA12: a daily campaign capped at one a week messaged each viewer weekly but recorded
+a held-back viewer every day, so the control group counted one person seven times a week and
+its conversion rate was mostly that person's daily viewing).
+
 The check and the send's move to "sent" happen in one transaction that first locks the
 profile's `MessagingSettings` row (`services.deliver_due`), so two workers delivering two
 campaigns to one profile at once cannot both pass a cap of one.
@@ -68,7 +74,26 @@ def cap_reason(
     return None
 
 
-def check(*, profile_id: int, campaign: Campaign, now: datetime) -> str | None:
+def _held_back_at(*, profile_id: int, campaign: Campaign, since: datetime) -> list[datetime]:
+    return list(
+        Send.objects.filter(
+            profile_id=profile_id,
+            campaign=campaign,
+            status=Send.Status.CONTROL,
+            due_at__gt=since,
+        ).values_list("due_at", flat=True)
+    )
+
+
+def control_check(*, profile_id: int, campaign: Campaign, now: datetime) -> str | None:
+    """`check` for a profile the campaign holds back: its earlier control decisions count as
+    this campaign's sends, so the control group is held back at the rate it would be messaged."""
+    return check(profile_id=profile_id, campaign=campaign, now=now, control=True)
+
+
+def check(
+    *, profile_id: int, campaign: Campaign, now: datetime, control: bool = False
+) -> str | None:
     """The cap reason for one more send of `campaign` to the profile (None: may send).
 
     Call it inside the transaction that marks the send, after locking the profile's
@@ -87,6 +112,10 @@ def check(*, profile_id: int, campaign: Campaign, now: datetime) -> str | None:
         marketing.append(sent_at)
         if campaign_id == campaign.pk:
             own.append(sent_at)
+    if control:
+        held = _held_back_at(profile_id=profile_id, campaign=campaign, since=since)
+        marketing.extend(held)
+        own.extend(held)
     return cap_reason(
         marketing_sent=marketing,
         campaign_sent=own,

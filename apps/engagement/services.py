@@ -178,6 +178,10 @@ def plan_send(
         # still be at work, and the "held back" group would blur the uplift (`holdout.py`).
         fields.update(status=Send.Status.SKIPPED, skip_reason="messaged_last_period", due_at=now)
         event = "message_skipped"
+    elif held and (capped := caps.control_check(profile_id=profile.pk, campaign=campaign, now=now)):
+        # Held back no more often than it would have been messaged (`caps.control_check`).
+        fields.update(status=Send.Status.SKIPPED, skip_reason=capped, due_at=now)
+        event = "message_skipped"
     elif held:
         fields.update(status=Send.Status.CONTROL, due_at=now)
         event = "message_held_back"

@@ -125,3 +125,33 @@ def test_the_cap_holds_when_two_deliveries_race(make_campaign, outbox):
     statuses = sorted(Send.objects.values_list("status", "skip_reason"))
     assert statuses == [(Send.Status.SENT, ""), (Send.Status.SKIPPED, "frequency_cap")]
     assert len({o.send_id for o in outbox.delivered}) == 1
+
+
+@pytest.mark.django_db
+def test_a_held_back_viewer_is_held_back_as_often_as_a_messaged_one_is_messaged(
+    make_campaign, outbox
+):
+    """QA12: a daily campaign capped at one a week messaged its viewers weekly but recorded a
+    held-back viewer every day, so the report's control group counted one person 21 times in
+    three weeks and its conversion rate was mostly that person's daily viewing."""
+    messaged, held = ProfileFactory(), ProfileFactory()
+    weekly = make_campaign("daily-picks", cap_count=1, cap_days=7, control_percent=50)
+    for salt in range(1000):  # a salt that draws `held` into the control group, not `messaged`
+        weekly.control_salt = f"t{salt}"
+        if services.in_control(weekly, held.pk, now=NOW) and not services.in_control(
+            weekly, messaged.pk, now=NOW
+        ):
+            weekly.save(update_fields=["control_salt"])
+            break
+    decided = {messaged.pk: [], held.pk: []}
+    for day in range(21):
+        now = NOW + timedelta(days=day)
+        for profile in (messaged, held):
+            services.plan_send(campaign=weekly, profile=profile, trigger_key=f"day-{day}", now=now)
+        services.deliver_due(now + timedelta(hours=23))
+    for send in Send.objects.filter(campaign=weekly):
+        decided[send.profile_id].append((send.status, send.skip_reason))
+    sent = decided[messaged.pk].count((Send.Status.SENT, ""))
+    held_back = decided[held.pk].count((Send.Status.CONTROL, ""))
+    assert sent == 3 and held_back == 3, (sent, held_back)
+    assert decided[held.pk].count((Send.Status.SKIPPED, "campaign_cap")) == 18
