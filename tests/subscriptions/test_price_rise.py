@@ -85,7 +85,7 @@ def test_a_rise_waits_thirty_days_and_is_announced(
 
 
 def test_a_rise_announced_a_month_ahead_reaches_the_next_payment(
-    user, staff_client, now, spy, django_capture_on_commit_callbacks
+    user, staff_client, now, spy, beat, django_capture_on_commit_callbacks
 ):
     subscribe(user)
     with django_capture_on_commit_callbacks(execute=True):
@@ -94,6 +94,24 @@ def test_a_rise_announced_a_month_ahead_reaches_the_next_payment(
     body = mail.outbox[0].body.replace("\xa0", " ")
     assert "Your first payment at €14.99 is on Friday 10 April 2026." in body
     assert "stay at" not in body  # no payment is due before it
+
+    # Your plan says the next payment is the first at the new price (QA12: it showed €14.99
+    # as if it had always been the price, the month being paid at €13.49).
+    ProfileFactory(account=user)
+    user_client = staff_client.__class__()
+    user_client.force_login(user)
+
+    def overview():
+        page = user_client.get("/account/subscription/").content.decode()
+        return re.sub(r"\s+", " ", page).replace("\xa0", " ")
+
+    page = overview()
+    assert "The price of your plan goes up to €14.99 from your payment on 10 April 2026." in page
+    assert "New price of Standard (monthly)" in page
+    beat(days=31, hours=1)  # 10 Apr: paid at the new price, which is now just the price
+    assert spy.charges[-1]["amount"] == 1499
+    page = overview()
+    assert "goes up to" not in page and "New price of" not in page
 
 
 def test_a_cut_applies_at_once_without_an_e_mail(

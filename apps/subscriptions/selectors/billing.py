@@ -208,7 +208,11 @@ def billing_state(
         )
         if first_new != next_offset:
             amount = lock.amount
-        if first_new is not None and first_new != next_offset:
+        # The first payment at the new price is named as such, also when the notice ran out
+        # before the next payment (QA12: the page then showed the new price as if it had
+        # always been the price); once a payment at the new price is made, it is just the price.
+        paid_at_old = anchor.instant_at(next_offset - months) < lock.until
+        if first_new is not None and (first_new != next_offset or paid_at_old):
             new_price = PlanChange(
                 at_offset=first_new,
                 amount=plan_price,

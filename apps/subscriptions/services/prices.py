@@ -115,7 +115,8 @@ def _tell(
         (c for c in charges if any(r.code == "price_change" for r in c.reasons)),
         None,
     )
-    kept = first is not None  # payments before it stay at the old price
+    # Payments before it stay at the old price (none when it is the next payment).
+    kept = first is not None and first is not charges[0]
     first = first or next((c for c in charges if c.gross >= new), None)
     switch_day = None
     if sub.pending_plan_id == plan.pk:
