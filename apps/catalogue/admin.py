@@ -163,7 +163,8 @@ class ArtworkVariantInline(ArtworkPreviewMixin, admin.TabularInline):
             # not once per row.
             cached = getattr(request, "_catalogue_genre_choices", None)
             if cached is None:
-                cached = _by_label(field.choices)
+                empty = field.empty_label  # the form's "Choose a genre (required)"
+                cached = [(v, empty if v == "" else label) for v, label in _by_label(field.choices)]
                 request._catalogue_genre_choices = cached
             field.choices = cached
         return field

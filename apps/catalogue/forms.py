@@ -12,6 +12,14 @@ from apps.core import json_input
 ACCEPT_ATTR = ",".join(f"image/{fmt.lower()}" for fmt in ACCEPTED_FORMATS)
 
 
+class GenreChoiceField(forms.ModelChoiceField):
+    """The emphasized genre, its empty choice saying it must be chosen (QA12)."""
+
+    def __init__(self, *args, **kwargs):
+        kwargs["empty_label"] = _("Choose a genre (required)")
+        super().__init__(*args, **kwargs)
+
+
 class ArtworkVariantForm(forms.ModelForm):
     """An artwork variant with its image upload checked by content, size and pixel count.
 
@@ -33,6 +41,7 @@ class ArtworkVariantForm(forms.ModelForm):
 
     class Meta:
         model = ArtworkVariant
+        field_classes = {"genre": GenreChoiceField}
         fields = [
             "title",
             "label",
@@ -43,6 +52,19 @@ class ArtworkVariantForm(forms.ModelForm):
             "is_active",
             "kids_suitable",
         ]
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        # QA12: two variants saved without one met two bare "This field is required." in a
+        # wide inline table; the choice now says what it is for and that it is needed.
+        genre = self.fields["genre"]
+        genre.help_text = _(
+            "Required: the genre this image plays up. The artwork report learns which style "
+            "each genre's fans choose."
+        )
+        genre.error_messages["required"] = _(
+            "Choose the genre this image plays up (for example the title's main genre)."
+        )
 
     def clean_original(self):
         upload = self.cleaned_data.get("original")

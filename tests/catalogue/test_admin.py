@@ -217,6 +217,32 @@ def test_bad_upload_through_the_title_inline_writes_nothing(admin_client, media_
     assert _files(media_root) == []
 
 
+def test_a_variant_without_its_genre_says_what_to_choose_and_writes_nothing(
+    admin_client, media_root
+):
+    """QA12: two variants saved without an emphasized genre met two bare "This field is
+    required." in a wide inline table."""
+    genre = GenreFactory()
+    title = TitleFactory(genres=[genre])
+    url = reverse("admin:catalogue_title_change", args=[title.pk])
+    assert "Choose a genre (required)" in admin_client.get(url).content.decode()
+    data = _title_form(
+        title,
+        **{
+            "artwork-TOTAL_FORMS": "1",
+            "artwork-0-tone": "dark",
+            "artwork-0-focus": "scene",
+            "artwork-0-genre": "",
+            "artwork-0-original": upload(image_bytes("JPEG", size=(1600, 900)), "wide.jpg"),
+        },
+    )
+    response = admin_client.post(url, data)
+    assert response.status_code == 200
+    page = response.content.decode()
+    assert "Choose the genre this image plays up" in page
+    assert not title.artwork.exists() and _files(media_root) == []
+
+
 def test_series_pages_and_episode_inline(admin_client):
     season = SeasonFactory()
     title = season.title

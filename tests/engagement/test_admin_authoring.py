@@ -253,15 +253,15 @@ def test_valid_campaign_saves_with_its_variant(admin_client):
         # QA2: a link off the site or a script saved, and every send was skipped as bad_link.
         (
             {"variants-0-cta_url": "https://evil.example/"},
-            "A button link is a path on this site, starting with / (e.g. /account/plan/).",
+            "A button link is a path on this site, starting with / (e.g. /account/subscription/).",
         ),
         (
             {"variants-0-cta_url": "javascript:alert(1)"},
-            "A button link is a path on this site, starting with / (e.g. /account/plan/).",
+            "A button link is a path on this site, starting with / (e.g. /account/subscription/).",
         ),
         (
             {"variants-0-cta_url": "//evil.example/"},
-            "A button link is a path on this site, starting with / (e.g. /account/plan/).",
+            "A button link is a path on this site, starting with / (e.g. /account/subscription/).",
         ),
         # QA2: a typo in a value's name saved, and every send was skipped as missing:….
         (
