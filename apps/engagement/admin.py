@@ -174,7 +174,9 @@ class VariantForm(forms.ModelForm):
                 "url and artwork_url). A value used without a default that a profile lacks "
                 "skips its send."
             ),
-            "cta_url": gettext_lazy("A path on this site, e.g. /watch/episode/{{ event.episode_id }}/"),
+            "cta_url": gettext_lazy(
+                "A path on this site, e.g. /watch/episode/{{ event.episode_id }}/"
+            ),
         }
 
     def clean_conditions(self):
@@ -212,7 +214,10 @@ class VariantForm(forms.ModelForm):
         if templating.link_problem(cleaned.get("cta_url") or "") and "cta_url" not in self.errors:
             self.add_error(
                 "cta_url",
-                _("A button link is a path on this site, starting with / (e.g. /account/subscription/)."),
+                _(
+                    "A button link is a path on this site, starting with / "
+                    "(e.g. /account/subscription/)."
+                ),
             )
         return cleaned
 
