@@ -33,6 +33,7 @@ class Chart:
     label_y: int
     bars: list[Bar]
     ticks: list[tuple[float, str]]
+    middle: int  # where the y axis's title is centred
 
 
 def nice_ceiling(value: float) -> float:
@@ -44,7 +45,7 @@ def nice_ceiling(value: float) -> float:
 
 
 def rate_chart(report: Report, *, control_label: str, width: int = 560, height: int = 240) -> Chart:
-    top, left = 12, 52
+    top, left = 12, 64
     bottom = height - 34
     axis_max = nice_ceiling(max([g.high for g in report.groups] + [0.01]))
     span = bottom - top
@@ -57,6 +58,24 @@ def rate_chart(report: Report, *, control_label: str, width: int = 560, height: 
     bars = []
     for index, g in enumerate(report.groups):
         x = round(left + slot * index + (slot - bar_width) / 2, 1)
+        if not g.sends:
+            # No sends, no rate (QA12: "0.0%" under a full-height whisker while the table
+            # said "–"): an empty slot with its label.
+            bars.append(
+                Bar(
+                    label=control_label if g.is_control else g.label,
+                    is_control=g.is_control,
+                    x=x,
+                    y=bottom,
+                    width=bar_width,
+                    height=0,
+                    centre=round(x + bar_width / 2, 1),
+                    whisker_top=bottom,
+                    whisker_bottom=bottom,
+                    text="–",
+                )
+            )
+            continue
         bars.append(
             Bar(
                 label=control_label if g.is_control else g.label,
@@ -72,4 +91,4 @@ def rate_chart(report: Report, *, control_label: str, width: int = 560, height: 
             )
         )
     ticks = [(y_of(axis_max * i / 5), percent(axis_max * i / 5, 0)) for i in range(6)]
-    return Chart(width, height, left, bottom, bottom + 16, bars, ticks)
+    return Chart(width, height, left, bottom, bottom + 16, bars, ticks, (top + bottom) // 2)

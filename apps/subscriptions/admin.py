@@ -274,6 +274,7 @@ class SubscriptionAdmin(ReadOnlyAdmin):
             "series": series,
             "active": active,
             "mrr": mrr,
+            "ticks": metrics.date_ticks(start, end, width=active.width),
             "active_grid": [(y, _count_label(v)) for y, v in active.gridlines],
             "mrr_grid": [(y, format_money(round(v))) for y, v in mrr.gridlines],
             "last": last,

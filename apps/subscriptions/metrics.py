@@ -101,3 +101,23 @@ def line_chart(
         )
     grid = tuple((pad + inner_h * (1 - v / top), int(v)) for v in axis.values)
     return LineChart(width, height, points, area, top, grid)
+
+
+def date_ticks(
+    start: date, end: date, *, width: int = 720, pad: int = 8, clear: int = 44
+) -> list[tuple[float, date]]:
+    """(x, day) for the x axis between the first and last day, which the chart labels itself
+    (QA12: with only those two, nobody could read when a step happened): each Monday over a
+    month or less, the 1st of each month over a longer span, none within `clear` pixels of
+    either end."""
+    n = max(1, (end - start).days)
+    inner = width - 2 * pad
+    ticks = []
+    day = start + timedelta(days=1)
+    while day < end:
+        wanted = day.weekday() == 0 if n <= 31 else day.day == 1
+        x = pad + inner * (day - start).days / n
+        if wanted and clear <= x <= width - clear:
+            ticks.append((x, day))
+        day += timedelta(days=1)
+    return ticks

@@ -55,6 +55,23 @@ def test_the_report_shows_each_variant_and_the_control_with_rates_and_uplift(
     assert "frequency cap (marketing messages per day or week) <code>frequency_cap</code>" in html
 
 
+def test_the_chart_names_its_axis_and_leaves_a_variant_nobody_got_without_a_rate(
+    admin_client, make_campaign
+):
+    """QA12: a variant with no sends had a "0.0%" bar under a whisker reaching the top while
+    the table said "–", and the chart did not say what its axis measured."""
+    campaign = make_campaign(name="New episodes")
+    a = campaign.variants.get()
+    Variant.objects.create(campaign=campaign, name="B", position=1, subject="s", body="b")
+    _sends(campaign, a, 10, 5)
+    _sends(campaign, None, 10, 1, status=Send.Status.CONTROL)
+    html = admin_client.get(reverse("admin:engagement_campaign_report", args=[campaign.pk]))
+    svg = html.content.decode().split('class="sub-chart"')[1].split("</svg>")[0]
+    assert "Conversion rate</text>" in svg
+    assert "50.0%" in svg and "10.0%" in svg
+    assert ">0.0%<" not in svg and ": 0.0%" not in svg and ">–</text>" in svg
+
+
 def test_the_report_of_a_campaign_nobody_got_says_so(admin_client, make_campaign):
     campaign = make_campaign()
     html = admin_client.get(

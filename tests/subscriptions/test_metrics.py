@@ -54,3 +54,19 @@ def test_count_gridlines_are_round_whole_steps_at_their_true_height():
     assert chart.top == 8
     assert [v for _y, v in chart.gridlines] == [0, 2, 4, 6, 8]
     assert [y for y, _v in chart.gridlines] == [80.0, 60.0, 40.0, 20.0, 0.0]
+
+
+def test_the_x_axis_names_the_months_or_mondays_between_its_ends():
+    """QA12: the chart named only its first and last day, so nobody could read when a step in
+    the line happened."""
+    from datetime import date
+
+    quarter = metrics.date_ticks(date(2026, 9, 20), date(2026, 12, 18), width=728, pad=8)
+    assert [day for _x, day in quarter] == [date(2026, 10, 1), date(2026, 11, 1), date(2026, 12, 1)]
+    assert quarter[0][0] == 8 + 712 * 11 / 89  # where 1 October falls on the line
+    # 1 October four days after the start would sit on the start's own label: left out.
+    crowded = metrics.date_ticks(date(2026, 9, 27), date(2026, 12, 25), width=728, pad=8)
+    assert [day for _x, day in crowded] == [date(2026, 11, 1), date(2026, 12, 1)]
+    month = metrics.date_ticks(date(2026, 11, 27), date(2026, 12, 26), width=728, pad=8)
+    assert [day.weekday() for _x, day in month] == [0, 0, 0, 0]  # 30 Nov to 21 Dec
+    assert all(44 <= x <= 728 - 44 for x, _day in month)  # clear of the end labels
