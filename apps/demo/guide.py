@@ -265,7 +265,8 @@ FLOWS: list[dict[str, Any]] = [
         "title": _("Player and Continue watching"),
         "description": _(
             "Sam's Continue watching row resumes the half-watched series (progress bar, "
-            "S:E code, time left). In the player: space, arrows, f, m; in full screen Tab "
+            "S:E code, time left). In the player: space, arrows, f, m; while it plays Tab "
+            "meets one Pause, the bar's (paused, the big Play is back); in full screen Tab "
             "stays on the player's controls until Escape. Seek to the end to get "
             "the next episode with a countdown. Remove a title from the row with ✕. Advance "
             "the demo clock 91 days (the jobs may stay unticked): the row lets go of what was "
