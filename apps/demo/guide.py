@@ -385,8 +385,9 @@ FLOWS: list[dict[str, Any]] = [
         "key": "account",
         "title": _("Account and safety"),
         "description": _(
-            "On the account page: change the password, set the time zone (dates, payment days "
-            "and the homepage's time of day follow it), delete a profile (it asks first). From "
+            "On the account page: change the password, set the time zone (listed as places in "
+            "the page's language, “France (Paris)”; dates, payment days and the homepage's time "
+            "of day follow it), delete a profile (it asks first). From "
             "the Kids profile, the account, profile editing and the subscription are refused."
         ),
         "url": "accounts:account",
