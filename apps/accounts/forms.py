@@ -1,6 +1,3 @@
-import zoneinfo
-from functools import cache
-
 from django import forms
 from django.conf import settings
 from django.contrib.auth import authenticate, password_validation
@@ -8,7 +5,7 @@ from django.contrib.auth.forms import AuthenticationForm, PasswordResetForm
 from django.utils.translation import get_language_info
 from django.utils.translation import gettext_lazy as _
 
-from apps.accounts import throttle
+from apps.accounts import throttle, timezones
 from apps.accounts.language import speaking_to
 from apps.accounts.models import (
     AVATAR_COUNT,
@@ -183,15 +180,9 @@ class PinResetForm(forms.Form):
     )
 
 
-@cache
 def time_zone_choices() -> list[tuple[str, str]]:
-    """Region/City zones (and UTC), as people pick them; aliases and legacy names left out."""
-    names = {
-        name
-        for name in zoneinfo.available_timezones()
-        if "/" in name and not name.startswith(("Etc/", "SystemV/", "US/", "posix/", "right/"))
-    }
-    return [(name, name.replace("_", " ")) for name in sorted(names | {"UTC"})]
+    """The zones to pick from, labelled and sorted in the page's language (timezones.py)."""
+    return timezones.zone_choices()
 
 
 class TimeZoneForm(forms.Form):
@@ -204,9 +195,18 @@ class TimeZoneForm(forms.Form):
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         current = self.initial.get("time_zone")
-        known = {value for value, _label in time_zone_choices()}
-        if current and current not in known:  # an alias saved earlier stays selectable
-            self.fields["time_zone"].choices = [(current, current), *time_zone_choices()]
+        choices = time_zone_choices()
+        if not current or current in timezones.offered_zones():
+            return
+        # A name saved earlier that the list does not offer (an old name of a listed place,
+        # or a legacy one) stays selected, under its place's label, once.
+        label = timezones.zone_label(current)
+        same = [value for value, text in choices if text == label]
+        if same:
+            choices = [(current if value == same[0] else value, text) for value, text in choices]
+        else:
+            choices = [(current, label), *choices]
+        self.fields["time_zone"].choices = choices
 
 
 class PreferencesForm(forms.Form):

@@ -265,7 +265,8 @@ FLOWS: list[dict[str, Any]] = [
         "title": _("Player and Continue watching"),
         "description": _(
             "Sam's Continue watching row resumes the half-watched series (progress bar, "
-            "S:E code, time left). In the player: space, arrows, f, m; in full screen Tab "
+            "S:E code, time left). In the player: space, arrows, f, m; while it plays Tab "
+            "meets one Pause, the bar's (paused, the big Play is back); in full screen Tab "
             "stays on the player's controls until Escape. Seek to the end to get "
             "the next episode with a countdown. Remove a title from the row with ✕. Advance "
             "the demo clock 91 days (the jobs may stay unticked): the row lets go of what was "
@@ -384,8 +385,9 @@ FLOWS: list[dict[str, Any]] = [
         "key": "account",
         "title": _("Account and safety"),
         "description": _(
-            "On the account page: change the password, set the time zone (dates, payment days "
-            "and the homepage's time of day follow it), delete a profile (it asks first). From "
+            "On the account page: change the password, set the time zone (listed as places in "
+            "the page's language, “France (Paris)”; dates, payment days and the homepage's time "
+            "of day follow it), delete a profile (it asks first). From "
             "the Kids profile, the account, profile editing and the subscription are refused."
         ),
         "url": "accounts:account",

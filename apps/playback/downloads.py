@@ -10,6 +10,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
+from django.utils.translation import ngettext
+
 DOWNLOAD_DAYS = 30
 PLAYED_HOURS = 48
 
@@ -19,6 +21,23 @@ def expiry(*, created_at: datetime, first_played_at: datetime | None) -> datetim
     if first_played_at is not None:
         ends = min(ends, first_played_at + timedelta(hours=PLAYED_HOURS))
     return ends
+
+
+def time_left(*, expires_at: datetime, at: datetime) -> str:
+    """What is left of a download, as people say it: "30 days", "1 day", "5 hours", "12 minutes".
+
+    Whole days from a day up (a download never lasts beyond DOWNLOAD_DAYS, well under the two
+    months where people would start counting in months), whole hours under a day, minutes under
+    an hour. Rounded down, so the words never promise time the download does not have.
+    """
+    seconds = max(0, int((expires_at - at).total_seconds()))
+    days, hours, minutes = seconds // 86400, seconds // 3600, seconds // 60
+    if days:
+        return ngettext("%(n)d day", "%(n)d days", days) % {"n": days}
+    if hours:
+        return ngettext("%(n)d hour", "%(n)d hours", hours) % {"n": hours}
+    minutes = max(1, minutes)
+    return ngettext("%(n)d minute", "%(n)d minutes", minutes) % {"n": minutes}
 
 
 @dataclass(frozen=True)

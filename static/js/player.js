@@ -53,6 +53,8 @@
   var spokenLeft = -1; // the whole seconds the words say now (they change once a second)
   var status = $("[data-status]");
   var skipIntro = $("[data-skip-intro]");
+  var bigPlay = $(".player__bigplay");
+  var barToggle = $("[data-toggle]");
   var captionLine = $("[data-captions-line]");
   var captions = $all("[data-captions] li").map(function (li) { return li.textContent; });
   var nextPanel = $("[data-next]");
@@ -249,6 +251,15 @@
     root.classList.toggle("is-playing", playing);
     root.classList.toggle("is-paused", !playing);
     $all(".js-toggle").forEach(function (b) { setLabel(b, playing ? d.labelPause : d.labelPlay); });
+    // While it plays the bar's Pause is the one: the centre button left the Tab order and the
+    // accessibility tree (QA8: a keyboard went through two Pause buttons doing the same thing).
+    // Before the first play, paused and at the end it is the big Play, reachable as ever.
+    if (bigPlay) {
+      if (playing && document.activeElement === bigPlay && barToggle) barToggle.focus();
+      bigPlay.tabIndex = playing ? -1 : 0;
+      if (playing) bigPlay.setAttribute("aria-hidden", "true");
+      else bigPlay.removeAttribute("aria-hidden");
+    }
     if (status) status.textContent = ended ? d.labelFinished : (playing ? d.labelPlaying : d.labelPaused);
     wakeControls();
   }

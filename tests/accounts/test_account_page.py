@@ -106,6 +106,45 @@ def test_the_time_zone_is_chosen_on_the_account_page_and_dates_follow_it(viewer_
     assert '<option value="Asia/Tokyo" selected>' in html
 
 
+def test_time_zones_read_as_places_in_the_pages_language_and_store_the_iana_name(viewer_client):
+    """QA8: a French page listed "Europe/Paris", "America/New_York" (IANA names, in English)."""
+    Device.objects.create(
+        profile=viewer_client.profile,
+        key="tv-1",
+        kind="tv",
+        first_seen=datetime(2026, 3, 1, tzinfo=ZoneInfo("UTC")),
+        last_seen=datetime(2026, 3, 1, tzinfo=ZoneInfo("UTC")),
+    )
+    viewer_client.cookies["django_language"] = "fr"
+    html = viewer_client.get("/account/").content.decode()
+    assert '<option value="America/New_York">États-Unis (New York)</option>' in html
+    assert '<option value="Europe/Paris" selected>France (Paris)</option>' in html
+    assert "indiquées dans le fuseau France (Paris)." in html  # the devices' "times are in …"
+    assert "Europe/Paris" not in html.replace('value="Europe/Paris"', "")
+    assert (
+        html.index("Espagne (Madrid)")
+        < html.index("États-Unis (New York)")
+        < html.index("France (Paris)</option>")
+    )
+    viewer_client.post("/account/", {"time_zone": "America/New_York"})
+    viewer_client.profile.account.refresh_from_db()
+    assert viewer_client.profile.account.time_zone == "America/New_York"
+    notices = viewer_client.get("/account/notifications/").content.decode()
+    assert "(États-Unis (New York))" in notices  # quiet hours say the zone the same way
+    viewer_client.cookies["django_language"] = "en"
+    html = viewer_client.get("/account/").content.decode()
+    assert '<option value="America/New_York" selected>United States (New York)</option>' in html
+
+
+def test_an_old_name_saved_earlier_stays_selected_once_under_its_place(viewer_client):
+    account = viewer_client.profile.account
+    account.time_zone = "Asia/Calcutta"  # a browser gave it at sign-up
+    account.save(update_fields=["time_zone"])
+    html = viewer_client.get("/account/").content.decode()
+    assert '<option value="Asia/Calcutta" selected>India (Kolkata)</option>' in html
+    assert html.count(">India (Kolkata)</option>") == 1
+
+
 @pytest.mark.parametrize("zone", ["Mars/Olympus_Mons", "", "../../etc/passwd"])
 def test_an_unknown_time_zone_is_refused_with_a_message(viewer_client, zone):
     response = viewer_client.post("/account/", {"time_zone": zone})

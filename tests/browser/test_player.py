@@ -304,21 +304,45 @@ _FOCUS_SEEN = """async () => {
 
 def test_every_tab_stop_on_the_player_page_can_be_seen(page, sign_in, show, tmp_path):
     """QA8: Tab past "Full screen" reached the footer's links (Privacy choices, Help, Contact
-    us), drawn under the full-screen player: focus vanished for three stops."""
+    us), drawn under the full-screen player: focus vanished for three stops. And while it plays
+    the big centre Pause is no stop beside the bar's (QA8)."""
     title, episodes = show
     sign_in(ProfileFactory(name="Robin"))
     serve_media(page, tmp_path)
     page.set_viewport_size({"width": 1366, "height": 800})
     page.goto(f"/watch/episode/{episodes[0].pk}/")
     expect(page.locator("#player")).to_be_visible()
-    stops = []
-    for _ in range(40):
-        page.keyboard.press("Tab")
-        stop = page.evaluate(_FOCUS_SEEN)
-        if stops and stop["name"] == stops[0]["name"]:
-            break  # round the page once
-        stops.append(stop)
-    names = [stop["name"] for stop in stops]
-    assert any("Full screen" in name for name in names), names
-    hidden = [stop["name"] for stop in stops if not stop["seen"]]
-    assert hidden == [], f"focus out of sight on {hidden} (stops: {names})"
+
+    def round_of_tab_stops():
+        stops = []
+        for _ in range(40):
+            page.keyboard.press("Tab")
+            stop = page.evaluate(_FOCUS_SEEN)
+            if stops and stop["name"] == stops[0]["name"]:
+                break  # round the page once
+            stops.append(stop)
+        names = [stop["name"] for stop in stops]
+        assert any("Full screen" in name for name in names), names
+        hidden = [stop["name"] for stop in stops if not stop["seen"]]
+        assert hidden == [], f"focus out of sight on {hidden} (stops: {names})"
+        return names
+
+    # It starts on its own. QA8: while it plays, one Pause (the bar's) to Tab through and to
+    # hear, not two.
+    big, bar = page.locator(".player__bigplay"), page.locator("[data-toggle]")
+    expect(bar).to_have_attribute("aria-label", "Pause")
+    expect(big).to_have_attribute("aria-hidden", "true")
+    names = round_of_tab_stops()
+    assert names.count("Pause") == 1 and "Play" not in names, names
+    # Paused, the big Play is back (shown, reachable, heard), beside the bar's.
+    bar.focus()
+    page.keyboard.press("Enter")
+    expect(big).to_have_attribute("aria-label", "Play")
+    expect(big).not_to_have_attribute("aria-hidden", "true")
+    assert round_of_tab_stops().count("Play") == 2
+    # Played from the big button, the focus goes to the bar's Pause, not into a hidden button.
+    big.focus()
+    page.keyboard.press("Enter")
+    expect(bar).to_have_attribute("aria-label", "Pause")
+    expect(bar).to_be_focused()
+    expect(big).to_have_attribute("aria-hidden", "true")

@@ -7,6 +7,7 @@ longer includes them."""
 from datetime import UTC, datetime, timedelta
 
 import pytest
+from django.utils import translation
 
 from apps.core import clock
 from apps.playback import downloads
@@ -78,7 +79,12 @@ def test_downloading_a_film_once_lasts_30_days_and_a_repeat_adds_nothing(subscri
     assert download.expires_at == START + timedelta(days=30)
     assert "Downloaded" in client.get("/title/a-film/").content.decode()
     page = client.get("/watch/downloads/").content.decode()
-    assert "A Film" in page and "expires in 4\xa0weeks, 2\xa0days" in page
+    assert "A Film" in page and "expires in 30 days" in page
+    client.cookies["django_language"] = "fr"
+    assert "expire dans 30 jours" in client.get("/watch/downloads/").content.decode()
+    client.cookies["django_language"] = "en"
+    now.value = START + timedelta(days=29, hours=19)
+    assert "expires in 5 hours" in client.get("/watch/downloads/").content.decode()
     now.value = START + timedelta(days=30)
     assert "A Film" not in client.get("/watch/downloads/").content.decode(), "expired"
 
@@ -195,6 +201,27 @@ def test_the_rules_refuse_in_order():
     assert downloads.expiry(created_at=made, first_played_at=None) == made + timedelta(days=30)
     late = made + timedelta(days=29)
     assert downloads.expiry(created_at=made, first_played_at=late) == made + timedelta(days=30)
+
+
+def test_time_left_is_said_in_days_then_hours_then_minutes_never_weeks():
+    """QA10: a 30-day download read "expires in 4 weeks, 1 day"; people count it in days."""
+    end = START + timedelta(days=30)
+
+    def left(before):
+        return downloads.time_left(expires_at=end, at=end - before)
+
+    assert left(timedelta(days=30)) == "30 days"
+    assert left(timedelta(days=29, hours=23)) == "29 days"  # rounded down: never promises more
+    assert left(timedelta(days=1, hours=5)) == "1 day"
+    assert left(timedelta(hours=23, minutes=59)) == "23 hours"
+    assert left(timedelta(hours=5)) == "5 hours"
+    assert left(timedelta(hours=1)) == "1 hour"
+    assert left(timedelta(minutes=12)) == "12 minutes"
+    assert left(timedelta(seconds=20)) == "1 minute"
+    with translation.override("fr"):
+        assert left(timedelta(days=30)) == "30 jours"
+        assert left(timedelta(days=1)) == "1 jour"
+        assert left(timedelta(hours=5)) == "5 heures"
 
 
 def test_expiry_follows_the_demo_clock_that_qa_moves_from_the_guide():

@@ -3,7 +3,7 @@ import math
 from django import template
 from django.utils.translation import ngettext
 
-from apps.playback import selectors
+from apps.playback import downloads, selectors
 
 register = template.Library()
 
@@ -70,3 +70,10 @@ def percent_for(percents, key) -> int:
 def in_set(value, collection) -> bool:
     """`{{ episode.pk|in_set:downloads.episodes }}`: whether the value is in the collection."""
     return value in (collection or ())
+
+
+@register.filter
+def download_left(expires_at, now) -> str:
+    """`{{ d.expires_at|download_left:now }}`: a download's remaining time in words ("30 days",
+    "5 hours"); the rule is downloads.time_left."""
+    return downloads.time_left(expires_at=expires_at, at=now)
