@@ -8,6 +8,7 @@ from django.utils import formats
 from django.utils.translation import gettext as _
 
 from apps.core.dates import long_date
+from apps.subscriptions.lifecycle import State
 from apps.subscriptions.money import format_money
 from apps.subscriptions.schedule import Charge, Reason, Schedule
 
@@ -58,6 +59,31 @@ def after_end_text(final: Charge | None) -> str:
         "date": long_date(final.local_date),
         "amount": format_money(final.amount, final.currency),
     }
+
+
+def ends_text(ends_on: date | None, *, student: bool = False) -> str:
+    """Under a payment schedule that stops: when and why (QA11: a Student plan whose status was
+    not confirmed again read "No payments are scheduled" and nothing more on Your plan)."""
+    if ends_on is None:
+        return ""
+    if student:
+        return _(
+            "Unless you confirm your student status, your plan ends on %(date)s and your "
+            "account moves to Free: no payments after that."
+        ) % {"date": long_date(ends_on)}
+    return _("Your plan ends on %(date)s: no payments after that.") % {"date": long_date(ends_on)}
+
+
+def schedule_ends_text(sub, schedule) -> str:
+    """`ends_text` for a subscription's schedule: a running Student plan ends for want of a
+    confirmed status (student.py), any other for a cancellation."""
+    student = bool(
+        sub is not None
+        and sub.status == State.ACTIVE
+        and sub.plan.requires_verification
+        and sub.pending_plan_id is None
+    )
+    return ends_text(schedule.ends_on, student=student)
 
 
 def plan_starts_text(plan_name: str, starts_on: date) -> str:

@@ -182,3 +182,22 @@ def test_before_the_date_the_plan_card_says_until_when_the_status_holds(kai, now
     page = client.get("/account/subscription/").content.decode()
     assert "Student status confirmed until 20 April 2026" in page
     assert "ran out" not in page
+
+
+def test_upcoming_payments_say_the_plan_ends_unless_the_status_is_confirmed(kai, now, client):
+    """QA11: Kai's Upcoming payments read only "No payments are scheduled" while the banner
+    above asked him to confirm; the table now says why there are none and what happens."""
+    client.force_login(kai)
+    now.set(datetime(2026, 4, 1, 12, 0, tzinfo=UTC))  # 10 April renews, 10 May would not
+
+    def said(path):
+        return re.sub(r"\s+", " ", client.get(path).content.decode()).replace("\xa0", " ")
+
+    line = (
+        "Unless you confirm your student status, your plan ends on 10 May 2026 and your "
+        "account moves to Free: no payments after that."
+    )
+    assert line in said("/account/subscription/")
+    assert line in said("/account/subscription/schedule/")
+    Subscription.objects.filter(user=kai).update(verified_until=date(2027, 4, 20))
+    assert "Unless you confirm" not in said("/account/subscription/")

@@ -63,6 +63,7 @@ def overview(request: AppRequest) -> HttpResponse:
         "ov": ov,
         "sub": sub,
         "rows": display.charge_rows(ov.schedule)[:3],
+        "ends_text": display.schedule_ends_text(sub, ov.schedule),
         "after_end": display.after_end_text(selectors.final_charge_for(sub)),
         "withdrawal": withdrawal,
         "postpone": postpone,
@@ -182,7 +183,12 @@ def schedule(request: HttpRequest) -> HttpResponse:
                 "credit_left": plan.credit_left,
             }
         )
-    context = {"sub": sub, "schedule": plan, "rows": display.charge_rows(plan)}
+    context = {
+        "sub": sub,
+        "schedule": plan,
+        "rows": display.charge_rows(plan),
+        "ends_text": display.schedule_ends_text(sub, plan),
+    }
     return render_page(request, "subscriptions/schedule.html", context)
 
 
