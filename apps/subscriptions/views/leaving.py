@@ -26,6 +26,7 @@ from apps.subscriptions.forms import (
 from apps.subscriptions.lifecycle import State
 from apps.subscriptions.money import format_money
 from apps.subscriptions.views._shared import (
+    downloads_notice,
     error_messages,
     profiles_notice,
     render_page,
@@ -47,6 +48,10 @@ def _reasons_page(request, sub, *, chosen=(), other="", error="", status=200) ->
         "started": sub.starts_at is None or sub.starts_at <= clock.now(),
         # Free allows fewer profiles: which ones cannot be opened once the plan ends.
         "profiles_notice": profiles_notice(
+            request.user, services.free_plan(), on=sub.current_period_end
+        ),
+        # Free has no downloads: they go from the account's devices once the plan ends.
+        "downloads_notice": downloads_notice(
             request.user, services.free_plan(), on=sub.current_period_end
         ),
     }
@@ -274,6 +279,7 @@ def switch_to_free(request: HttpRequest) -> HttpResponse:
         # Bought to start after the withdrawal period: nothing "ends at once" yet.
         "started": sub.starts_at is None or sub.starts_at <= at,
         "profiles_notice": profiles_notice(request.user, services.free_plan(), on=None),
+        "downloads_notice": downloads_notice(request.user, services.free_plan(), on=None),
     }
     return render_page(request, "subscriptions/free.html", context)
 
