@@ -19,6 +19,11 @@ def profile_360_link(profile: Profile) -> str:
     return format_html('<a href="{}">{}</a>', url, _("Profile 360"))
 
 
+def profile_with_email(profile: Profile) -> str:
+    """A profile as an admin picks it: names repeat across accounts ("Alex"), e-mails do not."""
+    return f"{profile.name} ({profile.account.email})"
+
+
 class ProfileInline(admin.TabularInline):
     model = Profile
     extra = 0
@@ -40,6 +45,13 @@ class ProfileAdmin(admin.ModelAdmin):
     list_filter = ["is_kids"]
     fields = ["account", "name", "is_kids", "onboarded_at", "created_at", "profile_360"]
     readonly_fields = fields
+
+    def get_queryset(self, request):
+        # The autocomplete boxes that pick a profile label each result with its account.
+        return super().get_queryset(request).select_related("account")
+
+    def autocomplete_label(self, obj: Profile) -> str:
+        return profile_with_email(obj)
 
     @admin.display(description=_("profile 360"))
     def profile_360(self, obj: Profile) -> str:

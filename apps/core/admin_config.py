@@ -7,6 +7,8 @@ from django.contrib.admin.apps import AdminConfig as DjangoAdminConfig
 
 
 class AdminConfig(DjangoAdminConfig):
+    default_site = "apps.core.admin_site.SiteAdmin"  # autocomplete boxes with readable labels
+
     def ready(self):
         from django.contrib.admin import options
         from django.db import models

@@ -476,7 +476,9 @@ FLOWS: list[dict[str, Any]] = [
             "segments (artwork genre, experiment variants, plan), the last 100 events with "
             "their properties and the e-mails it received. Computed attributes fill in once the "
             "“tracking-refresh-attributes” job has run (Run it under Scheduled jobs here). Add "
-            "a custom attribute (Number, 0 to 1000): a value of 5000 is refused with the reason."
+            "a custom attribute (Number, 0 to 1000), then an Attribute value: pick the profile "
+            "by typing its name or its account’s e-mail (each reads as both); a value of 5000 is "
+            "refused with the reason."
         ),
         "url": "admin:accounts_profile_changelist",
     },

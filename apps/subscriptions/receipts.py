@@ -1,9 +1,12 @@
 """Invoices and credit notes as PDF documents (fpdf2), with the seller's and buyer's details
 and the VAT taken out of the prices; the plain-text copy (invoice.txt) stays for e-mail.
 
-The site ships no TTF font, so the PDF uses the core Helvetica in its Windows-1252 encoding
-(which has €, accents and «»); characters outside it (a typographic minus, narrow spaces) are
-written as their nearest plain equivalent.
+The site ships no TTF font, so the PDF uses the core Helvetica in its Windows-1252 encoding,
+declared as /WinAnsiEncoding, which has €, the en dash, accents and «»: a PDF reader shows
+and extracts them as themselves (QA10 saw them "wrong" only as the raw bytes 0x80 and 0x96).
+Characters outside it are written as their nearest equivalent: a typographic minus as "-", and
+French narrow no-break spaces as no-break spaces, so "9,99 €", "« Premium »" and "TVA :" are
+never split at the end of a line of a wrapped description.
 """
 
 from __future__ import annotations
@@ -22,7 +25,8 @@ from apps.subscriptions import vat
 from apps.subscriptions.models import Invoice
 from apps.subscriptions.money import format_money
 
-_PLAIN = str.maketrans({"\u2212": "-", "\u202f": " ", "\xa0": " ", "\u2009": " "})
+# fpdf2 wraps lines at spaces but never at U+00A0, which it writes as a plain space.
+_PLAIN = str.maketrans({"\u2212": "-", "\u202f": "\xa0", "\u2009": " "})
 
 
 def _text(value) -> str:

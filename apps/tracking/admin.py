@@ -9,6 +9,7 @@ from django.urls import path, reverse
 from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 
+from apps.accounts.admin import profile_with_email
 from apps.accounts.models import Profile
 from apps.core.admin_filters import code_beside_label, labelled_values_filter
 from apps.tracking import attribute_rules, registry, selectors
@@ -149,6 +150,9 @@ class AttributeValueForm(forms.ModelForm):
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
+        profile = self.fields["profile"]
+        profile.queryset = profile.queryset.select_related("account")
+        profile.label_from_instance = profile_with_email
         if self.instance.pk:
             value = self.instance.value
             self.fields["text"].initial = (
@@ -174,7 +178,8 @@ class AttributeValueAdmin(admin.ModelAdmin):
     list_display = ["definition", "profile", "value", "updated_at"]
     list_filter = ["definition"]
     list_select_related = ["definition", "profile"]
-    raw_id_fields = ["profile"]
+    # Picked by name or account e-mail, never by id (QA10); ProfileAdmin searches both.
+    autocomplete_fields = ["profile"]
     search_fields = ["profile__name", "profile__account__email", "definition__key"]
 
     def save_model(self, request, obj, form, change):

@@ -112,11 +112,14 @@ def test_twenty_identical_pay_form_posts_make_one_charge(spy, now, plans):
         tab = Client()
         tab.cookies = cookies.__class__(cookies)
         response = tab.post("/account/subscription/checkout/premium/", form)
-        return response.status_code, response.get("Location")
+        page = tab.get(response["Location"]).content.decode() if response.status_code == 302 else ""
+        return response.status_code, response.get("Location"), "Welcome to Premium!" in page
 
     results, errors = in_threads(N, post)
     assert errors == []
-    assert set(results) == {(302, "/account/subscription/")}
+    assert {(code, to) for code, to, _welcomed in results} == {(302, "/account/subscription/")}
+    # QA9: one payment, one welcome; the others read "You are already subscribed to Premium."
+    assert sum(welcomed for _code, _to, welcomed in results) == 1
     assert len(spy.charges) == 1 and spy.charges[0]["amount"] == 1999
     assert Payment.objects.count() == 1 and Invoice.objects.count() == 1
     assert Subscription.objects.get(user=profile.account).plan.code == "premium"

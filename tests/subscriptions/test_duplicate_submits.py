@@ -77,3 +77,40 @@ def test_someone_else_with_a_used_invitation_is_still_refused(viewer):
     page = text(other.post(f"/account/subscription/join/{invitation.token}/"))
     assert "This invitation is no longer valid." in page
     assert Subscription.objects.filter(user=owner).get().memberships.count() == 1
+
+
+def test_a_pay_sent_twice_at_once_welcomes_once(viewer, monkeypatch):
+    """QA9: two truly simultaneous Pays (one charge) both said "Welcome to Standard!": neither
+    request could see the other's message. The second is told the plan is already there."""
+    from django.test import Client
+
+    from apps.subscriptions import selectors
+
+    html = viewer.get("/account/subscription/checkout/standard/?interval=month").content
+    form = {
+        "key": re.search(r'name="key" value="([^"]+)"', html.decode()).group(1),
+        "amount": "1349",
+        "interval": "month",
+        "method": "card",
+        "card-holder": "Ada Lovelace",
+        "card-number": "4242 4242 4242 4242",
+        "card-expiry": "12/30",
+        "card-cvc": "123",
+        "start_now": "on",
+    }
+    # The second request left the browser before the first's answer (and its message) came,
+    # and read the account's plan before the first one's payment was committed.
+    other_tab = Client()
+    other_tab.cookies = viewer.cookies.__class__(viewer.cookies)
+    before = selectors.subscription_for(viewer.user)
+    assert viewer.post("/account/subscription/checkout/standard/", form).status_code == 302
+    with monkeypatch.context() as race:
+        race.setattr(selectors, "subscription_for", lambda user: before)
+        second = other_tab.post("/account/subscription/checkout/standard/", form)
+    assert second.status_code == 302
+    first_page = text(viewer.get(second["Location"]))
+    second_page = text(other_tab.get(second["Location"]))
+    assert first_page.count("Welcome to Standard!") == 1
+    assert "Welcome to Standard!" not in second_page
+    assert "You are already subscribed to Standard." in second_page
+    assert Subscription.objects.get(user=viewer.user).plan.code == "standard"

@@ -128,3 +128,25 @@ def test_a_credit_note_pdf_says_what_was_refunded_and_its_vat(viewer, now):
     assert "Credit note" in text and f"No. {note.number}" in text
     assert f"Refunded, VAT included −€{-note.total / 100:.2f}".replace("−", "-") in text
     assert f"VAT 20 % (FR) -€{-parts.vat / 100:.2f}" in text
+
+
+def test_the_pdf_reads_euro_dash_and_guillemets_and_never_splits_a_french_no_break_space(viewer):
+    """QA10 read the PDF's € and en dash as wrong: they are written as the WinAnsi bytes the font
+    declares, and a reader extracts them as themselves. French spaces that must not break (in
+    "9,99 €", inside « ») were written as plain spaces, so a wrapped description line could end
+    on « or 9,99 and the next one start with » or €."""
+    viewer.user.language = "fr"
+    viewer.user.save()
+    subscribe(viewer.user, plan="standard")
+    invoice = Invoice.objects.get()
+    words = "Partie non utilisée de «\u202fPremium\u202f», 1er déc. – 31 déc., 9,99\xa0€. "
+    invoice.lines = [{"description": "mot " * n + words * 3, "amount": 999} for n in range(12)]
+    invoice.save()
+    response = viewer.get(f"/account/subscription/invoices/{invoice.number}/pdf/")
+    lines = PdfReader(io.BytesIO(response.content)).pages[0].extract_text().splitlines()
+    text = " ".join(lines)
+    assert "« Premium »" in re.sub(r"\s", " ", text) and "1er déc. – 31 déc." in text
+    assert "9,99 €" in re.sub(r"\s", " ", text) and "utilisée" in text
+    for line in lines:
+        assert not line.rstrip().endswith(("«", "9,99")), line
+        assert not line.lstrip().startswith(("»", "€")), line

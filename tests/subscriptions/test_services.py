@@ -395,6 +395,27 @@ def test_the_renewal_that_collects_a_postponed_month_invoices_both_months(user, 
     assert sum(line["amount"] for line in invoice.lines) == invoice.total
 
 
+def test_a_retry_that_collects_a_postponed_month_invoices_both_months_too(user, now, spy, beat):
+    """QA10: when the renewal collecting a postponed month was declined, the retry that paid it
+    had one invoice line naming the new month for twice its price, as the renewal once had."""
+    from apps.subscriptions.models import Invoice
+
+    subscribe(user)
+    services.subscription_postpone(user=user)
+    bad = services.payment_method_add(user=user, source=card(NO_FUNDS))
+    services.payment_method_make_default(user=user, method=bad)
+    beat(days=61)  # 10 April carried, 10 May declined for both months
+    assert sub_of(user).status == "past_due" and not Invoice.objects.filter(payment__kind="retry")
+    good = PaymentMethod.objects.get(user=user, last4="4242")
+    services.subscription_retry(subscription_id=sub_of(user).pk, manual_key="k1", method=good)
+    invoice = Invoice.objects.get(payment__kind="retry")
+    assert invoice.total == 2698
+    assert [(line["description"], line["amount"]) for line in invoice.lines] == [
+        ("Days used of a postponed period · Standard (monthly) · 10 April – 10 May 2026", 1349),
+        ("Subscription renewal · Standard (monthly) · 10 May – 10 June 2026", 1349),
+    ]
+
+
 def test_postponing_twice_in_twelve_months_is_refused(user, now, spy, beat):
     subscribe(user)
     services.subscription_postpone(user=user)

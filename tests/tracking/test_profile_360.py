@@ -182,6 +182,44 @@ def test_admin_sets_a_value_through_the_validation(admin_client, viewer):
     assert AttributeValue.objects.get().value == 42
 
 
+def test_admin_picks_the_profile_by_name_or_e_mail_not_by_id(admin_client, viewer):
+    """QA10: Attribute values asked for a raw profile id. The box searches profiles by name or
+    account e-mail and reads each as its name and e-mail (two accounts may both have a Nadia)."""
+    namesake = ProfileFactory(name="Nadia", account__email="other@example.com")
+    definition = AttributeDefinition.objects.create(key="shoe_size", label="Shoe", type="number")
+    page = admin_client.get(reverse("admin:tracking_attributevalue_add")).content.decode()
+    assert "admin-autocomplete" in page and "vForeignKeyRawIdAdminField" not in page
+
+    def search(term: str) -> list[tuple[str, str]]:
+        found = admin_client.get(
+            "/admin/autocomplete/",
+            {
+                "term": term,
+                "app_label": "tracking",
+                "model_name": "attributevalue",
+                "field_name": "profile",
+            },
+        ).json()["results"]
+        return sorted((r["id"], r["text"]) for r in found)
+
+    assert search("nadia") == sorted(
+        [
+            (str(viewer.pk), "Nadia (nadia@example.com)"),
+            (str(namesake.pk), "Nadia (other@example.com)"),
+        ]
+    )
+    assert search("other@example") == [(str(namesake.pk), "Nadia (other@example.com)")]
+    saved = admin_client.post(
+        reverse("admin:tracking_attributevalue_add"),
+        {"definition": definition.pk, "profile": namesake.pk, "text": "38"},
+    )
+    assert saved.status_code == 302
+    value = AttributeValue.objects.get()
+    assert (value.profile_id, value.value) == (namesake.pk, 38)
+    change = admin_client.get(reverse("admin:tracking_attributevalue_change", args=[value.pk]))
+    assert "Nadia (other@example.com)" in change.content.decode()
+
+
 def test_the_page_costs_the_same_queries_whatever_the_history(admin_client, viewer):
     """Guards against reading each event's device or each message's account one by one."""
     from django.db import connection

@@ -38,6 +38,7 @@ from apps.subscriptions.selectors.leaving import (
     Option,
     cancel_reason_counts,
     cheaper_plan,
+    downloads_lost,
     leaving_options,
 )
 from apps.subscriptions.selectors.offers import Offer, signup_offer
@@ -68,6 +69,7 @@ __all__ = [
     "Option",
     "cancel_reason_counts",
     "cheaper_plan",
+    "downloads_lost",
     "leaving_options",
     "Offer",
     "signup_offer",

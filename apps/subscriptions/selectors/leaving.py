@@ -9,6 +9,7 @@ from datetime import datetime
 from django.core.exceptions import ValidationError
 from django.db.models import Count
 
+from apps.accounts.downloads_held import downloads_held
 from apps.subscriptions import leaving_reasons, lifecycle
 from apps.subscriptions.lifecycle import State
 from apps.subscriptions.models import CancelReason, Plan, Subscription
@@ -24,6 +25,14 @@ class Option:
     plan: Plan | None = None  # the cheaper plan
     price: int = 0  # its price per interval, or the credit of pausing (minor units)
     starts: datetime | None = None  # when the cheaper plan starts
+
+
+def downloads_lost(*, user, plan: Plan) -> int:
+    """How many of the account's downloads a switch to `plan` removes: all it holds when the plan
+    includes no downloads (playback removes them once the account's limits say so), else 0."""
+    if plan.downloads and plan.downloads_per_device > 0 and plan.download_devices > 0:
+        return 0
+    return downloads_held(user)
 
 
 def cheaper_plan(sub: Subscription) -> Plan | None:

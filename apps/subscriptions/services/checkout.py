@@ -87,7 +87,9 @@ def checkout_pay(
     A `coupon_code` that cannot be used raises a ValidationError saying why, before anything
     is charged. Returns the checkout: succeeded (subscription active), requires_action (the
     bank wants the viewer to confirm on the challenge page) or failed (nothing charged, no
-    subscription).
+    subscription). The checkout of a key already used is returned with `repeated` set: the
+    second of two identical submits, however close, is told what the first did rather than
+    welcomed again (QA9: two truly simultaneous Pays showed "Welcome to Standard!" twice).
     """
     at = at or clock.now()
     if plan.is_free or not plan.is_active:
@@ -162,8 +164,10 @@ def checkout_pay(
 
 
 def _same_user(checkout: Checkout, user) -> Checkout:
+    """The checkout an earlier submit of the same form made, marked `repeated`."""
     if checkout.user_id != user.pk:
         raise ValidationError(_("This form has expired. Reload the page and try again."))
+    checkout.repeated = True
     return checkout
 
 

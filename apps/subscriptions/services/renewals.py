@@ -137,13 +137,13 @@ def _renew_once(sub: Subscription, *, at: datetime, receipt: bool = True) -> Ren
         _record_change(sub, "postponed_period", due)
         return RenewalOutcome.RENEWED
 
-    carried = sub.postponed_carried or 0
+    carried = _carried_into(sub, day)
     gross = price + carried
     months = INTERVAL_MONTHS[Interval(interval)]
     start, end = anchor.period(next_offset, months)
     payment = _collect(
         sub,
-        f"renewal:{sub.pk}:{day.isoformat()}",
+        _renewal_key(sub, day),
         gross=gross,
         at=at,
         kind=Payment.Kind.RENEWAL,
@@ -173,6 +173,24 @@ def _renew_once(sub: Subscription, *, at: datetime, receipt: bool = True) -> Ren
         {"kind": "renewal", "code": payment.failure_code, "date": day.isoformat()},
     )
     return RenewalOutcome.FAILED
+
+
+def _renewal_key(sub: Subscription, day) -> str:
+    return f"renewal:{sub.pk}:{day.isoformat()}"
+
+
+def _carried_into(sub: Subscription, day) -> int:
+    """The postponed month that the renewal due on `day` collects besides its own period, for
+    the renewal and for each retry of it (the invoice names both months from `carried`).
+
+    Until that renewal is charged the month is carried on the subscription; once charged the
+    payment keeps it, and dunning forgets it on the subscription: a retry reads it from the
+    declined renewal (QA10: the retry's invoice had one line for twice the month's price).
+    """
+    if sub.postponed_carried:
+        return sub.postponed_carried
+    renewal = Payment.objects.filter(idempotency_key=_renewal_key(sub, day))
+    return renewal.values_list("carried", flat=True).first() or 0
 
 
 def _renewal_receipt(sub: Subscription, payment: Payment, *, at: datetime) -> None:
@@ -399,6 +417,7 @@ def _retry_once(
             "description": _("Postponed payment collected at the end of the subscription"),
         }
     else:
+        carried = min(_carried_into(sub, day), sub.overdue_amount)
         fields = {
             "kind": Payment.Kind.RETRY,
             "plan": plan,
@@ -408,6 +427,8 @@ def _retry_once(
             "period_end": end,
             "period_offset": next_offset,
             "discount": discount,
+            "description": _("Includes a postponed payment") if carried else "",
+            "carried": carried,
         }
     payment = _collect(sub, key, gross=sub.overdue_amount, at=at, **fields)
     if not (make_default and payment.status == Payment.Status.SUCCEEDED):

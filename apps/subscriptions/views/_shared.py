@@ -10,6 +10,7 @@ from django.shortcuts import render
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from apps.accounts.downloads_held import removal_notice
 from apps.accounts.profile_limits import over_limit_notice
 from apps.accounts.timezones import viewer_zone
 from apps.core.dates import long_date
@@ -45,14 +46,25 @@ SENSITIVE = ("card-number", "card-cvc", "card-expiry", "sepa-iban")
 def profiles_notice(user, plan, *, on) -> str:
     """What a plan page says when `plan` allows fewer profiles than the account has (""
     otherwise): which profiles cannot be opened from the switch (`on`; None: at once)."""
-    date_text = ""
-    if on is not None:
-        with timezone.override(viewer_zone(user)):
-            date_text = long_date(timezone.localtime(on))
     return over_limit_notice(
         plan_name=plan.name,
         allowed=plan.max_profiles,
         profiles=list(user.profiles.all()),
         on=on,
-        date_text=date_text,
+        date_text=_day_text(user, on),
     )
+
+
+def downloads_notice(user, plan, *, on) -> str:
+    """What a plan page says when `plan` includes no downloads and the account holds some (""
+    otherwise): they are removed from its devices at the switch (`on`; None: at once)."""
+    return removal_notice(
+        selectors.downloads_lost(user=user, plan=plan), date_text=_day_text(user, on)
+    )
+
+
+def _day_text(user, on) -> str:
+    if on is None:
+        return ""
+    with timezone.override(viewer_zone(user)):
+        return long_date(timezone.localtime(on))

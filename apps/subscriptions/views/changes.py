@@ -27,6 +27,7 @@ from apps.subscriptions.forms import (
 from apps.subscriptions.money import format_money
 from apps.subscriptions.outcomes import ChangeKind
 from apps.subscriptions.views._shared import (
+    downloads_notice,
     error_messages,
     interval_of,
     plan_or_404,
@@ -70,6 +71,12 @@ def _change_context(request, sub, plan, interval, *, at, error=""):
         # Fewer profiles on the new plan: which ones cannot be opened from the switch.
         "profiles_notice": (
             profiles_notice(request.user, plan, on=preview.effective_at)
+            if preview.kind == ChangeKind.SCHEDULED
+            else ""
+        ),
+        # A plan without downloads: they go from the account's devices at the switch.
+        "downloads_notice": (
+            downloads_notice(request.user, plan, on=preview.effective_at)
             if preview.kind == ChangeKind.SCHEDULED
             else ""
         ),

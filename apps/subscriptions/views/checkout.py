@@ -212,12 +212,20 @@ def _after_checkout(request, result: Checkout) -> HttpResponse:
     if result.coupon_id is not None:
         request.session.pop(OFFER_SESSION_KEY, None)  # the offer is used (or being confirmed)
     if result.status == Checkout.Status.SUCCEEDED:
-        say_once(
-            request,
-            messages.SUCCESS,
-            _("Welcome to %(plan)s! Your receipt is in your invoices.")
-            % {"plan": result.plan.name},
-        )
+        if getattr(result, "repeated", False):
+            # The first submit welcomed; the browser may show this one's page instead.
+            say_once(
+                request,
+                messages.INFO,
+                _("You are already subscribed to %(plan)s.") % {"plan": result.plan.name},
+            )
+        else:
+            say_once(
+                request,
+                messages.SUCCESS,
+                _("Welcome to %(plan)s! Your receipt is in your invoices.")
+                % {"plan": result.plan.name},
+            )
         return redirect("subscriptions:overview")
     if result.status == Checkout.Status.REQUIRES_ACTION:
         return redirect("subscriptions:challenge", payment_id=result.payment_id)

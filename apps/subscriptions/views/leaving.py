@@ -26,6 +26,7 @@ from apps.subscriptions.forms import (
 from apps.subscriptions.lifecycle import State
 from apps.subscriptions.money import format_money
 from apps.subscriptions.views._shared import (
+    downloads_notice,
     error_messages,
     profiles_notice,
     render_page,
@@ -36,6 +37,7 @@ from apps.subscriptions.views._shared import (
 
 
 def _reasons_page(request, sub, *, chosen=(), other="", error="", status=200) -> HttpResponse:
+    free = services.free_plan()
     context = {
         "sub": sub,
         "after_end": display.after_end_text(selectors.final_charge_for(sub)),
@@ -46,9 +48,9 @@ def _reasons_page(request, sub, *, chosen=(), other="", error="", status=200) ->
         "error": error,
         "started": sub.starts_at is None or sub.starts_at <= clock.now(),
         # Free allows fewer profiles: which ones cannot be opened once the plan ends.
-        "profiles_notice": profiles_notice(
-            request.user, services.free_plan(), on=sub.current_period_end
-        ),
+        "profiles_notice": profiles_notice(request.user, free, on=sub.current_period_end),
+        # Free has no downloads: they go from the account's devices once the plan ends.
+        "downloads_notice": downloads_notice(request.user, free, on=sub.current_period_end),
     }
     return render_page(request, "subscriptions/cancel.html", context, status=status)
 
@@ -264,6 +266,7 @@ def switch_to_free(request: HttpRequest) -> HttpResponse:
             return redirect("subscriptions:overview")
     settlement = selectors.free_preview(sub=sub, at=clock.now())
     withdrawal = selectors.withdrawal_preview(sub=sub, at=clock.now())
+    free = services.free_plan()
     context = {
         "sub": sub,
         "settlement": settlement,
@@ -273,7 +276,8 @@ def switch_to_free(request: HttpRequest) -> HttpResponse:
         "error": error,
         # Bought to start after the withdrawal period: nothing "ends at once" yet.
         "started": sub.starts_at is None or sub.starts_at <= at,
-        "profiles_notice": profiles_notice(request.user, services.free_plan(), on=None),
+        "profiles_notice": profiles_notice(request.user, free, on=None),
+        "downloads_notice": downloads_notice(request.user, free, on=None),
     }
     return render_page(request, "subscriptions/free.html", context)
 
