@@ -279,8 +279,9 @@ MORE_FLOWS: list[dict[str, Any]] = [
             "episode: Downloads in the header lists it on this device with its expiry (30 "
             "days). Watch starts its 48 hours; advance the demo clock 3 days and it is gone. "
             "Standard allows 25 per device on 2 devices; the message says which limit was "
-            "reached. Switch Sam to Free under Plan and billing: the downloads are removed and "
-            "the Download buttons disappear. Jordan (Basic) sees no Download button."
+            "reached. Switch Sam to Free under Plan and billing: the page first says how many "
+            "downloads go; once switched they are removed and the Download buttons disappear. "
+            "Jordan (Basic) sees no Download button."
         ),
         "url": "playback:downloads",
         "persona": "comedy",

@@ -8,7 +8,10 @@ class PlaybackConfig(AppConfig):
     verbose_name = _("Playback")
 
     def ready(self) -> None:
+        from apps.accounts.downloads_held import register_downloads_held
         from apps.accounts.entitlements import limits_changed
+        from apps.playback.selectors import account_downloads_held
         from apps.playback.services import on_limits_changed
 
         limits_changed.connect(on_limits_changed, dispatch_uid="playback-downloads-prune")
+        register_downloads_held(account_downloads_held)

@@ -486,6 +486,13 @@ def downloads_for(*, profile, at: datetime | None = None) -> list:
     )
 
 
+def account_downloads_held(account, at: datetime | None = None) -> int:
+    """accounts.downloads_held's provider: the account's live downloads, every profile's (what
+    downloads_prune removes when the plan no longer includes downloads; expired ones are gone)."""
+    at = at or clock.now()
+    return Download.objects.filter(profile__account=account, expires_at__gt=at).count()
+
+
 def download_for(*, profile, download_id, at: datetime | None = None):
     """One live download of the profile's, or None (never another profile's)."""
     if not str(download_id).isdigit():

@@ -272,3 +272,19 @@ def test_a_kids_profile_playing_another_profiles_download_is_told_it_is_not_on_t
     put_on_plan(stranger.account, "standard")
     other = browser(stranger).post(f"/watch/downloads/{download.pk}/play/", follow=True)
     assert "That download has expired or was deleted." in other.content.decode()
+
+
+def test_the_switch_to_free_page_counts_the_downloads_it_removes(subscriber, now):
+    """QA10: dropping to Free deleted a viewer's downloads without a word; the page now counts
+    them first, from playback's own downloads (every profile of the account)."""
+    client = browser(subscriber)
+    for name in ("First Film", "Second Film"):
+        client.post(f"/watch/downloads/title/{film(name=name).pk}/")
+    other = ProfileFactory(account=subscriber.account)
+    browser(other).post(f"/watch/downloads/title/{film(name='Third Film').pk}/")
+    assert Download.objects.count() == 3
+    page = client.get("/account/subscription/free/").content.decode().replace("\xa0", " ")
+    assert "Your 3 downloads will be removed from your devices." in page
+    now.value = START + timedelta(days=31)  # all expired: nothing left to remove
+    page = client.get("/account/subscription/free/").content.decode()
+    assert "will be removed from your devices" not in page

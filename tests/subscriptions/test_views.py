@@ -361,7 +361,7 @@ def _count(client, url):
         ("/account/subscription/postpone/", 5),  # recent postponements
         ("/account/subscription/change/premium/", 5),  # the upgrade preview
         ("/account/subscription/change/basic/", 6),  # members (a downgrade must fit them)
-        ("/account/subscription/cancel/", 5),  # titles in progress from the event log
+        ("/account/subscription/cancel/", 6),  # titles in progress, the downloads it removes
         ("/account/subscription/free/", 4),
         ("/account/subscription/withdraw/", 4),
         ("/account/subscription/payment-methods/", 5),  # the methods
