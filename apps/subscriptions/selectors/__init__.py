@@ -40,6 +40,7 @@ from apps.subscriptions.selectors.leaving import (
     cheaper_plan,
     leaving_options,
 )
+from apps.subscriptions.selectors.methods import last_declined, pay_choices, usable
 from apps.subscriptions.selectors.offers import Offer, signup_offer
 from apps.subscriptions.selectors.quotes import (
     MAX_CATCH_UP,
@@ -65,6 +66,9 @@ from apps.subscriptions.zones import (
 )
 
 __all__ = [
+    "last_declined",
+    "pay_choices",
+    "usable",
     "Option",
     "cancel_reason_counts",
     "cheaper_plan",
