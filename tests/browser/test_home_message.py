@@ -13,7 +13,8 @@ expect = pytest.importorskip("playwright.sync_api").expect
 LAYOUT = """() => {
   const top = (el) => (el ? Math.round(el.getBoundingClientRect().top) : null);
   const rows = [...document.querySelectorAll("section.row")].slice(0, 2);
-  return { hero: top(document.querySelector(".hero")), rows: rows.map((r) => top(r.querySelector("h2"))) };
+  const hero = top(document.querySelector(".hero"));
+  return { hero: hero, rows: rows.map((r) => top(r.querySelector("h2"))) };
 }"""
 
 
