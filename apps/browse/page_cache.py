@@ -161,7 +161,8 @@ def _batch(
 ) -> tuple[str, Callable[[], tuple[str, str]]]:
     """The batch's cache key, and `_fragment` bound to it and to everything its rows depend on
     (called only where the rows are needed: a cached page never renders them)."""
-    device = device_kind(request.headers.get("User-Agent", ""))
+    hint = next(filter(None, (request.headers.get(h) for h in planner.VIEWPORT_HINTS)), None)
+    device = planner.layout_device(device_kind(request.headers.get("User-Agent", "")), hint)
     now = selectors.local_now(request.user)
     consented = consent_for(request).personalization
     # A viewer who refused personalization gets the non-personal page and is left out of the

@@ -68,6 +68,22 @@ LAYOUTS: dict[str, Layout] = {
 }
 
 
+# A browser whose window is this narrow gets a phone's rows whatever its User-Agent says: it
+# tells the width in a Client Hint (Sec-CH-Viewport-Width, or the older Viewport-Width) that the
+# homepage asks for with Accept-CH (QA11: a desktop browser at 390 px got 14 rows of 20).
+PHONE_MAX_WIDTH = 600
+VIEWPORT_HINTS = ("Sec-CH-Viewport-Width", "Viewport-Width")
+
+
+def layout_device(device: str, viewport_width: str | None) -> str:
+    """The device whose layout the homepage uses: `device` (from the User-Agent), or "phone"
+    when the browser says its window is a phone's width. A malformed hint is ignored."""
+    width = (viewport_width or "").strip()
+    if device != "phone" and width.isdigit() and 0 < int(width) <= PHONE_MAX_WIDTH:
+        return "phone"
+    return device
+
+
 @dataclass(frozen=True)
 class Candidate:
     title_id: int

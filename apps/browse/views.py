@@ -1,4 +1,5 @@
 from datetime import date, datetime
+from functools import wraps
 
 from django.contrib import messages
 from django.core.paginator import EmptyPage, PageNotAnInteger, Paginator
@@ -21,6 +22,7 @@ from apps.accounts.timezones import viewer_zone
 from apps.artwork import services as artwork_services
 from apps.browse import batches, page_cache, selectors, services
 from apps.browse.coming import next_coming_episode
+from apps.browse.rows import VIEWPORT_HINTS
 from apps.catalogue import selectors as catalogue
 from apps.catalogue.models import Episode, Genre, Title
 from apps.core import clock, undo
@@ -38,9 +40,24 @@ def _batch(request) -> int | None:
     return int(raw)
 
 
+def _asks_viewport_width(view):
+    """Ask the browser for its window's width (Client Hints; Critical-CH has Chromium resend
+    the first request with it): a narrow window gets a phone's rows (rows.layout_device)."""
+
+    @wraps(view)
+    def wrapped(request, *args, **kwargs):
+        response = view(request, *args, **kwargs)
+        response["Accept-CH"] = ", ".join(VIEWPORT_HINTS)
+        response["Critical-CH"] = VIEWPORT_HINTS[0]
+        return response
+
+    return wrapped
+
+
 @require_GET
 @profile_required
-@vary_on_headers("HX-Request", "User-Agent")
+@vary_on_headers("HX-Request", "User-Agent", *VIEWPORT_HINTS)
+@_asks_viewport_width
 def home(request):
     """The homepage, one batch of rows at a time (batch 0 with the hero), cached whole
     (apps/browse/page_cache.py says under what key)."""

@@ -240,7 +240,8 @@ FLOWS: list[dict[str, Any]] = [
             "Morgan's genre rows lead with Horror and Thriller and hold only their genre; titles "
             "outside Morgan's usual genres sit in “Something different for you” (open “Why "
             "this row?”). Scroll to load more rows, reload (same page), then move the demo "
-            "clock to the evening (a new shuffle). On a phone width: fewer, shorter rows. In a "
+            "clock to the evening (a new shuffle). On a phone, or in Chrome with the window "
+            "narrowed to a phone's width and reloaded: fewer, shorter rows. In a "
             "1366 x 800 window the hero is as tall as its text, the first row shows whole under "
             "it and the next row's heading and posters start above the bottom edge. A card shows "
             "its match on one line and its year and rating on the next, in French too. Play a "
@@ -291,7 +292,10 @@ FLOWS: list[dict[str, Any]] = [
             "renewal's receipt: plan and period, the days it pays for, any credit used. After "
             "Switch to Free, Invoices holds a credit note “to your account credit” for the "
             "unused days, beside the credit balance; subscribing again with that credit sends "
-            "a receipt “… started: paid with your credit”."
+            "a receipt “… started: paid with your credit”. An upgrade names the card it "
+            "charges: add 4000 0000 0000 0002 on Payment methods ticking “Use it for my plan”, "
+            "upgrade, and after the decline “Use another card” leads to Payment methods, where "
+            "“Use for my plan” on 4242 brings you back to the upgrade."
         ),
         "url": "subscriptions:overview",
         "persona": "comedy",
@@ -306,7 +310,8 @@ FLOWS: list[dict[str, Any]] = [
             "advance the clock by 8 days and watch the retries (1, 3 and 7 days after the due "
             "date) and the drop to Free; the outbox holds each e-mail, and in the bell “Your "
             "plan moved to Free” (with a link to the plans) takes the place of “Your payment "
-            "didn't go through”."
+            "didn't go through”. Choosing a plan again, the checkout marks the card declined "
+            "last and does not preselect it."
         ),
         "url": "subscriptions:overview",
         "persona": "lapsed",

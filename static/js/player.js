@@ -58,6 +58,11 @@
   var captionLine = $("[data-captions-line]");
   var captions = $all("[data-captions] li").map(function (li) { return li.textContent; });
   var nextPanel = $("[data-next]");
+  // "Resuming from … · Start over" goes once playback has moved on: after a few seconds of
+  // play (paused time does not count), and at the latest when the next episode is offered.
+  var toast = $("[data-resume-toast]");
+  var TOAST_PLAY_SECONDS = 6;
+  var toastPlayed = 0;
   var countdownText = $("[data-countdown-text]");
   var countdownNumber = $("[data-countdown]");
   var volume = $("[data-volume]");
@@ -272,6 +277,8 @@
     lastFrame = now;
     position = Math.min(duration, position + dt * speed * rate);
     sinceReport += dt;
+    toastPlayed += dt;
+    if (toast && !toast.hidden && toastPlayed >= TOAST_PLAY_SECONDS) toast.hidden = true;
     render();
     if (position >= duration) {
       finish();
@@ -381,6 +388,7 @@
   // --- Next episode ------------------------------------------------------------------------
 
   function showNext() {
+    if (toast) toast.hidden = true;
     if (!nextPanel) return;
     nextPanel.hidden = false;
     window.clearInterval(countdownTimer);
@@ -571,8 +579,6 @@
       if (countdownText) countdownText.hidden = true;
     });
   }
-  var toast = $("[data-resume-toast]");
-  if (toast) window.setTimeout(function () { toast.hidden = true; }, 8000);
 
   root.addEventListener("mousemove", wakeControls);
   root.addEventListener("focusin", wakeControls);

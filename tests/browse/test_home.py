@@ -489,3 +489,38 @@ def test_a_genre_row_outside_the_taste_does_not_promise_matches_its_cards_do_not
     horror = Genre.objects.get(slug="horror").pk
     main = next(s for s in sections if f'id="row-genre-{horror}"' in s)
     assert "you often watch horror, so it gets a row" in main.lower()
+
+
+@pytest.mark.django_db
+def test_a_narrow_window_gets_a_phones_rows_whatever_its_user_agent(world, viewer_client):
+    """QA11: a desktop browser 390 px wide got 14 rows of up to 20, an iPhone 7 rows of 10;
+    the width the browser tells (Client Hints, asked with Accept-CH) decides as well."""
+    from apps.browse.rows import LAYOUTS
+
+    watch(viewer_client.profile, world["Drama"][:3])
+    recommender_train()
+    desktop = "Mozilla/5.0 (X11; Linux x86_64) AppleWebKit/537.36 Chrome/126.0 Safari/537.36"
+
+    def whole_page(**hints) -> tuple[int, int, object]:
+        """(rows, longest row's cards) once every batch has loaded, and the first response."""
+        first = viewer_client.get("/", HTTP_USER_AGENT=desktop, **hints)
+        html, batch = first.content.decode(), 1
+        while f"?batch={batch}" in html:
+            more = viewer_client.get(
+                f"/?batch={batch}", HTTP_USER_AGENT=desktop, HTTP_HX_REQUEST="true", **hints
+            )
+            html += more.content.decode()
+            batch += 1
+        rows = re.split(r'<section class="row"', html)[1:]
+        longest = max(len(re.findall(r'action="/my-list/(\d+)/', row)) for row in rows)
+        return html.count('class="row"'), longest, first
+
+    wide_rows, wide_cards, wide = whole_page(HTTP_SEC_CH_VIEWPORT_WIDTH="1366")
+    narrow_rows, narrow_cards, _ = whole_page(HTTP_SEC_CH_VIEWPORT_WIDTH="390")
+    legacy_rows, _, _ = whole_page(HTTP_VIEWPORT_WIDTH="390")
+    bad_rows, _, _ = whole_page(HTTP_SEC_CH_VIEWPORT_WIDTH="narrow")
+    assert narrow_rows == legacy_rows <= LAYOUTS["phone"].max_rows < wide_rows == bad_rows
+    assert narrow_cards <= LAYOUTS["phone"].row_length < wide_cards
+    # The page asks for the hint and says it depends on it (the cached homepage keys on it).
+    assert "Sec-CH-Viewport-Width" in wide["Accept-CH"]
+    assert "Sec-CH-Viewport-Width" in wide["Vary"] and "User-Agent" in wide["Vary"]

@@ -346,3 +346,35 @@ def test_every_tab_stop_on_the_player_page_can_be_seen(page, sign_in, show, tmp_
     expect(bar).to_have_attribute("aria-label", "Pause")
     expect(bar).to_be_focused()
     expect(big).to_have_attribute("aria-hidden", "true")
+
+
+def test_the_resume_box_goes_when_the_next_episode_is_offered(page, sign_in, show, tmp_path):
+    """QA11: "Resuming from … · Start over" stayed beside the next-episode countdown after a
+    seek to the end; it goes at the latest when the countdown shows."""
+    from apps.core import clock
+
+    title, episodes = show
+    first = episodes[0]
+    profile = ProfileFactory(name="Robin")
+    Progress.objects.create(
+        profile=profile,
+        title=title,
+        episode=first,
+        position_seconds=120,
+        newest_position=120,
+        duration_seconds=360,
+        watched_at=clock.now(),
+    )
+    sign_in(profile)
+    serve_media(page, tmp_path)
+    page.goto(f"/watch/episode/{first.pk}/")
+    toast = page.locator("[data-resume-toast]")
+    expect(toast).to_contain_text("Resuming from 2:00")
+    page.locator("[data-seek]").focus()
+    page.keyboard.press("End")
+    expect(page.locator("[data-next]")).to_be_visible()
+    expect(page.locator("[data-countdown-text]")).to_be_visible()
+    # Hidden as the panel shows (the old 8-second timer would still have it on screen).
+    expect(toast).to_be_hidden(timeout=1000)
+    page.get_by_role("button", name="Cancel").click()
+    assert page.problems == []

@@ -41,6 +41,7 @@ from apps.subscriptions.selectors.leaving import (
     downloads_lost,
     leaving_options,
 )
+from apps.subscriptions.selectors.methods import last_declined, pay_choices, usable
 from apps.subscriptions.selectors.offers import Offer, signup_offer
 from apps.subscriptions.selectors.quotes import (
     MAX_CATCH_UP,
@@ -66,6 +67,9 @@ from apps.subscriptions.zones import (
 )
 
 __all__ = [
+    "last_declined",
+    "pay_choices",
+    "usable",
     "Option",
     "cancel_reason_counts",
     "cheaper_plan",

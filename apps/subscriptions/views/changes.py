@@ -66,6 +66,13 @@ def _change_context(request, sub, plan, interval, *, at, error=""):
         "form": ConfirmForm(initial={"token": token, "amount": preview.pay_now}),
         "rows": display.charge_rows(after),
         "error": error,
+        # Which saved card an upgrade charges, and whether it was declined last (QA11).
+        "pays_with": sub.payment_method if preview.kind == ChangeKind.UPGRADE else None,
+        "pays_with_declined": (
+            selectors.last_declined(request.user).get(sub.payment_method_id)
+            if preview.kind == ChangeKind.UPGRADE
+            else None
+        ),
         # Your own plan and billing, nothing scheduled: no Confirm that would confirm nothing.
         "nothing_to_change": preview.kind == ChangeKind.SAME and sub.pending_plan_id is None,
         # Fewer profiles on the new plan: which ones cannot be opened from the switch.

@@ -65,8 +65,15 @@ def _checkout_context(
     amount, credit = selectors.checkout_quote(
         user=request.user, plan=plan, interval=interval, coupon=coupon
     )
-    methods = list(selectors.payment_methods_for(request.user))
     sub = selectors.subscription_for(request.user)
+    today = clock.today_in(viewer_zone(request.user))
+    # The default is preselected unless it was declined; a declined card is marked (QA11).
+    methods, preselected = selectors.pay_choices(
+        request.user,
+        default_id=sub.payment_method_id if sub is not None else None,
+        declined=selectors.last_declined(request.user),
+        today=today,
+    )
     # Every new subscription is a new contract with its own withdrawal right (issue 9).
     first = sub is None or not sub.is_paid
     form = checkout_form or CheckoutForm(
@@ -77,8 +84,7 @@ def _checkout_context(
             "coupon": coupon.code if coupon else "",
         }
     )
-    chosen = request.POST.get("method") or (f"saved-{methods[0].pk}" if methods else "card")
-    today = clock.today_in(viewer_zone(request.user))
+    chosen = request.POST.get("method") or preselected or "card"
     # When each payment is taken, for both answers to "Start my plan now" (the schedule's dates).
     when = {
         start_now: selectors.checkout_when(
@@ -98,7 +104,7 @@ def _checkout_context(
         "price": plan.amount_for(interval),
         "amount": amount,
         "credit": credit,
-        "method_choices": [(f"saved-{m.pk}", m) for m in methods],
+        "methods": methods,
         "chosen": chosen,
         "form": form,
         "card_form": card or CardForm(prefix="card", today=today),
@@ -271,43 +277,27 @@ def challenge(request: HttpRequest, payment_id: int) -> HttpResponse:
     return render_page(request, "subscriptions/challenge.html", {"payment": payment})
 
 
-def _usable(method, today) -> bool:
-    """Saved, and (a card) not expired: something a payment could go to."""
-    if method is None or method.removed_at is not None:
-        return False
-    if method.exp_year and method.exp_month:
-        return (method.exp_year, method.exp_month) >= (today.year, today.month)
-    return True
-
-
 def _pay_now_context(request, sub, *, chosen=None, form=None, card=None, error=""):
     today = clock.today_in(viewer_zone(request.user))
     declined = selectors.declined_methods(sub)  # method id -> when it was last declined
     default = sub.payment_method
+    methods, preselected = selectors.pay_choices(
+        request.user, default_id=sub.payment_method_id, declined=declined, today=today
+    )
     if chosen is None:
-        usable = _usable(default, today) and default.pk not in declined
-        chosen = f"saved-{default.pk}" if usable else ""
+        chosen = preselected
     elif chosen.startswith("saved-") and chosen[6:].isdigit() and int(chosen[6:]) in declined:
         chosen = ""  # a card that failed for this payment is never picked for the viewer
-    methods = list(selectors.payment_methods_for(request.user))
     return {
         "sub": sub,
-        "methods": [
-            {
-                "value": f"saved-{m.pk}",
-                "method": m,
-                "is_default": m.pk == sub.payment_method_id,
-                "declined_on": declined.get(m.pk),
-            }
-            for m in methods
-        ],
+        "methods": methods,
         "chosen": chosen,
         "form": form
         or PayNowForm(
             initial={
                 "key": secrets.token_hex(12),
                 # Ticked only when there is no default a next payment could go to.
-                "make_default": not _usable(default, today),
+                "make_default": not selectors.usable(default, today),
             }
         ),
         "card_form": card or CardForm(prefix="card", today=today),

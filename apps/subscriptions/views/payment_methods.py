@@ -6,6 +6,7 @@ from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect
+from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.debug import sensitive_post_parameters
@@ -21,6 +22,16 @@ from apps.subscriptions.forms import (
 from apps.subscriptions.views._shared import SENSITIVE, error_messages, render_page, viewer_zone
 
 # --- Payment methods ----------------------------------------------------------------------------
+
+# Where "Use another card" on an upgrade comes from; choosing a card for the plan goes back there.
+BACK_PREFIX = "/account/subscription/change/"
+
+
+def _back_to(request) -> str:
+    """The upgrade page to return to (this site's plan-change pages only), or ""."""
+    back = request.POST.get("next") or request.GET.get("next") or ""
+    safe = url_has_allowed_host_and_scheme(back, allowed_hosts={request.get_host()})
+    return back if safe and back.startswith(BACK_PREFIX) else ""
 
 
 @sensitive_post_parameters(*SENSITIVE)
@@ -48,9 +59,11 @@ def payment_methods(request: HttpRequest) -> HttpResponse:
             except ValidationError as exc:
                 form.add_error(None, exc)
             else:
+                messages.success(request, _("Added %(method)s.") % {"method": method})
                 if request.POST.get("make_default"):
                     services.payment_method_make_default(user=request.user, method=method)
-                messages.success(request, _("Added %(method)s.") % {"method": method})
+                    if _back_to(request):
+                        return redirect(_back_to(request))
                 return redirect("subscriptions:payment_methods")
     sub = selectors.subscription_for(request.user)
     context = {
@@ -59,6 +72,7 @@ def payment_methods(request: HttpRequest) -> HttpResponse:
         "card_form": card,
         "sepa_form": sepa,
         "kind": kind or "card",
+        "back": _back_to(request),
     }
     return render_page(request, "subscriptions/payment_methods.html", context)
 
@@ -71,7 +85,7 @@ def payment_method_default(request: HttpRequest, method_id: int) -> HttpResponse
         raise Http404(_("No such payment method."))
     services.payment_method_make_default(user=request.user, method=method)
     messages.success(request, _("%(method)s pays for your subscription now.") % {"method": method})
-    return redirect("subscriptions:payment_methods")
+    return redirect(_back_to(request) or "subscriptions:payment_methods")
 
 
 @not_for_kids
