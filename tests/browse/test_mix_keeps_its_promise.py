@@ -112,9 +112,13 @@ def test_what_the_viewer_finished_or_set_aside_since_monday_leaves_the_mix(
     assert row_now, "the row stays"
     assert row_now == [t for t in ordered if t in set(row_now)], "in the frozen order"
 
-    # The other profile did neither: its mix is whole.
+    # The other profile did neither: its mix is whole, and its homepage row keeps the frozen
+    # order. (Which titles that row shows again depends on the rows above it: the first
+    # profile's finished film counts in the account's popular rows, which may now show one of
+    # the two above the row; it failed once in a full run asserting both were in the row.)
     assert _card_ids(other.get("/mix/").content.decode()) == ordered
-    assert {disliked, finished} <= set(_mix_row_ids(other))
+    row_other = _mix_row_ids(other)
+    assert row_other and row_other == [t for t in ordered if t in set(row_other)]
 
 
 def _series(name: str) -> tuple[Title, list]:
