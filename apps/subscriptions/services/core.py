@@ -151,7 +151,15 @@ def _mrr(sub: Subscription) -> int:
     return price if sub.interval == Interval.MONTH else price // 12
 
 
+# The changes that paid for the plan's next period (charged on the due date, or an overdue
+# payment collected by a retry or Pay now): tracked as `renewal_paid`, on which engagement
+# reads the billing cards about it ("Your plan renews soon", "Your payment didn't go through").
+PAID_CHANGES = frozenset({"renewed", "retry_paid"})
+
+
 def _record_change(sub: Subscription, event: str, at: datetime) -> None:
+    if event in PAID_CHANGES:
+        _track(sub.user, "renewal_paid", {"plan": sub.plan.code})
     SubscriptionChange.objects.create(
         subscription=sub,
         at=at,
