@@ -20,7 +20,7 @@ from django.urls import reverse
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
-from apps.accounts.language import speaking_to
+from apps.accounts.language import speaking_to, user_language
 from apps.accounts.models import User
 from apps.accounts.selectors import grown_ups_profile
 from apps.accounts.timezones import viewer_zone_name
@@ -324,9 +324,12 @@ def notice_send(*, notice_id: int, at: datetime | None = None) -> bool:
 
 def _speaking(notice: Notice):
     """The notice's language: the one its context names (an account deleted since, whose
-    language went with it), else its recipient's."""
+    language went with it), else its recipient's, else the site's. Never the language active
+    where it happens to be sent: an eager task runs in the request that queued it (QA11: a
+    demo Restore from a French session sent Jordan's e-mail in French; he chose none)."""
     language = notice.context.get("language") if isinstance(notice.context, dict) else None
-    return translation.override(language) if language else speaking_to(_recipient(notice))
+    language = language or user_language(_recipient(notice)) or settings.LANGUAGE_CODE
+    return translation.override(language)
 
 
 def _message_logged(notice: Notice) -> None:
