@@ -56,6 +56,11 @@ def reminders_send(*, at: datetime | None = None) -> int:
                     "final": any(r.code == "final" for r in charge.reasons),
                 },
                 at=at,
+                # A reminder, not a payment: it waits for the viewer's morning like the in-app
+                # card about it (QA11: Bob's arrived at 00:00 Paris, his charges' hour).
+                send_after=_after_quiet_hours(
+                    sub, at=at, zone=ZoneInfo(viewer_zone_name(sub.user))
+                ),
             )
             if created:  # for engagement's in-app and push notice (the e-mail is this one)
                 final = any(r.code == "final" for r in charge.reasons)
@@ -88,6 +93,7 @@ def _plan_ends_notice(sub: Subscription, *, at: datetime) -> bool:
             kind="plan_ends",
             context={"date": long_date(ends_on, "l j F Y"), "plan": sub.plan.name},
             at=at,
+            send_after=_after_quiet_hours(sub, at=at, zone=ZoneInfo(viewer_zone_name(sub.user))),
         )
         if created:
             _track(
