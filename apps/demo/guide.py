@@ -341,7 +341,8 @@ FLOWS: list[dict[str, Any]] = [
             "payment date and the account moves to Free; nothing is charged. The e-mails "
             "asking to confirm (30 and 7 days before) wait for the end of Kai's quiet hours "
             "(08:00 Berlin time unless changed on the messaging settings page): advance the "
-            "clock with the jobs and the outbox dates them 08:00, never at night."
+            "clock with the jobs and the outbox dates them 08:00 on their day, never at "
+            "night nor at the hour the jump ends."
         ),
         "url": "subscriptions:overview",
         "persona": "student",

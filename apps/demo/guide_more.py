@@ -218,7 +218,11 @@ MORE_FLOWS: list[dict[str, Any]] = [
             "them. Three days before any persona's next charge, 'Your plan renews soon' "
             "arrives the same way; three days before a cancelled plan ends (Priya or Morgan "
             "after Cancel plan), 'Your plan ends soon' and an e-mail, even with nothing "
-            "left to charge; “Undo: keep my plan” then reads that card."
+            "left to charge; “Undo: keep my plan” then reads that card. A card is read once "
+            "it no longer holds: Pay now or a retry that goes through reads 'Your payment "
+            "didn't go through', the renewal charged reads 'Your plan renews soon', the plan "
+            "ending or subscribing again reads 'Your plan ends soon'. Reminders wait for the "
+            "viewer's morning (08:00 unless changed), receipts do not."
         ),
         "url": "subscriptions:overview",
         "persona": "lapsed",

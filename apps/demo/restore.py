@@ -7,11 +7,13 @@ from collections import defaultdict
 from collections.abc import Callable, Iterator, Sequence
 from datetime import timedelta
 
+from django.conf import settings
 from django.contrib.auth.hashers import make_password
 from django.contrib.sessions.backends.cached_db import SessionStore
 from django.contrib.sessions.models import Session
 from django.db import transaction
 from django.db.models import ProtectedError, RestrictedError
+from django.utils import translation
 from django.utils.translation import gettext_noop
 
 from apps.accounts.models import Profile, User
@@ -107,6 +109,15 @@ def _seeded_impressions(users: Sequence[User]) -> list[tuple[str, str, dict]]:
 
 
 def demo_restore(*, progress: Callable[[str, int, int], None], keep_session: str = "") -> dict:
+    """`_demo_restore` in the site's language, as the seed command and beat's worker run: the
+    e-mails it sends (Jordan's failed payment) speak each persona's language, a persona who
+    chose none the site's, never that of whoever pressed Restore (QA11: a French session
+    re-sent Jordan's e-mail in French). The progress labels are msgids, shown in the page's."""
+    with translation.override(settings.LANGUAGE_CODE):
+        return _demo_restore(progress=progress, keep_session=keep_session)
+
+
+def _demo_restore(*, progress: Callable[[str, int, int], None], keep_session: str = "") -> dict:
     """Put every persona back to its seeded state and reset the demo clock.
 
     The persona accounts go with everything that hangs off them (profiles, history, ratings,

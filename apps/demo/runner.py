@@ -47,13 +47,14 @@ from apps.recommendations.interactions import EVENT_NAMES
 from apps.recommendations.models import RecommenderModel
 from apps.subscriptions.lifecycle import State
 from apps.subscriptions.models import Notice, Subscription
-from apps.subscriptions.services import REMINDER_LEAD
+from apps.subscriptions.services import REMINDER_LEAD, student_notices_next_moment
 from apps.tracking.models import Event
 
 type Progress = Callable[[str, int, int], None]  # (what is running, steps done, steps in all)
 
 RENEW = "apps.subscriptions.tasks.renew_due_subscriptions"
 REMIND = "apps.subscriptions.tasks.send_charge_reminders"
+STUDENT = "apps.subscriptions.tasks.send_student_reminders"
 TRAIN = "apps.recommendations.tasks.train_recommender"
 RELEASES = "apps.browse.tasks.announce_released_episodes"
 DELIVER = "apps.engagement.tasks.deliver_due_messages"
@@ -131,10 +132,17 @@ def _held_notice_due_moments(after: datetime, until: datetime) -> datetime | Non
     ).aggregate(m=Min("send_after"))["m"]
 
 
+def _student_notice_due_moments(after: datetime, until: datetime) -> datetime | None:
+    """The first moment in (after, until] a Student notice falls due (the viewer's midnight on
+    its day; the notice then waits for 08:00 there, `_held_notice_due_moments`)."""
+    return student_notices_next_moment(after=after, until=until)
+
+
 # Task -> "first moment in (after, until] it has something due": the jump stops there.
 DUE_MOMENTS: dict[str, Callable[[datetime, datetime], datetime | None]] = {
     RENEW: _subscription_due_moments,
     REMIND: _subscription_due_moments,
+    STUDENT: _student_notice_due_moments,
     RELEASES: _release_due_moments,
     REMINDERS: _release_due_moments,  # "Remind me" notices go out at the release itself
     DELIVER: _engagement_due_moments,
@@ -153,6 +161,7 @@ CATCH_UP = frozenset(
         _release_due_moments,
         _engagement_due_moments,
         _held_notice_due_moments,
+        _student_notice_due_moments,
     }
 )
 

@@ -21,10 +21,19 @@ def settle_title_messages(
     title_messages_settle(profile_id=profile_id, title_id=title_id, at=clock.now())
 
 
-# What an account event settles: resuming a cancelled plan answers "Your plan ends soon"
-# (kind "final"); subscribing again answers every billing card about the old plan (its
-# ending, a failed payment, "moved to Free"). Sent to the grown-ups' profile, like the event.
-SETTLING_ACCOUNT_EVENTS = {"subscription_resumed": ("final",), "subscription_started": ()}
+# What an account event settles: the one rule for when a billing card stops being true.
+# - resuming a cancelled plan answers "Your plan ends soon" (kind "final");
+# - a renewal paid (on the due date, by a retry or Pay now) answers "Your plan renews soon"
+#   and "Your payment didn't go through" (kind "renewal"; "final" for a postponed payment);
+# - a plan ended (cancelled, moved to Free, Student lapsed) and subscribing again answer every
+#   billing card about the old plan. "Your plan moved to Free", sent after the event, stays.
+# Each reads the cards delivered before it; sent to the grown-ups' profile, like the event.
+SETTLING_ACCOUNT_EVENTS = {
+    "subscription_resumed": ("final",),
+    "renewal_paid": ("renewal", "final"),
+    "subscription_ended": (),
+    "subscription_started": (),
+}
 
 
 def settle_account_messages(

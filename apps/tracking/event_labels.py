@@ -56,6 +56,7 @@ EVENT_LABELS = {
     "subscription_withdrawn": _("Withdrawal from subscription"),
     "payment_method_added": _("Payment method added"),
     "payment_failed": _("Payment failed"),
+    "renewal_paid": _("Renewal paid"),
     "payment_postponed": _("Payment postponed"),
     "plan_change_scheduled": _("Plan change scheduled"),
     "plan_upgraded": _("Plan upgraded"),

@@ -57,6 +57,7 @@ def _sentences() -> dict[str, str]:
         "subscription_withdrawn": _("You withdrew from your subscription."),
         "payment_method_added": _("You added a payment method."),
         "payment_failed": _("A payment failed."),
+        "renewal_paid": _("Your plan's payment went through."),
         "payment_postponed": _("You postponed a payment."),
         "plan_change_scheduled": _("You scheduled a plan change."),
         "plan_upgraded": _("You upgraded your plan."),

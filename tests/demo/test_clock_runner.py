@@ -275,6 +275,30 @@ def test_kais_student_reminder_decided_at_night_arrives_at_eight_berlin_time(see
         assert (local.hour, local.minute) == (8, 0), local
 
 
+def test_kais_student_reminder_due_in_the_day_is_sent_at_eight_not_at_the_daily_tick(seeded):
+    """QA11: with the jump's ticks at 11:08 Berlin, "Confirm your student status" went at 11:08
+    (10:08 UTC, the end of the jump) on its day; it is due that morning, at 08:00 Berlin."""
+    from datetime import datetime, time
+    from zoneinfo import ZoneInfo
+
+    from apps.subscriptions.models import Notice as BillingNotice
+
+    berlin = ZoneInfo("Europe/Berlin")
+    sub = Subscription.objects.get(user__email="student@demo.test")
+    BillingNotice.objects.filter(subscription=sub, kind="student_due").delete()
+    day = sub.verified_until - timedelta(days=7)
+    start = clock.now().astimezone(berlin).replace(hour=11, minute=8)
+    assert start.date() < day, "the seed leaves the 7-day notice in the future"
+    clock_services.clock_set(at=start)  # the ticks of the jump land at 11:08 Berlin
+    runner.clock_jump(by=datetime.combine(day, time(23), berlin) - start)
+    notice = BillingNotice.objects.get(
+        subscription=sub, kind="student_due", key__endswith=f"{sub.verified_until}:7"
+    )
+    assert notice.sent_at is not None
+    local = notice.sent_at.astimezone(berlin)
+    assert (local.date(), local.hour, local.minute) == (day, 8, 0), local
+
+
 def test_a_job_reads_as_done_even_when_celerys_join_guard_was_left_set(settings):
     """QA10: after two overlapping eager tasks, Celery's process-wide "a task is running" flag
     stayed set, and every job of every later jump read "RuntimeError: Never call result.get()

@@ -5,12 +5,14 @@ from collections import Counter
 import pytest
 from django.db import models
 from django.urls import reverse
+from django.utils import translation
 
 from apps.accounts.models import Device, Profile, User
 from apps.artwork.models import PolicySnapshot
 from apps.catalogue.models import Title
 from apps.core import clock
 from apps.demo.personas import PERSONAS
+from apps.demo.restore import demo_restore
 from apps.ratings.models import Rating
 from apps.ratings.services import rating_set
 from apps.recommendations.selectors import global_lists
@@ -184,3 +186,16 @@ def test_a_deleted_persona_points_to_restore_not_to_a_shell(client, seeded):
     assert "Restore the demo</a> brings every persona back" in html
     client.post("/demo/restore/", {"confirm": "yes"})
     assert User.objects.filter(email="comedy@demo.test").exists()
+
+
+def test_restore_from_a_french_session_sends_jordans_email_in_english(
+    seeded, mailoutbox, django_capture_on_commit_callbacks
+):
+    """Jordan chose no language: his seeded failed-payment e-mail is in the site's, whoever
+    presses Restore (QA11: a French session re-sent it as 'Votre paiement … n'a pas abouti')."""
+    with translation.override("fr"), django_capture_on_commit_callbacks(execute=True):
+        demo_restore(progress=lambda *a: None)
+    jordan = [m.subject for m in mailoutbox if "lapsed@demo.test" in m.to]
+    assert jordan, "the seed sends Jordan's failed-payment e-mail"
+    assert any("payment" in s for s in jordan), jordan
+    assert not any("Votre" in s or "paiement" in s for s in jordan), jordan

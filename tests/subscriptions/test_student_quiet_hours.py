@@ -125,3 +125,31 @@ def test_the_mirrored_rule_equals_engagements(start, end, zone):
                 at, tz=tz, start=start, end=end
             ) == timing.outside_quiet_hours(at, tz=tz, start=start, end=end)
             at += timedelta(minutes=20)
+
+
+PARIS = ZoneInfo("Europe/Paris")
+
+
+@pytest.mark.django_db
+def test_a_renewal_reminder_at_midnight_waits_for_the_morning_its_receipt_does_not(
+    user, now, spy, beat, django_capture_on_commit_callbacks
+):
+    """QA11: Bob (Paris), charged at 00:00, got "renews soon" at 00:00 too; the reminder waits
+    for the end of his quiet hours (08:00), the receipt of a payment made at midnight does not."""
+    User.objects.filter(pk=user.pk).update(time_zone="Europe/Paris")
+    now.set(datetime(2026, 3, 10, 0, 0, tzinfo=PARIS))
+    subscribe(user)
+    Notice.objects.update(sent_at=now())
+    mail.outbox.clear()
+    now.set(datetime(2026, 4, 7, 0, 0, tzinfo=PARIS))  # three days before the charge
+    assert _run(django_capture_on_commit_callbacks, tasks.send_charge_reminders) == 1
+    assert mail.outbox == []
+    assert Notice.objects.get(kind="reminder").send_after == datetime(
+        2026, 4, 7, 8, 0, tzinfo=PARIS
+    )
+    now.set(datetime(2026, 4, 7, 8, 1, tzinfo=PARIS))
+    assert _run(django_capture_on_commit_callbacks, tasks.sweep_unsent_notices) == 1
+    assert len(mail.outbox) == 1
+    mail.outbox.clear()
+    beat(days=3)  # 10 April 00:01 Paris: charged
+    assert [m.subject for m in mail.outbox] == ["Standard renewed: your receipt for €13.49"]

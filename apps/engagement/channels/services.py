@@ -57,10 +57,12 @@ def title_messages_settle(*, profile_id: int, title_id: int, at: datetime) -> in
 
 
 def account_messages_settle(*, profile_id: int, kinds: tuple[str, ...], at: datetime) -> int:
-    """The viewer acted on an account notice: its unread cards are read ("Your plan ends soon"
-    after resuming the plan; every billing card after subscribing again), so the bell stops
-    counting what no longer holds. They stay in the inbox. One UPDATE. `kinds` are the
-    notices' kinds as `inbox_topic` names them ("billing-<kind>-<date>"); empty: all."""
+    """An account notice stopped being true: its unread cards are read ("Your plan ends soon"
+    after resuming the plan; "renews soon" and "didn't go through" once the renewal is paid;
+    every billing card once the plan ended or after subscribing again: the table is
+    `receivers.SETTLING_ACCOUNT_EVENTS`), so the bell stops counting what no longer holds.
+    They stay in the inbox. One UPDATE. `kinds` are the notices' kinds as `inbox_topic` names
+    them ("billing-<kind>-<date>"); empty: all."""
     cards = Message.objects.filter(
         profile_id=profile_id, channel=Channel.IN_APP, read_at__isnull=True, sent_at__isnull=False
     )

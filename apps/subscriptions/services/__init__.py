@@ -84,6 +84,7 @@ from apps.subscriptions.services.prices import plan_prices_changed
 from apps.subscriptions.services.reminders import (
     REMINDER_LEAD,
     reminders_send,
+    student_notices_next_moment,
     student_reminders_send,
 )
 from apps.subscriptions.services.renewals import (
@@ -166,6 +167,7 @@ __all__ = [
     "student_check_start",
     "student_lapsed",
     "student_plan_ends_on",
+    "student_notices_next_moment",
     "student_reminders_send",
     "subscription_cancel",
     "subscription_change",

@@ -20,7 +20,7 @@ from django.urls import reverse
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
-from apps.accounts.language import speaking_to
+from apps.accounts.language import speaking_to, user_language
 from apps.accounts.models import User
 from apps.accounts.selectors import grown_ups_profile
 from apps.accounts.timezones import viewer_zone_name
@@ -151,7 +151,15 @@ def _mrr(sub: Subscription) -> int:
     return price if sub.interval == Interval.MONTH else price // 12
 
 
+# The changes that paid for the plan's next period (charged on the due date, or an overdue
+# payment collected by a retry or Pay now): tracked as `renewal_paid`, on which engagement
+# reads the billing cards about it ("Your plan renews soon", "Your payment didn't go through").
+PAID_CHANGES = frozenset({"renewed", "retry_paid"})
+
+
 def _record_change(sub: Subscription, event: str, at: datetime) -> None:
+    if event in PAID_CHANGES:
+        _track(sub.user, "renewal_paid", {"plan": sub.plan.code})
     SubscriptionChange.objects.create(
         subscription=sub,
         at=at,
@@ -316,9 +324,12 @@ def notice_send(*, notice_id: int, at: datetime | None = None) -> bool:
 
 def _speaking(notice: Notice):
     """The notice's language: the one its context names (an account deleted since, whose
-    language went with it), else its recipient's."""
+    language went with it), else its recipient's, else the site's. Never the language active
+    where it happens to be sent: an eager task runs in the request that queued it (QA11: a
+    demo Restore from a French session sent Jordan's e-mail in French; he chose none)."""
     language = notice.context.get("language") if isinstance(notice.context, dict) else None
-    return translation.override(language) if language else speaking_to(_recipient(notice))
+    language = language or user_language(_recipient(notice)) or settings.LANGUAGE_CODE
+    return translation.override(language)
 
 
 def _message_logged(notice: Notice) -> None:

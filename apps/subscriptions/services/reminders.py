@@ -3,7 +3,7 @@ Student status lapses."""
 
 from __future__ import annotations
 
-from datetime import datetime, timedelta
+from datetime import UTC, datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
 from django.db import transaction
@@ -16,9 +16,7 @@ from apps.core import clock
 from apps.core.dates import long_date
 from apps.subscriptions import selectors, student
 from apps.subscriptions.lifecycle import State
-from apps.subscriptions.models import (
-    Subscription,
-)
+from apps.subscriptions.models import Notice, Subscription
 from apps.subscriptions.money import format_money
 from apps.subscriptions.selectors.quotes import student_plan_ends_on
 from apps.subscriptions.services.core import _notice, _track
@@ -58,6 +56,11 @@ def reminders_send(*, at: datetime | None = None) -> int:
                     "final": any(r.code == "final" for r in charge.reasons),
                 },
                 at=at,
+                # A reminder, not a payment: it waits for the viewer's morning like the in-app
+                # card about it (QA11: Bob's arrived at 00:00 Paris, his charges' hour).
+                send_after=_after_quiet_hours(
+                    sub, at=at, zone=ZoneInfo(viewer_zone_name(sub.user))
+                ),
             )
             if created:  # for engagement's in-app and push notice (the e-mail is this one)
                 final = any(r.code == "final" for r in charge.reasons)
@@ -90,6 +93,7 @@ def _plan_ends_notice(sub: Subscription, *, at: datetime) -> bool:
             kind="plan_ends",
             context={"date": long_date(ends_on, "l j F Y"), "plan": sub.plan.name},
             at=at,
+            send_after=_after_quiet_hours(sub, at=at, zone=ZoneInfo(viewer_zone_name(sub.user))),
         )
         if created:
             _track(
@@ -107,18 +111,54 @@ def _plan_ends_notice(sub: Subscription, *, at: datetime) -> bool:
     return created
 
 
-def student_reminders_send(*, at: datetime | None = None) -> int:
-    """E-mail Student subscribers 30 and 7 days before their status lapses (the nearest
-    notice only, once each); returns how many were recorded."""
-    at = at or clock.now()
-    horizon = (at + timedelta(days=max(student.NOTICE_DAYS) + 1)).date()
-    candidates = Subscription.objects.filter(
+def _student_candidates(horizon):
+    return Subscription.objects.filter(
         status=State.ACTIVE,
         plan__requires_verification=True,
         verified_until__isnull=False,
         verified_until__lte=horizon,
         pending_plan__isnull=True,
     ).select_related("user", "plan")
+
+
+def _student_key(sub: Subscription, lead: int) -> str:
+    return f"student-due:{sub.pk}:{sub.verified_until.isoformat()}:{lead}"
+
+
+def student_notices_next_moment(*, after: datetime, until: datetime) -> datetime | None:
+    """The first moment in (after, until] a Student notice not yet recorded falls due: the
+    start (00:00, the viewer's zone) of the day 30 or 7 days before the status lapses, the
+    first moment `student_reminders_send` finds it. The notice then waits for the end of the
+    quiet hours (08:00), so it is dated at the viewer's morning, not whenever the job next
+    ran (QA11: Kai's were dated at the end of each clock jump, 10:08 UTC). A notice the nearer
+    one has made moot (its day passed too) is not waiting."""
+    horizon = (until + timedelta(days=max(student.NOTICE_DAYS) + 2)).date()
+    subs = list(_student_candidates(horizon))
+    sent = set(
+        Notice.objects.filter(
+            key__in=[_student_key(sub, lead) for sub in subs for lead in student.NOTICE_DAYS]
+        ).values_list("key", flat=True)
+    )
+    found = []
+    for sub in subs:
+        zone = ZoneInfo(viewer_zone_name(sub.user))
+        starts = {
+            lead: datetime.combine(sub.verified_until - timedelta(days=lead), time(), zone)
+            for lead in student.NOTICE_DAYS
+        }
+        for lead, moment in starts.items():
+            moot = any(n < lead and m <= after for n, m in starts.items())
+            if after < moment <= until and not moot and _student_key(sub, lead) not in sent:
+                found.append(moment.astimezone(UTC))
+    return min(found) if found else None
+
+
+def student_reminders_send(*, at: datetime | None = None) -> int:
+    """E-mail Student subscribers 30 and 7 days before their status lapses (the nearest
+    notice only, once each); returns how many were recorded."""
+    at = at or clock.now()
+    horizon = (at + timedelta(days=max(student.NOTICE_DAYS) + 1)).date()
+    candidates = _student_candidates(horizon)
     sent = 0
     for sub in candidates:
         zone = ZoneInfo(viewer_zone_name(sub.user))
@@ -130,7 +170,7 @@ def student_reminders_send(*, at: datetime | None = None) -> int:
         with transaction.atomic(), speaking_to(sub.user):
             created = _notice(
                 sub,
-                key=f"student-due:{sub.pk}:{sub.verified_until.isoformat()}:{lead}",
+                key=_student_key(sub, lead),
                 kind="student_due",
                 context={
                     "plan": sub.plan.name,
