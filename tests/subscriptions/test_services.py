@@ -416,6 +416,31 @@ def test_a_retry_that_collects_a_postponed_month_invoices_both_months_too(user, 
     ]
 
 
+def test_pay_now_after_a_declined_retry_invoices_the_postponed_month_on_its_own_line(
+    user, now, spy, beat
+):
+    """QA11 (HIGH): the renewal collecting a postponed month and its first retry were declined,
+    then Pay now with another card: the invoice had one line, the new month for twice its price."""
+    from apps.subscriptions.models import Invoice
+
+    subscribe(user)
+    services.subscription_postpone(user=user)
+    bad = services.payment_method_add(user=user, source=card(NO_FUNDS))
+    services.payment_method_make_default(user=user, method=bad)
+    beat(days=61)  # 10 April carried, 10 May declined for both months
+    beat(days=1, hours=2)  # 11 May: the first retry, declined too
+    assert Payment.objects.filter(subscription=sub_of(user), kind="retry", status="failed")
+    assert sub_of(user).status == "past_due"
+    good = PaymentMethod.objects.get(user=user, last4="4242")
+    services.overdue_pay_now(user=user, key="pay-1", source=good)
+    invoice = Invoice.objects.get(payment__kind="retry", payment__status="succeeded")
+    assert invoice.total == 2698
+    assert [(line["description"], line["amount"]) for line in invoice.lines] == [
+        ("Days used of a postponed period · Standard (monthly) · 10 April – 10 May 2026", 1349),
+        ("Subscription renewal · Standard (monthly) · 10 May – 10 June 2026", 1349),
+    ]
+
+
 def test_postponing_twice_in_twelve_months_is_refused(user, now, spy, beat):
     subscribe(user)
     services.subscription_postpone(user=user)
