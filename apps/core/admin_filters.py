@@ -9,9 +9,14 @@ that order, and filters on the code.
 """
 
 from collections.abc import Callable
+from datetime import timedelta
 
 from django.contrib import admin
+from django.utils import timezone
 from django.utils.html import format_html
+from django.utils.translation import gettext as _
+
+from apps.core import clock
 
 
 def labelled_values_filter(
@@ -63,3 +68,28 @@ def code_beside_label(field: str, title: str, label: Callable[[str], str]) -> ty
 
     setattr(CodeBesideLabel, detail, admin.display(description=title)(show))
     return CodeBesideLabel
+
+
+class DemoClockDateFilter(admin.DateFieldListFilter):
+    """Django's date filter (Any date, Today, Past 7 days, This month, This year), counted from
+    the site's clock: on the demo clock "Today" is the demo's today, not the machine's. A cheap
+    stand-in for a date hierarchy on a large table, whose DISTINCT over every row's truncated
+    date took 5.7 of the event list's 7 s at 225,000 events on SQLite (QA12)."""
+
+    def __init__(self, field, request, params, model, model_admin, field_path):
+        super().__init__(field, request, params, model, model_admin, field_path)
+        today = timezone.localtime(clock.now()).replace(hour=0, minute=0, second=0, microsecond=0)
+        tomorrow = today + timedelta(days=1)
+        first = today.replace(day=1)
+        next_month = (first + timedelta(days=32)).replace(day=1)
+        since, until = self.lookup_kwarg_since, self.lookup_kwarg_until
+        self.links = (
+            (_("Any date"), {}),
+            (_("Today"), {since: today, until: tomorrow}),
+            (_("Past 7 days"), {since: today - timedelta(days=7), until: tomorrow}),
+            (_("This month"), {since: first, until: next_month}),
+            (
+                _("This year"),
+                {since: first.replace(month=1), until: first.replace(year=first.year + 1, month=1)},
+            ),
+        )

@@ -11,7 +11,11 @@ from django.utils.translation import gettext_lazy as _
 
 from apps.accounts.admin import profile_with_email
 from apps.accounts.models import Profile
-from apps.core.admin_filters import code_beside_label, labelled_values_filter
+from apps.core.admin_filters import (
+    DemoClockDateFilter,
+    code_beside_label,
+    labelled_values_filter,
+)
 from apps.tracking import attribute_rules, registry, selectors
 from apps.tracking.attributes import STANDARD_KEYS, attributes_for, rule_of
 from apps.tracking.event_labels import event_label
@@ -28,9 +32,14 @@ class EventAdmin(code_beside_label("name", _("event"), event_label), admin.Model
     the code (what services write and admins search by) is on hover and on the event's page."""
 
     list_display = ["occurred_at", "event", "profile", "visitor_id", "device"]
-    list_filter = [labelled_values_filter("name", _("event"), event_label)]
+    # "Today / Past 7 days / This month / This year" rather than a date hierarchy, whose
+    # DISTINCT over every event's truncated date took 5.7 of the list's 7 s at 225,000 events
+    # on SQLite (QA12: "the event list is slow").
+    list_filter = [
+        labelled_values_filter("name", _("event"), event_label),
+        ("occurred_at", DemoClockDateFilter),
+    ]
     search_fields = ["name", "visitor_id"]
-    date_hierarchy = "occurred_at"
     list_select_related = ["profile", "device"]
     raw_id_fields = ["profile", "device"]
     show_full_result_count = False

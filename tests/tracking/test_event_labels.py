@@ -76,3 +76,32 @@ def test_an_events_page_heading_and_breadcrumb_name_the_event_not_its_code(in_fr
     assert "my_list_add" not in heading and "2026-12-03" not in page
     breadcrumbs = page[page.index('class="breadcrumbs"') :].split("</div>")[0]
     assert "Ajouté à Ma liste" in breadcrumbs and "my_list_add" not in breadcrumbs
+
+
+@pytest.mark.django_db
+def test_the_event_logs_date_filter_counts_from_the_demo_clock(admin_client, monkeypatch):
+    """QA12: the event log took 7 s at 225,000 events, 5.7 of them in its date hierarchy's
+    DISTINCT over every event's date; a date filter replaces it, its "Today" the clock's."""
+    from datetime import UTC, datetime, timedelta
+
+    from django.utils import timezone
+
+    from apps.core import clock
+
+    demo_now = datetime(2027, 3, 10, 15, 0, tzinfo=UTC)
+    monkeypatch.setattr(clock, "now", lambda: demo_now)
+    profile = ProfileFactory()
+    for days_ago in (0, 3, 20):
+        track(name="play_started", profile=profile, at=demo_now - timedelta(days=days_ago))
+    page = admin_client.get(EVENTS).content.decode()
+    assert "Past 7 days" in page and "date_hierarchy" not in page
+    today = timezone.localtime(demo_now).replace(hour=0, minute=0, second=0, microsecond=0)
+    week = admin_client.get(
+        EVENTS,
+        {
+            "occurred_at__gte": str(today - timedelta(days=7)),
+            "occurred_at__lt": str(today + timedelta(days=1)),
+        },
+    )
+    assert week.context["cl"].result_count == 2
+    assert "occurred_at__gte=2027-03-10" in page  # "Today" is the demo clock's, not the machine's
