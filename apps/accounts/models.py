@@ -4,6 +4,8 @@ from django.db import models
 from django.db.models.functions import Lower
 from django.utils.translation import gettext_lazy as _
 
+from apps.accounts.devices import label_in_words
+
 
 class UserManager(BaseUserManager):
     use_in_migrations = True
@@ -173,9 +175,10 @@ class Device(models.Model):
         ]
 
     def __str__(self) -> str:
-        return (
-            f"{self.get_kind_display()} ({self.label})" if self.label else self.get_kind_display()
-        )
+        # The label in the page's language ("Chrome sur Linux"; QA13 read "Chrome on Linux"
+        # on a French downloads page).
+        label = label_in_words(self.label)
+        return f"{self.get_kind_display()} ({label})" if label else self.get_kind_display()
 
 
 class DeviceSession(models.Model):

@@ -28,10 +28,13 @@ def time_left(*, expires_at: datetime, at: datetime) -> str:
 
     Whole days from a day up (a download never lasts beyond DOWNLOAD_DAYS, well under the two
     months where people would start counting in months), whole hours under a day, minutes under
-    an hour. Rounded down, so the words never promise time the download does not have.
+    an hour. Rounded down, so the words never promise time the download does not have, but
+    for the last hour of a day (and minute of an hour): a download made a few seconds ago has
+    "30 days" left, not "29 days" (QA13).
     """
     seconds = max(0, int((expires_at - at).total_seconds()))
-    days, hours, minutes = seconds // 86400, seconds // 3600, seconds // 60
+    days, hours = (seconds + 3600) // 86400, (seconds + 60) // 3600
+    minutes = seconds // 60
     if days:
         return ngettext("%(n)d day", "%(n)d days", days) % {"n": days}
     if hours:

@@ -167,7 +167,7 @@ class CheckoutForm(forms.Form):
 
 class PayNowForm(forms.Form):
     """Paying an overdue renewal now: the idempotency key and whether the card used becomes the
-    default (asked, never assumed)."""
+    default (asked: ticked beforehand only when the default cannot pay, expired or declined)."""
 
     key = forms.CharField(widget=forms.HiddenInput, max_length=40)
     make_default = forms.BooleanField(

@@ -104,7 +104,7 @@ def line_chart(
 
 
 def date_ticks(
-    start: date, end: date, *, width: int = 720, pad: int = 8, clear: int = 44
+    start: date, end: date, *, width: int = 720, pad: int = 8, clear: int = 64
 ) -> list[tuple[float, date]]:
     """(x, day) for the x axis between the first and last day, which the chart labels itself
     (QA12: with only those two, nobody could read when a step happened): each Monday over a

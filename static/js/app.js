@@ -7,6 +7,18 @@
     else document.addEventListener("DOMContentLoaded", fn);
   }
 
+  // A page's messages ("Signed in as …") are in a role=status box that is already there when
+  // the page loads, which most screen readers do not announce (QA13): say them once in the
+  // live region, unless something else (coming back to a row) already speaks there.
+  onReady(function () {
+    var box = document.querySelector(".messages");
+    var region = document.getElementById("a11y-status");
+    if (!box || !region) return;
+    setTimeout(function () {
+      if (!region.textContent.trim()) region.textContent = box.textContent.trim().replace(/\s+/g, " ");
+    }, 300);
+  });
+
   // Selects marked .js-autosubmit submit their form on change (language switcher).
   document.addEventListener("change", function (event) {
     var el = event.target;

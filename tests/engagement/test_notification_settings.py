@@ -118,7 +118,7 @@ def test_a_kids_profile_is_not_told_account_mail_reaches_it(profile):
     assert "Messages about the account and billing go to the grown-ups" in html
     grown_up = signed_in(profile).get(URL).content.decode()
     assert "pref-in_app-account" in grown_up
-    assert "E-mails about your payments (reminders, receipts, a payment that failed)" in grown_up
+    assert "Receipts and e-mails about a payment that failed are sent at once" in grown_up
 
 
 def test_settings_are_per_profile(viewer_client, profile):

@@ -211,9 +211,12 @@ def test_time_left_is_said_in_days_then_hours_then_minutes_never_weeks():
         return downloads.time_left(expires_at=end, at=end - before)
 
     assert left(timedelta(days=30)) == "30 days"
-    assert left(timedelta(days=29, hours=23)) == "29 days"  # rounded down: never promises more
+    assert left(timedelta(days=29, hours=22)) == "29 days"  # rounded down: never promises more
+    # ... but for the last hour of a day: a download made seconds ago has "30 days" (QA13).
+    assert left(timedelta(days=29, hours=23, minutes=59, seconds=55)) == "30 days"
     assert left(timedelta(days=1, hours=5)) == "1 day"
-    assert left(timedelta(hours=23, minutes=59)) == "23 hours"
+    assert left(timedelta(hours=22, minutes=30)) == "22 hours"
+    assert left(timedelta(hours=23, minutes=59)) == "1 day"  # its last hour reads as the day
     assert left(timedelta(hours=5)) == "5 hours"
     assert left(timedelta(hours=1)) == "1 hour"
     assert left(timedelta(minutes=12)) == "12 minutes"

@@ -69,4 +69,4 @@ def test_the_x_axis_names_the_months_or_mondays_between_its_ends():
     assert [day for _x, day in crowded] == [date(2026, 11, 1), date(2026, 12, 1)]
     month = metrics.date_ticks(date(2026, 11, 27), date(2026, 12, 26), width=728, pad=8)
     assert [day.weekday() for _x, day in month] == [0, 0, 0, 0]  # 30 Nov to 21 Dec
-    assert all(44 <= x <= 728 - 44 for x, _day in month)  # clear of the end labels
+    assert all(64 <= x <= 728 - 64 for x, _day in month)  # clear of the end labels

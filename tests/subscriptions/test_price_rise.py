@@ -106,7 +106,7 @@ def test_a_rise_announced_a_month_ahead_reaches_the_next_payment(
         return re.sub(r"\s+", " ", page).replace("\xa0", " ")
 
     page = overview()
-    assert "The price of your plan goes up to €14.99 from your payment on 10 April 2026." in page
+    assert "up to €14.99 from your next payment, on 10 April 2026 (until then: €13.49)." in page
     assert "New price of Standard (monthly)" in page
     beat(days=31, hours=1)  # 10 Apr: paid at the new price, which is now just the price
     assert spy.charges[-1]["amount"] == 1499

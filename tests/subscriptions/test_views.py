@@ -141,7 +141,7 @@ def test_schedule_page_and_json(viewer, now):
     subscribe(viewer.user)
     page = text(viewer.get("/account/subscription/schedule/"))
     assert page.count('class="sub-schedule__row') == 12
-    assert "Fri 10 Apr 2026" in page and "(France (Paris))" in page
+    assert "Fri 10 Apr 2026" in page and "in your time zone, France (Paris)." in page
     data = json.loads(viewer.get("/account/subscription/schedule/?format=json").content)
     assert data["time_zone"] == "Europe/Paris" and len(data["charges"]) == 12
     first = data["charges"][0]

@@ -100,7 +100,10 @@ def _price_rise(sub, schedule, *, switching: bool = False) -> dict | None:
     for charge in schedule.charges:
         if any(reason.code == "price_change" for reason in charge.reasons):
             new = next(r.amount for r in charge.reasons if r.code == "price_change")
-            return {"old": lock.amount, "new": new, "date": charge.local_date}
+            # "Until then you keep paying" only while a payment at the old price is left
+            # (QA13: it was said after the last one).
+            kept = charge is not schedule.charges[0]
+            return {"old": lock.amount, "new": new, "date": charge.local_date, "kept": kept}
     return None
 
 

@@ -296,8 +296,11 @@ def _pay_now_context(request, sub, *, chosen=None, form=None, card=None, error="
         or PayNowForm(
             initial={
                 "key": secrets.token_hex(12),
-                # Ticked only when there is no default a next payment could go to.
-                "make_default": not selectors.usable(default, today),
+                # Ticked when no default a next payment could go to: expired, or declined for
+                # this payment (QA13: Jordan paid with 4242 and the next renewal went back to the
+                # declined 9995, the box left unticked).
+                "make_default": not selectors.usable(default, today)
+                or sub.payment_method_id in declined,
             }
         ),
         "card_form": card or CardForm(prefix="card", today=today),
