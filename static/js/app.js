@@ -7,11 +7,12 @@
     else document.addEventListener("DOMContentLoaded", fn);
   }
 
-  // A page's messages ("Signed in as …") are in a role=status box that is already there when
-  // the page loads, which most screen readers do not announce (QA13): say them once in the
-  // live region, unless something else (coming back to a row) already speaks there.
+  // The homepage's toast ("Signed in as …") is a role=status box already there when the page
+  // loads, which most screen readers do not announce (QA13): say it once in the live region,
+  // unless something else (coming back to a row) already speaks there. Elsewhere a message is
+  // at the top of the page, where reading starts.
   onReady(function () {
-    var box = document.querySelector(".messages");
+    var box = document.querySelector("body.page-home .messages");
     var region = document.getElementById("a11y-status");
     if (!box || !region) return;
     setTimeout(function () {
