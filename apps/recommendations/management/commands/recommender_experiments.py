@@ -1,4 +1,4 @@
-"""The README's eighth look at the recommender: ml-100k validation splits only, never the test item.
+"""The README's eighth and ninth looks at the recommender: ml-100k validation splits only.
 
 `manage.py recommender_experiments FAMILY [--splits 1 2]` prints one line per
 setting: HR@10 and NDCG@10 on each validation split and the mean HR@10. The served model's own
@@ -17,6 +17,8 @@ line comes first as the check (it must match `evaluate_recommender --validation 
 * `random`: 60 joint random draws around the served setting (`tuning.SPACE`'s grids).
 * `debias`: co-occurrence divided by pop(a)^alpha * pop(b)^beta with separate exponents, and
   BM25-like saturation of the pair counts.
+* `time-local`: the ninth look: the sequential vote again, with each co-occurring pair weighted
+  by how close in time it happened to the viewer's latest activity, added to the served score.
 
 Nothing here is served: a setting worth serving goes into `learner` with tests, and its test
 number is read once (`evaluate_recommender` without --validation).
@@ -314,7 +316,79 @@ def family_rating_pairs(splits, ratings):
     fitting._ease, fitting._cooccurrence = original_ease, original_cooc
 
 
+def _timed_pairs(split, model):
+    """The served co-occurrence's pairs (window, decay, the way back, cosine-like division by
+    popularity) kept one by one with their time (the later title's), grouped by first title."""
+    p = model.params
+    index = {int(key): n for n, key in enumerate(model.items.tolist())}
+    by_user: dict[int, list[tuple[float, int, int]]] = {}
+    for line, row in enumerate(split.rows()):
+        by_user.setdefault(row.user, []).append((row.timestamp, line, index[row.item]))
+    first, second, value, when = [], [], [], []
+    for history in by_user.values():
+        history.sort()
+        times = np.array([h[0] for h in history])
+        items = np.array([h[2] for h in history])
+        for d in range(1, p.window + 1):
+            if len(items) <= d:
+                break
+            v = np.full(len(items) - d, p.window_decay ** (d - 1))
+            first += [items[:-d], items[d:]]
+            second += [items[d:], items[:-d]]
+            value += [v, p.backward_weight * v]
+            when += [times[d:], times[d:]]
+    a, b = np.concatenate(first), np.concatenate(second)
+    v, t = np.concatenate(value), np.concatenate(when)
+    order = np.argsort(a, kind="stable")
+    a, b, v, t = a[order], b[order], v[order], t[order]
+    indptr = np.zeros(model.n_items + 1, np.int64)
+    np.cumsum(np.bincount(a, minlength=model.n_items), out=indptr[1:])
+    pop = np.maximum(model.popularity, 1.0)
+    return indptr, b, v / np.sqrt(pop[a] * pop[b]), t
+
+
+def time_local_term(pairs, days, weight, past_only):
+    """Adds `weight` x the sequential vote counted only near the viewer's latest activity: each
+    pair weighs exp(-|its time - the viewer's latest| / days), or 0 after it (past_only)."""
+    indptr, second, value, when = pairs
+
+    def term(model, history, scores):
+        p, n = model.params, model.n_items
+        last = history.items[-p.recent_items :]
+        votes = history.weights[-p.recent_items :] * p.recent_decay ** np.arange(len(last))[::-1]
+        local = np.zeros(n)
+        for item, vote in zip(last.tolist(), votes.tolist(), strict=True):
+            lo, hi = indptr[item], indptr[item + 1]
+            gap = when[lo:hi] - history.latest
+            kernel = np.exp(-np.abs(gap) / (days * DAY))
+            if past_only:
+                kernel = np.where(gap <= DAY, kernel, 0.0)
+            local += vote * np.bincount(second[lo:hi], weights=value[lo:hi] * kernel, minlength=n)
+        best = np.max(np.where(_mask(n, history.items), -np.inf, local))
+        if not best > 0:
+            return scores
+        return scores + weight * local / best * model._newness(history.latest)
+
+    return term
+
+
+def family_time_local(splits, ratings):
+    models = [fitting.train(s.rows()) for s in splits]
+    report("served", [hits(m, s) for m, s in zip(models, splits, strict=True)])
+    pairs = [_timed_pairs(s, m) for m, s in zip(models, splits, strict=True)]
+    for days, weight, past in itertools.product((2, 7, 21), (0.15, 0.4, 1.0), (False, True)):
+        label = f"time-local {days} d x{weight}" + (" past only" if past else "")
+        report(
+            label,
+            [
+                hits(m, s, time_local_term(pr, days, weight, past))
+                for m, s, pr in zip(models, splits, pairs, strict=True)
+            ],
+        )
+
+
 FAMILIES = {
+    "time-local": family_time_local,
     "rating-pairs": family_rating_pairs,
     "random": family_random,
     "rating-votes": family_rating_votes,
