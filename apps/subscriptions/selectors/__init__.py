@@ -43,6 +43,7 @@ from apps.subscriptions.selectors.leaving import (
 )
 from apps.subscriptions.selectors.methods import last_declined, pay_choices, usable
 from apps.subscriptions.selectors.offers import Offer, signup_offer
+from apps.subscriptions.selectors.plan_prices import PriceRise, plans_shown, price_rise_ahead
 from apps.subscriptions.selectors.quotes import (
     MAX_CATCH_UP,
     ChangePreview,
@@ -77,6 +78,9 @@ __all__ = [
     "leaving_options",
     "Offer",
     "signup_offer",
+    "PriceRise",
+    "plans_shown",
+    "price_rise_ahead",
     "ChangePreview",
     "CheckoutWhen",
     "Entitlements",

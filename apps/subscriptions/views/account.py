@@ -51,8 +51,8 @@ def overview(request: AppRequest) -> HttpResponse:
     context = {
         "perks": perks,
         "starts_text": starts_text,
-        "price_rise": _price_rise(sub, ov.schedule),
-        "switch_price_rise": _price_rise(sub, ov.schedule, switching=True),
+        "price_rise": selectors.price_rise_ahead(sub, ov.schedule),
+        "switch_price_rise": selectors.price_rise_ahead(sub, ov.schedule, switching=True),
         # In a postponed period Switch to Free charges the days used instead of giving credit.
         "free_due": selectors.free_preview(sub=sub, at=at).due
         if sub is not None and sub.is_paid
@@ -83,40 +83,6 @@ def overview(request: AppRequest) -> HttpResponse:
     return render_page(request, "subscriptions/overview.html", context)
 
 
-def _price_rise(sub, schedule, *, switching: bool = False) -> dict | None:
-    """The first payment at a raised price while the old one is kept (price_notice.py): of
-    the plan they are on, or with `switching` of the one they move to at the period end."""
-    if sub is None or not sub.is_paid or (switching and sub.pending_plan is None):
-        return None
-    lock = (
-        selectors.price_lock_for(
-            sub, plan=sub.pending_plan, interval=sub.pending_interval or sub.interval
-        )
-        if switching
-        else selectors.price_lock_for(sub)
-    )
-    if lock is None:
-        return None
-    for charge in schedule.charges:
-        if any(reason.code == "price_change" for reason in charge.reasons):
-            new = next(r.amount for r in charge.reasons if r.code == "price_change")
-            # "Until then you keep paying" only while a payment at the old price is left
-            # (QA13: it was said after the last one).
-            kept = charge is not schedule.charges[0]
-            return {"old": lock.amount, "new": new, "date": charge.local_date, "kept": kept}
-    return None
-
-
-def _plans_shown(sub) -> list:
-    """The offered plans, and a subscriber's own plan where it is no longer offered (QA9: a
-    retired plan vanished from its own subscribers' plans page), in the plans' order."""
-    plans = selectors.offered_plans()
-    if sub is not None and sub.is_paid and not sub.plan.is_active:
-        plans.append(sub.plan)
-        plans.sort(key=lambda p: (p.sort_order, p.monthly_amount, p.pk))
-    return plans
-
-
 @not_for_kids
 @require_GET
 @vary_on_headers("HX-Request")
@@ -125,7 +91,7 @@ def plans(request: AppRequest) -> HttpResponse:
     interval = interval_of(request.GET.get("interval"))
     sub = selectors.subscription_for(request.user)
     cards = []
-    for plan in _plans_shown(sub):
+    for plan in selectors.plans_shown(sub):
         price = plan.amount_for(interval)
         if sub is not None and sub.is_paid and not plan.is_active:
             # A retired plan is listed only for its subscribers: theirs to keep, not to choose
