@@ -213,7 +213,8 @@ MORE_FLOWS: list[dict[str, Any]] = [
         "description": _(
             "As Jordan (payment overdue), advance the demo clock to the next retry with the "
             "jobs: the failed payment appears in the bell (and as a push notification), while "
-            "the e-mail stays the single billing e-mail in the outbox. A retry that fell due "
+            "the e-mail stays the single billing e-mail in the outbox; each declined try (a "
+            "retry, Pay now with a declined card) dates that one card anew. A retry that fell due "
             "while the clock was Set without the jobs runs at the start of the next jump with "
             "them. Three days before any persona's next charge, 'Your plan renews soon' "
             "arrives the same way; three days before a cancelled plan ends (Priya or Morgan "
