@@ -408,7 +408,9 @@ MORE_FLOWS: list[dict[str, Any]] = [
         "description": _(
             "As admin, open Subscriptions › Cancel reasons: a bar chart of the reasons given "
             "on the cancel page over 30, 90 or 365 days, every reason with its bar (zero "
-            "included). The rows are anonymous: a viewer's own words stay in their events."
+            "included). The rows are anonymous: a viewer's own words stay in their events. "
+            "In a window a phone's width (390 px) this chart, like Subscriptions › Chart, fits "
+            "the screen with readable words: each reason above its bar, fewer date ticks."
         ),
         "url": "admin:subscriptions_cancelreason_changelist",
     },
