@@ -218,10 +218,17 @@ def page_view_token(*, profile, page: str, manifest: str) -> str:
     )
 
 
+class PageViewExpired(Exception):
+    """A genuine page view too old to log against (its token or the page's manifest is gone)."""
+
+
 def page_view_read(token: str) -> PageView | None:
-    """The page view a token names, or None if it is forged, malformed or too old."""
+    """The page view a token names, or None if it is forged or malformed; PageViewExpired if
+    it is genuine but older than the buffer keeps what the page showed."""
     try:
         pid, page, digest, batch_id = signing.loads(token, salt=SEEN_SALT, max_age=BUFFER_SECONDS)
+    except signing.SignatureExpired as exc:
+        raise PageViewExpired from exc
     except (signing.BadSignature, TypeError, ValueError):
         return None
     if not (isinstance(pid, int) and page in Impression.Page.values):
@@ -236,9 +243,17 @@ def impressions_seen(*, profile, view: str, title_ids: Sequence[str]) -> int:
     in view for a second. Only titles that page showed to this profile are accepted; anything
     else refuses the whole report (ValidationError), writing nothing. A title shown in two
     rows is one impression; a report sent twice counts once (the page view is the batch, the
-    title's first slot on the page the slot). Returns the number of titles reported.
+    title's first slot on the page the slot). Returns the number of titles logged.
+
+    A page left open past the buffer's day, or across a demo-clock jump that flushed it, has
+    nothing left to log against: its report logs nothing and returns 0, not an error. It is
+    a background beacon the viewer never sees, and the browser can do nothing about it (a
+    400 only filled the console, once per batch of cards while the viewer scrolled).
     """
-    page_view = page_view_read(view or "")
+    try:
+        page_view = page_view_read(view or "")
+    except PageViewExpired:
+        return 0
     if page_view is None or page_view.profile_id != profile.pk:
         raise ValidationError(_("This page view is unknown or belongs to another profile."))
     if not title_ids or len(title_ids) > SEEN_MAX_TITLES:
@@ -247,7 +262,7 @@ def impressions_seen(*, profile, view: str, title_ids: Sequence[str]) -> int:
         )
     items = cache.get(page_view.manifest)
     if items is None:
-        raise ValidationError(_("This page view has expired: reload the page."))
+        return 0  # expired (see above)
     slot_of: dict[str, int] = {}
     for slot, item in enumerate(items):
         slot_of.setdefault(str(item[0]), slot)

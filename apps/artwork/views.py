@@ -93,7 +93,9 @@ def seen(request: AppRequest) -> HttpResponse:
     """The browser's report of the cards a viewer saw (at least half in view for a second).
 
     Form fields: `view` (the page view's token from data-art-view) and `title` (repeated, or
-    comma-separated). 204 when logged; 400 with the reason, and nothing logged, otherwise.
+    comma-separated). 204 when logged, and when the page view is too old to log against
+    (nothing logged: the viewer never sees this beacon); 400 with the reason, and nothing
+    logged, for a forged or foreign page view and for titles the page did not show.
     """
     if not consent_for(request).personalization:
         return HttpResponse(status=204)  # refused personalization: cards seen are not kept

@@ -1,5 +1,5 @@
 """Request plumbing that every page shares: refuse malformed input early, keep personal pages
-out of shared caches."""
+out of shared caches, ask for the window's width before the homepage needs it."""
 
 from django.http import HttpResponseBadRequest
 from django.shortcuts import render
@@ -62,6 +62,32 @@ class PrivatePagesMiddleware:
         session = getattr(request, "session", None)
         if session is not None and session.accessed:
             patch_cache_control(response, private=True)
+        return response
+
+
+# The Client Hint the homepage reads to plan a phone's rows (apps/browse/rows.py, VIEWPORT_HINTS).
+VIEWPORT_HINT = "Sec-CH-Viewport-Width"
+
+
+class ViewportHintMiddleware:
+    """Every page asks for the window's width (Accept-CH), so the browser already sends it when
+    the viewer reaches the homepage from the sign-in page or /demo/. The homepage alone also
+    sends Critical-CH and varies on it; there, a browser that did not send the hint yet asks
+    for the page again with it, and the first homepage of a session was rendered twice.
+    Fragments (htmx) and non-HTML answers are not pages the browser keeps the hint for; a
+    response that asks for hints itself keeps its own list."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        response = self.get_response(request)
+        if (
+            not response.has_header("Accept-CH")
+            and not request.headers.get("HX-Request")
+            and response.get("Content-Type", "").startswith("text/html")
+        ):
+            response["Accept-CH"] = VIEWPORT_HINT
         return response
 
 

@@ -213,7 +213,8 @@ MORE_FLOWS: list[dict[str, Any]] = [
         "description": _(
             "As Jordan (payment overdue), advance the demo clock to the next retry with the "
             "jobs: the failed payment appears in the bell (and as a push notification), while "
-            "the e-mail stays the single billing e-mail in the outbox. A retry that fell due "
+            "the e-mail stays the single billing e-mail in the outbox; each declined try (a "
+            "retry, Pay now with a declined card) dates that one card anew. A retry that fell due "
             "while the clock was Set without the jobs runs at the start of the next jump with "
             "them. Three days before any persona's next charge, 'Your plan renews soon' "
             "arrives the same way; three days before a cancelled plan ends (Priya or Morgan "
@@ -407,7 +408,9 @@ MORE_FLOWS: list[dict[str, Any]] = [
         "description": _(
             "As admin, open Subscriptions › Cancel reasons: a bar chart of the reasons given "
             "on the cancel page over 30, 90 or 365 days, every reason with its bar (zero "
-            "included). The rows are anonymous: a viewer's own words stay in their events."
+            "included). The rows are anonymous: a viewer's own words stay in their events. "
+            "In a window a phone's width (390 px) this chart, like Subscriptions › Chart, fits "
+            "the screen with readable words: each reason above its bar, fewer date ticks."
         ),
         "url": "admin:subscriptions_cancelreason_changelist",
     },

@@ -20,6 +20,8 @@ from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
+from apps.core import clock
+
 
 class Category(models.TextChoices):
     """What a message is about: the unit of the viewer's settings and of unsubscribing."""
@@ -58,7 +60,9 @@ class Segment(models.Model):
     name = models.CharField(_("name"), max_length=120, unique=True)
     description = models.TextField(_("description"), blank=True)
     rules = models.JSONField(_("rules"), default=list, blank=True)
-    created_at = models.DateTimeField(_("created at"), auto_now_add=True)
+    # The site's clock, like every other date the admin shows (auto_now_add took real time:
+    # a segment made after a demo-clock jump read as made weeks before its campaigns).
+    created_at = models.DateTimeField(_("created at"), default=clock.now, editable=False)
 
     class Meta:
         ordering = ["name"]

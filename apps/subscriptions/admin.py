@@ -266,6 +266,8 @@ class SubscriptionAdmin(ReadOnlyAdmin):
         series = selectors.mrr_series(start=start, end=end)
         active = metrics.line_chart([p.active for p in series])
         mrr = metrics.line_chart([p.mrr for p in series])
+        # A phone's drawing, about as wide as a phone's screen, so its words keep their size.
+        narrow = {"width": 300}
         last = series[-1] if series else None
         context = {
             **self.admin_site.each_context(request),
@@ -274,7 +276,10 @@ class SubscriptionAdmin(ReadOnlyAdmin):
             "series": series,
             "active": active,
             "mrr": mrr,
+            "active_narrow": metrics.line_chart([p.active for p in series], **narrow),
+            "mrr_narrow": metrics.line_chart([p.mrr for p in series], **narrow),
             "ticks": metrics.date_ticks(start, end, width=active.width),
+            "ticks_narrow": metrics.date_ticks(start, end, **narrow),
             "active_grid": [(y, _count_label(v)) for y, v in active.gridlines],
             "mrr_grid": [(y, format_money(round(v))) for y, v in mrr.gridlines],
             "last": last,
@@ -379,6 +384,7 @@ class CancelReasonAdmin(ReadOnlyAdmin):
             "rows": rows,
             "total": sum(n for _k, _l, n in rows),
             "chart": leaving_reasons.bar_chart(rows),
+            "narrow_chart": leaving_reasons.bar_chart(rows, width=340, left=2, label_room=16),
             "days": days,
             "ranges": (30, 90, 365),
             "start": start,

@@ -97,7 +97,7 @@ class Bar:
 class Chart:
     width: int
     height: int
-    left: int  # where bars start (labels sit to the left)
+    left: int  # where bars start (labels sit to the left, or above with `label_room`)
     bars: tuple[Bar, ...]
     ticks: tuple[tuple[float, int], ...]  # (x, count) of each gridline
 
@@ -105,14 +105,23 @@ class Chart:
 BAR_HEIGHT, BAR_GAP, CHART_LEFT, CHART_WIDTH = 22, 12, 260, 720
 
 
-def bar_chart(rows: list[tuple[str, str, int]]) -> Chart:
-    """Horizontal bars of `count_rows`' counts on a round, whole-number axis."""
+def bar_chart(
+    rows: list[tuple[str, str, int]],
+    *,
+    width: int = CHART_WIDTH,
+    left: int = CHART_LEFT,
+    label_room: int = 0,
+) -> Chart:
+    """Horizontal bars of `count_rows`' counts on a round, whole-number axis. A phone's drawing
+    is narrow, each label on its own line above its bar (`label_room`): beside the bar, a
+    long reason left the bars no room, or was cut off."""
     axis = nice_axis(max((n for _k, _l, n in rows), default=0), integer=True)
-    span = CHART_WIDTH - CHART_LEFT - 20
+    span = width - left - 20
+    pitch = BAR_HEIGHT + BAR_GAP + label_room
     bars = tuple(
-        Bar(label, n, 10 + i * (BAR_HEIGHT + BAR_GAP), span * n / axis.top)
+        Bar(label, n, 10 + label_room + i * pitch, span * n / axis.top)
         for i, (_key, label, n) in enumerate(rows)
     )
-    height = 10 + len(rows) * (BAR_HEIGHT + BAR_GAP) + 20
-    ticks = tuple((CHART_LEFT + span * v / axis.top, int(v)) for v in axis.values)
-    return Chart(CHART_WIDTH, height, CHART_LEFT, bars, ticks)
+    height = 10 + len(rows) * pitch + 20
+    ticks = tuple((left + span * v / axis.top, int(v)) for v in axis.values)
+    return Chart(width, height, left, bars, ticks)

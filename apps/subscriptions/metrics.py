@@ -104,12 +104,13 @@ def line_chart(
 
 
 def date_ticks(
-    start: date, end: date, *, width: int = 720, pad: int = 8, clear: int = 64
+    start: date, end: date, *, width: int = 720, pad: int = 8, clear: int = 64, apart: int = 48
 ) -> list[tuple[float, date]]:
     """(x, day) for the x axis between the first and last day, which the chart labels itself
     (QA12: with only those two, nobody could read when a step happened): each Monday over a
     month or less, the 1st of each month over a longer span, none within `clear` pixels of
-    either end."""
+    either end, and each at least `apart` pixels after the one before (a phone's narrow
+    drawing of a year: every other month, not twelve labels on top of each other)."""
     n = max(1, (end - start).days)
     inner = width - 2 * pad
     ticks = []
@@ -117,7 +118,7 @@ def date_ticks(
     while day < end:
         wanted = day.weekday() == 0 if n <= 31 else day.day == 1
         x = pad + inner * (day - start).days / n
-        if wanted and clear <= x <= width - clear:
+        if wanted and clear <= x <= width - clear and (not ticks or x - ticks[-1][0] >= apart):
             ticks.append((x, day))
         day += timedelta(days=1)
     return ticks

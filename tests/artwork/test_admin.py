@@ -53,7 +53,8 @@ def test_the_title_page_shows_each_variants_take_rate_with_its_interval(admin_cl
     assert "Artwork personalization" in html
     assert "25.0%" in html and "14.2% – 40.2%" in html  # 10/40 and its Wilson interval
     assert "5.0%" in html
-    assert html.count('<svg class="artwork-chart"') == 3  # all viewers + two segments
+    # All viewers, and two segments drawn compact.
+    assert html.count('<svg class="artwork-chart"') + html.count("artwork-chart--compact") == 3
     assert "Horror: 40 impressions, 25.0%" in html and "Comedy: 40 impressions, 5.0%" in html
     assert 'class="chart-bar chart-bar--dark"' in html
     assert "style=" not in html.split('class="artwork-performance"')[1].split("</fieldset>")[0]

@@ -140,6 +140,28 @@ def test_a_report_for_another_profiles_page_or_junk_is_refused_and_writes_nothin
     assert logged() == []
 
 
+@pytest.mark.parametrize("why", ["manifest gone", "token too old"])
+def test_a_report_from_a_page_left_open_too_long_logs_nothing_quietly(home, why, monkeypatch):
+    """A homepage left open across a 27-day demo-clock jump (or a day of real time) got a
+    400 on every batch of cards seen: a beacon the viewer never sees, so only the console
+    filled. Its report now logs nothing and is answered 204; a forged one is still a 400."""
+    import time
+
+    from django.core.cache import cache
+
+    html = home.get("/").content.decode()
+    view, title = seen_marks(html)[0]
+    if why == "manifest gone":  # evicted, or flushed by the clock jump
+        cache.delete(services.page_view_read(view).manifest)
+    else:
+        later = time.time() + services.BUFFER_SECONDS + 60
+        monkeypatch.setattr("django.core.signing.time.time", lambda: later)
+    response = report(home, view, [title])
+    assert response.status_code == 204
+    assert logged() == []
+    assert report(home, view[:-3] + "abc", [title]).status_code == 400
+
+
 def test_a_get_or_a_signed_out_report_is_not_accepted(home, client):
     html = home.get("/").content.decode()
     view, title = seen_marks(html)[0]

@@ -77,3 +77,37 @@ def test_the_plan_lists_editable_columns_are_in_view_at_1280(
         "texts => texts.filter(t => t.scrollWidth > t.clientWidth).map(t => t.textContent)"
     )
     assert clipped == []
+
+
+CHART_TEXT = """() => [...document.querySelectorAll('svg.admin-chart')]
+  .filter(svg => svg.getBoundingClientRect().width > 0)
+  .map(svg => {
+    const scale = svg.getBoundingClientRect().width / svg.viewBox.baseVal.width;
+    const sizes = [...svg.querySelectorAll('text')]
+      .map(t => parseFloat(getComputedStyle(t).fontSize) * scale);
+    return {width: svg.getBoundingClientRect().width, smallest: Math.min(...sizes)};
+  })"""
+
+
+@pytest.mark.parametrize("url", ["subscription/chart/?days=365", "cancelreason/?days=90"])
+def test_the_admin_charts_fit_a_phone_with_words_still_readable(
+    page, shot, admin_user, live_server, url
+):
+    """At 390 px Admin › Subscriptions' chart and the cancel reasons were 520 px wide (a
+    min-width for phones) and scrolled sideways; scaled down as they were drawn, their words
+    would be 5 to 7 px. A phone gets a drawing of its own; a laptop the one it had."""
+    _admin_session(page, live_server, admin_user)
+    page.set_viewport_size({"width": 390, "height": 844})
+    page.goto(f"/admin/subscriptions/{url}")
+    expect(page.locator("svg.admin-chart--narrow").first).to_be_visible()
+    shot(page, "phone")
+    assert page.evaluate("document.documentElement.scrollWidth - innerWidth") <= 0
+    charts = page.evaluate(CHART_TEXT)
+    assert charts and all(c["width"] <= 390 - 2 * 15 for c in charts), charts
+    assert all(c["smallest"] >= 10 for c in charts), charts
+    page.set_viewport_size({"width": 1366, "height": 800})
+    expect(page.locator("svg.admin-chart--wide").first).to_be_visible()
+    expect(page.locator("svg.admin-chart--narrow").first).to_be_hidden()
+    shot(page, "laptop")
+    charts = page.evaluate(CHART_TEXT)
+    assert charts and all(c["width"] >= 700 and c["smallest"] >= 12 for c in charts), charts

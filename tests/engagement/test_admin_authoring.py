@@ -9,6 +9,7 @@ from django.contrib.auth.models import Permission
 from django.urls import reverse
 
 from apps.core import clock
+from apps.core.services import clock_set
 from apps.engagement import authoring
 from apps.engagement.models import Campaign, Category, Segment, Variant
 from apps.tracking.models import Event
@@ -445,3 +446,16 @@ def test_rules_nested_too_deep_are_invalid_json_not_a_server_error(admin_client,
     response = preview(admin_client, campaign, profile="ann@example.com", context=deep)
     assert response.status_code == 400  # the preview's answer when its query has problems
     assert "The event must be a JSON object" in response.content.decode()
+
+
+def test_a_new_segment_is_dated_on_the_demo_clock(admin_client):
+    """Admin › Segments lists "created at" on the site's clock, like every other admin date:
+    after a jump of the demo clock a new segment is not dated weeks before its campaigns."""
+    clock_set(at=clock.real_now() + timedelta(days=27))
+    response = admin_client.post(
+        reverse("admin:engagement_segment_add"),
+        {"name": "Cheap checkouts", "description": "", "rules": json.dumps(CHEAP)},
+    )
+    assert response.status_code == 302
+    created = Segment.objects.get().created_at
+    assert abs(created - clock.now()) < timedelta(minutes=1)

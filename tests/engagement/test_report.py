@@ -45,7 +45,7 @@ def test_the_report_shows_each_variant_and_the_control_with_rates_and_uplift(
     response = admin_client.get(url)
     assert response.status_code == 200
     html = response.content.decode()
-    assert "sub-chart" in html
+    assert "admin-chart" in html
     table = html[html.index('id="campaign-report"') :]
     assert "50.0%" in table and "20.0%" in table and "10.0%" in table
     assert "+40.0 pp" in table  # A vs control
@@ -66,7 +66,9 @@ def test_the_chart_names_its_axis_and_leaves_a_variant_nobody_got_without_a_rate
     _sends(campaign, a, 10, 5)
     _sends(campaign, None, 10, 1, status=Send.Status.CONTROL)
     html = admin_client.get(reverse("admin:engagement_campaign_report", args=[campaign.pk]))
-    svg = html.content.decode().split('class="sub-chart"')[1].split("</svg>")[0]
+    svg = (
+        html.content.decode().split('class="admin-chart admin-chart--rates"')[1].split("</svg>")[0]
+    )
     assert "Conversion rate</text>" in svg
     assert "50.0%" in svg and "10.0%" in svg
     assert ">0.0%<" not in svg and ": 0.0%" not in svg and ">–</text>" in svg
@@ -78,7 +80,7 @@ def test_the_report_of_a_campaign_nobody_got_says_so(admin_client, make_campaign
         reverse("admin:engagement_campaign_report", args=[campaign.pk])
     ).content.decode()
     assert "Nobody has been messaged or held back yet." in html
-    assert "sub-chart" not in html
+    assert '<svg class="admin-chart' not in html
 
 
 def test_the_report_is_for_staff_only(client, make_campaign):

@@ -1,6 +1,8 @@
 """QA 7: billing events land where the viewer sees them right: on the grown-ups' profile, and
 dated so the in-app "payment didn't go through" card replaces "renews soon" for that payment."""
 
+import re
+
 import pytest
 
 from apps.subscriptions import services
@@ -106,3 +108,65 @@ def test_a_plan_dropped_to_free_puts_a_card_in_the_inbox_in_place_of_the_failure
     services.subscription_switch_to_free(user=user)
     messages_delivered()
     assert Message.objects.filter(subject="Your plan moved to Free").count() == 1
+
+
+def test_each_declined_attempt_re_dates_the_one_failed_payment_card(
+    viewer_client, plans, now, spy, beat
+):
+    """A declined retry recorded no payment_failed, so the inbox's "Your payment didn't go
+    through" kept the renewal's date. Each declined charge (the renewal, a scheduled retry,
+    Pay now) records one event, once however often its task runs, and the newest card
+    replaces the one before: one card, dated by the latest attempt."""
+    from datetime import timedelta
+
+    from apps.demo.engagement import campaigns_seed
+    from apps.engagement import services as engagement
+    from apps.engagement import triggers
+    from apps.engagement.models import Message
+    from apps.tracking.models import Event
+    from tests.subscriptions.conftest import DECLINED, card, sub_of
+
+    campaigns_seed(log=lambda m: None, now=now.value)
+    user = viewer_client.profile.account
+
+    def failed_cards_shown() -> list[str]:
+        triggers.triggers_run(now=now.value)
+        engagement.deliver_due(now.value + timedelta(days=1))  # after any quiet hours
+        inbox = viewer_client.get("/inbox/").content.decode()
+        cards = re.findall(r"<article class=\"message-card.*?</article>", inbox, flags=re.S)
+        return [c for c in cards if "Your payment didn" in c]
+
+    def failures() -> list[dict]:
+        events = Event.objects.filter(name="payment_failed").order_by("pk")
+        return [e.properties for e in events]
+
+    subscribe(user)  # 10 March 2026
+    declined = services.payment_method_add(user=user, source=card(DECLINED))
+    services.payment_method_make_default(user=user, method=declined)
+    beat(days=31)  # due 10 April: declined
+    assert [f["date"] for f in failures()] == ["2026-04-10"]
+    assert len(failed_cards_shown()) == 1
+
+    beat(days=1)  # the first retry, 11 April: declined
+    assert [f["date"] for f in failures()] == ["2026-04-10", "2026-04-10"]
+    shown = failed_cards_shown()
+    assert len(shown) == 1 and "11 Apr 2026" in shown[0]
+
+    # The retry task run again (a worker retried after the charge): the same payment, no
+    # second event for it.
+    sub = sub_of(user)
+    type(sub).objects.filter(pk=sub.pk).update(
+        retry_count=0, next_retry_at=now.value - timedelta(hours=1), status="past_due"
+    )
+    services.subscription_retry(subscription_id=sub.pk, at=now.value)
+    assert len(failures()) == 2
+
+    now.advance(days=1)  # 12 April: Pay now with the same card, declined
+    with pytest.raises(services.PaymentFailed):
+        services.overdue_pay_now(user=user, key="pay-now-12-april", source=declined)
+    with pytest.raises(services.PaymentFailed):  # a double click: the same attempt
+        services.overdue_pay_now(user=user, key="pay-now-12-april", source=declined)
+    assert len(failures()) == 3
+    shown = failed_cards_shown()
+    assert len(shown) == 1 and "12 Apr 2026" in shown[0]
+    assert Message.objects.filter(channel="in_app", subject__startswith="Your payment").count() == 3

@@ -451,8 +451,9 @@ def test_the_admin_chart_keeps_svg_coordinates_numeric_and_labels_exact(
         "/admin/subscriptions/subscription/chart/?days=30", HTTP_ACCEPT_LANGUAGE=language
     )
     html = response.content.decode()
-    svgs = re.findall(r"<svg class=\"sub-chart\".*?</svg>", html, flags=re.S)
-    assert len(svgs) == 2
+    # Each chart drawn twice: for a wide screen and, with fewer date ticks, for a phone.
+    svgs = re.findall(r"<svg class=\"admin-chart admin-chart--.*?</svg>", html, flags=re.S)
+    assert len(svgs) == 4
     for svg in svgs:
         coordinates = re.findall(r' (?:x1|x2|y1|y2|x|y)="([^"]*)"', svg)
         assert coordinates and all(re.fullmatch(r"-?\d+(\.\d+)?", c) for c in coordinates)

@@ -166,13 +166,22 @@ def _renew_once(sub: Subscription, *, at: datetime, receipt: bool = True) -> Ren
             _renewal_receipt(sub, payment, at=at)
         return RenewalOutcome.RENEWED
     _start_dunning(sub, amount=gross, due=due, day=day, code=payment.failure_code, at=at)
-    # The due date: the in-app card replaces "Your plan renews soon" about the same payment.
+    _track_declined(sub, payment, kind="renewal", day=day)
+    return RenewalOutcome.FAILED
+
+
+def _track_declined(sub: Subscription, payment: Payment, *, kind: str, day) -> None:
+    """Record one `payment_failed` per declined charge (the renewal, each retry, each Pay now),
+    keyed by the payment: a repeated run, which finds the same payment, records nothing more.
+    Dated by the due date (`date`), each attempt's in-app card replaces the one before about
+    the same payment ("Your payment didn't go through" re-dated, not one card per attempt),
+    as the first replaces "Your plan renews soon"."""
     _track(
         sub.user,
         "payment_failed",
-        {"kind": "renewal", "code": payment.failure_code, "date": day.isoformat()},
+        {"kind": kind, "code": payment.failure_code, "date": day.isoformat()},
+        client_id=f"payment-failed:{payment.pk}",
     )
-    return RenewalOutcome.FAILED
 
 
 def _renewal_key(sub: Subscription, day) -> str:
@@ -252,11 +261,7 @@ def _finish_cancelled(sub: Subscription, *, due: datetime, day, at: datetime, ev
         if payment.status != Payment.Status.SUCCEEDED:
             sub.ends_when_paid = True
             _start_dunning(sub, amount=carried, due=due, day=day, code=payment.failure_code, at=at)
-            _track(
-                sub.user,
-                "payment_failed",
-                {"kind": "final", "code": payment.failure_code, "date": day.isoformat()},
-            )
+            _track_declined(sub, payment, kind="final", day=day)
             return RenewalOutcome.FAILED
         _settlement_receipt(sub, payment, at=at)
     plan = sub.plan.name
@@ -457,15 +462,18 @@ def _retry_once(
         _record_change(sub, "retry_paid", at)
         _renewal_receipt(sub, payment, at=at)
         return RetryOutcome.PAID, ""
+    # The same kind and date as the failure's event: the in-app card replaces that one.
+    kind = "final" if sub.ends_when_paid else "renewal"
     if manual_key:
         sub.save()  # the default changes only if the viewer asked; the scheduled retries go on
+        _track_declined(sub, payment, kind=kind, day=day)
         return RetryOutcome.FAILED, payment.failure_code
     sub.retry_count = attempt
     sub.next_retry_at = lifecycle.retry_at(sub.past_due_since, attempt + 1, billing_zone(sub))
     if sub.next_retry_at is None:
+        # The last try ends the plan: its `subscription_ended` ("Your plan moved to Free")
+        # replaces the failure card, so no payment_failed that would race with it.
         overdue = sub.overdue_amount
-        # The same kind and date as the failure's event: the in-app card replaces that one.
-        kind = "final" if sub.ends_when_paid else "renewal"
         _end_paid(
             sub,
             status=lifecycle.transition(sub.status, Event.RETRIES_EXHAUSTED),
@@ -483,6 +491,7 @@ def _retry_once(
         return RetryOutcome.DROPPED, payment.failure_code
     sub.status = lifecycle.transition(sub.status, Event.RETRY_FAILED)
     sub.save()
+    _track_declined(sub, payment, kind=kind, day=day)
     if sub.next_retry_at > at:
         # When a late run (a clock jump) goes through several retries at once, only the last
         # one's e-mail is still true: the earlier "we will try again on ..." dates are past.
