@@ -7,9 +7,10 @@ list without having started it, or who asked to be reminded. A viewer who stoppe
 three months ago and never came back is not told about S2:E4: "new episode" means nothing to
 someone that far behind, and the welcome-back row already says what is new when they return.
 
-What: how many episodes came out since the viewer last watched (within RECENT), so one notice
-per series can say "2 new episodes of X"; and the episode the viewer should watch next (where
-they are, not the newest episode far ahead of them).
+What: how many episodes came out since the viewer last played the series (within RECENT), so
+one notice per series can say "2 new episodes of X" (no count for a viewer who never played it:
+nothing is "new since" for them, so the notice names this episode only); and the episode the
+viewer should watch next (where they are, not the newest episode far ahead of them).
 """
 
 from __future__ import annotations
@@ -35,7 +36,8 @@ class Viewer:
 
 @dataclass(frozen=True)
 class News:
-    new_episodes: int  # out since the viewer last watched (at least this one)
+    # Out since the viewer last played the series (at least this one); None: never played it.
+    new_episodes: int | None
     next_episode_id: int  # the episode the notice's button plays
 
 
@@ -60,12 +62,14 @@ def news_for(
         )
         if not (watching or caught_up):
             return None
-    since = max(d for d in (viewer.watched_at, recent_since) if d is not None)
+    if viewer.watched_at is None:  # listed or reminded, never played: start at the beginning
+        return News(new_episodes=None, next_episode_id=order[0])
+    since = max(viewer.watched_at, recent_since)
     this = releases[order.index(episode_id)].at
     count = sum(
         1 for r in releases if r.at is not None and since < r.at and (this is None or r.at <= this)
     )
-    next_id = viewer.next_episode_id if viewer.watched_at is not None else None
+    next_id = viewer.next_episode_id
     if next_id is None or next_id not in order:
-        next_id = episode_id if viewer.watched_at is not None else order[0]
+        next_id = episode_id
     return News(new_episodes=max(1, count), next_episode_id=next_id)

@@ -174,7 +174,12 @@ def episode_released_announce(*, episode: Episode, at: datetime) -> int:
                         **({"reminded": True} if viewer.reminded else {}),
                         # Never played: the notice says where to start, not "resume".
                         **({"not_started": True} if viewer.watched_at is None else {}),
-                        "new_episodes": news.new_episodes,
+                        # Never played: no "N new episodes" (new since when?).
+                        **(
+                            {"new_episodes": news.new_episodes}
+                            if news.new_episodes is not None
+                            else {}
+                        ),
                         "next_episode_id": up_next.pk,
                         "next_season": up_next.season.number,
                         "next_number": up_next.number,

@@ -27,10 +27,19 @@ def parse_ids(values: Iterable[str]) -> list[int]:
     return ids
 
 
-def toggle(picks: Sequence[int], title_id: int, *, limit: int = PICKS_NEEDED) -> list[int]:
-    """Deselect a picked title, or pick a new one if there is room."""
+def toggle(
+    picks: Sequence[int], title_id: int, *, want: bool | None = None, limit: int = PICKS_NEEDED
+) -> list[int]:
+    """Deselect a picked title, or pick a new one if there is room.
+
+    `want` is what the card asked for when it was clicked (True: pick, False: deselect): a
+    pick sent twice (a double click, a retry) stays one pick instead of undoing itself, and a
+    deselect of a title no longer picked changes nothing. None toggles.
+    """
     if title_id in picks:
-        return [p for p in picks if p != title_id]
+        return list(picks) if want is True else [p for p in picks if p != title_id]
+    if want is False:
+        return list(picks)
     if len(picks) >= limit:
         raise PickLimitReached
     return [*picks, title_id]

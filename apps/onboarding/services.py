@@ -1,6 +1,6 @@
-"""Finishing or skipping onboarding: the only writes this app makes."""
+"""Picks in progress, and finishing or skipping onboarding: the only writes this app makes."""
 
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
@@ -9,8 +9,79 @@ from django.utils.translation import gettext as _
 from apps.accounts.models import Device, Profile
 from apps.catalogue.models import Title
 from apps.core import clock
+from apps.onboarding import picks as rules
+from apps.onboarding.models import PendingPick
 from apps.onboarding.picks import PICKS_NEEDED
 from apps.tracking.services import track
+
+# --- Picks in progress (step 1) -------------------------------------------------------------
+# Each change locks the profile's row, then reads, changes and writes its picks: two requests
+# at once (two tabs, a fast double click on two favourites) take turns, so neither is lost.
+
+
+def _lock(profile: Profile) -> Profile:
+    return Profile.objects.select_for_update().get(pk=profile.pk)
+
+
+def _pickable(profile: Profile, ids: Iterable[int]) -> set[int]:
+    return set(
+        Title.objects.for_profile(profile).filter(pk__in=list(ids)).values_list("pk", flat=True)
+    )
+
+
+def _current(profile: Profile) -> list[int]:
+    """The profile's picks in the order made, less titles it may no longer pick."""
+    ids = list(PendingPick.objects.filter(profile=profile).values_list("title_id", flat=True))
+    pickable = _pickable(profile, ids)
+    return [pk for pk in ids if pk in pickable]
+
+
+def _store(profile: Profile, old: Sequence[int], new: Sequence[int]) -> None:
+    PendingPick.objects.filter(profile=profile).exclude(title_id__in=list(new)).delete()
+    # Created in order, so the rows' order is the picks' order; a row already there stays.
+    PendingPick.objects.bulk_create(
+        [PendingPick(profile=profile, title_id=pk) for pk in new if pk not in old],
+        ignore_conflicts=True,
+    )
+
+
+def pending_picks(*, profile: Profile) -> list[int]:
+    """The favourites picked so far, in order (titles the profile may no longer pick left out)."""
+    return _current(profile)
+
+
+@transaction.atomic
+def pick_change(*, profile: Profile, title_id: int, want: bool | None = None) -> list[int]:
+    """Pick or deselect one title (`rules.toggle`; `want`: what the card asked for) and return
+    the picks. Raises PickLimitReached for a fourth pick and ValidationError for a title the
+    profile may not pick (nothing changed)."""
+    if not _pickable(profile, [title_id]):
+        raise ValidationError(_("That title is not available to pick."))
+    _lock(profile)
+    before = _current(profile)
+    after = rules.toggle(before, title_id, want=want)
+    _store(profile, before, after)
+    return after
+
+
+@transaction.atomic
+def picks_merge(*, profile: Profile, shown: Iterable[int], checked: Iterable[int]) -> list[int]:
+    """The checkbox form (`rules.merge_form`): kept when it makes at most three picks (a later
+    page can add the rest); returns the merged picks either way."""
+    _lock(profile)
+    before = _current(profile)
+    after = rules.merge_form(before, shown, checked)
+    if len(after) <= PICKS_NEEDED:
+        _store(profile, before, after)
+    return after
+
+
+def picks_clear(*, profile: Profile) -> None:
+    """Start step 1 afresh ("Redo my favourites")."""
+    PendingPick.objects.filter(profile=profile).delete()
+
+
+# --- Finishing --------------------------------------------------------------------------------
 
 
 def _validated(
@@ -75,6 +146,7 @@ def onboarding_complete(
             fields.append("onboarded_at")
         if fields:
             locked.save(update_fields=fields)
+        PendingPick.objects.filter(profile=locked).delete()
     profile.planned_devices, profile.onboarded_at = locked.planned_devices, locked.onboarded_at
     return profile
 
@@ -87,5 +159,6 @@ def onboarding_skip(*, profile: Profile) -> Profile:
         if locked.onboarded_at is None:
             locked.onboarded_at = clock.now()
             locked.save(update_fields=["onboarded_at"])
+        PendingPick.objects.filter(profile=locked).delete()
     profile.onboarded_at = locked.onboarded_at
     return profile

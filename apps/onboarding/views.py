@@ -1,8 +1,9 @@
 """Onboarding: step 1 picks three favourites, step 2 the devices, then home.
 
-In-progress picks live in the session, keyed by profile id, so profiles sharing a browser
-never see each other's picks. Every step works without JavaScript (a checkbox form); with
-htmx each card toggles in place.
+In-progress picks are rows per profile (`services.pick_change`, one locked change at a time,
+so two tabs picking at once both land), and profiles sharing a browser never see each other's
+picks; only the "redo my favourites" flag lives in the session. Every step works without
+JavaScript (a checkbox form); with htmx each card toggles in place.
 """
 
 from functools import wraps
@@ -30,7 +31,7 @@ SESSION_KEY = "onboarding"
 PICKS_PAGE = "onboarding/picks.html"
 
 
-# --- Session state: {"<profile id>": {"picks": [title ids], "again": bool}} -----------------
+# --- Session state: {"<profile id>": {"again": bool}} ----------------------------------------
 
 
 def _state(request, profile) -> dict:
@@ -49,11 +50,8 @@ def _clear_state(request, profile) -> None:
         request.session[SESSION_KEY] = data
 
 
-def _session_picks(request, profile) -> list[int]:
-    try:
-        return rules.parse_ids(_state(request, profile).get("picks", []))
-    except ValueError:
-        return []
+def _picks(request, profile) -> list[int]:
+    return services.pending_picks(profile=profile)
 
 
 def onboarding_step(view):
@@ -65,7 +63,8 @@ def onboarding_step(view):
         profile = request.profile
         if profile.onboarded_at is not None:
             if request.method == "GET" and request.GET.get("again") == "1":
-                _save_state(request, profile, again=True, picks=[])
+                _save_state(request, profile, again=True)
+                services.picks_clear(profile=profile)
             elif not _state(request, profile).get("again"):
                 if request.htmx:
                     return HttpResponseLocation(reverse("home"))
@@ -142,7 +141,7 @@ def picks(request: AppRequest, profile):
     """Step 1: a searchable, filterable grid of titles; pick exactly three."""
     if request.method == "POST":
         return _continue(request, profile)
-    picked = _session_picks(request, profile)
+    picked = _picks(request, profile)
     if request.htmx and request.htmx.target in ("onb-results", "onb-list"):
         context = _picks_context(request, profile, picked=picked)
         fragment = "results" if request.htmx.target == "onb-results" else "more_page"
@@ -153,7 +152,7 @@ def picks(request: AppRequest, profile):
 
 def _continue(request: AppRequest, profile):
     """The checkbox form: the ticked set on this page plus picks made on other pages."""
-    session_picks = _session_picks(request, profile)
+    picks_now = _picks(request, profile)
     try:
         checked = rules.parse_ids(request.POST.getlist("picks"))
         shown = rules.parse_ids(request.POST.getlist("shown"))
@@ -161,28 +160,24 @@ def _continue(request: AppRequest, profile):
         return _render_picks_page(
             request,
             profile,
-            picked=session_picks,
+            picked=picks_now,
             error=_("That is not a title you can pick."),
             status=400,
         )
-    visible = selectors.titles_by_id(profile=profile, ids=[*session_picks, *checked])
+    visible = selectors.titles_by_id(profile=profile, ids=[*picks_now, *checked])
     if any(pk not in visible for pk in checked):
         return _render_picks_page(
             request,
             profile,
-            picked=session_picks,
+            picked=picks_now,
             error=_("That is not a title you can pick."),
             status=400,
         )
-    session_picks = [pk for pk in session_picks if pk in visible]
-    chosen = rules.merge_form(session_picks, shown, checked)
+    # Kept when it makes at most three, so a later page can add the rest.
+    chosen = services.picks_merge(profile=profile, shown=shown, checked=checked)
     if len(chosen) != rules.PICKS_NEEDED:
-        if len(chosen) < rules.PICKS_NEEDED:
-            # Keep what was ticked, so a later page can add the rest.
-            _save_state(request, profile, picks=chosen)
         message = _("Pick exactly three titles — you have picked %(n)d.") % {"n": len(chosen)}
         return _render_picks_page(request, profile, picked=chosen, error=message, status=400)
-    _save_state(request, profile, picks=chosen)
     return redirect("onboarding:devices")
 
 
@@ -198,31 +193,30 @@ def _pick_refused(request: AppRequest, profile, picked, message: str, status: in
 @onboarding_step
 def pick(request: AppRequest, profile):
     """Toggle one title: htmx gets the card back plus the counter out of band."""
-    session_picks = _session_picks(request, profile)
+    picks_now = _picks(request, profile)
     try:
         (title_id,) = rules.parse_ids([request.POST.get("title_id", "")])
     except ValueError:
         return _pick_refused(
-            request, profile, session_picks, _("That is not a title you can pick."), 400
+            request, profile, picks_now, _("That is not a title you can pick."), 400
         )
-    titles = selectors.titles_by_id(profile=profile, ids=[*session_picks, title_id])
-    if title_id not in titles:
-        return _pick_refused(
-            request, profile, session_picks, _("That title is not available to pick."), 400
-        )
-    current = [pk for pk in session_picks if pk in titles]
+    want = {"pick": True, "drop": False}.get(request.POST.get("want", ""))
     try:
-        picked = rules.toggle(current, title_id)
+        picked = services.pick_change(profile=profile, title_id=title_id, want=want)
+    except ValidationError:
+        return _pick_refused(
+            request, profile, picks_now, _("That title is not available to pick."), 400
+        )
     except rules.PickLimitReached:
         message = _("You already have three favourites. Deselect one to pick another.")
-        return _pick_refused(request, profile, current, message, 409)
-    _save_state(request, profile, picks=picked)
+        return _pick_refused(request, profile, picks_now, message, 409)
     if not request.htmx:
         return redirect(safe_next(request, reverse("onboarding:picks")))
     try:
         shown = rules.parse_ids(request.POST.getlist("shown"))
     except ValueError:
         shown = []
+    titles = selectors.titles_by_id(profile=profile, ids=[*picked, title_id])
     card_in_place = request.htmx.target == f"onb-card-{title_id}"
     context = {
         "title": titles[title_id],
@@ -245,7 +239,7 @@ def pick(request: AppRequest, profile):
 @onboarding_step
 def devices(request: AppRequest, profile):
     """Step 2: the devices the viewer plans to watch on; finishing records everything."""
-    picked = _session_picks(request, profile)
+    picked = _picks(request, profile)
     titles = selectors.titles_by_id(profile=profile, ids=picked)
     picked = [pk for pk in picked if pk in titles]
     if len(picked) != rules.PICKS_NEEDED:
@@ -274,7 +268,7 @@ def devices(request: AppRequest, profile):
 def skip(request: AppRequest, profile):
     """ "Skip for now": on the devices step the three favourites already picked are kept (only
     the devices are skipped); with fewer picks the homepage starts from popularity."""
-    picked = _session_picks(request, profile)
+    picked = _picks(request, profile)
     titles = selectors.titles_by_id(profile=profile, ids=picked)
     picked = [pk for pk in picked if pk in titles]
     kept = False

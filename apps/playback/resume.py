@@ -216,10 +216,27 @@ class EpisodeProgress:
     watched_at: float  # a timestamp: only the order matters
 
 
+def series_finished(episodes: Sequence[EpisodeFacts], progress: Iterable[EpisodeProgress]) -> bool:
+    """Whether a series is finished: every released episode watched (`is_watched`, the rule a
+    film goes by, episode by episode). Watching the last episode is not enough: a viewer who
+    jumped to the finale has not finished the series (QA). The one rule for the Continue
+    watching shelf, "Because you finished X", the title page and `play_completed`."""
+    if not episodes:
+        return False
+    by_id = {p.episode_id: p for p in progress}
+    return all(
+        e.episode_id in by_id
+        and is_watched(by_id[e.episode_id].position, by_id[e.episode_id].duration)
+        for e in episodes
+    )
+
+
 def next_up(
     episodes: Sequence[EpisodeFacts], progress: Iterable[EpisodeProgress]
 ) -> tuple[int, int] | None:
-    """(episode id, start position) to play next in a series, or None when it is finished.
+    """(episode id, start position) to play next in a series, or None when nothing is left
+    after the latest episode watched (the series leaves Continue watching, as on Netflix; it
+    is finished only when `series_finished` says so).
 
     The most recently watched episode if it is unfinished (resuming it when resumable); once
     it is watched, the next episode in order that is not watched yet. A series never started
@@ -293,12 +310,15 @@ def shelve(
     duration: int,
     series_started: bool,
     following: tuple[int, int, int] | None = None,
+    series_finished: bool = True,
 ) -> Entry:
     """The title's Continue watching entry after its item (film or episode) moved.
 
     `series_started`: the profile has watched an episode of this series to the end before.
     `following`: for a watched episode, the (episode id, start, duration) that comes next,
-    None when the series is finished.
+    None when nothing is left after it. `series_finished` (`series_finished`): every episode is
+    watched; without it, a series with nothing left after its latest episode leaves Continue
+    watching without counting as finished (a viewer who jumped to the finale).
     """
     state = status(position, duration)
     if episode_id is None:  # a film
@@ -310,7 +330,7 @@ def shelve(
         return Entry(Shelf.RESUME, episode_id, position, duration)
     if state is Status.WATCHED:
         if following is None:
-            return Entry(Shelf.FINISHED, episode_id, 0, duration)
+            return Entry(Shelf.FINISHED if series_finished else Shelf.NONE, episode_id, 0, duration)
         next_id, start, next_duration = following
         shelf = Shelf.RESUME if is_resumable(start, next_duration) else Shelf.NEXT
         return Entry(shelf, next_id, start, next_duration)

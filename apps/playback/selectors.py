@@ -319,8 +319,9 @@ def title_playback(*, profile, title: Title) -> TitlePlayback:
     episodes = series_episodes(title)
     progress = [resume.EpisodeProgress(e, p, d, w.timestamp()) for e, p, d, w in rows if e]
     percents = {p.episode_id: resume.display_percent(p.position, p.duration) for p in progress}
-    found = resume.next_up(_facts(episodes), progress)
-    finished = found is None and bool(episodes)
+    facts = _facts(episodes)
+    finished = resume.series_finished(facts, progress)
+    found = resume.next_up(facts, progress)
     if found is None:  # finished (or empty): watch it again from the first episode
         found = (episodes[0].pk, 0) if episodes else None
     if found is None:
@@ -457,13 +458,6 @@ def _after(episode: Episode) -> Q:
     """Episodes of the same series after this one, in viewing order."""
     season = episode.season.number
     return Q(season__number=season, number__gt=episode.number) | Q(season__number__gt=season)
-
-
-def is_last_episode(episode: Episode) -> bool:
-    """No released episode of its series comes after it (one query): watching the last one out
-    so far finishes the series, whatever is scheduled."""
-    later = Episode.objects.released().filter(title_id=episode.title_id).filter(_after(episode))
-    return not later.exists()
 
 
 def title_with_seasons(title: Title) -> Title:

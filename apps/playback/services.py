@@ -198,17 +198,13 @@ def progress_report(
             row.completed_at = now
         row.save()
 
-        series_finished = False
-        if applied.completed_now and episode is not None:
-            series_finished = selectors.is_last_episode(episode)
-        _title_progress_update(
+        series_finished = _title_progress_update(
             profile=profile,
             title=title,
             episode=episode,
             position=new.position,
             duration=duration,
             completed_now=applied.completed_now,
-            series_finished=series_finished,
             now=now,
         )
         if applied.completed_now:
@@ -258,18 +254,20 @@ def _title_progress_update(
     position: int,
     duration: int,
     completed_now: bool,
-    series_finished: bool,
     now: datetime,
-) -> TitleProgress:
-    """Keep the title's Continue watching entry in step with the item just reported."""
+) -> bool:
+    """Keep the title's Continue watching entry in step with the item just reported; True when
+    this report's completion finished the series (`resume.series_finished`: every episode
+    watched, not merely the last one)."""
     row = _locked(TitleProgress, profile=profile, title=title, defaults={"watched_at": now})
     following = None
+    series_finished = False
     if episode is not None and resume.is_watched(position, duration):
         episodes = selectors.series_episodes(title)
-        found = resume.next_up(
-            [resume.EpisodeFacts(e.pk, e.runtime_minutes * 60) for e in episodes],
-            selectors.episode_rows(profile, title),
-        )
+        facts = [resume.EpisodeFacts(e.pk, e.runtime_minutes * 60) for e in episodes]
+        progress = selectors.episode_rows(profile, title)
+        series_finished = resume.series_finished(facts, progress)
+        found = resume.next_up(facts, progress)
         if found is not None:
             runtime = next(e.runtime_minutes for e in episodes if e.pk == found[0]) * 60
             following = (found[0], found[1], runtime)
@@ -282,6 +280,7 @@ def _title_progress_update(
         duration=duration,
         series_started=row.episodes_completed > 0,
         following=following,
+        series_finished=series_finished,
     )
     row.shelf = entry.shelf
     row.episode_id = entry.episode_id
@@ -303,7 +302,7 @@ def _title_progress_update(
             if binge:
                 row.finished_at = now
     row.save()
-    return row
+    return completed_now and series_finished
 
 
 @transaction.atomic

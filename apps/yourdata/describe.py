@@ -350,7 +350,7 @@ def _property_labels() -> dict[str, str]:
         "control": _("held back to compare (no message sent)"),
         "gpc": _("Global Privacy Control (browser)"),
         "event": _("started by"),
-        "series_finished": _("last episode of the series"),
+        "series_finished": _("series finished (every episode watched)"),
     }
 
 

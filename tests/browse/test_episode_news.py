@@ -47,8 +47,12 @@ def test_a_viewer_who_watched_everything_out_plays_the_new_episode():
 
 
 def test_a_listed_series_never_started_is_told_and_starts_at_the_beginning():
+    """No "4 new episodes" counted from 30 days back: nothing is new since a visit to the
+    series that never happened, so the notice names the one episode out now."""
     found = news(Viewer(watched_at=None, next_episode_id=None))
-    assert found == News(new_episodes=4, next_episode_id=1)  # the last 30 days
+    assert found == News(new_episodes=None, next_episode_id=1)
+    reminded = news(Viewer(watched_at=None, next_episode_id=None, reminded=True), episode_id=11)
+    assert reminded == News(new_episodes=None, next_episode_id=1)
 
 
 def test_a_reminder_is_always_honoured():

@@ -93,6 +93,30 @@ def test_the_release_is_recorded_once_for_each_profile_that_cares(series, schedu
     assert scheduled.released_announced_at is not None
 
 
+def test_a_lister_who_never_played_the_series_gets_no_count_from_a_month_back(
+    series, scheduled, viewers
+):
+    """Two earlier episodes came out within the month; the lister never played the series, so
+    its notice names this episode alone: no "3 new episodes" since a visit that never was."""
+    watcher, lister, _stranger, _kid = viewers
+    season = series.seasons.get(number=1)
+    for number, days in ((3, 20), (4, 10)):
+        EpisodeFactory(
+            season=season,
+            title=series,
+            number=number,
+            available_from=clock.now() - timedelta(days=days),
+        )
+    scheduled.number = 5
+    scheduled.save(update_fields=["number"])
+    clock_services.clock_advance(by=timedelta(days=2, minutes=5))
+    assert tasks.announce_released_episodes() == 2
+    told = {e.profile_id: e.properties for e in released(scheduled)}
+    assert "new_episodes" not in told[lister.pk]
+    assert told[lister.pk]["not_started"] is True
+    assert told[lister.pk]["next_episode_id"] == series.episodes.get(number=1).pk
+
+
 def test_two_runs_racing_for_one_episode_record_it_once(scheduled, viewers):
     clock_services.clock_advance(by=timedelta(days=2, minutes=5))
     # Both runs found the episode unannounced before either claimed it.

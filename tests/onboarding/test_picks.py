@@ -48,3 +48,11 @@ def test_parse_ids_refuses_anything_but_positive_integers(bad):
 
 def test_parse_ids_drops_duplicates_in_order():
     assert parse_ids(["4", " 2", "4"]) == [4, 2]
+
+
+def test_a_pick_asked_for_twice_stays_one_pick_and_a_drop_twice_stays_dropped():
+    assert toggle([1], 1, want=True) == [1]
+    assert toggle([1], 2, want=True) == [1, 2]
+    assert toggle([1], 1, want=False) == []
+    assert toggle([], 1, want=False) == []
+    assert toggle([1], 1) == []  # no intent (an old page): a toggle

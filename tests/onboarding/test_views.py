@@ -28,7 +28,11 @@ def htmx_pick(client, title_id, **extra):
 
 
 def session_picks(client) -> list[int]:
-    return client.session.get("onboarding", {}).get(str(client.profile.pk), {}).get("picks", [])
+    """The client's profile's picks so far (rows per profile, no longer in the session)."""
+    from apps.onboarding.models import PendingPick
+
+    rows = PendingPick.objects.filter(profile=client.profile).order_by("pk")
+    return list(rows.values_list("title_id", flat=True))
 
 
 def nothing_written(profile) -> bool:

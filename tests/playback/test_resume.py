@@ -4,7 +4,15 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from apps.playback import resume
-from apps.playback.resume import EpisodeFacts, EpisodeProgress, Report, Saved, Shelf, Status
+from apps.playback.resume import (
+    Entry,
+    EpisodeFacts,
+    EpisodeProgress,
+    Report,
+    Saved,
+    Shelf,
+    Status,
+)
 
 FILM = 100 * 60
 durations = st.integers(min_value=1, max_value=6 * 3600)
@@ -223,3 +231,26 @@ def test_a_plain_report_finishes_only_as_far_as_the_time_since_the_last_allows()
     assert seek.completed_now  # a skip to the end is the viewer's own choice
     below = resume.apply_report(saved, Report(FILM // 2, 2), FILM, playable=playable)
     assert below.saved.position == FILM // 2  # the rule guards the end, not the middle
+
+
+def test_a_series_is_finished_only_when_every_episode_is_watched():
+    finale_only = [EpisodeProgress(21, 45 * 60, 45 * 60, 1)]
+    assert not resume.series_finished(EPISODES, finale_only)
+    # Nothing after it to go on to: it leaves Continue watching, but not as finished.
+    assert resume.next_up(EPISODES, finale_only) is None
+    left = resume.shelve(
+        Entry(),
+        episode_id=21,
+        position=45 * 60,
+        duration=45 * 60,
+        series_started=False,
+        series_finished=False,
+    )
+    assert left.shelf is Shelf.NONE
+    most = [EpisodeProgress(i, 45 * 60, 45 * 60, n) for n, i in enumerate((11, 13, 21))]
+    most.append(EpisodeProgress(12, 600, 45 * 60, 0))  # started long ago, never finished
+    assert not resume.series_finished(EPISODES, most)
+    every = [EpisodeProgress(i, 41 * 60, 45 * 60, n) for n, i in enumerate((11, 12, 13, 21))]
+    assert resume.series_finished(EPISODES, every)  # most of each, as for a film
+    assert resume.next_up(EPISODES, every) is None
+    assert not resume.series_finished([], [])

@@ -167,6 +167,35 @@ def test_last_episode_completion_says_the_series_is_finished(report, episodes, p
     ]
 
 
+def test_playing_only_the_finale_does_not_finish_the_series(report, episodes, profile):
+    start = clock.now()
+    report(episodes[-1], 45 * 60, session="session-finale", at=start)
+    completed = events("play_completed", profile)
+    assert [bool(e.properties.get("series_finished")) for e in completed] == [False]
+    row = TitleProgress.objects.get(profile=profile)
+    assert row.finished_at is None
+    # Nothing after it to continue (it leaves Continue watching, as it did), and no
+    # "Because you finished" either: the first four episodes are still to watch.
+    shelf, finished = selectors.home_shelves(profile=profile, since=start - timedelta(days=1))
+    assert (shelf, finished) == ([], [])
+    assert not selectors.title_playback(profile=profile, title=episodes[0].title).series_finished
+    # The rest, in two evenings (no sitting of three): the last one missing finishes it.
+    for n, episode in enumerate(episodes[:-1]):
+        at = start + timedelta(days=1 + n // 2, minutes=50 * (n % 2))
+        report(episode, 45 * 60, session=f"session-{n:04d}", at=at)
+    completed = sorted(events("play_completed", profile), key=lambda e: e.pk)
+    assert [bool(e.properties.get("series_finished")) for e in completed] == [
+        False,
+        False,
+        False,
+        False,
+        True,
+    ]
+    assert selectors.continue_watching(profile=profile) == []
+    assert selectors.finished_recently(profile=profile, since=start) == [episodes[0].title_id]
+    assert selectors.title_playback(profile=profile, title=episodes[0].title).series_finished
+
+
 def test_play_started_once_per_viewing_session(report, film, profile):
     report(film, 10, seek=True, session="session-aaa", reason="start")
     report(film, 20, session="session-aaa")

@@ -133,7 +133,8 @@ def test_a_postponed_payment_names_the_day_it_moved_from():
 
 def test_a_billing_e_mail_and_a_series_finale_read_in_words_not_codes():
     """Seen on Your data in French: "catégorie : billing · type : payment_failed" under "We sent
-    you a message.", and "series finished : oui" under the last episode of a series."""
+    you a message.", and "série terminée (tous les épisodes vus) : oui" under the episode that
+    finished a series."""
     from django.utils import translation
 
     with translation.override("fr"):
@@ -148,4 +149,4 @@ def test_a_billing_e_mail_and_a_series_finale_read_in_words_not_codes():
         "catégorie": "Compte et facturation",
         "type": "échec de paiement",
     }
-    assert finale == {"dernier épisode de la série": "oui"}
+    assert finale == {"série terminée (tous les épisodes vus)": "oui"}
