@@ -49,6 +49,21 @@ def device_for_session(request, profile) -> int:
     return device.pk
 
 
+def rebind_after_rotation(request, before: str | None) -> None:
+    """The session went on under a new key (a password change): its device's row follows it,
+    so signing that device out later ends this session, and the old key is forgotten."""
+    session = request.session
+    key = session.get(SESSION_DEVICE_KEY)
+    if not before or session.session_key == before:
+        return
+    device_session_forget(session_key=before)
+    if key and request.user.is_authenticated:
+        device_session_bind(
+            account_id=request.user.pk, device_key=key, session_key=session.session_key
+        )
+        session[SESSION_DEVICE_BOUND] = session.session_key
+
+
 def forget_on_sign_out(sender, request, user, **kwargs) -> None:
     """`user_logged_out` receiver: the ended session needs no ending later."""
     session = getattr(request, "session", None)
