@@ -70,6 +70,19 @@ def forget_on_sign_out(sender, request, user, **kwargs) -> None:
     device_session_forget(session_key=session.session_key if session is not None else None)
 
 
+def bind_on_sign_in(sender, request, user, **kwargs) -> None:
+    """`user_logged_in` receiver: a session is tied to its browser from the moment it signs in,
+    not only once a profile is chosen, so "sign out of all devices" and an e-mail change also
+    end a session left on "Who's watching?"."""
+    session = getattr(request, "session", None)
+    if session is None:
+        return
+    if session.session_key is None:
+        session.save()
+    key = getattr(request, "visitor_id", None) or session.session_key
+    device_session_bind(account_id=user.pk, device_key=key, session_key=session.session_key)
+
+
 def account_choice_on_sign_in(sender, request, user, **kwargs) -> None:
     """Signing in makes the account's recorded privacy choice this browser's at once, before a
     profile is chosen: the picker, /privacy/ and the banner already show the viewer's one
@@ -89,3 +102,4 @@ def connect() -> None:
 
     user_logged_out.connect(forget_on_sign_out, dispatch_uid="accounts-device-session-forget")
     user_logged_in.connect(account_choice_on_sign_in, dispatch_uid="accounts-consent-sign-in")
+    user_logged_in.connect(bind_on_sign_in, dispatch_uid="accounts-device-session-sign-in")

@@ -255,3 +255,16 @@ def test_a_kids_profile_cannot_change_the_address():
     response = client.post("/account/email/", {"new_email": NEW, "password": PASSWORD})
     assert response.status_code == 302 and response["Location"] == "/profiles/"
     assert User.objects.get(pk=kids.account_id).email == kids.account.email
+
+
+def test_a_session_still_on_whos_watching_is_signed_out_too(capture):
+    """Signed in with the password but no profile chosen yet: it ends with the others."""
+    profile = ProfileFactory()
+    phone = browser(profile, UA_PHONE)
+    picker = Client(HTTP_USER_AGENT=UA_TV)
+    picker.post("/accounts/login/", {"username": profile.account.email, "password": PASSWORD})
+    assert picker.get("/profiles/").status_code == 200
+    ask(phone, capture)
+    phone.post(link_in(next(m for m in mail.outbox if m.to == [NEW])))
+    assert picker.get("/profiles/").status_code == 302, "back to the sign-in page"
+    assert signed_in(phone)
