@@ -242,3 +242,22 @@ class LanguagePasswordResetForm(PasswordResetForm):
     def send_mail(self, subject_template_name, email_template_name, context, *args, **kwargs):
         with speaking_to(context["user"]):
             super().send_mail(subject_template_name, email_template_name, context, *args, **kwargs)
+
+
+class EmailChangeForm(forms.Form):
+    """The new sign-in address and the current password; `email_change` checks both, in its own
+    words for an empty or malformed address."""
+
+    new_email = forms.CharField(
+        label=_("New e-mail address"),
+        required=False,
+        max_length=254,
+        widget=forms.EmailInput(attrs={"autocomplete": "email"}),
+        help_text=_("We send a link to it; your address changes when you follow the link."),
+    )
+    password = forms.CharField(
+        label=_("Current password"),
+        required=False,
+        strip=False,
+        widget=forms.PasswordInput(attrs={"autocomplete": "current-password"}),
+    )

@@ -198,3 +198,29 @@ class DeviceSession(models.Model):
 
     def __str__(self) -> str:
         return f"{self.device_key} ({self.account_id})"
+
+
+class EmailChange(models.Model):
+    """A requested change of the sign-in address, waiting for its link to be followed.
+
+    One per account: a new request replaces the one before, so only the latest link works.
+    `token` is a hash of the link's secret (the link itself is never stored); the row goes when
+    the link is used."""
+
+    account = models.OneToOneField(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("account"),
+        on_delete=models.CASCADE,
+        related_name="email_change",
+    )
+    old_email = models.EmailField(_("address when asked"))
+    new_email = models.EmailField(_("new address"))
+    token = models.CharField(_("link secret (hashed)"), max_length=64, unique=True)
+    created_at = models.DateTimeField(_("asked at"))
+
+    class Meta:
+        verbose_name = _("e-mail address change")
+        verbose_name_plural = _("e-mail address changes")
+
+    def __str__(self) -> str:
+        return f"{self.old_email} → {self.new_email}"

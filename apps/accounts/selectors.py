@@ -1,4 +1,7 @@
+from django.contrib.sessions.models import Session
+
 from apps.accounts.models import Device, DeviceSession, Profile, User
+from apps.core import clock
 
 
 def profile_for_account(*, account: User, profile_id) -> Profile | None:
@@ -30,5 +33,12 @@ def account_device(*, account: User, device_id) -> Device | None:
 
 
 def signed_in_device_keys(*, account: User) -> set[str]:
-    """Keys of the account's devices that have a session to end (one query)."""
-    return set(DeviceSession.objects.filter(account=account).values_list("device_key", flat=True))
+    """Keys of the account's devices with a session still alive (one query).
+
+    A session that ended without its row being forgotten (it expired, or the store dropped it)
+    does not count: its device reads "Signed out" like one signed out by hand. Sessions are
+    stored in the database (cached_db writes through) and expire on the real clock, as Django
+    checks them."""
+    alive = Session.objects.filter(expire_date__gt=clock.real_now()).values("session_key")
+    rows = DeviceSession.objects.filter(account=account, session_key__in=alive)
+    return set(rows.values_list("device_key", flat=True))

@@ -26,6 +26,7 @@ from apps.accounts.models import (
     Profile,
     User,
 )
+from apps.accounts.selectors import signed_in_device_keys
 from apps.core import clock
 from apps.tracking.services import track
 
@@ -299,6 +300,28 @@ def _end_sessions(rows) -> list[str]:
         store(session_key=key).delete()
     rows.delete()
     return keys
+
+
+@transaction.atomic
+def account_sessions_end(*, account: User, keep: str | None = None) -> list[str]:
+    """End the account's sessions but `keep` (the browser that asked), after its password or
+    sign-in address changed: the others must sign in again. Returns the session keys ended."""
+    rows = DeviceSession.objects.select_for_update().filter(account=account)
+    if keep:
+        rows = rows.exclude(session_key=keep)
+    return _end_sessions(rows)
+
+
+@transaction.atomic
+def device_remove(*, account: User, device: Device, current_key: str | None) -> int:
+    """Take a signed-out browser off the account's list: the Device rows of every profile used
+    on it go, with the downloads kept on it. A browser still signed in (this one included) is
+    refused: sign it out first. Returns how many rows went (0 when already removed)."""
+    if device.key == current_key or device.key in signed_in_device_keys(account=account):
+        raise ValidationError(_("Sign this device out before removing it from the list."))
+    _total, deleted = Device.objects.filter(profile__account=account, key=device.key).delete()
+    DeviceSession.objects.filter(account=account, device_key=device.key).delete()
+    return deleted.get(Device._meta.label, 0)
 
 
 @transaction.atomic

@@ -49,10 +49,38 @@ def device_for_session(request, profile) -> int:
     return device.pk
 
 
+def rebind_after_rotation(request, before: str | None) -> None:
+    """The session went on under a new key (a password change): its device's row follows it,
+    so signing that device out later ends this session, and the old key is forgotten."""
+    session = request.session
+    key = session.get(SESSION_DEVICE_KEY)
+    if not before or session.session_key == before:
+        return
+    device_session_forget(session_key=before)
+    if key and request.user.is_authenticated:
+        device_session_bind(
+            account_id=request.user.pk, device_key=key, session_key=session.session_key
+        )
+        session[SESSION_DEVICE_BOUND] = session.session_key
+
+
 def forget_on_sign_out(sender, request, user, **kwargs) -> None:
     """`user_logged_out` receiver: the ended session needs no ending later."""
     session = getattr(request, "session", None)
     device_session_forget(session_key=session.session_key if session is not None else None)
+
+
+def bind_on_sign_in(sender, request, user, **kwargs) -> None:
+    """`user_logged_in` receiver: a session is tied to its browser from the moment it signs in,
+    not only once a profile is chosen, so "sign out of all devices" and an e-mail change also
+    end a session left on "Who's watching?"."""
+    session = getattr(request, "session", None)
+    if session is None:
+        return
+    if session.session_key is None:
+        session.save()
+    key = getattr(request, "visitor_id", None) or session.session_key
+    device_session_bind(account_id=user.pk, device_key=key, session_key=session.session_key)
 
 
 def account_choice_on_sign_in(sender, request, user, **kwargs) -> None:
@@ -74,3 +102,4 @@ def connect() -> None:
 
     user_logged_out.connect(forget_on_sign_out, dispatch_uid="accounts-device-session-forget")
     user_logged_in.connect(account_choice_on_sign_in, dispatch_uid="accounts-consent-sign-in")
+    user_logged_in.connect(bind_on_sign_in, dispatch_uid="accounts-device-session-sign-in")

@@ -37,7 +37,7 @@ auth_patterns = [
     ),
     path(
         "reset/<uidb64>/<token>/",
-        auth_views.PasswordResetConfirmView.as_view(
+        views.PasswordResetConfirmView.as_view(
             template_name="accounts/password_reset_confirm.html",
             success_url=reverse_lazy("accounts:password_reset_complete"),
         ),
@@ -63,11 +63,18 @@ profile_patterns = [
 urlpatterns = [
     path("accounts/", include(auth_patterns)),
     path("account/", views.account, name="account"),
+    path("account/email/", views.email_change, name="email_change"),
+    path(
+        "account/email/confirm/<str:token>/",
+        views.email_change_confirm,
+        name="email_change_confirm",
+    ),
     path("account/devices/sign-out-all/", views.sign_out_everywhere, name="sign_out_everywhere"),
     path(
         "account/devices/<int:device_id>/sign-out/",
         views.device_sign_out,
         name="device_sign_out",
     ),
+    path("account/devices/<int:device_id>/remove/", views.device_remove, name="device_remove"),
     path("profiles/", include(profile_patterns)),
 ]

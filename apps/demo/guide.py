@@ -394,7 +394,15 @@ FLOWS: list[dict[str, Any]] = [
             "On the account page: change the password, set the time zone (listed as places in "
             "the page's language, “France (Paris)”; dates, payment days and the homepage's time "
             "of day follow it), delete a profile (it asks first). From "
-            "the Kids profile, the account, profile editing and the subscription are refused."
+            "the Kids profile, the account, profile editing and the subscription are refused. "
+            "Change e-mail address (beside Change password): type a new address and the demo "
+            "password; the outbox (Persona: Everyone) holds the link sent to the new address and "
+            "a notice to the old one. Open the link and press “Use this address”: the account "
+            "signs in with the new address and its other devices read “Signed out”, with "
+            "“Remove from list”. The same link again, an older link after a newer one, or one "
+            "opened after advancing the demo clock a day reads “This link no longer works”. "
+            "The persona buttons find a persona by its address: change it back the same way "
+            "afterwards."
         ),
         "url": "accounts:account",
         "persona": "family",

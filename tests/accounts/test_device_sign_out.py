@@ -48,13 +48,15 @@ def test_the_account_page_lists_devices_with_label_kind_local_last_seen_and_this
     profile.account.save()
     phone = browser(profile, UA_PHONE)
     tv = browser(profile, UA_TV)
-    Device.objects.filter(label="Chrome on Android").update(
+    Device.objects.filter(label="Chrome on Linux").update(
         last_seen=datetime(2026, 3, 2, 20, 30, tzinfo=UTC)
     )
     page = phone.get("/account/").content.decode()
     row = row_of(page, "Chrome on Android")
     assert "Phone" in row
-    assert "3 Mar 2026, 05:30" in row, "20:30 UTC is the next morning in Tokyo"
+    assert "3 Mar 2026, 05:30" in row_of(page, "Chrome on Linux"), (
+        "20:30 UTC is the next morning in Tokyo"
+    )
     assert "TV" in row_of(page, "Chrome on Linux")
     assert page.count("(this device)") == 1
     assert "(this device)" in row and ">Sign out<" in row
@@ -76,7 +78,8 @@ def test_signing_out_another_device_ends_its_sessions_and_keeps_this_one():
     assert not DeviceSession.objects.filter(device_key=tv_device.key).exists()
     page = phone.get("/account/").content.decode()
     row = row_of(page, "Chrome on Linux")
-    assert "Signed out" in row and "<button" not in row
+    assert "Signed out" in row and "Sign out this device" not in row
+    assert "Remove from list" in row, "a signed-out device can be taken off the list"
 
 
 def test_signing_out_this_device_signs_you_out_here_only():

@@ -7,6 +7,9 @@ from django.urls import resolve, reverse
 
 ADDRESSES = [
     ("accounts:account", {}, "/account/"),
+    ("accounts:email_change", {}, "/account/email/"),
+    ("accounts:email_change_confirm", {"token": "a.b:c"}, "/account/email/confirm/a.b:c/"),
+    ("accounts:device_remove", {"device_id": 7}, "/account/devices/7/remove/"),
     ("accounts:login", {}, "/accounts/login/"),
     ("accounts:logout", {}, "/accounts/logout/"),
     ("accounts:password_change", {}, "/accounts/password-change/"),
