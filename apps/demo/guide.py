@@ -394,18 +394,25 @@ FLOWS: list[dict[str, Any]] = [
             "On the account page: change the password, set the time zone (listed as places in "
             "the page's language, “France (Paris)”; dates, payment days and the homepage's time "
             "of day follow it), delete a profile (it asks first). From "
-            "the Kids profile, the account, profile editing and the subscription are refused. "
-            "Change e-mail address (beside Change password): type a new address and the demo "
-            "password; the outbox (Persona: Everyone) holds the link sent to the new address and "
-            "a notice to the old one. Open the link and press “Use this address”: the account "
-            "signs in with the new address and its other devices read “Signed out”, with "
-            "“Remove from list”. The same link again, an older link after a newer one, or one "
-            "opened after advancing the demo clock a day reads “This link no longer works”. "
-            "The persona buttons find a persona by its address: change it back the same way "
-            "afterwards."
+            "the Kids profile, the account, profile editing and the subscription are refused."
         ),
         "url": "accounts:account",
         "persona": "family",
+    },
+    {
+        "key": "email-change",
+        "title": _("Change the sign-in e-mail address"),
+        "description": _(
+            "With an account you made (Sign up, above: the persona buttons find a persona by "
+            "its address, so leave theirs as they are), open Account › Change e-mail address, "
+            "type a new address and your password; the outbox (Persona: Everyone) holds the "
+            "link sent to the new address and a notice to the old one. Open the link and press "
+            "“Use this address”: the account signs in with the new address and its other "
+            "devices read “Signed out”, with “Remove from list”. The same link again, an older "
+            "link after a newer one, or one opened after advancing the demo clock a day reads "
+            "“This link no longer works”."
+        ),
+        "url": "accounts:email_change",
     },
     {
         "key": "privacy",
