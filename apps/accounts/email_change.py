@@ -16,6 +16,7 @@ from datetime import datetime, timedelta
 from typing import NamedTuple
 
 from django.core import signing
+from django.core.cache import cache
 from django.core.exceptions import ValidationError
 from django.core.mail import send_mail
 from django.core.validators import validate_email
@@ -31,6 +32,9 @@ from apps.accounts.services import account_sessions_end
 from apps.core import clock
 
 LINK_VALID_FOR = timedelta(hours=24)
+# Links sent per account in an hour: whoever knows the password cannot make the site mail an
+# address over and over (each request sends two e-mails).
+REQUESTS_PER_HOUR = 5
 _SALT = "accounts.email-change"
 
 
@@ -87,6 +91,15 @@ def email_change_request(
         raise ValidationError(
             {"new_email": _("An account with this e-mail address already exists.")}
         )
+    if not _request_counted(account):
+        raise ValidationError(
+            _(
+                "You have asked for %(n)d links in the last hour, the most we send: follow the "
+                "latest one, or try again later."
+            )
+            % {"n": REQUESTS_PER_HOUR},
+            code="locked",
+        )
     secret = secrets.token_urlsafe(24)
     with transaction.atomic():
         User.objects.select_for_update().filter(pk=account.pk).first()
@@ -103,6 +116,18 @@ def email_change_request(
         link = site_url.rstrip("/") + reverse("accounts:email_change_confirm", args=[token])
         transaction.on_commit(lambda: _send_emails(account, change, link))
     return change
+
+
+def _request_counted(account: User) -> bool:
+    """Count one more link for the account this hour; False past REQUESTS_PER_HOUR."""
+    key = f"email-change-sent:{account.pk}"
+    cache.add(key, 0, timeout=3600)  # the hour runs from the first link
+    try:
+        sent = cache.incr(key)
+    except ValueError:  # expired between add and incr
+        cache.add(key, 1, timeout=3600)
+        sent = 1
+    return sent <= REQUESTS_PER_HOUR
 
 
 def _send_emails(account: User, change: EmailChange, link: str) -> None:

@@ -11,8 +11,8 @@ from django.core import mail
 from django.core.cache import cache
 from django.test import Client
 
-from apps.accounts.email_change import LINK_VALID_FOR
-from apps.accounts.models import User
+from apps.accounts.email_change import LINK_VALID_FOR, REQUESTS_PER_HOUR
+from apps.accounts.models import EmailChange, User
 from apps.core import clock
 from tests.accounts.test_device_sign_out import (
     PASSWORD,
@@ -165,6 +165,19 @@ def test_wrong_passwords_are_throttled_like_sign_ins(capture, settings):
     assert locked.status_code == 429
     assert "Too many wrong passwords" in locked.content.decode()
     assert mail.outbox == []
+
+
+def test_links_sent_in_an_hour_are_capped_and_the_next_request_sends_nothing(capture):
+    profile = ProfileFactory()
+    phone = browser(profile, UA_PHONE)
+    for n in range(REQUESTS_PER_HOUR):
+        assert ask(phone, capture, new_email=f"try{n}@example.com").status_code == 302
+    refused = ask(phone, capture, new_email="one.more@example.com")
+    assert refused.status_code == 429
+    assert "the most we send" in refused.content.decode()
+    assert mail.outbox == []
+    # The last link sent still works.
+    assert EmailChange.objects.get(account=profile.account).new_email == "try4@example.com"
 
 
 def test_only_the_latest_link_works(capture):
