@@ -8,14 +8,12 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.db.models import Q
 
+from apps.accounts.recipients import ERASED_DOMAIN, account_deleted
 from apps.core import clock
 from apps.tracking import data_use
 from apps.tracking.models import DataUse, Event
 from apps.tracking.retention import events_erase
 from apps.tracking.services.events import track
-
-# The domain of an erased account's tombstone address (RFC 2606: never delivered).
-ERASED_DOMAIN = "deleted.invalid"
 
 
 @transaction.atomic
@@ -110,7 +108,7 @@ def onboarding_picks_clear(*, profile, device_id: int | None = None) -> int:
 
 def account_erased(user) -> bool:
     """Whether `account_data_erase` already ran on this account (its tombstone address)."""
-    return not user.is_active and user.email.endswith("@" + ERASED_DOMAIN)
+    return account_deleted(user)
 
 
 @transaction.atomic
