@@ -45,14 +45,16 @@ def data_use_set(*, profile, signal: str, in_use: bool, device_id: int | None = 
 
 def _title_rows(profile, title_id: int):
     """Every row of any app that ties this profile to this title (found by their foreign keys
-    to accounts.Profile and catalogue.Title, so a model added later is covered)."""
+    to accounts.Profile and catalogue.Title, so a model added later is covered), except rows
+    other profiles' rows hang off: a watch party the profile hosts on the title is a room it
+    shares with its guests and their chat, not the profile's own signal (QA15 H2)."""
     from django.apps import apps
 
     from apps.accounts.models import Profile
     from apps.catalogue.models import Title
 
     for model in apps.get_models():
-        if model._meta.proxy:
+        if model._meta.proxy or _shared(model, Profile):
             continue
         fks = [f for f in model._meta.concrete_fields if f.many_to_one or f.one_to_one]
         profile_fk = next((f for f in fks if f.related_model is Profile), None)
@@ -63,11 +65,21 @@ def _title_rows(profile, title_id: int):
             )
 
 
+def _shared(model, profile_model) -> bool:
+    """Whether other profiles' rows point at this model's rows (a party's members)."""
+    for rel in model._meta.related_objects:
+        fields = rel.related_model._meta.concrete_fields
+        if any(f.many_to_one and f.related_model is profile_model for f in fields):
+            return True
+    return False
+
+
 @transaction.atomic
 def title_forget(*, profile, title_id: int, device_id: int | None = None) -> int:
     """Erase every signal this profile gave about one title: its events naming the title
     (plays, progress, ratings, picks, saves, cards seen) and every row tying the profile to it
-    (progress, rating, My list, artwork impressions). Returns how many rows went.
+    (progress, rating, My list, downloads, artwork impressions). A watch party on the title
+    stays, with its members and chat: it is shared (`_title_rows`). Returns how many rows went.
 
     The action is recorded without the title (that would be a signal about it again).
     """
