@@ -52,9 +52,10 @@ def _title_rows(profile, title_id: int):
 
     from apps.accounts.models import Profile
     from apps.catalogue.models import Title
+    from apps.tracking.personal import shared
 
     for model in apps.get_models():
-        if model._meta.proxy or _shared(model, Profile):
+        if model._meta.proxy or shared(model):
             continue
         fks = [f for f in model._meta.concrete_fields if f.many_to_one or f.one_to_one]
         profile_fk = next((f for f in fks if f.related_model is Profile), None)
@@ -63,15 +64,6 @@ def _title_rows(profile, title_id: int):
             yield model._default_manager.filter(
                 **{profile_fk.name: profile, title_fk.name: title_id}
             )
-
-
-def _shared(model, profile_model) -> bool:
-    """Whether other profiles' rows point at this model's rows (a party's members)."""
-    for rel in model._meta.related_objects:
-        fields = rel.related_model._meta.concrete_fields
-        if any(f.many_to_one and f.related_model is profile_model for f in fields):
-            return True
-    return False
 
 
 @transaction.atomic
