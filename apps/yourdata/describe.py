@@ -369,6 +369,7 @@ def _notice_words() -> dict[str, str]:
         "student_due": _("student status to confirm"),
         "student_lapsed": _("end of the Student plan"),
         "account_deleted": _("account deletion confirmation"),
+        "shared_plan_ended": _("end of a shared plan"),
     }
 
 

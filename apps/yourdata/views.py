@@ -134,5 +134,9 @@ def account_delete(request: AppRequest):
         status = 400
     else:
         status = 200
-    context = {"form": form, "withdrawal": selectors.withdrawal_before_deletion(request.user)}
+    context = {
+        "form": form,
+        "withdrawal": selectors.withdrawal_before_deletion(request.user),
+        "others": selectors.others_affected_by_deletion(request.user),
+    }
     return render(request, "yourdata/account_delete.html", context, status=status)
