@@ -19,6 +19,7 @@ from django.urls import reverse
 from django.utils import timezone, translation
 
 from apps.accounts.language import speaking_to, user_language
+from apps.accounts.models import User
 from apps.accounts.recipients import mail_address
 from apps.accounts.timezones import viewer_zone_name
 from apps.core import clock
@@ -82,8 +83,6 @@ def members_plan_ended_notice(*, user, members: list[dict], at: datetime | None 
     its owner's account and they are on Free now, in the member's language (their own
     account's, at send time). It names nobody. Recorded after the erasure (which deletes the
     owner's notices), once per membership. Returns how many were recorded."""
-    from apps.accounts.models import User
-
     at = at or clock.now()
     sub = _subscription_locked(user)
     accounts = User.objects.in_bulk([m["user"] for m in members])
