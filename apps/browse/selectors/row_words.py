@@ -160,7 +160,7 @@ def word_row(plan: planner.RowPlan, facts: dict, titles: dict[int, Title], profi
             ),
         )
     if plan.kind == "genre":
-        if not facts["personal"] or facts["source"] == "popularity":
+        if not facts.get("personal", True) or facts["source"] == "popularity":
             # Nothing watched, rated or picked (or nothing of it used): no reason would be
             # true, so none is given (QA15: "Many of your best matches are Drama" at sign-up).
             why = ""
