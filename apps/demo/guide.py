@@ -457,7 +457,8 @@ FLOWS: list[dict[str, Any]] = [
             "for the password and a confirmation, then signs you out for good and the address "
             "can sign up afresh. The outbox (filter by Morgan) holds the one e-mail confirming "
             "it, in the account's language: what was deleted, the billing records kept without "
-            "a name, the Premium plan not renewed and nothing more charged, and the help page."
+            "a name, the Premium plan not renewed and nothing more charged, the support "
+            "address to write to and the help page."
         ),
         "url": "yourdata:page",
         "persona": "horror",
