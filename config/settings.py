@@ -445,6 +445,8 @@ if DEMO_MODE:
     _mailer = {"BACKEND": "apps.demo.mail.OutboxBackend", "OPTIONS": {"deliver_with": _mailer}}
 MAILERS = {"default": _mailer}
 DEFAULT_FROM_EMAIL = os.environ.get("DEFAULT_FROM_EMAIL", "Streamfront <hello@streamfront.test>")
+# Where someone without an account writes to us (a deleted account's confirmation names it).
+SUPPORT_EMAIL = os.environ.get("SUPPORT_EMAIL", "help@streamfront.test")
 # The site's public address, for links in e-mails and push (a worker has no request to ask).
 SITE_URL = os.environ.get("SITE_URL", "http://127.0.0.1:8000")
 # Web Push (engagement channels): base64url keys; without them DEBUG/demo keeps a generated pair

@@ -8,6 +8,7 @@ from django.utils.translation import gettext_lazy as _
 
 from apps.accounts.models import Device, Profile, User
 from apps.accounts.permission_labels import permission_label
+from apps.accounts.recipients import account_deleted
 
 
 @admin.display(description=_("profile 360"))
@@ -88,6 +89,29 @@ class UserAdmin(BaseUserAdmin):
         (_("Dates"), {"fields": ("last_login", "date_joined")}),
     )
     add_fieldsets = ((None, {"classes": ("wide",), "fields": ("email", "password1", "password2")}),)
+
+    # A deleted account's stand-in (accounts.recipients) is kept only for its billing records:
+    # read-only, no password to set, never active again, not deleted (its invoices hang off
+    # it). Django's view-only page and its password form both ask has_change_permission.
+    def has_change_permission(self, request, obj=None):
+        if obj is not None and account_deleted(obj):
+            return False
+        return super().has_change_permission(request, obj)
+
+    def has_delete_permission(self, request, obj=None):
+        if obj is not None and account_deleted(obj):
+            return False
+        return super().has_delete_permission(request, obj)
+
+    def get_fieldsets(self, request, obj=None):
+        fieldsets = super().get_fieldsets(request, obj)
+        if obj is not None and account_deleted(obj):
+            note = _(
+                "This account was deleted. This row stands in for it only so that its billing "
+                "records stay tied to something: it cannot sign in and cannot be changed."
+            )
+            fieldsets = ((_("Deleted account"), {"description": note, "fields": ()}), *fieldsets)
+        return fieldsets
 
 
 @admin.register(Device)

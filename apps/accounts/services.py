@@ -55,6 +55,9 @@ def account_create(
     extra = {"language": supported(language), "country": valid_country(country)}
     if time_zone and _is_zone(time_zone):
         extra["time_zone"] = time_zone
+    # Joined on the site's clock, like every other date the viewer reads (QA15: the demo's
+    # clock said March while the account page said it was created in December).
+    extra["date_joined"] = clock.now()
     user = User.objects.create_user(email=email, password=password, **extra)
     profile = profile_create(account=user, name=profile_name)
     track(name="account_created", profile=profile, visitor_id=visitor_id, properties={})
@@ -109,7 +112,7 @@ def profile_create(
     color = count % Profile.COLOR_COUNT
     try:
         with transaction.atomic():
-            return Profile.objects.create(
+            profile = Profile.objects.create(
                 account=account,
                 name=name,
                 is_kids=is_kids,
@@ -117,6 +120,11 @@ def profile_create(
                 maturity=maturity,
                 avatar=avatar,
             )
+            # `created_at` is auto_now_add (the real clock); the profile is created on the
+            # site's clock, as every other date the viewer reads is.
+            profile.created_at = clock.now()
+            Profile.objects.filter(pk=profile.pk).update(created_at=profile.created_at)
+            return profile
     except IntegrityError as exc:
         raise ValidationError({"name": _("You already have a profile with this name.")}) from exc
 

@@ -282,8 +282,9 @@ def genres_with_titles() -> QuerySet[Genre]:
     return Genre.objects.filter(titles__is_published=True).distinct().order_by("name")
 
 
-def title_exists(title_id: int) -> bool:
-    return Title.objects.filter(pk=title_id).exists()
+def title_name(title_id: int) -> str | None:
+    """The title's name, or None when there is no such title."""
+    return Title.objects.filter(pk=title_id).values_list("name", flat=True).first()
 
 
 def episodes_due_announcement(*, at) -> list[Episode]:

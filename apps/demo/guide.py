@@ -463,14 +463,17 @@ FLOWS: list[dict[str, Any]] = [
             "sentences, the genres worked out and why each homepage row is there. “Don't use my "
             "viewing history” removes “Because you watched” and the weekly mix from the "
             "homepage and /mix/ (Continue watching stays); “Forget this title” on a play "
-            "erases it. On an account that picked "
+            "removes it from the history, ratings, My list, Continue watching and downloads "
+            "(the line above the list says so first; a watch party on it stays, with its "
+            "chat). On an account that picked "
             "favourites at sign-up, “Clear my onboarding picks” ends “Picked for you”. "
             "Download the JSON export. Try “Delete your account” on an account you signed up "
             "yourself, or as Morgan (the demo password) and then Restore the demo: it asks "
             "for the password and a confirmation, then signs you out for good and the address "
             "can sign up afresh. The outbox (filter by Morgan) holds the one e-mail confirming "
             "it, in the account's language: what was deleted, the billing records kept without "
-            "a name, the Premium plan not renewed and nothing more charged, and the help page."
+            "a name, the Premium plan not renewed and nothing more charged, the support "
+            "address to write to and the help page."
         ),
         "url": "yourdata:page",
         "persona": "horror",

@@ -15,6 +15,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
 from apps.accounts.language import speaking_to
+from apps.accounts.recipients import mail_address
 from apps.accounts.timezones import viewer_zone
 from apps.core import clock
 from apps.core.claims import claim, email_send, stamp_sent
@@ -134,6 +135,9 @@ def reply_send(*, reply_id: int, at: datetime | None = None) -> bool:
     """
     at = at or clock.now()
     stale = at - timedelta(seconds=settings.NOTICE_SWEEP_AFTER_SECONDS)
+    author = TicketReply.objects.filter(pk=reply_id).select_related("ticket__account").first()
+    if author is None or not mail_address(author.ticket.account):
+        return False  # a deleted account's stand-in is never written to (accounts.recipients)
     if not claim(
         TicketReply.objects.filter(pk=reply_id),
         at=at,
@@ -156,7 +160,7 @@ def reply_send(*, reply_id: int, at: datetime | None = None) -> bool:
                 "link": link,
             },
         )
-    email_send(body, to=account.email, message_id=reply.message_id)
+    email_send(body, to=mail_address(account), message_id=reply.message_id)
     stamp_sent(TicketReply.objects.filter(pk=reply_id), mail_sent_at=clock.now())
     profile = account.profiles.order_by("is_kids", "pk").first()
     if profile is not None:

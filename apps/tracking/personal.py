@@ -21,7 +21,7 @@ from typing import Any
 from django.apps import apps
 from django.conf import settings
 from django.db import models
-from django.db.models import Q
+from django.db.models import F, Q
 
 MAX_DEPTH = 3
 # Secrets: a password hash, a profile PIN's hash, a session, the gateway's card token and
@@ -51,6 +51,66 @@ KEPT_FOR_ACCOUNTING = frozenset(
 )
 
 
+# What an export adds to a row of a shared room, so the viewer's own line reads in context
+# without the room's other rows: {model label: {column: lookup}}.
+EXPORT_CONTEXT = {
+    "parties.ChatMessage": {
+        "party_title": "party__title__name",
+        "party_started": "party__created_at",
+    },
+    "parties.Member": {"party_title": "party__title__name", "party_started": "party__created_at"},
+}
+
+
+def _people() -> tuple[type[models.Model], type[models.Model]]:
+    return apps.get_model(settings.AUTH_USER_MODEL), apps.get_model("accounts", "Profile")
+
+
+def shared(model) -> bool:
+    """Whether this model's rows are rooms several profiles are in: a membership model holds
+    each profile once per row of it (a watch party's members: unique party and profile), so
+    other people's rows hang off it, not only its owner's."""
+    if model in _people():
+        return False
+    profile = _people()[1]
+    for rel in model._meta.related_objects:
+        member = rel.related_model
+        by_name = {f.name: f for f in member._meta.concrete_fields}
+        for unique in _unique_sets(member):
+            fks = [by_name.get(name) for name in unique]
+            if (
+                len(fks) == 2
+                and None not in fks
+                and {f.related_model for f in fks}
+                == {
+                    model,
+                    profile,
+                }
+            ):
+                return True
+    return False
+
+
+def _unique_sets(model) -> list[tuple[str, ...]]:
+    sets = [tuple(u) for u in model._meta.unique_together]
+    sets += [
+        tuple(c.fields)
+        for c in model._meta.constraints
+        if isinstance(c, models.UniqueConstraint) and c.fields and c.condition is None
+    ]
+    return sets
+
+
+def _through_shared(model, path: str) -> bool:
+    """Whether the lookup `path` from `model` reaches the account through a shared room (a
+    guest's chat line reaches the host through the party, not through its own member row)."""
+    for name in path.split("__")[:-1]:
+        model = model._meta.get_field(name).related_model
+        if shared(model):
+            return True
+    return False
+
+
 @dataclass(frozen=True)
 class Holder:
     """A model holding personal data and the lookups that reach the account from it."""
@@ -64,11 +124,22 @@ class Holder:
     def label(self) -> str:
         return self.model._meta.label
 
-    def rows(self, user, visitors: frozenset[str] = frozenset()) -> models.QuerySet:
-        """The account's rows; with `visitors`, also the rows kept under those visitor ids."""
+    @property
+    def own_paths(self) -> tuple[str, ...]:
+        """The paths that reach the account as this row's own person: not through a shared
+        room, unless the row reaches the account no other way (a party's old invite links)."""
+        own = tuple(p for p in self.paths if not _through_shared(self.model, p))
+        return own or self.paths
+
+    def rows(
+        self, user, visitors: frozenset[str] = frozenset(), *, own: bool = False
+    ) -> models.QuerySet:
+        """The account's rows; with `visitors`, also the rows kept under those visitor ids.
+        `own`: only the rows that are the account's own, not others' rows in a room it hosts
+        (what an export shows; a deletion takes the host's rooms whole)."""
         where = Q(pk__in=[])
         manager = self.model._base_manager
-        for path in self.paths:
+        for path in self.own_paths if own else self.paths:
             # Each path as its own id subquery: one OR across joins (an event's profile, or its
             # device's profile) made the database scan the whole event log (150 ms of an export).
             where |= Q(pk__in=manager.filter(**{path: user.pk}).values("pk"))
@@ -145,12 +216,15 @@ def visitor_ids(user) -> frozenset[str]:
 
 def account_export(user) -> dict[str, list[dict[str, Any]]]:
     """Every personal row of the account, by model label ("accounts.Profile": [...]); models
-    where the account has no row are left out."""
+    where the account has no row are left out. Only its own rows: a party host gets the party,
+    not its guests' member rows or chat lines (`Holder.own_paths`)."""
     data: dict[str, list[dict[str, Any]]] = {}
     visitors = visitor_ids(user)
     for holder in holders():
         fields = export_fields(holder.model)
-        rows = list(holder.rows(user, visitors).order_by("pk").values(*fields))
+        context = {k: F(v) for k, v in EXPORT_CONTEXT.get(holder.label, {}).items()}
+        rows = holder.rows(user, visitors, own=True).order_by("pk")
+        rows = list(rows.values(*fields, **context))
         if rows:
             data[holder.label] = rows
     return data

@@ -86,6 +86,12 @@ def _sentences() -> dict[str, str]:
         "cancel_reason_given": _("You told us why you were cancelling."),
         "cancel_alternative_taken": _("You chose an alternative to cancelling."),
         "party_created": _("You started a watch party for %(t)s."),
+        "party_joined": _("You joined a watch party for %(t)s."),
+        "party_left": _("You left a watch party for %(t)s."),
+        "party_message_sent": _("You wrote in a watch party's chat."),
+        "party_reaction": _("You reacted in a watch party."),
+        "download_added": _("You downloaded %(t)s."),
+        "experiment_exposure": _("You saw one of the versions of a page we are comparing."),
     }
 
 
@@ -369,6 +375,7 @@ def _notice_words() -> dict[str, str]:
         "student_due": _("student status to confirm"),
         "student_lapsed": _("end of the Student plan"),
         "account_deleted": _("account deletion confirmation"),
+        "shared_plan_ended": _("end of a shared plan"),
     }
 
 

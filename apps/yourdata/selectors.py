@@ -237,3 +237,28 @@ def withdrawal_before_deletion(user):
         return None
     preview = billing.withdrawal_preview(sub=sub, at=clock.now())
     return preview if preview.decision.ok and preview.refunded > 0 else None
+
+
+@dataclass(frozen=True)
+class OthersAffected:
+    """What deleting the account does to other people, said on the delete page first."""
+
+    plan: str  # the shared plan's name ("" when nobody shares it)
+    members: int  # accounts sharing the plan: they lose it at once
+    parties: int  # live watch parties the account's profiles host: they end
+
+
+def others_affected_by_deletion(user) -> OthersAffected:
+    """Who else deleting the account reaches (QA15 M4): a Duo or Family plan's members lose it
+    at once (the account it belongs to is gone; each gets an e-mail), and the watch parties
+    its profiles host end, with their chat."""
+    from apps.parties.models import Party
+    from apps.subscriptions.models import Membership
+
+    shared = list(
+        Membership.objects.filter(subscription__user=user).values_list(
+            "subscription__plan__name", flat=True
+        )
+    )
+    parties = Party.objects.filter(host__account=user, ended_at__isnull=True).count()
+    return OthersAffected(plan=shared[0] if shared else "", members=len(shared), parties=parties)

@@ -15,6 +15,8 @@ from apps.subscriptions.models import Subscription
 from apps.subscriptions.services import (
     account_deleted_context,
     account_deleted_notice,
+    members_losing_plan,
+    members_plan_ended_notice,
     subscription_cancel,
 )
 from apps.tracking.services import your_data as tracking_data
@@ -35,7 +37,8 @@ def title_forget(*, profile, title_id: int, device_id: int | None = None) -> int
 def account_delete(*, user) -> dict[str, int]:
     """Cancel a running subscription (as the viewer's Cancel button does: it ends at the
     period's end, no refund, no charge), erase or anonymize all personal data, then record the
-    e-mail confirming it to the address the account had (sent after commit, once).
+    e-mail confirming it to the address the account had (sent after commit, once), and one to
+    each member of a shared plan: they lose it at once, with the account (QA15 M4).
 
     The account row is locked first: a second deletion of the same account (a double-submitted
     form waiting on the lock) finds it erased and does nothing, so nothing is sent twice."""
@@ -51,6 +54,9 @@ def account_delete(*, user) -> dict[str, int]:
     # A past-due plan is not cancelled here: its retries find no payment method (deleted
     # below) and it ends as any unpaid plan does, without a charge.
     farewell = account_deleted_context(user=user)
+    # A Duo or Family plan's members lose it at once: the account it belongs to is gone.
+    members = members_losing_plan(user=user)
     report = tracking_data.account_data_erase(user=user)
     account_deleted_notice(user=user, to=address, context=farewell)
+    members_plan_ended_notice(user=user, members=members)
     return report

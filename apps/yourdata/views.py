@@ -73,12 +73,20 @@ def switch(request: AppRequest):
 @profile_required
 @not_for_kids
 def forget_title(request: AppRequest, title_id: int):
-    if not catalogue.title_exists(title_id):
+    name = catalogue.title_name(title_id)
+    if name is None:
         raise Http404(_("No such title."))
     services.title_forget(
         profile=request.profile, title_id=title_id, device_id=current_device_id(request)
     )
-    messages.success(request, _("Forgotten: that title no longer shapes your recommendations."))
+    messages.success(
+        request,
+        _(
+            "Forgotten: %(title)s is removed from your history, ratings, My list, "
+            "Continue watching and downloads."
+        )
+        % {"title": name},
+    )
     return redirect("yourdata:page")
 
 
@@ -126,5 +134,9 @@ def account_delete(request: AppRequest):
         status = 400
     else:
         status = 200
-    context = {"form": form, "withdrawal": selectors.withdrawal_before_deletion(request.user)}
+    context = {
+        "form": form,
+        "withdrawal": selectors.withdrawal_before_deletion(request.user),
+        "others": selectors.others_affected_by_deletion(request.user),
+    }
     return render(request, "yourdata/account_delete.html", context, status=status)

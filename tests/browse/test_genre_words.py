@@ -61,3 +61,16 @@ def test_why_this_mix_names_the_leading_genre_in_french(viewer_client):
     assert not re.search(r"dominants[^.]*Horror", french)
     english = viewer_client.get("/mix/", HTTP_ACCEPT_LANGUAGE="en").content.decode()
     assert re.search(r"where [^.]*Horror[^.]* lead", english)
+
+
+@pytest.mark.django_db
+def test_a_new_account_with_nothing_watched_gets_no_reason_for_a_genre_row(viewer_client):
+    """QA15 L1: "Many of your best matches are Drama" to an account that had done nothing; a
+    reason must be true, so with no history a genre row gives none."""
+    catalogue = genre_catalogue(n_per_genre=12, genres=("Horror", "Comedy", "Drama", "Sci-Fi"))
+    genre_history(catalogue, viewers_per_genre=6)
+    recommender_train()
+    html = _rows_html(viewer_client, "en")
+    assert _genre_headings(html), "the popular start still has genre rows"
+    assert "best matches are" not in html
+    assert "You often watch" not in html

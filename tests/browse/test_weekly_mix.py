@@ -267,3 +267,15 @@ def test_without_the_viewing_history_there_is_no_mix_built_from_it(
     with django_capture_on_commit_callbacks(execute=True):
         viewer_client.post("/account/data/switch/", {"signal": "viewing_history", "use": "on"})
     assert _card_ids(viewer_client.get("/mix/").content.decode()) != []
+
+
+def test_with_the_viewing_history_off_before_any_mix_none_is_promised(
+    viewer_client, django_capture_on_commit_callbacks
+):
+    """QA15 L6: with the history off and no mix built yet, /mix/ said "Your mix arrives on
+    Monday morning"; none is built while the history is off."""
+    with django_capture_on_commit_callbacks(execute=True):
+        viewer_client.post("/account/data/switch/", {"signal": "viewing_history", "use": "off"})
+    html = viewer_client.get("/mix/").content.decode()
+    assert "arrives" not in html
+    assert "so there is no mix while it is off" in html

@@ -138,3 +138,15 @@ def test_the_delete_page_says_which_address_the_email_goes_to(client):
     profile, user = _account()
     html = signed_in(profile, client).get("/account/delete/").content.decode()
     assert f"One e-mail to {user.email} then confirms the deletion" in html
+
+
+def test_the_email_names_an_address_to_write_to_without_an_account(
+    client, march, django_capture_on_commit_callbacks, settings
+):
+    """QA15 L7: it sent people to the help page, whose contact form needs an account."""
+    settings.SUPPORT_EMAIL = "care@example.org"
+    profile, _user = _account()
+    mail.outbox.clear()
+    _delete(client, profile, django_capture_on_commit_callbacks)
+    (sent,) = mail.outbox
+    assert "write to care@example.org" in sent.body

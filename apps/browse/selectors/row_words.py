@@ -160,7 +160,11 @@ def word_row(plan: planner.RowPlan, facts: dict, titles: dict[int, Title], profi
             ),
         )
     if plan.kind == "genre":
-        if facts["taste"] and plan.subject not in facts["taste_genres"]:
+        if not facts.get("personal", True) or facts["source"] == "popularity":
+            # Nothing watched, rated or picked (or nothing of it used): no reason would be
+            # true, so none is given (QA15: "Many of your best matches are Drama" at sign-up).
+            why = ""
+        elif facts["taste"] and plan.subject not in facts["taste_genres"]:
             # Not one of the taste genres: its cards show a match only when they share one
             # (taste.shows_match), so "ranked by your match" over unmarked cards read broken.
             why = (
@@ -200,7 +204,7 @@ def word_row(plan: planner.RowPlan, facts: dict, titles: dict[int, Title], profi
             plan.key,
             plan.kind,
             genre_name,
-            why % {"g": mid_sentence(genre_name)},
+            why % {"g": mid_sentence(genre_name)} if why else "",
             link=reverse("browse:genre", args=[genre_slug]) if genre_slug else "",
         )
     if plan.kind == "trending":

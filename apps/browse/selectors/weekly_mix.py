@@ -126,8 +126,9 @@ def mix_page(*, profile, week: date | None, at: datetime) -> MixPage | None:
         else:
             note = _("This week’s mix is not ready yet; until then, here is last week’s.")
     row = recommendations.weekly_mix_of_week(profile, week=week, at=at)
-    if row is not None and not uses_viewing_history(profile.pk):
-        # Every mix was built from the viewing history the viewer asked us not to use (QA5).
+    if not uses_viewing_history(profile.pk):
+        # Every mix was built from the viewing history the viewer asked us not to use (QA5),
+        # and none is built while it is off: no "arrives on Monday" either (QA15 L6).
         return MixPage(
             week,
             this_week,
@@ -136,7 +137,8 @@ def mix_page(*, profile, week: date | None, at: datetime) -> MixPage | None:
             "",
             _(
                 "Your weekly mix is built from what you watch, and you asked us not to use your "
-                "viewing history. You can change that on Your data."
+                "viewing history, so there is no mix while it is off. You can change that on "
+                "Your data."
             ),
             history_off=True,
             latest=latest,

@@ -16,6 +16,7 @@ from django.db import IntegrityError, transaction
 from django.db.models import Exists, F, JSONField, OuterRef, Q, Subquery
 
 from apps.accounts.models import Profile
+from apps.accounts.recipients import address_deliverable, mail_address
 from apps.core import clock
 from apps.core.claims import stamp_sent
 from apps.engagement.channels import email, events, links, push, vapid
@@ -57,7 +58,7 @@ class _OneProfile:
 
     @property
     def has_email(self) -> bool:
-        return bool(self.profile.account.email)
+        return bool(mail_address(self.profile.account))
 
     @property
     def marketing(self) -> bool:
@@ -169,7 +170,7 @@ def unreachable(profile_ids, channels: list[str], category: str) -> dict[int, st
     for row in rows:
         facts = _Read(
             kids=row["is_kids"],
-            has_email=bool(row["account__email"]),
+            has_email=address_deliverable(row["account__email"]),
             marketing=consent_from(row["consent"]).marketing,
             off={(c, category): row[f"off_{c}"] for c in wanted if row[f"off_{c}"] is not None},
             push_keys=push_keys,

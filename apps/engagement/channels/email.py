@@ -16,6 +16,7 @@ from django.urls import reverse
 from django.utils.html import escape
 
 from apps.accounts.language import speaking_to
+from apps.accounts.recipients import mail_address
 from apps.engagement.channels import links
 from apps.engagement.channels.consent import stored_consent
 from apps.engagement.channels.tokens import message_token, unsubscribe_token
@@ -29,8 +30,9 @@ def send(message: Message) -> str:
     """Send it; "" when it left, else a short error (the claim stays for the sweeper)."""
     profile = message.profile
     account = profile.account
-    if not account.email:
-        return "no_email"
+    to = mail_address(account)
+    if not to:
+        return "no_email"  # none, or a deleted account's stand-in (accounts.recipients)
     root = settings.SITE_URL.rstrip("/")
     tracked = stored_consent(profile).personalization
     token = message_token(message.pk)
@@ -74,9 +76,7 @@ def send(message: Message) -> str:
     if unsubscribe_url:
         headers["List-Unsubscribe"] = f"<{unsubscribe_url}>"
         headers["List-Unsubscribe-Post"] = "List-Unsubscribe=One-Click"
-    mail = EmailMultiAlternatives(
-        subject=message.subject, body=text, to=[account.email], headers=headers
-    )
+    mail = EmailMultiAlternatives(subject=message.subject, body=text, to=[to], headers=headers)
     mail.attach_alternative(html, "text/html")
     try:
         mail.send()

@@ -57,6 +57,8 @@ from apps.subscriptions.services.coupons import normalize_code as coupon_normali
 from apps.subscriptions.services.farewell import (
     account_deleted_context,
     account_deleted_notice,
+    members_losing_plan,
+    members_plan_ended_notice,
 )
 from apps.subscriptions.services.leaving import (
     cancel_reasons_record,
@@ -113,6 +115,8 @@ from apps.subscriptions.zones import (
 __all__ = [
     "account_deleted_context",
     "account_deleted_notice",
+    "members_losing_plan",
+    "members_plan_ended_notice",
     "cancel_reasons_record",
     "leaving_alternative_take",
     "AlreadyDone",

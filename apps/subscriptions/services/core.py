@@ -22,6 +22,7 @@ from django.utils.translation import gettext as _
 
 from apps.accounts.language import speaking_to, user_language
 from apps.accounts.models import User
+from apps.accounts.recipients import address_deliverable, mail_address
 from apps.accounts.selectors import grown_ups_profile
 from apps.accounts.timezones import viewer_zone_name
 from apps.core import clock
@@ -184,7 +185,13 @@ def _notice(
     send_after: datetime | None = None,
 ) -> bool:
     """Record an e-mail once per key (False if it already was); it goes out after commit, or
-    from the sweeper once `send_after` is past when that is later than `at`."""
+    from the sweeper once `send_after` is past when that is later than `at`.
+
+    Nothing is recorded when there is no one to send it to: a deleted account's stand-in
+    (accounts.recipients), whose deletion e-mail was its last."""
+    to = to or mail_address(sub.user)
+    if not address_deliverable(to):
+        return False
     if Notice.objects.filter(key=key).exists():
         return False
     try:
@@ -193,7 +200,7 @@ def _notice(
                 subscription=sub,
                 key=key,
                 kind=kind,
-                to=to or sub.user.email,
+                to=to,
                 context=context,
                 created_at=at,
                 send_after=send_after if send_after is not None and send_after > at else None,
@@ -308,6 +315,11 @@ def notice_send(*, notice_id: int, at: datetime | None = None) -> bool:
     due = Notice.objects.filter(pk=notice_id).filter(
         Q(send_after__isnull=True) | Q(send_after__lte=at)
     )
+    to = Notice.objects.filter(pk=notice_id).values_list("to", flat=True).first()
+    if not address_deliverable(to):
+        # Recorded before its account was deleted (or its address already blanked): never sent.
+        Notice.objects.filter(pk=notice_id, sent_at__isnull=True).delete()
+        return False
     if not claim(due, at=at, stale_before=stale):
         return False
     notice = Notice.objects.select_related("subscription__user").get(pk=notice_id)

@@ -16,6 +16,7 @@ from django.utils.translation import gettext as _
 
 from apps.accounts.language import user_language
 from apps.accounts.models import User
+from apps.accounts.recipients import address_deliverable
 from apps.core import clock
 from apps.core.claims import claim, email_send, stamp_sent
 from apps.core.queue import delay_on_commit
@@ -70,6 +71,9 @@ def newsletter_request(*, email: str, language: str, site: str, at: datetime | N
 def newsletter_confirmation_send(*, signup_id: int, site: str, at: datetime | None = None) -> bool:
     """Send the confirmation link once: claimed (committed) before it leaves, stamped after."""
     at = at or clock.now()
+    address = NewsletterSignup.objects.filter(pk=signup_id).values_list("email", flat=True)
+    if not address_deliverable(address.first()):
+        return False  # a deleted account's stand-in is never written to (accounts.recipients)
     if not claim(
         NewsletterSignup.objects.filter(pk=signup_id, confirmed_at__isnull=True),
         at=at,

@@ -8,14 +8,12 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.db.models import Q
 
+from apps.accounts.recipients import ERASED_DOMAIN, account_deleted
 from apps.core import clock
 from apps.tracking import data_use
 from apps.tracking.models import DataUse, Event
 from apps.tracking.retention import events_erase
 from apps.tracking.services.events import track
-
-# The domain of an erased account's tombstone address (RFC 2606: never delivered).
-ERASED_DOMAIN = "deleted.invalid"
 
 
 @transaction.atomic
@@ -47,14 +45,17 @@ def data_use_set(*, profile, signal: str, in_use: bool, device_id: int | None = 
 
 def _title_rows(profile, title_id: int):
     """Every row of any app that ties this profile to this title (found by their foreign keys
-    to accounts.Profile and catalogue.Title, so a model added later is covered)."""
+    to accounts.Profile and catalogue.Title, so a model added later is covered), except rows
+    other profiles' rows hang off: a watch party the profile hosts on the title is a room it
+    shares with its guests and their chat, not the profile's own signal (QA15 H2)."""
     from django.apps import apps
 
     from apps.accounts.models import Profile
     from apps.catalogue.models import Title
+    from apps.tracking.personal import shared
 
     for model in apps.get_models():
-        if model._meta.proxy:
+        if model._meta.proxy or shared(model):
             continue
         fks = [f for f in model._meta.concrete_fields if f.many_to_one or f.one_to_one]
         profile_fk = next((f for f in fks if f.related_model is Profile), None)
@@ -69,7 +70,8 @@ def _title_rows(profile, title_id: int):
 def title_forget(*, profile, title_id: int, device_id: int | None = None) -> int:
     """Erase every signal this profile gave about one title: its events naming the title
     (plays, progress, ratings, picks, saves, cards seen) and every row tying the profile to it
-    (progress, rating, My list, artwork impressions). Returns how many rows went.
+    (progress, rating, My list, downloads, artwork impressions). A watch party on the title
+    stays, with its members and chat: it is shared (`_title_rows`). Returns how many rows went.
 
     The action is recorded without the title (that would be a signal about it again).
     """
@@ -110,7 +112,7 @@ def onboarding_picks_clear(*, profile, device_id: int | None = None) -> int:
 
 def account_erased(user) -> bool:
     """Whether `account_data_erase` already ran on this account (its tombstone address)."""
-    return not user.is_active and user.email.endswith("@" + ERASED_DOMAIN)
+    return account_deleted(user)
 
 
 @transaction.atomic
