@@ -9,7 +9,7 @@ import pytest
 from apps.demo import billing as demo_billing
 from apps.ratings.services import rating_set
 from apps.subscriptions import services
-from tests.factories import ProfileFactory, TitleFactory
+from tests.factories import ProfileFactory, TitleFactory, genre_catalogue
 
 expect = pytest.importorskip("playwright.sync_api").expect
 
@@ -117,3 +117,23 @@ def test_the_ratings_pills_hold_their_french_labels_on_a_phone(page, sign_in, wi
     for pill in pills:
         assert not pill["cut"], f"{pill['text']} is cut at {width}px"
     assert pills[-1]["right"] <= row["x"] + row["width"]
+
+
+_HINT_FITS = """i => {
+  const s = getComputedStyle(i), c = document.createElement('canvas').getContext('2d');
+  c.font = s.font;
+  const room = i.clientWidth - parseFloat(s.paddingLeft) - parseFloat(s.paddingRight);
+  return {hint: i.placeholder, width: c.measureText(i.placeholder).width, room: room};
+}"""
+
+
+@pytest.mark.django_db(transaction=True)
+def test_the_french_search_hints_are_whole_on_a_phone(page, sign_in):
+    """QA14 #12: "ex. remboursement, reporter, r…" on /help/, "Titres, genres, a…" in onboarding."""
+    genre_catalogue(n_per_genre=4, genres=("Comedy",))
+    sign_in(ProfileFactory(name="Alex", account__language="fr", onboarded_at=None))
+    page.set_viewport_size({"width": 390, "height": 844})
+    for url, field in (("/onboarding/", "#onb-q"), ("/help/", "#help-q")):
+        page.goto(url)
+        hint = page.locator(field).evaluate(_HINT_FITS)
+        assert hint["width"] <= hint["room"], f"{url}: {hint}"
