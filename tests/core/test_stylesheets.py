@@ -43,3 +43,15 @@ def test_a_fields_hint_reads_at_4_5_to_1_on_the_fields_background():
     field_bg = "#" + "".join(c * 2 for c in field_bg[1:]) if len(field_bg) == 4 else field_bg
     light, dark = sorted((_luminance(colour), _luminance(field_bg)), reverse=True)
     assert (light + 0.05) / (dark + 0.05) >= 4.5
+
+
+def test_onboardings_waiting_continue_keeps_its_words_readable():
+    """QA14 #10: dimmed with opacity .45 before three picks, its words measured 3.06:1."""
+    rule = re.search(
+        r"\.onb-continue\.is-waiting \{([^}]*)\}", (CSS / "onboarding.css").read_text()
+    )
+    assert "opacity" not in rule.group(1)
+    background = re.search(r"background: (#[0-9a-f]{6})", rule.group(1)).group(1)
+    colour = re.search(r"[^-]color: (#[0-9a-f]{6})", rule.group(1)).group(1)
+    light, dark = sorted((_luminance(colour), _luminance(background)), reverse=True)
+    assert (light + 0.05) / (dark + 0.05) >= 4.5
