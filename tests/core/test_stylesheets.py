@@ -55,3 +55,18 @@ def test_onboardings_waiting_continue_keeps_its_words_readable():
     colour = re.search(r"[^-]color: (#[0-9a-f]{6})", rule.group(1)).group(1)
     light, dark = sorted((_luminance(colour), _luminance(background)), reverse=True)
     assert (light + 0.05) / (dark + 0.05) >= 4.5
+
+
+def test_the_players_settings_panel_hides_what_is_under_it():
+    """QA14 #13: on a phone the title and seek bar showed through the panel's words."""
+    css = (CSS / "player.css").read_text()
+    panel = re.search(r"\n\.player__panel \{([^}]*)\}", css).group(1)
+    assert re.search(r"background: #[0-9a-f]{6};", panel), panel
+
+
+def test_the_seek_bars_focus_ring_is_as_strong_as_the_players_others():
+    """QA14 #16: 2px at 60 % white on the seek bar against 3px solid white elsewhere."""
+    css = (CSS / "player.css").read_text()
+    ring = re.search(r"\.player :focus-visible \{ outline: ([^;]+);", css).group(1)
+    seek = re.search(r"\.player__seek:focus-visible \{ outline: ([^;]+);", css).group(1)
+    assert seek == ring == "3px solid #fff"
