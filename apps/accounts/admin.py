@@ -9,6 +9,7 @@ from django.utils.translation import gettext_lazy as _
 from apps.accounts.models import Device, Profile, User
 from apps.accounts.permission_labels import permission_label
 from apps.accounts.recipients import account_deleted
+from apps.core.admin_inlines import NamedCellsTabularInline
 
 
 @admin.display(description=_("profile 360"))
@@ -25,7 +26,7 @@ def profile_with_email(profile: Profile) -> str:
     return f"{profile.name} ({profile.account.email})"
 
 
-class ProfileInline(admin.TabularInline):
+class ProfileInline(NamedCellsTabularInline):
     model = Profile
     extra = 0
     fields = ["name", "is_kids", "onboarded_at", "created_at", "profile_360"]

@@ -468,7 +468,10 @@ def what_youd_miss(request: AppRequest):
     template = "browse/what_youd_miss.html"
     if request.htmx:
         template += "#miss"
-    return render(request, template, {"miss": miss})
+    # Its groups sit under the page's h1 here and under the cancel page's h2 "What you'd miss"
+    # there (QA14 #8: h1 then h3 on this page).
+    level = 3 if request.htmx else 2
+    return render(request, template, {"miss": miss, "heading_level": level})
 
 
 @profile_required

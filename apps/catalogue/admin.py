@@ -28,6 +28,7 @@ from apps.catalogue.models import (
     Season,
     Title,
 )
+from apps.core.admin_inlines import NamedCellsTabularInline
 from apps.core.elision import elide
 
 ADMIN_CSS = {"all": ["css/admin.css"]}
@@ -135,7 +136,7 @@ class HasArtworkFilter(admin.SimpleListFilter):
 # --- Inlines ----------------------------------------------------------------------------------
 
 
-class ArtworkVariantInline(ArtworkPreviewMixin, admin.TabularInline):
+class ArtworkVariantInline(ArtworkPreviewMixin, NamedCellsTabularInline):
     model = ArtworkVariant
     form = ArtworkVariantForm
     extra = 0
@@ -170,7 +171,7 @@ class ArtworkVariantInline(ArtworkPreviewMixin, admin.TabularInline):
         return field
 
 
-class SeasonInline(admin.TabularInline):
+class SeasonInline(NamedCellsTabularInline):
     model = Season
     extra = 0
     fields = ["number", "available_from", "episode_count"]
@@ -192,7 +193,7 @@ class SeasonInline(admin.TabularInline):
         return format_html('{} · <a href="{}">{}</a>', words, url, _("Add or edit episodes"))
 
 
-class EpisodeInline(admin.TabularInline):
+class EpisodeInline(NamedCellsTabularInline):
     model = Episode
     extra = 0
     # The episode's title is always its season's title: set on save, not chosen.
@@ -422,7 +423,7 @@ class GenreAdmin(admin.ModelAdmin):
         return getattr(obj, "n_titles", 0)
 
 
-class CollectionItemInline(admin.TabularInline):
+class CollectionItemInline(NamedCellsTabularInline):
     model = CollectionItem
     extra = 1
     raw_id_fields = ["title"]

@@ -8,13 +8,14 @@ from django.urls import path, reverse
 from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 
+from apps.core.admin_inlines import NamedCellsTabularInline
 from apps.experiments import selectors, stats
 from apps.experiments.forms import ExperimentForm, VariantFormSet
 from apps.experiments.models import Experiment, Variant
 from apps.tracking.event_labels import event_label
 
 
-class VariantInline(admin.TabularInline):
+class VariantInline(NamedCellsTabularInline):
     model = Variant
     formset = VariantFormSet
     extra = 0

@@ -17,6 +17,7 @@ from django.utils.translation import ngettext, pgettext_lazy
 
 from apps.core import clock
 from apps.core.admin_filters import code_beside_label, labelled_values_filter
+from apps.core.admin_inlines import NamedCellsTabularInline
 from apps.subscriptions import (
     coupons,
     leaving_reasons,
@@ -168,7 +169,7 @@ class PlanAdmin(admin.ModelAdmin):
         return obj.max_accounts
 
 
-class ChangeInline(admin.TabularInline):
+class ChangeInline(NamedCellsTabularInline):
     model = SubscriptionChange
     fields = ["at", "event", "status", "plan", "interval", "mrr"]
     readonly_fields = fields
@@ -180,7 +181,7 @@ class ChangeInline(admin.TabularInline):
         return False
 
 
-class PriceLockInline(admin.TabularInline):
+class PriceLockInline(NamedCellsTabularInline):
     """Prices kept after a rise, to read only: they follow from the plan's prices and the
     notice rule (services.plan_prices_changed), never from a hand edit."""
 

@@ -151,9 +151,11 @@
   onReady(enhanceRows);
 
   // Menus that float over the page as a <details> (the header's bell, the player's audio and
-  // subtitles): Escape closes the open one and gives focus back to its summary, and focus or a
-  // click going elsewhere closes it, as a menu does; a <details> alone stays open over the page.
-  var MENUS = "details.bell[open], details.player__menu[open]";
+  // subtitles, the phone header's Menu): Escape closes the open one and gives focus back to its
+  // summary, and focus or a click going elsewhere closes it, as a menu does; a <details> alone
+  // stays open over the page. Wider than a phone the header's menu is no menu (its button is
+  // hidden, its links sit in the header's row: static/css/layout.css), so it is never [open].
+  var MENUS = "details.bell[open], details.player__menu[open], details.site-menu[open]";
   // A row's "Why this row?" (templates/includes/row.html) is a disclosure, not a menu: Escape
   // from inside it closes it the same way, but it stays open when focus or a click moves on.
   var ESCAPABLE = MENUS + ", details.row__why[open]";

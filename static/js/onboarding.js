@@ -17,8 +17,28 @@
     if (form.id === "onb-form") form.action = location.pathname + location.search;
   });
 
-  if (document.readyState !== "loading") enhance();
-  else document.addEventListener("DOMContentLoaded", enhance);
+  // The sticky bar's height, for onboarding.css's scroll-padding: a focused card is scrolled
+  // clear of the bar, however many lines the picks and a notice give it.
+  var watched = null;
+  var sizer = window.ResizeObserver ? new window.ResizeObserver(measureBar) : null;
+  function measureBar() {
+    var bar = document.querySelector(".onb:not(.onb--devices) .onb-bar");
+    if (!bar) return;
+    document.documentElement.style.setProperty("--onb-bar-h", bar.offsetHeight + "px");
+    if (sizer && bar !== watched) {
+      if (watched) sizer.unobserve(watched);
+      sizer.observe(bar);
+      watched = bar;
+    }
+  }
+  document.addEventListener("htmx:afterSettle", measureBar);
+
+  function ready() {
+    enhance();
+    measureBar();
+  }
+  if (document.readyState !== "loading") ready();
+  else document.addEventListener("DOMContentLoaded", ready);
 
   // A refused pick (a fourth title, a bad id) answers 400/409 with an out-of-band notice and
   // "HX-Reswap: none"; htmx does not swap error responses by default, so let these through.

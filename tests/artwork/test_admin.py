@@ -325,3 +325,16 @@ def test_after_the_clock_moves_past_the_period_the_report_says_when_viewers_last
     french = admin_client.get(url, HTTP_ACCEPT_LANGUAGE="fr").content.decode()
     assert "No impressions" not in french
     assert "Aucun affichage sur les 30 derniers jours : aucun spectateur" in french
+
+
+def test_each_report_table_scrolls_in_its_own_named_region(admin_client, genres):
+    """QA14 #7: at 390 px the tables scrolled with nothing a keyboard could focus."""
+    from tests.core.test_admin_table_scroll import wrapped_table_names
+
+    title, (dark, light, neutral) = title_with_variants(genres["Horror"], name="Grim Tide")
+    log(title, dark, n=150, takes=45)
+    log(title, light, n=150, takes=6)
+    html = admin_client.get(reverse("admin:artwork_artworkreport_changelist")).content.decode()
+    names = wrapped_table_names(html)
+    assert names[0] == "Traffic (table)" and "By audience segment (table)" in names
+    assert len(names) == 5  # traffic, winners, losers, segments, segment winners

@@ -178,3 +178,22 @@ def test_undo_at_29_seconds_still_puts_the_title_back(viewer_client, undo_tokens
     token = html.split('name="token" value="')[1].split('"')[0]
     assert viewer_client.post("/my-list/undo/", {"token": token}).status_code == 302
     assert MyListEntry.objects.filter(title=title).exists()
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("query", ["", "?kind=series"])
+def test_an_empty_list_says_so_outside_the_list(viewer_client, query):
+    """QA14 #3: the empty state sat inside role="list", a list with no item (axe critical)."""
+    html = viewer_client.get("/my-list/" + query).content.decode()
+    message = "Nothing of this kind" if query else "Your list is empty"
+    assert message in html
+    assert 'role="list"' not in html.split('id="my-list-results"')[1]
+
+
+@pytest.mark.django_db
+def test_a_list_with_titles_has_one_listitem_per_title(viewer_client):
+    for minutes, name in enumerate(["First Pick", "Second Pick"]):
+        _add(viewer_client.profile, TitleFactory(name=name), minutes)
+    html = viewer_client.get("/my-list/").content.decode()
+    grid = html.split('<div class="grid" role="list">')[1].split("</nav>")[0]
+    assert grid.count('role="listitem"') == 2 and "Your list is empty" not in html

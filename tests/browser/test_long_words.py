@@ -7,8 +7,9 @@ the confirming e-mail goes)."""
 import pytest
 
 from apps.demo import billing as demo_billing
+from apps.ratings.services import rating_set
 from apps.subscriptions import services
-from tests.factories import ProfileFactory
+from tests.factories import ProfileFactory, TitleFactory, genre_catalogue
 
 expect = pytest.importorskip("playwright.sync_api").expect
 
@@ -91,3 +92,48 @@ def test_the_account_pages_edit_links_keep_their_words_whole_on_a_phone(page, si
         link = page.get_by_role("link", name=f"Modifier {name}")
         lines = link.evaluate("e => e.getClientRects().length")
         assert lines == 1, f"Modifier {name} takes {lines} lines"
+
+
+@pytest.mark.django_db(transaction=True)
+@pytest.mark.parametrize("width", [390, 320])
+def test_the_ratings_pills_hold_their_french_labels_on_a_phone(page, sign_in, width):
+    """QA14 #6: at 390 px, in equal thirds, "Pas pour moi" ran out of its pill under "J'aime"."""
+    owner = ProfileFactory(name="Alex", account__language="fr")
+    rating_set(profile=owner, title=TitleFactory(name="Big Idea"), value=1)
+    sign_in(owner)
+    page.set_viewport_size({"width": width, "height": 844})
+    page.goto("/ratings/")
+    expect(page.locator(".rated .thumbs__btn--down")).to_have_attribute(
+        "aria-label", "Pas pour moi"
+    )
+    pills = page.locator(".rated .thumbs__btn").evaluate_all(
+        """bs => bs.map(b => ({text: b.getAttribute('aria-label'),
+          cut: b.scrollWidth > b.clientWidth,
+          left: b.getBoundingClientRect().left, right: b.getBoundingClientRect().right}))"""
+    )
+    row = page.locator(".rated").bounding_box()
+    for before, after in zip(pills, pills[1:], strict=False):
+        assert before["right"] <= after["left"], f"{before['text']} runs under {after['text']}"
+    for pill in pills:
+        assert not pill["cut"], f"{pill['text']} is cut at {width}px"
+    assert pills[-1]["right"] <= row["x"] + row["width"]
+
+
+_HINT_FITS = """i => {
+  const s = getComputedStyle(i), c = document.createElement('canvas').getContext('2d');
+  c.font = s.font;
+  const room = i.clientWidth - parseFloat(s.paddingLeft) - parseFloat(s.paddingRight);
+  return {hint: i.placeholder, width: c.measureText(i.placeholder).width, room: room};
+}"""
+
+
+@pytest.mark.django_db(transaction=True)
+def test_the_french_search_hints_are_whole_on_a_phone(page, sign_in):
+    """QA14 #12: "ex. remboursement, reporter, r…" on /help/, "Titres, genres, a…" in onboarding."""
+    genre_catalogue(n_per_genre=4, genres=("Comedy",))
+    sign_in(ProfileFactory(name="Alex", account__language="fr", onboarded_at=None))
+    page.set_viewport_size({"width": 390, "height": 844})
+    for url, field in (("/onboarding/", "#onb-q"), ("/help/", "#help-q")):
+        page.goto(url)
+        hint = page.locator(field).evaluate(_HINT_FITS)
+        assert hint["width"] <= hint["room"], f"{url}: {hint}"

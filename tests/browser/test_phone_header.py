@@ -127,3 +127,41 @@ def test_a_wide_screen_keeps_the_links_in_the_header_row_without_a_menu_button(
             break
         lefts.append(page.evaluate("() => document.activeElement.getBoundingClientRect().left"))
     assert len(lefts) >= 10 and lefts == sorted(lefts), lefts
+
+
+@pytest.mark.django_db(transaction=True)
+def test_the_phone_menu_closes_on_escape_on_tabbing_past_it_and_on_a_tap_elsewhere(page, sign_in):
+    """QA14 #2: Escape and focus leaving left the open Menu over the page (the bell closed)."""
+    _signed_in_home(page, sign_in, 390)
+    menu, toggle = page.locator(".site-menu"), page.locator(".site-menu__toggle")
+    toggle.focus()
+    page.keyboard.press("Enter")
+    expect(menu).to_have_attribute("open", "")
+    page.keyboard.press("Tab")
+    expect(page.get_by_role("link", name="Home", exact=True)).to_be_focused()
+    page.keyboard.press("Escape")
+    expect(menu).not_to_have_attribute("open", "")
+    expect(toggle).to_be_focused()
+
+    page.keyboard.press("Enter")
+    expect(menu).to_have_attribute("open", "")
+    page.get_by_role("button", name="Sign out").focus()
+    page.keyboard.press("Tab")  # past the menu's last item, to the header's search
+    expect(page.locator(".site-search")).to_be_focused()
+    expect(menu).not_to_have_attribute("open", "")
+
+    toggle.click()
+    expect(menu).to_have_attribute("open", "")
+    page.mouse.click(195, 820)  # below the open panel, on the page
+    expect(menu).not_to_have_attribute("open", "")
+
+
+@pytest.mark.django_db(transaction=True)
+def test_escape_on_a_wide_screen_leaves_the_header_links_in_place(page, sign_in):
+    _signed_in_home(page, sign_in, 1366)
+    home = page.get_by_role("link", name="Home", exact=True)
+    home.focus()
+    page.keyboard.press("Escape")
+    page.keyboard.press("Tab")
+    expect(page.get_by_role("link", name="New & Popular")).to_be_focused()
+    expect(home).to_be_visible()

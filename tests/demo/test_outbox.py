@@ -145,3 +145,13 @@ def test_deleting_morgan_leaves_one_confirmation_in_morgans_outbox(
     page = client.get(href).content.decode()
     assert "Your Premium plan is cancelled" in page
     assert conf.SITE_URL.rstrip("/") + "/help/" in page
+
+
+def test_the_outbox_table_scrolls_in_a_region_the_keyboard_reaches(client, seeded, demo_mailer):
+    """QA14 #15: on a phone the table was cut mid-word in a box that scrolled out of reach."""
+    _reset_password(client, "comedy@demo.test")
+    html = client.get("/demo/outbox/").content.decode()
+    assert (
+        '<div class="demo-outbox__scroll" tabindex="0" role="region" aria-label="Sent e-mails">'
+        in html
+    )

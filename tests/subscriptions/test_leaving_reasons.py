@@ -215,6 +215,28 @@ def test_nothing_to_watch_shows_what_youd_miss_through_browse(viewer):
     assert "<html" in text(viewer.get("/what-youd-miss/"))  # the link's full page
 
 
+def test_what_youd_miss_groups_are_one_level_under_the_heading_above_them(viewer):
+    """QA14 #8: the page went from its h1 to h3; in the cancel page the groups sit under an h2."""
+    from tests.factories import TitleFactory
+
+    title = TitleFactory(name="The Long Night", runtime_minutes=100)
+    from apps.playback import services as playback
+
+    playback.progress_report(
+        profile=viewer.profile,
+        title=title,
+        episode=None,
+        position=30 * 60,
+        report_id="report-0002",
+        seq=1,
+        explicit_seek=False,
+    )
+    page = text(viewer.get("/what-youd-miss/"))
+    assert re.search(r'<h2 id="[\w-]+-heading">', page) and "<h3" not in page
+    fragment = text(viewer.get("/what-youd-miss/", HTTP_HX_REQUEST="true"))
+    assert re.search(r'<h3 id="[\w-]+-heading">', fragment) and "<h2" not in fragment
+
+
 def test_cancel_anyway_still_cancels_and_confirms(viewer):
     subscribe(viewer.user)
     options(viewer, "nothing_to_watch")
