@@ -331,6 +331,12 @@ def run_progress(request: HttpRequest, pk: int) -> HttpResponse:
         if request.htmx:
             return _progress(request, run)
         return render(request, "demo/run.html", {"run": run})
+    if request.htmx and request.session.get(SESSION_RUN) != run.pk:
+        # This browser was already sent to the guide: htmx keeps polling every 500 ms until the
+        # page unloads, and a second redirect reloaded the guide without its "Demo clock
+        # advanced" messages, which the first load had shown (seen in CI on a loaded machine).
+        # 286 tells htmx to stop polling, and nothing is swapped.
+        return HttpResponse(status=286)
     return _finished(request, run)
 
 

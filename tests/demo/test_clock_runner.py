@@ -137,6 +137,10 @@ def test_advance_from_htmx_shows_progress_then_returns_to_the_guide(client, sett
     assert jobs.CALLS == ["celery_job", "plain_job", "broken_job"]
     done = client.get(f"/demo/runs/{run.pk}/", headers={"HX-Request": "true"})
     assert done["HX-Redirect"] == f"/demo/?run={run.pk}#clock"
+    # htmx polls again before the page has gone: that poll stops the polling and sends no
+    # second redirect, which would load the guide again without its messages.
+    again = client.get(f"/demo/runs/{run.pk}/", headers={"HX-Request": "true"})
+    assert again.status_code == 286 and "HX-Redirect" not in again
     guide = client.get("/demo/").content.decode()
     assert "Demo clock advanced" in guide and "plain ok" in guide and "RuntimeError: boom" in guide
 
