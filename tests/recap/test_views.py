@@ -356,7 +356,8 @@ def test_forgetting_a_title_takes_it_out_of_the_year_and_its_share_link_at_once(
     token = RecapShare.objects.get().token
     assert "Gamma" in client.get(f"/year/shared/{token}/").content.decode()
 
-    owner.post(f"/account/data/forget/{catalogue['titles'][world.GAMMA]}/")
+    # Followed to Your data, where "Forgotten: Gamma is removed from …" is said (once).
+    owner.post(f"/account/data/forget/{catalogue['titles'][world.GAMMA]}/", follow=True)
 
     year = owner.get("/year/").content.decode()
     assert "Gamma" not in year
