@@ -15,6 +15,7 @@ import secrets
 from datetime import datetime, timedelta
 from typing import NamedTuple
 
+from django.conf import settings
 from django.core import signing
 from django.core.cache import cache
 from django.core.exceptions import ValidationError
@@ -203,6 +204,18 @@ def email_change_confirm(
             _("Another account now uses %(email)s, so your address was not changed.")
             % {"email": change.new_email}
         ) from None
+    old_email = change.old_email
     change.delete()
     ended = account_sessions_end(account=account, keep=keep_session)
+    transaction.on_commit(lambda: _send_changed(account, old_email))
     return Confirmed(account, account.email, len(ended))
+
+
+def _send_changed(account: User, old_email: str) -> None:
+    """Tell the old address the change went through (the request's notice only said it was
+    asked for): whoever lost the account to it learns it and whom to write to."""
+    with speaking_to(account):
+        context = {"old": old_email, "new": account.email, "support": settings.SUPPORT_EMAIL}
+        body = render_to_string("accounts/email_change_done.txt", context).strip()
+        subject, _sep, text = body.partition("\n")
+        send_mail(subject.strip(), text.strip() + "\n", None, [old_email])

@@ -89,8 +89,13 @@ def test_the_whole_flow_two_emails_then_the_link_changes_the_address_and_ends_ot
     account.refresh_from_db()
     assert account.email == old, "opening the link (or a mail scanner) changes nothing yet"
 
-    response = phone.post(link, follow=True)
+    mail.outbox.clear()
+    with capture(execute=True):
+        response = phone.post(link, follow=True)
     assert f"Your sign-in address is now {NEW}" in response.content.decode()
+    (changed,) = mail.outbox  # once it went through, the old address is told, and only it
+    assert changed.to == [old] and changed.subject == "Your Streamfront sign-in address was changed"
+    assert NEW in changed.body and "write to help@streamfront.test" in changed.body
     account.refresh_from_db()
     assert account.email == NEW
     assert signed_in(phone), "the browser that followed the link stays signed in"
