@@ -35,3 +35,18 @@ def test_the_stand_in_cannot_be_changed_given_a_password_or_deleted(admin_client
     user.refresh_from_db()
     assert not user.is_active and not user.has_usable_password()
     assert user.email.endswith("@deleted.invalid")
+
+
+def test_the_stand_in_survives_the_list_pages_delete_selected_action(admin_client):
+    """The list's bulk action asks the same per-row permission, and is refused: the stand-in
+    stays (datafix thought it could be removed this way; Django asks each row's permission)."""
+    from apps.accounts.models import User
+
+    user = ProfileFactory().account
+    account_delete(user=user)
+    asked = admin_client.post(
+        "/admin/accounts/user/",
+        {"action": "delete_selected", "_selected_action": [user.pk], "post": "yes"},
+    )
+    assert asked.status_code == 403
+    assert User.objects.filter(pk=user.pk).exists()
