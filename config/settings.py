@@ -249,6 +249,8 @@ WORKER_HEARTBEAT_STALE_SECONDS = int(os.environ.get("WORKER_HEARTBEAT_STALE_SECO
 PARTY_MAX_MEMBERS = int(os.environ.get("PARTY_MAX_MEMBERS", 8))
 # Contact requests one account may send in any 24 hours (apps/support/services.py).
 SUPPORT_TICKETS_PER_DAY = int(os.environ.get("SUPPORT_TICKETS_PER_DAY", 5))
+# Signed-out contact requests from one network (REMOTE_ADDR) in any 24 hours.
+SUPPORT_SIGNED_OUT_PER_NETWORK = int(os.environ.get("SUPPORT_SIGNED_OUT_PER_NETWORK", 20))
 
 CELERY_BEAT_SCHEDULE = {
     "parties-purge-chat": {

@@ -352,7 +352,10 @@ MORE_FLOWS: list[dict[str, Any]] = [
             "as admin@demo.test, open Help and contact › Contact requests › the request, type "
             "a reply in the box at the bottom and save: Sam's request shows the answer and "
             "“Answered”, and the e-mail is in the outbox (filter by Sam), once, however often "
-            "the task runs. Close requests with the list's action."
+            "the task runs. Close requests with the list's action. Signed out (sign out, or a "
+            "private window), Help › Contact us also asks for the address to answer: the "
+            "request shows in the admin as “(signed out, not verified)” with a warning to share "
+            "nothing about an account, and the answer goes to that address, quoting the request."
         ),
         "url": "support:contact",
         "persona": "comedy",

@@ -52,20 +52,56 @@ class NewReplyInline(admin.StackedInline):
         return True
 
 
+class SignedInFilter(admin.SimpleListFilter):
+    title = _("sent")
+    parameter_name = "sent"
+
+    def lookups(self, request, model_admin):
+        return [("in", _("signed in")), ("out", _("signed out"))]
+
+    def queryset(self, request, queryset):
+        if self.value() == "in":
+            return queryset.filter(account__isnull=False)
+        if self.value() == "out":
+            return queryset.filter(account__isnull=True)
+        return queryset
+
+
 @admin.register(Ticket)
 class TicketAdmin(admin.ModelAdmin):
-    list_display = ["id", "account", "category", "status", "created_at", "reply_count"]
-    list_filter = ["status", "category"]
-    search_fields = ["account__email", "message"]
+    list_display = ["id", "sender", "category", "status", "created_at", "reply_count"]
+    list_filter = ["status", "category", SignedInFilter]
+    search_fields = ["account__email", "email", "message"]
     date_hierarchy = "created_at"
     list_select_related = ["account"]
-    fields = ["account", "category", "message", "status", "created_at", "updated_at"]
-    readonly_fields = ["account", "category", "message", "created_at", "updated_at"]
+    fields = ["sender", "category", "message", "status", "created_at", "updated_at"]
+    readonly_fields = ["sender", "category", "message", "created_at", "updated_at"]
     inlines = [ReplyHistoryInline, NewReplyInline]
     actions = ["close"]
 
     def has_add_permission(self, request) -> bool:
         return False  # requests come from viewers
+
+    @admin.display(description=_("from"), ordering="account__email")
+    def sender(self, obj) -> str:
+        if obj.account_id is not None:
+            return str(obj.account)
+        return _("%(email)s (signed out, not verified)") % {"email": obj.email}
+
+    def change_view(self, request, object_id, form_url="", extra_context=None):
+        ticket = self.get_object(request, object_id)
+        if request.method == "GET" and ticket is not None and ticket.account_id is None:
+            self.message_user(
+                request,
+                _(
+                    "Sent signed out: nobody has checked that %(email)s is the sender's. Answer "
+                    "the question, but share nothing about an account (plan, payments, "
+                    "history): ask them to sign in and write again for that."
+                )
+                % {"email": ticket.email},
+                messages.WARNING,
+            )
+        return super().change_view(request, object_id, form_url, extra_context)
 
     def get_queryset(self, request):
         return super().get_queryset(request).annotate(reply_count=Count("replies"))

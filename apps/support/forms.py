@@ -43,3 +43,19 @@ class ContactForm(forms.Form):
             "Between %(min)d and %(max)d characters. Please do not include card numbers or "
             "passwords: we never need them."
         ) % {"min": MESSAGE_MIN, "max": MESSAGE_MAX}
+
+
+class SignedOutContactForm(ContactForm):
+    """The contact form for someone who is not signed in: the address to answer comes first."""
+
+    email = forms.EmailField(
+        label=_("Your e-mail address"),
+        max_length=254,
+        help_text=_("We answer here only. Use the address of your account if you have one."),
+        error_messages={
+            "required": _("Enter the e-mail address we should answer."),
+            "invalid": _("Enter a valid e-mail address, like name@example.com."),
+        },
+        widget=forms.EmailInput(attrs={"autocomplete": "email"}),
+    )
+    field_order = ["email", "category", "message"]

@@ -4,6 +4,11 @@ A ticket holds only what the viewer typed (a category and a message) and the acc
 from: no address, browser, device or profile is copied into it. Both models reach the account
 through a foreign key, so the "Your data" export finds them and deleting the account erases
 them (apps/tracking/personal.py walks the models).
+
+Someone who cannot sign in (a forgotten password and a lost mailbox, a deleted account, an
+address changed by someone else) writes signed out: that ticket has no account, only the
+reply address they typed (unverified, so staff share nothing about an account in the answer)
+and the language they wrote in, for the reply's e-mail.
 """
 
 from django.conf import settings
@@ -31,7 +36,12 @@ class Ticket(models.Model):
         on_delete=models.CASCADE,
         related_name="support_tickets",
         verbose_name=_("account"),
+        null=True,
+        blank=True,
     )
+    # Signed-out requests only: where to answer (as typed, not verified) and in which language.
+    email = models.EmailField(_("reply address (signed out)"), blank=True)
+    language = models.CharField(_("language"), max_length=8, blank=True)
     category = models.CharField(_("subject"), max_length=20, choices=Category.choices)
     message = models.TextField(_("message"))
     status = models.CharField(
@@ -44,7 +54,20 @@ class Ticket(models.Model):
         verbose_name = _("contact request")
         verbose_name_plural = _("contact requests")
         ordering = ["-created_at", "-pk"]
-        indexes = [models.Index(fields=["account", "created_at"], name="ticket_account_created")]
+        indexes = [
+            models.Index(fields=["account", "created_at"], name="ticket_account_created"),
+            models.Index(
+                fields=["email", "created_at"],
+                name="ticket_visitor_created",
+                condition=models.Q(account__isnull=True),
+            ),
+        ]
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(account__isnull=False) | ~models.Q(email=""),
+                name="ticket_has_someone_to_answer",
+            )
+        ]
 
     def __str__(self) -> str:
         return f"#{self.pk} {self.get_category_display()}"

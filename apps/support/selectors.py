@@ -7,7 +7,10 @@ from apps.support.models import Ticket, TicketReply
 
 
 def tickets_of(*, account) -> QuerySet[Ticket]:
-    """The account's requests, newest first, with their replies (one query for all replies)."""
+    """The account's requests, newest first, with their replies (one query for all replies).
+    Signed-out requests have no account: they are nobody's to read here."""
+    if account is None or not getattr(account, "pk", None):
+        return Ticket.objects.none()
     return Ticket.objects.filter(account=account).prefetch_related(
         Prefetch("replies", queryset=TicketReply.objects.order_by("created_at", "pk"))
     )

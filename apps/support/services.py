@@ -2,20 +2,23 @@
 
 from __future__ import annotations
 
+import hashlib
 from datetime import datetime, timedelta
 
 from django.conf import settings
 from django.contrib.auth import get_user_model
+from django.contrib.auth.base_user import BaseUserManager
+from django.core.cache import cache
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.template.loader import render_to_string
 from django.urls import reverse
-from django.utils import timezone
+from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
 from apps.accounts.language import speaking_to
-from apps.accounts.recipients import mail_address
+from apps.accounts.recipients import address_deliverable, mail_address
 from apps.accounts.timezones import viewer_zone
 from apps.core import clock
 from apps.core.claims import claim, email_send, stamp_sent
@@ -100,6 +103,111 @@ def ticket_create(
     return ticket
 
 
+class AlreadyOnItsWay(ValidationError):
+    """A signed-out request from this address is being recorded right now (a double click):
+    nothing new was written."""
+
+
+def _signed_out_limit_error(limit: int, oldest: datetime) -> TicketLimitReached:
+    again = timezone.localtime(oldest + LIMIT_WINDOW)
+    return TicketLimitReached(
+        ngettext(
+            "%(n)d request was sent from this address in the last 24 hours, the most we take "
+            "in a day. You can send another after %(time)s; we will answer the ones sent.",
+            "%(n)d requests were sent from this address in the last 24 hours, the most we "
+            "take in a day. You can send another after %(time)s; we will answer the ones sent.",
+            limit,
+        )
+        % {"n": limit, "time": long_date(again, "j F Y, H:i")}
+    )
+
+
+def signed_out_ticket_create(
+    *,
+    email: str,
+    category: str,
+    message: str,
+    language: str,
+    network: str = "",
+    at: datetime | None = None,
+) -> Ticket:
+    """Record a request from someone who is not signed in: what they typed, the address to
+    answer (as typed: it is not verified) and the language they wrote in; no account.
+
+    The same limits as a signed-in request, counted per address (SUPPORT_TICKETS_PER_DAY in
+    any 24 hours) and per network (SUPPORT_SIGNED_OUT_PER_NETWORK, REMOTE_ADDR, counted in
+    the cache): an open form cannot be used to fill the staff's queue. The same words from
+    the same address while the request is open and recent is that request again
+    (AlreadySent); a second submit while the first is being written is refused
+    (AlreadyOnItsWay). Nothing is e-mailed now: an acknowledgement to an address nobody has
+    verified would let the form send mail to anyone.
+    """
+    at = at or clock.now()
+    if category not in Ticket.Category.values:
+        raise ValidationError(_("Choose one of the subjects in the list."))
+    message = message.strip()
+    if not message:
+        raise ValidationError(_("Write your message."))
+    email = BaseUserManager.normalize_email(email.strip())
+    if not email:
+        raise ValidationError(_("Enter the e-mail address we should answer."))
+    key = "support:signed-out:writing:" + _digest(email)
+    if not cache.add(key, 1, timeout=30) and cache.get(key) is not None:
+        raise AlreadyOnItsWay(_("Your request is on its way: we answer by e-mail."))
+    try:
+        mine = Ticket.objects.filter(account__isnull=True, email__iexact=email)
+        repeat = mine.filter(
+            category=category,
+            message=message,
+            status=Ticket.Status.OPEN,
+            created_at__gt=at - REPEAT_WINDOW,
+        ).first()
+        if repeat is not None:
+            raise AlreadySent(repeat)
+        limit = settings.SUPPORT_TICKETS_PER_DAY
+        recent = mine.filter(created_at__gt=at - LIMIT_WINDOW)
+        if recent.count() >= limit:
+            oldest = recent.order_by("created_at").values_list("created_at", flat=True).first()
+            raise _signed_out_limit_error(limit, oldest)
+        if network and not _network_counted(network, at):
+            raise TicketLimitReached(
+                _(
+                    "Too many requests were sent from your network in the last 24 hours. "
+                    "Please try again tomorrow, or sign in to write to us."
+                )
+            )
+        return Ticket.objects.create(
+            account=None,
+            email=email,
+            language=language[:8],
+            category=category,
+            message=message,
+            created_at=at,
+            updated_at=at,
+        )
+    finally:
+        cache.delete(key)
+
+
+def _digest(value: str) -> str:
+    return hashlib.sha256(value.strip().lower().encode()).hexdigest()[:32]
+
+
+def _network_counted(network: str, at: datetime) -> bool:
+    """Count one signed-out request from `network` in its 24-hour window; False past the
+    limit (the request is refused and not counted). A cache that cannot count lets it in."""
+    key = "support:signed-out:network:" + _digest(network)
+    cache.add(key, 0, timeout=int(LIMIT_WINDOW.total_seconds()))
+    try:
+        count = cache.incr(key)
+    except ValueError:
+        return True
+    if count > settings.SUPPORT_SIGNED_OUT_PER_NETWORK:
+        cache.decr(key)
+        return False
+    return True
+
+
 def ticket_reply(*, ticket: Ticket, body: str, at: datetime | None = None) -> TicketReply:
     """A staff reply: saved, the request marked answered, the e-mail queued after commit."""
     at = at or clock.now()
@@ -135,8 +243,8 @@ def reply_send(*, reply_id: int, at: datetime | None = None) -> bool:
     """
     at = at or clock.now()
     stale = at - timedelta(seconds=settings.NOTICE_SWEEP_AFTER_SECONDS)
-    author = TicketReply.objects.filter(pk=reply_id).select_related("ticket__account").first()
-    if author is None or not mail_address(author.ticket.account):
+    found = TicketReply.objects.filter(pk=reply_id).select_related("ticket__account").first()
+    if found is None or not _answer_address(found.ticket):
         return False  # a deleted account's stand-in is never written to (accounts.recipients)
     if not claim(
         TicketReply.objects.filter(pk=reply_id),
@@ -149,20 +257,24 @@ def reply_send(*, reply_id: int, at: datetime | None = None) -> bool:
         return False
     reply = TicketReply.objects.select_related("ticket__account").get(pk=reply_id)
     ticket, account = reply.ticket, reply.ticket.account
-    link = settings.SITE_URL.rstrip("/") + reverse("support:request", args=[ticket.pk])
-    with speaking_to(account):
-        body = render_to_string(
-            "support/email/reply.txt",
-            {
-                "number": ticket.pk,
-                "category": ticket.get_category_display(),
-                "reply": reply.body,
-                "link": link,
-            },
+    context = {
+        "number": ticket.pk,
+        "category": ticket.get_category_display(),
+        "reply": reply.body,
+        "message": ticket.message,
+    }
+    if account is not None:
+        context["link"] = settings.SITE_URL.rstrip("/") + reverse(
+            "support:request", args=[ticket.pk]
         )
-    email_send(body, to=mail_address(account), message_id=reply.message_id)
+        speaking = speaking_to(account)
+    else:  # signed out: no page to read it on, so the e-mail quotes the request
+        speaking = translation.override(ticket.language or settings.LANGUAGE_CODE)
+    with speaking:
+        body = render_to_string("support/email/reply.txt", context)
+    email_send(body, to=_answer_address(ticket), message_id=reply.message_id)
     stamp_sent(TicketReply.objects.filter(pk=reply_id), mail_sent_at=clock.now())
-    profile = account.profiles.order_by("is_kids", "pk").first()
+    profile = account.profiles.order_by("is_kids", "pk").first() if account else None
     if profile is not None:
         track(
             name="message_sent",
@@ -171,3 +283,10 @@ def reply_send(*, reply_id: int, at: datetime | None = None) -> bool:
             client_id=f"support-reply-{reply.pk}",
         )
     return True
+
+
+def _answer_address(ticket: Ticket) -> str:
+    """Where a reply goes: the account's address, or the one typed on a signed-out request."""
+    if ticket.account_id is None:
+        return ticket.email if address_deliverable(ticket.email) else ""
+    return mail_address(ticket.account) or ""

@@ -4,7 +4,7 @@ are services, reads are selectors."""
 from django.contrib import messages
 from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
-from django.utils import timezone
+from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods
 from django.views.decorators.vary import vary_on_headers
@@ -13,7 +13,7 @@ from apps.accounts.decorators import not_for_kids
 from apps.accounts.http import AppRequest
 from apps.accounts.timezones import viewer_zone
 from apps.support import articles, search, selectors, services
-from apps.support.forms import ContactForm
+from apps.support.forms import ContactForm, SignedOutContactForm
 
 
 @require_GET
@@ -46,9 +46,17 @@ def article(request: AppRequest, slug: str) -> HttpResponse:
 
 
 @require_http_methods(["GET", "POST"])
-@not_for_kids
 def contact(request: AppRequest) -> HttpResponse:
-    """Ask us something: a subject and a message; the request lands in the admin as a ticket."""
+    """Ask us something: a subject and a message; the request lands in the admin as a ticket.
+    Signed out, the form also asks where to answer (someone who cannot sign in must still
+    reach us); signed in, the answer also shows on Your requests."""
+    if not request.user.is_authenticated:
+        return _contact_signed_out(request)
+    return _contact_signed_in(request)
+
+
+@not_for_kids
+def _contact_signed_in(request: AppRequest) -> HttpResponse:
     form = ContactForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         try:
@@ -73,6 +81,38 @@ def contact(request: AppRequest) -> HttpResponse:
                 _("Request #%(n)d sent. We will answer here and by e-mail.") % {"n": ticket.pk},
             )
             return redirect("support:request", ticket_id=ticket.pk)
+    status = 400 if form.errors else 200
+    return render(request, "support/contact.html", {"form": form}, status=status)
+
+
+def _contact_signed_out(request: AppRequest) -> HttpResponse:
+    form = SignedOutContactForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        email = form.cleaned_data["email"]
+        try:
+            ticket = services.signed_out_ticket_create(
+                email=email,
+                category=form.cleaned_data["category"],
+                message=form.cleaned_data["message"],
+                language=translation.get_language() or "",
+                network=request.META.get("REMOTE_ADDR", ""),
+            )
+        except (services.TicketLimitReached, services.AlreadyOnItsWay) as refused:
+            form.add_error(None, refused.messages[0])
+        except services.AlreadySent as repeat:
+            messages.info(
+                request,
+                _("You already sent this as request #%(n)d. We will answer by e-mail to %(email)s.")
+                % {"n": repeat.ticket.pk, "email": repeat.ticket.email},
+            )
+            return redirect("support:index")
+        else:
+            messages.success(
+                request,
+                _("Request #%(n)d sent. We will answer by e-mail to %(email)s.")
+                % {"n": ticket.pk, "email": ticket.email},
+            )
+            return redirect("support:index")
     status = 400 if form.errors else 200
     return render(request, "support/contact.html", {"form": form}, status=status)
 

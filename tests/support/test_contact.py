@@ -36,9 +36,11 @@ def send(viewer, category="billing", message=MESSAGE, **extra):
     )
 
 
-def test_a_visitor_is_asked_to_sign_in(client):
-    response = client.get(reverse("support:contact"))
-    assert response.status_code == 302 and "/accounts/login/" in response["Location"]
+def test_a_visitor_gets_the_signed_out_form_with_a_way_to_sign_in(client):
+    """Someone who cannot sign in must still reach us (tests/support/test_signed_out.py)."""
+    page = client.get(reverse("support:contact")).content.decode()
+    assert 'name="email"' in page and "You are not signed in" in page
+    assert f"/accounts/login/?next={reverse('support:contact')}" in page
 
 
 def test_a_kids_profile_cannot_write(client):
@@ -111,12 +113,15 @@ def test_the_ticket_holds_nothing_personal_but_the_message_and_the_account(viewe
     assert columns == {
         "id",
         "account_id",
+        "email",  # signed-out requests only (tests/support/test_signed_out.py)
+        "language",
         "category",
         "message",
         "status",
         "created_at",
         "updated_at",
     }
+    assert (ticket.email, ticket.language) == ("", "")
     stored = " ".join(str(getattr(ticket, c)) for c in columns)
     for personal in (
         "203.0.113.77",

@@ -143,10 +143,13 @@ def test_the_delete_page_says_which_address_the_email_goes_to(client):
 def test_the_email_names_an_address_to_write_to_without_an_account(
     client, march, django_capture_on_commit_callbacks, settings
 ):
-    """QA15 L7: it sent people to the help page, whose contact form needs an account."""
+    """QA15 L7: it sent people to the help page, whose contact form needed an account: it
+    names the contact form (which takes signed-out requests) and the support address."""
     settings.SUPPORT_EMAIL = "care@example.org"
     profile, _user = _account()
     mail.outbox.clear()
     _delete(client, profile, django_capture_on_commit_callbacks)
     (sent,) = mail.outbox
-    assert "write to care@example.org" in sent.body
+    assert "or to care@example.org" in sent.body
+    assert "without signing in from our contact form, http" in sent.body
+    assert "/help/contact/," in sent.body

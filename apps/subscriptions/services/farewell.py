@@ -43,7 +43,8 @@ def account_deleted_context(*, user, at: datetime | None = None) -> dict:
             "language": language,
             "deleted_on": long_date(timezone.localdate(at)),
             "help_url": settings.SITE_URL.rstrip("/") + reverse("support:index"),
-            # The contact form needs an account, and this one is gone (QA15 L7).
+            # The account is gone: the contact form takes signed-out requests, or write to us.
+            "contact_url": settings.SITE_URL.rstrip("/") + reverse("support:contact"),
             "support_email": settings.SUPPORT_EMAIL,
             "plan": "",
             "paid_until": "",
