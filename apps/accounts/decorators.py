@@ -9,13 +9,14 @@ from django.utils.translation import gettext as _
 
 from apps.accounts import profile_limits
 from apps.accounts.current import SESSION_PROFILE, current_profile
-from apps.accounts.sessions import device_for_session, device_is_bound
+from apps.accounts.sessions import device_for_session, device_is_bound, device_touch
 
 
 def profile_required(view):
     """Signed in and a profile chosen; otherwise to login or to "Who's watching?".
 
-    Records the device the first time a profile acts from this browser in a session.
+    Records the device the first time a profile acts from this browser in a session, and
+    moves its "last used" on (at most hourly) while the session goes on.
     """
 
     @login_required
@@ -39,6 +40,8 @@ def profile_required(view):
             return redirect("accounts:profiles")
         if not device_is_bound(request, profile):
             device_for_session(request, profile)
+        else:
+            device_touch(request)
         return view(request, *args, **kwargs)
 
     return wrapper

@@ -261,6 +261,12 @@ def device_record(
     return device
 
 
+def device_seen(*, device_id: int, at: datetime | None = None) -> None:
+    """The device was used at `at`: its "last used" moves on (never back)."""
+    at = at or clock.now()
+    Device.objects.filter(pk=device_id, last_seen__lt=at).update(last_seen=at)
+
+
 def device_session_bind(*, account_id: int, device_key: str, session_key: str) -> None:
     """Remember that the session `session_key` runs on the device `device_key`; idempotent."""
     DeviceSession.objects.update_or_create(

@@ -13,7 +13,18 @@ from apps.accounts.current import (
     SESSION_DEVICE_KEY,
 )
 from apps.accounts.language import country_from_accept_language
-from apps.accounts.services import device_record, device_session_bind, device_session_forget
+from apps.accounts.services import (
+    device_record,
+    device_seen,
+    device_session_bind,
+    device_session_forget,
+)
+from apps.core import clock
+
+# A session kept for weeks on a TV is "last used" today, not the day it began: its device's
+# row is touched again once this long has passed (one UPDATE and one session write an hour).
+SESSION_DEVICE_TOUCHED = "device_touched_at"
+TOUCH_EVERY_SECONDS = 3600
 
 
 def device_is_bound(request, profile) -> bool:
@@ -46,7 +57,23 @@ def device_for_session(request, profile) -> int:
     session[SESSION_DEVICE_ID] = device.pk
     session[SESSION_DEVICE_KEY] = key
     session[SESSION_DEVICE_BOUND] = session.session_key
+    session[SESSION_DEVICE_TOUCHED] = clock.now().timestamp()
     return device.pk
+
+
+def device_touch(request) -> None:
+    """This session's device (already bound) was used now: move its "last used" on, at most
+    once every TOUCH_EVERY_SECONDS of the site's clock (a clock set back touches it again)."""
+    session = request.session
+    device_id = session.get(SESSION_DEVICE_ID)
+    if device_id is None:
+        return
+    now = clock.now()
+    touched = session.get(SESSION_DEVICE_TOUCHED)
+    if touched is not None and abs(now.timestamp() - touched) < TOUCH_EVERY_SECONDS:
+        return
+    device_seen(device_id=device_id, at=now)
+    session[SESSION_DEVICE_TOUCHED] = now.timestamp()
 
 
 def rebind_after_rotation(request, before: str | None) -> None:

@@ -157,3 +157,26 @@ def test_removing_needs_a_post():
     phone = browser(profile, UA_PHONE)
     device = profile.devices.get()
     assert phone.get(f"/account/devices/{device.pk}/remove/").status_code == 405
+
+
+def test_a_device_kept_signed_in_for_days_reads_its_latest_use(monkeypatch):
+    """A TV left signed in for weeks was "last used" the day its session began: using it moves
+    "last used" on, at most once an hour (no write on every page)."""
+    moment = {"at": clock.now()}
+    monkeypatch.setattr(clock, "now", lambda: moment["at"])
+    profile = ProfileFactory()
+    tv = browser(profile, UA_TV)
+    phone = browser(profile, UA_PHONE)
+    began = device_of(profile, "Chrome on Linux").last_seen
+    moment["at"] += timedelta(days=3)
+    assert tv.get("/my-list/").status_code == 200
+    used = device_of(profile, "Chrome on Linux").last_seen
+    assert used == moment["at"] and used - began >= timedelta(days=3)
+    moment["at"] += timedelta(minutes=20)
+    tv.get("/my-list/")
+    assert device_of(profile, "Chrome on Linux").last_seen == used, "not within the hour"
+    moment["at"] += timedelta(minutes=45)
+    tv.get("/my-list/")
+    assert device_of(profile, "Chrome on Linux").last_seen == moment["at"]
+    row = row_of(page_of(phone), "Chrome on Linux")
+    assert "days ago" not in row and "Signed out" not in row
