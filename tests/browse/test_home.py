@@ -524,3 +524,29 @@ def test_a_narrow_window_gets_a_phones_rows_whatever_its_user_agent(world, viewe
     # The page asks for the hint and says it depends on it (the cached homepage keys on it).
     assert "Sec-CH-Viewport-Width" in wide["Accept-CH"]
     assert "Sec-CH-Viewport-Width" in wide["Vary"] and "User-Agent" in wide["Vary"]
+
+
+@pytest.mark.django_db
+def test_a_because_row_goes_when_its_title_is_unpublished_and_names_nobody(
+    world, viewer_client, django_capture_on_commit_callbacks
+):
+    """QA16: the admin unpublished a title the viewer had watched; the homepage kept a row
+    headed "Because you watched" with no name, "People who watched  often watched these next."
+    and a "See all" to a missing page. Without its title there is no such row, and no card
+    names the title (before the candidates are computed again)."""
+    from apps.catalogue.services import titles_unpublish
+
+    watch(viewer_client.profile, world["Horror"][:4])
+    recommender_train()
+    candidates_refresh(profile=viewer_client.profile)
+    html = _all_rows_html(viewer_client)
+    subjects = [int(s) for s in re.findall(r'id="row-because-(\d+)"', html)]
+    assert subjects, "the viewer's watched titles head rows"
+    gone = Title.objects.get(pk=subjects[0])
+    with django_capture_on_commit_callbacks(execute=True):  # cached pages learn of it
+        titles_unpublish(titles=[gone])
+    html = _all_rows_html(viewer_client)
+    assert f'id="row-because-{gone.pk}"' not in html
+    assert "Because you watched <" not in html and "watched  often" not in html
+    assert f"Because you watched {gone.name}" not in html
+    assert re.search(r'id="row-because-\d+"', html), "the other titles' rows stay"

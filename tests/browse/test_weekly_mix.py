@@ -279,3 +279,17 @@ def test_with_the_viewing_history_off_before_any_mix_none_is_promised(
     html = viewer_client.get("/mix/").content.decode()
     assert "arrives" not in html
     assert "so there is no mix while it is off" in html
+
+
+def test_a_pick_is_never_explained_by_a_title_since_unpublished(mix_world, viewer_client):
+    """QA16: after the admin unpublished a title the viewer had watched, the mix page still
+    gave "Because you watched <that title>" as a reason: only titles the profile can still
+    open explain a pick; the others fall back to the genre's reason."""
+    row = _with_mix(viewer_client.profile, mix_world)
+    html = viewer_client.get("/mix/").content.decode()
+    named = [t for t in mix_world["Horror"][:4] if f"Because you watched {t.name}<" in html]
+    assert named, "the watched titles explain picks"
+    Title.objects.filter(pk=named[0].pk).update(is_published=False)
+    again = viewer_client.get("/mix/").content.decode()
+    assert f"Because you watched {named[0].name}<" not in again
+    assert len(_card_ids(again)) == len(row.items)

@@ -32,6 +32,7 @@ from apps.recommendations.models import ProfileCandidates
 from apps.recommendations.selectors import binge_first, global_lists, uses_viewing_history
 
 BATCH = 2  # rows per lazily loaded batch after the first (small: each answers a scroll)
+SUBJECT_ROWS = ("because", "finished")  # rows about one title, named in their heading
 
 
 @dataclass
@@ -273,6 +274,11 @@ def home_page(
     }
     rows = []
     for plan in shown:
+        if plan.kind in SUBJECT_ROWS and plan.subject not in titles:
+            # "Because you watched X" whose X the profile can no longer open (unpublished, or
+            # its maturity setting changed since the candidates were computed): no heading
+            # without its title, no "See all" to a missing page (QA16).
+            continue
         row = word_row(plan, facts, titles, profile)
         for title_id in plan.title_ids:
             title = titles.get(title_id)

@@ -90,7 +90,13 @@ def mix_cards(*, profile, picks: list[mix.Pick]) -> list[Title]:
     )
     by_id = {t.pk: t for t in shown}
     because_ids = {p.because for p in picks if p.because}
-    names = {t.pk: t for t in Title.objects.filter(pk__in=because_ids).only("pk", "name", "slug")}
+    # Only titles the profile can still open explain a pick (an unpublished one is not named).
+    names = {
+        t.pk: t
+        for t in Title.objects.for_profile(profile)
+        .filter(pk__in=because_ids)
+        .only("pk", "name", "slug")
+    }
     genre_names = {g[0]: genre_label(g[1]) for g in global_lists(["genres"])["genres"]}
     cards = grid_cards(
         profile=profile, titles=[by_id[p.title_id] for p in picks if p.title_id in by_id]
