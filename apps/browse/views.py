@@ -23,6 +23,7 @@ from apps.artwork import services as artwork_services
 from apps.browse import batches, page_cache, selectors, services
 from apps.browse.coming import next_coming_episode
 from apps.browse.rows import VIEWPORT_HINTS
+from apps.browse.selectors.similar import more_like_this
 from apps.catalogue import selectors as catalogue
 from apps.catalogue.models import Episode, Genre, Title
 from apps.core import clock, undo
@@ -202,8 +203,11 @@ def title_detail(request: AppRequest, slug: str):
             title=title, visitor_id=getattr(request, "visitor_id", "")
         )
     downloads = _downloads(request, profile, title) if profile is not None else None
+    more = more_like_this(profile=profile, title=title)
     context = {
         "title": title,
+        "more": more,
+        "more_art_view": _show_artwork(request, profile, "grid-title", more, start=1),
         "downloads": downloads,
         # The next episode and its "Remind me", dated in the viewer's zone as on New & Popular.
         "coming": next_coming_episode(profile=profile, title=title, at=clock.now()),
@@ -243,6 +247,9 @@ def _show_artwork(request, profile, page_name: str, titles, start: int = 0) -> s
         artwork_services.impressions_log(profile=profile, page=page_name, shown=shown)
         return ""
     manifest = artwork_services.shown_manifest(shown)
+    # The title page's "More like this" grid is a grid of the title page: its cards count as
+    # seen there once the browser reports them (the page's hero was logged at once).
+    page_name = "title" if page_name == "grid-title" else page_name
     return artwork_services.page_view_token(profile=profile, page=page_name, manifest=manifest)
 
 

@@ -157,7 +157,10 @@ FLOWS: list[dict[str, Any]] = [
         "key": "title",
         "title": _("Title page"),
         "description": _(
-            "Poster, facts, genres, synopsis; series show their seasons and episodes."
+            "Poster, facts, genres, synopsis; series show their seasons and episodes. Under "
+            "them, “More like this”: the titles people went on to watch after this one, only "
+            "those the profile may see and none it marked “Not for me”. On the homepage, a "
+            "“Because you watched X” row's “See all ›” opens X's page at that list."
         ),
         "example": "title",
     },
