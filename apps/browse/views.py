@@ -23,6 +23,7 @@ from apps.artwork import services as artwork_services
 from apps.browse import batches, page_cache, selectors, services
 from apps.browse.coming import next_coming_episode
 from apps.browse.rows import VIEWPORT_HINTS
+from apps.browse.selectors.cards import UNAVAILABLE
 from apps.browse.selectors.similar import more_like_this
 from apps.catalogue import selectors as catalogue
 from apps.catalogue.models import Episode, Genre, Title
@@ -376,6 +377,7 @@ def my_list(request: AppRequest):
     profile = request.profile
     kind = request.GET.get("kind", "")
     counts = selectors.my_list_counts(profile=profile)
+    unavailable = counts.pop(UNAVAILABLE, 0)
     filters = [
         {
             "kind": key,
@@ -385,7 +387,13 @@ def my_list(request: AppRequest):
         }
         for key, label in MY_LIST_KINDS.items()
     ]
-    context = {"filters": filters, "kind": kind, "page": None, "error": ""}
+    context = {
+        "filters": filters,
+        "kind": kind,
+        "page": None,
+        "error": "",
+        "unavailable": unavailable,
+    }
     status = 200
     if kind not in MY_LIST_KINDS:
         context["error"] = _("There is no such filter: choose films or series.")

@@ -197,3 +197,27 @@ def test_a_list_with_titles_has_one_listitem_per_title(viewer_client):
     html = viewer_client.get("/my-list/").content.decode()
     grid = html.split('<div class="grid" role="list">')[1].split("</nav>")[0]
     assert grid.count('role="listitem"') == 2 and "Your list is empty" not in html
+
+
+@pytest.mark.django_db
+def test_a_saved_title_unpublished_since_is_hidden_and_the_page_says_so(viewer_client):
+    """QA16: unpublished titles left My list with no word (the count dropped from 3 to 2).
+    The entry is kept (it comes back if the title returns); the page says how many are
+    hidden, and the counts and cards hold only what the profile can open."""
+    profile = viewer_client.profile
+    kept = TitleFactory(name="Still Here Film")
+    gone = TitleFactory(name="Pulled Film")
+    _add(profile, kept, 20)
+    _add(profile, gone, 10)
+    _add(ProfileFactory(), TitleFactory(name="Other Pulled", is_published=False), 5)
+    assert "no longer available" not in viewer_client.get("/my-list/").content.decode()
+    gone.is_published = False
+    gone.save()
+    html = viewer_client.get("/my-list/").content.decode()
+    assert "Still Here Film" in html and "Pulled Film" not in html
+    assert "1 title you saved is no longer available on this profile" in html
+    assert MyListEntry.objects.filter(profile=profile, title=gone).exists()
+    gone.is_published = True
+    gone.save()
+    html = viewer_client.get("/my-list/").content.decode()
+    assert "Pulled Film" in html and "no longer available" not in html

@@ -3,7 +3,7 @@ thinking of cancelling would miss."""
 
 from dataclasses import dataclass
 
-from django.db.models import Count, Prefetch
+from django.db.models import Count, Prefetch, Q
 from django.utils.translation import gettext as _
 
 from apps.accounts.timezones import viewer_zone
@@ -77,13 +77,21 @@ def entry_cards(entries) -> list[Title]:
 
 
 def my_list_counts(*, profile) -> dict[str, int]:
-    """How many films and series the profile's My list holds (one query)."""
+    """How many films and series the profile's My list holds, and under UNAVAILABLE how many
+    saved titles it may no longer see (unpublished since, or above its maturity setting now:
+    kept, they come back if they return; the page says how many are hidden). One query."""
+    visible = Q(title__in=Title.objects.for_profile(profile))
     rows = (
-        MyListEntry.objects.filter(profile=profile, title__in=Title.objects.for_profile(profile))
+        MyListEntry.objects.filter(profile=profile)
         .values("title__kind")
-        .annotate(n=Count("pk"))
+        .annotate(n=Count("pk", filter=visible), gone=Count("pk", filter=~visible))
     )
-    return {row["title__kind"]: row["n"] for row in rows}
+    counts = {row["title__kind"]: row["n"] for row in rows if row["n"]}
+    counts[UNAVAILABLE] = sum(row["gone"] for row in rows)
+    return counts
+
+
+UNAVAILABLE = "unavailable"  # my_list_counts' key for saved titles the profile cannot see now
 
 
 def active_artwork(profile):
