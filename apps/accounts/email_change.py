@@ -171,14 +171,17 @@ def email_change_link_send(
     rows = EmailChange.objects.filter(pk=change_id, token=digest, confirmed_at__isnull=True)
     if not _claimed(rows, at):
         return False
-    change = EmailChange.objects.select_related("account").get(pk=change_id)
+    # Read through the same filter: a request replacing this one in between is not mixed in.
+    change = rows.select_related("account").first()
+    if change is None:
+        return False
     hours = int(LINK_VALID_FOR.total_seconds() // 3600)
     context = {"old": change.old_email, "new": change.new_email, "link": link, "hours": hours}
     for kind, to in (("confirm", change.new_email), ("notice", change.old_email)):
         with speaking_to(change.account):
             body = render_to_string(f"accounts/email_change_{kind}.txt", context)
         email_send(body, to=to, message_id=_message_id(change, kind))
-    stamp_sent(EmailChange.objects.filter(pk=change_id), mail_sent_at=clock.now())
+    stamp_sent(rows, mail_sent_at=clock.now())
     return True
 
 
@@ -262,7 +265,9 @@ def email_change_done_send(*, change_id: int, at: datetime | None = None) -> boo
     rows = EmailChange.objects.filter(pk=change_id, confirmed_at__isnull=False)
     if not _claimed(rows, at):
         return False
-    change = EmailChange.objects.select_related("account").get(pk=change_id)
+    change = rows.select_related("account").first()
+    if change is None:
+        return False  # a new request replaced the row in between
     context = {"old": change.old_email, "new": change.new_email, "support": settings.SUPPORT_EMAIL}
     with speaking_to(change.account):
         body = render_to_string("accounts/email_change_done.txt", context)
