@@ -7,7 +7,14 @@ account's language. `email_change_confirm` follows the link: a signed token nami
 and a secret whose hash the pending row holds; it expires LINK_VALID_FOR after the request on
 the site clock (the demo clock moves it). A used, replaced, expired or altered link changes
 nothing; an address another account took meanwhile is refused. The change ends every other
-signed-in session of the account, as a password change does.
+signed-in session of the account, as a password change does, and the old address is told.
+
+Each of these e-mails is claimed on the change's row before it leaves (apps.core.claims, as
+billing notices and support replies are): a second send for the same request, or a send for a
+request a later one replaced, sends nothing. The row carries one claim at a time: the request's
+pair (the link and the notice), then, once the link is followed, the notice that it went
+through; the row goes when that one is sent. No sweeper resends a claimed-but-unsent pair: the
+link's secret is not stored, so the link cannot be written again (the viewer asks for another).
 """
 
 import hashlib
@@ -19,7 +26,6 @@ from django.conf import settings
 from django.core import signing
 from django.core.cache import cache
 from django.core.exceptions import ValidationError
-from django.core.mail import send_mail
 from django.core.validators import validate_email
 from django.db import IntegrityError, transaction
 from django.template.loader import render_to_string
@@ -31,11 +37,14 @@ from apps.accounts.language import speaking_to
 from apps.accounts.models import EmailChange, User
 from apps.accounts.services import account_sessions_end
 from apps.core import clock
+from apps.core.claims import claim, email_send, stamp_sent
 
 LINK_VALID_FOR = timedelta(hours=24)
 # Links sent per account in an hour: whoever knows the password cannot make the site mail an
 # address over and over (each request sends two e-mails).
 REQUESTS_PER_HOUR = 5
+# A claim this old without its sent stamp was left by a sender that died: it may be taken again.
+CLAIM_STALE_AFTER = timedelta(minutes=15)
 _SALT = "accounts.email-change"
 
 
@@ -111,11 +120,16 @@ def email_change_request(
                 "new_email": new_email,
                 "token": _digest(secret),
                 "created_at": at,
+                "confirmed_at": None,
+                "mail_claimed_at": None,
+                "mail_sent_at": None,
             },
         )
         token = signing.dumps({"a": account.pk, "s": secret}, salt=_SALT, compress=True)
         link = site_url.rstrip("/") + reverse("accounts:email_change_confirm", args=[token])
-        transaction.on_commit(lambda: _send_emails(account, change, link))
+        transaction.on_commit(
+            lambda: email_change_link_send(change_id=change.pk, digest=change.token, link=link)
+        )
     return change
 
 
@@ -131,14 +145,44 @@ def _request_counted(account: User) -> bool:
     return sent <= REQUESTS_PER_HOUR
 
 
-def _send_emails(account: User, change: EmailChange, link: str) -> None:
-    with speaking_to(account):
-        hours = int(LINK_VALID_FOR.total_seconds() // 3600)
-        context = {"old": change.old_email, "new": change.new_email, "link": link, "hours": hours}
-        for template, to in (("confirm", change.new_email), ("notice", change.old_email)):
-            body = render_to_string(f"accounts/email_change_{template}.txt", context).strip()
-            subject, _sep, text = body.partition("\n")
-            send_mail(subject.strip(), text.strip() + "\n", None, [to])
+def _claimed(rows, at: datetime) -> bool:
+    """Claim the row's current e-mails (committed before they leave); False if sent or held."""
+    return claim(
+        rows,
+        at=at,
+        stale_before=at - CLAIM_STALE_AFTER,
+        claimed="mail_claimed_at",
+        sent="mail_sent_at",
+        attempts=None,
+    )
+
+
+def _message_id(change: EmailChange, kind: str) -> str:
+    """The same on a second try of the same e-mail, another for the next request's."""
+    return f"<email-change-{change.pk}.{change.created_at:%Y%m%d%H%M%S%f}.{kind}@streamfront>"
+
+
+def email_change_link_send(
+    *, change_id: int, digest: str, link: str, at: datetime | None = None
+) -> bool:
+    """Send a request's link to the new address and its notice to the old one, once; True if
+    this call sent them. `digest` names the request: a later one replaced the row's."""
+    at = at or clock.now()
+    rows = EmailChange.objects.filter(pk=change_id, token=digest, confirmed_at__isnull=True)
+    if not _claimed(rows, at):
+        return False
+    # Read through the same filter: a request replacing this one in between is not mixed in.
+    change = rows.select_related("account").first()
+    if change is None:
+        return False
+    hours = int(LINK_VALID_FOR.total_seconds() // 3600)
+    context = {"old": change.old_email, "new": change.new_email, "link": link, "hours": hours}
+    for kind, to in (("confirm", change.new_email), ("notice", change.old_email)):
+        with speaking_to(change.account):
+            body = render_to_string(f"accounts/email_change_{kind}.txt", context)
+        email_send(body, to=to, message_id=_message_id(change, kind))
+    stamp_sent(rows, mail_sent_at=clock.now())
+    return True
 
 
 class Confirmed(NamedTuple):
@@ -157,7 +201,7 @@ def _pending(token: str) -> EmailChange:
     change = (
         EmailChange.objects.select_for_update()
         .select_related("account")
-        .filter(account_id=account_id, token=_digest(secret))
+        .filter(account_id=account_id, token=_digest(secret), confirmed_at__isnull=True)
         .first()
     )
     if change is None:
@@ -204,18 +248,30 @@ def email_change_confirm(
             _("Another account now uses %(email)s, so your address was not changed.")
             % {"email": change.new_email}
         ) from None
-    old_email = change.old_email
-    change.delete()
+    # The link is spent; the row now carries the claim on the notice that it went through.
+    EmailChange.objects.filter(pk=change.pk).update(
+        confirmed_at=at, mail_claimed_at=None, mail_sent_at=None
+    )
     ended = account_sessions_end(account=account, keep=keep_session)
-    transaction.on_commit(lambda: _send_changed(account, old_email))
+    transaction.on_commit(lambda: email_change_done_send(change_id=change.pk))
     return Confirmed(account, account.email, len(ended))
 
 
-def _send_changed(account: User, old_email: str) -> None:
-    """Tell the old address the change went through (the request's notice only said it was
-    asked for): whoever lost the account to it learns it and whom to write to."""
-    with speaking_to(account):
-        context = {"old": old_email, "new": account.email, "support": settings.SUPPORT_EMAIL}
-        body = render_to_string("accounts/email_change_done.txt", context).strip()
-        subject, _sep, text = body.partition("\n")
-        send_mail(subject.strip(), text.strip() + "\n", None, [old_email])
+def email_change_done_send(*, change_id: int, at: datetime | None = None) -> bool:
+    """Tell the old address, once, that the change went through (the request's notice only said
+    it was asked for): whoever lost the account to it learns it and whom to write to. The row
+    goes once it is sent. True if this call sent it."""
+    at = at or clock.now()
+    rows = EmailChange.objects.filter(pk=change_id, confirmed_at__isnull=False)
+    if not _claimed(rows, at):
+        return False
+    change = rows.select_related("account").first()
+    if change is None:
+        return False  # a new request replaced the row in between
+    context = {"old": change.old_email, "new": change.new_email, "support": settings.SUPPORT_EMAIL}
+    with speaking_to(change.account):
+        body = render_to_string("accounts/email_change_done.txt", context)
+    email_send(body, to=change.old_email, message_id=_message_id(change, "done"))
+    stamp_sent(rows, mail_sent_at=clock.now())
+    rows.delete()  # nothing left to send: the addresses are not kept past the change
+    return True

@@ -204,8 +204,8 @@ class EmailChange(models.Model):
     """A requested change of the sign-in address, waiting for its link to be followed.
 
     One per account: a new request replaces the one before, so only the latest link works.
-    `token` is a hash of the link's secret (the link itself is never stored); the row goes when
-    the link is used."""
+    `token` is a hash of the link's secret (the link itself is never stored). Following the
+    link marks the row confirmed; it goes once the old address is told the change went through."""
 
     account = models.OneToOneField(
         settings.AUTH_USER_MODEL,
@@ -217,6 +217,12 @@ class EmailChange(models.Model):
     new_email = models.EmailField(_("new address"))
     token = models.CharField(_("link secret (hashed)"), max_length=64, unique=True)
     created_at = models.DateTimeField(_("asked at"))
+    # Set when the link is followed: the row then waits only for the old address to be told.
+    confirmed_at = models.DateTimeField(_("link followed at"), null=True, blank=True)
+    # The claim on the row's current e-mails (the link and the notice; once confirmed, the
+    # notice that it went through), apps.core.claims' shape: reset whenever they change.
+    mail_claimed_at = models.DateTimeField(_("e-mail claimed at"), null=True, blank=True)
+    mail_sent_at = models.DateTimeField(_("e-mail sent at"), null=True, blank=True)
 
     class Meta:
         verbose_name = _("e-mail address change")

@@ -11,7 +11,11 @@ from django.core import mail
 from django.core.cache import cache
 from django.test import Client
 
-from apps.accounts.email_change import LINK_VALID_FOR, REQUESTS_PER_HOUR
+from apps.accounts.email_change import (
+    LINK_VALID_FOR,
+    REQUESTS_PER_HOUR,
+    email_change_done_send,
+)
 from apps.accounts.models import EmailChange, User
 from apps.core import clock
 from tests.accounts.test_device_sign_out import (
@@ -263,8 +267,63 @@ def test_the_emails_are_in_the_accounts_language(capture):
     ask(phone, capture)
     to_new = next(m for m in mail.outbox if m.to == [NEW])
     to_old = next(m for m in mail.outbox if m.to == [profile.account.email])
-    assert "adresse" in to_new.subject and "24 heures" in to_new.body
+    assert to_new.subject == "Confirmez votre nouvelle adresse de connexion Streamfront"
+    assert "24 heures" in to_new.body
     assert "adresse" in to_old.subject
+    mail.outbox.clear()
+    with capture(execute=True):
+        phone.post(link_in(to_new))
+    (changed,) = mail.outbox
+    assert changed.to == [profile.account.email]
+    assert changed.subject == "L’adresse de connexion de votre compte Streamfront a été modifiée"
+
+
+def test_each_email_leaves_once_when_its_send_runs_twice(capture):
+    """A retried callback, or a second worker on the same change, finds the row's claim and
+    sends nothing; each e-mail carries a Message-ID of its own, so a retry reads as one."""
+    profile = ProfileFactory()
+    old = profile.account.email
+    phone = browser(profile, UA_PHONE)
+    mail.outbox.clear()
+    with capture() as sends:
+        phone.post("/account/email/", {"new_email": NEW, "password": PASSWORD})
+    (send,) = sends
+    send()
+    send()
+    assert sorted(m.to[0] for m in mail.outbox) == sorted([NEW, old]), "two e-mails, not four"
+    ids = {m.extra_headers["Message-ID"] for m in mail.outbox}
+    assert len(ids) == 2 and all(i.startswith("<email-change-") for i in ids)
+    link = link_in(next(m for m in mail.outbox if m.to == [NEW]))
+
+    change_id = EmailChange.objects.get(account=profile.account).pk
+    mail.outbox.clear()
+    with capture(execute=True):
+        phone.post(link)
+    assert email_change_done_send(change_id=change_id) is False, "sent already"
+    (changed,) = mail.outbox
+    assert changed.subject == "Your Streamfront sign-in address was changed"
+    assert User.objects.get(pk=profile.account_id).email == NEW
+    assert not EmailChange.objects.filter(account=profile.account).exists(), "nothing kept"
+
+
+def test_a_replaced_requests_late_send_sends_nothing(capture):
+    """The first request's e-mails, sent after a second request replaced it, would carry a
+    link that no longer works: they are not sent, and the second request's still are."""
+    profile = ProfileFactory()
+    phone = browser(profile, UA_PHONE)
+    mail.outbox.clear()
+    with capture() as first_sends:
+        phone.post("/account/email/", {"new_email": "first@example.com", "password": PASSWORD})
+    with capture() as second_sends:
+        phone.post("/account/email/", {"new_email": "second@example.com", "password": PASSWORD})
+    (late,) = first_sends
+    late()
+    assert mail.outbox == []
+    (second,) = second_sends
+    second()
+    assert sorted(m.to[0] for m in mail.outbox) == sorted(
+        ["second@example.com", profile.account.email]
+    )
 
 
 def test_a_kids_profile_cannot_change_the_address():
@@ -286,3 +345,36 @@ def test_a_session_still_on_whos_watching_is_signed_out_too(capture):
     phone.post(link_in(next(m for m in mail.outbox if m.to == [NEW])))
     assert picker.get("/profiles/").status_code == 302, "back to the sign-in page"
     assert signed_in(phone)
+
+
+def test_a_notice_whose_sender_died_is_not_sent_again_until_its_claim_is_stale(
+    capture, monkeypatch, site_clock
+):
+    """The mailer failed after the claim: a second send at once holds back (the first may
+    still be on its way); one after CLAIM_STALE_AFTER sends it, under the same Message-ID."""
+    from apps.accounts import email_change
+
+    profile = ProfileFactory()
+    phone = browser(profile, UA_PHONE)
+    ask(phone, capture)
+    link = link_in(next(m for m in mail.outbox if m.to == [NEW]))
+    change_id = EmailChange.objects.get(account=profile.account).pk
+    sent = email_change.email_send
+
+    def mailer_down(*args, **kwargs):
+        raise ConnectionRefusedError
+
+    monkeypatch.setattr(email_change, "email_send", mailer_down)
+    mail.outbox.clear()
+    with pytest.raises(ConnectionRefusedError), capture(execute=True):
+        phone.post(link)
+    assert User.objects.get(pk=profile.account_id).email == NEW, "the change itself stands"
+    monkeypatch.setattr(email_change, "email_send", sent)
+    assert email_change_done_send(change_id=change_id) is False
+    assert mail.outbox == []
+    later = NOW + email_change.CLAIM_STALE_AFTER + timedelta(seconds=1)
+    assert email_change_done_send(change_id=change_id, at=later) is True
+    (changed,) = mail.outbox
+    assert changed.to == [profile.account.email]
+    assert changed.extra_headers["Message-ID"].endswith(".done@streamfront>")
+    assert not EmailChange.objects.filter(pk=change_id).exists()

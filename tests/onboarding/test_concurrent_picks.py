@@ -2,14 +2,12 @@
 pick sent twice counts once (QA: picks lived in the session, read and written whole by each
 request, so the later of two simultaneous picks dropped the other)."""
 
-import threading
-
 import pytest
-from django.db import OperationalError, close_old_connections, connection
 from django.test import Client
 
 from apps.onboarding import selectors, services
 from apps.onboarding.models import PendingPick
+from tests.concurrency import raised, run_at_once
 from tests.factories import ProfileFactory, TitleFactory
 from tests.onboarding.test_views import PICK, PICKS, htmx_pick
 
@@ -63,36 +61,11 @@ def test_simultaneous_picks_on_two_threads_all_land_once():
     profile = ProfileFactory(onboarded_at=None)
     first, second = TitleFactory.create_batch(2)
     asks = [first.pk, second.pk, first.pk, second.pk]
-    barrier = threading.Barrier(len(asks))
-    errors: list[BaseException] = []
 
-    def pick(title_id: int) -> None:
-        try:
-            barrier.wait()
-            for _attempt in range(200):
-                try:
-                    services.pick_change(profile=profile, title_id=title_id, want=True)
-                    return
-                except OperationalError as exc:
-                    # The in-memory test database (SQLite shared cache) reports a table lock
-                    # at once instead of waiting out the busy timeout; retry like a client.
-                    if "locked" not in str(exc):
-                        raise
-                    threading.Event().wait(0.005)
-            raise AssertionError("never got the database")
-        except BaseException as exc:  # noqa: BLE001 - reported below
-            errors.append(exc)
-        finally:
-            close_old_connections()
-            connection.close()
+    def pick(i: int) -> None:
+        services.pick_change(profile=profile, title_id=asks[i], want=True)
 
-    threads = [threading.Thread(target=pick, args=(t,)) for t in asks]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join()
-
-    assert errors == []
+    assert raised(run_at_once(pick, n=len(asks))) == []
     picked = PendingPick.objects.filter(profile=profile).values_list("title_id", flat=True)
     assert sorted(picked) == sorted([first.pk, second.pk])
     assert sorted(services.pending_picks(profile=profile)) == sorted([first.pk, second.pk])

@@ -8,6 +8,7 @@ from apps.core import clock
 from apps.parties import services, wall_clock
 from apps.parties.models import ChatMessage, Member, Party
 from apps.tracking.models import Event
+from tests.concurrency import raised, run_at_once
 from tests.factories import ProfileFactory, TitleFactory
 
 
@@ -231,46 +232,19 @@ def test_a_host_has_one_live_party_and_may_start_another_once_it_ends_or_expires
 @pytest.mark.django_db(transaction=True)
 def test_two_tabs_starting_a_party_at_once_make_one(plans):
     """A double click or two tabs: the host's row lock lets one create, the other is told."""
-    import threading
-
-    from django.db import OperationalError, close_old_connections, connection
-
     host = ProfileFactory(name="Priya")
     film = TitleFactory(runtime_minutes=100)
     clock.now()  # warm the demo-clock cache before the threads start
-    barrier = threading.Barrier(6)
-    outcomes: list[str] = []
-    errors: list[BaseException] = []
 
-    def start() -> None:
+    def start(_i: int) -> str:
         try:
-            barrier.wait()
-            for _attempt in range(400):
-                try:
-                    services.party_create(profile=host, title=film)
-                    outcomes.append("created")
-                    return
-                except services.AlreadyHosting:
-                    outcomes.append("already")
-                    return
-                except OperationalError as exc:
-                    # The test database reports a lock at once instead of waiting: retry.
-                    if "locked" not in str(exc):
-                        raise
-                    threading.Event().wait(0.005)
-            raise AssertionError("never got the database")
-        except BaseException as exc:  # noqa: BLE001 - reported below
-            errors.append(exc)
-        finally:
-            close_old_connections()
-            connection.close()
+            services.party_create(profile=host, title=film)
+        except services.AlreadyHosting:
+            return "already"
+        return "created"
 
-    threads = [threading.Thread(target=start) for _ in range(6)]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join()
-    assert errors == []
+    outcomes = run_at_once(start, n=6)
+    assert raised(outcomes) == []
     assert sorted(outcomes) == ["already"] * 5 + ["created"]
     assert Party.objects.filter(host=host).count() == 1
 

@@ -1,16 +1,15 @@
 """progress_report and friends: idempotent, order-tolerant, refused when not watchable."""
 
-import threading
 from datetime import timedelta
 
 import pytest
 from django.core.exceptions import ValidationError
-from django.db import OperationalError, close_old_connections, connection
 
 from apps.core import clock
 from apps.playback import selectors, services
 from apps.playback.models import PlaybackPreference, Progress, TitleProgress
 from apps.tracking.models import Event
+from tests.concurrency import raised, run_at_once
 from tests.factories import ProfileFactory, TitleFactory
 
 pytestmark = pytest.mark.django_db
@@ -265,45 +264,20 @@ def test_twenty_concurrent_reports_leave_one_row_at_the_furthest_position():
     episode = EpisodeFactory(runtime_minutes=45)
     clock.now()  # warm the demo-clock cache before the threads start
     positions = [60 * (n + 1) for n in range(20)]
-    barrier = threading.Barrier(len(positions))
-    errors: list[BaseException] = []
 
-    def send(n: int, position: int) -> None:
-        try:
-            barrier.wait()
-            for _attempt in range(200):
-                try:
-                    services.progress_report(
-                        profile=profile,
-                        title=episode.title,
-                        episode=episode,
-                        position=position,
-                        report_id=f"concurrent-{n:04d}",
-                        seq=1000 - n,  # arrival order has nothing to do with position
-                        explicit_seek=False,
-                        session_id="session-threads",
-                    )
-                    return
-                except OperationalError as exc:
-                    # The in-memory test database (SQLite shared cache) reports a table lock
-                    # at once instead of waiting out the busy timeout; retry like a client.
-                    if "locked" not in str(exc):
-                        raise
-                    threading.Event().wait(0.005)
-            raise AssertionError("never got the database")
-        except BaseException as exc:  # noqa: BLE001 - reported below
-            errors.append(exc)
-        finally:
-            close_old_connections()
-            connection.close()
+    def send(n: int) -> None:
+        services.progress_report(
+            profile=profile,
+            title=episode.title,
+            episode=episode,
+            position=positions[n],
+            report_id=f"concurrent-{n:04d}",
+            seq=1000 - n,  # arrival order has nothing to do with position
+            explicit_seek=False,
+            session_id="session-threads",
+        )
 
-    threads = [threading.Thread(target=send, args=(n, p)) for n, p in enumerate(positions)]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join()
-
-    assert errors == []
+    assert raised(run_at_once(send, n=len(positions))) == []
     rows = Progress.objects.filter(profile=profile, episode=episode)
     assert rows.count() == 1
     assert rows.get().position_seconds == max(positions)

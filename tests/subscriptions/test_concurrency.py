@@ -7,54 +7,19 @@ the way the processor counts: per idempotency key.
 """
 
 import re
-import threading
-import time
 
 import pytest
-from celery.exceptions import Retry
-from django.db import OperationalError, close_old_connections, connection
+from django.db import connection
 
 from apps.core import clock
 from apps.subscriptions import services, tasks
 from apps.subscriptions.models import Checkout, Invoice, Payment, Plan, Subscription
+from tests.concurrency import raised, run_at_once
 from tests.factories import ProfileFactory
 from tests.subscriptions.conftest import card, subscribe
 
 N = 20
 KEY = "same-form-submitted-twenty-times"
-
-
-def in_threads(n, work):
-    """Run work(i) in n threads released together; return the results and errors."""
-    barrier = threading.Barrier(n)
-    results, errors = [None] * n, []
-
-    def run(i):
-        try:
-            barrier.wait()
-            deadline = time.monotonic() + 60  # a loaded machine can hold the lock a while
-            while time.monotonic() < deadline:
-                try:
-                    results[i] = work(i)
-                    return
-                except (OperationalError, Retry) as exc:
-                    # A task's autoretry wraps the lock error in Retry: a worker would retry.
-                    if "locked" not in str(exc):
-                        raise
-                    threading.Event().wait(0.005)
-            raise AssertionError("never got the database")
-        except BaseException as exc:  # noqa: BLE001 - reported below
-            errors.append(exc)
-        finally:
-            close_old_connections()
-            connection.close()
-
-    threads = [threading.Thread(target=run, args=(i,)) for i in range(n)]
-    for t in threads:
-        t.start()
-    for t in threads:
-        t.join()
-    return results, errors
 
 
 @pytest.mark.django_db(transaction=True)
@@ -74,8 +39,8 @@ def test_twenty_identical_pay_submissions_make_one_charge(spy, now, plans):
             expected_amount=1999,
         ).pk
 
-    results, errors = in_threads(N, pay)
-    assert errors == []
+    results = run_at_once(pay, n=N)
+    assert raised(results) == []
     assert len(set(results)) == 1
     assert len(spy.charges) == 1
     assert {a["idempotency_key"] for a in spy.attempts} == {"checkout:" + KEY}
@@ -115,8 +80,8 @@ def test_twenty_identical_pay_form_posts_make_one_charge(spy, now, plans):
         page = tab.get(response["Location"]).content.decode() if response.status_code == 302 else ""
         return response.status_code, response.get("Location"), "Welcome to Premium!" in page
 
-    results, errors = in_threads(N, post)
-    assert errors == []
+    results = run_at_once(post, n=N)
+    assert raised(results) == []
     assert {(code, to) for code, to, _welcomed in results} == {(302, "/account/subscription/")}
     # QA9: one payment, one welcome; the others read "You are already subscribed to Premium."
     assert sum(welcomed for _code, _to, welcomed in results) == 1
@@ -140,8 +105,8 @@ def test_twenty_tabs_with_different_keys_still_make_one_charge(spy, now, plans):
             key=f"tab-{i}",
         ).status
 
-    results, errors = in_threads(N, pay)
-    assert errors == []
+    results = run_at_once(pay, n=N)
+    assert raised(results) == []
     assert sorted(results).count("succeeded") == 1
     assert len(spy.charges) == 1
 
@@ -158,8 +123,7 @@ def test_the_renewal_task_run_twice_at_once_charges_once(spy, now, plans):
             return tasks.renew_subscription(sub.pk)
         return tasks.renew_due_subscriptions()
 
-    _results, errors = in_threads(8, run)
-    assert errors == []
+    assert raised(run_at_once(run, n=8)) == []
     assert Payment.objects.filter(kind="renewal").count() == 1
     assert len(spy.charges) == 2  # the first payment and one renewal
     # A retry after a lock error may repeat a call, but only ever with the same key.
@@ -194,8 +158,8 @@ def test_racing_checkouts_never_redeem_a_coupon_past_its_limit(spy, now, plans):
         except ValidationError as exc:
             return exc.messages[0]
 
-    results, errors = in_threads(8, pay)
-    assert errors == []
+    results = run_at_once(pay, n=8)
+    assert raised(results) == []
     assert sorted(results, key=str)[:3] == [674, 674, 674]
     assert results.count("The code THREE has been used up.") == 5
     coupon.refresh_from_db()
@@ -219,7 +183,6 @@ def test_three_cancel_answers_at_once_count_once(spy, now, plans):
     def answer(_i):
         return services.cancel_reasons_record(user=profile.account, reasons=reasons)
 
-    results, errors = in_threads(3, answer)
-    assert errors == []
+    assert raised(run_at_once(answer, n=3)) == []
     assert list(CancelReason.objects.values_list("reason", flat=True)) == ["too_expensive"]
     assert Event.objects.filter(name="cancel_reason_given", profile=profile).count() == 1

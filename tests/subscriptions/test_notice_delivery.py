@@ -1,14 +1,13 @@
 """Billing e-mails: claimed in the database before they leave, never sent twice, never lost."""
 
-import threading
 from datetime import timedelta
 
 import pytest
 from django.core import mail
-from django.db import connection
 
 from apps.subscriptions import services, tasks
 from apps.subscriptions.models import Notice, Subscription
+from tests.concurrency import raised, run_at_once
 from tests.subscriptions.conftest import subscribe
 
 
@@ -39,21 +38,12 @@ def test_a_redelivered_task_does_not_send_again(user, now):
 @pytest.mark.django_db(transaction=True)
 def test_concurrent_senders_send_a_notice_once(user, now, plans):
     notice = _notice(user, now)
-    barrier = threading.Barrier(8)
-    results = []
 
-    def send():
-        barrier.wait()
-        try:
-            results.append(services.notice_send(notice_id=notice.pk))
-        finally:
-            connection.close()
+    def send(_i):
+        return services.notice_send(notice_id=notice.pk)
 
-    threads = [threading.Thread(target=send) for _ in range(8)]
-    for t in threads:
-        t.start()
-    for t in threads:
-        t.join()
+    results = run_at_once(send, n=8)
+    assert raised(results) == []
     assert results.count(True) == 1
     assert len(mail.outbox) == 1
 

@@ -1,12 +1,11 @@
 """A card entered again (a second payment, another tab) is the same saved card, not a copy."""
 
-import threading
-
 import pytest
 from django.db import connection
 
 from apps.subscriptions import services
 from apps.subscriptions.models import PaymentMethod
+from tests.concurrency import raised, run_at_once
 from tests.subscriptions.conftest import OK_CARD, card
 
 pytestmark = pytest.mark.django_db
@@ -59,19 +58,11 @@ def test_the_same_iban_twice_is_one_mandate(user):
 def test_two_tabs_saving_the_same_card_at_once_keep_one(user):
     if connection.vendor == "sqlite":
         pytest.skip("SQLite serializes writers; the race needs PostgreSQL (CI runs it)")
-    results, barrier = [], threading.Barrier(2)
 
-    def add():
-        try:
-            barrier.wait()
-            results.append(services.payment_method_add(user=user, source=card()).pk)
-        finally:
-            connection.close()
+    def add(_i):
+        return services.payment_method_add(user=user, source=card()).pk
 
-    threads = [threading.Thread(target=add) for _ in range(2)]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join()
+    results = run_at_once(add, n=2)
+    assert raised(results) == []
     assert len(set(results)) == 1
     assert len(saved(user)) == 1
