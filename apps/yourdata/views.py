@@ -6,9 +6,9 @@ from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth import logout
 from django.core.serializers.json import DjangoJSONEncoder
-from django.http import Http404, HttpResponse
+from django.http import Http404, HttpResponse, StreamingHttpResponse
 from django.shortcuts import redirect, render
-from django.utils import timezone
+from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
@@ -16,6 +16,7 @@ from apps.accounts.current import current_device_id
 from apps.accounts.decorators import not_for_kids, profile_required
 from apps.accounts.devices import device_kind
 from apps.accounts.http import AppRequest
+from apps.accounts.language import user_language
 from apps.accounts.timezones import viewer_zone
 from apps.browse.selectors import local_now
 from apps.catalogue import selectors as catalogue
@@ -23,7 +24,7 @@ from apps.core import clock
 from apps.tracking.consent import consent_for
 from apps.tracking.personal import account_export
 from apps.tracking.services import your_data as tracking_data
-from apps.yourdata import selectors, services
+from apps.yourdata import readable, selectors, services
 from apps.yourdata.forms import DeleteAccountForm
 
 _SWITCHES = {"viewing_history", "ratings", "traits"}
@@ -46,7 +47,11 @@ def your_data(request: AppRequest):
         return render(
             request,
             "yourdata/your_data.html",
-            {"data": data, "retention_days": settings.EVENT_RETENTION_DAYS},
+            {
+                "data": data,
+                "categories": selectors.data_categories(request.user),
+                "retention_days": settings.EVENT_RETENTION_DAYS,
+            },
         )
 
 
@@ -103,10 +108,24 @@ def clear_picks(request: AppRequest):
     return redirect("yourdata:page")
 
 
+def _too_many_exports(request: AppRequest):
+    """The page, saying why, when the account downloaded its data too often this hour."""
+    if services.export_take(user=request.user):
+        return None
+    messages.error(
+        request,
+        _("You downloaded your data %(n)s times in the last hour: try again in an hour.")
+        % {"n": services.EXPORTS_PER_HOUR},
+    )
+    return redirect("yourdata:page")
+
+
 @require_GET
 @not_for_kids
 def export(request: AppRequest):
     """Everything personal about the account, as a JSON download."""
+    if refused := _too_many_exports(request):
+        return refused
     body = {
         "exported_at": clock.now(),
         "account_id": request.user.pk,
@@ -117,6 +136,21 @@ def export(request: AppRequest):
         content_type="application/json; charset=utf-8",
     )
     response["Content-Disposition"] = 'attachment; filename="streamfront-your-data.json"'
+    return response
+
+
+@require_GET
+@not_for_kids
+def export_readable(request: AppRequest):
+    """The same data to read: a ZIP of one CSV per kind of record and a README.txt, in the
+    account's language and time zone, streamed as it is written (apps/yourdata/readable.py)."""
+    if refused := _too_many_exports(request):
+        return refused
+    language = user_language(request.user) or translation.get_language() or "en"
+    response = StreamingHttpResponse(
+        readable.readable_zip(request.user, language=language), content_type="application/zip"
+    )
+    response["Content-Disposition"] = 'attachment; filename="streamfront-your-data.zip"'
     return response
 
 

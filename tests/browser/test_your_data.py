@@ -46,7 +46,7 @@ def test_views_show_on_your_data_and_the_switch_works(page, sign_in, shot):
     assert DataUse.objects.get(profile=profile).use_viewing_history is False
 
     with page.expect_download() as download:
-        page.get_by_role("link", name="Download all your data (JSON)").click()
+        page.get_by_role("link", name="Download all your data for another service (JSON)").click()
     assert download.value.suggested_filename == "streamfront-your-data.json"
     exported = Path(download.value.path()).read_text()
     for title in titles:
