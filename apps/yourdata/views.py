@@ -1,12 +1,13 @@
 """The "Your data" page, its switches, the JSON export and deleting the account."""
 
 import json
+from collections.abc import Iterator
 
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth import logout
 from django.core.serializers.json import DjangoJSONEncoder
-from django.http import Http404, HttpResponse, StreamingHttpResponse
+from django.http import Http404, StreamingHttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
@@ -22,7 +23,7 @@ from apps.browse.selectors import local_now
 from apps.catalogue import selectors as catalogue
 from apps.core import clock
 from apps.tracking.consent import consent_for
-from apps.tracking.personal import account_export
+from apps.tracking.personal import export_pages
 from apps.tracking.services import your_data as tracking_data
 from apps.yourdata import readable, selectors, services
 from apps.yourdata.forms import DeleteAccountForm
@@ -108,6 +109,26 @@ def clear_picks(request: AppRequest):
     return redirect("yourdata:page")
 
 
+def _json_export(user) -> Iterator[str]:
+    """{"exported_at": …, "account_id": …, "data": {"accounts.Profile": [{…}, …], …}}, written
+    a page of rows at a time (tracking.personal.export_pages): a long history is never held
+    whole, neither as rows nor as text."""
+
+    def dump(value) -> str:
+        return json.dumps(value, cls=DjangoJSONEncoder, ensure_ascii=False)
+
+    yield f'{{\n "exported_at": {dump(clock.now())},\n "account_id": {dump(user.pk)},\n "data": {{'
+    current = None
+    for label, rows in export_pages(user):
+        lines = [f",\n  {dump(row)}" for row in rows]
+        if label != current:
+            opening = "" if current is None else "\n ],"
+            lines[0] = f"{opening}\n {dump(label)}: [\n  {lines[0][4:]}"
+            current = label
+        yield "".join(lines)
+    yield ("" if current is None else "\n ]") + "\n }\n}\n"
+
+
 def _too_many_exports(request: AppRequest):
     """The page, saying why, when the account downloaded its data too often this hour."""
     if services.export_take(user=request.user):
@@ -126,14 +147,8 @@ def export(request: AppRequest):
     """Everything personal about the account, as a JSON download."""
     if refused := _too_many_exports(request):
         return refused
-    body = {
-        "exported_at": clock.now(),
-        "account_id": request.user.pk,
-        "data": account_export(request.user),
-    }
-    response = HttpResponse(
-        json.dumps(body, cls=DjangoJSONEncoder, indent=1, ensure_ascii=False),
-        content_type="application/json; charset=utf-8",
+    response = StreamingHttpResponse(
+        _json_export(request.user), content_type="application/json; charset=utf-8"
     )
     response["Content-Disposition"] = 'attachment; filename="streamfront-your-data.json"'
     return response
