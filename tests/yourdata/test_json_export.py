@@ -43,3 +43,24 @@ def test_the_query_count_does_not_grow_with_the_history(client):
     with CaptureQueriesContext(connection) as long:
         viewer.get(URL).getvalue()
     assert len(long.captured_queries) == len(short.captured_queries)
+
+
+def test_under_asgi_both_downloads_stream_without_being_read_whole_first(client):
+    """Under ASGI (the site's server) Django reads a plain iterator to its end before sending
+    a byte; the downloads hand it an async iterator there instead."""
+    from asgiref.sync import async_to_sync
+    from django.test import AsyncClient
+
+    profile = ProfileFactory()
+    watch(profile, [TitleFactory() for _ in range(3)])
+    asgi = AsyncClient()
+    async_to_sync(asgi.aforce_login)(profile.account)
+
+    async def read(url):
+        response = await asgi.get(url)
+        assert response.is_async
+        return b"".join([part async for part in response.streaming_content])
+
+    body = json.loads(async_to_sync(read)(URL))
+    assert body["data"]["accounts.Profile"][0]["name"] == profile.name
+    assert async_to_sync(read)("/account/data/export/readable/").startswith(b"PK")
