@@ -69,7 +69,7 @@ CATEGORIES: tuple[Category, ...] = (
         _("Viewing history"),
         ("playback.TitleProgress", "playback.Progress"),
         "playback.TitleProgress",
-        ngettext_lazy("%(n)s title played", "%(n)s titles played", "n"),
+        ngettext_lazy("%(n)s title with saved progress", "%(n)s titles with saved progress", "n"),
         "yourdata:page",
         anchor="yd-events",
         where=_("Forget a title, on this page"),
