@@ -377,6 +377,24 @@ MORE_FLOWS: list[dict[str, Any]] = [
         "persona": "horror",
     },
     {
+        "key": "what-we-hold",
+        "title": _("What we hold, and a data export you can read"),
+        "description": _(
+            "As the Rivera family, open Account › Your data: “What we hold” lists every kind "
+            "of data kept about the account, each with its count and a link to where it is "
+            "seen or changed (devices on the account page, payment cards and invoices in Plan "
+            "and billing, privacy choices, ratings, the inbox…). Under “Take it with you, or "
+            "leave” press “Download your data to read”: the ZIP holds one spreadsheet per kind "
+            "of data and a README.txt saying what each is; times are on the account's clock "
+            "(Paris) as the pages write them, titles and profiles by name (Alex and Kids), "
+            "payments as money. Choose Français in the header and download again: headers, "
+            "file names and dates are in French. The JSON download is the same data for "
+            "another service. An eleventh download within an hour is refused with the reason."
+        ),
+        "url": "yourdata:page",
+        "persona": "family",
+    },
+    {
         "key": "cancel-reasons",
         "title": _("Cancelling: why, and what might help"),
         "description": _(

@@ -214,19 +214,38 @@ def visitor_ids(user) -> frozenset[str]:
     return frozenset(found)
 
 
-def account_export(user) -> dict[str, list[dict[str, Any]]]:
-    """Every personal row of the account, by model label ("accounts.Profile": [...]); models
-    where the account has no row are left out. Only its own rows: a party host gets the party,
-    not its guests' member rows or chat lines (`Holder.own_paths`)."""
-    data: dict[str, list[dict[str, Any]]] = {}
+EXPORT_PAGE = 2000  # rows an export reads at a time
+
+
+def export_pages(user, *, page: int | None = None) -> Iterator[tuple[str, list[dict[str, Any]]]]:
+    """Every personal row of the account as (model label, a page of rows), model after model,
+    each model's rows by primary key in pages of at most `page` (one query a page), so a long
+    history is exported in bounded memory. Only its own rows: a party host gets the party, not
+    its guests' member rows or chat lines (`Holder.own_paths`)."""
+    page = page or EXPORT_PAGE
     visitors = visitor_ids(user)
     for holder in holders():
         fields = export_fields(holder.model)
+        pk = holder.model._meta.pk.attname
         context = {k: F(v) for k, v in EXPORT_CONTEXT.get(holder.label, {}).items()}
         rows = holder.rows(user, visitors, own=True).order_by("pk")
-        rows = list(rows.values(*fields, **context))
-        if rows:
-            data[holder.label] = rows
+        last = None
+        while True:
+            found = rows if last is None else rows.filter(pk__gt=last)
+            found = list(found.values(*fields, **context)[:page])
+            if found:
+                yield holder.label, found
+            if len(found) < page:
+                break
+            last = found[-1][pk]
+
+
+def account_export(user) -> dict[str, list[dict[str, Any]]]:
+    """Every personal row of the account, by model label ("accounts.Profile": [...]); models
+    where the account has no row are left out (`export_pages`, gathered)."""
+    data: dict[str, list[dict[str, Any]]] = {}
+    for label, rows in export_pages(user):
+        data.setdefault(label, []).extend(rows)
     return data
 
 

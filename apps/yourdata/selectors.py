@@ -262,3 +262,51 @@ def others_affected_by_deletion(user) -> OthersAffected:
     )
     parties = Party.objects.filter(host__account=user, ended_at__isnull=True).count()
     return OthersAffected(plan=shared[0] if shared else "", members=len(shared), parties=parties)
+
+
+@dataclass(frozen=True)
+class CategoryLine:
+    """One line of "What we hold": "Devices — 3 devices — Account, Devices"."""
+
+    key: str
+    label: str
+    count: int
+    words: str  # "3 devices"
+    url: str  # "" when no page shows it
+    where: str
+
+
+def data_categories(account) -> list[CategoryLine]:
+    """Every kind of personal data the site holds about the account, counted, with where the
+    viewer sees or changes it (QA15 M6), in one query: each count is a subquery of it, so the
+    page costs the same however many rows each category holds."""
+    from django.contrib.auth import get_user_model
+    from django.db.models import F, Func, Subquery
+    from django.urls import reverse
+
+    from apps.tracking.personal import holders
+    from apps.yourdata.categories import CATEGORIES
+
+    by_label = {h.label: h for h in holders()}
+    counts = {}
+    for category in CATEGORIES:
+        rows = by_label[category.counted].rows(account, own=True).filter(**category.count_where)
+        counts[f"n_{category.key}"] = Subquery(
+            rows.order_by().annotate(n=Func(F("pk"), function="COUNT")).values("n")
+        )
+    found = get_user_model()._base_manager.filter(pk=account.pk).values(**counts).first() or {}
+    lines = []
+    for category in CATEGORIES:
+        n = found.get(f"n_{category.key}") or 0
+        url = reverse(category.url) if category.url else ""
+        lines.append(
+            CategoryLine(
+                key=category.key,
+                label=str(category.label),
+                count=n,
+                words=category.words(n),
+                url=f"{url}#{category.anchor}" if url and category.anchor else url,
+                where=str(category.where),
+            )
+        )
+    return lines

@@ -60,3 +60,26 @@ def account_delete(*, user) -> dict[str, int]:
     account_deleted_notice(user=user, to=address, context=farewell)
     members_plan_ended_notice(user=user, members=members)
     return report
+
+
+EXPORTS_PER_HOUR = 10
+
+
+def export_take(*, user) -> bool:
+    """Count one download of the account's data (JSON or readable); False past
+    EXPORTS_PER_HOUR in the hour that began with the first: each reads every personal row
+    of the account, so a loop of downloads must not tie up the site. Counted atomically in the
+    cache (simultaneous downloads each take their own number); with the cache unreachable the
+    download goes ahead, a dead cache must not lock a viewer out of their data."""
+    from django.core.cache import cache
+
+    key = f"yourdata:exports:{user.pk}"
+    try:
+        cache.add(key, 0, timeout=3600)
+        taken = cache.incr(key)
+    except ValueError:  # expired between add and incr: this one starts a new hour
+        cache.add(key, 1, timeout=3600)
+        return True
+    except Exception:  # noqa: BLE001 (the cache is down: allow, as the login throttle does)
+        return True
+    return taken <= EXPORTS_PER_HOUR

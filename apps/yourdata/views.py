@@ -1,14 +1,16 @@
 """The "Your data" page, its switches, the JSON export and deleting the account."""
 
 import json
+from collections.abc import Iterator
 
+from asgiref.sync import sync_to_async
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth import logout
 from django.core.serializers.json import DjangoJSONEncoder
-from django.http import Http404, HttpResponse
+from django.http import Http404, StreamingHttpResponse
 from django.shortcuts import redirect, render
-from django.utils import timezone
+from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
@@ -16,14 +18,15 @@ from apps.accounts.current import current_device_id
 from apps.accounts.decorators import not_for_kids, profile_required
 from apps.accounts.devices import device_kind
 from apps.accounts.http import AppRequest
+from apps.accounts.language import user_language
 from apps.accounts.timezones import viewer_zone
 from apps.browse.selectors import local_now
 from apps.catalogue import selectors as catalogue
 from apps.core import clock
 from apps.tracking.consent import consent_for
-from apps.tracking.personal import account_export
+from apps.tracking.personal import export_pages
 from apps.tracking.services import your_data as tracking_data
-from apps.yourdata import selectors, services
+from apps.yourdata import readable, selectors, services
 from apps.yourdata.forms import DeleteAccountForm
 
 _SWITCHES = {"viewing_history", "ratings", "traits"}
@@ -46,7 +49,11 @@ def your_data(request: AppRequest):
         return render(
             request,
             "yourdata/your_data.html",
-            {"data": data, "retention_days": settings.EVENT_RETENTION_DAYS},
+            {
+                "data": data,
+                "categories": selectors.data_categories(request.user),
+                "retention_days": settings.EVENT_RETENTION_DAYS,
+            },
         )
 
 
@@ -103,20 +110,81 @@ def clear_picks(request: AppRequest):
     return redirect("yourdata:page")
 
 
+def _json_export(user) -> Iterator[str]:
+    """{"exported_at": …, "account_id": …, "data": {"accounts.Profile": [{…}, …], …}}, written
+    a page of rows at a time (tracking.personal.export_pages): a long history is never held
+    whole, neither as rows nor as text."""
+
+    def dump(value) -> str:
+        return json.dumps(value, cls=DjangoJSONEncoder, ensure_ascii=False)
+
+    yield f'{{\n "exported_at": {dump(clock.now())},\n "account_id": {dump(user.pk)},\n "data": {{'
+    current = None
+    for label, rows in export_pages(user):
+        lines = [f",\n  {dump(row)}" for row in rows]
+        if label != current:
+            opening = "" if current is None else "\n ],"
+            lines[0] = f"{opening}\n {dump(label)}: [\n  {lines[0][4:]}"
+            current = label
+        yield "".join(lines)
+    yield ("" if current is None else "\n ]") + "\n }\n}\n"
+
+
+def _streamed(request: AppRequest, chunks: Iterator):
+    """The chunks as the server streams them. Under ASGI (the site's server) Django reads a
+    plain iterator to its end before the first byte leaves, so the whole download would sit in
+    memory: there each chunk is taken in turn on the request's thread (the ORM's), as an async
+    iterator. WSGI and the test client stream the plain one."""
+    if not hasattr(request, "scope"):
+        return chunks
+
+    async def each():
+        step = sync_to_async(next, thread_sensitive=True)
+        while (chunk := await step(chunks, None)) is not None:
+            yield chunk
+
+    return each()
+
+
+def _too_many_exports(request: AppRequest):
+    """The page, saying why, when the account downloaded its data too often this hour."""
+    if services.export_take(user=request.user):
+        return None
+    messages.error(
+        request,
+        _("You downloaded your data %(n)s times in the last hour: try again in an hour.")
+        % {"n": services.EXPORTS_PER_HOUR},
+    )
+    return redirect("yourdata:page")
+
+
 @require_GET
 @not_for_kids
 def export(request: AppRequest):
     """Everything personal about the account, as a JSON download."""
-    body = {
-        "exported_at": clock.now(),
-        "account_id": request.user.pk,
-        "data": account_export(request.user),
-    }
-    response = HttpResponse(
-        json.dumps(body, cls=DjangoJSONEncoder, indent=1, ensure_ascii=False),
+    if refused := _too_many_exports(request):
+        return refused
+    response = StreamingHttpResponse(
+        _streamed(request, _json_export(request.user)),
         content_type="application/json; charset=utf-8",
     )
     response["Content-Disposition"] = 'attachment; filename="streamfront-your-data.json"'
+    return response
+
+
+@require_GET
+@not_for_kids
+def export_readable(request: AppRequest):
+    """The same data to read: a ZIP of one CSV per kind of record and a README.txt, in the
+    account's language and time zone, streamed as it is written (apps/yourdata/readable.py)."""
+    if refused := _too_many_exports(request):
+        return refused
+    language = user_language(request.user) or translation.get_language() or "en"
+    response = StreamingHttpResponse(
+        _streamed(request, readable.readable_zip(request.user, language=language)),
+        content_type="application/zip",
+    )
+    response["Content-Disposition"] = 'attachment; filename="streamfront-your-data.zip"'
     return response
 
 

@@ -46,8 +46,32 @@ def test_views_show_on_your_data_and_the_switch_works(page, sign_in, shot):
     assert DataUse.objects.get(profile=profile).use_viewing_history is False
 
     with page.expect_download() as download:
-        page.get_by_role("link", name="Download all your data (JSON)").click()
+        page.get_by_role("link", name="Download all your data for another service (JSON)").click()
     assert download.value.suggested_filename == "streamfront-your-data.json"
     exported = Path(download.value.path()).read_text()
     for title in titles:
         assert title.get_absolute_url() in exported
+
+
+def test_what_we_hold_links_its_pages_and_the_readable_export_downloads(page, sign_in):
+    """QA15 M2/M6: the categories link where each kind of data is managed, and the readable
+    export is a ZIP of spreadsheets a viewer can open, in their language."""
+    import zipfile
+
+    profile = ProfileFactory(account=UserFactory(language="fr"), name="Robin")
+    sign_in(profile)
+    page.goto("/account/data/")
+    held = page.locator("section[aria-labelledby=yd-hold]")
+    expect(held.locator("li[data-category=cards]")).to_contain_text("0 carte de paiement")
+    held.locator("li[data-category=devices] a").click()
+    expect(page.locator("#devices-heading")).to_be_visible()
+    page.go_back()
+    with page.expect_download() as download:
+        page.get_by_role(
+            "link", name="Télécharger vos données pour les lire (tableurs, ZIP)"
+        ).click()
+    assert download.value.suggested_filename == "streamfront-your-data.zip"
+    archive = zipfile.ZipFile(download.value.path())
+    assert "03-profils.csv" in archive.namelist()
+    assert archive.read("03-profils.csv").decode("utf-8-sig").startswith("Nom,Profil Jeunesse")
+    assert "Robin" in archive.read("03-profils.csv").decode("utf-8-sig")

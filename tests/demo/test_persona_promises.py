@@ -656,3 +656,38 @@ def test_jordans_half_watched_series_waits_in_continue_watching_also_after_the_g
             assert series in unescape(row)
     finally:
         clock_set(at=SEEDED_AT)
+
+
+def test_the_riveras_readable_export_reads_as_the_guide_says(demo):
+    """The guide's "What we hold" flow: the family's categories count their card and invoices,
+    and the readable export names both profiles, writes times on the Paris clock and payments
+    as money, in French once the account is French."""
+    import csv
+    import io
+    import zipfile
+
+    client = persona_client("family")
+    html = unescape(client.get("/account/data/").content.decode())
+    assert "1 payment card" in html
+    assert re.search(r"[1-9]\d* invoices?", html)
+
+    def sheet(files, suffix):
+        (name,) = [n for n in files.namelist() if n.endswith(suffix)]
+        return list(csv.reader(io.StringIO(files.read(name).decode("utf-8-sig"))))
+
+    files = zipfile.ZipFile(io.BytesIO(client.get("/account/data/export/readable/").getvalue()))
+    assert {row[0] for row in sheet(files, "-profiles.csv")[1:]} == {
+        p.name for p in PERSONAS_BY_KEY["family"].profiles
+    }
+    assert "France (Paris)" in files.read("README.txt").decode("utf-8-sig")
+    assert all(row[4].startswith("€") for row in sheet(files, "-payments.csv")[1:])
+    account = User.objects.get(email=PERSONAS_BY_KEY["family"].email)
+    account.language = "fr"
+    account.save(update_fields=["language"])
+    try:
+        files = zipfile.ZipFile(io.BytesIO(client.get("/account/data/export/readable/").getvalue()))
+        assert sheet(files, "-paiements.csv")[0][4] == "Montant"
+        assert all(row[4].endswith("€") for row in sheet(files, "-paiements.csv")[1:])
+    finally:
+        account.language = ""
+        account.save(update_fields=["language"])

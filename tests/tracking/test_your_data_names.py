@@ -25,7 +25,7 @@ def _row(html: str, sentence: str) -> str:
 
 
 def _export_properties(client, name: str) -> list[dict]:
-    body = json.loads(client.get("/account/data/export/").content)
+    body = json.loads(client.get("/account/data/export/").getvalue())
     found = []
 
     def walk(node):

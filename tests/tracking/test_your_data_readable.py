@@ -227,7 +227,7 @@ def test_details_do_not_repeat_the_title_or_rating_the_sentence_names_but_the_ex
     row = html[html.index("You rated Grim Tide: Love this.") :].split("</tr>")[0]
     assert "title id" not in row and "value:" not in row
     assert "source:" in row  # what the sentence does not say stays
-    export = viewer_client.get("/account/data/export/").content.decode()
+    export = viewer_client.get("/account/data/export/").getvalue().decode()
     ratings = [
         row["properties"]
         for row in re.findall(r'\{[^{}]*"properties": \{[^{}]*\}[^{}]*\}', export)
@@ -272,7 +272,7 @@ def test_lengths_of_time_read_in_hours_and_minutes_and_the_export_keeps_seconds(
     html = viewer_client.get("/account/data/", HTTP_ACCEPT_LANGUAGE=language).content.decode()
     assert duration in html and position in html
     assert "6420" not in html and "(seconds)" not in html and "(secondes)" not in html
-    export = viewer_client.get("/account/data/export/").content.decode()
+    export = viewer_client.get("/account/data/export/").getvalue().decode()
     assert '"duration_seconds": 6420' in export and '"position_seconds": 3000' in export
 
 
