@@ -336,12 +336,15 @@ TOP_RESULT_FROM = 70
 
 
 @require_GET
+@vary_on_headers("HX-Request", "HX-History-Restore-Request")
 def search_suggest(request: AppRequest):
     """Suggestions under the search box as the viewer types (htmx): titles, cast, genres and
     moods that match, each a link."""
     profile = current_profile(request)
     query = (request.GET.get("q") or "").strip()
-    if not request.htmx:  # opened as a page: the search page, not a bare unstyled list
+    # Opened as a page, or htmx restoring a history entry that names it (Back, once the box
+    # pushed its address: QA16 #1): the search page, not a bare unstyled list.
+    if not request.htmx or request.htmx.history_restore_request:
         return redirect(reverse("browse:search") + (f"?{urlencode({'q': query})}" if query else ""))
     if len(query) > catalogue.SEARCH_MAX_LENGTH:
         return HttpResponseBadRequest(

@@ -477,6 +477,21 @@
   });
 })();
 
+// Search as you type (templates/browse/search.html) replaces the address with each settled
+// query, so it stays shareable without leaving a history entry per pause ("horror" typed slowly
+// left 16: QA16 #1); pressing Search or Enter is a search the viewer means to come back to, so
+// it is one entry, unless the address already says that query.
+document.addEventListener("htmx:beforeHistoryUpdate", function (event) {
+  "use strict";
+  var detail = event.detail;
+  var config = detail.requestConfig || {};
+  var form = config.elt; // (the event's own elt is <body>)
+  var asked = config.triggeringEvent;
+  if (!form || !form.matches || !form.matches("form[data-push-on-submit]") || !detail.history) return;
+  var here = location.pathname + location.search;
+  if (asked && asked.type === "submit" && detail.history.path !== here) detail.history.type = "push";
+});
+
 // On a phone the plan-and-billing tabs (.sub-nav) scroll sideways, and the current one could
 // sit past the right edge, cut ("Échéancier de…" at 390 px in French): start scrolled to it.
 (function () {

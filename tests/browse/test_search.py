@@ -117,6 +117,17 @@ def test_suggestions_opened_as_a_page_go_to_the_search_page(viewer_client):
     assert viewer_client.get("/search/suggest/")["Location"] == "/search/"
 
 
+def test_back_to_a_search_gets_the_whole_page_from_htmx_history_restore(shelf, viewer_client):
+    """QA16 #1: Back after a live search re-requested the suggestions' address as htmx, and got
+    their bare fragment. A history restore of either address is the whole search page."""
+    restore = {"HTTP_HX_REQUEST": "true", "HTTP_HX_HISTORY_RESTORE_REQUEST": "true"}
+    response = viewer_client.get("/search/suggest/?q=night", **restore)
+    assert response.status_code == 302 and response["Location"] == "/search/?q=night"
+    assert "HX-Request" in response["Vary"]  # a cached fragment never answers a page
+    page = viewer_client.get("/search/?q=night", **restore)
+    assert "<header" in page.content.decode() and "HX-Request" in page["Vary"]
+
+
 def test_search_page_queries_do_not_grow_with_results(viewer_client, django_assert_max_num_queries):
     """Guards the N+1 of a result's genres, artwork, rating or match per card."""
     for i in range(30):
