@@ -379,8 +379,11 @@
   document.addEventListener("htmx:beforeSwap", function (event) {
     var target = event.detail.target;
     var active = document.activeElement;
-    // Search's 400 (too long) carries the message for the viewer; htmx drops 4xx by default.
-    if (event.detail.xhr.status === 400 && target && target.id === "search-results") {
+    // Search's 400 (too long) carries the message for the viewer, and its suggestions' 400 an
+    // empty list in place of the shorter query's; htmx drops 4xx by default, and the page's
+    // "That did not work" notice would say the viewer did something wrong twice (QA16 #3).
+    if (event.detail.xhr.status === 400 && target &&
+        (target.id === "search-results" || target.id === "search-suggestions")) {
       event.detail.shouldSwap = true;
       event.detail.isError = false;
     }

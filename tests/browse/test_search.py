@@ -94,6 +94,14 @@ def test_suggestions_as_you_type(shelf, viewer_client):
     assert f'href="{shelf["night"].get_absolute_url()}"'.encode() in titles
     too_long = viewer_client.get("/search/suggest/?q=" + "x" * 101, HTTP_HX_REQUEST="true")
     assert too_long.status_code == 400
+    # An empty list for the box (the page swaps it in), not a sentence for the failure notice.
+    assert 'id="search-suggestions"' in too_long.content.decode()
+    assert "<li>" not in too_long.content.decode()
+
+
+def test_the_search_box_takes_as_many_characters_as_the_search(viewer_client):
+    html = viewer_client.get("/search/").content.decode()
+    assert f'maxlength="{catalogue.SEARCH_MAX_LENGTH}"' in html
 
 
 def test_kids_profile_never_finds_titles_not_rated_for_it(shelf):
