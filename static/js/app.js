@@ -229,6 +229,20 @@
   }
 
   document.addEventListener("htmx:oobAfterSwap", arm);
+
+  // The server says what was removed in #a11y-status, after the notice (apps/core/undo.py);
+  // where the notice shows its Ctrl+Z (not on a phone: static/css/discover.css), the shortcut
+  // is said too, in the same moment, so a screen reader reads one sentence.
+  document.addEventListener("htmx:oobAfterSwap", function (event) {
+    var region = document.getElementById("a11y-status");
+    var toast = document.getElementById("undo-toast");
+    // (fired on every element the answer put in so far; detail.target is the one just swapped)
+    if (!region || event.detail.target !== region || !toast || !toast.dataset.undoOpen) return;
+    var keys = toast.querySelector(".undo-toast__keys[data-said]");
+    if (!keys || toast.dataset.keysSaid || !keys.checkVisibility()) return;
+    toast.dataset.keysSaid = "1";
+    region.textContent = region.textContent.trim() + " " + keys.dataset.said;
+  });
   document.addEventListener("htmx:afterSwap", function (event) {
     if (event.detail.target && event.detail.target.id === "undo-toast") arm(); // a refusal
   });
