@@ -302,12 +302,14 @@ def search(request: AppRequest):
     page = None
     top = None
     art_view = ""
+    capped = False
     if len(query) > catalogue.SEARCH_MAX_LENGTH:
         error = _("Search terms are at most %(n)d characters.") % {"n": catalogue.SEARCH_MAX_LENGTH}
     elif query:
         cands, order = selectors.search_order(profile)
-        found = catalogue.search_titles(query=query, profile=profile, prefer=order)
-        page = _page(request, found, 24)
+        found = catalogue.search_results(query=query, profile=profile, prefer=order)
+        capped = found.capped
+        page = _page(request, found.titles, 24)
         page.object_list = selectors.search_cards(
             profile=profile,
             titles=with_ratings(profile=profile, titles=page.object_list),
@@ -328,6 +330,7 @@ def search(request: AppRequest):
         "query": query,
         "max_length": catalogue.SEARCH_MAX_LENGTH,
         "page": page,
+        "capped": capped,
         "top": top,
         "error": error,
         "art_view": art_view,

@@ -257,3 +257,20 @@ def test_a_genre_word_lists_its_titles_in_the_viewers_order():
     assert listed(fan) == order
     assert listed(newcomer) == by_name  # no candidates yet: name order, as before
     assert named.pk not in (t.pk for t in titles.values())
+
+
+def test_a_search_stopped_at_its_limit_says_it_shows_the_best_not_how_many(
+    viewer_client, monkeypatch
+):
+    """QA16 #6: "200 results for “the”" when 300 titles had "the" and the search stopped at 200."""
+    monkeypatch.setattr(catalogue, "SEARCH_LIMIT", 3)
+    for i in range(3):
+        TitleFactory(name=f"Harbor Story {i}")
+    html = viewer_client.get("/search/?q=harbor").content.decode()
+    assert "3 results for “harbor”" in html and "The best" not in html
+    TitleFactory(name="Harbor Story 3")
+    html = viewer_client.get("/search/?q=harbor").content.decode()
+    assert "The best 3 results for “harbor”: add a word to narrow it down." in html
+    assert html.count('<article class="card') == 3
+    french = viewer_client.get("/search/?q=harbor", **FRENCH).content.decode()
+    assert "Les 3 meilleurs résultats pour «\u00a0harbor\u00a0»\u00a0: ajoutez un mot" in french
