@@ -18,9 +18,13 @@ scored as the stored word would be; a hit names the stored word, so what the pag
 translated once, at display.
 
 A title's score is the mean of its words' scores; a title some word does not match at all is
-not a result. Accents and case never matter ("amelie" finds "Amélie"). The same rules run on
-every database: on PostgreSQL, pg_trgm and full-text search find the candidates fast, and this
-module ranks them, so results are the same on SQLite and PostgreSQL.
+not a result. A query whose words all match cast names, but no one person's ("zoe novak"
+meeting a Zoé Dubois and a Dmitri Novák in one cast), scores half: below anyone whose whole
+name it is, and never a top result (a typo in the name still finds the person, as one person).
+
+Accents and case never matter ("amelie" finds "Amélie"). The same rules run on every database:
+on PostgreSQL, pg_trgm and full-text search find the candidates fast, and this module ranks
+them, so results are the same on SQLite and PostgreSQL.
 """
 
 import re
@@ -204,19 +208,41 @@ def score(query_words: list[str], doc: Document) -> Hit | None:
         return Hit(doc.title_id, *whole)
     total = 0.0
     best_word = (0.0, NAME, "", "")
+    fields = set()
     for word in query_words:
-        word_best = (0.0, NAME, "", "")
-        for field, texts, originals in folded.fields:
-            value, how, index = _word_score(word, texts, field == NAME)
-            if value > word_best[0]:
-                word_best = (value, field, how, originals[index])
+        word_best = _best(word, folded)
         if word_best[0] == 0.0:
             return None
         total += word_best[0]
+        fields.add(word_best[1])
         if word_best[0] > best_word[0]:
             best_word = word_best
+    mean = total / len(query_words)
+    if fields == {CAST} and len(query_words) > 1 and not _one_person(query_words, folded):
+        mean *= SPLIT_CAST
     _, field, how, matched = best_word
-    return Hit(doc.title_id, round(total / len(query_words), 4), field, how, matched)
+    return Hit(doc.title_id, round(mean, 4), field, how, matched)
+
+
+# A query's words met in different people's names count this much ("zoe novak": a Zoé and a
+# Novák in one cast): 0.75 becomes 0.375, under any one person's name, even mistyped.
+SPLIT_CAST = 0.5
+
+
+def _best(word: str, folded: _Folded) -> tuple[float, str, str, str]:
+    """The best (score, field, how, matched original) of one query word in a title."""
+    best = (0.0, NAME, "", "")
+    for field, texts, originals in folded.fields:
+        value, how, index = _word_score(word, texts, field == NAME)
+        if value > best[0]:
+            best = (value, field, how, originals[index])
+    return best
+
+
+def _one_person(query_words: list[str], folded: _Folded) -> bool:
+    """Whether one cast name holds every query word (by the same rules, typos too)."""
+    cast = folded.fields[1][1]
+    return any(all(_word_score(w, [person], False)[0] > 0 for w in query_words) for person in cast)
 
 
 def rank(query: str, docs, *, limit: int | None = None, prefer=None) -> list[Hit]:
