@@ -302,13 +302,13 @@ def search(request: AppRequest):
     page = None
     top = None
     art_view = ""
-    capped = False
+    capped = all_but_one = False
     if len(query) > catalogue.SEARCH_MAX_LENGTH:
         error = _("Search terms are at most %(n)d characters.") % {"n": catalogue.SEARCH_MAX_LENGTH}
     elif query:
         cands, order = selectors.search_order(profile)
         found = catalogue.search_results(query=query, profile=profile, prefer=order)
-        capped = found.capped
+        capped, all_but_one = found.capped, found.all_but_one
         page = _page(request, found.titles, 24)
         page.object_list = selectors.search_cards(
             profile=profile,
@@ -323,6 +323,7 @@ def search(request: AppRequest):
             page.number == 1
             and first is not None
             and first.search_score >= TOP_RESULT_FROM
+            and not all_but_one  # none has every word: no title is "the" answer
             and catalogue.offers_top_result(query)
         ):
             top = first
@@ -331,6 +332,7 @@ def search(request: AppRequest):
         "max_length": catalogue.SEARCH_MAX_LENGTH,
         "page": page,
         "capped": capped,
+        "all_but_one": all_but_one,
         "top": top,
         "error": error,
         "art_view": art_view,

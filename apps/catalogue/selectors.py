@@ -234,6 +234,8 @@ class SearchResults:
     titles: QuerySet[Title]
     # More titles answer than the SEARCH_LIMIT shown ("the best 200", not "200 results").
     capped: bool = False
+    # No title has every word of the query: these miss one (apps/catalogue/search.py).
+    all_but_one: bool = False
 
 
 def search_titles(*, query: str, profile=None, prefer=None) -> QuerySet[Title]:
@@ -265,7 +267,11 @@ def search_results(*, query: str, profile=None, prefer=None) -> SearchResults:
             output_field=CharField(),
         ),
     )
-    return SearchResults(cards(qs.order_by("search_rank"), profile=profile), capped=capped)
+    return SearchResults(
+        cards(qs.order_by("search_rank"), profile=profile),
+        capped=capped,
+        all_but_one=hits[0].all_but_one,
+    )
 
 
 def _reason(hit: search.Hit) -> str:

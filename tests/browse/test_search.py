@@ -274,3 +274,29 @@ def test_a_search_stopped_at_its_limit_says_it_shows_the_best_not_how_many(
     assert html.count('<article class="card') == 3
     french = viewer_client.get("/search/?q=harbor", **FRENCH).content.decode()
     assert "Les 3 meilleurs résultats pour «\u00a0harbor\u00a0»\u00a0: ajoutez un mot" in french
+
+
+def test_one_unmatched_word_lists_the_titles_with_the_others_closest_first(
+    viewer_client, django_assert_max_num_queries
+):
+    """QA16 #7: "skull island 2" answered "Nothing matches" though Skull Island exists. The
+    titles missing one word answer, the exact name first, with no Top result, and the page says
+    they are the closest; that second look costs no query (the same titles, ranked again), and
+    guards a query per card as the search page's budget does."""
+    for i in range(30):
+        ArtworkVariantFactory(
+            title=TitleFactory(name=f"Tales of Skull Island {chr(65 + i // 26)}{chr(65 + i % 26)}")
+        )
+    TitleFactory(name="Skull Island")
+    TitleFactory(name="Salt Roads")
+    viewer_client.get("/search/?q=island")  # the first request records the device
+    with django_assert_max_num_queries(16):
+        response = viewer_client.get("/search/?q=skull+island+2")
+    html = response.content.decode()
+    said = "No title has every word of “skull island 2”. The closest: 31 titles with all but one."
+    assert said in html and "Top result" not in html
+    names = re.findall(r'class="card__name"[^>]*>([^<]+)<', html)
+    assert len(names) == 24 and names[0] == "Skull Island" and "Salt Roads" not in names
+    french = viewer_client.get("/search/?q=skull+island+2", **FRENCH).content.decode()
+    assert "Aucun titre n’a tous les mots de «\u00a0skull island 2\u00a0»." in french
+    assert "Nothing matches" in viewer_client.get("/search/?q=skull+moon+2").content.decode()
