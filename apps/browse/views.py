@@ -2,7 +2,6 @@ from datetime import date, datetime
 from functools import wraps
 
 from django.contrib import messages
-from django.core.paginator import EmptyPage, PageNotAnInteger, Paginator
 from django.http import Http404, HttpResponse, HttpResponseBadRequest, HttpResponseNotFound
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
@@ -25,19 +24,15 @@ from apps.browse.coming import next_coming_episode
 from apps.browse.rows import VIEWPORT_HINTS
 from apps.catalogue import selectors as catalogue
 from apps.catalogue.models import Episode, Genre, Title
-from apps.core import clock, undo
+from apps.core import clock, paging, undo
 from apps.core.announce import announce
 from apps.core.http import safe_next
 from apps.playback import selectors as playback_selectors
 from apps.ratings.selectors import ratings_for, with_ratings
 from apps.tracking.consent import consent_for
 
-
-def _batch(request) -> int | None:
-    raw = request.GET.get("batch", "0")
-    if not raw.isdigit() or len(raw) > 3:
-        return None
-    return int(raw)
+# No homepage has this many batches of rows: a larger number is answered without looking.
+MAX_BATCH = 999
 
 
 def _asks_viewport_width(view):
@@ -64,13 +59,15 @@ def home(request):
     profile = current_profile(request)
     if profile.onboarded_at is None:
         return redirect("onboarding:picks")
-    batch = _batch(request)
+    batch = paging.whole_number(request.GET.get("batch") or "0")
     # The rows the page already shows and those asked for next (apps/browse/batches.py);
     # batch 0 is the top of the page, whatever a link says.
     place = batches.parse(request.GET.get("shown", ""), request.GET.get("rows", ""))
     message = ""
     if batch is None:
         message = _("The row batch must be a whole number.")
+    elif batch < 0:  # a whole number, out of range (QA16 #10: it said "must be a whole number")
+        message = _("There is no row batch %(n)d: they count from 0.") % {"n": batch}
     elif place is None:
         message = _("The rows to leave out must be row names separated by commas.")
     if message:
@@ -80,6 +77,8 @@ def home(request):
     if not batch:
         place = batches.NOWHERE
     try:
+        if batch > MAX_BATCH:
+            raise page_cache.NoMoreRows
         if request.htmx and batch:
             return HttpResponse(
                 page_cache.rows_html(request, profile=profile, batch=batch, place=place)
@@ -250,21 +249,8 @@ PAGE_SIZE = 48
 
 
 def _page(request, qs, per_page=PAGE_SIZE):
-    """The requested page; a page number that is not one, or past the end, gets the first (or
-    last) page and a line saying so, as a real catalogue does with an old or mistyped link."""
-    paginator = Paginator(qs, per_page, allow_empty_first_page=True)
-    asked = request.GET.get("page") or 1
-    try:
-        return paginator.page(asked)
-    except PageNotAnInteger:
-        note = _("“%(page)s” is not a page number, so here is the first page.")
-        page = paginator.page(1)
-    except EmptyPage:
-        note = _("There is no page %(page)s, so here is the last one.")
-        page = paginator.page(paginator.num_pages)
-    if not request.htmx:
-        messages.info(request, note % {"page": str(asked)[:20]})
-    return page
+    """The requested page, or the nearest with a line saying so (apps/core/paging.py)."""
+    return paging.page_for(request, qs, per_page)
 
 
 @require_GET
