@@ -2,7 +2,6 @@ from datetime import date, datetime
 from functools import wraps
 
 from django.contrib import messages
-from django.core.paginator import EmptyPage, PageNotAnInteger, Paginator
 from django.http import Http404, HttpResponse, HttpResponseBadRequest, HttpResponseNotFound
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
@@ -27,19 +26,15 @@ from apps.browse.selectors.cards import UNAVAILABLE
 from apps.browse.selectors.similar import more_like_this
 from apps.catalogue import selectors as catalogue
 from apps.catalogue.models import Episode, Genre, Title
-from apps.core import clock, undo
+from apps.core import clock, paging, undo
 from apps.core.announce import announce
 from apps.core.http import safe_next
 from apps.playback import selectors as playback_selectors
 from apps.ratings.selectors import ratings_for, with_ratings
 from apps.tracking.consent import consent_for
 
-
-def _batch(request) -> int | None:
-    raw = request.GET.get("batch", "0")
-    if not raw.isdigit() or len(raw) > 3:
-        return None
-    return int(raw)
+# No homepage has this many batches of rows: a larger number is answered without looking.
+MAX_BATCH = 999
 
 
 def _asks_viewport_width(view):
@@ -66,13 +61,15 @@ def home(request):
     profile = current_profile(request)
     if profile.onboarded_at is None:
         return redirect("onboarding:picks")
-    batch = _batch(request)
+    batch = paging.whole_number(request.GET.get("batch") or "0")
     # The rows the page already shows and those asked for next (apps/browse/batches.py);
     # batch 0 is the top of the page, whatever a link says.
     place = batches.parse(request.GET.get("shown", ""), request.GET.get("rows", ""))
     message = ""
     if batch is None:
         message = _("The row batch must be a whole number.")
+    elif batch < 0:  # a whole number, out of range (QA16 #10: it said "must be a whole number")
+        message = _("There is no row batch %(n)d: they count from 0.") % {"n": batch}
     elif place is None:
         message = _("The rows to leave out must be row names separated by commas.")
     if message:
@@ -82,6 +79,8 @@ def home(request):
     if not batch:
         place = batches.NOWHERE
     try:
+        if batch > MAX_BATCH:
+            raise page_cache.NoMoreRows
         if request.htmx and batch:
             return HttpResponse(
                 page_cache.rows_html(request, profile=profile, batch=batch, place=place)
@@ -258,21 +257,8 @@ PAGE_SIZE = 48
 
 
 def _page(request, qs, per_page=PAGE_SIZE):
-    """The requested page; a page number that is not one, or past the end, gets the first (or
-    last) page and a line saying so, as a real catalogue does with an old or mistyped link."""
-    paginator = Paginator(qs, per_page, allow_empty_first_page=True)
-    asked = request.GET.get("page") or 1
-    try:
-        return paginator.page(asked)
-    except PageNotAnInteger:
-        note = _("“%(page)s” is not a page number, so here is the first page.")
-        page = paginator.page(1)
-    except EmptyPage:
-        note = _("There is no page %(page)s, so here is the last one.")
-        page = paginator.page(paginator.num_pages)
-    if not request.htmx:
-        messages.info(request, note % {"page": str(asked)[:20]})
-    return page
+    """The requested page, or the nearest with a line saying so (apps/core/paging.py)."""
+    return paging.page_for(request, qs, per_page)
 
 
 @require_GET
@@ -310,12 +296,14 @@ def search(request: AppRequest):
     page = None
     top = None
     art_view = ""
+    capped = all_but_one = False
     if len(query) > catalogue.SEARCH_MAX_LENGTH:
         error = _("Search terms are at most %(n)d characters.") % {"n": catalogue.SEARCH_MAX_LENGTH}
     elif query:
         cands, order = selectors.search_order(profile)
-        found = catalogue.search_titles(query=query, profile=profile, prefer=order)
-        page = _page(request, found, 24)
+        found = catalogue.search_results(query=query, profile=profile, prefer=order)
+        capped, all_but_one = found.capped, found.all_but_one
+        page = _page(request, found.titles, 24)
         page.object_list = selectors.search_cards(
             profile=profile,
             titles=with_ratings(profile=profile, titles=page.object_list),
@@ -329,10 +317,20 @@ def search(request: AppRequest):
             page.number == 1
             and first is not None
             and first.search_score >= TOP_RESULT_FROM
+            and not all_but_one  # none has every word: no title is "the" answer
             and catalogue.offers_top_result(query)
         ):
             top = first
-    context = {"query": query, "page": page, "top": top, "error": error, "art_view": art_view}
+    context = {
+        "query": query,
+        "max_length": catalogue.SEARCH_MAX_LENGTH,
+        "page": page,
+        "capped": capped,
+        "all_but_one": all_but_one,
+        "top": top,
+        "error": error,
+        "art_view": art_view,
+    }
     status = 400 if error else 200
     if request.htmx and request.htmx.target == "search-results":
         return render(request, "browse/search.html#results", context, status=status)
@@ -344,20 +342,28 @@ TOP_RESULT_FROM = 70
 
 
 @require_GET
+@vary_on_headers("HX-Request", "HX-History-Restore-Request")
 def search_suggest(request: AppRequest):
     """Suggestions under the search box as the viewer types (htmx): titles, cast, genres and
     moods that match, each a link."""
     profile = current_profile(request)
     query = (request.GET.get("q") or "").strip()
-    if not request.htmx:  # opened as a page: the search page, not a bare unstyled list
+    # Opened as a page, or htmx restoring a history entry that names it (Back, once the box
+    # pushed its address: QA16 #1): the search page, not a bare unstyled list.
+    if not request.htmx or request.htmx.history_restore_request:
         return redirect(reverse("browse:search") + (f"?{urlencode({'q': query})}" if query else ""))
-    if len(query) > catalogue.SEARCH_MAX_LENGTH:
-        return HttpResponseBadRequest(
-            _("Search terms are at most %(n)d characters.") % {"n": catalogue.SEARCH_MAX_LENGTH}
-        )
-    suggestions = catalogue.search_suggestions(query=query, profile=profile) if query else []
+    # Past the limit: a 400 holding no suggestions, which the page swaps in (static/js/app.js)
+    # to clear those of the shorter query; the results say why (QA16 #3: the 400's plain text
+    # raised the page's "That did not work" notice).
+    too_long = len(query) > catalogue.SEARCH_MAX_LENGTH
+    suggestions = []
+    if query and not too_long:
+        suggestions = catalogue.search_suggestions(query=query, profile=profile)
     return render(
-        request, "browse/search.html#suggestions", {"query": query, "suggestions": suggestions}
+        request,
+        "browse/search.html#suggestions",
+        {"query": query, "suggestions": suggestions},
+        status=400 if too_long else 200,
     )
 
 

@@ -18,14 +18,23 @@ scored as the stored word would be; a hit names the stored word, so what the pag
 translated once, at display.
 
 A title's score is the mean of its words' scores; a title some word does not match at all is
-not a result. Accents and case never matter ("amelie" finds "Amélie"). The same rules run on
-every database: on PostgreSQL, pg_trgm and full-text search find the candidates fast, and this
-module ranks them, so results are the same on SQLite and PostgreSQL.
+not a result. Two rules refine that:
+
+- a query whose words all match cast names, but no one person's ("zoe novak" meeting a Zoé
+  Dubois and a Dmitri Novák in one cast), scores half: below anyone whose whole name it is,
+  and never a top result (a typo in the name still finds the person, as one person);
+- when no title matches every word, the titles matching all but one are the answer ("skull
+  island 2": Skull Island), scored as the other words would score them, times the share of
+  words they match, so the closest exact name still comes first. `Hit.all_but_one` says so.
+
+Accents and case never matter ("amelie" finds "Amélie"). The same rules run on every database:
+on PostgreSQL, pg_trgm and full-text search find the candidates fast, and this module ranks
+them, so results are the same on SQLite and PostgreSQL.
 """
 
 import re
 import unicodedata
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from functools import lru_cache
 
 MAX_WORDS = 8
@@ -99,6 +108,7 @@ class Hit:
     field: str  # where the best word matched: name, cast, genre or mood
     how: str  # exact, prefix, word, word_prefix, inside or close
     matched: str  # the cast name, genre or mood that matched ("" for the name)
+    all_but_one: bool = False  # a word of the query matched nothing here (no title had them all)
 
 
 _WEIGHTS = {
@@ -204,19 +214,57 @@ def score(query_words: list[str], doc: Document) -> Hit | None:
         return Hit(doc.title_id, *whole)
     total = 0.0
     best_word = (0.0, NAME, "", "")
+    fields = set()
     for word in query_words:
-        word_best = (0.0, NAME, "", "")
-        for field, texts, originals in folded.fields:
-            value, how, index = _word_score(word, texts, field == NAME)
-            if value > word_best[0]:
-                word_best = (value, field, how, originals[index])
+        word_best = _best(word, folded)
         if word_best[0] == 0.0:
             return None
         total += word_best[0]
+        fields.add(word_best[1])
         if word_best[0] > best_word[0]:
             best_word = word_best
+    mean = total / len(query_words)
+    if fields == {CAST} and len(query_words) > 1 and not _one_person(query_words, folded):
+        mean *= SPLIT_CAST
     _, field, how, matched = best_word
-    return Hit(doc.title_id, round(total / len(query_words), 4), field, how, matched)
+    return Hit(doc.title_id, round(mean, 4), field, how, matched)
+
+
+# A query's words met in different people's names count this much ("zoe novak": a Zoé and a
+# Novák in one cast): 0.75 becomes 0.375, under any one person's name, even mistyped.
+SPLIT_CAST = 0.5
+
+
+def _best(word: str, folded: _Folded) -> tuple[float, str, str, str]:
+    """The best (score, field, how, matched original) of one query word in a title."""
+    best = (0.0, NAME, "", "")
+    for field, texts, originals in folded.fields:
+        value, how, index = _word_score(word, texts, field == NAME)
+        if value > best[0]:
+            best = (value, field, how, originals[index])
+    return best
+
+
+def _one_person(query_words: list[str], folded: _Folded) -> bool:
+    """Whether one cast name holds every query word (by the same rules, typos too)."""
+    cast = folded.fields[1][1]
+    return any(all(_word_score(w, [person], False)[0] > 0 for w in query_words) for person in cast)
+
+
+def all_but_one(query_words: list[str], doc: Document) -> Hit | None:
+    """How well `doc` answers the query without the one word it misses, times the share of
+    words it matches; None when it matches them all, or misses more than one."""
+    if len(query_words) < 2:
+        return None
+    folded = _folded(doc)
+    missed = [i for i, word in enumerate(query_words) if _best(word, folded)[0] == 0.0]
+    if len(missed) != 1:
+        return None
+    rest = query_words[: missed[0]] + query_words[missed[0] + 1 :]
+    hit = score(rest, doc)
+    if hit is None:
+        return None
+    return replace(hit, score=round(hit.score * len(rest) / len(query_words), 4), all_but_one=True)
 
 
 def rank(query: str, docs, *, limit: int | None = None, prefer=None) -> list[Hit]:
@@ -226,6 +274,7 @@ def rank(query: str, docs, *, limit: int | None = None, prefer=None) -> list[Hit
     prefer = prefer or {}
     unranked = len(prefer)
     query_words = words(query)
+    docs = list(docs)
     names = {}
     hits = []
     for doc in docs:
@@ -233,6 +282,12 @@ def rank(query: str, docs, *, limit: int | None = None, prefer=None) -> list[Hit
         if hit is not None:
             hits.append(hit)
             names[doc.title_id] = fold(doc.name)
+    if not hits:  # one more pass over the same titles, only when nothing matched every word
+        for doc in docs:
+            hit = all_but_one(query_words, doc)
+            if hit is not None:
+                hits.append(hit)
+                names[doc.title_id] = fold(doc.name)
     hits.sort(
         key=lambda h: (-h.score, prefer.get(h.title_id, unranked), names[h.title_id], h.title_id)
     )

@@ -1,6 +1,7 @@
 """Reads of the catalogue for viewers: every list is a fixed number of queries."""
 
 from collections.abc import Sequence
+from dataclasses import dataclass
 
 from django.db import connection
 from django.db.models import (
@@ -115,6 +116,11 @@ def offers_top_result(query: str) -> bool:
 
 
 def search_hits(*, query: str, profile=None, prefer=None) -> list[search.Hit]:
+    """The best SEARCH_LIMIT hits for `query` (`_search_hits` says how they are found)."""
+    return _search_hits(query=query, profile=profile, prefer=prefer)[:SEARCH_LIMIT]
+
+
+def _search_hits(*, query: str, profile=None, prefer=None) -> list[search.Hit]:
     """The titles the profile may see that answer `query`, best first (apps/catalogue/search.py
     says how they are ranked; equally good answers in the viewer's order, `prefer`). On
     PostgreSQL the database first narrows the catalogue to candidates with pg_trgm and full-text
@@ -157,7 +163,8 @@ def search_hits(*, query: str, profile=None, prefer=None) -> list[search.Hit]:
                 mood_labels=tuple(label("mood", m) for m in moods),
             )
         )
-    return search.rank(query, docs, limit=SEARCH_LIMIT, prefer=prefer)
+    # One more than is shown: whether the search stopped at its limit (the page says so).
+    return search.rank(query, docs, limit=SEARCH_LIMIT + 1, prefer=prefer)
 
 
 def _postgres_candidates(words: list[str]) -> QuerySet:
@@ -222,13 +229,29 @@ def _translated_matches(words: list[str]) -> tuple[list[str], list[str]]:
     return genres, moods
 
 
+@dataclass
+class SearchResults:
+    titles: QuerySet[Title]
+    # More titles answer than the SEARCH_LIMIT shown ("the best 200", not "200 results").
+    capped: bool = False
+    # No title has every word of the query: these miss one (apps/catalogue/search.py).
+    all_but_one: bool = False
+
+
 def search_titles(*, query: str, profile=None, prefer=None) -> QuerySet[Title]:
     """Titles answering `query`, best first (ties in the viewer's order, `prefer`), as cards;
     each carries `search_score` (0-100) and `search_reason` (what matched when it was not the
     name: "cast:…", "genre:…", "mood:…", or "close" for a close spelling of the name)."""
-    hits = search_hits(query=query, profile=profile, prefer=prefer)
+    return search_results(query=query, profile=profile, prefer=prefer).titles
+
+
+def search_results(*, query: str, profile=None, prefer=None) -> SearchResults:
+    """`search_titles`, and whether the search stopped at SEARCH_LIMIT."""
+    found = _search_hits(query=query, profile=profile, prefer=prefer)
+    hits = found[:SEARCH_LIMIT]
+    capped = len(found) > SEARCH_LIMIT
     if not hits:
-        return cards(Title.objects.none(), profile=profile)
+        return SearchResults(cards(Title.objects.none(), profile=profile))
     qs = Title.objects.filter(pk__in=[h.title_id for h in hits]).annotate(
         search_rank=Case(
             *(When(pk=h.title_id, then=Value(i)) for i, h in enumerate(hits)),
@@ -244,7 +267,11 @@ def search_titles(*, query: str, profile=None, prefer=None) -> QuerySet[Title]:
             output_field=CharField(),
         ),
     )
-    return cards(qs.order_by("search_rank"), profile=profile)
+    return SearchResults(
+        cards(qs.order_by("search_rank"), profile=profile),
+        capped=capped,
+        all_but_one=hits[0].all_but_one,
+    )
 
 
 def _reason(hit: search.Hit) -> str:

@@ -61,8 +61,10 @@ def undo_toast(request, *, message: str, url: str, token: str) -> str:
         {"message": message, "url": url, "token": token, "seconds": UNDO_SECONDS},
         request=request,
     )
-    # Said with the way to reach Undo without tabbing to the notice (app.js's Ctrl+Z).
-    return toast + announce(f"{message} {_('Press Ctrl+Z to undo.')}")
+    # The message first, then (the last of the answer's out-of-band parts, so app.js reads the
+    # notice in place) the way to reach Undo without tabbing to it: app.js adds "Press Ctrl+Z to
+    # undo." where the notice shows Ctrl+Z, never on a phone with no such key (QA16 #5).
+    return toast + announce(message)
 
 
 def undo_refused(request, *, fallback: str, kind: str = "", by_hand: str = "", message: str = ""):

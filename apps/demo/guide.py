@@ -76,7 +76,9 @@ FLOWS: list[dict[str, Any]] = [
             "Type 'nght': titles with Night come first anyway, marked “Close to what you "
             "typed”. Type 'zoe lefevre' without accents: her titles, “With Zoé Lefèvre”. "
             "Suggestions appear under the box as you type; a clear best match is the top "
-            "result."
+            "result. Type 'skull island 2': no title has every word, so the page says so and "
+            "lists those with all but one, Skull Island first. Then press the browser's Back: "
+            "the page before the search, never a bare list of suggestions."
         ),
         "url": "browse:search",
         "query": "q=nght",

@@ -269,7 +269,7 @@ MORE_FLOWS: list[dict[str, Any]] = [
             "asked; five wrong ones lock it for 15 minutes, and “Forgot the PIN?” removes it "
             "with the account password. A 13+ profile never sees a 16+ title in rows, search, "
             "title pages, the player or a watch party. The Kids profile has its own header "
-            "without account "
+            "(Home, My List, Search, Downloads) without account "
             "links; “Exit Kids” goes to Who's watching?, where a locked profile asks its PIN. "
             "On Free (two profiles), Add profile says the limit before any form."
         ),

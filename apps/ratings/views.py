@@ -1,7 +1,6 @@
 from datetime import datetime
 
 from django.contrib import messages
-from django.core.paginator import EmptyPage, PageNotAnInteger, Paginator
 from django.http import Http404, HttpResponse, HttpResponseBadRequest
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -15,7 +14,7 @@ from apps.accounts.decorators import profile_required
 from apps.accounts.http import AppRequest
 from apps.accounts.timezones import viewer_zone
 from apps.catalogue.models import Title
-from apps.core import undo
+from apps.core import paging, undo
 from apps.core.announce import announce
 from apps.core.http import safe_next
 from apps.ratings import selectors, services
@@ -158,21 +157,13 @@ def rating_list(request: AppRequest) -> HttpResponse:
         context["error"] = _("There is no such rating filter: choose Loved, Liked or Not for me.")
         status = 400
     else:
-        paginator = Paginator(
-            selectors.profile_ratings(profile=profile, value=SLUGS.get(shown)), PAGE_SIZE
+        # A mistyped or past-the-end page: the nearest, saying so, as search and genres do.
+        page = paging.page_for(
+            request, selectors.profile_ratings(profile=profile, value=SLUGS.get(shown)), PAGE_SIZE
         )
-        try:
-            page = paginator.page(request.GET.get("page") or 1)
-        except PageNotAnInteger:
-            context["error"] = _("The page number must be a whole number.")
-            status = 404
-        except EmptyPage:
-            context["error"] = _("That page does not exist.")
-            status = 404
-        else:
-            for rating in page.object_list:
-                rating.title.rating = rating.value
-            context["page"] = page
+        for rating in page.object_list:
+            rating.title.rating = rating.value
+        context["page"] = page
     # Dates on the page are the viewer's local dates.
     with timezone.override(viewer_zone(request.user)):
         return render(request, "ratings/list.html", context, status=status)

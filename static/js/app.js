@@ -229,6 +229,20 @@
   }
 
   document.addEventListener("htmx:oobAfterSwap", arm);
+
+  // The server says what was removed in #a11y-status, after the notice (apps/core/undo.py);
+  // where the notice shows its Ctrl+Z (not on a phone: static/css/discover.css), the shortcut
+  // is said too, in the same moment, so a screen reader reads one sentence.
+  document.addEventListener("htmx:oobAfterSwap", function (event) {
+    var region = document.getElementById("a11y-status");
+    var toast = document.getElementById("undo-toast");
+    // (fired on every element the answer put in so far; detail.target is the one just swapped)
+    if (!region || event.detail.target !== region || !toast || !toast.dataset.undoOpen) return;
+    var keys = toast.querySelector(".undo-toast__keys[data-said]");
+    if (!keys || toast.dataset.keysSaid || !keys.checkVisibility()) return;
+    toast.dataset.keysSaid = "1";
+    region.textContent = region.textContent.trim() + " " + keys.dataset.said;
+  });
   document.addEventListener("htmx:afterSwap", function (event) {
     if (event.detail.target && event.detail.target.id === "undo-toast") arm(); // a refusal
   });
@@ -379,8 +393,11 @@
   document.addEventListener("htmx:beforeSwap", function (event) {
     var target = event.detail.target;
     var active = document.activeElement;
-    // Search's 400 (too long) carries the message for the viewer; htmx drops 4xx by default.
-    if (event.detail.xhr.status === 400 && target && target.id === "search-results") {
+    // Search's 400 (too long) carries the message for the viewer, and its suggestions' 400 an
+    // empty list in place of the shorter query's; htmx drops 4xx by default, and the page's
+    // "That did not work" notice would say the viewer did something wrong twice (QA16 #3).
+    if (event.detail.xhr.status === 400 && target &&
+        (target.id === "search-results" || target.id === "search-suggestions")) {
       event.detail.shouldSwap = true;
       event.detail.isError = false;
     }
@@ -476,6 +493,21 @@
     if (said) region.textContent = said.textContent.trim();
   });
 })();
+
+// Search as you type (templates/browse/search.html) replaces the address with each settled
+// query, so it stays shareable without leaving a history entry per pause ("horror" typed slowly
+// left 16: QA16 #1); pressing Search or Enter is a search the viewer means to come back to, so
+// it is one entry, unless the address already says that query.
+document.addEventListener("htmx:beforeHistoryUpdate", function (event) {
+  "use strict";
+  var detail = event.detail;
+  var config = detail.requestConfig || {};
+  var form = config.elt; // (the event's own elt is <body>)
+  var asked = config.triggeringEvent;
+  if (!form || !form.matches || !form.matches("form[data-push-on-submit]") || !detail.history) return;
+  var here = location.pathname + location.search;
+  if (asked && asked.type === "submit" && detail.history.path !== here) detail.history.type = "push";
+});
 
 // On a phone the plan-and-billing tabs (.sub-nav) scroll sideways, and the current one could
 // sit past the right edge, cut ("Échéancier de…" at 390 px in French): start scrolled to it.

@@ -113,6 +113,22 @@ def test_bad_batch_numbers_are_refused(viewer_client, batch):
 
 
 @pytest.mark.django_db
+@pytest.mark.parametrize(
+    ("batch", "said"),
+    [
+        ("abc", "The row batch must be a whole number."),
+        ("1.5", "The row batch must be a whole number."),
+        ("999999", "There is no row batch 999999: the homepage has fewer rows."),
+        ("-1", "There is no row batch -1: they count from 0."),
+    ],
+)
+def test_a_bad_batch_says_why_it_is_refused(viewer_client, batch, said):
+    """QA16 #10: /?batch=999999 and /?batch=-1 said "must be a whole number", which they are."""
+    response = viewer_client.get(f"/?batch={batch}")
+    assert response.status_code == 400 and said in response.content.decode()
+
+
+@pytest.mark.django_db
 def test_a_bad_batch_in_the_address_bar_gets_the_sites_page_and_htmx_a_short_answer(
     viewer_client,
 ):

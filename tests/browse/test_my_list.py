@@ -74,6 +74,17 @@ def test_kids_profile_sees_only_titles_rated_for_it():
 
 
 @pytest.mark.django_db
+def test_the_kids_header_leads_to_my_list_in_both_languages():
+    """QA16 #12: kids add titles with + but their header had no way to the list."""
+    kid = ProfileFactory(is_kids=True)
+    client = signed_in(kid)
+    header = client.get("/search/").content.decode().split("</header>")[0]
+    assert '<a href="/my-list/">My List</a>' in header
+    french = client.get("/search/", headers={"Accept-Language": "fr"}).content.decode()
+    assert '<a href="/my-list/">Ma liste</a>' in french.split("</header>")[0]
+
+
+@pytest.mark.django_db
 def test_remove_then_undo_restores_the_exact_place(viewer_client):
     profile = viewer_client.profile
     first = TitleFactory(name="Undo Alpha")

@@ -107,6 +107,9 @@ def test_search_plain_get_and_htmx_fragment(viewer_client):
         ("?q=" + "x" * 101, 400, "at most 100 characters"),
         ("?q=title&page=abc", 200, "is not a page number, so here is the first page"),
         ("?q=title&page=999", 200, "There is no page 999, so here is the last one"),
+        # QA16 #10: these showed the last page.
+        ("?q=title&page=-1", 200, "There is no page -1, so here is the first one"),
+        ("?q=title&page=0", 200, "There is no page 0, so here is the first one"),
     ],
 )
 def test_search_bad_input_is_refused_clearly(viewer_client, query, status, message):

@@ -94,6 +94,14 @@ def test_suggestions_as_you_type(shelf, viewer_client):
     assert f'href="{shelf["night"].get_absolute_url()}"'.encode() in titles
     too_long = viewer_client.get("/search/suggest/?q=" + "x" * 101, HTTP_HX_REQUEST="true")
     assert too_long.status_code == 400
+    # An empty list for the box (the page swaps it in), not a sentence for the failure notice.
+    assert 'id="search-suggestions"' in too_long.content.decode()
+    assert "<li>" not in too_long.content.decode()
+
+
+def test_the_search_box_takes_as_many_characters_as_the_search(viewer_client):
+    html = viewer_client.get("/search/").content.decode()
+    assert f'maxlength="{catalogue.SEARCH_MAX_LENGTH}"' in html
 
 
 def test_kids_profile_never_finds_titles_not_rated_for_it(shelf):
@@ -115,6 +123,17 @@ def test_suggestions_opened_as_a_page_go_to_the_search_page(viewer_client):
     assert response.status_code == 302
     assert response["Location"] == "/search/?q=night+terr"
     assert viewer_client.get("/search/suggest/")["Location"] == "/search/"
+
+
+def test_back_to_a_search_gets_the_whole_page_from_htmx_history_restore(shelf, viewer_client):
+    """QA16 #1: Back after a live search re-requested the suggestions' address as htmx, and got
+    their bare fragment. A history restore of either address is the whole search page."""
+    restore = {"HTTP_HX_REQUEST": "true", "HTTP_HX_HISTORY_RESTORE_REQUEST": "true"}
+    response = viewer_client.get("/search/suggest/?q=night", **restore)
+    assert response.status_code == 302 and response["Location"] == "/search/?q=night"
+    assert "HX-Request" in response["Vary"]  # a cached fragment never answers a page
+    page = viewer_client.get("/search/?q=night", **restore)
+    assert "<header" in page.content.decode() and "HX-Request" in page["Vary"]
 
 
 def test_search_page_queries_do_not_grow_with_results(viewer_client, django_assert_max_num_queries):
@@ -238,3 +257,46 @@ def test_a_genre_word_lists_its_titles_in_the_viewers_order():
     assert listed(fan) == order
     assert listed(newcomer) == by_name  # no candidates yet: name order, as before
     assert named.pk not in (t.pk for t in titles.values())
+
+
+def test_a_search_stopped_at_its_limit_says_it_shows_the_best_not_how_many(
+    viewer_client, monkeypatch
+):
+    """QA16 #6: "200 results for “the”" when 300 titles had "the" and the search stopped at 200."""
+    monkeypatch.setattr(catalogue, "SEARCH_LIMIT", 3)
+    for i in range(3):
+        TitleFactory(name=f"Harbor Story {i}")
+    html = viewer_client.get("/search/?q=harbor").content.decode()
+    assert "3 results for “harbor”" in html and "The best" not in html
+    TitleFactory(name="Harbor Story 3")
+    html = viewer_client.get("/search/?q=harbor").content.decode()
+    assert "The best 3 results for “harbor”: add a word to narrow it down." in html
+    assert html.count('<article class="card') == 3
+    french = viewer_client.get("/search/?q=harbor", **FRENCH).content.decode()
+    assert "Les 3 meilleurs résultats pour «\u00a0harbor\u00a0»\u00a0: ajoutez un mot" in french
+
+
+def test_one_unmatched_word_lists_the_titles_with_the_others_closest_first(
+    viewer_client, django_assert_max_num_queries
+):
+    """QA16 #7: "skull island 2" answered "Nothing matches" though Skull Island exists. The
+    titles missing one word answer, the exact name first, with no Top result, and the page says
+    they are the closest; that second look costs no query (the same titles, ranked again), and
+    guards a query per card as the search page's budget does."""
+    for i in range(30):
+        ArtworkVariantFactory(
+            title=TitleFactory(name=f"Tales of Skull Island {chr(65 + i // 26)}{chr(65 + i % 26)}")
+        )
+    TitleFactory(name="Skull Island")
+    TitleFactory(name="Salt Roads")
+    viewer_client.get("/search/?q=island")  # the first request records the device
+    with django_assert_max_num_queries(16):
+        response = viewer_client.get("/search/?q=skull+island+2")
+    html = response.content.decode()
+    said = "No title has every word of “skull island 2”. The closest: 31 titles with all but one."
+    assert said in html and "Top result" not in html
+    names = re.findall(r'class="card__name"[^>]*>([^<]+)<', html)
+    assert len(names) == 24 and names[0] == "Skull Island" and "Salt Roads" not in names
+    french = viewer_client.get("/search/?q=skull+island+2", **FRENCH).content.decode()
+    assert "Aucun titre n’a tous les mots de «\u00a0skull island 2\u00a0»." in french
+    assert "Nothing matches" in viewer_client.get("/search/?q=skull+moon+2").content.decode()

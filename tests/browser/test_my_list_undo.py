@@ -100,3 +100,30 @@ def test_the_undo_notice_uses_the_phones_width(page, sign_in, shot):
     )
     assert text["height"] <= 2.5 * line, (text, line)
     shot(page, "undo-phone")
+
+
+@pytest.mark.django_db(transaction=True)
+@pytest.mark.parametrize(
+    ("width", "said"),
+    [
+        (1366, "« Older Pick » a été retiré de Ma liste. Appuyez sur Ctrl+Z pour annuler."),
+        (390, "« Older Pick » a été retiré de Ma liste."),
+    ],
+)
+def test_the_undo_shortcut_is_said_in_french_only_where_the_notice_shows_it(
+    page, sign_in, width, said
+):
+    """QA16 #5: "Press Ctrl+Z to undo." was said in English on French pages, and on phones,
+    where the notice hides Ctrl+Z (there is no such key)."""
+    profile = ProfileFactory(name="Lise", account__language="fr")
+    MyListEntry.objects.create(
+        profile=profile, title=TitleFactory(name="Older Pick"), added_at=clock.now()
+    )
+    sign_in(profile)
+    page.set_viewport_size({"width": width, "height": 844})
+    page.goto("/my-list/")
+    page.get_by_role("button", name="Retirer Older Pick de Ma liste").click()
+    toast = page.locator("#undo-toast")
+    expect(toast).to_be_visible()
+    expect(toast.locator(".undo-toast__keys")).to_be_visible(visible=width > 600)
+    expect(page.locator("#a11y-status")).to_have_text(said)

@@ -111,3 +111,38 @@ def test_one_letter_lists_the_names_that_start_with_it_and_names_no_top_result()
     assert sorted(_ranked("ñ", docs)) == [1, 4]
     assert not search.offers_top_result("n") and not search.offers_top_result(" é ")
     assert search.offers_top_result("ne") and search.offers_top_result("n k")
+
+
+def test_a_full_name_split_across_two_people_is_never_a_top_result():
+    """QA16 #8: "zoe novak" listed every Zoé whose cast also held a Novák, and on Kids (where
+    the real Zoé Novák's film is not shown) one of them was the Top result."""
+    split = Document(1, "Accidental Road Trip", cast=("Zoé Dubois", "Dmitri Novák"))
+    one = Document(2, "The Rogue Convoy", cast=("Zoé Novák", "Kofi Nakamura"))
+    (hit,) = search.rank("zoe novak", [split])
+    assert hit.score * 100 < 70  # apps/browse/views.py TOP_RESULT_FROM
+    assert _ranked("zoe novak", [split, one]) == [2, 1]
+    # A typo in the one person's name still finds them first, and only them as a person.
+    typo = search.rank("zoe novk", [split, one])
+    assert [h.title_id for h in typo] == [2, 1] and typo[0].score == 2 * typo[1].score
+    # Words in the name and the cast, or in one cast name, are not split.
+    both = Document(3, "Novak Nights", cast=("Zoé Dubois",))
+    assert search.rank("zoe novak", [both])[0].score >= 0.75
+
+
+def test_when_no_title_has_every_word_the_titles_missing_one_answer_exact_first():
+    """QA16 #7: "skull island 2" found nothing although Skull Island exists."""
+    docs = [
+        Document(1, "Crossing of Skull Island"),
+        Document(2, "Skull Island"),
+        Document(3, "Skull Mountain"),  # misses two words: not an answer
+        Document(4, "Salt Roads"),
+    ]
+    hits = search.rank("skull island 2", docs)
+    assert [h.title_id for h in hits] == [2, 1]
+    assert all(h.all_but_one for h in hits)
+    assert (hits[0].how, hits[0].score) == (search.EXACT, round(2 / 3, 4))  # its whole name
+    # A title with every word is the answer alone, ranked as ever.
+    docs.append(Document(5, "Skull Island 2"))
+    hits = search.rank("skull island 2", docs)
+    assert [(h.title_id, h.all_but_one) for h in hits] == [(5, False)]
+    assert search.rank("skull", [Document(4, "Salt Roads")]) == []  # one word: nothing to spare

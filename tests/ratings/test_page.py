@@ -88,19 +88,24 @@ def test_only_the_profiles_own_visible_ratings_are_listed(viewer_client):
 
 @pytest.mark.django_db
 @pytest.mark.parametrize(
-    ("query", "message"),
+    ("query", "message", "shown"),
     [
-        ("page=abc", "The page number must be a whole number."),
-        ("page=1.5", "The page number must be a whole number."),
-        ("page=9", "That page does not exist."),
-        ("page=0", "That page does not exist."),
+        ("page=abc", "“abc” is not a page number, so here is the first page.", "Rated 001"),
+        ("page=1.5", "“1.5” is not a page number, so here is the first page.", "Rated 001"),
+        ("page=0", "There is no page 0, so here is the first one.", "Rated 001"),
+        ("page=9", "There is no page 9, so here is the last one.", "Rated 000"),
     ],
 )
-def test_bad_page_is_a_404_with_a_message(viewer_client, query, message):
+def test_a_bad_page_shows_the_nearest_with_a_line_saying_so_as_search_does(
+    viewer_client, monkeypatch, query, message, shown
+):
+    """QA16 #10: /ratings/?page=abc was a 404 where search and genres show page 1 and say so."""
+    monkeypatch.setattr("apps.ratings.views.PAGE_SIZE", 1)
     _rate_many(viewer_client.profile, 2)
     response = viewer_client.get(f"/ratings/?{query}")
-    assert response.status_code == 404
-    assert message in response.content.decode()
+    assert response.status_code == 200
+    html = response.content.decode()
+    assert message in html and _names(html) == [shown]
 
 
 @pytest.mark.django_db

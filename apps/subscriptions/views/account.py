@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 from django.conf import settings
-from django.core.paginator import EmptyPage, PageNotAnInteger, Paginator
 from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
 from django.template.loader import render_to_string
 from django.urls import reverse
@@ -15,7 +14,7 @@ from django.views.decorators.vary import vary_on_headers
 from apps.accounts.decorators import not_for_kids
 from apps.accounts.http import AppRequest
 from apps.accounts.timezones import viewer_zone, viewer_zone_name
-from apps.core import clock
+from apps.core import clock, paging
 from apps.subscriptions import display, receipts, selectors, services
 from apps.subscriptions.lifecycle import Refusal, State
 from apps.subscriptions.models import Interval
@@ -167,11 +166,8 @@ def schedule(request: HttpRequest) -> HttpResponse:
 @not_for_kids
 @require_GET
 def invoices(request: HttpRequest) -> HttpResponse:
-    paginator = Paginator(selectors.invoices_for(request.user), INVOICES_PER_PAGE)
-    try:
-        page = paginator.page(request.GET.get("page") or 1)
-    except (EmptyPage, PageNotAnInteger):
-        raise Http404(_("That page does not exist.")) from None
+    # A mistyped or past-the-end page: the nearest, saying so, as every paged list does.
+    page = paging.page_for(request, selectors.invoices_for(request.user), INVOICES_PER_PAGE)
     sub = selectors.subscription_for(request.user)
     credit = sub.credit_balance if sub is not None else 0
     context = {"page": page, "credit": credit, "currency": sub.currency if sub else "EUR"}
