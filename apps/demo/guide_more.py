@@ -444,7 +444,8 @@ MORE_FLOWS: list[dict[str, Any]] = [
             "press a thumb in the other: the whole page goes to sign-in, which brings you back "
             "to that title. Play a title, sign out in another tab and pause the player: it "
             "stops and says you were signed out; Sign in again comes back to the player at "
-            "the place it had reached."
+            "the place it had reached. On a title page press I like this, open My list and "
+            "press Back: the like is still shown."
         ),
         "url": "accounts:profiles",
         "persona": "family",
