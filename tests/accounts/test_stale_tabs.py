@@ -156,3 +156,17 @@ def test_the_message_speaks_french(family):
     )
     assert "Kids" in response.content.decode()
     assert "onglet" in response.content.decode()
+
+
+def test_the_sign_in_page_reached_from_a_page_says_it_goes_back_there(client):
+    """QA17: a click in a tab signed out elsewhere landed on a bare sign-in page."""
+    said = "Sign in to continue: you'll go back to where you were."
+    page = client.get("/accounts/login/?next=/my-list/").content.decode()
+    assert said in page
+    assert 'name="next" value="/my-list/"' in page
+    assert "Sign in to continue" not in client.get("/accounts/login/").content.decode()
+    # Only a safe address on this site counts as "where you were".
+    elsewhere = client.get("/accounts/login/?next=https://example.com/").content.decode()
+    assert "Sign in to continue" not in elsewhere
+    french = client.get("/accounts/login/?next=/my-list/", HTTP_ACCEPT_LANGUAGE="fr")
+    assert "Connectez-vous pour continuer" in french.content.decode()
