@@ -170,3 +170,21 @@ def test_the_sign_in_page_reached_from_a_page_says_it_goes_back_there(client):
     assert "Sign in to continue" not in elsewhere
     french = client.get("/accounts/login/?next=/my-list/", HTTP_ACCEPT_LANGUAGE="fr")
     assert "Connectez-vous pour continuer" in french.content.decode()
+
+
+def test_a_button_pressed_signed_out_signs_in_back_to_the_page_it_was_on(client):
+    """QA17: Watch together from a tab signed out elsewhere went to sign in with
+    next=/party/new/, an address that answers only a POST ("This address works from a button")."""
+    title = TitleFactory(name="Party Film")
+    page = f"/title/{title.slug}/"
+    response = client.post(
+        "/party/new/", {"title_id": title.pk}, HTTP_REFERER=f"http://testserver{page}"
+    )
+    assert response.status_code == 302
+    assert response["Location"] == f"/accounts/login/?next=%2Ftitle%2F{title.slug}%2F"
+    # Only a page of this site: anything else keeps the action's address, as before.
+    elsewhere = client.post(
+        "/party/new/", {"title_id": title.pk}, HTTP_REFERER="https://evil.test/"
+    )
+    assert "evil" not in elsewhere["Location"]
+    assert client.post("/party/new/", {"title_id": title.pk}).status_code == 302
