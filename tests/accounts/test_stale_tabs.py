@@ -188,3 +188,20 @@ def test_a_button_pressed_signed_out_signs_in_back_to_the_page_it_was_on(client)
     )
     assert "evil" not in elsewhere["Location"]
     assert client.post("/party/new/", {"title_id": title.pk}).status_code == 302
+
+
+def test_a_tab_on_a_profile_deleted_elsewhere_lands_on_the_picker_told_so_once():
+    """QA17: the stale Kids tab landed on "Who's watching?" with no word why."""
+    from apps.accounts.services import profile_delete
+
+    alex = ProfileFactory(name="Alex")
+    kids = ProfileFactory(account=alex.account, name="Kids")
+    client = signed_in(kids)
+    title = TitleFactory()
+    profile_delete(profile=kids)  # from another device
+
+    response = client.post(f"/ratings/{title.pk}/", {"value": "like"}, HTTP_HX_REQUEST="true")
+    assert response["HX-Redirect"] == "/profiles/"
+    assert client.get("/profiles/").content.decode().count("That profile was deleted.") == 1
+    assert "That profile was deleted." not in client.get("/profiles/").content.decode()
+    assert not Rating.objects.exists()
