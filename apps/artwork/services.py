@@ -309,20 +309,15 @@ def _expand(entries: list, manifests: dict) -> list[tuple]:
 
 
 def _still_there(rows: list[tuple]) -> list[tuple]:
-    """The rows whose profile, title and variant still exist: a page buffered before its
-    profile was deleted (from another device) failed the whole INSERT on its foreign key, and
-    every flush after it, Restore the demo's too (QA17). Three small queries."""
+    """The rows whose profile still exists: a page buffered before its profile was deleted
+    (from another device) failed the whole INSERT on its foreign key, and every flush after it,
+    Restore the demo's too (QA17). One query (titles and variants go only from the admin)."""
     if not rows:
         return rows
     profile_model = Impression._meta.get_field("profile").related_model
-    profiles = set(
-        profile_model.objects.filter(pk__in={r[2] for r in rows}).values_list("pk", flat=True)
-    )
-    titles = set(Title.objects.filter(pk__in={r[3] for r in rows}).values_list("pk", flat=True))
-    variants = set(
-        ArtworkVariant.objects.filter(pk__in={r[4] for r in rows}).values_list("pk", flat=True)
-    )
-    return [r for r in rows if r[2] in profiles and r[3] in titles and r[4] in variants]
+    wanted = {r[2] for r in rows}
+    there = set(profile_model.objects.filter(pk__in=wanted).values_list("pk", flat=True))
+    return [r for r in rows if r[2] in there]
 
 
 def impressions_flush() -> int:
