@@ -24,6 +24,10 @@ def profile_required(view):
     def wrapper(request, *args, **kwargs):
         profile = request.profile = current_profile(request)  # the Profile itself, not lazy
         if profile is None:
+            if request.session.pop(SESSION_PROFILE, None) is not None:
+                # The session's profile is gone: deleted on another device (QA17: the stale
+                # tab landed on the picker with no word why). Said once: the id goes with it.
+                messages.info(request, _("That profile was deleted."))
             # Come back here once a profile is chosen (pages only; a POST cannot be replayed).
             url = reverse("accounts:profiles")
             path = request.get_full_path()

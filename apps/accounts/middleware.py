@@ -185,15 +185,21 @@ class HtmxWholePageRedirectMiddleware:
     that whole page into the thumbs group it was updating (QA9, signed out in another tab).
     For htmx the redirect becomes `HX-Redirect`, so the whole page goes there, and the sign-in
     comes back to the page the viewer is on (`HX-Current-URL`, when it stays on this site)
-    rather than to the action's address. One place for every view behind `login_required`."""
+    rather than to the action's address. One place for every view behind `login_required`.
+
+    A form posted without htmx (Watch together, postpone...) is sent to sign in with `next` the
+    page its button was on (the Referer, when it stays on this site): the action's own address
+    may answer only a POST, and signing in led to "This address works from a button" (QA17)."""
 
     def __init__(self, get_response):
         self.get_response = get_response
 
     def __call__(self, request):
         response = self.get_response(request)
-        if not getattr(request, "htmx", False) or response.status_code not in (301, 302, 303):
+        if response.status_code not in (301, 302, 303):
             return response
+        if not getattr(request, "htmx", False):
+            return _post_back_to_its_page(request, response)
         location = urlsplit(response.get("Location", ""))
         targets = {reverse(name): name for name in _WHOLE_PAGE_REDIRECTS}
         if location.netloc or location.path not in targets:
@@ -209,6 +215,21 @@ class HtmxWholePageRedirectMiddleware:
         for key, morsel in response.cookies.items():
             whole.cookies[key] = morsel
         return whole
+
+
+def _post_back_to_its_page(request, response):
+    if request.method != "POST":
+        return response
+    location = urlsplit(response.get("Location", ""))
+    if location.netloc or location.path != reverse("accounts:login"):
+        return response
+    referer = request.headers.get("Referer", "")
+    if not referer or not is_safe_next(request, referer):
+        return response
+    parts = urlsplit(referer)
+    page = parts.path + (f"?{parts.query}" if parts.query else "")
+    response["Location"] = location.path + "?" + urlencode({"next": page})
+    return response
 
 
 def _current_page(request) -> str:

@@ -28,7 +28,7 @@ from apps.catalogue import selectors as catalogue
 from apps.catalogue.models import Episode, Genre, Title
 from apps.core import clock, paging, undo
 from apps.core.announce import announce
-from apps.core.http import safe_next
+from apps.core.http import safe_next, title_gone
 from apps.playback import selectors as playback_selectors
 from apps.ratings.selectors import ratings_for, with_ratings
 from apps.tracking.consent import consent_for
@@ -109,7 +109,9 @@ def _title_for(request: AppRequest, title_id: int) -> Title:
 def my_list_toggle(request: AppRequest, title_id: int):
     """Add to or remove from My list (htmx swaps the button; without JS, back to the page)."""
     profile = request.profile
-    title = _title_for(request, title_id)
+    title = Title.objects.for_profile(profile).filter(pk=title_id).first()
+    if title is None:
+        return title_gone(request)
     action = request.POST.get("action")
     if action == "add":
         services.my_list_add(profile=profile, title=title, device_id=current_device_id(request))

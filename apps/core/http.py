@@ -4,8 +4,9 @@ import re
 from urllib.parse import urlsplit
 
 from django.conf import settings
-from django.http import HttpRequest
+from django.http import Http404, HttpRequest, HttpResponse
 from django.utils.http import url_has_allowed_host_and_scheme
+from django.utils.translation import gettext as _
 from django_htmx.middleware import HtmxDetails
 
 
@@ -53,3 +54,13 @@ def safe_next(request: HttpRequest, fallback: str) -> str:
     if request.method == "POST" and BACK_TO.fullmatch(back_to):
         return f"{url.split('#', 1)[0]}#{back_to}"
     return url
+
+
+def title_gone(request: HttpRequest) -> HttpResponse:
+    """The answer to a button for a title the viewer can no longer see (unpublished since the
+    page was drawn, QA17): htmx gets the sentence, which app.js shows in the page's notice
+    ("That did not work" said nothing about why); a form gets the 404 page."""
+    message = _("This title is no longer available.")
+    if getattr(request, "htmx", False):
+        return HttpResponse(message, status=404, content_type="text/plain; charset=utf-8")
+    raise Http404(message)

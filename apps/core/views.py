@@ -5,6 +5,7 @@ from django.conf import settings
 from django.core.cache import cache
 from django.db import connection
 from django.http import HttpResponse, JsonResponse
+from django.middleware.csrf import REASON_NO_CSRF_COOKIE
 from django.shortcuts import render
 from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
@@ -65,10 +66,15 @@ def csrf_failure(request, reason: str = "") -> HttpResponse:
     """CSRF_FAILURE_VIEW: a form or button from a page open since before the viewer signed in
     again (or out) carries an old token. A page says so in the site's own frame; htmx gets the
     sentence itself, which app.js shows in the page's notice (htmx drops a 403 silently)."""
-    message = _(
-        "This page was open from before you signed in again, so nothing was changed. "
-        "Reload it and try again."
-    )
+    if reason == REASON_NO_CSRF_COOKIE:
+        # The cookie was deleted (cleared cookies, a privacy tool), not rotated by a sign-in:
+        # no claim that the viewer signed in again (QA17).
+        message = _("This page is out of date, so nothing was changed. Reload it and try again.")
+    else:
+        message = _(
+            "This page was open from before you signed in again, so nothing was changed. "
+            "Reload it and try again."
+        )
     if getattr(request, "htmx", False) or "text/html" not in request.headers.get("Accept", ""):
         return HttpResponse(message, status=403, content_type="text/plain; charset=utf-8")
     referer = request.headers.get("Referer", "")

@@ -460,7 +460,10 @@ MORE_FLOWS: list[dict[str, Any]] = [
             "another; back in the first tab press a thumb: a notice says you switched to Kids "
             "and nothing is rated (Reload page continues as Kids). Sign out in one tab and "
             "press a thumb in the other: the whole page goes to sign-in, which brings you back "
-            "to that title."
+            "to that title. Play a title, sign out in another tab and pause the player: it "
+            "stops and says you were signed out; Sign in again comes back to the player at "
+            "the place it had reached. On a title page press I like this, open My list and "
+            "press Back: the like is still shown."
         ),
         "url": "accounts:profiles",
         "persona": "family",

@@ -387,6 +387,8 @@ class PlayerItem:
     resumed: bool  # starts at a saved position (the page offers "Start over")
     intro: tuple[int, int] | None
     next_episode: Episode | None = None
+    saved: int = 0  # the stored place (0 when none): a refused report's kept place must pass it
+    chosen_start: bool = False  # ?start=0 or ?t= chose where to start: no kept place replaces it
 
     @property
     def code(self) -> str:
@@ -451,6 +453,8 @@ def player_item(
         resumed=start > 0,
         intro=resume.intro_window(episode.pk if episode else None, duration),
         next_episode=following,
+        saved=saved or 0,
+        chosen_start=start_over or start_at is not None,
     )
 
 

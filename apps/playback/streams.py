@@ -132,3 +132,23 @@ def touch(
             )
             cache.set(name, kept, timeout=KEEP_SECONDS)
     return decision
+
+
+def release(*, account_id: int, key: str) -> None:
+    """Stream `key` stopped watching for good (its browser signed out): its screen is free now,
+    not WINDOW later (QA17: signing in again in the same browser, as a refused player asks,
+    met "Too many people are watching" on a one-screen plan)."""
+    name = _cache_key(account_id)
+    with _lock(name):
+        table = cache.get(name) or {}
+        if key in table:
+            table = {k: s for k, s in table.items() if k != key}
+            cache.set(name, table, timeout=KEEP_SECONDS)
+
+
+def release_on_sign_out(sender, request, user, **kwargs) -> None:
+    """`user_logged_out` receiver: the signing-out browser's stream frees its screen."""
+    session = getattr(request, "session", None)
+    key = session.get(SESSION_STREAM) if session is not None else None
+    if user is not None and isinstance(key, str) and key:
+        release(account_id=user.pk, key=key)

@@ -201,11 +201,14 @@ def player_context(request, profile, *, title: Title, episode: Episode | None):
 
 
 def _report(request: AppRequest, *, title: Title | None, episode: Episode | None):
+    # `code` tells the player which stop-and-explain panel to show (player.js `refuse`).
     profile = current_profile(request)
     if profile is None:
-        return JsonResponse({"error": _("Sign in and choose a profile first.")}, status=403)
+        code = "no_profile" if request.user.is_authenticated else "signed_out"
+        answer = {"error": _("Sign in and choose a profile first."), "code": code}
+        return JsonResponse(answer, status=403)
     if title is None:
-        return JsonResponse({"error": _("No such title.")}, status=404)
+        return JsonResponse({"error": _("No such title."), "code": "gone"}, status=404)
     data = request.POST
     try:
         position = float(data.get("position", ""))
@@ -238,7 +241,7 @@ def _report(request: AppRequest, *, title: Title | None, episode: Episode | None
             device_id=current_device_id(request),
         )
     except services.NotWatchable as exc:
-        return JsonResponse({"error": str(exc)}, status=404)
+        return JsonResponse({"error": str(exc), "code": "gone"}, status=404)
     except ValidationError as exc:
         return JsonResponse({"error": " ".join(exc.messages)}, status=400)
     return JsonResponse(result.as_json())

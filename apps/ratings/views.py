@@ -1,7 +1,7 @@
 from datetime import datetime
 
 from django.contrib import messages
-from django.http import Http404, HttpResponse, HttpResponseBadRequest
+from django.http import HttpResponse, HttpResponseBadRequest
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
@@ -16,7 +16,7 @@ from apps.accounts.timezones import viewer_zone
 from apps.catalogue.models import Title
 from apps.core import paging, undo
 from apps.core.announce import announce
-from apps.core.http import safe_next
+from apps.core.http import safe_next, title_gone
 from apps.ratings import selectors, services
 from apps.ratings.models import CLEAR, SLUGS, Rating
 
@@ -33,7 +33,7 @@ def rating_set(request: AppRequest, title_id: int) -> HttpResponse:
     profile = request.profile
     title = Title.objects.for_profile(profile).filter(pk=title_id).first()
     if title is None:
-        raise Http404(_("No such title."))
+        return title_gone(request)
     raw = request.POST.get("value", "")
     if raw != CLEAR and raw not in SLUGS:
         message = _("Choose “Not for me”, “I like this” or “Love this”, or clear the rating.")

@@ -5,7 +5,9 @@
 // position, a fresh report id, a sequence number that only grows (time-based, so reports from
 // two tabs still order sensibly) and `seek` on explicit seeks; the server ignores late and
 // repeated reports; a 409 means the plan's screens are all in use elsewhere, or the viewer
-// switched profile in another tab (each report says the page's profile), and playing stops. The first report of a page is a seek to where playback started, so
+// switched profile in another tab (each report says the page's profile), and playing stops;
+// so does a 403 (signed out, no profile, a stale CSRF token) or a 404 (the title went), with
+// the words and the way on for each, and the refused place kept for the page opened next. The first report of a page is a seek to where playback started, so
 // "Start over" and re-watching a finished title move the saved place back on purpose.
 //
 // In a watch party (data-party="1") the viewer's play, pause, seek and next-episode presses
@@ -180,7 +182,58 @@
       keepalive: true,
     }).then(function (response) {
       if (response.status === 409) return response.json().then(refuse, function () { refuse({}); });
+      if (response.status !== 403 && response.status !== 404) return;
+      // Signed out (here, in another tab or on another device), no profile any more, a CSRF
+      // token made stale by signing in again (403 text, no code), or the title went (404):
+      // nothing of this report was stored, so stop and say what to do (QA17).
+      return response.json().then(function (answer) {
+        return answer && answer.code ? answer.code : (response.status === 404 ? "gone" : "stale");
+      }, function () {
+        return response.status === 404 ? "gone" : "stale";
+      }).then(refuseFor);
     }).catch(function () { /* the next heartbeat or the leave beacon carries the place */ });
+  }
+
+  // The place a refused report carried, kept in this tab until the page is opened again (after
+  // signing in or reloading), then sent once as that page's starting point if it is still
+  // further than the stored one. Keyed by the item and the page's profile: it never lands on
+  // another profile, or on another account signing in in this tab.
+  var keptKey = "sf.player.kept:" + (d.progressUrl || "") + ":" + pageProfile();
+
+  function keepPlace() {
+    try {
+      window.sessionStorage.setItem(keptKey, String(Math.floor(position)));
+    } catch (e) { /* private mode: nothing kept */ }
+  }
+
+  function takeKeptPlace() {
+    var kept = null;
+    try {
+      kept = window.sessionStorage.getItem(keptKey);
+      window.sessionStorage.removeItem(keptKey);
+    } catch (e) {
+      return null;
+    }
+    var value = parseInt(kept, 10);
+    return isFinite(value) ? value : null;
+  }
+
+  function refuseFor(code) {
+    var panel = $("[data-refused]");
+    var kind = { signed_out: "signedOut", no_profile: "noProfile", gone: "gone" }[code] || "stale";
+    if (kind !== "gone") keepPlace();
+    refuse({ detail: panel ? panel.dataset[kind + "Text"] : "" });
+    if (!panel) return;
+    var heading = panel.querySelector("h2");
+    if (heading) heading.textContent = panel.dataset[kind + "Heading"] || heading.textContent;
+    var action = panel.querySelector("[data-refused-action]");
+    if (action) {
+      action.textContent = panel.dataset[kind + "Action"] || action.textContent;
+      action.href = panel.dataset[kind + "Url"] || action.href;
+      action.focus();
+    }
+    var plans = panel.querySelector("[data-refused-plans]");
+    if (plans) plans.hidden = true;
   }
 
   // Another screen took this player's place (the plan's screens are all in use), or the viewer
@@ -189,6 +242,7 @@
   function refuse(answer) {
     refused = true;
     playing = false;
+    hideNext(); // no next episode starts by itself from a refused player (QA17)
     root.classList.add("is-refused");
     renderState();
     var panel = $("[data-refused]");
@@ -646,6 +700,17 @@
     setRate: function (value) { rate = Math.min(2, Math.max(0.5, value || 1)); },
     rate: function () { return rate; },
   };
+
+  // A place kept from this tab's refused reports goes on from there, unless this page was
+  // opened to start somewhere chosen (Start over, a reminder's ?t=); the starting seek sends it.
+  var kept = partyMode ? null : takeKeptPlace();
+  if (kept !== null && !d.chosenStart && kept > (parseInt(d.saved, 10) || 0) && kept < duration) {
+    position = kept;
+    var resumeText = $("[data-resume-text]");
+    if (resumeText && resumeText.dataset.at) {
+      resumeText.textContent = resumeText.textContent.replace(resumeText.dataset.at, clock(position));
+    }
+  }
 
   render();
   renderVolume();

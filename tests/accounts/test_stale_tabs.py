@@ -156,3 +156,52 @@ def test_the_message_speaks_french(family):
     )
     assert "Kids" in response.content.decode()
     assert "onglet" in response.content.decode()
+
+
+def test_the_sign_in_page_reached_from_a_page_says_it_goes_back_there(client):
+    """QA17: a click in a tab signed out elsewhere landed on a bare sign-in page."""
+    said = "Sign in to continue: you'll go back to where you were."
+    page = client.get("/accounts/login/?next=/my-list/").content.decode()
+    assert said in page
+    assert 'name="next" value="/my-list/"' in page
+    assert "Sign in to continue" not in client.get("/accounts/login/").content.decode()
+    # Only a safe address on this site counts as "where you were".
+    elsewhere = client.get("/accounts/login/?next=https://example.com/").content.decode()
+    assert "Sign in to continue" not in elsewhere
+    french = client.get("/accounts/login/?next=/my-list/", HTTP_ACCEPT_LANGUAGE="fr")
+    assert "Connectez-vous pour continuer" in french.content.decode()
+
+
+def test_a_button_pressed_signed_out_signs_in_back_to_the_page_it_was_on(client):
+    """QA17: Watch together from a tab signed out elsewhere went to sign in with
+    next=/party/new/, an address that answers only a POST ("This address works from a button")."""
+    title = TitleFactory(name="Party Film")
+    page = f"/title/{title.slug}/"
+    response = client.post(
+        "/party/new/", {"title_id": title.pk}, HTTP_REFERER=f"http://testserver{page}"
+    )
+    assert response.status_code == 302
+    assert response["Location"] == f"/accounts/login/?next=%2Ftitle%2F{title.slug}%2F"
+    # Only a page of this site: anything else keeps the action's address, as before.
+    elsewhere = client.post(
+        "/party/new/", {"title_id": title.pk}, HTTP_REFERER="https://evil.test/"
+    )
+    assert "evil" not in elsewhere["Location"]
+    assert client.post("/party/new/", {"title_id": title.pk}).status_code == 302
+
+
+def test_a_tab_on_a_profile_deleted_elsewhere_lands_on_the_picker_told_so_once():
+    """QA17: the stale Kids tab landed on "Who's watching?" with no word why."""
+    from apps.accounts.services import profile_delete
+
+    alex = ProfileFactory(name="Alex")
+    kids = ProfileFactory(account=alex.account, name="Kids")
+    client = signed_in(kids)
+    title = TitleFactory()
+    profile_delete(profile=kids)  # from another device
+
+    response = client.post(f"/ratings/{title.pk}/", {"value": "like"}, HTTP_HX_REQUEST="true")
+    assert response["HX-Redirect"] == "/profiles/"
+    assert client.get("/profiles/").content.decode().count("That profile was deleted.") == 1
+    assert "That profile was deleted." not in client.get("/profiles/").content.decode()
+    assert not Rating.objects.exists()

@@ -79,3 +79,20 @@ def test_a_view_whose_manifest_was_evicted_is_skipped_not_fatal(settings):
     services.impressions_log(profile=profile, page="title", shown=_shown(variant, 3))
     services.impressions_flush()
     assert sorted(Impression.objects.values_list("page", flat=True)) == ["title"] * 3
+
+
+@pytest.mark.django_db
+def test_a_page_of_a_profile_deleted_since_is_dropped_and_the_others_written(settings):
+    """QA17: a Kids profile deleted from another device left its pages in the buffer; the
+    flush failed on them (FOREIGN KEY constraint failed), and with it Restore the demo."""
+    settings.ARTWORK_IMPRESSIONS_FLUSH_EVERY = 1000
+    kept, gone = ProfileFactory(), ProfileFactory()
+    variant = ArtworkVariantFactory()
+    services.impressions_log(profile=gone, page="home", shown=_shown(variant, 2))
+    services.impressions_log(profile=kept, page="home", shown=_shown(variant, 3))
+    gone.delete()
+
+    assert services.impressions_flush() == 3
+
+    assert list(Impression.objects.values_list("profile_id", flat=True)) == [kept.pk] * 3
+    assert services.impressions_flush() == 0  # the buffer moved past them

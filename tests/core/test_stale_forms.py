@@ -102,3 +102,21 @@ def test_a_bad_rating_from_htmx_is_a_sentence(viewer_client):
     assert response.status_code == 400
     assert response["Content-Type"].startswith("text/plain")
     assert "clear the rating" in response.content.decode()
+
+
+def test_a_deleted_csrf_cookie_is_not_blamed_on_signing_in_again(profile):
+    """QA17: cookies cleared (or a privacy tool) while signed in is not "you signed in again"."""
+    client = signed_in(profile, Client(enforce_csrf_checks=True))
+    client.get("/my-list/")
+    client.cookies.pop("csrftoken", None)
+    title = TitleFactory()
+    response = client.post(
+        f"/ratings/{title.pk}/",
+        {"value": "like"},
+        HTTP_HX_REQUEST="true",
+        HTTP_X_CSRFTOKEN="x" * 32,
+    )
+    assert response.status_code == 403
+    said = response.content.decode()
+    assert said == "This page is out of date, so nothing was changed. Reload it and try again."
+    assert not Rating.objects.exists()

@@ -199,3 +199,29 @@ def test_restore_from_a_french_session_sends_jordans_email_in_english(
     assert jordan, "the seed sends Jordan's failed-payment e-mail"
     assert any("payment" in s for s in jordan), jordan
     assert not any("Votre" in s or "paiement" in s for s in jordan), jordan
+
+
+def test_restore_after_a_profile_was_deleted_while_its_pages_were_buffered(seeded, settings):
+    """QA17: live use (a Kids profile browsing, then deleted from another device) left its
+    artwork impressions in the buffer; Restore flushed them first and failed with
+    "IntegrityError: FOREIGN KEY constraint failed", the Kids profile staying deleted."""
+    from apps.accounts.services import profile_delete
+    from apps.artwork.selectors import Shown
+    from apps.artwork.services import impressions_log
+    from tests.factories import ArtworkVariantFactory
+
+    settings.ARTWORK_IMPRESSIONS_FLUSH_EVERY = 1000
+    kids = Profile.objects.filter(account__email__in=EMAILS, is_kids=True).first()
+    variant = ArtworkVariantFactory(title=Title.objects.first())
+    shown = [Shown(variant.title_id, variant.pk, "picks", 0, "chosen", 2, None, 0.1)]
+    impressions_log(profile=kids, page="home", shown=shown)
+    profile_delete(profile=kids)
+    before = persona_state()
+
+    demo_restore(progress=lambda *a: None)
+    again = persona_state()
+    demo_restore(progress=lambda *a: None)  # twice is safe
+
+    assert Profile.objects.filter(account__email=kids.account.email, is_kids=True).exists()
+    assert again != before
+    assert persona_state() == again

@@ -193,3 +193,15 @@ def test_after_a_downgrade_the_oldest_streams_keep_their_places():
     assert streams.decide(table, "mid", 120, 2).allowed
     assert not streams.decide(table, "new", 120, 2).allowed
     assert [s.key for s in streams.decide(table, "new", 120, 2).others] == ["old", "mid"]
+
+
+def test_signing_out_frees_the_browsers_screen_at_once(basic, film):
+    """A refused player asks to sign in again; on a one-screen plan the screen the browser
+    held before signing out must not say "Too many people are watching" for 90 s (QA17)."""
+    phone, laptop = basic
+    assert is_player(phone.get(f"/watch/title/{film.pk}/"))
+    assert is_too_many(laptop.get(f"/watch/title/{film.pk}/"))
+
+    phone.post("/accounts/logout/")
+
+    assert is_player(laptop.get(f"/watch/title/{film.pk}/"))

@@ -147,6 +147,23 @@ def test_a_kids_profile_cannot_open_an_adult_title(film):
 def test_signed_out_visitors_are_sent_to_sign_in_and_reports_refused(client, film):
     assert client.get(f"/watch/title/{film.pk}/").status_code == 302
     assert client.post(f"/watch/title/{film.pk}/progress/", body()).status_code == 403
+    # The player shows "You were signed out" for this code (QA17: it went on playing).
+    assert client.post(f"/watch/title/{film.pk}/progress/", body()).json()["code"] == "signed_out"
+
+
+def test_a_report_for_a_deleted_profile_or_an_unpublished_title_says_which(film, profile):
+    """The player's panel differs: choose a profile again, or the title is no longer there."""
+    ProfileFactory(account=profile.account, name="Other")
+    client = signed_in(profile)
+    film.is_published = False
+    film.save()
+    gone = client.post(f"/watch/title/{film.pk}/progress/", body())
+    assert gone.status_code == 404 and gone.json()["code"] == "gone"
+
+    profile.delete()
+    no_profile = client.post(f"/watch/title/{film.pk}/progress/", body())
+    assert no_profile.status_code == 403 and no_profile.json()["code"] == "no_profile"
+    assert not Progress.objects.exists()
     assert not Progress.objects.exists()
 
 

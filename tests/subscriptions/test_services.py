@@ -679,3 +679,17 @@ def test_demo_family_sharing(user, now, spy):
     demo_billing.demo_share(owner=user, member=member)
     demo_billing.demo_share(owner=user, member=member)
     assert selectors.entitlements_for(member).source == "shared"
+
+
+def test_postponing_after_cancelling_says_when_the_plan_ends(user, now, spy, beat):
+    """QA17: a stale Postpone tab after cancelling said "Only an active paid subscription has a
+    payment to postpone", which read as "you have no plan"."""
+    subscribe(user)
+    services.subscription_cancel(user=user)
+    ends = selectors.schedule_for(sub_of(user)).ends_on
+    with pytest.raises(ValidationError) as refused:
+        services.subscription_postpone(user=user)
+    assert refused.value.messages == [
+        f"Your plan ends on {ends.day} {ends:%B} {ends.year}: there is no next payment to postpone."
+    ]
+    assert not sub_of(user).postponements.exists()

@@ -11,6 +11,8 @@ from django.db import transaction
 from django.utils.translation import gettext as _
 
 from apps.core import clock
+from apps.core.dates import long_date
+from apps.subscriptions.lifecycle import State
 from apps.subscriptions.models import (
     INTERVAL_MONTHS,
     Interval,
@@ -152,6 +154,12 @@ def subscription_postpone(*, user, at: datetime | None = None) -> Postponement:
     with transaction.atomic():
         sub = _subscription_locked(user)
         decision = postpone_decision(sub=sub, at=at)
+        if not decision.ok and sub.status == State.CANCEL_SCHEDULED and sub.anchor_date:
+            # The plan runs on, it just has no next payment (QA17: a stale Postpone tab read
+            # as "you have no plan").
+            ends = anchor_of(sub).date_at(sub.period_offset + sub.interval_months)
+            message = _("Your plan ends on %(date)s: there is no next payment to postpone.")
+            raise ValidationError(message % {"date": long_date(ends)}, code=decision.reason)
         if not decision.ok:
             raise ValidationError(POSTPONE_MESSAGES[decision.reason](), code=decision.reason)
         anchor = anchor_of(sub)
