@@ -1,4 +1,4 @@
-from urllib.parse import urlencode, urlsplit
+from urllib.parse import parse_qs, urlencode, urlsplit
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
@@ -221,12 +221,17 @@ def _post_back_to_its_page(request, response):
     if request.method != "POST":
         return response
     location = urlsplit(response.get("Location", ""))
-    if location.netloc or location.path != reverse("accounts:login"):
+    login = reverse("accounts:login")
+    # Only login_required's own redirect (it names the action in `next`): a form that simply
+    # goes back to the sign-in page (the cookie banner's, posted from it) is left alone.
+    if location.netloc or location.path != login or "next" not in parse_qs(location.query):
         return response
     referer = request.headers.get("Referer", "")
     if not referer or not is_safe_next(request, referer):
         return response
     parts = urlsplit(referer)
+    if parts.path == login:
+        return response  # signing in must never lead back to the sign-in page
     page = parts.path + (f"?{parts.query}" if parts.query else "")
     response["Location"] = location.path + "?" + urlencode({"next": page})
     return response
