@@ -5,13 +5,6 @@ from django.db.models.functions import Lower
 from django.utils.translation import gettext_lazy as _
 
 from apps.accounts.devices import label_in_words
-from apps.core import clock
-
-
-def site_now():
-    """The site's clock, read when a row is made (a default naming `clock.now` itself would
-    keep the function it found at import, not the demo clock a test or the demo sets)."""
-    return clock.now()
 
 
 class UserManager(BaseUserManager):
@@ -109,8 +102,7 @@ class Profile(models.Model):
     onboarded_at = models.DateTimeField(_("onboarding finished at"), null=True, blank=True)
     # Device kinds chosen at onboarding ("tv", "phone", ...): what the viewer plans to use.
     planned_devices = models.JSONField(_("planned devices"), default=list, blank=True)
-    # The site's clock, as every other date the viewer reads (QA15 L3).
-    created_at = models.DateTimeField(_("created at"), default=site_now, editable=False)
+    created_at = models.DateTimeField(_("created at"), auto_now_add=True)
 
     class Meta:
         verbose_name = _("profile")

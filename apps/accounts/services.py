@@ -120,6 +120,10 @@ def profile_create(
                 maturity=maturity,
                 avatar=avatar,
             )
+            # `created_at` is auto_now_add (the real clock); the profile is created on the
+            # site's clock, as every other date the viewer reads is.
+            profile.created_at = clock.now()
+            Profile.objects.filter(pk=profile.pk).update(created_at=profile.created_at)
             return profile
     except IntegrityError as exc:
         raise ValidationError({"name": _("You already have a profile with this name.")}) from exc
