@@ -2,7 +2,7 @@
 
 import re
 from dataclasses import dataclass, field
-from datetime import datetime
+from datetime import datetime, timedelta
 
 from django.utils.translation import gettext as _
 
@@ -108,3 +108,16 @@ def group_by_browser(devices, *, signed_in: set[str], current_key: str | None) -
             row.profiles.append(device.profile.name)
         row.country = row.country or device.country
     return list(rows.values())
+
+
+# A signed-out device unused this long leaves the account page's list (it is kept, with what
+# it recorded; using it again brings it back): without it the list only ever grew.
+LISTED_SIGNED_OUT_DAYS = 90
+
+
+def listed(rows: list[BrowserRow], *, now: datetime) -> tuple[list[BrowserRow], int]:
+    """The rows the account page lists, and how many signed-out ones it leaves out: every
+    device still signed in, and signed-out ones used in the last LISTED_SIGNED_OUT_DAYS."""
+    since = now - timedelta(days=LISTED_SIGNED_OUT_DAYS)
+    shown = [r for r in rows if r.is_signed_in or (r.last_seen and r.last_seen >= since)]
+    return shown, len(rows) - len(shown)

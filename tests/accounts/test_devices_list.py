@@ -180,3 +180,24 @@ def test_a_device_kept_signed_in_for_days_reads_its_latest_use(monkeypatch):
     assert device_of(profile, "Chrome on Linux").last_seen == moment["at"]
     row = row_of(page_of(phone), "Chrome on Linux")
     assert "days ago" not in row and "Signed out" not in row
+
+
+def test_a_signed_out_device_unused_for_90_days_leaves_the_list_and_the_page_says_so():
+    """The list only ever grew: a signed-out device not used for 90 days is no longer listed
+    (kept, and back once used again); a device still signed in stays however old."""
+    profile = ProfileFactory()
+    tv = browser(profile, UA_TV)
+    phone = browser(profile, UA_PHONE)
+    tv.post("/accounts/logout/")
+    old = clock.now() - timedelta(days=91)
+    Device.objects.filter(label="Chrome on Linux").update(last_seen=old)
+    page = page_of(phone)
+    assert "Chrome on Linux" not in page
+    assert "1 signed-out device not used for 90 days is not listed" in page
+    assert "Chrome on Android" in page
+    Device.objects.filter(label="Chrome on Linux").update(last_seen=old + timedelta(days=2))
+    page = page_of(phone)
+    assert "Chrome on Linux" in page and "not listed" not in page
+    # Still signed in, however long unused: listed.
+    Device.objects.filter(label="Chrome on Android").update(last_seen=old)
+    assert "Chrome on Android" in page_of(phone)

@@ -13,7 +13,12 @@ from django.views.decorators.http import require_http_methods, require_POST
 from apps.accounts import selectors, services
 from apps.accounts.current import SESSION_DEVICE_KEY
 from apps.accounts.decorators import not_for_kids
-from apps.accounts.devices import group_by_browser, label_in_words
+from apps.accounts.devices import (
+    LISTED_SIGNED_OUT_DAYS,
+    group_by_browser,
+    label_in_words,
+    listed,
+)
 from apps.accounts.forms import PreferencesForm, TimeZoneForm
 from apps.accounts.language import country_name
 from apps.accounts.membership import membership_for
@@ -73,6 +78,8 @@ def account(request):
         current_key=request.session.get(SESSION_DEVICE_KEY),
     )
     now = clock.now()
+    every_row = rows
+    rows, unlisted = listed(rows, now=now)
     for row in rows:
         row.place = country_name(row.country)
         row.just_now = (now - row.last_seen).total_seconds() < 60
@@ -84,7 +91,9 @@ def account(request):
                 "membership": membership_for(user),
                 "profiles": profiles,
                 "devices": rows,
-                "planned": planned_devices(profiles, rows),
+                "unlisted_devices": unlisted,
+                "listed_days": LISTED_SIGNED_OUT_DAYS,
+                "planned": planned_devices(profiles, every_row),
                 "any_signed_in": any(row.is_signed_in for row in rows),
                 "any_signed_out": not all(row.is_signed_in for row in rows),
                 "now": now,
