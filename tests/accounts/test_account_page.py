@@ -1,13 +1,14 @@
 """Account management: the picker sends viewers on to where they were going, kids profiles
 cannot manage the account, deleting a profile asks first, time zone and password changes."""
 
-from datetime import datetime
+from datetime import datetime, timedelta
 from zoneinfo import ZoneInfo
 
 import pytest
 from django.test import Client
 
 from apps.accounts.models import Device, Profile
+from apps.core import clock
 from apps.tracking.models import Event
 from tests.factories import ProfileFactory, TitleFactory
 
@@ -91,9 +92,13 @@ def test_deleting_a_profile_asks_first(viewer_client):
     assert not Profile.objects.filter(pk=other.pk).exists()
 
 
-def test_the_time_zone_is_chosen_on_the_account_page_and_dates_follow_it(viewer_client):
+def test_the_time_zone_is_chosen_on_the_account_page_and_dates_follow_it(
+    viewer_client, monkeypatch
+):
     account = viewer_client.profile.account
     seen = datetime(2026, 3, 1, 23, 30, tzinfo=ZoneInfo("UTC"))
+    # Days later on the site clock: a signed-out device unused for 90 days is not listed.
+    monkeypatch.setattr(clock, "now", lambda: seen + timedelta(days=3))
     Device.objects.create(
         profile=viewer_client.profile, key="tv-1", kind="tv", first_seen=seen, last_seen=seen
     )
@@ -106,8 +111,11 @@ def test_the_time_zone_is_chosen_on_the_account_page_and_dates_follow_it(viewer_
     assert '<option value="Asia/Tokyo" selected>' in html
 
 
-def test_time_zones_read_as_places_in_the_pages_language_and_store_the_iana_name(viewer_client):
+def test_time_zones_read_as_places_in_the_pages_language_and_store_the_iana_name(
+    viewer_client, monkeypatch
+):
     """QA8: a French page listed "Europe/Paris", "America/New_York" (IANA names, in English)."""
+    monkeypatch.setattr(clock, "now", lambda: datetime(2026, 3, 4, tzinfo=ZoneInfo("UTC")))
     Device.objects.create(
         profile=viewer_client.profile,
         key="tv-1",
