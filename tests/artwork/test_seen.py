@@ -5,7 +5,7 @@ browser reports the cards (data-art) that were at least half in view for a secon
 """
 
 import re
-from datetime import datetime, timedelta
+from datetime import date, datetime, timedelta
 from zoneinfo import ZoneInfo
 
 import pytest
@@ -181,24 +181,64 @@ def dark_share(html: str) -> float:
     return shown.count("dark") / len(shown)
 
 
+def dark_days(profile, titles, first=date(2026, 11, 21), days=28) -> float:
+    """The share of dark posters the policy picks for these titles over four weeks of days.
+
+    One page is one draw per title (Thompson sampling, plus the exploration share), so its
+    share swings by a card or two from day to day; four weeks of draws measure the taste
+    itself. The same choice the page makes (bandit.choose on the served policy and the
+    profile's taste), without the day's remembered choices."""
+    from apps.artwork import bandit, selectors
+    from apps.catalogue.models import ArtworkVariant
+
+    context = selectors.context_for(profile)
+    arms, tone = {}, {}
+    for variant in ArtworkVariant.objects.filter(title_id__in=titles, is_active=True):
+        arms.setdefault(variant.title_id, []).append(selectors.arm_of(variant))
+        tone[variant.pk] = variant.tone
+    picks = [
+        bandit.choose(
+            arms=arms[title],
+            title_id=title,
+            evidence=context.evidence,
+            taste=context.taste,
+            draws=bandit.Draws(profile.pk, title, first + timedelta(days=day)),
+            exploration=selectors.exploration(),
+        )
+        for day in range(days)
+        for title in titles
+    ]
+    return sum(tone[pick.variant_id] == "dark" for pick in picks) / len(picks)
+
+
+def expected_takes(profile) -> float:
+    """The takes the profile's taste expected from every poster it was shown."""
+    from apps.artwork import selectors
+
+    taste = selectors.taste(profile.pk)
+    return sum(v for k, v in taste.expected.items() if k.startswith("tone:"))
+
+
 def test_a_dark_taste_survives_ten_homepage_views_without_takes(home):
     """Morgan's collapse (93 % dark to a few percent): ten homepage views with the first
     screen seen and nothing played must not turn a horror fan's posters away from dark."""
     profile = home.profile
     _at(profile, "2026-11-20T10:00")
-    # The seeded history is a simulation whose draws follow the profiles' ids, which differ
-    # with the test order on PostgreSQL: now and then one run shows this profile no dark
-    # poster it took, or too few to lead its page (CI: 67 % dark). Another seed's fortnight
-    # adds the evidence the test starts from; the point is what ten views without takes do.
+    # The seeded past is a simulation whose draws follow the ids, which differ with the test
+    # order on PostgreSQL: now and then one fortnight leaves this horror fan taking no dark
+    # poster, and adding fortnights on top only deepens it (CI: a 43 % dark page). So each
+    # seed is a fresh try at the starting point; the point is what ten views do to it.
     for seed in range(3, 13):
+        Impression.objects.all().delete()
         artwork_seed_history(seed=seed, days=14, per_day=4)
-        taste = ProfileTaste.objects.get(profile=profile)
         bump_list_version(profile.pk)
-        before = home.get("/").content.decode()
-        if taste.features["observed"].get("tone:dark", 0) > 0 and dark_share(before) >= 0.8:
+        titles = sorted(tones(home.get("/").content.decode()))
+        before = dark_days(profile, titles)
+        if before >= 0.8:
             break
-    assert taste.features["observed"].get("tone:dark", 0) > 0, "the seeded taste has evidence"
-    assert dark_share(before) >= 0.8, "the seeded taste shows a dark page"
+    assert len(titles) >= 12, "the page shows a screenful of posters"
+    assert before >= 0.8, "the seeded taste picks dark posters"
+    counted = expected_takes(profile)
     for view_number in range(10):
         _at(profile, f"2026-11-20T{11 + view_number}:00")
         bump_list_version(profile.pk)  # a fresh render each time, as after a list change
@@ -210,8 +250,10 @@ def test_a_dark_taste_survives_ten_homepage_views_without_takes(home):
     _at(profile, "2026-11-21T09:00")  # the next day: the views are now evidence
     services.policy_refresh()
     services.profile_taste_refresh(profile_id=profile.pk)
-    after = home.get("/").content.decode()
-    assert dark_share(after) >= 0.8, (dark_share(before), dark_share(after))
+    assert expected_takes(profile) > counted, "the views were counted"
+    after = dark_days(profile, titles)
+    assert after >= 0.8 and after >= before - 0.05, (before, after)
+    assert dark_share(home.get("/").content.decode()) >= 0.5, "the page itself is mostly dark"
 
 
 def test_a_titles_poster_is_the_same_three_hours_later_on_the_same_local_day(home):
