@@ -18,27 +18,24 @@ address per attempt. With the cache unreachable, attempts are allowed (and logge
 cache): a dead cache must not lock everyone out.
 """
 
-import hashlib
 import time
 
 from django.conf import settings
 from django.core.cache import cache
 
-
-def _digest(value: str) -> str:
-    return hashlib.sha256(value.strip().lower().encode()).hexdigest()[:32]
+from apps.core.counters import digest
 
 
 def _account(email: str) -> str:
-    return f"login:attempts:account:{_digest(email)}"
+    return f"login:attempts:account:{digest(email)}"
 
 
 def _pair(email: str, address: str) -> str:
-    return f"login:attempts:pair:{_digest(address)}:{_digest(email)}"
+    return f"login:attempts:pair:{digest(address)}:{digest(email)}"
 
 
 def _address_failures(address: str) -> str:
-    return f"login:failures:address:{_digest(address)}"
+    return f"login:failures:address:{digest(address)}"
 
 
 def _lock_key(counter: str) -> str:

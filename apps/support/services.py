@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import hashlib
 from datetime import datetime, timedelta
 
 from django.conf import settings
@@ -22,6 +21,7 @@ from apps.accounts.recipients import address_deliverable, mail_address
 from apps.accounts.timezones import viewer_zone
 from apps.core import clock
 from apps.core.claims import claim, email_send, stamp_sent
+from apps.core.counters import digest, window_take
 from apps.core.dates import long_date
 from apps.core.queue import delay_on_commit
 from apps.support.models import Ticket, TicketReply
@@ -56,39 +56,17 @@ def ticket_create(
     answer, and the day's limit is not spent on a double click.
     """
     at = at or clock.now()
-    if category not in Ticket.Category.values:
-        raise ValidationError(_("Choose one of the subjects in the list."))
-    message = message.strip()
-    if not message:
-        raise ValidationError(_("Write your message."))
-    limit = settings.SUPPORT_TICKETS_PER_DAY
+    message = _cleaned(category, message)
     with transaction.atomic():
         get_user_model().objects.select_for_update().filter(pk=account.pk).first()
-        repeat = Ticket.objects.filter(
-            account=account,
+        _refuse_repeat_or_over_limit(
+            Ticket.objects.filter(account=account),
             category=category,
             message=message,
-            status=Ticket.Status.OPEN,
-            created_at__gt=at - REPEAT_WINDOW,
-        ).first()
-        if repeat is not None:
-            raise AlreadySent(repeat)
-        recent = Ticket.objects.filter(account=account, created_at__gt=at - LIMIT_WINDOW)
-        if recent.count() >= limit:
-            oldest = recent.order_by("created_at").values_list("created_at", flat=True).first()
-            again = timezone.localtime(oldest + LIMIT_WINDOW, viewer_zone(account))
-            raise TicketLimitReached(
-                ngettext(
-                    "You have sent %(n)d request in the last 24 hours, the most we take in a "
-                    "day. You can send another after %(time)s; we will answer the ones you "
-                    "sent.",
-                    "You have sent %(n)d requests in the last 24 hours, the most we take in a "
-                    "day. You can send another after %(time)s; we will answer the ones you "
-                    "sent.",
-                    limit,
-                )
-                % {"n": limit, "time": long_date(again, "j F Y, H:i")}
-            )
+            at=at,
+            over_limit=_account_limit_error,
+            zone=viewer_zone(account),
+        )
         ticket = Ticket.objects.create(
             account=account, category=category, message=message, created_at=at, updated_at=at
         )
@@ -103,13 +81,62 @@ def ticket_create(
     return ticket
 
 
+def _cleaned(category: str, message: str) -> str:
+    """The message as it will be kept; ValidationError for an unknown subject or no words."""
+    if category not in Ticket.Category.values:
+        raise ValidationError(_("Choose one of the subjects in the list."))
+    message = message.strip()
+    if not message:
+        raise ValidationError(_("Write your message."))
+    return message
+
+
+def _refuse_repeat_or_over_limit(
+    tickets, *, category: str, message: str, at: datetime, over_limit, zone=None
+) -> None:
+    """The checks every request passes before it is written (`tickets`: the sender's).
+
+    The same subject and words as an open request sent in the last REPEAT_WINDOW is that
+    request sent again (AlreadySent); SUPPORT_TICKETS_PER_DAY requests in the last
+    LIMIT_WINDOW refuse another (TicketLimitReached, from `over_limit(limit, again)` with
+    the moment, in `zone`, one can be sent again)."""
+    repeat = tickets.filter(
+        category=category,
+        message=message,
+        status=Ticket.Status.OPEN,
+        created_at__gt=at - REPEAT_WINDOW,
+    ).first()
+    if repeat is not None:
+        raise AlreadySent(repeat)
+    limit = settings.SUPPORT_TICKETS_PER_DAY
+    recent = tickets.filter(created_at__gt=at - LIMIT_WINDOW)
+    if recent.count() >= limit:
+        oldest = recent.order_by("created_at").values_list("created_at", flat=True).first()
+        again = timezone.localtime(oldest + LIMIT_WINDOW, zone)
+        raise over_limit(limit, long_date(again, "j F Y, H:i"))
+
+
+def _account_limit_error(limit: int, again: str) -> TicketLimitReached:
+    return TicketLimitReached(
+        ngettext(
+            "You have sent %(n)d request in the last 24 hours, the most we take in a "
+            "day. You can send another after %(time)s; we will answer the ones you "
+            "sent.",
+            "You have sent %(n)d requests in the last 24 hours, the most we take in a "
+            "day. You can send another after %(time)s; we will answer the ones you "
+            "sent.",
+            limit,
+        )
+        % {"n": limit, "time": again}
+    )
+
+
 class AlreadyOnItsWay(ValidationError):
     """A signed-out request from this address is being recorded right now (a double click):
     nothing new was written."""
 
 
-def _signed_out_limit_error(limit: int, oldest: datetime) -> TicketLimitReached:
-    again = timezone.localtime(oldest + LIMIT_WINDOW)
+def _signed_out_limit_error(limit: int, again: str) -> TicketLimitReached:
     return TicketLimitReached(
         ngettext(
             "%(n)d request was sent from this address in the last 24 hours, the most we take "
@@ -118,7 +145,7 @@ def _signed_out_limit_error(limit: int, oldest: datetime) -> TicketLimitReached:
             "take in a day. You can send another after %(time)s; we will answer the ones sent.",
             limit,
         )
-        % {"n": limit, "time": long_date(again, "j F Y, H:i")}
+        % {"n": limit, "time": again}
     )
 
 
@@ -143,33 +170,22 @@ def signed_out_ticket_create(
     verified would let the form send mail to anyone.
     """
     at = at or clock.now()
-    if category not in Ticket.Category.values:
-        raise ValidationError(_("Choose one of the subjects in the list."))
-    message = message.strip()
-    if not message:
-        raise ValidationError(_("Write your message."))
+    message = _cleaned(category, message)
     email = BaseUserManager.normalize_email(email.strip())
     if not email:
         raise ValidationError(_("Enter the e-mail address we should answer."))
-    key = "support:signed-out:writing:" + _digest(email)
+    key = "support:signed-out:writing:" + digest(email)
     if not cache.add(key, 1, timeout=30) and cache.get(key) is not None:
         raise AlreadyOnItsWay(_("Your request is on its way: we answer by e-mail."))
     try:
-        mine = Ticket.objects.filter(account__isnull=True, email__iexact=email)
-        repeat = mine.filter(
+        _refuse_repeat_or_over_limit(
+            Ticket.objects.filter(account__isnull=True, email__iexact=email),
             category=category,
             message=message,
-            status=Ticket.Status.OPEN,
-            created_at__gt=at - REPEAT_WINDOW,
-        ).first()
-        if repeat is not None:
-            raise AlreadySent(repeat)
-        limit = settings.SUPPORT_TICKETS_PER_DAY
-        recent = mine.filter(created_at__gt=at - LIMIT_WINDOW)
-        if recent.count() >= limit:
-            oldest = recent.order_by("created_at").values_list("created_at", flat=True).first()
-            raise _signed_out_limit_error(limit, oldest)
-        if network and not _network_counted(network, at):
+            at=at,
+            over_limit=_signed_out_limit_error,
+        )
+        if network and not _network_counted(network):
             raise TicketLimitReached(
                 _(
                     "Too many requests were sent from your network in the last 24 hours. "
@@ -189,23 +205,14 @@ def signed_out_ticket_create(
         cache.delete(key)
 
 
-def _digest(value: str) -> str:
-    return hashlib.sha256(value.strip().lower().encode()).hexdigest()[:32]
-
-
-def _network_counted(network: str, at: datetime) -> bool:
+def _network_counted(network: str) -> bool:
     """Count one signed-out request from `network` in its 24-hour window; False past the
-    limit (the request is refused and not counted). A cache that cannot count lets it in."""
-    key = "support:signed-out:network:" + _digest(network)
-    cache.add(key, 0, timeout=int(LIMIT_WINDOW.total_seconds()))
-    try:
-        count = cache.incr(key)
-    except ValueError:
-        return True
-    if count > settings.SUPPORT_SIGNED_OUT_PER_NETWORK:
-        cache.decr(key)
-        return False
-    return True
+    limit. A cache that cannot count lets it in."""
+    return window_take(
+        "support:signed-out:network:" + digest(network),
+        limit=settings.SUPPORT_SIGNED_OUT_PER_NETWORK,
+        seconds=int(LIMIT_WINDOW.total_seconds()),
+    )
 
 
 def ticket_reply(*, ticket: Ticket, body: str, at: datetime | None = None) -> TicketReply:

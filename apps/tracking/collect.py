@@ -12,9 +12,9 @@ from dataclasses import dataclass
 from typing import Any
 
 from django.conf import settings
-from django.core.cache import cache
 
 from apps.core import json_input
+from apps.core.counters import window_take
 from apps.tracking.catalogue import event_problem
 
 _CLIENT_ID = re.compile(r"^[A-Za-z0-9_.:-]{8,64}$")
@@ -73,12 +73,9 @@ def rate_allows(*, subject: str, count: int, share: int = 1) -> bool:
     batch is allowed: a dead Redis must not silence every visitor (DESIGN.md), and the batch
     and size limits still bound each request.
     """
-    key = f"t:rate:{subject}:{int(time.time() // 60)}"
-    cache.add(key, 0, timeout=120)
-    try:
-        total = cache.incr(key, count)
-    except ValueError:  # expired between add and incr
-        return True
-    if total is None:
-        return True
-    return total <= settings.TRACKING_EVENTS_PER_MINUTE * share
+    return window_take(
+        f"t:rate:{subject}:{int(time.time() // 60)}",
+        limit=settings.TRACKING_EVENTS_PER_MINUTE * share,
+        seconds=120,
+        amount=count,
+    )

@@ -9,6 +9,7 @@ from django.db import transaction
 
 from apps.accounts.timezones import viewer_zone
 from apps.core import clock
+from apps.core.counters import window_take
 from apps.recap import services as recap
 from apps.subscriptions.lifecycle import State
 from apps.subscriptions.models import Subscription
@@ -71,15 +72,4 @@ def export_take(*, user) -> bool:
     of the account, so a loop of downloads must not tie up the site. Counted atomically in the
     cache (simultaneous downloads each take their own number); with the cache unreachable the
     download goes ahead, a dead cache must not lock a viewer out of their data."""
-    from django.core.cache import cache
-
-    key = f"yourdata:exports:{user.pk}"
-    try:
-        cache.add(key, 0, timeout=3600)
-        taken = cache.incr(key)
-    except ValueError:  # expired between add and incr: this one starts a new hour
-        cache.add(key, 1, timeout=3600)
-        return True
-    except Exception:  # noqa: BLE001 (the cache is down: allow, as the login throttle does)
-        return True
-    return taken <= EXPORTS_PER_HOUR
+    return window_take(f"yourdata:exports:{user.pk}", limit=EXPORTS_PER_HOUR, seconds=3600)

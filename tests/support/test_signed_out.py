@@ -13,6 +13,7 @@ from django.test import Client
 from django.urls import reverse
 
 from apps.core import clock
+from apps.core.counters import digest
 from apps.support import services, tasks
 from apps.support.models import Ticket
 from tests.factories import ProfileFactory, signed_in
@@ -95,7 +96,7 @@ def test_the_same_request_sent_twice_is_one_ticket_and_says_so(client, now):
 
 def test_a_second_submit_while_the_first_is_written_is_refused_and_writes_nothing(client):
     """A double click lands while the first request holds the address's short lock."""
-    cache.add("support:signed-out:writing:" + services._digest("lost.viewer@example.org"), 1)
+    cache.add("support:signed-out:writing:" + digest("lost.viewer@example.org"), 1)
     response = send(client)
     assert response.status_code == 400
     assert "Your request is on its way" in response.content.decode()

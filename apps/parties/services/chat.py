@@ -7,13 +7,13 @@ from __future__ import annotations
 import secrets
 from datetime import datetime, timedelta
 
-from django.core.cache import cache
 from django.db import transaction
 from django.db.models import Q
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from apps.core import clock
+from apps.core.counters import window_take
 from apps.parties import voice_format, wall_clock
 from apps.parties.models import ChatMessage, Member, Party, VoiceMessage
 from apps.parties.services.core import Refused, is_live
@@ -118,12 +118,11 @@ def _reaction_allowed(member_id: int) -> bool:
     """A fixed-window count in the cache; a cache that fails lets the reaction through (the
     cache accelerates, it never decides alone; a reaction is not stored anyway)."""
     window = int(clock.now().timestamp() // CHAT_WINDOW.total_seconds())
-    key = f"parties:reactions:{member_id}:{window}"
-    try:
-        cache.add(key, 0, timeout=int(CHAT_WINDOW.total_seconds()) * 2)
-        return cache.incr(key) <= REACTION_BURST
-    except Exception:  # noqa: BLE001 - an unreachable cache must not stop the party
-        return True
+    return window_take(
+        f"parties:reactions:{member_id}:{window}",
+        limit=REACTION_BURST,
+        seconds=int(CHAT_WINDOW.total_seconds()) * 2,
+    )
 
 
 def reaction_send(*, party_id: int, member_id: int, emoji: str) -> str:
