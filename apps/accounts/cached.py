@@ -11,7 +11,7 @@ must take effect at once (deactivating an account, a password change) is written
 from django.contrib.auth.backends import ModelBackend
 from django.core.cache import cache
 from django.db import transaction
-from django.db.models import Exists, OuterRef, Q
+from django.db.models import Exists, OuterRef
 from django.db.models.signals import post_delete, post_save
 
 from apps.accounts.models import Profile, User
@@ -50,13 +50,10 @@ def profile(*, account_id: int, profile_id: int) -> Profile | None:
 def _with_rank(profile_id: int) -> Profile | None:
     """The profile, knowing in the same query whether it is its account's first (`has_older`
     False): the main profile is never past the plan's limit, so the pages it opens skip that
-    check (profile_limits) and a cold homepage costs no more queries than before it. An older
-    profile cannot appear later, so a cached False never goes stale; a cached True only costs
-    the check, which decides."""
-    older = Profile.objects.filter(account_id=OuterRef("account_id")).filter(
-        Q(created_at__lt=OuterRef("created_at"))
-        | Q(created_at=OuterRef("created_at"), pk__lt=OuterRef("pk"))
-    )
+    check (profile_limits) and a cold homepage costs no more queries than before it. Older
+    means created before (a smaller id, as `Profile.Meta.ordering`): none can appear later, so
+    a cached False never goes stale; a cached True only costs the check, which decides."""
+    older = Profile.objects.filter(account_id=OuterRef("account_id"), pk__lt=OuterRef("pk"))
     return Profile.objects.filter(pk=profile_id).annotate(has_older=Exists(older)).first()
 
 

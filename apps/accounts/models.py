@@ -107,7 +107,9 @@ class Profile(models.Model):
     class Meta:
         verbose_name = _("profile")
         verbose_name_plural = _("profiles")
-        ordering = ["created_at", "pk"]
+        # Creation order (the first is the main profile): the id, never `created_at`, which
+        # follows the demo clock and can go back.
+        ordering = ["pk"]
         constraints = [
             models.UniqueConstraint(
                 "account", Lower("name"), name="profile_name_unique_per_account"

@@ -22,7 +22,7 @@ from apps.accounts.models import Profile
 
 
 def past_limit(profiles: list[Profile], allowed: int) -> list[Profile]:
-    """The profiles (oldest first, as `Profile.Meta.ordering`) past `allowed`: the newest ones,
+    """The profiles (in creation order, as `Profile.Meta.ordering`) past `allowed`: the newest ones,
     never the first (the main profile)."""
     return list(profiles[max(allowed, 1) :])
 
@@ -31,7 +31,7 @@ def locked_ids(account, *, limits: Limits | None = None) -> set[int]:
     """The ids of the account's profiles that cannot be opened now (one query when the account
     may be over its limit)."""
     limits = limits or limits_for(account)
-    profiles = list(Profile.objects.filter(account=account).only("pk", "created_at"))
+    profiles = list(Profile.objects.filter(account=account).only("pk"))
     return {p.pk for p in past_limit(profiles, limits.max_profiles)}
 
 

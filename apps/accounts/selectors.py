@@ -16,7 +16,7 @@ def profile_for_account(*, account: User, profile_id) -> Profile | None:
 def grown_ups_profile(*, account: User) -> Profile | None:
     """The profile account-wide things go to (billing messages, the account's privacy choice):
     the first grown-up profile, never a kids one while there is another."""
-    return account.profiles.order_by("is_kids", "created_at", "pk").first()
+    return account.profiles.order_by("is_kids", "pk").first()
 
 
 def account_devices(*, account: User):

@@ -113,3 +113,26 @@ def test_the_main_profile_is_never_locked(household, client):
     client.post(f"/profiles/{alex.pk}/select/")
     assert client.session.get("profile_id") == alex.pk
     assert client.get("/").status_code == 200
+
+
+def test_a_profile_added_after_the_demo_clock_went_back_is_still_the_newest(user, now, client):
+    """`created_at` follows the site clock, which a demo restore can move back: the main
+    profile is the first created whatever the dates say, and the one added last is locked."""
+    from apps.accounts.profile_limits import locked_ids
+    from apps.accounts.selectors import grown_ups_profile
+    from apps.accounts.services import profile_create
+
+    main = user.profiles.get()
+    subscribe(user, "standard")
+    now.advance(minutes=1)
+    profile_create(account=user, name="Kim")
+    now.advance(days=-400)  # the clock was put back (a restore of an older demo)
+    late = profile_create(account=user, name="Late")
+    assert late.created_at < main.created_at  # dated before the main profile...
+    _drop_to_free(user)
+    assert [p.name for p in user.profiles.all()] == [main.name, "Kim", "Late"]
+    assert grown_ups_profile(account=user) == main
+    assert locked_ids(user) == {late.pk}  # ...yet it is the newest, past Free's two
+    client.force_login(user)
+    _on(client, main)
+    assert client.get("/").status_code == 200
