@@ -205,3 +205,26 @@ def test_a_tab_on_a_profile_deleted_elsewhere_lands_on_the_picker_told_so_once()
     assert client.get("/profiles/").content.decode().count("That profile was deleted.") == 1
     assert "That profile was deleted." not in client.get("/profiles/").content.decode()
     assert not Rating.objects.exists()
+
+
+def test_a_post_from_the_sign_in_page_never_leads_back_to_it(client):
+    """The Referer rule above must not loop: an action posted from the sign-in page itself
+    keeps its own `next`, and the cookie banner's form (it returns to the page it was sent
+    from, here the sign-in page with its `next`) is left as it is."""
+    from urllib.parse import parse_qs, urlsplit
+
+    title = TitleFactory(name="Loop Film")
+    sign_in = "/accounts/login/?next=%2Fmy-list%2F"
+    response = client.post(
+        "/party/new/", {"title_id": title.pk}, HTTP_REFERER=f"http://testserver{sign_in}"
+    )
+    assert response.status_code == 302
+    after = parse_qs(urlsplit(response["Location"]).query)["next"][0]
+    assert not after.startswith("/accounts/login/")
+    banner = client.post(
+        "/privacy/",
+        {"choice": "necessary", "next": sign_in},
+        HTTP_REFERER=f"http://testserver{sign_in}",
+    )
+    assert banner.status_code == 302
+    assert banner["Location"] == sign_in
