@@ -23,7 +23,7 @@ from apps.browse import batches, page_cache, selectors, services
 from apps.browse.coming import next_coming_episode
 from apps.browse.rows import VIEWPORT_HINTS
 from apps.browse.selectors.cards import UNAVAILABLE
-from apps.browse.selectors.similar import more_like_this
+from apps.browse.selectors.similar import MORE_LIKE_THIS, SEE_ALL, more_like_this
 from apps.catalogue import selectors as catalogue
 from apps.catalogue.models import Episode, Genre, Title
 from apps.core import clock, paging, undo
@@ -205,7 +205,12 @@ def title_detail(request: AppRequest, slug: str):
             title=title, visitor_id=getattr(request, "visitor_id", "")
         )
     downloads = _downloads(request, profile, title) if profile is not None else None
-    more = more_like_this(profile=profile, title=title)
+    more = more_like_this(
+        profile=profile,
+        title=title,
+        first=getattr(title, "followers", ()),
+        limit=SEE_ALL if request.GET.get("more") == "all" else MORE_LIKE_THIS,
+    )
     context = {
         "title": title,
         "more": more,

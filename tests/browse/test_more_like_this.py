@@ -11,6 +11,7 @@ from django.test.utils import CaptureQueriesContext
 
 from apps.catalogue.models import Title
 from apps.ratings.services import rating_set
+from apps.recommendations.models import ProfileCandidates
 from apps.recommendations.services import candidates_refresh, recommender_train
 from tests.factories import watch
 
@@ -66,10 +67,40 @@ def test_a_because_row_see_all_lands_on_more_like_this(world, viewer_client):
     recommender_train()
     candidates_refresh(profile=viewer_client.profile)
     html = viewer_client.get("/").content.decode()
-    links = re.findall(r'href="(/title/[^"#]+/)#more-like-this">See all', html)
+    links = re.findall(r'href="(/title/[^"#]+/\?more=all)#more-like-this">See all', html)
     assert links, "a Because you watched row links to its title's More like this"
     page = viewer_client.get(links[0]).content.decode()
     assert _ids(_section(page)), "and the section is there"
+
+
+def _row(html: str, key: str) -> str:
+    start = html.find(f'id="row-{key}"')
+    return html[start : html.find("</section>", start)] if start >= 0 else ""
+
+
+def test_see_all_shows_every_title_of_its_row(world, viewer_client):
+    """QA19: the section held 0 to 7 of the row's 20 titles (the model's neighbours of X are
+    not the profile's candidates X explains); now the row's titles come first, all of them."""
+    watch(viewer_client.profile, world["Horror"][:4])
+    recommender_train()
+    candidates_refresh(profile=viewer_client.profile)
+    html = viewer_client.get("/").content.decode()
+    rows = re.findall(r'id="row-(because-\d+)"', html)
+    assert rows, "the page has a Because you watched row"
+    for key in rows:
+        shown = _ids(_row(html, key))
+        subject = Title.objects.get(pk=int(key.split("-")[1]))
+        see_all = viewer_client.get(subject.get_absolute_url() + "?more=all").content.decode()
+        listed = _ids(_section(see_all))
+        assert shown and set(shown) <= set(listed), (key, shown, listed)
+        # They come first, in the profile's own order: the titles X explains for it.
+        items = ProfileCandidates.objects.get(profile=viewer_client.profile).items
+        followers = [i[0] for i in items if i[3] == subject.pk]
+        assert set(shown) <= set(followers)
+        assert listed[: len(followers)] == followers and subject.pk not in listed
+    # A plain visit keeps the short section.
+    plain = _ids(_section(viewer_client.get(subject.get_absolute_url()).content.decode()))
+    assert len(plain) <= 12
 
 
 def test_the_section_costs_a_fixed_number_of_queries(world, viewer_client):

@@ -381,6 +381,9 @@ def personalize_title(*, profile, title: Title) -> Title:
         .first()
     )
     item = next((i for i in (cands.items if cands else []) if i[0] == title.pk), None)
+    # The titles this one explains for the profile, best first: its "Because you watched"
+    # row's, which "More like this" shows first.
+    title.followers = [i[0] for i in (cands.items if cands else []) if i[3] == title.pk]
     title.match = None
     if (
         item

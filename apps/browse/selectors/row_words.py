@@ -130,7 +130,7 @@ def word_row(plan: planner.RowPlan, facts: dict, titles: dict[int, Title], profi
                 "watched it yet; people who liked it often watched these."
             )
             % {"t": subject_name},
-            link=subject.get_absolute_url() + "#more-like-this" if subject else "",
+            link=subject.get_absolute_url() + "?more=all#more-like-this" if subject else "",
         )
     if plan.kind == "because":
         return Row(
@@ -138,7 +138,7 @@ def word_row(plan: planner.RowPlan, facts: dict, titles: dict[int, Title], profi
             plan.kind,
             _("Because you watched %(t)s") % {"t": subject_name},
             _("People who watched %(t)s often watched these next.") % {"t": subject_name},
-            link=subject.get_absolute_url() + "#more-like-this" if subject else "",
+            link=subject.get_absolute_url() + "?more=all#more-like-this" if subject else "",
         )
     if plan.kind == "discovery":
         usual = [facts["genres"][g][0] for g in facts["usual"] if g in facts["genres"]]
