@@ -38,7 +38,14 @@
   }
 
   function refetch() {
-    window.location.replace(window.location.href);
+    // With a #fragment in the address, replacing it by itself is only a jump to the fragment
+    // (QA19: "See all" lands at #more-like-this): reload instead, a GET as well (this script
+    // runs only on pages answered to a GET), which keeps the fragment and the scroll.
+    if (window.location.hash) {
+      window.location.reload();
+    } else {
+      window.location.replace(window.location.href);
+    }
   }
 
   var navigation = (window.performance && window.performance.getEntriesByType)

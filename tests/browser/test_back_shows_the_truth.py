@@ -11,12 +11,15 @@ expect = pytest.importorskip("playwright.sync_api").expect
 
 
 @pytest.mark.django_db(transaction=True)
-def test_back_to_a_title_page_after_a_thumb_and_my_list_shows_both_on(page, sign_in):
+@pytest.mark.parametrize("landing", ["", "?more=all#more-like-this"])
+def test_back_to_a_title_page_after_a_thumb_and_my_list_shows_both_on(page, sign_in, landing):
+    """Also at the address a row's "See all" opens (QA19: with a #fragment, fetching the same
+    address again only scrolled to it)."""
     alex = ProfileFactory(name="Alex")
     title = TitleFactory(name="Back Film")
     sign_in(alex)
     page.goto("/my-list/")  # the CSRF cookie first: the page varies on Cookie, and QA had one
-    page.goto(title.get_absolute_url())
+    page.goto(title.get_absolute_url() + landing)
     up = page.locator("main .thumbs__btn--up")
     up.click()
     expect(up).to_have_attribute("aria-pressed", "true")
@@ -31,7 +34,7 @@ def test_back_to_a_title_page_after_a_thumb_and_my_list_shows_both_on(page, sign
 
     expect(page.locator("main .thumbs__btn--up")).to_have_attribute("aria-pressed", "true")
     expect(page.get_by_role("button", name="Remove Back Film from My list").first).to_be_visible()
-    assert page.url.endswith(title.get_absolute_url())
+    assert page.url.endswith(title.get_absolute_url() + landing)
 
     # Forward and Back again: nothing changed since, so no page is fetched again.
     page.go_forward()
