@@ -250,8 +250,8 @@ CATEGORIES: tuple[Category, ...] = (
         ("subscriptions.NewsletterSignup",),
         "subscriptions.NewsletterSignup",
         ngettext_lazy("%(n)s newsletter sign-up", "%(n)s newsletter sign-ups", "n"),
-        "offers:newsletter",
-        where=_("Newsletter"),
+        # No page shows a sign-up (the form only posts, QA19): it is managed from the e-mails.
+        where=_("The Unsubscribe link in each newsletter e-mail"),
     ),
 )
 

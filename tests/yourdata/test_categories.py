@@ -87,3 +87,19 @@ def test_the_french_page_lists_them_in_french(viewer_client):
     html = viewer_client.get("/account/data/", HTTP_ACCEPT_LANGUAGE="fr").content.decode()
     assert "Ce que nous conservons" in html
     assert "0 carte de paiement" in html
+
+
+def test_every_link_in_the_list_opens_a_page(viewer_client):
+    """QA19: the Newsletter line linked to /newsletter/, which only takes a POST (a 405 page,
+    "This address works from a button")."""
+    import re
+
+    html = viewer_client.get("/account/data/").content.decode()
+    listed = html[html.find('class="data-categories"') :]
+    listed = listed[: listed.find("</ul>")]
+    links = re.findall(r'<a href="([^"]+)"', listed)
+    assert len(links) >= 15
+    for link in links:
+        response = viewer_client.get(link.split("#")[0], follow=True)
+        assert response.status_code == 200, link
+    assert "newsletter e-mail" in listed  # no page: where it is managed, in words
