@@ -267,6 +267,9 @@ def _fragment(
             {
                 "page": page,
                 "batch": batch,
+                # Personalization refused: the page says why it is not personal, never "no
+                # history yet, pick three favourites" (QA19: the picks were made and kept).
+                "consented": consented,
                 "current_profile": profile,
                 "csrf_token": CSRF_MARK,
                 "art_view": VIEW_MARK,

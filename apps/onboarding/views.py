@@ -26,6 +26,7 @@ from apps.core.http import safe_next
 from apps.onboarding import picks as rules
 from apps.onboarding import selectors, services
 from apps.onboarding.forms import DevicesForm
+from apps.tracking.consent import consent_for
 
 SESSION_KEY = "onboarding"
 PICKS_PAGE = "onboarding/picks.html"
@@ -255,12 +256,21 @@ def devices(request: AppRequest, profile):
             messages.error(request, " ".join(exc.messages))
             return redirect("onboarding:picks")
         _clear_state(request, profile)
-        messages.success(
-            request, _("You're all set. Your homepage now starts from your three favourites.")
-        )
+        messages.success(request, _all_set(request))
         return redirect("home")
     context = {"form": form, "picked_titles": [titles[pk] for pk in picked]}
     return render(request, "onboarding/devices.html", context, status=400 if form.errors else 200)
+
+
+def _all_set(request) -> str:
+    """What finishing onboarding says: the picks shape the homepage only with personalization
+    allowed (QA19: "Necessary only" was promised a homepage from the picks)."""
+    if consent_for(request).personalization:
+        return _("You're all set. Your homepage now starts from your three favourites.")
+    return _(
+        "You're all set. Your favourites are saved: they shape your homepage once you allow "
+        "personalization in your privacy choices."
+    )
 
 
 @require_POST
@@ -282,7 +292,5 @@ def skip(request: AppRequest, profile):
         services.onboarding_skip(profile=profile)
     _clear_state(request, profile)
     if kept:
-        messages.success(
-            request, _("You're all set. Your homepage now starts from your three favourites.")
-        )
+        messages.success(request, _all_set(request))
     return redirect("home")

@@ -476,3 +476,20 @@ def test_onboarding_search_finds_a_mood_by_its_french_name(newcomer_client):
     french = {"HTTP_ACCEPT_LANGUAGE": "fr", "HTTP_HX_TARGET": "onb-results"}
     body = newcomer_client.get(PICKS + "?q=effrayant", **french, **HTMX).content.decode()
     assert "Dread Manor" in body and "The Last Orchard" not in body
+
+
+@pytest.mark.django_db
+def test_with_personalization_refused_finishing_does_not_promise_a_homepage_from_the_picks(
+    newcomer_client,
+):
+    """QA19: after "Necessary only" the toast said the homepage starts from the three picks,
+    and the page under it offered "Pick three favourites", a link back to itself."""
+    newcomer_client.post("/privacy/", {"choice": "necessary"})
+    _three_picked(newcomer_client)
+    page = newcomer_client.post(DEVICES, {"devices": ["computer"]}, follow=True)
+    html = re.sub(r"\s+", " ", page.content.decode())
+    assert "they shape your homepage once you allow personalization" in html
+    assert "Your homepage now starts from your three favourites" not in html
+    assert "Personalization is off in your privacy choices" in html
+    assert 'href="/privacy/"' in html
+    assert "Pick three favourites" not in html

@@ -32,7 +32,9 @@ def test_refusing_personalization_gives_the_non_personal_homepage_and_back(viewe
     refuse(viewer_client)
     html = viewer_client.get("/").content.decode()
     assert "Because you watched" not in html
-    assert "starts from what is popular" in html
+    # It says why, and where to change it; not "no history yet" to a viewer with one.
+    assert "Personalization is off in your privacy choices" in html
+    assert "You have no history yet" not in html
 
     viewer_client.cookies[COOKIE] = cookie_value(personalization=True, marketing=False)
     assert "Because you watched Horror" in viewer_client.get("/").content.decode()
