@@ -178,16 +178,23 @@ def can_postpone(
 
 
 def can_withdraw(
-    state: State | str, *, concluded_at: datetime | None, now: datetime, time_zone: str = "UTC"
+    state: State | str,
+    *,
+    concluded_at: datetime | None,
+    now: datetime,
+    time_zone: str = "UTC",
+    viewer_zone: str = "",
 ) -> Decision:
     """The EU right of withdrawal: until the end of the 14th local day after the day the
-    contract was concluded. Every new subscription is a new distance contract with its own."""
+    contract was concluded. Every new subscription is a new distance contract with its own.
+    `time_zone`: the zone the contract was made in; `viewer_zone`: the account's zone now
+    (see `withdrawal_deadline`)."""
     state = State(state)
     if concluded_at is None:
         return Decision(False, Refusal.NOT_FIRST)
     if state not in (State.ACTIVE, State.CANCEL_SCHEDULED):
         return Decision(False, Refusal.NOT_ACTIVE)
-    if now >= withdrawal_deadline(concluded_at, time_zone):
+    if now >= withdrawal_deadline(concluded_at, time_zone, viewer_zone):
         return Decision(False, Refusal.EXPIRED)
     return Decision(True)
 
@@ -201,7 +208,16 @@ def withdrawal_last_day(concluded_at: datetime, time_zone: str = "UTC") -> date:
     return day
 
 
-def withdrawal_deadline(concluded_at: datetime, time_zone: str = "UTC") -> datetime:
-    """The first instant after the withdrawal period: local midnight after its last day."""
+def withdrawal_deadline(
+    concluded_at: datetime, time_zone: str = "UTC", viewer_zone: str = ""
+) -> datetime:
+    """The first instant after the withdrawal period: local midnight after its last day.
+
+    The last day is fixed when the contract is made, in the zone it was made in (`time_zone`:
+    the date the confirmation e-mail gives). A viewer whose zone has changed since
+    (`viewer_zone`) keeps it until the end of that day in either zone, whichever is later: the
+    period never ends before the promised date where the viewer now is (QA18: moving from
+    Auckland to Paris ended it a day early, and the weekend rule made that up to three)."""
     next_day = withdrawal_last_day(concluded_at, time_zone) + timedelta(days=1)
-    return local_instant(next_day, time(0), ZoneInfo(time_zone))
+    zones = {time_zone, viewer_zone} - {""}
+    return max(local_instant(next_day, time(0), ZoneInfo(zone)) for zone in zones)

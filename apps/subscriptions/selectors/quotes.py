@@ -267,7 +267,7 @@ class WithdrawalPreview:
     refunded: int
     currency: str
     started: bool
-    last_day: date | None = None  # the viewer's last local day to withdraw
+    last_day: date | None = None  # the last day to withdraw, as the contract gave it
     credit_paid: int = 0  # account credit that paid for the contract, besides `paid`
     credit_back: int = 0  # of which returned to the account's credit (the rest paid days used)
 
@@ -275,13 +275,14 @@ class WithdrawalPreview:
 def withdrawal_preview(*, sub: Subscription, at: datetime) -> WithdrawalPreview:
     """The right of withdrawal of the running contract; `deadline` is the first instant after
     it (local midnight after the last day), so "until" shows the last day."""
-    zone = viewer_zone_name(sub.user)
+    # The contract's zone (checkout stores it as the billing zone); the account's zone now.
+    zone, viewer = billing_zone(sub), viewer_zone_name(sub.user)
     decision = lifecycle.can_withdraw(
-        sub.status, concluded_at=sub.concluded_at, now=at, time_zone=zone
+        sub.status, concluded_at=sub.concluded_at, now=at, time_zone=zone, viewer_zone=viewer
     )
     deadline = last_day = None
     if sub.concluded_at:
-        deadline = lifecycle.withdrawal_deadline(sub.concluded_at, zone)
+        deadline = lifecycle.withdrawal_deadline(sub.concluded_at, zone, viewer)
         last_day = lifecycle.withdrawal_last_day(sub.concluded_at, zone)
     if not decision.ok:
         return WithdrawalPreview(decision, deadline, 0, 0, 0, sub.currency, False, last_day)
