@@ -7,6 +7,8 @@ schedule.py). Everything a retry could repeat is pinned by a unique key.
 
 from __future__ import annotations
 
+from datetime import UTC
+
 from django.conf import settings
 from django.db import models
 from django.db.models import Q
@@ -537,6 +539,9 @@ class Invoice(models.Model):
     # The buyer's country when issued: its VAT and address stay, whatever the account says later.
     country = models.CharField(_("billed country"), max_length=2, blank=True, default="")
     issued_at = models.DateTimeField(_("issued at"))
+    # The day it was issued in the zone its lines were written in (the account's then): a
+    # document's date, never redrawn in the zone the viewer has moved to since (QA18).
+    issued_on = models.DateField(_("issue date"), null=True, blank=True)
 
     class Meta:
         ordering = ["-issued_at", "-pk"]
@@ -555,6 +560,11 @@ class Invoice(models.Model):
 
     def __str__(self) -> str:
         return self.number
+
+    @property
+    def issue_day(self):
+        """The date the document gives (older rows without one: the UTC day)."""
+        return self.issued_on or self.issued_at.astimezone(UTC).date()
 
     @property
     def to_credit(self) -> bool:

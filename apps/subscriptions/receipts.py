@@ -59,7 +59,7 @@ def invoice_pdf(invoice: Invoice) -> bytes:
     with speaking_to(user), timezone.override(viewer_zone(user)):
         money = lambda amount: format_money(amount, invoice.currency)  # noqa: E731
         tax = vat_for(invoice)
-        issued = long_date(timezone.localtime(invoice.issued_at))
+        issued = long_date(invoice.issue_day)
         pdf = FPDF(format="A4", unit="mm")
         pdf.core_fonts_encoding = "windows-1252"
         pdf.set_title(_text(f"{invoice.get_kind_display()} {invoice.number}"))

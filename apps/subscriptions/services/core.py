@@ -242,7 +242,7 @@ def _receipt(
             **_paid_without_charge(amount, extra or {}),
             "numbers": ", ".join(d.number for d in documents),
             "count": len(documents),
-            "date": long_date(timezone.localdate(documents[0].issued_at)),
+            "date": long_date(documents[0].issue_day),
             "invoice_url": settings.SITE_URL.rstrip("/") + link,
             **{k: _extra_text(k, v, documents[0].currency) for k, v in (extra or {}).items()},
         }

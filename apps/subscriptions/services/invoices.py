@@ -3,10 +3,12 @@
 from __future__ import annotations
 
 from datetime import datetime
+from zoneinfo import ZoneInfo
 
 from django.utils.translation import gettext as _
 
 from apps.accounts.language import speaking_to
+from apps.accounts.timezones import viewer_zone_name
 from apps.subscriptions.display import plan_with_period
 from apps.subscriptions.models import (
     Checkout,
@@ -102,7 +104,13 @@ def _write_invoice(payment: Payment, *, at: datetime) -> Invoice:
         billed_to=user.email,
         country=user.country,
         issued_at=at,
+        issued_on=_issued_on(user, at),
     )
+
+
+def _issued_on(user, at: datetime):
+    """The issue day in the zone the document's period lines are written in (`local_period`)."""
+    return at.astimezone(ZoneInfo(viewer_zone_name(user))).date()
 
 
 def _coupon_text(payment: Payment) -> str:
@@ -142,6 +150,7 @@ def _write_credit_note(refund: Refund, *, description: str, at: datetime) -> Inv
         billed_to=user.email,
         country=user.country,
         issued_at=at,
+        issued_on=_issued_on(user, at),
     )
 
 
@@ -174,4 +183,5 @@ def _issue_credit_to_account(
             billed_to=user.email,
             country=user.country,
             issued_at=at,
+            issued_on=_issued_on(user, at),
         )
