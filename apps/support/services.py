@@ -266,7 +266,6 @@ def reply_send(*, reply_id: int, at: datetime | None = None) -> bool:
     ticket, account = reply.ticket, reply.ticket.account
     context = {
         "number": ticket.pk,
-        "category": ticket.get_category_display(),
         "reply": reply.body,
         "message": ticket.message,
     }
@@ -278,6 +277,8 @@ def reply_send(*, reply_id: int, at: datetime | None = None) -> bool:
     else:  # signed out: no page to read it on, so the e-mail quotes the request
         speaking = translation.override(ticket.language or settings.LANGUAGE_CODE)
     with speaking:
+        # The subject's label in the reader's language too (QA19: it was the worker's).
+        context["category"] = ticket.get_category_display()
         body = render_to_string("support/email/reply.txt", context)
     email_send(body, to=_answer_address(ticket), message_id=reply.message_id)
     stamp_sent(TicketReply.objects.filter(pk=reply_id), mail_sent_at=clock.now())

@@ -32,6 +32,7 @@ from apps.accounts.timezones import viewer_zone, zone_label
 from apps.catalogue.vocabulary import episode_code
 from apps.core import clock
 from apps.core.clockwords import duration
+from apps.subscriptions.models import PaymentMethod
 from apps.subscriptions.money import format_money
 from apps.tracking.personal import holders, visitor_ids
 from apps.yourdata import describe
@@ -88,7 +89,15 @@ def _cell(column: Column, row: dict, choices: dict, zone) -> str:
         return str(dict(settings.LANGUAGES).get(value, value))
     if kind == "country":
         return country_name(value) or value
+    if kind == "brand":
+        return PaymentMethod(brand=value).brand_label
     return str(value)
+
+
+def _delimiter() -> str:
+    """The list separator spreadsheets expect in the active language: ";" where the decimal
+    separator is a comma (QA19: French spreadsheets opened each row in one column)."""
+    return ";" if formats.get_format("DECIMAL_SEPARATOR") == "," else ","
 
 
 class _Sink:
@@ -190,7 +199,9 @@ def file_names(language: str) -> list[tuple[str, Any, Sheet]]:
         for category in CATEGORIES:
             for sheet in SHEETS.get(category.key, ()):
                 n = len(out) + 1
-                out.append((f"{n:02d}-{slugify(str(sheet.name))}.csv", category, sheet))
+                # An apostrophe parts words ("l’année": l-annee, not lannee).
+                words = str(sheet.name).replace("’", " ").replace("'", " ")
+                out.append((f"{n:02d}-{slugify(words)}.csv", category, sheet))
     return out
 
 
@@ -214,7 +225,11 @@ def _readme(context: _Context, files) -> str:
             "",
         ]
         for name, category, sheet in files:
-            lines.append(f"{name} ({category.label}): {sheet.about}")
+            # "%(file)s (%(category)s): %(about)s": French puts a space before the colon.
+            lines.append(
+                _("%(file)s (%(category)s): %(about)s")
+                % {"file": name, "category": category.label, "about": sheet.about}
+            )
         lines += [
             "",
             _(
@@ -256,8 +271,8 @@ def readable_zip(user, *, language: str) -> Iterator[bytes]:
         with archive.open(_entry(name, context), "w") as raw:
             # UTF-8 with a byte-order mark, so spreadsheets open accents and € as written.
             text = io.TextIOWrapper(raw, encoding="utf-8-sig", newline="")
-            writer = csv.writer(text)
             with context.active():
+                writer = csv.writer(text, delimiter=_delimiter())
                 writer.writerow([str(c.header) for c in sheet.columns])
             for page in _pages(holder, context, fields):
                 with context.active():

@@ -14,6 +14,7 @@ class Column:
     header: Any  # lazy: the header in the account's language
     lookup: str  # a values() lookup; for "episode", the episode's foreign key
     kind: str = "text"  # text when date yes choice money seconds zone language country episode
+    # brand
     currency: str = "currency"  # the lookup of a money column's currency
 
 
@@ -261,7 +262,7 @@ SHEETS: dict[str, tuple[Sheet, ...]] = {
             "subscriptions.PaymentMethod",
             (
                 Column(gettext_lazy("Type"), "kind", "choice"),
-                Column(gettext_lazy("Brand"), "brand"),
+                Column(gettext_lazy("Brand"), "brand", "brand"),
                 Column(gettext_lazy("Last four digits"), "last4"),
                 Column(gettext_lazy("Expiry month"), "exp_month"),
                 Column(gettext_lazy("Expiry year"), "exp_year"),

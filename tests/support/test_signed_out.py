@@ -147,6 +147,7 @@ def test_the_answer_is_emailed_once_to_the_typed_address_in_the_language_written
     assert sent.subject == f"Notre réponse à votre demande n°\u00a0{ticket.pk}"
     assert "Écrivez-nous depuis la nouvelle adresse." in sent.body
     assert MESSAGE in sent.body  # no page to read it on: the e-mail quotes the request
+    assert "(Compte, profils et connexion)" in sent.body  # the subject in French too (QA19)
     assert reverse("support:requests") not in sent.body
     assert tasks.send_reply(reply.pk) is False and tasks.sweep_unsent_replies() == 0
     assert len(mail.outbox) == 1

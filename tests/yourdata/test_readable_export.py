@@ -32,8 +32,10 @@ def download(client) -> dict[str, str]:
 
 
 def rows(files: dict[str, str], suffix: str) -> list[list[str]]:
+    """The file's rows, read with the list separator its language's spreadsheets expect."""
     (name,) = [n for n in files if n.endswith(suffix)]
-    return list(csv.reader(io.StringIO(files[name])))
+    french = "-appareils.csv" in "".join(files)
+    return list(csv.reader(io.StringIO(files[name]), delimiter=";" if french else ","))
 
 
 def test_a_french_account_reads_french_headers_names_and_its_own_clock(client):
@@ -49,6 +51,11 @@ def test_a_french_account_reads_french_headers_names_and_its_own_clock(client):
     Rating.objects.create(profile=profile, title=title, value=2, updated_at=seen)
     files = download(signed_in(profile, client))
 
+    # Semicolons: French spreadsheets read "59,90 €" as a number's comma (QA19); names with an
+    # apostrophe keep their words apart.
+    (name,) = [n for n in files if n.endswith("-appareils.csv")]
+    assert files[name].startswith("Profil;Appareil;Type;")
+    assert any(n.endswith("-bilan-de-l-annee.csv") for n in files), sorted(files)
     devices = rows(files, "-appareils.csv")
     assert devices[0] == [
         "Profil",
@@ -73,8 +80,19 @@ def test_an_english_account_gets_english(client):
     profile = ProfileFactory()
     profile.account.language = "en"
     profile.account.save()
+    from apps.subscriptions.models import PaymentMethod
+
+    PaymentMethod.objects.create(
+        user=profile.account,
+        kind="card",
+        token="tok-1",
+        brand="visa",
+        last4="4242",
+        created_at=datetime(2026, 3, 1, tzinfo=UTC),
+    )
     files = download(signed_in(profile, client))
     assert rows(files, "-profiles.csv")[0][:2] == ["Name", "Kids profile"]
+    assert rows(files, "-payment-cards.csv")[1][:3] == ["Card", "Visa", "4242"]  # not "visa"
     assert files["README.txt"].startswith("Your data at Streamfront")
 
 
