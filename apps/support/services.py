@@ -113,7 +113,10 @@ def _refuse_repeat_or_over_limit(
     if recent.count() >= limit:
         oldest = recent.order_by("created_at").values_list("created_at", flat=True).first()
         again = timezone.localtime(oldest + LIMIT_WINDOW, zone)
-        raise over_limit(limit, long_date(again, "j F Y, H:i"))
+        text = long_date(again, "j F Y, H:i")
+        if zone is None:  # a signed-out sender's zone is unknown: name the one used (QA19)
+            text += f" {again.tzname()}"
+        raise over_limit(limit, text)
 
 
 def _account_limit_error(limit: int, again: str) -> TicketLimitReached:

@@ -4,6 +4,7 @@ request keeps the address to answer and nothing else about the sender; the answe
 there once, quoting the request, in the language it was written in; the same limits and
 double-click rules hold as for a signed-in request; and no account ever sees such a request."""
 
+import re
 from datetime import UTC, datetime, timedelta
 
 import pytest
@@ -113,6 +114,8 @@ def test_five_a_day_per_address_then_a_clear_refusal(client, now, settings):
     assert "5 requests were sent from this address in the last 24 hours" in (
         refused.content.decode()
     )
+    # The sender's zone is unknown: the time says which zone it is in (QA19).
+    assert re.search(r"another after \d+ \w+ \d{4}, \d\d:\d\d UTC", refused.content.decode())
     assert Ticket.objects.count() == 5
     assert send(client, email="someone.else@example.org").status_code == 302
     now["at"] += timedelta(hours=24)
@@ -174,3 +177,10 @@ def test_the_admin_marks_it_signed_out_and_warns_before_answering(client, admin_
     assert "Lost.Viewer@example.org" in only_out.content.decode()
     only_in = admin_client.get(reverse("admin:support_ticket_changelist") + "?sent=in")
     assert "Lost.Viewer@example.org" not in only_in.content.decode()
+
+
+def test_the_footer_offers_contact_us_signed_out_too(client):
+    """QA19: signed out, the footer had Privacy choices and Help but no way to write to us."""
+    html = client.get("/help/").content.decode()
+    footer = html[html.rfind("<footer") :]
+    assert 'href="/help/contact/">Contact us</a>' in footer
