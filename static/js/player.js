@@ -220,7 +220,9 @@
 
   function refuseFor(code) {
     var panel = $("[data-refused]");
-    var kind = { signed_out: "signedOut", no_profile: "noProfile", gone: "gone" }[code] || "stale";
+    var kind = {
+      signed_out: "signedOut", no_profile: "noProfile", profile_deleted: "deleted", gone: "gone"
+    }[code] || "stale";
     if (kind !== "gone") keepPlace();
     refuse({ detail: panel ? panel.dataset[kind + "Text"] : "" });
     if (!panel) return;

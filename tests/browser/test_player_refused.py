@@ -55,7 +55,7 @@ def test_signed_out_elsewhere_the_player_stops_and_the_place_comes_back_after_si
 
     panel = _pause_refused(page, 403)
     expect(panel.get_by_role("heading")).to_have_text("You were signed out")
-    expect(panel).to_contain_text("You were signed out. Sign in again to keep your place.")
+    expect(panel).to_contain_text("Sign in again to keep your place.")
     action = panel.get_by_role("link", name="Sign in again")
     expect(action).to_have_attribute(
         "href", f"/accounts/login/?next=%2Fwatch%2Ftitle%2F{film.pk}%2F%3Fspeed%3D60"
@@ -87,7 +87,7 @@ def test_a_stale_token_after_signing_in_again_says_reload(page, sign_in, live_se
 
     panel = _pause_refused(page, 403)
     expect(panel.get_by_role("heading")).to_have_text("This page is out of date")
-    expect(panel).to_contain_text("This page is out of date: reload to go on watching.")
+    expect(panel).to_contain_text("Reload it to go on watching.")
     expect(panel.get_by_role("link", name="Reload")).to_have_attribute(
         "href", f"/watch/title/{film.pk}/?speed=60"
     )

@@ -161,8 +161,15 @@ def test_a_report_for_a_deleted_profile_or_an_unpublished_title_says_which(film,
     assert gone.status_code == 404 and gone.json()["code"] == "gone"
 
     profile.delete()
-    no_profile = client.post(f"/watch/title/{film.pk}/progress/", body())
-    assert no_profile.status_code == 403 and no_profile.json()["code"] == "no_profile"
+    deleted = client.post(f"/watch/title/{film.pk}/progress/", body())
+    assert deleted.status_code == 403 and deleted.json()["code"] == "profile_deleted"
+    # The picker the panel leads to says it once (QA19: it said nothing on this path).
+    picker = client.get("/profiles/").content.decode()
+    assert "That profile was deleted." in picker
+    assert "That profile was deleted." not in client.get("/profiles/").content.decode()
+    # A session that never had a profile chosen is only asked to choose one.
+    again = client.post(f"/watch/title/{film.pk}/progress/", body())
+    assert again.json()["code"] == "no_profile"
     assert not Progress.objects.exists()
     assert not Progress.objects.exists()
 
