@@ -43,7 +43,7 @@ def recap_refresh(
     now = now or clock.now()
     with transaction.atomic():
         recap = Recap.objects.select_for_update().filter(profile=profile, year=year).first()
-        if recap is not None and recap.computed_on >= today and not force:
+        if recap is not None and recap.computed_on == today and not force:
             return recap
         events = selectors.play_events(profile_id=profile.pk, year=year, tz=tz)
         facts = selectors.title_facts({e.title_id for e in events})

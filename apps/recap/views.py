@@ -30,8 +30,9 @@ def _own_recap(request: AppRequest, *, compute: bool):
     recap = selectors.recap_for(profile_id=request.profile.pk, year=year)
     if recap is None and compute:  # the first opening: computed now, so there is a page
         recap = services.recap_refresh(profile=request.profile, year=year, tz=tz, today=today)
-    elif recap is not None and compute and recap.computed_on < today:
+    elif recap is not None and compute and recap.computed_on != today:
         # Yesterday's numbers are shown; today's are computed in the background (once a day).
+        # Not the same day in the viewer's zone (moved since) is another day too (QA18).
         delay_on_commit(tasks.compute_recap, request.profile.pk, year, once=True)
     return today, recap
 

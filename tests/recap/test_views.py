@@ -3,11 +3,13 @@
 import io
 import re
 from datetime import UTC, datetime, timedelta
+from zoneinfo import ZoneInfo
 
 import pytest
 from django.utils import translation
 from PIL import Image
 
+from apps.recap import services
 from apps.recap.models import Recap, RecapShare
 from tests.factories import ProfileFactory, signed_in
 from tests.recap import world
@@ -373,3 +375,26 @@ def test_the_page_explains_a_binge_when_it_shows_one_and_names_no_story_in_frenc
     french = client.get("/year/", HTTP_ACCEPT_LANGUAGE="fr").content.decode()
     assert "Un marathon est une suite d’épisodes" in french
     assert "format vertical (1080×1920)" in french and ">story" not in french
+
+
+def test_a_move_west_never_shows_a_day_that_has_not_begun(now, viewer, catalogue):
+    """QA18: computed in Auckland on its 6 December, the page then said "last on 6 December"
+    in Los Angeles on the 5th, and was not refreshed until LA's 7th."""
+    now.value = datetime(2026, 12, 3, 12, 0, tzinfo=UTC)  # Auckland's 4th, LA's 3rd
+    account = viewer.account
+    account.time_zone = "Pacific/Auckland"
+    account.save(update_fields=["time_zone"])
+    client = signed_in(viewer)
+    client.get("/year/")
+    computed = Recap.objects.get(profile=viewer)
+    account.time_zone = "America/Los_Angeles"
+    account.save(update_fields=["time_zone"])
+    html = client.get("/year/").content.decode()
+    local = computed.computed_at.astimezone(ZoneInfo("America/Los_Angeles"))
+    assert f"last on {local.day} December 2026" in html
+    assert computed.computed_on != local.date()  # the Auckland day was another
+    # Another day where the viewer is now: recomputed for that day, not left until it passes.
+    services.recap_refresh(
+        profile=viewer, year=2026, tz=ZoneInfo("America/Los_Angeles"), today=local.date()
+    )
+    assert Recap.objects.get(profile=viewer).computed_on == local.date()
