@@ -12,6 +12,33 @@ from apps.accounts.current import SESSION_PROFILE, current_profile
 from apps.accounts.sessions import device_for_session, device_is_bound, device_touch
 
 
+def forget_deleted_profile(request) -> bool:
+    """Whether the session's profile is gone (deleted on another device) and was forgotten
+    here, saying so once (QA17: the stale tab landed on the picker with no word why)."""
+    if request.session.pop(SESSION_PROFILE, None) is None:
+        return False
+    messages.info(request, _("That profile was deleted."))
+    return True
+
+
+def _to_the_picker(request):
+    # Come back here once a profile is chosen (pages only; a POST cannot be replayed).
+    url = reverse("accounts:profiles")
+    path = request.get_full_path()
+    if request.method == "GET" and not getattr(request, "htmx", False) and path != "/":
+        url += "?" + urlencode({"next": path})
+    return redirect(url)
+
+
+def deleted_profile_redirect(request):
+    """For a page open to every visitor (a title page): a signed-in tab whose profile was
+    deleted elsewhere goes to the picker, told why, instead of a page with no profile and no
+    word about it (QA19). None otherwise."""
+    if not request.user.is_authenticated or not forget_deleted_profile(request):
+        return None
+    return _to_the_picker(request)
+
+
 def profile_required(view):
     """Signed in and a profile chosen; otherwise to login or to "Who's watching?".
 
@@ -24,16 +51,8 @@ def profile_required(view):
     def wrapper(request, *args, **kwargs):
         profile = request.profile = current_profile(request)  # the Profile itself, not lazy
         if profile is None:
-            if request.session.pop(SESSION_PROFILE, None) is not None:
-                # The session's profile is gone: deleted on another device (QA17: the stale
-                # tab landed on the picker with no word why). Said once: the id goes with it.
-                messages.info(request, _("That profile was deleted."))
-            # Come back here once a profile is chosen (pages only; a POST cannot be replayed).
-            url = reverse("accounts:profiles")
-            path = request.get_full_path()
-            if request.method == "GET" and not getattr(request, "htmx", False) and path != "/":
-                url += "?" + urlencode({"next": path})
-            return redirect(url)
+            forget_deleted_profile(request)
+            return _to_the_picker(request)
         # The account's first profile is never locked (`has_older`, read with the profile).
         if getattr(profile, "has_older", True) and profile.pk in profile_limits.locked_ids_cached(
             request.user

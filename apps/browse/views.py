@@ -13,7 +13,7 @@ from django.views.decorators.http import require_GET, require_POST
 from django.views.decorators.vary import vary_on_headers
 
 from apps.accounts.current import SESSION_DEVICE_KEY, current_device_id, current_profile
-from apps.accounts.decorators import profile_required
+from apps.accounts.decorators import deleted_profile_redirect, profile_required
 from apps.accounts.entitlements import limits_for
 from apps.accounts.errors import NotOnThisProfile
 from apps.accounts.http import AppRequest
@@ -191,6 +191,8 @@ def my_list_undo(request: AppRequest):
 def title_detail(request: AppRequest, slug: str):
     """The title page: catalogue facts plus, for a signed-in profile, match, why and My list."""
     profile = current_profile(request)
+    if profile is None and (gone := deleted_profile_redirect(request)) is not None:
+        return gone
     title = catalogue.title_detail(slug=slug, profile=profile)
     if title is None:
         if catalogue.kept_from_profile(profile=profile, slug=slug):

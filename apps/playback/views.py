@@ -31,13 +31,8 @@ from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_POST
 
-from apps.accounts.current import (
-    SESSION_DEVICE_KEY,
-    SESSION_PROFILE,
-    current_device_id,
-    current_profile,
-)
-from apps.accounts.decorators import profile_required
+from apps.accounts.current import SESSION_DEVICE_KEY, current_device_id, current_profile
+from apps.accounts.decorators import forget_deleted_profile, profile_required
 from apps.accounts.devices import device_kind, device_label, label_in_words
 from apps.accounts.entitlements import limits_for, quality_label, streams_limit_message
 from apps.accounts.errors import NotOnThisProfile
@@ -210,11 +205,10 @@ def _report(request: AppRequest, *, title: Title | None, episode: Episode | None
     profile = current_profile(request)
     if profile is None:
         code = "no_profile" if request.user.is_authenticated else "signed_out"
-        if code == "no_profile" and request.session.pop(SESSION_PROFILE, None) is not None:
-            # The session's profile is gone: deleted on another device. The panel says so,
-            # and the picker it leads to says it once more (as `profile_required` does).
+        if code == "no_profile" and forget_deleted_profile(request):
+            # Deleted on another device: the panel says so, and the picker it leads to says
+            # it once more (as `profile_required` does).
             code = "profile_deleted"
-            messages.info(request, _("That profile was deleted."))
         answer = {"error": _("Sign in and choose a profile first."), "code": code}
         return JsonResponse(answer, status=403)
     if title is None:

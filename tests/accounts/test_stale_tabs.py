@@ -228,3 +228,19 @@ def test_a_post_from_the_sign_in_page_never_leads_back_to_it(client):
     )
     assert banner.status_code == 302
     assert banner["Location"] == sign_in
+
+
+def test_a_title_page_in_a_tab_on_a_deleted_profile_goes_to_the_picker_told_why():
+    """QA19: the title page, open to visitors, showed with no profile and no word why."""
+    from apps.accounts.services import profile_delete
+
+    main = ProfileFactory(name="Alex")
+    kids = ProfileFactory(account=main.account, name="Kids", is_kids=True, maturity="7")
+    title = TitleFactory(name="Kept Title", maturity="7")
+    tab = signed_in(kids)
+    profile_delete(profile=kids)
+    response = tab.get(title.get_absolute_url(), follow=True)
+    assert response.redirect_chain[0][0] == (f"/profiles/?next=%2Ftitle%2F{title.slug}%2F")
+    assert "That profile was deleted." in response.content.decode()
+    # Once: the same tab then sees the page as a signed-in account with no profile chosen.
+    assert tab.get(title.get_absolute_url()).status_code == 200
