@@ -147,3 +147,31 @@ def test_the_admin_lists_title_reminders(admin_client, profile):
     TitleReminder.objects.create(profile=profile, title=film, created_at=clock.now())
     response = admin_client.get("/admin/browse/titlereminder/")
     assert response.status_code == 200 and "The Long Harbour" in response.content.decode()
+
+
+def _coming_section(html: str) -> str:
+    start = html.index('id="coming"')
+    return html[start : html.index("</section>", start)]
+
+
+def test_new_and_popular_lists_coming_titles_by_date_with_their_remind_me(viewer_client):
+    from tests.factories import EpisodeFactory, SeasonFactory
+
+    film = _coming_film(available_from=clock.now() + timedelta(days=5))
+    later = TitleFactory(
+        name="Winter Series", kind="series", available_from=clock.now() + timedelta(days=9)
+    )
+    season = SeasonFactory(title__name="Running Show")
+    EpisodeFactory(season=season, number=1)
+    EpisodeFactory(season=season, number=2, available_from=clock.now() + timedelta(days=2))
+    TitleFactory(name="Adults Only Soon", maturity="18", available_from=clock.now() + timedelta(1))
+    TitleReminder.objects.create(profile=viewer_client.profile, title=film, created_at=clock.now())
+    section = _coming_section(viewer_client.get("/new/").content.decode())
+    order = [section.index(n) for n in ("Running Show", "The Long Harbour", "Winter Series")]
+    assert order == sorted(order)
+    assert "A new film" in section and "A new series: every episode" in section
+    assert f'formaction="/new/remind/title/{film.pk}/"' in section
+    assert f'formaction="/new/remind/title/{later.pk}/"' in section
+    assert section.count("Reminder set") == 1
+    kid = signed_in(ProfileFactory(is_kids=True))
+    assert "Adults Only Soon" not in _coming_section(kid.get("/new/").content.decode())
