@@ -175,3 +175,12 @@ def test_new_and_popular_lists_coming_titles_by_date_with_their_remind_me(viewer
     assert section.count("Reminder set") == 1
     kid = signed_in(ProfileFactory(is_kids=True))
     assert "Adults Only Soon" not in _coming_section(kid.get("/new/").content.decode())
+
+
+def test_a_french_viewer_reads_the_date_in_french(viewer_client):
+    account = viewer_client.profile.account
+    account.language = "fr"
+    account.save(update_fields=["language"])
+    film = _coming_film(available_from=datetime(2030, 6, 1, 10, 0, tzinfo=UTC))
+    html = viewer_client.get(film.get_absolute_url(), HTTP_ACCEPT_LANGUAGE="fr").content.decode()
+    assert "Disponible le 1er juin 2030" in html and "Me le rappeler" in html
