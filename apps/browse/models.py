@@ -1,4 +1,5 @@
 from django.db import models
+from django.utils.translation import gettext_lazy as _
 
 
 class MyListEntry(models.Model):
@@ -44,12 +45,19 @@ class TitleReminder(models.Model):
     for it, which the engagement app turns into the in-app notice."""
 
     profile = models.ForeignKey(
-        "accounts.Profile", on_delete=models.CASCADE, related_name="title_reminders"
+        "accounts.Profile",
+        verbose_name=_("profile"),
+        on_delete=models.CASCADE,
+        related_name="title_reminders",
     )
-    title = models.ForeignKey("catalogue.Title", on_delete=models.CASCADE, related_name="+")
-    created_at = models.DateTimeField()
+    title = models.ForeignKey(
+        "catalogue.Title", verbose_name=_("title"), on_delete=models.CASCADE, related_name="+"
+    )
+    created_at = models.DateTimeField(_("created at"))
 
     class Meta:
+        verbose_name = _("title reminder")
+        verbose_name_plural = _("title reminders")
         constraints = [
             models.UniqueConstraint(fields=["profile", "title"], name="reminder_once_per_title")
         ]
