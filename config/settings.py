@@ -291,9 +291,14 @@ CELERY_BEAT_SCHEDULE = {
         "task": "apps.browse.tasks.announce_released_episodes",
         "schedule": timedelta(minutes=15),
     },
+    "browse-announce-released-titles": {
+        # title_released, once per title, for the profiles that asked "Remind me" on its page.
+        "task": "apps.browse.tasks.announce_released_titles",
+        "schedule": timedelta(minutes=15),
+    },
     "engagement-requested-reminders": {
-        # "Remind me": the in-app notice for each episode just announced (after the line above:
-        # the demo clock runs them in this order at a release's moment).
+        # "Remind me": the in-app notice for each episode or title just announced (after the
+        # lines above: the demo clock runs them in this order at a release's moment).
         "task": "apps.engagement.tasks.deliver_requested_reminders",
         "schedule": timedelta(minutes=5),
     },

@@ -4,10 +4,16 @@ episodes announced to the profiles that care about their series."""
 from datetime import datetime, timedelta
 
 from django.db import IntegrityError, transaction
+from django.db.models import Exists, OuterRef
 
 from apps.accounts.models import Profile
 from apps.browse import episode_news
-from apps.browse.models import MyListEntry, ReleaseReminder
+from apps.browse.models import (
+    MyListEntry,
+    ReleaseReminder,
+    TitleReleaseAnnouncement,
+    TitleReminder,
+)
 from apps.browse.page_cache import bump_list_version
 from apps.catalogue import selectors as catalogue
 from apps.catalogue import services as catalogue_services
@@ -231,3 +237,78 @@ def release_reminder_set(
         properties={"title_id": episode.title_id, "episode_id": episode.pk, "on": on},
     )
     return on
+
+
+@transaction.atomic
+def title_reminder_set(*, profile, title: Title, on: bool, device_id: int | None = None) -> bool:
+    """ "Remind me" for a coming title (a film or a whole series dated ahead), exactly `on`, as
+    `release_reminder_set` does for an episode: the state wanted, never a toggle (a repeat
+    writes nothing), one `remind_me` event per real change. Returns whether a reminder is now
+    held. Raises ReminderRefused once the title is out (clearing one is always allowed)."""
+    if on and (title.available_from is None or title.available_from <= clock.now()):
+        raise ReminderRefused(title.pk)
+    if on:
+        try:
+            with transaction.atomic():
+                TitleReminder.objects.create(profile=profile, title=title, created_at=clock.now())
+        except IntegrityError:
+            return True
+    elif not TitleReminder.objects.filter(profile=profile, title=title).delete()[0]:
+        return False
+    track(
+        name="remind_me",
+        profile=profile,
+        device_id=device_id,
+        properties={"title_id": title.pk, "on": on},
+    )
+    return on
+
+
+def title_released_announce(*, title: Title, at: datetime) -> int:
+    """Record `title_released` once for each profile that asked to be reminded of `title` and
+    may still see it (its maturity setting), with `reminded: true` (engagement.requested turns
+    it into the notice). 0 if another run claimed this title (the claim row is inserted in the
+    transaction that records the events) or the release is too old to be news. Returns the
+    events recorded."""
+    with transaction.atomic():
+        try:
+            with transaction.atomic():
+                TitleReleaseAnnouncement.objects.create(title=title, announced_at=at)
+        except IntegrityError:
+            return 0
+        moment = title.available_from
+        if moment is None or moment > at or moment < at - ANNOUNCE_WITHIN:
+            return 0
+        ids = TitleReminder.objects.filter(title=title).values_list("profile_id", flat=True)
+        profiles = Profile.objects.filter(pk__in=ids).only("pk", "is_kids", "maturity")
+        events = [
+            EventData(
+                name="title_released",
+                occurred_at=at,
+                profile_id=profile.pk,
+                properties={
+                    "title_id": title.pk,
+                    "released_at": moment.isoformat(),
+                    "reminded": True,
+                },
+                # A second guard: even a double announcement could not write twice.
+                client_id=f"title-released-{title.pk}-{profile.pk}",
+            )
+            for profile in profiles.order_by("pk")
+            if title.maturity in profile.allowed_maturities
+        ]
+        return track_many(events)
+
+
+def title_releases_announce(*, at: datetime | None = None) -> int:
+    """Announce every reminded title out by now and not announced yet (the beat task;
+    idempotent: each title is claimed once)."""
+    at = at or clock.now()
+    due = (
+        Title.objects.available(at)
+        .filter(available_from__isnull=False)
+        .filter(Exists(TitleReminder.objects.filter(title=OuterRef("pk"))))
+        .exclude(Exists(TitleReleaseAnnouncement.objects.filter(title=OuterRef("pk"))))
+        .order_by("available_from", "pk")
+    )
+    return sum(title_released_announce(title=title, at=at) for title in due)

@@ -11,3 +11,11 @@ def announce_released_episodes() -> int:
     browse because "who cares" reads My list (browse) and plays (playback); catalogue may
     read neither. Safe to run twice or concurrently (the claim is a conditional UPDATE)."""
     return services.episode_releases_announce()
+
+
+@shared_task
+def announce_released_titles() -> int:
+    """Scheduled: record `title_released` for each title (a film or a whole series dated ahead)
+    whose date has passed on the clock, once per title, for the profiles that asked "Remind me"
+    and may see it. Safe to run twice or concurrently (the claim is a unique row)."""
+    return services.title_releases_announce()

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from apps.browse import views
+from apps.browse import coming_views, views
 
 app_name = "browse"
 urlpatterns = [
@@ -10,6 +10,7 @@ urlpatterns = [
     path("search/suggest/", views.search_suggest, name="search_suggest"),
     path("new/", views.new_popular, name="new_popular"),
     path("new/remind/<id:episode_id>/", views.remind_me, name="remind_me"),
+    path("new/remind/title/<id:title_id>/", coming_views.remind_title, name="remind_title"),
     path("mix/", views.weekly_mix, name="weekly_mix"),
     path("mix/<str:week>/", views.weekly_mix, name="weekly_mix_week"),
     path("my-list/", views.my_list, name="my_list"),

@@ -20,7 +20,8 @@ from apps.accounts.http import AppRequest
 from apps.accounts.timezones import viewer_zone
 from apps.artwork import services as artwork_services
 from apps.browse import batches, page_cache, selectors, services
-from apps.browse.coming import next_coming_episode
+from apps.browse.coming import coming_title, next_coming_episode
+from apps.browse.coming_views import coming_title_page
 from apps.browse.rows import VIEWPORT_HINTS
 from apps.browse.selectors.cards import UNAVAILABLE
 from apps.browse.selectors.similar import MORE_LIKE_THIS, SEE_ALL, more_like_this
@@ -195,7 +196,11 @@ def title_detail(request: AppRequest, slug: str):
         return gone
     title = catalogue.title_detail(slug=slug, profile=profile)
     if title is None:
-        if catalogue.kept_from_profile(profile=profile, slug=slug):
+        # Dated ahead by an admin: a page that says when (and "Remind me"), not a 404.
+        coming = coming_title(profile=profile, slug=slug, at=clock.now())
+        if coming is not None:
+            return coming_title_page(request, coming)
+        if catalogue.kept_from_profile(profile=profile, slug=slug, coming=True):
             raise NotOnThisProfile
         raise Http404(_("No such title."))
     if profile is not None:

@@ -46,11 +46,19 @@ class TitleQuerySet(models.QuerySet):
             Q(available_from__isnull=True) | Q(available_from__lte=at)
         )
 
+    def coming(self, at=None):
+        """Published with an availability date still to come: a page that says when, no more."""
+        return self.filter(is_published=True, available_from__gt=at or clock.now())
+
     def for_profile(self, profile, at=None):
         """What `profile` may see: available, and rated within its maturity setting (a Kids
         profile at most 7+). The one filter rows, search, title pages, the player and watch
         parties go through."""
-        qs = self.available(at)
+        return self.available(at).rated_for(profile)
+
+    def rated_for(self, profile):
+        """Rated within `profile`'s maturity setting (everything for no profile)."""
+        qs = self
         if profile is None:
             return qs
         allowed = getattr(profile, "allowed_maturities", None)

@@ -62,6 +62,13 @@ def title_detail(*, slug: str, profile=None) -> Title | None:
     return qs.first()
 
 
+def coming_title(*, slug: str, profile=None, at=None) -> Title | None:
+    """A published title still to come at `at` (an admin dated it ahead) that the profile may
+    see, with genres and artwork: its page says when, and offers "Remind me" (three queries)."""
+    qs = Title.objects.coming(at).rated_for(profile).filter(slug=slug)
+    return cards(qs, profile=profile).first()
+
+
 def released_seasons_prefetch(at=None) -> Prefetch:
     """A title's seasons and episodes that viewers may see, in order (two queries); a season
     whose episodes are all still to come is left out with them."""
@@ -80,14 +87,17 @@ def released_seasons_prefetch(at=None) -> Prefetch:
     )
 
 
-def kept_from_profile(*, profile, **lookups) -> bool:
-    """Whether a profile is asking for an available title its maturity setting keeps from it
-    (the page then says "not on this profile" instead of "no such title"). One query, only
-    when asked."""
+def kept_from_profile(*, profile, coming: bool = False, **lookups) -> bool:
+    """Whether a profile is asking for an available title (or, with `coming`, one still to
+    come) its maturity setting keeps from it (the page then says "not on this profile" instead
+    of "no such title"). One query, only when asked."""
     allowed = getattr(profile, "allowed_maturities", None)
     if profile is None or allowed is None or len(allowed) == len(Maturity.values):
         return False
-    return Title.objects.available().filter(**lookups).exists()
+    titles = Title.objects.available()
+    if coming:
+        titles = titles | Title.objects.coming()
+    return titles.filter(**lookups).exists()
 
 
 def genre_titles(*, genre: Genre, profile=None, first: Sequence[int] = ()) -> QuerySet[Title]:

@@ -10,6 +10,19 @@ from django.utils.translation import gettext_lazy as _
 
 MORE_FLOWS: list[dict[str, Any]] = [
     {
+        "key": "coming-title",
+        "title": _("A film that is coming"),
+        "description": _(
+            "As admin, in Titles, set a film's Available from to next week and save. Open its "
+            "page as Sam (its address stays the same): it says “Coming on” and the date, with "
+            "no Play; press “Remind me”. New & Popular lists it under Coming soon too. Move "
+            "the demo clock past its date with the jobs: the bell says the film is out, and "
+            "“Watch now” opens its page, which plays it again."
+        ),
+        "url": "admin:catalogue_title_changelist",
+        "persona": "comedy",
+    },
+    {
         "key": "campaign_authoring",
         "title": _("Authoring a campaign: audience, variants, preview"),
         "description": _(

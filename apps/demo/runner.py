@@ -27,7 +27,7 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 
 from django.conf import settings
-from django.db.models import Count, Max, Min, Q
+from django.db.models import Count, Exists, Max, Min, OuterRef, Q
 from django.utils import translation
 from django.utils.formats import date_format
 from django.utils.module_loading import import_string
@@ -35,7 +35,8 @@ from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
 from apps.accounts.models import Profile
-from apps.catalogue.models import Episode
+from apps.browse.models import TitleReleaseAnnouncement, TitleReminder
+from apps.catalogue.models import Episode, Title
 from apps.core import clock
 from apps.core import services as clock_services
 from apps.core.numbers import percent
@@ -57,6 +58,7 @@ REMIND = "apps.subscriptions.tasks.send_charge_reminders"
 STUDENT = "apps.subscriptions.tasks.send_student_reminders"
 TRAIN = "apps.recommendations.tasks.train_recommender"
 RELEASES = "apps.browse.tasks.announce_released_episodes"
+TITLE_RELEASES = "apps.browse.tasks.announce_released_titles"
 DELIVER = "apps.engagement.tasks.deliver_due_messages"
 REMINDERS = "apps.engagement.tasks.deliver_requested_reminders"
 WEEKLY_MIX = "apps.recommendations.tasks.build_weekly_mixes"
@@ -97,13 +99,19 @@ def _subscription_due_moments(after: datetime, until: datetime) -> datetime | No
 
 def _release_due_moments(after: datetime, until: datetime) -> datetime | None:
     """The first moment in (after, until] an episode not yet announced comes out (the later of
-    its own and its season's date), so `episode_released` is recorded when it happened."""
+    its own and its season's date), or a title someone asked "Remind me" for, so
+    `episode_released` and `title_released` are recorded when it happened."""
     rows = (
         Episode.objects.filter(released_announced_at__isnull=True)
         .filter(Q(available_from__gt=after) | Q(season__available_from__gt=after))
         .values_list("available_from", "season__available_from")
     )
     moments = [max(d for d in pair if d is not None) for pair in rows]
+    titles = Title.objects.filter(is_published=True, available_from__gt=after).filter(
+        Exists(TitleReminder.objects.filter(title=OuterRef("pk"))),
+        ~Exists(TitleReleaseAnnouncement.objects.filter(title=OuterRef("pk"))),
+    )
+    moments += list(titles.values_list("available_from", flat=True))
     found = [m for m in moments if after < m <= until]
     return min(found) if found else None
 
@@ -144,6 +152,7 @@ DUE_MOMENTS: dict[str, Callable[[datetime, datetime], datetime | None]] = {
     REMIND: _subscription_due_moments,
     STUDENT: _student_notice_due_moments,
     RELEASES: _release_due_moments,
+    TITLE_RELEASES: _release_due_moments,
     REMINDERS: _release_due_moments,  # "Remind me" notices go out at the release itself
     DELIVER: _engagement_due_moments,
     WEEKLY_MIX: _weekly_mix_due_moments,

@@ -1,6 +1,7 @@
-""" "Remind me" notices: the in-app message a viewer asked for on New & Popular, once the episode
-is out (browse records `episode_released` with `reminded: true` for each profile holding the
-reminder).
+""" "Remind me" notices: the in-app message a viewer asked for on New & Popular or a title page,
+once the episode is out (browse records `episode_released` with `reminded: true` for each profile
+holding the reminder) or the whole title is (`title_released`, for a film or series that was
+still to come: "<Title> is out").
 
 A service message, not marketing: the viewer asked for this one, so it is sent whether or not
 they allow marketing, but never when they turned reminders off in the app (their notification
@@ -47,6 +48,20 @@ def _outgoing(profile: Profile, event_id: int, props: dict, facts: dict) -> chan
             }
         else:
             text = _("You asked us to tell you when it arrived. It is on now.")
+        if not props.get("episode_id"):  # a whole title that was still to come
+            return channels.Outgoing(
+                key=reminder_key(event_id),
+                profile_id=profile.pk,
+                channel=Channel.IN_APP,
+                category=Category.REMINDERS,
+                subject=_("%(title)s is out") % {"title": title},
+                text=text,
+                html="",
+                cta_label=_("Watch now"),
+                cta_url=facts.get("title_url", ""),
+                image_url=facts.get("image_url", ""),
+                topic=f"title-{props['title_id']}",
+            )
         return channels.Outgoing(
             key=reminder_key(event_id),
             profile_id=profile.pk,
@@ -69,7 +84,7 @@ def requested_reminders_deliver(*, now: datetime | None = None) -> int:
     now = now or clock.now()
     events = list(
         Event.objects.filter(
-            name="episode_released",
+            name__in=("episode_released", "title_released"),
             properties__reminded=True,
             occurred_at__gte=now - REMINDER_LOOKBACK,
             occurred_at__lte=now,
@@ -81,7 +96,12 @@ def requested_reminders_deliver(*, now: datetime | None = None) -> int:
             "key", flat=True
         )
     )
-    events = [e for e in events if reminder_key(e[0]) not in done and e[2].get("episode_id")]
+    events = [
+        e
+        for e in events
+        if reminder_key(e[0]) not in done
+        and (e[2].get("episode_id") or str(e[2].get("title_id")).isdigit())
+    ]
     if not events:
         return 0
     profiles = Profile.objects.select_related("account").in_bulk({e[1] for e in events})
@@ -94,6 +114,8 @@ def requested_reminders_deliver(*, now: datetime | None = None) -> int:
         if channels.allowed(profile, Channel.IN_APP, Category.REMINDERS, requested=True):
             continue  # turned off in the app: the viewer's choice stands
         title_facts = facts.get(int(props.get("title_id") or 0), {})
+        if not props.get("episode_id") and not title_facts:
+            continue  # the title is gone: no page for the notice's button
         channels.deliver(_outgoing(profile, event_id, props, title_facts))
         sent += 1
     return sent

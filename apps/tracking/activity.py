@@ -14,6 +14,7 @@ PASSIVE_PREFIXES = (
     "invoice_",
     "notice_",
     "episode_released",  # the release job, for each interested profile
+    "title_released",  # the title release job, for each reminded profile
 )
 
 

@@ -34,6 +34,7 @@ EVENT_LABELS = {
     "continue_watching_remove": _("Removed from Continue watching"),
     "continue_watching_restore": _("Restored to Continue watching"),
     "episode_released": _("New episode out"),
+    "title_released": _("Reminded title out"),
     # Onboarding and account
     "account_created": _("Account created"),
     "onboarding_pick": _("Onboarding: favourite picked"),

@@ -111,7 +111,12 @@ CATEGORIES: tuple[Category, ...] = (
     Category(
         "my_list",
         _("My list and reminders"),
-        ("browse.MyListEntry", "browse.ReleaseReminder", "onboarding.PendingPick"),
+        (
+            "browse.MyListEntry",
+            "browse.ReleaseReminder",
+            "browse.TitleReminder",
+            "onboarding.PendingPick",
+        ),
         "browse.MyListEntry",
         ngettext_lazy("%(n)s title in My list", "%(n)s titles in My list", "n"),
         "browse:my_list",

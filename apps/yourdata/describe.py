@@ -50,6 +50,7 @@ def _sentences_in(language: str | None) -> dict[str, str]:
         "device_seen": _("You used Streamfront on a device."),
         "account_created": _("You created your account."),
         "episode_released": _("A new episode of %(t)s came out."),
+        "title_released": _("%(t)s came out, as you asked to be reminded."),
         "message_sent": _("We sent you a message."),
         "message_delivered": _("A message reached you (in the app, by e-mail or push)."),
         "message_opened": _("You opened one of our e-mails."),

@@ -52,6 +52,8 @@ def _field(model, lookup: str):
 
 
 def _lookups(column: Column) -> list[str]:
+    if column.kind == "blank":
+        return []
     if column.kind == "episode":
         p = column.lookup
         return [f"{p}__season__number", f"{p}__number", f"{p}__name"]
@@ -251,6 +253,28 @@ def _entry(name: str, context: _Context) -> zipfile.ZipInfo:
     return info
 
 
+def _rows(holder, sheet: Sheet, context: _Context, writer, text, sink) -> Iterator[bytes]:
+    """Write the rows of `sheet`'s model, a page at a time, yielding the ZIP's bytes."""
+    choices = {
+        c.lookup: dict(_field(holder.model, c.lookup).flatchoices)
+        for c in sheet.columns
+        if c.kind == "choice"
+    }
+    fields = list(dict.fromkeys(f for c in sheet.columns for f in _lookups(c)))
+    events = sheet.model == "tracking.Event"
+    for page in _pages(holder, context, fields):
+        with context.active():
+            if events:
+                writer.writerows(_event_lines(page, context.zone))
+            else:
+                writer.writerows(
+                    [_cell(c, row, choices.get(c.lookup, {}), context.zone) for c in sheet.columns]
+                    for row in page
+                )
+        text.flush()
+        yield sink.take()
+
+
 def readable_zip(user, *, language: str) -> Iterator[bytes]:
     """The account's readable export, as the bytes of a ZIP, a page of rows at a time."""
     by_label = {h.label: h for h in holders()}
@@ -259,35 +283,14 @@ def readable_zip(user, *, language: str) -> Iterator[bytes]:
     sink = _Sink()
     archive = zipfile.ZipFile(sink, "w", compression=zipfile.ZIP_DEFLATED)
     for name, _category, sheet in files:
-        holder = by_label[sheet.model]
-        model = holder.model
-        choices = {
-            c.lookup: dict(_field(model, c.lookup).flatchoices)
-            for c in sheet.columns
-            if c.kind == "choice"
-        }
-        fields = list(dict.fromkeys(f for c in sheet.columns for f in _lookups(c)))
-        events = sheet.model == "tracking.Event"
         with archive.open(_entry(name, context), "w") as raw:
             # UTF-8 with a byte-order mark, so spreadsheets open accents and € as written.
             text = io.TextIOWrapper(raw, encoding="utf-8-sig", newline="")
             with context.active():
                 writer = csv.writer(text, delimiter=_delimiter())
                 writer.writerow([str(c.header) for c in sheet.columns])
-            for page in _pages(holder, context, fields):
-                with context.active():
-                    if events:
-                        writer.writerows(_event_lines(page, context.zone))
-                    else:
-                        writer.writerows(
-                            [
-                                _cell(c, row, choices.get(c.lookup, {}), context.zone)
-                                for c in sheet.columns
-                            ]
-                            for row in page
-                        )
-                text.flush()
-                yield sink.take()
+            for part in (sheet, *sheet.more):
+                yield from _rows(by_label[part.model], part, context, writer, text, sink)
             text.flush()
             text.detach()
         yield sink.take()

@@ -24,12 +24,16 @@ class Sheet:
     model: str
     columns: tuple[Column, ...]
     about: Any  # lazy: what the file holds, for README.txt
+    # Further models whose rows follow in the same file, each with its own columns under the
+    # headers above (the episodes' and the titles' reminders are one list to a viewer).
+    more: tuple["Sheet", ...] = ()
 
 
 PROFILE = Column(gettext_lazy("Profile"), "profile__name")
 TITLE = Column(gettext_lazy("Title"), "title__name")
 EPISODE = Column(gettext_lazy("Episode"), "episode", "episode")
 CREATED = Column(gettext_lazy("Created"), "created_at", "when")
+NOTHING = Column("", "", "blank")  # an empty cell: a column the rows of a `more` model lack
 
 
 def _when(header, lookup):
@@ -149,7 +153,15 @@ SHEETS: dict[str, tuple[Sheet, ...]] = {
                 EPISODE,
                 _when(gettext_lazy("Asked"), "created_at"),
             ),
-            gettext_lazy("The episodes you asked to be reminded of."),
+            gettext_lazy("The episodes and the coming titles you asked to be reminded of."),
+            more=(
+                Sheet(
+                    "",
+                    "browse.TitleReminder",
+                    (PROFILE, TITLE, NOTHING, _when(gettext_lazy("Asked"), "created_at")),
+                    "",
+                ),
+            ),
         ),
     ),
     "downloads": (

@@ -9,7 +9,7 @@ import pytest
 from django.core.cache import cache
 
 from apps.browse import services
-from apps.browse.models import ReleaseReminder
+from apps.browse.models import ReleaseReminder, TitleReminder
 from apps.catalogue.models import Episode, Title
 from apps.core import clock
 from apps.recommendations import services as recommendation_services
@@ -268,11 +268,19 @@ def test_page_queries_do_not_grow(viewer_client, django_assert_max_num_queries):
         ReleaseReminder.objects.create(
             profile=viewer_client.profile, episode=episode, created_at=clock.now()
         )
+    for i in range(4):  # whole titles still to come, reminded too
+        film = TitleFactory(
+            name=f"Coming Film {i}", available_from=clock.now() + timedelta(days=i + 1)
+        )
+        ArtworkVariantFactory(title=film)
+        TitleReminder.objects.create(
+            profile=viewer_client.profile, title=film, created_at=clock.now()
+        )
     viewer_client.get("/new/")  # the first request records the device
     with django_assert_max_num_queries(20):
         response = viewer_client.get("/new/")
     assert response.status_code == 200
-    assert response.content.decode().count("Reminder set") == 12
+    assert response.content.decode().count("Reminder set") == 16
 
 
 def test_a_top_ten_filled_from_every_source_keeps_to_the_page_budget(

@@ -18,6 +18,7 @@ from django.utils import translation
 
 from apps.accounts.models import User
 from apps.artwork.models import Impression
+from apps.browse.models import TitleReminder
 from apps.catalogue.models import Collection, Title
 from apps.core import clock
 from apps.engagement.models import Segment
@@ -167,6 +168,7 @@ def world(db):
         created_at=now,
         updated_at=now,
     )
+    TitleReminder.objects.create(profile=profile, title=variant.title, created_at=now)
     assert Collection.objects.exists()
 
 

@@ -64,3 +64,15 @@ def test_under_asgi_both_downloads_stream_without_being_read_whole_first(client)
     body = json.loads(async_to_sync(read)(URL))
     assert body["data"]["accounts.Profile"][0]["name"] == profile.name
     assert async_to_sync(read)("/account/data/export/readable/").startswith(b"PK")
+
+
+def test_title_reminders_are_in_the_json_export(client):
+    from apps.browse.models import TitleReminder
+    from apps.core import clock
+
+    profile = ProfileFactory()
+    film = TitleFactory(name="The Long Harbour")
+    TitleReminder.objects.create(profile=profile, title=film, created_at=clock.now())
+    body = json.loads(signed_in(profile, client).get(URL).getvalue())
+    (row,) = body["data"]["browse.TitleReminder"]
+    assert row["title_id"] == film.pk and row["profile_id"] == profile.pk

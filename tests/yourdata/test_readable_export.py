@@ -150,3 +150,21 @@ def test_an_eleventh_download_in_an_hour_is_refused_with_the_reason(client):
     assert "You downloaded your data 10 times in the last hour" in refused.content.decode()
     # Another account is not held back by this one.
     assert signed_in(ProfileFactory()).get(URL).status_code == 200
+
+
+def test_the_reminders_file_lists_episode_and_title_reminders(client):
+    from apps.browse.models import ReleaseReminder, TitleReminder
+    from tests.factories import EpisodeFactory, SeasonFactory
+
+    profile = ProfileFactory(name="Sam")
+    asked = datetime(2026, 3, 10, 15, 30, tzinfo=UTC)
+    episode = EpisodeFactory(season=SeasonFactory(title__name="Tide Turns", number=2), number=3)
+    ReleaseReminder.objects.create(profile=profile, episode=episode, created_at=asked)
+    film = TitleFactory(name="The Long Harbour")
+    TitleReminder.objects.create(profile=profile, title=film, created_at=asked)
+    files = download(signed_in(profile, client))
+    reminders = rows(files, "-reminders.csv")
+    assert reminders[0] == ["Profile", "Title", "Episode", "Asked"]
+    assert reminders[1][:2] == ["Sam", "Tide Turns"] and reminders[1][2]
+    assert reminders[2][:3] == ["Sam", "The Long Harbour", ""] and reminders[2][3]
+    assert "coming titles you asked to be reminded of" in files["README.txt"]

@@ -7,7 +7,7 @@ from django.db.models import Prefetch, Q
 from django.db.models.functions import Coalesce
 from django.utils.translation import gettext as _
 
-from apps.browse.models import ReleaseReminder
+from apps.browse.models import ReleaseReminder, TitleReminder
 from apps.browse.selectors.cards import active_artwork, grid_cards
 from apps.catalogue import selectors as catalogue
 from apps.catalogue.models import Episode, Title
@@ -39,7 +39,7 @@ def new_this_week(*, profile, at: datetime) -> list[Title]:
 @dataclass
 class ComingEpisode:
     title: Title
-    episode: Episode
+    episode: Episode | None  # None: the whole title is still to come (a film, a new series)
     at: datetime
     reminded: bool = False
 
@@ -68,9 +68,11 @@ def soonest_per_title(episodes) -> dict[int, ComingEpisode]:
 
 
 def coming_soon(*, profile, at: datetime) -> list[ComingEpisode]:
-    """The next episode to come of each series the profile may see, soonest first, with whether
-    the profile asked to be reminded (three queries: episodes with season and title, artwork,
-    reminders)."""
+    """What is coming that the profile may see, soonest first: the next episode of each series
+    that is out, and each title still to come as a whole (a film or a series dated ahead, with
+    no episode), with whether the profile asked to be reminded. Six queries: episodes with
+    season and title, their artwork, the coming titles, their artwork, and the two kinds of
+    reminder."""
     upcoming = (
         still_to_come(Episode.objects.filter(title__in=Title.objects.for_profile(profile, at)), at)
         .select_related("title")
@@ -78,15 +80,31 @@ def coming_soon(*, profile, at: datetime) -> list[ComingEpisode]:
             Prefetch("title__artwork", queryset=active_artwork(profile), to_attr="active_artwork")
         )
     )
-    first = soonest_per_title(upcoming)
-    items = sorted(first.values(), key=lambda c: (c.at, c.title.name, c.title.pk))[:COMING_LIMIT]
+    first = list(soonest_per_title(upcoming).values())
+    titles = catalogue.cards(
+        Title.objects.coming(at).rated_for(profile).order_by("available_from", "name", "pk"),
+        profile=profile,
+        genres=False,
+    )[:COMING_LIMIT]
+    first += [ComingEpisode(title, None, title.available_from) for title in titles]
+    items = sorted(first, key=lambda c: (c.at, c.title.name, c.title.pk))[:COMING_LIMIT]
+    episodes = [c.episode.pk for c in items if c.episode is not None]
     reminded = set(
-        ReleaseReminder.objects.filter(
-            profile=profile, episode_id__in=[c.episode.pk for c in items]
-        ).values_list("episode_id", flat=True)
+        ReleaseReminder.objects.filter(profile=profile, episode_id__in=episodes).values_list(
+            "episode_id", flat=True
+        )
+    )
+    whole = [c.title.pk for c in items if c.episode is None]
+    reminded_titles = set(
+        TitleReminder.objects.filter(profile=profile, title_id__in=whole).values_list(
+            "title_id", flat=True
+        )
     )
     for item in items:
-        item.reminded = item.episode.pk in reminded
+        if item.episode is None:
+            item.reminded = item.title.pk in reminded_titles
+        else:
+            item.reminded = item.episode.pk in reminded
     return items
 
 
