@@ -539,8 +539,7 @@ class Invoice(models.Model):
     # The buyer's country when issued: its VAT and address stay, whatever the account says later.
     country = models.CharField(_("billed country"), max_length=2, blank=True, default="")
     issued_at = models.DateTimeField(_("issued at"))
-    # The day it was issued in the zone its lines were written in (the account's then): a
-    # document's date, never redrawn in the zone the viewer has moved to since (QA18).
+    # Its date, in the zone its lines were written in: never redrawn after a move (QA18).
     issued_on = models.DateField(_("issue date"), null=True, blank=True)
 
     class Meta:
@@ -562,8 +561,7 @@ class Invoice(models.Model):
         return self.number
 
     @property
-    def issue_day(self):
-        """The date the document gives (older rows without one: the UTC day)."""
+    def issue_day(self):  # the date the document gives (a row without one: the UTC day)
         return self.issued_on or self.issued_at.astimezone(UTC).date()
 
     @property
