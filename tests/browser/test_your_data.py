@@ -73,5 +73,5 @@ def test_what_we_hold_links_its_pages_and_the_readable_export_downloads(page, si
     assert download.value.suggested_filename == "streamfront-your-data.zip"
     archive = zipfile.ZipFile(download.value.path())
     assert "03-profils.csv" in archive.namelist()
-    assert archive.read("03-profils.csv").decode("utf-8-sig").startswith("Nom,Profil Jeunesse")
+    assert archive.read("03-profils.csv").decode("utf-8-sig").startswith("Nom;Profil Jeunesse")
     assert "Robin" in archive.read("03-profils.csv").decode("utf-8-sig")

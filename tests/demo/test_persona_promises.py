@@ -671,9 +671,10 @@ def test_the_riveras_readable_export_reads_as_the_guide_says(demo):
     assert "1 payment card" in html
     assert re.search(r"[1-9]\d* invoices?", html)
 
-    def sheet(files, suffix):
+    def sheet(files, suffix, delimiter=","):
         (name,) = [n for n in files.namelist() if n.endswith(suffix)]
-        return list(csv.reader(io.StringIO(files.read(name).decode("utf-8-sig"))))
+        text = io.StringIO(files.read(name).decode("utf-8-sig"))
+        return list(csv.reader(text, delimiter=delimiter))
 
     files = zipfile.ZipFile(io.BytesIO(client.get("/account/data/export/readable/").getvalue()))
     assert {row[0] for row in sheet(files, "-profiles.csv")[1:]} == {
@@ -686,8 +687,9 @@ def test_the_riveras_readable_export_reads_as_the_guide_says(demo):
     account.save(update_fields=["language"])
     try:
         files = zipfile.ZipFile(io.BytesIO(client.get("/account/data/export/readable/").getvalue()))
-        assert sheet(files, "-paiements.csv")[0][4] == "Montant"
-        assert all(row[4].endswith("€") for row in sheet(files, "-paiements.csv")[1:])
+        # French spreadsheets expect ";" (the comma is their decimal one).
+        assert sheet(files, "-paiements.csv", ";")[0][4] == "Montant"
+        assert all(row[4].endswith("€") for row in sheet(files, "-paiements.csv", ";")[1:])
     finally:
         account.language = ""
         account.save(update_fields=["language"])

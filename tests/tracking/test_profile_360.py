@@ -64,7 +64,16 @@ def test_staff_see_attributes_segments_and_events(admin_client, viewer):
 def test_messages_received_list_the_accounts_billing_emails(
     admin_client, viewer, django_capture_on_commit_callbacks
 ):
-    later = clock.now() + timedelta(days=28, hours=1)
+    # Two days before the charge, at noon where the viewer is: a reminder waits out the
+    # viewer's quiet hours, so "now + 28 days" failed whenever the suite ran in the evening.
+    from zoneinfo import ZoneInfo
+
+    from apps.accounts.timezones import viewer_zone_name
+    from apps.subscriptions.models import Subscription
+
+    charge = Subscription.objects.get(user=viewer.account).current_period_end
+    zone = ZoneInfo(viewer_zone_name(viewer.account))
+    later = (charge - timedelta(days=2)).astimezone(zone).replace(hour=12, minute=0)
     with (
         django_capture_on_commit_callbacks(execute=True),
         mock.patch.object(clock, "now", lambda: later),
