@@ -17,7 +17,7 @@ MORE_FLOWS: list[dict[str, Any]] = [
             "page as Sam (its address stays the same): it says “Coming on” and the date, with "
             "no Play; press “Remind me”. New & Popular lists it under Coming soon too. Move "
             "the demo clock past its date with the jobs: the bell says the film is out, and "
-            "“Watch now” opens its page, which plays it again."
+            "“Watch now” opens its page, where Play now plays it."
         ),
         "url": "admin:catalogue_title_changelist",
         "persona": "comedy",

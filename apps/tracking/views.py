@@ -3,6 +3,7 @@
 from django.conf import settings
 from django.contrib import messages
 from django.http import HttpRequest, HttpResponse
+from django.http.request import RawPostDataException
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
@@ -41,7 +42,13 @@ def events(request: HttpRequest) -> HttpResponse:
             413,
         )
     try:
-        batch = parse_batch(request.body)
+        body = request.body
+    except (OSError, ValueError, RawPostDataException):
+        # The page went away while its last batch was on its way (a tab closed mid-send: the
+        # server closed the body): nothing arrived to store, and it is not a server error.
+        return _plain(_("The request ended before its events arrived."), 400)
+    try:
+        batch = parse_batch(body)
     except BatchRefused as refused:
         return _plain(refused.message, refused.status)
     if not consent_for(request).personalization:

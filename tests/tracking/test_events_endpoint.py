@@ -209,3 +209,25 @@ def test_minting_a_fresh_visitor_id_per_batch_does_not_escape_the_limit(settings
         statuses.append(post(client, batch(page_view(n))).status_code)
     assert statuses == [204] * 20 + [429]
     assert Event.objects.count() == 20
+
+
+@pytest.mark.django_db
+def test_a_batch_whose_page_went_away_mid_send_is_a_400_not_a_server_error():
+    """Seen in the demo's log: a tab closed while its last batch was on its way; the server
+    had closed the body ("I/O operation on closed file") and the view answered 500."""
+    from django.test import RequestFactory
+
+    from apps.tracking.views import events
+
+    class Closed:  # the spooled file Daphne had closed
+        def read(self, *args):
+            raise ValueError("I/O operation on closed file.")
+
+        seekable = read
+
+    request = RequestFactory().post("/t/events", data=b"{}", content_type="application/json")
+    request._stream = Closed()  # the body is read from it on first access
+    response = events(request)
+    assert response.status_code == 400
+    assert "ended before its events arrived" in response.content.decode()
+    assert not Event.objects.exists()
