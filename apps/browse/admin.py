@@ -1,10 +1,11 @@
 from django.contrib import admin
 
 from apps.browse.models import TitleReminder
+from apps.core.admin_readonly import ReadOnlyAdmin
 
 
 @admin.register(TitleReminder)
-class TitleReminderAdmin(admin.ModelAdmin):
+class TitleReminderAdmin(ReadOnlyAdmin):
     """View only: a reminder changes through `services.title_reminder_set`, which records the
     `remind_me` event; who asked for a coming title, and since when."""
 
@@ -14,12 +15,3 @@ class TitleReminderAdmin(admin.ModelAdmin):
     list_select_related = ["profile", "title"]
     raw_id_fields = ["profile", "title"]
     show_full_result_count = False
-
-    def has_add_permission(self, request):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False

@@ -207,7 +207,7 @@ def episode_releases_announce(*, at: datetime | None = None) -> int:
 
 
 class ReminderRefused(ValueError):
-    """The episode is already out: there is nothing to be reminded of."""
+    """The episode or title is already out: there is nothing to be reminded of."""
 
 
 @transaction.atomic
@@ -217,26 +217,16 @@ def release_reminder_set(
     """Make "Remind me" for a coming episode exactly `on` (the state wanted, never a toggle, so
     a repeated click writes nothing). Each real change records one `remind_me` event. Returns
     whether a reminder is now held. Raises ReminderRefused for an episode already out."""
-    moment = catalogue.release_moment(episode)
-    if on and (moment is None or moment <= clock.now()):
-        raise ReminderRefused(episode.pk)
-    if on:
-        try:
-            with transaction.atomic():
-                ReleaseReminder.objects.create(
-                    profile=profile, episode=episode, created_at=clock.now()
-                )
-        except IntegrityError:
-            return True
-    elif not ReleaseReminder.objects.filter(profile=profile, episode=episode).delete()[0]:
-        return False
-    track(
-        name="remind_me",
+    return _reminder_set(
+        ReleaseReminder,
         profile=profile,
+        thing={"episode": episode},
+        out_at=catalogue.release_moment(episode),
+        on=on,
         device_id=device_id,
-        properties={"title_id": episode.title_id, "episode_id": episode.pk, "on": on},
+        about={"title_id": episode.title_id, "episode_id": episode.pk},
+        refused=episode.pk,
     )
-    return on
 
 
 @transaction.atomic
@@ -245,22 +235,35 @@ def title_reminder_set(*, profile, title: Title, on: bool, device_id: int | None
     `release_reminder_set` does for an episode: the state wanted, never a toggle (a repeat
     writes nothing), one `remind_me` event per real change. Returns whether a reminder is now
     held. Raises ReminderRefused once the title is out (clearing one is always allowed)."""
-    if on and (title.available_from is None or title.available_from <= clock.now()):
-        raise ReminderRefused(title.pk)
+    return _reminder_set(
+        TitleReminder,
+        profile=profile,
+        thing={"title": title},
+        out_at=title.available_from,
+        on=on,
+        device_id=device_id,
+        about={"title_id": title.pk},
+        refused=title.pk,
+    )
+
+
+def _reminder_set(
+    model, *, profile, thing: dict, out_at, on: bool, device_id, about: dict, refused: int
+) -> bool:
+    """The one way a "Remind me" changes: the profile's `model` row for `thing` (its field and
+    object) held exactly when `on`; refused once `out_at` has passed (clearing is always
+    allowed); one `remind_me` event per real change, none for a repeat."""
+    if on and (out_at is None or out_at <= clock.now()):
+        raise ReminderRefused(refused)
     if on:
         try:
             with transaction.atomic():
-                TitleReminder.objects.create(profile=profile, title=title, created_at=clock.now())
+                model.objects.create(profile=profile, created_at=clock.now(), **thing)
         except IntegrityError:
             return True
-    elif not TitleReminder.objects.filter(profile=profile, title=title).delete()[0]:
+    elif not model.objects.filter(profile=profile, **thing).delete()[0]:
         return False
-    track(
-        name="remind_me",
-        profile=profile,
-        device_id=device_id,
-        properties={"title_id": title.pk, "on": on},
-    )
+    track(name="remind_me", profile=profile, device_id=device_id, properties={**about, "on": on})
     return on
 
 

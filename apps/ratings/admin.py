@@ -1,10 +1,11 @@
 from django.contrib import admin
 
+from apps.core.admin_readonly import ReadOnlyAdmin
 from apps.ratings.models import Rating
 
 
 @admin.register(Rating)
-class RatingAdmin(admin.ModelAdmin):
+class RatingAdmin(ReadOnlyAdmin):
     """View only: a rating changes through `services.rating_set`, which records the event the
     recommender learns from; an edit here would leave the event log saying otherwise."""
 
@@ -15,12 +16,3 @@ class RatingAdmin(admin.ModelAdmin):
     list_select_related = ["profile", "title"]
     raw_id_fields = ["profile", "title"]
     show_full_result_count = False
-
-    def has_add_permission(self, request):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False

@@ -18,6 +18,7 @@ from django.utils.translation import ngettext, pgettext_lazy
 from apps.core import clock
 from apps.core.admin_filters import code_beside_label, labelled_values_filter
 from apps.core.admin_inlines import NamedCellsTabularInline
+from apps.core.admin_readonly import ReadOnlyAdmin
 from apps.subscriptions import (
     coupons,
     leaving_reasons,
@@ -46,18 +47,6 @@ from apps.subscriptions.models import (
 )
 from apps.subscriptions.money import format_money
 from apps.subscriptions.plan_forms import PLAN_PROBLEMS, PlanForm, PlanListForm, PlanListFormSet
-
-
-class ReadOnlyAdmin(admin.ModelAdmin):
-    def has_add_permission(self, request):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False
-
 
 FailureFilter = labelled_values_filter("failure_code", _("failure reason"), failure_label)
 
